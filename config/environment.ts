@@ -1,0 +1,236 @@
+/**
+ * The typed Environment: a validated file with every non-size default resolved.
+ * Sizes (counts, classes) are resolved later, by the sizing layer, into a Blueprint.
+ */
+import { AVAILABILITY_ZONE_IDS } from './regions';
+import { formatCidr, overlaps, parseCidr, subdivide, Ipv4Block } from './cidr';
+import { Problem } from './errors';
+import { EnvironmentConfig } from './schema';
+import { isAtLeast, isSingleHostStage, Stage, STAGES } from './stages';
+
+export type NatStrategy = 'none' | 'single' | 'per-az';
+
+/** Where Terraform keeps each stack's state. */
+export type StateBackend =
+  | { readonly kind: 'local' }
+  | { readonly kind: 's3'; readonly bucket: string; readonly region: string; readonly keyPrefix: string; readonly kmsKeyArn?: string };
+
+/** One AWS region of an environment. */
+export interface RegionPlacement {
+  readonly code: string;
+  /** True for the first region listed. */
+  readonly primary: boolean;
+  /** Position in the environment's region list. */
+  readonly index: number;
+  readonly vpcCidr: string;
+  /** Zone IDs the region's subnets span. */
+  readonly availabilityZoneIds: readonly string[];
+}
+
+export interface Environment {
+  readonly name: string;
+  readonly stage: Stage;
+  readonly domain: string;
+  /** The file the environment was read from, for messages. */
+  readonly sourceFile: string;
+  readonly regions: readonly RegionPlacement[];
+  /** Tags for every AWS resource. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly backend: StateBackend;
+  readonly natGateways: NatStrategy;
+  readonly alertEmails: readonly string[];
+  readonly kubernetesVersion: string;
+  readonly publicApiCidrs: readonly string[];
+  /** The validated file, for the sizing layer's explicit overrides and workload. */
+  readonly config: EnvironmentConfig;
+}
+
+/** Zones per region: two for single-host stages, three (where the region has them) for clusters. */
+export function zoneCountFor(stage: Stage): number {
+  return isSingleHostStage(stage) ? 2 : 3;
+}
+
+const DEFAULT_NAT: Record<Stage, NatStrategy> = {
+  launch: 'none',
+  traction: 'none',
+  growth: 'single',
+  scale: 'per-az',
+  hyperscale: 'per-az',
+  massive: 'per-az',
+};
+
+/** Default VPC of the region at `index`: 10.16.0.0/16, 10.20.0.0/16, … (room to grow each to /14). */
+export function defaultVpcCidr(index: number): string {
+  return `10.${16 + index * 4}.0.0/16`;
+}
+
+/** Smallest and largest VPC accepted: a /20 still holds 12 subnets of /24. */
+const VPC_PREFIX_RANGE = { min: 16, max: 20 };
+
+/** Which stages an optional field applies to, so a misplaced size is an error, not silently ignored. */
+const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: EnvironmentConfig) => boolean; stages: readonly Stage[] }> = [
+  { path: 'compute.hosts', present: (c) => c.compute?.hosts !== undefined, stages: ['launch', 'traction'] },
+  { path: 'compute.nodes', present: (c) => c.compute?.nodes !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'compute.publicApiCidrs', present: (c) => c.compute?.publicApiCidrs !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'compute.kubernetesVersion', present: (c) => c.compute?.kubernetesVersion !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'database.instanceClass', present: (c) => c.database?.instanceClass !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale'] },
+  { path: 'database.readReplicas', present: (c) => c.database?.readReplicas !== undefined, stages: ['growth', 'scale', 'hyperscale'] },
+  { path: 'database.shards', present: (c) => c.database?.shards !== undefined, stages: ['hyperscale'] },
+  { path: 'database.nodesPerRegion', present: (c) => c.database?.nodesPerRegion !== undefined, stages: ['hyperscale', 'massive'] },
+  { path: 'cache', present: (c) => c.cache !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'queue', present: (c) => c.queue !== undefined, stages: ['growth', 'scale'] },
+  { path: 'search', present: (c) => c.search !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['hyperscale', 'massive'] },
+];
+
+/** Cross-field rules: checked once the file has the right shape, all reported together. */
+export function crossFieldProblems(file: string, config: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ file, path, message });
+  const { stage, regions } = config;
+
+  regions.forEach((region, i) => {
+    const first = regions.indexOf(region);
+    if (first !== i) add(`regions[${i}]`, `"${region}" is already listed at regions[${first}]; each region may appear once`);
+  });
+  if (stage === 'massive' && regions.length < 3) {
+    add('regions', `massive needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
+  }
+  if (stage !== 'massive' && regions.length > 1) {
+    add('regions', `${stage} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
+  }
+
+  for (const field of STAGE_SCOPED_FIELDS) {
+    if (field.present(config) && !field.stages.includes(stage)) {
+      add(field.path, `does not apply to stage ${stage}; it applies to: ${field.stages.join(', ')}`);
+    }
+  }
+  if (stage === 'launch' && config.compute?.hosts !== undefined && config.compute.hosts !== 1) {
+    add('compute.hosts', `launch runs exactly 1 host; received ${config.compute.hosts}`);
+  }
+  const engine = config.database?.engine;
+  if (engine === 'cockroachdb' && !isAtLeast(stage, 'hyperscale')) {
+    add('database.engine', `cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is ${stage}`);
+  }
+  if (engine === 'postgres' && stage === 'massive') {
+    add('database.engine', 'massive runs CockroachDB across regions; allowed: cockroachdb');
+  }
+  if (config.database?.shards !== undefined && engine === 'cockroachdb') {
+    add('database.shards', 'applies to engine postgres; CockroachDB shards its ranges itself');
+  }
+  if (config.database?.nodesPerRegion !== undefined && (engine ?? defaultEngine(stage)) !== 'cockroachdb') {
+    add('database.nodesPerRegion', 'applies to engine cockroachdb');
+  }
+
+  const nodes = config.compute?.nodes;
+  if (nodes?.min !== undefined && nodes.max !== undefined && nodes.min > nodes.max) {
+    add('compute.nodes', `min (${nodes.min}) must not exceed max (${nodes.max})`);
+  }
+  if (nodes?.desired !== undefined) {
+    if (nodes.min !== undefined && nodes.desired < nodes.min) add('compute.nodes.desired', `must be at least min (${nodes.min}); received ${nodes.desired}`);
+    if (nodes.max !== undefined && nodes.desired > nodes.max) add('compute.nodes.desired', `must be at most max (${nodes.max}); received ${nodes.desired}`);
+  }
+  for (const [i, cidr] of (config.compute?.publicApiCidrs ?? []).entries()) {
+    if (parseCidr(cidr)?.prefixLength === 0) {
+      add(`compute.publicApiCidrs[${i}]`, `"${cidr}" would open the Kubernetes API to the whole internet; list office or VPN ranges`);
+    }
+  }
+
+  problems.push(...networkProblems(file, config));
+  return problems;
+}
+
+function networkProblems(file: string, config: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ file, path, message });
+  const listed = config.regions.join(', ');
+
+  for (const [field, map] of [
+    ['cidrs', config.network?.cidrs],
+    ['availabilityZoneIds', config.network?.availabilityZoneIds],
+  ] as const) {
+    for (const region of Object.keys(map ?? {})) {
+      if (!config.regions.includes(region)) add(`network.${field}.${region}`, `"${region}" is not one of this environment's regions (${listed})`);
+    }
+  }
+
+  const blocks: Array<{ region: string; cidr: string; block: Ipv4Block; explicit: boolean }> = [];
+  config.regions.forEach((region, index) => {
+    const explicit = config.network?.cidrs?.[region];
+    const cidr = explicit ?? defaultVpcCidr(index);
+    const block = parseCidr(cidr);
+    if (!block) return; // reported by the schema
+    if (block.prefixLength < VPC_PREFIX_RANGE.min || block.prefixLength > VPC_PREFIX_RANGE.max) {
+      add(`network.cidrs.${region}`, `"${cidr}" must be between /${VPC_PREFIX_RANGE.min} and /${VPC_PREFIX_RANGE.max}`);
+    }
+    const clash = blocks.find((other) => other.region !== region && overlaps(other.block, block));
+    if (clash) {
+      const where = explicit ? `network.cidrs.${region}` : `regions[${index}]`;
+      const mine = explicit ? `"${cidr}"` : `default CIDR "${cidr}"`;
+      add(where, `${mine} overlaps ${clash.region}'s "${clash.cidr}"; region VPCs are peered, so their CIDRs must not overlap`);
+    }
+    blocks.push({ region, cidr, block, explicit: explicit !== undefined });
+
+    const zones = config.network?.availabilityZoneIds?.[region];
+    if (zones) {
+      const seen = new Set<string>();
+      zones.forEach((zone, i) => {
+        if (seen.has(zone)) add(`network.availabilityZoneIds.${region}[${i}]`, `"${zone}" is listed twice`);
+        seen.add(zone);
+      });
+    }
+  });
+  return problems;
+}
+
+export function defaultEngine(stage: Stage): 'postgres' | 'cockroachdb' {
+  return stage === 'massive' ? 'cockroachdb' : 'postgres';
+}
+
+/** Applies every non-size default. Call only on a config that passed `crossFieldProblems`. */
+export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string): Environment {
+  const stage = config.stage;
+  const zoneCount = zoneCountFor(stage);
+  const regions = config.regions.map((code, index): RegionPlacement => {
+    const zones = config.network?.availabilityZoneIds?.[code] ?? AVAILABILITY_ZONE_IDS[code];
+    return {
+      code,
+      primary: index === 0,
+      index,
+      vpcCidr: config.network?.cidrs?.[code] ?? defaultVpcCidr(index),
+      availabilityZoneIds: zones.slice(0, Math.min(zoneCount, zones.length)),
+    };
+  });
+  const s3 = config.backend?.s3;
+  return {
+    name: config.name,
+    stage,
+    domain: config.domain,
+    sourceFile,
+    regions,
+    tags: {
+      ...(config.tags ?? {}),
+      'stagecraft:environment': config.name,
+      'stagecraft:stage': stage,
+      'managed-by': 'stagecraft',
+    },
+    backend: s3
+      ? { kind: 's3', bucket: s3.bucket, region: s3.region ?? config.regions[0], keyPrefix: s3.keyPrefix ?? 'stagecraft', kmsKeyArn: s3.kmsKeyArn }
+      : { kind: 'local' },
+    natGateways: config.network?.natGateways ?? DEFAULT_NAT[stage],
+    alertEmails: config.alerts?.emails ?? [],
+    kubernetesVersion: config.compute?.kubernetesVersion ?? '1.33',
+    publicApiCidrs: config.compute?.publicApiCidrs ?? [],
+    config,
+  };
+}
+
+/** Subnet CIDRs of one tier in one region: the VPC is cut into 16 equal blocks, 4 per tier. */
+export function subnetCidr(vpcCidr: string, tier: 'public' | 'private' | 'data', zoneIndex: number): string {
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc) throw new RangeError(`invalid VPC CIDR ${vpcCidr}`);
+  const tierOffset = { public: 0, private: 4, data: 8 }[tier];
+  return formatCidr(subdivide(vpc, vpc.prefixLength + 4, tierOffset + zoneIndex));
+}
+
+export { STAGES };

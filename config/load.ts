@@ -1,0 +1,87 @@
+/** Reads environment files: YAML → zod → cross-field rules → typed Environment. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { Environment, crossFieldProblems, resolveEnvironment } from './environment';
+import { Problem, UserInputError } from './errors';
+import { environmentSchema } from './schema';
+import { zodProblems } from './zod-issues';
+
+export const ENVIRONMENTS_DIR = 'environments';
+
+/** Parses one environment's YAML text; returns the environment or every problem found. */
+export function parseEnvironment(text: string, file: string): { environment?: Environment; problems: Problem[] } {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      problems: document.errors.map((error) => {
+        const at = error.linePos?.[0];
+        const where = at ? `line ${at.line}, column ${at.col}` : '(root)';
+        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        return { file, path: where, message: `YAML syntax error: ${reason}` };
+      }),
+    };
+  }
+  const data: unknown = document.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const received = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : JSON.stringify(data);
+    return { problems: [{ file, path: '(root)', message: `expected a mapping with name, stage, regions and domain; received ${received}` }] };
+  }
+  const parsed = environmentSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) return { problems: zodProblems(file, parsed.error, environmentSchema) };
+  const problems = crossFieldProblems(file, parsed.data);
+  if (problems.length > 0) return { problems };
+  return { environment: resolveEnvironment(parsed.data, file), problems: [] };
+}
+
+/**
+ * Finds the files for `--env` arguments: a path to a YAML file, or a name looked up in
+ * `environments/`. No arguments means every YAML file in `environments/`.
+ */
+export function environmentFiles(selectors: readonly string[], root = process.cwd()): string[] {
+  const dir = join(root, ENVIRONMENTS_DIR);
+  if (selectors.length === 0) {
+    if (!existsSync(dir)) {
+      throw new UserInputError([{ file: ENVIRONMENTS_DIR, path: '(root)', message: 'directory not found; create it or pass --env <file>' }]);
+    }
+    return readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => join(ENVIRONMENTS_DIR, f));
+  }
+  const problems: Problem[] = [];
+  const files = selectors.flatMap((selector) => {
+    const candidates = /\.ya?ml$/.test(selector) ? [selector] : [join(ENVIRONMENTS_DIR, `${selector}.yaml`), join(ENVIRONMENTS_DIR, `${selector}.yml`)];
+    const found = candidates.find((c) => existsSync(resolve(root, c)) && statSync(resolve(root, c)).isFile());
+    if (!found) {
+      const known = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')) : [];
+      problems.push({ file: selector, path: '(root)', message: `no such environment file; known environments: ${known.join(', ') || '(none)'}` });
+      return [];
+    }
+    return [found];
+  });
+  if (problems.length > 0) throw new UserInputError(problems);
+  return files;
+}
+
+/** Loads and validates environment files; throws one UserInputError listing every problem in every file. */
+export function loadEnvironments(files: readonly string[], root = process.cwd()): Environment[] {
+  const problems: Problem[] = [];
+  const environments: Environment[] = [];
+  for (const file of files) {
+    const shown = relative(root, resolve(root, file)) || basename(file);
+    const result = parseEnvironment(readFileSync(resolve(root, file), 'utf8'), shown);
+    problems.push(...result.problems);
+    if (result.environment) environments.push(result.environment);
+  }
+  const byName = new Map<string, string>();
+  for (const environment of environments) {
+    const earlier = byName.get(environment.name);
+    if (earlier) {
+      problems.push({ file: environment.sourceFile, path: 'name', message: `"${environment.name}" is also the name in ${earlier}; stack names must be unique` });
+    }
+    byName.set(environment.name, environment.sourceFile);
+  }
+  if (problems.length > 0) throw new UserInputError(problems);
+  return environments;
+}

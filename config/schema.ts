@@ -1,0 +1,189 @@
+/**
+ * The one schema for `environments/*.yaml`. Only this layer reads configuration;
+ * everything downstream takes the typed `EnvironmentConfig` or the resolved `Environment`.
+ *
+ * Every optional field documents its default here; stage-dependent size defaults live in
+ * `sizing/stage-profiles.ts` and are applied by `sizing/blueprint.ts`.
+ */
+import { z } from 'zod';
+import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
+import { parseCidr } from './cidr';
+import { STAGES } from './stages';
+
+const NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const TAG_KEY_PATTERN = /^[\w.:/=+@ -]{1,128}$/;
+const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const DB_INSTANCE_CLASS_PATTERN = /^db\.[a-z0-9-]+\.[a-z0-9]+$/;
+const CACHE_NODE_TYPE_PATTERN = /^cache\.[a-z0-9-]+\.[a-z0-9]+$/;
+const S3_BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const KUBERNETES_VERSION_PATTERN = /^1\.\d{2}$/;
+const POSTGRES_VERSION_PATTERN = /^\d{2}(\.\d{1,2})?$/;
+
+const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+const regionCode = z.string().refine((code) => AWS_REGIONS.includes(code), {
+  error: (issue) =>
+    REGION_CODE_PATTERN.test(String(issue.input))
+      ? `${show(issue.input)} is not a region Stagecraft knows; allowed: ${AWS_REGIONS.join(', ')}`
+      : `${show(issue.input)} is not an AWS region code (e.g. us-east-1)`,
+});
+
+const cidrBlock = z.string().refine((cidr) => parseCidr(cidr) !== undefined, {
+  error: (issue) => `${show(issue.input)} is not an IPv4 CIDR block with clear host bits (e.g. 10.20.0.0/16)`,
+});
+
+const pattern = (regex: RegExp, what: string, example: string) =>
+  z.string().regex(regex, { error: (issue) => `${show(issue.input)} is not ${what} (e.g. ${example})` });
+
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** Min/max/desired node counts of a scaling group. */
+const scalingRange = z.strictObject({
+  /** Fewest nodes. @default from the stage profile */
+  min: count(0, 1000).optional(),
+  /** Most nodes. @default from the stage profile */
+  max: count(1, 1000).optional(),
+  /** Nodes at creation; the autoscaler moves it afterwards. @default min */
+  desired: count(0, 1000).optional(),
+});
+
+/** A workload profile; field names are fixed because users and tools rely on them. */
+export const workloadSchema = z.strictObject({
+  /** Monthly active users. Required. */
+  mau: z.number().int().positive(),
+  /** Daily actives as a share of MAU. @default sizing assumption (seed-sourced) */
+  dauRatio: z.number().gt(0).max(1).optional(),
+  /** Concurrent users as a share of DAU. @default sizing assumption (seed-sourced) */
+  concurrentRatio: z.number().gt(0).max(1).optional(),
+  /** API requests per daily active user per day. @default sizing assumption */
+  requestsPerDauPerDay: z.number().positive().optional(),
+  /** Messages sent per daily active user per day. @default sizing assumption */
+  messagesPerDauPerDay: z.number().min(0).optional(),
+  /** Peak-to-average traffic ratio. @default 3 (seed 002) */
+  peakFactor: z.number().min(1).max(100).optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  /** Environment name; prefixes every stack (`<name>-<region>`). */
+  name: pattern(NAME_PATTERN, 'an environment name (3–24 lowercase letters, digits and dashes)', 'acme-prod'),
+  /** Growth stage whose topology this environment runs. */
+  stage: z.enum(STAGES, {
+    error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}`,
+  }),
+  /** AWS regions; the first is primary. */
+  regions: z.array(regionCode).min(1, { error: 'at least one region is required' }),
+  /** Apex domain the product is served under. */
+  domain: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'example.com'),
+  /** Tags put on every AWS resource, beside the environment/stage tags. @default {} */
+  tags: z.record(pattern(TAG_KEY_PATTERN, 'a tag key', 'team'), z.string().max(256)).optional(),
+  network: z
+    .strictObject({
+      /** VPC CIDR per region. @default 10.(16 + region index × 4).0.0/16 */
+      cidrs: z.record(regionCode, cidrBlock).optional(),
+      /** Availability zone IDs per region. @default the first zone IDs of `config/regions.ts` */
+      availabilityZoneIds: z.record(regionCode, z.array(z.string().min(1)).min(2)).optional(),
+      /** NAT gateways: none, one per region, or one per AZ. @default none up to traction, single on growth, per-az after */
+      natGateways: z.enum(['none', 'single', 'per-az']).optional(),
+    })
+    .optional(),
+  backend: z
+    .strictObject({
+      /** Remote state in S3 with native lock files. @default local state files beside each stack */
+      s3: z.strictObject({
+        bucket: pattern(S3_BUCKET_PATTERN, 'an S3 bucket name', 'acme-terraform-state'),
+        /** Region of the state bucket. @default the primary region */
+        region: regionCode.optional(),
+        /** Key prefix; each stack writes `<prefix>/<stack>.tfstate`. @default "stagecraft" */
+        keyPrefix: z.string().regex(/^[\w./-]+$/).optional(),
+        /** KMS key for state encryption. @default the bucket's default encryption */
+        kmsKeyArn: z.string().startsWith('arn:').optional(),
+      }),
+    })
+    .optional(),
+  compute: z
+    .strictObject({
+      /** EC2 type of hosts (launch, traction) or cluster nodes (growth on). @default from the stage profile */
+      instanceType: pattern(INSTANCE_TYPE_PATTERN, 'an EC2 instance type', 't3.medium').optional(),
+      /** Number of application hosts on single-host stages. @default from the stage profile */
+      hosts: count(1, 2).optional(),
+      /** Root volume of hosts and nodes, GiB. @default from the stage profile */
+      volumeGiB: count(20, 16384).optional(),
+      /** Cluster node counts (growth on). @default from the stage profile */
+      nodes: scalingRange.optional(),
+      /** EKS Kubernetes version. @default "1.33" */
+      kubernetesVersion: pattern(KUBERNETES_VERSION_PATTERN, 'a Kubernetes minor version', '1.33').optional(),
+      /** CIDRs allowed to reach the public EKS API endpoint. @default [] (private endpoint only) */
+      publicApiCidrs: z.array(cidrBlock).optional(),
+    })
+    .optional(),
+  database: z
+    .strictObject({
+      /** postgres (host, RDS or Aurora by stage) or cockroachdb (hyperscale, massive). @default postgres; cockroachdb on massive */
+      engine: z.enum(['postgres', 'cockroachdb']).optional(),
+      /** PostgreSQL major.minor version. @default "16.6" */
+      engineVersion: pattern(POSTGRES_VERSION_PATTERN, 'a PostgreSQL version', '16.6').optional(),
+      /** RDS/Aurora instance class. @default from the stage profile */
+      instanceClass: pattern(DB_INSTANCE_CLASS_PATTERN, 'an RDS instance class', 'db.r6g.large').optional(),
+      /** Read replicas per database (or per shard). @default from the stage profile */
+      readReplicas: count(0, 15).optional(),
+      /** Independent Aurora clusters the data is sharded over (hyperscale postgres). @default from the stage profile */
+      shards: count(1, 256).optional(),
+      /** Allocated storage for RDS instances or database volumes, GiB. @default from the stage profile */
+      storageGiB: count(20, 65536).optional(),
+      /** Days automated backups are kept. @default 7 on launch, 14 after */
+      backupRetentionDays: count(1, 35).optional(),
+      /** CockroachDB nodes per region. @default from the stage profile (≥3) */
+      nodesPerRegion: count(3, 100).optional(),
+    })
+    .optional(),
+  cache: z
+    .strictObject({
+      /** ElastiCache node type. @default from the stage profile */
+      nodeType: pattern(CACHE_NODE_TYPE_PATTERN, 'an ElastiCache node type', 'cache.r7g.large').optional(),
+      /** Shards (node groups) in cluster mode. @default from the stage profile */
+      shards: count(1, 500).optional(),
+      /** Replicas per shard. @default from the stage profile */
+      replicasPerShard: count(0, 5).optional(),
+    })
+    .optional(),
+  queue: z
+    .strictObject({
+      /** Amazon MQ broker instance type for RabbitMQ. @default from the stage profile */
+      instanceType: pattern(/^mq\.[a-z0-9]+\.[a-z0-9]+$/, 'an Amazon MQ instance type', 'mq.m5.large').optional(),
+    })
+    .optional(),
+  search: z
+    .strictObject({
+      /** OpenSearch data node type. @default from the stage profile */
+      instanceType: pattern(/^[a-z0-9]+\.[a-z0-9]+\.search$/, 'an OpenSearch instance type', 'r6g.large.search').optional(),
+      /** Data nodes. @default from the stage profile */
+      dataNodes: count(1, 80).optional(),
+      /** EBS volume per data node, GiB. @default from the stage profile */
+      volumeGiB: count(10, 16384).optional(),
+    })
+    .optional(),
+  streaming: z
+    .strictObject({
+      /** MSK broker type. @default from the stage profile */
+      instanceType: pattern(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'an MSK broker type', 'kafka.m7g.large').optional(),
+      /** Brokers; a multiple of the zone count. @default from the stage profile */
+      brokers: count(2, 90).optional(),
+      /** EBS volume per broker, GiB. @default from the stage profile */
+      volumeGiB: count(1, 16384).optional(),
+    })
+    .optional(),
+  alerts: z
+    .strictObject({
+      /** Addresses subscribed to the alarm topic. @default [] (subscribe later, e.g. a pager endpoint) */
+      emails: z.array(pattern(EMAIL_PATTERN, 'an email address', 'oncall@example.com')).optional(),
+    })
+    .optional(),
+  /** Expected workload, for sizing. @default none: the stage profile's sizes are used */
+  workload: workloadSchema.optional(),
+});
+
+/** A validated environment file, before defaults. */
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type WorkloadConfig = z.infer<typeof workloadSchema>;

@@ -1,0 +1,69 @@
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { EncryptionKey } from './encryption-key';
+
+/** Props of an AlarmTopic. */
+export interface AlarmTopicProps {
+  /** Topic name. */
+  readonly name: string;
+  readonly encryptionKey: EncryptionKey;
+  /** Addresses subscribed by email. @default none */
+  readonly emails?: readonly string[];
+}
+
+/** One CloudWatch alarm on one metric. */
+export interface MetricAlarmSpec {
+  readonly alarmName: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly comparison: 'GreaterThanThreshold' | 'LessThanThreshold' | 'GreaterThanOrEqualToThreshold';
+  readonly threshold: number;
+  /** @default "Average" */
+  readonly statistic?: 'Average' | 'Maximum' | 'Minimum' | 'Sum';
+  /** @default 60 */
+  readonly periodSeconds?: number;
+  /** Consecutive breaching periods before the alarm fires. @default 5 */
+  readonly evaluationPeriods?: number;
+  /** Extra actions besides notifying the topic (e.g. EC2 recover). @default none */
+  readonly extraActions?: readonly string[];
+}
+
+/**
+ * The encrypted SNS topic every alarm of a region notifies, and the one place alarm
+ * defaults live (period, evaluation, missing data).
+ */
+export class AlarmTopic extends Construct {
+  readonly topic: SnsTopic;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    this.topic = new SnsTopic(this, 'topic', { name: props.name, kmsMasterKeyId: props.encryptionKey.arn });
+    (props.emails ?? []).forEach((email, i) => {
+      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+    });
+  }
+
+  /** Adds an alarm that notifies this topic when it fires and when it clears. */
+  alarm(scope: Construct, id: string, spec: MetricAlarmSpec): CloudwatchMetricAlarm {
+    const actions = [this.topic.arn, ...(spec.extraActions ?? [])];
+    return new CloudwatchMetricAlarm(scope, id, {
+      alarmName: spec.alarmName,
+      alarmDescription: spec.description,
+      namespace: spec.namespace,
+      metricName: spec.metricName,
+      dimensions: { ...spec.dimensions },
+      comparisonOperator: spec.comparison,
+      threshold: spec.threshold,
+      statistic: spec.statistic ?? 'Average',
+      period: spec.periodSeconds ?? 60,
+      evaluationPeriods: spec.evaluationPeriods ?? 5,
+      treatMissingData: 'missing',
+      alarmActions: actions,
+      okActions: [this.topic.arn],
+    });
+  }
+}

@@ -1,0 +1,28 @@
+/** Test helpers: synthesize a construct inside a real AWS stack and read the JSON back. */
+import { App, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+
+export interface SynthesizedStack {
+  /** The synthesized JSON, as cdktf's matchers expect it. */
+  readonly json: string;
+  /** Parsed: resource type → logical name → arguments. */
+  readonly resources: Record<string, Record<string, Record<string, unknown>>>;
+  readonly outputs: Record<string, unknown>;
+}
+
+/** Builds `build(stack)` in a fresh AWS stack (region us-east-1) and synthesizes it. */
+export function synthAws(build: (scope: Construct) => void): SynthesizedStack {
+  const app: App = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  build(stack);
+  const json = Testing.synth(stack);
+  const parsed = JSON.parse(json) as { resource?: SynthesizedStack['resources']; output?: Record<string, unknown> };
+  return { json, resources: parsed.resource ?? {}, outputs: parsed.output ?? {} };
+}
+
+/** All resources of one type, as a list of their arguments. */
+export function resourcesOfType(stack: SynthesizedStack, type: string): Array<Record<string, unknown>> {
+  return Object.values(stack.resources[type] ?? {});
+}
