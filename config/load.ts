@@ -11,7 +11,7 @@ export const ENVIRONMENTS_DIR = 'environments';
 
 /** Parses one environment's YAML text; returns the environment or every problem found. */
 export function parseEnvironment(text: string, file: string): { environment?: Environment; problems: Problem[] } {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
       problems: document.errors.map((error) => {

@@ -59,6 +59,7 @@ function messageFor(issue: Issue, schema: z.ZodType): string {
     }
     case 'too_small':
     case 'too_big': {
+      if (!issue.message.startsWith('Too ')) return issue.message; // a message set in the schema
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const exclusive = issue.inclusive === false;
       const word = issue.code === 'too_small' ? (exclusive ? 'greater than' : 'at least') : exclusive ? 'less than' : 'at most';

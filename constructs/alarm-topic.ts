@@ -22,7 +22,9 @@ export interface MetricAlarmSpec {
   readonly dimensions: Readonly<Record<string, string>>;
   readonly comparison: 'GreaterThanThreshold' | 'LessThanThreshold' | 'GreaterThanOrEqualToThreshold';
   readonly threshold: number;
-  /** @default "Average" */
+  /** A percentile such as "p95", instead of `statistic`. @default none */
+  readonly extendedStatistic?: string;
+  /** @default "Average" (ignored when extendedStatistic is set) */
   readonly statistic?: 'Average' | 'Maximum' | 'Minimum' | 'Sum';
   /** @default 60 */
   readonly periodSeconds?: number;
@@ -58,7 +60,8 @@ export class AlarmTopic extends Construct {
       dimensions: { ...spec.dimensions },
       comparisonOperator: spec.comparison,
       threshold: spec.threshold,
-      statistic: spec.statistic ?? 'Average',
+      statistic: spec.extendedStatistic ? undefined : (spec.statistic ?? 'Average'),
+      extendedStatistic: spec.extendedStatistic,
       period: spec.periodSeconds ?? 60,
       evaluationPeriods: spec.evaluationPeriods ?? 5,
       treatMissingData: 'missing',

@@ -1,0 +1,73 @@
+/** `stagecraft <command>`: dispatch, --help, and the exit-code contract (0 ok, 1 failed check, 2 bad input). */
+import { formatFlags, parseArgs } from './args';
+import { Command, HELP_FLAG, Io } from './command';
+import { UserInputError } from '../config/errors';
+import { synthCommand } from './commands/synth';
+import { validateCommand } from './commands/validate';
+
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand];
+
+export function helpFor(command: Command): string {
+  const parts = [`Usage: stagecraft ${command.usage}`, '', command.summary, '', 'Options:', formatFlags([...command.flags, HELP_FLAG])];
+  if (command.details) parts.push('', command.details);
+  return parts.join('\n') + '\n';
+}
+
+function topLevelHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: stagecraft <command> [options]',
+    '',
+    'Infrastructure for every growth stage of a web product, on CDK for Terraform.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `stagecraft <command> --help` for the options of one command.',
+    '',
+  ].join('\n');
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(topLevelHelp());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!command) {
+      throw new UserInputError([
+        { file: 'stagecraft', path: 'command', message: `unknown command "${name}"; allowed: ${COMMANDS.map((c) => c.name).join(', ')}` },
+      ]);
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(helpFor(command));
+      return 0;
+    }
+    const args = parseArgs(command.name, rest, command.flags);
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UserInputError) {
+      io.err(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** Entry point of bin/stagecraft.js. */
+export function main(): void {
+  const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // An internal failure, not bad input: keep the trace, it is a bug report.
+      process.stderr.write(`stagecraft: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

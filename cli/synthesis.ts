@@ -1,0 +1,65 @@
+/** Synthesizes environments into a directory atomically: stage in a sibling directory, then swap. */
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Environment } from '../config/environment';
+import { buildApp } from '../stacks/app';
+
+export interface SynthesizedStackSummary {
+  readonly name: string;
+  readonly environment: string;
+  readonly resources: number;
+  /** Resource count per Terraform type. */
+  readonly resourceTypes: Readonly<Record<string, number>>;
+}
+
+/** Counts resources in one synthesized stack (a `for_each` resource counts once). */
+export function summarizeStack(outdir: string, stackName: string, environment: string): SynthesizedStackSummary {
+  const json = JSON.parse(readFileSync(join(outdir, 'stacks', stackName, 'cdk.tf.json'), 'utf8')) as {
+    resource?: Record<string, Record<string, unknown>>;
+  };
+  const resourceTypes: Record<string, number> = {};
+  let resources = 0;
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    resourceTypes[type] = Object.keys(byName).length;
+    resources += resourceTypes[type];
+  }
+  return { name: stackName, environment, resources, resourceTypes };
+}
+
+/**
+ * Writes every environment's stacks to `outdir`. Nothing in `outdir` changes unless the
+ * whole synthesis succeeds: it is built in a staging directory and swapped in.
+ */
+export function synthesizeEnvironments(
+  environments: readonly Environment[],
+  options: { outdir: string; stateDir: string; onProgress?: (line: string) => void },
+): SynthesizedStackSummary[] {
+  const outdir = resolve(options.outdir);
+  const parent = dirname(outdir);
+  const staging = mkdtempSync(join(parent, `.${basename(outdir)}.staging-`));
+  try {
+    const { app, stacks } = buildApp(environments, { outdir: staging, state: { outdir, stateDir: options.stateDir } });
+    for (const env of stacks) {
+      options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + 1} stacks`);
+    }
+    app.synth();
+    const summaries = stacks.flatMap((env) =>
+      [...env.regional.map((s) => s.stackName), env.edge.stackName].map((name) => summarizeStack(staging, name, env.environment.name)),
+    );
+    swapInto(staging, outdir);
+    return summaries;
+  } finally {
+    if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function swapInto(staging: string, outdir: string): void {
+  if (!existsSync(outdir)) {
+    renameSync(staging, outdir);
+    return;
+  }
+  const retired = `${staging}.previous`;
+  renameSync(outdir, retired);
+  renameSync(staging, outdir);
+  rmSync(retired, { recursive: true, force: true });
+}

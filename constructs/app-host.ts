@@ -1,0 +1,169 @@
+import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { AlarmTopic } from './alarm-topic';
+import { EncryptionKey } from './encryption-key';
+import { serviceRole } from './iam';
+import { Network } from './network';
+import { preventDestroy } from './protection';
+
+/** Latest Amazon Linux 2023, resolved by EC2 at launch: no AMI lookup at plan time. */
+export const AMAZON_LINUX_2023_SSM = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/** Tag AWS Backup selects resources by. */
+export const BACKUP_TAG = { key: 'stagecraft:backup', value: 'daily' } as const;
+
+/** Props of an AppHost. */
+export interface AppHostProps {
+  /** Prefix of every name, `<env>-<region>`. */
+  readonly namePrefix: string;
+  /** Host number, for names and the zone it lands in. */
+  readonly index: number;
+  readonly network: Network;
+  readonly encryptionKey: EncryptionKey;
+  readonly alarms: AlarmTopic;
+  readonly region: string;
+  readonly instanceType: string;
+  /** Root volume size. */
+  readonly rootVolumeGiB: number;
+  /** Prefix list of addresses allowed to reach ports 80 and 443 (Cloudflare's ranges). */
+  readonly webIngressPrefixListId: string;
+  /** A separate data volume for databases running on the host (launch). @default none */
+  readonly dataVolumeGiB?: number;
+  /** cloud-init document run at first boot. @default a document that installs Docker with the compose plugin */
+  readonly userData?: string;
+}
+
+/**
+ * One EC2 host running the product with docker compose. It sits in a public subnet with
+ * an Elastic IP that only Cloudflare may reach on 80/443; there is no SSH (use SSM
+ * Session Manager), IMDSv2 is required, volumes are encrypted, and AWS Backup snapshots
+ * it daily.
+ */
+export class AppHost extends Construct {
+  readonly instance: Instance;
+  readonly launchTemplate: LaunchTemplate;
+  readonly securityGroup: SecurityGroup;
+  readonly publicIp: Eip;
+  readonly dataVolume?: EbsVolume;
+
+  constructor(scope: Construct, id: string, props: AppHostProps) {
+    super(scope, id);
+    const name = `${props.namePrefix}-host-${props.index}`;
+    const userData = props.userData ?? DEFAULT_CLOUD_INIT;
+    const subnet = props.network.publicSubnets[props.index % props.network.publicSubnets.length];
+
+    this.securityGroup = new SecurityGroup(this, 'sg', {
+      name,
+      description: `${name}: web from Cloudflare only`,
+      vpcId: props.network.vpc.id,
+    });
+    for (const port of [80, 443]) {
+      new VpcSecurityGroupIngressRule(this, `web-${port}`, {
+        securityGroupId: this.securityGroup.id,
+        prefixListId: props.webIngressPrefixListId,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: 'Cloudflare edge',
+      });
+    }
+    // Hosts pull images and OS updates; all inbound access stays closed.
+    new VpcSecurityGroupEgressRule(this, 'egress', {
+      securityGroupId: this.securityGroup.id,
+      cidrIpv4: '0.0.0.0/0',
+      ipProtocol: '-1',
+      description: 'image pulls, OS updates, AWS APIs',
+    });
+
+    const role = serviceRole(this, 'role', {
+      name,
+      service: 'ec2.amazonaws.com',
+      managedPolicies: ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy'],
+    });
+    const profile = new IamInstanceProfile(this, 'profile', { name, role: role.name });
+
+    this.launchTemplate = new LaunchTemplate(this, 'template', {
+      name,
+      imageId: AMAZON_LINUX_2023_SSM,
+      instanceType: props.instanceType,
+      updateDefaultVersion: true,
+      userData: Fn.base64encode(userData),
+      iamInstanceProfile: { arn: profile.arn },
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled', instanceMetadataTags: 'enabled' },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: { volumeSize: props.rootVolumeGiB, volumeType: 'gp3', encrypted: 'true', kmsKeyId: props.encryptionKey.arn, deleteOnTermination: 'true' },
+        },
+      ],
+      monitoring: { enabled: true },
+      tagSpecifications: [{ resourceType: 'volume', tags: { Name: name, [BACKUP_TAG.key]: BACKUP_TAG.value } }],
+    });
+
+    this.instance = new Instance(this, 'instance', {
+      launchTemplate: { id: this.launchTemplate.id, version: '$Default' },
+      subnetId: subnet.id,
+      disableApiTermination: true,
+      tags: { Name: name, [BACKUP_TAG.key]: BACKUP_TAG.value },
+      // A new AMI or template version is rolled out deliberately, never as a side effect of a plan.
+      lifecycle: { ignoreChanges: ['launch_template', 'user_data'] },
+    });
+    this.publicIp = new Eip(this, 'ip', { domain: 'vpc', instance: this.instance.id, tags: { Name: name } });
+
+    if (props.dataVolumeGiB !== undefined) {
+      this.dataVolume = preventDestroy(
+        new EbsVolume(this, 'data', {
+          availabilityZone: this.instance.availabilityZone,
+          size: props.dataVolumeGiB,
+          type: 'gp3',
+          encrypted: true,
+          kmsKeyId: props.encryptionKey.arn,
+          finalSnapshot: true,
+          tags: { Name: `${name}-data`, [BACKUP_TAG.key]: BACKUP_TAG.value },
+        }),
+      );
+      new VolumeAttachment(this, 'data-attachment', { deviceName: '/dev/xvdf', volumeId: this.dataVolume.id, instanceId: this.instance.id });
+    }
+
+    props.alarms.alarm(this, 'cpu-alarm', {
+      alarmName: `${name}-cpu-high`,
+      description: 'App host CPU above 80% (seed 004: add app servers, do not just grow the box)',
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      dimensions: { InstanceId: this.instance.id },
+      comparison: 'GreaterThanThreshold',
+      threshold: 80,
+    });
+    props.alarms.alarm(this, 'status-alarm', {
+      alarmName: `${name}-status-check-failed`,
+      description: 'Underlying host failed; EC2 recovers the instance onto new hardware',
+      namespace: 'AWS/EC2',
+      metricName: 'StatusCheckFailed_System',
+      dimensions: { InstanceId: this.instance.id },
+      comparison: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      statistic: 'Maximum',
+      evaluationPeriods: 2,
+      extraActions: [`arn:aws:automate:${props.region}:ec2:recover`],
+    });
+  }
+}
+
+/** First-boot setup until services render their own compose file: Docker and the compose plugin. */
+const DEFAULT_CLOUD_INIT = `#cloud-config
+package_update: true
+packages: [docker]
+runcmd:
+  - systemctl enable --now docker
+  - mkdir -p /usr/local/lib/docker/cli-plugins
+`;

@@ -1,0 +1,241 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { AlarmTopic } from './alarm-topic';
+import { EncryptionKey } from './encryption-key';
+import { Network } from './network';
+import { checkProps, POSTGRES_PARAMETERS, POSTGRES_PORT, postgresMajorVersion } from './postgres-instance';
+import { preventDestroy, resourceName } from './protection';
+import { SecurityGroupRef } from './security-group-ref';
+
+const ENGINE = 'aurora-postgresql';
+
+/** Props of an AuroraPostgres cluster. */
+export interface AuroraPostgresProps {
+  /** Prefix of every name, `<env>-<region>`. */
+  readonly namePrefix: string;
+  /** Suffix of every name, unique in the region: `postgres`, or `shard-3` for one shard of several. */
+  readonly clusterName: string;
+  /** The cluster goes into the network's data subnets. */
+  readonly network: Network;
+  /** Key for storage, the master password secret, Performance Insights and logs. */
+  readonly encryptionKey: EncryptionKey;
+  /** Topic the cluster's alarms notify. */
+  readonly alarms: AlarmTopic;
+  /**
+   * Aurora PostgreSQL version, e.g. `16.6`; the major picks the parameter group family.
+   * Minor upgrades are automatic, so a pinned minor shows a diff once AWS has upgraded past it.
+   */
+  readonly engineVersion: string;
+  /** Instance class of the writer and every reader, e.g. `db.r7g.large`. */
+  readonly instanceClass: string;
+  /** Readers besides the writer; they are also its failover targets. @default 1 */
+  readonly readReplicas?: number;
+  /** Days automated backups are kept (1–35). @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Performance Insights (7 days, free tier) on every instance. @default true */
+  readonly performanceInsights?: boolean;
+  /** An instance alarms when its FreeableMemory drops below this. @default 256 MiB */
+  readonly freeableMemoryAlarmBytes?: number;
+  /** Days the exported PostgreSQL log is kept. @default 30 */
+  readonly logRetentionDays?: number;
+  /**
+   * Security groups allowed to connect on 5432; rules are keyed by position. Groups that
+   * exist only later are added with `allowFrom`. @default none
+   */
+  readonly clientSecurityGroups?: readonly SecurityGroupRef[];
+}
+
+/**
+ * An Aurora PostgreSQL cluster: one writer and `readReplicas` readers, spread over the
+ * data subnets' zones by AWS. Same safety as PostgresInstance: encrypted, TLS-only, IAM auth,
+ * the master password managed by RDS, final snapshot, protected from deletion.
+ */
+export class AuroraPostgres extends Construct {
+  readonly cluster: RdsCluster;
+  readonly writer: RdsClusterInstance;
+  readonly readers: RdsClusterInstance[] = [];
+  readonly securityGroup: SecurityGroup;
+  readonly subnetGroup: DbSubnetGroup;
+  readonly parameterGroup: RdsClusterParameterGroup;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
+  readonly metricAlarms: CloudwatchMetricAlarm[] = [];
+  /** The cluster (writer) endpoint. */
+  readonly endpoint: string;
+  /** The endpoint that balances over the readers. */
+  readonly readerEndpoint: string;
+  readonly port = POSTGRES_PORT;
+
+  private readonly name: string;
+
+  constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
+    super(scope, id);
+    const readReplicas = props.readReplicas ?? 1;
+    const backupRetentionDays = props.backupRetentionDays ?? 7;
+    const performanceInsights = props.performanceInsights ?? true;
+    const freeableMemoryAlarmBytes = props.freeableMemoryAlarmBytes ?? 256 * 1024 * 1024;
+    const logRetentionDays = props.logRetentionDays ?? 30;
+    const clientSecurityGroups = props.clientSecurityGroups ?? [];
+    const major = postgresMajorVersion(props.engineVersion);
+
+    checkProps(this, [
+      { failed: major === undefined, message: `engineVersion: "${props.engineVersion}" is not a PostgreSQL version (e.g. "16.6" or "16")` },
+      { failed: !/^[a-z][a-z0-9-]*$/.test(props.clusterName), message: `clusterName: must be lowercase letters, digits and hyphens, starting with a letter, got "${props.clusterName}"` },
+      { failed: !(Number.isInteger(readReplicas) && readReplicas >= 0 && readReplicas <= 15), message: `readReplicas: must be a whole number 0–15, got ${readReplicas}` },
+      { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}` },
+    ]);
+
+    this.name = resourceName(props.namePrefix, props.clusterName).toLowerCase();
+    const name = this.name;
+
+    this.securityGroup = new SecurityGroup(this, 'security-group', {
+      name,
+      description: 'Aurora PostgreSQL: clients by security group only',
+      vpcId: props.network.vpc.id,
+      tags: { Name: name },
+      // No egress rule: Aurora needs none, and Terraform removes AWS's default allow-all.
+    });
+    clientSecurityGroups.forEach((sg, i) => this.allowFrom(sg, `client-${i}`));
+
+    this.subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
+      name,
+      description: 'Aurora PostgreSQL in the data subnets',
+      subnetIds: props.network.dataSubnets.map((s) => s.id),
+    });
+
+    // The family is in the name: a major upgrade creates the new group before the old goes.
+    this.parameterGroup = new RdsClusterParameterGroup(this, 'parameter-group', {
+      name: `${name}-pg${major}`,
+      family: `aurora-postgresql${major}`,
+      description: 'TLS only; logs statements slower than 1 s',
+      parameter: [...POSTGRES_PARAMETERS],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // Aurora would create it itself, unencrypted and kept forever; statements in it can hold data.
+    this.logGroup = new CloudwatchLogGroup(this, 'log-postgresql', {
+      name: `/aws/rds/cluster/${name}/postgresql`,
+      retentionInDays: logRetentionDays,
+      kmsKeyId: props.encryptionKey.arn,
+    });
+
+    this.cluster = preventDestroy(
+      new RdsCluster(this, 'cluster', {
+        clusterIdentifier: name,
+        engine: ENGINE,
+        engineVersion: props.engineVersion,
+        dbClusterParameterGroupName: this.parameterGroup.name,
+        dbSubnetGroupName: this.subnetGroup.name,
+        vpcSecurityGroupIds: [this.securityGroup.id],
+        port: POSTGRES_PORT,
+        storageEncrypted: true,
+        kmsKeyId: props.encryptionKey.arn,
+        masterUsername: 'postgres',
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: props.encryptionKey.arn,
+        iamDatabaseAuthenticationEnabled: true,
+        enabledCloudwatchLogsExports: ['postgresql'],
+        backupRetentionPeriod: backupRetentionDays,
+        copyTagsToSnapshot: true,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: `${name}-final`,
+        // Automated backups outlive the cluster, for the restores deletion makes necessary.
+        deleteAutomatedBackups: false,
+        dependsOn: [this.logGroup],
+      }),
+    );
+
+    const instance = (instanceId: string, identifier: string, promotionTier: number, dependsOn?: RdsClusterInstance[]) =>
+      preventDestroy(
+        new RdsClusterInstance(this, instanceId, {
+          identifier,
+          clusterIdentifier: this.cluster.id,
+          engine: ENGINE,
+          engineVersion: this.cluster.engineVersion,
+          instanceClass: props.instanceClass,
+          dbSubnetGroupName: this.subnetGroup.name,
+          publiclyAccessible: false,
+          autoMinorVersionUpgrade: true,
+          copyTagsToSnapshot: true,
+          promotionTier,
+          performanceInsightsEnabled: performanceInsights,
+          performanceInsightsKmsKeyId: performanceInsights ? props.encryptionKey.arn : undefined,
+          performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
+          dependsOn,
+        }),
+      );
+
+    // Identifiers are numbered, not named by role: a failover swaps the roles.
+    const writerName = resourceName(name, '0');
+    this.writer = instance('writer', writerName, 0);
+    this.alarmOn('writer', writerName, props.alarms, freeableMemoryAlarmBytes);
+    for (let i = 0; i < readReplicas; i++) {
+      const readerName = resourceName(name, `${i + 1}`);
+      // The first instance in a cluster becomes the writer, so readers wait for it.
+      this.readers.push(instance(`reader-${i}`, readerName, 1, [this.writer]));
+      this.alarmOn(`reader-${i}`, readerName, props.alarms, freeableMemoryAlarmBytes);
+      this.metricAlarms.push(
+        props.alarms.alarm(this, `reader-${i}-lag`, {
+          alarmName: `${readerName}-replica-lag`,
+          description: `Aurora reader ${readerName} is more than 1 s behind the writer.`,
+          namespace: 'AWS/RDS',
+          metricName: 'AuroraReplicaLag',
+          dimensions: { DBInstanceIdentifier: readerName },
+          comparison: 'GreaterThanThreshold',
+          // AuroraReplicaLag is in milliseconds.
+          threshold: 1000,
+          statistic: 'Maximum',
+        }),
+      );
+    }
+
+    this.endpoint = this.cluster.endpoint;
+    this.readerEndpoint = this.cluster.readerEndpoint;
+  }
+
+  /** Lets `sg` connect on 5432. `id` names the rule and must be unique in this construct. */
+  allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule {
+    const rule = new VpcSecurityGroupIngressRule(this, `ingress-${id}`, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: POSTGRES_PORT,
+      toPort: POSTGRES_PORT,
+      description: `PostgreSQL clients: ${id}`,
+      tags: { Name: `${this.name}-${id}` },
+    });
+    this.ingressRules.push(rule);
+    return rule;
+  }
+
+  private alarmOn(id: string, identifier: string, alarms: AlarmTopic, freeableMemoryBytes: number): void {
+    this.metricAlarms.push(
+      alarms.alarm(this, `${id}-cpu`, {
+        alarmName: `${identifier}-cpu`,
+        description: `Aurora PostgreSQL ${identifier} CPU above 80%.`,
+        namespace: 'AWS/RDS',
+        metricName: 'CPUUtilization',
+        dimensions: { DBInstanceIdentifier: identifier },
+        comparison: 'GreaterThanThreshold',
+        threshold: 80,
+      }),
+      alarms.alarm(this, `${id}-memory`, {
+        alarmName: `${identifier}-freeable-memory`,
+        description: `Aurora PostgreSQL ${identifier} has less than ${freeableMemoryBytes} bytes of freeable memory.`,
+        namespace: 'AWS/RDS',
+        metricName: 'FreeableMemory',
+        dimensions: { DBInstanceIdentifier: identifier },
+        comparison: 'LessThanThreshold',
+        threshold: freeableMemoryBytes,
+      }),
+    );
+  }
+}

@@ -1,0 +1,121 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster as EksControlPlane } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { EncryptionKey } from './encryption-key';
+import { serviceRole } from './iam';
+import { Network } from './network';
+
+/** Props of an EksCluster. */
+export interface EksClusterProps {
+  /** Cluster name, `<env>-<region>`. */
+  readonly clusterName: string;
+  readonly network: Network;
+  readonly encryptionKey: EncryptionKey;
+  /** Kubernetes minor version, e.g. "1.33". */
+  readonly kubernetesVersion: string;
+  /** CIDRs that may reach the public API endpoint. @default [] (the endpoint is private only) */
+  readonly publicApiCidrs?: readonly string[];
+  /** Days control-plane logs are kept. @default 90 */
+  readonly logRetentionDays?: number;
+}
+
+/** Control-plane log types, all of them: audit and authenticator logs are what an incident needs. */
+const CONTROL_PLANE_LOGS = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+/**
+ * An EKS control plane with secrets encrypted by KMS, every control-plane log type
+ * kept in an encrypted log group, access entries (not aws-auth), a private endpoint,
+ * and the add-ons a production cluster needs: VPC CNI, CoreDNS, kube-proxy, the Pod
+ * Identity agent and the EBS CSI driver (volumes for StatefulSets).
+ */
+export class EksCluster extends Construct {
+  readonly cluster: EksControlPlane;
+  readonly clusterRole: IamRole;
+  /** Security group EKS puts on nodes and the control plane; data stores admit it. */
+  readonly nodeSecurityGroupId: string;
+  readonly name: string;
+  readonly addons: Record<string, EksAddon> = {};
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const publicApiCidrs = props.publicApiCidrs ?? [];
+    const logRetentionDays = props.logRetentionDays ?? 90;
+    this.name = props.clusterName;
+
+    this.clusterRole = serviceRole(this, 'cluster-role', {
+      name: `${props.clusterName}-eks-cluster`,
+      service: 'eks.amazonaws.com',
+      managedPolicies: ['AmazonEKSClusterPolicy'],
+      extraTrustActions: ['sts:TagSession'],
+    });
+    // Created here, before the cluster, so EKS writes into an encrypted group with a retention.
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/eks/${props.clusterName}/cluster`,
+      retentionInDays: logRetentionDays,
+      kmsKeyId: props.encryptionKey.arn,
+    });
+    const apiSecurityGroup = new SecurityGroup(this, 'api-sg', {
+      name: `${props.clusterName}-eks-api`,
+      description: `${props.clusterName}: extra rules for the EKS API endpoint`,
+      vpcId: props.network.vpc.id,
+    });
+
+    this.cluster = new EksControlPlane(this, 'cluster', {
+      name: props.clusterName,
+      version: props.kubernetesVersion,
+      roleArn: this.clusterRole.arn,
+      enabledClusterLogTypes: CONTROL_PLANE_LOGS,
+      vpcConfig: {
+        subnetIds: props.network.privateSubnets.map((s) => s.id),
+        securityGroupIds: [apiSecurityGroup.id],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicApiCidrs.length > 0,
+        publicAccessCidrs: publicApiCidrs.length > 0 ? [...publicApiCidrs] : undefined,
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: props.encryptionKey.arn } },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      upgradePolicy: { supportType: 'STANDARD' },
+      dependsOn: [logGroup],
+    });
+    this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+
+    for (const addon of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) {
+      this.addons[addon] = new EksAddon(this, addon, { clusterName: this.cluster.name, addonName: addon, resolveConflictsOnUpdate: 'OVERWRITE' });
+    }
+  }
+
+  /**
+   * Adds the add-ons that run as pods (CoreDNS, EBS CSI driver). Call after a node group
+   * exists, so their pods have somewhere to schedule.
+   */
+  addWorkloadAddons(dependsOn: Construct[]): void {
+    const ebsCsiRole = serviceRole(this, 'ebs-csi-role', {
+      name: `${this.name}-ebs-csi`,
+      service: 'pods.eks.amazonaws.com',
+      managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy'],
+      extraTrustActions: ['sts:TagSession'],
+    });
+    const association = new EksPodIdentityAssociation(this, 'ebs-csi-identity', {
+      clusterName: this.cluster.name,
+      namespace: 'kube-system',
+      serviceAccount: 'ebs-csi-controller-sa',
+      roleArn: ebsCsiRole.arn,
+    });
+    this.addons.coredns = new EksAddon(this, 'coredns', {
+      clusterName: this.cluster.name,
+      addonName: 'coredns',
+      resolveConflictsOnUpdate: 'OVERWRITE',
+      dependsOn: dependsOn as never[],
+    });
+    this.addons['aws-ebs-csi-driver'] = new EksAddon(this, 'aws-ebs-csi-driver', {
+      clusterName: this.cluster.name,
+      addonName: 'aws-ebs-csi-driver',
+      resolveConflictsOnUpdate: 'OVERWRITE',
+      dependsOn: [...(dependsOn as never[]), association],
+    });
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The cdktf app (`cdktf.json` runs this): `npx cdktf synth|diff|deploy <stack>`.
+ * STAGECRAFT_ENV=name[,name…] narrows it to some environments; the default is all of them.
+ */
+import { resolve } from 'node:path';
+import { formatProblem, UserInputError } from './config/errors';
+import { environmentFiles, loadEnvironments } from './config/load';
+import { buildApp } from './stacks/app';
+
+try {
+  const selectors = (process.env.STAGECRAFT_ENV ?? '').split(',').filter((s) => s.length > 0);
+  const environments = loadEnvironments(environmentFiles(selectors));
+  const outdir = process.env.CDKTF_OUTDIR ?? resolve('cdktf.out');
+  const { app } = buildApp(environments, { outdir, state: { outdir, stateDir: process.cwd() } });
+  app.synth();
+} catch (error) {
+  if (!(error instanceof UserInputError)) throw error;
+  process.stderr.write(error.problems.map(formatProblem).join('\n') + '\n');
+  process.exit(2);
+}

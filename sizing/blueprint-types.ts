@@ -1,0 +1,78 @@
+/** The sized topology of one environment: what every regional stack builds. */
+import { Stage } from '../config/stages';
+
+/** Application hosts on single-host stages. */
+export interface HostsSize {
+  readonly count: number;
+  readonly instanceType: string;
+  readonly rootVolumeGiB: number;
+  /** Separate data volume for Postgres and Redis running on the host (launch only). */
+  readonly dataVolumeGiB?: number;
+}
+
+/** EKS managed nodes for application pods. */
+export interface ClusterSize {
+  readonly instanceType: string;
+  readonly rootVolumeGiB: number;
+  readonly nodes: { readonly min: number; readonly max: number; readonly desired: number };
+}
+
+/** PostgreSQL: on the host, one RDS instance (with replicas), or Aurora clusters (shards). */
+export interface PostgresSize {
+  readonly kind: 'on-host' | 'rds' | 'aurora';
+  readonly engineVersion: string;
+  readonly instanceClass: string;
+  readonly storageGiB: number;
+  readonly multiAz: boolean;
+  readonly readReplicas: number;
+  /** Independent clusters the data is split over; 1 means unsharded. */
+  readonly shards: number;
+}
+
+export interface CockroachSize {
+  readonly nodesPerRegion: number;
+  readonly instanceType: string;
+  readonly volumeGiB: number;
+}
+
+export interface RedisSize {
+  readonly mode: 'on-host' | 'single' | 'replicated' | 'cluster';
+  readonly nodeType: string;
+  readonly shards: number;
+  readonly replicasPerShard: number;
+}
+
+export interface RabbitMqSize {
+  readonly deployment: 'single' | 'cluster';
+  readonly instanceType: string;
+}
+
+export interface SearchSize {
+  readonly instanceType: string;
+  readonly dataNodes: number;
+  readonly volumeGiB: number;
+  readonly dedicatedMasters: boolean;
+}
+
+export interface KafkaSize {
+  readonly instanceType: string;
+  readonly brokers: number;
+  readonly volumeGiB: number;
+}
+
+/** Every sized component of one environment; a component absent here is not built. */
+export interface Blueprint {
+  readonly stage: Stage;
+  readonly databaseEngine: 'postgres' | 'cockroachdb';
+  readonly backupRetentionDays: number;
+  readonly hosts?: HostsSize;
+  readonly cluster?: ClusterSize;
+  readonly postgres?: PostgresSize;
+  readonly cockroach?: CockroachSize;
+  readonly redis: RedisSize;
+  readonly rabbitmq?: RabbitMqSize;
+  readonly search?: SearchSize;
+  readonly kafka?: KafkaSize;
+  /** Move objects to cheaper S3 classes as they age (seed 002 storage tiers). */
+  readonly storageTiering: boolean;
+}

@@ -1,0 +1,85 @@
+/**
+ * Reference sizes per stage, from the seed documents. They are the starting point the
+ * environment's explicit sizes override; workload-driven sizing replaces them later.
+ *
+ * Sources: seed 004 "Stage-by-Stage Architecture" (server and DB sizes, replicas, shard
+ * counts, ES nodes), seed 000 §2.3–2.4 (Redis 3 masters + 3 replicas per region,
+ * CockroachDB 3 nodes per region).
+ */
+import { Stage } from '../config/stages';
+import { Blueprint } from './blueprint-types';
+
+const POSTGRES_VERSION = '16.6';
+
+export const STAGE_PROFILES: Readonly<Record<Stage, Blueprint>> = {
+  // 1 × 2 vCPU / 4 GB server with the database on it; "take automated backups".
+  launch: {
+    stage: 'launch',
+    databaseEngine: 'postgres',
+    backupRetentionDays: 7,
+    hosts: { count: 1, instanceType: 't3.medium', rootVolumeGiB: 30, dataVolumeGiB: 50 },
+    postgres: { kind: 'on-host', engineVersion: POSTGRES_VERSION, instanceClass: 'on-host', storageGiB: 50, multiAz: false, readReplicas: 0, shards: 1 },
+    redis: { mode: 'on-host', nodeType: 'on-host', shards: 1, replicasPerShard: 0 },
+    storageTiering: false,
+  },
+  // Separate DB server (4 vCPU / 8 GB) and Redis for sessions and cache.
+  traction: {
+    stage: 'traction',
+    databaseEngine: 'postgres',
+    backupRetentionDays: 14,
+    hosts: { count: 1, instanceType: 't3.large', rootVolumeGiB: 30 },
+    postgres: { kind: 'rds', engineVersion: POSTGRES_VERSION, instanceClass: 'db.t4g.large', storageGiB: 100, multiAz: false, readReplicas: 0, shards: 1 },
+    redis: { mode: 'single', nodeType: 'cache.t4g.small', shards: 1, replicasPerShard: 0 },
+    storageTiering: false,
+  },
+  // 2–3 app servers behind a load balancer; 8 vCPU / 32 GB primary + 1 read replica;
+  // Redis with failover; RabbitMQ; search.
+  growth: {
+    stage: 'growth',
+    databaseEngine: 'postgres',
+    backupRetentionDays: 14,
+    cluster: { instanceType: 'm6i.xlarge', rootVolumeGiB: 50, nodes: { min: 2, max: 3, desired: 2 } },
+    postgres: { kind: 'rds', engineVersion: POSTGRES_VERSION, instanceClass: 'db.m6g.2xlarge', storageGiB: 200, multiAz: true, readReplicas: 1, shards: 1 },
+    redis: { mode: 'replicated', nodeType: 'cache.m6g.large', shards: 1, replicasPerShard: 1 },
+    rabbitmq: { deployment: 'single', instanceType: 'mq.m5.large' },
+    search: { instanceType: 'm6g.large.search', dataNodes: 2, volumeGiB: 100, dedicatedMasters: false },
+    storageTiering: false,
+  },
+  // 3+ app servers of 8 vCPU; primary + 2–3 replicas; Redis Cluster; RabbitMQ with DLQ.
+  scale: {
+    stage: 'scale',
+    databaseEngine: 'postgres',
+    backupRetentionDays: 14,
+    cluster: { instanceType: 'm6i.2xlarge', rootVolumeGiB: 50, nodes: { min: 3, max: 10, desired: 3 } },
+    postgres: { kind: 'aurora', engineVersion: POSTGRES_VERSION, instanceClass: 'db.r6g.2xlarge', storageGiB: 0, multiAz: true, readReplicas: 2, shards: 1 },
+    redis: { mode: 'cluster', nodeType: 'cache.r6g.large', shards: 3, replicasPerShard: 1 },
+    rabbitmq: { deployment: 'cluster', instanceType: 'mq.m5.large' },
+    search: { instanceType: 'r6g.large.search', dataNodes: 3, volumeGiB: 200, dedicatedMasters: false },
+    storageTiering: false,
+  },
+  // Orders sharded 4 ways, Kafka replaces RabbitMQ, a 3-node search cluster.
+  hyperscale: {
+    stage: 'hyperscale',
+    databaseEngine: 'postgres',
+    backupRetentionDays: 14,
+    cluster: { instanceType: 'm6i.2xlarge', rootVolumeGiB: 80, nodes: { min: 6, max: 30, desired: 6 } },
+    postgres: { kind: 'aurora', engineVersion: POSTGRES_VERSION, instanceClass: 'db.r6g.2xlarge', storageGiB: 0, multiAz: true, readReplicas: 1, shards: 4 },
+    cockroach: { nodesPerRegion: 3, instanceType: 'm6i.2xlarge', volumeGiB: 500 },
+    redis: { mode: 'cluster', nodeType: 'cache.r6g.xlarge', shards: 6, replicasPerShard: 1 },
+    kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 1000 },
+    search: { instanceType: 'r6g.xlarge.search', dataNodes: 3, volumeGiB: 500, dedicatedMasters: true },
+    storageTiering: true,
+  },
+  // Per region: CockroachDB 3 nodes, Redis Cluster 3 masters + 3 replicas (~100 GB).
+  massive: {
+    stage: 'massive',
+    databaseEngine: 'cockroachdb',
+    backupRetentionDays: 14,
+    cluster: { instanceType: 'm6i.2xlarge', rootVolumeGiB: 80, nodes: { min: 6, max: 60, desired: 6 } },
+    cockroach: { nodesPerRegion: 3, instanceType: 'm6i.4xlarge', volumeGiB: 1000 },
+    redis: { mode: 'cluster', nodeType: 'cache.r6g.2xlarge', shards: 3, replicasPerShard: 1 },
+    kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 1000 },
+    search: { instanceType: 'r6g.xlarge.search', dataNodes: 3, volumeGiB: 500, dedicatedMasters: true },
+    storageTiering: true,
+  },
+};

@@ -1,0 +1,49 @@
+/** Builds the cdktf App: for each environment, its regional stacks and its edge stack. */
+import { App } from 'cdktf';
+import { Environment } from '../config/environment';
+import { Stage } from '../config/stages';
+import { blueprintFor } from '../sizing/blueprint';
+import { StateLocation } from './backend';
+import { EdgeStack } from './edge-stack';
+import { composeGrowth } from './growth';
+import { composeHyperscale } from './hyperscale';
+import { composeLaunch } from './launch';
+import { composeMassive } from './massive';
+import { RegionalStack } from './regional-stack';
+import { composeScale } from './scale';
+import { composeTraction } from './traction';
+
+const COMPOSERS: Record<Stage, (stack: RegionalStack, earlier: readonly RegionalStack[]) => void> = {
+  launch: composeLaunch,
+  traction: composeTraction,
+  growth: composeGrowth,
+  scale: composeScale,
+  hyperscale: composeHyperscale,
+  massive: composeMassive,
+};
+
+export interface EnvironmentStacks {
+  readonly environment: Environment;
+  readonly regional: readonly RegionalStack[];
+  readonly edge: EdgeStack;
+}
+
+/** Adds one environment's stacks to `app`. */
+export function addEnvironment(app: App, environment: Environment, state: StateLocation): EnvironmentStacks {
+  const blueprint = blueprintFor(environment);
+  const regional: RegionalStack[] = [];
+  for (const region of environment.regions) {
+    const stack = new RegionalStack(app, { environment, blueprint, region, state });
+    COMPOSERS[environment.stage](stack, [...regional]);
+    regional.push(stack);
+  }
+  const edge = new EdgeStack(app, { environment, regions: regional, state });
+  return { environment, regional, edge };
+}
+
+/** An App holding every environment's stacks, synthesized into `outdir`. */
+export function buildApp(environments: readonly Environment[], options: { outdir: string; state: StateLocation }): { app: App; stacks: EnvironmentStacks[] } {
+  const app = new App({ outdir: options.outdir, skipValidation: false });
+  const stacks = environments.map((environment) => addEnvironment(app, environment, options.state));
+  return { app, stacks };
+}

@@ -1,0 +1,97 @@
+/** The compute every cluster stage shares: EKS, its node pools and the regional ALB. */
+import { TerraformOutput } from 'cdktf';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { EksCluster } from '../constructs/eks-cluster';
+import { LoadBalancer } from '../constructs/load-balancer';
+import { NodeGroup } from '../constructs/node-group';
+import { RegionalStack } from './regional-stack';
+
+/** CockroachDB's SQL and inter-node port. */
+export const COCKROACH_PORT = 26257;
+
+export interface ClusterCompute {
+  readonly eks: EksCluster;
+  readonly general: NodeGroup;
+  readonly cockroachPool?: NodeGroup;
+  readonly loadBalancer: LoadBalancer;
+  /** The security group every pod and node carries: data stores admit it. */
+  readonly clientSecurityGroup: { readonly id: string };
+}
+
+export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
+  const f = stack.foundation;
+  const size = f.blueprint.cluster;
+  if (!size) throw new Error(`${f.blueprint.stage} blueprint has no cluster`);
+  const common = { network: f.network, encryptionKey: f.encryptionKey };
+
+  const eks = new EksCluster(stack, 'eks', {
+    ...common,
+    clusterName: f.namePrefix,
+    kubernetesVersion: f.environment.kubernetesVersion,
+    publicApiCidrs: f.environment.publicApiCidrs,
+  });
+  const general = new NodeGroup(stack, 'nodes-general', {
+    ...common,
+    cluster: eks,
+    groupName: 'general',
+    instanceType: size.instanceType,
+    nodes: size.nodes,
+    rootVolumeGiB: size.rootVolumeGiB,
+  });
+
+  let cockroachPool: NodeGroup | undefined;
+  const cockroach = f.blueprint.cockroach;
+  if (cockroach) {
+    // Dedicated, tainted nodes: one CockroachDB pod per node, spread across zones by the StatefulSet.
+    cockroachPool = new NodeGroup(stack, 'nodes-cockroachdb', {
+      ...common,
+      cluster: eks,
+      groupName: 'cockroachdb',
+      instanceType: cockroach.instanceType,
+      nodes: { min: cockroach.nodesPerRegion, max: cockroach.nodesPerRegion * 2, desired: cockroach.nodesPerRegion },
+      rootVolumeGiB: 50,
+      nodeRole: general.nodeRole,
+      taints: [{ key: 'stagecraft/dedicated', value: 'cockroachdb', effect: 'NO_SCHEDULE' }],
+    });
+    // Peers in other regions join the cluster over the peered VPCs.
+    f.environment.regions
+      .filter((other) => other.code !== f.region.code)
+      .forEach((other) => {
+        new VpcSecurityGroupIngressRule(stack, `cockroachdb-from-${other.code}`, {
+          securityGroupId: eks.nodeSecurityGroupId,
+          cidrIpv4: other.vpcCidr,
+          ipProtocol: 'tcp',
+          fromPort: COCKROACH_PORT,
+          toPort: COCKROACH_PORT,
+          description: `CockroachDB nodes in ${other.code}`,
+        });
+      });
+  }
+  eks.addWorkloadAddons([general.nodeGroup]);
+
+  const loadBalancer = new LoadBalancer(stack, 'alb', {
+    name: f.namePrefix,
+    network: f.network,
+    alarms: f.alarms,
+    webIngressPrefixListId: f.cloudflarePrefixList.id,
+    accessLogBucket: f.logs.bucket.bucket,
+  });
+  new VpcSecurityGroupIngressRule(stack, 'pods-from-alb', {
+    securityGroupId: eks.nodeSecurityGroupId,
+    referencedSecurityGroupId: loadBalancer.securityGroup.id,
+    ipProtocol: 'tcp',
+    fromPort: 8080,
+    toPort: 8080,
+    description: 'ALB to application pods',
+  });
+  stack.origin.loadBalancer = {
+    dnsName: loadBalancer.alb.dnsName,
+    arn: loadBalancer.alb.arn,
+    targetGroupArn: loadBalancer.targetGroup.arn,
+  };
+
+  new TerraformOutput(stack, 'eks_cluster_name', { value: eks.cluster.name });
+  new TerraformOutput(stack, 'eks_cluster_endpoint', { value: eks.cluster.endpoint });
+  new TerraformOutput(stack, 'eks_cluster_ca', { value: eks.cluster.certificateAuthority.get(0).data });
+  return { eks, general, cockroachPool, loadBalancer, clientSecurityGroup: { id: eks.nodeSecurityGroupId } };
+}

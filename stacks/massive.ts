@@ -1,0 +1,17 @@
+/**
+ * Massive (50M+ MAU): the full stack in every region, CockroachDB spanning the regions
+ * over peered VPCs, a Redis Cluster per region, S3 tiering.
+ */
+import { composeClusterCompute } from './cluster';
+import { addCockroachBackupBucket, addKafka, addRedis, addSearch } from './components';
+import { RegionalStack } from './regional-stack';
+import { peerWithEarlierRegions } from './region-peering';
+
+export function composeMassive(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
+  const clients = [composeClusterCompute(stack).clientSecurityGroup];
+  addCockroachBackupBucket(stack);
+  addRedis(stack, clients);
+  addKafka(stack, clients);
+  addSearch(stack, clients);
+  peerWithEarlierRegions(stack, earlierRegions);
+}

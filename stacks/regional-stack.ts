@@ -1,0 +1,118 @@
+/** `<env>-<region>`: all AWS infrastructure of one region, on the AWS provider alone. */
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CLOUDFLARE_IPV4_RANGES, ELB_LOG_DELIVERY_ACCOUNTS } from '../config/regions';
+import { Environment, RegionPlacement } from '../config/environment';
+import { AlarmTopic } from '../constructs/alarm-topic';
+import { BackupPlan } from '../constructs/backup-plan';
+import { DataBucket } from '../constructs/data-bucket';
+import { EncryptionKey } from '../constructs/encryption-key';
+import { Network } from '../constructs/network';
+import { Blueprint } from '../sizing/blueprint-types';
+import { configureBackend, StateLocation } from './backend';
+import { BACKUP_TAG } from '../constructs/app-host';
+
+/** What every stage composer receives: the region's shared foundation. */
+export interface RegionalFoundation {
+  readonly environment: Environment;
+  readonly blueprint: Blueprint;
+  readonly region: RegionPlacement;
+  /** `<env>-<region>`, the prefix of every name. */
+  readonly namePrefix: string;
+  readonly encryptionKey: EncryptionKey;
+  readonly alarms: AlarmTopic;
+  readonly network: Network;
+  readonly assets: DataBucket;
+  readonly logs: DataBucket;
+  readonly backups: BackupPlan;
+  /** Cloudflare's published ranges, the only sources allowed to reach web ports. */
+  readonly cloudflarePrefixList: Ec2ManagedPrefixList;
+}
+
+/** What the edge stack needs from a region, filled in by the stage composer. */
+export interface RegionalOrigin {
+  /** Public IPs of application hosts (single-host stages). */
+  readonly hostIps: string[];
+  /** ALB DNS name, ARN and the API target group (cluster stages). */
+  loadBalancer?: { readonly dnsName: string; readonly arn: string; readonly targetGroupArn: string };
+}
+
+export interface RegionalStackProps {
+  readonly environment: Environment;
+  readonly blueprint: Blueprint;
+  readonly region: RegionPlacement;
+  readonly state: StateLocation;
+}
+
+export class RegionalStack extends TerraformStack {
+  readonly stackName: string;
+  readonly foundation: RegionalFoundation;
+  readonly origin: RegionalOrigin = { hostIps: [] };
+
+  constructor(scope: Construct, props: RegionalStackProps) {
+    const { environment, region, blueprint } = props;
+    const stackName = `${environment.name}-${region.code}`;
+    super(scope, stackName);
+    this.stackName = stackName;
+    configureBackend(this, stackName, environment.backend, props.state);
+    new AwsProvider(this, 'aws', { region: region.code, defaultTags: [{ tags: { ...environment.tags, 'stagecraft:region': region.code } }] });
+
+    const namePrefix = stackName;
+    const isCluster = blueprint.cluster !== undefined;
+    const encryptionKey = new EncryptionKey(this, 'kms', { alias: namePrefix, description: `${namePrefix}: data at rest`, region: region.code });
+    const alarms = new AlarmTopic(this, 'alarms', { name: `${namePrefix}-alarms`, encryptionKey, emails: environment.alertEmails });
+    const network = new Network(this, 'network', {
+      namePrefix,
+      region: region.code,
+      cidr: region.vpcCidr,
+      availabilityZoneIds: region.availabilityZoneIds,
+      natGateways: environment.natGateways,
+      encryptionKey,
+      kubernetesClusterName: isCluster ? namePrefix : undefined,
+    });
+
+    // ALB access logs accept SSE-S3 only; this bucket holds logs, never product data.
+    const logs = new DataBucket(this, 'logs', {
+      bucketName: `${namePrefix}-logs`,
+      encryption: 's3',
+      tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90, expireAfterDays: 365 },
+    });
+    grantLoadBalancerLogDelivery(logs, region.code);
+    const assets = new DataBucket(this, 'assets', {
+      bucketName: `${namePrefix}-assets`,
+      encryptionKey,
+      accessLogBucket: logs,
+      tiering: blueprint.storageTiering ? { infrequentAccessAfterDays: 30, glacierAfterDays: 90 } : undefined,
+    });
+    const backups = new BackupPlan(this, 'backups', {
+      namePrefix,
+      encryptionKey,
+      retentionDays: blueprint.backupRetentionDays,
+      selectionTag: BACKUP_TAG,
+    });
+    const cloudflarePrefixList = new Ec2ManagedPrefixList(this, 'cloudflare-ranges', {
+      name: `${namePrefix}-cloudflare`,
+      addressFamily: 'IPv4',
+      maxEntries: CLOUDFLARE_IPV4_RANGES.length,
+      entry: CLOUDFLARE_IPV4_RANGES.map((cidr) => ({ cidr, description: 'Cloudflare' })),
+    });
+
+    this.foundation = { environment, blueprint, region, namePrefix, encryptionKey, alarms, network, assets, logs, backups, cloudflarePrefixList };
+    new TerraformOutput(this, 'vpc_id', { value: network.vpc.id });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: alarms.topic.arn });
+  }
+}
+
+function grantLoadBalancerLogDelivery(bucket: DataBucket, region: string): void {
+  const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
+  const principal = account ? { AWS: `arn:aws:iam::${account}:root` } : { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' };
+  bucket.addPolicyStatement({
+    Sid: 'LoadBalancerAccessLogs',
+    Effect: 'Allow',
+    Principal: principal,
+    Action: 's3:PutObject',
+    Resource: `${bucket.bucket.arn}/alb/*`,
+  });
+}

@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, COMMANDS } from '../../cli/main';
+import { Io } from '../../cli/command';
+
+/** Runs the CLI in-process in `cwd`, capturing what it prints. */
+async function run(cwd: string, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'stagecraft-cli-'));
+  mkdirSync(join(root, 'environments'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'environments', name), text);
+  return root;
+}
+
+const LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+
+describe('stagecraft synth', () => {
+  it('synthesizes an environment and lists its stacks with resource counts', async () => {
+    const root = project({ 'tiny.yaml': LAUNCH });
+    const result = await run(root, 'synth');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^tiny-launch-us-east-1 +\d+ resources$/m);
+    expect(result.stdout).toMatch(/^tiny-launch-edge +\d+ resources$/m);
+    expect(result.stderr).toContain('synth tiny-launch (launch): 2 stacks');
+    expect(existsSync(join(root, 'cdktf.out', 'manifest.json'))).toBe(true);
+  });
+
+  it('prints one JSON document with --json', async () => {
+    const root = project({ 'tiny.yaml': LAUNCH });
+    const result = await run(root, 'synth', '--json', '--out', 'build');
+    const report = JSON.parse(result.stdout);
+    expect(report.environments).toEqual([{ name: 'tiny-launch', stage: 'launch', regions: ['us-east-1'], file: 'environments/tiny.yaml' }]);
+    expect(report.stacks.map((s: { name: string }) => s.name)).toEqual(['tiny-launch-us-east-1', 'tiny-launch-edge']);
+    expect(report.stacks[0].resources).toBeGreaterThan(20);
+  });
+
+  it('exits 2 on bad input, prints every problem without a stack trace, and leaves the output as it was', async () => {
+    const root = project({ 'good.yaml': LAUNCH, 'bad.yaml': 'name: bad-env\nstage: giant\nregions: [us-east-1]\ndomain: x.example.com\n' });
+    mkdirSync(join(root, 'cdktf.out'));
+    writeFileSync(join(root, 'cdktf.out', 'previous.txt'), 'untouched');
+    const result = await run(root, 'synth');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('environments/bad.yaml: stage: "giant" is not a stage; allowed: launch, traction, growth, scale, hyperscale, massive\n');
+    expect(result.stdout).toBe('');
+    expect(readFileSync(join(root, 'cdktf.out', 'previous.txt'), 'utf8')).toBe('untouched');
+    expect(existsSync(join(root, 'cdktf.out', 'manifest.json'))).toBe(false);
+  });
+
+  it('names unknown environments and lists the known ones', async () => {
+    const root = project({ 'tiny.yaml': LAUNCH });
+    const result = await run(root, 'synth', '--env', 'prod');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('prod: (root): no such environment file; known environments: tiny\n');
+  });
+
+  it('rejects two files that share an environment name', async () => {
+    const root = project({ 'a.yaml': LAUNCH, 'b.yaml': LAUNCH });
+    const result = await run(root, 'synth');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('environments/b.yaml: name: "tiny-launch" is also the name in environments/a.yaml; stack names must be unique\n');
+  });
+});
+
+describe('stagecraft CLI', () => {
+  it.each(COMMANDS.map((c) => c.name))('%s --help prints usage and exits 0', async (name) => {
+    const result = await run(tmpdir(), name, '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: stagecraft ${name}`));
+    expect(result.stdout).toContain('--help');
+  });
+
+  it('rejects unknown commands and flags with exit 2', async () => {
+    expect(await run(tmpdir(), 'deploy')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'stagecraft: command: unknown command "deploy"; allowed: synth, validate\n',
+    });
+    const flag = await run(tmpdir(), 'synth', '--outdir', 'x');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe('stagecraft synth: arguments: unknown flag --outdir; allowed: --env, --out, --json\n');
+  });
+});

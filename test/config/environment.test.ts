@@ -1,0 +1,187 @@
+import { parseEnvironment } from '../../config/load';
+import { formatProblem } from '../../config/errors';
+
+const FILE = 'environments/prod.yaml';
+
+function problems(yaml: string): string[] {
+  return parseEnvironment(yaml, FILE).problems.map(formatProblem);
+}
+
+const VALID = `
+name: acme-prod
+stage: growth
+regions: [us-east-1]
+domain: example.com
+`;
+
+describe('environment files: valid input', () => {
+  it('resolves defaults for a minimal file', () => {
+    const { environment, problems: found } = parseEnvironment(VALID, FILE);
+    expect(found).toEqual([]);
+    expect(environment).toMatchObject({
+      name: 'acme-prod',
+      stage: 'growth',
+      natGateways: 'single',
+      backend: { kind: 'local' },
+      kubernetesVersion: '1.33',
+      publicApiCidrs: [],
+      regions: [{ code: 'us-east-1', primary: true, vpcCidr: '10.16.0.0/16', availabilityZoneIds: ['use1-az1', 'use1-az2', 'use1-az4'] }],
+    });
+    expect(environment?.tags).toMatchObject({ 'stagecraft:environment': 'acme-prod', 'stagecraft:stage': 'growth' });
+  });
+
+  it('uses two zones on single-host stages and honours the region zone list', () => {
+    const { environment } = parseEnvironment(VALID.replace('growth', 'launch').replace('us-east-1', 'us-west-1'), FILE);
+    expect(environment?.regions[0].availabilityZoneIds).toEqual(['usw1-az1', 'usw1-az3']);
+    expect(environment?.natGateways).toBe('none');
+  });
+
+  it('gives every massive region its own non-overlapping default CIDR', () => {
+    const { environment } = parseEnvironment(
+      'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n',
+      FILE,
+    );
+    expect(environment?.regions.map((r) => r.vpcCidr)).toEqual(['10.16.0.0/16', '10.20.0.0/16', '10.24.0.0/16']);
+    expect(environment?.regions.map((r) => r.primary)).toEqual([true, false, false]);
+  });
+
+  it('configures an S3 backend with the primary region by default', () => {
+    const { environment } = parseEnvironment(`${VALID}backend:\n  s3:\n    bucket: acme-state\n`, FILE);
+    expect(environment?.backend).toEqual({ kind: 's3', bucket: 'acme-state', region: 'us-east-1', keyPrefix: 'stagecraft', kmsKeyArn: undefined });
+  });
+});
+
+describe('environment files: bad input is reported with file, field path, and what is allowed', () => {
+  it('reports YAML syntax errors with their position', () => {
+    expect(problems('name: acme-prod\nstage: [growth\n')).toEqual([
+      expect.stringMatching(/^environments\/prod\.yaml: line \d+, column \d+: YAML syntax error: /),
+    ]);
+  });
+
+  it('rejects an empty document', () => {
+    expect(problems('')).toEqual([
+      'environments/prod.yaml: (root): expected a mapping with name, stage, regions and domain; received an empty document',
+    ]);
+  });
+
+  it('rejects an unknown stage, listing the stages', () => {
+    expect(problems(VALID.replace('growth', 'enterprise'))).toEqual([
+      'environments/prod.yaml: stage: "enterprise" is not a stage; allowed: launch, traction, growth, scale, hyperscale, massive',
+    ]);
+  });
+
+  it('rejects unknown keys, listing the allowed ones', () => {
+    expect(problems(`${VALID}databse:\n  shards: 2\n`)).toEqual([
+      'environments/prod.yaml: (root): unknown key "databse"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, workload',
+    ]);
+    expect(problems(`${VALID}compute:\n  nodes: { min: 2, maximum: 3 }\n`)).toEqual([
+      'environments/prod.yaml: compute.nodes: unknown key "maximum"; allowed keys: min, max, desired',
+    ]);
+  });
+
+  it('rejects wrong types with what was received', () => {
+    expect(problems(`${VALID}compute:\n  nodes: { min: "two" }\n`)).toEqual([
+      'environments/prod.yaml: compute.nodes.min: expected a number, received string "two"',
+    ]);
+    expect(problems(VALID.replace('regions: [us-east-1]', 'regions: us-east-1'))).toEqual([
+      'environments/prod.yaml: regions: expected a list, received string "us-east-1"',
+    ]);
+  });
+
+  it('rejects a missing required field', () => {
+    expect(problems(VALID.replace('domain: example.com\n', ''))).toEqual(['environments/prod.yaml: domain: is required (a string)']);
+  });
+
+  it('rejects empty and duplicate regions', () => {
+    expect(problems(VALID.replace('[us-east-1]', '[]'))).toEqual([
+      'environments/prod.yaml: regions: at least one region is required',
+    ]);
+    expect(problems(VALID.replace('stage: growth', 'stage: massive').replace('[us-east-1]', '[us-east-1, eu-west-1, us-east-1]'))).toEqual([
+      'environments/prod.yaml: regions[2]: "us-east-1" is already listed at regions[0]; each region may appear once',
+    ]);
+  });
+
+  it('rejects invalid region codes, telling a typo from an unknown region', () => {
+    expect(problems(VALID.replace('[us-east-1]', '[us-east-1, useast1]').replace('growth', 'massive'))).toEqual(
+      expect.arrayContaining(['environments/prod.yaml: regions[1]: "useast1" is not an AWS region code (e.g. us-east-1)']),
+    );
+    expect(problems(VALID.replace('[us-east-1]', '[us-east-9]'))).toEqual([
+      expect.stringMatching(/^environments\/prod\.yaml: regions\[0\]: "us-east-9" is not a region Stagecraft knows; allowed: us-east-1, us-east-2, /),
+    ]);
+  });
+
+  it('requires at least 3 regions for massive', () => {
+    expect(problems(VALID.replace('growth', 'massive').replace('[us-east-1]', '[us-east-1, eu-west-1]'))).toEqual([
+      'environments/prod.yaml: regions: massive needs at least 3 regions, so that losing one still leaves two; received 2',
+    ]);
+  });
+
+  it('keeps earlier stages in one region', () => {
+    expect(problems(VALID.replace('[us-east-1]', '[us-east-1, eu-west-1]'))).toEqual([
+      'environments/prod.yaml: regions: growth runs in one region (multi-region active-active starts at massive); received 2 regions',
+    ]);
+  });
+
+  it('rejects overlapping CIDRs, explicit or defaulted', () => {
+    const massive = 'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n';
+    expect(problems(`${massive}network:\n  cidrs:\n    eu-west-1: 10.16.128.0/17\n    ap-northeast-1: 10.32.0.0/22\n`)).toEqual([
+      `environments/prod.yaml: network.cidrs.eu-west-1: "10.16.128.0/17" overlaps us-east-1's "10.16.0.0/16"; region VPCs are peered, so their CIDRs must not overlap`,
+      'environments/prod.yaml: network.cidrs.ap-northeast-1: "10.32.0.0/22" must be between /16 and /20',
+    ]);
+    expect(problems(`${massive}network:\n  cidrs:\n    us-east-1: 10.20.0.0/16\n`)).toEqual([
+      `environments/prod.yaml: regions[1]: default CIDR "10.20.0.0/16" overlaps us-east-1's "10.20.0.0/16"; region VPCs are peered, so their CIDRs must not overlap`,
+    ]);
+  });
+
+  it('rejects malformed CIDRs and CIDRs for regions the environment does not use', () => {
+    expect(problems(`${VALID}network:\n  cidrs:\n    us-east-1: 10.16.0.1/16\n    eu-west-1: 10.20.0.0/16\n`)).toEqual([
+      'environments/prod.yaml: network.cidrs.us-east-1: "10.16.0.1/16" is not an IPv4 CIDR block with clear host bits (e.g. 10.20.0.0/16)',
+    ]);
+    expect(problems(`${VALID}network:\n  cidrs:\n    eu-west-1: 10.20.0.0/16\n`)).toEqual([
+      `environments/prod.yaml: network.cidrs.eu-west-1: "eu-west-1" is not one of this environment's regions (us-east-1)`,
+    ]);
+  });
+
+  it('rejects sizes that do not apply to the stage', () => {
+    expect(problems(`${VALID.replace('growth', 'launch')}queue:\n  instanceType: mq.m5.large\ncompute:\n  hosts: 2\n`)).toEqual([
+      'environments/prod.yaml: queue: does not apply to stage launch; it applies to: growth, scale',
+      'environments/prod.yaml: compute.hosts: launch runs exactly 1 host; received 2',
+    ]);
+    expect(problems(`${VALID}compute:\n  hosts: 2\n`)).toEqual([
+      'environments/prod.yaml: compute.hosts: does not apply to stage growth; it applies to: launch, traction',
+    ]);
+  });
+
+  it('rejects CockroachDB before hyperscale and Postgres on massive', () => {
+    expect(problems(`${VALID}database:\n  engine: cockroachdb\n`)).toEqual([
+      'environments/prod.yaml: database.engine: cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is growth',
+    ]);
+    const massive = 'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n';
+    expect(problems(`${massive}database:\n  engine: postgres\n`)).toEqual([
+      'environments/prod.yaml: database.engine: massive runs CockroachDB across regions; allowed: cockroachdb',
+    ]);
+  });
+
+  it('rejects inconsistent node counts and an API open to the internet', () => {
+    expect(problems(`${VALID}compute:\n  nodes: { min: 5, max: 3 }\n  publicApiCidrs: [0.0.0.0/0]\n`)).toEqual([
+      'environments/prod.yaml: compute.nodes: min (5) must not exceed max (3)',
+      'environments/prod.yaml: compute.publicApiCidrs[0]: "0.0.0.0/0" would open the Kubernetes API to the whole internet; list office or VPN ranges',
+    ]);
+  });
+
+  it('rejects out-of-range numbers and bad workload ratios', () => {
+    expect(problems(`${VALID}workload:\n  mau: -5\n  dauRatio: 1.5\n`)).toEqual([
+      'environments/prod.yaml: workload.mau: must be greater than 0; received number -5',
+      'environments/prod.yaml: workload.dauRatio: must be at most 1; received number 1.5',
+    ]);
+  });
+
+  it('reports every problem in the file at once', () => {
+    const found = problems('name: Bad Name\nstage: growth\nregions: [us-east-1]\ndomain: not_a_domain\nextra: 1\n');
+    expect(found).toEqual([
+      'environments/prod.yaml: name: "Bad Name" is not an environment name (3–24 lowercase letters, digits and dashes) (e.g. acme-prod)',
+      'environments/prod.yaml: domain: "not_a_domain" is not a lowercase DNS name (e.g. example.com)',
+      'environments/prod.yaml: (root): unknown key "extra"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, workload',
+    ]);
+  });
+});

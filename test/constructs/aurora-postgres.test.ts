@@ -1,0 +1,203 @@
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { AlarmTopic } from '../../constructs/alarm-topic';
+import { AuroraPostgres, AuroraPostgresProps } from '../../constructs/aurora-postgres';
+import { EncryptionKey } from '../../constructs/encryption-key';
+import { Network } from '../../constructs/network';
+import { resourcesOfType, synthAws, SynthesizedStack } from '../helpers/synth';
+
+type Overrides = Partial<Omit<AuroraPostgresProps, 'network' | 'encryptionKey' | 'alarms' | 'clientSecurityGroups'>>;
+
+function base(scope: Construct) {
+  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
+  const alarms = new AlarmTopic(scope, 'alarms', { name: 'alarms', encryptionKey });
+  const network = new Network(scope, 'network', {
+    namePrefix: 'acme-us-east-1',
+    region: 'us-east-1',
+    cidr: '10.16.0.0/16',
+    availabilityZoneIds: ['use1-az1', 'use1-az2', 'use1-az4'],
+    natGateways: 'none',
+    encryptionKey,
+  });
+  return { encryptionKey, alarms, network };
+}
+
+/** Builds `shards` clusters, `aurora-shard-<i>`, the way hyperscale does. */
+function aurora(overrides: Overrides = {}, shards = 1, extra?: (clusters: AuroraPostgres[], scope: Construct) => void): SynthesizedStack {
+  return synthAws((scope) => {
+    const common = base(scope);
+    const app = new SecurityGroup(scope, 'app', { name: 'app', vpcId: common.network.vpc.id });
+    const clusters = Array.from(
+      { length: shards },
+      (_, shard) =>
+        new AuroraPostgres(scope, `aurora-shard-${shard}`, {
+          ...common,
+          namePrefix: 'acme-us-east-1',
+          clusterName: `aurora-shard-${shard}`,
+          engineVersion: '16.6',
+          instanceClass: 'db.r6g.large',
+          clientSecurityGroups: [app],
+          ...overrides,
+        }),
+    );
+    extra?.(clusters, scope);
+  });
+}
+
+function logicalName(stack: SynthesizedStack, type: string, field: string, value: unknown): string {
+  const entry = Object.entries(stack.resources[type] ?? {}).find(([, r]) => r[field] === value);
+  if (!entry) throw new Error(`no ${type} with ${field} = ${String(value)}`);
+  return entry[0];
+}
+
+describe('AuroraPostgres', () => {
+  it('encrypts the cluster and lets RDS manage the master password', () => {
+    const stack = aurora();
+    const [cluster] = resourcesOfType(stack, 'aws_rds_cluster');
+    const keyArn = `\${aws_kms_key.${logicalName(stack, 'aws_kms_key', 'description', 'test')}.arn}`;
+    expect(cluster).toMatchObject({
+      cluster_identifier: 'acme-us-east-1-aurora-shard-0',
+      engine: 'aurora-postgresql',
+      engine_version: '16.6',
+      storage_encrypted: true,
+      kms_key_id: keyArn,
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: keyArn,
+      iam_database_authentication_enabled: true,
+      enabled_cloudwatch_logs_exports: ['postgresql'],
+    });
+    expect(cluster.master_password).toBeUndefined();
+    expect(stack.json).not.toMatch(/"(master_)?password(_wo)?"\s*:/);
+  });
+
+  it('exports its log to an encrypted group that exists before the cluster', () => {
+    const stack = aurora();
+    const logGroup = logicalName(stack, 'aws_cloudwatch_log_group', 'name', '/aws/rds/cluster/acme-us-east-1-aurora-shard-0/postgresql');
+    expect(stack.resources.aws_cloudwatch_log_group[logGroup]).toMatchObject({ kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./), retention_in_days: 30 });
+    const [cluster] = resourcesOfType(stack, 'aws_rds_cluster');
+    expect(cluster.depends_on).toEqual([`aws_cloudwatch_log_group.${logGroup}`]);
+  });
+
+  it('keeps the cluster from being deleted and snapshots it when it is', () => {
+    const [cluster] = resourcesOfType(aurora({ backupRetentionDays: 21 }), 'aws_rds_cluster');
+    expect(cluster).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: 'acme-us-east-1-aurora-shard-0-final',
+      backup_retention_period: 21,
+      copy_tags_to_snapshot: true,
+      delete_automated_backups: false,
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  it('forces TLS and logs slow statements through an aurora-postgresql cluster parameter group', () => {
+    const stack = aurora();
+    const [parameterGroup] = resourcesOfType(stack, 'aws_rds_cluster_parameter_group');
+    expect(parameterGroup.family).toBe('aurora-postgresql16');
+    expect(parameterGroup.parameter).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'rds.force_ssl', value: '1' }),
+        expect.objectContaining({ name: 'log_min_duration_statement', value: '1000' }),
+      ]),
+    );
+    const [cluster] = resourcesOfType(stack, 'aws_rds_cluster');
+    expect(cluster.db_cluster_parameter_group_name).toBe(
+      `\${aws_rds_cluster_parameter_group.${logicalName(stack, 'aws_rds_cluster_parameter_group', 'family', 'aurora-postgresql16')}.name}`,
+    );
+  });
+
+  it('runs one writer and the requested readers, all private and protected', () => {
+    const stack = aurora({ readReplicas: 2 });
+    const instances = resourcesOfType(stack, 'aws_rds_cluster_instance');
+    expect(instances.map((i) => i.identifier).sort()).toEqual([
+      'acme-us-east-1-aurora-shard-0-0',
+      'acme-us-east-1-aurora-shard-0-1',
+      'acme-us-east-1-aurora-shard-0-2',
+    ]);
+    for (const i of instances) {
+      expect(i).toMatchObject({
+        engine: 'aurora-postgresql',
+        instance_class: 'db.r6g.large',
+        publicly_accessible: false,
+        performance_insights_enabled: true,
+        lifecycle: { prevent_destroy: true },
+      });
+      expect(i.availability_zone).toBeUndefined();
+    }
+    // Readers wait for the writer, so the writer is the instance created first.
+    const writer = logicalName(stack, 'aws_rds_cluster_instance', 'identifier', 'acme-us-east-1-aurora-shard-0-0');
+    const readers = instances.filter((i) => i.identifier !== 'acme-us-east-1-aurora-shard-0-0');
+    expect(readers.every((r) => JSON.stringify(r.depends_on) === JSON.stringify([`aws_rds_cluster_instance.${writer}`]))).toBe(true);
+  });
+
+  it('has one reader by default', () => {
+    expect(resourcesOfType(aurora(), 'aws_rds_cluster_instance')).toHaveLength(2);
+    expect(resourcesOfType(aurora({ readReplicas: 0 }), 'aws_rds_cluster_instance')).toHaveLength(1);
+  });
+
+  it('names every resource after its shard, so shards coexist', () => {
+    const stack = aurora({}, 3);
+    const names = (type: string, field: string) => resourcesOfType(stack, type).map((r) => r[field]).sort();
+    const expected = [0, 1, 2].map((i) => `acme-us-east-1-aurora-shard-${i}`);
+    expect(names('aws_rds_cluster', 'cluster_identifier')).toEqual(expected);
+    expect(names('aws_db_subnet_group', 'name')).toEqual(expected);
+    expect(names('aws_rds_cluster_parameter_group', 'name')).toEqual(expected.map((n) => `${n}-pg16`));
+    expect(names('aws_security_group', 'name')).toEqual([...expected, 'app']);
+    expect(new Set(names('aws_cloudwatch_metric_alarm', 'alarm_name')).size).toBe(resourcesOfType(stack, 'aws_cloudwatch_metric_alarm').length);
+  });
+
+  it('admits only the client security groups, on 5432', () => {
+    const stack = aurora({}, 1, ([cluster], scope) => cluster.allowFrom(new SecurityGroup(scope, 'worker', { name: 'worker' }), 'worker'));
+    const dbGroup = `\${aws_security_group.${logicalName(stack, 'aws_security_group', 'name', 'acme-us-east-1-aurora-shard-0')}.id}`;
+    const rules = resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule');
+    expect(rules.map((r) => r.referenced_security_group_id).sort()).toEqual(['${aws_security_group.app.id}', '${aws_security_group.worker.id}']);
+    for (const rule of rules) {
+      expect(rule).toMatchObject({ security_group_id: dbGroup, ip_protocol: 'tcp', from_port: 5432, to_port: 5432 });
+      expect(rule.cidr_ipv4).toBeUndefined();
+    }
+    const [cluster] = resourcesOfType(stack, 'aws_rds_cluster');
+    expect(cluster.vpc_security_group_ids).toEqual([dbGroup]);
+  });
+
+  it('exposes the writer and reader endpoints', () => {
+    const stack = aurora({}, 1, ([cluster], scope) => {
+      new TerraformOutput(scope, 'endpoint', { value: cluster.endpoint });
+      new TerraformOutput(scope, 'reader_endpoint', { value: cluster.readerEndpoint });
+    });
+    const cluster = logicalName(stack, 'aws_rds_cluster', 'cluster_identifier', 'acme-us-east-1-aurora-shard-0');
+    expect(stack.outputs).toEqual({
+      endpoint: { value: `\${aws_rds_cluster.${cluster}.endpoint}` },
+      reader_endpoint: { value: `\${aws_rds_cluster.${cluster}.reader_endpoint}` },
+    });
+  });
+
+  it('alarms on CPU and memory of every instance and on replica lag (ms) of every reader', () => {
+    const alarms = resourcesOfType(aurora({ readReplicas: 1 }), 'aws_cloudwatch_metric_alarm');
+    const summary = alarms.map((a) => [a.metric_name, (a.dimensions as Record<string, string>).DBInstanceIdentifier, a.comparison_operator, a.threshold]);
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        ['CPUUtilization', 'acme-us-east-1-aurora-shard-0-0', 'GreaterThanThreshold', 80],
+        ['CPUUtilization', 'acme-us-east-1-aurora-shard-0-1', 'GreaterThanThreshold', 80],
+        ['FreeableMemory', 'acme-us-east-1-aurora-shard-0-0', 'LessThanThreshold', 268435456],
+        ['FreeableMemory', 'acme-us-east-1-aurora-shard-0-1', 'LessThanThreshold', 268435456],
+        ['AuroraReplicaLag', 'acme-us-east-1-aurora-shard-0-1', 'GreaterThanThreshold', 1000],
+      ]),
+    );
+    expect(alarms).toHaveLength(5);
+  });
+
+  it('reports every bad prop at once', () => {
+    expect(() => aurora({ clusterName: 'Shard_1', engineVersion: '16.x', readReplicas: -1, backupRetentionDays: 36 })).toThrow(
+      new Error(
+        [
+          'test/aurora-shard-0: engineVersion: "16.x" is not a PostgreSQL version (e.g. "16.6" or "16")',
+          'test/aurora-shard-0: clusterName: must be lowercase letters, digits and hyphens, starting with a letter, got "Shard_1"',
+          'test/aurora-shard-0: readReplicas: must be a whole number 0–15, got -1',
+          'test/aurora-shard-0: backupRetentionDays: must be 1–35, got 36',
+        ].join('\n'),
+      ),
+    );
+  });
+});

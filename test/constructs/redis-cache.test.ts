@@ -1,0 +1,206 @@
+import { Construct } from 'constructs';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { AlarmTopic } from '../../constructs/alarm-topic';
+import { EncryptionKey } from '../../constructs/encryption-key';
+import { Network } from '../../constructs/network';
+import { RedisCache, RedisCacheProps } from '../../constructs/redis-cache';
+import { resourcesOfType, synthAws, SynthesizedStack } from '../helpers/synth';
+
+type Overrides = Partial<Omit<RedisCacheProps, 'network' | 'encryptionKey' | 'alarms' | 'clientSecurityGroups'>>;
+
+function base(scope: Construct) {
+  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
+  const alarms = new AlarmTopic(scope, 'alarms', { name: 'alarms', encryptionKey });
+  const network = new Network(scope, 'network', {
+    namePrefix: 'acme-us-east-1',
+    region: 'us-east-1',
+    cidr: '10.16.0.0/16',
+    availabilityZoneIds: ['use1-az1', 'use1-az2'],
+    natGateways: 'none',
+    encryptionKey,
+  });
+  return { encryptionKey, alarms, network };
+}
+
+function redis(overrides: Overrides = {}, extra?: (cache: RedisCache, scope: Construct) => void): SynthesizedStack {
+  return synthAws((scope) => {
+    const common = base(scope);
+    const app = new SecurityGroup(scope, 'app', { name: 'app', vpcId: common.network.vpc.id });
+    const cache = new RedisCache(scope, 'redis', {
+      ...common,
+      namePrefix: 'acme-us-east-1',
+      mode: 'replicated',
+      nodeType: 'cache.r7g.large',
+      clientSecurityGroups: [app],
+      ...overrides,
+    });
+    extra?.(cache, scope);
+  });
+}
+
+function logicalName(stack: SynthesizedStack, type: string, field: string, value: unknown): string {
+  const entry = Object.entries(stack.resources[type] ?? {}).find(([, r]) => r[field] === value);
+  if (!entry) throw new Error(`no ${type} with ${field} = ${String(value)}`);
+  return entry[0];
+}
+
+function group(stack: SynthesizedStack): Record<string, unknown> {
+  const groups = resourcesOfType(stack, 'aws_elasticache_replication_group');
+  expect(groups).toHaveLength(1);
+  return groups[0];
+}
+
+/** Alarms as `metric node threshold`, sorted. */
+function alarmSummary(stack: SynthesizedStack): string[] {
+  return resourcesOfType(stack, 'aws_cloudwatch_metric_alarm')
+    .map((a) => `${a.metric_name} ${(a.dimensions as Record<string, string>).CacheClusterId} ${a.threshold}`)
+    .sort();
+}
+
+describe('RedisCache', () => {
+  it('encrypts at rest with the key and in transit with a generated AUTH token', () => {
+    const stack = redis();
+    const keyArn = `\${aws_kms_key.${logicalName(stack, 'aws_kms_key', 'description', 'test')}.arn}`;
+    const secretVersion = logicalName(stack, 'aws_secretsmanager_secret_version', 'secret_id', `\${aws_secretsmanager_secret.${logicalName(stack, 'aws_secretsmanager_secret', 'name', 'acme-us-east-1/redis-auth')}.id}`);
+    expect(group(stack)).toMatchObject({
+      engine: 'redis',
+      engine_version: '7.1',
+      at_rest_encryption_enabled: 'true',
+      kms_key_id: keyArn,
+      transit_encryption_enabled: true,
+      auth_token: `\${aws_secretsmanager_secret_version.${secretVersion}.secret_string}`,
+    });
+    const [secret] = resourcesOfType(stack, 'aws_secretsmanager_secret');
+    expect(secret.kms_key_id).toBe(keyArn);
+  });
+
+  it('snapshots daily, keeps a final snapshot and cannot be destroyed', () => {
+    expect(group(redis({ backupRetentionDays: 35 }))).toMatchObject({
+      snapshot_retention_limit: 35,
+      snapshot_window: '03:00-04:00',
+      maintenance_window: 'sun:05:00-sun:06:00',
+      final_snapshot_identifier: 'acme-us-east-1-redis-final',
+      apply_immediately: false,
+      auto_minor_version_upgrade: 'true',
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(group(redis()).snapshot_retention_limit).toBe(7);
+  });
+
+  it('runs one node without failover in single mode', () => {
+    const rg = group(redis({ mode: 'single' }));
+    expect(rg).toMatchObject({ cluster_mode: 'disabled', num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false });
+    expect(rg.num_node_groups).toBeUndefined();
+  });
+
+  it('runs a primary and replicas with Multi-AZ failover in replicated mode', () => {
+    const rg = group(redis({ mode: 'replicated', replicasPerShard: 2 }));
+    expect(rg).toMatchObject({ cluster_mode: 'disabled', num_cache_clusters: 3, automatic_failover_enabled: true, multi_az_enabled: true });
+    expect(rg.num_node_groups).toBeUndefined();
+    expect(rg.replicas_per_node_group).toBeUndefined();
+  });
+
+  it('shards in cluster mode, with cluster-enabled in its parameter group', () => {
+    const stack = redis({ mode: 'cluster', shards: 3, replicasPerShard: 2 });
+    const rg = group(stack);
+    expect(rg).toMatchObject({
+      cluster_mode: 'enabled',
+      num_node_groups: 3,
+      replicas_per_node_group: 2,
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+    });
+    expect(rg.num_cache_clusters).toBeUndefined();
+    const [parameterGroup] = resourcesOfType(stack, 'aws_elasticache_parameter_group');
+    expect(parameterGroup).toMatchObject({ family: 'redis7', name: 'acme-us-east-1-redis7-cluster' });
+    expect(parameterGroup.parameter).toEqual(
+      expect.arrayContaining([
+        { name: 'cluster-enabled', value: 'yes' },
+        { name: 'maxmemory-policy', value: 'allkeys-lru' },
+      ]),
+    );
+    expect(rg.parameter_group_name).toBe(`\${aws_elasticache_parameter_group.${logicalName(stack, 'aws_elasticache_parameter_group', 'family', 'redis7')}.name}`);
+  });
+
+  it('evicts least-recently-used keys and leaves cluster mode off outside cluster mode', () => {
+    const [parameterGroup] = resourcesOfType(redis({ mode: 'replicated' }), 'aws_elasticache_parameter_group');
+    expect(parameterGroup.parameter).toEqual([{ name: 'maxmemory-policy', value: 'allkeys-lru' }]);
+  });
+
+  it('sends the slow log to an encrypted log group', () => {
+    const stack = redis();
+    const logGroup = logicalName(stack, 'aws_cloudwatch_log_group', 'name', '/stagecraft/acme-us-east-1/redis/slow-log');
+    expect(stack.resources.aws_cloudwatch_log_group[logGroup].kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    expect(group(stack).log_delivery_configuration).toEqual([
+      { destination: `\${aws_cloudwatch_log_group.${logGroup}.name}`, destination_type: 'cloudwatch-logs', log_format: 'json', log_type: 'slow-log' },
+    ]);
+  });
+
+  it('lives in the data subnets and admits only the client security groups, on 6379', () => {
+    const stack = redis({}, (cache, scope) => cache.allowFrom(new SecurityGroup(scope, 'worker', { name: 'worker' }), 'worker'));
+    const dataSubnets = Object.entries(stack.resources.aws_subnet)
+      .filter(([, s]) => (s.tags as Record<string, string>)['stagecraft:tier'] === 'data')
+      .map(([name]) => `\${aws_subnet.${name}.id}`);
+    const [subnetGroup] = resourcesOfType(stack, 'aws_elasticache_subnet_group');
+    expect(subnetGroup.subnet_ids).toEqual(dataSubnets);
+
+    const cacheGroup = `\${aws_security_group.${logicalName(stack, 'aws_security_group', 'name', 'acme-us-east-1-redis')}.id}`;
+    expect(group(stack).security_group_ids).toEqual([cacheGroup]);
+    const rules = resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule');
+    expect(rules.map((r) => r.referenced_security_group_id).sort()).toEqual(['${aws_security_group.app.id}', '${aws_security_group.worker.id}']);
+    for (const rule of rules) {
+      expect(rule).toMatchObject({ security_group_id: cacheGroup, ip_protocol: 'tcp', from_port: 6379, to_port: 6379 });
+      expect(rule.cidr_ipv4).toBeUndefined();
+    }
+    const sg = stack.resources.aws_security_group[logicalName(stack, 'aws_security_group', 'name', 'acme-us-east-1-redis')];
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+  });
+
+  it('alarms on engine CPU, memory and evictions of the single node, without replication lag', () => {
+    expect(alarmSummary(redis({ mode: 'single' }))).toEqual([
+      'DatabaseMemoryUsagePercentage acme-us-east-1-redis-001 80',
+      'EngineCPUUtilization acme-us-east-1-redis-001 80',
+      'Evictions acme-us-east-1-redis-001 0',
+    ]);
+  });
+
+  it('alarms on every node, replication lag included, once there are replicas', () => {
+    const stack = redis({ mode: 'cluster', shards: 2, replicasPerShard: 1 });
+    const summary = alarmSummary(stack);
+    expect(summary).toHaveLength(2 * 2 * 4);
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        'ReplicationLag acme-us-east-1-redis-0001-002 1',
+        'ReplicationLag acme-us-east-1-redis-0002-001 1',
+        'EngineCPUUtilization acme-us-east-1-redis-0002-002 80',
+        'Evictions acme-us-east-1-redis-0001-001 0',
+      ]),
+    );
+    const evictions = resourcesOfType(stack, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'Evictions');
+    expect(evictions.every((a) => a.statistic === 'Sum' && a.period === 300 && a.comparison_operator === 'GreaterThanThreshold')).toBe(true);
+    expect(alarmSummary(redis({ mode: 'replicated', replicasPerShard: 1 }))).toEqual(
+      expect.arrayContaining(['ReplicationLag acme-us-east-1-redis-001 1', 'ReplicationLag acme-us-east-1-redis-002 1']),
+    );
+  });
+
+  it('reports every bad prop at once', () => {
+    expect(() => redis({ mode: 'single', shards: 2, replicasPerShard: 1, backupRetentionDays: 36 })).toThrow(
+      new Error(
+        [
+          'test/redis: shards: mode "single" has one shard, got 2',
+          'test/redis: replicasPerShard: mode "single" has no replicas, got 1',
+          'test/redis: backupRetentionDays: must be 0–35, got 36',
+        ].join('\n'),
+      ),
+    );
+    expect(() => redis({ mode: 'cluster', shards: 0, replicasPerShard: 0 })).toThrow(
+      new Error(
+        [
+          'test/redis: shards: must be a whole number 1–500, got 0',
+          'test/redis: replicasPerShard: mode "cluster" fails over to a replica, so 1–5, got 0',
+        ].join('\n'),
+      ),
+    );
+  });
+});
