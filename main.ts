@@ -5,13 +5,14 @@
 import { resolve } from 'node:path';
 import { formatProblem, UserInputError } from './config/errors';
 import { environmentFiles, loadEnvironments } from './config/load';
+import { sizeEnvironments } from './sizing/blueprint';
 import { buildApp } from './stacks/app';
 
 try {
   const selectors = (process.env.STAGECRAFT_ENV ?? '').split(',').filter((s) => s.length > 0);
   const environments = loadEnvironments(environmentFiles(selectors));
   const outdir = process.env.CDKTF_OUTDIR ?? resolve('cdktf.out');
-  const { app } = buildApp(environments, { outdir, state: { outdir, stateDir: process.cwd() } });
+  const { app } = buildApp(sizeEnvironments(environments), { outdir, state: { outdir, stateDir: process.cwd() } });
   app.synth();
 } catch (error) {
   if (!(error instanceof UserInputError)) throw error;

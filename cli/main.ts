@@ -2,6 +2,7 @@
 import { formatFlags, parseArgs } from './args';
 import { Command, HELP_FLAG, Io } from './command';
 import { UserInputError } from '../config/errors';
+import { InvalidPropsError } from '../constructs/validation';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 
@@ -49,7 +50,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const args = parseArgs(command.name, rest, command.flags);
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UserInputError) {
+    // Construct props are checked against the sizes the configuration produced: both are input errors.
+    if (error instanceof UserInputError || error instanceof InvalidPropsError) {
       io.err(`${error.message}\n`);
       return 2;
     }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import { basename, dirname, join, resolve } from 'node:path';
 import { Environment } from '../config/environment';
 import { buildApp } from '../stacks/app';
+import { sizeEnvironments } from '../sizing/blueprint';
 
 export interface SynthesizedStackSummary {
   readonly name: string;
@@ -34,11 +35,12 @@ export function synthesizeEnvironments(
   environments: readonly Environment[],
   options: { outdir: string; stateDir: string; onProgress?: (line: string) => void },
 ): SynthesizedStackSummary[] {
+  const sized = sizeEnvironments(environments);
   const outdir = resolve(options.outdir);
   const parent = dirname(outdir);
   const staging = mkdtempSync(join(parent, `.${basename(outdir)}.staging-`));
   try {
-    const { app, stacks } = buildApp(environments, { outdir: staging, state: { outdir, stateDir: options.stateDir } });
+    const { app, stacks } = buildApp(sized, { outdir: staging, state: { outdir, stateDir: options.stateDir } });
     for (const env of stacks) {
       options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + 1} stacks`);
     }

@@ -22,6 +22,7 @@ import { UserInputError } from '../config/errors';
 import {
   AttributeTypeLookup,
   planRemoteStateStubs,
+  record,
   remoteStateDataSources,
   RemoteStateStub,
   schemaLookup,
@@ -185,10 +186,6 @@ export function unknownStacks(manifest: SynthManifest, names: readonly string[])
   return names.filter((name) => !known.has(name));
 }
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
 /** Undefined when the stack uses the AWS provider only; otherwise why it is not checked offline. */
 export function notAwsOnlyReason(stack: StackJson): string | undefined {
   const required = record(record(stack.terraform)?.required_providers) ?? {};
@@ -199,7 +196,7 @@ export function notAwsOnlyReason(stack: StackJson): string | undefined {
   };
   if (names.length === 1 && isAws(names[0])) return undefined;
   const others = names.filter((n) => !isAws(n));
-  return `not an AWS-only stack (required providers: ${names.length === 0 ? 'none' : others.join(', ')}), skipped`;
+  return `not an AWS-only stack, skipped (required providers: ${names.length === 0 ? 'none' : others.join(', ')})`;
 }
 
 /** Why the check cannot run here, or undefined. */
@@ -397,8 +394,9 @@ function prepareWorkDir(dir: string, stackFile: string, stack: StackJson, stacks
   const overrides = providerOverrides(stack);
   if (overrides.length > 0) {
     writeJson(path.join(dir, 'stagecraft_providers_override.tf.json'), { provider: { aws: overrides } });
-  } else {
-    // No aws provider block at all: the implicit default provider needs the fake credentials too.
+  }
+  if (!overrides.some((o) => !('alias' in o))) {
+    // No default aws provider block: the implicit one needs the fake credentials too.
     writeJson(path.join(dir, 'stagecraft_providers.tf.json'), { provider: { aws: [{ region: 'us-east-1', ...FAKE_CREDENTIALS }] } });
   }
   const remoteStates = Object.keys(remoteStateDataSources(stack));
@@ -621,13 +619,21 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
       keep,
     };
     const queue = [...toCheck];
+    let internalError: { error: unknown } | undefined;
     const worker = async (): Promise<void> => {
       for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
-        report(index, await checkStack(context, names[index]));
+        try {
+          report(index, await checkStack(context, names[index]));
+        } catch (error) {
+          // A bug, not a finding: stop taking stacks, let the others finish, then surface it.
+          internalError ??= { error };
+          queue.length = 0;
+        }
       }
     };
     const parallelism = Math.max(1, Math.floor(options.parallelism ?? 2));
     await Promise.all(Array.from({ length: Math.min(parallelism, toCheck.length) }, worker));
+    if (internalError) throw internalError.error;
   } finally {
     if (keep) options.onProgress?.(`kept working directories in ${root} (STAGECRAFT_KEEP_TEMP=1)`);
     else fs.rmSync(root, { recursive: true, force: true });

@@ -42,7 +42,8 @@ export type StackJson = Record<string, unknown>;
 
 const CROSS_STACK_PREFIX = 'cross-stack-reference-input-';
 
-function record(value: unknown): Record<string, unknown> | undefined {
+/** The value as a JSON object, or undefined when it is not one. */
+export function record(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 

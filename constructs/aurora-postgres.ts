@@ -8,11 +8,15 @@ import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-pa
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic } from './alarm-topic';
+import { ClientAccess } from './client-access';
+import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { Network } from './network';
-import { checkProps, POSTGRES_PARAMETERS, POSTGRES_PORT, postgresMajorVersion } from './postgres-instance';
+import { POSTGRES_PARAMETERS, POSTGRES_PORT, postgresMajorVersion } from './postgres-instance';
 import { preventDestroy, resourceName } from './protection';
+import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
+import { checkProps } from './validation';
 
 const ENGINE = 'aurora-postgresql';
 
@@ -65,7 +69,7 @@ export class AuroraPostgres extends Construct {
   readonly subnetGroup: DbSubnetGroup;
   readonly parameterGroup: RdsClusterParameterGroup;
   readonly logGroup: CloudwatchLogGroup;
-  readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
+  readonly ingressRules: VpcSecurityGroupIngressRule[];
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
   /** The cluster (writer) endpoint. */
   readonly endpoint: string;
@@ -73,7 +77,7 @@ export class AuroraPostgres extends Construct {
   readonly readerEndpoint: string;
   readonly port = POSTGRES_PORT;
 
-  private readonly name: string;
+  private readonly clientAccess: ClientAccess;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
@@ -82,7 +86,6 @@ export class AuroraPostgres extends Construct {
     const performanceInsights = props.performanceInsights ?? true;
     const freeableMemoryAlarmBytes = props.freeableMemoryAlarmBytes ?? 256 * 1024 * 1024;
     const logRetentionDays = props.logRetentionDays ?? 30;
-    const clientSecurityGroups = props.clientSecurityGroups ?? [];
     const major = postgresMajorVersion(props.engineVersion);
 
     checkProps(this, [
@@ -92,17 +95,18 @@ export class AuroraPostgres extends Construct {
       { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}` },
     ]);
 
-    this.name = resourceName(props.namePrefix, props.clusterName).toLowerCase();
-    const name = this.name;
+    const name = resourceName(props.namePrefix, props.clusterName).toLowerCase();
 
-    this.securityGroup = new SecurityGroup(this, 'security-group', {
+    this.clientAccess = new ClientAccess(this, {
       name,
-      description: 'Aurora PostgreSQL: clients by security group only',
-      vpcId: props.network.vpc.id,
-      tags: { Name: name },
-      // No egress rule: Aurora needs none, and Terraform removes AWS's default allow-all.
+      service: 'PostgreSQL',
+      groupDescription: 'Aurora PostgreSQL: clients by security group only',
+      network: props.network,
+      clientPorts: POSTGRES_PORT,
+      clientSecurityGroups: props.clientSecurityGroups,
     });
-    clientSecurityGroups.forEach((sg, i) => this.allowFrom(sg, `client-${i}`));
+    this.securityGroup = this.clientAccess.securityGroup;
+    this.ingressRules = this.clientAccess.ingressRules;
 
     this.subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
       name,
@@ -120,10 +124,10 @@ export class AuroraPostgres extends Construct {
     });
 
     // Aurora would create it itself, unencrypted and kept forever; statements in it can hold data.
-    this.logGroup = new CloudwatchLogGroup(this, 'log-postgresql', {
+    this.logGroup = encryptedLogGroup(this, 'log-postgresql', {
       name: `/aws/rds/cluster/${name}/postgresql`,
-      retentionInDays: logRetentionDays,
-      kmsKeyId: props.encryptionKey.arn,
+      retentionDays: logRetentionDays,
+      encryptionKey: props.encryptionKey,
     });
 
     this.cluster = preventDestroy(
@@ -173,26 +177,26 @@ export class AuroraPostgres extends Construct {
         }),
       );
 
+    const instanceAlarms = (id: string, identifier: string) =>
+      this.metricAlarms.push(
+        ...rdsInstanceAlarms(this, props.alarms, id, { identifier, engine: 'Aurora PostgreSQL', freeableMemoryBytes: freeableMemoryAlarmBytes }),
+      );
     // Identifiers are numbered, not named by role: a failover swaps the roles.
     const writerName = resourceName(name, '0');
     this.writer = instance('writer', writerName, 0);
-    this.alarmOn('writer', writerName, props.alarms, freeableMemoryAlarmBytes);
+    instanceAlarms('writer', writerName);
     for (let i = 0; i < readReplicas; i++) {
       const readerName = resourceName(name, `${i + 1}`);
       // The first instance in a cluster becomes the writer, so readers wait for it.
       this.readers.push(instance(`reader-${i}`, readerName, 1, [this.writer]));
-      this.alarmOn(`reader-${i}`, readerName, props.alarms, freeableMemoryAlarmBytes);
+      instanceAlarms(`reader-${i}`, readerName);
       this.metricAlarms.push(
-        props.alarms.alarm(this, `reader-${i}-lag`, {
-          alarmName: `${readerName}-replica-lag`,
-          description: `Aurora reader ${readerName} is more than 1 s behind the writer.`,
-          namespace: 'AWS/RDS',
+        rdsReplicaLagAlarm(this, props.alarms, `reader-${i}`, {
+          identifier: readerName,
           metricName: 'AuroraReplicaLag',
-          dimensions: { DBInstanceIdentifier: readerName },
-          comparison: 'GreaterThanThreshold',
           // AuroraReplicaLag is in milliseconds.
           threshold: 1000,
-          statistic: 'Maximum',
+          description: `Aurora reader ${readerName} is more than 1 s behind the writer.`,
         }),
       );
     }
@@ -203,39 +207,6 @@ export class AuroraPostgres extends Construct {
 
   /** Lets `sg` connect on 5432. `id` names the rule and must be unique in this construct. */
   allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule {
-    const rule = new VpcSecurityGroupIngressRule(this, `ingress-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: sg.id,
-      ipProtocol: 'tcp',
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description: `PostgreSQL clients: ${id}`,
-      tags: { Name: `${this.name}-${id}` },
-    });
-    this.ingressRules.push(rule);
-    return rule;
-  }
-
-  private alarmOn(id: string, identifier: string, alarms: AlarmTopic, freeableMemoryBytes: number): void {
-    this.metricAlarms.push(
-      alarms.alarm(this, `${id}-cpu`, {
-        alarmName: `${identifier}-cpu`,
-        description: `Aurora PostgreSQL ${identifier} CPU above 80%.`,
-        namespace: 'AWS/RDS',
-        metricName: 'CPUUtilization',
-        dimensions: { DBInstanceIdentifier: identifier },
-        comparison: 'GreaterThanThreshold',
-        threshold: 80,
-      }),
-      alarms.alarm(this, `${id}-memory`, {
-        alarmName: `${identifier}-freeable-memory`,
-        description: `Aurora PostgreSQL ${identifier} has less than ${freeableMemoryBytes} bytes of freeable memory.`,
-        namespace: 'AWS/RDS',
-        metricName: 'FreeableMemory',
-        dimensions: { DBInstanceIdentifier: identifier },
-        comparison: 'LessThanThreshold',
-        threshold: freeableMemoryBytes,
-      }),
-    );
+    return this.clientAccess.allowPort(sg, id, POSTGRES_PORT);
   }
 }

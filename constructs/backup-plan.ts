@@ -6,8 +6,8 @@ import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { EncryptionKey } from './encryption-key';
 import { serviceRole } from './iam';
-import { checkProps } from './postgres-instance';
 import { preventDestroy, resourceName } from './protection';
+import { checkProps } from './validation';
 
 /** Weekly rule: Sundays 04:00 UTC, an hour after the default daily run. */
 const WEEKLY_SCHEDULE = 'cron(0 4 ? * SUN *)';

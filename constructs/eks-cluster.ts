@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster as EksControlPlane } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { serviceRole } from './iam';
 import { Network } from './network';
@@ -53,10 +53,10 @@ export class EksCluster extends Construct {
       extraTrustActions: ['sts:TagSession'],
     });
     // Created here, before the cluster, so EKS writes into an encrypted group with a retention.
-    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+    const logGroup = encryptedLogGroup(this, 'logs', {
       name: `/aws/eks/${props.clusterName}/cluster`,
-      retentionInDays: logRetentionDays,
-      kmsKeyId: props.encryptionKey.arn,
+      retentionDays: logRetentionDays,
+      encryptionKey: props.encryptionKey,
     });
     const apiSecurityGroup = new SecurityGroup(this, 'api-sg', {
       name: `${props.clusterName}-eks-api`,

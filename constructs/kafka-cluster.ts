@@ -6,11 +6,13 @@ import { MskConfiguration } from '@cdktf/provider-aws/lib/msk-configuration';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic } from './alarm-topic';
+import { ClientAccess } from './client-access';
+import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { Network } from './network';
-import { checkProps } from './postgres-instance';
 import { preventDestroy, resourceName } from './protection';
 import { SecurityGroupRef } from './security-group-ref';
+import { checkProps } from './validation';
 
 /** Port of TLS listeners with IAM access control, the only listener clients get. */
 export const KAFKA_IAM_TLS_PORT = 9098;
@@ -18,6 +20,8 @@ export const KAFKA_IAM_TLS_PORT = 9098;
 export const KAFKA_PROMETHEUS_PORTS = { 'jmx-exporter': 11001, 'node-exporter': 11002 } as const;
 
 const KAFKA_VERSION = '3.6.0';
+/** Label of the client listener's rules: `ingress-<id>-iam-tls`. */
+const KAFKA_IAM_TLS_LABEL = 'iam-tls';
 
 /** Props of a KafkaCluster. */
 export interface KafkaClusterProps {
@@ -54,13 +58,15 @@ export class KafkaCluster extends Construct {
   readonly cluster: MskCluster;
   readonly configuration: MskConfiguration;
   readonly securityGroup: SecurityGroup;
-  readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
+  readonly ingressRules: VpcSecurityGroupIngressRule[];
   readonly logGroup: CloudwatchLogGroup;
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
   readonly clusterName: string;
   /** Bootstrap servers for IAM-authenticated TLS clients, `host:9098,…`. */
   readonly bootstrapBrokers: string;
   readonly port = KAFKA_IAM_TLS_PORT;
+
+  private readonly clientAccess: ClientAccess;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
@@ -70,7 +76,6 @@ export class KafkaCluster extends Construct {
     const instanceType = props.instanceType ?? 'kafka.m7g.large';
     const volumeGiB = props.volumeGiB ?? 100;
     const logRetentionDays = props.logRetentionDays ?? 90;
-    const clientSecurityGroups = props.clientSecurityGroups ?? [];
 
     checkProps(this, [
       { failed: zones < 2, message: `network: MSK needs client subnets in 2 or 3 availability zones; the network has ${zones}` },
@@ -85,14 +90,15 @@ export class KafkaCluster extends Construct {
     this.clusterName = resourceName(props.namePrefix, 'kafka', 64);
     const name = this.clusterName;
 
-    this.securityGroup = new SecurityGroup(this, 'security-group', {
+    this.clientAccess = new ClientAccess(this, {
       name,
-      description: 'Kafka: clients by security group only',
-      vpcId: props.network.vpc.id,
-      tags: { Name: name },
-      // No egress rule: the brokers need none, and Terraform removes AWS's default allow-all.
+      service: 'Kafka',
+      network: props.network,
+      clientPorts: { [KAFKA_IAM_TLS_LABEL]: KAFKA_IAM_TLS_PORT },
+      clientSecurityGroups: props.clientSecurityGroups,
     });
-    clientSecurityGroups.forEach((sg, i) => this.allowFrom(sg, `client-${i}`));
+    this.securityGroup = this.clientAccess.securityGroup;
+    this.ingressRules = this.clientAccess.ingressRules;
 
     // Fewer than three brokers cannot hold three replicas; with two, one replica must be enough.
     const replicationFactor = Math.min(3, brokers);
@@ -109,10 +115,10 @@ export class KafkaCluster extends Construct {
       ].join('\n'),
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, 'broker-logs', {
+    this.logGroup = encryptedLogGroup(this, 'broker-logs', {
       name: `/aws/msk/${name}/broker`,
-      retentionInDays: logRetentionDays,
-      kmsKeyId: props.encryptionKey.arn,
+      retentionDays: logRetentionDays,
+      encryptionKey: props.encryptionKey,
     });
 
     this.cluster = preventDestroy(
@@ -169,25 +175,11 @@ export class KafkaCluster extends Construct {
 
   /** Lets `sg` connect on 9098 (TLS with IAM). `id` names the rule and must be unique in this construct. */
   allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule {
-    return this.ingress(id, sg, 'iam-tls', KAFKA_IAM_TLS_PORT);
+    return this.clientAccess.allowPort(sg, id, KAFKA_IAM_TLS_PORT, KAFKA_IAM_TLS_LABEL);
   }
 
   /** Lets `sg` (a Prometheus) scrape the JMX and node exporters on 11001–11002. */
   allowPrometheusFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule[] {
-    return Object.entries(KAFKA_PROMETHEUS_PORTS).map(([label, port]) => this.ingress(id, sg, label, port));
-  }
-
-  private ingress(id: string, sg: SecurityGroupRef, label: string, port: number): VpcSecurityGroupIngressRule {
-    const rule = new VpcSecurityGroupIngressRule(this, `ingress-${id}-${label}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: sg.id,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      description: `Kafka ${label} clients: ${id}`,
-      tags: { Name: `${this.clusterName}-${id}-${label}` },
-    });
-    this.ingressRules.push(rule);
-    return rule;
+    return Object.entries(KAFKA_PROMETHEUS_PORTS).map(([label, port]) => this.clientAccess.allowPort(sg, id, port, label));
   }
 }

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
@@ -14,6 +13,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { NatStrategy, subnetCidr } from '../config/environment';
+import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 
 /** Props of a Network. */
@@ -121,10 +121,10 @@ export class Network extends Construct {
       tags: { Name: name('s3') },
     });
 
-    const flowLogGroup = new CloudwatchLogGroup(this, 'flow-log-group', {
+    const flowLogGroup = encryptedLogGroup(this, 'flow-log-group', {
       name: `/stagecraft/${props.namePrefix}/vpc-flow-logs`,
-      retentionInDays: flowLogRetentionDays,
-      kmsKeyId: props.encryptionKey.arn,
+      retentionDays: flowLogRetentionDays,
+      encryptionKey: props.encryptionKey,
     });
     const flowLogRole = new IamRole(this, 'flow-log-role', {
       name: name('vpc-flow-logs'),

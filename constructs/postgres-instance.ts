@@ -7,10 +7,14 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic } from './alarm-topic';
+import { ClientAccess } from './client-access';
+import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { Network } from './network';
 import { preventDestroy, resourceName } from './protection';
+import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
+import { checkProps } from './validation';
 
 export const POSTGRES_PORT = 5432;
 
@@ -26,12 +30,6 @@ export const POSTGRES_PARAMETERS: readonly DbParameterGroupParameter[] = [
 /** The major version of `16` or `16.6`, or undefined when the text is not a PostgreSQL version. */
 export function postgresMajorVersion(engineVersion: string): string | undefined {
   return /^(\d{2})(\.\d{1,2})?$/.exec(engineVersion)?.[1];
-}
-
-/** Throws one error listing every rule a construct's props break: `<path>: <prop>: <message>`. */
-export function checkProps(scope: Construct, rules: ReadonlyArray<{ readonly failed: boolean; readonly message: string }>): void {
-  const problems = rules.filter((r) => r.failed).map((r) => `${scope.node.path}: ${r.message}`);
-  if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
 /** Props of a PostgresInstance. */
@@ -86,7 +84,7 @@ export class PostgresInstance extends Construct {
   readonly subnetGroup: DbSubnetGroup;
   readonly parameterGroup: DbParameterGroup;
   readonly logGroups: CloudwatchLogGroup[] = [];
-  readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
+  readonly ingressRules: VpcSecurityGroupIngressRule[];
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
   /** Host name of the primary. */
   readonly endpoint: string;
@@ -94,7 +92,7 @@ export class PostgresInstance extends Construct {
   readonly replicaEndpoints: string[];
   readonly port = POSTGRES_PORT;
 
-  private readonly name: string;
+  private readonly clientAccess: ClientAccess;
 
   constructor(scope: Construct, id: string, props: PostgresInstanceProps) {
     super(scope, id);
@@ -105,7 +103,6 @@ export class PostgresInstance extends Construct {
     const performanceInsights = props.performanceInsights ?? true;
     const freeableMemoryAlarmBytes = props.freeableMemoryAlarmBytes ?? 256 * 1024 * 1024;
     const logRetentionDays = props.logRetentionDays ?? 30;
-    const clientSecurityGroups = props.clientSecurityGroups ?? [];
     const major = postgresMajorVersion(props.engineVersion);
 
     checkProps(this, [
@@ -116,17 +113,17 @@ export class PostgresInstance extends Construct {
       { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}` },
     ]);
 
-    this.name = resourceName(props.namePrefix, 'postgres').toLowerCase();
-    const name = this.name;
+    const name = resourceName(props.namePrefix, 'postgres').toLowerCase();
 
-    this.securityGroup = new SecurityGroup(this, 'security-group', {
+    this.clientAccess = new ClientAccess(this, {
       name,
-      description: 'PostgreSQL: clients by security group only',
-      vpcId: props.network.vpc.id,
-      tags: { Name: name },
-      // No egress rule: RDS needs none, and Terraform removes AWS's default allow-all.
+      service: 'PostgreSQL',
+      network: props.network,
+      clientPorts: POSTGRES_PORT,
+      clientSecurityGroups: props.clientSecurityGroups,
     });
-    clientSecurityGroups.forEach((sg, i) => this.allowFrom(sg, `client-${i}`));
+    this.securityGroup = this.clientAccess.securityGroup;
+    this.ingressRules = this.clientAccess.ingressRules;
 
     this.subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
       name,
@@ -183,7 +180,9 @@ export class PostgresInstance extends Construct {
         dependsOn: this.createLogGroups('primary', name, props.encryptionKey, logRetentionDays),
       }),
     );
-    this.alarmOn('primary', name, props.alarms, freeableMemoryAlarmBytes);
+    const instanceAlarms = (id: string, identifier: string) =>
+      this.metricAlarms.push(...rdsInstanceAlarms(this, props.alarms, id, { identifier, engine: 'PostgreSQL', freeableMemoryBytes: freeableMemoryAlarmBytes }));
+    instanceAlarms('primary', name);
 
     for (let i = 0; i < readReplicas; i++) {
       const replicaName = resourceName(name, `replica-${i}`);
@@ -199,17 +198,13 @@ export class PostgresInstance extends Construct {
         }),
       );
       this.replicas.push(replica);
-      this.alarmOn(`replica-${i}`, replicaName, props.alarms, freeableMemoryAlarmBytes);
+      instanceAlarms(`replica-${i}`, replicaName);
       this.metricAlarms.push(
-        props.alarms.alarm(this, `replica-${i}-lag`, {
-          alarmName: `${replicaName}-replica-lag`,
-          description: `Read replica ${replicaName} is more than 1 s behind the primary.`,
-          namespace: 'AWS/RDS',
+        rdsReplicaLagAlarm(this, props.alarms, `replica-${i}`, {
+          identifier: replicaName,
           metricName: 'ReplicaLag',
-          dimensions: { DBInstanceIdentifier: replicaName },
-          comparison: 'GreaterThanThreshold',
           threshold: 1,
-          statistic: 'Maximum',
+          description: `Read replica ${replicaName} is more than 1 s behind the primary.`,
         }),
       );
     }
@@ -220,53 +215,15 @@ export class PostgresInstance extends Construct {
 
   /** Lets `sg` connect on 5432. `id` names the rule and must be unique in this construct. */
   allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule {
-    const rule = new VpcSecurityGroupIngressRule(this, `ingress-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: sg.id,
-      ipProtocol: 'tcp',
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description: `PostgreSQL clients: ${id}`,
-      tags: { Name: `${this.name}-${id}` },
-    });
-    this.ingressRules.push(rule);
-    return rule;
+    return this.clientAccess.allowPort(sg, id, POSTGRES_PORT);
   }
 
   // RDS would create these itself, unencrypted and kept forever; statements in them can hold data.
   private createLogGroups(id: string, identifier: string, key: EncryptionKey, retentionDays: number): CloudwatchLogGroup[] {
-    const groups = ['postgresql', 'upgrade'].map(
-      (log) =>
-        new CloudwatchLogGroup(this, `${id}-log-${log}`, {
-          name: `/aws/rds/instance/${identifier}/${log}`,
-          retentionInDays: retentionDays,
-          kmsKeyId: key.arn,
-        }),
+    const groups = ['postgresql', 'upgrade'].map((log) =>
+      encryptedLogGroup(this, `${id}-log-${log}`, { name: `/aws/rds/instance/${identifier}/${log}`, retentionDays, encryptionKey: key }),
     );
     this.logGroups.push(...groups);
     return groups;
-  }
-
-  private alarmOn(id: string, identifier: string, alarms: AlarmTopic, freeableMemoryBytes: number): void {
-    this.metricAlarms.push(
-      alarms.alarm(this, `${id}-cpu`, {
-        alarmName: `${identifier}-cpu`,
-        description: `PostgreSQL ${identifier} CPU above 80%.`,
-        namespace: 'AWS/RDS',
-        metricName: 'CPUUtilization',
-        dimensions: { DBInstanceIdentifier: identifier },
-        comparison: 'GreaterThanThreshold',
-        threshold: 80,
-      }),
-      alarms.alarm(this, `${id}-memory`, {
-        alarmName: `${identifier}-freeable-memory`,
-        description: `PostgreSQL ${identifier} has less than ${freeableMemoryBytes} bytes of freeable memory.`,
-        namespace: 'AWS/RDS',
-        metricName: 'FreeableMemory',
-        dimensions: { DBInstanceIdentifier: identifier },
-        comparison: 'LessThanThreshold',
-        threshold: freeableMemoryBytes,
-      }),
-    );
   }
 }

@@ -4,12 +4,13 @@ import { MqBroker } from '@cdktf/provider-aws/lib/mq-broker';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic } from './alarm-topic';
+import { ClientAccess } from './client-access';
 import { EncryptionKey } from './encryption-key';
 import { GeneratedSecret } from './generated-secret';
 import { Network } from './network';
-import { checkProps } from './postgres-instance';
 import { preventDestroy, resourceName } from './protection';
 import { SecurityGroupRef } from './security-group-ref';
+import { checkProps } from './validation';
 
 /** Ports clients use: AMQP over TLS, and the management UI and HTTP API. */
 export const RABBITMQ_PORTS = { amqps: 5671, management: 443 } as const;
@@ -74,14 +75,14 @@ export interface RabbitMqBrokerProps {
 export class RabbitMqBroker extends Construct {
   readonly broker: MqBroker;
   readonly securityGroup: SecurityGroup;
-  readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
+  readonly ingressRules: VpcSecurityGroupIngressRule[];
   /** Password of `adminUsername`, generated at apply time and kept in Secrets Manager. */
   readonly adminPassword: GeneratedSecret;
   readonly adminUsername = 'stagecraft-admin';
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
   readonly port = RABBITMQ_PORTS.amqps;
 
-  private readonly name: string;
+  private readonly clientAccess: ClientAccess;
 
   constructor(scope: Construct, id: string, props: RabbitMqBrokerProps) {
     super(scope, id);
@@ -91,7 +92,6 @@ export class RabbitMqBroker extends Construct {
     const memoryAlarmBytes =
       props.memoryAlarmBytes ?? (memoryGiB === undefined ? undefined : Math.round(0.8 * MEMORY_HIGH_WATERMARK * memoryGiB * 1024 ** 3));
     const queueDepthAlarm = props.queueDepthAlarm ?? 100_000;
-    const clientSecurityGroups = props.clientSecurityGroups ?? [];
     const cluster = props.deployment === 'cluster';
     const zones = props.network.dataSubnets.length;
 
@@ -114,17 +114,17 @@ export class RabbitMqBroker extends Construct {
       },
     ]);
 
-    this.name = resourceName(props.namePrefix, 'rabbitmq', 50);
-    const name = this.name;
+    const name = resourceName(props.namePrefix, 'rabbitmq', 50);
 
-    this.securityGroup = new SecurityGroup(this, 'security-group', {
+    this.clientAccess = new ClientAccess(this, {
       name,
-      description: 'RabbitMQ: clients by security group only',
-      vpcId: props.network.vpc.id,
-      tags: { Name: name },
-      // No egress rule: the broker needs none, and Terraform removes AWS's default allow-all.
+      service: 'RabbitMQ',
+      network: props.network,
+      clientPorts: RABBITMQ_PORTS,
+      clientSecurityGroups: props.clientSecurityGroups,
     });
-    clientSecurityGroups.forEach((sg, i) => this.allowFrom(sg, `client-${i}`));
+    this.securityGroup = this.clientAccess.securityGroup;
+    this.ingressRules = this.clientAccess.ingressRules;
 
     this.adminPassword = new GeneratedSecret(this, 'admin-password', {
       name: `${name}/admin-password`,
@@ -188,19 +188,6 @@ export class RabbitMqBroker extends Construct {
 
   /** Lets `sg` connect on 5671 (AMQPS) and 443 (management). `id` names the rules and must be unique in this construct. */
   allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule[] {
-    const rules = Object.entries(RABBITMQ_PORTS).map(
-      ([label, port]) =>
-        new VpcSecurityGroupIngressRule(this, `ingress-${id}-${label}`, {
-          securityGroupId: this.securityGroup.id,
-          referencedSecurityGroupId: sg.id,
-          ipProtocol: 'tcp',
-          fromPort: port,
-          toPort: port,
-          description: `RabbitMQ ${label} clients: ${id}`,
-          tags: { Name: `${this.name}-${id}-${label}` },
-        }),
-    );
-    this.ingressRules.push(...rules);
-    return rules;
+    return this.clientAccess.allowFrom(sg, id);
   }
 }

@@ -7,11 +7,14 @@ import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subn
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic } from './alarm-topic';
+import { ClientAccess } from './client-access';
+import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { GeneratedSecret } from './generated-secret';
 import { Network } from './network';
 import { preventDestroy, resourceName } from './protection';
 import { SecurityGroupRef } from './security-group-ref';
+import { checkProps } from './validation';
 
 const REDIS_PORT = 6379;
 
@@ -64,7 +67,7 @@ export class RedisCache extends Construct {
   /** The AUTH token clients send; its value is `authToken.value`. */
   readonly authToken: GeneratedSecret;
   readonly slowLogGroup: CloudwatchLogGroup;
-  readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
+  readonly ingressRules: VpcSecurityGroupIngressRule[];
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
   /** Where clients connect: the primary endpoint, or the configuration endpoint in cluster mode. */
   readonly endpoint: string;
@@ -72,7 +75,7 @@ export class RedisCache extends Construct {
   readonly readerEndpoint?: string;
   readonly port = REDIS_PORT;
 
-  private readonly name: string;
+  private readonly clientAccess: ClientAccess;
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
@@ -83,9 +86,8 @@ export class RedisCache extends Construct {
     const snapshotWindowUtc = props.snapshotWindowUtc ?? '03:00-04:00';
     const maintenanceWindowUtc = props.maintenanceWindowUtc ?? 'sun:05:00-sun:06:00';
     const slowLogRetentionDays = props.slowLogRetentionDays ?? 30;
-    const clientSecurityGroups = props.clientSecurityGroups ?? [];
 
-    const problems = [
+    checkProps(this, [
       { failed: mode !== 'cluster' && shards !== 1, message: `shards: mode "${mode}" has one shard, got ${shards}` },
       { failed: !(Number.isInteger(shards) && shards >= 1 && shards <= 500), message: `shards: must be a whole number 1–500, got ${shards}` },
       { failed: mode === 'single' && replicasPerShard !== 0, message: `replicasPerShard: mode "single" has no replicas, got ${replicasPerShard}` },
@@ -94,24 +96,21 @@ export class RedisCache extends Construct {
         message: `replicasPerShard: mode "${mode}" fails over to a replica, so 1–5, got ${replicasPerShard}`,
       },
       { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 0 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 0–35, got ${backupRetentionDays}` },
-    ]
-      .filter((p) => p.failed)
-      .map((p) => `${this.node.path}: ${p.message}`);
-    if (problems.length > 0) throw new Error(problems.join('\n'));
+    ]);
 
     // Replication group ids are at most 40 characters.
-    this.name = resourceName(props.namePrefix, 'redis', 40).toLowerCase();
-    const name = this.name;
+    const name = resourceName(props.namePrefix, 'redis', 40).toLowerCase();
     const failover = mode !== 'single';
 
-    this.securityGroup = new SecurityGroup(this, 'security-group', {
+    this.clientAccess = new ClientAccess(this, {
       name,
-      description: 'Redis: clients by security group only',
-      vpcId: props.network.vpc.id,
-      tags: { Name: name },
-      // No egress rule: ElastiCache needs none, and Terraform removes AWS's default allow-all.
+      service: 'Redis',
+      network: props.network,
+      clientPorts: REDIS_PORT,
+      clientSecurityGroups: props.clientSecurityGroups,
     });
-    clientSecurityGroups.forEach((sg, i) => this.allowFrom(sg, `client-${i}`));
+    this.securityGroup = this.clientAccess.securityGroup;
+    this.ingressRules = this.clientAccess.ingressRules;
 
     this.subnetGroup = new ElasticacheSubnetGroup(this, 'subnet-group', {
       name,
@@ -138,10 +137,10 @@ export class RedisCache extends Construct {
       encryptionKey: props.encryptionKey,
     });
 
-    this.slowLogGroup = new CloudwatchLogGroup(this, 'slow-log', {
+    this.slowLogGroup = encryptedLogGroup(this, 'slow-log', {
       name: `/stagecraft/${props.namePrefix}/redis/slow-log`,
-      retentionInDays: slowLogRetentionDays,
-      kmsKeyId: props.encryptionKey.arn,
+      retentionDays: slowLogRetentionDays,
+      encryptionKey: props.encryptionKey,
     });
 
     const layout =
@@ -213,16 +212,6 @@ export class RedisCache extends Construct {
 
   /** Lets `sg` connect on 6379. `id` names the rule and must be unique in this construct. */
   allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule {
-    const rule = new VpcSecurityGroupIngressRule(this, `ingress-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: sg.id,
-      ipProtocol: 'tcp',
-      fromPort: REDIS_PORT,
-      toPort: REDIS_PORT,
-      description: `Redis clients: ${id}`,
-      tags: { Name: `${this.name}-${id}` },
-    });
-    this.ingressRules.push(rule);
-    return rule;
+    return this.clientAccess.allowPort(sg, id, REDIS_PORT);
   }
 }

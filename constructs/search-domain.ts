@@ -9,11 +9,13 @@ import { OpensearchDomainPolicy } from '@cdktf/provider-aws/lib/opensearch-domai
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic, MetricAlarmSpec } from './alarm-topic';
+import { ClientAccess } from './client-access';
+import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { Network } from './network';
-import { checkProps } from './postgres-instance';
 import { preventDestroy, resourceName } from './protection';
 import { SecurityGroupRef } from './security-group-ref';
+import { checkProps } from './validation';
 
 export const OPENSEARCH_PORT = 443;
 
@@ -69,7 +71,7 @@ export class SearchDomain extends Construct {
   readonly domain: OpensearchDomain;
   readonly domainName: string;
   readonly securityGroup: SecurityGroup;
-  readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
+  readonly ingressRules: VpcSecurityGroupIngressRule[];
   /** The fine-grained access control master; anyone in the account its policies allow may assume it. */
   readonly masterRole: IamRole;
   readonly accessPolicy: OpensearchDomainPolicy;
@@ -79,6 +81,8 @@ export class SearchDomain extends Construct {
   /** Host name of the domain's VPC endpoint. */
   readonly endpoint: string;
   readonly port = OPENSEARCH_PORT;
+
+  private readonly clientAccess: ClientAccess;
 
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
@@ -90,7 +94,6 @@ export class SearchDomain extends Construct {
     const masterInstanceType = props.masterInstanceType ?? 'm6g.large.search';
     const snapshotStartHourUtc = props.snapshotStartHourUtc ?? 3;
     const logRetentionDays = props.logRetentionDays ?? 90;
-    const clientSecurityGroups = props.clientSecurityGroups ?? [];
     const zoneAware = dataNodes >= 2;
     // Three zones when the node count allows it, else two (e.g. 2 or 4 nodes).
     const zonesUsed = !zoneAware ? 1 : zones >= 3 && dataNodes % 3 === 0 ? 3 : Math.min(2, zones);
@@ -110,7 +113,7 @@ export class SearchDomain extends Construct {
       },
       {
         failed: zoneAware && zones >= 2 && Number.isInteger(dataNodes) && dataNodes % zonesUsed !== 0,
-        message: `dataNodes: ${dataNodes} data nodes do not spread evenly over ${zonesUsed} availability zones; use a multiple of ${zonesUsed}`,
+        message: `dataNodes: ${dataNodes} data nodes do not spread evenly over ${zones >= 3 ? '2 or 3' : zonesUsed} availability zones; use a multiple of ${zones >= 3 ? '2 or 3' : zonesUsed}`,
       },
       { failed: !(volumeGiB >= 10), message: `volumeGiB: must be 10 or more (gp3), got ${volumeGiB}` },
       {
@@ -125,14 +128,15 @@ export class SearchDomain extends Construct {
     const region = arnPart(3);
     const accountId = arnPart(4);
 
-    this.securityGroup = new SecurityGroup(this, 'security-group', {
+    this.clientAccess = new ClientAccess(this, {
       name,
-      description: 'OpenSearch: clients by security group only',
-      vpcId: props.network.vpc.id,
-      tags: { Name: name },
-      // No egress rule: the domain needs none, and Terraform removes AWS's default allow-all.
+      service: 'OpenSearch',
+      network: props.network,
+      clientPorts: OPENSEARCH_PORT,
+      clientSecurityGroups: props.clientSecurityGroups,
     });
-    clientSecurityGroups.forEach((sg, i) => this.allowFrom(sg, `client-${i}`));
+    this.securityGroup = this.clientAccess.securityGroup;
+    this.ingressRules = this.clientAccess.ingressRules;
 
     this.masterRole = new IamRole(this, 'master-role', {
       name: resourceName(props.namePrefix, 'search-admin', 64),
@@ -144,10 +148,10 @@ export class SearchDomain extends Construct {
     });
 
     const logOptions = Object.entries(LOG_TYPES).map(([logType, suffix]) => {
-      const group = new CloudwatchLogGroup(this, `log-${suffix}`, {
+      const group = encryptedLogGroup(this, `log-${suffix}`, {
         name: `/aws/opensearch/${name}/${suffix}`,
-        retentionInDays: logRetentionDays,
-        kmsKeyId: props.encryptionKey.arn,
+        retentionDays: logRetentionDays,
+        encryptionKey: props.encryptionKey,
       });
       this.logGroups.push(group);
       return { logType, cloudwatchLogGroupArn: group.arn, enabled: true };
@@ -252,16 +256,6 @@ export class SearchDomain extends Construct {
 
   /** Lets `sg` connect on 443. `id` names the rule and must be unique in this construct. */
   allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule {
-    const rule = new VpcSecurityGroupIngressRule(this, `ingress-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: sg.id,
-      ipProtocol: 'tcp',
-      fromPort: OPENSEARCH_PORT,
-      toPort: OPENSEARCH_PORT,
-      description: `OpenSearch clients: ${id}`,
-      tags: { Name: `${this.domainName}-${id}` },
-    });
-    this.ingressRules.push(rule);
-    return rule;
+    return this.clientAccess.allowPort(sg, id, OPENSEARCH_PORT);
   }
 }

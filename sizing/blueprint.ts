@@ -1,7 +1,9 @@
 /** Environment → Blueprint: the stage profile, with every explicit size from the file winning. */
 import { defaultEngine, Environment } from '../config/environment';
+import { UserInputError } from '../config/errors';
 import { Blueprint } from './blueprint-types';
-import { STAGE_PROFILES } from './stage-profiles';
+import { blueprintProblems } from './blueprint-rules';
+import { COCKROACH_PROFILES, STAGE_PROFILES } from './stage-profiles';
 
 export function blueprintFor(environment: Environment): Blueprint {
   const profile = STAGE_PROFILES[environment.stage];
@@ -39,7 +41,7 @@ export function blueprintFor(environment: Environment): Blueprint {
         }
       : undefined;
 
-  const cockroachProfile = profile.cockroach ?? STAGE_PROFILES.massive.cockroach;
+  const cockroachProfile = COCKROACH_PROFILES[environment.stage];
   const cockroach =
     databaseEngine === 'cockroachdb' && cockroachProfile
       ? {
@@ -77,4 +79,18 @@ export function blueprintFor(environment: Environment): Blueprint {
       volumeGiB: streaming?.volumeGiB ?? profile.kafka.volumeGiB,
     },
   };
+}
+
+/** An environment with its validated sizes. */
+export interface SizedEnvironment {
+  readonly environment: Environment;
+  readonly blueprint: Blueprint;
+}
+
+/** Sizes every environment; throws one UserInputError listing every size that does not fit. */
+export function sizeEnvironments(environments: readonly Environment[]): SizedEnvironment[] {
+  const sized = environments.map((environment) => ({ environment, blueprint: blueprintFor(environment) }));
+  const problems = sized.flatMap(({ environment, blueprint }) => blueprintProblems(environment, blueprint));
+  if (problems.length > 0) throw new UserInputError(problems);
+  return sized;
 }

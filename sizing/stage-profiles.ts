@@ -7,7 +7,7 @@
  * CockroachDB 3 nodes per region).
  */
 import { Stage } from '../config/stages';
-import { Blueprint } from './blueprint-types';
+import { Blueprint, CockroachSize } from './blueprint-types';
 
 const POSTGRES_VERSION = '16.6';
 
@@ -64,7 +64,6 @@ export const STAGE_PROFILES: Readonly<Record<Stage, Blueprint>> = {
     backupRetentionDays: 14,
     cluster: { instanceType: 'm6i.2xlarge', rootVolumeGiB: 80, nodes: { min: 6, max: 30, desired: 6 } },
     postgres: { kind: 'aurora', engineVersion: POSTGRES_VERSION, instanceClass: 'db.r6g.2xlarge', storageGiB: 0, multiAz: true, readReplicas: 1, shards: 4 },
-    cockroach: { nodesPerRegion: 3, instanceType: 'm6i.2xlarge', volumeGiB: 500 },
     redis: { mode: 'cluster', nodeType: 'cache.r6g.xlarge', shards: 6, replicasPerShard: 1 },
     kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 1000 },
     search: { instanceType: 'r6g.xlarge.search', dataNodes: 3, volumeGiB: 500, dedicatedMasters: true },
@@ -76,10 +75,18 @@ export const STAGE_PROFILES: Readonly<Record<Stage, Blueprint>> = {
     databaseEngine: 'cockroachdb',
     backupRetentionDays: 14,
     cluster: { instanceType: 'm6i.2xlarge', rootVolumeGiB: 80, nodes: { min: 6, max: 60, desired: 6 } },
-    cockroach: { nodesPerRegion: 3, instanceType: 'm6i.4xlarge', volumeGiB: 1000 },
     redis: { mode: 'cluster', nodeType: 'cache.r6g.2xlarge', shards: 3, replicasPerShard: 1 },
     kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 1000 },
     search: { instanceType: 'r6g.xlarge.search', dataNodes: 3, volumeGiB: 500, dedicatedMasters: true },
     storageTiering: true,
   },
+};
+
+/**
+ * CockroachDB sizes where a stage runs it: optional on hyperscale (`database.engine`),
+ * always on massive. Seed 000 §2.4: 3 nodes per region.
+ */
+export const COCKROACH_PROFILES: Readonly<Partial<Record<Stage, CockroachSize>>> = {
+  hyperscale: { nodesPerRegion: 3, instanceType: 'm6i.2xlarge', volumeGiB: 500 },
+  massive: { nodesPerRegion: 3, instanceType: 'm6i.4xlarge', volumeGiB: 1000 },
 };

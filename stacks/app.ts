@@ -2,7 +2,7 @@
 import { App } from 'cdktf';
 import { Environment } from '../config/environment';
 import { Stage } from '../config/stages';
-import { blueprintFor } from '../sizing/blueprint';
+import { SizedEnvironment } from '../sizing/blueprint';
 import { StateLocation } from './backend';
 import { EdgeStack } from './edge-stack';
 import { composeGrowth } from './growth';
@@ -29,8 +29,7 @@ export interface EnvironmentStacks {
 }
 
 /** Adds one environment's stacks to `app`. */
-export function addEnvironment(app: App, environment: Environment, state: StateLocation): EnvironmentStacks {
-  const blueprint = blueprintFor(environment);
+export function addEnvironment(app: App, { environment, blueprint }: SizedEnvironment, state: StateLocation): EnvironmentStacks {
   const regional: RegionalStack[] = [];
   for (const region of environment.regions) {
     const stack = new RegionalStack(app, { environment, blueprint, region, state });
@@ -42,8 +41,8 @@ export function addEnvironment(app: App, environment: Environment, state: StateL
 }
 
 /** An App holding every environment's stacks, synthesized into `outdir`. */
-export function buildApp(environments: readonly Environment[], options: { outdir: string; state: StateLocation }): { app: App; stacks: EnvironmentStacks[] } {
+export function buildApp(environments: readonly SizedEnvironment[], options: { outdir: string; state: StateLocation }): { app: App; stacks: EnvironmentStacks[] } {
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  const stacks = environments.map((environment) => addEnvironment(app, environment, options.state));
+  const stacks = environments.map((sized) => addEnvironment(app, sized, options.state));
   return { app, stacks };
 }

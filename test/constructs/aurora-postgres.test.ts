@@ -1,39 +1,21 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { AlarmTopic } from '../../constructs/alarm-topic';
 import { AuroraPostgres, AuroraPostgresProps } from '../../constructs/aurora-postgres';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { Network } from '../../constructs/network';
-import { resourcesOfType, synthAws, SynthesizedStack } from '../helpers/synth';
+import { clientGroup, keyArnOf, logicalName, NAME_PREFIX, securityGroupIdOf, synthWithFoundation } from '../helpers/foundation';
+import { resourcesOfType, SynthesizedStack } from '../helpers/synth';
 
 type Overrides = Partial<Omit<AuroraPostgresProps, 'network' | 'encryptionKey' | 'alarms' | 'clientSecurityGroups'>>;
 
-function base(scope: Construct) {
-  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
-  const alarms = new AlarmTopic(scope, 'alarms', { name: 'alarms', encryptionKey });
-  const network = new Network(scope, 'network', {
-    namePrefix: 'acme-us-east-1',
-    region: 'us-east-1',
-    cidr: '10.16.0.0/16',
-    availabilityZoneIds: ['use1-az1', 'use1-az2', 'use1-az4'],
-    natGateways: 'none',
-    encryptionKey,
-  });
-  return { encryptionKey, alarms, network };
-}
-
 /** Builds `shards` clusters, `aurora-shard-<i>`, the way hyperscale does. */
 function aurora(overrides: Overrides = {}, shards = 1, extra?: (clusters: AuroraPostgres[], scope: Construct) => void): SynthesizedStack {
-  return synthAws((scope) => {
-    const common = base(scope);
-    const app = new SecurityGroup(scope, 'app', { name: 'app', vpcId: common.network.vpc.id });
+  return synthWithFoundation((scope, foundation) => {
+    const app = clientGroup(scope, 'app', foundation.network);
     const clusters = Array.from(
       { length: shards },
       (_, shard) =>
         new AuroraPostgres(scope, `aurora-shard-${shard}`, {
-          ...common,
-          namePrefix: 'acme-us-east-1',
+          ...foundation,
+          namePrefix: NAME_PREFIX,
           clusterName: `aurora-shard-${shard}`,
           engineVersion: '16.6',
           instanceClass: 'db.r6g.large',
@@ -45,17 +27,11 @@ function aurora(overrides: Overrides = {}, shards = 1, extra?: (clusters: Aurora
   });
 }
 
-function logicalName(stack: SynthesizedStack, type: string, field: string, value: unknown): string {
-  const entry = Object.entries(stack.resources[type] ?? {}).find(([, r]) => r[field] === value);
-  if (!entry) throw new Error(`no ${type} with ${field} = ${String(value)}`);
-  return entry[0];
-}
-
 describe('AuroraPostgres', () => {
   it('encrypts the cluster and lets RDS manage the master password', () => {
     const stack = aurora();
     const [cluster] = resourcesOfType(stack, 'aws_rds_cluster');
-    const keyArn = `\${aws_kms_key.${logicalName(stack, 'aws_kms_key', 'description', 'test')}.arn}`;
+    const keyArn = keyArnOf(stack);
     expect(cluster).toMatchObject({
       cluster_identifier: 'acme-us-east-1-aurora-shard-0',
       engine: 'aurora-postgresql',
@@ -149,8 +125,8 @@ describe('AuroraPostgres', () => {
   });
 
   it('admits only the client security groups, on 5432', () => {
-    const stack = aurora({}, 1, ([cluster], scope) => cluster.allowFrom(new SecurityGroup(scope, 'worker', { name: 'worker' }), 'worker'));
-    const dbGroup = `\${aws_security_group.${logicalName(stack, 'aws_security_group', 'name', 'acme-us-east-1-aurora-shard-0')}.id}`;
+    const stack = aurora({}, 1, ([cluster], scope) => cluster.allowFrom(clientGroup(scope, 'worker'), 'worker'));
+    const dbGroup = securityGroupIdOf(stack, 'acme-us-east-1-aurora-shard-0');
     const rules = resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule');
     expect(rules.map((r) => r.referenced_security_group_id).sort()).toEqual(['${aws_security_group.app.id}', '${aws_security_group.worker.id}']);
     for (const rule of rules) {

@@ -1,11 +1,10 @@
 import { BackupPlan, BackupPlanProps } from '../../constructs/backup-plan';
-import { EncryptionKey } from '../../constructs/encryption-key';
+import { buildKey, NAME_PREFIX } from '../helpers/foundation';
 import { resourcesOfType, synthAws } from '../helpers/synth';
 
 function backup(overrides: Partial<BackupPlanProps> = {}, after?: (plan: BackupPlan) => void) {
   return synthAws((scope) => {
-    const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
-    const plan = new BackupPlan(scope, 'backup', { namePrefix: 'acme-us-east-1', encryptionKey, ...overrides });
+    const plan = new BackupPlan(scope, 'backup', { namePrefix: NAME_PREFIX, encryptionKey: buildKey(scope), ...overrides });
     after?.(plan);
   });
 }

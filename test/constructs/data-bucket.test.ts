@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { DataBucket, DataBucketProps } from '../../constructs/data-bucket';
-import { EncryptionKey } from '../../constructs/encryption-key';
+import { buildKey } from '../helpers/foundation';
 import { resourcesOfType, synthAws } from '../helpers/synth';
 
 function bucket(overrides: Partial<DataBucketProps> = {}, extra?: (scope: Construct, bucket: DataBucket) => void) {
   return synthAws((scope) => {
-    const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
+    const encryptionKey = buildKey(scope);
     const data = new DataBucket(scope, 'data', { bucketName: 'acme-data', encryptionKey, ...overrides });
     extra?.(scope, data);
   });
@@ -105,7 +105,7 @@ describe('DataBucket', () => {
 
   it('logs access to an SSE-S3 bucket whose policy lets the log delivery service write', () => {
     const stack = synthAws((scope) => {
-      const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
+      const encryptionKey = buildKey(scope);
       const logs = new DataBucket(scope, 'logs', { bucketName: 'acme-access-logs', encryption: 's3' });
       new DataBucket(scope, 'data', { bucketName: 'acme-data', encryptionKey, accessLogBucket: logs });
     });
@@ -126,7 +126,7 @@ describe('DataBucket', () => {
     );
     expect(() =>
       synthAws((scope) => {
-        const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
+        const encryptionKey = buildKey(scope);
         const logs = new DataBucket(scope, 'logs', { bucketName: 'acme-access-logs', encryptionKey });
         new DataBucket(scope, 'data', { bucketName: 'acme-data', encryptionKey, accessLogBucket: logs });
       }),

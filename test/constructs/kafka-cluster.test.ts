@@ -1,25 +1,10 @@
 import { Construct } from 'constructs';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { AlarmTopic } from '../../constructs/alarm-topic';
-import { EncryptionKey } from '../../constructs/encryption-key';
 import { KafkaCluster, KafkaClusterProps } from '../../constructs/kafka-cluster';
-import { Network } from '../../constructs/network';
+import { buildFoundation, clientGroup, NAME_PREFIX, referencedGroup, THREE_ZONES } from '../helpers/foundation';
 import { resourcesOfType, synthAws } from '../helpers/synth';
 
-const THREE_ZONES = ['use1-az1', 'use1-az2', 'use1-az4'];
-
 function build(scope: Construct, overrides: Partial<KafkaClusterProps> = {}, zones = THREE_ZONES): KafkaCluster {
-  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
-  const network = new Network(scope, 'network', {
-    namePrefix: 'acme-us-east-1',
-    region: 'us-east-1',
-    cidr: '10.16.0.0/16',
-    availabilityZoneIds: zones,
-    natGateways: 'none',
-    encryptionKey,
-  });
-  const alarms = new AlarmTopic(scope, 'alarms', { name: 'alarms', encryptionKey });
-  return new KafkaCluster(scope, 'streaming', { namePrefix: 'acme-us-east-1', network, encryptionKey, alarms, ...overrides });
+  return new KafkaCluster(scope, 'streaming', { ...buildFoundation(scope, { zones }), namePrefix: NAME_PREFIX, ...overrides });
 }
 
 function kafka(overrides: Partial<KafkaClusterProps> = {}, zones = THREE_ZONES) {
@@ -100,14 +85,14 @@ describe('KafkaCluster', () => {
 
   it('admits 9098 only from client security groups, and the exporters only from Prometheus', () => {
     const stack = synthAws((scope) => {
-      const app = new SecurityGroup(scope, 'app', { name: 'app' });
-      const prometheus = new SecurityGroup(scope, 'prometheus', { name: 'prometheus' });
+      const app = clientGroup(scope, 'app');
+      const prometheus = clientGroup(scope, 'prometheus');
       const streaming = build(scope, { clientSecurityGroups: [app] });
       streaming.allowFrom(prometheus, 'prometheus');
       streaming.allowPrometheusFrom(prometheus, 'prometheus');
     });
     const rules = resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule');
-    expect(rules.map((r) => [r.from_port, r.to_port, String(r.referenced_security_group_id).split('.')[1]])).toEqual([
+    expect(rules.map((r) => [r.from_port, r.to_port, referencedGroup(r)])).toEqual([
       [9098, 9098, 'app'],
       [9098, 9098, 'prometheus'],
       [11001, 11001, 'prometheus'],

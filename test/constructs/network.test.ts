@@ -1,19 +1,8 @@
-import { Network } from '../../constructs/network';
-import { EncryptionKey } from '../../constructs/encryption-key';
+import { buildKey, buildNetwork } from '../helpers/foundation';
 import { resourcesOfType, synthAws } from '../helpers/synth';
 
-function network(natGateways: 'none' | 'single' | 'per-az', zones = ['use1-az1', 'use1-az2', 'use1-az4']) {
-  return synthAws((scope) => {
-    const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
-    new Network(scope, 'network', {
-      namePrefix: 'acme-us-east-1',
-      region: 'us-east-1',
-      cidr: '10.16.0.0/16',
-      availabilityZoneIds: zones,
-      natGateways,
-      encryptionKey,
-    });
-  });
+function network(natGateways: 'none' | 'single' | 'per-az') {
+  return synthAws((scope) => buildNetwork(scope, buildKey(scope), { natGateways }));
 }
 
 describe('Network', () => {

@@ -1,60 +1,37 @@
 import { Construct } from 'constructs';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { AlarmTopic } from '../../constructs/alarm-topic';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { Network } from '../../constructs/network';
 import { PostgresInstance, PostgresInstanceProps } from '../../constructs/postgres-instance';
-import { resourcesOfType, synthAws, SynthesizedStack } from '../helpers/synth';
+import { clientGroup, dataSubnetIdsOf, keyArnOf, logicalName, NAME_PREFIX, resourceWhere, securityGroupIdOf, synthWithFoundation, TWO_ZONES } from '../helpers/foundation';
+import { resourcesOfType, SynthesizedStack } from '../helpers/synth';
 
 type Overrides = Partial<Omit<PostgresInstanceProps, 'network' | 'encryptionKey' | 'alarms' | 'clientSecurityGroups'>>;
 
-function base(scope: Construct) {
-  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
-  const alarms = new AlarmTopic(scope, 'alarms', { name: 'alarms', encryptionKey });
-  const network = new Network(scope, 'network', {
-    namePrefix: 'acme-us-east-1',
-    region: 'us-east-1',
-    cidr: '10.16.0.0/16',
-    availabilityZoneIds: ['use1-az1', 'use1-az2'],
-    natGateways: 'none',
-    encryptionKey,
-  });
-  return { encryptionKey, alarms, network };
-}
-
 function postgres(overrides: Overrides = {}, extra?: (db: PostgresInstance, scope: Construct) => void): SynthesizedStack {
-  return synthAws((scope) => {
-    const common = base(scope);
-    const app = new SecurityGroup(scope, 'app', { name: 'app', vpcId: common.network.vpc.id });
-    const db = new PostgresInstance(scope, 'postgres', {
-      ...common,
-      namePrefix: 'acme-us-east-1',
-      engineVersion: '16.6',
-      instanceClass: 'db.m6g.large',
-      storageGiB: 100,
-      clientSecurityGroups: [app],
-      ...overrides,
-    });
-    extra?.(db, scope);
-  });
-}
-
-/** The logical name of the resource of `type` whose `field` is `value`. */
-function logicalName(stack: SynthesizedStack, type: string, field: string, value: unknown): string {
-  const entry = Object.entries(stack.resources[type] ?? {}).find(([, r]) => r[field] === value);
-  if (!entry) throw new Error(`no ${type} with ${field} = ${String(value)}`);
-  return entry[0];
+  return synthWithFoundation(
+    (scope, foundation) => {
+      const db = new PostgresInstance(scope, 'postgres', {
+        ...foundation,
+        namePrefix: NAME_PREFIX,
+        engineVersion: '16.6',
+        instanceClass: 'db.m6g.large',
+        storageGiB: 100,
+        clientSecurityGroups: [clientGroup(scope, 'app', foundation.network)],
+        ...overrides,
+      });
+      extra?.(db, scope);
+    },
+    { zones: TWO_ZONES },
+  );
 }
 
 function instance(stack: SynthesizedStack, identifier: string): Record<string, unknown> {
-  return stack.resources.aws_db_instance[logicalName(stack, 'aws_db_instance', 'identifier', identifier)];
+  return resourceWhere(stack, 'aws_db_instance', 'identifier', identifier);
 }
 
 describe('PostgresInstance', () => {
   it('encrypts storage and lets RDS manage the master password in Secrets Manager', () => {
     const stack = postgres();
     const primary = instance(stack, 'acme-us-east-1-postgres');
-    const keyArn = `\${aws_kms_key.${logicalName(stack, 'aws_kms_key', 'description', 'test')}.arn}`;
+    const keyArn = keyArnOf(stack);
     expect(primary).toMatchObject({
       engine: 'postgres',
       engine_version: '16.6',
@@ -149,27 +126,22 @@ describe('PostgresInstance', () => {
   it('puts its own subnet group over the data subnets', () => {
     const stack = postgres();
     const [subnetGroup] = resourcesOfType(stack, 'aws_db_subnet_group');
-    const dataSubnets = Object.entries(stack.resources.aws_subnet)
-      .filter(([, s]) => (s.tags as Record<string, string>)['stagecraft:tier'] === 'data')
-      .map(([name]) => `\${aws_subnet.${name}.id}`);
+    const dataSubnets = dataSubnetIdsOf(stack);
     expect(dataSubnets).toHaveLength(2);
     expect(subnetGroup.subnet_ids).toEqual(dataSubnets);
   });
 
   it('admits only the client security groups, on 5432, and has no inline rules', () => {
-    const stack = postgres({}, (db, scope) => {
-      const worker = new SecurityGroup(scope, 'worker', { name: 'worker' });
-      db.allowFrom(worker, 'worker');
-    });
+    const stack = postgres({}, (db, scope) => db.allowFrom(clientGroup(scope, 'worker'), 'worker'));
     const rules = resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule');
-    const dbGroup = `\${aws_security_group.${logicalName(stack, 'aws_security_group', 'name', 'acme-us-east-1-postgres')}.id}`;
+    const dbGroup = securityGroupIdOf(stack, 'acme-us-east-1-postgres');
     expect(rules.map((r) => r.referenced_security_group_id).sort()).toEqual(['${aws_security_group.app.id}', '${aws_security_group.worker.id}']);
     for (const rule of rules) {
       expect(rule).toMatchObject({ security_group_id: dbGroup, ip_protocol: 'tcp', from_port: 5432, to_port: 5432 });
       expect(rule.cidr_ipv4).toBeUndefined();
       expect(rule.cidr_ipv6).toBeUndefined();
     }
-    const group = stack.resources.aws_security_group[logicalName(stack, 'aws_security_group', 'name', 'acme-us-east-1-postgres')];
+    const group = resourceWhere(stack, 'aws_security_group', 'name', 'acme-us-east-1-postgres');
     expect(group.ingress).toBeUndefined();
     expect(group.egress).toBeUndefined();
     expect(resourcesOfType(stack, 'aws_vpc_security_group_egress_rule')).toHaveLength(0);

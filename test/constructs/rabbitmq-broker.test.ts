@@ -1,25 +1,10 @@
 import { Construct } from 'constructs';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { AlarmTopic } from '../../constructs/alarm-topic';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { Network } from '../../constructs/network';
 import { RabbitMqBroker, RabbitMqBrokerProps } from '../../constructs/rabbitmq-broker';
+import { buildFoundation, clientGroup, NAME_PREFIX, referencedGroup, THREE_ZONES } from '../helpers/foundation';
 import { resourcesOfType, synthAws } from '../helpers/synth';
 
-const THREE_ZONES = ['use1-az1', 'use1-az2', 'use1-az4'];
-
 function build(scope: Construct, overrides: Partial<RabbitMqBrokerProps> = {}, zones = THREE_ZONES): RabbitMqBroker {
-  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
-  const network = new Network(scope, 'network', {
-    namePrefix: 'acme-us-east-1',
-    region: 'us-east-1',
-    cidr: '10.16.0.0/16',
-    availabilityZoneIds: zones,
-    natGateways: 'none',
-    encryptionKey,
-  });
-  const alarms = new AlarmTopic(scope, 'alarms', { name: 'alarms', encryptionKey });
-  return new RabbitMqBroker(scope, 'queue', { namePrefix: 'acme-us-east-1', network, encryptionKey, alarms, deployment: 'single', ...overrides });
+  return new RabbitMqBroker(scope, 'queue', { ...buildFoundation(scope, { zones }), namePrefix: NAME_PREFIX, deployment: 'single', ...overrides });
 }
 
 function broker(overrides: Partial<RabbitMqBrokerProps> = {}, zones = THREE_ZONES) {
@@ -74,8 +59,8 @@ describe('RabbitMqBroker', () => {
 
   it('admits AMQPS and management only from client security groups', () => {
     const stack = synthAws((scope) => {
-      const app = new SecurityGroup(scope, 'app', { name: 'app' });
-      const worker = new SecurityGroup(scope, 'worker', { name: 'worker' });
+      const app = clientGroup(scope, 'app');
+      const worker = clientGroup(scope, 'worker');
       const queue = build(scope, { clientSecurityGroups: [app] });
       queue.allowFrom(worker, 'workers');
     });
@@ -86,7 +71,7 @@ describe('RabbitMqBroker', () => {
       [5671, 5671, 'tcp'],
       [443, 443, 'tcp'],
     ]);
-    expect(rules.map((r) => String(r.referenced_security_group_id).split('.')[1])).toEqual(['app', 'app', 'worker', 'worker']);
+    expect(rules.map(referencedGroup)).toEqual(['app', 'app', 'worker', 'worker']);
     expect(rules.every((r) => r.cidr_ipv4 === undefined && r.cidr_ipv6 === undefined)).toBe(true);
     const sg = resourcesOfType(stack, 'aws_security_group').find((g) => g.name === 'acme-us-east-1-rabbitmq');
     expect(sg?.egress).toBeUndefined();

@@ -1,47 +1,25 @@
 import { Construct } from 'constructs';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { AlarmTopic } from '../../constructs/alarm-topic';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { Network } from '../../constructs/network';
 import { RedisCache, RedisCacheProps } from '../../constructs/redis-cache';
-import { resourcesOfType, synthAws, SynthesizedStack } from '../helpers/synth';
+import { clientGroup, dataSubnetIdsOf, keyArnOf, logicalName, NAME_PREFIX, resourceWhere, securityGroupIdOf, synthWithFoundation, TWO_ZONES } from '../helpers/foundation';
+import { resourcesOfType, SynthesizedStack } from '../helpers/synth';
 
 type Overrides = Partial<Omit<RedisCacheProps, 'network' | 'encryptionKey' | 'alarms' | 'clientSecurityGroups'>>;
 
-function base(scope: Construct) {
-  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
-  const alarms = new AlarmTopic(scope, 'alarms', { name: 'alarms', encryptionKey });
-  const network = new Network(scope, 'network', {
-    namePrefix: 'acme-us-east-1',
-    region: 'us-east-1',
-    cidr: '10.16.0.0/16',
-    availabilityZoneIds: ['use1-az1', 'use1-az2'],
-    natGateways: 'none',
-    encryptionKey,
-  });
-  return { encryptionKey, alarms, network };
-}
-
 function redis(overrides: Overrides = {}, extra?: (cache: RedisCache, scope: Construct) => void): SynthesizedStack {
-  return synthAws((scope) => {
-    const common = base(scope);
-    const app = new SecurityGroup(scope, 'app', { name: 'app', vpcId: common.network.vpc.id });
-    const cache = new RedisCache(scope, 'redis', {
-      ...common,
-      namePrefix: 'acme-us-east-1',
-      mode: 'replicated',
-      nodeType: 'cache.r7g.large',
-      clientSecurityGroups: [app],
-      ...overrides,
-    });
-    extra?.(cache, scope);
-  });
-}
-
-function logicalName(stack: SynthesizedStack, type: string, field: string, value: unknown): string {
-  const entry = Object.entries(stack.resources[type] ?? {}).find(([, r]) => r[field] === value);
-  if (!entry) throw new Error(`no ${type} with ${field} = ${String(value)}`);
-  return entry[0];
+  return synthWithFoundation(
+    (scope, foundation) => {
+      const cache = new RedisCache(scope, 'redis', {
+        ...foundation,
+        namePrefix: NAME_PREFIX,
+        mode: 'replicated',
+        nodeType: 'cache.r7g.large',
+        clientSecurityGroups: [clientGroup(scope, 'app', foundation.network)],
+        ...overrides,
+      });
+      extra?.(cache, scope);
+    },
+    { zones: TWO_ZONES },
+  );
 }
 
 function group(stack: SynthesizedStack): Record<string, unknown> {
@@ -60,7 +38,7 @@ function alarmSummary(stack: SynthesizedStack): string[] {
 describe('RedisCache', () => {
   it('encrypts at rest with the key and in transit with a generated AUTH token', () => {
     const stack = redis();
-    const keyArn = `\${aws_kms_key.${logicalName(stack, 'aws_kms_key', 'description', 'test')}.arn}`;
+    const keyArn = keyArnOf(stack);
     const secretVersion = logicalName(stack, 'aws_secretsmanager_secret_version', 'secret_id', `\${aws_secretsmanager_secret.${logicalName(stack, 'aws_secretsmanager_secret', 'name', 'acme-us-east-1/redis-auth')}.id}`);
     expect(group(stack)).toMatchObject({
       engine: 'redis',
@@ -137,14 +115,12 @@ describe('RedisCache', () => {
   });
 
   it('lives in the data subnets and admits only the client security groups, on 6379', () => {
-    const stack = redis({}, (cache, scope) => cache.allowFrom(new SecurityGroup(scope, 'worker', { name: 'worker' }), 'worker'));
-    const dataSubnets = Object.entries(stack.resources.aws_subnet)
-      .filter(([, s]) => (s.tags as Record<string, string>)['stagecraft:tier'] === 'data')
-      .map(([name]) => `\${aws_subnet.${name}.id}`);
+    const stack = redis({}, (cache, scope) => cache.allowFrom(clientGroup(scope, 'worker'), 'worker'));
+    const dataSubnets = dataSubnetIdsOf(stack);
     const [subnetGroup] = resourcesOfType(stack, 'aws_elasticache_subnet_group');
     expect(subnetGroup.subnet_ids).toEqual(dataSubnets);
 
-    const cacheGroup = `\${aws_security_group.${logicalName(stack, 'aws_security_group', 'name', 'acme-us-east-1-redis')}.id}`;
+    const cacheGroup = securityGroupIdOf(stack, 'acme-us-east-1-redis');
     expect(group(stack).security_group_ids).toEqual([cacheGroup]);
     const rules = resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule');
     expect(rules.map((r) => r.referenced_security_group_id).sort()).toEqual(['${aws_security_group.app.id}', '${aws_security_group.worker.id}']);
@@ -152,7 +128,7 @@ describe('RedisCache', () => {
       expect(rule).toMatchObject({ security_group_id: cacheGroup, ip_protocol: 'tcp', from_port: 6379, to_port: 6379 });
       expect(rule.cidr_ipv4).toBeUndefined();
     }
-    const sg = stack.resources.aws_security_group[logicalName(stack, 'aws_security_group', 'name', 'acme-us-east-1-redis')];
+    const sg = resourceWhere(stack, 'aws_security_group', 'name', 'acme-us-east-1-redis');
     expect(sg.ingress).toBeUndefined();
     expect(sg.egress).toBeUndefined();
   });

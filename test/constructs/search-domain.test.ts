@@ -1,25 +1,10 @@
 import { Construct } from 'constructs';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { AlarmTopic } from '../../constructs/alarm-topic';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { Network } from '../../constructs/network';
 import { SearchDomain, SearchDomainProps } from '../../constructs/search-domain';
+import { buildFoundation, clientGroup, NAME_PREFIX, referencedGroup, THREE_ZONES } from '../helpers/foundation';
 import { resourcesOfType, synthAws } from '../helpers/synth';
 
-const THREE_ZONES = ['use1-az1', 'use1-az2', 'use1-az4'];
-
 function build(scope: Construct, overrides: Partial<SearchDomainProps> = {}, zones = THREE_ZONES): SearchDomain {
-  const encryptionKey = new EncryptionKey(scope, 'key', { alias: 'test', description: 'test', region: 'us-east-1' });
-  const network = new Network(scope, 'network', {
-    namePrefix: 'acme-us-east-1',
-    region: 'us-east-1',
-    cidr: '10.16.0.0/16',
-    availabilityZoneIds: zones,
-    natGateways: 'none',
-    encryptionKey,
-  });
-  const alarms = new AlarmTopic(scope, 'alarms', { name: 'alarms', encryptionKey });
-  return new SearchDomain(scope, 'search', { namePrefix: 'acme-us-east-1', network, encryptionKey, alarms, ...overrides });
+  return new SearchDomain(scope, 'search', { ...buildFoundation(scope, { zones }), namePrefix: NAME_PREFIX, ...overrides });
 }
 
 function search(overrides: Partial<SearchDomainProps> = {}, zones = THREE_ZONES) {
@@ -65,6 +50,12 @@ describe('SearchDomain', () => {
     expect(one.cluster_config.zone_awareness_enabled).toBe(false);
     expect(one.cluster_config.zone_awareness_config).toBeUndefined();
     expect(one.vpc_options.subnet_ids).toHaveLength(1);
+  });
+
+  it('spreads an even node count that is not a multiple of 3 over two of three zones', () => {
+    const four = domainOf(search({ dataNodes: 4 }));
+    expect(four.cluster_config).toMatchObject({ instance_count: 4, zone_awareness_config: { availability_zone_count: 2 } });
+    expect(four.vpc_options.subnet_ids).toHaveLength(2);
   });
 
   it('adds three dedicated masters on request', () => {
@@ -134,12 +125,12 @@ describe('SearchDomain', () => {
 
   it('admits HTTPS only from client security groups', () => {
     const stack = synthAws((scope) => {
-      const app = new SecurityGroup(scope, 'app', { name: 'app' });
-      const indexer = new SecurityGroup(scope, 'indexer', { name: 'indexer' });
+      const app = clientGroup(scope, 'app');
+      const indexer = clientGroup(scope, 'indexer');
       build(scope, { clientSecurityGroups: [app] }).allowFrom(indexer, 'indexer');
     });
     const rules = resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule');
-    expect(rules.map((r) => [r.from_port, r.to_port, String(r.referenced_security_group_id).split('.')[1]])).toEqual([
+    expect(rules.map((r) => [r.from_port, r.to_port, referencedGroup(r)])).toEqual([
       [443, 443, 'app'],
       [443, 443, 'indexer'],
     ]);
@@ -161,8 +152,8 @@ describe('SearchDomain', () => {
   });
 
   it('refuses data nodes that do not spread evenly over the zones', () => {
-    expect(() => search({ dataNodes: 4 })).toThrow(
-      'test/search: dataNodes: 4 data nodes do not spread evenly over 3 availability zones; use a multiple of 3',
+    expect(() => search({ dataNodes: 5 })).toThrow(
+      'test/search: dataNodes: 5 data nodes do not spread evenly over 2 or 3 availability zones; use a multiple of 2 or 3',
     );
   });
 
