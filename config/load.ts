@@ -1,7 +1,7 @@
 /** Reads environment files: YAML → zod → cross-field rules → typed Environment. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { Environment, crossFieldProblems, resolveEnvironment } from './environment';
 import { Problem, UserInputError } from './errors';
 import { environmentSchema } from './schema';
@@ -34,34 +34,53 @@ export function parseEnvironment(text: string, file: string): { environment?: En
   return { environment: resolveEnvironment(parsed.data, file), problems: [] };
 }
 
+/** YAML files in `environments/`, relative to `root`, sorted. */
+function listEnvironmentFiles(root: string): string[] {
+  const dir = join(root, ENVIRONMENTS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(ENVIRONMENTS_DIR, f));
+}
+
+/** The `name:` of an environment file, or undefined when it cannot be read (validation reports that later). */
+function declaredName(root: string, file: string): string | undefined {
+  try {
+    const data: unknown = parse(readFileSync(resolve(root, file), 'utf8'));
+    return data !== null && typeof data === 'object' && 'name' in data ? String((data as { name: unknown }).name) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Finds the files for `--env` arguments: a path to a YAML file, or a name looked up in
- * `environments/`. No arguments means every YAML file in `environments/`.
+ * Finds the files for `--env` arguments: a path to a YAML file, a file name in
+ * `environments/` (`growth`), or an environment name (`acme-growth`). No arguments means
+ * every YAML file in `environments/`.
  */
 export function environmentFiles(selectors: readonly string[], root = process.cwd()): string[] {
-  const dir = join(root, ENVIRONMENTS_DIR);
+  const known = listEnvironmentFiles(root);
   if (selectors.length === 0) {
-    if (!existsSync(dir)) {
+    if (!existsSync(join(root, ENVIRONMENTS_DIR))) {
       throw new UserInputError([{ file: ENVIRONMENTS_DIR, path: '(root)', message: 'directory not found; create it or pass --env <file>' }]);
     }
-    return readdirSync(dir)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()
-      .map((f) => join(ENVIRONMENTS_DIR, f));
+    return known;
   }
   const problems: Problem[] = [];
+  const isFile = (candidate: string) => existsSync(resolve(root, candidate)) && statSync(resolve(root, candidate)).isFile();
   const files = selectors.flatMap((selector) => {
-    const candidates = /\.ya?ml$/.test(selector) ? [selector] : [join(ENVIRONMENTS_DIR, `${selector}.yaml`), join(ENVIRONMENTS_DIR, `${selector}.yml`)];
-    const found = candidates.find((c) => existsSync(resolve(root, c)) && statSync(resolve(root, c)).isFile());
+    const byPath = /\.ya?ml$/.test(selector) ? [selector] : [join(ENVIRONMENTS_DIR, `${selector}.yaml`), join(ENVIRONMENTS_DIR, `${selector}.yml`)];
+    const found = byPath.find(isFile) ?? known.find((file) => declaredName(root, file) === selector);
     if (!found) {
-      const known = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')) : [];
-      problems.push({ file: selector, path: '(root)', message: `no such environment file; known environments: ${known.join(', ') || '(none)'}` });
+      const names = known.map((f) => `${basename(f).replace(/\.ya?ml$/, '')} (${declaredName(root, f) ?? '?'})`);
+      problems.push({ file: selector, path: '(root)', message: `no such environment file or name; known environments: ${names.join(', ') || '(none)'}` });
       return [];
     }
     return [found];
   });
   if (problems.length > 0) throw new UserInputError(problems);
-  return files;
+  return [...new Set(files)];
 }
 
 /** Loads and validates environment files; throws one UserInputError listing every problem in every file. */

@@ -38,7 +38,10 @@ export interface AppHostProps {
   readonly webIngressPrefixListId: string;
   /** A separate data volume for databases running on the host (launch). @default none */
   readonly dataVolumeGiB?: number;
-  /** cloud-init document run at first boot. @default a document that installs Docker with the compose plugin */
+  /**
+   * cloud-init document run at first boot. @default installs Docker and, with a data
+   * volume, formats it once and mounts it at /srv/data
+   */
   readonly userData?: string;
 }
 
@@ -58,7 +61,7 @@ export class AppHost extends Construct {
   constructor(scope: Construct, id: string, props: AppHostProps) {
     super(scope, id);
     const name = `${props.namePrefix}-host-${props.index}`;
-    const userData = props.userData ?? DEFAULT_CLOUD_INIT;
+    const userData = props.userData ?? defaultCloudInit(props.dataVolumeGiB !== undefined);
     const subnet = props.network.publicSubnets[props.index % props.network.publicSubnets.length];
 
     this.securityGroup = new SecurityGroup(this, 'sg', {
@@ -159,11 +162,25 @@ export class AppHost extends Construct {
   }
 }
 
-/** First-boot setup until services render their own compose file: Docker and the compose plugin. */
-const DEFAULT_CLOUD_INIT = `#cloud-config
-package_update: true
-packages: [docker]
-runcmd:
-  - systemctl enable --now docker
-  - mkdir -p /usr/local/lib/docker/cli-plugins
-`;
+/** Where the data volume is mounted on the host. */
+export const DATA_MOUNT_POINT = '/srv/data';
+
+/**
+ * First-boot setup until services render their own compose file: Docker and, with a
+ * data volume, a filesystem on it. The volume is attached after the instance starts, so
+ * the script waits for the device (Amazon Linux links NVMe volumes to their /dev/xvdX
+ * name) and formats it only when it has no filesystem yet, never on a later boot.
+ */
+export function defaultCloudInit(withDataVolume: boolean): string {
+  const lines = ['#cloud-config', 'package_update: true', 'packages: [docker]', 'runcmd:', '  - systemctl enable --now docker'];
+  if (withDataVolume) {
+    lines.push(
+      '  - for i in $(seq 1 120); do [ -e /dev/xvdf ] && break; sleep 5; done',
+      '  - blkid /dev/xvdf || mkfs.xfs -L stagecraft-data /dev/xvdf',
+      `  - mkdir -p ${DATA_MOUNT_POINT}`,
+      `  - grep -q stagecraft-data /etc/fstab || echo 'LABEL=stagecraft-data ${DATA_MOUNT_POINT} xfs defaults,nofail 0 2' >> /etc/fstab`,
+      '  - mount -a',
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -29,6 +29,11 @@ export interface DataBucketProps {
   /** Bucket name; S3 names are global, so the caller chooses it. */
   readonly bucketName: string;
   /**
+   * Appended as `<bucketName>-<suffix>`, typically the account ID so the global S3 name
+   * is unique; may be a token. @default none: the bucket is named `bucketName` exactly
+   */
+  readonly nameSuffix?: string;
+  /**
    * Default encryption: `kms` with the key and S3 bucket keys, or `s3` (SSE-S3, AES256),
    * which ALB access logs and S3 server access logs require of their target. @default "kms"
    */
@@ -79,6 +84,11 @@ export class DataBucket extends Construct {
         message: `bucketName: "${props.bucketName}" is not an S3 bucket name (3–63 lowercase letters, digits, dots and hyphens)`,
       },
       {
+        // An account ID is 12 digits: the name plus "-" and the suffix must stay within 63.
+        failed: props.nameSuffix !== undefined && props.bucketName.length > 63 - 13,
+        message: `bucketName: "${props.bucketName}" leaves no room for the "-<account id>" suffix; use at most 50 characters`,
+      },
+      {
         failed: encryption === 'kms' && props.encryptionKey === undefined,
         message: 'encryptionKey: required when encryption is "kms"; pass a key or use encryption "s3"',
       },
@@ -104,9 +114,9 @@ export class DataBucket extends Construct {
       },
     ]);
 
-    this.bucketName = props.bucketName;
+    this.bucketName = props.nameSuffix === undefined ? props.bucketName : `${props.bucketName}-${props.nameSuffix}`;
     this.encryption = encryption;
-    this.bucket = preventDestroy(new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: false }));
+    this.bucket = preventDestroy(new S3Bucket(this, 'bucket', { bucket: this.bucketName, forceDestroy: false }));
     this.arn = this.bucket.arn;
 
     this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {

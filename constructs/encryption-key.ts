@@ -26,6 +26,8 @@ export class EncryptionKey extends Construct {
   readonly alias: KmsAlias;
   /** The key's ARN, for `kms_key_id` arguments. */
   readonly arn: string;
+  /** The account the key lives in, read from its ARN (a token: known after apply). */
+  readonly accountId: string;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -43,6 +45,7 @@ export class EncryptionKey extends Construct {
 
     // The account ID is read from the key's own ARN: no data source, so plans run offline.
     const accountId = Fn.element(Fn.split(':', this.key.arn), 4);
+    this.accountId = accountId;
     const partition = Fn.element(Fn.split(':', this.key.arn), 1);
     new KmsKeyPolicy(this, 'policy', {
       keyId: this.key.keyId,

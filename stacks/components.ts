@@ -112,7 +112,8 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
 export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
   const f = stack.foundation;
   const bucket = new DataBucket(stack, 'cockroachdb-backups', {
-    bucketName: `${f.namePrefix}-crdb-backups`,
+    bucketName: `${f.namePrefix}-crdb`,
+    nameSuffix: f.encryptionKey.accountId,
     encryptionKey: f.encryptionKey,
     accessLogBucket: f.logs,
     tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },

@@ -76,12 +76,14 @@ export class RegionalStack extends TerraformStack {
     // ALB access logs accept SSE-S3 only; this bucket holds logs, never product data.
     const logs = new DataBucket(this, 'logs', {
       bucketName: `${namePrefix}-logs`,
+      nameSuffix: encryptionKey.accountId,
       encryption: 's3',
       tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90, expireAfterDays: 365 },
     });
     grantLoadBalancerLogDelivery(logs, region.code);
     const assets = new DataBucket(this, 'assets', {
       bucketName: `${namePrefix}-assets`,
+      nameSuffix: encryptionKey.accountId,
       encryptionKey,
       accessLogBucket: logs,
       tiering: blueprint.storageTiering ? { infrequentAccessAfterDays: 30, glacierAfterDays: 90 } : undefined,

@@ -58,7 +58,15 @@ describe('stagecraft synth', () => {
     const root = project({ 'tiny.yaml': LAUNCH });
     const result = await run(root, 'synth', '--env', 'prod');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('prod: (root): no such environment file; known environments: tiny\n');
+    expect(result.stderr).toBe('prod: (root): no such environment file or name; known environments: tiny (tiny-launch)\n');
+  });
+
+  it('selects an environment by file name or by its name', async () => {
+    const root = project({ 'tiny.yaml': LAUNCH, 'other.yaml': LAUNCH.replace('tiny-launch', 'other-launch') });
+    for (const selector of ['tiny', 'tiny-launch', 'environments/tiny.yaml']) {
+      const result = await run(root, 'synth', '--env', selector, '--json');
+      expect(JSON.parse(result.stdout).environments.map((e: { name: string }) => e.name)).toEqual(['tiny-launch']);
+    }
   });
 
   it('rejects two files that share an environment name', async () => {

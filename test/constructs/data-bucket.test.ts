@@ -28,6 +28,14 @@ describe('DataBucket', () => {
     expect(s3).toEqual({ bucket: 'acme-data', force_destroy: false, lifecycle: { prevent_destroy: true } });
   });
 
+  it('appends a suffix such as the account ID, leaving room for its 12 digits', () => {
+    const [s3] = resourcesOfType(bucket({ nameSuffix: '123456789012' }), 'aws_s3_bucket');
+    expect(s3.bucket).toBe('acme-data-123456789012');
+    expect(() => bucket({ bucketName: 'a'.repeat(51), nameSuffix: '123456789012' })).toThrow(
+      `test/data: bucketName: "${'a'.repeat(51)}" leaves no room for the "-<account id>" suffix; use at most 50 characters`,
+    );
+  });
+
   it('blocks every kind of public access and disables ACLs', () => {
     const stack = bucket();
     expect(one(stack, 'aws_s3_bucket_public_access_block')).toMatchObject({
