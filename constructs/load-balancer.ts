@@ -7,6 +7,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic } from './alarm-topic';
 import { Network } from './network';
+import { resourceName } from './protection';
 
 /** Props of a LoadBalancer. */
 export interface LoadBalancerProps {
@@ -67,7 +68,8 @@ export class LoadBalancer extends Construct {
     });
 
     this.alb = new Lb(this, 'alb', {
-      name: props.name.slice(0, 32),
+      // Cut to the 32-character limit without a trailing hyphen, which AWS rejects.
+      name: props.name.slice(0, 32).replace(/-+$/, ''),
       loadBalancerType: 'application',
       internal: false,
       subnets: props.network.publicSubnets.map((s) => s.id),
@@ -79,7 +81,7 @@ export class LoadBalancer extends Construct {
     });
 
     this.targetGroup = new LbTargetGroup(this, 'api', {
-      name: `${props.name}-api`.slice(0, 32),
+      name: resourceName(props.name, 'api', 32),
       port: targetPort,
       protocol: 'HTTP',
       targetType: 'ip',

@@ -118,6 +118,7 @@ export class EdgeStack extends TerraformStack {
       comment: 'ACM certificate validation, managed by stagecraft',
     });
     records.addOverride('for_each', `\${{ for option in concat(${options}) : option.resource_record_name => option... }}`);
-    this.validations.forEach((v) => v.node.addDependency(records));
+    // `depends_on`, not `node.addDependency`: cdktf does not render construct dependencies between resources.
+    this.validations.forEach((v) => (v.dependsOn = [...(v.dependsOn ?? []), `cloudflare_dns_record.${records.friendlyUniqueId}`]));
   }
 }
