@@ -8,8 +8,8 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic } from './alarm-topic';
+import { allowWebFromEdge } from './edge-ingress';
 import { EncryptionKey } from './encryption-key';
 import { serviceRole } from './iam';
 import { Network } from './network';
@@ -69,16 +69,7 @@ export class AppHost extends Construct {
       description: `${name}: web from Cloudflare only`,
       vpcId: props.network.vpc.id,
     });
-    for (const port of [80, 443]) {
-      new VpcSecurityGroupIngressRule(this, `web-${port}`, {
-        securityGroupId: this.securityGroup.id,
-        prefixListId: props.webIngressPrefixListId,
-        ipProtocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        description: 'Cloudflare edge',
-      });
-    }
+    allowWebFromEdge(this, 'web', this.securityGroup, props.webIngressPrefixListId);
     // Hosts pull images and OS updates; all inbound access stays closed.
     new VpcSecurityGroupEgressRule(this, 'egress', {
       securityGroupId: this.securityGroup.id,

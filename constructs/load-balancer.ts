@@ -4,8 +4,8 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AlarmTopic } from './alarm-topic';
+import { allowWebFromEdge } from './edge-ingress';
 import { Network } from './network';
 import { resourceName } from './protection';
 
@@ -48,16 +48,7 @@ export class LoadBalancer extends Construct {
       description: `${props.name}: HTTPS from Cloudflare only`,
       vpcId: props.network.vpc.id,
     });
-    for (const port of [80, 443]) {
-      new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
-        securityGroupId: this.securityGroup.id,
-        prefixListId: props.webIngressPrefixListId,
-        ipProtocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        description: 'Cloudflare edge',
-      });
-    }
+    allowWebFromEdge(this, 'ingress', this.securityGroup, props.webIngressPrefixListId);
     new VpcSecurityGroupEgressRule(this, 'egress-targets', {
       securityGroupId: this.securityGroup.id,
       cidrIpv4: props.network.cidr,

@@ -3,6 +3,7 @@
  * ones their stage has, so each `stacks/<stage>.ts` reads like its row of the stage table.
  */
 import { TerraformOutput } from 'cdktf';
+import { AppHost } from '../constructs/app-host';
 import { AuroraPostgres } from '../constructs/aurora-postgres';
 import { DataBucket } from '../constructs/data-bucket';
 import { KafkaCluster } from '../constructs/kafka-cluster';
@@ -21,6 +22,28 @@ function commonProps(stack: RegionalStack) {
 function required<T>(value: T | undefined, stack: RegionalStack, component: string): T {
   if (value === undefined) throw new Error(`${stack.foundation.blueprint.stage} blueprint has no ${component}`);
   return value;
+}
+
+/** Application hosts of single-host stages; each publishes its IP for the edge stack. */
+export function addAppHosts(stack: RegionalStack): AppHost[] {
+  const f = stack.foundation;
+  const hosts = required(f.blueprint.hosts, stack, 'hosts');
+  return Array.from({ length: hosts.count }, (_, index) => {
+    const host = new AppHost(stack, `host-${index}`, {
+      namePrefix: f.namePrefix,
+      index,
+      network: f.network,
+      encryptionKey: f.encryptionKey,
+      alarms: f.alarms,
+      region: f.region.code,
+      instanceType: hosts.instanceType,
+      rootVolumeGiB: hosts.rootVolumeGiB,
+      dataVolumeGiB: hosts.dataVolumeGiB,
+      webIngressPrefixListId: f.cloudflarePrefixList.id,
+    });
+    stack.origin.hostIps.push(host.publicIp.publicIp);
+    return host;
+  });
 }
 
 /** RDS PostgreSQL: a primary (Multi-AZ from growth on) and its read replicas. */
