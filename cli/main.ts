@@ -3,10 +3,11 @@ import { formatFlags, parseArgs } from './args';
 import { Command, HELP_FLAG, Io } from './command';
 import { UserInputError } from '../config/errors';
 import { InvalidPropsError } from '../constructs/validation';
+import { checkCommand } from './commands/check';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, checkCommand];
 
 export function helpFor(command: Command): string {
   const parts = [`Usage: stagecraft ${command.usage}`, '', command.summary, '', 'Options:', formatFlags([...command.flags, HELP_FLAG])];

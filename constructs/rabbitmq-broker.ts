@@ -10,6 +10,7 @@ import { GeneratedSecret } from './generated-secret';
 import { Network } from './network';
 import { preventDestroy, resourceName } from './protection';
 import { SecurityGroupRef } from './security-group-ref';
+import { suppress } from './suppress';
 import { checkProps } from './validation';
 
 /** Ports clients use: AMQP over TLS, and the management UI and HTTP API. */
@@ -153,6 +154,11 @@ export class RabbitMqBroker extends Construct {
         user: [{ username: this.adminUsername, password: this.adminPassword.value }],
         tags: { Name: name },
       }),
+    );
+    suppress(
+      this.broker,
+      'SC-EAR-11',
+      'Amazon MQ for RabbitMQ does not support customer-managed KMS keys; its data at rest is encrypted with an AWS-owned key',
     );
 
     // With the Broker dimension alone, a cluster reports node metrics summed over its

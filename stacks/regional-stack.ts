@@ -10,6 +10,7 @@ import { BackupPlan } from '../constructs/backup-plan';
 import { DataBucket } from '../constructs/data-bucket';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { Network } from '../constructs/network';
+import { suppress } from '../constructs/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
 import { BACKUP_TAG } from '../constructs/app-host';
@@ -81,6 +82,11 @@ export class RegionalStack extends TerraformStack {
       tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90, expireAfterDays: 365 },
     });
     grantLoadBalancerLogDelivery(logs, region.code);
+    suppress(
+      logs.bucket,
+      'SC-LOG-9',
+      'this is the access-log bucket every other bucket and the ALB log into; logging it into itself would log its own log deliveries without end',
+    );
     const assets = new DataBucket(this, 'assets', {
       bucketName: `${namePrefix}-assets`,
       nameSuffix: encryptionKey.accountId,

@@ -1,0 +1,51 @@
+/** Lookups several rules share: replicas, bucket companions, launch templates, pod containers. */
+import { ResourceView, StackView } from '../types';
+import { read, readAll } from '../values';
+
+/** An RDS read replica: engine, storage and backups come from its source. */
+export function isReadReplica(resource: ResourceView): boolean {
+  return resource.type === 'aws_db_instance' && read(resource.values, 'replicate_source_db').kind !== 'absent';
+}
+
+/**
+ * The resources of `type` that configure `bucket` through their `bucket` argument: by
+ * reference (`${aws_s3_bucket.x.id}`) or, for a bucket with a literal name, by that name.
+ */
+export function bucketCompanions(stack: StackView, type: string, bucket: ResourceView): readonly ResourceView[] {
+  const byReference = stack.referencing(type, 'bucket', bucket);
+  const name = bucket.values.bucket;
+  if (typeof name !== 'string' || name.includes('${')) return byReference;
+  const byName = stack.resources(type).filter((r) => r.values.bucket === name);
+  return [...new Set([...byReference, ...byName])];
+}
+
+/** The launch template a resource's `launch_template` block points at, when it is in the stack. */
+export function launchTemplateOf(resource: ResourceView, stack: StackView): ResourceView | undefined {
+  const reference = read(resource.values, 'launch_template.id');
+  const byId = reference.kind === 'expression' ? stack.referenced(reference.expression) : undefined;
+  if (byId) return byId;
+  const name = read(resource.values, 'launch_template.name');
+  if (name.kind === 'expression') return stack.referenced(name.expression);
+  if (name.kind === 'value') return stack.resources('aws_launch_template').find((t) => t.values.name === name.value);
+  return undefined;
+}
+
+/** True when the resource names a launch template at all (in this stack or not). */
+export function hasLaunchTemplate(resource: ResourceView): boolean {
+  return read(resource.values, 'launch_template').kind !== 'absent';
+}
+
+/** The pod spec of a Kubernetes workload (`spec.template.spec`). */
+export function podSpec(resource: ResourceView): unknown {
+  return readAll(resource.values, 'spec.template.spec')[0];
+}
+
+/** The containers of a workload's pod template, each with its name for messages. */
+export function containers(resource: ResourceView): Array<{ name: string; values: unknown }> {
+  return readAll(podSpec(resource), 'container')
+    .flatMap((c) => (Array.isArray(c) ? c : [c]))
+    .map((values, i) => {
+      const name = (values as Record<string, unknown>)?.name;
+      return { name: typeof name === 'string' ? name : `#${i}`, values };
+    });
+}
