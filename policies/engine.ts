@@ -64,7 +64,8 @@ function suppressionsOf(resource: ResourceView | undefined): Suppression[] {
 export function checkSynthesis(synthesis: Synthesis, options: CheckOptions = {}): CheckResult {
   const pack = options.pack ?? STAGECRAFT_PACK;
   const rules = (options.rules ?? ALL_RULES).filter((r) => pack.rules[r.id] !== undefined);
-  const problems = suppressionProblems(synthesis, options.rules ?? ALL_RULES);
+  // Suppressions name any known rule, also when this run checks only some of them.
+  const problems = suppressionProblems(synthesis, [...ALL_RULES, ...(options.rules ?? [])]);
   if (problems.length > 0) throw new UserInputError(problems);
 
   const counts: Record<OutcomeStatus, number> = { compliant: 0, 'not-applicable': 0, 'non-compliant': 0, 'could-not-evaluate': 0 };

@@ -1,0 +1,73 @@
+/**
+ * `stagecraft check` over every example environment: no unsuppressed finding at any level, and
+ * every suppression is one of the known AWS limitations, with its reason.
+ */
+import { runCli } from '../../cli/main';
+import { Io } from '../../cli/command';
+import { summarizeByEnvironment } from '../../cli/commands/check';
+import { readSynthesis } from '../../cli/synthesis-reader';
+import { checkSynthesis, CheckResult } from '../../policies/engine';
+import { ALL_RULES } from '../../policies/rules';
+import { Synthesis } from '../../policies/synthesis';
+import { ExampleSynthesis, PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
+
+let examples: ExampleSynthesis;
+let synthesis: Synthesis;
+let result: CheckResult;
+beforeAll(() => {
+  examples = synthesizeExamples();
+  synthesis = readSynthesis(examples.outdir, { command: 'test', flag: '--out', given: 'examples' });
+  result = checkSynthesis(synthesis);
+});
+
+const REGIONAL_STACKS = 8;
+const MQ_BROKERS = 2; // growth and scale run RabbitMQ
+
+describe('guardrails on the example environments', () => {
+  it('finds nothing unsuppressed, at any level, in any of the 14 stacks', () => {
+    expect(result.stacks).toBe(14);
+    expect(result.findings).toEqual([]);
+    expect(result.counts['could-not-evaluate']).toBe(0);
+  });
+
+  it('suppresses only the AWS limitations, each with its reason', () => {
+    const byRule = (id: string) => result.suppressed.filter((s) => s.ruleId === id);
+    expect(byRule('SC-EAR-5')).toHaveLength(REGIONAL_STACKS);
+    expect(byRule('SC-LOG-9')).toHaveLength(REGIONAL_STACKS);
+    expect(byRule('SC-EAR-11')).toHaveLength(MQ_BROKERS);
+    expect(result.suppressed).toHaveLength(2 * REGIONAL_STACKS + MQ_BROKERS);
+    expect(new Set(result.suppressed.map((s) => `${s.ruleId}: ${s.suppressedBecause}`))).toEqual(
+      new Set([
+        'SC-EAR-5: SSE-S3 on purpose: ALB access logs and S3 server access logs are delivered only to buckets encrypted with SSE-S3 (AES256)',
+        'SC-LOG-9: this is the access-log bucket every other bucket and the ALB log into; logging it into itself would log its own log deliveries without end',
+        'SC-EAR-11: Amazon MQ for RabbitMQ does not support customer-managed KMS keys; its data at rest is encrypted with an AWS-owned key',
+      ]),
+    );
+    expect(result.suppressed.filter((s) => s.ruleId !== 'SC-EAR-11').every((s) => /^aws_s3_bucket\.logs_bucket_/.test(s.address))).toBe(true);
+  });
+
+  it('summarizes per environment, with its stage', () => {
+    expect(summarizeByEnvironment(synthesis, result)).toEqual([
+      { name: 'acme-growth', stage: 'growth', stacks: 2, errors: 0, warnings: 0, suppressed: 3 },
+      { name: 'acme-hyperscale', stage: 'hyperscale', stacks: 2, errors: 0, warnings: 0, suppressed: 2 },
+      { name: 'acme-launch', stage: 'launch', stacks: 2, errors: 0, warnings: 0, suppressed: 2 },
+      { name: 'acme-massive', stage: 'massive', stacks: 4, errors: 0, warnings: 0, suppressed: 6 },
+      { name: 'acme-scale', stage: 'scale', stacks: 2, errors: 0, warnings: 0, suppressed: 3 },
+      { name: 'acme-traction', stage: 'traction', stacks: 2, errors: 0, warnings: 0, suppressed: 2 },
+    ]);
+  });
+
+  it('evaluates the stage-aware rules on the stacks of their stages', () => {
+    const evaluated = (id: string) => checkSynthesis(synthesis, { rules: ALL_RULES.filter((r) => r.id === id) }).counts.compliant;
+    expect(evaluated('SC-STG-1')).toBe(6); // growth primary; scale's Aurora; hyperscale's 4 shards
+    expect(evaluated('SC-STG-3')).toBe(4); // launch host and volume; traction's 2 hosts
+    expect(evaluated('SC-STG-4')).toBe(3); // each massive region
+  });
+
+  it('exits 0 from `stagecraft check --level warning` on the examples', async () => {
+    let stdout = '';
+    const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: PROJECT_ROOT };
+    expect(await runCli(['check', '--out', examples.outdir, '--level', 'warning'], io)).toBe(0);
+    expect(stdout).toMatch(/^checked 14 stacks with 73 rules in \d+ ms: 0 errors, 0 warnings, 18 suppressed \(\d+ compliant, \d+ not applicable\)$/m);
+  });
+});

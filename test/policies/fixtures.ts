@@ -1,0 +1,45 @@
+/** Builds small synthesized stacks for rule tests: resources by type and name, with a stage in the provider's default tags. */
+import { Stage } from '../../config/stages';
+import { stackViews, Synthesis } from '../../policies/synthesis';
+import { Outcome, Rule, StackView } from '../../policies/types';
+
+export type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+/** One fixture: the stack under test, and other regional stacks of the same environment. */
+export interface Fixture {
+  readonly resources: Resources;
+  /** @default "growth" */
+  readonly stage?: Stage;
+  /** @default "us-east-1" */
+  readonly region?: string;
+  /** Further regions of the environment, each a stack with these resources. @default none */
+  readonly otherRegions?: Readonly<Record<string, Resources>>;
+}
+
+function stackJson(environment: string, stage: Stage, region: string, resources: Resources): Record<string, unknown> {
+  return {
+    provider: { aws: [{ region, default_tags: [{ tags: { 'stagecraft:environment': environment, 'stagecraft:stage': stage, 'stagecraft:region': region } }] }] },
+    resource: resources,
+  };
+}
+
+/** The synthesis of a fixture: `fx-<region>` for the stack under test and each other region. */
+export function fixtureSynthesis(fixture: Fixture): Synthesis {
+  const stage = fixture.stage ?? 'growth';
+  const region = fixture.region ?? 'us-east-1';
+  return {
+    label: 'fixture',
+    stacks: [
+      { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources) },
+      ...Object.entries(fixture.otherRegions ?? {}).map(([r, resources]) => ({ name: `fx-${r}`, json: stackJson('fx', stage, r, resources) })),
+    ],
+  };
+}
+
+/** Every outcome of `rule` on the fixture's stack under test. */
+export function evaluate(rule: Rule, fixture: Fixture): Outcome[] {
+  const views = stackViews(fixtureSynthesis(fixture));
+  const stack = views[0] as StackView;
+  if (rule.scope === 'stack') return [...rule.evaluate(stack)];
+  return rule.resourceTypes.flatMap((type) => stack.resources(type).map((r) => rule.evaluate(r, stack)));
+}

@@ -1,0 +1,431 @@
+/**
+ * Every rule against a compliant and a non-compliant fixture (and, where a value can be an
+ * unresolved expression, a fixture the rule must report as "could not evaluate").
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
+import { ALL_RULES } from '../../policies/rules';
+import { FAMILY_CODES, RULE_FAMILIES } from '../../policies/types';
+import { evaluate, Fixture, Resources } from './fixtures';
+
+const KEY = '${aws_kms_key.key.arn}';
+const bucket = (companions: Resources = {}): Resources => ({ aws_s3_bucket: { b: { bucket: 'fx-bucket' } }, ...companions });
+const BUCKET_ID = '${aws_s3_bucket.b.id}';
+
+const HARDENED_CONTAINER = {
+  name: 'api',
+  image: 'ghcr.io/acme/api:1',
+  security_context: { run_as_non_root: true, read_only_root_filesystem: true, allow_privilege_escalation: false, privileged: false, capabilities: { drop: ['ALL'] } },
+  liveness_probe: { http_get: { path: '/healthz', port: 8080 } },
+  readiness_probe: { http_get: { path: '/ready', port: 8080 } },
+  resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+};
+const deployment = (container: Record<string, unknown>, podSecurity?: Record<string, unknown>): Resources => ({
+  kubernetes_deployment_v1: {
+    api: { metadata: { name: 'api' }, spec: { replicas: 2, template: { metadata: { labels: { app: 'api' } }, spec: { ...(podSecurity ? { security_context: podSecurity } : {}), container: [container] } } } },
+  },
+});
+const withSecurity = (changes: Record<string, unknown>) => ({ ...HARDENED_CONTAINER, security_context: { ...HARDENED_CONTAINER.security_context, ...changes } });
+const without = (key: string) => Object.fromEntries(Object.entries(HARDENED_CONTAINER).filter(([k]) => k !== key));
+
+const HARDENED_TEMPLATE = { name: 't', metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 }, block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true' } }] };
+const MSK = { cluster_name: 'k', encryption_info: { encryption_at_rest_kms_key_arn: KEY, encryption_in_transit: { client_broker: 'TLS', in_cluster: true } }, client_authentication: { sasl: { iam: true }, unauthenticated: false } };
+
+interface Case {
+  readonly compliant: Fixture;
+  readonly nonCompliant: Fixture;
+  /** A fixture whose needed value is an unresolved expression. */
+  readonly unresolved?: Fixture;
+}
+
+const CASES: Record<string, Case> = {
+  // Encryption at rest
+  'SC-EAR-1': {
+    compliant: { resources: { aws_db_instance: { db: { engine: 'postgres', storage_encrypted: true } } } },
+    nonCompliant: { resources: { aws_db_instance: { db: { engine: 'postgres', storage_encrypted: false } } } },
+    unresolved: { resources: { aws_db_instance: { db: { engine: 'postgres', storage_encrypted: '${var.encrypted}' } } } },
+  },
+  'SC-EAR-2': {
+    compliant: { resources: { aws_rds_cluster: { c: { storage_encrypted: true, kms_key_id: KEY } } } },
+    nonCompliant: { resources: { aws_rds_cluster: { c: { storage_encrypted: true } } } },
+  },
+  'SC-EAR-3': {
+    compliant: { resources: { aws_elasticache_replication_group: { r: { at_rest_encryption_enabled: 'true' } } } },
+    nonCompliant: { resources: { aws_elasticache_replication_group: { r: { engine: 'redis' } } } },
+  },
+  'SC-EAR-4': {
+    compliant: { resources: bucket({ aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: BUCKET_ID, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } } }) },
+    nonCompliant: { resources: bucket() },
+  },
+  'SC-EAR-5': {
+    compliant: {
+      resources: bucket({ aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: BUCKET_ID, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: KEY } }] } } }),
+    },
+    nonCompliant: { resources: bucket({ aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: 'fx-bucket', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } } }) },
+  },
+  'SC-EAR-6': {
+    compliant: { resources: { aws_ebs_volume: { v: { size: 50, encrypted: true } } } },
+    nonCompliant: { resources: { aws_ebs_volume: { v: { size: 50, encrypted: false } } } },
+  },
+  'SC-EAR-7': {
+    compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE } } },
+    nonCompliant: { resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'false' } }] } } } },
+  },
+  'SC-EAR-8': {
+    compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE }, aws_instance: { i: { launch_template: { id: '${aws_launch_template.t.id}' } } } } },
+    nonCompliant: { resources: { aws_instance: { i: { ami: 'ami-1', root_block_device: { encrypted: false } } } } },
+  },
+  'SC-EAR-9': { compliant: { resources: { aws_msk_cluster: { k: MSK } } }, nonCompliant: { resources: { aws_msk_cluster: { k: { cluster_name: 'k' } } } } },
+  'SC-EAR-10': {
+    compliant: { resources: { aws_opensearch_domain: { d: { encrypt_at_rest: { enabled: true, kms_key_id: KEY } } } } },
+    nonCompliant: { resources: { aws_opensearch_domain: { d: { encrypt_at_rest: { enabled: false } } } } },
+  },
+  'SC-EAR-11': {
+    compliant: { resources: { aws_mq_broker: { m: { encryption_options: { use_aws_owned_key: false, kms_key_id: KEY } } } } },
+    nonCompliant: { resources: { aws_mq_broker: { m: { encryption_options: { use_aws_owned_key: true } } } } },
+  },
+  'SC-EAR-12': { compliant: { resources: { aws_cloudwatch_log_group: { g: { kms_key_id: KEY } } } }, nonCompliant: { resources: { aws_cloudwatch_log_group: { g: { name: 'g' } } } } },
+  'SC-EAR-13': { compliant: { resources: { aws_sns_topic: { t: { kms_master_key_id: KEY } } } }, nonCompliant: { resources: { aws_sns_topic: { t: { name: 't' } } } } },
+  'SC-EAR-14': { compliant: { resources: { aws_secretsmanager_secret: { s: { kms_key_id: KEY } } } }, nonCompliant: { resources: { aws_secretsmanager_secret: { s: { name: 's' } } } } },
+  'SC-EAR-15': {
+    compliant: { resources: { aws_eks_cluster: { e: { encryption_config: { resources: ['secrets'], provider: { key_arn: KEY } } } } } },
+    nonCompliant: { resources: { aws_eks_cluster: { e: { name: 'e' } } } },
+  },
+  'SC-EAR-16': { compliant: { resources: { aws_backup_vault: { v: { kms_key_arn: KEY } } } }, nonCompliant: { resources: { aws_backup_vault: { v: { name: 'v' } } } } },
+  // Encryption in transit
+  'SC-EIT-1': {
+    compliant: {
+      resources: {
+        aws_db_parameter_group: { pg: { family: 'postgres16', parameter: [{ name: 'rds.force_ssl', value: '1' }] } },
+        aws_db_instance: { db: { engine: 'postgres', parameter_group_name: '${aws_db_parameter_group.pg.name}' } },
+      },
+    },
+    nonCompliant: {
+      resources: {
+        aws_rds_cluster_parameter_group: { pg: { family: 'aurora-postgresql16', parameter: [{ name: 'rds.force_ssl', value: '0' }] } },
+        aws_rds_cluster: { c: { engine: 'aurora-postgresql', db_cluster_parameter_group_name: '${aws_rds_cluster_parameter_group.pg.name}' } },
+      },
+    },
+    unresolved: { resources: { aws_db_instance: { db: { engine: '${var.engine}' } } } },
+  },
+  'SC-EIT-2': {
+    compliant: { resources: { aws_elasticache_replication_group: { r: { transit_encryption_enabled: true, auth_token: '${aws_secretsmanager_secret_version.v.secret_string}' } } } },
+    nonCompliant: { resources: { aws_elasticache_replication_group: { r: { transit_encryption_enabled: true } } } },
+  },
+  'SC-EIT-3': {
+    compliant: { resources: { aws_msk_cluster: { k: MSK } } },
+    nonCompliant: { resources: { aws_msk_cluster: { k: { ...MSK, encryption_info: { encryption_in_transit: { client_broker: 'TLS_PLAINTEXT' } } } } } },
+  },
+  'SC-EIT-4': {
+    compliant: { resources: { aws_opensearch_domain: { d: { domain_endpoint_options: { enforce_https: true } } } } },
+    nonCompliant: { resources: { aws_opensearch_domain: { d: { domain_endpoint_options: { enforce_https: false } } } } },
+  },
+  'SC-EIT-5': {
+    compliant: { resources: { aws_opensearch_domain: { d: { node_to_node_encryption: { enabled: true } } } } },
+    nonCompliant: { resources: { aws_opensearch_domain: { d: { domain_name: 'd' } } } },
+  },
+  'SC-EIT-6': {
+    compliant: {
+      resources: bucket({
+        aws_s3_bucket_policy: {
+          p: {
+            bucket: BUCKET_ID,
+            policy:
+              '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "DenyInsecureTransport", "Effect" = "Deny", "Principal" = "*", "Action" = "s3:*", ' +
+              '"Resource" = [aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"], "Condition" = {"Bool" = {"aws:SecureTransport" = "false"}}}]})}',
+          },
+        },
+      }),
+    },
+    nonCompliant: {
+      resources: bucket({
+        aws_s3_bucket_policy: {
+          p: { bucket: BUCKET_ID, policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: '*' }] }) },
+        },
+      }),
+    },
+    unresolved: { resources: bucket({ aws_s3_bucket_policy: { p: { bucket: BUCKET_ID, policy: '${data.aws_iam_policy_document.tls.json}' } } }) },
+  },
+  'SC-EIT-7': {
+    compliant: { resources: { aws_lb_listener: { http: { port: 80, protocol: 'HTTP', default_action: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } }] } } } },
+    nonCompliant: { resources: { aws_lb_listener: { http: { port: 80, protocol: 'HTTP', default_action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.t.arn}' }] } } } },
+  },
+  // Public exposure
+  'SC-PUB-1': {
+    compliant: { resources: { aws_vpc_security_group_ingress_rule: { web: { prefix_list_id: '${aws_ec2_managed_prefix_list.cf.id}', from_port: 443, to_port: 443, ip_protocol: 'tcp' } } } },
+    nonCompliant: { resources: { aws_security_group: { sg: { name: 'sg', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] } } } },
+    unresolved: { resources: { aws_vpc_security_group_ingress_rule: { r: { cidr_ipv4: '${var.office_cidr}', from_port: 22, to_port: 22, ip_protocol: 'tcp' } } } },
+  },
+  'SC-PUB-2': {
+    compliant: { resources: { aws_db_instance: { db: { publicly_accessible: false } } } },
+    nonCompliant: { resources: { aws_rds_cluster_instance: { i: { publicly_accessible: true } } } },
+  },
+  'SC-PUB-3': {
+    compliant: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_private_access: true, endpoint_public_access: false } } } } },
+    nonCompliant: { resources: { aws_eks_cluster: { e: { vpc_config: { subnet_ids: ['${aws_subnet.a.id}'] } } } } },
+    unresolved: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_public_access: true, public_access_cidrs: '${var.cidrs}' } } } } },
+  },
+  'SC-PUB-4': {
+    compliant: {
+      resources: bucket({ aws_s3_bucket_public_access_block: { p: { bucket: BUCKET_ID, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } } }),
+    },
+    nonCompliant: {
+      resources: bucket({ aws_s3_bucket_public_access_block: { p: { bucket: BUCKET_ID, block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true } } }),
+    },
+  },
+  'SC-PUB-5': { compliant: { resources: { aws_mq_broker: { m: { publicly_accessible: false } } } }, nonCompliant: { resources: { aws_mq_broker: { m: { publicly_accessible: true } } } } },
+  'SC-PUB-6': {
+    compliant: { resources: { aws_opensearch_domain: { d: { vpc_options: { subnet_ids: ['${aws_subnet.a.id}'] } } } } },
+    nonCompliant: { resources: { aws_opensearch_domain: { d: { domain_name: 'd' } } } },
+  },
+  'SC-PUB-7': {
+    compliant: { resources: { aws_msk_cluster: { k: MSK } } },
+    nonCompliant: { resources: { aws_msk_cluster: { k: { ...MSK, broker_node_group_info: { connectivity_info: { public_access: { type: 'SERVICE_PROVIDED_EIPS' } } } } } } },
+  },
+  'SC-PUB-8': {
+    compliant: { resources: { aws_msk_cluster: { k: MSK } } },
+    nonCompliant: { resources: { aws_msk_cluster: { k: { ...MSK, client_authentication: { unauthenticated: true } } } } },
+  },
+  'SC-PUB-9': { compliant: { resources: { aws_subnet: { s: { map_public_ip_on_launch: false } } } }, nonCompliant: { resources: { aws_subnet: { s: { map_public_ip_on_launch: true } } } } },
+  'SC-PUB-10': {
+    compliant: { resources: { aws_default_security_group: { d: { vpc_id: '${aws_vpc.v.id}' } } } },
+    nonCompliant: { resources: { aws_default_security_group: { d: { vpc_id: '${aws_vpc.v.id}', egress: [{ from_port: 0, to_port: 0, protocol: '-1', cidr_blocks: ['0.0.0.0/0'] }] } } } },
+  },
+  // IMDSv2
+  'SC-IMD-1': {
+    compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE } } },
+    nonCompliant: { resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, metadata_options: { http_tokens: 'optional', http_put_response_hop_limit: 1 } } } } },
+  },
+  'SC-IMD-2': {
+    compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE } } },
+    nonCompliant: { resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 2 } } } } },
+  },
+  'SC-IMD-3': {
+    compliant: { resources: { aws_instance: { i: { ami: 'ami-1', metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } } } } },
+    nonCompliant: { resources: { aws_instance: { i: { ami: 'ami-1' } } } },
+  },
+  'SC-IMD-4': {
+    compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE }, aws_eks_node_group: { g: { launch_template: { id: '${aws_launch_template.t.id}', version: '1' } } } } },
+    nonCompliant: { resources: { aws_eks_node_group: { g: { node_group_name: 'general' } } } },
+  },
+  // Deletion protection and backups
+  'SC-DP-1': { compliant: { resources: { aws_rds_cluster: { c: { deletion_protection: true } } } }, nonCompliant: { resources: { aws_rds_cluster: { c: { engine: 'aurora-postgresql' } } } } },
+  'SC-DP-2': {
+    compliant: { resources: { aws_db_instance: { db: { backup_retention_period: 14 } } } },
+    nonCompliant: { resources: { aws_db_instance: { db: { backup_retention_period: 1 } } } },
+  },
+  'SC-DP-3': {
+    compliant: { resources: { aws_db_instance: { db: { skip_final_snapshot: false, final_snapshot_identifier: 'db-final' } } } },
+    nonCompliant: { resources: { aws_db_instance: { db: { skip_final_snapshot: true } } } },
+  },
+  'SC-DP-4': {
+    compliant: { resources: { aws_elasticache_replication_group: { r: { snapshot_retention_limit: 7, final_snapshot_identifier: 'r-final' } } } },
+    nonCompliant: { resources: { aws_elasticache_replication_group: { r: { snapshot_retention_limit: 0 } } } },
+  },
+  'SC-DP-5': {
+    compliant: { resources: { aws_kms_key: { k: { enable_key_rotation: true, lifecycle: { prevent_destroy: true } } } } },
+    nonCompliant: { resources: { aws_opensearch_domain: { d: { domain_name: 'd' } } } },
+  },
+  'SC-DP-6': { compliant: { resources: { aws_lb: { a: { enable_deletion_protection: true } } } }, nonCompliant: { resources: { aws_lb: { a: { enable_deletion_protection: false } } } } },
+  'SC-DP-7': { compliant: { resources: { aws_instance: { i: { disable_api_termination: true } } } }, nonCompliant: { resources: { aws_instance: { i: { ami: 'ami-1' } } } } },
+  'SC-DP-8': { compliant: { resources: { aws_ebs_volume: { v: { final_snapshot: true } } } }, nonCompliant: { resources: { aws_ebs_volume: { v: { size: 10 } } } } },
+  'SC-DP-9': {
+    compliant: { resources: bucket({ aws_s3_bucket_versioning: { v: { bucket: BUCKET_ID, versioning_configuration: { status: 'Enabled' } } } }) },
+    nonCompliant: { resources: bucket({ aws_s3_bucket_versioning: { v: { bucket: BUCKET_ID, versioning_configuration: { status: 'Suspended' } } } }) },
+  },
+  // Logging
+  'SC-LOG-1': {
+    compliant: { resources: { aws_eks_cluster: { e: { enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] } } } },
+    nonCompliant: { resources: { aws_eks_cluster: { e: { enabled_cluster_log_types: ['api'] } } } },
+  },
+  'SC-LOG-2': {
+    compliant: { resources: { aws_lb: { a: { load_balancer_type: 'application', access_logs: { bucket: 'logs', enabled: true } } } } },
+    nonCompliant: { resources: { aws_lb: { a: { load_balancer_type: 'application' } } } },
+  },
+  'SC-LOG-3': {
+    compliant: { resources: { aws_db_instance: { db: { engine: 'postgres', enabled_cloudwatch_logs_exports: ['postgresql', 'upgrade'] } } } },
+    nonCompliant: { resources: { aws_db_instance: { db: { engine: 'postgres' } } } },
+  },
+  'SC-LOG-4': {
+    compliant: {
+      resources: {
+        aws_opensearch_domain: {
+          d: { log_publishing_options: [{ log_type: 'ES_APPLICATION_LOGS', cloudwatch_log_group_arn: 'a', enabled: true }, { log_type: 'AUDIT_LOGS', cloudwatch_log_group_arn: 'b' }] },
+        },
+      },
+    },
+    nonCompliant: { resources: { aws_opensearch_domain: { d: { log_publishing_options: [{ log_type: 'INDEX_SLOW_LOGS', cloudwatch_log_group_arn: 'a' }] } } } },
+  },
+  'SC-LOG-5': {
+    compliant: { resources: { aws_msk_cluster: { k: { logging_info: { broker_logs: { cloudwatch_logs: { enabled: true, log_group: 'g' } } } } } } },
+    nonCompliant: { resources: { aws_msk_cluster: { k: { cluster_name: 'k' } } } },
+  },
+  'SC-LOG-6': { compliant: { resources: { aws_mq_broker: { m: { logs: { general: true } } } } }, nonCompliant: { resources: { aws_mq_broker: { m: { broker_name: 'm' } } } } },
+  'SC-LOG-7': {
+    compliant: { resources: { aws_elasticache_replication_group: { r: { log_delivery_configuration: [{ destination: 'g', destination_type: 'cloudwatch-logs', log_format: 'json', log_type: 'slow-log' }] } } } },
+    nonCompliant: { resources: { aws_elasticache_replication_group: { r: { engine: 'redis' } } } },
+  },
+  'SC-LOG-8': {
+    compliant: { resources: { aws_vpc: { v: { cidr_block: '10.0.0.0/16' } }, aws_flow_log: { f: { vpc_id: '${aws_vpc.v.id}', traffic_type: 'ALL' } } } },
+    nonCompliant: { resources: { aws_vpc: { v: { cidr_block: '10.0.0.0/16' } } } },
+  },
+  'SC-LOG-9': {
+    compliant: { resources: bucket({ aws_s3_bucket_logging: { l: { bucket: BUCKET_ID, target_bucket: '${aws_s3_bucket.logs.id}', target_prefix: 'b/' } } }) },
+    nonCompliant: { resources: bucket() },
+  },
+  'SC-LOG-10': { compliant: { resources: { aws_cloudwatch_log_group: { g: { retention_in_days: 30 } } } }, nonCompliant: { resources: { aws_cloudwatch_log_group: { g: { name: 'g' } } } } },
+  // KMS
+  'SC-KMS-1': { compliant: { resources: { aws_kms_key: { k: { enable_key_rotation: true } } } }, nonCompliant: { resources: { aws_kms_key: { k: { description: 'k' } } } } },
+  'SC-KMS-2': { compliant: { resources: { aws_kms_key: { k: { deletion_window_in_days: 30 } } } }, nonCompliant: { resources: { aws_kms_key: { k: { deletion_window_in_days: 7 } } } } },
+  // TLS
+  'SC-TLS-1': {
+    compliant: { resources: { aws_lb_listener: { https: { port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' } } } },
+    nonCompliant: { resources: { aws_lb_listener: { https: { port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-2016-08' } } } },
+  },
+  'SC-TLS-2': {
+    compliant: { resources: { aws_opensearch_domain: { d: { domain_endpoint_options: { tls_security_policy: 'Policy-Min-TLS-1-2-2019-07' } } } } },
+    nonCompliant: { resources: { aws_opensearch_domain: { d: { domain_endpoint_options: { tls_security_policy: 'Policy-Min-TLS-1-0-2019-07' } } } } },
+  },
+  'SC-TLS-3': {
+    compliant: { resources: { cloudflare_zone_setting: { tls: { zone_id: 'z', setting_id: 'min_tls_version', value: '1.2' } } } },
+    nonCompliant: { resources: { cloudflare_zone_setting: { tls: { zone_id: 'z', setting_id: 'min_tls_version', value: '1.0' } } } },
+  },
+  // Kubernetes pod hardening
+  'SC-K8S-1': {
+    compliant: { resources: deployment(withSecurity({ run_as_non_root: undefined }), { run_as_non_root: true }) },
+    nonCompliant: { resources: deployment(withSecurity({ run_as_non_root: false })) },
+  },
+  'SC-K8S-2': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ read_only_root_filesystem: false })) } },
+  'SC-K8S-3': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ allow_privilege_escalation: undefined })) } },
+  'SC-K8S-4': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ capabilities: { drop: ['NET_RAW'] } })) } },
+  'SC-K8S-5': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ privileged: true })) } },
+  'SC-K8S-6': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('readiness_probe')) } },
+  'SC-K8S-7': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('resources')) } },
+  // Stage-aware
+  'SC-STG-1': {
+    compliant: {
+      stage: 'growth',
+      resources: { aws_db_instance: { primary: { identifier: 'db', engine: 'postgres', multi_az: true }, replica: { identifier: 'db-r', replicate_source_db: '${aws_db_instance.primary.identifier}' } } },
+    },
+    nonCompliant: { stage: 'scale', resources: { aws_db_instance: { primary: { identifier: 'db', engine: 'postgres', multi_az: false } } } },
+  },
+  'SC-STG-2': {
+    compliant: { stage: 'growth', resources: { aws_elasticache_replication_group: { r: { automatic_failover_enabled: true, multi_az_enabled: true, num_cache_clusters: 2 } } } },
+    nonCompliant: { stage: 'growth', resources: { aws_elasticache_replication_group: { r: { automatic_failover_enabled: false, num_cache_clusters: 1 } } } },
+  },
+  'SC-STG-3': {
+    compliant: {
+      stage: 'launch',
+      resources: {
+        aws_instance: { host: { tags: { Name: 'host', 'stagecraft:backup': 'daily' } } },
+        aws_backup_plan: { p: { name: 'p', rule: [{ rule_name: 'daily', lifecycle: { delete_after: 7 } }] } },
+        aws_backup_selection: { s: { plan_id: '${aws_backup_plan.p.id}', selection_tag: [{ type: 'STRINGEQUALS', key: 'stagecraft:backup', value: 'daily' }] } },
+      },
+    },
+    nonCompliant: { stage: 'launch', resources: { aws_instance: { host: { tags: { Name: 'host' } } } } },
+  },
+  'SC-STG-4': {
+    compliant: {
+      stage: 'massive',
+      resources: { aws_eks_node_group: { crdb: { node_group_name: 'cockroachdb' } } },
+      otherRegions: { 'eu-west-1': { aws_eks_node_group: { crdb: { node_group_name: 'cockroachdb' } } }, 'ap-northeast-1': {} },
+    },
+    nonCompliant: { stage: 'massive', resources: { aws_db_instance: { db: { engine: 'postgres' } } } },
+  },
+  'SC-STG-5': {
+    compliant: { stage: 'traction', resources: { aws_instance: { host: { ami: 'ami-1' } } } },
+    nonCompliant: { stage: 'growth', resources: { aws_instance: { host: { ami: 'ami-1' } } } },
+  },
+};
+
+describe('the rule set', () => {
+  it('has one rule per file, named after the file, under its family folder', () => {
+    const root = join(__dirname, '..', '..', 'policies', 'rules');
+    const files = RULE_FAMILIES.flatMap((family) =>
+      readdirSync(join(root, family))
+        .filter((f) => /^[A-Z].*\.ts$/.test(f))
+        .map((f) => `${family}/${f.replace(/\.ts$/, '')}`),
+    );
+    expect(files.sort()).toEqual(ALL_RULES.map((r) => `${r.family}/${r.name}`).sort());
+  });
+
+  it('numbers rule ids per family, SC-<family code>-<n>, without gaps or duplicates', () => {
+    for (const family of RULE_FAMILIES) {
+      const ids = ALL_RULES.filter((r) => r.family === family).map((r) => r.id);
+      expect(ids).toEqual(ids.map((_, i) => `SC-${FAMILY_CODES[family]}-${i + 1}`));
+    }
+  });
+
+  it('gives every rule a level and an explanation in the stagecraft pack, and nothing else', () => {
+    expect(Object.keys(STAGECRAFT_PACK.rules).sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
+    for (const entry of Object.values(STAGECRAFT_PACK.rules)) expect(entry.explanation.length).toBeGreaterThan(20);
+  });
+
+  it('has a compliant and a non-compliant fixture for every rule', () => {
+    expect(Object.keys(CASES).sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
+  });
+});
+
+describe.each(ALL_RULES.map((rule) => [`${rule.id} ${rule.name}`, rule] as const))('%s', (_, rule) => {
+  const cases = CASES[rule.id];
+
+  it('passes the compliant fixture', () => {
+    const outcomes = evaluate(rule, cases.compliant);
+    expect(outcomes.map((o) => o.status)).toContain('compliant');
+    expect(outcomes.filter((o) => o.status === 'non-compliant' || o.status === 'could-not-evaluate')).toEqual([]);
+  });
+
+  it('flags the non-compliant fixture with a message', () => {
+    const failed = evaluate(rule, cases.nonCompliant).filter((o) => o.status === 'non-compliant');
+    expect(failed).not.toHaveLength(0);
+    for (const outcome of failed) expect(outcome).toMatchObject({ status: 'non-compliant', message: expect.stringMatching(/\S{3}/) });
+  });
+
+  if (cases.unresolved) {
+    it('reports an unresolved expression as "could not evaluate", never as a pass', () => {
+      expect(evaluate(rule, cases.unresolved as Fixture).map((o) => o.status)).toEqual(['could-not-evaluate']);
+    });
+  }
+});
+
+describe('stage awareness', () => {
+  it('lets traction run one cache node, but not growth', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-STG-2')!;
+    const single: Resources = { aws_elasticache_replication_group: { r: { automatic_failover_enabled: false, num_cache_clusters: 1 } } };
+    expect(evaluate(rule, { stage: 'traction', resources: single }).map((o) => o.status)).toEqual(['not-applicable']);
+    expect(evaluate(rule, { stage: 'growth', resources: single }).map((o) => o.status)).toEqual(['non-compliant']);
+  });
+
+  it('lets launch run a single host, but never without a backup plan keeping 7 days', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-STG-3')!;
+    const shortPlan = { ...CASES['SC-STG-3'].compliant.resources, aws_backup_plan: { p: { name: 'p', rule: [{ rule_name: 'daily', lifecycle: { delete_after: 3 } }] } } };
+    expect(evaluate(rule, { stage: 'launch', resources: shortPlan })).toEqual([
+      { address: 'aws_instance.host', status: 'non-compliant', message: 'its backup plan keeps recovery points 3 days; keep them at least 7' },
+    ]);
+    expect(evaluate(rule, { stage: 'launch', resources: { aws_instance: { host: {} } } })).toEqual([
+      { address: 'aws_instance.host', status: 'non-compliant', message: 'launch keeps its data on this host, but no aws_backup_selection picks it (tag it stagecraft:backup=daily)' },
+    ]);
+  });
+
+  it('requires Multi-AZ with a replica from growth on only', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-STG-1')!;
+    const single = CASES['SC-STG-1'].nonCompliant.resources;
+    expect(evaluate(rule, { stage: 'traction', resources: single }).map((o) => o.status)).toEqual(['not-applicable']);
+    expect(evaluate(rule, { stage: 'growth', resources: single })).toEqual([
+      { address: 'aws_db_instance.primary', status: 'non-compliant', message: 'growth needs a Multi-AZ primary with a read replica: multi_az is not true and it has no read replica' },
+    ]);
+  });
+
+  it('requires massive to span three regions, with CockroachDB and no RDS', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-STG-4')!;
+    expect(evaluate(rule, CASES['SC-STG-4'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'the environment has 1 region(s) (us-east-1); massive needs at least 3, so that losing one still leaves two; no CockroachDB node pool or StatefulSet in this region; ' +
+          'single-region databases aws_db_instance.db cannot serve writes in every region; use CockroachDB',
+      },
+    ]);
+  });
+});
