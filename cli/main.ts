@@ -4,10 +4,11 @@ import { Command, HELP_FLAG, Io } from './command';
 import { UserInputError } from '../config/errors';
 import { InvalidPropsError } from '../constructs/validation';
 import { checkCommand } from './commands/check';
+import { reviewCommand } from './commands/review';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, checkCommand, reviewCommand];
 
 export function helpFor(command: Command): string {
   const parts = [`Usage: stagecraft ${command.usage}`, '', command.summary, '', 'Options:', formatFlags([...command.flags, HELP_FLAG])];

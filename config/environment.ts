@@ -68,7 +68,7 @@ export function defaultVpcCidr(index: number): string {
 const VPC_PREFIX_RANGE = { min: 16, max: 20 };
 
 /** Which stages an optional field applies to, so a misplaced size is an error, not silently ignored. */
-const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: EnvironmentConfig) => boolean; stages: readonly Stage[] }> = [
+export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: EnvironmentConfig) => boolean; stages: readonly Stage[] }> = [
   { path: 'compute.hosts', present: (c) => c.compute?.hosts !== undefined, stages: ['launch', 'traction'] },
   { path: 'compute.nodes', present: (c) => c.compute?.nodes !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'compute.publicApiCidrs', present: (c) => c.compute?.publicApiCidrs !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },

@@ -60,7 +60,7 @@ describe('stagecraft check', () => {
     const result = await run(root, 'check', '--out', out);
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')[0]).toBe(
-      `error   ${STACK} aws_vpc_security_group_ingress_rule.ssh SC-PUB-1 SecurityGroupNoWorldIngress: admits 0.0.0.0/0 on ports 22–22; admit security groups or a prefix list (Cloudflare's ranges) instead`,
+      `error   ${STACK} aws_vpc_security_group_ingress_rule.ssh SC-PUB-1 SecurityGroupNoWorldIngress: admits 0.0.0.0/0 on port 22; admit security groups or a prefix list (Cloudflare's ranges) instead`,
     );
     const json = JSON.parse((await run(root, 'check', '--out', out, '--json')).stdout);
     expect(json.findings).toEqual([expect.objectContaining({ stack: STACK, ruleId: 'SC-PUB-1', level: 'error', status: 'non-compliant' })]);

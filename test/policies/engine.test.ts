@@ -63,7 +63,7 @@ describe('checkSynthesis', () => {
         family: 'public-exposure',
         level: 'error',
         status: 'non-compliant',
-        message: "admits 0.0.0.0/0 on ports 22–22; admit security groups or a prefix list (Cloudflare's ranges) instead",
+        message: "admits 0.0.0.0/0 on port 22; admit security groups or a prefix list (Cloudflare's ranges) instead",
       },
     ]);
     expect(failsAt(result.findings[0], 'error')).toBe(true);

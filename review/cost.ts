@@ -1,0 +1,16 @@
+/**
+ * The cost section's plug-in point. A price catalog (planned in another issue) provides a
+ * CostEstimator; until one exists, the report says so and its JSON has `cost: null`.
+ */
+import { Synthesis } from '../policies/synthesis';
+import { CostDelta } from './types';
+
+/** Prices two syntheses of the same environments and returns the monthly difference. */
+export interface CostEstimator {
+  /** Shown in the report: where the prices come from. */
+  readonly source: string;
+  estimate(base: Synthesis, head: Synthesis): CostDelta;
+}
+
+/** What the report prints when no estimator is given. */
+export const NO_COST_CATALOG = 'not available (no price catalog yet)';

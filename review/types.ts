@@ -1,0 +1,106 @@
+/** The review report's shapes: resource changes, the data-loss and security sections, cost, findings. */
+import { Finding } from '../policies/types';
+
+/** What happens to a resource. A replacement destroys the old resource and creates a new one. */
+export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
+
+/** One changed argument of an updated or replaced resource. */
+export interface AttributeChange {
+  /** `a.b[0].c`. */
+  readonly path: string;
+  /** The value before and after; absent when the argument is not set; `(sensitive)` when masked. */
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly sensitive: boolean;
+  /** This change forces the replacement: from the plan's replace_paths, or the force-new table. */
+  readonly forcesReplacement: boolean;
+  /** The table entry is version- or value-dependent (force-new.ts UNSURE): "may force replacement". */
+  readonly mayForceReplacement?: string;
+}
+
+export interface ResourceChange {
+  readonly stack: string;
+  /** `type.name`. */
+  readonly address: string;
+  readonly type: string;
+  readonly action: ChangeAction;
+  /** Changed arguments (updates and replacements). Creates and deletes list none. */
+  readonly attributes: readonly AttributeChange[];
+  /** Where a replacement was decided: the plan's actions or the force-new table. */
+  readonly replacedBecause?: 'plan' | 'force-new-table';
+  /** Every argument before and after, flattened and masked: what the data-loss and security sections read. Not in the JSON report. */
+  readonly before?: ReadonlyMap<string, unknown>;
+  readonly after?: ReadonlyMap<string, unknown>;
+}
+
+/** A destroy or replacement of a stateful resource, or a change that removes its protection. */
+export interface DataLossEntry {
+  readonly stack: string;
+  readonly address: string;
+  readonly type: string;
+  /** `destroy` and `replace` lose data; `protection` makes a later loss possible. */
+  readonly kind: 'destroy' | 'replace' | 'protection';
+  readonly message: string;
+}
+
+export type SecurityCategory = 'iam' | 'network' | 'public-exposure' | 'encryption' | 'tls';
+
+/** A change to IAM, security groups, public exposure, encryption or TLS. */
+export interface SecurityEntry {
+  readonly stack: string;
+  readonly address: string;
+  readonly type: string;
+  readonly action: ChangeAction;
+  readonly category: SecurityCategory;
+  readonly message: string;
+}
+
+/** The monthly cost difference between base and head. */
+export interface CostDelta {
+  readonly currency: string;
+  readonly monthlyBefore: number;
+  readonly monthlyAfter: number;
+  readonly monthlyDelta: number;
+  /** Per stack or component, for the report's table. @default none */
+  readonly lines?: ReadonlyArray<{ readonly label: string; readonly monthlyBefore: number; readonly monthlyAfter: number }>;
+}
+
+/** Per-stack changes. */
+export interface StackChanges {
+  readonly stack: string;
+  readonly changes: readonly ResourceChange[];
+  /** Deleted and created resources of one type with the same arguments: probably a renamed construct id. */
+  readonly possibleRenames: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+}
+
+export interface ReportSummary {
+  readonly create: number;
+  readonly update: number;
+  readonly replace: number;
+  readonly delete: number;
+  readonly stacksChanged: number;
+  readonly dataLoss: number;
+  readonly security: number;
+  /** Unsuppressed guardrail findings on the head (null when not run). */
+  readonly findings: number | null;
+}
+
+export interface Report {
+  /** `syntheses` (two synthesis directories or git refs), `plan` (terraform show -json) or `stages`. */
+  readonly mode: 'syntheses' | 'plan' | 'stages';
+  readonly base: string;
+  readonly head: string;
+  readonly summary: ReportSummary;
+  readonly dataLoss: readonly DataLossEntry[];
+  readonly security: readonly SecurityEntry[];
+  readonly stacks: readonly StackChanges[];
+  /** null when no cost estimator is available. */
+  readonly cost: CostDelta | null;
+  /** Why cost is null, when it is. */
+  readonly costNote?: string;
+  /** Unsuppressed guardrail findings on the head; null when they could not be computed. */
+  readonly findings: readonly Finding[] | null;
+  readonly suppressedFindings: number;
+  /** Caveats: how replacements were decided, what a plan cannot show. */
+  readonly notes: readonly string[];
+}
