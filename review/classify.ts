@@ -206,6 +206,10 @@ export function securityEntries(changes: readonly ResourceChange[]): SecurityEnt
     const byCategory = new Map<SecurityCategory, string[]>();
     for (const attribute of change.attributes) {
       const bare = withoutIndices(attribute.path);
+      if (attribute.sensitive) {
+        byCategory.set('iam', [...(byCategory.get('iam') ?? []), attribute.path]);
+        continue;
+      }
       const category = ATTRIBUTE_CATEGORIES.find((c) => c.test.test(bare))?.category ?? (byType && !isUnder(bare, 'tags') && !isUnder(bare, 'tags_all') ? byType : undefined);
       if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), attribute.path]);
     }

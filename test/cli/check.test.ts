@@ -79,8 +79,8 @@ describe('stagecraft check', () => {
 
   it('exits 2 on a suppression without a reason, with the exact message', async () => {
     const out = mutated('reasonless', (stack) => {
-      const name = Object.keys(stack.resource.aws_s3_bucket).find((n) => n.startsWith('logs_bucket')) as string;
-      const bucket = stack.resource.aws_s3_bucket[name];
+      const bucket = Object.values(stack.resource.aws_s3_bucket).find((b) => (b['//'] as { metadata: { path: string } }).metadata.path.endsWith('/logs/bucket'));
+      if (!bucket) throw new Error('no log bucket');
       (bucket['//'] as Record<string, unknown>)['stagecraft:suppress'] = [{ ruleId: 'SC-LOG-9', reason: '' }];
     });
     const result = await run(root, 'check', '--out', out);

@@ -1,7 +1,7 @@
 /** Synthesizes the bundled example environments once per test file, into a temporary directory. */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { Environment } from '../../config/environment';
 import { SynthesizedStackSummary, synthesizeEnvironments } from '../../cli/synthesis';
@@ -28,7 +28,8 @@ export interface ExampleSynthesis {
 export function synthesizeExamples(): ExampleSynthesis {
   const environments = loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT);
   const outdir = join(mkdtempSync(join(tmpdir(), 'stagecraft-examples-')), 'cdktf.out');
-  const summaries = synthesizeEnvironments(environments, { outdir, stateDir: PROJECT_ROOT });
+  // Local state beside the output, so the synthesized backend paths do not depend on where the project is checked out.
+  const summaries = synthesizeEnvironments(environments, { outdir, stateDir: dirname(outdir) });
   const cache = new Map<string, StackJson>();
   const stack = (name: string): StackJson => {
     if (!cache.has(name)) cache.set(name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson);
