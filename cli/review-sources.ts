@@ -126,7 +126,8 @@ export function stageSources(selector: string, from: Stage | undefined, to: Stag
   const [environment] = loadEnvironments([file], io.cwd);
   const fromStage = from ?? environment.stage;
   const notes: string[] = [];
-  const build = (stage: Stage, label: string): Source => {
+  // Both stages are checked before either is synthesized.
+  const configFor = (stage: Stage): EnvironmentConfig => {
     let config: EnvironmentConfig = { ...structuredClone(environment.config), stage };
     const dropped = STAGE_SCOPED_FIELDS.filter((f) => f.present(config) && !f.stages.includes(stage)).map((f) => f.path);
     for (const path of dropped) config = without(config, path);
@@ -135,6 +136,10 @@ export function stageSources(selector: string, from: Stage | undefined, to: Stag
     if (problems.length > 0) {
       throw new UserInputError(problems.map((p): Problem => ({ ...p, message: `as stage ${stage}: ${p.message}` })));
     }
+    return config;
+  };
+  const configs = { from: configFor(fromStage), to: configFor(to) };
+  const build = (stage: Stage, config: EnvironmentConfig, label: string): Source => {
     // Read into memory at once; the temporary directory goes straight away.
     const temporary = mkdtempSync(join(tmpdir(), `stagecraft-review-${stage}-`));
     try {
@@ -146,7 +151,7 @@ export function stageSources(selector: string, from: Stage | undefined, to: Stag
       rmSync(temporary, { recursive: true, force: true });
     }
   };
-  const base = build(fromStage, '--from-stage');
-  const head = build(to, '--to-stage');
+  const base = build(fromStage, configs.from, '--from-stage');
+  const head = build(to, configs.to, '--to-stage');
   return { base, head, environment: environment.name, from: fromStage, to, notes };
 }

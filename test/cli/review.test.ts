@@ -1,0 +1,162 @@
+/**
+ * `stagecraft review` from the command line: git refs synthesized from temporary worktrees,
+ * stage graduation, and every kind of bad input, by exact message (exit 2).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../cli/main';
+import { Io } from '../../cli/command';
+import { PROJECT_ROOT } from '../helpers/examples';
+
+async function run(cwd: string, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const result = spawnSync('git', ['-c', 'user.name=Stagecraft Test', '-c', 'user.email=test@example.com', ...args], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+const LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+
+let scratch: string;
+let synthesis: string;
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'stagecraft-review-cli-'));
+  mkdirSync(join(scratch, 'environments'));
+  writeFileSync(join(scratch, 'environments', 'tiny.yaml'), LAUNCH);
+  expect((await run(scratch, 'synth', '--out', 'synth')).code).toBe(0);
+  synthesis = join(scratch, 'synth');
+});
+
+describe('stagecraft review: bad input exits 2 with an exact message', () => {
+  const expectError = async (cwd: string, argv: string[], stderr: string) => {
+    expect(await run(cwd, ...argv)).toEqual({ code: 2, stdout: '', stderr });
+  };
+
+  it('a base or head that is not a synthesis', async () => {
+    mkdirSync(join(scratch, 'empty'), { recursive: true });
+    await expectError(scratch, ['review', '--base', 'empty', '--head', 'synth'], 'stagecraft review: --base: empty is not a synthesis: it has no manifest.json (run `stagecraft synth --out empty`)\n');
+    writeFileSync(join(scratch, 'a-file.txt'), 'x');
+    await expectError(scratch, ['review', '--base', 'synth', '--head', 'a-file.txt'], 'stagecraft review: --head: a-file.txt is not a directory; give a synthesis directory such as cdktf.out\n');
+  });
+
+  it('a base or head that does not exist, outside a git repository', async () => {
+    await expectError(scratch, ['review', '--base', 'synth', '--head', 'nowhere'], `stagecraft review: --head: nowhere is not a directory, and ${scratch} is not in a git repository, so it is not a git ref either\n`);
+  });
+
+  it('a malformed plan JSON, a state instead of a plan, and a file that does not exist', async () => {
+    writeFileSync(join(scratch, 'broken.json'), '{"format_version": "1.2", ');
+    let parseError = '';
+    try {
+      JSON.parse('{"format_version": "1.2", ');
+    } catch (error) {
+      parseError = (error as Error).message;
+    }
+    await expectError(scratch, ['review', '--plan', 'broken.json'], `stagecraft review: --plan: broken.json is not valid JSON (${parseError}); give the output of \`terraform show -json <planfile>\`\n`);
+    writeFileSync(join(scratch, 'state.json'), JSON.stringify({ format_version: '1.0', terraform_version: '1.11.4', values: { root_module: {} } }));
+    await expectError(scratch, ['review', '--plan', 'state.json'], 'stagecraft review: --plan: state.json is not a plan: it has no "planned_values" or "resource_changes" (is it `terraform show -json` of a state?)\n');
+    writeFileSync(join(scratch, 'other.json'), JSON.stringify({ resource_changes: [] }));
+    await expectError(scratch, ['review', '--plan', 'other.json'], 'stagecraft review: --plan: other.json is not a `terraform show -json` plan: it has no "format_version"\n');
+    writeFileSync(join(scratch, 'odd.json'), JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'aws_vpc.v' }] }));
+    await expectError(scratch, ['review', '--plan', 'odd.json'], 'stagecraft review: --plan: odd.json is not a `terraform show -json` plan: resource_changes[0] has no address, type or change.actions\n');
+    await expectError(scratch, ['review', '--plan', 'missing.plan.json'], 'stagecraft review: --plan: missing.plan.json does not exist or is not a file\n');
+  });
+
+  it('a suppression without a reason in the head', async () => {
+    const head = join(scratch, 'reasonless');
+    cpSync(synthesis, head, { recursive: true });
+    const file = join(head, 'stacks', 'tiny-launch-us-east-1', 'cdk.tf.json');
+    const stack = JSON.parse(readFileSync(file, 'utf8'));
+    const [name, instance] = Object.entries(stack.resource.aws_instance as Record<string, Record<string, Record<string, unknown>>>)[0];
+    instance['//']['stagecraft:suppress'] = [{ ruleId: 'SC-DP-7' }];
+    writeFileSync(file, JSON.stringify(stack));
+    await expectError(scratch, ['review', '--base', 'synth', '--head', 'reasonless'], `tiny-launch-us-east-1: aws_instance.${name}: suppression of SC-DP-7 has no reason; write why the finding does not apply\n`);
+  });
+
+  it('unknown --fail-on sections, formats and stages, and flags that do not make a mode', async () => {
+    await expectError(scratch, ['review', '--base', 'synth', '--head', 'synth', '--fail-on', 'data-loss,cost,drift'], [
+      'stagecraft review: --fail-on: "cost" is not a section; allowed: data-loss, security',
+      'stagecraft review: --fail-on: "drift" is not a section; allowed: data-loss, security',
+      '',
+    ].join('\n'));
+    await expectError(scratch, ['review', '--base', 'synth', '--head', 'synth', '--format', 'html'], 'stagecraft review: --format: "html" is not a format; allowed: md, json\n');
+    await expectError(scratch, ['review'], 'stagecraft review: arguments: give --base and --head, or --plan, or --to-stage with --env\n');
+    await expectError(scratch, ['review', '--base', 'synth'], 'stagecraft review: --head: missing; --base and --head go together\n');
+    await expectError(scratch, ['review', '--plan', 'x.json', '--base', 'synth'], 'stagecraft review: arguments: --plan does not go with --base; give --plan (and optionally --head <synthesis dir>) alone\n');
+    await expectError(scratch, ['review', '--to-stage', 'growth'], 'stagecraft review: --env: a stage review takes exactly one environment; received 0\n');
+    await expectError(scratch, ['review', '--to-stage', 'giant', '--env', 'tiny'], 'stagecraft review: --to-stage: "giant" is not a stage; allowed: launch, traction, growth, scale, hyperscale, massive\n');
+  });
+
+  it('a stage the environment file cannot take', async () => {
+    await expectError(scratch, ['review', '--to-stage', 'massive', '--env', 'tiny'], 'environments/tiny.yaml: regions: as stage massive: massive needs at least 3 regions, so that losing one still leaves two; received 1\n');
+  });
+});
+
+describe('stagecraft review --base/--head with git refs', () => {
+  let clone: string;
+  beforeAll(() => {
+    // A clone of this branch (objects shared, nothing copied), with one commit on top.
+    clone = join(mkdtempSync(join(tmpdir(), 'stagecraft-review-git-')), 'repo');
+    git(PROJECT_ROOT, 'clone', '--quiet', '--shared', PROJECT_ROOT, clone);
+    const file = join(clone, 'environments', 'launch.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}compute:\n  instanceType: t3.large\n`);
+    git(clone, 'commit', '--quiet', '-am', 'launch: a bigger host');
+  });
+
+  it('synthesizes each ref in a temporary worktree, compares them, and removes the worktrees', async () => {
+    const result = await run(clone, 'review', '--base', 'HEAD~1', '--head', 'HEAD', '--env', 'launch', '--format', 'json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    const head = git(clone, 'rev-parse', 'HEAD').slice(0, 12);
+    expect(report.head).toBe(`HEAD (${head})`);
+    expect(report.summary).toMatchObject({ create: 0, update: 1, replace: 0, delete: 0, dataLoss: 0, findings: 0 });
+    expect(report.stacks).toEqual([
+      {
+        stack: 'acme-launch-us-east-1',
+        changes: [expect.objectContaining({ type: 'aws_launch_template', action: 'update', attributes: [expect.objectContaining({ path: 'instance_type', before: 't3.medium', after: 't3.large' })] })],
+        possibleRenames: [],
+      },
+    ]);
+    expect(result.stderr).toMatch(/^synthesizing HEAD~1 \([0-9a-f]{12}\) in a temporary worktree\nsynthesizing HEAD \([0-9a-f]{12}\) in a temporary worktree\n$/);
+    expect(git(clone, 'worktree', 'list').split('\n')).toHaveLength(1);
+  }, 600_000);
+
+  it('names an unknown git ref and the repository it looked in', async () => {
+    const top = git(clone, 'rev-parse', '--show-toplevel');
+    expect(await run(clone, 'review', '--base', 'no-such-ref', '--head', 'HEAD')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `stagecraft review: --base: no-such-ref is neither a synthesis directory nor a git ref known to the repository at ${top}\n`,
+    });
+  });
+});
+
+describe('stagecraft review --from-stage/--to-stage', () => {
+  it('shows what graduating launch to traction changes: the data volume goes, RDS and Redis arrive', async () => {
+    const result = await run(PROJECT_ROOT, 'review', '--from-stage', 'launch', '--to-stage', 'traction', '--env', 'launch', '--format', 'json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.mode).toBe('stages');
+    expect([report.base, report.head]).toEqual(['acme-launch as launch', 'acme-launch as traction']);
+    const changes = report.stacks.flatMap((s: { changes: Array<{ type: string; action: string }> }) => s.changes);
+    const created = new Set(changes.filter((c: { action: string }) => c.action === 'create').map((c: { type: string }) => c.type));
+    expect([...created]).toEqual(expect.arrayContaining(['aws_db_instance', 'aws_elasticache_replication_group']));
+    expect(report.dataLoss).toContainEqual(expect.objectContaining({ type: 'aws_ebs_volume', kind: 'destroy', message: expect.stringMatching(/^destroyed: volume data lost/) }));
+    expect(report.summary.findings).toBe(0);
+  });
+
+  it('leaves out the sizes a stage does not take, and says so', async () => {
+    const result = await run(PROJECT_ROOT, 'review', '--to-stage', 'growth', '--env', 'traction');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('> As growth, acme-traction leaves out compute.hosts, which does not apply to growth.\n');
+    expect(result.stderr).toBe('synthesizing acme-traction as traction\nsynthesizing acme-traction as growth\n');
+  });
+});
