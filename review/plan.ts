@@ -108,7 +108,8 @@ export function planChanges(plan: PlanJson, stack: string): StackChanges {
     const replacePaths = (rc.change.replace_paths ?? []).map((p) => p.filter((s): s is string => typeof s === 'string').join('.'));
     const attributes =
       action === 'update' || action === 'replace'
-        ? attributeChanges(rc.type, before ?? new Map(), after ?? new Map(), { replacePaths, isSensitive }).filter((a) => !(a.before === undefined && a.after === KNOWN_AFTER_APPLY && action === 'update'))
+        ? // A computed value going unknown (an ARN of a replaced resource) is noise unless it forces the replacement.
+          attributeChanges(rc.type, before ?? new Map(), after ?? new Map(), { replacePaths, isSensitive }).filter((a) => a.after !== KNOWN_AFTER_APPLY || a.forcesReplacement)
         : [];
     changes.push({
       stack,

@@ -82,7 +82,7 @@ async function planReport(args: ParsedArgs, io: Io): Promise<Report> {
     stacks: stacks.filter((s) => s.changes.length > 0),
     headSynthesis: head,
     notes: [
-      'Actions and replacements come from the plan itself.',
+      'Actions and replacements come from the plan itself; values known only after apply are not listed.',
       ...(head ? [] : ['Guardrails were not run: a plan carries neither lifecycle settings nor suppressions. Pass --head <synthesis dir> to check the synthesis the plan was made from.']),
     ],
   });

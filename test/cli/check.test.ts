@@ -1,5 +1,5 @@
 /** `stagecraft check` end to end: fresh or given synthesis, findings and exit codes, levels, bad input by exact message. */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main';
@@ -23,6 +23,7 @@ beforeAll(async () => {
   writeFileSync(join(root, 'environments', 'tiny.yaml'), LAUNCH);
   expect((await run(root, 'synth', '--out', 'base')).code).toBe(0);
 });
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A copy of the base synthesis with the regional stack's JSON changed by `edit`. */
 function mutated(name: string, edit: (stack: { resource: Record<string, Record<string, Record<string, unknown>>> }) => void): string {

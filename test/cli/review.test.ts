@@ -3,7 +3,7 @@
  * stage graduation, and every kind of bad input, by exact message (exit 2).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main';
@@ -35,6 +35,7 @@ beforeAll(async () => {
   expect((await run(scratch, 'synth', '--out', 'synth')).code).toBe(0);
   synthesis = join(scratch, 'synth');
 });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('stagecraft review: bad input exits 2 with an exact message', () => {
   const expectError = async (cwd: string, argv: string[], stderr: string) => {
@@ -110,6 +111,7 @@ describe('stagecraft review --base/--head with git refs', () => {
     writeFileSync(file, `${readFileSync(file, 'utf8')}compute:\n  instanceType: t3.large\n`);
     git(clone, 'commit', '--quiet', '-am', 'launch: a bigger host');
   });
+  afterAll(() => rmSync(join(clone, '..'), { recursive: true, force: true }));
 
   it('synthesizes each ref in a temporary worktree, compares them, and removes the worktrees', async () => {
     const result = await run(clone, 'review', '--base', 'HEAD~1', '--head', 'HEAD', '--env', 'launch', '--format', 'json');

@@ -3,7 +3,7 @@
  * known mutations applied to its JSON, and the report's classification of each mutation. The
  * Markdown report of the mutation set is kept as a snapshot, for review.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main';
@@ -99,6 +99,8 @@ beforeAll(() => {
   const head = readSynthesis(headDir, { ...origin, flag: '--head', given: 'head' }, 'head');
   report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks: diffSyntheses(base, head), headSynthesis: head, baseSynthesis: base });
 });
+
+afterAll(() => rmSync(join(headDir, '..'), { recursive: true, force: true }));
 
 const change = (stack: string, address: string): ResourceChange => {
   const found = report.stacks.find((s) => s.stack === stack)?.changes.find((c) => c.address === address);

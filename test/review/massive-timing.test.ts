@@ -1,0 +1,54 @@
+/**
+ * How long a review of two syntheses of the massive example takes, in-process, once both are
+ * synthesized: loading both from disk, the diff, the guardrails on the head, and the Markdown.
+ * The head sizes Redis and Kafka up, so the diff has work to do in every region.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSynthesis } from '../../cli/synthesis-reader';
+import { synthesizeEnvironments } from '../../cli/synthesis';
+import { resolveEnvironment } from '../../config/environment';
+import { environmentFiles, loadEnvironments } from '../../config/load';
+import { diffSyntheses } from '../../review/diff';
+import { renderMarkdown } from '../../review/markdown';
+import { buildReport } from '../../review/report';
+import { PROJECT_ROOT } from '../helpers/examples';
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'stagecraft-review-massive-'));
+  const [massive] = loadEnvironments(environmentFiles(['massive'], PROJECT_ROOT), PROJECT_ROOT);
+  synthesizeEnvironments([massive], { outdir: join(root, 'base'), stateDir: root });
+  const bigger = { ...massive.config, cache: { nodeType: 'cache.r7g.4xlarge' }, streaming: { instanceType: 'kafka.m7g.xlarge' } };
+  synthesizeEnvironments([resolveEnvironment(bigger, massive.sourceFile)], { outdir: join(root, 'head'), stateDir: root });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+it('reviews two syntheses of the massive environment in well under a second per stack', () => {
+  const origin = { command: 'test', flag: '--base', given: 'base' };
+  const started = process.hrtime.bigint();
+  const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
+  const base = readSynthesis(join(root, 'base'), origin, 'base');
+  const head = readSynthesis(join(root, 'head'), origin, 'head');
+  const loaded = ms(started);
+  const diffStarted = process.hrtime.bigint();
+  const stacks = diffSyntheses(base, head);
+  const diffed = ms(diffStarted);
+  const reportStarted = process.hrtime.bigint();
+  const report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks, headSynthesis: head, baseSynthesis: base });
+  const reported = ms(reportStarted);
+  const renderStarted = process.hrtime.bigint();
+  const markdown = renderMarkdown(report);
+  const rendered = ms(renderStarted);
+  const total = ms(started);
+
+  const resources = head.stacks.reduce((n, s) => n + Object.values((s.json.resource ?? {}) as Record<string, object>).reduce((m, byName) => m + Object.keys(byName).length, 0), 0);
+  console.log(
+    `review of two massive syntheses (${head.stacks.length} stacks, ${resources} resources): ${total.toFixed(0)} ms ` +
+      `(load ${loaded.toFixed(0)} ms, diff ${diffed.toFixed(0)} ms, guardrails and sections ${reported.toFixed(0)} ms, Markdown ${rendered.toFixed(0)} ms)`,
+  );
+  expect(report.summary).toMatchObject({ update: 6, replace: 0, delete: 0, dataLoss: 0, findings: 0 });
+  expect(markdown.split('\n')[0]).toBe('## Stagecraft review: 0 to add, 6 to change, 0 to replace, 0 to destroy in 3 stacks');
+  expect(total).toBeLessThan(30_000);
+});
