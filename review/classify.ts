@@ -34,12 +34,12 @@ export function dataLossEntries(changes: readonly ResourceChange[]): DataLossEnt
     if (!(change.type in STATEFUL_TYPES)) continue;
     const base = { stack: change.stack, address: change.address, type: change.type };
     if (change.action === 'delete') {
-      const guarded = truthy(change.before?.get('lifecycle.prevent_destroy')) ? ' (Terraform refuses while prevent_destroy is set: the apply fails until it is removed)' : '';
+      const guarded = truthy(change.before?.get('lifecycle.prevent_destroy')) ? ' (prevent_destroy is set: Terraform refuses to plan this until the code removes it)' : '';
       losses.push({ ...base, kind: 'destroy', message: `destroyed: ${what(change.type)} lost${guarded}` });
     } else if (change.action === 'replace') {
       const forcing = change.attributes.filter((a) => a.forcesReplacement).map((a) => a.path);
       const because = forcing.length > 0 ? ` because ${forcing.join(', ')} changed` : '';
-      const guarded = truthy(change.before?.get('lifecycle.prevent_destroy')) ? '; Terraform refuses while prevent_destroy is set' : '';
+      const guarded = truthy(change.before?.get('lifecycle.prevent_destroy')) ? ' (prevent_destroy is set: Terraform refuses to plan this until the code removes it)' : '';
       losses.push({ ...base, kind: 'replace', message: `replaced${because}: destroyed and created empty, ${what(change.type)} lost${guarded}` });
     } else if (change.action === 'update') {
       for (const rule of PROTECTION_CHANGES) {

@@ -5,7 +5,7 @@
  */
 import { stackResources, Synthesis } from '../policies/synthesis';
 import { ResourceView } from '../policies/types';
-import { forceNewEntry, unsureNote } from './force-new';
+import { blocksAddedOrRemoved, forceNewEntry, unsureNote } from './force-new';
 import { AttributeChange, ChangeAction, ResourceChange, StackChanges } from './types';
 import { flatten, isSensitivePath, isUnder, MASKED, withoutIndices } from './values';
 
@@ -57,6 +57,7 @@ export function attributeChanges(
   options: { ignore?: readonly string[]; replacePaths?: readonly string[]; isSensitive?: SensitivityTest } = {},
 ): AttributeChange[] {
   const isSensitive = options.isSensitive ?? nameSensitivity();
+  const forcedBlocks = options.replacePaths ? [] : blocksAddedOrRemoved(type, before, after);
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
   const changes: AttributeChange[] = [];
   for (const path of paths) {
@@ -67,7 +68,7 @@ export function attributeChanges(
     if ((options.ignore ?? []).some((ignored) => ignored === '' || isUnder(bare, ignored))) continue;
     const forces = options.replacePaths
       ? options.replacePaths.some((p) => isUnder(bare, p) || isUnder(p, bare))
-      : path === 'provider' || forceNewEntry(type, path) !== undefined;
+      : path === 'provider' || forceNewEntry(type, path) !== undefined || forcedBlocks.some((block) => isUnder(bare, block));
     const unsure = options.replacePaths ? undefined : unsureNote(type, path);
     const sensitive = (b !== undefined && isSensitive(path, b)) || (a !== undefined && isSensitive(path, a));
     changes.push({

@@ -38,7 +38,7 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
     'cluster_name', 'broker_node_group_info.client_subnets', 'broker_node_group_info.security_groups', 'broker_node_group_info.az_distribution',
     'encryption_info.encryption_at_rest_kms_key_arn', 'encryption_info.encryption_in_transit.in_cluster',
   ],
-  aws_opensearch_domain: ['domain_name', 'encrypt_at_rest.kms_key_id', 'vpc_options'],
+  aws_opensearch_domain: ['domain_name', 'encrypt_at_rest.kms_key_id'],
   aws_s3_bucket: ['bucket', 'bucket_prefix', 'object_lock_enabled'],
   aws_ebs_volume: ['availability_zone', 'encrypted', 'kms_key_id', 'snapshot_id', 'outpost_arn'],
   aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region', 'custom_key_store_id', 'xks_key_id'],
@@ -132,13 +132,25 @@ export const UNSURE: Readonly<Record<string, string>> = {
   'aws_elasticache_replication_group.engine': 'redis → valkey is an in-place upgrade; any other engine change replaces the group',
   'aws_elasticache_replication_group.engine_version': 'an upgrade is in place; a downgrade (7.1 → 7.0) replaces the group',
   'aws_eks_cluster.encryption_config': 'adding envelope encryption to a cluster is in place; EKS cannot change or remove it afterwards',
-  'aws_opensearch_domain.vpc_options': 'adding or removing vpc_options replaces the domain; changing its subnets or groups does not',
+  'aws_opensearch_domain.vpc_options': 'changing the subnets or security groups of a VPC domain is in place on current engines; adding or removing vpc_options replaces the domain',
   'aws_opensearch_domain.encrypt_at_rest.enabled': 'turning encryption on is in place on recent engines; turning it off replaces the domain',
   'aws_opensearch_domain.node_to_node_encryption.enabled': 'turning it on is in place on recent engines; turning it off replaces the domain',
   'aws_instance.user_data': 'replaces the instance only with user_data_replace_on_change = true; otherwise it stops and starts it',
   'aws_lb.subnets': 'in place for application load balancers; network load balancers are replaced when subnets are removed',
   'cloudflare_dns_record.type': 'depends on the Cloudflare provider version',
 };
+
+/** Blocks whose appearance or disappearance (not a change inside them) forces replacement. */
+export const FORCE_NEW_WHEN_ADDED_OR_REMOVED: Readonly<Record<string, readonly string[]>> = {
+  aws_opensearch_domain: ['vpc_options'],
+};
+
+/** The blocks of `type` present on one side only: every change under them forces replacement. */
+export function blocksAddedOrRemoved(type: string, before: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>): string[] {
+  const present = (values: ReadonlyMap<string, unknown>, block: string) =>
+    [...values.keys()].some((p) => p === block || p.startsWith(`${block}.`) || p.startsWith(`${block}[`));
+  return (FORCE_NEW_WHEN_ADDED_OR_REMOVED[type] ?? []).filter((block) => present(before, block) !== present(after, block));
+}
 
 /** The force-new entry a changed path of `type` falls under, if any. */
 export function forceNewEntry(type: string, path: string): string | undefined {

@@ -129,7 +129,7 @@ describe('classification of known mutations', () => {
       address: REDIS,
       type: 'aws_elasticache_replication_group',
       kind: 'destroy',
-      message: 'destroyed: Redis data lost (Terraform refuses while prevent_destroy is set: the apply fails until it is removed)',
+      message: 'destroyed: Redis data lost (prevent_destroy is set: Terraform refuses to plan this until the code removes it)',
     });
   });
 
