@@ -5,10 +5,10 @@
  * template, so `${` and `%{` (common in bundled JavaScript) would be read as interpolation.
  */
 export function terraformLiteral(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** The inverse of `terraformLiteral`: what Terraform will send. */
 export function fromTerraformLiteral(text: string): string {
-  return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+  return text.replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{');
 }
