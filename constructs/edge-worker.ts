@@ -57,6 +57,7 @@ export class EdgeWorker extends Construct {
       { failed: settings.sessionCacheTtlSeconds < 60, message: `settings.sessionCacheTtlSeconds: KV keeps entries at least 60 s; received ${settings.sessionCacheTtlSeconds}` },
       { failed: settings.maxRequestBodyBytes < 1, message: `settings.maxRequestBodyBytes: must be at least 1; received ${settings.maxRequestBodyBytes}` },
       { failed: settings.originTimeoutMs < 1, message: `settings.originTimeoutMs: must be at least 1; received ${settings.originTimeoutMs}` },
+      { failed: settings.healthCacheSeconds < 0, message: `settings.healthCacheSeconds: must not be negative; received ${settings.healthCacheSeconds}` },
       { failed: props.routeHosts.length === 0, message: 'routeHosts: needs at least one host' },
       { failed: !/^\d{4}-\d{2}-\d{2}$/.test(compatibilityDate), message: `compatibilityDate: must be YYYY-MM-DD; received ${compatibilityDate}` },
     ]);

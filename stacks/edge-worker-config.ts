@@ -8,6 +8,9 @@ export function originHostname(region: string, domain: string): string {
   return `origin-${region}.${domain}`;
 }
 
+/** How long an isolate reuses region health flags (on top of KV's 30 s edge cache). */
+export const HEALTH_CACHE_SECONDS = 10;
+
 export interface EdgeWorkerConfig {
   readonly routing: RoutingConfig;
   readonly limits: LimitsConfig;
@@ -31,6 +34,7 @@ export function edgeWorkerConfig(environment: Environment): EdgeWorkerConfig {
       sessionCacheTtlSeconds: worker.sessionCacheTtlSeconds,
       maxRequestBodyBytes: worker.maxRequestBodyKiB * 1024,
       originTimeoutMs: worker.originTimeoutMs,
+      healthCacheSeconds: HEALTH_CACHE_SECONDS,
     },
   };
 }

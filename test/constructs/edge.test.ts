@@ -148,7 +148,7 @@ describe('EdgeWorker', () => {
     environmentName: 'acme',
     routing: { regions: ['us-east-1'], origins: { 'us-east-1': 'https://origin-us-east-1.example.com' }, regionPools: {}, countryPools: {} },
     limits: { messagesPerMinute: 100, apiRequestsPerMinute: 1000, websocketConnectsPerMinute: 5, failedLoginsPerMinute: 5 },
-    settings: { sessionCacheTtlSeconds: 300, maxRequestBodyBytes: 1024, originTimeoutMs: 1000 },
+    settings: { sessionCacheTtlSeconds: 300, maxRequestBodyBytes: 1024, originTimeoutMs: 1000, healthCacheSeconds: 10 },
     routeHosts: ['example.com'],
     ...overrides,
   });
@@ -169,7 +169,7 @@ describe('EdgeWorker', () => {
           props(zone, {
             routing: { regions: ['us-east-1', 'eu-west-1'], origins: { 'us-east-1': 'https://o.example.com' }, regionPools: {}, countryPools: {} },
             limits: { messagesPerMinute: 0, apiRequestsPerMinute: 1000, websocketConnectsPerMinute: 5, failedLoginsPerMinute: 5 },
-            settings: { sessionCacheTtlSeconds: 30, maxRequestBodyBytes: 1024, originTimeoutMs: 1000 },
+            settings: { sessionCacheTtlSeconds: 30, maxRequestBodyBytes: 1024, originTimeoutMs: 1000, healthCacheSeconds: 10 },
           }),
         ),
       ),

@@ -253,7 +253,7 @@ describe('the edge Worker', () => {
       countryPools: { IN: ['eu-west-1', 'ap-northeast-1', 'us-east-1'] },
     });
     expect(JSON.parse(String(bindings.LIMITS.json))).toEqual({ messagesPerMinute: 100, apiRequestsPerMinute: 1000, websocketConnectsPerMinute: 5, failedLoginsPerMinute: 5 });
-    expect(JSON.parse(String(bindings.SETTINGS.json))).toEqual({ sessionCacheTtlSeconds: 300, maxRequestBodyBytes: 1048576, originTimeoutMs: 10000 });
+    expect(JSON.parse(String(bindings.SETTINGS.json))).toEqual({ sessionCacheTtlSeconds: 300, maxRequestBodyBytes: 1048576, originTimeoutMs: 10000, healthCacheSeconds: 10 });
   });
 
   it('is routed on the apex, www and api hosts, not on the assets or origin hosts', () => {

@@ -20,7 +20,7 @@ beforeAll(async () => {
   edge = await startEdgeWorker({
     origins: Object.values(origins),
     limits: LIMITS,
-    settings: { maxRequestBodyBytes: MAX_BODY_BYTES, originTimeoutMs: 2000 },
+    settings: { maxRequestBodyBytes: MAX_BODY_BYTES, originTimeoutMs: 2000, healthCacheSeconds: 0 }, // flags take effect at once
   });
 });
 

@@ -64,6 +64,11 @@ export interface SettingsConfig {
   readonly maxRequestBodyBytes: number;
   /** Time allowed for one origin attempt before the next region is tried, ms. */
   readonly originTimeoutMs: number;
+  /**
+   * How long an isolate reuses the health flags it read, seconds (0 reads them on every
+   * request). On top of KV's own edge cache (30 s), this bounds how fast a flag takes effect.
+   */
+  readonly healthCacheSeconds: number;
 }
 
 /** The product's path conventions, shared by the Worker and the Cloudflare rate-limiting rules. */

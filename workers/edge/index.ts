@@ -64,7 +64,7 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
   checkMethod(request);
   const order = regionOrder(env.ROUTING, locationOf(request));
   if (url.pathname === PATHS.health && (request.method === 'GET' || request.method === 'HEAD')) {
-    const unhealthy = await unhealthyRegions(env.EDGE_STATE);
+    const unhealthy = await unhealthyRegions(env.EDGE_STATE, env.SETTINGS.healthCacheSeconds);
     return Response.json(
       { status: 'ok', environment: env.ENVIRONMENT, regions: order, unhealthy: [...unhealthy].sort() },
       { headers: { [HEADER.requestId]: requestId, 'cache-control': 'no-store' } },
@@ -72,7 +72,7 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
   }
   const token = bearerTokenOf(request);
   const body = await readBody(request, env.SETTINGS.maxRequestBodyBytes);
-  const regions = candidates(order, await unhealthyRegions(env.EDGE_STATE));
+  const regions = candidates(order, await unhealthyRegions(env.EDGE_STATE, env.SETTINGS.healthCacheSeconds));
   const clientIp = request.headers.get(HEADER.clientIp) ?? 'unknown';
   const timeoutMs = env.SETTINGS.originTimeoutMs;
 

@@ -19,16 +19,28 @@ export function regionOrder(routing: RoutingConfig, location: RequestLocation | 
   return (geo && routing.regionPools[geo]) || routing.regions;
 }
 
-/** Regions flagged unhealthy in EDGE_STATE (cached at the edge for 30 s). A bad value flags nothing. */
-export async function unhealthyRegions(edgeState: KvNamespace): Promise<ReadonlySet<string>> {
+let healthMemo: { readonly flags: ReadonlySet<string>; readonly until: number } | undefined;
+
+/**
+ * Regions flagged unhealthy in EDGE_STATE. KV caches the read at the edge for 30 s, and the
+ * isolate reuses it for `memoSeconds`, so a flag costs one KV read per isolate per interval,
+ * not one per request. A malformed value flags nothing.
+ */
+export async function unhealthyRegions(edgeState: KvNamespace, memoSeconds: number): Promise<ReadonlySet<string>> {
+  const now = Date.now();
+  if (healthMemo && healthMemo.until > now) return healthMemo.flags;
   const raw = await edgeState.get(HEALTH_KEY, { cacheTtl: 30 });
-  if (raw === null) return new Set();
-  try {
-    const flags = JSON.parse(raw) as Record<string, unknown>;
-    return new Set(Object.entries(flags).filter(([, state]) => state === 'unhealthy').map(([region]) => region));
-  } catch {
-    return new Set();
+  let flags: ReadonlySet<string> = new Set();
+  if (raw !== null) {
+    try {
+      const parsed = JSON.parse(raw) as Record<string, unknown>;
+      flags = new Set(Object.entries(parsed).filter(([, state]) => state === 'unhealthy').map(([region]) => region));
+    } catch {
+      flags = new Set();
+    }
   }
+  healthMemo = { flags, until: now + memoSeconds * 1000 };
+  return flags;
 }
 
 /** Healthy regions first in `order`; if every region is flagged, all of them (better to try than to refuse). */
