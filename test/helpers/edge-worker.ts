@@ -3,7 +3,9 @@
  * namespaces and the real Durable Object, in front of origins that are plain HTTP servers on
  * 127.0.0.1. Nothing of the runtime is mocked; only the origins are stand-ins.
  */
+import { createHash } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { Miniflare } from 'miniflare';
@@ -40,13 +42,15 @@ export type OriginAnswer = { status: number; body?: unknown; headers?: Record<st
 
 /**
  * A stand-in for one region's ALB. By default it validates sessions (GET /api/auth/session),
- * refuses every login, and answers anything else with 200 and what it saw.
+ * refuses every login, accepts WebSocket upgrades (answering every frame with a text frame
+ * "pong"), and answers anything else with 200 and what it saw.
  */
 export class StandInOrigin {
   readonly requests: ReceivedRequest[] = [];
   /** Replaces the default answers while set. */
   override?: (request: ReceivedRequest) => OriginAnswer | undefined;
   private server?: Server;
+  private readonly upgraded = new Set<Socket>();
   url = '';
 
   constructor(readonly region: string) {}
@@ -66,6 +70,14 @@ export class StandInOrigin {
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
       });
+    });
+    this.server.on('upgrade', (req, socket: Socket) => {
+      this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: '' });
+      const accept = createHash('sha1').update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      this.upgraded.add(socket);
+      socket.on('close', () => this.upgraded.delete(socket));
+      socket.on('data', () => socket.write(Buffer.from([0x81, 4, ...Buffer.from('pong')])));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -88,6 +100,7 @@ export class StandInOrigin {
 
   async stop(): Promise<void> {
     if (!this.server) return;
+    for (const socket of this.upgraded) socket.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = undefined;

@@ -210,16 +210,23 @@ describe('sliding-window rate limits', () => {
     expect(origins['us-east-1'].forwarded).toHaveLength(LIMITS.failedLoginsPerMinute);
   });
 
-  it('limits WebSocket connection attempts per address', async () => {
+  it('passes WebSocket upgrades through to the origin, and limits connection attempts per address', async () => {
     const ip = nextClientIp();
     const upgrade = () => edge.fetch('/ws', { cf: CLIENTS.virginia, headers: { 'cf-connecting-ip': ip, upgrade: 'websocket' } });
-    const first = await upgrade();
-    expect(first.status).not.toBe(429);
-    expect(origins['us-east-1'].forwarded).toEqual([expect.objectContaining({ url: '/ws', headers: expect.objectContaining({ upgrade: 'websocket' }) })]);
+    const first = (await upgrade()) as Response & { webSocket?: { accept(): void; send(data: string): void; close(): void; addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void } };
+    expect(first.status).toBe(101);
+    const socket = first.webSocket!;
+    socket.accept();
+    const reply = new Promise((resolve) => socket.addEventListener('message', (event) => resolve(event.data)));
+    socket.send('ping');
+    expect(await reply).toBe('pong');
+    socket.close();
+    expect(origins['us-east-1'].requests).toEqual([expect.objectContaining({ url: '/ws', headers: expect.objectContaining({ upgrade: 'websocket' }) })]);
+
     const second = await upgrade();
     expect(second.status).toBe(429);
     expect(await second.json()).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('websocketConnects') });
-    expect(origins['us-east-1'].forwarded).toHaveLength(1);
+    expect(origins['us-east-1'].requests).toHaveLength(1);
   });
 });
 
