@@ -65,7 +65,7 @@ export const edgeSchema = z.strictObject({
   cloudflareAccountId: pattern(CLOUDFLARE_ACCOUNT_ID_PATTERN, 'a Cloudflare account ID (32 lowercase hex characters)', '023e105f4ecef8ad9ca31a8372d0c353').optional(),
   /** Host serving static assets and avatars from R2 through the CDN; in the zone of `domain`. @default "assets.<domain>" */
   assetsHost: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'assets.example.com').optional(),
-  /** Rate limits (seed 002, section 6), from growth on. Every field defaults to the seed's figure. */
+  /** Rate limits (seed 002, section 6), from growth on. @default each field defaults to the seed's figure */
   rateLimits: z
     .strictObject({
       /** Message sends per user. @default 100 */
@@ -91,7 +91,7 @@ export const edgeSchema = z.strictObject({
         .min(1, { error: 'needs at least one geo region or country' }),
     )
     .optional(),
-  /** The edge Worker (workers/edge). */
+  /** The edge Worker (workers/edge). @default each field's own default */
   worker: z
     .strictObject({
       /** Run the Worker in front of the origins. Growth on. @default true on massive, false before */
