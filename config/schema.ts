@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
+import { STEERING_TARGET_PATTERN } from './edge-regions';
 import { parseCidr } from './cidr';
 import { STAGES } from './stages';
 
@@ -20,6 +21,7 @@ const S3_BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const KUBERNETES_VERSION_PATTERN = /^1\.\d{2}$/;
 const POSTGRES_VERSION_PATTERN = /^\d{2}(\.\d{1,2})?$/;
+const CLOUDFLARE_ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -47,6 +49,61 @@ const scalingRange = z.strictObject({
   max: count(1, 1000).optional(),
   /** Nodes at creation; the autoscaler moves it afterwards. @default min */
   desired: count(0, 1000).optional(),
+});
+
+/** Requests per minute for one rate limit: at least 1, since 0 would refuse every request. */
+const perMinute = (what: string) =>
+  z
+    .number()
+    .int()
+    .min(1, { error: (issue) => `${show(issue.input)} would refuse every request; allowed: 1 to 1000000 ${what} per minute` })
+    .max(1_000_000, { error: (issue) => `${show(issue.input)} is more than allowed; allowed: 1 to 1000000 ${what} per minute` });
+
+/** The Cloudflare side: account, hosts, rate limits, geo steering and the edge Worker. */
+export const edgeSchema = z.strictObject({
+  /** Cloudflare account that owns the zone (not a secret). @default the account of the zone, read when the stack is planned */
+  cloudflareAccountId: pattern(CLOUDFLARE_ACCOUNT_ID_PATTERN, 'a Cloudflare account ID (32 lowercase hex characters)', '023e105f4ecef8ad9ca31a8372d0c353').optional(),
+  /** Host serving static assets and avatars from R2 through the CDN; in the zone of `domain`. @default "assets.<domain>" */
+  assetsHost: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'assets.example.com').optional(),
+  /** Rate limits (seed 002, section 6), from growth on. @default each field defaults to the seed's figure */
+  rateLimits: z
+    .strictObject({
+      /** Message sends per user. @default 100 */
+      messagesPerMinute: perMinute('messages').optional(),
+      /** API requests per user (per IP for anonymous requests). @default 1000 */
+      apiRequestsPerMinute: perMinute('API requests').optional(),
+      /** WebSocket connections opened per client IP. @default 5 */
+      websocketConnectsPerMinute: perMinute('WebSocket connections').optional(),
+      /** Failed logins per client IP. @default 5 */
+      failedLoginsPerMinute: perMinute('failed logins').optional(),
+    })
+    .optional(),
+  /**
+   * Region → Cloudflare geo regions (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS,
+   * NEAS, OC) or ISO country codes it serves first. Multi-region stages only.
+   * @default every geo region goes to the nearest region (`config/edge-regions.ts`)
+   */
+  steering: z
+    .record(
+      regionCode,
+      z
+        .array(pattern(STEERING_TARGET_PATTERN, 'a Cloudflare geo region (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) or an ISO country code', 'WEU'))
+        .min(1, { error: 'needs at least one geo region or country' }),
+    )
+    .optional(),
+  /** The edge Worker (workers/edge). @default each field's own default */
+  worker: z
+    .strictObject({
+      /** Run the Worker in front of the origins. Growth on. @default true on massive, false before */
+      enabled: z.boolean().optional(),
+      /** Seconds a validated session stays in the KV cache. @default 300 (seed 000: 5 minutes) */
+      sessionCacheTtlSeconds: count(60, 3600).optional(),
+      /** Largest request body the Worker accepts, KiB; larger uploads go to storage directly. @default 1024 */
+      maxRequestBodyKiB: count(1, 102400).optional(),
+      /** Time one origin gets before the next region is tried, ms. @default 10000 */
+      originTimeoutMs: count(100, 60000).optional(),
+    })
+    .optional(),
 });
 
 /** A workload profile; field names are fixed because users and tools rely on them. */
@@ -182,8 +239,11 @@ export const environmentSchema = z.strictObject({
     .optional(),
   /** Expected workload, for sizing. @default none: the stage profile's sizes are used */
   workload: workloadSchema.optional(),
+  /** The Cloudflare edge. @default every field's own default */
+  edge: edgeSchema.optional(),
 });
 
 /** A validated environment file, before defaults. */
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type WorkloadConfig = z.infer<typeof workloadSchema>;
+export type EdgeConfig = z.infer<typeof edgeSchema>;

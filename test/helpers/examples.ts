@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { environmentFiles, loadEnvironments } from '../../config/load';
+import { environmentFiles, loadEnvironments, parseEnvironment } from '../../config/load';
+import { formatProblem } from '../../config/errors';
 import { Environment } from '../../config/environment';
 import { SynthesizedStackSummary, synthesizeEnvironments } from '../../cli/synthesis';
 
@@ -26,7 +27,20 @@ export interface ExampleSynthesis {
 }
 
 export function synthesizeExamples(): ExampleSynthesis {
-  const environments = loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT);
+  return synthesize(loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT));
+}
+
+/** Synthesizes environments given as YAML texts; throws with the problems when one is invalid. */
+export function synthesizeYaml(...texts: string[]): ExampleSynthesis {
+  const environments = texts.map((text, i) => {
+    const { environment, problems } = parseEnvironment(text, `inline-${i}.yaml`);
+    if (!environment) throw new Error(problems.map(formatProblem).join('\n'));
+    return environment;
+  });
+  return synthesize(environments);
+}
+
+function synthesize(environments: Environment[]): ExampleSynthesis {
   // State beside the output, as in a project checkout: the synthesized paths are then the same on every machine.
   const root = mkdtempSync(join(tmpdir(), 'stagecraft-examples-'));
   const outdir = join(root, 'cdktf.out');
