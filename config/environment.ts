@@ -6,7 +6,7 @@ import { AVAILABILITY_ZONE_IDS } from './regions';
 import { formatCidr, overlaps, parseCidr, subdivide, Ipv4Block } from './cidr';
 import { Problem } from './errors';
 import { EnvironmentConfig } from './schema';
-import { isAtLeast, isSingleHostStage, Stage, STAGES } from './stages';
+import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES } from './stages';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -27,9 +27,13 @@ export interface RegionPlacement {
   readonly availabilityZoneIds: readonly string[];
 }
 
+/** Where the environment's stage came from: the file's `stage`, or its `workload.mau` (seed 004 ranges). */
+export type StageSource = 'pinned' | 'workload';
+
 export interface Environment {
   readonly name: string;
   readonly stage: Stage;
+  readonly stageSource: StageSource;
   readonly domain: string;
   /** The file the environment was read from, for messages. */
   readonly sourceFile: string;
@@ -83,26 +87,45 @@ const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Environmen
   { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['hyperscale', 'massive'] },
 ];
 
+/**
+ * The stage an environment runs: the one its file pins, or else the seed 004 range its
+ * `workload.mau` falls in. Call only on a config that passed the schema (which requires one of them).
+ */
+export function resolveStage(config: Pick<EnvironmentConfig, 'stage' | 'workload'>): { stage: Stage; source: StageSource } {
+  if (config.stage !== undefined) return { stage: config.stage, source: 'pinned' };
+  if (config.workload === undefined) throw new Error('resolveStage: the schema guarantees stage or workload.mau');
+  return { stage: stageForMau(config.workload.mau), source: 'workload' };
+}
+
+/** Options of `crossFieldProblems`. */
+export interface CrossFieldOptions {
+  /** How messages name the MAU field the stage was chosen from. @default "workload.mau" */
+  readonly mauField?: string;
+}
+
 /** Cross-field rules: checked once the file has the right shape, all reported together. */
-export function crossFieldProblems(file: string, config: EnvironmentConfig): Problem[] {
+export function crossFieldProblems(file: string, config: EnvironmentConfig, options: CrossFieldOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ file, path, message });
-  const { stage, regions } = config;
+  const { regions } = config;
+  const { stage, source } = resolveStage(config);
+  // A stage chosen from MAU says so, since the file never names it.
+  const chosen = source === 'workload' ? ` (chosen from ${options.mauField ?? 'workload.mau'} ${formatCount(config.workload!.mau)})` : '';
 
   regions.forEach((region, i) => {
     const first = regions.indexOf(region);
     if (first !== i) add(`regions[${i}]`, `"${region}" is already listed at regions[${first}]; each region may appear once`);
   });
   if (stage === 'massive' && regions.length < 3) {
-    add('regions', `massive needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
+    add('regions', `massive${chosen} needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
   }
   if (stage !== 'massive' && regions.length > 1) {
-    add('regions', `${stage} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
+    add('regions', `${stage}${chosen} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
   }
 
   for (const field of STAGE_SCOPED_FIELDS) {
     if (field.present(config) && !field.stages.includes(stage)) {
-      add(field.path, `does not apply to stage ${stage}; it applies to: ${field.stages.join(', ')}`);
+      add(field.path, `does not apply to stage ${stage}${chosen}; it applies to: ${field.stages.join(', ')}`);
     }
   }
   if (stage === 'launch' && config.compute?.hosts !== undefined && config.compute.hosts !== 1) {
@@ -110,10 +133,10 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig): Pro
   }
   const engine = config.database?.engine;
   if (engine === 'cockroachdb' && !isAtLeast(stage, 'hyperscale')) {
-    add('database.engine', `cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is ${stage}`);
+    add('database.engine', `cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is ${stage}${chosen}`);
   }
   if (engine === 'postgres' && stage === 'massive') {
-    add('database.engine', 'massive runs CockroachDB across regions; allowed: cockroachdb');
+    add('database.engine', `massive${chosen} runs CockroachDB across regions; allowed: cockroachdb`);
   }
   if (config.database?.shards !== undefined && engine === 'cockroachdb') {
     add('database.shards', 'applies to engine postgres; CockroachDB shards its ranges itself');
@@ -189,7 +212,7 @@ export function defaultEngine(stage: Stage): 'postgres' | 'cockroachdb' {
 
 /** Applies every non-size default. Call only on a config that passed `crossFieldProblems`. */
 export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string): Environment {
-  const stage = config.stage;
+  const { stage, source: stageSource } = resolveStage(config);
   const zoneCount = zoneCountFor(stage);
   const regions = config.regions.map((code, index): RegionPlacement => {
     const zones = config.network?.availabilityZoneIds?.[code] ?? AVAILABILITY_ZONE_IDS[code];
@@ -205,6 +228,7 @@ export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string
   return {
     name: config.name,
     stage,
+    stageSource,
     domain: config.domain,
     sourceFile,
     regions,
