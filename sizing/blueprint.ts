@@ -67,12 +67,12 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       floors: AVAILABILITY_FLOORS[stage],
       hosts: profile.hosts && {
         instanceType: compute?.instanceType ?? profile.hosts.instanceType,
-        instanceTypeField: compute?.instanceType === undefined ? 'stage' : 'compute.instanceType',
+        instanceTypeField: 'compute.instanceType',
         maxCount: MAX_HOSTS[stage] ?? 1,
       },
       cluster: profile.cluster && {
         instanceType: compute?.instanceType ?? profile.cluster.instanceType,
-        instanceTypeField: compute?.instanceType === undefined ? 'stage' : 'compute.instanceType',
+        instanceTypeField: 'compute.instanceType',
       },
       postgres: postgresProfile && {
         kind: postgresProfile.kind,
@@ -82,7 +82,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
         explicitShards: database?.shards,
       },
       cockroach: cockroachProfile !== undefined,
-      redis: { mode: profile.redis.mode, nodeType: redisNodeType, nodeTypeField: cache?.nodeType === undefined ? 'stage' : 'cache.nodeType' },
+      redis: { mode: profile.redis.mode, nodeType: redisNodeType, nodeTypeField: 'cache.nodeType' },
       kafka: profile.kafka !== undefined,
       rabbitmq: profile.rabbitmq !== undefined,
     });

@@ -27,8 +27,10 @@ export interface ExampleSynthesis {
 
 export function synthesizeExamples(): ExampleSynthesis {
   const environments = loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT);
-  const outdir = join(mkdtempSync(join(tmpdir(), 'stagecraft-examples-')), 'cdktf.out');
-  const summaries = synthesizeEnvironments(environments, { outdir, stateDir: PROJECT_ROOT });
+  const root = mkdtempSync(join(tmpdir(), 'stagecraft-examples-'));
+  const outdir = join(root, 'cdktf.out');
+  // Local state beside the synthesis, so the backend paths (and the snapshots) do not depend on the checkout's location.
+  const summaries = synthesizeEnvironments(environments, { outdir, stateDir: root });
   const cache = new Map<string, StackJson>();
   const stack = (name: string): StackJson => {
     if (!cache.has(name)) cache.set(name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson);
