@@ -3,7 +3,7 @@
  * would be deployed, not of a parallel model. Sums per stack, per environment (with the cost per
  * MAU) and per stage. Pure: takes parsed JSON, returns numbers.
  */
-import { Stage } from '../config/stages';
+import { Stage, stageIndex } from '../config/stages';
 import { RegionUsage } from '../sizing/usage';
 import { CATALOG, Catalog, isMiss, tieredCost } from './catalog';
 import { CostComponent, NotModelled, priceResource, StackJson } from './pricers';
@@ -162,7 +162,7 @@ export function costPerMau(monthlyUsd: number, mau: number): number {
 export function costByStage(environments: readonly EnvironmentCost[]): Array<{ stage: Stage; environments: number; monthlyUsd: number; mau?: number; costPerMauUsd?: number }> {
   const byStage = new Map<Stage, EnvironmentCost[]>();
   for (const e of environments) byStage.set(e.stage, [...(byStage.get(e.stage) ?? []), e]);
-  return [...byStage.entries()].map(([stage, list]) => {
+  return [...byStage.entries()].sort(([a], [b]) => stageIndex(a) - stageIndex(b)).map(([stage, list]) => {
     const monthlyUsd = list.reduce((sum, e) => sum + e.monthlyUsd, 0);
     const withMau = list.every((e) => e.mau !== undefined);
     const mau = withMau ? list.reduce((sum, e) => sum + (e.mau ?? 0), 0) : undefined;
