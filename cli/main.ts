@@ -5,8 +5,11 @@ import { UserInputError } from '../config/errors';
 import { InvalidPropsError } from '../constructs/validation';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
+import { sizeCommand } from './commands/size';
+import { costCommand } from './commands/cost';
+import { adviseCommand } from './commands/advise';
 
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, sizeCommand, costCommand, adviseCommand];
 
 export function helpFor(command: Command): string {
   const parts = [`Usage: stagecraft ${command.usage}`, '', command.summary, '', 'Options:', formatFlags([...command.flags, HELP_FLAG])];

@@ -6,7 +6,7 @@ import { AVAILABILITY_ZONE_IDS } from './regions';
 import { formatCidr, overlaps, parseCidr, subdivide, Ipv4Block } from './cidr';
 import { Problem } from './errors';
 import { EnvironmentConfig } from './schema';
-import { isAtLeast, isSingleHostStage, Stage, STAGES } from './stages';
+import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES } from './stages';
 import { CLOUDFLARE_GEO_REGION_CODES, isGeoRegion } from './edge-regions';
 import { COUNTRY_GEO_REGIONS } from './edge-countries';
 
@@ -75,9 +75,13 @@ const WORKER_STAGES: readonly Stage[] = ['growth', 'scale', 'hyperscale', 'massi
 /** Names the edge stack already uses in the zone, besides `origin-<region>`. */
 const RESERVED_HOST_LABELS = ['www', 'api'];
 
+/** Where the environment's stage came from: the file's `stage`, or its `workload.mau` (seed 004 ranges). */
+export type StageSource = 'pinned' | 'workload';
+
 export interface Environment {
   readonly name: string;
   readonly stage: Stage;
+  readonly stageSource: StageSource;
   readonly domain: string;
   /** The file the environment was read from, for messages. */
   readonly sourceFile: string;
@@ -134,26 +138,45 @@ const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Environmen
   { path: 'edge.steering', present: (c) => c.edge?.steering !== undefined, stages: ['massive'] },
 ];
 
+/**
+ * The stage an environment runs: the one its file pins, or else the seed 004 range its
+ * `workload.mau` falls in. Call only on a config that passed the schema (which requires one of them).
+ */
+export function resolveStage(config: Pick<EnvironmentConfig, 'stage' | 'workload'>): { stage: Stage; source: StageSource } {
+  if (config.stage !== undefined) return { stage: config.stage, source: 'pinned' };
+  if (config.workload === undefined) throw new Error('resolveStage: the schema guarantees stage or workload.mau');
+  return { stage: stageForMau(config.workload.mau), source: 'workload' };
+}
+
+/** Options of `crossFieldProblems`. */
+export interface CrossFieldOptions {
+  /** How messages name the MAU field the stage was chosen from. @default "workload.mau" */
+  readonly mauField?: string;
+}
+
 /** Cross-field rules: checked once the file has the right shape, all reported together. */
-export function crossFieldProblems(file: string, config: EnvironmentConfig): Problem[] {
+export function crossFieldProblems(file: string, config: EnvironmentConfig, options: CrossFieldOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ file, path, message });
-  const { stage, regions } = config;
+  const { regions } = config;
+  const { stage, source } = resolveStage(config);
+  // A stage chosen from MAU says so, since the file never names it.
+  const chosen = source === 'workload' ? ` (chosen from ${options.mauField ?? 'workload.mau'} ${formatCount(config.workload!.mau)})` : '';
 
   regions.forEach((region, i) => {
     const first = regions.indexOf(region);
     if (first !== i) add(`regions[${i}]`, `"${region}" is already listed at regions[${first}]; each region may appear once`);
   });
   if (stage === 'massive' && regions.length < 3) {
-    add('regions', `massive needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
+    add('regions', `massive${chosen} needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
   }
   if (stage !== 'massive' && regions.length > 1) {
-    add('regions', `${stage} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
+    add('regions', `${stage}${chosen} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
   }
 
   for (const field of STAGE_SCOPED_FIELDS) {
     if (field.present(config) && !field.stages.includes(stage)) {
-      add(field.path, `does not apply to stage ${stage}; it applies to: ${field.stages.join(', ')}`);
+      add(field.path, `does not apply to stage ${stage}${chosen}; it applies to: ${field.stages.join(', ')}`);
     }
   }
   if (stage === 'launch' && config.compute?.hosts !== undefined && config.compute.hosts !== 1) {
@@ -161,10 +184,10 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig): Pro
   }
   const engine = config.database?.engine;
   if (engine === 'cockroachdb' && !isAtLeast(stage, 'hyperscale')) {
-    add('database.engine', `cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is ${stage}`);
+    add('database.engine', `cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is ${stage}${chosen}`);
   }
   if (engine === 'postgres' && stage === 'massive') {
-    add('database.engine', 'massive runs CockroachDB across regions; allowed: cockroachdb');
+    add('database.engine', `massive${chosen} runs CockroachDB across regions; allowed: cockroachdb`);
   }
   if (config.database?.shards !== undefined && engine === 'cockroachdb') {
     add('database.shards', 'applies to engine postgres; CockroachDB shards its ranges itself');
@@ -188,11 +211,11 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig): Pro
   }
 
   problems.push(...networkProblems(file, config));
-  problems.push(...edgeProblems(file, config));
+  problems.push(...edgeProblems(file, config, stage));
   return problems;
 }
 
-function edgeProblems(file: string, config: EnvironmentConfig): Problem[] {
+function edgeProblems(file: string, config: EnvironmentConfig, stage: Stage): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ file, path, message });
   const edge = config.edge;
@@ -210,7 +233,7 @@ function edgeProblems(file: string, config: EnvironmentConfig): Problem[] {
     }
   }
 
-  if (edge.steering && config.stage === 'massive') {
+  if (edge.steering && stage === 'massive') {
     const listed = config.regions.join(', ');
     const sentTo = new Map<string, string>();
     for (const [region, targets] of Object.entries(edge.steering)) {
@@ -233,12 +256,12 @@ function edgeProblems(file: string, config: EnvironmentConfig): Problem[] {
   }
 
   const worker = edge.worker;
-  if (worker?.enabled === true && !WORKER_STAGES.includes(config.stage)) {
+  if (worker?.enabled === true && !WORKER_STAGES.includes(stage)) {
     add(
       'edge.worker.enabled',
-      `the Worker forwards to each region's load balancer (origin-<region>.${config.domain}), which exists from growth on; this environment is ${config.stage}`,
+      `the Worker forwards to each region's load balancer (origin-<region>.${config.domain}), which exists from growth on; this environment is ${stage}`,
     );
-  } else if (worker && !(worker.enabled ?? defaultWorkerEnabled(config.stage))) {
+  } else if (worker && !(worker.enabled ?? defaultWorkerEnabled(stage))) {
     for (const key of ['sessionCacheTtlSeconds', 'maxRequestBodyKiB', 'originTimeoutMs'] as const) {
       if (worker[key] !== undefined) add(`edge.worker.${key}`, 'applies only when the Worker runs; set edge.worker.enabled: true (growth on) or remove it');
     }
@@ -251,7 +274,7 @@ export function defaultWorkerEnabled(stage: Stage): boolean {
   return stage === 'massive';
 }
 
-function resolveEdge(config: EnvironmentConfig): EdgeSettings {
+function resolveEdge(config: EnvironmentConfig, stage: Stage): EdgeSettings {
   const edge = config.edge ?? {};
   return {
     cloudflareAccountId: edge.cloudflareAccountId,
@@ -264,7 +287,7 @@ function resolveEdge(config: EnvironmentConfig): EdgeSettings {
     },
     steering: edge.steering ?? {},
     worker: {
-      enabled: edge.worker?.enabled ?? defaultWorkerEnabled(config.stage),
+      enabled: edge.worker?.enabled ?? defaultWorkerEnabled(stage),
       sessionCacheTtlSeconds: edge.worker?.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,
       maxRequestBodyKiB: edge.worker?.maxRequestBodyKiB ?? DEFAULT_MAX_REQUEST_BODY_KIB,
       originTimeoutMs: edge.worker?.originTimeoutMs ?? DEFAULT_ORIGIN_TIMEOUT_MS,
@@ -321,7 +344,7 @@ export function defaultEngine(stage: Stage): 'postgres' | 'cockroachdb' {
 
 /** Applies every non-size default. Call only on a config that passed `crossFieldProblems`. */
 export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string): Environment {
-  const stage = config.stage;
+  const { stage, source: stageSource } = resolveStage(config);
   const zoneCount = zoneCountFor(stage);
   const regions = config.regions.map((code, index): RegionPlacement => {
     const zones = config.network?.availabilityZoneIds?.[code] ?? AVAILABILITY_ZONE_IDS[code];
@@ -337,6 +360,7 @@ export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string
   return {
     name: config.name,
     stage,
+    stageSource,
     domain: config.domain,
     sourceFile,
     regions,
@@ -353,7 +377,7 @@ export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string
     alertEmails: config.alerts?.emails ?? [],
     kubernetesVersion: config.compute?.kubernetesVersion ?? '1.33',
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
-    edge: resolveEdge(config),
+    edge: resolveEdge(config, stage),
     config,
   };
 }

@@ -3,13 +3,18 @@
  * everything downstream takes the typed `EnvironmentConfig` or the resolved `Environment`.
  *
  * Every optional field documents its default here; stage-dependent size defaults live in
- * `sizing/stage-profiles.ts` and are applied by `sizing/blueprint.ts`.
+ * `sizing/stage-profiles.ts` and are applied by `sizing/blueprint.ts`. The workload defaults and
+ * the capacity assumptions are tables in `sizing/` (pure data, no logic), read here so their
+ * ranges are checked with the same numbers the sizing uses.
  */
 import { z } from 'zod';
 import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
 import { STEERING_TARGET_PATTERN } from './edge-regions';
 import { parseCidr } from './cidr';
-import { STAGES } from './stages';
+import { describeStageRange, STAGES } from './stages';
+import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from '../sizing/assumptions';
+import { describeRange, inRange, NumericSpec } from '../sizing/numeric-spec';
+import { WORKLOAD_DEFAULTS, WORKLOAD_FIELDS, WorkloadDefaultName } from '../sizing/workload-defaults';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -106,29 +111,63 @@ export const edgeSchema = z.strictObject({
     .optional(),
 });
 
-/** A workload profile; field names are fixed because users and tools rely on them. */
-export const workloadSchema = z.strictObject({
+
+/**
+ * A number whose range violations say what is allowed: `must be greater than 0 and at most 1;
+ * received number 1.5`. The range comes from the spec table the default comes from.
+ */
+function documentedNumber(spec: NumericSpec) {
+  return z.number().refine((value) => inRange(spec, value), {
+    error: (issue) => `must be ${describeRange(spec)}; received ${describeInput(issue.input)}`,
+  });
+}
+
+const describeInput = (value: unknown): string => (typeof value === 'number' ? `number ${String(value)}` : show(value));
+
+/** Rules of `workload.mau`, shared with `stagecraft size --workload`. */
+export const MAU_SPEC = { min: 1, integer: true } as const;
+
+/**
+ * A workload profile. The field names mau, dauRatio, concurrentRatio, requestsPerDauPerDay,
+ * messagesPerDauPerDay and peakFactor are fixed, because users and tools rely on them. Every
+ * field but `mau` defaults to the seed-sourced value in `sizing/workload-defaults.ts`.
+ */
+export const workloadShape = {
   /** Monthly active users. Required. */
-  mau: z.number().int().positive(),
-  /** Daily actives as a share of MAU. @default sizing assumption (seed-sourced) */
-  dauRatio: z.number().gt(0).max(1).optional(),
-  /** Concurrent users as a share of DAU. @default sizing assumption (seed-sourced) */
-  concurrentRatio: z.number().gt(0).max(1).optional(),
-  /** API requests per daily active user per day. @default sizing assumption */
-  requestsPerDauPerDay: z.number().positive().optional(),
-  /** Messages sent per daily active user per day. @default sizing assumption */
-  messagesPerDauPerDay: z.number().min(0).optional(),
-  /** Peak-to-average traffic ratio. @default 3 (seed 002) */
-  peakFactor: z.number().min(1).max(100).optional(),
+  mau: z
+    .number({
+      error: (issue) => (issue.input === undefined ? `is required: monthly active users, ${describeRange(MAU_SPEC)}` : undefined),
+    })
+    .refine((value) => inRange(MAU_SPEC, value), {
+      error: (issue) => `must be ${describeRange(MAU_SPEC)} (monthly active users); received ${describeInput(issue.input)}`,
+    }),
+  ...(Object.fromEntries(WORKLOAD_FIELDS.map((field) => [field, documentedNumber(WORKLOAD_DEFAULTS[field]).optional()])) as {
+    [K in WorkloadDefaultName]: z.ZodOptional<ReturnType<typeof documentedNumber>>;
+  }),
+};
+export const workloadSchema = z.strictObject(workloadShape);
+
+/** Overrides of the per-unit capacity assumptions of `sizing/assumptions.ts`. Each defaults to its table value. */
+export const assumptionsSchema = z.strictObject(
+  Object.fromEntries(ASSUMPTION_NAMES.map((name) => [name, documentedNumber(ASSUMPTIONS[name]).optional()])) as {
+    [K in AssumptionName]: z.ZodOptional<ReturnType<typeof documentedNumber>>;
+  },
+);
+
+const stageEnum = z.enum(STAGES, {
+  error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}`,
 });
+
+/** The message when neither `stage` nor `workload.mau` is given. */
+export const STAGE_REQUIRED_MESSAGE = `is required unless workload.mau is set, from which it is chosen (${STAGES.map(
+  (stage) => `${stage} ${describeStageRange(stage)}`,
+).join(', ')}); allowed: ${STAGES.join(', ')}`;
 
 export const environmentSchema = z.strictObject({
   /** Environment name; prefixes every stack (`<name>-<region>`). */
   name: pattern(NAME_PATTERN, 'an environment name (3–24 lowercase letters, digits and dashes)', 'acme-prod'),
-  /** Growth stage whose topology this environment runs. */
-  stage: z.enum(STAGES, {
-    error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}`,
-  }),
+  /** Growth stage whose topology this environment runs. @default chosen from workload.mau (seed 004 ranges); required without a workload */
+  stage: stageEnum.optional(),
   /** AWS regions; the first is primary. */
   regions: z.array(regionCode).min(1, { error: 'at least one region is required' }),
   /** Apex domain the product is served under. */
@@ -241,9 +280,23 @@ export const environmentSchema = z.strictObject({
   workload: workloadSchema.optional(),
   /** The Cloudflare edge. @default every field's own default */
   edge: edgeSchema.optional(),
-});
+  /** Overrides of the per-unit capacity assumptions. @default the values of `sizing/assumptions.ts` */
+  assumptions: assumptionsSchema.optional(),
+}).check(
+  // Runs even when other fields have problems, so a file learns about every problem at once.
+  z.refine((config: { stage?: unknown; workload?: unknown }) => config.stage !== undefined || hasMau(config.workload), {
+    path: ['stage'],
+    error: STAGE_REQUIRED_MESSAGE,
+    when: () => true,
+  }),
+);
+
+function hasMau(workload: unknown): boolean {
+  return typeof workload === 'object' && workload !== null && (workload as { mau?: unknown }).mau !== undefined;
+}
 
 /** A validated environment file, before defaults. */
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type WorkloadConfig = z.infer<typeof workloadSchema>;
 export type EdgeConfig = z.infer<typeof edgeSchema>;
+export type AssumptionsConfig = z.infer<typeof assumptionsSchema>;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ExampleSynthesis, StackJson, synthesizeExamples } from '../helpers/examples';
 import { fromTerraformLiteral } from '../../constructs/terraform-literal';
+import { sizeBlueprint } from '../../sizing/blueprint';
 
 let examples: ExampleSynthesis;
 beforeAll(() => {
@@ -12,6 +13,7 @@ beforeAll(() => {
 });
 
 const count = (stack: string, type: string) => examples.resources(stack, type).length;
+const blueprintOf = (name: string) => sizeBlueprint(examples.environments.find((e) => e.name === name)!).blueprint;
 const regionalStacks = () => examples.summaries.filter((s) => !s.name.endsWith('-edge')).map((s) => s.name);
 
 describe('stack split', () => {
@@ -71,9 +73,11 @@ describe('traction', () => {
 
 describe('growth', () => {
   const stack = 'acme-growth-us-east-1';
-  it('runs EKS behind an ALB with 2–3 nodes', () => {
+  it('runs EKS behind an ALB with the node range its workload gives (at least the 2 app servers of seed 004)', () => {
     expect(count(stack, 'aws_eks_cluster')).toBe(1);
-    expect(examples.resources(stack, 'aws_eks_node_group')[0].scaling_config).toEqual({ min_size: 2, max_size: 3, desired_size: 2 });
+    const nodes = blueprintOf('acme-growth').cluster!.nodes;
+    expect(nodes.min).toBeGreaterThanOrEqual(2);
+    expect(examples.resources(stack, 'aws_eks_node_group')[0].scaling_config).toEqual({ min_size: nodes.min, max_size: nodes.max, desired_size: nodes.desired });
     expect(count(stack, 'aws_lb')).toBe(1);
     expect(count(stack, 'aws_nat_gateway')).toBe(1);
   });
@@ -145,6 +149,37 @@ describe('massive', () => {
       .resources('acme-massive-us-east-1', 'aws_vpc_security_group_ingress_rule')
       .filter((r) => r.from_port === 26257);
     expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(['10.20.0.0/16', '10.24.0.0/16']);
+  });
+});
+
+describe('workload-driven sizes', () => {
+  it('gives every example a workload whose MAU falls in its stage', () => {
+    for (const environment of examples.environments) {
+      expect({ name: environment.name, warnings: sizeBlueprint(environment).report.warnings }).toEqual({ name: environment.name, warnings: [] });
+      expect(environment.config.workload?.mau).toBeGreaterThan(0);
+    }
+  });
+
+  it('builds each cluster stack\'s node groups from the sized blueprint, with a CPU alarm on the general pool', () => {
+    for (const environment of examples.environments) {
+      const blueprint = blueprintOf(environment.name);
+      for (const region of environment.regions) {
+        const stack = `${environment.name}-${region.code}`;
+        const groups = examples.resources(stack, 'aws_eks_node_group');
+        if (!blueprint.cluster) {
+          expect(groups).toEqual([]);
+          continue;
+        }
+        const general = groups.find((g) => g.node_group_name === 'general')!;
+        const { nodes } = blueprint.cluster;
+        expect(general.scaling_config).toEqual({ min_size: nodes.min, max_size: nodes.max, desired_size: nodes.desired });
+        const cockroach = groups.find((g) => g.node_group_name === 'cockroachdb');
+        if (blueprint.cockroach) expect(cockroach?.scaling_config).toMatchObject({ min_size: blueprint.cockroach.nodesPerRegion });
+        const alarm = examples.resources(stack, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === `${stack}-general-cpu-high`);
+        expect(alarm).toMatchObject({ namespace: 'AWS/EC2', metric_name: 'CPUUtilization', threshold: 80 });
+        expect((alarm!.dimensions as Record<string, string>).AutoScalingGroupName).toMatch(/^\$\{aws_eks_node_group\..+\.resources\[0\]\.autoscaling_groups\[0\]\.name\}$/);
+      }
+    }
   });
 });
 
