@@ -7,8 +7,11 @@ import { checkCommand } from './commands/check';
 import { reviewCommand } from './commands/review';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
+import { sizeCommand } from './commands/size';
+import { costCommand } from './commands/cost';
+import { adviseCommand } from './commands/advise';
 
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, checkCommand, reviewCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, sizeCommand, costCommand, adviseCommand, checkCommand, reviewCommand];
 
 export function helpFor(command: Command): string {
   const parts = [`Usage: stagecraft ${command.usage}`, '', command.summary, '', 'Options:', formatFlags([...command.flags, HELP_FLAG])];

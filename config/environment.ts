@@ -6,7 +6,9 @@ import { AVAILABILITY_ZONE_IDS } from './regions';
 import { formatCidr, overlaps, parseCidr, subdivide, Ipv4Block } from './cidr';
 import { Problem } from './errors';
 import { EnvironmentConfig } from './schema';
-import { isAtLeast, isSingleHostStage, Stage, STAGES } from './stages';
+import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES } from './stages';
+import { CLOUDFLARE_GEO_REGION_CODES, isGeoRegion } from './edge-regions';
+import { COUNTRY_GEO_REGIONS } from './edge-countries';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -27,9 +29,59 @@ export interface RegionPlacement {
   readonly availabilityZoneIds: readonly string[];
 }
 
+/** Requests per minute of each rate limit, at the Cloudflare edge and in the edge Worker. */
+export interface RateLimitSettings {
+  readonly messagesPerMinute: number;
+  readonly apiRequestsPerMinute: number;
+  readonly websocketConnectsPerMinute: number;
+  readonly failedLoginsPerMinute: number;
+}
+
+/** The edge Worker's settings, resolved. */
+export interface EdgeWorkerSettings {
+  readonly enabled: boolean;
+  readonly sessionCacheTtlSeconds: number;
+  readonly maxRequestBodyKiB: number;
+  readonly originTimeoutMs: number;
+}
+
+/** The Cloudflare edge, resolved. */
+export interface EdgeSettings {
+  /** Undefined means: the account of the zone, read when the stack is planned. */
+  readonly cloudflareAccountId?: string;
+  readonly assetsHost: string;
+  readonly rateLimits: RateLimitSettings;
+  /** Region → geo regions or countries it serves first (validated; may be empty). */
+  readonly steering: Readonly<Record<string, readonly string[]>>;
+  readonly worker: EdgeWorkerSettings;
+}
+
+/** Seed 002, section 6: messages 100/min per user, API 1,000/min per user, WebSocket connections 5/min per IP, failed logins 5/min per IP. */
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  messagesPerMinute: 100,
+  apiRequestsPerMinute: 1000,
+  websocketConnectsPerMinute: 5,
+  failedLoginsPerMinute: 5,
+};
+
+/** Seed 000: sessions are cached in KV for 5 minutes. */
+export const DEFAULT_SESSION_CACHE_TTL_SECONDS = 300;
+export const DEFAULT_MAX_REQUEST_BODY_KIB = 1024;
+export const DEFAULT_ORIGIN_TIMEOUT_MS = 10_000;
+
+/** The Worker forwards to `origin-<region>.<domain>`, a record that exists where a region has an ALB. */
+const WORKER_STAGES: readonly Stage[] = ['growth', 'scale', 'hyperscale', 'massive'];
+
+/** Names the edge stack already uses in the zone, besides `origin-<region>`. */
+const RESERVED_HOST_LABELS = ['www', 'api'];
+
+/** Where the environment's stage came from: the file's `stage`, or its `workload.mau` (seed 004 ranges). */
+export type StageSource = 'pinned' | 'workload';
+
 export interface Environment {
   readonly name: string;
   readonly stage: Stage;
+  readonly stageSource: StageSource;
   readonly domain: string;
   /** The file the environment was read from, for messages. */
   readonly sourceFile: string;
@@ -41,6 +93,7 @@ export interface Environment {
   readonly alertEmails: readonly string[];
   readonly kubernetesVersion: string;
   readonly publicApiCidrs: readonly string[];
+  readonly edge: EdgeSettings;
   /** The validated file, for the sizing layer's explicit overrides and workload. */
   readonly config: EnvironmentConfig;
 }
@@ -81,28 +134,49 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'queue', present: (c) => c.queue !== undefined, stages: ['growth', 'scale'] },
   { path: 'search', present: (c) => c.search !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['hyperscale', 'massive'] },
+  { path: 'edge.rateLimits', present: (c) => c.edge?.rateLimits !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'edge.steering', present: (c) => c.edge?.steering !== undefined, stages: ['massive'] },
 ];
 
+/**
+ * The stage an environment runs: the one its file pins, or else the seed 004 range its
+ * `workload.mau` falls in. Call only on a config that passed the schema (which requires one of them).
+ */
+export function resolveStage(config: Pick<EnvironmentConfig, 'stage' | 'workload'>): { stage: Stage; source: StageSource } {
+  if (config.stage !== undefined) return { stage: config.stage, source: 'pinned' };
+  if (config.workload === undefined) throw new Error('resolveStage: the schema guarantees stage or workload.mau');
+  return { stage: stageForMau(config.workload.mau), source: 'workload' };
+}
+
+/** Options of `crossFieldProblems`. */
+export interface CrossFieldOptions {
+  /** How messages name the MAU field the stage was chosen from. @default "workload.mau" */
+  readonly mauField?: string;
+}
+
 /** Cross-field rules: checked once the file has the right shape, all reported together. */
-export function crossFieldProblems(file: string, config: EnvironmentConfig): Problem[] {
+export function crossFieldProblems(file: string, config: EnvironmentConfig, options: CrossFieldOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ file, path, message });
-  const { stage, regions } = config;
+  const { regions } = config;
+  const { stage, source } = resolveStage(config);
+  // A stage chosen from MAU says so, since the file never names it.
+  const chosen = source === 'workload' ? ` (chosen from ${options.mauField ?? 'workload.mau'} ${formatCount(config.workload!.mau)})` : '';
 
   regions.forEach((region, i) => {
     const first = regions.indexOf(region);
     if (first !== i) add(`regions[${i}]`, `"${region}" is already listed at regions[${first}]; each region may appear once`);
   });
   if (stage === 'massive' && regions.length < 3) {
-    add('regions', `massive needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
+    add('regions', `massive${chosen} needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
   }
   if (stage !== 'massive' && regions.length > 1) {
-    add('regions', `${stage} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
+    add('regions', `${stage}${chosen} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
   }
 
   for (const field of STAGE_SCOPED_FIELDS) {
     if (field.present(config) && !field.stages.includes(stage)) {
-      add(field.path, `does not apply to stage ${stage}; it applies to: ${field.stages.join(', ')}`);
+      add(field.path, `does not apply to stage ${stage}${chosen}; it applies to: ${field.stages.join(', ')}`);
     }
   }
   if (stage === 'launch' && config.compute?.hosts !== undefined && config.compute.hosts !== 1) {
@@ -110,10 +184,10 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig): Pro
   }
   const engine = config.database?.engine;
   if (engine === 'cockroachdb' && !isAtLeast(stage, 'hyperscale')) {
-    add('database.engine', `cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is ${stage}`);
+    add('database.engine', `cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is ${stage}${chosen}`);
   }
   if (engine === 'postgres' && stage === 'massive') {
-    add('database.engine', 'massive runs CockroachDB across regions; allowed: cockroachdb');
+    add('database.engine', `massive${chosen} runs CockroachDB across regions; allowed: cockroachdb`);
   }
   if (config.database?.shards !== undefined && engine === 'cockroachdb') {
     add('database.shards', 'applies to engine postgres; CockroachDB shards its ranges itself');
@@ -137,7 +211,88 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig): Pro
   }
 
   problems.push(...networkProblems(file, config));
+  problems.push(...edgeProblems(file, config, stage));
   return problems;
+}
+
+function edgeProblems(file: string, config: EnvironmentConfig, stage: Stage): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ file, path, message });
+  const edge = config.edge;
+  if (!edge) return problems;
+
+  const host = edge.assetsHost;
+  if (host !== undefined) {
+    if (!host.endsWith(`.${config.domain}`)) {
+      add('edge.assetsHost', `"${host}" is not in the zone ${config.domain}; use a name ending in .${config.domain}`);
+    } else {
+      const label = host.slice(0, -(config.domain.length + 1));
+      if (RESERVED_HOST_LABELS.includes(label) || /^origin-/.test(label)) {
+        add('edge.assetsHost', `"${host}" is already used by the edge (www, api and origin-<region> records); choose another name`);
+      }
+    }
+  }
+
+  if (edge.steering && stage === 'massive') {
+    const listed = config.regions.join(', ');
+    const sentTo = new Map<string, string>();
+    for (const [region, targets] of Object.entries(edge.steering)) {
+      if (!config.regions.includes(region)) {
+        add(`edge.steering.${region}`, `"${region}" is not one of this environment's regions (${listed})`);
+        continue;
+      }
+      targets.forEach((target, i) => {
+        if (!isGeoRegion(target) && COUNTRY_GEO_REGIONS[target] === undefined) {
+          add(`edge.steering.${region}[${i}]`, `"${target}" is neither a Cloudflare geo region (${CLOUDFLARE_GEO_REGION_CODES.join(', ')}) nor a country code Stagecraft knows (config/edge-countries.ts)`);
+          return;
+        }
+        const earlier = sentTo.get(target);
+        if (earlier !== undefined) {
+          add(`edge.steering.${region}[${i}]`, `"${target}" is already sent to ${earlier}; each ${isGeoRegion(target) ? 'geo region' : 'country'} goes to one region`);
+        }
+        sentTo.set(target, earlier ?? region);
+      });
+    }
+  }
+
+  const worker = edge.worker;
+  if (worker?.enabled === true && !WORKER_STAGES.includes(stage)) {
+    add(
+      'edge.worker.enabled',
+      `the Worker forwards to each region's load balancer (origin-<region>.${config.domain}), which exists from growth on; this environment is ${stage}`,
+    );
+  } else if (worker && !(worker.enabled ?? defaultWorkerEnabled(stage))) {
+    for (const key of ['sessionCacheTtlSeconds', 'maxRequestBodyKiB', 'originTimeoutMs'] as const) {
+      if (worker[key] !== undefined) add(`edge.worker.${key}`, 'applies only when the Worker runs; set edge.worker.enabled: true (growth on) or remove it');
+    }
+  }
+  return problems;
+}
+
+/** The Worker runs by default where the seeds put compute at the edge: massive. */
+export function defaultWorkerEnabled(stage: Stage): boolean {
+  return stage === 'massive';
+}
+
+function resolveEdge(config: EnvironmentConfig, stage: Stage): EdgeSettings {
+  const edge = config.edge ?? {};
+  return {
+    cloudflareAccountId: edge.cloudflareAccountId,
+    assetsHost: edge.assetsHost ?? `assets.${config.domain}`,
+    rateLimits: {
+      messagesPerMinute: edge.rateLimits?.messagesPerMinute ?? DEFAULT_RATE_LIMITS.messagesPerMinute,
+      apiRequestsPerMinute: edge.rateLimits?.apiRequestsPerMinute ?? DEFAULT_RATE_LIMITS.apiRequestsPerMinute,
+      websocketConnectsPerMinute: edge.rateLimits?.websocketConnectsPerMinute ?? DEFAULT_RATE_LIMITS.websocketConnectsPerMinute,
+      failedLoginsPerMinute: edge.rateLimits?.failedLoginsPerMinute ?? DEFAULT_RATE_LIMITS.failedLoginsPerMinute,
+    },
+    steering: edge.steering ?? {},
+    worker: {
+      enabled: edge.worker?.enabled ?? defaultWorkerEnabled(stage),
+      sessionCacheTtlSeconds: edge.worker?.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,
+      maxRequestBodyKiB: edge.worker?.maxRequestBodyKiB ?? DEFAULT_MAX_REQUEST_BODY_KIB,
+      originTimeoutMs: edge.worker?.originTimeoutMs ?? DEFAULT_ORIGIN_TIMEOUT_MS,
+    },
+  };
 }
 
 function networkProblems(file: string, config: EnvironmentConfig): Problem[] {
@@ -189,7 +344,7 @@ export function defaultEngine(stage: Stage): 'postgres' | 'cockroachdb' {
 
 /** Applies every non-size default. Call only on a config that passed `crossFieldProblems`. */
 export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string): Environment {
-  const stage = config.stage;
+  const { stage, source: stageSource } = resolveStage(config);
   const zoneCount = zoneCountFor(stage);
   const regions = config.regions.map((code, index): RegionPlacement => {
     const zones = config.network?.availabilityZoneIds?.[code] ?? AVAILABILITY_ZONE_IDS[code];
@@ -205,6 +360,7 @@ export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string
   return {
     name: config.name,
     stage,
+    stageSource,
     domain: config.domain,
     sourceFile,
     regions,
@@ -221,6 +377,7 @@ export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string
     alertEmails: config.alerts?.emails ?? [],
     kubernetesVersion: config.compute?.kubernetesVersion ?? '1.33',
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
+    edge: resolveEdge(config, stage),
     config,
   };
 }

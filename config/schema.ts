@@ -3,12 +3,18 @@
  * everything downstream takes the typed `EnvironmentConfig` or the resolved `Environment`.
  *
  * Every optional field documents its default here; stage-dependent size defaults live in
- * `sizing/stage-profiles.ts` and are applied by `sizing/blueprint.ts`.
+ * `sizing/stage-profiles.ts` and are applied by `sizing/blueprint.ts`. The workload defaults and
+ * the capacity assumptions are tables in `sizing/` (pure data, no logic), read here so their
+ * ranges are checked with the same numbers the sizing uses.
  */
 import { z } from 'zod';
 import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
+import { STEERING_TARGET_PATTERN } from './edge-regions';
 import { parseCidr } from './cidr';
-import { STAGES } from './stages';
+import { describeStageRange, STAGES } from './stages';
+import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from '../sizing/assumptions';
+import { describeRange, inRange, NumericSpec } from '../sizing/numeric-spec';
+import { WORKLOAD_DEFAULTS, WORKLOAD_FIELDS, WorkloadDefaultName } from '../sizing/workload-defaults';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -20,6 +26,7 @@ const S3_BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const KUBERNETES_VERSION_PATTERN = /^1\.\d{2}$/;
 const POSTGRES_VERSION_PATTERN = /^\d{2}(\.\d{1,2})?$/;
+const CLOUDFLARE_ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -49,29 +56,118 @@ const scalingRange = z.strictObject({
   desired: count(0, 1000).optional(),
 });
 
-/** A workload profile; field names are fixed because users and tools rely on them. */
-export const workloadSchema = z.strictObject({
-  /** Monthly active users. Required. */
-  mau: z.number().int().positive(),
-  /** Daily actives as a share of MAU. @default sizing assumption (seed-sourced) */
-  dauRatio: z.number().gt(0).max(1).optional(),
-  /** Concurrent users as a share of DAU. @default sizing assumption (seed-sourced) */
-  concurrentRatio: z.number().gt(0).max(1).optional(),
-  /** API requests per daily active user per day. @default sizing assumption */
-  requestsPerDauPerDay: z.number().positive().optional(),
-  /** Messages sent per daily active user per day. @default sizing assumption */
-  messagesPerDauPerDay: z.number().min(0).optional(),
-  /** Peak-to-average traffic ratio. @default 3 (seed 002) */
-  peakFactor: z.number().min(1).max(100).optional(),
+/** Requests per minute for one rate limit: at least 1, since 0 would refuse every request. */
+const perMinute = (what: string) =>
+  z
+    .number()
+    .int()
+    .min(1, { error: (issue) => `${show(issue.input)} would refuse every request; allowed: 1 to 1000000 ${what} per minute` })
+    .max(1_000_000, { error: (issue) => `${show(issue.input)} is more than allowed; allowed: 1 to 1000000 ${what} per minute` });
+
+/** The Cloudflare side: account, hosts, rate limits, geo steering and the edge Worker. */
+export const edgeSchema = z.strictObject({
+  /** Cloudflare account that owns the zone (not a secret). @default the account of the zone, read when the stack is planned */
+  cloudflareAccountId: pattern(CLOUDFLARE_ACCOUNT_ID_PATTERN, 'a Cloudflare account ID (32 lowercase hex characters)', '023e105f4ecef8ad9ca31a8372d0c353').optional(),
+  /** Host serving static assets and avatars from R2 through the CDN; in the zone of `domain`. @default "assets.<domain>" */
+  assetsHost: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'assets.example.com').optional(),
+  /** Rate limits (seed 002, section 6), from growth on. @default each field defaults to the seed's figure */
+  rateLimits: z
+    .strictObject({
+      /** Message sends per user. @default 100 */
+      messagesPerMinute: perMinute('messages').optional(),
+      /** API requests per user (per IP for anonymous requests). @default 1000 */
+      apiRequestsPerMinute: perMinute('API requests').optional(),
+      /** WebSocket connections opened per client IP. @default 5 */
+      websocketConnectsPerMinute: perMinute('WebSocket connections').optional(),
+      /** Failed logins per client IP. @default 5 */
+      failedLoginsPerMinute: perMinute('failed logins').optional(),
+    })
+    .optional(),
+  /**
+   * Region → Cloudflare geo regions (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS,
+   * NEAS, OC) or ISO country codes it serves first. Multi-region stages only.
+   * @default every geo region goes to the nearest region (`config/edge-regions.ts`)
+   */
+  steering: z
+    .record(
+      regionCode,
+      z
+        .array(pattern(STEERING_TARGET_PATTERN, 'a Cloudflare geo region (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) or an ISO country code', 'WEU'))
+        .min(1, { error: 'needs at least one geo region or country' }),
+    )
+    .optional(),
+  /** The edge Worker (workers/edge). @default each field's own default */
+  worker: z
+    .strictObject({
+      /** Run the Worker in front of the origins. Growth on. @default true on massive, false before */
+      enabled: z.boolean().optional(),
+      /** Seconds a validated session stays in the KV cache. @default 300 (seed 000: 5 minutes) */
+      sessionCacheTtlSeconds: count(60, 3600).optional(),
+      /** Largest request body the Worker accepts, KiB; larger uploads go to storage directly. @default 1024 */
+      maxRequestBodyKiB: count(1, 102400).optional(),
+      /** Time one origin gets before the next region is tried, ms. @default 10000 */
+      originTimeoutMs: count(100, 60000).optional(),
+    })
+    .optional(),
 });
+
+
+/**
+ * A number whose range violations say what is allowed: `must be greater than 0 and at most 1;
+ * received number 1.5`. The range comes from the spec table the default comes from.
+ */
+function documentedNumber(spec: NumericSpec) {
+  return z.number().refine((value) => inRange(spec, value), {
+    error: (issue) => `must be ${describeRange(spec)}; received ${describeInput(issue.input)}`,
+  });
+}
+
+const describeInput = (value: unknown): string => (typeof value === 'number' ? `number ${String(value)}` : show(value));
+
+/** Rules of `workload.mau`, shared with `stagecraft size --workload`. */
+export const MAU_SPEC = { min: 1, integer: true } as const;
+
+/**
+ * A workload profile. The field names mau, dauRatio, concurrentRatio, requestsPerDauPerDay,
+ * messagesPerDauPerDay and peakFactor are fixed, because users and tools rely on them. Every
+ * field but `mau` defaults to the seed-sourced value in `sizing/workload-defaults.ts`.
+ */
+export const workloadShape = {
+  /** Monthly active users. Required. */
+  mau: z
+    .number({
+      error: (issue) => (issue.input === undefined ? `is required: monthly active users, ${describeRange(MAU_SPEC)}` : undefined),
+    })
+    .refine((value) => inRange(MAU_SPEC, value), {
+      error: (issue) => `must be ${describeRange(MAU_SPEC)} (monthly active users); received ${describeInput(issue.input)}`,
+    }),
+  ...(Object.fromEntries(WORKLOAD_FIELDS.map((field) => [field, documentedNumber(WORKLOAD_DEFAULTS[field]).optional()])) as {
+    [K in WorkloadDefaultName]: z.ZodOptional<ReturnType<typeof documentedNumber>>;
+  }),
+};
+export const workloadSchema = z.strictObject(workloadShape);
+
+/** Overrides of the per-unit capacity assumptions of `sizing/assumptions.ts`. Each defaults to its table value. */
+export const assumptionsSchema = z.strictObject(
+  Object.fromEntries(ASSUMPTION_NAMES.map((name) => [name, documentedNumber(ASSUMPTIONS[name]).optional()])) as {
+    [K in AssumptionName]: z.ZodOptional<ReturnType<typeof documentedNumber>>;
+  },
+);
+
+const stageEnum = z.enum(STAGES, {
+  error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}`,
+});
+
+/** The message when neither `stage` nor `workload.mau` is given. */
+export const STAGE_REQUIRED_MESSAGE = `is required unless workload.mau is set, from which it is chosen (${STAGES.map(
+  (stage) => `${stage} ${describeStageRange(stage)}`,
+).join(', ')}); allowed: ${STAGES.join(', ')}`;
 
 export const environmentSchema = z.strictObject({
   /** Environment name; prefixes every stack (`<name>-<region>`). */
   name: pattern(NAME_PATTERN, 'an environment name (3–24 lowercase letters, digits and dashes)', 'acme-prod'),
-  /** Growth stage whose topology this environment runs. */
-  stage: z.enum(STAGES, {
-    error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}`,
-  }),
+  /** Growth stage whose topology this environment runs. @default chosen from workload.mau (seed 004 ranges); required without a workload */
+  stage: stageEnum.optional(),
   /** AWS regions; the first is primary. */
   regions: z.array(regionCode).min(1, { error: 'at least one region is required' }),
   /** Apex domain the product is served under. */
@@ -182,8 +278,25 @@ export const environmentSchema = z.strictObject({
     .optional(),
   /** Expected workload, for sizing. @default none: the stage profile's sizes are used */
   workload: workloadSchema.optional(),
-});
+  /** The Cloudflare edge. @default every field's own default */
+  edge: edgeSchema.optional(),
+  /** Overrides of the per-unit capacity assumptions. @default the values of `sizing/assumptions.ts` */
+  assumptions: assumptionsSchema.optional(),
+}).check(
+  // Runs even when other fields have problems, so a file learns about every problem at once.
+  z.refine((config: { stage?: unknown; workload?: unknown }) => config.stage !== undefined || hasMau(config.workload), {
+    path: ['stage'],
+    error: STAGE_REQUIRED_MESSAGE,
+    when: () => true,
+  }),
+);
+
+function hasMau(workload: unknown): boolean {
+  return typeof workload === 'object' && workload !== null && (workload as { mau?: unknown }).mau !== undefined;
+}
 
 /** A validated environment file, before defaults. */
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type WorkloadConfig = z.infer<typeof workloadSchema>;
+export type EdgeConfig = z.infer<typeof edgeSchema>;
+export type AssumptionsConfig = z.infer<typeof assumptionsSchema>;

@@ -3,7 +3,11 @@ export const STAGES = ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'm
 
 export type Stage = (typeof STAGES)[number];
 
-/** Upper MAU bound of each stage (seed 004, "Growth Stages Overview"); massive has none. */
+/**
+ * Upper MAU bound of each stage (seed 004, "Growth Stages Overview": launch 0–10K, traction
+ * 10K–500K, growth 500K–5M, scale 5M–10M, hyper-scale 10M–50M, massive 50M–100M+); massive has
+ * none. A bound belongs to the lower stage: 10,000 MAU is launch, 10,001 is traction.
+ */
 export const STAGE_MAU_CEILING: Readonly<Record<Stage, number>> = {
   launch: 10_000,
   traction: 500_000,
@@ -25,4 +29,33 @@ export function isAtLeast(stage: Stage, from: Stage): boolean {
 /** Stages that run every service on EC2 hosts with docker compose. */
 export function isSingleHostStage(stage: Stage): boolean {
   return !isAtLeast(stage, 'growth');
+}
+
+/** The stage whose seed 004 MAU range holds `mau`. */
+export function stageForMau(mau: number): Stage {
+  return STAGES.find((stage) => mau <= STAGE_MAU_CEILING[stage]) ?? 'massive';
+}
+
+/** The stage after `stage`, or undefined after massive. */
+export function nextStage(stage: Stage): Stage | undefined {
+  return STAGES[stageIndex(stage) + 1];
+}
+
+/** Lower MAU bound of a stage's range: the ceiling of the stage before it (0 for launch). */
+export function stageMauFloor(stage: Stage): number {
+  const index = stageIndex(stage);
+  return index === 0 ? 0 : STAGE_MAU_CEILING[STAGES[index - 1]];
+}
+
+/** `10,000` style thousands separators, for messages. */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** The seed 004 range of a stage in words: "≤ 10,000", "10,000–500,000", "above 50,000,000". */
+export function describeStageRange(stage: Stage): string {
+  const ceiling = STAGE_MAU_CEILING[stage];
+  if (stage === 'launch') return `up to ${formatCount(ceiling)} MAU`;
+  if (!Number.isFinite(ceiling)) return `above ${formatCount(stageMauFloor(stage))} MAU`;
+  return `${formatCount(stageMauFloor(stage))}–${formatCount(ceiling)} MAU`;
 }

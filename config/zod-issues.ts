@@ -48,6 +48,7 @@ function messageFor(issue: Issue, schema: z.ZodType): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'invalid_type': {
+      if (!issue.message.startsWith('Invalid input')) return issue.message; // a message set in the schema
       const expected = EXPECTED_NAMES[issue.expected] ?? issue.expected;
       return input === undefined ? `is required (${expected})` : `expected ${expected}, received ${describeValue(input)}`;
     }

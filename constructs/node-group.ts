@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { AlarmTopic } from './alarm-topic';
 import { EksCluster } from './eks-cluster';
 import { EncryptionKey } from './encryption-key';
 import { serviceRole } from './iam';
@@ -37,6 +39,12 @@ export interface NodeGroupProps {
   readonly taints?: readonly NodeTaint[];
   /** Node role to reuse across groups. @default a new role */
   readonly nodeRole?: IamRole;
+  /**
+   * Topic for an alarm on the group's average CPU above 80% (seed 004: "CPU > 80% on app
+   * server → add more app servers"); `stagecraft advise --from-cloudwatch` reads its metric.
+   * @default no alarm
+   */
+  readonly alarms?: AlarmTopic;
 }
 
 /**
@@ -48,6 +56,8 @@ export class NodeGroup extends Construct {
   readonly nodeGroup: EksNodeGroup;
   readonly launchTemplate: LaunchTemplate;
   readonly nodeRole: IamRole;
+  /** The CPU alarm, when `alarms` is given. */
+  readonly cpuAlarm?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
@@ -95,5 +105,18 @@ export class NodeGroup extends Construct {
       // The cluster autoscaler owns the desired size once the group exists.
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
     });
+
+    if (props.alarms) {
+      // EC2 publishes CPU per Auto Scaling group; the managed group's ASG name is known after apply.
+      this.cpuAlarm = props.alarms.alarm(this, 'cpu-alarm', {
+        alarmName: `${name}-cpu-high`,
+        description: `Node group ${name}: average CPU above 80% (seed 004: add app servers, do not just grow the box)`,
+        namespace: 'AWS/EC2',
+        metricName: 'CPUUtilization',
+        dimensions: { AutoScalingGroupName: this.nodeGroup.resources.get(0).autoscalingGroups.get(0).name },
+        comparison: 'GreaterThanThreshold',
+        threshold: 80,
+      });
+    }
   }
 }

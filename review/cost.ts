@@ -1,6 +1,6 @@
 /**
- * The cost section's plug-in point. A price catalog (planned in another issue) provides a
- * CostEstimator; until one exists, the report says so and its JSON has `cost: null`.
+ * The cost section's plug-in point: anything that prices two syntheses. The CLI uses the price
+ * catalog (catalog-cost.ts); without an estimator the report says so and its JSON has `cost: null`.
  */
 import { Synthesis } from '../policies/synthesis';
 import { CostDelta } from './types';
@@ -13,4 +13,4 @@ export interface CostEstimator {
 }
 
 /** What the report prints when no estimator is given. */
-export const NO_COST_CATALOG = 'not available (no price catalog yet)';
+export const NO_COST_CATALOG = 'not available (no cost estimator given)';

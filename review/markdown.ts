@@ -18,6 +18,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** `$1,234.56`. */
+function money(usd: number): string {
+  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 /** Text safe inside a table cell. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -53,7 +58,7 @@ export function renderMarkdown(report: Report): string {
     s.dataLoss > 0 ? `**${plural(s.dataLoss, 'data-loss risk')}**` : 'no data-loss risk',
     plural(s.security, 'security change'),
     s.findings === null ? 'guardrails not run' : plural(s.findings, 'guardrail finding'),
-    report.cost ? `cost ${report.cost.monthlyDelta >= 0 ? '+' : ''}${report.cost.monthlyDelta.toFixed(2)} ${report.cost.currency}/month` : `cost: ${report.costNote ?? 'not available'}`,
+    report.cost ? `cost ${report.cost.monthlyDelta >= 0 ? '+' : '−'}${money(Math.abs(report.cost.monthlyDelta))} ${report.cost.currency} a month` : `cost: ${report.costNote ?? 'not available'}`,
   ];
   lines.push(badges.join(' · '), '');
 
@@ -102,10 +107,13 @@ export function renderMarkdown(report: Report): string {
   lines.push('### Cost', '');
   if (report.cost) {
     const c = report.cost;
-    lines.push(`Monthly: ${c.monthlyBefore.toFixed(2)} → ${c.monthlyAfter.toFixed(2)} ${c.currency} (${c.monthlyDelta >= 0 ? '+' : ''}${c.monthlyDelta.toFixed(2)}).`, '');
+    const signed = (n: number) => `${n >= 0 ? '+' : '−'}${money(Math.abs(n))}`;
+    lines.push(`**${signed(c.monthlyDelta)} ${c.currency} a month**: ${money(c.monthlyBefore)} → ${money(c.monthlyAfter)}.`, '');
     if (c.lines && c.lines.length > 0) {
-      lines.push(`| | before | after |`, '|---|---|---|', ...c.lines.map((l) => `| ${cell(l.label)} | ${l.monthlyBefore.toFixed(2)} | ${l.monthlyAfter.toFixed(2)} |`), '');
+      lines.push('| stack | before | after | difference |', '|---|---:|---:|---:|', ...c.lines.map((l) => `| ${cell(l.label)} | ${money(l.monthlyBefore)} | ${money(l.monthlyAfter)} | ${signed(l.monthlyAfter - l.monthlyBefore)} |`), '');
     }
+    if (c.unpriced && c.unpriced.length > 0) lines.push(`Not priced, so not in the totals: ${c.unpriced.map(code).join(', ')}.`, '');
+    if (c.source) lines.push(`<sub>${c.source}</sub>`, '');
   } else lines.push(`cost: ${report.costNote ?? 'not available'}`, '');
 
   if (report.notes.length > 0) lines.push(...report.notes.map((n) => `> ${n}`), '');

@@ -48,7 +48,7 @@ export function buildReport(input: ReportInput): Report {
     security,
     stacks: input.stacks,
     cost,
-    ...(cost ? {} : { costNote: input.cost ? 'not available for this input' : NO_COST_CATALOG }),
+    ...(cost ? {} : { costNote: input.cost ? 'not available: pricing needs the base and head syntheses, and a plan is neither' : NO_COST_CATALOG }),
     findings: guardrails ? guardrails.findings : null,
     suppressedFindings: guardrails ? guardrails.suppressed.length : 0,
     notes: input.notes ?? [],

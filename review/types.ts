@@ -63,6 +63,10 @@ export interface CostDelta {
   readonly monthlyDelta: number;
   /** Per stack or component, for the report's table. @default none */
   readonly lines?: ReadonlyArray<{ readonly label: string; readonly monthlyBefore: number; readonly monthlyAfter: number }>;
+  /** Where the prices come from and what they leave out. @default none */
+  readonly source?: string;
+  /** Head resources the estimator could not price (left out of the totals, never counted as 0). @default none */
+  readonly unpriced?: readonly string[];
 }
 
 /** Per-stack changes. */

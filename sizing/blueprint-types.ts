@@ -60,6 +60,17 @@ export interface KafkaSize {
   readonly volumeGiB: number;
 }
 
+/**
+ * An autoscaled service's pod range in one region, with the requests each pod makes.
+ * `min` carries the peak at the autoscaler's scale-up threshold; `max` adds burst headroom.
+ */
+export interface PodRange {
+  readonly min: number;
+  readonly max: number;
+  readonly cpu: number;
+  readonly memoryGiB: number;
+}
+
 /** Every sized component of one environment; a component absent here is not built. */
 export interface Blueprint {
   readonly stage: Stage;
@@ -75,4 +86,11 @@ export interface Blueprint {
   readonly kafka?: KafkaSize;
   /** Move objects to cheaper S3 classes as they age (seed 002 storage tiers). */
   readonly storageTiering: boolean;
+  /**
+   * WebSocket pods per region, from the workload. Absent without a workload. The Kubernetes
+   * workloads that consume it come with the apps stack; the node counts above already include it.
+   */
+  readonly websocket?: PodRange;
+  /** API pods per region, from the workload. Absent without a workload. */
+  readonly api?: PodRange;
 }

@@ -1,57 +1,141 @@
-/** Environment → Blueprint: the stage profile, with every explicit size from the file winning. */
+/**
+ * Environment → Blueprint. Three sources, in order of precedence:
+ *
+ * 1. an explicit size in the environment file always wins;
+ * 2. with a `workload`, counts are derived from it (`capacity.ts`): nodes, pods, replicas,
+ *    shards, Redis shards, Kafka brokers, CockroachDB nodes per region;
+ * 3. otherwise the stage profile's counts (`stage-profiles.ts`).
+ *
+ * The stage profile always fixes the topology: which components exist, engines and kinds,
+ * instance classes. Pure: no I/O.
+ */
 import { defaultEngine, Environment } from '../config/environment';
-import { UserInputError } from '../config/errors';
-import { Blueprint } from './blueprint-types';
+import { Problem, UserInputError } from '../config/errors';
+import { isSingleHostStage } from '../config/stages';
+import { Assumptions, resolveAssumptions } from './assumptions';
+import { Blueprint, ClusterSize } from './blueprint-types';
 import { blueprintProblems } from './blueprint-rules';
-import { COCKROACH_PROFILES, STAGE_PROFILES } from './stage-profiles';
+import { sizeForWorkload, WorkloadSizing } from './capacity';
+import { AVAILABILITY_FLOORS, COCKROACH_PROFILES, MAX_HOSTS, STAGE_PROFILES } from './stage-profiles';
+import { resolveWorkload, Workload } from './workload-defaults';
+
+/** How an environment's sizes were reached, for `stagecraft size` and the cost per MAU. */
+export interface SizingReport {
+  /** The workload with defaults applied; absent when the file has none. */
+  readonly workload?: Workload;
+  readonly assumptions: Assumptions;
+  /** Counts derived from the workload, with their reasoning; absent without a workload. */
+  readonly derived?: WorkloadSizing;
+  /** Explicit sizes that replaced a derived count, with both values. */
+  readonly explicit: ReadonlyArray<{ readonly field: string; readonly value: number; readonly derived: number }>;
+  /** Findings that do not stop the command. */
+  readonly warnings: readonly string[];
+  /** Problems that do (exit 2). */
+  readonly problems: readonly Problem[];
+}
+
+/** A Blueprint and how it was reached. */
+export interface SizedBlueprint {
+  readonly blueprint: Blueprint;
+  readonly report: SizingReport;
+}
 
 export function blueprintFor(environment: Environment): Blueprint {
-  const profile = STAGE_PROFILES[environment.stage];
-  const { compute, database, cache, queue, search, streaming } = environment.config;
-  const databaseEngine = database?.engine ?? defaultEngine(environment.stage);
+  return sizeBlueprint(environment).blueprint;
+}
+
+export function sizeBlueprint(environment: Environment): SizedBlueprint {
+  const { stage, config } = environment;
+  const profile = STAGE_PROFILES[stage];
+  const { compute, database, cache, queue, search, streaming } = config;
+  const databaseEngine = database?.engine ?? defaultEngine(stage);
+  const cockroachProfile = databaseEngine === 'cockroachdb' ? COCKROACH_PROFILES[stage] : undefined;
+  const assumptions = resolveAssumptions(config.assumptions);
+  const workload = config.workload && resolveWorkload(config.workload);
+  const redisNodeType = cache?.nodeType ?? profile.redis.nodeType;
+  const postgresProfile = databaseEngine === 'postgres' ? profile.postgres : undefined;
+
+  const derived =
+    workload &&
+    sizeForWorkload({
+      stage,
+      stageSource: environment.stageSource,
+      regionCount: environment.regions.length,
+      zoneCount: Math.min(...environment.regions.map((r) => r.availabilityZoneIds.length)),
+      workload,
+      assumptions,
+      floors: AVAILABILITY_FLOORS[stage],
+      hosts: profile.hosts && {
+        instanceType: compute?.instanceType ?? profile.hosts.instanceType,
+        instanceTypeField: 'compute.instanceType',
+        maxCount: MAX_HOSTS[stage] ?? 1,
+      },
+      cluster: profile.cluster && {
+        instanceType: compute?.instanceType ?? profile.cluster.instanceType,
+        instanceTypeField: 'compute.instanceType',
+      },
+      postgres: postgresProfile && {
+        kind: postgresProfile.kind,
+        canShard: postgresProfile.kind === 'aurora' && stage === 'hyperscale',
+        replicaFloor: postgresProfile.readReplicas,
+        hasReplicas: !isSingleHostStage(stage),
+        explicitShards: database?.shards,
+      },
+      cockroach: cockroachProfile !== undefined,
+      redis: { mode: profile.redis.mode, nodeType: redisNodeType, nodeTypeField: 'cache.nodeType' },
+      kafka: profile.kafka !== undefined,
+      rabbitmq: profile.rabbitmq !== undefined,
+    });
+
+  const explicit: Array<{ field: string; value: number; derived: number }> = [];
+  /** The explicit value, else the derived one, else the profile's; records explicit values that replaced a derived one. */
+  const pick = (field: string, given: number | undefined, fromWorkload: number | undefined, fromProfile: number): number => {
+    if (given !== undefined) {
+      if (fromWorkload !== undefined && fromWorkload !== given) explicit.push({ field, value: given, derived: fromWorkload });
+      return given;
+    }
+    return fromWorkload ?? fromProfile;
+  };
 
   const hosts = profile.hosts && {
     ...profile.hosts,
-    count: compute?.hosts ?? profile.hosts.count,
+    count: pick('compute.hosts', compute?.hosts, derived?.hosts, profile.hosts.count),
     instanceType: compute?.instanceType ?? profile.hosts.instanceType,
     rootVolumeGiB: compute?.volumeGiB ?? profile.hosts.rootVolumeGiB,
     dataVolumeGiB: profile.hosts.dataVolumeGiB === undefined ? undefined : (database?.storageGiB ?? profile.hosts.dataVolumeGiB),
   };
 
-  let cluster = profile.cluster;
-  if (cluster) {
-    const max = compute?.nodes?.max ?? Math.max(cluster.nodes.max, compute?.nodes?.min ?? 0);
-    const min = compute?.nodes?.min ?? Math.min(cluster.nodes.min, max);
+  let cluster: ClusterSize | undefined;
+  if (profile.cluster) {
+    const base = derived?.nodes ?? profile.cluster.nodes;
+    const given = compute?.nodes;
+    const max = given?.max ?? Math.max(base.max, given?.min ?? 0);
+    const min = given?.min ?? Math.min(base.min, max);
+    if (derived?.nodes && given?.min !== undefined && given.min !== derived.nodes.min) explicit.push({ field: 'compute.nodes.min', value: given.min, derived: derived.nodes.min });
+    if (derived?.nodes && given?.max !== undefined && given.max !== derived.nodes.max) explicit.push({ field: 'compute.nodes.max', value: given.max, derived: derived.nodes.max });
     cluster = {
-      instanceType: compute?.instanceType ?? cluster.instanceType,
-      rootVolumeGiB: compute?.volumeGiB ?? cluster.rootVolumeGiB,
-      nodes: { min, max, desired: compute?.nodes?.desired ?? Math.min(Math.max(cluster.nodes.desired, min), max) },
+      instanceType: compute?.instanceType ?? profile.cluster.instanceType,
+      rootVolumeGiB: compute?.volumeGiB ?? profile.cluster.rootVolumeGiB,
+      nodes: { min, max, desired: given?.desired ?? Math.min(Math.max(base.desired, min), max) },
     };
   }
 
-  const postgres =
-    databaseEngine === 'postgres' && profile.postgres
-      ? {
-          ...profile.postgres,
-          engineVersion: database?.engineVersion ?? profile.postgres.engineVersion,
-          instanceClass: database?.instanceClass ?? profile.postgres.instanceClass,
-          storageGiB: database?.storageGiB ?? profile.postgres.storageGiB,
-          readReplicas: database?.readReplicas ?? profile.postgres.readReplicas,
-          shards: database?.shards ?? profile.postgres.shards,
-        }
-      : undefined;
+  const postgres = postgresProfile && {
+    ...postgresProfile,
+    engineVersion: database?.engineVersion ?? postgresProfile.engineVersion,
+    instanceClass: database?.instanceClass ?? postgresProfile.instanceClass,
+    storageGiB: database?.storageGiB ?? postgresProfile.storageGiB,
+    readReplicas: pick('database.readReplicas', database?.readReplicas, derived?.readReplicas, postgresProfile.readReplicas),
+    shards: pick('database.shards', database?.shards, derived?.dbShards, postgresProfile.shards),
+  };
 
-  const cockroachProfile = COCKROACH_PROFILES[environment.stage];
-  const cockroach =
-    databaseEngine === 'cockroachdb' && cockroachProfile
-      ? {
-          ...cockroachProfile,
-          nodesPerRegion: database?.nodesPerRegion ?? cockroachProfile.nodesPerRegion,
-          volumeGiB: database?.storageGiB ?? cockroachProfile.volumeGiB,
-        }
-      : undefined;
+  const cockroach = cockroachProfile && {
+    ...cockroachProfile,
+    nodesPerRegion: pick('database.nodesPerRegion', database?.nodesPerRegion, derived?.cockroachNodesPerRegion, cockroachProfile.nodesPerRegion),
+    volumeGiB: database?.storageGiB ?? cockroachProfile.volumeGiB,
+  };
 
-  return {
+  const blueprint: Blueprint = {
     ...profile,
     databaseEngine,
     backupRetentionDays: database?.backupRetentionDays ?? profile.backupRetentionDays,
@@ -61,8 +145,8 @@ export function blueprintFor(environment: Environment): Blueprint {
     cockroach,
     redis: {
       ...profile.redis,
-      nodeType: cache?.nodeType ?? profile.redis.nodeType,
-      shards: cache?.shards ?? profile.redis.shards,
+      nodeType: redisNodeType,
+      shards: pick('cache.shards', cache?.shards, derived?.redisShards, profile.redis.shards),
       replicasPerShard: cache?.replicasPerShard ?? profile.redis.replicasPerShard,
     },
     rabbitmq: profile.rabbitmq && { ...profile.rabbitmq, instanceType: queue?.instanceType ?? profile.rabbitmq.instanceType },
@@ -75,22 +159,49 @@ export function blueprintFor(environment: Environment): Blueprint {
     kafka: profile.kafka && {
       ...profile.kafka,
       instanceType: streaming?.instanceType ?? profile.kafka.instanceType,
-      brokers: streaming?.brokers ?? profile.kafka.brokers,
+      brokers: pick('streaming.brokers', streaming?.brokers, derived?.kafkaBrokers, profile.kafka.brokers),
       volumeGiB: streaming?.volumeGiB ?? profile.kafka.volumeGiB,
     },
+    websocket: derived?.websocket,
+    api: derived?.api,
   };
+
+  // A derived count the topology cannot hold stops the command, unless the file replaces it.
+  const replaced = new Set(explicit.map((e) => e.field.replace(/\.(min|max)$/, '')));
+  const isSet = (field: string) => replaced.has(field) || fieldIsSet(environment, field);
+  const problems: Problem[] = [];
+  const warnings = [...(derived?.warnings ?? [])];
+  for (const p of derived?.problems ?? []) {
+    if (p.replacedBy !== undefined && isSet(p.replacedBy)) warnings.push(`${p.path}: ${p.message} (${p.replacedBy} is set explicitly, so it stands)`);
+    else problems.push({ file: environment.sourceFile, path: p.path, message: p.message });
+  }
+  for (const e of explicit) {
+    if (e.value < e.derived) warnings.push(`${e.field} ${e.value} is set explicitly, below the ${e.derived} the workload needs`);
+  }
+
+  return { blueprint, report: { workload, assumptions, derived, explicit, warnings, problems } };
+}
+
+function fieldIsSet(environment: Environment, field: string): boolean {
+  let node: unknown = environment.config;
+  for (const key of field.split('.')) {
+    if (node === null || typeof node !== 'object') return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node !== undefined;
 }
 
 /** An environment with its validated sizes. */
 export interface SizedEnvironment {
   readonly environment: Environment;
   readonly blueprint: Blueprint;
+  readonly report: SizingReport;
 }
 
 /** Sizes every environment; throws one UserInputError listing every size that does not fit. */
 export function sizeEnvironments(environments: readonly Environment[]): SizedEnvironment[] {
-  const sized = environments.map((environment) => ({ environment, blueprint: blueprintFor(environment) }));
-  const problems = sized.flatMap(({ environment, blueprint }) => blueprintProblems(environment, blueprint));
+  const sized = environments.map((environment) => ({ environment, ...sizeBlueprint(environment) }));
+  const problems = sized.flatMap(({ environment, blueprint, report }) => [...report.problems, ...blueprintProblems(environment, blueprint)]);
   if (problems.length > 0) throw new UserInputError(problems);
   return sized;
 }

@@ -1,6 +1,10 @@
 /**
- * Reference sizes per stage, from the seed documents. They are the starting point the
- * environment's explicit sizes override; workload-driven sizing replaces them later.
+ * Reference topology per stage, from the seed documents. A profile fixes the stage's
+ * *topology*: which components exist, their engines and kinds, and instance classes. Its counts
+ * (nodes, replicas, shards, brokers) are used only when the environment has no `workload`;
+ * with one, `sizing/capacity.ts` derives the counts, and `AVAILABILITY_FLOORS` below keeps
+ * them from dropping under what the topology needs to survive a failure. Explicit sizes in
+ * the environment file win over both.
  *
  * Sources: seed 004 "Stage-by-Stage Architecture" (server and DB sizes, replicas, shard
  * counts, ES nodes), seed 000 §2.3–2.4 (Redis 3 masters + 3 replicas per region,
@@ -90,3 +94,33 @@ export const COCKROACH_PROFILES: Readonly<Partial<Record<Stage, CockroachSize>>>
   hyperscale: { nodesPerRegion: 3, instanceType: 'm6i.2xlarge', volumeGiB: 500 },
   massive: { nodesPerRegion: 3, instanceType: 'm6i.4xlarge', volumeGiB: 1000 },
 };
+
+/** Smallest counts a stage's topology needs, whatever the workload: a derived count never goes below. */
+export interface AvailabilityFloors {
+  /** Pods per service in a region. */
+  readonly pods: number;
+  /** Cluster nodes. */
+  readonly nodes: number;
+  /** Redis Cluster shards (cluster mode only). */
+  readonly redisClusterShards: number;
+  /** CockroachDB nodes per region. */
+  readonly cockroachNodesPerRegion: number;
+}
+
+/**
+ * Sources: seed 004 Stage 3 "Load balancer + 2-3 app servers" and Stage 4 "3+ app servers"
+ * (one per zone); seed 000 §2.3 "3 masters + 3 replicas" (Redis Cluster) and §2.4 "3 Nodes" per
+ * region (CockroachDB). Two pods per service on cluster stages so a rollout or a node loss never
+ * stops a service; hosts run one of each.
+ */
+export const AVAILABILITY_FLOORS: Readonly<Record<Stage, AvailabilityFloors>> = {
+  launch: { pods: 1, nodes: 0, redisClusterShards: 1, cockroachNodesPerRegion: 3 },
+  traction: { pods: 1, nodes: 0, redisClusterShards: 1, cockroachNodesPerRegion: 3 },
+  growth: { pods: 2, nodes: 2, redisClusterShards: 1, cockroachNodesPerRegion: 3 },
+  scale: { pods: 2, nodes: 3, redisClusterShards: 3, cockroachNodesPerRegion: 3 },
+  hyperscale: { pods: 2, nodes: 3, redisClusterShards: 3, cockroachNodesPerRegion: 3 },
+  massive: { pods: 2, nodes: 3, redisClusterShards: 3, cockroachNodesPerRegion: 3 },
+};
+
+/** Most application hosts a single-host stage runs (seed 004: 1 server at launch, an app server or two at traction). */
+export const MAX_HOSTS: Readonly<Partial<Record<Stage, number>>> = { launch: 1, traction: 2 };

@@ -37,6 +37,7 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
     instanceType: size.instanceType,
     nodes: size.nodes,
     rootVolumeGiB: size.rootVolumeGiB,
+    alarms: f.alarms,
   });
 
   let cockroachPool: NodeGroup | undefined;

@@ -1,10 +1,23 @@
 /**
- * `<env>-edge`: what faces the internet. Cloudflare DNS for the product's hosts and, on
- * cluster stages, the origin TLS: an ACM certificate per region (validated through
- * Cloudflare DNS) and the ALB's HTTPS listener that uses it. Keeping certificates here
+ * `<env>-edge`: what faces the internet, on Cloudflare, growing with the stage:
+ *
+ * - every stage: DNS for the product's hosts and the zone's TLS settings (TLS 1.2 minimum,
+ *   HTTPS only, HSTS);
+ * - traction on: CDN caching of static files and avatars, and the R2 bucket that serves the
+ *   avatars on the assets host;
+ * - growth on: WAF custom rules and rate limits (seed 002 limits);
+ * - hyperscale on: the R2 archive bucket with the message storage tiers of seed 002;
+ * - multi-region (massive): a load balancer with one pool per region, health monitors and
+ *   geo steering;
+ * - where the edge Worker is enabled (massive by default): the Worker, its KV namespaces,
+ *   its Durable Object and its routes.
+ *
+ * On cluster stages it also holds the origin TLS: an ACM certificate per region (validated
+ * through Cloudflare DNS) and the ALB's HTTPS listener that uses it. Keeping certificates here
  * means no stack waits on another stack's DNS: regional → edge is the only dependency.
  *
- * The Cloudflare API token is read from CLOUDFLARE_API_TOKEN at deploy time.
+ * The Cloudflare API token is read from CLOUDFLARE_API_TOKEN at deploy time; it is never
+ * in code or in the synthesized JSON.
  */
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
@@ -12,11 +25,23 @@ import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { geoSteering } from '../config/edge-regions';
 import { Environment } from '../config/environment';
+import { isAtLeast } from '../config/stages';
+import { CacheRules } from '../constructs/cache-rules';
+import { EdgeBucket } from '../constructs/edge-bucket';
+import { EdgeWorker } from '../constructs/edge-worker';
+import { EdgeZone, lookupEdgeZone } from '../constructs/edge-zone';
+import { EdgeZoneSettings } from '../constructs/edge-zone-settings';
+import { OriginLoadBalancer } from '../constructs/origin-load-balancer';
+import { RateLimits } from '../constructs/rate-limits';
+import { WafRules } from '../constructs/waf-rules';
+import { edgeWorkerBundle } from '../workers/bundle';
+import { PATHS } from '../workers/edge/contract';
 import { configureBackend, StateLocation } from './backend';
+import { edgeWorkerConfig, originHostname } from './edge-worker-config';
 import { RegionalStack } from './regional-stack';
 
 /** TLS 1.3 preferred, 1.2 minimum, forward-secret ciphers only. */
@@ -24,6 +49,32 @@ export const ALB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 /** TTL 1 means "automatic" to Cloudflare (required for proxied records). */
 const AUTOMATIC_TTL = 1;
+
+/**
+ * Seed 002, section 7: messages are hot for 7 days, warm to 30, cold (object storage) to 90,
+ * then archived, and deleted after a year. The archive bucket receives them when they turn
+ * cold, so its rules count from day 30.
+ */
+export const MESSAGE_TIERS_DAYS = { coldAfter: 30, archivedAfter: 90, deletedAfter: 365 } as const;
+
+/** What the edge stack of a stage holds. */
+export interface EdgeFeatures {
+  readonly cdn: boolean;
+  readonly waf: boolean;
+  readonly archive: boolean;
+  readonly loadBalancer: boolean;
+  readonly worker: boolean;
+}
+
+export function edgeFeatures(environment: Environment): EdgeFeatures {
+  return {
+    cdn: isAtLeast(environment.stage, 'traction'),
+    waf: isAtLeast(environment.stage, 'growth'),
+    archive: isAtLeast(environment.stage, 'hyperscale'),
+    loadBalancer: environment.regions.length > 1,
+    worker: environment.edge.worker.enabled,
+  };
+}
 
 export interface EdgeStackProps {
   readonly environment: Environment;
@@ -33,7 +84,17 @@ export interface EdgeStackProps {
 
 export class EdgeStack extends TerraformStack {
   readonly stackName: string;
+  readonly features: EdgeFeatures;
+  readonly zone: EdgeZone;
   readonly records: DnsRecord[] = [];
+  readonly zoneSettings: EdgeZoneSettings;
+  readonly cacheRules?: CacheRules;
+  readonly assetsBucket?: EdgeBucket;
+  readonly wafRules?: WafRules;
+  readonly rateLimits?: RateLimits;
+  readonly archiveBucket?: EdgeBucket;
+  readonly loadBalancer?: OriginLoadBalancer;
+  readonly worker?: EdgeWorker;
 
   constructor(scope: Construct, props: EdgeStackProps) {
     const { environment } = props;
@@ -42,7 +103,10 @@ export class EdgeStack extends TerraformStack {
     this.stackName = stackName;
     configureBackend(this, stackName, environment.backend, props.state);
     new CloudflareProvider(this, 'cloudflare', {});
-    const zone = new DataCloudflareZone(this, 'zone', { filter: { name: environment.domain } });
+    const features = edgeFeatures(environment);
+    this.features = features;
+    const zone = lookupEdgeZone(this, 'zone', environment.domain, environment.edge.cloudflareAccountId);
+    this.zone = zone;
     const record = (id: string, name: string, type: 'A' | 'CNAME', content: string, proxied = true) => {
       const r = new DnsRecord(this, id, { zoneId: zone.zoneId, name, type, content, proxied, ttl: AUTOMATIC_TTL, comment: 'managed by stagecraft' });
       this.records.push(r);
@@ -55,13 +119,57 @@ export class EdgeStack extends TerraformStack {
       const loadBalancer = regional.origin.loadBalancer;
       if (!loadBalancer) continue;
       const code = regional.foundation.region.code;
-      record(`origin-${code}`, `origin-${code}.${environment.domain}`, 'CNAME', loadBalancer.dnsName);
+      record(`origin-${code}`, originHostname(code, environment.domain), 'CNAME', loadBalancer.dnsName);
       this.addOriginTls(environment, regional);
     }
-    if (primary.origin.loadBalancer) record('apex', environment.domain, 'CNAME', primary.origin.loadBalancer.dnsName);
+    // With several regions the load balancer answers for the apex instead of a record.
+    if (primary.origin.loadBalancer && !features.loadBalancer) record('apex', environment.domain, 'CNAME', primary.origin.loadBalancer.dnsName);
     record('www', `www.${environment.domain}`, 'CNAME', environment.domain);
     record('api', `api.${environment.domain}`, 'CNAME', environment.domain);
     this.addValidationRecords(zone);
+
+    this.zoneSettings = new EdgeZoneSettings(this, 'zone-settings', { zone });
+    const { domain, name } = environment;
+    if (features.cdn) {
+      const assetsHost = environment.edge.assetsHost;
+      this.cacheRules = new CacheRules(this, 'cache-rules', { zone, siteHosts: [domain, `www.${domain}`], assetsHost, apiPathPrefix: PATHS.apiPrefix });
+      this.assetsBucket = new EdgeBucket(this, 'assets', { zone, bucketName: `${name}-assets`, publicHostname: assetsHost });
+    }
+    if (features.waf) {
+      this.wafRules = new WafRules(this, 'waf', { zone });
+      this.rateLimits = new RateLimits(this, 'rate-limits', { zone, ...environment.edge.rateLimits });
+    }
+    if (features.archive) {
+      this.archiveBucket = new EdgeBucket(this, 'archive', {
+        zone,
+        bucketName: `${name}-archive`,
+        infrequentAccessAfterDays: MESSAGE_TIERS_DAYS.archivedAfter - MESSAGE_TIERS_DAYS.coldAfter,
+        deleteAfterDays: MESSAGE_TIERS_DAYS.deletedAfter - MESSAGE_TIERS_DAYS.coldAfter,
+      });
+    }
+    if (features.loadBalancer) {
+      const regions = environment.regions.map((r) => r.code);
+      const steering = geoSteering(regions, environment.edge.steering);
+      this.loadBalancer = new OriginLoadBalancer(this, 'load-balancer', {
+        zone,
+        namePrefix: name,
+        hostname: domain,
+        origins: regions.map((region) => ({ region, address: originHostname(region, domain) })),
+        regionPools: steering.regionPools,
+        countryPools: steering.countryPools,
+        healthCheckPath: PATHS.health,
+      });
+    }
+    if (features.worker) {
+      this.worker = new EdgeWorker(this, 'worker', {
+        zone,
+        scriptName: `${name}-edge`,
+        bundle: edgeWorkerBundle(),
+        environmentName: name,
+        ...edgeWorkerConfig(environment),
+        routeHosts: [domain, `www.${domain}`, `api.${domain}`],
+      });
+    }
   }
 
   private readonly certificates: AcmCertificate[] = [];
@@ -105,7 +213,7 @@ export class EdgeStack extends TerraformStack {
    * One Cloudflare record per distinct validation CNAME. The apex and the wildcard (and,
    * within one account, every region) share a record, so records are grouped by name.
    */
-  private addValidationRecords(zone: DataCloudflareZone): void {
+  private addValidationRecords(zone: EdgeZone): void {
     if (this.certificates.length === 0) return;
     const options = this.certificates.map((c) => `tolist(aws_acm_certificate.${c.friendlyUniqueId}.domain_validation_options)`).join(', ');
     const records = new DnsRecord(this, 'acm-validation', {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { UserInputError } from '../../config/errors';
 import { Stage, STAGES } from '../../config/stages';
 import { Synthesis } from '../../policies/synthesis';
+import { catalogCostEstimator } from '../../review/catalog-cost';
 import { diffSyntheses } from '../../review/diff';
 import { renderMarkdown } from '../../review/markdown';
 import { parsePlan, planChanges, stackNameOf } from '../../review/plan';
@@ -81,6 +82,7 @@ async function planReport(args: ParsedArgs, io: Io): Promise<Report> {
     head: label,
     stacks: stacks.filter((s) => s.changes.length > 0),
     headSynthesis: head,
+    cost: catalogCostEstimator(),
     notes: [
       'Actions and replacements come from the plan itself; values known only after apply are not listed.',
       ...(head ? [] : ['Guardrails were not run: a plan carries neither lifecycle settings nor suppressions. Pass --head <synthesis dir> to check the synthesis the plan was made from.']),
@@ -106,6 +108,7 @@ async function synthesesReport(args: ParsedArgs, io: Io): Promise<{ report: Repo
     stacks: diffSyntheses(base, head),
     headSynthesis: head,
     baseSynthesis: base,
+    cost: catalogCostEstimator(),
     notes: ['Without a plan, replacements come from the table of arguments that force replacement (review/force-new.ts); a `terraform plan` is authoritative.'],
   });
   return { report, sources };
@@ -122,6 +125,7 @@ function stagesReport(args: ParsedArgs, io: Io): { report: Report; sources: Sour
     stacks: diffSyntheses(stages.base.synthesis, stages.head.synthesis),
     headSynthesis: stages.head.synthesis,
     baseSynthesis: stages.base.synthesis,
+    cost: catalogCostEstimator(),
     notes: [
       `What graduating ${stages.environment} from ${stages.from} to ${stages.to} changes, with the stage defaults of each; stack names and regions stay the same.`,
       ...stages.notes,
@@ -154,7 +158,7 @@ export const reviewCommand: Command = {
     'replaced and destroyed; data loss first (destroyed or replaced databases, caches, buckets,',
     'volumes, queues, search, Kafka, keys); security (IAM, security groups, public exposure,',
     'encryption, TLS); the guardrail findings on the head (`stagecraft check`); and the monthly',
-    'cost difference once a price catalog exists. Progress goes to stderr, the report to stdout.',
+    'cost difference from the price catalog. Progress goes to stderr, the report to stdout.',
     'Exit code: 0 nothing changes, 1 something changes, 2 bad input, 3 a --fail-on section has entries.',
   ].join('\n'),
   async run(args, io) {

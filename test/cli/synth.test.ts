@@ -54,6 +54,30 @@ describe('stagecraft synth', () => {
     expect(existsSync(join(root, 'cdktf.out', 'manifest.json'))).toBe(false);
   });
 
+  it('exits 2 on bad edge configuration with one clear line per problem', async () => {
+    const massive = 'name: edge-bad\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: bad.example.com\n';
+    const cases: Array<[string, string]> = [
+      [
+        `${massive}edge:\n  steering:\n    eu-west-2: [WEU]\n`,
+        `environments/bad.yaml: edge.steering.eu-west-2: "eu-west-2" is not one of this environment's regions (us-east-1, eu-west-1, ap-northeast-1)\n`,
+      ],
+      [
+        `${massive}edge:\n  rateLimits:\n    messagesPerMinute: 0\n`,
+        'environments/bad.yaml: edge.rateLimits.messagesPerMinute: 0 would refuse every request; allowed: 1 to 1000000 messages per minute\n',
+      ],
+      [
+        `${massive}edge:\n  assetsHost: cdn_bad.example.com\n`,
+        'environments/bad.yaml: edge.assetsHost: "cdn_bad.example.com" is not a lowercase DNS name (e.g. assets.example.com)\n',
+      ],
+    ];
+    for (const [yaml, message] of cases) {
+      const root = project({ 'bad.yaml': yaml });
+      const result = await run(root, 'synth');
+      expect({ code: result.code, stderr: result.stderr, stdout: result.stdout }).toEqual({ code: 2, stderr: message, stdout: '' });
+      expect(existsSync(join(root, 'cdktf.out'))).toBe(false);
+    }
+  });
+
   it('names unknown environments and lists the known ones', async () => {
     const root = project({ 'tiny.yaml': LAUNCH });
     const result = await run(root, 'synth', '--env', 'prod');
@@ -89,7 +113,7 @@ describe('stagecraft CLI', () => {
     expect(await run(tmpdir(), 'deploy')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'stagecraft: command: unknown command "deploy"; allowed: synth, validate, check, review\n',
+      stderr: 'stagecraft: command: unknown command "deploy"; allowed: synth, validate, size, cost, advise, check, review\n',
     });
     const flag = await run(tmpdir(), 'synth', '--outdir', 'x');
     expect(flag.code).toBe(2);

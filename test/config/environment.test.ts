@@ -51,6 +51,36 @@ describe('environment files: valid input', () => {
   });
 });
 
+describe('the stage: pinned, or chosen from workload.mau (seed 004 ranges)', () => {
+  const unpinned = (mau: number, regions = '[us-east-1]') => `name: acme-prod\nregions: ${regions}\ndomain: example.com\nworkload:\n  mau: ${mau}\n`;
+
+  it('chooses the stage whose MAU range holds workload.mau', () => {
+    const { environment } = parseEnvironment(unpinned(3_000_000), FILE);
+    expect(environment).toMatchObject({ stage: 'growth', stageSource: 'workload' });
+    expect(environment?.tags['stagecraft:stage']).toBe('growth');
+    expect(parseEnvironment(VALID, FILE).environment?.stageSource).toBe('pinned');
+  });
+
+  it('keeps a pinned stage even when the MAU belongs to another', () => {
+    expect(parseEnvironment(`${VALID}workload:\n  mau: 30000000\n`, FILE).environment).toMatchObject({ stage: 'growth', stageSource: 'pinned' });
+  });
+
+  it('requires a stage when there is no workload, and says how it would be chosen', () => {
+    expect(problems('name: acme-prod\nregions: [us-east-1]\ndomain: example.com\n')).toEqual([
+      'environments/prod.yaml: stage: is required unless workload.mau is set, from which it is chosen (launch up to 10,000 MAU, traction 10,000–500,000 MAU, growth 500,000–5,000,000 MAU, scale 5,000,000–10,000,000 MAU, hyperscale 10,000,000–50,000,000 MAU, massive above 50,000,000 MAU); allowed: launch, traction, growth, scale, hyperscale, massive',
+    ]);
+  });
+
+  it('applies the stage rules to a chosen stage and says where it came from', () => {
+    expect(problems(unpinned(120_000_000))).toEqual([
+      'environments/prod.yaml: regions: massive (chosen from workload.mau 120,000,000) needs at least 3 regions, so that losing one still leaves two; received 1',
+    ]);
+    expect(problems(`${unpinned(8_000)}compute:\n  nodes: { min: 2 }\n`)).toEqual([
+      'environments/prod.yaml: compute.nodes: does not apply to stage launch (chosen from workload.mau 8,000); it applies to: growth, scale, hyperscale, massive',
+    ]);
+  });
+});
+
 describe('environment files: bad input is reported with file, field path, and what is allowed', () => {
   it('reports YAML syntax errors with their position', () => {
     expect(problems('name: acme-prod\nstage: [growth\n')).toEqual([
@@ -72,7 +102,7 @@ describe('environment files: bad input is reported with file, field path, and wh
 
   it('rejects unknown keys, listing the allowed ones', () => {
     expect(problems(`${VALID}databse:\n  shards: 2\n`)).toEqual([
-      'environments/prod.yaml: (root): unknown key "databse"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, workload',
+      'environments/prod.yaml: (root): unknown key "databse"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, workload, edge, assumptions',
     ]);
     expect(problems(`${VALID}compute:\n  nodes: { min: 2, maximum: 3 }\n`)).toEqual([
       'environments/prod.yaml: compute.nodes: unknown key "maximum"; allowed keys: min, max, desired',
@@ -169,10 +199,35 @@ describe('environment files: bad input is reported with file, field path, and wh
     ]);
   });
 
-  it('rejects out-of-range numbers and bad workload ratios', () => {
+  it('rejects out-of-range numbers and bad workload ratios, naming the allowed range', () => {
     expect(problems(`${VALID}workload:\n  mau: -5\n  dauRatio: 1.5\n`)).toEqual([
-      'environments/prod.yaml: workload.mau: must be greater than 0; received number -5',
-      'environments/prod.yaml: workload.dauRatio: must be at most 1; received number 1.5',
+      'environments/prod.yaml: workload.mau: must be a whole number, at least 1 (monthly active users); received number -5',
+      'environments/prod.yaml: workload.dauRatio: must be greater than 0 and at most 1; received number 1.5',
+    ]);
+    expect(problems(`${VALID}workload:\n  mau: 1000\n  concurrentRatio: 0\n  peakFactor: 0.5\n  messagesPerDauPerDay: -1\n  requestsPerDauPerDay: '36'\n`)).toEqual([
+      'environments/prod.yaml: workload.concurrentRatio: must be greater than 0 and at most 1; received number 0',
+      'environments/prod.yaml: workload.requestsPerDauPerDay: expected a number, received string "36"',
+      'environments/prod.yaml: workload.messagesPerDauPerDay: must be at least 0; received number -1',
+      'environments/prod.yaml: workload.peakFactor: must be from 1 to 100; received number 0.5',
+    ]);
+  });
+
+  it('requires workload.mau when a workload is given', () => {
+    expect(problems(`${VALID}workload:\n  dauRatio: 0.3\n`)).toEqual([
+      'environments/prod.yaml: workload.mau: is required: monthly active users, a whole number, at least 1',
+    ]);
+    expect(problems(`${VALID}workload:\n  mau: 2.5\n`)).toEqual([
+      'environments/prod.yaml: workload.mau: must be a whole number, at least 1 (monthly active users); received number 2.5',
+    ]);
+  });
+
+  it('checks assumption overrides against their documented ranges', () => {
+    expect(problems(`${VALID}workload:\n  mau: 1000\nassumptions:\n  apiScaleAtUtilization: 1.5\n  connectionsPerWebsocketPod: 0\n`)).toEqual([
+      'environments/prod.yaml: assumptions.connectionsPerWebsocketPod: must be a whole number, at least 1; received number 0',
+      'environments/prod.yaml: assumptions.apiScaleAtUtilization: must be greater than 0 and at most 1; received number 1.5',
+    ]);
+    expect(problems(`${VALID}assumptions:\n  podsPerNode: 5\n`)).toEqual([
+      expect.stringMatching(/^environments\/prod\.yaml: assumptions: unknown key "podsPerNode"; allowed keys: connectionsPerWebsocketPod, websocketScaleAtConnections, /),
     ]);
   });
 
@@ -181,7 +236,7 @@ describe('environment files: bad input is reported with file, field path, and wh
     expect(found).toEqual([
       'environments/prod.yaml: name: "Bad Name" is not an environment name (3–24 lowercase letters, digits and dashes) (e.g. acme-prod)',
       'environments/prod.yaml: domain: "not_a_domain" is not a lowercase DNS name (e.g. example.com)',
-      'environments/prod.yaml: (root): unknown key "extra"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, workload',
+      'environments/prod.yaml: (root): unknown key "extra"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, workload, edge, assumptions',
     ]);
   });
 });

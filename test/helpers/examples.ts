@@ -1,8 +1,9 @@
 /** Synthesizes the bundled example environments once per test file, into a temporary directory. */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { environmentFiles, loadEnvironments } from '../../config/load';
+import { join, resolve } from 'node:path';
+import { environmentFiles, loadEnvironments, parseEnvironment } from '../../config/load';
+import { formatProblem } from '../../config/errors';
 import { Environment } from '../../config/environment';
 import { SynthesizedStackSummary, synthesizeEnvironments } from '../../cli/synthesis';
 
@@ -26,10 +27,24 @@ export interface ExampleSynthesis {
 }
 
 export function synthesizeExamples(): ExampleSynthesis {
-  const environments = loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT);
-  const outdir = join(mkdtempSync(join(tmpdir(), 'stagecraft-examples-')), 'cdktf.out');
-  // Local state beside the output, so the synthesized backend paths do not depend on where the project is checked out.
-  const summaries = synthesizeEnvironments(environments, { outdir, stateDir: dirname(outdir) });
+  return synthesize(loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT));
+}
+
+/** Synthesizes environments given as YAML texts; throws with the problems when one is invalid. */
+export function synthesizeYaml(...texts: string[]): ExampleSynthesis {
+  const environments = texts.map((text, i) => {
+    const { environment, problems } = parseEnvironment(text, `inline-${i}.yaml`);
+    if (!environment) throw new Error(problems.map(formatProblem).join('\n'));
+    return environment;
+  });
+  return synthesize(environments);
+}
+
+function synthesize(environments: Environment[]): ExampleSynthesis {
+  // State beside the output, as in a project checkout: the synthesized paths are then the same on every machine.
+  const root = mkdtempSync(join(tmpdir(), 'stagecraft-examples-'));
+  const outdir = join(root, 'cdktf.out');
+  const summaries = synthesizeEnvironments(environments, { outdir, stateDir: root });
   const cache = new Map<string, StackJson>();
   const stack = (name: string): StackJson => {
     if (!cache.has(name)) cache.set(name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson);

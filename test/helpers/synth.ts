@@ -2,6 +2,8 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { EdgeZone, lookupEdgeZone } from '../../constructs/edge-zone';
 
 export interface SynthesizedStack {
   /** The synthesized JSON, as cdktf's matchers expect it. */
@@ -25,4 +27,15 @@ export function synthAws(build: (scope: Construct) => void): SynthesizedStack {
 /** All resources of one type, as a list of their arguments. */
 export function resourcesOfType(stack: SynthesizedStack, type: string): Array<Record<string, unknown>> {
   return Object.values(stack.resources[type] ?? {});
+}
+
+/** Builds `build(stack, zone)` in a fresh stack with the Cloudflare provider and a zone lookup (`zone`), and synthesizes it. */
+export function synthCloudflare(build: (scope: Construct, zone: EdgeZone) => void, accountId = '023e105f4ecef8ad9ca31a8372d0c353'): SynthesizedStack {
+  const app: App = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new CloudflareProvider(stack, 'cloudflare', {});
+  build(stack, lookupEdgeZone(stack, 'zone', 'example.com', accountId));
+  const json = Testing.synth(stack);
+  const parsed = JSON.parse(json) as { resource?: SynthesizedStack['resources']; output?: Record<string, unknown> };
+  return { json, resources: parsed.resource ?? {}, outputs: parsed.output ?? {} };
 }

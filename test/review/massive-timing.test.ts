@@ -1,6 +1,6 @@
 /**
  * How long a review of two syntheses of the massive example takes, in-process, once both are
- * synthesized: loading both from disk, the diff, the guardrails on the head, and the Markdown.
+ * synthesized: loading both from disk, the diff, the guardrails on the head, the cost, and the Markdown.
  * The head sizes Redis and Kafka up, so the diff has work to do in every region.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { readSynthesis } from '../../cli/synthesis-reader';
 import { synthesizeEnvironments } from '../../cli/synthesis';
 import { resolveEnvironment } from '../../config/environment';
 import { environmentFiles, loadEnvironments } from '../../config/load';
+import { catalogCostEstimator } from '../../review/catalog-cost';
 import { diffSyntheses } from '../../review/diff';
 import { renderMarkdown } from '../../review/markdown';
 import { buildReport } from '../../review/report';
@@ -36,7 +37,7 @@ it('reviews two syntheses of the massive environment in well under a second per 
   const stacks = diffSyntheses(base, head);
   const diffed = ms(diffStarted);
   const reportStarted = process.hrtime.bigint();
-  const report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks, headSynthesis: head, baseSynthesis: base });
+  const report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks, headSynthesis: head, baseSynthesis: base, cost: catalogCostEstimator() });
   const reported = ms(reportStarted);
   const renderStarted = process.hrtime.bigint();
   const markdown = renderMarkdown(report);
@@ -46,9 +47,10 @@ it('reviews two syntheses of the massive environment in well under a second per 
   const resources = head.stacks.reduce((n, s) => n + Object.values((s.json.resource ?? {}) as Record<string, object>).reduce((m, byName) => m + Object.keys(byName).length, 0), 0);
   console.log(
     `review of two massive syntheses (${head.stacks.length} stacks, ${resources} resources): ${total.toFixed(0)} ms ` +
-      `(load ${loaded.toFixed(0)} ms, diff ${diffed.toFixed(0)} ms, guardrails and sections ${reported.toFixed(0)} ms, Markdown ${rendered.toFixed(0)} ms)`,
+      `(load ${loaded.toFixed(0)} ms, diff ${diffed.toFixed(0)} ms, guardrails, sections and cost ${reported.toFixed(0)} ms, Markdown ${rendered.toFixed(0)} ms)`,
   );
   expect(report.summary).toMatchObject({ update: 6, replace: 0, delete: 0, dataLoss: 0, findings: 0 });
+  expect(report.cost?.monthlyDelta).toBeGreaterThan(0);
   expect(markdown.split('\n')[0]).toBe('## Stagecraft review: 0 to add, 6 to change, 0 to replace, 0 to destroy in 3 stacks');
   expect(total).toBeLessThan(30_000);
 });

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { readSynthesis } from '../../cli/synthesis-reader';
+import { catalogCostEstimator } from '../../review/catalog-cost';
 import { diffSyntheses, nameSensitivity } from '../../review/diff';
+import { priceStack } from '../../cost/estimate';
 import { renderMarkdown } from '../../review/markdown';
 import { buildReport, reportJson } from '../../review/report';
 import { Report, ResourceChange } from '../../review/types';
@@ -70,7 +72,7 @@ beforeAll(() => {
   cpSync(baseDir, headDir, { recursive: true });
 
   // 1. A bigger instance class for traction's database.
-  mutate(TRACTION, (json) => (resource(json, PRIMARY).instance_class = 'db.r7g.xlarge'));
+  mutate(TRACTION, (json) => (resource(json, PRIMARY).instance_class = 'db.r6g.xlarge'));
   // 2. Traction's Redis removed.
   mutate(TRACTION, (json) => delete json.resource.aws_elasticache_replication_group);
   // 3. A new engine version for growth's primary.
@@ -97,7 +99,7 @@ beforeAll(() => {
   const origin = { command: 'test', flag: '--base', given: 'base' };
   const base = readSynthesis(baseDir, origin, 'base');
   const head = readSynthesis(headDir, { ...origin, flag: '--head', given: 'head' }, 'head');
-  report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks: diffSyntheses(base, head), headSynthesis: head, baseSynthesis: base });
+  report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks: diffSyntheses(base, head), headSynthesis: head, baseSynthesis: base, cost: catalogCostEstimator() });
 });
 
 afterAll(() => rmSync(join(headDir, '..'), { recursive: true, force: true }));
@@ -117,7 +119,7 @@ describe('classification of known mutations', () => {
   it('an instance class change is an in-place update, not a data-loss risk', () => {
     expect(change(TRACTION, PRIMARY)).toMatchObject({
       action: 'update',
-      attributes: [{ path: 'instance_class', before: 'db.t4g.large', after: 'db.r7g.xlarge', sensitive: false, forcesReplacement: false }],
+      attributes: [{ path: 'instance_class', before: 'db.t4g.large', after: 'db.r6g.xlarge', sensitive: false, forcesReplacement: false }],
     });
     expect(report.dataLoss.map((d) => d.address)).not.toContain(PRIMARY);
   });
@@ -183,10 +185,36 @@ describe('classification of known mutations', () => {
     ]);
   });
 
-  it('has no cost section yet, and says why', () => {
-    expect(report.cost).toBeNull();
-    expect(report.costNote).toBe('not available (no price catalog yet)');
-    expect((reportJson(report) as { cost: unknown }).cost).toBeNull();
+  it('prices the difference with the catalog: a bigger database, no Redis', () => {
+    const price = (type: string, name: string, args: Record<string, unknown>) => {
+      const json = { provider: { aws: [{ region: 'eu-west-1' }] }, resource: { [type]: { [name]: args } } };
+      return priceStack('x', json).monthlyUsd;
+    };
+    const before = examples.stack(TRACTION).resource as Record<string, Record<string, Record<string, unknown>>>;
+    const [type, name] = PRIMARY.split('.');
+    const database = before[type][name];
+    const [redisType, redisName] = REDIS.split('.');
+    const expected = price(type, name, { ...database, instance_class: 'db.r6g.xlarge' }) - price(type, name, database) - price(redisType, redisName, before[redisType][redisName]);
+    expect(report.cost).toMatchObject({ currency: 'USD', unpriced: [], lines: [{ label: TRACTION }] });
+    expect(report.cost?.monthlyDelta).toBeCloseTo(expected, 1);
+    expect(report.cost?.monthlyAfter).toBeCloseTo((report.cost?.monthlyBefore ?? 0) + expected, 1);
+  });
+
+  it('leaves a resource the catalog cannot price out of both totals, and names it', () => {
+    const base = readSynthesis(baseDir, { command: 'test', flag: '--base', given: 'base' }, 'base');
+    const head = structuredClone(base);
+    const stack = head.stacks.find((s) => s.name === TRACTION) as unknown as { json: StackJson };
+    resource(stack.json, PRIMARY).instance_class = 'db.x2iedn.32xlarge';
+    const cost = catalogCostEstimator().estimate(base, head);
+    expect(cost.monthlyDelta).toBe(0);
+    expect(cost.unpriced).toEqual([`${TRACTION}: ${PRIMARY}: the catalog has no rds.postgres price for "db.x2iedn.32xlarge"`]);
+  });
+
+  it('has no cost section without an estimator, and says why', () => {
+    const bare = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks: report.stacks, headSynthesis: null });
+    expect(bare.cost).toBeNull();
+    expect(bare.costNote).toBe('not available (no cost estimator given)');
+    expect((reportJson(bare) as { cost: unknown }).cost).toBeNull();
   });
 
   it('renders the Markdown report (snapshot, for review)', () => {

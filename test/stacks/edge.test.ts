@@ -1,313 +1,352 @@
 /**
- * The edge stack, built through the real pipeline: YAML → parseEnvironment → sizeEnvironments
- * → buildApp → synth, then read back from `<outdir>/stacks/<env>-edge/cdk.tf.json`.
+ * The `<env>-edge` stack of every example stage: what Cloudflare holds per stage, the
+ * thresholds and tables that matter, and that no credential reaches the JSON.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Environment } from '../../config/environment';
-import { parseEnvironment } from '../../config/load';
-import { sizeEnvironments } from '../../sizing/blueprint';
-import { buildApp } from '../../stacks/app';
-import { ALB_TLS_POLICY } from '../../stacks/edge-stack';
+import { ExampleSynthesis, synthesizeExamples, synthesizeYaml } from '../helpers/examples';
+import { edgeWorkerBundle } from '../../workers/bundle';
+import { fromTerraformLiteral } from '../../constructs/terraform-literal';
 
-type Arguments = Record<string, unknown>;
-
-interface StackJson {
-  resource?: Record<string, Record<string, Arguments>>;
-  data?: Record<string, Record<string, Arguments>>;
-  output?: Record<string, { value: unknown }>;
-  provider?: Record<string, Arguments[]>;
-}
-
-const YAML: Record<string, string> = {
-  launch: ['name: edge-launch', 'stage: launch', 'regions: [us-east-1]', 'domain: launch.example.com'].join('\n'),
-  traction: ['name: edge-traction', 'stage: traction', 'regions: [eu-west-1]', 'domain: traction.example.com', 'compute:', '  hosts: 2'].join('\n'),
-  growth: ['name: edge-growth', 'stage: growth', 'regions: [us-east-1]', 'domain: growth.example.com', 'tags:', '  team: platform'].join('\n'),
-  massive: ['name: edge-massive', 'stage: massive', 'regions: [us-east-1, eu-west-1, ap-northeast-1]', 'domain: example.com'].join('\n'),
-};
-
-const MASSIVE_REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
-
-let tmp: string;
-let outdir: string;
-
+let examples: ExampleSynthesis;
 beforeAll(() => {
-  const environments: Environment[] = Object.entries(YAML).map(([stage, text]) => {
-    const { environment, problems } = parseEnvironment(`${text}\n`, `environments/${stage}.yaml`);
-    expect(problems).toEqual([]);
-    return environment!;
-  });
-  tmp = mkdtempSync(join(tmpdir(), 'stagecraft-edge-'));
-  outdir = join(tmp, 'cdktf.out');
-  const { app } = buildApp(sizeEnvironments(environments), { outdir, state: { outdir, stateDir: tmp } });
-  app.synth();
+  examples = synthesizeExamples();
 });
 
-afterAll(() => {
-  rmSync(tmp, { recursive: true, force: true });
-});
+type Resource = Record<string, unknown>;
+const edge = (stage: string) => `acme-${stage}-edge`;
+const resources = (stage: string, type: string) => examples.resources(edge(stage), type);
+const count = (stage: string, type: string) => resources(stage, type).length;
+const ruleset = (stage: string, phase: string) => resources(stage, 'cloudflare_ruleset').filter((r) => r.phase === phase);
+const rulesOf = (r: Resource) => r.rules as Resource[];
+const ruleByRef = (r: Resource, ref: string) => rulesOf(r).find((rule) => rule.ref === ref);
+const STAGES = ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'];
 
-function stackJson(name: string): StackJson {
-  return JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson;
+/** `${<type>.<logical name>.id}` of the resource of `type` whose `field` is `value`. */
+function idOf(stack: string, type: string, field: string, value: unknown): string {
+  const entry = Object.entries(examples.stack(stack).resource?.[type] ?? {}).find(([, r]) => r[field] === value);
+  if (!entry) throw new Error(`no ${type} with ${field} = ${String(value)} in ${stack}`);
+  return `\${${type}.${entry[0]}.id}`;
 }
 
-/** Every resource of `type`, keyed by its construct path (`<stack>/<id>`). */
-function byPath(stack: StackJson, type: string): Record<string, Arguments> {
-  return Object.fromEntries(
-    Object.values(stack.resource?.[type] ?? {}).map((r) => [(r['//'] as { metadata: { path: string } }).metadata.path, r]),
-  );
-}
-
-/** The resource of `type` at construct path `path`; throws when there is none. */
-function atPath(stack: StackJson, type: string, path: string): Arguments {
-  const found = byPath(stack, type)[path];
-  if (!found) throw new Error(`no ${type} at ${path}; have ${Object.keys(byPath(stack, type)).join(', ')}`);
-  return found;
-}
-
-/** `type.<logical name>` of the resource at construct path `path`. */
-function addressAt(stack: StackJson, type: string, path: string): string {
-  const entry = Object.entries(stack.resource?.[type] ?? {}).find(([, r]) => (r['//'] as { metadata: { path: string } }).metadata.path === path);
-  if (!entry) throw new Error(`no ${type} at ${path}`);
-  return `${type}.${entry[0]}`;
-}
-
-/** DNS records as `type name → content`, sorted. */
-function recordSummary(stack: StackJson): string[] {
-  return Object.values(stack.resource?.cloudflare_dns_record ?? {})
-    .map((r) => `${r.type} ${r.name} → ${r.content}`)
-    .sort();
-}
-
-/**
- * The regional resource a cross-stack reference in the edge stack resolves to: the edge
- * reads `data.terraform_remote_state.<input>.outputs.<output>`, and the regional stack's
- * output of that name has the value returned here.
- */
-function crossStackTarget(reference: unknown, regionalStack: string): unknown {
-  const match = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.([\w-]+)\}$/.exec(String(reference));
-  if (!match) throw new Error(`not a cross-stack reference: ${String(reference)}`);
-  expect(match[1]).toBe(regionalStack);
-  return stackJson(regionalStack).output?.[match[2]]?.value;
-}
-
-describe('edge stack, every stage', () => {
-  it.each(['launch', 'traction', 'growth', 'massive'])('%s: reads the Cloudflare token from the environment and looks the zone up by name', (stage) => {
-    const stack = stackJson(`edge-${stage}-edge`);
-    expect(stack.provider?.cloudflare).toEqual([{}]);
-    const domain = stage === 'massive' ? 'example.com' : `${stage}.example.com`;
-    expect(stack.data?.cloudflare_zone).toEqual({
-      zone: { '//': expect.anything(), filter: { name: domain } },
+describe('every stage', () => {
+  it.each(STAGES)('%s: pins TLS 1.2 minimum, TLS 1.3, HTTPS everywhere, strict origin TLS and HSTS', (stage) => {
+    const settings = Object.fromEntries(resources(stage, 'cloudflare_zone_setting').map((s) => [s.setting_id, s.value]));
+    expect(settings).toEqual({
+      ssl: 'strict',
+      min_tls_version: '1.2',
+      tls_1_3: 'on',
+      always_use_https: 'on',
+      automatic_https_rewrites: 'on',
+      security_header: { strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, preload: false, nosniff: true } },
     });
-    const records = Object.values(stack.resource?.cloudflare_dns_record ?? {});
-    expect(records.length).toBeGreaterThan(0);
-    for (const record of records) expect(record.zone_id).toBe('${data.cloudflare_zone.zone.zone_id}');
+    for (const setting of resources(stage, 'cloudflare_zone_setting')) expect(setting.zone_id).toBe('${data.cloudflare_zone.zone.zone_id}');
   });
 
-  it.each(['launch', 'traction', 'growth', 'massive'])('%s: proxies www and api to the apex', (stage) => {
-    const stack = stackJson(`edge-${stage}-edge`);
-    const domain = stage === 'massive' ? 'example.com' : `${stage}.example.com`;
-    for (const sub of ['www', 'api']) {
-      expect(atPath(stack, 'cloudflare_dns_record', `edge-${stage}-edge/${sub}`)).toEqual(
-        expect.objectContaining({ name: `${sub}.${domain}`, type: 'CNAME', content: domain, proxied: true, ttl: 1, comment: 'managed by stagecraft' }),
-      );
+  it.each(STAGES)('%s: has proxied DNS records for the product hosts', (stage) => {
+    const domain = examples.environments.find((e) => e.name === `acme-${stage}`)!.domain;
+    const names = resources(stage, 'cloudflare_dns_record')
+      .filter((r) => r.proxied === true)
+      .map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining([`www.${domain}`, `api.${domain}`]));
+    // The apex is a record, except where the load balancer answers for it.
+    expect(names.includes(domain)).toBe(stage !== 'massive');
+  });
+
+  it('configures the Cloudflare provider without credentials: the API token comes from CLOUDFLARE_API_TOKEN at deploy time', () => {
+    for (const stage of STAGES) {
+      const stack = examples.stack(edge(stage));
+      expect(stack.provider?.cloudflare).toEqual([{}]);
+      const text = JSON.stringify(stack);
+      expect(text).not.toMatch(/api_token|api_key|api_user_service_key|CLOUDFLARE_API_TOKEN/i);
     }
   });
 });
 
-describe('edge stack, single-host stages', () => {
-  it('launch: points a proxied apex A record at the host Elastic IP, across stacks', () => {
-    const stack = stackJson('edge-launch-edge');
-    const apex = atPath(stack, 'cloudflare_dns_record', 'edge-launch-edge/apex-0');
-    expect(apex).toEqual(expect.objectContaining({ name: 'launch.example.com', type: 'A', proxied: true, ttl: 1 }));
-    const regional = stackJson('edge-launch-us-east-1');
-    expect(crossStackTarget(apex.content, 'edge-launch-us-east-1')).toBe(`\${${addressAt(regional, 'aws_eip', 'edge-launch-us-east-1/host-0/ip')}.public_ip}`);
-    expect(stack.data?.terraform_remote_state).toHaveProperty(['cross-stack-reference-input-edge-launch-us-east-1', 'backend'], 'local');
+describe('CDN caching (traction on)', () => {
+  it('has no cache rules or R2 on launch', () => {
+    expect(count('launch', 'cloudflare_ruleset')).toBe(0);
+    expect(count('launch', 'cloudflare_r2_bucket')).toBe(0);
   });
 
-  it('launch: has only the apex, www and api records', () => {
-    expect(recordSummary(stackJson('edge-launch-edge')).map((r) => r.split(' → ')[0])).toEqual([
-      'A launch.example.com',
-      'CNAME api.launch.example.com',
-      'CNAME www.launch.example.com',
+  it.each(STAGES.slice(1))('%s: caches static files and avatars for 24 h, never the API, and marks avatars immutable', (stage) => {
+    const domain = examples.environments.find((e) => e.name === `acme-${stage}`)!.domain;
+    const [cache] = ruleset(stage, 'http_request_cache_settings');
+    expect(ruleByRef(cache, 'static_files')).toMatchObject({
+      action: 'set_cache_settings',
+      expression: `(http.host in {"${domain}" "www.${domain}"}) and (starts_with(http.request.uri.path, "/static/"))`,
+      action_parameters: { cache: true, edge_ttl: { mode: 'override_origin', default: 86400 } },
+    });
+    expect(ruleByRef(cache, 'avatars')).toMatchObject({
+      expression: `http.host eq "assets.${domain}"`,
+      action_parameters: { cache: true, edge_ttl: { default: 86400 }, browser_ttl: { mode: 'override_origin', default: 31536000 } },
+    });
+    expect(ruleByRef(cache, 'api_bypass')).toMatchObject({ action_parameters: { cache: false } });
+    const [headers] = ruleset(stage, 'http_response_headers_transform');
+    expect(ruleByRef(headers, 'avatars_immutable')).toMatchObject({
+      action: 'rewrite',
+      action_parameters: { headers: { 'Cache-Control': { operation: 'set', value: 'public, max-age=31536000, immutable' } } },
+    });
+  });
+
+  it.each(STAGES.slice(1))('%s: serves avatars from a protected R2 bucket on the assets host', (stage) => {
+    const domain = examples.environments.find((e) => e.name === `acme-${stage}`)!.domain;
+    const assets = resources(stage, 'cloudflare_r2_bucket').find((b) => b.name === `acme-${stage}-assets`);
+    expect(assets).toMatchObject({ storage_class: 'Standard', lifecycle: { prevent_destroy: true } });
+    expect(resources(stage, 'cloudflare_r2_custom_domain')).toEqual([
+      expect.objectContaining({ domain: `assets.${domain}`, enabled: true, min_tls: '1.2', bucket_name: expect.stringContaining('cloudflare_r2_bucket.') }),
     ]);
   });
-
-  it('traction: has one apex A record per host', () => {
-    const stack = stackJson('edge-traction-edge');
-    const regional = stackJson('edge-traction-eu-west-1');
-    for (const i of [0, 1]) {
-      const apex = atPath(stack, 'cloudflare_dns_record', `edge-traction-edge/apex-${i}`);
-      expect(apex).toMatchObject({ name: 'traction.example.com', type: 'A', proxied: true });
-      expect(crossStackTarget(apex.content, 'edge-traction-eu-west-1')).toBe(
-        `\${${addressAt(regional, 'aws_eip', `edge-traction-eu-west-1/host-${i}/ip`)}.public_ip}`,
-      );
-    }
-    expect(Object.values(stack.resource?.cloudflare_dns_record ?? {}).filter((r) => r.type === 'A')).toHaveLength(2);
-  });
-
-  it.each(['launch', 'traction'])('%s: has no certificate, listener, validation record or AWS provider', (stage) => {
-    const stack = stackJson(`edge-${stage}-edge`);
-    expect(stack.resource?.aws_acm_certificate).toBeUndefined();
-    expect(stack.resource?.aws_acm_certificate_validation).toBeUndefined();
-    expect(stack.resource?.aws_lb_listener).toBeUndefined();
-    expect(byPath(stack, 'cloudflare_dns_record')[`edge-${stage}-edge/acm-validation`]).toBeUndefined();
-    expect(stack.provider?.aws).toBeUndefined();
-  });
 });
 
-describe('edge stack, growth', () => {
-  const edge = 'edge-growth-edge';
-  const regionalName = 'edge-growth-us-east-1';
+describe('WAF and rate limits (growth on)', () => {
+  it.each(['launch', 'traction'])('%s: has none', (stage) => {
+    expect(ruleset(stage, 'http_request_firewall_custom')).toEqual([]);
+    expect(ruleset(stage, 'http_ratelimit')).toEqual([]);
+  });
 
-  it('has one ACM certificate for the domain and its wildcard, validated by DNS, in the region', () => {
-    const stack = stackJson(edge);
-    expect(Object.keys(stack.resource?.aws_acm_certificate ?? {})).toHaveLength(1);
-    expect(atPath(stack, 'aws_acm_certificate', `${edge}/certificate-us-east-1`)).toEqual(
-      expect.objectContaining({
-        provider: 'aws.us-east-1',
-        domain_name: 'growth.example.com',
-        subject_alternative_names: ['*.growth.example.com'],
-        validation_method: 'DNS',
-        key_algorithm: 'EC_prime256v1',
-        lifecycle: { create_before_destroy: true },
-      }),
+  it.each(STAGES.slice(2))('%s: blocks unknown methods and secret probes', (stage) => {
+    const [waf] = ruleset(stage, 'http_request_firewall_custom');
+    expect(rulesOf(waf).map((r) => [r.ref, r.action])).toEqual([
+      ['block_unknown_methods', 'block'],
+      ['block_secret_probes', 'block'],
+    ]);
+    expect(ruleByRef(waf, 'block_unknown_methods')!.expression).toBe('not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"}');
+  });
+
+  it.each(STAGES.slice(2))('%s: rate-limits with the seed 002 defaults', (stage) => {
+    const [limits] = ruleset(stage, 'http_ratelimit');
+    const summary = rulesOf(limits).map((r) => {
+      const ratelimit = r.ratelimit as Resource;
+      return [r.ref, ratelimit.requests_per_period, ratelimit.period, (ratelimit.characteristics as string[]).join(' + ')];
+    });
+    expect(summary).toEqual([
+      ['messages_per_user', 100, 60, 'cf.colo.id + http.request.headers["authorization"]'],
+      ['api_per_user', 1000, 60, 'cf.colo.id + http.request.headers["authorization"]'],
+      ['api_per_anonymous_ip', 1000, 60, 'cf.colo.id + ip.src'],
+      ['websocket_connects_per_ip', 5, 60, 'cf.colo.id + ip.src'],
+      ['failed_logins_per_ip', 5, 60, 'cf.colo.id + ip.src'],
+    ]);
+    expect(rulesOf(limits).every((r) => r.action === 'block' && (r.ratelimit as Resource).mitigation_timeout === 60)).toBe(true);
+    expect((ruleByRef(limits, 'failed_logins_per_ip')!.ratelimit as Resource).counting_expression).toBe(
+      'http.request.method eq "POST" and http.request.uri.path eq "/api/auth/login" and http.response.code in {401 403}',
     );
   });
 
-  it('configures an aliased AWS provider for the region, with the environment tags', () => {
-    expect(stackJson(edge).provider?.aws).toEqual([
+  it('takes per-environment overrides and keeps the other defaults', () => {
+    const custom = synthesizeYaml(`
+name: tuned-growth
+stage: growth
+regions: [us-east-1]
+domain: tuned.example.com
+edge:
+  rateLimits:
+    messagesPerMinute: 30
+    failedLoginsPerMinute: 3
+`);
+    const [limits] = custom.resources('tuned-growth-edge', 'cloudflare_ruleset').filter((r) => r.phase === 'http_ratelimit');
+    expect(rulesOf(limits).map((r) => [r.ref, (r.ratelimit as Resource).requests_per_period])).toEqual([
+      ['messages_per_user', 30],
+      ['api_per_user', 1000],
+      ['api_per_anonymous_ip', 1000],
+      ['websocket_connects_per_ip', 5],
+      ['failed_logins_per_ip', 3],
+    ]);
+  });
+});
+
+describe('R2 storage tiers (hyperscale on)', () => {
+  it.each(['hyperscale', 'massive'])('%s: archives messages from day 30: Infrequent Access at day 90, deleted at day 365', (stage) => {
+    const bucket = idOf(edge(stage), 'cloudflare_r2_bucket', 'name', `acme-${stage}-archive`).replace(/\.id}$/, '.name}');
+    const lifecycle = resources(stage, 'cloudflare_r2_bucket_lifecycle').find((l) => l.bucket_name === bucket);
+    const day = 86400;
+    expect(lifecycle?.rules).toEqual([
+      { id: 'abort-incomplete-uploads', enabled: true, conditions: { prefix: '' }, abort_multipart_uploads_transition: { condition: { type: 'Age', max_age: 7 * day } } },
       {
-        alias: 'us-east-1',
-        region: 'us-east-1',
-        default_tags: [
-          {
-            tags: {
-              'managed-by': 'stagecraft',
-              'stagecraft:environment': 'edge-growth',
-              'stagecraft:region': 'us-east-1',
-              'stagecraft:stage': 'growth',
-              team: 'platform',
-            },
-          },
-        ],
+        id: 'tiering',
+        enabled: true,
+        conditions: { prefix: '' },
+        storage_class_transitions: [{ storage_class: 'InfrequentAccess', condition: { type: 'Age', max_age: 60 * day } }],
+        delete_objects_transition: { condition: { type: 'Age', max_age: 335 * day } },
       },
     ]);
   });
 
-  it('creates the validation records with for_each over the grouped domain validation options', () => {
-    const stack = stackJson(edge);
-    const certificate = addressAt(stack, 'aws_acm_certificate', `${edge}/certificate-us-east-1`);
-    expect(atPath(stack, 'cloudflare_dns_record', `${edge}/acm-validation`)).toEqual(
-      expect.objectContaining({
-        for_each: `\${{ for option in concat(tolist(${certificate}.domain_validation_options)) : option.resource_record_name => option... }}`,
-        zone_id: '${data.cloudflare_zone.zone.zone_id}',
-        name: '${each.value[0].resource_record_name}',
-        type: '${each.value[0].resource_record_type}',
-        content: '${each.value[0].resource_record_value}',
-        proxied: false,
-        ttl: 300,
-      }),
-    );
-  });
-
-  it('validates the certificate only after the validation records exist', () => {
-    const stack = stackJson(edge);
-    const validation = atPath(stack, 'aws_acm_certificate_validation', `${edge}/certificate-us-east-1-validation`);
-    expect(validation).toMatchObject({
-      provider: 'aws.us-east-1',
-      certificate_arn: `\${${addressAt(stack, 'aws_acm_certificate', `${edge}/certificate-us-east-1`)}.arn}`,
-    });
-    expect(validation.depends_on).toEqual([addressAt(stack, 'cloudflare_dns_record', `${edge}/acm-validation`)]);
-  });
-
-  it('adds an HTTPS listener on 443 with the TLS 1.3 policy, forwarding to the target group', () => {
-    const stack = stackJson(edge);
-    const regional = stackJson(regionalName);
-    const listener = atPath(stack, 'aws_lb_listener', `${edge}/https-us-east-1`);
-    expect(ALB_TLS_POLICY).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
-    expect(listener).toMatchObject({
-      provider: 'aws.us-east-1',
-      port: 443,
-      protocol: 'HTTPS',
-      ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-      certificate_arn: `\${${addressAt(stack, 'aws_acm_certificate_validation', `${edge}/certificate-us-east-1-validation`)}.certificate_arn}`,
-    });
-    expect(crossStackTarget(listener.load_balancer_arn, regionalName)).toBe(`\${${addressAt(regional, 'aws_lb', `${regionalName}/alb/alb`)}.arn}`);
-    const actions = listener.default_action as Arguments[];
-    expect(actions).toHaveLength(1);
-    expect(actions[0].type).toBe('forward');
-    expect(crossStackTarget(actions[0].target_group_arn, regionalName)).toBe(`\${${addressAt(regional, 'aws_lb_target_group', `${regionalName}/alb/api`)}.arn}`);
-  });
-
-  it('points origin-us-east-1 and the apex at the load balancer, with no A records', () => {
-    const stack = stackJson(edge);
-    const regional = stackJson(regionalName);
-    const albDns = `\${${addressAt(regional, 'aws_lb', `${regionalName}/alb/alb`)}.dns_name}`;
-    const origin = atPath(stack, 'cloudflare_dns_record', `${edge}/origin-us-east-1`);
-    expect(origin).toMatchObject({ name: 'origin-us-east-1.growth.example.com', type: 'CNAME', proxied: true });
-    expect(crossStackTarget(origin.content, regionalName)).toBe(albDns);
-    const apex = atPath(stack, 'cloudflare_dns_record', `${edge}/apex`);
-    expect(apex).toMatchObject({ name: 'growth.example.com', type: 'CNAME', proxied: true });
-    expect(crossStackTarget(apex.content, regionalName)).toBe(albDns);
-    expect(Object.values(stack.resource?.cloudflare_dns_record ?? {}).filter((r) => r.type === 'A')).toHaveLength(0);
+  it.each(['traction', 'growth', 'scale'])('%s: has no archive bucket', (stage) => {
+    expect(resources(stage, 'cloudflare_r2_bucket').map((b) => b.name)).toEqual([`acme-${stage}-assets`]);
   });
 });
 
-describe('edge stack, massive in three regions', () => {
-  const edge = 'edge-massive-edge';
+describe('massive: load balancing across regions', () => {
+  const stack = edge('massive');
+  const regions = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
+  const pool = (region: string) => idOf(stack, 'cloudflare_load_balancer_pool', 'name', `acme-massive-${region}`);
 
-  it('has a certificate, a validation and an HTTPS listener per region, each on its own aliased provider', () => {
-    const stack = stackJson(edge);
-    expect(stack.provider?.aws?.map((p) => [p.alias, p.region])).toEqual(MASSIVE_REGIONS.map((r) => [r, r]));
-    expect(Object.keys(stack.resource?.aws_acm_certificate ?? {})).toHaveLength(3);
-    expect(Object.keys(stack.resource?.aws_acm_certificate_validation ?? {})).toHaveLength(3);
-    expect(Object.keys(stack.resource?.aws_lb_listener ?? {})).toHaveLength(3);
-    for (const region of MASSIVE_REGIONS) {
-      expect(atPath(stack, 'aws_acm_certificate', `${edge}/certificate-${region}`)).toMatchObject({
-        provider: `aws.${region}`,
-        domain_name: 'example.com',
-        subject_alternative_names: ['*.example.com'],
-        validation_method: 'DNS',
+  it('has one pool per region, each with that region\'s origin and the shared monitor', () => {
+    const monitor = idOf(stack, 'cloudflare_load_balancer_monitor', 'path', '/healthz');
+    const pools = resources('massive', 'cloudflare_load_balancer_pool');
+    expect(pools).toHaveLength(3);
+    for (const region of regions) {
+      expect(pools.find((p) => p.name === `acme-massive-${region}`)).toMatchObject({
+        account_id: '023e105f4ecef8ad9ca31a8372d0c353',
+        origins: [{ name: region, address: `origin-${region}.acme-example.com`, enabled: true, weight: 1 }],
+        monitor,
+        minimum_origins: 1,
+        check_regions: ['ENAM', 'WEU', 'NEAS'],
       });
-      const listener = atPath(stack, 'aws_lb_listener', `${edge}/https-${region}`);
-      expect(listener).toMatchObject({ provider: `aws.${region}`, port: 443, protocol: 'HTTPS', ssl_policy: ALB_TLS_POLICY });
-      const regionalName = `edge-massive-${region}`;
-      expect(crossStackTarget(listener.load_balancer_arn, regionalName)).toBe(
-        `\${${addressAt(stackJson(regionalName), 'aws_lb', `${regionalName}/alb/alb`)}.arn}`,
+    }
+  });
+
+  it('probes every 5 s and marks an origin unhealthy after 3 failures (seed 004)', () => {
+    expect(resources('massive', 'cloudflare_load_balancer_monitor')).toEqual([
+      expect.objectContaining({ type: 'https', path: '/healthz', expected_codes: '200', interval: 5, timeout: 3, retries: 0, consecutive_down: 3, consecutive_up: 2 }),
+    ]);
+  });
+
+  it('steers by geo region, nearest first, so losing a pool moves its traffic to the next-nearest region', () => {
+    const [lb] = resources('massive', 'cloudflare_load_balancer');
+    expect(lb).toMatchObject({
+      name: 'acme-example.com',
+      proxied: true,
+      steering_policy: 'geo',
+      default_pools: regions.map(pool),
+      fallback_pool: pool('us-east-1'),
+      adaptive_routing: { failover_across_pools: true },
+    });
+    const order = (ids: string[]) => ids.map((id) => regions.find((r) => pool(r) === id));
+    const regionPools = lb.region_pools as Record<string, string[]>;
+    expect(Object.keys(regionPools).sort()).toEqual(['EEU', 'ENAM', 'ME', 'NAF', 'NEAS', 'NSAM', 'OC', 'SAF', 'SAS', 'SEAS', 'SSAM', 'WEU', 'WNAM']);
+    expect(order(regionPools.WEU)).toEqual(['eu-west-1', 'us-east-1', 'ap-northeast-1']);
+    expect(order(regionPools.ENAM)).toEqual(['us-east-1', 'eu-west-1', 'ap-northeast-1']);
+    expect(order(regionPools.NEAS)).toEqual(['ap-northeast-1', 'eu-west-1', 'us-east-1']);
+    expect(order(regionPools.OC)).toEqual(['ap-northeast-1', 'us-east-1', 'eu-west-1']);
+    // The steering map sends India to Europe first; after it, the nearest to India.
+    expect(Object.keys(lb.country_pools as object)).toEqual(['IN']);
+    expect(order((lb.country_pools as Record<string, string[]>).IN)).toEqual(['eu-west-1', 'ap-northeast-1', 'us-east-1']);
+  });
+
+  it('has no load balancer on single-region stages', () => {
+    for (const stage of STAGES.slice(0, 5)) expect(count(stage, 'cloudflare_load_balancer') + count(stage, 'cloudflare_load_balancer_pool')).toBe(0);
+  });
+});
+
+describe('the edge Worker', () => {
+  it('runs on massive with the bundle, its KV namespaces, the rate limiter and the environment as bindings', () => {
+    const [script] = resources('massive', 'cloudflare_workers_script');
+    const bundle = edgeWorkerBundle();
+    expect(script).toMatchObject({ script_name: 'acme-massive-edge', main_module: 'worker.js', compatibility_date: '2025-04-01' });
+    expect(fromTerraformLiteral(String(script.content))).toBe(bundle.code);
+    expect(String(script.content)).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/); // nothing Terraform would interpolate
+    const bindings = Object.fromEntries((script.bindings as Resource[]).map((b) => [b.name, b]));
+    expect(bindings.SESSIONS).toEqual({ name: 'SESSIONS', type: 'kv_namespace', namespace_id: idOf(edge('massive'), 'cloudflare_workers_kv_namespace', 'title', 'acme-massive-edge-sessions') });
+    expect(bindings.EDGE_STATE).toEqual({ name: 'EDGE_STATE', type: 'kv_namespace', namespace_id: idOf(edge('massive'), 'cloudflare_workers_kv_namespace', 'title', 'acme-massive-edge-edge-state') });
+    expect(bindings.RATE_LIMITER).toEqual({ name: 'RATE_LIMITER', type: 'durable_object_namespace', class_name: 'RateLimiter' });
+    expect(script.migrations).toEqual({ new_tag: 'v1', new_sqlite_classes: ['RateLimiter'] });
+    expect(bindings.ENVIRONMENT).toEqual({ name: 'ENVIRONMENT', type: 'plain_text', text: 'acme-massive' });
+    const routing = JSON.parse(fromTerraformLiteral(String(bindings.ROUTING.json)));
+    expect(routing).toMatchObject({
+      regions: ['us-east-1', 'eu-west-1', 'ap-northeast-1'],
+      origins: {
+        'us-east-1': 'https://origin-us-east-1.acme-example.com',
+        'eu-west-1': 'https://origin-eu-west-1.acme-example.com',
+        'ap-northeast-1': 'https://origin-ap-northeast-1.acme-example.com',
+      },
+      regionPools: { WEU: ['eu-west-1', 'us-east-1', 'ap-northeast-1'] },
+      countryPools: { IN: ['eu-west-1', 'ap-northeast-1', 'us-east-1'] },
+    });
+    expect(JSON.parse(String(bindings.LIMITS.json))).toEqual({ messagesPerMinute: 100, apiRequestsPerMinute: 1000, websocketConnectsPerMinute: 5, failedLoginsPerMinute: 5 });
+    expect(JSON.parse(String(bindings.SETTINGS.json))).toEqual({ sessionCacheTtlSeconds: 300, maxRequestBodyBytes: 1048576, originTimeoutMs: 10000, healthCacheSeconds: 10 });
+  });
+
+  it('is routed on the apex, www and api hosts, not on the assets or origin hosts', () => {
+    expect(resources('massive', 'cloudflare_workers_route').map((r) => r.pattern).sort()).toEqual([
+      'acme-example.com/*',
+      'api.acme-example.com/*',
+      'www.acme-example.com/*',
+    ]);
+    expect(resources('massive', 'cloudflare_workers_kv_namespace').map((n) => n.title).sort()).toEqual(['acme-massive-edge-edge-state', 'acme-massive-edge-sessions']);
+  });
+
+  it('is off before massive unless enabled, and can be enabled from growth on', () => {
+    for (const stage of STAGES.slice(0, 5)) expect(count(stage, 'cloudflare_workers_script')).toBe(0);
+    const custom = synthesizeYaml(`
+name: early-edge
+stage: growth
+regions: [eu-west-1]
+domain: early.example.com
+edge:
+  worker:
+    enabled: true
+    sessionCacheTtlSeconds: 600
+`);
+    const [script] = custom.resources('early-edge-edge', 'cloudflare_workers_script');
+    const bindings = Object.fromEntries((script.bindings as Resource[]).map((b) => [b.name, b]));
+    expect(JSON.parse(String(bindings.ROUTING.json)).regions).toEqual(['eu-west-1']);
+    expect(JSON.parse(String(bindings.SETTINGS.json)).sessionCacheTtlSeconds).toBe(600);
+    // Without a configured account, the zone's own account is used.
+    expect(script.account_id).toBe('${data.cloudflare_zone.zone.account.id}');
+    expect(custom.stack('early-edge-edge').data?.cloudflare_zone?.zone.filter).toEqual({ name: 'early.example.com' });
+  });
+
+  it('looks the zone up within the configured account', () => {
+    expect(examples.stack(edge('massive')).data?.cloudflare_zone?.zone.filter).toEqual({ name: 'acme-example.com', account: { id: '023e105f4ecef8ad9ca31a8372d0c353' } });
+  });
+});
+
+describe('Cloudflare resources per stage', () => {
+  it('grows with the stage', () => {
+    const cloudflareTypes = (stage: string) =>
+      Object.fromEntries(
+        Object.entries(examples.summaries.find((s) => s.name === edge(stage))!.resourceTypes)
+          .filter(([type]) => type.startsWith('cloudflare_'))
+          .sort(([a], [b]) => a.localeCompare(b)),
       );
-    }
-  });
-
-  it('has an origin record per region, pointing at that region’s load balancer', () => {
-    const stack = stackJson(edge);
-    const origins = recordSummary(stack).filter((r) => r.startsWith('CNAME origin-'));
-    expect(origins).toHaveLength(3);
-    for (const region of MASSIVE_REGIONS) {
-      const regionalName = `edge-massive-${region}`;
-      const origin = atPath(stack, 'cloudflare_dns_record', `${edge}/origin-${region}`);
-      expect(origin).toMatchObject({ name: `origin-${region}.example.com`, type: 'CNAME', proxied: true });
-      expect(crossStackTarget(origin.content, regionalName)).toBe(`\${${addressAt(stackJson(regionalName), 'aws_lb', `${regionalName}/alb/alb`)}.dns_name}`);
-    }
-  });
-
-  it('points the apex at the primary region’s load balancer', () => {
-    const apex = atPath(stackJson(edge), 'cloudflare_dns_record', `${edge}/apex`);
-    expect(apex).toMatchObject({ name: 'example.com', type: 'CNAME' });
-    expect(crossStackTarget(apex.content, 'edge-massive-us-east-1')).toBe(
-      `\${${addressAt(stackJson('edge-massive-us-east-1'), 'aws_lb', 'edge-massive-us-east-1/alb/alb')}.dns_name}`,
-    );
-  });
-
-  it('groups the validation options of all three certificates into one for_each record set', () => {
-    const stack = stackJson(edge);
-    const options = MASSIVE_REGIONS.map((r) => `tolist(${addressAt(stack, 'aws_acm_certificate', `${edge}/certificate-${r}`)}.domain_validation_options)`).join(', ');
-    const records = atPath(stack, 'cloudflare_dns_record', `${edge}/acm-validation`);
-    expect(records.for_each).toBe(`\${{ for option in concat(${options}) : option.resource_record_name => option... }}`);
-    const recordsAddress = addressAt(stack, 'cloudflare_dns_record', `${edge}/acm-validation`);
-    for (const region of MASSIVE_REGIONS) {
-      expect(atPath(stack, 'aws_acm_certificate_validation', `${edge}/certificate-${region}-validation`).depends_on).toEqual([recordsAddress]);
-    }
+    expect(Object.fromEntries(STAGES.map((stage) => [stage, cloudflareTypes(stage)]))).toEqual({
+      launch: { cloudflare_dns_record: 3, cloudflare_zone_setting: 6 },
+      traction: {
+        cloudflare_dns_record: 4,
+        cloudflare_r2_bucket: 1,
+        cloudflare_r2_bucket_lifecycle: 1,
+        cloudflare_r2_custom_domain: 1,
+        cloudflare_ruleset: 2,
+        cloudflare_zone_setting: 6,
+      },
+      growth: {
+        cloudflare_dns_record: 5,
+        cloudflare_r2_bucket: 1,
+        cloudflare_r2_bucket_lifecycle: 1,
+        cloudflare_r2_custom_domain: 1,
+        cloudflare_ruleset: 4,
+        cloudflare_zone_setting: 6,
+      },
+      scale: {
+        cloudflare_dns_record: 5,
+        cloudflare_r2_bucket: 1,
+        cloudflare_r2_bucket_lifecycle: 1,
+        cloudflare_r2_custom_domain: 1,
+        cloudflare_ruleset: 4,
+        cloudflare_zone_setting: 6,
+      },
+      hyperscale: {
+        cloudflare_dns_record: 5,
+        cloudflare_r2_bucket: 2,
+        cloudflare_r2_bucket_lifecycle: 2,
+        cloudflare_r2_custom_domain: 1,
+        cloudflare_ruleset: 4,
+        cloudflare_zone_setting: 6,
+      },
+      massive: {
+        cloudflare_dns_record: 6,
+        cloudflare_load_balancer: 1,
+        cloudflare_load_balancer_monitor: 1,
+        cloudflare_load_balancer_pool: 3,
+        cloudflare_r2_bucket: 2,
+        cloudflare_r2_bucket_lifecycle: 2,
+        cloudflare_r2_custom_domain: 1,
+        cloudflare_ruleset: 4,
+        cloudflare_workers_kv_namespace: 2,
+        cloudflare_workers_route: 3,
+        cloudflare_workers_script: 1,
+        cloudflare_zone_setting: 6,
+      },
+    });
   });
 });

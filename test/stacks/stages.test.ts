@@ -2,7 +2,10 @@
  * The six example environments, synthesized once: per-stage topology, safe defaults that
  * hold on every stack, and one sorted snapshot per stage for review.
  */
-import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
+import { createHash } from 'node:crypto';
+import { ExampleSynthesis, StackJson, synthesizeExamples } from '../helpers/examples';
+import { fromTerraformLiteral } from '../../constructs/terraform-literal';
+import { sizeBlueprint } from '../../sizing/blueprint';
 
 let examples: ExampleSynthesis;
 beforeAll(() => {
@@ -10,6 +13,7 @@ beforeAll(() => {
 });
 
 const count = (stack: string, type: string) => examples.resources(stack, type).length;
+const blueprintOf = (name: string) => sizeBlueprint(examples.environments.find((e) => e.name === name)!).blueprint;
 const regionalStacks = () => examples.summaries.filter((s) => !s.name.endsWith('-edge')).map((s) => s.name);
 
 describe('stack split', () => {
@@ -69,9 +73,11 @@ describe('traction', () => {
 
 describe('growth', () => {
   const stack = 'acme-growth-us-east-1';
-  it('runs EKS behind an ALB with 2–3 nodes', () => {
+  it('runs EKS behind an ALB with the node range its workload gives (at least the 2 app servers of seed 004)', () => {
     expect(count(stack, 'aws_eks_cluster')).toBe(1);
-    expect(examples.resources(stack, 'aws_eks_node_group')[0].scaling_config).toEqual({ min_size: 2, max_size: 3, desired_size: 2 });
+    const nodes = blueprintOf('acme-growth').cluster!.nodes;
+    expect(nodes.min).toBeGreaterThanOrEqual(2);
+    expect(examples.resources(stack, 'aws_eks_node_group')[0].scaling_config).toEqual({ min_size: nodes.min, max_size: nodes.max, desired_size: nodes.desired });
     expect(count(stack, 'aws_lb')).toBe(1);
     expect(count(stack, 'aws_nat_gateway')).toBe(1);
   });
@@ -146,6 +152,37 @@ describe('massive', () => {
   });
 });
 
+describe('workload-driven sizes', () => {
+  it('gives every example a workload whose MAU falls in its stage', () => {
+    for (const environment of examples.environments) {
+      expect({ name: environment.name, warnings: sizeBlueprint(environment).report.warnings }).toEqual({ name: environment.name, warnings: [] });
+      expect(environment.config.workload?.mau).toBeGreaterThan(0);
+    }
+  });
+
+  it('builds each cluster stack\'s node groups from the sized blueprint, with a CPU alarm on the general pool', () => {
+    for (const environment of examples.environments) {
+      const blueprint = blueprintOf(environment.name);
+      for (const region of environment.regions) {
+        const stack = `${environment.name}-${region.code}`;
+        const groups = examples.resources(stack, 'aws_eks_node_group');
+        if (!blueprint.cluster) {
+          expect(groups).toEqual([]);
+          continue;
+        }
+        const general = groups.find((g) => g.node_group_name === 'general')!;
+        const { nodes } = blueprint.cluster;
+        expect(general.scaling_config).toEqual({ min_size: nodes.min, max_size: nodes.max, desired_size: nodes.desired });
+        const cockroach = groups.find((g) => g.node_group_name === 'cockroachdb');
+        if (blueprint.cockroach) expect(cockroach?.scaling_config).toMatchObject({ min_size: blueprint.cockroach.nodesPerRegion });
+        const alarm = examples.resources(stack, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === `${stack}-general-cpu-high`);
+        expect(alarm).toMatchObject({ namespace: 'AWS/EC2', metric_name: 'CPUUtilization', threshold: 80 });
+        expect((alarm!.dimensions as Record<string, string>).AutoScalingGroupName).toMatch(/^\$\{aws_eks_node_group\..+\.resources\[0\]\.autoscaling_groups\[0\]\.name\}$/);
+      }
+    }
+  });
+});
+
 describe('safe defaults on every regional stack', () => {
   const statefulTypes = [
     'aws_db_instance',
@@ -214,16 +251,33 @@ describe('safe defaults on every regional stack', () => {
 });
 
 describe('sorted snapshots, one per stage (for review)', () => {
+  // Local state paths are relative to wherever the checkout and the temporary output are: keep only the file name.
   const sortKeys = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(sortKeys)
       : value && typeof value === 'object'
         ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]))
-        : value;
+        : typeof value === 'string'
+          ? value.replace(/^(\.\.\/)+.*\/(terraform\.[\w.-]+\.tfstate)$/, '<project>/$2')
+          : value;
+
+  // The Worker bundle is minified code: the snapshot keeps its size and digest, which change with it.
+  const summarizeScripts = (stack: StackJson): StackJson => {
+    const scripts = stack.resource?.cloudflare_workers_script;
+    if (!scripts) return stack;
+    const summarized = Object.fromEntries(
+      Object.entries(scripts).map(([name, script]) => {
+        const code = fromTerraformLiteral(String(script.content));
+        const digest = createHash('sha256').update(code).digest('hex');
+        return [name, { ...script, content: `<bundle: ${Buffer.byteLength(code)} bytes, sha256 ${digest}>` }];
+      }),
+    );
+    return { ...stack, resource: { ...stack.resource, cloudflare_workers_script: summarized } };
+  };
 
   it.each(['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'])('%s', (stage) => {
     const stacks = examples.summaries.filter((s) => s.environment === `acme-${stage}`).map((s) => s.name).sort();
-    const synthesized = Object.fromEntries(stacks.map((name) => [name, sortKeys(examples.stack(name))]));
+    const synthesized = Object.fromEntries(stacks.map((name) => [name, sortKeys(summarizeScripts(examples.stack(name)))]));
     expect(synthesized).toMatchSnapshot();
   });
 });

@@ -1,0 +1,222 @@
+/** `stagecraft size`: workload → stage, counts with their reasoning, and the monthly cost of the stacks they make. */
+import { Environment } from '../../config/environment';
+import { UserInputError } from '../../config/errors';
+import { environmentFiles, loadEnvironments } from '../../config/load';
+import { describeStageRange, formatCount } from '../../config/stages';
+import { CATALOG } from '../../cost/catalog';
+import { environmentCost, EnvironmentCost, priceStack } from '../../cost/estimate';
+import { formatSeedRange, formatUsd } from '../../cost/reference';
+import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../sizing/assumptions';
+import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
+import { ComponentName, fmt } from '../../sizing/capacity';
+import { regionUsage } from '../../sizing/usage';
+import { WORKLOAD_FIELDS } from '../../sizing/workload-defaults';
+import { single } from '../args';
+import { Command, JSON_FLAG } from '../command';
+import { synthesizeInProcess } from '../stack-source';
+import { loadWorkloadFile } from '../workload-file';
+
+const COMMAND = 'stagecraft size';
+
+/** One row of the component table. */
+interface Row {
+  readonly component: string;
+  readonly count: string;
+  readonly reasoning: string;
+}
+
+/** Sizes `environments`, synthesizes them in-process and prices the stacks. */
+export function sizeAndPrice(environments: readonly Environment[], cwd: string): Array<{ sized: SizedEnvironment; cost: EnvironmentCost }> {
+  const sized = sizeEnvironments(environments);
+  const synthesized = synthesizeInProcess(environments, cwd);
+  return sized.map((s, i) => {
+    const report = s.report;
+    const usage = report.workload && report.derived && regionUsage(report.derived.demand, report.workload, s.environment.regions.length, report.assumptions.cockroachReplicationFactor);
+    const stacks = synthesized[i].stacks.map((stack) => priceStack(stack.name, stack.json, { usage }));
+    return { sized: s, cost: environmentCost(s.environment.name, s.environment.stage, report.workload?.mau, stacks) };
+  });
+}
+
+/** The `--json` document of one sized environment. */
+export function sizeDocument({ sized, cost }: { sized: SizedEnvironment; cost: EnvironmentCost }) {
+  const { environment, blueprint, report } = sized;
+  const derived = report.derived!;
+  const workload = report.workload!;
+  const demand = derived.demand;
+  const reason = (name: ComponentName) => derived.reasons[name] ?? null;
+  const given = (environment.config.workload ?? {}) as Record<string, unknown>;
+  const overrides = (environment.config.assumptions ?? {}) as Record<string, unknown>;
+  return {
+    environment: environment.name,
+    file: environment.sourceFile,
+    stage: environment.stage,
+    stageSource: environment.stageSource === 'workload' ? 'workload.mau' : 'pinned',
+    stageMauRange: describeStageRange(environment.stage),
+    regions: environment.regions.length,
+    regionCodes: environment.regions.map((r) => r.code),
+    /** Each region carries peak ÷ this: regions − 1 on multi-region stages, else 1. */
+    perRegionDivisor: derived.regionDivisor,
+    workload: Object.fromEntries([['mau', workload.mau], ...WORKLOAD_FIELDS.map((f) => [f, workload[f]])]),
+    workloadDefaults: WORKLOAD_FIELDS.filter((f) => given[f] === undefined),
+    average: { rps: demand.averageRps, messagesPerSecond: demand.averageMessagesPerSecond },
+    peak: {
+      rps: demand.peakRps,
+      messagesPerSecond: demand.peakMessagesPerSecond,
+      connections: demand.peakConnections,
+      dbWritesPerSecond: demand.peakDbWritesPerSecond,
+      dbReadsPerSecond: demand.peakDbReadsPerSecond,
+      redisOpsPerSecond: demand.peakRedisOpsPerSecond,
+    },
+    dau: demand.dau,
+    sessions: demand.sessions,
+    largestTable: demand.largestTable,
+    components: {
+      websocket: { ...blueprint.websocket!, reason: reason('websocket') },
+      api: { ...blueprint.api!, reason: reason('api') },
+      hosts: blueprint.hosts ? { count: blueprint.hosts.count, instanceType: blueprint.hosts.instanceType, reason: reason('hosts') } : null,
+      nodes: blueprint.cluster ? { ...blueprint.cluster.nodes, instanceType: blueprint.cluster.instanceType, reason: reason('nodes') } : null,
+      dbShards: blueprint.postgres?.shards ?? 1,
+      dbReadReplicas: blueprint.postgres?.readReplicas ?? 0,
+      database: {
+        engine: blueprint.databaseEngine,
+        kind: blueprint.postgres?.kind ?? 'cockroachdb',
+        instanceClass: blueprint.postgres?.instanceClass ?? blueprint.cockroach?.instanceType,
+        reason: blueprint.databaseEngine === 'cockroachdb' ? 'CockroachDB splits its data into ranges by itself: one logical database' : reason('dbShards'),
+        readReplicasReason: reason('readReplicas'),
+      },
+      redis: { mode: blueprint.redis.mode, nodeType: blueprint.redis.nodeType, shards: blueprint.redis.shards, replicasPerShard: blueprint.redis.replicasPerShard, reason: reason('redis') },
+      cockroach: blueprint.cockroach ? { nodesPerRegion: blueprint.cockroach.nodesPerRegion, instanceType: blueprint.cockroach.instanceType, reason: reason('cockroach') } : null,
+      kafka: blueprint.kafka ? { brokers: blueprint.kafka.brokers, instanceType: blueprint.kafka.instanceType, reason: reason('kafka') } : null,
+      rabbitmq: blueprint.rabbitmq ?? null,
+      search: blueprint.search ?? null,
+    },
+    explicit: report.explicit,
+    monthlyCostUsd: cost.monthlyUsd,
+    costPerMauUsd: cost.costPerMauUsd,
+    seed004MonthlyRange: formatSeedRange(environment.stage),
+    unpricedResources: cost.unpricedResources,
+    priceCatalogAsOf: CATALOG.asOf,
+    stacks: cost.stacks.map((s) => ({ name: s.stack, region: s.region ?? null, monthlyUsd: s.monthlyUsd })),
+    assumptions: Object.fromEntries(
+      ASSUMPTION_NAMES.map((name) => [
+        name,
+        { value: report.assumptions[name], unit: ASSUMPTIONS[name].unit, source: ASSUMPTIONS[name].source, overridden: overrides[name] !== undefined },
+      ]),
+    ),
+    warnings: report.warnings,
+  };
+}
+
+function rows({ sized }: { sized: SizedEnvironment }): Row[] {
+  const { blueprint, report } = sized;
+  const reasons = report.derived!.reasons;
+  const explicitNote = (prefix: string) => {
+    const list = report.explicit.filter((x) => x.field === prefix || x.field.startsWith(`${prefix}.`));
+    return list.length === 0 ? '' : `; explicit in the file: ${list.map((x) => `${x.field} ${x.value} (the workload gives ${x.derived})`).join(', ')}`;
+  };
+  const out: Row[] = [
+    { component: 'websocket pods', count: `${blueprint.websocket!.min}–${blueprint.websocket!.max}`, reasoning: reasons.websocket ?? '' },
+    { component: 'api pods', count: `${blueprint.api!.min}–${blueprint.api!.max}`, reasoning: reasons.api ?? '' },
+  ];
+  if (blueprint.hosts) out.push({ component: 'hosts', count: `${blueprint.hosts.count} × ${blueprint.hosts.instanceType}`, reasoning: `${reasons.hosts ?? ''}${explicitNote('compute.hosts')}` });
+  if (blueprint.cluster) {
+    const n = blueprint.cluster.nodes;
+    out.push({ component: 'nodes', count: `${n.min}–${n.max} × ${blueprint.cluster.instanceType}`, reasoning: `${reasons.nodes ?? ''}${explicitNote('compute.nodes')}` });
+  }
+  const pg = blueprint.postgres;
+  if (pg && pg.kind === 'on-host') out.push({ component: 'postgres', count: 'on the host', reasoning: `${sized.environment.stage} runs Postgres on the host's data volume` });
+  if (pg && pg.kind !== 'on-host') {
+    out.push({
+      component: 'postgres shards',
+      count: `${pg.shards} × ${pg.kind === 'aurora' ? 'Aurora' : 'RDS'} ${pg.instanceClass}`,
+      reasoning: `${reasons.dbShards ?? ''}${explicitNote('database.shards')}`,
+    });
+    if (reasons.readReplicas) out.push({ component: 'read replicas', count: `${pg.readReplicas} per shard`, reasoning: `${reasons.readReplicas}${explicitNote('database.readReplicas')}` });
+  }
+  if (blueprint.cockroach) {
+    out.push({ component: 'cockroachdb nodes', count: `${blueprint.cockroach.nodesPerRegion}/region × ${blueprint.cockroach.instanceType}`, reasoning: `${reasons.cockroach ?? ''}${explicitNote('database.nodesPerRegion')}` });
+  }
+  const redis = blueprint.redis;
+  out.push({
+    component: 'redis',
+    count: redis.mode === 'on-host' ? 'on the host' : `${redis.shards} × (1 + ${redis.replicasPerShard}) ${redis.nodeType}`,
+    reasoning: redis.mode === 'on-host' ? `${sized.environment.stage} runs Redis on the host` : `${reasons.redis ?? ''}${explicitNote('cache.shards')}; replicas per shard are an availability choice of the stage`,
+  });
+  if (blueprint.kafka) out.push({ component: 'kafka brokers', count: `${blueprint.kafka.brokers} × ${blueprint.kafka.instanceType}`, reasoning: `${reasons.kafka ?? ''}${explicitNote('streaming.brokers')}` });
+  if (blueprint.rabbitmq) out.push({ component: 'rabbitmq', count: blueprint.rabbitmq.deployment === 'cluster' ? '3-node cluster' : '1 broker', reasoning: 'stage topology' });
+  if (blueprint.search) out.push({ component: 'opensearch', count: `${blueprint.search.dataNodes} × ${blueprint.search.instanceType}`, reasoning: 'stage topology (search load is not part of the workload profile)' });
+  return out;
+}
+
+export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentCost }): string {
+  const { environment, report } = result.sized;
+  const demand = report.derived!.demand;
+  const lines: string[] = [];
+  const stageWhy =
+    environment.stageSource === 'workload'
+      ? `chosen from mau ${formatCount(demand.mau)} (seed 004: ${describeStageRange(environment.stage)})`
+      : `pinned in the file (seed 004: ${describeStageRange(environment.stage)})`;
+  const regions = environment.regions.map((r) => r.code).join(', ');
+  lines.push(`${environment.name} (${environment.sourceFile}): ${environment.stage}, ${stageWhy}`);
+  lines.push(
+    `${environment.regions.length} region${environment.regions.length === 1 ? '' : 's'} (${regions})${report.derived!.regionDivisor > 1 ? `; each region is sized for peak ÷ (${environment.regions.length} − 1), to survive the loss of one` : ''}`,
+  );
+  lines.push(
+    `demand: ${fmt(demand.dau)} DAU · peak ${fmt(demand.peakRps)} req/s · ${fmt(demand.peakMessagesPerSecond)} messages/s · ${fmt(demand.peakConnections)} connections · ${fmt(demand.peakDbWritesPerSecond)} DB writes/s · ${fmt(demand.peakRedisOpsPerSecond)} Redis ops/s`,
+  );
+  lines.push('');
+  const table = rows(result);
+  const w1 = Math.max(...table.map((r) => r.component.length), 'component'.length);
+  const w2 = Math.max(...table.map((r) => r.count.length), 'count'.length);
+  lines.push(`${'component'.padEnd(w1)}  ${'count'.padEnd(w2)}  reasoning`);
+  for (const r of table) lines.push(`${r.component.padEnd(w1)}  ${r.count.padEnd(w2)}  ${r.reasoning}`);
+  lines.push('');
+  const { cost } = result;
+  const unpriced = cost.unpricedResources === 0 ? 'no resource unpriced' : `${cost.unpricedResources} resource(s) unpriced, left out (see stagecraft cost)`;
+  lines.push(
+    `monthly cost: ${formatUsd(cost.monthlyUsd)} (${formatUsd(cost.costPerMauUsd ?? 0)} per MAU), priced from the synthesized stacks with the ${CATALOG.asOf} catalog; ${unpriced}; seed 004 ${environment.stage}: ${formatSeedRange(environment.stage)}`,
+  );
+  const overridden = Object.keys(environment.config.assumptions ?? {});
+  lines.push(`assumptions: ${overridden.length === 0 ? 'all defaults' : `overridden: ${overridden.join(', ')}`} (sources in sizing/assumptions.ts and --json)`);
+  if (report.warnings.length > 0) {
+    lines.push('warnings:');
+    for (const w of report.warnings) lines.push(`  - ${w}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const sizeCommand: Command = {
+  name: 'size',
+  summary: 'Size an environment from its workload: stage, counts with their reasoning, monthly cost and cost per MAU',
+  usage: 'size (--env <name-or-path> | --workload <file>) [--json]',
+  flags: [
+    { name: 'env', takesValue: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path; it must have a workload' },
+    { name: 'workload', takesValue: true, valueName: '<file>', description: 'YAML file of workload fields (mau, dauRatio, …) with optional regions, stage and assumptions' },
+    JSON_FLAG,
+  ],
+  details: [
+    'The stage comes from mau (seed 004 ranges) unless the file pins one; explicit sizes in an environment',
+    'file win over derived ones. Multi-region stages size each region for peak ÷ (regions − 1).',
+    'The cost prices the stacks this sizing synthesizes (in-process, nothing is written), with the bundled catalog.',
+    'Bad input (e.g. a negative mau, a ratio outside 0–1, assumptions a component cannot meet) exits 2.',
+  ].join('\n'),
+  async run(args, io) {
+    const env = single(args, 'env');
+    const workloadFile = single(args, 'workload');
+    if ((env === undefined) === (workloadFile === undefined)) {
+      throw new UserInputError([{ file: COMMAND, path: 'arguments', message: 'give exactly one of --env <name-or-path> or --workload <file>' }]);
+    }
+    let environment: Environment;
+    if (env !== undefined) {
+      [environment] = loadEnvironments(environmentFiles([env], io.cwd), io.cwd);
+      if (!environment.config.workload) {
+        throw new UserInputError([{ file: environment.sourceFile, path: 'workload', message: 'is required by `stagecraft size`: add workload.mau (monthly active users) to size from it' }]);
+      }
+    } else {
+      environment = loadWorkloadFile(workloadFile!, io.cwd);
+    }
+    const [result] = sizeAndPrice([environment], io.cwd);
+    io.out(args.switches.has('json') ? `${JSON.stringify(sizeDocument(result), null, 2)}\n` : formatSize(result));
+    return 0;
+  },
+};

@@ -1,0 +1,382 @@
+/**
+ * One pricing function per Terraform resource type. Each reads the resource's arguments in the
+ * synthesized JSON (instance types, counts, volume sizes) and multiplies them by catalog prices;
+ * usage-based parts (GB stored and transferred, load balancer capacity, requests) come from the
+ * workload's `RegionUsage`. A price the catalog lacks makes the resource unpriced, with the
+ * reason; a usage charge the workload does not describe is listed as not modelled. Neither is
+ * ever counted as $0.
+ */
+import { RegionUsage } from '../sizing/usage';
+import { Catalog, isMiss, lookup, tieredCost } from './catalog';
+
+/** A synthesized stack's JSON, as far as pricing reads it. */
+export interface StackJson {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly provider?: Record<string, Array<Record<string, unknown>>>;
+}
+
+/** One priced quantity of a resource. */
+export interface CostComponent {
+  readonly description: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly unitUsd: number;
+  readonly monthlyUsd: number;
+  readonly source: string;
+}
+
+/** A usage-based charge the estimate leaves out, and why. */
+export interface NotModelled {
+  readonly component: string;
+  readonly reason: string;
+}
+
+export type PricingResult =
+  | { readonly kind: 'priced'; readonly components: readonly CostComponent[]; readonly notModelled: readonly NotModelled[] }
+  | { readonly kind: 'free'; readonly reason: string }
+  | { readonly kind: 'unpriced'; readonly reason: string };
+
+/** What a pricer sees. */
+export interface ResourceContext {
+  readonly catalog: Catalog;
+  readonly type: string;
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+  /** Region of the resource's provider; undefined for non-AWS resources. */
+  readonly region: string | undefined;
+  readonly stack: StackJson;
+  /** The workload's usage of this stack's region; undefined without a workload profile. */
+  readonly usage?: RegionUsage;
+}
+
+type Pricer = (ctx: ResourceContext) => PricingResult;
+
+/** Thrown inside a pricer to make the resource unpriced with a reason. */
+class Unpriced extends Error {}
+
+class Builder {
+  readonly components: CostComponent[] = [];
+  readonly notModelled: NotModelled[] = [];
+  constructor(private readonly ctx: ResourceContext) {}
+
+  private get hours(): number {
+    return this.ctx.catalog.hoursPerMonth;
+  }
+
+  /** `quantity` units of `key` (per type) per hour, for a month. */
+  hourly(description: string, key: string, quantity: number, type?: string): this {
+    const price = lookup(this.ctx.catalog, key, this.ctx.region, type);
+    if (isMiss(price)) throw new Unpriced(price.missing);
+    this.components.push({ description, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd: quantity * price.usd * this.hours, source: price.source });
+    return this;
+  }
+
+  /** `quantity` units of a monthly (or per-GB, per-request) price. */
+  monthly(description: string, key: string, quantity: number, type?: string): this {
+    const price = lookup(this.ctx.catalog, key, this.ctx.region, type);
+    if (isMiss(price)) throw new Unpriced(price.missing);
+    this.components.push({ description, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd: quantity * price.usd, source: price.source });
+    return this;
+  }
+
+  /** `quantity` of a tiered price (GB-month, GB transferred). */
+  tiered(description: string, key: string, quantity: number): this {
+    const cost = tieredCost(this.ctx.catalog, key, this.ctx.region, quantity);
+    if (isMiss(cost)) throw new Unpriced(cost.missing);
+    this.components.push({ description, quantity, unit: cost.unit, unitUsd: quantity > 0 ? cost.usd / quantity : 0, monthlyUsd: cost.usd, source: cost.source });
+    return this;
+  }
+
+  missing(component: string, reason: string): this {
+    this.notModelled.push({ component, reason });
+    return this;
+  }
+
+  done(): PricingResult {
+    return { kind: 'priced', components: this.components, notModelled: this.notModelled };
+  }
+}
+
+const isToken = (value: unknown) => typeof value === 'string' && value.includes('${');
+
+/** A number argument; a token or a missing value makes the resource unpriced. */
+function num(_ctx: ResourceContext, field: string, value: unknown, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (isToken(value)) throw new Unpriced(`${field} is only known at apply time (${String(value)})`);
+  throw new Unpriced(`${field} is not set`);
+}
+
+function str(_ctx: ResourceContext, field: string, value: unknown): string {
+  if (typeof value === 'string' && !isToken(value)) return value;
+  if (isToken(value)) throw new Unpriced(`${field} is only known at apply time (${String(value)})`);
+  throw new Unpriced(`${field} is not set`);
+}
+
+/** The object a single-block argument holds (cdktf renders blocks as objects or one-element lists). */
+function block(value: unknown): Record<string, unknown> | undefined {
+  if (Array.isArray(value)) return value[0] as Record<string, unknown> | undefined;
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The resource a `${type.name.attr}` reference points at, in the same stack. */
+function referenced(ctx: ResourceContext, reference: unknown, type: string): Record<string, unknown> | undefined {
+  if (typeof reference !== 'string') return undefined;
+  const match = new RegExp(`^\\$\\{${type}\\.([^.}]+)\\.`).exec(reference);
+  return match ? ctx.stack.resource?.[type]?.[match[1]] : undefined;
+}
+
+/** Root volume and detailed monitoring from a launch template. */
+function launchTemplateParts(b: Builder, ctx: ResourceContext, template: Record<string, unknown> | undefined, count: number, what: string): void {
+  if (!template) return;
+  const devices = (template.block_device_mappings as Array<Record<string, unknown>> | undefined) ?? [];
+  for (const device of devices) {
+    const ebs = block(device.ebs);
+    if (!ebs) continue;
+    const volumeType = ebs.volume_type ?? 'gp3';
+    if (volumeType !== 'gp3') throw new Unpriced(`${what} root volume type ${String(volumeType)} is not in the catalog (gp3 is)`);
+    const size = num(ctx, 'launch template volume_size', ebs.volume_size);
+    b.monthly(`${count} × ${size} GiB gp3 root volume`, 'ebs.gp3', count * size);
+  }
+  const monitoring = block(template.monitoring);
+  if (monitoring?.enabled === true) b.monthly(`detailed monitoring of ${count} instance(s)`, 'ec2.detailedMonitoring', count);
+}
+
+const PRICERS: Readonly<Record<string, Pricer>> = {
+  aws_instance: (ctx) => {
+    const b = new Builder(ctx);
+    const template = referenced(ctx, block(ctx.args.launch_template)?.id, 'aws_launch_template');
+    const type = str(ctx, 'instance_type', ctx.args.instance_type ?? template?.instance_type);
+    b.hourly(`1 × ${type}`, 'ec2.instance', 1, type);
+    const root = block(ctx.args.root_block_device);
+    if (root?.volume_size !== undefined) b.monthly(`${String(root.volume_size)} GiB gp3 root volume`, 'ebs.gp3', num(ctx, 'root_block_device.volume_size', root.volume_size));
+    else launchTemplateParts(b, ctx, template, 1, 'instance');
+    return b.done();
+  },
+  aws_eks_node_group: (ctx) => {
+    const b = new Builder(ctx);
+    const scaling = block(ctx.args.scaling_config) ?? {};
+    const desired = num(ctx, 'scaling_config.desired_size', scaling.desired_size);
+    const types = ctx.args.instance_types as unknown[] | undefined;
+    const type = str(ctx, 'instance_types[0]', types?.[0]);
+    const range = `${String(scaling.min_size)}–${String(scaling.max_size)}`;
+    b.hourly(`${desired} × ${type} (desired; autoscales ${range})`, 'ec2.instance', desired, type);
+    launchTemplateParts(b, ctx, referenced(ctx, block(ctx.args.launch_template)?.id, 'aws_launch_template'), desired, 'node group');
+    return b.done();
+  },
+  aws_ebs_volume: (ctx) => {
+    const b = new Builder(ctx);
+    const volumeType = ctx.args.type ?? 'gp3';
+    if (volumeType !== 'gp3') throw new Unpriced(`volume type ${String(volumeType)} is not in the catalog (gp3 is)`);
+    const size = num(ctx, 'size', ctx.args.size);
+    b.monthly(`${size} GiB gp3`, 'ebs.gp3', size);
+    const iops = num(ctx, 'iops', ctx.args.iops, 3000);
+    if (iops > 3000) b.monthly(`${iops - 3000} IOPS above the gp3 baseline`, 'ebs.gp3Iops', iops - 3000);
+    const throughput = num(ctx, 'throughput', ctx.args.throughput, 125);
+    if (throughput > 125) b.monthly(`${throughput - 125} MB/s above the gp3 baseline`, 'ebs.gp3Throughput', throughput - 125);
+    if (ctx.args.final_snapshot === true) b.missing('final snapshot', 'taken only when the volume is deleted');
+    return b.done();
+  },
+  aws_eip: (ctx) => new Builder(ctx).hourly('1 public IPv4 address', 'vpc.publicIpv4', 1).done(),
+  aws_nat_gateway: (ctx) =>
+    new Builder(ctx)
+      .hourly('1 NAT gateway', 'vpc.natGateway', 1)
+      .missing('data processed ($0.045/GB)', 'traffic from private subnets to the internet is not part of the workload profile')
+      .done(),
+  aws_lb: (ctx) => {
+    const kind = ctx.args.load_balancer_type ?? 'application';
+    if (kind !== 'application') throw new Unpriced(`${String(kind)} load balancers are not in the catalog (application ones are)`);
+    const b = new Builder(ctx).hourly('1 Application Load Balancer', 'elb.alb', 1);
+    if (ctx.usage) {
+      // Billed on the highest of its dimensions; new connections are not modelled (Cloudflare reuses origin connections).
+      const lcu = Math.max(ctx.usage.averageConnections / 3000, ctx.usage.processedGBPerHour / 1);
+      b.hourly(
+        `${lcu.toFixed(1)} LCU on average (max of ${Math.round(ctx.usage.averageConnections).toLocaleString('en-US')} open connections / 3,000 and ${ctx.usage.processedGBPerHour.toFixed(1)} GB/h processed)`,
+        'elb.albLcu',
+        lcu,
+      );
+    } else b.missing('load balancer capacity units', 'no workload profile');
+    return b.done();
+  },
+  aws_eks_cluster: (ctx) => new Builder(ctx).hourly(`EKS control plane (Kubernetes ${String(ctx.args.version)})`, 'eks.cluster', 1).done(),
+  aws_db_instance: (ctx) => {
+    const engine = ctx.args.engine ?? referenced(ctx, ctx.args.replicate_source_db, 'aws_db_instance')?.engine;
+    if (engine !== 'postgres') throw new Unpriced(`engine ${String(engine)} is not in the catalog (postgres is)`);
+    const b = new Builder(ctx);
+    const type = str(ctx, 'instance_class', ctx.args.instance_class);
+    const copies = ctx.args.multi_az === true ? 2 : 1;
+    const role = ctx.args.replicate_source_db === undefined ? 'primary' : 'read replica';
+    b.hourly(`${copies} × ${type} (${role}${copies === 2 ? ', Multi-AZ with standby' : ''})`, 'rds.postgres', copies, type);
+    const storageOwner = ctx.args.allocated_storage === undefined ? referenced(ctx, ctx.args.replicate_source_db, 'aws_db_instance') : ctx.args;
+    const storage = num(ctx, 'allocated_storage', storageOwner?.allocated_storage);
+    const storageType = storageOwner?.storage_type ?? 'gp3';
+    if (storageType !== 'gp3') throw new Unpriced(`storage type ${String(storageType)} is not in the catalog (gp3 is)`);
+    b.monthly(`${copies} × ${storage} GiB gp3 storage`, 'rds.storage.gp3', copies * storage);
+    b.missing('backup storage beyond the free allowance', 'free up to the provisioned storage; beyond it depends on change rate');
+    return b.done();
+  },
+  aws_rds_cluster: (ctx) => {
+    const b = new Builder(ctx);
+    const clusters = Object.keys(ctx.stack.resource?.aws_rds_cluster ?? {}).length;
+    if (ctx.usage) {
+      const gb = ctx.usage.databaseGB / clusters;
+      b.monthly(`${gb.toFixed(0)} GB of data (the workload's database ÷ ${clusters} cluster${clusters === 1 ? '' : 's'})`, 'aurora.storage', gb);
+    } else b.missing('storage ($0.10/GB-month)', 'no workload profile');
+    b.missing('I/O requests ($0.20 per million)', 'I/O per query is not part of the workload profile');
+    return b.done();
+  },
+  aws_rds_cluster_instance: (ctx) => {
+    const type = str(ctx, 'instance_class', ctx.args.instance_class);
+    const role = ctx.args.promotion_tier === 0 ? 'writer' : 'reader';
+    return new Builder(ctx).hourly(`1 × ${type} (${role} at creation)`, 'aurora.postgres', 1, type).done();
+  },
+  aws_elasticache_replication_group: (ctx) => {
+    const type = str(ctx, 'node_type', ctx.args.node_type);
+    const nodes =
+      ctx.args.num_node_groups !== undefined
+        ? num(ctx, 'num_node_groups', ctx.args.num_node_groups) * (1 + num(ctx, 'replicas_per_node_group', ctx.args.replicas_per_node_group, 0))
+        : num(ctx, 'num_cache_clusters', ctx.args.num_cache_clusters, 1);
+    const shape = ctx.args.num_node_groups !== undefined ? `${String(ctx.args.num_node_groups)} shards × (1 + ${String(ctx.args.replicas_per_node_group ?? 0)})` : `${nodes} node(s)`;
+    const b = new Builder(ctx).hourly(`${nodes} × ${type} (${shape})`, 'elasticache.node', nodes, type);
+    if (num(ctx, 'snapshot_retention_limit', ctx.args.snapshot_retention_limit, 0) > 0) {
+      b.missing('snapshot storage beyond the free allowance ($0.085/GB-month)', 'one snapshot per cluster is free; the rest depends on retention and data size');
+    }
+    return b.done();
+  },
+  aws_mq_broker: (ctx) => {
+    if (ctx.args.engine_type !== 'RabbitMQ') throw new Unpriced(`engine ${String(ctx.args.engine_type)} is not in the catalog (RabbitMQ is)`);
+    const mode = String(ctx.args.deployment_mode ?? 'SINGLE_INSTANCE');
+    const instances = { SINGLE_INSTANCE: 1, ACTIVE_STANDBY_MULTI_AZ: 2, CLUSTER_MULTI_AZ: 3 }[mode];
+    if (instances === undefined) throw new Unpriced(`deployment mode ${mode} is unknown`);
+    const type = str(ctx, 'host_instance_type', ctx.args.host_instance_type);
+    return new Builder(ctx)
+      .hourly(`${instances} × ${type} (${mode})`, 'mq.rabbitmq', instances, type)
+      .missing('message storage ($0.10/GB-month)', 'queue depth is not part of the workload profile')
+      .done();
+  },
+  aws_opensearch_domain: (ctx) => {
+    const cluster = block(ctx.args.cluster_config) ?? {};
+    const ebs = block(ctx.args.ebs_options) ?? {};
+    const b = new Builder(ctx);
+    const count = num(ctx, 'cluster_config.instance_count', cluster.instance_count, 1);
+    const type = str(ctx, 'cluster_config.instance_type', cluster.instance_type);
+    b.hourly(`${count} × ${type} data nodes`, 'opensearch.instance', count, type);
+    if (cluster.dedicated_master_enabled === true) {
+      const masters = num(ctx, 'cluster_config.dedicated_master_count', cluster.dedicated_master_count);
+      const masterType = str(ctx, 'cluster_config.dedicated_master_type', cluster.dedicated_master_type);
+      b.hourly(`${masters} × ${masterType} dedicated masters`, 'opensearch.instance', masters, masterType);
+    }
+    if (ebs.ebs_enabled === true) {
+      if ((ebs.volume_type ?? 'gp3') !== 'gp3') throw new Unpriced(`volume type ${String(ebs.volume_type)} is not in the catalog (gp3 is)`);
+      const size = num(ctx, 'ebs_options.volume_size', ebs.volume_size);
+      b.monthly(`${count} × ${size} GiB gp3`, 'opensearch.storage.gp3', count * size);
+    }
+    return b.done();
+  },
+  aws_msk_cluster: (ctx) => {
+    const info = block(ctx.args.broker_node_group_info) ?? {};
+    const brokers = num(ctx, 'number_of_broker_nodes', ctx.args.number_of_broker_nodes);
+    const type = str(ctx, 'broker_node_group_info.instance_type', info.instance_type);
+    const size = num(ctx, 'storage_info.ebs_storage_info.volume_size', block(block(info.storage_info)?.ebs_storage_info)?.volume_size);
+    return new Builder(ctx)
+      .hourly(`${brokers} × ${type} brokers`, 'msk.broker', brokers, type)
+      .monthly(`${brokers} × ${size} GiB broker storage`, 'msk.storage', brokers * size)
+      .done();
+  },
+  aws_kms_key: (ctx) =>
+    new Builder(ctx).monthly('1 customer-managed key', 'kms.key', 1).missing('API requests ($0.03 per 10,000)', 'S3 bucket keys and caching keep them small; not modelled').done(),
+  aws_secretsmanager_secret: (ctx) => new Builder(ctx).monthly('1 secret', 'secretsmanager.secret', 1).done(),
+  aws_cloudwatch_metric_alarm: (ctx) => {
+    const queries = ctx.args.metric_query as Array<Record<string, unknown>> | undefined;
+    const metrics = queries ? queries.filter((q) => q.metric !== undefined).length : 1;
+    const period = num(ctx, 'period', ctx.args.period, 60);
+    const key = period < 60 ? 'cloudwatch.alarmHighResolution' : 'cloudwatch.alarm';
+    return new Builder(ctx).monthly(`${metrics} alarm metric(s)`, key, metrics).done();
+  },
+  aws_cloudwatch_log_group: (ctx) =>
+    new Builder(ctx)
+      .missing('ingestion ($0.50/GB) and archive ($0.03/GB-month)', 'log volume is not part of the workload profile')
+      .done(),
+  aws_backup_plan: (ctx) =>
+    new Builder(ctx).missing('backup storage ($0.05/GB-month of EBS snapshots)', 'snapshot size depends on how much data changes a day').done(),
+  aws_s3_bucket: (ctx) => {
+    const b = new Builder(ctx);
+    const path = String((ctx.args['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? '');
+    if (path.endsWith('/assets/bucket')) {
+      if (ctx.usage) b.tiered(`${ctx.usage.storedGB.toFixed(0)} GB of user content (S3 Standard; tiering savings not counted)`, 's3.standard', ctx.usage.storedGB);
+      else b.missing('storage', 'no workload profile');
+      b.missing('requests', 'content is served through Cloudflare, which caches it; origin requests are not modelled');
+    } else {
+      b.missing('storage ($0.023/GB-month)', 'what log and backup buckets hold is not part of the workload profile');
+    }
+    return b.done();
+  },
+  aws_vpc_endpoint: (ctx) => {
+    if ((ctx.args.vpc_endpoint_type ?? 'Gateway') === 'Gateway') return { kind: 'free', reason: 'Gateway endpoints (S3, DynamoDB) are free.' };
+    const zones = Array.isArray(ctx.args.subnet_ids) ? ctx.args.subnet_ids.length : 1;
+    return new Builder(ctx).hourly(`interface endpoint in ${zones} zone(s)`, 'vpc.interfaceEndpoint', zones).done();
+  },
+  aws_vpc_peering_connection: (ctx) => {
+    if (!ctx.usage || ctx.usage.peeringConnections === 0) return { kind: 'free', reason: 'Peering connections are free; no workload profile describes the traffic over them.' };
+    const gb = ctx.usage.interRegionGB / ctx.usage.peeringConnections;
+    return new Builder(ctx).monthly(`${gb.toFixed(0)} GB of replication between the two regions`, 'transfer.interRegion', gb).done();
+  },
+  cloudflare_workers_script: (ctx) => {
+    const b = new Builder(ctx).monthly('Workers Paid subscription', 'cloudflare.workersPaid', 1);
+    if (ctx.usage) {
+      const millions = Math.max(0, ctx.usage.requestsPerMonth / 1e6 - 10);
+      b.monthly(`${millions.toFixed(1)}M requests above the 10M included`, 'cloudflare.workersRequests', millions);
+    } else b.missing('requests above 10M ($0.30 per million)', 'no workload profile');
+    b.missing('CPU time above 30M ms ($0.02 per million ms)', 'CPU time per request is not part of the workload profile');
+    return b.done();
+  },
+  cloudflare_load_balancer: (ctx) => {
+    const b = new Builder(ctx).monthly('1 load balancer (2 endpoints included)', 'cloudflare.loadBalancer', 1);
+    const steering = String(ctx.args.steering_policy ?? '');
+    if (['geo', 'dynamic_latency', 'proximity', 'least_outstanding_requests', 'least_connections'].includes(steering)) {
+      b.monthly(`${steering} traffic steering`, 'cloudflare.loadBalancerSteering', 1);
+    }
+    b.missing('DNS queries ($0.50 per 500,000)', 'proxied load balancing queries are not part of the workload profile');
+    return b.done();
+  },
+  cloudflare_load_balancer_pool: (ctx) => {
+    const origins = Array.isArray(ctx.args.origins) ? ctx.args.origins.length : 0;
+    const extra = Math.max(0, origins - 2);
+    if (extra === 0) return { kind: 'free', reason: 'Up to 2 endpoints are included in the load balancer price.' };
+    return new Builder(ctx).monthly(`${extra} endpoint(s) above the 2 included`, 'cloudflare.loadBalancerEndpoint', extra).done();
+  },
+  cloudflare_zone_subscription: (ctx) => {
+    const plan = str(ctx, 'rate_plan.id', block(ctx.args.rate_plan)?.id);
+    return new Builder(ctx).monthly(`${plan} plan`, 'cloudflare.zonePlan', 1, plan).done();
+  },
+  cloudflare_r2_bucket: (ctx) => new Builder(ctx).missing('storage ($0.015/GB-month) and operations', 'R2 contents are not part of the workload profile').done(),
+  cloudflare_workers_kv_namespace: (ctx) =>
+    new Builder(ctx).missing('reads and writes beyond the Workers Paid allowance', 'KV operations are not part of the workload profile').done(),
+};
+
+/** Prices one resource; `count` (a literal) multiplies it, `for_each` over apply-time values leaves it unpriced. */
+export function priceResource(ctx: ResourceContext): PricingResult {
+  const free = ctx.catalog.free[ctx.type];
+  if (free !== undefined) return { kind: 'free', reason: free };
+  const pricer = PRICERS[ctx.type];
+  if (!pricer) return { kind: 'unpriced', reason: `the catalog has no price for resource type ${ctx.type}` };
+  if (ctx.args.for_each !== undefined) return { kind: 'unpriced', reason: 'for_each over values known only at apply time' };
+  let copies = 1;
+  try {
+    if (ctx.args.count !== undefined) copies = num(ctx, 'count', ctx.args.count);
+    const result = pricer(ctx);
+    if (result.kind !== 'priced' || copies === 1) return result;
+    return {
+      kind: 'priced',
+      components: result.components.map((c) => ({ ...c, description: `${copies} × (${c.description})`, quantity: c.quantity * copies, monthlyUsd: c.monthlyUsd * copies })),
+      notModelled: result.notModelled,
+    };
+  } catch (error) {
+    if (error instanceof Unpriced) return { kind: 'unpriced', reason: error.message };
+    throw error;
+  }
+}
+
+export const PRICED_TYPES: readonly string[] = Object.keys(PRICERS);

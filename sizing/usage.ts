@@ -1,0 +1,53 @@
+/**
+ * Workload → monthly usage: the usage-based quantities the cost estimate multiplies by a price
+ * (GB stored and transferred, load balancer capacity units, requests). Pure arithmetic.
+ *
+ * Traffic is split evenly over the regions (every region serves in normal operation); the
+ * N − 1 rule of `capacity.ts` sizes capacity, not the bill for traffic.
+ */
+import { Demand, DAYS_PER_MONTH, SECONDS_PER_DAY } from './demand';
+import { Workload } from './workload-defaults';
+
+const GB = 1e9;
+
+/** Usage of one region of an environment, per month unless named otherwise. */
+export interface RegionUsage {
+  readonly regionCount: number;
+  /** Origin → internet (Cloudflare) bytes this region serves. */
+  readonly egressGB: number;
+  /** User content this region stores in S3. */
+  readonly storedGB: number;
+  /** Database data this region holds (the whole dataset on single-region stages). */
+  readonly databaseGB: number;
+  /** Average open connections on the region's load balancer (the daily peak ÷ the peak factor). */
+  readonly averageConnections: number;
+  /** Average GB an hour the region's load balancer processes. */
+  readonly processedGBPerHour: number;
+  /** API requests of the whole environment (Cloudflare Workers run everywhere). */
+  readonly requestsPerMonth: number;
+  /** Bytes replicated between regions, over all of the environment's peering connections. */
+  readonly interRegionGB: number;
+  /** Peering connections in the environment: every pair of regions. */
+  readonly peeringConnections: number;
+}
+
+export function regionUsage(demand: Demand, workload: Workload, regionCount: number, replicationFactor: number): RegionUsage {
+  const share = 1 / regionCount;
+  const egressGB = demand.egressBytesPerMonth / GB;
+  // Each committed write is shipped to the replicas outside the region that took it.
+  const averageWriteBytesPerSecond =
+    demand.averageMessagesPerSecond * workload.messageBytes + demand.averageRps * workload.writesPerRequest * workload.userRowBytes;
+  const remoteReplicas = regionCount > 1 ? Math.min(replicationFactor, regionCount) - 1 : 0;
+  const secondsPerMonth = SECONDS_PER_DAY * DAYS_PER_MONTH;
+  return {
+    regionCount,
+    egressGB: egressGB * share,
+    storedGB: (demand.storedBytes / GB) * share,
+    databaseGB: (demand.databaseBytes / GB) * (regionCount > 1 ? Math.min(replicationFactor, regionCount) * share : 1),
+    averageConnections: (demand.peakConnections / workload.peakFactor) * share,
+    processedGBPerHour: (egressGB * share) / (24 * DAYS_PER_MONTH),
+    requestsPerMonth: demand.requestsPerMonth,
+    interRegionGB: (averageWriteBytesPerSecond * remoteReplicas * secondsPerMonth) / GB,
+    peeringConnections: (regionCount * (regionCount - 1)) / 2,
+  };
+}

@@ -1,0 +1,40 @@
+/** The edge Worker's JSON bindings, built from an environment. */
+import { geoSteering } from '../config/edge-regions';
+import { Environment } from '../config/environment';
+import { LimitsConfig, RoutingConfig, SettingsConfig } from '../workers/edge/contract';
+
+/** Each region's ALB, as Cloudflare and the Worker reach it. */
+export function originHostname(region: string, domain: string): string {
+  return `origin-${region}.${domain}`;
+}
+
+/** How long an isolate reuses region health flags (on top of KV's 30 s edge cache). */
+export const HEALTH_CACHE_SECONDS = 10;
+
+export interface EdgeWorkerConfig {
+  readonly routing: RoutingConfig;
+  readonly limits: LimitsConfig;
+  readonly settings: SettingsConfig;
+}
+
+/** Routing (origins and the load balancer's failover tables), limits and settings for the Worker. */
+export function edgeWorkerConfig(environment: Environment): EdgeWorkerConfig {
+  const regions = environment.regions.map((r) => r.code);
+  const { regionPools, countryPools } = geoSteering(regions, environment.edge.steering);
+  const worker = environment.edge.worker;
+  return {
+    routing: {
+      regions,
+      origins: Object.fromEntries(regions.map((r) => [r, `https://${originHostname(r, environment.domain)}`])),
+      regionPools,
+      countryPools,
+    },
+    limits: { ...environment.edge.rateLimits },
+    settings: {
+      sessionCacheTtlSeconds: worker.sessionCacheTtlSeconds,
+      maxRequestBodyBytes: worker.maxRequestBodyKiB * 1024,
+      originTimeoutMs: worker.originTimeoutMs,
+      healthCacheSeconds: HEALTH_CACHE_SECONDS,
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../sizing/assumptions';
+import { AVAILABILITY_FLOORS } from '../../sizing/stage-profiles';
+import { project, run } from '../helpers/cli';
+
+const SHOP = 'name: shop\nregions: [us-east-1]\ndomain: shop.example.com\nworkload:\n  mau: 3000000\n  hotRetentionDays: 2\n';
+const TINY = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+
+describe('stagecraft size --env', () => {
+  const root = project({ 'environments/shop.yaml': SHOP, 'environments/tiny.yaml': TINY });
+
+  it('prints one JSON object with the stage, the peaks, every component, the cost and the assumptions', async () => {
+    const result = await run(root, 'size', '--env', 'shop', '--json');
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc).toMatchObject({ environment: 'shop', stage: 'growth', stageSource: 'workload.mau', regions: 1, perRegionDivisor: 1 });
+    for (const key of ['rps', 'messagesPerSecond', 'connections']) expect(typeof doc.peak[key]).toBe('number');
+    for (const path of ['websocket.min', 'websocket.max', 'api.min', 'api.max', 'dbShards', 'redis.shards', 'redis.replicasPerShard']) {
+      expect(typeof path.split('.').reduce((node, key) => node[key], doc.components)).toBe('number');
+    }
+    expect(doc.components.cockroach).toBeNull();
+    // The counts follow from the peaks the document reports, by the assumptions it reports.
+    const a = doc.assumptions;
+    expect(doc.components.websocket.min).toBe(Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.connections / a.websocketScaleAtConnections.value)));
+    expect(doc.components.websocket.max).toBe(Math.max(doc.components.websocket.min, Math.ceil((doc.peak.connections * a.autoscaleHeadroom.value) / a.connectionsPerWebsocketPod.value)));
+    expect(doc.components.api.min).toBe(Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.rps / (a.apiRequestsPerPod.value * a.apiScaleAtUtilization.value))));
+    expect(doc.peak.messagesPerSecond).toBeCloseTo((3_000_000 * doc.workload.dauRatio * doc.workload.messagesPerDauPerDay * doc.workload.peakFactor) / 86_400, 6);
+    // Cost: the sum of the stacks, and per MAU.
+    expect(doc.monthlyCostUsd).toBeCloseTo(doc.stacks.reduce((sum: number, s: { monthlyUsd: number }) => sum + s.monthlyUsd, 0), 6);
+    expect(doc.costPerMauUsd).toBeCloseTo(doc.monthlyCostUsd / 3_000_000, 12);
+    expect(doc.unpricedResources).toBe(0);
+    expect(Object.keys(a)).toEqual(ASSUMPTION_NAMES);
+    expect(a.connectionsPerWebsocketPod).toEqual({ value: 50_000, unit: 'connections', source: ASSUMPTIONS.connectionsPerWebsocketPod.source, overridden: false });
+    expect(doc.workloadDefaults).not.toContain('hotRetentionDays');
+    expect(doc.workloadDefaults).toContain('dauRatio');
+  });
+
+  it('reports the same monthly cost as `stagecraft cost`, which prices the same synthesized stacks', async () => {
+    const size = JSON.parse((await run(root, 'size', '--env', 'shop', '--json')).stdout);
+    const cost = JSON.parse((await run(root, 'cost', '--env', 'shop', '--json')).stdout);
+    expect(cost.environments[0].monthlyUsd).toBeCloseTo(size.monthlyCostUsd, 6);
+  });
+
+  it('prints a table of components with the reasoning behind each count', async () => {
+    const result = await run(root, 'size', '--env', 'shop');
+    expect(result.stdout).toMatch(/^shop \(environments\/shop\.yaml\): growth, chosen from mau 3,000,000 \(seed 004: 500,000–5,000,000 MAU\)$/m);
+    expect(result.stdout).toMatch(/^websocket pods +2–3 +60,000 peak connections \/ 45,000 per pod → 2 min; max 3 \(× 2\.5 headroom \/ 50,000 per pod\)$/m);
+    expect(result.stdout).toMatch(/^nodes +\d+–\d+ × m6i\.xlarge +m6i\.xlarge \(/m);
+    expect(result.stdout).toMatch(/^monthly cost: \$[\d,]+ \(\$0\.\d+ per MAU\), priced from the synthesized stacks/m);
+  });
+
+  it('needs a workload in the environment', async () => {
+    const result = await run(root, 'size', '--env', 'tiny');
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'environments/tiny.yaml: workload: is required by `stagecraft size`: add workload.mau (monthly active users) to size from it\n',
+    });
+  });
+
+  it('takes exactly one of --env and --workload', async () => {
+    for (const argv of [['size'], ['size', '--env', 'shop', '--workload', 'w.yaml']]) {
+      expect(await run(root, ...argv)).toEqual({ code: 2, stdout: '', stderr: 'stagecraft size: arguments: give exactly one of --env <name-or-path> or --workload <file>\n' });
+    }
+  });
+});
+
+describe('stagecraft size --workload', () => {
+  const size = async (yaml: string, json = true) => {
+    const root = project({ 'w.yaml': yaml });
+    return run(root, 'size', '--workload', 'w.yaml', ...(json ? ['--json'] : []));
+  };
+
+  it('chooses the stage from mau and runs one region below massive', async () => {
+    const doc = JSON.parse((await size('mau: 30000000\ndauRatio: 0.3\n')).stdout);
+    expect(doc).toMatchObject({ environment: 'workload', stage: 'hyperscale', stageSource: 'workload.mau', regions: 1, regionCodes: ['us-east-1'] });
+  });
+
+  it('runs three regions on massive and sizes each for peak ÷ (regions − 1)', async () => {
+    const doc = JSON.parse((await size('mau: 120000000\n')).stdout);
+    expect(doc).toMatchObject({ stage: 'massive', regions: 3, regionCodes: ['us-east-1', 'eu-west-1', 'ap-northeast-1'], perRegionDivisor: 2 });
+    expect(doc.components.websocket.min).toBe(Math.ceil(doc.peak.connections / 2 / doc.assumptions.websocketScaleAtConnections.value));
+    expect(doc.components.cockroach.nodesPerRegion).toBeGreaterThanOrEqual(3);
+  });
+
+  it('honours a pinned stage and assumption overrides', async () => {
+    const doc = JSON.parse((await size('mau: 3000000\nstage: scale\nassumptions:\n  connectionsPerWebsocketPod: 20000\n  websocketScaleAtConnections: 10000\n')).stdout);
+    expect(doc).toMatchObject({ stage: 'scale', stageSource: 'pinned' });
+    expect(doc.assumptions.websocketScaleAtConnections).toMatchObject({ value: 10_000, overridden: true });
+    expect(doc.components.websocket.min).toBe(Math.max(2, Math.ceil(doc.peak.connections / 10_000)));
+    expect(doc.warnings).toContain("workload.mau 3,000,000 is in growth's range (500,000–5,000,000 MAU, seed 004); this environment pins scale (5,000,000–10,000,000 MAU)");
+  });
+
+  it.each([
+    ['mau: -5\n', 'w.yaml: mau: must be a whole number, at least 1 (monthly active users); received number -5'],
+    ['dauRatio: 0.3\n', 'w.yaml: mau: is required: monthly active users, a whole number, at least 1'],
+    ['mau: 1000\ndauRatio: 1.5\n', 'w.yaml: dauRatio: must be greater than 0 and at most 1; received number 1.5'],
+    ['mau: 1000\nconcurrentRatio: -0.1\n', 'w.yaml: concurrentRatio: must be greater than 0 and at most 1; received number -0.1'],
+    ['mau: 1000\npeakFactor: 0\n', 'w.yaml: peakFactor: must be from 1 to 100; received number 0'],
+    ['mau: 120000000\nregions: 1\n', 'w.yaml: regions: massive (chosen from mau 120,000,000) needs at least 3 regions, so that losing one still leaves two; received 1'],
+    [
+      'mau: 1000000\nassumptions:\n  connectionsPerWebsocketPod: 10000\n',
+      'w.yaml: assumptions.websocketScaleAtConnections: must not exceed assumptions.connectionsPerWebsocketPod (10,000), the most a pod holds; received 45,000',
+    ],
+  ])('exits 2 on %j, naming the field and the allowed range', async (yaml, message) => {
+    expect(await size(yaml)).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
+  });
+
+  it('lists the allowed keys for an unknown one', async () => {
+    const result = await size('mau: 1000\nusers: 5\n');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^w\.yaml: \(root\): unknown key "users"; allowed keys: mau, dauRatio, concurrentRatio, requestsPerDauPerDay, messagesPerDauPerDay, peakFactor, .*, regions, stage, assumptions\n$/);
+  });
+});

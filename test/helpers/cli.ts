@@ -1,0 +1,26 @@
+/** In-process CLI runs in a temporary project, for the command tests. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runCli } from '../../cli/main';
+import { Io } from '../../cli/command';
+
+/** Runs the CLI in-process in `cwd`, capturing what it prints. */
+export async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** A temporary project: `files` maps paths (e.g. `environments/a.yaml`, `w.yaml`) to their text. */
+export function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'stagecraft-cli-'));
+  mkdirSync(join(root, 'environments'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}

@@ -1,0 +1,45 @@
+/**
+ * Bundles the edge Worker (workers/edge/index.ts) into one ES module with esbuild, in
+ * process, at synthesis. The bundle is the same for every environment (they differ only in
+ * bindings), so it is built once per process and cached.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+
+/** The Workers runtime behaviour the Worker is written against. */
+export const EDGE_WORKER_COMPATIBILITY_DATE = '2025-04-01';
+
+/** The module name the script is uploaded under (`main_module`). */
+export const EDGE_WORKER_MAIN_MODULE = 'worker.js';
+
+/** A built Worker: its code and what identifies it. */
+export interface WorkerBundle {
+  /** The ES module, minified. */
+  readonly code: string;
+  /** Size of `code` in bytes (UTF-8), what Cloudflare's script size limit counts. */
+  readonly bytes: number;
+  /** Hex SHA-256 of `code`. */
+  readonly sha256: string;
+}
+
+let cached: WorkerBundle | undefined;
+
+/** The edge Worker's bundle, built on first use. Throws (a bug, not bad input) when the source does not compile. */
+export function edgeWorkerBundle(): WorkerBundle {
+  if (cached) return cached;
+  const result = buildSync({
+    entryPoints: [join(__dirname, 'edge', 'index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].text;
+  cached = { code, bytes: Buffer.byteLength(code, 'utf8'), sha256: createHash('sha256').update(code).digest('hex') };
+  return cached;
+}

@@ -1,0 +1,120 @@
+/**
+ * Stateless routing: every request goes to the nearest healthy region, from `request.cf` and
+ * the environment's failover tables (the same ones the load balancer uses).
+ *
+ * A region is skipped when operators or automation flag it "unhealthy" in EDGE_STATE. A
+ * request moves on to the next region when its origin fails: a connection error, a timeout
+ * or a 5xx for requests that are safe to replay (idempotent methods, or an Idempotency-Key),
+ * and only a 503 (the origin declined it) for the rest, which may have been processed.
+ */
+import { HEADER, HEALTH_KEY, RoutingConfig } from './contract';
+import { geoRegionOf } from './geo';
+import { KvNamespace, RequestLocation } from './runtime';
+
+/** Regions in the order to try them for a request from `location`. */
+export function regionOrder(routing: RoutingConfig, location: RequestLocation | undefined): readonly string[] {
+  const country = location?.country?.toUpperCase();
+  if (country && routing.countryPools[country]) return routing.countryPools[country];
+  const geo = geoRegionOf(location);
+  return (geo && routing.regionPools[geo]) || routing.regions;
+}
+
+let healthMemo: { readonly flags: ReadonlySet<string>; readonly until: number } | undefined;
+
+/**
+ * Regions flagged unhealthy in EDGE_STATE. KV caches the read at the edge for 30 s, and the
+ * isolate reuses it for `memoSeconds`, so a flag costs one KV read per isolate per interval,
+ * not one per request. A malformed value flags nothing.
+ */
+export async function unhealthyRegions(edgeState: KvNamespace, memoSeconds: number): Promise<ReadonlySet<string>> {
+  const now = Date.now();
+  if (healthMemo && healthMemo.until > now) return healthMemo.flags;
+  const raw = await edgeState.get(HEALTH_KEY, { cacheTtl: 30 });
+  let flags: ReadonlySet<string> = new Set();
+  if (raw !== null) {
+    try {
+      const parsed = JSON.parse(raw) as Record<string, unknown>;
+      flags = new Set(Object.entries(parsed).filter(([, state]) => state === 'unhealthy').map(([region]) => region));
+    } catch {
+      flags = new Set();
+    }
+  }
+  healthMemo = { flags, until: now + memoSeconds * 1000 };
+  return flags;
+}
+
+/** Healthy regions first in `order`; if every region is flagged, all of them (better to try than to refuse). */
+export function candidates(order: readonly string[], unhealthy: ReadonlySet<string>): readonly string[] {
+  const healthy = order.filter((region) => !unhealthy.has(region));
+  return healthy.length > 0 ? healthy : order;
+}
+
+/** One try against one region, for the logs. */
+export interface Attempt {
+  readonly region: string;
+  readonly status?: number;
+  readonly error?: string;
+  readonly ms: number;
+}
+
+export interface OriginResult {
+  /** The origin's response, or undefined when no region answered. */
+  readonly response?: Response;
+  readonly region?: string;
+  readonly attempts: readonly Attempt[];
+}
+
+export interface OriginRequest {
+  readonly method: string;
+  /** Path and query, e.g. `/api/messages?limit=20`. */
+  readonly pathAndQuery: string;
+  readonly headers: Headers;
+  readonly body?: ArrayBuffer;
+  readonly replayable: boolean;
+  readonly timeoutMs: number;
+}
+
+function shouldFailOver(status: number, replayable: boolean): boolean {
+  if (!replayable) return status === 503;
+  return status >= 500 && status !== 501 && status !== 505;
+}
+
+/** Sends the request to each region in turn until one answers acceptably. */
+export async function forwardWithFailover(routing: RoutingConfig, regions: readonly string[], request: OriginRequest): Promise<OriginResult> {
+  const attempts: Attempt[] = [];
+  let last: { response: Response; region: string } | undefined;
+  for (const [index, region] of regions.entries()) {
+    const base = routing.origins[region];
+    if (!base) continue;
+    const started = Date.now();
+    const isLast = index === regions.length - 1;
+    try {
+      const response = await fetch(base + request.pathAndQuery, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(request.timeoutMs),
+      });
+      attempts.push({ region, status: response.status, ms: Date.now() - started });
+      if (isLast || !shouldFailOver(response.status, request.replayable)) return { response, region, attempts };
+      last = { response, region };
+      await response.body?.cancel();
+    } catch (error) {
+      attempts.push({ region, error: error instanceof Error ? error.name : 'Error', ms: Date.now() - started });
+      if (!request.replayable) return { attempts };
+    }
+  }
+  // Every region failed: report the last answer if there was one (its body was released, so keep only the status).
+  return last ? { response: new Response(null, { status: last.response.status }), region: last.region, attempts } : { attempts };
+}
+
+/** Headers for the origin: the client's, minus the host and the ones only the edge may set, plus the edge's. */
+export function originHeaders(client: Headers, extra: { requestId: string; host: string; userId?: string }): Headers {
+  const headers = new Headers(client);
+  for (const name of ['host', 'proxy-authorization', HEADER.user, HEADER.region]) headers.delete(name);
+  headers.set(HEADER.requestId, extra.requestId);
+  headers.set('x-forwarded-host', extra.host);
+  if (extra.userId !== undefined) headers.set(HEADER.user, extra.userId);
+  return headers;
+}

@@ -1,0 +1,60 @@
+/**
+ * The parts of the Workers runtime API the edge Worker uses, typed structurally so the
+ * project's one tsconfig (Node types) checks the Worker too, without a second type package.
+ */
+import { LimitsConfig, RoutingConfig, SettingsConfig } from './contract';
+
+/** A Workers KV namespace binding. */
+export interface KvNamespace {
+  get(key: string, options?: { cacheTtl?: number }): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface DurableObjectStub {
+  fetch(input: string, init?: RequestInit): Promise<Response>;
+}
+
+export interface DurableObjectId {
+  toString(): string;
+}
+
+/** A Durable Object namespace binding. */
+export interface DurableObjectNamespace {
+  idFromName(name: string): DurableObjectId;
+  get(id: DurableObjectId): DurableObjectStub;
+}
+
+/** What a Durable Object's constructor receives. */
+export interface DurableObjectState {
+  readonly id: DurableObjectId;
+}
+
+export interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** `request.cf`: where Cloudflare saw the request come from. Every field may be missing. */
+export interface RequestLocation {
+  readonly continent?: string;
+  readonly country?: string;
+  readonly latitude?: string;
+  readonly longitude?: string;
+  readonly colo?: string;
+}
+
+/** The Worker's bindings (see `BINDING` in contract.ts). */
+export interface EdgeEnv {
+  readonly SESSIONS: KvNamespace;
+  readonly EDGE_STATE: KvNamespace;
+  readonly RATE_LIMITER: DurableObjectNamespace;
+  readonly ROUTING: RoutingConfig;
+  readonly LIMITS: LimitsConfig;
+  readonly SETTINGS: SettingsConfig;
+  readonly ENVIRONMENT: string;
+}
+
+/** `request.cf`, when the runtime provides it. */
+export function locationOf(request: Request): RequestLocation | undefined {
+  return (request as Request & { cf?: RequestLocation }).cf;
+}
