@@ -1,26 +1,7 @@
-import { parseEnvironment } from '../../config/load';
-import { formatProblem, UserInputError } from '../../config/errors';
-import { Environment } from '../../config/environment';
-import { blueprintFor, sizeEnvironments } from '../../sizing/blueprint';
+import { base, environment, sizeProblems } from '../helpers/environments';
+import { blueprintFor } from '../../sizing/blueprint';
 import { COCKROACH_PROFILES, STAGE_PROFILES } from '../../sizing/stage-profiles';
 
-function environment(yaml: string): Environment {
-  const { environment: parsed, problems } = parseEnvironment(yaml, 'environments/test.yaml');
-  if (!parsed) throw new Error(problems.map(formatProblem).join('\n'));
-  return parsed;
-}
-
-function sizeProblems(yaml: string): string[] {
-  try {
-    sizeEnvironments([environment(yaml)]);
-    return [];
-  } catch (error) {
-    if (error instanceof UserInputError) return error.problems.map(formatProblem);
-    throw error;
-  }
-}
-
-const base = (stage: string, region = 'us-east-1') => `name: acme-test\nstage: ${stage}\nregions: [${region}]\ndomain: example.com\n`;
 
 describe('blueprint', () => {
   it('uses the stage profile when the file sets no sizes', () => {

@@ -1,32 +1,13 @@
-import { parseEnvironment } from '../../config/load';
-import { formatProblem, UserInputError } from '../../config/errors';
-import { Environment } from '../../config/environment';
+import { base, environment, sizeProblems } from '../helpers/environments';
 import { assumptionsSchema, workloadSchema } from '../../config/schema';
 import { ASSUMPTION_NAMES, ASSUMPTIONS, resolveAssumptions } from '../../sizing/assumptions';
-import { sizeBlueprint, sizeEnvironments } from '../../sizing/blueprint';
+import { sizeBlueprint } from '../../sizing/blueprint';
 import { ceilDiv, fmt, sizeForWorkload } from '../../sizing/capacity';
 import { demandOf } from '../../sizing/demand';
 import { allocatable, EC2_SPECS, kubeletReserved } from '../../sizing/instance-specs';
 import { AVAILABILITY_FLOORS, STAGE_PROFILES } from '../../sizing/stage-profiles';
 import { resolveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_FIELDS } from '../../sizing/workload-defaults';
 
-function environment(yaml: string): Environment {
-  const { environment: parsed, problems } = parseEnvironment(yaml, 'environments/test.yaml');
-  if (!parsed) throw new Error(problems.map(formatProblem).join('\n'));
-  return parsed;
-}
-
-function sizeProblems(yaml: string): string[] {
-  try {
-    sizeEnvironments([environment(yaml)]);
-    return [];
-  } catch (error) {
-    if (error instanceof UserInputError) return error.problems.map(formatProblem);
-    throw error;
-  }
-}
-
-const base = (stage: string, region = 'us-east-1') => `name: acme-test\nstage: ${stage}\nregions: [${region}]\ndomain: example.com\n`;
 const THREE_REGIONS = '[us-east-1, eu-west-1, ap-northeast-1]';
 
 describe('assumption and default tables', () => {
