@@ -3,7 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': '<rootDir>/test/transform.js' },
+  transform: { '^.+\\.[jt]s$': '<rootDir>/test/transform.js' },
+  // kubernetes-models (and is-cidr, which it uses) ship ES modules only: test/resolver.js resolves the
+  // "import" exports and the transform compiles them to CommonJS.
+  resolver: '<rootDir>/test/resolver.js',
+  transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 120000,
 };

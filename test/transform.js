@@ -5,7 +5,7 @@ const { transformSync } = require('esbuild');
 module.exports = {
   process(source, filename) {
     const { code, map } = transformSync(source, {
-      loader: 'ts',
+      loader: filename.endsWith('.js') ? 'js' : 'ts',
       format: 'cjs',
       target: 'es2022',
       sourcemap: 'external',
