@@ -9,6 +9,7 @@ import { EnvironmentConfig } from './schema';
 import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES } from './stages';
 import { CLOUDFLARE_GEO_REGION_CODES, isGeoRegion } from './edge-regions';
 import { COUNTRY_GEO_REGIONS } from './edge-countries';
+import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from '../policies/autoscaling';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -136,6 +137,11 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'edge.rateLimits', present: (c) => c.edge?.rateLimits !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'edge.steering', present: (c) => c.edge?.steering !== undefined, stages: ['massive'] },
+  ...(Object.keys(AUTOSCALING_RULE_STAGES) as Array<keyof typeof AUTOSCALING_RULE_STAGES>).map((key) => ({
+    path: `autoscaling.${key}`,
+    present: (c: EnvironmentConfig) => c.autoscaling?.[key] !== undefined,
+    stages: AUTOSCALING_RULE_STAGES[key],
+  })),
 ];
 
 /**
@@ -209,6 +215,8 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
       add(`compute.publicApiCidrs[${i}]`, `"${cidr}" would open the Kubernetes API to the whole internet; list office or VPN ranges`);
     }
   }
+
+  for (const [path, message] of autoscalingConfigProblems({ config, stage, chosen })) add(path, message);
 
   problems.push(...networkProblems(file, config));
   problems.push(...edgeProblems(file, config, stage));

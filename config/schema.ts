@@ -56,6 +56,69 @@ const scalingRange = z.strictObject({
   desired: count(0, 1000).optional(),
 });
 
+/** A whole number in `min`–`max`, whose message says why the bounds are what they are. */
+const bounded = (min: number, max: number, why: string) =>
+  z
+    .number()
+    .int()
+    .refine((value) => value >= min && value <= max, {
+      error: (issue) => `must be ${min}–${max}${why}; received ${describeInput(issue.input)}`,
+    });
+
+const cooldownSeconds = () => bounded(0, 3600, ' seconds');
+
+/**
+ * Autoscaling rules (policies/autoscaling/): each key overrides one rule's seed defaults. The
+ * apps stack adds `websocket` and `api` for the HPAs.
+ */
+export const autoscalingSchema = z.strictObject({
+  /** How the cluster autoscaler moves the general node group within `compute.nodes`. Growth on. */
+  nodes: z
+    .strictObject({
+      /** A node whose pods request less than this share of it may be removed. @default 0.4 (seed 002 §10: scale down under 40% CPU) */
+      scaleDownUtilizationThreshold: z.number().min(0.1).max(0.9).optional(),
+      /** Minutes a node stays under the threshold before removal. @default 10 */
+      scaleDownUnneededMinutes: bounded(1, 120, ' minutes').optional(),
+      /** Which node group grows first. @default least-waste */
+      expander: z.enum(['least-waste', 'most-pods', 'random']).optional(),
+    })
+    .optional(),
+  /** Readers per Aurora cluster (per shard), by reader CPU. Scale and hyperscale with postgres. */
+  auroraReplicas: z
+    .strictObject({
+      /** Run the rule. @default true */
+      enabled: z.boolean().optional(),
+      /** Readers Terraform builds, the floor. @default database.readReplicas if set, else the larger of 2 (seed 002 §10) and the sized readers */
+      min: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)').optional(),
+      /** Most readers. @default 10 (seed 002 §10), or min when that is higher */
+      max: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)').optional(),
+      /** Average reader CPU the autoscaler keeps, percent. @default 70 (seed 002 §10) */
+      targetCpuPercent: bounded(10, 90, ' percent').optional(),
+      /** @default 300 */
+      scaleOutCooldownSeconds: cooldownSeconds().optional(),
+      /** @default 900 */
+      scaleInCooldownSeconds: cooldownSeconds().optional(),
+    })
+    .optional(),
+  /** Shards of the Redis Cluster, by memory. Scale on (cluster mode). */
+  redis: z
+    .strictObject({
+      /** Run the rule. @default true */
+      enabled: z.boolean().optional(),
+      /** Fewest shards, and the count Terraform creates. @default the sized shards (cache.shards, the workload or the profile) */
+      minShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)').optional(),
+      /** Most shards. @default 30 nodes (seed 002 §10) ÷ nodes per shard, at least minShards */
+      maxShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)').optional(),
+      /** Memory use counted for eviction the autoscaler keeps, percent. @default 80 (seed 002 §10) */
+      targetMemoryPercent: bounded(10, 90, ' percent').optional(),
+      /** @default 600 */
+      scaleOutCooldownSeconds: cooldownSeconds().optional(),
+      /** @default 1800 */
+      scaleInCooldownSeconds: cooldownSeconds().optional(),
+    })
+    .optional(),
+});
+
 /** Requests per minute for one rate limit: at least 1, since 0 would refuse every request. */
 const perMinute = (what: string) =>
   z
@@ -282,6 +345,8 @@ export const environmentSchema = z.strictObject({
   edge: edgeSchema.optional(),
   /** Overrides of the per-unit capacity assumptions. @default the values of `sizing/assumptions.ts` */
   assumptions: assumptionsSchema.optional(),
+  /** Overrides of the autoscaling rules. @default each rule's seed defaults (policies/autoscaling/) */
+  autoscaling: autoscalingSchema.optional(),
 }).check(
   // Runs even when other fields have problems, so a file learns about every problem at once.
   z.refine((config: { stage?: unknown; workload?: unknown }) => config.stage !== undefined || hasMau(config.workload), {
@@ -300,3 +365,4 @@ export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type WorkloadConfig = z.infer<typeof workloadSchema>;
 export type EdgeConfig = z.infer<typeof edgeSchema>;
 export type AssumptionsConfig = z.infer<typeof assumptionsSchema>;
+export type AutoscalingConfig = z.infer<typeof autoscalingSchema>;

@@ -16,9 +16,27 @@ import { POSTGRES_PARAMETERS, POSTGRES_PORT, postgresMajorVersion } from './post
 import { preventDestroy, resourceName } from './protection';
 import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
+import { TargetTrackingScaling } from './target-tracking-scaling';
 import { checkProps } from './validation';
 
 const ENGINE = 'aurora-postgresql';
+
+/** Aurora's limit of readers in one cluster. */
+const MAX_READERS = 15;
+
+/**
+ * Readers added and removed by Application Auto Scaling to keep their average CPU at a
+ * target. The floor is the cluster's fixed readers (`readReplicas`): the autoscaler removes
+ * only readers it added, and readers it adds are not in Terraform's state.
+ */
+export interface ReaderAutoscaling {
+  /** Most readers, fixed ones included (≤ 15). */
+  readonly maxReaders: number;
+  /** Average reader CPU to keep, percent. */
+  readonly targetCpuPercent: number;
+  readonly scaleOutCooldownSeconds: number;
+  readonly scaleInCooldownSeconds: number;
+}
 
 /** Props of an AuroraPostgres cluster. */
 export interface AuroraPostgresProps {
@@ -54,6 +72,8 @@ export interface AuroraPostgresProps {
    * exist only later are added with `allowFrom`. @default none
    */
   readonly clientSecurityGroups?: readonly SecurityGroupRef[];
+  /** Reader autoscaling above the fixed readers (needs at least one). @default the readers stay as built */
+  readonly readerAutoscaling?: ReaderAutoscaling;
 }
 
 /**
@@ -71,6 +91,8 @@ export class AuroraPostgres extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly ingressRules: VpcSecurityGroupIngressRule[];
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
+  /** The reader autoscaling target and policy, when `readerAutoscaling` is given. */
+  readonly readerScaling?: TargetTrackingScaling;
   /** The cluster (writer) endpoint. */
   readonly endpoint: string;
   /** The endpoint that balances over the readers. */
@@ -91,7 +113,15 @@ export class AuroraPostgres extends Construct {
     checkProps(this, [
       { failed: major === undefined, message: `engineVersion: "${props.engineVersion}" is not a PostgreSQL version (e.g. "16.6" or "16")` },
       { failed: !/^[a-z][a-z0-9-]*$/.test(props.clusterName), message: `clusterName: must be lowercase letters, digits and hyphens, starting with a letter, got "${props.clusterName}"` },
-      { failed: !(Number.isInteger(readReplicas) && readReplicas >= 0 && readReplicas <= 15), message: `readReplicas: must be a whole number 0–15, got ${readReplicas}` },
+      { failed: !(Number.isInteger(readReplicas) && readReplicas >= 0 && readReplicas <= MAX_READERS), message: `readReplicas: must be a whole number 0–${MAX_READERS}, got ${readReplicas}` },
+      {
+        failed: props.readerAutoscaling !== undefined && readReplicas < 1,
+        message: 'readerAutoscaling: needs at least one fixed reader (readReplicas ≥ 1), the floor the autoscaler keeps, got 0',
+      },
+      {
+        failed: props.readerAutoscaling !== undefined && !(props.readerAutoscaling.maxReaders >= readReplicas && props.readerAutoscaling.maxReaders <= MAX_READERS),
+        message: `readerAutoscaling.maxReaders: must be ${readReplicas}–${MAX_READERS} (the fixed readers to Aurora's limit), got ${props.readerAutoscaling?.maxReaders}`,
+      },
       { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}` },
     ]);
 
@@ -199,6 +229,24 @@ export class AuroraPostgres extends Construct {
           description: `Aurora reader ${readerName} is more than 1 s behind the writer.`,
         }),
       );
+    }
+
+    const scaling = props.readerAutoscaling;
+    if (scaling) {
+      // Registered once every fixed reader exists: they are the floor (min capacity).
+      this.readerScaling = new TargetTrackingScaling(this, 'reader-scaling', {
+        policyName: `${name}-reader-cpu`,
+        serviceNamespace: 'rds',
+        resourceId: `cluster:${this.cluster.clusterIdentifier}`,
+        scalableDimension: 'rds:cluster:ReadReplicaCount',
+        minCapacity: readReplicas,
+        maxCapacity: scaling.maxReaders,
+        predefinedMetric: 'RDSReaderAverageCPUUtilization',
+        targetPercent: scaling.targetCpuPercent,
+        scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
+        scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+        dependsOn: [this.writer, ...this.readers],
+      });
     }
 
     this.endpoint = this.cluster.endpoint;

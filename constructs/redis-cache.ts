@@ -14,12 +14,28 @@ import { GeneratedSecret } from './generated-secret';
 import { Network } from './network';
 import { preventDestroy, resourceName } from './protection';
 import { SecurityGroupRef } from './security-group-ref';
+import { TargetTrackingScaling } from './target-tracking-scaling';
 import { checkProps } from './validation';
 
 const REDIS_PORT = 6379;
 
 /** How the cache is laid out: one node, a primary with replicas, or sharded (cluster mode). */
 export type RedisCacheMode = 'single' | 'replicated' | 'cluster';
+
+/**
+ * Shards added and removed by Application Auto Scaling to keep memory use (counted for
+ * eviction) at a target. Cluster mode only, on node types ElastiCache scales.
+ */
+export interface ShardAutoscaling {
+  /** Fewest shards, at most `shards`. */
+  readonly minShards: number;
+  /** Most shards, at least `shards`. */
+  readonly maxShards: number;
+  /** Memory use to keep, percent. */
+  readonly targetMemoryPercent: number;
+  readonly scaleOutCooldownSeconds: number;
+  readonly scaleInCooldownSeconds: number;
+}
 
 /** Props of a RedisCache. */
 export interface RedisCacheProps {
@@ -52,6 +68,11 @@ export interface RedisCacheProps {
    * exist only later are added with `allowFrom`. @default none
    */
   readonly clientSecurityGroups?: readonly SecurityGroupRef[];
+  /**
+   * Shard autoscaling (`cluster` mode only). Terraform then creates `shards` and ignores later
+   * changes of the shard count, which belong to the autoscaler. @default the shards stay as built
+   */
+  readonly shardAutoscaling?: ShardAutoscaling;
 }
 
 /**
@@ -69,6 +90,8 @@ export class RedisCache extends Construct {
   readonly slowLogGroup: CloudwatchLogGroup;
   readonly ingressRules: VpcSecurityGroupIngressRule[];
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
+  /** The shard autoscaling target and policy, when `shardAutoscaling` is given. */
+  readonly shardScaling?: TargetTrackingScaling;
   /** Where clients connect: the primary endpoint, or the configuration endpoint in cluster mode. */
   readonly endpoint: string;
   /** The endpoint that balances over the replicas; none in cluster mode, where clients route themselves. */
@@ -96,6 +119,11 @@ export class RedisCache extends Construct {
         message: `replicasPerShard: mode "${mode}" fails over to a replica, so 1–5, got ${replicasPerShard}`,
       },
       { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 0 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 0–35, got ${backupRetentionDays}` },
+      { failed: props.shardAutoscaling !== undefined && mode !== 'cluster', message: `shardAutoscaling: needs mode "cluster" (ElastiCache scales sharded groups only), got "${mode}"` },
+      {
+        failed: props.shardAutoscaling !== undefined && !(props.shardAutoscaling.minShards <= shards && shards <= props.shardAutoscaling.maxShards),
+        message: `shardAutoscaling: shards (${shards}) must lie within minShards–maxShards, got ${props.shardAutoscaling?.minShards}–${props.shardAutoscaling?.maxShards}`,
+      },
     ]);
 
     // Replication group ids are at most 40 characters.
@@ -175,10 +203,28 @@ export class RedisCache extends Construct {
         logDeliveryConfiguration: [
           { destination: this.slowLogGroup.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' },
         ],
+        // The autoscaler owns the shard count once the group exists; Terraform would undo it.
+        lifecycle: props.shardAutoscaling ? { ignoreChanges: ['num_node_groups'] } : undefined,
       }),
     );
     this.endpoint = mode === 'cluster' ? this.replicationGroup.configurationEndpointAddress : this.replicationGroup.primaryEndpointAddress;
     this.readerEndpoint = mode === 'cluster' ? undefined : this.replicationGroup.readerEndpointAddress;
+
+    const scaling = props.shardAutoscaling;
+    if (scaling) {
+      this.shardScaling = new TargetTrackingScaling(this, 'shard-scaling', {
+        policyName: `${name}-memory`,
+        serviceNamespace: 'elasticache',
+        resourceId: `replication-group/${this.replicationGroup.replicationGroupId}`,
+        scalableDimension: 'elasticache:replication-group:NodeGroups',
+        minCapacity: scaling.minShards,
+        maxCapacity: scaling.maxShards,
+        predefinedMetric: 'ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage',
+        targetPercent: scaling.targetMemoryPercent,
+        scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
+        scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+      });
+    }
 
     // ElastiCache reports per node; member ids are `<group>-001…` or, sharded, `<group>-0001-001…`.
     const nodeSuffixes: string[] = [];

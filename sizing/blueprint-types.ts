@@ -1,5 +1,6 @@
 /** The sized topology of one environment: what every regional stack builds. */
 import { Stage } from '../config/stages';
+import type { AuroraReplicaScaling, NodeGroupScaling, RedisShardScaling } from '../policies/autoscaling';
 
 /** Application hosts on single-host stages. */
 export interface HostsSize {
@@ -93,4 +94,16 @@ export interface Blueprint {
   readonly websocket?: PodRange;
   /** API pods per region, from the workload. Absent without a workload. */
   readonly api?: PodRange;
+  /** The autoscaling rules resolved for this environment (policies/autoscaling). Absent before sizing applies them. */
+  readonly autoscaling?: BlueprintAutoscaling;
+}
+
+/** Each autoscaling rule that applies, resolved; a rule absent here is not rendered. */
+export interface BlueprintAutoscaling {
+  /** The general node group's range and the cluster autoscaler's behaviour (cluster stages). */
+  readonly nodes?: NodeGroupScaling;
+  /** Readers of every Aurora cluster (scale, hyperscale on postgres). */
+  readonly auroraReplicas?: AuroraReplicaScaling;
+  /** Shards of the Redis Cluster (cluster mode: scale on). */
+  readonly redisShards?: RedisShardScaling;
 }

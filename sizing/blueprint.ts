@@ -18,6 +18,7 @@ import { blueprintProblems } from './blueprint-rules';
 import { sizeForWorkload, WorkloadSizing } from './capacity';
 import { AVAILABILITY_FLOORS, COCKROACH_PROFILES, MAX_HOSTS, STAGE_PROFILES } from './stage-profiles';
 import { resolveWorkload, Workload } from './workload-defaults';
+import { applyAutoscaling } from '../policies/autoscaling';
 
 /** How an environment's sizes were reached, for `stagecraft size` and the cost per MAU. */
 export interface SizingReport {
@@ -135,7 +136,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     volumeGiB: database?.storageGiB ?? cockroachProfile.volumeGiB,
   };
 
-  const blueprint: Blueprint = {
+  const sized: Blueprint = {
     ...profile,
     databaseEngine,
     backupRetentionDays: database?.backupRetentionDays ?? profile.backupRetentionDays,
@@ -165,6 +166,9 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     websocket: derived?.websocket,
     api: derived?.api,
   };
+  // The autoscaling rules set the floors Terraform builds (Aurora readers, Redis shards).
+  const scaled = applyAutoscaling(environment, sized);
+  const blueprint = scaled.blueprint;
 
   // A derived count the topology cannot hold stops the command, unless the file replaces it.
   const replaced = new Set(explicit.map((e) => e.field.replace(/\.(min|max)$/, '')));
@@ -175,6 +179,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     if (p.replacedBy !== undefined && isSet(p.replacedBy)) warnings.push(`${p.path}: ${p.message} (${p.replacedBy} is set explicitly, so it stands)`);
     else problems.push({ file: environment.sourceFile, path: p.path, message: p.message });
   }
+  for (const [path, message] of scaled.problems) problems.push({ file: environment.sourceFile, path, message });
   for (const e of explicit) {
     if (e.value < e.derived) warnings.push(`${e.field} ${e.value} is set explicitly, below the ${e.derived} the workload needs`);
   }

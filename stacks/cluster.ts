@@ -1,6 +1,7 @@
 /** The compute every cluster stage shares: EKS, its node pools and the regional ALB. */
 import { TerraformOutput } from 'cdktf';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ClusterAutoscalerIdentity } from '../constructs/cluster-autoscaler-identity';
 import { EksCluster } from '../constructs/eks-cluster';
 import { LoadBalancer } from '../constructs/load-balancer';
 import { NodeGroup } from '../constructs/node-group';
@@ -13,6 +14,8 @@ export interface ClusterCompute {
   readonly eks: EksCluster;
   readonly general: NodeGroup;
   readonly cockroachPool?: NodeGroup;
+  /** The cluster autoscaler's role and pod identity; its Deployment is in the apps stack. */
+  readonly autoscalerIdentity: ClusterAutoscalerIdentity;
   readonly loadBalancer: LoadBalancer;
   /** The security group every pod and node carries: data stores admit it. */
   readonly clientSecurityGroup: { readonly id: string };
@@ -69,6 +72,10 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
       });
   }
   eks.addWorkloadAddons([general.nodeGroup]);
+  const autoscalerIdentity = new ClusterAutoscalerIdentity(stack, 'cluster-autoscaler', {
+    cluster: eks,
+    nodeGroups: cockroachPool ? [general, cockroachPool] : [general],
+  });
 
   const loadBalancer = new LoadBalancer(stack, 'alb', {
     name: f.namePrefix,
@@ -94,5 +101,5 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
   new TerraformOutput(stack, 'eks_cluster_name', { value: eks.cluster.name });
   new TerraformOutput(stack, 'eks_cluster_endpoint', { value: eks.cluster.endpoint });
   new TerraformOutput(stack, 'eks_cluster_ca', { value: eks.cluster.certificateAuthority.get(0).data });
-  return { eks, general, cockroachPool, loadBalancer, clientSecurityGroup: { id: eks.nodeSecurityGroupId } };
+  return { eks, general, cockroachPool, autoscalerIdentity, loadBalancer, clientSecurityGroup: { id: eks.nodeSecurityGroupId } };
 }

@@ -66,6 +66,8 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
 /** Aurora PostgreSQL: one cluster per shard, each a writer plus readers. */
 export function addAuroraShards(stack: RegionalStack, clients: readonly SecurityGroupRef[]): AuroraPostgres[] {
   const postgres = required(stack.foundation.blueprint.postgres, stack, 'postgres');
+  // Seed 002 §10: readers scale per shard; the Blueprint's readers are the rule's floor.
+  const scaling = stack.foundation.blueprint.autoscaling?.auroraReplicas;
   const shards = Array.from({ length: postgres.shards }, (_, shard) => {
     const suffix = postgres.shards === 1 ? 'aurora' : `aurora-shard-${shard}`;
     return new AuroraPostgres(stack, suffix, {
@@ -76,6 +78,12 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
       readReplicas: postgres.readReplicas,
       backupRetentionDays: stack.foundation.blueprint.backupRetentionDays,
       clientSecurityGroups: clients,
+      readerAutoscaling: scaling && {
+        maxReaders: scaling.max,
+        targetCpuPercent: scaling.targetPercent,
+        scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
+        scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+      },
     });
   });
   new TerraformOutput(stack, 'postgres_shard_endpoints', { value: shards.map((s) => s.endpoint) });
@@ -85,6 +93,7 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
 export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRef[]): RedisCache {
   const redis = stack.foundation.blueprint.redis;
   if (redis.mode === 'on-host') throw new Error('Redis runs on the host at this stage');
+  const scaling = stack.foundation.blueprint.autoscaling?.redisShards;
   const cache = new RedisCache(stack, 'redis', {
     ...commonProps(stack),
     mode: redis.mode,
@@ -93,6 +102,13 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
     replicasPerShard: redis.replicasPerShard,
     backupRetentionDays: stack.foundation.blueprint.backupRetentionDays,
     clientSecurityGroups: clients,
+    shardAutoscaling: scaling && {
+      minShards: scaling.minShards,
+      maxShards: scaling.maxShards,
+      targetMemoryPercent: scaling.targetPercent,
+      scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
+      scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+    },
   });
   new TerraformOutput(stack, 'redis_auth_secret_arn', { value: cache.authToken.secret.arn });
   return cache;

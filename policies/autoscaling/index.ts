@@ -1,0 +1,62 @@
+/**
+ * The autoscaling rules, one per file: EKS node groups, Aurora read replicas, Redis Cluster
+ * shards. The WebSocket and API pod rules (HPA) come with the apps stack.
+ *
+ * Two passes, like the rest of the configuration: `autoscalingConfigProblems` runs with the
+ * other cross-field rules (config/environment.ts); `applyAutoscaling` runs once the Blueprint is
+ * sized (sizing/blueprint.ts), resolves each rule and moves the Blueprint's counts to the floor
+ * each rule keeps (Aurora readers, Redis shards).
+ */
+import type { Environment } from '../../config/environment';
+import type { Blueprint, BlueprintAutoscaling } from '../../sizing/blueprint-types';
+import { AURORA_REPLICA_STAGES, auroraReplicaConfigProblems, resolveAuroraReplicas } from './aurora-replicas';
+import { NODE_GROUP_STAGES, nodeGroupConfigProblems, resolveNodeGroups } from './node-groups';
+import { REDIS_SHARD_STAGES, redisShardConfigProblems, resolveRedisShards } from './redis-shards';
+import { RuleContext, RuleProblem } from './rule';
+
+/** Each rule's key under `autoscaling`, and the stages that can host it. */
+export const AUTOSCALING_RULE_STAGES = {
+  nodes: NODE_GROUP_STAGES,
+  auroraReplicas: AURORA_REPLICA_STAGES,
+  redis: REDIS_SHARD_STAGES,
+} as const;
+
+/** Problems in the file alone: every rule's, all at once. Stage scoping is in STAGE_SCOPED_FIELDS. */
+export function autoscalingConfigProblems(context: RuleContext): RuleProblem[] {
+  return [...nodeGroupConfigProblems(context), ...auroraReplicaConfigProblems(context), ...redisShardConfigProblems(context)];
+}
+
+/** The Blueprint with its autoscaling rules resolved and the floors applied, and the problems found. */
+export function applyAutoscaling(environment: Environment, blueprint: Blueprint): { blueprint: Blueprint; problems: RuleProblem[] } {
+  const { config } = environment;
+  const problems: RuleProblem[] = [];
+  const autoscaling: { -readonly [K in keyof BlueprintAutoscaling]: BlueprintAutoscaling[K] } = {};
+  let { postgres, redis } = blueprint;
+
+  if (blueprint.cluster) autoscaling.nodes = resolveNodeGroups(config, blueprint.cluster.nodes);
+
+  if (postgres?.kind === 'aurora') {
+    const aurora = resolveAuroraReplicas(config, postgres.readReplicas);
+    problems.push(...aurora.problems);
+    if (aurora.rule) {
+      autoscaling.auroraReplicas = aurora.rule;
+      postgres = { ...postgres, readReplicas: aurora.rule.min };
+    }
+  }
+
+  if (redis.mode === 'cluster') {
+    const shards = resolveRedisShards(config, redis);
+    problems.push(...shards.problems);
+    if (shards.rule) {
+      autoscaling.redisShards = shards.rule;
+      redis = { ...redis, shards: shards.shards };
+    }
+  }
+
+  return { blueprint: { ...blueprint, postgres, redis, autoscaling }, problems };
+}
+
+export type { AuroraReplicaScaling } from './aurora-replicas';
+export type { NodeGroupScaling } from './node-groups';
+export type { RedisShardScaling } from './redis-shards';
+export type { TargetTracking } from './rule';
