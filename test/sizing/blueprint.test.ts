@@ -1,13 +1,18 @@
 import { base, environment, sizeProblems } from '../helpers/environments';
 import { blueprintFor } from '../../sizing/blueprint';
 import { COCKROACH_PROFILES, STAGE_PROFILES } from '../../sizing/stage-profiles';
+import { AURORA_REPLICA_DEFAULTS } from '../../policies/autoscaling/aurora-replicas';
 
 
 describe('blueprint', () => {
   it('uses the stage profile when the file sets no sizes', () => {
     const withoutUndefined = (value: object) => JSON.parse(JSON.stringify(value));
     for (const stage of ['launch', 'traction', 'growth', 'scale', 'hyperscale'] as const) {
-      expect(withoutUndefined(blueprintFor(environment(base(stage))))).toEqual(withoutUndefined(STAGE_PROFILES[stage]));
+      const { autoscaling, ...sized } = blueprintFor(environment(base(stage)));
+      const profile = STAGE_PROFILES[stage];
+      // Aurora's reader autoscaling raises the fixed readers to its floor (seed 002: 2 per shard).
+      const postgres = autoscaling?.auroraReplicas && profile.postgres && { ...profile.postgres, readReplicas: Math.max(profile.postgres.readReplicas, AURORA_REPLICA_DEFAULTS.min) };
+      expect(withoutUndefined(sized)).toEqual(withoutUndefined({ ...profile, postgres: postgres ?? profile.postgres }));
     }
     const massive = base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]');
     expect(blueprintFor(environment(massive))).toMatchObject({ ...STAGE_PROFILES.massive, cockroach: COCKROACH_PROFILES.massive });
