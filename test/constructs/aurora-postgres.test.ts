@@ -164,6 +164,60 @@ describe('AuroraPostgres', () => {
     expect(alarms).toHaveLength(5);
   });
 
+  describe('reader autoscaling', () => {
+    const scaling = { maxReaders: 10, targetCpuPercent: 70, scaleOutCooldownSeconds: 300, scaleInCooldownSeconds: 900 };
+
+    it('registers the readers with Application Auto Scaling, the fixed readers as the floor', () => {
+      const stack = aurora({ readReplicas: 2, readerAutoscaling: scaling }, 2);
+      const targets = resourcesOfType(stack, 'aws_appautoscaling_target');
+      expect(targets).toHaveLength(2);
+      targets.forEach((target, shard) => {
+        const cluster = logicalName(stack, 'aws_rds_cluster', 'cluster_identifier', `acme-us-east-1-aurora-shard-${shard}`);
+        expect(target).toMatchObject({
+          service_namespace: 'rds',
+          scalable_dimension: 'rds:cluster:ReadReplicaCount',
+          resource_id: `cluster:\${aws_rds_cluster.${cluster}.cluster_identifier}`,
+          min_capacity: 2,
+          max_capacity: scaling.maxReaders,
+        });
+        // Registered once the writer and every fixed reader exist.
+        expect(target.depends_on).toHaveLength(3);
+      });
+    });
+
+    it('tracks the readers average CPU with the given target and cooldowns', () => {
+      const stack = aurora({ readReplicas: 2, readerAutoscaling: scaling });
+      const [policy] = resourcesOfType(stack, 'aws_appautoscaling_policy');
+      const target = logicalName(stack, 'aws_appautoscaling_target', 'scalable_dimension', 'rds:cluster:ReadReplicaCount');
+      expect(policy).toMatchObject({
+        name: 'acme-us-east-1-aurora-shard-0-reader-cpu',
+        policy_type: 'TargetTrackingScaling',
+        resource_id: `\${aws_appautoscaling_target.${target}.resource_id}`,
+        scalable_dimension: `\${aws_appautoscaling_target.${target}.scalable_dimension}`,
+        service_namespace: `\${aws_appautoscaling_target.${target}.service_namespace}`,
+        target_tracking_scaling_policy_configuration: {
+          predefined_metric_specification: { predefined_metric_type: 'RDSReaderAverageCPUUtilization' },
+          target_value: scaling.targetCpuPercent,
+          scale_out_cooldown: scaling.scaleOutCooldownSeconds,
+          scale_in_cooldown: scaling.scaleInCooldownSeconds,
+        },
+      });
+    });
+
+    it('renders nothing without it', () => {
+      expect(resourcesOfType(aurora({ readReplicas: 2 }), 'aws_appautoscaling_target')).toEqual([]);
+    });
+
+    it('refuses a ceiling outside the fixed readers to 15, or no fixed reader', () => {
+      expect(() => aurora({ readReplicas: 3, readerAutoscaling: { ...scaling, maxReaders: 2 } })).toThrow(
+        'test/aurora-shard-0: readerAutoscaling.maxReaders: must be 3–15 (the fixed readers to Aurora\'s limit), got 2',
+      );
+      expect(() => aurora({ readReplicas: 0, readerAutoscaling: scaling })).toThrow(
+        'test/aurora-shard-0: readerAutoscaling: needs at least one fixed reader (readReplicas ≥ 1), the floor the autoscaler keeps, got 0',
+      );
+    });
+  });
+
   it('reports every bad prop at once', () => {
     expect(() => aurora({ clusterName: 'Shard_1', engineVersion: '16.x', readReplicas: -1, backupRetentionDays: 36 })).toThrow(
       new Error(

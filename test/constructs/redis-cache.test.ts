@@ -160,6 +160,51 @@ describe('RedisCache', () => {
     );
   });
 
+  describe('shard autoscaling', () => {
+    const scaling = { minShards: 3, maxShards: 15, targetMemoryPercent: 80, scaleOutCooldownSeconds: 600, scaleInCooldownSeconds: 1800 };
+
+    it('registers the shard count with Application Auto Scaling and tracks memory', () => {
+      const stack = redis({ mode: 'cluster', nodeType: 'cache.r6g.large', shards: 3, replicasPerShard: 1, shardAutoscaling: scaling });
+      const replicationGroup = logicalName(stack, 'aws_elasticache_replication_group', 'replication_group_id', 'acme-us-east-1-redis');
+      const [target] = resourcesOfType(stack, 'aws_appautoscaling_target');
+      expect(target).toMatchObject({
+        service_namespace: 'elasticache',
+        scalable_dimension: 'elasticache:replication-group:NodeGroups',
+        resource_id: `replication-group/\${aws_elasticache_replication_group.${replicationGroup}.replication_group_id}`,
+        min_capacity: scaling.minShards,
+        max_capacity: scaling.maxShards,
+      });
+      const [policy] = resourcesOfType(stack, 'aws_appautoscaling_policy');
+      expect(policy).toMatchObject({
+        name: 'acme-us-east-1-redis-memory',
+        policy_type: 'TargetTrackingScaling',
+        target_tracking_scaling_policy_configuration: {
+          predefined_metric_specification: { predefined_metric_type: 'ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage' },
+          target_value: scaling.targetMemoryPercent,
+          scale_out_cooldown: scaling.scaleOutCooldownSeconds,
+          scale_in_cooldown: scaling.scaleInCooldownSeconds,
+        },
+      });
+    });
+
+    it('leaves the shard count to the autoscaler once created, and stays protected', () => {
+      const rg = group(redis({ mode: 'cluster', shards: 3, replicasPerShard: 1, shardAutoscaling: scaling }));
+      expect(rg).toMatchObject({ num_node_groups: 3, lifecycle: { ignore_changes: ['num_node_groups'], prevent_destroy: true } });
+      expect(group(redis({ mode: 'cluster', shards: 3, replicasPerShard: 1 })).lifecycle).toEqual({ prevent_destroy: true });
+    });
+
+    it('refuses autoscaling outside cluster mode or a range that does not hold the shards', () => {
+      expect(() => redis({ mode: 'replicated', shardAutoscaling: scaling })).toThrow(
+        new Error(
+          [
+            'test/redis: shardAutoscaling: needs mode "cluster" (ElastiCache scales sharded groups only), got "replicated"',
+            'test/redis: shardAutoscaling: shards (1) must lie within minShards–maxShards, got 3–15',
+          ].join('\n'),
+        ),
+      );
+    });
+  });
+
   it('reports every bad prop at once', () => {
     expect(() => redis({ mode: 'single', shards: 2, replicasPerShard: 1, backupRetentionDays: 36 })).toThrow(
       new Error(
