@@ -21,7 +21,7 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'stagecraft-review-massive-'));
   const [massive] = loadEnvironments(environmentFiles(['massive'], PROJECT_ROOT), PROJECT_ROOT);
   synthesizeEnvironments([massive], { outdir: join(root, 'base'), stateDir: root });
-  const bigger = { ...massive.config, cache: { nodeType: 'cache.r7g.4xlarge' }, streaming: { instanceType: 'kafka.m7g.xlarge' } };
+  const bigger = { ...massive.config, cache: { nodeType: 'cache.r7g.2xlarge' }, streaming: { instanceType: 'kafka.m7g.xlarge' } };
   synthesizeEnvironments([resolveEnvironment(bigger, massive.sourceFile)], { outdir: join(root, 'head'), stateDir: root });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
