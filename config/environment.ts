@@ -216,7 +216,7 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
     }
   }
 
-  for (const [path, message] of autoscalingConfigProblems({ config, stage, chosen })) add(path, message);
+  for (const [path, message] of autoscalingConfigProblems({ config, stage })) add(path, message);
 
   problems.push(...networkProblems(file, config));
   problems.push(...edgeProblems(file, config, stage));

@@ -5,7 +5,6 @@
  * the cluster autoscaler's flags). Rules report problems as `[field path, message]` pairs, all
  * at once; `config/` and `sizing/` turn them into `<file>: <path>: <message>` (exit 2).
  */
-import type { Environment } from '../../config/environment';
 import type { EnvironmentConfig } from '../../config/schema';
 import type { Stage } from '../../config/stages';
 
@@ -23,13 +22,6 @@ export interface TargetTracking {
 export interface RuleContext {
   readonly config: EnvironmentConfig;
   readonly stage: Stage;
-  /** ` (chosen from workload.mau 8,000)` when the stage came from the workload, else ''. */
-  readonly chosen: string;
-}
-
-/** What a rule's resolver sees: the environment, and its sizes before autoscaling. */
-export interface ResolveContext {
-  readonly environment: Environment;
 }
 
 /** `min (5) must not exceed max (3)` at `path` when both are set and out of order. */
