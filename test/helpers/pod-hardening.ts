@@ -19,7 +19,7 @@ function podSpecOf(object: Json): Json | undefined {
 /** Every hardening problem of `objects`, one line each; [] when all are hardened. */
 export function podHardeningProblems(objects: readonly KubernetesObjectLike[]): string[] {
   const problems: string[] = [];
-  for (const object of objects as Json[]) {
+  for (const object of objects as unknown as Json[]) {
     const pod = podSpecOf(object);
     if (!pod) continue;
     const where = `${object.kind} ${object.metadata?.name}`;
