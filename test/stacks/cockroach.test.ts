@@ -1,7 +1,7 @@
 /** The AWS side of CockroachDB in the regional stacks, and Redis per region on massive. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caSecretNames, COCKROACH_JOIN_NODE_PORT, joinZoneName, regionJoinHost } from '../../services/platform/cockroachdb';
+import { caSecretNames, COCKROACH_JOIN_NODE_PORT, joinZoneName, multiRegionMigration, regionJoinHost } from '../../services/platform/cockroachdb';
 import { base } from '../helpers/environments';
 import { ExampleSynthesis, PROJECT_ROOT, synthesizeYaml } from '../helpers/examples';
 
@@ -113,6 +113,21 @@ describe('CockroachDB on hyperscale (one region)', () => {
     expect(synthesis.resources(stack, 'aws_lb').filter((lb) => lb.load_balancer_type === 'network')).toEqual([]);
     expect(synthesis.resources(stack, 'aws_rds_cluster')).toEqual([]);
     expect(synthesis.stack(stack).output?.cockroachdb_backup_bucket).toBeDefined();
+  });
+});
+
+describe('migration files written by synth', () => {
+  it('writes each CockroachDB environment\'s multi-region SQL to migrations/<env>/ beside the stacks', () => {
+    for (const environment of synthesis.environments) {
+      const file = join(synthesis.outdir, 'migrations', environment.name, '001_multi_region.sql');
+      expect(readFileSync(file, 'utf8')).toBe(multiRegionMigration({ environment: environment.name, regions: environment.regions.map((r) => r.code) }).sql);
+    }
+    expect(readFileSync(join(synthesis.outdir, 'migrations', 'acme-massive', '001_multi_region.sql'), 'utf8')).toContain('SURVIVE REGION FAILURE');
+  });
+
+  it('writes none for Postgres environments', () => {
+    const postgres = synthesizeYaml(base('scale'));
+    expect(existsSync(join(postgres.outdir, 'migrations'))).toBe(false);
   });
 });
 

@@ -64,3 +64,17 @@ export function cockroachObjects(placement: CockroachPlacement): KubernetesObjec
   }
   return objects;
 }
+
+/** Where `stagecraft synth` writes an environment's migrations, relative to the output directory. */
+export function migrationsDirectory(environment: string): string {
+  return `migrations/${environment}`;
+}
+
+/**
+ * The migration files `stagecraft synth` writes for review: the multi-region SQL, fully known
+ * from the environment. The backup schedule names buckets whose names carry the AWS account ID,
+ * known only at apply, so it exists only in the init Job's ConfigMap.
+ */
+export function synthesizedMigrations(environment: { readonly name: string; readonly regions: ReadonlyArray<{ readonly code: string }> }): Migration[] {
+  return [multiRegionMigration({ environment: environment.name, regions: environment.regions.map((r) => r.code) })];
+}
