@@ -63,56 +63,48 @@ export class CockroachPodIdentity extends Construct {
       Resource: regions.map((region) => `arn:${partition}:kms:${region}:${accountId}:key/*`),
       Condition: { StringEquals: { 'kms:ViaService': regions.map((region) => `${service}.${region}.amazonaws.com`) } },
     });
-    const trust = serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:TagSession']);
     const buckets = props.backupBuckets;
 
-    this.role = new IamRole(this, 'role', { name: resourceName(props.namePrefix, 'cockroachdb', 64), assumeRolePolicy: trust });
-    new IamRolePolicy(this, 'policy', {
-      role: this.role.name,
-      name: 'cockroachdb',
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Sid: 'ReadRegionCa', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [props.caSecrets.certificate, props.caSecrets.key].map((n) => secretArn(props.caSecrets.region, n)) },
-          { Sid: 'ListBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: buckets.map((b) => bucketArn(b.bucket)) },
-          { Sid: 'ReadWriteBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: buckets.map((b) => `${bucketArn(b.bucket)}/*`) },
-          kmsVia('secretsmanager', [props.caSecrets.region], ['kms:Decrypt'], 'DecryptCa'),
-          kmsVia('s3', buckets.map((b) => b.region), ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptBackups'),
-        ],
-      }),
-    });
-    this.association = new EksPodIdentityAssociation(this, 'association', {
-      clusterName: props.cluster.cluster.name,
-      namespace: props.namespace,
-      serviceAccount: props.serviceAccount,
-      roleArn: this.role.arn,
-    });
+    const { role, association } = this.podRole(props, 'cockroachdb', props.serviceAccount, [
+      { Sid: 'ReadRegionCa', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [props.caSecrets.certificate, props.caSecrets.key].map((n) => secretArn(props.caSecrets.region, n)) },
+      { Sid: 'ListBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: buckets.map((b) => bucketArn(b.bucket)) },
+      { Sid: 'ReadWriteBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: buckets.map((b) => `${bucketArn(b.bucket)}/*`) },
+      kmsVia('secretsmanager', [props.caSecrets.region], ['kms:Decrypt'], 'DecryptCa'),
+      kmsVia('s3', buckets.map((b) => b.region), ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptBackups'),
+    ]);
+    this.role = role;
+    this.association = association;
 
     if (props.caWriter) {
       const secrets = props.caWriter.secrets;
-      this.caWriterRole = new IamRole(this, 'ca-writer-role', { name: resourceName(props.namePrefix, 'cockroachdb-ca', 64), assumeRolePolicy: trust });
-      new IamRolePolicy(this, 'ca-writer-policy', {
-        role: this.caWriterRole.name,
-        name: 'cockroachdb-ca-writer',
-        policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'FillCaSecrets',
-              Effect: 'Allow',
-              Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-              Resource: secrets.flatMap((s) => [secretArn(s.region, s.certificate), secretArn(s.region, s.key)]),
-            },
-            kmsVia('secretsmanager', secrets.map((s) => s.region), ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptCa'),
-          ],
-        }),
-      });
-      this.caWriterAssociation = new EksPodIdentityAssociation(this, 'ca-writer-association', {
-        clusterName: props.cluster.cluster.name,
-        namespace: props.namespace,
-        serviceAccount: props.caWriter.serviceAccount,
-        roleArn: this.caWriterRole.arn,
-      });
+      const writer = this.podRole(props, 'cockroachdb-ca-writer', props.caWriter.serviceAccount, [
+        {
+          Sid: 'FillCaSecrets',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          Resource: secrets.flatMap((s) => [secretArn(s.region, s.certificate), secretArn(s.region, s.key)]),
+        },
+        kmsVia('secretsmanager', secrets.map((s) => s.region), ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptCa'),
+      ]);
+      this.caWriterRole = writer.role;
+      this.caWriterAssociation = writer.association;
     }
+  }
+
+  /** A role only EKS Pod Identity can assume, its inline policy, and its association with `serviceAccount`. */
+  private podRole(props: CockroachPodIdentityProps, name: string, serviceAccount: string, statements: object[]): { role: IamRole; association: EksPodIdentityAssociation } {
+    const id = name === 'cockroachdb' ? '' : `${name.replace(/^cockroachdb-/, '')}-`;
+    const role = new IamRole(this, `${id}role`, {
+      name: resourceName(props.namePrefix, name, 64),
+      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:TagSession']),
+    });
+    new IamRolePolicy(this, `${id}policy`, { role: role.name, name, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+    const association = new EksPodIdentityAssociation(this, `${id}association`, {
+      clusterName: props.cluster.cluster.name,
+      namespace: props.namespace,
+      serviceAccount,
+      roleArn: role.arn,
+    });
+    return { role, association };
   }
 }
