@@ -18,6 +18,7 @@ import { RedisCache } from '../constructs/redis-cache';
 import { SearchDomain } from '../constructs/search-domain';
 import { SecurityGroupRef } from '../constructs/security-group-ref';
 import {
+  backupBucketBaseName,
   caSecretNames,
   COCKROACH_CA_WRITER_SERVICE_ACCOUNT,
   COCKROACH_JOIN_NODE_PORT,
@@ -147,16 +148,11 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
   });
 }
 
-/** Name (before the account suffix) of a region's CockroachDB backup bucket. */
-function cockroachBucketName(namePrefix: string): string {
-  return `${namePrefix}-crdb`;
-}
-
 /** The bucket CockroachDB's scheduled backups write to (the StatefulSet lives in the apps stack). */
 export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
   const f = stack.foundation;
   const bucket = new DataBucket(stack, 'cockroachdb-backups', {
-    bucketName: cockroachBucketName(f.namePrefix),
+    bucketName: backupBucketBaseName(f.environment.name, f.region.code),
     nameSuffix: f.encryptionKey.accountId,
     encryptionKey: f.encryptionKey,
     accessLogBucket: f.logs,
@@ -203,7 +199,7 @@ export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earl
     namespace: COCKROACH_NAMESPACE,
     serviceAccount: COCKROACH_SERVICE_ACCOUNT,
     caSecrets: caSecrets(f.region.code),
-    backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: `${cockroachBucketName(`${env.name}-${r.code}`)}-${f.encryptionKey.accountId}` })),
+    backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: `${backupBucketBaseName(env.name, r.code)}-${f.encryptionKey.accountId}` })),
     caWriter: firstRegion ? { serviceAccount: COCKROACH_CA_WRITER_SERVICE_ACCOUNT, secrets: env.regions.map((r) => caSecrets(r.code)) } : undefined,
   });
   if (env.regions.length < 2) return { backups, certificateAuthority, identity };

@@ -43,3 +43,11 @@ export function joinZoneName(environment: string): string {
 export function regionJoinHost(environment: string, region: string): string {
   return `${region}.${joinZoneName(environment)}`;
 }
+
+/**
+ * A region's backup bucket name before the account suffix: the bucket is
+ * `<env>-<region>-crdb-<account id>` (stacks/components.ts), output as `cockroachdb_backup_bucket`.
+ */
+export function backupBucketBaseName(environment: string, region: string): string {
+  return `${environment}-${region}-crdb`;
+}
