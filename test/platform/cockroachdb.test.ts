@@ -53,6 +53,12 @@ describe.each([
   });
 });
 
+it('would report a StatefulSet the API schema rejects (the validation is not vacuous)', () => {
+  const [set] = ofKind(cockroachObjects(massive[0]), 'StatefulSet');
+  const broken = { ...set, spec: { ...set.spec, replicas: 'three' } } as unknown as KubernetesObject;
+  expect(kubernetesSchemaReport([broken]).join('\n')).toContain('replicas');
+});
+
 describe('CockroachDB topology per region (massive example)', () => {
   const regionCodes = massive.map((p) => p.region);
 
