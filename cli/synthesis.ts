@@ -1,9 +1,10 @@
 /** Synthesizes environments into a directory atomically: stage in a sibling directory, then swap. */
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Environment } from '../config/environment';
 import { buildApp } from '../stacks/app';
-import { sizeEnvironments } from '../sizing/blueprint';
+import { sizeEnvironments, SizedEnvironment } from '../sizing/blueprint';
+import { migrationsDirectory, synthesizedMigrations } from '../services/platform/cockroachdb';
 
 export interface SynthesizedStackSummary {
   readonly name: string;
@@ -45,6 +46,7 @@ export function synthesizeEnvironments(
       options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + 1} stacks`);
     }
     app.synth();
+    writeMigrations(staging, sized);
     const summaries = stacks.flatMap((env) =>
       [...env.regional.map((s) => s.stackName), env.edge.stackName].map((name) => summarizeStack(staging, name, env.environment.name)),
     );
@@ -52,6 +54,16 @@ export function synthesizeEnvironments(
     return summaries;
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** CockroachDB environments get their generated SQL beside the stacks, `migrations/<env>/`, swapped in with them. */
+function writeMigrations(outdir: string, sized: readonly SizedEnvironment[]): void {
+  for (const { environment, blueprint } of sized) {
+    if (!blueprint.cockroach) continue;
+    const dir = join(outdir, migrationsDirectory(environment.name));
+    mkdirSync(dir, { recursive: true });
+    for (const migration of synthesizedMigrations(environment)) writeFileSync(join(dir, migration.fileName), migration.sql);
   }
 }
 

@@ -187,6 +187,12 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       .done(),
   aws_lb: (ctx) => {
     const kind = ctx.args.load_balancer_type ?? 'application';
+    if (kind === 'network') {
+      return new Builder(ctx)
+        .hourly('1 Network Load Balancer', 'elb.nlb', 1)
+        .missing('network load balancer capacity units ($0.006/NLCU-hour)', 'its traffic (CockroachDB join handshakes) is not part of the workload profile')
+        .done();
+    }
     if (kind !== 'application') throw new Unpriced(`${String(kind)} load balancers are not in the catalog (application ones are)`);
     const b = new Builder(ctx).hourly('1 Application Load Balancer', 'elb.alb', 1);
     if (ctx.usage) {
@@ -287,6 +293,11 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   },
   aws_kms_key: (ctx) =>
     new Builder(ctx).monthly('1 customer-managed key', 'kms.key', 1).missing('API requests ($0.03 per 10,000)', 'S3 bucket keys and caching keep them small; not modelled').done(),
+  aws_route53_zone: (ctx) =>
+    new Builder(ctx)
+      .monthly('1 hosted zone', 'route53.hostedZone', 1)
+      .missing('DNS queries ($0.40 per million)', 'lookups of private names are not part of the workload profile')
+      .done(),
   aws_secretsmanager_secret: (ctx) => new Builder(ctx).monthly('1 secret', 'secretsmanager.secret', 1).done(),
   aws_cloudwatch_metric_alarm: (ctx) => {
     const queries = ctx.args.metric_query as Array<Record<string, unknown>> | undefined;

@@ -5,6 +5,7 @@
 import { Environment } from '../config/environment';
 import { Problem } from '../config/errors';
 import { Blueprint } from './blueprint-types';
+import { AVAILABILITY_FLOORS } from './stage-profiles';
 
 interface Rule {
   /** Returns the problems this rule finds, as [field path, message] pairs. */
@@ -25,6 +26,18 @@ const RULES: readonly Rule[] = [
             .map((r) => [
               `regions[${r.index}]`,
               `${bp.stage} runs RabbitMQ as a 3-node cluster, one node per availability zone; ${r.code} has ${r.availabilityZoneIds.length} zones here (list 3 in network.availabilityZoneIds.${r.code} or pick a region with 3)`,
+            ]),
+  },
+  {
+    // A range's 3 replicas go to 3 zones, so losing a zone never loses a range's majority.
+    check: (env, bp) =>
+      !bp.cockroach
+        ? []
+        : env.regions
+            .filter((r) => r.availabilityZoneIds.length < 3)
+            .map((r) => [
+              fieldOr(env.config.network?.availabilityZoneIds?.[r.code], `network.availabilityZoneIds.${r.code}`, `regions[${r.index}]`),
+              `CockroachDB keeps a range's replicas in 3 availability zones so that losing one loses no majority; ${r.code} has ${r.availabilityZoneIds.length} zones here; allowed: 3 zones (list 3 in network.availabilityZoneIds.${r.code} or pick a region with 3)`,
             ]),
   },
   {
@@ -58,6 +71,11 @@ const RULES: readonly Rule[] = [
       const mode = bp.redis.mode;
       if (cache?.shards !== undefined && mode !== 'cluster' && cache.shards !== 1) {
         problems.push(['cache.shards', `${bp.stage} runs Redis as one shard (cluster mode starts at scale); received ${cache.shards}`]);
+      }
+      // Seed 000 §2.3: 3 primaries + 3 replicas per region; fewer primaries leave a failover without a majority to agree on it.
+      const minShards = AVAILABILITY_FLOORS[bp.stage].redisClusterShards;
+      if (cache?.shards !== undefined && mode === 'cluster' && cache.shards < minShards) {
+        problems.push(['cache.shards', `${bp.stage} runs a Redis Cluster of at least ${minShards} shards per region, so a failover always has a majority of primaries; allowed: ${minShards}–500; received ${cache.shards}`]);
       }
       if (cache?.replicasPerShard !== undefined) {
         if (mode === 'single' && cache.replicasPerShard !== 0) {

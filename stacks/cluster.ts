@@ -5,10 +5,9 @@ import { ClusterAutoscalerIdentity } from '../constructs/cluster-autoscaler-iden
 import { EksCluster } from '../constructs/eks-cluster';
 import { LoadBalancer } from '../constructs/load-balancer';
 import { NodeGroup } from '../constructs/node-group';
+import { COCKROACH_POOL_LABEL, COCKROACH_SQL_PORT, COCKROACH_TAINT } from '../services/platform/cockroachdb/names';
 import { RegionalStack } from './regional-stack';
 
-/** CockroachDB's SQL and inter-node port. */
-export const COCKROACH_PORT = 26257;
 
 export interface ClusterCompute {
   readonly eks: EksCluster;
@@ -55,7 +54,8 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
       nodes: { min: cockroach.nodesPerRegion, max: cockroach.nodesPerRegion * 2, desired: cockroach.nodesPerRegion },
       rootVolumeGiB: 50,
       nodeRole: general.nodeRole,
-      taints: [{ key: 'stagecraft/dedicated', value: 'cockroachdb', effect: 'NO_SCHEDULE' }],
+      labels: { [COCKROACH_POOL_LABEL.key]: COCKROACH_POOL_LABEL.value },
+      taints: [{ key: COCKROACH_TAINT.key, value: COCKROACH_TAINT.value, effect: 'NO_SCHEDULE' }],
     });
     // Peers in other regions join the cluster over the peered VPCs.
     f.environment.regions
@@ -65,8 +65,8 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
           securityGroupId: eks.nodeSecurityGroupId,
           cidrIpv4: other.vpcCidr,
           ipProtocol: 'tcp',
-          fromPort: COCKROACH_PORT,
-          toPort: COCKROACH_PORT,
+          fromPort: COCKROACH_SQL_PORT,
+          toPort: COCKROACH_SQL_PORT,
           description: `CockroachDB nodes in ${other.code}`,
         });
       });

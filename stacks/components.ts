@@ -3,8 +3,13 @@
  * ones their stage has, so each `stacks/<stage>.ts` reads like its row of the stage table.
  */
 import { TerraformOutput } from 'cdktf';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { Route53ZoneAssociation } from '@cdktf/provider-aws/lib/route53-zone-association';
 import { AppHost } from '../constructs/app-host';
 import { AuroraPostgres } from '../constructs/aurora-postgres';
+import { CockroachCertificateAuthority } from '../constructs/cockroach-certificate-authority';
+import { CockroachJoinEndpoint } from '../constructs/cockroach-join-endpoint';
+import { CockroachPodIdentity } from '../constructs/cockroach-pod-identity';
 import { DataBucket } from '../constructs/data-bucket';
 import { KafkaCluster } from '../constructs/kafka-cluster';
 import { PostgresInstance } from '../constructs/postgres-instance';
@@ -12,6 +17,18 @@ import { RabbitMqBroker } from '../constructs/rabbitmq-broker';
 import { RedisCache } from '../constructs/redis-cache';
 import { SearchDomain } from '../constructs/search-domain';
 import { SecurityGroupRef } from '../constructs/security-group-ref';
+import {
+  backupBucketBaseName,
+  caSecretNames,
+  COCKROACH_CA_WRITER_SERVICE_ACCOUNT,
+  COCKROACH_JOIN_NODE_PORT,
+  COCKROACH_NAMESPACE,
+  COCKROACH_SERVICE_ACCOUNT,
+  COCKROACH_SQL_PORT,
+  joinZoneName,
+  regionJoinHost,
+} from '../services/platform/cockroachdb/names';
+import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
 
 function commonProps(stack: RegionalStack) {
@@ -151,7 +168,7 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
 export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
   const f = stack.foundation;
   const bucket = new DataBucket(stack, 'cockroachdb-backups', {
-    bucketName: `${f.namePrefix}-crdb`,
+    bucketName: backupBucketBaseName(f.environment.name, f.region.code),
     nameSuffix: f.encryptionKey.accountId,
     encryptionKey: f.encryptionKey,
     accessLogBucket: f.logs,
@@ -159,4 +176,75 @@ export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
   });
   new TerraformOutput(stack, 'cockroachdb_backup_bucket', { value: bucket.bucket.bucket });
   return bucket;
+}
+
+/** What the regional stack builds for CockroachDB; the Kubernetes side is `cockroachObjects`. */
+export interface CockroachResources {
+  readonly backups: DataBucket;
+  readonly certificateAuthority: CockroachCertificateAuthority;
+  readonly identity: CockroachPodIdentity;
+  /** Several regions only. */
+  readonly joinZone?: Route53Zone;
+  readonly joinEndpoint?: CockroachJoinEndpoint;
+}
+
+/** The join zone each massive environment's first region creates, for the later regions to associate with. */
+const joinZones = new WeakMap<RegionalStack, Route53Zone>();
+
+/**
+ * CockroachDB's AWS side in one region: the backup bucket, the region's CA secrets (empty until
+ * the CA bootstrap Job fills them), the pods' Pod Identity, and with several regions a join
+ * endpoint (internal NLB) named in a private hosted zone the first region creates and every
+ * later region associates its VPC with. `earlierRegions` are the stacks before this one.
+ */
+export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earlierRegions: readonly RegionalStack[] = []): CockroachResources {
+  const f = stack.foundation;
+  const env = f.environment;
+  const pool = required(compute.cockroachPool, stack, 'cockroachdb node pool');
+  const backups = addCockroachBackupBucket(stack);
+  const caSecrets = (code: string) => ({ region: code, ...caSecretNames(`${env.name}-${code}`) });
+  const certificateAuthority = new CockroachCertificateAuthority(stack, 'cockroachdb-ca', {
+    secretNames: caSecretNames(f.namePrefix),
+    encryptionKey: f.encryptionKey,
+  });
+  const firstRegion = f.region.primary;
+  const identity = new CockroachPodIdentity(stack, 'cockroachdb-identity', {
+    cluster: compute.eks,
+    namePrefix: f.namePrefix,
+    encryptionKey: f.encryptionKey,
+    namespace: COCKROACH_NAMESPACE,
+    serviceAccount: COCKROACH_SERVICE_ACCOUNT,
+    caSecrets: caSecrets(f.region.code),
+    backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: `${backupBucketBaseName(env.name, r.code)}-${f.encryptionKey.accountId}` })),
+    caWriter: firstRegion ? { serviceAccount: COCKROACH_CA_WRITER_SERVICE_ACCOUNT, secrets: env.regions.map((r) => caSecrets(r.code)) } : undefined,
+  });
+  if (env.regions.length < 2) return { backups, certificateAuthority, identity };
+
+  let joinZone: Route53Zone;
+  if (firstRegion) {
+    joinZone = new Route53Zone(stack, 'cockroachdb-join-zone', {
+      name: joinZoneName(env.name),
+      comment: `${env.name}: CockroachDB join names, resolvable in every region's VPC`,
+      vpc: [{ vpcId: f.network.vpc.id, vpcRegion: f.region.code }],
+      // Later regions associate their VPCs with aws_route53_zone_association.
+      lifecycle: { ignoreChanges: ['vpc'] },
+    });
+    joinZones.set(stack, joinZone);
+  } else {
+    const first = earlierRegions[0];
+    joinZone = required(first && joinZones.get(first), stack, 'CockroachDB join zone in the first region');
+    new Route53ZoneAssociation(stack, 'cockroachdb-join-zone-association', { zoneId: joinZone.zoneId, vpcId: f.network.vpc.id, vpcRegion: f.region.code });
+  }
+  const joinEndpoint = new CockroachJoinEndpoint(stack, 'cockroachdb-join', {
+    namePrefix: f.namePrefix,
+    network: f.network,
+    nodePool: pool,
+    nodeSecurityGroupId: compute.eks.nodeSecurityGroupId,
+    nodePort: COCKROACH_JOIN_NODE_PORT,
+    port: COCKROACH_SQL_PORT,
+    vpcCidrs: env.regions.map((r) => r.vpcCidr),
+    zone: { zoneId: joinZone.zoneId, recordName: regionJoinHost(env.name, f.region.code) },
+  });
+  new TerraformOutput(stack, 'cockroachdb_join_host', { value: joinEndpoint.record.fqdn });
+  return { backups, certificateAuthority, identity, joinZone, joinEndpoint };
 }

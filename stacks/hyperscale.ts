@@ -1,11 +1,12 @@
 /** Hyperscale (≤50M MAU): Postgres shards or a CockroachDB cluster, Kafka replaces RabbitMQ, a search cluster. */
 import { composeClusterCompute } from './cluster';
-import { addAuroraShards, addCockroachBackupBucket, addKafka, addRedis, addSearch } from './components';
+import { addAuroraShards, addCockroach, addKafka, addRedis, addSearch } from './components';
 import { RegionalStack } from './regional-stack';
 
 export function composeHyperscale(stack: RegionalStack): void {
-  const clients = [composeClusterCompute(stack).clientSecurityGroup];
-  if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroachBackupBucket(stack);
+  const compute = composeClusterCompute(stack);
+  const clients = [compute.clientSecurityGroup];
+  if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroach(stack, compute);
   else addAuroraShards(stack, clients);
   addRedis(stack, clients);
   addKafka(stack, clients);

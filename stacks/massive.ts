@@ -3,13 +3,14 @@
  * over peered VPCs, a Redis Cluster per region, S3 tiering.
  */
 import { composeClusterCompute } from './cluster';
-import { addCockroachBackupBucket, addKafka, addRedis, addSearch } from './components';
+import { addCockroach, addKafka, addRedis, addSearch } from './components';
 import { RegionalStack } from './regional-stack';
 import { peerWithEarlierRegions } from './region-peering';
 
 export function composeMassive(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
-  const clients = [composeClusterCompute(stack).clientSecurityGroup];
-  addCockroachBackupBucket(stack);
+  const compute = composeClusterCompute(stack);
+  const clients = [compute.clientSecurityGroup];
+  addCockroach(stack, compute, earlierRegions);
   addRedis(stack, clients);
   addKafka(stack, clients);
   addSearch(stack, clients);

@@ -1,51 +1,50 @@
 /**
- * The hardening every pod the platform emits must carry: non-root, read-only root filesystem,
- * no privilege escalation, ALL capabilities dropped, liveness and readiness probes, CPU and
- * memory requests and limits. Returns one line per gap, so a test can expect [].
+ * The hardening every pod the platform emits must carry, checked on plain Kubernetes objects:
+ * non-root, read-only root filesystem, no privilege escalation, every capability dropped,
+ * requests and limits on every container (init containers too), and liveness and readiness
+ * probes on the containers of long-running workloads. Jobs run to completion and init
+ * containers may not have probes (the API rejects them), so probes are not asked of them.
  */
-import type { KubernetesObjectLike } from './kubernetes';
+import { KubernetesObjectLike } from './kubernetes';
 
-interface Container {
-  name: string;
-  securityContext?: { runAsNonRoot?: boolean; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; privileged?: boolean; capabilities?: { drop?: string[] } };
-  livenessProbe?: unknown;
-  readinessProbe?: unknown;
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+const LONG_RUNNING = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function podSpecOf(object: Json): Json | undefined {
+  if (object.kind === 'CronJob') return object.spec?.jobTemplate?.spec?.template?.spec;
+  return object.spec?.template?.spec;
 }
 
-interface PodSpec {
-  securityContext?: { runAsNonRoot?: boolean };
-  containers: Container[];
-  initContainers?: Container[];
-}
-
-const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'];
-
-function podSpecOf(object: KubernetesObjectLike): PodSpec | undefined {
-  if (!WORKLOAD_KINDS.includes(object.kind)) return undefined;
-  return (object as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
-}
-
-/** Hardening gaps of every workload in `objects`; objects without pods are skipped. */
+/** Every hardening problem of `objects`, one line each; [] when all are hardened. */
 export function podHardeningProblems(objects: readonly KubernetesObjectLike[]): string[] {
-  return objects.flatMap((object) => {
+  const problems: string[] = [];
+  for (const object of objects as unknown as Json[]) {
     const pod = podSpecOf(object);
-    if (!pod) return [];
-    const where = `${object.kind} ${object.metadata?.name ?? '?'}`;
-    return [...pod.containers, ...(pod.initContainers ?? [])].flatMap((c) => {
-      const context = c.securityContext ?? {};
-      const gaps: string[] = [];
-      if (!(context.runAsNonRoot ?? pod.securityContext?.runAsNonRoot)) gaps.push('runs as root');
-      if (context.readOnlyRootFilesystem !== true) gaps.push('root filesystem is writable');
-      if (context.allowPrivilegeEscalation !== false) gaps.push('may escalate privileges');
-      if (context.privileged === true) gaps.push('is privileged');
-      if (!(context.capabilities?.drop ?? []).includes('ALL')) gaps.push('keeps capabilities');
-      if (!c.livenessProbe) gaps.push('has no liveness probe');
-      if (!c.readinessProbe) gaps.push('has no readiness probe');
-      for (const bound of ['requests', 'limits'] as const) {
-        for (const resource of ['cpu', 'memory']) if (!c.resources?.[bound]?.[resource]) gaps.push(`has no ${resource} ${bound.slice(0, -1)}`);
+    if (!pod) continue;
+    const where = `${object.kind} ${object.metadata?.name}`;
+    const podContext: Json = pod.securityContext ?? {};
+    const check = (container: Json, isInit: boolean) => {
+      const name = `${where} container ${container.name}`;
+      const sc: Json = container.securityContext ?? {};
+      if ((sc.runAsNonRoot ?? podContext.runAsNonRoot) !== true) problems.push(`${name}: runAsNonRoot is not true`);
+      if (sc.runAsUser === 0 || podContext.runAsUser === 0) problems.push(`${name}: runs as uid 0`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${name}: readOnlyRootFilesystem is not true`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${name}: allowPrivilegeEscalation is not false`);
+      if (sc.privileged === true) problems.push(`${name}: privileged`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${name}: does not drop ALL capabilities`);
+      for (const kind of ['requests', 'limits']) {
+        for (const resource of ['cpu', 'memory']) {
+          if (container.resources?.[kind]?.[resource] === undefined) problems.push(`${name}: no ${kind}.${resource}`);
+        }
       }
-      return gaps.map((gap) => `${where}, container ${c.name}: ${gap}`);
-    });
-  });
+      if (!isInit && LONG_RUNNING.includes(object.kind)) {
+        if (!container.livenessProbe) problems.push(`${name}: no livenessProbe`);
+        if (!container.readinessProbe) problems.push(`${name}: no readinessProbe`);
+      }
+    };
+    (pod.initContainers ?? []).forEach((c: Json) => check(c, true));
+    (pod.containers ?? []).forEach((c: Json) => check(c, false));
+  }
+  return problems;
 }

@@ -36,17 +36,17 @@ describe('cluster autoscaler objects', () => {
     const bare = { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { ...deployment.spec.template.spec, securityContext: {}, containers: [{ name: 'bare', image: 'x' }] } } } };
     expect(podHardeningProblems([...objects.filter((o) => o.kind !== 'Deployment'), bare as never])).toEqual(
       [
-        'runs as root',
-        'root filesystem is writable',
-        'may escalate privileges',
-        'keeps capabilities',
-        'has no liveness probe',
-        'has no readiness probe',
-        'has no cpu request',
-        'has no memory request',
-        'has no cpu limit',
-        'has no memory limit',
-      ].map((gap) => `Deployment cluster-autoscaler, container bare: ${gap}`),
+        'runAsNonRoot is not true',
+        'readOnlyRootFilesystem is not true',
+        'allowPrivilegeEscalation is not false',
+        'does not drop ALL capabilities',
+        'no requests.cpu',
+        'no requests.memory',
+        'no limits.cpu',
+        'no limits.memory',
+        'no livenessProbe',
+        'no readinessProbe',
+      ].map((gap) => `Deployment cluster-autoscaler container bare: ${gap}`),
     );
   });
 

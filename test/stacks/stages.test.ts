@@ -147,7 +147,7 @@ describe('massive', () => {
   it('lets CockroachDB nodes reach each other across regions on 26257 only', () => {
     const rules = examples
       .resources('acme-massive-us-east-1', 'aws_vpc_security_group_ingress_rule')
-      .filter((r) => r.from_port === 26257);
+      .filter((r) => r.from_port === 26257 && String(r.security_group_id).includes('aws_eks_cluster'));
     expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(['10.20.0.0/16', '10.24.0.0/16']);
   });
 });

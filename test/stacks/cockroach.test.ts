@@ -1,0 +1,150 @@
+/** The AWS side of CockroachDB in the regional stacks, and Redis per region on massive. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { caSecretNames, COCKROACH_JOIN_NODE_PORT, joinZoneName, multiRegionMigration, regionJoinHost } from '../../services/platform/cockroachdb';
+import { base } from '../helpers/environments';
+import { ExampleSynthesis, PROJECT_ROOT, synthesizeYaml } from '../helpers/examples';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const massiveYaml = readFileSync(join(PROJECT_ROOT, 'environments', 'massive.yaml'), 'utf8');
+const hyperscaleYaml = `${base('hyperscale').replace('acme-test', 'acme-crdb')}database:\n  engine: cockroachdb\n`;
+let synthesis: ExampleSynthesis;
+
+beforeAll(() => {
+  synthesis = synthesizeYaml(massiveYaml, hyperscaleYaml);
+});
+
+const massiveRegions = () => synthesis.environments.find((e) => e.name === 'acme-massive')!.regions.map((r) => r.code);
+const stackOf = (region: string) => `acme-massive-${region}`;
+/** A role policy with its Terraform interpolations (partition, account ID) replaced by `$`, so it parses as JSON. */
+const policyOf = (stack: string, name: string) =>
+  JSON.parse(String(synthesis.resources(stack, 'aws_iam_role_policy').find((p) => p.name === name)!.policy).replace(/\$\{[^}]*\}/g, '$')) as { Statement: Json[] };
+
+describe('CockroachDB in the regional stacks (massive example)', () => {
+  it('associates the cockroachdb service account with a Pod Identity role in every region, the CA writer in the first only', () => {
+    massiveRegions().forEach((region, i) => {
+      const associations = synthesis.resources(stackOf(region), 'aws_eks_pod_identity_association').filter((a) => a.namespace === 'cockroachdb');
+      expect(associations.map((a) => a.service_account)).toEqual(i === 0 ? ['cockroachdb', 'cockroachdb-ca-writer'] : ['cockroachdb']);
+    });
+  });
+
+  it('lets the pods read only their region\'s CA and use only the environment\'s backup buckets', () => {
+    for (const region of massiveRegions()) {
+      const { Statement } = policyOf(stackOf(region), 'cockroachdb');
+      const names = caSecretNames(stackOf(region));
+      const ca = Statement.find((s) => s.Sid === 'ReadRegionCa')!;
+      expect(ca.Action).toBe('secretsmanager:GetSecretValue');
+      expect(ca.Resource).toHaveLength(2);
+      expect(ca.Resource[0]).toMatch(new RegExp(`^arn:.*:secretsmanager:${region}:.*:secret:${names.certificate}-\\?{6}$`));
+      expect(ca.Resource[1]).toMatch(new RegExp(`^arn:.*:secretsmanager:${region}:.*:secret:${names.key}-\\?{6}$`));
+      const writes = Statement.find((s) => s.Sid === 'ReadWriteBackups')!;
+      expect(writes.Action).toEqual(['s3:GetObject', 's3:PutObject']);
+      expect(writes.Resource).toEqual(massiveRegions().map((r) => `arn:$:s3:::${stackOf(r)}-crdb-$/*`));
+      for (const statement of Statement) {
+        expect([statement.Action].flat().some((a: string) => a.includes('*'))).toBe(false);
+        if (String(statement.Action).startsWith('kms') || [statement.Action].flat().some((a: string) => a.startsWith('kms:'))) expect(statement.Condition.StringEquals['kms:ViaService']).toBeDefined();
+      }
+    }
+  });
+
+  it('keeps CA key material out of Terraform: empty secrets, no versions, no PEM', () => {
+    for (const region of massiveRegions()) {
+      const stack = stackOf(region);
+      const names = caSecretNames(stack);
+      const secrets = synthesis.resources(stack, 'aws_secretsmanager_secret').filter((s) => String(s.name).includes('/cockroachdb/'));
+      expect(secrets.map((s) => s.name)).toEqual([names.certificate, names.key]);
+      for (const secret of secrets) expect(secret).toMatchObject({ kms_key_id: expect.stringContaining('aws_kms_key'), lifecycle: { prevent_destroy: true } });
+      const versions = JSON.stringify(synthesis.resources(stack, 'aws_secretsmanager_secret_version'));
+      expect(versions).not.toContain('cockroachdb-ca');
+      expect(JSON.stringify(synthesis.stack(stack))).not.toContain('BEGIN');
+    }
+  });
+
+  it('lets only the first region\'s CA writer fill every region\'s CA secrets', () => {
+    const [first, ...later] = massiveRegions();
+    const { Statement } = policyOf(stackOf(first), 'cockroachdb-ca-writer');
+    const fill = Statement.find((s) => s.Sid === 'FillCaSecrets')!;
+    expect(fill.Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+    expect(fill.Resource).toHaveLength(2 * massiveRegions().length);
+    for (const region of massiveRegions()) expect(fill.Resource.filter((arn: string) => arn.includes(`:secretsmanager:${region}:`))).toHaveLength(2);
+    for (const region of later) expect(synthesis.resources(stackOf(region), 'aws_iam_role_policy').map((p) => p.name)).not.toContain('cockroachdb-ca-writer');
+  });
+
+  it('creates the join zone in the first region, associates every later VPC, and names each region\'s join NLB in it', () => {
+    const [first, ...later] = massiveRegions();
+    expect(synthesis.resources(stackOf(first), 'aws_route53_zone').map((z) => z.name)).toEqual([joinZoneName('acme-massive')]);
+    for (const region of later) {
+      expect(synthesis.resources(stackOf(region), 'aws_route53_zone')).toEqual([]);
+      expect(synthesis.resources(stackOf(region), 'aws_route53_zone_association')).toHaveLength(1);
+    }
+    for (const region of massiveRegions()) {
+      const [record] = synthesis.resources(stackOf(region), 'aws_route53_record');
+      expect(record).toMatchObject({ name: regionJoinHost('acme-massive', region), type: 'A' });
+      const [nlb] = synthesis.resources(stackOf(region), 'aws_lb').filter((lb) => lb.load_balancer_type === 'network');
+      expect(nlb).toMatchObject({ internal: true, enable_deletion_protection: true });
+      const [group] = synthesis.resources(stackOf(region), 'aws_lb_target_group').filter((g) => g.protocol === 'TCP');
+      expect(group).toMatchObject({ port: COCKROACH_JOIN_NODE_PORT, target_type: 'instance' });
+      const listener = synthesis.resources(stackOf(region), 'aws_lb_listener').find((l) => l.protocol === 'TCP')!;
+      expect(listener.port).toBe(26257);
+      expect(synthesis.resources(stackOf(region), 'aws_autoscaling_attachment')).toHaveLength(1);
+    }
+  });
+
+  it('admits join traffic only from the environment\'s VPCs', () => {
+    const cidrs = synthesis.environments.find((e) => e.name === 'acme-massive')!.regions.map((r) => r.vpcCidr).sort();
+    for (const region of massiveRegions()) {
+      const rules = synthesis.resources(stackOf(region), 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === COCKROACH_JOIN_NODE_PORT);
+      expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(cidrs);
+    }
+  });
+});
+
+describe('CockroachDB on hyperscale (one region)', () => {
+  const stack = 'acme-crdb-us-east-1';
+
+  it('has the backup bucket, CA secrets and Pod Identity, but no join endpoint or zone', () => {
+    expect(synthesis.resources(stack, 'aws_eks_pod_identity_association').filter((a) => a.namespace === 'cockroachdb').map((a) => a.service_account)).toEqual([
+      'cockroachdb',
+      'cockroachdb-ca-writer',
+    ]);
+    expect(synthesis.resources(stack, 'aws_secretsmanager_secret').filter((s) => String(s.name).includes('/cockroachdb/'))).toHaveLength(2);
+    expect(synthesis.resources(stack, 'aws_route53_zone')).toEqual([]);
+    expect(synthesis.resources(stack, 'aws_lb').filter((lb) => lb.load_balancer_type === 'network')).toEqual([]);
+    expect(synthesis.resources(stack, 'aws_rds_cluster')).toEqual([]);
+    expect(synthesis.stack(stack).output?.cockroachdb_backup_bucket).toBeDefined();
+  });
+});
+
+describe('migration files written by synth', () => {
+  it('writes each CockroachDB environment\'s multi-region SQL to migrations/<env>/ beside the stacks', () => {
+    for (const environment of synthesis.environments) {
+      const file = join(synthesis.outdir, 'migrations', environment.name, '001_multi_region.sql');
+      expect(readFileSync(file, 'utf8')).toBe(multiRegionMigration({ environment: environment.name, regions: environment.regions.map((r) => r.code) }).sql);
+    }
+    expect(readFileSync(join(synthesis.outdir, 'migrations', 'acme-massive', '001_multi_region.sql'), 'utf8')).toContain('SURVIVE REGION FAILURE');
+  });
+
+  it('writes none for Postgres environments', () => {
+    const postgres = synthesizeYaml(base('scale'));
+    expect(existsSync(join(postgres.outdir, 'migrations'))).toBe(false);
+  });
+});
+
+describe('Redis per region on massive', () => {
+  it('runs a Redis Cluster of at least 3 shards × 1 replica in every region: cluster mode, multi-AZ, TLS and AUTH', () => {
+    for (const region of massiveRegions()) {
+      const [group] = synthesis.resources(stackOf(region), 'aws_elasticache_replication_group');
+      expect(group).toMatchObject({
+        cluster_mode: 'enabled',
+        automatic_failover_enabled: true,
+        multi_az_enabled: true,
+        transit_encryption_enabled: true,
+        at_rest_encryption_enabled: 'true',
+        auth_token: expect.stringContaining('aws_secretsmanager_secret_version'),
+      });
+      expect(group.num_node_groups).toBeGreaterThanOrEqual(3);
+      expect(group.replicas_per_node_group).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
