@@ -172,8 +172,8 @@ describe('autoscaling rules: bad input', () => {
   });
 
   it('refuses a Redis range that does not hold the shards or exceeds 500 nodes', () => {
-    expect(sizeProblems(`${base('scale')}cache:\n  shards: 2\nautoscaling:\n  redis: { minShards: 3 }\n`)).toEqual([
-      `${FILE}: cache.shards: must lie within autoscaling.redis minShards–maxShards (3–15), where the autoscaler keeps it; received 2`,
+    expect(sizeProblems(`${base('scale')}cache:\n  shards: 4\nautoscaling:\n  redis: { minShards: 5 }\n`)).toEqual([
+      `${FILE}: cache.shards: must lie within autoscaling.redis minShards–maxShards (5–15), where the autoscaler keeps it; received 4`,
     ]);
     expect(sizeProblems(`${base('scale')}cache:\n  shards: 6\nautoscaling:\n  redis: { maxShards: 4 }\n`)).toEqual([
       `${FILE}: autoscaling.redis.maxShards: must be at least the 6 shards the cluster starts with (cache.shards); received 4`,
