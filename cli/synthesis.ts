@@ -55,7 +55,8 @@ export function synthesizeEnvironments(
   }
 }
 
-function swapInto(staging: string, outdir: string): void {
+/** Replaces `outdir` with `staging` (two renames), so readers see the old or the new directory, never a mix. */
+export function swapInto(staging: string, outdir: string): void {
   if (!existsSync(outdir)) {
     renameSync(staging, outdir);
     return;

@@ -23,6 +23,12 @@ export interface EnvironmentResources {
 /** `<stack>:<type>.<name>`: unique across an environment's stacks. */
 export const qualified = (r: StackResource): string => `${r.stack}:${r.address}`;
 
+/** Whether a stack belongs to the environment, by its name. */
+export function isEnvironmentStack(environment: Environment, stack: string): boolean {
+  const names = [`${environment.name}-edge`, ...environment.regions.flatMap(({ code }) => [`${environment.name}-${code}`, `${environment.name}-${code}-apps`])];
+  return names.includes(stack);
+}
+
 /**
  * Sorts stacks by name, as `stacks/app.ts` names them: `<env>-edge`, `<env>-<region>` and
  * `<env>-<region>-apps`. Stacks of other environments are ignored.
