@@ -124,7 +124,18 @@ export function renderDot(topology: Topology): string {
       lines.push(`${pad()}}`);
     },
   });
-  for (const e of topology.edges) lines.push(`  ${ids.node.get(e.from)} -> ${ids.node.get(e.to)}${e.label ? ` [label="${dotText(e.label)}"]` : ''};`);
+  const outermost = (nodeId: string): string | undefined => {
+    let group = topology.nodes.find((n) => n.id === nodeId)?.group;
+    for (let parent = group; parent !== undefined; parent = topology.groups.find((g) => g.id === parent)?.parent) group = parent;
+    return group;
+  };
+  for (const e of topology.edges) {
+    const attributes = e.label ? [`label="${dotText(e.label)}"`] : [];
+    // A link between two regions (replication) must not push one region a rank to the right of the other.
+    const [from, to] = [outermost(e.from), outermost(e.to)];
+    if (from !== to && topology.groups.find((g) => g.id === from)?.kind === 'region' && topology.groups.find((g) => g.id === to)?.kind === 'region') attributes.push('constraint=false');
+    lines.push(`  ${ids.node.get(e.from)} -> ${ids.node.get(e.to)}${attributes.length > 0 ? ` [${attributes.join(', ')}]` : ''};`);
+  }
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

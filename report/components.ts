@@ -25,8 +25,8 @@ export function blueprintRows(b: Blueprint): Array<[string, string]> {
   return rows.filter((r): r is [string, string] => r !== undefined);
 }
 
-/** Pods at the top of every autoscaling range, over all regions. */
+/** Pods at the top of every autoscaling range, over all regions; undefined on single-host stages (no pods). */
 export function maxPods(b: Blueprint, regions: number): number | undefined {
-  if (!b.api && !b.websocket) return undefined;
+  if (!b.cluster || (!b.api && !b.websocket)) return undefined;
   return regions * ((b.api?.max ?? 0) + (b.websocket?.max ?? 0));
 }
