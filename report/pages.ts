@@ -57,6 +57,8 @@ function page(title: string, current: string, environments: readonly Environment
     '<html lang="en"><head><meta charset="utf-8">',
     // Nothing may load from anywhere but the report itself.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:">`,
+    // An empty icon: otherwise the browser asks the server for /favicon.ico.
+    '<link rel="icon" href="data:,">',
     `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>`,
     `<body><header><strong>Stagecraft</strong> &nbsp; ${nav}</header><main>`,
     body,
