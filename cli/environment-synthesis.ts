@@ -10,9 +10,18 @@ import { UserInputError } from '../config/errors';
 import { environmentFiles, loadEnvironments } from '../config/load';
 import { Synthesis } from '../policies/synthesis';
 import { sizeEnvironments, SizedEnvironment } from '../sizing/blueprint';
+import { FlagSpec } from './args';
 import { readSynthesis } from './synthesis-reader';
 import { synthesizeEnvironments } from './synthesis';
 import { stackNamesOf } from './stack-source';
+
+/** `--from <dir>` of the commands that read a synthesis but never write one. */
+export const FROM_FLAG: FlagSpec = {
+  name: 'from',
+  takesValue: true,
+  valueName: '<dir>',
+  description: 'read an existing synthesis (e.g. cdktf.out) instead of synthesizing into a temporary directory',
+};
 
 export interface SynthesizedEnvironments {
   readonly sized: readonly SizedEnvironment[];

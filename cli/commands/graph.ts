@@ -5,7 +5,7 @@ import { TopologyLevel } from '../../graph/model';
 import { FORMATS, GraphFormat, renderTopology } from '../../graph/render';
 import { single } from '../args';
 import { Command } from '../command';
-import { loadSynthesizedEnvironments } from '../environment-synthesis';
+import { FROM_FLAG, loadSynthesizedEnvironments } from '../environment-synthesis';
 
 const COMMAND = 'stagecraft graph';
 
@@ -23,7 +23,7 @@ export const graphCommand: Command = {
     { name: 'env', takesValue: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path (required)' },
     { name: 'format', takesValue: true, valueName: '<mermaid|dot|json>', description: 'output language (default: mermaid)' },
     { name: 'level', takesValue: true, valueName: '<component|resource>', description: 'component: what a reader thinks in; resource: one node per Terraform resource (default: component)' },
-    { name: 'from', takesValue: true, valueName: '<dir>', description: 'read an existing synthesis (e.g. cdktf.out) instead of synthesizing into a temporary directory' },
+    FROM_FLAG,
   ],
   details: [
     'Groups are the Cloudflare edge, each AWS region and the EKS cluster inside it. Sizes are read from the',

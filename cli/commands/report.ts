@@ -14,7 +14,7 @@ import { outProblem, writeReport } from '../../report/write';
 import { STAGES, stageIndex } from '../../config/stages';
 import { single } from '../args';
 import { Command } from '../command';
-import { loadSynthesizedEnvironments } from '../environment-synthesis';
+import { FROM_FLAG, loadSynthesizedEnvironments } from '../environment-synthesis';
 
 const COMMAND = 'stagecraft report';
 
@@ -25,7 +25,7 @@ export const reportCommand: Command = {
   flags: [
     { name: 'out', takesValue: true, valueName: '<dir>', description: 'directory to write the report to; created when missing, replaced when it holds an earlier report (required)' },
     { name: 'env', takesValue: true, repeatable: true, valueName: '<name-or-path>', description: `environment name in environments/, or a YAML path (default: every file in environments/)` },
-    { name: 'from', takesValue: true, valueName: '<dir>', description: 'read an existing synthesis (e.g. cdktf.out) instead of synthesizing into a temporary directory' },
+    FROM_FLAG,
   ],
   details: [
     'Pages: index.html compares the stages side by side (charts of monthly cost and capacity, components per',

@@ -2,14 +2,11 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Topology } from '../../graph/model';
-import { project, run } from '../helpers/cli';
-
-const LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+import { run, TINY_LAUNCH, tinyProject } from '../helpers/cli';
 
 let root: string;
 beforeAll(async () => {
-  root = project({ 'environments/tiny.yaml': LAUNCH });
-  expect((await run(root, 'synth', '--out', 'base')).code).toBe(0);
+  root = await tinyProject();
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -82,7 +79,7 @@ describe('stagecraft graph', () => {
     const missing = await run(root, 'graph', '--env', 'tiny', '--from', 'nowhere');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`stagecraft graph: --from: nowhere does not exist (looked in ${join(root, 'nowhere')})\n`);
-    writeFileSync(join(root, 'environments', 'other.yaml'), LAUNCH.replace('tiny-launch', 'other-launch'));
+    writeFileSync(join(root, 'environments', 'other.yaml'), TINY_LAUNCH.replace('tiny-launch', 'other-launch'));
     try {
       const lacking = await run(root, 'graph', '--env', 'other', '--from', 'base');
       expect(lacking.code).toBe(2);

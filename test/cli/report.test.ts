@@ -1,14 +1,11 @@
 /** `stagecraft report` end to end: the pages it writes, atomic replacement, and bad --out by exact message. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { project, run } from '../helpers/cli';
-
-const LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+import { run, tinyProject } from '../helpers/cli';
 
 let root: string;
 beforeAll(async () => {
-  root = project({ 'environments/tiny.yaml': LAUNCH });
-  expect((await run(root, 'synth', '--out', 'base')).code).toBe(0);
+  root = await tinyProject();
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
