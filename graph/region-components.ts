@@ -77,11 +77,13 @@ function addPostgres(ctx: RegionContext): Dependency[] {
 }
 
 function addCockroach(ctx: RegionContext, clusterGroup: string | undefined): Dependency[] {
-  const statefulSet = kubernetesWorkloads(ctx.region.resources).find((w) => w.kind === 'StatefulSet' && w.namespace === 'cockroachdb');
+  // One StatefulSet per availability zone (a node's locality names its zone): the region's nodes are their sum.
+  const statefulSets = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'StatefulSet' && w.namespace === 'cockroachdb');
   const cockroach = ctx.sized.blueprint.cockroach;
-  if (!statefulSet && !cockroach) return [];
-  const nodes = statefulSet?.replicas ?? statefulSet?.autoscaler?.min ?? cockroach?.nodesPerRegion ?? 0;
-  const resources = statefulSet ? ctx.region.resources.filter((r) => qualified(r) === statefulSet.address) : [];
+  if (statefulSets.length === 0 && !cockroach) return [];
+  const nodes = statefulSets.length > 0 ? statefulSets.reduce((sum, w) => sum + (w.replicas ?? w.autoscaler?.min ?? 1), 0) : (cockroach?.nodesPerRegion ?? 0);
+  const addresses = new Set(statefulSets.map((w) => w.address));
+  const resources = ctx.region.resources.filter((r) => addresses.has(qualified(r)));
   const detail = cockroach ? `${cockroach.instanceType}, ${cockroach.volumeGiB} GiB each` : undefined;
   return [{ id: addNode(ctx, 'cockroach', 'database', `CockroachDB ${nodes} nodes`, detail, resources, clusterGroup ?? ctx.group), label: `TCP ${PORTS.cockroach}` }];
 }
@@ -157,21 +159,30 @@ function originLabel(resources: readonly StackResource[]): string | undefined {
   return unique.length > 0 ? unique.map((p) => (p === 443 ? 'HTTPS 443' : p === 80 ? 'HTTP 80' : `TCP ${p}`)).join(' / ') : undefined;
 }
 
+/** A service node, and whether the load balancer sends it traffic. */
+interface ServiceNode {
+  readonly id: string;
+  readonly public: boolean;
+}
+
 /** Services from the apps stack's Deployments, else the Blueprint's pod ranges. */
-function addServices(ctx: RegionContext, group: string): string[] {
+function addServices(ctx: RegionContext, group: string): ServiceNode[] {
   const deployments = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'Deployment');
   if (deployments.length > 0) {
+    const anyPorts = deployments.some((d) => d.ports.length > 0);
     return deployments.map((d) => {
       const pods = d.autoscaler ? `${range(d.autoscaler.min, d.autoscaler.max)} pods` : `${d.replicas ?? 1} pods`;
       const detail = d.autoscaler ? `HPA on ${d.autoscaler.trigger}` : 'fixed replicas';
-      return addNode(ctx, `svc-${d.name}`, 'service', `${d.name} ${pods}`, detail, ctx.region.resources.filter((r) => qualified(r) === d.address), group);
+      const id = addNode(ctx, `svc-${d.name}`, 'service', `${d.name} ${pods}`, detail, ctx.region.resources.filter((r) => qualified(r) === d.address), group);
+      return { id, public: !anyPorts || d.ports.length > 0 };
     });
   }
   const { api, websocket } = ctx.sized.blueprint;
-  const out: string[] = [];
-  if (api) out.push(addNode(ctx, 'svc-api', 'service', `API ${range(api.min, api.max)} pods`, `${api.cpu} vCPU, ${api.memoryGiB} GiB each`, [], group));
-  if (websocket) out.push(addNode(ctx, 'svc-websocket', 'service', `WebSocket ${range(websocket.min, websocket.max)} pods`, `${websocket.cpu} vCPU, ${websocket.memoryGiB} GiB each`, [], group));
-  if (out.length === 0) out.push(addNode(ctx, 'svc', 'service', 'Services', 'pod counts not sized (no workload)', [], group));
+  const out: ServiceNode[] = [];
+  const add = (name: string, label: string, detail: string) => out.push({ id: addNode(ctx, name, 'service', label, detail, [], group), public: true });
+  if (api) add('svc-api', `API ${range(api.min, api.max)} pods`, `${api.cpu} vCPU, ${api.memoryGiB} GiB each`);
+  if (websocket) add('svc-websocket', `WebSocket ${range(websocket.min, websocket.max)} pods`, `${websocket.cpu} vCPU, ${websocket.memoryGiB} GiB each`);
+  if (out.length === 0) add('svc', 'Services', 'pod counts not sized (no workload)');
   return out;
 }
 
@@ -204,17 +215,18 @@ function addHosts(ctx: RegionContext): string | undefined {
 export function addRegion(collect: TopologyCollector, region: RegionResources, sized: SizedEnvironment): { entry?: string; originLabel?: string; cockroach?: string } {
   const group = collect.group({ id: region.code, label: region.code, kind: 'region' });
   const ctx: RegionContext = { collect, region, sized, group };
-  const balancers = ofType(region.resources, 'aws_lb');
-  const alb = balancers.length > 0 ? addNode(ctx, 'alb', 'load-balancer', 'ALB', 'application load balancer', [...balancers, ...ofType(region.resources, 'aws_lb_listener')]) : undefined;
+  // The application load balancer only: a network load balancer (CockroachDB's joins) is not an entry.
+  const balancers = ofType(region.resources, 'aws_lb').filter((lb) => (first(lb.values, 'load_balancer_type') ?? 'application') === 'application');
+  const alb = balancers.length > 0 ? addNode(ctx, 'alb', 'load-balancer', 'ALB', 'application load balancer', [...balancers, ...ofType(region.resources, 'aws_lb_listener').filter((l) => balancers.some((b) => b === referenced(region.resources, l, first(l.values, 'load_balancer_arn'))))]) : undefined;
   const hosts = addHosts(ctx);
   const clusterGroup = addClusterGroup(ctx);
-  const services = clusterGroup ? addServices(ctx, clusterGroup) : hosts ? [hosts] : [];
+  const services = clusterGroup ? addServices(ctx, clusterGroup) : hosts ? [{ id: hosts, public: true }] : [];
   const cockroach = addCockroach(ctx, clusterGroup);
   const dependencies = [...addPostgres(ctx), ...cockroach, ...addRedis(ctx), ...addQueuesAndSearch(ctx), ...addStorage(ctx)];
   const targetGroup = ofType(region.resources, 'aws_lb_target_group')[0];
   const appPort = targetGroup ? `${String(first(targetGroup.values, 'protocol') ?? 'HTTP')} ${String(first(targetGroup.values, 'port'))}` : 'HTTP';
-  if (alb) for (const s of services) collect.edge(alb, s, appPort);
-  for (const s of services) for (const d of dependencies) collect.edge(s, d.id, d.label);
+  if (alb) for (const s of services.filter((s) => s.public)) collect.edge(alb, s.id, appPort);
+  for (const s of services) for (const d of dependencies) collect.edge(s.id, d.id, d.label);
   return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id };
 }
 

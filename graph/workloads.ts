@@ -14,6 +14,8 @@ export interface KubernetesWorkload {
   readonly namespace: string;
   /** `spec.replicas`; absent when an autoscaler owns it. */
   readonly replicas?: number;
+  /** Container ports: a workload without any takes no traffic from the load balancer (a queue worker). */
+  readonly ports: readonly number[];
   readonly autoscaler?: { readonly min: number; readonly max: number; readonly trigger: string };
   readonly address: string;
 }
@@ -74,6 +76,7 @@ export function kubernetesWorkloads(resources: readonly StackResource[]): Kubern
         name,
         namespace,
         replicas: asNumber(first(manifest.spec, 'replicas')),
+        ports: readAll(manifest.spec, 'template.spec.containers.ports.containerPort').flatMap((p) => asNumber(p) ?? []),
         autoscaler: hpa && max !== undefined ? { min, max, trigger: hpaTrigger(hpa) } : undefined,
         address,
       },

@@ -20,14 +20,14 @@ beforeAll(() => {
   ({ synthesis: base, sized } = graphInputs(synthesizeExamples()));
 });
 
-const deployment = (name: string, replicas?: number): KubernetesObjectLike & Record<string, unknown> => ({
+const deployment = (name: string, replicas?: number, port?: number): KubernetesObjectLike & Record<string, unknown> => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name, namespace: 'app' },
   spec: {
     ...(replicas === undefined ? {} : { replicas }),
     selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example/${name}:1`, resources: { requests: { cpu: '1', memory: '2Gi' } } }] } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example/${name}:1`, ...(port === undefined ? {} : { ports: [{ name: 'http', containerPort: port }] }), resources: { requests: { cpu: '1', memory: '2Gi' } } }] } },
   },
 });
 
@@ -43,10 +43,11 @@ const hpa = (name: string, min: number, max: number, cpuPercent: number): Kubern
   },
 });
 
-const statefulSet = (replicas: number): KubernetesObjectLike & Record<string, unknown> => ({
+/** One StatefulSet per availability zone, as the CockroachDB tier is laid out. */
+const statefulSet = (replicas: number, zone = 'a'): KubernetesObjectLike & Record<string, unknown> => ({
   apiVersion: 'apps/v1',
   kind: 'StatefulSet',
-  metadata: { name: 'cockroachdb', namespace: 'cockroachdb' },
+  metadata: { name: `cockroachdb-${zone}`, namespace: 'cockroachdb' },
   spec: {
     replicas,
     serviceName: 'cockroachdb',
@@ -70,7 +71,7 @@ function withFixtures(extra: readonly SynthesizedStack[], merged: Record<string,
 }
 
 test('the fixtures are valid Kubernetes objects', () => {
-  expect(kubernetesSchemaReport([deployment('api'), hpa('api', 3, 12, 70), deployment('websocket', 4), statefulSet(5)])).toEqual([]);
+  expect(kubernetesSchemaReport([deployment('api', undefined, 8080), hpa('api', 3, 12, 70), deployment('websocket', 4, 8081), deployment('delivery-worker', 2), statefulSet(5)])).toEqual([]);
 });
 
 describe('scale with an apps stack and Aurora/Redis application autoscaling', () => {
@@ -86,7 +87,7 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
     const aurora = Object.keys(resources.aws_rds_cluster)[0];
     const redis = Object.keys(resources.aws_elasticache_replication_group)[0];
     synthesis = withFixtures(
-      [appsStack(`${regional}-apps`, [deployment('api'), hpa('api', 3, 12, 70), deployment('websocket', 4)])],
+      [appsStack(`${regional}-apps`, [deployment('api', undefined, 8080), hpa('api', 3, 12, 70), deployment('websocket', 4, 8081), deployment('delivery-worker', 2)])],
       {
         aws_appautoscaling_target: {
           'aurora-readers': { service_namespace: 'rds', resource_id: `cluster:\${aws_rds_cluster.${aurora}.cluster_identifier}`, scalable_dimension: 'rds:cluster:ReadReplicaCount', min_capacity: 2, max_capacity: 5 },
@@ -107,15 +108,18 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
     );
   });
 
-  test('services come from the Deployments, with the HPA range where there is one', () => {
+  test('services come from the Deployments, with the HPA range where there is one; the ALB reaches those with ports', () => {
     const topology = buildTopology(synthesis, scale);
     const services = topology.nodes.filter((n) => n.kind === 'service' && n.group === `${region}-eks`);
     expect(services.map((n) => [n.label, n.detail, n.source])).toEqual([
       ['api 3–12 pods', 'HPA on cpu 70%', 'synthesis'],
       ['websocket 4 pods', 'fixed replicas', 'synthesis'],
+      ['delivery-worker 2 pods', 'fixed replicas', 'synthesis'],
     ]);
     const alb = topology.nodes.find((n) => n.group === region && n.label === 'ALB')!;
-    for (const s of services) expect(topology.edges).toContainEqual({ from: alb.id, to: s.id, label: 'HTTP 8080' });
+    expect(topology.edges.filter((e) => e.from === alb.id).map((e) => topology.nodes.find((n) => n.id === e.to)!.label)).toEqual(['api 3–12 pods', 'websocket 4 pods']);
+    const redis = topology.nodes.find((n) => n.label.startsWith('Redis'))!;
+    for (const s of services) expect(topology.edges).toContainEqual({ from: s.id, to: redis.id, label: 'TCP 6379' });
   });
 
   test('data stores show the ranges their application autoscaling targets allow', () => {
@@ -145,10 +149,11 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
   });
 });
 
-test('massive: the CockroachDB StatefulSet of each apps stack replaces the Blueprint node count', () => {
+test('massive: the CockroachDB StatefulSets of each apps stack (one per zone) replace the Blueprint node count', () => {
   const massive = sized.find((s) => s.environment.stage === 'massive')!;
-  const replicas = massive.blueprint.cockroach!.nodesPerRegion + 2;
-  const synthesis = withFixtures(massive.environment.regions.map((r) => appsStack(`${massive.environment.name}-${r.code}-apps`, [statefulSet(replicas)])));
+  const perZone = [2, 2, 1];
+  const replicas = perZone.reduce((a, b) => a + b, 0);
+  const synthesis = withFixtures(massive.environment.regions.map((r) => appsStack(`${massive.environment.name}-${r.code}-apps`, perZone.map((n, i) => statefulSet(n, 'abc'[i])))));
   const topology = buildTopology(synthesis, massive);
   const cockroach = topology.nodes.filter((n) => n.label.startsWith('CockroachDB'));
   expect(cockroach.map((n) => [n.group, n.label, n.source])).toEqual(massive.environment.regions.map((r) => [`${r.code}-eks`, `CockroachDB ${replicas} nodes`, 'synthesis']));

@@ -32,7 +32,7 @@ const edgeLabel = (topology: Topology, from: string, to: string) => topology.edg
 describe.each(STAGES)('%s topology', (stage) => {
   test('one group per region, plus the edge; an EKS group inside each region on cluster stages', () => {
     const { topology, environment } = topologyOf(stage);
-    const expected = expectedTopology(environment);
+    const expected = expectedTopology(environment, synthesis);
     expect(topology.groups.filter((g) => g.kind === 'region').map((g) => g.label)).toEqual(expected.regions);
     expect(topology.groups.filter((g) => g.kind === 'edge').map((g) => g.label)).toEqual(['Cloudflare edge']);
     const clusters = topology.groups.filter((g) => g.kind === 'cluster');
@@ -46,7 +46,7 @@ describe.each(STAGES)('%s topology', (stage) => {
 
   test('the edge path from the users to every region entry, in request order', () => {
     const { topology, environment } = topologyOf(stage);
-    const expected = expectedTopology(environment);
+    const expected = expectedTopology(environment, synthesis);
     const path = expected.edgePath.map((label) => nodeIn(topology, 'edge', label));
     expect(edgeLabel(topology, 'users', path[0])).toBe('HTTPS 443');
     path.slice(1).forEach((id, i) => expect(topology.edges.some((e) => e.from === path[i] && e.to === id)).toBe(true));
@@ -60,11 +60,12 @@ describe.each(STAGES)('%s topology', (stage) => {
 
   test('services with their pod ranges reach every sized data store on its port', () => {
     const { topology, environment } = topologyOf(stage);
-    const expected = expectedTopology(environment);
+    const expected = expectedTopology(environment, synthesis);
     for (const region of expected.regions) {
       const entry = nodeIn(topology, region, expected.entry);
-      const services = expected.services.map((label) => nodeIn(topology, region, label));
-      if (expected.cluster) for (const s of services) expect(edgeLabel(topology, entry, s)).toBe('HTTP 8080');
+      const services = expected.services[region].map((label) => nodeIn(topology, region, label));
+      // Every service with a port is behind the ALB; queue workers have none.
+      if (expected.cluster) expect(services.filter((s) => edgeLabel(topology, entry, s) === 'HTTP 8080').length).toBeGreaterThan(0);
       const stores = topology.nodes.filter((n) => n.group !== undefined && (n.group === region || n.group === `${region}-eks`) && ['database', 'cache', 'queue', 'search'].includes(n.kind));
       expect(stores.map((n) => n.label).sort()).toEqual(expected.stores.map((s) => s.label).sort());
       for (const store of expected.stores) {
@@ -92,11 +93,17 @@ test('massive: CockroachDB replicates between every pair of regions over the pee
   expect(pairs).toEqual(expected);
 });
 
-test('sizes the stacks do not carry yet are marked as coming from the Blueprint', () => {
-  const { topology } = topologyOf('massive');
+test('without an apps stack, pods and CockroachDB nodes come from the Blueprint and say so', () => {
+  const massive = sized.find((s) => s.environment.stage === 'massive')!;
+  const withoutApps: Synthesis = { label: 'no apps', stacks: synthesis.stacks.filter((s) => !s.name.endsWith('-apps')) };
+  const topology = buildTopology(withoutApps, massive);
   const fromBlueprint = topology.nodes.filter((n) => n.source === 'blueprint').map((n) => n.label.replace(/ \d.*$/, ''));
   expect([...new Set(fromBlueprint)].sort()).toEqual(['API', 'CockroachDB', 'WebSocket']);
-  expect(topology.nodes.filter((n) => n.source === 'synthesis' && n.kind !== 'users').every((n) => n.resources.length > 0)).toBe(true);
+});
+
+test.each(STAGES)('%s: a node read from the synthesis names its resources; one from the Blueprint names none', (stage) => {
+  const { topology } = topologyOf(stage);
+  for (const n of topology.nodes.filter((n) => n.kind !== 'users')) expect(`${n.label}: ${n.source} ${n.resources.length > 0}`).toBe(`${n.label}: ${n.source} ${n.source === 'synthesis'}`);
 });
 
 test('resource level: one node per Terraform resource, grouped by stack, edges from references', () => {

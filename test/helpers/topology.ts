@@ -14,8 +14,8 @@ export interface ExpectedTopology {
   readonly edgePath: readonly string[];
   /** Entry node of every region: "ALB" on cluster stages, the hosts otherwise. */
   readonly entry: string;
-  /** Service labels per region (pods on cluster stages). */
-  readonly services: readonly string[];
+  /** Service labels per region code (pods on cluster stages). */
+  readonly services: Readonly<Record<string, readonly string[]>>;
   /** Data store labels per region, with the port the services reach each on. */
   readonly stores: ReadonlyArray<{ readonly label: string; readonly port: string }>;
   /** Label of the EKS group, when there is a cluster. */
@@ -24,7 +24,29 @@ export interface ExpectedTopology {
 
 const range = (min: number, max: number) => (min === max ? `${min}` : `${min}–${max}`);
 
-export function expectedTopology({ environment, blueprint: b }: SizedEnvironment): ExpectedTopology {
+interface Manifest {
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: { replicas?: number; minReplicas?: number; maxReplicas?: number; scaleTargetRef?: { name?: string } };
+}
+
+/**
+ * "<name> <min>–<max> pods" for every Deployment of an apps stack (the range of the HPA that
+ * targets it, else its replicas); undefined when the synthesis has no apps stack for the region.
+ */
+function deploymentLabels(synthesis: Synthesis | undefined, stack: string): string[] | undefined {
+  const json = synthesis?.stacks.find((s) => s.name === stack)?.json as { resource?: { kubernetes_manifest?: Record<string, { manifest: Manifest }> } } | undefined;
+  const manifests = Object.values(json?.resource?.kubernetes_manifest ?? {}).map((r) => r.manifest);
+  const deployments = manifests.filter((m) => m.kind === 'Deployment');
+  if (deployments.length === 0) return undefined;
+  return deployments.map((d) => {
+    const hpa = manifests.find((m) => m.kind === 'HorizontalPodAutoscaler' && m.spec?.scaleTargetRef?.name === d.metadata?.name);
+    return `${d.metadata?.name} ${hpa ? range(hpa.spec?.minReplicas ?? 1, hpa.spec?.maxReplicas ?? 1) : (d.spec?.replicas ?? 1)} pods`;
+  });
+}
+
+/** Expectations from the environment and its Blueprint; services from the apps stack's Deployments once `synthesis` has them. */
+export function expectedTopology({ environment, blueprint: b }: SizedEnvironment, synthesis?: Synthesis): ExpectedTopology {
   const features = edgeFeatures(environment);
   const edgePath = [
     'DNS',
@@ -55,7 +77,15 @@ export function expectedTopology({ environment, blueprint: b }: SizedEnvironment
     regions: environment.regions.map((r) => r.code),
     edgePath,
     entry: b.cluster ? 'ALB' : (hostsLabel ?? '?'),
-    services: b.cluster ? [b.api && `API ${range(b.api.min, b.api.max)} pods`, b.websocket && `WebSocket ${range(b.websocket.min, b.websocket.max)} pods`].filter((s): s is string => !!s) : [hostsLabel ?? '?'],
+    services: Object.fromEntries(
+      environment.regions.map(({ code }) => [
+        code,
+        !b.cluster
+          ? [hostsLabel ?? '?']
+          : (deploymentLabels(synthesis, `${environment.name}-${code}-apps`) ??
+            [b.api && `API ${range(b.api.min, b.api.max)} pods`, b.websocket && `WebSocket ${range(b.websocket.min, b.websocket.max)} pods`].filter((s): s is string => !!s)),
+      ]),
+    ),
     stores,
     cluster: b.cluster && `${range(b.cluster.nodes.min, b.cluster.nodes.max)} × ${b.cluster.instanceType}`,
   };

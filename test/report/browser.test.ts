@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, BrowserContext } from 'playwright-core';
 import { pageFile } from '../../report/pages';
+import { Synthesis } from '../../policies/synthesis';
 import { SizedEnvironment } from '../../sizing/blueprint';
 import { run } from '../helpers/cli';
 import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
 import { expectedTopology, graphInputs } from '../helpers/topology';
 
 const CHROMIUM = process.env.STAGECRAFT_CHROMIUM ?? '/usr/bin/chromium';
-export const SCREENSHOTS = join(PROJECT_ROOT, 'test', '__artifacts__', 'report');
+const SCREENSHOTS = join(PROJECT_ROOT, 'test', '__artifacts__', 'report');
 const available = existsSync(CHROMIUM);
 if (!available) console.warn(`Skipping the report browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set STAGECRAFT_CHROMIUM).`);
 const describeWithChromium = available ? describe : describe.skip;
@@ -44,11 +45,12 @@ describeWithChromium('the HTML report in headless Chromium', () => {
   let origin: string;
   let context: BrowserContext;
   let sized: SizedEnvironment[];
+  let synthesis: Synthesis;
   const requests: string[] = [];
 
   beforeAll(async () => {
     const examples = synthesizeExamples();
-    sized = graphInputs(examples).sized;
+    ({ sized, synthesis } = graphInputs(examples));
     site = mkdtempSync(join(tmpdir(), 'stagecraft-report-'));
     const written = await run(PROJECT_ROOT, 'report', '--out', join(site, 'site'), '--from', examples.outdir);
     expect(written.code).toBe(0);
@@ -89,8 +91,8 @@ describeWithChromium('the HTML report in headless Chromium', () => {
     const environment = sized.find((s) => s.environment.stage === stage)!;
     const { errors, page } = await open(pageFile(environment.environment.name), `${stage}.png`);
     const texts = await page.locator('.diagram svg text').allTextContents();
-    const expected = expectedTopology(environment);
-    const labels = ['Users', 'Cloudflare edge', ...expected.regions, ...expected.edgePath, expected.entry, ...expected.services, ...expected.stores.map((s) => s.label)];
+    const expected = expectedTopology(environment, synthesis);
+    const labels = ['Users', 'Cloudflare edge', ...expected.regions, ...expected.edgePath, expected.entry, ...Object.values(expected.services).flat(), ...expected.stores.map((s) => s.label)];
     expect(labels.filter((label) => !texts.includes(label))).toEqual([]);
     if (expected.cluster) expect(texts.filter((t) => t.includes(`general ${expected.cluster}`))).toHaveLength(expected.regions.length);
     expect(await page.locator('.diagram svg g.node').count()).toBeGreaterThanOrEqual(labels.length - expected.regions.length - 1);
