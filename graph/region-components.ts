@@ -9,7 +9,7 @@ import { asNumber } from '../policies/values';
 import { TopologyCollector } from './collector';
 import { NodeKind } from './model';
 import { first, ofType, qualified, referenced, RegionResources, StackResource } from './stacks';
-import { kubernetesWorkloads, synthesizedAutoscaling } from './workloads';
+import { KubernetesWorkload, kubernetesWorkloads, synthesizedAutoscaling } from './workloads';
 
 /** Default ports, used when a resource does not state its own. */
 const PORTS = { postgres: 5432, redis: 6379, cockroach: 26257 } as const;
@@ -166,15 +166,17 @@ interface ServiceNode {
 }
 
 /** Services from the apps stack's Deployments, else the Blueprint's pod ranges. */
-function addServices(ctx: RegionContext, group: string): ServiceNode[] {
+function addServices(ctx: RegionContext, group: string, targetPort: number | undefined): ServiceNode[] {
   const deployments = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'Deployment');
   if (deployments.length > 0) {
-    const anyPorts = deployments.some((d) => d.ports.length > 0);
+    // Behind the ALB: the Deployments that listen on the target group's port (workers expose only a health port).
+    const behindAlb = (d: KubernetesWorkload) => (targetPort === undefined ? d.ports.length > 0 : d.ports.includes(targetPort));
+    const anyBehind = deployments.some(behindAlb);
     return deployments.map((d) => {
       const pods = d.autoscaler ? `${range(d.autoscaler.min, d.autoscaler.max)} pods` : `${d.replicas ?? 1} pods`;
       const detail = d.autoscaler ? `HPA on ${d.autoscaler.trigger}` : 'fixed replicas';
       const id = addNode(ctx, `svc-${d.name}`, 'service', `${d.name} ${pods}`, detail, ctx.region.resources.filter((r) => qualified(r) === d.address), group);
-      return { id, public: !anyPorts || d.ports.length > 0 };
+      return { id, public: !anyBehind || behindAlb(d) };
     });
   }
   const { api, websocket } = ctx.sized.blueprint;
@@ -220,11 +222,12 @@ export function addRegion(collect: TopologyCollector, region: RegionResources, s
   const alb = balancers.length > 0 ? addNode(ctx, 'alb', 'load-balancer', 'ALB', 'application load balancer', [...balancers, ...ofType(region.resources, 'aws_lb_listener').filter((l) => balancers.some((b) => b === referenced(region.resources, l, first(l.values, 'load_balancer_arn'))))]) : undefined;
   const hosts = addHosts(ctx);
   const clusterGroup = addClusterGroup(ctx);
-  const services = clusterGroup ? addServices(ctx, clusterGroup) : hosts ? [{ id: hosts, public: true }] : [];
+  const targetGroup = ofType(region.resources, 'aws_lb_target_group')[0];
+  const targetPort = asNumber(first(targetGroup?.values, 'port'));
+  const services = clusterGroup ? addServices(ctx, clusterGroup, targetPort) : hosts ? [{ id: hosts, public: true }] : [];
   const cockroach = addCockroach(ctx, clusterGroup);
   const dependencies = [...addPostgres(ctx), ...cockroach, ...addRedis(ctx), ...addQueuesAndSearch(ctx), ...addStorage(ctx)];
-  const targetGroup = ofType(region.resources, 'aws_lb_target_group')[0];
-  const appPort = targetGroup ? `${String(first(targetGroup.values, 'protocol') ?? 'HTTP')} ${String(first(targetGroup.values, 'port'))}` : 'HTTP';
+  const appPort = targetGroup ? `${String(first(targetGroup.values, 'protocol') ?? 'HTTP')} ${targetPort ?? ''}`.trimEnd() : 'HTTP';
   if (alb) for (const s of services.filter((s) => s.public)) collect.edge(alb, s.id, appPort);
   for (const s of services) for (const d of dependencies) collect.edge(s.id, d.id, d.label);
   return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id };

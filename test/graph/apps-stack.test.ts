@@ -71,7 +71,7 @@ function withFixtures(extra: readonly SynthesizedStack[], merged: Record<string,
 }
 
 test('the fixtures are valid Kubernetes objects', () => {
-  expect(kubernetesSchemaReport([deployment('api', undefined, 8080), hpa('api', 3, 12, 70), deployment('websocket', 4, 8081), deployment('delivery-worker', 2), statefulSet(5)])).toEqual([]);
+  expect(kubernetesSchemaReport([deployment('api', undefined, 8080), hpa('api', 3, 12, 70), deployment('websocket', 4, 8080), deployment('delivery-worker', 2, 8081), statefulSet(5)])).toEqual([]);
 });
 
 describe('scale with an apps stack and Aurora/Redis application autoscaling', () => {
@@ -87,7 +87,7 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
     const aurora = Object.keys(resources.aws_rds_cluster)[0];
     const redis = Object.keys(resources.aws_elasticache_replication_group)[0];
     synthesis = withFixtures(
-      [appsStack(`${regional}-apps`, [deployment('api', undefined, 8080), hpa('api', 3, 12, 70), deployment('websocket', 4, 8081), deployment('delivery-worker', 2)])],
+      [appsStack(`${regional}-apps`, [deployment('api', undefined, 8080), hpa('api', 3, 12, 70), deployment('websocket', 4, 8080), deployment('delivery-worker', 2, 8081)])],
       {
         aws_appautoscaling_target: {
           'aurora-readers': { service_namespace: 'rds', resource_id: `cluster:\${aws_rds_cluster.${aurora}.cluster_identifier}`, scalable_dimension: 'rds:cluster:ReadReplicaCount', min_capacity: 2, max_capacity: 5 },
