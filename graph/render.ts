@@ -1,5 +1,5 @@
 /** Renders a topology as Mermaid (for Markdown), DOT (Graphviz; the report's SVG) or JSON. */
-import { NodeKind, Topology, TopologyGroup, TopologyNode } from './model';
+import { NodeKind, Topology, TopologyEdge, TopologyGroup, TopologyNode } from './model';
 
 export const FORMATS = ['mermaid', 'dot', 'json'] as const;
 export type GraphFormat = (typeof FORMATS)[number];
@@ -130,8 +130,26 @@ export function renderDot(topology: Topology): string {
     for (let parent = group; parent !== undefined; parent = topology.groups.find((g) => g.id === parent)?.parent) group = parent;
     return group;
   };
+  const groupOf = (nodeId: string) => topology.groups.find((g) => g.id === topology.nodes.find((n) => n.id === nodeId)?.group);
+  // Several services of one cluster reaching the same store on the same port: one edge from the
+  // cluster's border (ltail) instead of one per service, which keeps large regions readable.
+  const bundleKey = (e: TopologyEdge) => {
+    const from = groupOf(e.from);
+    return from?.kind === 'cluster' && groupOf(e.to)?.id !== from.id ? `${from.id} ${e.to} ${e.label ?? ''}` : undefined;
+  };
+  const bundleSizes = new Map<string, number>();
   for (const e of topology.edges) {
+    const key = bundleKey(e);
+    if (key) bundleSizes.set(key, (bundleSizes.get(key) ?? 0) + 1);
+  }
+  const drawn = new Set<string>();
+  for (const e of topology.edges) {
+    const key = bundleKey(e);
+    const bundled = key !== undefined && (bundleSizes.get(key) ?? 0) > 1;
+    if (bundled && drawn.has(key)) continue;
+    if (key) drawn.add(key);
     const attributes = e.label ? [`label="${dotText(e.label)}"`] : [];
+    if (bundled) attributes.push(`ltail=cluster_${ids.group.get(groupOf(e.from)!.id)}`);
     // A link between two regions (replication) must not push one region a rank to the right of the other.
     const [from, to] = [outermost(e.from), outermost(e.to)];
     if (from !== to && topology.groups.find((g) => g.id === from)?.kind === 'region' && topology.groups.find((g) => g.id === to)?.kind === 'region') attributes.push('constraint=false');
