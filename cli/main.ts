@@ -10,8 +10,10 @@ import { validateCommand } from './commands/validate';
 import { sizeCommand } from './commands/size';
 import { costCommand } from './commands/cost';
 import { adviseCommand } from './commands/advise';
+import { graphCommand } from './commands/graph';
+import { reportCommand } from './commands/report';
 
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, sizeCommand, costCommand, adviseCommand, checkCommand, reviewCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, sizeCommand, costCommand, adviseCommand, checkCommand, reviewCommand, graphCommand, reportCommand];
 
 export function helpFor(command: Command): string {
   const parts = [`Usage: stagecraft ${command.usage}`, '', command.summary, '', 'Options:', formatFlags([...command.flags, HELP_FLAG])];

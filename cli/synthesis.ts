@@ -67,7 +67,8 @@ function writeMigrations(outdir: string, sized: readonly SizedEnvironment[]): vo
   }
 }
 
-function swapInto(staging: string, outdir: string): void {
+/** Replaces `outdir` with `staging` (two renames), so readers see the old or the new directory, never a mix. */
+export function swapInto(staging: string, outdir: string): void {
   if (!existsSync(outdir)) {
     renameSync(staging, outdir);
     return;

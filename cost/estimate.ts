@@ -4,7 +4,8 @@
  * MAU) and per stage. Pure: takes parsed JSON, returns numbers.
  */
 import { Stage, stageIndex } from '../config/stages';
-import { RegionUsage } from '../sizing/usage';
+import { SizedEnvironment } from '../sizing/blueprint';
+import { regionUsage, RegionUsage } from '../sizing/usage';
 import { CATALOG, Catalog, isMiss, tieredCost } from './catalog';
 import { CostComponent, NotModelled, priceResource, StackJson } from './pricers';
 
@@ -168,4 +169,11 @@ export function costByStage(environments: readonly EnvironmentCost[]): Array<{ s
     const mau = withMau ? list.reduce((sum, e) => sum + (e.mau ?? 0), 0) : undefined;
     return { stage, environments: list.length, monthlyUsd, mau, costPerMauUsd: mau === undefined ? undefined : costPerMau(monthlyUsd, mau) };
   });
+}
+
+/** Prices one sized environment's stacks, with the usage its workload puts on each region. */
+export function priceSizedEnvironment(sized: SizedEnvironment, stacks: ReadonlyArray<{ readonly name: string; readonly json: StackJson }>): EnvironmentCost {
+  const { environment, report } = sized;
+  const usage = report.workload && report.derived && regionUsage(report.derived.demand, report.workload, environment.regions.length, report.assumptions.cockroachReplicationFactor);
+  return environmentCost(environment.name, environment.stage, report.workload?.mau, stacks.map((s) => priceStack(s.name, s.json, { usage })));
 }

@@ -4,12 +4,11 @@ import { UserInputError } from '../../config/errors';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { describeStageRange, formatCount } from '../../config/stages';
 import { CATALOG } from '../../cost/catalog';
-import { environmentCost, EnvironmentCost, priceStack } from '../../cost/estimate';
+import { EnvironmentCost, priceSizedEnvironment } from '../../cost/estimate';
 import { formatSeedRange, formatUsd } from '../../cost/reference';
 import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../sizing/assumptions';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { ComponentName, fmt } from '../../sizing/capacity';
-import { regionUsage } from '../../sizing/usage';
 import { WORKLOAD_FIELDS } from '../../sizing/workload-defaults';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
@@ -29,12 +28,7 @@ interface Row {
 export function sizeAndPrice(environments: readonly Environment[], cwd: string): Array<{ sized: SizedEnvironment; cost: EnvironmentCost }> {
   const sized = sizeEnvironments(environments);
   const synthesized = synthesizeInProcess(environments, cwd);
-  return sized.map((s, i) => {
-    const report = s.report;
-    const usage = report.workload && report.derived && regionUsage(report.derived.demand, report.workload, s.environment.regions.length, report.assumptions.cockroachReplicationFactor);
-    const stacks = synthesized[i].stacks.map((stack) => priceStack(stack.name, stack.json, { usage }));
-    return { sized: s, cost: environmentCost(s.environment.name, s.environment.stage, report.workload?.mau, stacks) };
-  });
+  return sized.map((s, i) => ({ sized: s, cost: priceSizedEnvironment(s, synthesized[i].stacks) }));
 }
 
 /** The `--json` document of one sized environment. */

@@ -24,3 +24,14 @@ export function project(files: Record<string, string>): string {
   }
   return root;
 }
+
+/** A launch environment that synthesizes in about a second, for command tests. */
+export const TINY_LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+
+/** A temporary project with the tiny launch environment (`environments/tiny.yaml`), synthesized into `base`. */
+export async function tinyProject(): Promise<string> {
+  const root = project({ 'environments/tiny.yaml': TINY_LAUNCH });
+  const synth = await run(root, 'synth', '--out', 'base');
+  if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
+  return root;
+}

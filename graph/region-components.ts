@@ -1,0 +1,242 @@
+/**
+ * One region at the reader's level: the entry (ALB or hosts), the cluster and its services,
+ * and the data stores with their sizes. Sizes come from the synthesized JSON; where the JSON
+ * does not carry them yet (pods and CockroachDB before the apps stack exists, Postgres and
+ * Redis on the launch host) they come from the Blueprint, and the node says so.
+ */
+import { SizedEnvironment } from '../sizing/blueprint';
+import { asNumber } from '../policies/values';
+import { TopologyCollector } from './collector';
+import { NodeKind } from './model';
+import { first, ofType, qualified, referenced, RegionResources, StackResource } from './stacks';
+import { KubernetesWorkload, kubernetesWorkloads, synthesizedAutoscaling } from './workloads';
+
+/** Default ports, used when a resource does not state its own. */
+const PORTS = { postgres: 5432, redis: 6379, cockroach: 26257 } as const;
+
+const range = (min: number, max: number) => (min === max ? `${min}` : `${min}–${max}`);
+
+interface RegionContext {
+  readonly collect: TopologyCollector;
+  readonly region: RegionResources;
+  readonly sized: SizedEnvironment;
+  /** The group data stores and the entry are drawn in. */
+  readonly group: string;
+}
+
+/** A data store (or other dependency) the services of the region connect to, with the edge label. */
+interface Dependency {
+  readonly id: string;
+  readonly label: string;
+}
+
+function nodeId(ctx: RegionContext, name: string): string {
+  return `${ctx.region.code}-${name}`;
+}
+
+function addNode(ctx: RegionContext, name: string, kind: NodeKind, label: string, detail: string | undefined, resources: readonly StackResource[], group = ctx.group): string {
+  return ctx.collect.node({ id: nodeId(ctx, name), kind, label, detail, group, source: resources.length > 0 ? 'synthesis' : 'blueprint', resources: resources.map(qualified) });
+}
+
+/** "readers autoscale 1–5 on RDSReaderAverageCPUUtilization 60", for the data stores an autoscaling target acts on. */
+function autoscalingNote(ctx: RegionContext, prefix: string): string | undefined {
+  const rule = synthesizedAutoscaling(ctx.region.code, ctx.region.resources).find((r) => r.target.startsWith(prefix));
+  return rule && `${prefix.toLowerCase()} autoscale ${range(rule.min, rule.max)}`;
+}
+
+const withNote = (detail: string, note: string | undefined) => (note ? `${detail}, ${note}` : detail);
+
+function addPostgres(ctx: RegionContext): Dependency[] {
+  const { resources } = ctx.region;
+  const instances = ofType(resources, 'aws_db_instance');
+  if (instances.length > 0) {
+    const replicas = instances.filter((i) => first(i.values, 'replicate_source_db') !== undefined);
+    const primary = instances.find((i) => !replicas.includes(i)) ?? instances[0];
+    const multiAz = first(primary.values, 'multi_az') === true;
+    const label = replicas.length > 0 ? `RDS Postgres 1+${replicas.length}` : 'RDS Postgres';
+    const detail = `${String(first(primary.values, 'instance_class'))}, ${multiAz ? 'Multi-AZ' : 'single-AZ'}`;
+    const port = asNumber(first(primary.values, 'port')) ?? PORTS.postgres;
+    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, instances), label: `TCP ${port}` }];
+  }
+  const clusters = ofType(resources, 'aws_rds_cluster');
+  if (clusters.length > 0) {
+    const members = ofType(resources, 'aws_rds_cluster_instance');
+    const perCluster = clusters.map((c) => members.filter((m) => referenced(resources, m, first(m.values, 'cluster_identifier')) === c).length);
+    const readers = Math.max(0, Math.min(...perCluster) - 1);
+    const shape = `1+${readers}`;
+    const label = clusters.length > 1 ? `Aurora ${clusters.length} shards × ${shape}` : `Aurora ${shape}`;
+    const detail = withNote(String(first(members[0]?.values, 'instance_class') ?? ''), autoscalingNote(ctx, 'Aurora readers'));
+    const port = asNumber(first(clusters[0].values, 'port')) ?? PORTS.postgres;
+    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, [...clusters, ...members]), label: `TCP ${port}` }];
+  }
+  const postgres = ctx.sized.blueprint.postgres;
+  if (postgres?.kind === 'on-host') {
+    return [{ id: addNode(ctx, 'postgres', 'database', 'Postgres on the host', `${postgres.storageGiB} GiB data volume`, []), label: `TCP ${PORTS.postgres}` }];
+  }
+  return [];
+}
+
+function addCockroach(ctx: RegionContext, clusterGroup: string | undefined): Dependency[] {
+  // One StatefulSet per availability zone (a node's locality names its zone): the region's nodes are their sum.
+  const statefulSets = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'StatefulSet' && w.namespace === 'cockroachdb');
+  const cockroach = ctx.sized.blueprint.cockroach;
+  if (statefulSets.length === 0 && !cockroach) return [];
+  const nodes = statefulSets.length > 0 ? statefulSets.reduce((sum, w) => sum + (w.replicas ?? w.autoscaler?.min ?? 1), 0) : (cockroach?.nodesPerRegion ?? 0);
+  const addresses = new Set(statefulSets.map((w) => w.address));
+  const resources = ctx.region.resources.filter((r) => addresses.has(qualified(r)));
+  const detail = cockroach ? `${cockroach.instanceType}, ${cockroach.volumeGiB} GiB each` : undefined;
+  return [{ id: addNode(ctx, 'cockroach', 'database', `CockroachDB ${nodes} nodes`, detail, resources, clusterGroup ?? ctx.group), label: `TCP ${PORTS.cockroach}` }];
+}
+
+function addRedis(ctx: RegionContext): Dependency[] {
+  const groups = ofType(ctx.region.resources, 'aws_elasticache_replication_group');
+  if (groups.length > 0) {
+    const g = groups[0];
+    const shards = asNumber(first(g.values, 'num_node_groups'));
+    const replicas = asNumber(first(g.values, 'replicas_per_node_group')) ?? 0;
+    const nodes = asNumber(first(g.values, 'num_cache_clusters')) ?? 1;
+    const label =
+      first(g.values, 'cluster_mode') === 'enabled' && shards !== undefined
+        ? `Redis Cluster ${shards}×${1 + replicas}`
+        : nodes > 1
+          ? `Redis 1+${nodes - 1} with failover`
+          : 'Redis single node';
+    const detail = withNote(String(first(g.values, 'node_type')), autoscalingNote(ctx, 'Redis shards') ?? autoscalingNote(ctx, 'Redis replicas'));
+    const port = asNumber(first(g.values, 'port')) ?? PORTS.redis;
+    return [{ id: addNode(ctx, 'redis', 'cache', label, detail, groups), label: `TCP ${port}` }];
+  }
+  if (ctx.sized.blueprint.redis.mode === 'on-host') {
+    return [{ id: addNode(ctx, 'redis', 'cache', 'Redis on the host', undefined, []), label: `TCP ${PORTS.redis}` }];
+  }
+  return [];
+}
+
+function addQueuesAndSearch(ctx: RegionContext): Dependency[] {
+  const out: Dependency[] = [];
+  const brokers = ofType(ctx.region.resources, 'aws_mq_broker');
+  if (brokers.length > 0) {
+    const b = brokers[0];
+    const mode = first(b.values, 'deployment_mode') === 'CLUSTER_MULTI_AZ' ? 'cluster' : 'single';
+    out.push({ id: addNode(ctx, 'rabbitmq', 'queue', `RabbitMQ ${mode}`, String(first(b.values, 'host_instance_type')), brokers), label: 'AMQPS 5671' });
+  }
+  const kafka = ofType(ctx.region.resources, 'aws_msk_cluster');
+  if (kafka.length > 0) {
+    const k = kafka[0];
+    const label = `Kafka ${String(first(k.values, 'number_of_broker_nodes'))} brokers`;
+    out.push({ id: addNode(ctx, 'kafka', 'queue', label, String(first(k.values, 'broker_node_group_info.instance_type')), kafka), label: 'TLS 9094' });
+  }
+  const search = ofType(ctx.region.resources, 'aws_opensearch_domain');
+  if (search.length > 0) {
+    const s = search[0];
+    const masters = first(s.values, 'cluster_config.dedicated_master_enabled') === true ? `, ${String(first(s.values, 'cluster_config.dedicated_master_count'))} masters` : '';
+    const label = `OpenSearch ${String(first(s.values, 'cluster_config.instance_count'))} data nodes`;
+    out.push({ id: addNode(ctx, 'search', 'search', label, `${String(first(s.values, 'cluster_config.instance_type'))}${masters}`, search), label: 'HTTPS 443' });
+  }
+  return out;
+}
+
+/** What a bucket is for, from its construct id: `cockroachdb-backups_bucket_…` → "cockroachdb-backups". */
+const bucketPurpose = (bucket: StackResource) => bucket.name.replace(/_bucket(_[0-9A-F]{8})?$/, '');
+
+function addStorage(ctx: RegionContext): Dependency[] {
+  const { resources } = ctx.region;
+  const buckets = ofType(resources, 'aws_s3_bucket');
+  if (buckets.length === 0) return [];
+  const lifecycles = ofType(resources, 'aws_s3_bucket_lifecycle_configuration');
+  // Tiered: a lifecycle rule of the bucket moves objects to a cheaper storage class.
+  const tiered = (bucket: StackResource) => lifecycles.some((l) => referenced(resources, l, first(l.values, 'bucket')) === bucket && first(l.values, 'rule.transition') !== undefined);
+  const detail = buckets.map((b) => `${bucketPurpose(b)}${tiered(b) ? ' (tiered)' : ''}`).join(', ');
+  return [{ id: addNode(ctx, 's3', 'storage', `S3 ×${buckets.length}`, detail, buckets), label: 'HTTPS' }];
+}
+
+/** The ports the Cloudflare edge reaches the origin on, from the security group rules that admit it. */
+function originLabel(resources: readonly StackResource[]): string | undefined {
+  const ports = ofType(resources, 'aws_vpc_security_group_ingress_rule')
+    .filter((r) => first(r.values, 'description') === 'Cloudflare edge')
+    .map((r) => asNumber(first(r.values, 'from_port')))
+    .filter((p): p is number => p !== undefined);
+  const unique = [...new Set(ports)].sort((a, b) => a - b);
+  return unique.length > 0 ? unique.map((p) => (p === 443 ? 'HTTPS 443' : p === 80 ? 'HTTP 80' : `TCP ${p}`)).join(' / ') : undefined;
+}
+
+/** A service node, and whether the load balancer sends it traffic. */
+interface ServiceNode {
+  readonly id: string;
+  readonly public: boolean;
+}
+
+/** Services from the apps stack's Deployments, else the Blueprint's pod ranges. */
+function addServices(ctx: RegionContext, group: string, targetPort: number | undefined): ServiceNode[] {
+  const deployments = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'Deployment');
+  if (deployments.length > 0) {
+    // Behind the ALB: the Deployments that listen on the target group's port (workers expose only a health port).
+    const behindAlb = (d: KubernetesWorkload) => (targetPort === undefined ? d.ports.length > 0 : d.ports.includes(targetPort));
+    const anyBehind = deployments.some(behindAlb);
+    return deployments.map((d) => {
+      const pods = d.autoscaler ? `${range(d.autoscaler.min, d.autoscaler.max)} pods` : `${d.replicas ?? 1} pods`;
+      const detail = d.autoscaler ? `HPA on ${d.autoscaler.trigger}` : 'fixed replicas';
+      const id = addNode(ctx, `svc-${d.name}`, 'service', `${d.name} ${pods}`, detail, ctx.region.resources.filter((r) => qualified(r) === d.address), group);
+      return { id, public: !anyBehind || behindAlb(d) };
+    });
+  }
+  const { api, websocket } = ctx.sized.blueprint;
+  const out: ServiceNode[] = [];
+  const add = (name: string, label: string, detail: string) => out.push({ id: addNode(ctx, name, 'service', label, detail, [], group), public: true });
+  if (api) add('svc-api', `API ${range(api.min, api.max)} pods`, `${api.cpu} vCPU, ${api.memoryGiB} GiB each`);
+  if (websocket) add('svc-websocket', `WebSocket ${range(websocket.min, websocket.max)} pods`, `${websocket.cpu} vCPU, ${websocket.memoryGiB} GiB each`);
+  if (out.length === 0) add('svc', 'Services', 'pod counts not sized (no workload)');
+  return out;
+}
+
+/** The EKS cluster as a group: "EKS general 3–4 × m6i.xlarge, cockroachdb 3–6 × m6i.4xlarge". */
+function addClusterGroup(ctx: RegionContext): string | undefined {
+  const clusters = ofType(ctx.region.resources, 'aws_eks_cluster');
+  if (clusters.length === 0) return undefined;
+  const pools = ofType(ctx.region.resources, 'aws_eks_node_group').map((g) => {
+    const min = asNumber(first(g.values, 'scaling_config.min_size')) ?? 0;
+    const max = asNumber(first(g.values, 'scaling_config.max_size')) ?? 0;
+    const type = (first(g.values, 'instance_types') as string | undefined) ?? '?';
+    return `${String(first(g.values, 'node_group_name') ?? g.name)} ${range(min, max)} × ${type}`;
+  });
+  return ctx.collect.group({ id: nodeId(ctx, 'eks'), label: `EKS ${pools.join(', ')}`, kind: 'cluster', parent: ctx.group });
+}
+
+function addHosts(ctx: RegionContext): string | undefined {
+  const hosts = ofType(ctx.region.resources, 'aws_instance');
+  if (hosts.length === 0) return undefined;
+  const template = referenced(ctx.region.resources, hosts[0], first(hosts[0].values, 'launch_template.id'));
+  const type = first(hosts[0].values, 'instance_type') ?? first(template?.values, 'instance_type') ?? '?';
+  const label = hosts.length === 1 ? 'EC2 host' : `EC2 hosts ×${hosts.length}`;
+  return addNode(ctx, 'hosts', 'compute', label, `${String(type)}, services in docker compose`, hosts);
+}
+
+/**
+ * Adds one region. Returns the node the edge forwards to (ALB or hosts) and the edge label,
+ * and the CockroachDB node when there is one (for the cross-region links).
+ */
+export function addRegion(collect: TopologyCollector, region: RegionResources, sized: SizedEnvironment): { entry?: string; originLabel?: string; cockroach?: string } {
+  const group = collect.group({ id: region.code, label: region.code, kind: 'region' });
+  const ctx: RegionContext = { collect, region, sized, group };
+  // The application load balancer only: a network load balancer (CockroachDB's joins) is not an entry.
+  const balancers = ofType(region.resources, 'aws_lb').filter((lb) => (first(lb.values, 'load_balancer_type') ?? 'application') === 'application');
+  const alb = balancers.length > 0 ? addNode(ctx, 'alb', 'load-balancer', 'ALB', 'application load balancer', [...balancers, ...ofType(region.resources, 'aws_lb_listener').filter((l) => balancers.some((b) => b === referenced(region.resources, l, first(l.values, 'load_balancer_arn'))))]) : undefined;
+  const hosts = addHosts(ctx);
+  const clusterGroup = addClusterGroup(ctx);
+  const targetGroup = ofType(region.resources, 'aws_lb_target_group')[0];
+  const targetPort = asNumber(first(targetGroup?.values, 'port'));
+  const services = clusterGroup ? addServices(ctx, clusterGroup, targetPort) : hosts ? [{ id: hosts, public: true }] : [];
+  const cockroach = addCockroach(ctx, clusterGroup);
+  const dependencies = [...addPostgres(ctx), ...cockroach, ...addRedis(ctx), ...addQueuesAndSearch(ctx), ...addStorage(ctx)];
+  const appPort = targetGroup ? `${String(first(targetGroup.values, 'protocol') ?? 'HTTP')} ${targetPort ?? ''}`.trimEnd() : 'HTTP';
+  if (alb) for (const s of services.filter((s) => s.public)) collect.edge(alb, s.id, appPort);
+  for (const s of services) for (const d of dependencies) collect.edge(s.id, d.id, d.label);
+  return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id };
+}
+
+/** VPC peering connections of a region, as the peer regions they reach. */
+export function peerRegions(region: RegionResources): string[] {
+  return ofType(region.resources, 'aws_vpc_peering_connection').flatMap((p) => {
+    const peer = first(p.values, 'peer_region');
+    return typeof peer === 'string' ? [peer] : [];
+  });
+}
