@@ -4,6 +4,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Environment } from '../config/environment';
 import { buildApp } from '../stacks/app';
 import { sizeEnvironments } from '../sizing/blueprint';
+import { UserInputError } from '../config/errors';
+import { podScalingProblems } from '../policies/autoscaling/resolve';
 
 export interface SynthesizedStackSummary {
   readonly name: string;
@@ -36,17 +38,19 @@ export function synthesizeEnvironments(
   options: { outdir: string; stateDir: string; onProgress?: (line: string) => void },
 ): SynthesizedStackSummary[] {
   const sized = sizeEnvironments(environments);
+  const problems = sized.flatMap(({ environment, blueprint }) => podScalingProblems(environment, blueprint));
+  if (problems.length > 0) throw new UserInputError(problems);
   const outdir = resolve(options.outdir);
   const parent = dirname(outdir);
   const staging = mkdtempSync(join(parent, `.${basename(outdir)}.staging-`));
   try {
     const { app, stacks } = buildApp(sized, { outdir: staging, state: { outdir, stateDir: options.stateDir } });
     for (const env of stacks) {
-      options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + 1} stacks`);
+      options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + env.apps.length + 1} stacks`);
     }
     app.synth();
     const summaries = stacks.flatMap((env) =>
-      [...env.regional.map((s) => s.stackName), env.edge.stackName].map((name) => summarizeStack(staging, name, env.environment.name)),
+      [...env.regional.map((s) => s.stackName), ...env.apps.map((s) => s.stackName), env.edge.stackName].map((name) => summarizeStack(staging, name, env.environment.name)),
     );
     swapInto(staging, outdir);
     return summaries;

@@ -15,6 +15,7 @@ import { describeStageRange, STAGES } from './stages';
 import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from '../sizing/assumptions';
 import { describeRange, inRange, NumericSpec } from '../sizing/numeric-spec';
 import { WORKLOAD_DEFAULTS, WORKLOAD_FIELDS, WorkloadDefaultName } from '../sizing/workload-defaults';
+import { SERVICE_NAME_PATTERN, serviceOverrideSchema } from './service-schema';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -111,6 +112,43 @@ export const edgeSchema = z.strictObject({
     .optional(),
 });
 
+
+const percent = () => count(1, 100);
+
+/**
+ * Pod autoscaling rules (`policies/autoscaling/`), overridable per environment. Node groups,
+ * Aurora replicas and ElastiCache add their own keys to this object.
+ */
+export const autoscalingSchema = z.strictObject({
+  /** The websocket gateway (seed 002 §10). @default each field's seed default */
+  websocket: z
+    .strictObject({
+      /** Fewest pods per region. @default the sizing's websocket min (or the stage's pod floor) */
+      min: count(1, 5000).optional(),
+      /** Most pods per region. @default the sizing's websocket max */
+      max: count(1, 5000).optional(),
+      /** Scale up above this CPU utilisation. @default 70 */
+      scaleUpCpuPercent: percent().optional(),
+      /** Scale up above this many connections per pod. @default 45000 */
+      scaleUpConnectionsPerPod: count(1, 1_000_000).optional(),
+      /** Scale down only below this CPU utilisation… @default 40 */
+      scaleDownCpuPercent: percent().optional(),
+      /** …and below this many connections per pod. @default 30000 */
+      scaleDownConnectionsPerPod: count(1, 1_000_000).optional(),
+    })
+    .optional(),
+  /** API pods. @default each field's seed default */
+  api: z
+    .strictObject({
+      /** Fewest pods per region. @default the sizing's api min (or the stage's pod floor) */
+      min: count(1, 5000).optional(),
+      /** Most pods per region. @default the sizing's api max */
+      max: count(1, 5000).optional(),
+      /** CPU utilisation the autoscaler keeps. @default 70 */
+      cpuTargetPercent: percent().optional(),
+    })
+    .optional(),
+});
 
 /**
  * A number whose range violations say what is allowed: `must be greater than 0 and at most 1;
@@ -282,6 +320,15 @@ export const environmentSchema = z.strictObject({
   edge: edgeSchema.optional(),
   /** Overrides of the per-unit capacity assumptions. @default the values of `sizing/assumptions.ts` */
   assumptions: assumptionsSchema.optional(),
+  /** Per-service overrides of the catalog in `services/` (image, enabled, replicas). @default the catalog as it is */
+  services: z
+    .record(
+      z.string().regex(SERVICE_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not a service name (a DNS label, e.g. api)` }),
+      serviceOverrideSchema,
+    )
+    .optional(),
+  /** Autoscaling rules. @default the seed defaults of `policies/autoscaling/` */
+  autoscaling: autoscalingSchema.optional(),
 }).check(
   // Runs even when other fields have problems, so a file learns about every problem at once.
   z.refine((config: { stage?: unknown; workload?: unknown }) => config.stage !== undefined || hasMau(config.workload), {
@@ -300,3 +347,4 @@ export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type WorkloadConfig = z.infer<typeof workloadSchema>;
 export type EdgeConfig = z.infer<typeof edgeSchema>;
 export type AssumptionsConfig = z.infer<typeof assumptionsSchema>;
+export type AutoscalingConfig = z.infer<typeof autoscalingSchema>;

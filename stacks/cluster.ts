@@ -8,6 +8,8 @@ import { RegionalStack } from './regional-stack';
 
 /** CockroachDB's SQL and inter-node port. */
 export const COCKROACH_PORT = 26257;
+/** Namespace of the CockroachDB StatefulSet in the apps stack. */
+export const COCKROACH_NAMESPACE = 'cockroachdb';
 
 export interface ClusterCompute {
   readonly eks: EksCluster;
@@ -69,6 +71,7 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
       });
   }
   eks.addWorkloadAddons([general.nodeGroup]);
+  stack.eks = eks;
 
   const loadBalancer = new LoadBalancer(stack, 'alb', {
     name: f.namePrefix,

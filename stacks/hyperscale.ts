@@ -2,12 +2,15 @@
 import { composeClusterCompute } from './cluster';
 import { addAuroraShards, addCockroachBackupBucket, addKafka, addRedis, addSearch } from './components';
 import { RegionalStack } from './regional-stack';
+import { addServiceIdentities } from './service-identities';
 
 export function composeHyperscale(stack: RegionalStack): void {
-  const clients = [composeClusterCompute(stack).clientSecurityGroup];
+  const compute = composeClusterCompute(stack);
+  const clients = [compute.clientSecurityGroup];
   if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroachBackupBucket(stack);
   else addAuroraShards(stack, clients);
   addRedis(stack, clients);
   addKafka(stack, clients);
   addSearch(stack, clients);
+  addServiceIdentities(stack, compute.eks);
 }

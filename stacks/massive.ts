@@ -5,13 +5,16 @@
 import { composeClusterCompute } from './cluster';
 import { addCockroachBackupBucket, addKafka, addRedis, addSearch } from './components';
 import { RegionalStack } from './regional-stack';
+import { addServiceIdentities } from './service-identities';
 import { peerWithEarlierRegions } from './region-peering';
 
 export function composeMassive(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
-  const clients = [composeClusterCompute(stack).clientSecurityGroup];
+  const compute = composeClusterCompute(stack);
+  const clients = [compute.clientSecurityGroup];
   addCockroachBackupBucket(stack);
   addRedis(stack, clients);
   addKafka(stack, clients);
   addSearch(stack, clients);
   peerWithEarlierRegions(stack, earlierRegions);
+  addServiceIdentities(stack, compute.eks);
 }
