@@ -47,7 +47,9 @@ export function loadServiceCatalog(dir = DEFAULT_SERVICES_DIR, root = resolve(DE
     if (result.config) parsed.push({ file, config: result.config });
   }
   const services = parsed.map(({ file, config }) => definitionOf(config, file));
-  problems.push(...services.flatMap((service) => catalogProblems(service, services)));
+  // A file with schema problems still names a service: calls to it are not reported twice.
+  const names = files.map((f) => f.replace(/\.ya?ml$/, ''));
+  problems.push(...services.flatMap((service) => catalogProblems(service, services, names)));
   return { services, problems };
 }
 
@@ -83,7 +85,7 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
 }
 
 /** Rules that compare fields of one definition, or a definition with the rest of the catalog. */
-function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDefinition[]): Problem[] {
+function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDefinition[], names: readonly string[]): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ file: service.sourceFile, path, message });
   const fileName = basename(service.sourceFile).replace(/\.ya?ml$/, '');
@@ -122,10 +124,10 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
     }
   });
 
-  const names = catalog.map((s) => s.name);
   service.calls.forEach((callee, i) => {
     const target = catalog.find((s) => s.name === callee);
     if (callee === service.name) add(`calls[${i}]`, `"${callee}" is the service itself; list the other services it calls`);
+    else if (!target && names.includes(callee)) return; // its own file's problems are reported
     else if (!target) add(`calls[${i}]`, `"${callee}" is not a service of the catalog; allowed: ${names.filter((n) => n !== service.name).join(', ')}`);
     else {
       const absent = service.stages.filter((stage) => !target.stages.includes(stage));
