@@ -17,6 +17,8 @@ import { RUN_AS_USER } from './kubernetes/workload-spec';
 /** Where the host keeps fetched secrets (a tmpfs) and the compose project files. */
 export const HOST_SECRETS_DIR = '/run/stagecraft/secrets';
 export const HOST_CONFIG_DIR = '/etc/stagecraft';
+/** The compose project name; container names start with it. */
+export const COMPOSE_PROJECT = 'product';
 /** The unprivileged nginx image of the reverse proxy, pinned. */
 export const PROXY_IMAGE = 'nginxinc/nginx-unprivileged:1.27.3-alpine';
 /** Port the proxy listens on inside its container; the host's port 80 maps to it. */
@@ -198,8 +200,9 @@ export function composeDocument(input: ComposeInput): Record<string, unknown> {
     ...input.services.flatMap((s) => secretReferences(s, input.stores).map((r) => r.file)),
     ...(input.hostStores ?? []).map((s) => s.passwordSecret),
   ]);
+  // The project name is given on the command line (`--project-name`): older Compose
+  // Specification versions, like the schema the tests validate against, have no top-level `name`.
   return {
-    name: 'product',
     services,
     ...(secretFiles.size > 0 ? { secrets: Object.fromEntries([...secretFiles].sort().map((file) => [file, { file: `${HOST_SECRETS_DIR}/${file}` }])) } : {}),
   };

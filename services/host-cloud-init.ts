@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/app-host';
-import { HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore } from './compose';
+import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore } from './compose';
 
 /** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */
 export const COMPOSE_PLUGIN = {
@@ -46,7 +46,7 @@ function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: s
 }
 
 function systemdUnit(): string {
-  const compose = `/usr/bin/docker compose -f ${HOST_CONFIG_DIR}/compose.yaml`;
+  const compose = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
   return [
     '[Unit]',
     'Description=Stagecraft product services (docker compose)',
