@@ -47,7 +47,7 @@ describe('bad service files', () => {
   });
 
   it('rejects min above max in a cpu scaling rule', () => {
-    expect(problemsWith({ 'delivery-worker.yaml': edit('  min: 1\n  max: 20', '  min: 30\n  max: 20') })).toEqual([
+    expect(problemsWith({ 'delivery-worker.yaml': edit('  min: 2\n  max: 20', '  min: 30\n  max: 20') })).toEqual([
       'services/delivery-worker.yaml: scaling.min: 30 must not exceed scaling.max (20)',
     ]);
   });
