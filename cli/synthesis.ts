@@ -5,6 +5,8 @@ import { Environment } from '../config/environment';
 import { buildApp } from '../stacks/app';
 import { sizeEnvironments, SizedEnvironment } from '../sizing/blueprint';
 import { migrationsDirectory, synthesizedMigrations } from '../services/platform/cockroachdb';
+import { UserInputError } from '../config/errors';
+import { podScalingProblems } from '../policies/autoscaling/resolve';
 
 export interface SynthesizedStackSummary {
   readonly name: string;
@@ -37,18 +39,20 @@ export function synthesizeEnvironments(
   options: { outdir: string; stateDir: string; onProgress?: (line: string) => void },
 ): SynthesizedStackSummary[] {
   const sized = sizeEnvironments(environments);
+  const problems = sized.flatMap(({ environment, blueprint }) => podScalingProblems(environment, blueprint));
+  if (problems.length > 0) throw new UserInputError(problems);
   const outdir = resolve(options.outdir);
   const parent = dirname(outdir);
   const staging = mkdtempSync(join(parent, `.${basename(outdir)}.staging-`));
   try {
     const { app, stacks } = buildApp(sized, { outdir: staging, state: { outdir, stateDir: options.stateDir } });
     for (const env of stacks) {
-      options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + 1} stacks`);
+      options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + env.apps.length + 1} stacks`);
     }
     app.synth();
     writeMigrations(staging, sized);
     const summaries = stacks.flatMap((env) =>
-      [...env.regional.map((s) => s.stackName), env.edge.stackName].map((name) => summarizeStack(staging, name, env.environment.name)),
+      [...env.regional.map((s) => s.stackName), ...env.apps.map((s) => s.stackName), env.edge.stackName].map((name) => summarizeStack(staging, name, env.environment.name)),
     );
     swapInto(staging, outdir);
     return summaries;

@@ -10,6 +10,8 @@ import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES }
 import { CLOUDFLARE_GEO_REGION_CODES, isGeoRegion } from './edge-regions';
 import { COUNTRY_GEO_REGIONS } from './edge-countries';
 import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from '../policies/autoscaling';
+import { ServiceDefinition } from '../services/catalog';
+import { deployedServices, projectServiceCatalog } from './services';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -95,6 +97,8 @@ export interface Environment {
   readonly kubernetesVersion: string;
   readonly publicApiCidrs: readonly string[];
   readonly edge: EdgeSettings;
+  /** The services of `services/` this environment runs, with its overrides applied. */
+  readonly services: readonly ServiceDefinition[];
   /** The validated file, for the sizing layer's explicit overrides and workload. */
   readonly config: EnvironmentConfig;
 }
@@ -351,7 +355,11 @@ export function defaultEngine(stage: Stage): 'postgres' | 'cockroachdb' {
 }
 
 /** Applies every non-size default. Call only on a config that passed `crossFieldProblems`. */
-export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string): Environment {
+export function resolveEnvironment(
+  config: EnvironmentConfig,
+  sourceFile: string,
+  catalog: readonly ServiceDefinition[] = projectServiceCatalog().services,
+): Environment {
   const { stage, source: stageSource } = resolveStage(config);
   const zoneCount = zoneCountFor(stage);
   const regions = config.regions.map((code, index): RegionPlacement => {
@@ -386,6 +394,7 @@ export function resolveEnvironment(config: EnvironmentConfig, sourceFile: string
     kubernetesVersion: config.compute?.kubernetesVersion ?? '1.33',
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
     edge: resolveEdge(config, stage),
+    services: deployedServices(config, stage, catalog),
     config,
   };
 }

@@ -2,15 +2,32 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parse, parseDocument } from 'yaml';
-import { Environment, crossFieldProblems, resolveEnvironment } from './environment';
+import { Environment, crossFieldProblems, resolveEnvironment, resolveStage } from './environment';
 import { Problem, UserInputError } from './errors';
 import { environmentSchema } from './schema';
+import { loadServiceCatalog, projectServiceCatalog, ServiceCatalog, serviceOverrideProblems } from './services';
 import { zodProblems } from './zod-issues';
 
 export const ENVIRONMENTS_DIR = 'environments';
 
+/** Options of `parseEnvironment` and `loadEnvironments`. */
+export interface LoadOptions {
+  /** Directory of the service catalog. @default the project's `services/` */
+  readonly servicesDir?: string;
+}
+
+/** The catalog in `servicesDir` (or the project's, read once); files named relative to `root`. */
+export function serviceCatalog(options: LoadOptions = {}, root = process.cwd()): ServiceCatalog {
+  if (options.servicesDir !== undefined) return loadServiceCatalog(resolve(root, options.servicesDir), root);
+  return projectServiceCatalog();
+}
+
 /** Parses one environment's YAML text; returns the environment or every problem found. */
-export function parseEnvironment(text: string, file: string): { environment?: Environment; problems: Problem[] } {
+export function parseEnvironment(
+  text: string,
+  file: string,
+  catalog: ServiceCatalog = serviceCatalog(),
+): { environment?: Environment; problems: Problem[] } {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
@@ -30,8 +47,10 @@ export function parseEnvironment(text: string, file: string): { environment?: En
   const parsed = environmentSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) return { problems: zodProblems(file, parsed.error, environmentSchema) };
   const problems = crossFieldProblems(file, parsed.data);
+  const { stage } = resolveStage(parsed.data);
+  problems.push(...serviceOverrideProblems(file, parsed.data, stage, catalog.services));
   if (problems.length > 0) return { problems };
-  return { environment: resolveEnvironment(parsed.data, file), problems: [] };
+  return { environment: resolveEnvironment(parsed.data, file, catalog.services), problems: [] };
 }
 
 /** YAML files in `environments/`, relative to `root`, sorted. */
@@ -84,12 +103,14 @@ export function environmentFiles(selectors: readonly string[], root = process.cw
 }
 
 /** Loads and validates environment files; throws one UserInputError listing every problem in every file. */
-export function loadEnvironments(files: readonly string[], root = process.cwd()): Environment[] {
-  const problems: Problem[] = [];
+export function loadEnvironments(files: readonly string[], root = process.cwd(), options: LoadOptions = {}): Environment[] {
+  const catalog = serviceCatalog(options, root);
+  // A broken catalog breaks every environment: report its problems once, with the files'.
+  const problems: Problem[] = [...catalog.problems];
   const environments: Environment[] = [];
   for (const file of files) {
     const shown = relative(root, resolve(root, file)) || basename(file);
-    const result = parseEnvironment(readFileSync(resolve(root, file), 'utf8'), shown);
+    const result = parseEnvironment(readFileSync(resolve(root, file), 'utf8'), shown, catalog);
     problems.push(...result.problems);
     if (result.environment) environments.push(result.environment);
   }

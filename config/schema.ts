@@ -15,6 +15,7 @@ import { describeStageRange, STAGES } from './stages';
 import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from '../sizing/assumptions';
 import { describeRange, inRange, NumericSpec } from '../sizing/numeric-spec';
 import { WORKLOAD_DEFAULTS, WORKLOAD_FIELDS, WorkloadDefaultName } from '../sizing/workload-defaults';
+import { SERVICE_NAME_PATTERN, serviceOverrideSchema } from './service-schema';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -67,57 +68,6 @@ const bounded = (min: number, max: number, why: string) =>
 
 const cooldownSeconds = () => bounded(0, 3600, ' seconds');
 
-/**
- * Autoscaling rules (policies/autoscaling/): each key overrides one rule's seed defaults. The
- * apps stack adds `websocket` and `api` for the HPAs.
- */
-export const autoscalingSchema = z.strictObject({
-  /** How the cluster autoscaler moves the general node group within `compute.nodes`. Growth on. */
-  nodes: z
-    .strictObject({
-      /** A node whose pods request less than this share of it may be removed. @default 0.4 (seed 002 §10: scale down under 40% CPU) */
-      scaleDownUtilizationThreshold: z.number().min(0.1).max(0.9).optional(),
-      /** Minutes a node stays under the threshold before removal. @default 10 */
-      scaleDownUnneededMinutes: bounded(1, 120, ' minutes').optional(),
-      /** Which node group grows first. @default least-waste */
-      expander: z.enum(['least-waste', 'most-pods', 'random']).optional(),
-    })
-    .optional(),
-  /** Readers per Aurora cluster (per shard), by reader CPU. Scale and hyperscale with postgres. */
-  auroraReplicas: z
-    .strictObject({
-      /** Run the rule. @default true */
-      enabled: z.boolean().optional(),
-      /** Readers Terraform builds, the floor. @default database.readReplicas if set, else the larger of 2 (seed 002 §10) and the sized readers */
-      min: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)').optional(),
-      /** Most readers. @default 10 (seed 002 §10), or min when that is higher */
-      max: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)').optional(),
-      /** Average reader CPU the autoscaler keeps, percent. @default 70 (seed 002 §10) */
-      targetCpuPercent: bounded(10, 90, ' percent').optional(),
-      /** @default 300 */
-      scaleOutCooldownSeconds: cooldownSeconds().optional(),
-      /** @default 900 */
-      scaleInCooldownSeconds: cooldownSeconds().optional(),
-    })
-    .optional(),
-  /** Shards of the Redis Cluster, by memory. Scale on (cluster mode). */
-  redis: z
-    .strictObject({
-      /** Run the rule. @default true */
-      enabled: z.boolean().optional(),
-      /** Fewest shards, and the count Terraform creates. @default the sized shards (cache.shards, the workload or the profile) */
-      minShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)').optional(),
-      /** Most shards. @default 30 nodes (seed 002 §10) ÷ nodes per shard, at least minShards */
-      maxShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)').optional(),
-      /** Memory use counted for eviction the autoscaler keeps, percent. @default 80 (seed 002 §10) */
-      targetMemoryPercent: bounded(10, 90, ' percent').optional(),
-      /** @default 600 */
-      scaleOutCooldownSeconds: cooldownSeconds().optional(),
-      /** @default 1800 */
-      scaleInCooldownSeconds: cooldownSeconds().optional(),
-    })
-    .optional(),
-});
 
 /** Requests per minute for one rate limit: at least 1, since 0 would refuse every request. */
 const perMinute = (what: string) =>
@@ -174,6 +124,89 @@ export const edgeSchema = z.strictObject({
     .optional(),
 });
 
+
+const percent = () => count(1, 100);
+
+/**
+ * Autoscaling rules (`policies/autoscaling/`), overridable per environment: each key overrides
+ * one rule's seed defaults. `websocket` and `api` render to HPAs in the apps stack; `nodes`,
+ * `auroraReplicas` and `redis` to the cluster autoscaler and Application Auto Scaling.
+ */
+export const autoscalingSchema = z.strictObject({
+  /** How the cluster autoscaler moves the general node group within `compute.nodes`. Growth on. */
+  nodes: z
+    .strictObject({
+      /** A node whose pods request less than this share of it may be removed. @default 0.4 (seed 002 §10: scale down under 40% CPU) */
+      scaleDownUtilizationThreshold: z.number().min(0.1).max(0.9).optional(),
+      /** Minutes a node stays under the threshold before removal. @default 10 */
+      scaleDownUnneededMinutes: bounded(1, 120, ' minutes').optional(),
+      /** Which node group grows first. @default least-waste */
+      expander: z.enum(['least-waste', 'most-pods', 'random']).optional(),
+    })
+    .optional(),
+  /** Readers per Aurora cluster (per shard), by reader CPU. Scale and hyperscale with postgres. */
+  auroraReplicas: z
+    .strictObject({
+      /** Run the rule. @default true */
+      enabled: z.boolean().optional(),
+      /** Readers Terraform builds, the floor. @default database.readReplicas if set, else the larger of 2 (seed 002 §10) and the sized readers */
+      min: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)').optional(),
+      /** Most readers. @default 10 (seed 002 §10), or min when that is higher */
+      max: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)').optional(),
+      /** Average reader CPU the autoscaler keeps, percent. @default 70 (seed 002 §10) */
+      targetCpuPercent: bounded(10, 90, ' percent').optional(),
+      /** @default 300 */
+      scaleOutCooldownSeconds: cooldownSeconds().optional(),
+      /** @default 900 */
+      scaleInCooldownSeconds: cooldownSeconds().optional(),
+    })
+    .optional(),
+  /** Shards of the Redis Cluster, by memory. Scale on (cluster mode). */
+  redis: z
+    .strictObject({
+      /** Run the rule. @default true */
+      enabled: z.boolean().optional(),
+      /** Fewest shards, and the count Terraform creates. @default the sized shards (cache.shards, the workload or the profile) */
+      minShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)').optional(),
+      /** Most shards. @default 30 nodes (seed 002 §10) ÷ nodes per shard, at least minShards */
+      maxShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)').optional(),
+      /** Memory use counted for eviction the autoscaler keeps, percent. @default 80 (seed 002 §10) */
+      targetMemoryPercent: bounded(10, 90, ' percent').optional(),
+      /** @default 600 */
+      scaleOutCooldownSeconds: cooldownSeconds().optional(),
+      /** @default 1800 */
+      scaleInCooldownSeconds: cooldownSeconds().optional(),
+    })
+    .optional(),
+  /** The websocket gateway (seed 002 §10). @default each field's seed default */
+  websocket: z
+    .strictObject({
+      /** Fewest pods per region. @default the sizing's websocket min (or the stage's pod floor) */
+      min: count(1, 5000).optional(),
+      /** Most pods per region. @default the sizing's websocket max */
+      max: count(1, 5000).optional(),
+      /** Scale up above this CPU utilisation. @default 70 */
+      scaleUpCpuPercent: percent().optional(),
+      /** Scale up above this many connections per pod. @default 45000 */
+      scaleUpConnectionsPerPod: count(1, 1_000_000).optional(),
+      /** Scale down only below this CPU utilisation… @default 40 */
+      scaleDownCpuPercent: percent().optional(),
+      /** …and below this many connections per pod. @default 30000 */
+      scaleDownConnectionsPerPod: count(1, 1_000_000).optional(),
+    })
+    .optional(),
+  /** API pods. @default each field's seed default */
+  api: z
+    .strictObject({
+      /** Fewest pods per region. @default the sizing's api min (or the stage's pod floor) */
+      min: count(1, 5000).optional(),
+      /** Most pods per region. @default the sizing's api max */
+      max: count(1, 5000).optional(),
+      /** CPU utilisation the autoscaler keeps. @default 70 */
+      cpuTargetPercent: percent().optional(),
+    })
+    .optional(),
+});
 
 /**
  * A number whose range violations say what is allowed: `must be greater than 0 and at most 1;
@@ -345,7 +378,14 @@ export const environmentSchema = z.strictObject({
   edge: edgeSchema.optional(),
   /** Overrides of the per-unit capacity assumptions. @default the values of `sizing/assumptions.ts` */
   assumptions: assumptionsSchema.optional(),
-  /** Overrides of the autoscaling rules. @default each rule's seed defaults (policies/autoscaling/) */
+  /** Per-service overrides of the catalog in `services/` (image, enabled, replicas). @default the catalog as it is */
+  services: z
+    .record(
+      z.string().regex(SERVICE_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not a service name (a DNS label, e.g. api)` }),
+      serviceOverrideSchema,
+    )
+    .optional(),
+  /** Autoscaling rules. @default the seed defaults of `policies/autoscaling/` */
   autoscaling: autoscalingSchema.optional(),
 }).check(
   // Runs even when other fields have problems, so a file learns about every problem at once.

@@ -3,6 +3,7 @@ import { Fn } from 'cdktf';
 import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -57,6 +58,8 @@ export class AppHost extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly publicIp: Eip;
   readonly dataVolume?: EbsVolume;
+  /** The instance role: what the host (not its containers: IMDS allows one hop) may do. */
+  readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: AppHostProps) {
     super(scope, id);
@@ -78,11 +81,11 @@ export class AppHost extends Construct {
       description: 'image pulls, OS updates, AWS APIs',
     });
 
-    const role = serviceRole(this, 'role', {
+    const role = (this.role = serviceRole(this, 'role', {
       name,
       service: 'ec2.amazonaws.com',
       managedPolicies: ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy'],
-    });
+    }));
     const profile = new IamInstanceProfile(this, 'profile', { name, role: role.name });
 
     this.launchTemplate = new LaunchTemplate(this, 'template', {
@@ -157,21 +160,27 @@ export class AppHost extends Construct {
 export const DATA_MOUNT_POINT = '/srv/data';
 
 /**
- * First-boot setup until services render their own compose file: Docker and, with a
- * data volume, a filesystem on it. The volume is attached after the instance starts, so
- * the script waits for the device (Amazon Linux links NVMe volumes to their /dev/xvdX
- * name) and formats it only when it has no filesystem yet, never on a later boot.
+ * First-boot commands every host runs: Docker and, with a data volume, a filesystem on it.
+ * The volume is attached after the instance starts, so the script waits for the device
+ * (Amazon Linux links NVMe volumes to their /dev/xvdX name) and formats it only when it has
+ * no filesystem yet, never on a later boot.
  */
-export function defaultCloudInit(withDataVolume: boolean): string {
-  const lines = ['#cloud-config', 'package_update: true', 'packages: [docker]', 'runcmd:', '  - systemctl enable --now docker'];
+export function baseBootCommands(withDataVolume: boolean): string[] {
+  const commands = ['systemctl enable --now docker'];
   if (withDataVolume) {
-    lines.push(
-      '  - for i in $(seq 1 120); do [ -e /dev/xvdf ] && break; sleep 5; done',
-      '  - blkid /dev/xvdf || mkfs.xfs -L stagecraft-data /dev/xvdf',
-      `  - mkdir -p ${DATA_MOUNT_POINT}`,
-      `  - grep -q stagecraft-data /etc/fstab || echo 'LABEL=stagecraft-data ${DATA_MOUNT_POINT} xfs defaults,nofail 0 2' >> /etc/fstab`,
-      '  - mount -a',
+    commands.push(
+      'for i in $(seq 1 120); do [ -e /dev/xvdf ] && break; sleep 5; done',
+      'blkid /dev/xvdf || mkfs.xfs -L stagecraft-data /dev/xvdf',
+      `mkdir -p ${DATA_MOUNT_POINT}`,
+      `grep -q stagecraft-data /etc/fstab || echo 'LABEL=stagecraft-data ${DATA_MOUNT_POINT} xfs defaults,nofail 0 2' >> /etc/fstab`,
+      'mount -a',
     );
   }
+  return commands;
+}
+
+/** The cloud-init of a host without services: Docker and the data volume only. */
+export function defaultCloudInit(withDataVolume: boolean): string {
+  const lines = ['#cloud-config', 'package_update: true', 'packages: [docker]', 'runcmd:', ...baseBootCommands(withDataVolume).map((c) => `  - ${c}`)];
   return lines.join('\n') + '\n';
 }

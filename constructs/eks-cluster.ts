@@ -83,8 +83,15 @@ export class EksCluster extends Construct {
     });
     this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
+    // The VPC CNI enforces NetworkPolicies only when asked to; the apps stack relies on them.
+    const configuration: Record<string, string> = { 'vpc-cni': JSON.stringify({ enableNetworkPolicy: 'true' }) };
     for (const addon of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) {
-      this.addons[addon] = new EksAddon(this, addon, { clusterName: this.cluster.name, addonName: addon, resolveConflictsOnUpdate: 'OVERWRITE' });
+      this.addons[addon] = new EksAddon(this, addon, {
+        clusterName: this.cluster.name,
+        addonName: addon,
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        configurationValues: configuration[addon],
+      });
     }
   }
 

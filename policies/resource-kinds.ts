@@ -42,4 +42,6 @@ export const KUBERNETES_WORKLOAD_TYPES: readonly string[] = [
   'kubernetes_stateful_set_v1',
   'kubernetes_daemonset',
   'kubernetes_daemon_set_v1',
+  // The apps stacks apply every object as a manifest; the rules read the workloads among them.
+  'kubernetes_manifest',
 ];

@@ -3,6 +3,7 @@ import { App } from 'cdktf';
 import { Environment } from '../config/environment';
 import { Stage } from '../config/stages';
 import { SizedEnvironment } from '../sizing/blueprint';
+import { AppsStack } from './apps-stack';
 import { StateLocation } from './backend';
 import { EdgeStack } from './edge-stack';
 import { composeGrowth } from './growth';
@@ -25,6 +26,8 @@ const COMPOSERS: Record<Stage, (stack: RegionalStack, earlier: readonly Regional
 export interface EnvironmentStacks {
   readonly environment: Environment;
   readonly regional: readonly RegionalStack[];
+  /** One per region on cluster stages; none on single-host stages. */
+  readonly apps: readonly AppsStack[];
   readonly edge: EdgeStack;
 }
 
@@ -36,8 +39,9 @@ export function addEnvironment(app: App, { environment, blueprint }: SizedEnviro
     COMPOSERS[environment.stage](stack, [...regional]);
     regional.push(stack);
   }
+  const apps = blueprint.cluster ? regional.map((stack) => new AppsStack(app, { environment, blueprint, regional: stack, state })) : [];
   const edge = new EdgeStack(app, { environment, regions: regional, state });
-  return { environment, regional, edge };
+  return { environment, regional, apps, edge };
 }
 
 /** An App holding every environment's stacks, synthesized into `outdir`. */

@@ -76,6 +76,7 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
     cluster: eks,
     nodeGroups: cockroachPool ? [general, cockroachPool] : [general],
   });
+  stack.eks = eks;
 
   const loadBalancer = new LoadBalancer(stack, 'alb', {
     name: f.namePrefix,

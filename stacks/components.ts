@@ -2,7 +2,7 @@
  * One function per data component, sized from the blueprint. Stage composers call the
  * ones their stage has, so each `stacks/<stage>.ts` reads like its row of the stage table.
  */
-import { TerraformOutput } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Route53ZoneAssociation } from '@cdktf/provider-aws/lib/route53-zone-association';
 import { AppHost } from '../constructs/app-host';
@@ -12,7 +12,7 @@ import { CockroachJoinEndpoint } from '../constructs/cockroach-join-endpoint';
 import { CockroachPodIdentity } from '../constructs/cockroach-pod-identity';
 import { DataBucket } from '../constructs/data-bucket';
 import { KafkaCluster } from '../constructs/kafka-cluster';
-import { PostgresInstance } from '../constructs/postgres-instance';
+import { POSTGRES_PORT, PostgresInstance } from '../constructs/postgres-instance';
 import { RabbitMqBroker } from '../constructs/rabbitmq-broker';
 import { RedisCache } from '../constructs/redis-cache';
 import { SearchDomain } from '../constructs/search-domain';
@@ -30,10 +30,17 @@ import {
 } from '../services/platform/cockroachdb/names';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
+import { subnetCidr } from '../config/environment';
 
 function commonProps(stack: RegionalStack) {
   const f = stack.foundation;
   return { namePrefix: f.namePrefix, network: f.network, encryptionKey: f.encryptionKey, alarms: f.alarms };
+}
+
+/** The data subnets of the stack's region: where every managed data store listens. */
+function dataSubnetCidrs(stack: RegionalStack): string[] {
+  const region = stack.foundation.region;
+  return region.availabilityZoneIds.map((_, zone) => subnetCidr(region.vpcCidr, 'data', zone));
 }
 
 function required<T>(value: T | undefined, stack: RegionalStack, component: string): T {
@@ -77,6 +84,21 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
     clientSecurityGroups: clients,
   });
   new TerraformOutput(stack, 'postgres_endpoint', { value: database.endpoint });
+  const secretArn = database.primary.masterUserSecret.get(0).secretArn;
+  stack.dataStores.database = {
+    kind: 'database',
+    engine: 'RDS PostgreSQL',
+    port: POSTGRES_PORT,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: {
+      DATABASE_HOST: database.endpoint,
+      DATABASE_PORT: String(POSTGRES_PORT),
+      DATABASE_READER_HOSTS: Fn.join(',', database.replicaEndpoints),
+      DATABASE_SECRET_ARN: secretArn,
+    },
+    secretArns: [secretArn],
+    bucketArns: [],
+  };
   return database;
 }
 
@@ -104,6 +126,23 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
     });
   });
   new TerraformOutput(stack, 'postgres_shard_endpoints', { value: shards.map((s) => s.endpoint) });
+  const secretArns = shards.map((s) => s.cluster.masterUserSecret.get(0).secretArn);
+  stack.dataStores.database = {
+    kind: 'database',
+    engine: postgres.shards === 1 ? 'Aurora PostgreSQL' : `Aurora PostgreSQL (${postgres.shards} shards)`,
+    port: POSTGRES_PORT,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: {
+      DATABASE_HOST: shards[0].endpoint,
+      DATABASE_PORT: String(POSTGRES_PORT),
+      DATABASE_READER_HOSTS: Fn.join(',', shards.map((s) => s.readerEndpoint)),
+      // Shard i is entry i of each list; the application routes by shard key.
+      DATABASE_SHARD_HOSTS: Fn.join(',', shards.map((s) => s.endpoint)),
+      DATABASE_SECRET_ARN: Fn.join(',', secretArns),
+    },
+    secretArns,
+    bucketArns: [],
+  };
   return shards;
 }
 
@@ -128,22 +167,46 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
     },
   });
   new TerraformOutput(stack, 'redis_auth_secret_arn', { value: cache.authToken.secret.arn });
+  stack.dataStores.redis = {
+    kind: 'redis',
+    engine: `ElastiCache Redis (${redis.mode})`,
+    port: cache.port,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: { REDIS_HOST: cache.endpoint, REDIS_PORT: String(cache.port), REDIS_TLS: 'true', REDIS_CLUSTER_MODE: String(redis.mode === 'cluster'), REDIS_AUTH_SECRET_ARN: cache.authToken.secret.arn },
+    secretArns: [cache.authToken.secret.arn],
+    bucketArns: [],
+  };
   return cache;
 }
 
 export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGroupRef[]): RabbitMqBroker {
   const rabbitmq = required(stack.foundation.blueprint.rabbitmq, stack, 'rabbitmq');
-  return new RabbitMqBroker(stack, 'rabbitmq', {
+  const broker = new RabbitMqBroker(stack, 'rabbitmq', {
     ...commonProps(stack),
     deployment: rabbitmq.deployment,
     instanceType: rabbitmq.instanceType,
     clientSecurityGroups: clients,
   });
+  stack.dataStores.queue = {
+    kind: 'queue',
+    engine: `Amazon MQ RabbitMQ (${rabbitmq.deployment})`,
+    port: broker.port,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: {
+      QUEUE_KIND: 'rabbitmq',
+      QUEUE_ENDPOINT: Fn.element(broker.broker.instances.get(0).endpoints, 0) as string,
+      QUEUE_USERNAME: broker.adminUsername,
+      QUEUE_SECRET_ARN: broker.adminPassword.secret.arn,
+    },
+    secretArns: [broker.adminPassword.secret.arn],
+    bucketArns: [],
+  };
+  return broker;
 }
 
 export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupRef[]): SearchDomain {
   const search = required(stack.foundation.blueprint.search, stack, 'search');
-  return new SearchDomain(stack, 'search', {
+  const domain = new SearchDomain(stack, 'search', {
     ...commonProps(stack),
     instanceType: search.instanceType,
     dataNodes: search.dataNodes,
@@ -151,17 +214,38 @@ export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupR
     dedicatedMasters: search.dedicatedMasters,
     clientSecurityGroups: clients,
   });
+  stack.dataStores.search = {
+    kind: 'search',
+    engine: 'Amazon OpenSearch',
+    port: 443,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: { SEARCH_ENDPOINT: `https://${domain.endpoint}` },
+    secretArns: [],
+    bucketArns: [],
+  };
+  return domain;
 }
 
 export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRef[]): KafkaCluster {
   const kafka = required(stack.foundation.blueprint.kafka, stack, 'kafka');
-  return new KafkaCluster(stack, 'kafka', {
+  const cluster = new KafkaCluster(stack, 'kafka', {
     ...commonProps(stack),
     instanceType: kafka.instanceType,
     brokers: kafka.brokers,
     volumeGiB: kafka.volumeGiB,
     clientSecurityGroups: clients,
   });
+  stack.dataStores.queue = {
+    kind: 'queue',
+    engine: 'Amazon MSK (Kafka)',
+    port: cluster.port,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    // Clients authenticate with IAM (SASL/IAM): no secret.
+    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers },
+    secretArns: [],
+    bucketArns: [],
+  };
+  return cluster;
 }
 
 /** The bucket CockroachDB's scheduled backups write to (the StatefulSet lives in the apps stack). */
@@ -175,6 +259,16 @@ export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
     tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },
   });
   new TerraformOutput(stack, 'cockroachdb_backup_bucket', { value: bucket.bucket.bucket });
+  // The CockroachDB cluster runs in the apps stack's `cockroachdb` namespace, behind its public Service.
+  stack.dataStores.database = {
+    kind: 'database',
+    engine: 'CockroachDB',
+    port: COCKROACH_SQL_PORT,
+    peer: { namespace: COCKROACH_NAMESPACE, podLabels: { 'app.kubernetes.io/name': 'cockroachdb' } },
+    env: { DATABASE_HOST: `cockroachdb-public.${COCKROACH_NAMESPACE}.svc.cluster.local`, DATABASE_PORT: String(COCKROACH_SQL_PORT) },
+    secretArns: [],
+    bucketArns: [],
+  };
   return bucket;
 }
 

@@ -2,6 +2,7 @@
 import { composeClusterCompute } from './cluster';
 import { addAuroraShards, addCockroach, addKafka, addRedis, addSearch } from './components';
 import { RegionalStack } from './regional-stack';
+import { addServiceIdentities } from './service-identities';
 
 export function composeHyperscale(stack: RegionalStack): void {
   const compute = composeClusterCompute(stack);
@@ -11,4 +12,5 @@ export function composeHyperscale(stack: RegionalStack): void {
   addRedis(stack, clients);
   addKafka(stack, clients);
   addSearch(stack, clients);
+  addServiceIdentities(stack, compute.eks);
 }

@@ -5,6 +5,7 @@
 import { composeClusterCompute } from './cluster';
 import { addCockroach, addKafka, addRedis, addSearch } from './components';
 import { RegionalStack } from './regional-stack';
+import { addServiceIdentities } from './service-identities';
 import { peerWithEarlierRegions } from './region-peering';
 
 export function composeMassive(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
@@ -15,4 +16,5 @@ export function composeMassive(stack: RegionalStack, earlierRegions: readonly Re
   addKafka(stack, clients);
   addSearch(stack, clients);
   peerWithEarlierRegions(stack, earlierRegions);
+  addServiceIdentities(stack, compute.eks);
 }

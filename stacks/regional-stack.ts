@@ -8,12 +8,14 @@ import { Environment, RegionPlacement } from '../config/environment';
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { BackupPlan } from '../constructs/backup-plan';
 import { DataBucket } from '../constructs/data-bucket';
+import { EksCluster } from '../constructs/eks-cluster';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { Network } from '../constructs/network';
 import { suppress } from '../constructs/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
 import { BACKUP_TAG } from '../constructs/app-host';
+import { DataStoreEndpoints } from '../services/data-stores';
 
 /** What every stage composer receives: the region's shared foundation. */
 export interface RegionalFoundation {
@@ -51,6 +53,10 @@ export class RegionalStack extends TerraformStack {
   readonly stackName: string;
   readonly foundation: RegionalFoundation;
   readonly origin: RegionalOrigin = { hostIps: [] };
+  /** The data stores the composer built, as the services reach them (`services/data-stores.ts`). */
+  readonly dataStores: DataStoreEndpoints = {};
+  /** The EKS cluster, on cluster stages (set by `composeClusterCompute`); the apps stack connects to it. */
+  eks?: EksCluster;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const { environment, region, blueprint } = props;
@@ -107,6 +113,14 @@ export class RegionalStack extends TerraformStack {
       entry: CLOUDFLARE_IPV4_RANGES.map((cidr) => ({ cidr, description: 'Cloudflare' })),
     });
 
+    this.dataStores.objectStorage = {
+      kind: 'objectStorage',
+      engine: 'Amazon S3',
+      port: 443,
+      env: { ASSETS_BUCKET: assets.bucket.bucket },
+      secretArns: [],
+      bucketArns: [assets.bucket.arn, `${assets.bucket.arn}/*`],
+    };
     this.foundation = { environment, blueprint, region, namePrefix, encryptionKey, alarms, network, assets, logs, backups, cloudflarePrefixList };
     new TerraformOutput(this, 'vpc_id', { value: network.vpc.id });
     new TerraformOutput(this, 'alarm_topic_arn', { value: alarms.topic.arn });

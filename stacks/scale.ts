@@ -2,11 +2,14 @@
 import { composeClusterCompute } from './cluster';
 import { addAuroraShards, addRabbitMq, addRedis, addSearch } from './components';
 import { RegionalStack } from './regional-stack';
+import { addServiceIdentities } from './service-identities';
 
 export function composeScale(stack: RegionalStack): void {
-  const clients = [composeClusterCompute(stack).clientSecurityGroup];
+  const compute = composeClusterCompute(stack);
+  const clients = [compute.clientSecurityGroup];
   addAuroraShards(stack, clients);
   addRedis(stack, clients);
   addRabbitMq(stack, clients);
   addSearch(stack, clients);
+  addServiceIdentities(stack, compute.eks);
 }

@@ -8,9 +8,10 @@ import { synthesizeEnvironments } from '../synthesis';
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Validate environment files and synthesize their stacks into Terraform JSON',
-  usage: 'synth [--env <name-or-path>]... [--out <dir>] [--json]',
+  usage: 'synth [--env <name-or-path>]... [--services <dir>] [--out <dir>] [--json]',
   flags: [
     { name: 'env', takesValue: true, repeatable: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path (default: every file in environments/)' },
+    { name: 'services', takesValue: true, valueName: '<dir>', description: 'service catalog directory, one <name>.yaml per service (default: the project\'s services/)' },
     { name: 'out', takesValue: true, valueName: '<dir>', description: 'output directory (default: cdktf.out)' },
     JSON_FLAG,
   ],
@@ -22,7 +23,7 @@ export const synthCommand: Command = {
   ].join('\n'),
   async run(args, io) {
     const files = environmentFiles(args.values.env ?? [], io.cwd);
-    const environments = loadEnvironments(files, io.cwd);
+    const environments = loadEnvironments(files, io.cwd, { servicesDir: single(args, 'services') });
     const outdir = resolve(io.cwd, single(args, 'out') ?? 'cdktf.out');
     const started = Date.now();
     const stacks = synthesizeEnvironments(environments, { outdir, stateDir: io.cwd, onProgress: (line) => io.err(`${line}\n`) });

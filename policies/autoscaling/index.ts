@@ -1,6 +1,6 @@
 /**
  * The autoscaling rules, one per file: EKS node groups, Aurora read replicas, Redis Cluster
- * shards. The WebSocket and API pod rules (HPA) come with the apps stack.
+ * shards. The WebSocket and API pod rules (HPAs in the apps stack) are in `resolve.ts`.
  *
  * Two passes, like the rest of the configuration: `autoscalingConfigProblems` runs with the
  * other cross-field rules (config/environment.ts); `applyAutoscaling` runs once the Blueprint is

@@ -144,7 +144,7 @@ describe('autoscaling rules: bad input', () => {
   it('lists the allowed keys and expanders', () => {
     expect(problems(`${base('scale')}autoscaling:\n  aurora: { max: 4 }\n  nodes: { expander: cheapest }\n`)).toEqual([
       `${FILE}: autoscaling.nodes.expander: "cheapest" is not allowed; allowed: least-waste, most-pods, random`,
-      `${FILE}: autoscaling: unknown key "aurora"; allowed keys: nodes, auroraReplicas, redis`,
+      `${FILE}: autoscaling: unknown key "aurora"; allowed keys: nodes, auroraReplicas, redis, websocket, api`,
     ]);
   });
 

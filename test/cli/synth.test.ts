@@ -117,6 +117,6 @@ describe('stagecraft CLI', () => {
     });
     const flag = await run(tmpdir(), 'synth', '--outdir', 'x');
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toBe('stagecraft synth: arguments: unknown flag --outdir; allowed: --env, --out, --json\n');
+    expect(flag.stderr).toBe('stagecraft synth: arguments: unknown flag --outdir; allowed: --env, --services, --out, --json\n');
   });
 });

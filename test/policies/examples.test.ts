@@ -25,8 +25,8 @@ const MQ_BROKERS = 2; // growth and scale run RabbitMQ
 const COCKROACH_JOIN_NLBS = 3; // one per massive region
 
 describe('guardrails on the example environments', () => {
-  it('finds nothing unsuppressed, at any level, in any of the 14 stacks', () => {
-    expect(result.stacks).toBe(14);
+  it('finds nothing unsuppressed, at any level, in any of the 20 stacks', () => {
+    expect(result.stacks).toBe(20);
     expect(result.findings).toEqual([]);
     expect(result.counts['could-not-evaluate']).toBe(0);
   });
@@ -51,11 +51,11 @@ describe('guardrails on the example environments', () => {
 
   it('summarizes per environment, with its stage', () => {
     expect(summarizeByEnvironment(synthesis, result)).toEqual([
-      { name: 'acme-growth', stage: 'growth', stacks: 2, errors: 0, warnings: 0, suppressed: 3 },
-      { name: 'acme-hyperscale', stage: 'hyperscale', stacks: 2, errors: 0, warnings: 0, suppressed: 2 },
+      { name: 'acme-growth', stage: 'growth', stacks: 3, errors: 0, warnings: 0, suppressed: 3 },
+      { name: 'acme-hyperscale', stage: 'hyperscale', stacks: 3, errors: 0, warnings: 0, suppressed: 2 },
       { name: 'acme-launch', stage: 'launch', stacks: 2, errors: 0, warnings: 0, suppressed: 2 },
-      { name: 'acme-massive', stage: 'massive', stacks: 4, errors: 0, warnings: 0, suppressed: 9 },
-      { name: 'acme-scale', stage: 'scale', stacks: 2, errors: 0, warnings: 0, suppressed: 3 },
+      { name: 'acme-massive', stage: 'massive', stacks: 7, errors: 0, warnings: 0, suppressed: 9 },
+      { name: 'acme-scale', stage: 'scale', stacks: 3, errors: 0, warnings: 0, suppressed: 3 },
       { name: 'acme-traction', stage: 'traction', stacks: 2, errors: 0, warnings: 0, suppressed: 2 },
     ]);
   });
@@ -67,10 +67,26 @@ describe('guardrails on the example environments', () => {
     expect(evaluated('SC-STG-4')).toBe(3); // each massive region
   });
 
+  it('evaluates the pod-hardening rules on every workload the apps stacks apply, and finds them compliant', () => {
+    const kinds = examples.summaries
+      .filter((s) => s.name.endsWith('-apps'))
+      .flatMap((s) => examples.resources(s.name, 'kubernetes_manifest'))
+      .map((r) => (r.manifest as { kind: string }).kind)
+      .filter((kind) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(kind));
+    expect(kinds).toContain('Deployment');
+    // Jobs run to completion: the probe rule does not apply to them, every other rule does.
+    const longRunning = kinds.filter((kind) => kind !== 'Job' && kind !== 'CronJob').length;
+    for (const rule of ALL_RULES.filter((r) => r.family === 'kubernetes-pod-hardening')) {
+      const counts = checkSynthesis(synthesis, { rules: [rule] }).counts;
+      const expected = rule.id === 'SC-K8S-6' ? longRunning : kinds.length;
+      expect({ rule: rule.id, compliant: counts.compliant, nonCompliant: counts['non-compliant'] }).toEqual({ rule: rule.id, compliant: expected, nonCompliant: 0 });
+    }
+  });
+
   it('exits 0 from `stagecraft check --level warning` on the examples', async () => {
     let stdout = '';
     const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: PROJECT_ROOT };
     expect(await runCli(['check', '--out', examples.outdir, '--level', 'warning'], io)).toBe(0);
-    expect(stdout).toMatch(/^checked 14 stacks with 73 rules in \d+ ms: 0 errors, 0 warnings, 21 suppressed \(\d+ compliant, \d+ not applicable\)$/m);
+    expect(stdout).toMatch(/^checked 20 stacks with 73 rules in \d+ ms: 0 errors, 0 warnings, 21 suppressed \(\d+ compliant, \d+ not applicable\)$/m);
   });
 });

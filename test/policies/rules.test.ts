@@ -8,6 +8,8 @@ import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
 import { ALL_RULES } from '../../policies/rules';
 import { FAMILY_CODES, RULE_FAMILIES } from '../../policies/types';
 import { evaluate, Fixture, Resources } from './fixtures';
+import { projectServiceCatalog } from '../../config/services';
+import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
 
 const KEY = '${aws_kms_key.key.arn}';
 const bucket = (companions: Resources = {}): Resources => ({ aws_s3_bucket: { b: { bucket: 'fx-bucket' } }, ...companions });
@@ -427,5 +429,45 @@ describe('stage awareness', () => {
           'single-region databases aws_db_instance.db cannot serve writes in every region; use CockroachDB',
       },
     ]);
+  });
+});
+
+describe('Kubernetes pod hardening on the apps stacks\' kubernetes_manifest resources', () => {
+  const k8sRules = ALL_RULES.filter((rule) => rule.family === 'kubernetes-pod-hardening');
+  const service = projectServiceCatalog().services.find((s) => s.name === 'api')!;
+  const rendered = renderDeployment({ service, resources: service.resources, replicas: 2, bindings: {} });
+  const manifest = (object: unknown): Resources => ({ kubernetes_manifest: { m: { manifest: object } } });
+  const changeContainer = (changes: Record<string, unknown>) => {
+    const copy = structuredClone(rendered) as any;
+    Object.assign(copy.spec.template.spec.containers[0], changes);
+    return copy;
+  };
+  const statuses = (resources: Resources) => Object.fromEntries(k8sRules.map((rule) => [rule.id, evaluate(rule, { resources }).map((o) => o.status)]));
+
+  it('finds the rendered Deployment compliant with every rule', () => {
+    expect(statuses(manifest(rendered))).toEqual(Object.fromEntries(k8sRules.map((rule) => [rule.id, ['compliant']])));
+  });
+
+  it('flags a manifest container that loosens each setting', () => {
+    const sc = (rendered as any).spec.template.spec.containers[0].securityContext;
+    const flagged = (rule: string, changes: Record<string, unknown>) => evaluate(k8sRules.find((r) => r.id === rule)!, { resources: manifest(changeContainer(changes)) });
+    expect(flagged('SC-K8S-2', { securityContext: { ...sc, readOnlyRootFilesystem: false } })[0]).toMatchObject({ status: 'non-compliant', message: expect.stringContaining('container "api"') });
+    expect(flagged('SC-K8S-3', { securityContext: { ...sc, allowPrivilegeEscalation: true } })[0].status).toBe('non-compliant');
+    expect(flagged('SC-K8S-4', { securityContext: { ...sc, capabilities: { drop: ['NET_RAW'] } } })[0].status).toBe('non-compliant');
+    expect(flagged('SC-K8S-6', { readinessProbe: undefined })[0].status).toBe('non-compliant');
+    expect(flagged('SC-K8S-7', { resources: { limits: { memory: '1Gi' } } })[0].status).toBe('non-compliant');
+  });
+
+  it('asks no probes of a Job, which runs to completion, but still checks its hardening', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { template: { spec: { ...(rendered as any).spec.template.spec, restartPolicy: 'Never' } } } };
+    job.spec.template.spec.containers = [{ ...job.spec.template.spec.containers[0], livenessProbe: undefined, readinessProbe: undefined }];
+    const status = statuses(manifest(job));
+    expect(status['SC-K8S-6']).toEqual(['not-applicable']);
+    expect(Object.entries(status).filter(([id]) => id !== 'SC-K8S-6').map(([, s]) => s)).toEqual(Array(k8sRules.length - 1).fill(['compliant']));
+  });
+
+  it('does not apply to manifests without a pod template', () => {
+    const outcomes = k8sRules.flatMap((rule) => evaluate(rule, { resources: manifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { ports: [] } }) }));
+    expect(new Set(outcomes.map((o) => o.status))).toEqual(new Set(['not-applicable']));
   });
 });

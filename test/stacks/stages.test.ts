@@ -14,24 +14,30 @@ beforeAll(() => {
 
 const count = (stack: string, type: string) => examples.resources(stack, type).length;
 const blueprintOf = (name: string) => sizeBlueprint(examples.environments.find((e) => e.name === name)!).blueprint;
-const regionalStacks = () => examples.summaries.filter((s) => !s.name.endsWith('-edge')).map((s) => s.name);
+const regionalStacks = () => examples.summaries.filter((s) => !s.name.endsWith('-edge') && !s.name.endsWith('-apps')).map((s) => s.name);
 
 describe('stack split', () => {
-  it('names stacks <env>-<region> and <env>-edge, one region stack per region', () => {
+  it('names stacks <env>-<region>, <env>-<region>-apps (cluster stages) and <env>-edge, one region stack per region', () => {
     expect(examples.summaries.map((s) => s.name).sort()).toEqual(
       [
         'acme-growth-edge',
         'acme-growth-us-east-1',
+        'acme-growth-us-east-1-apps',
         'acme-hyperscale-edge',
         'acme-hyperscale-us-east-1',
+        'acme-hyperscale-us-east-1-apps',
         'acme-launch-edge',
         'acme-launch-us-east-1',
         'acme-massive-ap-northeast-1',
+        'acme-massive-ap-northeast-1-apps',
         'acme-massive-edge',
         'acme-massive-eu-west-1',
+        'acme-massive-eu-west-1-apps',
         'acme-massive-us-east-1',
+        'acme-massive-us-east-1-apps',
         'acme-scale-edge',
         'acme-scale-us-west-2',
+        'acme-scale-us-west-2-apps',
         'acme-traction-edge',
         'acme-traction-eu-west-1',
       ].sort(),

@@ -18,7 +18,8 @@ describeWithTerraform('offline terraform validate and plan of every example AWS 
 
   beforeAll(async () => {
     examples = synthesizeExamples();
-    const awsStacks = examples.summaries.filter((s) => !s.name.endsWith('-edge')).map((s) => s.name);
+    // Edge (Cloudflare) and apps (Kubernetes) stacks use providers that are not in the offline mirror.
+    const awsStacks = examples.summaries.filter((s) => !s.name.endsWith('-edge') && !s.name.endsWith('-apps')).map((s) => s.name);
     const started = Date.now();
     results = await checkStacksOffline(examples.outdir, { stacks: awsStacks, onProgress: (line) => process.stderr.write(`${line}\n`) });
     process.stderr.write(`offline plan suite: ${awsStacks.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -35,6 +36,15 @@ describeWithTerraform('offline terraform validate and plan of every example AWS 
       'acme-scale-us-west-2',
       'acme-traction-eu-west-1',
     ]);
+  });
+
+  it('reports the apps stacks as skipped, not AWS-only (kubernetes provider)', async () => {
+    const apps = examples.summaries.filter((s) => s.name.endsWith('-apps')).map((s) => s.name);
+    expect(apps).toHaveLength(6);
+    const skipped = await checkStacksOffline(examples.outdir, { stacks: apps });
+    expect(skipped.map((r) => [r.stack, r.status, r.reason])).toEqual(
+      apps.map((name) => [name, 'skipped', 'not an AWS-only stack, skipped (required providers: kubernetes)']),
+    );
   });
 
   it('validates every stack with no errors', () => {

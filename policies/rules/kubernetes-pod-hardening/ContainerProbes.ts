@@ -1,7 +1,10 @@
-/** Containers have liveness and readiness probes (Checkov CKV_K8S_8 and CKV_K8S_9). */
+/**
+ * Containers of long-running workloads have liveness and readiness probes (Checkov CKV_K8S_8 and
+ * CKV_K8S_9). Jobs and CronJobs run to completion, bounded by deadlines and retry limits: no probes.
+ */
 import { KUBERNETES_WORKLOAD_TYPES } from '../../resource-kinds';
 import { ResourceRule } from '../../types';
-import { compliant, nonCompliant, read } from '../../values';
+import { compliant, nonCompliant, notApplicable, read } from '../../values';
 import { eachContainer } from './containers';
 
 export const ContainerProbes: ResourceRule = {
@@ -10,8 +13,12 @@ export const ContainerProbes: ResourceRule = {
   family: 'kubernetes-pod-hardening',
   scope: 'resource',
   resourceTypes: KUBERNETES_WORKLOAD_TYPES,
-  description: 'Every container sets liveness_probe and readiness_probe.',
+  description: 'Every container of a long-running workload sets liveness_probe and readiness_probe.',
   evaluate(workload) {
+    const kind = (workload.values.manifest as { kind?: unknown } | undefined)?.kind;
+    if (workload.type === 'kubernetes_manifest' && (kind === 'Job' || kind === 'CronJob')) {
+      return notApplicable(`a ${kind} runs to completion, bounded by its deadline and retry limit; probes are for long-running pods`);
+    }
     return eachContainer(workload, (c) => {
       const missing = ['liveness_probe', 'readiness_probe'].filter((p) => read(c, p).kind === 'absent');
       return missing.length === 0 ? compliant() : nonCompliant(`${missing.join(' and ')} not set; the ALB and rollouts need to know when a pod can serve`);

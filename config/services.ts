@@ -1,0 +1,219 @@
+/**
+ * Reads the service catalog (`services/<name>.yaml`): YAML → zod (`service-schema.ts`) →
+ * cross-field rules, every problem of every file at once. Then applies an environment's
+ * `services:` overrides and checks them against its stage.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { WEBSOCKET_DEFAULTS } from '../policies/autoscaling/websocket-gateway';
+import { DATA_STORE_STAGES, ServiceDefinition } from '../services/catalog';
+import { Problem } from './errors';
+import { EnvironmentConfig } from './schema';
+import { serviceSchema, ServiceConfig } from './service-schema';
+import { Stage } from './stages';
+import { zodProblems } from './zod-issues';
+
+/** The catalog shipped with the project: `services/` beside `config/`. */
+export const DEFAULT_SERVICES_DIR = resolve(__dirname, '..', 'services');
+
+/** Every service definition, or the problems that stop them being used. */
+export interface ServiceCatalog {
+  readonly services: readonly ServiceDefinition[];
+  readonly problems: readonly Problem[];
+}
+
+let projectCatalog: ServiceCatalog | undefined;
+
+/** The project's own catalog (`services/`), read once. */
+export function projectServiceCatalog(): ServiceCatalog {
+  projectCatalog ??= loadServiceCatalog();
+  return projectCatalog;
+}
+
+/** Reads every `*.yaml` in `dir`; files are named relative to `root` in messages. */
+export function loadServiceCatalog(dir = DEFAULT_SERVICES_DIR, root = resolve(DEFAULT_SERVICES_DIR, '..')): ServiceCatalog {
+  const shownDir = relative(root, dir) || '.';
+  if (!existsSync(dir)) {
+    return { services: [], problems: [{ file: shownDir, path: '(root)', message: 'service catalog directory not found; create it with one <name>.yaml per service' }] };
+  }
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const problems: Problem[] = [];
+  const parsed: Array<{ file: string; config: ServiceConfig }> = [];
+  for (const name of files) {
+    const file = join(shownDir, name);
+    const result = parseServiceFile(readFileSync(join(dir, name), 'utf8'), file);
+    problems.push(...result.problems);
+    if (result.config) parsed.push({ file, config: result.config });
+  }
+  const services = parsed.map(({ file, config }) => definitionOf(config, file));
+  // A file with schema problems still names a service: calls to it are not reported twice.
+  const names = files.map((f) => f.replace(/\.ya?ml$/, ''));
+  problems.push(...services.flatMap((service) => catalogProblems(service, services, names)));
+  return { services, problems };
+}
+
+function parseServiceFile(text: string, file: string): { config?: ServiceConfig; problems: Problem[] } {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return { problems: document.errors.map((error) => ({ file, path: '(root)', message: `YAML syntax error: ${error.message.split('\n')[0]}` })) };
+  }
+  const data: unknown = document.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { problems: [{ file, path: '(root)', message: 'expected a mapping with name, image, ports, health, resources, stages and scaling' }] };
+  }
+  const parsed = serviceSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) return { problems: zodProblems(file, parsed.error, serviceSchema) };
+  return { config: parsed.data, problems: [] };
+}
+
+function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
+  return {
+    name: config.name,
+    description: config.description,
+    image: config.image,
+    ports: config.ports.map((p) => ({ name: p.name, port: p.port, public: p.public ?? false })),
+    health: config.health,
+    resources: config.resources,
+    env: config.env ?? {},
+    dataStores: config.dataStores ?? [],
+    calls: config.calls ?? [],
+    stages: config.stages,
+    scaling: config.scaling,
+    sourceFile: file,
+  };
+}
+
+/** Rules that compare fields of one definition, or a definition with the rest of the catalog. */
+function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDefinition[], names: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ file: service.sourceFile, path, message });
+  const fileName = basename(service.sourceFile).replace(/\.ya?ml$/, '');
+  if (service.name !== fileName) add('name', `"${service.name}" must match the file name; allowed: ${fileName}`);
+  if (catalog.some((other) => other !== service && other.name === service.name && other.sourceFile < service.sourceFile)) {
+    add('name', `"${service.name}" is already defined in another file; each service is defined once`);
+  }
+
+  const { requests, limits } = service.resources;
+  if (limits.cpuMillis < requests.cpuMillis) {
+    add('resources.limits.cpuMillis', `${limits.cpuMillis} is below the request ${requests.cpuMillis}; a limit must be ≥ its request`);
+  }
+  if (limits.memoryMiB < requests.memoryMiB) {
+    add('resources.limits.memoryMiB', `${limits.memoryMiB} is below the request ${requests.memoryMiB}; a limit must be ≥ its request`);
+  }
+
+  service.ports.forEach((port, i) => {
+    const first = service.ports.findIndex((p) => p.port === port.port);
+    if (first !== i) add(`ports[${i}].port`, `${port.port} is already used by ports[${first}] (${service.ports[first].name}); each port may be used once`);
+    const sameName = service.ports.findIndex((p) => p.name === port.name);
+    if (sameName !== i) add(`ports[${i}].name`, `"${port.name}" is already the name of ports[${sameName}]; each port name may be used once`);
+  });
+  const portNames = service.ports.map((p) => p.name);
+  if (!portNames.includes(service.health.port)) {
+    add('health.port', `"${service.health.port}" is not one of this service's ports; allowed: ${portNames.join(', ')}`);
+  }
+
+  if (service.scaling.rule === 'cpu' && service.scaling.min > service.scaling.max) {
+    add('scaling.min', `${service.scaling.min} must not exceed scaling.max (${service.scaling.max})`);
+  }
+
+  service.stages.forEach((stage, i) => {
+    const missing = service.dataStores.filter((store) => !DATA_STORE_STAGES[store].includes(stage));
+    for (const store of missing) {
+      add(`stages[${i}]`, `${stage} cannot host ${service.name}: it has no ${store} (${store} runs on ${DATA_STORE_STAGES[store].join(', ')})`);
+    }
+  });
+
+  service.calls.forEach((callee, i) => {
+    const target = catalog.find((s) => s.name === callee);
+    if (callee === service.name) add(`calls[${i}]`, `"${callee}" is the service itself; list the other services it calls`);
+    else if (!target && names.includes(callee)) return; // its own file's problems are reported
+    else if (!target) add(`calls[${i}]`, `"${callee}" is not a service of the catalog; allowed: ${names.filter((n) => n !== service.name).join(', ')}`);
+    else {
+      const absent = service.stages.filter((stage) => !target.stages.includes(stage));
+      if (absent.length > 0) add(`calls[${i}]`, `"${callee}" does not run on ${absent.join(', ')}, where ${service.name} runs; ${callee} runs on ${target.stages.join(', ')}`);
+    }
+  });
+  return problems;
+}
+
+/** The services an environment of `stage` runs, with its `services:` overrides applied. */
+export function deployedServices(config: EnvironmentConfig, stage: Stage, catalog: readonly ServiceDefinition[]): ServiceDefinition[] {
+  return catalog
+    .filter((service) => config.services?.[service.name]?.enabled ?? service.stages.includes(stage))
+    .map((service) => {
+      const override = config.services?.[service.name];
+      if (!override) return service;
+      const scaling = service.scaling;
+      return {
+        ...service,
+        image: override.image ?? service.image,
+        scaling:
+          scaling.rule === 'fixed'
+            ? { ...scaling, replicas: override.replicas ?? scaling.replicas }
+            : scaling.rule === 'cpu'
+              ? { ...scaling, min: override.min ?? scaling.min, max: override.max ?? scaling.max }
+              : scaling,
+      };
+    });
+}
+
+/** Problems of an environment's `services:` and `autoscaling:` sections against the catalog and its stage. */
+export function serviceOverrideProblems(file: string, config: EnvironmentConfig, stage: Stage, catalog: readonly ServiceDefinition[]): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ file, path, message });
+  const names = catalog.map((s) => s.name);
+  for (const [name, override] of Object.entries(config.services ?? {})) {
+    const service = catalog.find((s) => s.name === name);
+    if (!service) {
+      add(`services.${name}`, `"${name}" is not a service of the catalog; allowed: ${names.join(', ')}`);
+      continue;
+    }
+    if (override.enabled === true && !service.stages.includes(stage)) {
+      add(`services.${name}.enabled`, `${stage} cannot host ${name}; it runs on ${service.stages.join(', ')} (${service.sourceFile}: stages)`);
+    }
+    if (override.replicas !== undefined && service.scaling.rule !== 'fixed') {
+      add(`services.${name}.replicas`, `applies to services with scaling rule fixed; ${name} uses ${service.scaling.rule}`);
+    }
+    for (const key of ['min', 'max'] as const) {
+      if (override[key] !== undefined && service.scaling.rule !== 'cpu') {
+        add(`services.${name}.${key}`, `applies to services with scaling rule cpu; ${name} uses ${service.scaling.rule}${service.scaling.rule === 'api' || service.scaling.rule === 'websocket-gateway' ? ` (set autoscaling.${service.scaling.rule === 'api' ? 'api' : 'websocket'}.${key})` : ''}`);
+      }
+    }
+    if (service.scaling.rule === 'cpu') {
+      const min = override.min ?? service.scaling.min;
+      const max = override.max ?? service.scaling.max;
+      if ((override.min !== undefined || override.max !== undefined) && min > max) {
+        add(`services.${name}.${override.min !== undefined ? 'min' : 'max'}`, `min (${min}) must not exceed max (${max})`);
+      }
+    }
+  }
+
+  const running = deployedServices(config, stage, catalog);
+  for (const caller of running) {
+    caller.calls.forEach((callee, i) => {
+      if (running.some((s) => s.name === callee) || !names.includes(callee)) return;
+      const where = config.services?.[callee]?.enabled === false ? `services.${callee}.enabled` : `services.${caller.name}`;
+      add(where, `${caller.name} calls ${callee} (${caller.sourceFile}: calls[${i}]), which does not run in this environment; enable ${callee} or disable ${caller.name}`);
+    });
+  }
+
+  const ws = config.autoscaling?.websocket;
+  const api = config.autoscaling?.api;
+  for (const [key, range] of [['websocket', ws], ['api', api]] as const) {
+    if (range?.min !== undefined && range.max !== undefined && range.min > range.max) {
+      add(`autoscaling.${key}`, `min (${range.min}) must not exceed max (${range.max})`);
+    }
+  }
+  if (ws?.scaleDownCpuPercent !== undefined || ws?.scaleUpCpuPercent !== undefined) {
+    const down = ws.scaleDownCpuPercent ?? WEBSOCKET_DEFAULTS.scaleDownCpuPercent;
+    const up = ws.scaleUpCpuPercent ?? WEBSOCKET_DEFAULTS.scaleUpCpuPercent;
+    if (down >= up) add('autoscaling.websocket.scaleDownCpuPercent', `${down} must be below the scale-up threshold ${up}; allowed: 1 to ${up - 1}`);
+  }
+  if (ws?.scaleDownConnectionsPerPod !== undefined || ws?.scaleUpConnectionsPerPod !== undefined) {
+    const down = ws.scaleDownConnectionsPerPod ?? WEBSOCKET_DEFAULTS.scaleDownConnectionsPerPod;
+    const up = ws.scaleUpConnectionsPerPod ?? WEBSOCKET_DEFAULTS.scaleUpConnectionsPerPod;
+    if (down >= up) add('autoscaling.websocket.scaleDownConnectionsPerPod', `${down} must be below the scale-up threshold ${up}; allowed: 1 to ${up - 1}`);
+  }
+  return problems;
+}

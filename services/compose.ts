@@ -1,0 +1,209 @@
+/**
+ * The docker compose document of a single-host stage: every service of the catalog the stage
+ * runs, hardened the way the cluster pods are (non-root user, read-only root filesystem, every
+ * capability dropped, no-new-privileges, healthchecks, CPU and memory limits), behind a small
+ * reverse proxy on the host's web port. On launch, Postgres and Redis run beside them with their
+ * data on the host's data volume.
+ *
+ * Secrets never enter the document: the host fetches them from Secrets Manager with its
+ * instance role before compose starts (`services/host-secrets.ts`) into a tmpfs, and compose
+ * mounts each as a file under /run/secrets. A store's `*_SECRET_ARN` variable becomes
+ * `*_SECRET_FILE` here.
+ */
+import { ServiceDefinition } from './catalog';
+import { DataStoreEndpoints } from './data-stores';
+import { RUN_AS_USER } from './kubernetes/workload-spec';
+
+/** Where the host keeps fetched secrets (a tmpfs) and the compose project files. */
+export const HOST_SECRETS_DIR = '/run/stagecraft/secrets';
+export const HOST_CONFIG_DIR = '/etc/stagecraft';
+/** The compose project name; container names start with it. */
+export const COMPOSE_PROJECT = 'product';
+/** The unprivileged nginx image of the reverse proxy, pinned. */
+export const PROXY_IMAGE = 'nginxinc/nginx-unprivileged:1.27.3-alpine';
+/** Port the proxy listens on inside its container; the host's port 80 maps to it. */
+export const PROXY_PORT = 8080;
+
+/** A database or cache running as a container on the host (launch). */
+export interface HostDataStore {
+  readonly name: 'postgres' | 'redis';
+  readonly image: string;
+  /** uid:gid the image's server runs as; its data directory is owned by it. */
+  readonly user: string;
+  readonly dataDir: string;
+  readonly memoryMiB: number;
+  /** Secret file the server reads its password from. */
+  readonly passwordSecret: string;
+}
+
+export interface ComposeInput {
+  readonly services: readonly ServiceDefinition[];
+  readonly stores: DataStoreEndpoints;
+  /** Containers of on-host data stores (launch). @default none */
+  readonly hostStores?: readonly HostDataStore[];
+}
+
+type ComposeService = Record<string, unknown>;
+
+const cpus = (millis: number) => String(millis / 1000);
+const memory = (mebibytes: number) => `${mebibytes}M`;
+
+/** `DATABASE_SECRET_ARN` → `DATABASE_SECRET_FILE`; the secret's file name is the env name's stem. */
+export function secretFileName(envName: string): string {
+  return envName.replace(/_SECRET_ARN$/, '').toLowerCase().replace(/_/g, '-');
+}
+
+/** Secret references of the stores a service uses: env name → secret ARN. */
+export function secretReferences(service: ServiceDefinition, stores: DataStoreEndpoints): Array<{ env: string; arn: string; file: string }> {
+  return service.dataStores.flatMap((kind) =>
+    Object.entries(stores[kind]?.env ?? {})
+      .filter(([name]) => name.endsWith('_SECRET_ARN'))
+      .map(([name, arn]) => ({ env: name, arn, file: secretFileName(name) })),
+  );
+}
+
+function hardened(user: string, memoryMiB: number, cpuMillis: number, reservation?: { cpuMillis: number; memoryMiB: number }): ComposeService {
+  return {
+    restart: 'unless-stopped',
+    user,
+    read_only: true,
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    tmpfs: ['/tmp:size=64m'],
+    deploy: {
+      resources: {
+        limits: { cpus: cpus(cpuMillis), memory: memory(memoryMiB) },
+        ...(reservation ? { reservations: { cpus: cpus(reservation.cpuMillis), memory: memory(reservation.memoryMiB) } } : {}),
+      },
+    },
+    logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
+  };
+}
+
+function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeService {
+  const secrets = secretReferences(service, input.stores);
+  const storeEnv = Object.fromEntries(
+    service.dataStores.flatMap((kind) => Object.entries(input.stores[kind]?.env ?? {})).filter(([name]) => !name.endsWith('_SECRET_ARN')),
+  );
+  const environment = Object.fromEntries(
+    Object.entries({ ...service.env, ...storeEnv, ...Object.fromEntries(secrets.map((s) => [s.env.replace(/_ARN$/, '_FILE'), `/run/secrets/${s.file}`])) }).sort(([a], [b]) =>
+      a.localeCompare(b),
+    ),
+  );
+  const health = service.ports.find((p) => p.name === service.health.port)!;
+  const onHost = (input.hostStores ?? []).filter((store) => service.dataStores.includes(store.name === 'postgres' ? 'database' : 'redis'));
+  const { requests, limits } = service.resources;
+  return {
+    image: service.image,
+    ...hardened(`${RUN_AS_USER}:${RUN_AS_USER}`, limits.memoryMiB, limits.cpuMillis, requests),
+    environment,
+    ...(secrets.length > 0 ? { secrets: [...new Set(secrets.map((s) => s.file))] } : {}),
+    expose: service.ports.map((p) => String(p.port)),
+    // The images ship busybox wget for this; the cluster uses the same path as its liveness probe.
+    healthcheck: {
+      test: ['CMD', 'wget', '-q', '--spider', `http://127.0.0.1:${health.port}${service.health.livenessPath}`],
+      interval: '10s',
+      timeout: '2s',
+      retries: 3,
+      start_period: '10s',
+    },
+    ...(onHost.length > 0 ? { depends_on: Object.fromEntries(onHost.map((store) => [store.name, { condition: 'service_healthy' }])) } : {}),
+  };
+}
+
+function hostStoreEntry(store: HostDataStore): ComposeService {
+  const common = hardened(store.user, store.memoryMiB, 1000);
+  if (store.name === 'postgres') {
+    return {
+      image: store.image,
+      ...common,
+      // Postgres needs its socket directory writable; the data is on the host's data volume.
+      tmpfs: ['/tmp:size=64m', '/var/run/postgresql:size=1m'],
+      environment: { POSTGRES_USER: 'product', POSTGRES_DB: 'product', POSTGRES_PASSWORD_FILE: `/run/secrets/${store.passwordSecret}`, PGDATA: '/var/lib/postgresql/data/pgdata' },
+      secrets: [store.passwordSecret],
+      volumes: [`${store.dataDir}:/var/lib/postgresql/data`],
+      expose: ['5432'],
+      healthcheck: { test: ['CMD', 'pg_isready', '-U', 'product', '-d', 'product'], interval: '10s', timeout: '3s', retries: 5, start_period: '30s' },
+    };
+  }
+  return {
+    image: store.image,
+    ...common,
+    // The password is read from the secret file at start, so it never appears in the document.
+    command: ['sh', '-c', `exec redis-server --appendonly yes --dir /data --requirepass "$$(cat /run/secrets/${store.passwordSecret})"`],
+    secrets: [store.passwordSecret],
+    volumes: [`${store.dataDir}:/data`],
+    expose: ['6379'],
+    healthcheck: { test: ['CMD-SHELL', `REDISCLI_AUTH="$$(cat /run/secrets/${store.passwordSecret})" redis-cli ping | grep -q PONG`], interval: '10s', timeout: '3s', retries: 5 },
+  };
+}
+
+/** The reverse proxy: host port 80 → `/ws` to the websocket gateway, everything else to the API. */
+function proxyEntry(publicServices: readonly ServiceDefinition[]): ComposeService {
+  return {
+    image: PROXY_IMAGE,
+    ...hardened('101:101', 128, 500),
+    tmpfs: ['/tmp:size=64m'],
+    ports: [`80:${PROXY_PORT}`],
+    volumes: [`${HOST_CONFIG_DIR}/nginx.conf:/etc/nginx/nginx.conf:ro`],
+    depends_on: Object.fromEntries(publicServices.map((s) => [s.name, { condition: 'service_healthy' }])),
+    healthcheck: { test: ['CMD', 'wget', '-q', '--spider', `http://127.0.0.1:${PROXY_PORT}/nginx-health`], interval: '10s', timeout: '2s', retries: 3 },
+  };
+}
+
+/** The nginx configuration of the proxy: `/ws` to the gateway (upgraded), the rest to the API. */
+export function proxyConfig(services: readonly ServiceDefinition[]): string {
+  const port = (name: string) => services.find((s) => s.name === name)?.ports.find((p) => p.public)?.port;
+  const api = port('api');
+  const gateway = port('websocket-gateway');
+  const lines = [
+    'worker_processes auto;',
+    'pid /tmp/nginx.pid;',
+    'events { worker_connections 4096; }',
+    'http {',
+    '  client_body_temp_path /tmp/client_temp;',
+    '  proxy_temp_path /tmp/proxy_temp;',
+    '  fastcgi_temp_path /tmp/fastcgi_temp;',
+    '  uwsgi_temp_path /tmp/uwsgi_temp;',
+    '  scgi_temp_path /tmp/scgi_temp;',
+    '  server_tokens off;',
+    `  server {`,
+    `    listen ${PROXY_PORT};`,
+    '    location = /nginx-health { return 200; }',
+    ...(gateway !== undefined
+      ? [
+          '    location /ws {',
+          `      proxy_pass http://websocket-gateway:${gateway};`,
+          '      proxy_http_version 1.1;',
+          '      proxy_set_header Upgrade $http_upgrade;',
+          '      proxy_set_header Connection "upgrade";',
+          '      proxy_read_timeout 3600s;',
+          '    }',
+        ]
+      : []),
+    ...(api !== undefined ? ['    location / {', `      proxy_pass http://api:${api};`, '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;', '    }'] : []),
+    '  }',
+    '}',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** The compose document (as an object; the caller serializes it to YAML). */
+export function composeDocument(input: ComposeInput): Record<string, unknown> {
+  const services: Record<string, ComposeService> = {};
+  for (const store of input.hostStores ?? []) services[store.name] = hostStoreEntry(store);
+  for (const service of input.services) services[service.name] = serviceEntry(service, input);
+  const publicServices = input.services.filter((s) => s.ports.some((p) => p.public));
+  if (publicServices.length > 0) services.proxy = proxyEntry(publicServices);
+
+  const secretFiles = new Set<string>([
+    ...input.services.flatMap((s) => secretReferences(s, input.stores).map((r) => r.file)),
+    ...(input.hostStores ?? []).map((s) => s.passwordSecret),
+  ]);
+  // The project name is given on the command line (`--project-name`): older Compose
+  // Specification versions, like the schema the tests validate against, have no top-level `name`.
+  return {
+    services,
+    ...(secretFiles.size > 0 ? { secrets: Object.fromEntries([...secretFiles].sort().map((file) => [file, { file: `${HOST_SECRETS_DIR}/${file}` }])) } : {}),
+  };
+}

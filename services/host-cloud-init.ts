@@ -1,0 +1,92 @@
+/**
+ * The cloud-init document of a single-host stage's host: Docker, the data volume, the docker
+ * compose plugin, the compose project (`services/compose.ts`), a script that fetches the
+ * services' secrets with the instance role, and a systemd unit that starts it all at boot.
+ */
+import { stringify } from 'yaml';
+import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/app-host';
+import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore } from './compose';
+
+/** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */
+export const COMPOSE_PLUGIN = {
+  version: 'v2.32.4',
+  url: 'https://github.com/docker/compose/releases/download/v2.32.4/docker-compose-linux-x86_64',
+  path: '/usr/local/lib/docker/cli-plugins/docker-compose',
+} as const;
+
+export const SYSTEMD_UNIT = 'stagecraft.service';
+
+export interface HostCloudInitInput {
+  /** The compose document, as an object. */
+  readonly compose: Record<string, unknown>;
+  readonly proxyConfig: string;
+  /** Secret file name → Secrets Manager ARN, fetched before compose starts. */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly region: string;
+  readonly withDataVolume: boolean;
+  /** On-host data stores whose data directories must exist, owned by their user. @default none */
+  readonly hostStores?: readonly HostDataStore[];
+}
+
+function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: string): string {
+  const lines = [
+    '#!/bin/sh',
+    '# Fetches the services\' secrets with the instance role into a tmpfs; nothing is written to disk.',
+    'set -eu',
+    'umask 077',
+    `mkdir -p ${HOST_SECRETS_DIR}`,
+    `mountpoint -q ${HOST_SECRETS_DIR} || mount -t tmpfs -o size=1m,mode=0700 tmpfs ${HOST_SECRETS_DIR}`,
+    ...Object.entries(secrets)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([file, arn]) => `aws secretsmanager get-secret-value --region ${region} --secret-id '${arn}' --query SecretString --output text > ${HOST_SECRETS_DIR}/${file}`),
+    // Containers run as unprivileged users and read the files through compose's bind mounts.
+    `chmod 0444 ${HOST_SECRETS_DIR}/* 2>/dev/null || true`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function systemdUnit(): string {
+  const compose = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
+  return [
+    '[Unit]',
+    'Description=Stagecraft product services (docker compose)',
+    'Requires=docker.service',
+    'After=docker.service network-online.target',
+    `RequiresMountsFor=${DATA_MOUNT_POINT}`,
+    '',
+    '[Service]',
+    'Type=oneshot',
+    'RemainAfterExit=yes',
+    'ExecStartPre=/usr/local/sbin/stagecraft-fetch-secrets',
+    `ExecStart=${compose} up --detach --wait --remove-orphans`,
+    `ExecStop=${compose} down`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+  ].join('\n') + '\n';
+}
+
+export function hostCloudInit(input: HostCloudInitInput): string {
+  const stores = input.hostStores ?? [];
+  const document = {
+    package_update: true,
+    packages: ['docker'],
+    write_files: [
+      { path: `${HOST_CONFIG_DIR}/compose.yaml`, permissions: '0644', content: stringify(input.compose, { lineWidth: 0 }) },
+      { path: `${HOST_CONFIG_DIR}/nginx.conf`, permissions: '0644', content: input.proxyConfig },
+      { path: '/usr/local/sbin/stagecraft-fetch-secrets', permissions: '0700', content: fetchSecretsScript(input.secrets, input.region) },
+      { path: `/etc/systemd/system/${SYSTEMD_UNIT}`, permissions: '0644', content: systemdUnit() },
+    ],
+    runcmd: [
+      ...baseBootCommands(input.withDataVolume),
+      `mkdir -p ${COMPOSE_PLUGIN.path.replace(/\/[^/]+$/, '')}`,
+      `curl -fsSL -o ${COMPOSE_PLUGIN.path} ${COMPOSE_PLUGIN.url}`,
+      `curl -fsSL ${COMPOSE_PLUGIN.url}.sha256 | awk '{print $1"  ${COMPOSE_PLUGIN.path}"}' | sha256sum -c -`,
+      `chmod 0755 ${COMPOSE_PLUGIN.path}`,
+      ...stores.flatMap((store) => [`mkdir -p ${store.dataDir}`, `chown ${store.user} ${store.dataDir}`, `chmod 0700 ${store.dataDir}`]),
+      'systemctl daemon-reload',
+      `systemctl enable --now ${SYSTEMD_UNIT}`,
+    ],
+  };
+  return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,90 @@
+/**
+ * NetworkPolicies of the product namespace: everything denied, then DNS for every pod, then
+ * per service exactly what it declares: ingress from the services that call it (and from the
+ * load balancer's subnets on public ports), egress to its data stores and the services it calls.
+ *
+ * Two egress rules every service shares, because the addresses are not ours to narrow: the EKS
+ * Pod Identity agent (a link-local address on each node) and HTTPS outside the VPC for AWS APIs
+ * (Secrets Manager at start, S3): AWS publishes no stable range for them.
+ */
+import { DataStoreEndpoints } from '../data-stores';
+import { ServiceDefinition } from '../catalog';
+import { KubernetesObject } from './object';
+import { PRODUCT_NAMESPACE, selectorLabels, serviceLabels } from './labels';
+
+/** Where the EKS Pod Identity agent serves credentials on every node. */
+export const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as const;
+
+/** The network facts of one region the policies need. */
+export interface RegionNetwork {
+  readonly vpcCidr: string;
+  /** Subnets the internet-facing load balancer sends from. */
+  readonly loadBalancerCidrs: readonly string[];
+}
+
+const NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
+
+function policy(name: string, spec: Record<string, unknown>, labels: Record<string, string> = { 'app.kubernetes.io/managed-by': 'stagecraft' }): KubernetesObject {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: PRODUCT_NAMESPACE, labels }, spec };
+}
+
+/** Deny every packet in and out of the namespace that a later policy does not allow. */
+export function defaultDenyPolicy(): KubernetesObject {
+  return policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+}
+
+/** DNS lookups to CoreDNS in kube-system. */
+export function dnsEgressPolicy(): KubernetesObject {
+  return policy('allow-dns', {
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [
+      {
+        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+    ],
+  });
+}
+
+const tcp = (port: number | string) => ({ protocol: 'TCP', port });
+
+/** The policy of one service among the `running` ones. */
+export function servicePolicy(service: ServiceDefinition, running: readonly ServiceDefinition[], stores: DataStoreEndpoints, network: RegionNetwork): KubernetesObject {
+  const callers = running.filter((other) => other.calls.includes(service.name));
+  const callees = running.filter((other) => service.calls.includes(other.name));
+  const ingress: Array<Record<string, unknown>> = callers.map((caller) => ({
+    from: [{ podSelector: { matchLabels: selectorLabels(caller.name) } }],
+    ports: service.ports.map((p) => tcp(p.port)),
+  }));
+  const publicPorts = service.ports.filter((p) => p.public);
+  if (publicPorts.length > 0) {
+    ingress.push({ from: network.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: publicPorts.map((p) => tcp(p.port)) });
+  }
+
+  const egress: Array<Record<string, unknown>> = [];
+  for (const kind of service.dataStores) {
+    const store = stores[kind];
+    // An empty `to` would allow every destination, so a store without a fixed peer adds nothing.
+    if (!store?.peer || ('cidrs' in store.peer && store.peer.cidrs.length === 0)) continue;
+    const to =
+      'cidrs' in store.peer
+        ? store.peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }))
+        : [{ namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: store.peer.namespace } }, podSelector: { matchLabels: store.peer.podLabels } }];
+    egress.push({ to, ports: [tcp(store.port)] });
+  }
+  for (const callee of callees) {
+    egress.push({ to: [{ podSelector: { matchLabels: selectorLabels(callee.name) } }], ports: callee.ports.map((p) => tcp(p.port)) });
+  }
+  egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] });
+  egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [network.vpcCidr] } }], ports: [tcp(443)] });
+
+  return policy(
+    service.name,
+    { podSelector: { matchLabels: selectorLabels(service.name) }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
+    serviceLabels(service.name),
+  );
+}

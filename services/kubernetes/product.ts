@@ -1,0 +1,35 @@
+/** Every Kubernetes object of the product services in one region, in apply order. */
+import { DataStoreEndpoints } from '../data-stores';
+import { horizontalPodAutoscaler } from './autoscaler';
+import { deployment } from './deployment';
+import { podDisruptionBudget } from './disruption-budget';
+import { PRODUCT_NAMESPACE } from './labels';
+import { productNamespace } from './namespace';
+import { defaultDenyPolicy, dnsEgressPolicy, RegionNetwork, servicePolicy } from './network-policy';
+import { KubernetesObject } from './object';
+import { clusterService, serviceAccount } from './service';
+import { ServiceWorkload } from './workload-spec';
+
+export interface ProductObjectsInput {
+  readonly workloads: readonly ServiceWorkload[];
+  readonly stores: DataStoreEndpoints;
+  readonly network: RegionNetwork;
+}
+
+/** The namespace and its baseline policies, then each service's objects. */
+export function productObjects(input: ProductObjectsInput): { namespace: KubernetesObject; baseline: KubernetesObject[]; services: Map<string, KubernetesObject[]> } {
+  const running = input.workloads.map((w) => w.service);
+  const services = new Map<string, KubernetesObject[]>();
+  for (const workload of input.workloads) {
+    const { service } = workload;
+    services.set(service.name, [
+      serviceAccount(service),
+      deployment(workload),
+      clusterService(service),
+      ...(workload.scaling ? [horizontalPodAutoscaler(workload.scaling)] : []),
+      podDisruptionBudget(service.name),
+      servicePolicy(service, running, input.stores, input.network),
+    ]);
+  }
+  return { namespace: productNamespace(PRODUCT_NAMESPACE), baseline: [defaultDenyPolicy(), dnsEgressPolicy()], services };
+}

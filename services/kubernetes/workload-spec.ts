@@ -1,0 +1,29 @@
+/**
+ * What the Kubernetes builders need to know about one service in one region: its definition,
+ * the resources and pod range decided for this environment, and the environment variables
+ * that point it at its data stores (endpoints and secret references, never secret values).
+ */
+import { PodScalingRule } from '../../policies/autoscaling/pod-rule';
+import { ResourceAmounts, ServiceDefinition } from '../catalog';
+
+export interface ServiceWorkload {
+  readonly service: ServiceDefinition;
+  readonly resources: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
+  /** The autoscaling rule, or undefined for a fixed number of pods. */
+  readonly scaling?: PodScalingRule;
+  /** Pods of a service without an autoscaler. */
+  readonly replicas: number;
+  /** Data-store endpoints and secret references (may hold Terraform references). */
+  readonly bindings: Readonly<Record<string, string>>;
+}
+
+/** The uid/gid every product container runs as (images must not need root). */
+export const RUN_AS_USER = 10001;
+
+/** `1500m`, `2` → Kubernetes quantities from the catalog's units. */
+export function cpuQuantity(millis: number): string {
+  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
+}
+export function memoryQuantity(mebibytes: number): string {
+  return mebibytes % 1024 === 0 ? `${mebibytes / 1024}Gi` : `${mebibytes}Mi`;
+}

@@ -1,0 +1,129 @@
+/**
+ * `<env>-<region>-apps`: the Kubernetes workloads of one region of a cluster stage, on the
+ * kubernetes provider alone.
+ *
+ * - The provider is configured from the regional stack's EKS cluster (endpoint, CA, name) by
+ *   cross-stack references, which cdktf turns into outputs of the regional stack read through
+ *   `terraform_remote_state`; nothing in this stack configures its own provider. It
+ *   authenticates with `aws eks get-token` at plan/apply time, so no token is in the JSON.
+ * - Every object is one `kubernetes_manifest` whose `manifest` is the `KubernetesObject`
+ *   unchanged: what the tests validate against the Kubernetes API schema is what is applied.
+ *   `kubernetes_manifest` reads the cluster's API schema while planning, so this stack is
+ *   planned after the regional stack is applied (cdktf orders it after the regional stack),
+ *   from a machine that reaches the cluster's API endpoint (private unless
+ *   `compute.publicApiCidrs` is set).
+ * - Besides the product services it applies the cluster autoscaler (`kube-system`) and, where
+ *   the database is CockroachDB, that region's CockroachDB (`cockroachdb`); `addObjects` takes
+ *   any other objects.
+ */
+import { Construct } from 'constructs';
+import { Fn, ITerraformDependable, TerraformStack } from 'cdktf';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Environment, RegionPlacement, subnetCidr } from '../config/environment';
+import { productObjects } from '../services/kubernetes/product';
+import { clusterAutoscalerObjects } from '../services/platform/cluster-autoscaler';
+import { backupBucketBaseName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
+import { KubernetesObject } from '../services/kubernetes/object';
+import { ServiceWorkload } from '../services/kubernetes/workload-spec';
+import { Blueprint } from '../sizing/blueprint-types';
+import { configureBackend, StateLocation } from './backend';
+import { RegionalStack } from './regional-stack';
+import { serviceWorkloads } from './service-workloads';
+
+export interface AppsStackProps {
+  readonly environment: Environment;
+  readonly blueprint: Blueprint;
+  /** The regional stack of the same region: its EKS cluster and data stores. */
+  readonly regional: RegionalStack;
+  readonly state: StateLocation;
+}
+
+/** One applied object: the manifest resource and the object it applies. */
+export interface AppliedObject {
+  readonly object: KubernetesObject;
+  readonly resource: Manifest;
+}
+
+export class AppsStack extends TerraformStack {
+  readonly stackName: string;
+  readonly region: RegionPlacement;
+  /** How each product service runs in this region. */
+  readonly workloads: readonly ServiceWorkload[];
+  /** Every object this stack applies, in the order added. */
+  readonly applied: AppliedObject[] = [];
+
+  constructor(scope: Construct, props: AppsStackProps) {
+    const { environment, regional } = props;
+    const region = regional.foundation.region;
+    const stackName = `${regional.stackName}-apps`;
+    super(scope, stackName);
+    this.stackName = stackName;
+    this.region = region;
+    configureBackend(this, stackName, environment.backend, props.state);
+    const eks = regional.eks;
+    if (!eks) throw new Error(`${regional.stackName} has no EKS cluster; only cluster stages have an apps stack`);
+    new KubernetesProvider(this, 'kubernetes', {
+      host: eks.cluster.endpoint,
+      clusterCaCertificate: Fn.base64decode(eks.cluster.certificateAuthority.get(0).data),
+      exec: [
+        {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: 'aws',
+          args: ['eks', 'get-token', '--cluster-name', eks.cluster.name, '--region', region.code],
+        },
+      ],
+    });
+
+    this.workloads = serviceWorkloads(environment, props.blueprint, regional.dataStores);
+    const zones = region.availabilityZoneIds.map((_, zone) => zone);
+    const product = productObjects({
+      workloads: this.workloads,
+      stores: regional.dataStores,
+      network: { vpcCidr: region.vpcCidr, loadBalancerCidrs: zones.map((zone) => subnetCidr(region.vpcCidr, 'public', zone)) },
+    });
+    const namespace = this.addObjects('product-namespace', [product.namespace]);
+    const baseline = this.addObjects('product-baseline', product.baseline, namespace);
+    for (const [service, objects] of product.services) this.addObjects(`service-${service}`, objects, [...namespace, ...baseline]);
+
+    const nodeScaling = props.blueprint.autoscaling?.nodes;
+    if (nodeScaling) {
+      this.addObjects(
+        'cluster-autoscaler',
+        clusterAutoscalerObjects({ clusterName: regional.foundation.namePrefix, region: region.code, kubernetesVersion: environment.kubernetesVersion, behaviour: nodeScaling }),
+      );
+    }
+    if (props.blueprint.cockroach) this.addCockroach(props);
+  }
+
+  /** The region's CockroachDB: its namespace first, then everything in it. */
+  private addCockroach({ environment, blueprint, regional }: AppsStackProps): void {
+    // Every region's backup bucket is `<env>-<region>-crdb-<account id>`; the regions share the account.
+    const accountId = regional.foundation.encryptionKey.accountId;
+    const placement = cockroachPlacement(environment, blueprint, regional.foundation.region, (code) => `${backupBucketBaseName(environment.name, code)}-${accountId}`);
+    const objects = cockroachObjects(placement);
+    const namespace = this.addObjects('cockroachdb-namespace', objects.filter((o) => o.kind === 'Namespace'));
+    this.addObjects('cockroachdb', objects.filter((o) => o.kind !== 'Namespace'), namespace);
+  }
+
+  /**
+   * Applies `objects`, each as one `kubernetes_manifest` under the construct `id`, after
+   * `dependsOn` (e.g. the namespace they live in). Returns the manifest resources.
+   */
+  addObjects(id: string, objects: readonly KubernetesObject[], dependsOn: readonly ITerraformDependable[] = []): Manifest[] {
+    const scope = new Construct(this, id);
+    return objects.map((object) => {
+      const resource = new Manifest(scope, `${object.kind}-${object.metadata.name}`.toLowerCase(), {
+        manifest: object as unknown as Record<string, unknown>,
+        dependsOn: [...dependsOn],
+      });
+      this.applied.push({ object, resource });
+      return resource;
+    });
+  }
+
+  /** Every object this stack applies. */
+  get objects(): KubernetesObject[] {
+    return this.applied.map((a) => a.object);
+  }
+}

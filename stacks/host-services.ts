@@ -1,0 +1,95 @@
+/**
+ * The product services on single-host stages: docker compose delivered by cloud-init, and
+ * on launch the Postgres and Redis containers beside them (data on the host's data volume).
+ */
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Fn } from 'cdktf';
+import { AppHost, DATA_MOUNT_POINT } from '../constructs/app-host';
+import { GeneratedSecret } from '../constructs/generated-secret';
+import { dataStoreAccessPolicy } from '../constructs/service-identity';
+import { composeDocument, HostDataStore, proxyConfig, secretFileName, secretReferences } from '../services/compose';
+import { hostCloudInit } from '../services/host-cloud-init';
+import { RegionalStack } from './regional-stack';
+import { storesOf } from './service-identities';
+
+/** Pinned images of the on-host data stores; Postgres follows the sized engine version. */
+export const REDIS_IMAGE = 'redis:7.4.2-alpine';
+export const postgresImage = (engineVersion: string) => `postgres:${engineVersion}-alpine`;
+
+/**
+ * Launch: Postgres and Redis as containers, their passwords generated into Secrets Manager.
+ * Registers them as the region's database and redis.
+ */
+export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
+  const f = stack.foundation;
+  const postgres = f.blueprint.postgres;
+  const stores: HostDataStore[] = [];
+  if (postgres?.kind === 'on-host') {
+    const password = new GeneratedSecret(stack, 'host-postgres-password', {
+      name: `${f.environment.name}/${f.region.code}/host-postgres`,
+      description: `${f.namePrefix}: password of the Postgres container on the host`,
+      encryptionKey: f.encryptionKey,
+    });
+    stack.dataStores.database = {
+      kind: 'database',
+      engine: 'PostgreSQL container on the host',
+      port: 5432,
+      env: { DATABASE_HOST: 'postgres', DATABASE_PORT: '5432', DATABASE_SECRET_ARN: password.secret.arn },
+      secretArns: [password.secret.arn],
+      bucketArns: [],
+    };
+    stores.push({ name: 'postgres', image: postgresImage(postgres.engineVersion), user: '70:70', dataDir: `${DATA_MOUNT_POINT}/postgres`, memoryMiB: 1024, passwordSecret: secretFileName('DATABASE_SECRET_ARN') });
+  }
+  if (f.blueprint.redis.mode === 'on-host') {
+    const password = new GeneratedSecret(stack, 'host-redis-password', {
+      name: `${f.environment.name}/${f.region.code}/host-redis`,
+      description: `${f.namePrefix}: password of the Redis container on the host`,
+      encryptionKey: f.encryptionKey,
+    });
+    stack.dataStores.redis = {
+      kind: 'redis',
+      engine: 'Redis container on the host',
+      port: 6379,
+      env: { REDIS_HOST: 'redis', REDIS_PORT: '6379', REDIS_TLS: 'false', REDIS_AUTH_SECRET_ARN: password.secret.arn },
+      secretArns: [password.secret.arn],
+      bucketArns: [],
+    };
+    stores.push({ name: 'redis', image: REDIS_IMAGE, user: '999:1000', dataDir: `${DATA_MOUNT_POINT}/redis`, memoryMiB: 512, passwordSecret: secretFileName('REDIS_AUTH_SECRET_ARN') });
+  }
+  return stores;
+}
+
+/**
+ * Text for a Terraform function argument: cdktf writes it between double quotes as is, so its
+ * backslashes and double quotes are escaped here (Terraform unescapes them again).
+ */
+export function asTerraformString(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/** Call after every data store exists: renders the compose project into each host's cloud-init. */
+export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[], hostStores: readonly HostDataStore[] = []): void {
+  const f = stack.foundation;
+  const services = f.environment.services;
+  const compose = composeDocument({ services, stores: stack.dataStores, hostStores });
+  const secrets = Object.fromEntries(services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]));
+  const used = [...new Set(services.flatMap((s) => s.dataStores))];
+  // The host fetches secrets; containers cannot use the instance role (IMDS allows one hop), so no bucket access.
+  const policy = dataStoreAccessPolicy({
+    stores: storesOf(stack, used).map((store) => ({ ...store, bucketArns: [] })),
+    encryptionKey: f.encryptionKey,
+    region: f.region.code,
+  });
+  for (const host of hosts) {
+    const userData = hostCloudInit({
+      compose,
+      proxyConfig: proxyConfig(services),
+      secrets,
+      region: f.region.code,
+      withDataVolume: host.dataVolume !== undefined,
+      hostStores,
+    });
+    host.launchTemplate.userData = Fn.base64encode(asTerraformString(userData));
+    if (policy) new IamRolePolicy(host, 'service-secrets', { role: host.role.id, policy });
+  }
+}

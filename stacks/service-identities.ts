@@ -1,0 +1,29 @@
+/** The AWS side of the product services on a cluster stage: one Pod Identity role per service. */
+import { DataStoreEndpoint } from '../services/data-stores';
+import { PRODUCT_NAMESPACE } from '../services/kubernetes/labels';
+import { EksCluster } from '../constructs/eks-cluster';
+import { resourceName } from '../constructs/protection';
+import { ServiceIdentity } from '../constructs/service-identity';
+import { RegionalStack } from './regional-stack';
+
+/** The stores a service declares that this region has. */
+export function storesOf(stack: RegionalStack, dataStores: readonly string[]): DataStoreEndpoint[] {
+  return Object.values(stack.dataStores).filter((store): store is DataStoreEndpoint => store !== undefined && dataStores.includes(store.kind));
+}
+
+/** Call after every data store of the region exists, so each role names exactly its secrets. */
+export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): ServiceIdentity[] {
+  const f = stack.foundation;
+  return f.environment.services.map(
+    (service) =>
+      new ServiceIdentity(stack, `service-${service.name}`, {
+        roleName: resourceName(f.namePrefix, service.name, 64),
+        cluster: eks,
+        namespace: PRODUCT_NAMESPACE,
+        serviceAccount: service.name,
+        stores: storesOf(stack, service.dataStores),
+        encryptionKey: f.encryptionKey,
+        region: f.region.code,
+      }),
+  );
+}

