@@ -1,4 +1,19 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI without a build step: tsx transpiles without type-checking.
-require('tsx/cjs');
-require('../cli/main.ts').main();
+// Runs the CLI precompiled into dist/cli.js (scripts/build-cli.js). The bundle is rebuilt first
+// when a source file is newer, so an edit is never run stale. If it cannot be built, or
+// STAGECRAFT_TSX=1 is set, tsx runs the TypeScript sources directly (slower start-up).
+let main;
+if (process.env.STAGECRAFT_TSX !== '1') {
+  try {
+    const build = require('../scripts/build-cli.js');
+    if (build.isStale()) build.buildCli();
+    main = require('../dist/cli.js').main;
+  } catch {
+    main = undefined;
+  }
+}
+if (!main) {
+  require('tsx/cjs');
+  main = require('../cli/main.ts').main;
+}
+main();

@@ -10,6 +10,7 @@ import { validateCommand } from './commands/validate';
 import { sizeCommand } from './commands/size';
 import { costCommand } from './commands/cost';
 import { adviseCommand } from './commands/advise';
+import { skipTokenCreationStacks } from './token-stack-traces';
 
 export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, sizeCommand, costCommand, adviseCommand, checkCommand, reviewCommand];
 
@@ -66,6 +67,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
 /** Entry point of bin/stagecraft.js. */
 export function main(): void {
+  skipTokenCreationStacks();
   const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
   runCli(process.argv.slice(2), io).then(
     (code) => {
