@@ -7,7 +7,7 @@ if (process.env.STAGECRAFT_TSX !== '1') {
   try {
     const build = require('../scripts/build-cli.js');
     if (build.isStale()) build.buildCli();
-    main = require('../dist/cli.js').main;
+    main = build.loadCli().main;
   } catch {
     main = undefined;
   }

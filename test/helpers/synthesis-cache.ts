@@ -2,7 +2,8 @@
  * One synthesis of the example environments shared by every test file and jest worker, kept in
  * node_modules/.cache under a hash of every source file that can change it. A file of a run
  * reuses what an earlier file (or run) wrote; an edit anywhere gives a new hash and a fresh
- * synthesis, so a cached one is never stale. STAGECRAFT_TEST_CACHE=0 turns it off.
+ * synthesis, so a cached one is never stale. STAGECRAFT_TEST_CACHE=0 turns it off;
+ * STAGECRAFT_TEST_CACHE_DIR moves it (the benchmark gives each run an empty one).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,7 @@ export function sourceHash(root: string, environments: readonly Environment[]): 
 
 /** The synthesis of `environments` (`name` labels it in the cache), synthesized now if no file or run has yet. */
 export function cachedSynthesis(root: string, name: string, environments: readonly Environment[]): CachedSynthesis {
-  const cacheRoot = join(root, 'node_modules', '.cache', 'stagecraft-tests');
+  const cacheRoot = process.env.STAGECRAFT_TEST_CACHE_DIR ?? join(root, 'node_modules', '.cache', 'stagecraft-tests');
   const entry = join(cacheRoot, `${name}-${sourceHash(root, environments)}`);
   const summariesFile = join(entry, 'summaries.json');
   if (process.env.STAGECRAFT_TEST_CACHE !== '0' && existsSync(summariesFile)) {
