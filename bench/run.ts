@@ -3,7 +3,7 @@
  * measured in the same run, and prints a table (stdout) and writes JSON (bench/results/latest.json).
  * Progress goes to stderr. Run `npm run bench -- --help` for the options.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readSynthesis } from '../cli/synthesis-reader';
@@ -25,7 +25,8 @@ Measures the performance targets, each paired with a reference measured in the s
   synth        npm run synth of every example environment, cold: wall time and peak RSS,
                against a bare require('@cdktf/provider-aws') and the JSON-write floor
   scaling      synthesis of massive at 3, 5, 8 regions and hyperscale at 16, 80, 256 shards:
-               milliseconds per resource (flat = linear)
+               milliseconds per resource, and the marginal cost per resource between sizes
+               (flat = linear)
   tests        the unit and snapshot suites (npm run test:unit), and the typecheck, cold
   review       review of two syntheses of massive: CLI from a cold process, and in-process
   size, cost   one environment (massive), CLI from a cold process
@@ -33,7 +34,7 @@ Measures the performance targets, each paired with a reference measured in the s
 Options:
   --runs <n>          runs per figure (default 5; the test suites run --test-runs times)
   --test-runs <n>     runs of the unit suites (default 1: a run takes about a minute)
-  --quick             2 runs per figure, scaling at its smallest and largest sizes only
+  --quick             2 runs per figure
   --skip-tests        leave out the jest suites and the typecheck
   --with-terraform    also time the offline terraform plan suite (several minutes)
   --with-worker       also run bench/worker-latency.ts (about 90 s)
@@ -85,6 +86,12 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const cli = (args: readonly string[], env?: NodeJS.ProcessEnv): ProcessRun => runProcess(NODE, [CLI, ...args], { cwd: ROOT, env });
 const rss = (runs: readonly ProcessRun[]) => spread(runs.map((r) => r.peakRssMb ?? NaN));
 const wall = (runs: readonly ProcessRun[]) => spread(runs.map((r) => r.wallMs));
+/** A synthesis directory under `scratch`; synth wants its parent to exist. */
+function outDir(scratch: string, ...parts: string[]): string {
+  const dir = join(scratch, ...parts, 'cdktf.out');
+  mkdirSync(dirname(dir), { recursive: true });
+  return dir;
+}
 const times = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 /** The baseline the issue names: a cold node process that only does require('@cdktf/provider-aws'). */
@@ -99,7 +106,7 @@ function bareNode(): ProcessRun {
 
 /** Every example environment, all stages and stacks: `npm run synth`, each run interleaved with a root-import run. */
 function benchSynth(options: Options, scratch: string): { rows: Row[]; outdir: string; details: Record<string, unknown> } {
-  const outdir = join(scratch, 'examples', 'cdktf.out');
+  const outdir = outDir(scratch, 'examples');
   progress('synth: one untimed run (builds dist/cli.js if it is stale, warms the file cache)');
   cli(['synth', '--out', outdir]);
   const synth: ProcessRun[] = [];
@@ -145,7 +152,7 @@ function benchSynth(options: Options, scratch: string): { rows: Row[]; outdir: s
 function benchScalePoint(point: ScalePoint, runs: number, scratch: string) {
   const file = join(scratch, `${point.name}.yaml`);
   writeFileSync(file, point.yaml);
-  const outdir = join(scratch, point.name, 'cdktf.out');
+  const outdir = outDir(scratch, point.name);
   const results = times(runs, (i) => {
     progress(`scaling: ${point.name} run ${i + 1}/${runs}`);
     const run = cli(['synth', '--env', file, '--out', outdir, '--json']);
@@ -159,6 +166,7 @@ function benchScalePoint(point: ScalePoint, runs: number, scratch: string) {
     point,
     resources,
     bytes,
+    runsMs: results.map((r) => r.ms),
     synthMs: spread(results.map((r) => r.ms)),
     wallMs: wall(results.map((r) => r.run)),
     peakRssMb: rss(results.map((r) => r.run)),
@@ -167,30 +175,43 @@ function benchScalePoint(point: ScalePoint, runs: number, scratch: string) {
   };
 }
 
+/**
+ * The two series. Each run's time includes fixed costs (loading cdktf and the providers, the
+ * edge stack), so the total per resource falls with size; the marginal cost per resource
+ * between consecutive sizes is what stays flat when synthesis is linear in the work.
+ */
 function benchScaling(options: Options, scratch: string): { rows: Row[]; details: unknown[] } {
-  const pick = (sizes: number[]) => (options.quick ? [sizes[0], sizes[sizes.length - 1]] : sizes);
-  const series = [pick([3, 5, 8]).map(massiveAt), pick([16, 80, 256]).map(hyperscaleAt)];
+  const series = [[3, 5, 8].map(massiveAt), [16, 80, 256].map(hyperscaleAt)];
   const rows: Row[] = [];
   const details: unknown[] = [];
   for (const points of series) {
     const measured = points.map((point) => benchScalePoint(point, options.runs, scratch));
+    const label = (m: (typeof measured)[number]) => (m.point.series === 'regions' ? `massive at ${m.point.size} regions` : `hyperscale at ${m.point.size} shards`);
     for (const m of measured) {
-      const label = m.point.series === 'regions' ? `massive at ${m.point.size} regions` : `hyperscale at ${m.point.size} shards`;
       rows.push({
-        target: `synthesis per resource, ${label} (${m.resources} resources, ${(m.synthMs.median / 1000).toFixed(1)} s)`,
+        target: `synthesis per resource, ${label(m)} (${m.resources} resources, ${(m.synthMs.median / 1000).toFixed(1)} s)`,
         unit: 'ms',
         measured: m.perResourceMs,
         reference: { label: 'JSON-write floor per resource', spread: m.floorPerResourceMs, unit: 'ms' },
       });
-      details.push(m);
     }
-    const ratio = flatness(measured.map((m) => m.perResourceMs));
+    const marginal = measured.slice(1).map((m, i) => {
+      const before = measured[i];
+      // Run k of one size against run k of the size before.
+      const slopes = m.runsMs.map((ms, k) => (ms - before.runsMs[k]) / (m.resources - before.resources));
+      return { from: before, to: m, slope: spread(slopes) };
+    });
+    for (const { from, to, slope } of marginal) {
+      rows.push({ target: `marginal cost per resource, ${from.point.size} → ${to.point.size} ${to.point.series}`, unit: 'ms', measured: slope });
+    }
+    const ratio = flatness(marginal.map((m) => m.slope));
     rows.push({
-      target: `cost per resource flat across ${points[0].series} (largest ÷ smallest median)`,
+      target: `marginal cost per resource flat across ${points[0].series} (largest ÷ smallest median)`,
       unit: '×',
       measured: spread([ratio]),
       goal: { text: '< 1.5 ×', limit: 1.5 },
     });
+    details.push(...measured, { series: points[0].series, marginal: marginal.map((m) => ({ from: m.from.point.size, to: m.to.point.size, msPerResource: m.slope })) });
   }
   return { rows, details };
 }
@@ -221,17 +242,20 @@ function benchTests(options: Options, scratch: string): { rows: Row[]; details: 
 
 /** Two syntheses of massive (the example, and one with bigger Redis and Kafka nodes), reviewed. */
 function benchReview(options: Options, scratch: string): Row[] {
-  const base = join(scratch, 'review', 'base');
-  const head = join(scratch, 'review', 'head');
+  const base = outDir(scratch, 'review', 'base');
+  const head = outDir(scratch, 'review', 'head');
   const bigger = join(scratch, 'massive-bigger.yaml');
-  const massive = massiveAt(3);
-  writeFileSync(bigger, `${massive.yaml}cache:\n  nodeType: cache.r7g.4xlarge\nstreaming:\n  instanceType: kafka.m7g.xlarge\n`);
+  const massive = readFileSync(join(ROOT, 'environments', 'massive.yaml'), 'utf8');
+  writeFileSync(bigger, `${massive}cache:\n  nodeType: cache.r7g.4xlarge\nstreaming:\n  instanceType: kafka.m7g.xlarge\n`);
   progress('review: synthesizing massive twice (untimed)');
   cli(['synth', '--env', 'massive', '--out', base]);
   cli(['synth', '--env', bigger, '--out', head]);
   const runs = times(options.runs, (i) => {
     progress(`review: CLI run ${i + 1}/${options.runs}`);
-    return cli(['review', '--base', base, '--head', head, '--format', 'json']);
+    // Exit 1 says the syntheses differ, as they do here.
+    const run = runProcess(NODE, [CLI, 'review', '--base', base, '--head', head, '--format', 'json'], { cwd: ROOT, allowFailure: true });
+    if (run.code !== 1) throw new Error(`review exited ${run.code}, expected 1 (changes):\n${run.stderr}`);
+    return run;
   });
   const startup = times(options.runs, () => bareNode());
   const inProcess = times(options.runs, () => {

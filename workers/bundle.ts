@@ -42,7 +42,7 @@ export function edgeWorkerBundle(): WorkerBundle {
   const code =
     typeof STAGECRAFT_EDGE_WORKER_CODE === 'string'
       ? STAGECRAFT_EDGE_WORKER_CODE
-      : buildSync({ ...EDGE_WORKER_BUILD_OPTIONS, entryPoints: [EDGE_WORKER_ENTRY] }).outputFiles[0].text;
+      : buildSync({ ...EDGE_WORKER_BUILD_OPTIONS, write: false, entryPoints: [EDGE_WORKER_ENTRY] }).outputFiles[0].text;
   cached = { code, bytes: Buffer.byteLength(code, 'utf8'), sha256: createHash('sha256').update(code).digest('hex') };
   return cached;
 }
