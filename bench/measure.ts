@@ -12,6 +12,8 @@ export interface ProcessRun {
   readonly wallMs: number;
   /** Peak RSS in MB; undefined where /usr/bin/time is missing. */
   readonly peakRssMb?: number;
+  /** User + system CPU time of the process tree, ms: what the run cost whatever else the machine was doing. */
+  readonly cpuMs?: number;
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
@@ -20,9 +22,9 @@ export interface ProcessRun {
 /** Runs `command args` in `cwd` and waits; throws when it exits non-zero (a benchmark of a failure means nothing). */
 export function runProcess(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean }): ProcessRun {
   const scratch = mkdtempSync(join(tmpdir(), 'stagecraft-bench-time-'));
-  const rssFile = join(scratch, 'rss');
+  const rssFile = join(scratch, 'usage');
   const useTime = existsSync(GNU_TIME);
-  const [file, argv] = useTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, [...args]];
+  const [file, argv] = useTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, [...args]];
   const started = process.hrtime.bigint();
   const result = spawnSync(file, argv, { cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -32,8 +34,16 @@ export function runProcess(command: string, args: readonly string[], options: { 
   if (code !== 0 && !options.allowFailure) {
     throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${(result.stderr ?? '').slice(-2000)}`);
   }
-  const peakKb = rssText === undefined ? NaN : Number(rssText);
-  return { wallMs, peakRssMb: Number.isFinite(peakKb) ? peakKb / 1024 : undefined, code, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  const [peakKb, userS, systemS] = (rssText ?? '').split(' ').map(Number);
+  const cpuS = userS + systemS;
+  return {
+    wallMs,
+    peakRssMb: Number.isFinite(peakKb) ? peakKb / 1024 : undefined,
+    cpuMs: Number.isFinite(cpuS) ? cpuS * 1000 : undefined,
+    code,
+    stdout: result.stdout ?? '',
+    stderr: result.stderr ?? '',
+  };
 }
 
 /** The synthesized stack files of a synthesis directory. */

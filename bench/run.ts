@@ -86,6 +86,7 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const cli = (args: readonly string[], env?: NodeJS.ProcessEnv): ProcessRun => runProcess(NODE, [CLI, ...args], { cwd: ROOT, env });
 const rss = (runs: readonly ProcessRun[]) => spread(runs.map((r) => r.peakRssMb ?? NaN));
 const wall = (runs: readonly ProcessRun[]) => spread(runs.map((r) => r.wallMs));
+const cpu = (runs: readonly ProcessRun[]) => (runs.every((r) => r.cpuMs !== undefined) ? spread(runs.map((r) => r.cpuMs!)) : undefined);
 /** A synthesis directory under `scratch`; synth wants its parent to exist. */
 function outDir(scratch: string, ...parts: string[]): string {
   const dir = join(scratch, ...parts, 'cdktf.out');
@@ -128,8 +129,16 @@ function benchSynth(options: Options, scratch: string): { rows: Row[]; outdir: s
       target: `npm run synth, all examples (${what}): wall`,
       unit: 'ms',
       measured: wall(synth),
+      cpu: cpu(synth),
       reference: { label: "require('@cdktf/provider-aws')", spread: baselineWall, unit: 'ms' },
       goal: { text: '< baseline median', limit: baselineWall.median },
+    },
+    {
+      target: 'npm run synth, all examples: CPU (user + system)',
+      unit: 'ms',
+      measured: cpu(synth) ?? spread([NaN]),
+      reference: { label: "require('@cdktf/provider-aws')", spread: cpu(baseline) ?? spread([NaN]), unit: 'ms' },
+      goal: { text: '< baseline median', limit: cpu(baseline)?.median ?? NaN },
     },
     {
       target: 'npm run synth, all examples: peak RSS',
@@ -142,6 +151,7 @@ function benchSynth(options: Options, scratch: string): { rows: Row[]; outdir: s
       target: 'node bin/stagecraft.js synth (the same, without npm)',
       unit: 'ms',
       measured: wall(plain),
+      cpu: cpu(plain),
       reference: { label: `JSON-write floor, ${(bytes / 1e6).toFixed(1)} MB`, spread: floor, unit: 'ms' },
     },
   ];
@@ -230,12 +240,12 @@ function benchTests(options: Options, scratch: string): { rows: Row[]; details: 
   const typecheck = [runProcess(join(ROOT, 'node_modules', '.bin', 'tsc'), ['--noEmit'], { cwd: ROOT })];
   const counts = /Tests:\s+(.*)/.exec(unit[0].stderr)?.[1] ?? '';
   const rows: Row[] = [
-    { target: `npm run test:unit, cold (${counts.trim()})`, unit: 'ms', measured: wall(unit), goal: { text: '< 60 s', limit: 60_000 } },
-    { target: 'npm run typecheck (part of npm test)', unit: 'ms', measured: wall(typecheck) },
+    { target: `npm run test:unit, cold (${counts.trim()})`, unit: 'ms', measured: wall(unit), cpu: cpu(unit), goal: { text: '< 60 s', limit: 60_000 } },
+    { target: 'tsc --noEmit, cold (npm run typecheck, part of npm test)', unit: 'ms', measured: wall(typecheck), cpu: cpu(typecheck) },
   ];
   if (options.withTerraform) {
     const terraform = suite(['--runInBand', 'test/terraform', '--silent'], 'terraform plan suite');
-    rows.push({ target: 'npm run test:terraform (offline plans, reported separately)', unit: 'ms', measured: wall(terraform) });
+    rows.push({ target: 'npm run test:terraform (offline plans, reported separately)', unit: 'ms', measured: wall(terraform), cpu: cpu(terraform) });
   }
   return { rows, details: { unitPeakRssMb: rss(unit) } };
 }
@@ -273,6 +283,7 @@ function benchReview(options: Options, scratch: string): Row[] {
       target: 'review of two massive syntheses, CLI cold',
       unit: 'ms',
       measured: wall(runs),
+      cpu: cpu(runs),
       reference: { label: 'bare node start-up', spread: nodeStart, unit: 'ms' },
       goal: { text: '< 1 s', limit: 1000 },
     },
@@ -292,6 +303,7 @@ function benchSizeCost(options: Options, outdir: string): Row[] {
       target: `${command} --env massive, CLI cold`,
       unit: 'ms',
       measured: wall(runs),
+      cpu: cpu(runs),
       reference: { label: 'bare node start-up', spread: startup, unit: 'ms' },
       goal: { text: '< 300 ms', limit: 300 },
     };

@@ -30,6 +30,8 @@ export interface Row {
   readonly target: string;
   readonly unit: string;
   readonly measured: Spread;
+  /** CPU time (user + system) of the measured runs, where it applies: the figure a busy machine does not inflate. */
+  readonly cpu?: Spread;
   /** The same-run reference (baseline or floor), when the row has one. */
   readonly reference?: { readonly label: string; readonly spread: Spread; readonly unit: string };
   /** The target; absent for figures reported for information. */
@@ -55,14 +57,15 @@ export function formatSpread(s: Spread, unit: string): string {
   return `${value} ${unit}`.trim();
 }
 
-/** The results as a Markdown table: target | measured (min / median / max) | runs | reference | goal | met. */
+/** The results as a Markdown table: target | measured (min / median / max) | CPU | runs | reference | goal | met. */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['target', 'measured (min / median / max)', 'runs', 'same-run reference (min / median / max)', 'goal', 'met'];
+  const header = ['target', 'measured (min / median / max)', 'CPU median', 'runs', 'same-run reference (min / median / max)', 'goal', 'met'];
   const cells = rows.map((row) => {
     const verdict = met(row);
     return [
       row.note ? `${row.target} (${row.note})` : row.target,
       formatSpread(row.measured, row.unit),
+      row.cpu ? `${formatNumber(row.cpu.median)} ms` : '',
       String(row.measured.runs),
       row.reference ? `${row.reference.label}: ${formatSpread(row.reference.spread, row.reference.unit)}` : '',
       row.goal?.text ?? '',
