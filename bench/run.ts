@@ -13,7 +13,7 @@ import { renderMarkdown } from '../review/markdown';
 import { buildReport } from '../review/report';
 import { jsonWriteFloorMs, ProcessRun, runProcess, synthesisBytes } from './measure';
 import { hyperscaleAt, massiveAt, ScalePoint } from './scaling';
-import { flatness, formatTable, met, Row, spread } from './stats';
+import { formatTable, marginalGrowth, met, Row, spread } from './stats';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'bin', 'stagecraft.js');
@@ -214,9 +214,9 @@ function benchScaling(options: Options, scratch: string): { rows: Row[]; details
     for (const { from, to, slope } of marginal) {
       rows.push({ target: `marginal cost per resource, ${from.point.size} → ${to.point.size} ${to.point.series}`, unit: 'ms', measured: slope });
     }
-    const ratio = flatness(marginal.map((m) => m.slope));
+    const ratio = marginalGrowth(marginal.map((m) => m.slope));
     rows.push({
-      target: `marginal cost per resource flat across ${points[0].series} (largest ÷ smallest median)`,
+      target: `linear in ${points[0].series}: marginal cost per resource, last step ÷ first step`,
       unit: '×',
       measured: spread([ratio]),
       goal: { text: '< 1.5 ×', limit: 1.5 },

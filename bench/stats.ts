@@ -78,10 +78,12 @@ export function formatTable(rows: readonly Row[]): string {
 }
 
 /**
- * How far the cost per resource strays across the sizes of a series: the largest median ÷
- * the smallest. 1 is perfectly flat (linear growth); fixed costs per run push small sizes up.
+ * Whether synthesis stays linear: the marginal cost per resource of the largest step of a
+ * series ÷ that of the smallest step (medians). Linear growth gives about 1; superlinear
+ * growth (a cost per resource that rises with size) gives more; a cost that falls as the
+ * fixed costs and JIT warm-up are spread over more resources gives less.
  */
-export function flatness(perResource: readonly Spread[]): number {
-  const medians = perResource.map((s) => s.median);
-  return Math.max(...medians) / Math.min(...medians);
+export function marginalGrowth(steps: readonly Spread[]): number {
+  if (steps.length < 1) throw new Error('marginalGrowth: no steps');
+  return steps[steps.length - 1].median / steps[0].median;
 }

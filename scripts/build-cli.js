@@ -28,7 +28,7 @@ function isStale(root = ROOT) {
     return true;
   }
   for (const input of [...inputs, 'scripts/build-cli.js']) {
-    const source = statSync(join(root, input), { throwIfNoEntry: false });
+    const source = statSync(`${root}/${input}`, { throwIfNoEntry: false });
     if (!source || source.mtimeMs > bundle.mtimeMs) return true;
   }
   return false;
@@ -57,7 +57,16 @@ function buildCli(root = ROOT) {
   });
   mkdirSync(join(root, 'dist'), { recursive: true });
   const suffix = `.${process.pid}.tmp`;
-  const inputs = [...new Set([...Object.keys(worker.metafile.inputs), ...Object.keys(cli.metafile.inputs)])].sort();
+  // A bundled package is represented by its package.json (rewritten when its version changes): one stat, not one per file.
+  const packageOf = (input) => /^(node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+  const inputs = [
+    ...new Set(
+      [...Object.keys(worker.metafile.inputs), ...Object.keys(cli.metafile.inputs)].map((input) => {
+        const bundledPackage = packageOf(input);
+        return bundledPackage ? `${bundledPackage}/package.json` : input;
+      }),
+    ),
+  ].sort();
   writeFileSync(join(root, INPUTS) + suffix, JSON.stringify(inputs, null, 1) + '\n');
   writeFileSync(join(root, BUNDLE) + suffix, cli.outputFiles[0].contents);
   rmSync(join(root, CODE_CACHE), { force: true });

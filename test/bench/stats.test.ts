@@ -1,5 +1,5 @@
 /** The pure parts of `npm run bench`: statistics, the verdict, the table, and the scaling environments. */
-import { flatness, formatNumber, formatSpread, formatTable, met, Row, spread } from '../../bench/stats';
+import { formatNumber, marginalGrowth, formatSpread, formatTable, met, Row, spread } from '../../bench/stats';
 import { hyperscaleAt, massiveAt, SERIES_REGIONS } from '../../bench/scaling';
 import { parseEnvironment } from '../../config/load';
 
@@ -65,9 +65,14 @@ describe('formatting', () => {
   });
 });
 
-describe('flatness', () => {
-  it('is the largest median cost per resource over the smallest', () => {
-    expect(flatness([spread([2]), spread([1, 3]), spread([4])])).toBe(2);
+describe('marginalGrowth', () => {
+  it('is the median marginal cost of the last step over that of the first', () => {
+    expect(marginalGrowth([spread([2]), spread([1, 9]), spread([3, 5])])).toBe(2);
+    expect(marginalGrowth([spread([4]), spread([2])])).toBe(0.5);
+  });
+
+  it('needs a step', () => {
+    expect(() => marginalGrowth([])).toThrow('marginalGrowth: no steps');
   });
 });
 
