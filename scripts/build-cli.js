@@ -5,7 +5,7 @@
  * bin/stagecraft.js reruns it when any file the bundle was built from is newer than the bundle.
  */
 const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const { dirname, join, resolve } = require('node:path');
+const { dirname, join, resolve, sep } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
 const BUNDLE = join('dist', 'cli.js');
@@ -17,30 +17,51 @@ const INPUTS = join('dist', 'cli.inputs.json');
 /** Packages resolved from node_modules at run time: every dependency except the ones bundled (zod, yaml). */
 const EXTERNAL = ['cdktf', 'constructs', '@cdktf/*', 'esbuild', '@aws-sdk/*', 'tsx'];
 
-/** True when the bundle is missing or older than any file it was built from (or this script). */
+/** True when the bundle is missing, was built in another directory, or is older than any file it was built from (or this script). */
 function isStale(root = ROOT) {
   const bundle = statSync(join(root, BUNDLE), { throwIfNoEntry: false });
   if (!bundle) return true;
-  let inputs;
+  let built;
   try {
-    inputs = JSON.parse(readFileSync(join(root, INPUTS), 'utf8'));
+    built = JSON.parse(readFileSync(join(root, INPUTS), 'utf8'));
   } catch {
     return true;
   }
-  for (const input of [...inputs, 'scripts/build-cli.js']) {
+  // The bundle holds the absolute directories of its sources (see SOURCE_PATHS): a copied checkout rebuilds.
+  if (built.root !== root || !Array.isArray(built.inputs)) return true;
+  for (const input of [...built.inputs, 'scripts/build-cli.js']) {
     const source = statSync(`${root}/${input}`, { throwIfNoEntry: false });
     if (!source || source.mtimeMs > bundle.mtimeMs) return true;
   }
   return false;
 }
 
+/**
+ * Gives each source file its own __dirname and __filename, as when it runs unbundled, so code
+ * that reads files beside itself (templates, the Worker's entry, the project root) finds them
+ * from dist/cli.js too.
+ */
+const SOURCE_PATHS = {
+  name: 'source-paths',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!/\b__(dirname|filename)\b/.test(text)) return undefined;
+      const contents = text.replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))).replace(/\b__filename\b/g, JSON.stringify(args.path));
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 /** Builds dist/cli.js; the files are written under temporary names and renamed, so a concurrent run never reads half a bundle. */
-function buildCli(root = ROOT) {
-  const { buildSync } = require('esbuild');
+async function buildCli(root = ROOT) {
+  const { build, buildSync } = require('esbuild');
   const workerOptions = JSON.parse(readFileSync(join(root, 'workers', 'edge', 'build-options.json'), 'utf8'));
   const worker = buildSync({ ...workerOptions, absWorkingDir: root, entryPoints: ['workers/edge/index.ts'], metafile: true });
-  const cli = buildSync({
+  const cli = await build({
     absWorkingDir: root,
+    plugins: [SOURCE_PATHS],
     entryPoints: ['cli/main.ts'],
     bundle: true,
     platform: 'node',
@@ -67,7 +88,7 @@ function buildCli(root = ROOT) {
       }),
     ),
   ].sort();
-  writeFileSync(join(root, INPUTS) + suffix, JSON.stringify(inputs, null, 1) + '\n');
+  writeFileSync(join(root, INPUTS) + suffix, JSON.stringify({ root, inputs }, null, 1) + '\n');
   writeFileSync(join(root, BUNDLE) + suffix, cli.outputFiles[0].contents);
   rmSync(join(root, CODE_CACHE), { force: true });
   renameSync(join(root, INPUTS) + suffix, join(root, INPUTS));
@@ -111,4 +132,9 @@ function loadCli(root = ROOT) {
 
 module.exports = { buildCli, isStale, loadCli };
 
-if (require.main === module) buildCli();
+if (require.main === module) {
+  buildCli().catch((error) => {
+    process.stderr.write(`build-cli: ${error.message}\n`);
+    process.exitCode = 1;
+  });
+}
