@@ -13,7 +13,8 @@ import { SynthesizedStackSummary, synthesizeEnvironments } from '../../cli/synth
 
 /** Directories whose files cannot change a synthesis (the test helpers that make it are added back). */
 const NOT_SOURCES = new Set(['node_modules', 'test', 'bench', 'dist', 'cdktf.out', 'coverage', 'scripts']);
-const SOURCE_FILE = /\.(ts|js|json|ya?ml)$/;
+/** Every other file counts, whatever its type (a template read at synthesis is a source too), except local state. */
+const NOT_SOURCE_FILE = /\.tfstate(\.|$)/;
 /** A cache entry unused this long is removed when a new one is written. */
 const PRUNE_AFTER_MS = 60 * 60 * 1000;
 
@@ -28,7 +29,7 @@ function sourceFiles(root: string, dir: string, into: string[]): string[] {
     if (entry.name.startsWith('.') || (dir === root && NOT_SOURCES.has(entry.name))) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) sourceFiles(root, path, into);
-    else if (SOURCE_FILE.test(entry.name) && !entry.name.endsWith('.tfstate')) into.push(path);
+    else if (entry.isFile() && !NOT_SOURCE_FILE.test(entry.name)) into.push(path);
   }
   return into;
 }
