@@ -10,4 +10,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 120000,
+  // One worker per core: jest's default (cores − 1) leaves one of two cores idle.
+  maxWorkers: '100%',
 };

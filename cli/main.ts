@@ -12,6 +12,7 @@ import { costCommand } from './commands/cost';
 import { adviseCommand } from './commands/advise';
 import { graphCommand } from './commands/graph';
 import { reportCommand } from './commands/report';
+import { skipTokenCreationStacks } from './token-stack-traces';
 
 export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, sizeCommand, costCommand, adviseCommand, checkCommand, reviewCommand, graphCommand, reportCommand];
 
@@ -68,6 +69,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
 /** Entry point of bin/stagecraft.js. */
 export function main(): void {
+  skipTokenCreationStacks();
   const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
   runCli(process.argv.slice(2), io).then(
     (code) => {

@@ -2,7 +2,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Environment } from '../config/environment';
-import { buildApp } from '../stacks/app';
 import { sizeEnvironments, SizedEnvironment } from '../sizing/blueprint';
 import { migrationsDirectory, synthesizedMigrations } from '../services/platform/cockroachdb';
 import { UserInputError } from '../config/errors';
@@ -45,6 +44,10 @@ export function synthesizeEnvironments(
   const parent = dirname(outdir);
   const staging = mkdtempSync(join(parent, `.${basename(outdir)}.staging-`));
   try {
+    // Loaded only here: cdktf and the provider classes take most of a second to load, and
+    // commands that read an existing synthesis (cost, check, review of directories) never need them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildApp } = require('../stacks/app') as typeof import('../stacks/app');
     const { app, stacks } = buildApp(sized, { outdir: staging, state: { outdir, stateDir: options.stateDir } });
     for (const env of stacks) {
       options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + env.apps.length + 1} stacks`);

@@ -12,7 +12,7 @@ import { ComponentName, fmt } from '../../sizing/capacity';
 import { WORKLOAD_FIELDS } from '../../sizing/workload-defaults';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
-import { synthesizeInProcess } from '../stack-source';
+import { loadStacks, synthesizeInProcess } from '../stack-source';
 import { loadWorkloadFile } from '../workload-file';
 
 const COMMAND = 'stagecraft size';
@@ -24,10 +24,17 @@ interface Row {
   readonly reasoning: string;
 }
 
-/** Sizes `environments`, synthesizes them in-process and prices the stacks. */
-export function sizeAndPrice(environments: readonly Environment[], cwd: string): Array<{ sized: SizedEnvironment; cost: EnvironmentCost }> {
+/**
+ * Sizes `environments` and prices their stacks: read from the synthesis `from` names when it
+ * has them (as `cost` does), else synthesized in-process.
+ */
+export function sizeAndPrice(
+  environments: readonly Environment[],
+  cwd: string,
+  from?: { outdir: string; warn: (line: string) => void },
+): Array<{ sized: SizedEnvironment; cost: EnvironmentCost }> {
   const sized = sizeEnvironments(environments);
-  const synthesized = synthesizeInProcess(environments, cwd);
+  const synthesized = from ? loadStacks(environments, { ...from, cwd }) : synthesizeInProcess(environments, cwd);
   return sized.map((s, i) => ({ sized: s, cost: priceSizedEnvironment(s, synthesized[i].stacks) }));
 }
 
@@ -182,16 +189,19 @@ export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentC
 export const sizeCommand: Command = {
   name: 'size',
   summary: 'Size an environment from its workload: stage, counts with their reasoning, monthly cost and cost per MAU',
-  usage: 'size (--env <name-or-path> | --workload <file>) [--json]',
+  usage: 'size (--env <name-or-path> | --workload <file>) [--out <dir>] [--json]',
   flags: [
     { name: 'env', takesValue: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path; it must have a workload' },
     { name: 'workload', takesValue: true, valueName: '<file>', description: 'YAML file of workload fields (mau, dauRatio, …) with optional regions, stage and assumptions' },
+    { name: 'out', takesValue: true, valueName: '<dir>', description: 'with --env, the synthesis to price (default: cdktf.out; without the environment\'s stacks they are synthesized in-process)' },
     JSON_FLAG,
   ],
   details: [
     'The stage comes from mau (seed 004 ranges) unless the file pins one; explicit sizes in an environment',
     'file win over derived ones. Multi-region stages size each region for peak ÷ (regions − 1).',
-    'The cost prices the stacks this sizing synthesizes (in-process, nothing is written), with the bundled catalog.',
+    'The cost prices the stacks of this sizing with the bundled catalog: with --env, those in the synthesis (cdktf.out,',
+    'as `stagecraft cost` does) when it has them, else synthesized in-process; with --workload, always in-process.',
+    'Nothing is written.',
     'Bad input (e.g. a negative mau, a ratio outside 0–1, assumptions a component cannot meet) exits 2.',
   ].join('\n'),
   async run(args, io) {
@@ -209,7 +219,8 @@ export const sizeCommand: Command = {
     } else {
       environment = loadWorkloadFile(workloadFile!, io.cwd);
     }
-    const [result] = sizeAndPrice([environment], io.cwd);
+    const from = env === undefined ? undefined : { outdir: single(args, 'out') ?? 'cdktf.out', warn: (line: string) => io.err(`${line}\n`) };
+    const [result] = sizeAndPrice([environment], io.cwd, from);
     io.out(args.switches.has('json') ? `${JSON.stringify(sizeDocument(result), null, 2)}\n` : formatSize(result));
     return 0;
   },

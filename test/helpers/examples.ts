@@ -1,11 +1,12 @@
-/** Synthesizes the bundled example environments once per test file, into a temporary directory. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+/** Synthesizes the bundled example environments, or inline YAML, into a temporary directory per call. */
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { environmentFiles, loadEnvironments, parseEnvironment } from '../../config/load';
 import { formatProblem } from '../../config/errors';
 import { Environment } from '../../config/environment';
 import { SynthesizedStackSummary, synthesizeEnvironments } from '../../cli/synthesis';
+import { cachedSynthesis } from './synthesis-cache';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
@@ -26,8 +27,17 @@ export interface ExampleSynthesis {
   resources(stackName: string, type: string): Array<Record<string, unknown>>;
 }
 
+/**
+ * The example environments, synthesized. The synthesis is made once for every test file and
+ * worker (test/helpers/synthesis-cache.ts) and copied: each caller gets its own directory.
+ */
 export function synthesizeExamples(): ExampleSynthesis {
-  return synthesize(loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT));
+  const environments = loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT);
+  const cached = cachedSynthesis(PROJECT_ROOT, 'examples', environments);
+  const root = mkdtempSync(join(tmpdir(), 'stagecraft-examples-'));
+  const outdir = join(root, 'cdktf.out');
+  cpSync(cached.outdir, outdir, { recursive: true });
+  return view(outdir, environments, cached.summaries);
 }
 
 /** Synthesizes environments given as YAML texts; throws with the problems when one is invalid. */
@@ -44,7 +54,10 @@ function synthesize(environments: Environment[]): ExampleSynthesis {
   // State beside the output, as in a project checkout: the synthesized paths are then the same on every machine.
   const root = mkdtempSync(join(tmpdir(), 'stagecraft-examples-'));
   const outdir = join(root, 'cdktf.out');
-  const summaries = synthesizeEnvironments(environments, { outdir, stateDir: root });
+  return view(outdir, environments, synthesizeEnvironments(environments, { outdir, stateDir: root }));
+}
+
+function view(outdir: string, environments: Environment[], summaries: SynthesizedStackSummary[]): ExampleSynthesis {
   const cache = new Map<string, StackJson>();
   const stack = (name: string): StackJson => {
     if (!cache.has(name)) cache.set(name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson);

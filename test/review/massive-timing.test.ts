@@ -3,11 +3,7 @@
  * synthesized: loading both from disk, the diff, the guardrails on the head, the cost, and the Markdown.
  * The head sizes Redis and Kafka up, so the diff has work to do in every region.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { readSynthesis } from '../../cli/synthesis-reader';
-import { synthesizeEnvironments } from '../../cli/synthesis';
 import { resolveEnvironment } from '../../config/environment';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { catalogCostEstimator } from '../../review/catalog-cost';
@@ -15,23 +11,24 @@ import { diffSyntheses } from '../../review/diff';
 import { renderMarkdown } from '../../review/markdown';
 import { buildReport } from '../../review/report';
 import { PROJECT_ROOT } from '../helpers/examples';
+import { cachedSynthesis } from '../helpers/synthesis-cache';
 
-let root: string;
+// Both syntheses are only read, so the shared test cache serves them.
+let baseDir: string;
+let headDir: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'stagecraft-review-massive-'));
   const [massive] = loadEnvironments(environmentFiles(['massive'], PROJECT_ROOT), PROJECT_ROOT);
-  synthesizeEnvironments([massive], { outdir: join(root, 'base'), stateDir: root });
+  baseDir = cachedSynthesis(PROJECT_ROOT, 'massive', [massive]).outdir;
   const bigger = { ...massive.config, cache: { nodeType: 'cache.r7g.2xlarge' }, streaming: { instanceType: 'kafka.m7g.xlarge' } };
-  synthesizeEnvironments([resolveEnvironment(bigger, massive.sourceFile)], { outdir: join(root, 'head'), stateDir: root });
+  headDir = cachedSynthesis(PROJECT_ROOT, 'massive-bigger', [resolveEnvironment(bigger, massive.sourceFile)]).outdir;
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 it('reviews two syntheses of the massive environment and prints the time of each phase', () => {
   const origin = { command: 'test', flag: '--base', given: 'base' };
   const started = process.hrtime.bigint();
   const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
-  const base = readSynthesis(join(root, 'base'), origin, 'base');
-  const head = readSynthesis(join(root, 'head'), origin, 'head');
+  const base = readSynthesis(baseDir, origin, 'base');
+  const head = readSynthesis(headDir, origin, 'head');
   const loaded = ms(started);
   const diffStarted = process.hrtime.bigint();
   const stacks = diffSyntheses(base, head);

@@ -1,0 +1,73 @@
+/**
+ * One synthesis of the example environments shared by every test file and jest worker, kept in
+ * node_modules/.cache under a hash of every source file that can change it. A file of a run
+ * reuses what an earlier file (or run) wrote; an edit anywhere gives a new hash and a fresh
+ * synthesis, so a cached one is never stale. STAGECRAFT_TEST_CACHE=0 turns it off;
+ * STAGECRAFT_TEST_CACHE_DIR moves it (the benchmark gives each run an empty one).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Environment } from '../../config/environment';
+import { SynthesizedStackSummary, synthesizeEnvironments } from '../../cli/synthesis';
+
+/** Directories whose files cannot change a synthesis (the test helpers that make it are added back). */
+const NOT_SOURCES = new Set(['node_modules', 'test', 'bench', 'dist', 'cdktf.out', 'coverage', 'scripts']);
+/** Every other file counts, whatever its type (a template read at synthesis is a source too), except local state. */
+const NOT_SOURCE_FILE = /\.tfstate(\.|$)/;
+/** A cache entry unused this long is removed when a new one is written. */
+const PRUNE_AFTER_MS = 60 * 60 * 1000;
+
+/** A synthesis in the cache: the `cdktf.out` directory (read it, do not write to it) and its summaries. */
+export interface CachedSynthesis {
+  readonly outdir: string;
+  readonly summaries: SynthesizedStackSummary[];
+}
+
+function sourceFiles(root: string, dir: string, into: string[]): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || (dir === root && NOT_SOURCES.has(entry.name))) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) sourceFiles(root, path, into);
+    else if (entry.isFile() && !NOT_SOURCE_FILE.test(entry.name)) into.push(path);
+  }
+  return into;
+}
+
+/** SHA-256 over the path and content of every source file, these helpers, and the environments synthesized. */
+export function sourceHash(root: string, environments: readonly Environment[]): string {
+  const hash = createHash('sha256').update(JSON.stringify(environments)).update(process.version);
+  const files = sourceFiles(root, root, [join(__dirname, 'synthesis-cache.ts'), join(__dirname, 'examples.ts')]).sort();
+  for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 20);
+}
+
+/** The synthesis of `environments` (`name` labels it in the cache), synthesized now if no file or run has yet. */
+export function cachedSynthesis(root: string, name: string, environments: readonly Environment[]): CachedSynthesis {
+  const cacheRoot = process.env.STAGECRAFT_TEST_CACHE_DIR ?? join(root, 'node_modules', '.cache', 'stagecraft-tests');
+  const entry = join(cacheRoot, `${name}-${sourceHash(root, environments)}`);
+  const summariesFile = join(entry, 'summaries.json');
+  if (process.env.STAGECRAFT_TEST_CACHE !== '0' && existsSync(summariesFile)) {
+    return { outdir: join(entry, 'cdktf.out'), summaries: JSON.parse(readFileSync(summariesFile, 'utf8')) as SynthesizedStackSummary[] };
+  }
+  mkdirSync(cacheRoot, { recursive: true });
+  // Synthesized beside the entry and renamed into place: a concurrent worker sees all of it or nothing.
+  const staging = mkdtempSync(join(cacheRoot, `.${name}-`));
+  const summaries = synthesizeEnvironments(environments, { outdir: join(staging, 'cdktf.out'), stateDir: staging });
+  writeFileSync(join(staging, 'summaries.json'), JSON.stringify(summaries));
+  try {
+    renameSync(staging, entry);
+    prune(cacheRoot, entry);
+  } catch {
+    // Another worker put the same synthesis in place first; its copy is identical.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return { outdir: join(entry, 'cdktf.out'), summaries };
+}
+
+function prune(cacheRoot: string, keep: string): void {
+  for (const name of readdirSync(cacheRoot)) {
+    const path = join(cacheRoot, name);
+    if (path !== keep && Date.now() - statSync(path).mtimeMs > PRUNE_AFTER_MS) rmSync(path, { recursive: true, force: true });
+  }
+}
