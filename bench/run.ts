@@ -256,7 +256,7 @@ function benchReview(options: Options, scratch: string): Row[] {
   const head = outDir(scratch, 'review', 'head');
   const bigger = join(scratch, 'massive-bigger.yaml');
   const massive = readFileSync(join(ROOT, 'environments', 'massive.yaml'), 'utf8');
-  writeFileSync(bigger, `${massive}cache:\n  nodeType: cache.r7g.4xlarge\nstreaming:\n  instanceType: kafka.m7g.xlarge\n`);
+  writeFileSync(bigger, `${massive}cache:\n  nodeType: cache.r7g.2xlarge\nstreaming:\n  instanceType: kafka.m7g.xlarge\n`);
   progress('review: synthesizing massive twice (untimed)');
   cli(['synth', '--env', 'massive', '--out', base]);
   cli(['synth', '--env', bigger, '--out', head]);
