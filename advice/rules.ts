@@ -3,7 +3,7 @@
  * the action, and what not to do, in the seed's words. Each rule also says where Stagecraft
  * offers the action: a rule whose action the current stage cannot take argues for the next stage.
  */
-import { isAtLeast, Stage } from '../config/stages';
+import { formatNumber, isAtLeast, Stage } from '../config/stages';
 import { Blueprint } from '../sizing/blueprint-types';
 import { Metrics } from './metrics';
 
@@ -146,7 +146,7 @@ export const CHEAT_SHEET: readonly CheatSheetRule[] = [
     signal: 'Single table > 500M rows',
     action: 'Archive or shard',
     dont: "Add indexes (won't scale)",
-    observed: (m) => (m.largestTableRows === undefined ? undefined : `largest table ${m.largestTableRows.toLocaleString('en-US')} rows`),
+    observed: (m) => (m.largestTableRows === undefined ? undefined : `largest table ${formatNumber(m.largestTableRows)} rows`),
     fires: (m) => defined(m.largestTableRows, (v) => v > 500_000_000),
     // Archiving to S3 is possible on every stage; sharding needs hyperscale.
     availableFrom: ({ stage }) => stage,

@@ -6,6 +6,7 @@
  * reason; a usage charge the workload does not describe is listed as not modelled. Neither is
  * ever counted as $0.
  */
+import { formatNumber } from '../config/stages';
 import { RegionUsage } from '../sizing/usage';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
@@ -199,7 +200,7 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       // Billed on the highest of its dimensions; new connections are not modelled (Cloudflare reuses origin connections).
       const lcu = Math.max(ctx.usage.averageConnections / 3000, ctx.usage.processedGBPerHour / 1);
       b.hourly(
-        `${lcu.toFixed(1)} LCU on average (max of ${Math.round(ctx.usage.averageConnections).toLocaleString('en-US')} open connections / 3,000 and ${ctx.usage.processedGBPerHour.toFixed(1)} GB/h processed)`,
+        `${lcu.toFixed(1)} LCU on average (max of ${formatNumber(Math.round(ctx.usage.averageConnections))} open connections / 3,000 and ${ctx.usage.processedGBPerHour.toFixed(1)} GB/h processed)`,
         'elb.albLcu',
         lcu,
       );

@@ -1,5 +1,5 @@
 /** Reference costs from the seed documents, printed beside Stagecraft's own estimates. */
-import { Stage } from '../config/stages';
+import { formatNumber, Stage } from '../config/stages';
 
 /** Monthly cost range per stage: seed 004 "Cost Progression" (massive is open-ended: "$50K-200K+"). */
 export const SEED_004_MONTHLY_COST: Readonly<Record<Stage, { readonly low: number; readonly high: number; readonly openEnded?: boolean }>> = {
@@ -32,5 +32,5 @@ export function compareToSeedRange(stage: Stage, usd: number): 'below' | 'within
 /** `$12,345` for totals, `$0.000123` for per-MAU figures. */
 export function formatUsd(usd: number): string {
   if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toPrecision(3)}`;
-  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 })}`;
+  return `$${formatNumber(usd)}`;
 }

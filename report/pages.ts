@@ -1,5 +1,5 @@
 /** The report's pages: one per environment, and the stage comparison (index.html). */
-import { formatCount } from '../config/stages';
+import { formatCount, formatNumber } from '../config/stages';
 import { EnvironmentCost } from '../cost/estimate';
 import { formatUsd } from '../cost/reference';
 import { Topology, TopologyNode } from '../graph/model';
@@ -67,7 +67,7 @@ function page(title: string, current: string, environments: readonly Environment
   ].join('\n');
 }
 
-const money = (usd: number) => `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const money = (usd: number) => `$${formatNumber(usd, 2)}`;
 
 function findingsSection(e: EnvironmentPage): string {
   const summary =

@@ -2,6 +2,7 @@
  * The review as Markdown for a pull request comment: a title with the counts, data loss first
  * and in bold, security, the changes of each stack, guardrail findings on the head, and cost.
  */
+import { formatNumber } from '../config/stages';
 import { AttributeChange, ChangeAction, Report, ResourceChange } from './types';
 import { display } from './values';
 
@@ -20,7 +21,7 @@ function plural(n: number, word: string): string {
 
 /** `$1,234.56`. */
 function money(usd: number): string {
-  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${formatNumber(usd, 2)}`;
 }
 
 /** Text safe inside a table cell. */

@@ -1,6 +1,6 @@
 /** `stagecraft cost`: prices the synthesized stacks, per stack, per environment (and per MAU) and per stage. */
 import { environmentFiles, loadEnvironments } from '../../config/load';
-import { formatCount } from '../../config/stages';
+import { formatCount, formatNumber } from '../../config/stages';
 import { CATALOG } from '../../cost/catalog';
 import { costByStage, environmentCost, EnvironmentCost, priceStack, StackCost } from '../../cost/estimate';
 import { compareToSeedRange, formatSeedRange, formatUsd } from '../../cost/reference';
@@ -10,7 +10,7 @@ import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
 import { loadStacks } from '../stack-source';
 
-const money = (usd: number) => `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const money = (usd: number) => `$${formatNumber(usd, 2)}`;
 
 function notModelledLines(stacks: readonly StackCost[]): string[] {
   const grouped = new Map<string, number>();
@@ -20,7 +20,8 @@ function notModelledLines(stacks: readonly StackCost[]): string[] {
       grouped.set(key, (grouped.get(key) ?? 0) + n.resources);
     }
   }
-  return [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([text, count]) => `${count} × ${text}`);
+  // Code-point order: localeCompare would start ICU's collator for this one list.
+  return [...grouped.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([text, count]) => `${count} × ${text}`);
 }
 
 function formatEnvironment(cost: EnvironmentCost, source: string, detail: boolean): string {
