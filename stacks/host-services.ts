@@ -25,11 +25,7 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
   const postgres = f.blueprint.postgres;
   const stores: HostDataStore[] = [];
   if (postgres?.kind === 'on-host') {
-    const password = new GeneratedSecret(stack, 'host-postgres-password', {
-      name: `${f.environment.name}/${f.region.code}/host-postgres`,
-      description: `${f.namePrefix}: password of the Postgres container on the host`,
-      encryptionKey: f.encryptionKey,
-    });
+    const password = containerPassword(stack, 'postgres', 'Postgres');
     stack.dataStores.database = {
       kind: 'database',
       engine: 'PostgreSQL container on the host',
@@ -41,11 +37,7 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
     stores.push({ name: 'postgres', image: postgresImage(postgres.engineVersion), user: '70:70', dataDir: `${DATA_MOUNT_POINT}/postgres`, memoryMiB: 1024, passwordSecret: secretFileName('DATABASE_SECRET_ARN') });
   }
   if (f.blueprint.redis.mode === 'on-host') {
-    const password = new GeneratedSecret(stack, 'host-redis-password', {
-      name: `${f.environment.name}/${f.region.code}/host-redis`,
-      description: `${f.namePrefix}: password of the Redis container on the host`,
-      encryptionKey: f.encryptionKey,
-    });
+    const password = containerPassword(stack, 'redis', 'Redis');
     stack.dataStores.redis = {
       kind: 'redis',
       engine: 'Redis container on the host',
@@ -92,4 +84,14 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     host.launchTemplate.userData = Fn.base64encode(asTerraformString(userData));
     if (policy) new IamRolePolicy(host, 'service-secrets', { role: host.role.id, policy });
   }
+}
+
+/** A generated password for the `container` data store on the host, kept in Secrets Manager. */
+function containerPassword(stack: RegionalStack, container: 'postgres' | 'redis', engine: string): GeneratedSecret {
+  const f = stack.foundation;
+  return new GeneratedSecret(stack, `host-${container}-password`, {
+    name: `${f.environment.name}/${f.region.code}/host-${container}`,
+    description: `${f.namePrefix}: password of the ${engine} container on the host`,
+    encryptionKey: f.encryptionKey,
+  });
 }
