@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Environment } from '../config/environment';
 import { StackJson } from '../cost/pricers';
+import { stackNamesOf } from '../stacks/stack-names';
 import { synthesizeEnvironments } from './synthesis';
 
 /** The stacks of one environment, parsed. */
@@ -19,10 +20,7 @@ export interface EnvironmentStacks {
   readonly source: string;
 }
 
-/** Stack names of an environment: one per region, then the edge stack (as `stacks/app.ts` builds them). */
-export function stackNamesOf(environment: Environment): string[] {
-  return [...environment.regions.map((r) => `${environment.name}-${r.code}`), `${environment.name}-edge`];
-}
+export { stackNamesOf };
 
 function readStacks(outdir: string, names: readonly string[]): Array<{ name: string; json: StackJson }> {
   return names.map((name) => ({ name, json: JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson }));

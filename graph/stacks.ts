@@ -3,6 +3,7 @@ import { Environment } from '../config/environment';
 import { stackResources, Synthesis } from '../policies/synthesis';
 import { ResourceView } from '../policies/types';
 import { readAll } from '../policies/values';
+import { appsStackName, edgeStackName, regionalStackName, stackNamesOf } from '../stacks/stack-names';
 
 /** A resource with the stack it was synthesized in. */
 export interface StackResource extends ResourceView {
@@ -25,8 +26,7 @@ export const qualified = (r: StackResource): string => `${r.stack}:${r.address}`
 
 /** Whether a stack belongs to the environment, by its name. */
 export function isEnvironmentStack(environment: Environment, stack: string): boolean {
-  const names = [`${environment.name}-edge`, ...environment.regions.flatMap(({ code }) => [`${environment.name}-${code}`, `${environment.name}-${code}-apps`])];
-  return names.includes(stack);
+  return stackNamesOf(environment).includes(stack);
 }
 
 /**
@@ -40,8 +40,8 @@ export function environmentResources(synthesis: Synthesis, environment: Environm
   };
   return {
     environment,
-    edge: of(`${environment.name}-edge`),
-    regions: environment.regions.map(({ code }) => ({ code, resources: [...of(`${environment.name}-${code}`), ...of(`${environment.name}-${code}-apps`)] })),
+    edge: of(edgeStackName(environment.name)),
+    regions: environment.regions.map(({ code }) => ({ code, resources: [...of(regionalStackName(environment.name, code)), ...of(appsStackName(environment.name, code))] })),
   };
 }
 

@@ -28,6 +28,7 @@ import { KubernetesObject } from '../services/kubernetes/object';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
+import { appsStackName } from './stack-names';
 import { RegionalStack } from './regional-stack';
 import { serviceWorkloads } from './service-workloads';
 
@@ -56,7 +57,7 @@ export class AppsStack extends TerraformStack {
   constructor(scope: Construct, props: AppsStackProps) {
     const { environment, regional } = props;
     const region = regional.foundation.region;
-    const stackName = `${regional.stackName}-apps`;
+    const stackName = appsStackName(environment.name, region.code);
     super(scope, stackName);
     this.stackName = stackName;
     this.region = region;

@@ -41,6 +41,7 @@ import { WafRules } from '../constructs/waf-rules';
 import { edgeWorkerBundle } from '../workers/bundle';
 import { PATHS } from '../workers/edge/contract';
 import { configureBackend, StateLocation } from './backend';
+import { edgeStackName } from './stack-names';
 import { edgeWorkerConfig, originHostname } from './edge-worker-config';
 import { RegionalStack } from './regional-stack';
 
@@ -98,7 +99,7 @@ export class EdgeStack extends TerraformStack {
 
   constructor(scope: Construct, props: EdgeStackProps) {
     const { environment } = props;
-    const stackName = `${environment.name}-edge`;
+    const stackName = edgeStackName(environment.name);
     super(scope, stackName);
     this.stackName = stackName;
     configureBackend(this, stackName, environment.backend, props.state);

@@ -14,6 +14,7 @@ import { Network } from '../constructs/network';
 import { suppress } from '../constructs/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
+import { regionalStackName } from './stack-names';
 import { BACKUP_TAG } from '../constructs/app-host';
 import { DataStoreEndpoints } from '../services/data-stores';
 
@@ -60,7 +61,7 @@ export class RegionalStack extends TerraformStack {
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const { environment, region, blueprint } = props;
-    const stackName = `${environment.name}-${region.code}`;
+    const stackName = regionalStackName(environment.name, region.code);
     super(scope, stackName);
     this.stackName = stackName;
     configureBackend(this, stackName, environment.backend, props.state);
