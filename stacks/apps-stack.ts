@@ -23,7 +23,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Environment, RegionPlacement, subnetCidr } from '../config/environment';
 import { productObjects } from '../services/kubernetes/product';
 import { clusterAutoscalerObjects } from '../services/platform/cluster-autoscaler';
-import { backupBucketBaseName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
+import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
 import { KubernetesObject } from '../services/kubernetes/object';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -101,7 +101,7 @@ export class AppsStack extends TerraformStack {
   private addCockroach({ environment, blueprint, regional }: AppsStackProps): void {
     // Every region's backup bucket is `<env>-<region>-crdb-<account id>`; the regions share the account.
     const accountId = regional.foundation.encryptionKey.accountId;
-    const placement = cockroachPlacement(environment, blueprint, regional.foundation.region, (code) => `${backupBucketBaseName(environment.name, code)}-${accountId}`);
+    const placement = cockroachPlacement(environment, blueprint, regional.foundation.region, (code) => backupBucketName(environment.name, code, accountId));
     const objects = cockroachObjects(placement);
     const namespace = this.addObjects('cockroachdb-namespace', objects.filter((o) => o.kind === 'Namespace'));
     this.addObjects('cockroachdb', objects.filter((o) => o.kind !== 'Namespace'), namespace);

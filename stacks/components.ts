@@ -19,6 +19,7 @@ import { SearchDomain } from '../constructs/search-domain';
 import { SecurityGroupRef } from '../constructs/security-group-ref';
 import {
   backupBucketBaseName,
+  backupBucketName,
   caSecretNames,
   COCKROACH_CA_WRITER_SERVICE_ACCOUNT,
   COCKROACH_JOIN_NODE_PORT,
@@ -309,7 +310,7 @@ export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earl
     namespace: COCKROACH_NAMESPACE,
     serviceAccount: COCKROACH_SERVICE_ACCOUNT,
     caSecrets: caSecrets(f.region.code),
-    backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: `${backupBucketBaseName(env.name, r.code)}-${f.encryptionKey.accountId}` })),
+    backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: backupBucketName(env.name, r.code, f.encryptionKey.accountId) })),
     caWriter: firstRegion ? { serviceAccount: COCKROACH_CA_WRITER_SERVICE_ACCOUNT, secrets: env.regions.map((r) => caSecrets(r.code)) } : undefined,
   });
   if (env.regions.length < 2) return { backups, certificateAuthority, identity };

@@ -51,3 +51,8 @@ export function regionJoinHost(environment: string, region: string): string {
 export function backupBucketBaseName(environment: string, region: string): string {
   return `${environment}-${region}-crdb`;
 }
+
+/** A region's whole backup bucket name, `<env>-<region>-crdb-<account id>`, as the DataBucket builds it. */
+export function backupBucketName(environment: string, region: string, accountId: string): string {
+  return `${backupBucketBaseName(environment, region)}-${accountId}`;
+}
