@@ -283,9 +283,6 @@ export interface CockroachResources {
   readonly joinEndpoint?: CockroachJoinEndpoint;
 }
 
-/** The join zone each massive environment's first region creates, for the later regions to associate with. */
-const joinZones = new WeakMap<RegionalStack, Route53Zone>();
-
 /**
  * CockroachDB's AWS side in one region: the backup bucket, the region's CA secrets (empty until
  * the CA bootstrap Job fills them), the pods' Pod Identity, and with several regions a join
@@ -324,10 +321,10 @@ export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earl
       // Later regions associate their VPCs with aws_route53_zone_association.
       lifecycle: { ignoreChanges: ['vpc'] },
     });
-    joinZones.set(stack, joinZone);
+    stack.cockroachJoinZone = joinZone;
   } else {
     const first = earlierRegions[0];
-    joinZone = required(first && joinZones.get(first), stack, 'CockroachDB join zone in the first region');
+    joinZone = required(first?.cockroachJoinZone, stack, 'CockroachDB join zone in the first region');
     new Route53ZoneAssociation(stack, 'cockroachdb-join-zone-association', { zoneId: joinZone.zoneId, vpcId: f.network.vpc.id, vpcRegion: f.region.code });
   }
   const joinEndpoint = new CockroachJoinEndpoint(stack, 'cockroachdb-join', {

@@ -1,6 +1,7 @@
 /** `<env>-<region>`: all AWS infrastructure of one region, on the AWS provider alone. */
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CLOUDFLARE_IPV4_RANGES, ELB_LOG_DELIVERY_ACCOUNTS } from '../config/regions';
@@ -58,6 +59,8 @@ export class RegionalStack extends TerraformStack {
   readonly dataStores: DataStoreEndpoints = {};
   /** The EKS cluster, on cluster stages (set by `composeClusterCompute`); the apps stack connects to it. */
   eks?: EksCluster;
+  /** The private zone of CockroachDB's join names, in a massive environment's first region; later regions associate with it. */
+  cockroachJoinZone?: Route53Zone;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const { environment, region, blueprint } = props;
