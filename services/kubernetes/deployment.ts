@@ -5,6 +5,7 @@
  */
 import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, selectorLabels, serviceLabels } from './labels';
+import { hardenedContainerSecurity, hardenedPodSecurity } from './security-context';
 import { cpuQuantity, memoryQuantity, RUN_AS_USER, ServiceWorkload } from './workload-spec';
 
 /** Zone spread: at most one pod more in any zone than in another. */
@@ -42,13 +43,7 @@ export function deployment(workload: ServiceWorkload): KubernetesObject {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: 30,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: RUN_AS_USER,
-            runAsGroup: RUN_AS_USER,
-            fsGroup: RUN_AS_USER,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: hardenedPodSecurity(RUN_AS_USER),
           topologySpreadConstraints: [
             { maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
             { maxSkew: 1, topologyKey: HOST_TOPOLOGY_KEY, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
@@ -66,14 +61,7 @@ export function deployment(workload: ServiceWorkload): KubernetesObject {
               },
               livenessProbe: { ...probe(service.health.livenessPath, 10, 3), initialDelaySeconds: 10 },
               readinessProbe: probe(service.health.readinessPath, 5, 2),
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: RUN_AS_USER,
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              securityContext: hardenedContainerSecurity(RUN_AS_USER),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             },
           ],

@@ -6,6 +6,7 @@
  *
  * RBAC is upstream's minimal set (cluster-autoscaler's AWS auto-discovery example).
  */
+import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
 import type { NodeAutoscalingBehaviour } from '../../policies/autoscaling/node-groups';
 import type { KubernetesObject } from '../kubernetes/object';
 import { CLUSTER_AUTOSCALER_NAMESPACE, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from '../../constructs/cluster-autoscaler-identity';
@@ -144,13 +145,7 @@ export function clusterAutoscalerObjects(options: ClusterAutoscalerOptions): Kub
             serviceAccountName: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
             // It must run while the cluster is short of capacity: that is when it is needed.
             priorityClassName: 'system-cluster-critical',
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: NONROOT_ID,
-              runAsGroup: NONROOT_ID,
-              fsGroup: NONROOT_ID,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: hardenedPodSecurity(NONROOT_ID),
             // One pod per node, so draining one node never stops both.
             topologySpreadConstraints: [
               { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': NAME } } },
@@ -167,13 +162,7 @@ export function clusterAutoscalerObjects(options: ClusterAutoscalerOptions): Kub
                 readinessProbe: probe(10),
                 // Upstream's sizing for clusters of up to a few hundred nodes.
                 resources: { requests: { cpu: '100m', memory: '600Mi' }, limits: { cpu: '500m', memory: '600Mi' } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  privileged: false,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: hardenedContainerSecurity(NONROOT_ID),
               },
             ],
           },
