@@ -15,7 +15,7 @@ import {
   MetricDataQuery,
   MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { StackJson } from '../cost/pricers';
+import { StackJson } from '../synthesis/stack-views';
 import { Metrics } from './metrics';
 
 export type Signal = 'appCpu' | 'dbWriteCpu' | 'dbReadCpu' | 'cacheHit' | 'queueDepth' | 'p95Latency';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { UserInputError } from '../config/errors';
 import { STAGES } from '../config/stages';
 import { zodProblems } from '../config/zod-issues';
-import { describeRange, inRange, NumericSpec } from '../sizing/numeric-spec';
+import { describeRange, inRange, NumericSpec } from '../config/numeric-spec';
 
 const show = (value: unknown): string => (typeof value === 'number' ? `number ${String(value)}` : (JSON.stringify(value) ?? String(value)));
 

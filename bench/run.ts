@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { readSynthesis } from '../cli/synthesis-reader';
+import { readSynthesis } from '../synthesis/read';
 import { catalogCostEstimator } from '../review/catalog-cost';
 import { diffSyntheses } from '../review/diff';
 import { renderMarkdown } from '../review/markdown';

@@ -11,7 +11,7 @@
  * warm-up, so the figures are per request, not throughput. "end to end" is what the caller of
  * dispatchFetch sees; "in the Worker" is the `durationMs` the Worker logs.
  */
-import { StandInOrigin, startEdgeWorker, tokenFor, CLIENTS } from '../test/helpers/edge-worker';
+import { StandInOrigin, startEdgeWorker, tokenFor, CLIENTS } from '../stacks/edge-worker-runtime';
 import { edgeWorkerBundle } from '../workers/bundle';
 
 function option(name: string, fallback: number): number {

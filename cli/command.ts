@@ -23,4 +23,11 @@ export interface Command {
 }
 
 export const HELP_FLAG: FlagSpec = { name: 'help', takesValue: false, description: 'show this help' };
+/** `--from <dir>` of the commands that read a synthesis but never write one. */
+export const FROM_FLAG: FlagSpec = {
+  name: 'from',
+  takesValue: true,
+  valueName: '<dir>',
+  description: 'read an existing synthesis (e.g. cdktf.out) instead of synthesizing into a temporary directory',
+};
 export const JSON_FLAG: FlagSpec = { name: 'json', takesValue: false, description: 'print one JSON document on stdout instead of text' };

@@ -2,7 +2,6 @@
 import { formatFlags, parseArgs } from './args';
 import { Command, HELP_FLAG, Io } from './command';
 import { UserInputError } from '../config/errors';
-import { InvalidPropsError } from '../constructs/validation';
 import { checkCommand } from './commands/check';
 import { reviewCommand } from './commands/review';
 import { synthCommand } from './commands/synth';
@@ -59,7 +58,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return await command.run(args, io);
   } catch (error) {
     // Construct props are checked against the sizes the configuration produced: both are input errors.
-    if (error instanceof UserInputError || error instanceof InvalidPropsError) {
+    if (error instanceof UserInputError) {
       io.err(`${error.message}\n`);
       return 2;
     }

@@ -9,8 +9,8 @@ import { EnvironmentConfig } from './schema';
 import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES } from './stages';
 import { CLOUDFLARE_GEO_REGION_CODES, isGeoRegion } from './edge-regions';
 import { COUNTRY_GEO_REGIONS } from './edge-countries';
-import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from '../policies/autoscaling';
-import { ServiceDefinition } from '../services/catalog';
+import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from './autoscaling';
+import { ServiceDefinition } from './service-definition';
 import { deployedServices, projectServiceCatalog } from './services';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
@@ -220,7 +220,7 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
     }
   }
 
-  for (const [path, message] of autoscalingConfigProblems({ config, stage })) add(path, message);
+  for (const { path, message } of autoscalingConfigProblems({ config, stage })) add(path, message);
 
   problems.push(...networkProblems(file, config));
   problems.push(...edgeProblems(file, config, stage));

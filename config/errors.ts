@@ -2,14 +2,27 @@
  * Errors a user can fix. The CLI prints them without a stack trace and exits with code 2.
  */
 
-/** One problem in one input: where it is and what is wrong. */
-export interface Problem {
-  /** File the problem is in, as the user named it. */
-  readonly file: string;
+/** A problem in one field, before the file it is in is known (rules that see only a parsed value report these). */
+export interface FieldProblem {
   /** Field path inside the file (`regions[2]`, `network.cidrs.us-east-1`), or `(root)`. */
   readonly path: string;
   /** What is wrong and what is allowed. */
   readonly message: string;
+}
+
+/**
+ * One problem in one input: where it is and what is wrong. Every bad-input message of
+ * Stagecraft is one of these: a file and field path for configuration, a construct path and
+ * prop for construct props, a flag for the command line.
+ */
+export interface Problem extends FieldProblem {
+  /** File the problem is in, as the user named it (or the construct path, or the command). */
+  readonly file: string;
+}
+
+/** Field problems of `file`, as Problems. */
+export function inFile(file: string, problems: readonly FieldProblem[]): Problem[] {
+  return problems.map((p) => ({ file, path: p.path, message: p.message }));
 }
 
 export function formatProblem(problem: Problem): string {

@@ -12,9 +12,9 @@ import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
 import { STEERING_TARGET_PATTERN } from './edge-regions';
 import { parseCidr } from './cidr';
 import { describeStageRange, STAGES } from './stages';
-import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from '../sizing/assumptions';
-import { describeRange, inRange, NumericSpec } from '../sizing/numeric-spec';
-import { WORKLOAD_DEFAULTS, WORKLOAD_FIELDS, WorkloadDefaultName } from '../sizing/workload-defaults';
+import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from './assumptions';
+import { describeRange, inRange, NumericSpec } from './numeric-spec';
+import { WORKLOAD_DEFAULTS, WORKLOAD_FIELDS, WorkloadDefaultName } from './workload-defaults';
 import { SERVICE_NAME_PATTERN, serviceOverrideSchema } from './service-schema';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
@@ -128,7 +128,7 @@ export const edgeSchema = z.strictObject({
 const percent = () => count(1, 100);
 
 /**
- * Autoscaling rules (`policies/autoscaling/`), overridable per environment: each key overrides
+ * Autoscaling rules (`sizing/autoscaling/`), overridable per environment: each key overrides
  * one rule's seed defaults. `websocket` and `api` render to HPAs in the apps stack; `nodes`,
  * `auroraReplicas` and `redis` to the cluster autoscaler and Application Auto Scaling.
  */
@@ -226,7 +226,7 @@ export const MAU_SPEC = { min: 1, integer: true } as const;
 /**
  * A workload profile. The field names mau, dauRatio, concurrentRatio, requestsPerDauPerDay,
  * messagesPerDauPerDay and peakFactor are fixed, because users and tools rely on them. Every
- * field but `mau` defaults to the seed-sourced value in `sizing/workload-defaults.ts`.
+ * field but `mau` defaults to the seed-sourced value in `config/workload-defaults.ts`.
  */
 export const workloadShape = {
   /** Monthly active users. Required. */
@@ -243,7 +243,7 @@ export const workloadShape = {
 };
 export const workloadSchema = z.strictObject(workloadShape);
 
-/** Overrides of the per-unit capacity assumptions of `sizing/assumptions.ts`. Each defaults to its table value. */
+/** Overrides of the per-unit capacity assumptions of `config/assumptions.ts`. Each defaults to its table value. */
 export const assumptionsSchema = z.strictObject(
   Object.fromEntries(ASSUMPTION_NAMES.map((name) => [name, documentedNumber(ASSUMPTIONS[name]).optional()])) as {
     [K in AssumptionName]: z.ZodOptional<ReturnType<typeof documentedNumber>>;
@@ -376,7 +376,7 @@ export const environmentSchema = z.strictObject({
   workload: workloadSchema.optional(),
   /** The Cloudflare edge. @default every field's own default */
   edge: edgeSchema.optional(),
-  /** Overrides of the per-unit capacity assumptions. @default the values of `sizing/assumptions.ts` */
+  /** Overrides of the per-unit capacity assumptions. @default the values of `config/assumptions.ts` */
   assumptions: assumptionsSchema.optional(),
   /** Per-service overrides of the catalog in `services/` (image, enabled, replicas). @default the catalog as it is */
   services: z
@@ -385,7 +385,7 @@ export const environmentSchema = z.strictObject({
       serviceOverrideSchema,
     )
     .optional(),
-  /** Autoscaling rules. @default the seed defaults of `policies/autoscaling/` */
+  /** Autoscaling rules. @default the seed defaults of `sizing/autoscaling/` */
   autoscaling: autoscalingSchema.optional(),
 }).check(
   // Runs even when other fields have problems, so a file learns about every problem at once.

@@ -1,10 +1,10 @@
 /**
- * The schema of `services/<name>.yaml`: one service container each (`services/catalog.ts`).
+ * The schema of `services/<name>.yaml`: one service container each (`config/service-definition.ts`).
  * Shape and ranges here; rules that compare fields (limit ≥ request, ports, calls, stages)
  * are in `config/services.ts`, so every problem of every file is reported at once.
  */
 import { z } from 'zod';
-import { DATA_STORE_KINDS } from '../services/catalog';
+import { DATA_STORE_KINDS } from './service-definition';
 import { STAGES } from './stages';
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);

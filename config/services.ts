@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { WEBSOCKET_DEFAULTS } from '../policies/autoscaling/websocket-gateway';
-import { DATA_STORE_STAGES, ServiceDefinition } from '../services/catalog';
+import { WEBSOCKET_DEFAULTS } from './autoscaling';
+import { DATA_STORE_STAGES, ServiceDefinition } from './service-definition';
 import { Problem } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';

@@ -7,7 +7,8 @@ import { Stage, stageIndex } from '../config/stages';
 import { SizedEnvironment } from '../sizing/blueprint';
 import { regionUsage, RegionUsage } from '../sizing/usage';
 import { CATALOG, Catalog, isMiss, tieredCost } from './catalog';
-import { CostComponent, NotModelled, priceResource, StackJson } from './pricers';
+import { CostComponent, NotModelled, priceResource } from './pricers';
+import { StackJson } from '../synthesis/stack-views';
 
 /** One resource (or stack-level usage) and what it costs a month. */
 export interface ResourceCost {

@@ -8,14 +8,9 @@
  */
 import { formatNumber } from '../config/stages';
 import { RegionUsage } from '../sizing/usage';
+import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
-/** A synthesized stack's JSON, as far as pricing reads it. */
-export interface StackJson {
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly provider?: Record<string, Array<Record<string, unknown>>>;
-}
 
 /** One priced quantity of a resource. */
 export interface CostComponent {

@@ -1,6 +1,6 @@
 /** Builds the topology of one environment from its synthesized stacks and its Blueprint. */
 import { SizedEnvironment } from '../sizing/blueprint';
-import { Synthesis } from '../policies/synthesis';
+import { Synthesis } from '../synthesis/stack-views';
 import { TopologyCollector } from './collector';
 import { addEdge } from './edge-components';
 import { Topology, TopologyLevel } from './model';

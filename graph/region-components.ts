@@ -5,7 +5,7 @@
  * Redis on the launch host) they come from the Blueprint, and the node says so.
  */
 import { SizedEnvironment } from '../sizing/blueprint';
-import { asNumber } from '../policies/values';
+import { asNumber } from '../synthesis/values';
 import { TopologyCollector } from './collector';
 import { NodeKind } from './model';
 import { first, ofType, qualified, referenced, RegionResources, StackResource } from './stacks';

@@ -1,8 +1,8 @@
 /** An environment's synthesized resources, sorted into its edge and its regions (the apps stack joins its region). */
 import { Environment } from '../config/environment';
-import { stackResources, Synthesis } from '../policies/synthesis';
+import { stackResources, Synthesis } from '../synthesis/stack-views';
 import { ResourceView } from '../policies/types';
-import { readAll } from '../policies/values';
+import { readAll } from '../synthesis/values';
 import { appsStackName, edgeStackName, regionalStackName, stackNamesOf } from '../stacks/stack-names';
 
 /** A resource with the stack it was synthesized in. */

@@ -3,7 +3,7 @@
  * Deployments and StatefulSets with their HorizontalPodAutoscalers (`kubernetes_manifest`),
  * AWS application autoscaling targets and policies, and EKS node group scaling.
  */
-import { asNumber, readAll } from '../policies/values';
+import { asNumber, readAll } from '../synthesis/values';
 import { SizedEnvironment } from '../sizing/blueprint';
 import { EnvironmentResources, first, ofType, qualified, referenced, StackResource } from './stacks';
 

@@ -6,7 +6,8 @@
 import { Problem, UserInputError } from '../config/errors';
 import { STAGECRAFT_PACK } from './packs/stagecraft';
 import { ALL_RULES } from './rules';
-import { asSuppression, rawSuppressions, stackViews, Synthesis } from './synthesis';
+import { stackViews, Synthesis } from '../synthesis/stack-views';
+import { asSuppression, rawSuppressions } from './suppress';
 import { Finding, Level, Outcome, OutcomeStatus, Pack, ResourceView, Rule, StackView, Suppression } from './types';
 
 /** What one run checked and found. */
@@ -63,7 +64,8 @@ function suppressionsOf(resource: ResourceView | undefined): Suppression[] {
 /** Runs the pack's rules over the synthesis. Throws UserInputError on malformed suppressions. */
 export function checkSynthesis(synthesis: Synthesis, options: CheckOptions = {}): CheckResult {
   const pack = options.pack ?? STAGECRAFT_PACK;
-  const rules = (options.rules ?? ALL_RULES).filter((r) => pack.rules[r.id] !== undefined);
+  const entries = new Map(pack.rules.map((entry) => [entry.rule.id, entry]));
+  const rules = (options.rules ?? ALL_RULES).filter((r) => entries.has(r.id));
   // Suppressions name any known rule, also when this run checks only some of them.
   const problems = suppressionProblems(synthesis, [...ALL_RULES, ...(options.rules ?? [])]);
   if (problems.length > 0) throw new UserInputError(problems);
@@ -76,7 +78,7 @@ export function checkSynthesis(synthesis: Synthesis, options: CheckOptions = {})
   const record = (rule: Rule, stack: StackView, outcome: Outcome, resource: ResourceView | undefined): void => {
     counts[outcome.status]++;
     if (outcome.status !== 'non-compliant' && outcome.status !== 'could-not-evaluate') return;
-    const entry = pack.rules[rule.id];
+    const entry = entries.get(rule.id)!;
     const suppression = suppressionsOf(resource).find((s) => s.ruleId === rule.id);
     const finding: Finding = {
       stack: stack.name,

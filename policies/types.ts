@@ -3,7 +3,9 @@
  * the synthesized JSON and returns an outcome. Packs give rules a level; the engine applies
  * suppressions and turns outcomes into findings.
  */
-import { Stage } from '../config/stages';
+import { ResourceView, StackView } from '../synthesis/stack-views';
+
+export type { ResourceView, StackView };
 
 /** The rule families, in the order the README lists them. */
 export const RULE_FAMILIES = [
@@ -44,41 +46,10 @@ export type Outcome =
 
 export type OutcomeStatus = Outcome['status'];
 
-/** A suppression as written into a resource's `//` metadata by `constructs/suppress.ts`. */
+/** A suppression as written into a resource's `//` metadata by `policies/suppress.ts`. */
 export interface Suppression {
   readonly ruleId: string;
   readonly reason: string;
-}
-
-/** One managed resource of a synthesized stack. */
-export interface ResourceView {
-  readonly type: string;
-  /** The logical name (`postgres_primary_11FB0C6D`). */
-  readonly name: string;
-  /** `type.name`, as Terraform addresses it. */
-  readonly address: string;
-  /** The resource's arguments as synthesized (blocks may be objects or lists of objects). */
-  readonly values: Readonly<Record<string, unknown>>;
-  /** The construct path from the `//` metadata, when present. */
-  readonly constructPath?: string;
-}
-
-/** One synthesized stack, with the lookups rules need to follow references. */
-export interface StackView {
-  readonly name: string;
-  /** From the AWS provider's default tags (`stagecraft:stage`), or the environment's other stacks. */
-  readonly stage?: Stage;
-  readonly environment?: string;
-  /** `stagecraft:region` of the default AWS provider. */
-  readonly region?: string;
-  /** Every managed resource, or those of one type. */
-  resources(type?: string): readonly ResourceView[];
-  /** The resource a `${type.name.attr}` expression (or a bare `type.name.attr`) points at. */
-  referenced(value: unknown): ResourceView | undefined;
-  /** Resources of `type` whose `attribute` (a dotted path; any list element) refers to `target`. */
-  referencing(type: string, attribute: string, target: ResourceView): readonly ResourceView[];
-  /** Every stack of the same environment, this one included. */
-  environmentStacks(): readonly StackView[];
 }
 
 interface RuleBase {
@@ -114,8 +85,9 @@ export type Rule = ResourceRule | StackRule;
 
 export type Level = 'error' | 'warning';
 
-/** A pack's entry for one rule. */
+/** A pack's entry for one rule: the rule object itself, so a reader jumps to it. */
 export interface PackEntry {
+  readonly rule: Rule;
   readonly level: Level;
   /** Why the rule matters, for the finding's reader. */
   readonly explanation: string;
@@ -124,7 +96,7 @@ export interface PackEntry {
 /** Rules with levels: the cdk-nag "pack". */
 export interface Pack {
   readonly name: string;
-  readonly rules: Readonly<Record<string, PackEntry>>;
+  readonly rules: readonly PackEntry[];
 }
 
 /** A rule that did not pass on one resource or stack. */

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Problem } from '../config/errors';
-import { swapInto } from '../cli/synthesis';
+import { swapInto } from '../stacks/synthesize';
 
 /** Present in every report directory: --out may replace a directory only when it holds this file (or nothing). */
 export const REPORT_MARKER = '.stagecraft-report';

@@ -7,8 +7,8 @@
  */
 import { CATALOG, Catalog } from '../cost/catalog';
 import { priceStack, ResourceCost } from '../cost/estimate';
-import { StackJson } from '../cost/pricers';
-import { Synthesis } from '../policies/synthesis';
+import { StackJson } from '../synthesis/stack-views';
+import { Synthesis } from '../synthesis/stack-views';
 import { CostEstimator } from './cost';
 import { CostDelta } from './types';
 

@@ -3,8 +3,8 @@
  * or a change that removes the protection against one. Security: changes to IAM, security
  * groups and network reachability, public exposure, encryption and TLS.
  */
-import { decodePolicy, statements, stringList } from '../policies/policy-document';
-import { STATEFUL_TYPES } from '../policies/resource-kinds';
+import { decodePolicy, statements, stringList } from '../synthesis/policy-document';
+import { STATEFUL_TYPES } from '../synthesis/resource-kinds';
 import { ChangeAction, DataLossEntry, ResourceChange, SecurityCategory, SecurityEntry } from './types';
 import { display, isUnder, withoutIndices } from './values';
 

@@ -2,7 +2,7 @@
  * The cost section's plug-in point: anything that prices two syntheses. The CLI uses the price
  * catalog (catalog-cost.ts); without an estimator the report says so and its JSON has `cost: null`.
  */
-import { Synthesis } from '../policies/synthesis';
+import { Synthesis } from '../synthesis/stack-views';
 import { CostDelta } from './types';
 
 /** Prices two syntheses of the same environments and returns the monthly difference. */

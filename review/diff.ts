@@ -3,7 +3,7 @@
  * argument. Without a plan, a change is a replacement when a changed argument is in the
  * force-new table (force-new.ts); that is the one judgement a plan would make better.
  */
-import { stackResources, Synthesis } from '../policies/synthesis';
+import { stackResources, Synthesis } from '../synthesis/stack-views';
 import { ResourceView } from '../policies/types';
 import { blocksAddedOrRemoved, forceNewEntry, unsureNote } from './force-new';
 import { AttributeChange, ChangeAction, ResourceChange, StackChanges } from './types';

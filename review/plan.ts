@@ -8,6 +8,7 @@ import { Problem, UserInputError } from '../config/errors';
 import { attributeChanges, masked, nameSensitivity } from './diff';
 import { ChangeAction, ResourceChange, StackChanges } from './types';
 import { flatten, KNOWN_AFTER_APPLY } from './values';
+import { record } from '../synthesis/values';
 
 interface PlanResourceChange {
   readonly address: string;
@@ -29,10 +30,6 @@ export interface PlanJson {
   readonly format_version: string;
   readonly resource_changes: readonly PlanResourceChange[];
   readonly errored?: boolean;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /**

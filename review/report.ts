@@ -1,6 +1,6 @@
 /** Assembles the review report from resource changes, guardrail results and an optional cost estimator. */
 import { checkSynthesis } from '../policies/engine';
-import { Synthesis } from '../policies/synthesis';
+import { Synthesis } from '../synthesis/stack-views';
 import { dataLossEntries, securityEntries } from './classify';
 import { CostEstimator, NO_COST_CATALOG } from './cost';
 import { Report, StackChanges } from './types';

@@ -10,8 +10,8 @@
  * mounts each as a file under /run/secrets. A store's `*_SECRET_ARN` variable becomes
  * `*_SECRET_FILE` here.
  */
-import { ServiceDefinition } from './catalog';
-import { DataStoreEndpoints } from './data-stores';
+import { ServiceDefinition } from '../config/service-definition';
+import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { RUN_AS_USER } from './kubernetes/workload-spec';
 
 /** Where the host keeps fetched secrets (a tmpfs) and the compose project files. */

@@ -4,7 +4,7 @@
  * services' secrets with the instance role, and a systemd unit that starts it all at boot.
  */
 import { stringify } from 'yaml';
-import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/app-host';
+import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
 import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore } from './compose';
 
 /** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */

@@ -1,6 +1,8 @@
 /** The sized topology of one environment: what every regional stack builds. */
 import { Stage } from '../config/stages';
-import type { AuroraReplicaScaling, NodeGroupScaling, RedisShardScaling } from '../policies/autoscaling';
+import type { AuroraReplicaScaling } from './autoscaling/aurora-replicas';
+import type { NodeGroupScaling } from './autoscaling/node-groups';
+import type { RedisShardScaling } from './autoscaling/redis-shards';
 
 /** Application hosts on single-host stages. */
 export interface HostsSize {
@@ -94,7 +96,7 @@ export interface Blueprint {
   readonly websocket?: PodRange;
   /** API pods per region, from the workload. Absent without a workload. */
   readonly api?: PodRange;
-  /** The autoscaling rules resolved for this environment (policies/autoscaling). Absent before sizing applies them. */
+  /** The autoscaling rules resolved for this environment (sizing/autoscaling). Absent before sizing applies them. */
   readonly autoscaling?: BlueprintAutoscaling;
 }
 

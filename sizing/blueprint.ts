@@ -10,15 +10,15 @@
  * instance classes. Pure: no I/O.
  */
 import { defaultEngine, Environment } from '../config/environment';
-import { Problem, UserInputError } from '../config/errors';
+import { inFile, Problem, UserInputError } from '../config/errors';
 import { isSingleHostStage } from '../config/stages';
-import { Assumptions, resolveAssumptions } from './assumptions';
+import { Assumptions, resolveAssumptions } from '../config/assumptions';
 import { Blueprint, ClusterSize } from './blueprint-types';
 import { blueprintProblems } from './blueprint-rules';
 import { sizeForWorkload, WorkloadSizing } from './capacity';
 import { AVAILABILITY_FLOORS, COCKROACH_PROFILES, MAX_HOSTS, STAGE_PROFILES } from './stage-profiles';
-import { resolveWorkload, Workload } from './workload-defaults';
-import { applyAutoscaling } from '../policies/autoscaling';
+import { resolveWorkload, Workload } from '../config/workload-defaults';
+import { applyAutoscaling } from './autoscaling';
 
 /** How an environment's sizes were reached, for `stagecraft size` and the cost per MAU. */
 export interface SizingReport {
@@ -179,7 +179,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     if (p.replacedBy !== undefined && isSet(p.replacedBy)) warnings.push(`${p.path}: ${p.message} (${p.replacedBy} is set explicitly, so it stands)`);
     else problems.push({ file: environment.sourceFile, path: p.path, message: p.message });
   }
-  for (const [path, message] of scaled.problems) problems.push({ file: environment.sourceFile, path, message });
+  problems.push(...inFile(environment.sourceFile, scaled.problems));
   for (const e of explicit) {
     if (e.value < e.derived) warnings.push(`${e.field} ${e.value} is set explicitly, below the ${e.derived} the workload needs`);
   }

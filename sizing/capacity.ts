@@ -9,12 +9,12 @@
  * Pure: no I/O. Problems (a count the topology cannot hold) and warnings are returned, not thrown.
  */
 import { formatCount, Stage, stageForMau, describeStageRange } from '../config/stages';
-import { Assumptions } from './assumptions';
+import { Assumptions } from '../config/assumptions';
 import { PodRange } from './blueprint-types';
 import { Demand, demandOf } from './demand';
 import { allocatable, CACHE_NODE_MEMORY_GIB, EC2_SPECS } from './instance-specs';
 import { AvailabilityFloors } from './stage-profiles';
-import { Workload } from './workload-defaults';
+import { Workload } from '../config/workload-defaults';
 
 const GIB = 1024 ** 3;
 

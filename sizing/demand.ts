@@ -3,7 +3,7 @@
  * capacity is chosen. Pure arithmetic on the resolved workload; every figure is global (all
  * regions together). `capacity.ts` divides by the regions that must carry it.
  */
-import { Workload } from './workload-defaults';
+import { Workload } from '../config/workload-defaults';
 
 export const SECONDS_PER_DAY = 86_400;
 /** Average days in a month (365.25 / 12), for monthly volumes. */

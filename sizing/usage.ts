@@ -6,7 +6,7 @@
  * N − 1 rule of `capacity.ts` sizes capacity, not the bill for traffic.
  */
 import { Demand, DAYS_PER_MONTH, SECONDS_PER_DAY } from './demand';
-import { Workload } from './workload-defaults';
+import { Workload } from '../config/workload-defaults';
 
 const GB = 1e9;
 

@@ -6,13 +6,13 @@ import { SizedEnvironment } from '../sizing/blueprint';
 import { AppsStack } from './apps-stack';
 import { StateLocation } from './backend';
 import { EdgeStack } from './edge-stack';
-import { composeGrowth } from './growth';
-import { composeHyperscale } from './hyperscale';
-import { composeLaunch } from './launch';
-import { composeMassive } from './massive';
+import { composeGrowth } from './stages/growth';
+import { composeHyperscale } from './stages/hyperscale';
+import { composeLaunch } from './stages/launch';
+import { composeMassive } from './stages/massive';
 import { RegionalStack } from './regional-stack';
-import { composeScale } from './scale';
-import { composeTraction } from './traction';
+import { composeScale } from './stages/scale';
+import { composeTraction } from './stages/traction';
 
 const COMPOSERS: Record<Stage, (stack: RegionalStack, earlier: readonly RegionalStack[]) => void> = {
   launch: composeLaunch,

@@ -1,10 +1,10 @@
 /** The compute every cluster stage shares: EKS, its node pools and the regional ALB. */
 import { TerraformOutput } from 'cdktf';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { ClusterAutoscalerIdentity } from '../constructs/cluster-autoscaler-identity';
-import { EksCluster } from '../constructs/eks-cluster';
-import { LoadBalancer } from '../constructs/load-balancer';
-import { NodeGroup } from '../constructs/node-group';
+import { ClusterAutoscalerIdentity } from '../constructs/aws/cluster-autoscaler-identity';
+import { EksCluster } from '../constructs/aws/eks-cluster';
+import { LoadBalancer } from '../constructs/aws/load-balancer';
+import { NodeGroup } from '../constructs/aws/node-group';
 import { COCKROACH_POOL_LABEL, COCKROACH_SQL_PORT, COCKROACH_TAINT } from '../services/platform/cockroachdb/names';
 import { RegionalStack } from './regional-stack';
 

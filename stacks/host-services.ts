@@ -4,9 +4,9 @@
  */
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn } from 'cdktf';
-import { AppHost, DATA_MOUNT_POINT } from '../constructs/app-host';
-import { GeneratedSecret } from '../constructs/generated-secret';
-import { dataStoreAccessPolicy } from '../constructs/service-identity';
+import { AppHost, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
+import { GeneratedSecret } from '../constructs/aws/generated-secret';
+import { dataStoreAccessPolicy } from '../constructs/aws/service-identity';
 import { composeDocument, HostDataStore, proxyConfig, secretFileName, secretReferences } from '../services/compose';
 import { hostCloudInit } from '../services/host-cloud-init';
 import { RegionalStack } from './regional-stack';

@@ -6,18 +6,19 @@ import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CLOUDFLARE_IPV4_RANGES, ELB_LOG_DELIVERY_ACCOUNTS } from '../config/regions';
 import { Environment, RegionPlacement } from '../config/environment';
-import { AlarmTopic } from '../constructs/alarm-topic';
-import { BackupPlan } from '../constructs/backup-plan';
-import { DataBucket } from '../constructs/data-bucket';
-import { EksCluster } from '../constructs/eks-cluster';
-import { EncryptionKey } from '../constructs/encryption-key';
-import { Network } from '../constructs/network';
-import { suppress } from '../constructs/suppress';
+import { AlarmTopic } from '../constructs/aws/alarm-topic';
+import { BackupPlan } from '../constructs/aws/backup-plan';
+import { DataBucket } from '../constructs/aws/data-bucket';
+import { EksCluster } from '../constructs/aws/eks-cluster';
+import { EncryptionKey } from '../constructs/aws/encryption-key';
+import { Network } from '../constructs/aws/network';
+import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
 import { regionalStackName } from './stack-names';
-import { BACKUP_TAG } from '../constructs/app-host';
-import { DataStoreEndpoints } from '../services/data-stores';
+import { BACKUP_TAG } from '../constructs/aws/app-host';
+import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
+import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
 
 /** What every stage composer receives: the region's shared foundation. */
 export interface RegionalFoundation {
@@ -94,7 +95,7 @@ export class RegionalStack extends TerraformStack {
     grantLoadBalancerLogDelivery(logs, region.code);
     suppress(
       logs.bucket,
-      'SC-LOG-9',
+      S3BucketAccessLogging,
       'this is the access-log bucket every other bucket and the ALB log into; logging it into itself would log its own log deliveries without end',
     );
     const assets = new DataBucket(this, 'assets', {

@@ -1,9 +1,9 @@
 /** The AWS side of the product services on a cluster stage: one Pod Identity role per service. */
-import { DataStoreEndpoint } from '../services/data-stores';
+import { DataStoreEndpoint } from '../constructs/shared/data-store-endpoints';
 import { PRODUCT_NAMESPACE } from '../services/kubernetes/labels';
-import { EksCluster } from '../constructs/eks-cluster';
-import { resourceName } from '../constructs/protection';
-import { ServiceIdentity } from '../constructs/service-identity';
+import { EksCluster } from '../constructs/aws/eks-cluster';
+import { resourceName } from '../constructs/shared/protection';
+import { ServiceIdentity } from '../constructs/aws/service-identity';
 import { RegionalStack } from './regional-stack';
 
 /** The stores a service declares that this region has. */

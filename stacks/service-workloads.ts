@@ -1,11 +1,11 @@
 /**
  * Decides, for one environment, how each of its services runs: the autoscaling rule
- * (`policies/autoscaling/`), the resources, and the data-store bindings of its region.
+ * (`sizing/autoscaling/`), the resources, and the data-store bindings of its region.
  */
 import { Environment } from '../config/environment';
-import { podBounds, podScalingRule } from '../policies/autoscaling/resolve';
-import { ResourceAmounts, ServiceDefinition } from '../services/catalog';
-import { bindingsFor, DataStoreEndpoints } from '../services/data-stores';
+import { podBounds, podScalingRule } from '../sizing/autoscaling/resolve';
+import { ResourceAmounts, ServiceDefinition } from '../config/service-definition';
+import { bindingsFor, DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { Blueprint, PodRange } from '../sizing/blueprint-types';
 

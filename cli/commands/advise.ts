@@ -10,7 +10,7 @@ import { sizeEnvironments } from '../../sizing/blueprint';
 import { Blueprint } from '../../sizing/blueprint-types';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
-import { loadStacks } from '../stack-source';
+import { loadStacks } from '../../stacks/stack-source';
 
 const COMMAND = 'stagecraft advise';
 

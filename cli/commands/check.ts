@@ -6,12 +6,12 @@ import { UserInputError } from '../../config/errors';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { checkSynthesis, CheckResult, failsAt } from '../../policies/engine';
 import { ALL_RULES } from '../../policies/rules';
-import { stackViews, Synthesis } from '../../policies/synthesis';
+import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { Finding, Level, RULE_FAMILIES } from '../../policies/types';
 import { single } from '../args';
 import { Command, Io, JSON_FLAG } from '../command';
-import { readSynthesis } from '../synthesis-reader';
-import { synthesizeEnvironments } from '../synthesis';
+import { readSynthesis } from '../../synthesis/read';
+import { synthesizeEnvironments } from '../../stacks/synthesize';
 
 const COMMAND = 'stagecraft check';
 const LEVELS: readonly Level[] = ['error', 'warning'];
@@ -98,7 +98,7 @@ export const checkCommand: Command = {
     'Each finding line: <level> <stack> <resource address> <rule id> <rule name>: <message>.',
     'A rule that needs a value Terraform resolves only at apply time reports "could not evaluate";',
     'that is a finding too, never a pass. Suppress a finding in code, next to what it excuses:',
-    '  suppress(resource, "SC-EAR-11", "why the finding does not apply")   // constructs/suppress.ts',
+    '  suppress(resource, "SC-EAR-11", "why the finding does not apply")   // policies/suppress.ts',
     'A suppression without a reason, or of an unknown rule, exits 2.',
     'Exit code: 0 when no unsuppressed finding is at or above --level, 1 otherwise, 2 on bad input.',
   ].join('\n'),

@@ -8,7 +8,7 @@ import { sizeEnvironments } from '../../sizing/blueprint';
 import { regionUsage } from '../../sizing/usage';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
-import { loadStacks } from '../stack-source';
+import { loadStacks } from '../../stacks/stack-source';
 
 const money = (usd: number) => `$${formatNumber(usd, 2)}`;
 

@@ -4,8 +4,8 @@ import { buildTopology, LEVELS } from '../../graph/build';
 import { TopologyLevel } from '../../graph/model';
 import { FORMATS, GraphFormat, renderTopology } from '../../graph/render';
 import { single } from '../args';
-import { Command } from '../command';
-import { FROM_FLAG, loadSynthesizedEnvironments } from '../environment-synthesis';
+import { Command, FROM_FLAG } from '../command';
+import { loadSynthesizedEnvironments } from '../../stacks/environment-synthesis';
 
 const COMMAND = 'stagecraft graph';
 

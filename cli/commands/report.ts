@@ -13,8 +13,8 @@ import { comparisonPage, EnvironmentPage, environmentPage, pageFile } from '../.
 import { outProblem, writeReport } from '../../report/write';
 import { STAGES, stageIndex } from '../../config/stages';
 import { single } from '../args';
-import { Command } from '../command';
-import { FROM_FLAG, loadSynthesizedEnvironments } from '../environment-synthesis';
+import { Command, FROM_FLAG } from '../command';
+import { loadSynthesizedEnvironments } from '../../stacks/environment-synthesis';
 
 const COMMAND = 'stagecraft report';
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserInputError } from '../../config/errors';
 import { Stage, STAGES } from '../../config/stages';
-import { Synthesis } from '../../policies/synthesis';
+import { Synthesis } from '../../synthesis/stack-views';
 import { catalogCostEstimator } from '../../review/catalog-cost';
 import { diffSyntheses } from '../../review/diff';
 import { renderMarkdown } from '../../review/markdown';
@@ -12,8 +12,8 @@ import { buildReport, FAIL_ON_SECTIONS, FailOnSection, failingSections, hasChang
 import { Report } from '../../review/types';
 import { ParsedArgs, single } from '../args';
 import { Command, Io } from '../command';
-import { resolveSource, Source, stageSources } from '../review-sources';
-import { readSynthesis } from '../synthesis-reader';
+import { resolveSource, Source, stageSources } from '../../review/sources';
+import { readSynthesis } from '../../synthesis/read';
 
 const COMMAND = 'stagecraft review';
 const FORMATS = ['md', 'json'] as const;

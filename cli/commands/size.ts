@@ -6,14 +6,14 @@ import { describeStageRange, formatCount } from '../../config/stages';
 import { CATALOG } from '../../cost/catalog';
 import { EnvironmentCost, priceSizedEnvironment } from '../../cost/estimate';
 import { formatSeedRange, formatUsd } from '../../cost/reference';
-import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../sizing/assumptions';
+import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../config/assumptions';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { ComponentName, fmt } from '../../sizing/capacity';
-import { WORKLOAD_FIELDS } from '../../sizing/workload-defaults';
+import { WORKLOAD_FIELDS } from '../../config/workload-defaults';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
-import { loadStacks, synthesizeInProcess } from '../stack-source';
-import { loadWorkloadFile } from '../workload-file';
+import { loadStacks, synthesizeInProcess } from '../../stacks/stack-source';
+import { loadWorkloadFile } from '../../config/workload-file';
 
 const COMMAND = 'stagecraft size';
 
@@ -178,7 +178,7 @@ export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentC
     `monthly cost: ${formatUsd(cost.monthlyUsd)} (${formatUsd(cost.costPerMauUsd ?? 0)} per MAU), priced from the synthesized stacks with the ${CATALOG.asOf} catalog; ${unpriced}; seed 004 ${environment.stage}: ${formatSeedRange(environment.stage)}`,
   );
   const overridden = Object.keys(environment.config.assumptions ?? {});
-  lines.push(`assumptions: ${overridden.length === 0 ? 'all defaults' : `overridden: ${overridden.join(', ')}`} (sources in sizing/assumptions.ts and --json)`);
+  lines.push(`assumptions: ${overridden.length === 0 ? 'all defaults' : `overridden: ${overridden.join(', ')}`} (sources in config/assumptions.ts and --json)`);
   if (report.warnings.length > 0) {
     lines.push('warnings:');
     for (const w of report.warnings) lines.push(`  - ${w}`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
-import { synthesizeEnvironments } from '../synthesis';
+import { synthesizeEnvironments } from '../../stacks/synthesize';
 
 export const synthCommand: Command = {
   name: 'synth',

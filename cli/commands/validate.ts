@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { UserInputError } from '../../config/errors';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
-import { checkStacksOffline, readManifest, StackCheckResult, unknownStacks } from '../terraform-offline';
+import { checkStacksOffline, StackCheckResult } from '../../terraform/offline';
+import { readManifest, unknownStacks } from '../../synthesis/manifest';
 
 const COMMAND = 'stagecraft validate';
 

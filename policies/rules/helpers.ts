@@ -1,6 +1,6 @@
 /** Lookups several rules share: replicas, bucket companions, launch templates, pod containers. */
 import { ResourceView, StackView } from '../types';
-import { read, readAll } from '../values';
+import { read, readAll } from '../../synthesis/values';
 
 /** An RDS read replica: engine, storage and backups come from its source. */
 export function isReadReplica(resource: ResourceView): boolean {

@@ -1,8 +1,8 @@
 /**
  * A HorizontalPodAutoscaler (autoscaling/v2) from a pod scaling rule. Several metrics: the HPA
- * follows whichever asks for the most pods (see `policies/autoscaling/websocket-gateway.ts`).
+ * follows whichever asks for the most pods (see `sizing/autoscaling/websocket-gateway.ts`).
  */
-import { PodScalingRule, ScalingBehavior, ScalingMetric } from '../../policies/autoscaling/pod-rule';
+import { PodScalingRule, ScalingBehavior, ScalingMetric } from '../../sizing/autoscaling/pod-rule';
 import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, serviceLabels } from './labels';
 

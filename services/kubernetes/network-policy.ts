@@ -7,8 +7,8 @@
  * Pod Identity agent (a link-local address on each node) and HTTPS outside the VPC for AWS APIs
  * (Secrets Manager at start, S3): AWS publishes no stable range for them.
  */
-import { DataStoreEndpoints } from '../data-stores';
-import { ServiceDefinition } from '../catalog';
+import { DataStoreEndpoints } from '../../constructs/shared/data-store-endpoints';
+import { ServiceDefinition } from '../../config/service-definition';
 import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, selectorLabels, serviceLabels } from './labels';
 

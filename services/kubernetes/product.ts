@@ -1,5 +1,5 @@
 /** Every Kubernetes object of the product services in one region, in apply order. */
-import { DataStoreEndpoints } from '../data-stores';
+import { DataStoreEndpoints } from '../../constructs/shared/data-store-endpoints';
 import { horizontalPodAutoscaler } from './autoscaler';
 import { deployment } from './deployment';
 import { podDisruptionBudget } from './disruption-budget';

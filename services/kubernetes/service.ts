@@ -1,5 +1,5 @@
 /** The ClusterIP Service in front of a service's pods, and its ServiceAccount. */
-import { ServiceDefinition } from '../catalog';
+import { ServiceDefinition } from '../../config/service-definition';
 import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, selectorLabels, serviceLabels } from './labels';
 

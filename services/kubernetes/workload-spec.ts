@@ -3,8 +3,8 @@
  * the resources and pod range decided for this environment, and the environment variables
  * that point it at its data stores (endpoints and secret references, never secret values).
  */
-import { PodScalingRule } from '../../policies/autoscaling/pod-rule';
-import { ResourceAmounts, ServiceDefinition } from '../catalog';
+import { PodScalingRule } from '../../sizing/autoscaling/pod-rule';
+import { ResourceAmounts, ServiceDefinition } from '../../config/service-definition';
 
 export interface ServiceWorkload {
   readonly service: ServiceDefinition;

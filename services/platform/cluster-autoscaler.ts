@@ -2,15 +2,15 @@
  * The Kubernetes cluster autoscaler for EKS, as the objects the apps stack applies. It grows
  * and shrinks the node groups that carry the auto-discovery tags (EKS tags the ASG of every
  * managed node group), within the min/max Terraform set; its AWS role and pod identity live in
- * the regional stack (constructs/cluster-autoscaler-identity.ts).
+ * the regional stack (constructs/aws/cluster-autoscaler-identity.ts).
  *
  * RBAC is upstream's minimal set (cluster-autoscaler's AWS auto-discovery example).
  */
 import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
-import type { NodeAutoscalingBehaviour } from '../../policies/autoscaling/node-groups';
+import type { NodeAutoscalingBehaviour } from '../../sizing/autoscaling/node-groups';
 import type { KubernetesObject } from '../kubernetes/object';
-import { CLUSTER_AUTOSCALER_NAMESPACE, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from '../../constructs/cluster-autoscaler-identity';
-import { CLUSTER_AUTOSCALER_RELEASES } from './cluster-autoscaler-releases';
+import { CLUSTER_AUTOSCALER_NAMESPACE, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from '../../constructs/aws/cluster-autoscaler-identity';
+import { CLUSTER_AUTOSCALER_RELEASES } from '../../config/cluster-autoscaler-releases';
 
 const NAME = 'cluster-autoscaler';
 /** Metrics and `/health-check` (the autoscaler's `--address`). */

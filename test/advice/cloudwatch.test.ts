@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { metricTargets, readSignals, trendOf } from '../../advice/cloudwatch';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
-import { synthesizeInProcess } from '../../cli/stack-source';
+import { synthesizeInProcess } from '../../stacks/stack-source';
 import { parseEnvironment } from '../../config/load';
 
 const GROWTH = 'name: shop-growth\nstage: growth\nregions: [us-east-1]\ndomain: shop.example.com\nworkload:\n  mau: 4500000\n  hotRetentionDays: 2\n';

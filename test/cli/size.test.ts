@@ -1,4 +1,4 @@
-import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../sizing/assumptions';
+import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../config/assumptions';
 import { AVAILABILITY_FLOORS } from '../../sizing/stage-profiles';
 import { project, run } from '../helpers/cli';
 

@@ -22,10 +22,10 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { DataBucket } from '../../constructs/data-bucket';
+import { DataBucket } from '../../constructs/aws/data-bucket';
 import { CATALOG, parseCatalog } from '../../cost/catalog';
 import { priceStack, StackCost } from '../../cost/estimate';
-import { StackJson } from '../../cost/pricers';
+import { StackJson } from '../../synthesis/stack-views';
 import { RegionUsage } from '../../sizing/usage';
 import { synthesizeExamples } from '../helpers/examples';
 import { sizeBlueprint } from '../../sizing/blueprint';

@@ -7,7 +7,7 @@
 import { buildTopology } from '../../graph/build';
 import { environmentResources } from '../../graph/stacks';
 import { environmentAutoscaling } from '../../graph/workloads';
-import { Synthesis, SynthesizedStack } from '../../policies/synthesis';
+import { Synthesis, SynthesizedStack } from '../../synthesis/stack-views';
 import { SizedEnvironment } from '../../sizing/blueprint';
 import { synthesizeExamples } from '../helpers/examples';
 import { kubernetesSchemaReport, KubernetesObjectLike } from '../helpers/kubernetes';
@@ -67,7 +67,7 @@ function appsStack(name: string, objects: ReadonlyArray<Record<string, unknown>>
 function withFixtures(extra: readonly SynthesizedStack[], merged: Record<string, Record<string, Record<string, unknown>>> = {}, stack = ''): Synthesis {
   const stacks = base.stacks.map((s) => {
     if (s.name !== stack) return s;
-    const resource = { ...(s.json.resource as Record<string, unknown>), ...merged };
+    const resource = { ...s.json.resource, ...merged };
     return { name: s.name, json: { ...s.json, resource } };
   });
   return { label: 'fixture', stacks: [...stacks, ...extra] };

@@ -1,7 +1,7 @@
 /** The diagram of every example stage: region groups, edge pieces, sized components and the edges between them. */
 import { buildTopology } from '../../graph/build';
 import { Topology } from '../../graph/model';
-import { Synthesis } from '../../policies/synthesis';
+import { Synthesis } from '../../synthesis/stack-views';
 import { SizedEnvironment } from '../../sizing/blueprint';
 import { synthesizeExamples } from '../helpers/examples';
 import { expectedTopology, graphInputs } from '../helpers/topology';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { environmentFiles, loadEnvironments, parseEnvironment } from '../../config/load';
 import { formatProblem } from '../../config/errors';
 import { Environment } from '../../config/environment';
-import { SynthesizedStackSummary, synthesizeEnvironments } from '../../cli/synthesis';
+import { SynthesizedStackSummary, synthesizeEnvironments } from '../../stacks/synthesize';
 import { cachedSynthesis } from './synthesis-cache';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');

@@ -5,9 +5,9 @@
 import { Construct } from 'constructs';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { NatStrategy } from '../../config/environment';
-import { AlarmTopic } from '../../constructs/alarm-topic';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { Network } from '../../constructs/network';
+import { AlarmTopic } from '../../constructs/aws/alarm-topic';
+import { EncryptionKey } from '../../constructs/aws/encryption-key';
+import { Network } from '../../constructs/aws/network';
 import { synthAws, SynthesizedStack } from './synth';
 
 /** The `namePrefix` every test construct gets. */

@@ -3,7 +3,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { EdgeZone, lookupEdgeZone } from '../../constructs/edge-zone';
+import { EdgeZone, lookupEdgeZone } from '../../constructs/cloudflare/edge-zone';
 
 export interface SynthesizedStack {
   /** The synthesized JSON, as cdktf's matchers expect it. */

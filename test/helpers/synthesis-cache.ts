@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Environment } from '../../config/environment';
-import { SynthesizedStackSummary, synthesizeEnvironments } from '../../cli/synthesis';
+import { SynthesizedStackSummary, synthesizeEnvironments } from '../../stacks/synthesize';
 
 /** Directories whose files cannot change a synthesis (the test helpers that make it are added back). */
 const NOT_SOURCES = new Set(['node_modules', 'test', 'bench', 'dist', 'cdktf.out', 'coverage', 'scripts']);

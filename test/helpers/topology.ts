@@ -2,8 +2,8 @@
  * What a stage's diagram must show, derived from the environment and its Blueprint (not from
  * the graph code): the region groups, the edge pieces and the sized component labels.
  */
-import { readSynthesis } from '../../cli/synthesis-reader';
-import { Synthesis } from '../../policies/synthesis';
+import { readSynthesis } from '../../synthesis/read';
+import { Synthesis } from '../../synthesis/stack-views';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { edgeFeatures } from '../../stacks/edge-stack';
 import { ExampleSynthesis } from './examples';

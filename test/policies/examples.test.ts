@@ -5,10 +5,10 @@
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { summarizeByEnvironment } from '../../cli/commands/check';
-import { readSynthesis } from '../../cli/synthesis-reader';
+import { readSynthesis } from '../../synthesis/read';
 import { checkSynthesis, CheckResult } from '../../policies/engine';
 import { ALL_RULES } from '../../policies/rules';
-import { Synthesis } from '../../policies/synthesis';
+import { Synthesis } from '../../synthesis/stack-views';
 import { ExampleSynthesis, PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
 
 let examples: ExampleSynthesis;

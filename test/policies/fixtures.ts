@@ -1,6 +1,6 @@
 /** Builds small synthesized stacks for rule tests: resources by type and name, with a stage in the provider's default tags. */
 import { Stage } from '../../config/stages';
-import { stackViews, Synthesis } from '../../policies/synthesis';
+import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { Outcome, Rule, StackView } from '../../policies/types';
 
 export type Resources = Record<string, Record<string, Record<string, unknown>>>;

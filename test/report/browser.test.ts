@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, BrowserContext } from 'playwright-core';
 import { pageFile } from '../../report/pages';
-import { Synthesis } from '../../policies/synthesis';
+import { Synthesis } from '../../synthesis/stack-views';
 import { SizedEnvironment } from '../../sizing/blueprint';
 import { run } from '../helpers/cli';
 import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';

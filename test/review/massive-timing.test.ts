@@ -3,7 +3,7 @@
  * synthesized: loading both from disk, the diff, the guardrails on the head, the cost, and the Markdown.
  * The head sizes Redis and Kafka up, so the diff has work to do in every region.
  */
-import { readSynthesis } from '../../cli/synthesis-reader';
+import { readSynthesis } from '../../synthesis/read';
 import { resolveEnvironment } from '../../config/environment';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { catalogCostEstimator } from '../../review/catalog-cost';

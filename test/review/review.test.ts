@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
-import { readSynthesis } from '../../cli/synthesis-reader';
+import { readSynthesis } from '../../synthesis/read';
 import { catalogCostEstimator } from '../../review/catalog-cost';
 import { diffSyntheses, nameSensitivity } from '../../review/diff';
 import { priceStack } from '../../cost/estimate';

@@ -1,7 +1,7 @@
 import { base, environment, sizeProblems } from '../helpers/environments';
 import { blueprintFor } from '../../sizing/blueprint';
 import { COCKROACH_PROFILES, STAGE_PROFILES } from '../../sizing/stage-profiles';
-import { AURORA_REPLICA_DEFAULTS } from '../../policies/autoscaling/aurora-replicas';
+import { AURORA_REPLICA_DEFAULTS } from '../../sizing/autoscaling/aurora-replicas';
 
 
 describe('blueprint', () => {

@@ -5,11 +5,11 @@
 import { STAGE_MAU_CEILING, stageForMau } from '../../config/stages';
 import { costPerMau } from '../../cost/estimate';
 import { SEED_000_AT_200M_MAU } from '../../cost/reference';
-import { ASSUMPTIONS, resolveAssumptions } from '../../sizing/assumptions';
+import { ASSUMPTIONS, resolveAssumptions } from '../../config/assumptions';
 import { ceilDiv, sizeForWorkload, CapacityInput } from '../../sizing/capacity';
 import { demandOf, SECONDS_PER_DAY } from '../../sizing/demand';
 import { AVAILABILITY_FLOORS } from '../../sizing/stage-profiles';
-import { resolveWorkload, WORKLOAD_DEFAULTS } from '../../sizing/workload-defaults';
+import { resolveWorkload, WORKLOAD_DEFAULTS } from '../../config/workload-defaults';
 
 /** Seed 002's stated inputs: "1B Users, 10M Concurrent, 100 msgs/user/day"; "Peak (3x)". */
 const SEED_002 = { users: 1_000_000_000, concurrent: 10_000_000, messagesPerUserPerDay: 100, peakFactor: 3 };

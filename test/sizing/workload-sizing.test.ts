@@ -1,12 +1,12 @@
 import { base, environment, sizeProblems } from '../helpers/environments';
 import { assumptionsSchema, workloadSchema } from '../../config/schema';
-import { ASSUMPTION_NAMES, ASSUMPTIONS, resolveAssumptions } from '../../sizing/assumptions';
+import { ASSUMPTION_NAMES, ASSUMPTIONS, resolveAssumptions } from '../../config/assumptions';
 import { sizeBlueprint } from '../../sizing/blueprint';
 import { ceilDiv, fmt, sizeForWorkload } from '../../sizing/capacity';
 import { demandOf } from '../../sizing/demand';
 import { allocatable, EC2_SPECS, kubeletReserved } from '../../sizing/instance-specs';
 import { AVAILABILITY_FLOORS, STAGE_PROFILES } from '../../sizing/stage-profiles';
-import { resolveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_FIELDS } from '../../sizing/workload-defaults';
+import { resolveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_FIELDS } from '../../config/workload-defaults';
 
 const THREE_REGIONS = '[us-east-1, eu-west-1, ap-northeast-1]';
 

@@ -3,7 +3,7 @@
  * `terraform plan`, offline, against the AWS provider 5.100.0 mirror.
  * (`stagecraft validate --plan-json-dir <dir>` keeps the plans as JSON.)
  */
-import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../cli/terraform-offline';
+import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
 import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
 
 const available = findTerraform() !== undefined && findProviderMirror() !== undefined;

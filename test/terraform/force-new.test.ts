@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findProviderMirror, findTerraform } from '../../cli/terraform-offline';
+import { findProviderMirror, findTerraform } from '../../terraform/offline';
 import { forceNewEntry, unsureNote } from '../../review/force-new';
 
 const terraform = findTerraform();

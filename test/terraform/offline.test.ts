@@ -16,7 +16,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { Io } from '../../cli/command';
 import { runCli } from '../../cli/main';
-import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../cli/terraform-offline';
+import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
 
 const TERRAFORM_TIMEOUT_MS = 20 * 60 * 1000;
 

@@ -1,4 +1,4 @@
-import { summarizePlanStream } from '../../cli/terraform-offline';
+import { summarizePlanStream } from '../../terraform/offline';
 
 /** Lines in the shape `terraform plan -json` streams (Terraform 1.11 machine-readable UI). */
 function stream(...messages: object[]): string {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
-import { summarizeStack, synthesizeEnvironments } from '../../cli/synthesis';
-import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../cli/terraform-offline';
+import { summarizeStack, synthesizeEnvironments } from '../../stacks/synthesize';
+import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { PROJECT_ROOT } from '../helpers/examples';
 

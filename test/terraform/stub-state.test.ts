@@ -1,6 +1,7 @@
 /** Stub state for cross-stack references: which outputs are stubbed, and with values of which type. */
-import { parseHumanDiagnostics, notAwsOnlyReason, summarizePlan } from '../../cli/terraform-offline';
-import { planRemoteStateStubs, schemaLookup, StackJson, stubsNeedSchema, stubStateFile } from '../../cli/terraform-stub-state';
+import { parseHumanDiagnostics, notAwsOnlyReason, summarizePlan } from '../../terraform/offline';
+import { planRemoteStateStubs, schemaLookup, stubsNeedSchema, stubStateFile } from '../../terraform/stub-state';
+import { StackJson } from '../../synthesis/stack-views';
 
 const upstream: StackJson = {
   terraform: { backend: { s3: { bucket: 'state', key: 'net.tfstate', region: 'us-east-1' } }, required_providers: { aws: { source: 'aws', version: '5.100.0' } } },
@@ -84,7 +85,7 @@ describe('remote state stubs', () => {
   });
 
   it('finds the upstream by backend configuration when the name is not cdktf\'s', () => {
-    const sources = (consumer.data as { terraform_remote_state: Record<string, unknown> }).terraform_remote_state;
+    const sources = (consumer.data as { terraform_remote_state: Record<string, Record<string, unknown>> }).terraform_remote_state;
     const renamed: StackJson = { ...consumer, data: { terraform_remote_state: { network: sources['cross-stack-reference-input-fx-network'] } } };
     expect(planRemoteStateStubs(renamed, stacks)[0].upstream).toBe('fx-network');
   });

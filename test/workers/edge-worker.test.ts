@@ -3,7 +3,7 @@
  * the real rate-limiting Durable Object, in front of three stand-in origins on 127.0.0.1. The
  * routing tables are the massive example's, as the edge stack binds them.
  */
-import { CLIENTS, nextClientIp, RunningEdgeWorker, StandInOrigin, startEdgeWorker, tokenFor } from '../helpers/edge-worker';
+import { CLIENTS, nextClientIp, RunningEdgeWorker, StandInOrigin, startEdgeWorker, tokenFor } from '../../stacks/edge-worker-runtime';
 import { BINDING, HEADER } from '../../workers/edge/contract';
 import { sessionKey } from '../../workers/edge/sessions';
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
 /** Data volumes are snapshotted when they are destroyed. */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const EbsVolumeFinalSnapshot: ResourceRule = {
   id: 'SC-DP-8',

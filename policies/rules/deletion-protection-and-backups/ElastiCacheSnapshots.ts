@@ -1,6 +1,7 @@
 /** Redis keeps daily snapshots and a final one (Checkov CKV_AWS_134). */
 import { ResourceRule } from '../../types';
-import { allOf, asNumber, expect, expectPresent } from '../../values';
+import { asNumber } from '../../../synthesis/values';
+import { allOf, expect, expectPresent } from '../../outcomes';
 
 export const ElastiCacheSnapshots: ResourceRule = {
   id: 'SC-DP-4',

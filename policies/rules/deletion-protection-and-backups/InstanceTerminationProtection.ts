@@ -1,6 +1,6 @@
 /** Application hosts have termination protection (cdk-nag EC29). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const InstanceTerminationProtection: ResourceRule = {
   id: 'SC-DP-7',

@@ -1,6 +1,6 @@
 /** Load balancers have deletion protection (Checkov CKV_AWS_150, cdk-nag ELB deletion protection). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const LoadBalancerDeletionProtection: ResourceRule = {
   id: 'SC-DP-6',

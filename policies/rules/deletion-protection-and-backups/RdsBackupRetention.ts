@@ -1,6 +1,7 @@
 /** Databases keep automated backups for at least 7 days (Checkov CKV_AWS_133, cdk-nag RDS11-style). */
 import { ResourceRule } from '../../types';
-import { asNumber, expect, notApplicable } from '../../values';
+import { asNumber } from '../../../synthesis/values';
+import { expect, notApplicable } from '../../outcomes';
 import { isReadReplica } from '../helpers';
 
 export const MIN_BACKUP_DAYS = 7;

@@ -1,6 +1,6 @@
 /** Databases have deletion protection (Checkov CKV_AWS_293 / CKV_AWS_139, cdk-nag RDS10). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const RdsDeletionProtection: ResourceRule = {
   id: 'SC-DP-1',

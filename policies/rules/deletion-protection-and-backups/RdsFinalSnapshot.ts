@@ -1,6 +1,7 @@
 /** Deleting a database takes a final snapshot first (Checkov CKV_AWS_313-style). */
 import { ResourceRule } from '../../types';
-import { allOf, asBoolean, compliant, expectBoolean, expectPresent, notApplicable, read } from '../../values';
+import { asBoolean, read } from '../../../synthesis/values';
+import { allOf, compliant, expectBoolean, expectPresent, notApplicable } from '../../outcomes';
 import { isReadReplica } from '../helpers';
 
 export const RdsFinalSnapshot: ResourceRule = {

@@ -1,6 +1,7 @@
 /** Buckets keep object versions, so an overwrite or delete can be undone (Checkov CKV_AWS_21, cdk-nag S3 versioning). */
 import { ResourceRule } from '../../types';
-import { allOf, expect, expectBoolean, nonCompliant, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { allOf, expect, expectBoolean, nonCompliant } from '../../outcomes';
 import { bucketCompanions } from '../helpers';
 
 export const S3BucketVersioning: ResourceRule = {

@@ -2,9 +2,9 @@
  * Every stateful resource is `prevent_destroy`, so `destroy` or a replacing change fails until
  * the code changes on purpose. (Terraform's own guard; no Checkov equivalent.)
  */
-import { isStateful, STATEFUL_TYPES } from '../../resource-kinds';
+import { isStateful, STATEFUL_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
-import { expectBoolean, notApplicable } from '../../values';
+import { expectBoolean, notApplicable } from '../../outcomes';
 
 export const StatefulResourcePreventDestroy: ResourceRule = {
   id: 'SC-DP-5',

@@ -1,6 +1,6 @@
 /** AWS Backup vaults use a customer-managed key (Checkov CKV_AWS_166). */
 import { ResourceRule } from '../../types';
-import { expectPresent } from '../../values';
+import { expectPresent } from '../../outcomes';
 
 export const BackupVaultEncrypted: ResourceRule = {
   id: 'SC-EAR-16',

@@ -1,6 +1,6 @@
 /** EBS volumes are encrypted (Checkov CKV_AWS_3, cdk-nag EC2 EBS encryption). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const EbsVolumeEncrypted: ResourceRule = {
   id: 'SC-EAR-6',

@@ -1,6 +1,7 @@
 /** EKS encrypts Kubernetes secrets with a KMS key (Checkov CKV_AWS_58, cdk-nag EKS secrets encryption). */
 import { ResourceRule } from '../../types';
-import { allOf, asStrings, expect, expectPresent } from '../../values';
+import { asStrings } from '../../../synthesis/values';
+import { allOf, expect, expectPresent } from '../../outcomes';
 
 export const EksSecretsEncrypted: ResourceRule = {
   id: 'SC-EAR-15',

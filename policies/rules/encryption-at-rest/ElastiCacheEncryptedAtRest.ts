@@ -1,6 +1,6 @@
 /** ElastiCache replication groups encrypt data at rest (Checkov CKV_AWS_29). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const ElastiCacheEncryptedAtRest: ResourceRule = {
   id: 'SC-EAR-3',

@@ -1,6 +1,7 @@
 /** EC2 instances encrypt their root volume, directly or through their launch template. */
 import { ResourceRule } from '../../types';
-import { compliant, couldNotEvaluate, expectBoolean, nonCompliant, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { compliant, couldNotEvaluate, expectBoolean, nonCompliant } from '../../outcomes';
 import { hasLaunchTemplate, launchTemplateOf } from '../helpers';
 import { LaunchTemplateVolumesEncrypted } from './LaunchTemplateVolumesEncrypted';
 

@@ -1,6 +1,7 @@
 /** Launch templates encrypt every EBS volume they declare (Checkov CKV_AWS_8 for launch configurations). */
 import { ResourceRule } from '../../types';
-import { allOf, expectBoolean, nonCompliant, readAll } from '../../values';
+import { readAll } from '../../../synthesis/values';
+import { allOf, expectBoolean, nonCompliant } from '../../outcomes';
 
 export const LaunchTemplateVolumesEncrypted: ResourceRule = {
   id: 'SC-EAR-7',

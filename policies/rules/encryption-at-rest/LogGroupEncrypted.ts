@@ -1,6 +1,6 @@
 /** CloudWatch log groups are encrypted with a customer-managed key (Checkov CKV_AWS_158). */
 import { ResourceRule } from '../../types';
-import { expectPresent } from '../../values';
+import { expectPresent } from '../../outcomes';
 
 export const LogGroupEncrypted: ResourceRule = {
   id: 'SC-EAR-12',

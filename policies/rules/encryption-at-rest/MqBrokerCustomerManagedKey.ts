@@ -1,6 +1,6 @@
 /** Amazon MQ brokers encrypt with a customer-managed key (Checkov CKV_AWS_209). */
 import { ResourceRule } from '../../types';
-import { expectBoolean, expectPresent } from '../../values';
+import { expectBoolean, expectPresent } from '../../outcomes';
 
 export const MqBrokerCustomerManagedKey: ResourceRule = {
   id: 'SC-EAR-11',

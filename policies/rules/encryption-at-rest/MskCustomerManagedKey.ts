@@ -1,6 +1,6 @@
 /** MSK encrypts broker storage with a customer-managed key (Checkov CKV_AWS_81). */
 import { ResourceRule } from '../../types';
-import { expectPresent } from '../../values';
+import { expectPresent } from '../../outcomes';
 
 export const MskCustomerManagedKey: ResourceRule = {
   id: 'SC-EAR-9',

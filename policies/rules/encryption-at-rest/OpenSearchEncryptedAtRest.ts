@@ -1,6 +1,6 @@
 /** OpenSearch domains encrypt data at rest (Checkov CKV_AWS_5, cdk-nag OS3). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const OpenSearchEncryptedAtRest: ResourceRule = {
   id: 'SC-EAR-10',

@@ -1,6 +1,7 @@
 /** Encrypted RDS storage uses a customer-managed KMS key, so key policy and rotation are ours (Checkov CKV_AWS_354). */
 import { ResourceRule } from '../../types';
-import { asBoolean, expectPresent, notApplicable, read } from '../../values';
+import { asBoolean, read } from '../../../synthesis/values';
+import { expectPresent, notApplicable } from '../../outcomes';
 import { isReadReplica } from '../helpers';
 
 export const RdsCustomerManagedKey: ResourceRule = {

@@ -1,6 +1,7 @@
 /** RDS instances and Aurora clusters encrypt their storage (Checkov CKV_AWS_16, cdk-nag RDS2). */
 import { ResourceRule } from '../../types';
-import { expectBoolean, notApplicable, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { expectBoolean, notApplicable } from '../../outcomes';
 import { isReadReplica } from '../helpers';
 
 export const RdsStorageEncrypted: ResourceRule = {

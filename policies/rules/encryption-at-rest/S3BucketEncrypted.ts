@@ -1,6 +1,7 @@
 /** Every bucket declares default encryption (Checkov CKV_AWS_19, cdk-nag S3 encryption rules). */
 import { ResourceRule } from '../../types';
-import { allOf, compliant, expect, nonCompliant, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { allOf, compliant, expect, nonCompliant } from '../../outcomes';
 import { bucketCompanions } from '../helpers';
 
 const ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'];

@@ -1,6 +1,6 @@
 /** Buckets use SSE-KMS with a customer-managed key, not SSE-S3 (Checkov CKV_AWS_145). */
 import { ResourceRule } from '../../types';
-import { allOf, expect, expectPresent, notApplicable } from '../../values';
+import { allOf, expect, expectPresent, notApplicable } from '../../outcomes';
 import { bucketCompanions } from '../helpers';
 
 export const S3BucketKmsEncrypted: ResourceRule = {

@@ -1,6 +1,6 @@
 /** Secrets Manager secrets use a customer-managed key (Checkov CKV_AWS_149). */
 import { ResourceRule } from '../../types';
-import { expectPresent } from '../../values';
+import { expectPresent } from '../../outcomes';
 
 export const SecretCustomerManagedKey: ResourceRule = {
   id: 'SC-EAR-14',

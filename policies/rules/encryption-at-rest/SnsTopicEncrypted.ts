@@ -1,6 +1,6 @@
 /** SNS topics are encrypted (Checkov CKV_AWS_26, cdk-nag SNS2). */
 import { ResourceRule } from '../../types';
-import { expectPresent } from '../../values';
+import { expectPresent } from '../../outcomes';
 
 export const SnsTopicEncrypted: ResourceRule = {
   id: 'SC-EAR-13',

@@ -1,6 +1,7 @@
 /** Redis encrypts traffic and requires AUTH (Checkov CKV_AWS_30 and CKV_AWS_31). */
 import { ResourceRule } from '../../types';
-import { allOf, compliant, expectBoolean, nonCompliant, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { allOf, compliant, expectBoolean, nonCompliant } from '../../outcomes';
 
 export const ElastiCacheTransitEncryptionAndAuth: ResourceRule = {
   id: 'SC-EIT-2',

@@ -1,6 +1,7 @@
 /** Load balancer listeners on plain HTTP only redirect to HTTPS (Checkov CKV2_AWS_20, cdk-nag ELB2-style). */
 import { ResourceRule } from '../../types';
-import { compliant, couldNotEvaluate, nonCompliant, notApplicable, read, readAll } from '../../values';
+import { read, readAll } from '../../../synthesis/values';
+import { compliant, couldNotEvaluate, nonCompliant, notApplicable } from '../../outcomes';
 
 export const HttpListenerRedirectsToHttps: ResourceRule = {
   id: 'SC-EIT-7',

@@ -1,6 +1,6 @@
 /** MSK uses TLS between clients and brokers and inside the cluster (Checkov CKV_AWS_81's in-transit part). */
 import { ResourceRule } from '../../types';
-import { allOf, expect, expectBoolean } from '../../values';
+import { allOf, expect, expectBoolean } from '../../outcomes';
 
 export const MskTlsInTransit: ResourceRule = {
   id: 'SC-EIT-3',

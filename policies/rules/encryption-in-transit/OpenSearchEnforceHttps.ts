@@ -1,6 +1,6 @@
 /** OpenSearch refuses plain HTTP (Checkov CKV_AWS_83, cdk-nag OS HTTPS rules). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const OpenSearchEnforceHttps: ResourceRule = {
   id: 'SC-EIT-4',

@@ -1,6 +1,6 @@
 /** OpenSearch encrypts traffic between its nodes (Checkov CKV_AWS_6, cdk-nag OS node-to-node). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const OpenSearchNodeToNodeEncryption: ResourceRule = {
   id: 'SC-EIT-5',

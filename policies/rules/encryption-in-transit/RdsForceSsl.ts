@@ -3,7 +3,8 @@
  * `rds.force_ssl = 1` (cdk-nag RDS in-transit rules; Checkov CKV2_AWS_69 for the MySQL equivalent).
  */
 import { ResourceRule, ResourceView, StackView } from '../../types';
-import { compliant, couldNotEvaluate, nonCompliant, notApplicable, read, readAll } from '../../values';
+import { read, readAll } from '../../../synthesis/values';
+import { compliant, couldNotEvaluate, nonCompliant, notApplicable } from '../../outcomes';
 import { isReadReplica } from '../helpers';
 
 /** The parameter each engine family uses to refuse plain connections, and the value that does. */

@@ -2,9 +2,9 @@
  * Buckets refuse requests that are not TLS: their policy denies every principal every action
  * when `aws:SecureTransport` is false (cdk-nag S10, Checkov CKV2_AWS's S3 secure-transport check).
  */
-import { decodePolicy, JsonValue, statements, stringList } from '../../policy-document';
+import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
 import { ResourceRule, ResourceView, StackView } from '../../types';
-import { compliant, couldNotEvaluate, nonCompliant } from '../../values';
+import { compliant, couldNotEvaluate, nonCompliant } from '../../outcomes';
 import { bucketCompanions } from '../helpers';
 
 function isEveryone(principal: JsonValue | undefined): boolean {

@@ -3,7 +3,7 @@
  * template, EKS gives nodes a hop limit of 2, and any pod can use the node role.
  */
 import { ResourceRule } from '../../types';
-import { allOf, compliant, couldNotEvaluate, nonCompliant } from '../../values';
+import { allOf, compliant, couldNotEvaluate, nonCompliant } from '../../outcomes';
 import { hasLaunchTemplate, launchTemplateOf } from '../helpers';
 import { LaunchTemplateImdsHopLimit } from './LaunchTemplateImdsHopLimit';
 import { LaunchTemplateImdsv2Required } from './LaunchTemplateImdsv2Required';

@@ -1,6 +1,7 @@
 /** EC2 instances require IMDSv2 with one hop, directly or through their launch template. */
 import { ResourceRule } from '../../types';
-import { allOf, asNumber, compliant, couldNotEvaluate, expect, nonCompliant, read } from '../../values';
+import { asNumber, read } from '../../../synthesis/values';
+import { allOf, compliant, couldNotEvaluate, expect, nonCompliant } from '../../outcomes';
 import { hasLaunchTemplate, launchTemplateOf } from '../helpers';
 import { LaunchTemplateImdsHopLimit } from './LaunchTemplateImdsHopLimit';
 import { LaunchTemplateImdsv2Required } from './LaunchTemplateImdsv2Required';

@@ -1,6 +1,7 @@
 /** The metadata service is one hop away only, so containers cannot reach the node's role. */
 import { ResourceRule } from '../../types';
-import { asNumber, expect } from '../../values';
+import { asNumber } from '../../../synthesis/values';
+import { expect } from '../../outcomes';
 
 export const LaunchTemplateImdsHopLimit: ResourceRule = {
   id: 'SC-IMD-2',

@@ -1,6 +1,6 @@
 /** Launch templates require IMDSv2 session tokens (Checkov CKV_AWS_79, cdk-nag EC2 IMDSv2). */
 import { ResourceRule } from '../../types';
-import { expect } from '../../values';
+import { expect } from '../../outcomes';
 
 export const LaunchTemplateImdsv2Required: ResourceRule = {
   id: 'SC-IMD-1',

@@ -1,6 +1,7 @@
 /** A scheduled key deletion waits the longest window, 30 days, to leave time to notice a mistake. */
 import { ResourceRule } from '../../types';
-import { asNumber, expect } from '../../values';
+import { asNumber } from '../../../synthesis/values';
+import { expect } from '../../outcomes';
 
 export const KmsKeyDeletionWindow: ResourceRule = {
   id: 'SC-KMS-2',

@@ -1,6 +1,7 @@
 /** Customer-managed symmetric keys rotate yearly (Checkov CKV_AWS_7, cdk-nag KMS5). */
 import { ResourceRule } from '../../types';
-import { expectBoolean, notApplicable, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { expectBoolean, notApplicable } from '../../outcomes';
 
 export const KmsKeyRotation: ResourceRule = {
   id: 'SC-KMS-1',

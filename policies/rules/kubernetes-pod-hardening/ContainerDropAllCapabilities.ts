@@ -1,7 +1,8 @@
 /** Containers drop every Linux capability (Checkov CKV_K8S_28/37). */
-import { KUBERNETES_WORKLOAD_TYPES } from '../../resource-kinds';
+import { KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
-import { asStrings, expect } from '../../values';
+import { asStrings } from '../../../synthesis/values';
+import { expect } from '../../outcomes';
 import { eachContainer } from './containers';
 
 export const ContainerDropAllCapabilities: ResourceRule = {

@@ -1,7 +1,7 @@
 /** Containers cannot gain privileges (Checkov CKV_K8S_20); Kubernetes allows it unless told otherwise. */
-import { KUBERNETES_WORKLOAD_TYPES } from '../../resource-kinds';
+import { KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 import { eachContainer } from './containers';
 
 export const ContainerNoPrivilegeEscalation: ResourceRule = {

@@ -1,7 +1,7 @@
 /** No container runs privileged (Checkov CKV_K8S_16). */
-import { KUBERNETES_WORKLOAD_TYPES } from '../../resource-kinds';
+import { KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 import { eachContainer } from './containers';
 
 export const ContainerNotPrivileged: ResourceRule = {

@@ -2,9 +2,10 @@
  * Containers of long-running workloads have liveness and readiness probes (Checkov CKV_K8S_8 and
  * CKV_K8S_9). Jobs and CronJobs run to completion, bounded by deadlines and retry limits: no probes.
  */
-import { KUBERNETES_WORKLOAD_TYPES } from '../../resource-kinds';
+import { KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
-import { compliant, nonCompliant, notApplicable, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { compliant, nonCompliant, notApplicable } from '../../outcomes';
 import { eachContainer } from './containers';
 
 export const ContainerProbes: ResourceRule = {

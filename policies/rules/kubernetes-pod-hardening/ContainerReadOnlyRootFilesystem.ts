@@ -1,7 +1,7 @@
 /** Containers cannot write to their image's filesystem (Checkov CKV_K8S_22). */
-import { KUBERNETES_WORKLOAD_TYPES } from '../../resource-kinds';
+import { KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 import { eachContainer } from './containers';
 
 export const ContainerReadOnlyRootFilesystem: ResourceRule = {

@@ -2,9 +2,10 @@
  * Containers request CPU and memory and limit memory (Checkov CKV_K8S_10–13). A CPU limit is
  * not required: it throttles without protecting the node, which requests already do.
  */
-import { KUBERNETES_WORKLOAD_TYPES } from '../../resource-kinds';
+import { KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
-import { compliant, nonCompliant, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { compliant, nonCompliant } from '../../outcomes';
 import { eachContainer } from './containers';
 
 const REQUIRED = ['resources.requests.cpu', 'resources.requests.memory', 'resources.limits.memory'];

@@ -1,7 +1,8 @@
 /** Pods run as a non-root user (Checkov CKV_K8S_23, Pod Security "restricted"). */
-import { KUBERNETES_WORKLOAD_TYPES } from '../../resource-kinds';
+import { KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
-import { asBoolean, compliant, expectBoolean, read } from '../../values';
+import { asBoolean, read } from '../../../synthesis/values';
+import { compliant, expectBoolean } from '../../outcomes';
 import { podSpec } from '../helpers';
 import { eachContainer } from './containers';
 

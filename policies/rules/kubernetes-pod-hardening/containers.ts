@@ -1,6 +1,6 @@
 /** Runs a check on every container of a Kubernetes workload's pod template and combines the outcomes. */
 import { Outcome, ResourceView } from '../../types';
-import { allOf, compliant, couldNotEvaluate, nonCompliant, notApplicable } from '../../values';
+import { allOf, compliant, couldNotEvaluate, nonCompliant, notApplicable } from '../../outcomes';
 import { containers, podSpec } from '../helpers';
 
 export function eachContainer(workload: ResourceView, check: (container: unknown, podSpec: unknown) => Outcome): Outcome {

@@ -1,6 +1,7 @@
 /** EKS sends every control-plane log type to CloudWatch (Checkov CKV_AWS_37, cdk-nag EKS2). */
 import { ResourceRule } from '../../types';
-import { asStrings, expect } from '../../values';
+import { asStrings } from '../../../synthesis/values';
+import { expect } from '../../outcomes';
 
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 

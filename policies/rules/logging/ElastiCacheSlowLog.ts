@@ -1,6 +1,7 @@
 /** Redis delivers its slow log (cdk-nag ElastiCache logging-style). */
 import { ResourceRule } from '../../types';
-import { compliant, nonCompliant, readAll } from '../../values';
+import { readAll } from '../../../synthesis/values';
+import { compliant, nonCompliant } from '../../outcomes';
 
 export const ElastiCacheSlowLog: ResourceRule = {
   id: 'SC-LOG-7',

@@ -1,6 +1,7 @@
 /** Load balancers write access logs (Checkov CKV_AWS_91, cdk-nag ELB2). */
 import { ResourceRule } from '../../types';
-import { allOf, expectBoolean, expectPresent, notApplicable, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { allOf, expectBoolean, expectPresent, notApplicable } from '../../outcomes';
 
 export const LoadBalancerAccessLogs: ResourceRule = {
   id: 'SC-LOG-2',

@@ -1,6 +1,7 @@
 /** Log groups expire their events (Checkov CKV_AWS_66/338). */
 import { ResourceRule } from '../../types';
-import { asNumber, expect } from '../../values';
+import { asNumber } from '../../../synthesis/values';
+import { expect } from '../../outcomes';
 
 export const LogGroupRetention: ResourceRule = {
   id: 'SC-LOG-10',

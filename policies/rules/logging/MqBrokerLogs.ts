@@ -1,6 +1,6 @@
 /** Amazon MQ writes general logs (Checkov CKV_AWS_48). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const MqBrokerLogs: ResourceRule = {
   id: 'SC-LOG-6',

@@ -1,6 +1,7 @@
 /** MSK writes broker logs somewhere (Checkov CKV_AWS_80). */
 import { ResourceRule } from '../../types';
-import { asBoolean, compliant, nonCompliant, readAll } from '../../values';
+import { asBoolean, readAll } from '../../../synthesis/values';
+import { compliant, nonCompliant } from '../../outcomes';
 
 export const MskBrokerLogs: ResourceRule = {
   id: 'SC-LOG-5',

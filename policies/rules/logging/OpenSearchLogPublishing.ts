@@ -1,6 +1,7 @@
 /** OpenSearch publishes application and audit logs (Checkov CKV_AWS_84 and CKV_AWS_317, cdk-nag OS logs). */
 import { ResourceRule } from '../../types';
-import { asBoolean, compliant, nonCompliant, readAll } from '../../values';
+import { asBoolean, readAll } from '../../../synthesis/values';
+import { compliant, nonCompliant } from '../../outcomes';
 
 const REQUIRED = ['ES_APPLICATION_LOGS', 'AUDIT_LOGS'];
 

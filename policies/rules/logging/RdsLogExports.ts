@@ -1,6 +1,7 @@
 /** Databases export their logs to CloudWatch (Checkov CKV_AWS_129/324, cdk-nag RDS logging). */
 import { ResourceRule, ResourceView, StackView } from '../../types';
-import { asStrings, couldNotEvaluate, expect, notApplicable, read } from '../../values';
+import { asStrings, read } from '../../../synthesis/values';
+import { couldNotEvaluate, expect, notApplicable } from '../../outcomes';
 import { isReadReplica } from '../helpers';
 
 const LOGS: ReadonlyArray<{ engine: RegExp; logs: readonly string[] }> = [

@@ -1,6 +1,7 @@
 /** Buckets write server access logs (Checkov CKV_AWS_18, cdk-nag S1). */
 import { ResourceRule } from '../../types';
-import { compliant, nonCompliant, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { compliant, nonCompliant } from '../../outcomes';
 import { bucketCompanions } from '../helpers';
 
 export const S3BucketAccessLogging: ResourceRule = {

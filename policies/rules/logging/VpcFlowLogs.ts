@@ -1,6 +1,6 @@
 /** Every VPC has flow logs (Checkov CKV2_AWS_11, cdk-nag VPC7). */
 import { ResourceRule } from '../../types';
-import { compliant, nonCompliant } from '../../values';
+import { compliant, nonCompliant } from '../../outcomes';
 
 export const VpcFlowLogs: ResourceRule = {
   id: 'SC-LOG-8',

@@ -1,6 +1,7 @@
 /** The VPC's default security group allows nothing (Checkov CKV2_AWS_12). */
 import { ResourceRule } from '../../types';
-import { compliant, nonCompliant, readAll } from '../../values';
+import { readAll } from '../../../synthesis/values';
+import { compliant, nonCompliant } from '../../outcomes';
 
 export const DefaultSecurityGroupClosed: ResourceRule = {
   id: 'SC-PUB-10',

@@ -3,7 +3,8 @@
  * The provider's default is a public endpoint open to 0.0.0.0/0.
  */
 import { ResourceRule } from '../../types';
-import { asBoolean, asStrings, compliant, couldNotEvaluate, nonCompliant, read } from '../../values';
+import { asBoolean, asStrings, read } from '../../../synthesis/values';
+import { compliant, couldNotEvaluate, nonCompliant } from '../../outcomes';
 
 export const EksEndpointRestricted: ResourceRule = {
   id: 'SC-PUB-3',

@@ -1,6 +1,6 @@
 /** Amazon MQ brokers are not publicly accessible (Checkov CKV_AWS_69). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const MqBrokerNotPublic: ResourceRule = {
   id: 'SC-PUB-5',

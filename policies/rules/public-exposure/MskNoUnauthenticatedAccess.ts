@@ -1,6 +1,7 @@
 /** MSK refuses unauthenticated clients (Checkov CKV_AWS_292-style). */
 import { ResourceRule } from '../../types';
-import { allOf, compliant, expectBoolean, nonCompliant, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { allOf, compliant, expectBoolean, nonCompliant } from '../../outcomes';
 
 export const MskNoUnauthenticatedAccess: ResourceRule = {
   id: 'SC-PUB-8',

@@ -1,6 +1,6 @@
 /** MSK brokers have no public endpoints (Checkov CKV_AWS_291). */
 import { ResourceRule } from '../../types';
-import { expect } from '../../values';
+import { expect } from '../../outcomes';
 
 export const MskNotPublic: ResourceRule = {
   id: 'SC-PUB-7',

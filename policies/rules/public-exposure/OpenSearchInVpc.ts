@@ -1,6 +1,6 @@
 /** OpenSearch domains live in a VPC, not on a public endpoint (Checkov CKV_AWS_137, cdk-nag OS1). */
 import { ResourceRule } from '../../types';
-import { expectPresent } from '../../values';
+import { expectPresent } from '../../outcomes';
 
 export const OpenSearchInVpc: ResourceRule = {
   id: 'SC-PUB-6',

@@ -1,6 +1,6 @@
 /** Databases are never publicly accessible (Checkov CKV_AWS_17, cdk-nag RDS public access). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const RdsNotPubliclyAccessible: ResourceRule = {
   id: 'SC-PUB-2',

@@ -1,6 +1,6 @@
 /** Every bucket blocks public access with all four settings (Checkov CKV_AWS_53–56, cdk-nag S2). */
 import { ResourceRule } from '../../types';
-import { allOf, expectBoolean, nonCompliant } from '../../values';
+import { allOf, expectBoolean, nonCompliant } from '../../outcomes';
 import { bucketCompanions } from '../helpers';
 
 const SETTINGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];

@@ -3,7 +3,8 @@
  * traffic comes from Cloudflare's ranges through a prefix list; nothing else is public.
  */
 import { ResourceRule, ResourceView } from '../../types';
-import { asStrings, compliant, couldNotEvaluate, isExpression, nonCompliant, notApplicable, read, readAll } from '../../values';
+import { asStrings, isExpression, read, readAll } from '../../../synthesis/values';
+import { compliant, couldNotEvaluate, nonCompliant, notApplicable } from '../../outcomes';
 
 const WORLD = ['0.0.0.0/0', '::/0'];
 

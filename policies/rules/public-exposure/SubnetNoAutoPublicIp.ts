@@ -1,6 +1,6 @@
 /** Subnets do not give instances public IPs by default (Checkov CKV_AWS_130). */
 import { ResourceRule } from '../../types';
-import { expectBoolean } from '../../values';
+import { expectBoolean } from '../../outcomes';
 
 export const SubnetNoAutoPublicIp: ResourceRule = {
   id: 'SC-PUB-9',

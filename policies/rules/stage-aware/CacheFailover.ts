@@ -1,7 +1,8 @@
 /** From growth on, Redis has a replica in another zone and fails over to it automatically. */
 import { isAtLeast } from '../../../config/stages';
 import { ResourceRule } from '../../types';
-import { allOf, asNumber, compliant, expectBoolean, nonCompliant, notApplicable, read } from '../../values';
+import { asNumber, read } from '../../../synthesis/values';
+import { allOf, compliant, expectBoolean, nonCompliant, notApplicable } from '../../outcomes';
 
 export const CacheFailover: ResourceRule = {
   id: 'SC-STG-2',

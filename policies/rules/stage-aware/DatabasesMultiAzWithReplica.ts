@@ -5,7 +5,7 @@
  */
 import { isAtLeast } from '../../../config/stages';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
-import { asBoolean, read } from '../../values';
+import { asBoolean, read } from '../../../synthesis/values';
 import { isReadReplica } from '../helpers';
 
 function replicasOf(primary: ResourceView, stack: StackView): ResourceView[] {

@@ -3,7 +3,7 @@
  * CockroachDB spanning them (a dedicated node pool or a StatefulSet in every region), not RDS.
  */
 import { StackOutcome, StackRule, StackView } from '../../types';
-import { readAll } from '../../values';
+import { readAll } from '../../../synthesis/values';
 
 export const MIN_MASSIVE_REGIONS = 3;
 

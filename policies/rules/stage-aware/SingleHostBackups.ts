@@ -5,7 +5,7 @@
  */
 import { isSingleHostStage } from '../../../config/stages';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
-import { asNumber, readAll } from '../../values';
+import { asNumber, readAll } from '../../../synthesis/values';
 
 export const MIN_RECOVERY_DAYS = 7;
 

@@ -1,7 +1,7 @@
 /** Standalone EC2 hosts belong to launch and traction; from growth on, compute runs on EKS node groups. */
 import { isAtLeast } from '../../../config/stages';
 import { ResourceRule } from '../../types';
-import { compliant, nonCompliant, notApplicable } from '../../values';
+import { compliant, nonCompliant, notApplicable } from '../../outcomes';
 
 export const StandaloneHostsBeforeGrowth: ResourceRule = {
   id: 'SC-STG-5',

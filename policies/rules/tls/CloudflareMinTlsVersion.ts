@@ -1,6 +1,7 @@
 /** The Cloudflare zone refuses visitors below TLS 1.2, wherever the zone's settings are managed. */
 import { ResourceRule } from '../../types';
-import { couldNotEvaluate, expect, notApplicable, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { couldNotEvaluate, expect, notApplicable } from '../../outcomes';
 
 const ALLOWED = ['1.2', '1.3'];
 

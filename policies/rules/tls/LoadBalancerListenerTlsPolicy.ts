@@ -1,6 +1,7 @@
 /** HTTPS and TLS listeners negotiate TLS 1.2 or later (Checkov CKV_AWS_103, cdk-nag ELB TLS policy). */
 import { ResourceRule } from '../../types';
-import { couldNotEvaluate, expect, notApplicable, read } from '../../values';
+import { read } from '../../../synthesis/values';
+import { couldNotEvaluate, expect, notApplicable } from '../../outcomes';
 
 /** ELB security policies whose minimum protocol is TLS 1.2 or 1.3. */
 export const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/;

@@ -1,6 +1,6 @@
 /** OpenSearch endpoints negotiate TLS 1.2 or later (Checkov CKV_AWS_228). */
 import { ResourceRule } from '../../types';
-import { expect } from '../../values';
+import { expect } from '../../outcomes';
 
 export const OpenSearchTlsPolicy: ResourceRule = {
   id: 'SC-TLS-2',

@@ -2,7 +2,7 @@
  * `cockroachObjects(placement)`: every Kubernetes object of one region's CockroachDB, in apply
  * order. Pure: the apps stack applies them unchanged (`apps.addObjects('cockroachdb', …)`).
  * The AWS side (CA secrets, Pod Identity role, join endpoint, backup bucket) is in the regional
- * stack: stacks/components.ts `addCockroach`.
+ * stack: stacks/data-stores.ts `addCockroach`.
  */
 import { KubernetesObject } from '../../kubernetes/object';
 import { caBootstrapJob, initJob, migrationsConfigMap } from './jobs';

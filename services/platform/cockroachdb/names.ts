@@ -46,7 +46,7 @@ export function regionJoinHost(environment: string, region: string): string {
 
 /**
  * A region's backup bucket name before the account suffix: the bucket is
- * `<env>-<region>-crdb-<account id>` (stacks/components.ts), output as `cockroachdb_backup_bucket`.
+ * `<env>-<region>-crdb-<account id>` (stacks/data-stores.ts), output as `cockroachdb_backup_bucket`.
  */
 export function backupBucketBaseName(environment: string, region: string): string {
   return `${environment}-${region}-crdb`;

@@ -1,11 +1,11 @@
 /**
  * Where one region's CockroachDB nodes run and what they are given: the pure input of
  * `cockroachObjects`. Built from the sized environment, so the Kubernetes objects, the SQL and
- * the AWS side (stacks/components.ts) read the same regions, zones and counts.
+ * the AWS side (stacks/data-stores.ts) read the same regions, zones and counts.
  */
 import { Environment, RegionPlacement } from '../../../config/environment';
 import { Stage } from '../../../config/stages';
-import { resolveAssumptions } from '../../../sizing/assumptions';
+import { resolveAssumptions } from '../../../config/assumptions';
 import { Blueprint } from '../../../sizing/blueprint-types';
 import { allocatable, EC2_SPECS } from '../../../sizing/instance-specs';
 import { caSecretNames } from './names';

@@ -1,0 +1,260 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { AlarmTopic } from './alarm-topic';
+import { ClientAccess } from './client-access';
+import { encryptedLogGroup } from './encrypted-log-group';
+import { EncryptionKey } from './encryption-key';
+import { Network } from './network';
+import { POSTGRES_PARAMETERS, POSTGRES_PORT, postgresMajorVersion } from './postgres-instance';
+import { preventDestroy, resourceName } from '../shared/protection';
+import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
+import { SecurityGroupRef } from './security-group-ref';
+import { TargetTrackingScaling } from './target-tracking-scaling';
+import { checkProps } from '../shared/validation';
+
+const ENGINE = 'aurora-postgresql';
+
+/** Aurora's limit of readers in one cluster. */
+const MAX_READERS = 15;
+
+/**
+ * Readers added and removed by Application Auto Scaling to keep their average CPU at a
+ * target. The floor is the cluster's fixed readers (`readReplicas`): the autoscaler removes
+ * only readers it added, and readers it adds are not in Terraform's state.
+ */
+export interface ReaderAutoscaling {
+  /** Most readers, fixed ones included (≤ 15). */
+  readonly maxReaders: number;
+  /** Average reader CPU to keep, percent. */
+  readonly targetCpuPercent: number;
+  readonly scaleOutCooldownSeconds: number;
+  readonly scaleInCooldownSeconds: number;
+}
+
+/** Props of an AuroraPostgres cluster. */
+export interface AuroraPostgresProps {
+  /** Prefix of every name, `<env>-<region>`. */
+  readonly namePrefix: string;
+  /** Suffix of every name, unique in the region: `postgres`, or `shard-3` for one shard of several. */
+  readonly clusterName: string;
+  /** The cluster goes into the network's data subnets. */
+  readonly network: Network;
+  /** Key for storage, the master password secret, Performance Insights and logs. */
+  readonly encryptionKey: EncryptionKey;
+  /** Topic the cluster's alarms notify. */
+  readonly alarms: AlarmTopic;
+  /**
+   * Aurora PostgreSQL version, e.g. `16.6`; the major picks the parameter group family.
+   * Minor upgrades are automatic, so a pinned minor shows a diff once AWS has upgraded past it.
+   */
+  readonly engineVersion: string;
+  /** Instance class of the writer and every reader, e.g. `db.r7g.large`. */
+  readonly instanceClass: string;
+  /** Readers besides the writer; they are also its failover targets. @default 1 */
+  readonly readReplicas?: number;
+  /** Days automated backups are kept (1–35). @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Performance Insights (7 days, free tier) on every instance. @default true */
+  readonly performanceInsights?: boolean;
+  /** An instance alarms when its FreeableMemory drops below this. @default 256 MiB */
+  readonly freeableMemoryAlarmBytes?: number;
+  /** Days the exported PostgreSQL log is kept. @default 30 */
+  readonly logRetentionDays?: number;
+  /**
+   * Security groups allowed to connect on 5432; rules are keyed by position. Groups that
+   * exist only later are added with `allowFrom`. @default none
+   */
+  readonly clientSecurityGroups?: readonly SecurityGroupRef[];
+  /** Reader autoscaling above the fixed readers (needs at least one). @default the readers stay as built */
+  readonly readerAutoscaling?: ReaderAutoscaling;
+}
+
+/**
+ * An Aurora PostgreSQL cluster: one writer and `readReplicas` readers, spread over the
+ * data subnets' zones by AWS. Same safety as PostgresInstance: encrypted, TLS-only, IAM auth,
+ * the master password managed by RDS, final snapshot, protected from deletion.
+ */
+export class AuroraPostgres extends Construct {
+  readonly cluster: RdsCluster;
+  readonly writer: RdsClusterInstance;
+  readonly readers: RdsClusterInstance[] = [];
+  readonly securityGroup: SecurityGroup;
+  readonly subnetGroup: DbSubnetGroup;
+  readonly parameterGroup: RdsClusterParameterGroup;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly ingressRules: VpcSecurityGroupIngressRule[];
+  readonly metricAlarms: CloudwatchMetricAlarm[] = [];
+  /** The reader autoscaling target and policy, when `readerAutoscaling` is given. */
+  readonly readerScaling?: TargetTrackingScaling;
+  /** The cluster (writer) endpoint. */
+  readonly endpoint: string;
+  /** The endpoint that balances over the readers. */
+  readonly readerEndpoint: string;
+  readonly port = POSTGRES_PORT;
+
+  private readonly clientAccess: ClientAccess;
+
+  constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
+    super(scope, id);
+    const readReplicas = props.readReplicas ?? 1;
+    const backupRetentionDays = props.backupRetentionDays ?? 7;
+    const performanceInsights = props.performanceInsights ?? true;
+    const freeableMemoryAlarmBytes = props.freeableMemoryAlarmBytes ?? 256 * 1024 * 1024;
+    const logRetentionDays = props.logRetentionDays ?? 30;
+    const major = postgresMajorVersion(props.engineVersion);
+
+    checkProps(this, [
+      { failed: major === undefined, message: `engineVersion: "${props.engineVersion}" is not a PostgreSQL version (e.g. "16.6" or "16")` },
+      { failed: !/^[a-z][a-z0-9-]*$/.test(props.clusterName), message: `clusterName: must be lowercase letters, digits and hyphens, starting with a letter, got "${props.clusterName}"` },
+      { failed: !(Number.isInteger(readReplicas) && readReplicas >= 0 && readReplicas <= MAX_READERS), message: `readReplicas: must be a whole number 0–${MAX_READERS}, got ${readReplicas}` },
+      {
+        failed: props.readerAutoscaling !== undefined && readReplicas < 1,
+        message: 'readerAutoscaling: needs at least one fixed reader (readReplicas ≥ 1), the floor the autoscaler keeps, got 0',
+      },
+      {
+        failed: props.readerAutoscaling !== undefined && !(props.readerAutoscaling.maxReaders >= readReplicas && props.readerAutoscaling.maxReaders <= MAX_READERS),
+        message: `readerAutoscaling.maxReaders: must be ${readReplicas}–${MAX_READERS} (the fixed readers to Aurora's limit), got ${props.readerAutoscaling?.maxReaders}`,
+      },
+      { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}` },
+    ]);
+
+    const name = resourceName(props.namePrefix, props.clusterName).toLowerCase();
+
+    this.clientAccess = new ClientAccess(this, {
+      name,
+      service: 'PostgreSQL',
+      groupDescription: 'Aurora PostgreSQL: clients by security group only',
+      network: props.network,
+      clientPorts: POSTGRES_PORT,
+      clientSecurityGroups: props.clientSecurityGroups,
+    });
+    this.securityGroup = this.clientAccess.securityGroup;
+    this.ingressRules = this.clientAccess.ingressRules;
+
+    this.subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
+      name,
+      description: 'Aurora PostgreSQL in the data subnets',
+      subnetIds: props.network.dataSubnets.map((s) => s.id),
+    });
+
+    // The family is in the name: a major upgrade creates the new group before the old goes.
+    this.parameterGroup = new RdsClusterParameterGroup(this, 'parameter-group', {
+      name: `${name}-pg${major}`,
+      family: `aurora-postgresql${major}`,
+      description: 'TLS only; logs statements slower than 1 s',
+      parameter: [...POSTGRES_PARAMETERS],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // Aurora would create it itself, unencrypted and kept forever; statements in it can hold data.
+    this.logGroup = encryptedLogGroup(this, 'log-postgresql', {
+      name: `/aws/rds/cluster/${name}/postgresql`,
+      retentionDays: logRetentionDays,
+      encryptionKey: props.encryptionKey,
+    });
+
+    this.cluster = preventDestroy(
+      new RdsCluster(this, 'cluster', {
+        clusterIdentifier: name,
+        engine: ENGINE,
+        engineVersion: props.engineVersion,
+        dbClusterParameterGroupName: this.parameterGroup.name,
+        dbSubnetGroupName: this.subnetGroup.name,
+        vpcSecurityGroupIds: [this.securityGroup.id],
+        port: POSTGRES_PORT,
+        storageEncrypted: true,
+        kmsKeyId: props.encryptionKey.arn,
+        masterUsername: 'postgres',
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: props.encryptionKey.arn,
+        iamDatabaseAuthenticationEnabled: true,
+        enabledCloudwatchLogsExports: ['postgresql'],
+        backupRetentionPeriod: backupRetentionDays,
+        copyTagsToSnapshot: true,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: `${name}-final`,
+        // Automated backups outlive the cluster, for the restores deletion makes necessary.
+        deleteAutomatedBackups: false,
+        dependsOn: [this.logGroup],
+      }),
+    );
+
+    const instance = (instanceId: string, identifier: string, promotionTier: number, dependsOn?: RdsClusterInstance[]) =>
+      preventDestroy(
+        new RdsClusterInstance(this, instanceId, {
+          identifier,
+          clusterIdentifier: this.cluster.id,
+          engine: ENGINE,
+          engineVersion: this.cluster.engineVersion,
+          instanceClass: props.instanceClass,
+          dbSubnetGroupName: this.subnetGroup.name,
+          publiclyAccessible: false,
+          autoMinorVersionUpgrade: true,
+          copyTagsToSnapshot: true,
+          promotionTier,
+          performanceInsightsEnabled: performanceInsights,
+          performanceInsightsKmsKeyId: performanceInsights ? props.encryptionKey.arn : undefined,
+          performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
+          dependsOn,
+        }),
+      );
+
+    const instanceAlarms = (id: string, identifier: string) =>
+      this.metricAlarms.push(
+        ...rdsInstanceAlarms(this, props.alarms, id, { identifier, engine: 'Aurora PostgreSQL', freeableMemoryBytes: freeableMemoryAlarmBytes }),
+      );
+    // Identifiers are numbered, not named by role: a failover swaps the roles.
+    const writerName = resourceName(name, '0');
+    this.writer = instance('writer', writerName, 0);
+    instanceAlarms('writer', writerName);
+    for (let i = 0; i < readReplicas; i++) {
+      const readerName = resourceName(name, `${i + 1}`);
+      // The first instance in a cluster becomes the writer, so readers wait for it.
+      this.readers.push(instance(`reader-${i}`, readerName, 1, [this.writer]));
+      instanceAlarms(`reader-${i}`, readerName);
+      this.metricAlarms.push(
+        rdsReplicaLagAlarm(this, props.alarms, `reader-${i}`, {
+          identifier: readerName,
+          metricName: 'AuroraReplicaLag',
+          // AuroraReplicaLag is in milliseconds.
+          threshold: 1000,
+          description: `Aurora reader ${readerName} is more than 1 s behind the writer.`,
+        }),
+      );
+    }
+
+    const scaling = props.readerAutoscaling;
+    if (scaling) {
+      // Registered once every fixed reader exists: they are the floor (min capacity).
+      this.readerScaling = new TargetTrackingScaling(this, 'reader-scaling', {
+        policyName: `${name}-reader-cpu`,
+        serviceNamespace: 'rds',
+        resourceId: `cluster:${this.cluster.clusterIdentifier}`,
+        scalableDimension: 'rds:cluster:ReadReplicaCount',
+        minCapacity: readReplicas,
+        maxCapacity: scaling.maxReaders,
+        predefinedMetric: 'RDSReaderAverageCPUUtilization',
+        targetPercent: scaling.targetCpuPercent,
+        scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
+        scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+        dependsOn: [this.writer, ...this.readers],
+      });
+    }
+
+    this.endpoint = this.cluster.endpoint;
+    this.readerEndpoint = this.cluster.readerEndpoint;
+  }
+
+  /** Lets `sg` connect on 5432. `id` names the rule and must be unique in this construct. */
+  allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule {
+    return this.clientAccess.allowPort(sg, id, POSTGRES_PORT);
+  }
+}

@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { DataStoreEndpoint } from '../shared/data-store-endpoints';
+import { EksCluster } from './eks-cluster';
+import { EncryptionKey } from './encryption-key';
+import { serviceTrustPolicy } from './iam';
+
+/** What a service may read and write: the secrets and buckets of its data stores. */
+export interface DataStoreAccess {
+  readonly stores: readonly DataStoreEndpoint[];
+  /** Key the secrets and buckets are encrypted with. */
+  readonly encryptionKey: EncryptionKey;
+  /** Region of the stack, for the KMS `ViaService` condition. */
+  readonly region: string;
+}
+
+/**
+ * The IAM policy giving exactly `access`: GetSecretValue on the stores' secrets, object
+ * read/write on their buckets, and decryption through those two services only. Undefined when
+ * the stores need nothing.
+ */
+export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefined {
+  const secretArns = access.stores.flatMap((s) => s.secretArns);
+  const bucketArns = access.stores.flatMap((s) => s.bucketArns);
+  const statements: Array<Record<string, unknown>> = [];
+  const via: string[] = [];
+  if (secretArns.length > 0) {
+    statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns });
+    via.push(`secretsmanager.${access.region}.amazonaws.com`);
+  }
+  if (bucketArns.length > 0) {
+    statements.push({ Sid: 'ReadWriteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: bucketArns });
+    via.push(`s3.${access.region}.amazonaws.com`);
+  }
+  if (statements.length === 0) return undefined;
+  statements.push({
+    Sid: 'DecryptThroughThoseServices',
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: access.encryptionKey.arn,
+    Condition: { StringEquals: { 'kms:ViaService': via } },
+  });
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Props of a ServiceIdentity. */
+export interface ServiceIdentityProps extends DataStoreAccess {
+  /** Role name, `<env>-<region>-<service>`. */
+  readonly roleName: string;
+  readonly cluster: EksCluster;
+  readonly namespace: string;
+  /** The ServiceAccount the pods run as (named after the service). */
+  readonly serviceAccount: string;
+}
+
+/**
+ * The AWS identity of one service's pods on EKS: an IAM role that may read exactly its data
+ * stores' secrets and buckets, mapped to its ServiceAccount by EKS Pod Identity. Pods receive
+ * the secrets' ARNs as environment variables and read the values at start; no secret value
+ * passes through Terraform or Kubernetes.
+ */
+export class ServiceIdentity extends Construct {
+  readonly role: IamRole;
+  readonly policy?: IamRolePolicy;
+  readonly association: EksPodIdentityAssociation;
+
+  constructor(scope: Construct, id: string, props: ServiceIdentityProps) {
+    super(scope, id);
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:TagSession']),
+    });
+    const policy = dataStoreAccessPolicy(props);
+    if (policy) this.policy = new IamRolePolicy(this, 'data-stores', { role: this.role.id, policy });
+    this.association = new EksPodIdentityAssociation(this, 'association', {
+      clusterName: props.cluster.cluster.name,
+      namespace: props.namespace,
+      serviceAccount: props.serviceAccount,
+      roleArn: this.role.arn,
+    });
+  }
+}

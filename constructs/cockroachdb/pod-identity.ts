@@ -1,0 +1,110 @@
+import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { EksCluster } from '../aws/eks-cluster';
+import { EncryptionKey } from '../aws/encryption-key';
+import { serviceTrustPolicy } from '../aws/iam';
+import { resourceName } from '../shared/protection';
+
+/** A region's CA secrets, by name (the ARN carries a random suffix Secrets Manager adds). */
+export interface CaSecretRef {
+  readonly region: string;
+  readonly certificate: string;
+  readonly key: string;
+}
+
+/** Props of a CockroachPodIdentity. */
+export interface CockroachPodIdentityProps {
+  readonly cluster: EksCluster;
+  /** Prefix of the role names, `<env>-<region>`. */
+  readonly namePrefix: string;
+  /** The region's key: it encrypts this region's CA secrets and backup bucket. */
+  readonly encryptionKey: EncryptionKey;
+  readonly namespace: string;
+  /** Service account of the database pods and the init Job. */
+  readonly serviceAccount: string;
+  /** This region's CA secrets, which the pods read. */
+  readonly caSecrets: CaSecretRef;
+  /** Every region's backup bucket name: a locality-aware backup's coordinator writes metadata to the first, each node to its own region's. */
+  readonly backupBuckets: ReadonlyArray<{ readonly region: string; readonly bucket: string }>;
+  /**
+   * The CA bootstrap Job's service account and every region's CA secrets it fills (first
+   * region only). @default none: this region never writes a CA
+   */
+  readonly caWriter?: { readonly serviceAccount: string; readonly secrets: readonly CaSecretRef[] };
+}
+
+/**
+ * EKS Pod Identity for CockroachDB: what its pods may do in AWS, and nothing else. The database
+ * pods read their region's CA and read and write backups (`AUTH=implicit`); in the first region
+ * a second role lets only the CA bootstrap Job write the CA secrets. Secrets and buckets are
+ * named, not wildcarded; KMS use is bound to the service that asks for it.
+ */
+export class CockroachPodIdentity extends Construct {
+  readonly role: IamRole;
+  readonly association: EksPodIdentityAssociation;
+  readonly caWriterRole?: IamRole;
+  readonly caWriterAssociation?: EksPodIdentityAssociation;
+
+  constructor(scope: Construct, id: string, props: CockroachPodIdentityProps) {
+    super(scope, id);
+    const arnPart = (index: number) => Fn.element(Fn.split(':', props.encryptionKey.arn), index);
+    const partition = arnPart(1);
+    const accountId = arnPart(4);
+    // Secrets Manager appends `-` and six random characters to a secret's ARN.
+    const secretArn = (region: string, name: string) => `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${name}-??????`;
+    const bucketArn = (bucket: string) => `arn:${partition}:s3:::${bucket}`;
+    const kmsVia = (service: string, regions: readonly string[], actions: string[], sid: string) => ({
+      Sid: sid,
+      Effect: 'Allow',
+      Action: actions,
+      Resource: regions.map((region) => `arn:${partition}:kms:${region}:${accountId}:key/*`),
+      Condition: { StringEquals: { 'kms:ViaService': regions.map((region) => `${service}.${region}.amazonaws.com`) } },
+    });
+    const buckets = props.backupBuckets;
+
+    const { role, association } = this.podRole(props, 'cockroachdb', props.serviceAccount, [
+      { Sid: 'ReadRegionCa', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [props.caSecrets.certificate, props.caSecrets.key].map((n) => secretArn(props.caSecrets.region, n)) },
+      { Sid: 'ListBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: buckets.map((b) => bucketArn(b.bucket)) },
+      { Sid: 'ReadWriteBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: buckets.map((b) => `${bucketArn(b.bucket)}/*`) },
+      kmsVia('secretsmanager', [props.caSecrets.region], ['kms:Decrypt'], 'DecryptCa'),
+      kmsVia('s3', buckets.map((b) => b.region), ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptBackups'),
+    ]);
+    this.role = role;
+    this.association = association;
+
+    if (props.caWriter) {
+      const secrets = props.caWriter.secrets;
+      const writer = this.podRole(props, 'cockroachdb-ca-writer', props.caWriter.serviceAccount, [
+        {
+          Sid: 'FillCaSecrets',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          Resource: secrets.flatMap((s) => [secretArn(s.region, s.certificate), secretArn(s.region, s.key)]),
+        },
+        kmsVia('secretsmanager', secrets.map((s) => s.region), ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptCa'),
+      ]);
+      this.caWriterRole = writer.role;
+      this.caWriterAssociation = writer.association;
+    }
+  }
+
+  /** A role only EKS Pod Identity can assume, its inline policy, and its association with `serviceAccount`. */
+  private podRole(props: CockroachPodIdentityProps, name: string, serviceAccount: string, statements: object[]): { role: IamRole; association: EksPodIdentityAssociation } {
+    const id = name === 'cockroachdb' ? '' : `${name.replace(/^cockroachdb-/, '')}-`;
+    const role = new IamRole(this, `${id}role`, {
+      name: resourceName(props.namePrefix, name, 64),
+      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:TagSession']),
+    });
+    new IamRolePolicy(this, `${id}policy`, { role: role.name, name, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+    const association = new EksPodIdentityAssociation(this, `${id}association`, {
+      clusterName: props.cluster.cluster.name,
+      namespace: props.namespace,
+      serviceAccount,
+      roleArn: role.arn,
+    });
+    return { role, association };
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Resolves each service's pod autoscaling rule for one environment: the seed defaults of
+ * `websocket-gateway.ts` and `api.ts`, the environment's `autoscaling` overrides, and the pod
+ * range the sizing derived (`Blueprint.websocket` / `Blueprint.api`). Without a workload the
+ * range is the stage's pod floor, up to the floor × the autoscale headroom.
+ */
+import { Environment } from '../../config/environment';
+import { Problem } from '../../config/errors';
+import { ServiceDefinition } from '../../config/service-definition';
+import { ASSUMPTIONS } from '../../config/assumptions';
+import { Blueprint, PodRange } from '../blueprint-types';
+import { AVAILABILITY_FLOORS } from '../stage-profiles';
+import { API_DEFAULTS, apiRule, cpuRule } from './api';
+import { PodScalingRule } from './pod-rule';
+import { WEBSOCKET_DEFAULTS, WebsocketThresholds } from '../../config/autoscaling';
+import { websocketGatewayRule } from './websocket-gateway';
+
+type SizedRange = 'websocket' | 'api';
+
+/** The pod range of the websocket gateway or the API before overrides, and where it came from. */
+export function sizedPodRange(environment: Environment, blueprint: Blueprint, which: SizedRange): { min: number; max: number; source: string } {
+  const sized: PodRange | undefined = blueprint[which];
+  if (sized) return { min: sized.min, max: sized.max, source: `sizing (Blueprint.${which})` };
+  const floor = AVAILABILITY_FLOORS[environment.stage].pods;
+  const headroom = environment.config.assumptions?.autoscaleHeadroom ?? ASSUMPTIONS.autoscaleHeadroom.value;
+  return { min: floor, max: Math.ceil(floor * headroom), source: `${environment.stage} pod floor × ${headroom} headroom (no workload)` };
+}
+
+function rangeWithOverrides(environment: Environment, blueprint: Blueprint, which: SizedRange) {
+  const sized = sizedPodRange(environment, blueprint, which);
+  const override = environment.config.autoscaling?.[which];
+  const overridden = override?.min !== undefined || override?.max !== undefined;
+  return {
+    min: override?.min ?? sized.min,
+    max: override?.max ?? sized.max,
+    source: overridden ? `${sized.source}, overridden by autoscaling.${which}` : sized.source,
+    sized,
+  };
+}
+
+/** The websocket thresholds of an environment: seed defaults with its overrides. */
+export function websocketThresholds(environment: Environment): WebsocketThresholds {
+  const o = environment.config.autoscaling?.websocket ?? {};
+  return {
+    scaleUpCpuPercent: o.scaleUpCpuPercent ?? WEBSOCKET_DEFAULTS.scaleUpCpuPercent,
+    scaleUpConnectionsPerPod: o.scaleUpConnectionsPerPod ?? WEBSOCKET_DEFAULTS.scaleUpConnectionsPerPod,
+    scaleDownCpuPercent: o.scaleDownCpuPercent ?? WEBSOCKET_DEFAULTS.scaleDownCpuPercent,
+    scaleDownConnectionsPerPod: o.scaleDownConnectionsPerPod ?? WEBSOCKET_DEFAULTS.scaleDownConnectionsPerPod,
+  };
+}
+
+/** The autoscaling rule of one service, or undefined for a fixed-size service. */
+export function podScalingRule(environment: Environment, blueprint: Blueprint, service: ServiceDefinition): PodScalingRule | undefined {
+  const scaling = service.scaling;
+  switch (scaling.rule) {
+    case 'websocket-gateway':
+      return websocketGatewayRule(service.name, rangeWithOverrides(environment, blueprint, 'websocket'), websocketThresholds(environment));
+    case 'api':
+      return apiRule(
+        service.name,
+        rangeWithOverrides(environment, blueprint, 'api'),
+        environment.config.autoscaling?.api?.cpuTargetPercent ?? API_DEFAULTS.cpuTargetPercent,
+      );
+    case 'cpu':
+      return cpuRule(service.name, { min: scaling.min, max: scaling.max, source: service.sourceFile }, scaling.cpuTargetPercent);
+    case 'fixed':
+      return undefined;
+  }
+}
+
+/** Pods a service runs at least and at most. */
+export function podBounds(environment: Environment, blueprint: Blueprint, service: ServiceDefinition): { min: number; max: number } {
+  const rule = podScalingRule(environment, blueprint, service);
+  if (rule) return { min: rule.min, max: rule.max };
+  const replicas = service.scaling.rule === 'fixed' ? service.scaling.replicas : 1;
+  return { min: replicas, max: replicas };
+}
+
+/**
+ * Ranges that only become inconsistent once the sizing is known: an override of min above the
+ * derived max, or of max below the derived min. Reported with the environment file and field.
+ */
+export function podScalingProblems(environment: Environment, blueprint: Blueprint): Problem[] {
+  const problems: Problem[] = [];
+  for (const which of ['websocket', 'api'] as const) {
+    const override = environment.config.autoscaling?.[which];
+    if (!override || (override.min === undefined && override.max === undefined)) continue;
+    const { min, max, sized } = rangeWithOverrides(environment, blueprint, which);
+    if (min <= max) continue;
+    if (override.min !== undefined && override.max !== undefined) continue; // reported by config/services.ts
+    const path = override.min !== undefined ? `autoscaling.${which}.min` : `autoscaling.${which}.max`;
+    const message =
+      override.min !== undefined
+        ? `${min} is above the max of ${max} pods from the ${sized.source}; allowed: 1 to ${max}, or set autoscaling.${which}.max too`
+        : `${max} is below the min of ${min} pods from the ${sized.source}; allowed: ${min} to 5000, or set autoscaling.${which}.min too`;
+    problems.push({ file: environment.sourceFile, path, message });
+  }
+  return problems;
+}

@@ -1,0 +1,342 @@
+/**
+ * One function per data component, sized from the blueprint. Stage composers call the
+ * ones their stage has, so each `stacks/<stage>.ts` reads like its row of the stage table.
+ */
+import { Fn, TerraformOutput } from 'cdktf';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { Route53ZoneAssociation } from '@cdktf/provider-aws/lib/route53-zone-association';
+import { AppHost } from '../constructs/aws/app-host';
+import { AuroraPostgres } from '../constructs/aws/aurora-postgres';
+import { CockroachCertificateAuthority } from '../constructs/cockroachdb/certificate-authority';
+import { CockroachJoinEndpoint } from '../constructs/cockroachdb/join-endpoint';
+import { CockroachPodIdentity } from '../constructs/cockroachdb/pod-identity';
+import { DataBucket } from '../constructs/aws/data-bucket';
+import { KafkaCluster } from '../constructs/aws/kafka-cluster';
+import { POSTGRES_PORT, PostgresInstance } from '../constructs/aws/postgres-instance';
+import { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
+import { RedisCache } from '../constructs/aws/redis-cache';
+import { SearchDomain } from '../constructs/aws/search-domain';
+import { SecurityGroupRef } from '../constructs/aws/security-group-ref';
+import {
+  backupBucketBaseName,
+  backupBucketName,
+  caSecretNames,
+  COCKROACH_CA_WRITER_SERVICE_ACCOUNT,
+  COCKROACH_JOIN_NODE_PORT,
+  COCKROACH_NAMESPACE,
+  COCKROACH_SERVICE_ACCOUNT,
+  COCKROACH_SQL_PORT,
+  joinZoneName,
+  regionJoinHost,
+} from '../services/platform/cockroachdb/names';
+import { ClusterCompute } from './cluster';
+import { RegionalStack } from './regional-stack';
+import { subnetCidr } from '../config/environment';
+
+function commonProps(stack: RegionalStack) {
+  const f = stack.foundation;
+  return { namePrefix: f.namePrefix, network: f.network, encryptionKey: f.encryptionKey, alarms: f.alarms };
+}
+
+/** The data subnets of the stack's region: where every managed data store listens. */
+function dataSubnetCidrs(stack: RegionalStack): string[] {
+  const region = stack.foundation.region;
+  return region.availabilityZoneIds.map((_, zone) => subnetCidr(region.vpcCidr, 'data', zone));
+}
+
+function required<T>(value: T | undefined, stack: RegionalStack, component: string): T {
+  if (value === undefined) throw new Error(`${stack.foundation.blueprint.stage} blueprint has no ${component}`);
+  return value;
+}
+
+/** Application hosts of single-host stages; each publishes its IP for the edge stack. */
+export function addAppHosts(stack: RegionalStack): AppHost[] {
+  const f = stack.foundation;
+  const hosts = required(f.blueprint.hosts, stack, 'hosts');
+  return Array.from({ length: hosts.count }, (_, index) => {
+    const host = new AppHost(stack, `host-${index}`, {
+      namePrefix: f.namePrefix,
+      index,
+      network: f.network,
+      encryptionKey: f.encryptionKey,
+      alarms: f.alarms,
+      region: f.region.code,
+      instanceType: hosts.instanceType,
+      rootVolumeGiB: hosts.rootVolumeGiB,
+      dataVolumeGiB: hosts.dataVolumeGiB,
+      webIngressPrefixListId: f.cloudflarePrefixList.id,
+    });
+    stack.origin.hostIps.push(host.publicIp.publicIp);
+    return host;
+  });
+}
+
+/** RDS PostgreSQL: a primary (Multi-AZ from growth on) and its read replicas. */
+export function addPostgresInstance(stack: RegionalStack, clients: readonly SecurityGroupRef[]): PostgresInstance {
+  const postgres = required(stack.foundation.blueprint.postgres, stack, 'postgres');
+  const database = new PostgresInstance(stack, 'postgres', {
+    ...commonProps(stack),
+    engineVersion: postgres.engineVersion,
+    instanceClass: postgres.instanceClass,
+    storageGiB: postgres.storageGiB,
+    multiAz: postgres.multiAz,
+    readReplicas: postgres.readReplicas,
+    backupRetentionDays: stack.foundation.blueprint.backupRetentionDays,
+    clientSecurityGroups: clients,
+  });
+  new TerraformOutput(stack, 'postgres_endpoint', { value: database.endpoint });
+  const secretArn = database.primary.masterUserSecret.get(0).secretArn;
+  stack.dataStores.database = {
+    kind: 'database',
+    engine: 'RDS PostgreSQL',
+    port: POSTGRES_PORT,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: {
+      DATABASE_HOST: database.endpoint,
+      DATABASE_PORT: String(POSTGRES_PORT),
+      DATABASE_READER_HOSTS: Fn.join(',', database.replicaEndpoints),
+      DATABASE_SECRET_ARN: secretArn,
+    },
+    secretArns: [secretArn],
+    bucketArns: [],
+  };
+  return database;
+}
+
+/** Aurora PostgreSQL: one cluster per shard, each a writer plus readers. */
+export function addAuroraShards(stack: RegionalStack, clients: readonly SecurityGroupRef[]): AuroraPostgres[] {
+  const postgres = required(stack.foundation.blueprint.postgres, stack, 'postgres');
+  // Seed 002 §10: readers scale per shard; the Blueprint's readers are the rule's floor.
+  const scaling = stack.foundation.blueprint.autoscaling?.auroraReplicas;
+  const shards = Array.from({ length: postgres.shards }, (_, shard) => {
+    const suffix = postgres.shards === 1 ? 'aurora' : `aurora-shard-${shard}`;
+    return new AuroraPostgres(stack, suffix, {
+      ...commonProps(stack),
+      clusterName: suffix,
+      engineVersion: postgres.engineVersion,
+      instanceClass: postgres.instanceClass,
+      readReplicas: postgres.readReplicas,
+      backupRetentionDays: stack.foundation.blueprint.backupRetentionDays,
+      clientSecurityGroups: clients,
+      readerAutoscaling: scaling && {
+        maxReaders: scaling.max,
+        targetCpuPercent: scaling.targetPercent,
+        scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
+        scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+      },
+    });
+  });
+  new TerraformOutput(stack, 'postgres_shard_endpoints', { value: shards.map((s) => s.endpoint) });
+  const secretArns = shards.map((s) => s.cluster.masterUserSecret.get(0).secretArn);
+  stack.dataStores.database = {
+    kind: 'database',
+    engine: postgres.shards === 1 ? 'Aurora PostgreSQL' : `Aurora PostgreSQL (${postgres.shards} shards)`,
+    port: POSTGRES_PORT,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: {
+      DATABASE_HOST: shards[0].endpoint,
+      DATABASE_PORT: String(POSTGRES_PORT),
+      DATABASE_READER_HOSTS: Fn.join(',', shards.map((s) => s.readerEndpoint)),
+      // Shard i is entry i of each list; the application routes by shard key.
+      DATABASE_SHARD_HOSTS: Fn.join(',', shards.map((s) => s.endpoint)),
+      DATABASE_SECRET_ARN: Fn.join(',', secretArns),
+    },
+    secretArns,
+    bucketArns: [],
+  };
+  return shards;
+}
+
+export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRef[]): RedisCache {
+  const redis = stack.foundation.blueprint.redis;
+  if (redis.mode === 'on-host') throw new Error('Redis runs on the host at this stage');
+  const scaling = stack.foundation.blueprint.autoscaling?.redisShards;
+  const cache = new RedisCache(stack, 'redis', {
+    ...commonProps(stack),
+    mode: redis.mode,
+    nodeType: redis.nodeType,
+    shards: redis.shards,
+    replicasPerShard: redis.replicasPerShard,
+    backupRetentionDays: stack.foundation.blueprint.backupRetentionDays,
+    clientSecurityGroups: clients,
+    shardAutoscaling: scaling && {
+      minShards: scaling.minShards,
+      maxShards: scaling.maxShards,
+      targetMemoryPercent: scaling.targetPercent,
+      scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
+      scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
+    },
+  });
+  new TerraformOutput(stack, 'redis_auth_secret_arn', { value: cache.authToken.secret.arn });
+  stack.dataStores.redis = {
+    kind: 'redis',
+    engine: `ElastiCache Redis (${redis.mode})`,
+    port: cache.port,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: { REDIS_HOST: cache.endpoint, REDIS_PORT: String(cache.port), REDIS_TLS: 'true', REDIS_CLUSTER_MODE: String(redis.mode === 'cluster'), REDIS_AUTH_SECRET_ARN: cache.authToken.secret.arn },
+    secretArns: [cache.authToken.secret.arn],
+    bucketArns: [],
+  };
+  return cache;
+}
+
+export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGroupRef[]): RabbitMqBroker {
+  const rabbitmq = required(stack.foundation.blueprint.rabbitmq, stack, 'rabbitmq');
+  const broker = new RabbitMqBroker(stack, 'rabbitmq', {
+    ...commonProps(stack),
+    deployment: rabbitmq.deployment,
+    instanceType: rabbitmq.instanceType,
+    clientSecurityGroups: clients,
+  });
+  stack.dataStores.queue = {
+    kind: 'queue',
+    engine: `Amazon MQ RabbitMQ (${rabbitmq.deployment})`,
+    port: broker.port,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: {
+      QUEUE_KIND: 'rabbitmq',
+      QUEUE_ENDPOINT: Fn.element(broker.broker.instances.get(0).endpoints, 0) as string,
+      QUEUE_USERNAME: broker.adminUsername,
+      QUEUE_SECRET_ARN: broker.adminPassword.secret.arn,
+    },
+    secretArns: [broker.adminPassword.secret.arn],
+    bucketArns: [],
+  };
+  return broker;
+}
+
+export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupRef[]): SearchDomain {
+  const search = required(stack.foundation.blueprint.search, stack, 'search');
+  const domain = new SearchDomain(stack, 'search', {
+    ...commonProps(stack),
+    instanceType: search.instanceType,
+    dataNodes: search.dataNodes,
+    volumeGiB: search.volumeGiB,
+    dedicatedMasters: search.dedicatedMasters,
+    clientSecurityGroups: clients,
+  });
+  stack.dataStores.search = {
+    kind: 'search',
+    engine: 'Amazon OpenSearch',
+    port: 443,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env: { SEARCH_ENDPOINT: `https://${domain.endpoint}` },
+    secretArns: [],
+    bucketArns: [],
+  };
+  return domain;
+}
+
+export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRef[]): KafkaCluster {
+  const kafka = required(stack.foundation.blueprint.kafka, stack, 'kafka');
+  const cluster = new KafkaCluster(stack, 'kafka', {
+    ...commonProps(stack),
+    instanceType: kafka.instanceType,
+    brokers: kafka.brokers,
+    volumeGiB: kafka.volumeGiB,
+    clientSecurityGroups: clients,
+  });
+  stack.dataStores.queue = {
+    kind: 'queue',
+    engine: 'Amazon MSK (Kafka)',
+    port: cluster.port,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    // Clients authenticate with IAM (SASL/IAM): no secret.
+    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers },
+    secretArns: [],
+    bucketArns: [],
+  };
+  return cluster;
+}
+
+/** The bucket CockroachDB's scheduled backups write to (the StatefulSet lives in the apps stack). */
+export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
+  const f = stack.foundation;
+  const bucket = new DataBucket(stack, 'cockroachdb-backups', {
+    bucketName: backupBucketBaseName(f.environment.name, f.region.code),
+    nameSuffix: f.encryptionKey.accountId,
+    encryptionKey: f.encryptionKey,
+    accessLogBucket: f.logs,
+    tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },
+  });
+  new TerraformOutput(stack, 'cockroachdb_backup_bucket', { value: bucket.bucket.bucket });
+  // The CockroachDB cluster runs in the apps stack's `cockroachdb` namespace, behind its public Service.
+  stack.dataStores.database = {
+    kind: 'database',
+    engine: 'CockroachDB',
+    port: COCKROACH_SQL_PORT,
+    peer: { namespace: COCKROACH_NAMESPACE, podLabels: { 'app.kubernetes.io/name': 'cockroachdb' } },
+    env: { DATABASE_HOST: `cockroachdb-public.${COCKROACH_NAMESPACE}.svc.cluster.local`, DATABASE_PORT: String(COCKROACH_SQL_PORT) },
+    secretArns: [],
+    bucketArns: [],
+  };
+  return bucket;
+}
+
+/** What the regional stack builds for CockroachDB; the Kubernetes side is `cockroachObjects`. */
+export interface CockroachResources {
+  readonly backups: DataBucket;
+  readonly certificateAuthority: CockroachCertificateAuthority;
+  readonly identity: CockroachPodIdentity;
+  /** Several regions only. */
+  readonly joinZone?: Route53Zone;
+  readonly joinEndpoint?: CockroachJoinEndpoint;
+}
+
+/**
+ * CockroachDB's AWS side in one region: the backup bucket, the region's CA secrets (empty until
+ * the CA bootstrap Job fills them), the pods' Pod Identity, and with several regions a join
+ * endpoint (internal NLB) named in a private hosted zone the first region creates and every
+ * later region associates its VPC with. `earlierRegions` are the stacks before this one.
+ */
+export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earlierRegions: readonly RegionalStack[] = []): CockroachResources {
+  const f = stack.foundation;
+  const env = f.environment;
+  const pool = required(compute.cockroachPool, stack, 'cockroachdb node pool');
+  const backups = addCockroachBackupBucket(stack);
+  const caSecrets = (code: string) => ({ region: code, ...caSecretNames(`${env.name}-${code}`) });
+  const certificateAuthority = new CockroachCertificateAuthority(stack, 'cockroachdb-ca', {
+    secretNames: caSecretNames(f.namePrefix),
+    encryptionKey: f.encryptionKey,
+  });
+  const firstRegion = f.region.primary;
+  const identity = new CockroachPodIdentity(stack, 'cockroachdb-identity', {
+    cluster: compute.eks,
+    namePrefix: f.namePrefix,
+    encryptionKey: f.encryptionKey,
+    namespace: COCKROACH_NAMESPACE,
+    serviceAccount: COCKROACH_SERVICE_ACCOUNT,
+    caSecrets: caSecrets(f.region.code),
+    backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: backupBucketName(env.name, r.code, f.encryptionKey.accountId) })),
+    caWriter: firstRegion ? { serviceAccount: COCKROACH_CA_WRITER_SERVICE_ACCOUNT, secrets: env.regions.map((r) => caSecrets(r.code)) } : undefined,
+  });
+  if (env.regions.length < 2) return { backups, certificateAuthority, identity };
+
+  let joinZone: Route53Zone;
+  if (firstRegion) {
+    joinZone = new Route53Zone(stack, 'cockroachdb-join-zone', {
+      name: joinZoneName(env.name),
+      comment: `${env.name}: CockroachDB join names, resolvable in every region's VPC`,
+      vpc: [{ vpcId: f.network.vpc.id, vpcRegion: f.region.code }],
+      // Later regions associate their VPCs with aws_route53_zone_association.
+      lifecycle: { ignoreChanges: ['vpc'] },
+    });
+    stack.cockroachJoinZone = joinZone;
+  } else {
+    const first = earlierRegions[0];
+    joinZone = required(first?.cockroachJoinZone, stack, 'CockroachDB join zone in the first region');
+    new Route53ZoneAssociation(stack, 'cockroachdb-join-zone-association', { zoneId: joinZone.zoneId, vpcId: f.network.vpc.id, vpcRegion: f.region.code });
+  }
+  const joinEndpoint = new CockroachJoinEndpoint(stack, 'cockroachdb-join', {
+    namePrefix: f.namePrefix,
+    network: f.network,
+    nodePool: pool,
+    nodeSecurityGroupId: compute.eks.nodeSecurityGroupId,
+    nodePort: COCKROACH_JOIN_NODE_PORT,
+    port: COCKROACH_SQL_PORT,
+    vpcCidrs: env.regions.map((r) => r.vpcCidr),
+    zone: { zoneId: joinZone.zoneId, recordName: regionJoinHost(env.name, f.region.code) },
+  });
+  new TerraformOutput(stack, 'cockroachdb_join_host', { value: joinEndpoint.record.fqdn });
+  return { backups, certificateAuthority, identity, joinZone, joinEndpoint };
+}

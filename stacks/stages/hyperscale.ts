@@ -1,0 +1,16 @@
+/** Hyperscale (≤50M MAU): Postgres shards or a CockroachDB cluster, Kafka replaces RabbitMQ, a search cluster. */
+import { composeClusterCompute } from '../cluster';
+import { addAuroraShards, addCockroach, addKafka, addRedis, addSearch } from '../data-stores';
+import { RegionalStack } from '../regional-stack';
+import { addServiceIdentities } from '../service-identities';
+
+export function composeHyperscale(stack: RegionalStack): void {
+  const compute = composeClusterCompute(stack);
+  const clients = [compute.clientSecurityGroup];
+  if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroach(stack, compute);
+  else addAuroraShards(stack, clients);
+  addRedis(stack, clients);
+  addKafka(stack, clients);
+  addSearch(stack, clients);
+  addServiceIdentities(stack, compute.eks);
+}

@@ -1,0 +1,20 @@
+/**
+ * Massive (50M+ MAU): the full stack in every region, CockroachDB spanning the regions
+ * over peered VPCs, a Redis Cluster per region, S3 tiering.
+ */
+import { composeClusterCompute } from '../cluster';
+import { addCockroach, addKafka, addRedis, addSearch } from '../data-stores';
+import { RegionalStack } from '../regional-stack';
+import { addServiceIdentities } from '../service-identities';
+import { peerWithEarlierRegions } from '../region-peering';
+
+export function composeMassive(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
+  const compute = composeClusterCompute(stack);
+  const clients = [compute.clientSecurityGroup];
+  addCockroach(stack, compute, earlierRegions);
+  addRedis(stack, clients);
+  addKafka(stack, clients);
+  addSearch(stack, clients);
+  peerWithEarlierRegions(stack, earlierRegions);
+  addServiceIdentities(stack, compute.eks);
+}

@@ -1,0 +1,12 @@
+/** Traction (≤500K MAU): 1–2 hosts; the database and cache move to RDS and ElastiCache. */
+import { addAppHosts, addPostgresInstance, addRedis } from '../data-stores';
+import { addHostServices } from '../host-services';
+import { RegionalStack } from '../regional-stack';
+
+export function composeTraction(stack: RegionalStack): void {
+  const hosts = addAppHosts(stack);
+  const clients = hosts.map((host) => host.securityGroup);
+  addPostgresInstance(stack, clients);
+  addRedis(stack, clients);
+  addHostServices(stack, hosts);
+}

@@ -1,0 +1,650 @@
+/**
+ * The offline Terraform check behind `stagecraft validate`: every AWS-only stack of a synthesis is
+ * run through `terraform init`, `validate`, `plan` and `show` with no network and no credentials.
+ *
+ * Each stack runs in a fresh temporary directory holding a copy of its `cdk.tf.json` and override
+ * files (`*_override.tf.json`) that swap the backend for a local one, give every AWS provider
+ * block fake credentials, and point every cross-stack `terraform_remote_state` at a stub state
+ * built from the upstream stack's synthesized outputs. The synthesis output is never written to.
+ *
+ * Measured on a 2-core machine with the provider in an unpacked filesystem mirror (~700 MB):
+ * `terraform init` does not copy the provider, it symlinks the mirror's directory into
+ * `.terraform/providers`, with or without a plugin cache (a cache only adds a second symlink and
+ * is not safe for concurrent inits), so no TF_PLUGIN_CACHE_DIR is set. Every terraform command
+ * re-hashes the provider against the lock file (~3 s) and starts the provider (~3 s for its
+ * schema), so init takes ~4 s and validate, plan and show ~8–10 s each for a small stack.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UserInputError } from '../config/errors';
+import {
+  AttributeTypeLookup,
+  planRemoteStateStubs,
+  remoteStateDataSources,
+  RemoteStateStub,
+  schemaLookup,
+  stubsNeedSchema,
+  stubStateFile,
+} from './stub-state';
+import { StackJson } from '../synthesis/stack-views';
+import { record } from '../synthesis/values';
+import { readManifest, unknownStacks } from '../synthesis/manifest';
+
+/** The AWS provider version `@cdktf/provider-aws` 20.1.0 pins, and the one the mirror must hold. */
+export const AWS_PROVIDER_VERSION = '5.100.0';
+/** Where this machine kind keeps its provider mirror. */
+export const DEFAULT_PROVIDER_MIRROR = '/opt/tf-plugins';
+const AWS_IN_MIRROR = 'registry.terraform.io/hashicorp/aws';
+/** Longest any single terraform command may run before it is stopped. */
+const COMMAND_TIMEOUT_MS = 20 * 60 * 1000;
+
+export type StackStatus = 'ok' | 'failed' | 'skipped';
+
+/** What `terraform validate` said, plus the diagnostics of any later step that failed. */
+export interface ValidateSummary {
+  readonly valid: boolean;
+  readonly errorCount: number;
+  readonly warningCount: number;
+  /** One line each: errors of the failing step first, then validate's own errors and warnings. */
+  readonly diagnostics: readonly string[];
+}
+
+/** Resource actions of the plan, counted as `terraform plan` counts them (a replacement is one add and one destroy). */
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  /** Managed resource instances in the plan, whatever their action. */
+  readonly resourceCount: number;
+}
+
+/** Milliseconds spent in each terraform command. */
+export interface PhaseTimings {
+  readonly init?: number;
+  readonly validate?: number;
+  readonly schema?: number;
+  readonly plan?: number;
+  readonly show?: number;
+}
+
+/** The outcome of checking one stack. */
+export interface StackCheckResult {
+  readonly stack: string;
+  readonly status: StackStatus;
+  /** Why the stack was skipped or which step failed. */
+  readonly reason?: string;
+  readonly validate: ValidateSummary;
+  /** Present when the plan succeeded. */
+  readonly plan?: PlanSummary;
+  readonly durationMs: number;
+  readonly phaseMs: PhaseTimings;
+  /** `<planJsonDir>/<stack>.plan.json`, when asked for and the plan succeeded. */
+  readonly planJsonPath?: string;
+  /** The working directory, only when kept with STAGECRAFT_KEEP_TEMP=1. */
+  readonly workDir?: string;
+}
+
+/** Options of checkStacksOffline. */
+export interface OfflineCheckOptions {
+  /** Stacks to check, by name. @default every stack in the manifest (stacks that are not AWS-only are reported as skipped) */
+  readonly stacks?: readonly string[];
+  /** Stacks checked at once; each runs its own provider processes. @default 2 */
+  readonly parallelism?: number;
+  /** When set, `terraform show -json` of each plan is written to `<dir>/<stack>.plan.json`. @default no plan files */
+  readonly planJsonDir?: string;
+  /** Called with one line as each stack finishes. @default nothing is reported */
+  readonly onProgress?: (line: string) => void;
+  /** Path of the terraform binary. @default findTerraform() */
+  readonly terraformPath?: string;
+  /** Filesystem mirror directory holding hashicorp/aws. @default findProviderMirror() */
+  readonly providerMirror?: string;
+}
+
+function isDirectory(candidate: string): boolean {
+  try {
+    return fs.statSync(candidate).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function mirrorHasAws(mirror: string): boolean {
+  const dir = path.join(mirror, AWS_IN_MIRROR);
+  if (isDirectory(path.join(dir, AWS_PROVIDER_VERSION))) return true; // unpacked layout
+  try {
+    return fs.readdirSync(dir).some((f) => f.startsWith(`terraform-provider-aws_${AWS_PROVIDER_VERSION}_`) && f.endsWith('.zip')); // packed layout
+  } catch {
+    return false;
+  }
+}
+
+/** The provider mirror: STAGECRAFT_PROVIDER_MIRROR, else /opt/tf-plugins when it holds hashicorp/aws 5.100.0, else undefined. */
+export function findProviderMirror(): string | undefined {
+  const fromEnv = process.env.STAGECRAFT_PROVIDER_MIRROR;
+  if (fromEnv) return path.resolve(fromEnv);
+  return isDirectory(path.join(DEFAULT_PROVIDER_MIRROR, AWS_IN_MIRROR, AWS_PROVIDER_VERSION)) ? DEFAULT_PROVIDER_MIRROR : undefined;
+}
+
+/** The first executable `terraform` on PATH, or undefined. */
+export function findTerraform(): string | undefined {
+  const executable = process.platform === 'win32' ? 'terraform.exe' : 'terraform';
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, executable);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return undefined;
+}
+
+/** Undefined when the stack uses the AWS provider only; otherwise why it is not checked offline. */
+export function notAwsOnlyReason(stack: StackJson): string | undefined {
+  const required = record(record(stack.terraform)?.required_providers) ?? {};
+  const names = Object.keys(required);
+  const isAws = (name: string): boolean => {
+    const source = record(required[name])?.source ?? required[name];
+    return name === 'aws' && (typeof source !== 'string' || /^((registry\.terraform\.io\/)?hashicorp\/)?aws$/i.test(source));
+  };
+  if (names.length === 1 && isAws(names[0])) return undefined;
+  const others = names.filter((n) => !isAws(n));
+  return `not an AWS-only stack, skipped (required providers: ${names.length === 0 ? 'none' : others.join(', ')})`;
+}
+
+/** Why the check cannot run here, or undefined. */
+function missingToolReason(terraform: string | undefined, mirror: string | undefined, mirrorFromEnv: boolean): string | undefined {
+  if (!terraform) {
+    return 'terraform not found on PATH; install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and put it on PATH';
+  }
+  if (!mirror) {
+    return (
+      `no provider mirror holding hashicorp/aws ${AWS_PROVIDER_VERSION}: set STAGECRAFT_PROVIDER_MIRROR to a filesystem mirror ` +
+      `(e.g. one written by \`terraform providers mirror <dir>\` on a machine with network access), or provide ${DEFAULT_PROVIDER_MIRROR}`
+    );
+  }
+  if (!mirrorHasAws(mirror)) {
+    return (
+      `provider mirror ${mirror}${mirrorFromEnv ? ' (STAGECRAFT_PROVIDER_MIRROR)' : ''} holds no ${AWS_IN_MIRROR} ${AWS_PROVIDER_VERSION}; ` +
+      `fill it with \`terraform providers mirror ${mirror}\` on a machine with network access`
+    );
+  }
+  return undefined;
+}
+
+/** Collapses wrapped terraform text to one line. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+interface JsonDiagnostic {
+  readonly severity?: string;
+  readonly summary?: string;
+  readonly detail?: string;
+  readonly address?: string;
+  readonly range?: { readonly filename?: string; readonly start?: { readonly line?: number } };
+  readonly snippet?: { readonly context?: string | null };
+}
+
+function formatJsonDiagnostic(d: JsonDiagnostic): string {
+  const where = [d.address ?? d.snippet?.context ?? undefined, d.range?.filename ? `${d.range.filename} line ${d.range.start?.line ?? '?'}` : undefined]
+    .filter((part): part is string => Boolean(part))
+    .join(', ');
+  const severity = d.severity === 'warning' ? 'Warning' : 'Error';
+  return `${severity}: ${oneLine(d.summary ?? '')}${d.detail ? `: ${oneLine(d.detail)}` : ''}${where ? ` (${where})` : ''}`;
+}
+
+/**
+ * Diagnostics from terraform's human output (`-no-color`): `Error: <summary>`, then `with <address>,`,
+ * `on <file> line <n>, in <context>:`, a source excerpt, and the detail text.
+ */
+export function parseHumanDiagnostics(text: string): string[] {
+  const lines = text
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.replace(/^[│╷╵]\s?/, ''));
+  const diagnostics: string[] = [];
+  let current: { severity: string; summary: string; detail: string[]; address?: string; location?: string } | undefined;
+  const flush = (): void => {
+    if (!current) return;
+    const where = [current.address, current.location].filter(Boolean).join(', ');
+    const detail = oneLine(current.detail.join(' '));
+    diagnostics.push(`${current.severity}: ${oneLine(current.summary)}${detail ? `: ${detail}` : ''}${where ? ` (${where})` : ''}`);
+    current = undefined;
+  };
+  for (const line of lines) {
+    const start = /^(Error|Warning): (.*)$/.exec(line);
+    if (start) {
+      flush();
+      current = { severity: start[1], summary: start[2], detail: [] };
+      continue;
+    }
+    if (!current) continue;
+    const withAddress = /^\s+with (.+),$/.exec(line);
+    const on = /^\s+on (\S+) line (\d+)/.exec(line);
+    if (withAddress) current.address = withAddress[1];
+    else if (on) current.location = `${on[1]} line ${on[2]}`;
+    else if (/^\s*\d+:/.test(line) || /^\s+[├│└]/.test(line)) continue; // source excerpt
+    else if (line.trim()) current.detail.push(line.trim());
+  }
+  flush();
+  if (diagnostics.length === 0 && text.trim()) diagnostics.push(oneLine(text).slice(0, 2000));
+  return diagnostics;
+}
+
+interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+function runTerraform(terraform: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(terraform, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const timer = setTimeout(() => {
+      err.push(Buffer.from(`\nError: terraform ${args[0]} timed out\n\nStopped after ${COMMAND_TIMEOUT_MS / 60000} minutes.\n`));
+      child.kill('SIGTERM');
+    }, COMMAND_TIMEOUT_MS);
+    const finish = (code: number): void => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started });
+    };
+    child.on('error', (error) => {
+      err.push(Buffer.from(`Error: could not run ${terraform}: ${error.message}\n`));
+      finish(127);
+    });
+    child.on('close', (code) => finish(code ?? 1));
+  });
+}
+
+/**
+ * The environment terraform runs in: no inherited TF_* or AWS_* settings (a developer's
+ * TF_CLI_ARGS, TF_WORKSPACE or AWS_PROFILE would change the result), and an unreachable proxy,
+ * so a provider call that slipped through (a data source) fails at once instead of reaching AWS.
+ */
+function terraformEnv(cliConfigFile: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(TF_|AWS_)/.test(key) && key !== 'TF_LOG' && key !== 'TF_LOG_PATH') continue;
+    if (/^(https?_proxy|no_proxy|all_proxy)$/i.test(key)) continue;
+    env[key] = value;
+  }
+  return {
+    ...env,
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+  };
+}
+
+function cliConfig(mirror: string): string {
+  // Only the mirror is listed, so terraform never falls back to the registry.
+  return [
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirror)}`,
+    '    include = ["registry.terraform.io/hashicorp/*"]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+const FAKE_CREDENTIALS = {
+  access_key: 'AKIASTAGECRAFTOFFLINE',
+  secret_key: 'stagecraft-offline-check-not-a-secret',
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+  // An accidental API call (a data source) fails after one try instead of 25 retries with backoff.
+  max_retries: 1,
+};
+
+/** Override entries for every `provider.aws` block: alias kept (it is the merge key), region left as is. */
+function providerOverrides(stack: StackJson): Record<string, unknown>[] {
+  const declared = record(stack.provider)?.aws;
+  const blocks = (Array.isArray(declared) ? declared : declared ? [declared] : []).map((b) => record(b) ?? {});
+  return blocks.map((block) => ({
+    ...(typeof block.alias === 'string' ? { alias: block.alias } : {}),
+    ...FAKE_CREDENTIALS,
+    // Credentials from elsewhere would take over or fail: drop them.
+    ...('profile' in block ? { profile: null } : {}),
+    ...('token' in block ? { token: null } : {}),
+    ...('shared_credentials_files' in block ? { shared_credentials_files: null } : {}),
+    ...('shared_config_files' in block ? { shared_config_files: null } : {}),
+    // An override cannot delete a nested block; an empty role_arn makes the provider skip AssumeRole.
+    ...('assume_role' in block ? { assume_role: [{ role_arn: '' }] } : {}),
+  }));
+}
+
+function writeJson(file: string, value: unknown): void {
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes the stack copy and its override files into `dir`; returns the remote states to stub before planning. */
+function prepareWorkDir(dir: string, stackFile: string, stack: StackJson, stacks: ReadonlyMap<string, StackJson>): RemoteStateStub[] {
+  fs.mkdirSync(path.join(dir, 'remote-state'), { recursive: true });
+  fs.copyFileSync(stackFile, path.join(dir, 'cdk.tf.json'));
+  // TerraformAsset files are referenced relative to the stack directory; link them, never copy or write.
+  const assets = path.join(path.dirname(stackFile), 'assets');
+  if (isDirectory(assets)) fs.symlinkSync(assets, path.join(dir, 'assets'), 'dir');
+
+  writeJson(path.join(dir, 'stagecraft_backend_override.tf.json'), {
+    terraform: { backend: { local: { path: path.join(dir, 'terraform.tfstate') } } },
+  });
+  const overrides = providerOverrides(stack);
+  if (overrides.length > 0) {
+    writeJson(path.join(dir, 'stagecraft_providers_override.tf.json'), { provider: { aws: overrides } });
+  }
+  if (!overrides.some((o) => !('alias' in o))) {
+    // No default aws provider block: the implicit one needs the fake credentials too.
+    writeJson(path.join(dir, 'stagecraft_providers.tf.json'), { provider: { aws: [{ region: 'us-east-1', ...FAKE_CREDENTIALS }] } });
+  }
+  const remoteStates = Object.keys(remoteStateDataSources(stack));
+  if (remoteStates.length > 0) {
+    const data: Record<string, unknown> = {};
+    for (const name of remoteStates) {
+      data[name] = { backend: 'local', config: { path: stubStatePath(dir, name) }, workspace: 'default' };
+    }
+    writeJson(path.join(dir, 'stagecraft_remote_state_override.tf.json'), { data: { terraform_remote_state: data } });
+  }
+  return planRemoteStateStubs(stack, stacks);
+}
+
+function stubStatePath(dir: string, dataSource: string): string {
+  return path.join(dir, 'remote-state', `${dataSource.replace(/[^A-Za-z0-9_.-]/g, '_')}.tfstate`);
+}
+
+interface PlanJson {
+  readonly resource_changes?: ReadonlyArray<{ readonly mode?: string; readonly change?: { readonly actions?: readonly string[] } }>;
+}
+
+/** Counts the plan's actions the way `terraform plan` prints them. */
+export function summarizePlan(plan: PlanJson): PlanSummary {
+  let add = 0;
+  let change = 0;
+  let destroy = 0;
+  let resourceCount = 0;
+  for (const resource of plan.resource_changes ?? []) {
+    if (resource.mode !== undefined && resource.mode !== 'managed') continue;
+    resourceCount++;
+    const actions = resource.change?.actions ?? [];
+    if (actions.includes('create')) add++;
+    if (actions.includes('delete')) destroy++;
+    if (actions.includes('update')) change++;
+  }
+  return { add, change, destroy, resourceCount };
+}
+
+/** Shared by the stacks of one run. */
+interface RunContext {
+  readonly terraform: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly root: string;
+  readonly stacks: ReadonlyMap<string, StackJson>;
+  readonly files: ReadonlyMap<string, string>;
+  readonly planJsonDir?: string;
+  readonly keep: boolean;
+  /** The AWS schema, loaded once per run and only when a stub needs it. */
+  schema?: Promise<{ lookup?: AttributeTypeLookup; ms: number }>;
+}
+
+const NO_DIAGNOSTICS: ValidateSummary = { valid: false, errorCount: 0, warningCount: 0, diagnostics: [] };
+
+function loadSchema(context: RunContext, dir: string): Promise<{ lookup?: AttributeTypeLookup; ms: number }> {
+  context.schema ??= runTerraform(context.terraform, ['providers', 'schema', '-json'], dir, context.env).then((result) => {
+    if (result.code !== 0) return { ms: result.ms };
+    try {
+      return { lookup: schemaLookup(JSON.parse(result.stdout)), ms: result.ms };
+    } catch {
+      return { ms: result.ms };
+    }
+  });
+  return context.schema;
+}
+
+async function checkStack(context: RunContext, name: string): Promise<StackCheckResult> {
+  const started = Date.now();
+  const stack = context.stacks.get(name) as StackJson;
+  const phaseMs: { -readonly [K in keyof PhaseTimings]: number } = {};
+  const dir = path.join(context.root, name.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  const base = { stack: name, phaseMs, ...(context.keep ? { workDir: dir } : {}) };
+  const failed = (reason: string, validate: ValidateSummary): StackCheckResult => ({
+    ...base,
+    status: 'failed',
+    reason,
+    validate,
+    durationMs: Date.now() - started,
+  });
+
+  const stubs = prepareWorkDir(dir, context.files.get(name) as string, stack, context.stacks);
+  const run = (args: readonly string[]): Promise<CommandResult> => runTerraform(context.terraform, args, dir, context.env);
+
+  const init = await run(['init', '-input=false', '-no-color']);
+  phaseMs.init = init.ms;
+  if (init.code !== 0) {
+    const diagnostics = parseHumanDiagnostics(init.stderr || init.stdout).map((d) => `init: ${d}`);
+    return failed('terraform init failed', { ...NO_DIAGNOSTICS, errorCount: diagnostics.length, diagnostics });
+  }
+
+  const validateRun = await run(['validate', '-json', '-no-color']);
+  phaseMs.validate = validateRun.ms;
+  let validate: ValidateSummary;
+  try {
+    const parsed = JSON.parse(validateRun.stdout) as { valid?: boolean; error_count?: number; warning_count?: number; diagnostics?: JsonDiagnostic[] };
+    const diagnostics = [...(parsed.diagnostics ?? [])].sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
+    validate = {
+      valid: parsed.valid === true,
+      errorCount: parsed.error_count ?? 0,
+      warningCount: parsed.warning_count ?? 0,
+      diagnostics: diagnostics.map(formatJsonDiagnostic),
+    };
+  } catch {
+    const diagnostics = parseHumanDiagnostics(validateRun.stderr || validateRun.stdout);
+    validate = { valid: false, errorCount: diagnostics.length, warningCount: 0, diagnostics };
+  }
+  if (!validate.valid || validateRun.code !== 0) {
+    return failed(`terraform validate found ${validate.errorCount} error${validate.errorCount === 1 ? '' : 's'}`, { ...validate, valid: false });
+  }
+
+  if (stubs.length > 0) {
+    let lookup: AttributeTypeLookup | undefined;
+    if (stubsNeedSchema(stubs)) {
+      const schema = await loadSchema(context, dir);
+      phaseMs.schema = schema.ms;
+      lookup = schema.lookup;
+    }
+    for (const stub of stubs) writeJson(stubStatePath(dir, stub.dataSource), stubStateFile(stub, lookup));
+  }
+
+  // Without plan files to keep, `plan -json` reports the counts itself and saves a `show` (~20 s).
+  const planArgs = context.planJsonDir
+    ? ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan']
+    : ['plan', '-input=false', '-no-color', '-lock=false', '-json'];
+  const planRun = await run(planArgs);
+  phaseMs.plan = planRun.ms;
+  if (planRun.code !== 0) {
+    const output = context.planJsonDir ? planRun.stderr || planRun.stdout : jsonStreamErrors(planRun.stdout) || planRun.stderr;
+    const diagnostics = parseHumanDiagnostics(output).map((d) => `plan: ${d}`);
+    return failed('terraform plan failed', { ...validate, diagnostics: [...diagnostics, ...validate.diagnostics] });
+  }
+  if (!context.planJsonDir) {
+    const plan = summarizePlanStream(planRun.stdout);
+    if (!plan) return failed('terraform plan printed no change summary', validate);
+    return { ...base, status: 'ok', validate, plan, durationMs: Date.now() - started };
+  }
+
+  const show = await run(['show', '-json', '-no-color', 'tfplan']);
+  phaseMs.show = show.ms;
+  let plan: PlanSummary;
+  try {
+    if (show.code !== 0) throw new Error('show failed');
+    plan = summarizePlan(JSON.parse(show.stdout) as PlanJson);
+  } catch {
+    const diagnostics = parseHumanDiagnostics(show.stderr || show.stdout || 'terraform show printed no JSON').map((d) => `show: ${d}`);
+    return failed('terraform show failed', { ...validate, diagnostics: [...diagnostics, ...validate.diagnostics] });
+  }
+  let planJsonPath: string | undefined;
+  if (context.planJsonDir) {
+    fs.mkdirSync(context.planJsonDir, { recursive: true });
+    planJsonPath = path.join(context.planJsonDir, `${name}.plan.json`);
+    fs.writeFileSync(planJsonPath, show.stdout);
+  }
+  return { ...base, status: 'ok', validate, plan, durationMs: Date.now() - started, ...(planJsonPath ? { planJsonPath } : {}) };
+}
+
+interface PlanStreamMessage {
+  readonly type?: string;
+  readonly '@level'?: string;
+  readonly '@message'?: string;
+  readonly changes?: { readonly add?: number; readonly change?: number; readonly remove?: number };
+}
+
+function planStream(stdout: string): PlanStreamMessage[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as PlanStreamMessage];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Counts from the `change_summary` message of `terraform plan -json`; undefined when absent. */
+export function summarizePlanStream(stdout: string): PlanSummary | undefined {
+  const messages = planStream(stdout);
+  const summary = messages.find((m) => m.type === 'change_summary')?.changes;
+  if (!summary) return undefined;
+  return {
+    add: summary.add ?? 0,
+    change: summary.change ?? 0,
+    destroy: summary.remove ?? 0,
+    resourceCount: messages.filter((m) => m.type === 'planned_change').length,
+  };
+}
+
+/** The error messages of a failed `terraform plan -json`, one per line. */
+function jsonStreamErrors(stdout: string): string {
+  return planStream(stdout)
+    .filter((m) => m['@level'] === 'error')
+    .map((m) => m['@message'] ?? '')
+    .join('\n');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The progress line for one finished stack: `[2/5] name: ok in 31.2 s (init 4.1 s, validate 8.0 s, …)`. */
+export function progressLine(result: StackCheckResult, done: number, total: number): string {
+  const phases = Object.entries(result.phaseMs)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+    .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
+    .join(', ');
+  const detail = result.status === 'skipped' ? `: ${result.reason ?? ''}` : ` in ${seconds(result.durationMs)}${phases ? ` (${phases})` : ''}`;
+  return `[${done}/${total}] ${result.stack}: ${result.status}${detail}`;
+}
+
+/**
+ * Runs `terraform init`, `validate`, `plan` and `show` offline for each AWS-only stack of the
+ * synthesis in `outdir`. Stacks that are not AWS-only, and every stack when terraform or the
+ * provider mirror is missing, are `skipped` with a reason. Results follow the order of
+ * `options.stacks` (or the manifest).
+ */
+export async function checkStacksOffline(outdir: string, options: OfflineCheckOptions = {}): Promise<StackCheckResult[]> {
+  const manifest = readManifest(outdir);
+  const names = options.stacks ?? manifest.stacks.map((s) => s.name);
+  const unknown = unknownStacks(manifest, names);
+  if (unknown.length > 0) {
+    const known = manifest.stacks.map((s) => s.name).join(', ');
+    throw new UserInputError(unknown.map((name) => ({ file: path.join(outdir, 'manifest.json'), path: 'stacks', message: `unknown stack "${name}"; known stacks: ${known}` })));
+  }
+  const files = new Map(manifest.stacks.map((s) => [s.name, s.file]));
+  const stacks = new Map<string, StackJson>();
+  for (const entry of manifest.stacks) {
+    try {
+      stacks.set(entry.name, JSON.parse(fs.readFileSync(entry.file, 'utf8')) as StackJson);
+    } catch (error) {
+      if (names.includes(entry.name)) {
+        throw new UserInputError([{ file: entry.file, path: '(root)', message: `cannot be read (${(error as Error).message}); run \`npm run synth\` again` }]);
+      }
+      // An unreadable stack that is not checked only loses its outputs as a stub source.
+    }
+  }
+
+  const terraform = options.terraformPath ?? findTerraform();
+  const mirror = options.providerMirror ?? findProviderMirror();
+  const toolProblem = missingToolReason(terraform, mirror, options.providerMirror === undefined && Boolean(process.env.STAGECRAFT_PROVIDER_MIRROR));
+  const keep = process.env.STAGECRAFT_KEEP_TEMP === '1';
+  const results: StackCheckResult[] = new Array(names.length);
+  let done = 0;
+  const report = (index: number, result: StackCheckResult): void => {
+    results[index] = result;
+    done++;
+    options.onProgress?.(progressLine(result, done, names.length));
+  };
+  const skipped = (name: string, reason: string): StackCheckResult => ({ stack: name, status: 'skipped', reason, validate: NO_DIAGNOSTICS, durationMs: 0, phaseMs: {} });
+
+  const toCheck: number[] = [];
+  names.forEach((name, index) => {
+    const notAws = notAwsOnlyReason(stacks.get(name) as StackJson);
+    if (notAws) report(index, skipped(name, notAws));
+    else if (toolProblem) report(index, skipped(name, toolProblem));
+    else toCheck.push(index);
+  });
+  if (toCheck.length === 0 || !terraform || !mirror) return results;
+
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-validate-'));
+  try {
+    const cliConfigFile = path.join(root, 'terraform.rc');
+    fs.writeFileSync(cliConfigFile, cliConfig(mirror));
+    const context: RunContext = {
+      terraform,
+      env: terraformEnv(cliConfigFile),
+      root,
+      stacks,
+      files,
+      planJsonDir: options.planJsonDir,
+      keep,
+    };
+    const queue = [...toCheck];
+    let internalError: { error: unknown } | undefined;
+    const worker = async (): Promise<void> => {
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+        try {
+          report(index, await checkStack(context, names[index]));
+        } catch (error) {
+          // A bug, not a finding: stop taking stacks, let the others finish, then surface it.
+          internalError ??= { error };
+          queue.length = 0;
+        }
+      }
+    };
+    const parallelism = Math.max(1, Math.floor(options.parallelism ?? 2));
+    await Promise.all(Array.from({ length: Math.min(parallelism, toCheck.length) }, worker));
+    if (internalError) throw internalError.error;
+  } finally {
+    if (keep) options.onProgress?.(`kept working directories in ${root} (STAGECRAFT_KEEP_TEMP=1)`);
+    else fs.rmSync(root, { recursive: true, force: true });
+  }
+  return results;
+}

@@ -1,0 +1,168 @@
+import { LoadBalancer, LoadBalancerProps } from '../../../constructs/aws/load-balancer';
+import { logicalName, NAME_PREFIX, synthWithFoundation } from '../../helpers/foundation';
+import { resourcesOfType, SynthesizedStack } from '../../helpers/synth';
+
+type Overrides = Partial<Omit<LoadBalancerProps, 'network' | 'alarms'>>;
+
+const PREFIX_LIST = 'pl-cloudflare';
+
+function loadBalancer(overrides: Overrides = {}): SynthesizedStack {
+  return synthWithFoundation((scope, foundation) => {
+    new LoadBalancer(scope, 'lb', {
+      network: foundation.network,
+      alarms: foundation.alarms,
+      name: NAME_PREFIX,
+      webIngressPrefixListId: PREFIX_LIST,
+      accessLogBucket: 'acme-us-east-1-logs',
+      ...overrides,
+    });
+  });
+}
+
+function only(stack: SynthesizedStack, type: string): Record<string, unknown> {
+  const resources = resourcesOfType(stack, type);
+  expect(resources).toHaveLength(1);
+  return resources[0];
+}
+
+function ref(stack: SynthesizedStack, type: string, attribute: string): string {
+  return `\${${type}.${Object.keys(stack.resources[type])[0]}.${attribute}}`;
+}
+
+function alarmNamed(stack: SynthesizedStack, name: string): Record<string, unknown> {
+  return stack.resources.aws_cloudwatch_metric_alarm[logicalName(stack, 'aws_cloudwatch_metric_alarm', 'alarm_name', name)];
+}
+
+describe('LoadBalancer', () => {
+  it('is an internet-facing ALB in the public subnets with deletion protection and invalid headers dropped', () => {
+    const stack = loadBalancer();
+    const alb = only(stack, 'aws_lb');
+    expect(alb).toMatchObject({
+      name: NAME_PREFIX,
+      load_balancer_type: 'application',
+      internal: false,
+      enable_deletion_protection: true,
+      drop_invalid_header_fields: true,
+      idle_timeout: 120,
+    });
+    const publicSubnets = Object.entries(stack.resources.aws_subnet)
+      .filter(([, s]) => (s.tags as Record<string, string>)['stagecraft:tier'] === 'public')
+      .map(([name]) => `\${aws_subnet.${name}.id}`);
+    expect(alb.subnets).toEqual(publicSubnets);
+    expect(alb.security_groups).toEqual([ref(stack, 'aws_security_group', 'id')]);
+  });
+
+  it('writes access logs to the given bucket', () => {
+    expect(only(loadBalancer({ accessLogBucket: 'some-log-bucket' }), 'aws_lb').access_logs).toEqual({ bucket: 'some-log-bucket', prefix: 'alb', enabled: true });
+  });
+
+  it('cuts the ALB and target group names to 32 characters', () => {
+    const name = 'acme-production-eu-central-1-extra';
+    const stack = loadBalancer({ name });
+    expect(only(stack, 'aws_lb').name).toBe('acme-production-eu-central-1-ext');
+    expect(only(stack, 'aws_lb_target_group').name).toBe('acme-production-eu-central-1-ext');
+  });
+
+  it('never ends a cut name with a hyphen, which AWS rejects', () => {
+    const envName = 'acme-platform-prod-blue'; // 23 characters: "<env>-us-east-1" cut to 32 ends in "-"
+    const stack = loadBalancer({ name: `${envName}-us-east-1` });
+    expect(only(stack, 'aws_lb').name).toBe('acme-platform-prod-blue-us-east');
+    // 31 characters: "<name>-api" cut to 32 ends in "-".
+    expect(only(loadBalancer({ name: 'acme-platform-prod-bl-eu-west-1' }), 'aws_lb_target_group').name).toBe('acme-platform-prod-bl-eu-west-1');
+  });
+
+  it('admits 80 and 443 from the Cloudflare prefix list only', () => {
+    const stack = loadBalancer();
+    const groupId = ref(stack, 'aws_security_group', 'id');
+    expect(only(stack, 'aws_security_group')).toMatchObject({ name: `${NAME_PREFIX}-alb`, description: `${NAME_PREFIX}: HTTPS from Cloudflare only` });
+    const ingress = resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule');
+    expect(ingress.map((r) => [r.from_port, r.to_port]).sort()).toEqual([
+      [443, 443],
+      [80, 80],
+    ]);
+    for (const rule of ingress) {
+      expect(rule).toMatchObject({ security_group_id: groupId, prefix_list_id: PREFIX_LIST, ip_protocol: 'tcp' });
+      expect(rule.cidr_ipv4).toBeUndefined();
+      expect(rule.cidr_ipv6).toBeUndefined();
+    }
+  });
+
+  it('sends traffic only to the VPC CIDR on the target port', () => {
+    const stack = loadBalancer({ targetPort: 3000 });
+    expect(only(stack, 'aws_vpc_security_group_egress_rule')).toEqual(
+      expect.objectContaining({ security_group_id: ref(stack, 'aws_security_group', 'id'), cidr_ipv4: '10.16.0.0/16', ip_protocol: 'tcp', from_port: 3000, to_port: 3000 }),
+    );
+    expect(only(stack, 'aws_lb_target_group').port).toBe(3000);
+  });
+
+  it('forwards to an IP target group on 8080, checked every 5 s and unhealthy after 3 failures (seed 004)', () => {
+    const stack = loadBalancer();
+    expect(only(stack, 'aws_lb_target_group')).toMatchObject({
+      name: `${NAME_PREFIX}-api`,
+      target_type: 'ip',
+      port: 8080,
+      protocol: 'HTTP',
+      vpc_id: ref(stack, 'aws_vpc', 'id'),
+      deregistration_delay: '30',
+      health_check: { path: '/healthz', interval: 5, timeout: 4, healthy_threshold: 2, unhealthy_threshold: 3, matcher: '200' },
+    });
+    expect(only(stack, 'aws_vpc_security_group_egress_rule')).toMatchObject({ from_port: 8080, to_port: 8080 });
+  });
+
+  it('checks the given health path', () => {
+    expect(only(loadBalancer({ healthCheckPath: '/ready' }), 'aws_lb_target_group').health_check).toMatchObject({ path: '/ready' });
+  });
+
+  it('redirects HTTP to HTTPS with a 301 and has no HTTPS listener of its own', () => {
+    const stack = loadBalancer();
+    expect(only(stack, 'aws_lb_listener')).toEqual(
+      expect.objectContaining({
+        load_balancer_arn: ref(stack, 'aws_lb', 'arn'),
+        port: 80,
+        protocol: 'HTTP',
+        default_action: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } }],
+      }),
+    );
+  });
+
+  it('alarms when p95 response time exceeds 500 ms, with a percentile and no statistic', () => {
+    const stack = loadBalancer();
+    const alarm = alarmNamed(stack, `${NAME_PREFIX}-p95-latency`);
+    expect(alarm).toMatchObject({
+      namespace: 'AWS/ApplicationELB',
+      metric_name: 'TargetResponseTime',
+      dimensions: { LoadBalancer: ref(stack, 'aws_lb', 'arn_suffix') },
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 0.5,
+      extended_statistic: 'p95',
+    });
+    expect(alarm).not.toHaveProperty('statistic');
+  });
+
+  it('alarms on load balancer 5xx responses', () => {
+    const stack = loadBalancer();
+    const alarm = alarmNamed(stack, `${NAME_PREFIX}-5xx`);
+    expect(alarm).toMatchObject({
+      namespace: 'AWS/ApplicationELB',
+      metric_name: 'HTTPCode_ELB_5XX_Count',
+      dimensions: { LoadBalancer: ref(stack, 'aws_lb', 'arn_suffix') },
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 50,
+      statistic: 'Sum',
+    });
+    expect(alarm).not.toHaveProperty('extended_statistic');
+  });
+
+  it('alarms on any unhealthy target in the target group', () => {
+    const stack = loadBalancer();
+    expect(alarmNamed(stack, `${NAME_PREFIX}-unhealthy-targets`)).toMatchObject({
+      namespace: 'AWS/ApplicationELB',
+      metric_name: 'UnHealthyHostCount',
+      dimensions: { LoadBalancer: ref(stack, 'aws_lb', 'arn_suffix'), TargetGroup: ref(stack, 'aws_lb_target_group', 'arn_suffix') },
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 0,
+      statistic: 'Maximum',
+    });
+    expect(resourcesOfType(stack, 'aws_cloudwatch_metric_alarm')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnvironment } from '../../../config/load';
+import { sizeEnvironments } from '../../../sizing/blueprint';
+import { allocatable, EC2_SPECS } from '../../../sizing/instance-specs';
+import { resolveAssumptions } from '../../../config/assumptions';
+import {
+  cockroachObjects,
+  cockroachPlacement,
+  CockroachPlacement,
+  COCKROACH_JOIN_NODE_PORT,
+  joinAddresses,
+  regionJoinHost,
+} from '../../../services/platform/cockroachdb';
+import { KubernetesObject } from '../../../services/kubernetes/object';
+import { base } from '../../helpers/environments';
+import { PROJECT_ROOT } from '../../helpers/examples';
+import { kubernetesSchemaReport } from '../../helpers/kubernetes';
+import { podHardeningProblems } from '../../helpers/pod-hardening';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const bucketOf = (region: string) => `crdb-backups-${region}`;
+
+function placements(yaml: string, file: string): CockroachPlacement[] {
+  const { environment, problems } = parseEnvironment(yaml, file);
+  if (!environment) throw new Error(JSON.stringify(problems));
+  const [{ blueprint }] = sizeEnvironments([environment]);
+  return environment.regions.map((region) => cockroachPlacement(environment, blueprint, region, bucketOf));
+}
+
+const massiveYaml = readFileSync(join(PROJECT_ROOT, 'environments', 'massive.yaml'), 'utf8');
+const massive = placements(massiveYaml, 'environments/massive.yaml');
+const hyperscaleYaml = `${base('hyperscale')}database:\n  engine: cockroachdb\n  nodesPerRegion: 4\n  storageGiB: 750\n`;
+const [hyperscale] = placements(hyperscaleYaml, 'environments/test.yaml');
+
+const ofKind = (objects: readonly KubernetesObject[], kind: string) => objects.filter((o) => o.kind === kind) as Json[];
+const podSpec = (o: Json): Json => o.spec.template.spec;
+const flag = (command: string[], name: string) => command.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+describe.each([
+  ['massive', massive],
+  ['hyperscale', [hyperscale]],
+])('cockroachObjects on %s', (_stage, regions) => {
+  it.each(regions.map((p) => [p.region, p]))('%s: every object matches the Kubernetes API schema', (_region, placement) => {
+    expect(kubernetesSchemaReport(cockroachObjects(placement))).toEqual([]);
+  });
+
+  it.each(regions.map((p) => [p.region, p]))('%s: every pod is hardened', (_region, placement) => {
+    const objects = cockroachObjects(placement);
+    expect(ofKind(objects, 'StatefulSet').length + ofKind(objects, 'Job').length).toBeGreaterThan(0);
+    expect(podHardeningProblems(objects)).toEqual([]);
+  });
+});
+
+it('would report a StatefulSet the API schema rejects (the validation is not vacuous)', () => {
+  const [set] = ofKind(cockroachObjects(massive[0]), 'StatefulSet');
+  const broken = { ...set, spec: { ...set.spec, replicas: 'three' } } as unknown as KubernetesObject;
+  expect(kubernetesSchemaReport([broken]).join('\n')).toContain('replicas');
+});
+
+describe('CockroachDB topology per region (massive example)', () => {
+  const regionCodes = massive.map((p) => p.region);
+
+  it.each(massive.map((p) => [p.region, p]))('%s: nodesPerRegion pods, one StatefulSet per zone, pinned to it', (_region, placement) => {
+    const sets = ofKind(cockroachObjects(placement), 'StatefulSet');
+    expect(sets.reduce((sum, s) => sum + s.spec.replicas, 0)).toBe(placement.nodesPerRegion);
+    expect(sets.map((s) => s.metadata.labels['stagecraft/zone'])).toEqual(placement.zones.slice(0, Math.min(placement.zones.length, placement.nodesPerRegion)));
+    for (const set of sets) {
+      const zone = set.metadata.labels['stagecraft/zone'];
+      const terms = podSpec(set).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+      expect(terms).toEqual([
+        { key: 'stagecraft/pool', operator: 'In', values: ['cockroachdb'] },
+        { key: 'topology.k8s.aws/zone-id', operator: 'In', values: [zone] },
+      ]);
+      const command: string[] = podSpec(set).containers[0].command;
+      expect(flag(command, 'locality')).toBe(`region=${placement.region},zone=${zone}`);
+      expect(command).not.toContain('--insecure');
+      expect(flag(command, 'certs-dir')).toBe('/cockroach/cockroach-certs');
+      expect(flag(command, 'advertise-addr')).toBe('$(POD_IP)');
+      expect(set.spec.podManagementPolicy).toBe('Parallel');
+      expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${placement.volumeGiB}Gi`);
+      expect(podSpec(set).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+        { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/component': 'database' } }, topologyKey: 'kubernetes.io/hostname' },
+      ]);
+      expect(podSpec(set).tolerations).toEqual([{ key: 'stagecraft/dedicated', operator: 'Equal', value: 'cockroachdb', effect: 'NoSchedule' }]);
+    }
+  });
+
+  it.each(massive.map((p) => [p.region, p]))('%s: joins its own zones by DNS and every other region by its join name', (_region, placement) => {
+    const sets = ofKind(cockroachObjects(placement), 'StatefulSet');
+    const expected = [
+      ...sets.map((s) => `${s.metadata.name}-0.cockroachdb.cockroachdb.svc.cluster.local:26257`),
+      ...regionCodes.filter((r) => r !== placement.region).map((r) => `${r}.cockroachdb.acme-massive.internal:26257`),
+    ];
+    expect(joinAddresses(placement)).toEqual(expected);
+    for (const set of sets) expect(flag(podSpec(set).containers[0].command, 'join')).toBe(expected.join(','));
+  });
+
+  it('every region appears in some other region\'s join list', () => {
+    for (const placement of massive) {
+      const others = massive.filter((p) => p !== placement).flatMap(joinAddresses);
+      expect(others).toContain(`${regionJoinHost('acme-massive', placement.region)}:26257`);
+    }
+  });
+
+  it('sizes each pod to its dedicated node: allocatable, whole cores and GiB, requests = limits', () => {
+    const sized = sizeEnvironments([parseEnvironment(massiveYaml, 'environments/massive.yaml').environment!])[0].blueprint.cockroach!;
+    const a = resolveAssumptions();
+    const node = allocatable(EC2_SPECS[sized.instanceType], { vcpu: a.nodeSystemCpu, memoryGiB: a.nodeSystemMemoryGiB });
+    const resources = podSpec(ofKind(cockroachObjects(massive[0]), 'StatefulSet')[0]).containers[0].resources;
+    const expected = { cpu: String(Math.floor(node.vcpu)), memory: `${Math.floor(node.memoryGiB)}Gi` };
+    expect(resources).toEqual({ requests: expected, limits: expected });
+  });
+
+  it('has a PodDisruptionBudget of one node and a NodePort join Service for the NLB in every region', () => {
+    for (const placement of massive) {
+      const objects = cockroachObjects(placement);
+      expect(ofKind(objects, 'PodDisruptionBudget').map((p) => p.spec)).toEqual([
+        { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/component': 'database' } } },
+      ]);
+      const join = ofKind(objects, 'Service').find((s) => s.metadata.name === 'cockroachdb-join')!;
+      expect(join.spec).toMatchObject({ type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ port: 26257, nodePort: COCKROACH_JOIN_NODE_PORT }] });
+      const headless = ofKind(objects, 'Service').find((s) => s.metadata.name === 'cockroachdb')!;
+      expect(headless.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    }
+  });
+
+  it('runs the CA bootstrap, init and migration Jobs in the first region only', () => {
+    const jobs = massive.map((p) => ofKind(cockroachObjects(p), 'Job').map((j) => j.metadata.name.replace(/-[0-9a-f]{8}$/, '')));
+    expect(jobs[0]).toEqual(['cockroachdb-ca-bootstrap', 'cockroachdb-init']);
+    for (const later of jobs.slice(1)) expect(later).toEqual([]);
+  });
+
+  it('signs node certificates for the pod IP and its region join name, and keeps the CA key out of the database container', () => {
+    for (const placement of massive) {
+      const set = ofKind(cockroachObjects(placement), 'StatefulSet')[0];
+      const [fetch, sign] = podSpec(set).initContainers;
+      expect(fetch.command[2]).toContain(`--secret-id '${placement.caSecrets.key}'`);
+      expect(sign.command[2]).toContain(`cert create-node localhost 127.0.0.1 "$POD_IP"`);
+      expect(sign.command[2]).toContain(regionJoinHost('acme-massive', placement.region));
+      expect(podSpec(set).containers[0].volumeMounts.map((m: Json) => m.name)).toEqual(['datadir', 'certs', 'tmp']);
+      expect(podSpec(set).volumes.find((v: Json) => v.name === 'ca')).toEqual({ name: 'ca', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+    }
+  });
+
+  it('publishes the CA to every region\'s secret from the first region, writing only empty ones', () => {
+    const job = ofKind(cockroachObjects(massive[0]), 'Job').find((j) => j.metadata.name === 'cockroachdb-ca-bootstrap')!;
+    expect(podSpec(job).serviceAccountName).toBe('cockroachdb-ca-writer');
+    const publish: string = podSpec(job).containers[0].command[2];
+    for (const { region, key, certificate } of massive[0].allCaSecrets) {
+      expect(publish).toContain(`aws secretsmanager put-secret-value --region ${region} --secret-id '${key}'`);
+      expect(publish).toContain(`aws secretsmanager put-secret-value --region ${region} --secret-id '${certificate}'`);
+    }
+  });
+
+  it('enforces Pod Security Admission restricted on the namespace', () => {
+    const [namespace] = ofKind(cockroachObjects(massive[1]), 'Namespace');
+    expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+});
+
+describe('CockroachDB topology on hyperscale (one region)', () => {
+  it('spreads 4 nodes over 3 zones as 2, 1, 1 and advertises stable DNS names', () => {
+    const sets = ofKind(cockroachObjects(hyperscale), 'StatefulSet');
+    expect(hyperscale.nodesPerRegion).toBe(4);
+    const perZone = hyperscale.zones.map((_, i) => Math.floor(4 / hyperscale.zones.length) + (i < 4 % hyperscale.zones.length ? 1 : 0));
+    expect(sets.map((s) => s.spec.replicas)).toEqual(perZone);
+    expect(flag(podSpec(sets[0]).containers[0].command, 'advertise-addr')).toBe('$(POD_NAME).cockroachdb.cockroachdb.svc.cluster.local');
+    expect(flag(podSpec(sets[0]).containers[0].command, 'join')).toBe(sets.map((s) => `${s.metadata.name}-0.cockroachdb.cockroachdb.svc.cluster.local:26257`).join(','));
+    expect(ofKind(cockroachObjects(hyperscale), 'Service').map((s) => s.metadata.name)).toEqual(['cockroachdb', 'cockroachdb-public']);
+  });
+
+  it('applies database.storageGiB to the volumes', () => {
+    const [set] = ofKind(cockroachObjects(hyperscale), 'StatefulSet');
+    expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('750Gi');
+  });
+});

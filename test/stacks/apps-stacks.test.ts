@@ -1,0 +1,267 @@
+/**
+ * The `<env>-<region>-apps` stacks of the example environments: every Kubernetes object passes
+ * the API schema and the pod hardening, the autoscalers carry the sizing's ranges and the seed's
+ * targets, and the NetworkPolicies allow exactly what each service declares.
+ */
+import { kubernetesSchemaReport } from '../helpers/kubernetes';
+import { ExampleSynthesis, StackJson, synthesizeExamples, synthesizeYaml } from '../helpers/examples';
+import { SizedEnvironment, sizeEnvironments } from '../../sizing/blueprint';
+import { podBounds } from '../../sizing/autoscaling/resolve';
+import { WEBSOCKET_DEFAULTS } from '../../config/autoscaling';
+import { API_DEFAULTS } from '../../sizing/autoscaling/api';
+import { POD_IDENTITY_AGENT } from '../../services/kubernetes/network-policy';
+import { DATA_STORE_STAGES } from '../../config/service-definition';
+import { COCKROACH_SQL_PORT as COCKROACH_PORT } from '../../services/platform/cockroachdb/names';
+import { POSTGRES_PORT } from '../../constructs/aws/postgres-instance';
+import { KAFKA_IAM_TLS_PORT } from '../../constructs/aws/kafka-cluster';
+import { RABBITMQ_PORTS } from '../../constructs/aws/rabbitmq-broker';
+
+type K8s = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [k: string]: any };
+
+function objectsOf(stack: StackJson): K8s[] {
+  return Object.values(stack.resource?.kubernetes_manifest ?? {}).map((r) => r.manifest as K8s);
+}
+
+/** Namespaces of the platform's own workloads, applied by the same stacks beside the product. */
+const PLATFORM_NAMESPACES = ['kube-system', 'cockroachdb'];
+
+/** The product's objects: its namespace and everything in it. */
+function productObjectsOf(stack: StackJson): K8s[] {
+  return objectsOf(stack).filter((o) => o.metadata.namespace === 'product' || (o.kind === 'Namespace' && o.metadata.name === 'product'));
+}
+
+/** The hardening the issue asks of every pod, as a list of what is missing. */
+function hardeningProblems(deployment: K8s): string[] {
+  const problems: string[] = [];
+  const pod = deployment.spec.template.spec;
+  if (pod.securityContext?.runAsNonRoot !== true) problems.push('pod runAsNonRoot');
+  if (pod.securityContext?.seccompProfile?.type !== 'RuntimeDefault') problems.push('pod seccomp');
+  for (const c of pod.containers) {
+    const sc = c.securityContext ?? {};
+    if (sc.readOnlyRootFilesystem !== true) problems.push(`${c.name} readOnlyRootFilesystem`);
+    if (sc.allowPrivilegeEscalation !== false) problems.push(`${c.name} allowPrivilegeEscalation`);
+    if (sc.privileged !== false) problems.push(`${c.name} privileged`);
+    if (JSON.stringify(sc.capabilities?.drop) !== '["ALL"]') problems.push(`${c.name} capabilities`);
+    if (!c.livenessProbe || !c.readinessProbe) problems.push(`${c.name} probes`);
+    for (const field of ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory']) {
+      const [kind, name] = field.split('.');
+      if (c.resources?.[kind]?.[name] === undefined) problems.push(`${c.name} ${field}`);
+    }
+    if (/:latest$|^[^:]+$/.test(c.image)) problems.push(`${c.name} image not pinned`);
+  }
+  return problems;
+}
+
+let examples: ExampleSynthesis;
+let sized: SizedEnvironment[];
+const clusterStacks = () => examples.summaries.filter((s) => s.name.endsWith('-apps'));
+const environmentOf = (stackName: string) => sized.find((s) => stackName.startsWith(`${s.environment.name}-`))!;
+
+beforeAll(() => {
+  examples = synthesizeExamples();
+  sized = sizeEnvironments(examples.environments);
+});
+
+describe('apps stacks', () => {
+  it('exist for each region of the cluster stages and nowhere else', () => {
+    expect(clusterStacks().map((s) => s.name).sort()).toEqual([
+      'acme-growth-us-east-1-apps',
+      'acme-hyperscale-us-east-1-apps',
+      'acme-massive-ap-northeast-1-apps',
+      'acme-massive-eu-west-1-apps',
+      'acme-massive-us-east-1-apps',
+      'acme-scale-us-west-2-apps',
+    ]);
+  });
+
+  it('use only the kubernetes provider, configured from the regional stack and authenticated by aws eks get-token', () => {
+    for (const { name } of clusterStacks()) {
+      const stack = examples.stack(name);
+      const regional = name.replace(/-apps$/, '');
+      const region = regional.replace(/^acme-[a-z]+-/, '');
+      expect(Object.keys(stack.provider ?? {})).toEqual(['kubernetes']);
+      expect(Object.keys(stack.resource ?? {})).toEqual(['kubernetes_manifest']);
+      const [provider] = stack.provider!.kubernetes as Array<Record<string, any>>;
+      const remote = `data.terraform_remote_state.cross-stack-reference-input-${regional}.outputs.`;
+      expect(provider.host).toContain(remote);
+      expect(provider.cluster_ca_certificate).toContain(remote);
+      expect(provider.exec).toEqual([
+        { api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', expect.stringContaining(remote), '--region', region] },
+      ]);
+      expect(provider.token).toBeUndefined();
+    }
+  });
+
+  it('emit only objects that pass the Kubernetes API schema', () => {
+    for (const { name } of clusterStacks()) expect({ name, problems: kubernetesSchemaReport(objectsOf(examples.stack(name))) }).toEqual({ name, problems: [] });
+  });
+
+  it('run, per stage, exactly the catalog services of that stage, each hardened', () => {
+    for (const { name } of clusterStacks()) {
+      const { environment } = environmentOf(name);
+      const deployments = productObjectsOf(examples.stack(name)).filter((o) => o.kind === 'Deployment');
+      expect(deployments.map((d) => d.metadata.name).sort()).toEqual(environment.services.map((s) => s.name).sort());
+      for (const d of deployments) expect({ deployment: d.metadata.name, problems: hardeningProblems(d) }).toEqual({ deployment: d.metadata.name, problems: [] });
+    }
+  });
+
+  it('put the services in the product namespace, which enforces Pod Security "restricted"', () => {
+    for (const { name } of clusterStacks()) {
+      const { environment } = environmentOf(name);
+      const objects = objectsOf(examples.stack(name));
+      const namespace = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'product')!;
+      expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+      const catalog = new Set(environment.services.map((service) => service.name));
+      for (const o of objects.filter((o) => catalog.has(o.metadata.name))) expect({ object: `${o.kind} ${o.metadata.name}`, namespace: o.metadata.namespace }).toEqual({ object: `${o.kind} ${o.metadata.name}`, namespace: 'product' });
+      // Everything else namespaced belongs to the platform's workloads, never to a namespace nobody set up.
+      const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter((ns) => ns !== undefined));
+      expect([...namespaces].filter((ns) => ns !== 'product' && !PLATFORM_NAMESPACES.includes(ns!))).toEqual([]);
+      for (const sa of objects.filter((o) => o.kind === 'ServiceAccount' && catalog.has(o.metadata.name))) expect(sa.automountServiceAccountToken).toBe(false);
+    }
+  });
+
+  it('give the websocket gateway and the API the pod ranges the sizing derived, with the seed targets', () => {
+    for (const { name } of clusterStacks()) {
+      const { environment, blueprint } = environmentOf(name);
+      const hpas = new Map(objectsOf(examples.stack(name)).filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => [o.metadata.name, o.spec]));
+      const gateway = hpas.get('websocket-gateway');
+      expect(gateway).toMatchObject({ minReplicas: blueprint.websocket!.min, maxReplicas: blueprint.websocket!.max });
+      expect(gateway.metrics).toEqual([
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: WEBSOCKET_DEFAULTS.scaleUpCpuPercent } } },
+        { type: 'Pods', pods: { metric: { name: 'websocket_connections' }, target: { type: 'AverageValue', averageValue: String(WEBSOCKET_DEFAULTS.scaleUpConnectionsPerPod) } } },
+      ]);
+      expect(gateway.behavior.scaleDown.stabilizationWindowSeconds).toBe(600);
+      const api = hpas.get('api');
+      expect(api).toMatchObject({ minReplicas: blueprint.api!.min, maxReplicas: blueprint.api!.max });
+      expect(api.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: API_DEFAULTS.cpuTargetPercent } } }]);
+      // Every autoscaled service of the catalog has an HPA with its bounds; fixed ones have replicas instead.
+      for (const service of environment.services) {
+        const bounds = podBounds(environment, blueprint, service);
+        if (service.scaling.rule === 'fixed') expect(hpas.has(service.name)).toBe(false);
+        else expect(hpas.get(service.name)).toMatchObject({ minReplicas: bounds.min, maxReplicas: bounds.max });
+      }
+    }
+  });
+
+  it('request the pod size the sizing used for the websocket gateway and the API', () => {
+    for (const { name } of clusterStacks()) {
+      const { blueprint } = environmentOf(name);
+      const container = (service: string) => objectsOf(examples.stack(name)).find((o) => o.kind === 'Deployment' && o.metadata.name === service)!.spec.template.spec.containers[0];
+      expect(container('websocket-gateway').resources.requests).toEqual({ cpu: String(blueprint.websocket!.cpu), memory: `${blueprint.websocket!.memoryGiB}Gi` });
+      expect(container('api').resources.requests).toEqual({ cpu: String(blueprint.api!.cpu), memory: `${blueprint.api!.memoryGiB}Gi` });
+    }
+  });
+
+  it('give every service a disruption budget and spread its pods across zones', () => {
+    for (const { name } of clusterStacks()) {
+      const objects = productObjectsOf(examples.stack(name));
+      for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+        const selector = d.spec.selector.matchLabels;
+        const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === d.metadata.name)!;
+        expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+        expect(d.spec.template.spec.topologySpreadConstraints).toContainEqual({
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'DoNotSchedule',
+          labelSelector: { matchLabels: selector },
+        });
+      }
+    }
+  });
+
+  it('deny all traffic by default and allow each service only its declared callers, data stores and callees', () => {
+    for (const { name } of clusterStacks()) {
+      const { environment } = environmentOf(name);
+      const objects = objectsOf(examples.stack(name));
+      const policies = new Map(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o.spec]));
+      expect(policies.get('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+      for (const service of environment.services) {
+        const spec = policies.get(service.name);
+        const callers = environment.services.filter((s) => s.calls.includes(service.name)).map((s) => s.name);
+        const ingressFromPods = spec.ingress.flatMap((rule: any) => rule.from.filter((f: any) => f.podSelector).map((f: any) => f.podSelector.matchLabels['app.kubernetes.io/name']));
+        expect({ service: service.name, callers: ingressFromPods.sort() }).toEqual({ service: service.name, callers: callers.sort() });
+        const ingressFromAddresses = spec.ingress.filter((rule: any) => rule.from.some((f: any) => f.ipBlock));
+        expect(ingressFromAddresses.length).toBe(service.ports.some((p) => p.public) ? 1 : 0);
+
+        const calleePods = spec.egress.flatMap((rule: any) => rule.to.filter((t: any) => t.podSelector && !t.namespaceSelector).map((t: any) => t.podSelector.matchLabels['app.kubernetes.io/name']));
+        expect(calleePods.sort()).toEqual(environment.services.filter((s) => service.calls.includes(s.name)).map((s) => s.name).sort());
+        // Ports reached: the declared stores' ports (S3 goes through the shared HTTPS rule), the callees' ports, the Pod Identity agent and HTTPS.
+        const ports = new Set<number>(spec.egress.flatMap((rule: any) => rule.ports.map((p: any) => p.port)));
+        const { blueprint } = environmentOf(name);
+        const storePorts: Record<string, number[]> = {
+          database: [blueprint.databaseEngine === 'cockroachdb' ? COCKROACH_PORT : POSTGRES_PORT],
+          redis: [6379],
+          queue: [blueprint.kafka ? KAFKA_IAM_TLS_PORT : RABBITMQ_PORTS.amqps],
+          search: [443],
+          objectStorage: [],
+        };
+        const expected = new Set([
+          ...service.dataStores.flatMap((store) => storePorts[store]),
+          ...environment.services.filter((s) => service.calls.includes(s.name)).flatMap((s) => s.ports.map((p) => p.port)),
+          POD_IDENTITY_AGENT.port,
+          443,
+        ]);
+        expect({ service: service.name, ports: [...ports].sort() }).toEqual({ service: service.name, ports: [...expected].sort() });
+        for (const rule of spec.egress) expect(rule.to.length).toBeGreaterThan(0); // an empty `to` would allow everything
+      }
+    }
+  });
+
+  it('has the data stores each service needs on every stage it runs on', () => {
+    for (const { environment } of sized) {
+      for (const service of environment.services) for (const store of service.dataStores) expect(DATA_STORE_STAGES[store]).toContain(environment.stage);
+    }
+  });
+});
+
+describe('the regional side of the services', () => {
+  it('gives each service a Pod Identity role that reads exactly its data stores\' secrets', () => {
+    for (const { name } of clusterStacks()) {
+      const regional = name.replace(/-apps$/, '');
+      const { environment } = environmentOf(name);
+      const associations = examples.resources(regional, 'aws_eks_pod_identity_association');
+      const productAssociations = associations.filter((a) => a.namespace === 'product');
+      expect(productAssociations.map((a) => a.service_account).sort()).toEqual(environment.services.map((s) => s.name).sort());
+      // The services' roles, named by their Pod Identity associations (the platform's roles are tested with CockroachDB and the cluster autoscaler).
+      const serviceRoles = productAssociations.map((a) => /aws_iam_role\.([^.]+)\./.exec(String(a.role_arn))![1]);
+      const policies = examples
+        .resources(regional, 'aws_iam_role_policy')
+        .filter((p) => serviceRoles.some((role) => String(p.role).includes(`aws_iam_role.${role}.`)))
+        .map((p) => JSON.parse(String(p.policy)));
+      expect(policies.filter((p) => p.Statement.some((s: any) => s.Sid === 'ReadSecrets')).length).toBeGreaterThan(0);
+      for (const policy of policies.filter((p) => p.Statement.some((s: any) => s.Sid === 'ReadSecrets'))) {
+        const read = policy.Statement.find((s: any) => s.Sid === 'ReadSecrets');
+        expect(read.Action).toEqual(['secretsmanager:GetSecretValue']);
+        for (const arn of read.Resource) expect(arn).toMatch(/^\$\{aws_(secretsmanager_secret|db_instance|rds_cluster)\./);
+      }
+    }
+  });
+
+  it('enforces NetworkPolicies in the VPC CNI', () => {
+    for (const { name } of clusterStacks()) {
+      const cni = examples.resources(name.replace(/-apps$/, ''), 'aws_eks_addon').find((a) => a.addon_name === 'vpc-cni')!;
+      expect(JSON.parse(String(cni.configuration_values))).toEqual({ enableNetworkPolicy: 'true' });
+    }
+  });
+});
+
+describe('per-environment autoscaling overrides', () => {
+  it('replace the thresholds and the range, and render into the HPA', () => {
+    const yaml =
+      'name: acme-tuned\nstage: growth\nregions: [us-east-1]\ndomain: tuned.example.com\n' +
+      'autoscaling:\n  websocket: { min: 4, max: 9, scaleUpCpuPercent: 60, scaleUpConnectionsPerPod: 40000, scaleDownCpuPercent: 30, scaleDownConnectionsPerPod: 20000 }\n  api: { cpuTargetPercent: 55 }\n' +
+      'services:\n  delivery-worker: { min: 2, max: 6 }\n';
+    const synthesis = synthesizeYaml(yaml);
+    const hpas = new Map(objectsOf(synthesis.stack('acme-tuned-us-east-1-apps')).filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => [o.metadata.name, o]));
+    const gateway = hpas.get('websocket-gateway')!;
+    expect(gateway.spec).toMatchObject({ minReplicas: 4, maxReplicas: 9 });
+    expect(gateway.spec.metrics.map((m: any) => m.resource?.target.averageUtilization ?? m.pods.target.averageValue)).toEqual([60, '40000']);
+    expect(gateway.metadata.annotations).toMatchObject({
+      'stagecraft.io/scale-down-rule': 'CPU < 30% AND websocket_connections < 20000 per pod',
+      'stagecraft.io/scale-down-enforced': 'CPU < 54% AND websocket_connections < 36000 per pod for 600 s, at most 10% of pods per 60 s',
+    });
+    // Without a workload the API keeps the stage's pod floor, up to the floor × the headroom.
+    expect(hpas.get('api')!.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, metrics: [{ resource: { target: { averageUtilization: 55 } } }] });
+    expect(hpas.get('delivery-worker')!.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+  });
+});
