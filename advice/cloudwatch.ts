@@ -8,13 +8,7 @@
  *
  * `metricTargets` and `reduceSignals` are pure; `readSignals` does the I/O.
  */
-import {
-  CloudWatchClient,
-  DescribeAlarmsCommand,
-  GetMetricDataCommand,
-  MetricDataQuery,
-  MetricDataResult,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { StackJson } from '../synthesis/stack-views';
 import { Metrics } from './metrics';
 
@@ -64,23 +58,65 @@ export function metricTargets(stacks: ReadonlyArray<{ readonly name: string; rea
       } else if (namespace === 'AWS/ApplicationELB' && metric === 'TargetResponseTime') {
         targets.push({ signal: 'p95Latency', region, label: `${alarmName} (TargetResponseTime p95)`, namespace, metricName: metric, stat: 'p95', ...from });
       } else if (namespace === 'AWS/ElastiCache' && metric === 'EngineCPUUtilization') {
-        targets.push({ signal: 'cacheHit', region, label: `${dimensions.CacheClusterId ?? alarmName} (CacheHitRate)`, namespace, metricName: 'CacheHitRate', stat: 'Average', ...from });
+        targets.push({
+          signal: 'cacheHit',
+          region,
+          label: `${dimensions.CacheClusterId ?? alarmName} (CacheHitRate)`,
+          namespace,
+          metricName: 'CacheHitRate',
+          stat: 'Average',
+          ...from,
+        });
       } else if (namespace === 'AWS/AmazonMQ' && metric === 'SystemCpuUtilization') {
-        targets.push({ signal: 'queueDepth', region, label: `${dimensions.Broker ?? alarmName} (MessageCount)`, namespace, metricName: 'MessageCount', stat: 'Maximum', ...from });
+        targets.push({
+          signal: 'queueDepth',
+          region,
+          label: `${dimensions.Broker ?? alarmName} (MessageCount)`,
+          namespace,
+          metricName: 'MessageCount',
+          stat: 'Maximum',
+          ...from,
+        });
       }
     }
     for (const db of Object.values(resources.aws_db_instance ?? {})) {
       const identifier = String(db.identifier);
       const signal: Signal = db.replicate_source_db === undefined ? 'dbWriteCpu' : 'dbReadCpu';
-      targets.push({ signal, region, label: `${identifier} (CPU)`, namespace: 'AWS/RDS', metricName: 'CPUUtilization', dimensions: { DBInstanceIdentifier: identifier }, stat: 'Average' });
+      targets.push({
+        signal,
+        region,
+        label: `${identifier} (CPU)`,
+        namespace: 'AWS/RDS',
+        metricName: 'CPUUtilization',
+        dimensions: { DBInstanceIdentifier: identifier },
+        stat: 'Average',
+      });
     }
     for (const [logical, cluster] of Object.entries(resources.aws_rds_cluster ?? {})) {
       const id = String(cluster.cluster_identifier);
       // Aurora publishes CPU per role, so a failover does not mix writer and reader load.
-      targets.push({ signal: 'dbWriteCpu', region, label: `${id} writer (CPU)`, namespace: 'AWS/RDS', metricName: 'CPUUtilization', dimensions: { DBClusterIdentifier: id, Role: 'WRITER' }, stat: 'Average' });
-      const instances = Object.values(resources.aws_rds_cluster_instance ?? {}).filter((i) => String(i.cluster_identifier).includes(`aws_rds_cluster.${logical}.`));
+      targets.push({
+        signal: 'dbWriteCpu',
+        region,
+        label: `${id} writer (CPU)`,
+        namespace: 'AWS/RDS',
+        metricName: 'CPUUtilization',
+        dimensions: { DBClusterIdentifier: id, Role: 'WRITER' },
+        stat: 'Average',
+      });
+      const instances = Object.values(resources.aws_rds_cluster_instance ?? {}).filter((i) =>
+        String(i.cluster_identifier).includes(`aws_rds_cluster.${logical}.`),
+      );
       if (instances.length > 1) {
-        targets.push({ signal: 'dbReadCpu', region, label: `${id} readers (CPU)`, namespace: 'AWS/RDS', metricName: 'CPUUtilization', dimensions: { DBClusterIdentifier: id, Role: 'READER' }, stat: 'Average' });
+        targets.push({
+          signal: 'dbReadCpu',
+          region,
+          label: `${id} readers (CPU)`,
+          namespace: 'AWS/RDS',
+          metricName: 'CPUUtilization',
+          dimensions: { DBClusterIdentifier: id, Role: 'READER' },
+          stat: 'Average',
+        });
       }
     }
     for (const cluster of Object.values(resources.aws_msk_cluster ?? {})) {
@@ -134,7 +170,7 @@ export function reduceSignals(series: readonly Series[]): { metrics: Metrics; ob
   if (write !== undefined || read !== undefined) {
     // Without replicas the primary serves the reads too: its CPU is both.
     metrics.db = { writeCpuPercent: write === undefined ? undefined : round1(Math.min(100, write)), readCpuPercent: round1(Math.min(100, read ?? write!)) };
-    if (read === undefined) observed.dbReadCpu = 'no read replicas: the primary serves reads, so read CPU is the primary\'s CPU';
+    if (read === undefined) observed.dbReadCpu = "no read replicas: the primary serves reads, so read CPU is the primary's CPU";
   }
   const hits = of('cacheHit');
   if (hits.length > 0) {
@@ -211,7 +247,11 @@ export async function readSignals(targets: readonly MetricTarget[], options: Rea
         query: {
           Id: id,
           MetricStat: {
-            Metric: { Namespace: target.namespace, MetricName: target.metricName, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) },
+            Metric: {
+              Namespace: target.namespace,
+              MetricName: target.metricName,
+              Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
+            },
             Period: 3600,
             Stat: target.stat,
           },
@@ -225,7 +265,13 @@ export async function readSignals(targets: readonly MetricTarget[], options: Rea
       let nextToken: string | undefined;
       do {
         const page = await client.send(
-          new GetMetricDataCommand({ MetricDataQueries: queries.slice(i, i + 500).map((q) => q.query), StartTime: start, EndTime: end, NextToken: nextToken, ScanBy: 'TimestampAscending' }),
+          new GetMetricDataCommand({
+            MetricDataQueries: queries.slice(i, i + 500).map((q) => q.query),
+            StartTime: start,
+            EndTime: end,
+            NextToken: nextToken,
+            ScanBy: 'TimestampAscending',
+          }),
         );
         for (const result of page.MetricDataResults ?? []) {
           const entry = results.get(result.Id ?? '') ?? { ...result, points: [] };

@@ -49,4 +49,3 @@ export function graduation(stage: Stage, mau: number | undefined, outcomes: read
   }
   return { verdict: 'move', from: stage, to: next, reasons };
 }
-

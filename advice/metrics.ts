@@ -57,7 +57,16 @@ export const metricsSchema = z.strictObject({
 export type Metrics = z.infer<typeof metricsSchema>;
 
 /** The signal fields (everything but stage and mau). */
-export const SIGNAL_FIELDS = ['appCpuPercent', 'db', 'cacheHitRatio', 'queueDepthTrend', 'largestTableRows', 'p95LatencyMs', 'deployConflictsPerWeek', 'thirdPartyP95Ms'] as const;
+export const SIGNAL_FIELDS = [
+  'appCpuPercent',
+  'db',
+  'cacheHitRatio',
+  'queueDepthTrend',
+  'largestTableRows',
+  'p95LatencyMs',
+  'deployConflictsPerWeek',
+  'thirdPartyP95Ms',
+] as const;
 
 export function hasSignals(metrics: Metrics): boolean {
   return SIGNAL_FIELDS.some((field) => metrics[field] !== undefined && !(field === 'db' && Object.keys(metrics.db ?? {}).length === 0));

@@ -63,7 +63,9 @@ export const CHEAT_SHEET: readonly CheatSheetRule[] = [
     howTo: ({ stage, blueprint }) => {
       if (stage === 'launch') return 'launch runs exactly one host: move to traction and set compute.hosts: 2';
       if (stage === 'traction') {
-        return (blueprint?.hosts?.count ?? 1) >= 2 ? 'traction runs at most 2 hosts: move to growth (a cluster behind a load balancer)' : 'set compute.hosts: 2';
+        return (blueprint?.hosts?.count ?? 1) >= 2
+          ? 'traction runs at most 2 hosts: move to growth (a cluster behind a load balancer)'
+          : 'set compute.hosts: 2';
       }
       const nodes = blueprint?.cluster?.nodes;
       return `raise compute.nodes.max${nodes ? ` (now ${nodes.max})` : ''}, or raise workload.requestsPerDauPerDay to the observed load and re-run stagecraft size`;

@@ -49,7 +49,9 @@ export function runProcess(command: string, args: readonly string[], options: { 
 /** The synthesized stack files of a synthesis directory. */
 export function stackFiles(outdir: string): string[] {
   const stacks = join(outdir, 'stacks');
-  return readdirSync(stacks).map((name) => join(stacks, name, 'cdk.tf.json')).filter((file) => existsSync(file));
+  return readdirSync(stacks)
+    .map((name) => join(stacks, name, 'cdk.tf.json'))
+    .filter((file) => existsSync(file));
 }
 
 /** Total bytes of a synthesis's stack files. */

@@ -53,7 +53,15 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { runs: 5, testRuns: 1, quick: false, skipTests: false, withTerraform: false, withWorker: false, out: join(ROOT, 'bench', 'results', 'latest.json') };
+  const options: Options = {
+    runs: 5,
+    testRuns: 1,
+    quick: false,
+    skipTests: false,
+    withTerraform: false,
+    withWorker: false,
+    out: join(ROOT, 'bench', 'results', 'latest.json'),
+  };
   const count = (flag: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) fail(`${flag}: expected a whole number ≥ 1; received ${value ?? 'nothing'}`);
@@ -196,7 +204,8 @@ function benchScaling(options: Options, scratch: string): { rows: Row[]; details
   const details: unknown[] = [];
   for (const points of series) {
     const measured = points.map((point) => benchScalePoint(point, options.runs, scratch));
-    const label = (m: (typeof measured)[number]) => (m.point.series === 'regions' ? `massive at ${m.point.size} regions` : `hyperscale at ${m.point.size} shards`);
+    const label = (m: (typeof measured)[number]) =>
+      m.point.series === 'regions' ? `massive at ${m.point.size} regions` : `hyperscale at ${m.point.size} shards`;
     for (const m of measured) {
       rows.push({
         target: `synthesis per resource, ${label(m)} (${m.resources} resources, ${(m.synthMs.median / 1000).toFixed(1)} s)`,
@@ -221,7 +230,10 @@ function benchScaling(options: Options, scratch: string): { rows: Row[]; details
       measured: spread([ratio]),
       goal: { text: '< 1.5 ×', limit: 1.5 },
     });
-    details.push(...measured, { series: points[0].series, marginal: marginal.map((m) => ({ from: m.from.point.size, to: m.to.point.size, msPerResource: m.slope })) });
+    details.push(...measured, {
+      series: points[0].series,
+      marginal: marginal.map((m) => ({ from: m.from.point.size, to: m.to.point.size, msPerResource: m.slope })),
+    });
   }
   return { rows, details };
 }
@@ -273,7 +285,15 @@ function benchReview(options: Options, scratch: string): Row[] {
     const origin = { command: 'bench', flag: '--base', given: 'base' };
     const b = readSynthesis(base, origin, 'base');
     const h = readSynthesis(head, { ...origin, flag: '--head', given: 'head' }, 'head');
-    const report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks: diffSyntheses(b, h), headSynthesis: h, baseSynthesis: b, cost: catalogCostEstimator() });
+    const report = buildReport({
+      mode: 'syntheses',
+      base: 'base',
+      head: 'head',
+      stacks: diffSyntheses(b, h),
+      headSynthesis: h,
+      baseSynthesis: b,
+      cost: catalogCostEstimator(),
+    });
     renderMarkdown(report);
     return Number(process.hrtime.bigint() - started) / 1e6;
   });
@@ -287,7 +307,12 @@ function benchReview(options: Options, scratch: string): Row[] {
       reference: { label: 'bare node start-up', spread: nodeStart, unit: 'ms' },
       goal: { text: '< 1 s', limit: 1000 },
     },
-    { target: 'review of two massive syntheses, in-process (load, diff, report, Markdown)', unit: 'ms', measured: spread(inProcess), goal: { text: '< 1 s', limit: 1000 } },
+    {
+      target: 'review of two massive syntheses, in-process (load, diff, report, Markdown)',
+      unit: 'ms',
+      measured: spread(inProcess),
+      goal: { text: '< 1 s', limit: 1000 },
+    },
   ];
 }
 
@@ -313,8 +338,18 @@ function benchSizeCost(options: Options, outdir: string): Row[] {
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const scratch = mkdtempSync(join(tmpdir(), 'stagecraft-bench-'));
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg() };
-  progress(`${machine.cpus} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${options.runs} runs per figure`);
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart: loadavg(),
+  };
+  progress(
+    `${machine.cpus} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${options.runs} runs per figure`,
+  );
   const started = Date.now();
   try {
     const synth = benchSynth(options, scratch);
@@ -329,7 +364,11 @@ function main(): void {
       process.stderr.write(worker.stdout);
     }
     const table = formatTable(rows);
-    process.stdout.write(`${table}\n\n${machine.cpus} cores (${machine.cpuModel}), node ${machine.node}, load average at start ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    process.stdout.write(
+      `${table}\n\n${machine.cpus} cores (${machine.cpuModel}), node ${machine.node}, load average at start ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
     const results = {
       date: new Date().toISOString(),
       machine: { ...machine, loadAverageAtEnd: loadavg() },

@@ -55,7 +55,10 @@ async function main(): Promise<void> {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await new Promise((r) => setTimeout(r, 500)); // let the last log lines arrive
-    const inWorker = edge.logs.slice(logged).filter((l) => l.event === 'request').map((l) => Number(l.durationMs));
+    const inWorker = edge.logs
+      .slice(logged)
+      .filter((l) => l.event === 'request')
+      .map((l) => Number(l.durationMs));
     endToEnd.sort((a, b) => a - b);
     inWorker.sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 100) / 100;

@@ -13,7 +13,17 @@ import { graphCommand } from './commands/graph';
 import { reportCommand } from './commands/report';
 import { skipTokenCreationStacks } from './token-stack-traces';
 
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, sizeCommand, costCommand, adviseCommand, checkCommand, reviewCommand, graphCommand, reportCommand];
+export const COMMANDS: readonly Command[] = [
+  synthCommand,
+  validateCommand,
+  sizeCommand,
+  costCommand,
+  adviseCommand,
+  checkCommand,
+  reviewCommand,
+  graphCommand,
+  reportCommand,
+];
 
 export function helpFor(command: Command): string {
   const parts = [`Usage: stagecraft ${command.usage}`, '', command.summary, '', 'Options:', formatFlags([...command.flags, HELP_FLAG])];

@@ -144,10 +144,8 @@ export const ASSUMPTIONS = {
   sessionShardFillLimit: {
     value: 0.8,
     unit: 'share of node memory',
-    description:
-      'Session-shard size limit: a Redis shard holds sessions and cached objects up to this share of its node memory.',
-    source:
-      'seed 002 §10 Redis: "Scale up when: Memory > 80%"; seed 000 §1.2: a 100MB session shard under a 128MB limit (78%) "barely fits"',
+    description: 'Session-shard size limit: a Redis shard holds sessions and cached objects up to this share of its node memory.',
+    source: 'seed 002 §10 Redis: "Scale up when: Memory > 80%"; seed 000 §1.2: a 100MB session shard under a 128MB limit (78%) "barely fits"',
     min: 0,
     minExclusive: true,
     max: 1,

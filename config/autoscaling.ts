@@ -48,7 +48,12 @@ export const WEBSOCKET_DEFAULTS: WebsocketThresholds = {
 };
 
 /** `min (5) must not exceed max (3)` at `path` when both are set and out of order. */
-export function orderProblem(path: string, min: number | undefined, max: number | undefined, names: readonly [string, string] = ['min', 'max']): FieldProblem[] {
+export function orderProblem(
+  path: string,
+  min: number | undefined,
+  max: number | undefined,
+  names: readonly [string, string] = ['min', 'max'],
+): FieldProblem[] {
   return min !== undefined && max !== undefined && min > max ? [{ path, message: `${names[0]} (${min}) must not exceed ${names[1]} (${max})` }] : [];
 }
 
@@ -79,7 +84,12 @@ function auroraReplicaConfigProblems({ config, stage }: RuleContext): FieldProbl
   const rule = config.autoscaling?.auroraReplicas;
   if (rule === undefined || !AURORA_REPLICA_STAGES.includes(stage)) return [];
   if (config.database?.engine === 'cockroachdb') {
-    return [{ path: AURORA_PATH, message: 'applies to Aurora PostgreSQL clusters; this environment runs cockroachdb (database.engine), which places its replicas itself' }];
+    return [
+      {
+        path: AURORA_PATH,
+        message: 'applies to Aurora PostgreSQL clusters; this environment runs cockroachdb (database.engine), which places its replicas itself',
+      },
+    ];
   }
   return [...orderProblem(AURORA_PATH, rule.min, rule.max), ...disabledFieldProblems(AURORA_PATH, rule)];
 }

@@ -103,7 +103,10 @@ export function nearestFirst(from: GeoPoint, regions: readonly string[]): string
 
 /** The other `regions`, nearest to `region` first: where its traffic goes when it is lost. */
 export function nearestNeighbours(region: string, regions: readonly string[]): string[] {
-  return nearestFirst(AWS_REGION_LOCATIONS[region], regions.filter((r) => r !== region));
+  return nearestFirst(
+    AWS_REGION_LOCATIONS[region],
+    regions.filter((r) => r !== region),
+  );
 }
 
 /** Failover order per geo region and per country, each list nearest-first. */

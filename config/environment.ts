@@ -255,12 +255,18 @@ function edgeProblems(file: string, config: EnvironmentConfig, stage: Stage): Pr
       }
       targets.forEach((target, i) => {
         if (!isGeoRegion(target) && COUNTRY_GEO_REGIONS[target] === undefined) {
-          add(`edge.steering.${region}[${i}]`, `"${target}" is neither a Cloudflare geo region (${CLOUDFLARE_GEO_REGION_CODES.join(', ')}) nor a country code Stagecraft knows (config/edge-countries.ts)`);
+          add(
+            `edge.steering.${region}[${i}]`,
+            `"${target}" is neither a Cloudflare geo region (${CLOUDFLARE_GEO_REGION_CODES.join(', ')}) nor a country code Stagecraft knows (config/edge-countries.ts)`,
+          );
           return;
         }
         const earlier = sentTo.get(target);
         if (earlier !== undefined) {
-          add(`edge.steering.${region}[${i}]`, `"${target}" is already sent to ${earlier}; each ${isGeoRegion(target) ? 'geo region' : 'country'} goes to one region`);
+          add(
+            `edge.steering.${region}[${i}]`,
+            `"${target}" is already sent to ${earlier}; each ${isGeoRegion(target) ? 'geo region' : 'country'} goes to one region`,
+          );
         }
         sentTo.set(target, earlier ?? region);
       });

@@ -23,11 +23,7 @@ export function serviceCatalog(options: LoadOptions = {}, root = process.cwd()):
 }
 
 /** Parses one environment's YAML text; returns the environment or every problem found. */
-export function parseEnvironment(
-  text: string,
-  file: string,
-  catalog: ServiceCatalog = serviceCatalog(),
-): { environment?: Environment; problems: Problem[] } {
+export function parseEnvironment(text: string, file: string, catalog: ServiceCatalog = serviceCatalog()): { environment?: Environment; problems: Problem[] } {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
@@ -118,7 +114,11 @@ export function loadEnvironments(files: readonly string[], root = process.cwd(),
   for (const environment of environments) {
     const earlier = byName.get(environment.name);
     if (earlier) {
-      problems.push({ file: environment.sourceFile, path: 'name', message: `"${environment.name}" is also the name in ${earlier}; stack names must be unique` });
+      problems.push({
+        file: environment.sourceFile,
+        path: 'name',
+        message: `"${environment.name}" is also the name in ${earlier}; stack names must be unique`,
+      });
     }
     byName.set(environment.name, environment.sourceFile);
   }

@@ -68,7 +68,6 @@ const bounded = (min: number, max: number, why: string) =>
 
 const cooldownSeconds = () => bounded(0, 3600, ' seconds');
 
-
 /** Requests per minute for one rate limit: at least 1, since 0 would refuse every request. */
 const perMinute = (what: string) =>
   z
@@ -80,7 +79,11 @@ const perMinute = (what: string) =>
 /** The Cloudflare side: account, hosts, rate limits, geo steering and the edge Worker. */
 export const edgeSchema = z.strictObject({
   /** Cloudflare account that owns the zone (not a secret). @default the account of the zone, read when the stack is planned */
-  cloudflareAccountId: pattern(CLOUDFLARE_ACCOUNT_ID_PATTERN, 'a Cloudflare account ID (32 lowercase hex characters)', '023e105f4ecef8ad9ca31a8372d0c353').optional(),
+  cloudflareAccountId: pattern(
+    CLOUDFLARE_ACCOUNT_ID_PATTERN,
+    'a Cloudflare account ID (32 lowercase hex characters)',
+    '023e105f4ecef8ad9ca31a8372d0c353',
+  ).optional(),
   /** Host serving static assets and avatars from R2 through the CDN; in the zone of `domain`. @default "assets.<domain>" */
   assetsHost: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'assets.example.com').optional(),
   /** Rate limits (seed 002, section 6), from growth on. @default each field defaults to the seed's figure */
@@ -105,7 +108,13 @@ export const edgeSchema = z.strictObject({
     .record(
       regionCode,
       z
-        .array(pattern(STEERING_TARGET_PATTERN, 'a Cloudflare geo region (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) or an ISO country code', 'WEU'))
+        .array(
+          pattern(
+            STEERING_TARGET_PATTERN,
+            'a Cloudflare geo region (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) or an ISO country code',
+            'WEU',
+          ),
+        )
         .min(1, { error: 'needs at least one geo region or country' }),
     )
     .optional(),
@@ -123,7 +132,6 @@ export const edgeSchema = z.strictObject({
     })
     .optional(),
 });
-
 
 const percent = () => count(1, 100);
 
@@ -259,142 +267,147 @@ export const STAGE_REQUIRED_MESSAGE = `is required unless workload.mau is set, f
   (stage) => `${stage} ${describeStageRange(stage)}`,
 ).join(', ')}); allowed: ${STAGES.join(', ')}`;
 
-export const environmentSchema = z.strictObject({
-  /** Environment name; prefixes every stack (`<name>-<region>`). */
-  name: pattern(NAME_PATTERN, 'an environment name (3–24 lowercase letters, digits and dashes)', 'acme-prod'),
-  /** Growth stage whose topology this environment runs. @default chosen from workload.mau (seed 004 ranges); required without a workload */
-  stage: stageEnum.optional(),
-  /** AWS regions; the first is primary. */
-  regions: z.array(regionCode).min(1, { error: 'at least one region is required' }),
-  /** Apex domain the product is served under. */
-  domain: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'example.com'),
-  /** Tags put on every AWS resource, beside the environment/stage tags. @default {} */
-  tags: z.record(pattern(TAG_KEY_PATTERN, 'a tag key', 'team'), z.string().max(256)).optional(),
-  network: z
-    .strictObject({
-      /** VPC CIDR per region. @default 10.(16 + region index × 4).0.0/16 */
-      cidrs: z.record(regionCode, cidrBlock).optional(),
-      /** Availability zone IDs per region. @default the first zone IDs of `config/regions.ts` */
-      availabilityZoneIds: z.record(regionCode, z.array(z.string().min(1)).min(2)).optional(),
-      /** NAT gateways: none, one per region, or one per AZ. @default none up to traction, single on growth, per-az after */
-      natGateways: z.enum(['none', 'single', 'per-az']).optional(),
-    })
-    .optional(),
-  backend: z
-    .strictObject({
-      /** Remote state in S3 with native lock files. @default local state files beside each stack */
-      s3: z.strictObject({
-        bucket: pattern(S3_BUCKET_PATTERN, 'an S3 bucket name', 'acme-terraform-state'),
-        /** Region of the state bucket. @default the primary region */
-        region: regionCode.optional(),
-        /** Key prefix; each stack writes `<prefix>/<stack>.tfstate`. @default "stagecraft" */
-        keyPrefix: z.string().regex(/^[\w./-]+$/).optional(),
-        /** KMS key for state encryption. @default the bucket's default encryption */
-        kmsKeyArn: z.string().startsWith('arn:').optional(),
-      }),
-    })
-    .optional(),
-  compute: z
-    .strictObject({
-      /** EC2 type of hosts (launch, traction) or cluster nodes (growth on). @default from the stage profile */
-      instanceType: pattern(INSTANCE_TYPE_PATTERN, 'an EC2 instance type', 't3.medium').optional(),
-      /** Number of application hosts on single-host stages. @default from the stage profile */
-      hosts: count(1, 2).optional(),
-      /** Root volume of hosts and nodes, GiB. @default from the stage profile */
-      volumeGiB: count(20, 16384).optional(),
-      /** Cluster node counts (growth on). @default from the stage profile */
-      nodes: scalingRange.optional(),
-      /** EKS Kubernetes version. @default "1.33" */
-      kubernetesVersion: pattern(KUBERNETES_VERSION_PATTERN, 'a Kubernetes minor version', '1.33').optional(),
-      /** CIDRs allowed to reach the public EKS API endpoint. @default [] (private endpoint only) */
-      publicApiCidrs: z.array(cidrBlock).optional(),
-    })
-    .optional(),
-  database: z
-    .strictObject({
-      /** postgres (host, RDS or Aurora by stage) or cockroachdb (hyperscale, massive). @default postgres; cockroachdb on massive */
-      engine: z.enum(['postgres', 'cockroachdb']).optional(),
-      /** PostgreSQL major.minor version. @default "16.6" */
-      engineVersion: pattern(POSTGRES_VERSION_PATTERN, 'a PostgreSQL version', '16.6').optional(),
-      /** RDS/Aurora instance class. @default from the stage profile */
-      instanceClass: pattern(DB_INSTANCE_CLASS_PATTERN, 'an RDS instance class', 'db.r6g.large').optional(),
-      /** Read replicas per database (or per shard). @default from the stage profile */
-      readReplicas: count(0, 15).optional(),
-      /** Independent Aurora clusters the data is sharded over (hyperscale postgres). @default from the stage profile */
-      shards: count(1, 256).optional(),
-      /** Allocated storage for RDS instances or database volumes, GiB. @default from the stage profile */
-      storageGiB: count(20, 65536).optional(),
-      /** Days automated backups are kept. @default 7 on launch, 14 after */
-      backupRetentionDays: count(1, 35).optional(),
-      /** CockroachDB nodes per region. @default from the stage profile (≥3) */
-      nodesPerRegion: count(3, 100).optional(),
-    })
-    .optional(),
-  cache: z
-    .strictObject({
-      /** ElastiCache node type. @default from the stage profile */
-      nodeType: pattern(CACHE_NODE_TYPE_PATTERN, 'an ElastiCache node type', 'cache.r7g.large').optional(),
-      /** Shards (node groups) in cluster mode. @default from the stage profile */
-      shards: count(1, 500).optional(),
-      /** Replicas per shard. @default from the stage profile */
-      replicasPerShard: count(0, 5).optional(),
-    })
-    .optional(),
-  queue: z
-    .strictObject({
-      /** Amazon MQ broker instance type for RabbitMQ. @default from the stage profile */
-      instanceType: pattern(/^mq\.[a-z0-9]+\.[a-z0-9]+$/, 'an Amazon MQ instance type', 'mq.m5.large').optional(),
-    })
-    .optional(),
-  search: z
-    .strictObject({
-      /** OpenSearch data node type. @default from the stage profile */
-      instanceType: pattern(/^[a-z0-9]+\.[a-z0-9]+\.search$/, 'an OpenSearch instance type', 'r6g.large.search').optional(),
-      /** Data nodes. @default from the stage profile */
-      dataNodes: count(1, 80).optional(),
-      /** EBS volume per data node, GiB. @default from the stage profile */
-      volumeGiB: count(10, 16384).optional(),
-    })
-    .optional(),
-  streaming: z
-    .strictObject({
-      /** MSK broker type. @default from the stage profile */
-      instanceType: pattern(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'an MSK broker type', 'kafka.m7g.large').optional(),
-      /** Brokers; a multiple of the zone count. @default from the stage profile */
-      brokers: count(2, 90).optional(),
-      /** EBS volume per broker, GiB. @default from the stage profile */
-      volumeGiB: count(1, 16384).optional(),
-    })
-    .optional(),
-  alerts: z
-    .strictObject({
-      /** Addresses subscribed to the alarm topic. @default [] (subscribe later, e.g. a pager endpoint) */
-      emails: z.array(pattern(EMAIL_PATTERN, 'an email address', 'oncall@example.com')).optional(),
-    })
-    .optional(),
-  /** Expected workload, for sizing. @default none: the stage profile's sizes are used */
-  workload: workloadSchema.optional(),
-  /** The Cloudflare edge. @default every field's own default */
-  edge: edgeSchema.optional(),
-  /** Overrides of the per-unit capacity assumptions. @default the values of `config/assumptions.ts` */
-  assumptions: assumptionsSchema.optional(),
-  /** Per-service overrides of the catalog in `services/` (image, enabled, replicas). @default the catalog as it is */
-  services: z
-    .record(
-      z.string().regex(SERVICE_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not a service name (a DNS label, e.g. api)` }),
-      serviceOverrideSchema,
-    )
-    .optional(),
-  /** Autoscaling rules. @default the seed defaults of `sizing/autoscaling/` */
-  autoscaling: autoscalingSchema.optional(),
-}).check(
-  // Runs even when other fields have problems, so a file learns about every problem at once.
-  z.refine((config: { stage?: unknown; workload?: unknown }) => config.stage !== undefined || hasMau(config.workload), {
-    path: ['stage'],
-    error: STAGE_REQUIRED_MESSAGE,
-    when: () => true,
-  }),
-);
+export const environmentSchema = z
+  .strictObject({
+    /** Environment name; prefixes every stack (`<name>-<region>`). */
+    name: pattern(NAME_PATTERN, 'an environment name (3–24 lowercase letters, digits and dashes)', 'acme-prod'),
+    /** Growth stage whose topology this environment runs. @default chosen from workload.mau (seed 004 ranges); required without a workload */
+    stage: stageEnum.optional(),
+    /** AWS regions; the first is primary. */
+    regions: z.array(regionCode).min(1, { error: 'at least one region is required' }),
+    /** Apex domain the product is served under. */
+    domain: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'example.com'),
+    /** Tags put on every AWS resource, beside the environment/stage tags. @default {} */
+    tags: z.record(pattern(TAG_KEY_PATTERN, 'a tag key', 'team'), z.string().max(256)).optional(),
+    network: z
+      .strictObject({
+        /** VPC CIDR per region. @default 10.(16 + region index × 4).0.0/16 */
+        cidrs: z.record(regionCode, cidrBlock).optional(),
+        /** Availability zone IDs per region. @default the first zone IDs of `config/regions.ts` */
+        availabilityZoneIds: z.record(regionCode, z.array(z.string().min(1)).min(2)).optional(),
+        /** NAT gateways: none, one per region, or one per AZ. @default none up to traction, single on growth, per-az after */
+        natGateways: z.enum(['none', 'single', 'per-az']).optional(),
+      })
+      .optional(),
+    backend: z
+      .strictObject({
+        /** Remote state in S3 with native lock files. @default local state files beside each stack */
+        s3: z.strictObject({
+          bucket: pattern(S3_BUCKET_PATTERN, 'an S3 bucket name', 'acme-terraform-state'),
+          /** Region of the state bucket. @default the primary region */
+          region: regionCode.optional(),
+          /** Key prefix; each stack writes `<prefix>/<stack>.tfstate`. @default "stagecraft" */
+          keyPrefix: z
+            .string()
+            .regex(/^[\w./-]+$/)
+            .optional(),
+          /** KMS key for state encryption. @default the bucket's default encryption */
+          kmsKeyArn: z.string().startsWith('arn:').optional(),
+        }),
+      })
+      .optional(),
+    compute: z
+      .strictObject({
+        /** EC2 type of hosts (launch, traction) or cluster nodes (growth on). @default from the stage profile */
+        instanceType: pattern(INSTANCE_TYPE_PATTERN, 'an EC2 instance type', 't3.medium').optional(),
+        /** Number of application hosts on single-host stages. @default from the stage profile */
+        hosts: count(1, 2).optional(),
+        /** Root volume of hosts and nodes, GiB. @default from the stage profile */
+        volumeGiB: count(20, 16384).optional(),
+        /** Cluster node counts (growth on). @default from the stage profile */
+        nodes: scalingRange.optional(),
+        /** EKS Kubernetes version. @default "1.33" */
+        kubernetesVersion: pattern(KUBERNETES_VERSION_PATTERN, 'a Kubernetes minor version', '1.33').optional(),
+        /** CIDRs allowed to reach the public EKS API endpoint. @default [] (private endpoint only) */
+        publicApiCidrs: z.array(cidrBlock).optional(),
+      })
+      .optional(),
+    database: z
+      .strictObject({
+        /** postgres (host, RDS or Aurora by stage) or cockroachdb (hyperscale, massive). @default postgres; cockroachdb on massive */
+        engine: z.enum(['postgres', 'cockroachdb']).optional(),
+        /** PostgreSQL major.minor version. @default "16.6" */
+        engineVersion: pattern(POSTGRES_VERSION_PATTERN, 'a PostgreSQL version', '16.6').optional(),
+        /** RDS/Aurora instance class. @default from the stage profile */
+        instanceClass: pattern(DB_INSTANCE_CLASS_PATTERN, 'an RDS instance class', 'db.r6g.large').optional(),
+        /** Read replicas per database (or per shard). @default from the stage profile */
+        readReplicas: count(0, 15).optional(),
+        /** Independent Aurora clusters the data is sharded over (hyperscale postgres). @default from the stage profile */
+        shards: count(1, 256).optional(),
+        /** Allocated storage for RDS instances or database volumes, GiB. @default from the stage profile */
+        storageGiB: count(20, 65536).optional(),
+        /** Days automated backups are kept. @default 7 on launch, 14 after */
+        backupRetentionDays: count(1, 35).optional(),
+        /** CockroachDB nodes per region. @default from the stage profile (≥3) */
+        nodesPerRegion: count(3, 100).optional(),
+      })
+      .optional(),
+    cache: z
+      .strictObject({
+        /** ElastiCache node type. @default from the stage profile */
+        nodeType: pattern(CACHE_NODE_TYPE_PATTERN, 'an ElastiCache node type', 'cache.r7g.large').optional(),
+        /** Shards (node groups) in cluster mode. @default from the stage profile */
+        shards: count(1, 500).optional(),
+        /** Replicas per shard. @default from the stage profile */
+        replicasPerShard: count(0, 5).optional(),
+      })
+      .optional(),
+    queue: z
+      .strictObject({
+        /** Amazon MQ broker instance type for RabbitMQ. @default from the stage profile */
+        instanceType: pattern(/^mq\.[a-z0-9]+\.[a-z0-9]+$/, 'an Amazon MQ instance type', 'mq.m5.large').optional(),
+      })
+      .optional(),
+    search: z
+      .strictObject({
+        /** OpenSearch data node type. @default from the stage profile */
+        instanceType: pattern(/^[a-z0-9]+\.[a-z0-9]+\.search$/, 'an OpenSearch instance type', 'r6g.large.search').optional(),
+        /** Data nodes. @default from the stage profile */
+        dataNodes: count(1, 80).optional(),
+        /** EBS volume per data node, GiB. @default from the stage profile */
+        volumeGiB: count(10, 16384).optional(),
+      })
+      .optional(),
+    streaming: z
+      .strictObject({
+        /** MSK broker type. @default from the stage profile */
+        instanceType: pattern(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'an MSK broker type', 'kafka.m7g.large').optional(),
+        /** Brokers; a multiple of the zone count. @default from the stage profile */
+        brokers: count(2, 90).optional(),
+        /** EBS volume per broker, GiB. @default from the stage profile */
+        volumeGiB: count(1, 16384).optional(),
+      })
+      .optional(),
+    alerts: z
+      .strictObject({
+        /** Addresses subscribed to the alarm topic. @default [] (subscribe later, e.g. a pager endpoint) */
+        emails: z.array(pattern(EMAIL_PATTERN, 'an email address', 'oncall@example.com')).optional(),
+      })
+      .optional(),
+    /** Expected workload, for sizing. @default none: the stage profile's sizes are used */
+    workload: workloadSchema.optional(),
+    /** The Cloudflare edge. @default every field's own default */
+    edge: edgeSchema.optional(),
+    /** Overrides of the per-unit capacity assumptions. @default the values of `config/assumptions.ts` */
+    assumptions: assumptionsSchema.optional(),
+    /** Per-service overrides of the catalog in `services/` (image, enabled, replicas). @default the catalog as it is */
+    services: z
+      .record(
+        z.string().regex(SERVICE_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not a service name (a DNS label, e.g. api)` }),
+        serviceOverrideSchema,
+      )
+      .optional(),
+    /** Autoscaling rules. @default the seed defaults of `sizing/autoscaling/` */
+    autoscaling: autoscalingSchema.optional(),
+  })
+  .check(
+    // Runs even when other fields have problems, so a file learns about every problem at once.
+    z.refine((config: { stage?: unknown; workload?: unknown }) => config.stage !== undefined || hasMau(config.workload), {
+      path: ['stage'],
+      error: STAGE_REQUIRED_MESSAGE,
+      when: () => true,
+    }),
+  );
 
 function hasMau(workload: unknown): boolean {
   return typeof workload === 'object' && workload !== null && (workload as { mau?: unknown }).mau !== undefined;

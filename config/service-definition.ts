@@ -82,7 +82,5 @@ export interface ServiceDefinition {
   readonly sourceFile: string;
 }
 
-
-
 /** Public ports are served on this container port (the ALB target group and the host's reverse proxy). */
 export const PUBLIC_CONTAINER_PORT = 8080;

@@ -17,7 +17,9 @@ const PATH_PATTERN = /^\/[\w./-]*$/;
 const ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
 const name = (what: string) =>
-  z.string().regex(SERVICE_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not ${what} (a DNS label: lowercase letters, digits and dashes, e.g. api)` });
+  z
+    .string()
+    .regex(SERVICE_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not ${what} (a DNS label: lowercase letters, digits and dashes, e.g. api)` });
 
 /** An image pinned by tag or digest; `latest` and untagged images move under you, so they are refused. */
 export const imageReference = z.string().check(
@@ -84,10 +86,7 @@ export const serviceSchema = z.strictObject({
   resources: z.strictObject({ requests: amounts, limits: amounts }),
   /** Plain settings; secrets never go here. @default {} */
   env: z
-    .record(
-      z.string().regex(ENV_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not an environment variable name (e.g. LOG_LEVEL)` }),
-      z.string(),
-    )
+    .record(z.string().regex(ENV_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not an environment variable name (e.g. LOG_LEVEL)` }), z.string())
     .optional(),
   /** Data stores it needs. @default [] */
   dataStores: z

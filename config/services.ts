@@ -35,9 +35,14 @@ export function projectServiceCatalog(): ServiceCatalog {
 export function loadServiceCatalog(dir = DEFAULT_SERVICES_DIR, root = resolve(DEFAULT_SERVICES_DIR, '..')): ServiceCatalog {
   const shownDir = relative(root, dir) || '.';
   if (!existsSync(dir)) {
-    return { services: [], problems: [{ file: shownDir, path: '(root)', message: 'service catalog directory not found; create it with one <name>.yaml per service' }] };
+    return {
+      services: [],
+      problems: [{ file: shownDir, path: '(root)', message: 'service catalog directory not found; create it with one <name>.yaml per service' }],
+    };
   }
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const problems: Problem[] = [];
   const parsed: Array<{ file: string; config: ServiceConfig }> = [];
   for (const name of files) {
@@ -127,11 +132,13 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
   service.calls.forEach((callee, i) => {
     const target = catalog.find((s) => s.name === callee);
     if (callee === service.name) add(`calls[${i}]`, `"${callee}" is the service itself; list the other services it calls`);
-    else if (!target && names.includes(callee)) return; // its own file's problems are reported
+    else if (!target && names.includes(callee))
+      return; // its own file's problems are reported
     else if (!target) add(`calls[${i}]`, `"${callee}" is not a service of the catalog; allowed: ${names.filter((n) => n !== service.name).join(', ')}`);
     else {
       const absent = service.stages.filter((stage) => !target.stages.includes(stage));
-      if (absent.length > 0) add(`calls[${i}]`, `"${callee}" does not run on ${absent.join(', ')}, where ${service.name} runs; ${callee} runs on ${target.stages.join(', ')}`);
+      if (absent.length > 0)
+        add(`calls[${i}]`, `"${callee}" does not run on ${absent.join(', ')}, where ${service.name} runs; ${callee} runs on ${target.stages.join(', ')}`);
     }
   });
   return problems;
@@ -177,7 +184,10 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
     }
     for (const key of ['min', 'max'] as const) {
       if (override[key] !== undefined && service.scaling.rule !== 'cpu') {
-        add(`services.${name}.${key}`, `applies to services with scaling rule cpu; ${name} uses ${service.scaling.rule}${service.scaling.rule === 'api' || service.scaling.rule === 'websocket-gateway' ? ` (set autoscaling.${service.scaling.rule === 'api' ? 'api' : 'websocket'}.${key})` : ''}`);
+        add(
+          `services.${name}.${key}`,
+          `applies to services with scaling rule cpu; ${name} uses ${service.scaling.rule}${service.scaling.rule === 'api' || service.scaling.rule === 'websocket-gateway' ? ` (set autoscaling.${service.scaling.rule === 'api' ? 'api' : 'websocket'}.${key})` : ''}`,
+        );
       }
     }
     if (service.scaling.rule === 'cpu') {
@@ -194,13 +204,19 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
     caller.calls.forEach((callee, i) => {
       if (running.some((s) => s.name === callee) || !names.includes(callee)) return;
       const where = config.services?.[callee]?.enabled === false ? `services.${callee}.enabled` : `services.${caller.name}`;
-      add(where, `${caller.name} calls ${callee} (${caller.sourceFile}: calls[${i}]), which does not run in this environment; enable ${callee} or disable ${caller.name}`);
+      add(
+        where,
+        `${caller.name} calls ${callee} (${caller.sourceFile}: calls[${i}]), which does not run in this environment; enable ${callee} or disable ${caller.name}`,
+      );
     });
   }
 
   const ws = config.autoscaling?.websocket;
   const api = config.autoscaling?.api;
-  for (const [key, range] of [['websocket', ws], ['api', api]] as const) {
+  for (const [key, range] of [
+    ['websocket', ws],
+    ['api', api],
+  ] as const) {
     if (range?.min !== undefined && range.max !== undefined && range.min > range.max) {
       add(`autoscaling.${key}`, `min (${range.min}) must not exceed max (${range.max})`);
     }

@@ -42,8 +42,7 @@ export const WORKLOAD_DEFAULTS = {
     value: ((SEED_004_STAGE_4.peakRps / PEAK_FACTOR) * SECONDS_PER_DAY) / (SEED_004_STAGE_4.mau * DAU_RATIO),
     unit: 'API requests per DAU per day',
     description: 'API requests each daily active user makes per day.',
-    source:
-      'seed 004 Stage 4: "Peak ~3,750 req/s" at 10M MAU; ÷ peak factor 3 × 86,400 s ÷ (10M × DAU ratio 0.3) = 36',
+    source: 'seed 004 Stage 4: "Peak ~3,750 req/s" at 10M MAU; ÷ peak factor 3 × 86,400 s ÷ (10M × DAU ratio 0.3) = 36',
     min: 0,
     minExclusive: true,
   },

@@ -16,7 +16,18 @@ import { STAGES } from './stages';
 import { zodProblems } from './zod-issues';
 
 /** Regions a `regions: <count>` takes, in this order. */
-export const DEFAULT_REGION_ORDER = ['us-east-1', 'eu-west-1', 'ap-northeast-1', 'us-west-2', 'ap-southeast-1', 'eu-central-1', 'sa-east-1', 'ap-south-1', 'us-east-2', 'ca-central-1'] as const;
+export const DEFAULT_REGION_ORDER = [
+  'us-east-1',
+  'eu-west-1',
+  'ap-northeast-1',
+  'us-west-2',
+  'ap-southeast-1',
+  'eu-central-1',
+  'sa-east-1',
+  'ap-south-1',
+  'us-east-2',
+  'ca-central-1',
+] as const;
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -24,14 +35,19 @@ export const workloadFileSchema = z.strictObject({
   ...workloadShape,
   /** Region count (1–10, from DEFAULT_REGION_ORDER) or region codes. @default 3 on massive, else 1 */
   regions: z
-    .union([
-      z.number().int().min(1).max(DEFAULT_REGION_ORDER.length),
-      z.array(
-        z.string().refine((code) => AWS_REGIONS.includes(code), {
-          error: (issue) => `${show(issue.input)} is not a region Stagecraft knows; allowed: ${AWS_REGIONS.join(', ')}`,
-        }),
-      ).min(1),
-    ], { error: `must be a region count from 1 to ${DEFAULT_REGION_ORDER.length} or a list of region codes` })
+    .union(
+      [
+        z.number().int().min(1).max(DEFAULT_REGION_ORDER.length),
+        z
+          .array(
+            z.string().refine((code) => AWS_REGIONS.includes(code), {
+              error: (issue) => `${show(issue.input)} is not a region Stagecraft knows; allowed: ${AWS_REGIONS.join(', ')}`,
+            }),
+          )
+          .min(1),
+      ],
+      { error: `must be a region count from 1 to ${DEFAULT_REGION_ORDER.length} or a list of region codes` },
+    )
     .optional(),
   /** @default chosen from mau */
   stage: z.enum(STAGES, { error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}` }).optional(),
@@ -51,13 +67,19 @@ export function loadWorkloadFile(file: string, cwd: string): Environment {
     throw new UserInputError(
       document.errors.map((error) => {
         const at = error.linePos?.[0];
-        return { file, path: at ? `line ${at.line}, column ${at.col}` : '(root)', message: `YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` };
+        return {
+          file,
+          path: at ? `line ${at.line}, column ${at.col}` : '(root)',
+          message: `YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+        };
       }),
     );
   }
   const data: unknown = document.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new UserInputError([{ file, path: '(root)', message: 'expected a mapping of workload fields (mau, dauRatio, …), with optional regions, stage and assumptions' }]);
+    throw new UserInputError([
+      { file, path: '(root)', message: 'expected a mapping of workload fields (mau, dauRatio, …), with optional regions, stage and assumptions' },
+    ]);
   }
   const parsed = workloadFileSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new UserInputError(zodProblems(file, parsed.error, workloadFileSchema));

@@ -69,9 +69,7 @@ function messageFor(issue: Issue, schema: z.ZodType): string {
       return `must be ${word} ${String(bound)}; received ${describeValue(input)}`;
     }
     case 'invalid_value':
-      return issue.message.startsWith('Invalid')
-        ? `${JSON.stringify(input)} is not allowed; allowed: ${issue.values.map(String).join(', ')}`
-        : issue.message;
+      return issue.message.startsWith('Invalid') ? `${JSON.stringify(input)} is not allowed; allowed: ${issue.values.map(String).join(', ')}` : issue.message;
     case 'invalid_key':
       return issue.issues.length > 0 ? `key ${messageFor(issue.issues[0] as Issue, schema)}` : issue.message;
     default:

@@ -95,7 +95,12 @@ export function isMiss(value: ResolvedPrice | PriceMiss): value is PriceMiss {
 }
 
 /** The cost of `quantity` GB of a tiered price in `region`, tier by tier. */
-export function tieredCost(catalog: Catalog, key: string, region: string | undefined, quantity: number): { usd: number; unit: string; source: string } | PriceMiss {
+export function tieredCost(
+  catalog: Catalog,
+  key: string,
+  region: string | undefined,
+  quantity: number,
+): { usd: number; unit: string; source: string } | PriceMiss {
   const price = catalog.prices[key];
   if (!price?.tiers) return { missing: `the catalog has no tiered "${key}" price` };
   const multiplier = price.regional === false ? 1 : region === undefined ? undefined : catalog.regions[region]?.multiplier;

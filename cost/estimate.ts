@@ -84,7 +84,15 @@ export function priceStack(stack: string, json: StackJson, options: PriceStackOp
     if (options.usage) {
       const cost = tieredCost(catalog, 'transfer.internetOut', regions.default, options.usage.egressGB);
       if (isMiss(cost)) {
-        resources.push({ address: 'usage.internet_egress', type: 'usage', status: 'unpriced', monthlyUsd: 0, components: [], notModelled: [], reason: cost.missing });
+        resources.push({
+          address: 'usage.internet_egress',
+          type: 'usage',
+          status: 'unpriced',
+          monthlyUsd: 0,
+          components: [],
+          notModelled: [],
+          reason: cost.missing,
+        });
       } else {
         const component: CostComponent = {
           description: `${options.usage.egressGB.toFixed(0)} GB from the origin to the internet (through Cloudflare)`,
@@ -161,20 +169,32 @@ export function costPerMau(monthlyUsd: number, mau: number): number {
 }
 
 /** Environments summed per stage, in stage order. */
-export function costByStage(environments: readonly EnvironmentCost[]): Array<{ stage: Stage; environments: number; monthlyUsd: number; mau?: number; costPerMauUsd?: number }> {
+export function costByStage(
+  environments: readonly EnvironmentCost[],
+): Array<{ stage: Stage; environments: number; monthlyUsd: number; mau?: number; costPerMauUsd?: number }> {
   const byStage = new Map<Stage, EnvironmentCost[]>();
   for (const e of environments) byStage.set(e.stage, [...(byStage.get(e.stage) ?? []), e]);
-  return [...byStage.entries()].sort(([a], [b]) => stageIndex(a) - stageIndex(b)).map(([stage, list]) => {
-    const monthlyUsd = list.reduce((sum, e) => sum + e.monthlyUsd, 0);
-    const withMau = list.every((e) => e.mau !== undefined);
-    const mau = withMau ? list.reduce((sum, e) => sum + (e.mau ?? 0), 0) : undefined;
-    return { stage, environments: list.length, monthlyUsd, mau, costPerMauUsd: mau === undefined ? undefined : costPerMau(monthlyUsd, mau) };
-  });
+  return [...byStage.entries()]
+    .sort(([a], [b]) => stageIndex(a) - stageIndex(b))
+    .map(([stage, list]) => {
+      const monthlyUsd = list.reduce((sum, e) => sum + e.monthlyUsd, 0);
+      const withMau = list.every((e) => e.mau !== undefined);
+      const mau = withMau ? list.reduce((sum, e) => sum + (e.mau ?? 0), 0) : undefined;
+      return { stage, environments: list.length, monthlyUsd, mau, costPerMauUsd: mau === undefined ? undefined : costPerMau(monthlyUsd, mau) };
+    });
 }
 
 /** Prices one sized environment's stacks, with the usage its workload puts on each region. */
 export function priceSizedEnvironment(sized: SizedEnvironment, stacks: ReadonlyArray<{ readonly name: string; readonly json: StackJson }>): EnvironmentCost {
   const { environment, report } = sized;
-  const usage = report.workload && report.derived && regionUsage(report.derived.demand, report.workload, environment.regions.length, report.assumptions.cockroachReplicationFactor);
-  return environmentCost(environment.name, environment.stage, report.workload?.mau, stacks.map((s) => priceStack(s.name, s.json, { usage })));
+  const usage =
+    report.workload &&
+    report.derived &&
+    regionUsage(report.derived.demand, report.workload, environment.regions.length, report.assumptions.cockroachReplicationFactor);
+  return environmentCost(
+    environment.name,
+    environment.stage,
+    report.workload?.mau,
+    stacks.map((s) => priceStack(s.name, s.json, { usage })),
+  );
 }

@@ -11,7 +11,6 @@ import { RegionUsage } from '../sizing/usage';
 import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
-
 /** One priced quantity of a resource. */
 export interface CostComponent {
   readonly description: string;
@@ -80,7 +79,14 @@ class Builder {
   tiered(description: string, key: string, quantity: number): this {
     const cost = tieredCost(this.ctx.catalog, key, this.ctx.region, quantity);
     if (isMiss(cost)) throw new Unpriced(cost.missing);
-    this.components.push({ description, quantity, unit: cost.unit, unitUsd: quantity > 0 ? cost.usd / quantity : 0, monthlyUsd: cost.usd, source: cost.source });
+    this.components.push({
+      description,
+      quantity,
+      unit: cost.unit,
+      unitUsd: quantity > 0 ? cost.usd / quantity : 0,
+      monthlyUsd: cost.usd,
+      source: cost.source,
+    });
     return this;
   }
 
@@ -147,7 +153,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const type = str(ctx, 'instance_type', ctx.args.instance_type ?? template?.instance_type);
     b.hourly(`1 × ${type}`, 'ec2.instance', 1, type);
     const root = block(ctx.args.root_block_device);
-    if (root?.volume_size !== undefined) b.monthly(`${String(root.volume_size)} GiB gp3 root volume`, 'ebs.gp3', num(ctx, 'root_block_device.volume_size', root.volume_size));
+    if (root?.volume_size !== undefined)
+      b.monthly(`${String(root.volume_size)} GiB gp3 root volume`, 'ebs.gp3', num(ctx, 'root_block_device.volume_size', root.volume_size));
     else launchTemplateParts(b, ctx, template, 1, 'instance');
     return b.done();
   },
@@ -240,10 +247,16 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       ctx.args.num_node_groups !== undefined
         ? num(ctx, 'num_node_groups', ctx.args.num_node_groups) * (1 + num(ctx, 'replicas_per_node_group', ctx.args.replicas_per_node_group, 0))
         : num(ctx, 'num_cache_clusters', ctx.args.num_cache_clusters, 1);
-    const shape = ctx.args.num_node_groups !== undefined ? `${String(ctx.args.num_node_groups)} shards × (1 + ${String(ctx.args.replicas_per_node_group ?? 0)})` : `${nodes} node(s)`;
+    const shape =
+      ctx.args.num_node_groups !== undefined
+        ? `${String(ctx.args.num_node_groups)} shards × (1 + ${String(ctx.args.replicas_per_node_group ?? 0)})`
+        : `${nodes} node(s)`;
     const b = new Builder(ctx).hourly(`${nodes} × ${type} (${shape})`, 'elasticache.node', nodes, type);
     if (num(ctx, 'snapshot_retention_limit', ctx.args.snapshot_retention_limit, 0) > 0) {
-      b.missing('snapshot storage beyond the free allowance ($0.085/GB-month)', 'one snapshot per cluster is free; the rest depends on retention and data size');
+      b.missing(
+        'snapshot storage beyond the free allowance ($0.085/GB-month)',
+        'one snapshot per cluster is free; the rest depends on retention and data size',
+      );
     }
     return b.done();
   },
@@ -288,7 +301,10 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       .done();
   },
   aws_kms_key: (ctx) =>
-    new Builder(ctx).monthly('1 customer-managed key', 'kms.key', 1).missing('API requests ($0.03 per 10,000)', 'S3 bucket keys and caching keep them small; not modelled').done(),
+    new Builder(ctx)
+      .monthly('1 customer-managed key', 'kms.key', 1)
+      .missing('API requests ($0.03 per 10,000)', 'S3 bucket keys and caching keep them small; not modelled')
+      .done(),
   aws_route53_zone: (ctx) =>
     new Builder(ctx)
       .monthly('1 hosted zone', 'route53.hostedZone', 1)
@@ -303,16 +319,15 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return new Builder(ctx).monthly(`${metrics} alarm metric(s)`, key, metrics).done();
   },
   aws_cloudwatch_log_group: (ctx) =>
-    new Builder(ctx)
-      .missing('ingestion ($0.50/GB) and archive ($0.03/GB-month)', 'log volume is not part of the workload profile')
-      .done(),
+    new Builder(ctx).missing('ingestion ($0.50/GB) and archive ($0.03/GB-month)', 'log volume is not part of the workload profile').done(),
   aws_backup_plan: (ctx) =>
     new Builder(ctx).missing('backup storage ($0.05/GB-month of EBS snapshots)', 'snapshot size depends on how much data changes a day').done(),
   aws_s3_bucket: (ctx) => {
     const b = new Builder(ctx);
     const path = String((ctx.args['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? '');
     if (path.endsWith('/assets/bucket')) {
-      if (ctx.usage) b.tiered(`${ctx.usage.storedGB.toFixed(0)} GB of user content (S3 Standard; tiering savings not counted)`, 's3.standard', ctx.usage.storedGB);
+      if (ctx.usage)
+        b.tiered(`${ctx.usage.storedGB.toFixed(0)} GB of user content (S3 Standard; tiering savings not counted)`, 's3.standard', ctx.usage.storedGB);
       else b.missing('storage', 'no workload profile');
       b.missing('requests', 'content is served through Cloudflare, which caches it; origin requests are not modelled');
     } else {
@@ -326,7 +341,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return new Builder(ctx).hourly(`interface endpoint in ${zones} zone(s)`, 'vpc.interfaceEndpoint', zones).done();
   },
   aws_vpc_peering_connection: (ctx) => {
-    if (!ctx.usage || ctx.usage.peeringConnections === 0) return { kind: 'free', reason: 'Peering connections are free; no workload profile describes the traffic over them.' };
+    if (!ctx.usage || ctx.usage.peeringConnections === 0)
+      return { kind: 'free', reason: 'Peering connections are free; no workload profile describes the traffic over them.' };
     const gb = ctx.usage.interRegionGB / ctx.usage.peeringConnections;
     return new Builder(ctx).monthly(`${gb.toFixed(0)} GB of replication between the two regions`, 'transfer.interRegion', gb).done();
   },
@@ -358,7 +374,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const plan = str(ctx, 'rate_plan.id', block(ctx.args.rate_plan)?.id);
     return new Builder(ctx).monthly(`${plan} plan`, 'cloudflare.zonePlan', 1, plan).done();
   },
-  cloudflare_r2_bucket: (ctx) => new Builder(ctx).missing('storage ($0.015/GB-month) and operations', 'R2 contents are not part of the workload profile').done(),
+  cloudflare_r2_bucket: (ctx) =>
+    new Builder(ctx).missing('storage ($0.015/GB-month) and operations', 'R2 contents are not part of the workload profile').done(),
   cloudflare_workers_kv_namespace: (ctx) =>
     new Builder(ctx).missing('reads and writes beyond the Workers Paid allowance', 'KV operations are not part of the workload profile').done(),
 };
@@ -377,7 +394,12 @@ export function priceResource(ctx: ResourceContext): PricingResult {
     if (result.kind !== 'priced' || copies === 1) return result;
     return {
       kind: 'priced',
-      components: result.components.map((c) => ({ ...c, description: `${copies} × (${c.description})`, quantity: c.quantity * copies, monthlyUsd: c.monthlyUsd * copies })),
+      components: result.components.map((c) => ({
+        ...c,
+        description: `${copies} × (${c.description})`,
+        quantity: c.quantity * copies,
+        monthlyUsd: c.monthlyUsd * copies,
+      })),
       notModelled: result.notModelled,
     };
   } catch (error) {

@@ -24,7 +24,14 @@ function componentTopology(resources: EnvironmentResources, sized: SizedEnvironm
       if (region.cockroach && other?.cockroach) collect.edge(region.cockroach, other.cockroach, 'Raft 26257 over VPC peering');
     }
   }
-  return { environment: sized.environment.name, stage: sized.environment.stage, level: 'component', groups: collect.groups, nodes: collect.nodes, edges: collect.edges };
+  return {
+    environment: sized.environment.name,
+    stage: sized.environment.stage,
+    level: 'component',
+    groups: collect.groups,
+    nodes: collect.nodes,
+    edges: collect.edges,
+  };
 }
 
 /** One node per Terraform resource, grouped by stack, with an edge per reference inside a stack. */
@@ -32,7 +39,8 @@ function resourceTopology(resources: EnvironmentResources, sized: SizedEnvironme
   const collect = new TopologyCollector();
   const all = [...resources.regions.flatMap((r) => r.resources), ...resources.edge];
   for (const stack of [...new Set(all.map((r) => r.stack))]) collect.group({ id: stack, label: stack, kind: 'stack' });
-  for (const r of all) collect.node({ id: qualified(r), kind: 'resource', label: r.type, detail: r.name, group: r.stack, source: 'synthesis', resources: [qualified(r)] });
+  for (const r of all)
+    collect.node({ id: qualified(r), kind: 'resource', label: r.type, detail: r.name, group: r.stack, source: 'synthesis', resources: [qualified(r)] });
   const ids = new Set(all.map(qualified));
   for (const r of all) {
     for (const ref of referencesOf(r)) {
@@ -40,7 +48,14 @@ function resourceTopology(resources: EnvironmentResources, sized: SizedEnvironme
       if (ids.has(target) && target !== qualified(r)) collect.edge(qualified(r), target);
     }
   }
-  return { environment: sized.environment.name, stage: sized.environment.stage, level: 'resource', groups: collect.groups, nodes: collect.nodes, edges: collect.edges };
+  return {
+    environment: sized.environment.name,
+    stage: sized.environment.stage,
+    level: 'resource',
+    groups: collect.groups,
+    nodes: collect.nodes,
+    edges: collect.edges,
+  };
 }
 
 /** The topology of `sized`'s environment at `level`, from the stacks of `synthesis` that belong to it. */

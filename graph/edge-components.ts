@@ -19,8 +19,13 @@ export function addEdge(collect: TopologyCollector, users: string, edge: readonl
   if (edge.length === 0) return undefined;
   const group = collect.group({ id: 'edge', label: 'Cloudflare edge', kind: 'edge' });
   const path: string[] = [];
-  const add = (id: string, label: string, detail: string | undefined, resources: readonly StackResource[], kind: 'edge' | 'load-balancer' | 'storage' = 'edge') =>
-    collect.node({ id: `edge-${id}`, kind, label, detail, group, source: 'synthesis', resources: resources.map(qualified) });
+  const add = (
+    id: string,
+    label: string,
+    detail: string | undefined,
+    resources: readonly StackResource[],
+    kind: 'edge' | 'load-balancer' | 'storage' = 'edge',
+  ) => collect.node({ id: `edge-${id}`, kind, label, detail, group, source: 'synthesis', resources: resources.map(qualified) });
 
   const records = ofType(edge, 'cloudflare_dns_record');
   const proxied = records.filter((r) => first(r.values, 'proxied') === true).length;
@@ -44,7 +49,15 @@ export function addEdge(collect: TopologyCollector, users: string, edge: readonl
   const balancers = ofType(edge, 'cloudflare_load_balancer');
   if (balancers.length > 0) {
     const pools = ofType(edge, 'cloudflare_load_balancer_pool');
-    path.push(add('lb', 'Load balancer', `geo steering, ${plural(pools.length, 'pool')}`, [...balancers, ...pools, ...ofType(edge, 'cloudflare_load_balancer_monitor')], 'load-balancer'));
+    path.push(
+      add(
+        'lb',
+        'Load balancer',
+        `geo steering, ${plural(pools.length, 'pool')}`,
+        [...balancers, ...pools, ...ofType(edge, 'cloudflare_load_balancer_monitor')],
+        'load-balancer',
+      ),
+    );
   }
   collect.edge(users, path[0], 'HTTPS 443');
   path.slice(1).forEach((id, i) => collect.edge(path[i], id));

@@ -2,18 +2,7 @@
 import { Stage } from '../config/stages';
 
 /** What a node stands for; renderers pick a shape from it. */
-export type NodeKind =
-  | 'users'
-  | 'edge'
-  | 'load-balancer'
-  | 'compute'
-  | 'service'
-  | 'database'
-  | 'cache'
-  | 'queue'
-  | 'search'
-  | 'storage'
-  | 'resource';
+export type NodeKind = 'users' | 'edge' | 'load-balancer' | 'compute' | 'service' | 'database' | 'cache' | 'queue' | 'search' | 'storage' | 'resource';
 
 /** A box around nodes: the Cloudflare edge, one AWS region, the EKS cluster inside it (or, at resource level, one stack). */
 export interface TopologyGroup {

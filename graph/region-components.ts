@@ -34,8 +34,24 @@ function nodeId(ctx: RegionContext, name: string): string {
   return `${ctx.region.code}-${name}`;
 }
 
-function addNode(ctx: RegionContext, name: string, kind: NodeKind, label: string, detail: string | undefined, resources: readonly StackResource[], group = ctx.group): string {
-  return ctx.collect.node({ id: nodeId(ctx, name), kind, label, detail, group, source: resources.length > 0 ? 'synthesis' : 'blueprint', resources: resources.map(qualified) });
+function addNode(
+  ctx: RegionContext,
+  name: string,
+  kind: NodeKind,
+  label: string,
+  detail: string | undefined,
+  resources: readonly StackResource[],
+  group = ctx.group,
+): string {
+  return ctx.collect.node({
+    id: nodeId(ctx, name),
+    kind,
+    label,
+    detail,
+    group,
+    source: resources.length > 0 ? 'synthesis' : 'blueprint',
+    resources: resources.map(qualified),
+  });
 }
 
 /** "readers autoscale 1–5 on RDSReaderAverageCPUUtilization 60", for the data stores an autoscaling target acts on. */
@@ -85,7 +101,9 @@ function addCockroach(ctx: RegionContext, clusterGroup: string | undefined): Dep
   const addresses = new Set(statefulSets.map((w) => w.address));
   const resources = ctx.region.resources.filter((r) => addresses.has(qualified(r)));
   const detail = cockroach ? `${cockroach.instanceType}, ${cockroach.volumeGiB} GiB each` : undefined;
-  return [{ id: addNode(ctx, 'cockroach', 'database', `CockroachDB ${nodes} nodes`, detail, resources, clusterGroup ?? ctx.group), label: `TCP ${PORTS.cockroach}` }];
+  return [
+    { id: addNode(ctx, 'cockroach', 'database', `CockroachDB ${nodes} nodes`, detail, resources, clusterGroup ?? ctx.group), label: `TCP ${PORTS.cockroach}` },
+  ];
 }
 
 function addRedis(ctx: RegionContext): Dependency[] {
@@ -128,9 +146,15 @@ function addQueuesAndSearch(ctx: RegionContext): Dependency[] {
   const search = ofType(ctx.region.resources, 'aws_opensearch_domain');
   if (search.length > 0) {
     const s = search[0];
-    const masters = first(s.values, 'cluster_config.dedicated_master_enabled') === true ? `, ${String(first(s.values, 'cluster_config.dedicated_master_count'))} masters` : '';
+    const masters =
+      first(s.values, 'cluster_config.dedicated_master_enabled') === true
+        ? `, ${String(first(s.values, 'cluster_config.dedicated_master_count'))} masters`
+        : '';
     const label = `OpenSearch ${String(first(s.values, 'cluster_config.instance_count'))} data nodes`;
-    out.push({ id: addNode(ctx, 'search', 'search', label, `${String(first(s.values, 'cluster_config.instance_type'))}${masters}`, search), label: 'HTTPS 443' });
+    out.push({
+      id: addNode(ctx, 'search', 'search', label, `${String(first(s.values, 'cluster_config.instance_type'))}${masters}`, search),
+      label: 'HTTPS 443',
+    });
   }
   return out;
 }
@@ -144,7 +168,8 @@ function addStorage(ctx: RegionContext): Dependency[] {
   if (buckets.length === 0) return [];
   const lifecycles = ofType(resources, 'aws_s3_bucket_lifecycle_configuration');
   // Tiered: a lifecycle rule of the bucket moves objects to a cheaper storage class.
-  const tiered = (bucket: StackResource) => lifecycles.some((l) => referenced(resources, l, first(l.values, 'bucket')) === bucket && first(l.values, 'rule.transition') !== undefined);
+  const tiered = (bucket: StackResource) =>
+    lifecycles.some((l) => referenced(resources, l, first(l.values, 'bucket')) === bucket && first(l.values, 'rule.transition') !== undefined);
   const detail = buckets.map((b) => `${bucketPurpose(b)}${tiered(b) ? ' (tiered)' : ''}`).join(', ');
   return [{ id: addNode(ctx, 's3', 'storage', `S3 ×${buckets.length}`, detail, buckets), label: 'HTTPS' }];
 }
@@ -175,7 +200,15 @@ function addServices(ctx: RegionContext, group: string, targetPort: number | und
     return deployments.map((d) => {
       const pods = d.autoscaler ? `${range(d.autoscaler.min, d.autoscaler.max)} pods` : `${d.replicas ?? 1} pods`;
       const detail = d.autoscaler ? `HPA on ${d.autoscaler.trigger}` : 'fixed replicas';
-      const id = addNode(ctx, `svc-${d.name}`, 'service', `${d.name} ${pods}`, detail, ctx.region.resources.filter((r) => qualified(r) === d.address), group);
+      const id = addNode(
+        ctx,
+        `svc-${d.name}`,
+        'service',
+        `${d.name} ${pods}`,
+        detail,
+        ctx.region.resources.filter((r) => qualified(r) === d.address),
+        group,
+      );
       return { id, public: !anyBehind || behindAlb(d) };
     });
   }
@@ -214,12 +247,24 @@ function addHosts(ctx: RegionContext): string | undefined {
  * Adds one region. Returns the node the edge forwards to (ALB or hosts) and the edge label,
  * and the CockroachDB node when there is one (for the cross-region links).
  */
-export function addRegion(collect: TopologyCollector, region: RegionResources, sized: SizedEnvironment): { entry?: string; originLabel?: string; cockroach?: string } {
+export function addRegion(
+  collect: TopologyCollector,
+  region: RegionResources,
+  sized: SizedEnvironment,
+): { entry?: string; originLabel?: string; cockroach?: string } {
   const group = collect.group({ id: region.code, label: region.code, kind: 'region' });
   const ctx: RegionContext = { collect, region, sized, group };
   // The application load balancer only: a network load balancer (CockroachDB's joins) is not an entry.
   const balancers = ofType(region.resources, 'aws_lb').filter((lb) => (first(lb.values, 'load_balancer_type') ?? 'application') === 'application');
-  const alb = balancers.length > 0 ? addNode(ctx, 'alb', 'load-balancer', 'ALB', 'application load balancer', [...balancers, ...ofType(region.resources, 'aws_lb_listener').filter((l) => balancers.some((b) => b === referenced(region.resources, l, first(l.values, 'load_balancer_arn'))))]) : undefined;
+  const alb =
+    balancers.length > 0
+      ? addNode(ctx, 'alb', 'load-balancer', 'ALB', 'application load balancer', [
+          ...balancers,
+          ...ofType(region.resources, 'aws_lb_listener').filter((l) =>
+            balancers.some((b) => b === referenced(region.resources, l, first(l.values, 'load_balancer_arn'))),
+          ),
+        ])
+      : undefined;
   const hosts = addHosts(ctx);
   const clusterGroup = addClusterGroup(ctx);
   const targetGroup = ofType(region.resources, 'aws_lb_target_group')[0];

@@ -13,7 +13,11 @@ function shortIds(topology: Topology): { node: Map<string, string>; group: Map<s
 }
 
 /** Groups and nodes nested as they are drawn: each group with its nodes, then its child groups. */
-function walk(topology: Topology, parent: string | undefined, visit: { group: (g: TopologyGroup, inside: () => void) => void; node: (n: TopologyNode) => void }): void {
+function walk(
+  topology: Topology,
+  parent: string | undefined,
+  visit: { group: (g: TopologyGroup, inside: () => void) => void; node: (n: TopologyNode) => void },
+): void {
   for (const n of topology.nodes.filter((n) => n.group === parent)) visit.node(n);
   for (const g of topology.groups.filter((g) => g.parent === parent)) visit.group(g, () => walk(topology, g.id, visit));
 }
@@ -152,7 +156,8 @@ export function renderDot(topology: Topology): string {
     if (bundled) attributes.push(`ltail=cluster_${ids.group.get(groupOf(e.from)!.id)}`);
     // A link between two regions (replication) must not push one region a rank to the right of the other.
     const [from, to] = [outermost(e.from), outermost(e.to)];
-    if (from !== to && topology.groups.find((g) => g.id === from)?.kind === 'region' && topology.groups.find((g) => g.id === to)?.kind === 'region') attributes.push('constraint=false');
+    if (from !== to && topology.groups.find((g) => g.id === from)?.kind === 'region' && topology.groups.find((g) => g.id === to)?.kind === 'region')
+      attributes.push('constraint=false');
     lines.push(`  ${ids.node.get(e.from)} -> ${ids.node.get(e.to)}${attributes.length > 0 ? ` [${attributes.join(', ')}]` : ''};`);
   }
   lines.push('}');

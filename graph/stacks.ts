@@ -41,7 +41,10 @@ export function environmentResources(synthesis: Synthesis, environment: Environm
   return {
     environment,
     edge: of(edgeStackName(environment.name)),
-    regions: environment.regions.map(({ code }) => ({ code, resources: [...of(regionalStackName(environment.name, code)), ...of(appsStackName(environment.name, code))] })),
+    regions: environment.regions.map(({ code }) => ({
+      code,
+      resources: [...of(regionalStackName(environment.name, code)), ...of(appsStackName(environment.name, code))],
+    })),
   };
 }
 

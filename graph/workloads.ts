@@ -48,12 +48,14 @@ function manifests(resources: readonly StackResource[]): Array<{ manifest: Manif
 
 /** "CPU 70%, memory 80%" from an autoscaling/v2 metrics list. */
 function hpaTrigger(spec: Record<string, unknown>): string {
-  const parts = readAll(spec, 'metrics').flatMap((m) => (Array.isArray(m) ? m : [m])).map((metric) => {
-    const name = first(metric, 'resource.name') ?? first(metric, 'pods.metric.name') ?? first(metric, 'external.metric.name') ?? first(metric, 'type');
-    const utilization = asNumber(first(metric, 'resource.target.averageUtilization'));
-    const value = first(metric, 'resource.target.averageValue') ?? first(metric, 'pods.target.averageValue') ?? first(metric, 'external.target.value');
-    return `${String(name)} ${utilization !== undefined ? `${utilization}%` : String(value ?? '')}`.trim();
-  });
+  const parts = readAll(spec, 'metrics')
+    .flatMap((m) => (Array.isArray(m) ? m : [m]))
+    .map((metric) => {
+      const name = first(metric, 'resource.name') ?? first(metric, 'pods.metric.name') ?? first(metric, 'external.metric.name') ?? first(metric, 'type');
+      const utilization = asNumber(first(metric, 'resource.target.averageUtilization'));
+      const value = first(metric, 'resource.target.averageValue') ?? first(metric, 'pods.target.averageValue') ?? first(metric, 'external.target.value');
+      return `${String(name)} ${utilization !== undefined ? `${utilization}%` : String(value ?? '')}`.trim();
+    });
   return parts.length > 0 ? parts.join(', ') : 'CPU 80% (Kubernetes default)';
 }
 
@@ -66,7 +68,9 @@ export function kubernetesWorkloads(resources: readonly StackResource[]): Kubern
     const namespace = manifest.metadata?.namespace ?? 'default';
     const hpa = hpas.find(
       ({ manifest: h }) =>
-        (h.metadata?.namespace ?? 'default') === namespace && first(h.spec, 'scaleTargetRef.kind') === manifest.kind && first(h.spec, 'scaleTargetRef.name') === name,
+        (h.metadata?.namespace ?? 'default') === namespace &&
+        first(h.spec, 'scaleTargetRef.kind') === manifest.kind &&
+        first(h.spec, 'scaleTargetRef.name') === name,
     )?.manifest.spec;
     const min = asNumber(first(hpa, 'minReplicas')) ?? 1;
     const max = asNumber(first(hpa, 'maxReplicas'));
@@ -128,16 +132,14 @@ export function synthesizedAutoscaling(region: string, resources: readonly Stack
   const pods = kubernetesWorkloads(resources).flatMap((w): AutoscalingRule[] =>
     w.autoscaler ? [{ region, target: `${w.kind} ${w.namespace}/${w.name}`, ...w.autoscaler, source: 'synthesis' }] : [],
   );
-  const nodes = ofType(resources, 'aws_eks_node_group').map(
-    (g): AutoscalingRule => ({
-      region,
-      target: `EKS node group ${String(first(g.values, 'node_group_name') ?? g.name)}`,
-      min: asNumber(first(g.values, 'scaling_config.min_size')) ?? 0,
-      max: asNumber(first(g.values, 'scaling_config.max_size')) ?? 0,
-      trigger: 'pending pods (cluster autoscaler)',
-      source: 'synthesis',
-    }),
-  );
+  const nodes = ofType(resources, 'aws_eks_node_group').map((g): AutoscalingRule => ({
+    region,
+    target: `EKS node group ${String(first(g.values, 'node_group_name') ?? g.name)}`,
+    min: asNumber(first(g.values, 'scaling_config.min_size')) ?? 0,
+    max: asNumber(first(g.values, 'scaling_config.max_size')) ?? 0,
+    trigger: 'pending pods (cluster autoscaler)',
+    source: 'synthesis',
+  }));
   return [...pods, ...applicationAutoscaling(region, resources), ...nodes];
 }
 
@@ -154,10 +156,24 @@ export function environmentAutoscaling(resources: EnvironmentResources, sized: S
     const hasPods = rules.some((r) => r.target.startsWith('Deployment'));
     const sizedPods: AutoscalingRule[] = [];
     if (!hasPods && blueprint.cluster && blueprint.api) {
-      sizedPods.push({ region: region.code, target: 'API pods', min: blueprint.api.min, max: blueprint.api.max, trigger: `${Math.round(a.apiScaleAtUtilization * 100)}% of ${a.apiRequestsPerPod} req/s per pod`, source: 'blueprint' });
+      sizedPods.push({
+        region: region.code,
+        target: 'API pods',
+        min: blueprint.api.min,
+        max: blueprint.api.max,
+        trigger: `${Math.round(a.apiScaleAtUtilization * 100)}% of ${a.apiRequestsPerPod} req/s per pod`,
+        source: 'blueprint',
+      });
     }
     if (!hasPods && blueprint.cluster && blueprint.websocket) {
-      sizedPods.push({ region: region.code, target: 'WebSocket pods', min: blueprint.websocket.min, max: blueprint.websocket.max, trigger: `${a.websocketScaleAtConnections} connections per pod`, source: 'blueprint' });
+      sizedPods.push({
+        region: region.code,
+        target: 'WebSocket pods',
+        min: blueprint.websocket.min,
+        max: blueprint.websocket.max,
+        trigger: `${a.websocketScaleAtConnections} connections per pod`,
+        source: 'blueprint',
+      });
     }
     return [...sizedPods, ...rules];
   });

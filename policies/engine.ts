@@ -58,7 +58,11 @@ export function suppressionProblems(synthesis: Synthesis, rules: readonly Rule[]
 }
 
 function suppressionsOf(resource: ResourceView | undefined): Suppression[] {
-  return resource ? rawSuppressions(resource).map(asSuppression).filter((s): s is Suppression => s !== undefined) : [];
+  return resource
+    ? rawSuppressions(resource)
+        .map(asSuppression)
+        .filter((s): s is Suppression => s !== undefined)
+    : [];
 }
 
 /** Runs the pack's rules over the synthesis. Throws UserInputError on malformed suppressions. */
@@ -108,7 +112,10 @@ export function checkSynthesis(synthesis: Synthesis, options: CheckOptions = {})
     }
   }
   const order = (a: Finding, b: Finding): number =>
-    LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address) || a.ruleId.localeCompare(b.ruleId, undefined, { numeric: true });
+    LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+    a.stack.localeCompare(b.stack) ||
+    a.address.localeCompare(b.address) ||
+    a.ruleId.localeCompare(b.ruleId, undefined, { numeric: true });
   return { findings: findings.sort(order), suppressed: suppressed.sort(order), counts, stacks: views.length, rules: rules.length };
 }
 

@@ -43,11 +43,18 @@ export function suppress<T extends TerraformResource>(resource: T, rule: Rule, r
   const ruleId = rule.id;
   if (reason.trim() === '') {
     throw new UserInputError([
-      { file: resource.node.path, path: 'suppress', message: `reason: a suppression of ${ruleId} needs a written reason (why the finding does not apply); received ${JSON.stringify(reason)}` },
+      {
+        file: resource.node.path,
+        path: 'suppress',
+        message: `reason: a suppression of ${ruleId} needs a written reason (why the finding does not apply); received ${JSON.stringify(reason)}`,
+      },
     ]);
   }
   const list = [...suppressionsOf(resource).filter((s) => s.ruleId !== ruleId), { ruleId, reason: reason.trim() }];
   suppressions.set(resource, list);
-  resource.addOverride(`//.${SUPPRESSIONS_KEY}`, list.map((s) => ({ ...s })));
+  resource.addOverride(
+    `//.${SUPPRESSIONS_KEY}`,
+    list.map((s) => ({ ...s })),
+  );
   return resource;
 }

@@ -6,7 +6,10 @@ const pods = (p: PodRange) => `${range(p.min, p.max)} pods × ${p.cpu} vCPU / ${
 
 export function blueprintRows(b: Blueprint): Array<[string, string]> {
   const rows: Array<[string, string] | undefined> = [
-    b.hosts && ['Hosts', `${b.hosts.count} × ${b.hosts.instanceType}, ${b.hosts.rootVolumeGiB} GiB root${b.hosts.dataVolumeGiB ? `, ${b.hosts.dataVolumeGiB} GiB data` : ''}`],
+    b.hosts && [
+      'Hosts',
+      `${b.hosts.count} × ${b.hosts.instanceType}, ${b.hosts.rootVolumeGiB} GiB root${b.hosts.dataVolumeGiB ? `, ${b.hosts.dataVolumeGiB} GiB data` : ''}`,
+    ],
     b.cluster && ['EKS nodes', `${range(b.cluster.nodes.min, b.cluster.nodes.max)} × ${b.cluster.instanceType} (desired ${b.cluster.nodes.desired})`],
     b.api && ['API', pods(b.api)],
     b.websocket && ['WebSocket', pods(b.websocket)],
@@ -16,10 +19,16 @@ export function blueprintRows(b: Blueprint): Array<[string, string]> {
         `${b.postgres.readReplicas} read replica(s)${b.postgres.shards > 1 ? `, ${b.postgres.shards} shards` : ''}`,
     ],
     b.cockroach && ['CockroachDB', `${b.cockroach.nodesPerRegion} nodes × ${b.cockroach.instanceType}, ${b.cockroach.volumeGiB} GiB each`],
-    ['Redis', `${b.redis.mode}, ${b.redis.nodeType}${b.redis.mode === 'cluster' ? `, ${b.redis.shards} shards × ${1 + b.redis.replicasPerShard} nodes` : b.redis.replicasPerShard > 0 ? `, ${b.redis.replicasPerShard} replica(s)` : ''}`],
+    [
+      'Redis',
+      `${b.redis.mode}, ${b.redis.nodeType}${b.redis.mode === 'cluster' ? `, ${b.redis.shards} shards × ${1 + b.redis.replicasPerShard} nodes` : b.redis.replicasPerShard > 0 ? `, ${b.redis.replicasPerShard} replica(s)` : ''}`,
+    ],
     b.rabbitmq && ['RabbitMQ', `${b.rabbitmq.deployment}, ${b.rabbitmq.instanceType}`],
     b.kafka && ['Kafka', `${b.kafka.brokers} brokers × ${b.kafka.instanceType}, ${b.kafka.volumeGiB} GiB each`],
-    b.search && ['OpenSearch', `${b.search.dataNodes} data nodes × ${b.search.instanceType}, ${b.search.volumeGiB} GiB${b.search.dedicatedMasters ? ', dedicated masters' : ''}`],
+    b.search && [
+      'OpenSearch',
+      `${b.search.dataNodes} data nodes × ${b.search.instanceType}, ${b.search.volumeGiB} GiB${b.search.dedicatedMasters ? ', dedicated masters' : ''}`,
+    ],
     ['Backups', `${b.backupRetentionDays} days retention${b.storageTiering ? '; S3 tiering on' : ''}`],
   ];
   return rows.filter((r): r is [string, string] => r !== undefined);

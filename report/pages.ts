@@ -98,11 +98,16 @@ export function environmentPage(e: EnvironmentPage, all: readonly EnvironmentPag
     `<h1>${escapeHtml(e.name)} <span class="muted">(${escapeHtml(e.stage)}, ${mau}, ${e.regions.map(escapeHtml).join(', ')})</span></h1>`,
     `<p class="muted">From ${escapeHtml(e.file)}. Dashed boxes are sized from the Blueprint, not read from the synthesized stacks.</p>`,
     `<h2>Topology</h2><div class="diagram">${e.diagramSvg}</div>`,
-    `<h2>Sized components (per region)</h2>${table(['component', 'size'], e.components.map(([c, s]) => [escapeHtml(c), escapeHtml(s)]))}`,
+    `<h2>Sized components (per region)</h2>${table(
+      ['component', 'size'],
+      e.components.map(([c, s]) => [escapeHtml(c), escapeHtml(s)]),
+    )}`,
     `<h2>Autoscaling rules</h2>${autoscaling.length > 0 ? table(['region', 'what scales', 'range', 'trigger', 'read from'], autoscaling) : '<p>None: single-host stage.</p>'}`,
     findingsSection(e),
     `<h2>Monthly cost</h2>${table(['stack', 'monthly'], costRows)}`,
-    e.cost.costPerMauUsd === undefined ? '' : `<p class="muted">${formatUsd(e.cost.costPerMauUsd)} per MAU; ${e.cost.unpricedResources} unpriced resource(s) left out of the total.</p>`,
+    e.cost.costPerMauUsd === undefined
+      ? ''
+      : `<p class="muted">${formatUsd(e.cost.costPerMauUsd)} per MAU; ${e.cost.unpricedResources} unpriced resource(s) left out of the total.</p>`,
   ].join('\n');
   return page(`${e.name} — Stagecraft`, e.name, all, body);
 }
@@ -123,7 +128,12 @@ export function comparisonPage(environments: readonly EnvironmentPage[]): string
     row('peak connections', (e) => (e.peakConnections === undefined ? '—' : formatCount(e.peakConnections))),
     row('pods at max', (e) => (e.podsMax === undefined ? '—' : String(e.podsMax))),
     row('edge', (e) => labelsOf(e, (n) => n.group === 'edge')),
-    row('compute', (e) => [...new Set(e.topology.groups.filter((g) => g.kind === 'cluster').map((g) => escapeHtml(g.label)))].join('<br>') || labelsOf(e, (n) => n.kind === 'compute')),
+    row(
+      'compute',
+      (e) =>
+        [...new Set(e.topology.groups.filter((g) => g.kind === 'cluster').map((g) => escapeHtml(g.label)))].join('<br>') ||
+        labelsOf(e, (n) => n.kind === 'compute'),
+    ),
     row('services', (e) => labelsOf(e, (n) => n.kind === 'service')),
     row('databases', (e) => labelsOf(e, (n) => n.kind === 'database')),
     row('cache', (e) => labelsOf(e, (n) => n.kind === 'cache')),

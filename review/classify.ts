@@ -8,12 +8,17 @@ import { STATEFUL_TYPES } from '../synthesis/resource-kinds';
 import { ChangeAction, DataLossEntry, ResourceChange, SecurityCategory, SecurityEntry } from './types';
 import { display, isUnder, withoutIndices } from './values';
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined;
 const truthy = (v: unknown): boolean => v === true || v === 'true';
 
 /** Changes to a stateful resource that remove a safeguard, and what each means. */
 const PROTECTION_CHANGES: ReadonlyArray<{ path: string; weakens: (before: unknown, after: unknown) => boolean; message: string }> = [
-  { path: 'lifecycle.prevent_destroy', weakens: (b, a) => truthy(b) && !truthy(a), message: 'prevent_destroy removed: Terraform will no longer refuse to destroy it' },
+  {
+    path: 'lifecycle.prevent_destroy',
+    weakens: (b, a) => truthy(b) && !truthy(a),
+    message: 'prevent_destroy removed: Terraform will no longer refuse to destroy it',
+  },
   { path: 'deletion_protection', weakens: (b, a) => truthy(b) && !truthy(a), message: 'deletion protection turned off' },
   { path: 'skip_final_snapshot', weakens: (b, a) => !truthy(b) && truthy(a), message: 'no final snapshot when it is deleted' },
   { path: 'final_snapshot', weakens: (b, a) => truthy(b) && !truthy(a), message: 'no final snapshot when it is destroyed' },
@@ -34,12 +39,16 @@ export function dataLossEntries(changes: readonly ResourceChange[]): DataLossEnt
     if (!(change.type in STATEFUL_TYPES)) continue;
     const base = { stack: change.stack, address: change.address, type: change.type };
     if (change.action === 'delete') {
-      const guarded = truthy(change.before?.get('lifecycle.prevent_destroy')) ? ' (prevent_destroy is set: Terraform refuses to plan this until the code removes it)' : '';
+      const guarded = truthy(change.before?.get('lifecycle.prevent_destroy'))
+        ? ' (prevent_destroy is set: Terraform refuses to plan this until the code removes it)'
+        : '';
       losses.push({ ...base, kind: 'destroy', message: `destroyed: ${what(change.type)} lost${guarded}` });
     } else if (change.action === 'replace') {
       const forcing = change.attributes.filter((a) => a.forcesReplacement).map((a) => a.path);
       const because = forcing.length > 0 ? ` because ${forcing.join(', ')} changed` : '';
-      const guarded = truthy(change.before?.get('lifecycle.prevent_destroy')) ? ' (prevent_destroy is set: Terraform refuses to plan this until the code removes it)' : '';
+      const guarded = truthy(change.before?.get('lifecycle.prevent_destroy'))
+        ? ' (prevent_destroy is set: Terraform refuses to plan this until the code removes it)'
+        : '';
       losses.push({ ...base, kind: 'replace', message: `replaced${because}: destroyed and created empty, ${what(change.type)} lost${guarded}` });
     } else if (change.action === 'update') {
       for (const rule of PROTECTION_CHANGES) {
@@ -53,19 +62,33 @@ export function dataLossEntries(changes: readonly ResourceChange[]): DataLossEnt
   return [...losses, ...weakened];
 }
 
-const IAM_TYPES = /^aws_iam_|^aws_(kms_key_policy|s3_bucket_policy|opensearch_domain_policy|cloudwatch_log_resource_policy|secretsmanager_secret_policy|sns_topic_policy|lambda_permission|eks_access_entry|eks_access_policy_association|eks_pod_identity_association)$/;
-const NETWORK_TYPES = /^aws_(security_group|security_group_rule|vpc_security_group_ingress_rule|vpc_security_group_egress_rule|default_security_group|network_acl|network_acl_rule|ec2_managed_prefix_list|vpc_peering_connection|vpc_peering_connection_accepter)$/;
+const IAM_TYPES =
+  /^aws_iam_|^aws_(kms_key_policy|s3_bucket_policy|opensearch_domain_policy|cloudwatch_log_resource_policy|secretsmanager_secret_policy|sns_topic_policy|lambda_permission|eks_access_entry|eks_access_policy_association|eks_pod_identity_association)$/;
+const NETWORK_TYPES =
+  /^aws_(security_group|security_group_rule|vpc_security_group_ingress_rule|vpc_security_group_egress_rule|default_security_group|network_acl|network_acl_rule|ec2_managed_prefix_list|vpc_peering_connection|vpc_peering_connection_accepter)$/;
 const ENCRYPTION_TYPES = /^aws_(s3_bucket_server_side_encryption_configuration|kms_key|kms_alias)$/;
 const EXPOSURE_TYPES = /^aws_(s3_bucket_public_access_block|eip)$/;
 const TLS_TYPES = /^(aws_acm_certificate|cloudflare_zone_setting|cloudflare_zone_settings_override|cloudflare_certificate_pack)$/;
 
 /** Argument paths (no indices) that matter to security, by category, for any resource type. */
 const ATTRIBUTE_CATEGORIES: ReadonlyArray<{ category: SecurityCategory; test: RegExp }> = [
-  { category: 'public-exposure', test: /(^|\.)(publicly_accessible|endpoint_public_access|public_access_cidrs|map_public_ip_on_launch|associate_public_ip_address|internal|block_public_acls|block_public_policy|ignore_public_acls|restrict_public_buckets|public_access(\.type)?|vpc_options|anonymous_auth_enabled|unauthenticated)$/ },
+  {
+    category: 'public-exposure',
+    test: /(^|\.)(publicly_accessible|endpoint_public_access|public_access_cidrs|map_public_ip_on_launch|associate_public_ip_address|internal|block_public_acls|block_public_policy|ignore_public_acls|restrict_public_buckets|public_access(\.type)?|vpc_options|anonymous_auth_enabled|unauthenticated)$/,
+  },
   { category: 'tls', test: /(^|\.)(ssl_policy|tls_security_policy|min_tls_version|certificate_arn)$|^protocol$/ },
-  { category: 'encryption', test: /encrypt|kms_key|kms_master_key|sse_algorithm|at_rest|transit_encryption|node_to_node|use_aws_owned_key|enforce_https|client_broker|in_cluster|auth_token|(^|\.)parameter\./ },
-  { category: 'iam', test: /(^|\.)(policy|assume_role_policy|policy_arn|role_arn|iam_role_arn|role|managed_policy_arns|access_policies|master_user_arn|http_tokens|http_put_response_hop_limit|iam_database_authentication_enabled|sasl\.iam|authentication_mode)$/ },
-  { category: 'network', test: /(^|\.)(cidr_ipv4|cidr_ipv6|cidr_blocks|ipv6_cidr_blocks|prefix_list_id|referenced_security_group_id|security_group_ids|vpc_security_group_ids|security_groups|from_port|to_port|ip_protocol|ingress|egress)/ },
+  {
+    category: 'encryption',
+    test: /encrypt|kms_key|kms_master_key|sse_algorithm|at_rest|transit_encryption|node_to_node|use_aws_owned_key|enforce_https|client_broker|in_cluster|auth_token|(^|\.)parameter\./,
+  },
+  {
+    category: 'iam',
+    test: /(^|\.)(policy|assume_role_policy|policy_arn|role_arn|iam_role_arn|role|managed_policy_arns|access_policies|master_user_arn|http_tokens|http_put_response_hop_limit|iam_database_authentication_enabled|sasl\.iam|authentication_mode)$/,
+  },
+  {
+    category: 'network',
+    test: /(^|\.)(cidr_ipv4|cidr_ipv6|cidr_blocks|ipv6_cidr_blocks|prefix_list_id|referenced_security_group_id|security_group_ids|vpc_security_group_ids|security_groups|from_port|to_port|ip_protocol|ingress|egress)/,
+  },
 ];
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -104,7 +127,12 @@ function ports(values: ReadonlyMap<string, unknown>): string {
 function ruleSummary(type: string, values: ReadonlyMap<string, unknown>): string {
   const direction = type.includes('egress') || values.get('type') === 'egress' ? 'egress to' : 'ingress from';
   const source =
-    values.get('cidr_ipv4') ?? values.get('cidr_ipv6') ?? values.get('cidr_blocks') ?? values.get('prefix_list_id') ?? values.get('referenced_security_group_id') ?? values.get('source_security_group_id');
+    values.get('cidr_ipv4') ??
+    values.get('cidr_ipv6') ??
+    values.get('cidr_blocks') ??
+    values.get('prefix_list_id') ??
+    values.get('referenced_security_group_id') ??
+    values.get('source_security_group_id');
   return `${direction} ${typeof source === 'string' ? source : display(source)} on ${ports(values)}`;
 }
 
@@ -162,7 +190,10 @@ function policySummary(verb: string, text: unknown): string {
   const allowed = [...new Set(list.filter((st) => st.Effect !== 'Deny').flatMap((st) => stringList(st.Action)))];
   const denied = list.filter((st) => st.Effect === 'Deny').length;
   const wildcard = allowed.some((a) => a === '*' || a.endsWith(':*'));
-  const parts = [allowed.length > 0 ? `allows ${allowed.slice(0, 6).join(', ')}${allowed.length > 6 ? ', …' : ''}` : '', denied > 0 ? `${denied} deny statement(s)` : ''].filter(Boolean);
+  const parts = [
+    allowed.length > 0 ? `allows ${allowed.slice(0, 6).join(', ')}${allowed.length > 6 ? ', …' : ''}` : '',
+    denied > 0 ? `${denied} deny statement(s)` : '',
+  ].filter(Boolean);
   return `${parts.join('; ')}${wildcard ? ' (wildcard actions)' : ''}`;
 }
 
@@ -180,19 +211,25 @@ export function securityEntries(changes: readonly ResourceChange[]): SecurityEnt
     if (byType === 'network' && /rule$|_ingress_rule|_egress_rule/.test(change.type) && values) {
       const open = worldCidrs(values);
       const summary = ruleSummary(change.type, values);
-      if (open.length > 0 && change.action !== 'delete' && !/egress/.test(summary)) add('public-exposure', `${VERB[change.action]}: ${summary}: open to the internet`);
+      if (open.length > 0 && change.action !== 'delete' && !/egress/.test(summary))
+        add('public-exposure', `${VERB[change.action]}: ${summary}: open to the internet`);
       else add('network', `${VERB[change.action]}: ${summary}`);
       continue;
     }
     if (byType && (change.action === 'create' || change.action === 'delete')) {
       const open = byType === 'network' && change.action === 'create' ? worldCidrs(values) : [];
       const detail = describe(change.type, values);
-      add(open.length > 0 ? 'public-exposure' : byType, `${change.type} ${VERB[change.action]}${detail ? `: ${detail}` : ''}${open.length > 0 ? `, admitting ${open.join(', ')}` : ''}`);
+      add(
+        open.length > 0 ? 'public-exposure' : byType,
+        `${change.type} ${VERB[change.action]}${detail ? `: ${detail}` : ''}${open.length > 0 ? `, admitting ${open.join(', ')}` : ''}`,
+      );
       continue;
     }
     if (change.action === 'create') {
       // A new resource: flag what it exposes, not every argument it has.
-      const exposed = [...(values ?? [])].filter(([path, v]) => ATTRIBUTE_CATEGORIES[0].test.test(withoutIndices(path)) && (truthy(v) || (typeof v === 'string' && WORLD.has(v))));
+      const exposed = [...(values ?? [])].filter(
+        ([path, v]) => ATTRIBUTE_CATEGORIES[0].test.test(withoutIndices(path)) && (truthy(v) || (typeof v === 'string' && WORLD.has(v))),
+      );
       const open = worldCidrs(values);
       if (exposed.length > 0 || open.length > 0) {
         const cidrs = values?.get('vpc_config.public_access_cidrs');
@@ -210,12 +247,17 @@ export function securityEntries(changes: readonly ResourceChange[]): SecurityEnt
         byCategory.set('iam', [...(byCategory.get('iam') ?? []), attribute.path]);
         continue;
       }
-      const category = ATTRIBUTE_CATEGORIES.find((c) => c.test.test(bare))?.category ?? (byType && !isUnder(bare, 'tags') && !isUnder(bare, 'tags_all') ? byType : undefined);
+      const category =
+        ATTRIBUTE_CATEGORIES.find((c) => c.test.test(bare))?.category ?? (byType && !isUnder(bare, 'tags') && !isUnder(bare, 'tags_all') ? byType : undefined);
       if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), attribute.path]);
     }
     for (const [category, paths] of byCategory) {
-      const open = category === 'network' || category === 'public-exposure' ? worldCidrs(change.after).filter((c) => !worldCidrs(change.before).includes(c)) : [];
-      add(open.length > 0 ? 'public-exposure' : category, `${VERB[change.action]}: ${changedSummary(change, paths)}${open.length > 0 ? `; now admits ${open.join(', ')}` : ''}`);
+      const open =
+        category === 'network' || category === 'public-exposure' ? worldCidrs(change.after).filter((c) => !worldCidrs(change.before).includes(c)) : [];
+      add(
+        open.length > 0 ? 'public-exposure' : category,
+        `${VERB[change.action]}: ${changedSummary(change, paths)}${open.length > 0 ? `; now admits ${open.join(', ')}` : ''}`,
+      );
     }
   }
   return entries;

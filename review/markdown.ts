@@ -59,7 +59,9 @@ export function renderMarkdown(report: Report): string {
     s.dataLoss > 0 ? `**${plural(s.dataLoss, 'data-loss risk')}**` : 'no data-loss risk',
     plural(s.security, 'security change'),
     s.findings === null ? 'guardrails not run' : plural(s.findings, 'guardrail finding'),
-    report.cost ? `cost ${report.cost.monthlyDelta >= 0 ? '+' : '−'}${money(Math.abs(report.cost.monthlyDelta))} ${report.cost.currency} a month` : `cost: ${report.costNote ?? 'not available'}`,
+    report.cost
+      ? `cost ${report.cost.monthlyDelta >= 0 ? '+' : '−'}${money(Math.abs(report.cost.monthlyDelta))} ${report.cost.currency} a month`
+      : `cost: ${report.costNote ?? 'not available'}`,
   ];
   lines.push(badges.join(' · '), '');
 
@@ -84,25 +86,32 @@ export function renderMarkdown(report: Report): string {
   for (const stack of report.stacks) {
     const sorted = [...stack.changes].sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.address.localeCompare(b.address));
     const byAction = (action: ChangeAction) => sorted.filter((c) => c.action === action).length;
-    lines.push(`#### ${code(stack.stack)}: ${byAction('create')} to add, ${byAction('update')} to change, ${byAction('replace')} to replace, ${byAction('delete')} to destroy`, '');
+    lines.push(
+      `#### ${code(stack.stack)}: ${byAction('create')} to add, ${byAction('update')} to change, ${byAction('replace')} to replace, ${byAction('delete')} to destroy`,
+      '',
+    );
     const rows = ['| action | resource | type | changed arguments (before → after) |', '|---|---|---|---|', ...sorted.slice(0, MAX_ROWS).map(changeRow)];
     if (sorted.length > MAX_ROWS) rows.push(`| | … ${sorted.length - MAX_ROWS} more | | see \`--format json\` |`);
     if (sorted.length > FOLD_AFTER_ROWS) lines.push(`<details><summary>${plural(sorted.length, 'resource')}</summary>`, '', ...rows, '', '</details>', '');
     else lines.push(...rows, '');
     for (const rename of stack.possibleRenames) {
-      lines.push(`- ${code(rename.from)} → ${code(rename.to)} have the same arguments: a renamed construct id? Add a \`moved\` block, or Terraform destroys and re-creates it.`);
+      lines.push(
+        `- ${code(rename.from)} → ${code(rename.to)} have the same arguments: a renamed construct id? Add a \`moved\` block, or Terraform destroys and re-creates it.`,
+      );
     }
     if (stack.possibleRenames.length > 0) lines.push('');
   }
 
   lines.push('### Guardrail findings on head', '');
   if (report.findings === null) lines.push('Not run: there is no head synthesis to check.', '');
-  else if (report.findings.length === 0) lines.push(`None${report.suppressedFindings > 0 ? ` (${report.suppressedFindings} suppressed with a reason; \`stagecraft check\` lists them)` : ''}.`, '');
+  else if (report.findings.length === 0)
+    lines.push(`None${report.suppressedFindings > 0 ? ` (${report.suppressedFindings} suppressed with a reason; \`stagecraft check\` lists them)` : ''}.`, '');
   else {
     lines.push('| level | stack | resource | rule | message |', '|---|---|---|---|---|');
     for (const f of report.findings) lines.push(`| ${f.level} | ${f.stack} | ${code(f.address)} | ${f.ruleId} ${f.ruleName} | ${cell(f.message)} |`);
     lines.push('');
-    if (report.suppressedFindings > 0) lines.push(`${plural(report.suppressedFindings, 'finding')} suppressed with a reason; \`stagecraft check\` lists them.`, '');
+    if (report.suppressedFindings > 0)
+      lines.push(`${plural(report.suppressedFindings, 'finding')} suppressed with a reason; \`stagecraft check\` lists them.`, '');
   }
 
   lines.push('### Cost', '');
@@ -111,7 +120,12 @@ export function renderMarkdown(report: Report): string {
     const signed = (n: number) => `${n >= 0 ? '+' : '−'}${money(Math.abs(n))}`;
     lines.push(`**${signed(c.monthlyDelta)} ${c.currency} a month**: ${money(c.monthlyBefore)} → ${money(c.monthlyAfter)}.`, '');
     if (c.lines && c.lines.length > 0) {
-      lines.push('| stack | before | after | difference |', '|---|---:|---:|---:|', ...c.lines.map((l) => `| ${cell(l.label)} | ${money(l.monthlyBefore)} | ${money(l.monthlyAfter)} | ${signed(l.monthlyAfter - l.monthlyBefore)} |`), '');
+      lines.push(
+        '| stack | before | after | difference |',
+        '|---|---:|---:|---:|',
+        ...c.lines.map((l) => `| ${cell(l.label)} | ${money(l.monthlyBefore)} | ${money(l.monthlyAfter)} | ${signed(l.monthlyAfter - l.monthlyBefore)} |`),
+        '',
+      );
     }
     if (c.unpriced && c.unpriced.length > 0) lines.push(`Not priced, so not in the totals: ${c.unpriced.map(code).join(', ')}.`, '');
     if (c.source) lines.push(`<sub>${c.source}</sub>`, '');

@@ -106,7 +106,9 @@ export function planChanges(plan: PlanJson, stack: string): StackChanges {
     const attributes =
       action === 'update' || action === 'replace'
         ? // A computed value going unknown (an ARN of a replaced resource) is noise unless it forces the replacement.
-          attributeChanges(rc.type, before ?? new Map(), after ?? new Map(), { replacePaths, isSensitive }).filter((a) => a.after !== KNOWN_AFTER_APPLY || a.forcesReplacement)
+          attributeChanges(rc.type, before ?? new Map(), after ?? new Map(), { replacePaths, isSensitive }).filter(
+            (a) => a.after !== KNOWN_AFTER_APPLY || a.forcesReplacement,
+          )
         : [];
     changes.push({
       stack,
@@ -128,4 +130,3 @@ export function stackNameOf(file: string): string {
   const base = file.split(/[\\/]/).pop() ?? file;
   return base.replace(/\.plan\.json$/, '').replace(/\.json$/, '');
 }
-

@@ -136,7 +136,8 @@ export function stageSources(selector: string, from: Stage | undefined, to: Stag
     let config: EnvironmentConfig = { ...structuredClone(environment.config), stage };
     const dropped = STAGE_SCOPED_FIELDS.filter((f) => f.present(config) && !f.stages.includes(stage)).map((f) => f.path);
     for (const path of dropped) config = without(config, path);
-    if (dropped.length > 0) notes.push(`As ${stage}, ${environment.name} leaves out ${dropped.join(', ')}, which ${dropped.length === 1 ? 'does' : 'do'} not apply to ${stage}.`);
+    if (dropped.length > 0)
+      notes.push(`As ${stage}, ${environment.name} leaves out ${dropped.join(', ')}, which ${dropped.length === 1 ? 'does' : 'do'} not apply to ${stage}.`);
     const problems = crossFieldProblems(environment.sourceFile, config);
     if (problems.length > 0) {
       throw new UserInputError(problems.map((p): Problem => ({ ...p, message: `as stage ${stage}: ${p.message}` })));

@@ -59,7 +59,8 @@ export function isUnder(path: string, prefix: string): boolean {
  * these words. References and flags are not secrets: names ending in `_arn`, `_id`, `_ids`,
  * `_name`, `_enabled` or `_type`, and boolean values, are shown.
  */
-const SENSITIVE_WORD = /(^|_)(password|passwd|passphrase|secret|secret_string|secret_key|access_key|token|auth|auth_token|private_key|api_key|credentials?|certificate_body|pem)($|_)/i;
+const SENSITIVE_WORD =
+  /(^|_)(password|passwd|passphrase|secret|secret_string|secret_key|access_key|token|auth|auth_token|private_key|api_key|credentials?|certificate_body|pem)($|_)/i;
 const NOT_A_SECRET = /(_arn|_arns|_id|_ids|_name|_names|_enabled|_type|_length|_version)$/i;
 
 export function isSensitivePath(path: string, value?: unknown): boolean {

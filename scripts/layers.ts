@@ -61,7 +61,9 @@ function localImports(root: string, file: string, known: ReadonlySet<string>): s
   const out: string[] = [];
   for (const { fileName } of info.importedFiles) {
     if (!fileName.startsWith('.')) continue;
-    const base = normalize(join(dirname(file), fileName)).split(sep).join('/');
+    const base = normalize(join(dirname(file), fileName))
+      .split(sep)
+      .join('/');
     const target = [base, `${base}.ts`, `${base}/index.ts`].find((candidate) => known.has(candidate));
     if (target) out.push(target);
   }
@@ -121,7 +123,11 @@ export function checkLayers(root: string): LayerViolation[] {
     }
     for (const target of targets) {
       const to = layerOf(target);
-      if (to > from) violations.push({ kind: 'order', message: `${file} imports ${target}: ${LAYERS[from].join('/')} comes before ${LAYERS[to].join('/')} in the layer order` });
+      if (to > from)
+        violations.push({
+          kind: 'order',
+          message: `${file} imports ${target}: ${LAYERS[from].join('/')} comes before ${LAYERS[to].join('/')} in the layer order`,
+        });
     }
   }
   for (const component of cycles(graph)) violations.push({ kind: 'cycle', message: `import cycle: ${component.join(' → ')}` });

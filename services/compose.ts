@@ -50,7 +50,10 @@ const memory = (mebibytes: number) => `${mebibytes}M`;
 
 /** `DATABASE_SECRET_ARN` → `DATABASE_SECRET_FILE`; the secret's file name is the env name's stem. */
 export function secretFileName(envName: string): string {
-  return envName.replace(/_SECRET_ARN$/, '').toLowerCase().replace(/_/g, '-');
+  return envName
+    .replace(/_SECRET_ARN$/, '')
+    .toLowerCase()
+    .replace(/_/g, '-');
 }
 
 /** Secret references of the stores a service uses: env name → secret ARN. */
@@ -86,9 +89,11 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
     service.dataStores.flatMap((kind) => Object.entries(input.stores[kind]?.env ?? {})).filter(([name]) => !name.endsWith('_SECRET_ARN')),
   );
   const environment = Object.fromEntries(
-    Object.entries({ ...service.env, ...storeEnv, ...Object.fromEntries(secrets.map((s) => [s.env.replace(/_ARN$/, '_FILE'), `/run/secrets/${s.file}`])) }).sort(([a], [b]) =>
-      a.localeCompare(b),
-    ),
+    Object.entries({
+      ...service.env,
+      ...storeEnv,
+      ...Object.fromEntries(secrets.map((s) => [s.env.replace(/_ARN$/, '_FILE'), `/run/secrets/${s.file}`])),
+    }).sort(([a], [b]) => a.localeCompare(b)),
   );
   const health = service.ports.find((p) => p.name === service.health.port)!;
   const onHost = (input.hostStores ?? []).filter((store) => service.dataStores.includes(store.name === 'postgres' ? 'database' : 'redis'));
@@ -119,7 +124,12 @@ function hostStoreEntry(store: HostDataStore): ComposeService {
       ...common,
       // Postgres needs its socket directory writable; the data is on the host's data volume.
       tmpfs: ['/tmp:size=64m', '/var/run/postgresql:size=1m'],
-      environment: { POSTGRES_USER: 'product', POSTGRES_DB: 'product', POSTGRES_PASSWORD_FILE: `/run/secrets/${store.passwordSecret}`, PGDATA: '/var/lib/postgresql/data/pgdata' },
+      environment: {
+        POSTGRES_USER: 'product',
+        POSTGRES_DB: 'product',
+        POSTGRES_PASSWORD_FILE: `/run/secrets/${store.passwordSecret}`,
+        PGDATA: '/var/lib/postgresql/data/pgdata',
+      },
       secrets: [store.passwordSecret],
       volumes: [`${store.dataDir}:/var/lib/postgresql/data`],
       expose: ['5432'],
@@ -134,7 +144,12 @@ function hostStoreEntry(store: HostDataStore): ComposeService {
     secrets: [store.passwordSecret],
     volumes: [`${store.dataDir}:/data`],
     expose: ['6379'],
-    healthcheck: { test: ['CMD-SHELL', `REDISCLI_AUTH="$$(cat /run/secrets/${store.passwordSecret})" redis-cli ping | grep -q PONG`], interval: '10s', timeout: '3s', retries: 5 },
+    healthcheck: {
+      test: ['CMD-SHELL', `REDISCLI_AUTH="$$(cat /run/secrets/${store.passwordSecret})" redis-cli ping | grep -q PONG`],
+      interval: '10s',
+      timeout: '3s',
+      retries: 5,
+    },
   };
 }
 
@@ -181,7 +196,9 @@ export function proxyConfig(services: readonly ServiceDefinition[]): string {
           '    }',
         ]
       : []),
-    ...(api !== undefined ? ['    location / {', `      proxy_pass http://api:${api};`, '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;', '    }'] : []),
+    ...(api !== undefined
+      ? ['    location / {', `      proxy_pass http://api:${api};`, '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;', '    }']
+      : []),
     '  }',
     '}',
   ];

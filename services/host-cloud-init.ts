@@ -31,14 +31,17 @@ export interface HostCloudInitInput {
 function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: string): string {
   const lines = [
     '#!/bin/sh',
-    '# Fetches the services\' secrets with the instance role into a tmpfs; nothing is written to disk.',
+    "# Fetches the services' secrets with the instance role into a tmpfs; nothing is written to disk.",
     'set -eu',
     'umask 077',
     `mkdir -p ${HOST_SECRETS_DIR}`,
     `mountpoint -q ${HOST_SECRETS_DIR} || mount -t tmpfs -o size=1m,mode=0700 tmpfs ${HOST_SECRETS_DIR}`,
     ...Object.entries(secrets)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([file, arn]) => `aws secretsmanager get-secret-value --region ${region} --secret-id '${arn}' --query SecretString --output text > ${HOST_SECRETS_DIR}/${file}`),
+      .map(
+        ([file, arn]) =>
+          `aws secretsmanager get-secret-value --region ${region} --secret-id '${arn}' --query SecretString --output text > ${HOST_SECRETS_DIR}/${file}`,
+      ),
     // Containers run as unprivileged users and read the files through compose's bind mounts.
     `chmod 0444 ${HOST_SECRETS_DIR}/* 2>/dev/null || true`,
   ];
@@ -47,23 +50,25 @@ function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: s
 
 function systemdUnit(): string {
   const compose = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
-  return [
-    '[Unit]',
-    'Description=Stagecraft product services (docker compose)',
-    'Requires=docker.service',
-    'After=docker.service network-online.target',
-    `RequiresMountsFor=${DATA_MOUNT_POINT}`,
-    '',
-    '[Service]',
-    'Type=oneshot',
-    'RemainAfterExit=yes',
-    'ExecStartPre=/usr/local/sbin/stagecraft-fetch-secrets',
-    `ExecStart=${compose} up --detach --wait --remove-orphans`,
-    `ExecStop=${compose} down`,
-    '',
-    '[Install]',
-    'WantedBy=multi-user.target',
-  ].join('\n') + '\n';
+  return (
+    [
+      '[Unit]',
+      'Description=Stagecraft product services (docker compose)',
+      'Requires=docker.service',
+      'After=docker.service network-online.target',
+      `RequiresMountsFor=${DATA_MOUNT_POINT}`,
+      '',
+      '[Service]',
+      'Type=oneshot',
+      'RemainAfterExit=yes',
+      'ExecStartPre=/usr/local/sbin/stagecraft-fetch-secrets',
+      `ExecStart=${compose} up --detach --wait --remove-orphans`,
+      `ExecStop=${compose} down`,
+      '',
+      '[Install]',
+      'WantedBy=multi-user.target',
+    ].join('\n') + '\n'
+  );
 }
 
 export function hostCloudInit(input: HostCloudInitInput): string {

@@ -47,7 +47,12 @@ const RULES: readonly Rule[] = [
         const zones = Math.min(3, r.availabilityZoneIds.length);
         return bp.kafka!.brokers % zones === 0
           ? []
-          : [[fieldOr(env.config.streaming?.brokers, 'streaming.brokers', `regions[${r.index}]`), `${bp.kafka!.brokers} Kafka brokers do not spread evenly over ${r.code}'s ${zones} zones; use a multiple of ${zones}`]];
+          : [
+              [
+                fieldOr(env.config.streaming?.brokers, 'streaming.brokers', `regions[${r.index}]`),
+                `${bp.kafka!.brokers} Kafka brokers do not spread evenly over ${r.code}'s ${zones} zones; use a multiple of ${zones}`,
+              ],
+            ];
       });
     },
   },
@@ -60,7 +65,12 @@ const RULES: readonly Rule[] = [
         const spreads = (zones >= 3 && nodes % 3 === 0) || nodes % 2 === 0;
         return spreads
           ? []
-          : [[fieldOr(env.config.search?.dataNodes, 'search.dataNodes', `regions[${r.index}]`), `${nodes} search data nodes do not spread evenly over 2 or 3 zones; use a multiple of 2${zones >= 3 ? ' or 3' : ''}`]];
+          : [
+              [
+                fieldOr(env.config.search?.dataNodes, 'search.dataNodes', `regions[${r.index}]`),
+                `${nodes} search data nodes do not spread evenly over 2 or 3 zones; use a multiple of 2${zones >= 3 ? ' or 3' : ''}`,
+              ],
+            ];
       });
     },
   },
@@ -75,7 +85,10 @@ const RULES: readonly Rule[] = [
       // Seed 000 §2.3: 3 primaries + 3 replicas per region; fewer primaries leave a failover without a majority to agree on it.
       const minShards = AVAILABILITY_FLOORS[bp.stage].redisClusterShards;
       if (cache?.shards !== undefined && mode === 'cluster' && cache.shards < minShards) {
-        problems.push(['cache.shards', `${bp.stage} runs a Redis Cluster of at least ${minShards} shards per region, so a failover always has a majority of primaries; allowed: ${minShards}–500; received ${cache.shards}`]);
+        problems.push([
+          'cache.shards',
+          `${bp.stage} runs a Redis Cluster of at least ${minShards} shards per region, so a failover always has a majority of primaries; allowed: ${minShards}–500; received ${cache.shards}`,
+        ]);
       }
       if (cache?.replicasPerShard !== undefined) {
         if (mode === 'single' && cache.replicasPerShard !== 0) {

@@ -112,8 +112,10 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     const given = compute?.nodes;
     const max = given?.max ?? Math.max(base.max, given?.min ?? 0);
     const min = given?.min ?? Math.min(base.min, max);
-    if (derived?.nodes && given?.min !== undefined && given.min !== derived.nodes.min) explicit.push({ field: 'compute.nodes.min', value: given.min, derived: derived.nodes.min });
-    if (derived?.nodes && given?.max !== undefined && given.max !== derived.nodes.max) explicit.push({ field: 'compute.nodes.max', value: given.max, derived: derived.nodes.max });
+    if (derived?.nodes && given?.min !== undefined && given.min !== derived.nodes.min)
+      explicit.push({ field: 'compute.nodes.min', value: given.min, derived: derived.nodes.min });
+    if (derived?.nodes && given?.max !== undefined && given.max !== derived.nodes.max)
+      explicit.push({ field: 'compute.nodes.max', value: given.max, derived: derived.nodes.max });
     cluster = {
       instanceType: compute?.instanceType ?? profile.cluster.instanceType,
       rootVolumeGiB: compute?.volumeGiB ?? profile.cluster.rootVolumeGiB,

@@ -47,16 +47,7 @@ export interface CapacityInput {
 }
 
 /** Component names the reasoning is keyed by, in the order `size` prints them. */
-export type ComponentName =
-  | 'websocket'
-  | 'api'
-  | 'hosts'
-  | 'nodes'
-  | 'dbShards'
-  | 'readReplicas'
-  | 'cockroach'
-  | 'redis'
-  | 'kafka';
+export type ComponentName = 'websocket' | 'api' | 'hosts' | 'nodes' | 'dbShards' | 'readReplicas' | 'cockroach' | 'redis' | 'kafka';
 
 /** Counts derived from the workload, per region, with their reasoning. */
 export interface WorkloadSizing {
@@ -155,7 +146,8 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     } else {
       // On a host the services share the machine, so the load counts in fractions of a pod.
       const cpu = (connections / a.websocketScaleAtConnections) * a.websocketPodCpu + (rps / (a.apiRequestsPerPod * a.apiScaleAtUtilization)) * a.apiPodCpu;
-      const memory = (connections / a.websocketScaleAtConnections) * a.websocketPodMemoryGiB + (rps / (a.apiRequestsPerPod * a.apiScaleAtUtilization)) * a.apiPodMemoryGiB;
+      const memory =
+        (connections / a.websocketScaleAtConnections) * a.websocketPodMemoryGiB + (rps / (a.apiRequestsPerPod * a.apiScaleAtUtilization)) * a.apiPodMemoryGiB;
       hosts = Math.max(1, ceilDiv(cpu, spec.vcpu), ceilDiv(memory, spec.memoryGiB));
       reasons.hosts = `services need ${fmt(cpu)} vCPU and ${fmt(memory)} GiB at peak / ${input.hosts.instanceType} (${spec.vcpu} vCPU, ${spec.memoryGiB} GiB) → ${hosts}`;
       if (hosts > input.hosts.maxCount) {
@@ -177,8 +169,16 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
       const node = allocatable(spec, { vcpu: a.nodeSystemCpu, memoryGiB: a.nodeSystemMemoryGiB });
       const fits = (podCpu: number, podMemory: number, cpuField: string, memoryField: string) => {
         const where = `${input.cluster!.instanceType} nodes (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB allocatable after kubelet and system pods)`;
-        if (podCpu > node.vcpu) problem(`assumptions.${cpuField}`, `${fmt(podCpu)} vCPU pods do not fit ${where}; allowed: at most ${fmt(node.vcpu)}, or a larger compute.instanceType`);
-        if (podMemory > node.memoryGiB) problem(`assumptions.${memoryField}`, `${fmt(podMemory)} GiB pods do not fit ${where}; allowed: at most ${fmt(node.memoryGiB)}, or a larger compute.instanceType`);
+        if (podCpu > node.vcpu)
+          problem(
+            `assumptions.${cpuField}`,
+            `${fmt(podCpu)} vCPU pods do not fit ${where}; allowed: at most ${fmt(node.vcpu)}, or a larger compute.instanceType`,
+          );
+        if (podMemory > node.memoryGiB)
+          problem(
+            `assumptions.${memoryField}`,
+            `${fmt(podMemory)} GiB pods do not fit ${where}; allowed: at most ${fmt(node.memoryGiB)}, or a larger compute.instanceType`,
+          );
       };
       fits(a.websocketPodCpu, a.websocketPodMemoryGiB, 'websocketPodCpu', 'websocketPodMemoryGiB');
       fits(a.apiPodCpu, a.apiPodMemoryGiB, 'apiPodCpu', 'apiPodMemoryGiB');
@@ -197,7 +197,12 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
         `${input.cluster.instanceType} (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB, ${node.pods} pods allocatable): ` +
         `min pods request ${fmt(low.cpu)} vCPU, ${fmt(low.memory)} GiB → ${min}${raisedTo(low.count, floors.nodes, 'availability floor')}; ` +
         `max pods ${fmt(high.cpu)} vCPU, ${fmt(high.memory)} GiB → ${max}`;
-      if (max > 1000) problem('workload', `needs ${max} ${input.cluster.instanceType} nodes per region; a node group holds at most 1,000; allowed: a larger compute.instanceType or more regions`, 'compute.nodes');
+      if (max > 1000)
+        problem(
+          'workload',
+          `needs ${max} ${input.cluster.instanceType} nodes per region; a node group holds at most 1,000; allowed: a larger compute.instanceType or more regions`,
+          'compute.nodes',
+        );
     }
   }
 
@@ -211,7 +216,12 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     if (input.postgres.canShard) {
       dbShards = Math.max(1, byWrites, byRows);
       reasons.dbShards = `${writesText} / ${fmt(a.writesPerPostgresShard)} per shard → ${byWrites}; ${rowsText}; → ${dbShards}`;
-      if (dbShards > 256) problem('workload', `needs ${dbShards} Postgres shards; Stagecraft builds at most 256; allowed: fewer rows per shard (archive to S3), or database.engine: cockroachdb`, 'database.shards');
+      if (dbShards > 256)
+        problem(
+          'workload',
+          `needs ${dbShards} Postgres shards; Stagecraft builds at most 256; allowed: fewer rows per shard (archive to S3), or database.engine: cockroachdb`,
+          'database.shards',
+        );
     } else {
       dbShards = 1;
       reasons.dbShards = `${writesText} / ${fmt(a.writesPerPostgresShard)} per primary → ${Math.max(1, byWrites)}; ${input.stage} runs one Postgres primary → 1`;
@@ -234,7 +244,12 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
       reasons.readReplicas =
         `${fmt(demand.peakDbReadsPerSecond)} peak reads/s (${fmt(demand.peakRps)} req/s × ${fmt(workload.dbReadsPerRequest)})${shards > 1 ? ` ÷ ${shards} shards` : ''} / ${fmt(a.readsPerPostgresReplica)} per replica → ${need}; ` +
         `at least ${input.postgres.replicaFloor} (stage profile) → ${readReplicas} per ${shards > 1 ? 'shard' : 'database'}`;
-      if (readReplicas > 15) problem('assumptions.readsPerPostgresReplica', `the workload needs ${readReplicas} read replicas per database at ${fmt(a.readsPerPostgresReplica)} reads/s each; RDS and Aurora allow at most 15; allowed: at least ${fmt(Math.ceil(demand.peakDbReadsPerSecond / shards / 15))}, or more caching (workload.dbReadsPerRequest)`, 'database.readReplicas');
+      if (readReplicas > 15)
+        problem(
+          'assumptions.readsPerPostgresReplica',
+          `the workload needs ${readReplicas} read replicas per database at ${fmt(a.readsPerPostgresReplica)} reads/s each; RDS and Aurora allow at most 15; allowed: at least ${fmt(Math.ceil(demand.peakDbReadsPerSecond / shards / 15))}, or more caching (workload.dbReadsPerRequest)`,
+          'database.readReplicas',
+        );
     }
   }
 
@@ -246,7 +261,12 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     reasons.cockroach =
       `${writesText} × ${a.cockroachReplicationFactor} replicas${divisor > 1 ? ` ÷ (${input.regionCount} − 1) regions` : ''} = ${fmt(replicaWrites)} replica writes/s / ${fmt(a.writesPerCockroachNode)} per node → ${raw}; ` +
       `at least ${floors.cockroachNodesPerRegion} per region → ${cockroachNodesPerRegion}`;
-    if (cockroachNodesPerRegion > 100) problem('assumptions.writesPerCockroachNode', `the workload needs ${cockroachNodesPerRegion} CockroachDB nodes per region; allowed: at most 100 (database.nodesPerRegion)`, 'database.nodesPerRegion');
+    if (cockroachNodesPerRegion > 100)
+      problem(
+        'assumptions.writesPerCockroachNode',
+        `the workload needs ${cockroachNodesPerRegion} CockroachDB nodes per region; allowed: at most 100 (database.nodesPerRegion)`,
+        'database.nodesPerRegion',
+      );
   }
 
   let redisShards: number | undefined;
@@ -268,7 +288,12 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
       if (input.redis.mode === 'cluster') {
         redisShards = Math.max(floors.redisClusterShards, byOps, byMemory);
         reasons.redis = `${opsPart}; ${memoryPart}; at least ${floors.redisClusterShards} → ${redisShards} shards`;
-        if (redisShards > 500) problem('assumptions.redisOpsPerNode', `the workload needs ${redisShards} Redis shards per region; ElastiCache allows at most 500; allowed: a larger cache.nodeType or more regions`, 'cache.shards');
+        if (redisShards > 500)
+          problem(
+            'assumptions.redisOpsPerNode',
+            `the workload needs ${redisShards} Redis shards per region; ElastiCache allows at most 500; allowed: a larger cache.nodeType or more regions`,
+            'cache.shards',
+          );
       } else {
         redisShards = 1;
         reasons.redis = `${opsPart}; ${memoryPart}; ${input.stage} runs one Redis shard → 1`;
@@ -295,7 +320,12 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     const raw = ceilDiv(bytesPerSecond, a.kafkaMBpsPerBroker);
     kafkaBrokers = Math.max(zones, Math.ceil(raw / zones) * zones);
     reasons.kafka = `${bytesText} / ${fmt(a.kafkaMBpsPerBroker)} MB/s per broker → ${raw}; a multiple of ${zones} zones, at least ${zones} → ${kafkaBrokers}`;
-    if (kafkaBrokers > 90) problem('assumptions.kafkaMBpsPerBroker', `the workload needs ${kafkaBrokers} Kafka brokers per region; MSK allows at most 90 (streaming.brokers); allowed: a larger streaming.instanceType with a higher kafkaMBpsPerBroker`, 'streaming.brokers');
+    if (kafkaBrokers > 90)
+      problem(
+        'assumptions.kafkaMBpsPerBroker',
+        `the workload needs ${kafkaBrokers} Kafka brokers per region; MSK allows at most 90 (streaming.brokers); allowed: a larger streaming.instanceType with a higher kafkaMBpsPerBroker`,
+        'streaming.brokers',
+      );
   }
   if (input.rabbitmq && demand.peakMessagesPerSecond > a.messagesPerRabbitMq) {
     warnings.push(

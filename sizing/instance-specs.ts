@@ -59,7 +59,8 @@ export const SYSTEM_PODS_PER_NODE = 4;
  */
 export function kubeletReserved(spec: Ec2Spec): { vcpu: number; memoryGiB: number } {
   const cores = spec.vcpu;
-  const millicores = 60 * Math.min(cores, 1) + 10 * Math.min(Math.max(cores - 1, 0), 1) + 5 * Math.min(Math.max(cores - 2, 0), 2) + 2.5 * Math.max(cores - 4, 0);
+  const millicores =
+    60 * Math.min(cores, 1) + 10 * Math.min(Math.max(cores - 1, 0), 1) + 5 * Math.min(Math.max(cores - 2, 0), 2) + 2.5 * Math.max(cores - 4, 0);
   const memoryMiB = 255 + 11 * spec.maxPods + 100;
   return { vcpu: millicores / 1000, memoryGiB: memoryMiB / 1024 };
 }

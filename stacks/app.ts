@@ -45,7 +45,10 @@ export function addEnvironment(app: App, { environment, blueprint }: SizedEnviro
 }
 
 /** An App holding every environment's stacks, synthesized into `outdir`. */
-export function buildApp(environments: readonly SizedEnvironment[], options: { outdir: string; state: StateLocation }): { app: App; stacks: EnvironmentStacks[] } {
+export function buildApp(
+  environments: readonly SizedEnvironment[],
+  options: { outdir: string; state: StateLocation },
+): { app: App; stacks: EnvironmentStacks[] } {
   const app = new App({ outdir: options.outdir, skipValidation: false });
   const stacks = environments.map((sized) => addEnvironment(app, sized, options.state));
   return { app, stacks };

@@ -91,7 +91,12 @@ export class AppsStack extends TerraformStack {
     if (nodeScaling) {
       this.addObjects(
         'cluster-autoscaler',
-        clusterAutoscalerObjects({ clusterName: regional.foundation.namePrefix, region: region.code, kubernetesVersion: environment.kubernetesVersion, behaviour: nodeScaling }),
+        clusterAutoscalerObjects({
+          clusterName: regional.foundation.namePrefix,
+          region: region.code,
+          kubernetesVersion: environment.kubernetesVersion,
+          behaviour: nodeScaling,
+        }),
       );
     }
     if (props.blueprint.cockroach) this.addCockroach(props);
@@ -103,8 +108,15 @@ export class AppsStack extends TerraformStack {
     const accountId = regional.foundation.encryptionKey.accountId;
     const placement = cockroachPlacement(environment, blueprint, regional.foundation.region, (code) => backupBucketName(environment.name, code, accountId));
     const objects = cockroachObjects(placement);
-    const namespace = this.addObjects('cockroachdb-namespace', objects.filter((o) => o.kind === 'Namespace'));
-    this.addObjects('cockroachdb', objects.filter((o) => o.kind !== 'Namespace'), namespace);
+    const namespace = this.addObjects(
+      'cockroachdb-namespace',
+      objects.filter((o) => o.kind === 'Namespace'),
+    );
+    this.addObjects(
+      'cockroachdb',
+      objects.filter((o) => o.kind !== 'Namespace'),
+      namespace,
+    );
   }
 
   /**

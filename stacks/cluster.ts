@@ -8,7 +8,6 @@ import { NodeGroup } from '../constructs/aws/node-group';
 import { COCKROACH_POOL_LABEL, COCKROACH_SQL_PORT, COCKROACH_TAINT } from '../services/platform/cockroachdb/names';
 import { RegionalStack } from './regional-stack';
 
-
 export interface ClusterCompute {
   readonly eks: EksCluster;
   readonly general: NodeGroup;

@@ -136,9 +136,15 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
     env: {
       DATABASE_HOST: shards[0].endpoint,
       DATABASE_PORT: String(POSTGRES_PORT),
-      DATABASE_READER_HOSTS: Fn.join(',', shards.map((s) => s.readerEndpoint)),
+      DATABASE_READER_HOSTS: Fn.join(
+        ',',
+        shards.map((s) => s.readerEndpoint),
+      ),
       // Shard i is entry i of each list; the application routes by shard key.
-      DATABASE_SHARD_HOSTS: Fn.join(',', shards.map((s) => s.endpoint)),
+      DATABASE_SHARD_HOSTS: Fn.join(
+        ',',
+        shards.map((s) => s.endpoint),
+      ),
       DATABASE_SECRET_ARN: Fn.join(',', secretArns),
     },
     secretArns,
@@ -173,7 +179,13 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
     engine: `ElastiCache Redis (${redis.mode})`,
     port: cache.port,
     peer: { cidrs: dataSubnetCidrs(stack) },
-    env: { REDIS_HOST: cache.endpoint, REDIS_PORT: String(cache.port), REDIS_TLS: 'true', REDIS_CLUSTER_MODE: String(redis.mode === 'cluster'), REDIS_AUTH_SECRET_ARN: cache.authToken.secret.arn },
+    env: {
+      REDIS_HOST: cache.endpoint,
+      REDIS_PORT: String(cache.port),
+      REDIS_TLS: 'true',
+      REDIS_CLUSTER_MODE: String(redis.mode === 'cluster'),
+      REDIS_AUTH_SECRET_ARN: cache.authToken.secret.arn,
+    },
     secretArns: [cache.authToken.secret.arn],
     bucketArns: [],
   };

@@ -77,7 +77,9 @@ export class StandInOrigin {
     });
     this.server.on('upgrade', (req, socket: Socket) => {
       this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: '' });
-      const accept = createHash('sha1').update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      const accept = createHash('sha1')
+        .update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+        .digest('base64');
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
       this.upgraded.add(socket);
       socket.on('close', () => this.upgraded.delete(socket));
@@ -149,7 +151,10 @@ export interface RunningEdgeWorker {
   readonly routing: RoutingConfig;
   /** Every JSON line the Worker logged, parsed. */
   readonly logs: Array<Record<string, unknown>>;
-  fetch(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; cf?: Record<string, unknown> }): Promise<Response>;
+  fetch(
+    path: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; cf?: Record<string, unknown> },
+  ): Promise<Response>;
   /** A KV namespace of the Worker, for inspection. */
   kv(binding: string): Promise<KvAccess>;
   /** Writes the region health flags to EDGE_STATE. */

@@ -33,7 +33,13 @@ export function loadSynthesizedEnvironments(
     const present = new Set(synthesis.stacks.map((s) => s.name));
     const missing = environments.filter((e) => !stackNamesOf(e).every((name) => present.has(name)));
     if (missing.length > 0) {
-      throw new UserInputError(missing.map((e) => ({ file: command, path: '--from', message: `${e.name} has no stacks in ${options.from}; run \`stagecraft synth --out ${options.from}\` first, or omit --from` })));
+      throw new UserInputError(
+        missing.map((e) => ({
+          file: command,
+          path: '--from',
+          message: `${e.name} has no stacks in ${options.from}; run \`stagecraft synth --out ${options.from}\` first, or omit --from`,
+        })),
+      );
     }
     return { sized, synthesis, source: options.from };
   }

@@ -34,7 +34,14 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
       secretArns: [password.secret.arn],
       bucketArns: [],
     };
-    stores.push({ name: 'postgres', image: postgresImage(postgres.engineVersion), user: '70:70', dataDir: `${DATA_MOUNT_POINT}/postgres`, memoryMiB: 1024, passwordSecret: secretFileName('DATABASE_SECRET_ARN') });
+    stores.push({
+      name: 'postgres',
+      image: postgresImage(postgres.engineVersion),
+      user: '70:70',
+      dataDir: `${DATA_MOUNT_POINT}/postgres`,
+      memoryMiB: 1024,
+      passwordSecret: secretFileName('DATABASE_SECRET_ARN'),
+    });
   }
   if (f.blueprint.redis.mode === 'on-host') {
     const password = containerPassword(stack, 'redis', 'Redis');
@@ -46,7 +53,14 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
       secretArns: [password.secret.arn],
       bucketArns: [],
     };
-    stores.push({ name: 'redis', image: REDIS_IMAGE, user: '999:1000', dataDir: `${DATA_MOUNT_POINT}/redis`, memoryMiB: 512, passwordSecret: secretFileName('REDIS_AUTH_SECRET_ARN') });
+    stores.push({
+      name: 'redis',
+      image: REDIS_IMAGE,
+      user: '999:1000',
+      dataDir: `${DATA_MOUNT_POINT}/redis`,
+      memoryMiB: 512,
+      passwordSecret: secretFileName('REDIS_AUTH_SECRET_ARN'),
+    });
   }
   return stores;
 }

@@ -43,7 +43,10 @@ export function synthesizeInProcess(environments: readonly Environment[], cwd: s
  * synthesizes those environments in-process. Warns (through `warn`) when an environment file
  * is newer than the synthesis it reads, since the stacks may no longer match the file.
  */
-export function loadStacks(environments: readonly Environment[], options: { outdir: string; cwd: string; warn: (line: string) => void }): EnvironmentSynthesis[] {
+export function loadStacks(
+  environments: readonly Environment[],
+  options: { outdir: string; cwd: string; warn: (line: string) => void },
+): EnvironmentSynthesis[] {
   const outdir = resolve(options.cwd, options.outdir);
   const manifestFile = join(outdir, 'manifest.json');
   const listed = new Set<string>();
@@ -67,7 +70,9 @@ export function loadStacks(environments: readonly Environment[], options: { outd
     if (made) return made;
     const file = resolve(options.cwd, environment.sourceFile);
     if (existsSync(file) && statSync(file).mtimeMs > manifestTime) {
-      options.warn(`${environment.sourceFile} changed after ${options.outdir} was synthesized; pricing the existing synthesis (run \`npm run synth\` to refresh it)`);
+      options.warn(
+        `${environment.sourceFile} changed after ${options.outdir} was synthesized; pricing the existing synthesis (run \`npm run synth\` to refresh it)`,
+      );
     }
     return { environment, stacks: readStacks(outdir, stackNamesOf(environment)), source: outdir };
   });

@@ -55,7 +55,9 @@ export function synthesizeEnvironments(
     app.synth();
     writeMigrations(staging, sized);
     const summaries = stacks.flatMap((env) =>
-      [...env.regional.map((s) => s.stackName), ...env.apps.map((s) => s.stackName), env.edge.stackName].map((name) => summarizeStack(staging, name, env.environment.name)),
+      [...env.regional.map((s) => s.stackName), ...env.apps.map((s) => s.stackName), env.edge.stackName].map((name) =>
+        summarizeStack(staging, name, env.environment.name),
+      ),
     );
     swapInto(staging, outdir);
     return summaries;

@@ -42,7 +42,11 @@ export function readSynthesis(dir: string, origin: SynthesisOrigin, label = orig
       if (!json) throw new Error('not a JSON object');
       stacks.push({ name, json });
     } catch (error) {
-      problems.push({ file: origin.command, path: origin.flag, message: `${origin.given}: stack ${name}: ${file} cannot be read (${(error as Error).message})` });
+      problems.push({
+        file: origin.command,
+        path: origin.flag,
+        message: `${origin.given}: stack ${name}: ${file} cannot be read (${(error as Error).message})`,
+      });
     }
   }
   if (problems.length > 0) throw new UserInputError(problems);

@@ -44,7 +44,6 @@ export interface StackView {
   environmentStacks(): readonly StackView[];
 }
 
-
 /** One stack's synthesized JSON. */
 export interface SynthesizedStack {
   readonly name: string;
@@ -97,7 +96,11 @@ function facts(stack: SynthesizedStack): StackFacts {
   // The region comes from the unaliased provider only: an aliased one names another region.
   const declared = record(stack.json.provider)?.aws;
   const unaliased = (Array.isArray(declared) ? declared : declared ? [declared] : []).map((b) => record(b) ?? {}).find((b) => !('alias' in b));
-  const regionTag = unaliased ? readAll(unaliased, 'default_tags.tags').map((t) => record(t)?.['stagecraft:region']).find((v) => typeof v === 'string') : undefined;
+  const regionTag = unaliased
+    ? readAll(unaliased, 'default_tags.tags')
+        .map((t) => record(t)?.['stagecraft:region'])
+        .find((v) => typeof v === 'string')
+    : undefined;
   return {
     name: stack.name,
     environment: tag('stagecraft:environment'),
@@ -139,7 +142,11 @@ export function stackViews(synthesis: Synthesis): StackView[] {
       resources: (type) => (type === undefined ? f.resources : (byType.get(type) ?? [])),
       referenced,
       referencing: (type, attribute, target) =>
-        (byType.get(type) ?? []).filter((r) => readAll(r.values, attribute).flatMap((v) => (Array.isArray(v) ? v : [v])).some((v) => referenced(v) === target)),
+        (byType.get(type) ?? []).filter((r) =>
+          readAll(r.values, attribute)
+            .flatMap((v) => (Array.isArray(v) ? v : [v]))
+            .some((v) => referenced(v) === target),
+        ),
       environmentStacks: () => views.filter((v) => f.environment !== undefined && v.environment === f.environment),
     });
   }

@@ -6,9 +6,7 @@
 
 /** A value read at a path: absent, an unresolved expression, or a literal. */
 export type Read =
-  | { readonly kind: 'absent' }
-  | { readonly kind: 'expression'; readonly expression: string }
-  | { readonly kind: 'value'; readonly value: unknown };
+  { readonly kind: 'absent' } | { readonly kind: 'expression'; readonly expression: string } | { readonly kind: 'value'; readonly value: unknown };
 
 /** True for a string holding a Terraform template or expression. */
 export function isExpression(value: unknown): value is string {

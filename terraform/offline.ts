@@ -19,15 +19,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UserInputError } from '../config/errors';
-import {
-  AttributeTypeLookup,
-  planRemoteStateStubs,
-  remoteStateDataSources,
-  RemoteStateStub,
-  schemaLookup,
-  stubsNeedSchema,
-  stubStateFile,
-} from './stub-state';
+import { AttributeTypeLookup, planRemoteStateStubs, remoteStateDataSources, RemoteStateStub, schemaLookup, stubsNeedSchema, stubStateFile } from './stub-state';
 import { StackJson } from '../synthesis/stack-views';
 import { record } from '../synthesis/values';
 import { readManifest, unknownStacks } from '../synthesis/manifest';
@@ -204,6 +196,8 @@ function formatJsonDiagnostic(d: JsonDiagnostic): string {
  */
 export function parseHumanDiagnostics(text: string): string[] {
   const lines = text
+    // ANSI colour codes: terraform colours its diagnostics unless told not to.
+    // eslint-disable-next-line no-control-regex
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .map((line) => line.replace(/^[│╷╵]\s?/, ''));
@@ -228,7 +222,8 @@ export function parseHumanDiagnostics(text: string): string[] {
     const on = /^\s+on (\S+) line (\d+)/.exec(line);
     if (withAddress) current.address = withAddress[1];
     else if (on) current.location = `${on[1]} line ${on[2]}`;
-    else if (/^\s*\d+:/.test(line) || /^\s+[├│└]/.test(line)) continue; // source excerpt
+    else if (/^\s*\d+:/.test(line) || /^\s+[├│└]/.test(line))
+      continue; // source excerpt
     else if (line.trim()) current.detail.push(line.trim());
   }
   flush();
@@ -576,7 +571,9 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
   const unknown = unknownStacks(manifest, names);
   if (unknown.length > 0) {
     const known = manifest.stacks.map((s) => s.name).join(', ');
-    throw new UserInputError(unknown.map((name) => ({ file: path.join(outdir, 'manifest.json'), path: 'stacks', message: `unknown stack "${name}"; known stacks: ${known}` })));
+    throw new UserInputError(
+      unknown.map((name) => ({ file: path.join(outdir, 'manifest.json'), path: 'stacks', message: `unknown stack "${name}"; known stacks: ${known}` })),
+    );
   }
   const files = new Map(manifest.stacks.map((s) => [s.name, s.file]));
   const stacks = new Map<string, StackJson>();
@@ -602,7 +599,14 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
     done++;
     options.onProgress?.(progressLine(result, done, names.length));
   };
-  const skipped = (name: string, reason: string): StackCheckResult => ({ stack: name, status: 'skipped', reason, validate: NO_DIAGNOSTICS, durationMs: 0, phaseMs: {} });
+  const skipped = (name: string, reason: string): StackCheckResult => ({
+    stack: name,
+    status: 'skipped',
+    reason,
+    validate: NO_DIAGNOSTICS,
+    durationMs: 0,
+    phaseMs: {},
+  });
 
   const toCheck: number[] = [];
   names.forEach((name, index) => {

@@ -39,7 +39,6 @@ export type AttributeTypeLookup = (mode: 'managed' | 'data', resourceType: strin
 
 export type PathSegment = { readonly attr: string } | { readonly index: number | string } | { readonly splat: true };
 
-
 const CROSS_STACK_PREFIX = 'cross-stack-reference-input-';
 
 /** Every string in a JSON value (references live in strings). */
@@ -160,7 +159,8 @@ export function stubsNeedSchema(stubs: readonly RemoteStateStub[]): boolean {
   );
 }
 
-const LIST_FUNCTIONS = /^\$\{\s*(\[|tolist\(|toset\(|concat\(|flatten\(|distinct\(|compact\(|sort\(|slice\(|split\(|keys\(|values\(|setunion\(|setintersection\(|setsubtract\(|range\(|reverse\()/;
+const LIST_FUNCTIONS =
+  /^\$\{\s*(\[|tolist\(|toset\(|concat\(|flatten\(|distinct\(|compact\(|sort\(|slice\(|split\(|keys\(|values\(|setunion\(|setintersection\(|setsubtract\(|range\(|reverse\()/;
 const NUMBER_FUNCTIONS = /^\$\{\s*(tonumber\(|length\(|max\(|min\(|abs\(|ceil\(|floor\(|parseint\(|pow\()/;
 const MAP_FUNCTIONS = /^\$\{\s*(\{|tomap\(|merge\(|zipmap\()/;
 const BOOL_FUNCTIONS = /^\$\{\s*(tobool\(|contains\(|can\(|alltrue\(|anytrue\(|startswith\(|endswith\()/;
@@ -226,7 +226,9 @@ function placeholder(type: CtyType, hint: Hint): { value: unknown; type: CtyType
     return { value: { key: item.value }, type: ['map', item.type] };
   }
   if (kind === 'object') {
-    const entries = Object.entries(record(inner) ?? {}).map(([key, t]) => [key, placeholder(t as CtyType, { ...hint, name: `${hint.name}-${key}`, attr: key })] as const);
+    const entries = Object.entries(record(inner) ?? {}).map(
+      ([key, t]) => [key, placeholder(t as CtyType, { ...hint, name: `${hint.name}-${key}`, attr: key })] as const,
+    );
     return {
       value: Object.fromEntries(entries.map(([key, p]) => [key, p.value])),
       type: ['object', Object.fromEntries(entries.map(([key, p]) => [key, p.type]))],

@@ -61,13 +61,19 @@ function formatAdvice(advice: Advice): string {
 export const adviseCommand: Command = {
   name: 'advise',
   summary: 'Apply the seed 004 Scaling Decision Cheat Sheet to observed signals and say whether to move to the next stage',
-  usage: 'advise (--metrics <file.json> [--env <name-or-path>] | --env <name-or-path> --from-cloudwatch [--metrics <file.json>]) [--window-hours <n>] [--out <dir>] [--json]',
+  usage:
+    'advise (--metrics <file.json> [--env <name-or-path>] | --env <name-or-path> --from-cloudwatch [--metrics <file.json>]) [--window-hours <n>] [--out <dir>] [--json]',
   flags: [
     { name: 'metrics', takesValue: true, valueName: '<file.json>', description: `observed signals: ${SIGNAL_FIELDS.join(', ')} (and optionally stage, mau)` },
     { name: 'env', takesValue: true, valueName: '<name-or-path>', description: 'environment the signals come from: its stage, workload.mau and sizes' },
-    { name: 'from-cloudwatch', takesValue: false, description: "read the signals from CloudWatch (AWS credentials from the usual sources); needs --env" },
+    { name: 'from-cloudwatch', takesValue: false, description: 'read the signals from CloudWatch (AWS credentials from the usual sources); needs --env' },
     { name: 'window-hours', takesValue: true, valueName: '<n>', description: 'hours of CloudWatch history to read (default: 24)' },
-    { name: 'out', takesValue: true, valueName: '<dir>', description: 'synthesis whose alarms name the metrics to read (default: cdktf.out, else synthesized in-process)' },
+    {
+      name: 'out',
+      takesValue: true,
+      valueName: '<dir>',
+      description: 'synthesis whose alarms name the metrics to read (default: cdktf.out, else synthesized in-process)',
+    },
     JSON_FLAG,
   ],
   details: [
@@ -84,8 +90,10 @@ export const adviseCommand: Command = {
     const envSelector = single(args, 'env');
     const fromCloudwatch = args.switches.has('from-cloudwatch');
     const problems: Array<{ file: string; path: string; message: string }> = [];
-    if (metricsFile === undefined && !fromCloudwatch) problems.push({ file: COMMAND, path: 'arguments', message: 'give --metrics <file.json>, or --env <name-or-path> with --from-cloudwatch' });
-    if (fromCloudwatch && envSelector === undefined) problems.push({ file: COMMAND, path: 'arguments', message: '--from-cloudwatch needs --env <name-or-path>: the environment says which metrics to read' });
+    if (metricsFile === undefined && !fromCloudwatch)
+      problems.push({ file: COMMAND, path: 'arguments', message: 'give --metrics <file.json>, or --env <name-or-path> with --from-cloudwatch' });
+    if (fromCloudwatch && envSelector === undefined)
+      problems.push({ file: COMMAND, path: 'arguments', message: '--from-cloudwatch needs --env <name-or-path>: the environment says which metrics to read' });
     const windowText = single(args, 'window-hours');
     const windowHours = windowText === undefined ? 24 : Number(windowText);
     if (!Number.isInteger(windowHours) || windowHours < 3 || windowHours > 24 * 63) {
@@ -105,7 +113,13 @@ export const adviseCommand: Command = {
       throw new UserInputError([{ file: metricsFile!, path: 'stage', message: 'is required without --env (the stage the signals come from)' }]);
     }
     if (environment && fileMetrics?.stage !== undefined && fileMetrics.stage !== environment.stage) {
-      throw new UserInputError([{ file: metricsFile!, path: 'stage', message: `"${fileMetrics.stage}" disagrees with ${environment.sourceFile}, which runs ${environment.stage}; drop it or match it` }]);
+      throw new UserInputError([
+        {
+          file: metricsFile!,
+          path: 'stage',
+          message: `"${fileMetrics.stage}" disagrees with ${environment.sourceFile}, which runs ${environment.stage}; drop it or match it`,
+        },
+      ]);
     }
 
     const notes: string[] = [];
@@ -119,11 +133,19 @@ export const adviseCommand: Command = {
       notes.push(...read.notes);
       for (const [signal, what] of Object.entries(read.observed)) notes.push(`${signal} from CloudWatch: ${what}`);
       // Values from the metrics file win: the operator knows better than a 24-hour window.
-      signals = { ...read.metrics, ...(fileMetrics ?? {}), db: fileMetrics?.db || read.metrics.db ? { ...(read.metrics.db ?? {}), ...(fileMetrics?.db ?? {}) } : undefined };
+      signals = {
+        ...read.metrics,
+        ...(fileMetrics ?? {}),
+        db: fileMetrics?.db || read.metrics.db ? { ...(read.metrics.db ?? {}), ...(fileMetrics?.db ?? {}) } : undefined,
+      };
     }
     if (!hasSignals(signals)) {
       throw new UserInputError([
-        { file: metricsFile ?? COMMAND, path: '(root)', message: `has no signals; give at least one of ${SIGNAL_FIELDS.join(', ')}${fromCloudwatch ? ' (CloudWatch returned none)' : ''}` },
+        {
+          file: metricsFile ?? COMMAND,
+          path: '(root)',
+          message: `has no signals; give at least one of ${SIGNAL_FIELDS.join(', ')}${fromCloudwatch ? ' (CloudWatch returned none)' : ''}`,
+        },
       ]);
     }
     const mau = fileMetrics?.mau ?? environment?.config.workload?.mau;

@@ -57,7 +57,13 @@ function obtainSynthesis(out: string | undefined, selectors: readonly string[], 
       const present = new Set(stackViews(synthesis).map((v) => v.environment));
       const missing = names.filter((n) => !present.has(n));
       if (missing.length > 0) {
-        throw new UserInputError(missing.map((n) => ({ file: COMMAND, path: '--env', message: `${n} has no stacks in ${out}; run \`stagecraft synth --out ${out}\` first, or omit --out` })));
+        throw new UserInputError(
+          missing.map((n) => ({
+            file: COMMAND,
+            path: '--env',
+            message: `${n} has no stacks in ${out}; run \`stagecraft synth --out ${out}\` first, or omit --out`,
+          })),
+        );
       }
     }
     return { synthesis, dir, environments: names };
@@ -68,7 +74,11 @@ function obtainSynthesis(out: string | undefined, selectors: readonly string[], 
   try {
     io.err(`synthesizing ${environments.length} environment(s) into ${out === undefined ? 'a temporary directory' : out}\n`);
     synthesizeEnvironments(environments, { outdir: dir, stateDir: io.cwd });
-    return { synthesis: readSynthesis(dir, { command: COMMAND, flag: '--out', given: out ?? dir }), dir: out === undefined ? undefined : dir, environments: names };
+    return {
+      synthesis: readSynthesis(dir, { command: COMMAND, flag: '--out', given: out ?? dir }),
+      dir: out === undefined ? undefined : dir,
+      environments: names,
+    };
   } finally {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   }
@@ -86,8 +96,19 @@ export const checkCommand: Command = {
   summary: 'Run the guardrails over synthesized stacks: encryption, exposure, IMDSv2, backups, logging, TLS, stage rules',
   usage: 'check [--out <dir>] [--env <name-or-path>]... [--level error|warning] [--json]',
   flags: [
-    { name: 'out', takesValue: true, valueName: '<dir>', description: 'synthesis to check; synthesized there first when it does not exist (default: a fresh synthesis in a temporary directory)' },
-    { name: 'env', takesValue: true, repeatable: true, valueName: '<name-or-path>', description: 'check only this environment\'s stacks (default: every environment)' },
+    {
+      name: 'out',
+      takesValue: true,
+      valueName: '<dir>',
+      description: 'synthesis to check; synthesized there first when it does not exist (default: a fresh synthesis in a temporary directory)',
+    },
+    {
+      name: 'env',
+      takesValue: true,
+      repeatable: true,
+      valueName: '<name-or-path>',
+      description: "check only this environment's stacks (default: every environment)",
+    },
     { name: 'level', takesValue: true, valueName: '<error|warning>', description: 'lowest level that fails the check (default: error)' },
     JSON_FLAG,
   ],
@@ -119,7 +140,17 @@ export const checkCommand: Command = {
     if (args.switches.has('json')) {
       io.out(
         `${JSON.stringify(
-          { synthesis: dir ?? null, level, rules: result.rules, stacks: result.stacks, counts: result.counts, environments: byEnvironment, findings: result.findings, suppressed: result.suppressed, milliseconds: ms },
+          {
+            synthesis: dir ?? null,
+            level,
+            rules: result.rules,
+            stacks: result.stacks,
+            counts: result.counts,
+            environments: byEnvironment,
+            findings: result.findings,
+            suppressed: result.suppressed,
+            milliseconds: ms,
+          },
           null,
           2,
         )}\n`,

@@ -54,8 +54,19 @@ export const costCommand: Command = {
   summary: 'Price the synthesized stacks: monthly cost per stack, per stage and per MAU',
   usage: 'cost [--env <name-or-path>]... [--out <dir>] [--detail] [--json]',
   flags: [
-    { name: 'env', takesValue: true, repeatable: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path (default: every file in environments/)' },
-    { name: 'out', takesValue: true, valueName: '<dir>', description: 'synthesis to price (default: cdktf.out; environments it lacks are synthesized in-process)' },
+    {
+      name: 'env',
+      takesValue: true,
+      repeatable: true,
+      valueName: '<name-or-path>',
+      description: 'environment name in environments/, or a YAML path (default: every file in environments/)',
+    },
+    {
+      name: 'out',
+      takesValue: true,
+      valueName: '<dir>',
+      description: 'synthesis to price (default: cdktf.out; environments it lacks are synthesized in-process)',
+    },
     { name: 'detail', takesValue: false, description: 'list every priced resource and its components' },
     JSON_FLAG,
   ],
@@ -63,7 +74,7 @@ export const costCommand: Command = {
     'Every resource of every synthesized cdk.tf.json is priced from the bundled catalog (cost/price-catalog.json):',
     'AWS on-demand list prices of us-east-1 times a per-region multiplier, and Cloudflare list prices, each with',
     'its source and date. Usage-based parts (GB stored and transferred, load balancer capacity units, Worker',
-    'requests) come from the environment\'s workload profile. Free resource types are listed with the reason;',
+    "requests) come from the environment's workload profile. Free resource types are listed with the reason;",
     'a resource the catalog cannot price is listed as unpriced and left out of the total, never counted as $0.',
   ].join('\n'),
   async run(args, io) {
@@ -72,7 +83,10 @@ export const costCommand: Command = {
     const sized = sizeEnvironments(environments);
     const stacks = loadStacks(environments, { outdir: single(args, 'out') ?? 'cdktf.out', cwd: io.cwd, warn: (line) => io.err(`${line}\n`) });
     const costs = sized.map(({ environment, report }, i) => {
-      const usage = report.workload && report.derived && regionUsage(report.derived.demand, report.workload, environment.regions.length, report.assumptions.cockroachReplicationFactor);
+      const usage =
+        report.workload &&
+        report.derived &&
+        regionUsage(report.derived.demand, report.workload, environment.regions.length, report.assumptions.cockroachReplicationFactor);
       const priced = stacks[i].stacks.map((s) => priceStack(s.name, s.json, { usage }));
       return environmentCost(environment.name, environment.stage, report.workload?.mau, priced);
     });
@@ -80,7 +94,12 @@ export const costCommand: Command = {
     if (args.switches.has('json')) {
       const document = {
         catalog: { asOf: CATALOG.asOf, basis: CATALOG.basis, note: CATALOG.note },
-        environments: costs.map((c, i) => ({ ...c, source: stacks[i].source, seed004MonthlyRange: formatSeedRange(c.stage), seed004Comparison: compareToSeedRange(c.stage, c.monthlyUsd) })),
+        environments: costs.map((c, i) => ({
+          ...c,
+          source: stacks[i].source,
+          seed004MonthlyRange: formatSeedRange(c.stage),
+          seed004Comparison: compareToSeedRange(c.stage, c.monthlyUsd),
+        })),
         byStage: byStage.map((s) => ({ ...s, seed004MonthlyRange: formatSeedRange(s.stage) })),
       };
       io.out(`${JSON.stringify(document, null, 2)}\n`);
@@ -99,7 +118,13 @@ export const costCommand: Command = {
       `${formatSeedRange(s.stage)} (${compareToSeedRange(s.stage, s.monthlyUsd)})`,
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-    for (const row of [header, ...table]) io.out(`  ${row.map((cell, i) => (i >= 1 && i <= 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd()}\n`);
+    for (const row of [header, ...table])
+      io.out(
+        `  ${row
+          .map((cell, i) => (i >= 1 && i <= 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
     io.out(`\nprices: ${CATALOG.basis} Catalog of ${CATALOG.asOf}.\n`);
     return 0;
   },

@@ -22,7 +22,12 @@ export const graphCommand: Command = {
   flags: [
     { name: 'env', takesValue: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path (required)' },
     { name: 'format', takesValue: true, valueName: '<mermaid|dot|json>', description: 'output language (default: mermaid)' },
-    { name: 'level', takesValue: true, valueName: '<component|resource>', description: 'component: what a reader thinks in; resource: one node per Terraform resource (default: component)' },
+    {
+      name: 'level',
+      takesValue: true,
+      valueName: '<component|resource>',
+      description: 'component: what a reader thinks in; resource: one node per Terraform resource (default: component)',
+    },
     FROM_FLAG,
   ],
   details: [
@@ -40,7 +45,11 @@ export const graphCommand: Command = {
     const format: GraphFormat = oneOf(COMMAND, problems, '--format', 'a format', single(args, 'format') ?? 'mermaid', FORMATS);
     const level: TopologyLevel = oneOf(COMMAND, problems, '--level', 'a level', single(args, 'level') ?? 'component', LEVELS);
     if (problems.length > 0 || env === undefined) throw new UserInputError(problems);
-    const { sized, synthesis } = loadSynthesizedEnvironments(COMMAND, [env], { cwd: io.cwd, from: single(args, 'from'), progress: (line) => io.err(`${line}\n`) });
+    const { sized, synthesis } = loadSynthesizedEnvironments(COMMAND, [env], {
+      cwd: io.cwd,
+      from: single(args, 'from'),
+      progress: (line) => io.err(`${line}\n`),
+    });
     io.out(renderTopology(buildTopology(synthesis, sized[0], level), format));
     return 0;
   },

@@ -23,8 +23,19 @@ export const reportCommand: Command = {
   summary: 'Write a static HTML report: a page per environment (diagram, sizes, autoscaling, findings, cost) and a stage comparison',
   usage: 'report --out <dir> [--env <name-or-path>]... [--from <dir>]',
   flags: [
-    { name: 'out', takesValue: true, valueName: '<dir>', description: 'directory to write the report to; created when missing, replaced when it holds an earlier report (required)' },
-    { name: 'env', takesValue: true, repeatable: true, valueName: '<name-or-path>', description: `environment name in environments/, or a YAML path (default: every file in environments/)` },
+    {
+      name: 'out',
+      takesValue: true,
+      valueName: '<dir>',
+      description: 'directory to write the report to; created when missing, replaced when it holds an earlier report (required)',
+    },
+    {
+      name: 'env',
+      takesValue: true,
+      repeatable: true,
+      valueName: '<name-or-path>',
+      description: `environment name in environments/, or a YAML path (default: every file in environments/)`,
+    },
     FROM_FLAG,
   ],
   details: [
@@ -45,7 +56,9 @@ export const reportCommand: Command = {
 
     const progress = (line: string) => io.err(`${line}\n`);
     const { sized, synthesis } = loadSynthesizedEnvironments(COMMAND, args.values.env ?? [], { cwd: io.cwd, from: single(args, 'from'), progress });
-    const ordered = [...sized].sort((a, b) => stageIndex(a.environment.stage) - stageIndex(b.environment.stage) || a.environment.name.localeCompare(b.environment.name));
+    const ordered = [...sized].sort(
+      (a, b) => stageIndex(a.environment.stage) - stageIndex(b.environment.stage) || a.environment.name.localeCompare(b.environment.name),
+    );
     const pages: EnvironmentPage[] = [];
     for (const s of ordered) {
       const { environment, blueprint, report } = s;
@@ -70,7 +83,10 @@ export const reportCommand: Command = {
         cost: priceSizedEnvironment(s, stacks),
       });
     }
-    const files = new Map<string, string>([['index.html', comparisonPage(pages)], ...pages.map((p): [string, string] => [pageFile(p.name), environmentPage(p, pages)])]);
+    const files = new Map<string, string>([
+      ['index.html', comparisonPage(pages)],
+      ...pages.map((p): [string, string] => [pageFile(p.name), environmentPage(p, pages)]),
+    ]);
     const sizes = writeReport(resolve(io.cwd, out), files);
     for (const { file, bytes } of sizes) io.out(`${file.padEnd(28)} ${String(bytes).padStart(9)} bytes\n`);
     io.out(`wrote ${sizes.length} pages to ${out}: ${sizes.reduce((sum, f) => sum + f.bytes, 0)} bytes in total\n`);

@@ -24,10 +24,15 @@ function fail(path: string, message: string): never {
 
 /** The `--fail-on` sections, every unknown one reported at once. */
 export function parseFailOn(values: readonly string[]): FailOnSection[] {
-  const sections = values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const sections = values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = sections.filter((s) => !(FAIL_ON_SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0) {
-    throw new UserInputError(unknown.map((s) => ({ file: COMMAND, path: '--fail-on', message: `"${s}" is not a section; allowed: ${FAIL_ON_SECTIONS.join(', ')}` })));
+    throw new UserInputError(
+      unknown.map((s) => ({ file: COMMAND, path: '--fail-on', message: `"${s}" is not a section; allowed: ${FAIL_ON_SECTIONS.join(', ')}` })),
+    );
   }
   return [...new Set(sections)] as FailOnSection[];
 }
@@ -43,13 +48,14 @@ function mode(args: ParsedArgs): 'syntheses' | 'plan' | 'stages' {
   const has = (flag: string) => args.values[flag] !== undefined;
   if (has('plan')) {
     const extra = ['base', 'from-stage', 'to-stage'].filter(has);
-    if (extra.length > 0) fail('arguments', `--plan does not go with ${extra.map((f) => `--${f}`).join(', ')}; give --plan (and optionally --head <synthesis dir>) alone`);
+    if (extra.length > 0)
+      fail('arguments', `--plan does not go with ${extra.map((f) => `--${f}`).join(', ')}; give --plan (and optionally --head <synthesis dir>) alone`);
     return 'plan';
   }
   if (has('to-stage') || has('from-stage')) {
     const extra = ['base', 'head'].filter(has);
     if (extra.length > 0) fail('arguments', `--from-stage and --to-stage do not go with ${extra.map((f) => `--${f}`).join(', ')}`);
-    if (!has('to-stage')) fail('--to-stage', 'missing; give the stage to graduate to (--from-stage defaults to the environment\'s own)');
+    if (!has('to-stage')) fail('--to-stage', "missing; give the stage to graduate to (--from-stage defaults to the environment's own)");
     const envs = args.values.env ?? [];
     if (envs.length !== 1) fail('--env', `a stage review takes exactly one environment; received ${envs.length}`);
     return 'stages';
@@ -85,7 +91,11 @@ async function planReport(args: ParsedArgs, io: Io): Promise<Report> {
     cost: catalogCostEstimator(),
     notes: [
       'Actions and replacements come from the plan itself; values known only after apply are not listed.',
-      ...(head ? [] : ['Guardrails were not run: a plan carries neither lifecycle settings nor suppressions. Pass --head <synthesis dir> to check the synthesis the plan was made from.']),
+      ...(head
+        ? []
+        : [
+            'Guardrails were not run: a plan carries neither lifecycle settings nor suppressions. Pass --head <synthesis dir> to check the synthesis the plan was made from.',
+          ]),
     ],
   });
 }
@@ -144,14 +154,42 @@ export const reviewCommand: Command = {
     '       review --to-stage <stage> --env <name-or-path> [--from-stage <stage>] [--format md|json] [--fail-on …]',
   ].join('\n'),
   flags: [
-    { name: 'base', takesValue: true, valueName: '<dir-or-git-ref>', description: 'the synthesis before: a directory (cdktf.out) or a git ref, synthesized from a temporary worktree' },
-    { name: 'head', takesValue: true, valueName: '<dir-or-git-ref>', description: 'the synthesis after; with --plan, the synthesis the plan was made from (for guardrails)' },
-    { name: 'plan', takesValue: true, repeatable: true, valueName: '<file>', description: '`terraform show -json` of a plan (`stagecraft validate --plan-json-dir` writes them); the stack is the file name' },
-    { name: 'from-stage', takesValue: true, valueName: '<stage>', description: 'stage review: the stage before (default: the environment\'s own)' },
+    {
+      name: 'base',
+      takesValue: true,
+      valueName: '<dir-or-git-ref>',
+      description: 'the synthesis before: a directory (cdktf.out) or a git ref, synthesized from a temporary worktree',
+    },
+    {
+      name: 'head',
+      takesValue: true,
+      valueName: '<dir-or-git-ref>',
+      description: 'the synthesis after; with --plan, the synthesis the plan was made from (for guardrails)',
+    },
+    {
+      name: 'plan',
+      takesValue: true,
+      repeatable: true,
+      valueName: '<file>',
+      description: '`terraform show -json` of a plan (`stagecraft validate --plan-json-dir` writes them); the stack is the file name',
+    },
+    { name: 'from-stage', takesValue: true, valueName: '<stage>', description: "stage review: the stage before (default: the environment's own)" },
     { name: 'to-stage', takesValue: true, valueName: '<stage>', description: 'stage review: the stage to graduate to' },
-    { name: 'env', takesValue: true, repeatable: true, valueName: '<name-or-path>', description: 'the environment of a stage review; with git refs, the environments to synthesize (default: all)' },
+    {
+      name: 'env',
+      takesValue: true,
+      repeatable: true,
+      valueName: '<name-or-path>',
+      description: 'the environment of a stage review; with git refs, the environments to synthesize (default: all)',
+    },
     { name: 'format', takesValue: true, valueName: '<md|json>', description: 'Markdown for a pull request comment (default) or JSON' },
-    { name: 'fail-on', takesValue: true, repeatable: true, valueName: '<sections>', description: 'comma list of data-loss, security: exit 3 when one of them has entries' },
+    {
+      name: 'fail-on',
+      takesValue: true,
+      repeatable: true,
+      valueName: '<sections>',
+      description: 'comma list of data-loss, security: exit 3 when one of them has entries',
+    },
   ],
   details: [
     'The report shows per stack what is added, changed (argument by argument, secrets masked),',

@@ -85,8 +85,16 @@ export function sizeDocument({ sized, cost }: { sized: SizedEnvironment; cost: E
         reason: blueprint.databaseEngine === 'cockroachdb' ? 'CockroachDB splits its data into ranges by itself: one logical database' : reason('dbShards'),
         readReplicasReason: reason('readReplicas'),
       },
-      redis: { mode: blueprint.redis.mode, nodeType: blueprint.redis.nodeType, shards: blueprint.redis.shards, replicasPerShard: blueprint.redis.replicasPerShard, reason: reason('redis') },
-      cockroach: blueprint.cockroach ? { nodesPerRegion: blueprint.cockroach.nodesPerRegion, instanceType: blueprint.cockroach.instanceType, reason: reason('cockroach') } : null,
+      redis: {
+        mode: blueprint.redis.mode,
+        nodeType: blueprint.redis.nodeType,
+        shards: blueprint.redis.shards,
+        replicasPerShard: blueprint.redis.replicasPerShard,
+        reason: reason('redis'),
+      },
+      cockroach: blueprint.cockroach
+        ? { nodesPerRegion: blueprint.cockroach.nodesPerRegion, instanceType: blueprint.cockroach.instanceType, reason: reason('cockroach') }
+        : null,
       kafka: blueprint.kafka ? { brokers: blueprint.kafka.brokers, instanceType: blueprint.kafka.instanceType, reason: reason('kafka') } : null,
       rabbitmq: blueprint.rabbitmq ?? null,
       search: blueprint.search ?? null,
@@ -119,33 +127,66 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
     { component: 'websocket pods', count: `${blueprint.websocket!.min}–${blueprint.websocket!.max}`, reasoning: reasons.websocket ?? '' },
     { component: 'api pods', count: `${blueprint.api!.min}–${blueprint.api!.max}`, reasoning: reasons.api ?? '' },
   ];
-  if (blueprint.hosts) out.push({ component: 'hosts', count: `${blueprint.hosts.count} × ${blueprint.hosts.instanceType}`, reasoning: `${reasons.hosts ?? ''}${explicitNote('compute.hosts')}` });
+  if (blueprint.hosts)
+    out.push({
+      component: 'hosts',
+      count: `${blueprint.hosts.count} × ${blueprint.hosts.instanceType}`,
+      reasoning: `${reasons.hosts ?? ''}${explicitNote('compute.hosts')}`,
+    });
   if (blueprint.cluster) {
     const n = blueprint.cluster.nodes;
-    out.push({ component: 'nodes', count: `${n.min}–${n.max} × ${blueprint.cluster.instanceType}`, reasoning: `${reasons.nodes ?? ''}${explicitNote('compute.nodes')}` });
+    out.push({
+      component: 'nodes',
+      count: `${n.min}–${n.max} × ${blueprint.cluster.instanceType}`,
+      reasoning: `${reasons.nodes ?? ''}${explicitNote('compute.nodes')}`,
+    });
   }
   const pg = blueprint.postgres;
-  if (pg && pg.kind === 'on-host') out.push({ component: 'postgres', count: 'on the host', reasoning: `${sized.environment.stage} runs Postgres on the host's data volume` });
+  if (pg && pg.kind === 'on-host')
+    out.push({ component: 'postgres', count: 'on the host', reasoning: `${sized.environment.stage} runs Postgres on the host's data volume` });
   if (pg && pg.kind !== 'on-host') {
     out.push({
       component: 'postgres shards',
       count: `${pg.shards} × ${pg.kind === 'aurora' ? 'Aurora' : 'RDS'} ${pg.instanceClass}`,
       reasoning: `${reasons.dbShards ?? ''}${explicitNote('database.shards')}`,
     });
-    if (reasons.readReplicas) out.push({ component: 'read replicas', count: `${pg.readReplicas} per shard`, reasoning: `${reasons.readReplicas}${explicitNote('database.readReplicas')}` });
+    if (reasons.readReplicas)
+      out.push({
+        component: 'read replicas',
+        count: `${pg.readReplicas} per shard`,
+        reasoning: `${reasons.readReplicas}${explicitNote('database.readReplicas')}`,
+      });
   }
   if (blueprint.cockroach) {
-    out.push({ component: 'cockroachdb nodes', count: `${blueprint.cockroach.nodesPerRegion}/region × ${blueprint.cockroach.instanceType}`, reasoning: `${reasons.cockroach ?? ''}${explicitNote('database.nodesPerRegion')}` });
+    out.push({
+      component: 'cockroachdb nodes',
+      count: `${blueprint.cockroach.nodesPerRegion}/region × ${blueprint.cockroach.instanceType}`,
+      reasoning: `${reasons.cockroach ?? ''}${explicitNote('database.nodesPerRegion')}`,
+    });
   }
   const redis = blueprint.redis;
   out.push({
     component: 'redis',
     count: redis.mode === 'on-host' ? 'on the host' : `${redis.shards} × (1 + ${redis.replicasPerShard}) ${redis.nodeType}`,
-    reasoning: redis.mode === 'on-host' ? `${sized.environment.stage} runs Redis on the host` : `${reasons.redis ?? ''}${explicitNote('cache.shards')}; replicas per shard are an availability choice of the stage`,
+    reasoning:
+      redis.mode === 'on-host'
+        ? `${sized.environment.stage} runs Redis on the host`
+        : `${reasons.redis ?? ''}${explicitNote('cache.shards')}; replicas per shard are an availability choice of the stage`,
   });
-  if (blueprint.kafka) out.push({ component: 'kafka brokers', count: `${blueprint.kafka.brokers} × ${blueprint.kafka.instanceType}`, reasoning: `${reasons.kafka ?? ''}${explicitNote('streaming.brokers')}` });
-  if (blueprint.rabbitmq) out.push({ component: 'rabbitmq', count: blueprint.rabbitmq.deployment === 'cluster' ? '3-node cluster' : '1 broker', reasoning: 'stage topology' });
-  if (blueprint.search) out.push({ component: 'opensearch', count: `${blueprint.search.dataNodes} × ${blueprint.search.instanceType}`, reasoning: 'stage topology (search load is not part of the workload profile)' });
+  if (blueprint.kafka)
+    out.push({
+      component: 'kafka brokers',
+      count: `${blueprint.kafka.brokers} × ${blueprint.kafka.instanceType}`,
+      reasoning: `${reasons.kafka ?? ''}${explicitNote('streaming.brokers')}`,
+    });
+  if (blueprint.rabbitmq)
+    out.push({ component: 'rabbitmq', count: blueprint.rabbitmq.deployment === 'cluster' ? '3-node cluster' : '1 broker', reasoning: 'stage topology' });
+  if (blueprint.search)
+    out.push({
+      component: 'opensearch',
+      count: `${blueprint.search.dataNodes} × ${blueprint.search.instanceType}`,
+      reasoning: 'stage topology (search load is not part of the workload profile)',
+    });
   return out;
 }
 
@@ -192,8 +233,18 @@ export const sizeCommand: Command = {
   usage: 'size (--env <name-or-path> | --workload <file>) [--out <dir>] [--json]',
   flags: [
     { name: 'env', takesValue: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path; it must have a workload' },
-    { name: 'workload', takesValue: true, valueName: '<file>', description: 'YAML file of workload fields (mau, dauRatio, …) with optional regions, stage and assumptions' },
-    { name: 'out', takesValue: true, valueName: '<dir>', description: 'with --env, the synthesis to price (default: cdktf.out; without the environment\'s stacks they are synthesized in-process)' },
+    {
+      name: 'workload',
+      takesValue: true,
+      valueName: '<file>',
+      description: 'YAML file of workload fields (mau, dauRatio, …) with optional regions, stage and assumptions',
+    },
+    {
+      name: 'out',
+      takesValue: true,
+      valueName: '<dir>',
+      description: "with --env, the synthesis to price (default: cdktf.out; without the environment's stacks they are synthesized in-process)",
+    },
     JSON_FLAG,
   ],
   details: [
@@ -214,7 +265,13 @@ export const sizeCommand: Command = {
     if (env !== undefined) {
       [environment] = loadEnvironments(environmentFiles([env], io.cwd), io.cwd);
       if (!environment.config.workload) {
-        throw new UserInputError([{ file: environment.sourceFile, path: 'workload', message: 'is required by `stagecraft size`: add workload.mau (monthly active users) to size from it' }]);
+        throw new UserInputError([
+          {
+            file: environment.sourceFile,
+            path: 'workload',
+            message: 'is required by `stagecraft size`: add workload.mau (monthly active users) to size from it',
+          },
+        ]);
       }
     } else {
       environment = loadWorkloadFile(workloadFile!, io.cwd);

@@ -10,8 +10,19 @@ export const synthCommand: Command = {
   summary: 'Validate environment files and synthesize their stacks into Terraform JSON',
   usage: 'synth [--env <name-or-path>]... [--services <dir>] [--out <dir>] [--json]',
   flags: [
-    { name: 'env', takesValue: true, repeatable: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path (default: every file in environments/)' },
-    { name: 'services', takesValue: true, valueName: '<dir>', description: 'service catalog directory, one <name>.yaml per service (default: the project\'s services/)' },
+    {
+      name: 'env',
+      takesValue: true,
+      repeatable: true,
+      valueName: '<name-or-path>',
+      description: 'environment name in environments/, or a YAML path (default: every file in environments/)',
+    },
+    {
+      name: 'services',
+      takesValue: true,
+      valueName: '<dir>',
+      description: "service catalog directory, one <name>.yaml per service (default: the project's services/)",
+    },
     { name: 'out', takesValue: true, valueName: '<dir>', description: 'output directory (default: cdktf.out)' },
     JSON_FLAG,
   ],

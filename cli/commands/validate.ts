@@ -36,7 +36,7 @@ export const validateCommand: Command = {
   details: [
     'Each stack is copied into a temporary directory with override files: a local backend, fake',
     'AWS credentials on every aws provider block, and stub state for cross-stack references built',
-    'from the upstream stack\'s outputs. Nothing reaches the network and the synthesis output is',
+    "from the upstream stack's outputs. Nothing reaches the network and the synthesis output is",
     'never written to. Stacks that use other providers than aws (edge, apps) are skipped.',
     'Needs terraform on PATH and a provider mirror holding hashicorp/aws 5.100.0 (/opt/tf-plugins, or',
     'STAGECRAFT_PROVIDER_MIRROR); without them every stack is reported as skipped.',

@@ -112,17 +112,27 @@ export class AuroraPostgres extends Construct {
 
     checkProps(this, [
       { failed: major === undefined, message: `engineVersion: "${props.engineVersion}" is not a PostgreSQL version (e.g. "16.6" or "16")` },
-      { failed: !/^[a-z][a-z0-9-]*$/.test(props.clusterName), message: `clusterName: must be lowercase letters, digits and hyphens, starting with a letter, got "${props.clusterName}"` },
-      { failed: !(Number.isInteger(readReplicas) && readReplicas >= 0 && readReplicas <= MAX_READERS), message: `readReplicas: must be a whole number 0–${MAX_READERS}, got ${readReplicas}` },
+      {
+        failed: !/^[a-z][a-z0-9-]*$/.test(props.clusterName),
+        message: `clusterName: must be lowercase letters, digits and hyphens, starting with a letter, got "${props.clusterName}"`,
+      },
+      {
+        failed: !(Number.isInteger(readReplicas) && readReplicas >= 0 && readReplicas <= MAX_READERS),
+        message: `readReplicas: must be a whole number 0–${MAX_READERS}, got ${readReplicas}`,
+      },
       {
         failed: props.readerAutoscaling !== undefined && readReplicas < 1,
         message: 'readerAutoscaling: needs at least one fixed reader (readReplicas ≥ 1), the floor the autoscaler keeps, got 0',
       },
       {
-        failed: props.readerAutoscaling !== undefined && !(props.readerAutoscaling.maxReaders >= readReplicas && props.readerAutoscaling.maxReaders <= MAX_READERS),
+        failed:
+          props.readerAutoscaling !== undefined && !(props.readerAutoscaling.maxReaders >= readReplicas && props.readerAutoscaling.maxReaders <= MAX_READERS),
         message: `readerAutoscaling.maxReaders: must be ${readReplicas}–${MAX_READERS} (the fixed readers to Aurora's limit), got ${props.readerAutoscaling?.maxReaders}`,
       },
-      { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}` },
+      {
+        failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35),
+        message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}`,
+      },
     ]);
 
     const name = resourceName(props.namePrefix, props.clusterName).toLowerCase();

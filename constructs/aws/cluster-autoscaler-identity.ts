@@ -43,7 +43,12 @@ export class ClusterAutoscalerIdentity extends Construct {
     this.policy = new IamRolePolicy(this, 'policy', {
       name: 'cluster-autoscaler',
       role: this.role.id,
-      policy: JSON.stringify(clusterAutoscalerPolicy(clusterName, props.nodeGroups.map((group) => group.nodeGroup.arn))),
+      policy: JSON.stringify(
+        clusterAutoscalerPolicy(
+          clusterName,
+          props.nodeGroups.map((group) => group.nodeGroup.arn),
+        ),
+      ),
     });
     this.association = new EksPodIdentityAssociation(this, 'association', {
       clusterName: props.cluster.cluster.name,

@@ -84,7 +84,10 @@ export class KafkaCluster extends Construct {
         failed: zones >= 2 && Number.isInteger(brokers) && brokers % zonesUsed !== 0,
         message: `brokers: ${brokers} brokers do not spread evenly over ${zonesUsed} availability zones; use a multiple of ${zonesUsed}`,
       },
-      { failed: !(Number.isInteger(volumeGiB) && volumeGiB >= 1 && volumeGiB <= 16384), message: `volumeGiB: must be a whole number 1–16384, got ${volumeGiB}` },
+      {
+        failed: !(Number.isInteger(volumeGiB) && volumeGiB >= 1 && volumeGiB <= 16384),
+        message: `volumeGiB: must be a whole number 1–16384, got ${volumeGiB}`,
+      },
     ]);
 
     this.clusterName = resourceName(props.namePrefix, 'kafka', 64);

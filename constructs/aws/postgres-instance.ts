@@ -108,9 +108,18 @@ export class PostgresInstance extends Construct {
     checkProps(this, [
       { failed: major === undefined, message: `engineVersion: "${props.engineVersion}" is not a PostgreSQL version (e.g. "16.6" or "16")` },
       { failed: !(props.storageGiB >= 20 && props.storageGiB <= 65536), message: `storageGiB: must be 20–65536 (gp3), got ${props.storageGiB}` },
-      { failed: !(maxStorageGiB >= props.storageGiB && maxStorageGiB <= 65536), message: `maxStorageGiB: must be storageGiB (${props.storageGiB})–65536, got ${maxStorageGiB}` },
-      { failed: !(Number.isInteger(readReplicas) && readReplicas >= 0 && readReplicas <= 15), message: `readReplicas: must be a whole number 0–15, got ${readReplicas}` },
-      { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}` },
+      {
+        failed: !(maxStorageGiB >= props.storageGiB && maxStorageGiB <= 65536),
+        message: `maxStorageGiB: must be storageGiB (${props.storageGiB})–65536, got ${maxStorageGiB}`,
+      },
+      {
+        failed: !(Number.isInteger(readReplicas) && readReplicas >= 0 && readReplicas <= 15),
+        message: `readReplicas: must be a whole number 0–15, got ${readReplicas}`,
+      },
+      {
+        failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35),
+        message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}`,
+      },
     ]);
 
     const name = resourceName(props.namePrefix, 'postgres').toLowerCase();

@@ -91,8 +91,7 @@ export class RabbitMqBroker extends Construct {
     const instanceType = props.instanceType ?? 'mq.m5.large';
     const maintenanceWindow = props.maintenanceWindow ?? { dayOfWeek: 'SUNDAY', timeOfDay: '03:00' };
     const memoryGiB = INSTANCE_MEMORY_GIB[instanceType];
-    const memoryAlarmBytes =
-      props.memoryAlarmBytes ?? (memoryGiB === undefined ? undefined : Math.round(0.8 * MEMORY_HIGH_WATERMARK * memoryGiB * 1024 ** 3));
+    const memoryAlarmBytes = props.memoryAlarmBytes ?? (memoryGiB === undefined ? undefined : Math.round(0.8 * MEMORY_HIGH_WATERMARK * memoryGiB * 1024 ** 3));
     const queueDepthAlarm = props.queueDepthAlarm ?? 100_000;
     const cluster = props.deployment === 'cluster';
     const zones = props.network.dataSubnets.length;

@@ -118,8 +118,14 @@ export class RedisCache extends Construct {
         failed: mode !== 'single' && !(Number.isInteger(replicasPerShard) && replicasPerShard >= 1 && replicasPerShard <= 5),
         message: `replicasPerShard: mode "${mode}" fails over to a replica, so 1–5, got ${replicasPerShard}`,
       },
-      { failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 0 && backupRetentionDays <= 35), message: `backupRetentionDays: must be 0–35, got ${backupRetentionDays}` },
-      { failed: props.shardAutoscaling !== undefined && mode !== 'cluster', message: `shardAutoscaling: needs mode "cluster" (ElastiCache scales sharded groups only), got "${mode}"` },
+      {
+        failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 0 && backupRetentionDays <= 35),
+        message: `backupRetentionDays: must be 0–35, got ${backupRetentionDays}`,
+      },
+      {
+        failed: props.shardAutoscaling !== undefined && mode !== 'cluster',
+        message: `shardAutoscaling: needs mode "cluster" (ElastiCache scales sharded groups only), got "${mode}"`,
+      },
       {
         failed: props.shardAutoscaling !== undefined && !(props.shardAutoscaling.minShards <= shards && shards <= props.shardAutoscaling.maxShards),
         message: `shardAutoscaling: shards (${shards}) must lie within minShards–maxShards, got ${props.shardAutoscaling?.minShards}–${props.shardAutoscaling?.maxShards}`,
@@ -152,10 +158,7 @@ export class RedisCache extends Construct {
       name: mode === 'cluster' ? `${name}7-cluster` : `${name}7`,
       family: 'redis7',
       description: 'LRU eviction over all keys, never noeviction',
-      parameter: [
-        { name: 'maxmemory-policy', value: 'allkeys-lru' },
-        ...(mode === 'cluster' ? [{ name: 'cluster-enabled', value: 'yes' }] : []),
-      ],
+      parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }, ...(mode === 'cluster' ? [{ name: 'cluster-enabled', value: 'yes' }] : [])],
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -200,9 +203,7 @@ export class RedisCache extends Construct {
         finalSnapshotIdentifier: `${name}-final`,
         applyImmediately: false,
         autoMinorVersionUpgrade: 'true',
-        logDeliveryConfiguration: [
-          { destination: this.slowLogGroup.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' },
-        ],
+        logDeliveryConfiguration: [{ destination: this.slowLogGroup.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],
         // The autoscaler owns the shard count once the group exists; Terraform would undo it.
         lifecycle: props.shardAutoscaling ? { ignoreChanges: ['num_node_groups'] } : undefined,
       }),
@@ -236,7 +237,11 @@ export class RedisCache extends Construct {
     }
     for (const suffix of nodeSuffixes) {
       const node = `${name}-${suffix}`;
-      const alarm = (metric: string, what: string, spec: { threshold: number; statistic?: 'Sum' | 'Maximum'; periodSeconds?: number; evaluationPeriods?: number }) =>
+      const alarm = (
+        metric: string,
+        what: string,
+        spec: { threshold: number; statistic?: 'Sum' | 'Maximum'; periodSeconds?: number; evaluationPeriods?: number },
+      ) =>
         this.metricAlarms.push(
           props.alarms.alarm(this, `node-${suffix}-${what}`, {
             alarmName: `${node}-${what}`,

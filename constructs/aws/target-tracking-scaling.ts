@@ -38,8 +38,14 @@ export class TargetTrackingScaling extends Construct {
     super(scope, id);
     const whole = (n: number) => Number.isInteger(n) && n >= 0;
     checkProps(this, [
-      { failed: !whole(props.minCapacity) || !whole(props.maxCapacity) || props.minCapacity > props.maxCapacity, message: `minCapacity/maxCapacity: must be whole numbers with min ≤ max, got ${props.minCapacity}/${props.maxCapacity}` },
-      { failed: !(props.targetPercent > 0 && props.targetPercent <= 100), message: `targetPercent: must be above 0 and at most 100, got ${props.targetPercent}` },
+      {
+        failed: !whole(props.minCapacity) || !whole(props.maxCapacity) || props.minCapacity > props.maxCapacity,
+        message: `minCapacity/maxCapacity: must be whole numbers with min ≤ max, got ${props.minCapacity}/${props.maxCapacity}`,
+      },
+      {
+        failed: !(props.targetPercent > 0 && props.targetPercent <= 100),
+        message: `targetPercent: must be above 0 and at most 100, got ${props.targetPercent}`,
+      },
     ]);
 
     this.target = new AppautoscalingTarget(this, 'target', {

@@ -40,7 +40,10 @@ export class CacheRules extends Construct {
     checkProps(this, [
       { failed: props.siteHosts.length === 0, message: 'siteHosts: needs at least one host' },
       { failed: staticPathPrefixes.length === 0, message: 'staticPathPrefixes: needs at least one prefix' },
-      { failed: !Number.isInteger(edgeTtlSeconds) || edgeTtlSeconds < 1, message: `edgeTtlSeconds: must be a whole number of seconds ≥ 1; received ${edgeTtlSeconds}` },
+      {
+        failed: !Number.isInteger(edgeTtlSeconds) || edgeTtlSeconds < 1,
+        message: `edgeTtlSeconds: must be a whole number of seconds ≥ 1; received ${edgeTtlSeconds}`,
+      },
       {
         failed: !Number.isInteger(immutableMaxAgeSeconds) || immutableMaxAgeSeconds < 1,
         message: `immutableMaxAgeSeconds: must be a whole number of seconds ≥ 1; received ${immutableMaxAgeSeconds}`,

@@ -47,7 +47,10 @@ export class EdgeBucket extends Construct {
     checkProps(this, [
       { failed: !BUCKET_NAME_PATTERN.test(props.bucketName), message: `bucketName: "${props.bucketName}" must be 3-63 lowercase letters, digits and dashes` },
       { failed: !wholeDays(abortAfterDays), message: `abortMultipartUploadsAfterDays: must be a whole number of days ≥ 1; received ${abortAfterDays}` },
-      { failed: !wholeDays(infrequentAccessAfterDays), message: `infrequentAccessAfterDays: must be a whole number of days ≥ 1; received ${infrequentAccessAfterDays}` },
+      {
+        failed: !wholeDays(infrequentAccessAfterDays),
+        message: `infrequentAccessAfterDays: must be a whole number of days ≥ 1; received ${infrequentAccessAfterDays}`,
+      },
       { failed: !wholeDays(deleteAfterDays), message: `deleteAfterDays: must be a whole number of days ≥ 1; received ${deleteAfterDays}` },
       {
         failed: infrequentAccessAfterDays !== undefined && deleteAfterDays !== undefined && deleteAfterDays <= infrequentAccessAfterDays,
@@ -72,7 +75,9 @@ export class EdgeBucket extends Construct {
         id: 'tiering',
         enabled: true,
         conditions: { prefix: '' },
-        ...(infrequentAccessAfterDays !== undefined ? { storageClassTransitions: [{ storageClass: 'InfrequentAccess', condition: age(infrequentAccessAfterDays) }] } : {}),
+        ...(infrequentAccessAfterDays !== undefined
+          ? { storageClassTransitions: [{ storageClass: 'InfrequentAccess', condition: age(infrequentAccessAfterDays) }] }
+          : {}),
         ...(deleteAfterDays !== undefined ? { deleteObjectsTransition: { condition: age(deleteAfterDays) } } : {}),
       });
     }

@@ -54,7 +54,10 @@ export class EdgeWorker extends Construct {
         failed: !Number.isInteger(value) || value < 1,
         message: `limits.${name}: must be a whole number of at least 1 (0 would refuse every request); received ${value}`,
       })),
-      { failed: settings.sessionCacheTtlSeconds < 60, message: `settings.sessionCacheTtlSeconds: KV keeps entries at least 60 s; received ${settings.sessionCacheTtlSeconds}` },
+      {
+        failed: settings.sessionCacheTtlSeconds < 60,
+        message: `settings.sessionCacheTtlSeconds: KV keeps entries at least 60 s; received ${settings.sessionCacheTtlSeconds}`,
+      },
       { failed: settings.maxRequestBodyBytes < 1, message: `settings.maxRequestBodyBytes: must be at least 1; received ${settings.maxRequestBodyBytes}` },
       { failed: settings.originTimeoutMs < 1, message: `settings.originTimeoutMs: must be at least 1; received ${settings.originTimeoutMs}` },
       { failed: settings.healthCacheSeconds < 0, message: `settings.healthCacheSeconds: must not be negative; received ${settings.healthCacheSeconds}` },

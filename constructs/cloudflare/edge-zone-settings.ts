@@ -37,7 +37,10 @@ export class EdgeZoneSettings extends Construct {
     super(scope, id);
     const hstsMaxAgeSeconds = props.hstsMaxAgeSeconds ?? 31_536_000;
     checkProps(this, [
-      { failed: !Number.isInteger(hstsMaxAgeSeconds) || hstsMaxAgeSeconds < 0 || hstsMaxAgeSeconds > 31_536_000, message: `hstsMaxAgeSeconds: must be a whole number from 0 to 31536000; received ${hstsMaxAgeSeconds}` },
+      {
+        failed: !Number.isInteger(hstsMaxAgeSeconds) || hstsMaxAgeSeconds < 0 || hstsMaxAgeSeconds > 31_536_000,
+        message: `hstsMaxAgeSeconds: must be a whole number from 0 to 31536000; received ${hstsMaxAgeSeconds}`,
+      },
     ]);
     const values: Record<string, unknown> = {
       ssl: props.sslMode ?? 'strict',

@@ -67,12 +67,30 @@ export class OriginLoadBalancer extends Construct {
     const strayRegions = [...unknown(props.regionPools), ...unknown(countryPools)];
     checkProps(this, [
       { failed: props.origins.length === 0, message: 'origins: needs at least one region' },
-      { failed: props.origins.some((o) => !AWS_REGION_LOCATIONS[o.region]), message: `origins: every region must be in config/edge-regions.ts; received ${props.origins.map((o) => o.region).join(', ')}` },
-      { failed: strayRegions.length > 0, message: `regionPools/countryPools: name regions without an origin (${strayRegions.join(', ')}); known: ${[...known].join(', ')}` },
-      { failed: !Number.isInteger(intervalSeconds) || intervalSeconds < 1, message: `healthCheckIntervalSeconds: must be a whole number ≥ 1; received ${intervalSeconds}` },
-      { failed: timeoutSeconds >= intervalSeconds || timeoutSeconds < 1, message: `healthCheckTimeoutSeconds: must be at least 1 and less than the interval (${intervalSeconds} s); received ${timeoutSeconds}` },
-      { failed: !Number.isInteger(unhealthyAfterFailures) || unhealthyAfterFailures < 1, message: `unhealthyAfterFailures: must be a whole number ≥ 1; received ${unhealthyAfterFailures}` },
-      { failed: !Number.isInteger(healthyAfterSuccesses) || healthyAfterSuccesses < 1, message: `healthyAfterSuccesses: must be a whole number ≥ 1; received ${healthyAfterSuccesses}` },
+      {
+        failed: props.origins.some((o) => !AWS_REGION_LOCATIONS[o.region]),
+        message: `origins: every region must be in config/edge-regions.ts; received ${props.origins.map((o) => o.region).join(', ')}`,
+      },
+      {
+        failed: strayRegions.length > 0,
+        message: `regionPools/countryPools: name regions without an origin (${strayRegions.join(', ')}); known: ${[...known].join(', ')}`,
+      },
+      {
+        failed: !Number.isInteger(intervalSeconds) || intervalSeconds < 1,
+        message: `healthCheckIntervalSeconds: must be a whole number ≥ 1; received ${intervalSeconds}`,
+      },
+      {
+        failed: timeoutSeconds >= intervalSeconds || timeoutSeconds < 1,
+        message: `healthCheckTimeoutSeconds: must be at least 1 and less than the interval (${intervalSeconds} s); received ${timeoutSeconds}`,
+      },
+      {
+        failed: !Number.isInteger(unhealthyAfterFailures) || unhealthyAfterFailures < 1,
+        message: `unhealthyAfterFailures: must be a whole number ≥ 1; received ${unhealthyAfterFailures}`,
+      },
+      {
+        failed: !Number.isInteger(healthyAfterSuccesses) || healthyAfterSuccesses < 1,
+        message: `healthyAfterSuccesses: must be a whole number ≥ 1; received ${healthyAfterSuccesses}`,
+      },
     ]);
 
     this.monitor = new LoadBalancerMonitor(this, 'monitor', {
@@ -111,7 +129,8 @@ export class OriginLoadBalancer extends Construct {
     }
     this.pools = pools;
     const poolIds = (regions: readonly string[]) => regions.map((r) => pools[r].id);
-    const mapPools = (map: Readonly<Record<string, readonly string[]>>) => Object.fromEntries(Object.entries(map).map(([key, regions]) => [key, poolIds(regions)]));
+    const mapPools = (map: Readonly<Record<string, readonly string[]>>) =>
+      Object.fromEntries(Object.entries(map).map(([key, regions]) => [key, poolIds(regions)]));
 
     this.loadBalancer = new LoadBalancer(this, 'load-balancer', {
       zoneId: props.zone.zoneId,

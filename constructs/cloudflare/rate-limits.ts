@@ -59,7 +59,14 @@ export class RateLimits extends Construct {
 
     const api = `starts_with(http.request.uri.path, ${JSON.stringify(PATHS.apiPrefix)})`;
     const login = `http.request.method eq "POST" and http.request.uri.path eq ${JSON.stringify(PATHS.login)}`;
-    const rule = (ref: string, description: string, expression: string, requestsPerPeriod: number, characteristics: string[], countingExpression?: string): RulesetRules => ({
+    const rule = (
+      ref: string,
+      description: string,
+      expression: string,
+      requestsPerPeriod: number,
+      characteristics: string[],
+      countingExpression?: string,
+    ): RulesetRules => ({
       ref,
       description,
       expression,
@@ -82,7 +89,13 @@ export class RateLimits extends Construct {
         [AUTHORIZATION],
       ),
       rule('api_per_user', `API: ${limits.apiRequestsPerMinute}/min per user`, `${api} and ${HAS_AUTHORIZATION}`, limits.apiRequestsPerMinute, [AUTHORIZATION]),
-      rule('api_per_anonymous_ip', `anonymous API: ${limits.apiRequestsPerMinute}/min per IP`, `${api} and not ${HAS_AUTHORIZATION}`, limits.apiRequestsPerMinute, ['ip.src']),
+      rule(
+        'api_per_anonymous_ip',
+        `anonymous API: ${limits.apiRequestsPerMinute}/min per IP`,
+        `${api} and not ${HAS_AUTHORIZATION}`,
+        limits.apiRequestsPerMinute,
+        ['ip.src'],
+      ),
       rule(
         'websocket_connects_per_ip',
         `WebSocket connections: ${limits.websocketConnectsPerMinute}/min per IP`,

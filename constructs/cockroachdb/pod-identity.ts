@@ -66,11 +66,21 @@ export class CockroachPodIdentity extends Construct {
     const buckets = props.backupBuckets;
 
     const { role, association } = this.podRole(props, 'cockroachdb', props.serviceAccount, [
-      { Sid: 'ReadRegionCa', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [props.caSecrets.certificate, props.caSecrets.key].map((n) => secretArn(props.caSecrets.region, n)) },
+      {
+        Sid: 'ReadRegionCa',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: [props.caSecrets.certificate, props.caSecrets.key].map((n) => secretArn(props.caSecrets.region, n)),
+      },
       { Sid: 'ListBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: buckets.map((b) => bucketArn(b.bucket)) },
       { Sid: 'ReadWriteBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: buckets.map((b) => `${bucketArn(b.bucket)}/*`) },
       kmsVia('secretsmanager', [props.caSecrets.region], ['kms:Decrypt'], 'DecryptCa'),
-      kmsVia('s3', buckets.map((b) => b.region), ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptBackups'),
+      kmsVia(
+        's3',
+        buckets.map((b) => b.region),
+        ['kms:Decrypt', 'kms:GenerateDataKey'],
+        'EncryptBackups',
+      ),
     ]);
     this.role = role;
     this.association = association;
@@ -84,7 +94,12 @@ export class CockroachPodIdentity extends Construct {
           Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
           Resource: secrets.flatMap((s) => [secretArn(s.region, s.certificate), secretArn(s.region, s.key)]),
         },
-        kmsVia('secretsmanager', secrets.map((s) => s.region), ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptCa'),
+        kmsVia(
+          'secretsmanager',
+          secrets.map((s) => s.region),
+          ['kms:Decrypt', 'kms:GenerateDataKey'],
+          'EncryptCa',
+        ),
       ]);
       this.caWriterRole = writer.role;
       this.caWriterAssociation = writer.association;
@@ -92,7 +107,12 @@ export class CockroachPodIdentity extends Construct {
   }
 
   /** A role only EKS Pod Identity can assume, its inline policy, and its association with `serviceAccount`. */
-  private podRole(props: CockroachPodIdentityProps, name: string, serviceAccount: string, statements: object[]): { role: IamRole; association: EksPodIdentityAssociation } {
+  private podRole(
+    props: CockroachPodIdentityProps,
+    name: string,
+    serviceAccount: string,
+    statements: object[],
+  ): { role: IamRole; association: EksPodIdentityAssociation } {
     const id = name === 'cockroachdb' ? '' : `${name.replace(/^cockroachdb-/, '')}-`;
     const role = new IamRole(this, `${id}role`, {
       name: resourceName(props.namePrefix, name, 64),

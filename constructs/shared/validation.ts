@@ -12,7 +12,9 @@ export interface PropRule {
 /** A broken rule as a Problem: the construct path where a file would be, the prop as the field path. */
 function propProblem(scope: Construct, message: string): Problem {
   const colon = message.indexOf(': ');
-  return colon < 0 ? { file: scope.node.path, path: '(props)', message } : { file: scope.node.path, path: message.slice(0, colon), message: message.slice(colon + 2) };
+  return colon < 0
+    ? { file: scope.node.path, path: '(props)', message }
+    : { file: scope.node.path, path: message.slice(0, colon), message: message.slice(colon + 2) };
 }
 
 /**

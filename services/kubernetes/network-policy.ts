@@ -24,7 +24,11 @@ export interface RegionNetwork {
 
 const NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
 
-function policy(name: string, spec: Record<string, unknown>, labels: Record<string, string> = { 'app.kubernetes.io/managed-by': 'stagecraft' }): KubernetesObject {
+function policy(
+  name: string,
+  spec: Record<string, unknown>,
+  labels: Record<string, string> = { 'app.kubernetes.io/managed-by': 'stagecraft' },
+): KubernetesObject {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: PRODUCT_NAMESPACE, labels }, spec };
 }
 
@@ -53,7 +57,12 @@ export function dnsEgressPolicy(): KubernetesObject {
 const tcp = (port: number | string) => ({ protocol: 'TCP', port });
 
 /** The policy of one service among the `running` ones. */
-export function servicePolicy(service: ServiceDefinition, running: readonly ServiceDefinition[], stores: DataStoreEndpoints, network: RegionNetwork): KubernetesObject {
+export function servicePolicy(
+  service: ServiceDefinition,
+  running: readonly ServiceDefinition[],
+  stores: DataStoreEndpoints,
+  network: RegionNetwork,
+): KubernetesObject {
   const callers = running.filter((other) => other.calls.includes(service.name));
   const callees = running.filter((other) => service.calls.includes(other.name));
   const ingress: Array<Record<string, unknown>> = callers.map((caller) => ({

@@ -17,7 +17,11 @@ export interface ProductObjectsInput {
 }
 
 /** The namespace and its baseline policies, then each service's objects. */
-export function productObjects(input: ProductObjectsInput): { namespace: KubernetesObject; baseline: KubernetesObject[]; services: Map<string, KubernetesObject[]> } {
+export function productObjects(input: ProductObjectsInput): {
+  namespace: KubernetesObject;
+  baseline: KubernetesObject[];
+  services: Map<string, KubernetesObject[]>;
+} {
   const running = input.workloads.map((w) => w.service);
   const services = new Map<string, KubernetesObject[]>();
   for (const workload of input.workloads) {

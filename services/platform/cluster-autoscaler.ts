@@ -148,7 +148,12 @@ export function clusterAutoscalerObjects(options: ClusterAutoscalerOptions): Kub
             securityContext: hardenedPodSecurity(NONROOT_ID),
             // One pod per node, so draining one node never stops both.
             topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': NAME } } },
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'DoNotSchedule',
+                labelSelector: { matchLabels: { 'app.kubernetes.io/name': NAME } },
+              },
             ],
             containers: [
               {

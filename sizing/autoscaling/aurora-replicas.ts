@@ -56,7 +56,10 @@ export function resolveAuroraReplicas(config: RuleContext['config'], readReplica
   const min = given.min ?? pinnedReaders ?? Math.max(AURORA_REPLICA_DEFAULTS.min, readReplicas);
   const max = given.max ?? Math.max(AURORA_REPLICA_DEFAULTS.max, min);
   if (given.max !== undefined && given.min === undefined && min > max) {
-    problems.push({ path: `${PATH}.max`, message: `must be at least the ${min} readers each cluster keeps (min, from ${pinnedReaders === undefined ? 'the sizing' : 'database.readReplicas'}); received ${max}` });
+    problems.push({
+      path: `${PATH}.max`,
+      message: `must be at least the ${min} readers each cluster keeps (min, from ${pinnedReaders === undefined ? 'the sizing' : 'database.readReplicas'}); received ${max}`,
+    });
   }
   const rule: AuroraReplicaScaling = {
     min,

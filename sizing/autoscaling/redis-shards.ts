@@ -24,7 +24,9 @@ export const AUTOSCALING_NODE_SIZES = ['large', 'xlarge', '2xlarge'] as const;
 
 export function supportsAutoscaling(nodeType: string): boolean {
   const [prefix, family, size] = nodeType.split('.');
-  return prefix === 'cache' && (AUTOSCALING_NODE_FAMILIES as readonly string[]).includes(family) && (AUTOSCALING_NODE_SIZES as readonly string[]).includes(size);
+  return (
+    prefix === 'cache' && (AUTOSCALING_NODE_FAMILIES as readonly string[]).includes(family) && (AUTOSCALING_NODE_SIZES as readonly string[]).includes(size)
+  );
 }
 
 /** The Redis shard rule, resolved. */
@@ -62,7 +64,10 @@ export interface RedisClusterSize {
  * The rule for a Redis Cluster sized `size`, or undefined when turned off, with the shard
  * count Terraform creates (the sized count, kept within the rule's range).
  */
-export function resolveRedisShards(config: RuleContext['config'], size: RedisClusterSize): { rule?: RedisShardScaling; shards: number; problems: FieldProblem[] } {
+export function resolveRedisShards(
+  config: RuleContext['config'],
+  size: RedisClusterSize,
+): { rule?: RedisShardScaling; shards: number; problems: FieldProblem[] } {
   const given = config.autoscaling?.redis ?? {};
   if (given.enabled === false) return { shards: size.shards, problems: [] };
   const problems: FieldProblem[] = [];
@@ -79,10 +84,16 @@ export function resolveRedisShards(config: RuleContext['config'], size: RedisClu
   const minShards = given.minShards ?? size.shards;
   const maxShards = given.maxShards ?? Math.max(minShards, Math.floor(REDIS_SHARD_DEFAULTS.maxNodes / nodesPerShard));
   if (given.maxShards !== undefined && given.minShards === undefined && minShards > maxShards) {
-    problems.push({ path: `${PATH}.maxShards`, message: `must be at least the ${minShards} shards the cluster starts with (${pinnedShards === undefined ? 'the sizing' : 'cache.shards'}); received ${maxShards}` });
+    problems.push({
+      path: `${PATH}.maxShards`,
+      message: `must be at least the ${minShards} shards the cluster starts with (${pinnedShards === undefined ? 'the sizing' : 'cache.shards'}); received ${maxShards}`,
+    });
   }
   if (pinnedShards !== undefined && given.minShards !== undefined && (pinnedShards < minShards || pinnedShards > maxShards)) {
-    problems.push({ path: 'cache.shards', message: `must lie within ${PATH} minShards–maxShards (${minShards}–${maxShards}), where the autoscaler keeps it; received ${pinnedShards}` });
+    problems.push({
+      path: 'cache.shards',
+      message: `must lie within ${PATH} minShards–maxShards (${minShards}–${maxShards}), where the autoscaler keeps it; received ${pinnedShards}`,
+    });
   }
   if (maxShards * nodesPerShard > ELASTICACHE_MAX_NODES) {
     problems.push({

@@ -30,7 +30,6 @@ import { HPA_TOLERANCE, KUBERNETES_SCALE_UP, PodScalingRule, ScalingBehavior } f
 /** The name of the per-pod connections metric the gateway exports. */
 export const CONNECTIONS_METRIC = 'websocket_connections';
 
-
 /** Remove at most 10% of the gateways a minute, after a 10-minute stable dip. */
 export const WEBSOCKET_SCALE_DOWN: ScalingBehavior = { stabilizationSeconds: 600, percent: 10, pods: 1, periodSeconds: 60 };
 
@@ -42,11 +41,7 @@ export function effectiveScaleDownThresholds(t: WebsocketThresholds): { cpuPerce
   };
 }
 
-export function websocketGatewayRule(
-  service: string,
-  range: { min: number; max: number; source: string },
-  thresholds: WebsocketThresholds,
-): PodScalingRule {
+export function websocketGatewayRule(service: string, range: { min: number; max: number; source: string }, thresholds: WebsocketThresholds): PodScalingRule {
   const effective = effectiveScaleDownThresholds(thresholds);
   return {
     service,

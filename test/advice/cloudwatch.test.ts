@@ -97,7 +97,11 @@ describe('reading the advice signals from CloudWatch', () => {
     const [describe] = cloudwatch.commandCalls(DescribeAlarmsCommand);
     expect(describe.args[0].input.AlarmNames?.sort()).toEqual([`${STACK}-general-cpu-high`, `${STACK}-p95-latency`]);
     const [get] = cloudwatch.commandCalls(GetMetricDataCommand);
-    expect(get.args[0].input).toMatchObject({ StartTime: new Date('2026-01-10T06:00:00Z'), EndTime: new Date('2026-01-10T12:00:00Z'), ScanBy: 'TimestampAscending' });
+    expect(get.args[0].input).toMatchObject({
+      StartTime: new Date('2026-01-10T06:00:00Z'),
+      EndTime: new Date('2026-01-10T12:00:00Z'),
+      ScanBy: 'TimestampAscending',
+    });
     const asg = get.args[0].input.MetricDataQueries?.find((q) => q.MetricStat?.Metric?.Dimensions?.[0]?.Name === 'AutoScalingGroupName');
     expect(asg?.MetricStat).toEqual({
       Metric: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'eks-general-1a2b3c' }] },

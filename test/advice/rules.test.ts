@@ -34,7 +34,7 @@ const READINGS: Record<string, { fires: Metrics; holds: Metrics }> = {
 const environment = (yaml: string) => parseEnvironment(yaml, 'environments/test.yaml').environment!;
 
 describe('the cheat sheet, one rule per seed 004 row', () => {
-  it('keeps the seed\'s rows, in order and in its words', () => {
+  it("keeps the seed's rows, in order and in its words", () => {
     expect(CHEAT_SHEET.map((r) => [r.signal, r.action, r.dont])).toEqual(SEED_004_CHEAT_SHEET);
   });
 
@@ -53,7 +53,11 @@ describe('the cheat sheet, one rule per seed 004 row', () => {
     expect(app).toMatchObject({ availableFrom: 'growth', howTo: 'traction runs at most 2 hosts: move to growth (a cluster behind a load balancer)' });
     const [one] = evaluateRules({ appCpuPercent: 95 }, { stage: 'traction' }, [CHEAT_SHEET[1]]);
     expect(one).toMatchObject({ availableFrom: 'traction', howTo: 'set compute.hosts: 2' });
-    const [reads] = evaluateRules({ db: { readCpuPercent: 90 } }, { stage: 'growth', blueprint: blueprintFor(environment('name: acme-test\nstage: growth\nregions: [us-east-1]\ndomain: example.com\n')) }, [CHEAT_SHEET[2]]);
+    const [reads] = evaluateRules(
+      { db: { readCpuPercent: 90 } },
+      { stage: 'growth', blueprint: blueprintFor(environment('name: acme-test\nstage: growth\nregions: [us-east-1]\ndomain: example.com\n')) },
+      [CHEAT_SHEET[2]],
+    );
     expect(reads).toMatchObject({ availableFrom: 'growth', howTo: 'raise database.readReplicas (now 1)' });
   });
 });
@@ -83,7 +87,12 @@ describe('graduation: move to the next stage?', () => {
     const outcomes = evaluateRules({ db: { writeCpuPercent: 85 }, cacheHitRatio: 0.5 }, { stage: 'scale' });
     expect(graduation('scale', 6_000_000, outcomes).verdict).toBe('stay');
     const near = graduation('scale', STAGE_MAU_CEILING.scale * 0.8, outcomes);
-    expect(near).toEqual({ verdict: 'prepare', from: 'scale', to: 'hyperscale', reasons: ["MAU 8,000,000 is 80% of scale's ceiling of 10,000,000: plan the move before the ceiling"] });
+    expect(near).toEqual({
+      verdict: 'prepare',
+      from: 'scale',
+      to: 'hyperscale',
+      reasons: ["MAU 8,000,000 is 80% of scale's ceiling of 10,000,000: plan the move before the ceiling"],
+    });
   });
 
   it('has nowhere to go after massive', () => {

@@ -56,7 +56,13 @@ describe('stagecraft check', () => {
 
   it('exits 1 on an error-level finding and prints stack, address, rule, level and message', async () => {
     const out = mutated('open', (stack) => {
-      stack.resource.aws_vpc_security_group_ingress_rule.ssh = { security_group_id: 'sg-1', cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 22, to_port: 22 };
+      stack.resource.aws_vpc_security_group_ingress_rule.ssh = {
+        security_group_id: 'sg-1',
+        cidr_ipv4: '0.0.0.0/0',
+        ip_protocol: 'tcp',
+        from_port: 22,
+        to_port: 22,
+      };
     });
     const result = await run(root, 'check', '--out', out);
     expect(result.code).toBe(1);
@@ -74,13 +80,17 @@ describe('stagecraft check', () => {
     });
     const lenient = await run(root, 'check', '--out', out);
     expect(lenient.code).toBe(0);
-    expect(lenient.stdout).toMatch(/^warning tiny-launch-us-east-1 aws_cloudwatch_log_group\.\S+ SC-LOG-10 LogGroupRetention: retention_in_days is not set; set a retention/m);
+    expect(lenient.stdout).toMatch(
+      /^warning tiny-launch-us-east-1 aws_cloudwatch_log_group\.\S+ SC-LOG-10 LogGroupRetention: retention_in_days is not set; set a retention/m,
+    );
     expect((await run(root, 'check', '--out', out, '--level', 'warning')).code).toBe(1);
   });
 
   it('exits 2 on a suppression without a reason, with the exact message', async () => {
     const out = mutated('reasonless', (stack) => {
-      const bucket = Object.values(stack.resource.aws_s3_bucket).find((b) => (b['//'] as { metadata: { path: string } }).metadata.path.endsWith('/logs/bucket'));
+      const bucket = Object.values(stack.resource.aws_s3_bucket).find((b) =>
+        (b['//'] as { metadata: { path: string } }).metadata.path.endsWith('/logs/bucket'),
+      );
       if (!bucket) throw new Error('no log bucket');
       (bucket['//'] as Record<string, unknown>)['stagecraft:suppress'] = [{ ruleId: 'SC-LOG-9', reason: '' }];
     });
@@ -91,11 +101,17 @@ describe('stagecraft check', () => {
   });
 
   it('exits 2 on bad input with exact messages', async () => {
-    expect(await run(root, 'check', '--level', 'info')).toEqual({ code: 2, stdout: '', stderr: 'stagecraft check: --level: "info" is not a level; allowed: error, warning\n' });
+    expect(await run(root, 'check', '--level', 'info')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'stagecraft check: --level: "info" is not a level; allowed: error, warning\n',
+    });
     mkdirSync(join(root, 'empty'), { recursive: true });
     expect((await run(root, 'check', '--out', 'empty')).stderr).toBe(
       'stagecraft check: --out: empty is not a synthesis: it has no manifest.json (run `stagecraft synth --out empty`)\n',
     );
-    expect((await run(root, 'check', '--out', 'base', '--env', 'nope')).stderr).toBe('nope: (root): no such environment file or name; known environments: tiny (tiny-launch)\n');
+    expect((await run(root, 'check', '--out', 'base', '--env', 'nope')).stderr).toBe(
+      'nope: (root): no such environment file or name; known environments: tiny (tiny-launch)\n',
+    );
   });
 });

@@ -32,7 +32,10 @@ describe('stagecraft cost', () => {
     const shop = doc.environments.find((e) => e.environment === 'shop')!;
     expect(shop).toMatchObject({ stage: 'traction', mau: 200_000, unpricedResources: 0, source: 'in-process synthesis', seed004MonthlyRange: '$200–$500' });
     expect(shop.stacks.map((s) => s.stack)).toEqual(['shop-eu-west-1', 'shop-edge']);
-    expect(shop.monthlyUsd).toBeCloseTo(shop.stacks.reduce((sum, s) => sum + s.monthlyUsd, 0), 9);
+    expect(shop.monthlyUsd).toBeCloseTo(
+      shop.stacks.reduce((sum, s) => sum + s.monthlyUsd, 0),
+      9,
+    );
     expect(shop.costPerMauUsd).toBeCloseTo(shop.monthlyUsd / 200_000, 12);
     expect(doc.byStage.map((s) => s.stage)).toEqual(['launch', 'traction']);
     expect(doc.byStage.find((s) => s.stage === 'traction')).toMatchObject({ environments: 1, monthlyUsd: shop.monthlyUsd });
@@ -43,7 +46,9 @@ describe('stagecraft cost', () => {
     const [bare] = doc.environments;
     expect(bare.mau).toBeUndefined();
     expect(bare.costPerMauUsd).toBeUndefined();
-    expect(bare.stacks[0].notModelled).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'data transfer out to the internet', reason: 'no workload profile' })]));
+    expect(bare.stacks[0].notModelled).toEqual(
+      expect.arrayContaining([expect.objectContaining({ component: 'data transfer out to the internet', reason: 'no workload profile' })]),
+    );
   });
 
   it('reads an existing synthesis and prices it exactly like an in-process one', async () => {

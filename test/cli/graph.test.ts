@@ -30,7 +30,12 @@ describe('stagecraft graph', () => {
     const topology = JSON.parse(result.stdout) as Topology;
     expect([topology.environment, topology.stage, topology.level]).toEqual(['tiny-launch', 'launch', 'component']);
     expect(topology.groups.map((g) => `${g.kind} ${g.label}`)).toEqual(['edge Cloudflare edge', 'region us-east-1']);
-    expect(topology.nodes.filter((n) => n.group === 'us-east-1').map((n) => n.label)).toEqual(['EC2 host', 'Postgres on the host', 'Redis on the host', 'S3 ×2']);
+    expect(topology.nodes.filter((n) => n.group === 'us-east-1').map((n) => n.label)).toEqual([
+      'EC2 host',
+      'Postgres on the host',
+      'Redis on the host',
+      'S3 ×2',
+    ]);
   });
 
   it('--format dot draws a Graphviz digraph with one cluster per group', async () => {

@@ -26,7 +26,8 @@ describe('stagecraft report', () => {
     expect(page).toContain('<div class="diagram"><svg');
     // Offline: no script, no stylesheet or resource from elsewhere (the SVG namespace URIs are names, not requests).
     expect(page).not.toMatch(/<script|<link (?!rel="icon" href="data:,")|https?:\/\/(?!www\.w3\.org)/);
-    for (const heading of ['Topology', 'Sized components (per region)', 'Autoscaling rules', 'Guardrail findings', 'Monthly cost']) expect(page).toContain(`<h2>${heading}</h2>`);
+    for (const heading of ['Topology', 'Sized components (per region)', 'Autoscaling rules', 'Guardrail findings', 'Monthly cost'])
+      expect(page).toContain(`<h2>${heading}</h2>`);
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('<a href="tiny-launch.html">launch</a>');
   });
 

@@ -44,13 +44,25 @@ describe('stagecraft review: bad input exits 2 with an exact message', () => {
 
   it('a base or head that is not a synthesis', async () => {
     mkdirSync(join(scratch, 'empty'), { recursive: true });
-    await expectError(scratch, ['review', '--base', 'empty', '--head', 'synth'], 'stagecraft review: --base: empty is not a synthesis: it has no manifest.json (run `stagecraft synth --out empty`)\n');
+    await expectError(
+      scratch,
+      ['review', '--base', 'empty', '--head', 'synth'],
+      'stagecraft review: --base: empty is not a synthesis: it has no manifest.json (run `stagecraft synth --out empty`)\n',
+    );
     writeFileSync(join(scratch, 'a-file.txt'), 'x');
-    await expectError(scratch, ['review', '--base', 'synth', '--head', 'a-file.txt'], 'stagecraft review: --head: a-file.txt is not a directory; give a synthesis directory such as cdktf.out\n');
+    await expectError(
+      scratch,
+      ['review', '--base', 'synth', '--head', 'a-file.txt'],
+      'stagecraft review: --head: a-file.txt is not a directory; give a synthesis directory such as cdktf.out\n',
+    );
   });
 
   it('a base or head that does not exist, outside a git repository', async () => {
-    await expectError(scratch, ['review', '--base', 'synth', '--head', 'nowhere'], `stagecraft review: --head: nowhere is not a directory, and ${scratch} is not in a git repository, so it is not a git ref either\n`);
+    await expectError(
+      scratch,
+      ['review', '--base', 'synth', '--head', 'nowhere'],
+      `stagecraft review: --head: nowhere is not a directory, and ${scratch} is not in a git repository, so it is not a git ref either\n`,
+    );
   });
 
   it('a malformed plan JSON, a state instead of a plan, and a file that does not exist', async () => {
@@ -61,13 +73,29 @@ describe('stagecraft review: bad input exits 2 with an exact message', () => {
     } catch (error) {
       parseError = (error as Error).message;
     }
-    await expectError(scratch, ['review', '--plan', 'broken.json'], `stagecraft review: --plan: broken.json is not valid JSON (${parseError}); give the output of \`terraform show -json <planfile>\`\n`);
+    await expectError(
+      scratch,
+      ['review', '--plan', 'broken.json'],
+      `stagecraft review: --plan: broken.json is not valid JSON (${parseError}); give the output of \`terraform show -json <planfile>\`\n`,
+    );
     writeFileSync(join(scratch, 'state.json'), JSON.stringify({ format_version: '1.0', terraform_version: '1.11.4', values: { root_module: {} } }));
-    await expectError(scratch, ['review', '--plan', 'state.json'], 'stagecraft review: --plan: state.json is not a plan: it has no "planned_values" or "resource_changes" (is it `terraform show -json` of a state?)\n');
+    await expectError(
+      scratch,
+      ['review', '--plan', 'state.json'],
+      'stagecraft review: --plan: state.json is not a plan: it has no "planned_values" or "resource_changes" (is it `terraform show -json` of a state?)\n',
+    );
     writeFileSync(join(scratch, 'other.json'), JSON.stringify({ resource_changes: [] }));
-    await expectError(scratch, ['review', '--plan', 'other.json'], 'stagecraft review: --plan: other.json is not a `terraform show -json` plan: it has no "format_version"\n');
+    await expectError(
+      scratch,
+      ['review', '--plan', 'other.json'],
+      'stagecraft review: --plan: other.json is not a `terraform show -json` plan: it has no "format_version"\n',
+    );
     writeFileSync(join(scratch, 'odd.json'), JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'aws_vpc.v' }] }));
-    await expectError(scratch, ['review', '--plan', 'odd.json'], 'stagecraft review: --plan: odd.json is not a `terraform show -json` plan: resource_changes[0] has no address, type or change.actions\n');
+    await expectError(
+      scratch,
+      ['review', '--plan', 'odd.json'],
+      'stagecraft review: --plan: odd.json is not a `terraform show -json` plan: resource_changes[0] has no address, type or change.actions\n',
+    );
     await expectError(scratch, ['review', '--plan', 'missing.plan.json'], 'stagecraft review: --plan: missing.plan.json does not exist or is not a file\n');
   });
 
@@ -79,25 +107,49 @@ describe('stagecraft review: bad input exits 2 with an exact message', () => {
     const [name, instance] = Object.entries(stack.resource.aws_instance as Record<string, Record<string, Record<string, unknown>>>)[0];
     instance['//']['stagecraft:suppress'] = [{ ruleId: 'SC-DP-7' }];
     writeFileSync(file, JSON.stringify(stack));
-    await expectError(scratch, ['review', '--base', 'synth', '--head', 'reasonless'], `tiny-launch-us-east-1: aws_instance.${name}: suppression of SC-DP-7 has no reason; write why the finding does not apply\n`);
+    await expectError(
+      scratch,
+      ['review', '--base', 'synth', '--head', 'reasonless'],
+      `tiny-launch-us-east-1: aws_instance.${name}: suppression of SC-DP-7 has no reason; write why the finding does not apply\n`,
+    );
   });
 
   it('unknown --fail-on sections, formats and stages, and flags that do not make a mode', async () => {
-    await expectError(scratch, ['review', '--base', 'synth', '--head', 'synth', '--fail-on', 'data-loss,cost,drift'], [
-      'stagecraft review: --fail-on: "cost" is not a section; allowed: data-loss, security',
-      'stagecraft review: --fail-on: "drift" is not a section; allowed: data-loss, security',
-      '',
-    ].join('\n'));
-    await expectError(scratch, ['review', '--base', 'synth', '--head', 'synth', '--format', 'html'], 'stagecraft review: --format: "html" is not a format; allowed: md, json\n');
+    await expectError(
+      scratch,
+      ['review', '--base', 'synth', '--head', 'synth', '--fail-on', 'data-loss,cost,drift'],
+      [
+        'stagecraft review: --fail-on: "cost" is not a section; allowed: data-loss, security',
+        'stagecraft review: --fail-on: "drift" is not a section; allowed: data-loss, security',
+        '',
+      ].join('\n'),
+    );
+    await expectError(
+      scratch,
+      ['review', '--base', 'synth', '--head', 'synth', '--format', 'html'],
+      'stagecraft review: --format: "html" is not a format; allowed: md, json\n',
+    );
     await expectError(scratch, ['review'], 'stagecraft review: arguments: give --base and --head, or --plan, or --to-stage with --env\n');
     await expectError(scratch, ['review', '--base', 'synth'], 'stagecraft review: --head: missing; --base and --head go together\n');
-    await expectError(scratch, ['review', '--plan', 'x.json', '--base', 'synth'], 'stagecraft review: arguments: --plan does not go with --base; give --plan (and optionally --head <synthesis dir>) alone\n');
+    await expectError(
+      scratch,
+      ['review', '--plan', 'x.json', '--base', 'synth'],
+      'stagecraft review: arguments: --plan does not go with --base; give --plan (and optionally --head <synthesis dir>) alone\n',
+    );
     await expectError(scratch, ['review', '--to-stage', 'growth'], 'stagecraft review: --env: a stage review takes exactly one environment; received 0\n');
-    await expectError(scratch, ['review', '--to-stage', 'giant', '--env', 'tiny'], 'stagecraft review: --to-stage: "giant" is not a stage; allowed: launch, traction, growth, scale, hyperscale, massive\n');
+    await expectError(
+      scratch,
+      ['review', '--to-stage', 'giant', '--env', 'tiny'],
+      'stagecraft review: --to-stage: "giant" is not a stage; allowed: launch, traction, growth, scale, hyperscale, massive\n',
+    );
   });
 
   it('a stage the environment file cannot take', async () => {
-    await expectError(scratch, ['review', '--to-stage', 'massive', '--env', 'tiny'], 'environments/tiny.yaml: regions: as stage massive: massive needs at least 3 regions, so that losing one still leaves two; received 1\n');
+    await expectError(
+      scratch,
+      ['review', '--to-stage', 'massive', '--env', 'tiny'],
+      'environments/tiny.yaml: regions: as stage massive: massive needs at least 3 regions, so that losing one still leaves two; received 1\n',
+    );
   });
 });
 
@@ -123,11 +175,19 @@ describe('stagecraft review --base/--head with git refs', () => {
     expect(report.stacks).toEqual([
       {
         stack: 'acme-launch-us-east-1',
-        changes: [expect.objectContaining({ type: 'aws_launch_template', action: 'update', attributes: [expect.objectContaining({ path: 'instance_type', before: 't3.medium', after: 't3.large' })] })],
+        changes: [
+          expect.objectContaining({
+            type: 'aws_launch_template',
+            action: 'update',
+            attributes: [expect.objectContaining({ path: 'instance_type', before: 't3.medium', after: 't3.large' })],
+          }),
+        ],
         possibleRenames: [],
       },
     ]);
-    expect(result.stderr).toMatch(/^synthesizing HEAD~1 \([0-9a-f]{12}\) in a temporary worktree\nsynthesizing HEAD \([0-9a-f]{12}\) in a temporary worktree\n$/);
+    expect(result.stderr).toMatch(
+      /^synthesizing HEAD~1 \([0-9a-f]{12}\) in a temporary worktree\nsynthesizing HEAD \([0-9a-f]{12}\) in a temporary worktree\n$/,
+    );
     expect(git(clone, 'worktree', 'list').split('\n')).toHaveLength(1);
   }, 600_000);
 
@@ -151,7 +211,9 @@ describe('stagecraft review --from-stage/--to-stage', () => {
     const changes = report.stacks.flatMap((s: { changes: Array<{ type: string; action: string }> }) => s.changes);
     const created = new Set(changes.filter((c: { action: string }) => c.action === 'create').map((c: { type: string }) => c.type));
     expect([...created]).toEqual(expect.arrayContaining(['aws_db_instance', 'aws_elasticache_replication_group']));
-    expect(report.dataLoss).toContainEqual(expect.objectContaining({ type: 'aws_ebs_volume', kind: 'destroy', message: expect.stringMatching(/^destroyed: volume data lost/) }));
+    expect(report.dataLoss).toContainEqual(
+      expect.objectContaining({ type: 'aws_ebs_volume', kind: 'destroy', message: expect.stringMatching(/^destroyed: volume data lost/) }),
+    );
     expect(report.summary.findings).toBe(0);
   });
 

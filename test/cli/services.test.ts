@@ -30,8 +30,10 @@ describe('stagecraft synth --services', () => {
 
   it('exits 2 listing every problem of every service file, and leaves the output as it was', async () => {
     const root = projectWith(LAUNCH, {
-      'api.yaml': (text) => text.replace('limits: { cpuMillis: 2000, memoryMiB: 2048 }', 'limits: { cpuMillis: 500, memoryMiB: 2048 }').replace(':1.14.2', ':latest'),
-      'delivery-worker.yaml': (text) => text.replace('  min: 2\n  max: 20', '  min: 30\n  max: 20').replace('calls: [websocket-gateway]', 'calls: [push-gateway]'),
+      'api.yaml': (text) =>
+        text.replace('limits: { cpuMillis: 2000, memoryMiB: 2048 }', 'limits: { cpuMillis: 500, memoryMiB: 2048 }').replace(':1.14.2', ':latest'),
+      'delivery-worker.yaml': (text) =>
+        text.replace('  min: 2\n  max: 20', '  min: 30\n  max: 20').replace('calls: [websocket-gateway]', 'calls: [push-gateway]'),
       'archive-worker.yaml': (text) => text.replace('  - { name: health, port: 8081 }', '  - { name: health, port: 8081 }\n  - { name: metrics, port: 8081 }'),
     });
     const result = await run(root, 'synth', '--services', 'services');
@@ -49,7 +51,9 @@ describe('stagecraft synth --services', () => {
   });
 
   it('exits 2 on a limit below its request', async () => {
-    const root = projectWith(LAUNCH, { 'api.yaml': (text) => text.replace('limits: { cpuMillis: 2000, memoryMiB: 2048 }', 'limits: { cpuMillis: 2000, memoryMiB: 256 }') });
+    const root = projectWith(LAUNCH, {
+      'api.yaml': (text) => text.replace('limits: { cpuMillis: 2000, memoryMiB: 2048 }', 'limits: { cpuMillis: 2000, memoryMiB: 256 }'),
+    });
     const result = await run(root, 'synth', '--services', 'services');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('services/api.yaml: resources.limits.memoryMiB: 256 is below the request 2048; a limit must be ≥ its request\n');

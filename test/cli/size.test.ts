@@ -21,15 +21,30 @@ describe('stagecraft size --env', () => {
     // The counts follow from the peaks the document reports, by the assumptions it reports.
     const a = doc.assumptions;
     expect(doc.components.websocket.min).toBe(Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.connections / a.websocketScaleAtConnections.value)));
-    expect(doc.components.websocket.max).toBe(Math.max(doc.components.websocket.min, Math.ceil((doc.peak.connections * a.autoscaleHeadroom.value) / a.connectionsPerWebsocketPod.value)));
-    expect(doc.components.api.min).toBe(Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.rps / (a.apiRequestsPerPod.value * a.apiScaleAtUtilization.value))));
-    expect(doc.peak.messagesPerSecond).toBeCloseTo((3_000_000 * doc.workload.dauRatio * doc.workload.messagesPerDauPerDay * doc.workload.peakFactor) / 86_400, 6);
+    expect(doc.components.websocket.max).toBe(
+      Math.max(doc.components.websocket.min, Math.ceil((doc.peak.connections * a.autoscaleHeadroom.value) / a.connectionsPerWebsocketPod.value)),
+    );
+    expect(doc.components.api.min).toBe(
+      Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.rps / (a.apiRequestsPerPod.value * a.apiScaleAtUtilization.value))),
+    );
+    expect(doc.peak.messagesPerSecond).toBeCloseTo(
+      (3_000_000 * doc.workload.dauRatio * doc.workload.messagesPerDauPerDay * doc.workload.peakFactor) / 86_400,
+      6,
+    );
     // Cost: the sum of the stacks, and per MAU.
-    expect(doc.monthlyCostUsd).toBeCloseTo(doc.stacks.reduce((sum: number, s: { monthlyUsd: number }) => sum + s.monthlyUsd, 0), 6);
+    expect(doc.monthlyCostUsd).toBeCloseTo(
+      doc.stacks.reduce((sum: number, s: { monthlyUsd: number }) => sum + s.monthlyUsd, 0),
+      6,
+    );
     expect(doc.costPerMauUsd).toBeCloseTo(doc.monthlyCostUsd / 3_000_000, 12);
     expect(doc.unpricedResources).toBe(0);
     expect(Object.keys(a)).toEqual(ASSUMPTION_NAMES);
-    expect(a.connectionsPerWebsocketPod).toEqual({ value: 50_000, unit: 'connections', source: ASSUMPTIONS.connectionsPerWebsocketPod.source, overridden: false });
+    expect(a.connectionsPerWebsocketPod).toEqual({
+      value: 50_000,
+      unit: 'connections',
+      source: ASSUMPTIONS.connectionsPerWebsocketPod.source,
+      overridden: false,
+    });
     expect(doc.workloadDefaults).not.toContain('hotRetentionDays');
     expect(doc.workloadDefaults).toContain('dauRatio');
   });
@@ -59,7 +74,11 @@ describe('stagecraft size --env', () => {
 
   it('takes exactly one of --env and --workload', async () => {
     for (const argv of [['size'], ['size', '--env', 'shop', '--workload', 'w.yaml']]) {
-      expect(await run(root, ...argv)).toEqual({ code: 2, stdout: '', stderr: 'stagecraft size: arguments: give exactly one of --env <name-or-path> or --workload <file>\n' });
+      expect(await run(root, ...argv)).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'stagecraft size: arguments: give exactly one of --env <name-or-path> or --workload <file>\n',
+      });
     }
   });
 });
@@ -83,11 +102,15 @@ describe('stagecraft size --workload', () => {
   });
 
   it('honours a pinned stage and assumption overrides', async () => {
-    const doc = JSON.parse((await size('mau: 3000000\nstage: scale\nassumptions:\n  connectionsPerWebsocketPod: 20000\n  websocketScaleAtConnections: 10000\n')).stdout);
+    const doc = JSON.parse(
+      (await size('mau: 3000000\nstage: scale\nassumptions:\n  connectionsPerWebsocketPod: 20000\n  websocketScaleAtConnections: 10000\n')).stdout,
+    );
     expect(doc).toMatchObject({ stage: 'scale', stageSource: 'pinned' });
     expect(doc.assumptions.websocketScaleAtConnections).toMatchObject({ value: 10_000, overridden: true });
     expect(doc.components.websocket.min).toBe(Math.max(2, Math.ceil(doc.peak.connections / 10_000)));
-    expect(doc.warnings).toContain("workload.mau 3,000,000 is in growth's range (500,000–5,000,000 MAU, seed 004); this environment pins scale (5,000,000–10,000,000 MAU)");
+    expect(doc.warnings).toContain(
+      "workload.mau 3,000,000 is in growth's range (500,000–5,000,000 MAU, seed 004); this environment pins scale (5,000,000–10,000,000 MAU)",
+    );
   });
 
   it.each([
@@ -96,7 +119,10 @@ describe('stagecraft size --workload', () => {
     ['mau: 1000\ndauRatio: 1.5\n', 'w.yaml: dauRatio: must be greater than 0 and at most 1; received number 1.5'],
     ['mau: 1000\nconcurrentRatio: -0.1\n', 'w.yaml: concurrentRatio: must be greater than 0 and at most 1; received number -0.1'],
     ['mau: 1000\npeakFactor: 0\n', 'w.yaml: peakFactor: must be from 1 to 100; received number 0'],
-    ['mau: 120000000\nregions: 1\n', 'w.yaml: regions: massive (chosen from mau 120,000,000) needs at least 3 regions, so that losing one still leaves two; received 1'],
+    [
+      'mau: 120000000\nregions: 1\n',
+      'w.yaml: regions: massive (chosen from mau 120,000,000) needs at least 3 regions, so that losing one still leaves two; received 1',
+    ],
     [
       'mau: 1000000\nassumptions:\n  connectionsPerWebsocketPod: 10000\n',
       'w.yaml: assumptions.websocketScaleAtConnections: must not exceed assumptions.connectionsPerWebsocketPod (10,000), the most a pod holds; received 45,000',
@@ -108,6 +134,8 @@ describe('stagecraft size --workload', () => {
   it('lists the allowed keys for an unknown one', async () => {
     const result = await size('mau: 1000\nusers: 5\n');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^w\.yaml: \(root\): unknown key "users"; allowed keys: mau, dauRatio, concurrentRatio, requestsPerDauPerDay, messagesPerDauPerDay, peakFactor, .*, regions, stage, assumptions\n$/);
+    expect(result.stderr).toMatch(
+      /^w\.yaml: \(root\): unknown key "users"; allowed keys: mau, dauRatio, concurrentRatio, requestsPerDauPerDay, messagesPerDauPerDay, peakFactor, .*, regions, stage, assumptions\n$/,
+    );
   });
 });

@@ -25,7 +25,7 @@ describe('skipTokenCreationStacks', () => {
     expect(lines[1]).toMatch(/^ {4}at .*token-stack-traces\.test\.ts:\d+:\d+/);
   });
 
-  it('hands errors to a formatter installed before it (jest\'s source maps)', () => {
+  it("hands errors to a formatter installed before it (jest's source maps)", () => {
     Error.prepareStackTrace = (error) => `formatted ${(error as Error).message}`;
     skipTokenCreationStacks();
     expect(new Error('kept').stack).toBe('formatted kept');

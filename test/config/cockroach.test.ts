@@ -8,10 +8,7 @@ const massive = base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, a
 
 describe('CockroachDB and Redis settings that cannot hold', () => {
   it.each([
-    [
-      `${massive}database:\n  nodesPerRegion: 2\n`,
-      'environments/bad.yaml: database.nodesPerRegion: must be at least 3; received number 2\n',
-    ],
+    [`${massive}database:\n  nodesPerRegion: 2\n`, 'environments/bad.yaml: database.nodesPerRegion: must be at least 3; received number 2\n'],
     [
       `${massive}cache:\n  shards: 2\n`,
       'environments/bad.yaml: cache.shards: massive runs a Redis Cluster of at least 3 shards per region, so a failover always has a majority of primaries; allowed: 3–500; received 2\n',
@@ -24,13 +21,10 @@ describe('CockroachDB and Redis settings that cannot hold', () => {
       `${base('scale')}database:\n  engine: cockroachdb\n`,
       'environments/bad.yaml: database.engine: cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is scale\n',
     ],
-    [
-      `${base('massive')}`,
-      'environments/bad.yaml: regions: massive needs at least 3 regions, so that losing one still leaves two; received 1\n',
-    ],
+    [`${base('massive')}`, 'environments/bad.yaml: regions: massive needs at least 3 regions, so that losing one still leaves two; received 1\n'],
     [
       `${base('hyperscale')}database:\n  engine: cockroachdb\n  nodesPerRegion: 3\nnetwork:\n  availabilityZoneIds:\n    us-east-1: [use1-az1, use1-az2]\nstreaming:\n  brokers: 2\nsearch:\n  dataNodes: 2\n`,
-      'environments/bad.yaml: network.availabilityZoneIds.us-east-1: CockroachDB keeps a range\'s replicas in 3 availability zones so that losing one loses no majority; us-east-1 has 2 zones here; allowed: 3 zones (list 3 in network.availabilityZoneIds.us-east-1 or pick a region with 3)\n',
+      "environments/bad.yaml: network.availabilityZoneIds.us-east-1: CockroachDB keeps a range's replicas in 3 availability zones so that losing one loses no majority; us-east-1 has 2 zones here; allowed: 3 zones (list 3 in network.availabilityZoneIds.us-east-1 or pick a region with 3)\n",
     ],
   ])('stagecraft synth exits 2 and names the file and field: %#', async (yaml, message) => {
     const root = project({ 'environments/bad.yaml': yaml });

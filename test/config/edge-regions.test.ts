@@ -32,8 +32,16 @@ describe('static tables', () => {
 
 describe('failover order', () => {
   it('lists the other regions nearest first', () => {
-    expect(nearestNeighbours('eu-west-1', ['us-east-1', 'eu-west-1', 'ap-northeast-1', 'eu-central-1'])).toEqual(['eu-central-1', 'us-east-1', 'ap-northeast-1']);
-    expect(nearestNeighbours('ap-southeast-2', ['us-west-2', 'ap-southeast-1', 'ap-southeast-2', 'eu-west-1'])).toEqual(['ap-southeast-1', 'us-west-2', 'eu-west-1']);
+    expect(nearestNeighbours('eu-west-1', ['us-east-1', 'eu-west-1', 'ap-northeast-1', 'eu-central-1'])).toEqual([
+      'eu-central-1',
+      'us-east-1',
+      'ap-northeast-1',
+    ]);
+    expect(nearestNeighbours('ap-southeast-2', ['us-west-2', 'ap-southeast-1', 'ap-southeast-2', 'eu-west-1'])).toEqual([
+      'ap-southeast-1',
+      'us-west-2',
+      'eu-west-1',
+    ]);
   });
 
   it('gives every geo region all regions nearest first, and lets the steering map choose the first', () => {
@@ -53,7 +61,7 @@ describe('failover order', () => {
   });
 });
 
-describe('the Worker\'s view of request.cf', () => {
+describe("the Worker's view of request.cf", () => {
   it.each([
     [{ country: 'DE' }, 'WEU'],
     [{ country: 'US', longitude: '-118.2' }, 'WNAM'],

@@ -40,14 +40,24 @@ describe('edge: defaults', () => {
   });
 
   it('accepts an account ID, an assets host in the zone and a steering map of geo regions and countries', () => {
-    const edge = edgeOf(`${MASSIVE}edge:\n  cloudflareAccountId: 023e105f4ecef8ad9ca31a8372d0c353\n  assetsHost: media.example.com\n  steering:\n    eu-west-1: [ME, IN]\n`);
-    expect(edge).toMatchObject({ cloudflareAccountId: '023e105f4ecef8ad9ca31a8372d0c353', assetsHost: 'media.example.com', steering: { 'eu-west-1': ['ME', 'IN'] } });
+    const edge = edgeOf(
+      `${MASSIVE}edge:\n  cloudflareAccountId: 023e105f4ecef8ad9ca31a8372d0c353\n  assetsHost: media.example.com\n  steering:\n    eu-west-1: [ME, IN]\n`,
+    );
+    expect(edge).toMatchObject({
+      cloudflareAccountId: '023e105f4ecef8ad9ca31a8372d0c353',
+      assetsHost: 'media.example.com',
+      steering: { 'eu-west-1': ['ME', 'IN'] },
+    });
   });
 });
 
 describe('edge: bad input', () => {
   it('rejects a rate limit of 0, fractions and strings', () => {
-    expect(problems(`${GROWTH}edge:\n  rateLimits:\n    messagesPerMinute: 0\n    apiRequestsPerMinute: 2.5\n    failedLoginsPerMinute: "5"\n    websocketConnectsPerMinute: 2000000\n`)).toEqual([
+    expect(
+      problems(
+        `${GROWTH}edge:\n  rateLimits:\n    messagesPerMinute: 0\n    apiRequestsPerMinute: 2.5\n    failedLoginsPerMinute: "5"\n    websocketConnectsPerMinute: 2000000\n`,
+      ),
+    ).toEqual([
       'environments/prod.yaml: edge.rateLimits.messagesPerMinute: 0 would refuse every request; allowed: 1 to 1000000 messages per minute',
       'environments/prod.yaml: edge.rateLimits.apiRequestsPerMinute: expected a whole number, received number 2.5',
       'environments/prod.yaml: edge.rateLimits.websocketConnectsPerMinute: 2000000 is more than allowed; allowed: 1 to 1000000 WebSocket connections per minute',
@@ -82,9 +92,11 @@ describe('edge: bad input', () => {
     ]);
   });
 
-  it('rejects unknown regions in the steering map, naming the environment\'s regions', () => {
+  it("rejects unknown regions in the steering map, naming the environment's regions", () => {
     expect(problems(`${MASSIVE}edge:\n  steering:\n    eu-west-2: [WEU]\n    us-east-9: [ENAM]\n`)).toEqual([
-      expect.stringMatching(/^environments\/prod\.yaml: edge\.steering\.us-east-9: key "us-east-9" is not a region Stagecraft knows; allowed: us-east-1, us-east-2, /),
+      expect.stringMatching(
+        /^environments\/prod\.yaml: edge\.steering\.us-east-9: key "us-east-9" is not a region Stagecraft knows; allowed: us-east-1, us-east-2, /,
+      ),
     ]);
     expect(problems(`${MASSIVE}edge:\n  steering:\n    eu-west-2: [WEU]\n`)).toEqual([
       `environments/prod.yaml: edge.steering.eu-west-2: "eu-west-2" is not one of this environment's regions (us-east-1, eu-west-1, ap-northeast-1)`,

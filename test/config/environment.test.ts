@@ -37,10 +37,7 @@ describe('environment files: valid input', () => {
   });
 
   it('gives every massive region its own non-overlapping default CIDR', () => {
-    const { environment } = parseEnvironment(
-      'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n',
-      FILE,
-    );
+    const { environment } = parseEnvironment('name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n', FILE);
     expect(environment?.regions.map((r) => r.vpcCidr)).toEqual(['10.16.0.0/16', '10.20.0.0/16', '10.24.0.0/16']);
     expect(environment?.regions.map((r) => r.primary)).toEqual([true, false, false]);
   });
@@ -89,9 +86,7 @@ describe('environment files: bad input is reported with file, field path, and wh
   });
 
   it('rejects an empty document', () => {
-    expect(problems('')).toEqual([
-      'environments/prod.yaml: (root): expected a mapping with name, stage, regions and domain; received an empty document',
-    ]);
+    expect(problems('')).toEqual(['environments/prod.yaml: (root): expected a mapping with name, stage, regions and domain; received an empty document']);
   });
 
   it('rejects an unknown stage, listing the stages', () => {
@@ -123,9 +118,7 @@ describe('environment files: bad input is reported with file, field path, and wh
   });
 
   it('rejects empty and duplicate regions', () => {
-    expect(problems(VALID.replace('[us-east-1]', '[]'))).toEqual([
-      'environments/prod.yaml: regions: at least one region is required',
-    ]);
+    expect(problems(VALID.replace('[us-east-1]', '[]'))).toEqual(['environments/prod.yaml: regions: at least one region is required']);
     expect(problems(VALID.replace('stage: growth', 'stage: massive').replace('[us-east-1]', '[us-east-1, eu-west-1, us-east-1]'))).toEqual([
       'environments/prod.yaml: regions[2]: "us-east-1" is already listed at regions[0]; each region may appear once',
     ]);
@@ -204,7 +197,9 @@ describe('environment files: bad input is reported with file, field path, and wh
       'environments/prod.yaml: workload.mau: must be a whole number, at least 1 (monthly active users); received number -5',
       'environments/prod.yaml: workload.dauRatio: must be greater than 0 and at most 1; received number 1.5',
     ]);
-    expect(problems(`${VALID}workload:\n  mau: 1000\n  concurrentRatio: 0\n  peakFactor: 0.5\n  messagesPerDauPerDay: -1\n  requestsPerDauPerDay: '36'\n`)).toEqual([
+    expect(
+      problems(`${VALID}workload:\n  mau: 1000\n  concurrentRatio: 0\n  peakFactor: 0.5\n  messagesPerDauPerDay: -1\n  requestsPerDauPerDay: '36'\n`),
+    ).toEqual([
       'environments/prod.yaml: workload.concurrentRatio: must be greater than 0 and at most 1; received number 0',
       'environments/prod.yaml: workload.requestsPerDauPerDay: expected a number, received string "36"',
       'environments/prod.yaml: workload.messagesPerDauPerDay: must be at least 0; received number -1',
@@ -227,7 +222,9 @@ describe('environment files: bad input is reported with file, field path, and wh
       'environments/prod.yaml: assumptions.apiScaleAtUtilization: must be greater than 0 and at most 1; received number 1.5',
     ]);
     expect(problems(`${VALID}assumptions:\n  podsPerNode: 5\n`)).toEqual([
-      expect.stringMatching(/^environments\/prod\.yaml: assumptions: unknown key "podsPerNode"; allowed keys: connectionsPerWebsocketPod, websocketScaleAtConnections, /),
+      expect.stringMatching(
+        /^environments\/prod\.yaml: assumptions: unknown key "podsPerNode"; allowed keys: connectionsPerWebsocketPod, websocketScaleAtConnections, /,
+      ),
     ]);
   });
 

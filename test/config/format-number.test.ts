@@ -12,7 +12,7 @@ describe('formatNumber', () => {
 
   it('agrees with toLocaleString on many pseudo-random amounts', () => {
     let seed = 7;
-    const next = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const amounts = Array.from({ length: 5000 }, () => Math.round((next() - 0.3) * 10 ** Math.floor(next() * 12) * 1000) / 1000);
     const differing = amounts.filter((v) => formatNumber(v, 2) !== icu(v, 2) || formatNumber(v) !== icu(v, 0));
     expect(differing).toEqual([]);

@@ -22,7 +22,14 @@ describe('the project catalog', () => {
   it('loads with no problems and defines the reference product', () => {
     const catalog = projectServiceCatalog();
     expect(catalog.problems).toEqual([]);
-    expect(catalog.services.map((s) => s.name)).toEqual(['analytics-worker', 'api', 'archive-worker', 'delivery-worker', 'moderation-worker', 'websocket-gateway']);
+    expect(catalog.services.map((s) => s.name)).toEqual([
+      'analytics-worker',
+      'api',
+      'archive-worker',
+      'delivery-worker',
+      'moderation-worker',
+      'websocket-gateway',
+    ]);
   });
 
   it('pins every image by tag, never latest', () => {
@@ -40,7 +47,11 @@ describe('bad service files', () => {
   });
 
   it('rejects a port used twice and a port name used twice', () => {
-    expect(problemsWith({ 'api.yaml': edit('  - { name: http, port: 8080, public: true }', '  - { name: http, port: 8080, public: true }\n  - { name: http, port: 8080 }') })).toEqual([
+    expect(
+      problemsWith({
+        'api.yaml': edit('  - { name: http, port: 8080, public: true }', '  - { name: http, port: 8080, public: true }\n  - { name: http, port: 8080 }'),
+      }),
+    ).toEqual([
       'services/api.yaml: ports[1].port: 8080 is already used by ports[0] (http); each port may be used once',
       'services/api.yaml: ports[1].name: "http" is already the name of ports[0]; each port name may be used once',
     ]);

@@ -55,17 +55,46 @@ function smallStack(scope: Construct): void {
   new NatGateway(scope, 'nat', { subnetId: 'subnet-1' });
   new KmsKey(scope, 'key', {});
   new SecretsmanagerSecret(scope, 'secret', { name: 'token' });
-  new CloudwatchMetricAlarm(scope, 'alarm', { alarmName: 'cpu', comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, period: 60, namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average', threshold: 80 });
-  new CloudwatchMetricAlarm(scope, 'fast-alarm', { alarmName: 'fast', comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, period: 10, namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average', threshold: 80 });
+  new CloudwatchMetricAlarm(scope, 'alarm', {
+    alarmName: 'cpu',
+    comparisonOperator: 'GreaterThanThreshold',
+    evaluationPeriods: 1,
+    period: 60,
+    namespace: 'AWS/EC2',
+    metricName: 'CPUUtilization',
+    statistic: 'Average',
+    threshold: 80,
+  });
+  new CloudwatchMetricAlarm(scope, 'fast-alarm', {
+    alarmName: 'fast',
+    comparisonOperator: 'GreaterThanThreshold',
+    evaluationPeriods: 1,
+    period: 10,
+    namespace: 'AWS/EC2',
+    metricName: 'CPUUtilization',
+    statistic: 'Average',
+    threshold: 80,
+  });
   new SecurityGroup(scope, 'sg', { name: 'sg' });
   new SqsQueue(scope, 'queue', { name: 'jobs' });
   new DbInstance(scope, 'db', { instanceClass: 'db.t4g.large', engine: 'postgres', allocatedStorage: 100, storageType: 'gp3', multiAz: true });
-  new ElasticacheReplicationGroup(scope, 'redis', { replicationGroupId: 'r', description: 'r', nodeType: 'cache.r6g.large', numNodeGroups: 3, replicasPerNodeGroup: 1 });
+  new ElasticacheReplicationGroup(scope, 'redis', {
+    replicationGroupId: 'r',
+    description: 'r',
+    nodeType: 'cache.r6g.large',
+    numNodeGroups: 3,
+    replicasPerNodeGroup: 1,
+  });
   new MskCluster(scope, 'kafka', {
     clusterName: 'k',
     kafkaVersion: '3.6.0',
     numberOfBrokerNodes: 3,
-    brokerNodeGroupInfo: { clientSubnets: ['a', 'b', 'c'], securityGroups: ['sg-1'], instanceType: 'kafka.m7g.large', storageInfo: { ebsStorageInfo: { volumeSize: 1000 } } },
+    brokerNodeGroupInfo: {
+      clientSubnets: ['a', 'b', 'c'],
+      securityGroups: ['sg-1'],
+      instanceType: 'kafka.m7g.large',
+      storageInfo: { ebsStorageInfo: { volumeSize: 1000 } },
+    },
   });
 }
 
@@ -87,9 +116,18 @@ describe('pricing a synthesized stack', () => {
   });
 
   it('prices data stores by class, count and storage', () => {
-    expect(byName(stack, 'aws_db_instance', 'db').monthlyUsd).toBeCloseTo(2 * byType('rds.postgres', 'db.t4g.large') * HOURS + 2 * 100 * usd('rds.storage.gp3'), 9);
-    expect(byName(stack, 'aws_elasticache_replication_group', 'redis').monthlyUsd).toBeCloseTo(3 * 2 * byType('elasticache.node', 'cache.r6g.large') * HOURS, 9);
-    expect(byName(stack, 'aws_msk_cluster', 'kafka').monthlyUsd).toBeCloseTo(3 * byType('msk.broker', 'kafka.m7g.large') * HOURS + 3 * 1000 * usd('msk.storage'), 9);
+    expect(byName(stack, 'aws_db_instance', 'db').monthlyUsd).toBeCloseTo(
+      2 * byType('rds.postgres', 'db.t4g.large') * HOURS + 2 * 100 * usd('rds.storage.gp3'),
+      9,
+    );
+    expect(byName(stack, 'aws_elasticache_replication_group', 'redis').monthlyUsd).toBeCloseTo(
+      3 * 2 * byType('elasticache.node', 'cache.r6g.large') * HOURS,
+      9,
+    );
+    expect(byName(stack, 'aws_msk_cluster', 'kafka').monthlyUsd).toBeCloseTo(
+      3 * byType('msk.broker', 'kafka.m7g.large') * HOURS + 3 * 1000 * usd('msk.storage'),
+      9,
+    );
   });
 
   it('lists what the catalog cannot price as unpriced, with the reason, and leaves it out of the total', () => {
@@ -107,7 +145,12 @@ describe('pricing a synthesized stack', () => {
     expect(sg).toMatchObject({ status: 'free', reason: CATALOG.free.aws_security_group });
     expect(stack.notModelled).toEqual(
       expect.arrayContaining([
-        { type: 'aws_nat_gateway', component: 'data processed ($0.045/GB)', reason: 'traffic from private subnets to the internet is not part of the workload profile', resources: 1 },
+        {
+          type: 'aws_nat_gateway',
+          component: 'data processed ($0.045/GB)',
+          reason: 'traffic from private subnets to the internet is not part of the workload profile',
+          resources: 1,
+        },
       ]),
     );
   });
@@ -168,7 +211,7 @@ describe('usage-based parts come from the workload', () => {
     return total;
   };
 
-  it('prices internet egress and user content by the catalog\'s volume tiers', () => {
+  it("prices internet egress and user content by the catalog's volume tiers", () => {
     expect(stack.resources.find((r) => r.address === 'usage.internet_egress')!.monthlyUsd).toBeCloseTo(tiers('transfer.internetOut', 20_000), 9);
     expect(tiers('transfer.internetOut', 20_000)).toBeCloseTo(10_240 * 0.09 + 9_760 * 0.085, 9);
     const assets = stack.resources.find((r) => r.path?.endsWith('/assets/bucket'))!;
@@ -186,7 +229,9 @@ describe('usage-based parts come from the workload', () => {
 
   it('lists usage as not modelled when there is no workload', () => {
     const bare = priceStack('bare', json);
-    expect(bare.resources.find((r) => r.address === 'usage.internet_egress')!.notModelled).toEqual([{ component: 'data transfer out to the internet', reason: 'no workload profile' }]);
+    expect(bare.resources.find((r) => r.address === 'usage.internet_egress')!.notModelled).toEqual([
+      { component: 'data transfer out to the internet', reason: 'no workload profile' },
+    ]);
   });
 });
 
@@ -201,8 +246,13 @@ describe('Cloudflare from the catalog and the workload', () => {
     };
     const usage = { requestsPerMonth: 110_000_000 } as RegionUsage;
     const stack = priceStack('edge', json, { usage });
-    expect(stack.resources.find((r) => r.type === 'cloudflare_workers_script')!.monthlyUsd).toBeCloseTo(usd('cloudflare.workersPaid') + 100 * usd('cloudflare.workersRequests'), 9);
-    expect(stack.resources.find((r) => r.type === 'cloudflare_load_balancer')!.monthlyUsd).toBe(usd('cloudflare.loadBalancer') + usd('cloudflare.loadBalancerSteering'));
+    expect(stack.resources.find((r) => r.type === 'cloudflare_workers_script')!.monthlyUsd).toBeCloseTo(
+      usd('cloudflare.workersPaid') + 100 * usd('cloudflare.workersRequests'),
+      9,
+    );
+    expect(stack.resources.find((r) => r.type === 'cloudflare_load_balancer')!.monthlyUsd).toBe(
+      usd('cloudflare.loadBalancer') + usd('cloudflare.loadBalancerSteering'),
+    );
     expect(stack.resources.find((r) => r.type === 'cloudflare_dns_record')).toMatchObject({ status: 'free', monthlyUsd: 0 });
   });
 });

@@ -30,7 +30,19 @@ const deployment = (name: string, replicas?: number, port?: number): KubernetesO
   spec: {
     ...(replicas === undefined ? {} : { replicas }),
     selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example/${name}:1`, ...(port === undefined ? {} : { ports: [{ name: 'http', containerPort: port }] }), resources: { requests: { cpu: '1', memory: '2Gi' } } }] } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: {
+        containers: [
+          {
+            name,
+            image: `registry.example/${name}:1`,
+            ...(port === undefined ? {} : { ports: [{ name: 'http', containerPort: port }] }),
+            resources: { requests: { cpu: '1', memory: '2Gi' } },
+          },
+        ],
+      },
+    },
   },
 });
 
@@ -74,7 +86,15 @@ function withFixtures(extra: readonly SynthesizedStack[], merged: Record<string,
 }
 
 test('the fixtures are valid Kubernetes objects', () => {
-  expect(kubernetesSchemaReport([deployment('api', undefined, 8080), hpa('api', 3, 12, 70), deployment('websocket', 4, 8080), deployment('delivery-worker', 2, 8081), statefulSet(5)])).toEqual([]);
+  expect(
+    kubernetesSchemaReport([
+      deployment('api', undefined, 8080),
+      hpa('api', 3, 12, 70),
+      deployment('websocket', 4, 8080),
+      deployment('delivery-worker', 2, 8081),
+      statefulSet(5),
+    ]),
+  ).toEqual([]);
 });
 
 describe('scale with an apps stack and Aurora/Redis application autoscaling', () => {
@@ -90,11 +110,30 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
     const aurora = Object.keys(resources.aws_rds_cluster)[0];
     const redis = Object.keys(resources.aws_elasticache_replication_group)[0];
     synthesis = withFixtures(
-      [appsStack(`${regional}-apps`, [deployment('api', undefined, 8080), hpa('api', 3, 12, 70), deployment('websocket', 4, 8080), deployment('delivery-worker', 2, 8081)])],
+      [
+        appsStack(`${regional}-apps`, [
+          deployment('api', undefined, 8080),
+          hpa('api', 3, 12, 70),
+          deployment('websocket', 4, 8080),
+          deployment('delivery-worker', 2, 8081),
+        ]),
+      ],
       {
         aws_appautoscaling_target: {
-          'aurora-readers': { service_namespace: 'rds', resource_id: `cluster:\${aws_rds_cluster.${aurora}.cluster_identifier}`, scalable_dimension: 'rds:cluster:ReadReplicaCount', min_capacity: 2, max_capacity: 5 },
-          'redis-shards': { service_namespace: 'elasticache', resource_id: `replication-group:\${aws_elasticache_replication_group.${redis}.replication_group_id}`, scalable_dimension: 'elasticache:replication-group:NodeGroups', min_capacity: 3, max_capacity: 6 },
+          'aurora-readers': {
+            service_namespace: 'rds',
+            resource_id: `cluster:\${aws_rds_cluster.${aurora}.cluster_identifier}`,
+            scalable_dimension: 'rds:cluster:ReadReplicaCount',
+            min_capacity: 2,
+            max_capacity: 5,
+          },
+          'redis-shards': {
+            service_namespace: 'elasticache',
+            resource_id: `replication-group:\${aws_elasticache_replication_group.${redis}.replication_group_id}`,
+            scalable_dimension: 'elasticache:replication-group:NodeGroups',
+            min_capacity: 3,
+            max_capacity: 6,
+          },
         },
         aws_appautoscaling_policy: {
           'aurora-readers-cpu': {
@@ -103,7 +142,10 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
             resource_id: '${aws_appautoscaling_target.aurora-readers.resource_id}',
             scalable_dimension: '${aws_appautoscaling_target.aurora-readers.scalable_dimension}',
             service_namespace: '${aws_appautoscaling_target.aurora-readers.service_namespace}',
-            target_tracking_scaling_policy_configuration: { target_value: 60, predefined_metric_specification: { predefined_metric_type: 'RDSReaderAverageCPUUtilization' } },
+            target_tracking_scaling_policy_configuration: {
+              target_value: 60,
+              predefined_metric_specification: { predefined_metric_type: 'RDSReaderAverageCPUUtilization' },
+            },
           },
         },
       },
@@ -120,7 +162,10 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
       ['delivery-worker 2 pods', 'fixed replicas', 'synthesis'],
     ]);
     const alb = topology.nodes.find((n) => n.group === region && n.label === 'ALB')!;
-    expect(topology.edges.filter((e) => e.from === alb.id).map((e) => topology.nodes.find((n) => n.id === e.to)!.label)).toEqual(['api 3–12 pods', 'websocket 4 pods']);
+    expect(topology.edges.filter((e) => e.from === alb.id).map((e) => topology.nodes.find((n) => n.id === e.to)!.label)).toEqual([
+      'api 3–12 pods',
+      'websocket 4 pods',
+    ]);
     const redis = topology.nodes.find((n) => n.label.startsWith('Redis'))!;
     for (const s of services) expect(topology.edges).toContainEqual({ from: s.id, to: redis.id, label: 'TCP 6379' });
   });
@@ -156,9 +201,18 @@ test('massive: the CockroachDB StatefulSets of each apps stack (one per zone) re
   const massive = sized.find((s) => s.environment.stage === 'massive')!;
   const perZone = [2, 2, 1];
   const replicas = perZone.reduce((a, b) => a + b, 0);
-  const synthesis = withFixtures(massive.environment.regions.map((r) => appsStack(`${massive.environment.name}-${r.code}-apps`, perZone.map((n, i) => statefulSet(n, 'abc'[i])))));
+  const synthesis = withFixtures(
+    massive.environment.regions.map((r) =>
+      appsStack(
+        `${massive.environment.name}-${r.code}-apps`,
+        perZone.map((n, i) => statefulSet(n, 'abc'[i])),
+      ),
+    ),
+  );
   const topology = buildTopology(synthesis, massive);
   const cockroach = topology.nodes.filter((n) => n.label.startsWith('CockroachDB'));
-  expect(cockroach.map((n) => [n.group, n.label, n.source])).toEqual(massive.environment.regions.map((r) => [`${r.code}-eks`, `CockroachDB ${replicas} nodes`, 'synthesis']));
+  expect(cockroach.map((n) => [n.group, n.label, n.source])).toEqual(
+    massive.environment.regions.map((r) => [`${r.code}-eks`, `CockroachDB ${replicas} nodes`, 'synthesis']),
+  );
   expect(topology.edges.filter((e) => e.label === 'Raft 26257 over VPC peering')).toHaveLength(3);
 });

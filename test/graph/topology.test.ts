@@ -22,7 +22,9 @@ function topologyOf(stage: string): { topology: Topology; environment: SizedEnvi
 
 /** The id of the node with `label` in `group`; fails the test when there is not exactly one. */
 function nodeIn(topology: Topology, group: string | undefined, label: string): string {
-  const found = topology.nodes.filter((n) => n.label === label && (group === undefined || n.group === group || topology.groups.find((g) => g.id === n.group)?.parent === group));
+  const found = topology.nodes.filter(
+    (n) => n.label === label && (group === undefined || n.group === group || topology.groups.find((g) => g.id === n.group)?.parent === group),
+  );
   expect(found.map((n) => `${n.group}: ${n.label}`)).toEqual([`${found[0]?.group ?? group}: ${label}`]);
   return found[0].id;
 }
@@ -66,7 +68,9 @@ describe.each(STAGES)('%s topology', (stage) => {
       const services = expected.services[region].map((label) => nodeIn(topology, region, label));
       // Every service with a port is behind the ALB; queue workers have none.
       if (expected.cluster) expect(services.filter((s) => edgeLabel(topology, entry, s) === 'HTTP 8080').length).toBeGreaterThan(0);
-      const stores = topology.nodes.filter((n) => n.group !== undefined && (n.group === region || n.group === `${region}-eks`) && ['database', 'cache', 'queue', 'search'].includes(n.kind));
+      const stores = topology.nodes.filter(
+        (n) => n.group !== undefined && (n.group === region || n.group === `${region}-eks`) && ['database', 'cache', 'queue', 'search'].includes(n.kind),
+      );
       expect(stores.map((n) => n.label).sort()).toEqual(expected.stores.map((s) => s.label).sort());
       for (const store of expected.stores) {
         const id = nodeIn(topology, region, store.label);
@@ -88,7 +92,14 @@ test('massive: CockroachDB replicates between every pair of regions over the pee
   const { topology, environment } = topologyOf('massive');
   const regions = environment.environment.regions.map((r) => r.code);
   const links = topology.edges.filter((e) => e.label === 'Raft 26257 over VPC peering');
-  const pairs = links.map((e) => [e.from, e.to].map((id) => topology.nodes.find((n) => n.id === id)!.group!.replace(/-eks$/, '')).sort().join(' ↔ ')).sort();
+  const pairs = links
+    .map((e) =>
+      [e.from, e.to]
+        .map((id) => topology.nodes.find((n) => n.id === id)!.group!.replace(/-eks$/, ''))
+        .sort()
+        .join(' ↔ '),
+    )
+    .sort();
   const expected = regions.flatMap((a, i) => regions.slice(i + 1).map((b) => [a, b].sort().join(' ↔ '))).sort();
   expect(pairs).toEqual(expected);
 });
@@ -103,14 +114,18 @@ test('without an apps stack, pods and CockroachDB nodes come from the Blueprint 
 
 test.each(STAGES)('%s: a node read from the synthesis names its resources; one from the Blueprint names none', (stage) => {
   const { topology } = topologyOf(stage);
-  for (const n of topology.nodes.filter((n) => n.kind !== 'users')) expect(`${n.label}: ${n.source} ${n.resources.length > 0}`).toBe(`${n.label}: ${n.source} ${n.source === 'synthesis'}`);
+  for (const n of topology.nodes.filter((n) => n.kind !== 'users'))
+    expect(`${n.label}: ${n.source} ${n.resources.length > 0}`).toBe(`${n.label}: ${n.source} ${n.source === 'synthesis'}`);
 });
 
 test('resource level: one node per Terraform resource, grouped by stack, edges from references', () => {
   const environment = sized.find((s) => s.environment.stage === 'traction')!;
   const topology = buildTopology(synthesis, environment, 'resource');
   const stacks = synthesis.stacks.filter((s) => s.name.startsWith(`${environment.environment.name}-`));
-  const resourceCount = stacks.reduce((sum, s) => sum + Object.values((s.json.resource ?? {}) as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0), 0);
+  const resourceCount = stacks.reduce(
+    (sum, s) => sum + Object.values((s.json.resource ?? {}) as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0),
+    0,
+  );
   expect(topology.level).toBe('resource');
   expect(topology.groups.map((g) => g.id).sort()).toEqual(stacks.map((s) => s.name).sort());
   expect(topology.nodes).toHaveLength(resourceCount);

@@ -9,7 +9,7 @@ import { KubernetesObjectLike } from './kubernetes';
 
 const LONG_RUNNING = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 function podSpecOf(object: Json): Json | undefined {
   if (object.kind === 'CronJob') return object.spec?.jobTemplate?.spec?.template?.spec;

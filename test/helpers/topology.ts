@@ -35,7 +35,8 @@ interface Manifest {
  * targets it, else its replicas); undefined when the synthesis has no apps stack for the region.
  */
 function deploymentLabels(synthesis: Synthesis | undefined, stack: string): string[] | undefined {
-  const json = synthesis?.stacks.find((s) => s.name === stack)?.json as { resource?: { kubernetes_manifest?: Record<string, { manifest: Manifest }> } } | undefined;
+  const json = synthesis?.stacks.find((s) => s.name === stack)?.json as
+    { resource?: { kubernetes_manifest?: Record<string, { manifest: Manifest }> } } | undefined;
   const manifests = Object.values(json?.resource?.kubernetes_manifest ?? {}).map((r) => r.manifest);
   const deployments = manifests.filter((m) => m.kind === 'Deployment');
   if (deployments.length === 0) return undefined;
@@ -60,7 +61,8 @@ export function expectedTopology({ environment, blueprint: b }: SizedEnvironment
   const pg = b.postgres;
   if (pg?.kind === 'on-host') stores.push({ label: 'Postgres on the host', port: 'TCP 5432' });
   if (pg?.kind === 'rds') stores.push({ label: pg.readReplicas > 0 ? `RDS Postgres 1+${pg.readReplicas}` : 'RDS Postgres', port: 'TCP 5432' });
-  if (pg?.kind === 'aurora') stores.push({ label: pg.shards > 1 ? `Aurora ${pg.shards} shards × 1+${pg.readReplicas}` : `Aurora 1+${pg.readReplicas}`, port: 'TCP 5432' });
+  if (pg?.kind === 'aurora')
+    stores.push({ label: pg.shards > 1 ? `Aurora ${pg.shards} shards × 1+${pg.readReplicas}` : `Aurora 1+${pg.readReplicas}`, port: 'TCP 5432' });
   if (b.cockroach) stores.push({ label: `CockroachDB ${b.cockroach.nodesPerRegion} nodes`, port: 'TCP 26257' });
   const redis = b.redis;
   const redisLabel = {
@@ -83,7 +85,9 @@ export function expectedTopology({ environment, blueprint: b }: SizedEnvironment
         !b.cluster
           ? [hostsLabel ?? '?']
           : (deploymentLabels(synthesis, `${environment.name}-${code}-apps`) ??
-            [b.api && `API ${range(b.api.min, b.api.max)} pods`, b.websocket && `WebSocket ${range(b.websocket.min, b.websocket.max)} pods`].filter((s): s is string => !!s)),
+            [b.api && `API ${range(b.api.min, b.api.max)} pods`, b.websocket && `WebSocket ${range(b.websocket.min, b.websocket.max)} pods`].filter(
+              (s): s is string => !!s,
+            )),
       ]),
     ),
     stores,
@@ -93,5 +97,8 @@ export function expectedTopology({ environment, blueprint: b }: SizedEnvironment
 
 /** The example synthesis as `graph` reads it, with every environment sized. */
 export function graphInputs(examples: ExampleSynthesis): { synthesis: Synthesis; sized: ReturnType<typeof sizeEnvironments> } {
-  return { synthesis: readSynthesis(examples.outdir, { command: 'test', flag: '--from', given: examples.outdir }), sized: sizeEnvironments(examples.environments) };
+  return {
+    synthesis: readSynthesis(examples.outdir, { command: 'test', flag: '--from', given: examples.outdir }),
+    sized: sizeEnvironments(examples.environments),
+  };
 }

@@ -27,7 +27,9 @@ describe('decodePolicy', () => {
           {
             Sid: 'AccountAdministers',
             Effect: 'Allow',
-            Principal: { AWS: 'arn:${element(split(":", aws_kms_key.kms_key_28C05A0F.arn), 1)}:iam::${element(split(":", aws_kms_key.kms_key_28C05A0F.arn), 4)}:root' },
+            Principal: {
+              AWS: 'arn:${element(split(":", aws_kms_key.kms_key_28C05A0F.arn), 1)}:iam::${element(split(":", aws_kms_key.kms_key_28C05A0F.arn), 4)}:root',
+            },
             Action: 'kms:*',
             Resource: ['${aws_s3_bucket.b.arn}', '${aws_s3_bucket.b.arn}/*'],
             Condition: { NumericLessThan: { x: 3 }, Bool: { a: true } },
@@ -46,7 +48,13 @@ describe('decodePolicy', () => {
 
 const openRule = (suppressions?: unknown): Resources => ({
   aws_vpc_security_group_ingress_rule: {
-    ssh: { cidr_ipv4: '0.0.0.0/0', from_port: 22, to_port: 22, ip_protocol: 'tcp', ...(suppressions === undefined ? {} : { '//': { [SUPPRESSIONS_KEY]: suppressions } }) },
+    ssh: {
+      cidr_ipv4: '0.0.0.0/0',
+      from_port: 22,
+      to_port: 22,
+      ip_protocol: 'tcp',
+      ...(suppressions === undefined ? {} : { '//': { [SUPPRESSIONS_KEY]: suppressions } }),
+    },
   },
 });
 
@@ -85,7 +93,9 @@ describe('checkSynthesis', () => {
   });
 
   it('rejects suppressions without a reason, without a rule id or of an unknown rule, all at once', () => {
-    const synthesis = fixtureSynthesis({ resources: openRule([{ ruleId: 'SC-PUB-1', reason: '  ' }, { reason: 'because' }, { ruleId: 'SC-NOPE-1', reason: 'x' }]) });
+    const synthesis = fixtureSynthesis({
+      resources: openRule([{ ruleId: 'SC-PUB-1', reason: '  ' }, { reason: 'because' }, { ruleId: 'SC-NOPE-1', reason: 'x' }]),
+    });
     expect(() => checkSynthesis(synthesis)).toThrow(UserInputError);
     expect(() => checkSynthesis(synthesis)).toThrow(
       [
@@ -98,7 +108,7 @@ describe('checkSynthesis', () => {
 });
 
 describe('suppress()', () => {
-  it('writes the suppression into the resource metadata, beside cdktf\'s own', () => {
+  it("writes the suppression into the resource metadata, beside cdktf's own", () => {
     // Testing.synth drops the `//` metadata, so synthesize for real.
     const outdir = mkdtempSync(join(tmpdir(), 'stagecraft-suppress-'));
     const app = new App({ outdir });

@@ -46,7 +46,9 @@ describe('guardrails on the example environments', () => {
         'SC-LOG-2: a TCP-only network load balancer writes no access logs (AWS logs only TLS listeners); it carries only the join handshakes of CockroachDB nodes, which log themselves',
       ]),
     );
-    expect(new Set(result.suppressed.map((s) => s.constructPath?.replace(/^[^/]+\//, '')))).toEqual(new Set(['logs/bucket', 'rabbitmq/broker', 'cockroachdb-join/nlb']));
+    expect(new Set(result.suppressed.map((s) => s.constructPath?.replace(/^[^/]+\//, '')))).toEqual(
+      new Set(['logs/bucket', 'rabbitmq/broker', 'cockroachdb-join/nlb']),
+    );
   });
 
   it('summarizes per environment, with its stage', () => {
@@ -79,7 +81,11 @@ describe('guardrails on the example environments', () => {
     for (const rule of ALL_RULES.filter((r) => r.family === 'kubernetes-pod-hardening')) {
       const counts = checkSynthesis(synthesis, { rules: [rule] }).counts;
       const expected = rule.id === 'SC-K8S-6' ? longRunning : kinds.length;
-      expect({ rule: rule.id, compliant: counts.compliant, nonCompliant: counts['non-compliant'] }).toEqual({ rule: rule.id, compliant: expected, nonCompliant: 0 });
+      expect({ rule: rule.id, compliant: counts.compliant, nonCompliant: counts['non-compliant'] }).toEqual({
+        rule: rule.id,
+        compliant: expected,
+        nonCompliant: 0,
+      });
     }
   });
 

@@ -18,7 +18,9 @@ export interface Fixture {
 
 function stackJson(environment: string, stage: Stage, region: string, resources: Resources): Record<string, unknown> {
   return {
-    provider: { aws: [{ region, default_tags: [{ tags: { 'stagecraft:environment': environment, 'stagecraft:stage': stage, 'stagecraft:region': region } }] }] },
+    provider: {
+      aws: [{ region, default_tags: [{ tags: { 'stagecraft:environment': environment, 'stagecraft:stage': stage, 'stagecraft:region': region } }] }],
+    },
     resource: resources,
   };
 }

@@ -18,21 +18,44 @@ const BUCKET_ID = '${aws_s3_bucket.b.id}';
 const HARDENED_CONTAINER = {
   name: 'api',
   image: 'ghcr.io/acme/api:1',
-  security_context: { run_as_non_root: true, read_only_root_filesystem: true, allow_privilege_escalation: false, privileged: false, capabilities: { drop: ['ALL'] } },
+  security_context: {
+    run_as_non_root: true,
+    read_only_root_filesystem: true,
+    allow_privilege_escalation: false,
+    privileged: false,
+    capabilities: { drop: ['ALL'] },
+  },
   liveness_probe: { http_get: { path: '/healthz', port: 8080 } },
   readiness_probe: { http_get: { path: '/ready', port: 8080 } },
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
 };
 const deployment = (container: Record<string, unknown>, podSecurity?: Record<string, unknown>): Resources => ({
   kubernetes_deployment_v1: {
-    api: { metadata: { name: 'api' }, spec: { replicas: 2, template: { metadata: { labels: { app: 'api' } }, spec: { ...(podSecurity ? { security_context: podSecurity } : {}), container: [container] } } } },
+    api: {
+      metadata: { name: 'api' },
+      spec: {
+        replicas: 2,
+        template: { metadata: { labels: { app: 'api' } }, spec: { ...(podSecurity ? { security_context: podSecurity } : {}), container: [container] } },
+      },
+    },
   },
 });
-const withSecurity = (changes: Record<string, unknown>) => ({ ...HARDENED_CONTAINER, security_context: { ...HARDENED_CONTAINER.security_context, ...changes } });
+const withSecurity = (changes: Record<string, unknown>) => ({
+  ...HARDENED_CONTAINER,
+  security_context: { ...HARDENED_CONTAINER.security_context, ...changes },
+});
 const without = (key: string) => Object.fromEntries(Object.entries(HARDENED_CONTAINER).filter(([k]) => k !== key));
 
-const HARDENED_TEMPLATE = { name: 't', metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 }, block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true' } }] };
-const MSK = { cluster_name: 'k', encryption_info: { encryption_at_rest_kms_key_arn: KEY, encryption_in_transit: { client_broker: 'TLS', in_cluster: true } }, client_authentication: { sasl: { iam: true }, unauthenticated: false } };
+const HARDENED_TEMPLATE = {
+  name: 't',
+  metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 },
+  block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true' } }],
+};
+const MSK = {
+  cluster_name: 'k',
+  encryption_info: { encryption_at_rest_kms_key_arn: KEY, encryption_in_transit: { client_broker: 'TLS', in_cluster: true } },
+  client_authentication: { sasl: { iam: true }, unauthenticated: false },
+};
 
 interface Case {
   readonly compliant: Fixture;
@@ -57,14 +80,30 @@ const CASES: Record<string, Case> = {
     nonCompliant: { resources: { aws_elasticache_replication_group: { r: { engine: 'redis' } } } },
   },
   'SC-EAR-4': {
-    compliant: { resources: bucket({ aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: BUCKET_ID, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } } }) },
+    compliant: {
+      resources: bucket({
+        aws_s3_bucket_server_side_encryption_configuration: {
+          e: { bucket: BUCKET_ID, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] },
+        },
+      }),
+    },
     nonCompliant: { resources: bucket() },
   },
   'SC-EAR-5': {
     compliant: {
-      resources: bucket({ aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: BUCKET_ID, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: KEY } }] } } }),
+      resources: bucket({
+        aws_s3_bucket_server_side_encryption_configuration: {
+          e: { bucket: BUCKET_ID, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: KEY } }] },
+        },
+      }),
     },
-    nonCompliant: { resources: bucket({ aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: 'fx-bucket', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } } }) },
+    nonCompliant: {
+      resources: bucket({
+        aws_s3_bucket_server_side_encryption_configuration: {
+          e: { bucket: 'fx-bucket', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] },
+        },
+      }),
+    },
   },
   'SC-EAR-6': {
     compliant: { resources: { aws_ebs_volume: { v: { size: 50, encrypted: true } } } },
@@ -72,10 +111,14 @@ const CASES: Record<string, Case> = {
   },
   'SC-EAR-7': {
     compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE } } },
-    nonCompliant: { resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'false' } }] } } } },
+    nonCompliant: {
+      resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'false' } }] } } },
+    },
   },
   'SC-EAR-8': {
-    compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE }, aws_instance: { i: { launch_template: { id: '${aws_launch_template.t.id}' } } } } },
+    compliant: {
+      resources: { aws_launch_template: { t: HARDENED_TEMPLATE }, aws_instance: { i: { launch_template: { id: '${aws_launch_template.t.id}' } } } },
+    },
     nonCompliant: { resources: { aws_instance: { i: { ami: 'ami-1', root_block_device: { encrypted: false } } } } },
   },
   'SC-EAR-9': { compliant: { resources: { aws_msk_cluster: { k: MSK } } }, nonCompliant: { resources: { aws_msk_cluster: { k: { cluster_name: 'k' } } } } },
@@ -87,14 +130,26 @@ const CASES: Record<string, Case> = {
     compliant: { resources: { aws_mq_broker: { m: { encryption_options: { use_aws_owned_key: false, kms_key_id: KEY } } } } },
     nonCompliant: { resources: { aws_mq_broker: { m: { encryption_options: { use_aws_owned_key: true } } } } },
   },
-  'SC-EAR-12': { compliant: { resources: { aws_cloudwatch_log_group: { g: { kms_key_id: KEY } } } }, nonCompliant: { resources: { aws_cloudwatch_log_group: { g: { name: 'g' } } } } },
-  'SC-EAR-13': { compliant: { resources: { aws_sns_topic: { t: { kms_master_key_id: KEY } } } }, nonCompliant: { resources: { aws_sns_topic: { t: { name: 't' } } } } },
-  'SC-EAR-14': { compliant: { resources: { aws_secretsmanager_secret: { s: { kms_key_id: KEY } } } }, nonCompliant: { resources: { aws_secretsmanager_secret: { s: { name: 's' } } } } },
+  'SC-EAR-12': {
+    compliant: { resources: { aws_cloudwatch_log_group: { g: { kms_key_id: KEY } } } },
+    nonCompliant: { resources: { aws_cloudwatch_log_group: { g: { name: 'g' } } } },
+  },
+  'SC-EAR-13': {
+    compliant: { resources: { aws_sns_topic: { t: { kms_master_key_id: KEY } } } },
+    nonCompliant: { resources: { aws_sns_topic: { t: { name: 't' } } } },
+  },
+  'SC-EAR-14': {
+    compliant: { resources: { aws_secretsmanager_secret: { s: { kms_key_id: KEY } } } },
+    nonCompliant: { resources: { aws_secretsmanager_secret: { s: { name: 's' } } } },
+  },
   'SC-EAR-15': {
     compliant: { resources: { aws_eks_cluster: { e: { encryption_config: { resources: ['secrets'], provider: { key_arn: KEY } } } } } },
     nonCompliant: { resources: { aws_eks_cluster: { e: { name: 'e' } } } },
   },
-  'SC-EAR-16': { compliant: { resources: { aws_backup_vault: { v: { kms_key_arn: KEY } } } }, nonCompliant: { resources: { aws_backup_vault: { v: { name: 'v' } } } } },
+  'SC-EAR-16': {
+    compliant: { resources: { aws_backup_vault: { v: { kms_key_arn: KEY } } } },
+    nonCompliant: { resources: { aws_backup_vault: { v: { name: 'v' } } } },
+  },
   // Encryption in transit
   'SC-EIT-1': {
     compliant: {
@@ -112,7 +167,11 @@ const CASES: Record<string, Case> = {
     unresolved: { resources: { aws_db_instance: { db: { engine: '${var.engine}' } } } },
   },
   'SC-EIT-2': {
-    compliant: { resources: { aws_elasticache_replication_group: { r: { transit_encryption_enabled: true, auth_token: '${aws_secretsmanager_secret_version.v.secret_string}' } } } },
+    compliant: {
+      resources: {
+        aws_elasticache_replication_group: { r: { transit_encryption_enabled: true, auth_token: '${aws_secretsmanager_secret_version.v.secret_string}' } },
+      },
+    },
     nonCompliant: { resources: { aws_elasticache_replication_group: { r: { transit_encryption_enabled: true } } } },
   },
   'SC-EIT-3': {
@@ -143,21 +202,47 @@ const CASES: Record<string, Case> = {
     nonCompliant: {
       resources: bucket({
         aws_s3_bucket_policy: {
-          p: { bucket: BUCKET_ID, policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: '*' }] }) },
+          p: {
+            bucket: BUCKET_ID,
+            policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: '*' }],
+            }),
+          },
         },
       }),
     },
     unresolved: { resources: bucket({ aws_s3_bucket_policy: { p: { bucket: BUCKET_ID, policy: '${data.aws_iam_policy_document.tls.json}' } } }) },
   },
   'SC-EIT-7': {
-    compliant: { resources: { aws_lb_listener: { http: { port: 80, protocol: 'HTTP', default_action: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } }] } } } },
-    nonCompliant: { resources: { aws_lb_listener: { http: { port: 80, protocol: 'HTTP', default_action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.t.arn}' }] } } } },
+    compliant: {
+      resources: {
+        aws_lb_listener: {
+          http: { port: 80, protocol: 'HTTP', default_action: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } }] },
+        },
+      },
+    },
+    nonCompliant: {
+      resources: {
+        aws_lb_listener: { http: { port: 80, protocol: 'HTTP', default_action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.t.arn}' }] } },
+      },
+    },
   },
   // Public exposure
   'SC-PUB-1': {
-    compliant: { resources: { aws_vpc_security_group_ingress_rule: { web: { prefix_list_id: '${aws_ec2_managed_prefix_list.cf.id}', from_port: 443, to_port: 443, ip_protocol: 'tcp' } } } },
-    nonCompliant: { resources: { aws_security_group: { sg: { name: 'sg', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] } } } },
-    unresolved: { resources: { aws_vpc_security_group_ingress_rule: { r: { cidr_ipv4: '${var.office_cidr}', from_port: 22, to_port: 22, ip_protocol: 'tcp' } } } },
+    compliant: {
+      resources: {
+        aws_vpc_security_group_ingress_rule: {
+          web: { prefix_list_id: '${aws_ec2_managed_prefix_list.cf.id}', from_port: 443, to_port: 443, ip_protocol: 'tcp' },
+        },
+      },
+    },
+    nonCompliant: {
+      resources: { aws_security_group: { sg: { name: 'sg', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] } } },
+    },
+    unresolved: {
+      resources: { aws_vpc_security_group_ingress_rule: { r: { cidr_ipv4: '${var.office_cidr}', from_port: 22, to_port: 22, ip_protocol: 'tcp' } } },
+    },
   },
   'SC-PUB-2': {
     compliant: { resources: { aws_db_instance: { db: { publicly_accessible: false } } } },
@@ -170,49 +255,81 @@ const CASES: Record<string, Case> = {
   },
   'SC-PUB-4': {
     compliant: {
-      resources: bucket({ aws_s3_bucket_public_access_block: { p: { bucket: BUCKET_ID, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } } }),
+      resources: bucket({
+        aws_s3_bucket_public_access_block: {
+          p: { bucket: BUCKET_ID, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+        },
+      }),
     },
     nonCompliant: {
-      resources: bucket({ aws_s3_bucket_public_access_block: { p: { bucket: BUCKET_ID, block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true } } }),
+      resources: bucket({
+        aws_s3_bucket_public_access_block: {
+          p: { bucket: BUCKET_ID, block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true },
+        },
+      }),
     },
   },
-  'SC-PUB-5': { compliant: { resources: { aws_mq_broker: { m: { publicly_accessible: false } } } }, nonCompliant: { resources: { aws_mq_broker: { m: { publicly_accessible: true } } } } },
+  'SC-PUB-5': {
+    compliant: { resources: { aws_mq_broker: { m: { publicly_accessible: false } } } },
+    nonCompliant: { resources: { aws_mq_broker: { m: { publicly_accessible: true } } } },
+  },
   'SC-PUB-6': {
     compliant: { resources: { aws_opensearch_domain: { d: { vpc_options: { subnet_ids: ['${aws_subnet.a.id}'] } } } } },
     nonCompliant: { resources: { aws_opensearch_domain: { d: { domain_name: 'd' } } } },
   },
   'SC-PUB-7': {
     compliant: { resources: { aws_msk_cluster: { k: MSK } } },
-    nonCompliant: { resources: { aws_msk_cluster: { k: { ...MSK, broker_node_group_info: { connectivity_info: { public_access: { type: 'SERVICE_PROVIDED_EIPS' } } } } } } },
+    nonCompliant: {
+      resources: { aws_msk_cluster: { k: { ...MSK, broker_node_group_info: { connectivity_info: { public_access: { type: 'SERVICE_PROVIDED_EIPS' } } } } } },
+    },
   },
   'SC-PUB-8': {
     compliant: { resources: { aws_msk_cluster: { k: MSK } } },
     nonCompliant: { resources: { aws_msk_cluster: { k: { ...MSK, client_authentication: { unauthenticated: true } } } } },
   },
-  'SC-PUB-9': { compliant: { resources: { aws_subnet: { s: { map_public_ip_on_launch: false } } } }, nonCompliant: { resources: { aws_subnet: { s: { map_public_ip_on_launch: true } } } } },
+  'SC-PUB-9': {
+    compliant: { resources: { aws_subnet: { s: { map_public_ip_on_launch: false } } } },
+    nonCompliant: { resources: { aws_subnet: { s: { map_public_ip_on_launch: true } } } },
+  },
   'SC-PUB-10': {
     compliant: { resources: { aws_default_security_group: { d: { vpc_id: '${aws_vpc.v.id}' } } } },
-    nonCompliant: { resources: { aws_default_security_group: { d: { vpc_id: '${aws_vpc.v.id}', egress: [{ from_port: 0, to_port: 0, protocol: '-1', cidr_blocks: ['0.0.0.0/0'] }] } } } },
+    nonCompliant: {
+      resources: {
+        aws_default_security_group: { d: { vpc_id: '${aws_vpc.v.id}', egress: [{ from_port: 0, to_port: 0, protocol: '-1', cidr_blocks: ['0.0.0.0/0'] }] } },
+      },
+    },
   },
   // IMDSv2
   'SC-IMD-1': {
     compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE } } },
-    nonCompliant: { resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, metadata_options: { http_tokens: 'optional', http_put_response_hop_limit: 1 } } } } },
+    nonCompliant: {
+      resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, metadata_options: { http_tokens: 'optional', http_put_response_hop_limit: 1 } } } },
+    },
   },
   'SC-IMD-2': {
     compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE } } },
-    nonCompliant: { resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 2 } } } } },
+    nonCompliant: {
+      resources: { aws_launch_template: { t: { ...HARDENED_TEMPLATE, metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 2 } } } },
+    },
   },
   'SC-IMD-3': {
     compliant: { resources: { aws_instance: { i: { ami: 'ami-1', metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } } } } },
     nonCompliant: { resources: { aws_instance: { i: { ami: 'ami-1' } } } },
   },
   'SC-IMD-4': {
-    compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE }, aws_eks_node_group: { g: { launch_template: { id: '${aws_launch_template.t.id}', version: '1' } } } } },
+    compliant: {
+      resources: {
+        aws_launch_template: { t: HARDENED_TEMPLATE },
+        aws_eks_node_group: { g: { launch_template: { id: '${aws_launch_template.t.id}', version: '1' } } },
+      },
+    },
     nonCompliant: { resources: { aws_eks_node_group: { g: { node_group_name: 'general' } } } },
   },
   // Deletion protection and backups
-  'SC-DP-1': { compliant: { resources: { aws_rds_cluster: { c: { deletion_protection: true } } } }, nonCompliant: { resources: { aws_rds_cluster: { c: { engine: 'aurora-postgresql' } } } } },
+  'SC-DP-1': {
+    compliant: { resources: { aws_rds_cluster: { c: { deletion_protection: true } } } },
+    nonCompliant: { resources: { aws_rds_cluster: { c: { engine: 'aurora-postgresql' } } } },
+  },
   'SC-DP-2': {
     compliant: { resources: { aws_db_instance: { db: { backup_retention_period: 14 } } } },
     nonCompliant: { resources: { aws_db_instance: { db: { backup_retention_period: 1 } } } },
@@ -229,9 +346,18 @@ const CASES: Record<string, Case> = {
     compliant: { resources: { aws_kms_key: { k: { enable_key_rotation: true, lifecycle: { prevent_destroy: true } } } } },
     nonCompliant: { resources: { aws_opensearch_domain: { d: { domain_name: 'd' } } } },
   },
-  'SC-DP-6': { compliant: { resources: { aws_lb: { a: { enable_deletion_protection: true } } } }, nonCompliant: { resources: { aws_lb: { a: { enable_deletion_protection: false } } } } },
-  'SC-DP-7': { compliant: { resources: { aws_instance: { i: { disable_api_termination: true } } } }, nonCompliant: { resources: { aws_instance: { i: { ami: 'ami-1' } } } } },
-  'SC-DP-8': { compliant: { resources: { aws_ebs_volume: { v: { final_snapshot: true } } } }, nonCompliant: { resources: { aws_ebs_volume: { v: { size: 10 } } } } },
+  'SC-DP-6': {
+    compliant: { resources: { aws_lb: { a: { enable_deletion_protection: true } } } },
+    nonCompliant: { resources: { aws_lb: { a: { enable_deletion_protection: false } } } },
+  },
+  'SC-DP-7': {
+    compliant: { resources: { aws_instance: { i: { disable_api_termination: true } } } },
+    nonCompliant: { resources: { aws_instance: { i: { ami: 'ami-1' } } } },
+  },
+  'SC-DP-8': {
+    compliant: { resources: { aws_ebs_volume: { v: { final_snapshot: true } } } },
+    nonCompliant: { resources: { aws_ebs_volume: { v: { size: 10 } } } },
+  },
   'SC-DP-9': {
     compliant: { resources: bucket({ aws_s3_bucket_versioning: { v: { bucket: BUCKET_ID, versioning_configuration: { status: 'Enabled' } } } }) },
     nonCompliant: { resources: bucket({ aws_s3_bucket_versioning: { v: { bucket: BUCKET_ID, versioning_configuration: { status: 'Suspended' } } } }) },
@@ -253,7 +379,12 @@ const CASES: Record<string, Case> = {
     compliant: {
       resources: {
         aws_opensearch_domain: {
-          d: { log_publishing_options: [{ log_type: 'ES_APPLICATION_LOGS', cloudwatch_log_group_arn: 'a', enabled: true }, { log_type: 'AUDIT_LOGS', cloudwatch_log_group_arn: 'b' }] },
+          d: {
+            log_publishing_options: [
+              { log_type: 'ES_APPLICATION_LOGS', cloudwatch_log_group_arn: 'a', enabled: true },
+              { log_type: 'AUDIT_LOGS', cloudwatch_log_group_arn: 'b' },
+            ],
+          },
         },
       },
     },
@@ -263,9 +394,18 @@ const CASES: Record<string, Case> = {
     compliant: { resources: { aws_msk_cluster: { k: { logging_info: { broker_logs: { cloudwatch_logs: { enabled: true, log_group: 'g' } } } } } } },
     nonCompliant: { resources: { aws_msk_cluster: { k: { cluster_name: 'k' } } } },
   },
-  'SC-LOG-6': { compliant: { resources: { aws_mq_broker: { m: { logs: { general: true } } } } }, nonCompliant: { resources: { aws_mq_broker: { m: { broker_name: 'm' } } } } },
+  'SC-LOG-6': {
+    compliant: { resources: { aws_mq_broker: { m: { logs: { general: true } } } } },
+    nonCompliant: { resources: { aws_mq_broker: { m: { broker_name: 'm' } } } },
+  },
   'SC-LOG-7': {
-    compliant: { resources: { aws_elasticache_replication_group: { r: { log_delivery_configuration: [{ destination: 'g', destination_type: 'cloudwatch-logs', log_format: 'json', log_type: 'slow-log' }] } } } },
+    compliant: {
+      resources: {
+        aws_elasticache_replication_group: {
+          r: { log_delivery_configuration: [{ destination: 'g', destination_type: 'cloudwatch-logs', log_format: 'json', log_type: 'slow-log' }] },
+        },
+      },
+    },
     nonCompliant: { resources: { aws_elasticache_replication_group: { r: { engine: 'redis' } } } },
   },
   'SC-LOG-8': {
@@ -276,10 +416,19 @@ const CASES: Record<string, Case> = {
     compliant: { resources: bucket({ aws_s3_bucket_logging: { l: { bucket: BUCKET_ID, target_bucket: '${aws_s3_bucket.logs.id}', target_prefix: 'b/' } } }) },
     nonCompliant: { resources: bucket() },
   },
-  'SC-LOG-10': { compliant: { resources: { aws_cloudwatch_log_group: { g: { retention_in_days: 30 } } } }, nonCompliant: { resources: { aws_cloudwatch_log_group: { g: { name: 'g' } } } } },
+  'SC-LOG-10': {
+    compliant: { resources: { aws_cloudwatch_log_group: { g: { retention_in_days: 30 } } } },
+    nonCompliant: { resources: { aws_cloudwatch_log_group: { g: { name: 'g' } } } },
+  },
   // KMS
-  'SC-KMS-1': { compliant: { resources: { aws_kms_key: { k: { enable_key_rotation: true } } } }, nonCompliant: { resources: { aws_kms_key: { k: { description: 'k' } } } } },
-  'SC-KMS-2': { compliant: { resources: { aws_kms_key: { k: { deletion_window_in_days: 30 } } } }, nonCompliant: { resources: { aws_kms_key: { k: { deletion_window_in_days: 7 } } } } },
+  'SC-KMS-1': {
+    compliant: { resources: { aws_kms_key: { k: { enable_key_rotation: true } } } },
+    nonCompliant: { resources: { aws_kms_key: { k: { description: 'k' } } } },
+  },
+  'SC-KMS-2': {
+    compliant: { resources: { aws_kms_key: { k: { deletion_window_in_days: 30 } } } },
+    nonCompliant: { resources: { aws_kms_key: { k: { deletion_window_in_days: 7 } } } },
+  },
   // TLS
   'SC-TLS-1': {
     compliant: { resources: { aws_lb_listener: { https: { port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' } } } },
@@ -298,9 +447,18 @@ const CASES: Record<string, Case> = {
     compliant: { resources: deployment(withSecurity({ run_as_non_root: undefined }), { run_as_non_root: true }) },
     nonCompliant: { resources: deployment(withSecurity({ run_as_non_root: false })) },
   },
-  'SC-K8S-2': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ read_only_root_filesystem: false })) } },
-  'SC-K8S-3': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ allow_privilege_escalation: undefined })) } },
-  'SC-K8S-4': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ capabilities: { drop: ['NET_RAW'] } })) } },
+  'SC-K8S-2': {
+    compliant: { resources: deployment(HARDENED_CONTAINER) },
+    nonCompliant: { resources: deployment(withSecurity({ read_only_root_filesystem: false })) },
+  },
+  'SC-K8S-3': {
+    compliant: { resources: deployment(HARDENED_CONTAINER) },
+    nonCompliant: { resources: deployment(withSecurity({ allow_privilege_escalation: undefined })) },
+  },
+  'SC-K8S-4': {
+    compliant: { resources: deployment(HARDENED_CONTAINER) },
+    nonCompliant: { resources: deployment(withSecurity({ capabilities: { drop: ['NET_RAW'] } })) },
+  },
   'SC-K8S-5': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ privileged: true })) } },
   'SC-K8S-6': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('readiness_probe')) } },
   'SC-K8S-7': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('resources')) } },
@@ -308,12 +466,20 @@ const CASES: Record<string, Case> = {
   'SC-STG-1': {
     compliant: {
       stage: 'growth',
-      resources: { aws_db_instance: { primary: { identifier: 'db', engine: 'postgres', multi_az: true }, replica: { identifier: 'db-r', replicate_source_db: '${aws_db_instance.primary.identifier}' } } },
+      resources: {
+        aws_db_instance: {
+          primary: { identifier: 'db', engine: 'postgres', multi_az: true },
+          replica: { identifier: 'db-r', replicate_source_db: '${aws_db_instance.primary.identifier}' },
+        },
+      },
     },
     nonCompliant: { stage: 'scale', resources: { aws_db_instance: { primary: { identifier: 'db', engine: 'postgres', multi_az: false } } } },
   },
   'SC-STG-2': {
-    compliant: { stage: 'growth', resources: { aws_elasticache_replication_group: { r: { automatic_failover_enabled: true, multi_az_enabled: true, num_cache_clusters: 2 } } } },
+    compliant: {
+      stage: 'growth',
+      resources: { aws_elasticache_replication_group: { r: { automatic_failover_enabled: true, multi_az_enabled: true, num_cache_clusters: 2 } } },
+    },
     nonCompliant: { stage: 'growth', resources: { aws_elasticache_replication_group: { r: { automatic_failover_enabled: false, num_cache_clusters: 1 } } } },
   },
   'SC-STG-3': {
@@ -322,7 +488,9 @@ const CASES: Record<string, Case> = {
       resources: {
         aws_instance: { host: { tags: { Name: 'host', 'stagecraft:backup': 'daily' } } },
         aws_backup_plan: { p: { name: 'p', rule: [{ rule_name: 'daily', lifecycle: { delete_after: 7 } }] } },
-        aws_backup_selection: { s: { plan_id: '${aws_backup_plan.p.id}', selection_tag: [{ type: 'STRINGEQUALS', key: 'stagecraft:backup', value: 'daily' }] } },
+        aws_backup_selection: {
+          s: { plan_id: '${aws_backup_plan.p.id}', selection_tag: [{ type: 'STRINGEQUALS', key: 'stagecraft:backup', value: 'daily' }] },
+        },
       },
     },
     nonCompliant: { stage: 'launch', resources: { aws_instance: { host: { tags: { Name: 'host' } } } } },
@@ -401,12 +569,19 @@ describe('stage awareness', () => {
 
   it('lets launch run a single host, but never without a backup plan keeping 7 days', () => {
     const rule = ALL_RULES.find((r) => r.id === 'SC-STG-3')!;
-    const shortPlan = { ...CASES['SC-STG-3'].compliant.resources, aws_backup_plan: { p: { name: 'p', rule: [{ rule_name: 'daily', lifecycle: { delete_after: 3 } }] } } };
+    const shortPlan = {
+      ...CASES['SC-STG-3'].compliant.resources,
+      aws_backup_plan: { p: { name: 'p', rule: [{ rule_name: 'daily', lifecycle: { delete_after: 3 } }] } },
+    };
     expect(evaluate(rule, { stage: 'launch', resources: shortPlan })).toEqual([
       { address: 'aws_instance.host', status: 'non-compliant', message: 'its backup plan keeps recovery points 3 days; keep them at least 7' },
     ]);
     expect(evaluate(rule, { stage: 'launch', resources: { aws_instance: { host: {} } } })).toEqual([
-      { address: 'aws_instance.host', status: 'non-compliant', message: 'launch keeps its data on this host, but no aws_backup_selection picks it (tag it stagecraft:backup=daily)' },
+      {
+        address: 'aws_instance.host',
+        status: 'non-compliant',
+        message: 'launch keeps its data on this host, but no aws_backup_selection picks it (tag it stagecraft:backup=daily)',
+      },
     ]);
   });
 
@@ -415,7 +590,11 @@ describe('stage awareness', () => {
     const single = CASES['SC-STG-1'].nonCompliant.resources;
     expect(evaluate(rule, { stage: 'traction', resources: single }).map((o) => o.status)).toEqual(['not-applicable']);
     expect(evaluate(rule, { stage: 'growth', resources: single })).toEqual([
-      { address: 'aws_db_instance.primary', status: 'non-compliant', message: 'growth needs a Multi-AZ primary with a read replica: multi_az is not true and it has no read replica' },
+      {
+        address: 'aws_db_instance.primary',
+        status: 'non-compliant',
+        message: 'growth needs a Multi-AZ primary with a read replica: multi_az is not true and it has no read replica',
+      },
     ]);
   });
 
@@ -432,7 +611,7 @@ describe('stage awareness', () => {
   });
 });
 
-describe('Kubernetes pod hardening on the apps stacks\' kubernetes_manifest resources', () => {
+describe("Kubernetes pod hardening on the apps stacks' kubernetes_manifest resources", () => {
   const k8sRules = ALL_RULES.filter((rule) => rule.family === 'kubernetes-pod-hardening');
   const service = projectServiceCatalog().services.find((s) => s.name === 'api')!;
   const rendered = renderDeployment({ service, resources: service.resources, replicas: 2, bindings: {} });
@@ -450,8 +629,15 @@ describe('Kubernetes pod hardening on the apps stacks\' kubernetes_manifest reso
 
   it('flags a manifest container that loosens each setting', () => {
     const sc = (rendered as any).spec.template.spec.containers[0].securityContext;
-    const flagged = (rule: string, changes: Record<string, unknown>) => evaluate(k8sRules.find((r) => r.id === rule)!, { resources: manifest(changeContainer(changes)) });
-    expect(flagged('SC-K8S-2', { securityContext: { ...sc, readOnlyRootFilesystem: false } })[0]).toMatchObject({ status: 'non-compliant', message: expect.stringContaining('container "api"') });
+    const flagged = (rule: string, changes: Record<string, unknown>) =>
+      evaluate(
+        k8sRules.find((r) => r.id === rule)!,
+        { resources: manifest(changeContainer(changes)) },
+      );
+    expect(flagged('SC-K8S-2', { securityContext: { ...sc, readOnlyRootFilesystem: false } })[0]).toMatchObject({
+      status: 'non-compliant',
+      message: expect.stringContaining('container "api"'),
+    });
     expect(flagged('SC-K8S-3', { securityContext: { ...sc, allowPrivilegeEscalation: true } })[0].status).toBe('non-compliant');
     expect(flagged('SC-K8S-4', { securityContext: { ...sc, capabilities: { drop: ['NET_RAW'] } } })[0].status).toBe('non-compliant');
     expect(flagged('SC-K8S-6', { readinessProbe: undefined })[0].status).toBe('non-compliant');
@@ -459,15 +645,26 @@ describe('Kubernetes pod hardening on the apps stacks\' kubernetes_manifest reso
   });
 
   it('asks no probes of a Job, which runs to completion, but still checks its hardening', () => {
-    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { template: { spec: { ...(rendered as any).spec.template.spec, restartPolicy: 'Never' } } } };
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate' },
+      spec: { template: { spec: { ...(rendered as any).spec.template.spec, restartPolicy: 'Never' } } },
+    };
     job.spec.template.spec.containers = [{ ...job.spec.template.spec.containers[0], livenessProbe: undefined, readinessProbe: undefined }];
     const status = statuses(manifest(job));
     expect(status['SC-K8S-6']).toEqual(['not-applicable']);
-    expect(Object.entries(status).filter(([id]) => id !== 'SC-K8S-6').map(([, s]) => s)).toEqual(Array(k8sRules.length - 1).fill(['compliant']));
+    expect(
+      Object.entries(status)
+        .filter(([id]) => id !== 'SC-K8S-6')
+        .map(([, s]) => s),
+    ).toEqual(Array(k8sRules.length - 1).fill(['compliant']));
   });
 
   it('does not apply to manifests without a pod template', () => {
-    const outcomes = k8sRules.flatMap((rule) => evaluate(rule, { resources: manifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { ports: [] } }) }));
+    const outcomes = k8sRules.flatMap((rule) =>
+      evaluate(rule, { resources: manifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { ports: [] } }) }),
+    );
     expect(new Set(outcomes.map((o) => o.status))).toEqual(new Set(['not-applicable']));
   });
 });

@@ -61,7 +61,15 @@ describeWithChromium('the HTML report in headless Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 1000 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     context.on('request', (request) => requests.push(request.url()));
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -87,18 +95,29 @@ describeWithChromium('the HTML report in headless Chromium', () => {
     return { errors, page };
   }
 
-  it.each(['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'])('%s: the diagram is an SVG with the regions, edge pieces and sized components', async (stage) => {
-    const environment = sized.find((s) => s.environment.stage === stage)!;
-    const { errors, page } = await open(pageFile(environment.environment.name), `${stage}.png`);
-    const texts = await page.locator('.diagram svg text').allTextContents();
-    const expected = expectedTopology(environment, synthesis);
-    const labels = ['Users', 'Cloudflare edge', ...expected.regions, ...expected.edgePath, expected.entry, ...Object.values(expected.services).flat(), ...expected.stores.map((s) => s.label)];
-    expect(labels.filter((label) => !texts.includes(label))).toEqual([]);
-    if (expected.cluster) expect(texts.filter((t) => t.includes(`general ${expected.cluster}`))).toHaveLength(expected.regions.length);
-    expect(await page.locator('.diagram svg g.node').count()).toBeGreaterThanOrEqual(labels.length - expected.regions.length - 1);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+  it.each(['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'])(
+    '%s: the diagram is an SVG with the regions, edge pieces and sized components',
+    async (stage) => {
+      const environment = sized.find((s) => s.environment.stage === stage)!;
+      const { errors, page } = await open(pageFile(environment.environment.name), `${stage}.png`);
+      const texts = await page.locator('.diagram svg text').allTextContents();
+      const expected = expectedTopology(environment, synthesis);
+      const labels = [
+        'Users',
+        'Cloudflare edge',
+        ...expected.regions,
+        ...expected.edgePath,
+        expected.entry,
+        ...Object.values(expected.services).flat(),
+        ...expected.stores.map((s) => s.label),
+      ];
+      expect(labels.filter((label) => !texts.includes(label))).toEqual([]);
+      if (expected.cluster) expect(texts.filter((t) => t.includes(`general ${expected.cluster}`))).toHaveLength(expected.regions.length);
+      expect(await page.locator('.diagram svg g.node').count()).toBeGreaterThanOrEqual(labels.length - expected.regions.length - 1);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   it('the stage comparison shows the six stages and a cost and a capacity chart', async () => {
     const { errors, page } = await open('index.html', 'index.png');

@@ -15,7 +15,14 @@ describe('force-new table', () => {
   it('says "may force replacement" where the provider decides by value', () => {
     const changes = attributeChanges('aws_elasticache_replication_group', new Map([['engine', 'redis']]), new Map([['engine', 'valkey']]));
     expect(changes).toEqual([
-      { path: 'engine', before: 'redis', after: 'valkey', sensitive: false, forcesReplacement: false, mayForceReplacement: 'redis → valkey is an in-place upgrade; any other engine change replaces the group' },
+      {
+        path: 'engine',
+        before: 'redis',
+        after: 'valkey',
+        sensitive: false,
+        forcesReplacement: false,
+        mayForceReplacement: 'redis → valkey is an in-place upgrade; any other engine change replaces the group',
+      },
     ]);
     expect(unsureNote('aws_instance', 'user_data')?.entry).toBe('user_data');
   });
@@ -27,7 +34,9 @@ describe('force-new table', () => {
     expect(blocksAddedOrRemoved('aws_opensearch_domain', inVpc, publicDomain)).toEqual(['vpc_options']);
     expect(attributeChanges('aws_opensearch_domain', inVpc, publicDomain).map((a) => a.forcesReplacement)).toEqual([true]);
     const moved = attributeChanges('aws_opensearch_domain', inVpc, otherSubnets);
-    expect(moved).toMatchObject([{ path: 'vpc_options.subnet_ids', forcesReplacement: false, mayForceReplacement: expect.stringMatching(/^changing the subnets/) }]);
+    expect(moved).toMatchObject([
+      { path: 'vpc_options.subnet_ids', forcesReplacement: false, mayForceReplacement: expect.stringMatching(/^changing the subnets/) },
+    ]);
   });
 
   it('treats a provider change (another region or account) as a replacement', () => {

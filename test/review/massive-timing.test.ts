@@ -41,7 +41,10 @@ it('reviews two syntheses of the massive environment and prints the time of each
   const rendered = ms(renderStarted);
   const total = ms(started);
 
-  const resources = head.stacks.reduce((n, s) => n + Object.values((s.json.resource ?? {}) as Record<string, object>).reduce((m, byName) => m + Object.keys(byName).length, 0), 0);
+  const resources = head.stacks.reduce(
+    (n, s) => n + Object.values((s.json.resource ?? {}) as Record<string, object>).reduce((m, byName) => m + Object.keys(byName).length, 0),
+    0,
+  );
   console.log(
     `review of two massive syntheses (${head.stacks.length} stacks, ${resources} resources): ${total.toFixed(0)} ms ` +
       `(load ${loaded.toFixed(0)} ms, diff ${diffed.toFixed(0)} ms, guardrails, sections and cost ${reported.toFixed(0)} ms, Markdown ${rendered.toFixed(0)} ms)`,

@@ -99,7 +99,15 @@ beforeAll(() => {
   const origin = { command: 'test', flag: '--base', given: 'base' };
   const base = readSynthesis(baseDir, origin, 'base');
   const head = readSynthesis(headDir, { ...origin, flag: '--head', given: 'head' }, 'head');
-  report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks: diffSyntheses(base, head), headSynthesis: head, baseSynthesis: base, cost: catalogCostEstimator() });
+  report = buildReport({
+    mode: 'syntheses',
+    base: 'base',
+    head: 'head',
+    stacks: diffSyntheses(base, head),
+    headSynthesis: head,
+    baseSynthesis: base,
+    cost: catalogCostEstimator(),
+  });
 });
 
 afterAll(() => rmSync(join(headDir, '..'), { recursive: true, force: true }));
@@ -136,7 +144,10 @@ describe('classification of known mutations', () => {
   });
 
   it('an engine version change is an in-place update', () => {
-    expect(change(GROWTH, PRIMARY)).toMatchObject({ action: 'update', attributes: [{ path: 'engine_version', before: '16.6', after: '17.2', forcesReplacement: false }] });
+    expect(change(GROWTH, PRIMARY)).toMatchObject({
+      action: 'update',
+      attributes: [{ path: 'engine_version', before: '16.6', after: '17.2', forcesReplacement: false }],
+    });
   });
 
   it('an ingress rule open to 0.0.0.0/0 is a security entry (public exposure)', () => {
@@ -157,11 +168,15 @@ describe('classification of known mutations', () => {
       replacedBecause: 'force-new-table',
       attributes: [{ path: 'storage_encrypted', before: true, after: false, forcesReplacement: true }],
     });
-    expect(report.dataLoss).toContainEqual(expect.objectContaining({ address: REPLICA, kind: 'replace', message: expect.stringMatching(/^replaced because storage_encrypted changed/) }));
-    expect(report.security).toContainEqual(expect.objectContaining({ address: REPLICA, category: 'encryption', message: 'replaced: storage_encrypted: true → false' }));
+    expect(report.dataLoss).toContainEqual(
+      expect.objectContaining({ address: REPLICA, kind: 'replace', message: expect.stringMatching(/^replaced because storage_encrypted changed/) }),
+    );
+    expect(report.security).toContainEqual(
+      expect.objectContaining({ address: REPLICA, category: 'encryption', message: 'replaced: storage_encrypted: true → false' }),
+    );
   });
 
-  it('removing a bucket\'s default encryption is an encryption entry, not data loss', () => {
+  it("removing a bucket's default encryption is an encryption entry, not data loss", () => {
     expect(change(GROWTH, ASSETS_ENCRYPTION).action).toBe('delete');
     expect(report.security).toContainEqual(expect.objectContaining({ address: ASSETS_ENCRYPTION, category: 'encryption', action: 'delete' }));
     expect(report.dataLoss.map((d) => d.address)).not.toContain(ASSETS_ENCRYPTION);
@@ -172,7 +187,9 @@ describe('classification of known mutations', () => {
       action: 'update',
       attributes: [{ path: 'user.password', before: '(sensitive)', after: '(sensitive)', sensitive: true }],
     });
-    expect(report.security).toContainEqual(expect.objectContaining({ address: BROKER, category: 'iam', message: 'changed: user.password: (sensitive) → (sensitive)' }));
+    expect(report.security).toContainEqual(
+      expect.objectContaining({ address: BROKER, category: 'iam', message: 'changed: user.password: (sensitive) → (sensitive)' }),
+    );
     expect(JSON.stringify(reportJson(report))).not.toContain('hunter2');
     expect(renderMarkdown(report)).not.toContain('hunter2');
   });
@@ -194,7 +211,10 @@ describe('classification of known mutations', () => {
     const [type, name] = PRIMARY.split('.');
     const database = before[type][name];
     const [redisType, redisName] = REDIS.split('.');
-    const expected = price(type, name, { ...database, instance_class: 'db.r6g.xlarge' }) - price(type, name, database) - price(redisType, redisName, before[redisType][redisName]);
+    const expected =
+      price(type, name, { ...database, instance_class: 'db.r6g.xlarge' }) -
+      price(type, name, database) -
+      price(redisType, redisName, before[redisType][redisName]);
     expect(report.cost).toMatchObject({ currency: 'USD', unpriced: [], lines: [{ label: TRACTION }] });
     expect(report.cost?.monthlyDelta).toBeCloseTo(expected, 1);
     expect(report.cost?.monthlyAfter).toBeCloseTo((report.cost?.monthlyBefore ?? 0) + expected, 1);
@@ -229,8 +249,20 @@ describe('classification of known mutations', () => {
 describe('masking', () => {
   it('masks secrets by argument name, but not references, flags or ids', () => {
     const test = nameSensitivity(new Set(['db_password']));
-    expect(['auth_token', 'user.password', 'secret_string', 'user[1].password', 'api_token', 'private_key'].map((p) => test(p, 'x'))).toEqual([true, true, true, true, true, true]);
-    expect(['master_user_secret_kms_key_id', 'secret_id', 'metadata_options.http_tokens', 'manage_master_user_password'].map((p) => test(p, 'x'))).toEqual([false, false, false, true]);
+    expect(['auth_token', 'user.password', 'secret_string', 'user[1].password', 'api_token', 'private_key'].map((p) => test(p, 'x'))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['master_user_secret_kms_key_id', 'secret_id', 'metadata_options.http_tokens', 'manage_master_user_password'].map((p) => test(p, 'x'))).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
     expect(test('manage_master_user_password', true)).toBe(false);
     expect(test('environment.DATABASE_URL', '${data.terraform_remote_state.db.outputs.db_password}')).toBe(true);
   });

@@ -29,7 +29,10 @@ function withoutDraft04Ids(node: unknown, underProperties = false): unknown {
   return Object.fromEntries(
     Object.entries(node)
       .filter(([key, value]) => underProperties || key !== 'id' || typeof value !== 'string')
-      .map(([key, value]) => [key, withoutDraft04Ids(value, !underProperties && (key === 'properties' || key === 'patternProperties' || key === 'definitions'))]),
+      .map(([key, value]) => [
+        key,
+        withoutDraft04Ids(value, !underProperties && (key === 'properties' || key === 'patternProperties' || key === 'definitions')),
+      ]),
   );
 }
 
@@ -70,7 +73,7 @@ beforeAll(() => {
 describe.each(HOST_STAGES)('$env: docker compose from cloud-init', ({ env, stack, hostStores }) => {
   const environment = () => examples.environments.find((e) => e.name === env)!;
 
-  it('runs the stage\'s catalog services, the on-host data stores and the proxy', () => {
+  it("runs the stage's catalog services, the on-host data stores and the proxy", () => {
     for (const config of cloudConfigOf(stack)) {
       expect(Object.keys(composeOf(config).services).sort()).toEqual([...hostStores, ...environment().services.map((s) => s.name), 'proxy'].sort());
     }
@@ -127,7 +130,7 @@ describe.each(HOST_STAGES)('$env: docker compose from cloud-init', ({ env, stack
 });
 
 describe('launch', () => {
-  it('keeps Postgres and Redis data on the host\'s data volume', () => {
+  it("keeps Postgres and Redis data on the host's data volume", () => {
     const [config] = cloudConfigOf('acme-launch-us-east-1');
     const { services } = composeOf(config);
     expect(services.postgres.volumes).toEqual(['/srv/data/postgres:/var/lib/postgresql/data']);

@@ -3,7 +3,6 @@ import { blueprintFor } from '../../sizing/blueprint';
 import { COCKROACH_PROFILES, STAGE_PROFILES } from '../../sizing/stage-profiles';
 import { AURORA_REPLICA_DEFAULTS } from '../../sizing/autoscaling/aurora-replicas';
 
-
 describe('blueprint', () => {
   it('uses the stage profile when the file sets no sizes', () => {
     const withoutUndefined = (value: object) => JSON.parse(JSON.stringify(value));
@@ -11,7 +10,8 @@ describe('blueprint', () => {
       const { autoscaling, ...sized } = blueprintFor(environment(base(stage)));
       const profile = STAGE_PROFILES[stage];
       // Aurora's reader autoscaling raises the fixed readers to its floor (seed 002: 2 per shard).
-      const postgres = autoscaling?.auroraReplicas && profile.postgres && { ...profile.postgres, readReplicas: Math.max(profile.postgres.readReplicas, AURORA_REPLICA_DEFAULTS.min) };
+      const postgres = autoscaling?.auroraReplicas &&
+        profile.postgres && { ...profile.postgres, readReplicas: Math.max(profile.postgres.readReplicas, AURORA_REPLICA_DEFAULTS.min) };
       expect(withoutUndefined(sized)).toEqual(withoutUndefined({ ...profile, postgres: postgres ?? profile.postgres }));
     }
     const massive = base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]');

@@ -54,7 +54,7 @@ describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', ()
     expect(SEED_002.concurrent / 50_000).toBe(200);
   });
 
-  it('§10: pods scale at 45,000 connections; the range runs to the seed\'s max of 500', () => {
+  it("§10: pods scale at 45,000 connections; the range runs to the seed's max of 500", () => {
     const sized = sizeForWorkload(capacityInput());
     expect(sized.websocket.min).toBe(Math.ceil(SEED_002.concurrent / 45_000)); // 223
     // "Min: 200 pods, Max: 500 pods": the same 2.5× headroom over the peak, at 50,000 per pod.
@@ -62,7 +62,7 @@ describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', ()
     expect(sized.reasons.websocket).toBe('10,000,000 peak connections / 45,000 per pod → 223 min; max 500 (× 2.5 headroom / 50,000 per pod)');
   });
 
-  it('§1 B: batching 100 messages per transaction turns 1M messages/s into 10K transactions/s, one primary\'s worth', () => {
+  it("§1 B: batching 100 messages per transaction turns 1M messages/s into 10K transactions/s, one primary's worth", () => {
     // 864M daily users × 100 messages = 1M messages a second on average; no peak, no request writes.
     const oneMillion = demandOf(resolveWorkload({ mau: 864_000_000, dauRatio: 1, messagesPerDauPerDay: 100, peakFactor: 1, writesPerRequest: 0 }));
     expect(oneMillion.averageMessagesPerSecond).toBeCloseTo(1_000_000, 6);
@@ -73,7 +73,7 @@ describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', ()
     expect(ceilDiv(oneMillion.averageMessagesPerSecond, ASSUMPTIONS.writesPerPostgresShard.value)).toBe(100);
   });
 
-  it('§4: the 3.5M messages/s peak needs ~10M Redis ops/s; seed 002\'s 10 primaries imply 1M ops per node', () => {
+  it("§4: the 3.5M messages/s peak needs ~10M Redis ops/s; seed 002's 10 primaries imply 1M ops per node", () => {
     expect(WORKLOAD_DEFAULTS.redisOpsPerMessage.value * 3_500_000).toBeCloseTo(10_000_000, 0);
     const messagesOnly = demandOf({ ...seed002Workload, redisOpsPerRequest: 0 });
     expect(messagesOnly.peakRedisOpsPerSecond).toBeCloseTo(demand.peakMessagesPerSecond * (10_000_000 / 3_500_000), 0);
@@ -82,7 +82,13 @@ describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', ()
     // …which its cluster reaches only at 1M ops per node, fully loaded (its §10 scales at 800K).
     const seedCluster = sizeForWorkload(
       capacityInput({
-        workload: { ...seed002Workload, redisOpsPerRequest: 0, redisOpsPerMessage: 10_000_000 / demand.peakMessagesPerSecond, sessionBytes: 1, cacheBytesPerSession: 0 },
+        workload: {
+          ...seed002Workload,
+          redisOpsPerRequest: 0,
+          redisOpsPerMessage: 10_000_000 / demand.peakMessagesPerSecond,
+          sessionBytes: 1,
+          cacheBytesPerSession: 0,
+        },
         assumptions: resolveAssumptions({ redisOpsPerNode: 1_000_000, redisScaleAtUtilization: 1 }),
       }),
     );

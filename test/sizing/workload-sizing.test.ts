@@ -23,7 +23,14 @@ describe('assumption and default tables', () => {
     expect(Object.keys(assumptionsSchema.shape)).toEqual(ASSUMPTION_NAMES);
     expect(Object.keys(workloadSchema.shape)).toEqual(['mau', ...WORKLOAD_FIELDS]);
     // The fixed field names users and tools rely on.
-    expect(Object.keys(workloadSchema.shape).slice(0, 6)).toEqual(['mau', 'dauRatio', 'concurrentRatio', 'requestsPerDauPerDay', 'messagesPerDauPerDay', 'peakFactor']);
+    expect(Object.keys(workloadSchema.shape).slice(0, 6)).toEqual([
+      'mau',
+      'dauRatio',
+      'concurrentRatio',
+      'requestsPerDauPerDay',
+      'messagesPerDauPerDay',
+      'peakFactor',
+    ]);
   });
 
   it('derives request and message defaults by the arithmetic their sources state', () => {
@@ -59,7 +66,9 @@ describe('multi-region: each region carries peak ÷ (regions − 1)', () => {
       expect((regions - 1) * sized.websocket.min * a.websocketScaleAtConnections).toBeGreaterThanOrEqual(demand.peakConnections);
       expect((regions - 1) * sized.api.min * a.apiRequestsPerPod * a.apiScaleAtUtilization).toBeGreaterThanOrEqual(demand.peakRps);
       // Dividing by all regions instead would leave the survivors short.
-      expect((regions - 1) * Math.ceil(demand.peakConnections / regions / a.websocketScaleAtConnections) * a.websocketScaleAtConnections).toBeLessThan(demand.peakConnections);
+      expect((regions - 1) * Math.ceil(demand.peakConnections / regions / a.websocketScaleAtConnections) * a.websocketScaleAtConnections).toBeLessThan(
+        demand.peakConnections,
+      );
     }
   });
 });
@@ -76,7 +85,10 @@ describe('workload-driven blueprint', () => {
     expect(reserved.memoryGiB).toBeCloseTo((255 + 11 * 58 + 100) / 1024, 9);
     const node = allocatable(spec, { vcpu: a.nodeSystemCpu, memoryGiB: a.nodeSystemMemoryGiB });
     const need = (ws: number, api: number) =>
-      Math.max(Math.ceil((ws * a.websocketPodCpu + api * a.apiPodCpu) / node.vcpu), Math.ceil((ws * a.websocketPodMemoryGiB + api * a.apiPodMemoryGiB) / node.memoryGiB));
+      Math.max(
+        Math.ceil((ws * a.websocketPodCpu + api * a.apiPodCpu) / node.vcpu),
+        Math.ceil((ws * a.websocketPodMemoryGiB + api * a.apiPodMemoryGiB) / node.memoryGiB),
+      );
     expect(bp.cluster?.nodes.min).toBe(Math.max(AVAILABILITY_FLOORS.scale.nodes, need(bp.websocket!.min, bp.api!.min)));
     expect(bp.cluster?.nodes.max).toBe(Math.max(bp.cluster!.nodes.min, need(bp.websocket!.max, bp.api!.max)));
     expect(bp.cluster?.nodes.desired).toBe(bp.cluster?.nodes.min);
@@ -85,7 +97,7 @@ describe('workload-driven blueprint', () => {
     expect(bp.postgres).toMatchObject({ kind: 'aurora', instanceClass: STAGE_PROFILES.scale.postgres?.instanceClass });
   });
 
-  it('shards hyperscale Postgres by writes and by the largest table\'s rows', () => {
+  it("shards hyperscale Postgres by writes and by the largest table's rows", () => {
     const bp = sizeBlueprint(environment(`${base('hyperscale')}workload:\n  mau: 30000000\n  hotRetentionDays: 2\n`)).blueprint;
     const hotRows = 30_000_000 * 0.3 * 100 * 2;
     expect(bp.postgres?.shards).toBe(Math.ceil(hotRows / ASSUMPTIONS.rowsPerTableShard.value));
@@ -94,7 +106,7 @@ describe('workload-driven blueprint', () => {
   it('sizes Kafka brokers to a multiple of the zones and CockroachDB to at least 3 nodes per region', () => {
     const bp = sizeBlueprint(environment(`${base('massive').replace('[us-east-1]', THREE_REGIONS)}workload:\n  mau: 120000000\n`)).blueprint;
     const demand = demandOf(resolveWorkload({ mau: 120_000_000 }));
-    const perRegionMBps = demand.peakMessagesPerSecond * 1_000 / 1e6 / 2;
+    const perRegionMBps = (demand.peakMessagesPerSecond * 1_000) / 1e6 / 2;
     expect(bp.kafka?.brokers).toBe(Math.ceil(Math.ceil(perRegionMBps / ASSUMPTIONS.kafkaMBpsPerBroker.value) / 3) * 3);
     expect(bp.cockroach?.nodesPerRegion).toBe(Math.max(3, Math.ceil((demand.peakDbWritesPerSecond * 3) / 2 / ASSUMPTIONS.writesPerCockroachNode.value)));
     expect(bp.redis.shards).toBeGreaterThanOrEqual(3);
@@ -102,7 +114,9 @@ describe('workload-driven blueprint', () => {
 
   it('lets every explicit size win over the derived one, and says so', () => {
     const sized = sizeBlueprint(
-      environment(`${base('hyperscale')}database:\n  shards: 2\n  readReplicas: 3\ncache:\n  shards: 4\nstreaming:\n  brokers: 6\ncompute:\n  nodes: { min: 40 }\nworkload:\n  mau: 30000000\n`),
+      environment(
+        `${base('hyperscale')}database:\n  shards: 2\n  readReplicas: 3\ncache:\n  shards: 4\nstreaming:\n  brokers: 6\ncompute:\n  nodes: { min: 40 }\nworkload:\n  mau: 30000000\n`,
+      ),
     );
     const derived = sized.report.derived!;
     expect(sized.blueprint.postgres).toMatchObject({ shards: 2, readReplicas: 3 });
@@ -119,7 +133,7 @@ describe('workload-driven blueprint', () => {
     expect(sized.report.warnings).toContain(`database.shards 2 is set explicitly, below the ${derived.dbShards} the workload needs`);
   });
 
-  it('keeps the stage profile\'s counts when there is no workload', () => {
+  it("keeps the stage profile's counts when there is no workload", () => {
     const bp = sizeBlueprint(environment(base('scale'))).blueprint;
     expect(bp.cluster?.nodes).toEqual(STAGE_PROFILES.scale.cluster?.nodes);
     expect(bp.websocket).toBeUndefined();
@@ -135,7 +149,7 @@ describe('workload-driven blueprint', () => {
 });
 
 describe('assumptions that make a component impossible stop sizing (exit 2)', () => {
-  it('names the assumption when a pod does not fit the stage\'s nodes', () => {
+  it("names the assumption when a pod does not fit the stage's nodes", () => {
     const node = allocatable(EC2_SPECS['m6i.xlarge'], { vcpu: 0.25, memoryGiB: 0.5 });
     expect(sizeProblems(`${base('growth')}workload:\n  mau: 1000000\nassumptions:\n  websocketPodCpu: 8\n  apiPodMemoryGiB: 20\n`)).toEqual([
       `environments/test.yaml: assumptions.websocketPodCpu: 8 vCPU pods do not fit m6i.xlarge nodes (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB allocatable after kubelet and system pods); allowed: at most ${fmt(node.vcpu)}, or a larger compute.instanceType`,
@@ -160,7 +174,9 @@ describe('assumptions that make a component impossible stop sizing (exit 2)', ()
     const yaml = `${base('traction')}workload:\n  mau: 400000\n  requestsPerDauPerDay: 3000\n`;
     const demand = demandOf(resolveWorkload({ mau: 400_000, requestsPerDauPerDay: 3_000 }));
     const a = resolveAssumptions();
-    const cpu = (demand.peakConnections / a.websocketScaleAtConnections) * a.websocketPodCpu + (demand.peakRps / (a.apiRequestsPerPod * a.apiScaleAtUtilization)) * a.apiPodCpu;
+    const cpu =
+      (demand.peakConnections / a.websocketScaleAtConnections) * a.websocketPodCpu +
+      (demand.peakRps / (a.apiRequestsPerPod * a.apiScaleAtUtilization)) * a.apiPodCpu;
     const hosts = ceilDiv(cpu, EC2_SPECS['t3.large'].vcpu);
     expect(sizeProblems(yaml)).toEqual([
       `environments/test.yaml: workload: needs ${hosts} t3.large hosts at peak (${fmt(cpu)} vCPU); traction runs at most 2; allowed: a workload that fits 2, a larger compute.instanceType, or a cluster stage (growth or later)`,

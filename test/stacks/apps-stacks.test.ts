@@ -16,7 +16,13 @@ import { POSTGRES_PORT } from '../../constructs/aws/postgres-instance';
 import { KAFKA_IAM_TLS_PORT } from '../../constructs/aws/kafka-cluster';
 import { RABBITMQ_PORTS } from '../../constructs/aws/rabbitmq-broker';
 
-type K8s = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [k: string]: any };
+type K8s = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+  [k: string]: any;
+};
 
 function objectsOf(stack: StackJson): K8s[] {
   return Object.values(stack.resource?.kubernetes_manifest ?? {}).map((r) => r.manifest as K8s);
@@ -64,7 +70,11 @@ beforeAll(() => {
 
 describe('apps stacks', () => {
   it('exist for each region of the cluster stages and nowhere else', () => {
-    expect(clusterStacks().map((s) => s.name).sort()).toEqual([
+    expect(
+      clusterStacks()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual([
       'acme-growth-us-east-1-apps',
       'acme-hyperscale-us-east-1-apps',
       'acme-massive-ap-northeast-1-apps',
@@ -86,7 +96,11 @@ describe('apps stacks', () => {
       expect(provider.host).toContain(remote);
       expect(provider.cluster_ca_certificate).toContain(remote);
       expect(provider.exec).toEqual([
-        { api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', expect.stringContaining(remote), '--region', region] },
+        {
+          api_version: 'client.authentication.k8s.io/v1beta1',
+          command: 'aws',
+          args: ['eks', 'get-token', '--cluster-name', expect.stringContaining(remote), '--region', region],
+        },
       ]);
       expect(provider.token).toBeUndefined();
     }
@@ -101,7 +115,8 @@ describe('apps stacks', () => {
       const { environment } = environmentOf(name);
       const deployments = productObjectsOf(examples.stack(name)).filter((o) => o.kind === 'Deployment');
       expect(deployments.map((d) => d.metadata.name).sort()).toEqual(environment.services.map((s) => s.name).sort());
-      for (const d of deployments) expect({ deployment: d.metadata.name, problems: hardeningProblems(d) }).toEqual({ deployment: d.metadata.name, problems: [] });
+      for (const d of deployments)
+        expect({ deployment: d.metadata.name, problems: hardeningProblems(d) }).toEqual({ deployment: d.metadata.name, problems: [] });
     }
   });
 
@@ -112,7 +127,11 @@ describe('apps stacks', () => {
       const namespace = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'product')!;
       expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
       const catalog = new Set(environment.services.map((service) => service.name));
-      for (const o of objects.filter((o) => catalog.has(o.metadata.name))) expect({ object: `${o.kind} ${o.metadata.name}`, namespace: o.metadata.namespace }).toEqual({ object: `${o.kind} ${o.metadata.name}`, namespace: 'product' });
+      for (const o of objects.filter((o) => catalog.has(o.metadata.name)))
+        expect({ object: `${o.kind} ${o.metadata.name}`, namespace: o.metadata.namespace }).toEqual({
+          object: `${o.kind} ${o.metadata.name}`,
+          namespace: 'product',
+        });
       // Everything else namespaced belongs to the platform's workloads, never to a namespace nobody set up.
       const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter((ns) => ns !== undefined));
       expect([...namespaces].filter((ns) => ns !== 'product' && !PLATFORM_NAMESPACES.includes(ns!))).toEqual([]);
@@ -123,17 +142,29 @@ describe('apps stacks', () => {
   it('give the websocket gateway and the API the pod ranges the sizing derived, with the seed targets', () => {
     for (const { name } of clusterStacks()) {
       const { environment, blueprint } = environmentOf(name);
-      const hpas = new Map(objectsOf(examples.stack(name)).filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => [o.metadata.name, o.spec]));
+      const hpas = new Map(
+        objectsOf(examples.stack(name))
+          .filter((o) => o.kind === 'HorizontalPodAutoscaler')
+          .map((o) => [o.metadata.name, o.spec]),
+      );
       const gateway = hpas.get('websocket-gateway');
       expect(gateway).toMatchObject({ minReplicas: blueprint.websocket!.min, maxReplicas: blueprint.websocket!.max });
       expect(gateway.metrics).toEqual([
         { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: WEBSOCKET_DEFAULTS.scaleUpCpuPercent } } },
-        { type: 'Pods', pods: { metric: { name: 'websocket_connections' }, target: { type: 'AverageValue', averageValue: String(WEBSOCKET_DEFAULTS.scaleUpConnectionsPerPod) } } },
+        {
+          type: 'Pods',
+          pods: {
+            metric: { name: 'websocket_connections' },
+            target: { type: 'AverageValue', averageValue: String(WEBSOCKET_DEFAULTS.scaleUpConnectionsPerPod) },
+          },
+        },
       ]);
       expect(gateway.behavior.scaleDown.stabilizationWindowSeconds).toBe(600);
       const api = hpas.get('api');
       expect(api).toMatchObject({ minReplicas: blueprint.api!.min, maxReplicas: blueprint.api!.max });
-      expect(api.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: API_DEFAULTS.cpuTargetPercent } } }]);
+      expect(api.metrics).toEqual([
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: API_DEFAULTS.cpuTargetPercent } } },
+      ]);
       // Every autoscaled service of the catalog has an HPA with its bounds; fixed ones have replicas instead.
       for (const service of environment.services) {
         const bounds = podBounds(environment, blueprint, service);
@@ -146,8 +177,12 @@ describe('apps stacks', () => {
   it('request the pod size the sizing used for the websocket gateway and the API', () => {
     for (const { name } of clusterStacks()) {
       const { blueprint } = environmentOf(name);
-      const container = (service: string) => objectsOf(examples.stack(name)).find((o) => o.kind === 'Deployment' && o.metadata.name === service)!.spec.template.spec.containers[0];
-      expect(container('websocket-gateway').resources.requests).toEqual({ cpu: String(blueprint.websocket!.cpu), memory: `${blueprint.websocket!.memoryGiB}Gi` });
+      const container = (service: string) =>
+        objectsOf(examples.stack(name)).find((o) => o.kind === 'Deployment' && o.metadata.name === service)!.spec.template.spec.containers[0];
+      expect(container('websocket-gateway').resources.requests).toEqual({
+        cpu: String(blueprint.websocket!.cpu),
+        memory: `${blueprint.websocket!.memoryGiB}Gi`,
+      });
       expect(container('api').resources.requests).toEqual({ cpu: String(blueprint.api!.cpu), memory: `${blueprint.api!.memoryGiB}Gi` });
     }
   });
@@ -178,13 +213,22 @@ describe('apps stacks', () => {
       for (const service of environment.services) {
         const spec = policies.get(service.name);
         const callers = environment.services.filter((s) => s.calls.includes(service.name)).map((s) => s.name);
-        const ingressFromPods = spec.ingress.flatMap((rule: any) => rule.from.filter((f: any) => f.podSelector).map((f: any) => f.podSelector.matchLabels['app.kubernetes.io/name']));
+        const ingressFromPods = spec.ingress.flatMap((rule: any) =>
+          rule.from.filter((f: any) => f.podSelector).map((f: any) => f.podSelector.matchLabels['app.kubernetes.io/name']),
+        );
         expect({ service: service.name, callers: ingressFromPods.sort() }).toEqual({ service: service.name, callers: callers.sort() });
         const ingressFromAddresses = spec.ingress.filter((rule: any) => rule.from.some((f: any) => f.ipBlock));
         expect(ingressFromAddresses.length).toBe(service.ports.some((p) => p.public) ? 1 : 0);
 
-        const calleePods = spec.egress.flatMap((rule: any) => rule.to.filter((t: any) => t.podSelector && !t.namespaceSelector).map((t: any) => t.podSelector.matchLabels['app.kubernetes.io/name']));
-        expect(calleePods.sort()).toEqual(environment.services.filter((s) => service.calls.includes(s.name)).map((s) => s.name).sort());
+        const calleePods = spec.egress.flatMap((rule: any) =>
+          rule.to.filter((t: any) => t.podSelector && !t.namespaceSelector).map((t: any) => t.podSelector.matchLabels['app.kubernetes.io/name']),
+        );
+        expect(calleePods.sort()).toEqual(
+          environment.services
+            .filter((s) => service.calls.includes(s.name))
+            .map((s) => s.name)
+            .sort(),
+        );
         // Ports reached: the declared stores' ports (S3 goes through the shared HTTPS rule), the callees' ports, the Pod Identity agent and HTTPS.
         const ports = new Set<number>(spec.egress.flatMap((rule: any) => rule.ports.map((p: any) => p.port)));
         const { blueprint } = environmentOf(name);
@@ -215,7 +259,7 @@ describe('apps stacks', () => {
 });
 
 describe('the regional side of the services', () => {
-  it('gives each service a Pod Identity role that reads exactly its data stores\' secrets', () => {
+  it("gives each service a Pod Identity role that reads exactly its data stores' secrets", () => {
     for (const { name } of clusterStacks()) {
       const regional = name.replace(/-apps$/, '');
       const { environment } = environmentOf(name);
@@ -252,7 +296,11 @@ describe('per-environment autoscaling overrides', () => {
       'autoscaling:\n  websocket: { min: 4, max: 9, scaleUpCpuPercent: 60, scaleUpConnectionsPerPod: 40000, scaleDownCpuPercent: 30, scaleDownConnectionsPerPod: 20000 }\n  api: { cpuTargetPercent: 55 }\n' +
       'services:\n  delivery-worker: { min: 2, max: 6 }\n';
     const synthesis = synthesizeYaml(yaml);
-    const hpas = new Map(objectsOf(synthesis.stack('acme-tuned-us-east-1-apps')).filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => [o.metadata.name, o]));
+    const hpas = new Map(
+      objectsOf(synthesis.stack('acme-tuned-us-east-1-apps'))
+        .filter((o) => o.kind === 'HorizontalPodAutoscaler')
+        .map((o) => [o.metadata.name, o]),
+    );
     const gateway = hpas.get('websocket-gateway')!;
     expect(gateway.spec).toMatchObject({ minReplicas: 4, maxReplicas: 9 });
     expect(gateway.spec.metrics.map((m: any) => m.resource?.target.averageUtilization ?? m.pods.target.averageValue)).toEqual([60, '40000']);

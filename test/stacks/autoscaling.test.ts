@@ -24,7 +24,11 @@ const targets = (stack: string, dimension: string) => examples.resources(stack, 
 const policies = (stack: string, metric: string) =>
   examples
     .resources(stack, 'aws_appautoscaling_policy')
-    .filter((p) => (p.target_tracking_scaling_policy_configuration as { predefined_metric_specification: { predefined_metric_type: string } }).predefined_metric_specification.predefined_metric_type === metric);
+    .filter(
+      (p) =>
+        (p.target_tracking_scaling_policy_configuration as { predefined_metric_specification: { predefined_metric_type: string } })
+          .predefined_metric_specification.predefined_metric_type === metric,
+    );
 
 describe.each(STAGES.map((stage) => [stage]))('%s: autoscaling as rendered', (stage) => {
   it('node groups: the Blueprint range, desired left to the cluster autoscaler, discovery tags, its identity', () => {
@@ -49,7 +53,9 @@ describe.each(STAGES.map((stage) => [stage]))('%s: autoscaling as rendered', (st
       expect(identities).toEqual([expect.objectContaining({ namespace: 'kube-system', service_account: 'cluster-autoscaler' })]);
       // The cluster autoscaler may describe every node group of its cluster, and only those.
       const [policy] = examples.resources(name, 'aws_iam_role_policy').filter((p) => p.name === 'cluster-autoscaler');
-      const describe = (JSON.parse(String(policy.policy)).Statement as Array<{ Action: string[]; Resource: string[] }>).find((s) => s.Action.includes('eks:DescribeNodegroup'))!;
+      const describe = (JSON.parse(String(policy.policy)).Statement as Array<{ Action: string[]; Resource: string[] }>).find((s) =>
+        s.Action.includes('eks:DescribeNodegroup'),
+      )!;
       expect(describe.Resource).toHaveLength(groups.length);
     }
   });

@@ -5,7 +5,7 @@ import { caSecretNames, COCKROACH_JOIN_NODE_PORT, joinZoneName, multiRegionMigra
 import { base } from '../helpers/environments';
 import { ExampleSynthesis, PROJECT_ROOT, synthesizeYaml } from '../helpers/examples';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const massiveYaml = readFileSync(join(PROJECT_ROOT, 'environments', 'massive.yaml'), 'utf8');
 const hyperscaleYaml = `${base('hyperscale').replace('acme-test', 'acme-crdb')}database:\n  engine: cockroachdb\n`;
@@ -19,7 +19,9 @@ const massiveRegions = () => synthesis.environments.find((e) => e.name === 'acme
 const stackOf = (region: string) => `acme-massive-${region}`;
 /** A role policy with its Terraform interpolations (partition, account ID) replaced by `$`, so it parses as JSON. */
 const policyOf = (stack: string, name: string) =>
-  JSON.parse(String(synthesis.resources(stack, 'aws_iam_role_policy').find((p) => p.name === name)!.policy).replace(/\$\{[^}]*\}/g, '$')) as { Statement: Json[] };
+  JSON.parse(String(synthesis.resources(stack, 'aws_iam_role_policy').find((p) => p.name === name)!.policy).replace(/\$\{[^}]*\}/g, '$')) as {
+    Statement: Json[];
+  };
 
 describe('CockroachDB in the regional stacks (massive example)', () => {
   it('associates the cockroachdb service account with a Pod Identity role in every region, the CA writer in the first only', () => {
@@ -29,7 +31,7 @@ describe('CockroachDB in the regional stacks (massive example)', () => {
     });
   });
 
-  it('lets the pods read only their region\'s CA and use only the environment\'s backup buckets', () => {
+  it("lets the pods read only their region's CA and use only the environment's backup buckets", () => {
     for (const region of massiveRegions()) {
       const { Statement } = policyOf(stackOf(region), 'cockroachdb');
       const names = caSecretNames(stackOf(region));
@@ -43,7 +45,8 @@ describe('CockroachDB in the regional stacks (massive example)', () => {
       expect(writes.Resource).toEqual(massiveRegions().map((r) => `arn:$:s3:::${stackOf(r)}-crdb-$/*`));
       for (const statement of Statement) {
         expect([statement.Action].flat().some((a: string) => a.includes('*'))).toBe(false);
-        if (String(statement.Action).startsWith('kms') || [statement.Action].flat().some((a: string) => a.startsWith('kms:'))) expect(statement.Condition.StringEquals['kms:ViaService']).toBeDefined();
+        if (String(statement.Action).startsWith('kms') || [statement.Action].flat().some((a: string) => a.startsWith('kms:')))
+          expect(statement.Condition.StringEquals['kms:ViaService']).toBeDefined();
       }
     }
   });
@@ -61,7 +64,7 @@ describe('CockroachDB in the regional stacks (massive example)', () => {
     }
   });
 
-  it('lets only the first region\'s CA writer fill every region\'s CA secrets', () => {
+  it("lets only the first region's CA writer fill every region's CA secrets", () => {
     const [first, ...later] = massiveRegions();
     const { Statement } = policyOf(stackOf(first), 'cockroachdb-ca-writer');
     const fill = Statement.find((s) => s.Sid === 'FillCaSecrets')!;
@@ -71,7 +74,7 @@ describe('CockroachDB in the regional stacks (massive example)', () => {
     for (const region of later) expect(synthesis.resources(stackOf(region), 'aws_iam_role_policy').map((p) => p.name)).not.toContain('cockroachdb-ca-writer');
   });
 
-  it('creates the join zone in the first region, associates every later VPC, and names each region\'s join NLB in it', () => {
+  it("creates the join zone in the first region, associates every later VPC, and names each region's join NLB in it", () => {
     const [first, ...later] = massiveRegions();
     expect(synthesis.resources(stackOf(first), 'aws_route53_zone').map((z) => z.name)).toEqual([joinZoneName('acme-massive')]);
     for (const region of later) {
@@ -91,8 +94,11 @@ describe('CockroachDB in the regional stacks (massive example)', () => {
     }
   });
 
-  it('admits join traffic only from the environment\'s VPCs', () => {
-    const cidrs = synthesis.environments.find((e) => e.name === 'acme-massive')!.regions.map((r) => r.vpcCidr).sort();
+  it("admits join traffic only from the environment's VPCs", () => {
+    const cidrs = synthesis.environments
+      .find((e) => e.name === 'acme-massive')!
+      .regions.map((r) => r.vpcCidr)
+      .sort();
     for (const region of massiveRegions()) {
       const rules = synthesis.resources(stackOf(region), 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === COCKROACH_JOIN_NODE_PORT);
       expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(cidrs);
@@ -104,10 +110,12 @@ describe('CockroachDB on hyperscale (one region)', () => {
   const stack = 'acme-crdb-us-east-1';
 
   it('has the backup bucket, CA secrets and Pod Identity, but no join endpoint or zone', () => {
-    expect(synthesis.resources(stack, 'aws_eks_pod_identity_association').filter((a) => a.namespace === 'cockroachdb').map((a) => a.service_account)).toEqual([
-      'cockroachdb',
-      'cockroachdb-ca-writer',
-    ]);
+    expect(
+      synthesis
+        .resources(stack, 'aws_eks_pod_identity_association')
+        .filter((a) => a.namespace === 'cockroachdb')
+        .map((a) => a.service_account),
+    ).toEqual(['cockroachdb', 'cockroachdb-ca-writer']);
     expect(synthesis.resources(stack, 'aws_secretsmanager_secret').filter((s) => String(s.name).includes('/cockroachdb/'))).toHaveLength(2);
     expect(synthesis.resources(stack, 'aws_route53_zone')).toEqual([]);
     expect(synthesis.resources(stack, 'aws_lb').filter((lb) => lb.load_balancer_type === 'network')).toEqual([]);
@@ -117,7 +125,7 @@ describe('CockroachDB on hyperscale (one region)', () => {
 });
 
 describe('migration files written by synth', () => {
-  it('writes each CockroachDB environment\'s multi-region SQL to migrations/<env>/ beside the stacks', () => {
+  it("writes each CockroachDB environment's multi-region SQL to migrations/<env>/ beside the stacks", () => {
     for (const environment of synthesis.environments) {
       const file = join(synthesis.outdir, 'migrations', environment.name, '001_multi_region.sql');
       expect(readFileSync(file, 'utf8')).toBe(multiRegionMigration({ environment: environment.name, regions: environment.regions.map((r) => r.code) }).sql);

@@ -54,9 +54,7 @@ function stackJson(name: string): StackJson {
 
 /** Every resource of `type`, keyed by its construct path (`<stack>/<id>`). */
 function byPath(stack: StackJson, type: string): Record<string, Arguments> {
-  return Object.fromEntries(
-    Object.values(stack.resource?.[type] ?? {}).map((r) => [(r['//'] as { metadata: { path: string } }).metadata.path, r]),
-  );
+  return Object.fromEntries(Object.values(stack.resource?.[type] ?? {}).map((r) => [(r['//'] as { metadata: { path: string } }).metadata.path, r]));
 }
 
 /** The resource of `type` at construct path `path`; throws when there is none. */
@@ -238,7 +236,9 @@ describe('edge stack, growth', () => {
     const actions = listener.default_action as Arguments[];
     expect(actions).toHaveLength(1);
     expect(actions[0].type).toBe('forward');
-    expect(crossStackTarget(actions[0].target_group_arn, regionalName)).toBe(`\${${addressAt(regional, 'aws_lb_target_group', `${regionalName}/alb/api`)}.arn}`);
+    expect(crossStackTarget(actions[0].target_group_arn, regionalName)).toBe(
+      `\${${addressAt(regional, 'aws_lb_target_group', `${regionalName}/alb/api`)}.arn}`,
+    );
   });
 
   it('points origin-us-east-1 and the apex at the load balancer, with no A records', () => {
@@ -300,7 +300,9 @@ describe('edge stack, massive in three regions', () => {
 
   it('groups the validation options of all three certificates into one for_each record set', () => {
     const stack = stackJson(edge);
-    const options = MASSIVE_REGIONS.map((r) => `tolist(${addressAt(stack, 'aws_acm_certificate', `${edge}/certificate-${r}`)}.domain_validation_options)`).join(', ');
+    const options = MASSIVE_REGIONS.map((r) => `tolist(${addressAt(stack, 'aws_acm_certificate', `${edge}/certificate-${r}`)}.domain_validation_options)`).join(
+      ', ',
+    );
     const records = atPath(stack, 'cloudflare_dns_record', `${edge}/acm-validation`);
     expect(records.for_each).toBe(`\${{ for option in concat(${options}) : option.resource_record_name => option... }}`);
     const recordsAddress = addressAt(stack, 'cloudflare_dns_record', `${edge}/acm-validation`);

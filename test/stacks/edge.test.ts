@@ -159,7 +159,12 @@ describe('R2 storage tiers (hyperscale on)', () => {
     const lifecycle = resources(stage, 'cloudflare_r2_bucket_lifecycle').find((l) => l.bucket_name === bucket);
     const day = 86400;
     expect(lifecycle?.rules).toEqual([
-      { id: 'abort-incomplete-uploads', enabled: true, conditions: { prefix: '' }, abort_multipart_uploads_transition: { condition: { type: 'Age', max_age: 7 * day } } },
+      {
+        id: 'abort-incomplete-uploads',
+        enabled: true,
+        conditions: { prefix: '' },
+        abort_multipart_uploads_transition: { condition: { type: 'Age', max_age: 7 * day } },
+      },
       {
         id: 'tiering',
         enabled: true,
@@ -180,7 +185,7 @@ describe('massive: load balancing across regions', () => {
   const regions = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
   const pool = (region: string) => idOf(stack, 'cloudflare_load_balancer_pool', 'name', `acme-massive-${region}`);
 
-  it('has one pool per region, each with that region\'s origin and the shared monitor', () => {
+  it("has one pool per region, each with that region's origin and the shared monitor", () => {
     const monitor = idOf(stack, 'cloudflare_load_balancer_monitor', 'path', '/healthz');
     const pools = resources('massive', 'cloudflare_load_balancer_pool');
     expect(pools).toHaveLength(3);
@@ -197,7 +202,16 @@ describe('massive: load balancing across regions', () => {
 
   it('probes every 5 s and marks an origin unhealthy after 3 failures (seed 004)', () => {
     expect(resources('massive', 'cloudflare_load_balancer_monitor')).toEqual([
-      expect.objectContaining({ type: 'https', path: '/healthz', expected_codes: '200', interval: 5, timeout: 3, retries: 0, consecutive_down: 3, consecutive_up: 2 }),
+      expect.objectContaining({
+        type: 'https',
+        path: '/healthz',
+        expected_codes: '200',
+        interval: 5,
+        timeout: 3,
+        retries: 0,
+        consecutive_down: 3,
+        consecutive_up: 2,
+      }),
     ]);
   });
 
@@ -236,8 +250,16 @@ describe('the edge Worker', () => {
     expect(fromTerraformLiteral(String(script.content))).toBe(bundle.code);
     expect(String(script.content)).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/); // nothing Terraform would interpolate
     const bindings = Object.fromEntries((script.bindings as Resource[]).map((b) => [b.name, b]));
-    expect(bindings.SESSIONS).toEqual({ name: 'SESSIONS', type: 'kv_namespace', namespace_id: idOf(edge('massive'), 'cloudflare_workers_kv_namespace', 'title', 'acme-massive-edge-sessions') });
-    expect(bindings.EDGE_STATE).toEqual({ name: 'EDGE_STATE', type: 'kv_namespace', namespace_id: idOf(edge('massive'), 'cloudflare_workers_kv_namespace', 'title', 'acme-massive-edge-edge-state') });
+    expect(bindings.SESSIONS).toEqual({
+      name: 'SESSIONS',
+      type: 'kv_namespace',
+      namespace_id: idOf(edge('massive'), 'cloudflare_workers_kv_namespace', 'title', 'acme-massive-edge-sessions'),
+    });
+    expect(bindings.EDGE_STATE).toEqual({
+      name: 'EDGE_STATE',
+      type: 'kv_namespace',
+      namespace_id: idOf(edge('massive'), 'cloudflare_workers_kv_namespace', 'title', 'acme-massive-edge-edge-state'),
+    });
     expect(bindings.RATE_LIMITER).toEqual({ name: 'RATE_LIMITER', type: 'durable_object_namespace', class_name: 'RateLimiter' });
     expect(script.migrations).toEqual({ new_tag: 'v1', new_sqlite_classes: ['RateLimiter'] });
     expect(bindings.ENVIRONMENT).toEqual({ name: 'ENVIRONMENT', type: 'plain_text', text: 'acme-massive' });
@@ -252,17 +274,31 @@ describe('the edge Worker', () => {
       regionPools: { WEU: ['eu-west-1', 'us-east-1', 'ap-northeast-1'] },
       countryPools: { IN: ['eu-west-1', 'ap-northeast-1', 'us-east-1'] },
     });
-    expect(JSON.parse(String(bindings.LIMITS.json))).toEqual({ messagesPerMinute: 100, apiRequestsPerMinute: 1000, websocketConnectsPerMinute: 5, failedLoginsPerMinute: 5 });
-    expect(JSON.parse(String(bindings.SETTINGS.json))).toEqual({ sessionCacheTtlSeconds: 300, maxRequestBodyBytes: 1048576, originTimeoutMs: 10000, healthCacheSeconds: 10 });
+    expect(JSON.parse(String(bindings.LIMITS.json))).toEqual({
+      messagesPerMinute: 100,
+      apiRequestsPerMinute: 1000,
+      websocketConnectsPerMinute: 5,
+      failedLoginsPerMinute: 5,
+    });
+    expect(JSON.parse(String(bindings.SETTINGS.json))).toEqual({
+      sessionCacheTtlSeconds: 300,
+      maxRequestBodyBytes: 1048576,
+      originTimeoutMs: 10000,
+      healthCacheSeconds: 10,
+    });
   });
 
   it('is routed on the apex, www and api hosts, not on the assets or origin hosts', () => {
-    expect(resources('massive', 'cloudflare_workers_route').map((r) => r.pattern).sort()).toEqual([
-      'acme-example.com/*',
-      'api.acme-example.com/*',
-      'www.acme-example.com/*',
-    ]);
-    expect(resources('massive', 'cloudflare_workers_kv_namespace').map((n) => n.title).sort()).toEqual(['acme-massive-edge-edge-state', 'acme-massive-edge-sessions']);
+    expect(
+      resources('massive', 'cloudflare_workers_route')
+        .map((r) => r.pattern)
+        .sort(),
+    ).toEqual(['acme-example.com/*', 'api.acme-example.com/*', 'www.acme-example.com/*']);
+    expect(
+      resources('massive', 'cloudflare_workers_kv_namespace')
+        .map((n) => n.title)
+        .sort(),
+    ).toEqual(['acme-massive-edge-edge-state', 'acme-massive-edge-sessions']);
   });
 
   it('is off before massive unless enabled, and can be enabled from growth on', () => {
@@ -287,7 +323,10 @@ edge:
   });
 
   it('looks the zone up within the configured account', () => {
-    expect(examples.stack(edge('massive')).data?.cloudflare_zone?.zone.filter).toEqual({ name: 'acme-example.com', account: { id: '023e105f4ecef8ad9ca31a8372d0c353' } });
+    expect(examples.stack(edge('massive')).data?.cloudflare_zone?.zone.filter).toEqual({
+      name: 'acme-example.com',
+      account: { id: '023e105f4ecef8ad9ca31a8372d0c353' },
+    });
   });
 });
 

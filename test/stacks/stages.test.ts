@@ -60,9 +60,7 @@ describe('launch', () => {
     expect(volume.tags).toMatchObject({ 'stagecraft:backup': 'daily' });
     expect(count(stack, 'aws_db_instance') + count(stack, 'aws_rds_cluster') + count(stack, 'aws_elasticache_replication_group')).toBe(0);
     expect(count(stack, 'aws_nat_gateway')).toBe(0);
-    expect(examples.resources(stack, 'aws_backup_plan')[0].rule).toEqual(
-      expect.arrayContaining([expect.objectContaining({ lifecycle: { delete_after: 7 } })]),
-    );
+    expect(examples.resources(stack, 'aws_backup_plan')[0].rule).toEqual(expect.arrayContaining([expect.objectContaining({ lifecycle: { delete_after: 7 } })]));
   });
 });
 
@@ -83,7 +81,11 @@ describe('growth', () => {
     expect(count(stack, 'aws_eks_cluster')).toBe(1);
     const nodes = blueprintOf('acme-growth').cluster!.nodes;
     expect(nodes.min).toBeGreaterThanOrEqual(2);
-    expect(examples.resources(stack, 'aws_eks_node_group')[0].scaling_config).toEqual({ min_size: nodes.min, max_size: nodes.max, desired_size: nodes.desired });
+    expect(examples.resources(stack, 'aws_eks_node_group')[0].scaling_config).toEqual({
+      min_size: nodes.min,
+      max_size: nodes.max,
+      desired_size: nodes.desired,
+    });
     expect(count(stack, 'aws_lb')).toBe(1);
     expect(count(stack, 'aws_nat_gateway')).toBe(1);
   });
@@ -166,7 +168,7 @@ describe('workload-driven sizes', () => {
     }
   });
 
-  it('builds each cluster stack\'s node groups from the sized blueprint, with a CPU alarm on the general pool', () => {
+  it("builds each cluster stack's node groups from the sized blueprint, with a CPU alarm on the general pool", () => {
     for (const environment of examples.environments) {
       const blueprint = blueprintOf(environment.name);
       for (const region of environment.regions) {
@@ -183,7 +185,9 @@ describe('workload-driven sizes', () => {
         if (blueprint.cockroach) expect(cockroach?.scaling_config).toMatchObject({ min_size: blueprint.cockroach.nodesPerRegion });
         const alarm = examples.resources(stack, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === `${stack}-general-cpu-high`);
         expect(alarm).toMatchObject({ namespace: 'AWS/EC2', metric_name: 'CPUUtilization', threshold: 80 });
-        expect((alarm!.dimensions as Record<string, string>).AutoScalingGroupName).toMatch(/^\$\{aws_eks_node_group\..+\.resources\[0\]\.autoscaling_groups\[0\]\.name\}$/);
+        expect((alarm!.dimensions as Record<string, string>).AutoScalingGroupName).toMatch(
+          /^\$\{aws_eks_node_group\..+\.resources\[0\]\.autoscaling_groups\[0\]\.name\}$/,
+        );
       }
     }
   });
@@ -262,7 +266,11 @@ describe('sorted snapshots, one per stage (for review)', () => {
     Array.isArray(value)
       ? value.map(sortKeys)
       : value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]))
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, unknown>)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, v]) => [k, sortKeys(v)]),
+          )
         : typeof value === 'string'
           ? value.replace(/^(\.\.\/)+.*\/(terraform\.[\w.-]+\.tfstate)$/, '<project>/$2')
           : value;
@@ -282,7 +290,10 @@ describe('sorted snapshots, one per stage (for review)', () => {
   };
 
   it.each(['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'])('%s', (stage) => {
-    const stacks = examples.summaries.filter((s) => s.environment === `acme-${stage}`).map((s) => s.name).sort();
+    const stacks = examples.summaries
+      .filter((s) => s.environment === `acme-${stage}`)
+      .map((s) => s.name)
+      .sort();
     const synthesized = Object.fromEntries(stacks.map((name) => [name, sortKeys(summarizeScripts(examples.stack(name)))]));
     expect(synthesized).toMatchSnapshot();
   });

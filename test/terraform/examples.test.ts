@@ -8,7 +8,9 @@ import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
 
 const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
 if (!available) {
-  console.warn('Skipping the offline plan of the example stacks: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").');
+  console.warn(
+    'Skipping the offline plan of the example stacks: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").',
+  );
 }
 const describeWithTerraform = available ? describe : describe.skip;
 
@@ -16,14 +18,17 @@ describeWithTerraform('offline terraform validate and plan of every example AWS 
   let examples: ExampleSynthesis;
   let results: StackCheckResult[];
 
-  beforeAll(async () => {
-    examples = synthesizeExamples();
-    // Edge (Cloudflare) and apps (Kubernetes) stacks use providers that are not in the offline mirror.
-    const awsStacks = examples.summaries.filter((s) => !s.name.endsWith('-edge') && !s.name.endsWith('-apps')).map((s) => s.name);
-    const started = Date.now();
-    results = await checkStacksOffline(examples.outdir, { stacks: awsStacks, onProgress: (line) => process.stderr.write(`${line}\n`) });
-    process.stderr.write(`offline plan suite: ${awsStacks.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  }, 60 * 60 * 1000);
+  beforeAll(
+    async () => {
+      examples = synthesizeExamples();
+      // Edge (Cloudflare) and apps (Kubernetes) stacks use providers that are not in the offline mirror.
+      const awsStacks = examples.summaries.filter((s) => !s.name.endsWith('-edge') && !s.name.endsWith('-apps')).map((s) => s.name);
+      const started = Date.now();
+      results = await checkStacksOffline(examples.outdir, { stacks: awsStacks, onProgress: (line) => process.stderr.write(`${line}\n`) });
+      process.stderr.write(`offline plan suite: ${awsStacks.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    },
+    60 * 60 * 1000,
+  );
 
   it('checks all eight regional stacks', () => {
     expect(results.map((r) => r.stack).sort()).toEqual([

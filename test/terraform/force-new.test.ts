@@ -15,7 +15,8 @@ import { forceNewEntry, unsureNote } from '../../review/force-new';
 const terraform = findTerraform();
 const mirror = findProviderMirror();
 const available = terraform !== undefined && mirror !== undefined;
-if (!available) console.warn('Skipping the force-new table check: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").');
+if (!available)
+  console.warn('Skipping the force-new table check: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").');
 const describeWithTerraform = available ? describe : describe.skip;
 
 const KMS = 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111';
@@ -26,32 +27,94 @@ type Body = Record<string, unknown>;
 const BASES: Record<string, { config: Body; computed?: Body; schemaVersion?: number }> = {
   aws_db_instance: {
     schemaVersion: 2,
-    config: { identifier: 'db', engine: 'postgres', engine_version: '16.6', instance_class: 'db.t4g.large', allocated_storage: 20, storage_encrypted: true, kms_key_id: KMS, username: 'postgres', skip_final_snapshot: true, multi_az: false, availability_zone: 'us-east-1a', publicly_accessible: false },
+    config: {
+      identifier: 'db',
+      engine: 'postgres',
+      engine_version: '16.6',
+      instance_class: 'db.t4g.large',
+      allocated_storage: 20,
+      storage_encrypted: true,
+      kms_key_id: KMS,
+      username: 'postgres',
+      skip_final_snapshot: true,
+      multi_az: false,
+      availability_zone: 'us-east-1a',
+      publicly_accessible: false,
+    },
   },
   aws_rds_cluster: {
     schemaVersion: 1,
-    config: { cluster_identifier: 'c', engine: 'aurora-postgresql', engine_version: '16.6', master_username: 'postgres', storage_encrypted: true, kms_key_id: KMS, skip_final_snapshot: true, db_subnet_group_name: 'g1', backup_retention_period: 7 },
+    config: {
+      cluster_identifier: 'c',
+      engine: 'aurora-postgresql',
+      engine_version: '16.6',
+      master_username: 'postgres',
+      storage_encrypted: true,
+      kms_key_id: KMS,
+      skip_final_snapshot: true,
+      db_subnet_group_name: 'g1',
+      backup_retention_period: 7,
+    },
     computed: { availability_zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], engine_mode: 'provisioned' },
   },
   aws_elasticache_replication_group: {
     schemaVersion: 2,
-    config: { replication_group_id: 'r', description: 'd', engine: 'redis', engine_version: '7.1', node_type: 'cache.t4g.small', num_cache_clusters: 1, at_rest_encryption_enabled: 'true', transit_encryption_enabled: true, port: 6379, kms_key_id: KMS, subnet_group_name: 'g1' },
+    config: {
+      replication_group_id: 'r',
+      description: 'd',
+      engine: 'redis',
+      engine_version: '7.1',
+      node_type: 'cache.t4g.small',
+      num_cache_clusters: 1,
+      at_rest_encryption_enabled: 'true',
+      transit_encryption_enabled: true,
+      port: 6379,
+      kms_key_id: KMS,
+      subnet_group_name: 'g1',
+    },
     computed: { security_group_names: [] },
   },
   aws_ebs_volume: { config: { availability_zone: 'us-east-1a', size: 10, encrypted: true, type: 'gp3', kms_key_id: KMS } },
   aws_s3_bucket: { config: { bucket: 'stagecraft-force-new-check' } },
   aws_eks_cluster: {
     schemaVersion: 1,
-    config: { name: 'eks', role_arn: 'arn:aws:iam::111111111111:role/r', version: '1.33', vpc_config: [{ subnet_ids: ['subnet-1', 'subnet-2'], security_group_ids: ['sg-1'], endpoint_private_access: true, endpoint_public_access: false }] },
+    config: {
+      name: 'eks',
+      role_arn: 'arn:aws:iam::111111111111:role/r',
+      version: '1.33',
+      vpc_config: [{ subnet_ids: ['subnet-1', 'subnet-2'], security_group_ids: ['sg-1'], endpoint_private_access: true, endpoint_public_access: false }],
+    },
     computed: { bootstrap_self_managed_addons: true },
   },
   aws_eks_node_group: {
-    config: { cluster_name: 'eks', node_group_name: 'general', node_role_arn: 'arn:aws:iam::111111111111:role/n', subnet_ids: ['subnet-1'], instance_types: ['m6i.xlarge'], scaling_config: [{ min_size: 2, max_size: 3, desired_size: 2 }], launch_template: [{ id: 'lt-1', version: '1' }] },
+    config: {
+      cluster_name: 'eks',
+      node_group_name: 'general',
+      node_role_arn: 'arn:aws:iam::111111111111:role/n',
+      subnet_ids: ['subnet-1'],
+      instance_types: ['m6i.xlarge'],
+      scaling_config: [{ min_size: 2, max_size: 3, desired_size: 2 }],
+      launch_template: [{ id: 'lt-1', version: '1' }],
+    },
     computed: { ami_type: 'AL2023_x86_64_STANDARD', capacity_type: 'ON_DEMAND', disk_size: 20 },
   },
-  aws_instance: { schemaVersion: 1, config: { ami: 'ami-11111111', instance_type: 't3.small', subnet_id: 'subnet-1', user_data: 'a' }, computed: { security_groups: [], ipv6_addresses: [] } },
-  aws_launch_template: { config: { name: 'template', instance_type: 't3.small', metadata_options: [{ http_tokens: 'required', http_put_response_hop_limit: 1 }] }, computed: { name_prefix: '' } },
-  aws_opensearch_domain: { config: { domain_name: 'search', engine_version: 'OpenSearch_2.17', encrypt_at_rest: [{ enabled: true, kms_key_id: KMS }], node_to_node_encryption: [{ enabled: true }] } },
+  aws_instance: {
+    schemaVersion: 1,
+    config: { ami: 'ami-11111111', instance_type: 't3.small', subnet_id: 'subnet-1', user_data: 'a' },
+    computed: { security_groups: [], ipv6_addresses: [] },
+  },
+  aws_launch_template: {
+    config: { name: 'template', instance_type: 't3.small', metadata_options: [{ http_tokens: 'required', http_put_response_hop_limit: 1 }] },
+    computed: { name_prefix: '' },
+  },
+  aws_opensearch_domain: {
+    config: {
+      domain_name: 'search',
+      engine_version: 'OpenSearch_2.17',
+      encrypt_at_rest: [{ enabled: true, kms_key_id: KMS }],
+      node_to_node_encryption: [{ enabled: true }],
+    },
+  },
   aws_msk_cluster: {
     config: {
       cluster_name: 'kafka',
@@ -62,14 +125,32 @@ const BASES: Record<string, { config: Body; computed?: Body; schemaVersion?: num
     },
   },
   aws_mq_broker: {
-    config: { broker_name: 'mq', engine_type: 'RabbitMQ', engine_version: '3.13', host_instance_type: 'mq.m5.large', publicly_accessible: false, deployment_mode: 'SINGLE_INSTANCE', subnet_ids: ['subnet-1'], user: [{ username: 'admin', password: 'passwordpassword1' }], auto_minor_version_upgrade: true },
+    config: {
+      broker_name: 'mq',
+      engine_type: 'RabbitMQ',
+      engine_version: '3.13',
+      host_instance_type: 'mq.m5.large',
+      publicly_accessible: false,
+      deployment_mode: 'SINGLE_INSTANCE',
+      subnet_ids: ['subnet-1'],
+      user: [{ username: 'admin', password: 'passwordpassword1' }],
+      auto_minor_version_upgrade: true,
+    },
   },
-  aws_kms_key: { config: { description: 'k', enable_key_rotation: true, customer_master_key_spec: 'SYMMETRIC_DEFAULT', deletion_window_in_days: 30 }, computed: { key_usage: 'ENCRYPT_DECRYPT' } },
+  aws_kms_key: {
+    config: { description: 'k', enable_key_rotation: true, customer_master_key_spec: 'SYMMETRIC_DEFAULT', deletion_window_in_days: 30 },
+    computed: { key_usage: 'ENCRYPT_DECRYPT' },
+  },
   aws_vpc_security_group_ingress_rule: { config: { security_group_id: 'sg-1', cidr_ipv4: '10.0.0.0/16', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 } },
   aws_security_group: { config: { name: 'sg', description: 'd', vpc_id: 'vpc-1' } },
-  aws_security_group_rule: { config: { type: 'ingress', security_group_id: 'sg-1', protocol: 'tcp', from_port: 443, to_port: 443, cidr_blocks: ['10.0.0.0/16'] } },
+  aws_security_group_rule: {
+    config: { type: 'ingress', security_group_id: 'sg-1', protocol: 'tcp', from_port: 443, to_port: 443, cidr_blocks: ['10.0.0.0/16'] },
+  },
   aws_vpc: { config: { cidr_block: '10.0.0.0/16' } },
-  aws_lb: { config: { name: 'alb', load_balancer_type: 'application', internal: false, subnets: ['subnet-1', 'subnet-2'], security_groups: ['sg-1'] }, computed: { ip_address_type: 'ipv4' } },
+  aws_lb: {
+    config: { name: 'alb', load_balancer_type: 'application', internal: false, subnets: ['subnet-1', 'subnet-2'], security_groups: ['sg-1'] },
+    computed: { ip_address_type: 'ipv4' },
+  },
   aws_lb_listener: {
     config: {
       load_balancer_arn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/alb/1',
@@ -81,7 +162,9 @@ const BASES: Record<string, { config: Body; computed?: Body; schemaVersion?: num
     },
   },
   aws_secretsmanager_secret_version: { config: { secret_id: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:s', secret_string: 'aaaa' } },
-  aws_db_parameter_group: { config: { name: 'pg', family: 'postgres16', description: 'd', parameter: [{ name: 'rds.force_ssl', value: '1', apply_method: 'pending-reboot' }] } },
+  aws_db_parameter_group: {
+    config: { name: 'pg', family: 'postgres16', description: 'd', parameter: [{ name: 'rds.force_ssl', value: '1', apply_method: 'pending-reboot' }] },
+  },
   aws_cloudwatch_log_group: { config: { name: '/x', retention_in_days: 30, kms_key_id: KMS } },
 };
 
@@ -178,7 +261,15 @@ function withValue(body: Body, path: string, value: unknown): Body {
 }
 
 function terraformRun(args: string[], cwd: string, cliConfig: string): { status: number; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+  };
   for (const key of Object.keys(env)) if (/^AWS_/.test(key)) delete env[key];
   const result = spawnSync(terraform as string, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
@@ -188,45 +279,76 @@ describeWithTerraform('the force-new table against provider 5.100.0', () => {
   let dir: string;
   const planned = new Map<string, { actions: string[]; replacePaths: unknown[] }>();
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'stagecraft-force-new-'));
-    const cliConfig = join(dir, 'terraform.rc');
-    writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`);
-    const resources: Record<string, Record<string, Body>> = {};
-    const state: Body[] = [];
-    CASES.forEach(([type, path, value], i) => {
-      const base = BASES[type];
-      (resources[type] ??= {})[`case_${i}`] = withValue(base.config, path, value);
-      state.push({
-        mode: 'managed',
-        type,
-        name: `case_${i}`,
-        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ schema_version: base.schemaVersion ?? 0, attributes: { ...structuredClone(base.config), ...(base.computed ?? {}), id: `${type}-${i}`, arn: `arn:aws:stub:us-east-1:111111111111:${i}` }, sensitive_attributes: [] }],
+  beforeAll(
+    () => {
+      dir = mkdtempSync(join(tmpdir(), 'stagecraft-force-new-'));
+      const cliConfig = join(dir, 'terraform.rc');
+      writeFileSync(
+        cliConfig,
+        `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
+      );
+      const resources: Record<string, Record<string, Body>> = {};
+      const state: Body[] = [];
+      CASES.forEach(([type, path, value], i) => {
+        const base = BASES[type];
+        (resources[type] ??= {})[`case_${i}`] = withValue(base.config, path, value);
+        state.push({
+          mode: 'managed',
+          type,
+          name: `case_${i}`,
+          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+          instances: [
+            {
+              schema_version: base.schemaVersion ?? 0,
+              attributes: { ...structuredClone(base.config), ...(base.computed ?? {}), id: `${type}-${i}`, arn: `arn:aws:stub:us-east-1:111111111111:${i}` },
+              sensitive_attributes: [],
+            },
+          ],
+        });
       });
-    });
-    // MSK computes az_distribution inside a block, which `computed` cannot express.
-    for (const entry of state.filter((s) => s.type === 'aws_msk_cluster')) {
-      const attributes = (entry.instances as Array<{ attributes: Body }>)[0].attributes;
-      (attributes.broker_node_group_info as Body[])[0].az_distribution = 'DEFAULT';
-    }
-    writeFileSync(
-      join(dir, 'main.tf.json'),
-      JSON.stringify({
-        terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } },
-        provider: { aws: [{ region: 'us-east-1', access_key: 'AKIASTAGECRAFTOFFLINE', secret_key: 'not-a-secret', skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, skip_region_validation: true, max_retries: 1 }] },
-        resource: resources,
-      }),
-    );
-    writeFileSync(join(dir, 'terraform.tfstate'), JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: 'stagecraft-force-new', outputs: {}, resources: state }));
-    for (const args of [['init', '-input=false', '-no-color'], ['plan', '-refresh=false', '-input=false', '-no-color', '-lock=false', '-out=tfplan']]) {
-      const result = terraformRun(args, dir, cliConfig);
-      if (result.status !== 0) throw new Error(`terraform ${args[0]} failed: ${result.stderr || result.stdout}`);
-    }
-    const show = terraformRun(['show', '-json', 'tfplan'], dir, cliConfig);
-    const plan = JSON.parse(show.stdout) as { resource_changes: Array<{ address: string; change: { actions: string[]; replace_paths?: unknown[] } }> };
-    for (const rc of plan.resource_changes) planned.set(rc.address, { actions: rc.change.actions, replacePaths: rc.change.replace_paths ?? [] });
-  }, 10 * 60 * 1000);
+      // MSK computes az_distribution inside a block, which `computed` cannot express.
+      for (const entry of state.filter((s) => s.type === 'aws_msk_cluster')) {
+        const attributes = (entry.instances as Array<{ attributes: Body }>)[0].attributes;
+        (attributes.broker_node_group_info as Body[])[0].az_distribution = 'DEFAULT';
+      }
+      writeFileSync(
+        join(dir, 'main.tf.json'),
+        JSON.stringify({
+          terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } },
+          provider: {
+            aws: [
+              {
+                region: 'us-east-1',
+                access_key: 'AKIASTAGECRAFTOFFLINE',
+                secret_key: 'not-a-secret',
+                skip_credentials_validation: true,
+                skip_requesting_account_id: true,
+                skip_metadata_api_check: true,
+                skip_region_validation: true,
+                max_retries: 1,
+              },
+            ],
+          },
+          resource: resources,
+        }),
+      );
+      writeFileSync(
+        join(dir, 'terraform.tfstate'),
+        JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: 'stagecraft-force-new', outputs: {}, resources: state }),
+      );
+      for (const args of [
+        ['init', '-input=false', '-no-color'],
+        ['plan', '-refresh=false', '-input=false', '-no-color', '-lock=false', '-out=tfplan'],
+      ]) {
+        const result = terraformRun(args, dir, cliConfig);
+        if (result.status !== 0) throw new Error(`terraform ${args[0]} failed: ${result.stderr || result.stdout}`);
+      }
+      const show = terraformRun(['show', '-json', 'tfplan'], dir, cliConfig);
+      const plan = JSON.parse(show.stdout) as { resource_changes: Array<{ address: string; change: { actions: string[]; replace_paths?: unknown[] } }> };
+      for (const rc of plan.resource_changes) planned.set(rc.address, { actions: rc.change.actions, replacePaths: rc.change.replace_paths ?? [] });
+    },
+    10 * 60 * 1000,
+  );
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -218,7 +218,7 @@ describeWithTerraform('offline check with terraform and the provider mirror', ()
     expect(edge.plan).toBeUndefined();
   });
 
-  it('fails the stack with an invalid argument, with terraform\'s diagnostic', () => {
+  it("fails the stack with an invalid argument, with terraform's diagnostic", () => {
     const broken = byName('fx-broken');
     expect(broken.status).toBe('failed');
     expect(broken.reason).toBe('terraform validate found 1 error');
@@ -237,7 +237,9 @@ describeWithTerraform('offline check with terraform and the provider mirror', ()
     const network = JSON.parse(fs.readFileSync(path.join(planJsonDir, 'fx-network.plan.json'), 'utf8')) as { format_version: string };
     expect(network.format_version).toBeDefined();
     expect(progress).toHaveLength(4);
-    expect(progress.some((line) => /^\[\d\/4\] fx-network: ok in [\d.]+ s \(init [\d.]+ s, validate [\d.]+ s, plan [\d.]+ s, show [\d.]+ s\)$/.test(line))).toBe(true);
+    expect(
+      progress.some((line) => /^\[\d\/4\] fx-network: ok in [\d.]+ s \(init [\d.]+ s, validate [\d.]+ s, plan [\d.]+ s, show [\d.]+ s\)$/.test(line)),
+    ).toBe(true);
   });
 
   it('never writes into the synthesis output', () => {
@@ -245,12 +247,16 @@ describeWithTerraform('offline check with terraform and the provider mirror', ()
     expect(entries).toEqual(['cdk.tf.json']);
   });
 
-  it('exits 1 from the command when a stack fails, with the first diagnostic on its line', async () => {
-    const io = captureIo(workDir);
-    const code = await runCli(['validate', '--stack', 'fx-broken'], io);
-    expect(code).toBe(1);
-    expect(io.stdout()).toMatch(
-      /^failed   fx-broken   Error: Extraneous JSON object property: No argument or block type is named "bogus_argument"\. \(resource\.aws_vpc\.vpc, cdk\.tf\.json line \d+\) \([\d.]+ s\)\n0 ok, 1 failed, 0 skipped in [\d.]+ s\n$/,
-    );
-  }, TERRAFORM_TIMEOUT_MS);
+  it(
+    'exits 1 from the command when a stack fails, with the first diagnostic on its line',
+    async () => {
+      const io = captureIo(workDir);
+      const code = await runCli(['validate', '--stack', 'fx-broken'], io);
+      expect(code).toBe(1);
+      expect(io.stdout()).toMatch(
+        /^failed {3}fx-broken {3}Error: Extraneous JSON object property: No argument or block type is named "bogus_argument"\. \(resource\.aws_vpc\.vpc, cdk\.tf\.json line \d+\) \([\d.]+ s\)\n0 ok, 1 failed, 0 skipped in [\d.]+ s\n$/,
+      );
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
 });

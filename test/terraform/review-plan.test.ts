@@ -15,7 +15,9 @@ import { PROJECT_ROOT } from '../helpers/examples';
 const STACK = 'acme-launch-us-east-1';
 const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
 if (!available) {
-  console.warn('Skipping `stagecraft review --plan` on a real plan: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").');
+  console.warn(
+    'Skipping `stagecraft review --plan` on a real plan: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").',
+  );
 }
 const describeWithTerraform = available ? describe : describe.skip;
 
@@ -26,22 +28,25 @@ async function run(...argv: string[]) {
   return { code: await runCli(argv, io), stdout, stderr };
 }
 
-describeWithTerraform('stagecraft review --plan on the launch stack\'s real plan', () => {
+describeWithTerraform("stagecraft review --plan on the launch stack's real plan", () => {
   let root: string;
   let outdir: string;
   let planFile: string;
   let result: StackCheckResult;
   let plan: { resource_changes: Array<{ change: { actions: string[] } }> };
 
-  beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'stagecraft-review-plan-'));
-    outdir = join(root, 'cdktf.out');
-    const environments = loadEnvironments(environmentFiles(['launch'], PROJECT_ROOT), PROJECT_ROOT);
-    synthesizeEnvironments(environments, { outdir, stateDir: root });
-    [result] = await checkStacksOffline(outdir, { stacks: [STACK], planJsonDir: join(root, 'plans') });
-    planFile = result.planJsonPath as string;
-    plan = JSON.parse(readFileSync(planFile, 'utf8'));
-  }, 20 * 60 * 1000);
+  beforeAll(
+    async () => {
+      root = mkdtempSync(join(tmpdir(), 'stagecraft-review-plan-'));
+      outdir = join(root, 'cdktf.out');
+      const environments = loadEnvironments(environmentFiles(['launch'], PROJECT_ROOT), PROJECT_ROOT);
+      synthesizeEnvironments(environments, { outdir, stateDir: root });
+      [result] = await checkStacksOffline(outdir, { stacks: [STACK], planJsonDir: join(root, 'plans') });
+      planFile = result.planJsonPath as string;
+      plan = JSON.parse(readFileSync(planFile, 'utf8'));
+    },
+    20 * 60 * 1000,
+  );
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

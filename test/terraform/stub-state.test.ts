@@ -4,7 +4,10 @@ import { planRemoteStateStubs, schemaLookup, stubsNeedSchema, stubStateFile } fr
 import { StackJson } from '../../synthesis/stack-views';
 
 const upstream: StackJson = {
-  terraform: { backend: { s3: { bucket: 'state', key: 'net.tfstate', region: 'us-east-1' } }, required_providers: { aws: { source: 'aws', version: '5.100.0' } } },
+  terraform: {
+    backend: { s3: { bucket: 'state', key: 'net.tfstate', region: 'us-east-1' } },
+    required_providers: { aws: { source: 'aws', version: '5.100.0' } },
+  },
   output: {
     'cross-stack-output-aws_vpcvpcid': { value: '${aws_vpc.vpc.id}', sensitive: true },
     'cross-stack-output-aws_vpcvpccidr_block': { value: '${aws_vpc.vpc.cidr_block}', sensitive: true },
@@ -27,7 +30,12 @@ const consumer: StackJson = {
     },
   },
   resource: {
-    aws_security_group: { app: { vpc_id: ref('cross-stack-output-aws_vpcvpcid'), ingress: [{ cidr_blocks: [ref('cross-stack-output-aws_vpcvpccidr_block')], from_port: ref('cross-stack-output-aws_db_instancedbport') }] } },
+    aws_security_group: {
+      app: {
+        vpc_id: ref('cross-stack-output-aws_vpcvpcid'),
+        ingress: [{ cidr_blocks: [ref('cross-stack-output-aws_vpcvpccidr_block')], from_port: ref('cross-stack-output-aws_db_instancedbport') }],
+      },
+    },
     aws_db_subnet_group: { copy: { subnet_ids: `\${tolist(${ref('cross-stack-output-aws_db_subnet_groupsgsubnet_ids').slice(2, -1)})}` } },
     aws_instance: {
       web: {
@@ -84,7 +92,7 @@ describe('remote state stubs', () => {
     expect(stubsNeedSchema([stub])).toBe(true);
   });
 
-  it('finds the upstream by backend configuration when the name is not cdktf\'s', () => {
+  it("finds the upstream by backend configuration when the name is not cdktf's", () => {
     const sources = (consumer.data as { terraform_remote_state: Record<string, Record<string, unknown>> }).terraform_remote_state;
     const renamed: StackJson = { ...consumer, data: { terraform_remote_state: { network: sources['cross-stack-reference-input-fx-network'] } } };
     expect(planRemoteStateStubs(renamed, stacks)[0].upstream).toBe('fx-network');
@@ -92,7 +100,10 @@ describe('remote state stubs', () => {
 
   it('gives each output a value of its schema type in a version 4 state', () => {
     const [stub] = planRemoteStateStubs(consumer, stacks);
-    const state = stubStateFile(stub, schemaLookup(schema)) as { version: number; outputs: Record<string, { value: unknown; type: unknown; sensitive?: boolean }> };
+    const state = stubStateFile(stub, schemaLookup(schema)) as {
+      version: number;
+      outputs: Record<string, { value: unknown; type: unknown; sensitive?: boolean }>;
+    };
     expect(state.version).toBe(4);
     expect(state.outputs).toEqual({
       'cross-stack-output-aws_db_instancedbport': { value: 5432, type: 'number', sensitive: true },
@@ -109,7 +120,11 @@ describe('remote state stubs', () => {
         type: ['set', 'string'],
         sensitive: true,
       },
-      'cross-stack-output-aws_iam_rolenodesarn': { value: 'arn:aws:iam::123456789012:role/stub-cross-stack-output-aws_iam_rolenodesarn', type: 'string', sensitive: true },
+      'cross-stack-output-aws_iam_rolenodesarn': {
+        value: 'arn:aws:iam::123456789012:role/stub-cross-stack-output-aws_iam_rolenodesarn',
+        type: 'string',
+        sensitive: true,
+      },
       'cross-stack-output-aws_vpcvpccidr_block': { value: '10.0.0.0/16', type: 'string', sensitive: true },
       'cross-stack-output-aws_vpcvpcid': { value: 'stub-cross-stack-output-aws_vpcvpcid', type: 'string', sensitive: true },
       joined: { value: ['stub-joined-0', 'stub-joined-1'], type: ['list', 'string'] },
@@ -149,7 +164,7 @@ describe('offline check helpers', () => {
     ).toEqual({ add: 2, change: 1, destroy: 1, resourceCount: 4 });
   });
 
-  it('turns terraform\'s human error output into one line per diagnostic', () => {
+  it("turns terraform's human error output into one line per diagnostic", () => {
     const stderr = [
       '',
       'Error: Invalid value for cidr_block',

@@ -38,7 +38,6 @@ beforeEach(async () => {
 const get = (path: string, cf: Record<string, unknown>, headers: Record<string, string> = {}) =>
   edge.fetch(path, { cf, headers: { 'cf-connecting-ip': nextClientIp(), ...headers } });
 
-
 describe('routing to the nearest healthy region', () => {
   it.each([
     ['germany', 'eu-west-1'],
@@ -190,7 +189,12 @@ describe('sliding-window rate limits', () => {
     const headers = { authorization: `Bearer ${tokenFor('chatty-user')}` };
     const statuses: number[] = [];
     for (let i = 0; i < LIMITS.messagesPerMinute + 1; i++) {
-      const response = await edge.fetch('/api/messages', { method: 'POST', body: '{"text":"hi"}', cf: CLIENTS.virginia, headers: { ...headers, 'cf-connecting-ip': nextClientIp() } });
+      const response = await edge.fetch('/api/messages', {
+        method: 'POST',
+        body: '{"text":"hi"}',
+        cf: CLIENTS.virginia,
+        headers: { ...headers, 'cf-connecting-ip': nextClientIp() },
+      });
       statuses.push(response.status);
     }
     expect(statuses).toEqual([200, 200, 429]);
@@ -213,7 +217,14 @@ describe('sliding-window rate limits', () => {
   it('passes WebSocket upgrades through to the origin, and limits connection attempts per address', async () => {
     const ip = nextClientIp();
     const upgrade = () => edge.fetch('/ws', { cf: CLIENTS.virginia, headers: { 'cf-connecting-ip': ip, upgrade: 'websocket' } });
-    const first = (await upgrade()) as Response & { webSocket?: { accept(): void; send(data: string): void; close(): void; addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void } };
+    const first = (await upgrade()) as Response & {
+      webSocket?: {
+        accept(): void;
+        send(data: string): void;
+        close(): void;
+        addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+      };
+    };
     expect(first.status).toBe(101);
     const socket = first.webSocket!;
     socket.accept();
@@ -254,7 +265,12 @@ describe('bad requests get a clear 4xx, never a 500, and never reach an origin',
   });
 
   it('explains the limits in the messages', async () => {
-    const oversized = await edge.fetch('/api/upload', { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES * 2), cf: CLIENTS.germany, headers: { 'cf-connecting-ip': nextClientIp() } });
+    const oversized = await edge.fetch('/api/upload', {
+      method: 'POST',
+      body: 'x'.repeat(MAX_BODY_BYTES * 2),
+      cf: CLIENTS.germany,
+      headers: { 'cf-connecting-ip': nextClientIp() },
+    });
     expect(((await oversized.json()) as { message: string }).message).toBe(
       `request bodies are limited to ${MAX_BODY_BYTES} bytes; upload larger files to storage directly`,
     );

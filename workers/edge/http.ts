@@ -28,7 +28,11 @@ export function requestIdOf(request: Request): string {
   const given = request.headers.get(HEADER.requestId);
   if (given === null) return crypto.randomUUID();
   if (!REQUEST_ID_PATTERN.test(given)) {
-    throw new EdgeRejection(400, 'invalid_request_id', `${HEADER.requestId} must be 8-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`);
+    throw new EdgeRejection(
+      400,
+      'invalid_request_id',
+      `${HEADER.requestId} must be 8-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
+    );
   }
   return given;
 }

@@ -34,7 +34,11 @@ export async function unhealthyRegions(edgeState: KvNamespace, memoSeconds: numb
   if (raw !== null) {
     try {
       const parsed = JSON.parse(raw) as Record<string, unknown>;
-      flags = new Set(Object.entries(parsed).filter(([, state]) => state === 'unhealthy').map(([region]) => region));
+      flags = new Set(
+        Object.entries(parsed)
+          .filter(([, state]) => state === 'unhealthy')
+          .map(([region]) => region),
+      );
     } catch {
       flags = new Set();
     }

@@ -14,7 +14,12 @@ export const RdsBackupRetention: ResourceRule = {
   resourceTypes: ['aws_db_instance', 'aws_rds_cluster'],
   description: `Primary RDS instances and Aurora clusters set backup_retention_period to ${MIN_BACKUP_DAYS} days or more.`,
   evaluate(database) {
-    if (isReadReplica(database)) return notApplicable('a read replica; its primary\'s backups hold the data');
-    return expect(database.values, 'backup_retention_period', (v) => (asNumber(v) ?? 0) >= MIN_BACKUP_DAYS, `keep automated backups at least ${MIN_BACKUP_DAYS} days`);
+    if (isReadReplica(database)) return notApplicable("a read replica; its primary's backups hold the data");
+    return expect(
+      database.values,
+      'backup_retention_period',
+      (v) => (asNumber(v) ?? 0) >= MIN_BACKUP_DAYS,
+      `keep automated backups at least ${MIN_BACKUP_DAYS} days`,
+    );
   },
 };

@@ -15,6 +15,12 @@ export const StatefulResourcePreventDestroy: ResourceRule = {
   description: 'Databases, caches, brokers, search domains, Kafka clusters, buckets, volumes, KMS keys and backup vaults set lifecycle.prevent_destroy = true.',
   evaluate(resource) {
     if (!isStateful(resource.type)) return notApplicable();
-    return expectBoolean(resource.values, 'lifecycle.prevent_destroy', true, `set lifecycle.prevent_destroy = true; destroying it loses ${STATEFUL_TYPES[resource.type]}`, false);
+    return expectBoolean(
+      resource.values,
+      'lifecycle.prevent_destroy',
+      true,
+      `set lifecycle.prevent_destroy = true; destroying it loses ${STATEFUL_TYPES[resource.type]}`,
+      false,
+    );
   },
 };

@@ -20,6 +20,10 @@ export const InstanceRootVolumeEncrypted: ResourceRule = {
     const template = launchTemplateOf(instance, stack);
     if (!template) return couldNotEvaluate('launch_template points at a template outside this stack');
     const outcome = LaunchTemplateVolumesEncrypted.evaluate(template, stack);
-    return outcome.status === 'compliant' ? compliant() : outcome.status === 'non-compliant' ? nonCompliant(`its launch template ${template.address}: ${outcome.message}`) : outcome;
+    return outcome.status === 'compliant'
+      ? compliant()
+      : outcome.status === 'non-compliant'
+        ? nonCompliant(`its launch template ${template.address}: ${outcome.message}`)
+        : outcome;
   },
 };

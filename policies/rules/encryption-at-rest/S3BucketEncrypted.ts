@@ -22,7 +22,8 @@ export const S3BucketEncrypted: ResourceRule = {
     }
     const requirement = `sse_algorithm must be one of ${ALGORITHMS.join(', ')}`;
     const outcomes = configurations.map((c) => expect(c.values, ALGORITHM_PATH, (v) => ALGORITHMS.includes(String(v)), requirement));
-    if (inline.kind !== 'absent') outcomes.push(expect(bucket.values, `server_side_encryption_configuration.${ALGORITHM_PATH}`, (v) => ALGORITHMS.includes(String(v)), requirement));
+    if (inline.kind !== 'absent')
+      outcomes.push(expect(bucket.values, `server_side_encryption_configuration.${ALGORITHM_PATH}`, (v) => ALGORITHMS.includes(String(v)), requirement));
     return outcomes.length > 0 ? allOf(...outcomes) : compliant();
   },
 };

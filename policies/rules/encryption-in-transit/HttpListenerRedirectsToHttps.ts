@@ -21,6 +21,8 @@ export const HttpListenerRedirectsToHttps: ResourceRule = {
     };
     const bad = actions.filter((a) => !toHttps(a));
     if (actions.length === 0) return nonCompliant('the HTTP listener has no default_action; make it redirect to HTTPS');
-    return bad.length === 0 ? compliant() : nonCompliant(`the HTTP listener serves traffic in clear (default_action type "${String(bad[0].type)}"); make it redirect to HTTPS`);
+    return bad.length === 0
+      ? compliant()
+      : nonCompliant(`the HTTP listener serves traffic in clear (default_action type "${String(bad[0].type)}"); make it redirect to HTTPS`);
   },
 };

@@ -12,7 +12,12 @@ export const MskTlsInTransit: ResourceRule = {
   evaluate(cluster) {
     const path = 'encryption_info.encryption_in_transit';
     return allOf(
-      expect(cluster.values, `${path}.client_broker`, (v) => v === undefined || v === 'TLS', 'use "TLS"; "TLS_PLAINTEXT" and "PLAINTEXT" let clients send data in clear'),
+      expect(
+        cluster.values,
+        `${path}.client_broker`,
+        (v) => v === undefined || v === 'TLS',
+        'use "TLS"; "TLS_PLAINTEXT" and "PLAINTEXT" let clients send data in clear',
+      ),
       expectBoolean(cluster.values, `${path}.in_cluster`, true, 'keep in_cluster = true', true),
     );
   },

@@ -10,6 +10,12 @@ export const OpenSearchNodeToNodeEncryption: ResourceRule = {
   resourceTypes: ['aws_opensearch_domain'],
   description: 'OpenSearch domains set node_to_node_encryption.enabled = true.',
   evaluate(domain) {
-    return expectBoolean(domain.values, 'node_to_node_encryption.enabled', true, 'set node_to_node_encryption.enabled = true (changing it replaces the domain)', false);
+    return expectBoolean(
+      domain.values,
+      'node_to_node_encryption.enabled',
+      true,
+      'set node_to_node_encryption.enabled = true (changing it replaces the domain)',
+      false,
+    );
   },
 };

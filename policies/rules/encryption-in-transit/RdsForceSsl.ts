@@ -47,6 +47,8 @@ export const RdsForceSsl: ResourceRule = {
     if (!parameter) return nonCompliant(`parameter group ${groupResource.address} does not set ${spec.parameter}; set it to ${spec.values[0]}`);
     const value = parameter.value;
     if (typeof value === 'string' && value.includes('${')) return couldNotEvaluate(`${spec.parameter} is the unresolved expression "${value}"`);
-    return spec.values.includes(String(value)) ? compliant() : nonCompliant(`parameter group ${groupResource.address} sets ${spec.parameter} = ${String(value)}; set it to ${spec.values[0]}`);
+    return spec.values.includes(String(value))
+      ? compliant()
+      : nonCompliant(`parameter group ${groupResource.address} sets ${spec.parameter} = ${String(value)}; set it to ${spec.values[0]}`);
   },
 };

@@ -16,10 +16,15 @@ export const EksNodeGroupHardenedTemplate: ResourceRule = {
   resourceTypes: ['aws_eks_node_group'],
   description: 'EKS node groups set launch_template to a template with http_tokens "required" and hop limit 1.',
   evaluate(group, stack) {
-    if (!hasLaunchTemplate(group)) return nonCompliant('no launch_template, so EKS applies its own metadata options (hop limit 2); use a template with IMDSv2 and hop limit 1');
+    if (!hasLaunchTemplate(group))
+      return nonCompliant('no launch_template, so EKS applies its own metadata options (hop limit 2); use a template with IMDSv2 and hop limit 1');
     const template = launchTemplateOf(group, stack);
     if (!template) return couldNotEvaluate('launch_template points at a template outside this stack');
     const outcome = allOf(LaunchTemplateImdsv2Required.evaluate(template, stack), LaunchTemplateImdsHopLimit.evaluate(template, stack));
-    return outcome.status === 'non-compliant' ? nonCompliant(`its launch template ${template.address}: ${outcome.message}`) : outcome.status === 'compliant' ? compliant() : outcome;
+    return outcome.status === 'non-compliant'
+      ? nonCompliant(`its launch template ${template.address}: ${outcome.message}`)
+      : outcome.status === 'compliant'
+        ? compliant()
+        : outcome;
   },
 };

@@ -24,6 +24,10 @@ export const InstanceImdsv2: ResourceRule = {
     const template = launchTemplateOf(instance, stack);
     if (!template) return couldNotEvaluate('launch_template points at a template outside this stack');
     const outcome = allOf(LaunchTemplateImdsv2Required.evaluate(template, stack), LaunchTemplateImdsHopLimit.evaluate(template, stack));
-    return outcome.status === 'non-compliant' ? nonCompliant(`its launch template ${template.address}: ${outcome.message}`) : outcome.status === 'compliant' ? compliant() : outcome;
+    return outcome.status === 'non-compliant'
+      ? nonCompliant(`its launch template ${template.address}: ${outcome.message}`)
+      : outcome.status === 'compliant'
+        ? compliant()
+        : outcome;
   },
 };

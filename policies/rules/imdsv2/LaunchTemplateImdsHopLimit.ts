@@ -11,6 +11,11 @@ export const LaunchTemplateImdsHopLimit: ResourceRule = {
   resourceTypes: ['aws_launch_template'],
   description: 'Launch templates set metadata_options.http_put_response_hop_limit = 1 explicitly (EKS uses 2 when it is unset).',
   evaluate(template) {
-    return expect(template.values, 'metadata_options.http_put_response_hop_limit', (v) => asNumber(v) === 1, 'set it to 1; with 2 or more, pods can take the node role\'s credentials');
+    return expect(
+      template.values,
+      'metadata_options.http_put_response_hop_limit',
+      (v) => asNumber(v) === 1,
+      "set it to 1; with 2 or more, pods can take the node role's credentials",
+    );
   },
 };

@@ -10,6 +10,11 @@ export const LaunchTemplateImdsv2Required: ResourceRule = {
   resourceTypes: ['aws_launch_template'],
   description: 'Launch templates set metadata_options.http_tokens = "required".',
   evaluate(template) {
-    return expect(template.values, 'metadata_options.http_tokens', (v) => v === 'required', 'set it to "required" so the metadata service answers only IMDSv2 sessions');
+    return expect(
+      template.values,
+      'metadata_options.http_tokens',
+      (v) => v === 'required',
+      'set it to "required" so the metadata service answers only IMDSv2 sessions',
+    );
   },
 };

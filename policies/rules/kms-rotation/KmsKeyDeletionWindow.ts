@@ -11,6 +11,11 @@ export const KmsKeyDeletionWindow: ResourceRule = {
   resourceTypes: ['aws_kms_key'],
   description: 'KMS keys keep deletion_window_in_days at 30 (the default and the maximum).',
   evaluate(key) {
-    return expect(key.values, 'deletion_window_in_days', (v) => v === undefined || asNumber(v) === 30, 'keep it at 30 days: data encrypted under a deleted key is gone');
+    return expect(
+      key.values,
+      'deletion_window_in_days',
+      (v) => v === undefined || asNumber(v) === 30,
+      'keep it at 30 days: data encrypted under a deleted key is gone',
+    );
   },
 };

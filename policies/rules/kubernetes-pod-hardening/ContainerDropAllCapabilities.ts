@@ -13,6 +13,8 @@ export const ContainerDropAllCapabilities: ResourceRule = {
   resourceTypes: KUBERNETES_WORKLOAD_TYPES,
   description: 'Every container sets security_context.capabilities.drop = ["ALL"] (adding back only what it needs).',
   evaluate(workload) {
-    return eachContainer(workload, (c) => expect(c, 'security_context.capabilities.drop', (v) => asStrings(v).includes('ALL'), 'drop "ALL" and add back only what the process needs'));
+    return eachContainer(workload, (c) =>
+      expect(c, 'security_context.capabilities.drop', (v) => asStrings(v).includes('ALL'), 'drop "ALL" and add back only what the process needs'),
+    );
   },
 };

@@ -12,6 +12,8 @@ export const ContainerNoPrivilegeEscalation: ResourceRule = {
   resourceTypes: KUBERNETES_WORKLOAD_TYPES,
   description: 'Every container sets security_context.allow_privilege_escalation = false explicitly.',
   evaluate(workload) {
-    return eachContainer(workload, (c) => expectBoolean(c, 'security_context.allow_privilege_escalation', false, 'set allow_privilege_escalation = false (the default is true)', true));
+    return eachContainer(workload, (c) =>
+      expectBoolean(c, 'security_context.allow_privilege_escalation', false, 'set allow_privilege_escalation = false (the default is true)', true),
+    );
   },
 };

@@ -12,6 +12,14 @@ export const ContainerReadOnlyRootFilesystem: ResourceRule = {
   resourceTypes: KUBERNETES_WORKLOAD_TYPES,
   description: 'Every container sets security_context.read_only_root_filesystem = true (writable paths are volumes).',
   evaluate(workload) {
-    return eachContainer(workload, (c) => expectBoolean(c, 'security_context.read_only_root_filesystem', true, 'set read_only_root_filesystem = true; mount an emptyDir where the process writes', false));
+    return eachContainer(workload, (c) =>
+      expectBoolean(
+        c,
+        'security_context.read_only_root_filesystem',
+        true,
+        'set read_only_root_filesystem = true; mount an emptyDir where the process writes',
+        false,
+      ),
+    );
   },
 };

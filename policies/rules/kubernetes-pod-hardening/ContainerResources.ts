@@ -20,7 +20,9 @@ export const ContainerResources: ResourceRule = {
   evaluate(workload) {
     return eachContainer(workload, (c) => {
       const missing = REQUIRED.filter((p) => read(c, p).kind === 'absent');
-      return missing.length === 0 ? compliant() : nonCompliant(`${missing.join(', ')} not set; the scheduler and the autoscaler size the cluster from requests`);
+      return missing.length === 0
+        ? compliant()
+        : nonCompliant(`${missing.join(', ')} not set; the scheduler and the autoscaler size the cluster from requests`);
     });
   },
 };

@@ -12,7 +12,7 @@ export const PodRunAsNonRoot: ResourceRule = {
   family: 'kubernetes-pod-hardening',
   scope: 'resource',
   resourceTypes: KUBERNETES_WORKLOAD_TYPES,
-  description: 'The pod security_context, or every container\'s, sets run_as_non_root = true.',
+  description: "The pod security_context, or every container's, sets run_as_non_root = true.",
   evaluate(workload) {
     const pod = read(podSpec(workload), 'security_context.run_as_non_root');
     if (pod.kind === 'value' && asBoolean(pod.value) === true) return compliant();

@@ -15,7 +15,7 @@ export const LoadBalancerAccessLogs: ResourceRule = {
     if (type.kind === 'value' && type.value === 'gateway') return notApplicable('gateway load balancers have no access logs');
     return allOf(
       expectBoolean(lb.values, 'access_logs.enabled', true, 'set access_logs.enabled = true', false),
-      expectPresent(lb.values, 'access_logs.bucket', 'name the region\'s log bucket'),
+      expectPresent(lb.values, 'access_logs.bucket', "name the region's log bucket"),
     );
   },
 };

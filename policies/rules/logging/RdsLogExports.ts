@@ -25,6 +25,11 @@ export const RdsLogExports: ResourceRule = {
     if (engine.kind === 'expression') return couldNotEvaluate(`engine is the unresolved expression "${engine.expression}"`);
     const spec = engine.kind === 'value' ? LOGS.find((l) => l.engine.test(String(engine.value))) : undefined;
     if (!spec) return notApplicable('engine without a known log list');
-    return expect(database.values, 'enabled_cloudwatch_logs_exports', (v) => spec.logs.every((l) => asStrings(v).includes(l)), `export ${spec.logs.join(', ')}`);
+    return expect(
+      database.values,
+      'enabled_cloudwatch_logs_exports',
+      (v) => spec.logs.every((l) => asStrings(v).includes(l)),
+      `export ${spec.logs.join(', ')}`,
+    );
   },
 };

@@ -12,6 +12,8 @@ export const DefaultSecurityGroupClosed: ResourceRule = {
   description: 'aws_default_security_group has no ingress and no egress rules.',
   evaluate(group) {
     const rules = ['ingress', 'egress'].filter((k) => readAll(group.values, k).flatMap((v) => (Array.isArray(v) ? v : [v])).length > 0);
-    return rules.length === 0 ? compliant() : nonCompliant(`the default security group has ${rules.join(' and ')} rules; anything launched without a group would get them`);
+    return rules.length === 0
+      ? compliant()
+      : nonCompliant(`the default security group has ${rules.join(' and ')} rules; anything launched without a group would get them`);
   },
 };

@@ -40,7 +40,14 @@ export const SecurityGroupNoWorldIngress: ResourceRule = {
       const open = asStrings(values).find((c) => WORLD.includes(c));
       if (open) {
         const { from_port: from, to_port: to } = resource.values;
-        const ports = resource.type === 'aws_security_group' ? '' : from === undefined ? ' on every port' : from === to || to === undefined ? ` on port ${String(from)}` : ` on ports ${String(from)}–${String(to)}`;
+        const ports =
+          resource.type === 'aws_security_group'
+            ? ''
+            : from === undefined
+              ? ' on every port'
+              : from === to || to === undefined
+                ? ` on port ${String(from)}`
+                : ` on ports ${String(from)}–${String(to)}`;
         return nonCompliant(`${source.where}admits ${open}${ports}; admit security groups or a prefix list (Cloudflare's ranges) instead`);
       }
       const expression = values.find(isExpression);

@@ -16,7 +16,8 @@ export const CacheFailover: ResourceRule = {
     const clusters = read(group.values, 'num_cache_clusters');
     const replicas = read(group.values, 'replicas_per_node_group');
     const hasReplica =
-      clusters.kind === 'expression' || replicas.kind === 'expression' ||
+      clusters.kind === 'expression' ||
+      replicas.kind === 'expression' ||
       (clusters.kind === 'value' && (asNumber(clusters.value) ?? 0) >= 2) ||
       (replicas.kind === 'value' && (asNumber(replicas.value) ?? 0) >= 1);
     return allOf(

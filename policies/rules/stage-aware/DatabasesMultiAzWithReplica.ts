@@ -13,7 +13,9 @@ function replicasOf(primary: ResourceView, stack: StackView): ResourceView[] {
   return stack
     .resources('aws_db_instance')
     .filter(isReadReplica)
-    .filter((r) => stack.referenced(r.values.replicate_source_db) === primary || (typeof identifier === 'string' && r.values.replicate_source_db === identifier));
+    .filter(
+      (r) => stack.referenced(r.values.replicate_source_db) === primary || (typeof identifier === 'string' && r.values.replicate_source_db === identifier),
+    );
 }
 
 export const DatabasesMultiAzWithReplica: StackRule = {
@@ -37,7 +39,11 @@ export const DatabasesMultiAzWithReplica: StackRule = {
       outcomes.push(
         problems.length === 0
           ? { address: primary.address, status: 'compliant' }
-          : { address: primary.address, status: 'non-compliant', message: `${stack.stage} needs a Multi-AZ primary with a read replica: ${problems.join(' and ')}` },
+          : {
+              address: primary.address,
+              status: 'non-compliant',
+              message: `${stack.stage} needs a Multi-AZ primary with a read replica: ${problems.join(' and ')}`,
+            },
       );
     }
     for (const cluster of stack.resources('aws_rds_cluster')) {
@@ -45,7 +51,11 @@ export const DatabasesMultiAzWithReplica: StackRule = {
       outcomes.push(
         instances >= 2
           ? { address: cluster.address, status: 'compliant' }
-          : { address: cluster.address, status: 'non-compliant', message: `${stack.stage} needs a writer and at least one reader in another zone; the cluster has ${instances} instance(s)` },
+          : {
+              address: cluster.address,
+              status: 'non-compliant',
+              message: `${stack.stage} needs a writer and at least one reader in another zone; the cluster has ${instances} instance(s)`,
+            },
       );
     }
     return outcomes.length > 0 ? outcomes : [{ status: 'not-applicable', reason: 'no RDS or Aurora database in this stack' }];

@@ -8,7 +8,9 @@ import { readAll } from '../../../synthesis/values';
 export const MIN_MASSIVE_REGIONS = 3;
 
 function runsCockroach(stack: StackView): boolean {
-  const pool = stack.resources('aws_eks_node_group').some((g) => /cockroach/i.test(JSON.stringify([g.values.node_group_name, g.values.labels, g.values.taint])));
+  const pool = stack
+    .resources('aws_eks_node_group')
+    .some((g) => /cockroach/i.test(JSON.stringify([g.values.node_group_name, g.values.labels, g.values.taint])));
   const statefulSet = [...stack.resources('kubernetes_stateful_set'), ...stack.resources('kubernetes_stateful_set_v1')].some((s) =>
     readAll(s.values, 'spec.template.spec.container.image').some((image) => /cockroach/i.test(String(image))),
   );
@@ -25,8 +27,16 @@ export const MassiveMultiRegionCockroach: StackRule = {
     if (stack.stage !== 'massive') return [{ status: 'not-applicable', reason: `stage ${stack.stage ?? 'unknown'} is not massive` }];
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const problems: string[] = [];
-    const regions = new Set(stack.environmentStacks().map((s) => s.region).filter((r): r is string => r !== undefined));
-    if (regions.size < MIN_MASSIVE_REGIONS) problems.push(`the environment has ${regions.size} region(s) (${[...regions].sort().join(', ')}); massive needs at least ${MIN_MASSIVE_REGIONS}, so that losing one still leaves two`);
+    const regions = new Set(
+      stack
+        .environmentStacks()
+        .map((s) => s.region)
+        .filter((r): r is string => r !== undefined),
+    );
+    if (regions.size < MIN_MASSIVE_REGIONS)
+      problems.push(
+        `the environment has ${regions.size} region(s) (${[...regions].sort().join(', ')}); massive needs at least ${MIN_MASSIVE_REGIONS}, so that losing one still leaves two`,
+      );
     if (!runsCockroach(stack)) problems.push('no CockroachDB node pool or StatefulSet in this region');
     const relational = [...stack.resources('aws_db_instance'), ...stack.resources('aws_rds_cluster')].map((r) => r.address);
     if (relational.length > 0) problems.push(`single-region databases ${relational.join(', ')} cannot serve writes in every region; use CockroachDB`);

@@ -15,7 +15,9 @@ function tagsOf(resource: ResourceView): Record<string, unknown> {
 
 /** Whether `selection` picks `resource`, by tag or by a reference in `resources`. */
 function selects(selection: ResourceView, resource: ResourceView, stack: StackView): boolean {
-  const byArn = readAll(selection.values, 'resources').flatMap((v) => (Array.isArray(v) ? v : [v])).some((v) => stack.referenced(v) === resource);
+  const byArn = readAll(selection.values, 'resources')
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .some((v) => stack.referenced(v) === resource);
   if (byArn) return true;
   const tags = tagsOf(resource);
   const conditions = readAll(selection.values, 'selection_tag').flatMap((v) => (Array.isArray(v) ? v : [v])) as Array<Record<string, unknown>>;
@@ -36,19 +38,28 @@ export const SingleHostBackups: StackRule = {
   scope: 'stack',
   description: `On launch and traction, every EC2 host and EBS data volume is selected by an AWS Backup plan that keeps recovery points ${MIN_RECOVERY_DAYS} days or more.`,
   evaluate(stack) {
-    if (!stack.stage || !isSingleHostStage(stack.stage)) return [{ status: 'not-applicable', reason: `stage ${stack.stage ?? 'unknown'} does not run single hosts` }];
+    if (!stack.stage || !isSingleHostStage(stack.stage))
+      return [{ status: 'not-applicable', reason: `stage ${stack.stage ?? 'unknown'} does not run single hosts` }];
     const targets = [...stack.resources('aws_instance'), ...stack.resources('aws_ebs_volume')];
     if (targets.length === 0) return [{ status: 'not-applicable', reason: 'no hosts or volumes' }];
     const selections = stack.resources('aws_backup_selection');
     return targets.map((target): StackOutcome => {
       const chosen = selections.filter((s) => selects(s, target, stack));
       if (chosen.length === 0) {
-        return { address: target.address, status: 'non-compliant', message: `${stack.stage} keeps its data on this ${target.type === 'aws_instance' ? 'host' : 'volume'}, but no aws_backup_selection picks it (tag it stagecraft:backup=daily)` };
+        return {
+          address: target.address,
+          status: 'non-compliant',
+          message: `${stack.stage} keeps its data on this ${target.type === 'aws_instance' ? 'host' : 'volume'}, but no aws_backup_selection picks it (tag it stagecraft:backup=daily)`,
+        };
       }
       const days = Math.max(...chosen.map((s) => retentionDays(s, stack)));
       return days >= MIN_RECOVERY_DAYS
         ? { address: target.address, status: 'compliant' }
-        : { address: target.address, status: 'non-compliant', message: `its backup plan keeps recovery points ${days} days; keep them at least ${MIN_RECOVERY_DAYS}` };
+        : {
+            address: target.address,
+            status: 'non-compliant',
+            message: `its backup plan keeps recovery points ${days} days; keep them at least ${MIN_RECOVERY_DAYS}`,
+          };
     });
   },
 };

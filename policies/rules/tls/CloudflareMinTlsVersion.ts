@@ -11,7 +11,8 @@ export const CloudflareMinTlsVersion: ResourceRule = {
   family: 'tls',
   scope: 'resource',
   resourceTypes: ['cloudflare_zone_setting', 'cloudflare_zone_settings_override'],
-  description: 'A managed min_tls_version zone setting is 1.2 or 1.3 (cloudflare_zone_setting, or settings.min_tls_version of cloudflare_zone_settings_override).',
+  description:
+    'A managed min_tls_version zone setting is 1.2 or 1.3 (cloudflare_zone_setting, or settings.min_tls_version of cloudflare_zone_settings_override).',
   evaluate(setting) {
     if (setting.type === 'cloudflare_zone_settings_override') {
       if (read(setting.values, 'settings.min_tls_version').kind === 'absent') return notApplicable('min_tls_version is not managed here');

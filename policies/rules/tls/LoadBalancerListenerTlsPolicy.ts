@@ -17,6 +17,11 @@ export const LoadBalancerListenerTlsPolicy: ResourceRule = {
     const protocol = read(listener.values, 'protocol');
     if (protocol.kind === 'expression') return couldNotEvaluate(`protocol is the unresolved expression "${protocol.expression}"`);
     if (protocol.kind !== 'value' || !['HTTPS', 'TLS'].includes(String(protocol.value))) return notApplicable('not an HTTPS or TLS listener');
-    return expect(listener.values, 'ssl_policy', (v) => TLS12_POLICY.test(String(v ?? '')), 'use ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.3 and 1.2 only); without it the listener accepts TLS 1.0');
+    return expect(
+      listener.values,
+      'ssl_policy',
+      (v) => TLS12_POLICY.test(String(v ?? '')),
+      'use ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.3 and 1.2 only); without it the listener accepts TLS 1.0',
+    );
   },
 };

@@ -149,7 +149,10 @@ export function caBootstrapScripts(placement: CockroachPlacement): { readonly re
 }
 
 /** Containers of the CA bootstrap Job: read an existing CA (AWS CLI), create one if none (cockroach), publish (AWS CLI). */
-export function caBootstrapContainers(placement: CockroachPlacement): { readonly init: Array<Record<string, unknown>>; readonly main: Record<string, unknown> } {
+export function caBootstrapContainers(placement: CockroachPlacement): {
+  readonly init: Array<Record<string, unknown>>;
+  readonly main: Record<string, unknown>;
+} {
   const scripts = caBootstrapScripts(placement);
   const mounts = [
     { name: 'ca', mountPath: CA_DIR },

@@ -19,16 +19,23 @@ export * from './topology';
 
 /** Pod Security Admission `restricted`, enforced: the namespace admits only pods hardened as ours are. */
 function namespace(): KubernetesObject {
-  const psa = Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((mode) => [
-    [`pod-security.kubernetes.io/${mode}`, 'restricted'],
-    [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
-  ]));
+  const psa = Object.fromEntries(
+    ['enforce', 'audit', 'warn'].flatMap((mode) => [
+      [`pod-security.kubernetes.io/${mode}`, 'restricted'],
+      [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
+    ]),
+  );
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: COCKROACH_NAMESPACE, labels: { ...APP_LABELS, ...psa } } };
 }
 
 /** A service account that mounts no Kubernetes API token: Pod Identity brings its own. */
 function serviceAccount(name: string): KubernetesObject {
-  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: COCKROACH_NAMESPACE, labels: { ...APP_LABELS } }, automountServiceAccountToken: false };
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace: COCKROACH_NAMESPACE, labels: { ...APP_LABELS } },
+    automountServiceAccountToken: false,
+  };
 }
 
 /** The migrations the first region's init Job applies. */

@@ -6,7 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { KubernetesObject } from '../../kubernetes/object';
-import { caBootstrapContainers, certificateVolumes, CERTS_DIR, clientCertificateContainer, fetchCaContainer, HEADLESS_SERVICE, PUBLIC_SERVICE } from './certificates';
+import {
+  caBootstrapContainers,
+  certificateVolumes,
+  CERTS_DIR,
+  clientCertificateContainer,
+  fetchCaContainer,
+  HEADLESS_SERVICE,
+  PUBLIC_SERVICE,
+} from './certificates';
 import { metadata } from './labels';
 import { COCKROACH_CA_WRITER_SERVICE_ACCOUNT, COCKROACH_NAMESPACE, COCKROACH_SERVICE_ACCOUNT, COCKROACH_SQL_PORT } from './names';
 import { CockroachPlacement, COCKROACH_IMAGE } from './placement';
@@ -18,7 +26,12 @@ export const MIGRATIONS_CONFIG_MAP = 'cockroachdb-migrations';
 const MIGRATIONS_DIR = '/migrations';
 
 /** A Job's pod: hardened, on the general pool, given up after `deadlineSeconds`. */
-function job(name: string, serviceAccount: string, pod: { initContainers: unknown[]; containers: unknown[]; volumes: unknown[] }, deadlineSeconds: number): KubernetesObject {
+function job(
+  name: string,
+  serviceAccount: string,
+  pod: { initContainers: unknown[]; containers: unknown[]; volumes: unknown[] },
+  deadlineSeconds: number,
+): KubernetesObject {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -43,7 +56,12 @@ function job(name: string, serviceAccount: string, pod: { initContainers: unknow
 /** The CA bootstrap Job (first region): the only pod allowed to write the CA secrets. */
 export function caBootstrapJob(placement: CockroachPlacement): KubernetesObject {
   const { init, main } = caBootstrapContainers(placement);
-  return job('cockroachdb-ca-bootstrap', COCKROACH_CA_WRITER_SERVICE_ACCOUNT, { initContainers: init, containers: [main], volumes: certificateVolumes() }, 1800);
+  return job(
+    'cockroachdb-ca-bootstrap',
+    COCKROACH_CA_WRITER_SERVICE_ACCOUNT,
+    { initContainers: init, containers: [main], volumes: certificateVolumes() },
+    1800,
+  );
 }
 
 /** The migrations, shipped to the init Job as files. */
@@ -98,7 +116,14 @@ export function initJob(placement: CockroachPlacement, migrations: readonly Migr
       initContainers: [
         fetchCaContainer(placement),
         clientCertificateContainer(placement, 'root'),
-        { name: 'init-cluster', image, command: ['/bin/bash', '-c', scripts.init], resources: small, securityContext: containerSecurityContext(), volumeMounts: [certs] },
+        {
+          name: 'init-cluster',
+          image,
+          command: ['/bin/bash', '-c', scripts.init],
+          resources: small,
+          securityContext: containerSecurityContext(),
+          volumeMounts: [certs],
+        },
       ],
       containers: [
         {

@@ -70,7 +70,13 @@ describe('AlarmTopic', () => {
 
   it('takes the statistic, period, evaluations and extra actions from the spec', () => {
     const stack = topic({}, (alarms, scope) =>
-      alarms.alarm(scope, 'queue', { ...SPEC, statistic: 'Maximum', periodSeconds: 300, evaluationPeriods: 2, extraActions: ['arn:aws:automate:us-east-1:ec2:recover'] }),
+      alarms.alarm(scope, 'queue', {
+        ...SPEC,
+        statistic: 'Maximum',
+        periodSeconds: 300,
+        evaluationPeriods: 2,
+        extraActions: ['arn:aws:automate:us-east-1:ec2:recover'],
+      }),
     );
     const arn = topicArnOf(stack);
     expect(only(stack, 'aws_cloudwatch_metric_alarm')).toMatchObject({

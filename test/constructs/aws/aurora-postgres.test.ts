@@ -50,7 +50,10 @@ describe('AuroraPostgres', () => {
   it('exports its log to an encrypted group that exists before the cluster', () => {
     const stack = aurora();
     const logGroup = logicalName(stack, 'aws_cloudwatch_log_group', 'name', '/aws/rds/cluster/acme-us-east-1-aurora-shard-0/postgresql');
-    expect(stack.resources.aws_cloudwatch_log_group[logGroup]).toMatchObject({ kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./), retention_in_days: 30 });
+    expect(stack.resources.aws_cloudwatch_log_group[logGroup]).toMatchObject({
+      kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./),
+      retention_in_days: 30,
+    });
     const [cluster] = resourcesOfType(stack, 'aws_rds_cluster');
     expect(cluster.depends_on).toEqual([`aws_cloudwatch_log_group.${logGroup}`]);
   });
@@ -115,7 +118,10 @@ describe('AuroraPostgres', () => {
 
   it('names every resource after its shard, so shards coexist', () => {
     const stack = aurora({}, 3);
-    const names = (type: string, field: string) => resourcesOfType(stack, type).map((r) => r[field]).sort();
+    const names = (type: string, field: string) =>
+      resourcesOfType(stack, type)
+        .map((r) => r[field])
+        .sort();
     const expected = [0, 1, 2].map((i) => `acme-us-east-1-aurora-shard-${i}`);
     expect(names('aws_rds_cluster', 'cluster_identifier')).toEqual(expected);
     expect(names('aws_db_subnet_group', 'name')).toEqual(expected);
@@ -210,7 +216,7 @@ describe('AuroraPostgres', () => {
 
     it('refuses a ceiling outside the fixed readers to 15, or no fixed reader', () => {
       expect(() => aurora({ readReplicas: 3, readerAutoscaling: { ...scaling, maxReaders: 2 } })).toThrow(
-        'test/aurora-shard-0: readerAutoscaling.maxReaders: must be 3–15 (the fixed readers to Aurora\'s limit), got 2',
+        "test/aurora-shard-0: readerAutoscaling.maxReaders: must be 3–15 (the fixed readers to Aurora's limit), got 2",
       );
       expect(() => aurora({ readReplicas: 0, readerAutoscaling: scaling })).toThrow(
         'test/aurora-shard-0: readerAutoscaling: needs at least one fixed reader (readReplicas ≥ 1), the floor the autoscaler keeps, got 0',

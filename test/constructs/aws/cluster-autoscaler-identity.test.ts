@@ -6,7 +6,12 @@ import { resourcesOfType } from '../../helpers/synth';
 
 function identity() {
   return synthWithFoundation((scope, foundation) => {
-    const eks = new EksCluster(scope, 'eks', { clusterName: NAME_PREFIX, network: foundation.network, encryptionKey: foundation.encryptionKey, kubernetesVersion: '1.33' });
+    const eks = new EksCluster(scope, 'eks', {
+      clusterName: NAME_PREFIX,
+      network: foundation.network,
+      encryptionKey: foundation.encryptionKey,
+      kubernetesVersion: '1.33',
+    });
     const group = (name: string) =>
       new NodeGroup(scope, `nodes-${name}`, {
         cluster: eks,

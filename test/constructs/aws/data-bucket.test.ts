@@ -76,7 +76,13 @@ describe('DataBucket', () => {
 
   it('renders statements added after construction into the one policy', () => {
     const stack = bucket({}, (_scope, data) =>
-      data.addPolicyStatement({ Sid: 'ReadersRead', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:role/reader' }, Action: 's3:GetObject', Resource: `${data.arn}/*` }),
+      data.addPolicyStatement({
+        Sid: 'ReadersRead',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::123456789012:role/reader' },
+        Action: 's3:GetObject',
+        Resource: `${data.arn}/*`,
+      }),
     );
     expect(resourcesOfType(stack, 'aws_s3_bucket_policy')).toHaveLength(1);
     const policy = policyOf(stack);
@@ -143,7 +149,11 @@ describe('DataBucket', () => {
 
   it('reports every invalid prop at once', () => {
     expect(() =>
-      bucket({ bucketName: 'Acme_Data', tiering: { infrequentAccessAfterDays: 7, glacierAfterDays: 20, expireAfterDays: 10 }, noncurrentVersionExpirationDays: 0 }),
+      bucket({
+        bucketName: 'Acme_Data',
+        tiering: { infrequentAccessAfterDays: 7, glacierAfterDays: 20, expireAfterDays: 10 },
+        noncurrentVersionExpirationDays: 0,
+      }),
     ).toThrow(
       [
         'test/data: bucketName: "Acme_Data" is not an S3 bucket name (3–63 lowercase letters, digits, dots and hyphens)',

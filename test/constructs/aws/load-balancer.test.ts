@@ -53,7 +53,11 @@ describe('LoadBalancer', () => {
   });
 
   it('writes access logs to the given bucket', () => {
-    expect(only(loadBalancer({ accessLogBucket: 'some-log-bucket' }), 'aws_lb').access_logs).toEqual({ bucket: 'some-log-bucket', prefix: 'alb', enabled: true });
+    expect(only(loadBalancer({ accessLogBucket: 'some-log-bucket' }), 'aws_lb').access_logs).toEqual({
+      bucket: 'some-log-bucket',
+      prefix: 'alb',
+      enabled: true,
+    });
   });
 
   it('cuts the ALB and target group names to 32 characters', () => {
@@ -90,7 +94,13 @@ describe('LoadBalancer', () => {
   it('sends traffic only to the VPC CIDR on the target port', () => {
     const stack = loadBalancer({ targetPort: 3000 });
     expect(only(stack, 'aws_vpc_security_group_egress_rule')).toEqual(
-      expect.objectContaining({ security_group_id: ref(stack, 'aws_security_group', 'id'), cidr_ipv4: '10.16.0.0/16', ip_protocol: 'tcp', from_port: 3000, to_port: 3000 }),
+      expect.objectContaining({
+        security_group_id: ref(stack, 'aws_security_group', 'id'),
+        cidr_ipv4: '10.16.0.0/16',
+        ip_protocol: 'tcp',
+        from_port: 3000,
+        to_port: 3000,
+      }),
     );
     expect(only(stack, 'aws_lb_target_group').port).toBe(3000);
   });

@@ -32,7 +32,7 @@ describe('Network', () => {
   it('gives data subnets no route to the internet', () => {
     const stack = network('per-az');
     const routes = resourcesOfType(stack, 'aws_route');
-    const dataTable = '${aws_route_table.network_data-routes_' ;
+    const dataTable = '${aws_route_table.network_data-routes_';
     expect(routes.some((r) => String(r.route_table_id).startsWith(dataTable))).toBe(false);
     expect(routes.filter((r) => r.nat_gateway_id !== undefined)).toHaveLength(3);
   });

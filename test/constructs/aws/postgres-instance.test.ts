@@ -1,6 +1,16 @@
 import { Construct } from 'constructs';
 import { PostgresInstance, PostgresInstanceProps } from '../../../constructs/aws/postgres-instance';
-import { clientGroup, dataSubnetIdsOf, keyArnOf, logicalName, NAME_PREFIX, resourceWhere, securityGroupIdOf, synthWithFoundation, TWO_ZONES } from '../../helpers/foundation';
+import {
+  clientGroup,
+  dataSubnetIdsOf,
+  keyArnOf,
+  logicalName,
+  NAME_PREFIX,
+  resourceWhere,
+  securityGroupIdOf,
+  synthWithFoundation,
+  TWO_ZONES,
+} from '../../helpers/foundation';
 import { resourcesOfType, SynthesizedStack } from '../../helpers/synth';
 
 type Overrides = Partial<Omit<PostgresInstanceProps, 'network' | 'encryptionKey' | 'alarms' | 'clientSecurityGroups'>>;
@@ -172,13 +182,15 @@ describe('PostgresInstance', () => {
 
   it('reports every bad prop at once', () => {
     expect(() => postgres({ engineVersion: 'latest', storageGiB: 10, maxStorageGiB: 5, readReplicas: 16, backupRetentionDays: 0 })).toThrow(
-      new Error([
-        'test/postgres: engineVersion: "latest" is not a PostgreSQL version (e.g. "16.6" or "16")',
-        'test/postgres: storageGiB: must be 20–65536 (gp3), got 10',
-        'test/postgres: maxStorageGiB: must be storageGiB (10)–65536, got 5',
-        'test/postgres: readReplicas: must be a whole number 0–15, got 16',
-        'test/postgres: backupRetentionDays: must be 1–35, got 0',
-      ].join('\n')),
+      new Error(
+        [
+          'test/postgres: engineVersion: "latest" is not a PostgreSQL version (e.g. "16.6" or "16")',
+          'test/postgres: storageGiB: must be 20–65536 (gp3), got 10',
+          'test/postgres: maxStorageGiB: must be storageGiB (10)–65536, got 5',
+          'test/postgres: readReplicas: must be a whole number 0–15, got 16',
+          'test/postgres: backupRetentionDays: must be 1–35, got 0',
+        ].join('\n'),
+      ),
     );
   });
 });

@@ -1,6 +1,16 @@
 import { Construct } from 'constructs';
 import { RedisCache, RedisCacheProps } from '../../../constructs/aws/redis-cache';
-import { clientGroup, dataSubnetIdsOf, keyArnOf, logicalName, NAME_PREFIX, resourceWhere, securityGroupIdOf, synthWithFoundation, TWO_ZONES } from '../../helpers/foundation';
+import {
+  clientGroup,
+  dataSubnetIdsOf,
+  keyArnOf,
+  logicalName,
+  NAME_PREFIX,
+  resourceWhere,
+  securityGroupIdOf,
+  synthWithFoundation,
+  TWO_ZONES,
+} from '../../helpers/foundation';
 import { resourcesOfType, SynthesizedStack } from '../../helpers/synth';
 
 type Overrides = Partial<Omit<RedisCacheProps, 'network' | 'encryptionKey' | 'alarms' | 'clientSecurityGroups'>>;
@@ -39,7 +49,12 @@ describe('RedisCache', () => {
   it('encrypts at rest with the key and in transit with a generated AUTH token', () => {
     const stack = redis();
     const keyArn = keyArnOf(stack);
-    const secretVersion = logicalName(stack, 'aws_secretsmanager_secret_version', 'secret_id', `\${aws_secretsmanager_secret.${logicalName(stack, 'aws_secretsmanager_secret', 'name', 'acme-us-east-1/redis-auth')}.id}`);
+    const secretVersion = logicalName(
+      stack,
+      'aws_secretsmanager_secret_version',
+      'secret_id',
+      `\${aws_secretsmanager_secret.${logicalName(stack, 'aws_secretsmanager_secret', 'name', 'acme-us-east-1/redis-auth')}.id}`,
+    );
     expect(group(stack)).toMatchObject({
       engine: 'redis',
       engine_version: '7.1',
@@ -97,7 +112,9 @@ describe('RedisCache', () => {
         { name: 'maxmemory-policy', value: 'allkeys-lru' },
       ]),
     );
-    expect(rg.parameter_group_name).toBe(`\${aws_elasticache_parameter_group.${logicalName(stack, 'aws_elasticache_parameter_group', 'family', 'redis7')}.name}`);
+    expect(rg.parameter_group_name).toBe(
+      `\${aws_elasticache_parameter_group.${logicalName(stack, 'aws_elasticache_parameter_group', 'family', 'redis7')}.name}`,
+    );
   });
 
   it('evicts least-recently-used keys and leaves cluster mode off outside cluster mode', () => {
@@ -217,10 +234,9 @@ describe('RedisCache', () => {
     );
     expect(() => redis({ mode: 'cluster', shards: 0, replicasPerShard: 0 })).toThrow(
       new Error(
-        [
-          'test/redis: shards: must be a whole number 1–500, got 0',
-          'test/redis: replicasPerShard: mode "cluster" fails over to a replica, so 1–5, got 0',
-        ].join('\n'),
+        ['test/redis: shards: must be a whole number 1–500, got 0', 'test/redis: replicasPerShard: mode "cluster" fails over to a replica, so 1–5, got 0'].join(
+          '\n',
+        ),
       ),
     );
   });

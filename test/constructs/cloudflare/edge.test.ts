@@ -29,7 +29,9 @@ describe('EdgeZoneSettings', () => {
     const stack = synthCloudflare((scope, zone) => new EdgeZoneSettings(scope, 'settings', { zone }));
     const values = Object.fromEntries(resourcesOfType(stack, 'cloudflare_zone_setting').map((s) => [s.setting_id, s.value]));
     expect(values).toMatchObject({ ssl: 'strict', min_tls_version: '1.2', always_use_https: 'on' });
-    expect(values.security_header).toEqual({ strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, preload: false, nosniff: true } });
+    expect(values.security_header).toEqual({
+      strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, preload: false, nosniff: true },
+    });
   });
 
   it('rejects an HSTS max-age over a year', () => {
@@ -55,7 +57,9 @@ describe('RateLimits', () => {
   });
 
   it('rejects a limit of 0 and a mitigation timeout Cloudflare does not accept, all at once', () => {
-    expect(propsError((scope, zone) => new RateLimits(scope, 'limits', { zone, messagesPerMinute: 0, failedLoginsPerMinute: 2.5, mitigationTimeoutSeconds: 45 }))).toBe(
+    expect(
+      propsError((scope, zone) => new RateLimits(scope, 'limits', { zone, messagesPerMinute: 0, failedLoginsPerMinute: 2.5, mitigationTimeoutSeconds: 45 })),
+    ).toBe(
       [
         'test/limits: messagesPerMinute: must be a whole number of at least 1 (0 would block every request); received 0',
         'test/limits: failedLoginsPerMinute: must be a whole number of at least 1 (0 would block every request); received 2.5',
@@ -69,7 +73,10 @@ describe('WafRules and CacheRules', () => {
   it('blocks the methods not listed', () => {
     const stack = synthCloudflare((scope, zone) => new WafRules(scope, 'waf', { zone, allowedMethods: ['GET', 'POST'] }));
     const [ruleset] = resourcesOfType(stack, 'cloudflare_ruleset');
-    expect(ruleset).toMatchObject({ phase: 'http_request_firewall_custom', rules: [expect.objectContaining({ expression: 'not http.request.method in {"GET" "POST"}', action: 'block' }), expect.anything()] });
+    expect(ruleset).toMatchObject({
+      phase: 'http_request_firewall_custom',
+      rules: [expect.objectContaining({ expression: 'not http.request.method in {"GET" "POST"}', action: 'block' }), expect.anything()],
+    });
   });
 
   it('rejects an empty host list and a zero TTL', () => {
@@ -94,7 +101,9 @@ describe('OriginLoadBalancer', () => {
 
   it('checks every 5 s, marks an origin unhealthy after 3 failures, and falls back to the first region', () => {
     const stack = synthCloudflare((scope, zone) => new OriginLoadBalancer(scope, 'lb', props(zone)));
-    expect(resourcesOfType(stack, 'cloudflare_load_balancer_monitor')).toEqual([expect.objectContaining({ interval: 5, consecutive_down: 3, retries: 0, timeout: 3 })]);
+    expect(resourcesOfType(stack, 'cloudflare_load_balancer_monitor')).toEqual([
+      expect.objectContaining({ interval: 5, consecutive_down: 3, retries: 0, timeout: 3 }),
+    ]);
     const pools = resourcesOfType(stack, 'cloudflare_load_balancer_pool');
     expect(pools.map((p) => p.name).sort()).toEqual(['acme-eu-west-1', 'acme-us-east-1']);
     const [lb] = resourcesOfType(stack, 'cloudflare_load_balancer');
@@ -105,8 +114,13 @@ describe('OriginLoadBalancer', () => {
 
   it('rejects steering to a region without an origin and a timeout as long as the interval', () => {
     expect(
-      propsError((scope, zone) =>
-        new OriginLoadBalancer(scope, 'lb', props(zone, { regionPools: { WEU: ['eu-west-2'] }, countryPools: { IN: ['ap-south-1'] }, healthCheckTimeoutSeconds: 5 })),
+      propsError(
+        (scope, zone) =>
+          new OriginLoadBalancer(
+            scope,
+            'lb',
+            props(zone, { regionPools: { WEU: ['eu-west-2'] }, countryPools: { IN: ['ap-south-1'] }, healthCheckTimeoutSeconds: 5 }),
+          ),
       ),
     ).toBe(
       [
@@ -119,7 +133,9 @@ describe('OriginLoadBalancer', () => {
 
 describe('EdgeBucket', () => {
   it('tiers objects to Infrequent Access and deletes them, in seconds', () => {
-    const stack = synthCloudflare((scope, zone) => new EdgeBucket(scope, 'archive', { zone, bucketName: 'acme-archive', infrequentAccessAfterDays: 30, deleteAfterDays: 365 }));
+    const stack = synthCloudflare(
+      (scope, zone) => new EdgeBucket(scope, 'archive', { zone, bucketName: 'acme-archive', infrequentAccessAfterDays: 30, deleteAfterDays: 365 }),
+    );
     const [lifecycle] = resourcesOfType(stack, 'cloudflare_r2_bucket_lifecycle');
     expect((lifecycle.rules as unknown[])[1]).toEqual({
       id: 'tiering',
@@ -132,10 +148,13 @@ describe('EdgeBucket', () => {
   });
 
   it('rejects a bad name and a deletion before the tier change', () => {
-    expect(propsError((scope, zone) => new EdgeBucket(scope, 'b', { zone, bucketName: 'Acme_Archive', infrequentAccessAfterDays: 90, deleteAfterDays: 30 }))).toBe(
-      ['test/b: bucketName: "Acme_Archive" must be 3-63 lowercase letters, digits and dashes', 'test/b: deleteAfterDays: must come after infrequentAccessAfterDays (90); received 30'].join(
-        '\n',
-      ),
+    expect(
+      propsError((scope, zone) => new EdgeBucket(scope, 'b', { zone, bucketName: 'Acme_Archive', infrequentAccessAfterDays: 90, deleteAfterDays: 30 })),
+    ).toBe(
+      [
+        'test/b: bucketName: "Acme_Archive" must be 3-63 lowercase letters, digits and dashes',
+        'test/b: deleteAfterDays: must come after infrequentAccessAfterDays (90); received 30',
+      ].join('\n'),
     );
   });
 });
@@ -157,21 +176,24 @@ describe('EdgeWorker', () => {
     const stack = synthCloudflare((scope, zone) => new EdgeWorker(scope, 'worker', props(zone)));
     const [script] = resourcesOfType(stack, 'cloudflare_workers_script');
     expect(fromTerraformLiteral(String(script.content))).toBe(edgeWorkerBundle().code);
-    expect(resourcesOfType(stack, 'cloudflare_workers_route')).toEqual([expect.objectContaining({ pattern: 'example.com/*', script: expect.stringContaining('.script_name}') })]);
+    expect(resourcesOfType(stack, 'cloudflare_workers_route')).toEqual([
+      expect.objectContaining({ pattern: 'example.com/*', script: expect.stringContaining('.script_name}') }),
+    ]);
   });
 
-  it('rejects a session TTL below KV\'s minimum, a limit of 0 and a region without an origin', () => {
+  it("rejects a session TTL below KV's minimum, a limit of 0 and a region without an origin", () => {
     expect(
-      propsError((scope, zone) =>
-        new EdgeWorker(
-          scope,
-          'worker',
-          props(zone, {
-            routing: { regions: ['us-east-1', 'eu-west-1'], origins: { 'us-east-1': 'https://o.example.com' }, regionPools: {}, countryPools: {} },
-            limits: { messagesPerMinute: 0, apiRequestsPerMinute: 1000, websocketConnectsPerMinute: 5, failedLoginsPerMinute: 5 },
-            settings: { sessionCacheTtlSeconds: 30, maxRequestBodyBytes: 1024, originTimeoutMs: 1000, healthCacheSeconds: 10 },
-          }),
-        ),
+      propsError(
+        (scope, zone) =>
+          new EdgeWorker(
+            scope,
+            'worker',
+            props(zone, {
+              routing: { regions: ['us-east-1', 'eu-west-1'], origins: { 'us-east-1': 'https://o.example.com' }, regionPools: {}, countryPools: {} },
+              limits: { messagesPerMinute: 0, apiRequestsPerMinute: 1000, websocketConnectsPerMinute: 5, failedLoginsPerMinute: 5 },
+              settings: { sessionCacheTtlSeconds: 30, maxRequestBodyBytes: 1024, originTimeoutMs: 1000, healthCacheSeconds: 10 },
+            }),
+          ),
       ),
     ).toBe(
       [

@@ -27,10 +27,12 @@ describe('kubernetesSchemaProblems', () => {
   });
 
   it('reports unknown kinds and API versions instead of passing them', () => {
-    expect(kubernetesSchemaReport([
-      { ...deployment, kind: 'Deploymnet' },
-      { ...deployment, apiVersion: 'apps/v9' },
-    ])).toEqual([
+    expect(
+      kubernetesSchemaReport([
+        { ...deployment, kind: 'Deploymnet' },
+        { ...deployment, apiVersion: 'apps/v9' },
+      ]),
+    ).toEqual([
       'apps/v1 Deploymnet product/api: kind Deploymnet does not exist in apps/v1',
       'apps/v9 Deployment product/api: apiVersion apps/v9 is not a Kubernetes API group/version known to kubernetes-models',
     ]);

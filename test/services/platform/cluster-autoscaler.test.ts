@@ -7,9 +7,20 @@ import { NODE_GROUP_DEFAULTS } from '../../../sizing/autoscaling/node-groups';
 import { base, environment } from '../../helpers/environments';
 import { blueprintFor } from '../../../sizing/blueprint';
 
-const OPTIONS: ClusterAutoscalerOptions = { clusterName: 'acme-scale-us-west-2', region: 'us-west-2', kubernetesVersion: '1.33', behaviour: NODE_GROUP_DEFAULTS };
+const OPTIONS: ClusterAutoscalerOptions = {
+  clusterName: 'acme-scale-us-west-2',
+  region: 'us-west-2',
+  kubernetesVersion: '1.33',
+  behaviour: NODE_GROUP_DEFAULTS,
+};
 
-type Container = { image: string; command: string[]; env: Array<{ name: string; value: string }>; livenessProbe: { httpGet: { path: string; port: number } }; readinessProbe: { httpGet: { path: string; port: number } } };
+type Container = {
+  image: string;
+  command: string[];
+  env: Array<{ name: string; value: string }>;
+  livenessProbe: { httpGet: { path: string; port: number } };
+  readinessProbe: { httpGet: { path: string; port: number } };
+};
 type PodSpec = { serviceAccountName: string; priorityClassName: string; containers: Container[] };
 
 function byKind(options: ClusterAutoscalerOptions = OPTIONS) {
@@ -19,21 +30,37 @@ function byKind(options: ClusterAutoscalerOptions = OPTIONS) {
     expect(found).toHaveLength(1);
     return found[0] as Record<string, unknown> & { metadata: { name: string; namespace?: string } };
   };
-  const deployment = find('Deployment') as unknown as { spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
+  const deployment = find('Deployment') as unknown as {
+    spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+  };
   return { objects, find, deployment, pod: deployment.spec.template.spec, container: deployment.spec.template.spec.containers[0] };
 }
 
 describe('cluster autoscaler objects', () => {
   it('are valid Kubernetes objects and every pod is hardened', () => {
     const { objects } = byKind();
-    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Deployment', 'PodDisruptionBudget']);
+    expect(objects.map((o) => o.kind)).toEqual([
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Role',
+      'RoleBinding',
+      'Deployment',
+      'PodDisruptionBudget',
+    ]);
     expect(kubernetesSchemaReport(objects)).toEqual([]);
     expect(podHardeningProblems(objects)).toEqual([]);
   });
 
   it('the hardening check finds a container that lacks it', () => {
     const { objects, deployment } = byKind();
-    const bare = { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { ...deployment.spec.template.spec, securityContext: {}, containers: [{ name: 'bare', image: 'x' }] } } } };
+    const bare = {
+      ...deployment,
+      spec: {
+        ...deployment.spec,
+        template: { ...deployment.spec.template, spec: { ...deployment.spec.template.spec, securityContext: {}, containers: [{ name: 'bare', image: 'x' }] } },
+      },
+    };
     expect(podHardeningProblems([...objects.filter((o) => o.kind !== 'Deployment'), bare as never])).toEqual(
       [
         'runAsNonRoot is not true',
@@ -105,7 +132,12 @@ describe('cluster autoscaler objects', () => {
     const writes = (rules: Rule[]) =>
       rules
         .filter((r) => r.verbs.some((v) => !['get', 'list', 'watch'].includes(v)))
-        .flatMap((r) => r.resources.map((res) => `${res}${r.resourceNames ? `(${r.resourceNames.join(',')})` : ''}: ${r.verbs.filter((v) => !['get', 'list', 'watch'].includes(v)).join(',')}`));
+        .flatMap((r) =>
+          r.resources.map(
+            (res) =>
+              `${res}${r.resourceNames ? `(${r.resourceNames.join(',')})` : ''}: ${r.verbs.filter((v) => !['get', 'list', 'watch'].includes(v)).join(',')}`,
+          ),
+        );
     expect(writes(find('ClusterRole').rules as Rule[])).toEqual([
       'events: create,patch',
       'endpoints: create,patch',

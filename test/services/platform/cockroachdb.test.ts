@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from '../../helpers/examples';
 import { kubernetesSchemaReport } from '../../helpers/kubernetes';
 import { podHardeningProblems } from '../../helpers/pod-hardening';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const bucketOf = (region: string) => `crdb-backups-${region}`;
 
@@ -81,7 +81,10 @@ describe('CockroachDB topology per region (massive example)', () => {
       expect(set.spec.podManagementPolicy).toBe('Parallel');
       expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${placement.volumeGiB}Gi`);
       expect(podSpec(set).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
-        { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/component': 'database' } }, topologyKey: 'kubernetes.io/hostname' },
+        {
+          labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/component': 'database' } },
+          topologyKey: 'kubernetes.io/hostname',
+        },
       ]);
       expect(podSpec(set).tolerations).toEqual([{ key: 'stagecraft/dedicated', operator: 'Equal', value: 'cockroachdb', effect: 'NoSchedule' }]);
     }
@@ -97,7 +100,7 @@ describe('CockroachDB topology per region (massive example)', () => {
     for (const set of sets) expect(flag(podSpec(set).containers[0].command, 'join')).toBe(expected.join(','));
   });
 
-  it('every region appears in some other region\'s join list', () => {
+  it("every region appears in some other region's join list", () => {
     for (const placement of massive) {
       const others = massive.filter((p) => p !== placement).flatMap(joinAddresses);
       expect(others).toContain(`${regionJoinHost('acme-massive', placement.region)}:26257`);
@@ -144,7 +147,7 @@ describe('CockroachDB topology per region (massive example)', () => {
     }
   });
 
-  it('publishes the CA to every region\'s secret from the first region, writing only empty ones', () => {
+  it("publishes the CA to every region's secret from the first region, writing only empty ones", () => {
     const job = ofKind(cockroachObjects(massive[0]), 'Job').find((j) => j.metadata.name === 'cockroachdb-ca-bootstrap')!;
     expect(podSpec(job).serviceAccountName).toBe('cockroachdb-ca-writer');
     const publish: string = podSpec(job).containers[0].command[2];
@@ -167,7 +170,9 @@ describe('CockroachDB topology on hyperscale (one region)', () => {
     const perZone = hyperscale.zones.map((_, i) => Math.floor(4 / hyperscale.zones.length) + (i < 4 % hyperscale.zones.length ? 1 : 0));
     expect(sets.map((s) => s.spec.replicas)).toEqual(perZone);
     expect(flag(podSpec(sets[0]).containers[0].command, 'advertise-addr')).toBe('$(POD_NAME).cockroachdb.cockroachdb.svc.cluster.local');
-    expect(flag(podSpec(sets[0]).containers[0].command, 'join')).toBe(sets.map((s) => `${s.metadata.name}-0.cockroachdb.cockroachdb.svc.cluster.local:26257`).join(','));
+    expect(flag(podSpec(sets[0]).containers[0].command, 'join')).toBe(
+      sets.map((s) => `${s.metadata.name}-0.cockroachdb.cockroachdb.svc.cluster.local:26257`).join(','),
+    );
     expect(ofKind(cockroachObjects(hyperscale), 'Service').map((s) => s.metadata.name)).toEqual(['cockroachdb', 'cockroachdb-public']);
   });
 

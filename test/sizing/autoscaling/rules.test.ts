@@ -73,14 +73,19 @@ describe('autoscaling rules: seed defaults on each stage', () => {
 describe('autoscaling rules: overrides', () => {
   it('applies every override of the Aurora rule', () => {
     const blueprint = blueprintFor(
-      environment(`${base('scale')}autoscaling:\n  auroraReplicas: { min: 3, max: 12, targetCpuPercent: 60, scaleOutCooldownSeconds: 120, scaleInCooldownSeconds: 600 }\n`),
+      environment(
+        `${base('scale')}autoscaling:\n  auroraReplicas: { min: 3, max: 12, targetCpuPercent: 60, scaleOutCooldownSeconds: 120, scaleInCooldownSeconds: 600 }\n`,
+      ),
     );
     expect(blueprint.autoscaling?.auroraReplicas).toEqual({ min: 3, max: 12, targetPercent: 60, scaleOutCooldownSeconds: 120, scaleInCooldownSeconds: 600 });
     expect(blueprint.postgres?.readReplicas).toBe(3);
   });
 
   it('lets an explicit database.readReplicas set the floor, and lifts the default max above it', () => {
-    expect(blueprintFor(environment(`${base('scale')}database:\n  readReplicas: 1\n`)).autoscaling?.auroraReplicas).toMatchObject({ min: 1, max: AURORA_REPLICA_DEFAULTS.max });
+    expect(blueprintFor(environment(`${base('scale')}database:\n  readReplicas: 1\n`)).autoscaling?.auroraReplicas).toMatchObject({
+      min: 1,
+      max: AURORA_REPLICA_DEFAULTS.max,
+    });
     expect(blueprintFor(environment(`${base('scale')}database:\n  readReplicas: 12\n`)).autoscaling?.auroraReplicas).toMatchObject({ min: 12, max: 12 });
   });
 
@@ -106,7 +111,9 @@ describe('autoscaling rules: overrides', () => {
   });
 
   it('passes the cluster autoscaler behaviour through', () => {
-    const blueprint = blueprintFor(environment(`${base('growth')}autoscaling:\n  nodes: { scaleDownUtilizationThreshold: 0.6, scaleDownUnneededMinutes: 20, expander: most-pods }\n`));
+    const blueprint = blueprintFor(
+      environment(`${base('growth')}autoscaling:\n  nodes: { scaleDownUtilizationThreshold: 0.6, scaleDownUnneededMinutes: 20, expander: most-pods }\n`),
+    );
     expect(blueprint.autoscaling?.nodes).toMatchObject({ scaleDownUtilizationThreshold: 0.6, scaleDownUnneededMinutes: 20, expander: 'most-pods' });
   });
 });

@@ -39,7 +39,7 @@ describe('pod ranges', () => {
 });
 
 describe('the websocket scale-down mapping', () => {
-  it('removes pods only below the targets less the HPA tolerance, which is above the seed\'s thresholds', () => {
+  it("removes pods only below the targets less the HPA tolerance, which is above the seed's thresholds", () => {
     const effective = effectiveScaleDownThresholds(WEBSOCKET_DEFAULTS);
     expect(effective).toEqual({
       cpuPercent: WEBSOCKET_DEFAULTS.scaleUpCpuPercent * (1 - HPA_TOLERANCE),
