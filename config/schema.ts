@@ -151,8 +151,8 @@ export const autoscalingSchema = z.strictObject({
         .optional()
         .describe('Most readers. @default 10 (seed 002 §10), or min when that is higher'),
       targetCpuPercent: bounded(10, 90, ' percent').optional().describe('Average reader CPU the autoscaler keeps, percent. @default 70 (seed 002 §10)'),
-      scaleOutCooldownSeconds: cooldownSeconds().optional().describe('@default 300'),
-      scaleInCooldownSeconds: cooldownSeconds().optional().describe('@default 900'),
+      scaleOutCooldownSeconds: cooldownSeconds().optional().describe('Seconds after adding a reader before the policy may add another. @default 300'),
+      scaleInCooldownSeconds: cooldownSeconds().optional().describe('Seconds after removing a reader before the policy may remove another. @default 900'),
     })
     .optional()
     .describe('Readers per Aurora cluster (per shard), by reader CPU. Scale and hyperscale with postgres.'),
@@ -168,8 +168,8 @@ export const autoscalingSchema = z.strictObject({
       targetMemoryPercent: bounded(10, 90, ' percent')
         .optional()
         .describe('Memory use counted for eviction the autoscaler keeps, percent. @default 80 (seed 002 §10)'),
-      scaleOutCooldownSeconds: cooldownSeconds().optional().describe('@default 600'),
-      scaleInCooldownSeconds: cooldownSeconds().optional().describe('@default 1800'),
+      scaleOutCooldownSeconds: cooldownSeconds().optional().describe('Seconds after adding a shard before the policy may add another. @default 600'),
+      scaleInCooldownSeconds: cooldownSeconds().optional().describe('Seconds after removing a shard before the policy may remove another. @default 1800'),
     })
     .optional()
     .describe('Shards of the Redis Cluster, by memory. Scale on (cluster mode).'),
@@ -199,9 +199,18 @@ export const autoscalingSchema = z.strictObject({
  * received number 1.5`. The range comes from the spec table the default comes from.
  */
 function documentedNumber(spec: NumericSpec) {
-  return z.number().refine((value) => inRange(spec, value), {
-    error: (issue) => `must be ${describeRange(spec)}; received ${describeInput(issue.input)}`,
-  });
+  return z
+    .number()
+    .refine((value) => inRange(spec, value), {
+      error: (issue) => `must be ${describeRange(spec)}; received ${describeInput(issue.input)}`,
+    })
+    .describe(`${spec.description} Unit: ${spec.unit}. @default ${describeDefault(spec.value)}`);
+}
+
+/** A table default for a description: as is when short, else to four significant digits. */
+function describeDefault(value: number): string {
+  const short = Number(value.toPrecision(4));
+  return short === value ? String(value) : `≈ ${short}`;
 }
 
 const describeInput = (value: unknown): string => (typeof value === 'number' ? `number ${String(value)}` : show(value));
@@ -222,7 +231,8 @@ export const workloadShape = {
     })
     .refine((value) => inRange(MAU_SPEC, value), {
       error: (issue) => `must be ${describeRange(MAU_SPEC)} (monthly active users); received ${describeInput(issue.input)}`,
-    }),
+    })
+    .describe('Monthly active users: picks the stage when `stage` is not given, and sizes every component. Required in a workload.'),
   ...(Object.fromEntries(WORKLOAD_FIELDS.map((field) => [field, documentedNumber(WORKLOAD_DEFAULTS[field]).optional()])) as {
     [K in WorkloadDefaultName]: z.ZodOptional<ReturnType<typeof documentedNumber>>;
   }),
@@ -271,12 +281,15 @@ export const environmentSchema = z
           .optional()
           .describe('NAT gateways: none, one per region, or one per AZ. @default none up to traction, single on growth, per-az after'),
       })
-      .optional(),
+      .optional()
+      .describe('VPC addressing, availability zones and NAT of every region.'),
     backend: z
       .strictObject({
         s3: z
           .strictObject({
-            bucket: pattern(S3_BUCKET_PATTERN, 'an S3 bucket name', 'acme-terraform-state'),
+            bucket: pattern(S3_BUCKET_PATTERN, 'an S3 bucket name', 'acme-terraform-state').describe(
+              'Existing S3 bucket that holds the state; Stagecraft does not create it.',
+            ),
             region: regionCode.optional().describe('Region of the state bucket. @default the primary region'),
             keyPrefix: z
               .string()
@@ -287,7 +300,8 @@ export const environmentSchema = z
           })
           .describe('Remote state in S3 with native lock files. @default local state files beside each stack'),
       })
-      .optional(),
+      .optional()
+      .describe("Where Terraform keeps each stack's state. @default local state files beside each stack"),
     compute: z
       .strictObject({
         instanceType: pattern(INSTANCE_TYPE_PATTERN, 'an EC2 instance type', 't3.medium')
@@ -301,7 +315,8 @@ export const environmentSchema = z
           .describe('EKS Kubernetes version. @default "1.33"'),
         publicApiCidrs: z.array(cidrBlock).optional().describe('CIDRs allowed to reach the public EKS API endpoint. @default [] (private endpoint only)'),
       })
-      .optional(),
+      .optional()
+      .describe('Hosts (launch, traction) or EKS cluster nodes (growth on). @default from the stage profile'),
     database: z
       .strictObject({
         engine: z
@@ -320,7 +335,8 @@ export const environmentSchema = z
         backupRetentionDays: count(1, 35).optional().describe('Days automated backups are kept. @default 7 on launch, 14 after'),
         nodesPerRegion: count(3, 100).optional().describe('CockroachDB nodes per region. @default from the stage profile (≥3)'),
       })
-      .optional(),
+      .optional()
+      .describe('The primary database: engine, version, size, replicas, shards and backups. @default from the stage profile'),
     cache: z
       .strictObject({
         nodeType: pattern(CACHE_NODE_TYPE_PATTERN, 'an ElastiCache node type', 'cache.r7g.large')
@@ -329,14 +345,16 @@ export const environmentSchema = z
         shards: count(1, 500).optional().describe('Shards (node groups) in cluster mode. @default from the stage profile'),
         replicasPerShard: count(0, 5).optional().describe('Replicas per shard. @default from the stage profile'),
       })
-      .optional(),
+      .optional()
+      .describe('Redis (ElastiCache) sizes, from traction on. @default from the stage profile'),
     queue: z
       .strictObject({
         instanceType: pattern(/^mq\.[a-z0-9]+\.[a-z0-9]+$/, 'an Amazon MQ instance type', 'mq.m5.large')
           .optional()
           .describe('Amazon MQ broker instance type for RabbitMQ. @default from the stage profile'),
       })
-      .optional(),
+      .optional()
+      .describe('RabbitMQ (Amazon MQ) size, growth and scale. @default from the stage profile'),
     search: z
       .strictObject({
         instanceType: pattern(/^[a-z0-9]+\.[a-z0-9]+\.search$/, 'an OpenSearch instance type', 'r6g.large.search')
@@ -345,7 +363,8 @@ export const environmentSchema = z
         dataNodes: count(1, 80).optional().describe('Data nodes. @default from the stage profile'),
         volumeGiB: count(10, 16384).optional().describe('EBS volume per data node, GiB. @default from the stage profile'),
       })
-      .optional(),
+      .optional()
+      .describe('OpenSearch sizes, from growth on. @default from the stage profile'),
     streaming: z
       .strictObject({
         instanceType: pattern(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'an MSK broker type', 'kafka.m7g.large')
@@ -354,7 +373,8 @@ export const environmentSchema = z
         brokers: count(2, 90).optional().describe('Brokers; a multiple of the zone count. @default from the stage profile'),
         volumeGiB: count(1, 16384).optional().describe('EBS volume per broker, GiB. @default from the stage profile'),
       })
-      .optional(),
+      .optional()
+      .describe('Kafka (MSK) sizes, from hyperscale on. @default from the stage profile'),
     alerts: z
       .strictObject({
         emails: z
@@ -362,7 +382,8 @@ export const environmentSchema = z
           .optional()
           .describe('Addresses subscribed to the alarm topic. @default [] (subscribe later, e.g. a pager endpoint)'),
       })
-      .optional(),
+      .optional()
+      .describe('Who is told when an alarm fires. @default no subscriptions'),
     workload: workloadSchema.optional().describe("Expected workload, for sizing. @default none: the stage profile's sizes are used"),
     edge: edgeSchema.optional().describe("The Cloudflare edge. @default every field's own default"),
     assumptions: assumptionsSchema.optional().describe('Overrides of the per-unit capacity assumptions. @default the values of `config/assumptions.ts`'),

@@ -38,21 +38,25 @@ const amounts = z.strictObject({
   memoryMiB: count(16, 262_144).describe('Memory in MiB.'),
 });
 
-const scaling = z.discriminatedUnion(
-  'rule',
-  [
-    z.strictObject({ rule: z.literal('websocket-gateway') }),
-    z.strictObject({ rule: z.literal('api') }),
-    z.strictObject({
-      rule: z.literal('cpu'),
-      cpuTargetPercent: count(10, 95).describe('CPU utilisation the autoscaler keeps, percent of the request.'),
-      min: count(1, 1000),
-      max: count(1, 1000),
-    }),
-    z.strictObject({ rule: z.literal('fixed'), replicas: count(1, 1000) }),
-  ],
-  { error: (issue) => `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed` },
-);
+const scaling = z
+  .discriminatedUnion(
+    'rule',
+    [
+      z.strictObject({ rule: z.literal('websocket-gateway') }),
+      z.strictObject({ rule: z.literal('api') }),
+      z.strictObject({
+        rule: z.literal('cpu'),
+        cpuTargetPercent: count(10, 95).describe('CPU utilisation the autoscaler keeps, percent of the request.'),
+        min: count(1, 1000).describe('Fewest pods.'),
+        max: count(1, 1000).describe('Most pods.'),
+      }),
+      z.strictObject({ rule: z.literal('fixed'), replicas: count(1, 1000).describe('Number of pods; no autoscaler.') }),
+    ],
+    { error: (issue) => `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed` },
+  )
+  .describe(
+    'How the pod count is decided: `websocket-gateway` (connections and CPU, seed 002 §10, range from the sizing and `autoscaling.websocket`), `api` (CPU, range from the sizing and `autoscaling.api`), `cpu` (a CPU target with its own range, for workers) or `fixed` (a set number of pods).',
+  );
 
 export const serviceSchema = z.strictObject({
   name: name('a service name').describe('Must equal the file name without `.yaml`.'),
@@ -61,8 +65,8 @@ export const serviceSchema = z.strictObject({
   ports: z
     .array(
       z.strictObject({
-        name: name('a port name'),
-        port: count(1024, 65535),
+        name: name('a port name').describe('Port name, unique in the service; `health.port` refers to it.'),
+        port: count(1024, 65535).describe('Container port (unprivileged, so the container runs as a non-root user).'),
         public: z.boolean().optional().describe("Reached through the load balancer or the host's web port. @default false"),
       }),
     )
@@ -71,11 +75,22 @@ export const serviceSchema = z.strictObject({
   health: z
     .strictObject({
       port: z.string().describe('Name of the port they listen on.'),
-      livenessPath: z.string().regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /healthz)` }),
-      readinessPath: z.string().regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /readyz)` }),
+      livenessPath: z
+        .string()
+        .regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /healthz)` })
+        .describe('Path that answers 200 while the process is alive; failing it restarts the container.'),
+      readinessPath: z
+        .string()
+        .regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /readyz)` })
+        .describe('Path that answers 200 when the service can take traffic; failing it takes the pod out of the load balancer.'),
     })
     .describe('HTTP health endpoints.'),
-  resources: z.strictObject({ requests: amounts, limits: amounts }).describe('Requests (what the scheduler reserves) and limits (the most it may use).'),
+  resources: z
+    .strictObject({
+      requests: amounts.describe('What the scheduler reserves for one container.'),
+      limits: amounts.describe('The most one container may use; at least the requests.'),
+    })
+    .describe('Requests (what the scheduler reserves) and limits (the most it may use).'),
   env: z
     .record(z.string().regex(ENV_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not an environment variable name (e.g. LOG_LEVEL)` }), z.string())
     .optional()
