@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ASSUMPTIONS } from '../config/assumptions';
+import { NumericSpec } from '../config/numeric-spec';
 import { AWS_REGIONS } from '../config/regions';
 import { environmentSchema } from '../config/schema';
 import { serviceSchema } from '../config/service-schema';
@@ -31,8 +32,8 @@ import { renderSchemaPage } from './reference/schema-page';
 export interface ReferenceInputs {
   readonly environmentSchema: z.ZodType;
   readonly serviceSchema: z.ZodType;
-  readonly workloadDefaults: typeof WORKLOAD_DEFAULTS;
-  readonly assumptions: typeof ASSUMPTIONS;
+  readonly workloadDefaults: Readonly<Record<string, NumericSpec>>;
+  readonly assumptions: Readonly<Record<string, NumericSpec>>;
   readonly regions: readonly string[];
   readonly stages: readonly string[];
   readonly commands: readonly Command[];

@@ -55,7 +55,7 @@ describe('the staleness check bites', () => {
 
   it('a changed workload default (a table entry) makes the environment page stale', () => {
     const workloadDefaults = { ...inputs.workloadDefaults, peakFactor: { ...inputs.workloadDefaults.peakFactor, value: 4 } };
-    const pages = referencePages({ ...inputs, workloadDefaults } as ReferenceInputs);
+    const pages = referencePages({ ...inputs, workloadDefaults });
     expect(stalePages(PROJECT_ROOT, pages)).toEqual(['docs/reference/environment.md']);
   });
 
