@@ -13,7 +13,7 @@ export function generatedNotice(sources: readonly string[]): string {
 export function cell(text: string): string {
   return text
     .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;')))
+    .map((part, i) => (i % 2 === 1 ? part : linkCitations(part.replace(/</g, '&lt;'))))
     .join('')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, '<br>');
@@ -23,8 +23,19 @@ export function cell(text: string): string {
 export function prose(text: string): string {
   return text
     .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;')))
+    .map((part, i) => (i % 2 === 1 ? part : linkCitations(part.replace(/</g, '&lt;'))))
     .join('');
+}
+
+/** A citation of a source document: "seed 002 §10", "seed 004 Stage 4", "seed 002, section 6", "seed 000". */
+const CITATION = /\b([Ss]eeds? (\d{3})(?:,? (?:§ ?|section )(\d+(?:\.\d+)*)|,? Stage (\d+))?)/g;
+
+/** Links each citation to its entry in docs/sources.md (`seed-002-10`, `seed-004-stage-4`, `seed-000`). */
+export function linkCitations(text: string): string {
+  return text.replace(CITATION, (_match, cited: string, seed: string, section?: string, stage?: string) => {
+    const anchor = section ? `seed-${seed}-${section.replace(/\./g, '-')}` : stage ? `seed-${seed}-stage-${stage}` : `seed-${seed}`;
+    return `[${cited}](../sources.md#${anchor})`;
+  });
 }
 
 /** A GFM table; cells are escaped with `cell`. */

@@ -105,6 +105,13 @@ describe('what the pages hold', () => {
     }
   });
 
+  it('every citation link points at an anchor of docs/sources.md', () => {
+    const anchors = new Set([...committed('docs/sources.md').matchAll(/id="([^"]+)"/g)].map((m) => m[1]));
+    const links = referencePages(inputs).flatMap((p) => [...p.content.matchAll(/\]\(\.\.\/sources\.md#([^)]+)\)/g)].map((m) => `${p.path}#${m[1]}`));
+    expect(links.length).toBeGreaterThan(20);
+    expect(links.filter((link) => !anchors.has(link.split('#')[1]))).toEqual([]);
+  });
+
   it('the environment page has every workload default and assumption with its source', () => {
     const environment = page(inputs, 'docs/reference/environment.md');
     for (const [prefix, specs] of [
