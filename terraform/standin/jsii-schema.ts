@@ -358,6 +358,16 @@ class SchemaDeriver {
   }
 }
 
+/**
+ * A data source's optional top-level arguments are filled in by the read (a zone looked up by name
+ * returns its zone_id): served optional and computed, so a reference to one is the read's value,
+ * not null. The bindings cannot tell which ones the provider fills; all of them is the assumption
+ * that never turns a real value into null.
+ */
+function readArgumentsBack(block: SchemaBlock): SchemaBlock {
+  return { ...block, attributes: block.attributes.map((attribute) => (attribute.optional ? { ...attribute, computed: true } : attribute)) };
+}
+
 /** How the provider declares nested objects; the bindings render blocks and nested attributes alike. */
 export interface DeriveOptions {
   /**
@@ -382,7 +392,7 @@ export function deriveProviderSchema(packageDir: string, options: DeriveOptions)
   const dataSources: Record<string, SchemaBlock> = {};
   for (const type of types) {
     if (type.base === 'cdktf.TerraformResource') resources[deriver.terraformType(type)] = deriver.topLevel(type, new Set());
-    else if (type.base === 'cdktf.TerraformDataSource') dataSources[deriver.terraformType(type).replace(/^data_/, '')] = deriver.topLevel(type, new Set());
+    else if (type.base === 'cdktf.TerraformDataSource') dataSources[deriver.terraformType(type)] = readArgumentsBack(deriver.topLevel(type, new Set()));
   }
   return {
     address: `registry.terraform.io/${link[1]}/${link[2]}`,

@@ -11,7 +11,7 @@ import { StandinProviderSpec } from './providers';
 import { ProviderSchema } from './schema-model';
 
 /** Bump when the derivation changes what it produces. */
-const DERIVATION_FORMAT = 1;
+const DERIVATION_FORMAT = 2;
 
 /** Where a binding package is installed and which version it is. */
 export interface BindingPackage {

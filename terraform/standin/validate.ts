@@ -5,6 +5,10 @@
  * Cloudflare's provider rejects a string argument outside its documented "Available values" at
  * validate time; the bindings keep that list in their documentation, so the stand-in checks known
  * values against it (case-insensitively, as the provider does). Unknown values are left alone.
+ *
+ * Core rejects a required argument that is missing from the configuration, but not one whose
+ * expression evaluates to null (`zone_id = data.x.optional_thing`); providers do, at validate and
+ * plan time, and so does the stand-in.
  */
 import { isObject, WireValue } from './msgpack';
 import { SchemaAttribute, SchemaBlock } from './schema-model';
@@ -36,6 +40,13 @@ function checkAttributes(attributes: readonly SchemaAttribute[], value: WireValu
   for (const attribute of attributes) {
     const configured = value[attribute.name];
     const here = [...path, { attribute: attribute.name }];
+    if (attribute.required && configured === null) {
+      findings.push({
+        summary: 'Missing Configuration for Required Attribute',
+        detail: `Must set a configuration value for the ${renderPath(here)} attribute as the provider has marked it as required.`,
+        path: here,
+      });
+    }
     if (attribute.oneOf && typeof configured === 'string') {
       const allowed = attribute.oneOf;
       if (!allowed.some((option) => option.toLowerCase() === configured.toLowerCase())) {
