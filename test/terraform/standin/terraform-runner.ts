@@ -2,12 +2,13 @@
  * Test helper: runs real `terraform init/validate/plan` in a working directory with the stand-in
  * attached, the AWS provider taken from the local filesystem mirror with fake credentials, and
  * cdktf's cross-stack remote states stubbed. It mirrors what the offline engine
- * (cli/terraform-offline.ts) does for AWS-only stacks, until that engine attaches the stand-in itself.
+ * (terraform/offline.ts) does for AWS-only stacks, until that engine attaches the stand-in itself.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { planRemoteStateStubs, remoteStateDataSources, StackJson, stubStateFile } from '../../../cli/terraform-stub-state';
+import { StackJson } from '../../../synthesis/stack-views';
+import { planRemoteStateStubs, remoteStateDataSources, stubStateFile } from '../../../terraform/stub-state';
 import { RunningStandin } from '../../../terraform/standin/server';
 
 /** What one terraform command printed. */
