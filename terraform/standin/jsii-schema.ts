@@ -327,6 +327,9 @@ class SchemaDeriver {
         });
       }
     }
+    const rendered = new Set(entries.map((entry) => entry.jsName));
+    const unrendered = [...properties.keys()].filter((name) => !rendered.has(name) && !skip.has(name));
+    if (unrendered.length > 0) throw new Error(`${config.name}: arguments ${unrendered.join(', ')} are not rendered by the generated code`);
     if (classFqn) {
       const configured = new Set([...properties.keys()]);
       attributes.push(...this.computedAttributes(classFqn, configured));
