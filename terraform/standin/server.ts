@@ -127,7 +127,7 @@ function providerHandlers(spec: StandinProviderSpec, schema: ProviderSchema): Re
       const config = decodeDynamic(request.config);
       const liveApiReason = spec.needsLiveApi[type];
       if (liveApiReason && config !== null) {
-        return { diagnostics: [errorDiagnostic(`The ${spec.name} stand-in cannot plan ${type}`, `Planning ${type} needs a live API: ${liveApiReason}`)] };
+        return { diagnostics: [errorDiagnostic(`The ${spec.name} stand-in refuses to plan ${type}, which needs a live ${spec.name} API`, liveApiReason)] };
       }
       return { plannedState: encodeDynamic(planResource(block, config, decodeDynamic(request.priorState))), requiresReplace: [], diagnostics: [] };
     },

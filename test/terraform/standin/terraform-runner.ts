@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { StackJson } from '../../../synthesis/stack-views';
 import { planRemoteStateStubs, remoteStateDataSources, stubStateFile } from '../../../terraform/stub-state';
+import { base64DecodedStubOutputs } from '../../../terraform/standin/offline-attach';
 import { RunningStandin } from '../../../terraform/standin/server';
 
 /** What one terraform command printed. */
@@ -95,26 +96,10 @@ export function prepareStackDir(dir: string, stackFile: string, stacks: Readonly
     const data = Object.fromEntries(remoteStates.map((name) => [name, { backend: 'local', config: { path: stubPath(name) }, workspace: 'default' }]));
     write('offline_remote_state_override.tf.json', { data: { terraform_remote_state: data } });
   }
-  const text = JSON.stringify(stack);
   for (const stub of planRemoteStateStubs(stack, stacks)) {
-    const state = stubStateFile(stub, undefined) as { outputs: Record<string, { value: unknown }> };
-    base64DecodedOutputs(text, stub.dataSource).forEach((name) => {
-      const output = state.outputs[name];
-      if (output && typeof output.value === 'string') output.value = Buffer.from(output.value).toString('base64');
-    });
+    const state = base64DecodedStubOutputs(stack, stub.dataSource, stubStateFile(stub, undefined));
     fs.writeFileSync(stubPath(stub.dataSource), JSON.stringify(state));
   }
-}
-
-/**
- * Outputs the consumer passes through base64decode() (an EKS cluster's CA certificate for the
- * kubernetes provider): their stubs must be base64 too. The shared stub-state module does not do
- * this yet; the integration into the offline engine should move it there.
- */
-function base64DecodedOutputs(stackText: string, dataSource: string): string[] {
-  const escaped = dataSource.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`base64decode\\(data\\.terraform_remote_state\\.${escaped}\\.outputs\\.([\\w-]+)\\)`, 'g');
-  return [...stackText.matchAll(pattern)].map((match) => match[1]);
 }
 
 /** Error summaries and details of terraform's human output, one string per diagnostic. */
