@@ -338,6 +338,13 @@ function providerOverrides(stack: StackJson): Record<string, unknown>[] {
   }));
 }
 
+/** Whether the stack needs the AWS provider at all (a Cloudflare- or Kubernetes-only stack checked with the stand-in does not). */
+function usesAws(stack: StackJson): boolean {
+  const required = record(record(stack.terraform)?.required_providers) ?? {};
+  const types = [...Object.keys(record(stack.resource) ?? {}), ...Object.keys(record(stack.data) ?? {})];
+  return 'aws' in required || types.some((type) => type.startsWith('aws_'));
+}
+
 function writeJson(file: string, value: unknown): void {
   fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }
@@ -357,7 +364,7 @@ function prepareWorkDir(dir: string, stackFile: string, stack: StackJson, stacks
   if (overrides.length > 0) {
     writeJson(path.join(dir, 'stagecraft_providers_override.tf.json'), { provider: { aws: overrides } });
   }
-  if (!overrides.some((o) => !('alias' in o))) {
+  if (usesAws(stack) && !overrides.some((o) => !('alias' in o))) {
     // No default aws provider block: the implicit one needs the fake credentials too.
     writeJson(path.join(dir, 'stagecraft_providers.tf.json'), { provider: { aws: [{ region: 'us-east-1', ...FAKE_CREDENTIALS }] } });
   }
@@ -470,7 +477,8 @@ async function checkStack(context: RunContext, name: string): Promise<StackCheck
 
   if (stubs.length > 0) {
     let lookup: AttributeTypeLookup | undefined;
-    if (stubsNeedSchema(stubs)) {
+    // The schema is loaded once per run, from the first stack that needs it: only a stack with the AWS provider has it.
+    if (stubsNeedSchema(stubs) && usesAws(stack)) {
       const schema = await loadSchema(context, dir);
       phaseMs.schema = schema.ms;
       lookup = schema.lookup;

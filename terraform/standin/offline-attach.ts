@@ -7,7 +7,6 @@
 import { UserInputError } from '../../config/errors';
 import { preflightStack, StackDocument, standinProvidersOf } from './preflight';
 import { STANDIN_PROVIDERS, StandinProviderSpec } from './providers';
-import { RunningStandin, startStandin } from './server';
 
 /** The environment variable that turns the stand-in on for `stagecraft validate` while it is opt-in. */
 export const STANDIN_ENV = 'STAGECRAFT_PROVIDER_STANDIN';
@@ -57,7 +56,11 @@ export async function attachStandin(stacks: readonly StackToCheck[]): Promise<At
   const needed = new Map<string, StandinProviderSpec>();
   for (const { stack } of stacks) for (const spec of standinProvidersOf(stack)) needed.set(spec.name, spec);
   if (needed.size === 0) return undefined;
-  const standin: RunningStandin = await startStandin({ providers: [...needed.values()] });
+  // Required on first use: gRPC and protobuf stay unevaluated in CLI runs that never attach the
+  // stand-in (a dynamic import() would do the same, but jest's CommonJS runtime cannot run one).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startStandin } = require('./server') as typeof import('./server');
+  const standin = await startStandin({ providers: [...needed.values()] });
   // The stack's file names the stack: `<outdir>/stacks/<stack>/cdk.tf.json: <type>: <message>`.
   const problems = stacks.flatMap(({ name, file, stack }) =>
     preflightStack(name, stack, standin.schemas).map((problem) => ({ file, path: problem.type, message: problem.message })),

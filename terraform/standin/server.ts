@@ -84,12 +84,21 @@ function encodeDynamic(value: WireValue): Message {
 }
 
 /** The RPC handlers of one impersonated provider. */
-function providerHandlers(spec: StandinProviderSpec, schema: ProviderSchema): Record<ProviderRpc, (request: Message) => Message> {
-  const providerSchemaResponse = {
+function providerHandlers(spec: StandinProviderSpec, schema: ProviderSchema): Record<ProviderRpc, (request: Message) => Message | Buffer> {
+  const providerSchemaMessage = {
     provider: { version: 0, block: protoBlock(schema.provider) },
     resourceSchemas: Object.fromEntries(Object.entries(schema.resources).map(([type, block]) => [type, { version: 0, block: protoBlock(block) }])),
     dataSourceSchemas: Object.fromEntries(Object.entries(schema.dataSources).map(([type, block]) => [type, { version: 0, block: protoBlock(block) }])),
     serverCapabilities: { getProviderSchemaOptional: false },
+  };
+  // Terraform asks for the schema several times per command; Cloudflare's encodes to ~1 MB, so once is enough.
+  let providerSchemaBytes: Buffer | undefined;
+  const providerSchemaResponse = (): Buffer => {
+    if (!providerSchemaBytes) {
+      const type = protocolRoot.lookupType('tfplugin6.GetProviderSchema.Response');
+      providerSchemaBytes = Buffer.from(type.encode(type.fromObject(providerSchemaMessage)).finish());
+    }
+    return providerSchemaBytes;
   };
   const unknownType = (kind: 'resource' | 'data source', type: string): Diagnostic =>
     errorDiagnostic(
@@ -109,7 +118,7 @@ function providerHandlers(spec: StandinProviderSpec, schema: ProviderSchema): Re
       resources: Object.keys(schema.resources).map((typeName) => ({ typeName })),
       dataSources: Object.keys(schema.dataSources).map((typeName) => ({ typeName })),
     }),
-    GetProviderSchema: () => providerSchemaResponse,
+    GetProviderSchema: providerSchemaResponse,
     ValidateProviderConfig: () => ({ diagnostics: [] }),
     ValidateResourceConfig: validate(schema.resources, 'resource'),
     ValidateDataResourceConfig: validate(schema.dataSources, 'data source'),
@@ -154,7 +163,7 @@ function providerHandlers(spec: StandinProviderSpec, schema: ProviderSchema): Re
 }
 
 function serviceDefinition(): grpc.ServiceDefinition {
-  const definition: Record<string, grpc.MethodDefinition<Message, Message>> = {};
+  const definition: Record<string, grpc.MethodDefinition<Message, Message | Buffer>> = {};
   for (const rpc of PROVIDER_RPCS) {
     const requestType = protocolRoot.lookupType(`tfplugin6.${rpc}.Request`);
     const responseType = protocolRoot.lookupType(`tfplugin6.${rpc}.Response`);
@@ -164,7 +173,8 @@ function serviceDefinition(): grpc.ServiceDefinition {
       responseStream: false,
       requestSerialize: (value: Message) => Buffer.from(requestType.encode(requestType.fromObject(value)).finish()),
       requestDeserialize: (bytes: Buffer) => requestType.toObject(requestType.decode(bytes), { longs: Number, bytes: Buffer }) as Message,
-      responseSerialize: (value: Message) => Buffer.from(responseType.encode(responseType.fromObject(value)).finish()),
+      // A Buffer is a response encoded ahead of time.
+      responseSerialize: (value: Message | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(responseType.encode(responseType.fromObject(value)).finish())),
       responseDeserialize: (bytes: Buffer) => responseType.toObject(responseType.decode(bytes), { longs: Number, bytes: Buffer }) as Message,
     };
   }
@@ -229,7 +239,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
       const handlers = providerHandlers(spec, schema);
       const implementation: grpc.UntypedServiceImplementation = {};
       for (const rpc of PROVIDER_RPCS) {
-        implementation[rpc] = (call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.sendUnaryData<Message>) => {
+        implementation[rpc] = (call: grpc.ServerUnaryCall<Message, Message | Buffer>, callback: grpc.sendUnaryData<Message | Buffer>) => {
           try {
             callback(null, handlers[rpc](call.request));
           } catch (error) {
@@ -252,7 +262,10 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     reattach: JSON.stringify(reattach),
     schemas,
     close: async () => {
+      // Terraform has exited by now; a connection it left open must not keep the run waiting.
+      const force = setTimeout(() => servers.forEach((server) => server.forceShutdown()), 2000);
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.tryShutdown(() => resolve()))));
+      clearTimeout(force);
       if (!options.socketDir) fs.rmSync(socketDir, { recursive: true, force: true });
     },
   };

@@ -37,6 +37,7 @@ describe('the stand-in in the offline check', () => {
     results = await checkStacksOffline(examples.outdir, {
       stacks: ['acme-launch-edge', 'acme-growth-us-east-1-apps'],
       providerStandIn: true,
+      onProgress: (line) => process.stderr.write(`${line}\n`),
     });
   }, 10 * 60 * 1000);
 
