@@ -642,7 +642,9 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
 
   // Every stand-in problem (version, unserved type) is bad input, reported before terraform runs.
   const standin: AttachedStandin | undefined = useStandin
-    ? await attachStandin(toCheck.map((index) => ({ name: names[index], file: files.get(names[index]) as string, stack: stacks.get(names[index]) as StackJson })))
+    ? await attachStandin(
+        toCheck.map((index) => ({ name: names[index], file: files.get(names[index]) as string, stack: stacks.get(names[index]) as StackJson })),
+      )
     : undefined;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-validate-'));
   try {

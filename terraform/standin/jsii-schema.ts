@@ -111,8 +111,7 @@ function classSection(source: string, className: string): string {
   return source.slice(start, end < 0 ? undefined : end);
 }
 
-const HCL_ENTRY =
-  /(?:^|\n)\s*("[^"]+"|[\w]+): \{\s*value: ([^\n]*),\s*isBlock: (true|false),\s*type: "(\w+)",\s*storageClassType: "(\w+)",?\s*\}/g;
+const HCL_ENTRY = /(?:^|\n)\s*("[^"]+"|[\w]+): \{\s*value: ([^\n]*),\s*isBlock: (true|false),\s*type: "(\w+)",\s*storageClassType: "(\w+)",?\s*\}/g;
 
 function parseHclEntries(body: string): HclEntry[] {
   const entries: HclEntry[] = [];

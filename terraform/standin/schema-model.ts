@@ -7,12 +7,7 @@
 
 /** A Terraform (cty) type as its JSON form, as the protocol carries it. */
 export type CtyType =
-  | 'string'
-  | 'number'
-  | 'bool'
-  | 'dynamic'
-  | readonly ['list' | 'set' | 'map', CtyType]
-  | readonly ['object', { readonly [name: string]: CtyType }];
+  'string' | 'number' | 'bool' | 'dynamic' | readonly ['list' | 'set' | 'map', CtyType] | readonly ['object', { readonly [name: string]: CtyType }];
 
 export type NestingMode = 'single' | 'list' | 'set' | 'map' | 'group';
 

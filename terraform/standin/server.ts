@@ -149,7 +149,12 @@ function providerHandlers(spec: StandinProviderSpec, schema: ProviderSchema): Re
       ],
     }),
     ImportResourceState: (request) => ({
-      diagnostics: [errorDiagnostic(`The ${spec.name} stand-in cannot import`, `It has no ${spec.name} API to read ${String(request.typeName)} "${String(request.id)}" from.`)],
+      diagnostics: [
+        errorDiagnostic(
+          `The ${spec.name} stand-in cannot import`,
+          `It has no ${spec.name} API to read ${String(request.typeName)} "${String(request.id)}" from.`,
+        ),
+      ],
     }),
     ReadDataSource: (request) => {
       const type = String(request.typeName);
@@ -174,7 +179,8 @@ function serviceDefinition(): grpc.ServiceDefinition {
       requestSerialize: (value: Message) => Buffer.from(requestType.encode(requestType.fromObject(value)).finish()),
       requestDeserialize: (bytes: Buffer) => requestType.toObject(requestType.decode(bytes), { longs: Number, bytes: Buffer }) as Message,
       // A Buffer is a response encoded ahead of time.
-      responseSerialize: (value: Message | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(responseType.encode(responseType.fromObject(value)).finish())),
+      responseSerialize: (value: Message | Buffer) =>
+        Buffer.isBuffer(value) ? value : Buffer.from(responseType.encode(responseType.fromObject(value)).finish()),
       responseDeserialize: (bytes: Buffer) => responseType.toObject(responseType.decode(bytes), { longs: Number, bytes: Buffer }) as Message,
     };
   }

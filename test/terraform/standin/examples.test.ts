@@ -35,27 +35,30 @@ describe('the example edge stacks under terraform 1.11 with the stand-in', () =>
   let root: string;
   const runs = new Map<string, StackRun>();
 
-  beforeAll(async () => {
-    examples = synthesizeExamples();
-    standin = await startStandin({ providers: [CLOUDFLARE] });
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-standin-examples-'));
-    writeCliConfig(path.join(root, 'terraform.rc'), '/opt/tf-plugins');
-    const env = terraformEnv(path.join(root, 'terraform.rc'), standin);
-    const stacks = new Map<string, StackJson>(examples.summaries.map((s) => [s.name, examples.stack(s.name) as StackJson]));
-    const run = async (name: string): Promise<void> => {
-      const dir = path.join(root, name);
-      fs.mkdirSync(dir);
-      prepareStackDir(dir, path.join(examples.outdir, 'stacks', name, 'cdk.tf.json'), stacks);
-      const init = await runTerraform(['init', '-input=false', '-no-color'], dir, env);
-      const validate = await runTerraform(['validate', '-no-color'], dir, env);
-      const plan = await runTerraform(['plan', '-input=false', '-no-color', '-lock=false'], dir, env);
-      runs.set(name, { init, validate, plan });
-      process.stderr.write(`${name}: init ${init.ms} ms, validate ${validate.ms} ms, plan ${plan.ms} ms\n`);
-    };
-    // One at a time: each edge stack starts the 700 MB AWS provider per command, and two at once on
-    // two cores took longer (53 s, with the apps stack) than one after the other (45 s).
-    for (const name of EDGE_STACKS) await run(name);
-  }, 20 * 60 * 1000);
+  beforeAll(
+    async () => {
+      examples = synthesizeExamples();
+      standin = await startStandin({ providers: [CLOUDFLARE] });
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-standin-examples-'));
+      writeCliConfig(path.join(root, 'terraform.rc'), '/opt/tf-plugins');
+      const env = terraformEnv(path.join(root, 'terraform.rc'), standin);
+      const stacks = new Map<string, StackJson>(examples.summaries.map((s) => [s.name, examples.stack(s.name) as StackJson]));
+      const run = async (name: string): Promise<void> => {
+        const dir = path.join(root, name);
+        fs.mkdirSync(dir);
+        prepareStackDir(dir, path.join(examples.outdir, 'stacks', name, 'cdk.tf.json'), stacks);
+        const init = await runTerraform(['init', '-input=false', '-no-color'], dir, env);
+        const validate = await runTerraform(['validate', '-no-color'], dir, env);
+        const plan = await runTerraform(['plan', '-input=false', '-no-color', '-lock=false'], dir, env);
+        runs.set(name, { init, validate, plan });
+        process.stderr.write(`${name}: init ${init.ms} ms, validate ${validate.ms} ms, plan ${plan.ms} ms\n`);
+      };
+      // One at a time: each edge stack starts the 700 MB AWS provider per command, and two at once on
+      // two cores took longer (53 s, with the apps stack) than one after the other (45 s).
+      for (const name of EDGE_STACKS) await run(name);
+    },
+    20 * 60 * 1000,
+  );
 
   afterAll(async () => {
     await standin?.close();

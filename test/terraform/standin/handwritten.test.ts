@@ -53,7 +53,7 @@ const INVALID: Record<string, Record<string, unknown>> = {
   'missing-block': configuration({ kubernetes_namespace_v1: { ns: {} } }),
   'required-null': configuration({ cloudflare_dns_record: { r: { ...RECORD, zone_id: '${null}' } } }),
   'value-not-allowed': configuration({ cloudflare_dns_record: { r: { ...RECORD, type: 'CNAMEX' } } }),
-  'manifest': configuration({
+  manifest: configuration({
     kubernetes_manifest: { cm: { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' }, data: { a: 'b' } } } },
   }),
 };
@@ -74,14 +74,17 @@ describe('the stand-in under terraform 1.11, hand-written configurations', () =>
     results.set(name, { init, validate, ...(planned ? { plan: planned } : {}) });
   }
 
-  beforeAll(async () => {
-    standin = await startStandin({ providers: [CLOUDFLARE, KUBERNETES] });
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-standin-handwritten-'));
-    writeCliConfig(path.join(root, 'terraform.rc'), '/opt/tf-plugins');
-    env = terraformEnv(path.join(root, 'terraform.rc'), standin);
-    await check('valid', VALID, true);
-    await Promise.all(Object.entries(INVALID).map(([name, config]) => check(name, config, name === 'manifest')));
-  }, 10 * 60 * 1000);
+  beforeAll(
+    async () => {
+      standin = await startStandin({ providers: [CLOUDFLARE, KUBERNETES] });
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-standin-handwritten-'));
+      writeCliConfig(path.join(root, 'terraform.rc'), '/opt/tf-plugins');
+      env = terraformEnv(path.join(root, 'terraform.rc'), standin);
+      await check('valid', VALID, true);
+      await Promise.all(Object.entries(INVALID).map(([name, config]) => check(name, config, name === 'manifest')));
+    },
+    10 * 60 * 1000,
+  );
 
   afterAll(async () => {
     await standin?.close();
@@ -89,7 +92,8 @@ describe('the stand-in under terraform 1.11, hand-written configurations', () =>
   });
 
   it('initialises without installing the reattached providers', () => {
-    for (const [name, result] of results) expect({ name, code: result.init.code, errors: errorBlocks(result.init.stderr) }).toEqual({ name, code: 0, errors: [] });
+    for (const [name, result] of results)
+      expect({ name, code: result.init.code, errors: errorBlocks(result.init.stderr) }).toEqual({ name, code: 0, errors: [] });
   });
 
   it('validates and plans the valid configuration: configured values kept, computed ones unknown, the data source read', () => {
@@ -114,7 +118,7 @@ describe('the stand-in under terraform 1.11, hand-written configurations', () =>
     ['too-many-blocks', 'Error: Too many metadata blocks'],
     ['missing-block', 'Error: Insufficient metadata blocks'],
   ];
-  it.each(expectations)('%s fails terraform validate with terraform\'s own message', (name, summary) => {
+  it.each(expectations)("%s fails terraform validate with terraform's own message", (name, summary) => {
     const result = results.get(name)!;
     expect(result.validate.code).toBe(1);
     const errors = errorBlocks(result.validate.stderr);
@@ -122,7 +126,7 @@ describe('the stand-in under terraform 1.11, hand-written configurations', () =>
     expect(errors[0].startsWith(summary)).toBe(true);
   });
 
-  it('says which type and which argument, in terraform\'s words', () => {
+  it("says which type and which argument, in terraform's words", () => {
     const detail = (name: string): string => errorBlocks(results.get(name)!.validate.stderr)[0];
     expect(detail('wrong-type')).toContain('Inappropriate value for attribute "ttl": a number is required.');
     expect(detail('missing-required')).toContain('The argument "zone_id" is required, but no definition was found.');
@@ -142,7 +146,7 @@ describe('the stand-in under terraform 1.11, hand-written configurations', () =>
     ]);
   });
 
-  it('rejects a required argument whose expression is null, as providers do (the stand-in\'s own check)', () => {
+  it("rejects a required argument whose expression is null, as providers do (the stand-in's own check)", () => {
     const result = results.get('required-null')!;
     expect(result.validate.code).toBe(1);
     expect(errorBlocks(result.validate.stderr)).toEqual([
@@ -158,7 +162,11 @@ describe('the stand-in under terraform 1.11, hand-written configurations', () =>
     expect(result.plan!.code).toBe(1);
     const errors = errorBlocks(result.plan!.stderr);
     expect(errors).toHaveLength(1);
-    expect(errors[0].startsWith('Error: The kubernetes stand-in refuses to plan kubernetes_manifest, which needs a live kubernetes API with kubernetes_manifest.cm,')).toBe(true);
+    expect(
+      errors[0].startsWith(
+        'Error: The kubernetes stand-in refuses to plan kubernetes_manifest, which needs a live kubernetes API with kubernetes_manifest.cm,',
+      ),
+    ).toBe(true);
     expect(errors[0].endsWith(KUBERNETES.needsLiveApi.kubernetes_manifest)).toBe(true);
   });
 });

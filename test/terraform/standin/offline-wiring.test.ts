@@ -32,14 +32,17 @@ describe('the stand-in in the offline check', () => {
   let examples: ExampleSynthesis;
   let results: StackCheckResult[];
 
-  beforeAll(async () => {
-    examples = synthesizeExamples();
-    results = await checkStacksOffline(examples.outdir, {
-      stacks: ['acme-launch-edge', 'acme-growth-us-east-1-apps'],
-      providerStandIn: true,
-      onProgress: (line) => process.stderr.write(`${line}\n`),
-    });
-  }, 10 * 60 * 1000);
+  beforeAll(
+    async () => {
+      examples = synthesizeExamples();
+      results = await checkStacksOffline(examples.outdir, {
+        stacks: ['acme-launch-edge', 'acme-growth-us-east-1-apps'],
+        providerStandIn: true,
+        onProgress: (line) => process.stderr.write(`${line}\n`),
+      });
+    },
+    10 * 60 * 1000,
+  );
 
   afterAll(() => {
     fs.rmSync(path.dirname(examples.outdir), { recursive: true, force: true });
@@ -60,7 +63,9 @@ describe('the stand-in in the offline check', () => {
     expect([apps.stack, apps.status, apps.reason, apps.validate.valid]).toEqual(['acme-growth-us-east-1-apps', 'failed', 'terraform plan failed', true]);
     expect(apps.validate.diagnostics.length).toBeGreaterThan(0);
     // The offline engine keeps the summary of each `plan -json` error.
-    expect(new Set(apps.validate.diagnostics)).toEqual(new Set(['plan: Error: The kubernetes stand-in refuses to plan kubernetes_manifest, which needs a live kubernetes API']));
+    expect(new Set(apps.validate.diagnostics)).toEqual(
+      new Set(['plan: Error: The kubernetes stand-in refuses to plan kubernetes_manifest, which needs a live kubernetes API']),
+    );
   });
 
   it('stagecraft validate exits 2 naming the stack and the type it cannot serve, before running terraform', async () => {

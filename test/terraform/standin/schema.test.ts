@@ -139,7 +139,11 @@ describe('stand-in preflight', () => {
 
   it('accepts the pinned versions and served types', () => {
     const ok = stack(
-      { cloudflare: { source: 'cloudflare/cloudflare', version: '5.14.0' }, kubernetes: { source: 'kubernetes', version: '2.38.0' }, aws: { source: 'aws', version: '5.100.0' } },
+      {
+        cloudflare: { source: 'cloudflare/cloudflare', version: '5.14.0' },
+        kubernetes: { source: 'kubernetes', version: '2.38.0' },
+        aws: { source: 'aws', version: '5.100.0' },
+      },
       { resource: { cloudflare_dns_record: {}, kubernetes_namespace_v1: {}, aws_vpc: {} }, data: { cloudflare_zone: {}, terraform_remote_state: {} } },
     );
     expect(preflightStack('env-edge', ok, schemas)).toEqual([]);
@@ -168,18 +172,38 @@ describe('planning from a schema', () => {
       { name: 'id', type: 'string', required: false, optional: false, computed: true },
       {
         name: 'settings',
-        nested: { nesting: 'single', attributes: [{ name: 'ttl', type: 'number', required: false, optional: true, computed: false }, { name: 'etag', type: 'string', required: false, optional: false, computed: true }] },
+        nested: {
+          nesting: 'single',
+          attributes: [
+            { name: 'ttl', type: 'number', required: false, optional: true, computed: false },
+            { name: 'etag', type: 'string', required: false, optional: false, computed: true },
+          ],
+        },
         required: false,
         optional: true,
         computed: false,
       },
     ],
-    blocks: [{ name: 'rule', nesting: 'list', minItems: 0, maxItems: 0, block: { attributes: [{ name: 'uid', type: 'string', required: false, optional: false, computed: true }], blocks: [] } }],
+    blocks: [
+      {
+        name: 'rule',
+        nesting: 'list',
+        minItems: 0,
+        maxItems: 0,
+        block: { attributes: [{ name: 'uid', type: 'string', required: false, optional: false, computed: true }], blocks: [] },
+      },
+    ],
   };
   const config = { name: 'www', comment: null, id: null, settings: { ttl: 60, etag: null }, rule: [{ uid: null }] };
 
   it('keeps configuration, leaves unset optional arguments null and makes computed attributes unknown', () => {
-    expect(planResource(block, config, null)).toEqual({ name: 'www', comment: null, id: UNKNOWN, settings: { ttl: 60, etag: UNKNOWN }, rule: [{ uid: UNKNOWN }] });
+    expect(planResource(block, config, null)).toEqual({
+      name: 'www',
+      comment: null,
+      id: UNKNOWN,
+      settings: { ttl: 60, etag: UNKNOWN },
+      rule: [{ uid: UNKNOWN }],
+    });
   });
 
   it('keeps prior computed values on an update', () => {

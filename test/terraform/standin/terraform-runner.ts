@@ -33,7 +33,10 @@ const FAKE_AWS_CREDENTIALS = {
 
 /** Writes a CLI config that installs hashicorp/* from the mirror only; reattached providers are never installed. */
 export function writeCliConfig(file: string, mirror: string): void {
-  fs.writeFileSync(file, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`);
+  fs.writeFileSync(
+    file,
+    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
+  );
 }
 
 /** The environment terraform runs in: the stand-in attached, no inherited TF_ or AWS_ settings, no network. */
