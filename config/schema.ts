@@ -8,6 +8,7 @@
  * ranges are checked with the same numbers the sizing uses.
  */
 import { z } from 'zod';
+import { shownValue } from './errors';
 import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
 import { STEERING_TARGET_PATTERN } from './edge-regions';
 import { parseCidr } from './cidr';
@@ -29,7 +30,7 @@ const KUBERNETES_VERSION_PATTERN = /^1\.\d{2}$/;
 const POSTGRES_VERSION_PATTERN = /^\d{2}(\.\d{1,2})?$/;
 const CLOUDFLARE_ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+const show = shownValue;
 
 const regionCode = z.string().refine((code) => AWS_REGIONS.includes(code), {
   error: (issue) =>

@@ -52,15 +52,16 @@ export function synthesizeEnvironments(
     inputs?: readonly string[];
   },
 ): SynthesizedStackSummary[] {
+  // Problems of the input come first: they are what the user is working on.
+  const sized = sizeEnvironments(environments);
+  const problems = sized.flatMap(({ environment, blueprint }) => podScalingProblems(environment, blueprint));
+  if (problems.length > 0) throw new UserInputError(problems);
   const target = checkOutputDirectory(options.outdir, {
     ...(options.flag ?? { command: 'stagecraft synth', flag: '--out' }),
     kind: 'synthesis',
     cwd: options.cwd ?? process.cwd(),
     inputs: options.inputs,
   });
-  const sized = sizeEnvironments(environments);
-  const problems = sized.flatMap(({ environment, blueprint }) => podScalingProblems(environment, blueprint));
-  if (problems.length > 0) throw new UserInputError(problems);
   return writeOutputDirectory(target, (staging) => {
     // Loaded only here: cdktf and the provider classes take most of a second to load, and
     // commands that read an existing synthesis (cost, check, review of directories) never need them.
