@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Environment } from '../config/environment';
 import { sizeEnvironments, SizedEnvironment } from '../sizing/blueprint';
 import { migrationsDirectory, synthesizedMigrations } from '../services/platform/cockroachdb';
-import { UserInputError } from '../config/errors';
+import { Problem, UserInputError } from '../config/errors';
+import { nameViolations } from '../synthesis/aws-names';
 import { podScalingProblems } from '../sizing/autoscaling/resolve';
 import { checkOutputDirectory, OutputFlag, writeOutputDirectory } from '../synthesis/output-directory';
 
@@ -72,6 +73,17 @@ export function synthesizeEnvironments(
       options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + env.apps.length + 1} stacks`);
     }
     app.synth();
+    // AWS's own naming rules, on the names as the constructs derived them: refused before any output changes.
+    const named = stacks.flatMap((env) =>
+      [...env.regional.map((st) => st.stackName), ...env.apps.map((st) => st.stackName), env.edge.stackName].flatMap((name) =>
+        nameViolations(name, JSON.parse(readFileSync(join(staging, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>).map((v): Problem => ({
+          file: env.environment.sourceFile,
+          path: 'name',
+          message: `${JSON.stringify(env.environment.name)} gives ${v.address.split('.')[0]} ${v.attribute} "${v.name}" in stack ${v.stack}, which AWS refuses (${v.reason}); choose a shorter or plainer name`,
+        })),
+      ),
+    );
+    if (named.length > 0) throw new UserInputError(named);
     writeMigrations(staging, sized);
     return stacks.flatMap((env) =>
       [...env.regional.map((s) => s.stackName), ...env.apps.map((s) => s.stackName), env.edge.stackName].map((name) =>
