@@ -106,7 +106,7 @@ export const NAME_RULES: readonly NameRule[] = [
     pattern: /^[\w .:/()#,@[\]+=&;{}!$*-]+$/,
     allowed: 'letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*',
   },
-  { type: 'aws_launch_template', attribute: 'name', max: 128, pattern: /^[a-zA-Z0-9().\/_-]+$/, allowed: 'letters, digits, ( ) . / _ -' },
+  { type: 'aws_launch_template', attribute: 'name', max: 128, pattern: /^[a-zA-Z0-9()./_-]+$/, allowed: 'letters, digits, ( ) . / _ -' },
   { type: 'cloudflare_workers_script', attribute: 'script_name', max: 63, pattern: /^[a-z0-9][a-z0-9_-]*$/, allowed: 'lowercase letters, digits, _ -' },
 ];
 
