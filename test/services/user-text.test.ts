@@ -11,6 +11,7 @@ import { fromTerraformLiteral } from '../../constructs/shared/terraform-literal'
 import { checkSynthesis } from '../../policies/engine';
 import { NoForeignInterpolation } from '../../policies/rules/injection/NoForeignInterpolation';
 import { readSynthesis } from '../../synthesis/read';
+import { backupScheduleMigration, multiRegionMigration } from '../../services/platform/cockroachdb/sql';
 import { run } from '../helpers/cli';
 import { catalogProject } from '../helpers/services';
 
@@ -102,6 +103,13 @@ describe('user text reaches the synthesis as data', () => {
       rules: [NoForeignInterpolation],
     });
     expect(result.findings).toEqual([]);
+  });
+
+  it('quotes SQL literals and identifiers in the CockroachDB migrations', () => {
+    const backup = backupScheduleMigration({ buckets: [{ region: 'us-east-1', bucket: "b'; DROP TABLE users; --" }] });
+    expect(backup.sql).toContain("INTO 's3://b''; DROP TABLE users; --/product?AUTH=implicit' RECURRING");
+    const regions = multiRegionMigration({ environment: 'e', regions: ['us-east-1', 'eu"west'] });
+    expect(regions.sql).toContain('ALTER DATABASE product ADD REGION IF NOT EXISTS "eu""west";');
   });
 
   it('flags a payload the constructs did not escape, and not the references they write', () => {
