@@ -3,7 +3,7 @@
  * STAGECRAFT_ENV=name[,name…] narrows it to some environments; the default is all of them.
  */
 import { resolve } from 'node:path';
-import { formatProblem, UserInputError } from './config/errors';
+import { formatProblems, UserInputError } from './config/errors';
 import { environmentFiles, loadEnvironments } from './config/load';
 import { sizeEnvironments } from './sizing/blueprint';
 import { buildApp } from './stacks/app';
@@ -16,6 +16,6 @@ try {
   app.synth();
 } catch (error) {
   if (!(error instanceof UserInputError)) throw error;
-  process.stderr.write(error.problems.map(formatProblem).join('\n') + '\n');
+  process.stderr.write(formatProblems(error.problems) + '\n');
   process.exit(2);
 }

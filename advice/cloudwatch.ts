@@ -9,6 +9,7 @@
  * `metricTargets` and `reduceSignals` are pure; `readSignals` does the I/O.
  */
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { UserInputError } from '../config/errors';
 import { StackJson } from '../synthesis/stack-views';
 import { Metrics } from './metrics';
 
@@ -198,8 +199,79 @@ export interface ReadOptions {
   readonly windowHours?: number;
   /** The end of the window. @default now */
   readonly now?: Date;
-  /** Makes the client of a region. @default `new CloudWatchClient({ region })` */
+  /** Makes the client of a region. @default `new CloudWatchClient({ region })` with two attempts and a 5 s connection timeout */
   readonly clientFor?: (region: string) => CloudWatchClient;
+}
+
+/** Where a CloudWatch failure is reported: the command and its flag. */
+const WHERE = { file: 'stagecraft advise', path: '--from-cloudwatch' } as const;
+
+/** What to set when no credentials were found. */
+const CREDENTIALS_HELP =
+  'set AWS_PROFILE to a profile in ~/.aws/config (after `aws sso login` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)';
+
+/** Network errors: the endpoint could not be reached (refused, unknown host, timed out). */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/** AWS's answers that mean the credentials are missing, wrong or expired. */
+const AUTH_ERRORS = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+]);
+
+/** One line of an error, cut short: SDK messages can be long. */
+function brief(error: { name?: string; message?: string }): string {
+  const text = `${error.name ?? 'Error'}: ${(error.message ?? '').split('\n')[0]}`;
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+/**
+ * An SDK failure as a problem the user fixes (no credentials, no network, access refused), or
+ * the error itself when it is none of those (a bug is still a bug).
+ */
+export function cloudwatchFailure(error: unknown, region: string): Error {
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: unknown; cause?: { code?: string } } | undefined;
+  if (e === undefined || e === null || typeof e !== 'object') return error as Error;
+  // The SDK wraps network errors ("AWS SDK error wrapper for Error: connect ECONNREFUSED …") without their code.
+  const message = (e.message ?? '').split('\n')[0].replace(/^AWS SDK error wrapper for \w*Error: /, '');
+  const code = e.code ?? e.cause?.code ?? [...NETWORK_CODES].find((c) => new RegExp(`\\b${c}\\b`).test(message));
+  const problem = (message: string) => new UserInputError([{ ...WHERE, message }]);
+  if (e.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
+    return problem(`no AWS credentials found (${brief(e)}); ${CREDENTIALS_HELP}`);
+  }
+  if ((code !== undefined && NETWORK_CODES.has(code)) || e.name === 'TimeoutError' || e.name === 'RequestTimeout') {
+    return problem(
+      `cannot reach CloudWatch in ${region} (${code ?? e.name}: ${message}); check the network and proxy settings, and AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_CLOUDWATCH if one is set`,
+    );
+  }
+  if (e.name !== undefined && AUTH_ERRORS.has(e.name)) {
+    return problem(
+      `AWS refused the credentials in ${region} (${brief(e)}); ${CREDENTIALS_HELP}, for an identity allowed cloudwatch:DescribeAlarms and cloudwatch:GetMetricData`,
+    );
+  }
+  if (e.$metadata !== undefined) return problem(`CloudWatch in ${region} refused the request (${brief(e)})`);
+  return error as Error;
+}
+
+/** `client.send`, with its failures turned into problems the user can fix. */
+async function send<T>(region: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw cloudwatchFailure(error, region);
+  }
+}
+
+/** The default client of a region: two attempts, and a connection that does not wait forever. */
+function defaultClient(region: string): CloudWatchClient {
+  return new CloudWatchClient({ region, maxAttempts: 2, requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } });
 }
 
 /** Reads every target's series (one DescribeAlarms and GetMetricData round per region) and reduces them to signals. */
@@ -207,7 +279,7 @@ export async function readSignals(targets: readonly MetricTarget[], options: Rea
   const windowHours = options.windowHours ?? 24;
   const end = options.now ?? new Date();
   const start = new Date(end.getTime() - windowHours * 3_600_000);
-  const clientFor = options.clientFor ?? ((region: string) => new CloudWatchClient({ region }));
+  const clientFor = options.clientFor ?? defaultClient;
   const notes: string[] = [];
   const series: Series[] = [];
 
@@ -222,7 +294,7 @@ export async function readSignals(targets: readonly MetricTarget[], options: Rea
     for (let i = 0; i < alarmNames.length; i += 100) {
       let nextToken: string | undefined;
       do {
-        const page = await client.send(new DescribeAlarmsCommand({ AlarmNames: alarmNames.slice(i, i + 100), NextToken: nextToken }));
+        const page = await send(region, () => client.send(new DescribeAlarmsCommand({ AlarmNames: alarmNames.slice(i, i + 100), NextToken: nextToken })));
         for (const alarm of page.MetricAlarms ?? []) {
           if (alarm.AlarmName) deployed.set(alarm.AlarmName, Object.fromEntries((alarm.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? ''])));
         }
@@ -264,14 +336,16 @@ export async function readSignals(targets: readonly MetricTarget[], options: Rea
     for (let i = 0; i < queries.length; i += 500) {
       let nextToken: string | undefined;
       do {
-        const page = await client.send(
-          new GetMetricDataCommand({
-            MetricDataQueries: queries.slice(i, i + 500).map((q) => q.query),
-            StartTime: start,
-            EndTime: end,
-            NextToken: nextToken,
-            ScanBy: 'TimestampAscending',
-          }),
+        const page = await send(region, () =>
+          client.send(
+            new GetMetricDataCommand({
+              MetricDataQueries: queries.slice(i, i + 500).map((q) => q.query),
+              StartTime: start,
+              EndTime: end,
+              NextToken: nextToken,
+              ScanBy: 'TimestampAscending',
+            }),
+          ),
         );
         for (const result of page.MetricDataResults ?? []) {
           const entry = results.get(result.Id ?? '') ?? { ...result, points: [] };

@@ -3,10 +3,10 @@
  * from CloudWatch (`--from-cloudwatch`). Validated with zod; bad input names the field and the
  * allowed range.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { UserInputError } from '../config/errors';
+import { readInputFile } from '../config/input-file';
 import { STAGES } from '../config/stages';
 import { zodProblems } from '../config/zod-issues';
 import { describeRange, inRange, NumericSpec } from '../config/numeric-spec';
@@ -74,12 +74,7 @@ export function hasSignals(metrics: Metrics): boolean {
 
 /** Reads and validates a metrics JSON file; throws one UserInputError listing every problem. */
 export function loadMetricsFile(file: string, cwd: string): Metrics {
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, file), 'utf8');
-  } catch {
-    throw new UserInputError([{ file, path: '(root)', message: 'cannot be read; pass a path to a JSON metrics file' }]);
-  }
+  const text = readInputFile(resolve(cwd, file), { file, path: '(root)' }, 'a path to a JSON metrics file');
   let data: unknown;
   try {
     data = JSON.parse(text);

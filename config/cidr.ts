@@ -12,6 +12,8 @@ const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 export function parseCidr(cidr: string): Ipv4Block | undefined {
   const match = CIDR_PATTERN.exec(cidr);
   if (!match) return undefined;
+  // A leading zero (`010`) is octal to some tools and refused by AWS: only canonical decimal octets.
+  if (match.slice(1, 6).some((part) => part.length > 1 && part.startsWith('0'))) return undefined;
   const octets = match.slice(1, 5).map(Number);
   const prefixLength = Number(match[5]);
   if (octets.some((o) => o > 255) || prefixLength > 32) return undefined;

@@ -4,7 +4,7 @@
  */
 import { AVAILABILITY_ZONE_IDS } from './regions';
 import { formatCidr, overlaps, parseCidr, subdivide, Ipv4Block } from './cidr';
-import { Problem } from './errors';
+import { Problem, shownValue } from './errors';
 import { EnvironmentConfig } from './schema';
 import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES } from './stages';
 import { CLOUDFLARE_GEO_REGION_CODES, isGeoRegion } from './edge-regions';
@@ -350,6 +350,10 @@ function networkProblems(file: string, config: EnvironmentConfig): Problem[] {
       zones.forEach((zone, i) => {
         if (seen.has(zone)) add(`network.availabilityZoneIds.${region}[${i}]`, `"${zone}" is listed twice`);
         seen.add(zone);
+        const known = AVAILABILITY_ZONE_IDS[region];
+        if (known && !known.includes(zone)) {
+          add(`network.availabilityZoneIds.${region}[${i}]`, `${shownValue(zone)} is not a zone ID of ${region}; allowed: ${known.join(', ')}`);
+        }
       });
     }
   });

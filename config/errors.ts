@@ -25,8 +25,33 @@ export function inFile(file: string, problems: readonly FieldProblem[]): Problem
   return problems.map((p) => ({ file, path: p.path, message: p.message }));
 }
 
+/** At most this many problems are printed; the rest are counted ("… and N more problems"). */
+export const MAX_PROBLEMS_SHOWN = 50;
+/** A value quoted in a message is cut to this many characters, with its length. */
+export const MAX_VALUE_CHARS = 80;
+/** No message part (file, path, message) is printed longer than this, whatever built it. */
+const MAX_PART_CHARS = 1000;
+
+/** `text`, cut to `limit` characters followed by `… (N characters)` when it is longer. */
+export function truncated(text: string, limit = MAX_VALUE_CHARS): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters)`;
+}
+
+/** A received value as messages show it: JSON, cut to MAX_VALUE_CHARS (a 50 MB value is not echoed whole). */
+export function shownValue(value: unknown): string {
+  return truncated(JSON.stringify(value) ?? String(value));
+}
+
 export function formatProblem(problem: Problem): string {
-  return `${problem.file}: ${problem.path}: ${problem.message}`;
+  return `${truncated(problem.file, MAX_PART_CHARS)}: ${truncated(problem.path, MAX_PART_CHARS)}: ${truncated(problem.message, MAX_PART_CHARS)}`;
+}
+
+/** The problems as printed: one line each, the first MAX_PROBLEMS_SHOWN, then how many more there are. */
+export function formatProblems(problems: readonly Problem[]): string {
+  const lines = problems.slice(0, MAX_PROBLEMS_SHOWN).map(formatProblem);
+  const rest = problems.length - MAX_PROBLEMS_SHOWN;
+  if (rest > 0) lines.push(`… and ${rest} more problem${rest === 1 ? '' : 's'}`);
+  return lines.join('\n');
 }
 
 /** Input the user must fix; carries every problem found, not just the first. */
@@ -34,7 +59,7 @@ export class UserInputError extends Error {
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    super(formatProblems(problems));
     this.name = 'UserInputError';
     this.problems = problems;
   }

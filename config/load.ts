@@ -1,12 +1,14 @@
 /** Reads environment files: YAML → zod → cross-field rules → typed Environment. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parse, parseDocument } from 'yaml';
+import { parse } from 'yaml';
 import { Environment, crossFieldProblems, resolveEnvironment, resolveStage } from './environment';
-import { Problem, UserInputError } from './errors';
+import { Problem, shownValue, UserInputError } from './errors';
 import { environmentSchema } from './schema';
 import { loadServiceCatalog, projectServiceCatalog, ServiceCatalog, serviceOverrideProblems } from './services';
 import { zodProblems } from './zod-issues';
+import { readInputFile } from './input-file';
+import { MAX_YAML_ALIASES, parseYaml, yamlData } from './yaml-data';
 
 export const ENVIRONMENTS_DIR = 'environments';
 
@@ -24,7 +26,7 @@ export function serviceCatalog(options: LoadOptions = {}, root = process.cwd()):
 
 /** Parses one environment's YAML text; returns the environment or every problem found. */
 export function parseEnvironment(text: string, file: string, catalog: ServiceCatalog = serviceCatalog()): { environment?: Environment; problems: Problem[] } {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const document = parseYaml(text);
   if (document.errors.length > 0) {
     return {
       problems: document.errors.map((error) => {
@@ -35,9 +37,11 @@ export function parseEnvironment(text: string, file: string, catalog: ServiceCat
       }),
     };
   }
-  const data: unknown = document.toJS();
+  const expanded = yamlData(document, file);
+  if (expanded.problem) return { problems: [expanded.problem] };
+  const data = expanded.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    const received = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : JSON.stringify(data);
+    const received = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : shownValue(data);
     return { problems: [{ file, path: '(root)', message: `expected a mapping with name, stage, regions and domain; received ${received}` }] };
   }
   const parsed = environmentSchema.safeParse(data, { reportInput: true });
@@ -62,7 +66,7 @@ function listEnvironmentFiles(root: string): string[] {
 /** The `name:` of an environment file, or undefined when it cannot be read (validation reports that later). */
 function declaredName(root: string, file: string): string | undefined {
   try {
-    const data: unknown = parse(readFileSync(resolve(root, file), 'utf8'));
+    const data: unknown = parse(readInputFile(resolve(root, file), { file, path: '(root)' }), { maxAliasCount: MAX_YAML_ALIASES });
     return data !== null && typeof data === 'object' && 'name' in data ? String((data as { name: unknown }).name) : undefined;
   } catch {
     return undefined;
@@ -106,7 +110,15 @@ export function loadEnvironments(files: readonly string[], root = process.cwd(),
   const environments: Environment[] = [];
   for (const file of files) {
     const shown = relative(root, resolve(root, file)) || basename(file);
-    const result = parseEnvironment(readFileSync(resolve(root, file), 'utf8'), shown, catalog);
+    let text: string;
+    try {
+      text = readInputFile(resolve(root, file), { file: shown, path: '(root)' }, 'a YAML environment file');
+    } catch (error) {
+      if (!(error instanceof UserInputError)) throw error;
+      problems.push(...error.problems);
+      continue;
+    }
+    const result = parseEnvironment(text, shown, catalog);
     problems.push(...result.problems);
     if (result.environment) environments.push(result.environment);
   }

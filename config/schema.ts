@@ -8,6 +8,7 @@
  * ranges are checked with the same numbers the sizing uses.
  */
 import { z } from 'zod';
+import { shownValue } from './errors';
 import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
 import { STEERING_TARGET_PATTERN } from './edge-regions';
 import { parseCidr } from './cidr';
@@ -29,7 +30,7 @@ const KUBERNETES_VERSION_PATTERN = /^1\.\d{2}$/;
 const POSTGRES_VERSION_PATTERN = /^\d{2}(\.\d{1,2})?$/;
 const CLOUDFLARE_ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+const show = shownValue;
 
 const regionCode = z.string().refine((code) => AWS_REGIONS.includes(code), {
   error: (issue) =>
@@ -39,11 +40,33 @@ const regionCode = z.string().refine((code) => AWS_REGIONS.includes(code), {
 });
 
 const cidrBlock = z.string().refine((cidr) => parseCidr(cidr) !== undefined, {
-  error: (issue) => `${show(issue.input)} is not an IPv4 CIDR block with clear host bits (e.g. 10.20.0.0/16)`,
+  error: (issue) => `${show(issue.input)} is not an IPv4 CIDR block with clear host bits and no leading zeros (e.g. 10.20.0.0/16)`,
 });
 
 const pattern = (regex: RegExp, what: string, example: string) =>
   z.string().regex(regex, { error: (issue) => `${show(issue.input)} is not ${what} (e.g. ${example})` });
+
+/** AWS tag values: letters, digits, spaces and `_ . : / = + - @` (no control characters, emoji or `!#;$()`). */
+const TAG_VALUE_PATTERN = /^[\p{L}\p{N} _.:/=+\-@]*$/u;
+/** AWS allows 50 tags on a resource; Stagecraft adds up to 6 (environment, stage, managed-by, region, Name, backup). */
+export const MAX_USER_TAGS = 44;
+
+const tagsSchema = z
+  .record(
+    pattern(TAG_KEY_PATTERN, 'a tag key', 'team').refine((key) => !key.toLowerCase().startsWith('aws:'), {
+      error: (issue) => `${show(issue.input)} starts with "aws:", which AWS reserves for its own tags`,
+    }),
+    z
+      .string()
+      .max(256)
+      .regex(TAG_VALUE_PATTERN, {
+        error: (issue) => `${show(issue.input)} is not an AWS tag value; allowed: letters, digits, spaces and _ . : / = + - @ (at most 256)`,
+      }),
+  )
+  .refine((tags) => Object.keys(tags).length <= MAX_USER_TAGS, {
+    error: (issue) =>
+      `has ${Object.keys(issue.input as object).length} tags; allowed: at most ${MAX_USER_TAGS} (AWS allows 50 per resource and Stagecraft adds up to 6)`,
+  });
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -265,10 +288,7 @@ export const environmentSchema = z
       .describe('Growth stage whose topology this environment runs. @default chosen from workload.mau (seed 004 ranges); required without a workload'),
     regions: z.array(regionCode).min(1, { error: 'at least one region is required' }).describe('AWS regions; the first is primary.'),
     domain: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'example.com').describe('Apex domain the product is served under.'),
-    tags: z
-      .record(pattern(TAG_KEY_PATTERN, 'a tag key', 'team'), z.string().max(256))
-      .optional()
-      .describe('Tags put on every AWS resource, beside the environment/stage tags. @default {}'),
+    tags: tagsSchema.optional().describe('Tags put on every AWS resource, beside the environment/stage tags. @default {}'),
     network: z
       .strictObject({
         cidrs: z.record(regionCode, cidrBlock).optional().describe('VPC CIDR per region. @default 10.(16 + region index × 4).0.0/16'),

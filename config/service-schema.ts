@@ -4,10 +4,11 @@
  * are in `config/services.ts`, so every problem of every file is reported at once.
  */
 import { z } from 'zod';
+import { shownValue } from './errors';
 import { DATA_STORE_KINDS } from './service-definition';
 import { STAGES } from './stages';
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+const show = shownValue;
 
 /** A DNS label (RFC 1123), as Kubernetes names and compose service names need. */
 export const SERVICE_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;

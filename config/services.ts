@@ -3,16 +3,18 @@
  * cross-field rules, every problem of every file at once. Then applies an environment's
  * `services:` overrides and checks them against its stage.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
 import { DATA_STORE_STAGES, ServiceDefinition } from './service-definition';
-import { Problem } from './errors';
+import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
 import { Stage } from './stages';
 import { zodProblems } from './zod-issues';
+import { readInputFile } from './input-file';
+import { parseYaml, yamlData } from './yaml-data';
 
 /** The catalog shipped with the project: `services/` beside `config/`. */
 export const DEFAULT_SERVICES_DIR = resolve(__dirname, '..', 'services');
@@ -40,6 +42,12 @@ export function loadServiceCatalog(dir = DEFAULT_SERVICES_DIR, root = resolve(DE
       problems: [{ file: shownDir, path: '(root)', message: 'service catalog directory not found; create it with one <name>.yaml per service' }],
     };
   }
+  if (!statSync(dir).isDirectory()) {
+    return {
+      services: [],
+      problems: [{ file: shownDir, path: '(root)', message: 'is not a directory; give the service catalog directory, one <name>.yaml per service' }],
+    };
+  }
   const files = readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();
@@ -47,7 +55,15 @@ export function loadServiceCatalog(dir = DEFAULT_SERVICES_DIR, root = resolve(DE
   const parsed: Array<{ file: string; config: ServiceConfig }> = [];
   for (const name of files) {
     const file = join(shownDir, name);
-    const result = parseServiceFile(readFileSync(join(dir, name), 'utf8'), file);
+    let text: string;
+    try {
+      text = readInputFile(join(dir, name), { file, path: '(root)' }, 'a YAML service file');
+    } catch (error) {
+      if (!(error instanceof UserInputError)) throw error;
+      problems.push(...error.problems);
+      continue;
+    }
+    const result = parseServiceFile(text, file);
     problems.push(...result.problems);
     if (result.config) parsed.push({ file, config: result.config });
   }
@@ -59,11 +75,13 @@ export function loadServiceCatalog(dir = DEFAULT_SERVICES_DIR, root = resolve(DE
 }
 
 function parseServiceFile(text: string, file: string): { config?: ServiceConfig; problems: Problem[] } {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const document = parseYaml(text);
   if (document.errors.length > 0) {
     return { problems: document.errors.map((error) => ({ file, path: '(root)', message: `YAML syntax error: ${error.message.split('\n')[0]}` })) };
   }
-  const data: unknown = document.toJS();
+  const expanded = yamlData(document, file);
+  if (expanded.problem) return { problems: [expanded.problem] };
+  const data = expanded.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ file, path: '(root)', message: 'expected a mapping with name, image, ports, health, resources, stages and scaling' }] };
   }

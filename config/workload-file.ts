@@ -4,12 +4,13 @@
  * codes), `stage` and `assumptions`. It becomes an environment named `workload`, validated by
  * the same rules as an environment file.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+
+import { readInputFile } from './input-file';
+import { parseYaml, yamlData } from './yaml-data';
 import { z } from 'zod';
 import { crossFieldProblems, Environment, resolveEnvironment, resolveStage } from './environment';
-import { Problem, UserInputError } from './errors';
+import { Problem, shownValue, UserInputError } from './errors';
 import { AWS_REGIONS } from './regions';
 import { assumptionsSchema, EnvironmentConfig, workloadShape } from './schema';
 import { STAGES } from './stages';
@@ -29,7 +30,7 @@ export const DEFAULT_REGION_ORDER = [
   'ca-central-1',
 ] as const;
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+const show = shownValue;
 
 export const workloadFileSchema = z.strictObject({
   ...workloadShape,
@@ -56,13 +57,8 @@ export const workloadFileSchema = z.strictObject({
 
 /** Reads and validates a workload file; throws one UserInputError listing every problem. */
 export function loadWorkloadFile(file: string, cwd: string): Environment {
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, file), 'utf8');
-  } catch {
-    throw new UserInputError([{ file, path: '(root)', message: 'cannot be read; pass a path to a YAML workload file' }]);
-  }
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const text = readInputFile(resolve(cwd, file), { file, path: '(root)' }, 'a path to a YAML workload file');
+  const document = parseYaml(text);
   if (document.errors.length > 0) {
     throw new UserInputError(
       document.errors.map((error) => {
@@ -75,7 +71,9 @@ export function loadWorkloadFile(file: string, cwd: string): Environment {
       }),
     );
   }
-  const data: unknown = document.toJS();
+  const expanded = yamlData(document, file);
+  if (expanded.problem) throw new UserInputError([expanded.problem]);
+  const data = expanded.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UserInputError([
       { file, path: '(root)', message: 'expected a mapping of workload fields (mau, dauRatio, …), with optional regions, stage and assumptions' },

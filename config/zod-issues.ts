@@ -1,6 +1,6 @@
 /** Turns zod issues into `<file>: <path>: <message>` problems with the allowed values spelled out. */
 import { z } from 'zod';
-import { formatPath, Problem } from './errors';
+import { formatPath, Problem, shownValue } from './errors';
 
 type Issue = z.core.$ZodIssue;
 
@@ -8,7 +8,7 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  const shown = JSON.stringify(value);
+  const shown = shownValue(value);
   return `${typeof value} ${shown}`;
 }
 
@@ -54,7 +54,7 @@ function messageFor(issue: Issue, schema: z.ZodType): string {
     }
     case 'unrecognized_keys': {
       const allowed = allowedKeysAt(schema, issue.path);
-      const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+      const keys = issue.keys.map((k) => shownValue(k)).join(', ');
       const noun = issue.keys.length === 1 ? 'unknown key' : 'unknown keys';
       return `${noun} ${keys}; allowed keys: ${allowed.join(', ')}`;
     }
@@ -69,7 +69,7 @@ function messageFor(issue: Issue, schema: z.ZodType): string {
       return `must be ${word} ${String(bound)}; received ${describeValue(input)}`;
     }
     case 'invalid_value':
-      return issue.message.startsWith('Invalid') ? `${JSON.stringify(input)} is not allowed; allowed: ${issue.values.map(String).join(', ')}` : issue.message;
+      return issue.message.startsWith('Invalid') ? `${shownValue(input)} is not allowed; allowed: ${issue.values.map(String).join(', ')}` : issue.message;
     case 'invalid_key':
       return issue.issues.length > 0 ? `key ${messageFor(issue.issues[0] as Issue, schema)}` : issue.message;
     default:

@@ -13,6 +13,7 @@
 import { ServiceDefinition } from '../config/service-definition';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { RUN_AS_USER } from './kubernetes/workload-spec';
+import { composeLiteral } from '../constructs/shared/terraform-literal';
 
 /** Where the host keeps fetched secrets (a tmpfs) and the compose project files. */
 export const HOST_SECRETS_DIR = '/run/stagecraft/secrets';
@@ -90,7 +91,9 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
   );
   const environment = Object.fromEntries(
     Object.entries({
-      ...service.env,
+      // The service's own values are the user's text: literal for compose (`$$`). Terraform's escaping of the
+      // whole cloud-init, which is a function argument, is stacks/host-services.ts asTerraformString.
+      ...Object.fromEntries(Object.entries(service.env).map(([name, value]) => [name, composeLiteral(value)])),
       ...storeEnv,
       ...Object.fromEntries(secrets.map((s) => [s.env.replace(/_ARN$/, '_FILE'), `/run/secrets/${s.file}`])),
     }).sort(([a], [b]) => a.localeCompare(b)),

@@ -44,6 +44,7 @@ import { configureBackend, StateLocation } from './backend';
 import { edgeStackName } from './stack-names';
 import { edgeWorkerConfig, originHostname } from './edge-worker-config';
 import { RegionalStack } from './regional-stack';
+import { terraformLiterals } from '../constructs/shared/terraform-literal';
 
 /** TLS 1.3 preferred, 1.2 minimum, forward-secret ciphers only. */
 export const ALB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -183,7 +184,7 @@ export class EdgeStack extends TerraformStack {
     const provider = new AwsProvider(this, `aws-${code}`, {
       alias: code,
       region: code,
-      defaultTags: [{ tags: { ...environment.tags, 'stagecraft:region': code } }],
+      defaultTags: [{ tags: terraformLiterals({ ...environment.tags, 'stagecraft:region': code }) }],
     });
     const certificate = new AcmCertificate(this, `certificate-${code}`, {
       provider,

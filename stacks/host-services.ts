@@ -67,10 +67,15 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
 
 /**
  * Text for a Terraform function argument: cdktf writes it between double quotes as is, so its
- * backslashes and double quotes are escaped here (Terraform unescapes them again).
+ * backslashes and double quotes are escaped here (Terraform unescapes them again). cdktf escapes
+ * `${` itself in function arguments, but not the template directive `%{`: that is escaped here,
+ * so user text in the cloud-init (a compose env value) stays literal.
  */
 export function asTerraformString(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/%\{/g, () => '%%{');
 }
 
 /** Call after every data store exists: renders the compose project into each host's cloud-init. */

@@ -8,6 +8,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { VpcPeeringConnection } from '@cdktf/provider-aws/lib/vpc-peering-connection';
 import { VpcPeeringConnectionAccepterA } from '@cdktf/provider-aws/lib/vpc-peering-connection-accepter';
 import { RegionalStack } from './regional-stack';
+import { terraformLiterals } from '../constructs/shared/terraform-literal';
 
 export function peerWithEarlierRegions(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
   const f = stack.foundation;
@@ -17,7 +18,7 @@ export function peerWithEarlierRegions(stack: RegionalStack, earlierRegions: rea
     const peerProvider = new AwsProvider(stack, `aws-${peer.region.code}`, {
       alias: peer.region.code,
       region: peer.region.code,
-      defaultTags: [{ tags: { ...f.environment.tags, 'stagecraft:region': peer.region.code } }],
+      defaultTags: [{ tags: terraformLiterals({ ...f.environment.tags, 'stagecraft:region': peer.region.code }) }],
     });
     const connection = new VpcPeeringConnection(stack, id, {
       vpcId: f.network.vpc.id,

@@ -19,6 +19,7 @@ import { regionalStackName } from './stack-names';
 import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
+import { terraformLiterals } from '../constructs/shared/terraform-literal';
 
 /** What every stage composer receives: the region's shared foundation. */
 export interface RegionalFoundation {
@@ -69,7 +70,10 @@ export class RegionalStack extends TerraformStack {
     super(scope, stackName);
     this.stackName = stackName;
     configureBackend(this, stackName, environment.backend, props.state);
-    new AwsProvider(this, 'aws', { region: region.code, defaultTags: [{ tags: { ...environment.tags, 'stagecraft:region': region.code } }] });
+    new AwsProvider(this, 'aws', {
+      region: region.code,
+      defaultTags: [{ tags: terraformLiterals({ ...environment.tags, 'stagecraft:region': region.code }) }],
+    });
 
     const namePrefix = stackName;
     const isCluster = blueprint.cluster !== undefined;

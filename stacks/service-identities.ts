@@ -2,7 +2,7 @@
 import { DataStoreEndpoint } from '../constructs/shared/data-store-endpoints';
 import { PRODUCT_NAMESPACE } from '../services/kubernetes/labels';
 import { EksCluster } from '../constructs/aws/eks-cluster';
-import { resourceName } from '../constructs/shared/protection';
+import { uniqueResourceName } from '../constructs/shared/protection';
 import { ServiceIdentity } from '../constructs/aws/service-identity';
 import { RegionalStack } from './regional-stack';
 
@@ -17,7 +17,7 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
   return f.environment.services.map(
     (service) =>
       new ServiceIdentity(stack, `service-${service.name}`, {
-        roleName: resourceName(f.namePrefix, service.name, 64),
+        roleName: uniqueResourceName(f.namePrefix, service.name, 64),
         cluster: eks,
         namespace: PRODUCT_NAMESPACE,
         serviceAccount: service.name,

@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Environment } from '../config/environment';
+import { Problem, UserInputError } from '../config/errors';
+import { stackShapeProblems } from '../synthesis/stack-shape';
 import { StackJson, SynthesizedStack } from '../synthesis/stack-views';
 import { stackNamesOf } from './stack-names';
 import { synthesizeEnvironments } from './synthesize';
@@ -23,7 +25,25 @@ export interface EnvironmentSynthesis {
 export { stackNamesOf };
 
 function readStacks(outdir: string, names: readonly string[]): Array<{ name: string; json: StackJson }> {
-  return names.map((name) => ({ name, json: JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson }));
+  const problems: Problem[] = [];
+  const stacks = names.map((name) => {
+    const file = join(outdir, 'stacks', name, 'cdk.tf.json');
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      problems.push({ file, path: '(root)', message: `cannot be read (${(error as Error).message}); synthesize again` });
+      return { name, json: {} as StackJson };
+    }
+    const shape =
+      json !== null && typeof json === 'object' && !Array.isArray(json)
+        ? stackShapeProblems(name, json as Record<string, unknown>)
+        : [`stack ${name} is not a JSON object`];
+    problems.push(...shape.map((message) => ({ file, path: '(root)', message: `${message}; synthesize again` })));
+    return { name, json: json as StackJson };
+  });
+  if (problems.length > 0) throw new UserInputError(problems);
+  return stacks;
 }
 
 /** Synthesizes `environments` into a temporary directory, reads every stack, and removes the directory. */

@@ -1,11 +1,15 @@
 /** Synthesizes environments into a directory atomically: stage in a sibling directory, then swap. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Environment } from '../config/environment';
 import { sizeEnvironments, SizedEnvironment } from '../sizing/blueprint';
 import { migrationsDirectory, synthesizedMigrations } from '../services/platform/cockroachdb';
-import { UserInputError } from '../config/errors';
+import { Problem, UserInputError } from '../config/errors';
+import { nameViolations } from '../synthesis/aws-names';
 import { podScalingProblems } from '../sizing/autoscaling/resolve';
+import { checkOutputDirectory, OutputFlag, writeOutputDirectory } from '../synthesis/output-directory';
+
+export { swapInto } from '../synthesis/output-directory';
 
 export interface SynthesizedStackSummary {
   readonly name: string;
@@ -31,39 +35,62 @@ export function summarizeStack(outdir: string, stackName: string, environment: s
 
 /**
  * Writes every environment's stacks to `outdir`. Nothing in `outdir` changes unless the
- * whole synthesis succeeds: it is built in a staging directory and swapped in.
+ * whole synthesis succeeds: it is built in a staging directory and swapped in. `outdir` must
+ * be new, empty, or a synthesis written earlier (synthesis/output-directory.ts); anything else
+ * is refused with a UserInputError naming `flag` (default `stagecraft synth --out`).
  */
 export function synthesizeEnvironments(
   environments: readonly Environment[],
-  options: { outdir: string; stateDir: string; onProgress?: (line: string) => void },
+  options: {
+    outdir: string;
+    stateDir: string;
+    onProgress?: (line: string) => void;
+    /** Resolves a relative `outdir`, and is never replaced. @default process.cwd() */
+    cwd?: string;
+    /** Where a refused `outdir` came from. @default stagecraft synth --out */
+    flag?: OutputFlag;
+    /** Inputs the output must not overlap (environment files, a services directory). @default none */
+    inputs?: readonly string[];
+  },
 ): SynthesizedStackSummary[] {
+  // Problems of the input come first: they are what the user is working on.
   const sized = sizeEnvironments(environments);
   const problems = sized.flatMap(({ environment, blueprint }) => podScalingProblems(environment, blueprint));
   if (problems.length > 0) throw new UserInputError(problems);
-  const outdir = resolve(options.outdir);
-  const parent = dirname(outdir);
-  const staging = mkdtempSync(join(parent, `.${basename(outdir)}.staging-`));
-  try {
+  const target = checkOutputDirectory(options.outdir, {
+    ...(options.flag ?? { command: 'stagecraft synth', flag: '--out' }),
+    kind: 'synthesis',
+    cwd: options.cwd ?? process.cwd(),
+    inputs: options.inputs,
+  });
+  return writeOutputDirectory(target, (staging) => {
     // Loaded only here: cdktf and the provider classes take most of a second to load, and
     // commands that read an existing synthesis (cost, check, review of directories) never need them.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildApp } = require('./app') as typeof import('./app');
-    const { app, stacks } = buildApp(sized, { outdir: staging, state: { outdir, stateDir: options.stateDir } });
+    const { app, stacks } = buildApp(sized, { outdir: staging, state: { outdir: target.path, stateDir: options.stateDir } });
     for (const env of stacks) {
       options.onProgress?.(`synth ${env.environment.name} (${env.environment.stage}): ${env.regional.length + env.apps.length + 1} stacks`);
     }
     app.synth();
+    // AWS's own naming rules, on the names as the constructs derived them: refused before any output changes.
+    const named = stacks.flatMap((env) =>
+      [...env.regional.map((st) => st.stackName), ...env.apps.map((st) => st.stackName), env.edge.stackName].flatMap((name) =>
+        nameViolations(name, JSON.parse(readFileSync(join(staging, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>).map((v): Problem => ({
+          file: env.environment.sourceFile,
+          path: 'name',
+          message: `${JSON.stringify(env.environment.name)} gives ${v.address.split('.')[0]} ${v.attribute} "${v.name}" in stack ${v.stack}, which AWS refuses (${v.reason}); choose a shorter or plainer name`,
+        })),
+      ),
+    );
+    if (named.length > 0) throw new UserInputError(named);
     writeMigrations(staging, sized);
-    const summaries = stacks.flatMap((env) =>
+    return stacks.flatMap((env) =>
       [...env.regional.map((s) => s.stackName), ...env.apps.map((s) => s.stackName), env.edge.stackName].map((name) =>
         summarizeStack(staging, name, env.environment.name),
       ),
     );
-    swapInto(staging, outdir);
-    return summaries;
-  } finally {
-    if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
-  }
+  });
 }
 
 /** CockroachDB environments get their generated SQL beside the stacks, `migrations/<env>/`, swapped in with them. */
@@ -74,16 +101,4 @@ function writeMigrations(outdir: string, sized: readonly SizedEnvironment[]): vo
     mkdirSync(dir, { recursive: true });
     for (const migration of synthesizedMigrations(environment)) writeFileSync(join(dir, migration.fileName), migration.sql);
   }
-}
-
-/** Replaces `outdir` with `staging` (two renames), so readers see the old or the new directory, never a mix. */
-export function swapInto(staging: string, outdir: string): void {
-  if (!existsSync(outdir)) {
-    renameSync(staging, outdir);
-    return;
-  }
-  const retired = `${staging}.previous`;
-  renameSync(outdir, retired);
-  renameSync(staging, outdir);
-  rmSync(retired, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Problem, UserInputError } from '../config/errors';
 import { Synthesis, SynthesizedStack } from './stack-views';
 import { record } from './values';
+import { stackShapeProblems } from './stack-shape';
 
 /** Where a synthesis directory was named, for messages: `stagecraft review`, `--base`. */
 export interface SynthesisOrigin {
@@ -40,6 +41,11 @@ export function readSynthesis(dir: string, origin: SynthesisOrigin, label = orig
     try {
       const json = record(JSON.parse(readFileSync(file, 'utf8')));
       if (!json) throw new Error('not a JSON object');
+      const shape = stackShapeProblems(name, json);
+      if (shape.length > 0) {
+        problems.push(...shape.map((message) => ({ file: origin.command, path: origin.flag, message: `${origin.given}: ${message}` })));
+        continue;
+      }
       stacks.push({ name, json });
     } catch (error) {
       problems.push({

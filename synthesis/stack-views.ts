@@ -42,6 +42,8 @@ export interface StackView {
   referencing(type: string, attribute: string, target: ResourceView): readonly ResourceView[];
   /** Every stack of the same environment, this one included. */
   environmentStacks(): readonly StackView[];
+  /** The stack's whole JSON (providers, outputs, data sources, locals), for rules that read beyond resources. @default absent in hand-built views */
+  readonly json?: Readonly<Record<string, unknown>>;
 }
 
 /** One stack's synthesized JSON. */
@@ -87,6 +89,7 @@ interface StackFacts {
   readonly stage?: Stage;
   readonly region?: string;
   readonly resources: ResourceView[];
+  readonly json: Readonly<Record<string, unknown>>;
 }
 
 function facts(stack: SynthesizedStack): StackFacts {
@@ -107,6 +110,7 @@ function facts(stack: SynthesizedStack): StackFacts {
     stage: (STAGES as readonly string[]).includes(stage ?? '') ? (stage as Stage) : undefined,
     region: typeof regionTag === 'string' ? regionTag : undefined,
     resources: stackResources(stack.json),
+    json: stack.json as Readonly<Record<string, unknown>>,
   };
 }
 
@@ -148,6 +152,7 @@ export function stackViews(synthesis: Synthesis): StackView[] {
             .some((v) => referenced(v) === target),
         ),
       environmentStacks: () => views.filter((v) => f.environment !== undefined && v.environment === f.environment),
+      json: f.json,
     });
   }
   return views;

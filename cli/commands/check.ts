@@ -73,7 +73,7 @@ function obtainSynthesis(out: string | undefined, selectors: readonly string[], 
   const dir = out === undefined ? join(temporary as string, 'cdktf.out') : resolve(io.cwd, out);
   try {
     io.err(`synthesizing ${environments.length} environment(s) into ${out === undefined ? 'a temporary directory' : out}\n`);
-    synthesizeEnvironments(environments, { outdir: dir, stateDir: io.cwd });
+    synthesizeEnvironments(environments, { outdir: dir, stateDir: io.cwd, cwd: io.cwd, flag: { command: COMMAND, flag: '--out' } });
     return {
       synthesis: readSynthesis(dir, { command: COMMAND, flag: '--out', given: out ?? dir }),
       dir: out === undefined ? undefined : dir,

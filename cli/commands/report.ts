@@ -1,5 +1,4 @@
 /** `stagecraft report`: a static HTML report of every environment, readable offline. */
-import { resolve } from 'node:path';
 import { Problem, UserInputError } from '../../config/errors';
 import { priceSizedEnvironment } from '../../cost/estimate';
 import { buildTopology } from '../../graph/build';
@@ -87,7 +86,7 @@ export const reportCommand: Command = {
       ['index.html', comparisonPage(pages)],
       ...pages.map((p): [string, string] => [pageFile(p.name), environmentPage(p, pages)]),
     ]);
-    const sizes = writeReport(resolve(io.cwd, out), files);
+    const sizes = writeReport(COMMAND, out, io.cwd, files);
     for (const { file, bytes } of sizes) io.out(`${file.padEnd(28)} ${String(bytes).padStart(9)} bytes\n`);
     io.out(`wrote ${sizes.length} pages to ${out}: ${sizes.reduce((sum, f) => sum + f.bytes, 0)} bytes in total\n`);
     return 0;

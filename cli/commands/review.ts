@@ -1,7 +1,8 @@
 /** `stagecraft review`: an offline review report of two syntheses, a real plan, or a stage change. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserInputError } from '../../config/errors';
+import { MAX_PLAN_BYTES, readInputFile } from '../../config/input-file';
 import { Stage, STAGES } from '../../config/stages';
 import { Synthesis } from '../../synthesis/stack-views';
 import { catalogCostEstimator } from '../../review/catalog-cost';
@@ -70,8 +71,9 @@ async function planReport(args: ParsedArgs, io: Io): Promise<Report> {
   const files = args.values.plan ?? [];
   const stacks = files.map((given) => {
     const path = resolve(io.cwd, given);
-    if (!existsSync(path) || !statSync(path).isFile()) fail('--plan', `${given} does not exist or is not a file`);
-    const plan = parsePlan(readFileSync(path, 'utf8'), given, { file: COMMAND, path: '--plan' });
+    if (!existsSync(path)) fail('--plan', `${given} does not exist or is not a file`);
+    const text = readInputFile(path, { file: COMMAND, path: '--plan' }, 'a `terraform show -json` file', MAX_PLAN_BYTES);
+    const plan = parsePlan(text, given, { file: COMMAND, path: '--plan' });
     return planChanges(plan, stackNameOf(given));
   });
   const headGiven = single(args, 'head');

@@ -30,14 +30,24 @@ export const synthCommand: Command = {
     'Every file is validated before anything is written; on bad input the command lists',
     'every problem as `<file>: <field path>: <message>`, exits 2, and leaves the output',
     'directory exactly as it was. Stacks are written to a staging directory and swapped in.',
+    '--out replaces only a new or empty directory or one Stagecraft wrote (it holds .stagecraft-output);',
+    'the project root, its source folders, the current directory and other non-empty directories are refused.',
     'Local Terraform state lives in the project root (terraform.<stack>.tfstate), outside the output.',
   ].join('\n'),
   async run(args, io) {
     const files = environmentFiles(args.values.env ?? [], io.cwd);
     const environments = loadEnvironments(files, io.cwd, { servicesDir: single(args, 'services') });
-    const outdir = resolve(io.cwd, single(args, 'out') ?? 'cdktf.out');
+    const given = single(args, 'out') ?? 'cdktf.out';
+    const outdir = resolve(io.cwd, given);
     const started = Date.now();
-    const stacks = synthesizeEnvironments(environments, { outdir, stateDir: io.cwd, onProgress: (line) => io.err(`${line}\n`) });
+    const servicesDir = single(args, 'services');
+    const stacks = synthesizeEnvironments(environments, {
+      outdir: given,
+      cwd: io.cwd,
+      stateDir: io.cwd,
+      inputs: [...files, ...(servicesDir === undefined ? [] : [servicesDir])],
+      onProgress: (line) => io.err(`${line}\n`),
+    });
     const seconds = (Date.now() - started) / 1000;
     if (args.switches.has('json')) {
       io.out(

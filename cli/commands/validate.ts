@@ -1,11 +1,12 @@
 /** `stagecraft validate`: terraform init, validate and plan of every AWS-only stack, offline. */
 import * as fs from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UserInputError } from '../../config/errors';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
 import { checkStacksOffline, StackCheckResult } from '../../terraform/offline';
 import { readManifest, unknownStacks } from '../../synthesis/manifest';
+import { checkOutputDirectory, writeOutputDirectoryAsync } from '../../synthesis/output-directory';
 
 const COMMAND = 'stagecraft validate';
 
@@ -40,6 +41,7 @@ export const validateCommand: Command = {
     'never written to. Stacks that use other providers than aws (edge, apps) are skipped.',
     'Needs terraform on PATH and a provider mirror holding hashicorp/aws 5.100.0 (/opt/tf-plugins, or',
     'STAGECRAFT_PROVIDER_MIRROR); without them every stack is reported as skipped.',
+    '--plan-json-dir replaces only a new or empty directory or one it wrote before (it holds .stagecraft-output).',
     'STAGECRAFT_KEEP_TEMP=1 keeps the working directories for inspection.',
     'Exit code: 0 when no stack failed (skipped stacks do not fail), 1 when one did, 2 on bad input.',
   ].join('\n'),
@@ -59,12 +61,21 @@ export const validateCommand: Command = {
       }
     }
     const planJsonDir = single(args, 'plan-json-dir');
+    // Checked before terraform runs; the plans are written to a staging directory and swapped in at the end.
+    const target =
+      planJsonDir === undefined
+        ? undefined
+        : checkOutputDirectory(planJsonDir, { command: COMMAND, flag: '--plan-json-dir', kind: 'plans', cwd: io.cwd, inputs: [given] });
     const started = Date.now();
-    const results = await checkStacksOffline(outdir, {
-      stacks: requested ? [...new Set(requested)] : undefined,
-      planJsonDir: planJsonDir === undefined ? undefined : resolve(io.cwd, planJsonDir),
-      onProgress: (line) => io.err(`${line}\n`),
-    });
+    const check = (plansDir: string | undefined) =>
+      checkStacksOffline(outdir, { stacks: requested ? [...new Set(requested)] : undefined, planJsonDir: plansDir, onProgress: (line) => io.err(`${line}\n`) });
+    // The plans are written to the staging directory; report them where they are after the swap.
+    const results =
+      target === undefined
+        ? await check(undefined)
+        : await writeOutputDirectoryAsync(target, async (staging) =>
+            (await check(staging)).map((r) => (r.planJsonPath === undefined ? r : { ...r, planJsonPath: join(target.path, basename(r.planJsonPath)) })),
+          );
     const summary = {
       ok: results.filter((r) => r.status === 'ok').length,
       failed: results.filter((r) => r.status === 'failed').length,

@@ -3,6 +3,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { EncryptionKey } from './encryption-key';
+import { terraformLiteral } from '../shared/terraform-literal';
 
 /** Props of an AlarmTopic. */
 export interface AlarmTopicProps {
@@ -45,7 +46,7 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     this.topic = new SnsTopic(this, 'topic', { name: props.name, kmsMasterKeyId: props.encryptionKey.arn });
     (props.emails ?? []).forEach((email, i) => {
-      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: terraformLiteral(email) });
     });
   }
 

@@ -13,7 +13,7 @@ import { ClientAccess } from './client-access';
 import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { Network } from './network';
-import { preventDestroy, resourceName } from '../shared/protection';
+import { preventDestroy, resourceName, uniqueResourceName } from '../shared/protection';
 import { SecurityGroupRef } from './security-group-ref';
 import { checkProps } from '../shared/validation';
 
@@ -139,7 +139,7 @@ export class SearchDomain extends Construct {
     this.ingressRules = this.clientAccess.ingressRules;
 
     this.masterRole = new IamRole(this, 'master-role', {
-      name: resourceName(props.namePrefix, 'search-admin', 64),
+      name: uniqueResourceName(props.namePrefix, 'search-admin', 64),
       description: `Fine-grained access control master of the ${name} OpenSearch domain`,
       assumeRolePolicy: Fn.jsonencode({
         Version: '2012-10-17',

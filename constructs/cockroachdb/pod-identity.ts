@@ -6,7 +6,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { EksCluster } from '../aws/eks-cluster';
 import { EncryptionKey } from '../aws/encryption-key';
 import { serviceTrustPolicy } from '../aws/iam';
-import { resourceName } from '../shared/protection';
+import { uniqueResourceName } from '../shared/protection';
 
 /** A region's CA secrets, by name (the ARN carries a random suffix Secrets Manager adds). */
 export interface CaSecretRef {
@@ -115,7 +115,7 @@ export class CockroachPodIdentity extends Construct {
   ): { role: IamRole; association: EksPodIdentityAssociation } {
     const id = name === 'cockroachdb' ? '' : `${name.replace(/^cockroachdb-/, '')}-`;
     const role = new IamRole(this, `${id}role`, {
-      name: resourceName(props.namePrefix, name, 64),
+      name: uniqueResourceName(props.namePrefix, name, 64),
       assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:TagSession']),
     });
     new IamRolePolicy(this, `${id}policy`, { role: role.name, name, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });

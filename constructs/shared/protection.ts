@@ -1,4 +1,5 @@
 /** Protection shared by every construct that holds data. */
+import { createHash } from 'node:crypto';
 import { TerraformResource } from 'cdktf';
 
 /**
@@ -8,6 +9,18 @@ import { TerraformResource } from 'cdktf';
 export function preventDestroy<T extends TerraformResource>(resource: T): T {
   resource.lifecycle = { ...(resource.lifecycle ?? {}), preventDestroy: true };
   return resource;
+}
+
+/**
+ * A name that must be unique (IAM roles): like resourceName, but when it has to be cut, the cut
+ * ends in `-` and 8 hex digits of the SHA-256 of the whole name, so two long names that share
+ * their first characters stay distinct. A name that fits is unchanged.
+ */
+export function uniqueResourceName(prefix: string, suffix: string, maxLength = 64): string {
+  const name = `${prefix}-${suffix}`.replace(/[^a-zA-Z0-9-]/g, '-');
+  if (name.length <= maxLength) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, maxLength - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
 /** A name for an AWS resource, `<prefix>-<suffix>`, cut to the service's length limit. */

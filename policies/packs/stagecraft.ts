@@ -76,6 +76,7 @@ import { CacheFailover } from '../rules/stage-aware/CacheFailover';
 import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from '../rules/stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from '../rules/stage-aware/StandaloneHostsBeforeGrowth';
+import { NoForeignInterpolation } from '../rules/injection/NoForeignInterpolation';
 
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
@@ -324,6 +325,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: StandaloneHostsBeforeGrowth,
       level: 'error',
       explanation: 'From growth on, compute is a cluster behind a load balancer; a standalone host is a single point of failure.',
+    },
+    {
+      rule: NoForeignInterpolation,
+      level: 'error',
+      explanation:
+        'Terraform evaluates ${…} in every string: an expression that came from user text (a tag, an email, an env value) runs at plan time and can read files of the planning machine into the state.',
     },
   ],
 };

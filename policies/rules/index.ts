@@ -72,6 +72,7 @@ import { CacheFailover } from './stage-aware/CacheFailover';
 import { SingleHostBackups } from './stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from './stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from './stage-aware/StandaloneHostsBeforeGrowth';
+import { NoForeignInterpolation } from './injection/NoForeignInterpolation';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -148,4 +149,5 @@ export const ALL_RULES: readonly Rule[] = [
   SingleHostBackups,
   MassiveMultiRegionCockroach,
   StandaloneHostsBeforeGrowth,
+  NoForeignInterpolation,
 ];

@@ -7,6 +7,7 @@ import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, selectorLabels, serviceLabels } from './labels';
 import { hardenedContainerSecurity, hardenedPodSecurity } from './security-context';
 import { cpuQuantity, memoryQuantity, RUN_AS_USER, ServiceWorkload } from './workload-spec';
+import { terraformLiterals } from '../../constructs/shared/terraform-literal';
 
 /** Zone spread: at most one pod more in any zone than in another. */
 export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
@@ -22,7 +23,8 @@ export function deployment(workload: ServiceWorkload): KubernetesObject {
     timeoutSeconds: 2,
     failureThreshold,
   });
-  const env = Object.entries({ ...service.env, ...workload.bindings })
+  // The service's own values are the user's text; the bindings are references the constructs made.
+  const env = Object.entries({ ...terraformLiterals(service.env), ...workload.bindings })
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value }));
   return {

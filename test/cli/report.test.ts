@@ -15,7 +15,7 @@ describe('stagecraft report', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('report tiny-launch: diagram, autoscaling, guardrails, cost\n');
     const dir = join(root, 'site');
-    expect(readdirSync(dir).sort()).toEqual(['.stagecraft-report', 'index.html', 'tiny-launch.html']);
+    expect(readdirSync(dir).sort()).toEqual(['.stagecraft-output', 'index.html', 'tiny-launch.html']);
     const sizes = ['index.html', 'tiny-launch.html'].map((f) => statSync(join(dir, f)).size);
     expect(result.stdout).toBe(
       `index.html                   ${String(sizes[0]).padStart(9)} bytes\n` +
@@ -43,22 +43,27 @@ describe('stagecraft report', () => {
     expect(readdirSync(root).filter((f) => f.includes('staging'))).toEqual([]);
   });
 
-  it('exits 2 when --out is a file, a directory with other content, or missing', async () => {
+  it('exits 2 when --out is a file, a directory with other content, a source folder, or missing', async () => {
+    const allowed = 'give a new directory, an empty one, or one Stagecraft wrote before (it holds .stagecraft-output)';
     writeFileSync(join(root, 'a-file'), 'x');
-    mkdirSync(join(root, 'docs'));
-    writeFileSync(join(root, 'docs', 'notes.md'), 'mine');
+    mkdirSync(join(root, 'notes'));
+    writeFileSync(join(root, 'notes', 'notes.md'), 'mine');
     const file = await run(root, 'report', '--out', 'a-file');
     expect(file.code).toBe(2);
-    expect(file.stderr).toBe('stagecraft report: --out: a-file is not a directory; give a directory for the report (it is created when missing)\n');
-    const foreign = await run(root, 'report', '--out', 'docs');
+    expect(file.stderr).toBe(`stagecraft report: --out: "a-file" (${root}/a-file) is a file, not a directory; ${allowed}\n`);
+    const foreign = await run(root, 'report', '--out', 'notes');
     expect(foreign.code).toBe(2);
-    expect(foreign.stderr).toBe('stagecraft report: --out: docs is not empty and holds no earlier report; give an empty or new directory\n');
-    expect(readFileSync(join(root, 'docs', 'notes.md'), 'utf8')).toBe('mine');
+    expect(foreign.stderr).toBe(
+      `stagecraft report: --out: "notes" (${root}/notes) is not empty and was not written by Stagecraft (no .stagecraft-output in it); ${allowed}, or remove it yourself\n`,
+    );
+    expect(readFileSync(join(root, 'notes', 'notes.md'), 'utf8')).toBe('mine');
+    const source = await run(root, 'report', '--out', 'environments/report');
+    expect(source.stderr).toBe(
+      `stagecraft report: --out: "environments/report" (${root}/environments/report) is in the project's source folder environments/; ${allowed}\n`,
+    );
     const none = await run(root, 'report');
     expect(none.code).toBe(2);
     expect(none.stderr).toBe('stagecraft report: --out: a directory for the report is required\n');
-    const orphan = await run(root, 'report', '--out', 'no/such/parent');
-    expect(orphan.stderr).toBe('stagecraft report: --out: the parent directory of no/such/parent does not exist\n');
-    expect(existsSync(join(root, 'no'))).toBe(false);
+    expect(existsSync(join(root, 'environments', 'report'))).toBe(false);
   });
 });

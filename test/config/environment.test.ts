@@ -158,7 +158,7 @@ describe('environment files: bad input is reported with file, field path, and wh
 
   it('rejects malformed CIDRs and CIDRs for regions the environment does not use', () => {
     expect(problems(`${VALID}network:\n  cidrs:\n    us-east-1: 10.16.0.1/16\n    eu-west-1: 10.20.0.0/16\n`)).toEqual([
-      'environments/prod.yaml: network.cidrs.us-east-1: "10.16.0.1/16" is not an IPv4 CIDR block with clear host bits (e.g. 10.20.0.0/16)',
+      'environments/prod.yaml: network.cidrs.us-east-1: "10.16.0.1/16" is not an IPv4 CIDR block with clear host bits and no leading zeros (e.g. 10.20.0.0/16)',
     ]);
     expect(problems(`${VALID}network:\n  cidrs:\n    eu-west-1: 10.20.0.0/16\n`)).toEqual([
       `environments/prod.yaml: network.cidrs.eu-west-1: "eu-west-1" is not one of this environment's regions (us-east-1)`,

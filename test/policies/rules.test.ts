@@ -462,6 +462,16 @@ const CASES: Record<string, Case> = {
   'SC-K8S-5': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ privileged: true })) } },
   'SC-K8S-6': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('readiness_probe')) } },
   'SC-K8S-7': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('resources')) } },
+  // Injection
+  'SC-INJ-1': {
+    compliant: {
+      resources: {
+        aws_vpc: { vpc: { cidr_block: '10.0.0.0/16', tags: { team: '$${file("/etc/hostname")}', note: '%%{ for x in y }' } } },
+        aws_subnet: { a: { vpc_id: '${aws_vpc.vpc.id}', tags: { Name: '${join("-", [data.aws_region.here.name, "a"])}' } } },
+      },
+    },
+    nonCompliant: { resources: { aws_vpc: { vpc: { cidr_block: '10.0.0.0/16', tags: { team: '${file("/etc/hostname")}' } } } } },
+  },
   // Stage-aware
   'SC-STG-1': {
     compliant: {

@@ -41,6 +41,8 @@ function createTables(db: string): string[] {
 }
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+/** A SQL string literal: single quotes doubled, so a value can never close the literal (`'; DROP TABLE`). */
+const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
  * `001_multi_region.sql`. Several regions: primary region first, every other region added,
@@ -88,7 +90,7 @@ export function backupScheduleMigration(input: BackupScheduleInput): Migration {
   const [primary, ...others] = input.buckets;
   if (primary === undefined) throw new Error('backupScheduleMigration: at least one bucket is required');
   const uri = (bucket: string, locality?: string) =>
-    `'s3://${bucket}/${db}?AUTH=implicit${locality === undefined ? '' : `&COCKROACH_LOCALITY=${encodeURIComponent(locality)}`}'`;
+    sqlString(`s3://${bucket}/${db}?AUTH=implicit${locality === undefined ? '' : `&COCKROACH_LOCALITY=${encodeURIComponent(locality)}`}`);
   const destination =
     others.length === 0 ? uri(primary.bucket) : `(${[uri(primary.bucket, 'default'), ...others.map((b) => uri(b.bucket, `region=${b.region}`))].join(', ')})`;
   const lines = [
