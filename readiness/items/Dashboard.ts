@@ -3,11 +3,11 @@
  * the four golden signals (traffic, errors, latency, saturation) and the stage's graduation
  * signals (advice/graduation.ts), so the numbers that say "time for the next stage" are in view.
  */
+import { DASHBOARD_SECTIONS } from '../../constructs/aws/region-dashboard';
 import { regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
-/** Widget titles every dashboard has (the golden signals) and the graduation section. */
-export const DASHBOARD_SECTIONS: readonly string[] = ['Traffic', 'Errors', 'Latency', 'Saturation', 'Graduation'];
+export { DASHBOARD_SECTIONS };
 
 export const Dashboard: ReadinessItem = {
   id: 'RDY-10',
@@ -19,7 +19,8 @@ export const Dashboard: ReadinessItem = {
       const dashboards = stack.resources('aws_cloudwatch_dashboard');
       if (dashboards.length === 0) return missing(`${stack.name}: no CloudWatch dashboard`);
       const body = dashboards.map((d) => String(d.values.dashboard_body ?? '')).join('\n');
-      const absent = DASHBOARD_SECTIONS.filter((s) => !body.includes(`"title":"${s}`));
+      // A metric or alarm widget's title, or a text widget's heading.
+      const absent = DASHBOARD_SECTIONS.filter((s) => !body.includes(`"title":"${s}`) && !body.includes(`### ${s}`));
       if (absent.length > 0) return missing(`${stack.name}: the dashboard has no ${absent.join(', ')} widgets`);
       return held(`${stack.name}: dashboard ${String(dashboards[0].values.dashboard_name)}`);
     });

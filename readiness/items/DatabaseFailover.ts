@@ -5,13 +5,12 @@
  * (`stagecraft:expected-failover`) or, for CockroachDB, an annotation, which this item reports.
  */
 import { isAtLeast } from '../../config/stages';
+import { FAILOVER_ANNOTATION, FAILOVER_TAG } from '../../constructs/shared/failover';
 import { asBoolean, asNumber, record } from '../../synthesis/values';
 import { appsStackOf, manifestsOf, regionalStacks, tagOf } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
-/** The tag (annotation on Kubernetes) that states a store's expected failover time. */
-export const FAILOVER_TAG = 'stagecraft:expected-failover';
-export const FAILOVER_ANNOTATION = 'stagecraft.dev/expected-failover';
+export { FAILOVER_ANNOTATION, FAILOVER_TAG };
 
 export const DatabaseFailover: ReadinessItem = {
   id: 'RDY-7',

@@ -1,9 +1,10 @@
 /**
  * Seed 004: error budget tracking (a 99.95% SLO is 4.38 hours a year). Where a load balancer
  * publishes request and 5xx counts, the regional stack holds multi-window burn-rate alarms
- * (metric math over the error ratio), named `<stack>-slo-burn-<window>`; their descriptions carry
- * the target and the budget.
+ * (composites of a long- and a short-window alarm on the 5xx ratio, metric math), named
+ * `<stack>-slo-burn-<fast|slow>`; their descriptions carry the target and the budget.
  */
+import { asStrings } from '../../synthesis/values';
 import { alarmsOf, regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
@@ -18,18 +19,22 @@ export const SloBurnRateAlarms: ReadinessItem = {
   evaluate(environment) {
     const parts: ItemOutcome[] = [];
     for (const stack of regionalStacks(environment)) {
-      if (stack.resources('aws_lb').length === 0) continue;
-      const burn = alarmsOf(stack).filter(
-        (a) => a.metrics.some((m) => m.metricName === 'RequestCount') && a.metrics.some((m) => /5XX/.test(m.metricName ?? '')) && a.actions.length > 0,
+      if (stack.resources('aws_lb').every((lb) => lb.values.load_balancer_type === 'network')) continue;
+      const windows = alarmsOf(stack).filter(
+        (a) => a.metrics.some((m) => m.metricName === 'RequestCount') && a.metrics.some((m) => /5XX/.test(m.metricName ?? '')),
       );
-      if (burn.length < MIN_BURN_WINDOWS) {
+      const paging = stack.resources('aws_cloudwatch_composite_alarm').filter((c) => {
+        const rule = String(c.values.alarm_rule ?? '');
+        return asStrings(c.values.alarm_actions).length > 0 && windows.filter((w) => rule.includes(`"${w.name}"`)).length >= 2;
+      });
+      if (paging.length < MIN_BURN_WINDOWS) {
         parts.push(
           missing(
-            `${stack.name}: ${burn.length} burn-rate alarms on the load balancer's 5xx/request ratio; at least ${MIN_BURN_WINDOWS} windows (set \`slo\`)`,
+            `${stack.name}: ${paging.length} paging burn-rate alarms (a composite of a long and a short window on the 5xx/request ratio); at least ${MIN_BURN_WINDOWS} (set \`slo\`)`,
           ),
         );
       } else {
-        parts.push(held(`${stack.name}: ${burn.map((a) => a.name).join(', ')} — ${String(burn[0].resource.values.alarm_description ?? '')}`));
+        parts.push(held(`${stack.name}: ${paging.map((c) => String(c.values.alarm_name)).join(', ')} — ${String(paging[0].values.alarm_description ?? '')}`));
       }
     }
     return combine(parts, notApplicable('no load balancer publishes request metrics at this stage; Cloudflare analytics show the error rate'));

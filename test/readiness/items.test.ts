@@ -8,7 +8,14 @@ import { ReplicationLagAlarms } from '../../readiness/items/ReplicationLagAlarms
 import { RedisEviction } from '../../readiness/items/RedisEviction';
 import { RateLimiting } from '../../readiness/items/RateLimiting';
 import { OnCallRotation } from '../../readiness/items/OnCallRotation';
-import { bodies, environment } from './fixtures';
+import { RestoreTests } from '../../readiness/items/RestoreTests';
+import { DeadLetterQueues } from '../../readiness/items/DeadLetterQueues';
+import { DatabaseFailover } from '../../readiness/items/DatabaseFailover';
+import { Dashboard } from '../../readiness/items/Dashboard';
+import { SloBurnRateAlarms } from '../../readiness/items/SloBurnRateAlarms';
+import { PagerRouting } from '../../readiness/items/PagerRouting';
+import { redisMaxMemoryMiB } from '../../services/compose';
+import { bodies, drop, environment, manifests } from './fixtures';
 
 describe('readiness items', () => {
   it('have unique ids and names, one file each', () => {
@@ -120,5 +127,138 @@ describe('readiness items', () => {
     const outcome = OnCallRotation.evaluate(environment('launch'));
     expect(outcome.status).toBe('not-infrastructure');
     expect(outcome.status === 'not-infrastructure' && outcome.instead).toContain('alerts.pagerEndpoint');
+  });
+  describe('RDY-3 RedisEviction on the launch host', () => {
+    it('holds: redis-server runs with a maxmemory and allkeys-lru', () => {
+      expect(RedisEviction.evaluate(environment('launch'))).toEqual({
+        status: 'held',
+        detail: `acme-launch-us-east-1-host-0: Redis on the host with --maxmemory ${redisMaxMemoryMiB(512)}mb --maxmemory-policy allkeys-lru`,
+      });
+    });
+    it('is missing when the flags are gone from the cloud-init', () => {
+      const edited = environment('launch', ({ json }) =>
+        bodies(json, 'aws_launch_template').forEach(
+          (t) => (t.user_data = String(t.user_data).replace(/ --maxmemory \d+mb --maxmemory-policy allkeys-lru/, '')),
+        ),
+      );
+      expect(RedisEviction.evaluate(edited)).toEqual({
+        status: 'missing',
+        message: 'acme-launch-us-east-1-host-0: Redis on the host runs with maxmemory-policy noeviction (the default); pass --maxmemory-policy allkeys-lru',
+      });
+    });
+  });
+
+  describe('RDY-5 RestoreTests', () => {
+    it('holds on launch (EC2 and EBS) and scale (Aurora)', () => {
+      expect(RestoreTests.evaluate(environment('launch'))).toEqual({
+        status: 'held',
+        detail:
+          'acme-launch-us-east-1: acme_launch_us_east_1_restore_test restores EBS, EC2 on cron(0 5 ? * SUN *); failures go to acme-launch-us-east-1-restore-failed',
+      });
+      expect(RestoreTests.evaluate(environment('scale')).status).toBe('held');
+    });
+    it('is missing without a restore testing plan', () => {
+      const edited = environment('scale', ({ json }) => drop(json, 'aws_backup_restore_testing_plan'));
+      expect(RestoreTests.evaluate(edited)).toEqual({
+        status: 'missing',
+        message: 'acme-scale-us-west-2: backups are taken but never restored (no aws_backup_restore_testing_plan)',
+      });
+    });
+    it('is missing when a failed restore reaches no one', () => {
+      const edited = environment('scale', ({ json }) => drop(json, 'aws_cloudwatch_event_target'));
+      expect(RestoreTests.evaluate(edited)).toEqual({
+        status: 'missing',
+        message: 'acme-scale-us-west-2: a failed restore job reaches no one (no EventBridge rule on "Restore Job State Change" FAILED with a target)',
+      });
+    });
+  });
+
+  describe('RDY-6 DeadLetterQueues for Kafka', () => {
+    it('holds on hyperscale: every Kafka consumer is told the dead-letter topic suffix', () => {
+      expect(DeadLetterQueues.evaluate(environment('hyperscale'))).toEqual({
+        status: 'held',
+        detail: 'acme-hyperscale-us-east-1-kafka: 2 services publish poison messages to <topic>.dlq',
+      });
+    });
+    it('is missing when a consumer is not told', () => {
+      const edited = environment('hyperscale', ({ name, json }) => {
+        if (!name.endsWith('-apps')) return;
+        for (const m of manifests(json).filter((x) => x.kind === 'Deployment' && x.metadata.name === 'analytics-worker')) {
+          for (const c of m.spec.template.spec.containers) c.env = c.env.filter((e: any) => e.name !== 'KAFKA_DEAD_LETTER_TOPIC_SUFFIX');
+        }
+      });
+      expect(DeadLetterQueues.evaluate(edited)).toEqual({
+        status: 'missing',
+        message: 'acme-hyperscale-us-east-1-kafka: analytics-worker not told the dead-letter topic suffix (KAFKA_DEAD_LETTER_TOPIC_SUFFIX)',
+      });
+    });
+  });
+
+  describe('RDY-7 DatabaseFailover', () => {
+    it('holds on growth with the expected failover times stated', () => {
+      expect(DatabaseFailover.evaluate(environment('growth'))).toEqual({
+        status: 'held',
+        detail:
+          'RDS acme-growth-us-east-1-postgres: 60-120 s: the standby is promoted and the endpoint DNS moves to it; ElastiCache acme-growth-us-east-1-redis: under 60 s: a replica is promoted and the primary endpoint follows',
+      });
+    });
+    it('is missing when the RDS primary is not Multi-AZ', () => {
+      const edited = environment('growth', ({ json }) =>
+        bodies(json, 'aws_db_instance').forEach((d) => d.replicate_source_db === undefined && (d.multi_az = false)),
+      );
+      expect(DatabaseFailover.evaluate(edited)).toEqual({
+        status: 'missing',
+        message: 'RDS acme-growth-us-east-1-postgres: not Multi-AZ; a zone loss means a restore',
+      });
+    });
+    it('does not apply before growth', () => {
+      expect(DatabaseFailover.evaluate(environment('traction')).status).toBe('not-applicable');
+    });
+  });
+
+  describe('RDY-10 Dashboard', () => {
+    it('holds on launch and growth', () => {
+      expect(Dashboard.evaluate(environment('launch'))).toEqual({ status: 'held', detail: 'acme-launch-us-east-1: dashboard acme-launch-us-east-1' });
+      expect(Dashboard.evaluate(environment('growth'))).toEqual({ status: 'held', detail: 'acme-growth-us-east-1: dashboard acme-growth-us-east-1' });
+    });
+    it('is missing without a dashboard', () => {
+      expect(Dashboard.evaluate(environment('growth', ({ json }) => drop(json, 'aws_cloudwatch_dashboard')))).toEqual({
+        status: 'missing',
+        message: 'acme-growth-us-east-1: no CloudWatch dashboard',
+      });
+    });
+  });
+
+  describe('RDY-11 SloBurnRateAlarms', () => {
+    it('holds on scale: two paging composites over long and short windows', () => {
+      const outcome = SloBurnRateAlarms.evaluate(environment('scale'));
+      expect(outcome.status).toBe('held');
+      expect(outcome.status === 'held' && outcome.detail).toContain('acme-scale-us-west-2-slo-burn-fast, acme-scale-us-west-2-slo-burn-slow');
+      expect(outcome.status === 'held' && outcome.detail).toContain('SLO 99.95% over 30 days: an error budget of 21.6 minutes per window, 4.38 hours a year');
+    });
+    it('is missing without the composites', () => {
+      expect(SloBurnRateAlarms.evaluate(environment('scale', ({ json }) => drop(json, 'aws_cloudwatch_composite_alarm')))).toEqual({
+        status: 'missing',
+        message: 'acme-scale-us-west-2: 0 paging burn-rate alarms (a composite of a long and a short window on the 5xx/request ratio); at least 2 (set `slo`)',
+      });
+    });
+    it('does not apply on traction, which has no load balancer', () => {
+      expect(SloBurnRateAlarms.evaluate(environment('traction')).status).toBe('not-applicable');
+    });
+  });
+
+  describe('RDY-12 PagerRouting', () => {
+    it('holds when the alarm topic has the https pager subscription', () => {
+      expect(PagerRouting.evaluate(environment('traction'))).toEqual({ status: 'held', detail: 'acme-traction-eu-west-1-alarms → https pager endpoint' });
+    });
+    it('is missing with email subscriptions only', () => {
+      const edited = environment('launch', ({ json }) =>
+        bodies(json, 'aws_sns_topic_subscription').forEach((sub) => sub.protocol === 'https' && (sub.protocol = 'email')),
+      );
+      expect(PagerRouting.evaluate(edited)).toEqual({
+        status: 'missing',
+        message: 'acme-launch-us-east-1-alarms: no https subscription; set alerts.pagerEndpoint so alarms page someone',
+      });
+    });
   });
 });
