@@ -221,6 +221,7 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
     secretArns: [broker.adminPassword.secret.arn],
     bucketArns: [],
   };
+  stack.rabbitMq = broker;
   return broker;
 }
 
@@ -243,6 +244,7 @@ export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupR
     secretArns: [],
     bucketArns: [],
   };
+  stack.searchDomain = domain;
   return domain;
 }
 

@@ -13,6 +13,8 @@ import { EksCluster } from '../constructs/aws/eks-cluster';
 import { EncryptionKey } from '../constructs/aws/encryption-key';
 import { Network } from '../constructs/aws/network';
 import { LoadBalancer } from '../constructs/aws/load-balancer';
+import type { SearchDomain } from '../constructs/aws/search-domain';
+import type { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
 import { RestoreTestedType } from '../constructs/aws/restore-testing';
 import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -64,6 +66,11 @@ export class RegionalStack extends TerraformStack {
   eks?: EksCluster;
   /** The region's ALB, on cluster stages (set by `composeClusterCompute`). */
   loadBalancer?: LoadBalancer;
+  /** The region's OpenSearch domain and RabbitMQ broker, where the stage has them (their deploy-time Jobs need them). */
+  searchDomain?: SearchDomain;
+  rabbitMq?: RabbitMqBroker;
+  /** The region's OpenTelemetry collector, on cluster stages (set by `addOperations`). */
+  collector?: { readonly metricsLogGroupName?: string };
   /** Resource types whose backups the weekly restore test restores (the composers add theirs). */
   readonly restoreTested = new Set<RestoreTestedType>();
   /** The private zone of CockroachDB's join names, in a massive environment's first region; later regions associate with it. */

@@ -4,11 +4,10 @@
  * dead-letter policy through the management API with the broker's secret. Kafka has no broker-side
  * dead letter: every consumer is told the topic suffix of its dead-letter topic.
  */
+import { RABBITMQ_POLICY_ENV } from '../../services/platform/operations-jobs';
 import { appsStackOf, containerEnv, manifestsOf, regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
-/** The Job's environment variable that carries the RabbitMQ policy definition. */
-export const RABBITMQ_POLICY_ENV = 'RABBITMQ_DEAD_LETTER_POLICY';
 /** The consumers' environment variable that names the dead-letter topic suffix. */
 export const KAFKA_DEAD_LETTER_ENV = 'KAFKA_DEAD_LETTER_TOPIC_SUFFIX';
 

@@ -4,12 +4,11 @@
  * product Deployment is told where to send spans (`OTEL_EXPORTER_OTLP_ENDPOINT`). On host stages
  * the services share one host and one compose project: nothing to trace across, by design.
  */
+import { COLLECTOR_NAME, COLLECTOR_NAMESPACE } from '../../services/platform/otel-collector';
 import { appsStackOf, containerEnv, manifestsOf, regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
 export const OTLP_ENDPOINT_ENV = 'OTEL_EXPORTER_OTLP_ENDPOINT';
-export const COLLECTOR_NAMESPACE = 'observability';
-export const COLLECTOR_NAME = 'otel-collector';
 
 export const DistributedTracing: ReadinessItem = {
   id: 'RDY-9',

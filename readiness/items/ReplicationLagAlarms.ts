@@ -3,11 +3,10 @@
  * read replicas (`ReplicaLag`, seconds), Aurora readers (`AuroraReplicaLag`, milliseconds) and
  * CockroachDB, whose Prometheus metrics the region's collector publishes to CloudWatch.
  */
+import { COCKROACH_METRICS_NAMESPACE } from '../../services/platform/otel-collector';
 import { alarmsOf, appsStackOf, manifestsOf, regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
-/** The CloudWatch namespace the collector publishes CockroachDB's metrics under. */
-export const COCKROACH_METRICS_NAMESPACE = 'Stagecraft/CockroachDB';
 /** CockroachDB's replication signals the lag alarm may watch. */
 export const COCKROACH_LAG_METRICS: readonly string[] = ['ranges_underreplicated', 'kv_closed_timestamp_max_behind_nanos'];
 

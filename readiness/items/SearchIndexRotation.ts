@@ -3,11 +3,9 @@
  * OpenSearch Index State Management, so the apps stack runs a Job that applies the policy with
  * SigV4 under a Pod Identity role; the item looks for that Job and the rollover in its policy.
  */
+import { ISM_POLICY_ENV } from '../../services/platform/operations-jobs';
 import { appsStackOf, containerEnv, manifestsOf, regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
-
-/** The Job's environment variable that carries the ISM policy document. */
-export const ISM_POLICY_ENV = 'ISM_POLICY';
 
 export const SearchIndexRotation: ReadinessItem = {
   id: 'RDY-4',

@@ -14,6 +14,8 @@ import { DatabaseFailover } from '../../readiness/items/DatabaseFailover';
 import { Dashboard } from '../../readiness/items/Dashboard';
 import { SloBurnRateAlarms } from '../../readiness/items/SloBurnRateAlarms';
 import { PagerRouting } from '../../readiness/items/PagerRouting';
+import { SearchIndexRotation } from '../../readiness/items/SearchIndexRotation';
+import { DistributedTracing } from '../../readiness/items/DistributedTracing';
 import { redisMaxMemoryMiB } from '../../services/compose';
 import { bodies, drop, environment, manifests } from './fixtures';
 
@@ -259,6 +261,107 @@ describe('readiness items', () => {
         status: 'missing',
         message: 'acme-launch-us-east-1-alarms: no https subscription; set alerts.pagerEndpoint so alarms page someone',
       });
+    });
+  });
+  describe('RDY-2 ReplicationLagAlarms on CockroachDB', () => {
+    it('holds on massive: the collector publishes CockroachDB metrics that the lag alarms watch', () => {
+      const outcome = ReplicationLagAlarms.evaluate(environment('massive'));
+      expect(outcome.status).toBe('held');
+      expect(outcome.status === 'held' && outcome.detail).toContain(
+        "acme-massive-us-east-1-cockroachdb-replica-lag (CockroachDB metrics scraped by the region's collector into Stagecraft/CockroachDB)",
+      );
+    });
+    it('is missing when the alarms are gone', () => {
+      const edited = environment('massive', ({ json }) => {
+        for (const [name, alarm] of Object.entries(json.resource.aws_cloudwatch_metric_alarm ?? {}))
+          if (alarm.namespace === 'Stagecraft/CockroachDB') delete json.resource.aws_cloudwatch_metric_alarm[name];
+      });
+      const outcome = ReplicationLagAlarms.evaluate(edited);
+      expect(outcome.status === 'missing' && outcome.message.split('; ')[0]).toBe(
+        'acme-massive-ap-northeast-1: CockroachDB has no replication alarm on Stagecraft/CockroachDB (ranges_underreplicated or kv_closed_timestamp_max_behind_nanos)',
+      );
+    });
+    it('is missing when no collector publishes the metrics', () => {
+      const edited = environment('massive', ({ name, json }) => {
+        if (name !== 'acme-massive-us-east-1-apps') return;
+        for (const [key, body] of Object.entries(json.resource.kubernetes_manifest))
+          if ((body.manifest as any).kind === 'ConfigMap' && (body.manifest as any).metadata.name === 'otel-collector')
+            delete json.resource.kubernetes_manifest[key];
+      });
+      expect(ReplicationLagAlarms.evaluate(edited)).toEqual({
+        status: 'missing',
+        message:
+          'acme-massive-us-east-1: acme-massive-us-east-1-cockroachdb-replica-lag watches Stagecraft/CockroachDB, but no collector in the apps stack publishes it',
+      });
+    });
+  });
+
+  describe('RDY-4 SearchIndexRotation', () => {
+    it('holds on growth: a Job applies the monthly rollover policy', () => {
+      const outcome = SearchIndexRotation.evaluate(environment('growth'));
+      expect(outcome.status).toBe('held');
+      expect(outcome.status === 'held' && outcome.detail).toMatch(
+        /^acme-growth-us-east-1-search: Job operations\/search-index-rotation-[0-9a-f]{8} applies a rollover policy \(min_index_age 30d\)$/,
+      );
+    });
+    it('is missing without the Job', () => {
+      const edited = environment('growth', ({ name, json }) => {
+        if (!name.endsWith('-apps')) return;
+        for (const [key, body] of Object.entries(json.resource.kubernetes_manifest))
+          if ((body.manifest as any).kind === 'Job' && (body.manifest as any).metadata.namespace === 'operations')
+            delete json.resource.kubernetes_manifest[key];
+      });
+      expect(SearchIndexRotation.evaluate(edited)).toEqual({
+        status: 'missing',
+        message: 'acme-growth-us-east-1-search: no Job in acme-growth-us-east-1-apps applies an ISM policy with a rollover (ISM_POLICY)',
+      });
+    });
+    it('does not apply on traction', () => {
+      expect(SearchIndexRotation.evaluate(environment('traction')).status).toBe('not-applicable');
+    });
+  });
+
+  describe('RDY-6 DeadLetterQueues for RabbitMQ', () => {
+    it('holds on scale: a Job applies the dead-letter policy', () => {
+      const outcome = DeadLetterQueues.evaluate(environment('scale'));
+      expect(outcome.status === 'held' && outcome.detail).toMatch(
+        /^acme-scale-us-west-2-rabbitmq: Job operations\/rabbitmq-dead-letters-[0-9a-f]{8} applies a dead-letter policy to every queue$/,
+      );
+    });
+    it('is missing when the policy has no dead-letter-exchange', () => {
+      const edited = environment('scale', ({ name, json }) => {
+        if (!name.endsWith('-apps')) return;
+        for (const m of manifests(json).filter((x) => x.kind === 'Job' && x.metadata.namespace === 'operations'))
+          for (const c of m.spec.template.spec.containers) c.env = c.env.filter((e: any) => e.name !== 'RABBITMQ_DEAD_LETTER_POLICY');
+      });
+      expect(DeadLetterQueues.evaluate(edited)).toEqual({
+        status: 'missing',
+        message:
+          'acme-scale-us-west-2-rabbitmq: no Job in acme-scale-us-west-2-apps applies a RabbitMQ policy with a dead-letter-exchange (RABBITMQ_DEAD_LETTER_POLICY)',
+      });
+    });
+  });
+
+  describe('RDY-9 DistributedTracing', () => {
+    it('holds on growth: a collector, and every service told where to send spans', () => {
+      expect(DistributedTracing.evaluate(environment('growth'))).toEqual({
+        status: 'held',
+        detail: 'acme-growth-us-east-1-apps: 6 services send spans to observability/otel-collector, which exports to X-Ray',
+      });
+    });
+    it('is missing when a service is not told', () => {
+      const edited = environment('growth', ({ name, json }) => {
+        if (!name.endsWith('-apps')) return;
+        for (const m of manifests(json).filter((x) => x.kind === 'Deployment' && x.metadata.name === 'api'))
+          for (const c of m.spec.template.spec.containers) c.env = c.env.filter((e: any) => e.name !== 'OTEL_EXPORTER_OTLP_ENDPOINT');
+      });
+      expect(DistributedTracing.evaluate(edited)).toEqual({
+        status: 'missing',
+        message: 'acme-growth-us-east-1-apps: api not told where to send spans (OTEL_EXPORTER_OTLP_ENDPOINT)',
+      });
+    });
+    it('does not apply on launch', () => {
+      expect(DistributedTracing.evaluate(environment('launch')).status).toBe('not-applicable');
     });
   });
 });
