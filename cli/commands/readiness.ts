@@ -1,5 +1,8 @@
 /** `stagecraft readiness`: seed 004's production-readiness checklist per environment, read from the synthesized stacks. */
-import { evaluateReadiness, EnvironmentReadiness, outcomeText, STATUS_MARKS } from '../../readiness/engine';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { environmentViews, evaluateReadiness, EnvironmentReadiness, outcomeText, STATUS_MARKS } from '../../readiness/engine';
+import { renderRunbooks, runbooksOf } from '../../readiness/runbooks';
 import { ALL_ITEMS } from '../../readiness/items';
 import { READINESS_SECTIONS } from '../../readiness/types';
 import { loadSynthesizedEnvironments } from '../../stacks/environment-synthesis';
@@ -25,10 +28,16 @@ export function renderReadiness(result: EnvironmentReadiness): string {
 export const readinessCommand: Command = {
   name: 'readiness',
   summary: 'Production-readiness checklist (seed 004) per environment, read from the synthesized stacks',
-  usage: 'readiness [--env <name-or-path>]... [--from <dir>] [--json]',
+  usage: 'readiness [--env <name-or-path>]... [--from <dir>] [--runbooks <dir>] [--json]',
   flags: [
     { name: 'env', takesValue: true, repeatable: true, valueName: '<name-or-path>', description: 'this environment only (default: every environment)' },
     FROM_FLAG,
+    {
+      name: 'runbooks',
+      takesValue: true,
+      valueName: '<dir>',
+      description: "also write <dir>/<environment>.md: runbooks for the stage's top failure scenarios, with its alarms and resources",
+    },
     JSON_FLAG,
   ],
   details: [
@@ -37,6 +46,8 @@ export const readinessCommand: Command = {
     `  ${STATUS_MARKS['not-applicable']} not applicable at this stage    ${STATUS_MARKS['not-infrastructure']} cannot be held by infrastructure (and what to do instead)`,
     'Items read the synthesized stacks (cdk.tf.json), never the environment YAML: what is reported is what deploys.',
     'The page docs/readiness.md lists the items and what each stage holds.',
+    '--runbooks covers region loss, database failover, cache loss, queue backlog and a bad deploy, as far as the',
+    'stage has them: what the platform does by itself, the alarms that fire, the commands to run.',
     'Exit code: 0 when no applicable item is missing, 1 otherwise, 2 on bad input.',
   ].join('\n'),
   async run(args, io) {
@@ -49,6 +60,18 @@ export const readinessCommand: Command = {
       synthesis,
       sized.map((s) => s.environment.name),
     );
+    const runbookDir = single(args, 'runbooks');
+    if (runbookDir !== undefined) {
+      const dir = resolve(io.cwd, runbookDir);
+      mkdirSync(dir, { recursive: true });
+      for (const view of environmentViews(
+        synthesis,
+        results.map((r) => r.environment),
+      )) {
+        writeFileSync(join(dir, `${view.name}.md`), renderRunbooks(view, runbooksOf(view)));
+      }
+      io.err(`wrote ${results.length} runbook page(s) to ${runbookDir}\n`);
+    }
     if (args.switches.has('json')) {
       io.out(`${JSON.stringify({ environments: results }, null, 2)}\n`);
     } else {

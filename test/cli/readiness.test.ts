@@ -1,5 +1,6 @@
 /** `stagecraft readiness` end to end: text, JSON, exit codes, --help and bad input by exact message. */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { project, run, TINY_LAUNCH } from '../helpers/cli';
 import { ALL_ITEMS } from '../../readiness/items';
 
@@ -13,7 +14,7 @@ describe('stagecraft readiness', () => {
   it('prints --help with the marks and exit codes', async () => {
     const result = await run(root, 'readiness', '--help');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: stagecraft readiness [--env <name-or-path>]... [--from <dir>] [--json]');
+    expect(result.stdout).toContain('Usage: stagecraft readiness [--env <name-or-path>]... [--from <dir>] [--runbooks <dir>] [--json]');
     expect(result.stdout).toContain('Exit code: 0 when no applicable item is missing, 1 otherwise, 2 on bad input.');
   });
 
@@ -25,6 +26,14 @@ describe('stagecraft readiness', () => {
     const missing = doc.environments[0].items.filter((i: any) => i.outcome.status === 'missing');
     expect(result.code).toBe(missing.length > 0 ? 1 : 0);
     expect(doc.environments[0].ready).toBe(missing.length === 0);
+  });
+
+  it('writes one runbook page per environment with --runbooks', async () => {
+    const result = await run(root, 'readiness', '--runbooks', 'runbooks');
+    expect(result.stderr).toContain('wrote 1 runbook page(s) to runbooks\n');
+    const page = readFileSync(join(root, 'runbooks', 'tiny-launch.md'), 'utf8');
+    expect(page).toContain('# Runbooks: tiny-launch (launch)');
+    expect(page).toContain('- `tiny-launch-us-east-1-host-0-status-check-failed`');
   });
 
   it('exits 2 with the exact message for an unknown environment', async () => {
