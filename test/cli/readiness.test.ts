@@ -1,8 +1,9 @@
 /** `stagecraft readiness` end to end: text, JSON, exit codes, --help and bad input by exact message. */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { project, run, TINY_LAUNCH } from '../helpers/cli';
 import { ALL_ITEMS } from '../../readiness/items';
+import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
 
 let root: string;
 beforeAll(() => {
@@ -41,5 +42,22 @@ describe('stagecraft readiness', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('nope: (root): no such environment file or name; known environments: tiny (tiny-launch)\n');
     expect(result.stdout).toBe('');
+  });
+
+  it('passes on all six examples, and exits 1 once an item is taken out of a stack', async () => {
+    const { outdir } = synthesizeExamples();
+    const all = await run(PROJECT_ROOT, 'readiness', '--from', outdir);
+    expect(all.stdout).toContain('6 of 6 environments ready\n');
+    expect(all.code).toBe(0);
+    const file = join(outdir, 'stacks', 'acme-growth-us-east-1', 'cdk.tf.json');
+    const stack = JSON.parse(readFileSync(file, 'utf8'));
+    delete stack.resource.aws_cloudwatch_dashboard;
+    writeFileSync(file, JSON.stringify(stack));
+    const edited = await run(PROJECT_ROOT, 'readiness', '--from', outdir, '--env', 'growth');
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toContain(
+      '    ✗ RDY-10 Dashboard per environment: traffic, errors, latency, saturation and graduation signals\n        acme-growth-us-east-1: no CloudWatch dashboard\n',
+    );
+    expect(edited.stdout).toContain('0 of 1 environments ready; not ready: acme-growth\n');
   });
 });
