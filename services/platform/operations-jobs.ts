@@ -55,13 +55,17 @@ export function rabbitMqDeadLetterPolicy(): Record<string, unknown> {
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
 const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'stagecraft' });
 
-function job(name: string, env: Record<string, string>, script: string): KubernetesObject[] {
+/**
+ * A Job and its ServiceAccount. `applies` (what the Job applies) and the script name the Job:
+ * the other variables hold cross-stack references, whose placeholders differ between syntheses.
+ */
+function job(name: string, env: Record<string, string>, script: string, applies: unknown): KubernetesObject[] {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: OPERATIONS_NAMESPACE, labels: labels(name) } },
     {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: { name: `${name}-${hashOf({ env, script })}`, namespace: OPERATIONS_NAMESPACE, labels: labels(name) },
+      metadata: { name: `${name}-${hashOf({ applies, script })}`, namespace: OPERATIONS_NAMESPACE, labels: labels(name) },
       spec: {
         backoffLimit: 6,
         ttlSecondsAfterFinished: 86400,
@@ -124,6 +128,7 @@ export function searchRotationObjects(target: SearchRotationTarget): KubernetesO
     SEARCH_ROTATION_JOB,
     { AWS_REGION: target.region, SEARCH_ENDPOINT: target.endpoint, MASTER_ROLE_ARN: target.masterRoleArn, [ISM_POLICY_ENV]: JSON.stringify(ismPolicy()) },
     script,
+    ismPolicy(),
   );
 }
 
@@ -158,5 +163,6 @@ export function rabbitMqDeadLetterObjects(target: RabbitMqTarget): KubernetesObj
       [RABBITMQ_POLICY_ENV]: JSON.stringify(rabbitMqDeadLetterPolicy()),
     },
     script,
+    rabbitMqDeadLetterPolicy(),
   );
 }
