@@ -11,6 +11,7 @@ import { costCommand } from './commands/cost';
 import { adviseCommand } from './commands/advise';
 import { graphCommand } from './commands/graph';
 import { reportCommand } from './commands/report';
+import { readinessCommand } from './commands/readiness';
 import { skipTokenCreationStacks } from './token-stack-traces';
 
 export const COMMANDS: readonly Command[] = [
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   costCommand,
   adviseCommand,
   checkCommand,
+  readinessCommand,
   reviewCommand,
   graphCommand,
   reportCommand,

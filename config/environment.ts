@@ -2,6 +2,7 @@
  * The typed Environment: a validated file with every non-size default resolved.
  * Sizes (counts, classes) are resolved later, by the sizing layer, into a Blueprint.
  */
+import { DEFAULT_SLO_WINDOW_DAYS, Slo, sloProblems } from './slo';
 import { AVAILABILITY_ZONE_IDS } from './regions';
 import { formatCidr, overlaps, parseCidr, subdivide, Ipv4Block } from './cidr';
 import { Problem, shownValue } from './errors';
@@ -94,6 +95,10 @@ export interface Environment {
   readonly backend: StateBackend;
   readonly natGateways: NatStrategy;
   readonly alertEmails: readonly string[];
+  /** HTTPS endpoint of the paging service, subscribed to every alarm topic. */
+  readonly pagerEndpoint?: string;
+  /** Availability objective of the public API (growth on), with its window resolved. */
+  readonly slo?: Slo;
   readonly kubernetesVersion: string;
   readonly publicApiCidrs: readonly string[];
   readonly edge: EdgeSettings;
@@ -141,6 +146,7 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'edge.rateLimits', present: (c) => c.edge?.rateLimits !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'edge.steering', present: (c) => c.edge?.steering !== undefined, stages: ['massive'] },
+  { path: 'slo', present: (c) => c.slo !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   ...(Object.keys(AUTOSCALING_RULE_STAGES) as Array<keyof typeof AUTOSCALING_RULE_STAGES>).map((key) => ({
     path: `autoscaling.${key}`,
     present: (c: EnvironmentConfig) => c.autoscaling?.[key] !== undefined,
@@ -188,6 +194,10 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
     if (field.present(config) && !field.stages.includes(stage)) {
       add(field.path, `does not apply to stage ${stage}${chosen}; it applies to: ${field.stages.join(', ')}`);
     }
+  }
+  if (config.slo !== undefined) {
+    for (const p of sloProblems({ availabilityPercent: config.slo.availabilityPercent, windowDays: config.slo.windowDays ?? DEFAULT_SLO_WINDOW_DAYS }))
+      add(p.path, p.message);
   }
   if (stage === 'launch' && config.compute?.hosts !== undefined && config.compute.hosts !== 1) {
     add('compute.hosts', `launch runs exactly 1 host; received ${config.compute.hosts}`);
@@ -401,6 +411,8 @@ export function resolveEnvironment(
       : { kind: 'local' },
     natGateways: config.network?.natGateways ?? DEFAULT_NAT[stage],
     alertEmails: config.alerts?.emails ?? [],
+    pagerEndpoint: config.alerts?.pagerEndpoint,
+    slo: config.slo && { availabilityPercent: config.slo.availabilityPercent, windowDays: config.slo.windowDays ?? DEFAULT_SLO_WINDOW_DAYS },
     kubernetesVersion: config.compute?.kubernetesVersion ?? '1.33',
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
     edge: resolveEdge(config, stage),

@@ -70,6 +70,24 @@ const tagsSchema = z
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * A pager's HTTPS endpoint. Credentials in the URL's user part or query string would land in the
+ * YAML, the synthesized JSON and the state: refused, so only a routing URL is accepted.
+ */
+const pagerUrl = z.string().superRefine((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const fail = (why: string) => ctx.addIssue({ code: 'custom', message: `${show(value)} ${why}` });
+  if (!url || url.protocol !== 'https:') fail('is not an https URL (e.g. https://events.pagerduty.com/integration/<routing key>/enqueue)');
+  else if (url.username !== '' || url.password !== '') fail('carries credentials in the URL; give an integration URL without user or password');
+  else if (url.search !== '') fail('has a query string, where services put API keys; give an integration URL without one');
+  else if (/[${}`]/.test(value)) fail('contains $, {, } or `, which are not allowed in a pager URL');
+});
+
 /** Min/max/desired node counts of a scaling group. */
 const scalingRange = z.strictObject({
   min: count(0, 1000).optional().describe('Fewest nodes. @default from the stage profile'),
@@ -401,9 +419,26 @@ export const environmentSchema = z
           .array(pattern(EMAIL_PATTERN, 'an email address', 'oncall@example.com'))
           .optional()
           .describe('Addresses subscribed to the alarm topic. @default [] (subscribe later, e.g. a pager endpoint)'),
+        pagerEndpoint: pagerUrl
+          .optional()
+          .describe(
+            "HTTPS endpoint of the paging service (its CloudWatch/SNS integration URL) subscribed to every region's alarm topic; no credentials or query string in it. @default none (alarms reach only the emails)",
+          ),
       })
       .optional()
       .describe('Who is told when an alarm fires. @default no subscriptions'),
+    slo: z
+      .strictObject({
+        availabilityPercent: z
+          .number()
+          .refine((value) => value >= 90 && value < 100, {
+            error: (issue) => `must be at least 90 and below 100 (e.g. 99.95); received ${describeInput(issue.input)}`,
+          })
+          .describe('Share of requests that must succeed (not a 5xx), percent. Required with `slo`.'),
+        windowDays: bounded(7, 90, ' days').optional().describe('Rolling window the target holds over, days. @default 30'),
+      })
+      .optional()
+      .describe('Availability objective of the public API; the regions get multi-window burn-rate alarms on the load balancer. Growth on. @default none'),
     workload: workloadSchema.optional().describe("Expected workload, for sizing. @default none: the stage profile's sizes are used"),
     edge: edgeSchema.optional().describe("The Cloudflare edge. @default every field's own default"),
     assumptions: assumptionsSchema.optional().describe('Overrides of the per-unit capacity assumptions. @default the values of `config/assumptions.ts`'),

@@ -318,6 +318,15 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const key = period < 60 ? 'cloudwatch.alarmHighResolution' : 'cloudwatch.alarm';
     return new Builder(ctx).monthly(`${metrics} alarm metric(s)`, key, metrics).done();
   },
+  aws_cloudwatch_composite_alarm: (ctx) => new Builder(ctx).monthly('1 composite alarm', 'cloudwatch.compositeAlarm', 1).done(),
+  aws_cloudwatch_dashboard: (ctx) => new Builder(ctx).monthly('1 dashboard', 'cloudwatch.dashboard', 1).done(),
+  aws_backup_restore_testing_plan: (ctx) =>
+    new Builder(ctx)
+      .missing(
+        'restore test jobs and the restored resources during validation',
+        'charged per restored recovery point and by the restored resource for the validation window; not modelled',
+      )
+      .done(),
   aws_cloudwatch_log_group: (ctx) =>
     new Builder(ctx).missing('ingestion ($0.50/GB) and archive ($0.03/GB-month)', 'log volume is not part of the workload profile').done(),
   aws_backup_plan: (ctx) =>

@@ -5,6 +5,7 @@ import { formatUsd } from '../cost/reference';
 import { Topology, TopologyNode } from '../graph/model';
 import { AutoscalingRule } from '../graph/workloads';
 import { Finding } from '../policies/types';
+import { EnvironmentReadiness, outcomeText, STATUS_MARKS } from '../readiness/engine';
 import { logBarChart } from './chart';
 import { escapeHtml, table } from './html';
 
@@ -25,6 +26,8 @@ export interface EnvironmentPage {
   readonly findings: readonly Finding[];
   readonly suppressed: readonly Finding[];
   readonly cost: EnvironmentCost;
+  /** Seed 004's production-readiness checklist, read from the synthesized stacks. */
+  readonly readiness: EnvironmentReadiness;
 }
 
 export const pageFile = (name: string) => `${name}.html`;
@@ -45,6 +48,7 @@ th { background: #f0f0f0; }
 .chart .tick { fill: #888; font-size: 10px; }
 .muted { color: #666; font-size: 13px; }
 .ok { color: #1a7f37; } .bad { color: #b42318; }
+.mark { font-weight: bold; text-align: center; }
 `;
 
 function page(title: string, current: string, environments: readonly EnvironmentPage[], body: string): string {
@@ -83,6 +87,22 @@ function findingsSection(e: EnvironmentPage): string {
   return `<h2>Guardrail findings</h2>${summary}${rows.length > 0 ? table(['level', 'rule', 'resource', 'message or reason'], rows) : ''}`;
 }
 
+const MARK_CLASS = { held: 'ok', missing: 'bad', 'not-applicable': 'muted', 'not-infrastructure': 'muted' } as const;
+
+function readinessSection(e: EnvironmentPage): string {
+  const r = e.readiness;
+  const c = r.counts;
+  const summary = `<p class="${r.ready ? 'ok' : 'bad'}">${r.ready ? 'Ready' : 'Not ready'}: ${c.held} held, ${c.missing} missing, ${c['not-applicable']} not applicable at this stage, ${c['not-infrastructure']} not held by infrastructure.</p>`;
+  const rows = r.items.map((i) => [
+    `<span class="mark ${MARK_CLASS[i.outcome.status]}" title="${i.outcome.status}">${STATUS_MARKS[i.outcome.status]}</span>`,
+    escapeHtml(i.id),
+    escapeHtml(i.section),
+    escapeHtml(i.title),
+    escapeHtml(outcomeText(i.outcome)),
+  ]);
+  return `<h2 id="readiness">Production readiness</h2>${summary}${table(['', 'item', 'section', 'checklist item', 'how it is held, or what is missing'], rows)}`;
+}
+
 export function environmentPage(e: EnvironmentPage, all: readonly EnvironmentPage[]): string {
   const mau = e.mau === undefined ? 'no workload profile' : `${formatCount(e.mau)} MAU`;
   const autoscaling = e.autoscaling.map((r) => [
@@ -104,6 +124,7 @@ export function environmentPage(e: EnvironmentPage, all: readonly EnvironmentPag
     )}`,
     `<h2>Autoscaling rules</h2>${autoscaling.length > 0 ? table(['region', 'what scales', 'range', 'trigger', 'read from'], autoscaling) : '<p>None: single-host stage.</p>'}`,
     findingsSection(e),
+    readinessSection(e),
     `<h2>Monthly cost</h2>${table(['stack', 'monthly'], costRows)}`,
     e.cost.costPerMauUsd === undefined
       ? ''

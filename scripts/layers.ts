@@ -26,6 +26,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['graph'],
   ['review'],
   ['advice'],
+  ['readiness'],
   ['report'],
   ['cli'],
   ['main.ts', 'bench', 'scripts'],

@@ -143,7 +143,13 @@ function hostStoreEntry(store: HostDataStore): ComposeService {
     image: store.image,
     ...common,
     // The password is read from the secret file at start, so it never appears in the document.
-    command: ['sh', '-c', `exec redis-server --appendonly yes --dir /data --requirepass "$$(cat /run/secrets/${store.passwordSecret})"`],
+    // Seed 004: evict least-recently-used keys of any kind, never refuse writes (noeviction); the
+    // limit leaves a quarter of the container's memory for fragmentation and AOF rewrites.
+    command: [
+      'sh',
+      '-c',
+      `exec redis-server --appendonly yes --dir /data --maxmemory ${redisMaxMemoryMiB(store.memoryMiB)}mb --maxmemory-policy allkeys-lru --requirepass "$$(cat /run/secrets/${store.passwordSecret})"`,
+    ],
     secrets: [store.passwordSecret],
     volumes: [`${store.dataDir}:/data`],
     expose: ['6379'],
@@ -154,6 +160,11 @@ function hostStoreEntry(store: HostDataStore): ComposeService {
       retries: 5,
     },
   };
+}
+
+/** Redis's `maxmemory` on a host: three quarters of its container's memory limit. */
+export function redisMaxMemoryMiB(containerMiB: number): number {
+  return Math.floor(containerMiB * 0.75);
 }
 
 /** The reverse proxy: host port 80 → `/ws` to the websocket gateway, everything else to the API. */

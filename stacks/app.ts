@@ -11,6 +11,7 @@ import { composeHyperscale } from './stages/hyperscale';
 import { composeLaunch } from './stages/launch';
 import { composeMassive } from './stages/massive';
 import { RegionalStack } from './regional-stack';
+import { addOperations } from './operations';
 import { composeScale } from './stages/scale';
 import { composeTraction } from './stages/traction';
 
@@ -37,6 +38,7 @@ export function addEnvironment(app: App, { environment, blueprint }: SizedEnviro
   for (const region of environment.regions) {
     const stack = new RegionalStack(app, { environment, blueprint, region, state });
     COMPOSERS[environment.stage](stack, [...regional]);
+    addOperations(stack);
     regional.push(stack);
   }
   const apps = blueprint.cluster ? regional.map((stack) => new AppsStack(app, { environment, blueprint, regional: stack, state })) : [];

@@ -23,6 +23,10 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Environment, RegionPlacement, subnetCidr } from '../config/environment';
 import { productObjects } from '../services/kubernetes/product';
 import { clusterAutoscalerObjects } from '../services/platform/cluster-autoscaler';
+import { collectorObjects } from '../services/platform/otel-collector';
+import { operationsNamespace, rabbitMqDeadLetterObjects, searchRotationObjects } from '../services/platform/operations-jobs';
+import { HEADLESS_SERVICE } from '../services/platform/cockroachdb/certificates';
+import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/cockroachdb/names';
 import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
 import { KubernetesObject } from '../services/kubernetes/object';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
@@ -100,6 +104,45 @@ export class AppsStack extends TerraformStack {
       );
     }
     if (props.blueprint.cockroach) this.addCockroach(props);
+    this.addOperationsJobs(regional);
+    this.addObjects(
+      'otel-collector',
+      collectorObjects({
+        region: region.code,
+        cockroach:
+          props.blueprint.cockroach && regional.collector?.metricsLogGroupName
+            ? {
+                headlessService: HEADLESS_SERVICE,
+                namespace: COCKROACH_NAMESPACE,
+                httpPort: COCKROACH_HTTP_PORT,
+                logGroupName: regional.collector.metricsLogGroupName,
+              }
+            : undefined,
+      }),
+    );
+  }
+
+  /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy. */
+  private addOperationsJobs(regional: RegionalStack): void {
+    const region = regional.foundation.region.code;
+    const jobs: KubernetesObject[] = [];
+    if (regional.searchDomain) {
+      jobs.push(...searchRotationObjects({ region, endpoint: regional.searchDomain.endpoint, masterRoleArn: regional.searchDomain.masterRole.arn }));
+    }
+    if (regional.rabbitMq) {
+      const broker = regional.rabbitMq;
+      jobs.push(
+        ...rabbitMqDeadLetterObjects({
+          region,
+          consoleUrl: broker.broker.instances.get(0).consoleUrl,
+          username: broker.adminUsername,
+          passwordSecretArn: broker.adminPassword.secret.arn,
+        }),
+      );
+    }
+    if (jobs.length === 0) return;
+    const namespace = this.addObjects('operations-namespace', [operationsNamespace()]);
+    this.addObjects('operations', jobs, namespace);
   }
 
   /** The region's CockroachDB: its namespace first, then everything in it. */

@@ -92,6 +92,7 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
     toPort: 8080,
     description: 'ALB to application pods',
   });
+  stack.loadBalancer = loadBalancer;
   stack.origin.loadBalancer = {
     dnsName: loadBalancer.alb.dnsName,
     arn: loadBalancer.alb.arn,

@@ -67,6 +67,8 @@ export function addAppHosts(stack: RegionalStack): AppHost[] {
       webIngressPrefixListId: f.cloudflarePrefixList.id,
     });
     stack.origin.hostIps.push(host.publicIp.publicIp);
+    stack.restoreTested.add('EC2');
+    if (hosts.dataVolumeGiB !== undefined) stack.restoreTested.add('EBS');
     return host;
   });
 }
@@ -85,6 +87,9 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
     clientSecurityGroups: clients,
   });
   new TerraformOutput(stack, 'postgres_endpoint', { value: database.endpoint });
+  // Into the backup vault too, so the weekly restore test has a recovery point to restore.
+  stack.foundation.backups.addResource(database.primary.arn);
+  stack.restoreTested.add('RDS');
   const secretArn = database.primary.masterUserSecret.get(0).secretArn;
   stack.dataStores.database = {
     kind: 'database',
@@ -127,6 +132,8 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
     });
   });
   new TerraformOutput(stack, 'postgres_shard_endpoints', { value: shards.map((s) => s.endpoint) });
+  shards.forEach((s) => stack.foundation.backups.addResource(s.cluster.arn));
+  stack.restoreTested.add('Aurora');
   const secretArns = shards.map((s) => s.cluster.masterUserSecret.get(0).secretArn);
   stack.dataStores.database = {
     kind: 'database',
@@ -214,6 +221,7 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
     secretArns: [broker.adminPassword.secret.arn],
     bucketArns: [],
   };
+  stack.rabbitMq = broker;
   return broker;
 }
 
@@ -236,6 +244,7 @@ export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupR
     secretArns: [],
     bucketArns: [],
   };
+  stack.searchDomain = domain;
   return domain;
 }
 
@@ -254,7 +263,9 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
     port: cluster.port,
     peer: { cidrs: dataSubnetCidrs(stack) },
     // Clients authenticate with IAM (SASL/IAM): no secret.
-    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers },
+    // Kafka has no broker-side dead letter: a consumer that gives up on a message publishes it to
+    // `<topic>.dlq` (seed 004: poison messages must not block a queue) and moves on.
+    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers, KAFKA_DEAD_LETTER_TOPIC_SUFFIX: '.dlq' },
     secretArns: [],
     bucketArns: [],
   };
@@ -272,6 +283,9 @@ export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
     tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },
   });
   new TerraformOutput(stack, 'cockroachdb_backup_bucket', { value: bucket.bucket.bucket });
+  // The bucket's recovery points are restore-tested; a CockroachDB RESTORE drill stays the team's (docs/readiness.md).
+  f.backups.addResource(bucket.bucket.arn);
+  stack.restoreTested.add('S3');
   // The CockroachDB cluster runs in the apps stack's `cockroachdb` namespace, behind its public Service.
   stack.dataStores.database = {
     kind: 'database',

@@ -12,6 +12,10 @@ import { DataBucket } from '../constructs/aws/data-bucket';
 import { EksCluster } from '../constructs/aws/eks-cluster';
 import { EncryptionKey } from '../constructs/aws/encryption-key';
 import { Network } from '../constructs/aws/network';
+import { LoadBalancer } from '../constructs/aws/load-balancer';
+import type { SearchDomain } from '../constructs/aws/search-domain';
+import type { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
+import { RestoreTestedType } from '../constructs/aws/restore-testing';
 import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
@@ -61,6 +65,15 @@ export class RegionalStack extends TerraformStack {
   readonly dataStores: DataStoreEndpoints = {};
   /** The EKS cluster, on cluster stages (set by `composeClusterCompute`); the apps stack connects to it. */
   eks?: EksCluster;
+  /** The region's ALB, on cluster stages (set by `composeClusterCompute`). */
+  loadBalancer?: LoadBalancer;
+  /** The region's OpenSearch domain and RabbitMQ broker, where the stage has them (their deploy-time Jobs need them). */
+  searchDomain?: SearchDomain;
+  rabbitMq?: RabbitMqBroker;
+  /** The region's OpenTelemetry collector, on cluster stages (set by `addOperations`). */
+  collector?: { readonly metricsLogGroupName?: string };
+  /** Resource types whose backups the weekly restore test restores (the composers add theirs). */
+  readonly restoreTested = new Set<RestoreTestedType>();
   /** The private zone of CockroachDB's join names, in a massive environment's first region; later regions associate with it. */
   cockroachJoinZone?: Route53Zone;
 
@@ -78,7 +91,12 @@ export class RegionalStack extends TerraformStack {
     const namePrefix = stackName;
     const isCluster = blueprint.cluster !== undefined;
     const encryptionKey = new EncryptionKey(this, 'kms', { alias: namePrefix, description: `${namePrefix}: data at rest`, region: region.code });
-    const alarms = new AlarmTopic(this, 'alarms', { name: `${namePrefix}-alarms`, encryptionKey, emails: environment.alertEmails });
+    const alarms = new AlarmTopic(this, 'alarms', {
+      name: `${namePrefix}-alarms`,
+      encryptionKey,
+      emails: environment.alertEmails,
+      pagerEndpoint: environment.pagerEndpoint,
+    });
     const network = new Network(this, 'network', {
       namePrefix,
       region: region.code,

@@ -7,6 +7,7 @@ import { podBounds, podScalingRule } from '../sizing/autoscaling/resolve';
 import { ResourceAmounts, ServiceDefinition } from '../config/service-definition';
 import { bindingsFor, DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
+import { OTLP_ENDPOINT } from '../services/platform/otel-collector';
 import { Blueprint, PodRange } from '../sizing/blueprint-types';
 
 /**
@@ -36,6 +37,7 @@ export function serviceWorkloads(environment: Environment, blueprint: Blueprint,
     resources: serviceResources(service, blueprint),
     scaling: podScalingRule(environment, blueprint, service),
     replicas: podBounds(environment, blueprint, service).min,
-    bindings: bindingsFor(service.dataStores, stores),
+    // Every service sends spans to the region's collector (services/platform/otel-collector.ts).
+    bindings: { ...bindingsFor(service.dataStores, stores), OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_SERVICE_NAME: service.name },
   }));
 }

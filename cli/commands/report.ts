@@ -8,6 +8,7 @@ import { renderDot } from '../../graph/render';
 import { checkSynthesis } from '../../policies/engine';
 import { blueprintRows, maxPods } from '../../report/components';
 import { dotToSvg } from '../../report/diagram';
+import { evaluateReadiness } from '../../readiness/engine';
 import { comparisonPage, EnvironmentPage, environmentPage, pageFile } from '../../report/pages';
 import { outProblem, writeReport } from '../../report/write';
 import { STAGES, stageIndex } from '../../config/stages';
@@ -61,7 +62,7 @@ export const reportCommand: Command = {
     const pages: EnvironmentPage[] = [];
     for (const s of ordered) {
       const { environment, blueprint, report } = s;
-      progress(`report ${environment.name}: diagram, autoscaling, guardrails, cost`);
+      progress(`report ${environment.name}: diagram, autoscaling, guardrails, readiness, cost`);
       const topology = buildTopology(synthesis, s);
       const checked = checkSynthesis(synthesis, { stackFilter: (v) => v.environment === environment.name });
       const stacks = synthesis.stacks.filter((st) => isEnvironmentStack(environment, st.name));
@@ -80,6 +81,7 @@ export const reportCommand: Command = {
         findings: checked.findings,
         suppressed: checked.suppressed,
         cost: priceSizedEnvironment(s, stacks),
+        readiness: evaluateReadiness(synthesis, [environment.name])[0],
       });
     }
     const files = new Map<string, string>([

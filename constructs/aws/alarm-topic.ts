@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { EncryptionKey } from './encryption-key';
 import { terraformLiteral } from '../shared/terraform-literal';
@@ -12,6 +14,8 @@ export interface AlarmTopicProps {
   readonly encryptionKey: EncryptionKey;
   /** Addresses subscribed by email. @default none */
   readonly emails?: readonly string[];
+  /** HTTPS endpoint of the paging service, subscribed with protocol https. @default none */
+  readonly pagerEndpoint?: string;
 }
 
 /** One CloudWatch alarm on one metric. */
@@ -41,6 +45,10 @@ export interface MetricAlarmSpec {
  */
 export class AlarmTopic extends Construct {
   readonly topic: SnsTopic;
+  /** Every alarm added through `alarm`, with its spec, for the region's dashboard and runbooks. */
+  readonly alarms: Array<{ readonly alarm: CloudwatchMetricAlarm; readonly spec: MetricAlarmSpec }> = [];
+  /** The https subscription of the pager, when an endpoint is given. */
+  readonly pager?: SnsTopicSubscription;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
@@ -48,12 +56,35 @@ export class AlarmTopic extends Construct {
     (props.emails ?? []).forEach((email, i) => {
       new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: terraformLiteral(email) });
     });
+    if (props.pagerEndpoint !== undefined) {
+      // SNS posts a confirmation request first; paging services' integration URLs confirm it themselves.
+      this.pager = new SnsTopicSubscription(this, 'pager', { topicArn: this.topic.arn, protocol: 'https', endpoint: props.pagerEndpoint });
+    }
+    // CloudWatch alarms and EventBridge rules (failed restore tests) publish; the account administers.
+    const account = props.encryptionKey.accountId;
+    new SnsTopicPolicy(this, 'policy', {
+      arn: this.topic.arn,
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sns:*', Resource: this.topic.arn },
+          ...['cloudwatch', 'events'].map((service) => ({
+            Sid: `${service === 'events' ? 'EventBridge' : 'CloudWatch'}Publishes`,
+            Effect: 'Allow',
+            Principal: { Service: `${service}.amazonaws.com` },
+            Action: 'sns:Publish',
+            Resource: this.topic.arn,
+            Condition: { StringEquals: { 'aws:SourceAccount': account } },
+          })),
+        ],
+      }),
+    });
   }
 
   /** Adds an alarm that notifies this topic when it fires and when it clears. */
   alarm(scope: Construct, id: string, spec: MetricAlarmSpec): CloudwatchMetricAlarm {
     const actions = [this.topic.arn, ...(spec.extraActions ?? [])];
-    return new CloudwatchMetricAlarm(scope, id, {
+    const alarm = new CloudwatchMetricAlarm(scope, id, {
       alarmName: spec.alarmName,
       alarmDescription: spec.description,
       namespace: spec.namespace,
@@ -69,5 +100,7 @@ export class AlarmTopic extends Construct {
       alarmActions: actions,
       okActions: [this.topic.arn],
     });
+    this.alarms.push({ alarm, spec });
+    return alarm;
   }
 }

@@ -14,6 +14,7 @@ import { EncryptionKey } from './encryption-key';
 import { Network } from './network';
 import { POSTGRES_PARAMETERS, POSTGRES_PORT, postgresMajorVersion } from './postgres-instance';
 import { preventDestroy, resourceName } from '../shared/protection';
+import { EXPECTED_FAILOVER, FAILOVER_TAG } from '../shared/failover';
 import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
 import { TargetTrackingScaling } from './target-tracking-scaling';
@@ -173,6 +174,7 @@ export class AuroraPostgres extends Construct {
     this.cluster = preventDestroy(
       new RdsCluster(this, 'cluster', {
         clusterIdentifier: name,
+        tags: { [FAILOVER_TAG]: EXPECTED_FAILOVER.aurora },
         engine: ENGINE,
         engineVersion: props.engineVersion,
         dbClusterParameterGroupName: this.parameterGroup.name,

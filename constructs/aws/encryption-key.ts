@@ -67,6 +67,14 @@ export class EncryptionKey extends Construct {
             Resource: '*',
           },
           {
+            // Rules that report failed restore tests publish to the same encrypted alarm topic.
+            Sid: 'EventBridgePublishesToEncryptedTopics',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+          },
+          {
             Sid: 'CloudWatchLogsEncryptLogGroups',
             Effect: 'Allow',
             Principal: { Service: `logs.${props.region}.amazonaws.com` },

@@ -12,6 +12,7 @@ import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { Network } from './network';
 import { preventDestroy, resourceName } from '../shared/protection';
+import { EXPECTED_FAILOVER, FAILOVER_TAG } from '../shared/failover';
 import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
 import { checkProps } from '../shared/validation';
@@ -187,6 +188,7 @@ export class PostgresInstance extends Construct {
         skipFinalSnapshot: false,
         finalSnapshotIdentifier: `${name}-final`,
         dependsOn: this.createLogGroups('primary', name, props.encryptionKey, logRetentionDays),
+        tags: multiAz ? { [FAILOVER_TAG]: EXPECTED_FAILOVER.rdsMultiAz } : undefined,
       }),
     );
     const instanceAlarms = (id: string, identifier: string) =>

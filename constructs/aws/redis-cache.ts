@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { EXPECTED_FAILOVER, FAILOVER_TAG } from '../shared/failover';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';
@@ -190,6 +191,7 @@ export class RedisCache extends Construct {
         ...layout,
         automaticFailoverEnabled: failover,
         multiAzEnabled: failover,
+        tags: failover ? { [FAILOVER_TAG]: EXPECTED_FAILOVER.elasticache } : undefined,
         parameterGroupName: this.parameterGroup.name,
         subnetGroupName: this.subnetGroup.name,
         securityGroupIds: [this.securityGroup.id],

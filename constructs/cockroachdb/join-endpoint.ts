@@ -104,7 +104,7 @@ export class CockroachJoinEndpoint extends Construct {
       targetType: 'instance',
       vpcId: props.network.vpc.id,
       deregistrationDelay: '30',
-      healthCheck: { protocol: 'TCP', port: 'traffic-port', healthyThreshold: 2, unhealthyThreshold: 2, interval: 10 },
+      healthCheck: { protocol: 'TCP', port: 'traffic-port', healthyThreshold: 2, unhealthyThreshold: 2, interval: 5 },
     });
     this.listener = new LbListener(this, 'listener', {
       loadBalancerArn: this.loadBalancer.arn,

@@ -10,6 +10,7 @@
 import { DataStoreEndpoints } from '../../constructs/shared/data-store-endpoints';
 import { ServiceDefinition } from '../../config/service-definition';
 import { KubernetesObject } from './object';
+import { COLLECTOR_NAME, COLLECTOR_NAMESPACE, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from '../platform/otel-collector';
 import { PRODUCT_NAMESPACE, selectorLabels, serviceLabels } from './labels';
 
 /** Where the EKS Pod Identity agent serves credentials on every node. */
@@ -88,6 +89,16 @@ export function servicePolicy(
   for (const callee of callees) {
     egress.push({ to: [{ podSelector: { matchLabels: selectorLabels(callee.name) } }], ports: callee.ports.map((p) => tcp(p.port)) });
   }
+  // Spans to the region's OpenTelemetry collector.
+  egress.push({
+    to: [
+      {
+        namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: COLLECTOR_NAMESPACE } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': COLLECTOR_NAME } },
+      },
+    ],
+    ports: [tcp(OTLP_GRPC_PORT), tcp(OTLP_HTTP_PORT)],
+  });
   egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] });
   egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [network.vpcCidr] } }], ports: [tcp(443)] });
 

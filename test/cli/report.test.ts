@@ -13,7 +13,7 @@ describe('stagecraft report', () => {
   it('writes the stage comparison and one page per environment, and prints each size and the total', async () => {
     const result = await run(root, 'report', '--out', 'site', '--from', 'base');
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe('report tiny-launch: diagram, autoscaling, guardrails, cost\n');
+    expect(result.stderr).toBe('report tiny-launch: diagram, autoscaling, guardrails, readiness, cost\n');
     const dir = join(root, 'site');
     expect(readdirSync(dir).sort()).toEqual(['.stagecraft-output', 'index.html', 'tiny-launch.html']);
     const sizes = ['index.html', 'tiny-launch.html'].map((f) => statSync(join(dir, f)).size);

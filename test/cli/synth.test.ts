@@ -113,7 +113,7 @@ describe('stagecraft CLI', () => {
     expect(await run(tmpdir(), 'deploy')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'stagecraft: command: unknown command "deploy"; allowed: synth, validate, size, cost, advise, check, review, graph, report\n',
+      stderr: 'stagecraft: command: unknown command "deploy"; allowed: synth, validate, size, cost, advise, check, readiness, review, graph, report\n',
     });
     const flag = await run(tmpdir(), 'synth', '--outdir', 'x');
     expect(flag.code).toBe(2);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, BrowserContext } from 'playwright-core';
 import { pageFile } from '../../report/pages';
+import { evaluateReadiness, STATUS_MARKS } from '../../readiness/engine';
 import { Synthesis } from '../../synthesis/stack-views';
 import { SizedEnvironment } from '../../sizing/blueprint';
 import { run } from '../helpers/cli';
@@ -118,6 +119,19 @@ describeWithChromium('the HTML report in headless Chromium', () => {
       await page.close();
     },
   );
+
+  it.each(['launch', 'growth', 'massive'])('%s: the readiness section shows each item with the mark the engine computes', async (stage) => {
+    const environment = sized.find((s) => s.environment.stage === stage)!;
+    const [expected] = evaluateReadiness(synthesis, [environment.environment.name]);
+    const { errors, page } = await open(pageFile(environment.environment.name));
+    const rows = page.locator('h2#readiness + p + table tbody tr');
+    expect(await rows.count()).toBe(expected.items.length);
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)));
+    expect(shown).toEqual(expected.items.map((i) => [STATUS_MARKS[i.outcome.status], i.id]));
+    expect(await page.locator('h2#readiness + p').textContent()).toContain(`${expected.counts.held} held, ${expected.counts.missing} missing`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('the stage comparison shows the six stages and a cost and a capacity chart', async () => {
     const { errors, page } = await open('index.html', 'index.png');

@@ -3,6 +3,8 @@
  * the API schema and the pod hardening, the autoscalers carry the sizing's ranges and the seed's
  * targets, and the NetworkPolicies allow exactly what each service declares.
  */
+import { COLLECTOR_NAMESPACE, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from '../../services/platform/otel-collector';
+import { OPERATIONS_NAMESPACE } from '../../services/platform/operations-jobs';
 import { kubernetesSchemaReport } from '../helpers/kubernetes';
 import { ExampleSynthesis, StackJson, synthesizeExamples, synthesizeYaml } from '../helpers/examples';
 import { SizedEnvironment, sizeEnvironments } from '../../sizing/blueprint';
@@ -29,7 +31,7 @@ function objectsOf(stack: StackJson): K8s[] {
 }
 
 /** Namespaces of the platform's own workloads, applied by the same stacks beside the product. */
-const PLATFORM_NAMESPACES = ['kube-system', 'cockroachdb'];
+const PLATFORM_NAMESPACES = ['kube-system', 'cockroachdb', COLLECTOR_NAMESPACE, OPERATIONS_NAMESPACE];
 
 /** The product's objects: its namespace and everything in it. */
 function productObjectsOf(stack: StackJson): K8s[] {
@@ -244,6 +246,9 @@ describe('apps stacks', () => {
           ...environment.services.filter((s) => service.calls.includes(s.name)).flatMap((s) => s.ports.map((p) => p.port)),
           POD_IDENTITY_AGENT.port,
           443,
+          // Spans to the region's collector.
+          OTLP_GRPC_PORT,
+          OTLP_HTTP_PORT,
         ]);
         expect({ service: service.name, ports: [...ports].sort() }).toEqual({ service: service.name, ports: [...expected].sort() });
         for (const rule of spec.egress) expect(rule.to.length).toBeGreaterThan(0); // an empty `to` would allow everything

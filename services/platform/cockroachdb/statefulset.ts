@@ -8,6 +8,7 @@
  * StatefulSet to a zone with node affinity makes the zone a constant of the pod template, spreads
  * the nodes across zones exactly, and keeps each pod beside its zonal EBS volume.
  */
+import { EXPECTED_FAILOVER, FAILOVER_ANNOTATION } from '../../../constructs/shared/failover';
 import { KubernetesObject } from '../../kubernetes/object';
 import { CERTS_DIR, certificateVolumes, fetchCaContainer, HEADLESS_SERVICE, nodeCertificateContainer, PUBLIC_SERVICE } from './certificates';
 import { metadata, NODE_SELECTOR, ZONE_LABEL } from './labels';
@@ -124,7 +125,7 @@ export function zoneStatefulSet(placement: CockroachPlacement, group: ZoneGroup)
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: metadata(group.name, { ...labels }),
+    metadata: { ...metadata(group.name, { ...labels }), annotations: { [FAILOVER_ANNOTATION]: EXPECTED_FAILOVER.cockroach } },
     spec: {
       serviceName: HEADLESS_SERVICE,
       replicas: group.replicas,

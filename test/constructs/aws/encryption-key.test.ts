@@ -81,10 +81,11 @@ describe('EncryptionKey', () => {
       );
     });
 
-    it('has exactly these three statements', () => {
+    it('has exactly these four statements', () => {
       expect(policyOf(key()).match(/"Sid" = "[A-Za-z]+"/g)).toEqual([
         '"Sid" = "AccountAdministers"',
         '"Sid" = "CloudWatchAlarmsPublishToEncryptedTopics"',
+        '"Sid" = "EventBridgePublishesToEncryptedTopics"',
         '"Sid" = "CloudWatchLogsEncryptLogGroups"',
       ]);
     });

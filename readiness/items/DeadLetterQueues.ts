@@ -1,0 +1,47 @@
+/**
+ * Seed 004: dead-letter queues, so a poison message does not block a queue. RabbitMQ on Amazon MQ:
+ * the AWS provider cannot set broker policies, so the apps stack runs a Job that applies a
+ * dead-letter policy through the management API with the broker's secret. Kafka has no broker-side
+ * dead letter: every consumer is told the topic suffix of its dead-letter topic.
+ */
+import { RABBITMQ_POLICY_ENV } from '../../services/platform/operations-jobs';
+import { appsStackOf, containerEnv, manifestsOf, regionalStacks } from '../lookups';
+import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
+
+/** The consumers' environment variable that names the dead-letter topic suffix. */
+export const KAFKA_DEAD_LETTER_ENV = 'KAFKA_DEAD_LETTER_TOPIC_SUFFIX';
+
+export const DeadLetterQueues: ReadinessItem = {
+  id: 'RDY-6',
+  name: 'DeadLetterQueues',
+  section: 'resilience',
+  title: 'Dead-letter queues and policies, so poison messages do not block a queue',
+  evaluate(environment) {
+    const parts: ItemOutcome[] = [];
+    for (const stack of regionalStacks(environment)) {
+      const apps = appsStackOf(environment, stack);
+      for (const broker of stack.resources('aws_mq_broker')) {
+        const name = String(broker.values.broker_name ?? broker.address);
+        const job = manifestsOf(apps, 'Job').find((j) => (containerEnv(j.manifest).get(RABBITMQ_POLICY_ENV) ?? '').includes('dead-letter-exchange'));
+        parts.push(
+          job
+            ? held(`${name}: Job ${job.namespace}/${job.name} applies a dead-letter policy to every queue`)
+            : missing(`${name}: no Job in ${stack.name}-apps applies a RabbitMQ policy with a dead-letter-exchange (${RABBITMQ_POLICY_ENV})`),
+        );
+      }
+      for (const cluster of stack.resources('aws_msk_cluster')) {
+        const name = String(cluster.values.cluster_name ?? cluster.address);
+        const consumers = manifestsOf(apps, 'Deployment').filter((d) => d.namespace === 'product' && containerEnv(d.manifest).has('KAFKA_BOOTSTRAP_BROKERS'));
+        const untold = consumers.filter((d) => !containerEnv(d.manifest).has(KAFKA_DEAD_LETTER_ENV));
+        if (consumers.length === 0) parts.push(missing(`${name}: no product service is connected to Kafka`));
+        else if (untold.length > 0)
+          parts.push(missing(`${name}: ${untold.map((d) => d.name).join(', ')} not told the dead-letter topic suffix (${KAFKA_DEAD_LETTER_ENV})`));
+        else
+          parts.push(
+            held(`${name}: ${consumers.length} services publish poison messages to <topic>${containerEnv(consumers[0].manifest).get(KAFKA_DEAD_LETTER_ENV)}`),
+          );
+      }
+    }
+    return combine(parts, notApplicable('no message broker at this stage: background work runs in the application'));
+  },
+};

@@ -1,0 +1,168 @@
+/**
+ * Deploy-time Jobs for settings the AWS provider cannot manage (issue 17), in the `operations`
+ * namespace, each re-created when what it applies changes (its name carries a hash):
+ * - `search-index-rotation`: applies the OpenSearch Index State Management policy that rolls the
+ *   product's indices over monthly, signing its request with SigV4 (curl --aws-sigv4) as the
+ *   domain's fine-grained-access master role, which its own Pod Identity role may only assume.
+ * - `rabbitmq-dead-letters`: declares the `dlx` exchange and `dead-letters` queue and applies a
+ *   policy that dead-letters every other queue's rejected or expired messages to it, through the
+ *   broker's management API with the admin secret (read at run time, never in the manifest).
+ * Both run the AWS CLI image (Amazon Linux, with curl) as a non-root user.
+ */
+import { createHash } from 'node:crypto';
+import { terraformLiteral } from '../../constructs/shared/terraform-literal';
+import { KubernetesObject } from '../kubernetes/object';
+import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
+
+export const OPERATIONS_NAMESPACE = 'operations';
+export const SEARCH_ROTATION_JOB = 'search-index-rotation';
+export const RABBITMQ_DLQ_JOB = 'rabbitmq-dead-letters';
+export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
+/** Environment variables that carry what the Jobs apply (readiness reads them). */
+export const ISM_POLICY_ENV = 'ISM_POLICY';
+export const RABBITMQ_POLICY_ENV = 'RABBITMQ_DEAD_LETTER_POLICY';
+const UID = 10001;
+
+/** Seed 004: monthly rollover; indices are deleted after 13 months. */
+export const ISM_ROLLOVER_AGE = '30d';
+export const ISM_DELETE_AGE = '395d';
+/** Index pattern the policy attaches to; the application writes through rollover aliases of it. */
+export const SEARCH_INDEX_PATTERN = 'product-*';
+
+export function ismPolicy(): Record<string, unknown> {
+  return {
+    policy: {
+      description: `Stagecraft: roll ${SEARCH_INDEX_PATTERN} over every ${ISM_ROLLOVER_AGE} (or at 50 GB a primary shard), delete after ${ISM_DELETE_AGE}`,
+      default_state: 'hot',
+      states: [
+        {
+          name: 'hot',
+          actions: [{ rollover: { min_index_age: ISM_ROLLOVER_AGE, min_primary_shard_size: '50gb' } }],
+          transitions: [{ state_name: 'delete', conditions: { min_index_age: ISM_DELETE_AGE } }],
+        },
+        { name: 'delete', actions: [{ delete: {} }], transitions: [] },
+      ],
+      ism_template: [{ index_patterns: [SEARCH_INDEX_PATTERN], priority: 100 }],
+    },
+  };
+}
+
+/** Dead-letter every queue but the dead-letter queue itself to the `dlx` exchange. */
+export function rabbitMqDeadLetterPolicy(): Record<string, unknown> {
+  return { pattern: '^(?!dead-letters$).*', 'apply-to': 'queues', priority: 0, definition: { 'dead-letter-exchange': 'dlx' } };
+}
+
+const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
+const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'stagecraft' });
+
+/**
+ * A Job and its ServiceAccount. `applies` (what the Job applies) and the script name the Job:
+ * the other variables hold cross-stack references, whose placeholders differ between syntheses.
+ */
+function job(name: string, env: Record<string, string>, script: string, applies: unknown): KubernetesObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: OPERATIONS_NAMESPACE, labels: labels(name) } },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: `${name}-${hashOf({ applies, script })}`, namespace: OPERATIONS_NAMESPACE, labels: labels(name) },
+      spec: {
+        backoffLimit: 6,
+        ttlSecondsAfterFinished: 86400,
+        template: {
+          metadata: { labels: labels(name) },
+          spec: {
+            serviceAccountName: name,
+            restartPolicy: 'OnFailure',
+            securityContext: hardenedPodSecurity(UID),
+            containers: [
+              {
+                name,
+                image: AWS_CLI_IMAGE,
+                // Terraform reads every string as a template: `%{http_code}` must reach the shell as written.
+                command: ['/bin/sh', '-c', terraformLiteral(script)],
+                env: [{ name: 'HOME', value: '/tmp' }, ...Object.entries(env).map(([k, value]) => ({ name: k, value }))],
+                securityContext: hardenedContainerSecurity(UID),
+                resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/** The namespace the operations Jobs run in. */
+export function operationsNamespace(): KubernetesObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATIONS_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'stagecraft' } } };
+}
+
+/** Where the ISM Job applies its policy. */
+export interface SearchRotationTarget {
+  readonly region: string;
+  /** Host of the domain's VPC endpoint. */
+  readonly endpoint: string;
+  /** The fine-grained access control master role the Job assumes. */
+  readonly masterRoleArn: string;
+}
+
+export function searchRotationObjects(target: SearchRotationTarget): KubernetesObject[] {
+  // PUT creates the policy; on 409 (it exists) the script reads seq_no/primary_term and updates it.
+  const script = [
+    'set -eu',
+    'creds=$(aws sts assume-role --role-arn "$MASTER_ROLE_ARN" --role-session-name ism --query "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]" --output text)',
+    'set -- $creds',
+    'url="https://$SEARCH_ENDPOINT/_plugins/_ism/policies/stagecraft-rollover"',
+    'code=$(curl -sS -o /tmp/out -w "%{http_code}" --aws-sigv4 "aws:amz:$AWS_REGION:es" --user "$1:$2" -H "x-amz-security-token: $3" -H "content-type: application/json" -X PUT "$url" -d "$ISM_POLICY")',
+    'if [ "$code" = 409 ]; then',
+    '  meta=$(curl -sS --aws-sigv4 "aws:amz:$AWS_REGION:es" --user "$1:$2" -H "x-amz-security-token: $3" "$url" | sed -n \'s/.*"_seq_no":\\([0-9]*\\),"_primary_term":\\([0-9]*\\).*/if_seq_no=\\1\\&if_primary_term=\\2/p\')',
+    '  code=$(curl -sS -o /tmp/out -w "%{http_code}" --aws-sigv4 "aws:amz:$AWS_REGION:es" --user "$1:$2" -H "x-amz-security-token: $3" -H "content-type: application/json" -X PUT "$url?$meta" -d "$ISM_POLICY")',
+    'fi',
+    'cat /tmp/out; echo',
+    'case "$code" in 200|201) echo "ISM policy applied ($code)";; *) echo "ISM policy not applied: HTTP $code" >&2; exit 1;; esac',
+  ].join('\n');
+  return job(
+    SEARCH_ROTATION_JOB,
+    { AWS_REGION: target.region, SEARCH_ENDPOINT: target.endpoint, MASTER_ROLE_ARN: target.masterRoleArn, [ISM_POLICY_ENV]: JSON.stringify(ismPolicy()) },
+    script,
+    ismPolicy(),
+  );
+}
+
+/** Where the dead-letter Job applies its policy. */
+export interface RabbitMqTarget {
+  readonly region: string;
+  /** The broker's management console URL (`https://…mq.<region>.amazonaws.com`). */
+  readonly consoleUrl: string;
+  readonly username: string;
+  /** Secrets Manager ARN of the admin password. */
+  readonly passwordSecretArn: string;
+}
+
+export function rabbitMqDeadLetterObjects(target: RabbitMqTarget): KubernetesObject[] {
+  const script = [
+    'set -eu',
+    'password=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$RABBITMQ_SECRET_ARN" --query SecretString --output text)',
+    'api() { curl -sS --fail-with-body -u "$RABBITMQ_USERNAME:$password" -H "content-type: application/json" "$@"; }',
+    'api -X PUT "$RABBITMQ_CONSOLE_URL/api/exchanges/%2F/dlx" -d \'{"type":"fanout","durable":true}\'',
+    'api -X PUT "$RABBITMQ_CONSOLE_URL/api/queues/%2F/dead-letters" -d \'{"durable":true}\'',
+    'api -X POST "$RABBITMQ_CONSOLE_URL/api/bindings/%2F/e/dlx/q/dead-letters" -d \'{"routing_key":""}\'',
+    `api -X PUT "$RABBITMQ_CONSOLE_URL/api/policies/%2F/dead-letter" -d "$${RABBITMQ_POLICY_ENV}"`,
+    'echo "dead-letter policy applied"',
+  ].join('\n');
+  return job(
+    RABBITMQ_DLQ_JOB,
+    {
+      AWS_REGION: target.region,
+      RABBITMQ_CONSOLE_URL: target.consoleUrl,
+      RABBITMQ_USERNAME: target.username,
+      RABBITMQ_SECRET_ARN: target.passwordSecretArn,
+      [RABBITMQ_POLICY_ENV]: JSON.stringify(rabbitMqDeadLetterPolicy()),
+    },
+    script,
+    rabbitMqDeadLetterPolicy(),
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * What every regional stack gets once its stage composer has built it (issue 17, production
+ * readiness): the region's dashboard, the SLO burn-rate alarms where a load balancer publishes
+ * request metrics and the environment sets an `slo`, and the weekly restore test of what the
+ * composer put in the backup vault. Runs after the composer because it reads what was built.
+ */
+import { RegionDashboard } from '../constructs/aws/region-dashboard';
+import { RestoreTesting } from '../constructs/aws/restore-testing';
+import { SloBurnAlarms } from '../constructs/aws/slo-burn-alarms';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { CollectorIdentity } from '../constructs/aws/collector-identity';
+import { ServiceIdentity } from '../constructs/aws/service-identity';
+import { OPERATIONS_NAMESPACE, RABBITMQ_DLQ_JOB, SEARCH_ROTATION_JOB } from '../services/platform/operations-jobs';
+import { resourceName } from '../constructs/shared/protection';
+import { COCKROACH_METRICS_NAMESPACE, COLLECTOR_NAME, COLLECTOR_NAMESPACE } from '../services/platform/otel-collector';
+import { RegionalStack } from './regional-stack';
+
+export function addOperations(stack: RegionalStack): void {
+  const f = stack.foundation;
+  if (stack.eks) {
+    addCollector(stack);
+    addOperationsJobIdentities(stack);
+  }
+  const { slo } = f.environment;
+  if (slo && stack.loadBalancer) {
+    new SloBurnAlarms(stack, 'slo', { namePrefix: f.namePrefix, slo, loadBalancerArnSuffix: stack.loadBalancer.alb.arnSuffix, alarms: f.alarms });
+  }
+  new RegionDashboard(stack, 'dashboard', {
+    name: f.namePrefix,
+    region: f.region.code,
+    stage: f.environment.stage,
+    alarms: f.alarms,
+    loadBalancerArnSuffix: stack.loadBalancer?.alb.arnSuffix,
+  });
+  if (stack.restoreTested.size > 0) {
+    new RestoreTesting(stack, 'restore-testing', {
+      namePrefix: f.namePrefix,
+      vault: f.backups.vault,
+      role: f.backups.role,
+      resourceTypes: [...stack.restoreTested].sort(),
+      alarms: f.alarms,
+    });
+  }
+}
+
+/**
+ * The collector's Pod Identity role and, with CockroachDB, its EMF log group and the replication
+ * alarms on the metrics it publishes: under-replicated ranges (a replica lost and not yet
+ * replaced) and the closed timestamp more than 1 s behind its 3 s target (followers lagging).
+ */
+function addCollector(stack: RegionalStack): void {
+  const f = stack.foundation;
+  const logGroupName = f.blueprint.cockroach ? `/stagecraft/${f.namePrefix}/cockroachdb-metrics` : undefined;
+  new CollectorIdentity(stack, 'otel-collector', {
+    roleName: resourceName(f.namePrefix, COLLECTOR_NAME, 64),
+    cluster: stack.eks!,
+    namespace: COLLECTOR_NAMESPACE,
+    serviceAccount: COLLECTOR_NAME,
+    encryptionKey: f.encryptionKey,
+    metricsLogGroupName: logGroupName,
+  });
+  stack.collector = { metricsLogGroupName: logGroupName };
+  if (!logGroupName) return;
+  f.alarms.alarm(stack, 'cockroachdb-underreplicated', {
+    alarmName: `${f.namePrefix}-cockroachdb-underreplicated`,
+    description: `CockroachDB in ${f.region.code} has under-replicated ranges: a node or zone is down and its replicas are not yet replaced.`,
+    namespace: COCKROACH_METRICS_NAMESPACE,
+    metricName: 'ranges_underreplicated',
+    dimensions: {},
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    statistic: 'Maximum',
+  });
+  f.alarms.alarm(stack, 'cockroachdb-replica-lag', {
+    alarmName: `${f.namePrefix}-cockroachdb-replica-lag`,
+    description: `CockroachDB in ${f.region.code}: followers' closed timestamp is more than 1 s behind its 3 s target (replication lag above 1 s).`,
+    namespace: COCKROACH_METRICS_NAMESPACE,
+    metricName: 'kv_closed_timestamp_max_behind_nanos',
+    dimensions: {},
+    comparison: 'GreaterThanThreshold',
+    threshold: COCKROACH_CLOSED_TIMESTAMP_TARGET_NANOS + 1e9,
+    statistic: 'Maximum',
+  });
+}
+
+/** CockroachDB's default `kv.closed_timestamp.target_duration`, 3 s, in nanoseconds. */
+export const COCKROACH_CLOSED_TIMESTAMP_TARGET_NANOS = 3e9;
+
+/**
+ * Pod Identity roles of the operations Jobs (services/platform/operations-jobs.ts): the ISM Job
+ * may only assume the search domain's master role (fine-grained access control authorizes only
+ * it, and a narrower mapping could only be made as it); the dead-letter Job may only read the
+ * broker's admin secret.
+ */
+function addOperationsJobIdentities(stack: RegionalStack): void {
+  const f = stack.foundation;
+  const common = { cluster: stack.eks!, namespace: OPERATIONS_NAMESPACE, encryptionKey: f.encryptionKey, region: f.region.code };
+  if (stack.searchDomain) {
+    const ism = new ServiceIdentity(stack, 'search-index-rotation', {
+      ...common,
+      roleName: resourceName(f.namePrefix, SEARCH_ROTATION_JOB, 64),
+      serviceAccount: SEARCH_ROTATION_JOB,
+      stores: [],
+    });
+    new IamRolePolicy(stack, 'search-index-rotation-assume-master', {
+      role: ism.role.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'ActAsSearchMaster', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: stack.searchDomain.masterRole.arn }],
+      }),
+    });
+  }
+  const queue = stack.dataStores.queue;
+  if (stack.rabbitMq && queue) {
+    new ServiceIdentity(stack, 'rabbitmq-dead-letters', {
+      ...common,
+      roleName: resourceName(f.namePrefix, RABBITMQ_DLQ_JOB, 64),
+      serviceAccount: RABBITMQ_DLQ_JOB,
+      stores: [queue],
+    });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Redis on the launch host, for real: the `redis-server` command of the synthesized compose
+ * document (cloud-init of the launch template) runs under Debian's redis-server on loopback, and
+ * the server reports the memory limit and the allkeys-lru eviction seed 004 asks for. Paths of
+ * the container (/data, the secret file) become temporary ones; nothing else is changed.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { redisMaxMemoryMiB } from '../../services/compose';
+import { synthesizeExamples } from '../helpers/examples';
+
+const REDIS = process.env.STAGECRAFT_REDIS_SERVER ?? '/usr/bin/redis-server';
+const available = existsSync(REDIS) && existsSync('/usr/bin/redis-cli');
+if (!available) console.warn(`Skipping the host Redis test: no redis-server at ${REDIS} (apt-get install redis-server).`);
+const describeWithRedis = available ? describe : describe.skip;
+
+/** The text inside `${base64encode("…")}`, unescaped the way Terraform reads it. */
+function userDataText(expression: string): string {
+  const match = /^\$\{base64encode\("([\s\S]*)"\)\}$/.exec(expression);
+  if (!match) throw new Error(`not a base64encode expression: ${expression.slice(0, 80)}`);
+  return match[1].replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describeWithRedis('Redis on the launch host (Debian redis-server)', () => {
+  let dir: string;
+  let server: ChildProcess | undefined;
+  let port: number;
+  const cli = (...args: string[]) =>
+    execFileSync('/usr/bin/redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--no-auth-warning', '-a', 'test-password', ...args], {
+      encoding: 'utf8',
+    }).trim();
+
+  beforeAll(async () => {
+    const examples = synthesizeExamples();
+    const [template] = examples.resources('acme-launch-us-east-1', 'aws_launch_template');
+    const cloudConfig = parse(userDataText(String(template.user_data))) as { write_files: Array<{ path: string; content: string }> };
+    const compose = parse(cloudConfig.write_files.find((f) => f.path === '/etc/stagecraft/compose.yaml')!.content);
+    const [shell, flag, command] = compose.services.redis.command as string[];
+    expect([shell, flag]).toEqual(['sh', '-c']);
+    dir = mkdtempSync(join(tmpdir(), 'stagecraft-redis-'));
+    writeFileSync(join(dir, 'redis-auth'), 'test-password');
+    port = await freePort();
+    // Compose turns `$$` into `$`; the container's paths become the temporary directory.
+    const script = command
+      .replace(/\$\$/g, '$')
+      .replace('redis-server', REDIS)
+      .replace('--dir /data', `--dir ${dir}`)
+      .replace('/run/secrets/redis-auth', join(dir, 'redis-auth'));
+    server = spawn('sh', ['-c', `${script} --port ${port} --bind 127.0.0.1 --save ""`], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      try {
+        if (cli('ping') === 'PONG') return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('redis-server did not start');
+  });
+
+  afterAll(() => {
+    if (server?.pid) process.kill(server.pid, 'SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('evicts least-recently-used keys of any kind, within three quarters of its container memory', () => {
+    expect(cli('config', 'get', 'maxmemory-policy')).toBe('maxmemory-policy\nallkeys-lru');
+    expect(cli('config', 'get', 'maxmemory')).toBe(`maxmemory\n${redisMaxMemoryMiB(512) * 1024 * 1024}`);
+  });
+});
