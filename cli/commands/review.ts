@@ -188,7 +188,7 @@ export const reviewCommand: Command = {
       takesValue: true,
       repeatable: true,
       valueName: '<sections>',
-      description: 'comma list of data-loss, security: exit 3 when one of them has entries',
+      description: 'comma list of data-loss, security, refused: exit 3 when one of them has entries',
     },
   ],
   details: [
