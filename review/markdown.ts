@@ -38,8 +38,11 @@ const VERDICT: Record<UpdateVerdict, string> = {
   refused: '**refused at apply**',
 };
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 entry`, `2 entries`; `3 data-loss entries` (the last word takes the plural). */
+function plural(n: number, words: string): string {
+  if (n === 1) return `${n} ${words}`;
+  const many = /[^aeiou]y$/.test(words) ? `${words.slice(0, -1)}ies` : /(s|sh|ch|x)$/.test(words) ? `${words}es` : `${words}s`;
+  return `${n} ${many}`;
 }
 
 /** `$1,234.56`. */
@@ -159,7 +162,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     `${code(report.base)} → ${code(report.head)}`,
     s.dataLoss > 0 ? `**${plural(s.dataLoss, 'data-loss risk')}**` : 'no data-loss risk',
     s.refused > 0 ? `**${plural(s.refused, 'change')} AWS refuses**` : 'nothing refused',
-    plural(s.downtime, 'downtime or outage'),
+    `${s.downtime} ${s.downtime === 1 ? 'downtime or outage' : 'downtimes or outages'}`,
     plural(s.security, 'security change'),
     s.findings === null ? 'guardrails not run' : plural(s.findings, 'guardrail finding'),
     report.cost
@@ -255,7 +258,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       heading: 'Downtime and outages',
       empty: 'No update takes a resource down, and nothing that serves traffic or answers DNS is destroyed.',
       entries: risks('other').map(riskLine),
-      more: (n) => `… and ${plural(n, 'more downtime or outage')} (${fullReport})`,
+      more: (n) => `… and ${n} more downtimes or outages (${fullReport})`,
     },
     {
       heading: 'Cost',
@@ -267,7 +270,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       heading: 'Changes',
       empty: 'Nothing changes.',
       entries: changeEntries,
-      more: (n) => `… ${plural(n, 'more stack table or diff')} left out: ${plural(changes.length, 'resource change')} in all (${fullReport})`,
+      more: (n) => `… ${n} more stack tables or diffs left out: ${plural(changes.length, 'resource change')} in all (${fullReport})`,
     },
     {
       heading: 'Guardrail findings on head',
