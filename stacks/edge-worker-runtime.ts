@@ -45,6 +45,15 @@ export interface ReceivedRequest {
 /** What an origin answers; `'reset'` destroys the connection without an answer. */
 export type OriginAnswer = { status: number; body?: unknown; headers?: Record<string, string> } | 'reset';
 
+/** True for every spelling of the login path; false for a path too ambiguous to read. */
+function isLoginPath(url: string): boolean {
+  try {
+    return normalizePath(url.split('?')[0]) === PATHS.login;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A stand-in for one region's ALB. By default it validates sessions (GET /api/auth/session),
  * refuses every login, accepts WebSocket upgrades (answering every frame with a text frame
@@ -122,7 +131,7 @@ export class StandInOrigin {
         ? { status: 200, body: { userId: user, expiresAt: Math.floor(Date.now() / 1000) + 3600 } }
         : { status: 401, body: { error: 'invalid session' } };
     }
-    if (normalizePath(request.url.split('?')[0]) === PATHS.login) return { status: 401, body: { error: 'wrong password' } };
+    if (isLoginPath(request.url)) return { status: 401, body: { error: 'wrong password' } };
     return { status: 200, body: { region: this.region, url: request.url } };
   }
 }
