@@ -1,7 +1,7 @@
 /**
  * A documented number: its default, unit, allowed range and where the default comes from.
  * Workload defaults and per-unit capacity assumptions are tables of these, so the schema,
- * the sizing code, `stagecraft size --json` and the README all read the same entries.
+ * the sizing code, `stagecraft size --json` and the generated reference (docs/reference/) all read the same entries.
  */
 export interface NumericSpec {
   /** The default value. */

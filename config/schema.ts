@@ -49,12 +49,9 @@ const count = (min: number, max: number) => z.number().int().min(min).max(max);
 
 /** Min/max/desired node counts of a scaling group. */
 const scalingRange = z.strictObject({
-  /** Fewest nodes. @default from the stage profile */
-  min: count(0, 1000).optional(),
-  /** Most nodes. @default from the stage profile */
-  max: count(1, 1000).optional(),
-  /** Nodes at creation; the autoscaler moves it afterwards. @default min */
-  desired: count(0, 1000).optional(),
+  min: count(0, 1000).optional().describe('Fewest nodes. @default from the stage profile'),
+  max: count(1, 1000).optional().describe('Most nodes. @default from the stage profile'),
+  desired: count(0, 1000).optional().describe('Nodes at creation; the autoscaler moves it afterwards. @default min'),
 });
 
 /** A whole number in `min`–`max`, whose message says why the bounds are what they are. */
@@ -78,32 +75,21 @@ const perMinute = (what: string) =>
 
 /** The Cloudflare side: account, hosts, rate limits, geo steering and the edge Worker. */
 export const edgeSchema = z.strictObject({
-  /** Cloudflare account that owns the zone (not a secret). @default the account of the zone, read when the stack is planned */
-  cloudflareAccountId: pattern(
-    CLOUDFLARE_ACCOUNT_ID_PATTERN,
-    'a Cloudflare account ID (32 lowercase hex characters)',
-    '023e105f4ecef8ad9ca31a8372d0c353',
-  ).optional(),
-  /** Host serving static assets and avatars from R2 through the CDN; in the zone of `domain`. @default "assets.<domain>" */
-  assetsHost: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'assets.example.com').optional(),
-  /** Rate limits (seed 002, section 6), from growth on. @default each field defaults to the seed's figure */
+  cloudflareAccountId: pattern(CLOUDFLARE_ACCOUNT_ID_PATTERN, 'a Cloudflare account ID (32 lowercase hex characters)', '023e105f4ecef8ad9ca31a8372d0c353')
+    .optional()
+    .describe('Cloudflare account that owns the zone (not a secret). @default the account of the zone, read when the stack is planned'),
+  assetsHost: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'assets.example.com')
+    .optional()
+    .describe('Host serving static assets and avatars from R2 through the CDN; in the zone of `domain`. @default "assets.<domain>"'),
   rateLimits: z
     .strictObject({
-      /** Message sends per user. @default 100 */
-      messagesPerMinute: perMinute('messages').optional(),
-      /** API requests per user (per IP for anonymous requests). @default 1000 */
-      apiRequestsPerMinute: perMinute('API requests').optional(),
-      /** WebSocket connections opened per client IP. @default 5 */
-      websocketConnectsPerMinute: perMinute('WebSocket connections').optional(),
-      /** Failed logins per client IP. @default 5 */
-      failedLoginsPerMinute: perMinute('failed logins').optional(),
+      messagesPerMinute: perMinute('messages').optional().describe('Message sends per user. @default 100'),
+      apiRequestsPerMinute: perMinute('API requests').optional().describe('API requests per user (per IP for anonymous requests). @default 1000'),
+      websocketConnectsPerMinute: perMinute('WebSocket connections').optional().describe('WebSocket connections opened per client IP. @default 5'),
+      failedLoginsPerMinute: perMinute('failed logins').optional().describe('Failed logins per client IP. @default 5'),
     })
-    .optional(),
-  /**
-   * Region → Cloudflare geo regions (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS,
-   * NEAS, OC) or ISO country codes it serves first. Multi-region stages only.
-   * @default every geo region goes to the nearest region (`config/edge-regions.ts`)
-   */
+    .optional()
+    .describe("Rate limits (seed 002, section 6), from growth on. @default each field defaults to the seed's figure"),
   steering: z
     .record(
       regionCode,
@@ -117,20 +103,21 @@ export const edgeSchema = z.strictObject({
         )
         .min(1, { error: 'needs at least one geo region or country' }),
     )
-    .optional(),
-  /** The edge Worker (workers/edge). @default each field's own default */
+    .optional()
+    .describe(
+      'Region → Cloudflare geo regions (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) or ISO country codes it serves first. Multi-region stages only. @default every geo region goes to the nearest region (`config/edge-regions.ts`)',
+    ),
   worker: z
     .strictObject({
-      /** Run the Worker in front of the origins. Growth on. @default true on massive, false before */
-      enabled: z.boolean().optional(),
-      /** Seconds a validated session stays in the KV cache. @default 300 (seed 000: 5 minutes) */
-      sessionCacheTtlSeconds: count(60, 3600).optional(),
-      /** Largest request body the Worker accepts, KiB; larger uploads go to storage directly. @default 1024 */
-      maxRequestBodyKiB: count(1, 102400).optional(),
-      /** Time one origin gets before the next region is tried, ms. @default 10000 */
-      originTimeoutMs: count(100, 60000).optional(),
+      enabled: z.boolean().optional().describe('Run the Worker in front of the origins. Growth on. @default true on massive, false before'),
+      sessionCacheTtlSeconds: count(60, 3600).optional().describe('Seconds a validated session stays in the KV cache. @default 300 (seed 000: 5 minutes)'),
+      maxRequestBodyKiB: count(1, 102400)
+        .optional()
+        .describe('Largest request body the Worker accepts, KiB; larger uploads go to storage directly. @default 1024'),
+      originTimeoutMs: count(100, 60000).optional().describe('Time one origin gets before the next region is tried, ms. @default 10000'),
     })
-    .optional(),
+    .optional()
+    .describe("The edge Worker (workers/edge). @default each field's own default"),
 });
 
 const percent = () => count(1, 100);
@@ -141,79 +128,70 @@ const percent = () => count(1, 100);
  * `auroraReplicas` and `redis` to the cluster autoscaler and Application Auto Scaling.
  */
 export const autoscalingSchema = z.strictObject({
-  /** How the cluster autoscaler moves the general node group within `compute.nodes`. Growth on. */
   nodes: z
     .strictObject({
-      /** A node whose pods request less than this share of it may be removed. @default 0.4 (seed 002 §10: scale down under 40% CPU) */
-      scaleDownUtilizationThreshold: z.number().min(0.1).max(0.9).optional(),
-      /** Minutes a node stays under the threshold before removal. @default 10 */
-      scaleDownUnneededMinutes: bounded(1, 120, ' minutes').optional(),
-      /** Which node group grows first. @default least-waste */
-      expander: z.enum(['least-waste', 'most-pods', 'random']).optional(),
+      scaleDownUtilizationThreshold: z
+        .number()
+        .min(0.1)
+        .max(0.9)
+        .optional()
+        .describe('A node whose pods request less than this share of it may be removed. @default 0.4 (seed 002 §10: scale down under 40% CPU)'),
+      scaleDownUnneededMinutes: bounded(1, 120, ' minutes').optional().describe('Minutes a node stays under the threshold before removal. @default 10'),
+      expander: z.enum(['least-waste', 'most-pods', 'random']).optional().describe('Which node group grows first. @default least-waste'),
     })
-    .optional(),
-  /** Readers per Aurora cluster (per shard), by reader CPU. Scale and hyperscale with postgres. */
+    .optional()
+    .describe('How the cluster autoscaler moves the general node group within `compute.nodes`. Growth on.'),
   auroraReplicas: z
     .strictObject({
-      /** Run the rule. @default true */
-      enabled: z.boolean().optional(),
-      /** Readers Terraform builds, the floor. @default database.readReplicas if set, else the larger of 2 (seed 002 §10) and the sized readers */
-      min: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)').optional(),
-      /** Most readers. @default 10 (seed 002 §10), or min when that is higher */
-      max: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)').optional(),
-      /** Average reader CPU the autoscaler keeps, percent. @default 70 (seed 002 §10) */
-      targetCpuPercent: bounded(10, 90, ' percent').optional(),
-      /** @default 300 */
-      scaleOutCooldownSeconds: cooldownSeconds().optional(),
-      /** @default 900 */
-      scaleInCooldownSeconds: cooldownSeconds().optional(),
+      enabled: z.boolean().optional().describe('Run the rule. @default true'),
+      min: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)')
+        .optional()
+        .describe('Readers Terraform builds, the floor. @default database.readReplicas if set, else the larger of 2 (seed 002 §10) and the sized readers'),
+      max: bounded(1, 15, ' (Aurora allows at most 15 readers per cluster)')
+        .optional()
+        .describe('Most readers. @default 10 (seed 002 §10), or min when that is higher'),
+      targetCpuPercent: bounded(10, 90, ' percent').optional().describe('Average reader CPU the autoscaler keeps, percent. @default 70 (seed 002 §10)'),
+      scaleOutCooldownSeconds: cooldownSeconds().optional().describe('Seconds after adding a reader before the policy may add another. @default 300'),
+      scaleInCooldownSeconds: cooldownSeconds().optional().describe('Seconds after removing a reader before the policy may remove another. @default 900'),
     })
-    .optional(),
-  /** Shards of the Redis Cluster, by memory. Scale on (cluster mode). */
+    .optional()
+    .describe('Readers per Aurora cluster (per shard), by reader CPU. Scale and hyperscale with postgres.'),
   redis: z
     .strictObject({
-      /** Run the rule. @default true */
-      enabled: z.boolean().optional(),
-      /** Fewest shards, and the count Terraform creates. @default the sized shards (cache.shards, the workload or the profile) */
-      minShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)').optional(),
-      /** Most shards. @default 30 nodes (seed 002 §10) ÷ nodes per shard, at least minShards */
-      maxShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)').optional(),
-      /** Memory use counted for eviction the autoscaler keeps, percent. @default 80 (seed 002 §10) */
-      targetMemoryPercent: bounded(10, 90, ' percent').optional(),
-      /** @default 600 */
-      scaleOutCooldownSeconds: cooldownSeconds().optional(),
-      /** @default 1800 */
-      scaleInCooldownSeconds: cooldownSeconds().optional(),
+      enabled: z.boolean().optional().describe('Run the rule. @default true'),
+      minShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)')
+        .optional()
+        .describe('Fewest shards, and the count Terraform creates. @default the sized shards (cache.shards, the workload or the profile)'),
+      maxShards: bounded(1, 500, ' (ElastiCache allows at most 500 shards per replication group)')
+        .optional()
+        .describe('Most shards. @default 30 nodes (seed 002 §10) ÷ nodes per shard, at least minShards'),
+      targetMemoryPercent: bounded(10, 90, ' percent')
+        .optional()
+        .describe('Memory use counted for eviction the autoscaler keeps, percent. @default 80 (seed 002 §10)'),
+      scaleOutCooldownSeconds: cooldownSeconds().optional().describe('Seconds after adding a shard before the policy may add another. @default 600'),
+      scaleInCooldownSeconds: cooldownSeconds().optional().describe('Seconds after removing a shard before the policy may remove another. @default 1800'),
     })
-    .optional(),
-  /** The websocket gateway (seed 002 §10). @default each field's seed default */
+    .optional()
+    .describe('Shards of the Redis Cluster, by memory. Scale on (cluster mode).'),
   websocket: z
     .strictObject({
-      /** Fewest pods per region. @default the sizing's websocket min (or the stage's pod floor) */
-      min: count(1, 5000).optional(),
-      /** Most pods per region. @default the sizing's websocket max */
-      max: count(1, 5000).optional(),
-      /** Scale up above this CPU utilisation. @default 70 */
-      scaleUpCpuPercent: percent().optional(),
-      /** Scale up above this many connections per pod. @default 45000 */
-      scaleUpConnectionsPerPod: count(1, 1_000_000).optional(),
-      /** Scale down only below this CPU utilisation… @default 40 */
-      scaleDownCpuPercent: percent().optional(),
-      /** …and below this many connections per pod. @default 30000 */
-      scaleDownConnectionsPerPod: count(1, 1_000_000).optional(),
+      min: count(1, 5000).optional().describe("Fewest pods per region. @default the sizing's websocket min (or the stage's pod floor)"),
+      max: count(1, 5000).optional().describe("Most pods per region. @default the sizing's websocket max"),
+      scaleUpCpuPercent: percent().optional().describe('Scale up above this CPU utilisation. @default 70'),
+      scaleUpConnectionsPerPod: count(1, 1_000_000).optional().describe('Scale up above this many connections per pod. @default 45000'),
+      scaleDownCpuPercent: percent().optional().describe('Scale down only below this CPU utilisation… @default 40'),
+      scaleDownConnectionsPerPod: count(1, 1_000_000).optional().describe('…and below this many connections per pod. @default 30000'),
     })
-    .optional(),
-  /** API pods. @default each field's seed default */
+    .optional()
+    .describe("The websocket gateway (seed 002 §10). @default each field's seed default"),
   api: z
     .strictObject({
-      /** Fewest pods per region. @default the sizing's api min (or the stage's pod floor) */
-      min: count(1, 5000).optional(),
-      /** Most pods per region. @default the sizing's api max */
-      max: count(1, 5000).optional(),
-      /** CPU utilisation the autoscaler keeps. @default 70 */
-      cpuTargetPercent: percent().optional(),
+      min: count(1, 5000).optional().describe("Fewest pods per region. @default the sizing's api min (or the stage's pod floor)"),
+      max: count(1, 5000).optional().describe("Most pods per region. @default the sizing's api max"),
+      cpuTargetPercent: percent().optional().describe('CPU utilisation the autoscaler keeps. @default 70'),
     })
-    .optional(),
+    .optional()
+    .describe("API pods. @default each field's seed default"),
 });
 
 /**
@@ -221,9 +199,18 @@ export const autoscalingSchema = z.strictObject({
  * received number 1.5`. The range comes from the spec table the default comes from.
  */
 function documentedNumber(spec: NumericSpec) {
-  return z.number().refine((value) => inRange(spec, value), {
-    error: (issue) => `must be ${describeRange(spec)}; received ${describeInput(issue.input)}`,
-  });
+  return z
+    .number()
+    .refine((value) => inRange(spec, value), {
+      error: (issue) => `must be ${describeRange(spec)}; received ${describeInput(issue.input)}`,
+    })
+    .describe(`${spec.description} Unit: ${spec.unit}. @default ${describeDefault(spec.value)}`);
+}
+
+/** A table default for a description: as is when short, else to four significant digits. */
+function describeDefault(value: number): string {
+  const short = Number(value.toPrecision(4));
+  return short === value ? String(value) : `≈ ${short}`;
 }
 
 const describeInput = (value: unknown): string => (typeof value === 'number' ? `number ${String(value)}` : show(value));
@@ -244,7 +231,8 @@ export const workloadShape = {
     })
     .refine((value) => inRange(MAU_SPEC, value), {
       error: (issue) => `must be ${describeRange(MAU_SPEC)} (monthly active users); received ${describeInput(issue.input)}`,
-    }),
+    })
+    .describe('Monthly active users: picks the stage when `stage` is not given, and sizes every component. Required in a workload.'),
   ...(Object.fromEntries(WORKLOAD_FIELDS.map((field) => [field, documentedNumber(WORKLOAD_DEFAULTS[field]).optional()])) as {
     [K in WorkloadDefaultName]: z.ZodOptional<ReturnType<typeof documentedNumber>>;
   }),
@@ -269,136 +257,144 @@ export const STAGE_REQUIRED_MESSAGE = `is required unless workload.mau is set, f
 
 export const environmentSchema = z
   .strictObject({
-    /** Environment name; prefixes every stack (`<name>-<region>`). */
-    name: pattern(NAME_PATTERN, 'an environment name (3–24 lowercase letters, digits and dashes)', 'acme-prod'),
-    /** Growth stage whose topology this environment runs. @default chosen from workload.mau (seed 004 ranges); required without a workload */
-    stage: stageEnum.optional(),
-    /** AWS regions; the first is primary. */
-    regions: z.array(regionCode).min(1, { error: 'at least one region is required' }),
-    /** Apex domain the product is served under. */
-    domain: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'example.com'),
-    /** Tags put on every AWS resource, beside the environment/stage tags. @default {} */
-    tags: z.record(pattern(TAG_KEY_PATTERN, 'a tag key', 'team'), z.string().max(256)).optional(),
+    name: pattern(NAME_PATTERN, 'an environment name (3–24 lowercase letters, digits and dashes)', 'acme-prod').describe(
+      'Environment name; prefixes every stack (`<name>-<region>`).',
+    ),
+    stage: stageEnum
+      .optional()
+      .describe('Growth stage whose topology this environment runs. @default chosen from workload.mau (seed 004 ranges); required without a workload'),
+    regions: z.array(regionCode).min(1, { error: 'at least one region is required' }).describe('AWS regions; the first is primary.'),
+    domain: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'example.com').describe('Apex domain the product is served under.'),
+    tags: z
+      .record(pattern(TAG_KEY_PATTERN, 'a tag key', 'team'), z.string().max(256))
+      .optional()
+      .describe('Tags put on every AWS resource, beside the environment/stage tags. @default {}'),
     network: z
       .strictObject({
-        /** VPC CIDR per region. @default 10.(16 + region index × 4).0.0/16 */
-        cidrs: z.record(regionCode, cidrBlock).optional(),
-        /** Availability zone IDs per region. @default the first zone IDs of `config/regions.ts` */
-        availabilityZoneIds: z.record(regionCode, z.array(z.string().min(1)).min(2)).optional(),
-        /** NAT gateways: none, one per region, or one per AZ. @default none up to traction, single on growth, per-az after */
-        natGateways: z.enum(['none', 'single', 'per-az']).optional(),
+        cidrs: z.record(regionCode, cidrBlock).optional().describe('VPC CIDR per region. @default 10.(16 + region index × 4).0.0/16'),
+        availabilityZoneIds: z
+          .record(regionCode, z.array(z.string().min(1)).min(2))
+          .optional()
+          .describe('Availability zone IDs per region. @default the first zone IDs of `config/regions.ts`'),
+        natGateways: z
+          .enum(['none', 'single', 'per-az'])
+          .optional()
+          .describe('NAT gateways: none, one per region, or one per AZ. @default none up to traction, single on growth, per-az after'),
       })
-      .optional(),
+      .optional()
+      .describe('VPC addressing, availability zones and NAT of every region.'),
     backend: z
       .strictObject({
-        /** Remote state in S3 with native lock files. @default local state files beside each stack */
-        s3: z.strictObject({
-          bucket: pattern(S3_BUCKET_PATTERN, 'an S3 bucket name', 'acme-terraform-state'),
-          /** Region of the state bucket. @default the primary region */
-          region: regionCode.optional(),
-          /** Key prefix; each stack writes `<prefix>/<stack>.tfstate`. @default "stagecraft" */
-          keyPrefix: z
-            .string()
-            .regex(/^[\w./-]+$/)
-            .optional(),
-          /** KMS key for state encryption. @default the bucket's default encryption */
-          kmsKeyArn: z.string().startsWith('arn:').optional(),
-        }),
+        s3: z
+          .strictObject({
+            bucket: pattern(S3_BUCKET_PATTERN, 'an S3 bucket name', 'acme-terraform-state').describe(
+              'Existing S3 bucket that holds the state; Stagecraft does not create it.',
+            ),
+            region: regionCode.optional().describe('Region of the state bucket. @default the primary region'),
+            keyPrefix: z
+              .string()
+              .regex(/^[\w./-]+$/)
+              .optional()
+              .describe('Key prefix; each stack writes `<prefix>/<stack>.tfstate`. @default "stagecraft"'),
+            kmsKeyArn: z.string().startsWith('arn:').optional().describe("KMS key for state encryption. @default the bucket's default encryption"),
+          })
+          .describe('Remote state in S3 with native lock files. @default local state files beside each stack'),
       })
-      .optional(),
+      .optional()
+      .describe("Where Terraform keeps each stack's state. @default local state files beside each stack"),
     compute: z
       .strictObject({
-        /** EC2 type of hosts (launch, traction) or cluster nodes (growth on). @default from the stage profile */
-        instanceType: pattern(INSTANCE_TYPE_PATTERN, 'an EC2 instance type', 't3.medium').optional(),
-        /** Number of application hosts on single-host stages. @default from the stage profile */
-        hosts: count(1, 2).optional(),
-        /** Root volume of hosts and nodes, GiB. @default from the stage profile */
-        volumeGiB: count(20, 16384).optional(),
-        /** Cluster node counts (growth on). @default from the stage profile */
-        nodes: scalingRange.optional(),
-        /** EKS Kubernetes version. @default "1.33" */
-        kubernetesVersion: pattern(KUBERNETES_VERSION_PATTERN, 'a Kubernetes minor version', '1.33').optional(),
-        /** CIDRs allowed to reach the public EKS API endpoint. @default [] (private endpoint only) */
-        publicApiCidrs: z.array(cidrBlock).optional(),
+        instanceType: pattern(INSTANCE_TYPE_PATTERN, 'an EC2 instance type', 't3.medium')
+          .optional()
+          .describe('EC2 type of hosts (launch, traction) or cluster nodes (growth on). @default from the stage profile'),
+        hosts: count(1, 2).optional().describe('Number of application hosts on single-host stages. @default from the stage profile'),
+        volumeGiB: count(20, 16384).optional().describe('Root volume of hosts and nodes, GiB. @default from the stage profile'),
+        nodes: scalingRange.optional().describe('Cluster node counts (growth on). @default from the stage profile'),
+        kubernetesVersion: pattern(KUBERNETES_VERSION_PATTERN, 'a Kubernetes minor version', '1.33')
+          .optional()
+          .describe('EKS Kubernetes version. @default "1.33"'),
+        publicApiCidrs: z.array(cidrBlock).optional().describe('CIDRs allowed to reach the public EKS API endpoint. @default [] (private endpoint only)'),
       })
-      .optional(),
+      .optional()
+      .describe('Hosts (launch, traction) or EKS cluster nodes (growth on). @default from the stage profile'),
     database: z
       .strictObject({
-        /** postgres (host, RDS or Aurora by stage) or cockroachdb (hyperscale, massive). @default postgres; cockroachdb on massive */
-        engine: z.enum(['postgres', 'cockroachdb']).optional(),
-        /** PostgreSQL major.minor version. @default "16.6" */
-        engineVersion: pattern(POSTGRES_VERSION_PATTERN, 'a PostgreSQL version', '16.6').optional(),
-        /** RDS/Aurora instance class. @default from the stage profile */
-        instanceClass: pattern(DB_INSTANCE_CLASS_PATTERN, 'an RDS instance class', 'db.r6g.large').optional(),
-        /** Read replicas per database (or per shard). @default from the stage profile */
-        readReplicas: count(0, 15).optional(),
-        /** Independent Aurora clusters the data is sharded over (hyperscale postgres). @default from the stage profile */
-        shards: count(1, 256).optional(),
-        /** Allocated storage for RDS instances or database volumes, GiB. @default from the stage profile */
-        storageGiB: count(20, 65536).optional(),
-        /** Days automated backups are kept. @default 7 on launch, 14 after */
-        backupRetentionDays: count(1, 35).optional(),
-        /** CockroachDB nodes per region. @default from the stage profile (≥3) */
-        nodesPerRegion: count(3, 100).optional(),
+        engine: z
+          .enum(['postgres', 'cockroachdb'])
+          .optional()
+          .describe('postgres (host, RDS or Aurora by stage) or cockroachdb (hyperscale, massive). @default postgres; cockroachdb on massive'),
+        engineVersion: pattern(POSTGRES_VERSION_PATTERN, 'a PostgreSQL version', '16.6').optional().describe('PostgreSQL major.minor version. @default "16.6"'),
+        instanceClass: pattern(DB_INSTANCE_CLASS_PATTERN, 'an RDS instance class', 'db.r6g.large')
+          .optional()
+          .describe('RDS/Aurora instance class. @default from the stage profile'),
+        readReplicas: count(0, 15).optional().describe('Read replicas per database (or per shard). @default from the stage profile'),
+        shards: count(1, 256)
+          .optional()
+          .describe('Independent Aurora clusters the data is sharded over (hyperscale postgres). @default from the stage profile'),
+        storageGiB: count(20, 65536).optional().describe('Allocated storage for RDS instances or database volumes, GiB. @default from the stage profile'),
+        backupRetentionDays: count(1, 35).optional().describe('Days automated backups are kept. @default 7 on launch, 14 after'),
+        nodesPerRegion: count(3, 100).optional().describe('CockroachDB nodes per region. @default from the stage profile (≥3)'),
       })
-      .optional(),
+      .optional()
+      .describe('The primary database: engine, version, size, replicas, shards and backups. @default from the stage profile'),
     cache: z
       .strictObject({
-        /** ElastiCache node type. @default from the stage profile */
-        nodeType: pattern(CACHE_NODE_TYPE_PATTERN, 'an ElastiCache node type', 'cache.r7g.large').optional(),
-        /** Shards (node groups) in cluster mode. @default from the stage profile */
-        shards: count(1, 500).optional(),
-        /** Replicas per shard. @default from the stage profile */
-        replicasPerShard: count(0, 5).optional(),
+        nodeType: pattern(CACHE_NODE_TYPE_PATTERN, 'an ElastiCache node type', 'cache.r7g.large')
+          .optional()
+          .describe('ElastiCache node type. @default from the stage profile'),
+        shards: count(1, 500).optional().describe('Shards (node groups) in cluster mode. @default from the stage profile'),
+        replicasPerShard: count(0, 5).optional().describe('Replicas per shard. @default from the stage profile'),
       })
-      .optional(),
+      .optional()
+      .describe('Redis (ElastiCache) sizes, from traction on. @default from the stage profile'),
     queue: z
       .strictObject({
-        /** Amazon MQ broker instance type for RabbitMQ. @default from the stage profile */
-        instanceType: pattern(/^mq\.[a-z0-9]+\.[a-z0-9]+$/, 'an Amazon MQ instance type', 'mq.m5.large').optional(),
+        instanceType: pattern(/^mq\.[a-z0-9]+\.[a-z0-9]+$/, 'an Amazon MQ instance type', 'mq.m5.large')
+          .optional()
+          .describe('Amazon MQ broker instance type for RabbitMQ. @default from the stage profile'),
       })
-      .optional(),
+      .optional()
+      .describe('RabbitMQ (Amazon MQ) size, growth and scale. @default from the stage profile'),
     search: z
       .strictObject({
-        /** OpenSearch data node type. @default from the stage profile */
-        instanceType: pattern(/^[a-z0-9]+\.[a-z0-9]+\.search$/, 'an OpenSearch instance type', 'r6g.large.search').optional(),
-        /** Data nodes. @default from the stage profile */
-        dataNodes: count(1, 80).optional(),
-        /** EBS volume per data node, GiB. @default from the stage profile */
-        volumeGiB: count(10, 16384).optional(),
+        instanceType: pattern(/^[a-z0-9]+\.[a-z0-9]+\.search$/, 'an OpenSearch instance type', 'r6g.large.search')
+          .optional()
+          .describe('OpenSearch data node type. @default from the stage profile'),
+        dataNodes: count(1, 80).optional().describe('Data nodes. @default from the stage profile'),
+        volumeGiB: count(10, 16384).optional().describe('EBS volume per data node, GiB. @default from the stage profile'),
       })
-      .optional(),
+      .optional()
+      .describe('OpenSearch sizes, from growth on. @default from the stage profile'),
     streaming: z
       .strictObject({
-        /** MSK broker type. @default from the stage profile */
-        instanceType: pattern(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'an MSK broker type', 'kafka.m7g.large').optional(),
-        /** Brokers; a multiple of the zone count. @default from the stage profile */
-        brokers: count(2, 90).optional(),
-        /** EBS volume per broker, GiB. @default from the stage profile */
-        volumeGiB: count(1, 16384).optional(),
+        instanceType: pattern(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'an MSK broker type', 'kafka.m7g.large')
+          .optional()
+          .describe('MSK broker type. @default from the stage profile'),
+        brokers: count(2, 90).optional().describe('Brokers; a multiple of the zone count. @default from the stage profile'),
+        volumeGiB: count(1, 16384).optional().describe('EBS volume per broker, GiB. @default from the stage profile'),
       })
-      .optional(),
+      .optional()
+      .describe('Kafka (MSK) sizes, from hyperscale on. @default from the stage profile'),
     alerts: z
       .strictObject({
-        /** Addresses subscribed to the alarm topic. @default [] (subscribe later, e.g. a pager endpoint) */
-        emails: z.array(pattern(EMAIL_PATTERN, 'an email address', 'oncall@example.com')).optional(),
+        emails: z
+          .array(pattern(EMAIL_PATTERN, 'an email address', 'oncall@example.com'))
+          .optional()
+          .describe('Addresses subscribed to the alarm topic. @default [] (subscribe later, e.g. a pager endpoint)'),
       })
-      .optional(),
-    /** Expected workload, for sizing. @default none: the stage profile's sizes are used */
-    workload: workloadSchema.optional(),
-    /** The Cloudflare edge. @default every field's own default */
-    edge: edgeSchema.optional(),
-    /** Overrides of the per-unit capacity assumptions. @default the values of `config/assumptions.ts` */
-    assumptions: assumptionsSchema.optional(),
-    /** Per-service overrides of the catalog in `services/` (image, enabled, replicas). @default the catalog as it is */
+      .optional()
+      .describe('Who is told when an alarm fires. @default no subscriptions'),
+    workload: workloadSchema.optional().describe("Expected workload, for sizing. @default none: the stage profile's sizes are used"),
+    edge: edgeSchema.optional().describe("The Cloudflare edge. @default every field's own default"),
+    assumptions: assumptionsSchema.optional().describe('Overrides of the per-unit capacity assumptions. @default the values of `config/assumptions.ts`'),
     services: z
       .record(
         z.string().regex(SERVICE_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not a service name (a DNS label, e.g. api)` }),
         serviceOverrideSchema,
       )
-      .optional(),
-    /** Autoscaling rules. @default the seed defaults of `sizing/autoscaling/` */
-    autoscaling: autoscalingSchema.optional(),
+      .optional()
+      .describe('Per-service overrides of the catalog in `services/` (image, enabled, replicas). @default the catalog as it is'),
+    autoscaling: autoscalingSchema.optional().describe('Autoscaling rules. @default the seed defaults of `sizing/autoscaling/`'),
   })
   .check(
     // Runs even when other fields have problems, so a file learns about every problem at once.

@@ -34,70 +34,76 @@ export const imageReference = z.string().check(
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const amounts = z.strictObject({
-  /** CPU in millicores (1000 = one vCPU). */
-  cpuMillis: count(10, 64_000),
-  /** Memory in MiB. */
-  memoryMiB: count(16, 262_144),
+  cpuMillis: count(10, 64_000).describe('CPU in millicores (1000 = one vCPU).'),
+  memoryMiB: count(16, 262_144).describe('Memory in MiB.'),
 });
 
-const scaling = z.discriminatedUnion(
-  'rule',
-  [
-    z.strictObject({ rule: z.literal('websocket-gateway') }),
-    z.strictObject({ rule: z.literal('api') }),
-    z.strictObject({
-      rule: z.literal('cpu'),
-      /** CPU utilisation the autoscaler keeps, percent of the request. */
-      cpuTargetPercent: count(10, 95),
-      min: count(1, 1000),
-      max: count(1, 1000),
-    }),
-    z.strictObject({ rule: z.literal('fixed'), replicas: count(1, 1000) }),
-  ],
-  { error: (issue) => `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed` },
-);
+const scaling = z
+  .discriminatedUnion(
+    'rule',
+    [
+      z.strictObject({ rule: z.literal('websocket-gateway') }),
+      z.strictObject({ rule: z.literal('api') }),
+      z.strictObject({
+        rule: z.literal('cpu'),
+        cpuTargetPercent: count(10, 95).describe('CPU utilisation the autoscaler keeps, percent of the request.'),
+        min: count(1, 1000).describe('Fewest pods.'),
+        max: count(1, 1000).describe('Most pods.'),
+      }),
+      z.strictObject({ rule: z.literal('fixed'), replicas: count(1, 1000).describe('Number of pods; no autoscaler.') }),
+    ],
+    { error: (issue) => `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed` },
+  )
+  .describe(
+    'How the pod count is decided: `websocket-gateway` (connections and CPU, seed 002 §10, range from the sizing and `autoscaling.websocket`), `api` (CPU, range from the sizing and `autoscaling.api`), `cpu` (a CPU target with its own range, for workers) or `fixed` (a set number of pods).',
+  );
 
 export const serviceSchema = z.strictObject({
-  /** Must equal the file name without `.yaml`. */
-  name: name('a service name'),
-  /** One line: what the service does. */
-  description: z.string().min(1).max(200),
-  /** Image pinned by tag or digest. */
-  image: imageReference,
-  /** Container ports. */
+  name: name('a service name').describe('Must equal the file name without `.yaml`.'),
+  description: z.string().min(1).max(200).describe('One line: what the service does.'),
+  image: imageReference.describe('Image pinned by tag or digest.'),
   ports: z
     .array(
       z.strictObject({
-        name: name('a port name'),
-        port: count(1024, 65535),
-        /** Reached through the load balancer or the host's web port. @default false */
-        public: z.boolean().optional(),
+        name: name('a port name').describe('Port name, unique in the service; `health.port` refers to it.'),
+        port: count(1024, 65535).describe('Container port (unprivileged, so the container runs as a non-root user).'),
+        public: z.boolean().optional().describe("Reached through the load balancer or the host's web port. @default false"),
       }),
     )
-    .min(1, { error: 'needs at least one port (the health endpoints listen on one)' }),
-  /** HTTP health endpoints. */
-  health: z.strictObject({
-    /** Name of the port they listen on. */
-    port: z.string(),
-    livenessPath: z.string().regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /healthz)` }),
-    readinessPath: z.string().regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /readyz)` }),
-  }),
-  /** Requests (what the scheduler reserves) and limits (the most it may use). */
-  resources: z.strictObject({ requests: amounts, limits: amounts }),
-  /** Plain settings; secrets never go here. @default {} */
+    .min(1, { error: 'needs at least one port (the health endpoints listen on one)' })
+    .describe('Container ports.'),
+  health: z
+    .strictObject({
+      port: z.string().describe('Name of the port they listen on.'),
+      livenessPath: z
+        .string()
+        .regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /healthz)` })
+        .describe('Path that answers 200 while the process is alive; failing it restarts the container.'),
+      readinessPath: z
+        .string()
+        .regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /readyz)` })
+        .describe('Path that answers 200 when the service can take traffic; failing it takes the pod out of the load balancer.'),
+    })
+    .describe('HTTP health endpoints.'),
+  resources: z
+    .strictObject({
+      requests: amounts.describe('What the scheduler reserves for one container.'),
+      limits: amounts.describe('The most one container may use; at least the requests.'),
+    })
+    .describe('Requests (what the scheduler reserves) and limits (the most it may use).'),
   env: z
     .record(z.string().regex(ENV_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not an environment variable name (e.g. LOG_LEVEL)` }), z.string())
-    .optional(),
-  /** Data stores it needs. @default [] */
+    .optional()
+    .describe('Plain settings; secrets never go here. @default {}'),
   dataStores: z
     .array(z.enum(DATA_STORE_KINDS, { error: (issue) => `${show(issue.input)} is not a data store; allowed: ${DATA_STORE_KINDS.join(', ')}` }))
-    .optional(),
-  /** Services it calls. @default [] */
-  calls: z.array(z.string()).optional(),
-  /** Stages that run it. */
+    .optional()
+    .describe('Data stores it needs. @default []'),
+  calls: z.array(z.string()).optional().describe('Services it calls. @default []'),
   stages: z
     .array(z.enum(STAGES, { error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}` }))
-    .min(1, { error: 'needs at least one stage' }),
+    .min(1, { error: 'needs at least one stage' })
+    .describe('Stages that run it.'),
   scaling,
 });
 
@@ -105,15 +111,10 @@ export type ServiceConfig = z.infer<typeof serviceSchema>;
 
 /** Per-environment overrides of one service (`services.<name>` in an environment file). */
 export const serviceOverrideSchema = z.strictObject({
-  /** Run the service in this environment. @default true where its `stages` include the environment's stage */
-  enabled: z.boolean().optional(),
-  /** Another pinned image, e.g. a release being rolled out. @default the catalog's image */
-  image: imageReference.optional(),
-  /** Pods of a `fixed` service. @default the catalog's replicas */
-  replicas: count(1, 1000).optional(),
-  /** Fewest pods of a `cpu` service. @default the catalog's min */
-  min: count(1, 1000).optional(),
-  /** Most pods of a `cpu` service. @default the catalog's max */
-  max: count(1, 1000).optional(),
+  enabled: z.boolean().optional().describe("Run the service in this environment. @default true where its `stages` include the environment's stage"),
+  image: imageReference.optional().describe("Another pinned image, e.g. a release being rolled out. @default the catalog's image"),
+  replicas: count(1, 1000).optional().describe("Pods of a `fixed` service. @default the catalog's replicas"),
+  min: count(1, 1000).optional().describe("Fewest pods of a `cpu` service. @default the catalog's min"),
+  max: count(1, 1000).optional().describe("Most pods of a `cpu` service. @default the catalog's max"),
 });
 export type ServiceOverride = z.infer<typeof serviceOverrideSchema>;

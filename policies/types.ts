@@ -7,7 +7,7 @@ import { ResourceView, StackView } from '../synthesis/stack-views';
 
 export type { ResourceView, StackView };
 
-/** The rule families, in the order the README lists them. */
+/** The rule families, in the order the docs list them. */
 export const RULE_FAMILIES = [
   'encryption-at-rest',
   'encryption-in-transit',

@@ -56,7 +56,7 @@ export class RegionalStack extends TerraformStack {
   readonly stackName: string;
   readonly foundation: RegionalFoundation;
   readonly origin: RegionalOrigin = { hostIps: [] };
-  /** The data stores the composer built, as the services reach them (`services/data-stores.ts`). */
+  /** The data stores the composer built, as the services reach them (`constructs/shared/data-store-endpoints.ts`). */
   readonly dataStores: DataStoreEndpoints = {};
   /** The EKS cluster, on cluster stages (set by `composeClusterCompute`); the apps stack connects to it. */
   eks?: EksCluster;

@@ -154,8 +154,8 @@ export const checkCommand: Command = {
     'Each finding line: <level> <stack> <resource address> <rule id> <rule name>: <message>.',
     'A rule that needs a value Terraform resolves only at apply time reports "could not evaluate";',
     'that is a finding too, never a pass. Suppress a finding in code, next to what it excuses:',
-    '  suppress(resource, "SC-EAR-11", "why the finding does not apply")   // policies/suppress.ts',
-    'A suppression without a reason, or of an unknown rule, exits 2.',
+    '  suppress(resource, MqBrokerCustomerManagedKey, "why the finding does not apply")   // policies/suppress.ts',
+    'The rule is passed as the rule object (policies/rules/<family>/<Rule>.ts); a suppression without a reason exits 2.',
     'Exit code: 0 when no unsuppressed finding is at or above --level, 1 otherwise, 2 on bad input.',
   ].join('\n'),
   async run(args, io) {

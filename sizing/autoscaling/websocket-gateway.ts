@@ -22,7 +22,7 @@
  *   which reconnect to the others). Scaling down exactly below 40% AND 30,000 needs the
  *   gateway to export one more Pods metric (e.g. `websocket_scale_down_hold`: 1 while its CPU ≥
  *   40% or its connections ≥ 30,000) with target 1, which holds the count while any pod
- *   reports 1; that metric does not exist yet (README, "Known limits").
+ *   reports 1; that metric does not exist yet (docs/known-limits.md).
  */
 import { WebsocketThresholds } from '../../config/autoscaling';
 import { HPA_TOLERANCE, KUBERNETES_SCALE_UP, PodScalingRule, ScalingBehavior } from './pod-rule';

@@ -9,7 +9,7 @@ import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
 const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
 if (!available) {
   console.warn(
-    'Skipping the offline plan of the example stacks: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").',
+    'Skipping the offline plan of the example stacks: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see docs/verification.md).',
   );
 }
 const describeWithTerraform = available ? describe : describe.skip;

@@ -16,7 +16,7 @@ const terraform = findTerraform();
 const mirror = findProviderMirror();
 const available = terraform !== undefined && mirror !== undefined;
 if (!available)
-  console.warn('Skipping the force-new table check: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").');
+  console.warn('Skipping the force-new table check: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see docs/verification.md).');
 const describeWithTerraform = available ? describe : describe.skip;
 
 const KMS = 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111';

@@ -16,7 +16,7 @@ const STACK = 'acme-launch-us-east-1';
 const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
 if (!available) {
   console.warn(
-    'Skipping `stagecraft review --plan` on a real plan: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see README, "Verification").',
+    'Skipping `stagecraft review --plan` on a real plan: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see docs/verification.md).',
   );
 }
 const describeWithTerraform = available ? describe : describe.skip;
