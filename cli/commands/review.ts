@@ -149,7 +149,7 @@ export const reviewCommand: Command = {
   name: 'review',
   summary: 'Review report of an infrastructure change: resources, data loss, security, cost, guardrails',
   usage: [
-    'review --base <dir-or-git-ref> --head <dir-or-git-ref> [--env <name-or-path>]... [--format md|json] [--json] [--max-chars <n>] [--fail-on data-loss,security]',
+    'review --base <dir-or-git-ref> --head <dir-or-git-ref> [--env <name-or-path>]... [--format md|json] [--json] [--max-chars <n>] [--fail-on data-loss,security,refused]',
     '       review --plan <terraform show -json file>... [--head <synthesis dir>] [--format md|json] [--json] [--max-chars <n>] [--fail-on …]',
     '       review --to-stage <stage> --env <name-or-path> [--from-stage <stage>] [--format md|json] [--json] [--max-chars <n>] [--fail-on …]',
   ].join('\n'),
