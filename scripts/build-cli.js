@@ -15,7 +15,7 @@ const CODE_CACHE = join('dist', 'cli.js.v8cache');
 const INPUTS = join('dist', 'cli.inputs.json');
 
 /** Packages resolved from node_modules at run time: every dependency except the ones bundled (zod, yaml). */
-const EXTERNAL = ['cdktf', 'constructs', '@cdktf/*', 'esbuild', '@aws-sdk/*', 'tsx', '@viz-js/viz'];
+const EXTERNAL = ['cdktf', 'constructs', '@cdktf/*', 'esbuild', '@aws-sdk/*', 'tsx', '@viz-js/viz', '@grpc/*', 'protobufjs'];
 
 /** True when the bundle is missing, was built in another directory, or is older than any file it was built from (or this script). */
 function isStale(root = ROOT) {

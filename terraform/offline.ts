@@ -6,6 +6,9 @@
  * files (`*_override.tf.json`) that swap the backend for a local one, give every AWS provider
  * block fake credentials, and point every cross-stack `terraform_remote_state` at a stub state
  * built from the upstream stack's synthesized outputs. The synthesis output is never written to.
+ * With the provider stand-in (terraform/standin) attached, Cloudflare and Kubernetes stacks are
+ * checked the same way; it is opt-in (`providerStandIn`, STAGECRAFT_PROVIDER_STANDIN=1) until the
+ * issue 14 fixes make the example edge and apps stacks plan.
  *
  * Measured on a 2-core machine with the provider in an unpacked filesystem mirror (~700 MB):
  * `terraform init` does not copy the provider, it symlinks the mirror's directory into
@@ -23,6 +26,7 @@ import { AttributeTypeLookup, planRemoteStateStubs, remoteStateDataSources, Remo
 import { StackJson } from '../synthesis/stack-views';
 import { record } from '../synthesis/values';
 import { readManifest, unknownStacks } from '../synthesis/manifest';
+import { AttachedStandin, attachStandin, base64DecodedStubOutputs, STANDIN_ENV, unservedProviderReason } from './standin/offline-attach';
 
 /** The AWS provider version `@cdktf/provider-aws` 20.1.0 pins, and the one the mirror must hold. */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -92,6 +96,12 @@ export interface OfflineCheckOptions {
   readonly terraformPath?: string;
   /** Filesystem mirror directory holding hashicorp/aws. @default findProviderMirror() */
   readonly providerMirror?: string;
+  /**
+   * Also check stacks that use the Cloudflare and Kubernetes providers, with the provider stand-in
+   * (terraform/standin) attached instead of the real providers.
+   * @default true when STAGECRAFT_PROVIDER_STANDIN=1, else false (those stacks are skipped)
+   */
+  readonly providerStandIn?: boolean;
 }
 
 function isDirectory(candidate: string): boolean {
@@ -328,6 +338,13 @@ function providerOverrides(stack: StackJson): Record<string, unknown>[] {
   }));
 }
 
+/** Whether the stack needs the AWS provider at all (a Cloudflare- or Kubernetes-only stack checked with the stand-in does not). */
+function usesAws(stack: StackJson): boolean {
+  const required = record(record(stack.terraform)?.required_providers) ?? {};
+  const types = [...Object.keys(record(stack.resource) ?? {}), ...Object.keys(record(stack.data) ?? {})];
+  return 'aws' in required || types.some((type) => type.startsWith('aws_'));
+}
+
 function writeJson(file: string, value: unknown): void {
   fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }
@@ -347,7 +364,7 @@ function prepareWorkDir(dir: string, stackFile: string, stack: StackJson, stacks
   if (overrides.length > 0) {
     writeJson(path.join(dir, 'stagecraft_providers_override.tf.json'), { provider: { aws: overrides } });
   }
-  if (!overrides.some((o) => !('alias' in o))) {
+  if (usesAws(stack) && !overrides.some((o) => !('alias' in o))) {
     // No default aws provider block: the implicit one needs the fake credentials too.
     writeJson(path.join(dir, 'stagecraft_providers.tf.json'), { provider: { aws: [{ region: 'us-east-1', ...FAKE_CREDENTIALS }] } });
   }
@@ -460,12 +477,15 @@ async function checkStack(context: RunContext, name: string): Promise<StackCheck
 
   if (stubs.length > 0) {
     let lookup: AttributeTypeLookup | undefined;
-    if (stubsNeedSchema(stubs)) {
+    // The schema is loaded once per run, from the first stack that needs it: only a stack with the AWS provider has it.
+    if (stubsNeedSchema(stubs) && usesAws(stack)) {
       const schema = await loadSchema(context, dir);
       phaseMs.schema = schema.ms;
       lookup = schema.lookup;
     }
-    for (const stub of stubs) writeJson(stubStatePath(dir, stub.dataSource), stubStateFile(stub, lookup));
+    for (const stub of stubs) {
+      writeJson(stubStatePath(dir, stub.dataSource), base64DecodedStubOutputs(stack, stub.dataSource, stubStateFile(stub, lookup)));
+    }
   }
 
   // Without plan files to keep, `plan -json` reports the counts itself and saves a `show` (~20 s).
@@ -561,7 +581,8 @@ export function progressLine(result: StackCheckResult, done: number, total: numb
 
 /**
  * Runs `terraform init`, `validate`, `plan` and `show` offline for each AWS-only stack of the
- * synthesis in `outdir`. Stacks that are not AWS-only, and every stack when terraform or the
+ * synthesis in `outdir` (with `providerStandIn`, also for stacks using Cloudflare and Kubernetes,
+ * served by the stand-in). Stacks no offline provider serves, and every stack when terraform or the
  * provider mirror is missing, are `skipped` with a reason. Results follow the order of
  * `options.stacks` (or the manifest).
  */
@@ -608,22 +629,30 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
     phaseMs: {},
   });
 
+  const useStandin = options.providerStandIn ?? process.env[STANDIN_ENV] === '1';
   const toCheck: number[] = [];
   names.forEach((name, index) => {
-    const notAws = notAwsOnlyReason(stacks.get(name) as StackJson);
+    const stack = stacks.get(name) as StackJson;
+    const notAws = useStandin ? unservedProviderReason(stack) : notAwsOnlyReason(stack);
     if (notAws) report(index, skipped(name, notAws));
     else if (toolProblem) report(index, skipped(name, toolProblem));
     else toCheck.push(index);
   });
   if (toCheck.length === 0 || !terraform || !mirror) return results;
 
+  // Every stand-in problem (version, unserved type) is bad input, reported before terraform runs.
+  const standin: AttachedStandin | undefined = useStandin
+    ? await attachStandin(
+        toCheck.map((index) => ({ name: names[index], file: files.get(names[index]) as string, stack: stacks.get(names[index]) as StackJson })),
+      )
+    : undefined;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-validate-'));
   try {
     const cliConfigFile = path.join(root, 'terraform.rc');
     fs.writeFileSync(cliConfigFile, cliConfig(mirror));
     const context: RunContext = {
       terraform,
-      env: terraformEnv(cliConfigFile),
+      env: { ...terraformEnv(cliConfigFile), ...standin?.env },
       root,
       stacks,
       files,
@@ -647,6 +676,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
     await Promise.all(Array.from({ length: Math.min(parallelism, toCheck.length) }, worker));
     if (internalError) throw internalError.error;
   } finally {
+    await standin?.close();
     if (keep) options.onProgress?.(`kept working directories in ${root} (STAGECRAFT_KEEP_TEMP=1)`);
     else fs.rmSync(root, { recursive: true, force: true });
   }
