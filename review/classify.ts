@@ -5,7 +5,8 @@
  */
 import { decodePolicy, statements, stringList } from '../synthesis/policy-document';
 import { STATEFUL_TYPES } from '../synthesis/resource-kinds';
-import { ChangeAction, DataLossEntry, ResourceChange, SecurityCategory, SecurityEntry } from './types';
+import { ApplyRiskEntry, ChangeAction, DataLossEntry, ResourceChange, SecurityCategory, SecurityEntry } from './types';
+import { destroyRefusal } from './update-semantics';
 import { display, isUnder, withoutIndices } from './values';
 
 const num = (v: unknown): number | undefined =>
@@ -27,8 +28,17 @@ const PROTECTION_CHANGES: ReadonlyArray<{ path: string; weakens: (before: unknow
   { path: 'snapshot_retention_limit', weakens: (b, a) => (num(b) ?? 0) > (num(a) ?? 0), message: 'fewer days of snapshots' },
 ];
 
+/**
+ * Resources the review treats as holding data although the guardrails do not require
+ * prevent_destroy on them: a host keeps what its containers wrote on its root volume, which is
+ * deleted with it (the launch template sets delete_on_termination).
+ */
+const DATA_BEARING_TYPES: Readonly<Record<string, string>> = {
+  aws_instance: 'the host and everything on its root volume (container volumes, uploads, logs not yet shipped)',
+};
+
 function what(type: string): string {
-  return STATEFUL_TYPES[type] ?? 'its data';
+  return STATEFUL_TYPES[type] ?? DATA_BEARING_TYPES[type] ?? 'its data';
 }
 
 /** The data-loss entries: destroys and replacements first, then weakened protection. */
@@ -36,7 +46,7 @@ export function dataLossEntries(changes: readonly ResourceChange[]): DataLossEnt
   const losses: DataLossEntry[] = [];
   const weakened: DataLossEntry[] = [];
   for (const change of changes) {
-    if (!(change.type in STATEFUL_TYPES)) continue;
+    if (!(change.type in STATEFUL_TYPES) && !(change.type in DATA_BEARING_TYPES)) continue;
     const base = { stack: change.stack, address: change.address, type: change.type };
     if (change.action === 'delete') {
       const guarded = truthy(change.before?.get('lifecycle.prevent_destroy'))
@@ -60,6 +70,68 @@ export function dataLossEntries(changes: readonly ResourceChange[]): DataLossEnt
     }
   }
   return [...losses, ...weakened];
+}
+
+/** DNS record types, the argument naming the record and the one holding its answer. */
+const DNS_TYPES: Readonly<Record<string, { name: string; content: string }>> = {
+  cloudflare_dns_record: { name: 'name', content: 'content' },
+  cloudflare_record: { name: 'name', content: 'content' },
+  aws_route53_record: { name: 'name', content: 'records' },
+};
+/** Resources that serve traffic: destroying one takes what it serves offline. */
+const SERVING_TYPES: Readonly<Record<string, string>> = {
+  aws_instance: 'the host stops serving: every request it answered fails until its replacement serves',
+  aws_lb: 'the load balancer and its DNS name disappear: requests to it fail',
+  cloudflare_load_balancer: 'the load-balanced hostname stops answering',
+  cloudflare_workers_route: 'requests on the route no longer reach the Worker',
+};
+
+/**
+ * Refused changes, downtime and outages: the verdicts of the changed arguments (update-semantics.ts),
+ * destroys the service or Terraform refuses, and destroys of DNS records and serving resources.
+ */
+export function applyRiskEntries(changes: readonly ResourceChange[]): ApplyRiskEntry[] {
+  const entries: ApplyRiskEntry[] = [];
+  const createdNames = new Map<string, ResourceChange>();
+  for (const change of changes) {
+    const dns = DNS_TYPES[change.type];
+    const name = dns && change.action === 'create' ? change.after?.get(dns.name) : undefined;
+    if (typeof name === 'string') createdNames.set(`${change.stack} ${name}`, change);
+  }
+  for (const change of changes) {
+    const base = { stack: change.stack, address: change.address, type: change.type };
+    const refusal = destroyRefusal(change.type, change.action, change.before);
+    if (refusal) entries.push({ ...base, kind: 'refused', message: refusal.reason, source: refusal.source });
+    for (const attribute of change.attributes) {
+      if (attribute.verdict === 'refused')
+        entries.push({ ...base, kind: 'refused', path: attribute.path, message: attribute.verdictReason, source: attribute.verdictSource });
+      else if (attribute.verdict === 'in-place-downtime')
+        entries.push({ ...base, kind: 'downtime', path: attribute.path, message: attribute.verdictReason, source: attribute.verdictSource });
+    }
+    if (change.action !== 'delete' && change.action !== 'replace') continue;
+    const dns = DNS_TYPES[change.type];
+    if (dns) {
+      const name = change.before?.get(dns.name);
+      const content = change.before?.get(dns.content);
+      const type = change.before?.get('type');
+      const answer = `${String(name)} (${String(type)} → ${display(content)})`;
+      const successor = change.action === 'replace' ? change : createdNames.get(`${change.stack} ${String(name)}`);
+      const message = successor
+        ? `DNS record ${answer} destroyed; ${successor.address} answers for ${String(name)} again (${String(successor.after?.get('type'))} → ${display(successor.after?.get(dns.content))}) only once it is created: until then, and while resolvers cache the old answer, the name resolves to nothing or to a target being destroyed`
+        : `DNS record ${answer} destroyed and not re-created: the name stops resolving`;
+      entries.push({ ...base, kind: 'outage', message, source: 'DNS: a deleted record stops answering at once; cached answers live until their TTL' });
+      continue;
+    }
+    const serving = SERVING_TYPES[change.type];
+    if (serving)
+      entries.push({
+        ...base,
+        kind: 'outage',
+        message: `${change.action === 'replace' ? 'replaced' : 'destroyed'}: ${serving}`,
+        source: 'what the resource serves',
+      });
+  }
+  return entries;
 }
 
 const IAM_TYPES =

@@ -6,7 +6,9 @@
 import { stackResources, Synthesis } from '../synthesis/stack-views';
 import { ResourceView } from '../policies/types';
 import { blocksAddedOrRemoved, forceNewEntry, unsureNote } from './force-new';
+import { valueLineDiff } from './line-diff';
 import { AttributeChange, ChangeAction, ResourceChange, StackChanges } from './types';
+import { attributeVerdict } from './update-semantics';
 import { flatten, isSensitivePath, isUnder, MASKED, withoutIndices } from './values';
 
 /** Names of outputs marked sensitive in any stack of either synthesis. */
@@ -71,6 +73,8 @@ export function attributeChanges(
       : path === 'provider' || forceNewEntry(type, path) !== undefined || forcedBlocks.some((block) => isUnder(bare, block));
     const unsure = options.replacePaths ? undefined : unsureNote(type, path);
     const sensitive = (b !== undefined && isSensitive(path, b)) || (a !== undefined && isSensitive(path, a));
+    const judged = attributeVerdict(type, { path, before: b, after: a, resourceBefore: before, resourceAfter: after }, forces);
+    const lines = sensitive ? undefined : valueLineDiff(b, a);
     changes.push({
       path,
       ...(b === undefined ? {} : { before: sensitive ? MASKED : b }),
@@ -78,9 +82,24 @@ export function attributeChanges(
       sensitive,
       forcesReplacement: forces,
       ...(unsure && !forces ? { mayForceReplacement: unsure.note } : {}),
+      verdict: judged.verdict,
+      verdictReason: judged.reason,
+      verdictSource: judged.source,
+      ...(lines ? { lineDiff: lines.lines, ...(lines.decoded ? { lineDiffDecoded: lines.decoded } : {}) } : {}),
     });
   }
-  return changes;
+  // When another argument replaces the resource, the others are simply the new resource's values.
+  if (!changes.some((c) => c.forcesReplacement)) return changes;
+  return changes.map((c) =>
+    c.forcesReplacement || c.verdict === 'refused'
+      ? c
+      : {
+          ...c,
+          verdict: 'replace',
+          verdictReason: 'the resource is replaced for another argument: the new one is created with this value',
+          verdictSource: 'review/force-new.ts',
+        },
+  );
 }
 
 /** Deleted and created resources of one type whose arguments are equal: a renamed construct id. */

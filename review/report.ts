@@ -1,12 +1,12 @@
 /** Assembles the review report from resource changes, guardrail results and an optional cost estimator. */
 import { checkSynthesis } from '../policies/engine';
 import { Synthesis } from '../synthesis/stack-views';
-import { dataLossEntries, securityEntries } from './classify';
+import { applyRiskEntries, dataLossEntries, securityEntries } from './classify';
 import { CostEstimator, NO_COST_CATALOG } from './cost';
 import { Report, StackChanges } from './types';
 
 /** The sections `--fail-on` can turn into exit code 3. */
-export const FAIL_ON_SECTIONS = ['data-loss', 'security'] as const;
+export const FAIL_ON_SECTIONS = ['data-loss', 'security', 'refused'] as const;
 export type FailOnSection = (typeof FAIL_ON_SECTIONS)[number];
 
 export interface ReportInput {
@@ -27,6 +27,7 @@ export function buildReport(input: ReportInput): Report {
   const changes = input.stacks.flatMap((s) => s.changes);
   const count = (action: string) => changes.filter((c) => c.action === action).length;
   const dataLoss = dataLossEntries(changes);
+  const applyRisks = applyRiskEntries(changes);
   const security = securityEntries(changes);
   const guardrails = input.headSynthesis ? checkSynthesis(input.headSynthesis) : null;
   const cost = input.cost && input.baseSynthesis && input.headSynthesis ? input.cost.estimate(input.baseSynthesis, input.headSynthesis) : null;
@@ -41,10 +42,13 @@ export function buildReport(input: ReportInput): Report {
       delete: count('delete'),
       stacksChanged: input.stacks.length,
       dataLoss: dataLoss.length,
+      refused: applyRisks.filter((r) => r.kind === 'refused').length,
+      downtime: applyRisks.filter((r) => r.kind !== 'refused').length,
       security: security.length,
       findings: guardrails ? guardrails.findings.length : null,
     },
     dataLoss,
+    applyRisks,
     security,
     stacks: input.stacks,
     cost,
@@ -62,7 +66,12 @@ export function hasChanges(report: Report): boolean {
 
 /** The `--fail-on` sections that have entries. */
 export function failingSections(report: Report, failOn: readonly FailOnSection[]): FailOnSection[] {
-  return failOn.filter((section) => (section === 'data-loss' ? report.dataLoss.length > 0 : report.security.length > 0));
+  const entries: Record<FailOnSection, number> = {
+    'data-loss': report.dataLoss.length,
+    security: report.security.length,
+    refused: report.applyRisks.filter((r) => r.kind === 'refused').length,
+  };
+  return failOn.filter((section) => entries[section] > 0);
 }
 
 /** The report as JSON: the full argument maps of each change are left out, their diffs stay. */

@@ -4,6 +4,12 @@ import { Finding } from '../policies/types';
 /** What happens to a resource. A replacement destroys the old resource and creates a new one. */
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
 
+/**
+ * What the service does with a changed argument (update-semantics.ts): updates it in place, in
+ * place with downtime, replaces the resource, or refuses the change at apply.
+ */
+export type UpdateVerdict = 'in-place' | 'in-place-downtime' | 'replace' | 'refused';
+
 /** One changed argument of an updated or replaced resource. */
 export interface AttributeChange {
   /** `a.b[0].c`. */
@@ -16,6 +22,14 @@ export interface AttributeChange {
   readonly forcesReplacement: boolean;
   /** The table entry is version- or value-dependent (force-new.ts UNSURE): "may force replacement". */
   readonly mayForceReplacement?: string;
+  /** What the service does with this change, why, and the page that says so (update-semantics.ts). */
+  readonly verdict: UpdateVerdict;
+  readonly verdictReason: string;
+  readonly verdictSource: string;
+  /** Long strings (user data, scripts, policies): a unified line diff of the decoded values. @default none */
+  readonly lineDiff?: readonly string[];
+  /** How the values were decoded for the line diff (`base64`, `JSON`…). @default as they are */
+  readonly lineDiffDecoded?: string;
 }
 
 export interface ResourceChange {
@@ -44,6 +58,23 @@ export interface DataLossEntry {
 }
 
 export type SecurityCategory = 'iam' | 'network' | 'public-exposure' | 'encryption' | 'tls';
+
+/**
+ * What the apply will do beyond the plan's actions: a change the service refuses (the apply
+ * fails), an update that takes the resource down, or a destroy that takes a name or a host off
+ * the internet.
+ */
+export interface ApplyRiskEntry {
+  readonly stack: string;
+  readonly address: string;
+  readonly type: string;
+  readonly kind: 'refused' | 'downtime' | 'outage';
+  /** The changed argument, when one argument causes it. @default the whole resource */
+  readonly path?: string;
+  readonly message: string;
+  /** The page the verdict comes from. */
+  readonly source: string;
+}
 
 /** A change to IAM, security groups, public exposure, encryption or TLS. */
 export interface SecurityEntry {
@@ -84,6 +115,10 @@ export interface ReportSummary {
   readonly delete: number;
   readonly stacksChanged: number;
   readonly dataLoss: number;
+  /** Changes the service refuses at apply. */
+  readonly refused: number;
+  /** In-place updates with downtime, and destroys that take a name or a host offline. */
+  readonly downtime: number;
   readonly security: number;
   /** Unsuppressed guardrail findings on the head (null when not run). */
   readonly findings: number | null;
@@ -96,6 +131,8 @@ export interface Report {
   readonly head: string;
   readonly summary: ReportSummary;
   readonly dataLoss: readonly DataLossEntry[];
+  /** Refused changes, downtime and outages, in change order (update-semantics.ts). */
+  readonly applyRisks: readonly ApplyRiskEntry[];
   readonly security: readonly SecurityEntry[];
   readonly stacks: readonly StackChanges[];
   /** null when no cost estimator is available. */

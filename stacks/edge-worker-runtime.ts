@@ -16,6 +16,7 @@ import { environmentFiles, loadEnvironments } from '../config/load';
 import { edgeWorkerConfig } from './edge-worker-config';
 import { EDGE_WORKER_COMPATIBILITY_DATE, EDGE_WORKER_MAIN_MODULE, edgeWorkerBundle } from '../workers/bundle';
 import { BINDING, HEALTH_KEY, LimitsConfig, PATHS, RATE_LIMITER_CLASS, RoutingConfig, SettingsConfig } from '../workers/edge/contract';
+import { normalizePath } from '../workers/edge/paths';
 
 /** The repository root, where the example environments are. */
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -44,10 +45,21 @@ export interface ReceivedRequest {
 /** What an origin answers; `'reset'` destroys the connection without an answer. */
 export type OriginAnswer = { status: number; body?: unknown; headers?: Record<string, string> } | 'reset';
 
+/** True for every spelling of the login path; false for a path too ambiguous to read. */
+function isLoginPath(url: string): boolean {
+  try {
+    return normalizePath(url.split('?')[0]) === PATHS.login;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A stand-in for one region's ALB. By default it validates sessions (GET /api/auth/session),
  * refuses every login, accepts WebSocket upgrades (answering every frame with a text frame
- * "pong"), and answers anything else with 200 and what it saw.
+ * "pong"), and answers anything else with 200 and what it saw. Like the many frameworks that
+ * route case-insensitively, merge slashes and decode `%2F`, it treats every spelling of the
+ * login path as the login: the spellings the edge must limit as one.
  */
 export class StandInOrigin {
   readonly requests: ReceivedRequest[] = [];
@@ -119,7 +131,7 @@ export class StandInOrigin {
         ? { status: 200, body: { userId: user, expiresAt: Math.floor(Date.now() / 1000) + 3600 } }
         : { status: 401, body: { error: 'invalid session' } };
     }
-    if (request.url.startsWith(PATHS.login)) return { status: 401, body: { error: 'wrong password' } };
+    if (isLoginPath(request.url)) return { status: 401, body: { error: 'wrong password' } };
     return { status: 200, body: { region: this.region, url: request.url } };
   }
 }

@@ -1,19 +1,22 @@
 /** `stagecraft check`: the guardrails (policies/) over a synthesis, with suppressions and levels. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { UserInputError } from '../../config/errors';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { checkSynthesis, CheckResult, failsAt } from '../../policies/engine';
 import { ALL_RULES } from '../../policies/rules';
 import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { Finding, Level, RULE_FAMILIES } from '../../policies/types';
+import { sarifLog } from '../../policies/sarif';
 import { single } from '../args';
 import { Command, Io, JSON_FLAG } from '../command';
 import { readSynthesis } from '../../synthesis/read';
 import { synthesizeEnvironments } from '../../stacks/synthesize';
 
 const COMMAND = 'stagecraft check';
+/** Written into SARIF as the tool's version. */
+const STAGECRAFT_VERSION = '0.1.0';
 const LEVELS: readonly Level[] = ['error', 'warning'];
 
 /** Findings and suppressions of one environment, for the summary. */
@@ -84,6 +87,32 @@ function obtainSynthesis(out: string | undefined, selectors: readonly string[], 
   }
 }
 
+/** Where `--sarif` may write: a file whose directory exists, not a directory. */
+function sarifTarget(given: string | undefined, io: Io): string | undefined {
+  if (given === undefined) return undefined;
+  const problem = (message: string) => new UserInputError([{ file: COMMAND, path: '--sarif', message }]);
+  if (given.trim() === '') throw problem('a file name is required; received an empty value');
+  const path = resolve(io.cwd, given);
+  if (existsSync(path) && statSync(path).isDirectory()) throw problem(`${given} is a directory; give a file name such as stagecraft.sarif`);
+  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw problem(`${given}: the directory ${dirname(given)} does not exist`);
+  return path;
+}
+
+/** Writes the SARIF log next to its final name first, then renames it: a failure never leaves half a file. */
+function writeSarif(path: string, synthesis: Synthesis, dir: string | undefined, result: CheckResult, io: Io): void {
+  const synthesisUri = dir === undefined ? 'cdktf.out' : relative(io.cwd, dir).split('\\').join('/') || '.';
+  const stackText = (stack: string): string | undefined => {
+    if (dir === undefined) return JSON.stringify(synthesis.stacks.find((s) => s.name === stack)?.json ?? {}, null, 2);
+    const file = join(dir, 'stacks', stack, 'cdk.tf.json');
+    return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  };
+  const log = sarifLog(result.findings, result.suppressed, { synthesisUri, stackText, version: STAGECRAFT_VERSION });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(log, null, 2)}\n`);
+  renameSync(temporary, path);
+  io.err(`wrote SARIF 2.1.0 (${log.runs[0].results.length} results, ${log.runs[0].tool.driver.rules.length} rules) to ${relative(io.cwd, path) || path}\n`);
+}
+
 function familyTable(): string {
   return RULE_FAMILIES.map((family) => {
     const rules = ALL_RULES.filter((r) => r.family === family);
@@ -94,7 +123,7 @@ function familyTable(): string {
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Run the guardrails over synthesized stacks: encryption, exposure, IMDSv2, backups, logging, TLS, stage rules',
-  usage: 'check [--out <dir>] [--env <name-or-path>]... [--level error|warning] [--json]',
+  usage: 'check [--out <dir>] [--env <name-or-path>]... [--level error|warning] [--json] [--sarif <file>]',
   flags: [
     {
       name: 'out',
@@ -111,6 +140,12 @@ export const checkCommand: Command = {
     },
     { name: 'level', takesValue: true, valueName: '<error|warning>', description: 'lowest level that fails the check (default: error)' },
     JSON_FLAG,
+    {
+      name: 'sarif',
+      takesValue: true,
+      valueName: '<file>',
+      description: 'also write the findings as SARIF 2.1.0 for GitHub code scanning (suppressed ones as suppressions)',
+    },
   ],
   details: [
     `${ALL_RULES.length} rules in ${RULE_FAMILIES.length} families (pack "stagecraft"):`,
@@ -129,6 +164,7 @@ export const checkCommand: Command = {
       throw new UserInputError([{ file: COMMAND, path: '--level', message: `"${levelText}" is not a level; allowed: ${LEVELS.join(', ')}` }]);
     }
     const level = levelText as Level;
+    const sarifPath = sarifTarget(single(args, 'sarif'), io);
     const { synthesis, dir, environments } = obtainSynthesis(single(args, 'out'), args.values.env ?? [], io);
     const started = Date.now();
     const result = checkSynthesis(synthesis, {
@@ -137,6 +173,7 @@ export const checkCommand: Command = {
     const ms = Date.now() - started;
     const failing = result.findings.filter((f) => failsAt(f, level));
     const byEnvironment = summarizeByEnvironment(synthesis, result, environments);
+    if (sarifPath) writeSarif(sarifPath, synthesis, dir, result, io);
     if (args.switches.has('json')) {
       io.out(
         `${JSON.stringify(

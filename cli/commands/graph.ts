@@ -4,7 +4,7 @@ import { buildTopology, LEVELS } from '../../graph/build';
 import { TopologyLevel } from '../../graph/model';
 import { FORMATS, GraphFormat, renderTopology } from '../../graph/render';
 import { single } from '../args';
-import { Command, FROM_FLAG } from '../command';
+import { Command, FROM_FLAG, JSON_FLAG } from '../command';
 import { loadSynthesizedEnvironments } from '../../stacks/environment-synthesis';
 
 const COMMAND = 'stagecraft graph';
@@ -18,7 +18,7 @@ export function oneOf<T extends string>(command: string, problems: Problem[], fl
 export const graphCommand: Command = {
   name: 'graph',
   summary: 'Draw the topology of an environment: edge, regions, services and data stores with their sizes',
-  usage: 'graph --env <name-or-path> [--format mermaid|dot|json] [--level component|resource] [--from <dir>]',
+  usage: 'graph --env <name-or-path> [--format mermaid|dot|json] [--json] [--level component|resource] [--from <dir>]',
   flags: [
     { name: 'env', takesValue: true, valueName: '<name-or-path>', description: 'environment name in environments/, or a YAML path (required)' },
     { name: 'format', takesValue: true, valueName: '<mermaid|dot|json>', description: 'output language (default: mermaid)' },
@@ -29,6 +29,7 @@ export const graphCommand: Command = {
       description: 'component: what a reader thinks in; resource: one node per Terraform resource (default: component)',
     },
     FROM_FLAG,
+    { ...JSON_FLAG, description: 'the same as --format json: one JSON document on stdout' },
   ],
   details: [
     'Groups are the Cloudflare edge, each AWS region and the EKS cluster inside it. Sizes are read from the',
@@ -42,7 +43,11 @@ export const graphCommand: Command = {
     const problems: Problem[] = [];
     const env = single(args, 'env');
     if (env === undefined) problems.push({ file: COMMAND, path: '--env', message: 'an environment is required (a name in environments/ or a YAML path)' });
-    const format: GraphFormat = oneOf(COMMAND, problems, '--format', 'a format', single(args, 'format') ?? 'mermaid', FORMATS);
+    const formatGiven = single(args, 'format');
+    const json = args.switches.has('json');
+    if (json && formatGiven !== undefined && formatGiven !== 'json')
+      problems.push({ file: COMMAND, path: '--json', message: `prints JSON, which --format ${formatGiven} contradicts; give one of them` });
+    const format: GraphFormat = oneOf(COMMAND, problems, '--format', 'a format', formatGiven ?? (json ? 'json' : 'mermaid'), FORMATS);
     const level: TopologyLevel = oneOf(COMMAND, problems, '--level', 'a level', single(args, 'level') ?? 'component', LEVELS);
     if (problems.length > 0 || env === undefined) throw new UserInputError(problems);
     const { sized, synthesis } = loadSynthesizedEnvironments(COMMAND, [env], {

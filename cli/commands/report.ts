@@ -13,7 +13,7 @@ import { comparisonPage, EnvironmentPage, environmentPage, pageFile } from '../.
 import { outProblem, writeReport } from '../../report/write';
 import { STAGES, stageIndex } from '../../config/stages';
 import { single } from '../args';
-import { Command, FROM_FLAG } from '../command';
+import { Command, FROM_FLAG, JSON_FLAG } from '../command';
 import { loadSynthesizedEnvironments } from '../../stacks/environment-synthesis';
 
 const COMMAND = 'stagecraft report';
@@ -21,7 +21,7 @@ const COMMAND = 'stagecraft report';
 export const reportCommand: Command = {
   name: 'report',
   summary: 'Write a static HTML report: a page per environment (diagram, sizes, autoscaling, findings, cost) and a stage comparison',
-  usage: 'report --out <dir> [--env <name-or-path>]... [--from <dir>]',
+  usage: 'report --out <dir> [--env <name-or-path>]... [--from <dir>] [--json]',
   flags: [
     {
       name: 'out',
@@ -37,6 +37,7 @@ export const reportCommand: Command = {
       description: `environment name in environments/, or a YAML path (default: every file in environments/)`,
     },
     FROM_FLAG,
+    JSON_FLAG,
   ],
   details: [
     'Pages: index.html compares the stages side by side (charts of monthly cost and capacity, components per',
@@ -89,6 +90,11 @@ export const reportCommand: Command = {
       ...pages.map((p): [string, string] => [pageFile(p.name), environmentPage(p, pages)]),
     ]);
     const sizes = writeReport(COMMAND, out, io.cwd, files);
+    if (args.switches.has('json')) {
+      const totalBytes = sizes.reduce((sum, f) => sum + f.bytes, 0);
+      io.out(`${JSON.stringify({ out, pages: sizes.map(({ file, bytes }) => ({ file, bytes })), totalBytes }, null, 2)}\n`);
+      return 0;
+    }
     for (const { file, bytes } of sizes) io.out(`${file.padEnd(28)} ${String(bytes).padStart(9)} bytes\n`);
     io.out(`wrote ${sizes.length} pages to ${out}: ${sizes.reduce((sum, f) => sum + f.bytes, 0)} bytes in total\n`);
     return 0;

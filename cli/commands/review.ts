@@ -12,7 +12,7 @@ import { parsePlan, planChanges, stackNameOf } from '../../review/plan';
 import { buildReport, FAIL_ON_SECTIONS, FailOnSection, failingSections, hasChanges, reportJson } from '../../review/report';
 import { Report } from '../../review/types';
 import { ParsedArgs, single } from '../args';
-import { Command, Io } from '../command';
+import { Command, Io, JSON_FLAG } from '../command';
 import { resolveSource, Source, stageSources } from '../../review/sources';
 import { readSynthesis } from '../../synthesis/read';
 
@@ -151,9 +151,9 @@ export const reviewCommand: Command = {
   name: 'review',
   summary: 'Review report of an infrastructure change: resources, data loss, security, cost, guardrails',
   usage: [
-    'review --base <dir-or-git-ref> --head <dir-or-git-ref> [--env <name-or-path>]... [--format md|json] [--fail-on data-loss,security]',
-    '       review --plan <terraform show -json file>... [--head <synthesis dir>] [--format md|json] [--fail-on …]',
-    '       review --to-stage <stage> --env <name-or-path> [--from-stage <stage>] [--format md|json] [--fail-on …]',
+    'review --base <dir-or-git-ref> --head <dir-or-git-ref> [--env <name-or-path>]... [--format md|json] [--json] [--max-chars <n>] [--fail-on data-loss,security,refused]',
+    '       review --plan <terraform show -json file>... [--head <synthesis dir>] [--format md|json] [--json] [--max-chars <n>] [--fail-on …]',
+    '       review --to-stage <stage> --env <name-or-path> [--from-stage <stage>] [--format md|json] [--json] [--max-chars <n>] [--fail-on …]',
   ].join('\n'),
   flags: [
     {
@@ -185,25 +185,42 @@ export const reviewCommand: Command = {
       description: 'the environment of a stage review; with git refs, the environments to synthesize (default: all)',
     },
     { name: 'format', takesValue: true, valueName: '<md|json>', description: 'Markdown for a pull request comment (default) or JSON' },
+    { ...JSON_FLAG, description: 'the same as --format json: one JSON document on stdout' },
+    {
+      name: 'max-chars',
+      takesValue: true,
+      valueName: '<n>',
+      description: 'Markdown: cut the report to n characters, most important sections first (default: 65024, to fit a GitHub comment; 0: no limit)',
+    },
     {
       name: 'fail-on',
       takesValue: true,
       repeatable: true,
       valueName: '<sections>',
-      description: 'comma list of data-loss, security: exit 3 when one of them has entries',
+      description: 'comma list of data-loss, security, refused: exit 3 when one of them has entries',
     },
   ],
   details: [
-    'The report shows per stack what is added, changed (argument by argument, secrets masked),',
-    'replaced and destroyed; data loss first (destroyed or replaced databases, caches, buckets,',
-    'volumes, queues, search, Kafka, keys); security (IAM, security groups, public exposure,',
-    'encryption, TLS); the guardrail findings on the head (`stagecraft check`); and the monthly',
-    'cost difference from the price catalog. Progress goes to stderr, the report to stdout.',
+    'The report shows data loss first (destroyed or replaced databases, caches, buckets, volumes,',
+    'queues, search, Kafka, keys, hosts); changes AWS or Kubernetes refuses at apply; replacements;',
+    'security (IAM, security groups, public exposure, encryption, TLS); downtime and outages; the',
+    'monthly cost difference from the price catalog; per stack every changed argument (secrets',
+    'masked) with its verdict: in place, in place with downtime, replacement or refused',
+    '(review/update-semantics.ts), long strings as line diffs; and the guardrail findings on the head.',
+    'The Markdown fits a GitHub comment (--max-chars); docs/review.md explains it all.',
+    'Progress goes to stderr, the report to stdout.',
     'Exit code: 0 nothing changes, 1 something changes, 2 bad input, 3 a --fail-on section has entries.',
   ].join('\n'),
   async run(args, io) {
-    const format = single(args, 'format') ?? 'md';
+    const formatGiven = single(args, 'format');
+    const json = args.switches.has('json');
+    if (json && formatGiven !== undefined && formatGiven !== 'json') fail('--json', `prints JSON, which --format ${formatGiven} contradicts; give one of them`);
+    const format = formatGiven ?? (json ? 'json' : 'md');
     if (!(FORMATS as readonly string[]).includes(format)) fail('--format', `"${format}" is not a format; allowed: ${FORMATS.join(', ')}`);
+    const maxCharsGiven = single(args, 'max-chars');
+    if (maxCharsGiven !== undefined && !/^\d{1,9}$/.test(maxCharsGiven))
+      fail('--max-chars', `a whole number of characters (0: no limit); received "${maxCharsGiven}"`);
+    const maxChars = maxCharsGiven === undefined ? undefined : Number(maxCharsGiven) === 0 ? Number.MAX_SAFE_INTEGER : Number(maxCharsGiven);
     const failOn = parseFailOn(args.values['fail-on'] ?? []);
     const how = mode(args);
     let report: Report;
@@ -212,7 +229,7 @@ export const reviewCommand: Command = {
     else if (how === 'stages') ({ report, sources } = stagesReport(args, io));
     else ({ report, sources } = await synthesesReport(args, io));
     sources.forEach((s) => s.cleanup());
-    io.out(format === 'json' ? `${JSON.stringify(reportJson(report), null, 2)}\n` : renderMarkdown(report));
+    io.out(format === 'json' ? `${JSON.stringify(reportJson(report), null, 2)}\n` : renderMarkdown(report, maxChars === undefined ? {} : { maxChars }));
     if (failingSections(report, failOn).length > 0) return 3;
     return hasChanges(report) ? 1 : 0;
   },

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { UrlNormalizationSettings } from '@cdktf/provider-cloudflare/lib/url-normalization-settings';
 import { ZoneSetting, ZoneSettingConfig } from '@cdktf/provider-cloudflare/lib/zone-setting';
 import { checkProps } from '../shared/validation';
 import { EdgeZone } from './edge-zone';
@@ -28,10 +29,19 @@ export interface EdgeZoneSettingsProps {
 /**
  * The zone's TLS posture: TLS 1.2 minimum, TLS 1.3 on, HTTPS everywhere (a redirect for
  * `http://` and rewrites of mixed content), HSTS with nosniff, and the SSL mode to the origin.
+ *
+ * URL normalization is pinned to type `cloudflare`, scope `both`: before any rule runs,
+ * Cloudflare decodes unreserved characters, removes dot segments, turns `\` into `/` and merges
+ * `//`, and the origin receives that same path. The WAF and rate-limiting rules match on it
+ * (path-match.ts); with scope `incoming` only, a rule would judge one path while the origin
+ * serves another (`/api//auth/login` limited as the login, yet routed however the origin reads
+ * `//`). Type `cloudflare` rather than `rfc3986` because only it merges slashes and backslashes.
  */
 export class EdgeZoneSettings extends Construct {
   /** Setting ID → the resource that pins it. */
   readonly settings: Readonly<Record<string, ZoneSetting>>;
+  /** The zone's URL normalization: `cloudflare`, on incoming URLs and URLs sent to the origin. */
+  readonly urlNormalization: UrlNormalizationSettings;
 
   constructor(scope: Construct, id: string, props: EdgeZoneSettingsProps) {
     super(scope, id);
@@ -68,5 +78,6 @@ export class EdgeZoneSettings extends Construct {
       });
     }
     this.settings = settings;
+    this.urlNormalization = new UrlNormalizationSettings(this, 'url-normalization', { zoneId: props.zone.zoneId, type: 'cloudflare', scope: 'both' });
   }
 }

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { Ruleset, RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
-import { PATHS } from '../../workers/edge/contract';
 import { checkProps } from '../shared/validation';
 import { EdgeZone } from './edge-zone';
+import { API_PATH, HAS_AUTHORIZATION, LOGIN_PATH, MESSAGES_PATH } from './path-match';
 
 /** Props of RateLimits. Limits are requests per minute; defaults are seed 002's (section 6). */
 export interface RateLimitsProps {
@@ -24,13 +24,13 @@ const PERIOD_SECONDS = 60;
 const MITIGATION_TIMEOUTS_SECONDS = [10, 60, 120, 300, 600, 3600, 86400];
 
 const AUTHORIZATION = 'http.request.headers["authorization"]';
-const HAS_AUTHORIZATION = 'any(http.request.headers.names[*] eq "authorization")';
 
 /**
  * Cloudflare rate-limiting rules with seed 002's limits. Counters are per Cloudflare data
  * center (`cf.colo.id` is required) and per user (the Authorization header) or per client IP.
  * Counting by a header and by response code needs Cloudflare's Advanced Rate Limiting
  * (Enterprise). The edge Worker, where it runs, enforces the same limits globally.
+ * Paths are matched in their normalized forms (path-match.ts), as the Worker matches them.
  */
 export class RateLimits extends Construct {
   readonly ruleset: Ruleset;
@@ -57,8 +57,8 @@ export class RateLimits extends Construct {
       },
     ]);
 
-    const api = `starts_with(http.request.uri.path, ${JSON.stringify(PATHS.apiPrefix)})`;
-    const login = `http.request.method eq "POST" and http.request.uri.path eq ${JSON.stringify(PATHS.login)}`;
+    const api = API_PATH;
+    const login = `http.request.method eq "POST" and ${LOGIN_PATH}`;
     const rule = (
       ref: string,
       description: string,
@@ -84,7 +84,7 @@ export class RateLimits extends Construct {
       rule(
         'messages_per_user',
         `messages: ${limits.messagesPerMinute}/min per user`,
-        `http.request.method eq "POST" and starts_with(http.request.uri.path, ${JSON.stringify(PATHS.messagesPrefix)}) and ${HAS_AUTHORIZATION}`,
+        `http.request.method eq "POST" and ${MESSAGES_PATH} and ${HAS_AUTHORIZATION}`,
         limits.messagesPerMinute,
         [AUTHORIZATION],
       ),

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { EdgeZone } from './edge-zone';
+import { AMBIGUOUS_PATH, literal, NORMALIZED_PATH } from './path-match';
 
 /** Props of WafRules. */
 export interface WafRulesProps {
@@ -13,7 +14,9 @@ export interface WafRulesProps {
 
 /**
  * WAF custom rules, evaluated before rate limits: block methods the product does not serve
- * and scanner probes for secrets. (Body size is the edge Worker's check, which answers 413.)
+ * scanner probes for secrets, and paths whose encoding different servers read differently (the
+ * edge Worker refuses the same ones with 400). Probes are matched on the normalized path, so
+ * `/.ENV` or `/%2Egit` are blocked too. (Body size is the edge Worker's check, which answers 413.)
  */
 export class WafRules extends Construct {
   readonly ruleset: Ruleset;
@@ -40,7 +43,14 @@ export class WafRules extends Construct {
         {
           ref: 'block_secret_probes',
           description: 'scanners probing for secrets and admin pages',
-          expression: blockedPathFragments.map((f) => `http.request.uri.path contains ${JSON.stringify(f)}`).join(' or '),
+          expression: blockedPathFragments.map((f) => `${NORMALIZED_PATH} contains ${literal(f.toLowerCase())}`).join(' or '),
+          action: 'block',
+          enabled: true,
+        },
+        {
+          ref: 'block_ambiguous_path_encoding',
+          description: 'paths encoded so that servers disagree on what they name (double encoding, hidden dot segments)',
+          expression: AMBIGUOUS_PATH,
           action: 'block',
           enabled: true,
         },

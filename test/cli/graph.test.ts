@@ -57,7 +57,9 @@ describe('stagecraft graph', () => {
   it('--help lists the flags and exits 0', async () => {
     const result = await run(root, 'graph', '--help');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: stagecraft graph --env <name-or-path> [--format mermaid|dot|json] [--level component|resource] [--from <dir>]');
+    expect(result.stdout).toContain(
+      'Usage: stagecraft graph --env <name-or-path> [--format mermaid|dot|json] [--json] [--level component|resource] [--from <dir>]',
+    );
   });
 
   it('exits 2 with every problem of the arguments at once', async () => {

@@ -119,8 +119,8 @@ describe('stagecraft review: bad input exits 2 with an exact message', () => {
       scratch,
       ['review', '--base', 'synth', '--head', 'synth', '--fail-on', 'data-loss,cost,drift'],
       [
-        'stagecraft review: --fail-on: "cost" is not a section; allowed: data-loss, security',
-        'stagecraft review: --fail-on: "drift" is not a section; allowed: data-loss, security',
+        'stagecraft review: --fail-on: "cost" is not a section; allowed: data-loss, security, refused',
+        'stagecraft review: --fail-on: "drift" is not a section; allowed: data-loss, security, refused',
         '',
       ].join('\n'),
     );

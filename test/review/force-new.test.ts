@@ -22,6 +22,9 @@ describe('force-new table', () => {
         sensitive: false,
         forcesReplacement: false,
         mayForceReplacement: 'redis → valkey is an in-place upgrade; any other engine change replaces the group',
+        verdict: 'in-place',
+        verdictReason: 'updated in place',
+        verdictSource: 'provider schema (not ForceNew)',
       },
     ]);
     expect(unsureNote('aws_instance', 'user_data')?.entry).toBe('user_data');

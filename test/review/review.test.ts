@@ -121,13 +121,40 @@ const change = (stack: string, address: string): ResourceChange => {
 describe('classification of known mutations', () => {
   it('changes only the two mutated stacks', () => {
     expect(report.stacks.map((s) => s.stack)).toEqual([GROWTH, TRACTION]);
-    expect(report.summary).toEqual({ create: 1, update: 3, replace: 1, delete: 2, stacksChanged: 2, dataLoss: 2, security: 4, findings: 3 });
+    expect(report.summary).toEqual({
+      create: 1,
+      update: 3,
+      replace: 1,
+      delete: 2,
+      stacksChanged: 2,
+      dataLoss: 2,
+      refused: 3,
+      downtime: 1,
+      security: 4,
+      findings: 3,
+    });
+    expect(report.applyRisks.map((r) => [r.stack, r.address, r.kind, r.path])).toEqual([
+      [GROWTH, PRIMARY, 'refused', 'engine_version'],
+      [GROWTH, REPLICA, 'refused', undefined],
+      [TRACTION, PRIMARY, 'downtime', 'instance_class'],
+      [TRACTION, REDIS, 'refused', undefined],
+    ]);
   });
 
-  it('an instance class change is an in-place update, not a data-loss risk', () => {
+  it("an instance class change is an in-place update with downtime (traction's database is single-AZ), not a data-loss risk", () => {
     expect(change(TRACTION, PRIMARY)).toMatchObject({
       action: 'update',
-      attributes: [{ path: 'instance_class', before: 'db.t4g.large', after: 'db.r6g.xlarge', sensitive: false, forcesReplacement: false }],
+      attributes: [
+        {
+          path: 'instance_class',
+          before: 'db.t4g.large',
+          after: 'db.r6g.xlarge',
+          sensitive: false,
+          forcesReplacement: false,
+          verdict: 'in-place-downtime',
+          verdictReason: 'a single-AZ instance is unavailable while RDS changes its class (typically several minutes)',
+        },
+      ],
     });
     expect(report.dataLoss.map((d) => d.address)).not.toContain(PRIMARY);
   });
@@ -143,10 +170,19 @@ describe('classification of known mutations', () => {
     });
   });
 
-  it('an engine version change is an in-place update', () => {
+  it('a major engine version change without allow_major_version_upgrade is an update AWS refuses at apply', () => {
     expect(change(GROWTH, PRIMARY)).toMatchObject({
       action: 'update',
-      attributes: [{ path: 'engine_version', before: '16.6', after: '17.2', forcesReplacement: false }],
+      attributes: [
+        {
+          path: 'engine_version',
+          before: '16.6',
+          after: '17.2',
+          forcesReplacement: false,
+          verdict: 'refused',
+          verdictReason: 'a major version upgrade (16 → 17) without allow_major_version_upgrade = true: RDS refuses it at apply',
+        },
+      ],
     });
   });
 

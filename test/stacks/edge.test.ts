@@ -41,6 +41,12 @@ describe('every stage', () => {
     for (const setting of resources(stage, 'cloudflare_zone_setting')) expect(setting.zone_id).toBe('${data.cloudflare_zone.zone.zone_id}');
   });
 
+  it.each(STAGES)('%s: normalizes URLs the Cloudflare way, for the rules and the origin alike', (stage) => {
+    expect(resources(stage, 'cloudflare_url_normalization_settings')).toEqual([
+      expect.objectContaining({ zone_id: '${data.cloudflare_zone.zone.zone_id}', type: 'cloudflare', scope: 'both' }),
+    ]);
+  });
+
   it.each(STAGES)('%s: has proxied DNS records for the product hosts', (stage) => {
     const domain = examples.environments.find((e) => e.name === `acme-${stage}`)!.domain;
     const names = resources(stage, 'cloudflare_dns_record')
@@ -108,6 +114,7 @@ describe('WAF and rate limits (growth on)', () => {
     expect(rulesOf(waf).map((r) => [r.ref, r.action])).toEqual([
       ['block_unknown_methods', 'block'],
       ['block_secret_probes', 'block'],
+      ['block_ambiguous_path_encoding', 'block'],
     ]);
     expect(ruleByRef(waf, 'block_unknown_methods')!.expression).toBe('not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"}');
   });
@@ -127,7 +134,7 @@ describe('WAF and rate limits (growth on)', () => {
     ]);
     expect(rulesOf(limits).every((r) => r.action === 'block' && (r.ratelimit as Resource).mitigation_timeout === 60)).toBe(true);
     expect((ruleByRef(limits, 'failed_logins_per_ip')!.ratelimit as Resource).counting_expression).toBe(
-      'http.request.method eq "POST" and http.request.uri.path eq "/api/auth/login" and http.response.code in {401 403}',
+      'http.request.method eq "POST" and lower(url_decode(http.request.uri.path)) matches "^/+api/+auth/+login/*$" and http.response.code in {401 403}',
     );
   });
 
@@ -339,13 +346,14 @@ describe('Cloudflare resources per stage', () => {
           .sort(([a], [b]) => a.localeCompare(b)),
       );
     expect(Object.fromEntries(STAGES.map((stage) => [stage, cloudflareTypes(stage)]))).toEqual({
-      launch: { cloudflare_dns_record: 3, cloudflare_zone_setting: 6 },
+      launch: { cloudflare_dns_record: 3, cloudflare_url_normalization_settings: 1, cloudflare_zone_setting: 6 },
       traction: {
         cloudflare_dns_record: 4,
         cloudflare_r2_bucket: 1,
         cloudflare_r2_bucket_lifecycle: 1,
         cloudflare_r2_custom_domain: 1,
         cloudflare_ruleset: 2,
+        cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
       growth: {
@@ -354,6 +362,7 @@ describe('Cloudflare resources per stage', () => {
         cloudflare_r2_bucket_lifecycle: 1,
         cloudflare_r2_custom_domain: 1,
         cloudflare_ruleset: 4,
+        cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
       scale: {
@@ -362,6 +371,7 @@ describe('Cloudflare resources per stage', () => {
         cloudflare_r2_bucket_lifecycle: 1,
         cloudflare_r2_custom_domain: 1,
         cloudflare_ruleset: 4,
+        cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
       hyperscale: {
@@ -370,6 +380,7 @@ describe('Cloudflare resources per stage', () => {
         cloudflare_r2_bucket_lifecycle: 2,
         cloudflare_r2_custom_domain: 1,
         cloudflare_ruleset: 4,
+        cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
       massive: {
@@ -384,6 +395,7 @@ describe('Cloudflare resources per stage', () => {
         cloudflare_workers_kv_namespace: 2,
         cloudflare_workers_route: 3,
         cloudflare_workers_script: 1,
+        cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
     });

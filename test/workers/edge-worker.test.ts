@@ -241,6 +241,86 @@ describe('sliding-window rate limits', () => {
   });
 });
 
+describe('limits hold for every spelling of a limited path (the Worker matches the normalized path)', () => {
+  it.each(['/api/auth/login', '/api/auth/login/', '/api//auth/login', '/API/auth/login', '//api/auth/login', '/api%2Fauth%2Flogin', '/%61pi/x/../auth/login'])(
+    'failed logins through %s are counted and blocked like the canonical path',
+    async (path) => {
+      const ip = nextClientIp();
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMITS.failedLoginsPerMinute + 1; i++) {
+        const response = await edge.fetch(path, { method: 'POST', body: '{"password":"x"}', cf: CLIENTS.virginia, headers: { 'cf-connecting-ip': ip } });
+        statuses.push(response.status);
+        await new Promise((r) => setTimeout(r, 100)); // failures are counted after the answer (waitUntil)
+      }
+      expect(statuses).toEqual([401, 401, 429]);
+      expect(origins['us-east-1'].forwarded).toHaveLength(LIMITS.failedLoginsPerMinute);
+    },
+  );
+
+  it('a lockout earned on one spelling blocks every other spelling', async () => {
+    const ip = nextClientIp();
+    const login = (path: string) => edge.fetch(path, { method: 'POST', body: '{"password":"x"}', cf: CLIENTS.virginia, headers: { 'cf-connecting-ip': ip } });
+    for (let i = 0; i < LIMITS.failedLoginsPerMinute; i++) {
+      expect((await login('/api/auth/login')).status).toBe(401);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const after = await Promise.all(['/api/auth/login/', '/api//auth/login', '/API/auth/login'].map(async (p) => (await login(p)).status));
+    expect(after).toEqual([429, 429, 429]);
+  });
+
+  it.each([
+    ['/api/messages', 'canonical'],
+    ['//api/messages', 'leading-slashes'],
+    ['/api%2Fmessages', 'encoded-slash'],
+    ['/API/Messages/', 'upper-case'],
+    ['/api/./messages', 'dot-segment'],
+  ])('message sends through %s count against the same per-user limit', async (path, user) => {
+    const headers = { authorization: `Bearer ${tokenFor(`sender-${user}`)}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMITS.messagesPerMinute + 1; i++) {
+      const response = await edge.fetch(path, {
+        method: 'POST',
+        body: '{"text":"hi"}',
+        cf: CLIENTS.virginia,
+        headers: { ...headers, 'cf-connecting-ip': nextClientIp() },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('mixing spellings shares one message budget', async () => {
+    const headers = { authorization: `Bearer ${tokenFor('mixed-spellings')}` };
+    const statuses: number[] = [];
+    for (const path of ['/api/messages', '//api/messages', '/api%2Fmessages']) {
+      const response = await edge.fetch(path, {
+        method: 'POST',
+        body: '{"text":"hi"}',
+        cf: CLIENTS.virginia,
+        headers: { ...headers, 'cf-connecting-ip': nextClientIp() },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it.each([
+    ['/api%252Fmessages', 'the path is percent-encoded twice (%25); send the path encoded once'],
+    ['/api/x%2F..%2Fauth/login', 'the path hides a dot segment behind an encoded slash (%2F); send the path encoded once'],
+    ['/api%5Cmessages', 'the path contains an encoded backslash (%5C); send the path encoded once'],
+  ])('refuses the ambiguous encoding %s with 400 before any origin', async (path, message) => {
+    const response = await edge.fetch(path, { method: 'POST', body: '{}', cf: CLIENTS.virginia, headers: { 'cf-connecting-ip': nextClientIp() } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_path', message });
+    for (const origin of Object.values(origins)) expect(origin.requests).toHaveLength(0);
+  });
+
+  it('still forwards the path as the client sent it, so case-sensitive identifiers keep working', async () => {
+    const response = await get('/api/Files/AbC', CLIENTS.virginia);
+    expect(await response.json()).toEqual({ region: 'us-east-1', url: '/api/Files/AbC' });
+  });
+});
+
 describe('bad requests get a clear 4xx, never a 500, and never reach an origin', () => {
   it.each([
     ['a malformed request id', { headers: { [HEADER.requestId]: 'bad id!' } }, 400, 'invalid_request_id'],

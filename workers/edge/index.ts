@@ -10,6 +10,7 @@
 import { HEADER, LimitsConfig, PATHS } from './contract';
 import { bearerTokenOf, checkMethod, EdgeRejection, errorResponse, isReplayable, readBody, requestIdOf } from './http';
 import { geoRegionOf } from './geo';
+import { AmbiguousPath, isUnder, normalizePath } from './paths';
 import { logEvent, logRequest, RequestLog } from './log';
 import { checkLimits, RateLimiter, recordEvent, RuleCheck } from './rate-limiter';
 import { candidates, forwardWithFailover, OriginResult, originHeaders, regionOrder, unhealthyRegions } from './routing';
@@ -62,8 +63,9 @@ export default {
 async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionContext, log: Mutable<RequestLog>): Promise<Response> {
   const requestId = log.requestId;
   checkMethod(request);
+  const path = canonicalPath(url);
   const order = regionOrder(env.ROUTING, locationOf(request));
-  if (url.pathname === PATHS.health && (request.method === 'GET' || request.method === 'HEAD')) {
+  if (path === PATHS.health && (request.method === 'GET' || request.method === 'HEAD')) {
     const unhealthy = await unhealthyRegions(env.EDGE_STATE, env.SETTINGS.healthCacheSeconds);
     return Response.json(
       { status: 'ok', environment: env.ENVIRONMENT, regions: order, unhealthy: [...unhealthy].sort() },
@@ -95,8 +97,8 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
     userId = lookup.session.userId;
   }
 
-  const isLogin = request.method === 'POST' && url.pathname === PATHS.login;
-  const { byIp, byUser } = limitChecks(request, url, env.LIMITS, isLogin, userId !== undefined);
+  const isLogin = request.method === 'POST' && path === PATHS.login;
+  const { byIp, byUser } = limitChecks(request, path, env.LIMITS, isLogin, userId !== undefined);
   await enforce(env, `ip:${clientIp}`, byIp, log);
   if (userId !== undefined) await enforce(env, `user:${userId}`, byUser, log);
 
@@ -125,16 +127,32 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
   return response;
 }
 
-/** The limits a request counts against, per client address and per user (seed 002, section 6). */
-function limitChecks(request: Request, url: URL, limits: LimitsConfig, isLogin: boolean, authenticated: boolean): { byIp: RuleCheck[]; byUser: RuleCheck[] } {
+/** The path every rule matches on (paths.ts); 400 for encodings servers read differently. */
+function canonicalPath(url: URL): string {
+  try {
+    return normalizePath(url.pathname);
+  } catch (error) {
+    if (error instanceof AmbiguousPath) throw new EdgeRejection(400, 'invalid_path', `${error.message}; send the path encoded once`);
+    throw error;
+  }
+}
+
+/** The limits a request counts against, per client address and per user (seed 002, section 6), on the normalized path. */
+function limitChecks(
+  request: Request,
+  path: string,
+  limits: LimitsConfig,
+  isLogin: boolean,
+  authenticated: boolean,
+): { byIp: RuleCheck[]; byUser: RuleCheck[] } {
   const byIp: RuleCheck[] = [];
   const byUser: RuleCheck[] = [];
   const rule = (name: string, limit: number, consume = true): RuleCheck => ({ name, limit, windowMs: MINUTE_MS, consume });
   if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') byIp.push(rule('websocketConnects', limits.websocketConnectsPerMinute));
   if (isLogin) byIp.push(rule('failedLogins', limits.failedLoginsPerMinute, false));
   const perSubject = authenticated ? byUser : byIp;
-  if (request.method === 'POST' && url.pathname.startsWith(PATHS.messagesPrefix)) perSubject.push(rule('messages', limits.messagesPerMinute));
-  if (url.pathname.startsWith(PATHS.apiPrefix)) perSubject.push(rule('api', limits.apiRequestsPerMinute));
+  if (request.method === 'POST' && path.startsWith(PATHS.messagesPrefix)) perSubject.push(rule('messages', limits.messagesPerMinute));
+  if (isUnder(path, PATHS.apiPrefix.replace(/\/$/, ''))) perSubject.push(rule('api', limits.apiRequestsPerMinute));
   return { byIp, byUser };
 }
 

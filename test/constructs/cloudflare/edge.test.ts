@@ -75,7 +75,7 @@ describe('WafRules and CacheRules', () => {
     const [ruleset] = resourcesOfType(stack, 'cloudflare_ruleset');
     expect(ruleset).toMatchObject({
       phase: 'http_request_firewall_custom',
-      rules: [expect.objectContaining({ expression: 'not http.request.method in {"GET" "POST"}', action: 'block' }), expect.anything()],
+      rules: [expect.objectContaining({ expression: 'not http.request.method in {"GET" "POST"}', action: 'block' }), expect.anything(), expect.anything()],
     });
   });
 
