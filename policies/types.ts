@@ -19,6 +19,7 @@ export const RULE_FAMILIES = [
   'tls',
   'kubernetes-pod-hardening',
   'stage-aware',
+  'preflight',
 ] as const;
 export type RuleFamily = (typeof RULE_FAMILIES)[number];
 
@@ -34,6 +35,7 @@ export const FAMILY_CODES: Readonly<Record<RuleFamily, string>> = {
   tls: 'TLS',
   'kubernetes-pod-hardening': 'K8S',
   'stage-aware': 'STG',
+  preflight: 'PRE',
 };
 
 /** What a rule concluded about one resource or stack. */

@@ -73,7 +73,12 @@ export class RegionalStack extends TerraformStack {
 
     const namePrefix = stackName;
     const isCluster = blueprint.cluster !== undefined;
-    const encryptionKey = new EncryptionKey(this, 'kms', { alias: namePrefix, description: `${namePrefix}: data at rest`, region: region.code });
+    const encryptionKey = new EncryptionKey(this, 'kms', {
+      alias: namePrefix,
+      description: `${namePrefix}: data at rest`,
+      region: region.code,
+      accountId: environment.awsAccountId,
+    });
     const alarms = new AlarmTopic(this, 'alarms', { name: `${namePrefix}-alarms`, encryptionKey, emails: environment.alertEmails });
     const network = new Network(this, 'network', {
       namePrefix,

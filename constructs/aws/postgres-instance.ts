@@ -15,6 +15,7 @@ import { preventDestroy, resourceName } from '../shared/protection';
 import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
 import { checkProps } from '../shared/validation';
+import { creationStamp } from '../shared/creation-stamp';
 
 export const POSTGRES_PORT = 5432;
 
@@ -141,8 +142,9 @@ export class PostgresInstance extends Construct {
     });
 
     // The family is in the name: a major upgrade creates the new group before the old goes.
+    // A prefix, not a name: AWS appends a unique suffix, so the replacement can exist beside the old group (review D5).
     this.parameterGroup = new DbParameterGroup(this, 'parameter-group', {
-      name: `${name}${major}`,
+      namePrefix: `${name}${major}-`,
       family: `postgres${major}`,
       description: 'TLS only; logs statements slower than 1 s',
       parameter: [...POSTGRES_PARAMETERS],
@@ -177,7 +179,9 @@ export class PostgresInstance extends Construct {
         ...common,
         identifier: name,
         engine: 'postgres',
-        engineVersion: props.engineVersion,
+        // The major only: with automatic minor upgrades AWS picks the minor (engine_version_actual),
+        // and a pinned minor would ask to downgrade after the first upgrade (review D1).
+        engineVersion: major,
         allocatedStorage: props.storageGiB,
         multiAz,
         dbSubnetGroupName: this.subnetGroup.name,
@@ -185,7 +189,8 @@ export class PostgresInstance extends Construct {
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: props.encryptionKey.arn,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `${name}-final`,
+        // Stamped with the creation time: a recreated instance's snapshot does not collide with the last one's (review M8).
+        finalSnapshotIdentifier: `${name}-final-${creationStamp(this)}`,
         dependsOn: this.createLogGroups('primary', name, props.encryptionKey, logRetentionDays),
       }),
     );

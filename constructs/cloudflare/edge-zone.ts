@@ -1,5 +1,6 @@
 /** The Cloudflare zone every edge construct configures, looked up by name, with the plan it is on. */
 import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
 import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
 import { CloudflareSubscription, DEFAULT_CLOUDFLARE_PLAN, SUBSCRIPTION_METADATA_KEY } from '../../config/cloudflare-plans';
 
@@ -31,6 +32,10 @@ export function lookupEdgeZone(
   subscription: CloudflareSubscription = { plan: DEFAULT_CLOUDFLARE_PLAN, addons: [] },
 ): EdgeZone {
   const data = new DataCloudflareZone(scope, id, { filter: { name: domain, ...(accountId ? { account: { id: accountId } } : {}) } });
-  data.addOverride(`//.${SUBSCRIPTION_METADATA_KEY}`, { plan: subscription.plan, addons: [...subscription.addons] });
+  // Through the stack: cdktf writes a data source's `//` after the data source's own overrides.
+  TerraformStack.of(scope).addOverride(`data.cloudflare_zone.${data.friendlyUniqueId}.//.${SUBSCRIPTION_METADATA_KEY}`, {
+    plan: subscription.plan,
+    addons: [...subscription.addons],
+  });
   return { domain, zoneId: data.zoneId, accountId: accountId ?? data.account.id, subscription, data };
 }
