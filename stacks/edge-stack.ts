@@ -20,7 +20,6 @@
  * in code or in the synthesized JSON.
  */
 import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -44,6 +43,7 @@ import { configureBackend, StateLocation } from './backend';
 import { edgeStackName } from './stack-names';
 import { edgeWorkerConfig, originHostname } from './edge-worker-config';
 import { RegionalStack } from './regional-stack';
+import { StagecraftStack } from './stagecraft-stack';
 
 /** TLS 1.3 preferred, 1.2 minimum, forward-secret ciphers only. */
 export const ALB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -86,7 +86,7 @@ export interface EdgeStackProps {
   readonly state: StateLocation;
 }
 
-export class EdgeStack extends TerraformStack {
+export class EdgeStack extends StagecraftStack {
   readonly stackName: string;
   readonly features: EdgeFeatures;
   readonly zone: EdgeZone;

@@ -1,6 +1,6 @@
 /** `<env>-<region>`: all AWS infrastructure of one region, on the AWS provider alone. */
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import type { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -19,6 +19,7 @@ import { regionalStackName } from './stack-names';
 import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
+import { StagecraftStack } from './stagecraft-stack';
 
 /** What every stage composer receives: the region's shared foundation. */
 export interface RegionalFoundation {
@@ -52,7 +53,7 @@ export interface RegionalStackProps {
   readonly state: StateLocation;
 }
 
-export class RegionalStack extends TerraformStack {
+export class RegionalStack extends StagecraftStack {
   readonly stackName: string;
   readonly foundation: RegionalFoundation;
   readonly origin: RegionalOrigin = { hostIps: [] };
