@@ -130,7 +130,7 @@ export class RegionalStack extends StagecraftStack {
       port: 443,
       env: { ASSETS_BUCKET: assets.bucket.bucket },
       secretArns: [],
-      bucketArns: [assets.bucket.arn, `${assets.bucket.arn}/*`],
+      bucketArns: [assets.arn, `${assets.arn}/*`],
     };
     this.foundation = { environment, blueprint, region, namePrefix, encryptionKey, alarms, network, assets, logs, backups, cloudflarePrefixList };
     new TerraformOutput(this, 'vpc_id', { value: network.vpc.id });
@@ -146,6 +146,6 @@ function grantLoadBalancerLogDelivery(bucket: DataBucket, region: string): void 
     Effect: 'Allow',
     Principal: principal,
     Action: 's3:PutObject',
-    Resource: `${bucket.bucket.arn}/alb/*`,
+    Resource: `${bucket.arn}/alb/*`,
   });
 }

@@ -121,8 +121,9 @@ export class Network extends Construct {
       tags: { Name: name('s3') },
     });
 
+    const flowLogGroupName = `/stagecraft/${props.namePrefix}/vpc-flow-logs`;
     const flowLogGroup = encryptedLogGroup(this, 'flow-log-group', {
-      name: `/stagecraft/${props.namePrefix}/vpc-flow-logs`,
+      name: flowLogGroupName,
       retentionDays: flowLogRetentionDays,
       encryptionKey: props.encryptionKey,
     });
@@ -133,7 +134,10 @@ export class Network extends Construct {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       }),
     });
+    // Named, and the group's ARN built from the key's account and region: known at plan time when the account ID is given.
+    const { partition, region, accountId } = props.encryptionKey;
     new IamRolePolicy(this, 'flow-log-policy', {
+      name: 'vpc-flow-logs',
       role: flowLogRole.id,
       policy: JSON.stringify({
         Version: '2012-10-17',
@@ -141,7 +145,7 @@ export class Network extends Construct {
           {
             Effect: 'Allow',
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            Resource: `${flowLogGroup.arn}:*`,
+            Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:${flowLogGroupName}:*`,
           },
         ],
       }),
