@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
@@ -134,8 +135,9 @@ export class Network extends Construct {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       }),
     });
-    // Named, and the group's ARN built from the key's account and region: known at plan time when the account ID is given.
+    // Named, and the group's ARN built from the account ID when it is a literal: known at plan time.
     const { partition, region, accountId } = props.encryptionKey;
+    const flowLogGroupArn = Token.isUnresolved(accountId) ? flowLogGroup.arn : `arn:${partition}:logs:${region}:${accountId}:log-group:${flowLogGroupName}`;
     new IamRolePolicy(this, 'flow-log-policy', {
       name: 'vpc-flow-logs',
       role: flowLogRole.id,
@@ -145,7 +147,7 @@ export class Network extends Construct {
           {
             Effect: 'Allow',
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:${flowLogGroupName}:*`,
+            Resource: `${flowLogGroupArn}:*`,
           },
         ],
       }),
