@@ -10,6 +10,7 @@ import { EnvironmentConfig } from './schema';
 import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES } from './stages';
 import { CLOUDFLARE_GEO_REGION_CODES, isGeoRegion } from './edge-regions';
 import { COUNTRY_GEO_REGIONS } from './edge-countries';
+import { CloudflareSubscription, DEFAULT_CLOUDFLARE_PLAN } from './cloudflare-plans';
 import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from './autoscaling';
 import { ServiceDefinition } from './service-definition';
 import { deployedServices, projectServiceCatalog } from './services';
@@ -53,6 +54,8 @@ export interface EdgeWorkerSettings {
 export interface EdgeSettings {
   /** Undefined means: the account of the zone, read when the stack is planned. */
   readonly cloudflareAccountId?: string;
+  /** The zone's plan and the add-ons the edge stack may use. */
+  readonly subscription: CloudflareSubscription;
   readonly assetsHost: string;
   readonly rateLimits: RateLimitSettings;
   /** Region → geo regions or countries it serves first (validated; may be empty). */
@@ -102,6 +105,8 @@ export interface Environment {
   readonly kubernetesVersion: string;
   readonly publicApiCidrs: readonly string[];
   readonly edge: EdgeSettings;
+  /** The AWS account ID when the file gives it: policies and bucket names use it, known at plan time. */
+  readonly awsAccountId?: string;
   /** The services of `services/` this environment runs, with its overrides applied. */
   readonly services: readonly ServiceDefinition[];
   /** The validated file, for the sizing layer's explicit overrides and workload. */
@@ -306,6 +311,7 @@ function resolveEdge(config: EnvironmentConfig, stage: Stage): EdgeSettings {
   const edge = config.edge ?? {};
   return {
     cloudflareAccountId: edge.cloudflareAccountId,
+    subscription: { plan: edge.cloudflarePlan ?? DEFAULT_CLOUDFLARE_PLAN, addons: [...new Set(edge.addons ?? [])] },
     assetsHost: edge.assetsHost ?? `assets.${config.domain}`,
     rateLimits: {
       messagesPerMinute: edge.rateLimits?.messagesPerMinute ?? DEFAULT_RATE_LIMITS.messagesPerMinute,
@@ -416,6 +422,7 @@ export function resolveEnvironment(
     kubernetesVersion: config.compute?.kubernetesVersion ?? '1.33',
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
     edge: resolveEdge(config, stage),
+    awsAccountId: config.aws?.accountId,
     services: deployedServices(config, stage, catalog),
     config,
   };

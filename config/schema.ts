@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { shownValue } from './errors';
 import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
 import { STEERING_TARGET_PATTERN } from './edge-regions';
+import { CLOUDFLARE_ADDONS, CLOUDFLARE_PLANS, DEFAULT_CLOUDFLARE_PLAN } from './cloudflare-plans';
 import { parseCidr } from './cidr';
 import { describeStageRange, STAGES } from './stages';
 import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from './assumptions';
@@ -29,6 +30,7 @@ const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const KUBERNETES_VERSION_PATTERN = /^1\.\d{2}$/;
 const POSTGRES_VERSION_PATTERN = /^\d{2}(\.\d{1,2})?$/;
 const CLOUDFLARE_ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
+const AWS_ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
 const show = shownValue;
 
@@ -119,6 +121,22 @@ export const edgeSchema = z.strictObject({
   cloudflareAccountId: pattern(CLOUDFLARE_ACCOUNT_ID_PATTERN, 'a Cloudflare account ID (32 lowercase hex characters)', '023e105f4ecef8ad9ca31a8372d0c353')
     .optional()
     .describe('Cloudflare account that owns the zone (not a secret). @default the account of the zone, read when the stack is planned'),
+  cloudflarePlan: z
+    .enum(CLOUDFLARE_PLANS, { error: (issue) => `${show(issue.input)} is not a Cloudflare plan; allowed: ${CLOUDFLARE_PLANS.join(', ')}` })
+    .optional()
+    .describe(
+      `The zone's Cloudflare plan; the edge stack is synthesized to fit it (monitor intervals, rate-limit rules) and \`stagecraft check\` reports what it does not allow. @default "${DEFAULT_CLOUDFLARE_PLAN}" (promises nothing; state yours)`,
+    ),
+  addons: z
+    .array(
+      z.enum(CLOUDFLARE_ADDONS, {
+        error: (issue) => `${show(issue.input)} is not a Cloudflare add-on Stagecraft knows; allowed: ${CLOUDFLARE_ADDONS.join(', ')}`,
+      }),
+    )
+    .optional()
+    .describe(
+      'Paid add-ons of the account and zone: loadBalancing (multi-region stages), trafficSteering (geo steering), advancedRateLimiting (Enterprise: counting by user and by response), workersPaid (Durable Objects). @default [] (none)',
+    ),
   assetsHost: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'assets.example.com')
     .optional()
     .describe('Host serving static assets and avatars from R2 through the CDN; in the zone of `domain`. @default "assets.<domain>"'),
@@ -441,6 +459,16 @@ export const environmentSchema = z
       .describe('Availability objective of the public API; the regions get multi-window burn-rate alarms on the load balancer. Growth on. @default none'),
     workload: workloadSchema.optional().describe("Expected workload, for sizing. @default none: the stage profile's sizes are used"),
     edge: edgeSchema.optional().describe("The Cloudflare edge. @default every field's own default"),
+    aws: z
+      .strictObject({
+        accountId: pattern(AWS_ACCOUNT_ID_PATTERN, 'a 12-digit AWS account ID', '123456789012')
+          .optional()
+          .describe(
+            'The AWS account the regional stacks deploy to (not a secret). Makes every IAM policy, key policy and bucket name known at plan time, for the reviewer of the first plan; the examples state it. @default read from the KMS key ARN at apply (the first plan shows those as known after apply)',
+          ),
+      })
+      .optional()
+      .describe("The AWS account. @default each field's own default"),
     assumptions: assumptionsSchema.optional().describe('Overrides of the per-unit capacity assumptions. @default the values of `config/assumptions.ts`'),
     services: z
       .record(

@@ -20,6 +20,7 @@ export const RULE_FAMILIES = [
   'kubernetes-pod-hardening',
   'stage-aware',
   'injection',
+  'preflight',
 ] as const;
 export type RuleFamily = (typeof RULE_FAMILIES)[number];
 
@@ -36,6 +37,7 @@ export const FAMILY_CODES: Readonly<Record<RuleFamily, string>> = {
   'kubernetes-pod-hardening': 'K8S',
   'stage-aware': 'STG',
   injection: 'INJ',
+  preflight: 'PRE',
 };
 
 /** What a rule concluded about one resource or stack. */

@@ -17,7 +17,7 @@
  *   any other objects.
  */
 import { Construct } from 'constructs';
-import { Fn, ITerraformDependable, TerraformStack } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Environment, RegionPlacement, subnetCidr } from '../config/environment';
@@ -35,6 +35,7 @@ import { configureBackend, StateLocation } from './backend';
 import { appsStackName } from './stack-names';
 import { RegionalStack } from './regional-stack';
 import { serviceWorkloads } from './service-workloads';
+import { StagecraftStack } from './stagecraft-stack';
 
 export interface AppsStackProps {
   readonly environment: Environment;
@@ -50,7 +51,7 @@ export interface AppliedObject {
   readonly resource: Manifest;
 }
 
-export class AppsStack extends TerraformStack {
+export class AppsStack extends StagecraftStack {
   readonly stackName: string;
   readonly region: RegionPlacement;
   /** How each product service runs in this region. */

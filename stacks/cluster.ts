@@ -82,7 +82,7 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
     network: f.network,
     alarms: f.alarms,
     webIngressPrefixListId: f.cloudflarePrefixList.id,
-    accessLogBucket: f.logs.bucket.bucket,
+    accessLogBucket: f.logs,
   });
   new VpcSecurityGroupIngressRule(stack, 'pods-from-alb', {
     securityGroupId: eks.nodeSecurityGroupId,

@@ -20,7 +20,6 @@
  * in code or in the synthesized JSON.
  */
 import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -45,6 +44,7 @@ import { edgeStackName } from './stack-names';
 import { edgeWorkerConfig, originHostname } from './edge-worker-config';
 import { RegionalStack } from './regional-stack';
 import { terraformLiterals } from '../constructs/shared/terraform-literal';
+import { StagecraftStack } from './stagecraft-stack';
 
 /** TLS 1.3 preferred, 1.2 minimum, forward-secret ciphers only. */
 export const ALB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -58,6 +58,9 @@ const AUTOMATIC_TTL = 1;
  * cold, so its rules count from day 30.
  */
 export const MESSAGE_TIERS_DAYS = { coldAfter: 30, archivedAfter: 90, deletedAfter: 365 } as const;
+
+/** The names each region's origin certificate is for: the apex, then the wildcard. */
+const certificateNames = (environment: Environment): readonly string[] => [environment.domain, `*.${environment.domain}`];
 
 /** What the edge stack of a stage holds. */
 export interface EdgeFeatures {
@@ -84,7 +87,7 @@ export interface EdgeStackProps {
   readonly state: StateLocation;
 }
 
-export class EdgeStack extends TerraformStack {
+export class EdgeStack extends StagecraftStack {
   readonly stackName: string;
   readonly features: EdgeFeatures;
   readonly zone: EdgeZone;
@@ -107,7 +110,7 @@ export class EdgeStack extends TerraformStack {
     new CloudflareProvider(this, 'cloudflare', {});
     const features = edgeFeatures(environment);
     this.features = features;
-    const zone = lookupEdgeZone(this, 'zone', environment.domain, environment.edge.cloudflareAccountId);
+    const zone = lookupEdgeZone(this, 'zone', environment.domain, environment.edge.cloudflareAccountId, environment.edge.subscription);
     this.zone = zone;
     const record = (id: string, name: string, type: 'A' | 'CNAME', content: string, proxied = true) => {
       const r = new DnsRecord(this, id, { zoneId: zone.zoneId, name, type, content, proxied, ttl: AUTOMATIC_TTL, comment: 'managed by stagecraft' });
@@ -128,7 +131,7 @@ export class EdgeStack extends TerraformStack {
     if (primary.origin.loadBalancer && !features.loadBalancer) record('apex', environment.domain, 'CNAME', primary.origin.loadBalancer.dnsName);
     record('www', `www.${environment.domain}`, 'CNAME', environment.domain);
     record('api', `api.${environment.domain}`, 'CNAME', environment.domain);
-    this.addValidationRecords(zone);
+    this.addValidationRecords(zone, certificateNames(environment));
 
     this.zoneSettings = new EdgeZoneSettings(this, 'zone-settings', { zone });
     const { domain, name } = environment;
@@ -188,8 +191,8 @@ export class EdgeStack extends TerraformStack {
     });
     const certificate = new AcmCertificate(this, `certificate-${code}`, {
       provider,
-      domainName: environment.domain,
-      subjectAlternativeNames: [`*.${environment.domain}`],
+      domainName: certificateNames(environment)[0],
+      subjectAlternativeNames: certificateNames(environment).slice(1),
       validationMethod: 'DNS',
       keyAlgorithm: 'EC_prime256v1',
       lifecycle: { createBeforeDestroy: true },
@@ -212,23 +215,45 @@ export class EdgeStack extends TerraformStack {
   }
 
   /**
-   * One Cloudflare record per distinct validation CNAME. The apex and the wildcard (and,
-   * within one account, every region) share a record, so records are grouped by name.
+   * One Cloudflare record per name being validated, without a leading `*.`: ACM gives the apex
+   * and its wildcard the same record, and, within one account, every region too. The keys are
+   * the domain names the certificates are requested for, known when the stack is written; the
+   * record's name and value come from the certificates once they exist. (Keyed by the record
+   * name, as before, terraform refuses the plan: F1 of the 2026-12-07 review.)
    */
-  private addValidationRecords(zone: EdgeZone): void {
+  private addValidationRecords(zone: EdgeZone, domains: readonly string[]): void {
     if (this.certificates.length === 0) return;
-    const options = this.certificates.map((c) => `tolist(aws_acm_certificate.${c.friendlyUniqueId}.domain_validation_options)`).join(', ');
+    const addresses = this.certificates.map((c) => `aws_acm_certificate.${c.friendlyUniqueId}`);
     const records = new DnsRecord(this, 'acm-validation', {
       zoneId: zone.zoneId,
-      name: '${each.value[0].resource_record_name}',
-      type: '${each.value[0].resource_record_type}',
-      content: '${each.value[0].resource_record_value}',
+      name: acmValidationValue(addresses, 'resource_record_name'),
+      type: acmValidationValue(addresses, 'resource_record_type'),
+      content: acmValidationValue(addresses, 'resource_record_value'),
       proxied: false,
       ttl: 300,
       comment: 'ACM certificate validation, managed by stagecraft',
     });
-    records.addOverride('for_each', `\${{ for option in concat(${options}) : option.resource_record_name => option... }}`);
+    records.addOverride('for_each', acmValidationForEach(domains));
     // `depends_on`, not `node.addDependency`: cdktf does not render construct dependencies between resources.
     this.validations.forEach((v) => (v.dependsOn = [...(v.dependsOn ?? []), `cloudflare_dns_record.${records.friendlyUniqueId}`]));
   }
+}
+
+/**
+ * The `for_each` of the ACM validation records: the names the certificates are requested for,
+ * without a leading `*.`, as a set of literals (domain names are validated hostnames).
+ */
+export function acmValidationForEach(domains: readonly string[]): string {
+  const names = [...new Set(domains.map((d) => d.replace(/^\*\./, '')))];
+  return `\${toset([${names.map((n) => JSON.stringify(n)).join(', ')}])}`;
+}
+
+/**
+ * One attribute of the validation record for `each.key`, from every certificate's options:
+ * `one(distinct(…))`, so certificates that disagree fail the apply with a clear error instead of
+ * creating a wrong record.
+ */
+export function acmValidationValue(certificateAddresses: readonly string[], attribute: string): string {
+  const options = certificateAddresses.map((address) => `tolist(${address}.domain_validation_options)`).join(', ');
+  return `\${one(distinct([for option in concat(${options}) : option.${attribute} if trimprefix(option.domain_name, "*.") == each.key]))}`;
 }

@@ -1,6 +1,6 @@
 /** `<env>-<region>`: all AWS infrastructure of one region, on the AWS provider alone. */
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import type { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -24,6 +24,7 @@ import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
 import { terraformLiterals } from '../constructs/shared/terraform-literal';
+import { StagecraftStack } from './stagecraft-stack';
 
 /** What every stage composer receives: the region's shared foundation. */
 export interface RegionalFoundation {
@@ -57,7 +58,7 @@ export interface RegionalStackProps {
   readonly state: StateLocation;
 }
 
-export class RegionalStack extends TerraformStack {
+export class RegionalStack extends StagecraftStack {
   readonly stackName: string;
   readonly foundation: RegionalFoundation;
   readonly origin: RegionalOrigin = { hostIps: [] };
@@ -90,7 +91,12 @@ export class RegionalStack extends TerraformStack {
 
     const namePrefix = stackName;
     const isCluster = blueprint.cluster !== undefined;
-    const encryptionKey = new EncryptionKey(this, 'kms', { alias: namePrefix, description: `${namePrefix}: data at rest`, region: region.code });
+    const encryptionKey = new EncryptionKey(this, 'kms', {
+      alias: namePrefix,
+      description: `${namePrefix}: data at rest`,
+      region: region.code,
+      accountId: environment.awsAccountId,
+    });
     const alarms = new AlarmTopic(this, 'alarms', {
       name: `${namePrefix}-alarms`,
       encryptionKey,
@@ -146,7 +152,7 @@ export class RegionalStack extends TerraformStack {
       port: 443,
       env: { ASSETS_BUCKET: assets.bucket.bucket },
       secretArns: [],
-      bucketArns: [assets.bucket.arn, `${assets.bucket.arn}/*`],
+      bucketArns: [assets.arn, `${assets.arn}/*`],
     };
     this.foundation = { environment, blueprint, region, namePrefix, encryptionKey, alarms, network, assets, logs, backups, cloudflarePrefixList };
     new TerraformOutput(this, 'vpc_id', { value: network.vpc.id });
@@ -162,6 +168,6 @@ function grantLoadBalancerLogDelivery(bucket: DataBucket, region: string): void 
     Effect: 'Allow',
     Principal: principal,
     Action: 's3:PutObject',
-    Resource: `${bucket.bucket.arn}/alb/*`,
+    Resource: `${bucket.arn}/alb/*`,
   });
 }

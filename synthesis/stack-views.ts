@@ -4,6 +4,14 @@
  */
 import { Stage, STAGES } from '../config/stages';
 import { readAll, record } from './values';
+import {
+  CLOUDFLARE_ADDONS,
+  CLOUDFLARE_PLANS,
+  CloudflareAddon,
+  CloudflarePlan,
+  CloudflareSubscription,
+  SUBSCRIPTION_METADATA_KEY,
+} from '../config/cloudflare-plans';
 
 /** A synthesized stack's JSON (`cdk.tf.json`), typed as far as readers need it. */
 export interface StackJson {
@@ -34,6 +42,8 @@ export interface StackView {
   readonly environment?: string;
   /** `stagecraft:region` of the default AWS provider. */
   readonly region?: string;
+  /** The Cloudflare plan and add-ons the edge stack was synthesized for (the zone lookup's `//` metadata). */
+  readonly cloudflare?: CloudflareSubscription;
   /** Every managed resource, or those of one type. */
   resources(type?: string): readonly ResourceView[];
   /** The resource a `${type.name.attr}` expression (or a bare `type.name.attr`) points at. */
@@ -88,8 +98,21 @@ interface StackFacts {
   readonly environment?: string;
   readonly stage?: Stage;
   readonly region?: string;
+  readonly cloudflare?: CloudflareSubscription;
   readonly resources: ResourceView[];
   readonly json: Readonly<Record<string, unknown>>;
+}
+
+/** The subscription written into a `cloudflare_zone` lookup's `//` metadata, when one is. */
+function cloudflareSubscription(json: Readonly<Record<string, unknown>>): CloudflareSubscription | undefined {
+  for (const body of Object.values(record(record(json.data)?.cloudflare_zone) ?? {})) {
+    const meta = record(record(record(Array.isArray(body) ? body[0] : body)?.['//'])?.[SUBSCRIPTION_METADATA_KEY]);
+    const plan = meta?.plan;
+    if (typeof plan !== 'string' || !(CLOUDFLARE_PLANS as readonly string[]).includes(plan)) continue;
+    const addons = (Array.isArray(meta?.addons) ? meta.addons : []).filter((a): a is CloudflareAddon => (CLOUDFLARE_ADDONS as readonly unknown[]).includes(a));
+    return { plan: plan as CloudflarePlan, addons };
+  }
+  return undefined;
 }
 
 function facts(stack: SynthesizedStack): StackFacts {
@@ -109,6 +132,7 @@ function facts(stack: SynthesizedStack): StackFacts {
     environment: tag('stagecraft:environment'),
     stage: (STAGES as readonly string[]).includes(stage ?? '') ? (stage as Stage) : undefined,
     region: typeof regionTag === 'string' ? regionTag : undefined,
+    cloudflare: cloudflareSubscription(stack.json),
     resources: stackResources(stack.json),
     json: stack.json as Readonly<Record<string, unknown>>,
   };
@@ -143,6 +167,7 @@ export function stackViews(synthesis: Synthesis): StackView[] {
       stage: f.stage,
       environment: f.environment,
       region: f.region,
+      cloudflare: f.cloudflare,
       resources: (type) => (type === undefined ? f.resources : (byType.get(type) ?? [])),
       referenced,
       referencing: (type, attribute, target) =>

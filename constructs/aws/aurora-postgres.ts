@@ -19,6 +19,7 @@ import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
 import { TargetTrackingScaling } from './target-tracking-scaling';
 import { checkProps } from '../shared/validation';
+import { creationStamp } from '../shared/creation-stamp';
 
 const ENGINE = 'aurora-postgresql';
 
@@ -156,8 +157,9 @@ export class AuroraPostgres extends Construct {
     });
 
     // The family is in the name: a major upgrade creates the new group before the old goes.
+    // A prefix, not a name: AWS appends a unique suffix, so the replacement can exist beside the old group (review D5).
     this.parameterGroup = new RdsClusterParameterGroup(this, 'parameter-group', {
-      name: `${name}-pg${major}`,
+      namePrefix: `${name}-pg${major}-`,
       family: `aurora-postgresql${major}`,
       description: 'TLS only; logs statements slower than 1 s',
       parameter: [...POSTGRES_PARAMETERS],
@@ -192,10 +194,14 @@ export class AuroraPostgres extends Construct {
         copyTagsToSnapshot: true,
         deletionProtection: true,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `${name}-final`,
+        // Stamped with the creation time: a recreated cluster's snapshot does not collide with the last one's (review M8).
+        finalSnapshotIdentifier: `${name}-final-${creationStamp(this)}`,
         // Automated backups outlive the cluster, for the restores deletion makes necessary.
         deleteAutomatedBackups: false,
         dependsOn: [this.logGroup],
+        // Automatic minor upgrades move the cluster past the pinned minor; Terraform must not ask
+        // to go back (review D1). A major upgrade is a deliberate replacement of the version.
+        lifecycle: { ignoreChanges: ['engine_version'] },
       }),
     );
 

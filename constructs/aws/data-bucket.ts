@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, Lazy } from 'cdktf';
+import { Fn, Lazy, Token } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
@@ -119,7 +119,9 @@ export class DataBucket extends Construct {
     this.bucketName = props.nameSuffix === undefined ? props.bucketName : `${props.bucketName}-${props.nameSuffix}`;
     this.encryption = encryption;
     this.bucket = preventDestroy(new S3Bucket(this, 'bucket', { bucket: this.bucketName, forceDestroy: false }));
-    this.arn = this.bucket.arn;
+    // A literal when the name is one (the account ID given as input): policies naming the bucket
+    // are then known at plan time. Stagecraft's regions are all in the `aws` partition.
+    this.arn = Token.isUnresolved(this.bucketName) ? this.bucket.arn : `arn:aws:s3:::${this.bucketName}`;
 
     this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: this.bucket.id,
@@ -162,7 +164,7 @@ export class DataBucket extends Construct {
       Effect: 'Deny',
       Principal: '*',
       Action: 's3:*',
-      Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+      Resource: [this.arn, `${this.arn}/*`],
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
     this.policy = new S3BucketPolicy(this, 'policy', {
@@ -213,7 +215,7 @@ export class DataBucket extends Construct {
         Principal: { Service: 'logging.s3.amazonaws.com' },
         Action: 's3:PutObject',
         Resource: `${target.arn}/${prefix}*`,
-        Condition: { ArnLike: { 'aws:SourceArn': this.bucket.arn } },
+        Condition: { ArnLike: { 'aws:SourceArn': this.arn } },
       });
       this.accessLogging = new S3BucketLoggingA(this, 'access-logging', {
         bucket: this.bucket.id,

@@ -16,12 +16,14 @@ export interface EncryptedLogGroupProps {
 /**
  * A CloudWatch log group encrypted with the key and kept `retentionDays`. Created before the
  * resource that writes into it, so the service finds it instead of creating its own,
- * unencrypted and kept forever.
+ * unencrypted and kept forever. It waits for the key's policy, which lets CloudWatch Logs use the key.
  */
 export function encryptedLogGroup(scope: Construct, id: string, props: EncryptedLogGroupProps): CloudwatchLogGroup {
   return new CloudwatchLogGroup(scope, id, {
     name: props.name,
     retentionInDays: props.retentionDays,
     kmsKeyId: props.encryptionKey.arn,
+    // CloudWatch Logs checks the key policy when the group is created (review F5).
+    dependsOn: [props.encryptionKey.policy],
   });
 }

@@ -15,19 +15,36 @@ export interface EncryptionKeyProps {
   readonly region: string;
   /** Days a scheduled deletion waits. @default 30 (the maximum) */
   readonly deletionWindowDays?: number;
+  /**
+   * The AWS account the key lives in (12 digits), written into policies as a literal so they
+   * are known when the plan is reviewed. @default read from the key's ARN (known after apply)
+   */
+  readonly accountId?: string;
 }
+
+/** The Auto Scaling service-linked role, which launches the instances of EKS managed node groups. */
+export const autoScalingServiceLinkedRole = (partition: string, accountId: string) =>
+  `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 
 /**
  * A customer-managed KMS key with yearly rotation. Its policy lets the account's IAM
- * policies grant use, and lets CloudWatch (alarms to SNS) and CloudWatch Logs use it.
+ * policies grant use; lets CloudWatch (alarms to SNS) and CloudWatch Logs use it, each only
+ * for this account's resources; and lets the Auto Scaling service-linked role encrypt the
+ * EBS volumes of the instances it launches (managed node groups), which a service-linked
+ * role cannot be granted through IAM. Everything that uses the key waits for `policy`.
  */
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
   readonly alias: KmsAlias;
+  readonly policy: KmsKeyPolicy;
   /** The key's ARN, for `kms_key_id` arguments. */
   readonly arn: string;
-  /** The account the key lives in, read from its ARN (a token: known after apply). */
+  /** The account the key lives in: the literal given, or read from its ARN (a token: known after apply). */
   readonly accountId: string;
+  /** The key's partition: `aws` with a literal account ID, else read from its ARN. */
+  readonly partition: string;
+  /** The key's region. */
+  readonly region: string;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -41,13 +58,20 @@ export class EncryptionKey extends Construct {
       }),
     );
     this.arn = this.key.arn;
+    this.region = props.region;
     this.alias = new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
 
-    // The account ID is read from the key's own ARN: no data source, so plans run offline.
-    const accountId = Fn.element(Fn.split(':', this.key.arn), 4);
+    // Without an account ID input it is read from the key's own ARN: no data source, so plans run offline.
+    const accountId = props.accountId ?? Fn.element(Fn.split(':', this.key.arn), 4);
     this.accountId = accountId;
-    const partition = Fn.element(Fn.split(':', this.key.arn), 1);
-    new KmsKeyPolicy(this, 'policy', {
+    const partition = props.accountId !== undefined ? 'aws' : Fn.element(Fn.split(':', this.key.arn), 1);
+    this.partition = partition;
+    const autoScaling = autoScalingServiceLinkedRole(partition, accountId);
+    // The role is named in a condition, not as the principal: a key policy naming a role that
+    // does not exist yet (a fresh account, before its first Auto Scaling group) is refused.
+    // (Conditions name the account inside ARNs only, so the document stays a literal a reader can decode.)
+    const asAutoScaling = { ArnEquals: { 'aws:PrincipalArn': autoScaling } };
+    this.policy = new KmsKeyPolicy(this, 'policy', {
       keyId: this.key.keyId,
       policy: Fn.jsonencode({
         Version: '2012-10-17',
@@ -65,6 +89,7 @@ export class EncryptionKey extends Construct {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+            Condition: { ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${props.region}:${accountId}:alarm:*` } },
           },
           {
             // Rules that report failed restore tests publish to the same encrypted alarm topic.
@@ -81,6 +106,22 @@ export class EncryptionKey extends Construct {
             Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
             Resource: '*',
             Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${props.region}:${accountId}:*` } },
+          },
+          {
+            Sid: 'AutoScalingEncryptsLaunchedVolumes',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+            Resource: '*',
+            Condition: asAutoScaling,
+          },
+          {
+            Sid: 'AutoScalingAttachesLaunchedVolumes',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 'kms:CreateGrant',
+            Resource: '*',
+            Condition: { ...asAutoScaling, Bool: { 'kms:GrantIsForAWSResource': true } },
           },
         ],
       }),

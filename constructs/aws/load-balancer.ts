@@ -8,6 +8,7 @@ import { AlarmTopic } from './alarm-topic';
 import { allowWebFromEdge } from './edge-ingress';
 import { Network } from './network';
 import { resourceName } from '../shared/protection';
+import { DataBucket } from './data-bucket';
 
 /** Props of a LoadBalancer. */
 export interface LoadBalancerProps {
@@ -17,8 +18,8 @@ export interface LoadBalancerProps {
   readonly alarms: AlarmTopic;
   /** Prefix list of addresses allowed in (Cloudflare's ranges). */
   readonly webIngressPrefixListId: string;
-  /** Bucket that receives access logs (SSE-S3, with the log-delivery policy). */
-  readonly accessLogBucket: string;
+  /** Bucket that receives access logs (SSE-S3, with the log-delivery policy); the ALB waits for its policy. */
+  readonly accessLogBucket: DataBucket;
   /** Port the application pods listen on. @default 8080 */
   readonly targetPort?: number;
   /** Health check path. @default "/healthz" */
@@ -67,8 +68,10 @@ export class LoadBalancer extends Construct {
       securityGroups: [this.securityGroup.id],
       enableDeletionProtection: true,
       dropInvalidHeaderFields: true,
-      accessLogs: { bucket: props.accessLogBucket, prefix: 'alb', enabled: true },
+      accessLogs: { bucket: props.accessLogBucket.bucket.bucket, prefix: 'alb', enabled: true },
       idleTimeout: 120,
+      // ELB checks that it may write to the bucket when access logs are enabled (review F5).
+      dependsOn: [props.accessLogBucket.policy],
     });
 
     this.targetGroup = new LbTargetGroup(this, 'api', {

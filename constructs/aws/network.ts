@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
@@ -121,8 +122,9 @@ export class Network extends Construct {
       tags: { Name: name('s3') },
     });
 
+    const flowLogGroupName = `/stagecraft/${props.namePrefix}/vpc-flow-logs`;
     const flowLogGroup = encryptedLogGroup(this, 'flow-log-group', {
-      name: `/stagecraft/${props.namePrefix}/vpc-flow-logs`,
+      name: flowLogGroupName,
       retentionDays: flowLogRetentionDays,
       encryptionKey: props.encryptionKey,
     });
@@ -133,7 +135,11 @@ export class Network extends Construct {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       }),
     });
+    // Named, and the group's ARN built from the account ID when it is a literal: known at plan time.
+    const { partition, region, accountId } = props.encryptionKey;
+    const flowLogGroupArn = Token.isUnresolved(accountId) ? flowLogGroup.arn : `arn:${partition}:logs:${region}:${accountId}:log-group:${flowLogGroupName}`;
     new IamRolePolicy(this, 'flow-log-policy', {
+      name: 'vpc-flow-logs',
       role: flowLogRole.id,
       policy: JSON.stringify({
         Version: '2012-10-17',
@@ -141,7 +147,7 @@ export class Network extends Construct {
           {
             Effect: 'Allow',
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            Resource: `${flowLogGroup.arn}:*`,
+            Resource: `${flowLogGroupArn}:*`,
           },
         ],
       }),

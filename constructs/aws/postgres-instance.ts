@@ -16,6 +16,7 @@ import { EXPECTED_FAILOVER, FAILOVER_TAG } from '../shared/failover';
 import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
 import { checkProps } from '../shared/validation';
+import { creationStamp } from '../shared/creation-stamp';
 
 export const POSTGRES_PORT = 5432;
 
@@ -142,8 +143,9 @@ export class PostgresInstance extends Construct {
     });
 
     // The family is in the name: a major upgrade creates the new group before the old goes.
+    // A prefix, not a name: AWS appends a unique suffix, so the replacement can exist beside the old group (review D5).
     this.parameterGroup = new DbParameterGroup(this, 'parameter-group', {
-      name: `${name}${major}`,
+      namePrefix: `${name}${major}-`,
       family: `postgres${major}`,
       description: 'TLS only; logs statements slower than 1 s',
       parameter: [...POSTGRES_PARAMETERS],
@@ -178,7 +180,9 @@ export class PostgresInstance extends Construct {
         ...common,
         identifier: name,
         engine: 'postgres',
-        engineVersion: props.engineVersion,
+        // The major only: with automatic minor upgrades AWS picks the minor (engine_version_actual),
+        // and a pinned minor would ask to downgrade after the first upgrade (review D1).
+        engineVersion: major,
         allocatedStorage: props.storageGiB,
         multiAz,
         dbSubnetGroupName: this.subnetGroup.name,
@@ -186,7 +190,8 @@ export class PostgresInstance extends Construct {
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: props.encryptionKey.arn,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `${name}-final`,
+        // Stamped with the creation time: a recreated instance's snapshot does not collide with the last one's (review M8).
+        finalSnapshotIdentifier: `${name}-final-${creationStamp(this)}`,
         dependsOn: this.createLogGroups('primary', name, props.encryptionKey, logRetentionDays),
         tags: multiAz ? { [FAILOVER_TAG]: EXPECTED_FAILOVER.rdsMultiAz } : undefined,
       }),

@@ -17,6 +17,10 @@ import { preventDestroy, resourceName } from '../shared/protection';
 import { SecurityGroupRef } from './security-group-ref';
 import { TargetTrackingScaling } from './target-tracking-scaling';
 import { checkProps } from '../shared/validation';
+import { creationStamp } from '../shared/creation-stamp';
+import { createHash } from 'node:crypto';
+import { suppress } from '../../policies/suppress';
+import { CreateBeforeDestroyFixedName } from '../../policies/rules/preflight/CreateBeforeDestroyFixedName';
 
 const REDIS_PORT = 6379;
 
@@ -154,14 +158,26 @@ export class RedisCache extends Construct {
     });
 
     // cluster-enabled cannot change on a group in use: each layout has its own group, and a
-    // new one is created before the old goes.
+    // new one is created before the old goes. ElastiCache has no name prefix, so the name ends
+    // in a hash of every argument that forces a replacement: a replacement gets a new name (review D5).
+    const family = 'redis7';
+    const description = 'LRU eviction over all keys, never noeviction';
+    const layoutName = mode === 'cluster' ? `${name}7-cluster` : `${name}7`;
     this.parameterGroup = new ElasticacheParameterGroup(this, 'parameter-group', {
-      name: mode === 'cluster' ? `${name}7-cluster` : `${name}7`,
-      family: 'redis7',
-      description: 'LRU eviction over all keys, never noeviction',
+      name: `${layoutName}-${createHash('sha256')
+        .update(JSON.stringify([layoutName, family, description]))
+        .digest('hex')
+        .slice(0, 8)}`,
+      family,
+      description,
       parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }, ...(mode === 'cluster' ? [{ name: 'cluster-enabled', value: 'yes' }] : [])],
       lifecycle: { createBeforeDestroy: true },
     });
+    suppress(
+      this.parameterGroup,
+      CreateBeforeDestroyFixedName,
+      'ElastiCache parameter groups take no name_prefix; the name ends in a hash of name, family and description, every argument that forces a replacement, so a replacement always gets a new name',
+    );
 
     this.authToken = new GeneratedSecret(this, 'auth-token', {
       name: `${props.namePrefix}/redis-auth`,
@@ -202,7 +218,8 @@ export class RedisCache extends Construct {
         snapshotRetentionLimit: backupRetentionDays,
         snapshotWindow: snapshotWindowUtc,
         maintenanceWindow: maintenanceWindowUtc,
-        finalSnapshotIdentifier: `${name}-final`,
+        // Stamped with the creation time: a recreated group's snapshot does not collide with the last one's (review M8).
+        finalSnapshotIdentifier: `${name}-final-${creationStamp(this)}`,
         applyImmediately: false,
         autoMinorVersionUpgrade: 'true',
         logDeliveryConfiguration: [{ destination: this.slowLogGroup.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],

@@ -122,11 +122,8 @@ export class SearchDomain extends Construct {
       },
     ]);
 
-    // Account, partition and region are read from the key's ARN: no data source, so plans run offline.
-    const arnPart = (i: number) => Fn.element(Fn.split(':', props.encryptionKey.arn), i);
-    const partition = arnPart(1);
-    const region = arnPart(3);
-    const accountId = arnPart(4);
+    // Account and partition come with the key (literals when the environment gives the account ID).
+    const { partition, region, accountId } = props.encryptionKey;
 
     this.clientAccess = new ClientAccess(this, {
       name,

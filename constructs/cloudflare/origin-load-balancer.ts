@@ -5,6 +5,7 @@ import { LoadBalancerPool } from '@cdktf/provider-cloudflare/lib/load-balancer-p
 import { AWS_REGION_LOCATIONS } from '../../config/edge-regions';
 import { checkProps } from '../shared/validation';
 import { EdgeZone } from './edge-zone';
+import { CLOUDFLARE_PLAN_LIMITS } from '../../config/cloudflare-plans';
 
 /** One region's origin. */
 export interface RegionOrigin {
@@ -29,7 +30,10 @@ export interface OriginLoadBalancerProps {
   readonly countryPools?: Readonly<Record<string, readonly string[]>>;
   /** Path the monitor probes on each origin. @default "/healthz" */
   readonly healthCheckPath?: string;
-  /** Seconds between probes. @default 5 (seed 004 checklist) */
+  /**
+   * Seconds between probes; no shorter than the zone plan allows (Pro 60, Business 15, Enterprise 10).
+   * @default the plan's minimum (seed 004 asks for 5 s, which no plan allows)
+   */
   readonly healthCheckIntervalSeconds?: number;
   /** Consecutive failed probes before an origin is unhealthy. @default 3 (seed 004 checklist) */
   readonly unhealthyAfterFailures?: number;
@@ -41,8 +45,9 @@ export interface OriginLoadBalancerProps {
 
 /**
  * Cloudflare load balancing across regions: one pool per region with its origin, one HTTPS
- * monitor shared by the pools (seed 004: every 5 s, unhealthy after 3 failures) and a load
- * balancer with geo steering. Each geo region's pool list is nearest-first, so losing a pool
+ * monitor shared by the pools (as often as the zone's plan allows, unhealthy after 3
+ * failures: seed 004) and a load balancer with geo steering where the account has Traffic
+ * Steering (otherwise failover in the order of the default pools, primary first). Each geo region's pool list is nearest-first, so losing a pool
  * sends its traffic to the next-nearest healthy region; when every pool is down, the
  * primary's pool is the fallback. Adaptive routing retries a request on another pool when an
  * origin refuses the connection (zero-downtime failover).
@@ -57,7 +62,10 @@ export class OriginLoadBalancer extends Construct {
     super(scope, id);
     const countryPools = props.countryPools ?? {};
     const healthCheckPath = props.healthCheckPath ?? '/healthz';
-    const intervalSeconds = props.healthCheckIntervalSeconds ?? 5;
+    const { subscription } = props.zone;
+    const minimumIntervalSeconds = CLOUDFLARE_PLAN_LIMITS[subscription.plan].monitorMinIntervalSeconds;
+    const intervalSeconds = props.healthCheckIntervalSeconds ?? minimumIntervalSeconds;
+    const geoSteering = subscription.addons.includes('trafficSteering');
     const unhealthyAfterFailures = props.unhealthyAfterFailures ?? 3;
     const healthyAfterSuccesses = props.healthyAfterSuccesses ?? 2;
     const timeoutSeconds = props.healthCheckTimeoutSeconds ?? 3;
@@ -78,6 +86,10 @@ export class OriginLoadBalancer extends Construct {
       {
         failed: !Number.isInteger(intervalSeconds) || intervalSeconds < 1,
         message: `healthCheckIntervalSeconds: must be a whole number ≥ 1; received ${intervalSeconds}`,
+      },
+      {
+        failed: intervalSeconds < minimumIntervalSeconds,
+        message: `healthCheckIntervalSeconds: the ${subscription.plan} plan allows ${minimumIntervalSeconds} s or more; received ${intervalSeconds}`,
       },
       {
         failed: timeoutSeconds >= intervalSeconds || timeoutSeconds < 1,
@@ -135,13 +147,15 @@ export class OriginLoadBalancer extends Construct {
     this.loadBalancer = new LoadBalancer(this, 'load-balancer', {
       zoneId: props.zone.zoneId,
       name: props.hostname,
-      description: `${props.namePrefix}: geo steering, nearest healthy region first`,
+      description: geoSteering
+        ? `${props.namePrefix}: geo steering, nearest healthy region first`
+        : `${props.namePrefix}: failover in region order (geo steering needs Traffic Steering)`,
       proxied: true,
-      steeringPolicy: 'geo',
+      steeringPolicy: geoSteering ? 'geo' : 'off',
       defaultPools: poolIds(props.origins.map((o) => o.region)),
       fallbackPool: pools[props.origins[0].region].id,
-      regionPools: mapPools(props.regionPools),
-      ...(Object.keys(countryPools).length > 0 ? { countryPools: mapPools(countryPools) } : {}),
+      ...(geoSteering ? { regionPools: mapPools(props.regionPools) } : {}),
+      ...(geoSteering && Object.keys(countryPools).length > 0 ? { countryPools: mapPools(countryPools) } : {}),
       sessionAffinity: 'none',
       adaptiveRouting: { failoverAcrossPools: true },
       enabled: true,

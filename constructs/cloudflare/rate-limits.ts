@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { Ruleset, RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import { PATHS } from '../../workers/edge/contract';
 import { checkProps } from '../shared/validation';
 import { EdgeZone } from './edge-zone';
 import { API_PATH, HAS_AUTHORIZATION, LOGIN_PATH, MESSAGES_PATH } from './path-match';
+import { CLOUDFLARE_PLAN_LIMITS, hasAdvancedRateLimiting, rateLimitFieldsAllowed, rateLimitFieldsUsed } from '../../config/cloudflare-plans';
 
 /** Props of RateLimits. Limits are requests per minute; defaults are seed 002's (section 6). */
 export interface RateLimitsProps {
@@ -24,13 +26,19 @@ const PERIOD_SECONDS = 60;
 const MITIGATION_TIMEOUTS_SECONDS = [10, 60, 120, 300, 600, 3600, 86400];
 
 const AUTHORIZATION = 'http.request.headers["authorization"]';
+const WEBSOCKET_UPGRADE = 'any(lower(http.request.headers["upgrade"][*])[*] eq "websocket")';
 
 /**
- * Cloudflare rate-limiting rules with seed 002's limits. Counters are per Cloudflare data
- * center (`cf.colo.id` is required) and per user (the Authorization header) or per client IP.
- * Counting by a header and by response code needs Cloudflare's Advanced Rate Limiting
- * (Enterprise). The edge Worker, where it runs, enforces the same limits globally.
- * Paths are matched in their normalized forms (path-match.ts), as the Worker matches them.
+ * Cloudflare rate-limiting rules with seed 002's limits, fitted to the zone's plan. Counters are
+ * per Cloudflare data center (`cf.colo.id` is required). With Enterprise and Advanced Rate
+ * Limiting they count per user (the Authorization header) and count only failed logins (by
+ * response code); on other plans every counter is per client IP, the rules are those the
+ * plan's expression fields allow, as many as it allows (Free 1, Pro 2, Business 5), counted
+ * over its periods. The edge Worker, where it runs, enforces the same limits globally.
+ * With Advanced Rate Limiting, paths are matched in their normalized forms (path-match.ts, a
+ * regex match that lower plans do not offer), as the Worker matches them; on lower plans the
+ * rules match the plain path, which the zone's URL normalization has already cleaned of
+ * duplicate slashes and encodings (not of case or a trailing slash: docs/edge-paths.md).
  */
 export class RateLimits extends Construct {
   readonly ruleset: Ruleset;
@@ -57,13 +65,25 @@ export class RateLimits extends Construct {
       },
     ]);
 
-    const api = API_PATH;
-    const login = `http.request.method eq "POST" and ${LOGIN_PATH}`;
+    const api = `starts_with(http.request.uri.path, ${JSON.stringify(PATHS.apiPrefix)})`;
+    const loginPath = `http.request.uri.path eq ${JSON.stringify(PATHS.login)}`;
+    const normalizedLogin = `http.request.method eq "POST" and ${LOGIN_PATH}`;
+    const { subscription } = props.zone;
+    const plan = CLOUDFLARE_PLAN_LIMITS[subscription.plan];
+    // One minute is the seed's window; a plan without it counts over its longest shorter period.
+    const period = plan.rateLimitPeriodsSeconds.includes(PERIOD_SECONDS)
+      ? PERIOD_SECONDS
+      : Math.max(...plan.rateLimitPeriodsSeconds.filter((p) => p <= PERIOD_SECONDS));
+    const perPeriod = (perMinute: number) => Math.ceil((perMinute * period) / PERIOD_SECONDS);
+    const allowedTimeouts = plan.rateLimitMitigationTimeoutsSeconds;
+    const mitigationTimeout = allowedTimeouts.includes(mitigationTimeoutSeconds)
+      ? mitigationTimeoutSeconds
+      : Math.max(...allowedTimeouts.filter((t) => t <= mitigationTimeoutSeconds), Math.min(...allowedTimeouts));
     const rule = (
       ref: string,
       description: string,
       expression: string,
-      requestsPerPeriod: number,
+      requestsPerMinute: number,
       characteristics: string[],
       countingExpression?: string,
     ): RulesetRules => ({
@@ -74,44 +94,72 @@ export class RateLimits extends Construct {
       enabled: true,
       ratelimit: {
         characteristics: ['cf.colo.id', ...characteristics],
-        period: PERIOD_SECONDS,
-        requestsPerPeriod,
-        mitigationTimeout: mitigationTimeoutSeconds,
+        period,
+        requestsPerPeriod: perPeriod(requestsPerMinute),
+        mitigationTimeout,
         ...(countingExpression ? { countingExpression } : {}),
       },
     });
-    this.rules = [
-      rule(
-        'messages_per_user',
-        `messages: ${limits.messagesPerMinute}/min per user`,
-        `http.request.method eq "POST" and ${MESSAGES_PATH} and ${HAS_AUTHORIZATION}`,
-        limits.messagesPerMinute,
-        [AUTHORIZATION],
-      ),
-      rule('api_per_user', `API: ${limits.apiRequestsPerMinute}/min per user`, `${api} and ${HAS_AUTHORIZATION}`, limits.apiRequestsPerMinute, [AUTHORIZATION]),
-      rule(
-        'api_per_anonymous_ip',
-        `anonymous API: ${limits.apiRequestsPerMinute}/min per IP`,
-        `${api} and not ${HAS_AUTHORIZATION}`,
-        limits.apiRequestsPerMinute,
-        ['ip.src'],
-      ),
-      rule(
-        'websocket_connects_per_ip',
-        `WebSocket connections: ${limits.websocketConnectsPerMinute}/min per IP`,
-        'any(lower(http.request.headers["upgrade"][*])[*] eq "websocket")',
-        limits.websocketConnectsPerMinute,
-        ['ip.src'],
-      ),
-      rule(
-        'failed_logins_per_ip',
-        `failed logins: ${limits.failedLoginsPerMinute}/min per IP`,
-        login,
-        limits.failedLoginsPerMinute,
-        ['ip.src'],
-        `${login} and http.response.code in {401 403}`,
-      ),
-    ];
+    if (hasAdvancedRateLimiting(subscription)) {
+      this.rules = [
+        rule(
+          'messages_per_user',
+          `messages: ${limits.messagesPerMinute}/min per user`,
+          `http.request.method eq "POST" and ${MESSAGES_PATH} and ${HAS_AUTHORIZATION}`,
+          limits.messagesPerMinute,
+          [AUTHORIZATION],
+        ),
+        rule('api_per_user', `API: ${limits.apiRequestsPerMinute}/min per user`, `${API_PATH} and ${HAS_AUTHORIZATION}`, limits.apiRequestsPerMinute, [
+          AUTHORIZATION,
+        ]),
+        rule(
+          'api_per_anonymous_ip',
+          `anonymous API: ${limits.apiRequestsPerMinute}/min per IP`,
+          `${API_PATH} and not ${HAS_AUTHORIZATION}`,
+          limits.apiRequestsPerMinute,
+          ['ip.src'],
+        ),
+        rule(
+          'websocket_connects_per_ip',
+          `WebSocket connections: ${limits.websocketConnectsPerMinute}/min per IP`,
+          WEBSOCKET_UPGRADE,
+          limits.websocketConnectsPerMinute,
+          ['ip.src'],
+        ),
+        rule(
+          'failed_logins_per_ip',
+          `failed logins: ${limits.failedLoginsPerMinute}/min per IP`,
+          normalizedLogin,
+          limits.failedLoginsPerMinute,
+          ['ip.src'],
+          `${normalizedLogin} and http.response.code in {401 403}`,
+        ),
+      ];
+    } else {
+      // Without Advanced Rate Limiting every counter is per client IP and counts every matching
+      // request; the rules the plan's fields allow, most important first, up to its rule count.
+      const candidates = [
+        rule('api_per_ip', `API: ${limits.apiRequestsPerMinute}/min per IP`, api, limits.apiRequestsPerMinute, ['ip.src']),
+        rule('logins_per_ip', `login attempts: ${limits.failedLoginsPerMinute}/min per IP`, loginPath, limits.failedLoginsPerMinute, ['ip.src']),
+        rule(
+          'messages_per_ip',
+          `messages: ${limits.messagesPerMinute}/min per IP`,
+          `http.request.method eq "POST" and starts_with(http.request.uri.path, ${JSON.stringify(PATHS.messagesPrefix)})`,
+          limits.messagesPerMinute,
+          ['ip.src'],
+        ),
+        rule(
+          'websocket_connects_per_ip',
+          `WebSocket connections: ${limits.websocketConnectsPerMinute}/min per IP`,
+          WEBSOCKET_UPGRADE,
+          limits.websocketConnectsPerMinute,
+          ['ip.src'],
+        ),
+      ];
+      this.rules = candidates
+        .filter((r) => rateLimitFieldsAllowed(rateLimitFieldsUsed(r.expression), plan.rateLimitFields))
+        .slice(0, plan.rulesPerPhase.http_ratelimit);
+    }
     this.ruleset = new Ruleset(this, 'ratelimit', {
       zoneId: props.zone.zoneId,
       name: 'stagecraft rate limits',

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -50,9 +49,7 @@ export class CockroachPodIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: CockroachPodIdentityProps) {
     super(scope, id);
-    const arnPart = (index: number) => Fn.element(Fn.split(':', props.encryptionKey.arn), index);
-    const partition = arnPart(1);
-    const accountId = arnPart(4);
+    const { partition, accountId } = props.encryptionKey;
     // Secrets Manager appends `-` and six random characters to a secret's ARN.
     const secretArn = (region: string, name: string) => `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${name}-??????`;
     const bucketArn = (bucket: string) => `arn:${partition}:s3:::${bucket}`;

@@ -78,6 +78,20 @@ import { MassiveMultiRegionCockroach } from '../rules/stage-aware/MassiveMultiRe
 import { StandaloneHostsBeforeGrowth } from '../rules/stage-aware/StandaloneHostsBeforeGrowth';
 import { NoForeignInterpolation } from '../rules/injection/NoForeignInterpolation';
 
+import { CloudflareMonitorInterval } from '../rules/preflight/CloudflareMonitorInterval';
+import { CloudflareLoadBalancingAddon } from '../rules/preflight/CloudflareLoadBalancingAddon';
+import { CloudflareSteeringPolicy } from '../rules/preflight/CloudflareSteeringPolicy';
+import { CloudflareRateLimitFeatures } from '../rules/preflight/CloudflareRateLimitFeatures';
+import { CloudflareRulesPerPhase } from '../rules/preflight/CloudflareRulesPerPhase';
+import { CloudflareDurableObjects } from '../rules/preflight/CloudflareDurableObjects';
+import { KmsKeyAllowsAutoScaling } from '../rules/preflight/KmsKeyAllowsAutoScaling';
+import { KmsKeyAllowsServices } from '../rules/preflight/KmsKeyAllowsServices';
+import { CreateBeforeDestroyFixedName } from '../rules/preflight/CreateBeforeDestroyFixedName';
+import { FinalSnapshotIdentifierFixed } from '../rules/preflight/FinalSnapshotIdentifierFixed';
+import { EngineMinorPinnedWithAutoUpgrade } from '../rules/preflight/EngineMinorPinnedWithAutoUpgrade';
+import { LogGroupWaitsForKeyPolicy } from '../rules/preflight/LogGroupWaitsForKeyPolicy';
+import { LoadBalancerWaitsForLogBucketPolicy } from '../rules/preflight/LoadBalancerWaitsForLogBucketPolicy';
+import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPlan';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -331,6 +345,83 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'Terraform evaluates ${…} in every string: an expression that came from user text (a tag, an email, an env value) runs at plan time and can read files of the planning machine into the state.',
+    },
+    // Preflight: what terraform plan cannot see and the remote API refuses at apply (docs/preflight.md)
+    {
+      rule: CloudflareMonitorInterval,
+      level: 'error',
+      explanation:
+        "Cloudflare refuses a monitor interval under the plan's minimum, and the pools and load balancer that use the monitor fail with it (review F2).",
+    },
+    {
+      rule: CloudflareLoadBalancingAddon,
+      level: 'error',
+      explanation: 'Without the Load Balancing add-on, creating the load balancer fails at apply, and a multi-region edge has no failover.',
+    },
+    {
+      rule: CloudflareSteeringPolicy,
+      level: 'error',
+      explanation: 'Geo, proximity and dynamic steering need the Traffic Steering add-on; without it the load balancer is refused at apply (review F6).',
+    },
+    {
+      rule: CloudflareRateLimitFeatures,
+      level: 'error',
+      explanation:
+        'Counting by header or response, and periods, timeouts or fields the plan lacks, are refused at apply: the zone ends up with no rate limits at all (review F6).',
+    },
+    {
+      rule: CloudflareRulesPerPhase,
+      level: 'error',
+      explanation: 'A ruleset with more rules than the plan allows in its phase is refused as a whole at apply (review F6).',
+    },
+    {
+      rule: CloudflareDurableObjects,
+      level: 'error',
+      explanation: 'Durable Objects need Workers Paid; without it the Worker upload fails and the edge has no Worker (review F6).',
+    },
+    {
+      rule: KmsKeyAllowsAutoScaling,
+      level: 'error',
+      explanation:
+        'A service-linked role cannot be granted KMS through IAM: without the key policy statement, node group instances terminate at launch and the node group fails after a long wait (review F3).',
+    },
+    {
+      rule: KmsKeyAllowsServices,
+      level: 'error',
+      explanation:
+        "CloudWatch Logs, alarms publishing to encrypted topics and AWS Backup fail when the key policy does not let them use the key; source conditions keep other accounts' resources from using it (review F3, S3).",
+    },
+    {
+      rule: CreateBeforeDestroyFixedName,
+      level: 'error',
+      explanation:
+        'A replacement created before the old resource is destroyed cannot take the name the old one still holds: the apply fails halfway (review D5).',
+    },
+    {
+      rule: FinalSnapshotIdentifierFixed,
+      level: 'error',
+      explanation: 'The final snapshot outlives the resource; the next destroy of a recreated resource collides with it and fails (review M8).',
+    },
+    {
+      rule: EngineMinorPinnedWithAutoUpgrade,
+      level: 'error',
+      explanation: 'After AWS upgrades the minor version, the plan asks to downgrade to the pinned minor and the apply fails (review D1).',
+    },
+    {
+      rule: LogGroupWaitsForKeyPolicy,
+      level: 'error',
+      explanation: 'CloudWatch Logs checks the key policy at CreateLogGroup; without the dependency the first apply fails intermittently (review F5).',
+    },
+    {
+      rule: LoadBalancerWaitsForLogBucketPolicy,
+      level: 'error',
+      explanation:
+        'ELB checks write access to the log bucket when access logs are enabled; without the dependency the first apply fails intermittently (review F5).',
+    },
+    {
+      rule: ForEachKeysKnownAtPlan,
+      level: 'error',
+      explanation: 'Terraform refuses a plan whose for_each keys are known only after apply: the first deploy of the stack cannot start (review F1).',
     },
   ],
 };

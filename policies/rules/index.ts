@@ -73,6 +73,20 @@ import { SingleHostBackups } from './stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from './stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from './stage-aware/StandaloneHostsBeforeGrowth';
 import { NoForeignInterpolation } from './injection/NoForeignInterpolation';
+import { CloudflareMonitorInterval } from './preflight/CloudflareMonitorInterval';
+import { CloudflareLoadBalancingAddon } from './preflight/CloudflareLoadBalancingAddon';
+import { CloudflareSteeringPolicy } from './preflight/CloudflareSteeringPolicy';
+import { CloudflareRateLimitFeatures } from './preflight/CloudflareRateLimitFeatures';
+import { CloudflareRulesPerPhase } from './preflight/CloudflareRulesPerPhase';
+import { CloudflareDurableObjects } from './preflight/CloudflareDurableObjects';
+import { KmsKeyAllowsAutoScaling } from './preflight/KmsKeyAllowsAutoScaling';
+import { KmsKeyAllowsServices } from './preflight/KmsKeyAllowsServices';
+import { CreateBeforeDestroyFixedName } from './preflight/CreateBeforeDestroyFixedName';
+import { FinalSnapshotIdentifierFixed } from './preflight/FinalSnapshotIdentifierFixed';
+import { EngineMinorPinnedWithAutoUpgrade } from './preflight/EngineMinorPinnedWithAutoUpgrade';
+import { LogGroupWaitsForKeyPolicy } from './preflight/LogGroupWaitsForKeyPolicy';
+import { LoadBalancerWaitsForLogBucketPolicy } from './preflight/LoadBalancerWaitsForLogBucketPolicy';
+import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -150,4 +164,18 @@ export const ALL_RULES: readonly Rule[] = [
   MassiveMultiRegionCockroach,
   StandaloneHostsBeforeGrowth,
   NoForeignInterpolation,
+  CloudflareMonitorInterval,
+  CloudflareLoadBalancingAddon,
+  CloudflareSteeringPolicy,
+  CloudflareRateLimitFeatures,
+  CloudflareRulesPerPhase,
+  CloudflareDurableObjects,
+  KmsKeyAllowsAutoScaling,
+  KmsKeyAllowsServices,
+  CreateBeforeDestroyFixedName,
+  FinalSnapshotIdentifierFixed,
+  EngineMinorPinnedWithAutoUpgrade,
+  LogGroupWaitsForKeyPolicy,
+  LoadBalancerWaitsForLogBucketPolicy,
+  ForEachKeysKnownAtPlan,
 ];

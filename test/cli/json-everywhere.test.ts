@@ -48,7 +48,7 @@ const CASES: Record<string, { good: string[]; code: number; bad: string[]; messa
     good: ['--metrics', 'm.json'],
     code: 0,
     bad: ['--metrics', 'missing.json'],
-    message: 'missing.json: (root): cannot be read; pass a path to a JSON metrics file',
+    message: 'missing.json: (root): does not exist (or is a broken symbolic link); pass a path to a JSON metrics file',
   },
   graph: {
     good: ['--env', 'tiny', '--from', 'base'],
@@ -61,6 +61,13 @@ const CASES: Record<string, { good: string[]; code: number; bad: string[]; messa
     code: 0,
     bad: ['--env', 'tiny'],
     message: 'stagecraft report: --out: a directory for the report is required',
+  },
+  readiness: {
+    good: ['--env', 'tiny', '--from', 'base'],
+    // The tiny environment names no pager endpoint, so "alarms routed to a pager" is missing: exit 1, still one JSON document.
+    code: 1,
+    bad: ['--env', 'nope'],
+    message: 'nope: (root): no such environment file or name; known environments: tiny (tiny-launch)',
   },
   review: {
     good: ['--base', 'base', '--head', 'base'],

@@ -17,6 +17,7 @@ describe('edge: defaults', () => {
   it('uses the seed 002 limits, a 5-minute session cache, the assets host and no steering overrides', () => {
     expect(edgeOf(GROWTH)).toEqual({
       cloudflareAccountId: undefined,
+      subscription: { plan: 'free', addons: [] },
       assetsHost: 'assets.example.com',
       rateLimits: { messagesPerMinute: 100, apiRequestsPerMinute: 1000, websocketConnectsPerMinute: 5, failedLoginsPerMinute: 5 },
       steering: {},
@@ -48,6 +49,40 @@ describe('edge: defaults', () => {
       assetsHost: 'media.example.com',
       steering: { 'eu-west-1': ['ME', 'IN'] },
     });
+  });
+});
+
+describe('edge: the Cloudflare plan and add-ons', () => {
+  it('takes the plan and the add-ons as given, each add-on once', () => {
+    expect(edgeOf(`${MASSIVE}edge:\n  cloudflarePlan: business\n  addons: [loadBalancing, trafficSteering, loadBalancing]\n`).subscription).toEqual({
+      plan: 'business',
+      addons: ['loadBalancing', 'trafficSteering'],
+    });
+  });
+
+  it('rejects an unknown plan and an unknown add-on by exact message', () => {
+    expect(problems(`${GROWTH}edge:\n  cloudflarePlan: premium\n  addons: [loadBalancing, argo]\n`)).toEqual([
+      'environments/prod.yaml: edge.cloudflarePlan: "premium" is not a Cloudflare plan; allowed: free, pro, business, enterprise',
+      'environments/prod.yaml: edge.addons[1]: "argo" is not a Cloudflare add-on Stagecraft knows; allowed: loadBalancing, trafficSteering, advancedRateLimiting, workersPaid',
+    ]);
+  });
+});
+
+describe('aws.accountId', () => {
+  const account = (yaml: string) => parseEnvironment(yaml, FILE).environment?.awsAccountId;
+
+  it('is used when given, and absent otherwise', () => {
+    expect(account(`${GROWTH}aws:\n  accountId: "111122223333"\n`)).toBe('111122223333');
+    expect(account(GROWTH)).toBeUndefined();
+  });
+
+  it('rejects anything but 12 digits by exact message', () => {
+    expect(problems(`${GROWTH}aws:\n  accountId: "1111-2222-3333"\n`)).toEqual([
+      'environments/prod.yaml: aws.accountId: "1111-2222-3333" is not a 12-digit AWS account ID (e.g. 123456789012)',
+    ]);
+    expect(problems(`${GROWTH}aws:\n  accountId: 111122223333\n`)).toEqual([
+      'environments/prod.yaml: aws.accountId: expected a string, received number 111122223333',
+    ]);
   });
 });
 

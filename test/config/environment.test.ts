@@ -97,7 +97,7 @@ describe('environment files: bad input is reported with file, field path, and wh
 
   it('rejects unknown keys, listing the allowed ones', () => {
     expect(problems(`${VALID}databse:\n  shards: 2\n`)).toEqual([
-      'environments/prod.yaml: (root): unknown key "databse"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, slo, workload, edge, assumptions, services, autoscaling',
+      'environments/prod.yaml: (root): unknown key "databse"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, slo, workload, edge, aws, assumptions, services, autoscaling',
     ]);
     expect(problems(`${VALID}compute:\n  nodes: { min: 2, maximum: 3 }\n`)).toEqual([
       'environments/prod.yaml: compute.nodes: unknown key "maximum"; allowed keys: min, max, desired',
@@ -233,7 +233,7 @@ describe('environment files: bad input is reported with file, field path, and wh
     expect(found).toEqual([
       'environments/prod.yaml: name: "Bad Name" is not an environment name (3–24 lowercase letters, digits and dashes) (e.g. acme-prod)',
       'environments/prod.yaml: domain: "not_a_domain" is not a lowercase DNS name (e.g. example.com)',
-      'environments/prod.yaml: (root): unknown key "extra"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, slo, workload, edge, assumptions, services, autoscaling',
+      'environments/prod.yaml: (root): unknown key "extra"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, slo, workload, edge, aws, assumptions, services, autoscaling',
     ]);
   });
 });

@@ -23,6 +23,7 @@ beforeAll(() => {
 const REGIONAL_STACKS = 8;
 const MQ_BROKERS = 2; // growth and scale run RabbitMQ
 const COCKROACH_JOIN_NLBS = 3; // one per massive region
+const REDIS_PARAMETER_GROUPS = 7; // traction, growth, scale, hyperscale, and each massive region
 
 describe('guardrails on the example environments', () => {
   it('finds nothing unsuppressed, at any level, in any of the 20 stacks', () => {
@@ -37,28 +38,30 @@ describe('guardrails on the example environments', () => {
     expect(byRule('SC-LOG-9')).toHaveLength(REGIONAL_STACKS);
     expect(byRule('SC-EAR-11')).toHaveLength(MQ_BROKERS);
     expect(byRule('SC-LOG-2')).toHaveLength(COCKROACH_JOIN_NLBS);
-    expect(result.suppressed).toHaveLength(2 * REGIONAL_STACKS + MQ_BROKERS + COCKROACH_JOIN_NLBS);
+    expect(byRule('SC-PRE-9')).toHaveLength(REDIS_PARAMETER_GROUPS);
+    expect(result.suppressed).toHaveLength(2 * REGIONAL_STACKS + MQ_BROKERS + COCKROACH_JOIN_NLBS + REDIS_PARAMETER_GROUPS);
     expect(new Set(result.suppressed.map((s) => `${s.ruleId}: ${s.suppressedBecause}`))).toEqual(
       new Set([
         'SC-EAR-5: SSE-S3 on purpose: ALB access logs and S3 server access logs are delivered only to buckets encrypted with SSE-S3 (AES256)',
         'SC-LOG-9: this is the access-log bucket every other bucket and the ALB log into; logging it into itself would log its own log deliveries without end',
         'SC-EAR-11: Amazon MQ for RabbitMQ does not support customer-managed KMS keys; its data at rest is encrypted with an AWS-owned key',
         'SC-LOG-2: a TCP-only network load balancer writes no access logs (AWS logs only TLS listeners); it carries only the join handshakes of CockroachDB nodes, which log themselves',
+        'SC-PRE-9: ElastiCache parameter groups take no name_prefix; the name ends in a hash of name, family and description, every argument that forces a replacement, so a replacement always gets a new name',
       ]),
     );
     expect(new Set(result.suppressed.map((s) => s.constructPath?.replace(/^[^/]+\//, '')))).toEqual(
-      new Set(['logs/bucket', 'rabbitmq/broker', 'cockroachdb-join/nlb']),
+      new Set(['logs/bucket', 'rabbitmq/broker', 'cockroachdb-join/nlb', 'redis/parameter-group']),
     );
   });
 
   it('summarizes per environment, with its stage', () => {
     expect(summarizeByEnvironment(synthesis, result)).toEqual([
-      { name: 'acme-growth', stage: 'growth', stacks: 3, errors: 0, warnings: 0, suppressed: 3 },
-      { name: 'acme-hyperscale', stage: 'hyperscale', stacks: 3, errors: 0, warnings: 0, suppressed: 2 },
+      { name: 'acme-growth', stage: 'growth', stacks: 3, errors: 0, warnings: 0, suppressed: 4 },
+      { name: 'acme-hyperscale', stage: 'hyperscale', stacks: 3, errors: 0, warnings: 0, suppressed: 3 },
       { name: 'acme-launch', stage: 'launch', stacks: 2, errors: 0, warnings: 0, suppressed: 2 },
-      { name: 'acme-massive', stage: 'massive', stacks: 7, errors: 0, warnings: 0, suppressed: 9 },
-      { name: 'acme-scale', stage: 'scale', stacks: 3, errors: 0, warnings: 0, suppressed: 3 },
-      { name: 'acme-traction', stage: 'traction', stacks: 2, errors: 0, warnings: 0, suppressed: 2 },
+      { name: 'acme-massive', stage: 'massive', stacks: 7, errors: 0, warnings: 0, suppressed: 12 },
+      { name: 'acme-scale', stage: 'scale', stacks: 3, errors: 0, warnings: 0, suppressed: 4 },
+      { name: 'acme-traction', stage: 'traction', stacks: 2, errors: 0, warnings: 0, suppressed: 3 },
     ]);
   });
 
@@ -89,10 +92,23 @@ describe('guardrails on the example environments', () => {
     }
   });
 
+  it('finds the preflight regressions of the 2026-12-07 review fixed: each rule evaluates the fixed resources and passes them', () => {
+    const outcomes = (id: string) => checkSynthesis(synthesis, { rules: ALL_RULES.filter((r) => r.id === id) }).counts;
+    // F1: the ACM validation records of the four cluster stages' edge stacks.
+    expect(outcomes('SC-PRE-14')).toMatchObject({ compliant: 4, 'non-compliant': 0 });
+    // F2: the massive monitor, at Enterprise's 10 s.
+    expect(outcomes('SC-PRE-1')).toMatchObject({ compliant: 1, 'non-compliant': 0 });
+    // F3: the keys of the growth, scale, hyperscale and massive node groups.
+    expect(outcomes('SC-PRE-7')).toMatchObject({ compliant: 6, 'non-compliant': 0 });
+    // D5: parameter groups with create_before_destroy (the ElastiCache ones are suppressed with their reason).
+    expect(outcomes('SC-PRE-9')).toMatchObject({ compliant: 7, 'non-compliant': REDIS_PARAMETER_GROUPS });
+    expect(result.suppressed.filter((s) => s.ruleId === 'SC-PRE-9')).toHaveLength(REDIS_PARAMETER_GROUPS);
+  });
+
   it('exits 0 from `stagecraft check --level warning` on the examples', async () => {
     let stdout = '';
     const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: PROJECT_ROOT };
     expect(await runCli(['check', '--out', examples.outdir, '--level', 'warning'], io)).toBe(0);
-    expect(stdout).toMatch(/^checked 20 stacks with 74 rules in \d+ ms: 0 errors, 0 warnings, 21 suppressed \(\d+ compliant, \d+ not applicable\)$/m);
+    expect(stdout).toMatch(/^checked 20 stacks with 88 rules in \d+ ms: 0 errors, 0 warnings, 28 suppressed \(\d+ compliant, \d+ not applicable\)$/m);
   });
 });

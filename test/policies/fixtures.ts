@@ -1,5 +1,6 @@
 /** Builds small synthesized stacks for rule tests: resources by type and name, with a stage in the provider's default tags. */
 import { Stage } from '../../config/stages';
+import { CloudflareSubscription, SUBSCRIPTION_METADATA_KEY } from '../../config/cloudflare-plans';
 import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { Outcome, Rule, StackView } from '../../policies/types';
 
@@ -12,12 +13,15 @@ export interface Fixture {
   readonly stage?: Stage;
   /** @default "us-east-1" */
   readonly region?: string;
+  /** The Cloudflare plan the stack states, as the edge stack writes it. @default none stated */
+  readonly cloudflare?: CloudflareSubscription;
   /** Further regions of the environment, each a stack with these resources. @default none */
   readonly otherRegions?: Readonly<Record<string, Resources>>;
 }
 
-function stackJson(environment: string, stage: Stage, region: string, resources: Resources): Record<string, unknown> {
+function stackJson(environment: string, stage: Stage, region: string, resources: Resources, cloudflare?: CloudflareSubscription): Record<string, unknown> {
   return {
+    ...(cloudflare ? { data: { cloudflare_zone: { zone: { '//': { [SUBSCRIPTION_METADATA_KEY]: cloudflare }, filter: { name: 'example.com' } } } } } : {}),
     provider: {
       aws: [{ region, default_tags: [{ tags: { 'stagecraft:environment': environment, 'stagecraft:stage': stage, 'stagecraft:region': region } }] }],
     },
@@ -32,7 +36,7 @@ export function fixtureSynthesis(fixture: Fixture): Synthesis {
   return {
     label: 'fixture',
     stacks: [
-      { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources) },
+      { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources, fixture.cloudflare) },
       ...Object.entries(fixture.otherRegions ?? {}).map(([r, resources]) => ({ name: `fx-${r}`, json: stackJson('fx', stage, r, resources) })),
     ],
   };

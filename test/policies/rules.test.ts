@@ -8,6 +8,7 @@ import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
 import { ALL_RULES } from '../../policies/rules';
 import { FAMILY_CODES, RULE_FAMILIES } from '../../policies/types';
 import { evaluate, Fixture, Resources } from './fixtures';
+import { CloudflareSubscription } from '../../config/cloudflare-plans';
 import { projectServiceCatalog } from '../../config/services';
 import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
 
@@ -55,6 +56,95 @@ const MSK = {
   cluster_name: 'k',
   encryption_info: { encryption_at_rest_kms_key_arn: KEY, encryption_in_transit: { client_broker: 'TLS', in_cluster: true } },
   client_authentication: { sasl: { iam: true }, unauthenticated: false },
+};
+
+/** Shapes synthesized at commit e6048f8, before the preflight fixes (review 2026-12-07). */
+export const PRE_FIX = {
+  /** F1: the edge stack's ACM validation records. */
+  acmForEach:
+    '${{ for option in concat(tolist(aws_acm_certificate.certificate-us-east-1.domain_validation_options), tolist(aws_acm_certificate.certificate-eu-west-1.domain_validation_options)) : option.resource_record_name => option... }}',
+  /** F3: the regional key policy, without the Auto Scaling role. */
+  keyPolicy:
+    '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "AccountAdministers", "Effect" = "Allow", "Principal" = {"AWS" = "arn:${element(split(":", aws_kms_key.key.arn), 1)}:iam::${element(split(":", aws_kms_key.key.arn), 4)}:root"}, "Action" = "kms:*", "Resource" = "*"}, {"Sid" = "CloudWatchAlarmsPublishToEncryptedTopics", "Effect" = "Allow", "Principal" = {"Service" = "cloudwatch.amazonaws.com"}, "Action" = ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource" = "*"}, {"Sid" = "CloudWatchLogsEncryptLogGroups", "Effect" = "Allow", "Principal" = {"Service" = "logs.us-east-1.amazonaws.com"}, "Action" = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], "Resource" = "*", "Condition" = {"ArnLike" = {"kms:EncryptionContext:aws:logs:arn" = "arn:${element(split(":", aws_kms_key.key.arn), 1)}:logs:us-east-1:${element(split(":", aws_kms_key.key.arn), 4)}:*"}}}]})}',
+};
+const AUTO_SCALING_ROLE = 'arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling';
+/** The key policy after the fix (constructs/aws/encryption-key.ts), with the account given. */
+const FIXED_KEY_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+    {
+      Sid: 'CloudWatchAlarmsPublishToEncryptedTopics',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:*' } },
+    },
+    {
+      Sid: 'CloudWatchLogsEncryptLogGroups',
+      Effect: 'Allow',
+      Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111122223333:*' } },
+    },
+    {
+      Sid: 'AutoScalingEncryptsLaunchedVolumes',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': AUTO_SCALING_ROLE } },
+    },
+    {
+      Sid: 'AutoScalingAttachesLaunchedVolumes',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': AUTO_SCALING_ROLE }, Bool: { 'kms:GrantIsForAWSResource': true } },
+    },
+  ],
+});
+/** A key encrypting the volumes of a node group's launch template, with the given key policy. */
+const nodeGroupKey = (policy: string): Resources => ({
+  aws_kms_key: { key: { enable_key_rotation: true } },
+  aws_kms_key_policy: { policy: { key_id: '${aws_kms_key.key.key_id}', policy } },
+  aws_launch_template: { nodes: { name: 'nodes', block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true', kms_key_id: KEY } }] } },
+  aws_eks_node_group: { nodes: { node_group_name: 'nodes', launch_template: { id: '${aws_launch_template.nodes.id}', version: '1' } } },
+});
+/** A key used by a log group, an alarm topic and a backup vault. */
+const serviceKey = (policy: string): Resources => ({
+  aws_kms_key: { key: { enable_key_rotation: true } },
+  aws_kms_key_policy: { policy: { key_id: '${aws_kms_key.key.key_id}', policy } },
+  aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } },
+  aws_sns_topic: { alarms: { name: 'alarms', kms_master_key_id: KEY } },
+  aws_cloudwatch_metric_alarm: { a: { alarm_name: 'a', alarm_actions: ['${aws_sns_topic.alarms.arn}'] } },
+  aws_backup_vault: { v: { name: 'v', kms_key_arn: KEY } },
+});
+const ENTERPRISE_ALL: CloudflareSubscription = { plan: 'enterprise', addons: ['loadBalancing', 'trafficSteering', 'advancedRateLimiting', 'workersPaid'] };
+const PRO: CloudflareSubscription = { plan: 'pro', addons: [] };
+const rateLimits = (rules: unknown[]): Resources => ({
+  cloudflare_ruleset: { limits: { zone_id: 'z', kind: 'zone', phase: 'http_ratelimit', name: 'limits', rules } },
+});
+const PRO_RULE = {
+  ref: 'api_per_ip',
+  expression: 'starts_with(http.request.uri.path, "/api/")',
+  action: 'block',
+  ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 60, requests_per_period: 1000, mitigation_timeout: 60 },
+};
+const ENTERPRISE_RULE = {
+  ref: 'failed_logins_per_ip',
+  expression: 'http.request.method eq "POST" and http.request.uri.path eq "/api/auth/login"',
+  action: 'block',
+  ratelimit: {
+    characteristics: ['cf.colo.id', 'http.request.headers["authorization"]'],
+    period: 60,
+    requests_per_period: 5,
+    mitigation_timeout: 60,
+    counting_expression: 'http.request.uri.path eq "/api/auth/login" and http.response.code in {401 403}',
+  },
 };
 
 interface Case {
@@ -517,6 +607,106 @@ const CASES: Record<string, Case> = {
     compliant: { stage: 'traction', resources: { aws_instance: { host: { ami: 'ami-1' } } } },
     nonCompliant: { stage: 'growth', resources: { aws_instance: { host: { ami: 'ami-1' } } } },
   },
+  // Preflight
+  'SC-PRE-1': {
+    compliant: { cloudflare: { plan: 'business', addons: ['loadBalancing'] }, resources: { cloudflare_load_balancer_monitor: { m: { interval: 15 } } } },
+    nonCompliant: { cloudflare: ENTERPRISE_ALL, resources: { cloudflare_load_balancer_monitor: { m: { interval: 5, timeout: 3 } } } },
+    unresolved: { cloudflare: ENTERPRISE_ALL, resources: { cloudflare_load_balancer_monitor: { m: { interval: '${var.interval}' } } } },
+  },
+  'SC-PRE-2': {
+    compliant: { cloudflare: { plan: 'pro', addons: ['loadBalancing'] }, resources: { cloudflare_load_balancer: { lb: { steering_policy: 'off' } } } },
+    nonCompliant: { cloudflare: PRO, resources: { cloudflare_load_balancer: { lb: { steering_policy: 'off' } } } },
+  },
+  'SC-PRE-3': {
+    compliant: { cloudflare: { plan: 'pro', addons: ['loadBalancing'] }, resources: { cloudflare_load_balancer: { lb: { steering_policy: 'off' } } } },
+    nonCompliant: {
+      cloudflare: { plan: 'enterprise', addons: ['loadBalancing'] },
+      resources: { cloudflare_load_balancer: { lb: { steering_policy: 'geo', region_pools: { WEU: ['p'] } } } },
+    },
+  },
+  'SC-PRE-4': {
+    compliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE]) },
+    nonCompliant: { cloudflare: PRO, resources: rateLimits([ENTERPRISE_RULE]) },
+  },
+  'SC-PRE-5': {
+    compliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE, { ...PRO_RULE, ref: 'b' }]) },
+    nonCompliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE, { ...PRO_RULE, ref: 'b' }, { ...PRO_RULE, ref: 'c' }]) },
+  },
+  'SC-PRE-6': {
+    compliant: {
+      cloudflare: ENTERPRISE_ALL,
+      resources: { cloudflare_workers_script: { w: { bindings: [{ type: 'durable_object_namespace', name: 'RATE_LIMITER', class_name: 'RateLimiter' }] } } },
+    },
+    nonCompliant: {
+      cloudflare: { plan: 'enterprise', addons: [] },
+      resources: { cloudflare_workers_script: { w: { migrations: { new_tag: 'v1', new_sqlite_classes: ['RateLimiter'] } } } },
+    },
+  },
+  'SC-PRE-7': {
+    compliant: { resources: nodeGroupKey(FIXED_KEY_POLICY) },
+    nonCompliant: { resources: nodeGroupKey(PRE_FIX.keyPolicy) },
+    unresolved: { resources: nodeGroupKey('${data.aws_iam_policy_document.key.json}') },
+  },
+  'SC-PRE-8': {
+    compliant: { resources: serviceKey(FIXED_KEY_POLICY) },
+    nonCompliant: { resources: serviceKey(PRE_FIX.keyPolicy) },
+  },
+  'SC-PRE-9': {
+    compliant: {
+      resources: {
+        aws_db_parameter_group: { pg: { name_prefix: 'acme-growth-us-east-1-postgres16-', family: 'postgres16', lifecycle: { create_before_destroy: true } } },
+      },
+    },
+    nonCompliant: {
+      resources: {
+        aws_db_parameter_group: { pg: { name: 'acme-growth-us-east-1-postgres16', family: 'postgres16', lifecycle: { create_before_destroy: true } } },
+      },
+    },
+  },
+  'SC-PRE-10': {
+    compliant: {
+      resources: {
+        aws_db_instance: { db: { engine: 'postgres', final_snapshot_identifier: 'db-final-${formatdate("YYYYMMDDhhmm", terraform_data.created.output)}' } },
+      },
+    },
+    nonCompliant: {
+      resources: { aws_elasticache_replication_group: { r: { replication_group_id: 'r', final_snapshot_identifier: 'acme-massive-us-east-1-redis-final' } } },
+    },
+  },
+  'SC-PRE-11': {
+    compliant: { resources: { aws_db_instance: { db: { engine: 'postgres', engine_version: '16', auto_minor_version_upgrade: true } } } },
+    nonCompliant: { resources: { aws_db_instance: { db: { engine: 'postgres', engine_version: '16.6', auto_minor_version_upgrade: true } } } },
+    unresolved: { resources: { aws_db_instance: { db: { engine: 'postgres', engine_version: '${var.version}' } } } },
+  },
+  'SC-PRE-12': {
+    compliant: {
+      resources: {
+        ...serviceKey(FIXED_KEY_POLICY),
+        aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY, depends_on: ['aws_kms_key_policy.policy'] } },
+      },
+    },
+    nonCompliant: { resources: serviceKey(FIXED_KEY_POLICY) },
+  },
+  'SC-PRE-13': {
+    compliant: {
+      resources: {
+        ...bucket({ aws_s3_bucket_policy: { p: { bucket: BUCKET_ID, policy: '{}' } } }),
+        aws_lb: { alb: { access_logs: { bucket: '${aws_s3_bucket.b.bucket}', enabled: true }, depends_on: ['aws_s3_bucket_policy.p'] } },
+      },
+    },
+    nonCompliant: {
+      resources: {
+        ...bucket({ aws_s3_bucket_policy: { p: { bucket: BUCKET_ID, policy: '{}' } } }),
+        aws_lb: { alb: { access_logs: { bucket: '${aws_s3_bucket.b.bucket}', enabled: true } } },
+      },
+    },
+  },
+  'SC-PRE-14': {
+    compliant: { resources: { cloudflare_dns_record: { 'acm-validation': { for_each: '${toset(["acme-example.com"])}', name: '${each.key}' } } } },
+    nonCompliant: {
+      resources: { cloudflare_dns_record: { 'acm-validation': { for_each: PRE_FIX.acmForEach, name: '${each.value[0].resource_record_name}' } } },
+    },
+  },
 };
 
 describe('the rule set', () => {
@@ -676,5 +866,67 @@ describe("Kubernetes pod hardening on the apps stacks' kubernetes_manifest resou
       evaluate(rule, { resources: manifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { ports: [] } }) }),
     );
     expect(new Set(outcomes.map((o) => o.status))).toEqual(new Set(['not-applicable']));
+  });
+});
+
+describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', () => {
+  const rule = (id: string) => ALL_RULES.find((r) => r.id === id)!;
+
+  it('F1: the ACM validation for_each keyed by resource_record_name', () => {
+    expect(evaluate(rule('SC-PRE-14'), CASES['SC-PRE-14'].nonCompliant)).toEqual([
+      {
+        address: 'cloudflare_dns_record.acm-validation',
+        status: 'non-compliant',
+        message:
+          'for_each is keyed by option.resource_record_name of domain_validation_options, unknown until the certificate exists: terraform refuses the plan ("Invalid for_each argument"); key by the certificate\'s domain names',
+      },
+    ]);
+  });
+
+  it('F2: a monitor interval of 5 s, under the minimum of every plan', () => {
+    expect(evaluate(rule('SC-PRE-1'), CASES['SC-PRE-1'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message: 'interval is 5 s; the enterprise plan (add-ons: loadBalancing, trafficSteering, advancedRateLimiting, workersPaid) allows 10 s or more',
+      },
+    ]);
+    const on = (plan: CloudflareSubscription, interval: number) =>
+      evaluate(rule('SC-PRE-1'), { cloudflare: plan, resources: { cloudflare_load_balancer_monitor: { m: { interval } } } })[0].status;
+    expect([on(PRO, 15), on(PRO, 60), on({ plan: 'business', addons: [] }, 10), on({ plan: 'business', addons: [] }, 15)]).toEqual([
+      'non-compliant',
+      'compliant',
+      'non-compliant',
+      'compliant',
+    ]);
+  });
+
+  it('F3: the regional key without the Auto Scaling service-linked role', () => {
+    expect(evaluate(rule('SC-PRE-7'), CASES['SC-PRE-7'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'aws_launch_template.nodes encrypt volumes with this key, but its policy does not allow AWSServiceRoleForAutoScaling kms:Encrypt, kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo, kms:GenerateDataKeyWithoutPlaintext, kms:DescribeKey, kms:CreateGrant (kms:CreateGrant with kms:GrantIsForAWSResource); instances would terminate at launch',
+      },
+    ]);
+  });
+
+  it('D5: a parameter group with create_before_destroy and a fixed name', () => {
+    expect(evaluate(rule('SC-PRE-9'), CASES['SC-PRE-9'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'create_before_destroy with the fixed name "acme-growth-us-east-1-postgres16": a replacement cannot be created while the old one holds the name; use name_prefix',
+      },
+    ]);
+  });
+
+  it('F6: rate limits counting by header and response code on a Pro zone', () => {
+    expect(evaluate(rule('SC-PRE-4'), CASES['SC-PRE-4'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'rule "failed_logins_per_ip" counts by http.request.headers["authorization"] (Advanced Rate Limiting); rule "failed_logins_per_ip" has a counting expression (Advanced Rate Limiting); rule "failed_logins_per_ip" matches on request fields (the plan allows url fields); the zone is on the pro plan (add-ons: none)',
+      },
+    ]);
   });
 });

@@ -76,7 +76,7 @@ beforeAll(() => {
   // 2. Traction's Redis removed.
   mutate(TRACTION, (json) => delete json.resource.aws_elasticache_replication_group);
   // 3. A new engine version for growth's primary.
-  mutate(GROWTH, (json) => (resource(json, PRIMARY).engine_version = '17.2'));
+  mutate(GROWTH, (json) => (resource(json, PRIMARY).engine_version = '17'));
   // 4. Growth's database security group opened to the internet.
   mutate(GROWTH, (json) => {
     json.resource.aws_vpc_security_group_ingress_rule.postgres_from_anywhere = {
@@ -176,8 +176,8 @@ describe('classification of known mutations', () => {
       attributes: [
         {
           path: 'engine_version',
-          before: '16.6',
-          after: '17.2',
+          before: '16',
+          after: '17',
           forcesReplacement: false,
           verdict: 'refused',
           verdictReason: 'a major version upgrade (16 → 17) without allow_major_version_upgrade = true: RDS refuses it at apply',

@@ -194,16 +194,19 @@ describe('edge stack, growth', () => {
     ]);
   });
 
-  it('creates the validation records with for_each over the grouped domain validation options', () => {
+  it('creates one validation record per certificate name without "*.", keyed by names known at plan time (review F1)', () => {
     const stack = stackJson(edge);
     const certificate = addressAt(stack, 'aws_acm_certificate', `${edge}/certificate-us-east-1`);
+    const value = (attribute: string) =>
+      `\${one(distinct([for option in concat(tolist(${certificate}.domain_validation_options)) : option.${attribute} if trimprefix(option.domain_name, "*.") == each.key]))}`;
+    const domain = atPath(stack, 'aws_acm_certificate', `${edge}/certificate-us-east-1`).domain_name as string;
     expect(atPath(stack, 'cloudflare_dns_record', `${edge}/acm-validation`)).toEqual(
       expect.objectContaining({
-        for_each: `\${{ for option in concat(tolist(${certificate}.domain_validation_options)) : option.resource_record_name => option... }}`,
+        for_each: `\${toset([${JSON.stringify(domain)}])}`,
         zone_id: '${data.cloudflare_zone.zone.zone_id}',
-        name: '${each.value[0].resource_record_name}',
-        type: '${each.value[0].resource_record_type}',
-        content: '${each.value[0].resource_record_value}',
+        name: value('resource_record_name'),
+        type: value('resource_record_type'),
+        content: value('resource_record_value'),
         proxied: false,
         ttl: 300,
       }),
@@ -298,13 +301,16 @@ describe('edge stack, massive in three regions', () => {
     expect(Object.values(stack.resource?.cloudflare_load_balancer ?? {})).toEqual([expect.objectContaining({ name: 'example.com' })]);
   });
 
-  it('groups the validation options of all three certificates into one for_each record set', () => {
+  it('reads the validation options of all three certificates into one record set keyed by name', () => {
     const stack = stackJson(edge);
     const options = MASSIVE_REGIONS.map((r) => `tolist(${addressAt(stack, 'aws_acm_certificate', `${edge}/certificate-${r}`)}.domain_validation_options)`).join(
       ', ',
     );
     const records = atPath(stack, 'cloudflare_dns_record', `${edge}/acm-validation`);
-    expect(records.for_each).toBe(`\${{ for option in concat(${options}) : option.resource_record_name => option... }}`);
+    expect(records.name).toBe(
+      `\${one(distinct([for option in concat(${options}) : option.resource_record_name if trimprefix(option.domain_name, "*.") == each.key]))}`,
+    );
+    expect(records.for_each).toBe('${toset(["example.com"])}');
     const recordsAddress = addressAt(stack, 'cloudflare_dns_record', `${edge}/acm-validation`);
     for (const region of MASSIVE_REGIONS) {
       expect(atPath(stack, 'aws_acm_certificate_validation', `${edge}/certificate-${region}-validation`).depends_on).toEqual([recordsAddress]);

@@ -119,7 +119,7 @@ describe('WAF and rate limits (growth on)', () => {
     expect(ruleByRef(waf, 'block_unknown_methods')!.expression).toBe('not http.request.method in {"GET" "HEAD" "POST" "PUT" "PATCH" "DELETE" "OPTIONS"}');
   });
 
-  it.each(STAGES.slice(2))('%s: rate-limits with the seed 002 defaults', (stage) => {
+  it.each(['hyperscale', 'massive'])('%s (Enterprise with Advanced Rate Limiting): rate-limits with the seed 002 defaults', (stage) => {
     const [limits] = ruleset(stage, 'http_ratelimit');
     const summary = rulesOf(limits).map((r) => {
       const ratelimit = r.ratelimit as Resource;
@@ -138,6 +138,30 @@ describe('WAF and rate limits (growth on)', () => {
     );
   });
 
+  it.each([
+    [
+      'growth',
+      'pro',
+      [
+        ['api_per_ip', 'cf.colo.id + ip.src'],
+        ['logins_per_ip', 'cf.colo.id + ip.src'],
+      ],
+    ],
+    [
+      'scale',
+      'business',
+      [
+        ['api_per_ip', 'cf.colo.id + ip.src'],
+        ['logins_per_ip', 'cf.colo.id + ip.src'],
+        ['messages_per_ip', 'cf.colo.id + ip.src'],
+      ],
+    ],
+  ])('%s (%s): only the per-IP rate limits the plan accepts, without counting expressions', (stage, _plan, expected) => {
+    const [limits] = ruleset(stage, 'http_ratelimit');
+    expect(rulesOf(limits).map((r) => [r.ref, ((r.ratelimit as Resource).characteristics as string[]).join(' + ')])).toEqual(expected);
+    expect(rulesOf(limits).every((r) => (r.ratelimit as Resource).counting_expression === undefined)).toBe(true);
+  });
+
   it('takes per-environment overrides and keeps the other defaults', () => {
     const custom = synthesizeYaml(`
 name: tuned-growth
@@ -145,6 +169,8 @@ stage: growth
 regions: [us-east-1]
 domain: tuned.example.com
 edge:
+  cloudflarePlan: enterprise
+  addons: [advancedRateLimiting]
   rateLimits:
     messagesPerMinute: 30
     failedLoginsPerMinute: 3
@@ -207,13 +233,13 @@ describe('massive: load balancing across regions', () => {
     }
   });
 
-  it('probes every 5 s and marks an origin unhealthy after 3 failures (seed 004)', () => {
+  it("probes as often as Enterprise allows (10 s; seed 004's 5 s is under every plan's minimum) and marks an origin unhealthy after 3 failures", () => {
     expect(resources('massive', 'cloudflare_load_balancer_monitor')).toEqual([
       expect.objectContaining({
         type: 'https',
         path: '/healthz',
         expected_codes: '200',
-        interval: 5,
+        interval: 10,
         timeout: 3,
         retries: 0,
         consecutive_down: 3,

@@ -17,17 +17,23 @@ export const CONSTRUCT_FUNCTIONS: ReadonlySet<string> = new Set([
   'cidrsubnet',
   'coalesce',
   'concat',
+  'distinct',
   'element',
+  'formatdate',
   'join',
   'jsonencode',
   'length',
   'lookup',
   'lower',
   'merge',
+  'one',
+  'plantimestamp',
   'replace',
   'split',
   'tolist',
+  'toset',
   'tostring',
+  'trimprefix',
   'upper',
   'uuid',
 ]);
@@ -37,7 +43,7 @@ const REFERENCE_ROOTS: ReadonlySet<string> = new Set(['data', 'var', 'local', 'e
 /** Words of the expression language itself. */
 const KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'for', 'in', 'if', 'else', 'endif', 'endfor']);
 /** A provider resource type: the constructs reference resources of these providers. */
-const RESOURCE_TYPE = /^(aws|cloudflare|kubernetes|helm|random|tls|null|time|cockroach|archive)_[a-z0-9_]+$/;
+const RESOURCE_TYPE = /^(aws|cloudflare|kubernetes|helm|random|tls|null|time|cockroach|archive|terraform)_[a-z0-9_]+$/;
 
 /** The `${…}` and `%{…}` sequences of `text` that Terraform would evaluate (escaped `$${` and `%%{` are literal). */
 export function interpolations(text: string): Array<{ kind: '$' | '%'; expression: string }> {

@@ -63,11 +63,14 @@ describe('AuroraPostgres', () => {
     expect(cluster).toMatchObject({
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'acme-us-east-1-aurora-shard-0-final',
+      final_snapshot_identifier: expect.stringMatching(
+        /^acme-us-east-1-aurora-shard-0-final-\$\{formatdate\("YYYYMMDDhhmm", terraform_data\.\S+_created_[0-9A-F]{8}\.output\)\}$/,
+      ),
       backup_retention_period: 21,
       copy_tags_to_snapshot: true,
       delete_automated_backups: false,
-      lifecycle: { prevent_destroy: true },
+      // Automatic minor upgrades move the version; Terraform must not ask to go back (review D1).
+      lifecycle: { prevent_destroy: true, ignore_changes: ['engine_version'] },
     });
   });
 
@@ -125,7 +128,7 @@ describe('AuroraPostgres', () => {
     const expected = [0, 1, 2].map((i) => `acme-us-east-1-aurora-shard-${i}`);
     expect(names('aws_rds_cluster', 'cluster_identifier')).toEqual(expected);
     expect(names('aws_db_subnet_group', 'name')).toEqual(expected);
-    expect(names('aws_rds_cluster_parameter_group', 'name')).toEqual(expected.map((n) => `${n}-pg16`));
+    expect(names('aws_rds_cluster_parameter_group', 'name_prefix')).toEqual(expected.map((n) => `${n}-pg16-`));
     expect(names('aws_security_group', 'name')).toEqual([...expected, 'app']);
     expect(new Set(names('aws_cloudwatch_metric_alarm', 'alarm_name')).size).toBe(resourcesOfType(stack, 'aws_cloudwatch_metric_alarm').length);
   });

@@ -67,10 +67,27 @@ describe('EncryptionKey', () => {
       );
     });
 
-    it('lets CloudWatch alarms publish to encrypted topics', () => {
-      expect(policyOf(key())).toContain(
-        '{"Sid" = "CloudWatchAlarmsPublishToEncryptedTopics", "Effect" = "Allow", "Principal" = {"Service" = "cloudwatch.amazonaws.com"}, "Action" = ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource" = "*"}',
+    it('lets CloudWatch alarms of the account and region publish to encrypted topics', () => {
+      expect(policyOf(key({ accountId: '111122223333' }))).toContain(
+        '{"Sid" = "CloudWatchAlarmsPublishToEncryptedTopics", "Effect" = "Allow", "Principal" = {"Service" = "cloudwatch.amazonaws.com"}, "Action" = ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource" = "*", "Condition" = {"ArnLike" = {"aws:SourceArn" = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:*"}}}',
       );
+    });
+
+    it('lets the Auto Scaling service-linked role encrypt and attach the volumes it launches, named in a condition', () => {
+      const policy = policyOf(key({ accountId: '111122223333' }));
+      const role = '"aws:PrincipalArn" = "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"';
+      expect(policy).toContain(
+        `{"Sid" = "AutoScalingEncryptsLaunchedVolumes", "Effect" = "Allow", "Principal" = {"AWS" = "*"}, "Action" = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], "Resource" = "*", "Condition" = {"ArnEquals" = {${role}}}}`,
+      );
+      expect(policy).toContain(
+        `{"Sid" = "AutoScalingAttachesLaunchedVolumes", "Effect" = "Allow", "Principal" = {"AWS" = "*"}, "Action" = "kms:CreateGrant", "Resource" = "*", "Condition" = {"ArnEquals" = {${role}}, "Bool" = {"kms:GrantIsForAWSResource" = true}}}`,
+      );
+    });
+
+    it('writes a given account ID as a literal, so the whole policy is known at plan time', () => {
+      const stack = key({ accountId: '111122223333' });
+      expect(policyOf(stack)).not.toContain('aws_kms_key');
+      expect(stack.outputs.account).toEqual({ value: '111122223333' });
     });
 
     it("lets CloudWatch Logs of the key's region encrypt the account's log groups", () => {
@@ -81,12 +98,14 @@ describe('EncryptionKey', () => {
       );
     });
 
-    it('has exactly these four statements', () => {
+    it('has exactly these six statements', () => {
       expect(policyOf(key()).match(/"Sid" = "[A-Za-z]+"/g)).toEqual([
         '"Sid" = "AccountAdministers"',
         '"Sid" = "CloudWatchAlarmsPublishToEncryptedTopics"',
         '"Sid" = "EventBridgePublishesToEncryptedTopics"',
         '"Sid" = "CloudWatchLogsEncryptLogGroups"',
+        '"Sid" = "AutoScalingEncryptsLaunchedVolumes"',
+        '"Sid" = "AutoScalingAttachesLaunchedVolumes"',
       ]);
     });
   });

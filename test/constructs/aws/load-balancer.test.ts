@@ -1,19 +1,20 @@
+import { DataBucket } from '../../../constructs/aws/data-bucket';
 import { LoadBalancer, LoadBalancerProps } from '../../../constructs/aws/load-balancer';
 import { logicalName, NAME_PREFIX, synthWithFoundation } from '../../helpers/foundation';
 import { resourcesOfType, SynthesizedStack } from '../../helpers/synth';
 
-type Overrides = Partial<Omit<LoadBalancerProps, 'network' | 'alarms'>>;
+type Overrides = Partial<Omit<LoadBalancerProps, 'network' | 'alarms' | 'accessLogBucket'>> & { readonly logBucketName?: string };
 
 const PREFIX_LIST = 'pl-cloudflare';
 
-function loadBalancer(overrides: Overrides = {}): SynthesizedStack {
+function loadBalancer({ logBucketName, ...overrides }: Overrides = {}): SynthesizedStack {
   return synthWithFoundation((scope, foundation) => {
     new LoadBalancer(scope, 'lb', {
       network: foundation.network,
       alarms: foundation.alarms,
       name: NAME_PREFIX,
       webIngressPrefixListId: PREFIX_LIST,
-      accessLogBucket: 'acme-us-east-1-logs',
+      accessLogBucket: new DataBucket(scope, 'logs', { bucketName: logBucketName ?? 'acme-us-east-1-logs', encryption: 's3' }),
       ...overrides,
     });
   });
@@ -52,12 +53,15 @@ describe('LoadBalancer', () => {
     expect(alb.security_groups).toEqual([ref(stack, 'aws_security_group', 'id')]);
   });
 
-  it('writes access logs to the given bucket', () => {
-    expect(only(loadBalancer({ accessLogBucket: 'some-log-bucket' }), 'aws_lb').access_logs).toEqual({
-      bucket: 'some-log-bucket',
+  it('writes access logs to the given bucket, once its policy lets the ELB write', () => {
+    const stack = loadBalancer({ logBucketName: 'some-log-bucket' });
+    const alb = only(stack, 'aws_lb');
+    expect(alb.access_logs).toEqual({
+      bucket: `\${aws_s3_bucket.${logicalName(stack, 'aws_s3_bucket', 'bucket', 'some-log-bucket')}.bucket}`,
       prefix: 'alb',
       enabled: true,
     });
+    expect(alb.depends_on).toEqual([`aws_s3_bucket_policy.${Object.keys(stack.resources.aws_s3_bucket_policy ?? {})[0]}`]);
   });
 
   it('cuts the ALB and target group names to 32 characters', () => {

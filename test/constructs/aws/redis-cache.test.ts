@@ -72,7 +72,9 @@ describe('RedisCache', () => {
       snapshot_retention_limit: 35,
       snapshot_window: '03:00-04:00',
       maintenance_window: 'sun:05:00-sun:06:00',
-      final_snapshot_identifier: 'acme-us-east-1-redis-final',
+      final_snapshot_identifier: expect.stringMatching(
+        /^acme-us-east-1-redis-final-\$\{formatdate\("YYYYMMDDhhmm", terraform_data\.\S+_created_[0-9A-F]{8}\.output\)\}$/,
+      ),
       apply_immediately: false,
       auto_minor_version_upgrade: 'true',
       lifecycle: { prevent_destroy: true },
@@ -105,7 +107,8 @@ describe('RedisCache', () => {
     });
     expect(rg.num_cache_clusters).toBeUndefined();
     const [parameterGroup] = resourcesOfType(stack, 'aws_elasticache_parameter_group');
-    expect(parameterGroup).toMatchObject({ family: 'redis7', name: 'acme-us-east-1-redis7-cluster' });
+    // The name ends in a hash of the arguments that force a replacement (review D5).
+    expect(parameterGroup).toMatchObject({ family: 'redis7', name: expect.stringMatching(/^acme-us-east-1-redis7-cluster-[0-9a-f]{8}$/) });
     expect(parameterGroup.parameter).toEqual(
       expect.arrayContaining([
         { name: 'cluster-enabled', value: 'yes' },

@@ -56,6 +56,27 @@ describe('RateLimits', () => {
     ]);
   });
 
+  it('fits the plan: per-IP rules by path only, counted over 1 minute on Pro and 10 s on Free', () => {
+    const refs = (plan: 'free' | 'pro' | 'business') => {
+      const stack = synthCloudflare((scope, zone) => new RateLimits(scope, 'limits', { zone }), undefined, { plan, addons: [] });
+      const [ruleset] = resourcesOfType(stack, 'cloudflare_ruleset');
+      const rules = ruleset.rules as Array<{ ref: string; ratelimit: Record<string, unknown> }>;
+      for (const r of rules) expect(r.ratelimit.characteristics).toEqual(['cf.colo.id', 'ip.src']);
+      for (const r of rules) expect(r.ratelimit.counting_expression).toBeUndefined();
+      return rules.map((r) => [r.ref, r.ratelimit.period, r.ratelimit.requests_per_period, r.ratelimit.mitigation_timeout]);
+    };
+    expect(refs('free')).toEqual([['api_per_ip', 10, 167, 10]]);
+    expect(refs('pro')).toEqual([
+      ['api_per_ip', 60, 1000, 60],
+      ['logins_per_ip', 60, 5, 60],
+    ]);
+    expect(refs('business')).toEqual([
+      ['api_per_ip', 60, 1000, 60],
+      ['logins_per_ip', 60, 5, 60],
+      ['messages_per_ip', 60, 100, 60],
+    ]);
+  });
+
   it('rejects a limit of 0 and a mitigation timeout Cloudflare does not accept, all at once', () => {
     expect(
       propsError((scope, zone) => new RateLimits(scope, 'limits', { zone, messagesPerMinute: 0, failedLoginsPerMinute: 2.5, mitigationTimeoutSeconds: 45 })),
@@ -99,10 +120,10 @@ describe('OriginLoadBalancer', () => {
     ...overrides,
   });
 
-  it('checks every 5 s, marks an origin unhealthy after 3 failures, and falls back to the first region', () => {
+  it('checks as often as the plan allows (Enterprise: 10 s), marks an origin unhealthy after 3 failures, and falls back to the first region', () => {
     const stack = synthCloudflare((scope, zone) => new OriginLoadBalancer(scope, 'lb', props(zone)));
     expect(resourcesOfType(stack, 'cloudflare_load_balancer_monitor')).toEqual([
-      expect.objectContaining({ interval: 5, consecutive_down: 3, retries: 0, timeout: 3 }),
+      expect.objectContaining({ interval: 10, consecutive_down: 3, retries: 0, timeout: 3 }),
     ]);
     const pools = resourcesOfType(stack, 'cloudflare_load_balancer_pool');
     expect(pools.map((p) => p.name).sort()).toEqual(['acme-eu-west-1', 'acme-us-east-1']);
@@ -119,15 +140,33 @@ describe('OriginLoadBalancer', () => {
           new OriginLoadBalancer(
             scope,
             'lb',
-            props(zone, { regionPools: { WEU: ['eu-west-2'] }, countryPools: { IN: ['ap-south-1'] }, healthCheckTimeoutSeconds: 5 }),
+            props(zone, { regionPools: { WEU: ['eu-west-2'] }, countryPools: { IN: ['ap-south-1'] }, healthCheckTimeoutSeconds: 10 }),
           ),
       ),
     ).toBe(
       [
         'test/lb: regionPools/countryPools: name regions without an origin (WEU → eu-west-2, IN → ap-south-1); known: us-east-1, eu-west-1',
-        'test/lb: healthCheckTimeoutSeconds: must be at least 1 and less than the interval (5 s); received 5',
+        'test/lb: healthCheckTimeoutSeconds: must be at least 1 and less than the interval (10 s); received 10',
       ].join('\n'),
     );
+  });
+
+  it('probes every 60 s on Pro and fails over in region order without Traffic Steering', () => {
+    const stack = synthCloudflare((scope, zone) => new OriginLoadBalancer(scope, 'lb', props(zone)), undefined, { plan: 'pro', addons: ['loadBalancing'] });
+    expect(resourcesOfType(stack, 'cloudflare_load_balancer_monitor')).toEqual([expect.objectContaining({ interval: 60 })]);
+    const [lb] = resourcesOfType(stack, 'cloudflare_load_balancer');
+    expect(lb).toMatchObject({ steering_policy: 'off' });
+    expect(lb.region_pools).toBeUndefined();
+    expect((lb.default_pools as string[])[0]).toContain('lb_pool-us-east-1');
+  });
+
+  it('rejects an interval under the plan minimum by exact message', () => {
+    expect(
+      propsError(
+        (scope, zone) =>
+          new OriginLoadBalancer(scope, 'lb', props({ ...zone, subscription: { plan: 'business', addons: [] } }, { healthCheckIntervalSeconds: 5 })),
+      ),
+    ).toBe('test/lb: healthCheckIntervalSeconds: the business plan allows 15 s or more; received 5');
   });
 });
 
