@@ -297,7 +297,8 @@ function terraformEnv(cliConfigFile: string): NodeJS.ProcessEnv {
   };
 }
 
-function cliConfig(mirror: string): string {
+/** A terraform CLI config that installs hashicorp/* from the mirror only (reattached providers are never installed). */
+export function offlineCliConfig(mirror: string): string {
   // Only the mirror is listed, so terraform never falls back to the registry.
   return [
     'provider_installation {',
@@ -310,7 +311,8 @@ function cliConfig(mirror: string): string {
   ].join('\n');
 }
 
-const FAKE_CREDENTIALS = {
+/** The AWS provider arguments of an offline run: fake keys, no account, metadata or region lookups. */
+export const OFFLINE_AWS_CREDENTIALS = {
   access_key: 'AKIASTAGECRAFTOFFLINE',
   secret_key: 'stagecraft-offline-check-not-a-secret',
   skip_credentials_validation: true,
@@ -327,7 +329,7 @@ function providerOverrides(stack: StackJson): Record<string, unknown>[] {
   const blocks = (Array.isArray(declared) ? declared : declared ? [declared] : []).map((b) => record(b) ?? {});
   return blocks.map((block) => ({
     ...(typeof block.alias === 'string' ? { alias: block.alias } : {}),
-    ...FAKE_CREDENTIALS,
+    ...OFFLINE_AWS_CREDENTIALS,
     // Credentials from elsewhere would take over or fail: drop them.
     ...('profile' in block ? { profile: null } : {}),
     ...('token' in block ? { token: null } : {}),
@@ -366,7 +368,7 @@ function prepareWorkDir(dir: string, stackFile: string, stack: StackJson, stacks
   }
   if (usesAws(stack) && !overrides.some((o) => !('alias' in o))) {
     // No default aws provider block: the implicit one needs the fake credentials too.
-    writeJson(path.join(dir, 'stagecraft_providers.tf.json'), { provider: { aws: [{ region: 'us-east-1', ...FAKE_CREDENTIALS }] } });
+    writeJson(path.join(dir, 'stagecraft_providers.tf.json'), { provider: { aws: [{ region: 'us-east-1', ...OFFLINE_AWS_CREDENTIALS }] } });
   }
   const remoteStates = Object.keys(remoteStateDataSources(stack));
   if (remoteStates.length > 0) {
@@ -649,7 +651,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-validate-'));
   try {
     const cliConfigFile = path.join(root, 'terraform.rc');
-    fs.writeFileSync(cliConfigFile, cliConfig(mirror));
+    fs.writeFileSync(cliConfigFile, offlineCliConfig(mirror));
     const context: RunContext = {
       terraform,
       env: { ...terraformEnv(cliConfigFile), ...standin?.env },

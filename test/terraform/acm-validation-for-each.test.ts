@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProviderMirror, findTerraform } from '../../terraform/offline';
 import { acmValidationForEach, acmValidationValue } from '../../stacks/edge-stack';
+import { OFFLINE_AWS_CREDENTIALS, offlineCliConfig } from '../../terraform/offline';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
@@ -22,16 +23,6 @@ const describeWithTerraform = available ? describe : describe.skip;
 const CERTIFICATES = ['aws_acm_certificate.us', 'aws_acm_certificate.eu'];
 /** The expression the edge stack rendered before the fix (commit e6048f8). */
 const PRE_FIX = `\${{ for option in concat(${CERTIFICATES.map((c) => `tolist(${c}.domain_validation_options)`).join(', ')}) : option.resource_record_name => option... }}`;
-
-const FAKE_CREDENTIALS = {
-  access_key: 'AKIASTAGECRAFTOFFLINE',
-  secret_key: 'stagecraft-offline-check-not-a-secret',
-  skip_credentials_validation: true,
-  skip_requesting_account_id: true,
-  skip_metadata_api_check: true,
-  skip_region_validation: true,
-  max_retries: 1,
-};
 
 function configuration(forEach: string, name: string): Record<string, unknown> {
   const certificate = (provider: string) => ({
@@ -45,8 +36,8 @@ function configuration(forEach: string, name: string): Record<string, unknown> {
     terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } },
     provider: {
       aws: [
-        { region: 'us-east-1', ...FAKE_CREDENTIALS },
-        { alias: 'eu', region: 'eu-west-1', ...FAKE_CREDENTIALS },
+        { region: 'us-east-1', ...OFFLINE_AWS_CREDENTIALS },
+        { alias: 'eu', region: 'eu-west-1', ...OFFLINE_AWS_CREDENTIALS },
       ],
     },
     resource: {
@@ -62,10 +53,7 @@ function plan(forEach: string, name: string): { status: number | null; output: s
   try {
     writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(configuration(forEach, name), null, 2));
     const cli = join(dir, 'cli.tfrc');
-    writeFileSync(
-      cli,
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
-    );
+    writeFileSync(cli, offlineCliConfig(mirror!) /* defined: this runs only when available */);
     const env = {
       PATH: process.env.PATH,
       HOME: dir,

@@ -11,6 +11,7 @@ import { StackJson } from '../../../synthesis/stack-views';
 import { planRemoteStateStubs, remoteStateDataSources, stubStateFile } from '../../../terraform/stub-state';
 import { base64DecodedStubOutputs } from '../../../terraform/standin/offline-attach';
 import { RunningStandin } from '../../../terraform/standin/server';
+import { OFFLINE_AWS_CREDENTIALS, offlineCliConfig } from '../../../terraform/offline';
 
 /** What one terraform command printed. */
 export interface TerraformResult {
@@ -20,23 +21,9 @@ export interface TerraformResult {
   readonly ms: number;
 }
 
-/** The AWS provider override the offline engine uses: fake keys, no account or metadata lookups. */
-const FAKE_AWS_CREDENTIALS = {
-  access_key: 'AKIASTAGECRAFTOFFLINE',
-  secret_key: 'stagecraft-offline-check-not-a-secret',
-  skip_credentials_validation: true,
-  skip_requesting_account_id: true,
-  skip_metadata_api_check: true,
-  skip_region_validation: true,
-  max_retries: 1,
-};
-
 /** Writes a CLI config that installs hashicorp/* from the mirror only; reattached providers are never installed. */
 export function writeCliConfig(file: string, mirror: string): void {
-  fs.writeFileSync(
-    file,
-    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
-  );
+  fs.writeFileSync(file, offlineCliConfig(mirror));
 }
 
 /** The environment terraform runs in: the stand-in attached, no inherited TF_ or AWS_ settings, no network. */
@@ -90,7 +77,7 @@ export function prepareStackDir(dir: string, stackFile: string, stacks: Readonly
   const awsBlocks = (Array.isArray(declared) ? declared : declared ? [declared] : []) as Array<Record<string, unknown>>;
   if (awsBlocks.length > 0) {
     write('offline_aws_override.tf.json', {
-      provider: { aws: awsBlocks.map((block) => ({ ...(typeof block.alias === 'string' ? { alias: block.alias } : {}), ...FAKE_AWS_CREDENTIALS })) },
+      provider: { aws: awsBlocks.map((block) => ({ ...(typeof block.alias === 'string' ? { alias: block.alias } : {}), ...OFFLINE_AWS_CREDENTIALS })) },
     });
   }
   const stubPath = (name: string): string => path.join(dir, 'remote-state', `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.tfstate`);
