@@ -2,6 +2,7 @@
 import { asNumber, asStrings, readAll, record } from '../synthesis/values';
 import { EnvironmentView, StackView } from './types';
 import { ResourceView } from '../synthesis/stack-views';
+export { manifestsOf, type ManifestView } from '../synthesis/kubernetes-objects';
 
 /** The per-region AWS stacks (`<env>-<region>`): every stack with an AWS region that is not an apps stack. */
 export function regionalStacks(environment: EnvironmentView): StackView[] {
@@ -51,33 +52,6 @@ export function alarmsOf(stack: StackView): AlarmView[] {
       actions: asStrings(v.alarm_actions),
     };
   });
-}
-
-/** A `kubernetes_manifest` object: its kind, name, namespace and the whole manifest. */
-export interface ManifestView {
-  readonly resource: ResourceView;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-  readonly manifest: Record<string, unknown>;
-}
-
-export function manifestsOf(stack: StackView | undefined, kind?: string): ManifestView[] {
-  if (!stack) return [];
-  return stack
-    .resources('kubernetes_manifest')
-    .map((resource) => {
-      const manifest = record(resource.values.manifest) ?? {};
-      const metadata = record(manifest.metadata) ?? {};
-      return {
-        resource,
-        kind: String(manifest.kind ?? ''),
-        name: String(metadata.name ?? ''),
-        namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-        manifest,
-      };
-    })
-    .filter((m) => kind === undefined || m.kind === kind);
 }
 
 /** Environment variables of every container of a workload manifest (Deployment, Job, CronJob…), by name. */
