@@ -10,6 +10,9 @@ import { cachedSynthesis } from './synthesis-cache';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
+/** Where the bundled example product lives: its `environments/` and `services/` folders. Tests reach example files only through this. */
+export const EXAMPLES_ROOT = PROJECT_ROOT;
+
 export interface StackJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
