@@ -1,6 +1,7 @@
 /**
- * Per-unit capacities and pod sizes that turn demand into counts. Every entry is a named,
- * overridable assumption with its source. An environment overrides any of them under
+ * Per-unit capacities that turn demand into counts of the platform's components. Every entry
+ * is a named, overridable assumption with its source. What a service's pods carry and request is
+ * the service's own (`demand` and `resources` in `services/<name>.yaml`), not an assumption here. An environment overrides any of them under
  * `assumptions:`; `stagecraft size` prints the values it used.
  *
  * Seeds: 000 (Authrim hyper-scale analysis), 002 (1B users / 10M concurrent plan),
@@ -10,22 +11,6 @@
 import { NumericSpec } from './numeric-spec';
 
 export const ASSUMPTIONS = {
-  connectionsPerWebsocketPod: {
-    value: 50_000,
-    unit: 'connections',
-    description: 'WebSocket connections one pod holds at most; `max` pods are sized at this limit.',
-    source: 'seed 002 §2: "Single server: ~50K max connections"; "Each server: 50K connections"',
-    min: 1,
-    integer: true,
-  },
-  websocketScaleAtConnections: {
-    value: 45_000,
-    unit: 'connections',
-    description: 'Connections per pod at which the autoscaler adds pods; `min` pods are sized at this level.',
-    source: 'seed 002 §10: "Scale up when … connections > 45,000 per server"',
-    min: 1,
-    integer: true,
-  },
   autoscaleHeadroom: {
     value: 2.5,
     unit: '× peak',
@@ -34,58 +19,14 @@ export const ASSUMPTIONS = {
     min: 1,
     max: 20,
   },
-  apiRequestsPerPod: {
-    value: 375,
-    unit: 'requests/s',
-    description: 'Requests one API pod (1 vCPU) serves at full CPU; `max` pods are sized at this limit.',
-    source: 'seed 004 Stage 4: "App servers (3×8 vCPU) ~9,000 req/s" = 375 req/s per vCPU',
-    min: 1,
-  },
-  apiScaleAtUtilization: {
-    value: 0.7,
-    unit: 'share of pod capacity',
-    description: 'CPU share at which the autoscaler adds API pods; `min` pods are sized at this level.',
-    source: 'seed 002 §10: "Scale up when: CPU > 70%"',
+  rateLimiterMsPerCall: {
+    value: 5,
+    unit: 'ms',
+    description:
+      'Wall-clock time the edge rate-limiter Durable Object is active per call from the Worker; Cloudflare bills Durable Object duration at 128 MB for that time.',
+    source: 'Stagecraft: the limiter answers from its in-memory windows (workers/edge/rate-limiter.ts); a few ms per call, the hop from the Worker included',
     min: 0,
-    minExclusive: true,
-    max: 1,
-  },
-  websocketPodCpu: {
-    value: 2,
-    unit: 'vCPU',
-    description: 'CPU request of a WebSocket pod.',
-    source:
-      'Stagecraft: seed 002 §9 sizes a 50K-connection server at "8 CPU, 16GB RAM"; idle connections need far less, so a pod requests a quarter of that and may burst to its limit',
-    min: 0,
-    minExclusive: true,
-    max: 192,
-  },
-  websocketPodMemoryGiB: {
-    value: 4,
-    unit: 'GiB',
-    description: 'Memory request of a WebSocket pod.',
-    source: 'Stagecraft: a quarter of seed 002 §9\'s "8 CPU, 16GB RAM" server, like the CPU request',
-    min: 0,
-    minExclusive: true,
-    max: 1536,
-  },
-  apiPodCpu: {
-    value: 1,
-    unit: 'vCPU',
-    description: 'CPU request of an API pod.',
-    source: 'Stagecraft: one vCPU, the unit `apiRequestsPerPod` is measured in (seed 004 Stage 4)',
-    min: 0,
-    minExclusive: true,
-    max: 192,
-  },
-  apiPodMemoryGiB: {
-    value: 2,
-    unit: 'GiB',
-    description: 'Memory request of an API pod.',
-    source: 'Stagecraft: seed 002 §9 API servers have "4 CPU, 8GB RAM", 2 GiB per vCPU',
-    min: 0,
-    minExclusive: true,
-    max: 1536,
+    max: 30_000,
   },
   nodeSystemCpu: {
     value: 0.25,

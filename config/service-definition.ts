@@ -59,6 +59,40 @@ export type ScalingRule =
   /** A fixed number of pods, no autoscaler. */
   | { readonly rule: 'fixed'; readonly replicas: number };
 
+/**
+ * What drives a service's load, so the sizing can derive its pods from the environment's
+ * workload (`sizing/service-pods.ts`). Absent figures take the workload's values, named below.
+ */
+export type ServiceDemand =
+  /** HTTP requests: peak req/s × CPU per request ÷ the pod's CPU request. */
+  | {
+      readonly driver: 'requests';
+      /** Requests each daily active user sends this service a day. @default the workload's requestsPerDauPerDay */
+      readonly requestsPerDailyUser?: number;
+      /** CPU milliseconds one request costs. */
+      readonly cpuMillisPerRequest: number;
+    }
+  /** Long-lived connections: peak connections ÷ connections per pod. */
+  | {
+      readonly driver: 'connections';
+      /** Connections held at the daily peak per daily active user. @default the workload's concurrentRatio */
+      readonly connectionsPerDailyUser?: number;
+      /** Connections one pod holds at most; `max` pods are sized at this. */
+      readonly connectionsPerPod: number;
+      /** Connections per pod at which pods are added; `min` pods are sized at this. @default 90% of connectionsPerPod */
+      readonly scaleAtConnectionsPerPod?: number;
+    }
+  /** Queue messages: peak messages/s ÷ messages one pod processes a second. */
+  | {
+      readonly driver: 'queue';
+      /** Messages each daily active user puts on this service's queue a day. @default the workload's messagesPerDauPerDay */
+      readonly messagesPerDailyUser?: number;
+      /** Messages one pod processes a second at full CPU. */
+      readonly messagesPerSecondPerPod: number;
+    }
+  /** No demand figure: the pods are the scaling rule's (fixed replicas, or a cpu rule's min..max). */
+  | { readonly driver: 'fixed' };
+
 /** One service container, as `services/<name>.yaml` defines it. */
 export interface ServiceDefinition {
   /** DNS-label name; also the Deployment, Service, ServiceAccount and compose service name. */
@@ -78,6 +112,8 @@ export interface ServiceDefinition {
   /** Stages that run it. */
   readonly stages: readonly Stage[];
   readonly scaling: ScalingRule;
+  /** What drives its load. @default { driver: 'fixed' } */
+  readonly demand: ServiceDemand;
   /** The file it was read from, for messages. */
   readonly sourceFile: string;
 }

@@ -48,8 +48,8 @@ const scaling = z
       z.strictObject({
         rule: z.literal('cpu'),
         cpuTargetPercent: count(10, 95).describe('CPU utilisation the autoscaler keeps, percent of the request.'),
-        min: count(1, 1000).describe('Fewest pods.'),
-        max: count(1, 1000).describe('Most pods.'),
+        min: count(1, 1000).describe('Fewest pods, when `demand` is fixed; a demand-driven range is derived by the sizing.'),
+        max: count(1, 1000).describe('Most pods, when `demand` is fixed; a demand-driven range is derived by the sizing.'),
       }),
       z.strictObject({ rule: z.literal('fixed'), replicas: count(1, 1000).describe('Number of pods; no autoscaler.') }),
     ],
@@ -57,6 +57,47 @@ const scaling = z
   )
   .describe(
     'How the pod count is decided: `websocket-gateway` (connections and CPU, seed 002 §10, range from the sizing and `autoscaling.websocket`), `api` (CPU, range from the sizing and `autoscaling.api`), `cpu` (a CPU target with its own range, for workers) or `fixed` (a set number of pods).',
+  );
+
+const positive = (max: number) => z.number().positive().max(max);
+
+const demand = z
+  .discriminatedUnion(
+    'driver',
+    [
+      z.strictObject({
+        driver: z.literal('requests'),
+        requestsPerDailyUser: positive(1_000_000)
+          .optional()
+          .describe("HTTP requests each daily active user sends this service a day. @default the workload's `requestsPerDauPerDay`"),
+        cpuMillisPerRequest: positive(60_000).describe('CPU milliseconds one request costs (1000 / requests per second one vCPU serves).'),
+      }),
+      z.strictObject({
+        driver: z.literal('connections'),
+        connectionsPerDailyUser: positive(100)
+          .optional()
+          .describe("Connections held at the daily peak per daily active user. @default the workload's `concurrentRatio`"),
+        connectionsPerPod: count(1, 10_000_000).describe('Connections one pod holds at most; `max` pods are sized at this.'),
+        scaleAtConnectionsPerPod: count(1, 10_000_000)
+          .optional()
+          .describe('Connections per pod at which pods are added; `min` pods are sized at this. @default 90% of `connectionsPerPod`'),
+      }),
+      z.strictObject({
+        driver: z.literal('queue'),
+        messagesPerDailyUser: positive(1_000_000)
+          .optional()
+          .describe("Messages each daily active user puts on this service's queue a day. @default the workload's `messagesPerDauPerDay`"),
+        messagesPerSecondPerPod: positive(10_000_000).describe('Messages one pod processes a second at full CPU.'),
+      }),
+      z.strictObject({ driver: z.literal('fixed') }),
+    ],
+    {
+      error: (issue) =>
+        `${show((issue.input as { driver?: unknown } | undefined)?.driver)} is not a demand driver; allowed: requests, connections, queue, fixed`,
+    },
+  )
+  .describe(
+    "What drives the service's load, from which the sizing derives its pods per region: `requests` (requests per daily user × CPU per request ÷ the pod's CPU request), `connections` (connections per daily user ÷ connections per pod), `queue` (messages per daily user ÷ messages per pod per second) or `fixed` (the scaling rule's own pods). @default { driver: fixed }",
   );
 
 export const serviceSchema = z.strictObject({
@@ -106,6 +147,7 @@ export const serviceSchema = z.strictObject({
     .min(1, { error: 'needs at least one stage' })
     .describe('Stages that run it.'),
   scaling,
+  demand: demand.optional(),
 });
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;

@@ -103,6 +103,7 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
     calls: config.calls ?? [],
     stages: config.stages,
     scaling: config.scaling,
+    demand: config.demand ?? { driver: 'fixed' },
     sourceFile: file,
   };
 }
@@ -138,6 +139,20 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
 
   if (service.scaling.rule === 'cpu' && service.scaling.min > service.scaling.max) {
     add('scaling.min', `${service.scaling.min} must not exceed scaling.max (${service.scaling.max})`);
+  }
+
+  const demand = service.demand;
+  if (demand.driver === 'connections' && demand.scaleAtConnectionsPerPod !== undefined && demand.scaleAtConnectionsPerPod > demand.connectionsPerPod) {
+    add(
+      'demand.scaleAtConnectionsPerPod',
+      `${demand.scaleAtConnectionsPerPod} must not exceed demand.connectionsPerPod (${demand.connectionsPerPod}), the most a pod holds`,
+    );
+  }
+  if (demand.driver !== 'fixed' && service.scaling.rule === 'fixed') {
+    add(
+      'demand.driver',
+      `${demand.driver} derives a pod range, which needs an autoscaled scaling rule; allowed: fixed with scaling rule fixed, or scaling rule cpu, api or websocket-gateway`,
+    );
   }
 
   service.stages.forEach((stage, i) => {

@@ -34,3 +34,13 @@ export function formatUsd(usd: number): string {
   if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toPrecision(3)}`;
   return `$${formatNumber(usd)}`;
 }
+
+/**
+ * A per-unit price (per MAU): three significant digits, so a cent-level figure is never shown
+ * as $0 (`$0.0213`, `$0.000236`, `$1.25`). Zero stays `$0`.
+ */
+export function formatUsdPerUnit(usd: number): string {
+  if (usd === 0) return '$0';
+  if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
+  return `$${Number(usd.toPrecision(3))}`;
+}

@@ -212,11 +212,19 @@ function addServices(ctx: RegionContext, group: string, targetPort: number | und
       return { id, public: !anyBehind || behindAlb(d) };
     });
   }
-  const { api, websocket } = ctx.sized.blueprint;
   const out: ServiceNode[] = [];
-  const add = (name: string, label: string, detail: string) => out.push({ id: addNode(ctx, name, 'service', label, detail, [], group), public: true });
-  if (api) add('svc-api', `API ${range(api.min, api.max)} pods`, `${api.cpu} vCPU, ${api.memoryGiB} GiB each`);
-  if (websocket) add('svc-websocket', `WebSocket ${range(websocket.min, websocket.max)} pods`, `${websocket.cpu} vCPU, ${websocket.memoryGiB} GiB each`);
+  const add = (name: string, label: string, detail: string, isPublic = true) =>
+    out.push({ id: addNode(ctx, name, 'service', label, detail, [], group), public: isPublic });
+  for (const service of ctx.sized.environment.services) {
+    const pods = ctx.sized.blueprint.services?.[service.name];
+    if (!pods) continue;
+    add(
+      `svc-${service.name}`,
+      `${service.name} ${range(pods.min, pods.max)} pods`,
+      `${pods.cpu} vCPU, ${pods.memoryGiB} GiB each`,
+      service.ports.some((p) => p.public),
+    );
+  }
   if (out.length === 0) add('svc', 'Services', 'pod counts not sized (no workload)');
   return out;
 }

@@ -146,34 +146,18 @@ export function synthesizedAutoscaling(region: string, resources: readonly Stack
 /**
  * Every autoscaling rule of an environment. Pod autoscaling comes from the apps stack's HPAs;
  * a region without them (the apps stack is not synthesized yet) gets the Blueprint's pod ranges
- * with the thresholds they were sized at, marked as coming from the Blueprint.
+ * with the demand they were sized from, marked as coming from the Blueprint.
  */
 export function environmentAutoscaling(resources: EnvironmentResources, sized: SizedEnvironment): AutoscalingRule[] {
-  const { blueprint, report } = sized;
-  const a = report.assumptions;
+  const { blueprint } = sized;
   return resources.regions.flatMap((region) => {
     const rules = synthesizedAutoscaling(region.code, region.resources);
     const hasPods = rules.some((r) => r.target.startsWith('Deployment'));
     const sizedPods: AutoscalingRule[] = [];
-    if (!hasPods && blueprint.cluster && blueprint.api) {
-      sizedPods.push({
-        region: region.code,
-        target: 'API pods',
-        min: blueprint.api.min,
-        max: blueprint.api.max,
-        trigger: `${Math.round(a.apiScaleAtUtilization * 100)}% of ${a.apiRequestsPerPod} req/s per pod`,
-        source: 'blueprint',
-      });
-    }
-    if (!hasPods && blueprint.cluster && blueprint.websocket) {
-      sizedPods.push({
-        region: region.code,
-        target: 'WebSocket pods',
-        min: blueprint.websocket.min,
-        max: blueprint.websocket.max,
-        trigger: `${a.websocketScaleAtConnections} connections per pod`,
-        source: 'blueprint',
-      });
+    if (!hasPods && blueprint.cluster) {
+      for (const [name, pods] of Object.entries(blueprint.services ?? {})) {
+        sizedPods.push({ region: region.code, target: `${name} pods`, min: pods.min, max: pods.max, trigger: `${pods.driver} demand`, source: 'blueprint' });
+      }
     }
     return [...sizedPods, ...rules];
   });

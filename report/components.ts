@@ -11,8 +11,7 @@ export function blueprintRows(b: Blueprint): Array<[string, string]> {
       `${b.hosts.count} × ${b.hosts.instanceType}, ${b.hosts.rootVolumeGiB} GiB root${b.hosts.dataVolumeGiB ? `, ${b.hosts.dataVolumeGiB} GiB data` : ''}`,
     ],
     b.cluster && ['EKS nodes', `${range(b.cluster.nodes.min, b.cluster.nodes.max)} × ${b.cluster.instanceType} (desired ${b.cluster.nodes.desired})`],
-    b.api && ['API', pods(b.api)],
-    b.websocket && ['WebSocket', pods(b.websocket)],
+    ...Object.entries(b.services ?? {}).map(([name, p]): [string, string] => [name, pods(p)]),
     b.postgres && [
       'Postgres',
       `${b.postgres.kind}, ${b.postgres.instanceClass}, ${b.postgres.storageGiB} GiB, ${b.postgres.multiAz ? 'Multi-AZ' : 'single-AZ'}, ` +
@@ -36,6 +35,6 @@ export function blueprintRows(b: Blueprint): Array<[string, string]> {
 
 /** Pods at the top of every autoscaling range, over all regions; undefined on single-host stages (no pods). */
 export function maxPods(b: Blueprint, regions: number): number | undefined {
-  if (!b.cluster || (!b.api && !b.websocket)) return undefined;
-  return regions * ((b.api?.max ?? 0) + (b.websocket?.max ?? 0));
+  if (!b.cluster || !b.services) return undefined;
+  return regions * Object.values(b.services).reduce((sum, p) => sum + p.max, 0);
 }

@@ -1,7 +1,7 @@
 /** The report's pages: one per environment, and the stage comparison (index.html). */
 import { formatCount, formatNumber } from '../config/stages';
 import { EnvironmentCost } from '../cost/estimate';
-import { formatUsd } from '../cost/reference';
+import { formatUsd, formatUsdPerUnit } from '../cost/reference';
 import { Topology, TopologyNode } from '../graph/model';
 import { AutoscalingRule } from '../graph/workloads';
 import { Finding } from '../policies/types';
@@ -128,7 +128,7 @@ export function environmentPage(e: EnvironmentPage, all: readonly EnvironmentPag
     `<h2>Monthly cost</h2>${table(['stack', 'monthly'], costRows)}`,
     e.cost.costPerMauUsd === undefined
       ? ''
-      : `<p class="muted">${formatUsd(e.cost.costPerMauUsd)} per MAU; ${e.cost.unpricedResources} unpriced resource(s) left out of the total.</p>`,
+      : `<p class="muted">${formatUsdPerUnit(e.cost.costPerMauUsd)} per MAU; ${e.cost.unpricedResources} unpriced resource(s) left out of the total.</p>`,
   ].join('\n');
   return page(`${e.name} — Stagecraft`, e.name, all, body);
 }
@@ -161,7 +161,7 @@ export function comparisonPage(environments: readonly EnvironmentPage[]): string
     row('queues and search', (e) => labelsOf(e, (n) => n.kind === 'queue' || n.kind === 'search')),
     row('findings', (e) => `${e.findings.length} (${e.suppressed.length} suppressed)`),
     row('monthly cost', (e) => money(e.cost.monthlyUsd)),
-    row('cost per MAU', (e) => (e.cost.costPerMauUsd === undefined ? '—' : formatUsd(e.cost.costPerMauUsd))),
+    row('cost per MAU', (e) => (e.cost.costPerMauUsd === undefined ? '—' : formatUsdPerUnit(e.cost.costPerMauUsd))),
   ];
   const cost = logBarChart(
     'Monthly cost (USD, log scale)',

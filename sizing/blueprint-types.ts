@@ -3,6 +3,7 @@ import { Stage } from '../config/stages';
 import type { AuroraReplicaScaling } from './autoscaling/aurora-replicas';
 import type { NodeGroupScaling } from './autoscaling/node-groups';
 import type { RedisShardScaling } from './autoscaling/redis-shards';
+import type { ServiceDemand } from '../config/service-definition';
 
 /** Application hosts on single-host stages. */
 export interface HostsSize {
@@ -74,6 +75,17 @@ export interface PodRange {
   readonly memoryGiB: number;
 }
 
+/** How a service's pods were reached. */
+export interface ServicePods extends PodRange {
+  readonly driver: ServiceDemand['driver'];
+  /** The service's peak load per region in the driver's unit (req/s, connections, messages/s); absent for fixed. */
+  readonly peakPerRegion?: number;
+  /** Fractional pods the per-region peak needs at the scale-up point (hosts count load in fractions of a pod). */
+  readonly rawPods?: number;
+  /** Demand → pods, in words. */
+  readonly reason: string;
+}
+
 /** Every sized component of one environment; a component absent here is not built. */
 export interface Blueprint {
   readonly stage: Stage;
@@ -90,12 +102,10 @@ export interface Blueprint {
   /** Move objects to cheaper S3 classes as they age (seed 002 storage tiers). */
   readonly storageTiering: boolean;
   /**
-   * WebSocket pods per region, from the workload. Absent without a workload. The Kubernetes
-   * workloads that consume it come with the apps stack; the node counts above already include it.
+   * Pods per region of every enabled service, derived from its `demand` and the workload, by
+   * service name. Absent without a workload. The node counts above already hold them.
    */
-  readonly websocket?: PodRange;
-  /** API pods per region, from the workload. Absent without a workload. */
-  readonly api?: PodRange;
+  readonly services?: Readonly<Record<string, ServicePods>>;
   /** The autoscaling rules resolved for this environment (sizing/autoscaling). Absent before sizing applies them. */
   readonly autoscaling?: BlueprintAutoscaling;
 }

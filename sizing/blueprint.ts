@@ -15,7 +15,10 @@ import { isSingleHostStage } from '../config/stages';
 import { Assumptions, resolveAssumptions } from '../config/assumptions';
 import { Blueprint, ClusterSize } from './blueprint-types';
 import { blueprintProblems } from './blueprint-rules';
-import { sizeForWorkload, WorkloadSizing } from './capacity';
+import { podsOnNodes, sizeForWorkload, WorkloadSizing } from './capacity';
+import { allocatable, EC2_SPECS } from './instance-specs';
+import { fmt } from './numbers';
+import { podBounds, serviceCpuTargetPercent, serviceRangeOverride } from './autoscaling/resolve';
 import { AVAILABILITY_FLOORS, COCKROACH_PROFILES, MAX_HOSTS, STAGE_PROFILES } from './stage-profiles';
 import { resolveWorkload, Workload } from '../config/workload-defaults';
 import { applyAutoscaling } from './autoscaling';
@@ -29,10 +32,25 @@ export interface SizingReport {
   readonly derived?: WorkloadSizing;
   /** Explicit sizes that replaced a derived count, with both values. */
   readonly explicit: ReadonlyArray<{ readonly field: string; readonly value: number; readonly derived: number }>;
+  /** The autoscalers' max pods against the node group's max (cluster stages). */
+  readonly clusterCapacity?: ClusterCapacity;
   /** Findings that do not stop the command. */
   readonly warnings: readonly string[];
   /** Problems that do (exit 2). */
   readonly problems: readonly Problem[];
+}
+
+/** Whether the node group's max hosts every service at its autoscaler's max, per region. */
+export interface ClusterCapacity {
+  readonly nodesMax: number;
+  /** Nodes the services' max pods need, packed by their own requests. */
+  readonly nodesNeeded: number;
+  readonly maxPods: number;
+  readonly maxPodsCpu: number;
+  readonly maxPodsMemoryGiB: number;
+  readonly fits: boolean;
+  /** The warning line when it does not fit. */
+  readonly warning?: string;
 }
 
 /** A Blueprint and how it was reached. */
@@ -86,6 +104,9 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       redis: { mode: profile.redis.mode, nodeType: redisNodeType, nodeTypeField: 'cache.nodeType' },
       kafka: profile.kafka !== undefined,
       rabbitmq: profile.rabbitmq !== undefined,
+      services: environment.services,
+      cpuTargetPercent: (service) => serviceCpuTargetPercent(environment, service),
+      rangeOverride: (service) => serviceRangeOverride(environment, service),
     });
 
   const explicit: Array<{ field: string; value: number; derived: number }> = [];
@@ -165,8 +186,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       brokers: pick('streaming.brokers', streaming?.brokers, derived?.kafkaBrokers, profile.kafka.brokers),
       volumeGiB: streaming?.volumeGiB ?? profile.kafka.volumeGiB,
     },
-    websocket: derived?.websocket,
-    api: derived?.api,
+    services: derived?.services,
   };
   // The autoscaling rules set the floors Terraform builds (Aurora readers, Redis shards).
   const scaled = applyAutoscaling(environment, sized);
@@ -179,14 +199,51 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
   const warnings = [...(derived?.warnings ?? [])];
   for (const p of derived?.problems ?? []) {
     if (p.replacedBy !== undefined && isSet(p.replacedBy)) warnings.push(`${p.path}: ${p.message} (${p.replacedBy} is set explicitly, so it stands)`);
-    else problems.push({ file: environment.sourceFile, path: p.path, message: p.message });
+    else problems.push({ file: p.file ?? environment.sourceFile, path: p.path, message: p.message });
   }
+  const capacity = clusterCapacity(environment, blueprint, assumptions);
+  if (capacity?.warning) warnings.push(capacity.warning);
   problems.push(...inFile(environment.sourceFile, scaled.problems));
   for (const e of explicit) {
     if (e.value < e.derived) warnings.push(`${e.field} ${e.value} is set explicitly, below the ${e.derived} the workload needs`);
   }
 
-  return { blueprint, report: { workload, assumptions, derived, explicit, warnings, problems } };
+  return { blueprint, report: { workload, assumptions, derived, explicit, clusterCapacity: capacity, warnings, problems } };
+}
+
+/**
+ * The autoscalers' max pods (with the environment's overrides) against what the node group's
+ * max can host: when they do not fit, pods above it stay Pending and nothing says so.
+ */
+export function clusterCapacity(environment: Environment, blueprint: Blueprint, assumptions: Assumptions): ClusterCapacity | undefined {
+  const cluster = blueprint.cluster;
+  const spec = cluster && EC2_SPECS[cluster.instanceType];
+  if (!cluster || !spec) return undefined;
+  const node = allocatable(spec, { vcpu: assumptions.nodeSystemCpu, memoryGiB: assumptions.nodeSystemMemoryGiB });
+  const groups = environment.services.map((service) => ({
+    service,
+    count: podBounds(environment, blueprint, service).max,
+    pods: { min: 0, max: 0, cpu: service.resources.requests.cpuMillis / 1000, memoryGiB: service.resources.requests.memoryMiB / 1024 },
+  }));
+  const need = podsOnNodes(groups, node);
+  const biggest = [...groups]
+    .sort((a, b) => b.count * b.pods.cpu - a.count * a.pods.cpu)
+    .slice(0, 4)
+    .map((g) => `${g.service.name} ${g.count} × ${fmt(g.pods.cpu)} vCPU`)
+    .join(', ');
+  const message =
+    `compute.nodes.max: ${cluster.nodes.max} ${cluster.instanceType} nodes per region offer ${fmt(cluster.nodes.max * node.vcpu)} vCPU, ${fmt(cluster.nodes.max * node.memoryGiB)} GiB, ` +
+    `${cluster.nodes.max * node.pods} pods allocatable; the autoscalers' max pods (${need.pods}: ${biggest}) request ${fmt(need.cpu)} vCPU, ${fmt(need.memory)} GiB and need ${need.count} nodes; ` +
+    `pods above the node group's max stay Pending; allowed: compute.nodes.max ≥ ${need.count}, a larger compute.instanceType, or lower max pods`;
+  return {
+    nodesMax: cluster.nodes.max,
+    nodesNeeded: need.count,
+    maxPods: need.pods,
+    maxPodsCpu: need.cpu,
+    maxPodsMemoryGiB: need.memory,
+    fits: need.count <= cluster.nodes.max,
+    warning: need.count <= cluster.nodes.max ? undefined : message,
+  };
 }
 
 function fieldIsSet(environment: Environment, field: string): boolean {

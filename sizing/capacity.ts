@@ -9,10 +9,13 @@
  * Pure: no I/O. Problems (a count the topology cannot hold) and warnings are returned, not thrown.
  */
 import { formatCount, Stage, stageForMau, describeStageRange } from '../config/stages';
+import { ServiceDefinition } from '../config/service-definition';
 import { Assumptions } from '../config/assumptions';
-import { PodRange } from './blueprint-types';
+import { PodRange, ServicePods } from './blueprint-types';
 import { Demand, demandOf } from './demand';
-import { allocatable, CACHE_NODE_MEMORY_GIB, EC2_SPECS } from './instance-specs';
+import { Allocatable, allocatable, CACHE_NODE_MEMORY_GIB, EC2_SPECS } from './instance-specs';
+import { ceilDiv, fmt } from './numbers';
+import { sizeServicePods } from './service-pods';
 import { AvailabilityFloors } from './stage-profiles';
 import { Workload } from '../config/workload-defaults';
 
@@ -44,10 +47,27 @@ export interface CapacityInput {
   readonly redis: { readonly mode: 'on-host' | 'single' | 'replicated' | 'cluster'; readonly nodeType: string; readonly nodeTypeField: string };
   readonly kafka?: boolean;
   readonly rabbitmq?: boolean;
+  /** The environment's enabled services; a disabled one is not here, so it is not sized. */
+  readonly services: readonly ServiceDefinition[];
+  /** CPU utilisation each service's autoscaler keeps, percent of its request. */
+  readonly cpuTargetPercent: (service: ServiceDefinition) => number;
+  /** The environment's explicit pod range of a service (autoscaling.api/websocket, services.<name>.min/max). */
+  readonly rangeOverride: (service: ServiceDefinition) => { readonly min?: number; readonly max?: number };
+}
+
+/** CPU, memory and pod slots `groups` of pods request, and the nodes that hold them. */
+export function podsOnNodes(
+  groups: ReadonlyArray<{ readonly count: number; readonly pods: PodRange }>,
+  node: Allocatable,
+): { cpu: number; memory: number; pods: number; count: number } {
+  const cpu = groups.reduce((sum, g) => sum + g.count * g.pods.cpu, 0);
+  const memory = groups.reduce((sum, g) => sum + g.count * g.pods.memoryGiB, 0);
+  const pods = groups.reduce((sum, g) => sum + g.count, 0);
+  return { cpu, memory, pods, count: Math.max(ceilDiv(cpu, node.vcpu), ceilDiv(memory, node.memoryGiB), ceilDiv(pods, node.pods)) };
 }
 
 /** Component names the reasoning is keyed by, in the order `size` prints them. */
-export type ComponentName = 'websocket' | 'api' | 'hosts' | 'nodes' | 'dbShards' | 'readReplicas' | 'cockroach' | 'redis' | 'kafka';
+export type ComponentName = 'hosts' | 'nodes' | 'dbShards' | 'readReplicas' | 'cockroach' | 'redis' | 'kafka';
 
 /** Counts derived from the workload, per region, with their reasoning. */
 export interface WorkloadSizing {
@@ -55,8 +75,8 @@ export interface WorkloadSizing {
   readonly regionCount: number;
   /** What each region's capacity is divided from: regions − 1 on multi-region stages, else 1. */
   readonly regionDivisor: number;
-  readonly websocket: PodRange;
-  readonly api: PodRange;
+  /** Pods per region of every enabled service, by name. */
+  readonly services: Readonly<Record<string, ServicePods>>;
   readonly hosts?: number;
   readonly nodes?: { readonly min: number; readonly max: number; readonly desired: number };
   readonly dbShards?: number;
@@ -78,18 +98,11 @@ export interface SizingProblem {
   readonly message: string;
   /** The explicit size that replaces the derived count; when the file sets it, the problem is only a warning. */
   readonly replacedBy?: string;
+  /** The file the path is in, when it is not the environment's (a service definition). */
+  readonly file?: string;
 }
 
-/** Rounds up, forgiving floating-point dust (45,000 × 2 / 45,000 is 2, not 3). */
-export function ceilDiv(numerator: number, denominator: number): number {
-  return Math.max(0, Math.ceil(numerator / denominator - 1e-9));
-}
-
-/** Numbers in reasoning: thousands separators, up to 3 significant digits below 100. */
-export function fmt(value: number): string {
-  if (Math.abs(value) >= 100) return formatCount(value);
-  return String(Number(value.toPrecision(3)));
-}
+export { ceilDiv, fmt };
 
 const pct = (share: number) => `${fmt(share * 100)}%`;
 const gib = (bytes: number) => `${fmt(bytes / GIB)} GiB`;
@@ -99,7 +112,7 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
   const demand = demandOf(workload);
   const divisor = input.regionCount > 1 ? input.regionCount - 1 : 1;
   const problems: SizingProblem[] = [];
-  const problem = (path: string, message: string, replacedBy?: string) => problems.push({ path, message, replacedBy });
+  const problem = (path: string, message: string, replacedBy?: string, file?: string) => problems.push({ path, message, replacedBy, file });
   const warnings: string[] = [];
   const reasons: Partial<Record<ComponentName, string>> = {};
 
@@ -111,32 +124,23 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
   };
   const raisedTo = (raw: number, floor: number, why: string) => (raw < floor ? ` (${raw}, raised to ${floor}: ${why})` : '');
 
-  if (a.websocketScaleAtConnections > a.connectionsPerWebsocketPod) {
-    problem(
-      'assumptions.websocketScaleAtConnections',
-      `must not exceed assumptions.connectionsPerWebsocketPod (${fmt(a.connectionsPerWebsocketPod)}), the most a pod holds; received ${fmt(a.websocketScaleAtConnections)}`,
-    );
-  }
-
-  // Pods: `min` holds the peak at the scale-up threshold, `max` the peak × headroom at full capacity.
-  const podFloor = floors.pods;
-  const [connections, connectionsText] = perRegion(demand.peakConnections, 'peak connections');
-  const wsRaw = ceilDiv(connections, a.websocketScaleAtConnections);
-  const wsMin = Math.max(podFloor, wsRaw);
-  const wsMax = Math.max(wsMin, ceilDiv(connections * a.autoscaleHeadroom, a.connectionsPerWebsocketPod));
-  reasons.websocket =
-    `${connectionsText} / ${fmt(a.websocketScaleAtConnections)} per pod → ${wsMin} min${raisedTo(wsRaw, podFloor, 'pods per service')}; ` +
-    `max ${wsMax} (× ${fmt(a.autoscaleHeadroom)} headroom / ${fmt(a.connectionsPerWebsocketPod)} per pod)`;
-  const websocket: PodRange = { min: wsMin, max: wsMax, cpu: a.websocketPodCpu, memoryGiB: a.websocketPodMemoryGiB };
-
-  const [rps, rpsText] = perRegion(demand.peakRps, 'peak req/s');
-  const apiRaw = ceilDiv(rps, a.apiRequestsPerPod * a.apiScaleAtUtilization);
-  const apiMin = Math.max(podFloor, apiRaw);
-  const apiMax = Math.max(apiMin, ceilDiv(rps * a.autoscaleHeadroom, a.apiRequestsPerPod));
-  reasons.api =
-    `${rpsText} / (${fmt(a.apiRequestsPerPod)} req/s per pod × ${pct(a.apiScaleAtUtilization)} target) → ${apiMin} min${raisedTo(apiRaw, podFloor, 'pods per service')}; ` +
-    `max ${apiMax} (× ${fmt(a.autoscaleHeadroom)} headroom / ${fmt(a.apiRequestsPerPod)} per pod)`;
-  const api: PodRange = { min: apiMin, max: apiMax, cpu: a.apiPodCpu, memoryGiB: a.apiPodMemoryGiB };
+  // Pods of every enabled service, from what its definition says drives its load.
+  const services = sizeServicePods({
+    services: input.services,
+    workload,
+    regionDivisor: divisor,
+    regionCount: input.regionCount,
+    autoscaleHeadroom: a.autoscaleHeadroom,
+    podFloor: floors.pods,
+    cpuTargetPercent: input.cpuTargetPercent,
+  });
+  /** The pods the autoscalers run: the derived range, with the environment's overrides. */
+  const ranges = input.services.map((service) => {
+    const pods = services[service.name];
+    const override = input.rangeOverride(service);
+    const min = override.min ?? pods.min;
+    return { service, pods, min, max: Math.max(min, override.max ?? pods.max) };
+  });
 
   let hosts: number | undefined;
   if (input.hosts) {
@@ -144,12 +148,23 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     if (!spec) {
       problem(input.hosts.instanceTypeField, unknownTypeMessage(input.hosts.instanceType, Object.keys(EC2_SPECS)));
     } else {
-      // On a host the services share the machine, so the load counts in fractions of a pod.
-      const cpu = (connections / a.websocketScaleAtConnections) * a.websocketPodCpu + (rps / (a.apiRequestsPerPod * a.apiScaleAtUtilization)) * a.apiPodCpu;
-      const memory =
-        (connections / a.websocketScaleAtConnections) * a.websocketPodMemoryGiB + (rps / (a.apiRequestsPerPod * a.apiScaleAtUtilization)) * a.apiPodMemoryGiB;
+      // The load on the hosts: the demand of each service in fractions of a pod (spread over the
+      // hosts), and one container of each service whose pods are fixed.
+      const share = (p: ServicePods) => (p.driver === 'fixed' ? 1 : (p.rawPods ?? 0));
+      const cpu = ranges.reduce((sum, { pods }) => sum + share(pods) * pods.cpu, 0);
+      const memory = ranges.reduce((sum, { pods }) => sum + share(pods) * pods.memoryGiB, 0);
       hosts = Math.max(1, ceilDiv(cpu, spec.vcpu), ceilDiv(memory, spec.memoryGiB));
-      reasons.hosts = `services need ${fmt(cpu)} vCPU and ${fmt(memory)} GiB at peak / ${input.hosts.instanceType} (${spec.vcpu} vCPU, ${spec.memoryGiB} GiB) → ${hosts}`;
+      const parts = ranges.map(({ service, pods }) => `${service.name} ${fmt(share(pods) * pods.cpu)}`).join(' + ');
+      reasons.hosts = `services need ${fmt(cpu)} vCPU (${parts}) and ${fmt(memory)} GiB at peak / ${input.hosts.instanceType} (${spec.vcpu} vCPU, ${spec.memoryGiB} GiB) → ${hosts}`;
+      // Every host runs one container of every service, which requests its own resources; docker
+      // compose does not hold CPU reservations, so this is said in the reasoning, not enforced.
+      const requestedCpu = ranges.reduce((sum, { pods }) => sum + pods.cpu, 0);
+      const requestedMemory = ranges.reduce((sum, { pods }) => sum + pods.memoryGiB, 0);
+      reasons.hosts +=
+        `; each host runs one container of each service, requesting ${fmt(requestedCpu)} vCPU, ${fmt(requestedMemory)} GiB together` +
+        (requestedCpu > spec.vcpu || requestedMemory > spec.memoryGiB
+          ? ` (more than one ${input.hosts.instanceType}; compose holds no CPU reservation, so they share it)`
+          : '');
       if (hosts > input.hosts.maxCount) {
         problem(
           'workload',
@@ -167,36 +182,38 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
       problem(input.cluster.instanceTypeField, unknownTypeMessage(input.cluster.instanceType, Object.keys(EC2_SPECS)));
     } else {
       const node = allocatable(spec, { vcpu: a.nodeSystemCpu, memoryGiB: a.nodeSystemMemoryGiB });
-      const fits = (podCpu: number, podMemory: number, cpuField: string, memoryField: string) => {
-        const where = `${input.cluster!.instanceType} nodes (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB allocatable after kubelet and system pods)`;
-        if (podCpu > node.vcpu)
+      const where = `${input.cluster.instanceType} nodes (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB allocatable after kubelet and system pods)`;
+      for (const { service, pods } of ranges) {
+        if (pods.cpu > node.vcpu)
           problem(
-            `assumptions.${cpuField}`,
-            `${fmt(podCpu)} vCPU pods do not fit ${where}; allowed: at most ${fmt(node.vcpu)}, or a larger compute.instanceType`,
+            'resources.requests.cpuMillis',
+            `${service.name} requests ${fmt(pods.cpu)} vCPU a pod, which does not fit ${where}; allowed: at most ${Math.floor(node.vcpu * 1000)}, or a larger compute.instanceType`,
+            undefined,
+            service.sourceFile,
           );
-        if (podMemory > node.memoryGiB)
+        if (pods.memoryGiB > node.memoryGiB)
           problem(
-            `assumptions.${memoryField}`,
-            `${fmt(podMemory)} GiB pods do not fit ${where}; allowed: at most ${fmt(node.memoryGiB)}, or a larger compute.instanceType`,
+            'resources.requests.memoryMiB',
+            `${service.name} requests ${fmt(pods.memoryGiB)} GiB a pod, which does not fit ${where}; allowed: at most ${Math.floor(node.memoryGiB * 1024)}, or a larger compute.instanceType`,
+            undefined,
+            service.sourceFile,
           );
-      };
-      fits(a.websocketPodCpu, a.websocketPodMemoryGiB, 'websocketPodCpu', 'websocketPodMemoryGiB');
-      fits(a.apiPodCpu, a.apiPodMemoryGiB, 'apiPodCpu', 'apiPodMemoryGiB');
-      const need = (ws: number, apiPods: number) => {
-        const cpu = ws * a.websocketPodCpu + apiPods * a.apiPodCpu;
-        const memory = ws * a.websocketPodMemoryGiB + apiPods * a.apiPodMemoryGiB;
-        const count = Math.max(ceilDiv(cpu, node.vcpu), ceilDiv(memory, node.memoryGiB), ceilDiv(ws + apiPods, node.pods));
-        return { cpu, memory, count };
-      };
-      const low = need(wsMin, apiMin);
-      const high = need(wsMax, apiMax);
+      }
+      const low = podsOnNodes(
+        ranges.map((r) => ({ count: r.min, pods: r.pods })),
+        node,
+      );
+      const high = podsOnNodes(
+        ranges.map((r) => ({ count: r.max, pods: r.pods })),
+        node,
+      );
       const min = Math.max(floors.nodes, low.count);
       const max = Math.max(min, high.count);
       nodes = { min, max, desired: min };
       reasons.nodes =
         `${input.cluster.instanceType} (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB, ${node.pods} pods allocatable): ` +
-        `min pods request ${fmt(low.cpu)} vCPU, ${fmt(low.memory)} GiB → ${min}${raisedTo(low.count, floors.nodes, 'availability floor')}; ` +
-        `max pods ${fmt(high.cpu)} vCPU, ${fmt(high.memory)} GiB → ${max}`;
+        `min pods (${low.pods}) request ${fmt(low.cpu)} vCPU, ${fmt(low.memory)} GiB → ${min}${raisedTo(low.count, floors.nodes, 'availability floor')}; ` +
+        `max pods (${high.pods}) ${fmt(high.cpu)} vCPU, ${fmt(high.memory)} GiB → ${max}`;
       if (max > 1000)
         problem(
           'workload',
@@ -344,8 +361,7 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     demand,
     regionCount: input.regionCount,
     regionDivisor: divisor,
-    websocket,
-    api,
+    services,
     hosts,
     nodes,
     dbShards,

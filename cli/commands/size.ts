@@ -5,7 +5,7 @@ import { environmentFiles, loadEnvironments } from '../../config/load';
 import { describeStageRange, formatCount } from '../../config/stages';
 import { CATALOG } from '../../cost/catalog';
 import { EnvironmentCost, priceSizedEnvironment } from '../../cost/estimate';
-import { formatSeedRange, formatUsd } from '../../cost/reference';
+import { formatSeedRange, formatUsd, formatUsdPerUnit } from '../../cost/reference';
 import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../config/assumptions';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { ComponentName, fmt } from '../../sizing/capacity';
@@ -72,8 +72,16 @@ export function sizeDocument({ sized, cost }: { sized: SizedEnvironment; cost: E
     sessions: demand.sessions,
     largestTable: demand.largestTable,
     components: {
-      websocket: { ...blueprint.websocket!, reason: reason('websocket') },
-      api: { ...blueprint.api!, reason: reason('api') },
+      services: Object.entries(blueprint.services ?? {}).map(([name, pods]) => ({
+        name,
+        driver: pods.driver,
+        peakPerRegion: pods.peakPerRegion ?? null,
+        min: pods.min,
+        max: pods.max,
+        cpu: pods.cpu,
+        memoryGiB: pods.memoryGiB,
+        reason: pods.reason,
+      })),
       hosts: blueprint.hosts ? { count: blueprint.hosts.count, instanceType: blueprint.hosts.instanceType, reason: reason('hosts') } : null,
       nodes: blueprint.cluster ? { ...blueprint.cluster.nodes, instanceType: blueprint.cluster.instanceType, reason: reason('nodes') } : null,
       dbShards: blueprint.postgres?.shards ?? 1,
@@ -99,6 +107,7 @@ export function sizeDocument({ sized, cost }: { sized: SizedEnvironment; cost: E
       rabbitmq: blueprint.rabbitmq ?? null,
       search: blueprint.search ?? null,
     },
+    clusterCapacity: report.clusterCapacity ?? null,
     explicit: report.explicit,
     monthlyCostUsd: cost.monthlyUsd,
     costPerMauUsd: cost.costPerMauUsd,
@@ -123,10 +132,11 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
     const list = report.explicit.filter((x) => x.field === prefix || x.field.startsWith(`${prefix}.`));
     return list.length === 0 ? '' : `; explicit in the file: ${list.map((x) => `${x.field} ${x.value} (the workload gives ${x.derived})`).join(', ')}`;
   };
-  const out: Row[] = [
-    { component: 'websocket pods', count: `${blueprint.websocket!.min}–${blueprint.websocket!.max}`, reasoning: reasons.websocket ?? '' },
-    { component: 'api pods', count: `${blueprint.api!.min}–${blueprint.api!.max}`, reasoning: reasons.api ?? '' },
-  ];
+  const out: Row[] = Object.entries(blueprint.services ?? {}).map(([name, pods]) => ({
+    component: `${name} pods`,
+    count: `${pods.min}–${pods.max}`,
+    reasoning: pods.reason,
+  }));
   if (blueprint.hosts)
     out.push({
       component: 'hosts',
@@ -206,6 +216,9 @@ export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentC
   lines.push(
     `demand: ${fmt(demand.dau)} DAU · peak ${fmt(demand.peakRps)} req/s · ${fmt(demand.peakMessagesPerSecond)} messages/s · ${fmt(demand.peakConnections)} connections · ${fmt(demand.peakDbWritesPerSecond)} DB writes/s · ${fmt(demand.peakRedisOpsPerSecond)} Redis ops/s`,
   );
+  lines.push(
+    `services: ${environment.services.length === 0 ? 'none enabled' : environment.services.map((s) => `${s.name} (${s.demand.driver})`).join(', ')}; each sized from its own demand and requests (services/<name>.yaml)`,
+  );
   lines.push('');
   const table = rows(result);
   const w1 = Math.max(...table.map((r) => r.component.length), 'component'.length);
@@ -216,7 +229,7 @@ export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentC
   const { cost } = result;
   const unpriced = cost.unpricedResources === 0 ? 'no resource unpriced' : `${cost.unpricedResources} resource(s) unpriced, left out (see stagecraft cost)`;
   lines.push(
-    `monthly cost: ${formatUsd(cost.monthlyUsd)} (${formatUsd(cost.costPerMauUsd ?? 0)} per MAU), priced from the synthesized stacks with the ${CATALOG.asOf} catalog; ${unpriced}; seed 004 ${environment.stage}: ${formatSeedRange(environment.stage)}`,
+    `monthly cost: ${formatUsd(cost.monthlyUsd)} (${formatUsdPerUnit(cost.costPerMauUsd ?? 0)} per MAU), priced from the synthesized stacks with the ${CATALOG.asOf} catalog; ${unpriced}; seed 004 ${environment.stage}: ${formatSeedRange(environment.stage)}`,
   );
   const overridden = Object.keys(environment.config.assumptions ?? {});
   lines.push(`assumptions: ${overridden.length === 0 ? 'all defaults' : `overridden: ${overridden.join(', ')}`} (sources in config/assumptions.ts and --json)`);

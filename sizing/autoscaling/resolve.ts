@@ -1,14 +1,16 @@
 /**
  * Resolves each service's pod autoscaling rule for one environment: the seed defaults of
- * `websocket-gateway.ts` and `api.ts`, the environment's `autoscaling` overrides, and the pod
- * range the sizing derived (`Blueprint.websocket` / `Blueprint.api`). Without a workload the
- * range is the stage's pod floor, up to the floor × the autoscale headroom.
+ * `websocket-gateway.ts` and `api.ts`, the environment's `autoscaling` and `services` overrides,
+ * and the pod range the sizing derived from the service's demand (`Blueprint.services`).
+ * Without a workload the range of an api or websocket-gateway rule is the stage's pod floor, up
+ * to the floor × the autoscale headroom; a cpu rule keeps its own range.
  */
 import { Environment } from '../../config/environment';
 import { Problem } from '../../config/errors';
 import { ServiceDefinition } from '../../config/service-definition';
 import { ASSUMPTIONS } from '../../config/assumptions';
-import { Blueprint, PodRange } from '../blueprint-types';
+import { Blueprint } from '../blueprint-types';
+import { DEFAULT_CPU_TARGET_PERCENT } from '../service-pods';
 import { AVAILABILITY_FLOORS } from '../stage-profiles';
 import { API_DEFAULTS, apiRule, cpuRule } from './api';
 import { PodScalingRule } from './pod-rule';
@@ -17,23 +19,54 @@ import { websocketGatewayRule } from './websocket-gateway';
 
 type SizedRange = 'websocket' | 'api';
 
-/** The pod range of the websocket gateway or the API before overrides, and where it came from. */
-export function sizedPodRange(environment: Environment, blueprint: Blueprint, which: SizedRange): { min: number; max: number; source: string } {
-  const sized: PodRange | undefined = blueprint[which];
-  if (sized) return { min: sized.min, max: sized.max, source: `sizing (Blueprint.${which})` };
+/** The `autoscaling` key that overrides a scaling rule's range, if it has one. */
+function overrideKey(service: ServiceDefinition): SizedRange | undefined {
+  return service.scaling.rule === 'websocket-gateway' ? 'websocket' : service.scaling.rule === 'api' ? 'api' : undefined;
+}
+
+/** CPU utilisation a service's autoscaler keeps, percent of its request: what the sizing sizes `min` pods at. */
+export function serviceCpuTargetPercent(environment: Environment, service: ServiceDefinition): number {
+  const scaling = service.scaling;
+  if (scaling.rule === 'cpu') return scaling.cpuTargetPercent;
+  if (scaling.rule === 'api') return environment.config.autoscaling?.api?.cpuTargetPercent ?? API_DEFAULTS.cpuTargetPercent;
+  if (scaling.rule === 'websocket-gateway') return websocketThresholds(environment).scaleUpCpuPercent;
+  return DEFAULT_CPU_TARGET_PERCENT;
+}
+
+/** The pod range an environment sets explicitly for a service, and the field that sets it. */
+export function serviceRangeOverride(environment: Environment, service: ServiceDefinition): { min?: number; max?: number; field?: string } {
+  const key = overrideKey(service);
+  if (key) {
+    const o = environment.config.autoscaling?.[key];
+    return { min: o?.min, max: o?.max, field: `autoscaling.${key}` };
+  }
+  if (service.scaling.rule === 'cpu') {
+    const o = environment.config.services?.[service.name];
+    return { min: o?.min, max: o?.max, field: `services.${service.name}` };
+  }
+  return {};
+}
+
+/** A service's pod range before overrides, and where it came from. */
+export function sizedPodRange(environment: Environment, blueprint: Blueprint, service: ServiceDefinition): { min: number; max: number; source: string } {
+  const sized = blueprint.services?.[service.name];
+  if (sized && sized.driver !== 'fixed')
+    return { min: sized.min, max: sized.max, source: `sizing of its ${sized.driver} demand (Blueprint.services.${service.name})` };
+  if (service.scaling.rule === 'cpu') return { min: service.scaling.min, max: service.scaling.max, source: service.sourceFile };
+  if (sized) return { min: sized.min, max: sized.max, source: `sizing (Blueprint.services.${service.name})` };
   const floor = AVAILABILITY_FLOORS[environment.stage].pods;
   const headroom = environment.config.assumptions?.autoscaleHeadroom ?? ASSUMPTIONS.autoscaleHeadroom.value;
   return { min: floor, max: Math.ceil(floor * headroom), source: `${environment.stage} pod floor × ${headroom} headroom (no workload)` };
 }
 
-function rangeWithOverrides(environment: Environment, blueprint: Blueprint, which: SizedRange) {
-  const sized = sizedPodRange(environment, blueprint, which);
-  const override = environment.config.autoscaling?.[which];
-  const overridden = override?.min !== undefined || override?.max !== undefined;
+function rangeWithOverrides(environment: Environment, blueprint: Blueprint, service: ServiceDefinition) {
+  const sized = sizedPodRange(environment, blueprint, service);
+  const override = serviceRangeOverride(environment, service);
+  const overridden = override.min !== undefined || override.max !== undefined;
   return {
-    min: override?.min ?? sized.min,
-    max: override?.max ?? sized.max,
-    source: overridden ? `${sized.source}, overridden by autoscaling.${which}` : sized.source,
+    min: override.min ?? sized.min,
+    max: override.max ?? sized.max,
+    source: overridden ? `${sized.source}, overridden by ${override.field}` : sized.source,
     sized,
   };
 }
@@ -54,15 +87,15 @@ export function podScalingRule(environment: Environment, blueprint: Blueprint, s
   const scaling = service.scaling;
   switch (scaling.rule) {
     case 'websocket-gateway':
-      return websocketGatewayRule(service.name, rangeWithOverrides(environment, blueprint, 'websocket'), websocketThresholds(environment));
+      return websocketGatewayRule(service.name, rangeWithOverrides(environment, blueprint, service), websocketThresholds(environment));
     case 'api':
       return apiRule(
         service.name,
-        rangeWithOverrides(environment, blueprint, 'api'),
+        rangeWithOverrides(environment, blueprint, service),
         environment.config.autoscaling?.api?.cpuTargetPercent ?? API_DEFAULTS.cpuTargetPercent,
       );
     case 'cpu':
-      return cpuRule(service.name, { min: scaling.min, max: scaling.max, source: service.sourceFile }, scaling.cpuTargetPercent);
+      return cpuRule(service.name, rangeWithOverrides(environment, blueprint, service), scaling.cpuTargetPercent);
     case 'fixed':
       return undefined;
   }
@@ -85,7 +118,9 @@ export function podScalingProblems(environment: Environment, blueprint: Blueprin
   for (const which of ['websocket', 'api'] as const) {
     const override = environment.config.autoscaling?.[which];
     if (!override || (override.min === undefined && override.max === undefined)) continue;
-    const { min, max, sized } = rangeWithOverrides(environment, blueprint, which);
+    const service = environment.services.find((s) => overrideKey(s) === which);
+    if (!service) continue;
+    const { min, max, sized } = rangeWithOverrides(environment, blueprint, service);
     if (min <= max) continue;
     if (override.min !== undefined && override.max !== undefined) continue; // reported by config/services.ts
     const path = override.min !== undefined ? `autoscaling.${which}.min` : `autoscaling.${which}.max`;

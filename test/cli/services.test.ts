@@ -76,7 +76,7 @@ describe('stagecraft synth --services', () => {
     const result = await run(root, 'synth', '--services', 'services');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^environments\/tiny\.yaml: autoscaling\.websocket\.max: 1 is below the min of \d+ pods from the sizing \(Blueprint\.websocket\); allowed: \d+ to 5000, or set autoscaling\.websocket\.min too\n$/,
+      /^environments\/tiny\.yaml: autoscaling\.websocket\.max: 1 is below the min of \d+ pods from the sizing of its connections demand \(Blueprint\.services\.websocket-gateway\); allowed: \d+ to 5000, or set autoscaling\.websocket\.min too\n$/,
     );
     expectOutputUntouched(root);
   });

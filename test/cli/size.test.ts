@@ -1,6 +1,12 @@
+import { join } from 'node:path';
 import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../config/assumptions';
 import { AVAILABILITY_FLOORS } from '../../sizing/stage-profiles';
 import { project, run } from '../helpers/cli';
+import { loadServiceCatalog } from '../../config/services';
+import { EXAMPLES_ROOT } from '../helpers/examples';
+
+const CATALOG = loadServiceCatalog(join(EXAMPLES_ROOT, 'services'), EXAMPLES_ROOT).services;
+const serviceNamed = (name: string) => CATALOG.find((s) => s.name === name)!;
 
 const SHOP = 'name: shop\nregions: [us-east-1]\ndomain: shop.example.com\nworkload:\n  mau: 3000000\n  hotRetentionDays: 2\n';
 const TINY = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
@@ -14,19 +20,33 @@ describe('stagecraft size --env', () => {
     const doc = JSON.parse(result.stdout);
     expect(doc).toMatchObject({ environment: 'shop', stage: 'growth', stageSource: 'workload.mau', regions: 1, perRegionDivisor: 1 });
     for (const key of ['rps', 'messagesPerSecond', 'connections']) expect(typeof doc.peak[key]).toBe('number');
-    for (const path of ['websocket.min', 'websocket.max', 'api.min', 'api.max', 'dbShards', 'redis.shards', 'redis.replicasPerShard']) {
+    for (const path of ['dbShards', 'redis.shards', 'redis.replicasPerShard']) {
       expect(typeof path.split('.').reduce((node, key) => node[key], doc.components)).toBe('number');
     }
     expect(doc.components.cockroach).toBeNull();
-    // The counts follow from the peaks the document reports, by the assumptions it reports.
+    // Every enabled service has a line, with the pods its own demand figures give at the peaks the document reports.
     const a = doc.assumptions;
-    expect(doc.components.websocket.min).toBe(Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.connections / a.websocketScaleAtConnections.value)));
-    expect(doc.components.websocket.max).toBe(
-      Math.max(doc.components.websocket.min, Math.ceil((doc.peak.connections * a.autoscaleHeadroom.value) / a.connectionsPerWebsocketPod.value)),
+    const byName = Object.fromEntries(doc.components.services.map((s: { name: string }) => [s.name, s]));
+    expect(Object.keys(byName).sort()).toEqual(
+      CATALOG.filter((s) => s.stages.includes('growth'))
+        .map((s) => s.name)
+        .sort(),
     );
-    expect(doc.components.api.min).toBe(
-      Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.rps / (a.apiRequestsPerPod.value * a.apiScaleAtUtilization.value))),
+    const gateway = serviceNamed('websocket-gateway');
+    if (gateway.demand.driver !== 'connections') throw new Error('the example gateway changed drivers');
+    expect(byName['websocket-gateway']).toMatchObject({ driver: 'connections', peakPerRegion: doc.peak.connections });
+    expect(byName['websocket-gateway'].min).toBe(
+      Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.connections / gateway.demand.scaleAtConnectionsPerPod!)),
     );
+    expect(byName['websocket-gateway'].max).toBe(
+      Math.max(byName['websocket-gateway'].min, Math.ceil((doc.peak.connections * a.autoscaleHeadroom.value) / gateway.demand.connectionsPerPod)),
+    );
+    const api = serviceNamed('api');
+    if (api.demand.driver !== 'requests') throw new Error('the example api changed drivers');
+    const apiPerPod = api.resources.requests.cpuMillis / api.demand.cpuMillisPerRequest;
+    expect(byName.api.min).toBe(Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.rps / (apiPerPod * 0.7) - 1e-9)));
+    expect(byName.api.cpu).toBe(api.resources.requests.cpuMillis / 1000);
+    expect(doc.clusterCapacity).toMatchObject({ nodesMax: doc.components.nodes.max, fits: true });
     expect(doc.peak.messagesPerSecond).toBeCloseTo(
       (3_000_000 * doc.workload.dauRatio * doc.workload.messagesPerDauPerDay * doc.workload.peakFactor) / 86_400,
       6,
@@ -39,10 +59,10 @@ describe('stagecraft size --env', () => {
     expect(doc.costPerMauUsd).toBeCloseTo(doc.monthlyCostUsd / 3_000_000, 12);
     expect(doc.unpricedResources).toBe(0);
     expect(Object.keys(a)).toEqual(ASSUMPTION_NAMES);
-    expect(a.connectionsPerWebsocketPod).toEqual({
-      value: 50_000,
-      unit: 'connections',
-      source: ASSUMPTIONS.connectionsPerWebsocketPod.source,
+    expect(a.autoscaleHeadroom).toEqual({
+      value: ASSUMPTIONS.autoscaleHeadroom.value,
+      unit: ASSUMPTIONS.autoscaleHeadroom.unit,
+      source: ASSUMPTIONS.autoscaleHeadroom.source,
       overridden: false,
     });
     expect(doc.workloadDefaults).not.toContain('hotRetentionDays');
@@ -58,9 +78,12 @@ describe('stagecraft size --env', () => {
   it('prints a table of components with the reasoning behind each count', async () => {
     const result = await run(root, 'size', '--env', 'shop');
     expect(result.stdout).toMatch(/^shop \(environments\/shop\.yaml\): growth, chosen from mau 3,000,000 \(seed 004: 500,000–5,000,000 MAU\)$/m);
-    expect(result.stdout).toMatch(/^websocket pods +2–3 +60,000 peak connections \/ 45,000 per pod → 2 min; max 3 \(× 2\.5 headroom \/ 50,000 per pod\)$/m);
+    expect(result.stdout).toMatch(
+      /^websocket-gateway pods +2–3 +900,000 DAU × 0\.0667 connections at peak = 60,000 connections \/ 45,000 per pod \(scale-up point; 50,000 at most\) → 2 min; max 3 \(× 2\.5 headroom \/ 50,000 per pod\); 2 vCPU, 4 GiB per pod → 4–6 vCPU, 8–12 GiB$/m,
+    );
+    expect(result.stdout).toMatch(/^archive-worker pods +1–1 +fixed: 1 replica\(s\) → 1–1 pods × 0\.25 vCPU, 0\.25 GiB per pod$/m);
     expect(result.stdout).toMatch(/^nodes +\d+–\d+ × m6i\.xlarge +m6i\.xlarge \(/m);
-    expect(result.stdout).toMatch(/^monthly cost: \$[\d,]+ \(\$0\.\d+ per MAU\), priced from the synthesized stacks/m);
+    expect(result.stdout).toMatch(/^monthly cost: \$[\d,]+ \(\$0\.0*[1-9]\d* per MAU\), priced from the synthesized stacks/m);
   });
 
   it('needs a workload in the environment', async () => {
@@ -97,17 +120,18 @@ describe('stagecraft size --workload', () => {
   it('runs three regions on massive and sizes each for peak ÷ (regions − 1)', async () => {
     const doc = JSON.parse((await size('mau: 120000000\n')).stdout);
     expect(doc).toMatchObject({ stage: 'massive', regions: 3, regionCodes: ['us-east-1', 'eu-west-1', 'ap-northeast-1'], perRegionDivisor: 2 });
-    expect(doc.components.websocket.min).toBe(Math.ceil(doc.peak.connections / 2 / doc.assumptions.websocketScaleAtConnections.value));
+    const gateway = doc.components.services.find((s: { name: string }) => s.name === 'websocket-gateway');
+    expect(gateway.peakPerRegion).toBeCloseTo(doc.peak.connections / 2, 6);
+    expect(gateway.min).toBe(Math.ceil(doc.peak.connections / 2 / 45_000));
     expect(doc.components.cockroach.nodesPerRegion).toBeGreaterThanOrEqual(3);
   });
 
   it('honours a pinned stage and assumption overrides', async () => {
-    const doc = JSON.parse(
-      (await size('mau: 3000000\nstage: scale\nassumptions:\n  connectionsPerWebsocketPod: 20000\n  websocketScaleAtConnections: 10000\n')).stdout,
-    );
+    const doc = JSON.parse((await size('mau: 3000000\nstage: scale\nassumptions:\n  autoscaleHeadroom: 4\n')).stdout);
     expect(doc).toMatchObject({ stage: 'scale', stageSource: 'pinned' });
-    expect(doc.assumptions.websocketScaleAtConnections).toMatchObject({ value: 10_000, overridden: true });
-    expect(doc.components.websocket.min).toBe(Math.max(2, Math.ceil(doc.peak.connections / 10_000)));
+    expect(doc.assumptions.autoscaleHeadroom).toMatchObject({ value: 4, overridden: true });
+    const gateway = doc.components.services.find((s: { name: string }) => s.name === 'websocket-gateway');
+    expect(gateway.max).toBe(Math.max(gateway.min, Math.ceil((doc.peak.connections * 4) / 50_000)));
     expect(doc.warnings).toContain(
       "workload.mau 3,000,000 is in growth's range (500,000–5,000,000 MAU, seed 004); this environment pins scale (5,000,000–10,000,000 MAU)",
     );
@@ -125,7 +149,7 @@ describe('stagecraft size --workload', () => {
     ],
     [
       'mau: 1000000\nassumptions:\n  connectionsPerWebsocketPod: 10000\n',
-      'w.yaml: assumptions.websocketScaleAtConnections: must not exceed assumptions.connectionsPerWebsocketPod (10,000), the most a pod holds; received 45,000',
+      'w.yaml: assumptions: unknown key "connectionsPerWebsocketPod"; allowed keys: ' + ASSUMPTION_NAMES.join(', '),
     ],
   ])('exits 2 on %j, naming the field and the allowed range', async (yaml, message) => {
     expect(await size(yaml)).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });

@@ -217,13 +217,13 @@ describe('environment files: bad input is reported with file, field path, and wh
   });
 
   it('checks assumption overrides against their documented ranges', () => {
-    expect(problems(`${VALID}workload:\n  mau: 1000\nassumptions:\n  apiScaleAtUtilization: 1.5\n  connectionsPerWebsocketPod: 0\n`)).toEqual([
-      'environments/prod.yaml: assumptions.connectionsPerWebsocketPod: must be a whole number, at least 1; received number 0',
-      'environments/prod.yaml: assumptions.apiScaleAtUtilization: must be greater than 0 and at most 1; received number 1.5',
+    expect(problems(`${VALID}workload:\n  mau: 1000\nassumptions:\n  redisScaleAtUtilization: 1.5\n  redisOpsPerNode: 0\n`)).toEqual([
+      'environments/prod.yaml: assumptions.redisOpsPerNode: must be at least 1; received number 0',
+      'environments/prod.yaml: assumptions.redisScaleAtUtilization: must be greater than 0 and at most 1; received number 1.5',
     ]);
     expect(problems(`${VALID}assumptions:\n  podsPerNode: 5\n`)).toEqual([
       expect.stringMatching(
-        /^environments\/prod\.yaml: assumptions: unknown key "podsPerNode"; allowed keys: connectionsPerWebsocketPod, websocketScaleAtConnections, /,
+        /^environments\/prod\.yaml: assumptions: unknown key "podsPerNode"; allowed keys: autoscaleHeadroom, rateLimiterMsPerCall, nodeSystemCpu, /,
       ),
     ]);
   });

@@ -189,11 +189,11 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
 
   test('without the apps stack the pod ranges come from the Blueprint, marked as such', () => {
     const rules = environmentAutoscaling(environmentResources(base, scale.environment), scale);
-    const { api, websocket } = scale.blueprint;
-    expect(rules.filter((r) => r.source === 'blueprint').map((r) => [r.target, r.min, r.max])).toEqual([
-      ['API pods', api!.min, api!.max],
-      ['WebSocket pods', websocket!.min, websocket!.max],
-    ]);
+    const services = Object.entries(scale.blueprint.services!);
+    expect(services.length).toBe(scale.environment.services.length);
+    expect(rules.filter((r) => r.source === 'blueprint').map((r) => [r.target, r.min, r.max, r.trigger])).toEqual(
+      services.map(([name, pods]) => [`${name} pods`, pods.min, pods.max, `${pods.driver} demand`]),
+    );
   });
 });
 

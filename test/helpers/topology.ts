@@ -85,9 +85,7 @@ export function expectedTopology({ environment, blueprint: b }: SizedEnvironment
         !b.cluster
           ? [hostsLabel ?? '?']
           : (deploymentLabels(synthesis, `${environment.name}-${code}-apps`) ??
-            [b.api && `API ${range(b.api.min, b.api.max)} pods`, b.websocket && `WebSocket ${range(b.websocket.min, b.websocket.max)} pods`].filter(
-              (s): s is string => !!s,
-            )),
+            Object.entries(b.services ?? {}).map(([name, pods]) => `${name} ${range(pods.min, pods.max)} pods`)),
       ]),
     ),
     stores,

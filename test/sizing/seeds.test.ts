@@ -2,6 +2,7 @@
  * The seeds' own figures, reproduced from their stated inputs by the sizing code. Every
  * expected value is the seed's arithmetic, written out here, never the tool's output.
  */
+import { join } from 'node:path';
 import { STAGE_MAU_CEILING, stageForMau } from '../../config/stages';
 import { costPerMau } from '../../cost/estimate';
 import { SEED_000_AT_200M_MAU } from '../../cost/reference';
@@ -10,6 +11,12 @@ import { ceilDiv, sizeForWorkload, CapacityInput } from '../../sizing/capacity';
 import { demandOf, SECONDS_PER_DAY } from '../../sizing/demand';
 import { AVAILABILITY_FLOORS } from '../../sizing/stage-profiles';
 import { resolveWorkload, WORKLOAD_DEFAULTS } from '../../config/workload-defaults';
+import { loadServiceCatalog } from '../../config/services';
+import { EXAMPLES_ROOT } from '../helpers/examples';
+
+/** The example product's service definitions: the seeds' per-server figures are theirs, not the engine's. */
+const EXAMPLE_SERVICES = loadServiceCatalog(join(EXAMPLES_ROOT, 'services'), EXAMPLES_ROOT).services;
+const exampleService = (name: string) => EXAMPLE_SERVICES.find((s) => s.name === name)!;
 
 /** Seed 002's stated inputs: "1B Users, 10M Concurrent, 100 msgs/user/day"; "Peak (3x)". */
 const SEED_002 = { users: 1_000_000_000, concurrent: 10_000_000, messagesPerUserPerDay: 100, peakFactor: 3 };
@@ -33,6 +40,9 @@ function capacityInput(overrides: Partial<CapacityInput> = {}): CapacityInput {
     floors: AVAILABILITY_FLOORS.hyperscale,
     cluster: { instanceType: 'm6i.2xlarge', instanceTypeField: 'compute.instanceType' },
     redis: { mode: 'cluster', nodeType: 'cache.r6g.2xlarge', nodeTypeField: 'cache.nodeType' },
+    services: [exampleService('websocket-gateway'), exampleService('api')],
+    cpuTargetPercent: () => 70,
+    rangeOverride: () => ({}),
     ...overrides,
   };
 }
@@ -49,17 +59,21 @@ describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', ()
   });
 
   it('§2: 200 WebSocket servers at 50,000 connections each hold the 10M connections', () => {
-    expect(ASSUMPTIONS.connectionsPerWebsocketPod.value).toBe(50_000);
-    expect(ceilDiv(demand.peakConnections, ASSUMPTIONS.connectionsPerWebsocketPod.value)).toBe(SEED_002.concurrent / 50_000);
+    const gateway = exampleService('websocket-gateway').demand;
+    expect(gateway).toMatchObject({ driver: 'connections', connectionsPerPod: 50_000 });
+    expect(ceilDiv(demand.peakConnections, 50_000)).toBe(SEED_002.concurrent / 50_000);
     expect(SEED_002.concurrent / 50_000).toBe(200);
   });
 
   it("§10: pods scale at 45,000 connections; the range runs to the seed's max of 500", () => {
     const sized = sizeForWorkload(capacityInput());
-    expect(sized.websocket.min).toBe(Math.ceil(SEED_002.concurrent / 45_000)); // 223
+    const gateway = sized.services['websocket-gateway'];
+    expect(gateway.min).toBe(Math.ceil(SEED_002.concurrent / 45_000)); // 223
     // "Min: 200 pods, Max: 500 pods": the same 2.5× headroom over the peak, at 50,000 per pod.
-    expect(sized.websocket.max).toBe((SEED_002.concurrent * (500 / 200)) / 50_000);
-    expect(sized.reasons.websocket).toBe('10,000,000 peak connections / 45,000 per pod → 223 min; max 500 (× 2.5 headroom / 50,000 per pod)');
+    expect(gateway.max).toBe((SEED_002.concurrent * (500 / 200)) / 50_000);
+    expect(gateway.reason).toMatch(
+      /^1,000,000,000 DAU × 0\.01 connections at peak = 10,000,000 connections \/ 45,000 per pod \(scale-up point; 50,000 at most\) → 223 min; max 500 /,
+    );
   });
 
   it("§1 B: batching 100 messages per transaction turns 1M messages/s into 10K transactions/s, one primary's worth", () => {
@@ -135,8 +149,11 @@ describe('seed 004: stage boundaries and the load at 10M MAU', () => {
     expect(demand.peakRps).toBeCloseTo(3_750, 6);
     expect(demand.peakRedisOpsPerSecond).toBeCloseTo(3_500, 6);
     expect(demand.peakDbWritesPerSecond).toBeCloseTo(18, 6);
-    // "App servers (3×8 vCPU) ~9,000 req/s": 375 per vCPU, one vCPU per API pod.
-    expect(ASSUMPTIONS.apiRequestsPerPod.value).toBe(9_000 / (3 * 8));
+    // "App servers (3×8 vCPU) ~9,000 req/s": 375 per vCPU; the example API spends 1000 / 375 CPU-ms a request.
+    const api = exampleService('api');
+    expect(api.demand).toMatchObject({ driver: 'requests' });
+    const cpuMillisPerRequest = api.demand.driver === 'requests' ? api.demand.cpuMillisPerRequest : NaN;
+    expect(cpuMillisPerRequest).toBeCloseTo(1000 / (9_000 / (3 * 8)), 2);
   });
 
   it('Stage 5: at the default 100 messages per DAU, the peak reaches the 10K/s at which Kafka replaces RabbitMQ as MAU passes 10M', () => {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { base, environment, sizeProblems } from '../helpers/environments';
 import { assumptionsSchema, workloadSchema } from '../../config/schema';
 import { ASSUMPTION_NAMES, ASSUMPTIONS, resolveAssumptions } from '../../config/assumptions';
@@ -7,6 +8,10 @@ import { demandOf } from '../../sizing/demand';
 import { allocatable, EC2_SPECS, kubeletReserved } from '../../sizing/instance-specs';
 import { AVAILABILITY_FLOORS, STAGE_PROFILES } from '../../sizing/stage-profiles';
 import { resolveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_FIELDS } from '../../config/workload-defaults';
+import { loadServiceCatalog } from '../../config/services';
+import { EXAMPLES_ROOT } from '../helpers/examples';
+
+const EXAMPLE_SERVICES = loadServiceCatalog(join(EXAMPLES_ROOT, 'services'), EXAMPLES_ROOT).services;
 
 const THREE_REGIONS = '[us-east-1, eu-west-1, ap-northeast-1]';
 
@@ -45,6 +50,11 @@ describe('multi-region: each region carries peak ÷ (regions − 1)', () => {
     const workload = resolveWorkload({ mau: 120_000_000 });
     const demand = demandOf(workload);
     const a = resolveAssumptions();
+    const gateway = EXAMPLE_SERVICES.find((s) => s.name === 'websocket-gateway')!;
+    const api = EXAMPLE_SERVICES.find((s) => s.name === 'api')!;
+    if (gateway.demand.driver !== 'connections' || api.demand.driver !== 'requests') throw new Error('the example services changed drivers');
+    const scaleAt = gateway.demand.scaleAtConnectionsPerPod!;
+    const apiPerPodAtTarget = (api.resources.requests.cpuMillis / api.demand.cpuMillisPerRequest) * 0.7;
     for (const regions of [3, 4, 5]) {
       const sized = sizeForWorkload({
         stage: 'massive',
@@ -58,17 +68,20 @@ describe('multi-region: each region carries peak ÷ (regions − 1)', () => {
         cockroach: true,
         redis: { mode: 'cluster', nodeType: 'cache.r6g.2xlarge', nodeTypeField: 'cache.nodeType' },
         kafka: true,
+        services: [gateway, api],
+        cpuTargetPercent: () => 70,
+        rangeOverride: () => ({}),
       });
+      const ws = sized.services['websocket-gateway'];
+      const apiPods = sized.services.api;
       expect(sized.regionDivisor).toBe(regions - 1);
-      expect(sized.websocket.min).toBe(Math.ceil(demand.peakConnections / (regions - 1) / a.websocketScaleAtConnections));
-      expect(sized.api.min).toBe(Math.ceil(demand.peakRps / (regions - 1) / (a.apiRequestsPerPod * a.apiScaleAtUtilization)));
+      expect(ws.min).toBe(Math.ceil(demand.peakConnections / (regions - 1) / scaleAt));
+      expect(apiPods.min).toBe(ceilDiv(demand.peakRps / (regions - 1), apiPerPodAtTarget));
       // The surviving regions, at the scale-up threshold, still hold the whole peak.
-      expect((regions - 1) * sized.websocket.min * a.websocketScaleAtConnections).toBeGreaterThanOrEqual(demand.peakConnections);
-      expect((regions - 1) * sized.api.min * a.apiRequestsPerPod * a.apiScaleAtUtilization).toBeGreaterThanOrEqual(demand.peakRps);
+      expect((regions - 1) * ws.min * scaleAt).toBeGreaterThanOrEqual(demand.peakConnections);
+      expect((regions - 1) * apiPods.min * apiPerPodAtTarget).toBeGreaterThanOrEqual(demand.peakRps * (1 - 1e-9));
       // Dividing by all regions instead would leave the survivors short.
-      expect((regions - 1) * Math.ceil(demand.peakConnections / regions / a.websocketScaleAtConnections) * a.websocketScaleAtConnections).toBeLessThan(
-        demand.peakConnections,
-      );
+      expect((regions - 1) * Math.ceil(demand.peakConnections / regions / scaleAt) * scaleAt).toBeLessThan(demand.peakConnections);
     }
   });
 });
@@ -84,13 +97,18 @@ describe('workload-driven blueprint', () => {
     expect(reserved.vcpu).toBeCloseTo((60 + 10 + 2 * 5 + 4 * 2.5) / 1000, 9);
     expect(reserved.memoryGiB).toBeCloseTo((255 + 11 * 58 + 100) / 1024, 9);
     const node = allocatable(spec, { vcpu: a.nodeSystemCpu, memoryGiB: a.nodeSystemMemoryGiB });
-    const need = (ws: number, api: number) =>
-      Math.max(
-        Math.ceil((ws * a.websocketPodCpu + api * a.apiPodCpu) / node.vcpu),
-        Math.ceil((ws * a.websocketPodMemoryGiB + api * a.apiPodMemoryGiB) / node.memoryGiB),
-      );
-    expect(bp.cluster?.nodes.min).toBe(Math.max(AVAILABILITY_FLOORS.scale.nodes, need(bp.websocket!.min, bp.api!.min)));
-    expect(bp.cluster?.nodes.max).toBe(Math.max(bp.cluster!.nodes.min, need(bp.websocket!.max, bp.api!.max)));
+    // Every enabled service's own requests, at its min and at its max pods.
+    const services = sized.report.derived!.services;
+    expect(Object.keys(services).sort()).toEqual(Object.keys(bp.services!).sort());
+    const need = (at: 'min' | 'max') => {
+      const list = Object.values(services);
+      const cpu = list.reduce((sum, p) => sum + p[at] * p.cpu, 0);
+      const memory = list.reduce((sum, p) => sum + p[at] * p.memoryGiB, 0);
+      const pods = list.reduce((sum, p) => sum + p[at], 0);
+      return Math.max(Math.ceil(cpu / node.vcpu - 1e-9), Math.ceil(memory / node.memoryGiB - 1e-9), Math.ceil(pods / node.pods));
+    };
+    expect(bp.cluster?.nodes.min).toBe(Math.max(AVAILABILITY_FLOORS.scale.nodes, need('min')));
+    expect(bp.cluster?.nodes.max).toBe(Math.max(bp.cluster!.nodes.min, need('max')));
     expect(bp.cluster?.nodes.desired).toBe(bp.cluster?.nodes.min);
     // Topology stays the profile's: instance classes and kinds.
     expect(bp.cluster?.instanceType).toBe(STAGE_PROFILES.scale.cluster?.instanceType);
@@ -136,8 +154,7 @@ describe('workload-driven blueprint', () => {
   it("keeps the stage profile's counts when there is no workload", () => {
     const bp = sizeBlueprint(environment(base('scale'))).blueprint;
     expect(bp.cluster?.nodes).toEqual(STAGE_PROFILES.scale.cluster?.nodes);
-    expect(bp.websocket).toBeUndefined();
-    expect(bp.api).toBeUndefined();
+    expect(bp.services).toBeUndefined();
   });
 
   it('warns when a pinned stage is not the one the MAU falls in', () => {
@@ -149,20 +166,6 @@ describe('workload-driven blueprint', () => {
 });
 
 describe('assumptions that make a component impossible stop sizing (exit 2)', () => {
-  it("names the assumption when a pod does not fit the stage's nodes", () => {
-    const node = allocatable(EC2_SPECS['m6i.xlarge'], { vcpu: 0.25, memoryGiB: 0.5 });
-    expect(sizeProblems(`${base('growth')}workload:\n  mau: 1000000\nassumptions:\n  websocketPodCpu: 8\n  apiPodMemoryGiB: 20\n`)).toEqual([
-      `environments/test.yaml: assumptions.websocketPodCpu: 8 vCPU pods do not fit m6i.xlarge nodes (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB allocatable after kubelet and system pods); allowed: at most ${fmt(node.vcpu)}, or a larger compute.instanceType`,
-      `environments/test.yaml: assumptions.apiPodMemoryGiB: 20 GiB pods do not fit m6i.xlarge nodes (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB allocatable after kubelet and system pods); allowed: at most ${fmt(node.memoryGiB)}, or a larger compute.instanceType`,
-    ]);
-  });
-
-  it('rejects a scale-up threshold above what a pod holds', () => {
-    expect(sizeProblems(`${base('growth')}workload:\n  mau: 1000000\nassumptions:\n  websocketScaleAtConnections: 60000\n`)).toEqual([
-      'environments/test.yaml: assumptions.websocketScaleAtConnections: must not exceed assumptions.connectionsPerWebsocketPod (50,000), the most a pod holds; received 60,000',
-    ]);
-  });
-
   it('rejects a write rate one primary cannot take on a stage that cannot shard', () => {
     const writes = demandOf(resolveWorkload({ mau: 3_000_000 })).peakDbWritesPerSecond;
     expect(sizeProblems(`${base('growth')}workload:\n  mau: 3000000\nassumptions:\n  writesPerPostgresShard: 10\n`)).toEqual([
@@ -172,11 +175,9 @@ describe('assumptions that make a component impossible stop sizing (exit 2)', ()
 
   it('rejects more hosts than a single-host stage runs, unless compute.hosts is set', () => {
     const yaml = `${base('traction')}workload:\n  mau: 400000\n  requestsPerDauPerDay: 3000\n`;
-    const demand = demandOf(resolveWorkload({ mau: 400_000, requestsPerDauPerDay: 3_000 }));
-    const a = resolveAssumptions();
-    const cpu =
-      (demand.peakConnections / a.websocketScaleAtConnections) * a.websocketPodCpu +
-      (demand.peakRps / (a.apiRequestsPerPod * a.apiScaleAtUtilization)) * a.apiPodCpu;
+    // The demand of every enabled service in fractions of a pod, and one container of each fixed one.
+    const services = sizeBlueprint(environment(`${yaml}compute:\n  hosts: 2\n`)).report.derived!.services;
+    const cpu = Object.values(services).reduce((sum, p) => sum + (p.driver === 'fixed' ? 1 : p.rawPods!) * p.cpu, 0);
     const hosts = ceilDiv(cpu, EC2_SPECS['t3.large'].vcpu);
     expect(sizeProblems(yaml)).toEqual([
       `environments/test.yaml: workload: needs ${hosts} t3.large hosts at peak (${fmt(cpu)} vCPU); traction runs at most 2; allowed: a workload that fits 2, a larger compute.instanceType, or a cluster stage (growth or later)`,

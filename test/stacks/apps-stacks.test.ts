@@ -12,6 +12,7 @@ import { podBounds } from '../../sizing/autoscaling/resolve';
 import { WEBSOCKET_DEFAULTS } from '../../config/autoscaling';
 import { API_DEFAULTS } from '../../sizing/autoscaling/api';
 import { POD_IDENTITY_AGENT } from '../../services/kubernetes/network-policy';
+import { cpuQuantity, memoryQuantity } from '../../services/kubernetes/workload-spec';
 import { DATA_STORE_STAGES } from '../../config/service-definition';
 import { COCKROACH_SQL_PORT as COCKROACH_PORT } from '../../services/platform/cockroachdb/names';
 import { POSTGRES_PORT } from '../../constructs/aws/postgres-instance';
@@ -150,7 +151,7 @@ describe('apps stacks', () => {
           .map((o) => [o.metadata.name, o.spec]),
       );
       const gateway = hpas.get('websocket-gateway');
-      expect(gateway).toMatchObject({ minReplicas: blueprint.websocket!.min, maxReplicas: blueprint.websocket!.max });
+      expect(gateway).toMatchObject({ minReplicas: blueprint.services!['websocket-gateway'].min, maxReplicas: blueprint.services!['websocket-gateway'].max });
       expect(gateway.metrics).toEqual([
         { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: WEBSOCKET_DEFAULTS.scaleUpCpuPercent } } },
         {
@@ -163,7 +164,7 @@ describe('apps stacks', () => {
       ]);
       expect(gateway.behavior.scaleDown.stabilizationWindowSeconds).toBe(600);
       const api = hpas.get('api');
-      expect(api).toMatchObject({ minReplicas: blueprint.api!.min, maxReplicas: blueprint.api!.max });
+      expect(api).toMatchObject({ minReplicas: blueprint.services!.api.min, maxReplicas: blueprint.services!.api.max });
       expect(api.metrics).toEqual([
         { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: API_DEFAULTS.cpuTargetPercent } } },
       ]);
@@ -176,16 +177,16 @@ describe('apps stacks', () => {
     }
   });
 
-  it('request the pod size the sizing used for the websocket gateway and the API', () => {
+  it('request what each service defines, which is what the sizing packed onto the nodes', () => {
     for (const { name } of clusterStacks()) {
-      const { blueprint } = environmentOf(name);
+      const { environment, blueprint } = environmentOf(name);
       const container = (service: string) =>
         objectsOf(examples.stack(name)).find((o) => o.kind === 'Deployment' && o.metadata.name === service)!.spec.template.spec.containers[0];
-      expect(container('websocket-gateway').resources.requests).toEqual({
-        cpu: String(blueprint.websocket!.cpu),
-        memory: `${blueprint.websocket!.memoryGiB}Gi`,
-      });
-      expect(container('api').resources.requests).toEqual({ cpu: String(blueprint.api!.cpu), memory: `${blueprint.api!.memoryGiB}Gi` });
+      for (const service of environment.services) {
+        const { cpuMillis, memoryMiB } = service.resources.requests;
+        expect(container(service.name).resources.requests).toEqual({ cpu: cpuQuantity(cpuMillis), memory: memoryQuantity(memoryMiB) });
+        expect(blueprint.services![service.name]).toMatchObject({ cpu: cpuMillis / 1000, memoryGiB: memoryMiB / 1024 });
+      }
     }
   });
 

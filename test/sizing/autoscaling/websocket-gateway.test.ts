@@ -16,14 +16,15 @@ describe('pod ranges', () => {
   it('come from the sizing when there is a workload', () => {
     const { environment: env, blueprint } = sized(`${base('growth')}workload:\n  mau: 3000000\n`);
     const rule = podScalingRule(env, blueprint, service(env, 'websocket-gateway'))!;
-    expect({ min: rule.min, max: rule.max }).toEqual({ min: blueprint.websocket!.min, max: blueprint.websocket!.max });
-    expect(rule.rangeSource).toBe('sizing (Blueprint.websocket)');
+    const pods = blueprint.services!['websocket-gateway'];
+    expect({ min: rule.min, max: rule.max }).toEqual({ min: pods.min, max: pods.max });
+    expect(rule.rangeSource).toBe('sizing of its connections demand (Blueprint.services.websocket-gateway)');
   });
 
   it('fall back to the stage floor up to the floor × headroom without a workload', () => {
     const { environment: env, blueprint } = sized(base('scale'));
     const floor = AVAILABILITY_FLOORS.scale.pods;
-    expect(sizedPodRange(env, blueprint, 'api')).toEqual({
+    expect(sizedPodRange(env, blueprint, service(env, 'api'))).toEqual({
       min: floor,
       max: Math.ceil(floor * ASSUMPTIONS.autoscaleHeadroom.value),
       source: `scale pod floor × ${ASSUMPTIONS.autoscaleHeadroom.value} headroom (no workload)`,
@@ -32,8 +33,9 @@ describe('pod ranges', () => {
 
   it('reports an override that crosses the sized range, naming the field', () => {
     const { environment: env, blueprint } = sized(`${base('growth')}workload:\n  mau: 3000000\nautoscaling:\n  api: { min: 500 }\n`);
+    const api = blueprint.services!.api;
     expect(podScalingProblems(env, blueprint).map(formatProblem)).toEqual([
-      `environments/test.yaml: autoscaling.api.min: 500 is above the max of ${blueprint.api!.max} pods from the sizing (Blueprint.api); allowed: 1 to ${blueprint.api!.max}, or set autoscaling.api.max too`,
+      `environments/test.yaml: autoscaling.api.min: 500 is above the max of ${api.max} pods from the sizing of its requests demand (Blueprint.services.api); allowed: 1 to ${api.max}, or set autoscaling.api.max too`,
     ]);
   });
 });
