@@ -40,6 +40,34 @@ export const AVAILABILITY_ZONE_IDS: Readonly<Record<string, readonly string[]>> 
 
 export const AWS_REGIONS: readonly string[] = Object.keys(AVAILABILITY_ZONE_IDS);
 
+/**
+ * The regions the bundled price catalog prices (`cost/price-catalog.json` regions, kept equal by
+ * test/cost/regions.test.ts). An environment runs only in these, so that every estimate prices
+ * everything it builds: a region known above but not here is refused with exit 2 rather than
+ * priced at $0. Add a region here with its catalog entry (multiplier, basis, source).
+ */
+export const PRICED_REGIONS: readonly string[] = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-central-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+];
+
+/** The message for a region an environment may not run in, or undefined when it may. */
+export function unpricedRegionMessage(code: string): string | undefined {
+  if (PRICED_REGIONS.includes(code)) return undefined;
+  return `"${code}" has no prices in Stagecraft's catalog (cost/price-catalog.json), so its cost cannot be estimated; allowed: ${PRICED_REGIONS.join(', ')}`;
+}
+
 /** Matches the shape of a region code, to tell a typo from an unsupported region. */
 export const REGION_CODE_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 

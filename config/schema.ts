@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { shownValue } from './errors';
-import { AWS_REGIONS, REGION_CODE_PATTERN } from './regions';
+import { AWS_REGIONS, REGION_CODE_PATTERN, unpricedRegionMessage } from './regions';
 import { STEERING_TARGET_PATTERN } from './edge-regions';
 import { CLOUDFLARE_ADDONS, CLOUDFLARE_PLANS, DEFAULT_CLOUDFLARE_PLAN } from './cloudflare-plans';
 import { parseCidr } from './cidr';
@@ -39,6 +39,22 @@ const regionCode = z.string().refine((code) => AWS_REGIONS.includes(code), {
     REGION_CODE_PATTERN.test(String(issue.input))
       ? `${show(issue.input)} is not a region Stagecraft knows; allowed: ${AWS_REGIONS.join(', ')}`
       : `${show(issue.input)} is not an AWS region code (e.g. us-east-1)`,
+});
+
+/** A region an environment runs in: one Stagecraft knows and prices (every estimate prices all it builds). */
+const environmentRegion = z.string().superRefine((code, ctx) => {
+  if (!AWS_REGIONS.includes(code)) {
+    ctx.addIssue({
+      code: 'custom',
+      input: code,
+      message: REGION_CODE_PATTERN.test(code)
+        ? `${show(code)} is not a region Stagecraft knows; allowed: ${AWS_REGIONS.join(', ')}`
+        : `${show(code)} is not an AWS region code (e.g. us-east-1)`,
+    });
+    return;
+  }
+  const unpriced = unpricedRegionMessage(code);
+  if (unpriced) ctx.addIssue({ code: 'custom', input: code, message: unpriced });
 });
 
 const cidrBlock = z.string().refine((cidr) => parseCidr(cidr) !== undefined, {
@@ -322,7 +338,7 @@ export const environmentSchema = z
     stage: stageEnum
       .optional()
       .describe('Growth stage whose topology this environment runs. @default chosen from workload.mau (seed 004 ranges); required without a workload'),
-    regions: z.array(regionCode).min(1, { error: 'at least one region is required' }).describe('AWS regions; the first is primary.'),
+    regions: z.array(environmentRegion).min(1, { error: 'at least one region is required' }).describe('AWS regions; the first is primary.'),
     domain: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'example.com').describe('Apex domain the product is served under.'),
     tags: tagsSchema.optional().describe('Tags put on every AWS resource, beside the environment/stage tags. @default {}'),
     network: z

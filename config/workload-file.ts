@@ -11,7 +11,7 @@ import { parseYaml, yamlData } from './yaml-data';
 import { z } from 'zod';
 import { crossFieldProblems, Environment, resolveEnvironment, resolveStage } from './environment';
 import { Problem, shownValue, UserInputError } from './errors';
-import { AWS_REGIONS } from './regions';
+import { AWS_REGIONS, unpricedRegionMessage } from './regions';
 import { assumptionsSchema, EnvironmentConfig, workloadShape } from './schema';
 import { STAGES } from './stages';
 import { zodProblems } from './zod-issues';
@@ -41,8 +41,11 @@ export const workloadFileSchema = z.strictObject({
         z.number().int().min(1).max(DEFAULT_REGION_ORDER.length),
         z
           .array(
-            z.string().refine((code) => AWS_REGIONS.includes(code), {
-              error: (issue) => `${show(issue.input)} is not a region Stagecraft knows; allowed: ${AWS_REGIONS.join(', ')}`,
+            z.string().superRefine((code, ctx) => {
+              const message = !AWS_REGIONS.includes(code)
+                ? `${show(code)} is not a region Stagecraft knows; allowed: ${AWS_REGIONS.join(', ')}`
+                : unpricedRegionMessage(code);
+              if (message) ctx.addIssue({ code: 'custom', input: code, message });
             }),
           )
           .min(1),

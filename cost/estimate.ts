@@ -190,7 +190,13 @@ export function priceSizedEnvironment(sized: SizedEnvironment, stacks: ReadonlyA
   const usage =
     report.workload &&
     report.derived &&
-    regionUsage(report.derived.demand, report.workload, environment.regions.length, report.assumptions.cockroachReplicationFactor);
+    regionUsage(
+      report.derived.demand,
+      report.workload,
+      environment.regions.length,
+      report.assumptions.cockroachReplicationFactor,
+      report.assumptions.rateLimiterMsPerCall,
+    );
   return environmentCost(
     environment.name,
     environment.stage,

@@ -8,6 +8,8 @@
  */
 import { formatNumber } from '../config/stages';
 import { RegionUsage } from '../sizing/usage';
+import { DAYS_PER_MONTH, SECONDS_PER_DAY } from '../sizing/demand';
+import { BINDING } from '../workers/edge/contract';
 import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
@@ -357,11 +359,27 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   },
   cloudflare_workers_script: (ctx) => {
     const b = new Builder(ctx).monthly('Workers Paid subscription', 'cloudflare.workersPaid', 1);
+    const edge = ctx.usage?.edge;
     if (ctx.usage) {
       const millions = Math.max(0, ctx.usage.requestsPerMonth / 1e6 - 10);
       b.monthly(`${millions.toFixed(1)}M requests above the 10M included`, 'cloudflare.workersRequests', millions);
     } else b.missing('requests above 10M ($0.30 per million)', 'no workload profile');
     b.missing('CPU time above 30M ms ($0.02 per million ms)', 'CPU time per request is not part of the workload profile');
+    // Durable Objects are a binding of the script (its class and migration), billed per call and per active GB-s.
+    if (bindingsOf(ctx).some((binding) => binding.type === 'durable_object_namespace')) {
+      if (edge) {
+        const calls = Math.max(0, edge.rateLimiterCalls / 1e6 - 1);
+        b.monthly(`${calls.toFixed(1)}M rate-limiter calls above the 1M included (one per API request)`, 'cloudflare.durableObjectsRequests', calls);
+        const gbSeconds = edge.rateLimiterCalls * edge.rateLimiterSecondsPerCall * DURABLE_OBJECT_GB;
+        const billed = Math.max(0, gbSeconds - 400_000) / 1e6;
+        b.monthly(
+          `${formatNumber(gbSeconds)} GB-s of rate-limiter activity (${formatNumber(edge.rateLimiterSecondsPerCall * 1000)} ms × 128 MB a call), ${billed.toFixed(2)}M above the 400,000 included`,
+          'cloudflare.durableObjectsDuration',
+          billed,
+        );
+        b.missing('Durable Object storage', 'the rate limiter keeps its windows in memory and stores nothing');
+      } else b.missing('Durable Object requests ($0.15 per million) and duration ($12.50 per million GB-s)', 'no workload profile');
+    }
     return b.done();
   },
   cloudflare_load_balancer: (ctx) => {
@@ -383,11 +401,100 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const plan = str(ctx, 'rate_plan.id', block(ctx.args.rate_plan)?.id);
     return new Builder(ctx).monthly(`${plan} plan`, 'cloudflare.zonePlan', 1, plan).done();
   },
-  cloudflare_r2_bucket: (ctx) =>
-    new Builder(ctx).missing('storage ($0.015/GB-month) and operations', 'R2 contents are not part of the workload profile').done(),
-  cloudflare_workers_kv_namespace: (ctx) =>
-    new Builder(ctx).missing('reads and writes beyond the Workers Paid allowance', 'KV operations are not part of the workload profile').done(),
+  cloudflare_r2_bucket: (ctx) => {
+    const b = new Builder(ctx);
+    const tiers = r2Tiers(ctx);
+    const edge = ctx.usage?.edge;
+    if (tiers.infrequentAfterDays !== undefined && tiers.deleteAfterDays !== undefined) {
+      // The message archive: each month's messages arrive, stay Standard until the IA transition, then IA until deleted.
+      if (edge) {
+        const standardGB = (edge.messagesGBPerMonth * tiers.infrequentAfterDays) / DAYS_PER_MONTH;
+        const infrequentGB = (edge.messagesGBPerMonth * (tiers.deleteAfterDays - tiers.infrequentAfterDays)) / DAYS_PER_MONTH;
+        b.monthly(
+          `${formatNumber(standardGB)} GB of archived messages in Standard (their first ${tiers.infrequentAfterDays} days)`,
+          'cloudflare.r2Storage',
+          standardGB,
+        );
+        b.monthly(
+          `${formatNumber(infrequentGB)} GB in Infrequent Access (days ${tiers.infrequentAfterDays}–${tiers.deleteAfterDays})`,
+          'cloudflare.r2InfrequentAccessStorage',
+          infrequentGB,
+        );
+      } else b.missing('storage ($0.015/GB-month, $0.01 in Infrequent Access)', 'no workload profile');
+      b.missing(
+        'operations ($4.50 per million writes, $0.36 per million reads)',
+        'how the archive batches messages into objects is not part of the workload profile',
+      );
+    } else {
+      b.missing(
+        'storage ($0.015/GB-month) and operations',
+        "the workload's user content (storageKBPerMau) is priced in the regional S3 assets bucket; the share this bucket serves is not part of the workload profile",
+      );
+    }
+    return b.done();
+  },
+  cloudflare_workers_kv_namespace: (ctx) => {
+    const b = new Builder(ctx);
+    const edge = ctx.usage?.edge;
+    if (kvBindingName(ctx) !== BINDING.sessions) {
+      return b
+        .missing(
+          'reads of edge state beyond the Workers Paid allowance',
+          'one read per Worker isolate per cache interval; the isolate count is not part of the workload profile',
+        )
+        .done();
+    }
+    if (!edge) return b.missing('reads ($0.50 per million), writes ($5 per million) and storage', 'no workload profile').done();
+    const reads = Math.max(0, edge.kvReads / 1e6 - 10);
+    const writes = Math.max(0, edge.kvWrites / 1e6 - 1);
+    const stored = Math.max(0, edge.kvStoredGB - 1);
+    return b
+      .monthly(`${reads.toFixed(1)}M session lookups above the 10M included (one per API request)`, 'cloudflare.kvReads', reads)
+      .monthly(`${writes.toFixed(1)}M session writes above the 1M included (one per daily user a day)`, 'cloudflare.kvWrites', writes)
+      .monthly(`${formatNumber(stored)} GB of cached sessions above the 1 GB included`, 'cloudflare.kvStorage', stored)
+      .done();
+  },
 };
+
+/** Memory Cloudflare bills a Durable Object's duration at, GB. */
+const DURABLE_OBJECT_GB = 0.128;
+
+/** A Workers script's bindings, as synthesized. */
+function bindingsOf(ctx: ResourceContext): Array<Record<string, unknown>> {
+  return Array.isArray(ctx.args.bindings) ? (ctx.args.bindings as Array<Record<string, unknown>>) : [];
+}
+
+/** The binding name a Workers script gives this KV namespace, if a script in the stack binds it. */
+function kvBindingName(ctx: ResourceContext): string | undefined {
+  const reference = `\${cloudflare_workers_kv_namespace.${ctx.name}.id}`;
+  for (const script of Object.values(ctx.stack.resource?.cloudflare_workers_script ?? {})) {
+    const found = (Array.isArray(script.bindings) ? (script.bindings as Array<Record<string, unknown>>) : []).find(
+      (binding) => binding.namespace_id === reference,
+    );
+    if (found) return String(found.name);
+  }
+  return undefined;
+}
+
+/** The lifecycle days of an R2 bucket, from the lifecycle resource in the stack that names it. */
+function r2Tiers(ctx: ResourceContext): { infrequentAfterDays?: number; deleteAfterDays?: number } {
+  const reference = `\${cloudflare_r2_bucket.${ctx.name}.name}`;
+  const lifecycle = Object.values(ctx.stack.resource?.cloudflare_r2_bucket_lifecycle ?? {}).find((l) => l.bucket_name === reference);
+  const rules = Array.isArray(lifecycle?.rules) ? (lifecycle.rules as Array<Record<string, unknown>>) : [];
+  const days = (condition: unknown) => {
+    const maxAge = (condition as { max_age?: unknown } | undefined)?.max_age;
+    return typeof maxAge === 'number' ? maxAge / SECONDS_PER_DAY : undefined;
+  };
+  let infrequentAfterDays: number | undefined;
+  let deleteAfterDays: number | undefined;
+  for (const rule of rules) {
+    const transitions = Array.isArray(rule.storage_class_transitions) ? (rule.storage_class_transitions as Array<Record<string, unknown>>) : [];
+    const ia = transitions.find((t) => t.storage_class === 'InfrequentAccess');
+    infrequentAfterDays ??= ia && days(ia.condition);
+    deleteAfterDays ??= days((rule.delete_objects_transition as { condition?: unknown } | undefined)?.condition);
+  }
+  return { infrequentAfterDays, deleteAfterDays };
+}
 
 /** Prices one resource; `count` (a literal) multiplies it, `for_each` over apply-time values leaves it unpriced. */
 export function priceResource(ctx: ResourceContext): PricingResult {

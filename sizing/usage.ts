@@ -7,6 +7,7 @@
  */
 import { Demand, DAYS_PER_MONTH, SECONDS_PER_DAY } from './demand';
 import { Workload } from '../config/workload-defaults';
+import { ASSUMPTIONS } from '../config/assumptions';
 
 const GB = 1e9;
 
@@ -29,9 +30,35 @@ export interface RegionUsage {
   readonly interRegionGB: number;
   /** Peering connections in the environment: every pair of regions. */
   readonly peeringConnections: number;
+  /** What the environment's edge Worker, its rate limiter, KV and the message archive see a month (whole environment). */
+  readonly edge: EdgeUsage;
 }
 
-export function regionUsage(demand: Demand, workload: Workload, regionCount: number, replicationFactor: number): RegionUsage {
+/** Monthly usage of the Cloudflare products the edge stack builds, for the whole environment. */
+export interface EdgeUsage {
+  /** Daily active users. */
+  readonly dau: number;
+  /** Calls from the Worker to the rate-limiter Durable Object: one per API request (its `api` limit). */
+  readonly rateLimiterCalls: number;
+  /** Wall-clock seconds the rate limiter is active per call (`assumptions.rateLimiterMsPerCall`). */
+  readonly rateLimiterSecondsPerCall: number;
+  /** KV reads: one session lookup per API request. */
+  readonly kvReads: number;
+  /** KV writes: one session cached per daily user a day. */
+  readonly kvWrites: number;
+  /** GB the session cache holds: live sessions × session size. */
+  readonly kvStoredGB: number;
+  /** Message bytes written a month, GB: what the archive receives once messages leave the hot table. */
+  readonly messagesGBPerMonth: number;
+}
+
+export function regionUsage(
+  demand: Demand,
+  workload: Workload,
+  regionCount: number,
+  replicationFactor: number,
+  rateLimiterMsPerCall: number = ASSUMPTIONS.rateLimiterMsPerCall.value,
+): RegionUsage {
   const share = 1 / regionCount;
   const egressGB = demand.egressBytesPerMonth / GB;
   // Each committed write is shipped to the replicas outside the region that took it.
@@ -49,5 +76,14 @@ export function regionUsage(demand: Demand, workload: Workload, regionCount: num
     requestsPerMonth: demand.requestsPerMonth,
     interRegionGB: (averageWriteBytesPerSecond * remoteReplicas * secondsPerMonth) / GB,
     peeringConnections: (regionCount * (regionCount - 1)) / 2,
+    edge: {
+      dau: demand.dau,
+      rateLimiterCalls: demand.requestsPerMonth,
+      rateLimiterSecondsPerCall: rateLimiterMsPerCall / 1000,
+      kvReads: demand.requestsPerMonth,
+      kvWrites: demand.dau * DAYS_PER_MONTH,
+      kvStoredGB: (demand.sessions * workload.sessionBytes) / GB,
+      messagesGBPerMonth: (demand.averageMessagesPerSecond * secondsPerMonth * workload.messageBytes) / GB,
+    },
   };
 }

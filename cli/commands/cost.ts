@@ -3,7 +3,7 @@ import { environmentFiles, loadEnvironments } from '../../config/load';
 import { formatCount, formatNumber } from '../../config/stages';
 import { CATALOG } from '../../cost/catalog';
 import { costByStage, environmentCost, EnvironmentCost, priceStack, StackCost } from '../../cost/estimate';
-import { compareToSeedRange, formatSeedRange, formatUsd } from '../../cost/reference';
+import { compareToSeedRange, formatSeedRange, formatUsdPerUnit } from '../../cost/reference';
 import { sizeEnvironments } from '../../sizing/blueprint';
 import { regionUsage } from '../../sizing/usage';
 import { single } from '../args';
@@ -39,7 +39,7 @@ function formatEnvironment(cost: EnvironmentCost, source: string, detail: boolea
       }
     }
   }
-  const perMau = cost.costPerMauUsd === undefined ? '' : ` · ${formatUsd(cost.costPerMauUsd)} per MAU`;
+  const perMau = cost.costPerMauUsd === undefined ? '' : ` · ${formatUsdPerUnit(cost.costPerMauUsd)} per MAU`;
   const seed = `seed 004 ${cost.stage}: ${formatSeedRange(cost.stage)} (${compareToSeedRange(cost.stage, cost.monthlyUsd)})`;
   lines.push(`  ${'total'.padEnd(width)}  ${money(cost.monthlyUsd).padStart(14)} a month${perMau} · ${seed}`);
   const unpriced = cost.stacks.flatMap((s) => s.unpriced.map((r) => `${s.stack}: ${r.address}: ${r.reason}`));
@@ -86,7 +86,13 @@ export const costCommand: Command = {
       const usage =
         report.workload &&
         report.derived &&
-        regionUsage(report.derived.demand, report.workload, environment.regions.length, report.assumptions.cockroachReplicationFactor);
+        regionUsage(
+          report.derived.demand,
+          report.workload,
+          environment.regions.length,
+          report.assumptions.cockroachReplicationFactor,
+          report.assumptions.rateLimiterMsPerCall,
+        );
       const priced = stacks[i].stacks.map((s) => priceStack(s.name, s.json, { usage }));
       return environmentCost(environment.name, environment.stage, report.workload?.mau, priced);
     });
@@ -114,7 +120,7 @@ export const costCommand: Command = {
       String(s.environments),
       s.mau === undefined ? '-' : formatCount(s.mau),
       money(s.monthlyUsd),
-      s.costPerMauUsd === undefined ? '-' : formatUsd(s.costPerMauUsd),
+      s.costPerMauUsd === undefined ? '-' : formatUsdPerUnit(s.costPerMauUsd),
       `${formatSeedRange(s.stage)} (${compareToSeedRange(s.stage, s.monthlyUsd)})`,
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));

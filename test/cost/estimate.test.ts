@@ -190,6 +190,7 @@ describe('usage-based parts come from the workload', () => {
     requestsPerMonth: 1e9,
     interRegionGB: 0,
     peeringConnections: 0,
+    edge: { dau: 1e6, rateLimiterCalls: 1e9, rateLimiterSecondsPerCall: 0.005, kvReads: 1e9, kvWrites: 3e7, kvStoredGB: 10, messagesGBPerMonth: 3_000 },
   };
   const json = synth('us-east-1', (scope) => {
     new Vpc(scope, 'vpc', { cidrBlock: '10.0.0.0/16' });
@@ -273,7 +274,13 @@ describe('the catalog', () => {
     const examples = synthesizeExamples();
     for (const environment of examples.environments) {
       const { report } = sizeBlueprint(environment);
-      const usage = regionUsage(report.derived!.demand, report.workload!, environment.regions.length, report.assumptions.cockroachReplicationFactor);
+      const usage = regionUsage(
+        report.derived!.demand,
+        report.workload!,
+        environment.regions.length,
+        report.assumptions.cockroachReplicationFactor,
+        report.assumptions.rateLimiterMsPerCall,
+      );
       for (const summary of examples.summaries.filter((s) => s.environment === environment.name)) {
         const stack = priceStack(summary.name, examples.stack(summary.name) as StackJson, { usage });
         expect({ stack: summary.name, unpriced: stack.unpriced.map((r) => `${r.address}: ${r.reason}`) }).toEqual({ stack: summary.name, unpriced: [] });
