@@ -171,7 +171,7 @@ export const edgeSchema = z.strictObject({
     .max(8192, { error: 'is longer than a CA certificate (8192 characters at most)' })
     .optional()
     .describe(
-      "PEM of the CA that signed the zone's authenticated-origin-pull client certificate (public; docs/origin-trust.md). The origins then accept only this zone's Cloudflare connections. @default none: `stagecraft check` fails SC-PUB-11/12 until it is set",
+      "PEM of the CA that signed the zone's authenticated-origin-pull client certificate (public; two while rotating; docs/origin-trust.md). The origins then accept only this zone's Cloudflare connections. @default none: `stagecraft check` fails SC-PUB-11 and SC-PUB-12 until it is set",
     ),
   worker: z
     .strictObject({
