@@ -37,8 +37,6 @@ export interface ProxySettings {
   readonly domain: string;
   /** PEM of the zone's origin-pull CA: the proxy then accepts only connections with the zone's client certificate. @default none (any client) */
   readonly originPullCa?: string;
-  /** Keep `X-Stagecraft-User` from a verified edge (the zone's Worker sets it); otherwise it is always emptied. */
-  readonly trustUserHeader: boolean;
 }
 
 /** A database or cache running as a container on the host (launch). */
@@ -232,15 +230,16 @@ export function proxyRoutes(services: readonly ServiceDefinition[], domain: stri
 }
 
 /** The nginx locations of one route: the path itself and everything below it (`/ws` is not `/wsx`). */
-function locations(route: ProxyRoute, trustUserHeader: boolean): string[] {
+function locations(route: ProxyRoute): string[] {
   const body = [
     `      proxy_pass http://${route.service}:${route.port};`,
     '      proxy_http_version 1.1;',
     '      proxy_set_header Host $host;',
     '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
     '      proxy_set_header X-Forwarded-Proto https;',
-    // The edge's word on the user is kept only where the zone's Worker set it; a client's own is overwritten.
-    `      proxy_set_header X-Stagecraft-User ${trustUserHeader ? '$stagecraft_user' : '""'};`,
+    // Only the edge Worker may name the user, and it runs in front of cluster stages only: on a host a
+    // client's own X-Stagecraft-User is always emptied (nginx then drops the header).
+    '      proxy_set_header X-Stagecraft-User "";',
     ...(route.websocket
       ? ['      proxy_set_header Upgrade $http_upgrade;', '      proxy_set_header Connection $connection_upgrade;', '      proxy_read_timeout 3600s;']
       : ['      proxy_set_header Connection "";']),
@@ -271,7 +270,6 @@ export function proxyConfig(services: readonly ServiceDefinition[], proxy: Proxy
     '  scgi_temp_path /tmp/scgi_temp;',
     '  server_tokens off;',
     '  map $http_upgrade $connection_upgrade { default upgrade; "" close; }',
-    ...(proxy.trustUserHeader ? ['  map $ssl_client_verify $stagecraft_user { SUCCESS $http_x_stagecraft_user; default ""; }'] : []),
     `  ssl_certificate /run/secrets/${ORIGIN_TLS_SECRET_FILE};`,
     `  ssl_certificate_key /run/secrets/${ORIGIN_TLS_SECRET_FILE};`,
     '  ssl_protocols TLSv1.2 TLSv1.3;',
@@ -290,7 +288,7 @@ export function proxyConfig(services: readonly ServiceDefinition[], proxy: Proxy
       '  server {',
       `    listen ${PROXY_TLS_PORT} ssl;`,
       `    server_name ${host};`,
-      ...routes.filter((r) => r.hosts.includes(host)).flatMap((r) => locations(r, proxy.trustUserHeader)),
+      ...routes.filter((r) => r.hosts.includes(host)).flatMap(locations),
       '  }',
     ]),
     '}',

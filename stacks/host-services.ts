@@ -84,8 +84,7 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
   const f = stack.foundation;
   const services = f.environment.services;
   const environment = f.environment;
-  // The Worker sets X-Stagecraft-User after validating the session; without it, the header is always emptied.
-  const proxy = { domain: environment.domain, originPullCa: environment.edge.originPullCa, trustUserHeader: environment.edge.worker.enabled };
+  const proxy = { domain: environment.domain, originPullCa: environment.edge.originPullCa };
   const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy });
   const secrets = Object.fromEntries(services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]));
   const used = [...new Set(services.flatMap((s) => s.dataStores))];

@@ -266,7 +266,7 @@ export class SearchDomain extends Construct {
    * review finding S3: it trusted the whole account before.
    */
   allowAdmins(roleArns: readonly string[]): void {
-    this.adminPrincipalArns.push(...roleArns.filter((arn) => !this.adminPrincipalArns.includes(arn)));
+    for (const arn of roleArns) if (!this.adminPrincipalArns.includes(arn)) this.adminPrincipalArns.push(arn);
     this.masterRole.assumeRolePolicy = adminTrustPolicy(this.adminPrincipalArns);
   }
 }

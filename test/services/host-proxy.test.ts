@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ORIGIN_PULL_CA_FILE, ORIGIN_TLS_SECRET_FILE, PROXY_PORT, PROXY_TLS_PORT } from '../../services/compose';
-import { synthesizeExamples } from '../helpers/examples';
+import { originPullCaProblem } from '../../config/origin-pull-ca';
+import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
 import { hostFile } from '../helpers/host-user-data';
 
 const NGINX = process.env.STAGECRAFT_NGINX ?? '/usr/sbin/nginx';
@@ -77,6 +78,19 @@ function signed(dir: string, name: string, ca: { cert: string; key: string }, ex
   return { cert, key };
 }
 
+/**
+ * The deployer's commands that make the zone's origin-pull CA and client certificate (step 1 of
+ * docs/origin-trust.md), without the upload to Cloudflare and the clean-up.
+ */
+function documentedCertificateCommands(): string {
+  const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'origin-trust.md'), 'utf8');
+  const step = doc.slice(doc.indexOf("### 1. The zone's client certificate"));
+  const block = /```sh\n([\s\S]*?)```/.exec(step)![1];
+  const commands = block.split('\n').filter((line) => /^(DOMAIN=|openssl |printf )/.test(line));
+  expect(commands.length).toBeGreaterThanOrEqual(4);
+  return commands.join('\n');
+}
+
 /** Upgraded connections of the stand-ins, closed after the tests. */
 const sockets = new Set<Socket>();
 
@@ -111,6 +125,7 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
   let dir: string;
   let nginx: ChildProcess | undefined;
   let tlsPort: number;
+  let healthPort: number;
   let serverCa: { cert: string; key: string };
   let client: { cert: string; key: string };
   let stranger: { cert: string; key: string };
@@ -130,9 +145,12 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
     serverCa = certificateAuthority(dir, 'origin-ca');
     const server = signed(dir, 'origin', serverCa, `subjectAltName=DNS:${DOMAIN},DNS:*.${DOMAIN}\nextendedKeyUsage=serverAuth\n`);
     writeFileSync(join(dir, ORIGIN_TLS_SECRET_FILE), readFileSync(server.cert, 'utf8') + readFileSync(server.key, 'utf8'));
-    // The zone's origin-pull CA and the client certificate Cloudflare would present; and another zone's.
-    const zoneCa = certificateAuthority(dir, 'zone-pull-ca');
-    client = signed(dir, 'zone-pull', zoneCa, 'extendedKeyUsage=clientAuth\n');
+    // The zone's origin-pull CA and the client certificate Cloudflare would present, made by the
+    // openssl commands docs/origin-trust.md gives the deployer; and another zone's.
+    const zoneCa = { cert: join(dir, 'origin-pull-ca.pem') };
+    execFileSync('/bin/bash', ['-euo', 'pipefail', '-c', documentedCertificateCommands()], { cwd: dir, stdio: 'pipe' });
+    expect(originPullCaProblem(readFileSync(zoneCa.cert, 'utf8'))).toBeUndefined();
+    client = { cert: join(dir, 'origin-pull.pem'), key: join(dir, 'origin-pull.key') };
     stranger = signed(dir, 'other-zone-pull', certificateAuthority(dir, 'other-zone-ca'), 'extendedKeyUsage=clientAuth\n');
 
     const upstreams = [...config.matchAll(/proxy_pass http:\/\/([\w-]+):(\d+);/g)].map((m) => ({ name: m[1], port: m[2] }));
@@ -142,7 +160,7 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
       services.set(name, service);
     }
     tlsPort = await freePort();
-    const healthPort = await freePort();
+    healthPort = await freePort();
     let local = config
       .replace(/\/tmp\//g, `${dir}/`)
       .replaceAll(`/run/secrets/${ORIGIN_TLS_SECRET_FILE}`, join(dir, ORIGIN_TLS_SECRET_FILE))
@@ -264,8 +282,13 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
     expect(echoed).toBe('websocket-gateway:hello');
   });
 
-  it("empties a client's X-Stagecraft-User on a stage without the edge Worker", async () => {
+  it("empties a client's X-Stagecraft-User (hosts never run behind the edge Worker)", async () => {
     expect((await served(DOMAIN, '/api/me', { 'x-stagecraft-user': 'admin' })).user).toBeNull();
+  });
+
+  it("answers the container's health check on the unpublished plain port, and nothing else there", async () => {
+    expect((await fetch(`http://127.0.0.1:${healthPort}/nginx-health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${healthPort}/api/me`)).status).toBe(404);
   });
 
   it('answers 421 for a name that is not a product host', async () => {

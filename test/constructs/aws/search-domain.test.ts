@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { SearchDomain, SearchDomainProps } from '../../../constructs/aws/search-domain';
 import { buildFoundation, clientGroup, NAME_PREFIX, referencedGroup, THREE_ZONES } from '../../helpers/foundation';
+import { TerraformStack, Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { resourcesOfType, synthAws } from '../../helpers/synth';
 
 function build(scope: Construct, overrides: Partial<SearchDomainProps> = {}, zones = THREE_ZONES): SearchDomain {
@@ -93,6 +95,14 @@ describe('SearchDomain', () => {
     ]);
     expect(String(role?.assume_role_policy)).not.toContain(':root');
     expect(JSON.parse(stack.json).data).toBeUndefined();
+  });
+
+  it('fails synthesis when no admin may assume the master role', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    build(stack);
+    expect(() => Testing.synth(stack, true)).toThrow(/no principal may assume the search master role; call allowAdmins with the operations Job's role/);
   });
 
   it('denies everyone the master role until admins are given', () => {
