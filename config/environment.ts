@@ -13,6 +13,7 @@ import { COUNTRY_GEO_REGIONS } from './edge-countries';
 import { CloudflareSubscription, DEFAULT_CLOUDFLARE_PLAN } from './cloudflare-plans';
 import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from './autoscaling';
 import { ServiceDefinition } from './service-definition';
+import { normalizedPem, originPullCaProblem } from './origin-pull-ca';
 import { deployedServices, projectServiceCatalog } from './services';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
@@ -61,6 +62,8 @@ export interface EdgeSettings {
   /** Region → geo regions or countries it serves first (validated; may be empty). */
   readonly steering: Readonly<Record<string, readonly string[]>>;
   readonly worker: EdgeWorkerSettings;
+  /** PEM of the zone's origin-pull CA (validated, normalized); undefined until the deployer sets it. */
+  readonly originPullCa?: string;
 }
 
 /** Seed 002, section 6: messages 100/min per user, API 1,000/min per user, WebSocket connections 5/min per IP, failed logins 5/min per IP. */
@@ -248,6 +251,9 @@ function edgeProblems(file: string, config: EnvironmentConfig, stage: Stage): Pr
   const edge = config.edge;
   if (!edge) return problems;
 
+  const caProblem = edge.originPullCa !== undefined ? originPullCaProblem(edge.originPullCa) : undefined;
+  if (caProblem) add('edge.originPullCa', caProblem);
+
   const host = edge.assetsHost;
   if (host !== undefined) {
     if (!host.endsWith(`.${config.domain}`)) {
@@ -320,6 +326,7 @@ function resolveEdge(config: EnvironmentConfig, stage: Stage): EdgeSettings {
       failedLoginsPerMinute: edge.rateLimits?.failedLoginsPerMinute ?? DEFAULT_RATE_LIMITS.failedLoginsPerMinute,
     },
     steering: edge.steering ?? {},
+    ...(edge.originPullCa !== undefined ? { originPullCa: normalizedPem(edge.originPullCa) } : {}),
     worker: {
       enabled: edge.worker?.enabled ?? defaultWorkerEnabled(stage),
       sessionCacheTtlSeconds: edge.worker?.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,

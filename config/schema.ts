@@ -182,6 +182,13 @@ export const edgeSchema = z.strictObject({
     .describe(
       'Region → Cloudflare geo regions (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) or ISO country codes it serves first. Multi-region stages only. @default every geo region goes to the nearest region (`config/edge-regions.ts`)',
     ),
+  originPullCa: z
+    .string()
+    .max(8192, { error: 'is longer than a CA certificate (8192 characters at most)' })
+    .optional()
+    .describe(
+      "PEM of the CA that signed the zone's authenticated-origin-pull client certificate (public; two while rotating; docs/origin-trust.md). The origins then accept only this zone's Cloudflare connections. @default none: `stagecraft check` fails SC-PUB-11 and SC-PUB-12 until it is set",
+    ),
   worker: z
     .strictObject({
       enabled: z.boolean().optional().describe('Run the Worker in front of the origins. Growth on. @default true on massive, false before'),

@@ -23,6 +23,20 @@ export const DATA_STORE_STAGES: Readonly<Record<DataStoreKind, readonly Stage[]>
   objectStorage: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
 };
 
+/** The product's hosts a public port can be reached on: `<domain>`, `www.<domain>`, `api.<domain>` (the edge's records). */
+export const PUBLIC_HOSTS = ['apex', 'www', 'api'] as const;
+export type PublicHost = (typeof PUBLIC_HOSTS)[number];
+
+/** Where a public port is reached from the internet. */
+export interface PublicRoute {
+  /** Product hosts it answers on. */
+  readonly hosts: readonly PublicHost[];
+  /** Path prefix: the path itself and everything below it (`/` serves every path). */
+  readonly path: string;
+  /** WebSocket upgrades are passed through. */
+  readonly websocket: boolean;
+}
+
 /** One container port. */
 export interface ServicePort {
   /** IANA-style port name (`http`, `ws`); probes and Services refer to it. */
@@ -30,6 +44,13 @@ export interface ServicePort {
   readonly port: number;
   /** Reached from the internet through the load balancer (cluster) or the host's web port (compose). */
   readonly public: boolean;
+  /** Host and path prefix of a public port; undefined on private ports. */
+  readonly route?: PublicRoute;
+}
+
+/** The full name of a product host in `domain`. */
+export function publicHostName(host: PublicHost, domain: string): string {
+  return host === 'apex' ? domain : `${host}.${domain}`;
 }
 
 /** HTTP health endpoints. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { shownValue } from './errors';
-import { DATA_STORE_KINDS } from './service-definition';
+import { DATA_STORE_KINDS, PUBLIC_HOSTS } from './service-definition';
 import { STAGES } from './stages';
 
 const show = shownValue;
@@ -15,6 +15,8 @@ export const SERVICE_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 /** `registry/path/name:tag` or `…@sha256:<64 hex>`; the tag part is checked separately for `latest`. */
 const IMAGE_PATTERN = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
 const PATH_PATTERN = /^\/[\w./-]*$/;
+/** A route's path prefix: `/`, or segments of letters, digits, `.`, `_` and `-` without a trailing slash. */
+const ROUTE_PATH_PATTERN = /^\/([\w.-]+(\/[\w.-]+)*)?$/;
 const ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
 const name = (what: string) =>
@@ -110,6 +112,22 @@ export const serviceSchema = z.strictObject({
         name: name('a port name').describe('Port name, unique in the service; `health.port` refers to it.'),
         port: count(1024, 65535).describe('Container port (unprivileged, so the container runs as a non-root user).'),
         public: z.boolean().optional().describe("Reached through the load balancer or the host's web port. @default false"),
+        route: z
+          .strictObject({
+            hosts: z
+              .array(z.enum(PUBLIC_HOSTS, { error: (issue) => `${show(issue.input)} is not a product host; allowed: ${PUBLIC_HOSTS.join(', ')}` }))
+              .min(1, { error: `needs at least one host; allowed: ${PUBLIC_HOSTS.join(', ')}` })
+              .optional()
+              .describe(`Product hosts it answers on: apex (<domain>), www (www.<domain>), api (api.<domain>). @default all three`),
+            path: z
+              .string()
+              .regex(ROUTE_PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not a path prefix (e.g. / or /ws, no trailing slash)` })
+              .optional()
+              .describe('Path prefix it serves: the path itself and everything below it; the longest prefix wins. @default "/"'),
+            websocket: z.boolean().optional().describe('Pass WebSocket upgrades through (Upgrade and Connection headers, long reads). @default false'),
+          })
+          .optional()
+          .describe('Where a public port is reached: host and path prefix (public ports only). @default every product host, path "/"'),
       }),
     )
     .min(1, { error: 'needs at least one port (the health endpoints listen on one)' })

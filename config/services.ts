@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
-import { DATA_STORE_STAGES, ServiceDefinition } from './service-definition';
+import { DATA_STORE_STAGES, PUBLIC_HOSTS, ServiceDefinition } from './service-definition';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -87,7 +87,12 @@ function parseServiceFile(text: string, file: string): { config?: ServiceConfig;
   }
   const parsed = serviceSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) return { problems: zodProblems(file, parsed.error, serviceSchema) };
-  return { config: parsed.data, problems: [] };
+  const privateRoutes = parsed.data.ports.flatMap((p, i) =>
+    p.route !== undefined && p.public !== true
+      ? [{ file, path: `ports[${i}].route`, message: 'is set on a private port; allowed only with public: true' }]
+      : [],
+  );
+  return { config: parsed.data, problems: privateRoutes };
 }
 
 function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
@@ -95,7 +100,12 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
     name: config.name,
     description: config.description,
     image: config.image,
-    ports: config.ports.map((p) => ({ name: p.name, port: p.port, public: p.public ?? false })),
+    ports: config.ports.map((p) => ({
+      name: p.name,
+      port: p.port,
+      public: p.public ?? false,
+      ...(p.public ? { route: { hosts: p.route?.hosts ?? [...PUBLIC_HOSTS], path: p.route?.path ?? '/', websocket: p.route?.websocket ?? false } } : {}),
+    })),
     health: config.health,
     resources: config.resources,
     env: config.env ?? {},
@@ -131,6 +141,21 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
     if (first !== i) add(`ports[${i}].port`, `${port.port} is already used by ports[${first}] (${service.ports[first].name}); each port may be used once`);
     const sameName = service.ports.findIndex((p) => p.name === port.name);
     if (sameName !== i) add(`ports[${i}].name`, `"${port.name}" is already the name of ports[${sameName}]; each port name may be used once`);
+  });
+  service.ports.forEach((port, i) => {
+    if (!port.route) return;
+    for (const other of catalog) {
+      if (other === service || other.sourceFile > service.sourceFile) continue;
+      for (const otherPort of other.ports) {
+        const shared = otherPort.route?.path === port.route.path ? port.route.hosts.filter((h) => otherPort.route!.hosts.includes(h)) : [];
+        if (shared.length > 0) {
+          add(
+            `ports[${i}].route`,
+            `path "${port.route.path}" on ${shared.join(', ')} is already routed to ${other.name} (${otherPort.name}); give one of them another path or hosts`,
+          );
+        }
+      }
+    }
   });
   const portNames = service.ports.map((p) => p.name);
   if (!portNames.includes(service.health.port)) {

@@ -10,7 +10,7 @@
  * mounts each as a file under /run/secrets. A store's `*_SECRET_ARN` variable becomes
  * `*_SECRET_FILE` here.
  */
-import { ServiceDefinition } from '../config/service-definition';
+import { publicHostName, ServiceDefinition } from '../config/service-definition';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { RUN_AS_USER } from './kubernetes/workload-spec';
 import { composeLiteral } from '../constructs/shared/terraform-literal';
@@ -22,8 +22,22 @@ export const HOST_CONFIG_DIR = '/etc/stagecraft';
 export const COMPOSE_PROJECT = 'product';
 /** The unprivileged nginx image of the reverse proxy, pinned. */
 export const PROXY_IMAGE = 'nginxinc/nginx-unprivileged:1.27.3-alpine';
-/** Port the proxy listens on inside its container; the host's port 80 maps to it. */
+/** Port of the proxy's own health check inside its container (not published). */
 export const PROXY_PORT = 8080;
+/** Port the proxy serves TLS on inside its container; the host's port 443 maps to it. */
+export const PROXY_TLS_PORT = 8443;
+/** The origin certificate and its key, one PEM file the host fetches from Secrets Manager (`docs/origin-trust.md`). */
+export const ORIGIN_TLS_SECRET_FILE = 'origin-tls';
+/** The CA of the zone's authenticated-origin-pull client certificate (public), beside the proxy's configuration. */
+export const ORIGIN_PULL_CA_FILE = 'origin-pull-ca.pem';
+
+/** What the proxy needs to know of the environment. */
+export interface ProxySettings {
+  /** The product's domain; routes name its hosts. */
+  readonly domain: string;
+  /** PEM of the zone's origin-pull CA: the proxy then accepts only connections with the zone's client certificate. @default none (any client) */
+  readonly originPullCa?: string;
+}
 
 /** A database or cache running as a container on the host (launch). */
 export interface HostDataStore {
@@ -42,6 +56,7 @@ export interface ComposeInput {
   readonly stores: DataStoreEndpoints;
   /** Containers of on-host data stores (launch). @default none */
   readonly hostStores?: readonly HostDataStore[];
+  readonly proxy: ProxySettings;
 }
 
 type ComposeService = Record<string, unknown>;
@@ -167,24 +182,82 @@ export function redisMaxMemoryMiB(containerMiB: number): number {
   return Math.floor(containerMiB * 0.75);
 }
 
-/** The reverse proxy: host port 80 → `/ws` to the websocket gateway, everything else to the API. */
-function proxyEntry(publicServices: readonly ServiceDefinition[]): ComposeService {
+/** The reverse proxy: the host's port 443 (TLS, the zone's client certificate) → each public route's service. */
+function proxyEntry(publicServices: readonly ServiceDefinition[], proxy: ProxySettings): ComposeService {
   return {
     image: PROXY_IMAGE,
     ...hardened('101:101', 128, 500),
     tmpfs: ['/tmp:size=64m'],
-    ports: [`80:${PROXY_PORT}`],
-    volumes: [`${HOST_CONFIG_DIR}/nginx.conf:/etc/nginx/nginx.conf:ro`],
+    ports: [`443:${PROXY_TLS_PORT}`],
+    volumes: [
+      `${HOST_CONFIG_DIR}/nginx.conf:/etc/nginx/nginx.conf:ro`,
+      ...(proxy.originPullCa ? [`${HOST_CONFIG_DIR}/${ORIGIN_PULL_CA_FILE}:/etc/nginx/${ORIGIN_PULL_CA_FILE}:ro`] : []),
+    ],
+    secrets: [ORIGIN_TLS_SECRET_FILE],
     depends_on: Object.fromEntries(publicServices.map((s) => [s.name, { condition: 'service_healthy' }])),
     healthcheck: { test: ['CMD', 'wget', '-q', '--spider', `http://127.0.0.1:${PROXY_PORT}/nginx-health`], interval: '10s', timeout: '2s', retries: 3 },
   };
 }
 
-/** The nginx configuration of the proxy: `/ws` to the gateway (upgraded), the rest to the API. */
-export function proxyConfig(services: readonly ServiceDefinition[]): string {
-  const port = (name: string) => services.find((s) => s.name === name)?.ports.find((p) => p.public)?.port;
-  const api = port('api');
-  const gateway = port('websocket-gateway');
+/** One public route of a service on the proxy. */
+export interface ProxyRoute {
+  readonly service: string;
+  readonly port: number;
+  readonly hosts: readonly string[];
+  readonly path: string;
+  readonly websocket: boolean;
+}
+
+/** Every public route of the services, with full host names, longest path first. */
+export function proxyRoutes(services: readonly ServiceDefinition[], domain: string): ProxyRoute[] {
+  return services
+    .flatMap((service) =>
+      service.ports.flatMap((port) =>
+        port.route
+          ? [
+              {
+                service: service.name,
+                port: port.port,
+                hosts: port.route.hosts.map((h) => publicHostName(h, domain)),
+                path: port.route.path,
+                websocket: port.route.websocket,
+              },
+            ]
+          : [],
+      ),
+    )
+    .sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path) || a.service.localeCompare(b.service));
+}
+
+/** The nginx locations of one route: the path itself and everything below it (`/ws` is not `/wsx`). */
+function locations(route: ProxyRoute): string[] {
+  const body = [
+    `      proxy_pass http://${route.service}:${route.port};`,
+    '      proxy_http_version 1.1;',
+    '      proxy_set_header Host $host;',
+    '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '      proxy_set_header X-Forwarded-Proto https;',
+    // Only the edge Worker may name the user, and it runs in front of cluster stages only: on a host a
+    // client's own X-Stagecraft-User is always emptied (nginx then drops the header).
+    '      proxy_set_header X-Stagecraft-User "";',
+    ...(route.websocket
+      ? ['      proxy_set_header Upgrade $http_upgrade;', '      proxy_set_header Connection $connection_upgrade;', '      proxy_read_timeout 3600s;']
+      : ['      proxy_set_header Connection "";']),
+  ];
+  const block = (match: string) => [`    location ${match} {`, ...body, '    }'];
+  return route.path === '/' ? block('/') : [...block(`= ${route.path}`), ...block(`${route.path}/`)];
+}
+
+/**
+ * The nginx configuration of the proxy: TLS on PROXY_TLS_PORT with the origin certificate the
+ * host fetched, the zone's client certificate required (authenticated origin pulls, where the
+ * environment gives its CA), and one server per product host routing each path prefix to its
+ * service. A name that is not a product host gets 421. Port PROXY_PORT answers the container's
+ * health check only and is not published.
+ */
+export function proxyConfig(services: readonly ServiceDefinition[], proxy: ProxySettings): string {
+  const routes = proxyRoutes(services, proxy.domain);
+  const hosts = [...new Set(routes.flatMap((r) => r.hosts))].sort();
   const lines = [
     'worker_processes auto;',
     'pid /tmp/nginx.pid;',
@@ -196,24 +269,28 @@ export function proxyConfig(services: readonly ServiceDefinition[]): string {
     '  uwsgi_temp_path /tmp/uwsgi_temp;',
     '  scgi_temp_path /tmp/scgi_temp;',
     '  server_tokens off;',
-    `  server {`,
+    '  map $http_upgrade $connection_upgrade { default upgrade; "" close; }',
+    `  ssl_certificate /run/secrets/${ORIGIN_TLS_SECRET_FILE};`,
+    `  ssl_certificate_key /run/secrets/${ORIGIN_TLS_SECRET_FILE};`,
+    '  ssl_protocols TLSv1.2 TLSv1.3;',
+    '  ssl_session_cache shared:tls:10m;',
+    ...(proxy.originPullCa ? [`  ssl_client_certificate /etc/nginx/${ORIGIN_PULL_CA_FILE};`, '  ssl_verify_client on;'] : []),
+    '  server {',
     `    listen ${PROXY_PORT};`,
     '    location = /nginx-health { return 200; }',
-    ...(gateway !== undefined
-      ? [
-          '    location /ws {',
-          `      proxy_pass http://websocket-gateway:${gateway};`,
-          '      proxy_http_version 1.1;',
-          '      proxy_set_header Upgrade $http_upgrade;',
-          '      proxy_set_header Connection "upgrade";',
-          '      proxy_read_timeout 3600s;',
-          '    }',
-        ]
-      : []),
-    ...(api !== undefined
-      ? ['    location / {', `      proxy_pass http://api:${api};`, '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;', '    }']
-      : []),
+    '    location / { return 404; }',
     '  }',
+    '  server {',
+    `    listen ${PROXY_TLS_PORT} ssl default_server;`,
+    '    return 421;',
+    '  }',
+    ...hosts.flatMap((host) => [
+      '  server {',
+      `    listen ${PROXY_TLS_PORT} ssl;`,
+      `    server_name ${host};`,
+      ...routes.filter((r) => r.hosts.includes(host)).flatMap(locations),
+      '  }',
+    ]),
     '}',
   ];
   return lines.join('\n') + '\n';
@@ -225,9 +302,10 @@ export function composeDocument(input: ComposeInput): Record<string, unknown> {
   for (const store of input.hostStores ?? []) services[store.name] = hostStoreEntry(store);
   for (const service of input.services) services[service.name] = serviceEntry(service, input);
   const publicServices = input.services.filter((s) => s.ports.some((p) => p.public));
-  if (publicServices.length > 0) services.proxy = proxyEntry(publicServices);
+  if (publicServices.length > 0) services.proxy = proxyEntry(publicServices, input.proxy);
 
   const secretFiles = new Set<string>([
+    ...(publicServices.length > 0 ? [ORIGIN_TLS_SECRET_FILE] : []),
     ...input.services.flatMap((s) => secretReferences(s, input.stores).map((r) => r.file)),
     ...(input.hostStores ?? []).map((s) => s.passwordSecret),
   ]);

@@ -1,11 +1,13 @@
 /**
  * The cloud-init document of a single-host stage's host: Docker, the data volume, the docker
  * compose plugin, the compose project (`services/compose.ts`), a script that fetches the
- * services' secrets with the instance role, and a systemd unit that starts it all at boot.
+ * services' secrets (and the origin certificate) with the instance role, and a systemd unit that
+ * starts it all at boot. The unit is a oneshot, whose start has no timeout by default: it waits
+ * for an origin certificate the deployer has not put yet.
  */
 import { stringify } from 'yaml';
 import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
-import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore } from './compose';
+import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore, ORIGIN_PULL_CA_FILE } from './compose';
 
 /** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */
 export const COMPOSE_PLUGIN = {
@@ -22,13 +24,22 @@ export interface HostCloudInitInput {
   readonly proxyConfig: string;
   /** Secret file name → Secrets Manager ARN, fetched before compose starts. */
   readonly secrets: Readonly<Record<string, string>>;
+  /**
+   * Secret files whose value the deployer puts after the stack creates the secret (the origin
+   * certificate): the host waits for them instead of failing. @default none
+   */
+  readonly awaitedSecrets?: readonly string[];
+  /** PEM of the zone's origin-pull CA (public), written beside the proxy's configuration. @default none */
+  readonly originPullCa?: string;
   readonly region: string;
   readonly withDataVolume: boolean;
   /** On-host data stores whose data directories must exist, owned by their user. @default none */
   readonly hostStores?: readonly HostDataStore[];
 }
 
-function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: string): string {
+function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: string, awaited: readonly string[]): string {
+  const fetch = (file: string, arn: string) =>
+    `aws secretsmanager get-secret-value --region ${region} --secret-id '${arn}' --query SecretString --output text > ${HOST_SECRETS_DIR}/${file}`;
   const lines = [
     '#!/bin/sh',
     "# Fetches the services' secrets with the instance role into a tmpfs; nothing is written to disk.",
@@ -38,9 +49,10 @@ function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: s
     `mountpoint -q ${HOST_SECRETS_DIR} || mount -t tmpfs -o size=1m,mode=0700 tmpfs ${HOST_SECRETS_DIR}`,
     ...Object.entries(secrets)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(
-        ([file, arn]) =>
-          `aws secretsmanager get-secret-value --region ${region} --secret-id '${arn}' --query SecretString --output text > ${HOST_SECRETS_DIR}/${file}`,
+      .map(([file, arn]) =>
+        awaited.includes(file)
+          ? `until ${fetch(file, arn)}; do echo '${file} has no value yet: put it as docs/origin-trust.md says; retrying in 30 s'; sleep 30; done`
+          : fetch(file, arn),
       ),
     // Containers run as unprivileged users and read the files through compose's bind mounts.
     `chmod 0444 ${HOST_SECRETS_DIR}/* 2>/dev/null || true`,
@@ -61,6 +73,7 @@ function systemdUnit(): string {
       '[Service]',
       'Type=oneshot',
       'RemainAfterExit=yes',
+      'TimeoutStartSec=infinity',
       'ExecStartPre=/usr/local/sbin/stagecraft-fetch-secrets',
       `ExecStart=${compose} up --detach --wait --remove-orphans`,
       `ExecStop=${compose} down`,
@@ -79,7 +92,12 @@ export function hostCloudInit(input: HostCloudInitInput): string {
     write_files: [
       { path: `${HOST_CONFIG_DIR}/compose.yaml`, permissions: '0644', content: stringify(input.compose, { lineWidth: 0 }) },
       { path: `${HOST_CONFIG_DIR}/nginx.conf`, permissions: '0644', content: input.proxyConfig },
-      { path: '/usr/local/sbin/stagecraft-fetch-secrets', permissions: '0700', content: fetchSecretsScript(input.secrets, input.region) },
+      ...(input.originPullCa ? [{ path: `${HOST_CONFIG_DIR}/${ORIGIN_PULL_CA_FILE}`, permissions: '0644', content: input.originPullCa }] : []),
+      {
+        path: '/usr/local/sbin/stagecraft-fetch-secrets',
+        permissions: '0700',
+        content: fetchSecretsScript(input.secrets, input.region, input.awaitedSecrets ?? []),
+      },
       { path: `/etc/systemd/system/${SYSTEMD_UNIT}`, permissions: '0644', content: systemdUnit() },
     ],
     runcmd: [
@@ -90,7 +108,8 @@ export function hostCloudInit(input: HostCloudInitInput): string {
       `chmod 0755 ${COMPOSE_PLUGIN.path}`,
       ...stores.flatMap((store) => [`mkdir -p ${store.dataDir}`, `chown ${store.user} ${store.dataDir}`, `chmod 0700 ${store.dataDir}`]),
       'systemctl daemon-reload',
-      `systemctl enable --now ${SYSTEMD_UNIT}`,
+      // --no-block: the unit may wait for the origin certificate (docs/origin-trust.md); cloud-init must finish regardless.
+      `systemctl enable --now --no-block ${SYSTEMD_UNIT}`,
     ],
   };
   return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;

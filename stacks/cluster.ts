@@ -4,6 +4,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { ClusterAutoscalerIdentity } from '../constructs/aws/cluster-autoscaler-identity';
 import { EksCluster } from '../constructs/aws/eks-cluster';
 import { LoadBalancer } from '../constructs/aws/load-balancer';
+import { OriginPullTrustStore } from '../constructs/aws/origin-pull-trust-store';
 import { NodeGroup } from '../constructs/aws/node-group';
 import { COCKROACH_POOL_LABEL, COCKROACH_SQL_PORT, COCKROACH_TAINT } from '../services/platform/cockroachdb/names';
 import { RegionalStack } from './regional-stack';
@@ -93,10 +94,13 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
     description: 'ALB to application pods',
   });
   stack.loadBalancer = loadBalancer;
+  const caPem = f.environment.edge.originPullCa;
+  const trustStore = caPem ? new OriginPullTrustStore(stack, 'origin-pull-trust', { name: f.namePrefix, caPem, bucket: f.logs }) : undefined;
   stack.origin.loadBalancer = {
     dnsName: loadBalancer.alb.dnsName,
     arn: loadBalancer.alb.arn,
     targetGroupArn: loadBalancer.targetGroup.arn,
+    ...(trustStore ? { trustStoreArn: trustStore.trustStore.arn } : {}),
   };
 
   new TerraformOutput(stack, 'eks_cluster_name', { value: eks.cluster.name });

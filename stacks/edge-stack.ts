@@ -35,6 +35,7 @@ import { EdgeWorker } from '../constructs/cloudflare/edge-worker';
 import { EdgeZone, lookupEdgeZone } from '../constructs/cloudflare/edge-zone';
 import { EdgeZoneSettings } from '../constructs/cloudflare/edge-zone-settings';
 import { OriginLoadBalancer } from '../constructs/cloudflare/origin-load-balancer';
+import { OriginTrust } from '../constructs/cloudflare/origin-trust';
 import { RateLimits } from '../constructs/cloudflare/rate-limits';
 import { WafRules } from '../constructs/cloudflare/waf-rules';
 import { edgeWorkerBundle } from '../workers/bundle';
@@ -93,6 +94,7 @@ export class EdgeStack extends StagecraftStack {
   readonly zone: EdgeZone;
   readonly records: DnsRecord[] = [];
   readonly zoneSettings: EdgeZoneSettings;
+  readonly originTrust: OriginTrust;
   readonly cacheRules?: CacheRules;
   readonly assetsBucket?: EdgeBucket;
   readonly wafRules?: WafRules;
@@ -134,6 +136,7 @@ export class EdgeStack extends StagecraftStack {
     this.addValidationRecords(zone, certificateNames(environment));
 
     this.zoneSettings = new EdgeZoneSettings(this, 'zone-settings', { zone });
+    this.originTrust = new OriginTrust(this, 'origin-trust', { zone, authenticatedOriginPulls: environment.edge.originPullCa !== undefined });
     const { domain, name } = environment;
     if (features.cdn) {
       const assetsHost = environment.edge.assetsHost;
@@ -208,6 +211,8 @@ export class EdgeStack extends StagecraftStack {
       protocol: 'HTTPS',
       sslPolicy: ALB_TLS_POLICY,
       certificateArn: validation.certificateArn,
+      // Only the zone's client certificate (authenticated origin pulls) opens a connection (docs/origin-trust.md).
+      ...(loadBalancer.trustStoreArn ? { mutualAuthentication: { mode: 'verify', trustStoreArn: loadBalancer.trustStoreArn } } : {}),
       defaultAction: [{ type: 'forward', targetGroupArn: loadBalancer.targetGroupArn }],
     });
     this.certificates.push(certificate);

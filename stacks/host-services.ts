@@ -5,9 +5,10 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn } from 'cdktf';
 import { AppHost, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
+import { DeployerSecret } from '../constructs/aws/deployer-secret';
 import { GeneratedSecret } from '../constructs/aws/generated-secret';
 import { dataStoreAccessPolicy } from '../constructs/aws/service-identity';
-import { composeDocument, HostDataStore, proxyConfig, secretFileName, secretReferences } from '../services/compose';
+import { composeDocument, HostDataStore, ORIGIN_TLS_SECRET_FILE, proxyConfig, secretFileName, secretReferences } from '../services/compose';
 import { hostCloudInit } from '../services/host-cloud-init';
 import { RegionalStack } from './regional-stack';
 import { storesOf } from './service-identities';
@@ -82,7 +83,9 @@ export function asTerraformString(text: string): string {
 export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[], hostStores: readonly HostDataStore[] = []): void {
   const f = stack.foundation;
   const services = f.environment.services;
-  const compose = composeDocument({ services, stores: stack.dataStores, hostStores });
+  const environment = f.environment;
+  const proxy = { domain: environment.domain, originPullCa: environment.edge.originPullCa };
+  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy });
   const secrets = Object.fromEntries(services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]));
   const used = [...new Set(services.flatMap((s) => s.dataStores))];
   // The host fetches secrets; containers cannot use the instance role (IMDS allows one hop), so no bucket access.
@@ -91,18 +94,53 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     encryptionKey: f.encryptionKey,
     region: f.region.code,
   });
+  const originTls = originTlsSecret(stack);
   for (const host of hosts) {
     const userData = hostCloudInit({
       compose,
-      proxyConfig: proxyConfig(services),
-      secrets,
+      proxyConfig: proxyConfig(services, proxy),
+      secrets: { ...secrets, [ORIGIN_TLS_SECRET_FILE]: originTls.secret.arn },
+      awaitedSecrets: [ORIGIN_TLS_SECRET_FILE],
+      originPullCa: proxy.originPullCa,
       region: f.region.code,
       withDataVolume: host.dataVolume !== undefined,
       hostStores,
     });
     host.launchTemplate.userData = Fn.base64encode(asTerraformString(userData));
     if (policy) new IamRolePolicy(host, 'service-secrets', { role: host.role.id, policy });
+    new IamRolePolicy(host, 'origin-tls', { role: host.role.id, policy: originTlsPolicy(originTls, stack) });
   }
+}
+
+/**
+ * The origin certificate and key the hosts' proxy serves (a Cloudflare Origin CA certificate for
+ * the domain and its wildcard): the deployer puts them, docs/origin-trust.md.
+ */
+function originTlsSecret(stack: RegionalStack): DeployerSecret {
+  const f = stack.foundation;
+  return new DeployerSecret(stack, 'origin-tls', {
+    name: `${f.environment.name}/${f.region.code}/origin-tls`,
+    description: `${f.namePrefix}: origin certificate and key (PEM) of the hosts' proxy, put by the deployer (docs/origin-trust.md)`,
+    encryptionKey: f.encryptionKey,
+  });
+}
+
+/** The host may read the origin certificate's secret, and decrypt it through Secrets Manager only. */
+function originTlsPolicy(originTls: DeployerSecret, stack: RegionalStack): string {
+  const f = stack.foundation;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ReadOriginCertificate', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [originTls.secret.arn] },
+      {
+        Sid: 'DecryptThroughSecretsManager',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        Resource: f.encryptionKey.arn,
+        Condition: { StringEquals: { 'kms:ViaService': [`secretsmanager.${f.region.code}.amazonaws.com`] } },
+      },
+    ],
+  });
 }
 
 /** A generated password for the `container` data store on the host, kept in Secrets Manager. */

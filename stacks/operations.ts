@@ -109,6 +109,8 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
         Statement: [{ Sid: 'ActAsSearchMaster', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: stack.searchDomain.masterRole.arn }],
       }),
     });
+    // The master role trusts this Job's role only (not the whole account).
+    stack.searchDomain.allowAdmins([ism.role.arn]);
   }
   const queue = stack.dataStores.queue;
   if (stack.rabbitMq && queue) {

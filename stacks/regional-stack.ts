@@ -47,8 +47,11 @@ export interface RegionalFoundation {
 export interface RegionalOrigin {
   /** Public IPs of application hosts (single-host stages). */
   readonly hostIps: string[];
-  /** ALB DNS name, ARN and the API target group (cluster stages). */
-  loadBalancer?: { readonly dnsName: string; readonly arn: string; readonly targetGroupArn: string };
+  /**
+   * ALB DNS name, ARN, the API target group and, where the environment gives the zone's
+   * origin-pull CA, the mTLS trust store its HTTPS listener verifies clients with (cluster stages).
+   */
+  loadBalancer?: { readonly dnsName: string; readonly arn: string; readonly targetGroupArn: string; readonly trustStoreArn?: string };
 }
 
 export interface RegionalStackProps {

@@ -72,8 +72,9 @@ export class SearchDomain extends Construct {
   readonly domainName: string;
   readonly securityGroup: SecurityGroup;
   readonly ingressRules: VpcSecurityGroupIngressRule[];
-  /** The fine-grained access control master; anyone in the account its policies allow may assume it. */
+  /** The fine-grained access control master; only the principals given to `allowAdmins` may assume it. */
   readonly masterRole: IamRole;
+  private readonly adminPrincipalArns: string[] = [];
   readonly accessPolicy: OpensearchDomainPolicy;
   readonly logGroups: CloudwatchLogGroup[] = [];
   readonly logResourcePolicy: CloudwatchLogResourcePolicy;
@@ -138,10 +139,14 @@ export class SearchDomain extends Construct {
     this.masterRole = new IamRole(this, 'master-role', {
       name: uniqueResourceName(props.namePrefix, 'search-admin', 64),
       description: `Fine-grained access control master of the ${name} OpenSearch domain`,
-      assumeRolePolicy: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
-      }),
+      // Replaced by allowAdmins; a domain whose master nobody may assume fails synthesis (below).
+      assumeRolePolicy: adminTrustPolicy([]),
+    });
+    this.node.addValidation({
+      validate: () =>
+        this.adminPrincipalArns.length > 0
+          ? []
+          : [`${this.node.path}: no principal may assume the search master role; call allowAdmins with the operations Job's role`],
     });
 
     const logOptions = Object.entries(LOG_TYPES).map(([logType, suffix]) => {
@@ -255,4 +260,24 @@ export class SearchDomain extends Construct {
   allowFrom(sg: SecurityGroupRef, id: string): VpcSecurityGroupIngressRule {
     return this.clientAccess.allowPort(sg, id, OPENSEARCH_PORT);
   }
+
+  /**
+   * Lets exactly these IAM roles (the operations Job's Pod Identity role) assume the master role;
+   * review finding S3: it trusted the whole account before.
+   */
+  allowAdmins(roleArns: readonly string[]): void {
+    for (const arn of roleArns) if (!this.adminPrincipalArns.includes(arn)) this.adminPrincipalArns.push(arn);
+    this.masterRole.assumeRolePolicy = adminTrustPolicy(this.adminPrincipalArns);
+  }
+}
+
+/** A trust policy letting exactly `roleArns` assume the role (none: nobody). */
+function adminTrustPolicy(roleArns: readonly string[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement:
+      roleArns.length > 0
+        ? [{ Sid: 'OperationsJobs', Effect: 'Allow', Principal: { AWS: [...roleArns] }, Action: 'sts:AssumeRole' }]
+        : [{ Sid: 'Nobody', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+  });
 }

@@ -33,6 +33,8 @@ import { S3BucketPublicAccessBlocked } from '../rules/public-exposure/S3BucketPu
 import { MqBrokerNotPublic } from '../rules/public-exposure/MqBrokerNotPublic';
 import { OpenSearchInVpc } from '../rules/public-exposure/OpenSearchInVpc';
 import { MskNotPublic } from '../rules/public-exposure/MskNotPublic';
+import { LoadBalancerListenerVerifiesClients } from '../rules/public-exposure/LoadBalancerListenerVerifiesClients';
+import { ZoneAuthenticatedOriginPulls } from '../rules/public-exposure/ZoneAuthenticatedOriginPulls';
 import { MskNoUnauthenticatedAccess } from '../rules/public-exposure/MskNoUnauthenticatedAccess';
 import { SubnetNoAutoPublicIp } from '../rules/public-exposure/SubnetNoAutoPublicIp';
 import { DefaultSecurityGroupClosed } from '../rules/public-exposure/DefaultSecurityGroupClosed';
@@ -224,6 +226,18 @@ export const STAGECRAFT_PACK: Pack = {
       rule: DefaultSecurityGroupClosed,
       level: 'error',
       explanation: 'Resources launched without a security group get the default group; it must allow nothing.',
+    },
+    {
+      rule: LoadBalancerListenerVerifiesClients,
+      level: 'error',
+      explanation:
+        "Cloudflare's addresses are shared by every customer: without the zone's client certificate, another zone pointed at the ALB skips this zone's WAF, rate limits and Worker.",
+    },
+    {
+      rule: ZoneAuthenticatedOriginPulls,
+      level: 'error',
+      explanation:
+        'The origins trust this zone only through its client certificate (authenticated origin pulls), and the user the Worker validated only if no client could set X-Stagecraft-User itself.',
     },
     // IMDSv2
     {

@@ -29,6 +29,8 @@ import { S3BucketPublicAccessBlocked } from './public-exposure/S3BucketPublicAcc
 import { MqBrokerNotPublic } from './public-exposure/MqBrokerNotPublic';
 import { OpenSearchInVpc } from './public-exposure/OpenSearchInVpc';
 import { MskNotPublic } from './public-exposure/MskNotPublic';
+import { LoadBalancerListenerVerifiesClients } from './public-exposure/LoadBalancerListenerVerifiesClients';
+import { ZoneAuthenticatedOriginPulls } from './public-exposure/ZoneAuthenticatedOriginPulls';
 import { MskNoUnauthenticatedAccess } from './public-exposure/MskNoUnauthenticatedAccess';
 import { SubnetNoAutoPublicIp } from './public-exposure/SubnetNoAutoPublicIp';
 import { DefaultSecurityGroupClosed } from './public-exposure/DefaultSecurityGroupClosed';
@@ -123,6 +125,8 @@ export const ALL_RULES: readonly Rule[] = [
   MskNoUnauthenticatedAccess,
   SubnetNoAutoPublicIp,
   DefaultSecurityGroupClosed,
+  LoadBalancerListenerVerifiesClients,
+  ZoneAuthenticatedOriginPulls,
   LaunchTemplateImdsv2Required,
   LaunchTemplateImdsHopLimit,
   InstanceImdsv2,

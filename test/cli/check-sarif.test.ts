@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
 import { resourceLine, SarifLog } from '../../policies/sarif';
-import { run } from '../helpers/cli';
+import { run, TINY_LAUNCH_TRUSTED } from '../helpers/cli';
 
-const LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+const LAUNCH = TINY_LAUNCH_TRUSTED;
 const STACK = 'tiny-launch-us-east-1';
 
 declare global {

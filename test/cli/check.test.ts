@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
+import { TINY_LAUNCH_TRUSTED } from '../helpers/cli';
 
 async function run(cwd: string, ...argv: string[]) {
   let stdout = '';
@@ -13,7 +14,7 @@ async function run(cwd: string, ...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-const LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+const LAUNCH = TINY_LAUNCH_TRUSTED;
 const STACK = 'tiny-launch-us-east-1';
 
 let root: string;
@@ -42,7 +43,7 @@ describe('stagecraft check', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('synthesizing 1 environment(s) into a temporary directory\n');
     expect(result.stdout).toContain('tiny-launch (launch): 2 stacks, 0 errors, 0 warnings, 2 suppressed\n');
-    expect(result.stdout).toMatch(/^checked 2 stacks with 88 rules in \d+ ms: 0 errors, 0 warnings, 2 suppressed/m);
+    expect(result.stdout).toMatch(/^checked 2 stacks with 90 rules in \d+ ms: 0 errors, 0 warnings, 2 suppressed/m);
   });
 
   it('synthesizes into --out when it does not exist yet, and reads it afterwards', async () => {

@@ -4,12 +4,12 @@
  * The table must name every command of the CLI, so a new command without `--json` fails here.
  */
 import { COMMANDS } from '../../cli/main';
-import { project, run, TINY_LAUNCH } from '../helpers/cli';
+import { project, run, TINY_LAUNCH_TRUSTED } from '../helpers/cli';
 
 let root: string;
 beforeAll(async () => {
   root = project({
-    'environments/tiny.yaml': TINY_LAUNCH,
+    'environments/tiny.yaml': TINY_LAUNCH_TRUSTED,
     'm.json': JSON.stringify({ stage: 'launch', mau: 20_000, appCpuPercent: 30 }),
     'w.yaml': 'mau: 20000\n',
   });

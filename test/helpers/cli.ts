@@ -1,9 +1,11 @@
 /** In-process CLI runs in a temporary project, for the command tests. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
+import { parse } from 'yaml';
+import { EXAMPLES_ROOT } from './examples';
 
 /** Runs the CLI in-process in `cwd`, capturing what it prints. */
 export async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -27,6 +29,21 @@ export function project(files: Record<string, string>): string {
 
 /** A launch environment that synthesizes in about a second, for command tests. */
 export const TINY_LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
+
+/**
+ * The example environments' origin-pull CA (public) as an `edge:` block: with it an environment
+ * passes SC-PUB-11/12, as a deployed one must (docs/origin-trust.md).
+ */
+export const ORIGIN_PULL_CA_EDGE = `edge:\n  originPullCa: |\n${(
+  parse(readFileSync(join(EXAMPLES_ROOT, 'environments', 'launch.yaml'), 'utf8')).edge.originPullCa as string
+)
+  .trimEnd()
+  .split('\n')
+  .map((line) => `    ${line}`)
+  .join('\n')}\n`;
+
+/** TINY_LAUNCH with the zone's origin-pull CA: `stagecraft check` finds nothing in it. */
+export const TINY_LAUNCH_TRUSTED = TINY_LAUNCH + ORIGIN_PULL_CA_EDGE;
 
 /** A temporary project with the tiny launch environment (`environments/tiny.yaml`), synthesized into `base`. */
 export async function tinyProject(): Promise<string> {

@@ -381,6 +381,39 @@ const CASES: Record<string, Case> = {
     compliant: { resources: { aws_subnet: { s: { map_public_ip_on_launch: false } } } },
     nonCompliant: { resources: { aws_subnet: { s: { map_public_ip_on_launch: true } } } },
   },
+  'SC-PUB-11': {
+    compliant: {
+      resources: {
+        aws_lb_listener: {
+          https: { port: 443, protocol: 'HTTPS', mutual_authentication: { mode: 'verify', trust_store_arn: '${aws_lb_trust_store.t.arn}' } },
+          http: { port: 80, protocol: 'HTTP' },
+        },
+      },
+    },
+    nonCompliant: { resources: { aws_lb_listener: { https: { port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' } } } },
+  },
+  'SC-PUB-12': {
+    compliant: {
+      resources: {
+        cloudflare_dns_record: { apex: { name: 'example.com', type: 'A', content: '192.0.2.1', proxied: true } },
+        cloudflare_authenticated_origin_pulls_settings: { p: { zone_id: 'z', enabled: true } },
+        cloudflare_ruleset: {
+          user: {
+            phase: 'http_request_late_transform',
+            rules: [
+              {
+                action: 'rewrite',
+                enabled: true,
+                expression: 'cf.worker.upstream_zone ne "example.com"',
+                action_parameters: { headers: { 'x-stagecraft-user': { operation: 'remove' } } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    nonCompliant: { resources: { cloudflare_dns_record: { apex: { name: 'example.com', type: 'A', content: '192.0.2.1', proxied: true } } } },
+  },
   'SC-PUB-10': {
     compliant: { resources: { aws_default_security_group: { d: { vpc_id: '${aws_vpc.v.id}' } } } },
     nonCompliant: {

@@ -120,7 +120,7 @@ describe.each(HOST_STAGES)('$env: docker compose from cloud-init', ({ env, stack
       const fetch = config.write_files.find((f) => f.path === '/usr/local/sbin/stagecraft-fetch-secrets')!;
       expect(fetch.permissions).toBe('0700');
       expect(fetch.content.match(/get-secret-value/g)).toHaveLength(Object.keys(compose.secrets ?? {}).length);
-      expect(config.runcmd[config.runcmd.length - 1]).toBe(`systemctl enable --now ${SYSTEMD_UNIT}`);
+      expect(config.runcmd[config.runcmd.length - 1]).toBe(`systemctl enable --now --no-block ${SYSTEMD_UNIT}`);
     }
     const policies = examples.resources(stack, 'aws_iam_role_policy').map((p) => JSON.parse(String(p.policy)));
     const reads = policies.flatMap((p) => p.Statement.filter((s: any) => s.Sid === 'ReadSecrets'));
@@ -136,6 +136,6 @@ describe('launch', () => {
     expect(services.postgres.volumes).toEqual(['/srv/data/postgres:/var/lib/postgresql/data']);
     expect(services.redis.volumes).toEqual(['/srv/data/redis:/data']);
     expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
-    expect(services.proxy.ports).toEqual(['80:8080']);
+    expect(services.proxy.ports).toEqual(['443:8443']);
   });
 });

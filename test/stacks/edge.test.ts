@@ -69,7 +69,7 @@ describe('every stage', () => {
 
 describe('CDN caching (traction on)', () => {
   it('has no cache rules or R2 on launch', () => {
-    expect(count('launch', 'cloudflare_ruleset')).toBe(0);
+    expect(ruleset('launch', 'http_request_cache_settings')).toEqual([]);
     expect(count('launch', 'cloudflare_r2_bucket')).toBe(0);
   });
 
@@ -372,44 +372,55 @@ describe('Cloudflare resources per stage', () => {
           .sort(([a], [b]) => a.localeCompare(b)),
       );
     expect(Object.fromEntries(STAGES.map((stage) => [stage, cloudflareTypes(stage)]))).toEqual({
-      launch: { cloudflare_dns_record: 3, cloudflare_url_normalization_settings: 1, cloudflare_zone_setting: 6 },
+      launch: {
+        cloudflare_authenticated_origin_pulls_settings: 1,
+        cloudflare_dns_record: 3,
+        cloudflare_ruleset: 1,
+        cloudflare_url_normalization_settings: 1,
+        cloudflare_zone_setting: 6,
+      },
       traction: {
+        cloudflare_authenticated_origin_pulls_settings: 1,
         cloudflare_dns_record: 4,
         cloudflare_r2_bucket: 1,
         cloudflare_r2_bucket_lifecycle: 1,
         cloudflare_r2_custom_domain: 1,
-        cloudflare_ruleset: 2,
+        cloudflare_ruleset: 3,
         cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
       growth: {
+        cloudflare_authenticated_origin_pulls_settings: 1,
         cloudflare_dns_record: 5,
         cloudflare_r2_bucket: 1,
         cloudflare_r2_bucket_lifecycle: 1,
         cloudflare_r2_custom_domain: 1,
-        cloudflare_ruleset: 4,
+        cloudflare_ruleset: 5,
         cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
       scale: {
+        cloudflare_authenticated_origin_pulls_settings: 1,
         cloudflare_dns_record: 5,
         cloudflare_r2_bucket: 1,
         cloudflare_r2_bucket_lifecycle: 1,
         cloudflare_r2_custom_domain: 1,
-        cloudflare_ruleset: 4,
+        cloudflare_ruleset: 5,
         cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
       hyperscale: {
+        cloudflare_authenticated_origin_pulls_settings: 1,
         cloudflare_dns_record: 5,
         cloudflare_r2_bucket: 2,
         cloudflare_r2_bucket_lifecycle: 2,
         cloudflare_r2_custom_domain: 1,
-        cloudflare_ruleset: 4,
+        cloudflare_ruleset: 5,
         cloudflare_url_normalization_settings: 1,
         cloudflare_zone_setting: 6,
       },
       massive: {
+        cloudflare_authenticated_origin_pulls_settings: 1,
         cloudflare_dns_record: 6,
         cloudflare_load_balancer: 1,
         cloudflare_load_balancer_monitor: 1,
@@ -417,7 +428,7 @@ describe('Cloudflare resources per stage', () => {
         cloudflare_r2_bucket: 2,
         cloudflare_r2_bucket_lifecycle: 2,
         cloudflare_r2_custom_domain: 1,
-        cloudflare_ruleset: 4,
+        cloudflare_ruleset: 5,
         cloudflare_workers_kv_namespace: 2,
         cloudflare_workers_route: 3,
         cloudflare_workers_script: 1,

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { SearchDomain, SearchDomainProps } from '../../../constructs/aws/search-domain';
 import { buildFoundation, clientGroup, NAME_PREFIX, referencedGroup, THREE_ZONES } from '../../helpers/foundation';
+import { TerraformStack, Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { resourcesOfType, synthAws } from '../../helpers/synth';
 
 function build(scope: Construct, overrides: Partial<SearchDomainProps> = {}, zones = THREE_ZONES): SearchDomain {
@@ -76,8 +78,9 @@ describe('SearchDomain', () => {
     expect(domain.domain_endpoint_options).toEqual({ enforce_https: true, tls_security_policy: 'Policy-Min-TLS-1-2-2019-07' });
   });
 
-  it('controls access with an IAM master role the account can assume, and no internal users', () => {
-    const stack = search();
+  it('controls access with an IAM master role that only the admins given may assume, and no internal users', () => {
+    const jobRole = 'arn:aws:iam::111122223333:role/acme-us-east-1-search-index-rotation';
+    const stack = synthAws((scope) => build(scope).allowAdmins([jobRole, jobRole]));
     const domain = domainOf(stack);
     expect(domain.advanced_security_options).toEqual({
       enabled: true,
@@ -86,11 +89,27 @@ describe('SearchDomain', () => {
       master_user_options: { master_user_arn: expect.stringMatching(/^\$\{aws_iam_role\.[\w-]+\.arn\}$/) },
     });
     const role = resourcesOfType(stack, 'aws_iam_role').find((r) => r.name === 'acme-us-east-1-search-admin');
-    expect(role?.assume_role_policy).toContain('"AWS" = "arn:${element(split(":", aws_kms_key.');
-    expect(role?.assume_role_policy).toMatch(ACCOUNT_ID);
-    expect(role?.assume_role_policy).toContain(':root"');
-    // The account ID comes from the key ARN, not a data source, so plans run offline.
+    // Review finding S3: the account root (every principal allowed sts:AssumeRole) is no longer trusted.
+    expect(JSON.parse(String(role?.assume_role_policy)).Statement).toEqual([
+      { Sid: 'OperationsJobs', Effect: 'Allow', Principal: { AWS: [jobRole] }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(String(role?.assume_role_policy)).not.toContain(':root');
     expect(JSON.parse(stack.json).data).toBeUndefined();
+  });
+
+  it('fails synthesis when no admin may assume the master role', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    build(stack);
+    expect(() => Testing.synth(stack, true)).toThrow(/no principal may assume the search master role; call allowAdmins with the operations Job's role/);
+  });
+
+  it('denies everyone the master role until admins are given', () => {
+    const role = resourcesOfType(search(), 'aws_iam_role').find((r) => r.name === 'acme-us-east-1-search-admin');
+    expect(JSON.parse(String(role?.assume_role_policy)).Statement).toEqual([
+      { Sid: 'Nobody', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+    ]);
   });
 
   it('lets only the master role call the HTTP API', () => {

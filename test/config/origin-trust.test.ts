@@ -1,0 +1,134 @@
+/**
+ * The configuration of origin trust and public routes, by exact message: `edge.originPullCa`
+ * (public CA certificates only) and the `route` of a service's public port.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatProblem } from '../../config/errors';
+import { parseEnvironment } from '../../config/load';
+import { loadServiceCatalog, projectServiceCatalog } from '../../config/services';
+import { catalogProject } from '../helpers/services';
+
+const FILE = 'environments/prod.yaml';
+const LAUNCH = 'name: acme-prod\nstage: launch\nregions: [us-east-1]\ndomain: example.com\n';
+const problems = (yaml: string) => parseEnvironment(yaml, FILE).problems.map(formatProblem);
+const withCa = (pem: string) =>
+  `${LAUNCH}edge:\n  originPullCa: |\n${pem
+    .trim()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')}\n`;
+
+/** A throwaway self-signed certificate (CA or not) and its key, as PEM text. */
+function certificate(ca: boolean): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-ca-'));
+  try {
+    execFileSync(
+      '/usr/bin/openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${ca ? 'test CA' : 'test leaf'}`,
+        '-addext',
+        `basicConstraints=critical,CA:${ca ? 'TRUE' : 'FALSE'}`,
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
+    return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('edge.originPullCa', () => {
+  const ca = certificate(true);
+
+  it('takes one or two CA certificates, normalized', () => {
+    const { environment, problems: found } = parseEnvironment(withCa(ca.cert), FILE);
+    expect(found).toEqual([]);
+    expect(environment!.edge.originPullCa).toBe(ca.cert.trim() + '\n');
+    expect(problems(withCa(ca.cert + certificate(true).cert))).toEqual([]);
+  });
+
+  it('is absent by default', () => {
+    expect(parseEnvironment(LAUNCH, FILE).environment!.edge.originPullCa).toBeUndefined();
+  });
+
+  it('refuses a private key, text that is not PEM certificates, and a certificate that is not a CA', () => {
+    expect(problems(withCa(ca.cert + ca.key))).toEqual([
+      'environments/prod.yaml: edge.originPullCa: contains a private key; give only the CA certificate (the key never goes in a file Stagecraft reads)',
+    ]);
+    expect(problems(withCa('not a certificate'))).toEqual([
+      'environments/prod.yaml: edge.originPullCa: is not PEM certificates only (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----, one or two while rotating)',
+    ]);
+    expect(problems(withCa('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'))).toEqual([
+      'environments/prod.yaml: edge.originPullCa: is not a readable X.509 certificate',
+    ]);
+    expect(problems(withCa(certificate(false).cert))).toEqual([
+      'environments/prod.yaml: edge.originPullCa: is not a CA certificate (basicConstraints CA:TRUE); received the certificate of "CN=test leaf"',
+    ]);
+  });
+});
+
+describe('the route of a public port', () => {
+  const catalogProblems = (changes: Parameters<typeof catalogProject>[0]) => {
+    const root = catalogProject(changes);
+    return loadServiceCatalog(join(root, 'services'), root).problems.map(formatProblem);
+  };
+  const gateway = (route: string) => (text: string) => {
+    const next = text.replace('public: true, route: { path: /ws, websocket: true } }', `public: true${route} }`);
+    if (next === text) throw new Error('fixture edit did not apply');
+    return next;
+  };
+
+  it('defaults to every product host and "/", and the example gateway takes /ws with upgrades', () => {
+    const services = projectServiceCatalog().services;
+    expect(services.find((s) => s.name === 'api')!.ports[0].route).toEqual({ hosts: ['apex', 'www', 'api'], path: '/', websocket: false });
+    expect(services.find((s) => s.name === 'websocket-gateway')!.ports[0].route).toEqual({ hosts: ['apex', 'www', 'api'], path: '/ws', websocket: true });
+    expect(services.find((s) => s.name === 'delivery-worker')!.ports[0].route).toBeUndefined();
+  });
+
+  it('refuses two services on the same host and path', () => {
+    expect(catalogProblems({ 'websocket-gateway.yaml': gateway('') })).toEqual([
+      'services/websocket-gateway.yaml: ports[0].route: path "/" on apex, www, api is already routed to api (http); give one of them another path or hosts',
+    ]);
+    expect(catalogProblems({ 'websocket-gateway.yaml': gateway(', route: { hosts: [www] }') })).toEqual([
+      'services/websocket-gateway.yaml: ports[0].route: path "/" on www is already routed to api (http); give one of them another path or hosts',
+    ]);
+  });
+
+  it('accepts the same path on other hosts', () => {
+    expect(
+      catalogProblems({
+        'websocket-gateway.yaml': gateway(', route: { hosts: [api] }'),
+        'api.yaml': (text) => text.replace('public: true }', 'public: true, route: { hosts: [apex, www] } }'),
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses a route on a private port, a host that is not a product host and a path that is not a prefix', () => {
+    expect(catalogProblems({ 'delivery-worker.yaml': (t) => t.replace('port: 8081 }', 'port: 8081, route: { path: /jobs } }') })).toEqual([
+      'services/delivery-worker.yaml: ports[0].route: is set on a private port; allowed only with public: true',
+    ]);
+    expect(catalogProblems({ 'websocket-gateway.yaml': gateway(', route: { hosts: [admin], path: /ws } ') })).toEqual([
+      'services/websocket-gateway.yaml: ports[0].route.hosts[0]: "admin" is not a product host; allowed: apex, www, api',
+    ]);
+    expect(catalogProblems({ 'websocket-gateway.yaml': gateway(', route: { path: /ws/ }') })).toEqual([
+      'services/websocket-gateway.yaml: ports[0].route.path: "/ws/" is not a path prefix (e.g. / or /ws, no trailing slash)',
+    ]);
+  });
+});
