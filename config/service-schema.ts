@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { shownValue } from './errors';
-import { DATA_STORE_KINDS } from './service-definition';
+import { DATA_STORE_KINDS, NODE_PORT_RANGE } from './service-definition';
 import { STAGES } from './stages';
 
 const show = shownValue;
@@ -15,6 +15,8 @@ export const SERVICE_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 /** `registry/path/name:tag` or `…@sha256:<64 hex>`; the tag part is checked separately for `latest`. */
 const IMAGE_PATTERN = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
 const PATH_PATTERN = /^\/[\w./-]*$/;
+/** A load balancer path pattern: case-sensitive, `*` and `?` as wildcards, 128 characters at most. */
+const ROUTE_PATH_PATTERN = /^\/[\w./*?~-]{0,127}$/;
 const ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
 const name = (what: string) =>
@@ -69,6 +71,24 @@ export const serviceSchema = z.strictObject({
         name: name('a port name').describe('Port name, unique in the service; `health.port` refers to it.'),
         port: count(1024, 65535).describe('Container port (unprivileged, so the container runs as a non-root user).'),
         public: z.boolean().optional().describe("Reached through the load balancer or the host's web port. @default false"),
+        paths: z
+          .array(
+            z.string().regex(ROUTE_PATH_PATTERN, {
+              error: (issue) =>
+                `${show(issue.input)} is not a request path pattern (starts with /, up to 128 characters, * and ? as wildcards, e.g. /ws or /ws/*)`,
+            }),
+          )
+          .min(1, { error: 'lists at least one path; leave paths out to take every path no other port takes' })
+          .max(3, { error: 'lists at most 3 paths: a load balancer rule holds 5 condition values, 2 of them the hosts' })
+          .optional()
+          .describe(
+            'Public ports: request paths routed to this port (load balancer path patterns, e.g. [/ws, /ws/*]). @default every path no other public port takes (one such port per catalog)',
+          ),
+        nodePort: count(NODE_PORT_RANGE.min, NODE_PORT_RANGE.max)
+          .optional()
+          .describe(
+            'Public ports on clusters: the fixed node port of its NodePort Service, unique per cluster. @default a hash of the service and port names into 30000–32767',
+          ),
       }),
     )
     .min(1, { error: 'needs at least one port (the health endpoints listen on one)' })

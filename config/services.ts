@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
-import { DATA_STORE_STAGES, ServiceDefinition } from './service-definition';
+import { DATA_STORE_STAGES, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -95,7 +95,7 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
     name: config.name,
     description: config.description,
     image: config.image,
-    ports: config.ports.map((p) => ({ name: p.name, port: p.port, public: p.public ?? false })),
+    ports: config.ports.map((p) => ({ name: p.name, port: p.port, public: p.public ?? false, paths: p.paths ?? [], nodePort: p.nodePort })),
     health: config.health,
     resources: config.resources,
     env: config.env ?? {},
@@ -131,6 +131,7 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
     const sameName = service.ports.findIndex((p) => p.name === port.name);
     if (sameName !== i) add(`ports[${i}].name`, `"${port.name}" is already the name of ports[${sameName}]; each port name may be used once`);
   });
+  problems.push(...routeProblems(service, catalog));
   const portNames = service.ports.map((p) => p.name);
   if (!portNames.includes(service.health.port)) {
     add('health.port', `"${service.health.port}" is not one of this service's ports; allowed: ${portNames.join(', ')}`);
@@ -159,6 +160,59 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
         add(`calls[${i}]`, `"${callee}" does not run on ${absent.join(', ')}, where ${service.name} runs; ${callee} runs on ${target.stages.join(', ')}`);
     }
   });
+  return problems;
+}
+
+/**
+ * How the load balancer reaches the public ports, across the catalog: each node port once (and
+ * none the platform reserves), each path once, and one catch-all port at most. A clash is
+ * reported on the later service (by file name), naming the earlier one.
+ */
+function routeProblems(service: ServiceDefinition, catalog: readonly ServiceDefinition[]): Problem[] {
+  const problems: Problem[] = [];
+  const indexOf = (name: string) => service.ports.findIndex((p) => p.name === name);
+  const earlier = catalog.filter((other) => other !== service && other.sourceFile < service.sourceFile);
+  service.ports.forEach((port, i) => {
+    if (!port.public && port.paths.length > 0)
+      problems.push({ file: service.sourceFile, path: `ports[${i}].paths`, message: 'applies to public ports; set public: true or remove it' });
+    if (!port.public && port.nodePort !== undefined)
+      problems.push({ file: service.sourceFile, path: `ports[${i}].nodePort`, message: 'applies to public ports; set public: true or remove it' });
+  });
+  const exposed = publicPorts(service);
+  if (exposed.length > 0 && !exposed.some((p) => p.name === service.health.port)) {
+    problems.push({
+      file: service.sourceFile,
+      path: 'health.port',
+      message: `"${service.health.port}" is not public; the load balancer checks the readiness path through a public port, so serve health on one; allowed: ${exposed.map((p) => p.name).join(', ')}`,
+    });
+  }
+  for (const port of exposed) {
+    const i = indexOf(port.name);
+    const add = (path: string, message: string) => problems.push({ file: service.sourceFile, path: `ports[${i}]${path}`, message });
+    const reserved = Object.entries(RESERVED_NODE_PORTS).find(([, p]) => p === port.nodePort);
+    const field = port.nodePort === service.ports[i].nodePort ? '.nodePort' : '';
+    if (reserved)
+      add(field, `node port ${port.nodePort} is reserved by the platform (${reserved[0]}); set ports[${i}].nodePort to another port in 30000–32767`);
+    for (const other of earlier) {
+      for (const theirs of publicPorts(other)) {
+        if (theirs.nodePort === port.nodePort) {
+          add(
+            field,
+            `node port ${port.nodePort} is already the node port of ${other.name}'s port ${theirs.name} (${other.sourceFile}); node ports are unique per cluster: set ports[${i}].nodePort to another port in 30000–32767`,
+          );
+        }
+        if (port.paths.length === 0 && theirs.paths.length === 0) {
+          add(
+            '.paths',
+            `${other.name}'s port ${theirs.name} (${other.sourceFile}) already takes every other path; give one of them its paths (e.g. [/ws, /ws/*])`,
+          );
+        }
+        for (const path of port.paths.filter((p) => theirs.paths.includes(p))) {
+          add('.paths', `"${path}" is already routed to ${other.name}'s port ${theirs.name} (${other.sourceFile}); each path goes to one port`);
+        }
+      }
+    }
+  }
   return problems;
 }
 

@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { addServiceRoutes } from '../constructs/aws/service-routes';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
@@ -201,15 +202,17 @@ export class EdgeStack extends StagecraftStack {
       provider,
       certificateArn: certificate.arn,
     });
-    new LbListener(this, `https-${code}`, {
+    const listener = new LbListener(this, `https-${code}`, {
       provider,
       loadBalancerArn: loadBalancer.arn,
       port: 443,
       protocol: 'HTTPS',
       sslPolicy: ALB_TLS_POLICY,
       certificateArn: validation.certificateArn,
-      defaultAction: [{ type: 'forward', targetGroupArn: loadBalancer.targetGroupArn }],
+      // A request no rule takes (another host, the ALB's own name) reaches no service.
+      defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'not found', statusCode: '404' } }],
     });
+    addServiceRoutes(this, `https-${code}`, { provider, listener, hosts: certificateNames(environment), routes: loadBalancer.routes });
     this.certificates.push(certificate);
     this.validations.push(validation);
   }

@@ -54,7 +54,12 @@ export function podScalingRule(environment: Environment, blueprint: Blueprint, s
   const scaling = service.scaling;
   switch (scaling.rule) {
     case 'websocket-gateway':
-      return websocketGatewayRule(service.name, rangeWithOverrides(environment, blueprint, 'websocket'), websocketThresholds(environment));
+      return websocketGatewayRule(
+        service.name,
+        rangeWithOverrides(environment, blueprint, 'websocket'),
+        websocketThresholds(environment),
+        environment.config.assumptions?.connectionsPerWebsocketPod ?? ASSUMPTIONS.connectionsPerWebsocketPod.value,
+      );
     case 'api':
       return apiRule(
         service.name,
