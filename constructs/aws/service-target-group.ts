@@ -59,9 +59,9 @@ export class ServiceTargetGroup extends Construct {
         unhealthyThreshold: 3,
         matcher: '200',
       },
+      // A new node port replaces the target group; its listener rule is in the edge stack, applied after this
+      // one, so create-before-destroy would not help: docs/traffic.md says how to move a port.
       tags: { 'stagecraft:service': props.service, 'stagecraft:port': props.portName },
-      // A new node port is a new target group (and name): create it before the listener rule moves.
-      lifecycle: { createBeforeDestroy: true },
     });
     // A managed node group has one Auto Scaling group; its name is known once the group exists.
     this.attachments = props.nodeGroups.map(

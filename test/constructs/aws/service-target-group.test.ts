@@ -54,7 +54,6 @@ describe('ServiceTargetGroup', () => {
       protocol: 'HTTP',
       vpc_id: ref(stack, 'aws_lb', 'vpc_id'),
       health_check: { path: '/readyz', port: 'traffic-port', interval: 5, timeout: 4, healthy_threshold: 2, unhealthy_threshold: 3, matcher: '200' },
-      lifecycle: { create_before_destroy: true },
     });
   });
 
