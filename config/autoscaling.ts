@@ -6,6 +6,7 @@
  * `sizing/autoscaling/`.
  */
 import { CLUSTER_AUTOSCALER_RELEASES } from './cluster-autoscaler-releases';
+import { METRICS_SERVER_ADDON_VERSIONS } from './eks-addon-versions';
 import { FieldProblem } from './errors';
 import type { EnvironmentConfig } from './schema';
 import type { Stage } from './stages';
@@ -68,13 +69,25 @@ export function disabledFieldProblems(path: string, rule: Readonly<Record<string
 /** The node group rule: the Kubernetes version must have a pinned cluster autoscaler release. */
 function nodeGroupConfigProblems({ config, stage }: RuleContext): FieldProblem[] {
   const version = config.compute?.kubernetesVersion;
-  if (version === undefined || !NODE_GROUP_STAGES.includes(stage) || CLUSTER_AUTOSCALER_RELEASES[version] !== undefined) return [];
-  return [
-    {
-      path: 'compute.kubernetesVersion',
-      message: `"${version}" has no cluster autoscaler release pinned (config/cluster-autoscaler-releases.ts); allowed: ${Object.keys(CLUSTER_AUTOSCALER_RELEASES).join(', ')}`,
-    },
-  ];
+  if (version === undefined || !NODE_GROUP_STAGES.includes(stage)) return [];
+  if (CLUSTER_AUTOSCALER_RELEASES[version] === undefined) {
+    return [
+      {
+        path: 'compute.kubernetesVersion',
+        message: `"${version}" has no cluster autoscaler release pinned (config/cluster-autoscaler-releases.ts); allowed: ${Object.keys(CLUSTER_AUTOSCALER_RELEASES).join(', ')}`,
+      },
+    ];
+  }
+  // The HPAs read CPU and memory from metrics-server, an EKS add-on pinned per minor too.
+  if (METRICS_SERVER_ADDON_VERSIONS[version] === undefined) {
+    return [
+      {
+        path: 'compute.kubernetesVersion',
+        message: `"${version}" has no metrics-server add-on version pinned (config/eks-addon-versions.ts); allowed: ${Object.keys(METRICS_SERVER_ADDON_VERSIONS).join(', ')}`,
+      },
+    ];
+  }
+  return [];
 }
 
 const AURORA_PATH = 'autoscaling.auroraReplicas';

@@ -44,3 +44,11 @@ export function subdivide(parent: Ipv4Block, newPrefixLength: number, index: num
   }
   return { base: parent.base + index * 2 ** (32 - newPrefixLength), prefixLength: newPrefixLength };
 }
+
+/**
+ * Ranges that are never a public source address (RFC 1918, shared address space RFC 6598,
+ * loopback, link-local): the EKS public endpoint refuses them in its allowed CIDRs.
+ */
+export const PRIVATE_RANGES: readonly Ipv4Block[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16'].map(
+  (cidr) => parseCidr(cidr)!,
+);

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SLO_WINDOW_DAYS, Slo, sloProblems } from './slo';
 import { AVAILABILITY_ZONE_IDS } from './regions';
-import { formatCidr, overlaps, parseCidr, subdivide, Ipv4Block } from './cidr';
+import { formatCidr, overlaps, parseCidr, PRIVATE_RANGES, subdivide, Ipv4Block } from './cidr';
 import { Problem, shownValue } from './errors';
 import { EnvironmentConfig } from './schema';
 import { formatCount, isAtLeast, isSingleHostStage, Stage, stageForMau, STAGES } from './stages';
@@ -233,8 +233,15 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
     if (nodes.max !== undefined && nodes.desired > nodes.max) add('compute.nodes.desired', `must be at most max (${nodes.max}); received ${nodes.desired}`);
   }
   for (const [i, cidr] of (config.compute?.publicApiCidrs ?? []).entries()) {
-    if (parseCidr(cidr)?.prefixLength === 0) {
+    const block = parseCidr(cidr);
+    if (block?.prefixLength === 0) {
       add(`compute.publicApiCidrs[${i}]`, `"${cidr}" would open the Kubernetes API to the whole internet; list office or VPN ranges`);
+    } else if (block && PRIVATE_RANGES.some((range) => overlaps(block, range))) {
+      // EKS refuses such ranges on the public endpoint at apply; deployers inside the VPCs use the private endpoint.
+      add(
+        `compute.publicApiCidrs[${i}]`,
+        `"${cidr}" is a private range, which the public API endpoint never sees; list the public egress ranges of your deployers (office, VPN, CI), or leave it out and deploy the apps stacks from inside a VPC of the environment (docs/cluster-access.md)`,
+      );
     }
   }
 

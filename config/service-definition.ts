@@ -46,6 +46,45 @@ export interface ServicePort {
   readonly public: boolean;
   /** Host and path prefix of a public port; undefined on private ports. */
   readonly route?: PublicRoute;
+  /**
+   * Public ports: the load balancer path patterns of its route (`/ws` → `/ws`, `/ws/*`); empty for
+   * a route on `/`, which takes every path no other port takes.
+   */
+  readonly paths: readonly string[];
+  /**
+   * Public ports on clusters: the fixed node port of its NodePort Service, which the load
+   * balancer's instance target group sends to. @default `defaultNodePort(service, port name)`
+   */
+  readonly nodePort?: number;
+}
+
+/** The NodePort range of a default kube-apiserver (`--service-node-port-range`). */
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+
+/** Node ports the platform uses itself; no public service port may take them. */
+export const RESERVED_NODE_PORTS: Readonly<Record<string, number>> = {
+  /** CockroachDB's join Service (massive): the regional NLB forwards 26257 to it. */
+  cockroachJoin: 32657,
+};
+
+/**
+ * The node port a public port gets when its definition names none: a hash (FNV-1a) of
+ * `<service>/<port name>` into the NodePort range. Deterministic and independent of the other
+ * services, so adding a service never moves another one's port (and its target group); a
+ * collision is reported when the catalog is read, and `nodePort` settles it.
+ */
+export function defaultNodePort(service: string, portName: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(`${service}/${portName}`, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return NODE_PORT_RANGE.min + (hash % (NODE_PORT_RANGE.max - NODE_PORT_RANGE.min + 1));
+}
+
+/** The public ports of a service, each with its node port resolved. */
+export function publicPorts(service: ServiceDefinition): Array<ServicePort & { readonly nodePort: number }> {
+  return service.ports.filter((p) => p.public).map((p) => ({ ...p, nodePort: p.nodePort ?? defaultNodePort(service.name, p.name) }));
 }
 
 /** The full name of a product host in `domain`. */

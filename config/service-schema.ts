@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { shownValue } from './errors';
-import { DATA_STORE_KINDS, PUBLIC_HOSTS } from './service-definition';
+import { DATA_STORE_KINDS, NODE_PORT_RANGE, PUBLIC_HOSTS } from './service-definition';
 import { STAGES } from './stages';
 
 const show = shownValue;
@@ -128,6 +128,11 @@ export const serviceSchema = z.strictObject({
           })
           .optional()
           .describe('Where a public port is reached: host and path prefix (public ports only). @default every product host, path "/"'),
+        nodePort: count(NODE_PORT_RANGE.min, NODE_PORT_RANGE.max)
+          .optional()
+          .describe(
+            'Public ports on clusters: the fixed node port of its NodePort Service, unique per cluster. @default a hash of the service and port names into 30000–32767',
+          ),
       }),
     )
     .min(1, { error: 'needs at least one port (the health endpoints listen on one)' })

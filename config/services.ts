@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
-import { DATA_STORE_STAGES, PUBLIC_HOSTS, ServiceDefinition } from './service-definition';
+import { DATA_STORE_STAGES, PUBLIC_HOSTS, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -100,12 +100,10 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
     name: config.name,
     description: config.description,
     image: config.image,
-    ports: config.ports.map((p) => ({
-      name: p.name,
-      port: p.port,
-      public: p.public ?? false,
-      ...(p.public ? { route: { hosts: p.route?.hosts ?? [...PUBLIC_HOSTS], path: p.route?.path ?? '/', websocket: p.route?.websocket ?? false } } : {}),
-    })),
+    ports: config.ports.map((p) => {
+      const route = p.public ? { hosts: p.route?.hosts ?? [...PUBLIC_HOSTS], path: p.route?.path ?? '/', websocket: p.route?.websocket ?? false } : undefined;
+      return { name: p.name, port: p.port, public: p.public ?? false, ...(route ? { route } : {}), paths: route ? routePathPatterns(route.path) : [], nodePort: p.nodePort };
+    }),
     health: config.health,
     resources: config.resources,
     env: config.env ?? {},
@@ -157,6 +155,7 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
       }
     }
   });
+  problems.push(...routeProblems(service, catalog));
   const portNames = service.ports.map((p) => p.name);
   if (!portNames.includes(service.health.port)) {
     add('health.port', `"${service.health.port}" is not one of this service's ports; allowed: ${portNames.join(', ')}`);
@@ -199,6 +198,56 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
         add(`calls[${i}]`, `"${callee}" does not run on ${absent.join(', ')}, where ${service.name} runs; ${callee} runs on ${target.stages.join(', ')}`);
     }
   });
+  return problems;
+}
+
+/**
+ * How the load balancer reaches the public ports, across the catalog: each node port once (and
+ * none the platform reserves), each path once, and one catch-all port at most. A clash is
+ * reported on the later service (by file name), naming the earlier one.
+ */
+function routeProblems(service: ServiceDefinition, catalog: readonly ServiceDefinition[]): Problem[] {
+  const problems: Problem[] = [];
+  const indexOf = (name: string) => service.ports.findIndex((p) => p.name === name);
+  const earlier = catalog.filter((other) => other !== service && other.sourceFile < service.sourceFile);
+  service.ports.forEach((port, i) => {
+    if (!port.public && port.nodePort !== undefined)
+      problems.push({ file: service.sourceFile, path: `ports[${i}].nodePort`, message: 'applies to public ports; set public: true or remove it' });
+  });
+  const exposed = publicPorts(service);
+  if (exposed.length > 0 && !exposed.some((p) => p.name === service.health.port)) {
+    problems.push({
+      file: service.sourceFile,
+      path: 'health.port',
+      message: `"${service.health.port}" is not public; the load balancer checks the readiness path through a public port, so serve health on one; allowed: ${exposed.map((p) => p.name).join(', ')}`,
+    });
+  }
+  for (const port of exposed) {
+    const i = indexOf(port.name);
+    const add = (path: string, message: string) => problems.push({ file: service.sourceFile, path: `ports[${i}]${path}`, message });
+    const reserved = Object.entries(RESERVED_NODE_PORTS).find(([, p]) => p === port.nodePort);
+    const field = port.nodePort === service.ports[i].nodePort ? '.nodePort' : '';
+    if (reserved)
+      add(field, `node port ${port.nodePort} is reserved by the platform (${reserved[0]}); set ports[${i}].nodePort to another port in 30000–32767`);
+    for (const other of earlier) {
+      for (const theirs of publicPorts(other)) {
+        if (theirs.nodePort === port.nodePort) {
+          add(
+            field,
+            `node port ${port.nodePort} is already the node port of ${other.name}'s port ${theirs.name} (${other.sourceFile}); node ports are unique per cluster: set ports[${i}].nodePort to another port in 30000–32767`,
+          );
+        }
+        // Hosts that share a path are reported above; a cluster's load balancer routes by path alone.
+        const sharesHosts = port.route?.hosts.some((h) => theirs.route?.hosts.includes(h)) ?? false;
+        if (!sharesHosts && port.route?.path === theirs.route?.path) {
+          add(
+            '.route.path',
+            `"${port.route?.path}" is already the path of ${other.name}'s port ${theirs.name} (${other.sourceFile}); on clusters the load balancer routes by path on every product host, so each path goes to one port`,
+          );
+        }
+      }
+    }
+  }
   return problems;
 }
 
@@ -290,4 +339,9 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
     if (down >= up) add('autoscaling.websocket.scaleDownConnectionsPerPod', `${down} must be below the scale-up threshold ${up}; allowed: 1 to ${up - 1}`);
   }
   return problems;
+}
+
+/** The load balancer path patterns of a route's path prefix: `/ws` → `/ws`, `/ws/*`; none for `/` (every other path). */
+export function routePathPatterns(path: string): string[] {
+  return path === '/' ? [] : [path, `${path}/*`];
 }

@@ -191,11 +191,11 @@ interface ServiceNode {
 }
 
 /** Services from the apps stack's Deployments, else the Blueprint's pod ranges. */
-function addServices(ctx: RegionContext, group: string, targetPort: number | undefined): ServiceNode[] {
+function addServices(ctx: RegionContext, group: string, targetServices: ReadonlySet<string>): ServiceNode[] {
   const deployments = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'Deployment');
   if (deployments.length > 0) {
-    // Behind the ALB: the Deployments that listen on the target group's port (workers expose only a health port).
-    const behindAlb = (d: KubernetesWorkload) => (targetPort === undefined ? d.ports.length > 0 : d.ports.includes(targetPort));
+    // Behind the ALB: the services a target group is for (tag `stagecraft:service`); without such tags, those with a port.
+    const behindAlb = (d: KubernetesWorkload) => (targetServices.size === 0 ? d.ports.length > 0 : targetServices.has(d.name));
     const anyBehind = deployments.some(behindAlb);
     return deployments.map((d) => {
       const pods = d.autoscaler ? `${range(d.autoscaler.min, d.autoscaler.max)} pods` : `${d.replicas ?? 1} pods`;
@@ -275,13 +275,21 @@ export function addRegion(
       : undefined;
   const hosts = addHosts(ctx);
   const clusterGroup = addClusterGroup(ctx);
-  const targetGroup = ofType(region.resources, 'aws_lb_target_group')[0];
+  // The public services' target groups (the CockroachDB join group has no service tag).
+  const targetGroups = ofType(region.resources, 'aws_lb_target_group').filter((g) => first(g.values, 'tags.stagecraft:service') !== undefined);
+  const targetGroup = targetGroups[0];
   const targetPort = asNumber(first(targetGroup?.values, 'port'));
-  const services = clusterGroup ? addServices(ctx, clusterGroup, targetPort) : hosts ? [{ id: hosts, public: true }] : [];
+  const targetServices = new Set(targetGroups.map((g) => String(first(g.values, 'tags.stagecraft:service'))));
+  const services = clusterGroup ? addServices(ctx, clusterGroup, targetServices) : hosts ? [{ id: hosts, public: true }] : [];
   const cockroach = addCockroach(ctx, clusterGroup);
   const dependencies = [...addPostgres(ctx), ...cockroach, ...addRedis(ctx), ...addQueuesAndSearch(ctx), ...addStorage(ctx)];
   const appPort = targetGroup ? `${String(first(targetGroup.values, 'protocol') ?? 'HTTP')} ${targetPort ?? ''}`.trimEnd() : 'HTTP';
-  if (alb) for (const s of services.filter((s) => s.public)) collect.edge(alb, s.id, appPort);
+  // Each service behind the ALB on its own target group's port (its node port on clusters).
+  const portOf = (id: string) => {
+    const group = targetGroups.find((g) => id === nodeId(ctx, `svc-${String(first(g.values, 'tags.stagecraft:service'))}`));
+    return group ? `${String(first(group.values, 'protocol') ?? 'HTTP')} ${String(first(group.values, 'port') ?? '')}`.trimEnd() : appPort;
+  };
+  if (alb) for (const s of services.filter((s) => s.public)) collect.edge(alb, s.id, portOf(s.id));
   for (const s of services) for (const d of dependencies) collect.edge(s.id, d.id, d.label);
   return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id };
 }

@@ -86,7 +86,7 @@ export class AppsStack extends StagecraftStack {
     const product = productObjects({
       workloads: this.workloads,
       stores: regional.dataStores,
-      network: { vpcCidr: region.vpcCidr, loadBalancerCidrs: zones.map((zone) => subnetCidr(region.vpcCidr, 'public', zone)) },
+      network: { vpcCidr: region.vpcCidr, nodeCidrs: zones.map((zone) => subnetCidr(region.vpcCidr, 'private', zone)) },
     });
     const namespace = this.addObjects('product-namespace', [product.namespace]);
     const baseline = this.addObjects('product-baseline', product.baseline, namespace);

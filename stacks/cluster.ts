@@ -7,7 +7,9 @@ import { LoadBalancer } from '../constructs/aws/load-balancer';
 import { OriginPullTrustStore } from '../constructs/aws/origin-pull-trust-store';
 import { NodeGroup } from '../constructs/aws/node-group';
 import { COCKROACH_POOL_LABEL, COCKROACH_SQL_PORT, COCKROACH_TAINT } from '../services/platform/cockroachdb/names';
-import { RegionalStack } from './regional-stack';
+import { OriginRoute, RegionalStack } from './regional-stack';
+import { publicPorts } from '../config/service-definition';
+import { ServiceTargetGroup } from '../constructs/aws/service-target-group';
 
 export interface ClusterCompute {
   readonly eks: EksCluster;
@@ -31,6 +33,8 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
     clusterName: f.namePrefix,
     kubernetesVersion: f.environment.kubernetesVersion,
     publicApiCidrs: f.environment.publicApiCidrs,
+    // Every VPC of the environment (peered on massive): a deployer in any of them reaches this cluster's API.
+    privateApiCidrs: f.environment.regions.map((r) => r.vpcCidr),
   });
   const general = new NodeGroup(stack, 'nodes-general', {
     ...common,
@@ -85,21 +89,14 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
     webIngressPrefixListId: f.cloudflarePrefixList.id,
     accessLogBucket: f.logs,
   });
-  new VpcSecurityGroupIngressRule(stack, 'pods-from-alb', {
-    securityGroupId: eks.nodeSecurityGroupId,
-    referencedSecurityGroupId: loadBalancer.securityGroup.id,
-    ipProtocol: 'tcp',
-    fromPort: 8080,
-    toPort: 8080,
-    description: 'ALB to application pods',
-  });
   stack.loadBalancer = loadBalancer;
   const caPem = f.environment.edge.originPullCa;
   const trustStore = caPem ? new OriginPullTrustStore(stack, 'origin-pull-trust', { name: f.namePrefix, caPem, bucket: f.logs }) : undefined;
+  const routes = publicServiceTargets(stack, loadBalancer, eks, [general]);
   stack.origin.loadBalancer = {
     dnsName: loadBalancer.alb.dnsName,
     arn: loadBalancer.alb.arn,
-    targetGroupArn: loadBalancer.targetGroup.arn,
+    routes,
     ...(trustStore ? { trustStoreArn: trustStore.trustStore.arn } : {}),
   };
 
@@ -107,4 +104,31 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
   new TerraformOutput(stack, 'eks_cluster_endpoint', { value: eks.cluster.endpoint });
   new TerraformOutput(stack, 'eks_cluster_ca', { value: eks.cluster.certificateAuthority.get(0).data });
   return { eks, general, cockroachPool, autoscalerIdentity, loadBalancer, clientSecurityGroup: { id: eks.nodeSecurityGroupId } };
+}
+
+/**
+ * A target group per public port of every service the environment runs (`services/*.yaml`:
+ * `public`, `paths`, `nodePort`), registered through the node groups that run the product's pods
+ * (the general pool; the CockroachDB pool is tainted for the database alone). Target group ids are
+ * `target-<service>-<port>`; names `<prefix>-<node port>`, unique in the region because node ports
+ * are unique per cluster.
+ */
+function publicServiceTargets(stack: RegionalStack, loadBalancer: LoadBalancer, eks: EksCluster, nodeGroups: readonly NodeGroup[]): OriginRoute[] {
+  const f = stack.foundation;
+  return f.environment.services.flatMap((service) =>
+    publicPorts(service).map((port) => {
+      const target = new ServiceTargetGroup(stack, `target-${service.name}-${port.name}`, {
+        name: `${f.namePrefix.slice(0, 26).replace(/-+$/, '')}-${port.nodePort}`,
+        service: service.name,
+        portName: port.name,
+        nodePort: port.nodePort,
+        healthCheckPath: service.health.readinessPath,
+        loadBalancer,
+        nodeSecurityGroupId: eks.nodeSecurityGroupId,
+        nodeGroups,
+        alarms: f.alarms,
+      });
+      return { service: service.name, portName: port.name, paths: port.paths, targetGroupArn: target.targetGroup.arn };
+    }),
+  );
 }

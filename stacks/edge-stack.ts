@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { addServiceRoutes } from '../constructs/aws/service-routes';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
@@ -204,7 +205,7 @@ export class EdgeStack extends StagecraftStack {
       provider,
       certificateArn: certificate.arn,
     });
-    new LbListener(this, `https-${code}`, {
+    const listener = new LbListener(this, `https-${code}`, {
       provider,
       loadBalancerArn: loadBalancer.arn,
       port: 443,
@@ -213,8 +214,10 @@ export class EdgeStack extends StagecraftStack {
       certificateArn: validation.certificateArn,
       // Only the zone's client certificate (authenticated origin pulls) opens a connection (docs/origin-trust.md).
       ...(loadBalancer.trustStoreArn ? { mutualAuthentication: { mode: 'verify', trustStoreArn: loadBalancer.trustStoreArn } } : {}),
-      defaultAction: [{ type: 'forward', targetGroupArn: loadBalancer.targetGroupArn }],
+      // A request no rule takes (another host, the ALB's own name) reaches no service.
+      defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'not found', statusCode: '404' } }],
     });
+    addServiceRoutes(this, `https-${code}`, { provider, listener, hosts: certificateNames(environment), routes: loadBalancer.routes });
     this.certificates.push(certificate);
     this.validations.push(validation);
   }

@@ -13,6 +13,7 @@ import { EksCluster } from '../constructs/aws/eks-cluster';
 import { EncryptionKey } from '../constructs/aws/encryption-key';
 import { Network } from '../constructs/aws/network';
 import { LoadBalancer } from '../constructs/aws/load-balancer';
+import type { ServiceRoute } from '../constructs/aws/service-routes';
 import type { SearchDomain } from '../constructs/aws/search-domain';
 import type { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
 import { RestoreTestedType } from '../constructs/aws/restore-testing';
@@ -48,11 +49,14 @@ export interface RegionalOrigin {
   /** Public IPs of application hosts (single-host stages). */
   readonly hostIps: string[];
   /**
-   * ALB DNS name, ARN, the API target group and, where the environment gives the zone's
-   * origin-pull CA, the mTLS trust store its HTTPS listener verifies clients with (cluster stages).
+   * ALB DNS name and ARN, a route per public service port and, where the environment gives the
+   * zone's origin-pull CA, the mTLS trust store its HTTPS listener verifies clients with (cluster stages).
    */
-  loadBalancer?: { readonly dnsName: string; readonly arn: string; readonly targetGroupArn: string; readonly trustStoreArn?: string };
+  loadBalancer?: { readonly dnsName: string; readonly arn: string; readonly routes: readonly OriginRoute[]; readonly trustStoreArn?: string };
 }
+
+/** One public service port behind a region's ALB: the listener rule the edge stack adds for it. */
+export type OriginRoute = ServiceRoute;
 
 export interface RegionalStackProps {
   readonly environment: Environment;

@@ -4,6 +4,8 @@ import { EksCluster as EksControlPlane } from '@cdktf/provider-aws/lib/eks-clust
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { METRICS_SERVER_ADDON_VERSIONS } from '../../config/eks-addon-versions';
 import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
 import { serviceRole } from './iam';
@@ -19,6 +21,12 @@ export interface EksClusterProps {
   readonly kubernetesVersion: string;
   /** CIDRs that may reach the public API endpoint. @default [] (the endpoint is private only) */
   readonly publicApiCidrs?: readonly string[];
+  /**
+   * CIDRs that may reach the private API endpoint on 443 (the environment's VPCs, so a deployer
+   * inside any of them, e.g. a CI runner, plans and applies the apps stacks; docs/cluster-access.md).
+   * @default [] (only the cluster's own security group)
+   */
+  readonly privateApiCidrs?: readonly string[];
   /** Days control-plane logs are kept. @default 90 */
   readonly logRetentionDays?: number;
 }
@@ -30,7 +38,8 @@ const CONTROL_PLANE_LOGS = ['api', 'audit', 'authenticator', 'controllerManager'
  * An EKS control plane with secrets encrypted by KMS, every control-plane log type
  * kept in an encrypted log group, access entries (not aws-auth), a private endpoint,
  * and the add-ons a production cluster needs: VPC CNI, CoreDNS, kube-proxy, the Pod
- * Identity agent and the EBS CSI driver (volumes for StatefulSets).
+ * Identity agent, the EBS CSI driver (volumes for StatefulSets) and metrics-server (the
+ * resource metrics every HorizontalPodAutoscaler reads; EKS does not install it).
  */
 export class EksCluster extends Construct {
   readonly cluster: EksControlPlane;
@@ -38,13 +47,16 @@ export class EksCluster extends Construct {
   /** Security group EKS puts on nodes and the control plane; data stores admit it. */
   readonly nodeSecurityGroupId: string;
   readonly name: string;
+  readonly kubernetesVersion: string;
   readonly addons: Record<string, EksAddon> = {};
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
     const publicApiCidrs = props.publicApiCidrs ?? [];
+    const privateApiCidrs = props.privateApiCidrs ?? [];
     const logRetentionDays = props.logRetentionDays ?? 90;
     this.name = props.clusterName;
+    this.kubernetesVersion = props.kubernetesVersion;
 
     this.clusterRole = serviceRole(this, 'cluster-role', {
       name: `${props.clusterName}-eks-cluster`,
@@ -63,6 +75,18 @@ export class EksCluster extends Construct {
       description: `${props.clusterName}: extra rules for the EKS API endpoint`,
       vpcId: props.network.vpc.id,
     });
+    // The control plane's ENIs carry this group: deployers inside the environment's VPCs reach the private endpoint (review F4).
+    privateApiCidrs.forEach(
+      (cidr, i) =>
+        new VpcSecurityGroupIngressRule(this, `api-from-vpc-${i}`, {
+          securityGroupId: apiSecurityGroup.id,
+          cidrIpv4: cidr,
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          description: 'Kubernetes API from inside the environment',
+        }),
+    );
 
     this.cluster = new EksControlPlane(this, 'cluster', {
       name: props.clusterName,
@@ -96,8 +120,8 @@ export class EksCluster extends Construct {
   }
 
   /**
-   * Adds the add-ons that run as pods (CoreDNS, EBS CSI driver). Call after a node group
-   * exists, so their pods have somewhere to schedule.
+   * Adds the add-ons that run as pods (CoreDNS, EBS CSI driver, metrics-server). Call after a
+   * node group exists, so their pods have somewhere to schedule.
    */
   addWorkloadAddons(dependsOn: Construct[]): void {
     const ebsCsiRole = serviceRole(this, 'ebs-csi-role', {
@@ -123,6 +147,15 @@ export class EksCluster extends Construct {
       addonName: 'aws-ebs-csi-driver',
       resolveConflictsOnUpdate: 'OVERWRITE',
       dependsOn: [...(dependsOn as never[]), association],
+    });
+    const metricsServerVersion = METRICS_SERVER_ADDON_VERSIONS[this.kubernetesVersion];
+    if (metricsServerVersion === undefined) throw new Error(`no metrics-server add-on version pinned for Kubernetes ${this.kubernetesVersion}`);
+    this.addons['metrics-server'] = new EksAddon(this, 'metrics-server', {
+      clusterName: this.cluster.name,
+      addonName: 'metrics-server',
+      addonVersion: metricsServerVersion,
+      resolveConflictsOnUpdate: 'OVERWRITE',
+      dependsOn: dependsOn as never[],
     });
   }
 }

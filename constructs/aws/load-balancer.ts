@@ -1,13 +1,10 @@
 import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { AlarmTopic } from './alarm-topic';
 import { allowWebFromEdge } from './edge-ingress';
 import { Network } from './network';
-import { resourceName } from '../shared/protection';
 import { DataBucket } from './data-bucket';
 
 /** Props of a LoadBalancer. */
@@ -20,29 +17,29 @@ export interface LoadBalancerProps {
   readonly webIngressPrefixListId: string;
   /** Bucket that receives access logs (SSE-S3, with the log-delivery policy); the ALB waits for its policy. */
   readonly accessLogBucket: DataBucket;
-  /** Port the application pods listen on. @default 8080 */
-  readonly targetPort?: number;
-  /** Health check path. @default "/healthz" */
-  readonly healthCheckPath?: string;
+  /**
+   * Seconds a connection may stay idle: WebSockets through it stay open while idle up to this
+   * long (the hosts' proxy allows 3600 s too); services keep idle connections open longer than
+   * this, or the ALB may reuse one they closed (502). @default 3600
+   */
+  readonly idleTimeoutSeconds?: number;
 }
 
 /**
  * The regional entry point: an internet-facing ALB that only Cloudflare can reach, with
  * deletion protection, access logs and invalid-header dropping. Port 80 only redirects.
- * The HTTPS listener is attached by the edge stack, which owns the certificates for the
- * public hostnames; pods join the target group through the AWS Load Balancer Controller.
- * Health checks follow seed 004: every 5 s, unhealthy after 3 failures.
+ * The HTTPS listener and its rules are attached by the edge stack, which owns the certificates
+ * for the public hostnames; each public service port has its own target group, rules to the
+ * nodes and registration (`ServiceTargetGroup`), added by the cluster composer.
  */
 export class LoadBalancer extends Construct {
   readonly alb: Lb;
   readonly securityGroup: SecurityGroup;
-  readonly targetGroup: LbTargetGroup;
   readonly httpListener: LbListener;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    const targetPort = props.targetPort ?? 8080;
-    const healthCheckPath = props.healthCheckPath ?? '/healthz';
+    const idleTimeoutSeconds = props.idleTimeoutSeconds ?? 3600;
 
     this.securityGroup = new SecurityGroup(this, 'sg', {
       name: `${props.name}-alb`,
@@ -50,14 +47,6 @@ export class LoadBalancer extends Construct {
       vpcId: props.network.vpc.id,
     });
     allowWebFromEdge(this, 'ingress', this.securityGroup, props.webIngressPrefixListId);
-    new VpcSecurityGroupEgressRule(this, 'egress-targets', {
-      securityGroupId: this.securityGroup.id,
-      cidrIpv4: props.network.cidr,
-      ipProtocol: 'tcp',
-      fromPort: targetPort,
-      toPort: targetPort,
-      description: 'to application pods',
-    });
 
     this.alb = new Lb(this, 'alb', {
       // Cut to the 32-character limit without a trailing hyphen, which AWS rejects.
@@ -69,19 +58,9 @@ export class LoadBalancer extends Construct {
       enableDeletionProtection: true,
       dropInvalidHeaderFields: true,
       accessLogs: { bucket: props.accessLogBucket.bucket.bucket, prefix: 'alb', enabled: true },
-      idleTimeout: 120,
+      idleTimeout: idleTimeoutSeconds,
       // ELB checks that it may write to the bucket when access logs are enabled (review F5).
       dependsOn: [props.accessLogBucket.policy],
-    });
-
-    this.targetGroup = new LbTargetGroup(this, 'api', {
-      name: resourceName(props.name, 'api', 32),
-      port: targetPort,
-      protocol: 'HTTP',
-      targetType: 'ip',
-      vpcId: props.network.vpc.id,
-      deregistrationDelay: '30',
-      healthCheck: { path: healthCheckPath, interval: 5, timeout: 4, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' },
     });
 
     this.httpListener = new LbListener(this, 'http', {
@@ -111,16 +90,6 @@ export class LoadBalancer extends Construct {
       comparison: 'GreaterThanThreshold',
       threshold: 50,
       statistic: 'Sum',
-    });
-    props.alarms.alarm(this, 'unhealthy-alarm', {
-      alarmName: `${props.name}-unhealthy-targets`,
-      description: 'Targets failing the 5 s health check',
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'UnHealthyHostCount',
-      dimensions: { ...dimensions, TargetGroup: this.targetGroup.arnSuffix },
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      statistic: 'Maximum',
     });
   }
 }

@@ -79,6 +79,8 @@ import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from '../rules/stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from '../rules/stage-aware/StandaloneHostsBeforeGrowth';
 import { NoForeignInterpolation } from '../rules/injection/NoForeignInterpolation';
+import { PublicServiceReachable } from '../rules/request-path/PublicServiceReachable';
+import { DataStoreNetworkPath } from '../rules/request-path/DataStoreNetworkPath';
 
 import { CloudflareMonitorInterval } from '../rules/preflight/CloudflareMonitorInterval';
 import { CloudflareLoadBalancingAddon } from '../rules/preflight/CloudflareLoadBalancingAddon';
@@ -436,6 +438,19 @@ export const STAGECRAFT_PACK: Pack = {
       rule: ForEachKeysKnownAtPlan,
       level: 'error',
       explanation: 'Terraform refuses a plan whose for_each keys are known only after apply: the first deploy of the stack cannot start (review F1).',
+    },
+    // Request path: what a deployed cluster stage needs to serve its product (docs/traffic.md)
+    {
+      rule: PublicServiceReachable,
+      level: 'error',
+      explanation:
+        'A public port missing one link of the path from the internet answers 404 or 503 and every Cloudflare pool is marked down (review R1, R2): nothing reaches the service.',
+    },
+    {
+      rule: DataStoreNetworkPath,
+      level: 'error',
+      explanation:
+        'A service without a network path to a store it declares times out at start or on its first query: the security group or the NetworkPolicy drops the packets.',
     },
   ],
 };

@@ -75,6 +75,8 @@ import { SingleHostBackups } from './stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from './stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from './stage-aware/StandaloneHostsBeforeGrowth';
 import { NoForeignInterpolation } from './injection/NoForeignInterpolation';
+import { PublicServiceReachable } from './request-path/PublicServiceReachable';
+import { DataStoreNetworkPath } from './request-path/DataStoreNetworkPath';
 import { CloudflareMonitorInterval } from './preflight/CloudflareMonitorInterval';
 import { CloudflareLoadBalancingAddon } from './preflight/CloudflareLoadBalancingAddon';
 import { CloudflareSteeringPolicy } from './preflight/CloudflareSteeringPolicy';
@@ -168,6 +170,8 @@ export const ALL_RULES: readonly Rule[] = [
   MassiveMultiRegionCockroach,
   StandaloneHostsBeforeGrowth,
   NoForeignInterpolation,
+  PublicServiceReachable,
+  DataStoreNetworkPath,
   CloudflareMonitorInterval,
   CloudflareLoadBalancingAddon,
   CloudflareSteeringPolicy,

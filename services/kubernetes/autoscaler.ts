@@ -6,11 +6,9 @@ import { PodScalingRule, ScalingBehavior, ScalingMetric } from '../../sizing/aut
 import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, serviceLabels } from './labels';
 
+/** Resource metrics only: metrics-server (an EKS add-on) serves CPU and memory. */
 function metricSpec(metric: ScalingMetric): Record<string, unknown> {
-  if (metric.kind === 'cpu') {
-    return { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: metric.targetPercent } } };
-  }
-  return { type: 'Pods', pods: { metric: { name: metric.metric }, target: { type: 'AverageValue', averageValue: String(metric.targetAverage) } } };
+  return { type: 'Resource', resource: { name: metric.kind, target: { type: 'Utilization', averageUtilization: metric.targetPercent } } };
 }
 
 function behavior(b: ScalingBehavior): Record<string, unknown> {

@@ -1,7 +1,9 @@
 /**
  * NetworkPolicies of the product namespace: everything denied, then DNS for every pod, then
  * per service exactly what it declares: ingress from the services that call it (and from the
- * load balancer's subnets on public ports), egress to its data stores and the services it calls.
+ * nodes' subnets on public ports: the load balancer sends to the NodePort Service, and the node
+ * that receives a request forwards it from its own address), egress to its data stores and the
+ * services it calls.
  *
  * Two egress rules every service shares, because the addresses are not ours to narrow: the EKS
  * Pod Identity agent (a link-local address on each node) and HTTPS outside the VPC for AWS APIs
@@ -19,8 +21,11 @@ export const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as con
 /** The network facts of one region the policies need. */
 export interface RegionNetwork {
   readonly vpcCidr: string;
-  /** Subnets the internet-facing load balancer sends from. */
-  readonly loadBalancerCidrs: readonly string[];
+  /**
+   * Subnets of the nodes: public traffic reaches the pods from a node's address (the load
+   * balancer sends to a node port, kube-proxy forwards from the node).
+   */
+  readonly nodeCidrs: readonly string[];
 }
 
 const NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
@@ -72,7 +77,7 @@ export function servicePolicy(
   }));
   const publicPorts = service.ports.filter((p) => p.public);
   if (publicPorts.length > 0) {
-    ingress.push({ from: network.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: publicPorts.map((p) => tcp(p.port)) });
+    ingress.push({ from: network.nodeCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: publicPorts.map((p) => tcp(p.port)) });
   }
 
   const egress: Array<Record<string, unknown>> = [];

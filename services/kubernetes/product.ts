@@ -7,7 +7,7 @@ import { PRODUCT_NAMESPACE } from './labels';
 import { productNamespace } from './namespace';
 import { defaultDenyPolicy, dnsEgressPolicy, RegionNetwork, servicePolicy } from './network-policy';
 import { KubernetesObject } from './object';
-import { clusterService, serviceAccount } from './service';
+import { clusterService, publicNodePortService, serviceAccount } from './service';
 import { ServiceWorkload } from './workload-spec';
 
 export interface ProductObjectsInput {
@@ -26,10 +26,12 @@ export function productObjects(input: ProductObjectsInput): {
   const services = new Map<string, KubernetesObject[]>();
   for (const workload of input.workloads) {
     const { service } = workload;
+    const nodePort = publicNodePortService(service);
     services.set(service.name, [
       serviceAccount(service),
       deployment(workload),
       clusterService(service),
+      ...(nodePort ? [nodePort] : []),
       ...(workload.scaling ? [horizontalPodAutoscaler(workload.scaling)] : []),
       podDisruptionBudget(service.name),
       servicePolicy(service, running, input.stores, input.network),

@@ -7,8 +7,11 @@
 export type ScalingMetric =
   /** Average CPU utilisation of the pods, percent of their request. */
   | { readonly kind: 'cpu'; readonly targetPercent: number }
-  /** A per-pod metric served by a custom metrics adapter, averaged over the pods. */
-  | { readonly kind: 'pods'; readonly metric: string; readonly targetAverage: number };
+  /**
+   * Average memory utilisation of the pods, percent of their request. Resource metrics only:
+   * metrics-server serves CPU and memory, and nothing on the clusters serves custom metrics.
+   */
+  | { readonly kind: 'memory'; readonly targetPercent: number };
 
 /** How fast the autoscaler may move in one direction. */
 export interface ScalingBehavior {

@@ -87,7 +87,13 @@ export function podScalingRule(environment: Environment, blueprint: Blueprint, s
   const scaling = service.scaling;
   switch (scaling.rule) {
     case 'websocket-gateway':
-      return websocketGatewayRule(service.name, rangeWithOverrides(environment, blueprint, service), websocketThresholds(environment));
+      return websocketGatewayRule(
+        service.name,
+        rangeWithOverrides(environment, blueprint, service),
+        websocketThresholds(environment),
+        // The connections a pod's memory request is sized for: the service's demand, else the scale-up point.
+        service.demand.driver === 'connections' ? service.demand.connectionsPerPod : websocketThresholds(environment).scaleUpConnectionsPerPod,
+      );
     case 'api':
       return apiRule(
         service.name,

@@ -192,6 +192,15 @@ describe('environment files: bad input is reported with file, field path, and wh
     ]);
   });
 
+  it('rejects a private range for the public API endpoint, pointing to the private way in', () => {
+    expect(problems(`${VALID}compute:\n  publicApiCidrs: [198.51.100.0/24, 10.0.0.0/8, 192.168.1.0/24]\n`)).toEqual(
+      [1, 2].map(
+        (i) =>
+          `environments/prod.yaml: compute.publicApiCidrs[${i}]: "${['', '10.0.0.0/8', '192.168.1.0/24'][i]}" is a private range, which the public API endpoint never sees; list the public egress ranges of your deployers (office, VPN, CI), or leave it out and deploy the apps stacks from inside a VPC of the environment (docs/cluster-access.md)`,
+      ),
+    );
+  });
+
   it('rejects out-of-range numbers and bad workload ratios, naming the allowed range', () => {
     expect(problems(`${VALID}workload:\n  mau: -5\n  dauRatio: 1.5\n`)).toEqual([
       'environments/prod.yaml: workload.mau: must be a whole number, at least 1 (monthly active users); received number -5',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { formatProblem } from '../../config/errors';
 import { parseEnvironment } from '../../config/load';
 import { loadServiceCatalog, projectServiceCatalog } from '../../config/services';
+import { defaultNodePort, publicPorts } from '../../config/service-definition';
 import { catalogProject } from '../helpers/services';
 import { base } from '../helpers/environments';
 
@@ -54,6 +55,63 @@ describe('bad service files', () => {
     ).toEqual([
       'services/api.yaml: ports[1].port: 8080 is already used by ports[0] (http); each port may be used once',
       'services/api.yaml: ports[1].name: "http" is already the name of ports[0]; each port name may be used once',
+    ]);
+  });
+
+  it('routes the public ports: the gateway takes its WebSocket paths, the api every other path, each on its own node port', () => {
+    const services = new Map(projectServiceCatalog().services.map((s) => [s.name, s]));
+    const routes = [...services.values()].flatMap((s) => publicPorts(s).map((p) => [s.name, p.name, p.paths, p.nodePort]));
+    expect(routes).toEqual([
+      ['api', 'http', [], defaultNodePort('api', 'http')],
+      ['websocket-gateway', 'http', ['/ws', '/ws/*'], defaultNodePort('websocket-gateway', 'http')],
+    ]);
+    for (const [, , , nodePort] of routes) expect(nodePort).toBeGreaterThanOrEqual(30000);
+    for (const [, , , nodePort] of routes) expect(nodePort).toBeLessThanOrEqual(32767);
+  });
+
+  it('rejects a second port that takes every path, a path routed twice, and a clashing or reserved node port', () => {
+    const gateway = '  - { name: http, port: 8080, public: true, route: { path: /ws, websocket: true } }';
+    expect(problemsWith({ 'websocket-gateway.yaml': edit(gateway, '  - { name: http, port: 8080, public: true }') })).toEqual([
+      'services/websocket-gateway.yaml: ports[0].route: path "/" on apex, www, api is already routed to api (http); give one of them another path or hosts',
+    ]);
+    expect(
+      problemsWith({
+        'api.yaml': edit('  - { name: http, port: 8080, public: true }', '  - { name: http, port: 8080, public: true, route: { hosts: [apex, api] } }'),
+        'websocket-gateway.yaml': edit(gateway, '  - { name: http, port: 8080, public: true, route: { hosts: [www] } }'),
+      }),
+    ).toEqual([
+      `services/websocket-gateway.yaml: ports[0].route.path: "/" is already the path of api's port http (services/api.yaml); on clusters the load balancer routes by path on every product host, so each path goes to one port`,
+    ]);
+    expect(problemsWith({ 'websocket-gateway.yaml': edit(gateway, `${gateway.slice(0, -2)}, nodePort: ${defaultNodePort('api', 'http')} }`) })).toEqual([
+      `services/websocket-gateway.yaml: ports[0].nodePort: node port ${defaultNodePort('api', 'http')} is already the node port of api's port http (services/api.yaml); node ports are unique per cluster: set ports[0].nodePort to another port in 30000–32767`,
+    ]);
+    expect(problemsWith({ 'websocket-gateway.yaml': edit(gateway, `${gateway.slice(0, -2)}, nodePort: 32657 }`) })).toEqual([
+      'services/websocket-gateway.yaml: ports[0].nodePort: node port 32657 is reserved by the platform (cockroachJoin); set ports[0].nodePort to another port in 30000–32767',
+    ]);
+    expect(problemsWith({ 'websocket-gateway.yaml': edit(gateway, `${gateway.slice(0, -2)}, nodePort: 29999 }`) })).toEqual([
+      'services/websocket-gateway.yaml: ports[0].nodePort: must be at least 30000; received number 29999',
+    ]);
+  });
+
+  it('rejects a route or a node port on a private port, and health served only on a private port of a public service', () => {
+    expect(
+      problemsWith({
+        'delivery-worker.yaml': edit('  - { name: health, port: 8081 }', '  - { name: health, port: 8081, route: { path: /deliver }, nodePort: 31000 }'),
+      }),
+    ).toEqual([
+      'services/delivery-worker.yaml: ports[0].route: is set on a private port; allowed only with public: true',
+      'services/delivery-worker.yaml: ports[0].nodePort: applies to public ports; set public: true or remove it',
+    ]);
+    expect(
+      problemsWith({
+        'api.yaml': (text) =>
+          edit(
+            '  - { name: http, port: 8080, public: true }',
+            '  - { name: http, port: 8080, public: true }\n  - { name: admin, port: 9090 }',
+          )(text).replace('  port: http', '  port: admin'),
+      }),
+    ).toEqual([
+      'services/api.yaml: health.port: "admin" is not public; the load balancer checks the readiness path through a public port, so serve health on one; allowed: http',
     ]);
   });
 

@@ -4,6 +4,7 @@
  * to the Blueprint only where they are absent. Fixtures in those shapes are added to the
  * example synthesis.
  */
+import { defaultNodePort } from '../../config/service-definition';
 import { buildTopology } from '../../graph/build';
 import { environmentResources } from '../../graph/stacks';
 import { environmentAutoscaling } from '../../graph/workloads';
@@ -90,7 +91,7 @@ test('the fixtures are valid Kubernetes objects', () => {
     kubernetesSchemaReport([
       deployment('api', undefined, 8080),
       hpa('api', 3, 12, 70),
-      deployment('websocket', 4, 8080),
+      deployment('websocket-gateway', 4, 8080),
       deployment('delivery-worker', 2, 8081),
       statefulSet(5),
     ]),
@@ -114,7 +115,7 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
         appsStack(`${regional}-apps`, [
           deployment('api', undefined, 8080),
           hpa('api', 3, 12, 70),
-          deployment('websocket', 4, 8080),
+          deployment('websocket-gateway', 4, 8080),
           deployment('delivery-worker', 2, 8081),
         ]),
       ],
@@ -158,13 +159,14 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
     const services = topology.nodes.filter((n) => n.kind === 'service' && n.group === `${region}-eks`);
     expect(services.map((n) => [n.label, n.detail, n.source])).toEqual([
       ['api 3–12 pods', 'HPA on cpu 70%', 'synthesis'],
-      ['websocket 4 pods', 'fixed replicas', 'synthesis'],
+      ['websocket-gateway 4 pods', 'fixed replicas', 'synthesis'],
       ['delivery-worker 2 pods', 'fixed replicas', 'synthesis'],
     ]);
     const alb = topology.nodes.find((n) => n.group === region && n.label === 'ALB')!;
-    expect(topology.edges.filter((e) => e.from === alb.id).map((e) => topology.nodes.find((n) => n.id === e.to)!.label)).toEqual([
-      'api 3–12 pods',
-      'websocket 4 pods',
+    // The ALB reaches the services its target groups are for, each on its node port.
+    expect(topology.edges.filter((e) => e.from === alb.id).map((e) => [topology.nodes.find((n) => n.id === e.to)!.label, e.label])).toEqual([
+      ['api 3–12 pods', `HTTP ${defaultNodePort('api', 'http')}`],
+      ['websocket-gateway 4 pods', `HTTP ${defaultNodePort('websocket-gateway', 'http')}`],
     ]);
     const redis = topology.nodes.find((n) => n.label.startsWith('Redis'))!;
     for (const s of services) expect(topology.edges).toContainEqual({ from: s.id, to: redis.id, label: 'TCP 6379' });

@@ -1,4 +1,5 @@
 /** The diagram of every example stage: region groups, edge pieces, sized components and the edges between them. */
+import { publicPorts } from '../../config/service-definition';
 import { buildTopology } from '../../graph/build';
 import { Topology } from '../../graph/model';
 import { Synthesis } from '../../synthesis/stack-views';
@@ -66,8 +67,15 @@ describe.each(STAGES)('%s topology', (stage) => {
     for (const region of expected.regions) {
       const entry = nodeIn(topology, region, expected.entry);
       const services = expected.services[region].map((label) => nodeIn(topology, region, label));
-      // Every service with a port is behind the ALB; queue workers have none.
-      if (expected.cluster) expect(services.filter((s) => edgeLabel(topology, entry, s) === 'HTTP 8080').length).toBeGreaterThan(0);
+      // Every public service is behind the ALB, on its node port; queue workers are not.
+      if (expected.cluster) {
+        const reached = services
+          .filter((s) => edgeLabel(topology, entry, s) !== '(no edge)')
+          .map((s) => [topology.nodes.find((n) => n.id === s)!.label.split(' ')[0], edgeLabel(topology, entry, s)]);
+        expect(reached).toEqual(
+          environment.environment.services.filter((s) => publicPorts(s).length > 0).map((s) => [s.name, `HTTP ${publicPorts(s)[0].nodePort}`]),
+        );
+      }
       const stores = topology.nodes.filter(
         (n) => n.group !== undefined && (n.group === region || n.group === `${region}-eks`) && ['database', 'cache', 'queue', 'search'].includes(n.kind),
       );

@@ -17,6 +17,8 @@ export interface Fixture {
   readonly cloudflare?: CloudflareSubscription;
   /** Further regions of the environment, each a stack with these resources. @default none */
   readonly otherRegions?: Readonly<Record<string, Resources>>;
+  /** Terraform outputs of the other stacks, by their region key (what cross-stack references read). @default none */
+  readonly outputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 function stackJson(environment: string, stage: Stage, region: string, resources: Resources, cloudflare?: CloudflareSubscription): Record<string, unknown> {
@@ -37,7 +39,10 @@ export function fixtureSynthesis(fixture: Fixture): Synthesis {
     label: 'fixture',
     stacks: [
       { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources, fixture.cloudflare) },
-      ...Object.entries(fixture.otherRegions ?? {}).map(([r, resources]) => ({ name: `fx-${r}`, json: stackJson('fx', stage, r, resources) })),
+      ...Object.entries(fixture.otherRegions ?? {}).map(([r, resources]) => {
+        const outputs = Object.entries(fixture.outputs?.[r] ?? {}).map(([name, value]) => [name, { value }]);
+        return { name: `fx-${r}`, json: { ...stackJson('fx', stage, r, resources), ...(outputs.length > 0 ? { output: Object.fromEntries(outputs) } : {}) } };
+      }),
     ],
   };
 }

@@ -8,6 +8,7 @@ import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
 import { ALL_RULES } from '../../policies/rules';
 import { FAMILY_CODES, RULE_FAMILIES } from '../../policies/types';
 import { evaluate, Fixture, Resources } from './fixtures';
+import { clusterRegion } from './request-path-fixtures';
 import { CloudflareSubscription } from '../../config/cloudflare-plans';
 import { projectServiceCatalog } from '../../config/services';
 import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
@@ -740,6 +741,9 @@ const CASES: Record<string, Case> = {
       resources: { cloudflare_dns_record: { 'acm-validation': { for_each: PRE_FIX.acmForEach, name: '${each.value[0].resource_record_name}' } } },
     },
   },
+  // Request path: one apps stack with its regional and edge stacks (request-path-fixtures.ts)
+  'SC-REQ-1': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_lb_listener_rule.api') },
+  'SC-REQ-2': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_vpc_security_group_ingress_rule.redis-from-nodes') },
 };
 
 describe('the rule set', () => {
@@ -960,6 +964,43 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
         message:
           'rule "failed_logins_per_ip" counts by http.request.headers["authorization"] (Advanced Rate Limiting); rule "failed_logins_per_ip" has a counting expression (Advanced Rate Limiting); rule "failed_logins_per_ip" matches on request fields (the plan allows url fields); the zone is on the pro plan (add-ons: none)',
       },
+    ]);
+  });
+});
+
+describe('request path (SC-REQ-*): the first missing link, named with the service and the stack', () => {
+  const rule = (id: string) => ALL_RULES.find((r) => r.id === id)!;
+  const messages = (id: string, fixture: Fixture) => evaluate(rule(id), fixture).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+  const suffix = '(service api, port http, stack fx-us-east-1-apps)';
+
+  it('follows a public port from the DNS record to the NetworkPolicy', () => {
+    expect(messages('SC-REQ-1', clusterRegion())).toEqual(['compliant']);
+    expect(messages('SC-REQ-1', clusterRegion('aws_lb_listener_rule.api'))).toEqual([
+      `listener rule: no rule of fx-edge's aws_lb_listener.https forwards to aws_lb_target_group.api ${suffix}`,
+    ]);
+    expect(messages('SC-REQ-1', clusterRegion('aws_autoscaling_attachment.registration'))).toEqual([
+      `registration: no aws_autoscaling_attachment attaches a node group's Auto Scaling group to aws_lb_target_group.api ${suffix}`,
+    ]);
+    expect(messages('SC-REQ-1', clusterRegion('cloudflare_dns_record.origin'))).toEqual([`DNS record: no record in fx-edge points at aws_lb.alb ${suffix}`]);
+    expect(messages('SC-REQ-1', clusterRegion('aws_vpc_security_group_ingress_rule.nodes-from-alb'))).toEqual([
+      `security group rule: the nodes' security group does not admit aws_lb.alb's security group on node port 30168 ${suffix}`,
+    ]);
+    // The port is still known from the target group and the listener rule when the Service is gone.
+    expect(messages('SC-REQ-1', clusterRegion('kubernetes_manifest.service-public'))).toEqual([
+      `NodePort Service: no NodePort Service in fx-us-east-1-apps selects api's pods with port http on node port 30168 ${suffix}`,
+    ]);
+  });
+
+  it('finds a route to each data store a service declares', () => {
+    expect(messages('SC-REQ-2', clusterRegion())).toEqual(['compliant']);
+    expect(messages('SC-REQ-2', clusterRegion('aws_vpc_security_group_ingress_rule.redis-from-nodes'))).toEqual([
+      "security group rule: no rule admits the nodes' security group to aws_security_group.redis on port 6379 (service api, data store redis, stack fx-us-east-1-apps)",
+    ]);
+    const noEgress = clusterRegion();
+    const policy = (noEgress.resources.kubernetes_manifest.policy.manifest as any).spec;
+    policy.egress = [];
+    expect(messages('SC-REQ-2', noEgress)).toEqual([
+      'NetworkPolicy egress: no policy lets api out to port 6379 (service api, data store redis, stack fx-us-east-1-apps)',
     ]);
   });
 });

@@ -2,6 +2,7 @@
  * Each readiness item over a compliant fixture (an example environment as synthesized) and a
  * non-compliant one (the same stacks with the item taken out), with the exact message.
  */
+import { defaultNodePort } from '../../config/service-definition';
 import { ALL_ITEMS } from '../../readiness/items';
 import { LoadBalancerHealthChecks } from '../../readiness/items/LoadBalancerHealthChecks';
 import { ReplicationLagAlarms } from '../../readiness/items/ReplicationLagAlarms';
@@ -26,24 +27,26 @@ describe('readiness items', () => {
   });
 
   describe('RDY-1 LoadBalancerHealthChecks', () => {
+    // One target group per public service port, named by its node port: the api's, then the gateway's.
+    const groups = ['api', 'websocket-gateway'].map((service) => `acme-growth-us-east-1-${defaultNodePort(service, 'http')}`);
     it('holds on growth: the ALB target group checks every 5 s, out after 3 failures', () => {
       expect(LoadBalancerHealthChecks.evaluate(environment('growth'))).toEqual({
         status: 'held',
-        detail: 'acme-growth-us-east-1-api: every 5 s, out after 3 failures',
+        detail: groups.map((g) => `${g}: every 5 s, out after 3 failures`).join('; '),
       });
     });
     it('is missing when the interval is the provider default', () => {
       const edited = environment('growth', ({ json }) => bodies(json, 'aws_lb_target_group').forEach((g) => delete (g.health_check as any).interval));
       expect(LoadBalancerHealthChecks.evaluate(edited)).toEqual({
         status: 'missing',
-        message: 'acme-growth-us-east-1-api: health check interval is the provider default (30 s); at most 5 s',
+        message: groups.map((g) => `${g}: health check interval is the provider default (30 s); at most 5 s`).join('; '),
       });
     });
     it('is missing when a target stays in for 5 failures', () => {
       const edited = environment('growth', ({ json }) => bodies(json, 'aws_lb_target_group').forEach((g) => ((g.health_check as any).unhealthy_threshold = 5)));
       expect(LoadBalancerHealthChecks.evaluate(edited)).toEqual({
         status: 'missing',
-        message: 'acme-growth-us-east-1-api: a target is unhealthy after 5 failures; at most 3',
+        message: groups.map((g) => `${g}: a target is unhealthy after 5 failures; at most 3`).join('; '),
       });
     });
     it('does not apply on launch, which has no load balancer', () => {

@@ -10,6 +10,7 @@ import { ExampleSynthesis, StackJson, synthesizeExamples, synthesizeYaml } from 
 import { SizedEnvironment, sizeEnvironments } from '../../sizing/blueprint';
 import { podBounds } from '../../sizing/autoscaling/resolve';
 import { WEBSOCKET_DEFAULTS } from '../../config/autoscaling';
+import { MAX_MEMORY_TARGET_PERCENT } from '../../sizing/autoscaling/websocket-gateway';
 import { API_DEFAULTS } from '../../sizing/autoscaling/api';
 import { POD_IDENTITY_AGENT } from '../../services/kubernetes/network-policy';
 import { cpuQuantity, memoryQuantity } from '../../services/kubernetes/workload-spec';
@@ -152,15 +153,13 @@ describe('apps stacks', () => {
       );
       const gateway = hpas.get('websocket-gateway');
       expect(gateway).toMatchObject({ minReplicas: blueprint.services!['websocket-gateway'].min, maxReplicas: blueprint.services!['websocket-gateway'].max });
+      // Resource metrics only (metrics-server serves them): memory stands for connections, capped below the limit.
+      const demand = environment.services.find((s) => s.name === 'websocket-gateway')!.demand;
+      const connectionsPerPod = demand.driver === 'connections' ? demand.connectionsPerPod : WEBSOCKET_DEFAULTS.scaleUpConnectionsPerPod;
+      const memoryPercent = Math.min(MAX_MEMORY_TARGET_PERCENT, Math.round((100 * WEBSOCKET_DEFAULTS.scaleUpConnectionsPerPod) / connectionsPerPod));
       expect(gateway.metrics).toEqual([
         { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: WEBSOCKET_DEFAULTS.scaleUpCpuPercent } } },
-        {
-          type: 'Pods',
-          pods: {
-            metric: { name: 'websocket_connections' },
-            target: { type: 'AverageValue', averageValue: String(WEBSOCKET_DEFAULTS.scaleUpConnectionsPerPod) },
-          },
-        },
+        { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: memoryPercent } } },
       ]);
       expect(gateway.behavior.scaleDown.stabilizationWindowSeconds).toBe(600);
       const api = hpas.get('api');
@@ -299,7 +298,7 @@ describe('per-environment autoscaling overrides', () => {
   it('replace the thresholds and the range, and render into the HPA', () => {
     const yaml =
       'name: acme-tuned\nstage: growth\nregions: [us-east-1]\ndomain: tuned.example.com\n' +
-      'autoscaling:\n  websocket: { min: 4, max: 9, scaleUpCpuPercent: 60, scaleUpConnectionsPerPod: 40000, scaleDownCpuPercent: 30, scaleDownConnectionsPerPod: 20000 }\n  api: { cpuTargetPercent: 55 }\n' +
+      'autoscaling:\n  websocket: { min: 4, max: 9, scaleUpCpuPercent: 60, scaleUpConnectionsPerPod: 35000, scaleDownCpuPercent: 30, scaleDownConnectionsPerPod: 20000 }\n  api: { cpuTargetPercent: 55 }\n' +
       'services:\n  delivery-worker: { min: 2, max: 6 }\n';
     const synthesis = synthesizeYaml(yaml);
     const hpas = new Map(
@@ -309,10 +308,16 @@ describe('per-environment autoscaling overrides', () => {
     );
     const gateway = hpas.get('websocket-gateway')!;
     expect(gateway.spec).toMatchObject({ minReplicas: 4, maxReplicas: 9 });
-    expect(gateway.spec.metrics.map((m: any) => m.resource?.target.averageUtilization ?? m.pods.target.averageValue)).toEqual([60, '40000']);
+    // 35,000 connections of the 50,000 the pod's memory is sized for: memory at 70% of the request.
+    expect(gateway.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([
+      ['cpu', 60],
+      ['memory', 70],
+    ]);
     expect(gateway.metadata.annotations).toMatchObject({
       'stagecraft.io/scale-down-rule': 'CPU < 30% AND websocket_connections < 20000 per pod',
-      'stagecraft.io/scale-down-enforced': 'CPU < 54% AND websocket_connections < 36000 per pod for 600 s, at most 10% of pods per 60 s',
+      'stagecraft.io/connections-as-memory':
+        'memory 70% of the request stands for 35000 connections per pod (request sized for 50000); no custom metrics adapter serves websocket_connections',
+      'stagecraft.io/scale-down-enforced': 'CPU < 54% AND memory < 63% for 600 s, at most 10% of pods per 60 s',
     });
     // Without a workload the API keeps the stage's pod floor, up to the floor × the headroom.
     expect(hpas.get('api')!.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, metrics: [{ resource: { target: { averageUtilization: 55 } } }] });

@@ -9,6 +9,7 @@ import { Environment } from '../../config/environment';
 import { parseEnvironment } from '../../config/load';
 import { sizeEnvironments } from '../../sizing/blueprint';
 import { buildApp } from '../../stacks/app';
+import { CATCH_ALL_PRIORITY } from '../../constructs/aws/service-routes';
 import { ALB_TLS_POLICY } from '../../stacks/edge-stack';
 
 type Arguments = Record<string, unknown>;
@@ -223,7 +224,7 @@ describe('edge stack, growth', () => {
     expect(validation.depends_on).toEqual([addressAt(stack, 'cloudflare_dns_record', `${edge}/acm-validation`)]);
   });
 
-  it('adds an HTTPS listener on 443 with the TLS 1.3 policy, forwarding to the target group', () => {
+  it('adds an HTTPS listener on 443 with the TLS 1.3 policy, answering 404 to what no rule takes', () => {
     const stack = stackJson(edge);
     const regional = stackJson(regionalName);
     const listener = atPath(stack, 'aws_lb_listener', `${edge}/https-us-east-1`);
@@ -236,12 +237,31 @@ describe('edge stack, growth', () => {
       certificate_arn: `\${${addressAt(stack, 'aws_acm_certificate_validation', `${edge}/certificate-us-east-1-validation`)}.certificate_arn}`,
     });
     expect(crossStackTarget(listener.load_balancer_arn, regionalName)).toBe(`\${${addressAt(regional, 'aws_lb', `${regionalName}/alb/alb`)}.arn}`);
-    const actions = listener.default_action as Arguments[];
-    expect(actions).toHaveLength(1);
-    expect(actions[0].type).toBe('forward');
-    expect(crossStackTarget(actions[0].target_group_arn, regionalName)).toBe(
-      `\${${addressAt(regional, 'aws_lb_target_group', `${regionalName}/alb/api`)}.arn}`,
-    );
+    expect(listener.default_action).toEqual([
+      { type: 'fixed-response', fixed_response: { content_type: 'text/plain', message_body: 'not found', status_code: '404' } },
+    ]);
+  });
+
+  it("routes each public service port by the product's hosts and its paths to its target group: the gateway's /ws first, the api last", () => {
+    const stack = stackJson(edge);
+    const regional = stackJson(regionalName);
+    const listener = `\${${addressAt(stack, 'aws_lb_listener', `${edge}/https-us-east-1`)}.arn}`;
+    const hosts = { host_header: { values: ['growth.example.com', '*.growth.example.com'] } };
+    const rule = (service: string) => atPath(stack, 'aws_lb_listener_rule', `${edge}/https-us-east-1-${service}-http`);
+    const target = (service: string) => `\${${addressAt(regional, 'aws_lb_target_group', `${regionalName}/target-${service}-http/target-group`)}.arn}`;
+    expect(rule('websocket-gateway')).toMatchObject({
+      provider: 'aws.us-east-1',
+      listener_arn: listener,
+      priority: 10,
+      condition: [hosts, { path_pattern: { values: ['/ws', '/ws/*'] } }],
+    });
+    expect(rule('api')).toMatchObject({ listener_arn: listener, priority: CATCH_ALL_PRIORITY, condition: [hosts, { path_pattern: { values: ['/*'] } }] });
+    for (const service of ['api', 'websocket-gateway']) {
+      const [action] = rule(service).action as Arguments[];
+      expect(action.type).toBe('forward');
+      expect(crossStackTarget(action.target_group_arn, regionalName)).toBe(target(service));
+    }
+    expect(Object.keys(stack.resource?.aws_lb_listener_rule ?? {})).toHaveLength(2);
   });
 
   it('points origin-us-east-1 and the apex at the load balancer, with no A records', () => {

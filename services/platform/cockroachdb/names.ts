@@ -4,6 +4,7 @@
  * the CA secrets, the join endpoint's DNS name is in every node certificate. One table, so
  * the two sides cannot drift.
  */
+import { RESERVED_NODE_PORTS } from '../../../config/service-definition';
 
 /** Namespace of every CockroachDB object. */
 export const COCKROACH_NAMESPACE = 'cockroachdb';
@@ -19,7 +20,7 @@ export const COCKROACH_HTTP_PORT = 8080;
  * Node port of the join Service (massive). The regional internal NLB forwards 26257 to it on
  * the dedicated nodes; inside 30000–32767, the default NodePort range.
  */
-export const COCKROACH_JOIN_NODE_PORT = 32657;
+export const COCKROACH_JOIN_NODE_PORT = RESERVED_NODE_PORTS.cockroachJoin;
 /** Label of the dedicated node group (stacks/cluster.ts) and its taint. */
 export const COCKROACH_POOL_LABEL = { key: 'stagecraft/pool', value: 'cockroachdb' } as const;
 export const COCKROACH_TAINT = { key: 'stagecraft/dedicated', value: 'cockroachdb' } as const;

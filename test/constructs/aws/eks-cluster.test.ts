@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { CLUSTER_AUTOSCALER_RELEASES } from '../../../config/cluster-autoscaler-releases';
+import { METRICS_SERVER_ADDON_VERSIONS } from '../../../config/eks-addon-versions';
 import { EksCluster, EksClusterProps } from '../../../constructs/aws/eks-cluster';
 import { NodeGroup, NodeGroupProps } from '../../../constructs/aws/node-group';
 import { Foundation, keyArnOf, logicalName, NAME_PREFIX, synthWithFoundation } from '../../helpers/foundation';
@@ -117,6 +119,17 @@ describe('EksCluster', () => {
     expect(empty.public_access_cidrs).toBeUndefined();
   });
 
+  it('admits the given VPCs to the private endpoint on 443, so a deployer inside one reaches the API (review F4)', () => {
+    const stack = cluster({ privateApiCidrs: ['10.16.0.0/16', '10.20.0.0/16'] });
+    const apiGroup = `\${aws_security_group.${logicalName(stack, 'aws_security_group', 'name', `${NAME_PREFIX}-eks-api`)}.id}`;
+    expect(resourcesOfType(stack, 'aws_vpc_security_group_ingress_rule')).toEqual(
+      ['10.16.0.0/16', '10.20.0.0/16'].map((cidr) =>
+        expect.objectContaining({ security_group_id: apiGroup, cidr_ipv4: cidr, ip_protocol: 'tcp', from_port: 443, to_port: 443 }),
+      ),
+    );
+    expect(resourcesOfType(cluster(), 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+  });
+
   it('runs under a cluster role EKS can assume and tag', () => {
     const stack = cluster();
     const roleName = logicalName(stack, 'aws_iam_role', 'name', `${NAME_PREFIX}-eks-cluster`);
@@ -139,9 +152,9 @@ describe('EksCluster', () => {
     expect(resourcesOfType(stack, 'aws_eks_pod_identity_association')).toHaveLength(0);
   });
 
-  it('adds CoreDNS and the EBS CSI driver, with a pod identity for its controller, after the node groups', () => {
+  it('adds CoreDNS, the EBS CSI driver, with a pod identity for its controller, and metrics-server after the node groups', () => {
     const stack = cluster({}, (eks, scope, foundation) => eks.addWorkloadAddons([nodeGroup(eks, scope, foundation, 'general').nodeGroup]));
-    expect(addonNames(stack)).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    expect(addonNames(stack)).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server', 'vpc-cni']);
 
     const csiRole = logicalName(stack, 'aws_iam_role', 'name', `${NAME_PREFIX}-ebs-csi`);
     expect(JSON.parse(String(stack.resources.aws_iam_role[csiRole].assume_role_policy)).Statement).toEqual([
@@ -163,6 +176,13 @@ describe('EksCluster', () => {
     const association = `aws_eks_pod_identity_association.${Object.keys(stack.resources.aws_eks_pod_identity_association)[0]}`;
     expect(addon(stack, 'coredns').depends_on).toEqual([group]);
     expect(addon(stack, 'aws-ebs-csi-driver').depends_on).toEqual([group, association]);
+    // The HPAs read CPU and memory from it; pinned per Kubernetes minor (config/eks-addon-versions.ts).
+    expect(addon(stack, 'metrics-server')).toMatchObject({ addon_version: METRICS_SERVER_ADDON_VERSIONS['1.33'], depends_on: [group] });
+  });
+
+  it('pins a metrics-server version for every Kubernetes minor that has a cluster autoscaler release', () => {
+    expect(Object.keys(METRICS_SERVER_ADDON_VERSIONS)).toEqual(Object.keys(CLUSTER_AUTOSCALER_RELEASES));
+    for (const version of Object.values(METRICS_SERVER_ADDON_VERSIONS)) expect(version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
   });
 });
 

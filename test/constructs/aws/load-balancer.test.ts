@@ -44,7 +44,8 @@ describe('LoadBalancer', () => {
       internal: false,
       enable_deletion_protection: true,
       drop_invalid_header_fields: true,
-      idle_timeout: 120,
+      // WebSockets stay open while idle up to this long, like the hosts' proxy.
+      idle_timeout: 3600,
     });
     const publicSubnets = Object.entries(stack.resources.aws_subnet)
       .filter(([, s]) => (s.tags as Record<string, string>)['stagecraft:tier'] === 'public')
@@ -64,19 +65,20 @@ describe('LoadBalancer', () => {
     expect(alb.depends_on).toEqual([`aws_s3_bucket_policy.${Object.keys(stack.resources.aws_s3_bucket_policy ?? {})[0]}`]);
   });
 
-  it('cuts the ALB and target group names to 32 characters', () => {
+  it('cuts the ALB name to 32 characters', () => {
     const name = 'acme-production-eu-central-1-extra';
     const stack = loadBalancer({ name });
     expect(only(stack, 'aws_lb').name).toBe('acme-production-eu-central-1-ext');
-    expect(only(stack, 'aws_lb_target_group').name).toBe('acme-production-eu-central-1-ext');
   });
 
   it('never ends a cut name with a hyphen, which AWS rejects', () => {
     const envName = 'acme-platform-prod-blue'; // 23 characters: "<env>-us-east-1" cut to 32 ends in "-"
     const stack = loadBalancer({ name: `${envName}-us-east-1` });
     expect(only(stack, 'aws_lb').name).toBe('acme-platform-prod-blue-us-east');
-    // 31 characters: "<name>-api" cut to 32 ends in "-".
-    expect(only(loadBalancer({ name: 'acme-platform-prod-bl-eu-west-1' }), 'aws_lb_target_group').name).toBe('acme-platform-prod-bl-eu-west-1');
+  });
+
+  it('takes the idle timeout from props', () => {
+    expect(only(loadBalancer({ idleTimeoutSeconds: 600 }), 'aws_lb').idle_timeout).toBe(600);
   });
 
   it('admits 80 and 443 from the Cloudflare prefix list only', () => {
@@ -95,36 +97,10 @@ describe('LoadBalancer', () => {
     }
   });
 
-  it('sends traffic only to the VPC CIDR on the target port', () => {
-    const stack = loadBalancer({ targetPort: 3000 });
-    expect(only(stack, 'aws_vpc_security_group_egress_rule')).toEqual(
-      expect.objectContaining({
-        security_group_id: ref(stack, 'aws_security_group', 'id'),
-        cidr_ipv4: '10.16.0.0/16',
-        ip_protocol: 'tcp',
-        from_port: 3000,
-        to_port: 3000,
-      }),
-    );
-    expect(only(stack, 'aws_lb_target_group').port).toBe(3000);
-  });
-
-  it('forwards to an IP target group on 8080, checked every 5 s and unhealthy after 3 failures (seed 004)', () => {
+  it('has no target group and no egress of its own: each public service port brings its own (ServiceTargetGroup)', () => {
     const stack = loadBalancer();
-    expect(only(stack, 'aws_lb_target_group')).toMatchObject({
-      name: `${NAME_PREFIX}-api`,
-      target_type: 'ip',
-      port: 8080,
-      protocol: 'HTTP',
-      vpc_id: ref(stack, 'aws_vpc', 'id'),
-      deregistration_delay: '30',
-      health_check: { path: '/healthz', interval: 5, timeout: 4, healthy_threshold: 2, unhealthy_threshold: 3, matcher: '200' },
-    });
-    expect(only(stack, 'aws_vpc_security_group_egress_rule')).toMatchObject({ from_port: 8080, to_port: 8080 });
-  });
-
-  it('checks the given health path', () => {
-    expect(only(loadBalancer({ healthCheckPath: '/ready' }), 'aws_lb_target_group').health_check).toMatchObject({ path: '/ready' });
+    expect(resourcesOfType(stack, 'aws_lb_target_group')).toHaveLength(0);
+    expect(resourcesOfType(stack, 'aws_vpc_security_group_egress_rule')).toHaveLength(0);
   });
 
   it('redirects HTTP to HTTPS with a 301 and has no HTTPS listener of its own', () => {
@@ -167,16 +143,7 @@ describe('LoadBalancer', () => {
     expect(alarm).not.toHaveProperty('extended_statistic');
   });
 
-  it('alarms on any unhealthy target in the target group', () => {
-    const stack = loadBalancer();
-    expect(alarmNamed(stack, `${NAME_PREFIX}-unhealthy-targets`)).toMatchObject({
-      namespace: 'AWS/ApplicationELB',
-      metric_name: 'UnHealthyHostCount',
-      dimensions: { LoadBalancer: ref(stack, 'aws_lb', 'arn_suffix'), TargetGroup: ref(stack, 'aws_lb_target_group', 'arn_suffix') },
-      comparison_operator: 'GreaterThanThreshold',
-      threshold: 0,
-      statistic: 'Maximum',
-    });
-    expect(resourcesOfType(stack, 'aws_cloudwatch_metric_alarm')).toHaveLength(3);
+  it('has the two load balancer alarms; target groups bring their own', () => {
+    expect(resourcesOfType(loadBalancer(), 'aws_cloudwatch_metric_alarm')).toHaveLength(2);
   });
 });

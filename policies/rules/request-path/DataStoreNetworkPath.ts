@@ -1,0 +1,127 @@
+/**
+ * Every service on a cluster has a network path to each data store it declares: its NetworkPolicy
+ * lets it out to the store's port (to the store's subnets, or to the store's pods for CockroachDB),
+ * and, for a store AWS runs in the VPC, the store's security group admits the nodes' security group
+ * (the one pods carry) on that port. What a service declares is read from its Deployment: the
+ * environment variables that point it at a store (`DATABASE_HOST`, `REDIS_HOST`, `QUEUE_ENDPOINT`,
+ * `KAFKA_BOOTSTRAP_BROKERS`, `SEARCH_ENDPOINT`, `ASSETS_BUCKET`, from
+ * constructs/shared/data-store-endpoints.ts). S3 has no fixed address: its path is the shared HTTPS
+ * egress outside the VPC. The first missing link is reported, with the service, the store and the stack.
+ */
+import { ManifestView } from '../../../synthesis/kubernetes-objects';
+import { record } from '../../../synthesis/values';
+import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
+import { container, coversPort, items, policiesFor, productDeployments, rulePorts, siblings } from './links';
+
+/** The listener ports of the stores whose port no environment variable gives (constructs/aws/rabbitmq-broker.ts, kafka-cluster.ts). */
+export const STORE_PORTS = { rabbitmqAmqps: 5671, kafkaIam: 9098, https: 443 } as const;
+
+/** One store a service declares, as its Deployment shows it. */
+interface DeclaredStore {
+  readonly kind: string;
+  readonly port: number;
+  /** In the cluster (CockroachDB): reached through the pods' NetworkPolicy alone. */
+  readonly inCluster: boolean;
+  /** Where the store's security groups are, as `[resource type, attribute path]`; none for S3. */
+  readonly groups: ReadonlyArray<readonly [string, string]>;
+}
+
+function declaredStores(env: Map<string, string>): DeclaredStore[] {
+  const stores: DeclaredStore[] = [];
+  const host = env.get('DATABASE_HOST');
+  if (host !== undefined) {
+    stores.push({
+      kind: 'database',
+      port: Number(env.get('DATABASE_PORT')),
+      inCluster: host.endsWith('.svc.cluster.local'),
+      groups: [
+        ['aws_db_instance', 'vpc_security_group_ids'],
+        ['aws_rds_cluster', 'vpc_security_group_ids'],
+      ],
+    });
+  }
+  if (env.has('REDIS_HOST'))
+    stores.push({
+      kind: 'redis',
+      port: Number(env.get('REDIS_PORT')),
+      inCluster: false,
+      groups: [['aws_elasticache_replication_group', 'security_group_ids']],
+    });
+  if (env.has('QUEUE_ENDPOINT'))
+    stores.push({ kind: 'queue (RabbitMQ)', port: STORE_PORTS.rabbitmqAmqps, inCluster: false, groups: [['aws_mq_broker', 'security_groups']] });
+  if (env.has('KAFKA_BOOTSTRAP_BROKERS')) {
+    stores.push({
+      kind: 'queue (Kafka)',
+      port: STORE_PORTS.kafkaIam,
+      inCluster: false,
+      groups: [['aws_msk_cluster', 'broker_node_group_info.security_groups']],
+    });
+  }
+  if (env.has('SEARCH_ENDPOINT'))
+    stores.push({ kind: 'search', port: STORE_PORTS.https, inCluster: false, groups: [['aws_opensearch_domain', 'vpc_options.security_group_ids']] });
+  if (env.has('ASSETS_BUCKET')) stores.push({ kind: 'objectStorage', port: STORE_PORTS.https, inCluster: false, groups: [] });
+  return stores;
+}
+
+/** The missing link between a service and one store, or undefined. */
+function missingLink(apps: StackView, regional: StackView, deployment: ManifestView, store: DeclaredStore): string | undefined {
+  const egress = policiesFor(apps, deployment).flatMap((p) => items(p.manifest, 'spec.egress'));
+  const out = egress.some((rule) => rulePorts(rule).includes(store.port) && items(rule, 'to').length > 0);
+  if (!out) return `NetworkPolicy egress: no policy lets ${deployment.name} out to port ${store.port}`;
+  if (store.inCluster || store.groups.length === 0) return undefined;
+
+  const stores = store.groups.flatMap(([type, path]) => regional.resources(type).map((r) => ({ r, path })));
+  if (stores.length === 0) return `data store: ${regional.name} has no ${store.groups.map(([type]) => type).join(' or ')}`;
+  const storeGroups = new Set(
+    stores.flatMap(({ r, path }) =>
+      items(r.values, path)
+        .map((g) => regional.referenced(g))
+        .filter((g): g is ResourceView => g !== undefined),
+    ),
+  );
+  const admitted = regional
+    .resources('aws_vpc_security_group_ingress_rule')
+    .some(
+      (rule) =>
+        storeGroups.has(regional.referenced(rule.values.security_group_id)!) &&
+        regional.referenced(rule.values.referenced_security_group_id)?.type === 'aws_eks_cluster' &&
+        coversPort(rule, store.port),
+    );
+  if (!admitted)
+    return `security group rule: no rule admits the nodes' security group to ${[...storeGroups].map((g) => g.address).join(', ')} on port ${store.port}`;
+  return undefined;
+}
+
+export const DataStoreNetworkPath: StackRule = {
+  id: 'SC-REQ-2',
+  name: 'DataStoreNetworkPath',
+  family: 'request-path',
+  scope: 'stack',
+  description:
+    "Every service on a cluster reaches each data store it declares: its NetworkPolicy lets it out to the store's port, and the store's security group admits the nodes' security group on that port.",
+  evaluate(stack) {
+    const deployments = productDeployments(stack);
+    if (!stack.name.endsWith('-apps') || deployments.size === 0) return [{ status: 'not-applicable', reason: 'not an apps stack with product services' }];
+    const { regional } = siblings(stack);
+    if (!regional) return [{ status: 'could-not-evaluate', message: `the regional stack of ${stack.name} is not in the synthesis` }];
+    const outcomes: StackOutcome[] = [];
+    for (const deployment of [...deployments.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const env = new Map(
+        items(container(deployment), 'env')
+          .map(record)
+          .filter((e): e is Record<string, unknown> => typeof e?.name === 'string' && typeof e.value === 'string')
+          .map((e) => [String(e.name), String(e.value)]),
+      );
+      for (const store of declaredStores(env)) {
+        const missing = missingLink(stack, regional, deployment, store);
+        const address = deployment.resource.address;
+        outcomes.push(
+          missing === undefined
+            ? { status: 'compliant', address }
+            : { status: 'non-compliant', address, message: `${missing} (service ${deployment.name}, data store ${store.kind}, stack ${stack.name})` },
+        );
+      }
+    }
+    return outcomes.length > 0 ? outcomes : [{ status: 'not-applicable', reason: 'no service declares a data store' }];
+  },
+};
