@@ -288,7 +288,7 @@ export interface RulesRequest {
  * and case are left as they are, except that hexadecimal digits of kept escapes are upper-cased.
  */
 export function zoneNormalizedPath(raw: string): string {
-  const decoded = raw.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+  const decoded = raw.replace(/%([0-9A-Fa-f]{2})/g, (_escape, hex: string) => {
     const char = String.fromCharCode(parseInt(hex, 16));
     return /[A-Za-z0-9\-._~]/.test(char) ? char : `%${hex.toUpperCase()}`;
   });

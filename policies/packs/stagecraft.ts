@@ -83,6 +83,7 @@ import { CloudflareLoadBalancingAddon } from '../rules/preflight/CloudflareLoadB
 import { CloudflareSteeringPolicy } from '../rules/preflight/CloudflareSteeringPolicy';
 import { CloudflareRateLimitFeatures } from '../rules/preflight/CloudflareRateLimitFeatures';
 import { CloudflareRulesPerPhase } from '../rules/preflight/CloudflareRulesPerPhase';
+import { CloudflareCustomRuleExpressions } from '../rules/preflight/CloudflareCustomRuleExpressions';
 import { CloudflareDurableObjects } from '../rules/preflight/CloudflareDurableObjects';
 import { KmsKeyAllowsAutoScaling } from '../rules/preflight/KmsKeyAllowsAutoScaling';
 import { KmsKeyAllowsServices } from '../rules/preflight/KmsKeyAllowsServices';
@@ -367,7 +368,13 @@ export const STAGECRAFT_PACK: Pack = {
       rule: CloudflareRateLimitFeatures,
       level: 'error',
       explanation:
-        'Counting by header or response, and periods, timeouts or fields the plan lacks, are refused at apply: the zone ends up with no rate limits at all (review F6).',
+        'Counting by header or response, and periods, timeouts, fields or operators the plan lacks, are refused at apply: the zone ends up with no rate limits at all (review F6).',
+    },
+    {
+      rule: CloudflareCustomRuleExpressions,
+      level: 'error',
+      explanation:
+        'A custom ruleset with an operator the plan lacks (a regular expression below Business) is refused as a whole at apply: the zone keeps none of its blocks.',
     },
     {
       rule: CloudflareRulesPerPhase,

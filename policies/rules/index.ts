@@ -78,6 +78,7 @@ import { CloudflareLoadBalancingAddon } from './preflight/CloudflareLoadBalancin
 import { CloudflareSteeringPolicy } from './preflight/CloudflareSteeringPolicy';
 import { CloudflareRateLimitFeatures } from './preflight/CloudflareRateLimitFeatures';
 import { CloudflareRulesPerPhase } from './preflight/CloudflareRulesPerPhase';
+import { CloudflareCustomRuleExpressions } from './preflight/CloudflareCustomRuleExpressions';
 import { CloudflareDurableObjects } from './preflight/CloudflareDurableObjects';
 import { KmsKeyAllowsAutoScaling } from './preflight/KmsKeyAllowsAutoScaling';
 import { KmsKeyAllowsServices } from './preflight/KmsKeyAllowsServices';
@@ -178,4 +179,5 @@ export const ALL_RULES: readonly Rule[] = [
   LogGroupWaitsForKeyPolicy,
   LoadBalancerWaitsForLogBucketPolicy,
   ForEachKeysKnownAtPlan,
+  CloudflareCustomRuleExpressions,
 ];

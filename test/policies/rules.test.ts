@@ -147,6 +147,10 @@ const ENTERPRISE_RULE = {
   },
 };
 
+function customRules(expression: string): Record<string, Record<string, unknown>> {
+  return { cloudflare_ruleset: { custom: { phase: 'http_request_firewall_custom', rules: [{ ref: 'r', expression, action: 'block' }] } } };
+}
+
 interface Case {
   readonly compliant: Fixture;
   readonly nonCompliant: Fixture;
@@ -628,6 +632,10 @@ const CASES: Record<string, Case> = {
     compliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE]) },
     nonCompliant: { cloudflare: PRO, resources: rateLimits([ENTERPRISE_RULE]) },
   },
+  'SC-PRE-15': {
+    compliant: { cloudflare: PRO, resources: customRules('starts_with(lower(url_decode(http.request.uri.path)), "/api/")') },
+    nonCompliant: { cloudflare: PRO, resources: customRules('lower(http.request.uri.path) matches "%25" or regex_replace(http.request.uri.path, "a", "b") eq "b"') },
+  },
   'SC-PRE-5': {
     compliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE, { ...PRO_RULE, ref: 'b' }]) },
     nonCompliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE, { ...PRO_RULE, ref: 'b' }, { ...PRO_RULE, ref: 'c' }]) },
@@ -925,7 +933,28 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
       {
         status: 'non-compliant',
         message:
-          'rule "failed_logins_per_ip" counts by http.request.headers["authorization"] (Advanced Rate Limiting); rule "failed_logins_per_ip" has a counting expression (Advanced Rate Limiting); rule "failed_logins_per_ip" matches on request fields (the plan allows url fields); the zone is on the pro plan (add-ons: none)',
+          'rule "failed_logins_per_ip" counts by http.request.headers["authorization"] (Advanced Rate Limiting); rule "failed_logins_per_ip"\'s counting expression has a counting expression (Business and Enterprise); rule "failed_logins_per_ip" reads http.request.method (the pro plan allows http.request.uri.path, cf.bot_management.verified_bot, http.host, http.request.uri, http.request.full_uri, http.request.uri.query); the zone is on the pro plan (add-ons: none)',
+      },
+    ]);
+  });
+
+  it('a regular expression in a rate limit below Business, and a counting expression on Business', () => {
+    const regex = { ...PRO_RULE, expression: 'lower(url_decode(http.request.uri.path)) matches "^/+api(/|$)"' };
+    expect(evaluate(rule('SC-PRE-4'), { cloudflare: PRO, resources: rateLimits([regex]) })).toEqual([
+      { status: 'non-compliant', message: 'rule "api_per_ip" uses the matches operator (Business and Enterprise); the zone is on the pro plan (add-ons: none)' },
+    ]);
+    const failed = { ...PRO_RULE, ratelimit: { ...PRO_RULE.ratelimit, counting_expression: `${regex.expression} and http.response.code in {401 403}` } };
+    expect(evaluate(rule('SC-PRE-4'), { cloudflare: { plan: 'business', addons: [] }, resources: rateLimits([{ ...failed, expression: regex.expression }]) })).toEqual([
+      { status: 'compliant' },
+    ]);
+  });
+
+  it('a WAF custom rule with a regular expression on a Pro zone, and a rewrite-only function', () => {
+    expect(evaluate(rule('SC-PRE-15'), CASES['SC-PRE-15'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'rule "r" uses the matches operator (Business and Enterprise); rule "r" uses regex_replace() (not available in rule filters); the zone is on the pro plan (add-ons: none)',
       },
     ]);
   });
