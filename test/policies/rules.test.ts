@@ -634,7 +634,10 @@ const CASES: Record<string, Case> = {
   },
   'SC-PRE-15': {
     compliant: { cloudflare: PRO, resources: customRules('starts_with(lower(url_decode(http.request.uri.path)), "/api/")') },
-    nonCompliant: { cloudflare: PRO, resources: customRules('lower(http.request.uri.path) matches "%25" or regex_replace(http.request.uri.path, "a", "b") eq "b"') },
+    nonCompliant: {
+      cloudflare: PRO,
+      resources: customRules('lower(http.request.uri.path) matches "%25" or regex_replace(http.request.uri.path, "a", "b") eq "b"'),
+    },
   },
   'SC-PRE-5': {
     compliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE, { ...PRO_RULE, ref: 'b' }]) },
@@ -941,12 +944,15 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
   it('a regular expression in a rate limit below Business, and a counting expression on Business', () => {
     const regex = { ...PRO_RULE, expression: 'lower(url_decode(http.request.uri.path)) matches "^/+api(/|$)"' };
     expect(evaluate(rule('SC-PRE-4'), { cloudflare: PRO, resources: rateLimits([regex]) })).toEqual([
-      { status: 'non-compliant', message: 'rule "api_per_ip" uses the matches operator (Business and Enterprise); the zone is on the pro plan (add-ons: none)' },
+      {
+        status: 'non-compliant',
+        message: 'rule "api_per_ip" uses the matches operator (Business and Enterprise); the zone is on the pro plan (add-ons: none)',
+      },
     ]);
     const failed = { ...PRO_RULE, ratelimit: { ...PRO_RULE.ratelimit, counting_expression: `${regex.expression} and http.response.code in {401 403}` } };
-    expect(evaluate(rule('SC-PRE-4'), { cloudflare: { plan: 'business', addons: [] }, resources: rateLimits([{ ...failed, expression: regex.expression }]) })).toEqual([
-      { status: 'compliant' },
-    ]);
+    expect(
+      evaluate(rule('SC-PRE-4'), { cloudflare: { plan: 'business', addons: [] }, resources: rateLimits([{ ...failed, expression: regex.expression }]) }),
+    ).toEqual([{ status: 'compliant' }]);
   });
 
   it('a WAF custom rule with a regular expression on a Pro zone, and a rewrite-only function', () => {

@@ -156,10 +156,13 @@ describe('WAF and rate limits (growth on)', () => {
         ['messages_per_ip', 'cf.colo.id + ip.src'],
       ],
     ],
-  ])('%s (%s): only the per-IP rate limits the plan accepts, without counting expressions', (stage, _plan, expected) => {
+  ])('%s (%s): only the per-IP rate limits the plan accepts, counting failed logins only where it has counting expressions', (stage, plan, expected) => {
     const [limits] = ruleset(stage, 'http_ratelimit');
     expect(rulesOf(limits).map((r) => [r.ref, ((r.ratelimit as Resource).characteristics as string[]).join(' + ')])).toEqual(expected);
-    expect(rulesOf(limits).every((r) => (r.ratelimit as Resource).counting_expression === undefined)).toBe(true);
+    const counted = rulesOf(limits)
+      .filter((r) => (r.ratelimit as Resource).counting_expression !== undefined)
+      .map((r) => r.ref);
+    expect(counted).toEqual(plan === 'business' ? ['logins_per_ip'] : []);
   });
 
   it('takes per-environment overrides and keeps the other defaults', () => {
