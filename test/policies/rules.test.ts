@@ -147,7 +147,7 @@ const ENTERPRISE_RULE = {
   },
 };
 
-function customRules(expression: string): Record<string, Record<string, unknown>> {
+function customRules(expression: string): Resources {
   return { cloudflare_ruleset: { custom: { phase: 'http_request_firewall_custom', rules: [{ ref: 'r', expression, action: 'block' }] } } };
 }
 
