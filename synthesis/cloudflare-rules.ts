@@ -228,6 +228,10 @@ export interface RulesInventory {
   readonly fields: ReadonlySet<string>;
   readonly functions: ReadonlySet<string>;
   readonly operators: ReadonlySet<string>;
+  /** String literals, sets included, other than regular expressions. */
+  readonly strings: ReadonlySet<string>;
+  /** The regular expressions of `matches`. */
+  readonly patterns: ReadonlySet<string>;
 }
 
 /** The fields, functions and comparison operators `expression` uses. */
@@ -235,8 +239,16 @@ export function inventory(expression: string): RulesInventory {
   const fields = new Set<string>();
   const functions = new Set<string>();
   const operators = new Set<string>();
+  const strings = new Set<string>();
+  const patterns = new Set<string>();
   const walk = (node: RulesNode): void => {
     switch (node.kind) {
+      case 'literal':
+        if (typeof node.value === 'string') strings.add(node.value);
+        return;
+      case 'set':
+        node.values.forEach((v) => typeof v === 'string' && strings.add(v));
+        return;
       case 'field':
         fields.add(node.name);
         return;
@@ -250,7 +262,8 @@ export function inventory(expression: string): RulesInventory {
       case 'compare':
         operators.add(node.operator);
         walk(node.left);
-        walk(node.right);
+        if (node.operator === 'matches' && node.right.kind === 'literal') patterns.add(String(node.right.value));
+        else walk(node.right);
         return;
       case 'not':
         walk(node.operand);
@@ -259,12 +272,10 @@ export function inventory(expression: string): RulesInventory {
         walk(node.left);
         walk(node.right);
         return;
-      default:
-        return;
     }
   };
   walk(parseRules(expression));
-  return { fields, functions, operators };
+  return { fields, functions, operators, strings, patterns };
 }
 
 /** A request as the Ruleset Engine sees it. */

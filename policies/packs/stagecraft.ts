@@ -36,6 +36,7 @@ import { MskNotPublic } from '../rules/public-exposure/MskNotPublic';
 import { MskNoUnauthenticatedAccess } from '../rules/public-exposure/MskNoUnauthenticatedAccess';
 import { SubnetNoAutoPublicIp } from '../rules/public-exposure/SubnetNoAutoPublicIp';
 import { DefaultSecurityGroupClosed } from '../rules/public-exposure/DefaultSecurityGroupClosed';
+import { RateLimitPathSpellings } from '../rules/public-exposure/RateLimitPathSpellings';
 import { LaunchTemplateImdsv2Required } from '../rules/imdsv2/LaunchTemplateImdsv2Required';
 import { LaunchTemplateImdsHopLimit } from '../rules/imdsv2/LaunchTemplateImdsHopLimit';
 import { InstanceImdsv2 } from '../rules/imdsv2/InstanceImdsv2';
@@ -225,6 +226,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: DefaultSecurityGroupClosed,
       level: 'error',
       explanation: 'Resources launched without a security group get the default group; it must allow nothing.',
+    },
+    {
+      rule: RateLimitPathSpellings,
+      level: 'warning',
+      explanation:
+        'A limit that counts one spelling of a path is bypassed by the others (/API/…, //…, a trailing slash, %2F, %61…), which many origins route to the same handler (issue 16).',
     },
     // IMDSv2
     {

@@ -32,6 +32,7 @@ import { MskNotPublic } from './public-exposure/MskNotPublic';
 import { MskNoUnauthenticatedAccess } from './public-exposure/MskNoUnauthenticatedAccess';
 import { SubnetNoAutoPublicIp } from './public-exposure/SubnetNoAutoPublicIp';
 import { DefaultSecurityGroupClosed } from './public-exposure/DefaultSecurityGroupClosed';
+import { RateLimitPathSpellings } from './public-exposure/RateLimitPathSpellings';
 import { LaunchTemplateImdsv2Required } from './imdsv2/LaunchTemplateImdsv2Required';
 import { LaunchTemplateImdsHopLimit } from './imdsv2/LaunchTemplateImdsHopLimit';
 import { InstanceImdsv2 } from './imdsv2/InstanceImdsv2';
@@ -124,6 +125,7 @@ export const ALL_RULES: readonly Rule[] = [
   MskNoUnauthenticatedAccess,
   SubnetNoAutoPublicIp,
   DefaultSecurityGroupClosed,
+  RateLimitPathSpellings,
   LaunchTemplateImdsv2Required,
   LaunchTemplateImdsHopLimit,
   InstanceImdsv2,

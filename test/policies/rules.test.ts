@@ -11,6 +11,7 @@ import { evaluate, Fixture, Resources } from './fixtures';
 import { CloudflareSubscription } from '../../config/cloudflare-plans';
 import { projectServiceCatalog } from '../../config/services';
 import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
+import { pathMatchers } from '../../constructs/cloudflare/path-match';
 
 const KEY = '${aws_kms_key.key.arn}';
 const bucket = (companions: Resources = {}): Resources => ({ aws_s3_bucket: { b: { bucket: 'fx-bucket' } }, ...companions });
@@ -146,6 +147,8 @@ const ENTERPRISE_RULE = {
     counting_expression: 'http.request.uri.path eq "/api/auth/login" and http.response.code in {401 403}',
   },
 };
+
+const PLAIN = pathMatchers(false);
 
 function customRules(expression: string): Resources {
   return { cloudflare_ruleset: { custom: { phase: 'http_request_firewall_custom', rules: [{ ref: 'r', expression, action: 'block' }] } } };
@@ -390,6 +393,25 @@ const CASES: Record<string, Case> = {
     nonCompliant: {
       resources: {
         aws_default_security_group: { d: { vpc_id: '${aws_vpc.v.id}', egress: [{ from_port: 0, to_port: 0, protocol: '-1', cidr_blocks: ['0.0.0.0/0'] }] } },
+      },
+    },
+  },
+  'SC-PUB-11': {
+    compliant: {
+      cloudflare: PRO,
+      resources: {
+        cloudflare_ruleset: {
+          limits: { phase: 'http_ratelimit', rules: [{ ref: 'logins_per_ip', expression: PLAIN.login, action: 'block' }] },
+          waf: { phase: 'http_request_firewall_custom', rules: [{ ref: 'block_ambiguous_path_encoding', expression: PLAIN.ambiguous, action: 'block' }] },
+        },
+      },
+    },
+    nonCompliant: {
+      cloudflare: PRO,
+      resources: {
+        cloudflare_ruleset: {
+          limits: { phase: 'http_ratelimit', rules: [{ ref: 'logins_per_ip', expression: 'http.request.uri.path eq "/api/auth/login"', action: 'block' }] },
+        },
       },
     },
   },
@@ -953,6 +975,16 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
     expect(
       evaluate(rule('SC-PRE-4'), { cloudflare: { plan: 'business', addons: [] }, resources: rateLimits([{ ...failed, expression: regex.expression }]) }),
     ).toEqual([{ status: 'compliant' }]);
+  });
+
+  it('issue 16: a rate limit on the plain login path names the spellings that escape it', () => {
+    expect(evaluate(rule('SC-PUB-11'), CASES['SC-PUB-11'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'rule "logins_per_ip" does not count /API/AUTH/LOGIN, /api/auth/login/, /api%2Fauth/login, /api%2F/auth/login, /api/%2Fauth/login, and no WAF custom rule blocks them: they reach the origin unlimited (docs/edge-paths.md)',
+      },
+    ]);
   });
 
   it('a WAF custom rule with a regular expression on a Pro zone, and a rewrite-only function', () => {
