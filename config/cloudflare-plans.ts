@@ -4,7 +4,9 @@
  * edge stack reads this table to synthesize rules the zone accepts, and the preflight rules
  * (policies/rules/preflight/) read it to check a synthesis. Pure data, from Cloudflare's docs
  * (load-balancing/monitors, load-balancing/understand-basics/traffic-steering, waf/rate-limiting-
- * rules "availability", ruleset-engine "rules per phase"), as of December 2026.
+ * rules "availability", ruleset-engine "rules per phase", "operators" and "functions"), as of December 2026.
+ * synthesis/cloudflare-rule-access.ts applies the expression part of it to a rule's expression,
+ * for the constructs (which rules a plan can express) and the preflight rules alike.
  */
 
 export const CLOUDFLARE_PLANS = ['free', 'pro', 'business', 'enterprise'] as const;
@@ -26,8 +28,42 @@ export interface CloudflareSubscription {
  */
 export const DEFAULT_CLOUDFLARE_PLAN: CloudflarePlan = 'free';
 
-/** Which request fields a rate-limiting rule's expression may use, widest last. */
-export type RateLimitFields = 'path' | 'url' | 'request' | 'headers';
+/**
+ * Fields a rate-limiting rule's expression may read on each plan (waf/rate-limiting-rules,
+ * "Availability": Free: Path; Pro: Host, URI, Path, Full URI, Query; Business: also Method,
+ * Source IP, User Agent; Enterprise: general request fields and request header fields). `all`:
+ * any request field.
+ */
+const PATH_FIELDS = ['http.request.uri.path', 'cf.bot_management.verified_bot'] as const;
+const URL_FIELDS = [...PATH_FIELDS, 'http.host', 'http.request.uri', 'http.request.full_uri', 'http.request.uri.query'] as const;
+const REQUEST_FIELDS = [...URL_FIELDS, 'http.request.method', 'ip.src', 'http.user_agent'] as const;
+
+/** Response fields a counting expression may read besides the rule's fields (same "Availability" table). */
+export const COUNTING_EXPRESSION_FIELDS: readonly string[] = ['http.response.code', 'http.response.headers', 'http.response.headers.names'];
+
+/**
+ * Functions that WAF custom rules and rate-limiting rules accept on every plan (ruleset-engine,
+ * rules-language "Functions": no plan note on these; the others named there, `regex_replace`,
+ * `wildcard_replace`, `to_string`, `remove_query_args`, `uuidv4`, `split`, exist only in rewrite
+ * or response-header expressions, and `join` only in custom rules).
+ */
+export const FILTER_FUNCTIONS: readonly string[] = [
+  'any',
+  'all',
+  'lower',
+  'upper',
+  'url_decode',
+  'starts_with',
+  'ends_with',
+  'len',
+  'concat',
+  'substring',
+  'cidr',
+  'cidr6',
+  'decode_base64',
+  'lookup_json_string',
+  'lookup_json_integer',
+];
 
 export interface CloudflarePlanLimits {
   /** Shortest load balancer monitor interval, seconds. */
@@ -38,11 +74,16 @@ export interface CloudflarePlanLimits {
   readonly rateLimitPeriodsSeconds: readonly number[];
   /** Mitigation timeouts a rate-limiting rule may use, seconds. */
   readonly rateLimitMitigationTimeoutsSeconds: readonly number[];
+  /** Fields a rate-limiting rule's expression may read, or `all`. */
+  readonly rateLimitFields: readonly string[] | 'all';
+  /** A rate-limiting rule may have its own counting expression, with response fields (Business and Enterprise). */
+  readonly countingExpression: boolean;
   /**
-   * Fields a rate-limiting rule's expression may read: `path` (URI path only), `url` (host,
-   * URI, path, query), `request` (also method, client IP, user agent), `headers` (request headers too).
+   * The `matches` operator (regular expressions) in any rule expression: Business and
+   * Enterprise only (ruleset-engine, rules-language "Operators": "Access to the matches operator
+   * requires a Cloudflare Business or Enterprise plan").
    */
-  readonly rateLimitFields: RateLimitFields;
+  readonly regex: boolean;
 }
 
 export const CLOUDFLARE_PLAN_LIMITS: Readonly<Record<CloudflarePlan, CloudflarePlanLimits>> = {
@@ -51,28 +92,36 @@ export const CLOUDFLARE_PLAN_LIMITS: Readonly<Record<CloudflarePlan, CloudflareP
     rulesPerPhase: { http_ratelimit: 1, http_request_firewall_custom: 5, http_request_cache_settings: 10 },
     rateLimitPeriodsSeconds: [10],
     rateLimitMitigationTimeoutsSeconds: [10],
-    rateLimitFields: 'path',
+    rateLimitFields: PATH_FIELDS,
+    countingExpression: false,
+    regex: false,
   },
   pro: {
     monitorMinIntervalSeconds: 60,
     rulesPerPhase: { http_ratelimit: 2, http_request_firewall_custom: 20, http_request_cache_settings: 25 },
     rateLimitPeriodsSeconds: [10, 60],
     rateLimitMitigationTimeoutsSeconds: [10, 60, 3600],
-    rateLimitFields: 'url',
+    rateLimitFields: URL_FIELDS,
+    countingExpression: false,
+    regex: false,
   },
   business: {
     monitorMinIntervalSeconds: 15,
     rulesPerPhase: { http_ratelimit: 5, http_request_firewall_custom: 100, http_request_cache_settings: 50 },
     rateLimitPeriodsSeconds: [10, 60, 120, 300, 600],
     rateLimitMitigationTimeoutsSeconds: [10, 60, 120, 300, 600, 3600, 86400],
-    rateLimitFields: 'request',
+    rateLimitFields: REQUEST_FIELDS,
+    countingExpression: true,
+    regex: true,
   },
   enterprise: {
     monitorMinIntervalSeconds: 10,
     rulesPerPhase: { http_ratelimit: 100, http_request_firewall_custom: 1000, http_request_cache_settings: 300 },
     rateLimitPeriodsSeconds: [10, 60, 120, 300, 600, 3600],
     rateLimitMitigationTimeoutsSeconds: [10, 60, 120, 300, 600, 3600, 86400],
-    rateLimitFields: 'headers',
+    rateLimitFields: 'all',
+    countingExpression: true,
+    regex: true,
   },
 };
 
@@ -82,23 +131,9 @@ export const BASIC_STEERING_POLICIES: readonly string[] = ['off', 'random', ''];
 /** Rate-limit counting characteristics every plan has (the data center one is always required). */
 export const BASIC_RATE_LIMIT_CHARACTERISTICS: readonly string[] = ['cf.colo.id', 'ip.src'];
 
-/** True when counting by header, by response, or with any other characteristic is allowed: Enterprise with Advanced Rate Limiting. */
+/** True when counting by header, or with any characteristic beyond IP, is allowed: Enterprise with Advanced Rate Limiting. */
 export function hasAdvancedRateLimiting(subscription: CloudflareSubscription): boolean {
   return subscription.plan === 'enterprise' && subscription.addons.includes('advancedRateLimiting');
-}
-
-/** True when the rate-limit expression fields `fields` are allowed by what a plan allows. */
-export function rateLimitFieldsAllowed(fields: RateLimitFields, allowed: RateLimitFields): boolean {
-  const order: readonly RateLimitFields[] = ['path', 'url', 'request', 'headers'];
-  return order.indexOf(fields) <= order.indexOf(allowed);
-}
-
-/** The widest field class a rate-limit expression reads (`path` when it reads only the path). */
-export function rateLimitFieldsUsed(expression: string): RateLimitFields {
-  if (/http\.request\.headers|http\.request\.cookies|http\.request\.body/.test(expression)) return 'headers';
-  if (/http\.request\.method|ip\.src|http\.user_agent/.test(expression)) return 'request';
-  if (/http\.host|http\.request\.full_uri|http\.request\.uri\.query|http\.request\.uri(?!\.path)/.test(expression)) return 'url';
-  return 'path';
 }
 
 /** The `//` metadata key of the zone lookup that carries the subscription in the synthesized JSON. */

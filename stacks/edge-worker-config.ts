@@ -17,7 +17,12 @@ export interface EdgeWorkerConfig {
   readonly settings: SettingsConfig;
 }
 
-/** Routing (origins and the load balancer's failover tables), limits and settings for the Worker. */
+/**
+ * Routing (origins and the load balancer's failover tables), limits and settings for the Worker.
+ * With several regions the edge stack puts a Cloudflare load balancer on the apex
+ * (`edgeFeatures(...).loadBalancer`): the Worker then sends every request to that hostname, so
+ * the load balancer's steering and failover apply to the traffic the Worker forwards.
+ */
 export function edgeWorkerConfig(environment: Environment): EdgeWorkerConfig {
   const regions = environment.regions.map((r) => r.code);
   const { regionPools, countryPools } = geoSteering(regions, environment.edge.steering);
@@ -28,6 +33,7 @@ export function edgeWorkerConfig(environment: Environment): EdgeWorkerConfig {
       origins: Object.fromEntries(regions.map((r) => [r, `https://${originHostname(r, environment.domain)}`])),
       regionPools,
       countryPools,
+      ...(regions.length > 1 ? { loadBalancer: `https://${environment.domain}` } : {}),
     },
     limits: { ...environment.edge.rateLimits },
     settings: {

@@ -145,6 +145,11 @@ export function massiveExample(): Environment {
 export interface EdgeWorkerOptions {
   /** Origins by region; routing comes from the environment with these origins in place of the real ones. */
   readonly origins: readonly StandInOrigin[];
+  /**
+   * Stands in for the load-balanced hostname, where the environment has a load balancer. Without
+   * it the Worker runs without a load balancer and picks regions itself.
+   */
+  readonly loadBalancer?: StandInOrigin;
   readonly environment?: Environment;
   readonly limits?: Partial<LimitsConfig>;
   readonly settings?: Partial<SettingsConfig>;
@@ -179,7 +184,12 @@ export interface RunningEdgeWorker {
 export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<RunningEdgeWorker> {
   const environment = options.environment ?? massiveExample();
   const config = edgeWorkerConfig(environment);
-  const routing: RoutingConfig = { ...config.routing, origins: Object.fromEntries(options.origins.map((o) => [o.region, o.url])) };
+  const { loadBalancer: _hostname, ...regional } = config.routing;
+  const routing: RoutingConfig = {
+    ...regional,
+    origins: Object.fromEntries(options.origins.map((o) => [o.region, o.url])),
+    ...(options.loadBalancer ? { loadBalancer: options.loadBalancer.url } : {}),
+  };
   const logs: Array<Record<string, unknown>> = [];
   let pending = '';
   const miniflare = new Miniflare({

@@ -5,7 +5,7 @@ import { Environment } from '../config/environment';
 import { sizeEnvironments, SizedEnvironment } from '../sizing/blueprint';
 import { migrationsDirectory, synthesizedMigrations } from '../services/platform/cockroachdb';
 import { Problem, UserInputError } from '../config/errors';
-import { nameViolations } from '../synthesis/aws-names';
+import { nameAuthority, nameViolations } from '../synthesis/aws-names';
 import { podScalingProblems } from '../sizing/autoscaling/resolve';
 import { checkOutputDirectory, OutputFlag, writeOutputDirectory } from '../synthesis/output-directory';
 
@@ -79,7 +79,7 @@ export function synthesizeEnvironments(
         nameViolations(name, JSON.parse(readFileSync(join(staging, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>).map((v): Problem => ({
           file: env.environment.sourceFile,
           path: 'name',
-          message: `${JSON.stringify(env.environment.name)} gives ${v.address.split('.')[0]} ${v.attribute} "${v.name}" in stack ${v.stack}, which AWS refuses (${v.reason}); choose a shorter or plainer name`,
+          message: `${JSON.stringify(env.environment.name)} gives ${v.address.split('.')[0]} ${v.attribute} "${v.name}" in stack ${v.stack}, which ${nameAuthority(v.address.split('.')[0])} refuses (${v.reason}); choose a shorter or plainer name`,
         })),
       ),
     );

@@ -108,7 +108,31 @@ export const NAME_RULES: readonly NameRule[] = [
   },
   { type: 'aws_launch_template', attribute: 'name', max: 128, pattern: /^[a-zA-Z0-9()./_-]+$/, allowed: 'letters, digits, ( ) . / _ -' },
   { type: 'cloudflare_workers_script', attribute: 'script_name', max: 63, pattern: /^[a-z0-9][a-z0-9_-]*$/, allowed: 'lowercase letters, digits, _ -' },
+  // Cloudflare: load balancing "Pools" API, `name`: "Only alphanumeric characters, hyphens, and underscores are allowed" (no length stated).
+  { type: 'cloudflare_load_balancer_pool', attribute: 'name', max: Number.POSITIVE_INFINITY, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, _ -' },
+  // The load balancer's name is the DNS name it answers for.
+  {
+    type: 'cloudflare_load_balancer',
+    attribute: 'name',
+    max: 253,
+    pattern: /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/,
+    allowed: 'a DNS name: dot-separated labels of letters, digits and inner hyphens, at most 63 characters each',
+  },
+  // R2 "Buckets": 3–63 lowercase letters, digits and hyphens, not beginning or ending with a hyphen.
+  {
+    type: 'cloudflare_r2_bucket',
+    attribute: 'name',
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+    allowed: 'lowercase letters, digits and hyphens, not at either end',
+  },
 ];
+
+/** Who refuses a name: Cloudflare for its resource types, else AWS. */
+export function nameAuthority(type: string): string {
+  return type.startsWith('cloudflare_') ? 'Cloudflare' : 'AWS';
+}
 
 /** A name in a stack that AWS (or Cloudflare) would refuse. */
 export interface NameViolation {

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { Ruleset, RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
-import { PATHS } from '../../workers/edge/contract';
 import { checkProps } from '../shared/validation';
 import { EdgeZone } from './edge-zone';
-import { API_PATH, HAS_AUTHORIZATION, LOGIN_PATH, MESSAGES_PATH } from './path-match';
-import { CLOUDFLARE_PLAN_LIMITS, hasAdvancedRateLimiting, rateLimitFieldsAllowed, rateLimitFieldsUsed } from '../../config/cloudflare-plans';
+import { HAS_AUTHORIZATION, pathMatchers } from './path-match';
+import { CLOUDFLARE_PLAN_LIMITS, hasAdvancedRateLimiting } from '../../config/cloudflare-plans';
+import { expressionProblems } from '../../synthesis/cloudflare-rule-access';
 
 /** Props of RateLimits. Limits are requests per minute; defaults are seed 002's (section 6). */
 export interface RateLimitsProps {
@@ -33,12 +33,13 @@ const WEBSOCKET_UPGRADE = 'any(lower(http.request.headers["upgrade"][*])[*] eq "
  * per Cloudflare data center (`cf.colo.id` is required). With Enterprise and Advanced Rate
  * Limiting they count per user (the Authorization header) and count only failed logins (by
  * response code); on other plans every counter is per client IP, the rules are those the
- * plan's expression fields allow, as many as it allows (Free 1, Pro 2, Business 5), counted
- * over its periods. The edge Worker, where it runs, enforces the same limits globally.
- * With Advanced Rate Limiting, paths are matched in their normalized forms (path-match.ts, a
- * regex match that lower plans do not offer), as the Worker matches them; on lower plans the
- * rules match the plain path, which the zone's URL normalization has already cleaned of
- * duplicate slashes and encodings (not of case or a trailing slash: docs/edge-paths.md).
+ * plan's expression fields allow (synthesis/cloudflare-rule-access.ts), as many as it allows
+ * (Free 1, Pro 2, Business 5), counted over its periods; where the plan has counting
+ * expressions (Business) the login rule counts only failed logins too. The edge Worker, where
+ * it runs, enforces the same limits globally. On every plan the paths are matched in their
+ * normalized forms, as the Worker matches them (path-match.ts: regular expressions on Business
+ * and Enterprise, `in` and `starts_with()` behind a WAF block of encoded double slashes on
+ * Free and Pro; docs/edge-paths.md).
  */
 export class RateLimits extends Construct {
   readonly ruleset: Ruleset;
@@ -65,11 +66,11 @@ export class RateLimits extends Construct {
       },
     ]);
 
-    const api = `starts_with(http.request.uri.path, ${JSON.stringify(PATHS.apiPrefix)})`;
-    const loginPath = `http.request.uri.path eq ${JSON.stringify(PATHS.login)}`;
-    const normalizedLogin = `http.request.method eq "POST" and ${LOGIN_PATH}`;
     const { subscription } = props.zone;
     const plan = CLOUDFLARE_PLAN_LIMITS[subscription.plan];
+    const paths = pathMatchers(plan.regex);
+    const accepts = (expression: string) => expressionProblems(expression, subscription.plan, 'rate limit').length === 0;
+    const postLogin = `http.request.method eq "POST" and ${paths.login}`;
     // One minute is the seed's window; a plan without it counts over its longest shorter period.
     const period = plan.rateLimitPeriodsSeconds.includes(PERIOD_SECONDS)
       ? PERIOD_SECONDS
@@ -105,17 +106,17 @@ export class RateLimits extends Construct {
         rule(
           'messages_per_user',
           `messages: ${limits.messagesPerMinute}/min per user`,
-          `http.request.method eq "POST" and ${MESSAGES_PATH} and ${HAS_AUTHORIZATION}`,
+          `http.request.method eq "POST" and ${paths.messages} and ${HAS_AUTHORIZATION}`,
           limits.messagesPerMinute,
           [AUTHORIZATION],
         ),
-        rule('api_per_user', `API: ${limits.apiRequestsPerMinute}/min per user`, `${API_PATH} and ${HAS_AUTHORIZATION}`, limits.apiRequestsPerMinute, [
+        rule('api_per_user', `API: ${limits.apiRequestsPerMinute}/min per user`, `${paths.api} and ${HAS_AUTHORIZATION}`, limits.apiRequestsPerMinute, [
           AUTHORIZATION,
         ]),
         rule(
           'api_per_anonymous_ip',
           `anonymous API: ${limits.apiRequestsPerMinute}/min per IP`,
-          `${API_PATH} and not ${HAS_AUTHORIZATION}`,
+          `${paths.api} and not ${HAS_AUTHORIZATION}`,
           limits.apiRequestsPerMinute,
           ['ip.src'],
         ),
@@ -129,22 +130,33 @@ export class RateLimits extends Construct {
         rule(
           'failed_logins_per_ip',
           `failed logins: ${limits.failedLoginsPerMinute}/min per IP`,
-          normalizedLogin,
+          postLogin,
           limits.failedLoginsPerMinute,
           ['ip.src'],
-          `${normalizedLogin} and http.response.code in {401 403}`,
+          `${postLogin} and http.response.code in {401 403}`,
         ),
       ];
     } else {
-      // Without Advanced Rate Limiting every counter is per client IP and counts every matching
-      // request; the rules the plan's fields allow, most important first, up to its rule count.
+      // Without Advanced Rate Limiting every counter is per client IP; the rules the plan's fields
+      // allow, most important first, up to its rule count. The login counts POSTs where the plan
+      // reads the method, and only failed ones where it has counting expressions.
+      const login = accepts(postLogin) ? postLogin : paths.login;
       const candidates = [
-        rule('api_per_ip', `API: ${limits.apiRequestsPerMinute}/min per IP`, api, limits.apiRequestsPerMinute, ['ip.src']),
-        rule('logins_per_ip', `login attempts: ${limits.failedLoginsPerMinute}/min per IP`, loginPath, limits.failedLoginsPerMinute, ['ip.src']),
+        rule('api_per_ip', `API: ${limits.apiRequestsPerMinute}/min per IP`, paths.api, limits.apiRequestsPerMinute, ['ip.src']),
+        plan.countingExpression
+          ? rule(
+              'logins_per_ip',
+              `failed logins: ${limits.failedLoginsPerMinute}/min per IP`,
+              login,
+              limits.failedLoginsPerMinute,
+              ['ip.src'],
+              `${login} and http.response.code in {401 403}`,
+            )
+          : rule('logins_per_ip', `login attempts: ${limits.failedLoginsPerMinute}/min per IP`, login, limits.failedLoginsPerMinute, ['ip.src']),
         rule(
           'messages_per_ip',
           `messages: ${limits.messagesPerMinute}/min per IP`,
-          `http.request.method eq "POST" and starts_with(http.request.uri.path, ${JSON.stringify(PATHS.messagesPrefix)})`,
+          `http.request.method eq "POST" and ${paths.messages}`,
           limits.messagesPerMinute,
           ['ip.src'],
         ),
@@ -156,9 +168,7 @@ export class RateLimits extends Construct {
           ['ip.src'],
         ),
       ];
-      this.rules = candidates
-        .filter((r) => rateLimitFieldsAllowed(rateLimitFieldsUsed(r.expression), plan.rateLimitFields))
-        .slice(0, plan.rulesPerPhase.http_ratelimit);
+      this.rules = candidates.filter((r) => accepts(r.expression)).slice(0, plan.rulesPerPhase.http_ratelimit);
     }
     this.ruleset = new Ruleset(this, 'ratelimit', {
       zoneId: props.zone.zoneId,

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { EdgeZone } from './edge-zone';
-import { AMBIGUOUS_PATH, literal, NORMALIZED_PATH } from './path-match';
+import { literal, NORMALIZED_PATH, pathMatchers } from './path-match';
+import { CLOUDFLARE_PLAN_LIMITS } from '../../config/cloudflare-plans';
 
 /** Props of WafRules. */
 export interface WafRulesProps {
@@ -16,7 +17,10 @@ export interface WafRulesProps {
  * WAF custom rules, evaluated before rate limits: block methods the product does not serve
  * scanner probes for secrets, and paths whose encoding different servers read differently (the
  * edge Worker refuses the same ones with 400). Probes are matched on the normalized path, so
- * `/.ENV` or `/%2Egit` are blocked too. (Body size is the edge Worker's check, which answers 413.)
+ * `/.ENV` or `/%2Egit` are blocked too. The ambiguous-encoding rule uses a regular expression
+ * where the plan has `matches` (Business, Enterprise) and `contains` tests otherwise; there it
+ * also blocks an encoded slash next to a slash, the one spelling of a limited path the rate
+ * limits of those plans cannot count (path-match.ts). (Body size is the edge Worker's check, which answers 413.)
  */
 export class WafRules extends Construct {
   readonly ruleset: Ruleset;
@@ -50,7 +54,7 @@ export class WafRules extends Construct {
         {
           ref: 'block_ambiguous_path_encoding',
           description: 'paths encoded so that servers disagree on what they name (double encoding, hidden dot segments)',
-          expression: AMBIGUOUS_PATH,
+          expression: pathMatchers(CLOUDFLARE_PLAN_LIMITS[props.zone.subscription.plan].regex).ambiguous,
           action: 'block',
           enabled: true,
         },

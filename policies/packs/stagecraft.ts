@@ -38,6 +38,7 @@ import { ZoneAuthenticatedOriginPulls } from '../rules/public-exposure/ZoneAuthe
 import { MskNoUnauthenticatedAccess } from '../rules/public-exposure/MskNoUnauthenticatedAccess';
 import { SubnetNoAutoPublicIp } from '../rules/public-exposure/SubnetNoAutoPublicIp';
 import { DefaultSecurityGroupClosed } from '../rules/public-exposure/DefaultSecurityGroupClosed';
+import { RateLimitPathSpellings } from '../rules/public-exposure/RateLimitPathSpellings';
 import { LaunchTemplateImdsv2Required } from '../rules/imdsv2/LaunchTemplateImdsv2Required';
 import { LaunchTemplateImdsHopLimit } from '../rules/imdsv2/LaunchTemplateImdsHopLimit';
 import { InstanceImdsv2 } from '../rules/imdsv2/InstanceImdsv2';
@@ -87,6 +88,7 @@ import { CloudflareLoadBalancingAddon } from '../rules/preflight/CloudflareLoadB
 import { CloudflareSteeringPolicy } from '../rules/preflight/CloudflareSteeringPolicy';
 import { CloudflareRateLimitFeatures } from '../rules/preflight/CloudflareRateLimitFeatures';
 import { CloudflareRulesPerPhase } from '../rules/preflight/CloudflareRulesPerPhase';
+import { CloudflareCustomRuleExpressions } from '../rules/preflight/CloudflareCustomRuleExpressions';
 import { CloudflareDurableObjects } from '../rules/preflight/CloudflareDurableObjects';
 import { KmsKeyAllowsAutoScaling } from '../rules/preflight/KmsKeyAllowsAutoScaling';
 import { KmsKeyAllowsServices } from '../rules/preflight/KmsKeyAllowsServices';
@@ -241,6 +243,12 @@ export const STAGECRAFT_PACK: Pack = {
       explanation:
         'The origins trust this zone only through its client certificate (authenticated origin pulls), and the user the Worker validated only if no client could set X-Stagecraft-User itself.',
     },
+    {
+      rule: RateLimitPathSpellings,
+      level: 'warning',
+      explanation:
+        'A limit that counts one spelling of a path is bypassed by the others (/API/…, //…, a trailing slash, %2F, %61…), which many origins route to the same handler (issue 16).',
+    },
     // IMDSv2
     {
       rule: LaunchTemplateImdsv2Required,
@@ -383,7 +391,13 @@ export const STAGECRAFT_PACK: Pack = {
       rule: CloudflareRateLimitFeatures,
       level: 'error',
       explanation:
-        'Counting by header or response, and periods, timeouts or fields the plan lacks, are refused at apply: the zone ends up with no rate limits at all (review F6).',
+        'Counting by header or response, and periods, timeouts, fields or operators the plan lacks, are refused at apply: the zone ends up with no rate limits at all (review F6).',
+    },
+    {
+      rule: CloudflareCustomRuleExpressions,
+      level: 'error',
+      explanation:
+        'A custom ruleset with an operator the plan lacks (a regular expression below Business) is refused as a whole at apply: the zone keeps none of its blocks.',
     },
     {
       rule: CloudflareRulesPerPhase,

@@ -34,6 +34,7 @@ import { ZoneAuthenticatedOriginPulls } from './public-exposure/ZoneAuthenticate
 import { MskNoUnauthenticatedAccess } from './public-exposure/MskNoUnauthenticatedAccess';
 import { SubnetNoAutoPublicIp } from './public-exposure/SubnetNoAutoPublicIp';
 import { DefaultSecurityGroupClosed } from './public-exposure/DefaultSecurityGroupClosed';
+import { RateLimitPathSpellings } from './public-exposure/RateLimitPathSpellings';
 import { LaunchTemplateImdsv2Required } from './imdsv2/LaunchTemplateImdsv2Required';
 import { LaunchTemplateImdsHopLimit } from './imdsv2/LaunchTemplateImdsHopLimit';
 import { InstanceImdsv2 } from './imdsv2/InstanceImdsv2';
@@ -82,6 +83,7 @@ import { CloudflareLoadBalancingAddon } from './preflight/CloudflareLoadBalancin
 import { CloudflareSteeringPolicy } from './preflight/CloudflareSteeringPolicy';
 import { CloudflareRateLimitFeatures } from './preflight/CloudflareRateLimitFeatures';
 import { CloudflareRulesPerPhase } from './preflight/CloudflareRulesPerPhase';
+import { CloudflareCustomRuleExpressions } from './preflight/CloudflareCustomRuleExpressions';
 import { CloudflareDurableObjects } from './preflight/CloudflareDurableObjects';
 import { KmsKeyAllowsAutoScaling } from './preflight/KmsKeyAllowsAutoScaling';
 import { KmsKeyAllowsServices } from './preflight/KmsKeyAllowsServices';
@@ -129,6 +131,7 @@ export const ALL_RULES: readonly Rule[] = [
   DefaultSecurityGroupClosed,
   LoadBalancerListenerVerifiesClients,
   ZoneAuthenticatedOriginPulls,
+  RateLimitPathSpellings,
   LaunchTemplateImdsv2Required,
   LaunchTemplateImdsHopLimit,
   InstanceImdsv2,
@@ -186,4 +189,5 @@ export const ALL_RULES: readonly Rule[] = [
   LogGroupWaitsForKeyPolicy,
   LoadBalancerWaitsForLogBucketPolicy,
   ForEachKeysKnownAtPlan,
+  CloudflareCustomRuleExpressions,
 ];

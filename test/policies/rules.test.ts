@@ -12,6 +12,7 @@ import { clusterRegion } from './request-path-fixtures';
 import { CloudflareSubscription } from '../../config/cloudflare-plans';
 import { projectServiceCatalog } from '../../config/services';
 import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
+import { pathMatchers } from '../../constructs/cloudflare/path-match';
 
 const KEY = '${aws_kms_key.key.arn}';
 const bucket = (companions: Resources = {}): Resources => ({ aws_s3_bucket: { b: { bucket: 'fx-bucket' } }, ...companions });
@@ -147,6 +148,12 @@ const ENTERPRISE_RULE = {
     counting_expression: 'http.request.uri.path eq "/api/auth/login" and http.response.code in {401 403}',
   },
 };
+
+const PLAIN = pathMatchers(false);
+
+function customRules(expression: string): Resources {
+  return { cloudflare_ruleset: { custom: { phase: 'http_request_firewall_custom', rules: [{ ref: 'r', expression, action: 'block' }] } } };
+}
 
 interface Case {
   readonly compliant: Fixture;
@@ -423,6 +430,25 @@ const CASES: Record<string, Case> = {
       },
     },
   },
+  'SC-PUB-13': {
+    compliant: {
+      cloudflare: PRO,
+      resources: {
+        cloudflare_ruleset: {
+          limits: { phase: 'http_ratelimit', rules: [{ ref: 'logins_per_ip', expression: PLAIN.login, action: 'block' }] },
+          waf: { phase: 'http_request_firewall_custom', rules: [{ ref: 'block_ambiguous_path_encoding', expression: PLAIN.ambiguous, action: 'block' }] },
+        },
+      },
+    },
+    nonCompliant: {
+      cloudflare: PRO,
+      resources: {
+        cloudflare_ruleset: {
+          limits: { phase: 'http_ratelimit', rules: [{ ref: 'logins_per_ip', expression: 'http.request.uri.path eq "/api/auth/login"', action: 'block' }] },
+        },
+      },
+    },
+  },
   // IMDSv2
   'SC-IMD-1': {
     compliant: { resources: { aws_launch_template: { t: HARDENED_TEMPLATE } } },
@@ -661,6 +687,13 @@ const CASES: Record<string, Case> = {
   'SC-PRE-4': {
     compliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE]) },
     nonCompliant: { cloudflare: PRO, resources: rateLimits([ENTERPRISE_RULE]) },
+  },
+  'SC-PRE-15': {
+    compliant: { cloudflare: PRO, resources: customRules('starts_with(lower(url_decode(http.request.uri.path)), "/api/")') },
+    nonCompliant: {
+      cloudflare: PRO,
+      resources: customRules('lower(http.request.uri.path) matches "%25" or regex_replace(http.request.uri.path, "a", "b") eq "b"'),
+    },
   },
   'SC-PRE-5': {
     compliant: { cloudflare: PRO, resources: rateLimits([PRO_RULE, { ...PRO_RULE, ref: 'b' }]) },
@@ -962,7 +995,41 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
       {
         status: 'non-compliant',
         message:
-          'rule "failed_logins_per_ip" counts by http.request.headers["authorization"] (Advanced Rate Limiting); rule "failed_logins_per_ip" has a counting expression (Advanced Rate Limiting); rule "failed_logins_per_ip" matches on request fields (the plan allows url fields); the zone is on the pro plan (add-ons: none)',
+          'rule "failed_logins_per_ip" counts by http.request.headers["authorization"] (Advanced Rate Limiting); rule "failed_logins_per_ip"\'s counting expression has a counting expression (Business and Enterprise); rule "failed_logins_per_ip" reads http.request.method (the pro plan allows http.request.uri.path, cf.bot_management.verified_bot, http.host, http.request.uri, http.request.full_uri, http.request.uri.query); the zone is on the pro plan (add-ons: none)',
+      },
+    ]);
+  });
+
+  it('a regular expression in a rate limit below Business, and a counting expression on Business', () => {
+    const regex = { ...PRO_RULE, expression: 'lower(url_decode(http.request.uri.path)) matches "^/+api(/|$)"' };
+    expect(evaluate(rule('SC-PRE-4'), { cloudflare: PRO, resources: rateLimits([regex]) })).toEqual([
+      {
+        status: 'non-compliant',
+        message: 'rule "api_per_ip" uses the matches operator (Business and Enterprise); the zone is on the pro plan (add-ons: none)',
+      },
+    ]);
+    const failed = { ...PRO_RULE, ratelimit: { ...PRO_RULE.ratelimit, counting_expression: `${regex.expression} and http.response.code in {401 403}` } };
+    expect(
+      evaluate(rule('SC-PRE-4'), { cloudflare: { plan: 'business', addons: [] }, resources: rateLimits([{ ...failed, expression: regex.expression }]) }),
+    ).toEqual([{ status: 'compliant' }]);
+  });
+
+  it('issue 16: a rate limit on the plain login path names the spellings that escape it', () => {
+    expect(evaluate(rule('SC-PUB-13'), CASES['SC-PUB-13'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'rule "logins_per_ip" does not count /API/AUTH/LOGIN, /api/auth/login/, /api%2Fauth/login, /api%2F/auth/login, /api/%2Fauth/login, and no WAF custom rule blocks them: they reach the origin unlimited (docs/edge-paths.md)',
+      },
+    ]);
+  });
+
+  it('a WAF custom rule with a regular expression on a Pro zone, and a rewrite-only function', () => {
+    expect(evaluate(rule('SC-PRE-15'), CASES['SC-PRE-15'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'rule "r" uses the matches operator (Business and Enterprise); rule "r" uses regex_replace() (not available in rule filters); the zone is on the pro plan (add-ons: none)',
       },
     ]);
   });

@@ -156,10 +156,13 @@ describe('WAF and rate limits (growth on)', () => {
         ['messages_per_ip', 'cf.colo.id + ip.src'],
       ],
     ],
-  ])('%s (%s): only the per-IP rate limits the plan accepts, without counting expressions', (stage, _plan, expected) => {
+  ])('%s (%s): only the per-IP rate limits the plan accepts, counting failed logins only where it has counting expressions', (stage, plan, expected) => {
     const [limits] = ruleset(stage, 'http_ratelimit');
     expect(rulesOf(limits).map((r) => [r.ref, ((r.ratelimit as Resource).characteristics as string[]).join(' + ')])).toEqual(expected);
-    expect(rulesOf(limits).every((r) => (r.ratelimit as Resource).counting_expression === undefined)).toBe(true);
+    const counted = rulesOf(limits)
+      .filter((r) => (r.ratelimit as Resource).counting_expression !== undefined)
+      .map((r) => r.ref);
+    expect(counted).toEqual(plan === 'business' ? ['logins_per_ip'] : []);
   });
 
   it('takes per-environment overrides and keeps the other defaults', () => {
@@ -307,6 +310,9 @@ describe('the edge Worker', () => {
       regionPools: { WEU: ['eu-west-1', 'us-east-1', 'ap-northeast-1'] },
       countryPools: { IN: ['eu-west-1', 'ap-northeast-1', 'us-east-1'] },
     });
+    // The Worker forwards to the hostname the load balancer answers for, so the paid steering applies (review: edge).
+    const [lb] = resources('massive', 'cloudflare_load_balancer');
+    expect(routing.loadBalancer).toBe(`https://${String(lb.name)}`);
     expect(JSON.parse(String(bindings.LIMITS.json))).toEqual({
       messagesPerMinute: 100,
       apiRequestsPerMinute: 1000,
@@ -349,6 +355,8 @@ edge:
     const [script] = custom.resources('early-edge-edge', 'cloudflare_workers_script');
     const bindings = Object.fromEntries((script.bindings as Resource[]).map((b) => [b.name, b]));
     expect(JSON.parse(String(bindings.ROUTING.json)).regions).toEqual(['eu-west-1']);
+    // One region, no load balancer: the Worker forwards to the region's origin itself.
+    expect(JSON.parse(String(bindings.ROUTING.json)).loadBalancer).toBeUndefined();
     expect(JSON.parse(String(bindings.SETTINGS.json)).sessionCacheTtlSeconds).toBe(600);
     // Without a configured account, the zone's own account is used.
     expect(script.account_id).toBe('${data.cloudflare_zone.zone.account.id}');

@@ -1,9 +1,11 @@
 /**
  * The bundled edge Worker in a real workerd runtime (Miniflare), with real KV namespaces and
  * the real rate-limiting Durable Object, in front of three stand-in origins on 127.0.0.1. The
- * routing tables are the massive example's, as the edge stack binds them.
+ * routing tables are the massive example's, as the edge stack binds them; the Worker picks
+ * regions itself except in the last block, where the example's load balancer is stood in for.
  */
-import { CLIENTS, nextClientIp, RunningEdgeWorker, StandInOrigin, startEdgeWorker, tokenFor } from '../../stacks/edge-worker-runtime';
+import { CLIENTS, massiveExample, nextClientIp, RunningEdgeWorker, StandInOrigin, startEdgeWorker, tokenFor } from '../../stacks/edge-worker-runtime';
+import { edgeWorkerConfig } from '../../stacks/edge-worker-config';
 import { BINDING, HEADER } from '../../workers/edge/contract';
 import { sessionKey } from '../../workers/edge/sessions';
 import { createHash } from 'node:crypto';
@@ -409,5 +411,62 @@ describe('structured logs and the request id', () => {
   it('logs refused requests as warnings with their error code', async () => {
     const response = await get('/api/feed', CLIENTS.virginia, { authorization: 'Basic x' });
     expect(await edge.logLine(response.headers.get(HEADER.requestId))).toMatchObject({ level: 'warn', status: 400, error: 'invalid_authorization' });
+  });
+});
+
+/**
+ * The massive example has a Cloudflare load balancer on its apex. The Worker must not route
+ * around it: it sends every request to the load-balanced hostname, whose steering and failover
+ * choose the region. A second workerd instance runs with that hostname stood in for.
+ */
+describe('with the load balancer, the Worker forwards through it', () => {
+  let balanced: RunningEdgeWorker;
+  const balancer = new StandInOrigin('load-balancer');
+
+  beforeAll(async () => {
+    await balancer.start();
+    balanced = await startEdgeWorker({ origins: Object.values(origins), loadBalancer: balancer, limits: LIMITS });
+  });
+
+  afterAll(async () => {
+    await balanced?.dispose();
+    await balancer.stop();
+  });
+
+  beforeEach(() => balancer.reset());
+
+  it('binds the hostname the load balancer answers for', () => {
+    const environment = massiveExample();
+    expect(edgeWorkerConfig(environment).routing.loadBalancer).toBe(`https://${environment.domain}`);
+  });
+
+  it.each(['germany', 'japan', 'virginia'] as const)('a client in %s: the upstream is the load balancer, never a regional origin', async (client) => {
+    const response = await balanced.fetch('/api/feed?page=2', { cf: CLIENTS[client], headers: { 'cf-connecting-ip': nextClientIp() } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ region: 'load-balancer', url: '/api/feed?page=2' });
+    expect(balancer.forwarded).toHaveLength(1);
+    expect(balancer.forwarded[0].headers['x-forwarded-host']).toBe(massiveExample().domain);
+    for (const origin of Object.values(origins)) expect(origin.requests).toHaveLength(0);
+    const line = await balanced.logLine(response.headers.get(HEADER.requestId));
+    expect(line.attempts).toEqual([expect.objectContaining({ region: 'load-balancer', status: 200 })]);
+    expect(response.headers.get(HEADER.region)).toBeNull(); // the Worker did not choose the region
+  });
+
+  it('session lookups go through the load balancer too, and the limits still hold', async () => {
+    const ip = nextClientIp();
+    const send = () =>
+      balanced.fetch('/api/feed', { cf: CLIENTS.germany, headers: { 'cf-connecting-ip': ip, authorization: `Bearer ${tokenFor('lb-user')}` } });
+    const statuses = [];
+    for (let i = 0; i < LIMITS.apiRequestsPerMinute + 1; i++) statuses.push((await send()).status);
+    expect(statuses).toEqual([...Array<number>(LIMITS.apiRequestsPerMinute).fill(200), 429]);
+    expect(balancer.sessionLookups.length).toBeGreaterThanOrEqual(1);
+    for (const origin of Object.values(origins)) expect(origin.requests).toHaveLength(0);
+  });
+
+  it('answers 502 when the load balancer cannot be reached, without trying the regional origins itself', async () => {
+    balancer.override = () => 'reset';
+    const response = await balanced.fetch('/api/feed', { cf: CLIENTS.germany, headers: { 'cf-connecting-ip': nextClientIp() } });
+    expect(response.status).toBe(502);
+    for (const origin of Object.values(origins)) expect(origin.requests).toHaveLength(0);
   });
 });

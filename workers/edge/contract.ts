@@ -42,6 +42,14 @@ export interface RoutingConfig {
   readonly regionPools: Readonly<Record<string, readonly string[]>>;
   /** Country (ISO 3166-1 alpha-2) → regions in failover order, for countries the steering map names. */
   readonly countryPools: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Base URL of the hostname Cloudflare's load balancer answers for (`https://<domain>`), where
+   * the environment has one. The Worker then forwards every request there, once: a subrequest to
+   * a hostname of the Worker's own zone goes to that hostname's origin without running a Worker
+   * again, and for a load-balanced hostname that origin is the load balancer, so its steering,
+   * monitors and failover choose the region. Without it the Worker picks the region itself.
+   */
+  readonly loadBalancer?: string;
 }
 
 /** Sliding-window limits, each over one minute (seed 002, section 6). */

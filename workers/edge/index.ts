@@ -3,8 +3,9 @@
  *
  * For each request it checks the input (request id, Authorization, method, body size),
  * validates the session through a KV read-through cache, applies the sliding-window limits,
- * and forwards the request to the nearest healthy region, moving on to the next-nearest when
- * an origin fails. It logs one JSON line per request with the request id, which it also
+ * and forwards the request: to the load-balanced hostname where the environment has a
+ * Cloudflare load balancer (which steers it), else to the nearest healthy region, moving on to
+ * the next-nearest when an origin fails. It logs one JSON line per request with the request id, which it also
  * forwards to the origin. `GET /healthz` answers from the edge alone.
  */
 import { HEADER, LimitsConfig, PATHS } from './contract';
@@ -13,7 +14,7 @@ import { geoRegionOf } from './geo';
 import { AmbiguousPath, isUnder, normalizePath } from './paths';
 import { logEvent, logRequest, RequestLog } from './log';
 import { checkLimits, RateLimiter, recordEvent, RuleCheck } from './rate-limiter';
-import { candidates, forwardWithFailover, OriginResult, originHeaders, regionOrder, unhealthyRegions } from './routing';
+import { candidates, forwardWithFailover, OriginResult, originHeaders, regionOrder, unhealthyRegions, upstreams } from './routing';
 import { EdgeEnv, ExecutionContext, locationOf } from './runtime';
 import { validateSession } from './sessions';
 
@@ -74,7 +75,7 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
   }
   const token = bearerTokenOf(request);
   const body = await readBody(request, env.SETTINGS.maxRequestBodyBytes);
-  const regions = candidates(order, await unhealthyRegions(env.EDGE_STATE, env.SETTINGS.healthCacheSeconds));
+  const targets = upstreams(env.ROUTING, candidates(order, await unhealthyRegions(env.EDGE_STATE, env.SETTINGS.healthCacheSeconds)));
   const clientIp = request.headers.get(HEADER.clientIp) ?? 'unknown';
   const timeoutMs = env.SETTINGS.originTimeoutMs;
 
@@ -85,7 +86,7 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
       // Unknown tokens cost an origin lookup each: bound them per client address.
       await enforce(env, `ip:${clientIp}`, [{ name: 'sessionLookups', limit: env.LIMITS.apiRequestsPerMinute, windowMs: MINUTE_MS, consume: true }], log);
       const headers = new Headers({ authorization: request.headers.get('authorization')!, [HEADER.requestId]: requestId, 'x-forwarded-host': url.host });
-      return forwardWithFailover(env.ROUTING, regions, { method: 'GET', pathAndQuery: path, headers, replayable: true, timeoutMs });
+      return forwardWithFailover(targets, { method: 'GET', pathAndQuery: path, headers, replayable: true, timeoutMs });
     };
     const lookup = await validateSession(env.SESSIONS, token, env.SETTINGS.sessionCacheTtlSeconds, askOrigin, (p) => ctx.waitUntil(p));
     log.session = lookup.cache;
@@ -102,7 +103,7 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
   await enforce(env, `ip:${clientIp}`, byIp, log);
   if (userId !== undefined) await enforce(env, `user:${userId}`, byUser, log);
 
-  const result = await forwardWithFailover(env.ROUTING, regions, {
+  const result = await forwardWithFailover(targets, {
     method: request.method,
     pathAndQuery: url.pathname + url.search,
     headers: originHeaders(request.headers, { requestId, host: url.host, userId }),

@@ -1,6 +1,9 @@
 /**
- * Stateless routing: every request goes to the nearest healthy region, from `request.cf` and
- * the environment's failover tables (the same ones the load balancer uses).
+ * Stateless routing. Where the environment has a Cloudflare load balancer, every request goes to
+ * the load-balanced hostname, once, and the load balancer steers it (geo steering, health
+ * monitors, failover across pools): the Worker does not second-guess the paid steering.
+ * Without one, every request goes to the nearest healthy region, from `request.cf` and the
+ * environment's failover tables (the same ones the load balancer would use).
  *
  * A region is skipped when operators or automation flag it "unhealthy" in EDGE_STATE. A
  * request moves on to the next region when its origin fails: a connection error, a timeout
@@ -53,8 +56,27 @@ export function candidates(order: readonly string[], unhealthy: ReadonlySet<stri
   return healthy.length > 0 ? healthy : order;
 }
 
-/** One try against one region, for the logs. */
+/** Where the Worker may send a request: a region's origin, or the load balancer. */
+export interface Upstream {
+  /** `load-balancer`, or the region code. */
+  readonly name: string;
+  readonly base: string;
+  /** The region, when the upstream is one region's origin. */
+  readonly region?: string;
+}
+
+/** The name of the load balancer upstream, in logs. */
+export const LOAD_BALANCER = 'load-balancer';
+
+/** The upstreams to try, in order: the load balancer alone where there is one, else each of `regions` with an origin. */
+export function upstreams(routing: RoutingConfig, regions: readonly string[]): readonly Upstream[] {
+  if (routing.loadBalancer) return [{ name: LOAD_BALANCER, base: routing.loadBalancer }];
+  return regions.filter((region) => routing.origins[region]).map((region) => ({ name: region, base: routing.origins[region], region }));
+}
+
+/** One try against one upstream, for the logs. */
 export interface Attempt {
+  /** The region, or `load-balancer`. */
   readonly region: string;
   readonly status?: number;
   readonly error?: string;
@@ -64,6 +86,7 @@ export interface Attempt {
 export interface OriginResult {
   /** The origin's response, or undefined when no region answered. */
   readonly response?: Response;
+  /** The region that answered, when the Worker chose it (not through the load balancer). */
   readonly region?: string;
   readonly attempts: readonly Attempt[];
 }
@@ -83,15 +106,13 @@ function shouldFailOver(status: number, replayable: boolean): boolean {
   return status >= 500 && status !== 501 && status !== 505;
 }
 
-/** Sends the request to each region in turn until one answers acceptably. */
-export async function forwardWithFailover(routing: RoutingConfig, regions: readonly string[], request: OriginRequest): Promise<OriginResult> {
+/** Sends the request to each upstream in turn until one answers acceptably. */
+export async function forwardWithFailover(targets: readonly Upstream[], request: OriginRequest): Promise<OriginResult> {
   const attempts: Attempt[] = [];
-  let last: { response: Response; region: string } | undefined;
-  for (const [index, region] of regions.entries()) {
-    const base = routing.origins[region];
-    if (!base) continue;
+  let last: { response: Response; region?: string } | undefined;
+  for (const [index, { name, base, region }] of targets.entries()) {
     const started = Date.now();
-    const isLast = index === regions.length - 1;
+    const isLast = index === targets.length - 1;
     try {
       const response = await fetch(base + request.pathAndQuery, {
         method: request.method,
@@ -100,12 +121,12 @@ export async function forwardWithFailover(routing: RoutingConfig, regions: reado
         redirect: 'manual',
         signal: AbortSignal.timeout(request.timeoutMs),
       });
-      attempts.push({ region, status: response.status, ms: Date.now() - started });
+      attempts.push({ region: name, status: response.status, ms: Date.now() - started });
       if (isLast || !shouldFailOver(response.status, request.replayable)) return { response, region, attempts };
       last = { response, region };
       await response.body?.cancel();
     } catch (error) {
-      attempts.push({ region, error: error instanceof Error ? error.name : 'Error', ms: Date.now() - started });
+      attempts.push({ region: name, error: error instanceof Error ? error.name : 'Error', ms: Date.now() - started });
       if (!request.replayable) return { attempts };
     }
   }

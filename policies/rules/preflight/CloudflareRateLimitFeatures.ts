@@ -1,11 +1,14 @@
 /**
- * Rate-limiting rules use only what the zone's plan offers (review F6): counting by a header or
- * with a counting expression is Advanced Rate Limiting (Enterprise); periods, mitigation
- * timeouts and the request fields an expression may read differ by plan.
+ * Rate-limiting rules use only what the zone's plan offers (review F6): counting by a header is
+ * Advanced Rate Limiting (Enterprise); counting expressions need Business or Enterprise;
+ * periods, mitigation timeouts, the request fields an expression may read and the `matches`
+ * operator differ by plan. The expressions are checked with the model the constructs use to
+ * write them (synthesis/cloudflare-rule-access.ts).
  */
 import { ResourceRule } from '../../types';
 import { asNumber, asStrings, read, readAll, record } from '../../../synthesis/values';
-import { BASIC_RATE_LIMIT_CHARACTERISTICS, hasAdvancedRateLimiting, rateLimitFieldsAllowed, rateLimitFieldsUsed } from '../../../config/cloudflare-plans';
+import { BASIC_RATE_LIMIT_CHARACTERISTICS, hasAdvancedRateLimiting } from '../../../config/cloudflare-plans';
+import { expressionProblems } from '../../../synthesis/cloudflare-rule-access';
 import { compliant, nonCompliant, notApplicable, unresolved } from '../../outcomes';
 import { describeSubscription, planOf } from './cloudflare';
 
@@ -16,7 +19,7 @@ export const CloudflareRateLimitFeatures: ResourceRule = {
   scope: 'resource',
   resourceTypes: ['cloudflare_ruleset'],
   description:
-    "Rate-limiting rules count by IP only and have no counting expression unless the zone is Enterprise with Advanced Rate Limiting, and use the plan's periods, mitigation timeouts and expression fields.",
+    "Rate-limiting rules count by IP only unless the zone is Enterprise with Advanced Rate Limiting, have counting expressions only on Business and Enterprise, and use the plan's periods, mitigation timeouts, expression fields and operators.",
   evaluate(ruleset, stack) {
     const phase = read(ruleset.values, 'phase');
     if (phase.kind === 'expression') return unresolved('phase', phase.expression);
@@ -34,7 +37,9 @@ export const CloudflareRateLimitFeatures: ResourceRule = {
         if (!advanced) {
           const extra = asStrings(limit.characteristics).filter((c) => !BASIC_RATE_LIMIT_CHARACTERISTICS.includes(c));
           if (extra.length > 0) problems.push(`${name} counts by ${extra.join(', ')} (Advanced Rate Limiting)`);
-          if (limit.counting_expression !== undefined) problems.push(`${name} has a counting expression (Advanced Rate Limiting)`);
+        }
+        if (typeof limit.counting_expression === 'string') {
+          problems.push(...expressionProblems(limit.counting_expression, plan.subscription.plan, 'counting').map((p) => `${name}'s counting expression ${p}`));
         }
         const period = asNumber(limit.period);
         if (period !== undefined && !plan.limits.rateLimitPeriodsSeconds.includes(period)) {
@@ -45,10 +50,7 @@ export const CloudflareRateLimitFeatures: ResourceRule = {
           problems.push(`${name} blocks for ${timeout} s (allowed: ${plan.limits.rateLimitMitigationTimeoutsSeconds.join(', ')})`);
         }
         if (typeof body.expression === 'string') {
-          const used = rateLimitFieldsUsed(body.expression);
-          if (!rateLimitFieldsAllowed(used, plan.limits.rateLimitFields)) {
-            problems.push(`${name} matches on ${used} fields (the plan allows ${plan.limits.rateLimitFields} fields)`);
-          }
+          problems.push(...expressionProblems(body.expression, plan.subscription.plan, 'rate limit').map((p) => `${name} ${p}`));
         }
       });
     if (problems.length === 0) return compliant();

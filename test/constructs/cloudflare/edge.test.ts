@@ -56,24 +56,29 @@ describe('RateLimits', () => {
     ]);
   });
 
-  it('fits the plan: per-IP rules by path only, counted over 1 minute on Pro and 10 s on Free', () => {
+  it('fits the plan: per-IP rules, counted over 1 minute on Pro and 10 s on Free, failed logins only where counting expressions exist (Business)', () => {
     const refs = (plan: 'free' | 'pro' | 'business') => {
       const stack = synthCloudflare((scope, zone) => new RateLimits(scope, 'limits', { zone }), undefined, { plan, addons: [] });
       const [ruleset] = resourcesOfType(stack, 'cloudflare_ruleset');
       const rules = ruleset.rules as Array<{ ref: string; ratelimit: Record<string, unknown> }>;
       for (const r of rules) expect(r.ratelimit.characteristics).toEqual(['cf.colo.id', 'ip.src']);
-      for (const r of rules) expect(r.ratelimit.counting_expression).toBeUndefined();
-      return rules.map((r) => [r.ref, r.ratelimit.period, r.ratelimit.requests_per_period, r.ratelimit.mitigation_timeout]);
+      return rules.map((r) => [
+        r.ref,
+        r.ratelimit.period,
+        r.ratelimit.requests_per_period,
+        r.ratelimit.mitigation_timeout,
+        r.ratelimit.counting_expression !== undefined,
+      ]);
     };
-    expect(refs('free')).toEqual([['api_per_ip', 10, 167, 10]]);
+    expect(refs('free')).toEqual([['api_per_ip', 10, 167, 10, false]]);
     expect(refs('pro')).toEqual([
-      ['api_per_ip', 60, 1000, 60],
-      ['logins_per_ip', 60, 5, 60],
+      ['api_per_ip', 60, 1000, 60, false],
+      ['logins_per_ip', 60, 5, 60, false],
     ]);
     expect(refs('business')).toEqual([
-      ['api_per_ip', 60, 1000, 60],
-      ['logins_per_ip', 60, 5, 60],
-      ['messages_per_ip', 60, 100, 60],
+      ['api_per_ip', 60, 1000, 60, false],
+      ['logins_per_ip', 60, 5, 60, true],
+      ['messages_per_ip', 60, 100, 60, false],
     ]);
   });
 

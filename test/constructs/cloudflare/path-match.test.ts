@@ -6,7 +6,18 @@
  */
 import { RateLimits } from '../../../constructs/cloudflare/rate-limits';
 import { WafRules } from '../../../constructs/cloudflare/waf-rules';
-import { AMBIGUOUS_PATH, API_PATH, HAS_AUTHORIZATION, LOGIN_PATH, MESSAGES_PATH, NORMALIZED_PATH } from '../../../constructs/cloudflare/path-match';
+import {
+  AMBIGUOUS_PATH,
+  API_PATH,
+  HAS_AUTHORIZATION,
+  LOGIN_PATH,
+  MESSAGES_PATH,
+  NORMALIZED_PATH,
+  pathMatchers,
+} from '../../../constructs/cloudflare/path-match';
+import { CloudflareSubscription } from '../../../config/cloudflare-plans';
+import { evaluate, RulesRequest } from '../../../synthesis/cloudflare-rules';
+import { expressionProblems } from '../../../synthesis/cloudflare-rule-access';
 import { AmbiguousPath, normalizePath } from '../../../workers/edge/paths';
 import { resourcesOfType, synthCloudflare } from '../../helpers/synth';
 
@@ -111,5 +122,175 @@ describe('the rulesets use them', () => {
       block_secret_probes: `${NORMALIZED_PATH} contains "/.env" or ${NORMALIZED_PATH} contains "/.git"`,
       block_ambiguous_path_encoding: AMBIGUOUS_PATH,
     });
+  });
+});
+
+/**
+ * Every plan, every spelling: the synthesized rulesets of a zone on that plan, run by the
+ * Rules-language evaluator (synthesis/cloudflare-rules.ts) on requests as the zone's URL
+ * normalization hands them over. For each rate-limiting rule, every spelling of a path the rule
+ * counts in its canonical form is counted too, or blocked by a WAF custom rule (an earlier
+ * phase) before it reaches the rate limits and the origin.
+ */
+describe('no spelling of a limited path escapes its limit, on every plan', () => {
+  const SUBSCRIPTIONS: ReadonlyArray<readonly [string, CloudflareSubscription]> = [
+    ['free', { plan: 'free', addons: [] }],
+    ['pro', { plan: 'pro', addons: [] }],
+    ['business', { plan: 'business', addons: [] }],
+    ['enterprise', { plan: 'enterprise', addons: [] }],
+    ['enterprise with Advanced Rate Limiting', { plan: 'enterprise', addons: ['advancedRateLimiting'] }],
+  ];
+  /** Canonical paths and the spellings clients use for them: case, duplicate and trailing slashes, percent-encoding. */
+  const SPELLINGS: Readonly<Record<string, readonly string[]>> = {
+    '/api/auth/login': [
+      '/API/auth/login',
+      '/api/Auth/LOGIN',
+      '/api//auth/login',
+      '//api/auth/login',
+      '/api/auth/login/',
+      '/api/auth/login//',
+      '/api/%61uth/login',
+      '/api%2Fauth/login',
+      '/api%2fauth%2Flogin',
+      '/api%2F/auth/login',
+      '/api/%2Fauth/login',
+      '/api/x/../auth/login',
+      '/api/./auth/login',
+      '/api\\auth\\login',
+      '/API%2FAUTH%2FLOGIN/',
+    ],
+    '/api/messages': [
+      '/API/messages',
+      '//api/messages',
+      '/api//messages',
+      '/api/messages/',
+      '/api%2Fmessages',
+      '/api%2F%2Fmessages',
+      '/%61pi/messages',
+      '/api/MESSAGES',
+    ],
+    '/api/feed': ['/API/feed', '/api//feed', '/api/feed/', '/api%2Ffeed', '/%2Fapi/feed'],
+  };
+  const METHODS = ['POST', 'GET'] as const;
+  const HEADERS: ReadonlyArray<ReadonlyArray<readonly [string, string]>> = [[], [['Authorization', 'Bearer t']], [['authorization', 'Bearer t']]];
+
+  it.each(SUBSCRIPTIONS)('%s: each rule counts every spelling of what it counts, or the WAF blocks the spelling', (_name, subscription) => {
+    const stack = synthCloudflare(
+      (scope, zone) => {
+        new WafRules(scope, 'waf', { zone });
+        new RateLimits(scope, 'limits', { zone });
+      },
+      undefined,
+      subscription,
+    );
+    const rulesets = resourcesOfType(stack, 'cloudflare_ruleset') as Array<{ phase: string; rules: Array<{ ref: string; expression: string }> }>;
+    const waf = rulesets.find((r) => r.phase === 'http_request_firewall_custom')!.rules;
+    const limits = rulesets.find((r) => r.phase === 'http_ratelimit')!.rules;
+    const blocked = (request: RulesRequest) => waf.some((rule) => evaluate(rule.expression, request));
+    let exercised = 0;
+    for (const rule of limits) {
+      for (const [canonical, spellings] of Object.entries(SPELLINGS)) {
+        for (const method of METHODS) {
+          for (const headers of HEADERS) {
+            const request = (rawPath: string): RulesRequest => ({ method, rawPath, headers, host: 'example.com' });
+            expect(blocked(request(canonical))).toBe(false);
+            if (!evaluate(rule.expression, request(canonical))) continue;
+            exercised += 1;
+            for (const spelling of spellings) {
+              const counted = evaluate(rule.expression, request(spelling));
+              const outcome = counted ? 'counted' : blocked(request(spelling)) ? 'blocked' : 'escapes';
+              expect({ rule: rule.ref, method, spelling, outcome }).toEqual({
+                rule: rule.ref,
+                method,
+                spelling,
+                outcome: expect.stringMatching(/^(counted|blocked)$/),
+              });
+            }
+          }
+        }
+      }
+    }
+    expect(exercised).toBeGreaterThanOrEqual(limits.length);
+    // Every rule the plan carries is checked, and every plan limits at least the API.
+    expect(limits.map((r) => r.ref)).toContain(subscription.addons.length > 0 ? 'api_per_user' : 'api_per_ip');
+  });
+
+  it.each(SUBSCRIPTIONS)('%s: the rulesets pass the preflight expression checks of that plan', (_name, subscription) => {
+    const stack = synthCloudflare(
+      (scope, zone) => {
+        new WafRules(scope, 'waf', { zone });
+        new RateLimits(scope, 'limits', { zone });
+      },
+      undefined,
+      subscription,
+    );
+    const rulesets = resourcesOfType(stack, 'cloudflare_ruleset') as Array<{
+      phase: string;
+      rules: Array<{ ref: string; expression: string; ratelimit?: { counting_expression?: string } }>;
+    }>;
+    const problems = rulesets.flatMap((ruleset) =>
+      ruleset.rules.flatMap((rule) => [
+        ...expressionProblems(rule.expression, subscription.plan, ruleset.phase === 'http_ratelimit' ? 'rate limit' : 'custom'),
+        ...(rule.ratelimit?.counting_expression ? expressionProblems(rule.ratelimit.counting_expression, subscription.plan, 'counting') : []),
+      ]),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('which rules each plan carries: as many as it allows, those its fields can express', () => {
+    const refs = (subscription: CloudflareSubscription) => {
+      const stack = synthCloudflare((scope, zone) => new RateLimits(scope, 'limits', { zone }), undefined, subscription);
+      return (resourcesOfType(stack, 'cloudflare_ruleset')[0].rules as Array<{ ref: string }>).map((r) => r.ref);
+    };
+    expect(Object.fromEntries(SUBSCRIPTIONS.map(([name, subscription]) => [name, refs(subscription)]))).toEqual({
+      free: ['api_per_ip'],
+      pro: ['api_per_ip', 'logins_per_ip'],
+      business: ['api_per_ip', 'logins_per_ip', 'messages_per_ip'],
+      enterprise: ['api_per_ip', 'logins_per_ip', 'messages_per_ip', 'websocket_connects_per_ip'],
+      'enterprise with Advanced Rate Limiting': [
+        'messages_per_user',
+        'api_per_user',
+        'api_per_anonymous_ip',
+        'websocket_connects_per_ip',
+        'failed_logins_per_ip',
+      ],
+    });
+  });
+
+  it('Pro: plain comparisons, and the encoded slash next to a slash is blocked (the one spelling they cannot follow)', () => {
+    const { api, login, ambiguous, regex } = pathMatchers(false);
+    expect({ api, login, regex }).toEqual({
+      api: '(lower(url_decode(http.request.uri.path)) eq "/api" or starts_with(lower(url_decode(http.request.uri.path)), "/api/"))',
+      login: 'lower(url_decode(http.request.uri.path)) in {"/api/auth/login" "/api/auth/login/"}',
+      regex: false,
+    });
+    const request = (rawPath: string): RulesRequest => ({ method: 'POST', rawPath });
+    expect(evaluate(login, request('/api%2F/auth/login'))).toBe(false);
+    expect(evaluate(ambiguous, request('/api%2F/auth/login'))).toBe(true);
+    for (const ok of ['/api/messages', '/api/files/a%20b', '/static/app.9f1c.js', '/api/auth/login/', '/API/Auth'])
+      expect(evaluate(ambiguous, request(ok))).toBe(false);
+    for (const refused of ['/api%252Fmessages', '/api/auth/login%00', '/api%5cmessages', '/api/%zz', '/api/x%2F..%2Fauth/login', '/api/x%2F.']) {
+      expect(() => normalizePath(refused)).toThrow(AmbiguousPath);
+      expect(evaluate(ambiguous, request(refused))).toBe(true);
+    }
+  });
+
+  it('the per-user rules see Authorization whatever the case of its name (HTTP/1.1 sends "Authorization")', () => {
+    const stack = synthCloudflare((scope, zone) => new RateLimits(scope, 'limits', { zone }), undefined, {
+      plan: 'enterprise',
+      addons: ['advancedRateLimiting'],
+    });
+    const rules = resourcesOfType(stack, 'cloudflare_ruleset')[0].rules as Array<{ ref: string; expression: string; ratelimit: { characteristics: string[] } }>;
+    const perUser = rules.find((r) => r.ref === 'api_per_user')!;
+    const anonymous = rules.find((r) => r.ref === 'api_per_anonymous_ip')!;
+    // The counter key reads the header map, whose keys Cloudflare lower-cases: the same for every spelling.
+    expect(perUser.ratelimit.characteristics).toEqual(['cf.colo.id', 'http.request.headers["authorization"]']);
+    for (const name of ['Authorization', 'authorization', 'AUTHORIZATION']) {
+      const request: RulesRequest = { method: 'GET', rawPath: '/api/feed', headers: [[name, 'Bearer t']] };
+      expect(evaluate(perUser.expression, request)).toBe(true);
+      expect(evaluate(anonymous.expression, request)).toBe(false);
+      expect(evaluate('any(http.request.headers["authorization"][*] eq "Bearer t")', request)).toBe(true);
+    }
+    expect(evaluate(anonymous.expression, { method: 'GET', rawPath: '/api/feed' })).toBe(true);
   });
 });
