@@ -29,6 +29,7 @@ import {
   joinZoneName,
   regionJoinHost,
 } from '../services/platform/cockroachdb/names';
+import { backupObjectExpiryDays } from '../services/platform/cockroachdb/sql';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
 import { subnetCidr } from '../config/environment';
@@ -280,7 +281,10 @@ export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
     nameSuffix: f.encryptionKey.accountId,
     encryptionKey: f.encryptionKey,
     accessLogBucket: f.logs,
-    tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },
+    // Backups stay in S3 Standard (a RESTORE reads them in place) and expire after the retention.
+    tiering: { expireAfterDays: backupObjectExpiryDays(f.blueprint.backupRetentionDays) },
+    // An expired or deleted backup stays restorable for a week as a noncurrent version.
+    noncurrentVersionExpirationDays: 7,
   });
   new TerraformOutput(stack, 'cockroachdb_backup_bucket', { value: bucket.bucket.bucket });
   // The bucket's recovery points are restore-tested; a CockroachDB RESTORE drill stays the team's (docs/readiness.md).

@@ -49,6 +49,7 @@ import { LoadBalancerDeletionProtection } from '../rules/deletion-protection-and
 import { InstanceTerminationProtection } from '../rules/deletion-protection-and-backups/InstanceTerminationProtection';
 import { EbsVolumeFinalSnapshot } from '../rules/deletion-protection-and-backups/EbsVolumeFinalSnapshot';
 import { S3BucketVersioning } from '../rules/deletion-protection-and-backups/S3BucketVersioning';
+import { StatefulResourcesBackedUp } from '../rules/deletion-protection-and-backups/StatefulResourcesBackedUp';
 import { EksControlPlaneLogging } from '../rules/logging/EksControlPlaneLogging';
 import { LoadBalancerAccessLogs } from '../rules/logging/LoadBalancerAccessLogs';
 import { RdsLogExports } from '../rules/logging/RdsLogExports';
@@ -264,6 +265,11 @@ export const STAGECRAFT_PACK: Pack = {
     },
     { rule: EbsVolumeFinalSnapshot, level: 'warning', explanation: 'A final snapshot keeps the data when the volume is destroyed.' },
     { rule: S3BucketVersioning, level: 'error', explanation: 'Versioning makes overwrites and deletes recoverable.' },
+    {
+      rule: StatefulResourcesBackedUp,
+      level: 'error',
+      explanation: 'A backup selection that matches nothing looks like a backup and protects nothing; every resource that keeps data must be in one.',
+    },
     // Logging
     { rule: EksControlPlaneLogging, level: 'error', explanation: 'Audit and authenticator logs are how an incident on the cluster is investigated.' },
     {

@@ -45,6 +45,7 @@ import { LoadBalancerDeletionProtection } from './deletion-protection-and-backup
 import { InstanceTerminationProtection } from './deletion-protection-and-backups/InstanceTerminationProtection';
 import { EbsVolumeFinalSnapshot } from './deletion-protection-and-backups/EbsVolumeFinalSnapshot';
 import { S3BucketVersioning } from './deletion-protection-and-backups/S3BucketVersioning';
+import { StatefulResourcesBackedUp } from './deletion-protection-and-backups/StatefulResourcesBackedUp';
 import { EksControlPlaneLogging } from './logging/EksControlPlaneLogging';
 import { LoadBalancerAccessLogs } from './logging/LoadBalancerAccessLogs';
 import { RdsLogExports } from './logging/RdsLogExports';
@@ -136,6 +137,7 @@ export const ALL_RULES: readonly Rule[] = [
   InstanceTerminationProtection,
   EbsVolumeFinalSnapshot,
   S3BucketVersioning,
+  StatefulResourcesBackedUp,
   EksControlPlaneLogging,
   LoadBalancerAccessLogs,
   RdsLogExports,
