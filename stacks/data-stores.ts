@@ -181,7 +181,7 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
       scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
     },
   });
-  new TerraformOutput(stack, 'redis_auth_secret_arn', { value: cache.authToken.secret.arn });
+  new TerraformOutput(stack, 'redis_user', { value: cache.appUser.userName });
   stack.dataStores.redis = {
     kind: 'redis',
     engine: `ElastiCache Redis (${redis.mode})`,
@@ -192,10 +192,14 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
       REDIS_PORT: String(cache.port),
       REDIS_TLS: 'true',
       REDIS_CLUSTER_MODE: String(redis.mode === 'cluster'),
-      REDIS_AUTH_SECRET_ARN: cache.authToken.secret.arn,
+      // IAM authentication: the password is a SigV4 token for this user and cache, valid 15 minutes.
+      REDIS_AUTH: 'iam',
+      REDIS_USER: cache.appUser.userName,
+      REDIS_CACHE_NAME: cache.cacheName,
     },
-    secretArns: [cache.authToken.secret.arn],
+    secretArns: [],
     bucketArns: [],
+    iamGrants: [{ sid: 'ConnectToRedis', actions: ['elasticache:Connect'], resources: [cache.replicationGroup.arn, cache.appUser.arn] }],
   };
   return cache;
 }

@@ -2,6 +2,7 @@
  * The Stagecraft pack: every rule object with its level and why it matters. Errors fail `stagecraft
  * check`; warnings fail it only with `--level warning` (and `npm test` requires none of either).
  */
+import { GeneratedSecretNotInState } from '../rules/encryption-at-rest/GeneratedSecretNotInState';
 import { Pack } from '../types';
 import { RdsStorageEncrypted } from '../rules/encryption-at-rest/RdsStorageEncrypted';
 import { RdsCustomerManagedKey } from '../rules/encryption-at-rest/RdsCustomerManagedKey';
@@ -158,6 +159,11 @@ export const STAGECRAFT_PACK: Pack = {
       rule: BackupVaultEncrypted,
       level: 'warning',
       explanation: 'Recovery points are full copies of the data; a customer-managed key keeps restores under our key policy.',
+    },
+    {
+      rule: GeneratedSecretNotInState,
+      level: 'error',
+      explanation: 'Terraform state is read by every deployer and copied to every CI workspace; a password in it is a password in plain text.',
     },
     // Encryption in transit
     { rule: RdsForceSsl, level: 'error', explanation: 'Without rds.force_ssl, a misconfigured client sends credentials and rows in clear inside the VPC.' },

@@ -1,4 +1,5 @@
 /** Every rule, in id order. A rule file exports one rule named after the file. */
+import { GeneratedSecretNotInState } from './encryption-at-rest/GeneratedSecretNotInState';
 import { RdsStorageEncrypted } from './encryption-at-rest/RdsStorageEncrypted';
 import { RdsCustomerManagedKey } from './encryption-at-rest/RdsCustomerManagedKey';
 import { ElastiCacheEncryptedAtRest } from './encryption-at-rest/ElastiCacheEncryptedAtRest';
@@ -107,6 +108,7 @@ export const ALL_RULES: readonly Rule[] = [
   SecretCustomerManagedKey,
   EksSecretsEncrypted,
   BackupVaultEncrypted,
+  GeneratedSecretNotInState,
   RdsForceSsl,
   ElastiCacheTransitEncryptionAndAuth,
   MskTlsInTransit,

@@ -240,6 +240,22 @@ const CASES: Record<string, Case> = {
     compliant: { resources: { aws_backup_vault: { v: { kms_key_arn: KEY } } } },
     nonCompliant: { resources: { aws_backup_vault: { v: { name: 'v' } } } },
   },
+  'SC-EAR-17': {
+    // The generated value goes only through the write-only argument; the cache authenticates with IAM.
+    compliant: {
+      resources: {
+        aws_secretsmanager_secret_version: { v: { secret_id: 's', secret_string_wo: '${replace(uuid(), "-", "")}', secret_string_wo_version: 1 } },
+        aws_elasticache_replication_group: { r: { user_group_ids: ['g'] } },
+      },
+    },
+    // Review S2: the AUTH token generated into secret_string, and copied into auth_token.
+    nonCompliant: {
+      resources: {
+        aws_secretsmanager_secret_version: { v: { secret_id: 's', secret_string: '${replace(uuid(), "-", "")}' } },
+        aws_elasticache_replication_group: { r: { auth_token: '${aws_secretsmanager_secret_version.v.secret_string}' } },
+      },
+    },
+  },
   // Encryption in transit
   'SC-EIT-1': {
     compliant: {
@@ -787,6 +803,27 @@ describe('stage awareness', () => {
     const single: Resources = { aws_elasticache_replication_group: { r: { automatic_failover_enabled: false, num_cache_clusters: 1 } } };
     expect(evaluate(rule, { stage: 'traction', resources: single }).map((o) => o.status)).toEqual(['not-applicable']);
     expect(evaluate(rule, { stage: 'growth', resources: single }).map((o) => o.status)).toEqual(['non-compliant']);
+  });
+
+  it('names the generated secret and every argument that copies it into state', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-EAR-17')!;
+    expect(evaluate(rule, CASES['SC-EAR-17'].nonCompliant)).toEqual([
+      {
+        address: 'aws_secretsmanager_secret_version.v',
+        status: 'non-compliant',
+        message:
+          'secret_string holds a value Terraform generates (uuid()), which state keeps in plain text; write it through a write-only argument (e.g. secret_string_wo with secret_string_wo_version) or let the service manage the password',
+      },
+      {
+        address: 'aws_elasticache_replication_group.r',
+        status: 'non-compliant',
+        message: 'auth_token copies the generated value of aws_secretsmanager_secret_version.v, so state keeps it in plain text here too',
+      },
+    ]);
+    // The random provider's results count too, wherever they land.
+    expect(evaluate(rule, { resources: { aws_mq_broker: { b: { user: [{ username: 'admin', password: '${random_password.admin.result}' }] } } } })).toEqual([
+      expect.objectContaining({ address: 'aws_mq_broker.b', status: 'non-compliant' }),
+    ]);
   });
 
   it('names both halves of a backup that picks nothing: the resource left out and the selection that matches nothing', () => {
