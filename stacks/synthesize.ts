@@ -52,11 +52,20 @@ export function synthesizeEnvironments(
     flag?: OutputFlag;
     /** Inputs the output must not overlap (environment files, a services directory). @default none */
     inputs?: readonly string[];
+    /**
+     * The output is what cdktf deploys (`stagecraft synth`): production stages must then keep their
+     * state remotely (config/state-backend.ts). Temporary syntheses (size, check, graph) need not.
+     * @default false
+     */
+    deployable?: boolean;
   },
 ): SynthesizedStackSummary[] {
   // Problems of the input come first: they are what the user is working on.
   const sized = sizeEnvironments(environments);
-  const problems = sized.flatMap(({ environment, blueprint }) => [...stateBackendProblems(environment), ...podScalingProblems(environment, blueprint)]);
+  const problems = sized.flatMap(({ environment, blueprint }) => [
+    ...(options.deployable === true ? stateBackendProblems(environment) : []),
+    ...podScalingProblems(environment, blueprint),
+  ]);
   if (problems.length > 0) throw new UserInputError(problems);
   const target = checkOutputDirectory(options.outdir, {
     ...(options.flag ?? { command: 'stagecraft synth', flag: '--out' }),
