@@ -29,6 +29,7 @@ import {
   joinZoneName,
   regionJoinHost,
 } from '../services/platform/cockroachdb/names';
+import { backupObjectExpiryDays } from '../services/platform/cockroachdb/sql';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
 import { subnetCidr } from '../config/environment';
@@ -180,7 +181,7 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
       scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
     },
   });
-  new TerraformOutput(stack, 'redis_auth_secret_arn', { value: cache.authToken.secret.arn });
+  new TerraformOutput(stack, 'redis_user', { value: cache.appUser.userName });
   stack.dataStores.redis = {
     kind: 'redis',
     engine: `ElastiCache Redis (${redis.mode})`,
@@ -191,10 +192,14 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
       REDIS_PORT: String(cache.port),
       REDIS_TLS: 'true',
       REDIS_CLUSTER_MODE: String(redis.mode === 'cluster'),
-      REDIS_AUTH_SECRET_ARN: cache.authToken.secret.arn,
+      // IAM authentication: the password is a SigV4 token for this user and cache, valid 15 minutes.
+      REDIS_AUTH: 'iam',
+      REDIS_USER: cache.appUser.userName,
+      REDIS_CACHE_NAME: cache.cacheName,
     },
-    secretArns: [cache.authToken.secret.arn],
+    secretArns: [],
     bucketArns: [],
+    iamGrants: [{ sid: 'ConnectToRedis', actions: ['elasticache:Connect'], resources: [cache.replicationGroup.arn, cache.appUser.arn] }],
   };
   return cache;
 }
@@ -280,7 +285,10 @@ export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
     nameSuffix: f.encryptionKey.accountId,
     encryptionKey: f.encryptionKey,
     accessLogBucket: f.logs,
-    tiering: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },
+    // Backups stay in S3 Standard (a RESTORE reads them in place) and expire after the retention.
+    tiering: { expireAfterDays: backupObjectExpiryDays(f.blueprint.backupRetentionDays) },
+    // An expired or deleted backup stays restorable for a week as a noncurrent version.
+    noncurrentVersionExpirationDays: 7,
   });
   new TerraformOutput(stack, 'cockroachdb_backup_bucket', { value: bucket.bucket.bucket });
   // The bucket's recovery points are restore-tested; a CockroachDB RESTORE drill stays the team's (docs/readiness.md).

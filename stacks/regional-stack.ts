@@ -24,6 +24,7 @@ import { regionalStackName } from './stack-names';
 import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
+import { StatefulResourcesBackedUp } from '../policies/rules/deletion-protection-and-backups/StatefulResourcesBackedUp';
 import { terraformLiterals } from '../constructs/shared/terraform-literal';
 import { StagecraftStack } from './stagecraft-stack';
 
@@ -133,12 +134,19 @@ export class RegionalStack extends StagecraftStack {
       S3BucketAccessLogging,
       'this is the access-log bucket every other bucket and the ALB log into; logging it into itself would log its own log deliveries without end',
     );
+    suppress(
+      logs.bucket,
+      StatefulResourcesBackedUp,
+      'access logs are records of requests, not product data: the bucket keeps them 365 days by lifecycle, and a backup of them would only double their cost',
+    );
     const assets = new DataBucket(this, 'assets', {
       bucketName: `${namePrefix}-assets`,
       nameSuffix: encryptionKey.accountId,
       encryptionKey,
       accessLogBucket: logs,
-      tiering: blueprint.storageTiering ? { infrequentAccessAfterDays: 30, glacierAfterDays: 90 } : undefined,
+      tiering: blueprint.storageTiering ? { intelligentTieringAfterDays: 0 } : undefined,
+      // What the services store is product data: the tag puts it in the region's backup selection.
+      tags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
     });
     const backups = new BackupPlan(this, 'backups', {
       namePrefix,

@@ -5,6 +5,7 @@ import { Environment } from '../config/environment';
 import { sizeEnvironments, SizedEnvironment } from '../sizing/blueprint';
 import { migrationsDirectory, synthesizedMigrations } from '../services/platform/cockroachdb';
 import { Problem, UserInputError } from '../config/errors';
+import { stateBackendProblems } from '../config/state-backend';
 import { nameAuthority, nameViolations } from '../synthesis/aws-names';
 import { podScalingProblems } from '../sizing/autoscaling/resolve';
 import { checkOutputDirectory, OutputFlag, writeOutputDirectory } from '../synthesis/output-directory';
@@ -51,11 +52,20 @@ export function synthesizeEnvironments(
     flag?: OutputFlag;
     /** Inputs the output must not overlap (environment files, a services directory). @default none */
     inputs?: readonly string[];
+    /**
+     * The output is what cdktf deploys (`stagecraft synth`): production stages must then keep their
+     * state remotely (config/state-backend.ts). Temporary syntheses (size, check, graph) need not.
+     * @default false
+     */
+    deployable?: boolean;
   },
 ): SynthesizedStackSummary[] {
   // Problems of the input come first: they are what the user is working on.
   const sized = sizeEnvironments(environments);
-  const problems = sized.flatMap(({ environment, blueprint }) => podScalingProblems(environment, blueprint));
+  const problems = sized.flatMap(({ environment, blueprint }) => [
+    ...(options.deployable === true ? stateBackendProblems(environment) : []),
+    ...podScalingProblems(environment, blueprint),
+  ]);
   if (problems.length > 0) throw new UserInputError(problems);
   const target = checkOutputDirectory(options.outdir, {
     ...(options.flag ?? { command: 'stagecraft synth', flag: '--out' }),

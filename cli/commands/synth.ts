@@ -46,6 +46,7 @@ export const synthCommand: Command = {
       cwd: io.cwd,
       stateDir: io.cwd,
       inputs: [...files, ...(servicesDir === undefined ? [] : [servicesDir])],
+      deployable: true,
       onProgress: (line) => io.err(`${line}\n`),
     });
     const seconds = (Date.now() - started) / 1000;

@@ -16,14 +16,63 @@ import { S3BucketKmsEncrypted } from '../../policies/rules/encryption-at-rest/S3
 
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** When objects move to cheaper storage classes, and when they expire. */
+/**
+ * When objects move to cheaper storage classes, and when they expire. Every step is optional and
+ * they apply in S3's order (Standard-IA, Intelligent-Tiering, Glacier Instant Retrieval, Glacier
+ * Flexible Retrieval). Only Glacier Flexible Retrieval makes reads fail (`InvalidObjectState`
+ * until the object is restored): keep it for data nobody reads in place, such as logs.
+ */
 export interface DataBucketTiering {
-  /** Days after creation objects move to STANDARD_IA (30 at the earliest). @default 30 */
+  /** Days after creation objects move to STANDARD_IA (30 at the earliest). @default none: no Standard-IA step */
   readonly infrequentAccessAfterDays?: number;
-  /** Days after creation objects move to GLACIER (Flexible Retrieval), 30 or more after STANDARD_IA. @default 90 */
+  /**
+   * Days after creation objects move to INTELLIGENT_TIERING, which moves each object between
+   * access tiers by its own reads, every tier readable at once (archive tiers are not enabled).
+   * @default none: no Intelligent-Tiering step
+   */
+  readonly intelligentTieringAfterDays?: number;
+  /** Days after creation objects move to GLACIER_IR (Glacier Instant Retrieval: millisecond reads, 90-day minimum). @default none */
+  readonly instantRetrievalAfterDays?: number;
+  /** Days after creation objects move to GLACIER (Flexible Retrieval: reads fail until restored). @default none */
   readonly glacierAfterDays?: number;
   /** Days after creation objects expire (become noncurrent versions). @default none: kept */
   readonly expireAfterDays?: number;
+}
+
+/** The transitions of a tiering, in S3's lifecycle order, and the days each needs after the one before. */
+const TIERS: ReadonlyArray<{ field: keyof DataBucketTiering; storageClass: string; minimumDays: number; daysAfterPrevious: number }> = [
+  { field: 'infrequentAccessAfterDays', storageClass: 'STANDARD_IA', minimumDays: 30, daysAfterPrevious: 0 },
+  { field: 'intelligentTieringAfterDays', storageClass: 'INTELLIGENT_TIERING', minimumDays: 0, daysAfterPrevious: 30 },
+  { field: 'instantRetrievalAfterDays', storageClass: 'GLACIER_IR', minimumDays: 0, daysAfterPrevious: 30 },
+  { field: 'glacierAfterDays', storageClass: 'GLACIER', minimumDays: 0, daysAfterPrevious: 30 },
+];
+
+/** Problems of a tiering: each step a whole number of days, after the step before it by S3's minimum, expiry last. */
+function tieringProblems(tiering: DataBucketTiering | undefined): Array<{ failed: boolean; message: string }> {
+  if (tiering === undefined) return [];
+  const problems: Array<{ failed: boolean; message: string }> = [];
+  let previous: { field: string; days: number } | undefined;
+  for (const tier of TIERS) {
+    const days = tiering[tier.field];
+    if (days === undefined) continue;
+    const after = previous === undefined ? tier.minimumDays : Math.max(tier.minimumDays, previous.days + tier.daysAfterPrevious);
+    problems.push({
+      failed: !Number.isInteger(days) || days < after,
+      message:
+        previous === undefined
+          ? `tiering.${tier.field}: S3 moves objects to ${tier.storageClass} after ${after} days at the earliest, got ${days}`
+          : `tiering.${tier.field}: must be at least ${after} days (${tier.daysAfterPrevious} after ${previous.field}, ${previous.days}), got ${days}`,
+    });
+    previous = { field: tier.field, days };
+  }
+  const expire = tiering.expireAfterDays;
+  if (expire !== undefined) {
+    problems.push({
+      failed: !Number.isInteger(expire) || expire < 1 || (previous !== undefined && expire <= previous.days),
+      message: `tiering.expireAfterDays: must be a whole number of days${previous ? ` after ${previous.field} (${previous.days})` : ' of 1 or more'}, got ${expire}`,
+    });
+  }
+  return problems;
 }
 
 /** Props of a DataBucket. */
@@ -48,6 +97,8 @@ export interface DataBucketProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Bucket that receives this bucket's server access logs (must use `s3` encryption). @default none: no access logs */
   readonly accessLogBucket?: DataBucket;
+  /** Tags of the bucket, beside the provider's default tags (a backup selection tag, for example). @default none */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -74,9 +125,6 @@ export class DataBucket extends Construct {
   constructor(scope: Construct, id: string, props: DataBucketProps) {
     super(scope, id);
     const encryption = props.encryption ?? 'kms';
-    const infrequentAccessAfterDays = props.tiering?.infrequentAccessAfterDays ?? 30;
-    const glacierAfterDays = props.tiering?.glacierAfterDays ?? 90;
-    const expireAfterDays = props.tiering?.expireAfterDays;
     const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
     const isDays = (n: number) => Number.isInteger(n) && n >= 1;
 
@@ -94,18 +142,7 @@ export class DataBucket extends Construct {
         failed: encryption === 'kms' && props.encryptionKey === undefined,
         message: 'encryptionKey: required when encryption is "kms"; pass a key or use encryption "s3"',
       },
-      {
-        failed: props.tiering !== undefined && !(Number.isInteger(infrequentAccessAfterDays) && infrequentAccessAfterDays >= 30),
-        message: `tiering.infrequentAccessAfterDays: S3 moves objects to STANDARD_IA after 30 days at the earliest, got ${infrequentAccessAfterDays}`,
-      },
-      {
-        failed: props.tiering !== undefined && !(Number.isInteger(glacierAfterDays) && glacierAfterDays >= infrequentAccessAfterDays + 30),
-        message: `tiering.glacierAfterDays: must be at least 30 days after infrequentAccessAfterDays (${infrequentAccessAfterDays}), got ${glacierAfterDays}`,
-      },
-      {
-        failed: expireAfterDays !== undefined && !(Number.isInteger(expireAfterDays) && expireAfterDays > glacierAfterDays),
-        message: `tiering.expireAfterDays: must be a whole number of days after glacierAfterDays (${glacierAfterDays}), got ${expireAfterDays}`,
-      },
+      ...tieringProblems(props.tiering),
       {
         failed: !isDays(noncurrentVersionExpirationDays),
         message: `noncurrentVersionExpirationDays: must be a whole number of 1 or more, got ${noncurrentVersionExpirationDays}`,
@@ -118,7 +155,7 @@ export class DataBucket extends Construct {
 
     this.bucketName = props.nameSuffix === undefined ? props.bucketName : `${props.bucketName}-${props.nameSuffix}`;
     this.encryption = encryption;
-    this.bucket = preventDestroy(new S3Bucket(this, 'bucket', { bucket: this.bucketName, forceDestroy: false }));
+    this.bucket = preventDestroy(new S3Bucket(this, 'bucket', { bucket: this.bucketName, forceDestroy: false, tags: props.tags && { ...props.tags } }));
     // A literal when the name is one (the account ID given as input): policies naming the bucket
     // are then known at plan time. Stagecraft's regions are all in the `aws` partition.
     this.arn = Token.isUnresolved(this.bucketName) ? this.bucket.arn : `arn:aws:s3:::${this.bucketName}`;
@@ -186,16 +223,18 @@ export class DataBucket extends Construct {
         expiration: [{ expiredObjectDeleteMarker: true }],
       },
     ];
-    if (props.tiering !== undefined) {
+    const tiering = props.tiering;
+    if (tiering !== undefined) {
+      const transitions = TIERS.flatMap((tier) => {
+        const days = tiering[tier.field];
+        return days === undefined ? [] : [{ days, storageClass: tier.storageClass }];
+      });
       rules.push({
         id: 'tiering',
         status: 'Enabled',
         filter: everyObject,
-        transition: [
-          { days: infrequentAccessAfterDays, storageClass: 'STANDARD_IA' },
-          { days: glacierAfterDays, storageClass: 'GLACIER' },
-        ],
-        expiration: expireAfterDays === undefined ? undefined : [{ days: expireAfterDays }],
+        transition: transitions.length === 0 ? undefined : transitions,
+        expiration: tiering.expireAfterDays === undefined ? undefined : [{ days: tiering.expireAfterDays }],
       });
     }
     this.lifecycleConfiguration = new S3BucketLifecycleConfiguration(this, 'lifecycle', {

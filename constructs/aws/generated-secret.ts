@@ -13,25 +13,37 @@ export interface GeneratedSecretProps {
   readonly encryptionKey: EncryptionKey;
   /** Days a deleted secret can still be restored. @default 30 */
   readonly recoveryWindowDays?: number;
+  /**
+   * Whether the value is also readable in Terraform (`value`), for an argument that has no
+   * write-only form (Amazon MQ users' `password`). It then sits in state in plain text, so only
+   * set it where AWS leaves no other way, and suppress GeneratedSecretNotInState with the reason.
+   * @default false: the value is written through the write-only `secret_string_wo` and never stored
+   */
+  readonly readableInTerraform?: boolean;
 }
 
 /**
  * A credential generated at apply time and kept in Secrets Manager.
  *
  * The value is `uuid()` without dashes: 122 random bits from Terraform's crypto-random
- * UUIDv4, generated once (later plans ignore the changing expression). This keeps the
- * stack on the AWS provider alone, so it plans offline; the `random` provider is not in
- * the machine's mirror. Nothing secret appears in the synthesized JSON.
+ * UUIDv4, generated once. By default it goes through the write-only argument
+ * `secret_string_wo` (Terraform ≥ 1.11): Terraform sends it to Secrets Manager and keeps it in
+ * neither plan nor state; `secret_string_wo_version` stays 1, so later plans never write a new
+ * value. Whoever needs it reads the secret at run time. This keeps the stack on the AWS provider
+ * alone, so it plans offline: the `random` provider is not in the machine's mirror, and the AWS
+ * provider's ephemeral `aws_secretsmanager_random_password` calls the API while planning.
+ * Nothing secret appears in the synthesized JSON.
  */
 export class GeneratedSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
   readonly version: SecretsmanagerSecretVersion;
-  /** The generated value, as a reference for arguments such as `auth_token`. Sensitive in state. */
-  readonly value: string;
+  /** Whether `value` may be read (`readableInTerraform`). */
+  readonly readable: boolean;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
     const recoveryWindowDays = props.recoveryWindowDays ?? 30;
+    this.readable = props.readableInTerraform ?? false;
 
     this.secret = new SecretsmanagerSecret(this, 'secret', {
       name: props.name,
@@ -39,11 +51,19 @@ export class GeneratedSecret extends Construct {
       kmsKeyId: props.encryptionKey.arn,
       recoveryWindowInDays: recoveryWindowDays,
     });
-    this.version = new SecretsmanagerSecretVersion(this, 'value', {
-      secretId: this.secret.id,
-      secretString: Fn.replace(Fn.uuid(), '-', ''),
-      lifecycle: { ignoreChanges: ['secret_string'] },
-    });
-    this.value = this.version.secretString;
+    const generated = Fn.replace(Fn.uuid(), '-', '');
+    this.version = new SecretsmanagerSecretVersion(
+      this,
+      'value',
+      this.readable
+        ? { secretId: this.secret.id, secretString: generated, lifecycle: { ignoreChanges: ['secret_string'] } }
+        : { secretId: this.secret.id, secretStringWo: generated, secretStringWoVersion: 1 },
+    );
+  }
+
+  /** The generated value, as a reference for arguments such as a broker user's `password`. In state in plain text. */
+  get value(): string {
+    if (!this.readable) throw new Error(`${this.node.path}: the value is write-only; set readableInTerraform to read it in Terraform`);
+    return this.version.secretString;
   }
 }

@@ -13,6 +13,12 @@ import { SecurityGroupRef } from './security-group-ref';
 import { suppress } from '../../policies/suppress';
 import { checkProps } from '../shared/validation';
 import { MqBrokerCustomerManagedKey } from '../../policies/rules/encryption-at-rest/MqBrokerCustomerManagedKey';
+import { GeneratedSecretNotInState } from '../../policies/rules/encryption-at-rest/GeneratedSecretNotInState';
+
+/** Why the broker's admin password is in state: AWS leaves no other way today. */
+const BROKER_PASSWORD_IN_STATE =
+  "aws_mq_broker's user password has no write-only argument in AWS provider 5.100, and Amazon MQ for RabbitMQ creates a broker only with a password user: " +
+  'the value is in state on purpose; the state is remote and encrypted from scale on, and rotating the password in Secrets Manager and on the broker after the first apply takes it out of use';
 
 /** Ports clients use: AMQP over TLS, and the management UI and HTTP API. */
 export const RABBITMQ_PORTS = { amqps: 5671, management: 443 } as const;
@@ -131,7 +137,11 @@ export class RabbitMqBroker extends Construct {
       name: `${name}/admin-password`,
       description: `Password of ${this.adminUsername} on the ${name} broker`,
       encryptionKey: props.encryptionKey,
+      // aws_mq_broker's user password has no write-only form, and Amazon MQ for RabbitMQ needs a
+      // password user at creation: the value is in state on purpose (docs/data-protection.md).
+      readableInTerraform: true,
     });
+    suppress(this.adminPassword.version, GeneratedSecretNotInState, BROKER_PASSWORD_IN_STATE);
 
     const subnets = props.network.dataSubnets.slice(0, cluster ? 3 : 1);
     this.broker = preventDestroy(
@@ -160,6 +170,7 @@ export class RabbitMqBroker extends Construct {
       MqBrokerCustomerManagedKey,
       'Amazon MQ for RabbitMQ does not support customer-managed KMS keys; its data at rest is encrypted with an AWS-owned key',
     );
+    suppress(this.broker, GeneratedSecretNotInState, BROKER_PASSWORD_IN_STATE);
 
     // With the Broker dimension alone, a cluster reports node metrics summed over its
     // three nodes, so per-node thresholds are multiplied by the node count.

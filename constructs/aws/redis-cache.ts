@@ -11,7 +11,8 @@ import { AlarmTopic } from './alarm-topic';
 import { ClientAccess } from './client-access';
 import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
-import { GeneratedSecret } from './generated-secret';
+import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
+import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
 import { Network } from './network';
 import { preventDestroy, resourceName } from '../shared/protection';
 import { SecurityGroupRef } from './security-group-ref';
@@ -82,16 +83,24 @@ export interface RedisCacheProps {
 
 /**
  * ElastiCache for Redis 7.1 as one replication group in every mode, in the data subnets
- * behind its own security group. Encrypted at rest (KMS) and in transit, an AUTH token
- * generated into Secrets Manager, LRU eviction, daily snapshots and a final snapshot.
+ * behind its own security group. Encrypted at rest (KMS) and in transit, LRU eviction, daily
+ * snapshots and a final snapshot. Clients authenticate with IAM (ElastiCache RBAC): one
+ * application user with `authentication_mode iam`, and the `default` user every user group must
+ * hold switched off. No password exists, so none reaches Terraform state (an AUTH token has no
+ * write-only argument in the AWS provider: it would sit in state in plain text).
  */
 export class RedisCache extends Construct {
   readonly replicationGroup: ElasticacheReplicationGroup;
   readonly securityGroup: SecurityGroup;
   readonly subnetGroup: ElasticacheSubnetGroup;
   readonly parameterGroup: ElasticacheParameterGroup;
-  /** The AUTH token clients send; its value is `authToken.value`. */
-  readonly authToken: GeneratedSecret;
+  /** The user clients connect as, with an IAM auth token (SigV4, `elasticache:Connect`). */
+  readonly appUser: ElasticacheUser;
+  /** The group's `default` user, switched off (`off -@all`): no connection without IAM. */
+  readonly defaultUser: ElasticacheUser;
+  readonly userGroup: ElasticacheUserGroup;
+  /** The replication group ID, which IAM auth tokens are signed for. */
+  readonly cacheName: string;
   readonly slowLogGroup: CloudwatchLogGroup;
   readonly ingressRules: VpcSecurityGroupIngressRule[];
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
@@ -179,11 +188,29 @@ export class RedisCache extends Construct {
       'ElastiCache parameter groups take no name_prefix; the name ends in a hash of name, family and description, every argument that forces a replacement, so a replacement always gets a new name',
     );
 
-    this.authToken = new GeneratedSecret(this, 'auth-token', {
-      name: `${props.namePrefix}/redis-auth`,
-      description: `AUTH token of the ${name} Redis replication group`,
-      encryptionKey: props.encryptionKey,
+    // IAM users need user_id equal to user_name; IDs are 1–40 letters, digits and hyphens.
+    const appUserName = resourceName(props.namePrefix, 'redis-app', 40).toLowerCase();
+    this.appUser = new ElasticacheUser(this, 'app-user', {
+      userId: appUserName,
+      userName: appUserName,
+      engine: 'redis',
+      // Every key and channel; no administrative commands (CONFIG, DEBUG, ACL, SHUTDOWN...).
+      accessString: 'on ~* &* +@all -@admin',
+      authenticationMode: { type: 'iam' },
     });
+    this.defaultUser = new ElasticacheUser(this, 'default-user', {
+      userId: resourceName(props.namePrefix, 'redis-default', 40).toLowerCase(),
+      userName: 'default',
+      engine: 'redis',
+      accessString: 'off -@all',
+      authenticationMode: { type: 'no-password-required' },
+    });
+    this.userGroup = new ElasticacheUserGroup(this, 'user-group', {
+      userGroupId: resourceName(props.namePrefix, 'redis', 40).toLowerCase(),
+      engine: 'redis',
+      userIds: [this.defaultUser.userId, this.appUser.userId],
+    });
+    this.cacheName = name;
 
     this.slowLogGroup = encryptedLogGroup(this, 'slow-log', {
       name: `/stagecraft/${props.namePrefix}/redis/slow-log`,
@@ -214,7 +241,7 @@ export class RedisCache extends Construct {
         atRestEncryptionEnabled: 'true',
         kmsKeyId: props.encryptionKey.arn,
         transitEncryptionEnabled: true,
-        authToken: this.authToken.value,
+        userGroupIds: [this.userGroup.userGroupId],
         snapshotRetentionLimit: backupRetentionDays,
         snapshotWindow: snapshotWindowUtc,
         maintenanceWindow: maintenanceWindowUtc,

@@ -18,8 +18,8 @@ export interface DataStoreAccess {
 
 /**
  * The IAM policy giving exactly `access`: GetSecretValue on the stores' secrets, object
- * read/write on their buckets, and decryption through those two services only. Undefined when
- * the stores need nothing.
+ * read/write on their buckets, decryption through those two services only, and the stores' own
+ * grants (IAM authentication to Redis). Undefined when the stores need nothing.
  */
 export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefined {
   const secretArns = access.stores.flatMap((s) => s.secretArns);
@@ -34,7 +34,11 @@ export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefin
     statements.push({ Sid: 'ReadWriteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: bucketArns });
     via.push(`s3.${access.region}.amazonaws.com`);
   }
+  for (const grant of access.stores.flatMap((s) => s.iamGrants ?? [])) {
+    statements.push({ Sid: grant.sid, Effect: 'Allow', Action: [...grant.actions], Resource: [...grant.resources] });
+  }
   if (statements.length === 0) return undefined;
+  if (via.length === 0) return JSON.stringify({ Version: '2012-10-17', Statement: statements });
   statements.push({
     Sid: 'DecryptThroughThoseServices',
     Effect: 'Allow',

@@ -22,6 +22,16 @@ export interface DataStoreEndpoint {
   readonly secretArns: readonly string[];
   /** S3 buckets the service reads and writes (ARNs). */
   readonly bucketArns: readonly string[];
+  /** Further IAM permissions the store needs of its clients (IAM authentication, for example). @default none */
+  readonly iamGrants?: readonly IamGrant[];
+}
+
+/** One IAM policy statement a data store's clients need. */
+export interface IamGrant {
+  /** Statement id, unique in the policy (letters and digits). */
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
 }
 
 /** The data stores of one region, by kind. */

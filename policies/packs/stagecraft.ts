@@ -2,6 +2,7 @@
  * The Stagecraft pack: every rule object with its level and why it matters. Errors fail `stagecraft
  * check`; warnings fail it only with `--level warning` (and `npm test` requires none of either).
  */
+import { GeneratedSecretNotInState } from '../rules/encryption-at-rest/GeneratedSecretNotInState';
 import { Pack } from '../types';
 import { RdsStorageEncrypted } from '../rules/encryption-at-rest/RdsStorageEncrypted';
 import { RdsCustomerManagedKey } from '../rules/encryption-at-rest/RdsCustomerManagedKey';
@@ -52,6 +53,7 @@ import { LoadBalancerDeletionProtection } from '../rules/deletion-protection-and
 import { InstanceTerminationProtection } from '../rules/deletion-protection-and-backups/InstanceTerminationProtection';
 import { EbsVolumeFinalSnapshot } from '../rules/deletion-protection-and-backups/EbsVolumeFinalSnapshot';
 import { S3BucketVersioning } from '../rules/deletion-protection-and-backups/S3BucketVersioning';
+import { StatefulResourcesBackedUp } from '../rules/deletion-protection-and-backups/StatefulResourcesBackedUp';
 import { EksControlPlaneLogging } from '../rules/logging/EksControlPlaneLogging';
 import { LoadBalancerAccessLogs } from '../rules/logging/LoadBalancerAccessLogs';
 import { RdsLogExports } from '../rules/logging/RdsLogExports';
@@ -163,6 +165,11 @@ export const STAGECRAFT_PACK: Pack = {
       rule: BackupVaultEncrypted,
       level: 'warning',
       explanation: 'Recovery points are full copies of the data; a customer-managed key keeps restores under our key policy.',
+    },
+    {
+      rule: GeneratedSecretNotInState,
+      level: 'error',
+      explanation: 'Terraform state is read by every deployer and copied to every CI workspace; a password in it is a password in plain text.',
     },
     // Encryption in transit
     { rule: RdsForceSsl, level: 'error', explanation: 'Without rds.force_ssl, a misconfigured client sends credentials and rows in clear inside the VPC.' },
@@ -288,6 +295,11 @@ export const STAGECRAFT_PACK: Pack = {
     },
     { rule: EbsVolumeFinalSnapshot, level: 'warning', explanation: 'A final snapshot keeps the data when the volume is destroyed.' },
     { rule: S3BucketVersioning, level: 'error', explanation: 'Versioning makes overwrites and deletes recoverable.' },
+    {
+      rule: StatefulResourcesBackedUp,
+      level: 'error',
+      explanation: 'A backup selection that matches nothing looks like a backup and protects nothing; every resource that keeps data must be in one.',
+    },
     // Logging
     { rule: EksControlPlaneLogging, level: 'error', explanation: 'Audit and authenticator logs are how an incident on the cluster is investigated.' },
     {

@@ -1,4 +1,5 @@
 /** Every rule, in id order. A rule file exports one rule named after the file. */
+import { GeneratedSecretNotInState } from './encryption-at-rest/GeneratedSecretNotInState';
 import { RdsStorageEncrypted } from './encryption-at-rest/RdsStorageEncrypted';
 import { RdsCustomerManagedKey } from './encryption-at-rest/RdsCustomerManagedKey';
 import { ElastiCacheEncryptedAtRest } from './encryption-at-rest/ElastiCacheEncryptedAtRest';
@@ -48,6 +49,7 @@ import { LoadBalancerDeletionProtection } from './deletion-protection-and-backup
 import { InstanceTerminationProtection } from './deletion-protection-and-backups/InstanceTerminationProtection';
 import { EbsVolumeFinalSnapshot } from './deletion-protection-and-backups/EbsVolumeFinalSnapshot';
 import { S3BucketVersioning } from './deletion-protection-and-backups/S3BucketVersioning';
+import { StatefulResourcesBackedUp } from './deletion-protection-and-backups/StatefulResourcesBackedUp';
 import { EksControlPlaneLogging } from './logging/EksControlPlaneLogging';
 import { LoadBalancerAccessLogs } from './logging/LoadBalancerAccessLogs';
 import { RdsLogExports } from './logging/RdsLogExports';
@@ -112,6 +114,7 @@ export const ALL_RULES: readonly Rule[] = [
   SecretCustomerManagedKey,
   EksSecretsEncrypted,
   BackupVaultEncrypted,
+  GeneratedSecretNotInState,
   RdsForceSsl,
   ElastiCacheTransitEncryptionAndAuth,
   MskTlsInTransit,
@@ -145,6 +148,7 @@ export const ALL_RULES: readonly Rule[] = [
   InstanceTerminationProtection,
   EbsVolumeFinalSnapshot,
   S3BucketVersioning,
+  StatefulResourcesBackedUp,
   EksControlPlaneLogging,
   LoadBalancerAccessLogs,
   RdsLogExports,

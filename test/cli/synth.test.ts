@@ -54,6 +54,28 @@ describe('stagecraft synth', () => {
     expect(existsSync(join(root, 'cdktf.out', 'manifest.json'))).toBe(false);
   });
 
+  it('refuses local state from scale on: exit 2 naming backend and what to set, the output left as it was', async () => {
+    const scale = 'name: big-scale\nstage: scale\nregions: [us-west-2]\ndomain: big.example.com\n';
+    const root = project({ 'big.yaml': scale });
+    mkdirSync(join(root, 'cdktf.out'));
+    writeFileSync(join(root, 'cdktf.out', 'previous.txt'), 'untouched');
+    const result = await run(root, 'synth');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'environments/big.yaml: backend: stage scale keeps Terraform state remotely (local state files are refused from scale on); ' +
+        'set backend.s3.bucket to an existing, versioned S3 bucket (locking uses S3 lock files, Terraform ≥ 1.10), ' +
+        'optionally backend.s3.region, keyPrefix and kmsKeyArn; received no backend\n',
+    );
+    expect(readFileSync(join(root, 'cdktf.out', 'previous.txt'), 'utf8')).toBe('untouched');
+    // With the bucket set, the same file synthesizes, with no credentials or network: the backend is only written down.
+    writeFileSync(join(root, 'environments', 'big.yaml'), `${scale}backend:\n  s3:\n    bucket: big-terraform-state\n`);
+    expect((await run(root, 'synth', '--out', 'build')).code).toBe(0);
+    const stack = JSON.parse(readFileSync(join(root, 'build', 'stacks', 'big-scale-us-west-2', 'cdk.tf.json'), 'utf8'));
+    expect(stack.terraform.backend).toEqual({
+      s3: { bucket: 'big-terraform-state', key: 'stagecraft/big-scale-us-west-2.tfstate', region: 'us-west-2', encrypt: true, use_lockfile: true },
+    });
+  });
+
   it('exits 2 on bad edge configuration with one clear line per problem', async () => {
     const massive = 'name: edge-bad\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: bad.example.com\n';
     const cases: Array<[string, string]> = [

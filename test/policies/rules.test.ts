@@ -248,6 +248,22 @@ const CASES: Record<string, Case> = {
     compliant: { resources: { aws_backup_vault: { v: { kms_key_arn: KEY } } } },
     nonCompliant: { resources: { aws_backup_vault: { v: { name: 'v' } } } },
   },
+  'SC-EAR-17': {
+    // The generated value goes only through the write-only argument; the cache authenticates with IAM.
+    compliant: {
+      resources: {
+        aws_secretsmanager_secret_version: { v: { secret_id: 's', secret_string_wo: '${replace(uuid(), "-", "")}', secret_string_wo_version: 1 } },
+        aws_elasticache_replication_group: { r: { user_group_ids: ['g'] } },
+      },
+    },
+    // Review S2: the AUTH token generated into secret_string, and copied into auth_token.
+    nonCompliant: {
+      resources: {
+        aws_secretsmanager_secret_version: { v: { secret_id: 's', secret_string: '${replace(uuid(), "-", "")}' } },
+        aws_elasticache_replication_group: { r: { auth_token: '${aws_secretsmanager_secret_version.v.secret_string}' } },
+      },
+    },
+  },
   // Encryption in transit
   'SC-EIT-1': {
     compliant: {
@@ -511,6 +527,28 @@ const CASES: Record<string, Case> = {
   'SC-DP-9': {
     compliant: { resources: bucket({ aws_s3_bucket_versioning: { v: { bucket: BUCKET_ID, versioning_configuration: { status: 'Enabled' } } } }) },
     nonCompliant: { resources: bucket({ aws_s3_bucket_versioning: { v: { bucket: BUCKET_ID, versioning_configuration: { status: 'Suspended' } } } }) },
+  },
+  'SC-DP-10': {
+    // A tagged bucket and an RDS primary by ARN, with the read replica left out: every selection picks something.
+    compliant: {
+      resources: {
+        aws_s3_bucket: { assets: { bucket: 'fx-assets', tags: { 'stagecraft:backup': 'daily' } }, backups: { bucket: 'fx-backups' } },
+        aws_db_instance: { primary: { engine: 'postgres' }, replica: { replicate_source_db: '${aws_db_instance.primary.identifier}' } },
+        aws_backup_selection: {
+          tagged: { plan_id: '${aws_backup_plan.p.id}', selection_tag: [{ type: 'STRINGEQUALS', key: 'stagecraft:backup', value: 'daily' }] },
+          resources: { plan_id: '${aws_backup_plan.p.id}', resources: ['${aws_db_instance.primary.arn}', 'arn:aws:s3:::fx-backups'] },
+        },
+      },
+    },
+    // Review M1: the selection's tag is on nothing, so the bucket is not backed up and the selection backs up nothing.
+    nonCompliant: {
+      resources: {
+        aws_s3_bucket: { assets: { bucket: 'fx-assets' } },
+        aws_backup_selection: {
+          tagged: { plan_id: '${aws_backup_plan.p.id}', selection_tag: [{ type: 'STRINGEQUALS', key: 'stagecraft:backup', value: 'daily' }] },
+        },
+      },
+    },
   },
   // Logging
   'SC-LOG-1': {
@@ -835,6 +873,64 @@ describe('stage awareness', () => {
     const single: Resources = { aws_elasticache_replication_group: { r: { automatic_failover_enabled: false, num_cache_clusters: 1 } } };
     expect(evaluate(rule, { stage: 'traction', resources: single }).map((o) => o.status)).toEqual(['not-applicable']);
     expect(evaluate(rule, { stage: 'growth', resources: single }).map((o) => o.status)).toEqual(['non-compliant']);
+  });
+
+  it('names the generated secret and every argument that copies it into state', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-EAR-17')!;
+    expect(evaluate(rule, CASES['SC-EAR-17'].nonCompliant)).toEqual([
+      {
+        address: 'aws_secretsmanager_secret_version.v',
+        status: 'non-compliant',
+        message:
+          'secret_string holds a value Terraform generates (uuid()), which state keeps in plain text; write it through a write-only argument (e.g. secret_string_wo with secret_string_wo_version) or let the service manage the password',
+      },
+      {
+        address: 'aws_elasticache_replication_group.r',
+        status: 'non-compliant',
+        message: 'auth_token copies the generated value of aws_secretsmanager_secret_version.v, so state keeps it in plain text here too',
+      },
+    ]);
+    // The random provider's results count too, wherever they land.
+    expect(evaluate(rule, { resources: { aws_mq_broker: { b: { user: [{ username: 'admin', password: '${random_password.admin.result}' }] } } } })).toEqual([
+      expect.objectContaining({ address: 'aws_mq_broker.b', status: 'non-compliant' }),
+    ]);
+  });
+
+  it('names both halves of a backup that picks nothing: the resource left out and the selection that matches nothing', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-DP-10')!;
+    expect(evaluate(rule, CASES['SC-DP-10'].nonCompliant)).toEqual([
+      {
+        address: 'aws_s3_bucket.assets',
+        status: 'non-compliant',
+        message: 'this bucket keeps data, but no aws_backup_selection picks it (tag it stagecraft:backup=daily or add its ARN to a selection)',
+      },
+      {
+        address: 'aws_backup_selection.tagged',
+        status: 'non-compliant',
+        message:
+          'selects tag stagecraft:backup=daily, but no resource of this stack matches: it backs up nothing; tag what it should protect, or select by ARN',
+      },
+    ]);
+    // The provider's default tags count, as AWS Backup sees them; a read replica is not a target.
+    const byDefaultTag = {
+      stage: 'growth' as const,
+      resources: {
+        aws_db_instance: { replica: { replicate_source_db: 'db' } },
+        aws_backup_selection: { tagged: { selection_tag: [{ type: 'STRINGEQUALS', key: 'stagecraft:stage', value: 'growth' }] } },
+      },
+    };
+    expect(evaluate(rule, byDefaultTag)).toEqual([
+      {
+        address: 'aws_backup_selection.tagged',
+        status: 'non-compliant',
+        message:
+          'selects tag stagecraft:stage=growth, but no resource of this stack matches: it backs up nothing; tag what it should protect, or select by ARN',
+      },
+    ]);
+    expect(evaluate(rule, { ...byDefaultTag, resources: { ...byDefaultTag.resources, aws_s3_bucket: { b: { bucket: 'fx-b' } } } })).toEqual([
+      { address: 'aws_s3_bucket.b', status: 'compliant' },
+      { address: 'aws_backup_selection.tagged', status: 'compliant' },
+    ]);
   });
 
   it('lets launch run a single host, but never without a backup plan keeping 7 days', () => {

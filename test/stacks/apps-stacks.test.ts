@@ -264,7 +264,7 @@ describe('apps stacks', () => {
 });
 
 describe('the regional side of the services', () => {
-  it("gives each service a Pod Identity role that reads exactly its data stores' secrets", () => {
+  it("gives each service a Pod Identity role that reads exactly its data stores' secrets and connects to Redis with IAM", () => {
     for (const { name } of clusterStacks()) {
       const regional = name.replace(/-apps$/, '');
       const { environment } = environmentOf(name);
@@ -277,7 +277,17 @@ describe('the regional side of the services', () => {
         .resources(regional, 'aws_iam_role_policy')
         .filter((p) => serviceRoles.some((role) => String(p.role).includes(`aws_iam_role.${role}.`)))
         .map((p) => JSON.parse(String(p.policy)));
-      expect(policies.filter((p) => p.Statement.some((s: any) => s.Sid === 'ReadSecrets')).length).toBeGreaterThan(0);
+      // Every cluster stage's services use Redis, which they reach with IAM: no secret, only elasticache:Connect.
+      const redis = policies.filter((p) => p.Statement.some((s: any) => s.Sid === 'ConnectToRedis'));
+      expect(redis.length).toBeGreaterThan(0);
+      for (const policy of redis) {
+        const connect = policy.Statement.find((s: any) => s.Sid === 'ConnectToRedis');
+        expect(connect.Action).toEqual(['elasticache:Connect']);
+        expect(connect.Resource).toEqual([
+          expect.stringMatching(/^\$\{aws_elasticache_replication_group\.[^.]+\.arn\}$/),
+          expect.stringMatching(/^\$\{aws_elasticache_user\.redis_app-user_[^.]+\.arn\}$/),
+        ]);
+      }
       for (const policy of policies.filter((p) => p.Statement.some((s: any) => s.Sid === 'ReadSecrets'))) {
         const read = policy.Statement.find((s: any) => s.Sid === 'ReadSecrets');
         expect(read.Action).toEqual(['secretsmanager:GetSecretValue']);

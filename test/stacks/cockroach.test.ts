@@ -149,7 +149,7 @@ describe('migration files written by synth', () => {
 });
 
 describe('Redis per region on massive', () => {
-  it('runs a Redis Cluster of at least 3 shards × 1 replica in every region: cluster mode, multi-AZ, TLS and AUTH', () => {
+  it('runs a Redis Cluster of at least 3 shards × 1 replica in every region: cluster mode, multi-AZ, TLS and IAM authentication', () => {
     for (const region of massiveRegions()) {
       const [group] = synthesis.resources(stackOf(region), 'aws_elasticache_replication_group');
       expect(group).toMatchObject({
@@ -158,8 +158,9 @@ describe('Redis per region on massive', () => {
         multi_az_enabled: true,
         transit_encryption_enabled: true,
         at_rest_encryption_enabled: 'true',
-        auth_token: expect.stringContaining('aws_secretsmanager_secret_version'),
+        user_group_ids: [expect.stringContaining('aws_elasticache_user_group')],
       });
+      expect(group.auth_token).toBeUndefined();
       expect(group.num_node_groups).toBeGreaterThanOrEqual(3);
       expect(group.replicas_per_node_group).toBeGreaterThanOrEqual(1);
     }

@@ -4,32 +4,10 @@
  * points at least 7 days.
  */
 import { isSingleHostStage } from '../../../config/stages';
-import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
-import { asNumber, readAll } from '../../../synthesis/values';
+import { StackOutcome, StackRule } from '../../types';
+import { retentionDays, selects } from '../deletion-protection-and-backups/backup-selection';
 
 export const MIN_RECOVERY_DAYS = 7;
-
-function tagsOf(resource: ResourceView): Record<string, unknown> {
-  return (readAll(resource.values, 'tags')[0] as Record<string, unknown> | undefined) ?? {};
-}
-
-/** Whether `selection` picks `resource`, by tag or by a reference in `resources`. */
-function selects(selection: ResourceView, resource: ResourceView, stack: StackView): boolean {
-  const byArn = readAll(selection.values, 'resources')
-    .flatMap((v) => (Array.isArray(v) ? v : [v]))
-    .some((v) => stack.referenced(v) === resource);
-  if (byArn) return true;
-  const tags = tagsOf(resource);
-  const conditions = readAll(selection.values, 'selection_tag').flatMap((v) => (Array.isArray(v) ? v : [v])) as Array<Record<string, unknown>>;
-  return conditions.some((c) => (c.type === undefined || c.type === 'STRINGEQUALS') && typeof c.key === 'string' && tags[c.key] === c.value);
-}
-
-/** The longest retention, in days, of the rules of the plan a selection belongs to. */
-function retentionDays(selection: ResourceView, stack: StackView): number {
-  const plan = stack.referenced(selection.values.plan_id);
-  if (!plan) return 0;
-  return Math.max(0, ...readAll(plan.values, 'rule.lifecycle.delete_after').map((v) => asNumber(v) ?? 0));
-}
 
 export const SingleHostBackups: StackRule = {
   id: 'SC-STG-3',

@@ -135,9 +135,12 @@ export function caBootstrapScripts(placement: CockroachPlacement): { readonly re
     'fi',
   ].join('\n');
   const create = ['set -eu', `[ -s ${CA_DIR}/ca.key ] || /cockroach/cockroach cert create-ca --certs-dir=${CA_DIR} --ca-key=${CA_DIR}/ca.key`].join('\n');
+  // A later region's secrets exist once its regional stack is applied, whenever that is: wait for them.
+  const exists = (region: string, id: string) => `aws secretsmanager describe-secret --region ${region} --secret-id '${id}' > /dev/null 2>&1`;
   const publish = [
     'set -eu',
     ...placement.allCaSecrets.flatMap(({ region, certificate, key }) => [
+      `until ${exists(region, certificate)} && ${exists(region, key)}; do echo "waiting for the ${region} stack to create its CA secrets"; sleep 30; done`,
       `if ! ${get(region, key)} > /dev/null 2>&1; then`,
       `  aws secretsmanager put-secret-value --region ${region} --secret-id '${certificate}' --secret-string file://${CA_DIR}/ca.crt`,
       `  aws secretsmanager put-secret-value --region ${region} --secret-id '${key}' --secret-string file://${CA_DIR}/ca.key`,

@@ -1,8 +1,15 @@
 /**
  * One-off work in the first region only: the CA bootstrap, then `cockroach init` and the
  * migrations. Jobs run to completion, so they carry no liveness or readiness probes (there is
- * no service to route to and nothing to restart mid-run); `activeDeadlineSeconds` and
- * `backoffLimit` bound them instead. Everything else of the pod hardening applies.
+ * no service to route to and nothing to restart mid-run). Everything else of the pod hardening
+ * applies.
+ *
+ * They must work in any timing of the regional deploys (issue 15): the CA bootstrap waits for every
+ * later region's secrets, the init Job for every region's nodes, however long the other regions take
+ * to be deployed, so neither has an `activeDeadlineSeconds` (a deadline shorter than a deploy failed
+ * them after Terraform had reported success). Each is named after a hash of its whole spec (image,
+ * scripts, regions, migrations): when an input changes, the next apply creates a new Job that runs
+ * again, instead of trying to change an immutable pod template or finding the old Job done.
  */
 import { createHash } from 'node:crypto';
 import { KubernetesObject } from '../../kubernetes/object';
@@ -25,43 +32,39 @@ import { zoneGroups } from './topology';
 export const MIGRATIONS_CONFIG_MAP = 'cockroachdb-migrations';
 const MIGRATIONS_DIR = '/migrations';
 
-/** A Job's pod: hardened, on the general pool, given up after `deadlineSeconds`. */
+/** A Job's pod: hardened, on the general pool, retried on failure, named `<base>-<hash of its spec and `inputs`>`. */
 function job(
-  name: string,
+  base: string,
   serviceAccount: string,
   pod: { initContainers: unknown[]; containers: unknown[]; volumes: unknown[] },
-  deadlineSeconds: number,
+  inputs = '',
 ): KubernetesObject {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: metadata(name, { 'app.kubernetes.io/component': name }),
-    spec: {
-      backoffLimit: 10,
-      activeDeadlineSeconds: deadlineSeconds,
-      template: {
-        metadata: { labels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/component': name } },
-        spec: {
-          serviceAccountName: serviceAccount,
-          automountServiceAccountToken: false,
-          restartPolicy: 'OnFailure',
-          securityContext: podSecurityContext(),
-          ...pod,
-        },
+  const spec = {
+    backoffLimit: 10,
+    template: {
+      metadata: { labels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/component': base } },
+      spec: {
+        serviceAccountName: serviceAccount,
+        automountServiceAccountToken: false,
+        restartPolicy: 'OnFailure',
+        securityContext: podSecurityContext(),
+        ...pod,
       },
     },
   };
+  const name = `${base}-${contentHash(JSON.stringify(spec) + inputs)}`;
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata: metadata(name, { 'app.kubernetes.io/component': base }), spec };
+}
+
+/** The first 8 hex digits of a SHA-256: a Job name's suffix. */
+function contentHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 /** The CA bootstrap Job (first region): the only pod allowed to write the CA secrets. */
 export function caBootstrapJob(placement: CockroachPlacement): KubernetesObject {
   const { init, main } = caBootstrapContainers(placement);
-  return job(
-    'cockroachdb-ca-bootstrap',
-    COCKROACH_CA_WRITER_SERVICE_ACCOUNT,
-    { initContainers: init, containers: [main], volumes: certificateVolumes() },
-    1800,
-  );
+  return job('cockroachdb-ca-bootstrap', COCKROACH_CA_WRITER_SERVICE_ACCOUNT, { initContainers: init, containers: [main], volumes: certificateVolumes() });
 }
 
 /** The migrations, shipped to the init Job as files. */
@@ -100,17 +103,17 @@ export function initScripts(placement: CockroachPlacement, migrations: readonly 
 }
 
 /**
- * `cockroach init` and the migrations (first region). Named after the migrations' content: a
- * changed migration is a new Job, since a Job's pod template cannot change in place.
+ * `cockroach init` and the migrations (first region). Named after its spec and `contentKey` (the
+ * migrations' content, mounted from a ConfigMap the spec only names): a changed migration, image or
+ * region list is a new Job, since a Job's pod template cannot change in place.
  */
 export function initJob(placement: CockroachPlacement, migrations: readonly Migration[], contentKey: string): KubernetesObject {
   const scripts = initScripts(placement, migrations);
-  const hash = createHash('sha256').update(contentKey).digest('hex').slice(0, 8);
   const image = placement.image ?? COCKROACH_IMAGE;
   const small = guaranteed('200m', '256Mi');
   const certs = { name: 'certs', mountPath: CERTS_DIR, readOnly: true };
   return job(
-    `cockroachdb-init-${hash}`,
+    'cockroachdb-init',
     COCKROACH_SERVICE_ACCOUNT,
     {
       initContainers: [
@@ -137,6 +140,6 @@ export function initJob(placement: CockroachPlacement, migrations: readonly Migr
       ],
       volumes: [...certificateVolumes(), { name: 'migrations', configMap: { name: MIGRATIONS_CONFIG_MAP } }],
     },
-    7200,
+    contentKey,
   );
 }

@@ -7,7 +7,8 @@ import { Environment, RegionPlacement } from '../../../config/environment';
 import { Stage } from '../../../config/stages';
 import { resolveAssumptions } from '../../../config/assumptions';
 import { Blueprint } from '../../../sizing/blueprint-types';
-import { allocatable, EC2_SPECS } from '../../../sizing/instance-specs';
+import { EC2_SPECS, SYSTEM_PODS_PER_NODE } from '../../../sizing/instance-specs';
+import { managedNodeAllocatable } from '../../../sizing/node-allocatable';
 import { caSecretNames } from './names';
 
 /**
@@ -60,15 +61,16 @@ export interface CockroachPlacement {
 }
 
 /**
- * A CockroachDB pod takes its dedicated node whole, less what kubelet, the OS and the system
- * DaemonSets keep (the same allocatable arithmetic the node sizing uses), rounded down to
- * whole cores and GiB.
+ * A CockroachDB pod takes its dedicated node whole: what the managed node really leaves for pods
+ * (kernel-reported memory, kube-reserved for the max pods the node group sets, the eviction
+ * threshold, the DaemonSets' requests: sizing/node-allocatable.ts), rounded down to whole cores
+ * and GiB, so the scheduler always finds it room.
  */
 export function cockroachPodResources(instanceType: string, system: { vcpu: number; memoryGiB: number }): CockroachPodResources {
   const spec = EC2_SPECS[instanceType];
   if (!spec) throw new Error(`no EC2 spec for ${instanceType} (sizing/instance-specs.ts)`);
-  const node = allocatable(spec, system);
-  return { cpu: Math.floor(node.vcpu), memoryGiB: Math.floor(node.memoryGiB) };
+  const node = managedNodeAllocatable(spec, { ...system, pods: SYSTEM_PODS_PER_NODE });
+  return { cpu: Math.floor(node.cpuMillicores / 1000), memoryGiB: Math.floor(node.memoryMiB / 1024) };
 }
 
 /**

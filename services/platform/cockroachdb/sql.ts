@@ -80,6 +80,16 @@ export interface BackupScheduleInput {
 export const BACKUP_RECURRENCE = { incremental: '@hourly', full: '@daily' } as const;
 
 /**
+ * Days the backup bucket keeps each object (its lifecycle expires them; CockroachDB's schedules
+ * have no retention of their own). A point in time restores from its day's full backup and the
+ * incrementals after it, which are younger, so keeping objects one day past the retention keeps
+ * every point of the last `retentionDays` days restorable.
+ */
+export function backupObjectExpiryDays(retentionDays: number): number {
+  return retentionDays + 1;
+}
+
+/**
  * `002_backup_schedule.sql`: CockroachDB's own scheduler (`CREATE SCHEDULE FOR BACKUP`), so
  * backups follow the cluster, not a CronJob in one region. With several regions the backup is
  * locality-aware: each node writes its ranges to its own region's bucket, the first region's

@@ -113,16 +113,18 @@ describe('DataBucket', () => {
     expect(rules[1].noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
   });
 
-  it('tiers to STANDARD_IA after 30 days and GLACIER after 90 by default, expiring only when asked', () => {
+  it('tiers only through the steps asked for, in S3 order, expiring only when asked', () => {
     const tiered = (tiering: DataBucketProps['tiering']) =>
       (one(bucket({ tiering }), 'aws_s3_bucket_lifecycle_configuration').rule as Array<Record<string, any>>).find((r) => r.id === 'tiering');
-    expect(tiered({})).toMatchObject({
-      transition: [
-        { days: 30, storage_class: 'STANDARD_IA' },
-        { days: 90, storage_class: 'GLACIER' },
-      ],
-    });
+    // No step asked for: no transition at all, so nothing leaves S3 Standard behind the caller's back.
+    expect(tiered({})?.transition).toBeUndefined();
     expect(tiered({})?.expiration).toBeUndefined();
+    // The assets bucket's tiering: every object readable at once, whatever its age.
+    expect(tiered({ intelligentTieringAfterDays: 0 })).toMatchObject({ transition: [{ days: 0, storage_class: 'INTELLIGENT_TIERING' }] });
+    expect(tiered({ infrequentAccessAfterDays: 30, instantRetrievalAfterDays: 90 })?.transition).toEqual([
+      { days: 30, storage_class: 'STANDARD_IA' },
+      { days: 90, storage_class: 'GLACIER_IR' },
+    ]);
     expect(tiered({ infrequentAccessAfterDays: 60, glacierAfterDays: 180, expireAfterDays: 730 })).toMatchObject({
       transition: [
         { days: 60, storage_class: 'STANDARD_IA' },
@@ -130,6 +132,7 @@ describe('DataBucket', () => {
       ],
       expiration: [{ days: 730 }],
     });
+    expect(tiered({ expireAfterDays: 15 })).toMatchObject({ expiration: [{ days: 15 }] });
   });
 
   it('logs access to an SSE-S3 bucket whose policy lets the log delivery service write', () => {
@@ -174,7 +177,7 @@ describe('DataBucket', () => {
       [
         'test/data: bucketName: "Acme_Data" is not an S3 bucket name (3–63 lowercase letters, digits, dots and hyphens)',
         'test/data: tiering.infrequentAccessAfterDays: S3 moves objects to STANDARD_IA after 30 days at the earliest, got 7',
-        'test/data: tiering.glacierAfterDays: must be at least 30 days after infrequentAccessAfterDays (7), got 20',
+        'test/data: tiering.glacierAfterDays: must be at least 37 days (30 after infrequentAccessAfterDays, 7), got 20',
         'test/data: tiering.expireAfterDays: must be a whole number of days after glacierAfterDays (20), got 10',
         'test/data: noncurrentVersionExpirationDays: must be a whole number of 1 or more, got 0',
       ].join('\n'),

@@ -13,7 +13,7 @@ function secret(overrides: Overrides = {}): SynthesizedStack {
       encryptionKey: buildKey(scope),
       ...overrides,
     });
-    new TerraformOutput(scope, 'value', { value: s.value, sensitive: true });
+    if (s.readable) new TerraformOutput(scope, 'value', { value: s.value, sensitive: true });
   });
 }
 
@@ -38,19 +38,34 @@ describe('GeneratedSecret', () => {
     expect(only(secret({ recoveryWindowDays: 7 }), 'aws_secretsmanager_secret').recovery_window_in_days).toBe(7);
   });
 
-  it('generates the value at apply time from uuid() without dashes, once', () => {
+  it('generates the value at apply time from uuid() without dashes, once, through the write-only argument', () => {
     const stack = secret();
     const secretName = Object.keys(stack.resources.aws_secretsmanager_secret)[0];
+    // Terraform sends secret_string_wo to Secrets Manager and keeps it in neither plan nor state; version 1 is written once.
     expect(only(stack, 'aws_secretsmanager_secret_version')).toEqual({
       secret_id: `\${aws_secretsmanager_secret.${secretName}.id}`,
+      secret_string_wo: '${replace(uuid(), "-", "")}',
+      secret_string_wo_version: 1,
+    });
+    expect(stack.outputs).toEqual({});
+  });
+
+  it('refuses to hand out a write-only value', () => {
+    expect(() =>
+      synthAws((scope) => {
+        const s = new GeneratedSecret(scope, 'auth', { name: 'acme/x', description: 'x', encryptionKey: buildKey(scope) });
+        return s.value;
+      }),
+    ).toThrow('test/auth: the value is write-only; set readableInTerraform to read it in Terraform');
+  });
+
+  it('exposes a readable value (readableInTerraform) as a reference to the version, so nothing secret is in the JSON', () => {
+    const stack = secret({ readableInTerraform: true });
+    const version = Object.keys(stack.resources.aws_secretsmanager_secret_version)[0];
+    expect(only(stack, 'aws_secretsmanager_secret_version')).toMatchObject({
       secret_string: '${replace(uuid(), "-", "")}',
       lifecycle: { ignore_changes: ['secret_string'] },
     });
-  });
-
-  it('exposes the value as a reference to the version, so nothing secret is in the JSON', () => {
-    const stack = secret();
-    const version = Object.keys(stack.resources.aws_secretsmanager_secret_version)[0];
     expect(stack.outputs.value).toEqual({ value: `\${aws_secretsmanager_secret_version.${version}.secret_string}`, sensitive: true });
     expect(stack.json).not.toMatch(/[0-9a-f]{32}/);
     expect(resourcesOfType(stack, 'random_password')).toHaveLength(0);

@@ -46,25 +46,26 @@ function alarmSummary(stack: SynthesizedStack): string[] {
 }
 
 describe('RedisCache', () => {
-  it('encrypts at rest with the key and in transit with a generated AUTH token', () => {
+  it('encrypts at rest with the key and in transit, and authenticates with IAM: no password anywhere', () => {
     const stack = redis();
     const keyArn = keyArnOf(stack);
-    const secretVersion = logicalName(
-      stack,
-      'aws_secretsmanager_secret_version',
-      'secret_id',
-      `\${aws_secretsmanager_secret.${logicalName(stack, 'aws_secretsmanager_secret', 'name', 'acme-us-east-1/redis-auth')}.id}`,
-    );
+    const userGroup = logicalName(stack, 'aws_elasticache_user_group', 'user_group_id', 'acme-us-east-1-redis');
     expect(group(stack)).toMatchObject({
       engine: 'redis',
       engine_version: '7.1',
       at_rest_encryption_enabled: 'true',
       kms_key_id: keyArn,
       transit_encryption_enabled: true,
-      auth_token: `\${aws_secretsmanager_secret_version.${secretVersion}.secret_string}`,
+      user_group_ids: [`\${aws_elasticache_user_group.${userGroup}.user_group_id}`],
     });
-    const [secret] = resourcesOfType(stack, 'aws_secretsmanager_secret');
-    expect(secret.kms_key_id).toBe(keyArn);
+    expect(group(stack).auth_token).toBeUndefined();
+    const users = resourcesOfType(stack, 'aws_elasticache_user');
+    expect(users.map((u) => [u.user_id, u.user_name, u.access_string, u.authentication_mode])).toEqual([
+      ['acme-us-east-1-redis-app', 'acme-us-east-1-redis-app', 'on ~* &* +@all -@admin', { type: 'iam' }],
+      ['acme-us-east-1-redis-default', 'default', 'off -@all', { type: 'no-password-required' }],
+    ]);
+    expect(users.every((u) => u.passwords === undefined)).toBe(true);
+    expect(resourcesOfType(stack, 'aws_secretsmanager_secret')).toHaveLength(0);
   });
 
   it('snapshots daily, keeps a final snapshot and cannot be destroyed', () => {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnvironment } from '../../../config/load';
 import { sizeEnvironments } from '../../../sizing/blueprint';
-import { allocatable, EC2_SPECS } from '../../../sizing/instance-specs';
+import { EC2_SPECS, SYSTEM_PODS_PER_NODE } from '../../../sizing/instance-specs';
+import { managedNodeAllocatable } from '../../../sizing/node-allocatable';
 import { resolveAssumptions } from '../../../config/assumptions';
 import {
   cockroachObjects,
@@ -107,13 +108,15 @@ describe('CockroachDB topology per region (massive example)', () => {
     }
   });
 
-  it('sizes each pod to its dedicated node: allocatable, whole cores and GiB, requests = limits', () => {
+  it("sizes each pod to its dedicated managed node's real allocatable: whole cores and GiB, requests = limits", () => {
     const sized = sizeEnvironments([parseEnvironment(massiveYaml, 'environments/massive.yaml').environment!])[0].blueprint.cockroach!;
     const a = resolveAssumptions();
-    const node = allocatable(EC2_SPECS[sized.instanceType], { vcpu: a.nodeSystemCpu, memoryGiB: a.nodeSystemMemoryGiB });
+    const node = managedNodeAllocatable(EC2_SPECS[sized.instanceType], { vcpu: a.nodeSystemCpu, memoryGiB: a.nodeSystemMemoryGiB, pods: SYSTEM_PODS_PER_NODE });
     const resources = podSpec(ofKind(cockroachObjects(massive[0]), 'StatefulSet')[0]).containers[0].resources;
-    const expected = { cpu: String(Math.floor(node.vcpu)), memory: `${Math.floor(node.memoryGiB)}Gi` };
+    const expected = { cpu: String(Math.floor(node.cpuMillicores / 1000)), memory: `${Math.floor(node.memoryMiB / 1024)}Gi` };
     expect(resources).toEqual({ requests: expected, limits: expected });
+    // m6i.4xlarge: the pod fits the node's 15.64 vCPU and 57.2 GiB.
+    expect(expected).toEqual({ cpu: '15', memory: '57Gi' });
   });
 
   it('has a PodDisruptionBudget of one node and a NodePort join Service for the NLB in every region', () => {
@@ -148,13 +151,30 @@ describe('CockroachDB topology per region (massive example)', () => {
   });
 
   it("publishes the CA to every region's secret from the first region, writing only empty ones", () => {
-    const job = ofKind(cockroachObjects(massive[0]), 'Job').find((j) => j.metadata.name === 'cockroachdb-ca-bootstrap')!;
+    const job = ofKind(cockroachObjects(massive[0]), 'Job').find((j) => j.metadata.name.startsWith('cockroachdb-ca-bootstrap-'))!;
     expect(podSpec(job).serviceAccountName).toBe('cockroachdb-ca-writer');
     const publish: string = podSpec(job).containers[0].command[2];
     for (const { region, key, certificate } of massive[0].allCaSecrets) {
-      expect(publish).toContain(`aws secretsmanager put-secret-value --region ${region} --secret-id '${key}'`);
+      // A later region's secrets exist only once its stack is applied: the Job waits for them, with no deadline.
+      const wait = publish.indexOf(`until aws secretsmanager describe-secret --region ${region} --secret-id '${certificate}'`);
+      expect(wait).toBeGreaterThanOrEqual(0);
+      expect(publish.indexOf(`aws secretsmanager put-secret-value --region ${region} --secret-id '${key}'`)).toBeGreaterThan(wait);
       expect(publish).toContain(`aws secretsmanager put-secret-value --region ${region} --secret-id '${certificate}'`);
     }
+  });
+
+  it('works in any timing of the regional deploys: no Job deadline, and a new Job name whenever its inputs change', () => {
+    const jobs = ofKind(cockroachObjects(massive[0]), 'Job');
+    expect(jobs.map((j) => j.spec.activeDeadlineSeconds)).toEqual([undefined, undefined]);
+    // Another image, or one region fewer, changes both Jobs' names: the next apply runs them again.
+    const names = (placement: (typeof massive)[0]) => ofKind(cockroachObjects(placement), 'Job').map((j) => j.metadata.name);
+    const before = names(massive[0]);
+    expect(names(massive[0])).toEqual(before);
+    const image = names({ ...massive[0], image: 'cockroachdb/cockroach:v99.1.0' });
+    expect(image.every((name, i) => name !== before[i])).toBe(true);
+    const fewer = names({ ...massive[0], regions: massive[0].regions.slice(0, 2), allCaSecrets: massive[0].allCaSecrets.slice(0, 2) });
+    expect(fewer.every((name, i) => name !== before[i])).toBe(true);
+    expect(before.map((n) => n.replace(/-[0-9a-f]{8}$/, ''))).toEqual(['cockroachdb-ca-bootstrap', 'cockroachdb-init']);
   });
 
   it('enforces Pod Security Admission restricted on the namespace', () => {
