@@ -24,7 +24,8 @@ import { Environment, RegionPlacement, subnetCidr } from '../config/environment'
 import { productObjects } from '../services/kubernetes/product';
 import { clusterAutoscalerObjects } from '../services/platform/cluster-autoscaler';
 import { collectorObjects } from '../services/platform/otel-collector';
-import { operationsNamespace, rabbitMqDeadLetterObjects, searchRotationObjects } from '../services/platform/operations-jobs';
+import { databaseUsersObjects, operationsNamespace, rabbitMqDeadLetterObjects, searchRotationObjects } from '../services/platform/operations-jobs';
+import { databaseUsersSql } from '../services/platform/database-users';
 import { HEADLESS_SERVICE } from '../services/platform/cockroachdb/certificates';
 import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/cockroachdb/names';
 import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
@@ -123,7 +124,7 @@ export class AppsStack extends StagecraftStack {
     );
   }
 
-  /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy. */
+  /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy, the services' database users. */
   private addOperationsJobs(regional: RegionalStack): void {
     const region = regional.foundation.region.code;
     const jobs: KubernetesObject[] = [];
@@ -140,6 +141,10 @@ export class AppsStack extends StagecraftStack {
           passwordSecretArn: broker.adminPassword.secret.arn,
         }),
       );
+    }
+    if (regional.databaseAdmin) {
+      const users = regional.foundation.environment.services.filter((s) => s.dataStores.includes('database')).map((s) => ({ user: s.name }));
+      if (users.length > 0) jobs.push(...databaseUsersObjects({ region, databases: regional.databaseAdmin.databases, sql: databaseUsersSql({ users }) }));
     }
     if (jobs.length === 0) return;
     const namespace = this.addObjects('operations-namespace', [operationsNamespace()]);

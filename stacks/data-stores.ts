@@ -29,6 +29,8 @@ import {
   joinZoneName,
   regionJoinHost,
 } from '../services/platform/cockroachdb/names';
+import { POSTGRES_DATABASE } from '../services/platform/database-users';
+import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
 import { subnetCidr } from '../config/environment';
@@ -42,6 +44,30 @@ function commonProps(stack: RegionalStack) {
 function dataSubnetCidrs(stack: RegionalStack): string[] {
   const region = stack.foundation.region;
   return region.availabilityZoneIds.map((_, zone) => subnetCidr(region.vpcCidr, 'data', zone));
+}
+
+/**
+ * On a cluster stage, every service logs in to PostgreSQL as its own user through IAM database
+ * authentication (services/platform/database-users.ts): its role may `rds-db:connect` as that
+ * user on each database (`dbuser:<resource id>/<service>`), and the pods ask for a 15-minute
+ * token per connection, so no password exists. The master secret stays with the `database-users`
+ * Job that creates the users (`stack.databaseAdmin`).
+ */
+function iamDatabaseCredential(stack: RegionalStack, resourceIds: readonly string[]): (service: string) => ServiceCredential {
+  const f = stack.foundation;
+  const { partition, accountId } = f.encryptionKey;
+  return (service) => ({
+    mechanism: 'IAM database user',
+    env: { DATABASE_USER: service, DATABASE_NAME: POSTGRES_DATABASE, DATABASE_AUTH: 'iam' },
+    statements: [
+      {
+        Sid: 'ConnectAsItsDatabaseUser',
+        Effect: 'Allow',
+        Action: 'rds-db:connect',
+        Resource: resourceIds.map((id) => `arn:${partition}:rds-db:${f.region.code}:${accountId}:dbuser:${id}/${service}`),
+      },
+    ],
+  });
 }
 
 function required<T>(value: T | undefined, stack: RegionalStack, component: string): T {
@@ -91,20 +117,33 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
   stack.foundation.backups.addResource(database.primary.arn);
   stack.restoreTested.add('RDS');
   const secretArn = database.primary.masterUserSecret.get(0).secretArn;
-  stack.dataStores.database = {
-    kind: 'database',
-    engine: 'RDS PostgreSQL',
-    port: POSTGRES_PORT,
-    peer: { cidrs: dataSubnetCidrs(stack) },
-    env: {
-      DATABASE_HOST: database.endpoint,
-      DATABASE_PORT: String(POSTGRES_PORT),
-      DATABASE_READER_HOSTS: Fn.join(',', database.replicaEndpoints),
-      DATABASE_SECRET_ARN: secretArn,
-    },
-    secretArns: [secretArn],
-    bucketArns: [],
+  const env = {
+    DATABASE_HOST: database.endpoint,
+    DATABASE_PORT: String(POSTGRES_PORT),
+    DATABASE_READER_HOSTS: Fn.join(',', database.replicaEndpoints),
   };
+  // Hosts (traction) share one instance role that their containers cannot use: there the services read the master secret.
+  stack.dataStores.database = stack.eks
+    ? {
+        kind: 'database',
+        engine: 'RDS PostgreSQL',
+        port: POSTGRES_PORT,
+        peer: { cidrs: dataSubnetCidrs(stack) },
+        env,
+        secretArns: [],
+        bucketArns: [],
+        credentialFor: iamDatabaseCredential(stack, [database.primary.resourceId]),
+      }
+    : {
+        kind: 'database',
+        engine: 'RDS PostgreSQL',
+        port: POSTGRES_PORT,
+        peer: { cidrs: dataSubnetCidrs(stack) },
+        env: { ...env, DATABASE_SECRET_ARN: secretArn },
+        secretArns: [secretArn],
+        bucketArns: [],
+      };
+  if (stack.eks) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn }] };
   return database;
 }
 
@@ -152,11 +191,15 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
         ',',
         shards.map((s) => s.endpoint),
       ),
-      DATABASE_SECRET_ARN: Fn.join(',', secretArns),
     },
-    secretArns,
+    secretArns: [],
     bucketArns: [],
+    credentialFor: iamDatabaseCredential(
+      stack,
+      shards.map((s) => s.cluster.clusterResourceId),
+    ),
   };
+  stack.databaseAdmin = { databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i] })) };
   return shards;
 }
 

@@ -1,5 +1,5 @@
 /** The AWS side of the product services on a cluster stage: one Pod Identity role per service. */
-import { DataStoreEndpoint } from '../constructs/shared/data-store-endpoints';
+import { credentialsFor, DataStoreEndpoint } from '../constructs/shared/data-store-endpoints';
 import { PRODUCT_NAMESPACE } from '../services/kubernetes/labels';
 import { EksCluster } from '../constructs/aws/eks-cluster';
 import { uniqueResourceName } from '../constructs/shared/protection';
@@ -11,7 +11,7 @@ export function storesOf(stack: RegionalStack, dataStores: readonly string[]): D
   return Object.values(stack.dataStores).filter((store): store is DataStoreEndpoint => store !== undefined && dataStores.includes(store.kind));
 }
 
-/** Call after every data store of the region exists, so each role names exactly its secrets. */
+/** Call after every data store of the region exists, so each role names exactly its secrets and credentials. */
 export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): ServiceIdentity[] {
   const f = stack.foundation;
   return f.environment.services.map(
@@ -24,6 +24,7 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
         stores: storesOf(stack, service.dataStores),
         encryptionKey: f.encryptionKey,
         region: f.region.code,
+        credentialStatements: credentialsFor(service.name, service.dataStores, stack.dataStores).flatMap((c) => c.statements ?? []),
       }),
   );
 }

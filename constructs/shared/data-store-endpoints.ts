@@ -6,6 +6,22 @@
  */
 import { DataStoreKind } from '../../config/service-definition';
 
+/**
+ * What one service is given to authenticate to a store as itself (issue 15): its identity there
+ * (a database user, a consumer group), the IAM statements its role needs for it, and a
+ * Kubernetes Secret its pods mount (client certificates). Nothing in it is a secret value.
+ */
+export interface ServiceCredential {
+  /** How it authenticates, for messages and docs: `IAM database user`, `client certificate`... */
+  readonly mechanism: string;
+  /** Environment variables naming its identity at the store. */
+  readonly env: Readonly<Record<string, string>>;
+  /** IAM policy statements for the service's role (rds-db:connect, kafka-cluster:*, es:ESHttp*). @default none */
+  readonly statements?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** A Secret in the service's namespace that its pods mount read-only. @default none */
+  readonly secretVolume?: { readonly secretName: string; readonly mountPath: string };
+}
+
 /** Where a data store listens: addresses in the VPC, or pods in a namespace of the cluster. */
 export type DataStorePeer = { readonly cidrs: readonly string[] } | { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 
@@ -22,12 +38,32 @@ export interface DataStoreEndpoint {
   readonly secretArns: readonly string[];
   /** S3 buckets the service reads and writes (ARNs). */
   readonly bucketArns: readonly string[];
+  /**
+   * Each service's own credential, where the store has one per service (IAM database users,
+   * MSK IAM, search role mappings, CockroachDB client certificates); absent where the store's
+   * secrets above are the credential (Redis AUTH, RabbitMQ). @default none
+   */
+  readonly credentialFor?: (service: string) => ServiceCredential;
 }
 
 /** The data stores of one region, by kind. */
 export type DataStoreEndpoints = Partial<Record<DataStoreKind, DataStoreEndpoint>>;
 
 /** The environment variables of the stores a service declares, in one object. */
-export function bindingsFor(dataStores: readonly DataStoreKind[], endpoints: DataStoreEndpoints): Record<string, string> {
-  return Object.assign({}, ...dataStores.map((kind) => endpoints[kind]?.env ?? {})) as Record<string, string>;
+export function bindingsFor(dataStores: readonly DataStoreKind[], endpoints: DataStoreEndpoints, service?: string): Record<string, string> {
+  return Object.assign(
+    {},
+    ...dataStores.map((kind) => {
+      const store = endpoints[kind];
+      return { ...store?.env, ...(service === undefined ? {} : store?.credentialFor?.(service).env) };
+    }),
+  ) as Record<string, string>;
+}
+
+/** The credentials of the stores `dataStores` names, for `service`. */
+export function credentialsFor(service: string, dataStores: readonly DataStoreKind[], endpoints: DataStoreEndpoints): ServiceCredential[] {
+  return dataStores.flatMap((kind) => {
+    const credential = endpoints[kind]?.credentialFor?.(service);
+    return credential ? [credential] : [];
+  });
 }

@@ -7,16 +7,26 @@
  * - `rabbitmq-dead-letters`: declares the `dlx` exchange and `dead-letters` queue and applies a
  *   policy that dead-letters every other queue's rejected or expired messages to it, through the
  *   broker's management API with the admin secret (read at run time, never in the manifest).
- * Both run the AWS CLI image (Amazon Linux, with curl) as a non-root user.
+ * - `database-users`: creates each service's PostgreSQL user, schema and grants on every RDS or
+ *   Aurora writer (services/platform/database-users.ts), as the master user, whose password an
+ *   init container reads from the RDS-managed secret at run time into a memory-backed volume;
+ *   psql runs in the PostgreSQL client image.
+ * They run the AWS CLI image (Amazon Linux, with curl) as a non-root user.
  */
 import { createHash } from 'node:crypto';
 import { terraformLiteral } from '../../constructs/shared/terraform-literal';
 import { KubernetesObject } from '../kubernetes/object';
+import { POSTGRES_DATABASE } from './database-users';
 import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
 
 export const OPERATIONS_NAMESPACE = 'operations';
 export const SEARCH_ROTATION_JOB = 'search-index-rotation';
 export const RABBITMQ_DLQ_JOB = 'rabbitmq-dead-letters';
+export const DATABASE_USERS_JOB = 'database-users';
+/** psql for the database-users Job; a newer client talks to every older server. */
+export const POSTGRES_CLIENT_IMAGE = 'public.ecr.aws/docker/library/postgres:17.2-alpine';
+/** The variable that carries the users script (tests and readiness read it). */
+export const DATABASE_USERS_SQL_ENV = 'DATABASE_USERS_SQL';
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
 /** Environment variables that carry what the Jobs apply (readiness reads them). */
 export const ISM_POLICY_ENV = 'ISM_POLICY';
@@ -165,4 +175,109 @@ export function rabbitMqDeadLetterObjects(target: RabbitMqTarget): KubernetesObj
     script,
     rabbitMqDeadLetterPolicy(),
   );
+}
+
+/** Where the database-users Job creates the users. */
+export interface DatabaseUsersTarget {
+  readonly region: string;
+  /** Each database's writer and the ARN of its RDS-managed master secret, in the same order. */
+  readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string }>;
+  /** The script (`databaseUsersSql`). */
+  readonly sql: string;
+}
+
+/**
+ * The database-users Job: an init container (AWS CLI) reads each master secret's user and
+ * password into a memory-backed volume; psql then applies the script to each writer in one
+ * transaction over TLS. Named after the script, so a changed script is a new Job.
+ */
+export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObject[] {
+  const name = DATABASE_USERS_JOB;
+  const field = (key: string) => `sed -n 's/.*"${key}"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p' | sed 's/\\\\\\\\/\\\\/g'`;
+  const fetch = [
+    'set -eu',
+    'i=0',
+    'for arn in $(echo "$MASTER_SECRET_ARNS" | tr "," " "); do',
+    '  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$arn" --query SecretString --output text > /secrets/json',
+    `  ${field('username')} < /secrets/json > /secrets/user-$i`,
+    `  ${field('password')} < /secrets/json > /secrets/password-$i`,
+    '  rm -f /secrets/json',
+    '  [ -s /secrets/password-$i ] || { echo "no password in $arn" >&2; exit 1; }',
+    '  i=$((i+1))',
+    'done',
+  ].join('\n');
+  const apply = [
+    'set -eu',
+    'i=0',
+    'for host in $(echo "$DATABASE_HOSTS" | tr "," " "); do',
+    `  printf '%s' "$${DATABASE_USERS_SQL_ENV}" | PGPASSWORD="$(cat /secrets/password-$i)" psql "host=$host port=$DATABASE_PORT dbname=$DATABASE_NAME user=$(cat /secrets/user-$i) sslmode=require connect_timeout=10" -X -q --single-transaction -v ON_ERROR_STOP=1 -f -`,
+    '  echo "users applied on $host"',
+    '  i=$((i+1))',
+    'done',
+  ].join('\n');
+  const hardened = (container: Record<string, unknown>) => ({
+    ...container,
+    securityContext: hardenedContainerSecurity(UID),
+    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  });
+  const secrets = { name: 'secrets', mountPath: '/secrets' };
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: OPERATIONS_NAMESPACE, labels: labels(name) } },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: `${name}-${hashOf({ sql: target.sql, fetch, apply, databases: target.databases.length })}`,
+        namespace: OPERATIONS_NAMESPACE,
+        labels: labels(name),
+      },
+      spec: {
+        backoffLimit: 6,
+        ttlSecondsAfterFinished: 86400,
+        template: {
+          metadata: { labels: labels(name) },
+          spec: {
+            serviceAccountName: name,
+            restartPolicy: 'OnFailure',
+            securityContext: hardenedPodSecurity(UID),
+            initContainers: [
+              hardened({
+                name: 'master-secret',
+                image: AWS_CLI_IMAGE,
+                command: ['/bin/sh', '-c', terraformLiteral(fetch)],
+                env: [
+                  { name: 'HOME', value: '/tmp' },
+                  { name: 'AWS_REGION', value: target.region },
+                  { name: 'MASTER_SECRET_ARNS', value: target.databases.map((d) => d.masterSecretArn).join(',') },
+                ],
+                volumeMounts: [secrets, { name: 'tmp', mountPath: '/tmp' }],
+              }),
+            ],
+            containers: [
+              hardened({
+                name,
+                image: POSTGRES_CLIENT_IMAGE,
+                command: ['/bin/sh', '-c', terraformLiteral(apply)],
+                env: [
+                  { name: 'HOME', value: '/tmp' },
+                  { name: 'DATABASE_HOSTS', value: target.databases.map((d) => d.host).join(',') },
+                  { name: 'DATABASE_PORT', value: '5432' },
+                  { name: 'DATABASE_NAME', value: POSTGRES_DATABASE },
+                  { name: DATABASE_USERS_SQL_ENV, value: terraformLiteral(target.sql) },
+                ],
+                volumeMounts: [
+                  { ...secrets, readOnly: true },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              }),
+            ],
+            volumes: [
+              { name: 'secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+              { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+            ],
+          },
+        },
+      },
+    },
+  ];
 }
