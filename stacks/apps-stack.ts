@@ -129,7 +129,12 @@ export class AppsStack extends StagecraftStack {
     const region = regional.foundation.region.code;
     const jobs: KubernetesObject[] = [];
     if (regional.searchDomain) {
-      jobs.push(...searchRotationObjects({ region, endpoint: regional.searchDomain.endpoint, masterRoleArn: regional.searchDomain.masterRole.arn }));
+      const clients = regional.foundation.environment.services
+        .filter((s) => s.dataStores.includes('search') && regional.serviceRoleArns.has(s.name))
+        .map((s) => ({ service: s.name, roleArn: regional.serviceRoleArns.get(s.name)! }));
+      jobs.push(
+        ...searchRotationObjects({ region, endpoint: regional.searchDomain.endpoint, masterRoleArn: regional.searchDomain.masterRole.arn, clients }),
+      );
     }
     if (regional.rabbitMq) {
       const broker = regional.rabbitMq;

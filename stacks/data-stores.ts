@@ -15,7 +15,8 @@ import { KafkaCluster } from '../constructs/aws/kafka-cluster';
 import { POSTGRES_PORT, PostgresInstance } from '../constructs/aws/postgres-instance';
 import { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
 import { RedisCache } from '../constructs/aws/redis-cache';
-import { SearchDomain } from '../constructs/aws/search-domain';
+import { SEARCH_CLIENT_ACTIONS, SearchDomain } from '../constructs/aws/search-domain';
+import { searchIndexPrefix } from '../services/platform/operations-jobs';
 import { SecurityGroupRef } from '../constructs/aws/security-group-ref';
 import {
   backupBucketBaseName,
@@ -31,6 +32,7 @@ import {
 } from '../services/platform/cockroachdb/names';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
 import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
+import { ServiceDefinition } from '../config/service-definition';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
 import { subnetCidr } from '../config/environment';
@@ -53,10 +55,10 @@ function dataSubnetCidrs(stack: RegionalStack): string[] {
  * token per connection, so no password exists. The master secret stays with the `database-users`
  * Job that creates the users (`stack.databaseAdmin`).
  */
-function iamDatabaseCredential(stack: RegionalStack, resourceIds: readonly string[]): (service: string) => ServiceCredential {
+function iamDatabaseCredential(stack: RegionalStack, resourceIds: readonly string[]): (service: ServiceDefinition) => ServiceCredential {
   const f = stack.foundation;
   const { partition, accountId } = f.encryptionKey;
-  return (service) => ({
+  return ({ name: service }) => ({
     mechanism: 'IAM database user',
     env: { DATABASE_USER: service, DATABASE_NAME: POSTGRES_DATABASE, DATABASE_AUTH: 'iam' },
     statements: [
@@ -286,6 +288,12 @@ export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupR
     env: { SEARCH_ENDPOINT: `https://${domain.endpoint}` },
     secretArns: [],
     bucketArns: [],
+    // Fine-grained access control maps the service's role to a role on its own indices (the search Job).
+    credentialFor: (service) => ({
+      mechanism: 'OpenSearch role mapping',
+      env: { SEARCH_AUTH: 'iam', SEARCH_INDEX_PREFIX: searchIndexPrefix(service.name) },
+      statements: [{ Sid: 'SearchItsIndices', Effect: 'Allow', Action: SEARCH_CLIENT_ACTIONS, Resource: `${domain.domain.arn}/*` }],
+    }),
   };
   stack.searchDomain = domain;
   return domain;
@@ -308,11 +316,42 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
     // Clients authenticate with IAM (SASL/IAM): no secret.
     // Kafka has no broker-side dead letter: a consumer that gives up on a message publishes it to
     // `<topic>.dlq` (seed 004: poison messages must not block a queue) and moves on.
-    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers, KAFKA_DEAD_LETTER_TOPIC_SUFFIX: '.dlq' },
+    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers, KAFKA_DEAD_LETTER_TOPIC_SUFFIX: KAFKA_DEAD_LETTER_SUFFIX },
     secretArns: [],
     bucketArns: [],
+    credentialFor: kafkaCredential(cluster.cluster.arn),
   };
   return cluster;
+}
+
+/** Dead letters of a consumed topic go to `<topic>` + this (KAFKA_DEAD_LETTER_TOPIC_SUFFIX). */
+export const KAFKA_DEAD_LETTER_SUFFIX = '.dlq';
+
+/**
+ * MSK accepts IAM only: a service may connect, read the topics it consumes as the group named
+ * after it, write their dead-letter topics and the topics it produces, and nothing else. Topic
+ * and group ARNs are the cluster's ARN with `topic/` or `group/` for `cluster/` (same cluster
+ * name and UUID), so they name exactly this cluster.
+ */
+function kafkaCredential(clusterArn: string): (service: ServiceDefinition) => ServiceCredential {
+  const under = (kind: 'topic' | 'group', name: string) => `${Fn.replace(clusterArn, ':cluster/', `:${kind}/`)}/${name}`;
+  return (service) => {
+    const { consumes, produces } = service.topics;
+    const written = [...consumes.map((t) => `${t}${KAFKA_DEAD_LETTER_SUFFIX}`), ...produces];
+    const statements: Array<Record<string, unknown>> = [
+      { Sid: 'ConnectToTheCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: clusterArn },
+    ];
+    if (consumes.length > 0) {
+      statements.push(
+        { Sid: 'ReadItsTopics', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: consumes.map((t) => under('topic', t)) },
+        { Sid: 'JoinItsGroup', Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: under('group', service.name) },
+      );
+    }
+    if (written.length > 0) {
+      statements.push({ Sid: 'WriteItsTopics', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: written.map((t) => under('topic', t)) });
+    }
+    return { mechanism: 'MSK IAM', env: { KAFKA_AUTH: 'iam', KAFKA_CONSUMER_GROUP: service.name }, statements };
+  };
 }
 
 /** The bucket CockroachDB's scheduled backups write to (the StatefulSet lives in the apps stack). */

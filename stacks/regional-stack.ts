@@ -75,6 +75,8 @@ export class RegionalStack extends StagecraftStack {
   collector?: { readonly metricsLogGroupName?: string };
   /** Resource types whose backups the weekly restore test restores (the composers add theirs). */
   readonly restoreTested = new Set<RestoreTestedType>();
+  /** Each product service's Pod Identity role ARN, by service (cluster stages; set by `addServiceIdentities`). */
+  readonly serviceRoleArns = new Map<string, string>();
   /**
    * Where the `database-users` Job creates the services' PostgreSQL users: each database's
    * writer and its master secret (cluster stages with RDS or Aurora; set by the data-store composers).

@@ -14,7 +14,7 @@ export function storesOf(stack: RegionalStack, dataStores: readonly string[]): D
 /** Call after every data store of the region exists, so each role names exactly its secrets and credentials. */
 export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): ServiceIdentity[] {
   const f = stack.foundation;
-  return f.environment.services.map(
+  const identities = f.environment.services.map(
     (service) =>
       new ServiceIdentity(stack, `service-${service.name}`, {
         roleName: uniqueResourceName(f.namePrefix, service.name, 64),
@@ -24,7 +24,12 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
         stores: storesOf(stack, service.dataStores),
         encryptionKey: f.encryptionKey,
         region: f.region.code,
-        credentialStatements: credentialsFor(service.name, service.dataStores, stack.dataStores).flatMap((c) => c.statements ?? []),
+        credentialStatements: credentialsFor(service, stack.dataStores).flatMap((c) => c.statements ?? []),
       }),
   );
+  f.environment.services.forEach((service, i) => stack.serviceRoleArns.set(service.name, identities[i].role.arn));
+  // The domain policy admits the roles of the services that declare search; their role mappings do the rest.
+  const searchers = f.environment.services.filter((s) => s.dataStores.includes('search')).map((s) => stack.serviceRoleArns.get(s.name)!);
+  if (stack.searchDomain && searchers.length > 0) stack.searchDomain.allowClients(searchers);
+  return identities;
 }

@@ -38,6 +38,6 @@ export function serviceWorkloads(environment: Environment, blueprint: Blueprint,
     scaling: podScalingRule(environment, blueprint, service),
     replicas: podBounds(environment, blueprint, service).min,
     // Every service sends spans to the region's collector (services/platform/otel-collector.ts).
-    bindings: { ...bindingsFor(service.dataStores, stores, service.name), OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_SERVICE_NAME: service.name },
+    bindings: { ...bindingsFor(service.dataStores, stores, service), OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_SERVICE_NAME: service.name },
   }));
 }

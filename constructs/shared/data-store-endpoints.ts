@@ -4,7 +4,7 @@
  * it, and the Secrets Manager secrets it may read. Filled by the regional stack's composers
  * from the resources they create; values may be Terraform references.
  */
-import { DataStoreKind } from '../../config/service-definition';
+import { DataStoreKind, ServiceDefinition } from '../../config/service-definition';
 
 /**
  * What one service is given to authenticate to a store as itself (issue 15): its identity there
@@ -43,14 +43,14 @@ export interface DataStoreEndpoint {
    * MSK IAM, search role mappings, CockroachDB client certificates); absent where the store's
    * secrets above are the credential (Redis AUTH, RabbitMQ). @default none
    */
-  readonly credentialFor?: (service: string) => ServiceCredential;
+  readonly credentialFor?: (service: ServiceDefinition) => ServiceCredential;
 }
 
 /** The data stores of one region, by kind. */
 export type DataStoreEndpoints = Partial<Record<DataStoreKind, DataStoreEndpoint>>;
 
 /** The environment variables of the stores a service declares, in one object. */
-export function bindingsFor(dataStores: readonly DataStoreKind[], endpoints: DataStoreEndpoints, service?: string): Record<string, string> {
+export function bindingsFor(dataStores: readonly DataStoreKind[], endpoints: DataStoreEndpoints, service?: ServiceDefinition): Record<string, string> {
   return Object.assign(
     {},
     ...dataStores.map((kind) => {
@@ -61,8 +61,8 @@ export function bindingsFor(dataStores: readonly DataStoreKind[], endpoints: Dat
 }
 
 /** The credentials of the stores `dataStores` names, for `service`. */
-export function credentialsFor(service: string, dataStores: readonly DataStoreKind[], endpoints: DataStoreEndpoints): ServiceCredential[] {
-  return dataStores.flatMap((kind) => {
+export function credentialsFor(service: ServiceDefinition, endpoints: DataStoreEndpoints): ServiceCredential[] {
+  return service.dataStores.flatMap((kind) => {
     const credential = endpoints[kind]?.credentialFor?.(service);
     return credential ? [credential] : [];
   });

@@ -3,7 +3,9 @@
  * namespace, each re-created when what it applies changes (its name carries a hash):
  * - `search-index-rotation`: applies the OpenSearch Index State Management policy that rolls the
  *   product's indices over monthly, signing its request with SigV4 (curl --aws-sigv4) as the
- *   domain's fine-grained-access master role, which its own Pod Identity role may only assume.
+ *   domain's fine-grained-access master role, which its own Pod Identity role may only assume;
+ *   as that role it also puts each search service's role (its own `product-<service>` indices)
+ *   and maps it to the service's IAM role, so fine-grained access control admits the service.
  * - `rabbitmq-dead-letters`: declares the `dlx` exchange and `dead-letters` queue and applies a
  *   policy that dead-letters every other queue's rejected or expired messages to it, through the
  *   broker's management API with the admin secret (read at run time, never in the manifest).
@@ -117,9 +119,43 @@ export interface SearchRotationTarget {
   readonly endpoint: string;
   /** The fine-grained access control master role the Job assumes. */
   readonly masterRoleArn: string;
+  /** Services that declare search and their IAM role ARNs: each gets a role on its own indices, mapped to its IAM role. @default none */
+  readonly clients?: ReadonlyArray<{ readonly service: string; readonly roleArn: string }>;
 }
 
+/** A service's indices and rollover aliases start with this (`product-<service>`), inside SEARCH_INDEX_PATTERN. */
+export function searchIndexPrefix(service: string): string {
+  return `product-${service}`;
+}
+
+/** The fine-grained access control role of a service and its mapping's environment variables. */
+export function searchRoleName(service: string): string {
+  return `stagecraft-${service}`;
+}
+
+/**
+ * A service's OpenSearch role: read, write and manage (create, alias, roll over) its own
+ * indices, and the cluster's composite read and write operations (_bulk, _msearch, _mget) that
+ * resolve to index permissions; nothing on another service's indices or on the cluster.
+ */
+export function searchServiceRole(service: string): Record<string, unknown> {
+  return {
+    description: `Stagecraft: ${service} on its own indices`,
+    cluster_permissions: ['cluster_composite_ops', 'cluster_monitor'],
+    index_permissions: [
+      {
+        index_patterns: [`${searchIndexPrefix(service)}-*`, searchIndexPrefix(service)],
+        allowed_actions: ['crud', 'create_index', 'manage_aliases', 'indices:admin/rollover', 'indices:admin/mapping/put', 'indices_monitor'],
+      },
+    ],
+  };
+}
+
+/** Variables of the search Job that carry client `i`'s role and mapping. */
+export const searchRoleEnv = (i: number) => ({ role: `SEARCH_ROLE_${i}`, mapping: `SEARCH_ROLE_MAPPING_${i}` });
+
 export function searchRotationObjects(target: SearchRotationTarget): KubernetesObject[] {
+  const clients = target.clients ?? [];
   // PUT creates the policy; on 409 (it exists) the script reads seq_no/primary_term and updates it.
   const script = [
     'set -eu',
@@ -133,12 +169,33 @@ export function searchRotationObjects(target: SearchRotationTarget): KubernetesO
     'fi',
     'cat /tmp/out; echo',
     'case "$code" in 200|201) echo "ISM policy applied ($code)";; *) echo "ISM policy not applied: HTTP $code" >&2; exit 1;; esac',
+    // Roles and mappings: PUT creates or replaces, so a re-run converges.
+    'put() { code=$(curl -sS -o /tmp/out -w "%{http_code}" --aws-sigv4 "aws:amz:$AWS_REGION:es" --user "$1:$2" -H "x-amz-security-token: $3" -H "content-type: application/json" -X PUT "https://$SEARCH_ENDPOINT$4" -d "$5"); case "$code" in 200|201) echo "$4 applied";; *) cat /tmp/out; echo "$4 not applied: HTTP $code" >&2; exit 1;; esac; }',
+    ...clients.flatMap(({ service }, i) => {
+      const env = searchRoleEnv(i);
+      return [
+        `put "$1" "$2" "$3" '/_plugins/_security/api/roles/${searchRoleName(service)}' "$${env.role}"`,
+        `put "$1" "$2" "$3" '/_plugins/_security/api/rolesmapping/${searchRoleName(service)}' "$${env.mapping}"`,
+      ];
+    }),
   ].join('\n');
+  const roles = clients.map(({ service }) => ({ name: searchRoleName(service), role: searchServiceRole(service) }));
   return job(
     SEARCH_ROTATION_JOB,
-    { AWS_REGION: target.region, SEARCH_ENDPOINT: target.endpoint, MASTER_ROLE_ARN: target.masterRoleArn, [ISM_POLICY_ENV]: JSON.stringify(ismPolicy()) },
+    {
+      AWS_REGION: target.region,
+      SEARCH_ENDPOINT: target.endpoint,
+      MASTER_ROLE_ARN: target.masterRoleArn,
+      [ISM_POLICY_ENV]: JSON.stringify(ismPolicy()),
+      ...Object.fromEntries(
+        clients.flatMap(({ service, roleArn }, i) => [
+          [searchRoleEnv(i).role, JSON.stringify(searchServiceRole(service))],
+          [searchRoleEnv(i).mapping, JSON.stringify({ backend_roles: [roleArn] })],
+        ]),
+      ),
+    },
     script,
-    ismPolicy(),
+    clients.length === 0 ? ismPolicy() : { ism: ismPolicy(), roles },
   );
 }
 
