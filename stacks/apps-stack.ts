@@ -59,6 +59,8 @@ export class AppsStack extends StagecraftStack {
   readonly workloads: readonly ServiceWorkload[];
   /** Every object this stack applies, in the order added. */
   readonly applied: AppliedObject[] = [];
+  /** The product namespace's resource: objects other groups put there (CockroachDB's certificate writer role) wait for it. */
+  private productNamespace: Manifest[] = [];
 
   constructor(scope: Construct, props: AppsStackProps) {
     const { environment, regional } = props;
@@ -90,6 +92,7 @@ export class AppsStack extends StagecraftStack {
       network: { vpcCidr: region.vpcCidr, loadBalancerCidrs: zones.map((zone) => subnetCidr(region.vpcCidr, 'public', zone)) },
     });
     const namespace = this.addObjects('product-namespace', [product.namespace]);
+    this.productNamespace = namespace;
     const baseline = this.addObjects('product-baseline', product.baseline, namespace);
     for (const [service, objects] of product.services) this.addObjects(`service-${service}`, objects, [...namespace, ...baseline]);
 
@@ -132,9 +135,7 @@ export class AppsStack extends StagecraftStack {
       const clients = regional.foundation.environment.services
         .filter((s) => s.dataStores.includes('search') && regional.serviceRoleArns.has(s.name))
         .map((s) => ({ service: s.name, roleArn: regional.serviceRoleArns.get(s.name)! }));
-      jobs.push(
-        ...searchRotationObjects({ region, endpoint: regional.searchDomain.endpoint, masterRoleArn: regional.searchDomain.masterRole.arn, clients }),
-      );
+      jobs.push(...searchRotationObjects({ region, endpoint: regional.searchDomain.endpoint, masterRoleArn: regional.searchDomain.masterRole.arn, clients }));
     }
     if (regional.rabbitMq) {
       const broker = regional.rabbitMq;
@@ -161,7 +162,8 @@ export class AppsStack extends StagecraftStack {
     // Every region's backup bucket is `<env>-<region>-crdb-<account id>`; the regions share the account.
     const accountId = regional.foundation.encryptionKey.accountId;
     const placement = cockroachPlacement(environment, blueprint, regional.foundation.region, (code) => backupBucketName(environment.name, code, accountId));
-    const objects = cockroachObjects(placement);
+    const services = environment.services.filter((s) => s.dataStores.includes('database')).map((s) => s.name);
+    const objects = cockroachObjects(placement, services);
     const namespace = this.addObjects(
       'cockroachdb-namespace',
       objects.filter((o) => o.kind === 'Namespace'),
@@ -169,7 +171,7 @@ export class AppsStack extends StagecraftStack {
     this.addObjects(
       'cockroachdb',
       objects.filter((o) => o.kind !== 'Namespace'),
-      namespace,
+      [...namespace, ...this.productNamespace],
     );
   }
 

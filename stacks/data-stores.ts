@@ -30,6 +30,13 @@ import {
   joinZoneName,
   regionJoinHost,
 } from '../services/platform/cockroachdb/names';
+import {
+  CLIENT_CERTS_MOUNT,
+  clientCertificateSecret,
+  cockroachUser,
+  COCKROACH_CLIENT_CERTS_SERVICE_ACCOUNT,
+} from '../services/platform/cockroachdb/client-certificates';
+import { PRODUCT_DATABASE } from '../services/platform/cockroachdb/placement';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
 import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
 import { ServiceDefinition } from '../config/service-definition';
@@ -343,12 +350,22 @@ function kafkaCredential(clusterArn: string): (service: ServiceDefinition) => Se
     ];
     if (consumes.length > 0) {
       statements.push(
-        { Sid: 'ReadItsTopics', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: consumes.map((t) => under('topic', t)) },
+        {
+          Sid: 'ReadItsTopics',
+          Effect: 'Allow',
+          Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+          Resource: consumes.map((t) => under('topic', t)),
+        },
         { Sid: 'JoinItsGroup', Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: under('group', service.name) },
       );
     }
     if (written.length > 0) {
-      statements.push({ Sid: 'WriteItsTopics', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: written.map((t) => under('topic', t)) });
+      statements.push({
+        Sid: 'WriteItsTopics',
+        Effect: 'Allow',
+        Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        Resource: written.map((t) => under('topic', t)),
+      });
     }
     return { mechanism: 'MSK IAM', env: { KAFKA_AUTH: 'iam', KAFKA_CONSUMER_GROUP: service.name }, statements };
   };
@@ -377,6 +394,22 @@ export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
     env: { DATABASE_HOST: `cockroachdb-public.${COCKROACH_NAMESPACE}.svc.cluster.local`, DATABASE_PORT: String(COCKROACH_SQL_PORT) },
     secretArns: [],
     bucketArns: [],
+    // Secure mode: each service logs in as its own user with a client certificate the cluster CA signed in the cluster.
+    credentialFor: (service) => {
+      const user = cockroachUser(service.name);
+      return {
+        mechanism: 'CockroachDB client certificate',
+        env: {
+          DATABASE_USER: user,
+          DATABASE_NAME: PRODUCT_DATABASE,
+          DATABASE_SSLMODE: 'verify-full',
+          DATABASE_SSLROOTCERT: `${CLIENT_CERTS_MOUNT}/ca.crt`,
+          DATABASE_SSLCERT: `${CLIENT_CERTS_MOUNT}/client.${user}.crt`,
+          DATABASE_SSLKEY: `${CLIENT_CERTS_MOUNT}/client.${user}.key`,
+        },
+        secretVolume: { secretName: clientCertificateSecret(service.name), mountPath: CLIENT_CERTS_MOUNT },
+      };
+    },
   };
   return bucket;
 }
@@ -417,6 +450,7 @@ export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earl
     caSecrets: caSecrets(f.region.code),
     backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: backupBucketName(env.name, r.code, f.encryptionKey.accountId) })),
     caWriter: firstRegion ? { serviceAccount: COCKROACH_CA_WRITER_SERVICE_ACCOUNT, secrets: env.regions.map((r) => caSecrets(r.code)) } : undefined,
+    clientCertificates: env.services.some((s) => s.dataStores.includes('database')) ? { serviceAccount: COCKROACH_CLIENT_CERTS_SERVICE_ACCOUNT } : undefined,
   });
   if (env.regions.length < 2) return { backups, certificateAuthority, identity };
 

@@ -5,7 +5,7 @@
 import { Environment } from '../config/environment';
 import { podBounds, podScalingRule } from '../sizing/autoscaling/resolve';
 import { ResourceAmounts, ServiceDefinition } from '../config/service-definition';
-import { bindingsFor, DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
+import { bindingsFor, credentialsFor, DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { OTLP_ENDPOINT } from '../services/platform/otel-collector';
 import { Blueprint, PodRange } from '../sizing/blueprint-types';
@@ -39,5 +39,6 @@ export function serviceWorkloads(environment: Environment, blueprint: Blueprint,
     replicas: podBounds(environment, blueprint, service).min,
     // Every service sends spans to the region's collector (services/platform/otel-collector.ts).
     bindings: { ...bindingsFor(service.dataStores, stores, service), OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_SERVICE_NAME: service.name },
+    secretVolumes: credentialsFor(service, stores).flatMap((c) => (c.secretVolume ? [c.secretVolume] : [])),
   }));
 }
