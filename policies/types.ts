@@ -21,6 +21,7 @@ export const RULE_FAMILIES = [
   'stage-aware',
   'injection',
   'preflight',
+  'request-path',
 ] as const;
 export type RuleFamily = (typeof RULE_FAMILIES)[number];
 
@@ -38,6 +39,7 @@ export const FAMILY_CODES: Readonly<Record<RuleFamily, string>> = {
   'stage-aware': 'STG',
   injection: 'INJ',
   preflight: 'PRE',
+  'request-path': 'REQ',
 };
 
 /** What a rule concluded about one resource or stack. */

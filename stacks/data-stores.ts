@@ -326,7 +326,7 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
     env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers, KAFKA_DEAD_LETTER_TOPIC_SUFFIX: KAFKA_DEAD_LETTER_SUFFIX },
     secretArns: [],
     bucketArns: [],
-    credentialFor: kafkaCredential(cluster.cluster.arn),
+    credentialFor: kafkaCredential(stack, cluster),
   };
   return cluster;
 }
@@ -337,11 +337,14 @@ export const KAFKA_DEAD_LETTER_SUFFIX = '.dlq';
 /**
  * MSK accepts IAM only: a service may connect, read the topics it consumes as the group named
  * after it, write their dead-letter topics and the topics it produces, and nothing else. Topic
- * and group ARNs are the cluster's ARN with `topic/` or `group/` for `cluster/` (same cluster
- * name and UUID), so they name exactly this cluster.
+ * and group ARNs name this cluster by its name (unique in the region); the cluster's UUID, known
+ * only after apply, is the one wildcard, so the plan shows every ARN.
  */
-function kafkaCredential(clusterArn: string): (service: ServiceDefinition) => ServiceCredential {
-  const under = (kind: 'topic' | 'group', name: string) => `${Fn.replace(clusterArn, ':cluster/', `:${kind}/`)}/${name}`;
+function kafkaCredential(stack: RegionalStack, cluster: KafkaCluster): (service: ServiceDefinition) => ServiceCredential {
+  const f = stack.foundation;
+  const { partition, accountId } = f.encryptionKey;
+  const under = (kind: 'topic' | 'group', name: string) => `arn:${partition}:kafka:${f.region.code}:${accountId}:${kind}/${cluster.clusterName}/*/${name}`;
+  const clusterArn = cluster.cluster.arn;
   return (service) => {
     const { consumes, produces } = service.topics;
     const written = [...consumes.map((t) => `${t}${KAFKA_DEAD_LETTER_SUFFIX}`), ...produces];

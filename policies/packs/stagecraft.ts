@@ -92,6 +92,7 @@ import { EngineMinorPinnedWithAutoUpgrade } from '../rules/preflight/EngineMinor
 import { LogGroupWaitsForKeyPolicy } from '../rules/preflight/LogGroupWaitsForKeyPolicy';
 import { LoadBalancerWaitsForLogBucketPolicy } from '../rules/preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPlan';
+import { DataStoreCredential } from '../rules/request-path/DataStoreCredential';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -422,6 +423,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: ForEachKeysKnownAtPlan,
       level: 'error',
       explanation: 'Terraform refuses a plan whose for_each keys are known only after apply: the first deploy of the stack cannot start (review F1).',
+    },
+    {
+      rule: DataStoreCredential,
+      level: 'error',
+      explanation:
+        'A service without its own credential at a store it declares cannot connect (MSK and OpenSearch deny it, CockroachDB in secure mode refuses it), or connects as the master user and breaks when the master secret rotates (issue 15, review R4–R6, R10).',
     },
   ],
 };
