@@ -47,7 +47,7 @@ const regional = (statements: object[]): Resources => ({
 const ENV = { DATABASE_HOST: 'db.internal', DATABASE_USER: 'api', REDIS_HOST: 'redis.internal', REDIS_AUTH_SECRET_ARN: 'arn:secret' };
 const fixture = (statements: object[], apps: Resources): Fixture => ({ resources: regional(statements), otherRegions: { 'us-east-1-apps': apps } });
 const compliantApps = (): Resources => ({ kubernetes_manifest: { ...deployment(ENV), ...usersJob('CREATE ROLE "api" WITH LOGIN;') } });
-const problems = (outcomes: readonly { status: string }[]) => outcomes.filter((o) => o.status !== 'compliant');
+const problems = <T extends { status: string }>(outcomes: readonly T[]): T[] => outcomes.filter((o) => o.status !== 'compliant');
 
 describe('DataStoreCredential on fixtures', () => {
   it('passes a service with its own database user (IAM) and the Redis token secret', () => {

@@ -109,6 +109,6 @@ describe('guardrails on the example environments', () => {
     let stdout = '';
     const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: PROJECT_ROOT };
     expect(await runCli(['check', '--out', examples.outdir, '--level', 'warning'], io)).toBe(0);
-    expect(stdout).toMatch(/^checked 20 stacks with 88 rules in \d+ ms: 0 errors, 0 warnings, 28 suppressed \(\d+ compliant, \d+ not applicable\)$/m);
+    expect(stdout).toMatch(/^checked 20 stacks with 89 rules in \d+ ms: 0 errors, 0 warnings, 28 suppressed \(\d+ compliant, \d+ not applicable\)$/m);
   });
 });

@@ -200,7 +200,7 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
 }
 
 export const DataStoreCredential: StackRule = {
-  id: 'SC-REQ-20',
+  id: 'SC-REQ-1',
   name: 'DataStoreCredential',
   family: 'request-path',
   scope: 'stack',
