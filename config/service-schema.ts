@@ -20,7 +20,9 @@ const ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 const TOPIC_PATTERN = /^[a-zA-Z0-9._-]{1,240}$/;
 const topic = z
   .string()
-  .regex(TOPIC_PATTERN, { error: (issue) => `${show(issue.input)} is not a topic name (1–240 letters, digits, dots, dashes and underscores, e.g. product-events)` });
+  .regex(TOPIC_PATTERN, {
+    error: (issue) => `${show(issue.input)} is not a topic name (1–240 letters, digits, dots, dashes and underscores, e.g. product-events)`,
+  });
 
 const name = (what: string) =>
   z
