@@ -18,11 +18,9 @@ const PATH_PATTERN = /^\/[\w./-]*$/;
 const ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 /** Kafka's legal topic names, short enough that `<topic>.dlq` is one too. */
 const TOPIC_PATTERN = /^[a-zA-Z0-9._-]{1,240}$/;
-const topic = z
-  .string()
-  .regex(TOPIC_PATTERN, {
-    error: (issue) => `${show(issue.input)} is not a topic name (1–240 letters, digits, dots, dashes and underscores, e.g. product-events)`,
-  });
+const topic = z.string().regex(TOPIC_PATTERN, {
+  error: (issue) => `${show(issue.input)} is not a topic name (1–240 letters, digits, dots, dashes and underscores, e.g. product-events)`,
+});
 
 const name = (what: string) =>
   z
