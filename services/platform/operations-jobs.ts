@@ -250,14 +250,15 @@ export interface DatabaseUsersTarget {
  */
 export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObject[] {
   const name = DATABASE_USERS_JOB;
-  const field = (key: string) => `sed -n 's/.*"${key}"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p' | sed 's/\\\\\\\\/\\\\/g'`;
+  // RDS passwords hold no double quote; a backslash is escaped in the JSON, so `\\` becomes `\`.
+  const field = (key: string) => `sed -n 's/.*"${key}"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p' /secrets/json | sed 's/\\\\\\\\/\\\\/g'`;
   const fetch = [
     'set -eu',
     'i=0',
     'for arn in $(echo "$MASTER_SECRET_ARNS" | tr "," " "); do',
     '  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$arn" --query SecretString --output text > /secrets/json',
-    `  ${field('username')} < /secrets/json > /secrets/user-$i`,
-    `  ${field('password')} < /secrets/json > /secrets/password-$i`,
+    `  ${field('username')} > /secrets/user-$i`,
+    `  ${field('password')} > /secrets/password-$i`,
     '  rm -f /secrets/json',
     '  [ -s /secrets/password-$i ] || { echo "no password in $arn" >&2; exit 1; }',
     '  i=$((i+1))',

@@ -12,6 +12,10 @@ import { fromTerraformLiteral } from '../../../constructs/shared/terraform-liter
 import { synthesizeExamples } from '../../helpers/examples';
 import { postgresBinDir, startPostgres, ThrowawayPostgres } from '../../helpers/postgres';
 import { readSynthesis } from '../../../synthesis/read';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const bin = postgresBinDir();
 if (!bin) console.warn('Skipping the PostgreSQL users test: no PostgreSQL server (apt-get install postgresql).');
@@ -19,15 +23,21 @@ const describeWithPostgres = bin ? describe : describe.skip;
 
 const MASTER = 'stagecraft_master';
 
-/** The SQL and the users of the growth stage's database-users Job, as synthesized. */
-function synthesizedJob(): { sql: string; users: string[] } {
+interface Container {
+  name: string;
+  command: string[];
+  env: Array<{ name: string; value: string }>;
+}
+
+/** The SQL, the users and the two containers (secret reader, psql) of the growth stage's database-users Job, as synthesized. */
+function synthesizedJob(): { sql: string; users: string[]; fetch: Container; apply: Container } {
   const examples = synthesizeExamples();
   const views = stackViews(readSynthesis(examples.outdir, { command: 'test', flag: '--from', given: examples.outdir }));
   const apps = views.find((v) => v.name === 'acme-growth-us-east-1-apps');
   const job = manifestsOf(apps, 'Job').find((m) => m.name.startsWith(`${DATABASE_USERS_JOB}-`));
   if (!job) throw new Error('acme-growth-us-east-1-apps has no database-users Job');
-  const containers = (job.manifest as { spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value: string }> }> } } } }).spec.template
-    .spec.containers;
+  const pod = (job.manifest as { spec: { template: { spec: { containers: Container[]; initContainers: Container[] } } } }).spec.template.spec;
+  const containers = pod.containers;
   const env = containers.flatMap((c) => c.env);
   const sql = env.find((e) => e.name === DATABASE_USERS_SQL_ENV)?.value;
   if (sql === undefined) throw new Error(`the Job has no ${DATABASE_USERS_SQL_ENV}`);
@@ -35,12 +45,12 @@ function synthesizedJob(): { sql: string; users: string[] } {
     .find((e) => e.name === 'acme-growth')!
     .services.filter((s) => s.dataStores.includes('database'))
     .map((s) => s.name);
-  return { sql: fromTerraformLiteral(sql), users };
+  return { sql: fromTerraformLiteral(sql), users, fetch: pod.initContainers[0], apply: containers[0] };
 }
 
 describeWithPostgres('per-service PostgreSQL users on a real PostgreSQL (Debian)', () => {
   let pg: ThrowawayPostgres;
-  let job: { sql: string; users: string[] };
+  let job: ReturnType<typeof synthesizedJob>;
   const as = (user: string, sql: string) => pg.psql(user, sql);
   const must = (user: string, sql: string) => {
     const result = as(user, sql);
@@ -138,5 +148,55 @@ describeWithPostgres('per-service PostgreSQL users on a real PostgreSQL (Debian)
     const result = as(MASTER, databaseUsersSql({ users: [{ user: 'elevated' }] }));
     expect(result.ok).toBe(false);
     expect(result.stderr).toContain('role elevated exists with more than LOGIN');
+  });
+});
+
+describeWithPostgres("the database-users Job's own scripts, run by sh against the real server", () => {
+  let pg: ThrowawayPostgres;
+  let job: ReturnType<typeof synthesizedJob>;
+  let dir: string;
+
+  beforeAll(async () => {
+    job = synthesizedJob();
+    pg = await startPostgres(bin!);
+    pg.psql(
+      'postgres',
+      `CREATE ROLE rds_iam NOLOGIN; CREATE ROLE ${MASTER} LOGIN CREATEROLE; GRANT rds_iam TO ${MASTER} WITH ADMIN OPTION; ALTER DATABASE postgres OWNER TO ${MASTER};`,
+    );
+    dir = mkdtempSync(join(tmpdir(), 'stagecraft-users-job-'));
+    mkdirSync(join(dir, 'secrets'));
+    mkdirSync(join(dir, 'bin'));
+    // A stand-in for the AWS CLI: prints the RDS-managed secret's JSON, with a backslash and a quote-free password as RDS makes them.
+    writeFileSync(join(dir, 'bin', 'aws'), `#!/bin/sh\nprintf '%s' '{"username":"${MASTER}","password":"pa\\\\ss-Word_1"}'\n`, { mode: 0o755 });
+  }, 60_000);
+
+  afterAll(() => {
+    pg?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (container: Container, env: Record<string, string>) => {
+    const [shell, flag, script] = container.command;
+    // The pod's paths become the temporary directory's; the test server has no TLS, so sslmode=require becomes disable.
+    const local = fromTerraformLiteral(script)
+      .replace(/\/secrets\//g, `${dir}/secrets/`)
+      .replace('sslmode=require', 'sslmode=disable');
+    const vars = Object.fromEntries(container.env.map((e) => [e.name, fromTerraformLiteral(e.value)]));
+    return execFileSync(shell, [flag, local], {
+      encoding: 'utf8',
+      env: { ...process.env, ...vars, ...env, PATH: `${join(dir, 'bin')}:${bin}:${process.env.PATH}` },
+    });
+  };
+
+  it('reads the master user and password out of the secret, unescaping JSON', () => {
+    run(job.fetch, { MASTER_SECRET_ARNS: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-1' });
+    expect(readFileSync(join(dir, 'secrets', 'user-0'), 'utf8').trim()).toBe(MASTER);
+    expect(readFileSync(join(dir, 'secrets', 'password-0'), 'utf8').trim()).toBe('pa\\ss-Word_1');
+  });
+
+  it('applies the users script to every host with psql, as that master user', () => {
+    const out = run(job.apply, { DATABASE_HOSTS: '127.0.0.1', DATABASE_PORT: String(pg.port) });
+    expect(out).toContain('users applied on 127.0.0.1');
+    for (const user of job.users) expect(pg.psql('postgres', `SELECT count(*) FROM pg_roles WHERE rolname = ${sqlLiteral(user)}`).stdout).toBe('1');
   });
 });
