@@ -167,6 +167,8 @@ export interface ServiceDefinition {
   readonly env: Readonly<Record<string, string>>;
   /** Data stores it talks to; network policies allow exactly these. */
   readonly dataStores: readonly DataStoreKind[];
+  /** Queue topics it reads (as the consumer group named after it) and writes; its Kafka credential covers exactly these. */
+  readonly topics: { readonly consumes: readonly string[]; readonly produces: readonly string[] };
   /** Other services it calls; they must run in the same stage. */
   readonly calls: readonly string[];
   /** Stages that run it. */

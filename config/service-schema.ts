@@ -18,6 +18,11 @@ const PATH_PATTERN = /^\/[\w./-]*$/;
 /** A route's path prefix: `/`, or segments of letters, digits, `.`, `_` and `-` without a trailing slash. */
 const ROUTE_PATH_PATTERN = /^\/([\w.-]+(\/[\w.-]+)*)?$/;
 const ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+/** Kafka's legal topic names, short enough that `<topic>.dlq` is one too. */
+const TOPIC_PATTERN = /^[a-zA-Z0-9._-]{1,240}$/;
+const topic = z.string().regex(TOPIC_PATTERN, {
+  error: (issue) => `${show(issue.input)} is not a topic name (1–240 letters, digits, dots, dashes and underscores, e.g. product-events)`,
+});
 
 const name = (what: string) =>
   z
@@ -164,6 +169,15 @@ export const serviceSchema = z.strictObject({
     .array(z.enum(DATA_STORE_KINDS, { error: (issue) => `${show(issue.input)} is not a data store; allowed: ${DATA_STORE_KINDS.join(', ')}` }))
     .optional()
     .describe('Data stores it needs. @default []'),
+  topics: z
+    .strictObject({
+      consumes: z.array(topic).optional().describe('Topics it reads, in the consumer group named after the service. @default []'),
+      produces: z.array(topic).optional().describe('Topics it writes. @default []'),
+    })
+    .optional()
+    .describe(
+      'The queue topics it uses. On Kafka (MSK, IAM authentication) its role may read, write and join a group on exactly these (and write `<topic>.dlq` of those it reads). @default none',
+    ),
   calls: z.array(z.string()).optional().describe('Services it calls. @default []'),
   stages: z
     .array(z.enum(STAGES, { error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}` }))

@@ -108,6 +108,7 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
     resources: config.resources,
     env: config.env ?? {},
     dataStores: config.dataStores ?? [],
+    topics: { consumes: config.topics?.consumes ?? [], produces: config.topics?.produces ?? [] },
     calls: config.calls ?? [],
     stages: config.stages,
     scaling: config.scaling,

@@ -24,7 +24,8 @@ import { Environment, RegionPlacement, subnetCidr } from '../config/environment'
 import { productObjects } from '../services/kubernetes/product';
 import { clusterAutoscalerObjects } from '../services/platform/cluster-autoscaler';
 import { collectorObjects } from '../services/platform/otel-collector';
-import { operationsNamespace, rabbitMqDeadLetterObjects, searchRotationObjects } from '../services/platform/operations-jobs';
+import { databaseUsersObjects, operationsNamespace, rabbitMqDeadLetterObjects, searchRotationObjects } from '../services/platform/operations-jobs';
+import { databaseUsersSql } from '../services/platform/database-users';
 import { HEADLESS_SERVICE } from '../services/platform/cockroachdb/certificates';
 import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/cockroachdb/names';
 import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
@@ -58,6 +59,8 @@ export class AppsStack extends StagecraftStack {
   readonly workloads: readonly ServiceWorkload[];
   /** Every object this stack applies, in the order added. */
   readonly applied: AppliedObject[] = [];
+  /** The product namespace's resource: objects other groups put there (CockroachDB's certificate writer role) wait for it. */
+  private productNamespace: Manifest[] = [];
 
   constructor(scope: Construct, props: AppsStackProps) {
     const { environment, regional } = props;
@@ -89,6 +92,7 @@ export class AppsStack extends StagecraftStack {
       network: { vpcCidr: region.vpcCidr, nodeCidrs: zones.map((zone) => subnetCidr(region.vpcCidr, 'private', zone)) },
     });
     const namespace = this.addObjects('product-namespace', [product.namespace]);
+    this.productNamespace = namespace;
     const baseline = this.addObjects('product-baseline', product.baseline, namespace);
     for (const [service, objects] of product.services) this.addObjects(`service-${service}`, objects, [...namespace, ...baseline]);
 
@@ -123,12 +127,15 @@ export class AppsStack extends StagecraftStack {
     );
   }
 
-  /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy. */
+  /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy, the services' database users. */
   private addOperationsJobs(regional: RegionalStack): void {
     const region = regional.foundation.region.code;
     const jobs: KubernetesObject[] = [];
     if (regional.searchDomain) {
-      jobs.push(...searchRotationObjects({ region, endpoint: regional.searchDomain.endpoint, masterRoleArn: regional.searchDomain.masterRole.arn }));
+      const clients = regional.foundation.environment.services
+        .filter((s) => s.dataStores.includes('search') && regional.serviceRoleArns.has(s.name))
+        .map((s) => ({ service: s.name, roleArn: regional.serviceRoleArns.get(s.name)! }));
+      jobs.push(...searchRotationObjects({ region, endpoint: regional.searchDomain.endpoint, masterRoleArn: regional.searchDomain.masterRole.arn, clients }));
     }
     if (regional.rabbitMq) {
       const broker = regional.rabbitMq;
@@ -141,6 +148,10 @@ export class AppsStack extends StagecraftStack {
         }),
       );
     }
+    if (regional.databaseAdmin) {
+      const users = regional.foundation.environment.services.filter((s) => s.dataStores.includes('database')).map((s) => ({ user: s.name }));
+      if (users.length > 0) jobs.push(...databaseUsersObjects({ region, databases: regional.databaseAdmin.databases, sql: databaseUsersSql({ users }) }));
+    }
     if (jobs.length === 0) return;
     const namespace = this.addObjects('operations-namespace', [operationsNamespace()]);
     this.addObjects('operations', jobs, namespace);
@@ -151,7 +162,8 @@ export class AppsStack extends StagecraftStack {
     // Every region's backup bucket is `<env>-<region>-crdb-<account id>`; the regions share the account.
     const accountId = regional.foundation.encryptionKey.accountId;
     const placement = cockroachPlacement(environment, blueprint, regional.foundation.region, (code) => backupBucketName(environment.name, code, accountId));
-    const objects = cockroachObjects(placement);
+    const services = environment.services.filter((s) => s.dataStores.includes('database')).map((s) => s.name);
+    const objects = cockroachObjects(placement, services);
     const namespace = this.addObjects(
       'cockroachdb-namespace',
       objects.filter((o) => o.kind === 'Namespace'),
@@ -159,7 +171,7 @@ export class AppsStack extends StagecraftStack {
     this.addObjects(
       'cockroachdb',
       objects.filter((o) => o.kind !== 'Namespace'),
-      namespace,
+      [...namespace, ...this.productNamespace],
     );
   }
 

@@ -15,7 +15,8 @@ import { KafkaCluster } from '../constructs/aws/kafka-cluster';
 import { POSTGRES_PORT, PostgresInstance } from '../constructs/aws/postgres-instance';
 import { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
 import { RedisCache } from '../constructs/aws/redis-cache';
-import { SearchDomain } from '../constructs/aws/search-domain';
+import { SEARCH_CLIENT_ACTIONS, SearchDomain } from '../constructs/aws/search-domain';
+import { searchIndexPrefix } from '../services/platform/operations-jobs';
 import { SecurityGroupRef } from '../constructs/aws/security-group-ref';
 import {
   backupBucketBaseName,
@@ -30,6 +31,16 @@ import {
   regionJoinHost,
 } from '../services/platform/cockroachdb/names';
 import { backupObjectExpiryDays } from '../services/platform/cockroachdb/sql';
+import {
+  CLIENT_CERTS_MOUNT,
+  clientCertificateSecret,
+  cockroachUser,
+  COCKROACH_CLIENT_CERTS_SERVICE_ACCOUNT,
+} from '../services/platform/cockroachdb/client-certificates';
+import { PRODUCT_DATABASE } from '../services/platform/cockroachdb/placement';
+import { POSTGRES_DATABASE } from '../services/platform/database-users';
+import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
+import { ServiceDefinition } from '../config/service-definition';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
 import { subnetCidr } from '../config/environment';
@@ -43,6 +54,30 @@ function commonProps(stack: RegionalStack) {
 function dataSubnetCidrs(stack: RegionalStack): string[] {
   const region = stack.foundation.region;
   return region.availabilityZoneIds.map((_, zone) => subnetCidr(region.vpcCidr, 'data', zone));
+}
+
+/**
+ * On a cluster stage, every service logs in to PostgreSQL as its own user through IAM database
+ * authentication (services/platform/database-users.ts): its role may `rds-db:connect` as that
+ * user on each database (`dbuser:<resource id>/<service>`), and the pods ask for a 15-minute
+ * token per connection, so no password exists. The master secret stays with the `database-users`
+ * Job that creates the users (`stack.databaseAdmin`).
+ */
+function iamDatabaseCredential(stack: RegionalStack, resourceIds: readonly string[]): (service: ServiceDefinition) => ServiceCredential {
+  const f = stack.foundation;
+  const { partition, accountId } = f.encryptionKey;
+  return ({ name: service }) => ({
+    mechanism: 'IAM database user',
+    env: { DATABASE_USER: service, DATABASE_NAME: POSTGRES_DATABASE, DATABASE_AUTH: 'iam' },
+    statements: [
+      {
+        Sid: 'ConnectAsItsDatabaseUser',
+        Effect: 'Allow',
+        Action: 'rds-db:connect',
+        Resource: resourceIds.map((id) => `arn:${partition}:rds-db:${f.region.code}:${accountId}:dbuser:${id}/${service}`),
+      },
+    ],
+  });
 }
 
 function required<T>(value: T | undefined, stack: RegionalStack, component: string): T {
@@ -92,20 +127,33 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
   stack.foundation.backups.addResource(database.primary.arn);
   stack.restoreTested.add('RDS');
   const secretArn = database.primary.masterUserSecret.get(0).secretArn;
-  stack.dataStores.database = {
-    kind: 'database',
-    engine: 'RDS PostgreSQL',
-    port: POSTGRES_PORT,
-    peer: { cidrs: dataSubnetCidrs(stack) },
-    env: {
-      DATABASE_HOST: database.endpoint,
-      DATABASE_PORT: String(POSTGRES_PORT),
-      DATABASE_READER_HOSTS: Fn.join(',', database.replicaEndpoints),
-      DATABASE_SECRET_ARN: secretArn,
-    },
-    secretArns: [secretArn],
-    bucketArns: [],
+  const env = {
+    DATABASE_HOST: database.endpoint,
+    DATABASE_PORT: String(POSTGRES_PORT),
+    DATABASE_READER_HOSTS: Fn.join(',', database.replicaEndpoints),
   };
+  // Hosts (traction) share one instance role that their containers cannot use: there the services read the master secret.
+  stack.dataStores.database = stack.eks
+    ? {
+        kind: 'database',
+        engine: 'RDS PostgreSQL',
+        port: POSTGRES_PORT,
+        peer: { cidrs: dataSubnetCidrs(stack) },
+        env,
+        secretArns: [],
+        bucketArns: [],
+        credentialFor: iamDatabaseCredential(stack, [database.primary.resourceId]),
+      }
+    : {
+        kind: 'database',
+        engine: 'RDS PostgreSQL',
+        port: POSTGRES_PORT,
+        peer: { cidrs: dataSubnetCidrs(stack) },
+        env: { ...env, DATABASE_SECRET_ARN: secretArn },
+        secretArns: [secretArn],
+        bucketArns: [],
+      };
+  if (stack.eks) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn }] };
   return database;
 }
 
@@ -153,11 +201,15 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
         ',',
         shards.map((s) => s.endpoint),
       ),
-      DATABASE_SECRET_ARN: Fn.join(',', secretArns),
     },
-    secretArns,
+    secretArns: [],
     bucketArns: [],
+    credentialFor: iamDatabaseCredential(
+      stack,
+      shards.map((s) => s.cluster.clusterResourceId),
+    ),
   };
+  stack.databaseAdmin = { databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i] })) };
   return shards;
 }
 
@@ -248,6 +300,12 @@ export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupR
     env: { SEARCH_ENDPOINT: `https://${domain.endpoint}` },
     secretArns: [],
     bucketArns: [],
+    // Fine-grained access control maps the service's role to a role on its own indices (the search Job).
+    credentialFor: (service) => ({
+      mechanism: 'OpenSearch role mapping',
+      env: { SEARCH_AUTH: 'iam', SEARCH_INDEX_PREFIX: searchIndexPrefix(service.name) },
+      statements: [{ Sid: 'SearchItsIndices', Effect: 'Allow', Action: SEARCH_CLIENT_ACTIONS, Resource: `${domain.domain.arn}/*` }],
+    }),
   };
   stack.searchDomain = domain;
   return domain;
@@ -270,11 +328,55 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
     // Clients authenticate with IAM (SASL/IAM): no secret.
     // Kafka has no broker-side dead letter: a consumer that gives up on a message publishes it to
     // `<topic>.dlq` (seed 004: poison messages must not block a queue) and moves on.
-    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers, KAFKA_DEAD_LETTER_TOPIC_SUFFIX: '.dlq' },
+    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers, KAFKA_DEAD_LETTER_TOPIC_SUFFIX: KAFKA_DEAD_LETTER_SUFFIX },
     secretArns: [],
     bucketArns: [],
+    credentialFor: kafkaCredential(stack, cluster),
   };
   return cluster;
+}
+
+/** Dead letters of a consumed topic go to `<topic>` + this (KAFKA_DEAD_LETTER_TOPIC_SUFFIX). */
+export const KAFKA_DEAD_LETTER_SUFFIX = '.dlq';
+
+/**
+ * MSK accepts IAM only: a service may connect, read the topics it consumes as the group named
+ * after it, write their dead-letter topics and the topics it produces, and nothing else. Topic
+ * and group ARNs name this cluster by its name (unique in the region); the cluster's UUID, known
+ * only after apply, is the one wildcard, so the plan shows every ARN.
+ */
+function kafkaCredential(stack: RegionalStack, cluster: KafkaCluster): (service: ServiceDefinition) => ServiceCredential {
+  const f = stack.foundation;
+  const { partition, accountId } = f.encryptionKey;
+  const under = (kind: 'topic' | 'group', name: string) => `arn:${partition}:kafka:${f.region.code}:${accountId}:${kind}/${cluster.clusterName}/*/${name}`;
+  const clusterArn = cluster.cluster.arn;
+  return (service) => {
+    const { consumes, produces } = service.topics;
+    const written = [...consumes.map((t) => `${t}${KAFKA_DEAD_LETTER_SUFFIX}`), ...produces];
+    const statements: Array<Record<string, unknown>> = [
+      { Sid: 'ConnectToTheCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: clusterArn },
+    ];
+    if (consumes.length > 0) {
+      statements.push(
+        {
+          Sid: 'ReadItsTopics',
+          Effect: 'Allow',
+          Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+          Resource: consumes.map((t) => under('topic', t)),
+        },
+        { Sid: 'JoinItsGroup', Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: under('group', service.name) },
+      );
+    }
+    if (written.length > 0) {
+      statements.push({
+        Sid: 'WriteItsTopics',
+        Effect: 'Allow',
+        Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        Resource: written.map((t) => under('topic', t)),
+      });
+    }
+    return { mechanism: 'MSK IAM', env: { KAFKA_AUTH: 'iam', KAFKA_CONSUMER_GROUP: service.name }, statements };
+  };
 }
 
 /** The bucket CockroachDB's scheduled backups write to (the StatefulSet lives in the apps stack). */
@@ -303,6 +405,22 @@ export function addCockroachBackupBucket(stack: RegionalStack): DataBucket {
     env: { DATABASE_HOST: `cockroachdb-public.${COCKROACH_NAMESPACE}.svc.cluster.local`, DATABASE_PORT: String(COCKROACH_SQL_PORT) },
     secretArns: [],
     bucketArns: [],
+    // Secure mode: each service logs in as its own user with a client certificate the cluster CA signed in the cluster.
+    credentialFor: (service) => {
+      const user = cockroachUser(service.name);
+      return {
+        mechanism: 'CockroachDB client certificate',
+        env: {
+          DATABASE_USER: user,
+          DATABASE_NAME: PRODUCT_DATABASE,
+          DATABASE_SSLMODE: 'verify-full',
+          DATABASE_SSLROOTCERT: `${CLIENT_CERTS_MOUNT}/ca.crt`,
+          DATABASE_SSLCERT: `${CLIENT_CERTS_MOUNT}/client.${user}.crt`,
+          DATABASE_SSLKEY: `${CLIENT_CERTS_MOUNT}/client.${user}.key`,
+        },
+        secretVolume: { secretName: clientCertificateSecret(service.name), mountPath: CLIENT_CERTS_MOUNT },
+      };
+    },
   };
   return bucket;
 }
@@ -343,6 +461,7 @@ export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earl
     caSecrets: caSecrets(f.region.code),
     backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: backupBucketName(env.name, r.code, f.encryptionKey.accountId) })),
     caWriter: firstRegion ? { serviceAccount: COCKROACH_CA_WRITER_SERVICE_ACCOUNT, secrets: env.regions.map((r) => caSecrets(r.code)) } : undefined,
+    clientCertificates: env.services.some((s) => s.dataStores.includes('database')) ? { serviceAccount: COCKROACH_CLIENT_CERTS_SERVICE_ACCOUNT } : undefined,
   });
   if (env.regions.length < 2) return { backups, certificateAuthority, identity };
 

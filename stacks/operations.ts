@@ -10,7 +10,7 @@ import { SloBurnAlarms } from '../constructs/aws/slo-burn-alarms';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CollectorIdentity } from '../constructs/aws/collector-identity';
 import { ServiceIdentity } from '../constructs/aws/service-identity';
-import { OPERATIONS_NAMESPACE, RABBITMQ_DLQ_JOB, SEARCH_ROTATION_JOB } from '../services/platform/operations-jobs';
+import { DATABASE_USERS_JOB, OPERATIONS_NAMESPACE, RABBITMQ_DLQ_JOB, SEARCH_ROTATION_JOB } from '../services/platform/operations-jobs';
 import { resourceName } from '../constructs/shared/protection';
 import { COCKROACH_METRICS_NAMESPACE, COLLECTOR_NAME, COLLECTOR_NAMESPACE } from '../services/platform/otel-collector';
 import { RegionalStack } from './regional-stack';
@@ -90,7 +90,7 @@ export const COCKROACH_CLOSED_TIMESTAMP_TARGET_NANOS = 3e9;
  * Pod Identity roles of the operations Jobs (services/platform/operations-jobs.ts): the ISM Job
  * may only assume the search domain's master role (fine-grained access control authorizes only
  * it, and a narrower mapping could only be made as it); the dead-letter Job may only read the
- * broker's admin secret.
+ * broker's admin secret; the database-users Job may only read the databases' master secrets.
  */
 function addOperationsJobIdentities(stack: RegionalStack): void {
   const f = stack.foundation;
@@ -111,6 +111,23 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
     });
     // The master role trusts this Job's role only (not the whole account).
     stack.searchDomain.allowAdmins([ism.role.arn]);
+  }
+  if (stack.databaseAdmin) {
+    new ServiceIdentity(stack, DATABASE_USERS_JOB, {
+      ...common,
+      roleName: resourceName(f.namePrefix, DATABASE_USERS_JOB, 64),
+      serviceAccount: DATABASE_USERS_JOB,
+      stores: [
+        {
+          kind: 'database',
+          engine: 'PostgreSQL master user',
+          port: 5432,
+          env: {},
+          secretArns: stack.databaseAdmin.databases.map((d) => d.masterSecretArn),
+          bucketArns: [],
+        },
+      ],
+    });
   }
   const queue = stack.dataStores.queue;
   if (stack.rabbitMq && queue) {

@@ -83,6 +83,13 @@ export class RegionalStack extends StagecraftStack {
   collector?: { readonly metricsLogGroupName?: string };
   /** Resource types whose backups the weekly restore test restores (the composers add theirs). */
   readonly restoreTested = new Set<RestoreTestedType>();
+  /** Each product service's Pod Identity role ARN, by service (cluster stages; set by `addServiceIdentities`). */
+  readonly serviceRoleArns = new Map<string, string>();
+  /**
+   * Where the `database-users` Job creates the services' PostgreSQL users: each database's
+   * writer and its master secret (cluster stages with RDS or Aurora; set by the data-store composers).
+   */
+  databaseAdmin?: { readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string }> };
   /** The private zone of CockroachDB's join names, in a massive environment's first region; later regions associate with it. */
   cockroachJoinZone?: Route53Zone;
 

@@ -1,5 +1,5 @@
 /** The AWS side of the product services on a cluster stage: one Pod Identity role per service. */
-import { DataStoreEndpoint } from '../constructs/shared/data-store-endpoints';
+import { credentialsFor, DataStoreEndpoint } from '../constructs/shared/data-store-endpoints';
 import { PRODUCT_NAMESPACE } from '../services/kubernetes/labels';
 import { EksCluster } from '../constructs/aws/eks-cluster';
 import { uniqueResourceName } from '../constructs/shared/protection';
@@ -11,10 +11,10 @@ export function storesOf(stack: RegionalStack, dataStores: readonly string[]): D
   return Object.values(stack.dataStores).filter((store): store is DataStoreEndpoint => store !== undefined && dataStores.includes(store.kind));
 }
 
-/** Call after every data store of the region exists, so each role names exactly its secrets. */
+/** Call after every data store of the region exists, so each role names exactly its secrets and credentials. */
 export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): ServiceIdentity[] {
   const f = stack.foundation;
-  return f.environment.services.map(
+  const identities = f.environment.services.map(
     (service) =>
       new ServiceIdentity(stack, `service-${service.name}`, {
         roleName: uniqueResourceName(f.namePrefix, service.name, 64),
@@ -24,6 +24,12 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
         stores: storesOf(stack, service.dataStores),
         encryptionKey: f.encryptionKey,
         region: f.region.code,
+        credentialStatements: credentialsFor(service, stack.dataStores).flatMap((c) => c.statements ?? []),
       }),
   );
+  f.environment.services.forEach((service, i) => stack.serviceRoleArns.set(service.name, identities[i].role.arn));
+  // The domain policy admits the roles of the services that declare search; their role mappings do the rest.
+  const searchers = f.environment.services.filter((s) => s.dataStores.includes('search')).map((s) => stack.serviceRoleArns.get(s.name)!);
+  if (stack.searchDomain && searchers.length > 0) stack.searchDomain.allowClients(searchers);
+  return identities;
 }

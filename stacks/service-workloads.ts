@@ -4,7 +4,7 @@
  */
 import { Environment } from '../config/environment';
 import { podBounds, podScalingRule } from '../sizing/autoscaling/resolve';
-import { bindingsFor, DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
+import { bindingsFor, credentialsFor, DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { OTLP_ENDPOINT } from '../services/platform/otel-collector';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -17,6 +17,7 @@ export function serviceWorkloads(environment: Environment, blueprint: Blueprint,
     scaling: podScalingRule(environment, blueprint, service),
     replicas: podBounds(environment, blueprint, service).min,
     // Every service sends spans to the region's collector (services/platform/otel-collector.ts).
-    bindings: { ...bindingsFor(service.dataStores, stores), OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_SERVICE_NAME: service.name },
+    bindings: { ...bindingsFor(service.dataStores, stores, service), OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_SERVICE_NAME: service.name },
+    secretVolumes: credentialsFor(service, stores).flatMap((c) => (c.secretVolume ? [c.secretVolume] : [])),
   }));
 }

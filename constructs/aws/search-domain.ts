@@ -67,6 +67,9 @@ export interface SearchDomainProps {
  * control with an IAM master role (no internal users, so no passwords), and every log type
  * published to encrypted log groups. Only the master role may call the domain's HTTP API.
  */
+/** The HTTP methods a service's role may use on the domain; its role mapping narrows them to its indices. */
+export const SEARCH_CLIENT_ACTIONS = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'];
+
 export class SearchDomain extends Construct {
   readonly domain: OpensearchDomain;
   readonly domainName: string;
@@ -84,6 +87,7 @@ export class SearchDomain extends Construct {
   readonly port = OPENSEARCH_PORT;
 
   private readonly clientAccess: ClientAccess;
+  private readonly clientRoleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
@@ -215,10 +219,7 @@ export class SearchDomain extends Construct {
     // A separate resource, so the domain's own access_policies stays unmanaged and never fights it.
     this.accessPolicy = new OpensearchDomainPolicy(this, 'access-policy', {
       domainName: this.domain.domainName,
-      accessPolicies: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: this.masterRole.arn }, Action: 'es:ESHttp*', Resource: `${this.domain.arn}/*` }],
-      }),
+      accessPolicies: this.accessPolicyDocument(),
     });
 
     const dimensions = { DomainName: name, ClientId: accountId };
@@ -254,6 +255,32 @@ export class SearchDomain extends Construct {
       threshold: 80,
       statistic: 'Maximum',
     });
+  }
+
+  /**
+   * Lets these IAM roles (services that declare search) send requests to the domain. The domain
+   * policy only admits them: fine-grained access control still decides what each may do, by the
+   * role mapping the search Job applies (services/platform/operations-jobs.ts).
+   */
+  allowClients(roleArns: readonly string[]): void {
+    this.clientRoleArns.push(...roleArns);
+    this.accessPolicy.accessPolicies = this.accessPolicyDocument();
+  }
+
+  private accessPolicyDocument(): string {
+    const statements: Array<Record<string, unknown>> = [
+      { Effect: 'Allow', Principal: { AWS: this.masterRole.arn }, Action: 'es:ESHttp*', Resource: `${this.domain.arn}/*` },
+    ];
+    if (this.clientRoleArns.length > 0) {
+      statements.push({
+        Sid: 'ServiceRoles',
+        Effect: 'Allow',
+        Principal: { AWS: [...this.clientRoleArns] },
+        Action: SEARCH_CLIENT_ACTIONS,
+        Resource: `${this.domain.arn}/*`,
+      });
+    }
+    return Fn.jsonencode({ Version: '2012-10-17', Statement: statements });
   }
 
   /** Lets `sg` connect on 443. `id` names the rule and must be unique in this construct. */

@@ -14,12 +14,18 @@ export interface DataStoreAccess {
   readonly encryptionKey: EncryptionKey;
   /** Region of the stack, for the KMS `ViaService` condition. */
   readonly region: string;
+  /**
+   * Statements of the service's own credentials at its stores (rds-db:connect as its database
+   * user, kafka-cluster actions on its topics, es:ESHttp* on the search domain). @default none
+   */
+  readonly credentialStatements?: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
 
 /**
  * The IAM policy giving exactly `access`: GetSecretValue on the stores' secrets, object
- * read/write on their buckets, decryption through those two services only, and the stores' own
- * grants (IAM authentication to Redis). Undefined when the stores need nothing.
+ * read/write on their buckets, decryption through those two services only, the stores' own
+ * grants (IAM authentication to Redis) and the statements of the service's own credentials.
+ * Undefined when the stores need nothing.
  */
 export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefined {
   const secretArns = access.stores.flatMap((s) => s.secretArns);
@@ -37,6 +43,7 @@ export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefin
   for (const grant of access.stores.flatMap((s) => s.iamGrants ?? [])) {
     statements.push({ Sid: grant.sid, Effect: 'Allow', Action: [...grant.actions], Resource: [...grant.resources] });
   }
+  statements.push(...(access.credentialStatements ?? []));
   if (statements.length === 0) return undefined;
   if (via.length === 0) return JSON.stringify({ Version: '2012-10-17', Statement: statements });
   statements.push({
@@ -61,9 +68,10 @@ export interface ServiceIdentityProps extends DataStoreAccess {
 
 /**
  * The AWS identity of one service's pods on EKS: an IAM role that may read exactly its data
- * stores' secrets and buckets, mapped to its ServiceAccount by EKS Pod Identity. Pods receive
- * the secrets' ARNs as environment variables and read the values at start; no secret value
- * passes through Terraform or Kubernetes.
+ * stores' secrets and buckets and act as its own credential at each store (its database user,
+ * its topics and group, the search domain), mapped to its ServiceAccount by EKS Pod Identity.
+ * Pods receive the secrets' ARNs as environment variables and read the values at run time; no
+ * secret value passes through Terraform or Kubernetes.
  */
 export class ServiceIdentity extends Construct {
   readonly role: IamRole;

@@ -33,6 +33,11 @@ export interface CockroachPodIdentityProps {
    * region only). @default none: this region never writes a CA
    */
   readonly caWriter?: { readonly serviceAccount: string; readonly secrets: readonly CaSecretRef[] };
+  /**
+   * Service account of the Job that signs the services' client certificates with this region's
+   * CA (read only). @default none: no client certificates are signed in this region
+   */
+  readonly clientCertificates?: { readonly serviceAccount: string };
 }
 
 /**
@@ -46,6 +51,7 @@ export class CockroachPodIdentity extends Construct {
   readonly association: EksPodIdentityAssociation;
   readonly caWriterRole?: IamRole;
   readonly caWriterAssociation?: EksPodIdentityAssociation;
+  readonly clientCertificatesRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: CockroachPodIdentityProps) {
     super(scope, id);
@@ -82,6 +88,17 @@ export class CockroachPodIdentity extends Construct {
     this.role = role;
     this.association = association;
 
+    if (props.clientCertificates) {
+      this.clientCertificatesRole = this.podRole(props, 'cockroachdb-client-certs', props.clientCertificates.serviceAccount, [
+        {
+          Sid: 'ReadRegionCa',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: [props.caSecrets.certificate, props.caSecrets.key].map((n) => secretArn(props.caSecrets.region, n)),
+        },
+        kmsVia('secretsmanager', [props.caSecrets.region], ['kms:Decrypt'], 'DecryptCa'),
+      ]).role;
+    }
     if (props.caWriter) {
       const secrets = props.caWriter.secrets;
       const writer = this.podRole(props, 'cockroachdb-ca-writer', props.caWriter.serviceAccount, [

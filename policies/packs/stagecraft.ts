@@ -100,6 +100,7 @@ import { EngineMinorPinnedWithAutoUpgrade } from '../rules/preflight/EngineMinor
 import { LogGroupWaitsForKeyPolicy } from '../rules/preflight/LogGroupWaitsForKeyPolicy';
 import { LoadBalancerWaitsForLogBucketPolicy } from '../rules/preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPlan';
+import { DataStoreCredential } from '../rules/request-path/DataStoreCredential';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -477,6 +478,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A service without a network path to a store it declares times out at start or on its first query: the security group or the NetworkPolicy drops the packets.',
+    },
+    {
+      rule: DataStoreCredential,
+      level: 'error',
+      explanation:
+        'A service without its own credential at a store it declares cannot connect (MSK and OpenSearch deny it, CockroachDB in secure mode refuses it), or connects as the master user and breaks when the master secret rotates (issue 15, review R4–R6, R10).',
     },
   ],
 };

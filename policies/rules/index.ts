@@ -95,6 +95,7 @@ import { EngineMinorPinnedWithAutoUpgrade } from './preflight/EngineMinorPinnedW
 import { LogGroupWaitsForKeyPolicy } from './preflight/LogGroupWaitsForKeyPolicy';
 import { LoadBalancerWaitsForLogBucketPolicy } from './preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
+import { DataStoreCredential } from './request-path/DataStoreCredential';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -194,4 +195,5 @@ export const ALL_RULES: readonly Rule[] = [
   LoadBalancerWaitsForLogBucketPolicy,
   ForEachKeysKnownAtPlan,
   CloudflareCustomRuleExpressions,
+  DataStoreCredential,
 ];

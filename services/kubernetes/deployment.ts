@@ -27,6 +27,7 @@ export function deployment(workload: ServiceWorkload): KubernetesObject {
   const env = Object.entries({ ...terraformLiterals(service.env), ...workload.bindings })
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value }));
+  const secrets = (workload.secretVolumes ?? []).map((s, i) => ({ ...s, name: `credential-${i}` }));
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -64,11 +65,15 @@ export function deployment(workload: ServiceWorkload): KubernetesObject {
               livenessProbe: { ...probe(service.health.livenessPath, 10, 3), initialDelaySeconds: 10 },
               readinessProbe: probe(service.health.readinessPath, 5, 2),
               securityContext: hardenedContainerSecurity(RUN_AS_USER),
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...secrets.map((s) => ({ name: s.name, mountPath: s.mountPath, readOnly: true }))],
             },
           ],
           // The root filesystem is read-only; scratch space is a small, memory-limited volume.
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+          // Credential Secrets are readable by the pod's group only (the key files of client certificates).
+          volumes: [
+            { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+            ...secrets.map((s) => ({ name: s.name, secret: { secretName: s.secretName, defaultMode: 0o440 } })),
+          ],
         },
       },
     },

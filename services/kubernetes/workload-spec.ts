@@ -15,6 +15,8 @@ export interface ServiceWorkload {
   readonly replicas: number;
   /** Data-store endpoints and secret references (may hold Terraform references). */
   readonly bindings: Readonly<Record<string, string>>;
+  /** Secrets the pods mount read-only: their data-store credentials (CockroachDB client certificates). @default none */
+  readonly secretVolumes?: ReadonlyArray<{ readonly secretName: string; readonly mountPath: string }>;
 }
 
 /** The uid/gid every product container runs as (images must not need root). */

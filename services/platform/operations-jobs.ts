@@ -3,20 +3,32 @@
  * namespace, each re-created when what it applies changes (its name carries a hash):
  * - `search-index-rotation`: applies the OpenSearch Index State Management policy that rolls the
  *   product's indices over monthly, signing its request with SigV4 (curl --aws-sigv4) as the
- *   domain's fine-grained-access master role, which its own Pod Identity role may only assume.
+ *   domain's fine-grained-access master role, which its own Pod Identity role may only assume;
+ *   as that role it also puts each search service's role (its own `product-<service>` indices)
+ *   and maps it to the service's IAM role, so fine-grained access control admits the service.
  * - `rabbitmq-dead-letters`: declares the `dlx` exchange and `dead-letters` queue and applies a
  *   policy that dead-letters every other queue's rejected or expired messages to it, through the
  *   broker's management API with the admin secret (read at run time, never in the manifest).
- * Both run the AWS CLI image (Amazon Linux, with curl) as a non-root user.
+ * - `database-users`: creates each service's PostgreSQL user, schema and grants on every RDS or
+ *   Aurora writer (services/platform/database-users.ts), as the master user, whose password an
+ *   init container reads from the RDS-managed secret at run time into a memory-backed volume;
+ *   psql runs in the PostgreSQL client image.
+ * They run the AWS CLI image (Amazon Linux, with curl) as a non-root user.
  */
 import { createHash } from 'node:crypto';
 import { terraformLiteral } from '../../constructs/shared/terraform-literal';
 import { KubernetesObject } from '../kubernetes/object';
+import { POSTGRES_DATABASE } from './database-users';
 import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
 
 export const OPERATIONS_NAMESPACE = 'operations';
 export const SEARCH_ROTATION_JOB = 'search-index-rotation';
 export const RABBITMQ_DLQ_JOB = 'rabbitmq-dead-letters';
+export const DATABASE_USERS_JOB = 'database-users';
+/** psql for the database-users Job; a newer client talks to every older server. */
+export const POSTGRES_CLIENT_IMAGE = 'public.ecr.aws/docker/library/postgres:17.2-alpine';
+/** The variable that carries the users script (tests and readiness read it). */
+export const DATABASE_USERS_SQL_ENV = 'DATABASE_USERS_SQL';
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
 /** Environment variables that carry what the Jobs apply (readiness reads them). */
 export const ISM_POLICY_ENV = 'ISM_POLICY';
@@ -107,9 +119,43 @@ export interface SearchRotationTarget {
   readonly endpoint: string;
   /** The fine-grained access control master role the Job assumes. */
   readonly masterRoleArn: string;
+  /** Services that declare search and their IAM role ARNs: each gets a role on its own indices, mapped to its IAM role. @default none */
+  readonly clients?: ReadonlyArray<{ readonly service: string; readonly roleArn: string }>;
 }
 
+/** A service's indices and rollover aliases start with this (`product-<service>`), inside SEARCH_INDEX_PATTERN. */
+export function searchIndexPrefix(service: string): string {
+  return `product-${service}`;
+}
+
+/** The fine-grained access control role of a service and its mapping's environment variables. */
+export function searchRoleName(service: string): string {
+  return `stagecraft-${service}`;
+}
+
+/**
+ * A service's OpenSearch role: read, write and manage (create, alias, roll over) its own
+ * indices, and the cluster's composite read and write operations (_bulk, _msearch, _mget) that
+ * resolve to index permissions; nothing on another service's indices or on the cluster.
+ */
+export function searchServiceRole(service: string): Record<string, unknown> {
+  return {
+    description: `Stagecraft: ${service} on its own indices`,
+    cluster_permissions: ['cluster_composite_ops', 'cluster_monitor'],
+    index_permissions: [
+      {
+        index_patterns: [`${searchIndexPrefix(service)}-*`, searchIndexPrefix(service)],
+        allowed_actions: ['crud', 'create_index', 'manage_aliases', 'indices:admin/rollover', 'indices:admin/mapping/put', 'indices_monitor'],
+      },
+    ],
+  };
+}
+
+/** Variables of the search Job that carry client `i`'s role and mapping. */
+export const searchRoleEnv = (i: number) => ({ role: `SEARCH_ROLE_${i}`, mapping: `SEARCH_ROLE_MAPPING_${i}` });
+
 export function searchRotationObjects(target: SearchRotationTarget): KubernetesObject[] {
+  const clients = target.clients ?? [];
   // PUT creates the policy; on 409 (it exists) the script reads seq_no/primary_term and updates it.
   const script = [
     'set -eu',
@@ -123,12 +169,33 @@ export function searchRotationObjects(target: SearchRotationTarget): KubernetesO
     'fi',
     'cat /tmp/out; echo',
     'case "$code" in 200|201) echo "ISM policy applied ($code)";; *) echo "ISM policy not applied: HTTP $code" >&2; exit 1;; esac',
+    // Roles and mappings: PUT creates or replaces, so a re-run converges.
+    'put() { code=$(curl -sS -o /tmp/out -w "%{http_code}" --aws-sigv4 "aws:amz:$AWS_REGION:es" --user "$1:$2" -H "x-amz-security-token: $3" -H "content-type: application/json" -X PUT "https://$SEARCH_ENDPOINT$4" -d "$5"); case "$code" in 200|201) echo "$4 applied";; *) cat /tmp/out; echo "$4 not applied: HTTP $code" >&2; exit 1;; esac; }',
+    ...clients.flatMap(({ service }, i) => {
+      const env = searchRoleEnv(i);
+      return [
+        `put "$1" "$2" "$3" '/_plugins/_security/api/roles/${searchRoleName(service)}' "$${env.role}"`,
+        `put "$1" "$2" "$3" '/_plugins/_security/api/rolesmapping/${searchRoleName(service)}' "$${env.mapping}"`,
+      ];
+    }),
   ].join('\n');
+  const roles = clients.map(({ service }) => ({ name: searchRoleName(service), role: searchServiceRole(service) }));
   return job(
     SEARCH_ROTATION_JOB,
-    { AWS_REGION: target.region, SEARCH_ENDPOINT: target.endpoint, MASTER_ROLE_ARN: target.masterRoleArn, [ISM_POLICY_ENV]: JSON.stringify(ismPolicy()) },
+    {
+      AWS_REGION: target.region,
+      SEARCH_ENDPOINT: target.endpoint,
+      MASTER_ROLE_ARN: target.masterRoleArn,
+      [ISM_POLICY_ENV]: JSON.stringify(ismPolicy()),
+      ...Object.fromEntries(
+        clients.flatMap(({ service, roleArn }, i) => [
+          [searchRoleEnv(i).role, JSON.stringify(searchServiceRole(service))],
+          [searchRoleEnv(i).mapping, JSON.stringify({ backend_roles: [roleArn] })],
+        ]),
+      ),
+    },
     script,
-    ismPolicy(),
+    clients.length === 0 ? ismPolicy() : { ism: ismPolicy(), roles },
   );
 }
 
@@ -165,4 +232,110 @@ export function rabbitMqDeadLetterObjects(target: RabbitMqTarget): KubernetesObj
     script,
     rabbitMqDeadLetterPolicy(),
   );
+}
+
+/** Where the database-users Job creates the users. */
+export interface DatabaseUsersTarget {
+  readonly region: string;
+  /** Each database's writer and the ARN of its RDS-managed master secret, in the same order. */
+  readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string }>;
+  /** The script (`databaseUsersSql`). */
+  readonly sql: string;
+}
+
+/**
+ * The database-users Job: an init container (AWS CLI) reads each master secret's user and
+ * password into a memory-backed volume; psql then applies the script to each writer in one
+ * transaction over TLS. Named after the script, so a changed script is a new Job.
+ */
+export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObject[] {
+  const name = DATABASE_USERS_JOB;
+  // RDS passwords hold no double quote; a backslash is escaped in the JSON, so `\\` becomes `\`.
+  const field = (key: string) => `sed -n 's/.*"${key}"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p' /secrets/json | sed 's/\\\\\\\\/\\\\/g'`;
+  const fetch = [
+    'set -eu',
+    'i=0',
+    'for arn in $(echo "$MASTER_SECRET_ARNS" | tr "," " "); do',
+    '  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$arn" --query SecretString --output text > /secrets/json',
+    `  ${field('username')} > /secrets/user-$i`,
+    `  ${field('password')} > /secrets/password-$i`,
+    '  rm -f /secrets/json',
+    '  [ -s /secrets/password-$i ] || { echo "no password in $arn" >&2; exit 1; }',
+    '  i=$((i+1))',
+    'done',
+  ].join('\n');
+  const apply = [
+    'set -eu',
+    'i=0',
+    'for host in $(echo "$DATABASE_HOSTS" | tr "," " "); do',
+    `  printf '%s' "$${DATABASE_USERS_SQL_ENV}" | PGPASSWORD="$(cat /secrets/password-$i)" psql "host=$host port=$DATABASE_PORT dbname=$DATABASE_NAME user=$(cat /secrets/user-$i) sslmode=require connect_timeout=10" -X -q --single-transaction -v ON_ERROR_STOP=1 -f -`,
+    '  echo "users applied on $host"',
+    '  i=$((i+1))',
+    'done',
+  ].join('\n');
+  const hardened = (container: Record<string, unknown>) => ({
+    ...container,
+    securityContext: hardenedContainerSecurity(UID),
+    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  });
+  const secrets = { name: 'secrets', mountPath: '/secrets' };
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: OPERATIONS_NAMESPACE, labels: labels(name) } },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: `${name}-${hashOf({ sql: target.sql, fetch, apply, databases: target.databases.length })}`,
+        namespace: OPERATIONS_NAMESPACE,
+        labels: labels(name),
+      },
+      spec: {
+        backoffLimit: 6,
+        ttlSecondsAfterFinished: 86400,
+        template: {
+          metadata: { labels: labels(name) },
+          spec: {
+            serviceAccountName: name,
+            restartPolicy: 'OnFailure',
+            securityContext: hardenedPodSecurity(UID),
+            initContainers: [
+              hardened({
+                name: 'master-secret',
+                image: AWS_CLI_IMAGE,
+                command: ['/bin/sh', '-c', terraformLiteral(fetch)],
+                env: [
+                  { name: 'HOME', value: '/tmp' },
+                  { name: 'AWS_REGION', value: target.region },
+                  { name: 'MASTER_SECRET_ARNS', value: target.databases.map((d) => d.masterSecretArn).join(',') },
+                ],
+                volumeMounts: [secrets, { name: 'tmp', mountPath: '/tmp' }],
+              }),
+            ],
+            containers: [
+              hardened({
+                name,
+                image: POSTGRES_CLIENT_IMAGE,
+                command: ['/bin/sh', '-c', terraformLiteral(apply)],
+                env: [
+                  { name: 'HOME', value: '/tmp' },
+                  { name: 'DATABASE_HOSTS', value: target.databases.map((d) => d.host).join(',') },
+                  { name: 'DATABASE_PORT', value: '5432' },
+                  { name: 'DATABASE_NAME', value: POSTGRES_DATABASE },
+                  { name: DATABASE_USERS_SQL_ENV, value: terraformLiteral(target.sql) },
+                ],
+                volumeMounts: [
+                  { ...secrets, readOnly: true },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              }),
+            ],
+            volumes: [
+              { name: 'secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+              { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+            ],
+          },
+        },
+      },
+    },
+  ];
 }

@@ -60,6 +60,43 @@ const MSK = {
   client_authentication: { sasl: { iam: true }, unauthenticated: false },
 };
 
+/** A cluster-stage region whose api Deployment declares the database, and a role allowed `actions` on its database user. */
+function credentialFixture(actions: string[]): Fixture {
+  const policy = { Statement: [{ Effect: 'Allow', Action: actions, Resource: 'arn:aws:rds-db:us-east-1:1:dbuser:${aws_db_instance.db.resource_id}/api' }] };
+  const env = [
+    { name: 'DATABASE_HOST', value: 'db' },
+    { name: 'DATABASE_USER', value: 'api' },
+  ];
+  return {
+    resources: {
+      aws_db_instance: { db: { engine: 'postgres' } },
+      aws_iam_role: { api: { name: 'api' } },
+      aws_eks_pod_identity_association: { api: { namespace: 'product', service_account: 'api', role_arn: '${aws_iam_role.api.arn}' } },
+      aws_iam_role_policy: { api: { role: '${aws_iam_role.api.id}', policy: JSON.stringify(policy) } },
+    },
+    otherRegions: {
+      'us-east-1-apps': {
+        kubernetes_manifest: {
+          api: {
+            manifest: {
+              kind: 'Deployment',
+              metadata: { name: 'api', namespace: 'product' },
+              spec: { template: { spec: { containers: [{ name: 'api', env }] } } },
+            },
+          },
+          users: {
+            manifest: {
+              kind: 'Job',
+              metadata: { name: 'database-users-0', namespace: 'operations' },
+              spec: { template: { spec: { containers: [{ name: 'u', env: [{ name: 'DATABASE_USERS_SQL', value: 'CREATE ROLE "api" WITH LOGIN;' }] }] } } },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
 /** Shapes synthesized at commit e6048f8, before the preflight fixes (review 2026-12-07). */
 export const PRE_FIX = {
   /** F1: the edge stack's ACM validation records. */
@@ -815,6 +852,11 @@ const CASES: Record<string, Case> = {
   // Request path: one apps stack with its regional and edge stacks (request-path-fixtures.ts)
   'SC-REQ-1': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_lb_listener_rule.api') },
   'SC-REQ-2': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_vpc_security_group_ingress_rule.redis-from-nodes') },
+  // More fixtures of this rule, and the examples with a credential removed: test/policies/data-store-credential.test.ts.
+  'SC-REQ-3': {
+    compliant: credentialFixture(['rds-db:connect']),
+    nonCompliant: credentialFixture(['rds-db:describe']),
+  },
 };
 
 describe('the rule set', () => {

@@ -24,11 +24,24 @@ const policyOf = (stack: string, name: string) =>
   };
 
 describe('CockroachDB in the regional stacks (massive example)', () => {
-  it('associates the cockroachdb service account with a Pod Identity role in every region, the CA writer in the first only', () => {
+  it('associates the cockroachdb and client-certificate service accounts with Pod Identity roles in every region, the CA writer in the first only', () => {
     massiveRegions().forEach((region, i) => {
       const associations = synthesis.resources(stackOf(region), 'aws_eks_pod_identity_association').filter((a) => a.namespace === 'cockroachdb');
-      expect(associations.map((a) => a.service_account)).toEqual(i === 0 ? ['cockroachdb', 'cockroachdb-ca-writer'] : ['cockroachdb']);
+      expect(associations.map((a) => a.service_account)).toEqual(
+        i === 0 ? ['cockroachdb', 'cockroachdb-ca-writer', 'cockroachdb-client-certs'] : ['cockroachdb', 'cockroachdb-client-certs'],
+      );
     });
+  });
+
+  it("lets the client-certificate Job only read its region's CA", () => {
+    for (const region of massiveRegions()) {
+      const policy = policyOf(stackOf(region), 'cockroachdb-client-certs');
+      expect(policy.Statement.map((s) => [s.Sid, s.Action])).toEqual([
+        ['ReadRegionCa', 'secretsmanager:GetSecretValue'],
+        ['DecryptCa', ['kms:Decrypt']],
+      ]);
+      expect(JSON.stringify(policy)).toContain(`:secretsmanager:${region}:`);
+    }
   });
 
   it("lets the pods read only their region's CA and use only the environment's backup buckets", () => {
@@ -124,7 +137,7 @@ describe('CockroachDB on hyperscale (one region)', () => {
         .resources(stack, 'aws_eks_pod_identity_association')
         .filter((a) => a.namespace === 'cockroachdb')
         .map((a) => a.service_account),
-    ).toEqual(['cockroachdb', 'cockroachdb-ca-writer']);
+    ).toEqual(['cockroachdb', 'cockroachdb-ca-writer', 'cockroachdb-client-certs']);
     expect(synthesis.resources(stack, 'aws_secretsmanager_secret').filter((s) => String(s.name).includes('/cockroachdb/'))).toHaveLength(2);
     expect(synthesis.resources(stack, 'aws_route53_zone')).toEqual([]);
     expect(synthesis.resources(stack, 'aws_lb').filter((lb) => lb.load_balancer_type === 'network')).toEqual([]);

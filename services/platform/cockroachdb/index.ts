@@ -10,12 +10,14 @@ import { APP_LABELS } from './labels';
 import { COCKROACH_CA_WRITER_SERVICE_ACCOUNT, COCKROACH_NAMESPACE, COCKROACH_SERVICE_ACCOUNT } from './names';
 import { CockroachPlacement } from './placement';
 import { backupScheduleMigration, Migration, multiRegionMigration } from './sql';
+import { clientCertificateObjects, serviceUsersMigration } from './client-certificates';
 import { disruptionBudget, services, statefulSets, storageClass } from './statefulset';
 
 export * from './names';
 export * from './placement';
 export * from './sql';
 export * from './topology';
+export * from './client-certificates';
 
 /** Pod Security Admission `restricted`, enforced: the namespace admits only pods hardened as ours are. */
 function namespace(): KubernetesObject {
@@ -38,11 +40,12 @@ function serviceAccount(name: string): KubernetesObject {
   };
 }
 
-/** The migrations the first region's init Job applies. */
-export function cockroachMigrations(placement: CockroachPlacement): Migration[] {
+/** The migrations the first region's init Job applies; `services` (those that declare the database) get users. */
+export function cockroachMigrations(placement: CockroachPlacement, services: readonly string[] = []): Migration[] {
   return [
     multiRegionMigration({ environment: placement.environment, regions: placement.regions, database: placement.database }),
     backupScheduleMigration({ buckets: placement.backupBuckets, database: placement.database }),
+    ...(services.length > 0 ? [serviceUsersMigration(services, placement.database)] : []),
   ];
 }
 
@@ -51,7 +54,8 @@ export function isFirstRegion(placement: CockroachPlacement): boolean {
   return placement.regions[0] === placement.region;
 }
 
-export function cockroachObjects(placement: CockroachPlacement): KubernetesObject[] {
+/** `clients`: the product services that declare the database; each gets a SQL user and, in every region, a client certificate. */
+export function cockroachObjects(placement: CockroachPlacement, clients: readonly string[] = []): KubernetesObject[] {
   const objects: KubernetesObject[] = [
     namespace(),
     serviceAccount(COCKROACH_SERVICE_ACCOUNT),
@@ -59,14 +63,17 @@ export function cockroachObjects(placement: CockroachPlacement): KubernetesObjec
     ...services(placement),
     disruptionBudget(),
     ...statefulSets(placement),
+    ...clientCertificateObjects(placement, clients),
   ];
   if (isFirstRegion(placement)) {
-    const migrations = cockroachMigrations(placement);
+    const migrations = cockroachMigrations(placement, clients);
+    // The backup schedule names buckets known only at apply: the key is every other migration.
+    const contentKey = migrations.filter((m) => m.fileName !== '002_backup_schedule.sql').map((m) => m.sql);
     objects.push(
       serviceAccount(COCKROACH_CA_WRITER_SERVICE_ACCOUNT),
       caBootstrapJob(placement),
       migrationsConfigMap(migrations),
-      initJob(placement, migrations, migrations[0].sql),
+      initJob(placement, migrations, contentKey.length === 1 ? contentKey[0] : contentKey.join('\n')),
     );
   }
   return objects;

@@ -1,0 +1,247 @@
+/**
+ * Every service can authenticate to every data store it declares (issue 15, review R4–R6, R10):
+ * on a cluster stage, for each product Deployment of the region's apps stack and each store its
+ * environment points it at, the link that lets it in exists, and as itself:
+ * - PostgreSQL (RDS, Aurora): `rds-db:connect` as its own user on every database, that user in
+ *   the `database-users` Job's script, and no master secret in its environment;
+ * - CockroachDB: its SQL user in the migrations, a client certificate Secret the region's
+ *   `cockroachdb-client-certs` Job writes, mounted by its pods;
+ * - Kafka (MSK, IAM only): `kafka-cluster:Connect` on the cluster and data actions on topics;
+ *   RabbitMQ: read access to the broker secret it is pointed at;
+ * - OpenSearch: `es:ESHttp*` on the domain, its role admitted by the domain policy, and a role
+ *   mapping for it in the search Job;
+ * - Redis: read access to the AUTH token secret (fetched at run time, never in its environment);
+ * - S3: object read and write on a bucket.
+ * A store is declared by the variables the platform sets for it (DATABASE_HOST, REDIS_HOST,
+ * QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET). A missing link fails and names the service, the
+ * store, the link and the stack. Single-host stages are not evaluated here: their containers
+ * share the host's role (docs/credentials.md).
+ */
+import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
+import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects';
+import { record } from '../../../synthesis/values';
+import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
+
+const PRODUCT_NAMESPACE = 'product';
+
+/** The variable that shows a Deployment uses a store, by store. */
+const DECLARED_BY = { database: 'DATABASE_HOST', redis: 'REDIS_HOST', queue: 'QUEUE_KIND', search: 'SEARCH_ENDPOINT', objectStorage: 'ASSETS_BUCKET' } as const;
+type Store = keyof typeof DECLARED_BY;
+
+interface Grant {
+  readonly actions: string[];
+  readonly resources: string[];
+}
+
+/** What the rule knows of one service in the region. */
+interface ServiceFacts {
+  readonly name: string;
+  readonly env: ReadonlyMap<string, string>;
+  readonly secretVolumes: readonly string[];
+  readonly grants: readonly Grant[];
+  readonly role?: ResourceView;
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const allows = (grants: readonly Grant[], action: (a: string) => boolean, resource: (r: string) => boolean) =>
+  grants.some((g) => g.actions.some(action) && g.resources.some(resource));
+/** Every string inside `value`, one per line: what a Job's script, env or a ConfigMap's files say. */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(text).join('\n');
+  const object = record(value);
+  return object ? Object.values(object).map(text).join('\n') : '';
+}
+
+function podSpec(m: ManifestView): Record<string, unknown> {
+  return record(record(record(record(m.manifest.spec)?.template)?.spec)) ?? {};
+}
+
+function containerEnv(m: ManifestView): Map<string, string> {
+  const containers = (podSpec(m).containers as unknown[] | undefined) ?? [];
+  const env = new Map<string, string>();
+  for (const c of containers)
+    for (const e of (record(c)?.env as unknown[] | undefined) ?? []) {
+      const entry = record(e);
+      if (typeof entry?.name === 'string') env.set(entry.name, typeof entry.value === 'string' ? entry.value : '');
+    }
+  return env;
+}
+
+/** The role's statements from every inline policy on it, or the policy text that could not be read. */
+function grantsOf(stack: StackView, role: ResourceView): { grants: Grant[]; unresolved?: string } {
+  const grants: Grant[] = [];
+  for (const policy of stack.referencing('aws_iam_role_policy', 'role', role)) {
+    const decoded = decodePolicy(policy.values.policy);
+    if ('unresolved' in decoded) return { grants, unresolved: `${policy.address}.policy` };
+    for (const s of statements(decoded.document)) {
+      if (s.Effect !== 'Allow') continue;
+      grants.push({ actions: stringList(s.Action as JsonValue), resources: stringList(s.Resource as JsonValue) });
+    }
+  }
+  return { grants };
+}
+
+/** The first missing link of `service` to `store`, or undefined when it has its credential. */
+function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps: StackView, environmentApps: readonly StackView[]): string | undefined {
+  const { env, grants } = service;
+  switch (store) {
+    case 'database': {
+      const databases = [
+        ...stack.resources('aws_db_instance').filter((d) => d.values.replicate_source_db === undefined),
+        ...stack.resources('aws_rds_cluster'),
+      ];
+      const user = env.get('DATABASE_USER');
+      if (databases.length > 0) {
+        if (env.has('DATABASE_SECRET_ARN')) return 'its environment names the master user secret (DATABASE_SECRET_ARN); it must log in as its own user';
+        if (!user) return 'no DATABASE_USER: it has no database user of its own';
+        for (const db of databases) {
+          const ok = allows(
+            grants,
+            (a) => a === 'rds-db:connect' || a === 'rds-db:*',
+            (r) => r.includes(`:dbuser:\${${db.address}.`) && r.endsWith(`/${user}`),
+          );
+          if (!ok) return `its role may not rds-db:connect as ${user} on ${db.address}`;
+        }
+        const job = manifestsOf(apps, 'Job').find((j) => j.name.startsWith('database-users-') && text(j.manifest).includes(`CREATE ROLE ${quoted(user)}`));
+        if (!job) return `no database-users Job in ${apps.name} creates the user ${user}`;
+        return undefined;
+      }
+      // CockroachDB in the cluster: a client certificate signed by the cluster CA, and the user in the migrations.
+      if (!user) return 'no DATABASE_USER: it has no CockroachDB user of its own';
+      const signer = manifestsOf(apps, 'Job').find((j) => j.name.startsWith('cockroachdb-client-certs-'));
+      const secret = service.secretVolumes.find((s) => signer !== undefined && text(signer.manifest).includes(`apply '${s}' '${user}'`));
+      if (!signer) return `no cockroachdb-client-certs Job in ${apps.name} signs its client certificate`;
+      if (!secret) return `its pods mount no client certificate Secret that the cockroachdb-client-certs Job writes for ${user}`;
+      const migrations = environmentApps.flatMap((a) => manifestsOf(a, 'ConfigMap')).filter((c) => c.name === 'cockroachdb-migrations');
+      if (!migrations.some((c) => text(c.manifest.data).includes(`CREATE USER IF NOT EXISTS ${quoted(user)}`)))
+        return `no CockroachDB migration creates the user ${user}`;
+      return undefined;
+    }
+    case 'queue': {
+      if (env.get('QUEUE_KIND') === 'kafka') {
+        if (
+          !allows(
+            grants,
+            (a) => a === 'kafka-cluster:Connect',
+            (r) => r.includes('aws_msk_cluster.'),
+          )
+        )
+          return 'its role may not kafka-cluster:Connect to the MSK cluster (IAM is the only way in)';
+        if (
+          !allows(
+            grants,
+            (a) => a === 'kafka-cluster:ReadData' || a === 'kafka-cluster:WriteData',
+            (r) => r.includes(':topic/'),
+          )
+        )
+          return 'its role may neither read nor write any topic (kafka-cluster:ReadData/WriteData on topic ARNs)';
+        return undefined;
+      }
+      if (!env.has('QUEUE_SECRET_ARN')) return 'no QUEUE_SECRET_ARN: it is given no broker credential';
+      if (
+        !allows(
+          grants,
+          (a) => a === 'secretsmanager:GetSecretValue',
+          (r) => r.includes('aws_secretsmanager_secret.'),
+        )
+      )
+        return 'its role may not read the broker secret (secretsmanager:GetSecretValue)';
+      return undefined;
+    }
+    case 'search': {
+      if (
+        !allows(
+          grants,
+          (a) => a.startsWith('es:ESHttp'),
+          (r) => r.includes('aws_opensearch_domain.'),
+        )
+      )
+        return 'its role may not send requests to the OpenSearch domain (es:ESHttp*)';
+      const role = service.role;
+      const admitted = stack
+        .resources('aws_opensearch_domain_policy')
+        .some((p) => role !== undefined && text(p.values.access_policies).includes(`${role.address}.arn`));
+      if (!admitted) return `the domain policy does not admit its role${role ? ` ${role.address}` : ''}`;
+      const mapping = manifestsOf(apps, 'Job').find((j) => text(j.manifest).includes(`/_plugins/_security/api/rolesmapping/stagecraft-${service.name}'`));
+      if (!mapping) return `no Job in ${apps.name} maps its role in fine-grained access control (rolesmapping/stagecraft-${service.name})`;
+      return undefined;
+    }
+    case 'redis': {
+      if ([...env.keys()].some((k) => /^REDIS_(AUTH_TOKEN|PASSWORD)$/.test(k)))
+        return 'its environment carries the AUTH token itself; it must read it from Secrets Manager';
+      if (!env.has('REDIS_AUTH_SECRET_ARN')) return 'no REDIS_AUTH_SECRET_ARN: it is given no AUTH token';
+      if (
+        !allows(
+          grants,
+          (a) => a === 'secretsmanager:GetSecretValue',
+          (r) => r.includes('aws_secretsmanager_secret.'),
+        )
+      )
+        return 'its role may not read the AUTH token secret (secretsmanager:GetSecretValue)';
+      return undefined;
+    }
+    case 'objectStorage':
+      if (
+        !allows(
+          grants,
+          (a) => a === 's3:GetObject',
+          (r) => r.startsWith('arn:') && r.includes(':s3:::'),
+        ) ||
+        !allows(
+          grants,
+          (a) => a === 's3:PutObject',
+          (r) => r.includes(':s3:::'),
+        )
+      )
+        return 'its role may not read and write objects in the bucket (s3:GetObject, s3:PutObject)';
+      return undefined;
+  }
+}
+
+export const DataStoreCredential: StackRule = {
+  id: 'SC-REQ-3',
+  name: 'DataStoreCredential',
+  family: 'request-path',
+  scope: 'stack',
+  description:
+    'On cluster stages, every product service has a credential of its own for every data store it declares: its database user (IAM or client certificate), MSK IAM actions, an OpenSearch role mapping, and read access to the secrets it is pointed at.',
+  evaluate(stack) {
+    if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
+    const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
+    if (!apps) return [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack: services run on hosts, with the host's role` }];
+    const environmentApps = stack.environmentStacks().filter((s) => s.name.endsWith('-apps'));
+    const deployments = manifestsOf(apps, 'Deployment').filter((d) => d.namespace === PRODUCT_NAMESPACE);
+    if (deployments.length === 0) return [{ status: 'not-applicable', reason: `${apps.name} runs no product Deployment` }];
+    const associations = stack.resources('aws_eks_pod_identity_association').filter((a) => a.values.namespace === PRODUCT_NAMESPACE);
+    const outcomes: StackOutcome[] = [];
+    for (const deployment of deployments) {
+      const env = containerEnv(deployment);
+      const secretVolumes = ((podSpec(deployment).volumes as unknown[] | undefined) ?? [])
+        .map((v) => record(record(v)?.secret)?.secretName)
+        .filter((n): n is string => typeof n === 'string');
+      const serviceAccount = String(podSpec(deployment).serviceAccountName ?? deployment.name);
+      const association = associations.find((a) => a.values.service_account === serviceAccount);
+      const role = association ? stack.referenced(association.values.role_arn) : undefined;
+      const read = role ? grantsOf(stack, role) : { grants: [] };
+      const stores = (Object.keys(DECLARED_BY) as Store[]).filter((store) => env.has(DECLARED_BY[store]));
+      for (const store of stores) {
+        const where = `service ${deployment.name} → ${store} (stack ${stack.name})`;
+        const address = role?.address ?? association?.address;
+        if (read.unresolved) {
+          outcomes.push({
+            status: 'could-not-evaluate',
+            message: `${where}: ${read.unresolved} is an unresolved expression; the rule needs the policy`,
+            address,
+          });
+          continue;
+        }
+        const missing = role
+          ? missingLink(store, { name: deployment.name, env, secretVolumes, grants: read.grants, role }, stack, apps, environmentApps)
+          : `no Pod Identity association gives service account ${PRODUCT_NAMESPACE}/${serviceAccount} an IAM role`;
+        outcomes.push(missing === undefined ? { status: 'compliant', address } : { status: 'non-compliant', message: `${where}: ${missing}`, address });
+      }
+    }
+    return outcomes.length > 0 ? outcomes : [{ status: 'not-applicable', reason: 'no product service declares a data store' }];
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * One PostgreSQL user per service (RDS and Aurora), so no service is the master user and none
+ * can reach another's data (issue 15, review R10). Each user:
+ * - logs in only through IAM database authentication (`rds_iam`): the service's Pod Identity
+ *   role may `rds-db:connect` as that user alone and asks for a 15-minute token, so no password
+ *   exists and there is nothing to rotate;
+ * - is created without SUPERUSER, CREATEDB, CREATEROLE, REPLICATION or BYPASSRLS (a user that
+ *   exists with any of them makes the script fail rather than run a superuser service);
+ * - gets CONNECT on the database and USAGE and CREATE on a schema named after it, and nothing on
+ *   any other service's schema (a schema with no grant is closed to everyone but its owner).
+ * The schemas are owned by the user that runs the script (the master user), which is what RDS
+ * allows: its master user is not a superuser and cannot make a schema for another role.
+ * Every statement is idempotent: the operations Job (services/platform/operations-jobs.ts) runs
+ * the whole script again whenever it changes. Every name is quoted as an identifier and every
+ * value as a literal: a service name is user text, and it stays data.
+ */
+
+/** The role RDS and Aurora PostgreSQL log a user in with through IAM (rds-db:connect tokens). */
+export const RDS_IAM_ROLE = 'rds_iam';
+/** The database the services use: RDS and Aurora create it with the instance. */
+export const POSTGRES_DATABASE = 'postgres';
+/** Tag of the dollar-quoted blocks; a name cannot contain it (see `dollarQuoted`). */
+const DOLLAR_TAG = '$stagecraft$';
+
+/** What one service is given. */
+export interface DatabaseUser {
+  /** The database user, the service's name. */
+  readonly user: string;
+  /** The schema only it may use. @default the user's name */
+  readonly schema?: string;
+}
+
+export interface DatabaseUsersInput {
+  readonly users: readonly DatabaseUser[];
+  /** @default POSTGRES_DATABASE */
+  readonly database?: string;
+  /** The role that marks IAM logins; a test without RDS names one it created. @default RDS_IAM_ROLE */
+  readonly iamRole?: string;
+}
+
+/** A PostgreSQL identifier: double quotes around, embedded ones doubled, so a name can never end it. */
+export function sqlIdentifier(name: string): string {
+  if (name.includes('\u0000')) throw new Error(`a PostgreSQL name cannot contain NUL: ${JSON.stringify(name)}`);
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A PostgreSQL string literal: single quotes doubled; with a backslash, the `E''` form with the
+ * backslash doubled too, so the text means the same whatever `standard_conforming_strings` is.
+ */
+export function sqlLiteral(text: string): string {
+  if (text.includes('\u0000')) throw new Error(`a PostgreSQL string cannot contain NUL: ${JSON.stringify(text)}`);
+  const quoted = text.replace(/'/g, "''");
+  return text.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
+/** A DO block; its body is made of escaped names and literals, which cannot hold the tag unquoted, but it is checked. */
+function dollarQuoted(body: string): string {
+  if (body.includes(DOLLAR_TAG)) throw new Error(`a database name or user contains ${DOLLAR_TAG}`);
+  return `DO ${DOLLAR_TAG}\nBEGIN\n${body}\nEND\n${DOLLAR_TAG};`;
+}
+
+function userStatements(user: DatabaseUser, database: string, iamRole: string): string[] {
+  const role = sqlIdentifier(user.user);
+  const schema = sqlIdentifier(user.schema ?? user.user);
+  const name = sqlLiteral(user.user);
+  return [
+    `-- ${JSON.stringify(user.user)}: IAM login only, its own schema.`,
+    dollarQuoted(
+      [
+        `  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${name}) THEN`,
+        `    CREATE ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`,
+        `  END IF;`,
+        `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${name} AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls)) THEN`,
+        `    RAISE EXCEPTION 'role % exists with more than LOGIN (superuser, createdb, createrole, replication or bypassrls); refusing to give it to a service', ${name};`,
+        `  END IF;`,
+      ].join('\n'),
+    ),
+    `GRANT ${sqlIdentifier(iamRole)} TO ${role};`,
+    `GRANT CONNECT ON DATABASE ${sqlIdentifier(database)} TO ${role};`,
+    `CREATE SCHEMA IF NOT EXISTS ${schema};`,
+    `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC;`,
+    `GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role};`,
+    `ALTER ROLE ${role} SET search_path = ${schema};`,
+  ];
+}
+
+/** The script that creates or updates every service's user, grants and schema. */
+export function databaseUsersSql(input: DatabaseUsersInput): string {
+  const database = input.database ?? POSTGRES_DATABASE;
+  const iamRole = input.iamRole ?? RDS_IAM_ROLE;
+  const names = input.users.map((u) => u.user);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) throw new Error(`databaseUsersSql: user ${JSON.stringify(duplicate)} is listed twice`);
+  const lines = [
+    '-- Generated by Stagecraft; do not edit. Idempotent: run again whenever it changes.',
+    '\\set ON_ERROR_STOP on',
+    // Nobody but a schema's grantees creates objects; PostgreSQL 15 and later already default to this.
+    'REVOKE CREATE ON SCHEMA public FROM PUBLIC;',
+    ...[...input.users].sort((a, b) => a.user.localeCompare(b.user)).flatMap((u) => userStatements(u, database, iamRole)),
+  ];
+  return `${lines.join('\n')}\n`;
+}

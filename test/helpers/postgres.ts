@@ -1,0 +1,87 @@
+/**
+ * A throwaway PostgreSQL cluster from Debian's server packages on loopback, for tests that must
+ * run SQL on a real server: initdb and pg_ctl in a temporary directory, run as the unprivileged
+ * `postgres` user (through runuser when the test runs as root). Logins are trusted on loopback,
+ * which stands in for RDS's IAM tokens: the tests check what each user may do once in, not how
+ * it proved who it is.
+ */
+import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PG_ROOT = '/usr/lib/postgresql';
+
+/** The newest Debian PostgreSQL server's bin directory, or undefined when none is installed. */
+export function postgresBinDir(): string | undefined {
+  if (process.env.STAGECRAFT_PG_BIN) return process.env.STAGECRAFT_PG_BIN;
+  if (!existsSync(PG_ROOT)) return undefined;
+  const versions = readdirSync(PG_ROOT)
+    .filter((v) => existsSync(join(PG_ROOT, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : join(PG_ROOT, versions[0], 'bin');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Result of one psql run. */
+export interface PsqlResult {
+  readonly ok: boolean;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ThrowawayPostgres {
+  readonly port: number;
+  /** Runs `sql` with psql as `user` (ON_ERROR_STOP, one transaction); never throws. */
+  psql(user: string, sql: string, options?: { database?: string; singleTransaction?: boolean }): PsqlResult;
+  stop(): void;
+}
+
+/** Starts a cluster; stop() removes it. */
+export async function startPostgres(bin: string): Promise<ThrowawayPostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-pg-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, gid);
+  }
+  const run = (command: string, args: string[], options: ExecFileSyncOptions = {}) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { stdio: 'pipe', ...options })
+      : execFileSync(join(bin, command), args, { stdio: 'pipe', ...options });
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C']);
+  const port = await freePort();
+  run('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir}`, 'start']);
+  return {
+    port,
+    psql(user, sql, options = {}) {
+      const args = ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', options.database ?? 'postgres'];
+      if (options.singleTransaction ?? true) args.push('--single-transaction');
+      try {
+        const stdout = execFileSync(join(bin, 'psql'), args, { input: sql, encoding: 'utf8', stdio: 'pipe' });
+        return { ok: true, stdout: stdout.trim(), stderr: '' };
+      } catch (error) {
+        const e = error as { stdout?: string; stderr?: string };
+        return { ok: false, stdout: String(e.stdout ?? '').trim(), stderr: String(e.stderr ?? '').trim() };
+      }
+    },
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-w', '-m', 'fast', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
