@@ -36,7 +36,11 @@ const usersJob = (sql: string) =>
   });
 
 const CONNECT = { Effect: 'Allow', Action: 'rds-db:connect', Resource: ['arn:aws:rds-db:us-east-1:111122223333:dbuser:${aws_db_instance.db.resource_id}/api'] };
-const READ_TOKEN = { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.redis.arn}'] };
+const READ_TOKEN = {
+  Effect: 'Allow',
+  Action: ['elasticache:Connect'],
+  Resource: ['${aws_elasticache_replication_group.redis.arn}', '${aws_elasticache_user.app.arn}'],
+};
 const regional = (statements: object[]): Resources => ({
   aws_db_instance: { db: { engine: 'postgres' } },
   aws_secretsmanager_secret: { redis: { name: 'redis-auth' } },
@@ -44,13 +48,13 @@ const regional = (statements: object[]): Resources => ({
   aws_eks_pod_identity_association: { api: { namespace: 'product', service_account: 'api', role_arn: '${aws_iam_role.api.arn}' } },
   aws_iam_role_policy: { api: { role: '${aws_iam_role.api.id}', policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) } },
 });
-const ENV = { DATABASE_HOST: 'db.internal', DATABASE_USER: 'api', REDIS_HOST: 'redis.internal', REDIS_AUTH_SECRET_ARN: 'arn:secret' };
+const ENV = { DATABASE_HOST: 'db.internal', DATABASE_USER: 'api', REDIS_HOST: 'redis.internal', REDIS_AUTH: 'iam', REDIS_USER: 'app' };
 const fixture = (statements: object[], apps: Resources): Fixture => ({ resources: regional(statements), otherRegions: { 'us-east-1-apps': apps } });
 const compliantApps = (): Resources => ({ kubernetes_manifest: { ...deployment(ENV), ...usersJob('CREATE ROLE "api" WITH LOGIN;') } });
 const problems = <T extends { status: string }>(outcomes: readonly T[]): T[] => outcomes.filter((o) => o.status !== 'compliant');
 
 describe('DataStoreCredential on fixtures', () => {
-  it('passes a service with its own database user (IAM) and the Redis token secret', () => {
+  it('passes a service with its own database user and Redis user (IAM)', () => {
     const outcomes = evaluate(DataStoreCredential, fixture([CONNECT, READ_TOKEN], compliantApps()));
     expect(outcomes.map((o) => o.status)).toEqual(['compliant', 'compliant']);
   });
@@ -79,10 +83,10 @@ describe('DataStoreCredential on fixtures', () => {
     });
   });
 
-  it('fails a service that may not read the Redis AUTH token', () => {
+  it('fails a service whose role may not connect to Redis as its IAM user', () => {
     expect(problems(evaluate(DataStoreCredential, fixture([CONNECT], compliantApps())))).toEqual([
       expect.objectContaining({
-        message: 'service api → redis (stack fx-us-east-1): its role may not read the AUTH token secret (secretsmanager:GetSecretValue)',
+        message: 'service api → redis (stack fx-us-east-1): its role may not elasticache:Connect to the replication group as its user',
       }),
     ]);
   });

@@ -10,7 +10,7 @@
  *   RabbitMQ: read access to the broker secret it is pointed at;
  * - OpenSearch: `es:ESHttp*` on the domain, its role admitted by the domain policy, and a role
  *   mapping for it in the search Job;
- * - Redis: read access to the AUTH token secret (fetched at run time, never in its environment);
+ * - Redis: IAM authentication (REDIS_AUTH=iam, REDIS_USER) and elasticache:Connect on the group and the user;
  * - S3: object read and write on a bucket.
  * A store is declared by the variables the platform sets for it (DATABASE_HOST, REDIS_HOST,
  * QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET). A missing link fails and names the service, the
@@ -168,17 +168,23 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
       return undefined;
     }
     case 'redis': {
+      // IAM authentication (docs/data-protection.md): the role signs a token for its own user; no AUTH token exists.
       if ([...env.keys()].some((k) => /^REDIS_(AUTH_TOKEN|PASSWORD)$/.test(k)))
-        return 'its environment carries the AUTH token itself; it must read it from Secrets Manager';
-      if (!env.has('REDIS_AUTH_SECRET_ARN')) return 'no REDIS_AUTH_SECRET_ARN: it is given no AUTH token';
+        return 'its environment carries a Redis password; it must authenticate with IAM';
+      if (env.get('REDIS_AUTH') !== 'iam' || !env.has('REDIS_USER')) return 'no REDIS_AUTH=iam with a REDIS_USER: it is given no way to authenticate';
       if (
         !allows(
           grants,
-          (a) => a === 'secretsmanager:GetSecretValue',
-          (r) => r.includes('aws_secretsmanager_secret.'),
+          (a) => a === 'elasticache:Connect',
+          (r) => r.includes('aws_elasticache_replication_group.'),
+        ) ||
+        !allows(
+          grants,
+          (a) => a === 'elasticache:Connect',
+          (r) => r.includes('aws_elasticache_user.'),
         )
       )
-        return 'its role may not read the AUTH token secret (secretsmanager:GetSecretValue)';
+        return 'its role may not elasticache:Connect to the replication group as its user';
       return undefined;
     }
     case 'objectStorage':
