@@ -92,6 +92,7 @@ import { EngineMinorPinnedWithAutoUpgrade } from '../rules/preflight/EngineMinor
 import { LogGroupWaitsForKeyPolicy } from '../rules/preflight/LogGroupWaitsForKeyPolicy';
 import { LoadBalancerWaitsForLogBucketPolicy } from '../rules/preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPlan';
+import { KubernetesJobChangeApplies } from '../rules/preflight/KubernetesJobChangeApplies';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -422,6 +423,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: ForEachKeysKnownAtPlan,
       level: 'error',
       explanation: 'Terraform refuses a plan whose for_each keys are known only after apply: the first deploy of the stack cannot start (review F1).',
+    },
+    {
+      rule: KubernetesJobChangeApplies,
+      level: 'error',
+      explanation:
+        "The API refuses any change to a Job's pod template; a Job patched in place, or replaced while the old one holds its name, fails the apply (review D2).",
     },
   ],
 };

@@ -87,6 +87,7 @@ import { EngineMinorPinnedWithAutoUpgrade } from './preflight/EngineMinorPinnedW
 import { LogGroupWaitsForKeyPolicy } from './preflight/LogGroupWaitsForKeyPolicy';
 import { LoadBalancerWaitsForLogBucketPolicy } from './preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
+import { KubernetesJobChangeApplies } from './preflight/KubernetesJobChangeApplies';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -178,4 +179,5 @@ export const ALL_RULES: readonly Rule[] = [
   LogGroupWaitsForKeyPolicy,
   LoadBalancerWaitsForLogBucketPolicy,
   ForEachKeysKnownAtPlan,
+  KubernetesJobChangeApplies,
 ];
