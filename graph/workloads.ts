@@ -1,13 +1,15 @@
 /**
  * What scales, and between which bounds, read from the synthesized JSON: Kubernetes
- * Deployments and StatefulSets with their HorizontalPodAutoscalers (`kubernetes_manifest`),
+ * Deployments and StatefulSets with their HorizontalPodAutoscalers (read back as API objects by
+ * synthesis/kubernetes-objects.ts from the typed kubernetes resources),
  * AWS application autoscaling targets and policies, and EKS node group scaling.
  */
 import { asNumber, readAll } from '../synthesis/values';
+import { apiObjectOfResource } from '../synthesis/kubernetes-objects';
 import { SizedEnvironment } from '../sizing/blueprint';
 import { EnvironmentResources, first, ofType, qualified, referenced, StackResource } from './stacks';
 
-/** A Deployment or StatefulSet applied through `kubernetes_manifest`. */
+/** A Deployment or StatefulSet of an apps stack. */
 export interface KubernetesWorkload {
   readonly kind: 'Deployment' | 'StatefulSet';
   readonly name: string;
@@ -40,9 +42,9 @@ interface Manifest {
 }
 
 function manifests(resources: readonly StackResource[]): Array<{ manifest: Manifest; address: string }> {
-  return ofType(resources, 'kubernetes_manifest').flatMap((r) => {
-    const manifest = first(r.values, 'manifest');
-    return manifest !== null && typeof manifest === 'object' ? [{ manifest: manifest as Manifest, address: qualified(r) }] : [];
+  return resources.flatMap((r) => {
+    const manifest = apiObjectOfResource(r);
+    return manifest ? [{ manifest: manifest as Manifest, address: qualified(r) }] : [];
   });
 }
 

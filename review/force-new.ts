@@ -218,7 +218,11 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
     'spec.service_name',
     'spec.volume_claim_template',
     'spec.pod_management_policy',
+    'spec.revision_history_limit',
   ],
+  // Every field of a Job spec is ForceNew (kubernetes/schema_job_spec.go): the API refuses to change a Job's template.
+  kubernetes_job: ['metadata.name', 'metadata.namespace', 'spec'],
+  kubernetes_job_v1: ['metadata.name', 'metadata.namespace', 'spec'],
   cloudflare_dns_record: ['zone_id'],
 };
 

@@ -62,6 +62,12 @@ const SOURCES = {
   k8sPvc: 'Kubernetes documentation, "Persistent Volumes: Expanding Persistent Volumes Claims" (a claim can grow, never shrink)',
   k8sService: 'Kubernetes documentation, "Service" (spec.clusterIP cannot be changed once set)',
   k8sJob: 'Kubernetes documentation, "Jobs" (the pod template of a Job is immutable)',
+  k8sTypedStatefulSet:
+    'Terraform Kubernetes provider source, kubernetes/schema_stateful_set_spec.go (volume_claim_template, selector, service_name, pod_management_policy and revision_history_limit are ForceNew; template, replicas and update_strategy are updated in place); Kubernetes API reference, "StatefulSet v1 apps"',
+  k8sTypedJob:
+    'Terraform Kubernetes provider source, kubernetes/schema_job_spec.go (every field of a Job spec, the pod template included, is ForceNew); Kubernetes documentation, "Jobs" (the pod template of a Job is immutable)',
+  k8sTypedDeployment:
+    'Terraform Kubernetes provider, "kubernetes_deployment_v1" (spec.selector is ForceNew); Kubernetes documentation, "Deployments" (spec.selector is immutable in apps/v1)',
 } as const;
 
 const num = (v: unknown): number | undefined =>
@@ -246,7 +252,52 @@ export const UPDATE_SEMANTICS: readonly Rule[] = [
     }),
     source: SOURCES.launchTemplate,
   },
-  // Kubernetes objects applied as manifests: the API server refuses changes to immutable fields, and kubernetes_manifest does not replace.
+  // Kubernetes objects applied as the provider's typed resources (what the apps stacks emit): the
+  // provider replaces the object for an immutable field (ForceNew) rather than letting the API refuse it.
+  {
+    type: /^kubernetes_stateful_set(_v1)?$/,
+    path: /^spec\.volume_claim_template(\.|$)/,
+    judge: () => ({
+      verdict: 'replace',
+      reason:
+        'the provider replaces the StatefulSet (volume_claim_template is ForceNew): every pod of the set stops at once, and the retained volume claims keep their old size and class (the new template applies only to claims created later); the apps stacks mark StatefulSets prevent_destroy, so the plan fails instead',
+    }),
+    source: SOURCES.k8sTypedStatefulSet,
+  },
+  {
+    type: /^kubernetes_stateful_set(_v1)?$/,
+    path: /^spec\.(selector|service_name|pod_management_policy|revision_history_limit)(\.|$)/,
+    judge: (c) => ({
+      verdict: 'replace',
+      reason: `the provider replaces the StatefulSet (${c.path} is ForceNew): every pod of the set stops at once; the apps stacks mark StatefulSets prevent_destroy, so the plan fails instead`,
+    }),
+    source: SOURCES.k8sTypedStatefulSet,
+  },
+  {
+    type: /^kubernetes_stateful_set(_v1)?$/,
+    path: /^spec\.(template|replicas|update_strategy|min_ready_seconds|persistent_volume_claim_retention_policy)(\.|$)/,
+    judge: (c) =>
+      c.path.startsWith('spec.template')
+        ? { verdict: 'in-place', reason: 'a rolling update of the pods, one at a time, as the update strategy says' }
+        : { verdict: 'in-place', reason: 'updated in place' },
+    source: SOURCES.k8sTypedStatefulSet,
+  },
+  {
+    type: /^kubernetes_job(_v1)?$/,
+    path: /^spec(\.|$)/,
+    judge: () => ({
+      verdict: 'replace',
+      reason: "a Job's spec is immutable: the provider deletes the Job and creates it again (ForceNew), so it runs again under the same name",
+    }),
+    source: SOURCES.k8sTypedJob,
+  },
+  {
+    type: /^kubernetes_deployment(_v1)?$/,
+    path: /^spec\.selector(\.|$)/,
+    judge: () => ({ verdict: 'replace', reason: 'the provider replaces the Deployment (spec.selector is ForceNew): its pods are deleted and created again' }),
+    source: SOURCES.k8sTypedDeployment,
+  },
+  // Kubernetes objects applied as manifests (syntheses made before the typed resources): the API server refuses changes to immutable fields, and kubernetes_manifest does not replace.
   {
     type: 'kubernetes_manifest',
     path: /^manifest\.spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy)(\.|$)/,
@@ -316,7 +367,8 @@ export function attributeVerdict(type: string, context: ChangeContext, forcesRep
     if (!matches(rule.type, type) || !matches(rule.path, bare)) continue;
     const judged = rule.judge({ ...context, path: bare });
     if (!judged) continue;
-    if (forcesReplacement && judged.verdict !== 'refused') break;
+    // A table 'replace' explains the replacement; any other verdict yields to it.
+    if (forcesReplacement && judged.verdict !== 'refused' && judged.verdict !== 'replace') break;
     return { ...judged, source: rule.source };
   }
   if (forcesReplacement)

@@ -6,19 +6,20 @@
  *   cross-stack references, which cdktf turns into outputs of the regional stack read through
  *   `terraform_remote_state`; nothing in this stack configures its own provider. It
  *   authenticates with `aws eks get-token` at plan/apply time, so no token is in the JSON.
- * - Every object is one `kubernetes_manifest` whose `manifest` is the `KubernetesObject`
- *   unchanged: what the tests validate against the Kubernetes API schema is what is applied.
- *   `kubernetes_manifest` reads the cluster's API schema while planning, so this stack is
- *   planned after the regional stack is applied (cdktf orders it after the regional stack),
- *   from a machine that reaches the cluster's API endpoint (private unless
- *   `compute.publicApiCidrs` is set).
+ * - Every object is one typed resource of the provider for its kind (`kubernetes_deployment_v1`,
+ *   `kubernetes_service_v1`, …; constructs/kubernetes/kubernetes-object-resource.ts), converted
+ *   from the `KubernetesObject` by one table-driven converter that reads back exactly the same
+ *   object: what the tests validate against the Kubernetes API schema is what is applied. Typed
+ *   resources plan from their schema alone, without the cluster's API (unlike `kubernetes_manifest`,
+ *   which reads the live API's schema while planning), so this stack plans before its cluster
+ *   exists and from outside a private endpoint: one `cdktf deploy` of every stack of an
+ *   environment, in dependency order, can complete on an empty account. No custom resource kind.
  * - Besides the product services it applies the cluster autoscaler (`kube-system`) and, where
  *   the database is CockroachDB, that region's CockroachDB (`cockroachdb`); `addObjects` takes
  *   any other objects.
  */
 import { Construct } from 'constructs';
 import { Fn, ITerraformDependable } from 'cdktf';
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Environment, RegionPlacement, subnetCidr } from '../config/environment';
 import { productObjects } from '../services/kubernetes/product';
@@ -30,6 +31,7 @@ import { HEADLESS_SERVICE } from '../services/platform/cockroachdb/certificates'
 import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/cockroachdb/names';
 import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
 import { KubernetesObject } from '../services/kubernetes/object';
+import { KubernetesObjectResource } from '../constructs/kubernetes/kubernetes-object-resource';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
@@ -46,10 +48,10 @@ export interface AppsStackProps {
   readonly state: StateLocation;
 }
 
-/** One applied object: the manifest resource and the object it applies. */
+/** One applied object: the typed resource and the object it applies. */
 export interface AppliedObject {
   readonly object: KubernetesObject;
-  readonly resource: Manifest;
+  readonly resource: KubernetesObjectResource;
 }
 
 export class AppsStack extends StagecraftStack {
@@ -60,7 +62,7 @@ export class AppsStack extends StagecraftStack {
   /** Every object this stack applies, in the order added. */
   readonly applied: AppliedObject[] = [];
   /** The product namespace's resource: objects other groups put there (CockroachDB's certificate writer role) wait for it. */
-  private productNamespace: Manifest[] = [];
+  private productNamespace: KubernetesObjectResource[] = [];
 
   constructor(scope: Construct, props: AppsStackProps) {
     const { environment, regional } = props;
@@ -176,16 +178,15 @@ export class AppsStack extends StagecraftStack {
   }
 
   /**
-   * Applies `objects`, each as one `kubernetes_manifest` under the construct `id`, after
-   * `dependsOn` (e.g. the namespace they live in). Returns the manifest resources.
+   * Applies `objects`, each as the typed resource of its kind under the construct `id`, after
+   * `dependsOn` (e.g. the namespace they live in). Returns the resources. The construct ids are
+   * those the objects had as `kubernetes_manifest` resources (`<kind>-<name>`); the addresses
+   * change with the resource type anyway (CHANGELOG, upgrade notes).
    */
-  addObjects(id: string, objects: readonly KubernetesObject[], dependsOn: readonly ITerraformDependable[] = []): Manifest[] {
+  addObjects(id: string, objects: readonly KubernetesObject[], dependsOn: readonly ITerraformDependable[] = []): KubernetesObjectResource[] {
     const scope = new Construct(this, id);
     return objects.map((object) => {
-      const resource = new Manifest(scope, `${object.kind}-${object.metadata.name}`.toLowerCase(), {
-        manifest: object as unknown as Record<string, unknown>,
-        dependsOn: [...dependsOn],
-      });
+      const resource = new KubernetesObjectResource(scope, `${object.kind}-${object.metadata.name}`.toLowerCase(), { object, dependsOn });
       this.applied.push({ object, resource });
       return resource;
     });

@@ -34,7 +34,7 @@ export function isStateful(type: string): boolean {
   return type in STATEFUL_TYPES;
 }
 
-/** Kubernetes workload types whose pod template the pod-hardening rules read. */
+/** Kubernetes workload types whose pod template the pod-hardening rules read (the apps stacks apply the `_v1` ones). */
 export const KUBERNETES_WORKLOAD_TYPES: readonly string[] = [
   'kubernetes_deployment',
   'kubernetes_deployment_v1',
@@ -42,6 +42,11 @@ export const KUBERNETES_WORKLOAD_TYPES: readonly string[] = [
   'kubernetes_stateful_set_v1',
   'kubernetes_daemonset',
   'kubernetes_daemon_set_v1',
-  // The apps stacks apply every object as a manifest; the rules read the workloads among them.
-  'kubernetes_manifest',
+  'kubernetes_job',
+  'kubernetes_job_v1',
+  'kubernetes_cron_job',
+  'kubernetes_cron_job_v1',
 ];
+
+/** Kubernetes types whose pods run to completion (no probes), among the workload types. */
+export const KUBERNETES_RUN_TO_COMPLETION_TYPES: readonly string[] = ['kubernetes_job', 'kubernetes_job_v1', 'kubernetes_cron_job', 'kubernetes_cron_job_v1'];

@@ -1,14 +1,15 @@
 /**
- * The offline Terraform check behind `stagecraft validate`: every AWS-only stack of a synthesis is
- * run through `terraform init`, `validate`, `plan` and `show` with no network and no credentials.
+ * The offline Terraform check behind `stagecraft validate`: every stack of a synthesis is run
+ * through `terraform init`, `validate`, `plan` and `show` with no network and no credentials.
  *
  * Each stack runs in a fresh temporary directory holding a copy of its `cdk.tf.json` and override
  * files (`*_override.tf.json`) that swap the backend for a local one, give every AWS provider
  * block fake credentials, and point every cross-stack `terraform_remote_state` at a stub state
  * built from the upstream stack's synthesized outputs. The synthesis output is never written to.
- * With the provider stand-in (terraform/standin) attached, Cloudflare and Kubernetes stacks are
- * checked the same way; it is opt-in (`providerStandIn`, STAGECRAFT_PROVIDER_STANDIN=1) until the
- * issue 14 fixes make the example edge and apps stacks plan.
+ * AWS comes from the local provider mirror (the real provider); Cloudflare and Kubernetes from the
+ * provider stand-in (terraform/standin), attached for every run that has such a stack. No stack is
+ * ever skipped: a stack no offline provider serves, a type the stand-in lacks, or a missing
+ * terraform binary or mirror is bad input (UserInputError, exit 2) naming the stack and the type.
  *
  * Measured on a 2-core machine with the provider in an unpacked filesystem mirror (~700 MB):
  * `terraform init` does not copy the provider, it symlinks the mirror's directory into
@@ -26,7 +27,7 @@ import { AttributeTypeLookup, planRemoteStateStubs, remoteStateDataSources, Remo
 import { StackJson } from '../synthesis/stack-views';
 import { record } from '../synthesis/values';
 import { readManifest, unknownStacks } from '../synthesis/manifest';
-import { AttachedStandin, attachStandin, base64DecodedStubOutputs, STANDIN_ENV, unservedProviderReason } from './standin/offline-attach';
+import { AttachedStandin, attachStandin, base64DecodedStubOutputs, unservedProviderReason } from './standin/offline-attach';
 
 /** The AWS provider version `@cdktf/provider-aws` 20.1.0 pins, and the one the mirror must hold. */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -36,7 +37,7 @@ const AWS_IN_MIRROR = 'registry.terraform.io/hashicorp/aws';
 /** Longest any single terraform command may run before it is stopped. */
 const COMMAND_TIMEOUT_MS = 20 * 60 * 1000;
 
-export type StackStatus = 'ok' | 'failed' | 'skipped';
+export type StackStatus = 'ok' | 'failed';
 
 /** What `terraform validate` said, plus the diagnostics of any later step that failed. */
 export interface ValidateSummary {
@@ -69,7 +70,7 @@ export interface PhaseTimings {
 export interface StackCheckResult {
   readonly stack: string;
   readonly status: StackStatus;
-  /** Why the stack was skipped or which step failed. */
+  /** Which step failed. */
   readonly reason?: string;
   readonly validate: ValidateSummary;
   /** Present when the plan succeeded. */
@@ -84,7 +85,7 @@ export interface StackCheckResult {
 
 /** Options of checkStacksOffline. */
 export interface OfflineCheckOptions {
-  /** Stacks to check, by name. @default every stack in the manifest (stacks that are not AWS-only are reported as skipped) */
+  /** Stacks to check, by name. @default every stack in the manifest */
   readonly stacks?: readonly string[];
   /** Stacks checked at once; each runs its own provider processes. @default 2 */
   readonly parallelism?: number;
@@ -96,12 +97,6 @@ export interface OfflineCheckOptions {
   readonly terraformPath?: string;
   /** Filesystem mirror directory holding hashicorp/aws. @default findProviderMirror() */
   readonly providerMirror?: string;
-  /**
-   * Also check stacks that use the Cloudflare and Kubernetes providers, with the provider stand-in
-   * (terraform/standin) attached instead of the real providers.
-   * @default true when STAGECRAFT_PROVIDER_STANDIN=1, else false (those stacks are skipped)
-   */
-  readonly providerStandIn?: boolean;
 }
 
 function isDirectory(candidate: string): boolean {
@@ -145,35 +140,29 @@ export function findTerraform(): string | undefined {
   return undefined;
 }
 
-/** Undefined when the stack uses the AWS provider only; otherwise why it is not checked offline. */
-export function notAwsOnlyReason(stack: StackJson): string | undefined {
-  const required = record(record(stack.terraform)?.required_providers) ?? {};
-  const names = Object.keys(required);
-  const isAws = (name: string): boolean => {
-    const source = record(required[name])?.source ?? required[name];
-    return name === 'aws' && (typeof source !== 'string' || /^((registry\.terraform\.io\/)?hashicorp\/)?aws$/i.test(source));
-  };
-  if (names.length === 1 && isAws(names[0])) return undefined;
-  const others = names.filter((n) => !isAws(n));
-  return `not an AWS-only stack, skipped (required providers: ${names.length === 0 ? 'none' : others.join(', ')})`;
-}
-
-/** Why the check cannot run here, or undefined. */
-function missingToolReason(terraform: string | undefined, mirror: string | undefined, mirrorFromEnv: boolean): string | undefined {
+/** Why the check cannot run here (what is missing, and the message), or undefined. */
+function missingToolReason(terraform: string | undefined, mirror: string | undefined, mirrorFromEnv: boolean): { type: string; message: string } | undefined {
   if (!terraform) {
-    return 'terraform not found on PATH; install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and put it on PATH';
+    return {
+      type: 'terraform',
+      message: 'cannot be checked: terraform not found on PATH; install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and put it on PATH',
+    };
   }
   if (!mirror) {
-    return (
-      `no provider mirror holding hashicorp/aws ${AWS_PROVIDER_VERSION}: set STAGECRAFT_PROVIDER_MIRROR to a filesystem mirror ` +
-      `(e.g. one written by \`terraform providers mirror <dir>\` on a machine with network access), or provide ${DEFAULT_PROVIDER_MIRROR}`
-    );
+    return {
+      type: AWS_IN_MIRROR,
+      message:
+        `cannot be checked: no provider mirror holding hashicorp/aws ${AWS_PROVIDER_VERSION}: set STAGECRAFT_PROVIDER_MIRROR to a filesystem mirror ` +
+        `(e.g. one written by \`terraform providers mirror <dir>\` on a machine with network access), or provide ${DEFAULT_PROVIDER_MIRROR}`,
+    };
   }
   if (!mirrorHasAws(mirror)) {
-    return (
-      `provider mirror ${mirror}${mirrorFromEnv ? ' (STAGECRAFT_PROVIDER_MIRROR)' : ''} holds no ${AWS_IN_MIRROR} ${AWS_PROVIDER_VERSION}; ` +
-      `fill it with \`terraform providers mirror ${mirror}\` on a machine with network access`
-    );
+    return {
+      type: AWS_IN_MIRROR,
+      message:
+        `cannot be checked: provider mirror ${mirror}${mirrorFromEnv ? ' (STAGECRAFT_PROVIDER_MIRROR)' : ''} holds no ${AWS_IN_MIRROR} ${AWS_PROVIDER_VERSION}; ` +
+        `fill it with \`terraform providers mirror ${mirror}\` on a machine with network access`,
+    };
   }
   return undefined;
 }
@@ -479,8 +468,9 @@ async function checkStack(context: RunContext, name: string): Promise<StackCheck
 
   if (stubs.length > 0) {
     let lookup: AttributeTypeLookup | undefined;
-    // The schema is loaded once per run, from the first stack that needs it: only a stack with the AWS provider has it.
-    if (stubsNeedSchema(stubs) && usesAws(stack)) {
+    // The schema is loaded once per run, from the first stack that needs it: only a stack with the AWS provider has it
+    // (an apps stack reuses it when a regional stack loaded it first, else the types come from the names).
+    if (stubsNeedSchema(stubs) && (usesAws(stack) || context.schema)) {
       const schema = await loadSchema(context, dir);
       phaseMs.schema = schema.ms;
       lookup = schema.lookup;
@@ -577,16 +567,16 @@ export function progressLine(result: StackCheckResult, done: number, total: numb
     .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
     .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
     .join(', ');
-  const detail = result.status === 'skipped' ? `: ${result.reason ?? ''}` : ` in ${seconds(result.durationMs)}${phases ? ` (${phases})` : ''}`;
+  const detail = ` in ${seconds(result.durationMs)}${phases ? ` (${phases})` : ''}`;
   return `[${done}/${total}] ${result.stack}: ${result.status}${detail}`;
 }
 
 /**
- * Runs `terraform init`, `validate`, `plan` and `show` offline for each AWS-only stack of the
- * synthesis in `outdir` (with `providerStandIn`, also for stacks using Cloudflare and Kubernetes,
- * served by the stand-in). Stacks no offline provider serves, and every stack when terraform or the
- * provider mirror is missing, are `skipped` with a reason. Results follow the order of
- * `options.stacks` (or the manifest).
+ * Runs `terraform init`, `validate`, `plan` and `show` offline for each stack of the synthesis in
+ * `outdir`: AWS from the mirror, Cloudflare and Kubernetes from the stand-in. A stack that cannot be
+ * checked (a provider nothing offline serves, a type the stand-in lacks, no terraform or no mirror)
+ * is a UserInputError naming it, thrown before any terraform runs: never a pass. Results follow the
+ * order of `options.stacks` (or the manifest).
  */
 export async function checkStacksOffline(outdir: string, options: OfflineCheckOptions = {}): Promise<StackCheckResult[]> {
   const manifest = readManifest(outdir);
@@ -622,32 +612,21 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
     done++;
     options.onProgress?.(progressLine(result, done, names.length));
   };
-  const skipped = (name: string, reason: string): StackCheckResult => ({
-    stack: name,
-    status: 'skipped',
-    reason,
-    validate: NO_DIAGNOSTICS,
-    durationMs: 0,
-    phaseMs: {},
+  // Every stack that cannot be checked is bad input, all reported at once before terraform runs.
+  const unchecked = names.flatMap((name) => {
+    const file = files.get(name) as string;
+    const unserved = unservedProviderReason(stacks.get(name) as StackJson);
+    if (unserved) return [{ file, path: unserved.type, message: unserved.message }];
+    return toolProblem ? [{ file, path: toolProblem.type, message: toolProblem.message }] : [];
   });
-
-  const useStandin = options.providerStandIn ?? process.env[STANDIN_ENV] === '1';
-  const toCheck: number[] = [];
-  names.forEach((name, index) => {
-    const stack = stacks.get(name) as StackJson;
-    const notAws = useStandin ? unservedProviderReason(stack) : notAwsOnlyReason(stack);
-    if (notAws) report(index, skipped(name, notAws));
-    else if (toolProblem) report(index, skipped(name, toolProblem));
-    else toCheck.push(index);
-  });
-  if (toCheck.length === 0 || !terraform || !mirror) return results;
+  if (unchecked.length > 0) throw new UserInputError(unchecked);
+  if (names.length === 0 || !terraform || !mirror) return results;
+  const toCheck = names.map((_, index) => index);
 
   // Every stand-in problem (version, unserved type) is bad input, reported before terraform runs.
-  const standin: AttachedStandin | undefined = useStandin
-    ? await attachStandin(
-        toCheck.map((index) => ({ name: names[index], file: files.get(names[index]) as string, stack: stacks.get(names[index]) as StackJson })),
-      )
-    : undefined;
+  const standin: AttachedStandin | undefined = await attachStandin(
+    toCheck.map((index) => ({ name: names[index], file: files.get(names[index]) as string, stack: stacks.get(names[index]) as StackJson })),
+  );
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-validate-'));
   try {
     const cliConfigFile = path.join(root, 'terraform.rc');

@@ -189,7 +189,7 @@ function typeOfExpression(expression: unknown, lookup: AttributeTypeLookup | und
 /** Without a schema: plural id-like attribute names are lists, ports are numbers. */
 function typeByName(reference: Reference): CtyType {
   const last = lastAttr(reference.path) ?? '';
-  if (/(_ids|_arns|_blocks|_names|^names|^ids|^arns)$/.test(last)) return ['list', 'string'];
+  if (/(_ids|_arns|_blocks|_names|_addresses|^names|^ids|^arns|^endpoints)$/.test(last)) return ['list', 'string'];
   if (/(^|_)(port|count|size)$/.test(last)) return 'number';
   return 'string';
 }

@@ -1,4 +1,4 @@
-/** `stagecraft validate`: terraform init, validate and plan of every AWS-only stack, offline. */
+/** `stagecraft validate`: terraform init, validate and plan of every stack, offline (AWS from the mirror, Cloudflare and Kubernetes from the stand-in). */
 import * as fs from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserInputError } from '../../config/errors';
@@ -13,7 +13,6 @@ const COMMAND = 'stagecraft validate';
 /** The text after the stack name on a result line. */
 function describe(result: StackCheckResult): string {
   const seconds = `(${(result.durationMs / 1000).toFixed(1)} s)`;
-  if (result.status === 'skipped') return result.reason ?? 'skipped';
   if (result.status === 'failed') {
     const [first, ...rest] = result.validate.diagnostics;
     return `${first ?? result.reason ?? 'failed'}${rest.length > 0 ? ` (+${rest.length} more)` : ''} ${seconds}`;
@@ -26,7 +25,7 @@ function describe(result: StackCheckResult): string {
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'Run terraform init, validate and plan on every AWS-only stack, offline',
+  summary: 'Run terraform init, validate and plan on every stack, offline',
   usage: 'validate [--out <dir>] [--stack <name>]... [--plan-json-dir <dir>] [--json]',
   flags: [
     { name: 'out', takesValue: true, valueName: '<dir>', description: 'synthesis output directory (default: cdktf.out)' },
@@ -38,12 +37,14 @@ export const validateCommand: Command = {
     'Each stack is copied into a temporary directory with override files: a local backend, fake',
     'AWS credentials on every aws provider block, and stub state for cross-stack references built',
     "from the upstream stack's outputs. Nothing reaches the network and the synthesis output is",
-    'never written to. Stacks that use other providers than aws (edge, apps) are skipped.',
-    'Needs terraform on PATH and a provider mirror holding hashicorp/aws 5.100.0 (/opt/tf-plugins, or',
-    'STAGECRAFT_PROVIDER_MIRROR); without them every stack is reported as skipped.',
+    'never written to. The aws provider is the real one from a local mirror holding hashicorp/aws',
+    '5.100.0 (/opt/tf-plugins, or STAGECRAFT_PROVIDER_MIRROR); cloudflare and kubernetes are served by',
+    "the provider stand-in (terraform/standin), from the schema of the project's provider bindings.",
+    'Every stack is checked, none skipped: a stack using a provider or resource type nothing offline',
+    'serves, a missing terraform binary or a missing mirror is reported by stack and type (exit 2).',
     '--plan-json-dir replaces only a new or empty directory or one it wrote before (it holds .stagecraft-output).',
     'STAGECRAFT_KEEP_TEMP=1 keeps the working directories for inspection.',
-    'Exit code: 0 when no stack failed (skipped stacks do not fail), 1 when one did, 2 on bad input.',
+    'Exit code: 0 when every stack planned, 1 when one failed, 2 when one cannot be checked or on bad input.',
   ].join('\n'),
   async run(args, io) {
     const given = single(args, 'out') ?? 'cdktf.out';
@@ -79,14 +80,13 @@ export const validateCommand: Command = {
     const summary = {
       ok: results.filter((r) => r.status === 'ok').length,
       failed: results.filter((r) => r.status === 'failed').length,
-      skipped: results.filter((r) => r.status === 'skipped').length,
     };
     if (args.switches.has('json')) {
       io.out(`${JSON.stringify({ stacks: results, summary }, null, 2)}\n`);
     } else {
       const width = Math.max(0, ...results.map((r) => r.stack.length));
       for (const result of results) io.out(`${result.status.padEnd(8)} ${result.stack.padEnd(width)}   ${describe(result)}\n`);
-      io.out(`${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      io.out(`${summary.ok} ok, ${summary.failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     }
     return summary.failed > 0 ? 1 : 0;
   },

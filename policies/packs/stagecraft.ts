@@ -101,6 +101,7 @@ import { LogGroupWaitsForKeyPolicy } from '../rules/preflight/LogGroupWaitsForKe
 import { LoadBalancerWaitsForLogBucketPolicy } from '../rules/preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from '../rules/request-path/DataStoreCredential';
+import { KubernetesJobChangeApplies } from '../rules/preflight/KubernetesJobChangeApplies';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -484,6 +485,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A service without its own credential at a store it declares cannot connect (MSK and OpenSearch deny it, CockroachDB in secure mode refuses it), or connects as the master user and breaks when the master secret rotates (issue 15, review R4–R6, R10).',
+    },
+    {
+      rule: KubernetesJobChangeApplies,
+      level: 'error',
+      explanation:
+        "The API refuses any change to a Job's pod template; a Job patched in place, or replaced while the old one holds its name, fails the apply (review D2).",
     },
   ],
 };

@@ -35,43 +35,13 @@ export function hasLaunchTemplate(resource: ResourceView): boolean {
   return read(resource.values, 'launch_template').kind !== 'absent';
 }
 
-/** The pod spec of a Kubernetes workload (`spec.template.spec`). */
-export function podSpec(resource: ResourceView): unknown {
-  if (resource.type === 'kubernetes_manifest') return manifestPodSpec(resource.values.manifest);
-  return readAll(resource.values, 'spec.template.spec')[0];
-}
-
-/** Kinds of `kubernetes_manifest` objects that carry a pod template, and where it is. */
-const MANIFEST_POD_TEMPLATES: Readonly<Record<string, string>> = {
-  Deployment: 'spec.template.spec',
-  StatefulSet: 'spec.template.spec',
-  DaemonSet: 'spec.template.spec',
-  ReplicaSet: 'spec.template.spec',
-  Job: 'spec.template.spec',
-  CronJob: 'spec.jobTemplate.spec.template.spec',
-};
-
 /**
- * The pod spec of a manifest in the shape of the provider's typed resources, which the rules
- * read: snake_case keys, and `container`/`init_container` for the container lists.
+ * The pod spec of a Kubernetes workload, in the typed resources' shape the apps stacks apply
+ * (`spec.template.spec`, a CronJob's under `spec.job_template.spec`).
  */
-function manifestPodSpec(manifest: unknown): unknown {
-  const kind = (manifest as { kind?: unknown } | undefined)?.kind;
-  const path = typeof kind === 'string' ? MANIFEST_POD_TEMPLATES[kind] : undefined;
-  return path === undefined ? undefined : providerShape(readAll(manifest, path)[0]);
-}
-
-const RENAMED: Readonly<Record<string, string>> = { containers: 'container', initContainers: 'init_container' };
-
-function providerShape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(providerShape);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [
-      RENAMED[key] ?? (/^[a-z][A-Za-z0-9]*$/.test(key) ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : key),
-      providerShape(inner),
-    ]),
-  );
+export function podSpec(resource: ResourceView): unknown {
+  if (/^kubernetes_cron_job(_v1)?$/.test(resource.type)) return readAll(resource.values, 'spec.job_template.spec.template.spec')[0];
+  return readAll(resource.values, 'spec.template.spec')[0];
 }
 
 /** The containers of a workload's pod template, each with its name for messages. */

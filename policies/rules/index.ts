@@ -96,6 +96,7 @@ import { LogGroupWaitsForKeyPolicy } from './preflight/LogGroupWaitsForKeyPolicy
 import { LoadBalancerWaitsForLogBucketPolicy } from './preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from './request-path/DataStoreCredential';
+import { KubernetesJobChangeApplies } from './preflight/KubernetesJobChangeApplies';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -196,4 +197,5 @@ export const ALL_RULES: readonly Rule[] = [
   ForEachKeysKnownAtPlan,
   CloudflareCustomRuleExpressions,
   DataStoreCredential,
+  KubernetesJobChangeApplies,
 ];

@@ -1,7 +1,9 @@
 /**
  * A PodDisruptionBudget: node drains and upgrades evict at most one pod of a service at a
  * time. `maxUnavailable` rather than `minAvailable`, so a budget never blocks a drain when the
- * autoscaler is at one pod; pods that never became ready may always be evicted.
+ * autoscaler is at one pod. No `unhealthyPodEvictionPolicy: AlwaysAllow`: the provider's typed
+ * `kubernetes_pod_disruption_budget_v1` (2.38) has no argument for it, so the API default
+ * (IfHealthyBudget) applies: pods that are not ready are evicted only while the budget holds.
  */
 import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, selectorLabels, serviceLabels } from './labels';
@@ -14,7 +16,6 @@ export function podDisruptionBudget(service: string): KubernetesObject {
     spec: {
       maxUnavailable: 1,
       selector: { matchLabels: selectorLabels(service) },
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
     },
   };
 }

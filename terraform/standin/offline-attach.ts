@@ -8,9 +8,6 @@ import { UserInputError } from '../../config/errors';
 import { preflightStack, StackDocument, standinProvidersOf } from './preflight';
 import { STANDIN_PROVIDERS, StandinProviderSpec } from './providers';
 
-/** The environment variable that turns the stand-in on for `stagecraft validate` while it is opt-in. */
-export const STANDIN_ENV = 'STAGECRAFT_PROVIDER_STANDIN';
-
 function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
@@ -20,16 +17,21 @@ function isHashicorpAws(name: string, requirement: unknown): boolean {
   return name === 'aws' && (typeof source !== 'string' || /^((registry\.terraform\.io\/)?hashicorp\/)?aws$/i.test(source));
 }
 
-/** Undefined when every provider of the stack is the mirror's AWS or one the stand-in serves; otherwise why the stack is skipped. */
-export function unservedProviderReason(stack: StackDocument): string | undefined {
+/**
+ * Undefined when every provider of the stack is the mirror's AWS or one the stand-in serves;
+ * otherwise the provider concerned and why the stack cannot be checked.
+ */
+export function unservedProviderReason(stack: StackDocument): { type: string; message: string } | undefined {
   const required = record(record(stack.terraform).required_providers);
   const names = Object.keys(required);
   const unserved = names.filter((name) => !isHashicorpAws(name, required[name]) && !STANDIN_PROVIDERS[name]);
   if (names.length > 0 && unserved.length === 0) return undefined;
-  return (
-    `no offline provider for ${names.length === 0 ? 'a stack without required providers' : unserved.join(', ')}, skipped ` +
-    `(the mirror holds hashicorp/aws; the stand-in serves ${Object.keys(STANDIN_PROVIDERS).join(', ')})`
-  );
+  return {
+    type: names.length === 0 ? 'terraform.required_providers' : unserved.join(', '),
+    message:
+      `cannot be checked offline: no offline provider for ${names.length === 0 ? 'a stack without required providers' : unserved.join(', ')} ` +
+      `(the mirror holds hashicorp/aws; the stand-in serves ${Object.keys(STANDIN_PROVIDERS).join(', ')})`,
+  };
 }
 
 /** A stack about to be checked. */

@@ -13,6 +13,7 @@ import { SizedEnvironment } from '../../sizing/blueprint';
 import { synthesizeExamples } from '../helpers/examples';
 import { kubernetesSchemaReport, KubernetesObjectLike } from '../helpers/kubernetes';
 import { graphInputs } from '../helpers/topology';
+import { typedResources } from '../helpers/kubernetes-typed';
 
 let base: Synthesis;
 let sized: SizedEnvironment[];
@@ -73,7 +74,7 @@ const statefulSet = (replicas: number, zone = 'a'): KubernetesObjectLike & Recor
 });
 
 function appsStack(name: string, objects: ReadonlyArray<Record<string, unknown>>): SynthesizedStack {
-  return { name, json: { resource: { kubernetes_manifest: Object.fromEntries(objects.map((manifest, i) => [`object-${i}`, { manifest }])) } } };
+  return { name, json: { resource: typedResources(objects) } };
 }
 
 /** `base` with `extra` stacks added and resources merged into existing stacks. */

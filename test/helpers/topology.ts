@@ -7,6 +7,7 @@ import { Synthesis } from '../../synthesis/stack-views';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { edgeFeatures } from '../../stacks/edge-stack';
 import { ExampleSynthesis } from './examples';
+import { appliedObjects } from './kubernetes-typed';
 
 export interface ExpectedTopology {
   readonly regions: readonly string[];
@@ -35,9 +36,8 @@ interface Manifest {
  * targets it, else its replicas); undefined when the synthesis has no apps stack for the region.
  */
 function deploymentLabels(synthesis: Synthesis | undefined, stack: string): string[] | undefined {
-  const json = synthesis?.stacks.find((s) => s.name === stack)?.json as
-    { resource?: { kubernetes_manifest?: Record<string, { manifest: Manifest }> } } | undefined;
-  const manifests = Object.values(json?.resource?.kubernetes_manifest ?? {}).map((r) => r.manifest);
+  const json = synthesis?.stacks.find((s) => s.name === stack)?.json as { resource?: Record<string, Record<string, unknown>> } | undefined;
+  const manifests = appliedObjects(json) as Manifest[];
   const deployments = manifests.filter((m) => m.kind === 'Deployment');
   if (deployments.length === 0) return undefined;
   return deployments.map((d) => {

@@ -11,6 +11,7 @@ import { checkSynthesis, CheckResult } from '../../policies/engine';
 import { ALL_RULES } from '../../policies/rules';
 import { Synthesis } from '../../synthesis/stack-views';
 import { ExampleSynthesis, PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
+import { appliedObjects } from '../helpers/kubernetes-typed';
 
 let examples: ExampleSynthesis;
 let synthesis: Synthesis;
@@ -91,8 +92,8 @@ describe('guardrails on the example environments', () => {
   it('evaluates the pod-hardening rules on every workload the apps stacks apply, and finds them compliant', () => {
     const kinds = examples.summaries
       .filter((s) => s.name.endsWith('-apps'))
-      .flatMap((s) => examples.resources(s.name, 'kubernetes_manifest'))
-      .map((r) => (r.manifest as { kind: string }).kind)
+      .flatMap((s) => appliedObjects(examples.stack(s.name) as { resource?: Record<string, Record<string, unknown>> }))
+      .map((object) => String(object.kind))
       .filter((kind) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(kind));
     expect(kinds).toContain('Deployment');
     // Jobs run to completion: the probe rule does not apply to them, every other rule does.

@@ -9,6 +9,7 @@ import { ALL_RULES } from '../../policies/rules';
 import { FAMILY_CODES, RULE_FAMILIES } from '../../policies/types';
 import { evaluate, Fixture, Resources } from './fixtures';
 import { clusterRegion } from './request-path-fixtures';
+import { typedArguments } from '../../synthesis/kubernetes-typed';
 import { CloudflareSubscription } from '../../config/cloudflare-plans';
 import { projectServiceCatalog } from '../../config/services';
 import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
@@ -805,6 +806,30 @@ const CASES: Record<string, Case> = {
       },
     },
   },
+  'SC-PRE-16': {
+    compliant: {
+      resources: {
+        kubernetes_job_v1: {
+          init: {
+            metadata: { name: 'cockroachdb-ca-bootstrap', namespace: 'cockroachdb' },
+            spec: { template: { metadata: {}, spec: { container: [{ name: 'x' }] } } },
+          },
+        },
+        kubernetes_manifest: { rotation: { manifest: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'search-index-rotation-38dce812' } } } },
+      },
+    },
+    nonCompliant: {
+      resources: {
+        kubernetes_job_v1: {
+          init: {
+            metadata: { name: 'cockroachdb-ca-bootstrap', namespace: 'cockroachdb' },
+            spec: { template: { metadata: {}, spec: { container: [{ name: 'x' }] } } },
+            lifecycle: { create_before_destroy: true },
+          },
+        },
+      },
+    },
+  },
   'SC-PRE-10': {
     compliant: {
       resources: {
@@ -1019,11 +1044,15 @@ describe('stage awareness', () => {
   });
 });
 
-describe("Kubernetes pod hardening on the apps stacks' kubernetes_manifest resources", () => {
+describe("Kubernetes pod hardening on the apps stacks' typed workload resources", () => {
   const k8sRules = ALL_RULES.filter((rule) => rule.family === 'kubernetes-pod-hardening');
   const service = projectServiceCatalog().services.find((s) => s.name === 'api')!;
   const rendered = renderDeployment({ service, resources: service.resources, replicas: 2, bindings: {} });
-  const manifest = (object: unknown): Resources => ({ kubernetes_manifest: { m: { manifest: object } } });
+  // As the apps stack applies it: the object converted to its typed resource (kubernetes_deployment_v1, …).
+  const manifest = (object: any): Resources => {
+    const { resourceType, arguments: args } = typedArguments(object);
+    return { [resourceType]: { m: args } };
+  };
   const changeContainer = (changes: Record<string, unknown>) => {
     const copy = structuredClone(rendered) as any;
     Object.assign(copy.spec.template.spec.containers[0], changes);
@@ -1069,11 +1098,11 @@ describe("Kubernetes pod hardening on the apps stacks' kubernetes_manifest resou
     ).toEqual(Array(k8sRules.length - 1).fill(['compliant']));
   });
 
-  it('does not apply to manifests without a pod template', () => {
+  it('does not apply to objects without a pod template', () => {
     const outcomes = k8sRules.flatMap((rule) =>
       evaluate(rule, { resources: manifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { ports: [] } }) }),
     );
-    expect(new Set(outcomes.map((o) => o.status))).toEqual(new Set(['not-applicable']));
+    expect(outcomes).toEqual([]);
   });
 });
 
@@ -1124,6 +1153,26 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
         status: 'non-compliant',
         message:
           'create_before_destroy with the fixed name "acme-growth-us-east-1-postgres16": a replacement cannot be created while the old one holds the name; use name_prefix',
+      },
+    ]);
+  });
+
+  it('D2: a Job whose template change the API would refuse (patched in place, or replaced under a held name)', () => {
+    expect(evaluate(rule('SC-PRE-16'), CASES['SC-PRE-16'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'create_before_destroy on the Job "cockroachdb-ca-bootstrap": a changed spec replaces the Job, and the new one cannot be created while the old one holds the name (AlreadyExists); use metadata.generate_name or drop create_before_destroy',
+      },
+    ]);
+    const manifest = {
+      resources: { kubernetes_manifest: { ca: { manifest: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'cockroachdb-ca-bootstrap' } } } } },
+    };
+    expect(evaluate(rule('SC-PRE-16'), manifest)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'the Job "cockroachdb-ca-bootstrap" is applied as a kubernetes_manifest, which patches it in place: the API refuses any change to a Job\'s pod template (immutable); apply it as kubernetes_job_v1 (replaced on change) or end its name in a hash of what it runs',
       },
     ]);
   });

@@ -6,6 +6,7 @@
 import { readSynthesis } from '../../synthesis/read';
 import { StackJson, Synthesis } from '../../synthesis/stack-views';
 import { environmentViews } from '../../readiness/engine';
+import { ApiObject, apiObjectOf, isTypedKubernetesType, typedArguments } from '../../synthesis/kubernetes-typed';
 import { EnvironmentView } from '../../readiness/types';
 import { synthesizeExamples } from '../helpers/examples';
 
@@ -48,7 +49,22 @@ export function drop(json: MutableStack, type: string): void {
   delete json.resource[type];
 }
 
-/** The `kubernetes_manifest` bodies' manifests of an edited stack. */
-export function manifests(json: MutableStack): Array<Record<string, any>> {
-  return bodies(json, 'kubernetes_manifest').map((b) => b.manifest as Record<string, any>);
+/**
+ * Edits the Kubernetes objects of an edited stack as API objects: `edit` mutates one, or returns
+ * false to remove it; each is written back as its typed resource (provider-only arguments kept).
+ */
+export function editObjects(json: MutableStack, edit: (object: Record<string, any>) => boolean | void): void {
+  for (const [type, byName] of Object.entries(json.resource)) {
+    if (!isTypedKubernetesType(type)) continue;
+    for (const [name, body] of Object.entries(byName as Record<string, Record<string, unknown>>)) {
+      const object = apiObjectOf(type, body);
+      const converted = typedArguments(object as ApiObject).arguments;
+      if (edit(object) === false) {
+        delete (byName as Record<string, unknown>)[name];
+        continue;
+      }
+      const rest = Object.fromEntries(Object.entries(body).filter(([key]) => !(key in converted)));
+      (byName as Record<string, unknown>)[name] = { ...rest, ...typedArguments(object as ApiObject).arguments };
+    }
+  }
 }

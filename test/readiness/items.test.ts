@@ -18,7 +18,7 @@ import { PagerRouting } from '../../readiness/items/PagerRouting';
 import { SearchIndexRotation } from '../../readiness/items/SearchIndexRotation';
 import { DistributedTracing } from '../../readiness/items/DistributedTracing';
 import { redisMaxMemoryMiB } from '../../services/compose';
-import { bodies, drop, environment, examples, manifests } from './fixtures';
+import { bodies, drop, environment, examples, editObjects } from './fixtures';
 
 describe('readiness items', () => {
   it('have unique ids and names, one file each', () => {
@@ -196,9 +196,10 @@ describe('readiness items', () => {
     it('is missing when a consumer is not told', () => {
       const edited = environment('hyperscale', ({ name, json }) => {
         if (!name.endsWith('-apps')) return;
-        for (const m of manifests(json).filter((x) => x.kind === 'Deployment' && x.metadata.name === 'analytics-worker')) {
+        editObjects(json, (m) => {
+          if (m.kind !== 'Deployment' || m.metadata.name !== 'analytics-worker') return;
           for (const c of m.spec.template.spec.containers) c.env = c.env.filter((e: any) => e.name !== 'KAFKA_DEAD_LETTER_TOPIC_SUFFIX');
-        }
+        });
       });
       expect(DeadLetterQueues.evaluate(edited)).toEqual({
         status: 'missing',
@@ -295,9 +296,7 @@ describe('readiness items', () => {
     it('is missing when no collector publishes the metrics', () => {
       const edited = environment('massive', ({ name, json }) => {
         if (name !== 'acme-massive-us-east-1-apps') return;
-        for (const [key, body] of Object.entries(json.resource.kubernetes_manifest))
-          if ((body.manifest as any).kind === 'ConfigMap' && (body.manifest as any).metadata.name === 'otel-collector')
-            delete json.resource.kubernetes_manifest[key];
+        editObjects(json, (m) => !(m.kind === 'ConfigMap' && m.metadata.name === 'otel-collector'));
       });
       expect(ReplicationLagAlarms.evaluate(edited)).toEqual({
         status: 'missing',
@@ -318,9 +317,7 @@ describe('readiness items', () => {
     it('is missing without the Job', () => {
       const edited = environment('growth', ({ name, json }) => {
         if (!name.endsWith('-apps')) return;
-        for (const [key, body] of Object.entries(json.resource.kubernetes_manifest))
-          if ((body.manifest as any).kind === 'Job' && (body.manifest as any).metadata.namespace === 'operations')
-            delete json.resource.kubernetes_manifest[key];
+        editObjects(json, (m) => !(m.kind === 'Job' && m.metadata.namespace === 'operations'));
       });
       expect(SearchIndexRotation.evaluate(edited)).toEqual({
         status: 'missing',
@@ -342,8 +339,10 @@ describe('readiness items', () => {
     it('is missing when the policy has no dead-letter-exchange', () => {
       const edited = environment('scale', ({ name, json }) => {
         if (!name.endsWith('-apps')) return;
-        for (const m of manifests(json).filter((x) => x.kind === 'Job' && x.metadata.namespace === 'operations'))
+        editObjects(json, (m) => {
+          if (m.kind !== 'Job' || m.metadata.namespace !== 'operations') return;
           for (const c of m.spec.template.spec.containers) c.env = c.env.filter((e: any) => e.name !== 'RABBITMQ_DEAD_LETTER_POLICY');
+        });
       });
       expect(DeadLetterQueues.evaluate(edited)).toEqual({
         status: 'missing',
@@ -363,8 +362,10 @@ describe('readiness items', () => {
     it('is missing when a service is not told', () => {
       const edited = environment('growth', ({ name, json }) => {
         if (!name.endsWith('-apps')) return;
-        for (const m of manifests(json).filter((x) => x.kind === 'Deployment' && x.metadata.name === 'api'))
+        editObjects(json, (m) => {
+          if (m.kind !== 'Deployment' || m.metadata.name !== 'api') return;
           for (const c of m.spec.template.spec.containers) c.env = c.env.filter((e: any) => e.name !== 'OTEL_EXPORTER_OTLP_ENDPOINT');
+        });
       });
       expect(DistributedTracing.evaluate(edited)).toEqual({
         status: 'missing',

@@ -7,6 +7,7 @@ import { buildReport } from '../../review/report';
 import { ApplyRiskEntry, AttributeChange, Report } from '../../review/types';
 import { majorVersion, UPDATE_SEMANTICS } from '../../review/update-semantics';
 import { Synthesis } from '../../synthesis/stack-views';
+import { typedArguments } from '../../synthesis/kubernetes-typed';
 
 type Body = Record<string, unknown>;
 
@@ -200,6 +201,50 @@ describe('Kubernetes objects applied as manifests', () => {
       'manifest.spec.resources.requests.storage',
       'refused',
       'a volume claim cannot shrink (20Gi → 10Gi)',
+    ]);
+  });
+});
+
+describe('Kubernetes objects applied as typed resources (what the apps stacks emit)', () => {
+  const statefulSet = (storage: string, replicas = 3): Body =>
+    typedArguments({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'cockroachdb', namespace: 'cockroachdb' },
+      spec: {
+        serviceName: 'cockroachdb',
+        replicas,
+        selector: { matchLabels: { app: 'cockroachdb' } },
+        template: { metadata: { labels: { app: 'cockroachdb' } }, spec: { containers: [{ name: 'cockroachdb', image: 'cockroachdb/cockroach:v25.2.0' }] } },
+        volumeClaimTemplates: [{ metadata: { name: 'datadir' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } }],
+      },
+    }).arguments;
+
+  it('replaces a StatefulSet whose volume claim template changes (ForceNew), saying what that does, and scales it in place', () => {
+    expect(verdictOf(only(review('kubernetes_stateful_set_v1', statefulSet('100Gi'), statefulSet('200Gi'))))).toEqual([
+      'spec.volume_claim_template.spec.resources.requests.storage',
+      'replace',
+      'the provider replaces the StatefulSet (volume_claim_template is ForceNew): every pod of the set stops at once, and the retained volume claims keep their old size and class (the new template applies only to claims created later); the apps stacks mark StatefulSets prevent_destroy, so the plan fails instead',
+    ]);
+    expect(verdictOf(only(review('kubernetes_stateful_set_v1', statefulSet('100Gi'), statefulSet('100Gi', 5))))).toEqual([
+      'spec.replicas',
+      'in-place',
+      'updated in place',
+    ]);
+  });
+
+  it('replaces a Job whose template changes: the API refuses to update it, the provider re-creates it', () => {
+    const job = (image: string): Body =>
+      typedArguments({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'cockroachdb-ca-bootstrap', namespace: 'cockroachdb' },
+        spec: { template: { metadata: {}, spec: { restartPolicy: 'Never', containers: [{ name: 'ca', image }] } } },
+      }).arguments;
+    expect(verdictOf(only(review('kubernetes_job_v1', job('a:1'), job('a:2'))))).toEqual([
+      'spec.template.spec.container.image',
+      'replace',
+      "a Job's spec is immutable: the provider deletes the Job and creates it again (ForceNew), so it runs again under the same name",
     ]);
   });
 });

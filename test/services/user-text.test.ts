@@ -14,6 +14,7 @@ import { readSynthesis } from '../../synthesis/read';
 import { backupScheduleMigration, multiRegionMigration } from '../../services/platform/cockroachdb/sql';
 import { run } from '../helpers/cli';
 import { catalogProject } from '../helpers/services';
+import { appliedObjects } from '../helpers/kubernetes-typed';
 
 const PAYLOADS: Record<string, string> = {
   PAYLOAD_FILE: '${file("/etc/hostname")}',
@@ -89,9 +90,7 @@ describe('user text reaches the synthesis as data', () => {
     const synth = await run(root, 'synth', '--services', 'services');
     expect(synth.code).toBe(0);
     const stack = JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', 'inject-growth-us-east-1-apps', 'cdk.tf.json'), 'utf8'));
-    const manifests = Object.values(stack.resource.kubernetes_manifest) as Array<{
-      manifest: { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
-    }>;
+    const manifests = appliedObjects(stack).map((manifest) => ({ manifest }));
     const api = manifests.find((m) => m.manifest.kind === 'Deployment' && m.manifest.metadata.name === 'api')!;
     const env = (api.manifest.spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value: string }> }> } } }).template.spec
       .containers[0].env;

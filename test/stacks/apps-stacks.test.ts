@@ -19,6 +19,8 @@ import { COCKROACH_SQL_PORT as COCKROACH_PORT } from '../../services/platform/co
 import { POSTGRES_PORT } from '../../constructs/aws/postgres-instance';
 import { KAFKA_IAM_TLS_PORT } from '../../constructs/aws/kafka-cluster';
 import { RABBITMQ_PORTS } from '../../constructs/aws/rabbitmq-broker';
+import { appliedObjects } from '../helpers/kubernetes-typed';
+import { isTypedKubernetesType } from '../../synthesis/kubernetes-typed';
 
 type K8s = {
   apiVersion: string;
@@ -29,7 +31,7 @@ type K8s = {
 };
 
 function objectsOf(stack: StackJson): K8s[] {
-  return Object.values(stack.resource?.kubernetes_manifest ?? {}).map((r) => r.manifest as K8s);
+  return appliedObjects(stack as { resource?: Record<string, Record<string, unknown>> }) as K8s[];
 }
 
 /** Namespaces of the platform's own workloads, applied by the same stacks beside the product. */
@@ -94,7 +96,8 @@ describe('apps stacks', () => {
       const regional = name.replace(/-apps$/, '');
       const region = regional.replace(/^acme-[a-z]+-/, '');
       expect(Object.keys(stack.provider ?? {})).toEqual(['kubernetes']);
-      expect(Object.keys(stack.resource ?? {})).toEqual(['kubernetes_manifest']);
+      // Typed resources only (they plan without the cluster's API): no kubernetes_manifest, nothing but kubernetes.
+      expect(Object.keys(stack.resource ?? {}).filter((type) => !isTypedKubernetesType(type))).toEqual([]);
       const [provider] = stack.provider!.kubernetes as Array<Record<string, any>>;
       const remote = `data.terraform_remote_state.cross-stack-reference-input-${regional}.outputs.`;
       expect(provider.host).toContain(remote);
@@ -195,7 +198,7 @@ describe('apps stacks', () => {
       for (const d of objects.filter((o) => o.kind === 'Deployment')) {
         const selector = d.spec.selector.matchLabels;
         const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === d.metadata.name)!;
-        expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+        expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector } });
         expect(d.spec.template.spec.topologySpreadConstraints).toContainEqual({
           maxSkew: 1,
           topologyKey: 'topology.kubernetes.io/zone',

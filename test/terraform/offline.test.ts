@@ -17,6 +17,7 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { Io } from '../../cli/command';
 import { runCli } from '../../cli/main';
 import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
+import { UserInputError } from '../../config/errors';
 
 const TERRAFORM_TIMEOUT_MS = 20 * 60 * 1000;
 
@@ -122,45 +123,47 @@ describe('stagecraft validate: input errors', () => {
     expect(io.stderr()).toBe('stagecraft validate: --stack: unknown stack "fx-nope"; known stacks: fx-app, fx-broken, fx-edge, fx-network\n');
   });
 
-  it('reports a stack that is not AWS-only as skipped and exits 0', async () => {
+  it('exits 2 naming a stack whose provider nothing offline serves, never skipping it', async () => {
+    const copy = path.join(workDir, 'unserved-out');
+    fs.cpSync(outdir, copy, { recursive: true });
+    const stackFile = path.join(copy, 'stacks', 'fx-edge', 'cdk.tf.json');
+    const stack = JSON.parse(fs.readFileSync(stackFile, 'utf8'));
+    stack.terraform.required_providers.random = { source: 'hashicorp/random', version: '3.6.0' };
+    fs.writeFileSync(stackFile, JSON.stringify(stack));
     const io = captureIo(workDir);
-    const code = await runCli(['validate', '--stack', 'fx-edge'], io);
-    expect(code).toBe(0);
-    expect(io.stdout().split('\n')[0]).toBe('skipped  fx-edge   not an AWS-only stack, skipped (required providers: cloudflare)');
-    expect(io.stderr()).toBe('[1/1] fx-edge: skipped: not an AWS-only stack, skipped (required providers: cloudflare)\n');
+    const code = await runCli(['validate', '--out', 'unserved-out', '--stack', 'fx-edge', '--stack', 'fx-network'], io);
+    expect(code).toBe(2);
+    expect(io.stderr()).toBe(
+      `${stackFile}: random: cannot be checked offline: no offline provider for random (the mirror holds hashicorp/aws; the stand-in serves cloudflare, kubernetes)\n`,
+    );
+    expect(io.stdout()).toBe('');
   });
 });
 
 describe('offline check without terraform or the provider mirror', () => {
-  it('skips every stack, saying terraform is missing, and the command exits 0', async () => {
+  it('reports every stack as not checkable, naming it and terraform, and the command exits 2', async () => {
     await withEnv({ PATH: '' }, async () => {
-      const results = await checkStacksOffline(outdir, { providerMirror: '/opt/tf-plugins' });
-      expect(results.map((r) => [r.stack, r.status])).toEqual([
-        ['fx-app', 'skipped'],
-        ['fx-broken', 'skipped'],
-        ['fx-edge', 'skipped'],
-        ['fx-network', 'skipped'],
-      ]);
-      expect(results[0].reason).toBe(
-        'terraform not found on PATH; install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and put it on PATH',
-      );
+      const message =
+        'terraform: cannot be checked: terraform not found on PATH; install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and put it on PATH';
+      await expect(checkStacksOffline(outdir, { providerMirror: '/opt/tf-plugins' })).rejects.toThrow(UserInputError);
       const io = captureIo(workDir);
-      expect(await runCli(['validate', '--json'], io)).toBe(0);
-      expect(JSON.parse(io.stdout()).summary).toEqual({ ok: 0, failed: 0, skipped: 4 });
+      expect(await runCli(['validate', '--json'], io)).toBe(2);
+      expect(io.stderr()).toBe(
+        ['fx-app', 'fx-broken', 'fx-edge', 'fx-network'].map((name) => `${path.join(outdir, 'stacks', name, 'cdk.tf.json')}: ${message}\n`).join(''),
+      );
+      expect(io.stdout()).toBe('');
     });
   });
 
-  it('skips every AWS stack, saying the mirror lacks the AWS provider', async () => {
+  it('reports a stack as not checkable when the mirror lacks the AWS provider', async () => {
     const emptyMirror = path.join(workDir, 'empty-mirror');
     fs.mkdirSync(emptyMirror, { recursive: true });
     await withEnv({ STAGECRAFT_PROVIDER_MIRROR: emptyMirror }, async () => {
       expect(findProviderMirror()).toBe(emptyMirror);
-      const results = await checkStacksOffline(outdir, { stacks: ['fx-network'], terraformPath: '/usr/bin/true' });
-      expect(results).toHaveLength(1);
-      expect(results[0].status).toBe('skipped');
-      expect(results[0].reason).toBe(
-        `provider mirror ${emptyMirror} (STAGECRAFT_PROVIDER_MIRROR) holds no registry.terraform.io/hashicorp/aws 5.100.0; ` +
-          `fill it with \`terraform providers mirror ${emptyMirror}\` on a machine with network access`,
+      const run = checkStacksOffline(outdir, { stacks: ['fx-network'], terraformPath: '/usr/bin/true' });
+      await expect(run).rejects.toThrow(
+        `${path.join(outdir, 'stacks', 'fx-network', 'cdk.tf.json')}: registry.terraform.io/hashicorp/aws: cannot be checked: provider mirror ${emptyMirror} ` +
+          `(STAGECRAFT_PROVIDER_MIRROR) holds no registry.terraform.io/hashicorp/aws 5.100.0; fill it with \`terraform providers mirror ${emptyMirror}\` on a machine with network access`,
       );
     });
   });
@@ -211,11 +214,9 @@ describeWithTerraform('offline check with terraform and the provider mirror', ()
     expect(after('aws_db_subnet_group.copied-subnets').subnet_ids).toHaveLength(2);
   });
 
-  it('skips the stack that is not AWS-only', () => {
+  it('plans the Cloudflare stack with the stand-in instead of skipping it', () => {
     const edge = byName('fx-edge');
-    expect(edge.status).toBe('skipped');
-    expect(edge.reason).toBe('not an AWS-only stack, skipped (required providers: cloudflare)');
-    expect(edge.plan).toBeUndefined();
+    expect([edge.status, edge.validate.diagnostics, edge.plan]).toEqual(['ok', [], { add: 0, change: 0, destroy: 0, resourceCount: 0 }]);
   });
 
   it("fails the stack with an invalid argument, with terraform's diagnostic", () => {
@@ -232,7 +233,7 @@ describeWithTerraform('offline check with terraform and the provider mirror', ()
   });
 
   it('writes plan JSON only for planned stacks and reports progress once per stack', () => {
-    expect(fs.readdirSync(planJsonDir).sort()).toEqual(['fx-app.plan.json', 'fx-network.plan.json']);
+    expect(fs.readdirSync(planJsonDir).sort()).toEqual(['fx-app.plan.json', 'fx-edge.plan.json', 'fx-network.plan.json']);
     expect(byName('fx-network').planJsonPath).toBe(path.join(planJsonDir, 'fx-network.plan.json'));
     const network = JSON.parse(fs.readFileSync(path.join(planJsonDir, 'fx-network.plan.json'), 'utf8')) as { format_version: string };
     expect(network.format_version).toBeDefined();
@@ -254,7 +255,7 @@ describeWithTerraform('offline check with terraform and the provider mirror', ()
       const code = await runCli(['validate', '--stack', 'fx-broken'], io);
       expect(code).toBe(1);
       expect(io.stdout()).toMatch(
-        /^failed {3}fx-broken {3}Error: Extraneous JSON object property: No argument or block type is named "bogus_argument"\. \(resource\.aws_vpc\.vpc, cdk\.tf\.json line \d+\) \([\d.]+ s\)\n0 ok, 1 failed, 0 skipped in [\d.]+ s\n$/,
+        /^failed {3}fx-broken {3}Error: Extraneous JSON object property: No argument or block type is named "bogus_argument"\. \(resource\.aws_vpc\.vpc, cdk\.tf\.json line \d+\) \([\d.]+ s\)\n0 ok, 1 failed in [\d.]+ s\n$/,
       );
     },
     TERRAFORM_TIMEOUT_MS,

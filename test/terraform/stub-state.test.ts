@@ -1,5 +1,6 @@
 /** Stub state for cross-stack references: which outputs are stubbed, and with values of which type. */
-import { parseHumanDiagnostics, notAwsOnlyReason, summarizePlan } from '../../terraform/offline';
+import { parseHumanDiagnostics, summarizePlan } from '../../terraform/offline';
+import { unservedProviderReason } from '../../terraform/standin/offline-attach';
 import { planRemoteStateStubs, schemaLookup, stubsNeedSchema, stubStateFile } from '../../terraform/stub-state';
 import { StackJson } from '../../synthesis/stack-views';
 
@@ -147,12 +148,14 @@ describe('remote state stubs', () => {
 });
 
 describe('offline check helpers', () => {
-  it('classifies stacks by their required providers', () => {
-    expect(notAwsOnlyReason(upstream)).toBeUndefined();
-    expect(notAwsOnlyReason({ terraform: { required_providers: { aws: { source: 'aws' }, kubernetes: { source: 'kubernetes' } } } })).toBe(
-      'not an AWS-only stack, skipped (required providers: kubernetes)',
-    );
-    expect(notAwsOnlyReason({ output: {} })).toBe('not an AWS-only stack, skipped (required providers: none)');
+  it('names the provider a stack needs that nothing offline serves', () => {
+    expect(unservedProviderReason(upstream)).toBeUndefined();
+    expect(unservedProviderReason({ terraform: { required_providers: { aws: { source: 'aws' }, kubernetes: { source: 'kubernetes' } } } })).toBeUndefined();
+    expect(unservedProviderReason({ terraform: { required_providers: { aws: { source: 'aws' }, random: { source: 'hashicorp/random' } } } })).toEqual({
+      type: 'random',
+      message: 'cannot be checked offline: no offline provider for random (the mirror holds hashicorp/aws; the stand-in serves cloudflare, kubernetes)',
+    });
+    expect(unservedProviderReason({ output: {} })?.type).toBe('terraform.required_providers');
   });
 
   it('counts plan actions as terraform does, a replacement as one add and one destroy', () => {

@@ -2,7 +2,7 @@
  * Containers of long-running workloads have liveness and readiness probes (Checkov CKV_K8S_8 and
  * CKV_K8S_9). Jobs and CronJobs run to completion, bounded by deadlines and retry limits: no probes.
  */
-import { KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
+import { KUBERNETES_RUN_TO_COMPLETION_TYPES, KUBERNETES_WORKLOAD_TYPES } from '../../../synthesis/resource-kinds';
 import { ResourceRule } from '../../types';
 import { read } from '../../../synthesis/values';
 import { compliant, nonCompliant, notApplicable } from '../../outcomes';
@@ -16,8 +16,8 @@ export const ContainerProbes: ResourceRule = {
   resourceTypes: KUBERNETES_WORKLOAD_TYPES,
   description: 'Every container of a long-running workload sets liveness_probe and readiness_probe.',
   evaluate(workload) {
-    const kind = (workload.values.manifest as { kind?: unknown } | undefined)?.kind;
-    if (workload.type === 'kubernetes_manifest' && (kind === 'Job' || kind === 'CronJob')) {
+    if (KUBERNETES_RUN_TO_COMPLETION_TYPES.includes(workload.type)) {
+      const kind = workload.type.includes('cron') ? 'CronJob' : 'Job';
       return notApplicable(`a ${kind} runs to completion, bounded by its deadline and retry limit; probes are for long-running pods`);
     }
     return eachContainer(workload, (c) => {

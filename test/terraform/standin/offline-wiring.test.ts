@@ -1,15 +1,15 @@
 /**
- * The stand-in wired into the offline check (`checkStacksOffline` with `providerStandIn`, and
- * `stagecraft validate` with STAGECRAFT_PROVIDER_STANDIN=1): a Cloudflare-only edge stack plans ok,
- * an apps stack fails on kubernetes_manifest instead of being skipped, and a stack the stand-in
- * cannot serve faithfully is bad input (exit 2) naming the stack and the type, before terraform runs.
+ * The stand-in wired into the offline check (`checkStacksOffline` and `stagecraft validate`, where it
+ * is always attached): a Cloudflare-only edge stack plans ok, an apps stack of typed kubernetes
+ * resources plans ok with its provider configured from the regional stack's outputs (no live
+ * cluster), and a stack the stand-in cannot serve faithfully is bad input (exit 2) naming the stack
+ * and the type, before terraform runs.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Io } from '../../../cli/command';
 import { runCli } from '../../../cli/main';
 import { checkStacksOffline, StackCheckResult } from '../../../terraform/offline';
-import { STANDIN_ENV } from '../../../terraform/standin/offline-attach';
 import { ExampleSynthesis, synthesizeExamples } from '../../helpers/examples';
 
 function captureIo(cwd: string): Io & { stdout: () => string; stderr: () => string } {
@@ -37,7 +37,6 @@ describe('the stand-in in the offline check', () => {
       examples = synthesizeExamples();
       results = await checkStacksOffline(examples.outdir, {
         stacks: ['acme-launch-edge', 'acme-growth-us-east-1-apps'],
-        providerStandIn: true,
         onProgress: (line) => process.stderr.write(`${line}\n`),
       });
     },
@@ -58,14 +57,19 @@ describe('the stand-in in the offline check', () => {
     });
   });
 
-  it('fails an apps stack on kubernetes_manifest instead of skipping it', () => {
+  it('plans an apps stack before its cluster exists: typed resources, the provider configured from cross-stack outputs', () => {
     const apps = results[1];
-    expect([apps.stack, apps.status, apps.reason, apps.validate.valid]).toEqual(['acme-growth-us-east-1-apps', 'failed', 'terraform plan failed', true]);
-    expect(apps.validate.diagnostics.length).toBeGreaterThan(0);
-    // The offline engine keeps the summary of each `plan -json` error.
-    expect(new Set(apps.validate.diagnostics)).toEqual(
-      new Set(['plan: Error: The kubernetes stand-in refuses to plan kubernetes_manifest, which needs a live kubernetes API']),
-    );
+    const synthesized = examples.summaries.find((s) => s.name === 'acme-growth-us-east-1-apps')!;
+    const json = examples.stack('acme-growth-us-east-1-apps');
+    // The provider's endpoint and CA are the regional stack's outputs, which the offline check stubs: no API server is reached.
+    const [provider] = json.provider!.kubernetes as Array<Record<string, string>>;
+    expect(provider.host).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-acme-growth-us-east-1\.outputs\./);
+    expect(Object.keys(json.resource ?? {}).filter((type) => type === 'kubernetes_manifest')).toEqual([]);
+    expect({ status: apps.status, diagnostics: apps.validate.diagnostics, plan: apps.plan }).toEqual({
+      status: 'ok',
+      diagnostics: [],
+      plan: { add: synthesized.resources, change: 0, destroy: 0, resourceCount: synthesized.resources },
+    });
   });
 
   it('stagecraft validate exits 2 naming the stack and the type it cannot serve, before running terraform', async () => {
@@ -75,15 +79,8 @@ describe('the stand-in in the offline check', () => {
     stack.resource.cloudflare_tunnel_of_love = { tunnel: { name: 'x' } };
     fs.writeFileSync(stackFile, JSON.stringify(stack));
     const io = captureIo(path.dirname(examples.outdir));
-    const previous = process.env[STANDIN_ENV];
-    process.env[STANDIN_ENV] = '1';
-    try {
-      const code = await runCli(['validate', '--out', examples.outdir, '--stack', 'acme-launch-edge'], io);
-      expect(code).toBe(2);
-    } finally {
-      if (previous === undefined) delete process.env[STANDIN_ENV];
-      else process.env[STANDIN_ENV] = previous;
-    }
+    const code = await runCli(['validate', '--out', examples.outdir, '--stack', 'acme-launch-edge'], io);
+    expect(code).toBe(2);
     expect(io.stderr()).toBe(
       `${stackFile}: cloudflare: requires cloudflare provider version "5.15.0", but the stand-in's schema is registry.terraform.io/cloudflare/cloudflare 5.14.0 ` +
         '(from @cdktf/provider-cloudflare@13.9.1); pin the version the bindings were generated from\n' +
