@@ -25,3 +25,13 @@ export function typedResources(objects: readonly unknown[]): Record<string, Reco
 export function kubernetesTypes(json: { resource?: Record<string, unknown> }): string[] {
   return Object.keys(json.resource ?? {}).filter((type) => type.startsWith('kubernetes_'));
 }
+
+/** The `resource` block applying each object under its own name (`{ deployment: {...} }` → `kubernetes_deployment_v1.deployment`). */
+export function typedResourcesNamed(objects: Readonly<Record<string, unknown>>): Record<string, Record<string, Record<string, unknown>>> {
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const [name, object] of Object.entries(objects)) {
+    const { resourceType, arguments: args } = typedArguments(object as ApiObject);
+    (resource[resourceType] ??= {})[name] = args;
+  }
+  return resource;
+}

@@ -10,8 +10,9 @@ import { readSynthesis } from '../../synthesis/read';
 import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { synthesizeExamples } from '../helpers/examples';
 import { evaluate, Fixture, Resources } from './fixtures';
+import { typedResourcesNamed } from '../helpers/kubernetes-typed';
 
-const manifest = (name: string, object: Record<string, unknown>) => ({ [name]: { manifest: object } });
+const manifest = (name: string, object: Record<string, unknown>) => typedResourcesNamed({ [name]: object });
 const deployment = (env: Record<string, string>, volumes: Array<Record<string, unknown>> = []) =>
   manifest('api', {
     apiVersion: 'apps/v1',
@@ -50,7 +51,7 @@ const regional = (statements: object[]): Resources => ({
 });
 const ENV = { DATABASE_HOST: 'db.internal', DATABASE_USER: 'api', REDIS_HOST: 'redis.internal', REDIS_AUTH: 'iam', REDIS_USER: 'app' };
 const fixture = (statements: object[], apps: Resources): Fixture => ({ resources: regional(statements), otherRegions: { 'us-east-1-apps': apps } });
-const compliantApps = (): Resources => ({ kubernetes_manifest: { ...deployment(ENV), ...usersJob('CREATE ROLE "api" WITH LOGIN;') } });
+const compliantApps = (): Resources => ({ ...deployment(ENV), ...usersJob('CREATE ROLE "api" WITH LOGIN;') });
 const problems = <T extends { status: string }>(outcomes: readonly T[]): T[] => outcomes.filter((o) => o.status !== 'compliant');
 
 describe('DataStoreCredential on fixtures', () => {
@@ -69,14 +70,14 @@ describe('DataStoreCredential on fixtures', () => {
   });
 
   it('fails a service whose user no Job creates', () => {
-    const apps = { kubernetes_manifest: { ...deployment(ENV), ...usersJob('CREATE ROLE "other" WITH LOGIN;') } };
+    const apps = { ...deployment(ENV), ...usersJob('CREATE ROLE "other" WITH LOGIN;') };
     expect(problems(evaluate(DataStoreCredential, fixture([CONNECT, READ_TOKEN], apps)))).toEqual([
       expect.objectContaining({ message: 'service api → database (stack fx-us-east-1): no database-users Job in fx-us-east-1-apps creates the user api' }),
     ]);
   });
 
   it('fails a service that is handed the master secret', () => {
-    const apps = { kubernetes_manifest: { ...deployment({ ...ENV, DATABASE_SECRET_ARN: 'arn:master' }), ...usersJob('CREATE ROLE "api";') } };
+    const apps = { ...deployment({ ...ENV, DATABASE_SECRET_ARN: 'arn:master' }), ...usersJob('CREATE ROLE "api";') };
     expect(problems(evaluate(DataStoreCredential, fixture([CONNECT, READ_TOKEN], apps)))[0]).toMatchObject({
       message:
         'service api → database (stack fx-us-east-1): its environment names the master user secret (DATABASE_SECRET_ARN); it must log in as its own user',

@@ -5,15 +5,15 @@
  * named resources, so a test removes exactly one link.
  */
 import { Fixture, Resources } from './fixtures';
+import { typedResourcesNamed } from '../helpers/kubernetes-typed';
 
 const REGIONAL = '${data.terraform_remote_state.cross-stack-reference-input-fx-us-east-1.outputs';
 const CLUSTER_GROUP = '${aws_eks_cluster.eks.vpc_config[0].cluster_security_group_id}';
 const LABELS = { 'app.kubernetes.io/name': 'api' };
 
-const manifest = (object: Record<string, unknown>) => ({ manifest: object });
+const manifest = (object: Record<string, unknown>) => object;
 
-const APPS: Resources = {
-  kubernetes_manifest: {
+const APPS: Resources = typedResourcesNamed({
     deployment: manifest({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -53,8 +53,7 @@ const APPS: Resources = {
         egress: [{ to: [{ ipBlock: { cidr: '10.16.128.0/20' } }], ports: [{ protocol: 'TCP', port: 6379 }] }],
       },
     }),
-  },
-};
+});
 
 const REGIONAL_RESOURCES: Resources = {
   aws_lb: { alb: { load_balancer_type: 'application', security_groups: ['${aws_security_group.alb.id}'] } },

@@ -110,10 +110,8 @@ describe('request path on the examples', () => {
 
   it("fails without the api's NetworkPolicy egress to the database", () => {
     const broken = edited('acme-massive-us-east-1-apps', (json) => {
-      for (const resource of Object.values<any>(json.resource.kubernetes_manifest)) {
-        const m = resource.manifest;
-        if (m.kind === 'NetworkPolicy' && m.metadata.name === 'api')
-          m.spec.egress = m.spec.egress.filter((e: any) => !e.ports.some((p: any) => p.port === 26257));
+      for (const policy of Object.values<any>(json.resource.kubernetes_network_policy_v1)) {
+        if (policy.metadata.name === 'api') policy.spec.egress = policy.spec.egress.filter((e: any) => !e.ports.some((p: any) => String(p.port) === '26257'));
       }
     });
     expect(findings(broken)).toEqual([

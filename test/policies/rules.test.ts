@@ -9,6 +9,7 @@ import { ALL_RULES } from '../../policies/rules';
 import { FAMILY_CODES, RULE_FAMILIES } from '../../policies/types';
 import { evaluate, Fixture, Resources } from './fixtures';
 import { clusterRegion } from './request-path-fixtures';
+import { typedResourcesNamed } from '../helpers/kubernetes-typed';
 import { typedArguments } from '../../synthesis/kubernetes-typed';
 import { CloudflareSubscription } from '../../config/cloudflare-plans';
 import { projectServiceCatalog } from '../../config/services';
@@ -76,24 +77,20 @@ function credentialFixture(actions: string[]): Fixture {
       aws_iam_role_policy: { api: { role: '${aws_iam_role.api.id}', policy: JSON.stringify(policy) } },
     },
     otherRegions: {
-      'us-east-1-apps': {
-        kubernetes_manifest: {
-          api: {
-            manifest: {
-              kind: 'Deployment',
-              metadata: { name: 'api', namespace: 'product' },
-              spec: { template: { spec: { containers: [{ name: 'api', env }] } } },
-            },
-          },
-          users: {
-            manifest: {
-              kind: 'Job',
-              metadata: { name: 'database-users-0', namespace: 'operations' },
-              spec: { template: { spec: { containers: [{ name: 'u', env: [{ name: 'DATABASE_USERS_SQL', value: 'CREATE ROLE "api" WITH LOGIN;' }] }] } } },
-            },
-          },
+      'us-east-1-apps': typedResourcesNamed({
+        api: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'api', namespace: 'product' },
+          spec: { template: { spec: { containers: [{ name: 'api', env }] } } },
         },
-      },
+        users: {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: { name: 'database-users-0', namespace: 'operations' },
+          spec: { template: { spec: { containers: [{ name: 'u', env: [{ name: 'DATABASE_USERS_SQL', value: 'CREATE ROLE "api" WITH LOGIN;' }] }] } } },
+        },
+      }),
     },
   };
 }
@@ -1240,7 +1237,7 @@ describe('request path (SC-REQ-*): the first missing link, named with the servic
       `security group rule: the nodes' security group does not admit aws_lb.alb's security group on node port 30168 ${suffix}`,
     ]);
     // The port is still known from the target group and the listener rule when the Service is gone.
-    expect(messages('SC-REQ-1', clusterRegion('kubernetes_manifest.service-public'))).toEqual([
+    expect(messages('SC-REQ-1', clusterRegion('kubernetes_service_v1.service-public'))).toEqual([
       `NodePort Service: no NodePort Service in fx-us-east-1-apps selects api's pods with port http on node port 30168 ${suffix}`,
     ]);
   });
@@ -1251,7 +1248,7 @@ describe('request path (SC-REQ-*): the first missing link, named with the servic
       "security group rule: no rule admits the nodes' security group to aws_security_group.redis on port 6379 (service api, data store redis, stack fx-us-east-1-apps)",
     ]);
     const noEgress = clusterRegion();
-    const policy = (noEgress.resources.kubernetes_manifest.policy.manifest as any).spec;
+    const policy = (noEgress.resources.kubernetes_network_policy_v1.policy as any).spec;
     policy.egress = [];
     expect(messages('SC-REQ-2', noEgress)).toEqual([
       'NetworkPolicy egress: no policy lets api out to port 6379 (service api, data store redis, stack fx-us-east-1-apps)',
