@@ -44,6 +44,8 @@ const median = (runs: readonly ProcessRun[]) => spread(runs.map((r) => r.wallMs)
 /** The rows of the cdktf section; `scratch` takes the outputs (never the project's cdktf.out). */
 export function benchCdktf(runs: number, root: string, scratch: string, progress: (line: string) => void): { rows: Row[]; details: Record<string, unknown> } {
   const app = emptyApp(root);
+  // cdktf and the App create the output folder but not its parents.
+  mkdirSync(join(scratch, 'cdktf'), { recursive: true });
   const out = (name: string) => join(scratch, 'cdktf', name);
   const cdktf = (cwd: string, output: string, env: NodeJS.ProcessEnv = {}) =>
     runProcess('npx', ['cdktf', 'synth', '--output', output], { cwd, env: { ...CDKTF_ENV, ...env } });
