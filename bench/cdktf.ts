@@ -40,6 +40,8 @@ function emptyApp(root: string): string {
 }
 
 const median = (runs: readonly ProcessRun[]) => spread(runs.map((r) => r.wallMs));
+/** CPU (user + system) of the runs: the part a busy machine does not inflate. */
+const cpuOf = (runs: readonly ProcessRun[]) => (runs.every((r) => r.cpuMs !== undefined) ? spread(runs.map((r) => r.cpuMs!)) : undefined);
 
 /** The rows of the cdktf section; `scratch` takes the outputs (never the project's cdktf.out). */
 export function benchCdktf(runs: number, root: string, scratch: string, progress: (line: string) => void): { rows: Row[]; details: Record<string, unknown> } {
@@ -73,12 +75,14 @@ export function benchCdktf(runs: number, root: string, scratch: string, progress
       target: 'npx cdktf synth, launch example (STAGECRAFT_ENV=launch): wall',
       unit: 'ms',
       measured: median(synth),
+      cpu: cpuOf(synth),
       reference: { label: 'npx cdktf synth of an empty one-stack app (floor)', spread: median(floor), unit: 'ms' },
     },
     {
       target: 'node bin/stagecraft.js synth --env launch (the same synthesis without cdktf)',
       unit: 'ms',
       measured: median(plain),
+      cpu: cpuOf(plain),
       reference: { label: 'node <empty one-stack app>', spread: median(empty), unit: 'ms' },
     },
     {
@@ -90,5 +94,6 @@ export function benchCdktf(runs: number, root: string, scratch: string, progress
     },
   ];
   rmSync(app, { recursive: true, force: true });
-  return { rows, details: { cdktfSynthMs: median(synth), floorMs: median(floor), stagecraftSynthMs: median(plain), emptyAppMs: median(empty) } };
+  const cpuMs = { cdktfSynth: cpuOf(synth), floor: cpuOf(floor), stagecraftSynth: cpuOf(plain), emptyApp: cpuOf(empty) };
+  return { rows, details: { cdktfSynthMs: median(synth), floorMs: median(floor), stagecraftSynthMs: median(plain), emptyAppMs: median(empty), cpuMs } };
 }
