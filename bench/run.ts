@@ -11,6 +11,7 @@ import { catalogCostEstimator } from '../review/catalog-cost';
 import { diffSyntheses } from '../review/diff';
 import { renderMarkdown } from '../review/markdown';
 import { buildReport } from '../review/report';
+import { benchCdktf } from './cdktf';
 import { jsonWriteFloorMs, ProcessRun, runProcess, synthesisBytes } from './measure';
 import { hyperscaleAt, massiveAt, ScalePoint } from './scaling';
 import { formatTable, marginalGrowth, met, Row, spread } from './stats';
@@ -30,6 +31,9 @@ Measures the performance targets, each paired with a reference measured in the s
   tests        the unit and snapshot suites (npm run test:unit), and the typecheck, cold
   review       review of two syntheses of massive: CLI from a cold process, and in-process
   size, cost   one environment (massive), CLI from a cold process
+  cdktf        npx cdktf synth of the launch example against the floor, npx cdktf synth of an
+               empty one-stack app: what cdktf adds to stagecraft synth (target: within 0.5 s
+               of what it adds to the empty app)
 
 Options:
   --runs <n>          runs per figure (default 5; the test suites run --test-runs times)
@@ -39,6 +43,7 @@ Options:
   --with-terraform    also time the offline terraform plan suite (all 20 stacks, several minutes)
                       and npm test as a whole (typecheck + unit + terraform) against < 5 min
   --with-worker       also run bench/worker-latency.ts (about 90 s)
+  --only cdktf        run only the cdktf section
   --out <file>        where the JSON goes (default bench/results/latest.json)
   --help              this text
 `;
@@ -50,6 +55,7 @@ interface Options {
   skipTests: boolean;
   withTerraform: boolean;
   withWorker: boolean;
+  onlyCdktf: boolean;
   out: string;
 }
 
@@ -61,6 +67,7 @@ function parseOptions(argv: readonly string[]): Options {
     skipTests: false,
     withTerraform: false,
     withWorker: false,
+    onlyCdktf: false,
     out: join(ROOT, 'bench', 'results', 'latest.json'),
   };
   const count = (flag: string, value: string | undefined): number => {
@@ -79,8 +86,12 @@ function parseOptions(argv: readonly string[]): Options {
     else if (flag === '--skip-tests') options.skipTests = true;
     else if (flag === '--with-terraform') options.withTerraform = true;
     else if (flag === '--with-worker') options.withWorker = true;
-    else if (flag === '--out') options.out = resolve(argv[++i] ?? fail('--out: expected a file'));
-    else fail(`${flag}: unknown option; allowed: --runs, --test-runs, --quick, --skip-tests, --with-terraform, --with-worker, --out, --help`);
+    else if (flag === '--only') {
+      const section = argv[++i];
+      if (section !== 'cdktf') fail(`--only: expected cdktf; received ${section ?? 'nothing'}`);
+      options.onlyCdktf = true;
+    } else if (flag === '--out') options.out = resolve(argv[++i] ?? fail('--out: expected a file'));
+    else fail(`${flag}: unknown option; allowed: --runs, --test-runs, --quick, --skip-tests, --with-terraform, --with-worker, --only, --out, --help`);
   }
   if (options.quick && !argv.includes('--runs')) options.runs = 2;
   return options;
@@ -277,7 +288,7 @@ function benchReview(options: Options, scratch: string): Row[] {
   const base = outDir(scratch, 'review', 'base');
   const head = outDir(scratch, 'review', 'head');
   const bigger = join(scratch, 'massive-bigger.yaml');
-  const massive = readFileSync(join(ROOT, 'environments', 'massive.yaml'), 'utf8');
+  const massive = readFileSync(join(ROOT, 'examples', 'chat', 'environments', 'massive.yaml'), 'utf8');
   writeFileSync(bigger, `${massive}cache:\n  nodeType: cache.r7g.2xlarge\nstreaming:\n  instanceType: kafka.m7g.xlarge\n`);
   progress('review: synthesizing massive twice (untimed)');
   cli(['synth', '--env', 'massive', '--out', base]);
@@ -362,12 +373,14 @@ function main(): void {
   );
   const started = Date.now();
   try {
-    const synth = benchSynth(options, scratch);
-    const scaling = benchScaling(options, scratch);
-    const review = benchReview(options, scratch);
-    const sizeCost = benchSizeCost(options, synth.outdir);
-    const tests = options.skipTests ? { rows: [], details: {} } : benchTests(options, scratch);
-    const rows = [...synth.rows, ...scaling.rows, ...tests.rows, ...review, ...sizeCost];
+    const cdktf = benchCdktf(options.runs, ROOT, scratch, progress);
+    const none = { rows: [] as Row[], details: {}, outdir: '' };
+    const synth = options.onlyCdktf ? none : benchSynth(options, scratch);
+    const scaling = options.onlyCdktf ? none : benchScaling(options, scratch);
+    const review = options.onlyCdktf ? [] : benchReview(options, scratch);
+    const sizeCost = options.onlyCdktf ? [] : benchSizeCost(options, synth.outdir);
+    const tests = options.skipTests || options.onlyCdktf ? none : benchTests(options, scratch);
+    const rows = [...synth.rows, ...scaling.rows, ...tests.rows, ...review, ...sizeCost, ...cdktf.rows];
     if (options.withWorker) {
       progress('worker: npm run bench:worker');
       const worker = runProcess('npm', ['run', '--silent', 'bench:worker'], { cwd: ROOT });
@@ -388,6 +401,7 @@ function main(): void {
       synth: synth.details,
       scaling: scaling.details,
       tests: tests.details,
+      cdktf: cdktf.details,
     };
     mkdirSync(dirname(options.out), { recursive: true });
     writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n');

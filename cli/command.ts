@@ -18,6 +18,12 @@ export interface Command {
   /** Paragraphs shown by --help after the flags. */
   readonly details?: string;
   readonly flags: readonly FlagSpec[];
+  /**
+   * Whether the command runs from the project root (config/project.ts), found from the working
+   * directory upward, rather than from the working directory itself (init, which makes a project).
+   * @default true
+   */
+  readonly runsInProjectRoot?: boolean;
   /** Runs the command; resolves to the process exit code. Throws UserInputError for bad input (exit 2). */
   run(args: ParsedArgs, io: Io): Promise<number>;
 }

@@ -2,6 +2,7 @@
 import { formatFlags, parseArgs } from './args';
 import { Command, HELP_FLAG, Io } from './command';
 import { UserInputError } from '../config/errors';
+import { findProjectRoot } from '../config/project';
 import { checkCommand } from './commands/check';
 import { reviewCommand } from './commands/review';
 import { synthCommand } from './commands/synth';
@@ -12,9 +13,14 @@ import { adviseCommand } from './commands/advise';
 import { graphCommand } from './commands/graph';
 import { reportCommand } from './commands/report';
 import { readinessCommand } from './commands/readiness';
+import { initCommand } from './commands/init';
 import { skipTokenCreationStacks } from './token-stack-traces';
 
+/** The cdktf app, exported from the same bundle (bin/cdktf-app.js runs it). */
+export { cdktfApp } from './cdktf-app';
+
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   synthCommand,
   validateCommand,
   sizeCommand,
@@ -48,11 +54,15 @@ function topLevelHelp(): string {
   ].join('\n');
 }
 
-/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+/**
+ * Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process.
+ * Commands run from the project root (config/project.ts), found from `io.cwd` upward, as cdktf
+ * runs from the folder of cdktf.json: paths they read and write are relative to it.
+ */
+export async function runCli(argv: readonly string[], given: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(topLevelHelp());
+    given.out(topLevelHelp());
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
@@ -63,15 +73,16 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       ]);
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.out(helpFor(command));
+      given.out(helpFor(command));
       return 0;
     }
     const args = parseArgs(command.name, rest, command.flags);
+    const io: Io = command.runsInProjectRoot === false ? given : { ...given, cwd: findProjectRoot(given.cwd) };
     return await command.run(args, io);
   } catch (error) {
     // Construct props are checked against the sizes the configuration produced: both are input errors.
     if (error instanceof UserInputError) {
-      io.err(`${error.message}\n`);
+      given.err(`${error.message}\n`);
       return 2;
     }
     throw error;

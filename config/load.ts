@@ -9,19 +9,18 @@ import { loadServiceCatalog, projectServiceCatalog, ServiceCatalog, serviceOverr
 import { zodProblems } from './zod-issues';
 import { readInputFile } from './input-file';
 import { MAX_YAML_ALIASES, parseYaml, yamlData } from './yaml-data';
-
-export const ENVIRONMENTS_DIR = 'environments';
+import { projectLayout } from './project';
 
 /** Options of `parseEnvironment` and `loadEnvironments`. */
 export interface LoadOptions {
-  /** Directory of the service catalog. @default the project's `services/` */
+  /** Directory of the service catalog, relative to the root. @default the project's (config/project.ts) */
   readonly servicesDir?: string;
 }
 
-/** The catalog in `servicesDir` (or the project's, read once); files named relative to `root`. */
+/** The catalog in `servicesDir` (or the project's of `root`); files named relative to `root`. */
 export function serviceCatalog(options: LoadOptions = {}, root = process.cwd()): ServiceCatalog {
   if (options.servicesDir !== undefined) return loadServiceCatalog(resolve(root, options.servicesDir), root);
-  return projectServiceCatalog();
+  return projectServiceCatalog(root);
 }
 
 /** Parses one environment's YAML text; returns the environment or every problem found. */
@@ -53,14 +52,14 @@ export function parseEnvironment(text: string, file: string, catalog: ServiceCat
   return { environment: resolveEnvironment(parsed.data, file, catalog.services), problems: [] };
 }
 
-/** YAML files in `environments/`, relative to `root`, sorted. */
-function listEnvironmentFiles(root: string): string[] {
-  const dir = join(root, ENVIRONMENTS_DIR);
+/** YAML files in the project's environments folder, relative to `root`, sorted. */
+function listEnvironmentFiles(root: string, environmentsDir: string): string[] {
+  const dir = join(root, environmentsDir);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .map((f) => join(ENVIRONMENTS_DIR, f));
+    .map((f) => join(environmentsDir, f));
 }
 
 /** The `name:` of an environment file, or undefined when it cannot be read (validation reports that later). */
@@ -79,17 +78,18 @@ function declaredName(root: string, file: string): string | undefined {
  * every YAML file in `environments/`.
  */
 export function environmentFiles(selectors: readonly string[], root = process.cwd()): string[] {
-  const known = listEnvironmentFiles(root);
+  const environmentsDir = projectLayout(root).environmentsDir;
+  const known = listEnvironmentFiles(root, environmentsDir);
   if (selectors.length === 0) {
-    if (!existsSync(join(root, ENVIRONMENTS_DIR))) {
-      throw new UserInputError([{ file: ENVIRONMENTS_DIR, path: '(root)', message: 'directory not found; create it or pass --env <file>' }]);
+    if (!existsSync(join(root, environmentsDir))) {
+      throw new UserInputError([{ file: environmentsDir, path: '(root)', message: 'directory not found; create it or pass --env <file>' }]);
     }
     return known;
   }
   const problems: Problem[] = [];
   const isFile = (candidate: string) => existsSync(resolve(root, candidate)) && statSync(resolve(root, candidate)).isFile();
   const files = selectors.flatMap((selector) => {
-    const byPath = /\.ya?ml$/.test(selector) ? [selector] : [join(ENVIRONMENTS_DIR, `${selector}.yaml`), join(ENVIRONMENTS_DIR, `${selector}.yml`)];
+    const byPath = /\.ya?ml$/.test(selector) ? [selector] : [join(environmentsDir, `${selector}.yaml`), join(environmentsDir, `${selector}.yml`)];
     const found = byPath.find(isFile) ?? known.find((file) => declaredName(root, file) === selector);
     if (!found) {
       const names = known.map((f) => `${basename(f).replace(/\.ya?ml$/, '')} (${declaredName(root, f) ?? '?'})`);

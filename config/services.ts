@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { findProjectRoot, projectLayout } from './project';
 
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
 import { DATA_STORE_STAGES, PUBLIC_HOSTS, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
@@ -16,25 +17,40 @@ import { zodProblems } from './zod-issues';
 import { readInputFile } from './input-file';
 import { parseYaml, yamlData } from './yaml-data';
 
-/** The catalog shipped with the project: `services/` beside `config/`. */
-export const DEFAULT_SERVICES_DIR = resolve(__dirname, '..', 'services');
-
 /** Every service definition, or the problems that stop them being used. */
 export interface ServiceCatalog {
   readonly services: readonly ServiceDefinition[];
   readonly problems: readonly Problem[];
 }
 
-let projectCatalog: ServiceCatalog | undefined;
+const catalogs = new Map<string, { signature: string; catalog: ServiceCatalog }>();
 
-/** The project's own catalog (`services/`), read once. */
-export function projectServiceCatalog(): ServiceCatalog {
-  projectCatalog ??= loadServiceCatalog();
-  return projectCatalog;
+/** The names and modification times of a folder's files: a catalog is read again when they change. */
+function folderSignature(dir: string): string {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return 'absent';
+  return readdirSync(dir)
+    .sort()
+    .map((name) => `${name}:${statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0}`)
+    .join('|');
+}
+
+/**
+ * The catalog of the project `start` is in (config/project.ts: its root's `services/`, or the
+ * folder its cdktf.json names), read again only when the folder's files change.
+ */
+export function projectServiceCatalog(start = process.cwd()): ServiceCatalog {
+  const root = findProjectRoot(start);
+  const dir = resolve(root, projectLayout(root).servicesDir);
+  const signature = folderSignature(dir);
+  const cached = catalogs.get(dir);
+  if (cached && cached.signature === signature) return cached.catalog;
+  const catalog = loadServiceCatalog(dir, root);
+  catalogs.set(dir, { signature, catalog });
+  return catalog;
 }
 
 /** Reads every `*.yaml` in `dir`; files are named relative to `root` in messages. */
-export function loadServiceCatalog(dir = DEFAULT_SERVICES_DIR, root = resolve(DEFAULT_SERVICES_DIR, '..')): ServiceCatalog {
+export function loadServiceCatalog(dir: string, root: string): ServiceCatalog {
   const shownDir = relative(root, dir) || '.';
   if (!existsSync(dir)) {
     return {

@@ -15,6 +15,7 @@ import { AWS_REGIONS, unpricedRegionMessage } from './regions';
 import { assumptionsSchema, EnvironmentConfig, workloadShape } from './schema';
 import { STAGES } from './stages';
 import { zodProblems } from './zod-issues';
+import { projectServiceCatalog } from './services';
 
 /** Regions a `regions: <count>` takes, in this order. */
 export const DEFAULT_REGION_ORDER = [
@@ -97,5 +98,5 @@ export function loadWorkloadFile(file: string, cwd: string): Environment {
   };
   const problems: Problem[] = crossFieldProblems(file, config, { mauField: 'mau' });
   if (problems.length > 0) throw new UserInputError(problems);
-  return resolveEnvironment(config, file);
+  return resolveEnvironment(config, file, projectServiceCatalog(cwd).services);
 }

@@ -6,10 +6,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { crossFieldProblems, resolveEnvironment, STAGE_SCOPED_FIELDS } from '../config/environment';
 import { Problem, UserInputError } from '../config/errors';
 import { environmentFiles, loadEnvironments } from '../config/load';
+import { projectServiceCatalog } from '../config/services';
 import { EnvironmentConfig } from '../config/schema';
 import { Stage } from '../config/stages';
 import { Synthesis } from '../synthesis/stack-views';
@@ -23,8 +24,8 @@ interface Io {
 }
 
 const COMMAND = 'stagecraft review';
-/** The project this CLI runs from: its node_modules serve the temporary worktrees. */
-const PROJECT_ROOT = resolve(__dirname, '..');
+/** The package this CLI runs from: its bin/ synthesizes a project's commit, and its node_modules serve a checkout of Stagecraft itself. */
+const PACKAGE_ROOT = resolve(__dirname, '..');
 
 /** A synthesis and how to dispose of what was made to get it. */
 export interface Source {
@@ -41,10 +42,10 @@ function problem(flag: string, message: string): UserInputError {
   return new UserInputError([{ file: COMMAND, path: flag, message }]);
 }
 
-/** Runs `node bin/stagecraft.js synth` in `cwd`; resolves to its exit code and stderr. */
-function runSynth(cwd: string, out: string, envSelectors: readonly string[]): Promise<{ code: number; stderr: string }> {
+/** Runs `node <cli> synth` in `cwd`; resolves to its exit code and stderr. */
+function runSynth(cli: string, cwd: string, out: string, envSelectors: readonly string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((done) => {
-    const args = [join(cwd, 'bin', 'stagecraft.js'), 'synth', '--out', out, ...envSelectors.flatMap((e) => ['--env', e])];
+    const args = [cli, 'synth', '--out', out, ...envSelectors.flatMap((e) => ['--env', e])];
     const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     const err: Buffer[] = [];
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
@@ -54,9 +55,10 @@ function runSynth(cwd: string, out: string, envSelectors: readonly string[]): Pr
 }
 
 /**
- * Synthesizes a commit: `git worktree add --detach` into a temporary directory, a symlink to
- * this project's node_modules (no `npm ci`), `node bin/stagecraft.js synth` there, and the
- * worktree removed afterwards, whatever happens.
+ * Synthesizes a commit: `git worktree add --detach` into a temporary directory, `stagecraft synth`
+ * in the project's folder there, and the worktree removed afterwards, whatever happens. A commit of
+ * Stagecraft itself (it has bin/stagecraft.js) is synthesized by its own code, with a symlink to this
+ * package's node_modules (no `npm ci`); a commit of a project that installs Stagecraft, by this package.
  */
 async function fromGitRef(given: string, flag: string, envSelectors: readonly string[], io: Io): Promise<Source> {
   const top = git(['rev-parse', '--show-toplevel'], io.cwd);
@@ -76,11 +78,19 @@ async function fromGitRef(given: string, flag: string, envSelectors: readonly st
   try {
     const added = git(['worktree', 'add', '--detach', worktree, commit.stdout], top.stdout);
     if (added.code !== 0) throw problem(flag, `could not check out ${given} (${short}) into a temporary worktree: ${added.stderr}`);
-    if (!existsSync(join(worktree, 'bin', 'stagecraft.js'))) throw problem(flag, `${given} (${short}) has no bin/stagecraft.js, so it cannot be synthesized`);
-    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+    const folder = relative(top.stdout, io.cwd);
+    const projectDir = join(worktree, folder);
+    const ownCli = join(worktree, 'bin', 'stagecraft.js');
+    let cli = join(PACKAGE_ROOT, 'bin', 'stagecraft.js');
+    if (existsSync(ownCli)) {
+      cli = ownCli;
+      symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+    } else if (!existsSync(projectDir)) {
+      throw problem(flag, `${given} (${short}) has no folder ${folder}, where this project is, so it cannot be synthesized`);
+    }
     io.err(`synthesizing ${given} (${short}) in a temporary worktree\n`);
     const out = join(temporary, 'cdktf.out');
-    const synth = await runSynth(worktree, out, envSelectors);
+    const synth = await runSynth(cli, existsSync(ownCli) ? worktree : projectDir, out, envSelectors);
     if (synth.code !== 0) {
       const reason = synth.stderr.trim().split('\n').slice(0, 5).join('; ');
       throw problem(flag, `synthesizing ${given} (${short}) failed with exit code ${synth.code}: ${reason}`);
@@ -129,6 +139,7 @@ export interface StageSources {
 export function stageSources(selector: string, from: Stage | undefined, to: Stage, io: Io): StageSources {
   const [file] = environmentFiles([selector], io.cwd);
   const [environment] = loadEnvironments([file], io.cwd);
+  const catalog = projectServiceCatalog(io.cwd).services;
   const fromStage = from ?? environment.stage;
   const notes: string[] = [];
   // Both stages are checked before either is synthesized.
@@ -151,7 +162,7 @@ export function stageSources(selector: string, from: Stage | undefined, to: Stag
     try {
       const out = join(temporary, 'cdktf.out');
       io.err(`synthesizing ${environment.name} as ${stage}\n`);
-      synthesizeEnvironments([resolveEnvironment(config, environment.sourceFile)], { outdir: out, stateDir: io.cwd });
+      synthesizeEnvironments([resolveEnvironment(config, environment.sourceFile, catalog)], { outdir: out, stateDir: io.cwd });
       return { synthesis: readSynthesis(out, { command: COMMAND, flag: label, given: out }, `${environment.name} as ${stage}`), cleanup: () => undefined };
     } finally {
       rmSync(temporary, { recursive: true, force: true });

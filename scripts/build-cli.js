@@ -5,7 +5,7 @@
  * bin/stagecraft.js reruns it when any file the bundle was built from is newer than the bundle.
  */
 const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const { dirname, join, resolve, sep } = require('node:path');
+const { dirname, join, relative, resolve, sep } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
 const BUNDLE = join('dist', 'cli.js');
@@ -14,20 +14,29 @@ const CODE_CACHE = join('dist', 'cli.js.v8cache');
 /** The files the bundle was built from (esbuild's metafile inputs), for the staleness check. */
 const INPUTS = join('dist', 'cli.inputs.json');
 
+/** True in a checkout (the CLI's TypeScript entry is there); false in an installed package, which holds only the bundle. */
+function hasSources(root = ROOT) {
+  return statSync(join(root, 'cli', 'main.ts'), { throwIfNoEntry: false }) !== undefined;
+}
+
 /** Packages resolved from node_modules at run time: every dependency except the ones bundled (zod, yaml). */
 const EXTERNAL = ['cdktf', 'constructs', '@cdktf/*', 'esbuild', '@aws-sdk/*', 'tsx', '@viz-js/viz', '@grpc/*', 'protobufjs'];
 
-/** True when the bundle is missing, was built in another directory, or is older than any file it was built from (or this script). */
+/**
+ * True when the bundle is missing, was built in another directory, or is older than any file it was built from (or this script).
+ * An installed package (npm pack ships dist/ but no TypeScript sources) is never stale: there is nothing to rebuild it from.
+ */
 function isStale(root = ROOT) {
   const bundle = statSync(join(root, BUNDLE), { throwIfNoEntry: false });
   if (!bundle) return true;
+  if (!hasSources(root)) return false;
   let built;
   try {
     built = JSON.parse(readFileSync(join(root, INPUTS), 'utf8'));
   } catch {
     return true;
   }
-  // The bundle holds the absolute directories of its sources (see SOURCE_PATHS): a copied checkout rebuilds.
+  // A copied checkout rebuilds: the inputs' times say nothing about a bundle made elsewhere.
   if (built.root !== root || !Array.isArray(built.inputs)) return true;
   for (const input of [...built.inputs, 'scripts/build-cli.js']) {
     const source = statSync(`${root}/${input}`, { throwIfNoEntry: false });
@@ -38,8 +47,9 @@ function isStale(root = ROOT) {
 
 /**
  * Gives each source file its own __dirname and __filename, as when it runs unbundled, so code
- * that reads files beside itself (templates, the Worker's entry, the project root) finds them
- * from dist/cli.js too.
+ * that reads files beside itself (templates, the Worker's entry, the package root) finds them
+ * from dist/cli.js too. They are written relative to the bundle's own directory, so the bundle
+ * works wherever the package is installed (npm pack ships it prebuilt).
  */
 const SOURCE_PATHS = {
   name: 'source-paths',
@@ -48,7 +58,9 @@ const SOURCE_PATHS = {
       if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!/\b__(dirname|filename)\b/.test(text)) return undefined;
-      const contents = text.replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))).replace(/\b__filename\b/g, JSON.stringify(args.path));
+      const dist = join(build.initialOptions.absWorkingDir, 'dist');
+      const fromBundle = (path) => `require("node:path").join(__dirname, ${JSON.stringify(relative(dist, path).split(sep).join('/'))})`;
+      const contents = text.replace(/\b__dirname\b/g, () => fromBundle(dirname(args.path))).replace(/\b__filename\b/g, () => fromBundle(args.path));
       return { contents, loader: 'ts' };
     });
   },
@@ -130,7 +142,7 @@ function loadCli(root = ROOT) {
   return cli.exports;
 }
 
-module.exports = { buildCli, isStale, loadCli };
+module.exports = { buildCli, hasSources, isStale, loadCli };
 
 if (require.main === module) {
   buildCli().catch((error) => {

@@ -18,7 +18,7 @@ import { EDGE_WORKER_COMPATIBILITY_DATE, EDGE_WORKER_MAIN_MODULE, edgeWorkerBund
 import { BINDING, HEALTH_KEY, LimitsConfig, PATHS, RATE_LIMITER_CLASS, RoutingConfig, SettingsConfig } from '../workers/edge/contract';
 import { normalizePath } from '../workers/edge/paths';
 
-/** The repository root, where the example environments are. */
+/** The repository root: its cdktf.json points the loaders at the example product (examples/chat/). */
 const PROJECT_ROOT = resolve(__dirname, '..');
 
 /** A bearer token the stand-in origins accept for `user`; any other token gets 401. */

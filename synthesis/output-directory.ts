@@ -21,7 +21,7 @@ export const OUTPUT_MARKER = '.stagecraft-output';
 const LEGACY_REPORT_MARKER = '.stagecraft-report';
 
 /** Any of these in a directory makes it a project root. */
-const PROJECT_MARKERS = ['package.json', '.git', 'environments'] as const;
+const PROJECT_MARKERS = ['package.json', '.git', 'environments', 'cdktf.json'] as const;
 
 /** Folders of a project that hold its sources or inputs: an output never goes in or over one. */
 export const SOURCE_FOLDERS: readonly string[] = [
@@ -36,6 +36,7 @@ export const SOURCE_FOLDERS: readonly string[] = [
   'cost',
   'docs',
   'environments',
+  'examples',
   'graph',
   'policies',
   'report',
@@ -45,6 +46,7 @@ export const SOURCE_FOLDERS: readonly string[] = [
   'sizing',
   'stacks',
   'synthesis',
+  'templates',
   'terraform',
   'test',
   'workers',
@@ -101,7 +103,7 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** The nearest directory at or above `dir` that holds package.json, .git or environments/. */
+/** The nearest directory at or above `dir` that holds package.json, .git, environments/ or cdktf.json. */
 function projectRootOf(dir: string): string | undefined {
   for (let current = dir; ; current = dirname(current)) {
     if (PROJECT_MARKERS.some((m) => exists(join(current, m)))) return current;

@@ -13,6 +13,7 @@ import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { synthesizeInProcess } from '../../stacks/stack-source';
 import { parseEnvironment } from '../../config/load';
+import { copyExampleServices } from '../helpers/services';
 
 const GROWTH = 'name: shop-growth\nstage: growth\nregions: [us-east-1]\ndomain: shop.example.com\nworkload:\n  mau: 4500000\n  hotRetentionDays: 2\n';
 const STACK = 'shop-growth-us-east-1';
@@ -129,6 +130,7 @@ describe('stagecraft advise --from-cloudwatch', () => {
   it('prints the cheat sheet for the signals CloudWatch returned', async () => {
     const root = mkdtempSync(join(tmpdir(), 'stagecraft-advise-'));
     mkdirSync(join(root, 'environments'));
+    copyExampleServices(root);
     writeFileSync(join(root, 'environments', 'shop.yaml'), GROWTH);
     writeFileSync(join(root, 'rows.json'), JSON.stringify({ largestTableRows: 200_000_000 }));
     let stdout = '';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
 import { resourceLine, SarifLog } from '../../policies/sarif';
 import { run, TINY_LAUNCH_TRUSTED } from '../helpers/cli';
+import { copyExampleServices } from '../helpers/services';
 
 const LAUNCH = TINY_LAUNCH_TRUSTED;
 const STACK = 'tiny-launch-us-east-1';
@@ -26,6 +27,7 @@ let root: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'stagecraft-sarif-'));
   mkdirSync(join(root, 'environments'));
+  copyExampleServices(root);
   writeFileSync(join(root, 'environments', 'tiny.yaml'), LAUNCH);
   expect((await run(root, 'synth', '--out', 'base')).code).toBe(0);
   cpSync(join(root, 'base'), join(root, 'open'), { recursive: true });

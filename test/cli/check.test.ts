@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { TINY_LAUNCH_TRUSTED } from '../helpers/cli';
+import { copyExampleServices } from '../helpers/services';
 
 async function run(cwd: string, ...argv: string[]) {
   let stdout = '';
@@ -22,6 +23,7 @@ let root: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'stagecraft-check-'));
   mkdirSync(join(root, 'environments'));
+  copyExampleServices(root);
   writeFileSync(join(root, 'environments', 'tiny.yaml'), LAUNCH);
   expect((await run(root, 'synth', '--out', 'base')).code).toBe(0);
 });

@@ -19,6 +19,12 @@ beforeAll(async () => {
 
 /** Per command: arguments of a good run and its exit code, and of a bad run with the exact message. */
 const CASES: Record<string, { good: string[]; code: number; bad: string[]; message: string }> = {
+  init: {
+    good: ['--dir', 'starter'],
+    code: 0,
+    bad: ['--dir', 'w.yaml'],
+    message: 'stagecraft init: --dir: "w.yaml" is a file; give a folder (it is created when missing)',
+  },
   synth: {
     good: ['--out', 'again'],
     code: 0,

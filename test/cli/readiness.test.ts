@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { project, run, TINY_LAUNCH } from '../helpers/cli';
 import { ALL_ITEMS } from '../../readiness/items';
-import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
+import { synthesizeExamples, EXAMPLES_ROOT } from '../helpers/examples';
 
 let root: string;
 beforeAll(() => {
@@ -46,14 +46,14 @@ describe('stagecraft readiness', () => {
 
   it('passes on all six examples, and exits 1 once an item is taken out of a stack', async () => {
     const { outdir } = synthesizeExamples();
-    const all = await run(PROJECT_ROOT, 'readiness', '--from', outdir);
+    const all = await run(EXAMPLES_ROOT, 'readiness', '--from', outdir);
     expect(all.stdout).toContain('6 of 6 environments ready\n');
     expect(all.code).toBe(0);
     const file = join(outdir, 'stacks', 'acme-growth-us-east-1', 'cdk.tf.json');
     const stack = JSON.parse(readFileSync(file, 'utf8'));
     delete stack.resource.aws_cloudwatch_dashboard;
     writeFileSync(file, JSON.stringify(stack));
-    const edited = await run(PROJECT_ROOT, 'readiness', '--from', outdir, '--env', 'growth');
+    const edited = await run(EXAMPLES_ROOT, 'readiness', '--from', outdir, '--env', 'growth');
     expect(edited.code).toBe(1);
     expect(edited.stdout).toContain(
       '    ✗ RDY-10 Dashboard per environment: traffic, errors, latency, saturation and graduation signals\n        acme-growth-us-east-1: no CloudWatch dashboard\n',

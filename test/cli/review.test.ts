@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
-import { PROJECT_ROOT } from '../helpers/examples';
+import { PROJECT_ROOT, EXAMPLES_ROOT } from '../helpers/examples';
+import { copyExampleServices } from '../helpers/services';
 
 async function run(cwd: string, ...argv: string[]) {
   let stdout = '';
@@ -31,6 +32,7 @@ let synthesis: string;
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'stagecraft-review-cli-'));
   mkdirSync(join(scratch, 'environments'));
+  copyExampleServices(scratch);
   writeFileSync(join(scratch, 'environments', 'tiny.yaml'), LAUNCH);
   expect((await run(scratch, 'synth', '--out', 'synth')).code).toBe(0);
   synthesis = join(scratch, 'synth');
@@ -159,7 +161,7 @@ describe('stagecraft review --base/--head with git refs', () => {
     // A clone of this branch (objects shared, nothing copied), with one commit on top.
     clone = join(mkdtempSync(join(tmpdir(), 'stagecraft-review-git-')), 'repo');
     git(PROJECT_ROOT, 'clone', '--quiet', '--shared', PROJECT_ROOT, clone);
-    const file = join(clone, 'environments', 'launch.yaml');
+    const file = join(clone, 'examples', 'chat', 'environments', 'launch.yaml');
     writeFileSync(file, `${readFileSync(file, 'utf8')}compute:\n  instanceType: t3.large\n`);
     git(clone, 'commit', '--quiet', '-am', 'launch: a bigger host');
   });
@@ -203,7 +205,7 @@ describe('stagecraft review --base/--head with git refs', () => {
 
 describe('stagecraft review --from-stage/--to-stage', () => {
   it('shows what graduating launch to traction changes: the data volume goes, RDS and Redis arrive', async () => {
-    const result = await run(PROJECT_ROOT, 'review', '--from-stage', 'launch', '--to-stage', 'traction', '--env', 'launch', '--format', 'json');
+    const result = await run(EXAMPLES_ROOT, 'review', '--from-stage', 'launch', '--to-stage', 'traction', '--env', 'launch', '--format', 'json');
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.mode).toBe('stages');
@@ -218,7 +220,7 @@ describe('stagecraft review --from-stage/--to-stage', () => {
   });
 
   it('leaves out the sizes a stage does not take, and says so', async () => {
-    const result = await run(PROJECT_ROOT, 'review', '--to-stage', 'growth', '--env', 'traction');
+    const result = await run(EXAMPLES_ROOT, 'review', '--to-stage', 'growth', '--env', 'traction');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('> As growth, acme-traction leaves out compute.hosts, which does not apply to growth.\n');
     expect(result.stderr).toBe('synthesizing acme-traction as traction\nsynthesizing acme-traction as growth\n');

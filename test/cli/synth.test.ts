@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, COMMANDS } from '../../cli/main';
 import { Io } from '../../cli/command';
+import { copyExampleServices } from '../helpers/services';
 
 /** Runs the CLI in-process in `cwd`, capturing what it prints. */
 async function run(cwd: string, ...argv: string[]) {
@@ -16,6 +17,7 @@ async function run(cwd: string, ...argv: string[]) {
 function project(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'stagecraft-cli-'));
   mkdirSync(join(root, 'environments'));
+  copyExampleServices(root);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'environments', name), text);
   return root;
 }
@@ -135,7 +137,7 @@ describe('stagecraft CLI', () => {
     expect(await run(tmpdir(), 'deploy')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'stagecraft: command: unknown command "deploy"; allowed: synth, validate, size, cost, advise, check, readiness, review, graph, report\n',
+      stderr: 'stagecraft: command: unknown command "deploy"; allowed: init, synth, validate, size, cost, advise, check, readiness, review, graph, report\n',
     });
     const flag = await run(tmpdir(), 'synth', '--outdir', 'x');
     expect(flag.code).toBe(2);

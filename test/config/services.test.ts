@@ -6,6 +6,7 @@ import { loadServiceCatalog, projectServiceCatalog } from '../../config/services
 import { defaultNodePort, publicPorts } from '../../config/service-definition';
 import { catalogProject } from '../helpers/services';
 import { base } from '../helpers/environments';
+import { EXAMPLES_ROOT } from '../helpers/examples';
 
 /** The formatted problems of the project's catalog with `changes` applied. */
 function problemsWith(changes: Parameters<typeof catalogProject>[0]): string[] {
@@ -21,7 +22,7 @@ const edit = (from: string | RegExp, to: string) => (text: string) => {
 
 describe('the project catalog', () => {
   it('loads with no problems and defines the reference product', () => {
-    const catalog = projectServiceCatalog();
+    const catalog = projectServiceCatalog(EXAMPLES_ROOT);
     expect(catalog.problems).toEqual([]);
     expect(catalog.services.map((s) => s.name)).toEqual([
       'analytics-worker',
@@ -34,7 +35,7 @@ describe('the project catalog', () => {
   });
 
   it('pins every image by tag, never latest', () => {
-    for (const service of projectServiceCatalog().services) {
+    for (const service of projectServiceCatalog(EXAMPLES_ROOT).services) {
       expect(service.image).toMatch(/^ghcr\.io\/acme\/[a-z-]+:\d+\.\d+\.\d+$/);
     }
   });
@@ -170,11 +171,11 @@ describe('bad service files', () => {
 });
 
 describe('environment overrides of the catalog', () => {
-  const problems = (yaml: string) => parseEnvironment(yaml, 'environments/test.yaml').problems.map(formatProblem);
+  const problems = (yaml: string) => parseEnvironment(yaml, 'environments/test.yaml', projectServiceCatalog(EXAMPLES_ROOT)).problems.map(formatProblem);
 
   it('accepts an image, a disabled worker and replicas, and applies them', () => {
     const yaml = `${base('growth')}services:\n  api: { image: ghcr.io/acme/api:1.15.0 }\n  archive-worker: { enabled: false }\n  analytics-worker: { replicas: 3 }\n`;
-    const { environment, problems: found } = parseEnvironment(yaml, 'environments/test.yaml');
+    const { environment, problems: found } = parseEnvironment(yaml, 'environments/test.yaml', projectServiceCatalog(EXAMPLES_ROOT));
     expect(found).toEqual([]);
     const byName = new Map(environment!.services.map((s) => [s.name, s]));
     expect(byName.get('api')!.image).toBe('ghcr.io/acme/api:1.15.0');
@@ -183,10 +184,14 @@ describe('environment overrides of the catalog', () => {
   });
 
   it('runs on each stage exactly the services whose stages include it', () => {
-    const catalog = projectServiceCatalog().services;
+    const catalog = projectServiceCatalog(EXAMPLES_ROOT).services;
     for (const stage of ['launch', 'traction', 'growth', 'massive']) {
       const regions = stage === 'massive' ? '[us-east-1, eu-west-1, ap-northeast-1]' : '[us-east-1]';
-      const env = parseEnvironment(`name: acme-test\nstage: ${stage}\nregions: ${regions}\ndomain: example.com\n`, 'environments/test.yaml').environment!;
+      const env = parseEnvironment(
+        `name: acme-test\nstage: ${stage}\nregions: ${regions}\ndomain: example.com\n`,
+        'environments/test.yaml',
+        projectServiceCatalog(EXAMPLES_ROOT),
+      ).environment!;
       expect(env.services.map((s) => s.name)).toEqual(catalog.filter((s) => s.stages.includes(env.stage)).map((s) => s.name));
     }
   });

@@ -6,6 +6,7 @@ import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { parse } from 'yaml';
 import { EXAMPLES_ROOT } from './examples';
+import { copyExampleServices } from './services';
 
 /** Runs the CLI in-process in `cwd`, capturing what it prints. */
 export async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -16,10 +17,14 @@ export async function run(cwd: string, ...argv: string[]): Promise<{ code: numbe
   return { code, stdout, stderr };
 }
 
-/** A temporary project: `files` maps paths (e.g. `environments/a.yaml`, `w.yaml`) to their text. */
+/**
+ * A temporary project: `files` maps paths (e.g. `environments/a.yaml`, `w.yaml`) to their text.
+ * Unless `files` has a `services/` file, it gets the example product's services.
+ */
 export function project(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'stagecraft-cli-'));
   mkdirSync(join(root, 'environments'));
+  if (!Object.keys(files).some((path) => path.startsWith('services/'))) copyExampleServices(root);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);

@@ -11,7 +11,7 @@ import { cachedSynthesis } from './synthesis-cache';
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 /** Where the bundled example product lives: its `environments/` and `services/` folders. Tests reach example files only through this. */
-export const EXAMPLES_ROOT = PROJECT_ROOT;
+export const EXAMPLES_ROOT = join(PROJECT_ROOT, 'examples', 'chat');
 
 export interface StackJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
@@ -35,7 +35,7 @@ export interface ExampleSynthesis {
  * worker (test/helpers/synthesis-cache.ts) and copied: each caller gets its own directory.
  */
 export function synthesizeExamples(): ExampleSynthesis {
-  const environments = loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT);
+  const environments = loadEnvironments(environmentFiles([], EXAMPLES_ROOT), EXAMPLES_ROOT);
   const cached = cachedSynthesis(PROJECT_ROOT, 'examples', environments);
   const root = mkdtempSync(join(tmpdir(), 'stagecraft-examples-'));
   const outdir = join(root, 'cdktf.out');

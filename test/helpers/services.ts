@@ -2,15 +2,27 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SERVICES_DIR } from '../../config/services';
+import { EXAMPLES_ROOT } from './examples';
 
-/** The project's catalog files, by file name. */
+/** The example product's service files (examples/chat/services/), by file name. */
+export const EXAMPLE_SERVICES_DIR = join(EXAMPLES_ROOT, 'services');
+
+/** The example product's catalog files, by file name. */
 export function projectServiceFiles(): Record<string, string> {
   return Object.fromEntries(
-    readdirSync(DEFAULT_SERVICES_DIR)
+    readdirSync(EXAMPLE_SERVICES_DIR)
       .filter((f) => f.endsWith('.yaml'))
-      .map((f) => [f, readFileSync(join(DEFAULT_SERVICES_DIR, f), 'utf8')]),
+      .map((f) => [f, readFileSync(join(EXAMPLE_SERVICES_DIR, f), 'utf8')]),
   );
+}
+
+/**
+ * Gives a temporary project the example product's services (`services/`, as `stagecraft init`
+ * gives a new project its starter ones): every command reads the services of its project.
+ */
+export function copyExampleServices(root: string): void {
+  mkdirSync(join(root, 'services'), { recursive: true });
+  for (const [name, text] of Object.entries(projectServiceFiles())) writeFileSync(join(root, 'services', name), text);
 }
 
 /**

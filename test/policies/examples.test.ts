@@ -10,7 +10,7 @@ import { readSynthesis } from '../../synthesis/read';
 import { checkSynthesis, CheckResult } from '../../policies/engine';
 import { ALL_RULES } from '../../policies/rules';
 import { Synthesis } from '../../synthesis/stack-views';
-import { ExampleSynthesis, PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
+import { ExampleSynthesis, synthesizeExamples, EXAMPLES_ROOT } from '../helpers/examples';
 import { appliedObjects } from '../helpers/kubernetes-typed';
 
 let examples: ExampleSynthesis;
@@ -131,7 +131,7 @@ describe('guardrails on the example environments', () => {
 
   it('exits 0 from `stagecraft check --level warning` on the examples', async () => {
     let stdout = '';
-    const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: PROJECT_ROOT };
+    const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: EXAMPLES_ROOT };
     expect(await runCli(['check', '--out', examples.outdir, '--level', 'warning'], io)).toBe(0);
     expect(stdout).toMatch(new RegExp(`^checked 20 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, 40 suppressed \\(\\d+ compliant, \\d+ not applicable\\)$`, 'm'));
   });

@@ -15,7 +15,7 @@ import { evaluateReadiness, STATUS_MARKS } from '../../readiness/engine';
 import { Synthesis } from '../../synthesis/stack-views';
 import { SizedEnvironment } from '../../sizing/blueprint';
 import { run } from '../helpers/cli';
-import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
+import { PROJECT_ROOT, synthesizeExamples, EXAMPLES_ROOT } from '../helpers/examples';
 import { expectedTopology, graphInputs } from '../helpers/topology';
 
 const CHROMIUM = process.env.STAGECRAFT_CHROMIUM ?? '/usr/bin/chromium';
@@ -53,7 +53,7 @@ describeWithChromium('the HTML report in headless Chromium', () => {
     const examples = synthesizeExamples();
     ({ sized, synthesis } = graphInputs(examples));
     site = mkdtempSync(join(tmpdir(), 'stagecraft-report-'));
-    const written = await run(PROJECT_ROOT, 'report', '--out', join(site, 'site'), '--from', examples.outdir);
+    const written = await run(EXAMPLES_ROOT, 'report', '--out', join(site, 'site'), '--from', examples.outdir);
     expect(written.code).toBe(0);
     server = await serve(join(site, 'site'));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

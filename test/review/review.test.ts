@@ -15,7 +15,7 @@ import { priceStack } from '../../cost/estimate';
 import { renderMarkdown } from '../../review/markdown';
 import { buildReport, reportJson } from '../../review/report';
 import { Report, ResourceChange } from '../../review/types';
-import { ExampleSynthesis, PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
+import { ExampleSynthesis, synthesizeExamples, EXAMPLES_ROOT } from '../helpers/examples';
 
 type StackJson = { resource: Record<string, Record<string, Record<string, unknown>>> };
 
@@ -308,7 +308,7 @@ describe('stagecraft review --base --head (directories)', () => {
   async function run(...argv: string[]) {
     let stdout = '';
     let stderr = '';
-    const io: Io = { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd: PROJECT_ROOT };
+    const io: Io = { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd: EXAMPLES_ROOT };
     return { code: await runCli(argv, io), stdout, stderr };
   }
 

@@ -12,7 +12,7 @@ import { buildReport } from '../../review/report';
 import { ApplyRiskEntry, DataLossEntry } from '../../review/types';
 import { readSynthesis } from '../../synthesis/read';
 import { Synthesis } from '../../synthesis/stack-views';
-import { ExampleSynthesis, PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
+import { ExampleSynthesis, synthesizeExamples, EXAMPLES_ROOT } from '../helpers/examples';
 
 const TRACTION = 'acme-traction-eu-west-1';
 const TRACTION_EDGE = 'acme-traction-edge';
@@ -76,7 +76,7 @@ describe('stagecraft review --to-stage growth --env traction', () => {
   beforeAll(async () => {
     const run = async (...argv: string[]) => {
       let stdout = '';
-      const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: PROJECT_ROOT };
+      const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: EXAMPLES_ROOT };
       const code = await runCli(argv, io);
       return { code, stdout };
     };

@@ -3,11 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caSecretNames, COCKROACH_JOIN_NODE_PORT, joinZoneName, multiRegionMigration, regionJoinHost } from '../../services/platform/cockroachdb';
 import { base } from '../helpers/environments';
-import { ExampleSynthesis, PROJECT_ROOT, synthesizeYaml } from '../helpers/examples';
+import { ExampleSynthesis, EXAMPLES_ROOT, synthesizeYaml } from '../helpers/examples';
 
 type Json = Record<string, any>;
 
-const massiveYaml = readFileSync(join(PROJECT_ROOT, 'environments', 'massive.yaml'), 'utf8');
+const massiveYaml = readFileSync(join(EXAMPLES_ROOT, 'environments', 'massive.yaml'), 'utf8');
 const hyperscaleYaml = `${base('hyperscale').replace('acme-test', 'acme-crdb')}database:\n  engine: cockroachdb\n`;
 let synthesis: ExampleSynthesis;
 

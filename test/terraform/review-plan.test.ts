@@ -10,7 +10,7 @@ import { Io } from '../../cli/command';
 import { summarizeStack, synthesizeEnvironments } from '../../stacks/synthesize';
 import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
 import { environmentFiles, loadEnvironments } from '../../config/load';
-import { PROJECT_ROOT } from '../helpers/examples';
+import { EXAMPLES_ROOT } from '../helpers/examples';
 
 const STACK = 'acme-launch-us-east-1';
 const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
@@ -24,7 +24,7 @@ const describeWithTerraform = available ? describe : describe.skip;
 async function run(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const io: Io = { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd: PROJECT_ROOT };
+  const io: Io = { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd: EXAMPLES_ROOT };
   return { code: await runCli(argv, io), stdout, stderr };
 }
 
@@ -39,7 +39,7 @@ describeWithTerraform("stagecraft review --plan on the launch stack's real plan"
     async () => {
       root = mkdtempSync(join(tmpdir(), 'stagecraft-review-plan-'));
       outdir = join(root, 'cdktf.out');
-      const environments = loadEnvironments(environmentFiles(['launch'], PROJECT_ROOT), PROJECT_ROOT);
+      const environments = loadEnvironments(environmentFiles(['launch'], EXAMPLES_ROOT), EXAMPLES_ROOT);
       synthesizeEnvironments(environments, { outdir, stateDir: root });
       [result] = await checkStacksOffline(outdir, { stacks: [STACK], planJsonDir: join(root, 'plans') });
       planFile = result.planJsonPath as string;

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parseEnvironment } from '../../../config/load';
 import { backupScheduleMigration, multiRegionMigration } from '../../../services/platform/cockroachdb';
 import { environment, base } from '../../helpers/environments';
-import { PROJECT_ROOT } from '../../helpers/examples';
+import { EXAMPLES_ROOT } from '../../helpers/examples';
 
-const massive = parseEnvironment(readFileSync(join(PROJECT_ROOT, 'environments', 'massive.yaml'), 'utf8'), 'environments/massive.yaml').environment!;
+const massive = parseEnvironment(readFileSync(join(EXAMPLES_ROOT, 'environments', 'massive.yaml'), 'utf8'), 'environments/massive.yaml').environment!;
 const regions = massive.regions.map((r) => r.code);
 const tables = [
   'CREATE DATABASE IF NOT EXISTS product;',

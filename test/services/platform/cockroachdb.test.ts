@@ -15,7 +15,7 @@ import {
 } from '../../../services/platform/cockroachdb';
 import { KubernetesObject } from '../../../services/kubernetes/object';
 import { base } from '../../helpers/environments';
-import { PROJECT_ROOT } from '../../helpers/examples';
+import { EXAMPLES_ROOT } from '../../helpers/examples';
 import { kubernetesSchemaReport } from '../../helpers/kubernetes';
 import { podHardeningProblems } from '../../helpers/pod-hardening';
 
@@ -30,7 +30,7 @@ function placements(yaml: string, file: string): CockroachPlacement[] {
   return environment.regions.map((region) => cockroachPlacement(environment, blueprint, region, bucketOf));
 }
 
-const massiveYaml = readFileSync(join(PROJECT_ROOT, 'environments', 'massive.yaml'), 'utf8');
+const massiveYaml = readFileSync(join(EXAMPLES_ROOT, 'environments', 'massive.yaml'), 'utf8');
 const massive = placements(massiveYaml, 'environments/massive.yaml');
 const hyperscaleYaml = `${base('hyperscale')}database:\n  engine: cockroachdb\n  nodesPerRegion: 4\n  storageGiB: 750\n`;
 const [hyperscale] = placements(hyperscaleYaml, 'environments/test.yaml');

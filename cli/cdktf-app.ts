@@ -1,0 +1,32 @@
+/**
+ * The cdktf app (`cdktf.json` runs `node bin/cdktf-app.js`, which loads this from the same
+ * precompiled bundle as `stagecraft synth`): `npx cdktf synth|diff|deploy <stack>`. It reads the
+ * project's environments and services from the project root (config/project.ts), which cdktf
+ * runs it in. STAGECRAFT_ENV=name[,name…] narrows it to some environments; the default is all.
+ */
+import { resolve } from 'node:path';
+import { formatProblems, UserInputError } from '../config/errors';
+import { environmentFiles, loadEnvironments } from '../config/load';
+import { findProjectRoot } from '../config/project';
+import { stateBackendProblems } from '../config/state-backend';
+import { sizeEnvironments } from '../sizing/blueprint';
+import { buildApp } from '../stacks/app';
+
+/** Synthesizes into cdktf's output directory (CDKTF_OUTDIR); bad input prints its problems and exits 2. */
+export function cdktfApp(): void {
+  try {
+    const root = findProjectRoot(process.cwd());
+    const selectors = (process.env.STAGECRAFT_ENV ?? '').split(',').filter((s) => s.length > 0);
+    const environments = loadEnvironments(environmentFiles(selectors, root), root);
+    // What cdktf deploys: production stages keep state remotely (config/state-backend.ts).
+    const remoteState = environments.flatMap(stateBackendProblems);
+    if (remoteState.length > 0) throw new UserInputError(remoteState);
+    const outdir = process.env.CDKTF_OUTDIR ?? resolve(root, 'cdktf.out');
+    const { app } = buildApp(sizeEnvironments(environments), { outdir, state: { outdir, stateDir: root } });
+    app.synth();
+  } catch (error) {
+    if (!(error instanceof UserInputError)) throw error;
+    process.stderr.write(formatProblems(error.problems) + '\n');
+    process.exit(2);
+  }
+}
