@@ -118,7 +118,14 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
     image: config.image,
     ports: config.ports.map((p) => {
       const route = p.public ? { hosts: p.route?.hosts ?? [...PUBLIC_HOSTS], path: p.route?.path ?? '/', websocket: p.route?.websocket ?? false } : undefined;
-      return { name: p.name, port: p.port, public: p.public ?? false, ...(route ? { route } : {}), paths: route ? routePathPatterns(route.path) : [], nodePort: p.nodePort };
+      return {
+        name: p.name,
+        port: p.port,
+        public: p.public ?? false,
+        ...(route ? { route } : {}),
+        paths: route ? routePathPatterns(route.path) : [],
+        nodePort: p.nodePort,
+      };
     }),
     health: config.health,
     resources: config.resources,
@@ -252,14 +259,6 @@ function routeProblems(service: ServiceDefinition, catalog: readonly ServiceDefi
           add(
             field,
             `node port ${port.nodePort} is already the node port of ${other.name}'s port ${theirs.name} (${other.sourceFile}); node ports are unique per cluster: set ports[${i}].nodePort to another port in 30000–32767`,
-          );
-        }
-        // Hosts that share a path are reported above; a cluster's load balancer routes by path alone.
-        const sharesHosts = port.route?.hosts.some((h) => theirs.route?.hosts.includes(h)) ?? false;
-        if (!sharesHosts && port.route?.path === theirs.route?.path) {
-          add(
-            '.route.path',
-            `"${port.route?.path}" is already the path of ${other.name}'s port ${theirs.name} (${other.sourceFile}); on clusters the load balancer routes by path on every product host, so each path goes to one port`,
           );
         }
       }

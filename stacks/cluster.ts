@@ -8,7 +8,7 @@ import { OriginPullTrustStore } from '../constructs/aws/origin-pull-trust-store'
 import { NodeGroup } from '../constructs/aws/node-group';
 import { COCKROACH_POOL_LABEL, COCKROACH_SQL_PORT, COCKROACH_TAINT } from '../services/platform/cockroachdb/names';
 import { OriginRoute, RegionalStack } from './regional-stack';
-import { publicPorts } from '../config/service-definition';
+import { PUBLIC_HOSTS, publicPorts } from '../config/service-definition';
 import { ServiceTargetGroup } from '../constructs/aws/service-target-group';
 
 export interface ClusterCompute {
@@ -128,7 +128,13 @@ function publicServiceTargets(stack: RegionalStack, loadBalancer: LoadBalancer, 
         nodeGroups,
         alarms: f.alarms,
       });
-      return { service: service.name, portName: port.name, paths: port.paths, targetGroupArn: target.targetGroup.arn };
+      return {
+        service: service.name,
+        portName: port.name,
+        paths: port.paths,
+        hosts: port.route?.hosts ?? [...PUBLIC_HOSTS],
+        targetGroupArn: target.targetGroup.arn,
+      };
     }),
   );
 }

@@ -217,7 +217,7 @@ export class EdgeStack extends StagecraftStack {
       // A request no rule takes (another host, the ALB's own name) reaches no service.
       defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'not found', statusCode: '404' } }],
     });
-    addServiceRoutes(this, `https-${code}`, { provider, listener, hosts: certificateNames(environment), routes: loadBalancer.routes });
+    addServiceRoutes(this, `https-${code}`, { provider, listener, domain: environment.domain, routes: loadBalancer.routes });
     this.certificates.push(certificate);
     this.validations.push(validation);
   }

@@ -1,7 +1,7 @@
 /**
  * The HTTPS listener's rules to the public service ports: one rule per port, matching the
- * product's hosts (the apex and one level below it: www, api, origin-<region>) and the port's
- * paths. Ports with paths come first, in the order of their service and port names; the port
+ * hosts of the port's route (every product host: the apex and one level below it, origin-<region>
+ * included) and its paths. Ports with paths come first, in the order of their service and port names; the port
  * without paths (every other path, `/*`) comes last. Anything no rule takes gets the listener's
  * default action (a fixed 404).
  */
@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { PUBLIC_HOSTS, PublicHost, publicHostName } from '../../config/service-definition';
 
 /** One public service port behind a region's ALB. */
 export interface ServiceRoute {
@@ -16,26 +17,43 @@ export interface ServiceRoute {
   readonly portName: string;
   /** Path patterns routed to it; empty for the port that takes every other path. */
   readonly paths: readonly string[];
+  /** Product hosts it answers on (its `route.hosts`). */
+  readonly hosts: readonly PublicHost[];
   readonly targetGroupArn: string;
 }
 
 /** The catch-all rule's priority: after every rule with paths (at most 49,999 rules fit below it). */
 export const CATCH_ALL_PRIORITY = 50_000;
 
-/** Priorities by route: 10, 20, … for routes with paths (room to insert between), the catch-all last. */
+/**
+ * Priorities by route: 10, 20, … for routes with paths (room to insert between), then the
+ * catch-alls from `CATCH_ALL_PRIORITY`: those on some hosts before one on every host.
+ */
 export function routePriorities(routes: readonly ServiceRoute[]): Map<ServiceRoute, number> {
-  const specific = routes.filter((r) => r.paths.length > 0).sort((a, b) => `${a.service}/${a.portName}`.localeCompare(`${b.service}/${b.portName}`));
+  const byName = (a: ServiceRoute, b: ServiceRoute) => `${a.service}/${a.portName}`.localeCompare(`${b.service}/${b.portName}`);
+  const specific = routes.filter((r) => r.paths.length > 0).sort(byName);
   const priorities = new Map<ServiceRoute, number>(specific.map((route, i) => [route, (i + 1) * 10]));
-  for (const route of routes.filter((r) => r.paths.length === 0)) priorities.set(route, CATCH_ALL_PRIORITY);
+  const catchAlls = routes.filter((r) => r.paths.length === 0).sort((a, b) => a.hosts.length - b.hosts.length || byName(a, b));
+  catchAlls.forEach((route, i) => priorities.set(route, CATCH_ALL_PRIORITY + i));
   return priorities;
+}
+
+/**
+ * Host header patterns of a route: on every product host, the domain and one level below it
+ * (`origin-<region>` included, which the Worker and the load balancer's pools use); otherwise
+ * the named hosts only (at most 3, so with 2 path patterns a rule stays within 5 values).
+ */
+export function routeHostPatterns(route: ServiceRoute, domain: string): string[] {
+  if (PUBLIC_HOSTS.every((h) => route.hosts.includes(h))) return [domain, `*.${domain}`];
+  return route.hosts.map((h) => publicHostName(h, domain));
 }
 
 /** Props of the rules of one listener. */
 export interface ServiceRoutesProps {
   readonly provider: AwsProvider;
   readonly listener: LbListener;
-  /** Host header patterns the rules accept (two at most: a rule holds 5 condition values, paths take up to 3). */
-  readonly hosts: readonly string[];
+  /** The product's domain: each rule's hosts are its route's hosts in it. */
+  readonly domain: string;
   readonly routes: readonly ServiceRoute[];
 }
 
@@ -50,7 +68,10 @@ export function addServiceRoutes(scope: Construct, idPrefix: string, props: Serv
           provider: props.provider,
           listenerArn: props.listener.arn,
           priority: priorities.get(route)!,
-          condition: [{ hostHeader: { values: [...props.hosts] } }, { pathPattern: { values: route.paths.length > 0 ? [...route.paths] : ['/*'] } }],
+          condition: [
+            { hostHeader: { values: routeHostPatterns(route, props.domain) } },
+            { pathPattern: { values: route.paths.length > 0 ? [...route.paths] : ['/*'] } },
+          ],
           action: [{ type: 'forward', targetGroupArn: route.targetGroupArn }],
           tags: { 'stagecraft:service': route.service, 'stagecraft:port': route.portName },
         }),

@@ -46,7 +46,9 @@ describe('stagecraft check', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('synthesizing 1 environment(s) into a temporary directory\n');
     expect(result.stdout).toContain('tiny-launch (launch): 2 stacks, 0 errors, 0 warnings, 3 suppressed\n');
-    expect(result.stdout).toMatch(new RegExp(`^checked 2 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, 3 suppressed`, 'm'));
+    expect(result.stdout).toMatch(
+      new RegExp(`^checked 2 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, 3 suppressed`, 'm'),
+    );
   });
 
   it('synthesizes into --out when it does not exist yet, and reads it afterwards', async () => {

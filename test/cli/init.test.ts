@@ -95,9 +95,13 @@ describe("a project's own services, from any subfolder", () => {
     expect(review.stdout).not.toContain('ghcr.io/acme/');
   }, 120_000);
 
-  it("check reads the project's synthesis and passes the starter", async () => {
+  it("check reads the project's synthesis and fails the starter only on the deployer's origin-pull step", async () => {
+    // The zone's client certificate is a deploy-time step no starter can take (docs/origin-trust.md).
     const check = await run(sub, 'check', '--out', 'cdktf.out');
     expect(check.stderr).not.toContain('services:');
-    expect(check.code).toBe(0);
+    expect(check.code).toBe(1);
+    expect(check.stdout.split('\n').filter((line) => line.startsWith('error'))).toEqual([
+      expect.stringMatching(/^error {3}\S+-launch-edge \(stack\) SC-PUB-12 ZoneAuthenticatedOriginPulls: .*set edge\.originPullCa \(docs\/origin-trust\.md\)$/),
+    ]);
   }, 120_000);
 });

@@ -133,6 +133,11 @@ describe('guardrails on the example environments', () => {
     let stdout = '';
     const io: Io = { out: (t) => (stdout += t), err: () => undefined, cwd: EXAMPLES_ROOT };
     expect(await runCli(['check', '--out', examples.outdir, '--level', 'warning'], io)).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^checked 20 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, 40 suppressed \\(\\d+ compliant, \\d+ not applicable\\)$`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(
+        `^checked 20 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, 40 suppressed \\(\\d+ compliant, \\d+ not applicable\\)$`,
+        'm',
+      ),
+    );
   });
 });

@@ -14,45 +14,45 @@ const LABELS = { 'app.kubernetes.io/name': 'api' };
 const manifest = (object: Record<string, unknown>) => object;
 
 const APPS: Resources = typedResourcesNamed({
-    deployment: manifest({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'api', namespace: 'product' },
-      spec: {
-        template: {
-          metadata: { labels: LABELS },
-          spec: {
-            containers: [
-              {
-                name: 'api',
-                ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-                readinessProbe: { httpGet: { path: '/readyz', port: 'http' } },
-                env: [
-                  { name: 'REDIS_HOST', value: `${REGIONAL}.shared_redis_address}` },
-                  { name: 'REDIS_PORT', value: '6379' },
-                ],
-              },
-            ],
-          },
+  deployment: manifest({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'product' },
+    spec: {
+      template: {
+        metadata: { labels: LABELS },
+        spec: {
+          containers: [
+            {
+              name: 'api',
+              ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+              readinessProbe: { httpGet: { path: '/readyz', port: 'http' } },
+              env: [
+                { name: 'REDIS_HOST', value: `${REGIONAL}.shared_redis_address}` },
+                { name: 'REDIS_PORT', value: '6379' },
+              ],
+            },
+          ],
         },
       },
-    }),
-    'service-public': manifest({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'api-public', namespace: 'product' },
-      spec: { type: 'NodePort', selector: LABELS, ports: [{ name: 'http', port: 8080, targetPort: 'http', nodePort: 30168 }] },
-    }),
-    policy: manifest({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'api', namespace: 'product' },
-      spec: {
-        podSelector: { matchLabels: LABELS },
-        ingress: [{ from: [{ ipBlock: { cidr: '10.16.64.0/20' } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
-        egress: [{ to: [{ ipBlock: { cidr: '10.16.128.0/20' } }], ports: [{ protocol: 'TCP', port: 6379 }] }],
-      },
-    }),
+    },
+  }),
+  'service-public': manifest({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'api-public', namespace: 'product' },
+    spec: { type: 'NodePort', selector: LABELS, ports: [{ name: 'http', port: 8080, targetPort: 'http', nodePort: 30168 }] },
+  }),
+  policy: manifest({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'api', namespace: 'product' },
+    spec: {
+      podSelector: { matchLabels: LABELS },
+      ingress: [{ from: [{ ipBlock: { cidr: '10.16.64.0/20' } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+      egress: [{ to: [{ ipBlock: { cidr: '10.16.128.0/20' } }], ports: [{ protocol: 'TCP', port: 6379 }] }],
+    },
+  }),
 });
 
 const REGIONAL_RESOURCES: Resources = {

@@ -22,11 +22,11 @@ const ALL_STAGES = '[launch, traction, growth, scale, hyperscale, massive]';
 /** The photo-sharing product's service files: its own figures, requests 0.5 + 1 + 1 + 0.25 = 2.75 vCPU. */
 const PHOTO_SERVICES: Record<string, string> = {
   'web.yaml':
-    `name: web\ndescription: Next.js frontend\nimage: ghcr.io/photo/web:3.1.0\nports:\n  - { name: http, port: 3000, public: true }\n${health}` +
+    `name: web\ndescription: Next.js frontend\nimage: ghcr.io/photo/web:3.1.0\nports:\n  - { name: http, port: 3000, public: true, route: { hosts: [apex, www] } }\n${health}` +
     `resources:\n  requests: { cpuMillis: 500, memoryMiB: 512 }\n  limits: { cpuMillis: 1000, memoryMiB: 1024 }\ncalls: [api]\nstages: ${ALL_STAGES}\n` +
     'scaling:\n  rule: cpu\n  cpuTargetPercent: 60\n  min: 1\n  max: 50\ndemand:\n  driver: requests\n  requestsPerDailyUser: 40\n  cpuMillisPerRequest: 8\n',
   'api.yaml':
-    `name: api\ndescription: Go API\nimage: ghcr.io/photo/api:2.0.1\nports:\n  - { name: http, port: 8080, public: true }\n${health}` +
+    `name: api\ndescription: Go API\nimage: ghcr.io/photo/api:2.0.1\nports:\n  - { name: http, port: 8080, public: true, route: { hosts: [api] } }\n${health}` +
     `resources:\n  requests: { cpuMillis: 1000, memoryMiB: 1024 }\n  limits: { cpuMillis: 2000, memoryMiB: 2048 }\ndataStores: [database, redis, objectStorage]\nstages: ${ALL_STAGES}\n` +
     'scaling:\n  rule: api\ndemand:\n  driver: requests\n  requestsPerDailyUser: 120\n  cpuMillisPerRequest: 4\n',
   'image-resizer.yaml':
@@ -38,7 +38,7 @@ const PHOTO_SERVICES: Record<string, string> = {
     `resources:\n  requests: { cpuMillis: 250, memoryMiB: 256 }\n  limits: { cpuMillis: 500, memoryMiB: 512 }\ndataStores: [database]\nstages: ${ALL_STAGES}\n` +
     'scaling:\n  rule: fixed\n  replicas: 1\ndemand:\n  driver: fixed\n',
   'chat-gateway.yaml':
-    `name: chat-gateway\ndescription: A gateway this product has switched off\nimage: ghcr.io/photo/gateway:1.0.0\nports:\n  - { name: http, port: 8090, public: true }\n${health}` +
+    `name: chat-gateway\ndescription: A gateway this product has switched off\nimage: ghcr.io/photo/gateway:1.0.0\nports:\n  - { name: http, port: 8090, public: true, route: { hosts: [api], path: /chat, websocket: true } }\n${health}` +
     `resources:\n  requests: { cpuMillis: 2000, memoryMiB: 4096 }\n  limits: { cpuMillis: 4000, memoryMiB: 4096 }\nstages: ${ALL_STAGES}\n` +
     'scaling:\n  rule: websocket-gateway\ndemand:\n  driver: connections\n  connectionsPerPod: 1000\n',
 };
