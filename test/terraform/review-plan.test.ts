@@ -73,7 +73,7 @@ describeWithTerraform("stagecraft review --plan on the launch stack's real plan"
     expect(review.code).toBe(1);
     expect(review.stdout.split('\n')[0]).toBe(`## Stagecraft review: ${result.plan?.add} to add, 0 to change, 0 to replace, 0 to destroy in 1 stack`);
     expect(review.stdout).toContain('No stateful resource is destroyed or replaced, and no data protection is removed.');
-    expect(review.stdout).toContain('### Guardrail findings on head\n\nNone (2 suppressed with a reason; `stagecraft check` lists them).');
+    expect(review.stdout).toContain('### Guardrail findings on head\n\nNone (3 suppressed with a reason; `stagecraft check` lists them).');
     expect(review.stdout).toContain('> Actions and replacements come from the plan itself; values known only after apply are not listed.');
   });
 });
