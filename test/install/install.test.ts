@@ -91,7 +91,10 @@ describe('npm install of the packed tarball, in a project of its own', () => {
   });
 
   it('npx stagecraft check, graph and report read the same project', () => {
-    expect(sh('npx stagecraft check', subfolder, 'npx', 'stagecraft', 'check').code).toBe(0);
+    // The starter fails only the deployer's origin-pull step, which no starter can take (docs/origin-trust.md).
+    const check = sh('npx stagecraft check', subfolder, 'npx', 'stagecraft', 'check');
+    expect(check.code).toBe(1);
+    expect(check.stdout.split('\n').filter((line) => line.startsWith('error'))).toEqual([expect.stringContaining(' SC-PUB-12 ZoneAuthenticatedOriginPulls: ')]);
     const graph = ok('npx stagecraft graph', subfolder, 'npx', 'stagecraft', 'graph', '--env', 'launch', '--json');
     expect(JSON.parse(graph)).toMatchObject({ environment: 'myapp-launch' });
     ok('npx stagecraft report', subfolder, 'npx', 'stagecraft', 'report', '--env', 'launch', '--out', 'site');
