@@ -67,44 +67,54 @@ export function rabbitMqDeadLetterPolicy(): Record<string, unknown> {
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
 const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'stagecraft' });
 
+/** What every operations container gets: the hardened security context and small, bounded resources. */
+const hardened = (container: Record<string, unknown>) => ({
+  ...container,
+  securityContext: hardenedContainerSecurity(UID),
+  resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+});
+
 /**
- * A Job and its ServiceAccount. `applies` (what the Job applies) and the script name the Job:
- * the other variables hold cross-stack references, whose placeholders differ between syntheses.
+ * An operations Job named `<name>-<hash>` and its ServiceAccount: the shell every operations Job
+ * shares (namespace, labels, retries, hardened pod), around the pod's own containers and volumes.
  */
-function job(name: string, env: Record<string, string>, script: string, applies: unknown): KubernetesObject[] {
+function operationsJob(name: string, hash: string, pod: Record<string, unknown>): KubernetesObject[] {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: OPERATIONS_NAMESPACE, labels: labels(name) } },
     {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: { name: `${name}-${hashOf({ applies, script })}`, namespace: OPERATIONS_NAMESPACE, labels: labels(name) },
+      metadata: { name: `${name}-${hash}`, namespace: OPERATIONS_NAMESPACE, labels: labels(name) },
       spec: {
         backoffLimit: 6,
         ttlSecondsAfterFinished: 86400,
         template: {
           metadata: { labels: labels(name) },
-          spec: {
-            serviceAccountName: name,
-            restartPolicy: 'OnFailure',
-            securityContext: hardenedPodSecurity(UID),
-            containers: [
-              {
-                name,
-                image: AWS_CLI_IMAGE,
-                // Terraform reads every string as a template: `%{http_code}` must reach the shell as written.
-                command: ['/bin/sh', '-c', terraformLiteral(script)],
-                env: [{ name: 'HOME', value: '/tmp' }, ...Object.entries(env).map(([k, value]) => ({ name: k, value }))],
-                securityContext: hardenedContainerSecurity(UID),
-                resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-              },
-            ],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
-          },
+          spec: { serviceAccountName: name, restartPolicy: 'OnFailure', securityContext: hardenedPodSecurity(UID), ...pod },
         },
       },
     },
   ];
+}
+
+/**
+ * A Job and its ServiceAccount. `applies` (what the Job applies) and the script name the Job:
+ * the other variables hold cross-stack references, whose placeholders differ between syntheses.
+ */
+function job(name: string, env: Record<string, string>, script: string, applies: unknown): KubernetesObject[] {
+  return operationsJob(name, hashOf({ applies, script }), {
+    containers: [
+      hardened({
+        name,
+        image: AWS_CLI_IMAGE,
+        // Terraform reads every string as a template: `%{http_code}` must reach the shell as written.
+        command: ['/bin/sh', '-c', terraformLiteral(script)],
+        env: [{ name: 'HOME', value: '/tmp' }, ...Object.entries(env).map(([k, value]) => ({ name: k, value }))],
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      }),
+    ],
+    volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+  });
 }
 
 /** The namespace the operations Jobs run in. */
@@ -273,69 +283,42 @@ export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObj
     '  i=$((i+1))',
     'done',
   ].join('\n');
-  const hardened = (container: Record<string, unknown>) => ({
-    ...container,
-    securityContext: hardenedContainerSecurity(UID),
-    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-  });
   const secrets = { name: 'secrets', mountPath: '/secrets' };
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: OPERATIONS_NAMESPACE, labels: labels(name) } },
-    {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: {
-        name: `${name}-${hashOf({ sql: target.sql, fetch, apply, databases: target.databases.length })}`,
-        namespace: OPERATIONS_NAMESPACE,
-        labels: labels(name),
-      },
-      spec: {
-        backoffLimit: 6,
-        ttlSecondsAfterFinished: 86400,
-        template: {
-          metadata: { labels: labels(name) },
-          spec: {
-            serviceAccountName: name,
-            restartPolicy: 'OnFailure',
-            securityContext: hardenedPodSecurity(UID),
-            initContainers: [
-              hardened({
-                name: 'master-secret',
-                image: AWS_CLI_IMAGE,
-                command: ['/bin/sh', '-c', terraformLiteral(fetch)],
-                env: [
-                  { name: 'HOME', value: '/tmp' },
-                  { name: 'AWS_REGION', value: target.region },
-                  { name: 'MASTER_SECRET_ARNS', value: target.databases.map((d) => d.masterSecretArn).join(',') },
-                ],
-                volumeMounts: [secrets, { name: 'tmp', mountPath: '/tmp' }],
-              }),
-            ],
-            containers: [
-              hardened({
-                name,
-                image: POSTGRES_CLIENT_IMAGE,
-                command: ['/bin/sh', '-c', terraformLiteral(apply)],
-                env: [
-                  { name: 'HOME', value: '/tmp' },
-                  { name: 'DATABASE_HOSTS', value: target.databases.map((d) => d.host).join(',') },
-                  { name: 'DATABASE_PORT', value: '5432' },
-                  { name: 'DATABASE_NAME', value: POSTGRES_DATABASE },
-                  { name: DATABASE_USERS_SQL_ENV, value: terraformLiteral(target.sql) },
-                ],
-                volumeMounts: [
-                  { ...secrets, readOnly: true },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              }),
-            ],
-            volumes: [
-              { name: 'secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
-              { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-            ],
-          },
-        },
-      },
-    },
-  ];
+  return operationsJob(name, hashOf({ sql: target.sql, fetch, apply, databases: target.databases.length }), {
+    initContainers: [
+      hardened({
+        name: 'master-secret',
+        image: AWS_CLI_IMAGE,
+        command: ['/bin/sh', '-c', terraformLiteral(fetch)],
+        env: [
+          { name: 'HOME', value: '/tmp' },
+          { name: 'AWS_REGION', value: target.region },
+          { name: 'MASTER_SECRET_ARNS', value: target.databases.map((d) => d.masterSecretArn).join(',') },
+        ],
+        volumeMounts: [secrets, { name: 'tmp', mountPath: '/tmp' }],
+      }),
+    ],
+    containers: [
+      hardened({
+        name,
+        image: POSTGRES_CLIENT_IMAGE,
+        command: ['/bin/sh', '-c', terraformLiteral(apply)],
+        env: [
+          { name: 'HOME', value: '/tmp' },
+          { name: 'DATABASE_HOSTS', value: target.databases.map((d) => d.host).join(',') },
+          { name: 'DATABASE_PORT', value: '5432' },
+          { name: 'DATABASE_NAME', value: POSTGRES_DATABASE },
+          { name: DATABASE_USERS_SQL_ENV, value: terraformLiteral(target.sql) },
+        ],
+        volumeMounts: [
+          { ...secrets, readOnly: true },
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
+      }),
+    ],
+    volumes: [
+      { name: 'secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+    ],
+  });
 }
