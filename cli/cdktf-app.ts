@@ -8,9 +8,8 @@ import { resolve } from 'node:path';
 import { formatProblems, UserInputError } from '../config/errors';
 import { environmentFiles, loadEnvironments } from '../config/load';
 import { findProjectRoot } from '../config/project';
-import { stateBackendProblems } from '../config/state-backend';
-import { sizeEnvironments } from '../sizing/blueprint';
 import { buildApp } from '../stacks/app';
+import { sizeForSynthesis } from '../stacks/synthesize';
 
 /** Synthesizes into cdktf's output directory (CDKTF_OUTDIR); bad input prints its problems and exits 2. */
 export function cdktfApp(): void {
@@ -18,11 +17,10 @@ export function cdktfApp(): void {
     const root = findProjectRoot(process.cwd());
     const selectors = (process.env.STAGECRAFT_ENV ?? '').split(',').filter((s) => s.length > 0);
     const environments = loadEnvironments(environmentFiles(selectors, root), root);
-    // What cdktf deploys: production stages keep state remotely (config/state-backend.ts).
-    const remoteState = environments.flatMap(stateBackendProblems);
-    if (remoteState.length > 0) throw new UserInputError(remoteState);
+    // What cdktf deploys passes the same gate as `stagecraft synth`: remote state for production stages.
+    const sized = sizeForSynthesis(environments, { deployable: true });
     const outdir = process.env.CDKTF_OUTDIR ?? resolve(root, 'cdktf.out');
-    const { app } = buildApp(sizeEnvironments(environments), { outdir, state: { outdir, stateDir: root } });
+    const { app } = buildApp(sized, { outdir, state: { outdir, stateDir: root } });
     app.synth();
   } catch (error) {
     if (!(error instanceof UserInputError)) throw error;

@@ -61,12 +61,7 @@ export function synthesizeEnvironments(
   },
 ): SynthesizedStackSummary[] {
   // Problems of the input come first: they are what the user is working on.
-  const sized = sizeEnvironments(environments);
-  const problems = sized.flatMap(({ environment, blueprint }) => [
-    ...(options.deployable === true ? stateBackendProblems(environment) : []),
-    ...podScalingProblems(environment, blueprint),
-  ]);
-  if (problems.length > 0) throw new UserInputError(problems);
+  const sized = sizeForSynthesis(environments, { deployable: options.deployable === true });
   const target = checkOutputDirectory(options.outdir, {
     ...(options.flag ?? { command: 'stagecraft synth', flag: '--out' }),
     kind: 'synthesis',
@@ -101,6 +96,21 @@ export function synthesizeEnvironments(
       ),
     );
   });
+}
+
+/**
+ * Sizes the environments and refuses what cannot be synthesized: pod scaling the sizing cannot
+ * honour and, for output that cdktf deploys, production stages without remote state. The one
+ * gate of both `stagecraft synth` and the cdktf app (cli/cdktf-app.ts).
+ */
+export function sizeForSynthesis(environments: readonly Environment[], options: { deployable: boolean }): SizedEnvironment[] {
+  const sized = sizeEnvironments(environments);
+  const problems = sized.flatMap(({ environment, blueprint }) => [
+    ...(options.deployable ? stateBackendProblems(environment) : []),
+    ...podScalingProblems(environment, blueprint),
+  ]);
+  if (problems.length > 0) throw new UserInputError(problems);
+  return sized;
 }
 
 /** CockroachDB environments get their generated SQL beside the stacks, `migrations/<env>/`, swapped in with them. */
