@@ -2,7 +2,6 @@
  * The configuration of origin trust and public routes, by exact message: `edge.originPullCa`
  * (public CA certificates only) and the `route` of a service's public port.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { formatProblem } from '../../config/errors';
 import { parseEnvironment } from '../../config/load';
 import { loadServiceCatalog, projectServiceCatalog } from '../../config/services';
 import { catalogProject } from '../helpers/services';
+import { selfSignedCertificate } from '../helpers/certificates';
 
 const FILE = 'environments/prod.yaml';
 const LAUNCH = 'name: acme-prod\nstage: launch\nregions: [us-east-1]\ndomain: example.com\n';
@@ -25,30 +25,8 @@ const withCa = (pem: string) =>
 function certificate(ca: boolean): { cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'stagecraft-ca-'));
   try {
-    execFileSync(
-      '/usr/bin/openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${ca ? 'test CA' : 'test leaf'}`,
-        '-addext',
-        `basicConstraints=critical,CA:${ca ? 'TRUE' : 'FALSE'}`,
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'pipe' },
-    );
-    return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+    const files = selfSignedCertificate(dir, ca ? 'test CA' : 'test leaf', { ca });
+    return { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

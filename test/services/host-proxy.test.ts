@@ -19,6 +19,7 @@ import { ORIGIN_PULL_CA_FILE, ORIGIN_TLS_SECRET_FILE, PROXY_PORT, PROXY_TLS_PORT
 import { originPullCaProblem } from '../../config/origin-pull-ca';
 import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
 import { hostFile } from '../helpers/host-user-data';
+import { selfSignedCertificate } from '../helpers/certificates';
 
 const NGINX = process.env.STAGECRAFT_NGINX ?? '/usr/sbin/nginx';
 const available = existsSync(NGINX) && existsSync('/usr/bin/openssl');
@@ -40,32 +41,7 @@ function freePort(): Promise<number> {
 const openssl = (...args: string[]) => execFileSync('/usr/bin/openssl', args, { stdio: 'pipe' });
 
 /** A CA, and a certificate it signs for `cn` with the given extensions. */
-function certificateAuthority(dir: string, name: string): { cert: string; key: string } {
-  const key = join(dir, `${name}.key`);
-  const cert = join(dir, `${name}.pem`);
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  );
-  return { cert, key };
-}
+const certificateAuthority = (dir: string, name: string) => selfSignedCertificate(dir, name, { ca: true });
 
 function signed(dir: string, name: string, ca: { cert: string; key: string }, extensions: string): { cert: string; key: string } {
   const key = join(dir, `${name}.key`);
