@@ -101,6 +101,14 @@ export class RateLimits extends Construct {
         ...(countingExpression ? { countingExpression } : {}),
       },
     });
+    // Upgrades carry no credentials to count by: per client IP on every plan.
+    const websocketConnectsPerIp = rule(
+      'websocket_connects_per_ip',
+      `WebSocket connections: ${limits.websocketConnectsPerMinute}/min per IP`,
+      WEBSOCKET_UPGRADE,
+      limits.websocketConnectsPerMinute,
+      ['ip.src'],
+    );
     if (hasAdvancedRateLimiting(subscription)) {
       this.rules = [
         rule(
@@ -120,13 +128,7 @@ export class RateLimits extends Construct {
           limits.apiRequestsPerMinute,
           ['ip.src'],
         ),
-        rule(
-          'websocket_connects_per_ip',
-          `WebSocket connections: ${limits.websocketConnectsPerMinute}/min per IP`,
-          WEBSOCKET_UPGRADE,
-          limits.websocketConnectsPerMinute,
-          ['ip.src'],
-        ),
+        websocketConnectsPerIp,
         rule(
           'failed_logins_per_ip',
           `failed logins: ${limits.failedLoginsPerMinute}/min per IP`,
@@ -160,13 +162,7 @@ export class RateLimits extends Construct {
           limits.messagesPerMinute,
           ['ip.src'],
         ),
-        rule(
-          'websocket_connects_per_ip',
-          `WebSocket connections: ${limits.websocketConnectsPerMinute}/min per IP`,
-          WEBSOCKET_UPGRADE,
-          limits.websocketConnectsPerMinute,
-          ['ip.src'],
-        ),
+        websocketConnectsPerIp,
       ];
       this.rules = candidates.filter((r) => accepts(r.expression)).slice(0, plan.rulesPerPhase.http_ratelimit);
     }
