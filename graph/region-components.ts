@@ -4,6 +4,7 @@
  * does not carry them yet (pods and CockroachDB before the apps stack exists, Postgres and
  * Redis on the launch host) they come from the Blueprint, and the node says so.
  */
+import { DataStoreKind } from '../config/service-definition';
 import { SizedEnvironment } from '../sizing/blueprint';
 import { asNumber } from '../synthesis/values';
 import { TopologyCollector } from './collector';
@@ -12,7 +13,8 @@ import { first, ofType, qualified, referenced, RegionResources, StackResource } 
 import { KubernetesWorkload, kubernetesWorkloads, synthesizedAutoscaling } from './workloads';
 
 /** Default ports, used when a resource does not state its own. */
-const PORTS = { postgres: 5432, redis: 6379, cockroach: 26257 } as const;
+// MSK states no port: clients use IAM over TLS on 9098 (constructs/aws/kafka-cluster.ts, not imported: it loads the provider).
+const PORTS = { postgres: 5432, redis: 6379, cockroach: 26257, kafkaIam: 9098 } as const;
 
 const range = (min: number, max: number) => (min === max ? `${min}` : `${min}–${max}`);
 
@@ -28,6 +30,8 @@ interface RegionContext {
 interface Dependency {
   readonly id: string;
   readonly label: string;
+  /** Which `dataStores` entry of a service this store serves: the services that declare it get its edge. */
+  readonly kind: DataStoreKind;
 }
 
 function nodeId(ctx: RegionContext, name: string): string {
@@ -72,7 +76,7 @@ function addPostgres(ctx: RegionContext): Dependency[] {
     const label = replicas.length > 0 ? `RDS Postgres 1+${replicas.length}` : 'RDS Postgres';
     const detail = `${String(first(primary.values, 'instance_class'))}, ${multiAz ? 'Multi-AZ' : 'single-AZ'}`;
     const port = asNumber(first(primary.values, 'port')) ?? PORTS.postgres;
-    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, instances), label: `TCP ${port}` }];
+    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, instances), label: `TCP ${port}`, kind: 'database' }];
   }
   const clusters = ofType(resources, 'aws_rds_cluster');
   if (clusters.length > 0) {
@@ -83,11 +87,17 @@ function addPostgres(ctx: RegionContext): Dependency[] {
     const label = clusters.length > 1 ? `Aurora ${clusters.length} shards × ${shape}` : `Aurora ${shape}`;
     const detail = withNote(String(first(members[0]?.values, 'instance_class') ?? ''), autoscalingNote(ctx, 'Aurora readers'));
     const port = asNumber(first(clusters[0].values, 'port')) ?? PORTS.postgres;
-    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, [...clusters, ...members]), label: `TCP ${port}` }];
+    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, [...clusters, ...members]), label: `TCP ${port}`, kind: 'database' }];
   }
   const postgres = ctx.sized.blueprint.postgres;
   if (postgres?.kind === 'on-host') {
-    return [{ id: addNode(ctx, 'postgres', 'database', 'Postgres on the host', `${postgres.storageGiB} GiB data volume`, []), label: `TCP ${PORTS.postgres}` }];
+    return [
+      {
+        id: addNode(ctx, 'postgres', 'database', 'Postgres on the host', `${postgres.storageGiB} GiB data volume`, []),
+        label: `TCP ${PORTS.postgres}`,
+        kind: 'database',
+      },
+    ];
   }
   return [];
 }
@@ -102,7 +112,11 @@ function addCockroach(ctx: RegionContext, clusterGroup: string | undefined): Dep
   const resources = ctx.region.resources.filter((r) => addresses.has(qualified(r)));
   const detail = cockroach ? `${cockroach.instanceType}, ${cockroach.volumeGiB} GiB each` : undefined;
   return [
-    { id: addNode(ctx, 'cockroach', 'database', `CockroachDB ${nodes} nodes`, detail, resources, clusterGroup ?? ctx.group), label: `TCP ${PORTS.cockroach}` },
+    {
+      id: addNode(ctx, 'cockroach', 'database', `CockroachDB ${nodes} nodes`, detail, resources, clusterGroup ?? ctx.group),
+      label: `TCP ${PORTS.cockroach}`,
+      kind: 'database',
+    },
   ];
 }
 
@@ -121,10 +135,10 @@ function addRedis(ctx: RegionContext): Dependency[] {
           : 'Redis single node';
     const detail = withNote(String(first(g.values, 'node_type')), autoscalingNote(ctx, 'Redis shards') ?? autoscalingNote(ctx, 'Redis replicas'));
     const port = asNumber(first(g.values, 'port')) ?? PORTS.redis;
-    return [{ id: addNode(ctx, 'redis', 'cache', label, detail, groups), label: `TCP ${port}` }];
+    return [{ id: addNode(ctx, 'redis', 'cache', label, detail, groups), label: `TCP ${port}`, kind: 'redis' }];
   }
   if (ctx.sized.blueprint.redis.mode === 'on-host') {
-    return [{ id: addNode(ctx, 'redis', 'cache', 'Redis on the host', undefined, []), label: `TCP ${PORTS.redis}` }];
+    return [{ id: addNode(ctx, 'redis', 'cache', 'Redis on the host', undefined, []), label: `TCP ${PORTS.redis}`, kind: 'redis' }];
   }
   return [];
 }
@@ -135,13 +149,21 @@ function addQueuesAndSearch(ctx: RegionContext): Dependency[] {
   if (brokers.length > 0) {
     const b = brokers[0];
     const mode = first(b.values, 'deployment_mode') === 'CLUSTER_MULTI_AZ' ? 'cluster' : 'single';
-    out.push({ id: addNode(ctx, 'rabbitmq', 'queue', `RabbitMQ ${mode}`, String(first(b.values, 'host_instance_type')), brokers), label: 'AMQPS 5671' });
+    out.push({
+      id: addNode(ctx, 'rabbitmq', 'queue', `RabbitMQ ${mode}`, String(first(b.values, 'host_instance_type')), brokers),
+      label: 'AMQPS 5671',
+      kind: 'queue',
+    });
   }
   const kafka = ofType(ctx.region.resources, 'aws_msk_cluster');
   if (kafka.length > 0) {
     const k = kafka[0];
     const label = `Kafka ${String(first(k.values, 'number_of_broker_nodes'))} brokers`;
-    out.push({ id: addNode(ctx, 'kafka', 'queue', label, String(first(k.values, 'broker_node_group_info.instance_type')), kafka), label: 'TLS 9094' });
+    out.push({
+      id: addNode(ctx, 'kafka', 'queue', label, String(first(k.values, 'broker_node_group_info.instance_type')), kafka),
+      label: `IAM over TLS ${PORTS.kafkaIam}`,
+      kind: 'queue',
+    });
   }
   const search = ofType(ctx.region.resources, 'aws_opensearch_domain');
   if (search.length > 0) {
@@ -154,6 +176,7 @@ function addQueuesAndSearch(ctx: RegionContext): Dependency[] {
     out.push({
       id: addNode(ctx, 'search', 'search', label, `${String(first(s.values, 'cluster_config.instance_type'))}${masters}`, search),
       label: 'HTTPS 443',
+      kind: 'search',
     });
   }
   return out;
@@ -171,7 +194,7 @@ function addStorage(ctx: RegionContext): Dependency[] {
   const tiered = (bucket: StackResource) =>
     lifecycles.some((l) => referenced(resources, l, first(l.values, 'bucket')) === bucket && first(l.values, 'rule.transition') !== undefined);
   const detail = buckets.map((b) => `${bucketPurpose(b)}${tiered(b) ? ' (tiered)' : ''}`).join(', ');
-  return [{ id: addNode(ctx, 's3', 'storage', `S3 ×${buckets.length}`, detail, buckets), label: 'HTTPS' }];
+  return [{ id: addNode(ctx, 's3', 'storage', `S3 ×${buckets.length}`, detail, buckets), label: 'HTTPS', kind: 'objectStorage' }];
 }
 
 /** The ports the Cloudflare edge reaches the origin on, from the security group rules that admit it. */
@@ -188,6 +211,13 @@ function originLabel(resources: readonly StackResource[]): string | undefined {
 interface ServiceNode {
   readonly id: string;
   readonly public: boolean;
+  /** The data stores it declares (its service file's `dataStores`). @default every store of the region (the hosts, a placeholder) */
+  readonly stores?: readonly DataStoreKind[];
+}
+
+/** The stores the service named `name` declares; every store for a Deployment no service file names (a placeholder). */
+function declaredStores(ctx: RegionContext, name: string): readonly DataStoreKind[] | undefined {
+  return ctx.sized.environment.services.find((s) => s.name === name)?.dataStores;
 }
 
 /** Services from the apps stack's Deployments, else the Blueprint's pod ranges. */
@@ -209,12 +239,12 @@ function addServices(ctx: RegionContext, group: string, targetServices: Readonly
         ctx.region.resources.filter((r) => qualified(r) === d.address),
         group,
       );
-      return { id, public: !anyBehind || behindAlb(d) };
+      return { id, public: !anyBehind || behindAlb(d), stores: declaredStores(ctx, d.name) };
     });
   }
   const out: ServiceNode[] = [];
-  const add = (name: string, label: string, detail: string, isPublic = true) =>
-    out.push({ id: addNode(ctx, name, 'service', label, detail, [], group), public: isPublic });
+  const add = (name: string, label: string, detail: string, isPublic = true, stores?: readonly DataStoreKind[]) =>
+    out.push({ id: addNode(ctx, name, 'service', label, detail, [], group), public: isPublic, stores });
   for (const service of ctx.sized.environment.services) {
     const pods = ctx.sized.blueprint.services?.[service.name];
     if (!pods) continue;
@@ -223,6 +253,7 @@ function addServices(ctx: RegionContext, group: string, targetServices: Readonly
       `${service.name} ${range(pods.min, pods.max)} pods`,
       `${pods.cpu} vCPU, ${pods.memoryGiB} GiB each`,
       service.ports.some((p) => p.public),
+      service.dataStores,
     );
   }
   if (out.length === 0) add('svc', 'Services', 'pod counts not sized (no workload)');
@@ -290,7 +321,8 @@ export function addRegion(
     return group ? `${String(first(group.values, 'protocol') ?? 'HTTP')} ${String(first(group.values, 'port') ?? '')}`.trimEnd() : appPort;
   };
   if (alb) for (const s of services.filter((s) => s.public)) collect.edge(alb, s.id, portOf(s.id));
-  for (const s of services) for (const d of dependencies) collect.edge(s.id, d.id, d.label);
+  // Each service to the stores it declares; the hosts node runs every service, so it reaches every store.
+  for (const s of services) for (const d of dependencies) if (s.stores === undefined || s.stores.includes(d.kind)) collect.edge(s.id, d.id, d.label);
   return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id };
 }
 

@@ -2,6 +2,7 @@
  * What a stage's diagram must show, derived from the environment and its Blueprint (not from
  * the graph code): the region groups, the edge pieces and the sized component labels.
  */
+import { DataStoreKind } from '../../config/service-definition';
 import { readSynthesis } from '../../synthesis/read';
 import { Synthesis } from '../../synthesis/stack-views';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
@@ -18,7 +19,7 @@ export interface ExpectedTopology {
   /** Service labels per region code (pods on cluster stages). */
   readonly services: Readonly<Record<string, readonly string[]>>;
   /** Data store labels per region, with the port the services reach each on. */
-  readonly stores: ReadonlyArray<{ readonly label: string; readonly port: string }>;
+  readonly stores: ReadonlyArray<{ readonly label: string; readonly port: string; readonly kind: DataStoreKind }>;
   /** Label of the EKS group, when there is a cluster. */
   readonly cluster?: string;
 }
@@ -57,13 +58,18 @@ export function expectedTopology({ environment, blueprint: b }: SizedEnvironment
     ...(features.loadBalancer ? ['Load balancer'] : []),
   ];
   const hostsLabel = b.hosts && (b.hosts.count === 1 ? 'EC2 host' : `EC2 hosts ×${b.hosts.count}`);
-  const stores: Array<{ label: string; port: string }> = [];
+  const stores: Array<{ label: string; port: string; kind: DataStoreKind }> = [];
   const pg = b.postgres;
-  if (pg?.kind === 'on-host') stores.push({ label: 'Postgres on the host', port: 'TCP 5432' });
-  if (pg?.kind === 'rds') stores.push({ label: pg.readReplicas > 0 ? `RDS Postgres 1+${pg.readReplicas}` : 'RDS Postgres', port: 'TCP 5432' });
+  if (pg?.kind === 'on-host') stores.push({ label: 'Postgres on the host', port: 'TCP 5432', kind: 'database' });
+  if (pg?.kind === 'rds')
+    stores.push({ label: pg.readReplicas > 0 ? `RDS Postgres 1+${pg.readReplicas}` : 'RDS Postgres', port: 'TCP 5432', kind: 'database' });
   if (pg?.kind === 'aurora')
-    stores.push({ label: pg.shards > 1 ? `Aurora ${pg.shards} shards × 1+${pg.readReplicas}` : `Aurora 1+${pg.readReplicas}`, port: 'TCP 5432' });
-  if (b.cockroach) stores.push({ label: `CockroachDB ${b.cockroach.nodesPerRegion} nodes`, port: 'TCP 26257' });
+    stores.push({
+      label: pg.shards > 1 ? `Aurora ${pg.shards} shards × 1+${pg.readReplicas}` : `Aurora 1+${pg.readReplicas}`,
+      port: 'TCP 5432',
+      kind: 'database',
+    });
+  if (b.cockroach) stores.push({ label: `CockroachDB ${b.cockroach.nodesPerRegion} nodes`, port: 'TCP 26257', kind: 'database' });
   const redis = b.redis;
   const redisLabel = {
     'on-host': 'Redis on the host',
@@ -71,10 +77,10 @@ export function expectedTopology({ environment, blueprint: b }: SizedEnvironment
     replicated: `Redis 1+${redis.replicasPerShard} with failover`,
     cluster: `Redis Cluster ${redis.shards}×${1 + redis.replicasPerShard}`,
   }[redis.mode];
-  stores.push({ label: redisLabel, port: 'TCP 6379' });
-  if (b.rabbitmq) stores.push({ label: `RabbitMQ ${b.rabbitmq.deployment}`, port: 'AMQPS 5671' });
-  if (b.kafka) stores.push({ label: `Kafka ${b.kafka.brokers} brokers`, port: 'TLS 9094' });
-  if (b.search) stores.push({ label: `OpenSearch ${b.search.dataNodes} data nodes`, port: 'HTTPS 443' });
+  stores.push({ label: redisLabel, port: 'TCP 6379', kind: 'redis' });
+  if (b.rabbitmq) stores.push({ label: `RabbitMQ ${b.rabbitmq.deployment}`, port: 'AMQPS 5671', kind: 'queue' });
+  if (b.kafka) stores.push({ label: `Kafka ${b.kafka.brokers} brokers`, port: 'IAM over TLS 9098', kind: 'queue' });
+  if (b.search) stores.push({ label: `OpenSearch ${b.search.dataNodes} data nodes`, port: 'HTTPS 443', kind: 'search' });
   return {
     regions: environment.regions.map((r) => r.code),
     edgePath,
