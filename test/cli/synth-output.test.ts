@@ -3,26 +3,12 @@
  * not write: each dangerous target is refused with exit 2 and its exact message, left exactly as it
  * was, and a real previous synthesis survives a synthesis that fails half way.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'cdktf';
 import { OUTPUT_MARKER } from '../../synthesis/output-directory';
 import { project, run, TINY_LAUNCH } from '../helpers/cli';
-
-/** Every path under `dir` with its size and modification time. */
-function listing(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      const stats = statSync(path);
-      out.push(`${relative(dir, path)} ${stats.isDirectory() ? 'dir' : stats.size} ${stats.mtimeMs}`);
-      if (stats.isDirectory()) walk(path);
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { listing } from '../helpers/listing';
 
 const ALLOWED = 'give a new directory, an empty one, or one Stagecraft wrote before (it holds .stagecraft-output)';
 

@@ -2,26 +2,12 @@
  * synthesis/output-directory.ts: every directory a careless or hostile --out can name is refused
  * with its exact message and left as it was, and a failure while writing keeps the previous output.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { UserInputError } from '../../config/errors';
 import { checkOutputDirectory, OUTPUT_MARKER, outputProblem, writeOutputDirectory } from '../../synthesis/output-directory';
-
-/** Every path under `dir` with its size and modification time: equal listings mean nothing changed. */
-function listing(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      const stats = statSync(path);
-      out.push(`${relative(dir, path)} ${stats.isDirectory() ? 'dir' : stats.size} ${stats.mtimeMs}`);
-      if (stats.isDirectory()) walk(path);
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { listing } from '../helpers/listing';
 
 /** A temporary project: package.json, .git, environments/, services/, config/, and a previous Stagecraft synthesis in cdktf.out. */
 function project(): string {
