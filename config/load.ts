@@ -9,7 +9,7 @@ import { loadServiceCatalog, projectServiceCatalog, ServiceCatalog, serviceOverr
 import { zodProblems } from './zod-issues';
 import { readInputFile } from './input-file';
 import { MAX_YAML_ALIASES, parseYaml, yamlData } from './yaml-data';
-import { secretShapedProblems } from './secret-shapes';
+import { secretShapedProblems, withoutReported } from './secret-shapes';
 import { projectLayout } from './project';
 
 /** Options of `parseEnvironment` and `loadEnvironments`. */
@@ -47,10 +47,13 @@ export function parseEnvironment(text: string, file: string, catalog: ServiceCat
   // A secret-shaped value (a provider key, a private key) is refused wherever it is in the file.
   const secretShaped = secretShapedProblems(file, data, 'environment');
   const parsed = environmentSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) return { problems: [...secretShaped, ...zodProblems(file, parsed.error, environmentSchema)] };
-  const problems = [...secretShaped, ...crossFieldProblems(file, parsed.data)];
+  if (!parsed.success) {
+    const schema = zodProblems(file, parsed.error, environmentSchema);
+    return { problems: [...withoutReported(secretShaped, schema), ...schema] };
+  }
   const { stage } = resolveStage(parsed.data);
-  problems.push(...serviceOverrideProblems(file, parsed.data, stage, catalog.services));
+  const others = [...crossFieldProblems(file, parsed.data), ...serviceOverrideProblems(file, parsed.data, stage, catalog.services)];
+  const problems = [...withoutReported(secretShaped, others), ...others];
   if (problems.length > 0) return { problems };
   return { environment: resolveEnvironment(parsed.data, file, catalog.services), problems: [] };
 }

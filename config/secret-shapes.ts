@@ -102,3 +102,12 @@ export function secretShapedProblems(file: string, data: unknown, advice: Secret
   visit(data, '');
   return problems;
 }
+
+/**
+ * `shaped` problems whose field `others` do not already report: a field with a rule of its own
+ * (a pager URL with credentials, an origin CA holding a private key) keeps that rule's message alone.
+ */
+export function withoutReported(shaped: readonly Problem[], others: readonly Problem[]): Problem[] {
+  const reported = new Set(others.map((p) => `${p.file}\u0000${p.path}`));
+  return shaped.filter((p) => !reported.has(`${p.file}\u0000${p.path}`));
+}

@@ -10,7 +10,7 @@ import { findProjectRoot, projectLayout } from './project';
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
 import { DATA_STORE_STAGES, DRAIN_SECONDS, JOB_DEFAULTS, PUBLIC_HOSTS, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
 import { kindProblems, serviceKindOf } from './service-kinds';
-import { secretShapedProblems } from './secret-shapes';
+import { secretShapedProblems, withoutReported } from './secret-shapes';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -106,9 +106,12 @@ function parseServiceFile(text: string, file: string): { config?: ServiceConfig;
   // A secret-shaped value is refused wherever it is, before the schema looks at the field.
   const secretShaped = secretShapedProblems(file, data, 'service');
   const parsed = serviceSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) return { problems: [...secretShaped, ...zodProblems(file, parsed.error, serviceSchema)] };
+  if (!parsed.success) {
+    const schema = zodProblems(file, parsed.error, serviceSchema);
+    return { problems: [...withoutReported(secretShaped, schema), ...schema] };
+  }
   const kinds = kindProblems(parsed.data, file);
-  if (kinds.length > 0) return { problems: [...secretShaped, ...kinds] };
+  if (kinds.length > 0) return { problems: [...withoutReported(secretShaped, kinds), ...kinds] };
   const privateRoutes = (parsed.data.ports ?? []).flatMap((p, i) =>
     p.route !== undefined && p.public !== true
       ? [{ file, path: `ports[${i}].route`, message: 'is set on a private port; allowed only with public: true' }]
