@@ -196,6 +196,11 @@ describe('the photo-sharing product', () => {
     );
   }, 120_000);
 
+  it('draws the job in the graph as a scheduled service', async () => {
+    const graph = await run(root, 'graph', '--from', 'out', '--env', 'photos-growth');
+    expect([graph.code, graph.stdout.includes('nightly-digest on schedule<br/><small>CronJob 30 3 * * * Europe/Berlin</small>')]).toEqual([0, true]);
+  });
+
   it('refuses a Stripe key in env with exit 2, and writes nothing', async () => {
     const bad = fixtureProject();
     const api = join(bad, 'services', 'api.yaml');
