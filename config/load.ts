@@ -9,6 +9,7 @@ import { loadServiceCatalog, projectServiceCatalog, ServiceCatalog, serviceOverr
 import { zodProblems } from './zod-issues';
 import { readInputFile } from './input-file';
 import { MAX_YAML_ALIASES, parseYaml, yamlData } from './yaml-data';
+import { secretShapedProblems, withoutReported } from './secret-shapes';
 import { projectLayout } from './project';
 
 /** Options of `parseEnvironment` and `loadEnvironments`. */
@@ -43,11 +44,16 @@ export function parseEnvironment(text: string, file: string, catalog: ServiceCat
     const received = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : shownValue(data);
     return { problems: [{ file, path: '(root)', message: `expected a mapping with name, stage, regions and domain; received ${received}` }] };
   }
+  // A secret-shaped value (a provider key, a private key) is refused wherever it is in the file.
+  const secretShaped = secretShapedProblems(file, data, 'environment');
   const parsed = environmentSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) return { problems: zodProblems(file, parsed.error, environmentSchema) };
-  const problems = crossFieldProblems(file, parsed.data);
+  if (!parsed.success) {
+    const schema = zodProblems(file, parsed.error, environmentSchema);
+    return { problems: [...withoutReported(secretShaped, schema), ...schema] };
+  }
   const { stage } = resolveStage(parsed.data);
-  problems.push(...serviceOverrideProblems(file, parsed.data, stage, catalog.services));
+  const others = [...crossFieldProblems(file, parsed.data), ...serviceOverrideProblems(file, parsed.data, stage, catalog.services)];
+  const problems = [...withoutReported(secretShaped, others), ...others];
   if (problems.length > 0) return { problems };
   return { environment: resolveEnvironment(parsed.data, file, catalog.services), problems: [] };
 }

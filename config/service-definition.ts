@@ -23,6 +23,35 @@ export const DATA_STORE_STAGES: Readonly<Record<DataStoreKind, readonly Stage[]>
   objectStorage: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
 };
 
+/**
+ * What a service is (issue 18): `web` serves HTTP (public or internal), `worker` consumes a
+ * queue, `job` runs to completion on a cron schedule, `gateway` holds long-lived connections.
+ */
+export const SERVICE_KINDS = ['web', 'worker', 'job', 'gateway'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
+/** A CronJob's `concurrencyPolicy`: what happens when a run is due while the last one runs. */
+export const CONCURRENCY_POLICIES = ['Forbid', 'Replace', 'Allow'] as const;
+export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
+
+/** Job defaults: a run may take an hour, and is retried twice on a cluster. */
+export const JOB_DEFAULTS = { deadlineSeconds: 3600, retries: 2, concurrencyPolicy: 'Forbid' } as const;
+
+/** Seconds a stopping container keeps serving: long for connections a gateway holds, short otherwise. */
+export const DRAIN_SECONDS: Readonly<Record<ServiceKind, number>> = { web: 30, worker: 30, job: 30, gateway: 300 };
+
+/** When and how a job runs. */
+export interface JobSchedule {
+  /** Five-field cron expression, validated (config/cron.ts). */
+  readonly cron: string;
+  /** IANA time zone of `cron`; undefined is UTC. */
+  readonly timeZone?: string;
+  readonly concurrencyPolicy: ConcurrencyPolicy;
+  readonly deadlineSeconds: number;
+  /** Failed runs retried on a cluster (the Job's backoffLimit). */
+  readonly retries: number;
+}
+
 /** The product's hosts a public port can be reached on: `<domain>`, `www.<domain>`, `api.<domain>` (the edge's records). */
 export const PUBLIC_HOSTS = ['apex', 'www', 'api'] as const;
 export type PublicHost = (typeof PUBLIC_HOSTS)[number];
@@ -158,10 +187,22 @@ export interface ServiceDefinition {
   /** DNS-label name; also the Deployment, Service, ServiceAccount and compose service name. */
   readonly name: string;
   readonly description: string;
+  /** What the service is; derived when the file names none (config/services.ts `serviceKindOf`). */
+  readonly kind: ServiceKind;
   /** Image pinned by tag or digest, never `latest`. */
   readonly image: string;
   readonly ports: readonly ServicePort[];
-  readonly health: ServiceHealth;
+  /** HTTP health endpoints; undefined for a job, which runs to completion. */
+  readonly health?: ServiceHealth;
+  /** When a job runs; undefined for the other kinds. */
+  readonly schedule?: JobSchedule;
+  /** Seconds a stopping container keeps serving (termination grace, deregistration delay). */
+  readonly drainSeconds: number;
+  /**
+   * Application secrets by name: each is a Secrets Manager secret the operator fills, read by this
+   * service only and mounted as `/run/secrets/<NAME>`. Never values.
+   */
+  readonly secrets: readonly string[];
   readonly resources: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
   /** Plain settings. Secrets are never here: see `dataStores` (their credentials are referenced, not copied). */
   readonly env: Readonly<Record<string, string>>;
@@ -173,6 +214,7 @@ export interface ServiceDefinition {
   readonly calls: readonly string[];
   /** Stages that run it. */
   readonly stages: readonly Stage[];
+  /** How the pod count is decided; a job runs one pod per run (`fixed`, 1). */
   readonly scaling: ScalingRule;
   /** What drives its load. @default { driver: 'fixed' } */
   readonly demand: ServiceDemand;

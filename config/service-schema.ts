@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { shownValue } from './errors';
-import { DATA_STORE_KINDS, NODE_PORT_RANGE, PUBLIC_HOSTS } from './service-definition';
+import { CONCURRENCY_POLICIES, DATA_STORE_KINDS, NODE_PORT_RANGE, PUBLIC_HOSTS, SERVICE_KINDS } from './service-definition';
 import { STAGES } from './stages';
 
 const show = shownValue;
@@ -18,6 +18,8 @@ const PATH_PATTERN = /^\/[\w./-]*$/;
 /** A route's path prefix: `/`, or segments of letters, digits, `.`, `_` and `-` without a trailing slash. */
 const ROUTE_PATH_PATTERN = /^\/([\w.-]+(\/[\w.-]+)*)?$/;
 const ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+/** A secret's name: an environment variable name, short enough for `<env>/<service>/<NAME>` in Secrets Manager. */
+export const SECRET_NAME_PATTERN = /^[A-Z][A-Z0-9_]{0,99}$/;
 /** Kafka's legal topic names, short enough that `<topic>.dlq` is one too. */
 const TOPIC_PATTERN = /^[a-zA-Z0-9._-]{1,240}$/;
 const topic = z.string().regex(TOPIC_PATTERN, {
@@ -63,7 +65,7 @@ const scaling = z
     { error: (issue) => `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed` },
   )
   .describe(
-    'How the pod count is decided: `websocket-gateway` (connections and CPU, seed 002 §10, range from the sizing and `autoscaling.websocket`), `api` (CPU, range from the sizing and `autoscaling.api`), `cpu` (a CPU target with its own range, for workers) or `fixed` (a set number of pods).',
+    'How the pod count is decided: `websocket-gateway` (connections and CPU, seed 002 §10, range from the sizing and `autoscaling.websocket`), `api` (CPU, range from the sizing and `autoscaling.api`), `cpu` (a CPU target with its own range, for workers) or `fixed` (a set number of pods). Required except for a job, which runs one pod per run.',
   );
 
 const positive = (max: number) => z.number().positive().max(max);
@@ -110,7 +112,45 @@ const demand = z
 export const serviceSchema = z.strictObject({
   name: name('a service name').describe('Must equal the file name without `.yaml`.'),
   description: z.string().min(1).max(200).describe('One line: what the service does.'),
+  kind: z
+    .enum(SERVICE_KINDS, { error: (issue) => `${show(issue.input)} is not a service kind; allowed: ${SERVICE_KINDS.join(', ')}` })
+    .optional()
+    .describe(
+      'What the service is: `web` (HTTP, public or internal), `worker` (consumes a queue, no public port), `job` (runs to completion on a `schedule`: a CronJob on clusters, a systemd timer on hosts) or `gateway` (long-lived connections: WebSocket routes, long draining). @default job with a `schedule`, gateway with a public WebSocket route, web with a public port, else worker',
+    ),
   image: imageReference.describe('Image pinned by tag or digest.'),
+  schedule: z
+    .string()
+    .describe(
+      'Jobs: when it runs, a five-field cron expression (minute hour day-of-month month day-of-week; numbers, `*`, lists, ranges and steps), in `timeZone`. Required for a job; refused on other kinds.',
+    )
+    .optional(),
+  timeZone: z.string().describe('Jobs: the IANA time zone of `schedule` (e.g. Europe/Berlin). @default UTC').optional(),
+  concurrencyPolicy: z
+    .enum(CONCURRENCY_POLICIES, { error: (issue) => `${show(issue.input)} is not a concurrency policy; allowed: ${CONCURRENCY_POLICIES.join(', ')}` })
+    .optional()
+    .describe(
+      "Jobs: what happens when a run is due while the previous one still runs: `Forbid` skips it, `Replace` stops the old run, `Allow` runs both (clusters only: a host's timer never starts a second run). @default Forbid",
+    ),
+  deadlineSeconds: count(60, 7 * 24 * 3600)
+    .optional()
+    .describe('Jobs: a run still going after this long is stopped and counts as failed. @default 3600'),
+  retries: count(0, 10).optional().describe('Jobs on clusters: failed runs retried before the run counts as failed (backoffLimit). @default 2'),
+  drainSeconds: count(0, 3600)
+    .optional()
+    .describe(
+      "Seconds a stopping container keeps serving its open requests and connections: the pod's termination grace, the load balancer's deregistration delay and compose's stop grace period. @default 300 for a gateway, 30 otherwise",
+    ),
+  secrets: z
+    .array(
+      z
+        .string()
+        .regex(SECRET_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not a secret name (an environment variable name, e.g. STRIPE_SECRET_KEY)` }),
+    )
+    .optional()
+    .describe(
+      'Application secrets, by name. Each is a Secrets Manager secret `<env>/<service>/<NAME>` the operator fills (`stagecraft readiness` lists them); the service may read exactly these, and receives each at run time as the file `/run/secrets/<NAME>`, named by `<NAME>_FILE`. Values never go in `env`. @default []',
+    ),
   ports: z
     .array(
       z.strictObject({
@@ -141,7 +181,8 @@ export const serviceSchema = z.strictObject({
       }),
     )
     .min(1, { error: 'needs at least one port (the health endpoints listen on one)' })
-    .describe('Container ports.'),
+    .optional()
+    .describe('Container ports. Required except for a job, which may have none. @default []'),
   health: z
     .strictObject({
       port: z.string().describe('Name of the port they listen on.'),
@@ -154,7 +195,8 @@ export const serviceSchema = z.strictObject({
         .regex(PATH_PATTERN, { error: (issue) => `${show(issue.input)} is not an HTTP path (e.g. /readyz)` })
         .describe('Path that answers 200 when the service can take traffic; failing it takes the pod out of the load balancer.'),
     })
-    .describe('HTTP health endpoints.'),
+    .optional()
+    .describe('HTTP health endpoints. Required except for a job, which has none (it runs to completion).'),
   resources: z
     .strictObject({
       requests: amounts.describe('What the scheduler reserves for one container.'),
@@ -183,7 +225,7 @@ export const serviceSchema = z.strictObject({
     .array(z.enum(STAGES, { error: (issue) => `${show(issue.input)} is not a stage; allowed: ${STAGES.join(', ')}` }))
     .min(1, { error: 'needs at least one stage' })
     .describe('Stages that run it.'),
-  scaling,
+  scaling: scaling.optional(),
   demand: demand.optional(),
 });
 

@@ -8,7 +8,9 @@ import { basename, join, relative, resolve } from 'node:path';
 import { findProjectRoot, projectLayout } from './project';
 
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
-import { DATA_STORE_STAGES, PUBLIC_HOSTS, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
+import { DATA_STORE_STAGES, DRAIN_SECONDS, JOB_DEFAULTS, PUBLIC_HOSTS, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
+import { kindProblems, serviceKindOf } from './service-kinds';
+import { secretShapedProblems, withoutReported } from './secret-shapes';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -101,23 +103,35 @@ function parseServiceFile(text: string, file: string): { config?: ServiceConfig;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ file, path: '(root)', message: 'expected a mapping with name, image, ports, health, resources, stages and scaling' }] };
   }
+  // A secret-shaped value is refused wherever it is, before the schema looks at the field.
+  const secretShaped = secretShapedProblems(file, data, 'service');
   const parsed = serviceSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) return { problems: zodProblems(file, parsed.error, serviceSchema) };
-  const privateRoutes = parsed.data.ports.flatMap((p, i) =>
+  if (!parsed.success) {
+    const schema = zodProblems(file, parsed.error, serviceSchema);
+    return { problems: [...withoutReported(secretShaped, schema), ...schema] };
+  }
+  const kinds = kindProblems(parsed.data, file);
+  if (kinds.length > 0) return { problems: [...withoutReported(secretShaped, kinds), ...kinds] };
+  const privateRoutes = (parsed.data.ports ?? []).flatMap((p, i) =>
     p.route !== undefined && p.public !== true
       ? [{ file, path: `ports[${i}].route`, message: 'is set on a private port; allowed only with public: true' }]
       : [],
   );
-  return { config: parsed.data, problems: privateRoutes };
+  return { config: parsed.data, problems: [...secretShaped, ...privateRoutes] };
 }
 
 function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
+  const kind = serviceKindOf(config);
   return {
     name: config.name,
     description: config.description,
+    kind,
     image: config.image,
-    ports: config.ports.map((p) => {
-      const route = p.public ? { hosts: p.route?.hosts ?? [...PUBLIC_HOSTS], path: p.route?.path ?? '/', websocket: p.route?.websocket ?? false } : undefined;
+    ports: (config.ports ?? []).map((p) => {
+      // A gateway's public routes pass WebSocket upgrades unless the file says otherwise.
+      const route = p.public
+        ? { hosts: p.route?.hosts ?? [...PUBLIC_HOSTS], path: p.route?.path ?? '/', websocket: p.route?.websocket ?? kind === 'gateway' }
+        : undefined;
       return {
         name: p.name,
         port: p.port,
@@ -128,13 +142,27 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
       };
     }),
     health: config.health,
+    ...(kind === 'job' && config.schedule !== undefined
+      ? {
+          schedule: {
+            cron: config.schedule.trim().split(/\s+/).join(' '),
+            timeZone: config.timeZone,
+            concurrencyPolicy: config.concurrencyPolicy ?? JOB_DEFAULTS.concurrencyPolicy,
+            deadlineSeconds: config.deadlineSeconds ?? JOB_DEFAULTS.deadlineSeconds,
+            retries: config.retries ?? JOB_DEFAULTS.retries,
+          },
+        }
+      : {}),
+    drainSeconds: config.drainSeconds ?? DRAIN_SECONDS[kind],
+    secrets: config.secrets ?? [],
     resources: config.resources,
     env: config.env ?? {},
     dataStores: config.dataStores ?? [],
     topics: { consumes: config.topics?.consumes ?? [], produces: config.topics?.produces ?? [] },
     calls: config.calls ?? [],
     stages: config.stages,
-    scaling: config.scaling,
+    // kindProblems ensured a scaling rule on every kind but a job, which runs one pod per run.
+    scaling: config.scaling ?? { rule: 'fixed', replicas: 1 },
     demand: config.demand ?? { driver: 'fixed' },
     sourceFile: file,
   };
@@ -181,7 +209,7 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
   });
   problems.push(...routeProblems(service, catalog));
   const portNames = service.ports.map((p) => p.name);
-  if (!portNames.includes(service.health.port)) {
+  if (service.health && !portNames.includes(service.health.port)) {
     add('health.port', `"${service.health.port}" is not one of this service's ports; allowed: ${portNames.join(', ')}`);
   }
 
@@ -216,6 +244,7 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
     else if (!target && names.includes(callee))
       return; // its own file's problems are reported
     else if (!target) add(`calls[${i}]`, `"${callee}" is not a service of the catalog; allowed: ${names.filter((n) => n !== service.name).join(', ')}`);
+    else if (target.kind === 'job') add(`calls[${i}]`, `"${callee}" is a job: it runs on its schedule and serves nothing between runs; remove it from calls`);
     else {
       const absent = service.stages.filter((stage) => !target.stages.includes(stage));
       if (absent.length > 0)
@@ -239,11 +268,11 @@ function routeProblems(service: ServiceDefinition, catalog: readonly ServiceDefi
       problems.push({ file: service.sourceFile, path: `ports[${i}].nodePort`, message: 'applies to public ports; set public: true or remove it' });
   });
   const exposed = publicPorts(service);
-  if (exposed.length > 0 && !exposed.some((p) => p.name === service.health.port)) {
+  if (exposed.length > 0 && !exposed.some((p) => p.name === service.health?.port)) {
     problems.push({
       file: service.sourceFile,
       path: 'health.port',
-      message: `"${service.health.port}" is not public; the load balancer checks the readiness path through a public port, so serve health on one; allowed: ${exposed.map((p) => p.name).join(', ')}`,
+      message: `"${service.health?.port}" is not public; the load balancer checks the readiness path through a public port, so serve health on one; allowed: ${exposed.map((p) => p.name).join(', ')}`,
     });
   }
   for (const port of exposed) {
@@ -301,6 +330,13 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
     }
     if (override.enabled === true && !service.stages.includes(stage)) {
       add(`services.${name}.enabled`, `${stage} cannot host ${name}; it runs on ${service.stages.join(', ')} (${service.sourceFile}: stages)`);
+    }
+    if (service.kind === 'job') {
+      for (const key of ['replicas', 'min', 'max'] as const) {
+        if (override[key] !== undefined)
+          add(`services.${name}.${key}`, `${name} is a job: it runs one pod per run on its schedule (${service.sourceFile}: schedule); remove ${key}`);
+      }
+      continue;
     }
     if (override.replicas !== undefined && service.scaling.rule !== 'fixed') {
       add(`services.${name}.replicas`, `applies to services with scaling rule fixed; ${name} uses ${service.scaling.rule}`);

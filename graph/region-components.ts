@@ -222,25 +222,44 @@ function declaredStores(ctx: RegionContext, name: string): readonly DataStoreKin
 
 /** Services from the apps stack's Deployments, else the Blueprint's pod ranges. */
 function addServices(ctx: RegionContext, group: string, targetServices: ReadonlySet<string>): ServiceNode[] {
-  const deployments = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'Deployment');
+  const workloads = kubernetesWorkloads(ctx.region.resources);
+  const deployments = workloads.filter((w) => w.kind === 'Deployment');
   if (deployments.length > 0) {
+    // Jobs run on their schedule, never behind the load balancer.
+    const jobs = workloads
+      .filter((w) => w.kind === 'CronJob' && w.namespace === 'product')
+      .map((j) => ({
+        id: addNode(
+          ctx,
+          `svc-${j.name}`,
+          'service',
+          `${j.name} on schedule`,
+          `CronJob ${j.schedule}`,
+          ctx.region.resources.filter((r) => qualified(r) === j.address),
+          group,
+        ),
+        public: false,
+        stores: declaredStores(ctx, j.name),
+      }));
     // Behind the ALB: the services a target group is for (tag `stagecraft:service`); without such tags, those with a port.
     const behindAlb = (d: KubernetesWorkload) => (targetServices.size === 0 ? d.ports.length > 0 : targetServices.has(d.name));
     const anyBehind = deployments.some(behindAlb);
-    return deployments.map((d) => {
-      const pods = d.autoscaler ? `${range(d.autoscaler.min, d.autoscaler.max)} pods` : `${d.replicas ?? 1} pods`;
-      const detail = d.autoscaler ? `HPA on ${d.autoscaler.trigger}` : 'fixed replicas';
-      const id = addNode(
-        ctx,
-        `svc-${d.name}`,
-        'service',
-        `${d.name} ${pods}`,
-        detail,
-        ctx.region.resources.filter((r) => qualified(r) === d.address),
-        group,
-      );
-      return { id, public: !anyBehind || behindAlb(d), stores: declaredStores(ctx, d.name) };
-    });
+    return deployments
+      .map((d) => {
+        const pods = d.autoscaler ? `${range(d.autoscaler.min, d.autoscaler.max)} pods` : `${d.replicas ?? 1} pods`;
+        const detail = d.autoscaler ? `HPA on ${d.autoscaler.trigger}` : 'fixed replicas';
+        const id = addNode(
+          ctx,
+          `svc-${d.name}`,
+          'service',
+          `${d.name} ${pods}`,
+          detail,
+          ctx.region.resources.filter((r) => qualified(r) === d.address),
+          group,
+        );
+        return { id, public: !anyBehind || behindAlb(d), stores: declaredStores(ctx, d.name) };
+      })
+      .concat(jobs);
   }
   const out: ServiceNode[] = [];
   const add = (name: string, label: string, detail: string, isPublic = true, stores?: readonly DataStoreKind[]) =>

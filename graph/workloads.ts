@@ -9,9 +9,11 @@ import { apiObjectOfResource } from '../synthesis/kubernetes-objects';
 import { SizedEnvironment } from '../sizing/blueprint';
 import { EnvironmentResources, first, ofType, qualified, referenced, StackResource } from './stacks';
 
-/** A Deployment or StatefulSet of an apps stack. */
+/** A Deployment, StatefulSet or CronJob (a scheduled service) of an apps stack. */
 export interface KubernetesWorkload {
-  readonly kind: 'Deployment' | 'StatefulSet';
+  readonly kind: 'Deployment' | 'StatefulSet' | 'CronJob';
+  /** A CronJob's cron schedule (and time zone). */
+  readonly schedule?: string;
   readonly name: string;
   readonly namespace: string;
   /** `spec.replicas`; absent when an autoscaler owns it. */
@@ -65,6 +67,19 @@ export function kubernetesWorkloads(resources: readonly StackResource[]): Kubern
   const all = manifests(resources);
   const hpas = all.filter(({ manifest }) => manifest.kind === 'HorizontalPodAutoscaler');
   return all.flatMap(({ manifest, address }): KubernetesWorkload[] => {
+    if (manifest.kind === 'CronJob') {
+      const zone = first(manifest.spec, 'timeZone');
+      return [
+        {
+          kind: 'CronJob',
+          name: manifest.metadata?.name ?? '?',
+          namespace: manifest.metadata?.namespace ?? 'default',
+          schedule: `${String(first(manifest.spec, 'schedule'))}${zone ? ` ${String(zone)}` : ''}`,
+          ports: [],
+          address,
+        },
+      ];
+    }
     if (manifest.kind !== 'Deployment' && manifest.kind !== 'StatefulSet') return [];
     const name = manifest.metadata?.name ?? '?';
     const namespace = manifest.metadata?.namespace ?? 'default';

@@ -14,6 +14,8 @@ import { publicHostName, ServiceDefinition } from '../config/service-definition'
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { RUN_AS_USER } from './kubernetes/workload-spec';
 import { composeLiteral } from '../constructs/shared/terraform-literal';
+import { applicationSecretFile, composeSecretParts } from './host-secrets';
+import { JOBS_PROFILE } from './host-timers';
 
 /** Where the host keeps fetched secrets (a tmpfs) and the compose project files. */
 export const HOST_SECRETS_DIR = '/run/stagecraft/secrets';
@@ -101,6 +103,7 @@ function hardened(user: string, memoryMiB: number, cpuMillis: number, reservatio
 
 function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeService {
   const secrets = secretReferences(service, input.stores);
+  const own = composeSecretParts(service);
   const storeEnv = Object.fromEntries(
     service.dataStores.flatMap((kind) => Object.entries(input.stores[kind]?.env ?? {})).filter(([name]) => !name.endsWith('_SECRET_ARN')),
   );
@@ -111,25 +114,36 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
       ...Object.fromEntries(Object.entries(service.env).map(([name, value]) => [name, composeLiteral(value)])),
       ...storeEnv,
       ...Object.fromEntries(secrets.map((s) => [s.env.replace(/_ARN$/, '_FILE'), `/run/secrets/${s.file}`])),
+      ...own.environment,
     }).sort(([a], [b]) => a.localeCompare(b)),
   );
-  const health = service.ports.find((p) => p.name === service.health.port)!;
+  const storeSecrets = [...new Set(secrets.map((s) => s.file))];
+  const allSecrets = [...storeSecrets, ...own.secrets];
   const onHost = (input.hostStores ?? []).filter((store) => service.dataStores.includes(store.name === 'postgres' ? 'database' : 'redis'));
   const { requests, limits } = service.resources;
+  const health = service.health;
+  const healthPort = service.ports.find((p) => p.name === health?.port);
   return {
     image: service.image,
     ...hardened(`${RUN_AS_USER}:${RUN_AS_USER}`, limits.memoryMiB, limits.cpuMillis, requests),
+    // A job runs only when its timer starts it (services/host-timers.ts): `up` leaves its profile out.
+    ...(service.kind === 'job' ? { restart: 'no', profiles: [JOBS_PROFILE] } : {}),
+    stop_grace_period: `${service.drainSeconds}s`,
     environment,
-    ...(secrets.length > 0 ? { secrets: [...new Set(secrets.map((s) => s.file))] } : {}),
-    expose: service.ports.map((p) => String(p.port)),
+    ...(allSecrets.length > 0 ? { secrets: allSecrets } : {}),
+    ...(service.ports.length > 0 ? { expose: service.ports.map((p) => String(p.port)) } : {}),
     // The images ship busybox wget for this; the cluster uses the same path as its liveness probe.
-    healthcheck: {
-      test: ['CMD', 'wget', '-q', '--spider', `http://127.0.0.1:${health.port}${service.health.livenessPath}`],
-      interval: '10s',
-      timeout: '2s',
-      retries: 3,
-      start_period: '10s',
-    },
+    ...(health && healthPort
+      ? {
+          healthcheck: {
+            test: ['CMD', 'wget', '-q', '--spider', `http://127.0.0.1:${healthPort.port}${health.livenessPath}`],
+            interval: '10s',
+            timeout: '2s',
+            retries: 3,
+            start_period: '10s',
+          },
+        }
+      : {}),
     ...(onHost.length > 0 ? { depends_on: Object.fromEntries(onHost.map((store) => [store.name, { condition: 'service_healthy' }])) } : {}),
   };
 }
@@ -307,6 +321,7 @@ export function composeDocument(input: ComposeInput): Record<string, unknown> {
   const secretFiles = new Set<string>([
     ...(publicServices.length > 0 ? [ORIGIN_TLS_SECRET_FILE] : []),
     ...input.services.flatMap((s) => secretReferences(s, input.stores).map((r) => r.file)),
+    ...input.services.flatMap((s) => s.secrets.map((name) => applicationSecretFile(s.name, name))),
     ...(input.hostStores ?? []).map((s) => s.passwordSecret),
   ]);
   // The project name is given on the command line (`--project-name`): older Compose

@@ -7,7 +7,9 @@
  */
 import { stringify } from 'yaml';
 import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
+import { ServiceDefinition } from '../config/service-definition';
 import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore, ORIGIN_PULL_CA_FILE } from './compose';
+import { hostTimers } from './host-timers';
 
 /** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */
 export const COMPOSE_PLUGIN = {
@@ -35,6 +37,8 @@ export interface HostCloudInitInput {
   readonly withDataVolume: boolean;
   /** On-host data stores whose data directories must exist, owned by their user. @default none */
   readonly hostStores?: readonly HostDataStore[];
+  /** The services: each job gets a systemd timer (services/host-timers.ts). @default none */
+  readonly services?: readonly ServiceDefinition[];
 }
 
 function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: string, awaited: readonly string[]): string {
@@ -51,7 +55,7 @@ function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: s
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([file, arn]) =>
         awaited.includes(file)
-          ? `until ${fetch(file, arn)}; do echo '${file} has no value yet: put it as docs/origin-trust.md says; retrying in 30 s'; sleep 30; done`
+          ? `until ${fetch(file, arn)}; do echo '${file} has no value yet: put it as ${file.startsWith('app-') ? 'docs/services.md' : 'docs/origin-trust.md'} says; retrying in 30 s'; sleep 30; done`
           : fetch(file, arn),
       ),
     // Containers run as unprivileged users and read the files through compose's bind mounts.
@@ -60,8 +64,11 @@ function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: s
   return lines.join('\n') + '\n';
 }
 
+/** The host's docker compose command for the project. */
+const COMPOSE_COMMAND = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
+
 function systemdUnit(): string {
-  const compose = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
+  const compose = COMPOSE_COMMAND;
   return (
     [
       '[Unit]',
@@ -86,6 +93,7 @@ function systemdUnit(): string {
 
 export function hostCloudInit(input: HostCloudInitInput): string {
   const stores = input.hostStores ?? [];
+  const timers = hostTimers(input.services ?? [], COMPOSE_COMMAND, SYSTEMD_UNIT);
   const document = {
     package_update: true,
     packages: ['docker'],
@@ -99,6 +107,7 @@ export function hostCloudInit(input: HostCloudInitInput): string {
         content: fetchSecretsScript(input.secrets, input.region, input.awaitedSecrets ?? []),
       },
       { path: `/etc/systemd/system/${SYSTEMD_UNIT}`, permissions: '0644', content: systemdUnit() },
+      ...timers.files,
     ],
     runcmd: [
       ...baseBootCommands(input.withDataVolume),
@@ -110,6 +119,7 @@ export function hostCloudInit(input: HostCloudInitInput): string {
       'systemctl daemon-reload',
       // --no-block: the unit may wait for the origin certificate (docs/origin-trust.md); cloud-init must finish regardless.
       `systemctl enable --now --no-block ${SYSTEMD_UNIT}`,
+      ...timers.timers.map((timer) => `systemctl enable --now ${timer}`),
     ],
   };
   return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;

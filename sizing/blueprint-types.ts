@@ -84,6 +84,8 @@ export interface ServicePods extends PodRange {
   readonly rawPods?: number;
   /** Demand → pods, in words. */
   readonly reason: string;
+  /** A job: pods only while a scheduled run runs, none between runs. @default false */
+  readonly scheduled?: boolean;
 }
 
 /** Every sized component of one environment; a component absent here is not built. */

@@ -150,7 +150,8 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     } else {
       // The load on the hosts: the demand of each service in fractions of a pod (spread over the
       // hosts), and one container of each service whose pods are fixed.
-      const share = (p: ServicePods) => (p.driver === 'fixed' ? 1 : (p.rawPods ?? 0));
+      // A job's run comes and goes with its schedule; it is not a container the hosts hold at peak.
+      const share = (p: ServicePods) => (p.scheduled ? 0 : p.driver === 'fixed' ? 1 : (p.rawPods ?? 0));
       const cpu = ranges.reduce((sum, { pods }) => sum + share(pods) * pods.cpu, 0);
       const memory = ranges.reduce((sum, { pods }) => sum + share(pods) * pods.memoryGiB, 0);
       hosts = Math.max(1, ceilDiv(cpu, spec.vcpu), ceilDiv(memory, spec.memoryGiB));

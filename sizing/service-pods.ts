@@ -50,6 +50,21 @@ function podsOf(service: ServiceDefinition, input: ServicePodsInput): ServicePod
   const regionText = divisor > 1 ? ` ÷ (${input.regionCount} − 1) regions` : '';
   const floorText = (raw: number, min: number) => (raw < min ? ` (${raw}, raised to ${min}: pods per service)` : '');
 
+  // A job runs on its schedule, not always: no pod between runs, one while it runs. Its request must
+  // still fit a node (capacity.ts checks every service's), and a run may need a node of its own.
+  if (service.schedule) {
+    const tz = service.schedule.timeZone ?? 'UTC';
+    return {
+      driver: 'fixed',
+      min: 0,
+      max: 1,
+      cpu,
+      memoryGiB,
+      scheduled: true,
+      reason: `job on "${service.schedule.cron}" (${tz}): no pod between runs, 1 while it runs → 0–1 pods × ${pods}`,
+    };
+  }
+
   const demand = service.demand;
   if (demand.driver === 'fixed') {
     const scaling = service.scaling;

@@ -38,6 +38,7 @@ import { configureBackend, StateLocation } from './backend';
 import { appsStackName } from './stack-names';
 import { RegionalStack } from './regional-stack';
 import { serviceWorkloads } from './service-workloads';
+import { applicationSecrets } from './application-secrets';
 import { StagecraftStack } from './stagecraft-stack';
 
 export interface AppsStackProps {
@@ -86,7 +87,7 @@ export class AppsStack extends StagecraftStack {
       ],
     });
 
-    this.workloads = serviceWorkloads(environment, props.blueprint, regional.dataStores);
+    this.workloads = serviceWorkloads(environment, props.blueprint, regional.dataStores, applicationSecrets(regional), region.code);
     const zones = region.availabilityZoneIds.map((_, zone) => zone);
     const product = productObjects({
       workloads: this.workloads,

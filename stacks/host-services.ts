@@ -10,6 +10,8 @@ import { GeneratedSecret } from '../constructs/aws/generated-secret';
 import { dataStoreAccessPolicy } from '../constructs/aws/service-identity';
 import { composeDocument, HostDataStore, ORIGIN_TLS_SECRET_FILE, proxyConfig, secretFileName, secretReferences } from '../services/compose';
 import { hostCloudInit } from '../services/host-cloud-init';
+import { hostApplicationSecrets } from '../services/host-secrets';
+import { applicationSecrets, applicationSecretArnsOf } from './application-secrets';
 import { RegionalStack } from './regional-stack';
 import { storesOf } from './service-identities';
 
@@ -86,13 +88,21 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
   const environment = f.environment;
   const proxy = { domain: environment.domain, originPullCa: environment.edge.originPullCa };
   const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy });
-  const secrets = Object.fromEntries(services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]));
+  const appSecrets = hostApplicationSecrets(services, applicationSecrets(stack));
+  const secrets = Object.fromEntries([
+    ...services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]),
+    ...appSecrets.map((s) => [s.file, s.arn]),
+  ]);
   const used = [...new Set(services.flatMap((s) => s.dataStores))];
   // The host fetches secrets; containers cannot use the instance role (IMDS allows one hop), so no bucket access.
   const policy = dataStoreAccessPolicy({
     stores: storesOf(stack, used).map((store) => ({ ...store, bucketArns: [] })),
     encryptionKey: f.encryptionKey,
     region: f.region.code,
+    applicationSecretArns: applicationSecretArnsOf(
+      stack,
+      services.map((s) => s.name),
+    ),
   });
   const originTls = originTlsSecret(stack);
   for (const host of hosts) {
@@ -100,11 +110,13 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
       compose,
       proxyConfig: proxyConfig(services, proxy),
       secrets: { ...secrets, [ORIGIN_TLS_SECRET_FILE]: originTls.secret.arn },
-      awaitedSecrets: [ORIGIN_TLS_SECRET_FILE],
+      // The operator puts these values after the stack creates the secrets: the host waits for them.
+      awaitedSecrets: [ORIGIN_TLS_SECRET_FILE, ...appSecrets.map((s) => s.file)],
       originPullCa: proxy.originPullCa,
       region: f.region.code,
       withDataVolume: host.dataVolume !== undefined,
       hostStores,
+      services,
     });
     host.launchTemplate.userData = Fn.base64encode(asTerraformString(userData));
     if (policy) new IamRolePolicy(host, 'service-secrets', { role: host.role.id, policy });

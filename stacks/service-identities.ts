@@ -4,6 +4,7 @@ import { PRODUCT_NAMESPACE } from '../services/kubernetes/labels';
 import { EksCluster } from '../constructs/aws/eks-cluster';
 import { uniqueResourceName } from '../constructs/shared/protection';
 import { ServiceIdentity } from '../constructs/aws/service-identity';
+import { applicationSecretArnsOf } from './application-secrets';
 import { RegionalStack } from './regional-stack';
 
 /** The stores a service declares that this region has. */
@@ -25,6 +26,7 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
         encryptionKey: f.encryptionKey,
         region: f.region.code,
         credentialStatements: credentialsFor(service, stack.dataStores).flatMap((c) => c.statements ?? []),
+        applicationSecretArns: applicationSecretArnsOf(stack, [service.name]),
       }),
   );
   f.environment.services.forEach((service, i) => stack.serviceRoleArns.set(service.name, identities[i].role.arn));

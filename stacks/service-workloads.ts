@@ -8,8 +8,15 @@ import { bindingsFor, credentialsFor, DataStoreEndpoints } from '../constructs/s
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { OTLP_ENDPOINT } from '../services/platform/otel-collector';
 import { Blueprint } from '../sizing/blueprint-types';
+import { ApplicationSecretArns } from './application-secrets';
 
-export function serviceWorkloads(environment: Environment, blueprint: Blueprint, stores: DataStoreEndpoints): ServiceWorkload[] {
+export function serviceWorkloads(
+  environment: Environment,
+  blueprint: Blueprint,
+  stores: DataStoreEndpoints,
+  secrets: ApplicationSecretArns = new Map(),
+  region?: string,
+): ServiceWorkload[] {
   return environment.services.map((service) => ({
     service,
     // The sizing packed these same requests onto the nodes (sizing/service-pods.ts).
@@ -19,5 +26,6 @@ export function serviceWorkloads(environment: Environment, blueprint: Blueprint,
     // Every service sends spans to the region's collector (services/platform/otel-collector.ts).
     bindings: { ...bindingsFor(service.dataStores, stores, service), OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_SERVICE_NAME: service.name },
     secretVolumes: credentialsFor(service, stores).flatMap((c) => (c.secretVolume ? [c.secretVolume] : [])),
+    ...(secrets.has(service.name) ? { appSecrets: secrets.get(service.name), region } : {}),
   }));
 }

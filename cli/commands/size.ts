@@ -217,7 +217,7 @@ export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentC
     `demand: ${fmt(demand.dau)} DAU · peak ${fmt(demand.peakRps)} req/s · ${fmt(demand.peakMessagesPerSecond)} messages/s · ${fmt(demand.peakConnections)} connections · ${fmt(demand.peakDbWritesPerSecond)} DB writes/s · ${fmt(demand.peakRedisOpsPerSecond)} Redis ops/s`,
   );
   lines.push(
-    `services: ${environment.services.length === 0 ? 'none enabled' : environment.services.map((s) => `${s.name} (${s.demand.driver})`).join(', ')}; each sized from its own demand and requests (services/<name>.yaml)`,
+    `services: ${environment.services.length === 0 ? 'none enabled' : environment.services.map((s) => `${s.name} (${s.schedule ? `job, ${s.schedule.cron}` : s.demand.driver})`).join(', ')}; each sized from its own demand and requests (services/<name>.yaml)`,
   );
   lines.push('');
   const table = rows(result);

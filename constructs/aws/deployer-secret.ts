@@ -17,6 +17,8 @@ export interface DeployerSecretProps {
   readonly encryptionKey: EncryptionKey;
   /** Days a deleted secret can still be restored. @default 30 */
   readonly recoveryWindowDays?: number;
+  /** Tags of the secret (e.g. what readiness finds it by). @default none */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** A secret without a value in Terraform; the deployer runs `aws secretsmanager put-secret-value`. */
@@ -31,6 +33,7 @@ export class DeployerSecret extends Construct {
       description: props.description,
       kmsKeyId: props.encryptionKey.arn,
       recoveryWindowInDays: recoveryWindowDays,
+      ...(props.tags ? { tags: { ...props.tags } } : {}),
     });
   }
 }

@@ -19,6 +19,8 @@ export interface DataStoreAccess {
    * user, kafka-cluster actions on its topics, es:ESHttp* on the search domain). @default none
    */
   readonly credentialStatements?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** The service's own application secrets (stacks/application-secrets.ts), read like its stores' secrets. @default none */
+  readonly applicationSecretArns?: readonly string[];
 }
 
 /**
@@ -28,7 +30,7 @@ export interface DataStoreAccess {
  * Undefined when the stores need nothing.
  */
 export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefined {
-  const secretArns = access.stores.flatMap((s) => s.secretArns);
+  const secretArns = [...access.stores.flatMap((s) => s.secretArns), ...(access.applicationSecretArns ?? [])];
   const bucketArns = access.stores.flatMap((s) => s.bucketArns);
   const statements: Array<Record<string, unknown>> = [];
   const via: string[] = [];

@@ -25,6 +25,11 @@ export interface ServiceTargetGroupProps {
   readonly nodeGroups: readonly NodeGroup[];
   /** Topic for the unhealthy-targets alarm. */
   readonly alarms: AlarmTopic;
+  /**
+   * Seconds a deregistering node keeps its open connections before the load balancer closes them
+   * (a gateway's long-lived connections drain longer). @default 30
+   */
+  readonly deregistrationDelaySeconds?: number;
 }
 
 /**
@@ -43,13 +48,14 @@ export class ServiceTargetGroup extends Construct {
   constructor(scope: Construct, id: string, props: ServiceTargetGroupProps) {
     super(scope, id);
     const what = `${props.service} ${props.portName}`;
+    const deregistrationDelaySeconds = props.deregistrationDelaySeconds ?? 30;
     this.targetGroup = new LbTargetGroup(this, 'target-group', {
       name: props.name,
       port: props.nodePort,
       protocol: 'HTTP',
       targetType: 'instance',
       vpcId: props.loadBalancer.alb.vpcId,
-      deregistrationDelay: '30',
+      deregistrationDelay: String(deregistrationDelaySeconds),
       healthCheck: {
         path: props.healthCheckPath,
         port: 'traffic-port',

@@ -1,6 +1,7 @@
 /** Every readiness item, in checklist order. */
 import { ReadinessItem } from '../types';
 import { ApplicationIntegrity } from './ApplicationIntegrity';
+import { ApplicationSecrets } from './ApplicationSecrets';
 import { Dashboard } from './Dashboard';
 import { DatabaseFailover } from './DatabaseFailover';
 import { DeadLetterQueues } from './DeadLetterQueues';
@@ -28,6 +29,7 @@ export const ALL_ITEMS: readonly ReadinessItem[] = [
   DatabaseFailover,
   RateLimiting,
   GracefulDegradation,
+  ApplicationSecrets,
   DistributedTracing,
   Dashboard,
   SloBurnRateAlarms,

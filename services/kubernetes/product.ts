@@ -1,6 +1,7 @@
 /** Every Kubernetes object of the product services in one region, in apply order. */
 import { DataStoreEndpoints } from '../../constructs/shared/data-store-endpoints';
 import { horizontalPodAutoscaler } from './autoscaler';
+import { cronJob } from './cron-job';
 import { deployment } from './deployment';
 import { podDisruptionBudget } from './disruption-budget';
 import { PRODUCT_NAMESPACE } from './labels';
@@ -26,6 +27,11 @@ export function productObjects(input: ProductObjectsInput): {
   const services = new Map<string, KubernetesObject[]>();
   for (const workload of input.workloads) {
     const { service } = workload;
+    if (service.schedule) {
+      // A job: its ServiceAccount (the Pod Identity of its runs), its CronJob and its network policy.
+      services.set(service.name, [serviceAccount(service), cronJob(workload, service.schedule), servicePolicy(service, running, input.stores, input.network)]);
+      continue;
+    }
     const nodePort = publicNodePortService(service);
     services.set(service.name, [
       serviceAccount(service),

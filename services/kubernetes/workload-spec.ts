@@ -17,6 +17,10 @@ export interface ServiceWorkload {
   readonly bindings: Readonly<Record<string, string>>;
   /** Secrets the pods mount read-only: their data-store credentials (CockroachDB client certificates). @default none */
   readonly secretVolumes?: ReadonlyArray<{ readonly secretName: string; readonly mountPath: string }>;
+  /** Its application secrets: name → Secrets Manager ARN (a Terraform reference), fetched by an init container. @default none */
+  readonly appSecrets?: Readonly<Record<string, string>>;
+  /** The AWS region the secrets are read in. @default none (needed only with appSecrets) */
+  readonly region?: string;
 }
 
 /** The uid/gid every product container runs as (images must not need root). */

@@ -69,6 +69,33 @@ describe('DataStoreCredential on fixtures', () => {
     ]);
   });
 
+  it('checks a scheduled service (a CronJob) like a Deployment', () => {
+    const cronJob = (env: Record<string, string>) =>
+      manifest('nightly', {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'api', namespace: 'product' },
+        spec: {
+          schedule: '0 3 * * *',
+          jobTemplate: {
+            spec: {
+              template: {
+                spec: { serviceAccountName: 'api', containers: [{ name: 'api', env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
+              },
+            },
+          },
+        },
+      });
+    const apps = { ...cronJob({ DATABASE_HOST: 'db.internal', DATABASE_USER: 'api' }), ...usersJob('CREATE ROLE "api" WITH LOGIN;') };
+    expect(evaluate(DataStoreCredential, fixture([CONNECT], apps)).map((o) => o.status)).toEqual(['compliant']);
+    expect(problems(evaluate(DataStoreCredential, fixture([READ_TOKEN], apps)))).toEqual([
+      expect.objectContaining({
+        status: 'non-compliant',
+        message: 'service api → database (stack fx-us-east-1): its role may not rds-db:connect as api on aws_db_instance.db',
+      }),
+    ]);
+  });
+
   it('fails a service whose user no Job creates', () => {
     const apps = { ...deployment(ENV), ...usersJob('CREATE ROLE "other" WITH LOGIN;') };
     expect(problems(evaluate(DataStoreCredential, fixture([CONNECT, READ_TOKEN], apps)))).toEqual([

@@ -53,8 +53,11 @@ function text(value: unknown): string {
   return object ? Object.values(object).map(text).join('\n') : '';
 }
 
+/** The pod spec of a Deployment, or of a CronJob's Job (a scheduled service, `kind: job`). */
 function podSpec(m: ManifestView): Record<string, unknown> {
-  return record(record(record(record(m.manifest.spec)?.template)?.spec)) ?? {};
+  const spec = record(m.manifest.spec);
+  const template = m.kind === 'CronJob' ? record(record(record(spec?.jobTemplate)?.spec)?.template) : record(spec?.template);
+  return record(template?.spec) ?? {};
 }
 
 function containerEnv(m: ManifestView): Map<string, string> {
@@ -217,7 +220,7 @@ export const DataStoreCredential: StackRule = {
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
     if (!apps) return [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack: services run on hosts, with the host's role` }];
     const environmentApps = stack.environmentStacks().filter((s) => s.name.endsWith('-apps'));
-    const deployments = manifestsOf(apps, 'Deployment').filter((d) => d.namespace === PRODUCT_NAMESPACE);
+    const deployments = [...manifestsOf(apps, 'Deployment'), ...manifestsOf(apps, 'CronJob')].filter((d) => d.namespace === PRODUCT_NAMESPACE);
     if (deployments.length === 0) return [{ status: 'not-applicable', reason: `${apps.name} runs no product Deployment` }];
     const associations = stack.resources('aws_eks_pod_identity_association').filter((a) => a.values.namespace === PRODUCT_NAMESPACE);
     const outcomes: StackOutcome[] = [];

@@ -1,0 +1,94 @@
+/**
+ * Jobs on a host (`kind: job`, issue 18): each runs from a systemd timer on its cron schedule, as
+ * `docker compose run --rm` of its compose service (which `up` leaves out: it is in the `jobs`
+ * profile), with the same image, hardening, environment and secrets as on a cluster. A timer
+ * never starts a run while the last one runs (the CronJob's Forbid); a run past its deadline is
+ * stopped and its container removed. Missed runs (host off) are not caught up, as cron.
+ *
+ * Everything in the units is validated data (a DNS-label name, a cron schedule rendered as numbers,
+ * an IANA zone); the description is the user's text and goes through `systemdText`.
+ */
+import { onCalendar, parseCron } from '../config/cron';
+import { ServiceDefinition } from '../config/service-definition';
+
+/** The compose profile of the jobs: `docker compose up` starts none of them. */
+export const JOBS_PROFILE = 'jobs';
+
+/** A file cloud-init writes. */
+export interface HostFile {
+  readonly path: string;
+  readonly permissions: string;
+  readonly content: string;
+}
+
+/** The units of every job, and the timers to enable. */
+export interface HostTimers {
+  readonly files: readonly HostFile[];
+  /** Timer unit names, enabled after `systemctl daemon-reload`. */
+  readonly timers: readonly string[];
+}
+
+/** Unit name stem of a job. */
+export const jobUnit = (service: string): string => `stagecraft-job-${service}`;
+
+/**
+ * User text for a systemd unit setting: `%` starts a specifier (doubled), a line break would end
+ * the setting and a trailing backslash continue it (control characters become spaces, trailing
+ * backslashes are dropped).
+ */
+export function systemdText(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .replace(/%/g, '%%')
+      .replace(/\\+$/, '')
+  );
+}
+
+/** The service and timer units of one job. `composeCommand` is the host's `docker compose … -f …` prefix. */
+export function jobUnits(service: ServiceDefinition, composeCommand: string, mainUnit: string): HostFile[] {
+  const schedule = service.schedule;
+  if (!schedule) throw new Error(`${service.name} is not a job`);
+  const parsed = parseCron(schedule.cron).schedule;
+  if (!parsed) throw new Error(`${service.name}: schedule "${schedule.cron}" was not validated`);
+  const unit = jobUnit(service.name);
+  const container = unit;
+  const serviceUnit = [
+    '[Unit]',
+    `Description=Stagecraft job ${service.name}: ${systemdText(service.description)}`,
+    // The compose project (and the secrets it fetched) must be up; starting a run starts it if not.
+    `Requires=${mainUnit}`,
+    `After=${mainUnit}`,
+    '',
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=${composeCommand} run --rm --name ${container} ${service.name}`,
+    // Stopped at its deadline (or by hand), the CLI exits; the container must not run on.
+    `ExecStopPost=-/usr/bin/docker rm --force ${container}`,
+    `TimeoutStartSec=${schedule.deadlineSeconds}s`,
+  ].join('\n');
+  const timerUnit = [
+    '[Unit]',
+    `Description=Schedule of the Stagecraft job ${service.name} (${schedule.cron}${schedule.timeZone ? ` ${schedule.timeZone}` : ' UTC'})`,
+    '',
+    '[Timer]',
+    // cron's schedule in systemd's calendar syntax; without a zone the host's (UTC on the AMIs used).
+    `OnCalendar=${onCalendar(parsed, schedule.timeZone ?? 'UTC')}`,
+    'AccuracySec=1s',
+    `Unit=${unit}.service`,
+    '',
+    '[Install]',
+    'WantedBy=timers.target',
+  ].join('\n');
+  return [
+    { path: `/etc/systemd/system/${unit}.service`, permissions: '0644', content: serviceUnit + '\n' },
+    { path: `/etc/systemd/system/${unit}.timer`, permissions: '0644', content: timerUnit + '\n' },
+  ];
+}
+
+/** The units of every job among `services`. */
+export function hostTimers(services: readonly ServiceDefinition[], composeCommand: string, mainUnit: string): HostTimers {
+  const jobs = services.filter((s) => s.schedule !== undefined);
+  return { files: jobs.flatMap((job) => jobUnits(job, composeCommand, mainUnit)), timers: jobs.map((job) => `${jobUnit(job.name)}.timer`) };
+}

@@ -1,0 +1,57 @@
+/**
+ * The product services' application secrets in one region (`secrets:` in their definitions,
+ * issue 18): one Secrets Manager secret per service and name, `<env>/<service>/<NAME>`, created
+ * without a value (constructs/aws/deployer-secret.ts: no secret version, so no value in the JSON
+ * or the state). The operator puts each value; `stagecraft readiness` lists them by their tag.
+ * The service's identity (its Pod Identity role on clusters, the host's role on hosts) may read
+ * exactly its own secrets.
+ *
+ * Created once per regional stack, on first use, by whichever builds the services' identities
+ * (stacks/service-identities.ts on clusters, stacks/host-services.ts on hosts); the apps stack
+ * reads the same ARNs.
+ */
+import { DeployerSecret } from '../constructs/aws/deployer-secret';
+import { RegionalStack } from './regional-stack';
+
+/** The tag that marks an application secret, valued `<service>/<NAME>`; readiness lists secrets by it. */
+export const APPLICATION_SECRET_TAG = 'stagecraft:application-secret';
+
+/** Secret name → ARN, per service. */
+export type ApplicationSecretArns = ReadonlyMap<string, Readonly<Record<string, string>>>;
+
+const created = new WeakMap<RegionalStack, Map<string, Record<string, string>>>();
+
+/** The Secrets Manager name of a service's secret. */
+export function applicationSecretName(environment: string, service: string, name: string): string {
+  return `${environment}/${service}/${name}`;
+}
+
+/** The application secrets of every service of `stack`'s environment, created on first call. */
+export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns {
+  const existing = created.get(stack);
+  if (existing) return existing;
+  const f = stack.foundation;
+  const arns = new Map<string, Record<string, string>>();
+  for (const service of f.environment.services) {
+    if (service.secrets.length === 0) continue;
+    const byName: Record<string, string> = {};
+    for (const name of service.secrets) {
+      const secret = new DeployerSecret(stack, `app-secret-${service.name}-${name.toLowerCase()}`, {
+        name: applicationSecretName(f.environment.name, service.name, name),
+        description: `${f.namePrefix}: ${name} of ${service.name}, put by the operator (docs/services.md)`,
+        encryptionKey: f.encryptionKey,
+        tags: { [APPLICATION_SECRET_TAG]: `${service.name}/${name}`, 'stagecraft:service': service.name },
+      });
+      byName[name] = secret.secret.arn;
+    }
+    arns.set(service.name, byName);
+  }
+  created.set(stack, arns);
+  return arns;
+}
+
+/** Every application secret ARN of `services` in `stack`. */
+export function applicationSecretArnsOf(stack: RegionalStack, services: readonly string[]): string[] {
+  const arns = applicationSecrets(stack);
+  return services.flatMap((service) => Object.values(arns.get(service) ?? {}));
+}

@@ -1,0 +1,221 @@
+/**
+ * Issue 18, end to end: a photo-sharing product in a project of its own (test/fixtures/photo-sharing:
+ * a Next.js web, a Go api, an image-resizing worker on a queue and a nightly job, with application
+ * secrets) through `stagecraft synth`, `check` and `readiness`: the job is a CronJob on the cluster
+ * and a systemd timer on the host, the secrets are Secrets Manager secrets without a value that only
+ * their services may read, fetched at run time; a secret-shaped value in `env` is refused with exit 2.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { run } from '../helpers/cli';
+import { PROJECT_ROOT } from '../helpers/examples';
+import { appliedObjects } from '../helpers/kubernetes-typed';
+import { kubernetesSchemaProblems } from '../helpers/kubernetes';
+import { podHardeningProblems } from '../helpers/pod-hardening';
+import { userDataText } from '../helpers/host-user-data';
+import { composeValidator } from '../helpers/compose-schema';
+
+const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'photo-sharing');
+
+function fixtureProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'stagecraft-photos-'));
+  cpSync(FIXTURE, root, { recursive: true });
+  return root;
+}
+
+type Json = Record<string, any>;
+const stackJson = (root: string, stack: string): Json => JSON.parse(readFileSync(join(root, 'out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+
+describe('the photo-sharing product', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = fixtureProject();
+    const synth = await run(root, 'synth', '--out', 'out');
+    if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
+  }, 240_000);
+
+  describe('on the growth cluster', () => {
+    let objects: Json[];
+    let regional: Json;
+    beforeAll(() => {
+      objects = appliedObjects(stackJson(root, 'photos-growth-eu-central-1-apps') as never);
+      regional = stackJson(root, 'photos-growth-eu-central-1');
+    });
+    const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+    it('runs the nightly job as a CronJob, with nothing always on for it', () => {
+      const cron = named('CronJob', 'nightly-digest')!;
+      const spec = cron.spec;
+      expect([spec.schedule, spec.timeZone, spec.concurrencyPolicy, spec.jobTemplate.spec.activeDeadlineSeconds, spec.jobTemplate.spec.backoffLimit]).toEqual([
+        '30 3 * * *',
+        'Europe/Berlin',
+        'Forbid',
+        5400,
+        2,
+      ]);
+      expect(spec.jobTemplate.spec.template.spec.restartPolicy).toBe('Never');
+      expect(objects.filter((o) => o.metadata.name === 'nightly-digest').map((o) => o.kind)).toEqual(
+        expect.not.arrayContaining(['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']),
+      );
+      expect(kubernetesSchemaProblems(cron as never)).toEqual([]);
+      expect(podHardeningProblems([cron as never])).toEqual([]);
+    });
+
+    it('gives the web, api and worker Deployments and the worker its CPU autoscaler', () => {
+      expect(['web', 'api', 'resizer'].map((name) => named('Deployment', name)?.metadata.name)).toEqual(['web', 'api', 'resizer']);
+      expect(named('HorizontalPodAutoscaler', 'resizer')?.spec.metrics.map((m: Json) => m.resource.name)).toEqual(['cpu']);
+    });
+
+    it("fetches each service's own secrets in an init container into memory, never as values", () => {
+      const pod = named('Deployment', 'api')!.spec.template.spec;
+      const [init] = pod.initContainers;
+      const env = Object.fromEntries(init.env.map((e: Json) => [e.name, e.value]));
+      const secretResources = Object.entries(regional.resource.aws_secretsmanager_secret as Json).filter(([, s]) =>
+        String(s.name).startsWith('photos-growth/api/'),
+      );
+      expect(secretResources.map(([, s]) => s.name).sort()).toEqual(['photos-growth/api/STRIPE_SECRET_KEY', 'photos-growth/api/STRIPE_WEBHOOK_SECRET']);
+      // The ARNs reach the apps stack as the regional stack's outputs.
+      expect(
+        [env.SECRET_ARN_0, env.SECRET_ARN_1].every((v) => /terraform_remote_state\.cross-stack-reference-input-photos-growth-eu-central-1\.outputs\./.test(v)),
+      ).toBe(true);
+      expect(pod.volumes.find((v: Json) => v.name === 'app-secrets')).toEqual({ name: 'app-secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+      const main = pod.containers[0];
+      expect(main.env.filter((e: Json) => e.name.endsWith('_FILE'))).toEqual([
+        { name: 'STRIPE_SECRET_KEY_FILE', value: '/run/secrets/STRIPE_SECRET_KEY' },
+        { name: 'STRIPE_WEBHOOK_SECRET_FILE', value: '/run/secrets/STRIPE_WEBHOOK_SECRET' },
+      ]);
+      expect(main.volumeMounts).toContainEqual({ name: 'app-secrets', mountPath: '/run/secrets', readOnly: true });
+    });
+
+    it('creates the secrets without a value, and lets each role read exactly its own', () => {
+      const versions = Object.keys(regional.resource.aws_secretsmanager_secret_version ?? {});
+      expect(versions.filter((v) => v.startsWith('app-secret'))).toEqual([]);
+      const readable = (service: string) => {
+        const policy = Object.entries(regional.resource.aws_iam_role_policy as Json).find(([id]) => id.startsWith(`service-${service}_data-stores_`));
+        if (!policy) return [];
+        const statements = JSON.parse(policy[1].policy).Statement as Json[];
+        return statements.find((s) => s.Sid === 'ReadSecrets')?.Resource ?? [];
+      };
+      const arnOf = (name: string) => {
+        const [id] = Object.entries(regional.resource.aws_secretsmanager_secret as Json).find(([, s]) => s.name === name)!;
+        return `\${aws_secretsmanager_secret.${id}.arn}`;
+      };
+      expect(readable('api')).toEqual([arnOf('photos-growth/api/STRIPE_SECRET_KEY'), arnOf('photos-growth/api/STRIPE_WEBHOOK_SECRET')]);
+      expect(readable('nightly-digest')).toEqual([arnOf('photos-growth/nightly-digest/SENDGRID_API_KEY')]);
+      expect(readable('web')).toEqual([]);
+    });
+  });
+
+  describe('on the launch host', () => {
+    let config: Json;
+    let compose: Json;
+    let file: (path: string) => string;
+    beforeAll(() => {
+      const [template] = Object.values(stackJson(root, 'photos-launch-eu-central-1').resource.aws_launch_template as Json);
+      config = parse(userDataText(String(template.user_data)));
+      file = (path: string) => config.write_files.find((f: Json) => f.path === path)?.content;
+      compose = parse(file('/etc/stagecraft/compose.yaml'));
+    });
+
+    it('is a valid Compose Specification document, jobs and secrets included', () => {
+      const validate = composeValidator();
+      expect([validate(compose), validate.errors ?? []]).toEqual([true, []]);
+    });
+
+    it('leaves the job out of `up` and mounts its secret for it alone', () => {
+      const job = compose.services['nightly-digest'];
+      expect([job.profiles, job.restart, job.healthcheck, job.secrets, job.environment.SENDGRID_API_KEY_FILE]).toEqual([
+        ['jobs'],
+        'no',
+        undefined,
+        ['database', { source: 'app-nightly-digest-SENDGRID_API_KEY', target: 'SENDGRID_API_KEY' }],
+        '/run/secrets/SENDGRID_API_KEY',
+      ]);
+      expect(compose.services.api.secrets).toEqual([
+        'database',
+        'redis-auth',
+        { source: 'app-api-STRIPE_SECRET_KEY', target: 'STRIPE_SECRET_KEY' },
+        { source: 'app-api-STRIPE_WEBHOOK_SECRET', target: 'STRIPE_WEBHOOK_SECRET' },
+      ]);
+      expect(compose.secrets['app-api-STRIPE_SECRET_KEY']).toEqual({ file: '/run/stagecraft/secrets/app-api-STRIPE_SECRET_KEY' });
+    });
+
+    it('fetches the secrets at start into the tmpfs, waiting for the ones not put yet', () => {
+      const script = file('/usr/local/sbin/stagecraft-fetch-secrets');
+      expect(script).toMatch(
+        /until aws secretsmanager get-secret-value --region eu-central-1 --secret-id '\$\{aws_secretsmanager_secret\.app-secret-api-stripe_secret_key_secret_[0-9A-F]+\.arn\}' --query SecretString --output text > \/run\/stagecraft\/secrets\/app-api-STRIPE_SECRET_KEY; do/,
+      );
+      expect(script).toContain("echo 'app-api-STRIPE_SECRET_KEY has no value yet: put it as docs/services.md says; retrying in 30 s'");
+    });
+
+    it('runs the job from a systemd timer that systemd itself accepts', () => {
+      const timer = file('/etc/systemd/system/stagecraft-job-nightly-digest.timer');
+      const service = file('/etc/systemd/system/stagecraft-job-nightly-digest.service');
+      expect(timer).toContain('OnCalendar=*-*-* 03:30:00 Europe/Berlin\n');
+      expect(service).toContain(
+        'ExecStart=/usr/bin/docker compose --project-name product -f /etc/stagecraft/compose.yaml run --rm --name stagecraft-job-nightly-digest nightly-digest\n',
+      );
+      expect(service).toContain('TimeoutStartSec=5400s\n');
+      expect(config.runcmd).toContain('systemctl enable --now stagecraft-job-nightly-digest.timer');
+      // systemd-analyze verify checks every setting; docker is not on this machine, so a present binary stands in for it.
+      const dir = mkdtempSync(join(tmpdir(), 'stagecraft-units-'));
+      // The main unit (docker compose up) only stands by here: it needs docker.service and the data volume.
+      writeFileSync(join(dir, 'stagecraft.service'), '[Unit]\nDescription=stand-in\n[Service]\nType=oneshot\nExecStart=/bin/true\n');
+      writeFileSync(join(dir, 'stagecraft-job-nightly-digest.service'), service.replace(/\/usr\/bin\/docker/g, '/bin/echo'));
+      writeFileSync(join(dir, 'stagecraft-job-nightly-digest.timer'), timer);
+      const verify = () =>
+        execFileSync(
+          'systemd-analyze',
+          ['verify', '--man=no', join(dir, 'stagecraft-job-nightly-digest.timer'), join(dir, 'stagecraft-job-nightly-digest.service')],
+          {
+            env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` },
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+      expect(verify()).toBe('');
+    });
+
+    it('puts no secret value in user_data and no secret-shaped text anywhere in the synthesis', () => {
+      const all = ['photos-launch-eu-central-1', 'photos-growth-eu-central-1', 'photos-growth-eu-central-1-apps']
+        .map((s) => JSON.stringify(stackJson(root, s)))
+        .join('\n');
+      expect(all).not.toMatch(/sk_live_|sk_test_|SG\.[\w-]{16,}\./);
+    });
+  });
+
+  it('passes check, and readiness lists the secrets still to be filled', async () => {
+    const check = await run(root, 'check', '--out', 'out');
+    expect([check.code, check.stdout.split('\n').filter((l) => l.startsWith('error'))]).toEqual([0, []]);
+    const readiness = await run(root, 'readiness', '--from', 'out', '--env', 'photos-launch');
+    expect(readiness.stdout).toContain(
+      'put the value of each application secret before its services start (they wait for it): photos-launch/api/STRIPE_SECRET_KEY (eu-central-1), photos-launch/api/STRIPE_WEBHOOK_SECRET (eu-central-1), photos-launch/nightly-digest/SENDGRID_API_KEY (eu-central-1)',
+    );
+  }, 120_000);
+
+  it('draws the job in the graph as a scheduled service', async () => {
+    const graph = await run(root, 'graph', '--from', 'out', '--env', 'photos-growth');
+    expect([graph.code, graph.stdout.includes('nightly-digest on schedule<br/><small>CronJob 30 3 * * * Europe/Berlin</small>')]).toEqual([0, true]);
+  });
+
+  it('refuses a Stripe key in env with exit 2, and writes nothing', async () => {
+    const bad = fixtureProject();
+    const api = join(bad, 'services', 'api.yaml');
+    const key = ['sk', 'live', '51H8x2eK9yZ0aBcDeFgHiJkLmN'].join('_');
+    // As a new user writes it: the key as a plain setting, not among the secrets.
+    const text = readFileSync(api, 'utf8')
+      .replace('secrets: [STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET]', 'secrets: [STRIPE_WEBHOOK_SECRET]')
+      .replace('  LOG_LEVEL: info\n', `  LOG_LEVEL: info\n  STRIPE_SECRET_KEY: ${key}\n`);
+    writeFileSync(api, text);
+    const result = await run(bad, 'synth', '--out', 'out');
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      'services/api.yaml: env.STRIPE_SECRET_KEY: looks like a secret (Stripe live key); declare it under secrets: and set its value in Secrets Manager; received sk_live_…\n',
+    ]);
+    expect(result.stderr).not.toContain(key);
+    expect(existsSync(join(bad, 'out'))).toBe(false);
+  });
+});
