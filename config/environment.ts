@@ -15,6 +15,7 @@ import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from './autoscalin
 import { ServiceDefinition } from './service-definition';
 import { normalizedPem, originPullCaProblem } from './origin-pull-ca';
 import { deployedServices, projectServiceCatalog } from './services';
+import { cockroachComponentOf, cockroachHostingProblems } from './cockroach-hosting';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -223,6 +224,14 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
   if (config.database?.nodesPerRegion !== undefined && (engine ?? defaultEngine(stage)) !== 'cockroachdb') {
     add('database.nodesPerRegion', 'applies to engine cockroachdb');
   }
+  problems.push(
+    ...cockroachHostingProblems(file, cockroachComponentOf(config), {
+      engine: engine ?? defaultEngine(stage),
+      regions,
+      path: 'components.cockroachdb',
+      nodesPerRegionSet: config.database?.nodesPerRegion !== undefined,
+    }),
+  );
 
   const nodes = config.compute?.nodes;
   if (nodes?.min !== undefined && nodes.max !== undefined && nodes.min > nodes.max) {

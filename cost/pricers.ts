@@ -10,6 +10,13 @@ import { formatNumber } from '../config/stages';
 import { RegionUsage } from '../sizing/usage';
 import { DAYS_PER_MONTH, SECONDS_PER_DAY } from '../sizing/demand';
 import { BINDING } from '../workers/edge/contract';
+import {
+  COCKROACH_NODES_TAG,
+  COCKROACH_PLAN_TAG,
+  COCKROACH_RU_TAG,
+  MANAGED_COCKROACH,
+  MANAGED_SERVICE_TAG,
+} from '../constructs/cockroachdb/managed-cluster-connection';
 import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
@@ -312,7 +319,11 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       .monthly('1 hosted zone', 'route53.hostedZone', 1)
       .missing('DNS queries ($0.40 per million)', 'lookups of private names are not part of the workload profile')
       .done(),
-  aws_secretsmanager_secret: (ctx) => new Builder(ctx).monthly('1 secret', 'secretsmanager.secret', 1).done(),
+  aws_secretsmanager_secret: (ctx) => {
+    const b = new Builder(ctx).monthly('1 secret', 'secretsmanager.secret', 1);
+    if (tagsOf(ctx)[MANAGED_SERVICE_TAG] === MANAGED_COCKROACH) priceManagedCockroach(ctx, b);
+    return b.done();
+  },
   aws_cloudwatch_metric_alarm: (ctx) => {
     const queries = ctx.args.metric_query as Array<Record<string, unknown>> | undefined;
     const metrics = queries ? queries.filter((q) => q.metric !== undefined).length : 1;
@@ -455,6 +466,50 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       .done();
   },
 };
+
+/**
+ * This region's share of a CockroachDB Cloud cluster, priced on the secret that stands for it
+ * (constructs/cockroachdb/managed-cluster-connection.ts), so the regions' shares add up to the
+ * cluster. Serverless: request units (queries × RUs a query) and storage, which CockroachDB Cloud
+ * keeps 3 times in the primary region and once in each other region. Dedicated nodes are billed per
+ * node-hour by vCPU, cloud and region at rates CockroachDB quotes rather than publishes: unpriced.
+ */
+function priceManagedCockroach(ctx: ResourceContext, b: Builder): void {
+  const tags = tagsOf(ctx);
+  const plan = tags[COCKROACH_PLAN_TAG];
+  if (plan !== 'serverless') {
+    throw new Unpriced(
+      `CockroachDB Cloud ${String(plan)} cluster (${String(tags[COCKROACH_NODES_TAG])} nodes in this region): dedicated (Advanced) nodes are billed per node-hour by vCPU, cloud and region, rates the catalog does not have`,
+    );
+  }
+  const usage = ctx.usage;
+  if (!usage) {
+    b.missing('CockroachDB Cloud request units ($0.20 per million) and storage ($0.50 per GiB-month)', 'no workload profile');
+    return;
+  }
+  const share = 1 / usage.regionCount;
+  const requestUnitsPerQuery = Number(tags[COCKROACH_RU_TAG]);
+  const requestUnits = usage.databaseQueriesPerMonth * share * requestUnitsPerQuery;
+  b.monthly(
+    `CockroachDB Cloud serverless: ${formatNumber(requestUnits / 1e6)}M request units (this region's ${formatNumber(usage.databaseQueriesPerMonth * share)} queries × ${formatNumber(requestUnitsPerQuery)} RU)`,
+    'cockroachdb.serverlessRequestUnits',
+    requestUnits / 1e6,
+  );
+  const replicas = 3 + (usage.regionCount - 1);
+  const storedGiB = (usage.datasetGB * 1e9 * replicas * share) / 2 ** 30;
+  b.monthly(
+    `CockroachDB Cloud serverless: ${formatNumber(storedGiB)} GiB stored (this region's share of ${formatNumber(usage.datasetGB)} GB × ${replicas} replicas)`,
+    'cockroachdb.serverlessStorage',
+    storedGiB,
+  );
+  b.missing('CockroachDB Cloud free allowance (50M RUs and 10 GiB a month per organization)', 'the catalog prices without free tiers');
+}
+
+/** A resource's own tags, as synthesized. */
+function tagsOf(ctx: ResourceContext): Record<string, unknown> {
+  const tags = ctx.args.tags;
+  return typeof tags === 'object' && tags !== null ? (tags as Record<string, unknown>) : {};
+}
 
 /** Memory Cloudflare bills a Durable Object's duration at, GB. */
 const DURABLE_OBJECT_GB = 0.128;

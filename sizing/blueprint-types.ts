@@ -1,5 +1,6 @@
 /** The sized topology of one environment: what every regional stack builds. */
 import { Stage } from '../config/stages';
+import type { CockroachCloudPlan } from '../config/cockroach-hosting';
 import type { AuroraReplicaScaling } from './autoscaling/aurora-replicas';
 import type { NodeGroupScaling } from './autoscaling/node-groups';
 import type { RedisShardScaling } from './autoscaling/redis-shards';
@@ -37,6 +38,18 @@ export interface CockroachSize {
   readonly nodesPerRegion: number;
   readonly instanceType: string;
   readonly volumeGiB: number;
+}
+
+/**
+ * A CockroachDB Cloud cluster (`components.cockroachdb.hosting: managed`): created by the team,
+ * outside Terraform; each region holds only the secret its connection string goes in.
+ */
+export interface ManagedCockroachSize {
+  readonly plan: CockroachCloudPlan;
+  /** Serverless: request units one query costs, for the estimate. */
+  readonly requestUnitsPerQuery: number;
+  /** Dedicated: nodes per region the team provisions. */
+  readonly nodesPerRegion?: number;
 }
 
 export interface RedisSize {
@@ -94,7 +107,10 @@ export interface Blueprint {
   readonly hosts?: HostsSize;
   readonly cluster?: ClusterSize;
   readonly postgres?: PostgresSize;
+  /** CockroachDB on the environment's EKS clusters (hosting: eks). */
   readonly cockroach?: CockroachSize;
+  /** CockroachDB on CockroachDB Cloud (hosting: managed); `cockroach` is then absent. */
+  readonly managedCockroach?: ManagedCockroachSize;
   readonly redis: RedisSize;
   readonly rabbitmq?: RabbitMqSize;
   readonly search?: SearchSize;

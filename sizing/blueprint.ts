@@ -10,6 +10,7 @@
  * instance classes. Pure: no I/O.
  */
 import { defaultEngine, Environment } from '../config/environment';
+import { cockroachComponentOf, resolveCockroachHosting } from '../config/cockroach-hosting';
 import { inFile, Problem, UserInputError } from '../config/errors';
 import { isSingleHostStage } from '../config/stages';
 import { Assumptions, resolveAssumptions } from '../config/assumptions';
@@ -68,7 +69,10 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
   const profile = STAGE_PROFILES[stage];
   const { compute, database, cache, queue, search, streaming } = config;
   const databaseEngine = database?.engine ?? defaultEngine(stage);
-  const cockroachProfile = databaseEngine === 'cockroachdb' ? COCKROACH_PROFILES[stage] : undefined;
+  const cockroachHosting = databaseEngine === 'cockroachdb' ? resolveCockroachHosting(cockroachComponentOf(config)) : undefined;
+  // A managed cluster runs nothing on EKS: no node pool, no StatefulSet (docs/cockroachdb.md, "Managed").
+  const cockroachProfile = databaseEngine === 'cockroachdb' && cockroachHosting?.hosting === 'eks' ? COCKROACH_PROFILES[stage] : undefined;
+  const managedPlan = cockroachHosting?.hosting === 'managed' ? cockroachHosting : undefined;
   const assumptions = resolveAssumptions(config.assumptions);
   const workload = config.workload && resolveWorkload(config.workload);
   const redisNodeType = cache?.nodeType ?? profile.redis.nodeType;
@@ -100,7 +104,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
         hasReplicas: !isSingleHostStage(stage),
         explicitShards: database?.shards,
       },
-      cockroach: cockroachProfile !== undefined,
+      cockroach: cockroachProfile !== undefined || managedPlan?.plan === 'dedicated',
       redis: { mode: profile.redis.mode, nodeType: redisNodeType, nodeTypeField: 'cache.nodeType' },
       kafka: profile.kafka !== undefined,
       rabbitmq: profile.rabbitmq !== undefined,
@@ -159,6 +163,14 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     volumeGiB: database?.storageGiB ?? cockroachProfile.volumeGiB,
   };
 
+  const managedCockroach = managedPlan && {
+    plan: managedPlan.plan,
+    requestUnitsPerQuery: managedPlan.requestUnitsPerQuery,
+    ...(managedPlan.plan === 'dedicated'
+      ? { nodesPerRegion: pick('database.nodesPerRegion', database?.nodesPerRegion, derived?.cockroachNodesPerRegion, AVAILABILITY_FLOORS[stage].cockroachNodesPerRegion) }
+      : {}),
+  };
+
   const sized: Blueprint = {
     ...profile,
     databaseEngine,
@@ -167,6 +179,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     cluster,
     postgres,
     cockroach,
+    ...(managedCockroach ? { managedCockroach } : {}),
     redis: {
       ...profile.redis,
       nodeType: redisNodeType,

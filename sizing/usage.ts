@@ -30,6 +30,10 @@ export interface RegionUsage {
   readonly interRegionGB: number;
   /** Peering connections in the environment: every pair of regions. */
   readonly peeringConnections: number;
+  /** Database queries (reads that miss the cache, and writes) of the whole environment. */
+  readonly databaseQueriesPerMonth: number;
+  /** The logical dataset (users and hot messages), once, GB. */
+  readonly datasetGB: number;
   /** What the environment's edge Worker, its rate limiter, KV and the message archive see a month (whole environment). */
   readonly edge: EdgeUsage;
 }
@@ -76,6 +80,8 @@ export function regionUsage(
     requestsPerMonth: demand.requestsPerMonth,
     interRegionGB: (averageWriteBytesPerSecond * remoteReplicas * secondsPerMonth) / GB,
     peeringConnections: (regionCount * (regionCount - 1)) / 2,
+    databaseQueriesPerMonth: ((demand.peakDbReadsPerSecond + demand.peakDbWritesPerSecond) / workload.peakFactor) * secondsPerMonth,
+    datasetGB: demand.databaseBytes / GB,
     edge: {
       dau: demand.dau,
       rateLimiterCalls: demand.requestsPerMonth,

@@ -10,6 +10,7 @@ import { AuroraPostgres } from '../constructs/aws/aurora-postgres';
 import { CockroachCertificateAuthority } from '../constructs/cockroachdb/certificate-authority';
 import { CockroachJoinEndpoint } from '../constructs/cockroachdb/join-endpoint';
 import { CockroachPodIdentity } from '../constructs/cockroachdb/pod-identity';
+import { ManagedClusterConnection } from '../constructs/cockroachdb/managed-cluster-connection';
 import { DataBucket } from '../constructs/aws/data-bucket';
 import { KafkaCluster } from '../constructs/aws/kafka-cluster';
 import { POSTGRES_PORT, PostgresInstance } from '../constructs/aws/postgres-instance';
@@ -492,4 +493,38 @@ export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earl
   });
   new TerraformOutput(stack, 'cockroachdb_join_host', { value: joinEndpoint.record.fqdn });
   return { backups, certificateAuthority, identity, joinZone, joinEndpoint };
+}
+
+/** CockroachDB's SQL port, on CockroachDB Cloud as on EKS. */
+const MANAGED_COCKROACH_PORT = COCKROACH_SQL_PORT;
+
+/**
+ * CockroachDB on CockroachDB Cloud (`components.cockroachdb.hosting: managed`): the region holds
+ * only the secret the operator puts the connection string in; the services that declare
+ * `database` may read it (GetSecretValue) and reach the cluster over TLS on 26257 through the
+ * region's NAT. Nothing of CockroachDB runs on the cluster: no StatefulSet, CA Job, node pool,
+ * join endpoint or backup bucket (CockroachDB Cloud backs the cluster up itself).
+ */
+export function addManagedCockroach(stack: RegionalStack): ManagedClusterConnection {
+  const f = stack.foundation;
+  const managed = required(f.blueprint.managedCockroach, stack, 'managed CockroachDB');
+  const connection = new ManagedClusterConnection(stack, 'cockroachdb-cloud', {
+    namePrefix: f.namePrefix,
+    encryptionKey: f.encryptionKey,
+    plan: managed.plan,
+    requestUnitsPerQuery: managed.requestUnitsPerQuery,
+    nodesPerRegion: managed.nodesPerRegion,
+  });
+  new TerraformOutput(stack, 'cockroachdb_connection_secret', { value: connection.secret.arn });
+  stack.dataStores.database = {
+    kind: 'database',
+    engine: `CockroachDB Cloud (${managed.plan})`,
+    port: MANAGED_COCKROACH_PORT,
+    // CockroachDB Cloud's endpoints have no fixed addresses: any destination, on the SQL port only.
+    peer: { cidrs: ['0.0.0.0/0'] },
+    env: { DATABASE_KIND: 'cockroachdb-cloud', DATABASE_URL_SECRET_ARN: connection.secret.arn, DATABASE_SSLMODE: 'verify-full' },
+    secretArns: [connection.secret.arn],
+    bucketArns: [],
+  };
+  return connection;
 }

@@ -1,13 +1,14 @@
 /** Hyperscale (≤50M MAU): Postgres shards or a CockroachDB cluster, Kafka replaces RabbitMQ, a search cluster. */
 import { composeClusterCompute } from '../cluster';
-import { addAuroraShards, addCockroach, addKafka, addRedis, addSearch } from '../data-stores';
+import { addAuroraShards, addCockroach, addKafka, addManagedCockroach, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 
 export function composeHyperscale(stack: RegionalStack): void {
   const compute = composeClusterCompute(stack);
   const clients = [compute.clientSecurityGroup];
-  if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroach(stack, compute);
+  if (stack.foundation.blueprint.managedCockroach) addManagedCockroach(stack);
+  else if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroach(stack, compute);
   else addAuroraShards(stack, clients);
   addRedis(stack, clients);
   addKafka(stack, clients);
