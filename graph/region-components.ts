@@ -96,6 +96,13 @@ function addCockroach(ctx: RegionContext, clusterGroup: string | undefined): Dep
   // One StatefulSet per availability zone (a node's locality names its zone): the region's nodes are their sum.
   const statefulSets = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'StatefulSet' && w.namespace === 'cockroachdb');
   const cockroach = ctx.sized.blueprint.cockroach;
+  const managed = ctx.sized.blueprint.managedCockroach;
+  if (managed) {
+    // CockroachDB Cloud, outside the VPC: the region holds only its connection-string secret.
+    const secrets = ofType(ctx.region.resources, 'aws_secretsmanager_secret').filter((r) => /cockroachdb-cloud/.test(r.address));
+    const detail = managed.plan === 'dedicated' ? `dedicated, ${managed.nodesPerRegion ?? 0} nodes in this region` : 'serverless (request units)';
+    return [{ id: addNode(ctx, 'cockroach', 'database', 'CockroachDB Cloud', detail, secrets, ctx.group), label: `TLS ${PORTS.cockroach}` }];
+  }
   if (statefulSets.length === 0 && !cockroach) return [];
   const nodes = statefulSets.length > 0 ? statefulSets.reduce((sum, w) => sum + (w.replicas ?? w.autoscaler?.min ?? 1), 0) : (cockroach?.nodesPerRegion ?? 0);
   const addresses = new Set(statefulSets.map((w) => w.address));
