@@ -111,8 +111,10 @@ export interface Environment {
   readonly edge: EdgeSettings;
   /** The AWS account ID when the file gives it: policies and bucket names use it, known at plan time. */
   readonly awsAccountId?: string;
-  /** The services of `services/` this environment runs, with its overrides applied. */
+  /** The services of `services/` this environment runs in its regions, with its overrides applied. */
   readonly services: readonly ServiceDefinition[];
+  /** Its edge-first services (`edge:`): Workers at the edge, with nothing of them in the regions. */
+  readonly edgeServices: readonly ServiceDefinition[];
   /** The validated file, for the sizing layer's explicit overrides and workload. */
   readonly config: EnvironmentConfig;
 }
@@ -422,6 +424,7 @@ export function resolveEnvironment(
     };
   });
   const s3 = config.backend?.s3;
+  const deployed = deployedServices(config, stage, catalog);
   return {
     name: config.name,
     stage,
@@ -446,7 +449,8 @@ export function resolveEnvironment(
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
     edge: resolveEdge(config, stage),
     awsAccountId: config.aws?.accountId,
-    services: deployedServices(config, stage, catalog),
+    services: deployed.filter((s) => s.edge === undefined),
+    edgeServices: deployed.filter((s) => s.edge !== undefined),
     config,
   };
 }

@@ -153,6 +153,21 @@ export type ServiceDemand =
   /** No demand figure: the pods are the scaling rule's (fixed replicas, or a cpu rule's min..max). */
   | { readonly driver: 'fixed' };
 
+/** An edge-first service's Worker (`edge:` in its file). */
+export interface EdgeRuntime {
+  /** The module's path relative to the project root, for messages. */
+  readonly modulePath: string;
+  /** The module's code, as read when the catalog was loaded. */
+  readonly code: string;
+  readonly durableObjects: readonly string[];
+  readonly kvNamespaces: readonly string[];
+  readonly durableObjectRequestsPerRequest: number;
+  readonly kvReadsPerRequest: number;
+}
+
+/** The data stores an edge-first service may use: a Worker reaches no VPC, so only a database outside one (CockroachDB Cloud). */
+export const EDGE_REACHABLE_STORES: readonly DataStoreKind[] = ['database'];
+
 /** One service container, as `services/<name>.yaml` defines it. */
 export interface ServiceDefinition {
   /** DNS-label name; also the Deployment, Service, ServiceAccount and compose service name. */
@@ -176,6 +191,8 @@ export interface ServiceDefinition {
   readonly scaling: ScalingRule;
   /** What drives its load. @default { driver: 'fixed' } */
   readonly demand: ServiceDemand;
+  /** Edge-first: a Worker at the edge instead of containers in the regions. @default none */
+  readonly edge?: EdgeRuntime;
   /** The file it was read from, for messages. */
   readonly sourceFile: string;
 }

@@ -4,11 +4,20 @@
  * `services:` overrides and checks them against its stage.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { findProjectRoot, projectLayout } from './project';
 
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
-import { DATA_STORE_STAGES, PUBLIC_HOSTS, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
+import {
+  DATA_STORE_STAGES,
+  EDGE_REACHABLE_STORES,
+  EdgeRuntime,
+  PUBLIC_HOSTS,
+  publicPorts,
+  RESERVED_NODE_PORTS,
+  ServiceDefinition,
+} from './service-definition';
+import { cockroachComponentOf } from './cockroach-hosting';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -83,11 +92,46 @@ export function loadServiceCatalog(dir: string, root: string): ServiceCatalog {
     problems.push(...result.problems);
     if (result.config) parsed.push({ file, config: result.config });
   }
-  const services = parsed.map(({ file, config }) => definitionOf(config, file));
+  const services = parsed.map(({ file, config }) => {
+    const definition = definitionOf(config, file);
+    if (!config.edge) return definition;
+    const edge = readEdgeModule(config.edge, dir, file);
+    if ('problem' in edge) {
+      problems.push(edge.problem);
+      return definition;
+    }
+    return { ...definition, edge: edge.runtime };
+  });
   // A file with schema problems still names a service: calls to it are not reported twice.
   const names = files.map((f) => f.replace(/\.ya?ml$/, ''));
   problems.push(...services.flatMap((service) => catalogProblems(service, services, names)));
   return { services, problems };
+}
+
+/** An edge-first service's Worker module, read from beside its file. */
+function readEdgeModule(edge: NonNullable<ServiceConfig['edge']>, dir: string, file: string): { runtime: EdgeRuntime } | { problem: Problem } {
+  const path = join(dir, edge.module);
+  const shown = join(dirname(file), edge.module);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    return { problem: { file, path: 'edge.module', message: `${shown} does not exist; give the bundled Worker module (an ES module with a default fetch export) beside this file` } };
+  }
+  let code: string;
+  try {
+    code = readInputFile(path, { file, path: 'edge.module' }, 'a JavaScript module');
+  } catch (error) {
+    if (error instanceof UserInputError) return { problem: error.problems[0] };
+    throw error;
+  }
+  return {
+    runtime: {
+      modulePath: shown,
+      code,
+      durableObjects: edge.durableObjects ?? [],
+      kvNamespaces: edge.kvNamespaces ?? [],
+      durableObjectRequestsPerRequest: edge.durableObjectRequestsPerRequest ?? 0,
+      kvReadsPerRequest: edge.kvReadsPerRequest ?? 0,
+    },
+  };
 }
 
 function parseServiceFile(text: string, file: string): { config?: ServiceConfig; problems: Problem[] } {
@@ -148,6 +192,23 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
   if (service.name !== fileName) add('name', `"${service.name}" must match the file name; allowed: ${fileName}`);
   if (catalog.some((other) => other !== service && other.name === service.name && other.sourceFile < service.sourceFile)) {
     add('name', `"${service.name}" is already defined in another file; each service is defined once`);
+  }
+
+  if (service.edge) {
+    service.dataStores.forEach((kind, i) => {
+      if (!EDGE_REACHABLE_STORES.includes(kind)) {
+        add(
+          `dataStores[${i}]`,
+          `${kind} runs inside a region's VPC, which a Worker at the edge cannot reach; allowed for an edge service: ${EDGE_REACHABLE_STORES.join(', ')} (CockroachDB Cloud), or drop edge: to run it in the regions`,
+        );
+      }
+    });
+    if (!service.ports.some((p) => p.public)) add('ports', 'an edge service answers on the edge Worker\'s routes: give it a public port with a route');
+    if (service.calls.length > 0) add('calls', 'an edge service cannot call services inside the regions\' clusters; allowed: []');
+    const names = [...service.edge.durableObjects, ...service.edge.kvNamespaces];
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) add('edge', `"${name}" is bound twice; each Durable Object class and KV binding needs its own name`);
+    });
   }
 
   const { requests, limits } = service.resources;
@@ -323,6 +384,22 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
   }
 
   const running = deployedServices(config, stage, catalog);
+  for (const service of running.filter((s) => s.edge)) {
+    const workerRuns = config.edge?.worker?.enabled ?? stage === 'massive';
+    if (!workerRuns) {
+      add(
+        `services.${service.name}`,
+        `${service.name} runs at the edge (${service.sourceFile}: edge), which needs the edge Worker; set edge.worker.enabled: true (growth on) or disable ${service.name}`,
+      );
+    }
+    const managedCockroach = cockroachComponentOf(config)?.hosting === 'managed';
+    if (service.dataStores.includes('database') && !managedCockroach) {
+      add(
+        `services.${service.name}`,
+        `${service.name} runs at the edge and declares database (${service.sourceFile}: dataStores), but this environment's database is inside its VPCs; allowed: components.cockroachdb.hosting: managed (CockroachDB Cloud), or drop database from ${service.name}`,
+      );
+    }
+  }
   for (const caller of running) {
     caller.calls.forEach((callee, i) => {
       if (running.some((s) => s.name === callee) || !names.includes(callee)) return;
