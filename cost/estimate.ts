@@ -5,7 +5,8 @@
  */
 import { Stage, stageIndex } from '../config/stages';
 import { SizedEnvironment } from '../sizing/blueprint';
-import { regionUsage, RegionUsage } from '../sizing/usage';
+import { edgeServiceUsage, regionUsage, RegionUsage } from '../sizing/usage';
+import { edgeServiceScriptName } from '../stacks/edge-worker-config';
 import { CATALOG, Catalog, isMiss, tieredCost } from './catalog';
 import { CostComponent, NotModelled, priceResource } from './pricers';
 import { StackJson } from '../synthesis/stack-views';
@@ -187,7 +188,7 @@ export function costByStage(
 /** Prices one sized environment's stacks, with the usage its workload puts on each region. */
 export function priceSizedEnvironment(sized: SizedEnvironment, stacks: ReadonlyArray<{ readonly name: string; readonly json: StackJson }>): EnvironmentCost {
   const { environment, report } = sized;
-  const usage =
+  const base =
     report.workload &&
     report.derived &&
     regionUsage(
@@ -197,6 +198,19 @@ export function priceSizedEnvironment(sized: SizedEnvironment, stacks: ReadonlyA
       report.assumptions.cockroachReplicationFactor,
       report.assumptions.rateLimiterMsPerCall,
     );
+  const workload = report.workload;
+  const usage =
+    base && workload && environment.edgeServices.length > 0
+      ? {
+          ...base,
+          edge: {
+            ...base.edge,
+            services: Object.fromEntries(
+              environment.edgeServices.map((s) => [edgeServiceScriptName(environment, s.name), edgeServiceUsage(s, workload, base.edge.dau)]),
+            ),
+          },
+        }
+      : base;
   return environmentCost(
     environment.name,
     environment.stage,

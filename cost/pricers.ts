@@ -7,7 +7,7 @@
  * ever counted as $0.
  */
 import { formatNumber } from '../config/stages';
-import { RegionUsage } from '../sizing/usage';
+import { EdgeServiceUsage, RegionUsage } from '../sizing/usage';
 import { DAYS_PER_MONTH, SECONDS_PER_DAY } from '../sizing/demand';
 import { BINDING } from '../workers/edge/contract';
 import {
@@ -369,6 +369,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return new Builder(ctx).monthly(`${gb.toFixed(0)} GB of replication between the two regions`, 'transfer.interRegion', gb).done();
   },
   cloudflare_workers_script: (ctx) => {
+    const service = ctx.usage?.edge.services?.[String(ctx.args.script_name)];
+    if (service) return priceEdgeService(ctx, service);
     const b = new Builder(ctx).monthly('Workers Paid subscription', 'cloudflare.workersPaid', 1);
     const edge = ctx.usage?.edge;
     if (ctx.usage) {
@@ -503,6 +505,36 @@ function priceManagedCockroach(ctx: ResourceContext, b: Builder): void {
     storedGiB,
   );
   b.missing('CockroachDB Cloud free allowance (50M RUs and 10 GiB a month per organization)', 'the catalog prices without free tiers');
+}
+
+/**
+ * An edge-first service's Worker: its CPU time, Durable Object calls and duration, and KV reads,
+ * from its demand. Its requests arrive through the edge Worker's service binding, which Cloudflare
+ * does not bill as another request: they are counted on the edge Worker.
+ */
+function priceEdgeService(ctx: ResourceContext, service: EdgeServiceUsage): PricingResult {
+  const b = new Builder(ctx);
+  b.monthly(
+    `${formatNumber(service.cpuMs / 1e6)}M CPU ms (${formatNumber(service.requests / 1e6)}M requests through the edge Worker's service binding)`,
+    'cloudflare.workersCpuMs',
+    service.cpuMs / 1e6,
+  );
+  if (bindingsOf(ctx).some((binding) => binding.type === 'durable_object_namespace')) {
+    b.monthly(`${formatNumber(service.durableObjectRequests / 1e6)}M Durable Object requests`, 'cloudflare.durableObjectsRequests', service.durableObjectRequests / 1e6);
+    const seconds = ctx.usage?.edge.rateLimiterSecondsPerCall ?? 0;
+    const gbSeconds = service.durableObjectRequests * seconds * DURABLE_OBJECT_GB;
+    b.monthly(
+      `${formatNumber(gbSeconds / 1e6)}M GB-s of Durable Object activity (${formatNumber(seconds * 1000)} ms × 128 MB a request, assumptions.rateLimiterMsPerCall)`,
+      'cloudflare.durableObjectsDuration',
+      gbSeconds / 1e6,
+    );
+    b.missing('Durable Object storage', "the service's stored state is not part of its demand");
+  }
+  if (bindingsOf(ctx).some((binding) => binding.type === 'kv_namespace')) {
+    b.monthly(`${formatNumber(service.kvReads / 1e6)}M KV reads`, 'cloudflare.kvReads', service.kvReads / 1e6);
+    b.missing('KV writes and storage', "the service's KV writes are not part of its demand");
+  }
+  return b.done();
 }
 
 /** A resource's own tags, as synthesized. */
