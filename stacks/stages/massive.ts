@@ -3,7 +3,7 @@
  * over peered VPCs, a Redis Cluster per region, S3 tiering.
  */
 import { composeClusterCompute } from '../cluster';
-import { addCockroach, addKafka, addRedis, addSearch } from '../data-stores';
+import { addCockroach, addKafka, addRabbitMq, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 import { peerWithEarlierRegions } from '../region-peering';
@@ -13,8 +13,9 @@ export function composeMassive(stack: RegionalStack, earlierRegions: readonly Re
   const clients = [compute.clientSecurityGroup];
   addCockroach(stack, compute, earlierRegions);
   addRedis(stack, clients);
-  addKafka(stack, clients);
-  addSearch(stack, clients);
+  if (stack.foundation.blueprint.rabbitmq) addRabbitMq(stack, clients);
+  if (stack.foundation.blueprint.kafka) addKafka(stack, clients);
+  if (stack.foundation.blueprint.search) addSearch(stack, clients);
   peerWithEarlierRegions(stack, earlierRegions);
   addServiceIdentities(stack, compute.eks);
 }
