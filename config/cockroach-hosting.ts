@@ -125,10 +125,8 @@ export function cockroachHostingProblems(
     if (config.requestUnitsPerQuery !== undefined) add('.requestUnitsPerQuery', 'applies to hosting: managed with plan: serverless');
     return problems;
   }
-  if (context.engine !== 'cockroachdb') {
-    add('.hosting', 'managed applies to a CockroachDB database; this environment runs postgres (set database.engine: cockroachdb, hyperscale or massive)');
-    return problems;
-  }
+  // components.cockroachdb on a Postgres environment is refused by componentProblems (config/components.ts).
+  if (context.engine !== 'cockroachdb') return problems;
   if ((config.plan ?? 'serverless') === 'serverless' && context.nodesPerRegionSet) {
     problems.push({
       file,
@@ -149,9 +147,4 @@ export function cockroachHostingProblems(
     );
   }
   return problems;
-}
-
-/** `components.cockroachdb` of a validated environment file, where it has one. */
-export function cockroachComponentOf(config: object): CockroachComponentConfig | undefined {
-  return (config as { components?: { cockroachdb?: CockroachComponentConfig } }).components?.cockroachdb;
 }

@@ -17,7 +17,6 @@ import {
   RESERVED_NODE_PORTS,
   ServiceDefinition,
 } from './service-definition';
-import { cockroachComponentOf } from './cockroach-hosting';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -392,7 +391,7 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
         `${service.name} runs at the edge (${service.sourceFile}: edge), which needs the edge Worker; set edge.worker.enabled: true (growth on) or disable ${service.name}`,
       );
     }
-    const managedCockroach = cockroachComponentOf(config)?.hosting === 'managed';
+    const managedCockroach = config.components?.cockroachdb?.hosting === 'managed';
     if (service.dataStores.includes('database') && !managedCockroach) {
       add(
         `services.${service.name}`,

@@ -5,6 +5,7 @@ import type { AuroraReplicaScaling } from './autoscaling/aurora-replicas';
 import type { NodeGroupScaling } from './autoscaling/node-groups';
 import type { RedisShardScaling } from './autoscaling/redis-shards';
 import type { ServiceDemand } from '../config/service-definition';
+import type { RegionMode } from '../config/components';
 
 /** Application hosts on single-host stages. */
 export interface HostsSize {
@@ -71,6 +72,26 @@ export interface SearchSize {
   readonly dedicatedMasters: boolean;
 }
 
+/**
+ * The connection pooler in front of Postgres (components.postgres.pooler): RDS Proxy, one per
+ * database (per shard), that the services' DATABASE_HOST points at (docs/components.md).
+ */
+export interface PoolerSize {
+  /** Share of the database's max_connections the pooler may open, percent. */
+  readonly maxConnectionsPercent: number;
+  /** Seconds an idle client connection is kept. */
+  readonly idleClientTimeoutSeconds: number;
+  /** Client connections the services open at their max pods per region (for `size` and the docs). */
+  readonly clientConnections: number;
+  /** Connections the pooler may open to each database: max_connections × maxConnectionsPercent. */
+  readonly serverConnections: number;
+}
+
+/** How several regions share traffic and writes (components.regions); absent with one region. */
+export interface MultiRegionPlan {
+  readonly mode: RegionMode;
+}
+
 export interface KafkaSize {
   readonly instanceType: string;
   readonly brokers: number;
@@ -115,6 +136,10 @@ export interface Blueprint {
   readonly rabbitmq?: RabbitMqSize;
   readonly search?: SearchSize;
   readonly kafka?: KafkaSize;
+  /** The pooler in front of Postgres; absent for none. */
+  readonly pooler?: PoolerSize;
+  /** Several regions: active-passive or active-active; absent with one region. */
+  readonly multiRegion?: MultiRegionPlan;
   /** Move objects to cheaper S3 classes as they age (seed 002 storage tiers). */
   readonly storageTiering: boolean;
   /**

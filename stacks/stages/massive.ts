@@ -4,7 +4,7 @@
  * S3 tiering.
  */
 import { composeClusterCompute } from '../cluster';
-import { addCockroach, addKafka, addManagedCockroach, addRedis, addSearch } from '../data-stores';
+import { addCockroach, addKafka, addManagedCockroach, addRabbitMq, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 import { peerWithEarlierRegions } from '../region-peering';
@@ -16,8 +16,9 @@ export function composeMassive(stack: RegionalStack, earlierRegions: readonly Re
   if (managed) addManagedCockroach(stack);
   else addCockroach(stack, compute, earlierRegions);
   addRedis(stack, clients);
-  addKafka(stack, clients);
-  addSearch(stack, clients);
+  if (stack.foundation.blueprint.rabbitmq) addRabbitMq(stack, clients);
+  if (stack.foundation.blueprint.kafka) addKafka(stack, clients);
+  if (stack.foundation.blueprint.search) addSearch(stack, clients);
   // The peering carries CockroachDB's Raft traffic; a managed cluster replicates inside CockroachDB Cloud.
   if (!managed) peerWithEarlierRegions(stack, earlierRegions);
   addServiceIdentities(stack, compute.eks);
