@@ -256,7 +256,8 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
       `${demand.scaleAtConnectionsPerPod} must not exceed demand.connectionsPerPod (${demand.connectionsPerPod}), the most a pod holds`,
     );
   }
-  if (demand.driver !== 'fixed' && service.scaling.rule === 'fixed') {
+  // An edge service has no pods: its demand prices its Worker (cost/pricers.ts), its scaling is unused.
+  if (demand.driver !== 'fixed' && service.scaling.rule === 'fixed' && !service.edge) {
     add(
       'demand.driver',
       `${demand.driver} derives a pod range, which needs an autoscaled scaling rule; allowed: fixed with scaling rule fixed, or scaling rule cpu, api or websocket-gateway`,
