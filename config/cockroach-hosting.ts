@@ -92,8 +92,7 @@ export type CockroachComponentConfig = z.infer<typeof cockroachComponentSchema>;
 
 /** The resolved CockroachDB component. */
 export type CockroachPlacement =
-  | { readonly hosting: 'eks' }
-  | { readonly hosting: 'managed'; readonly plan: CockroachCloudPlan; readonly requestUnitsPerQuery: number };
+  { readonly hosting: 'eks' } | { readonly hosting: 'managed'; readonly plan: CockroachCloudPlan; readonly requestUnitsPerQuery: number };
 
 export function resolveCockroachHosting(config: CockroachComponentConfig | undefined): CockroachPlacement {
   if ((config?.hosting ?? 'eks') === 'eks') return { hosting: 'eks' };

@@ -131,7 +131,10 @@ const edgeRuntime = z
       .array(bindingName('a Durable Object class name'))
       .optional()
       .describe('Durable Object classes the module exports; each is bound under its own name. @default []'),
-    kvNamespaces: z.array(bindingName('a KV binding name')).optional().describe('KV namespaces the module reads, by binding name; one namespace each. @default []'),
+    kvNamespaces: z
+      .array(bindingName('a KV binding name'))
+      .optional()
+      .describe('KV namespaces the module reads, by binding name; one namespace each. @default []'),
     durableObjectRequestsPerRequest: z
       .number()
       .min(0)

@@ -8,15 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { findProjectRoot, projectLayout } from './project';
 
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
-import {
-  DATA_STORE_STAGES,
-  EDGE_REACHABLE_STORES,
-  EdgeRuntime,
-  PUBLIC_HOSTS,
-  publicPorts,
-  RESERVED_NODE_PORTS,
-  ServiceDefinition,
-} from './service-definition';
+import { DATA_STORE_STAGES, EDGE_REACHABLE_STORES, EdgeRuntime, PUBLIC_HOSTS, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -112,7 +104,13 @@ function readEdgeModule(edge: NonNullable<ServiceConfig['edge']>, dir: string, f
   const path = join(dir, edge.module);
   const shown = join(dirname(file), edge.module);
   if (!existsSync(path) || !statSync(path).isFile()) {
-    return { problem: { file, path: 'edge.module', message: `${shown} does not exist; give the bundled Worker module (an ES module with a default fetch export) beside this file` } };
+    return {
+      problem: {
+        file,
+        path: 'edge.module',
+        message: `${shown} does not exist; give the bundled Worker module (an ES module with a default fetch export) beside this file`,
+      },
+    };
   }
   let code: string;
   try {
@@ -202,8 +200,8 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
         );
       }
     });
-    if (!service.ports.some((p) => p.public)) add('ports', 'an edge service answers on the edge Worker\'s routes: give it a public port with a route');
-    if (service.calls.length > 0) add('calls', 'an edge service cannot call services inside the regions\' clusters; allowed: []');
+    if (!service.ports.some((p) => p.public)) add('ports', "an edge service answers on the edge Worker's routes: give it a public port with a route");
+    if (service.calls.length > 0) add('calls', "an edge service cannot call services inside the regions' clusters; allowed: []");
     const names = [...service.edge.durableObjects, ...service.edge.kvNamespaces];
     names.forEach((name, i) => {
       if (names.indexOf(name) !== i) add('edge', `"${name}" is bound twice; each Durable Object class and KV binding needs its own name`);

@@ -520,7 +520,11 @@ function priceEdgeService(ctx: ResourceContext, service: EdgeServiceUsage): Pric
     service.cpuMs / 1e6,
   );
   if (bindingsOf(ctx).some((binding) => binding.type === 'durable_object_namespace')) {
-    b.monthly(`${formatNumber(service.durableObjectRequests / 1e6)}M Durable Object requests`, 'cloudflare.durableObjectsRequests', service.durableObjectRequests / 1e6);
+    b.monthly(
+      `${formatNumber(service.durableObjectRequests / 1e6)}M Durable Object requests`,
+      'cloudflare.durableObjectsRequests',
+      service.durableObjectRequests / 1e6,
+    );
     const seconds = ctx.usage?.edge.rateLimiterSecondsPerCall ?? 0;
     const gbSeconds = service.durableObjectRequests * seconds * DURABLE_OBJECT_GB;
     b.monthly(

@@ -20,7 +20,9 @@ export function blueprintRows(b: Blueprint): Array<[string, string]> {
     b.cockroach && ['CockroachDB', `${b.cockroach.nodesPerRegion} nodes × ${b.cockroach.instanceType}, ${b.cockroach.volumeGiB} GiB each`],
     b.managedCockroach && [
       'CockroachDB Cloud',
-      b.managedCockroach.plan === 'dedicated' ? `dedicated, ${b.managedCockroach.nodesPerRegion ?? 0} nodes per region` : 'serverless (request units and storage)',
+      b.managedCockroach.plan === 'dedicated'
+        ? `dedicated, ${b.managedCockroach.nodesPerRegion ?? 0} nodes per region`
+        : 'serverless (request units and storage)',
     ],
     [
       'Redis',

@@ -174,7 +174,14 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     plan: managedPlan.plan,
     requestUnitsPerQuery: managedPlan.requestUnitsPerQuery,
     ...(managedPlan.plan === 'dedicated'
-      ? { nodesPerRegion: pick('database.nodesPerRegion', database?.nodesPerRegion, derived?.cockroachNodesPerRegion, AVAILABILITY_FLOORS[stage].cockroachNodesPerRegion) }
+      ? {
+          nodesPerRegion: pick(
+            'database.nodesPerRegion',
+            database?.nodesPerRegion,
+            derived?.cockroachNodesPerRegion,
+            AVAILABILITY_FLOORS[stage].cockroachNodesPerRegion,
+          ),
+        }
       : {}),
   };
 

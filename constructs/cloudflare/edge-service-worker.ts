@@ -50,7 +50,8 @@ export class EdgeServiceWorker extends Construct {
       { failed: !/^[a-z0-9][a-z0-9-]{0,62}$/.test(props.scriptName), message: `scriptName: must be a Workers script name; received ${props.scriptName}` },
     ]);
     this.kvNamespaces = kvBindings.map(
-      (binding) => new WorkersKvNamespace(this, `kv-${binding.toLowerCase()}`, { accountId: props.zone.accountId, title: `${props.scriptName}-${binding.toLowerCase()}` }),
+      (binding) =>
+        new WorkersKvNamespace(this, `kv-${binding.toLowerCase()}`, { accountId: props.zone.accountId, title: `${props.scriptName}-${binding.toLowerCase()}` }),
     );
     this.script = new WorkersScript(this, 'script', {
       accountId: props.zone.accountId,

@@ -86,7 +86,10 @@ describe('an edge-first service behind the edge Worker', () => {
     const second = (await (await fetchAt(`https://${environment.domain}/oauth/jwks`)).json()) as { keys: Array<{ kid: string }> };
     expect(first.keys).toHaveLength(1);
     expect(second.keys[0].kid).toBe(first.keys[0].kid);
-    const revoked = await fetchAt(`https://${environment.domain}/oauth/revoke`, { method: 'POST', body: JSON.stringify({ token: 'a-refresh-token-0123456789' }) });
+    const revoked = await fetchAt(`https://${environment.domain}/oauth/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({ token: 'a-refresh-token-0123456789' }),
+    });
     expect(revoked.status).toBe(200);
     expect(await revoked.json()).toEqual({ revoked: true });
     expect(origin.requests).toEqual([]);

@@ -1,10 +1,10 @@
+/* global Response, crypto, TextEncoder, URL */
 // The identity-edge Worker (services/identity-edge.yaml): OpenID discovery, the signing keys
 // (KeyManager Durable Object), client lookups (CLIENTS KV) and token revocation
 // (TokenRevocationStore Durable Object). A bundled ES module, as `wrangler deploy --dry-run
 // --outdir` writes it; the edge Worker calls it through a service binding with the request id
 // and the validated user (x-stagecraft-user) already set.
-const json = (status, body) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 
 export class KeyManager {
   constructor(state) {
