@@ -369,7 +369,7 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return new Builder(ctx).monthly(`${gb.toFixed(0)} GB of replication between the two regions`, 'transfer.interRegion', gb).done();
   },
   cloudflare_workers_script: (ctx) => {
-    const service = ctx.usage?.edge.services?.[String(ctx.args.script_name)];
+    const service = ctx.usage?.edge?.services?.[String(ctx.args.script_name)];
     if (service) return priceEdgeService(ctx, service);
     const b = new Builder(ctx).monthly('Workers Paid subscription', 'cloudflare.workersPaid', 1);
     const edge = ctx.usage?.edge;
