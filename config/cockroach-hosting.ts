@@ -70,24 +70,28 @@ export const DEFAULT_REQUEST_UNITS_PER_QUERY = 4;
 const show = shownValue;
 
 /** `components.cockroachdb` of an environment file. */
-export const cockroachComponentSchema = z.strictObject({
-  hosting: z
-    .enum(COCKROACH_HOSTINGS, { error: (issue) => `${show(issue.input)} is not a CockroachDB hosting; allowed: ${COCKROACH_HOSTINGS.join(', ')}` })
-    .optional()
-    .describe(
-      'eks: a StatefulSet per region on the environment\'s EKS clusters (Stagecraft builds it); managed: a CockroachDB Cloud cluster the team creates, whose connection string each region reads from Secrets Manager. @default "eks"',
-    ),
-  plan: z
-    .enum(COCKROACH_CLOUD_PLANS, { error: (issue) => `${show(issue.input)} is not a CockroachDB Cloud plan; allowed: ${COCKROACH_CLOUD_PLANS.join(', ')}` })
-    .optional()
-    .describe('CockroachDB Cloud plan (hosting: managed): serverless (request units and storage) or dedicated (nodes). @default "serverless"'),
-  requestUnitsPerQuery: z
-    .number()
-    .positive()
-    .max(100_000)
-    .optional()
-    .describe(`Request units one query costs on the serverless plan, for the cost estimate. @default ${DEFAULT_REQUEST_UNITS_PER_QUERY}`),
-});
+export const cockroachComponentSchema = z
+  .strictObject({
+    hosting: z
+      .enum(COCKROACH_HOSTINGS, { error: (issue) => `${show(issue.input)} is not a CockroachDB hosting; allowed: ${COCKROACH_HOSTINGS.join(', ')}` })
+      .optional()
+      .describe(
+        'eks: a StatefulSet per region on the environment\'s EKS clusters (Stagecraft builds it); managed: a CockroachDB Cloud cluster the team creates, whose connection string each region reads from Secrets Manager. @default "eks"',
+      ),
+    plan: z
+      .enum(COCKROACH_CLOUD_PLANS, { error: (issue) => `${show(issue.input)} is not a CockroachDB Cloud plan; allowed: ${COCKROACH_CLOUD_PLANS.join(', ')}` })
+      .optional()
+      .describe('CockroachDB Cloud plan (hosting: managed): serverless (request units and storage) or dedicated (nodes). @default "serverless"'),
+    requestUnitsPerQuery: z
+      .number()
+      .positive()
+      .max(100_000)
+      .optional()
+      .describe(`Request units one query costs on the serverless plan, for the cost estimate. @default ${DEFAULT_REQUEST_UNITS_PER_QUERY}`),
+  })
+  .describe(
+    'CockroachDB, where the environment runs it (database.engine cockroachdb: hyperscale, massive): on EKS, or on CockroachDB Cloud (docs/cockroachdb.md, "Managed"). @default hosting eks',
+  );
 export type CockroachComponentConfig = z.infer<typeof cockroachComponentSchema>;
 
 /** The resolved CockroachDB component. */
