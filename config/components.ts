@@ -230,6 +230,11 @@ export function componentProblems(file: string, config: ComponentsInput, { stage
     if (!hosts('pooler')) add('components.postgres.pooler', `${stage}${chosen} cannot host a pooler in front of Postgres; it applies to: ${where('pooler')}`);
     else if (engineOf(config, stage) !== 'postgres')
       add('components.postgres.pooler', 'fronts Postgres; this environment runs CockroachDB (database.engine), which balances its own connections');
+    else
+      add(
+        'components.postgres.pooler',
+        'is not built yet: the pooler (RDS Proxy) must log in to Postgres as each service, which needs a per-service secret the database-users Job fills (docs/components.md, "Pooling"); remove it until then',
+      );
   }
   if (c.cockroachdb !== undefined && engineOf(config, stage) !== 'cockroachdb') {
     add('components.cockroachdb', 'applies when the environment runs CockroachDB (database.engine: cockroachdb, hyperscale; massive)');

@@ -189,6 +189,8 @@ export class PostgresInstance extends Construct {
             ...common,
             identifier: name,
             replicateSourceDb: standby.sourceArn,
+            // The source's size, stated so a promoted standby keeps it and the cost estimate can read it.
+            allocatedStorage: props.storageGiB,
             multiAz,
             dbSubnetGroupName: this.subnetGroup.name,
             // A promoted standby keeps its own backups; a replica cannot take a final snapshot.
