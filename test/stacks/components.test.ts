@@ -24,7 +24,7 @@ import { EXAMPLES_ROOT } from '../helpers/examples';
 import { componentCatalog } from '../helpers/component-catalog';
 import { run } from '../helpers/cli';
 
-const ORIGIN_CA = readFileSync(join(EXAMPLES_ROOT, 'environments', 'growth.yaml'), 'utf8').match(/  originPullCa: \|\n(    .*\n)+/)![0];
+const ORIGIN_CA = readFileSync(join(EXAMPLES_ROOT, 'environments', 'growth.yaml'), 'utf8').match(/ {2}originPullCa: \|\n( {4}.*\n)+/)![0];
 
 interface Combination {
   readonly name: string;
