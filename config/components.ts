@@ -230,6 +230,11 @@ export function componentProblems(file: string, config: ComponentsInput, { stage
     if (!hosts('pooler')) add('components.postgres.pooler', `${stage}${chosen} cannot host a pooler in front of Postgres; it applies to: ${where('pooler')}`);
     else if (engineOf(config, stage) !== 'postgres')
       add('components.postgres.pooler', 'fronts Postgres; this environment runs CockroachDB (database.engine), which balances its own connections');
+    else
+      add(
+        'components.postgres.pooler',
+        'is not built yet: the pooler (RDS Proxy) must log in to Postgres as each service, which needs a per-service secret the database-users Job fills (docs/components.md, "Pooling"); remove it until then',
+      );
   }
   if (c.cockroachdb !== undefined && engineOf(config, stage) !== 'cockroachdb') {
     add('components.cockroachdb', 'applies when the environment runs CockroachDB (database.engine: cockroachdb, hyperscale; massive)');
@@ -254,21 +259,25 @@ export function componentProblems(file: string, config: ComponentsInput, { stage
  */
 export function serviceComponentProblems(file: string, components: Components, services: readonly ServiceDefinition[], stage: Stage): Problem[] {
   const problems: Problem[] = [];
+  if (!COMPONENT_STAGES.search.includes(stage)) return problems; // single-host stages: DATA_STORE_STAGES refuses these in the catalog
+  const brokers = components.queues;
   for (const service of services) {
+    const add = (path: string, what: string, i: number, remedy: string) =>
+      problems.push({
+        file,
+        path,
+        message: `${service.name} needs ${what} (${service.sourceFile}: dataStores[${i}]), which this environment leaves out; ${remedy}, or disable ${service.name} (services.${service.name}.enabled: false)`,
+      });
     service.dataStores.forEach((store, i) => {
-      const at = `${service.sourceFile}: dataStores[${i}]`;
-      if (store === 'search' && !components.search && COMPONENT_STAGES.search.includes(stage)) {
-        problems.push({
-          file,
-          path: 'components.search',
-          message: `${service.name} needs search (${at}), which this environment leaves out; add it with components.search: true, or disable ${service.name} (services.${service.name}.enabled: false)`,
-        });
-      }
-      if (store === 'queue' && components.queues.length === 0 && COMPONENT_STAGES.rabbitmq.includes(stage)) {
+      if (store === 'search' && !components.search) add('components.search', 'search', i, 'add it with components.search: true');
+      else if (store === 'queue' && brokers.length === 0) add('components.queue', 'a queue', i, 'add one with components.queue: rabbitmq or kafka');
+      else if ((store === 'rabbitmq' || store === 'kafka') && !brokers.includes(store)) {
+        add('components.queue', store, i, `add it with components.queue: [${[...brokers, store].sort().join(', ')}]`);
+      } else if (store === 'queue' && brokers.length > 1) {
         problems.push({
           file,
           path: 'components.queue',
-          message: `${service.name} needs a queue (${at}), which this environment leaves out; add one with components.queue: rabbitmq or kafka, or disable ${service.name} (services.${service.name}.enabled: false)`,
+          message: `runs ${brokers.join(' and ')}, so ${service.name}'s queue (${service.sourceFile}: dataStores[${i}]) is ambiguous; allowed: name its broker in dataStores (rabbitmq or kafka)`,
         });
       }
     });

@@ -7,7 +7,7 @@
 import { Stage } from './stages';
 
 /** What a service can depend on besides other services, and the stages that have it. */
-export const DATA_STORE_KINDS = ['database', 'redis', 'queue', 'search', 'objectStorage'] as const;
+export const DATA_STORE_KINDS = ['database', 'redis', 'queue', 'rabbitmq', 'kafka', 'search', 'objectStorage'] as const;
 export type DataStoreKind = (typeof DATA_STORE_KINDS)[number];
 
 /**
@@ -19,6 +19,9 @@ export const DATA_STORE_STAGES: Readonly<Record<DataStoreKind, readonly Stage[]>
   database: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
   redis: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
   queue: ['growth', 'scale', 'hyperscale', 'massive'],
+  // A named broker, where the environment runs both (components.queue: [rabbitmq, kafka]).
+  rabbitmq: ['growth', 'scale', 'hyperscale', 'massive'],
+  kafka: ['growth', 'scale', 'hyperscale', 'massive'],
   search: ['growth', 'scale', 'hyperscale', 'massive'],
   objectStorage: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
 };

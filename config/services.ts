@@ -262,6 +262,15 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
     );
   }
 
+  // A service's QUEUE_* variables point at one broker.
+  const queues = service.dataStores.filter((store) => store === 'queue' || store === 'rabbitmq' || store === 'kafka');
+  if (queues.length > 1) {
+    add(
+      `dataStores[${service.dataStores.indexOf(queues[1])}]`,
+      `names ${queues.join(' and ')}; a service talks to one broker (its QUEUE_* variables point at one); allowed: one of queue, rabbitmq, kafka`,
+    );
+  }
+
   service.stages.forEach((stage, i) => {
     const missing = service.dataStores.filter((store) => !DATA_STORE_STAGES[store].includes(stage));
     for (const store of missing) {

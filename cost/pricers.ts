@@ -220,14 +220,18 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   },
   aws_eks_cluster: (ctx) => new Builder(ctx).hourly(`EKS control plane (Kubernetes ${String(ctx.args.version)})`, 'eks.cluster', 1).done(),
   aws_db_instance: (ctx) => {
-    const engine = ctx.args.engine ?? referenced(ctx, ctx.args.replicate_source_db, 'aws_db_instance')?.engine;
+    // A cross-region standby (active-passive) names its source by ARN: Stagecraft replicates only its own PostgreSQL.
+    const fromArn = (args: Record<string, unknown> | undefined) => typeof args?.replicate_source_db === 'string' && args.replicate_source_db.startsWith('arn:');
+    const crossRegion = fromArn(ctx.args);
+    const source = referenced(ctx, ctx.args.replicate_source_db, 'aws_db_instance');
+    const engine = ctx.args.engine ?? source?.engine ?? (crossRegion || fromArn(source) ? 'postgres' : undefined);
     if (engine !== 'postgres') throw new Unpriced(`engine ${String(engine)} is not in the catalog (postgres is)`);
     const b = new Builder(ctx);
     const type = str(ctx, 'instance_class', ctx.args.instance_class);
     const copies = ctx.args.multi_az === true ? 2 : 1;
     const role = ctx.args.replicate_source_db === undefined ? 'primary' : 'read replica';
     b.hourly(`${copies} × ${type} (${role}${copies === 2 ? ', Multi-AZ with standby' : ''})`, 'rds.postgres', copies, type);
-    const storageOwner = ctx.args.allocated_storage === undefined ? referenced(ctx, ctx.args.replicate_source_db, 'aws_db_instance') : ctx.args;
+    const storageOwner = ctx.args.allocated_storage !== undefined || crossRegion ? ctx.args : source;
     const storage = num(ctx, 'allocated_storage', storageOwner?.allocated_storage);
     const storageType = storageOwner?.storage_type ?? 'gp3';
     if (storageType !== 'gp3') throw new Unpriced(`storage type ${String(storageType)} is not in the catalog (gp3 is)`);

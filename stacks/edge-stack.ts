@@ -170,6 +170,7 @@ export class EdgeStack extends StagecraftStack {
         regionPools: steering.regionPools,
         countryPools: steering.countryPools,
         healthCheckPath: PATHS.health,
+        steering: environment.components.regionMode === 'active-passive' ? 'failover' : 'geo',
       });
     }
     if (features.worker) {
