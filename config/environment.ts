@@ -15,6 +15,8 @@ import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from './autoscalin
 import { ServiceDefinition } from './service-definition';
 import { normalizedPem, originPullCaProblem } from './origin-pull-ca';
 import { deployedServices, projectServiceCatalog } from './services';
+import { cockroachHostingProblems } from './cockroach-hosting';
+import { componentProblems, Components, resolveComponents } from './components';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -110,8 +112,12 @@ export interface Environment {
   readonly edge: EdgeSettings;
   /** The AWS account ID when the file gives it: policies and bucket names use it, known at plan time. */
   readonly awsAccountId?: string;
-  /** The services of `services/` this environment runs, with its overrides applied. */
+  /** The services of `services/` this environment runs in its regions, with its overrides applied. */
   readonly services: readonly ServiceDefinition[];
+  /** Its edge-first services (`edge:`): Workers at the edge, with nothing of them in the regions. */
+  readonly edgeServices: readonly ServiceDefinition[];
+  /** Which components it runs: the stage's defaults with the file's `components:` applied (config/components.ts). */
+  readonly components: Components;
   /** The validated file, for the sizing layer's explicit overrides and workload. */
   readonly config: EnvironmentConfig;
 }
@@ -149,9 +155,9 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'database.shards', present: (c) => c.database?.shards !== undefined, stages: ['hyperscale'] },
   { path: 'database.nodesPerRegion', present: (c) => c.database?.nodesPerRegion !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'cache', present: (c) => c.cache !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale', 'massive'] },
-  { path: 'queue', present: (c) => c.queue !== undefined, stages: ['growth', 'scale'] },
+  { path: 'queue', present: (c) => c.queue !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'search', present: (c) => c.search !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
-  { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['hyperscale', 'massive'] },
+  { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'edge.rateLimits', present: (c) => c.edge?.rateLimits !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'edge.steering', present: (c) => c.edge?.steering !== undefined, stages: ['massive'] },
   { path: 'slo', present: (c) => c.slo !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
@@ -194,9 +200,10 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
   if (stage === 'massive' && regions.length < 3) {
     add('regions', `massive${chosen} needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
   }
-  if (stage !== 'massive' && regions.length > 1) {
-    add('regions', `${stage}${chosen} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
+  if (!isAtLeast(stage, 'growth') && regions.length > 1) {
+    add('regions', `${stage}${chosen} runs in one region (several regions start at growth, with components.regions); received ${regions.length} regions`);
   }
+  problems.push(...componentProblems(file, config, { stage, chosen }));
 
   for (const field of STAGE_SCOPED_FIELDS) {
     if (field.present(config) && !field.stages.includes(stage)) {
@@ -223,6 +230,14 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
   if (config.database?.nodesPerRegion !== undefined && (engine ?? defaultEngine(stage)) !== 'cockroachdb') {
     add('database.nodesPerRegion', 'applies to engine cockroachdb');
   }
+  problems.push(
+    ...cockroachHostingProblems(file, config.components?.cockroachdb, {
+      engine: engine ?? defaultEngine(stage),
+      regions,
+      path: 'components.cockroachdb',
+      nodesPerRegionSet: config.database?.nodesPerRegion !== undefined,
+    }),
+  );
 
   const nodes = config.compute?.nodes;
   if (nodes?.min !== undefined && nodes.max !== undefined && nodes.min > nodes.max) {
@@ -413,6 +428,7 @@ export function resolveEnvironment(
     };
   });
   const s3 = config.backend?.s3;
+  const deployed = deployedServices(config, stage, catalog);
   return {
     name: config.name,
     stage,
@@ -437,7 +453,9 @@ export function resolveEnvironment(
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
     edge: resolveEdge(config, stage),
     awsAccountId: config.aws?.accountId,
-    services: deployedServices(config, stage, catalog),
+    services: deployed.filter((s) => s.edge === undefined),
+    edgeServices: deployed.filter((s) => s.edge !== undefined),
+    components: resolveComponents(config, stage),
     config,
   };
 }

@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 import { Environment, crossFieldProblems, resolveEnvironment, resolveStage } from './environment';
 import { Problem, shownValue, UserInputError } from './errors';
 import { environmentSchema } from './schema';
-import { loadServiceCatalog, projectServiceCatalog, ServiceCatalog, serviceOverrideProblems } from './services';
+import { deployedServices, loadServiceCatalog, projectServiceCatalog, ServiceCatalog, serviceOverrideProblems } from './services';
+import { resolveComponents, serviceComponentProblems } from './components';
 import { zodProblems } from './zod-issues';
 import { readInputFile } from './input-file';
 import { MAX_YAML_ALIASES, parseYaml, yamlData } from './yaml-data';
@@ -54,6 +55,9 @@ export function parseEnvironment(text: string, file: string, catalog: ServiceCat
   const { stage } = resolveStage(parsed.data);
   const others = [...crossFieldProblems(file, parsed.data), ...serviceOverrideProblems(file, parsed.data, stage, catalog.services)];
   const problems = [...withoutReported(secretShaped, others), ...others];
+  if (problems.length > 0) return { problems };
+  // The components resolve only on a file without problems; the services then need what they run on.
+  problems.push(...serviceComponentProblems(file, resolveComponents(parsed.data, stage), deployedServices(parsed.data, stage, catalog.services), stage));
   if (problems.length > 0) return { problems };
   return { environment: resolveEnvironment(parsed.data, file, catalog.services), problems: [] };
 }

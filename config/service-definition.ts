@@ -7,7 +7,7 @@
 import { Stage } from './stages';
 
 /** What a service can depend on besides other services, and the stages that have it. */
-export const DATA_STORE_KINDS = ['database', 'redis', 'queue', 'search', 'objectStorage'] as const;
+export const DATA_STORE_KINDS = ['database', 'redis', 'queue', 'rabbitmq', 'kafka', 'search', 'objectStorage'] as const;
 export type DataStoreKind = (typeof DATA_STORE_KINDS)[number];
 
 /**
@@ -19,6 +19,9 @@ export const DATA_STORE_STAGES: Readonly<Record<DataStoreKind, readonly Stage[]>
   database: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
   redis: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
   queue: ['growth', 'scale', 'hyperscale', 'massive'],
+  // A named broker, where the environment runs both (components.queue: [rabbitmq, kafka]).
+  rabbitmq: ['growth', 'scale', 'hyperscale', 'massive'],
+  kafka: ['growth', 'scale', 'hyperscale', 'massive'],
   search: ['growth', 'scale', 'hyperscale', 'massive'],
   objectStorage: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
 };
@@ -182,6 +185,21 @@ export type ServiceDemand =
   /** No demand figure: the pods are the scaling rule's (fixed replicas, or a cpu rule's min..max). */
   | { readonly driver: 'fixed' };
 
+/** An edge-first service's Worker (`edge:` in its file). */
+export interface EdgeRuntime {
+  /** The module's path relative to the project root, for messages. */
+  readonly modulePath: string;
+  /** The module's code, as read when the catalog was loaded. */
+  readonly code: string;
+  readonly durableObjects: readonly string[];
+  readonly kvNamespaces: readonly string[];
+  readonly durableObjectRequestsPerRequest: number;
+  readonly kvReadsPerRequest: number;
+}
+
+/** The data stores an edge-first service may use: a Worker reaches no VPC, so only a database outside one (CockroachDB Cloud). */
+export const EDGE_REACHABLE_STORES: readonly DataStoreKind[] = ['database'];
+
 /** One service container, as `services/<name>.yaml` defines it. */
 export interface ServiceDefinition {
   /** DNS-label name; also the Deployment, Service, ServiceAccount and compose service name. */
@@ -218,6 +236,8 @@ export interface ServiceDefinition {
   readonly scaling: ScalingRule;
   /** What drives its load. @default { driver: 'fixed' } */
   readonly demand: ServiceDemand;
+  /** Edge-first: a Worker at the edge instead of containers in the regions. @default none */
+  readonly edge?: EdgeRuntime;
   /** The file it was read from, for messages. */
   readonly sourceFile: string;
 }

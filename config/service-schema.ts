@@ -109,6 +109,44 @@ const demand = z
     "What drives the service's load, from which the sizing derives its pods per region: `requests` (requests per daily user × CPU per request ÷ the pod's CPU request), `connections` (connections per daily user ÷ connections per pod), `queue` (messages per daily user ÷ messages per pod per second) or `fixed` (the scaling rule's own pods). @default { driver: fixed }",
   );
 
+/** A Worker module beside the service file: a relative `.js` or `.mjs` path without `..`. */
+const WORKER_MODULE_PATTERN = /^(?!.*\.\.)[\w][\w./-]*\.m?js$/;
+/** A Durable Object class or KV binding name, as the module exports or reads it. */
+const BINDING_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const bindingName = (what: string) =>
+  z.string().regex(BINDING_NAME_PATTERN, { error: (issue) => `${show(issue.input)} is not ${what} (letters, digits and _, e.g. KeyManager)` });
+
+/**
+ * Edge-first: the service runs as a Cloudflare Worker at the edge, not as containers in a region
+ * (docs/edge-services.md). Its public routes are answered by the edge Worker through a service
+ * binding; no Deployment, target group or autoscaler is built for it and the sizing sizes no pods.
+ */
+const edgeRuntime = z
+  .strictObject({
+    module: z
+      .string()
+      .regex(WORKER_MODULE_PATTERN, {
+        error: (issue) => `${show(issue.input)} is not a Worker module beside this file (a relative .js or .mjs path without .., e.g. identity-edge.worker.js)`,
+      })
+      .describe('The bundled Worker (an ES module with a default `fetch` export), relative to this file.'),
+    durableObjects: z
+      .array(bindingName('a Durable Object class name'))
+      .optional()
+      .describe('Durable Object classes the module exports; each is bound under its own name. @default []'),
+    kvNamespaces: z
+      .array(bindingName('a KV binding name'))
+      .optional()
+      .describe('KV namespaces the module reads, by binding name; one namespace each. @default []'),
+    durableObjectRequestsPerRequest: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('Durable Object requests one request makes, for the cost estimate. @default 0'),
+    kvReadsPerRequest: z.number().min(0).max(100).optional().describe('KV reads one request makes, for the cost estimate. @default 0'),
+  })
+  .describe('Run the service on Cloudflare Workers at the edge instead of in the regions. @default none: containers in every region');
+
 export const serviceSchema = z.strictObject({
   name: name('a service name').describe('Must equal the file name without `.yaml`.'),
   description: z.string().min(1).max(200).describe('One line: what the service does.'),
@@ -227,6 +265,7 @@ export const serviceSchema = z.strictObject({
     .describe('Stages that run it.'),
   scaling: scaling.optional(),
   demand: demand.optional(),
+  edge: edgeRuntime.optional(),
 });
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;

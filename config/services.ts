@@ -4,11 +4,21 @@
  * `services:` overrides and checks them against its stage.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { findProjectRoot, projectLayout } from './project';
 
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
-import { DATA_STORE_STAGES, DRAIN_SECONDS, JOB_DEFAULTS, PUBLIC_HOSTS, publicPorts, RESERVED_NODE_PORTS, ServiceDefinition } from './service-definition';
+import {
+  DATA_STORE_STAGES,
+  DRAIN_SECONDS,
+  EDGE_REACHABLE_STORES,
+  EdgeRuntime,
+  JOB_DEFAULTS,
+  PUBLIC_HOSTS,
+  publicPorts,
+  RESERVED_NODE_PORTS,
+  ServiceDefinition,
+} from './service-definition';
 import { kindProblems, serviceKindOf } from './service-kinds';
 import { secretShapedProblems, withoutReported } from './secret-shapes';
 import { Problem, UserInputError } from './errors';
@@ -85,11 +95,52 @@ export function loadServiceCatalog(dir: string, root: string): ServiceCatalog {
     problems.push(...result.problems);
     if (result.config) parsed.push({ file, config: result.config });
   }
-  const services = parsed.map(({ file, config }) => definitionOf(config, file));
+  const services = parsed.map(({ file, config }) => {
+    const definition = definitionOf(config, file);
+    if (!config.edge) return definition;
+    const edge = readEdgeModule(config.edge, dir, file);
+    if ('problem' in edge) {
+      problems.push(edge.problem);
+      return definition;
+    }
+    return { ...definition, edge: edge.runtime };
+  });
   // A file with schema problems still names a service: calls to it are not reported twice.
   const names = files.map((f) => f.replace(/\.ya?ml$/, ''));
   problems.push(...services.flatMap((service) => catalogProblems(service, services, names)));
   return { services, problems };
+}
+
+/** An edge-first service's Worker module, read from beside its file. */
+function readEdgeModule(edge: NonNullable<ServiceConfig['edge']>, dir: string, file: string): { runtime: EdgeRuntime } | { problem: Problem } {
+  const path = join(dir, edge.module);
+  const shown = join(dirname(file), edge.module);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    return {
+      problem: {
+        file,
+        path: 'edge.module',
+        message: `${shown} does not exist; give the bundled Worker module (an ES module with a default fetch export) beside this file`,
+      },
+    };
+  }
+  let code: string;
+  try {
+    code = readInputFile(path, { file, path: 'edge.module' }, 'a JavaScript module');
+  } catch (error) {
+    if (error instanceof UserInputError) return { problem: error.problems[0] };
+    throw error;
+  }
+  return {
+    runtime: {
+      modulePath: shown,
+      code,
+      durableObjects: edge.durableObjects ?? [],
+      kvNamespaces: edge.kvNamespaces ?? [],
+      durableObjectRequestsPerRequest: edge.durableObjectRequestsPerRequest ?? 0,
+      kvReadsPerRequest: edge.kvReadsPerRequest ?? 0,
+    },
+  };
 }
 
 function parseServiceFile(text: string, file: string): { config?: ServiceConfig; problems: Problem[] } {
@@ -178,6 +229,23 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
     add('name', `"${service.name}" is already defined in another file; each service is defined once`);
   }
 
+  if (service.edge) {
+    service.dataStores.forEach((kind, i) => {
+      if (!EDGE_REACHABLE_STORES.includes(kind)) {
+        add(
+          `dataStores[${i}]`,
+          `${kind} runs inside a region's VPC, which a Worker at the edge cannot reach; allowed for an edge service: ${EDGE_REACHABLE_STORES.join(', ')} (CockroachDB Cloud), or drop edge: to run it in the regions`,
+        );
+      }
+    });
+    if (!service.ports.some((p) => p.public)) add('ports', "an edge service answers on the edge Worker's routes: give it a public port with a route");
+    if (service.calls.length > 0) add('calls', "an edge service cannot call services inside the regions' clusters; allowed: []");
+    const names = [...service.edge.durableObjects, ...service.edge.kvNamespaces];
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) add('edge', `"${name}" is bound twice; each Durable Object class and KV binding needs its own name`);
+    });
+  }
+
   const { requests, limits } = service.resources;
   if (limits.cpuMillis < requests.cpuMillis) {
     add('resources.limits.cpuMillis', `${limits.cpuMillis} is below the request ${requests.cpuMillis}; a limit must be ≥ its request`);
@@ -224,10 +292,20 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
       `${demand.scaleAtConnectionsPerPod} must not exceed demand.connectionsPerPod (${demand.connectionsPerPod}), the most a pod holds`,
     );
   }
-  if (demand.driver !== 'fixed' && service.scaling.rule === 'fixed') {
+  // An edge service has no pods: its demand prices its Worker (cost/pricers.ts), its scaling is unused.
+  if (demand.driver !== 'fixed' && service.scaling.rule === 'fixed' && !service.edge) {
     add(
       'demand.driver',
       `${demand.driver} derives a pod range, which needs an autoscaled scaling rule; allowed: fixed with scaling rule fixed, or scaling rule cpu, api or websocket-gateway`,
+    );
+  }
+
+  // A service's QUEUE_* variables point at one broker.
+  const queues = service.dataStores.filter((store) => store === 'queue' || store === 'rabbitmq' || store === 'kafka');
+  if (queues.length > 1) {
+    add(
+      `dataStores[${service.dataStores.indexOf(queues[1])}]`,
+      `names ${queues.join(' and ')}; a service talks to one broker (its QUEUE_* variables point at one); allowed: one of queue, rabbitmq, kafka`,
     );
   }
 
@@ -359,6 +437,22 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
   }
 
   const running = deployedServices(config, stage, catalog);
+  for (const service of running.filter((s) => s.edge)) {
+    const workerRuns = config.edge?.worker?.enabled ?? stage === 'massive';
+    if (!workerRuns) {
+      add(
+        `services.${service.name}`,
+        `${service.name} runs at the edge (${service.sourceFile}: edge), which needs the edge Worker; set edge.worker.enabled: true (growth on) or disable ${service.name}`,
+      );
+    }
+    const managedCockroach = config.components?.cockroachdb?.hosting === 'managed';
+    if (service.dataStores.includes('database') && !managedCockroach) {
+      add(
+        `services.${service.name}`,
+        `${service.name} runs at the edge and declares database (${service.sourceFile}: dataStores), but this environment's database is inside its VPCs; allowed: components.cockroachdb.hosting: managed (CockroachDB Cloud), or drop database from ${service.name}`,
+      );
+    }
+  }
   for (const caller of running) {
     caller.calls.forEach((callee, i) => {
       if (running.some((s) => s.name === callee) || !names.includes(callee)) return;

@@ -5,7 +5,8 @@
  */
 import { Stage, stageIndex } from '../config/stages';
 import { SizedEnvironment } from '../sizing/blueprint';
-import { regionUsage, RegionUsage } from '../sizing/usage';
+import { edgeServiceUsage, regionUsage, RegionUsage } from '../sizing/usage';
+import { edgeServiceScriptName } from '../stacks/edge-worker-config';
 import { CATALOG, Catalog, isMiss, tieredCost } from './catalog';
 import { CostComponent, NotModelled, priceResource } from './pricers';
 import { StackJson } from '../synthesis/stack-views';
@@ -184,19 +185,32 @@ export function costByStage(
     });
 }
 
+/**
+ * The usage an environment's workload puts on each region (none without a workload), with its
+ * edge-first services' Workers by script name.
+ */
+export function environmentUsage(sized: SizedEnvironment): RegionUsage | undefined {
+  const { environment, report } = sized;
+  const workload = report.workload;
+  if (!workload || !report.derived) return undefined;
+  const base = regionUsage(
+    report.derived.demand,
+    workload,
+    environment.regions.length,
+    report.assumptions.cockroachReplicationFactor,
+    report.assumptions.rateLimiterMsPerCall,
+  );
+  if (environment.edgeServices.length === 0) return base;
+  const services = Object.fromEntries(
+    environment.edgeServices.map((s) => [edgeServiceScriptName(environment, s.name), edgeServiceUsage(s, workload, base.edge.dau)]),
+  );
+  return { ...base, edge: { ...base.edge, services } };
+}
+
 /** Prices one sized environment's stacks, with the usage its workload puts on each region. */
 export function priceSizedEnvironment(sized: SizedEnvironment, stacks: ReadonlyArray<{ readonly name: string; readonly json: StackJson }>): EnvironmentCost {
   const { environment, report } = sized;
-  const usage =
-    report.workload &&
-    report.derived &&
-    regionUsage(
-      report.derived.demand,
-      report.workload,
-      environment.regions.length,
-      report.assumptions.cockroachReplicationFactor,
-      report.assumptions.rateLimiterMsPerCall,
-    );
+  const usage = environmentUsage(sized);
   return environmentCost(
     environment.name,
     environment.stage,

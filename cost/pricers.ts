@@ -7,9 +7,16 @@
  * ever counted as $0.
  */
 import { formatNumber } from '../config/stages';
-import { RegionUsage } from '../sizing/usage';
+import { EdgeServiceUsage, RegionUsage } from '../sizing/usage';
 import { DAYS_PER_MONTH, SECONDS_PER_DAY } from '../sizing/demand';
 import { BINDING } from '../workers/edge/contract';
+import {
+  COCKROACH_NODES_TAG,
+  COCKROACH_PLAN_TAG,
+  COCKROACH_RU_TAG,
+  MANAGED_COCKROACH,
+  MANAGED_SERVICE_TAG,
+} from '../constructs/cockroachdb/managed-cluster-connection';
 import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
@@ -213,14 +220,18 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   },
   aws_eks_cluster: (ctx) => new Builder(ctx).hourly(`EKS control plane (Kubernetes ${String(ctx.args.version)})`, 'eks.cluster', 1).done(),
   aws_db_instance: (ctx) => {
-    const engine = ctx.args.engine ?? referenced(ctx, ctx.args.replicate_source_db, 'aws_db_instance')?.engine;
+    // A cross-region standby (active-passive) names its source by ARN: Stagecraft replicates only its own PostgreSQL.
+    const fromArn = (args: Record<string, unknown> | undefined) => typeof args?.replicate_source_db === 'string' && args.replicate_source_db.startsWith('arn:');
+    const crossRegion = fromArn(ctx.args);
+    const source = referenced(ctx, ctx.args.replicate_source_db, 'aws_db_instance');
+    const engine = ctx.args.engine ?? source?.engine ?? (crossRegion || fromArn(source) ? 'postgres' : undefined);
     if (engine !== 'postgres') throw new Unpriced(`engine ${String(engine)} is not in the catalog (postgres is)`);
     const b = new Builder(ctx);
     const type = str(ctx, 'instance_class', ctx.args.instance_class);
     const copies = ctx.args.multi_az === true ? 2 : 1;
     const role = ctx.args.replicate_source_db === undefined ? 'primary' : 'read replica';
     b.hourly(`${copies} × ${type} (${role}${copies === 2 ? ', Multi-AZ with standby' : ''})`, 'rds.postgres', copies, type);
-    const storageOwner = ctx.args.allocated_storage === undefined ? referenced(ctx, ctx.args.replicate_source_db, 'aws_db_instance') : ctx.args;
+    const storageOwner = ctx.args.allocated_storage !== undefined || crossRegion ? ctx.args : source;
     const storage = num(ctx, 'allocated_storage', storageOwner?.allocated_storage);
     const storageType = storageOwner?.storage_type ?? 'gp3';
     if (storageType !== 'gp3') throw new Unpriced(`storage type ${String(storageType)} is not in the catalog (gp3 is)`);
@@ -312,7 +323,11 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       .monthly('1 hosted zone', 'route53.hostedZone', 1)
       .missing('DNS queries ($0.40 per million)', 'lookups of private names are not part of the workload profile')
       .done(),
-  aws_secretsmanager_secret: (ctx) => new Builder(ctx).monthly('1 secret', 'secretsmanager.secret', 1).done(),
+  aws_secretsmanager_secret: (ctx) => {
+    const b = new Builder(ctx).monthly('1 secret', 'secretsmanager.secret', 1);
+    if (tagsOf(ctx)[MANAGED_SERVICE_TAG] === MANAGED_COCKROACH) priceManagedCockroach(ctx, b);
+    return b.done();
+  },
   aws_cloudwatch_metric_alarm: (ctx) => {
     const queries = ctx.args.metric_query as Array<Record<string, unknown>> | undefined;
     const metrics = queries ? queries.filter((q) => q.metric !== undefined).length : 1;
@@ -358,6 +373,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return new Builder(ctx).monthly(`${gb.toFixed(0)} GB of replication between the two regions`, 'transfer.interRegion', gb).done();
   },
   cloudflare_workers_script: (ctx) => {
+    const service = ctx.usage?.edge?.services?.[String(ctx.args.script_name)];
+    if (service) return priceEdgeService(ctx, service);
     const b = new Builder(ctx).monthly('Workers Paid subscription', 'cloudflare.workersPaid', 1);
     const edge = ctx.usage?.edge;
     if (ctx.usage) {
@@ -455,6 +472,84 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       .done();
   },
 };
+
+/**
+ * This region's share of a CockroachDB Cloud cluster, priced on the secret that stands for it
+ * (constructs/cockroachdb/managed-cluster-connection.ts), so the regions' shares add up to the
+ * cluster. Serverless: request units (queries × RUs a query) and storage, which CockroachDB Cloud
+ * keeps 3 times in the primary region and once in each other region. Dedicated nodes are billed per
+ * node-hour by vCPU, cloud and region at rates CockroachDB quotes rather than publishes: unpriced.
+ */
+function priceManagedCockroach(ctx: ResourceContext, b: Builder): void {
+  const tags = tagsOf(ctx);
+  const plan = tags[COCKROACH_PLAN_TAG];
+  if (plan !== 'serverless') {
+    throw new Unpriced(
+      `CockroachDB Cloud ${String(plan)} cluster (${String(tags[COCKROACH_NODES_TAG])} nodes in this region): dedicated (Advanced) nodes are billed per node-hour by vCPU, cloud and region, rates the catalog does not have`,
+    );
+  }
+  const usage = ctx.usage;
+  if (!usage) {
+    b.missing('CockroachDB Cloud request units ($0.20 per million) and storage ($0.50 per GiB-month)', 'no workload profile');
+    return;
+  }
+  const share = 1 / usage.regionCount;
+  const requestUnitsPerQuery = Number(tags[COCKROACH_RU_TAG]);
+  const requestUnits = usage.databaseQueriesPerMonth * share * requestUnitsPerQuery;
+  b.monthly(
+    `CockroachDB Cloud serverless: ${formatNumber(requestUnits / 1e6)}M request units (this region's ${formatNumber(usage.databaseQueriesPerMonth * share)} queries × ${formatNumber(requestUnitsPerQuery)} RU)`,
+    'cockroachdb.serverlessRequestUnits',
+    requestUnits / 1e6,
+  );
+  const replicas = 3 + (usage.regionCount - 1);
+  const storedGiB = (usage.datasetGB * 1e9 * replicas * share) / 2 ** 30;
+  b.monthly(
+    `CockroachDB Cloud serverless: ${formatNumber(storedGiB)} GiB stored (this region's share of ${formatNumber(usage.datasetGB)} GB × ${replicas} replicas)`,
+    'cockroachdb.serverlessStorage',
+    storedGiB,
+  );
+  b.missing('CockroachDB Cloud free allowance (50M RUs and 10 GiB a month per organization)', 'the catalog prices without free tiers');
+}
+
+/**
+ * An edge-first service's Worker: its CPU time, Durable Object calls and duration, and KV reads,
+ * from its demand. Its requests arrive through the edge Worker's service binding, which Cloudflare
+ * does not bill as another request: they are counted on the edge Worker.
+ */
+function priceEdgeService(ctx: ResourceContext, service: EdgeServiceUsage): PricingResult {
+  const b = new Builder(ctx);
+  b.monthly(
+    `${formatNumber(service.cpuMs / 1e6)}M CPU ms (${formatNumber(service.requests / 1e6)}M requests through the edge Worker's service binding)`,
+    'cloudflare.workersCpuMs',
+    service.cpuMs / 1e6,
+  );
+  if (bindingsOf(ctx).some((binding) => binding.type === 'durable_object_namespace')) {
+    b.monthly(
+      `${formatNumber(service.durableObjectRequests / 1e6)}M Durable Object requests`,
+      'cloudflare.durableObjectsRequests',
+      service.durableObjectRequests / 1e6,
+    );
+    const seconds = ctx.usage?.edge.rateLimiterSecondsPerCall ?? 0;
+    const gbSeconds = service.durableObjectRequests * seconds * DURABLE_OBJECT_GB;
+    b.monthly(
+      `${formatNumber(gbSeconds / 1e6)}M GB-s of Durable Object activity (${formatNumber(seconds * 1000)} ms × 128 MB a request, assumptions.rateLimiterMsPerCall)`,
+      'cloudflare.durableObjectsDuration',
+      gbSeconds / 1e6,
+    );
+    b.missing('Durable Object storage', "the service's stored state is not part of its demand");
+  }
+  if (bindingsOf(ctx).some((binding) => binding.type === 'kv_namespace')) {
+    b.monthly(`${formatNumber(service.kvReads / 1e6)}M KV reads`, 'cloudflare.kvReads', service.kvReads / 1e6);
+    b.missing('KV writes and storage', "the service's KV writes are not part of its demand");
+  }
+  return b.done();
+}
+
+/** A resource's own tags, as synthesized. */
+function tagsOf(ctx: ResourceContext): Record<string, unknown> {
+  const tags = ctx.args.tags;
+  return typeof tags === 'object' && tags !== null ? (tags as Record<string, unknown>) : {};
+}
 
 /** Memory Cloudflare bills a Durable Object's duration at, GB. */
 const DURABLE_OBJECT_GB = 0.128;

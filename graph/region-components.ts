@@ -30,8 +30,8 @@ interface RegionContext {
 interface Dependency {
   readonly id: string;
   readonly label: string;
-  /** Which `dataStores` entry of a service this store serves: the services that declare it get its edge. */
-  readonly kind: DataStoreKind;
+  /** The `dataStores` entries of a service this store serves (a broker: `queue` or its own name): the services that declare one get its edge. */
+  readonly kinds: readonly DataStoreKind[];
 }
 
 function nodeId(ctx: RegionContext, name: string): string {
@@ -76,7 +76,7 @@ function addPostgres(ctx: RegionContext): Dependency[] {
     const label = replicas.length > 0 ? `RDS Postgres 1+${replicas.length}` : 'RDS Postgres';
     const detail = `${String(first(primary.values, 'instance_class'))}, ${multiAz ? 'Multi-AZ' : 'single-AZ'}`;
     const port = asNumber(first(primary.values, 'port')) ?? PORTS.postgres;
-    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, instances), label: `TCP ${port}`, kind: 'database' }];
+    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, instances), label: `TCP ${port}`, kinds: ['database'] }];
   }
   const clusters = ofType(resources, 'aws_rds_cluster');
   if (clusters.length > 0) {
@@ -87,7 +87,7 @@ function addPostgres(ctx: RegionContext): Dependency[] {
     const label = clusters.length > 1 ? `Aurora ${clusters.length} shards × ${shape}` : `Aurora ${shape}`;
     const detail = withNote(String(first(members[0]?.values, 'instance_class') ?? ''), autoscalingNote(ctx, 'Aurora readers'));
     const port = asNumber(first(clusters[0].values, 'port')) ?? PORTS.postgres;
-    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, [...clusters, ...members]), label: `TCP ${port}`, kind: 'database' }];
+    return [{ id: addNode(ctx, 'postgres', 'database', label, detail, [...clusters, ...members]), label: `TCP ${port}`, kinds: ['database'] }];
   }
   const postgres = ctx.sized.blueprint.postgres;
   if (postgres?.kind === 'on-host') {
@@ -95,7 +95,7 @@ function addPostgres(ctx: RegionContext): Dependency[] {
       {
         id: addNode(ctx, 'postgres', 'database', 'Postgres on the host', `${postgres.storageGiB} GiB data volume`, []),
         label: `TCP ${PORTS.postgres}`,
-        kind: 'database',
+        kinds: ['database'],
       },
     ];
   }
@@ -106,6 +106,15 @@ function addCockroach(ctx: RegionContext, clusterGroup: string | undefined): Dep
   // One StatefulSet per availability zone (a node's locality names its zone): the region's nodes are their sum.
   const statefulSets = kubernetesWorkloads(ctx.region.resources).filter((w) => w.kind === 'StatefulSet' && w.namespace === 'cockroachdb');
   const cockroach = ctx.sized.blueprint.cockroach;
+  const managed = ctx.sized.blueprint.managedCockroach;
+  if (managed) {
+    // CockroachDB Cloud, outside the VPC: the region holds only its connection-string secret.
+    const secrets = ofType(ctx.region.resources, 'aws_secretsmanager_secret').filter((r) => /cockroachdb-cloud/.test(r.address));
+    const detail = managed.plan === 'dedicated' ? `dedicated, ${managed.nodesPerRegion ?? 0} nodes in this region` : 'serverless (request units)';
+    return [
+      { id: addNode(ctx, 'cockroach', 'database', 'CockroachDB Cloud', detail, secrets, ctx.group), label: `TLS ${PORTS.cockroach}`, kinds: ['database'] },
+    ];
+  }
   if (statefulSets.length === 0 && !cockroach) return [];
   const nodes = statefulSets.length > 0 ? statefulSets.reduce((sum, w) => sum + (w.replicas ?? w.autoscaler?.min ?? 1), 0) : (cockroach?.nodesPerRegion ?? 0);
   const addresses = new Set(statefulSets.map((w) => w.address));
@@ -115,7 +124,7 @@ function addCockroach(ctx: RegionContext, clusterGroup: string | undefined): Dep
     {
       id: addNode(ctx, 'cockroach', 'database', `CockroachDB ${nodes} nodes`, detail, resources, clusterGroup ?? ctx.group),
       label: `TCP ${PORTS.cockroach}`,
-      kind: 'database',
+      kinds: ['database'],
     },
   ];
 }
@@ -135,10 +144,10 @@ function addRedis(ctx: RegionContext): Dependency[] {
           : 'Redis single node';
     const detail = withNote(String(first(g.values, 'node_type')), autoscalingNote(ctx, 'Redis shards') ?? autoscalingNote(ctx, 'Redis replicas'));
     const port = asNumber(first(g.values, 'port')) ?? PORTS.redis;
-    return [{ id: addNode(ctx, 'redis', 'cache', label, detail, groups), label: `TCP ${port}`, kind: 'redis' }];
+    return [{ id: addNode(ctx, 'redis', 'cache', label, detail, groups), label: `TCP ${port}`, kinds: ['redis'] }];
   }
   if (ctx.sized.blueprint.redis.mode === 'on-host') {
-    return [{ id: addNode(ctx, 'redis', 'cache', 'Redis on the host', undefined, []), label: `TCP ${PORTS.redis}`, kind: 'redis' }];
+    return [{ id: addNode(ctx, 'redis', 'cache', 'Redis on the host', undefined, []), label: `TCP ${PORTS.redis}`, kinds: ['redis'] }];
   }
   return [];
 }
@@ -152,7 +161,7 @@ function addQueuesAndSearch(ctx: RegionContext): Dependency[] {
     out.push({
       id: addNode(ctx, 'rabbitmq', 'queue', `RabbitMQ ${mode}`, String(first(b.values, 'host_instance_type')), brokers),
       label: 'AMQPS 5671',
-      kind: 'queue',
+      kinds: ['queue', 'rabbitmq'],
     });
   }
   const kafka = ofType(ctx.region.resources, 'aws_msk_cluster');
@@ -162,7 +171,7 @@ function addQueuesAndSearch(ctx: RegionContext): Dependency[] {
     out.push({
       id: addNode(ctx, 'kafka', 'queue', label, String(first(k.values, 'broker_node_group_info.instance_type')), kafka),
       label: `IAM over TLS ${PORTS.kafkaIam}`,
-      kind: 'queue',
+      kinds: ['queue', 'kafka'],
     });
   }
   const search = ofType(ctx.region.resources, 'aws_opensearch_domain');
@@ -176,7 +185,7 @@ function addQueuesAndSearch(ctx: RegionContext): Dependency[] {
     out.push({
       id: addNode(ctx, 'search', 'search', label, `${String(first(s.values, 'cluster_config.instance_type'))}${masters}`, search),
       label: 'HTTPS 443',
-      kind: 'search',
+      kinds: ['search'],
     });
   }
   return out;
@@ -194,7 +203,7 @@ function addStorage(ctx: RegionContext): Dependency[] {
   const tiered = (bucket: StackResource) =>
     lifecycles.some((l) => referenced(resources, l, first(l.values, 'bucket')) === bucket && first(l.values, 'rule.transition') !== undefined);
   const detail = buckets.map((b) => `${bucketPurpose(b)}${tiered(b) ? ' (tiered)' : ''}`).join(', ');
-  return [{ id: addNode(ctx, 's3', 'storage', `S3 ×${buckets.length}`, detail, buckets), label: 'HTTPS', kind: 'objectStorage' }];
+  return [{ id: addNode(ctx, 's3', 'storage', `S3 ×${buckets.length}`, detail, buckets), label: 'HTTPS', kinds: ['objectStorage'] }];
 }
 
 /** The ports the Cloudflare edge reaches the origin on, from the security group rules that admit it. */
@@ -341,7 +350,8 @@ export function addRegion(
   };
   if (alb) for (const s of services.filter((s) => s.public)) collect.edge(alb, s.id, portOf(s.id));
   // Each service to the stores it declares; the hosts node runs every service, so it reaches every store.
-  for (const s of services) for (const d of dependencies) if (s.stores === undefined || s.stores.includes(d.kind)) collect.edge(s.id, d.id, d.label);
+  for (const s of services)
+    for (const d of dependencies) if (s.stores === undefined || d.kinds.some((k) => s.stores!.includes(k))) collect.edge(s.id, d.id, d.label);
   return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id };
 }
 

@@ -18,6 +18,12 @@ export function blueprintRows(b: Blueprint): Array<[string, string]> {
         `${b.postgres.readReplicas} read replica(s)${b.postgres.shards > 1 ? `, ${b.postgres.shards} shards` : ''}`,
     ],
     b.cockroach && ['CockroachDB', `${b.cockroach.nodesPerRegion} nodes × ${b.cockroach.instanceType}, ${b.cockroach.volumeGiB} GiB each`],
+    b.managedCockroach && [
+      'CockroachDB Cloud',
+      b.managedCockroach.plan === 'dedicated'
+        ? `dedicated, ${b.managedCockroach.nodesPerRegion ?? 0} nodes per region`
+        : 'serverless (request units and storage)',
+    ],
     [
       'Redis',
       `${b.redis.mode}, ${b.redis.nodeType}${b.redis.mode === 'cluster' ? `, ${b.redis.shards} shards × ${1 + b.redis.replicasPerShard} nodes` : b.redis.replicasPerShard > 0 ? `, ${b.redis.replicasPerShard} replica(s)` : ''}`,

@@ -1,9 +1,11 @@
 /** The sized topology of one environment: what every regional stack builds. */
 import { Stage } from '../config/stages';
+import type { CockroachCloudPlan } from '../config/cockroach-hosting';
 import type { AuroraReplicaScaling } from './autoscaling/aurora-replicas';
 import type { NodeGroupScaling } from './autoscaling/node-groups';
 import type { RedisShardScaling } from './autoscaling/redis-shards';
 import type { ServiceDemand } from '../config/service-definition';
+import type { RegionMode } from '../config/components';
 
 /** Application hosts on single-host stages. */
 export interface HostsSize {
@@ -39,6 +41,18 @@ export interface CockroachSize {
   readonly volumeGiB: number;
 }
 
+/**
+ * A CockroachDB Cloud cluster (`components.cockroachdb.hosting: managed`): created by the team,
+ * outside Terraform; each region holds only the secret its connection string goes in.
+ */
+export interface ManagedCockroachSize {
+  readonly plan: CockroachCloudPlan;
+  /** Serverless: request units one query costs, for the estimate. */
+  readonly requestUnitsPerQuery: number;
+  /** Dedicated: nodes per region the team provisions. */
+  readonly nodesPerRegion?: number;
+}
+
 export interface RedisSize {
   readonly mode: 'on-host' | 'single' | 'replicated' | 'cluster';
   readonly nodeType: string;
@@ -56,6 +70,26 @@ export interface SearchSize {
   readonly dataNodes: number;
   readonly volumeGiB: number;
   readonly dedicatedMasters: boolean;
+}
+
+/**
+ * The connection pooler in front of Postgres (components.postgres.pooler): RDS Proxy, one per
+ * database (per shard), that the services' DATABASE_HOST points at (docs/components.md).
+ */
+export interface PoolerSize {
+  /** Share of the database's max_connections the pooler may open, percent. */
+  readonly maxConnectionsPercent: number;
+  /** Seconds an idle client connection is kept. */
+  readonly idleClientTimeoutSeconds: number;
+  /** Client connections the services open at their max pods per region (for `size` and the docs). */
+  readonly clientConnections: number;
+  /** Connections the pooler may open to each database: max_connections × maxConnectionsPercent. */
+  readonly serverConnections: number;
+}
+
+/** How several regions share traffic and writes (components.regions); absent with one region. */
+export interface MultiRegionPlan {
+  readonly mode: RegionMode;
 }
 
 export interface KafkaSize {
@@ -96,11 +130,18 @@ export interface Blueprint {
   readonly hosts?: HostsSize;
   readonly cluster?: ClusterSize;
   readonly postgres?: PostgresSize;
+  /** CockroachDB on the environment's EKS clusters (hosting: eks). */
   readonly cockroach?: CockroachSize;
+  /** CockroachDB on CockroachDB Cloud (hosting: managed); `cockroach` is then absent. */
+  readonly managedCockroach?: ManagedCockroachSize;
   readonly redis: RedisSize;
   readonly rabbitmq?: RabbitMqSize;
   readonly search?: SearchSize;
   readonly kafka?: KafkaSize;
+  /** The pooler in front of Postgres; absent for none. */
+  readonly pooler?: PoolerSize;
+  /** Several regions: active-passive or active-active; absent with one region. */
+  readonly multiRegion?: MultiRegionPlan;
   /** Move objects to cheaper S3 classes as they age (seed 002 storage tiers). */
   readonly storageTiering: boolean;
   /**

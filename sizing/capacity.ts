@@ -345,7 +345,8 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
         'streaming.brokers',
       );
   }
-  if (input.rabbitmq && demand.peakMessagesPerSecond > a.messagesPerRabbitMq) {
+  // With Kafka beside it (components.queue), the message stream goes to Kafka and RabbitMQ keeps the task queues.
+  if (input.rabbitmq && !input.kafka && demand.peakMessagesPerSecond > a.messagesPerRabbitMq) {
     warnings.push(
       `${fmt(demand.peakMessagesPerSecond)} peak messages/s exceed the ${fmt(a.messagesPerRabbitMq)}/s at which seed 004 replaces RabbitMQ with Kafka (hyperscale)`,
     );

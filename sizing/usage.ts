@@ -8,6 +8,7 @@
 import { Demand, DAYS_PER_MONTH, SECONDS_PER_DAY } from './demand';
 import { Workload } from '../config/workload-defaults';
 import { ASSUMPTIONS } from '../config/assumptions';
+import type { ServiceDemand } from '../config/service-definition';
 
 const GB = 1e9;
 
@@ -30,6 +31,10 @@ export interface RegionUsage {
   readonly interRegionGB: number;
   /** Peering connections in the environment: every pair of regions. */
   readonly peeringConnections: number;
+  /** Database queries (reads that miss the cache, and writes) of the whole environment. */
+  readonly databaseQueriesPerMonth: number;
+  /** The logical dataset (users and hot messages), once, GB. */
+  readonly datasetGB: number;
   /** What the environment's edge Worker, its rate limiter, KV and the message archive see a month (whole environment). */
   readonly edge: EdgeUsage;
 }
@@ -50,6 +55,35 @@ export interface EdgeUsage {
   readonly kvStoredGB: number;
   /** Message bytes written a month, GB: what the archive receives once messages leave the hot table. */
   readonly messagesGBPerMonth: number;
+  /** What each edge-first service's Worker does a month, by Workers script name. @default none */
+  readonly services?: Readonly<Record<string, EdgeServiceUsage>>;
+}
+
+/** A month of one edge-first service's Worker (services with `edge:`), from its `demand` and the workload. */
+export interface EdgeServiceUsage {
+  readonly requests: number;
+  readonly cpuMs: number;
+  readonly durableObjectRequests: number;
+  readonly kvReads: number;
+}
+
+/**
+ * An edge-first service's month: requests per daily user (its `requests` demand, else the
+ * workload's) × daily users × days, CPU per request, and its Durable Object and KV calls per request.
+ */
+export function edgeServiceUsage(
+  service: { readonly demand: ServiceDemand; readonly edge?: { readonly durableObjectRequestsPerRequest: number; readonly kvReadsPerRequest: number } },
+  workload: Workload,
+  dau: number,
+): EdgeServiceUsage {
+  const demand = service.demand.driver === 'requests' ? service.demand : undefined;
+  const requests = dau * (demand?.requestsPerDailyUser ?? workload.requestsPerDauPerDay) * DAYS_PER_MONTH;
+  return {
+    requests,
+    cpuMs: requests * (demand?.cpuMillisPerRequest ?? 0),
+    durableObjectRequests: requests * (service.edge?.durableObjectRequestsPerRequest ?? 0),
+    kvReads: requests * (service.edge?.kvReadsPerRequest ?? 0),
+  };
 }
 
 export function regionUsage(
@@ -76,6 +110,8 @@ export function regionUsage(
     requestsPerMonth: demand.requestsPerMonth,
     interRegionGB: (averageWriteBytesPerSecond * remoteReplicas * secondsPerMonth) / GB,
     peeringConnections: (regionCount * (regionCount - 1)) / 2,
+    databaseQueriesPerMonth: ((demand.peakDbReadsPerSecond + demand.peakDbWritesPerSecond) / workload.peakFactor) * secondsPerMonth,
+    datasetGB: demand.databaseBytes / GB,
     edge: {
       dau: demand.dau,
       rateLimiterCalls: demand.requestsPerMonth,

@@ -10,6 +10,7 @@ import { AuroraPostgres } from '../constructs/aws/aurora-postgres';
 import { CockroachCertificateAuthority } from '../constructs/cockroachdb/certificate-authority';
 import { CockroachJoinEndpoint } from '../constructs/cockroachdb/join-endpoint';
 import { CockroachPodIdentity } from '../constructs/cockroachdb/pod-identity';
+import { ManagedClusterConnection } from '../constructs/cockroachdb/managed-cluster-connection';
 import { DataBucket } from '../constructs/aws/data-bucket';
 import { KafkaCluster } from '../constructs/aws/kafka-cluster';
 import { POSTGRES_PORT, PostgresInstance } from '../constructs/aws/postgres-instance';
@@ -39,11 +40,31 @@ import {
 } from '../services/platform/cockroachdb/client-certificates';
 import { PRODUCT_DATABASE } from '../services/platform/cockroachdb/placement';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
-import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
+import { DataStoreEndpoint, ServiceCredential } from '../constructs/shared/data-store-endpoints';
 import { ServiceDefinition } from '../config/service-definition';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
 import { subnetCidr } from '../config/environment';
+import { resourceName } from '../constructs/shared/protection';
+import { regionalStackName } from './stack-names';
+
+/**
+ * Active-passive regions (components.regions, docs/components.md): the first region's database
+ * writes; every other region's is a standby that replicates it and is promoted on failover.
+ * Undefined in the primary region and with one region.
+ */
+function standbyOfPrimary(stack: RegionalStack): { readonly primaryRegion: string } | undefined {
+  const f = stack.foundation;
+  if (f.blueprint.multiRegion === undefined || f.region.primary) return undefined;
+  return { primaryRegion: f.environment.regions[0].code };
+}
+
+/** The Aurora Global Database a shard's clusters join, when the environment runs several regions. */
+function auroraGlobal(stack: RegionalStack, clusterName: string) {
+  const f = stack.foundation;
+  if (f.blueprint.multiRegion === undefined) return undefined;
+  return { identifier: resourceName(f.environment.name, clusterName).toLowerCase(), role: f.region.primary ? ('primary' as const) : ('secondary' as const) };
+}
 
 function commonProps(stack: RegionalStack) {
   const f = stack.foundation;
@@ -112,7 +133,12 @@ export function addAppHosts(stack: RegionalStack): AppHost[] {
 /** RDS PostgreSQL: a primary (Multi-AZ from growth on) and its read replicas. */
 export function addPostgresInstance(stack: RegionalStack, clients: readonly SecurityGroupRef[]): PostgresInstance {
   const postgres = required(stack.foundation.blueprint.postgres, stack, 'postgres');
+  const standby = standbyOfPrimary(stack);
+  const { partition, accountId } = stack.foundation.encryptionKey;
   const database = new PostgresInstance(stack, 'postgres', {
+    standbyOf: standby && {
+      sourceArn: `arn:${partition}:rds:${standby.primaryRegion}:${accountId}:db:${resourceName(regionalStackName(stack.foundation.environment.name, standby.primaryRegion), 'postgres').toLowerCase()}`,
+    },
     ...commonProps(stack),
     engineVersion: postgres.engineVersion,
     instanceClass: postgres.instanceClass,
@@ -124,8 +150,11 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
   });
   new TerraformOutput(stack, 'postgres_endpoint', { value: database.endpoint });
   // Into the backup vault too, so the weekly restore test has a recovery point to restore.
-  stack.foundation.backups.addResource(database.primary.arn);
-  stack.restoreTested.add('RDS');
+  // A standby is a replica, which AWS Backup does not take: the primary region's backups hold the data.
+  if (!standby) {
+    stack.foundation.backups.addResource(database.primary.arn);
+    stack.restoreTested.add('RDS');
+  }
   const secretArn = database.primary.masterUserSecret.get(0).secretArn;
   const env = {
     DATABASE_HOST: database.endpoint,
@@ -153,7 +182,8 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
         secretArns: [secretArn],
         bucketArns: [],
       };
-  if (stack.eks) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn }] };
+  // A standby takes no writes: the users the primary region's Job creates replicate to it.
+  if (stack.eks && !standby) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn }] };
   return database;
 }
 
@@ -167,6 +197,7 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
     return new AuroraPostgres(stack, suffix, {
       ...commonProps(stack),
       clusterName: suffix,
+      global: auroraGlobal(stack, suffix),
       engineVersion: postgres.engineVersion,
       instanceClass: postgres.instanceClass,
       readReplicas: postgres.readReplicas,
@@ -183,7 +214,7 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
   new TerraformOutput(stack, 'postgres_shard_endpoints', { value: shards.map((s) => s.endpoint) });
   shards.forEach((s) => stack.foundation.backups.addResource(s.cluster.arn));
   stack.restoreTested.add('Aurora');
-  const secretArns = shards.map((s) => s.cluster.masterUserSecret.get(0).secretArn);
+  const secretArns = standbyOfPrimary(stack) ? [] : shards.map((s) => s.cluster.masterUserSecret.get(0).secretArn);
   stack.dataStores.database = {
     kind: 'database',
     engine: postgres.shards === 1 ? 'Aurora PostgreSQL' : `Aurora PostgreSQL (${postgres.shards} shards)`,
@@ -209,7 +240,8 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
       shards.map((s) => s.cluster.clusterResourceId),
     ),
   };
-  stack.databaseAdmin = { databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i] })) };
+  // A secondary of a global database takes no writes and has no master user: the primary region's Job creates the users.
+  if (!standbyOfPrimary(stack)) stack.databaseAdmin = { databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i] })) };
   return shards;
 }
 
@@ -264,8 +296,8 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
     instanceType: rabbitmq.instanceType,
     clientSecurityGroups: clients,
   });
-  stack.dataStores.queue = {
-    kind: 'queue',
+  const endpoint: DataStoreEndpoint & { readonly kind: 'rabbitmq' } = {
+    kind: 'rabbitmq',
     engine: `Amazon MQ RabbitMQ (${rabbitmq.deployment})`,
     port: broker.port,
     peer: { cidrs: dataSubnetCidrs(stack) },
@@ -278,6 +310,7 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
     secretArns: [broker.adminPassword.secret.arn],
     bucketArns: [],
   };
+  addBroker(stack, endpoint);
   stack.rabbitMq = broker;
   return broker;
 }
@@ -320,8 +353,8 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
     volumeGiB: kafka.volumeGiB,
     clientSecurityGroups: clients,
   });
-  stack.dataStores.queue = {
-    kind: 'queue',
+  addBroker(stack, {
+    kind: 'kafka',
     engine: 'Amazon MSK (Kafka)',
     port: cluster.port,
     peer: { cidrs: dataSubnetCidrs(stack) },
@@ -332,8 +365,18 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
     secretArns: [],
     bucketArns: [],
     credentialFor: kafkaCredential(stack, cluster),
-  };
+  });
   return cluster;
+}
+
+/**
+ * A broker reaches services that name it (`rabbitmq`, `kafka`) and, where it is the
+ * environment's only one, services that name `queue`; with both, `queue` is refused at load.
+ */
+function addBroker(stack: RegionalStack, endpoint: DataStoreEndpoint & { readonly kind: 'rabbitmq' | 'kafka' }): void {
+  stack.dataStores[endpoint.kind] = endpoint;
+  const { queues } = stack.foundation.environment.components;
+  if (queues.length === 1) stack.dataStores.queue = { ...endpoint, kind: 'queue' };
 }
 
 /** Dead letters of a consumed topic go to `<topic>` + this (KAFKA_DEAD_LETTER_TOPIC_SUFFIX). */
@@ -492,4 +535,38 @@ export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earl
   });
   new TerraformOutput(stack, 'cockroachdb_join_host', { value: joinEndpoint.record.fqdn });
   return { backups, certificateAuthority, identity, joinZone, joinEndpoint };
+}
+
+/** CockroachDB's SQL port, on CockroachDB Cloud as on EKS. */
+const MANAGED_COCKROACH_PORT = COCKROACH_SQL_PORT;
+
+/**
+ * CockroachDB on CockroachDB Cloud (`components.cockroachdb.hosting: managed`): the region holds
+ * only the secret the operator puts the connection string in; the services that declare
+ * `database` may read it (GetSecretValue) and reach the cluster over TLS on 26257 through the
+ * region's NAT. Nothing of CockroachDB runs on the cluster: no StatefulSet, CA Job, node pool,
+ * join endpoint or backup bucket (CockroachDB Cloud backs the cluster up itself).
+ */
+export function addManagedCockroach(stack: RegionalStack): ManagedClusterConnection {
+  const f = stack.foundation;
+  const managed = required(f.blueprint.managedCockroach, stack, 'managed CockroachDB');
+  const connection = new ManagedClusterConnection(stack, 'cockroachdb-cloud', {
+    namePrefix: f.namePrefix,
+    encryptionKey: f.encryptionKey,
+    plan: managed.plan,
+    requestUnitsPerQuery: managed.requestUnitsPerQuery,
+    nodesPerRegion: managed.nodesPerRegion,
+  });
+  new TerraformOutput(stack, 'cockroachdb_connection_secret', { value: connection.secret.arn });
+  stack.dataStores.database = {
+    kind: 'database',
+    engine: `CockroachDB Cloud (${managed.plan})`,
+    port: MANAGED_COCKROACH_PORT,
+    // CockroachDB Cloud's endpoints have no fixed addresses: any destination, on the SQL port only.
+    peer: { cidrs: ['0.0.0.0/0'] },
+    env: { DATABASE_KIND: 'cockroachdb-cloud', DATABASE_URL_SECRET_ARN: connection.secret.arn, DATABASE_SSLMODE: 'verify-full' },
+    secretArns: [connection.secret.arn],
+    bucketArns: [],
+  };
+  return connection;
 }

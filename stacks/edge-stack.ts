@@ -33,6 +33,7 @@ import { isAtLeast } from '../config/stages';
 import { CacheRules } from '../constructs/cloudflare/cache-rules';
 import { EdgeBucket } from '../constructs/cloudflare/edge-bucket';
 import { EdgeWorker } from '../constructs/cloudflare/edge-worker';
+import { EdgeServiceWorker } from '../constructs/cloudflare/edge-service-worker';
 import { EdgeZone, lookupEdgeZone } from '../constructs/cloudflare/edge-zone';
 import { EdgeZoneSettings } from '../constructs/cloudflare/edge-zone-settings';
 import { OriginLoadBalancer } from '../constructs/cloudflare/origin-load-balancer';
@@ -40,10 +41,10 @@ import { OriginTrust } from '../constructs/cloudflare/origin-trust';
 import { RateLimits } from '../constructs/cloudflare/rate-limits';
 import { WafRules } from '../constructs/cloudflare/waf-rules';
 import { edgeWorkerBundle } from '../workers/bundle';
-import { PATHS } from '../workers/edge/contract';
+import { edgeServiceBinding, PATHS } from '../workers/edge/contract';
 import { configureBackend, StateLocation } from './backend';
 import { edgeStackName } from './stack-names';
-import { edgeWorkerConfig, originHostname } from './edge-worker-config';
+import { edgeServiceScriptName, edgeWorkerConfig, originHostname } from './edge-worker-config';
 import { RegionalStack } from './regional-stack';
 import { terraformLiterals } from '../constructs/shared/terraform-literal';
 import { StagecraftStack } from './stagecraft-stack';
@@ -103,6 +104,8 @@ export class EdgeStack extends StagecraftStack {
   readonly archiveBucket?: EdgeBucket;
   readonly loadBalancer?: OriginLoadBalancer;
   readonly worker?: EdgeWorker;
+  /** The Workers of edge-first services, where the environment has any. */
+  readonly edgeServices: EdgeServiceWorker[] = [];
 
   constructor(scope: Construct, props: EdgeStackProps) {
     const { environment } = props;
@@ -167,9 +170,23 @@ export class EdgeStack extends StagecraftStack {
         regionPools: steering.regionPools,
         countryPools: steering.countryPools,
         healthCheckPath: PATHS.health,
+        steering: environment.components.regionMode === 'active-passive' ? 'failover' : 'geo',
       });
     }
     if (features.worker) {
+      for (const service of environment.edgeServices) {
+        const edge = service.edge!;
+        this.edgeServices.push(
+          new EdgeServiceWorker(this, `edge-service-${service.name}`, {
+            zone,
+            scriptName: edgeServiceScriptName(environment, service.name),
+            code: edge.code,
+            durableObjects: edge.durableObjects,
+            kvNamespaces: edge.kvNamespaces,
+            environmentName: name,
+          }),
+        );
+      }
       this.worker = new EdgeWorker(this, 'worker', {
         zone,
         scriptName: `${name}-edge`,
@@ -177,7 +194,10 @@ export class EdgeStack extends StagecraftStack {
         environmentName: name,
         ...edgeWorkerConfig(environment),
         routeHosts: [domain, `www.${domain}`, `api.${domain}`],
+        edgeServices: environment.edgeServices.map((s) => ({ binding: edgeServiceBinding(s.name), scriptName: edgeServiceScriptName(environment, s.name) })),
       });
+      // The binding names a script that must exist first.
+      if (this.edgeServices.length > 0) this.worker.script.dependsOn = this.edgeServices.map((s) => `cloudflare_workers_script.${s.script.friendlyUniqueId}`);
     }
   }
 

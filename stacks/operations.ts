@@ -129,7 +129,7 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
       ],
     });
   }
-  const queue = stack.dataStores.queue;
+  const queue = stack.dataStores.rabbitmq;
   if (stack.rabbitMq && queue) {
     new ServiceIdentity(stack, 'rabbitmq-dead-letters', {
       ...common,

@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -76,6 +77,19 @@ export interface AuroraPostgresProps {
   readonly clientSecurityGroups?: readonly SecurityGroupRef[];
   /** Reader autoscaling above the fixed readers (needs at least one). @default the readers stay as built */
   readonly readerAutoscaling?: ReaderAutoscaling;
+  /**
+   * Membership of an Aurora Global Database (active-passive regions, docs/components.md): the
+   * primary region creates the global cluster and writes; a secondary joins it read-only, with
+   * no master user of its own, and is promoted by a managed failover. @default a regional cluster
+   */
+  readonly global?: AuroraGlobalMembership;
+}
+
+/** Which side of an Aurora Global Database a cluster is. */
+export interface AuroraGlobalMembership {
+  /** The global cluster's identifier, the same in every region. */
+  readonly identifier: string;
+  readonly role: 'primary' | 'secondary';
 }
 
 /**
@@ -85,6 +99,8 @@ export interface AuroraPostgresProps {
  */
 export class AuroraPostgres extends Construct {
   readonly cluster: RdsCluster;
+  /** The Aurora Global Database, in its primary region. */
+  readonly globalCluster?: RdsGlobalCluster;
   readonly writer: RdsClusterInstance;
   readonly readers: RdsClusterInstance[] = [];
   readonly securityGroup: SecurityGroup;
@@ -173,9 +189,26 @@ export class AuroraPostgres extends Construct {
       encryptionKey: props.encryptionKey,
     });
 
+    const global = props.global;
+    if (global?.role === 'primary') {
+      this.globalCluster = new RdsGlobalCluster(this, 'global-cluster', {
+        globalClusterIdentifier: global.identifier,
+        engine: ENGINE,
+        engineVersion: props.engineVersion,
+        storageEncrypted: true,
+        deletionProtection: true,
+        lifecycle: { ignoreChanges: ['engine_version'] },
+      });
+    }
+    // A secondary has no master user: the global cluster's writer holds it, and replicates it.
+    const credentials =
+      global?.role === 'secondary' ? {} : { masterUsername: 'postgres', manageMasterUserPassword: true, masterUserSecretKmsKeyId: props.encryptionKey.arn };
     this.cluster = preventDestroy(
       new RdsCluster(this, 'cluster', {
         clusterIdentifier: name,
+        ...(global
+          ? { globalClusterIdentifier: global.identifier, dependsOn: this.globalCluster ? [this.logGroup, this.globalCluster] : [this.logGroup] }
+          : {}),
         tags: { [FAILOVER_TAG]: EXPECTED_FAILOVER.aurora },
         engine: ENGINE,
         engineVersion: props.engineVersion,
@@ -185,9 +218,7 @@ export class AuroraPostgres extends Construct {
         port: POSTGRES_PORT,
         storageEncrypted: true,
         kmsKeyId: props.encryptionKey.arn,
-        masterUsername: 'postgres',
-        manageMasterUserPassword: true,
-        masterUserSecretKmsKeyId: props.encryptionKey.arn,
+        ...credentials,
         iamDatabaseAuthenticationEnabled: true,
         enabledCloudwatchLogsExports: ['postgresql'],
         backupRetentionPeriod: backupRetentionDays,
@@ -198,10 +229,11 @@ export class AuroraPostgres extends Construct {
         finalSnapshotIdentifier: `${name}-final-${creationStamp(this)}`,
         // Automated backups outlive the cluster, for the restores deletion makes necessary.
         deleteAutomatedBackups: false,
-        dependsOn: [this.logGroup],
+        ...(global ? {} : { dependsOn: [this.logGroup] }),
         // Automatic minor upgrades move the cluster past the pinned minor; Terraform must not ask
         // to go back (review D1). A major upgrade is a deliberate replacement of the version.
-        lifecycle: { ignoreChanges: ['engine_version'] },
+        // A managed failover of a global database swaps which cluster replicates from which.
+        lifecycle: { ignoreChanges: global ? ['engine_version', 'replication_source_identifier', 'global_cluster_identifier'] : ['engine_version'] },
       }),
     );
 

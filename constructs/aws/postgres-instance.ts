@@ -72,6 +72,13 @@ export interface PostgresInstanceProps {
    * exist only later are added with `allowFrom`. @default none
    */
   readonly clientSecurityGroups?: readonly SecurityGroupRef[];
+  /**
+   * Make this region's "primary" a cross-region read replica of another region's primary
+   * (active-passive regions, docs/components.md): it streams the writer's WAL, takes no writes,
+   * and becomes a writer when promoted. Engine, version, storage and the master user come from
+   * the source. @default a writer of its own
+   */
+  readonly standbyOf?: { readonly sourceArn: string };
 }
 
 /**
@@ -175,26 +182,42 @@ export class PostgresInstance extends Construct {
       performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
     };
 
+    const standby = props.standbyOf;
     this.primary = preventDestroy(
-      new DbInstance(this, 'primary', {
-        ...common,
-        identifier: name,
-        engine: 'postgres',
-        // The major only: with automatic minor upgrades AWS picks the minor (engine_version_actual),
-        // and a pinned minor would ask to downgrade after the first upgrade (review D1).
-        engineVersion: major,
-        allocatedStorage: props.storageGiB,
-        multiAz,
-        dbSubnetGroupName: this.subnetGroup.name,
-        username: 'postgres',
-        manageMasterUserPassword: true,
-        masterUserSecretKmsKeyId: props.encryptionKey.arn,
-        skipFinalSnapshot: false,
-        // Stamped with the creation time: a recreated instance's snapshot does not collide with the last one's (review M8).
-        finalSnapshotIdentifier: `${name}-final-${creationStamp(this)}`,
-        dependsOn: this.createLogGroups('primary', name, props.encryptionKey, logRetentionDays),
-        tags: multiAz ? { [FAILOVER_TAG]: EXPECTED_FAILOVER.rdsMultiAz } : undefined,
-      }),
+      standby
+        ? new DbInstance(this, 'primary', {
+            ...common,
+            identifier: name,
+            replicateSourceDb: standby.sourceArn,
+            // The source's size, stated so a promoted standby keeps it and the cost estimate can read it.
+            allocatedStorage: props.storageGiB,
+            multiAz,
+            dbSubnetGroupName: this.subnetGroup.name,
+            // A promoted standby keeps its own backups; a replica cannot take a final snapshot.
+            skipFinalSnapshot: true,
+            dependsOn: this.createLogGroups('primary', name, props.encryptionKey, logRetentionDays),
+            // Promotion (the failover) clears the source; Terraform must not ask to make it a replica again.
+            lifecycle: { ignoreChanges: ['replicate_source_db'] },
+          })
+        : new DbInstance(this, 'primary', {
+            ...common,
+            identifier: name,
+            engine: 'postgres',
+            // The major only: with automatic minor upgrades AWS picks the minor (engine_version_actual),
+            // and a pinned minor would ask to downgrade after the first upgrade (review D1).
+            engineVersion: major,
+            allocatedStorage: props.storageGiB,
+            multiAz,
+            dbSubnetGroupName: this.subnetGroup.name,
+            username: 'postgres',
+            manageMasterUserPassword: true,
+            masterUserSecretKmsKeyId: props.encryptionKey.arn,
+            skipFinalSnapshot: false,
+            // Stamped with the creation time: a recreated instance's snapshot does not collide with the last one's (review M8).
+            finalSnapshotIdentifier: `${name}-final-${creationStamp(this)}`,
+            dependsOn: this.createLogGroups('primary', name, props.encryptionKey, logRetentionDays),
+            tags: multiAz ? { [FAILOVER_TAG]: EXPECTED_FAILOVER.rdsMultiAz } : undefined,
+          }),
     );
     const instanceAlarms = (id: string, identifier: string) =>
       this.metricAlarms.push(...rdsInstanceAlarms(this, props.alarms, id, { identifier, engine: 'PostgreSQL', freeableMemoryBytes: freeableMemoryAlarmBytes }));

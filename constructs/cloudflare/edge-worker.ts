@@ -27,6 +27,8 @@ export interface EdgeWorkerProps {
   readonly routeHosts: readonly string[];
   /** Workers runtime behaviour the code is written against. @default EDGE_WORKER_COMPATIBILITY_DATE */
   readonly compatibilityDate?: string;
+  /** Edge-first services' Workers, bound by service binding (`routing.edgeServices` names the bindings). @default [] */
+  readonly edgeServices?: ReadonlyArray<{ readonly binding: string; readonly scriptName: string }>;
 }
 
 /**
@@ -82,6 +84,7 @@ export class EdgeWorker extends Construct {
         json(BINDING.limits, limits),
         json(BINDING.settings, settings),
         { type: 'plain_text', name: BINDING.environment, text: props.environmentName },
+        ...(props.edgeServices ?? []).map((s) => ({ type: 'service', name: s.binding, service: s.scriptName })),
       ],
       migrations: { newTag: 'v1', newSqliteClasses: [RATE_LIMITER_CLASS] },
       observability: { enabled: true },

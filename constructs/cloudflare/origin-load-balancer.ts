@@ -31,6 +31,12 @@ export interface OriginLoadBalancerProps {
   /** Path the monitor probes on each origin. @default "/healthz" */
   readonly healthCheckPath?: string;
   /**
+   * geo: each request to the nearest healthy region (needs Traffic Steering); failover: every
+   * request to the first region while it is healthy, the next one otherwise (active-passive).
+   * @default geo (failover in region order where the account lacks Traffic Steering)
+   */
+  readonly steering?: 'geo' | 'failover';
+  /**
    * Seconds between probes; no shorter than the zone plan allows (Pro 60, Business 15, Enterprise 10).
    * @default the plan's minimum (seed 004 asks for 5 s, which no plan allows)
    */
@@ -65,7 +71,8 @@ export class OriginLoadBalancer extends Construct {
     const { subscription } = props.zone;
     const minimumIntervalSeconds = CLOUDFLARE_PLAN_LIMITS[subscription.plan].monitorMinIntervalSeconds;
     const intervalSeconds = props.healthCheckIntervalSeconds ?? minimumIntervalSeconds;
-    const geoSteering = subscription.addons.includes('trafficSteering');
+    const failover = props.steering === 'failover';
+    const geoSteering = !failover && subscription.addons.includes('trafficSteering');
     const unhealthyAfterFailures = props.unhealthyAfterFailures ?? 3;
     const healthyAfterSuccesses = props.healthyAfterSuccesses ?? 2;
     const timeoutSeconds = props.healthCheckTimeoutSeconds ?? 3;
@@ -149,7 +156,9 @@ export class OriginLoadBalancer extends Construct {
       name: props.hostname,
       description: geoSteering
         ? `${props.namePrefix}: geo steering, nearest healthy region first`
-        : `${props.namePrefix}: failover in region order (geo steering needs Traffic Steering)`,
+        : failover
+          ? `${props.namePrefix}: active-passive, ${props.origins[0].region} first, the next region on failover`
+          : `${props.namePrefix}: failover in region order (geo steering needs Traffic Steering)`,
       proxied: true,
       steeringPolicy: geoSteering ? 'geo' : 'off',
       defaultPools: poolIds(props.origins.map((o) => o.region)),

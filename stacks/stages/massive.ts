@@ -1,9 +1,10 @@
 /**
  * Massive (50M+ MAU): the full stack in every region, CockroachDB spanning the regions
- * over peered VPCs, a Redis Cluster per region, S3 tiering.
+ * over peered VPCs (or a CockroachDB Cloud cluster, with no peering), a Redis Cluster per region,
+ * S3 tiering.
  */
 import { composeClusterCompute } from '../cluster';
-import { addCockroach, addKafka, addRedis, addSearch } from '../data-stores';
+import { addCockroach, addKafka, addManagedCockroach, addRabbitMq, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 import { peerWithEarlierRegions } from '../region-peering';
@@ -11,10 +12,14 @@ import { peerWithEarlierRegions } from '../region-peering';
 export function composeMassive(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
   const compute = composeClusterCompute(stack);
   const clients = [compute.clientSecurityGroup];
-  addCockroach(stack, compute, earlierRegions);
+  const managed = stack.foundation.blueprint.managedCockroach !== undefined;
+  if (managed) addManagedCockroach(stack);
+  else addCockroach(stack, compute, earlierRegions);
   addRedis(stack, clients);
-  addKafka(stack, clients);
-  addSearch(stack, clients);
-  peerWithEarlierRegions(stack, earlierRegions);
+  if (stack.foundation.blueprint.rabbitmq) addRabbitMq(stack, clients);
+  if (stack.foundation.blueprint.kafka) addKafka(stack, clients);
+  if (stack.foundation.blueprint.search) addSearch(stack, clients);
+  // The peering carries CockroachDB's Raft traffic; a managed cluster replicates inside CockroachDB Cloud.
+  if (!managed) peerWithEarlierRegions(stack, earlierRegions);
   addServiceIdentities(stack, compute.eks);
 }

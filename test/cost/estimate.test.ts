@@ -190,6 +190,8 @@ describe('usage-based parts come from the workload', () => {
     requestsPerMonth: 1e9,
     interRegionGB: 0,
     peeringConnections: 0,
+    databaseQueriesPerMonth: 2e9,
+    datasetGB: 400,
     edge: { dau: 1e6, rateLimiterCalls: 1e9, rateLimiterSecondsPerCall: 0.005, kvReads: 1e9, kvWrites: 3e7, kvStoredGB: 10, messagesGBPerMonth: 3_000 },
   };
   const json = synth('us-east-1', (scope) => {

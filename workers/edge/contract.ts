@@ -50,6 +50,28 @@ export interface RoutingConfig {
    * monitors and failover choose the region. Without it the Worker picks the region itself.
    */
   readonly loadBalancer?: string;
+  /**
+   * Routes answered at the edge by an edge-first service's own Worker, through its service
+   * binding: no region is asked. Longest path prefix first. @default none
+   */
+  readonly edgeServices?: readonly EdgeServiceRoute[];
+}
+
+/** One public route of an edge-first service (docs/edge-services.md). */
+export interface EdgeServiceRoute {
+  /** The service's name, for logs. */
+  readonly service: string;
+  /** The service binding the Worker calls it through (`EDGE_SERVICE_<NAME>`). */
+  readonly binding: string;
+  /** Hostnames it answers on. */
+  readonly hosts: readonly string[];
+  /** Path prefix: the path itself and everything below it; `/` takes every path. */
+  readonly pathPrefix: string;
+}
+
+/** The binding name of an edge-first service: `EDGE_SERVICE_` and its name in capitals, dashes as underscores. */
+export function edgeServiceBinding(service: string): string {
+  return `EDGE_SERVICE_${service.toUpperCase().replace(/-/g, '_')}`;
 }
 
 /** Sliding-window limits, each over one minute (seed 002, section 6). */

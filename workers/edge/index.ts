@@ -8,13 +8,13 @@
  * the next-nearest when an origin fails. It logs one JSON line per request with the request id, which it also
  * forwards to the origin. `GET /healthz` answers from the edge alone.
  */
-import { HEADER, LimitsConfig, PATHS } from './contract';
+import { EdgeServiceRoute, HEADER, LimitsConfig, PATHS } from './contract';
 import { bearerTokenOf, checkMethod, EdgeRejection, errorResponse, isReplayable, readBody, requestIdOf } from './http';
 import { geoRegionOf } from './geo';
 import { AmbiguousPath, isUnder, normalizePath } from './paths';
 import { logEvent, logRequest, RequestLog } from './log';
 import { checkLimits, RateLimiter, recordEvent, RuleCheck } from './rate-limiter';
-import { candidates, forwardWithFailover, OriginResult, originHeaders, regionOrder, unhealthyRegions, upstreams } from './routing';
+import { candidates, edgeServiceFor, forwardWithFailover, OriginResult, originHeaders, regionOrder, unhealthyRegions, upstreams } from './routing';
 import { EdgeEnv, ExecutionContext, locationOf } from './runtime';
 import { validateSession } from './sessions';
 
@@ -103,6 +103,9 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
   await enforce(env, `ip:${clientIp}`, byIp, log);
   if (userId !== undefined) await enforce(env, `user:${userId}`, byUser, log);
 
+  const edgeService = edgeServiceFor(env.ROUTING, url.hostname, path);
+  if (edgeService) return answerAtTheEdge(request, url, body, env, edgeService, { requestId, userId }, log);
+
   const result = await forwardWithFailover(targets, {
     method: request.method,
     pathAndQuery: url.pathname + url.search,
@@ -125,6 +128,29 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
   const response = new Response(result.response.body, result.response);
   response.headers.set(HEADER.requestId, requestId);
   if (result.region) response.headers.set(HEADER.region, result.region);
+  return response;
+}
+
+/**
+ * An edge-first service's route: its own Worker answers through the service binding, with the
+ * headers an origin would get (request id, validated user); no region is asked.
+ */
+async function answerAtTheEdge(
+  request: Request,
+  url: URL,
+  body: ArrayBuffer | undefined,
+  env: EdgeEnv,
+  route: EdgeServiceRoute,
+  extra: { requestId: string; userId?: string },
+  log: Mutable<RequestLog>,
+): Promise<Response> {
+  const binding = env[route.binding as `EDGE_SERVICE_${string}`];
+  log.region = `edge:${route.service}`;
+  if (!binding) throw new EdgeRejection(502, 'edge_service_unbound', `the edge service ${route.service} is not bound to this Worker`);
+  const headers = originHeaders(request.headers, { requestId: extra.requestId, host: url.host, userId: extra.userId });
+  const answer = await binding.fetch(new Request(url.toString(), { method: request.method, headers, body, redirect: 'manual' }));
+  const response = new Response(answer.body, answer);
+  response.headers.set(HEADER.requestId, extra.requestId);
   return response;
 }
 

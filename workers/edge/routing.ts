@@ -10,7 +10,7 @@
  * or a 5xx for requests that are safe to replay (idempotent methods, or an Idempotency-Key),
  * and only a 503 (the origin declined it) for the rest, which may have been processed.
  */
-import { HEADER, HEALTH_KEY, RoutingConfig } from './contract';
+import { EdgeServiceRoute, HEADER, HEALTH_KEY, RoutingConfig } from './contract';
 import { geoRegionOf } from './geo';
 import { KvNamespace, RequestLocation } from './runtime';
 
@@ -142,4 +142,18 @@ export function originHeaders(client: Headers, extra: { requestId: string; host:
   headers.set('x-forwarded-host', extra.host);
   if (extra.userId !== undefined) headers.set(HEADER.user, extra.userId);
   return headers;
+}
+
+/**
+ * The edge-first service that answers `host` and `path` (already normalized), if any: the longest
+ * path prefix among the routes on that host.
+ */
+export function edgeServiceFor(routing: RoutingConfig, host: string, path: string): EdgeServiceRoute | undefined {
+  let best: EdgeServiceRoute | undefined;
+  for (const route of routing.edgeServices ?? []) {
+    if (!route.hosts.includes(host)) continue;
+    const under = route.pathPrefix === '/' || path === route.pathPrefix || path.startsWith(`${route.pathPrefix}/`);
+    if (under && (!best || route.pathPrefix.length > best.pathPrefix.length)) best = route;
+  }
+  return best;
 }

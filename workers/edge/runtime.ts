@@ -43,7 +43,12 @@ export interface RequestLocation {
   readonly colo?: string;
 }
 
-/** The Worker's bindings (see `BINDING` in contract.ts). */
+/** A service binding: another Worker of the account, called without leaving Cloudflare. */
+export interface ServiceBinding {
+  fetch(request: Request): Promise<Response>;
+}
+
+/** The Worker's bindings (see `BINDING` in contract.ts), and one service binding per edge-first service (`edgeServiceBinding`). */
 export interface EdgeEnv {
   readonly SESSIONS: KvNamespace;
   readonly EDGE_STATE: KvNamespace;
@@ -52,6 +57,7 @@ export interface EdgeEnv {
   readonly LIMITS: LimitsConfig;
   readonly SETTINGS: SettingsConfig;
   readonly ENVIRONMENT: string;
+  readonly [serviceBinding: `EDGE_SERVICE_${string}`]: ServiceBinding | undefined;
 }
 
 /** `request.cf`, when the runtime provides it. */

@@ -91,7 +91,10 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
   switch (store) {
     case 'database': {
       const databases = [
-        ...stack.resources('aws_db_instance').filter((d) => d.values.replicate_source_db === undefined),
+        // Writers, and cross-region standbys (their source is another region's ARN; users replicate to them).
+        ...stack
+          .resources('aws_db_instance')
+          .filter((d) => d.values.replicate_source_db === undefined || String(d.values.replicate_source_db).startsWith('arn:')),
         ...stack.resources('aws_rds_cluster'),
       ];
       const user = env.get('DATABASE_USER');
@@ -106,7 +109,10 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
           );
           if (!ok) return `its role may not rds-db:connect as ${user} on ${db.address}`;
         }
-        const job = manifestsOf(apps, 'Job').find((j) => j.name.startsWith('database-users-') && text(j.manifest).includes(`CREATE ROLE ${quoted(user)}`));
+        // Active-passive regions: the primary region's Job creates the users, and they replicate to the standbys.
+        const job = [apps, ...environmentApps]
+          .flatMap((a) => manifestsOf(a, 'Job'))
+          .find((j) => j.name.startsWith('database-users-') && text(j.manifest).includes(`CREATE ROLE ${quoted(user)}`));
         if (!job) return `no database-users Job in ${apps.name} creates the user ${user}`;
         return undefined;
       }

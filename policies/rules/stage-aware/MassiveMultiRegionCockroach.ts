@@ -1,6 +1,7 @@
 /**
  * Massive runs in at least three regions, so losing one leaves two, and its database is
- * CockroachDB spanning them (a dedicated node pool or a StatefulSet in every region), not RDS.
+ * CockroachDB spanning them (a dedicated node pool or a StatefulSet in every region, or the
+ * connection-string secret of a CockroachDB Cloud cluster), not RDS.
  */
 import { StackOutcome, StackRule, StackView } from '../../types';
 import { readAll } from '../../../synthesis/values';
@@ -14,7 +15,11 @@ function runsCockroach(stack: StackView): boolean {
   const statefulSet = [...stack.resources('kubernetes_stateful_set'), ...stack.resources('kubernetes_stateful_set_v1')].some((s) =>
     readAll(s.values, 'spec.template.spec.container.image').some((image) => /cockroach/i.test(String(image))),
   );
-  return pool || statefulSet;
+  // A CockroachDB Cloud cluster: the secret tagged for it (constructs/cockroachdb/managed-cluster-connection.ts).
+  const managed = stack
+    .resources('aws_secretsmanager_secret')
+    .some((s) => (s.values.tags as Record<string, unknown> | undefined)?.['stagecraft:managed-service'] === 'cockroachdb-cloud');
+  return pool || statefulSet || managed;
 }
 
 export const MassiveMultiRegionCockroach: StackRule = {
@@ -22,7 +27,7 @@ export const MassiveMultiRegionCockroach: StackRule = {
   name: 'MassiveMultiRegionCockroach',
   family: 'stage-aware',
   scope: 'stack',
-  description: `Massive environments have at least ${MIN_MASSIVE_REGIONS} regional stacks, each running CockroachDB and no RDS or Aurora.`,
+  description: `Massive environments have at least ${MIN_MASSIVE_REGIONS} regional stacks, each running CockroachDB (on EKS or CockroachDB Cloud) and no RDS or Aurora.`,
   evaluate(stack) {
     if (stack.stage !== 'massive') return [{ status: 'not-applicable', reason: `stage ${stack.stage ?? 'unknown'} is not massive` }];
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
@@ -37,7 +42,7 @@ export const MassiveMultiRegionCockroach: StackRule = {
       problems.push(
         `the environment has ${regions.size} region(s) (${[...regions].sort().join(', ')}); massive needs at least ${MIN_MASSIVE_REGIONS}, so that losing one still leaves two`,
       );
-    if (!runsCockroach(stack)) problems.push('no CockroachDB node pool or StatefulSet in this region');
+    if (!runsCockroach(stack)) problems.push('no CockroachDB node pool, StatefulSet or CockroachDB Cloud connection secret in this region');
     const relational = [...stack.resources('aws_db_instance'), ...stack.resources('aws_rds_cluster')].map((r) => r.address);
     if (relational.length > 0) problems.push(`single-region databases ${relational.join(', ')} cannot serve writes in every region; use CockroachDB`);
     const outcome: StackOutcome = problems.length === 0 ? { status: 'compliant' } : { status: 'non-compliant', message: problems.join('; ') };

@@ -1,0 +1,151 @@
+/**
+ * `components:` (config/components.ts): combinations that cannot work are refused with the
+ * reason, every message exact; what a stage runs by default and what the file changes.
+ */
+import { parseEnvironment, serviceCatalog } from '../../config/load';
+import { formatProblem } from '../../config/errors';
+import { loadServiceCatalog } from '../../config/services';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COMPONENT_SERVICES, componentCatalog } from '../helpers/component-catalog';
+import { EXAMPLES_ROOT } from '../helpers/examples';
+
+const chat = serviceCatalog({ servicesDir: join(EXAMPLES_ROOT, 'services') }, EXAMPLES_ROOT);
+const components = componentCatalog();
+
+function base(stage: string, regions = '[us-east-1]'): string {
+  return `name: acme-prod\nstage: ${stage}\nregions: ${regions}\ndomain: example.com\n`;
+}
+
+function problems(text: string, catalog = components): string[] {
+  return parseEnvironment(text, 'environments/prod.yaml', catalog).problems.map(formatProblem);
+}
+
+function resolved(text: string, catalog = components) {
+  const { environment, problems: found } = parseEnvironment(text, 'environments/prod.yaml', catalog);
+  if (!environment) throw new Error(found.map(formatProblem).join('\n'));
+  return environment;
+}
+
+describe('components: the stage is the default profile', () => {
+  it('runs what DESIGN.md puts on each stage when the file says nothing', () => {
+    const off = { services: { 'search-indexer': { enabled: false }, 'task-worker': { enabled: false }, 'event-consumer': { enabled: false } } };
+    const services = `services:\n${Object.keys(off.services)
+      .map((name) => `  ${name}: { enabled: false }`)
+      .join('\n')}\n`;
+    expect(resolved(base('growth') + services).components).toEqual({ search: true, queues: ['rabbitmq'], regionMode: 'single' });
+    expect(resolved(base('hyperscale') + 'backend: { s3: { bucket: acme-state } }\n' + services).components).toEqual({
+      search: true,
+      queues: ['kafka'],
+      regionMode: 'single',
+    });
+  });
+
+  it('adds, removes and replaces components within the stage', () => {
+    const env = resolved(
+      `${base('growth', '[us-east-1, us-west-2]')}components:\n  search: false\n  queue: [kafka, rabbitmq]\n  regions: { mode: active-passive }\nservices:\n  search-indexer: { enabled: false }\n`,
+    );
+    expect(env.components).toEqual({ search: false, queues: ['rabbitmq', 'kafka'], regionMode: 'active-passive' });
+    expect(
+      resolved(
+        `${base('scale')}components:\n  queue: none\n  search: { dataNodes: 4 }\nservices:\n  task-worker: { enabled: false }\n  event-consumer: { enabled: false }\nbackend: { s3: { bucket: acme-state } }\n`,
+      ).components,
+    ).toEqual({
+      search: true,
+      queues: [],
+      regionMode: 'single',
+    });
+  });
+});
+
+describe('components: combinations that cannot work are refused with the reason', () => {
+  it('refuses active-active on a single-writer Postgres', () => {
+    expect(problems(`${base('growth', '[us-east-1, us-west-2]')}components:\n  regions: { mode: active-active }\n`)).toEqual([
+      'environments/prod.yaml: components.regions.mode: active-active needs a data store every region can write to; Postgres has one writer (the primary region), so a second active region would send its writes across regions to it or lose them on failover; allowed: active-passive, or database.engine: cockroachdb (hyperscale on)',
+    ]);
+  });
+
+  it('refuses components a single-host stage cannot host', () => {
+    expect(problems(`${base('traction')}components:\n  search: true\n  queue: [rabbitmq, kafka]\n`)).toEqual([
+      'environments/prod.yaml: components.search: traction cannot host search (OpenSearch runs in the VPC beside a cluster); it applies to: growth, scale, hyperscale, massive',
+      "environments/prod.yaml: components.queue: traction cannot host rabbitmq (brokers serve a cluster's pods); it applies to: growth, scale, hyperscale, massive",
+      "environments/prod.yaml: components.queue: traction cannot host kafka (brokers serve a cluster's pods); it applies to: growth, scale, hyperscale, massive",
+    ]);
+    expect(problems(`${base('launch', '[us-east-1, us-west-2]')}components:\n  regions: { mode: active-passive }\n`)).toEqual([
+      'environments/prod.yaml: regions: launch runs in one region (several regions start at growth, with components.regions); received 2 regions',
+      'environments/prod.yaml: components.regions: launch runs in one region; several regions start at growth',
+    ]);
+  });
+
+  it('refuses a region mode with one region, and CockroachDB hosting without CockroachDB', () => {
+    expect(problems(`${base('growth')}components:\n  regions: { mode: active-passive }\n  cockroachdb: { hosting: eks }\n`)).toEqual([
+      'environments/prod.yaml: components.cockroachdb: applies when the environment runs CockroachDB (database.engine: cockroachdb, hyperscale; massive)',
+      'environments/prod.yaml: components.regions: active-passive needs at least 2 regions; received 1',
+    ]);
+  });
+
+  it('refuses the pooler until it is built, and on CockroachDB', () => {
+    expect(problems(`${base('growth')}components:\n  postgres: { pooler: true }\n`)).toEqual([
+      'environments/prod.yaml: components.postgres.pooler: is not built yet: the pooler (RDS Proxy) must log in to Postgres as each service, which needs a per-service secret the database-users Job fills (docs/components.md, "Pooling"); remove it until then',
+    ]);
+    expect(problems(`${base('massive', '[us-east-1, us-west-2, eu-west-1]')}components:\n  postgres: { pooler: true }\n`)).toEqual([
+      'environments/prod.yaml: components.postgres.pooler: massive cannot host a pooler in front of Postgres; it applies to: growth, scale, hyperscale',
+    ]);
+  });
+
+  it('refuses bad values with what is allowed', () => {
+    expect(problems(`${base('growth')}components:\n  queue: sqs\n  regions: { mode: active-standby }\n`)).toEqual([
+      'environments/prod.yaml: components.queue: "sqs" is not a queue choice; allowed: none, rabbitmq, kafka, or a list of rabbitmq and kafka',
+      'environments/prod.yaml: components.regions.mode: "active-standby" is not a region mode; allowed: active-passive, active-active',
+    ]);
+  });
+});
+
+describe('components: services need what the environment runs', () => {
+  it('refuses a service whose store the environment leaves out, naming its file, the store and the component', () => {
+    expect(problems(`${base('growth')}components:\n  search: false\n  queue: none\n`, chat)).toEqual([
+      'environments/prod.yaml: components.queue: analytics-worker needs a queue (services/analytics-worker.yaml: dataStores[0]), which this environment leaves out; add one with components.queue: rabbitmq or kafka, or disable analytics-worker (services.analytics-worker.enabled: false)',
+      'environments/prod.yaml: components.queue: moderation-worker needs a queue (services/moderation-worker.yaml: dataStores[0]), which this environment leaves out; add one with components.queue: rabbitmq or kafka, or disable moderation-worker (services.moderation-worker.enabled: false)',
+      'environments/prod.yaml: components.search: moderation-worker needs search (services/moderation-worker.yaml: dataStores[1]), which this environment leaves out; add it with components.search: true, or disable moderation-worker (services.moderation-worker.enabled: false)',
+    ]);
+  });
+
+  it('refuses a service naming a broker the environment does not run', () => {
+    expect(problems(`${base('hyperscale')}backend: { s3: { bucket: acme-state } }\n`)).toEqual([
+      'environments/prod.yaml: components.queue: task-worker needs rabbitmq (services/task-worker.yaml: dataStores[0]), which this environment leaves out; add it with components.queue: [kafka, rabbitmq], or disable task-worker (services.task-worker.enabled: false)',
+    ]);
+  });
+
+  it('refuses an ambiguous queue where both brokers run', () => {
+    expect(problems(`${base('growth')}components:\n  queue: [rabbitmq, kafka]\n`, chat)).toEqual([
+      "environments/prod.yaml: components.queue: runs rabbitmq and kafka, so analytics-worker's queue (services/analytics-worker.yaml: dataStores[0]) is ambiguous; allowed: name its broker in dataStores (rabbitmq or kafka)",
+      "environments/prod.yaml: components.queue: runs rabbitmq and kafka, so moderation-worker's queue (services/moderation-worker.yaml: dataStores[0]) is ambiguous; allowed: name its broker in dataStores (rabbitmq or kafka)",
+    ]);
+  });
+
+  it('refuses a service that names two brokers', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stagecraft-two-brokers-'));
+    mkdirSync(join(root, 'services'));
+    writeFileSync(
+      join(root, 'services', 'event-consumer.yaml'),
+      COMPONENT_SERVICES['event-consumer.yaml'].replace('dataStores: [kafka, database]', 'dataStores: [queue, kafka]'),
+    );
+    expect(loadServiceCatalog(join(root, 'services'), root).problems.map(formatProblem)).toEqual([
+      'services/event-consumer.yaml: dataStores[1]: names queue and kafka; a service talks to one broker (its QUEUE_* variables point at one); allowed: one of queue, rabbitmq, kafka',
+    ]);
+  });
+
+  it('reads the collaboration example catalog, which names its brokers', () => {
+    const root = join(EXAMPLES_ROOT, '..', 'collaboration');
+    const catalog = loadServiceCatalog(join(root, 'services'), root);
+    expect(catalog.problems).toEqual([]);
+    expect(catalog.services.map((s) => [s.name, s.dataStores.filter((d) => d === 'rabbitmq' || d === 'kafka')])).toEqual([
+      ['api', ['kafka']],
+      ['event-consumer', ['kafka']],
+      ['realtime', []],
+      ['task-worker', ['rabbitmq']],
+      ['web', []],
+    ]);
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * Every combination of `components:` goes through the same path: synthesis, check (0 errors),
+ * cost (every resource priced), graph and review. A matrix of combinations per cluster stage is
+ * synthesized once; a component an environment leaves out leaves no resource, IAM statement,
+ * environment variable, security-group rule or cost line behind. The collaboration example
+ * (examples/collaboration) is synthesized, checked and priced here, not in the terraform suite.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnvironment } from '../../config/load';
+import { formatProblem } from '../../config/errors';
+import { Environment } from '../../config/environment';
+import { loadServiceCatalog, ServiceCatalog } from '../../config/services';
+import { synthesizeEnvironments } from '../../stacks/synthesize';
+import { readSynthesis } from '../../synthesis/read';
+import { Synthesis } from '../../synthesis/stack-views';
+import { checkSynthesis } from '../../policies/engine';
+import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
+import { priceSizedEnvironment } from '../../cost/estimate';
+import { buildTopology } from '../../graph/build';
+import { diffSyntheses } from '../../review/diff';
+import { EXAMPLES_ROOT } from '../helpers/examples';
+import { componentCatalog } from '../helpers/component-catalog';
+import { run } from '../helpers/cli';
+
+const ORIGIN_CA = readFileSync(join(EXAMPLES_ROOT, 'environments', 'growth.yaml'), 'utf8').match(/ {2}originPullCa: \|\n( {4}.*\n)+/)![0];
+
+interface Combination {
+  readonly name: string;
+  readonly stage: 'growth' | 'scale' | 'hyperscale' | 'massive';
+  readonly regions: readonly string[];
+  readonly search: boolean;
+  readonly queues: ReadonlyArray<'rabbitmq' | 'kafka'>;
+  readonly mode?: 'active-passive' | 'active-active';
+  readonly extra?: string;
+}
+
+/** Per cluster stage: the default, stores removed, both brokers, and several regions. */
+const MATRIX: readonly Combination[] = [
+  { name: 'cg-default', stage: 'growth', regions: ['us-east-1'], search: true, queues: ['rabbitmq'] },
+  { name: 'cg-bare', stage: 'growth', regions: ['us-east-1'], search: false, queues: [] },
+  { name: 'cg-both-ap', stage: 'growth', regions: ['us-east-1', 'us-west-2'], search: false, queues: ['rabbitmq', 'kafka'], mode: 'active-passive' },
+  { name: 'cs-kafka', stage: 'scale', regions: ['us-east-1'], search: true, queues: ['kafka'] },
+  { name: 'cs-both-ap', stage: 'scale', regions: ['us-east-1', 'eu-west-1'], search: true, queues: ['rabbitmq', 'kafka'], mode: 'active-passive' },
+  { name: 'ch-rabbit', stage: 'hyperscale', regions: ['us-east-1'], search: false, queues: ['rabbitmq'] },
+  {
+    name: 'ch-crdb-aa',
+    stage: 'hyperscale',
+    regions: ['us-east-1', 'eu-west-1', 'us-west-2'],
+    search: true,
+    queues: ['kafka'],
+    mode: 'active-active',
+    extra: 'database:\n  engine: cockroachdb\n',
+  },
+  { name: 'cm-both', stage: 'massive', regions: ['us-east-1', 'eu-west-1', 'us-west-2'], search: false, queues: ['rabbitmq', 'kafka'] },
+];
+
+function yamlOf(c: Combination): string {
+  const off = [
+    ...(c.search ? [] : ['search-indexer']),
+    ...(c.queues.includes('rabbitmq') ? [] : ['task-worker']),
+    ...(c.queues.includes('kafka') ? [] : ['event-consumer']),
+  ];
+  return [
+    `name: ${c.name}`,
+    `stage: ${c.stage}`,
+    `regions: [${c.regions.join(', ')}]`,
+    `domain: ${c.name}.example.com`,
+    'aws:\n  accountId: "111122223333"',
+    'compute:\n  publicApiCidrs: [203.0.113.0/24]',
+    c.stage === 'growth' ? '' : 'backend:\n  s3:\n    bucket: acme-terraform-state',
+    `edge:\n${ORIGIN_CA}  cloudflarePlan: enterprise\n  addons: [loadBalancing, trafficSteering, workersPaid]`,
+    'components:',
+    `  search: ${c.search}`,
+    `  queue: ${c.queues.length === 0 ? 'none' : `[${c.queues.join(', ')}]`}`,
+    c.mode ? `  regions: { mode: ${c.mode} }` : '',
+    c.extra ?? '',
+    off.length > 0 ? `services:\n${off.map((s) => `  ${s}: { enabled: false }`).join('\n')}` : '',
+    '',
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+function parsed(text: string, file: string, catalog: ServiceCatalog): Environment {
+  const { environment, problems } = parseEnvironment(text, file, catalog);
+  if (!environment) throw new Error(problems.map(formatProblem).join('\n'));
+  return environment;
+}
+
+function synthesized(environments: Environment[]): Synthesis {
+  const root = mkdtempSync(join(tmpdir(), 'stagecraft-components-'));
+  const outdir = join(root, 'cdktf.out');
+  synthesizeEnvironments(environments, { outdir, stateDir: root });
+  return readSynthesis(outdir, { command: 'test', flag: '--from', given: outdir });
+}
+
+/** Every string of the environment's stacks, one text: where an absent component must leave nothing. */
+function textOf(synthesis: Synthesis, environment: string): string {
+  return synthesis.stacks
+    .filter((s) => s.name.startsWith(`${environment}-`))
+    .map((s) => JSON.stringify(s.json))
+    .join('\n');
+}
+
+let synthesis: Synthesis;
+let sized: SizedEnvironment[];
+
+beforeAll(() => {
+  const catalog = componentCatalog();
+  const environments = MATRIX.map((c) => parsed(yamlOf(c), `${c.name}.yaml`, catalog));
+  sized = sizeEnvironments(environments);
+  synthesis = synthesized(environments);
+}, 600_000);
+
+describe.each(MATRIX.map((c) => [c.name, c] as const))('%s', (name, combination) => {
+  const environment = () => sized.find((s) => s.environment.name === name)!;
+
+  test('check: no errors', () => {
+    const result = checkSynthesis(synthesis, { stackFilter: (s) => s.name.startsWith(`${name}-`) });
+    expect(result.findings.filter((f) => f.level === 'error').map((f) => `${f.stack} ${f.address} ${f.ruleId}: ${f.message}`)).toEqual([]);
+    expect(result.stacks).toBe(combination.regions.length * 2 + 1);
+  });
+
+  test('cost: every resource priced, no line for an absent component', () => {
+    const stacks = synthesis.stacks.filter((s) => s.name.startsWith(`${name}-`)).map((s) => ({ name: s.name, json: s.json }));
+    const cost = priceSizedEnvironment(environment(), stacks);
+    expect(cost.stacks.flatMap((s) => s.unpriced.map((u) => u.address))).toEqual([]);
+    const types = new Set(cost.stacks.flatMap((s) => s.resources.map((r) => r.type)));
+    expect(types.has('aws_opensearch_domain')).toBe(combination.search);
+    expect(types.has('aws_mq_broker')).toBe(combination.queues.includes('rabbitmq'));
+    expect(types.has('aws_msk_cluster')).toBe(combination.queues.includes('kafka'));
+    expect(cost.monthlyUsd).toBeGreaterThan(0);
+  });
+
+  test('an absent component leaves no resource, IAM, environment variable or rule', () => {
+    const text = textOf(synthesis, name);
+    const present = {
+      search: ['aws_opensearch_domain', 'SEARCH_ENDPOINT', 'es:ESHttp'],
+      rabbitmq: ['aws_mq_broker', 'QUEUE_KIND\\":\\"rabbitmq', '"QUEUE_KIND","value":"rabbitmq"', 'rabbitmq-dead-letters'],
+      kafka: ['aws_msk_cluster', 'KAFKA_BOOTSTRAP_BROKERS', 'kafka-cluster:Connect'],
+    };
+    const expected = { search: combination.search, rabbitmq: combination.queues.includes('rabbitmq'), kafka: combination.queues.includes('kafka') };
+    for (const [component, needles] of Object.entries(present)) {
+      const found = needles.filter((needle) => text.includes(needle));
+      if (expected[component as keyof typeof expected]) expect([component, found.length > 0]).toEqual([component, true]);
+      else expect([component, found]).toEqual([component, []]);
+    }
+  });
+
+  test('graph: the diagram shows exactly the components it runs', () => {
+    const topology = buildTopology(synthesis, environment());
+    const regions = combination.regions.length;
+    expect(topology.nodes.filter((n) => n.kind === 'search')).toHaveLength(combination.search ? regions : 0);
+    expect(topology.nodes.filter((n) => n.kind === 'queue')).toHaveLength(combination.queues.length * regions);
+  });
+
+  test('review: its first deploy creates exactly the components it runs', () => {
+    const others: Synthesis = { label: 'without it', stacks: synthesis.stacks.filter((s) => !s.name.startsWith(`${name}-`)) };
+    const changes = diffSyntheses(others, synthesis).flatMap((s) => s.changes);
+    expect(new Set(changes.map((c) => c.action))).toEqual(new Set(['create']));
+    const created = new Set(changes.map((c) => c.type));
+    expect([created.has('aws_opensearch_domain'), created.has('aws_mq_broker'), created.has('aws_msk_cluster')]).toEqual([
+      combination.search,
+      combination.queues.includes('rabbitmq'),
+      combination.queues.includes('kafka'),
+    ]);
+  });
+});
+
+describe('review: removing a component is a deletion the reviewer sees', () => {
+  test('cg-default → search and RabbitMQ left out', () => {
+    const catalog = componentCatalog();
+    const before = MATRIX[0];
+    const after: Combination = { ...before, search: false, queues: [] };
+    const base = synthesized([parsed(yamlOf(before), 'cg-default.yaml', catalog)]);
+    const head = synthesized([parsed(yamlOf(after), 'cg-default.yaml', catalog)]);
+    const deleted = diffSyntheses(base, head)
+      .flatMap((s) => s.changes)
+      .filter((c) => c.action === 'delete')
+      .map((c) => c.type);
+    expect(deleted).toEqual(expect.arrayContaining(['aws_opensearch_domain', 'aws_mq_broker']));
+    expect(
+      diffSyntheses(base, head)
+        .flatMap((s) => s.changes)
+        .filter((c) => c.action === 'create')
+        .map((c) => c.type),
+    ).not.toContain('aws_opensearch_domain');
+  }, 300_000);
+});
+
+describe('several regions', () => {
+  const stack = (name: string) => synthesis.stacks.find((s) => s.name === name)!.json as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+  const resources = (name: string, type: string) => Object.values(stack(name).resource?.[type] ?? {});
+
+  test('active-passive on RDS: the second region runs a cross-region standby of the first region’s primary, and the edge fails over in region order', () => {
+    const [standby] = resources('cg-both-ap-us-west-2', 'aws_db_instance').filter((d) => String(d.replicate_source_db).startsWith('arn:'));
+    expect(standby.replicate_source_db).toBe('arn:aws:rds:us-east-1:111122223333:db:cg-both-ap-us-east-1-postgres');
+    expect(resources('cg-both-ap-us-east-1', 'aws_db_instance').filter((d) => String(d.replicate_source_db ?? '').startsWith('arn:'))).toEqual([]);
+    const [lb] = resources('cg-both-ap-edge', 'cloudflare_load_balancer');
+    expect(lb.steering_policy).toBe('off');
+    expect(lb.description).toBe('cg-both-ap: active-passive, us-east-1 first, the next region on failover');
+  });
+
+  test('active-passive on Aurora: one global database, created in the first region and joined by the second', () => {
+    expect(resources('cs-both-ap-us-east-1', 'aws_rds_global_cluster').map((g) => g.global_cluster_identifier)).toEqual(['cs-both-ap-aurora']);
+    expect(resources('cs-both-ap-eu-west-1', 'aws_rds_global_cluster')).toEqual([]);
+    const [secondary] = resources('cs-both-ap-eu-west-1', 'aws_rds_cluster');
+    expect(secondary.global_cluster_identifier).toBe('cs-both-ap-aurora');
+    expect(secondary.master_username).toBeUndefined();
+  });
+
+  test('active-active on CockroachDB: geo steering to every region', () => {
+    const [lb] = resources('ch-crdb-aa-edge', 'cloudflare_load_balancer');
+    expect(lb.steering_policy).toBe('geo');
+  });
+});
+
+describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
+  test('is synthesized, checked with no errors and priced in full', () => {
+    const root = join(EXAMPLES_ROOT, '..', 'collaboration');
+    const catalog = loadServiceCatalog(join(root, 'services'), root);
+    const file = join(root, 'environments', 'production.yaml');
+    const environment = parsed(readFileSync(file, 'utf8'), 'environments/production.yaml', catalog);
+    expect(environment.components).toEqual({ search: false, queues: ['rabbitmq', 'kafka'], regionMode: 'active-passive' });
+    const collab = synthesized([environment]);
+    const result = checkSynthesis(collab);
+    expect(result.findings.filter((f) => f.level === 'error').map((f) => `${f.stack} ${f.address} ${f.ruleId}: ${f.message}`)).toEqual([]);
+    const [sizedCollab] = sizeEnvironments([environment]);
+    expect(sizedCollab.blueprint.postgres?.readReplicas).toBe(5);
+    const cost = priceSizedEnvironment(
+      sizedCollab,
+      collab.stacks.map((s) => ({ name: s.name, json: s.json })),
+    );
+    expect(cost.stacks.flatMap((s) => s.unpriced.map((u) => u.address))).toEqual([]);
+    // Both regions run the shards' clusters; the standby region costs about what the primary does.
+    const [primary, secondary] = ['collab-prod-us-east-1', 'collab-prod-eu-west-1'].map((n) => cost.stacks.find((s) => s.stack === n)!.monthlyUsd);
+    expect(secondary / primary).toBeGreaterThan(0.8);
+    expect(secondary / primary).toBeLessThan(1.3);
+  }, 300_000);
+});
+
+describe('the CLI refuses a combination that cannot work with exit 2', () => {
+  test('active-active on Postgres', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stagecraft-components-cli-'));
+    writeFileSync(
+      join(root, 'prod.yaml'),
+      'name: acme-prod\nstage: growth\nregions: [us-east-1, us-west-2]\ndomain: example.com\ncomponents:\n  regions: { mode: active-active }\n',
+    );
+    const result = await run(root, 'synth', '--env', join(root, 'prod.yaml'), '--services', join(EXAMPLES_ROOT, 'services'), '--out', join(root, 'out'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'components.regions.mode: active-active needs a data store every region can write to; Postgres has one writer (the primary region)',
+    );
+  });
+});
