@@ -83,6 +83,7 @@ STATE_DIR='${stateDir}'
 UNIT='stagecraft.service'
 log() { echo "${RELEASE_SCRIPT}: $*"; }
 compose() { docker compose --project-name '${COMPOSE_PROJECT}' "$@"; }
+same() { [ -f "$2" ] && [ "$(sha256sum < "$1")" = "$(sha256sum < "$2")" ]; }
 
 mode=\${1:-}
 case "$mode" in
@@ -126,7 +127,7 @@ else
 fi
 
 changed=''
-for file in $files; do cmp -s "$incoming/$file" "$CONFIG_DIR/$file" || changed="$changed $file"; done
+for file in $files; do same "$incoming/$file" "$CONFIG_DIR/$file" || changed="$changed $file"; done
 if [ -z "$changed" ]; then
   log "release already installed:$files"
   exit 0

@@ -68,7 +68,10 @@ export class ReleaseDelivery extends Construct {
     const scheduleExpression = props.scheduleExpression ?? 'rate(30 minutes)';
     const maxConcurrency = props.maxConcurrency ?? '1';
     checkProps(this, [
-      { failed: /^\/|\/$/.test(props.prefix) || props.prefix === '', message: `prefix: "${props.prefix}" must be a key prefix without leading or trailing "/"` },
+      {
+        failed: /^\/|\/$/.test(props.prefix) || props.prefix === '',
+        message: `prefix: "${props.prefix}" must be a key prefix without leading or trailing "/"`,
+      },
       ...props.objects.map((o) => ({ failed: !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.name), message: `objects: "${o.name}" is not a plain file name` })),
       { failed: props.instanceIds.length === 0, message: 'instanceIds: the release needs at least one host to deliver to' },
     ]);
