@@ -85,7 +85,8 @@ log() { echo "${RELEASE_SCRIPT}: $*"; }
 compose() { docker compose --project-name '${COMPOSE_PROJECT}' "$@"; }
 same() { [ -f "$2" ] && [ "$(sha256sum < "$1")" = "$(sha256sum < "$2")" ]; }
 
-mode=\${1:-}
+[ $# -gt 0 ] || { log 'usage: fetch|apply|rollback'; exit 2; }
+mode=$1
 case "$mode" in
   fetch|apply) [ $# -ge 5 ] || { log "usage: $mode <bucket> <prefix> <region> <file>..."; exit 2; }
     bucket=$2 prefix=$3 region=$4; shift 4 ;;
@@ -106,13 +107,15 @@ if [ "$mode" = rollback ]; then
   [ -f "$previous/${RELEASE_COMPOSE_FILE}" ] || { log 'no previous release to roll back to'; exit 1; }
   for path in "$previous"/*; do
     cp -p "$path" "$incoming/"
-    files="$files \${path##*/}"
+    files="$files $(basename "$path")"
   done
 else
   for spec in "$@"; do
-    file=\${spec%%=*}
+    file=$(printf '%s' "$spec" | cut -d= -f1)
     case "$file" in ''|.*|*/*) log "not a release file name: $file"; exit 2 ;; esac
-    if [ "$file" = "$spec" ]; then version='' sha=''; else pin=\${spec#*=}; version=\${pin%%:*}; sha=\${pin#*:}; fi
+    pin=$(printf '%s' "$spec" | cut -s -d= -f2-)
+    version=$(printf '%s' "$pin" | cut -d: -f1)
+    sha=$(printf '%s' "$pin" | cut -s -d: -f2)
     if [ -n "$version" ]; then
       aws s3api get-object --region "$region" --bucket "$bucket" --key "$prefix/$file" --version-id "$version" "$incoming/$file" >/dev/null
     else
@@ -174,8 +177,9 @@ fi
 log 'the release did not come up healthy; restoring the previous one'
 if [ -f "$previous/${RELEASE_COMPOSE_FILE}" ]; then
   for path in "$previous"/*; do
-    cp "$path" "$CONFIG_DIR/.\${path##*/}.new"
-    mv -f "$CONFIG_DIR/.\${path##*/}.new" "$CONFIG_DIR/\${path##*/}"
+    file=$(basename "$path")
+    cp "$path" "$CONFIG_DIR/.$file.new"
+    mv -f "$CONFIG_DIR/.$file.new" "$CONFIG_DIR/$file"
   done
   compose -f "$CONFIG_DIR/${RELEASE_COMPOSE_FILE}" up --detach --wait --remove-orphans || true
   compose -f "$CONFIG_DIR/${RELEASE_COMPOSE_FILE}" kill -s HUP proxy || true

@@ -126,6 +126,10 @@ describe('the release script on a stand-in host', () => {
     first = [put(RELEASE_COMPOSE_FILE, compose), put(RELEASE_PROXY_FILE, proxy)];
   });
 
+  it('holds no Terraform template syntax, so it reaches S3 and user_data byte for byte', () => {
+    expect(releaseScript()).not.toMatch(/\$\{|%\{/);
+  });
+
   it('installs the pinned script, verifies and applies the first release: validate, pull, up, reload the proxy', () => {
     const result = deliver(script, first);
     expect(result.status).toBe(0);
