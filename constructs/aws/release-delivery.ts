@@ -8,7 +8,7 @@
  * edited by hand), which changes nothing when the host already has the release.
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { dependable, Fn } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
@@ -104,10 +104,10 @@ export class ReleaseDelivery extends Construct {
     });
   }
 
-  /** Lets `role` read the release's objects (any version) and decrypt them through S3. */
+  /** Lets `role` read the release's objects (any version) and decrypt them through S3; the association runs once the grant exists. */
   grantRead(scope: Construct, id: string, role: IamRole): IamRolePolicy {
     const { bucket, encryptionKey, region, prefix } = this.props;
-    return new IamRolePolicy(scope, id, {
+    const policy = new IamRolePolicy(scope, id, {
       role: role.id,
       policy: JSON.stringify({
         Version: '2012-10-17',
@@ -123,5 +123,7 @@ export class ReleaseDelivery extends Construct {
         ],
       }),
     });
+    this.association.dependsOn = [...(this.association.dependsOn ?? []), dependable(policy)];
+    return policy;
   }
 }
