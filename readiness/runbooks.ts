@@ -223,12 +223,15 @@ function badDeploy(stack: StackView, environment: EnvironmentView): Runbook | un
   if (!host) return undefined;
   return {
     scenario: 'bad deploy',
-    automatic: ['`docker compose up --wait` fails when a new container is not healthy; the proxy keeps serving only once the API is healthy.'],
+    automatic: [
+      '`docker compose up --wait` fails when a new container is not healthy: the host puts its previous release back and the delivery stops before the next host (docs/releases.md).',
+    ],
     alarms: alarmNames(stack, /status-check-failed|cpu-high/),
     commands: [
       ssm(stack.region, host),
       'sudo journalctl -u stagecraft.service -n 100',
-      'git checkout <previous release> && stagecraft synth && cdktf deploy   # the previous image tags; then replace the host or edit /etc/stagecraft/compose.yaml and restart stagecraft.service',
+      'sudo stagecraft-release rollback   # the previous release back on this host, at once (docs/releases.md)',
+      'git checkout <previous release> && stagecraft synth && cdktf deploy   # the previous image tags: State Manager applies them to every host',
     ],
     resources: [host],
   };

@@ -7,6 +7,7 @@
  * (the workflow uploads it as an artifact).
  */
 import { formatNumber } from '../config/stages';
+import { imageChangeText } from './releases';
 import { AttributeChange, ChangeAction, Report, ResourceChange, UpdateVerdict } from './types';
 import { display } from './values';
 
@@ -247,6 +248,24 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       }),
       more: (n) => `… and ${plural(n, 'more replacement')} (${fullReport})`,
     },
+    // Only when a host release changes: most reviews have none, and say nothing of it.
+    ...(report.releases.length > 0
+      ? [
+          {
+            heading: 'Releases on hosts',
+            entries: report.releases.flatMap((r) =>
+              r.images.length > 0
+                ? r.images.map((image) => `- ${code(r.stack)}: ${code(imageChangeText(image))}`)
+                : [`- ${code(r.stack)}: ${r.note ?? 'the compose file changes, no image does (its diff is under Changes)'}`],
+            ),
+            more: (n: number) => `… and ${plural(n, 'more release change')} (${fullReport})`,
+            tail: [
+              '<sub>The running hosts pull and apply the new release when the deploy writes it (State Manager); they are not replaced. docs/releases.md</sub>',
+              '',
+            ],
+          },
+        ]
+      : []),
     {
       heading: 'Security',
       empty: 'No change to IAM, security groups, public exposure, encryption or TLS.',

@@ -3,6 +3,7 @@ import { checkSynthesis } from '../policies/engine';
 import { Synthesis } from '../synthesis/stack-views';
 import { applyRiskEntries, dataLossEntries, securityEntries } from './classify';
 import { CostEstimator, NO_COST_CATALOG } from './cost';
+import { releaseEntries } from './releases';
 import { Report, StackChanges } from './types';
 
 /** The sections `--fail-on` can turn into exit code 3. */
@@ -50,6 +51,7 @@ export function buildReport(input: ReportInput): Report {
     dataLoss,
     applyRisks,
     security,
+    releases: releaseEntries(changes),
     stacks: input.stacks,
     cost,
     ...(cost ? {} : { costNote: input.cost ? 'not available: pricing needs the base and head syntheses, and a plan is neither' : NO_COST_CATALOG }),

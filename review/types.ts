@@ -76,6 +76,24 @@ export interface ApplyRiskEntry {
   readonly source: string;
 }
 
+/** One service's image in a host release: before and after; absent when the service is added or removed. */
+export interface ImageChange {
+  readonly service: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** A host stage's release whose compose file changes (review/releases.ts): which images change. */
+export interface ReleaseEntry {
+  readonly stack: string;
+  /** The compose file's S3 object. */
+  readonly address: string;
+  /** Images that change, by service; empty when only other settings of the compose file change. */
+  readonly images: readonly ImageChange[];
+  /** Why the images could not be read, when they could not. @default none */
+  readonly note?: string;
+}
+
 /** A change to IAM, security groups, public exposure, encryption or TLS. */
 export interface SecurityEntry {
   readonly stack: string;
@@ -134,6 +152,8 @@ export interface Report {
   /** Refused changes, downtime and outages, in change order (update-semantics.ts). */
   readonly applyRisks: readonly ApplyRiskEntry[];
   readonly security: readonly SecurityEntry[];
+  /** Host releases whose compose file changes, with the images that change (review/releases.ts). */
+  readonly releases: readonly ReleaseEntry[];
   readonly stacks: readonly StackChanges[];
   /** null when no cost estimator is available. */
   readonly cost: CostDelta | null;

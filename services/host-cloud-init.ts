@@ -1,14 +1,16 @@
 /**
  * The cloud-init document of a single-host stage's host: Docker, the data volume, the docker
- * compose plugin, the compose project (`services/compose.ts`), a script that fetches the
- * services' secrets (and the origin certificate) with the instance role, and a systemd unit that
- * starts it all at boot. The unit is a oneshot, whose start has no timeout by default: it waits
- * for an origin certificate the deployer has not put yet.
+ * compose plugin, the release script (`services/host-release.ts`: the compose project and the
+ * proxy's configuration are a release fetched from S3, not part of this document), a script that
+ * fetches the services' secrets (and the origin certificate) with the instance role, and a
+ * systemd unit that starts it all at boot. The unit is a oneshot, whose start has no timeout by
+ * default: it waits for an origin certificate the deployer has not put yet.
  */
 import { stringify } from 'yaml';
 import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
 import { ServiceDefinition } from '../config/service-definition';
-import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore, ORIGIN_PULL_CA_FILE } from './compose';
+import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore } from './compose';
+import { RELEASE_SCRIPT_PATH } from './host-release';
 import { hostTimers } from './host-timers';
 
 /** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */
@@ -21,9 +23,8 @@ export const COMPOSE_PLUGIN = {
 export const SYSTEMD_UNIT = 'stagecraft.service';
 
 export interface HostCloudInitInput {
-  /** The compose document, as an object. */
-  readonly compose: Record<string, unknown>;
-  readonly proxyConfig: string;
+  /** The release script and the boot unit's command that fetches the latest release (stacks/host-release.ts). */
+  readonly release: { readonly script: string; readonly fetchCommand: string };
   /** Secret file name → Secrets Manager ARN, fetched before compose starts. */
   readonly secrets: Readonly<Record<string, string>>;
   /**
@@ -31,8 +32,6 @@ export interface HostCloudInitInput {
    * certificate): the host waits for them instead of failing. @default none
    */
   readonly awaitedSecrets?: readonly string[];
-  /** PEM of the zone's origin-pull CA (public), written beside the proxy's configuration. @default none */
-  readonly originPullCa?: string;
   readonly region: string;
   readonly withDataVolume: boolean;
   /** On-host data stores whose data directories must exist, owned by their user. @default none */
@@ -67,7 +66,7 @@ function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: s
 /** The host's docker compose command for the project. */
 const COMPOSE_COMMAND = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
 
-function systemdUnit(): string {
+function systemdUnit(fetchRelease: string): string {
   const compose = COMPOSE_COMMAND;
   return (
     [
@@ -81,6 +80,8 @@ function systemdUnit(): string {
       'Type=oneshot',
       'RemainAfterExit=yes',
       'TimeoutStartSec=infinity',
+      // The latest release, before compose starts; without S3 the release on disk starts (the "-").
+      `ExecStartPre=-${fetchRelease}`,
       'ExecStartPre=/usr/local/sbin/stagecraft-fetch-secrets',
       `ExecStart=${compose} up --detach --wait --remove-orphans`,
       `ExecStop=${compose} down`,
@@ -98,15 +99,13 @@ export function hostCloudInit(input: HostCloudInitInput): string {
     package_update: true,
     packages: ['docker'],
     write_files: [
-      { path: `${HOST_CONFIG_DIR}/compose.yaml`, permissions: '0644', content: stringify(input.compose, { lineWidth: 0 }) },
-      { path: `${HOST_CONFIG_DIR}/nginx.conf`, permissions: '0644', content: input.proxyConfig },
-      ...(input.originPullCa ? [{ path: `${HOST_CONFIG_DIR}/${ORIGIN_PULL_CA_FILE}`, permissions: '0644', content: input.originPullCa }] : []),
+      { path: RELEASE_SCRIPT_PATH, permissions: '0700', content: input.release.script },
       {
         path: '/usr/local/sbin/stagecraft-fetch-secrets',
         permissions: '0700',
         content: fetchSecretsScript(input.secrets, input.region, input.awaitedSecrets ?? []),
       },
-      { path: `/etc/systemd/system/${SYSTEMD_UNIT}`, permissions: '0644', content: systemdUnit() },
+      { path: `/etc/systemd/system/${SYSTEMD_UNIT}`, permissions: '0644', content: systemdUnit(input.release.fetchCommand) },
       ...timers.files,
     ],
     runcmd: [

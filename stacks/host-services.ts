@@ -1,6 +1,7 @@
 /**
- * The product services on single-host stages: docker compose delivered by cloud-init, and
- * on launch the Postgres and Redis containers beside them (data on the host's data volume).
+ * The product services on single-host stages: a docker compose release the hosts pull from S3
+ * (stacks/host-release.ts) after cloud-init bootstraps them, and on launch the Postgres and Redis
+ * containers beside them (data on the host's data volume).
  */
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn } from 'cdktf';
@@ -12,6 +13,7 @@ import { composeDocument, HostDataStore, ORIGIN_TLS_SECRET_FILE, proxyConfig, se
 import { hostCloudInit } from '../services/host-cloud-init';
 import { hostApplicationSecrets } from '../services/host-secrets';
 import { applicationSecrets, applicationSecretArnsOf } from './application-secrets';
+import { addHostRelease } from './host-release';
 import { RegionalStack } from './regional-stack';
 import { storesOf } from './service-identities';
 
@@ -81,7 +83,7 @@ export function asTerraformString(text: string): string {
     .replace(/%\{/g, () => '%%{');
 }
 
-/** Call after every data store exists: renders the compose project into each host's cloud-init. */
+/** Call after every data store exists: renders the compose project into the hosts' release and their bootstrap into cloud-init. */
 export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[], hostStores: readonly HostDataStore[] = []): void {
   const f = stack.foundation;
   const services = f.environment.services;
@@ -105,14 +107,13 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     ),
   });
   const originTls = originTlsSecret(stack);
+  const release = addHostRelease(stack, hosts, { compose, proxyConfig: proxyConfig(services, proxy), originPullCa: proxy.originPullCa });
   for (const host of hosts) {
     const userData = hostCloudInit({
-      compose,
-      proxyConfig: proxyConfig(services, proxy),
+      release,
       secrets: { ...secrets, [ORIGIN_TLS_SECRET_FILE]: originTls.secret.arn },
       // The operator puts these values after the stack creates the secrets: the host waits for them.
       awaitedSecrets: [ORIGIN_TLS_SECRET_FILE, ...appSecrets.map((s) => s.file)],
-      originPullCa: proxy.originPullCa,
       region: f.region.code,
       withDataVolume: host.dataVolume !== undefined,
       hostStores,

@@ -203,7 +203,8 @@ export const reviewCommand: Command = {
   details: [
     'The report shows data loss first (destroyed or replaced databases, caches, buckets, volumes,',
     'queues, search, Kafka, keys, hosts); changes AWS or Kubernetes refuses at apply; replacements;',
-    'security (IAM, security groups, public exposure, encryption, TLS); downtime and outages; the',
+    'security (IAM, security groups, public exposure, encryption, TLS); the images a host release',
+    'changes (api: ghcr.io/acme/api:1.14.2 → 1.15.0, docs/releases.md); downtime and outages; the',
     'monthly cost difference from the price catalog; per stack every changed argument (secrets',
     'masked) with its verdict: in place, in place with downtime, replacement or refused',
     '(review/update-semantics.ts), long strings as line diffs; and the guardrail findings on the head.',

@@ -81,6 +81,7 @@ import { CacheFailover } from '../rules/stage-aware/CacheFailover';
 import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from '../rules/stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from '../rules/stage-aware/StandaloneHostsBeforeGrowth';
+import { HostReleaseDelivered } from '../rules/stage-aware/HostReleaseDelivered';
 import { NoForeignInterpolation } from '../rules/injection/NoForeignInterpolation';
 import { PublicServiceReachable } from '../rules/request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from '../rules/request-path/DataStoreNetworkPath';
@@ -377,6 +378,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: StandaloneHostsBeforeGrowth,
       level: 'error',
       explanation: 'From growth on, compute is a cluster behind a load balancer; a standalone host is a single point of failure.',
+    },
+    {
+      rule: HostReleaseDelivered,
+      level: 'error',
+      explanation:
+        'A host runs its user_data at first boot only: without a delivered release, a new image never reaches the running host, and the only way to ship one is to replace the host and the data on it.',
     },
     {
       rule: NoForeignInterpolation,

@@ -77,6 +77,7 @@ import { CacheFailover } from './stage-aware/CacheFailover';
 import { SingleHostBackups } from './stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from './stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from './stage-aware/StandaloneHostsBeforeGrowth';
+import { HostReleaseDelivered } from './stage-aware/HostReleaseDelivered';
 import { NoForeignInterpolation } from './injection/NoForeignInterpolation';
 import { PublicServiceReachable } from './request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from './request-path/DataStoreNetworkPath';
@@ -178,6 +179,7 @@ export const ALL_RULES: readonly Rule[] = [
   SingleHostBackups,
   MassiveMultiRegionCockroach,
   StandaloneHostsBeforeGrowth,
+  HostReleaseDelivered,
   NoForeignInterpolation,
   PublicServiceReachable,
   DataStoreNetworkPath,

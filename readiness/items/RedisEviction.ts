@@ -1,7 +1,7 @@
 /**
  * Seed 004: Redis evicts with `allkeys-lru`, never `noeviction`: on ElastiCache through the
  * replication group's parameter group, on a host through redis-server's flags in the compose
- * document of the host's cloud-init (with a `maxmemory`, without which nothing is evicted).
+ * document of the host's release (with a `maxmemory`, without which nothing is evicted).
  */
 import { readAll, record } from '../../synthesis/values';
 import { regionalStacks } from '../lookups';
@@ -34,10 +34,13 @@ export const RedisEviction: ReadinessItem = {
               ),
         );
       }
-      for (const template of stack.resources('aws_launch_template')) {
-        const userData = String(template.values.user_data ?? '');
+      // The compose document is the hosts' release object (docs/releases.md); a cloud-init that still carries one is read too.
+      const documents = [
+        ...stack.resources('aws_s3_object').map((o) => ({ name: `${stack.name} ${String(o.values.key ?? o.address)}`, text: String(o.values.content ?? '') })),
+        ...stack.resources('aws_launch_template').map((t) => ({ name: String(t.values.name ?? t.address), text: String(t.values.user_data ?? '') })),
+      ];
+      for (const { name, text: userData } of documents) {
         if (!userData.includes('redis-server')) continue;
-        const name = String(template.values.name ?? template.address);
         const memory = /--maxmemory (\d+[kmgb]*)/i.exec(userData)?.[1];
         const policy = /--maxmemory-policy ([a-z-]+)/.exec(userData)?.[1];
         if (policy !== EVICTION_POLICY)

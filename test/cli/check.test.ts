@@ -45,9 +45,9 @@ describe('stagecraft check', () => {
     const result = await run(root, 'check');
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('synthesizing 1 environment(s) into a temporary directory\n');
-    expect(result.stdout).toContain('tiny-launch (launch): 2 stacks, 0 errors, 0 warnings, 3 suppressed\n');
+    expect(result.stdout).toContain('tiny-launch (launch): 2 stacks, 0 errors, 0 warnings, 4 suppressed\n');
     expect(result.stdout).toMatch(
-      new RegExp(`^checked 2 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, 3 suppressed`, 'm'),
+      new RegExp(`^checked 2 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, 4 suppressed`, 'm'),
     );
   });
 
@@ -77,7 +77,7 @@ describe('stagecraft check', () => {
     );
     const json = JSON.parse((await run(root, 'check', '--out', out, '--json')).stdout);
     expect(json.findings).toEqual([expect.objectContaining({ stack: STACK, ruleId: 'SC-PUB-1', level: 'error', status: 'non-compliant' })]);
-    expect(json.environments).toEqual([{ name: 'tiny-launch', stage: 'launch', stacks: 2, errors: 1, warnings: 0, suppressed: 3 }]);
+    expect(json.environments).toEqual([{ name: 'tiny-launch', stage: 'launch', stacks: 2, errors: 1, warnings: 0, suppressed: 4 }]);
   });
 
   it('fails on warnings only with --level warning', async () => {

@@ -34,7 +34,7 @@ describe('stagecraft graph', () => {
       'EC2 host',
       'Postgres on the host',
       'Redis on the host',
-      'S3 ×2',
+      'S3 ×3',
     ]);
   });
 

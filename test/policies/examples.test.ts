@@ -26,6 +26,7 @@ const REGIONAL_STACKS = 8;
 const MQ_BROKERS = 2; // growth and scale run RabbitMQ
 const COCKROACH_JOIN_NLBS = 3; // one per massive region
 const REDIS_PARAMETER_GROUPS = 7; // traction, growth, scale, hyperscale, and each massive region
+const RELEASE_BUCKETS = 2; // launch and traction deliver their hosts' releases from S3
 
 describe('guardrails on the example environments', () => {
   it('finds nothing unsuppressed, at any level, in any of the 20 stacks', () => {
@@ -41,10 +42,10 @@ describe('guardrails on the example environments', () => {
     expect(byRule('SC-EAR-11')).toHaveLength(MQ_BROKERS);
     expect(byRule('SC-LOG-2')).toHaveLength(COCKROACH_JOIN_NLBS);
     expect(byRule('SC-PRE-9')).toHaveLength(REDIS_PARAMETER_GROUPS);
-    // The log buckets are not backed up (SC-DP-10); the RabbitMQ password is in state, version and broker (SC-EAR-17).
-    expect(byRule('SC-DP-10')).toHaveLength(REGIONAL_STACKS);
+    // The log buckets and the release buckets are not backed up (SC-DP-10); the RabbitMQ password is in state, version and broker (SC-EAR-17).
+    expect(byRule('SC-DP-10')).toHaveLength(REGIONAL_STACKS + RELEASE_BUCKETS);
     expect(byRule('SC-EAR-17')).toHaveLength(2 * MQ_BROKERS);
-    expect(result.suppressed).toHaveLength(3 * REGIONAL_STACKS + 3 * MQ_BROKERS + COCKROACH_JOIN_NLBS + REDIS_PARAMETER_GROUPS);
+    expect(result.suppressed).toHaveLength(3 * REGIONAL_STACKS + 3 * MQ_BROKERS + COCKROACH_JOIN_NLBS + REDIS_PARAMETER_GROUPS + RELEASE_BUCKETS);
     expect(new Set(result.suppressed.map((s) => `${s.ruleId}: ${s.suppressedBecause}`))).toEqual(
       new Set([
         'SC-EAR-5: SSE-S3 on purpose: ALB access logs and S3 server access logs are delivered only to buckets encrypted with SSE-S3 (AES256)',
@@ -53,11 +54,12 @@ describe('guardrails on the example environments', () => {
         'SC-LOG-2: a TCP-only network load balancer writes no access logs (AWS logs only TLS listeners); it carries only the join handshakes of CockroachDB nodes, which log themselves',
         'SC-PRE-9: ElastiCache parameter groups take no name_prefix; the name ends in a hash of name, family and description, every argument that forces a replacement, so a replacement always gets a new name',
         'SC-DP-10: access logs are records of requests, not product data: the bucket keeps them 365 days by lifecycle, and a backup of them would only double their cost',
+        'SC-DP-10: release files are rendered from the repository at every synthesis and kept as versions: a backup would hold nothing the repository does not',
         "SC-EAR-17: aws_mq_broker's user password has no write-only argument in AWS provider 5.100, and Amazon MQ for RabbitMQ creates a broker only with a password user: the value is in state on purpose; the state is remote and encrypted from scale on, and rotating the password in Secrets Manager and on the broker after the first apply takes it out of use",
       ]),
     );
     expect(new Set(result.suppressed.map((s) => s.constructPath?.replace(/^[^/]+\//, '')))).toEqual(
-      new Set(['logs/bucket', 'rabbitmq/broker', 'rabbitmq/admin-password/value', 'cockroachdb-join/nlb', 'redis/parameter-group']),
+      new Set(['logs/bucket', 'releases/bucket', 'rabbitmq/broker', 'rabbitmq/admin-password/value', 'cockroachdb-join/nlb', 'redis/parameter-group']),
     );
   });
 
@@ -75,10 +77,10 @@ describe('guardrails on the example environments', () => {
     expect(summarizeByEnvironment(synthesis, result)).toEqual([
       { name: 'acme-growth', stage: 'growth', stacks: 3, errors: 0, warnings: 0, suppressed: 7 },
       { name: 'acme-hyperscale', stage: 'hyperscale', stacks: 3, errors: 0, warnings: 0, suppressed: 4 },
-      { name: 'acme-launch', stage: 'launch', stacks: 2, errors: 0, warnings: 0, suppressed: 3 },
+      { name: 'acme-launch', stage: 'launch', stacks: 2, errors: 0, warnings: 0, suppressed: 4 },
       { name: 'acme-massive', stage: 'massive', stacks: 7, errors: 0, warnings: 0, suppressed: 15 },
       { name: 'acme-scale', stage: 'scale', stacks: 3, errors: 0, warnings: 0, suppressed: 7 },
-      { name: 'acme-traction', stage: 'traction', stacks: 2, errors: 0, warnings: 0, suppressed: 4 },
+      { name: 'acme-traction', stage: 'traction', stacks: 2, errors: 0, warnings: 0, suppressed: 5 },
     ]);
   });
 
@@ -87,6 +89,7 @@ describe('guardrails on the example environments', () => {
     expect(evaluated('SC-STG-1')).toBe(6); // growth primary; scale's Aurora; hyperscale's 4 shards
     expect(evaluated('SC-STG-3')).toBe(4); // launch host and volume; traction's 2 hosts
     expect(evaluated('SC-STG-4')).toBe(3); // each massive region
+    expect(evaluated('SC-STG-6')).toBe(3); // the launch host and traction's 2 hosts each get their release
   });
 
   it('evaluates the pod-hardening rules on every workload the apps stacks apply, and finds them compliant', () => {
@@ -118,8 +121,8 @@ describe('guardrails on the example environments', () => {
     // F3: the keys of the growth, scale, hyperscale and massive node groups.
     expect(outcomes('SC-PRE-7')).toMatchObject({ compliant: 6, 'non-compliant': 0 });
     // M1: every data-keeping resource of the 8 regional stacks is in a backup selection, and every selection picks
-    // something; the only resources left out are the log buckets, suppressed with their reason.
-    expect(outcomes('SC-DP-10')).toMatchObject({ 'non-compliant': REGIONAL_STACKS });
+    // something; the only resources left out are the log buckets and the release buckets, suppressed with their reason.
+    expect(outcomes('SC-DP-10')).toMatchObject({ 'non-compliant': REGIONAL_STACKS + RELEASE_BUCKETS });
     const backups = checkSynthesis(synthesis, { rules: ALL_RULES.filter((r) => r.id === 'SC-DP-10') });
     expect(backups.counts.compliant).toBeGreaterThanOrEqual(2 * REGIONAL_STACKS);
     // S2: no generated secret reaches state but the RabbitMQ password, suppressed with its reason.
@@ -135,7 +138,7 @@ describe('guardrails on the example environments', () => {
     expect(await runCli(['check', '--out', examples.outdir, '--level', 'warning'], io)).toBe(0);
     expect(stdout).toMatch(
       new RegExp(
-        `^checked 20 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, 40 suppressed \\(\\d+ compliant, \\d+ not applicable\\)$`,
+        `^checked 20 stacks with ${STAGECRAFT_PACK.rules.length} rules in \\d+ ms: 0 errors, 0 warnings, ${40 + RELEASE_BUCKETS} suppressed \\(\\d+ compliant, \\d+ not applicable\\)$`,
         'm',
       ),
     );

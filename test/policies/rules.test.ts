@@ -190,6 +190,36 @@ function customRules(expression: string): Resources {
   return { cloudflare_ruleset: { custom: { phase: 'http_request_firewall_custom', rules: [{ ref: 'r', expression, action: 'block' }] } } };
 }
 
+/** A launch host, its role, a release compose object and the association that delivers it; `overrides` take links away. */
+function releaseFixture(overrides: { object?: boolean; association?: Record<string, unknown> | false; policy?: string } = {}): Fixture {
+  const read = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: ['${aws_s3_bucket.releases.arn}/release/*'] }],
+  });
+  const association = overrides.association ?? {
+    name: 'AWS-RunShellScript',
+    targets: [{ key: 'InstanceIds', values: ['${aws_instance.host.id}'] }],
+    parameters: {
+      commands: 'stagecraft-release apply b release us-east-1 compose.yaml=${aws_s3_object.compose.version_id}:${sha256(aws_s3_object.compose.content)}',
+    },
+  };
+  return {
+    stage: 'launch',
+    resources: {
+      aws_instance: { host: { launch_template: { id: '${aws_launch_template.host.id}' }, tags: { Name: 'host', 'stagecraft:release': 'fx' } } },
+      aws_launch_template: { host: { iam_instance_profile: { arn: '${aws_iam_instance_profile.host.arn}' } } },
+      aws_iam_instance_profile: { host: { role: '${aws_iam_role.host.name}' } },
+      aws_iam_role: { host: { name: 'host' } },
+      aws_iam_role_policy: { release: { role: '${aws_iam_role.host.id}', policy: overrides.policy ?? read } },
+      aws_s3_bucket: { releases: { bucket: 'fx-releases' } },
+      ...(overrides.object === false
+        ? {}
+        : { aws_s3_object: { compose: { bucket: '${aws_s3_bucket.releases.id}', key: 'release/compose.yaml', content: 'services: {}' } } }),
+      ...(association === false ? {} : { aws_ssm_association: { release: association } }),
+    },
+  };
+}
+
 interface Case {
   readonly compliant: Fixture;
   readonly nonCompliant: Fixture;
@@ -740,6 +770,11 @@ const CASES: Record<string, Case> = {
     compliant: { stage: 'traction', resources: { aws_instance: { host: { ami: 'ami-1' } } } },
     nonCompliant: { stage: 'growth', resources: { aws_instance: { host: { ami: 'ami-1' } } } },
   },
+  'SC-STG-6': {
+    compliant: releaseFixture(),
+    nonCompliant: releaseFixture({ object: false }),
+    unresolved: releaseFixture({ policy: '${data.aws_iam_policy_document.read.json}' }),
+  },
   // Preflight
   'SC-PRE-1': {
     compliant: { cloudflare: { plan: 'business', addons: ['loadBalancing'] }, resources: { cloudflare_load_balancer_monitor: { m: { interval: 15 } } } },
@@ -1252,6 +1287,32 @@ describe('request path (SC-REQ-*): the first missing link, named with the servic
     policy.egress = [];
     expect(messages('SC-REQ-2', noEgress)).toEqual([
       'NetworkPolicy egress: no policy lets api out to port 6379 (service api, data store redis, stack fx-us-east-1-apps)',
+    ]);
+  });
+});
+
+describe('SC-STG-6 HostReleaseDelivered: every link of the delivery, named', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-STG-6')!;
+  const messages = (fixture: Fixture) => evaluate(rule, fixture).map((o) => ('message' in o ? o.message : o.status));
+
+  it('finds a host whose compose file is in user_data only, one no association targets, and one whose association names no release', () => {
+    expect(messages(releaseFixture({ object: false }))[0]).toMatch(/^no compose file is a release object/);
+    expect(messages(releaseFixture({ association: false }))).toEqual([
+      'no aws_ssm_association targets this host (by InstanceIds or a tag it carries): no release reaches it',
+    ]);
+    expect(
+      messages(
+        releaseFixture({ association: { targets: [{ key: 'InstanceIds', values: ['${aws_instance.host.id}'] }], parameters: { commands: 'true' } } }),
+      )[0],
+    ).toMatch(/^the association\(s\) that target this host \(aws_ssm_association.release\) name no release object/);
+  });
+
+  it("accepts a tag target the host carries, and refuses a role that may not read the release's key", () => {
+    const byTag = { targets: [{ key: 'tag:stagecraft:release', values: ['fx'] }], parameters: { commands: '${aws_s3_object.compose.version_id}' } };
+    expect(messages(releaseFixture({ association: byTag }))).toEqual(['compliant']);
+    const elsewhere = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.releases.arn}/other/*' }] });
+    expect(messages(releaseFixture({ policy: elsewhere }))).toEqual([
+      'its role aws_iam_role.host may not s3:GetObject the release aws_s3_object.compose: the host cannot fetch what the association asks it to apply',
     ]);
   });
 });

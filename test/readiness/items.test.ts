@@ -145,18 +145,17 @@ describe('readiness items', () => {
     it('holds: redis-server runs with a maxmemory and allkeys-lru', () => {
       expect(RedisEviction.evaluate(environment('launch'))).toEqual({
         status: 'held',
-        detail: `acme-launch-us-east-1-host-0: Redis on the host with --maxmemory ${redisMaxMemoryMiB(512)}mb --maxmemory-policy allkeys-lru`,
+        detail: `acme-launch-us-east-1 release/compose.yaml: Redis on the host with --maxmemory ${redisMaxMemoryMiB(512)}mb --maxmemory-policy allkeys-lru`,
       });
     });
-    it('is missing when the flags are gone from the cloud-init', () => {
+    it("is missing when the flags are gone from the release's compose file", () => {
       const edited = environment('launch', ({ json }) =>
-        bodies(json, 'aws_launch_template').forEach(
-          (t) => (t.user_data = String(t.user_data).replace(/ --maxmemory \d+mb --maxmemory-policy allkeys-lru/, '')),
-        ),
+        bodies(json, 'aws_s3_object').forEach((o) => (o.content = String(o.content).replace(/ --maxmemory \d+mb --maxmemory-policy allkeys-lru/, ''))),
       );
       expect(RedisEviction.evaluate(edited)).toEqual({
         status: 'missing',
-        message: 'acme-launch-us-east-1-host-0: Redis on the host runs with maxmemory-policy noeviction (the default); pass --maxmemory-policy allkeys-lru',
+        message:
+          'acme-launch-us-east-1 release/compose.yaml: Redis on the host runs with maxmemory-policy noeviction (the default); pass --maxmemory-policy allkeys-lru',
       });
     });
   });

@@ -1,12 +1,11 @@
 /**
  * The review of real example syntheses: an image bump on a host stage reads as the one image
- * line of the decoded cloud-init document, and a move from traction to growth flags the hosts and
+ * line of the release's compose object and as the image in the release section, and a move from traction to growth flags the hosts and
  * the apex DNS records it destroys as data loss and outage.
  */
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { diffSyntheses } from '../../review/diff';
-import { readableText } from '../../review/line-diff';
 import { renderMarkdown } from '../../review/markdown';
 import { buildReport } from '../../review/report';
 import { ApplyRiskEntry, DataLossEntry } from '../../review/types';
@@ -32,39 +31,31 @@ function addressOf(stack: string, type: string, path: string): string {
 }
 
 describe('an image bump on a host stage', () => {
-  it('reads as the one image line that changed in the decoded user data, on the launch template only', () => {
+  it("reads as the one image line that changed in the release's compose object, and as the image in the release section", () => {
     const base = readSynthesis(examples.outdir, { command: 'test', flag: '--base', given: 'base' }, 'base');
-    const template = addressOf(TRACTION, 'aws_launch_template', 'host-0/template');
-    const name = template.split('.')[1];
+    const object = addressOf(TRACTION, 'aws_s3_object', 'release/compose.yaml');
+    const name = object.split('.')[1];
     const bumped = JSON.parse(JSON.stringify(examples.stack(TRACTION))) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    const userData = bumped.resource.aws_launch_template[name].user_data as string;
-    const image = /image: (ghcr\.io\/acme\/api:[0-9.]+)/.exec(userData)![1];
-    bumped.resource.aws_launch_template[name].user_data = userData.replace(image, 'ghcr.io/acme/api:9.9.9');
+    const content = bumped.resource.aws_s3_object[name].content as string;
+    const image = /image: (ghcr\.io\/acme\/api:[0-9.]+)/.exec(content)![1];
+    bumped.resource.aws_s3_object[name].content = content.replace(image, 'ghcr.io/acme/api:9.9.9');
     const head: Synthesis = { label: 'head', stacks: base.stacks.map((s) => (s.name === TRACTION ? { name: s.name, json: bumped } : s)) };
 
     const stacks = diffSyntheses(base, head);
-    expect(stacks.map((s) => s.changes.map((c) => [s.stack, c.address, c.action]))).toEqual([[[TRACTION, template, 'update']]]);
+    expect(stacks.map((s) => s.changes.map((c) => [s.stack, c.address, c.action]))).toEqual([[[TRACTION, object, 'update']]]);
     const [attribute] = stacks[0].changes[0].attributes;
-    const decodedLines = readableText(userData)!.text.split('\n');
-    const imageLine = decodedLines.find((l) => l.includes(image))!;
-    expect(attribute).toMatchObject({
-      path: 'user_data',
-      verdict: 'in-place',
-      verdictReason:
-        'a new launch template version; running instances keep what they booted with (Stagecraft hosts ignore template changes): it applies to the next instance launched from it',
-      lineDiffDecoded: 'base64encode() of a literal',
-    });
+    const lines = content.split('\n');
+    const imageLine = lines.find((l) => l.includes(image))!;
+    expect(attribute).toMatchObject({ path: 'content', verdict: 'in-place', forcesReplacement: false });
     expect(attribute.lineDiff!.filter((l) => l.startsWith('-') || l.startsWith('+'))).toEqual([
       `-${imageLine}`,
       `+${imageLine.replace(image, 'ghcr.io/acme/api:9.9.9')}`,
     ]);
-    // Two lines of context on each side, under one hunk header with the line numbers.
-    const at = decodedLines.indexOf(imageLine) + 1;
-    expect(attribute.lineDiff![0]).toBe(`@@ -${at - 2} +${at - 2} @@`);
-    expect(attribute.lineDiff).toHaveLength(1 + 2 + 2 + 2);
 
-    const markdown = renderMarkdown(buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks, headSynthesis: null }));
-    expect(markdown).toContain(`\`user_data\`: 2 lines changed (diff below): in place: a new launch template version`);
+    const report = buildReport({ mode: 'syntheses', base: 'base', head: 'head', stacks, headSynthesis: null });
+    expect(report.releases).toEqual([{ stack: TRACTION, address: object, images: [{ service: 'api', before: image, after: 'ghcr.io/acme/api:9.9.9' }] }]);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain(`- \`${TRACTION}\`: \`api: ${image} → 9.9.9\``);
     expect(markdown).toContain(['```diff', ...attribute.lineDiff!, '```'].join('\n'));
   });
 });

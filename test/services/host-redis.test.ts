@@ -1,6 +1,6 @@
 /**
  * Redis on the launch host, for real: the `redis-server` command of the synthesized compose
- * document (cloud-init of the launch template) runs under Debian's redis-server on loopback, and
+ * document (the launch stack's release object) runs under Debian's redis-server on loopback, and
  * the server reports the memory limit and the allkeys-lru eviction seed 004 asks for. Paths of
  * the container (/data, the secret file) become temporary ones; nothing else is changed.
  */
@@ -12,18 +12,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { redisMaxMemoryMiB } from '../../services/compose';
 import { synthesizeExamples } from '../helpers/examples';
+import { releaseFile } from '../helpers/host-user-data';
 
 const REDIS = process.env.STAGECRAFT_REDIS_SERVER ?? '/usr/bin/redis-server';
 const available = existsSync(REDIS) && existsSync('/usr/bin/redis-cli');
 if (!available) console.warn(`Skipping the host Redis test: no redis-server at ${REDIS} (apt-get install redis-server).`);
 const describeWithRedis = available ? describe : describe.skip;
-
-/** The text inside `${base64encode("…")}`, unescaped the way Terraform reads it. */
-function userDataText(expression: string): string {
-  const match = /^\$\{base64encode\("([\s\S]*)"\)\}$/.exec(expression);
-  if (!match) throw new Error(`not a base64encode expression: ${expression.slice(0, 80)}`);
-  return match[1].replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -45,9 +39,7 @@ describeWithRedis('Redis on the launch host (Debian redis-server)', () => {
 
   beforeAll(async () => {
     const examples = synthesizeExamples();
-    const [template] = examples.resources('acme-launch-us-east-1', 'aws_launch_template');
-    const cloudConfig = parse(userDataText(String(template.user_data))) as { write_files: Array<{ path: string; content: string }> };
-    const compose = parse(cloudConfig.write_files.find((f) => f.path === '/etc/stagecraft/compose.yaml')!.content);
+    const compose = parse(releaseFile(examples, 'acme-launch-us-east-1', 'compose.yaml'));
     const [shell, flag, command] = compose.services.redis.command as string[];
     expect([shell, flag]).toEqual(['sh', '-c']);
     dir = mkdtempSync(join(tmpdir(), 'stagecraft-redis-'));

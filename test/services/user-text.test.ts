@@ -44,34 +44,18 @@ function project(stage: 'launch' | 'growth'): string {
   return root;
 }
 
-/** Every string in `value`. */
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(strings);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(strings);
-  return [];
-}
-
-/** The text of an HCL quoted string's body as Terraform reads it: backslash escapes and `$${`, `%%{` undone. */
-function hclString(body: string): string {
-  return body.replace(/\\(.)|\$\$\{|%%\{/g, (match: string, escaped?: string) => {
-    if (escaped !== undefined) return escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped;
-    return match === '$${' ? '${' : '%{';
-  });
-}
-
 describe('user text reaches the synthesis as data', () => {
   it('escapes env values in the compose file on a host for docker compose and for Terraform, and the guardrail passes', async () => {
     const root = project('launch');
     const synth = await run(root, 'synth', '--services', 'services');
     expect(synth.code).toBe(0);
     const stack = JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', 'inject-launch-us-east-1', 'cdk.tf.json'), 'utf8'));
-    // user_data is `${base64encode("…")}`: the cloud-init document is the HCL string Terraform reads there.
-    const userData = strings(stack).find((s) => s.startsWith('${base64encode("#cloud-config'));
-    expect(userData).toBeDefined();
-    const cloudConfig = hclString((userData as string).slice('${base64encode("'.length, -'")}'.length));
-    const files = (parse(cloudConfig) as { write_files: Array<{ path: string; content: string }> }).write_files;
-    const compose = parse(files.find((f) => f.path.endsWith('compose.yaml'))!.content) as { services: Record<string, { environment: Record<string, string> }> };
+    // The compose file is the release's S3 object (docs/releases.md); its content is a Terraform template string.
+    const object = Object.values(stack.resource.aws_s3_object as Record<string, { key: string; content: string }>).find(
+      (o) => o.key === 'release/compose.yaml',
+    );
+    expect(object).toBeDefined();
+    const compose = parse(fromTerraformLiteral(object!.content)) as { services: Record<string, { environment: Record<string, string> }> };
     const environment = compose.services.api.environment;
     // docker compose reads `$$` as one literal dollar: each value arrives exactly as written.
     for (const [name, value] of Object.entries(PAYLOADS)) expect({ name, value: environment[name].replace(/\$\$/g, '$') }).toEqual({ name, value });

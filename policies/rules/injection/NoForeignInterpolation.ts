@@ -29,6 +29,7 @@ export const CONSTRUCT_FUNCTIONS: ReadonlySet<string> = new Set([
   'one',
   'plantimestamp',
   'replace',
+  'sha256',
   'split',
   'tolist',
   'toset',

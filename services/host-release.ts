@@ -1,0 +1,227 @@
+/**
+ * Releases on single-host stages (docs/releases.md): the compose project and the proxy's
+ * configuration are a release the host pulls from S3 and applies, not part of its user_data, so a
+ * new image reaches the running host without replacing it. This file renders what the host runs:
+ * the release's files, the `stagecraft-release` script (fetch at boot, apply on delivery,
+ * rollback), and the short command State Manager runs on each host when the release changes.
+ *
+ * Nothing secret is in a release: the compose file names secret files the host fetches itself
+ * (`/usr/local/sbin/stagecraft-fetch-secrets`), never their values.
+ */
+import { stringify } from 'yaml';
+import { COMPOSE_PROJECT, HOST_CONFIG_DIR, ORIGIN_PULL_CA_FILE } from './compose';
+
+/** Key prefix of a stack's release objects in its release bucket. */
+export const RELEASE_PREFIX = 'release';
+/** The compose file of a release: the file whose images the review compares. */
+export const RELEASE_COMPOSE_FILE = 'compose.yaml';
+export const RELEASE_PROXY_FILE = 'nginx.conf';
+/** Name of the apply script, on the host (under /usr/local/sbin) and in the bucket. */
+export const RELEASE_SCRIPT = 'stagecraft-release';
+export const RELEASE_SCRIPT_PATH = `/usr/local/sbin/${RELEASE_SCRIPT}`;
+/** Where the host keeps its lock, the incoming release and the previous one (for rollback). */
+export const RELEASE_STATE_DIR = '/var/lib/stagecraft/release';
+
+/** One file of a release, as it is stored in S3 and written under the host's config directory. */
+export interface ReleaseFile {
+  /** File name (no directories). */
+  readonly name: string;
+  readonly content: string;
+  readonly contentType: string;
+}
+
+/** What a release holds: the compose document, the proxy's configuration and the public origin-pull CA. */
+export interface ReleaseInput {
+  readonly compose: Record<string, unknown>;
+  readonly proxyConfig: string;
+  /** PEM of the zone's origin-pull CA (public). @default none */
+  readonly originPullCa?: string;
+}
+
+/** The files of a release, compose file first; the same every synthesis for the same input. */
+export function releaseFiles(input: ReleaseInput): ReleaseFile[] {
+  return [
+    { name: RELEASE_COMPOSE_FILE, content: stringify(input.compose, { lineWidth: 0 }), contentType: 'application/yaml' },
+    { name: RELEASE_PROXY_FILE, content: input.proxyConfig, contentType: 'text/plain' },
+    ...(input.originPullCa ? [{ name: ORIGIN_PULL_CA_FILE, content: input.originPullCa, contentType: 'application/x-pem-file' }] : []),
+  ];
+}
+
+/** Where the script keeps its files; tests point these at a temporary directory. */
+export interface ReleaseScriptPaths {
+  /** @default HOST_CONFIG_DIR */
+  readonly configDir?: string;
+  /** @default RELEASE_STATE_DIR */
+  readonly stateDir?: string;
+}
+
+/**
+ * The host's release script (POSIX sh, run as root). Modes:
+ * - `fetch <bucket> <prefix> <region> <file>...`: at boot, before compose starts (stagecraft.service):
+ *   the latest version of each file, installed when it differs; docker is not touched.
+ * - `apply <bucket> <prefix> <region> <file>=<version>:<sha256>...`: from State Manager: the pinned
+ *   versions, each verified against its SHA-256; when one differs from what is installed, the
+ *   images are pulled first (a failed pull changes nothing), the files swapped (the installed
+ *   ones kept as the previous release), compose brought up, and on failure the previous release
+ *   restored and brought up again. The same pins again change nothing.
+ * - `rollback`: the previous release back, brought up.
+ * One run at a time (flock): the boot unit and State Manager may start together.
+ */
+export function releaseScript(paths: ReleaseScriptPaths = {}): string {
+  const configDir = paths.configDir ?? HOST_CONFIG_DIR;
+  const stateDir = paths.stateDir ?? RELEASE_STATE_DIR;
+  return `#!/bin/sh
+# ${RELEASE_SCRIPT}: fetches this host's release (compose file, proxy configuration) from S3 and
+# applies it with docker compose. Written by Stagecraft (services/host-release.ts, docs/releases.md).
+#   ${RELEASE_SCRIPT} fetch <bucket> <prefix> <region> <file>...
+#   ${RELEASE_SCRIPT} apply <bucket> <prefix> <region> <file>=<version>:<sha256>...
+#   ${RELEASE_SCRIPT} rollback
+set -eu
+umask 022
+CONFIG_DIR='${configDir}'
+STATE_DIR='${stateDir}'
+UNIT='stagecraft.service'
+log() { echo "${RELEASE_SCRIPT}: $*"; }
+compose() { docker compose --project-name '${COMPOSE_PROJECT}' "$@"; }
+same() { [ -f "$2" ] && [ "$(sha256sum < "$1")" = "$(sha256sum < "$2")" ]; }
+
+[ $# -gt 0 ] || { log 'usage: fetch|apply|rollback'; exit 2; }
+mode=$1
+case "$mode" in
+  fetch|apply) [ $# -ge 5 ] || { log "usage: $mode <bucket> <prefix> <region> <file>..."; exit 2; }
+    bucket=$2 prefix=$3 region=$4; shift 4 ;;
+  rollback) shift ;;
+  *) log 'usage: fetch|apply|rollback'; exit 2 ;;
+esac
+
+mkdir -p "$STATE_DIR"
+exec 9>"$STATE_DIR/lock"
+flock 9
+incoming="$STATE_DIR/incoming"
+previous="$STATE_DIR/previous"
+rm -rf "$incoming"
+mkdir -p "$incoming"
+
+files=''
+if [ "$mode" = rollback ]; then
+  [ -f "$previous/${RELEASE_COMPOSE_FILE}" ] || { log 'no previous release to roll back to'; exit 1; }
+  for path in "$previous"/*; do
+    cp -p "$path" "$incoming/"
+    files="$files $(basename "$path")"
+  done
+else
+  for spec in "$@"; do
+    file=$(printf '%s' "$spec" | cut -d= -f1)
+    case "$file" in ''|.*|*/*) log "not a release file name: $file"; exit 2 ;; esac
+    pin=$(printf '%s' "$spec" | cut -s -d= -f2-)
+    version=$(printf '%s' "$pin" | cut -d: -f1)
+    sha=$(printf '%s' "$pin" | cut -s -d: -f2)
+    if [ -n "$version" ]; then
+      aws s3api get-object --region "$region" --bucket "$bucket" --key "$prefix/$file" --version-id "$version" "$incoming/$file" >/dev/null
+    else
+      aws s3api get-object --region "$region" --bucket "$bucket" --key "$prefix/$file" "$incoming/$file" >/dev/null
+    fi
+    if [ -n "$sha" ] && ! echo "$sha  $incoming/$file" | sha256sum -c --quiet - >/dev/null 2>&1; then
+      log "$file: version $version does not have the release's SHA-256 $sha; nothing applied"
+      exit 1
+    fi
+    files="$files $file"
+  done
+fi
+
+changed=''
+for file in $files; do same "$incoming/$file" "$CONFIG_DIR/$file" || changed="$changed $file"; done
+if [ -z "$changed" ]; then
+  log "release already installed:$files"
+  exit 0
+fi
+log "changed:$changed"
+
+# The installed files become the previous release; the incoming ones replace them, each by a rename.
+install_release() {
+  rm -rf "$previous.new"
+  mkdir -p "$previous.new" "$CONFIG_DIR"
+  for file in $files; do [ ! -f "$CONFIG_DIR/$file" ] || cp -p "$CONFIG_DIR/$file" "$previous.new/$file"; done
+  if [ -f "$previous.new/${RELEASE_COMPOSE_FILE}" ]; then rm -rf "$previous"; mv "$previous.new" "$previous"; else rm -rf "$previous.new"; fi
+  for file in $files; do
+    cp "$incoming/$file" "$CONFIG_DIR/.$file.new"
+    chmod 0644 "$CONFIG_DIR/.$file.new"
+    mv -f "$CONFIG_DIR/.$file.new" "$CONFIG_DIR/$file"
+  done
+}
+
+if [ "$mode" = fetch ]; then
+  install_release
+  log 'installed; compose starts it'
+  exit 0
+fi
+
+if ! systemctl is-active --quiet "$UNIT"; then
+  # First boot still waiting (secrets, the origin certificate) or a failed start: the unit brings the files up.
+  install_release
+  if systemctl is-failed --quiet "$UNIT"; then systemctl reset-failed "$UNIT"; systemctl start --no-block "$UNIT"; fi
+  log "installed; $UNIT is not running yet and starts it"
+  exit 0
+fi
+
+if [ -f "$incoming/${RELEASE_COMPOSE_FILE}" ]; then
+  compose -f "$incoming/${RELEASE_COMPOSE_FILE}" config --quiet
+  compose -f "$incoming/${RELEASE_COMPOSE_FILE}" pull --quiet
+fi
+install_release
+if compose -f "$CONFIG_DIR/${RELEASE_COMPOSE_FILE}" up --detach --wait --remove-orphans; then
+  case "$changed" in *${RELEASE_PROXY_FILE}*|*${ORIGIN_PULL_CA_FILE}*) compose -f "$CONFIG_DIR/${RELEASE_COMPOSE_FILE}" kill -s HUP proxy ;; esac
+  log 'applied'
+  exit 0
+fi
+log 'the release did not come up healthy; restoring the previous one'
+if [ -f "$previous/${RELEASE_COMPOSE_FILE}" ]; then
+  for path in "$previous"/*; do
+    file=$(basename "$path")
+    cp "$path" "$CONFIG_DIR/.$file.new"
+    mv -f "$CONFIG_DIR/.$file.new" "$CONFIG_DIR/$file"
+  done
+  compose -f "$CONFIG_DIR/${RELEASE_COMPOSE_FILE}" up --detach --wait --remove-orphans || true
+  compose -f "$CONFIG_DIR/${RELEASE_COMPOSE_FILE}" kill -s HUP proxy || true
+fi
+exit 1
+`;
+}
+
+/** One pinned file of a release: its object version and SHA-256, both Terraform expressions at synthesis. */
+export interface ReleasePin {
+  readonly name: string;
+  readonly version: string;
+  readonly sha256: string;
+}
+
+/** Where a host finds its release. */
+export interface ReleaseLocation {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly region: string;
+}
+
+/** The boot unit's fetch: the latest release, before compose starts. */
+export function releaseFetchCommand(location: ReleaseLocation, files: readonly string[]): string {
+  return [RELEASE_SCRIPT_PATH, 'fetch', location.bucket, location.prefix, location.region, ...files].join(' ');
+}
+
+/**
+ * What State Manager runs on each host when the release changes: wait for first boot to finish,
+ * install the pinned, verified release script (so a host booted with an older script gets the
+ * new one), then apply the pinned release.
+ */
+export function releaseApplyCommands(location: ReleaseLocation, script: ReleasePin, pins: readonly ReleasePin[]): string[] {
+  const object = `--region ${location.region} --bucket ${location.bucket} --key ${location.prefix}/${script.name}`;
+  return [
+    'set -eu',
+    'cloud-init status --wait >/dev/null 2>&1 || true',
+    'script=$(mktemp)',
+    `aws s3api get-object ${object} --version-id ${script.version} "$script" >/dev/null`,
+    `echo "${script.sha256}  $script" | sha256sum -c --quiet -`,
+    `install -m 0700 "$script" ${RELEASE_SCRIPT_PATH}`,
+    'rm -f "$script"',
+    [RELEASE_SCRIPT_PATH, 'apply', location.bucket, location.prefix, location.region, ...pins.map((p) => `${p.name}=${p.version}:${p.sha256}`)].join(' '),
+  ];
+}
