@@ -154,7 +154,7 @@ describe('bad service files', () => {
         'archive-worker.yaml': edit('name: archive-worker', 'name: archiver'),
       }),
     ).toEqual([
-      'services/api.yaml: dataStores[1]: "mongodb" is not a data store; allowed: database, redis, queue, search, objectStorage',
+      'services/api.yaml: dataStores[1]: "mongodb" is not a data store; allowed: database, redis, queue, rabbitmq, kafka, search, objectStorage',
       'services/api.yaml: (root): unknown key "replicas"; allowed keys: name, description, image, ports, health, resources, env, dataStores, topics, calls, stages, scaling, demand',
       'services/websocket-gateway.yaml: scaling.rule: "keda" is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed',
       'services/archive-worker.yaml: name: "archiver" must match the file name; allowed: archive-worker',
