@@ -141,6 +141,7 @@ export interface ComponentsInput {
   readonly components?: ComponentsConfig;
   readonly database?: { readonly engine?: 'postgres' | 'cockroachdb' };
   readonly regions: readonly string[];
+  readonly edge?: { readonly steering?: unknown };
 }
 
 /** The connection pooler, resolved. */
@@ -246,6 +247,11 @@ export function componentProblems(file: string, config: ComponentsInput, { stage
       add(
         'components.regions.mode',
         'active-active needs a data store every region can write to; Postgres has one writer (the primary region), so a second active region would send its writes across regions to it or lose them on failover; allowed: active-passive, or database.engine: cockroachdb (hyperscale on)',
+      );
+    } else if (c.regions.mode === 'active-passive' && config.edge?.steering !== undefined) {
+      add(
+        'edge.steering',
+        'sends users to their nearest region, which active-passive does not: every request goes to the first region while it is healthy; remove it, or use components.regions.mode: active-active',
       );
     }
   }

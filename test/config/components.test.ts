@@ -85,6 +85,16 @@ describe('components: combinations that cannot work are refused with the reason'
     ]);
   });
 
+  it('refuses geo steering with active-passive', () => {
+    expect(
+      problems(
+        `${base('massive', '[us-east-1, us-west-2, eu-west-1]')}components:\n  regions: { mode: active-passive }\nedge:\n  steering:\n    eu-west-1: [WEU]\n`,
+      ),
+    ).toEqual([
+      'environments/prod.yaml: edge.steering: sends users to their nearest region, which active-passive does not: every request goes to the first region while it is healthy; remove it, or use components.regions.mode: active-active',
+    ]);
+  });
+
   it('refuses the pooler until it is built, and on CockroachDB', () => {
     expect(problems(`${base('growth')}components:\n  postgres: { pooler: true }\n`)).toEqual([
       'environments/prod.yaml: components.postgres.pooler: is not built yet: the pooler (RDS Proxy) must log in to Postgres as each service, which needs a per-service secret the database-users Job fills (docs/components.md, "Pooling"); remove it until then',
