@@ -187,16 +187,12 @@ export function costByStage(
 /** Prices one sized environment's stacks, with the usage its workload puts on each region. */
 export function priceSizedEnvironment(sized: SizedEnvironment, stacks: ReadonlyArray<{ readonly name: string; readonly json: StackJson }>): EnvironmentCost {
   const { environment, report } = sized;
+  // CockroachDB keeps a range's replicas in several regions; a Postgres shard lives in its home region only.
+  const regionalCopies = sized.blueprint.databaseEngine === 'cockroachdb' ? report.assumptions.cockroachReplicationFactor : 1;
   const usage =
     report.workload &&
     report.derived &&
-    regionUsage(
-      report.derived.demand,
-      report.workload,
-      environment.regions.length,
-      report.assumptions.cockroachReplicationFactor,
-      report.assumptions.rateLimiterMsPerCall,
-    );
+    regionUsage(report.derived.demand, report.workload, environment.regions.length, regionalCopies, report.assumptions.rateLimiterMsPerCall);
   return environmentCost(
     environment.name,
     environment.stage,

@@ -233,7 +233,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const clusters = Object.keys(ctx.stack.resource?.aws_rds_cluster ?? {}).length;
     if (ctx.usage) {
       const gb = ctx.usage.databaseGB / clusters;
-      b.monthly(`${gb.toFixed(0)} GB of data (the workload's database ÷ ${clusters} cluster${clusters === 1 ? '' : 's'})`, 'aurora.storage', gb);
+      const whose = ctx.usage.regionCount > 1 ? "this region's share of the workload's database" : "the workload's database";
+      b.monthly(`${gb.toFixed(0)} GB of data (${whose} ÷ ${clusters} cluster${clusters === 1 ? '' : 's'})`, 'aurora.storage', gb);
     } else b.missing('storage ($0.10/GB-month)', 'no workload profile');
     b.missing('I/O requests ($0.20 per million)', 'I/O per query is not part of the workload profile');
     return b.done();
@@ -354,6 +355,13 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_vpc_peering_connection: (ctx) => {
     if (!ctx.usage || ctx.usage.peeringConnections === 0)
       return { kind: 'free', reason: 'Peering connections are free; no workload profile describes the traffic over them.' };
+    if (ctx.usage.interRegionGB === 0)
+      return new Builder(ctx)
+        .missing(
+          'traffic between the regions ($0.02/GB)',
+          'no database replicates between the regions (each Postgres shard lives in its home region); requests a region forwards to the home region of a shard are not part of the workload profile',
+        )
+        .done();
     const gb = ctx.usage.interRegionGB / ctx.usage.peeringConnections;
     return new Builder(ctx).monthly(`${gb.toFixed(0)} GB of replication between the two regions`, 'transfer.interRegion', gb).done();
   },

@@ -13,7 +13,8 @@ import { defaultEngine, Environment } from '../config/environment';
 import { inFile, Problem, UserInputError } from '../config/errors';
 import { isSingleHostStage } from '../config/stages';
 import { Assumptions, resolveAssumptions } from '../config/assumptions';
-import { Blueprint, ClusterSize } from './blueprint-types';
+import { Blueprint, ClusterSize, PostgresSize } from './blueprint-types';
+import { resolveShardHomes } from '../config/shard-homes';
 import { blueprintProblems } from './blueprint-rules';
 import { podsOnNodes, sizeForWorkload, WorkloadSizing } from './capacity';
 import { allocatable, EC2_SPECS } from './instance-specs';
@@ -95,7 +96,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       },
       postgres: postgresProfile && {
         kind: postgresProfile.kind,
-        canShard: postgresProfile.kind === 'aurora' && stage === 'hyperscale',
+        canShard: postgresProfile.kind === 'aurora' && (stage === 'hyperscale' || stage === 'massive'),
         replicaFloor: postgresProfile.readReplicas,
         hasReplicas: !isSingleHostStage(stage),
         explicitShards: database?.shards,
@@ -144,7 +145,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     };
   }
 
-  const postgres = postgresProfile && {
+  const sizedPostgres = postgresProfile && {
     ...postgresProfile,
     engineVersion: database?.engineVersion ?? postgresProfile.engineVersion,
     instanceClass: database?.instanceClass ?? postgresProfile.instanceClass,
@@ -152,6 +153,8 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     readReplicas: pick('database.readReplicas', database?.readReplicas, derived?.readReplicas, postgresProfile.readReplicas),
     shards: pick('database.shards', database?.shards, derived?.dbShards, postgresProfile.shards),
   };
+  const homed = sizedPostgres && homeShards(environment, sizedPostgres);
+  const postgres = homed?.postgres;
 
   const cockroach = cockroachProfile && {
     ...cockroachProfile,
@@ -203,12 +206,27 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
   }
   const capacity = clusterCapacity(environment, blueprint, assumptions);
   if (capacity?.warning) warnings.push(capacity.warning);
-  problems.push(...inFile(environment.sourceFile, scaled.problems));
+  problems.push(...inFile(environment.sourceFile, scaled.problems), ...(homed?.problems ?? []));
   for (const e of explicit) {
     if (e.value < e.derived) warnings.push(`${e.field} ${e.value} is set explicitly, below the ${e.derived} the workload needs`);
   }
 
   return { blueprint, report: { workload, assumptions, derived, explicit, clusterCapacity: capacity, warnings, problems } };
+}
+
+/**
+ * Aurora shards get their home regions (config/shard-homes.ts). An explicit count or map is
+ * checked as given; a derived or profile count is rounded up to a multiple of the regions, so
+ * the even split gives every region as many shards.
+ */
+function homeShards(environment: Environment, postgres: PostgresSize): { postgres: PostgresSize; problems: Problem[] } {
+  if (postgres.kind !== 'aurora') return { postgres, problems: [] };
+  const regions = environment.regions.map((r) => r.code);
+  const database = environment.config.database;
+  const explicit = database?.shards !== undefined;
+  const shards = explicit ? postgres.shards : Math.ceil(postgres.shards / regions.length) * regions.length;
+  const { homes, problems } = resolveShardHomes(environment.sourceFile, shards, regions, database?.shardHomes);
+  return { postgres: { ...postgres, shards, homes: homes ?? {} }, problems };
 }
 
 /**

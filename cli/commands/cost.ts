@@ -2,10 +2,9 @@
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { formatCount, formatNumber } from '../../config/stages';
 import { CATALOG } from '../../cost/catalog';
-import { costByStage, environmentCost, EnvironmentCost, priceStack, StackCost } from '../../cost/estimate';
+import { costByStage, EnvironmentCost, priceSizedEnvironment, StackCost } from '../../cost/estimate';
 import { compareToSeedRange, formatSeedRange, formatUsdPerUnit } from '../../cost/reference';
 import { sizeEnvironments } from '../../sizing/blueprint';
-import { regionUsage } from '../../sizing/usage';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
 import { loadStacks } from '../../stacks/stack-source';
@@ -82,20 +81,8 @@ export const costCommand: Command = {
     const environments = loadEnvironments(files, io.cwd);
     const sized = sizeEnvironments(environments);
     const stacks = loadStacks(environments, { outdir: single(args, 'out') ?? 'cdktf.out', cwd: io.cwd, warn: (line) => io.err(`${line}\n`) });
-    const costs = sized.map(({ environment, report }, i) => {
-      const usage =
-        report.workload &&
-        report.derived &&
-        regionUsage(
-          report.derived.demand,
-          report.workload,
-          environment.regions.length,
-          report.assumptions.cockroachReplicationFactor,
-          report.assumptions.rateLimiterMsPerCall,
-        );
-      const priced = stacks[i].stacks.map((s) => priceStack(s.name, s.json, { usage }));
-      return environmentCost(environment.name, environment.stage, report.workload?.mau, priced);
-    });
+    // The same pricing as `size` and `report`: one place decides each region's usage.
+    const costs = sized.map((s, i) => priceSizedEnvironment(s, stacks[i].stacks));
     const byStage = costByStage(costs);
     if (args.switches.has('json')) {
       const document = {

@@ -1,9 +1,10 @@
 /**
  * Massive (50M+ MAU): the full stack in every region, CockroachDB spanning the regions
- * over peered VPCs, a Redis Cluster per region, S3 tiering.
+ * over peered VPCs (or, with `database.engine: postgres`, Aurora shards each homed in one
+ * region), a Redis Cluster per region, S3 tiering.
  */
 import { composeClusterCompute } from '../cluster';
-import { addCockroach, addKafka, addRedis, addSearch } from '../data-stores';
+import { addAuroraShards, addCockroach, addKafka, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 import { peerWithEarlierRegions } from '../region-peering';
@@ -11,7 +12,8 @@ import { peerWithEarlierRegions } from '../region-peering';
 export function composeMassive(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
   const compute = composeClusterCompute(stack);
   const clients = [compute.clientSecurityGroup];
-  addCockroach(stack, compute, earlierRegions);
+  if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroach(stack, compute, earlierRegions);
+  else addAuroraShards(stack, clients);
   addRedis(stack, clients);
   addKafka(stack, clients);
   addSearch(stack, clients);
