@@ -15,6 +15,7 @@ import { AUTOSCALING_RULE_STAGES, autoscalingConfigProblems } from './autoscalin
 import { ServiceDefinition } from './service-definition';
 import { normalizedPem, originPullCaProblem } from './origin-pull-ca';
 import { deployedServices, projectServiceCatalog } from './services';
+import { componentProblems, Components, resolveComponents } from './components';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -112,6 +113,8 @@ export interface Environment {
   readonly awsAccountId?: string;
   /** The services of `services/` this environment runs, with its overrides applied. */
   readonly services: readonly ServiceDefinition[];
+  /** Which components it runs: the stage's defaults with the file's `components:` applied (config/components.ts). */
+  readonly components: Components;
   /** The validated file, for the sizing layer's explicit overrides and workload. */
   readonly config: EnvironmentConfig;
 }
@@ -150,9 +153,9 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'database.shardHomes', present: (c) => c.database?.shardHomes !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'database.nodesPerRegion', present: (c) => c.database?.nodesPerRegion !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'cache', present: (c) => c.cache !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale', 'massive'] },
-  { path: 'queue', present: (c) => c.queue !== undefined, stages: ['growth', 'scale'] },
+  { path: 'queue', present: (c) => c.queue !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'search', present: (c) => c.search !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
-  { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['hyperscale', 'massive'] },
+  { path: 'streaming', present: (c) => c.streaming !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'edge.rateLimits', present: (c) => c.edge?.rateLimits !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'edge.steering', present: (c) => c.edge?.steering !== undefined, stages: ['massive'] },
   { path: 'slo', present: (c) => c.slo !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
@@ -195,9 +198,10 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
   if (stage === 'massive' && regions.length < 3) {
     add('regions', `massive${chosen} needs at least 3 regions, so that losing one still leaves two; received ${regions.length}`);
   }
-  if (stage !== 'massive' && regions.length > 1) {
-    add('regions', `${stage}${chosen} runs in one region (multi-region active-active starts at massive); received ${regions.length} regions`);
+  if (!isAtLeast(stage, 'growth') && regions.length > 1) {
+    add('regions', `${stage}${chosen} runs in one region (several regions start at growth, with components.regions); received ${regions.length} regions`);
   }
+  problems.push(...componentProblems(file, config, { stage, chosen }));
 
   for (const field of STAGE_SCOPED_FIELDS) {
     if (field.present(config) && !field.stages.includes(stage)) {
@@ -445,6 +449,7 @@ export function resolveEnvironment(
     edge: resolveEdge(config, stage),
     awsAccountId: config.aws?.accountId,
     services: deployedServices(config, stage, catalog),
+    components: resolveComponents(config, stage),
     config,
   };
 }

@@ -18,6 +18,7 @@ import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from './assumptions';
 import { describeRange, inRange, NumericSpec } from './numeric-spec';
 import { WORKLOAD_DEFAULTS, WORKLOAD_FIELDS, WorkloadDefaultName } from './workload-defaults';
 import { SERVICE_NAME_PATTERN, serviceOverrideSchema } from './service-schema';
+import { componentsSchema } from './components';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -509,6 +510,7 @@ export const environmentSchema = z
       .optional()
       .describe('Per-service overrides of the catalog in `services/` (image, enabled, replicas). @default the catalog as it is'),
     autoscaling: autoscalingSchema.optional().describe('Autoscaling rules. @default the seed defaults of `sizing/autoscaling/`'),
+    components: componentsSchema.optional(),
   })
   .check(
     // Runs even when other fields have problems, so a file learns about every problem at once.

@@ -4,6 +4,8 @@ import type { AuroraReplicaScaling } from './autoscaling/aurora-replicas';
 import type { NodeGroupScaling } from './autoscaling/node-groups';
 import type { RedisShardScaling } from './autoscaling/redis-shards';
 import type { ServiceDemand } from '../config/service-definition';
+import type { RegionMode } from '../config/components';
+import type { CockroachHosting } from '../config/components-reserved';
 
 /** Application hosts on single-host stages. */
 export interface HostsSize {
@@ -39,6 +41,8 @@ export interface PostgresSize {
 }
 
 export interface CockroachSize {
+  /** Where it runs (components.cockroachdb.hosting; crdb-edge-18 adds managed hostings). @default 'eks' */
+  readonly hosting?: CockroachHosting;
   readonly nodesPerRegion: number;
   readonly instanceType: string;
   readonly volumeGiB: number;
@@ -61,6 +65,26 @@ export interface SearchSize {
   readonly dataNodes: number;
   readonly volumeGiB: number;
   readonly dedicatedMasters: boolean;
+}
+
+/**
+ * The connection pooler in front of Postgres (components.postgres.pooler): RDS Proxy, one per
+ * database (per shard), that the services' DATABASE_HOST points at (docs/components.md).
+ */
+export interface PoolerSize {
+  /** Share of the database's max_connections the pooler may open, percent. */
+  readonly maxConnectionsPercent: number;
+  /** Seconds an idle client connection is kept. */
+  readonly idleClientTimeoutSeconds: number;
+  /** Client connections the services open at their max pods per region (for `size` and the docs). */
+  readonly clientConnections: number;
+  /** Connections the pooler may open to each database: max_connections × maxConnectionsPercent. */
+  readonly serverConnections: number;
+}
+
+/** How several regions share traffic and writes (components.regions); absent with one region. */
+export interface MultiRegionPlan {
+  readonly mode: RegionMode;
 }
 
 export interface KafkaSize {
@@ -104,6 +128,10 @@ export interface Blueprint {
   readonly rabbitmq?: RabbitMqSize;
   readonly search?: SearchSize;
   readonly kafka?: KafkaSize;
+  /** The pooler in front of Postgres; absent for none. */
+  readonly pooler?: PoolerSize;
+  /** Several regions: active-passive or active-active; absent with one region. */
+  readonly multiRegion?: MultiRegionPlan;
   /** Move objects to cheaper S3 classes as they age (seed 002 storage tiers). */
   readonly storageTiering: boolean;
   /**

@@ -20,7 +20,8 @@ import { podsOnNodes, sizeForWorkload, WorkloadSizing } from './capacity';
 import { allocatable, EC2_SPECS } from './instance-specs';
 import { fmt } from './numbers';
 import { podBounds, serviceCpuTargetPercent, serviceRangeOverride } from './autoscaling/resolve';
-import { AVAILABILITY_FLOORS, COCKROACH_PROFILES, MAX_HOSTS, STAGE_PROFILES } from './stage-profiles';
+import { AVAILABILITY_FLOORS, COCKROACH_PROFILES, componentSize, MAX_HOSTS, STAGE_PROFILES } from './stage-profiles';
+import { poolerSize } from './pooler';
 import { resolveWorkload, Workload } from '../config/workload-defaults';
 import { applyAutoscaling } from './autoscaling';
 
@@ -74,6 +75,12 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
   const workload = config.workload && resolveWorkload(config.workload);
   const redisNodeType = cache?.nodeType ?? profile.redis.nodeType;
   const postgresProfile = databaseEngine === 'postgres' ? profile.postgres : undefined;
+  // The components the environment runs (config/components.ts): the stage's default profile, with the file's additions and removals.
+  const components = environment.components;
+  const rabbitmqSize = components.queues.includes('rabbitmq') ? componentSize(stage, 'rabbitmq') : undefined;
+  const kafkaSize = components.queues.includes('kafka') ? componentSize(stage, 'kafka') : undefined;
+  const searchSize = components.search ? componentSize(stage, 'search') : undefined;
+  const searchGiven = { ...search, ...(typeof config.components?.search === 'object' ? config.components.search : {}) };
 
   const derived =
     workload &&
@@ -103,8 +110,8 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       },
       cockroach: cockroachProfile !== undefined,
       redis: { mode: profile.redis.mode, nodeType: redisNodeType, nodeTypeField: 'cache.nodeType' },
-      kafka: profile.kafka !== undefined,
-      rabbitmq: profile.rabbitmq !== undefined,
+      kafka: kafkaSize !== undefined,
+      rabbitmq: rabbitmqSize !== undefined,
       services: environment.services,
       cpuTargetPercent: (service) => serviceCpuTargetPercent(environment, service),
       rangeOverride: (service) => serviceRangeOverride(environment, service),
@@ -158,6 +165,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
 
   const cockroach = cockroachProfile && {
     ...cockroachProfile,
+    ...(components.cockroachHosting !== undefined && components.cockroachHosting !== 'eks' ? { hosting: components.cockroachHosting } : {}),
     nodesPerRegion: pick('database.nodesPerRegion', database?.nodesPerRegion, derived?.cockroachNodesPerRegion, cockroachProfile.nodesPerRegion),
     volumeGiB: database?.storageGiB ?? cockroachProfile.volumeGiB,
   };
@@ -176,23 +184,25 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       shards: pick('cache.shards', cache?.shards, derived?.redisShards, profile.redis.shards),
       replicasPerShard: cache?.replicasPerShard ?? profile.redis.replicasPerShard,
     },
-    rabbitmq: profile.rabbitmq && { ...profile.rabbitmq, instanceType: queue?.instanceType ?? profile.rabbitmq.instanceType },
-    search: profile.search && {
-      ...profile.search,
-      instanceType: search?.instanceType ?? profile.search.instanceType,
-      dataNodes: search?.dataNodes ?? profile.search.dataNodes,
-      volumeGiB: search?.volumeGiB ?? profile.search.volumeGiB,
+    rabbitmq: rabbitmqSize && { ...rabbitmqSize, instanceType: queue?.instanceType ?? rabbitmqSize.instanceType },
+    search: searchSize && {
+      ...searchSize,
+      instanceType: searchGiven.instanceType ?? searchSize.instanceType,
+      dataNodes: searchGiven.dataNodes ?? searchSize.dataNodes,
+      volumeGiB: searchGiven.volumeGiB ?? searchSize.volumeGiB,
     },
-    kafka: profile.kafka && {
-      ...profile.kafka,
-      instanceType: streaming?.instanceType ?? profile.kafka.instanceType,
-      brokers: pick('streaming.brokers', streaming?.brokers, derived?.kafkaBrokers, profile.kafka.brokers),
-      volumeGiB: streaming?.volumeGiB ?? profile.kafka.volumeGiB,
+    kafka: kafkaSize && {
+      ...kafkaSize,
+      instanceType: streaming?.instanceType ?? kafkaSize.instanceType,
+      brokers: pick('streaming.brokers', streaming?.brokers, derived?.kafkaBrokers, kafkaSize.brokers),
+      volumeGiB: streaming?.volumeGiB ?? kafkaSize.volumeGiB,
     },
+    multiRegion: components.regionMode === 'single' ? undefined : { mode: components.regionMode },
     services: derived?.services,
   };
   // The autoscaling rules set the floors Terraform builds (Aurora readers, Redis shards).
-  const scaled = applyAutoscaling(environment, sized);
+  const pooled: Blueprint = { ...sized, pooler: components.pooler && sized.postgres && poolerSize(components.pooler, sized, environment) };
+  const scaled = applyAutoscaling(environment, pooled);
   const blueprint = scaled.blueprint;
 
   // A derived count the topology cannot hold stops the command, unless the file replaces it.

@@ -11,7 +11,7 @@
  * CockroachDB 3 nodes per region).
  */
 import { Stage } from '../config/stages';
-import { Blueprint, CockroachSize } from './blueprint-types';
+import { Blueprint, CockroachSize, KafkaSize, RabbitMqSize, SearchSize } from './blueprint-types';
 
 const POSTGRES_VERSION = '16.6';
 
@@ -127,3 +127,28 @@ export const AVAILABILITY_FLOORS: Readonly<Record<Stage, AvailabilityFloors>> = 
 
 /** Most application hosts a single-host stage runs (seed 004: 1 server at launch, an app server or two at traction). */
 export const MAX_HOSTS: Readonly<Partial<Record<Stage, number>>> = { launch: 1, traction: 2 };
+
+/**
+ * Sizes of a component an environment adds to a stage whose profile lacks it (`components:`,
+ * config/components.ts): RabbitMQ beside Kafka from hyperscale, Kafka beside or instead of
+ * RabbitMQ on growth and scale. Each follows the stage's neighbours in the stage table: the
+ * broker class of the stage that runs it by default, and 3 brokers (one per zone).
+ */
+export interface AddedComponentSizes {
+  readonly rabbitmq?: RabbitMqSize;
+  readonly kafka?: KafkaSize;
+  readonly search?: SearchSize;
+}
+
+export const ADDED_COMPONENT_SIZES: Readonly<Partial<Record<Stage, AddedComponentSizes>>> = {
+  growth: { kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 500 } },
+  scale: { kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 1000 } },
+  hyperscale: { rabbitmq: { deployment: 'cluster', instanceType: 'mq.m5.large' } },
+  massive: { rabbitmq: { deployment: 'cluster', instanceType: 'mq.m5.xlarge' } },
+};
+
+/** A component's size on `stage`: the profile's own, else the added one. */
+export function componentSize<K extends keyof AddedComponentSizes>(stage: Stage, key: K): AddedComponentSizes[K] {
+  const profile: AddedComponentSizes = STAGE_PROFILES[stage];
+  return profile[key] ?? ADDED_COMPONENT_SIZES[stage]?.[key];
+}

@@ -1,6 +1,6 @@
 /** Growth (≤5M MAU): EKS behind an ALB; Multi-AZ Postgres + replica, Redis with failover, RabbitMQ, search. */
 import { composeClusterCompute } from '../cluster';
-import { addPostgresInstance, addRabbitMq, addRedis, addSearch } from '../data-stores';
+import { addKafka, addPostgresInstance, addRabbitMq, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 
@@ -9,7 +9,8 @@ export function composeGrowth(stack: RegionalStack): void {
   const clients = [compute.clientSecurityGroup];
   addPostgresInstance(stack, clients);
   addRedis(stack, clients);
-  addRabbitMq(stack, clients);
-  addSearch(stack, clients);
+  if (stack.foundation.blueprint.rabbitmq) addRabbitMq(stack, clients);
+  if (stack.foundation.blueprint.kafka) addKafka(stack, clients);
+  if (stack.foundation.blueprint.search) addSearch(stack, clients);
   addServiceIdentities(stack, compute.eks);
 }

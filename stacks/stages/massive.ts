@@ -4,7 +4,7 @@
  * region), a Redis Cluster per region, S3 tiering.
  */
 import { composeClusterCompute } from '../cluster';
-import { addAuroraShards, addCockroach, addKafka, addRedis, addSearch } from '../data-stores';
+import { addAuroraShards, addCockroach, addKafka, addRabbitMq, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 import { peerWithEarlierRegions } from '../region-peering';
@@ -15,8 +15,9 @@ export function composeMassive(stack: RegionalStack, earlierRegions: readonly Re
   if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroach(stack, compute, earlierRegions);
   else addAuroraShards(stack, clients);
   addRedis(stack, clients);
-  addKafka(stack, clients);
-  addSearch(stack, clients);
+  if (stack.foundation.blueprint.rabbitmq) addRabbitMq(stack, clients);
+  if (stack.foundation.blueprint.kafka) addKafka(stack, clients);
+  if (stack.foundation.blueprint.search) addSearch(stack, clients);
   peerWithEarlierRegions(stack, earlierRegions);
   addServiceIdentities(stack, compute.eks);
 }

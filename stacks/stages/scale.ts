@@ -1,6 +1,6 @@
 /** Scale (≤10M MAU): EKS with autoscaling; Aurora primary + replicas, Redis Cluster, RabbitMQ cluster, search, monitoring. */
 import { composeClusterCompute } from '../cluster';
-import { addAuroraShards, addRabbitMq, addRedis, addSearch } from '../data-stores';
+import { addAuroraShards, addKafka, addRabbitMq, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 
@@ -9,7 +9,8 @@ export function composeScale(stack: RegionalStack): void {
   const clients = [compute.clientSecurityGroup];
   addAuroraShards(stack, clients);
   addRedis(stack, clients);
-  addRabbitMq(stack, clients);
-  addSearch(stack, clients);
+  if (stack.foundation.blueprint.rabbitmq) addRabbitMq(stack, clients);
+  if (stack.foundation.blueprint.kafka) addKafka(stack, clients);
+  if (stack.foundation.blueprint.search) addSearch(stack, clients);
   addServiceIdentities(stack, compute.eks);
 }

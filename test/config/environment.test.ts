@@ -97,7 +97,7 @@ describe('environment files: bad input is reported with file, field path, and wh
 
   it('rejects unknown keys, listing the allowed ones', () => {
     expect(problems(`${VALID}databse:\n  shards: 2\n`)).toEqual([
-      'environments/prod.yaml: (root): unknown key "databse"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, slo, workload, edge, aws, assumptions, services, autoscaling',
+      'environments/prod.yaml: (root): unknown key "databse"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, slo, workload, edge, aws, assumptions, services, autoscaling, components',
     ]);
     expect(problems(`${VALID}compute:\n  nodes: { min: 2, maximum: 3 }\n`)).toEqual([
       'environments/prod.yaml: compute.nodes: unknown key "maximum"; allowed keys: min, max, desired',
@@ -139,9 +139,9 @@ describe('environment files: bad input is reported with file, field path, and wh
     ]);
   });
 
-  it('keeps earlier stages in one region', () => {
-    expect(problems(VALID.replace('[us-east-1]', '[us-east-1, eu-west-1]'))).toEqual([
-      'environments/prod.yaml: regions: growth runs in one region (multi-region active-active starts at massive); received 2 regions',
+  it('keeps the single-host stages in one region', () => {
+    expect(problems(VALID.replace('growth', 'traction').replace('[us-east-1]', '[us-east-1, eu-west-1]'))).toEqual([
+      'environments/prod.yaml: regions: traction runs in one region (several regions start at growth, with components.regions); received 2 regions',
     ]);
   });
 
@@ -167,7 +167,7 @@ describe('environment files: bad input is reported with file, field path, and wh
 
   it('rejects sizes that do not apply to the stage', () => {
     expect(problems(`${VALID.replace('growth', 'launch')}queue:\n  instanceType: mq.m5.large\ncompute:\n  hosts: 2\n`)).toEqual([
-      'environments/prod.yaml: queue: does not apply to stage launch; it applies to: growth, scale',
+      'environments/prod.yaml: queue: does not apply to stage launch; it applies to: growth, scale, hyperscale, massive',
       'environments/prod.yaml: compute.hosts: launch runs exactly 1 host; received 2',
     ]);
     expect(problems(`${VALID}compute:\n  hosts: 2\n`)).toEqual([
@@ -245,7 +245,7 @@ describe('environment files: bad input is reported with file, field path, and wh
     expect(found).toEqual([
       'environments/prod.yaml: name: "Bad Name" is not an environment name (3–24 lowercase letters, digits and dashes) (e.g. acme-prod)',
       'environments/prod.yaml: domain: "not_a_domain" is not a lowercase DNS name (e.g. example.com)',
-      'environments/prod.yaml: (root): unknown key "extra"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, slo, workload, edge, aws, assumptions, services, autoscaling',
+      'environments/prod.yaml: (root): unknown key "extra"; allowed keys: name, stage, regions, domain, tags, network, backend, compute, database, cache, queue, search, streaming, alerts, slo, workload, edge, aws, assumptions, services, autoscaling, components',
     ]);
   });
 });

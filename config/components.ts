@@ -1,0 +1,277 @@
+/**
+ * `components:` of an environment file (issue 18 item 4): a stage is a default profile, and an
+ * environment adds, removes or replaces components within what the stage can host. This file
+ * holds the schema, the stage tables (what each stage hosts, what it runs by default), the
+ * resolution into `Components`, and the rules that refuse a combination that cannot work, each
+ * with its reason. Sizing (`sizing/blueprint.ts`) builds the Blueprint from `Components`; every
+ * later step (synthesis, cost, check, graph, review) sees only the Blueprint, so every
+ * combination goes through the same path. docs/components.md describes it for users.
+ *
+ * Keys that other work fills in are in `components-reserved.ts`.
+ */
+import { z } from 'zod';
+import { Problem, shownValue } from './errors';
+import { Stage } from './stages';
+import { cockroachComponentSchema, CockroachHosting, EDGE_COMPONENT_FIELDS, POSTGRES_SHARD_FIELDS } from './components-reserved';
+import type { DataStoreKind, ServiceDefinition } from './service-definition';
+
+/** Message brokers an environment can run, one or both. */
+export const BROKERS = ['rabbitmq', 'kafka'] as const;
+export type Broker = (typeof BROKERS)[number];
+
+/** How several regions share the traffic and the writes. */
+export const REGION_MODES = ['active-passive', 'active-active'] as const;
+export type RegionMode = (typeof REGION_MODES)[number];
+
+/** The optional components, named as in messages and in `COMPONENT_STAGES`. */
+export type OptionalComponent = 'search' | Broker | 'pooler' | 'regions';
+
+/** Stages that can host each optional component (cluster stages: growth on). */
+export const COMPONENT_STAGES: Readonly<Record<OptionalComponent, readonly Stage[]>> = {
+  search: ['growth', 'scale', 'hyperscale', 'massive'],
+  rabbitmq: ['growth', 'scale', 'hyperscale', 'massive'],
+  kafka: ['growth', 'scale', 'hyperscale', 'massive'],
+  // A pooler fronts RDS or Aurora (Postgres on a cluster stage); massive runs CockroachDB.
+  pooler: ['growth', 'scale', 'hyperscale'],
+  regions: ['growth', 'scale', 'hyperscale', 'massive'],
+};
+
+/** What a stage runs when its file says nothing (DESIGN.md's stage table). */
+export interface DefaultComponents {
+  readonly search: boolean;
+  readonly queues: readonly Broker[];
+}
+
+/** Seed 004 and DESIGN.md: RabbitMQ on growth and scale, Kafka from hyperscale, search from growth. */
+export const STAGE_DEFAULT_COMPONENTS: Readonly<Record<Stage, DefaultComponents>> = {
+  launch: { search: false, queues: [] },
+  traction: { search: false, queues: [] },
+  growth: { search: true, queues: ['rabbitmq'] },
+  scale: { search: true, queues: ['rabbitmq'] },
+  hyperscale: { search: true, queues: ['kafka'] },
+  massive: { search: true, queues: ['kafka'] },
+};
+
+const INSTANCE_TYPE = (regex: RegExp, what: string, example: string) =>
+  z.string().regex(regex, { error: (issue) => `${shownValue(issue.input)} is not ${what} (e.g. ${example})` });
+
+/** Search sizes given in `components.search` (the same fields as the top-level `search:`). */
+const searchSizes = z.strictObject({
+  instanceType: INSTANCE_TYPE(/^[a-z0-9]+\.[a-z0-9]+\.search$/, 'an OpenSearch instance type', 'r6g.large.search')
+    .optional()
+    .describe('OpenSearch data node type. @default from the stage profile'),
+  dataNodes: z.number().int().min(1).max(80).optional().describe('Data nodes. @default from the stage profile'),
+  volumeGiB: z.number().int().min(10).max(16384).optional().describe('EBS volume per data node, GiB. @default from the stage profile'),
+});
+
+const broker = z.enum(BROKERS, { error: (issue) => `${shownValue(issue.input)} is not a broker; allowed: ${BROKERS.join(', ')}` });
+
+/** `components.queue`: none, one broker, or a list of brokers. */
+const queueComponent = z.union([z.literal('none'), broker, z.array(broker).min(1, { error: 'lists no broker; write none for no queue' })], {
+  error: (issue) => `${shownValue(issue.input)} is not a queue choice; allowed: none, rabbitmq, kafka, or a list of rabbitmq and kafka`,
+});
+
+/** The connection pooler in front of Postgres (docs/components.md, "Pooling"). */
+const poolerComponent = z.union(
+  [
+    z.boolean(),
+    z.strictObject({
+      maxConnectionsPercent: z
+        .number()
+        .int()
+        .min(10)
+        .max(100)
+        .optional()
+        .describe("Share of the database's max_connections the pooler may open, percent. @default 75 (the rest stays for the operations Jobs and people)"),
+      idleClientTimeoutSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(28800)
+        .optional()
+        .describe('Seconds an idle client connection is kept before the pooler closes it. @default 1800'),
+    }),
+  ],
+  { error: (issue) => `${shownValue(issue.input)} is not a pooler setting; allowed: true, false or { maxConnectionsPercent, idleClientTimeoutSeconds }` },
+);
+
+export const componentsSchema = z
+  .strictObject({
+    search: z
+      .union([z.boolean(), searchSizes], {
+        error: (issue) => `${shownValue(issue.input)} is not a search setting; allowed: true, false or { instanceType, dataNodes, volumeGiB }`,
+      })
+      .optional()
+      .describe(
+        'OpenSearch: false leaves it out (no domain, IAM, env vars, rules or cost), true or sizes add it. Growth on. @default the stage profile (on from growth)',
+      ),
+    queue: queueComponent
+      .optional()
+      .describe(
+        'Message brokers: none, rabbitmq (Amazon MQ), kafka (MSK), or both as a list. Growth on. @default rabbitmq on growth and scale, kafka from hyperscale',
+      ),
+    postgres: z
+      .strictObject({
+        pooler: poolerComponent
+          .optional()
+          .describe("A connection pooler in front of Postgres (RDS Proxy): services' DATABASE_HOST points at it. growth, scale, hyperscale. @default false"),
+        ...POSTGRES_SHARD_FIELDS,
+      })
+      .optional()
+      .describe('Postgres around the database: its pooler (and, with shards-18, shards homed in regions). @default no pooler'),
+    cockroachdb: cockroachComponentSchema.optional(),
+    regions: z
+      .strictObject({
+        mode: z
+          .enum(REGION_MODES, { error: (issue) => `${shownValue(issue.input)} is not a region mode; allowed: ${REGION_MODES.join(', ')}` })
+          .describe(
+            'active-passive: the first region takes every request and every write, the others stand by; active-active: every region serves (needs a multi-writer data store).',
+          ),
+      })
+      .optional()
+      .describe('How several regions (growth on) share traffic and writes. @default active-passive on Postgres, active-active on CockroachDB'),
+    ...EDGE_COMPONENT_FIELDS,
+  })
+  .describe('Which components run, within what the stage hosts (docs/components.md). @default the stage profile');
+
+export type ComponentsConfig = z.infer<typeof componentsSchema>;
+
+/** The fields of an environment file the components depend on (schema.ts imports this file, so not its type). */
+export interface ComponentsInput {
+  readonly components?: ComponentsConfig;
+  readonly database?: { readonly engine?: 'postgres' | 'cockroachdb' };
+  readonly regions: readonly string[];
+}
+
+/** The connection pooler, resolved. */
+export interface PoolerSettings {
+  readonly maxConnectionsPercent: number;
+  readonly idleClientTimeoutSeconds: number;
+}
+
+export const DEFAULT_POOLER: PoolerSettings = { maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800 };
+
+/** The components of one environment, resolved from its file and its stage's defaults. */
+export interface Components {
+  readonly search: boolean;
+  /** Brokers it runs, in BROKERS order; empty for none. */
+  readonly queues: readonly Broker[];
+  /** The pooler in front of Postgres; absent for none. */
+  readonly pooler?: PoolerSettings;
+  /** single for one region. */
+  readonly regionMode: 'single' | RegionMode;
+  /** Where CockroachDB runs, when the environment runs it. */
+  readonly cockroachHosting?: CockroachHosting;
+}
+
+/** The brokers `components.queue` names, in BROKERS order. */
+function queuesOf(queue: ComponentsConfig['queue']): Broker[] | undefined {
+  if (queue === undefined) return undefined;
+  if (queue === 'none') return [];
+  const listed = typeof queue === 'string' ? [queue] : queue;
+  return BROKERS.filter((b) => listed.includes(b));
+}
+
+/** The database engine the environment runs (database.engine, else the stage's). */
+function engineOf(config: Pick<ComponentsInput, 'database'>, stage: Stage): 'postgres' | 'cockroachdb' {
+  return config.database?.engine ?? (stage === 'massive' ? 'cockroachdb' : 'postgres');
+}
+
+/** Resolves `components:` against the stage. Call only on a config without `componentProblems`. */
+export function resolveComponents(config: ComponentsInput, stage: Stage): Components {
+  const c = config.components ?? {};
+  const defaults = STAGE_DEFAULT_COMPONENTS[stage];
+  const engine = engineOf(config, stage);
+  const pooler = c.postgres?.pooler;
+  return {
+    search: c.search === undefined ? defaults.search : c.search !== false,
+    queues: queuesOf(c.queue) ?? defaults.queues,
+    pooler: pooler === undefined || pooler === false ? undefined : { ...DEFAULT_POOLER, ...(pooler === true ? {} : pooler) },
+    regionMode: config.regions.length < 2 ? 'single' : (c.regions?.mode ?? (engine === 'cockroachdb' ? 'active-active' : 'active-passive')),
+    cockroachHosting: engine === 'cockroachdb' ? (c.cockroachdb?.hosting ?? 'eks') : undefined,
+  };
+}
+
+/** Data stores the components give, beside the database, Redis and S3 every stage has. */
+export function componentDataStores(components: Components): DataStoreKind[] {
+  const kinds: DataStoreKind[] = [];
+  if (components.search) kinds.push('search');
+  if (components.queues.length > 0) kinds.push('queue');
+  return kinds;
+}
+
+/** `in stage growth` style suffix: the stage and where it came from. */
+export interface StageContext {
+  readonly stage: Stage;
+  /** ` (chosen from workload.mau 3,000,000)` when the stage was not pinned; '' otherwise. */
+  readonly chosen: string;
+}
+
+/**
+ * Combinations that cannot work, each with its reason. Runs after the schema, with the other
+ * cross-field rules; every problem is reported at once.
+ */
+export function componentProblems(file: string, config: ComponentsInput, { stage, chosen }: StageContext): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ file, path, message });
+  const c = config.components;
+  if (!c) return problems;
+  const hosts = (component: OptionalComponent) => COMPONENT_STAGES[component].includes(stage);
+  const where = (component: OptionalComponent) => COMPONENT_STAGES[component].join(', ');
+
+  if (c.search !== undefined && c.search !== false && !hosts('search')) {
+    add('components.search', `${stage}${chosen} cannot host search (OpenSearch runs in the VPC beside a cluster); it applies to: ${where('search')}`);
+  }
+  for (const b of queuesOf(c.queue) ?? []) {
+    if (!hosts(b)) add('components.queue', `${stage}${chosen} cannot host ${b} (brokers serve a cluster's pods); it applies to: ${where(b)}`);
+  }
+  const pooler = c.postgres?.pooler;
+  if (pooler !== undefined && pooler !== false) {
+    if (!hosts('pooler')) add('components.postgres.pooler', `${stage}${chosen} cannot host a pooler in front of Postgres; it applies to: ${where('pooler')}`);
+    else if (engineOf(config, stage) !== 'postgres')
+      add('components.postgres.pooler', 'fronts Postgres; this environment runs CockroachDB (database.engine), which balances its own connections');
+  }
+  if (c.cockroachdb !== undefined && engineOf(config, stage) !== 'cockroachdb') {
+    add('components.cockroachdb', 'applies when the environment runs CockroachDB (database.engine: cockroachdb, hyperscale; massive)');
+  }
+  if (c.regions !== undefined) {
+    if (!hosts('regions')) add('components.regions', `${stage}${chosen} runs in one region; several regions start at growth`);
+    else if (config.regions.length < 2) add('components.regions', `${c.regions.mode} needs at least 2 regions; received ${config.regions.length}`);
+    else if (c.regions.mode === 'active-active' && engineOf(config, stage) === 'postgres') {
+      add(
+        'components.regions.mode',
+        'active-active needs a data store every region can write to; Postgres has one writer (the primary region), so a second active region would send its writes across regions to it or lose them on failover; allowed: active-passive, or database.engine: cockroachdb (hyperscale on)',
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Services whose data stores the environment lacks: refused, naming the service file, the data
+ * store and the component that adds it. A service whose `queue` is ambiguous (both brokers run)
+ * must name its broker.
+ */
+export function serviceComponentProblems(file: string, components: Components, services: readonly ServiceDefinition[], stage: Stage): Problem[] {
+  const problems: Problem[] = [];
+  for (const service of services) {
+    service.dataStores.forEach((store, i) => {
+      const at = `${service.sourceFile}: dataStores[${i}]`;
+      if (store === 'search' && !components.search && COMPONENT_STAGES.search.includes(stage)) {
+        problems.push({
+          file,
+          path: 'components.search',
+          message: `${service.name} needs search (${at}), which this environment leaves out; add it with components.search: true, or disable ${service.name} (services.${service.name}.enabled: false)`,
+        });
+      }
+      if (store === 'queue' && components.queues.length === 0 && COMPONENT_STAGES.rabbitmq.includes(stage)) {
+        problems.push({
+          file,
+          path: 'components.queue',
+          message: `${service.name} needs a queue (${at}), which this environment leaves out; add one with components.queue: rabbitmq or kafka, or disable ${service.name} (services.${service.name}.enabled: false)`,
+        });
+      }
+    });
+  }
+  return problems;
+}
