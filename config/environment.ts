@@ -16,6 +16,7 @@ import { ServiceDefinition } from './service-definition';
 import { normalizedPem, originPullCaProblem } from './origin-pull-ca';
 import { deployedServices, projectServiceCatalog } from './services';
 import { componentProblems, Components, resolveComponents } from './components';
+import { shardComponentProblems } from './shard-homes';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -150,7 +151,6 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'database.instanceClass', present: (c) => c.database?.instanceClass !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'database.readReplicas', present: (c) => c.database?.readReplicas !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'database.shards', present: (c) => c.database?.shards !== undefined, stages: ['hyperscale', 'massive'] },
-  { path: 'database.shardHomes', present: (c) => c.database?.shardHomes !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'database.nodesPerRegion', present: (c) => c.database?.nodesPerRegion !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'cache', present: (c) => c.cache !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'queue', present: (c) => c.queue !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
@@ -228,9 +228,7 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
       add(`database.${field}`, 'applies to engine postgres (database.engine: postgres); massive runs CockroachDB by default');
     }
   }
-  if (config.database?.shardHomes !== undefined && config.database.shards === undefined) {
-    add('database.shardHomes', 'needs database.shards: the homes name shards 0 to database.shards − 1');
-  }
+  problems.push(...shardComponentProblems(file, config, { stage, chosen }));
   if (config.database?.nodesPerRegion !== undefined && (engine ?? defaultEngine(stage)) !== 'cockroachdb') {
     add('database.nodesPerRegion', 'applies to engine cockroachdb');
   }

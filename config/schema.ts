@@ -411,13 +411,7 @@ export const environmentSchema = z
         shards: count(1, 256)
           .optional()
           .describe(
-            'Independent Aurora clusters the data is sharded over (hyperscale and massive on postgres). @default from the stage profile, or the workload',
-          ),
-        shardHomes: z
-          .record(z.string(), z.string().max(1000))
-          .optional()
-          .describe(
-            'Region → the shards it homes, as ranges (e.g. `us-east-1: "0-19"`, `eu-west-1: "20-29, 60-69"`): each shard\'s writer and readers live in its home region only (docs/shards.md). Every shard has exactly one home; every region homes at least one. @default an even split in the order of `regions` (database.shards must then be a multiple of the region count)',
+            'Independent Aurora clusters the data is sharded over (hyperscale and massive on postgres; or components.postgres.shards.count). @default from the stage profile, or the workload',
           ),
         storageGiB: count(20, 65536).optional().describe('Allocated storage for RDS instances or database volumes, GiB. @default from the stage profile'),
         backupRetentionDays: count(1, 35).optional().describe('Days automated backups are kept. @default 7 on launch, 14 after'),
