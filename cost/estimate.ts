@@ -189,10 +189,13 @@ export function priceSizedEnvironment(sized: SizedEnvironment, stacks: ReadonlyA
   const { environment, report } = sized;
   // CockroachDB keeps a range's replicas in several regions; a Postgres shard lives in its home region only.
   const regionalCopies = sized.blueprint.databaseEngine === 'cockroachdb' ? report.assumptions.cockroachReplicationFactor : 1;
-  const usage =
-    report.workload &&
-    report.derived &&
-    regionUsage(report.derived.demand, report.workload, environment.regions.length, regionalCopies, report.assumptions.rateLimiterMsPerCall);
+  const usage = report.workload &&
+    report.derived && {
+      ...regionUsage(report.derived.demand, report.workload, environment.regions.length, regionalCopies, report.assumptions.rateLimiterMsPerCall),
+      // The load spreads over the hosts the environment runs (compute.hosts may pin more than the workload needs).
+      hostAverageVcpu:
+        report.derived.hostsAverageVcpu === undefined || !sized.blueprint.hosts ? undefined : report.derived.hostsAverageVcpu / sized.blueprint.hosts.count,
+    };
   return environmentCost(
     environment.name,
     environment.stage,
