@@ -19,10 +19,11 @@ function runsCockroach(stack: StackView): boolean {
   return pool || statefulSet;
 }
 
-/** Every regional stack of the environment homes Aurora shards of its own and runs no RDS instance. */
+/** This stack and every other regional stack of the environment with a cluster home Aurora shards of their own and run no RDS instance. */
 function homesShards(stack: StackView): boolean {
+  const homes = (s: StackView) => s.resources('aws_rds_cluster').length > 0 && s.resources('aws_db_instance').length === 0;
   const regional = stack.environmentStacks().filter((s) => s.region !== undefined && s.resources('aws_eks_cluster').length > 0);
-  return regional.every((s) => s.resources('aws_rds_cluster').length > 0 && s.resources('aws_db_instance').length === 0);
+  return homes(stack) && regional.every(homes);
 }
 
 export const MassiveMultiRegionCockroach: StackRule = {
@@ -50,7 +51,7 @@ export const MassiveMultiRegionCockroach: StackRule = {
       const relational = [...stack.resources('aws_db_instance'), ...stack.resources('aws_rds_cluster')].map((r) => r.address);
       if (relational.length > 0)
         problems.push(
-          `single-region databases ${relational.join(', ')} cannot serve writes in every region; use CockroachDB, or Postgres shards homed in every region (database.shardHomes)`,
+          `single-region databases ${relational.join(', ')} cannot serve writes in every region; use CockroachDB, or Postgres shards homed in every region (components.postgres.shards)`,
         );
     }
     const outcome: StackOutcome = problems.length === 0 ? { status: 'compliant' } : { status: 'non-compliant', message: problems.join('; ') };
