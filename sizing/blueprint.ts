@@ -247,6 +247,8 @@ function homeShards(environment: Environment, postgres: PostgresSize): { postgre
   const field = given?.count !== undefined ? `${SHARDS_PATH}.count` : environment.config.database?.shards !== undefined ? 'database.shards' : undefined;
   const shards = field !== undefined ? postgres.shards : Math.ceil(postgres.shards / regions.length) * regions.length;
   const { homes, problems } = resolveShardHomes(environment.sourceFile, shards, regions, given?.homes, field ?? `${SHARDS_PATH}.count`);
+  // One region homes every shard: nothing to record, and the single-region Blueprint stays as it was.
+  if (regions.length === 1) return { postgres: { ...postgres, shards }, problems };
   return { postgres: { ...postgres, shards, homes: homes ?? {} }, problems };
 }
 
