@@ -178,6 +178,14 @@ function engineOf(config: Pick<ComponentsInput, 'database'>, stage: Stage): 'pos
   return config.database?.engine ?? (stage === 'massive' ? 'cockroachdb' : 'postgres');
 }
 
+/**
+ * Postgres on hyperscale and massive is Aurora shards, each homed in one region (shards-18,
+ * docs/shards.md): every region writes to the shards it homes, so several regions can be active.
+ */
+function homesShards(stage: Stage, engine: 'postgres' | 'cockroachdb'): boolean {
+  return engine === 'postgres' && (stage === 'hyperscale' || stage === 'massive');
+}
+
 /** Resolves `components:` against the stage. Call only on a config without `componentProblems`. */
 export function resolveComponents(config: ComponentsInput, stage: Stage): Components {
   const c = config.components ?? {};
@@ -188,7 +196,8 @@ export function resolveComponents(config: ComponentsInput, stage: Stage): Compon
     search: c.search === undefined ? defaults.search : c.search !== false,
     queues: queuesOf(c.queue) ?? defaults.queues,
     pooler: pooler === undefined || pooler === false ? undefined : { ...DEFAULT_POOLER, ...(pooler === true ? {} : pooler) },
-    regionMode: config.regions.length < 2 ? 'single' : (c.regions?.mode ?? (engine === 'cockroachdb' ? 'active-active' : 'active-passive')),
+    regionMode:
+      config.regions.length < 2 ? 'single' : (c.regions?.mode ?? (engine === 'cockroachdb' || homesShards(stage, engine) ? 'active-active' : 'active-passive')),
     cockroachHosting: engine === 'cockroachdb' ? (c.cockroachdb?.hosting ?? 'eks') : undefined,
   };
 }
@@ -243,7 +252,7 @@ export function componentProblems(file: string, config: ComponentsInput, { stage
   if (c.regions !== undefined) {
     if (!hosts('regions')) add('components.regions', `${stage}${chosen} runs in one region; several regions start at growth`);
     else if (config.regions.length < 2) add('components.regions', `${c.regions.mode} needs at least 2 regions; received ${config.regions.length}`);
-    else if (c.regions.mode === 'active-active' && engineOf(config, stage) === 'postgres') {
+    else if (c.regions.mode === 'active-active' && engineOf(config, stage) === 'postgres' && !homesShards(stage, 'postgres')) {
       add(
         'components.regions.mode',
         'active-active needs a data store every region can write to; Postgres has one writer (the primary region), so a second active region would send its writes across regions to it or lose them on failover; allowed: active-passive, or database.engine: cockroachdb (hyperscale on)',

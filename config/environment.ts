@@ -17,6 +17,7 @@ import { normalizedPem, originPullCaProblem } from './origin-pull-ca';
 import { deployedServices, projectServiceCatalog } from './services';
 import { cockroachHostingProblems } from './cockroach-hosting';
 import { componentProblems, Components, resolveComponents } from './components';
+import { shardComponentProblems } from './shard-homes';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -150,9 +151,9 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'compute.nodes', present: (c) => c.compute?.nodes !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'compute.publicApiCidrs', present: (c) => c.compute?.publicApiCidrs !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'compute.kubernetesVersion', present: (c) => c.compute?.kubernetesVersion !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
-  { path: 'database.instanceClass', present: (c) => c.database?.instanceClass !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale'] },
-  { path: 'database.readReplicas', present: (c) => c.database?.readReplicas !== undefined, stages: ['growth', 'scale', 'hyperscale'] },
-  { path: 'database.shards', present: (c) => c.database?.shards !== undefined, stages: ['hyperscale'] },
+  { path: 'database.instanceClass', present: (c) => c.database?.instanceClass !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'database.readReplicas', present: (c) => c.database?.readReplicas !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'database.shards', present: (c) => c.database?.shards !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'database.nodesPerRegion', present: (c) => c.database?.nodesPerRegion !== undefined, stages: ['hyperscale', 'massive'] },
   { path: 'cache', present: (c) => c.cache !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'queue', present: (c) => c.queue !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
@@ -221,12 +222,16 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
   if (engine === 'cockroachdb' && !isAtLeast(stage, 'hyperscale')) {
     add('database.engine', `cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is ${stage}${chosen}`);
   }
-  if (engine === 'postgres' && stage === 'massive') {
-    add('database.engine', `massive${chosen} runs CockroachDB across regions; allowed: cockroachdb`);
-  }
-  if (config.database?.shards !== undefined && engine === 'cockroachdb') {
+  if (config.database?.shards !== undefined && (engine ?? defaultEngine(stage)) === 'cockroachdb') {
     add('database.shards', 'applies to engine postgres; CockroachDB shards its ranges itself');
   }
+  // Massive runs Postgres only as shards homed in its regions; the Postgres sizes mean nothing to CockroachDB there.
+  for (const field of ['instanceClass', 'readReplicas'] as const) {
+    if (stage === 'massive' && config.database?.[field] !== undefined && (engine ?? defaultEngine(stage)) === 'cockroachdb') {
+      add(`database.${field}`, 'applies to engine postgres (database.engine: postgres); massive runs CockroachDB by default');
+    }
+  }
+  problems.push(...shardComponentProblems(file, config, { stage, chosen }));
   if (config.database?.nodesPerRegion !== undefined && (engine ?? defaultEngine(stage)) !== 'cockroachdb') {
     add('database.nodesPerRegion', 'applies to engine cockroachdb');
   }

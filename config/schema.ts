@@ -410,7 +410,9 @@ export const environmentSchema = z
         readReplicas: count(0, 15).optional().describe('Read replicas per database (or per shard). @default from the stage profile'),
         shards: count(1, 256)
           .optional()
-          .describe('Independent Aurora clusters the data is sharded over (hyperscale postgres). @default from the stage profile'),
+          .describe(
+            'Independent Aurora clusters the data is sharded over (hyperscale and massive on postgres; or components.postgres.shards.count). @default from the stage profile, or the workload',
+          ),
         storageGiB: count(20, 65536).optional().describe('Allocated storage for RDS instances or database volumes, GiB. @default from the stage profile'),
         backupRetentionDays: count(1, 35).optional().describe('Days automated backups are kept. @default 7 on launch, 14 after'),
         nodesPerRegion: count(3, 100).optional().describe('CockroachDB nodes per region. @default from the stage profile (≥3)'),

@@ -193,13 +193,14 @@ export function environmentUsage(sized: SizedEnvironment): RegionUsage | undefin
   const { environment, report } = sized;
   const workload = report.workload;
   if (!workload || !report.derived) return undefined;
-  const base = regionUsage(
-    report.derived.demand,
-    workload,
-    environment.regions.length,
-    report.assumptions.cockroachReplicationFactor,
-    report.assumptions.rateLimiterMsPerCall,
-  );
+  // CockroachDB keeps a range's replicas in several regions; a Postgres shard lives in its home region only.
+  const regionalCopies = sized.blueprint.databaseEngine === 'cockroachdb' ? report.assumptions.cockroachReplicationFactor : 1;
+  const base = {
+    ...regionUsage(report.derived.demand, workload, environment.regions.length, regionalCopies, report.assumptions.rateLimiterMsPerCall),
+    // The load spreads over the hosts the environment runs (compute.hosts may pin more than the workload needs).
+    hostAverageVcpu:
+      report.derived.hostsAverageVcpu === undefined || !sized.blueprint.hosts ? undefined : report.derived.hostsAverageVcpu / sized.blueprint.hosts.count,
+  };
   if (environment.edgeServices.length === 0) return base;
   const services = Object.fromEntries(
     environment.edgeServices.map((s) => [edgeServiceScriptName(environment, s.name), edgeServiceUsage(s, workload, base.edge.dau)]),

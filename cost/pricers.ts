@@ -8,6 +8,7 @@
  */
 import { formatNumber } from '../config/stages';
 import { EdgeServiceUsage, RegionUsage } from '../sizing/usage';
+import { BURSTABLE_BASELINE_VCPU } from '../sizing/instance-specs';
 import { DAYS_PER_MONTH, SECONDS_PER_DAY } from '../sizing/demand';
 import { BINDING } from '../workers/edge/contract';
 import {
@@ -155,12 +156,35 @@ function launchTemplateParts(b: Builder, ctx: ResourceContext, template: Record<
   if (monitoring?.enabled === true) b.monthly(`detailed monitoring of ${count} instance(s)`, 'ec2.detailedMonitoring', count);
 }
 
+/**
+ * A burstable host in unlimited mode (T3's default: no credit_specification, or `unlimited`) is
+ * billed surplus CPU credits for the vCPU it uses on average above its baseline. The average
+ * comes from the workload's sizing (`usage.hostAverageVcpu`).
+ */
+function burstableCredits(b: Builder, ctx: ResourceContext, type: string): void {
+  const baseline = BURSTABLE_BASELINE_VCPU[type];
+  if (baseline === undefined || block(ctx.args.credit_specification)?.cpu_credits === 'standard') return;
+  const average = ctx.usage?.hostAverageVcpu;
+  if (average === undefined) {
+    b.missing('surplus CPU credits above the baseline (unlimited mode)', 'the average CPU comes from a workload profile; this environment has none');
+    return;
+  }
+  const surplus = average - baseline;
+  if (surplus > 0)
+    b.hourly(
+      `surplus CPU credits: ${surplus.toFixed(3)} vCPU above the ${baseline.toFixed(1)} vCPU baseline (${average.toFixed(3)} vCPU on average, unlimited mode)`,
+      'ec2.burstableSurplus',
+      surplus,
+    );
+}
+
 const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_instance: (ctx) => {
     const b = new Builder(ctx);
     const template = referenced(ctx, block(ctx.args.launch_template)?.id, 'aws_launch_template');
     const type = str(ctx, 'instance_type', ctx.args.instance_type ?? template?.instance_type);
     b.hourly(`1 × ${type}`, 'ec2.instance', 1, type);
+    burstableCredits(b, ctx, type);
     const root = block(ctx.args.root_block_device);
     if (root?.volume_size !== undefined)
       b.monthly(`${String(root.volume_size)} GiB gp3 root volume`, 'ebs.gp3', num(ctx, 'root_block_device.volume_size', root.volume_size));
@@ -244,7 +268,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const clusters = Object.keys(ctx.stack.resource?.aws_rds_cluster ?? {}).length;
     if (ctx.usage) {
       const gb = ctx.usage.databaseGB / clusters;
-      b.monthly(`${gb.toFixed(0)} GB of data (the workload's database ÷ ${clusters} cluster${clusters === 1 ? '' : 's'})`, 'aurora.storage', gb);
+      const whose = ctx.usage.regionCount > 1 ? "this region's share of the workload's database" : "the workload's database";
+      b.monthly(`${gb.toFixed(0)} GB of data (${whose} ÷ ${clusters} cluster${clusters === 1 ? '' : 's'})`, 'aurora.storage', gb);
     } else b.missing('storage ($0.10/GB-month)', 'no workload profile');
     b.missing('I/O requests ($0.20 per million)', 'I/O per query is not part of the workload profile');
     return b.done();
@@ -369,6 +394,13 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_vpc_peering_connection: (ctx) => {
     if (!ctx.usage || ctx.usage.peeringConnections === 0)
       return { kind: 'free', reason: 'Peering connections are free; no workload profile describes the traffic over them.' };
+    if (ctx.usage.interRegionGB === 0)
+      return new Builder(ctx)
+        .missing(
+          'traffic between the regions ($0.02/GB)',
+          'no database replicates between the regions (each Postgres shard lives in its home region); requests a region forwards to the home region of a shard are not part of the workload profile',
+        )
+        .done();
     const gb = ctx.usage.interRegionGB / ctx.usage.peeringConnections;
     return new Builder(ctx).monthly(`${gb.toFixed(0)} GB of replication between the two regions`, 'transfer.interRegion', gb).done();
   },

@@ -33,6 +33,11 @@ export interface PostgresSize {
   readonly readReplicas: number;
   /** Independent clusters the data is split over; 1 means unsharded. */
   readonly shards: number;
+  /**
+   * Aurora only: region code → the shards homed there (writer and readers built in that region's
+   * stack only). Every shard has one home. @default every shard in the only region
+   */
+  readonly homes?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface CockroachSize {

@@ -14,7 +14,8 @@ import { resolveCockroachHosting } from '../config/cockroach-hosting';
 import { inFile, Problem, UserInputError } from '../config/errors';
 import { isSingleHostStage } from '../config/stages';
 import { Assumptions, resolveAssumptions } from '../config/assumptions';
-import { Blueprint, ClusterSize } from './blueprint-types';
+import { Blueprint, ClusterSize, PostgresSize } from './blueprint-types';
+import { resolveShardHomes, SHARDS_PATH } from '../config/shard-homes';
 import { blueprintProblems } from './blueprint-rules';
 import { podsOnNodes, sizeForWorkload, WorkloadSizing } from './capacity';
 import { allocatable, EC2_SPECS } from './instance-specs';
@@ -106,10 +107,10 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       },
       postgres: postgresProfile && {
         kind: postgresProfile.kind,
-        canShard: postgresProfile.kind === 'aurora' && stage === 'hyperscale',
+        canShard: postgresProfile.kind === 'aurora' && (stage === 'hyperscale' || stage === 'massive'),
         replicaFloor: postgresProfile.readReplicas,
         hasReplicas: !isSingleHostStage(stage),
-        explicitShards: database?.shards,
+        explicitShards: config.components?.postgres?.shards?.count ?? database?.shards,
       },
       cockroach: cockroachProfile !== undefined || managedPlan?.plan === 'dedicated',
       redis: { mode: profile.redis.mode, nodeType: redisNodeType, nodeTypeField: 'cache.nodeType' },
@@ -155,14 +156,23 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
     };
   }
 
-  const postgres = postgresProfile && {
+  const shardsGiven = config.components?.postgres?.shards;
+  const sizedPostgres = postgresProfile && {
     ...postgresProfile,
     engineVersion: database?.engineVersion ?? postgresProfile.engineVersion,
     instanceClass: database?.instanceClass ?? postgresProfile.instanceClass,
     storageGiB: database?.storageGiB ?? postgresProfile.storageGiB,
-    readReplicas: pick('database.readReplicas', database?.readReplicas, derived?.readReplicas, postgresProfile.readReplicas),
-    shards: pick('database.shards', database?.shards, derived?.dbShards, postgresProfile.shards),
+    readReplicas:
+      shardsGiven?.replicasPerShard !== undefined
+        ? pick(`${SHARDS_PATH}.replicasPerShard`, shardsGiven.replicasPerShard, derived?.readReplicas, postgresProfile.readReplicas)
+        : pick('database.readReplicas', database?.readReplicas, derived?.readReplicas, postgresProfile.readReplicas),
+    shards:
+      shardsGiven?.count !== undefined
+        ? pick(`${SHARDS_PATH}.count`, shardsGiven.count, derived?.dbShards, postgresProfile.shards)
+        : pick('database.shards', database?.shards, derived?.dbShards, postgresProfile.shards),
   };
+  const homed = sizedPostgres && homeShards(environment, sizedPostgres);
+  const postgres = homed?.postgres;
 
   const cockroach = cockroachProfile && {
     ...cockroachProfile,
@@ -223,21 +233,42 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
 
   // A derived count the topology cannot hold stops the command, unless the file replaces it.
   const replaced = new Set(explicit.map((e) => e.field.replace(/\.(min|max)$/, '')));
-  const isSet = (field: string) => replaced.has(field) || fieldIsSet(environment, field);
+  // components.postgres.shards gives the same counts as database.shards and database.readReplicas.
+  const aliases: Record<string, string> = { 'database.shards': `${SHARDS_PATH}.count`, 'database.readReplicas': `${SHARDS_PATH}.replicasPerShard` };
+  const isSet = (field: string) => [field, aliases[field]].some((f) => f !== undefined && (replaced.has(f) || fieldIsSet(environment, f)));
   const problems: Problem[] = [];
   const warnings = [...(derived?.warnings ?? [])];
   for (const p of derived?.problems ?? []) {
-    if (p.replacedBy !== undefined && isSet(p.replacedBy)) warnings.push(`${p.path}: ${p.message} (${p.replacedBy} is set explicitly, so it stands)`);
-    else problems.push({ file: p.file ?? environment.sourceFile, path: p.path, message: p.message });
+    if (p.replacedBy !== undefined && isSet(p.replacedBy)) {
+      const field = fieldIsSet(environment, p.replacedBy) || aliases[p.replacedBy] === undefined ? p.replacedBy : aliases[p.replacedBy];
+      warnings.push(`${p.path}: ${p.message} (${field} is set explicitly, so it stands)`);
+    } else problems.push({ file: p.file ?? environment.sourceFile, path: p.path, message: p.message });
   }
   const capacity = clusterCapacity(environment, blueprint, assumptions);
   if (capacity?.warning) warnings.push(capacity.warning);
-  problems.push(...inFile(environment.sourceFile, scaled.problems));
+  problems.push(...inFile(environment.sourceFile, scaled.problems), ...(homed?.problems ?? []));
   for (const e of explicit) {
     if (e.value < e.derived) warnings.push(`${e.field} ${e.value} is set explicitly, below the ${e.derived} the workload needs`);
   }
 
   return { blueprint, report: { workload, assumptions, derived, explicit, clusterCapacity: capacity, warnings, problems } };
+}
+
+/**
+ * Aurora shards get their home regions (config/shard-homes.ts). An explicit count or map is
+ * checked as given; a derived or profile count is rounded up to a multiple of the regions, so
+ * the even split gives every region as many shards.
+ */
+function homeShards(environment: Environment, postgres: PostgresSize): { postgres: PostgresSize; problems: Problem[] } {
+  if (postgres.kind !== 'aurora') return { postgres, problems: [] };
+  const regions = environment.regions.map((r) => r.code);
+  const given = environment.config.components?.postgres?.shards;
+  const field = given?.count !== undefined ? `${SHARDS_PATH}.count` : environment.config.database?.shards !== undefined ? 'database.shards' : undefined;
+  const shards = field !== undefined ? postgres.shards : Math.ceil(postgres.shards / regions.length) * regions.length;
+  const { homes, problems } = resolveShardHomes(environment.sourceFile, shards, regions, given?.homes, field ?? `${SHARDS_PATH}.count`);
+  // One region homes every shard: nothing to record, and the single-region Blueprint stays as it was.
+  if (regions.length === 1) return { postgres: { ...postgres, shards }, problems };
+  return { postgres: { ...postgres, shards, homes: homes ?? {} }, problems };
 }
 
 /**

@@ -78,6 +78,12 @@ export interface WorkloadSizing {
   /** Pods per region of every enabled service, by name. */
   readonly services: Readonly<Record<string, ServicePods>>;
   readonly hosts?: number;
+  /**
+   * vCPU the application hosts together are busy with over a day (single-host stages): the fixed
+   * services' containers all day, the demand-driven ones at their peak share ÷ the peak factor.
+   * Per host, what a burstable host's CPU credits are measured against (cost/pricers.ts).
+   */
+  readonly hostsAverageVcpu?: number;
   readonly nodes?: { readonly min: number; readonly max: number; readonly desired: number };
   readonly dbShards?: number;
   readonly readReplicas?: number;
@@ -143,6 +149,7 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
   });
 
   let hosts: number | undefined;
+  let hostsAverageVcpu: number | undefined;
   if (input.hosts) {
     const spec = EC2_SPECS[input.hosts.instanceType];
     if (!spec) {
@@ -155,6 +162,8 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
       const cpu = ranges.reduce((sum, { pods }) => sum + share(pods) * pods.cpu, 0);
       const memory = ranges.reduce((sum, { pods }) => sum + share(pods) * pods.memoryGiB, 0);
       hosts = Math.max(1, ceilDiv(cpu, spec.vcpu), ceilDiv(memory, spec.memoryGiB));
+      const averageShare = (p: ServicePods) => (p.driver === 'fixed' ? 1 : (p.rawPods ?? 0) / workload.peakFactor);
+      hostsAverageVcpu = ranges.reduce((sum, { pods }) => sum + averageShare(pods) * pods.cpu, 0);
       const parts = ranges.map(({ service, pods }) => `${service.name} ${fmt(share(pods) * pods.cpu)}`).join(' + ');
       reasons.hosts = `services need ${fmt(cpu)} vCPU (${parts}) and ${fmt(memory)} GiB at peak / ${input.hosts.instanceType} (${spec.vcpu} vCPU, ${spec.memoryGiB} GiB) → ${hosts}`;
       // Every host runs one container of every service, which requests its own resources; docker
@@ -365,6 +374,7 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     regionDivisor: divisor,
     services,
     hosts,
+    hostsAverageVcpu,
     nodes,
     dbShards,
     readReplicas,

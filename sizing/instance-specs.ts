@@ -95,3 +95,19 @@ export const CACHE_NODE_MEMORY_GIB: Readonly<Record<string, number>> = {
   'cache.r7g.2xlarge': 52.82,
   'cache.r7g.4xlarge': 105.81,
 };
+
+/**
+ * Burstable types: the vCPU a type may use on average without spending more CPU credits than it
+ * earns (baseline utilisation per vCPU × vCPUs). Above it, unlimited mode (the default for T3)
+ * bills surplus credits. Source: Amazon EC2 User Guide, "Key concepts and definitions for
+ * burstable performance instances", baseline utilization per vCPU (t3.micro 10%, small and medium
+ * 20%, large 30%, xlarge and 2xlarge 40%).
+ */
+export const BURSTABLE_BASELINE_VCPU: Readonly<Record<string, number>> = {
+  't3.micro': 2 * 0.1,
+  't3.small': 2 * 0.2,
+  't3.medium': 2 * 0.2,
+  't3.large': 2 * 0.3,
+  't3.xlarge': 4 * 0.4,
+  't3.2xlarge': 8 * 0.4,
+};

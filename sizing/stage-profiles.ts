@@ -79,6 +79,9 @@ export const STAGE_PROFILES: Readonly<Record<Stage, Blueprint>> = {
     databaseEngine: 'cockroachdb',
     backupRetentionDays: 14,
     cluster: { instanceType: 'm6i.2xlarge', rootVolumeGiB: 80, nodes: { min: 6, max: 60, desired: 6 } },
+    // With `database.engine: postgres`: shards homed in the regions (seed 004 Stage 6 "16+ shards";
+    // seed 002 §1 "1 primary + 3-5 read replicas" per shard on "16 CPU, 64GB RAM").
+    postgres: { kind: 'aurora', engineVersion: POSTGRES_VERSION, instanceClass: 'db.r6g.4xlarge', storageGiB: 0, multiAz: true, readReplicas: 3, shards: 16 },
     redis: { mode: 'cluster', nodeType: 'cache.r6g.2xlarge', shards: 3, replicasPerShard: 1 },
     kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 1000 },
     search: { instanceType: 'r6g.xlarge.search', dataNodes: 3, volumeGiB: 500, dedicatedMasters: true },

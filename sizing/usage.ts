@@ -37,6 +37,8 @@ export interface RegionUsage {
   readonly datasetGB: number;
   /** What the environment's edge Worker, its rate limiter, KV and the message archive see a month (whole environment). */
   readonly edge: EdgeUsage;
+  /** Average vCPU each application host is busy with (single-host stages; `WorkloadSizing.hostAverageVcpu`). */
+  readonly hostAverageVcpu?: number;
 }
 
 /** Monthly usage of the Cloudflare products the edge stack builds, for the whole environment. */

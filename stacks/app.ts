@@ -1,5 +1,6 @@
 /** Builds the cdktf App: for each environment, its regional stacks and its edge stack. */
 import { App } from 'cdktf';
+import './terraform-version-check';
 import { Environment } from '../config/environment';
 import { Stage } from '../config/stages';
 import { SizedEnvironment } from '../sizing/blueprint';

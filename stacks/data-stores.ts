@@ -65,6 +65,7 @@ function auroraGlobal(stack: RegionalStack, clusterName: string) {
   if (f.blueprint.multiRegion === undefined) return undefined;
   return { identifier: resourceName(f.environment.name, clusterName).toLowerCase(), role: f.region.primary ? ('primary' as const) : ('secondary' as const) };
 }
+import { describeShardList } from '../config/shard-homes';
 
 function commonProps(stack: RegionalStack) {
   const f = stack.foundation;
@@ -187,12 +188,18 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
   return database;
 }
 
-/** Aurora PostgreSQL: one cluster per shard, each a writer plus readers. */
+/**
+ * Aurora PostgreSQL: one cluster per shard, each a writer plus readers. With several regions,
+ * each region builds only the shards it homes (`postgres.homes`, docs/shards.md); a shard keeps
+ * its environment-wide number in its construct id and name, so moving the other shards never
+ * renames it.
+ */
 export function addAuroraShards(stack: RegionalStack, clients: readonly SecurityGroupRef[]): AuroraPostgres[] {
   const postgres = required(stack.foundation.blueprint.postgres, stack, 'postgres');
   // Seed 002 §10: readers scale per shard; the Blueprint's readers are the rule's floor.
   const scaling = stack.foundation.blueprint.autoscaling?.auroraReplicas;
-  const shards = Array.from({ length: postgres.shards }, (_, shard) => {
+  const home = homeShardsOf(stack);
+  const shards = home.map((shard) => {
     const suffix = postgres.shards === 1 ? 'aurora' : `aurora-shard-${shard}`;
     return new AuroraPostgres(stack, suffix, {
       ...commonProps(stack),
@@ -232,6 +239,7 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
         ',',
         shards.map((s) => s.endpoint),
       ),
+      ...shardMapEnv(stack, home, shards),
     },
     secretArns: [],
     bucketArns: [],
@@ -243,6 +251,36 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
   // A secondary of a global database takes no writes and has no master user: the primary region's Job creates the users.
   if (!standbyOfPrimary(stack)) stack.databaseAdmin = { databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i] })) };
   return shards;
+}
+
+/** The shards homed in the stack's region, by their environment-wide numbers. */
+function homeShardsOf(stack: RegionalStack): readonly number[] {
+  const postgres = required(stack.foundation.blueprint.postgres, stack, 'postgres');
+  const all = Array.from({ length: postgres.shards }, (_, shard) => shard);
+  if (stack.foundation.environment.regions.length === 1) return all;
+  const home = postgres.homes?.[stack.foundation.region.code];
+  if (!home || home.length === 0) throw new Error(`${stack.foundation.region.code} homes no Postgres shard`);
+  return home;
+}
+
+/**
+ * With several regions, the shard map: which region homes each shard, and this region's
+ * endpoints (no secrets; the services log in with IAM). The application routes a user to the
+ * shard of its key; a shard homed elsewhere is reached through that region's API, since each
+ * region's roles may connect only to the shards it homes (docs/shards.md).
+ */
+function shardMapEnv(stack: RegionalStack, home: readonly number[], shards: readonly AuroraPostgres[]): Record<string, string> {
+  const env = stack.foundation.environment;
+  const homes = stack.foundation.blueprint.postgres?.homes;
+  if (env.regions.length === 1 || !homes) return {};
+  const local = Object.fromEntries(
+    home.map((shard, i) => [String(shard), { region: stack.foundation.region.code, writer: shards[i].endpoint, reader: shards[i].readerEndpoint }]),
+  );
+  return {
+    DATABASE_SHARD_IDS: home.join(','),
+    DATABASE_SHARD_HOMES: env.regions.map((r) => `${r.code}=${describeShardList(homes[r.code] ?? [])}`).join(';'),
+    DATABASE_SHARD_MAP: Fn.jsonencode(local),
+  };
 }
 
 export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRef[]): RedisCache {

@@ -81,7 +81,8 @@ export const costCommand: Command = {
     const environments = loadEnvironments(files, io.cwd);
     const sized = sizeEnvironments(environments);
     const stacks = loadStacks(environments, { outdir: single(args, 'out') ?? 'cdktf.out', cwd: io.cwd, warn: (line) => io.err(`${line}\n`) });
-    const costs = sized.map((env, i) => priceSizedEnvironment(env, stacks[i].stacks));
+    // The same pricing as `size` and `report`: one place decides each region's usage.
+    const costs = sized.map((s, i) => priceSizedEnvironment(s, stacks[i].stacks));
     const byStage = costByStage(costs);
     if (args.switches.has('json')) {
       const document = {

@@ -1,4 +1,5 @@
 /** `stagecraft size`: workload → stage, counts with their reasoning, and the monthly cost of the stacks they make. */
+import { describeShardList, SHARDS_PATH } from '../../config/shard-homes';
 import { Environment } from '../../config/environment';
 import { UserInputError } from '../../config/errors';
 import { environmentFiles, loadEnvironments } from '../../config/load';
@@ -158,13 +159,22 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
     out.push({
       component: 'postgres shards',
       count: `${pg.shards} × ${pg.kind === 'aurora' ? 'Aurora' : 'RDS'} ${pg.instanceClass}`,
-      reasoning: `${reasons.dbShards ?? ''}${explicitNote('database.shards')}`,
+      reasoning: `${reasons.dbShards ?? ''}${explicitNote('database.shards')}${explicitNote(`${SHARDS_PATH}.count`)}`,
     });
+    // Where each shard lives (docs/shards.md): with several regions, each homes its own.
+    if (pg.homes && sized.environment.regions.length > 1)
+      out.push({
+        component: 'shard homes',
+        count: sized.environment.regions.map((r) => `${r.code} ${pg.homes?.[r.code]?.length ?? 0}`).join(', '),
+        reasoning: `each shard's writer and readers live in its home region only: ${sized.environment.regions
+          .map((r) => `${r.code} ${describeShardList(pg.homes?.[r.code] ?? [])}`)
+          .join(', ')}`,
+      });
     if (reasons.readReplicas)
       out.push({
         component: 'read replicas',
         count: `${pg.readReplicas} per shard`,
-        reasoning: `${reasons.readReplicas}${explicitNote('database.readReplicas')}`,
+        reasoning: `${reasons.readReplicas}${explicitNote('database.readReplicas')}${explicitNote(`${SHARDS_PATH}.replicasPerShard`)}`,
       });
   }
   if (blueprint.cockroach) {

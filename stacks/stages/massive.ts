@@ -1,10 +1,10 @@
 /**
  * Massive (50M+ MAU): the full stack in every region, CockroachDB spanning the regions
- * over peered VPCs (or a CockroachDB Cloud cluster, with no peering), a Redis Cluster per region,
- * S3 tiering.
+ * over peered VPCs (or a CockroachDB Cloud cluster, with no peering; or, with `database.engine:
+ * postgres`, Aurora shards each homed in one region), a Redis Cluster per region, S3 tiering.
  */
 import { composeClusterCompute } from '../cluster';
-import { addCockroach, addKafka, addManagedCockroach, addRabbitMq, addRedis, addSearch } from '../data-stores';
+import { addAuroraShards, addCockroach, addKafka, addManagedCockroach, addRabbitMq, addRedis, addSearch } from '../data-stores';
 import { RegionalStack } from '../regional-stack';
 import { addServiceIdentities } from '../service-identities';
 import { peerWithEarlierRegions } from '../region-peering';
@@ -14,7 +14,8 @@ export function composeMassive(stack: RegionalStack, earlierRegions: readonly Re
   const clients = [compute.clientSecurityGroup];
   const managed = stack.foundation.blueprint.managedCockroach !== undefined;
   if (managed) addManagedCockroach(stack);
-  else addCockroach(stack, compute, earlierRegions);
+  else if (stack.foundation.blueprint.databaseEngine === 'cockroachdb') addCockroach(stack, compute, earlierRegions);
+  else addAuroraShards(stack, clients);
   addRedis(stack, clients);
   if (stack.foundation.blueprint.rabbitmq) addRabbitMq(stack, clients);
   if (stack.foundation.blueprint.kafka) addKafka(stack, clients);

@@ -175,13 +175,16 @@ describe('environment files: bad input is reported with file, field path, and wh
     ]);
   });
 
-  it('rejects CockroachDB before hyperscale and Postgres on massive', () => {
+  it('rejects CockroachDB before hyperscale, and Postgres sizes on a massive CockroachDB', () => {
     expect(problems(`${VALID}database:\n  engine: cockroachdb\n`)).toEqual([
       'environments/prod.yaml: database.engine: cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is growth',
     ]);
     const massive = 'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n';
-    expect(problems(`${massive}database:\n  engine: postgres\n`)).toEqual([
-      'environments/prod.yaml: database.engine: massive runs CockroachDB across regions; allowed: cockroachdb',
+    // Massive runs Postgres as shards homed in its regions (docs/shards.md).
+    expect(problems(`${massive}database:\n  engine: postgres\n  shards: 6\n`)).toEqual([]);
+    expect(problems(`${massive}database:\n  shards: 6\n  readReplicas: 2\n`)).toEqual([
+      'environments/prod.yaml: database.shards: applies to engine postgres; CockroachDB shards its ranges itself',
+      'environments/prod.yaml: database.readReplicas: applies to engine postgres (database.engine: postgres); massive runs CockroachDB by default',
     ]);
   });
 

@@ -1070,7 +1070,7 @@ describe('stage awareness', () => {
         status: 'non-compliant',
         message:
           'the environment has 1 region(s) (us-east-1); massive needs at least 3, so that losing one still leaves two; no CockroachDB node pool, StatefulSet or CockroachDB Cloud connection secret in this region; ' +
-          'single-region databases aws_db_instance.db cannot serve writes in every region; use CockroachDB',
+          'single-region databases aws_db_instance.db cannot serve writes in every region; use CockroachDB, or Postgres shards homed in every region (components.postgres.shards)',
       },
     ]);
   });

@@ -15,7 +15,8 @@ describe('blueprint', () => {
       expect(withoutUndefined(sized)).toEqual(withoutUndefined({ ...profile, postgres: postgres ?? profile.postgres }));
     }
     const massive = base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]');
-    expect(blueprintFor(environment(massive))).toMatchObject({ ...STAGE_PROFILES.massive, cockroach: COCKROACH_PROFILES.massive });
+    // The massive profile's Postgres sizes apply only with database.engine: postgres (docs/shards.md).
+    expect(blueprintFor(environment(massive))).toMatchObject({ ...STAGE_PROFILES.massive, postgres: undefined, cockroach: COCKROACH_PROFILES.massive });
   });
 
   it('lets explicit sizes win over the profile', () => {
