@@ -76,6 +76,7 @@ import { ContainerDropAllCapabilities } from '../rules/kubernetes-pod-hardening/
 import { ContainerNotPrivileged } from '../rules/kubernetes-pod-hardening/ContainerNotPrivileged';
 import { ContainerProbes } from '../rules/kubernetes-pod-hardening/ContainerProbes';
 import { ContainerResources } from '../rules/kubernetes-pod-hardening/ContainerResources';
+import { PodSecretsProduced } from '../rules/kubernetes-pod-hardening/PodSecretsProduced';
 import { DatabasesMultiAzWithReplica } from '../rules/stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from '../rules/stage-aware/CacheFailover';
 import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
@@ -355,6 +356,11 @@ export const STAGECRAFT_PACK: Pack = {
       rule: ContainerResources,
       level: 'warning',
       explanation: 'Without requests the scheduler overpacks nodes; without a memory limit one pod can starve the node.',
+    },
+    {
+      rule: PodSecretsProduced,
+      level: 'error',
+      explanation: 'A pod whose Secret does not exist yet cannot start: the rollout times out, or runs before the credential it needs is written.',
     },
     // Stage-aware
     {

@@ -72,6 +72,7 @@ import { ContainerDropAllCapabilities } from './kubernetes-pod-hardening/Contain
 import { ContainerNotPrivileged } from './kubernetes-pod-hardening/ContainerNotPrivileged';
 import { ContainerProbes } from './kubernetes-pod-hardening/ContainerProbes';
 import { ContainerResources } from './kubernetes-pod-hardening/ContainerResources';
+import { PodSecretsProduced } from './kubernetes-pod-hardening/PodSecretsProduced';
 import { DatabasesMultiAzWithReplica } from './stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from './stage-aware/CacheFailover';
 import { SingleHostBackups } from './stage-aware/SingleHostBackups';
@@ -173,6 +174,7 @@ export const ALL_RULES: readonly Rule[] = [
   ContainerNotPrivileged,
   ContainerProbes,
   ContainerResources,
+  PodSecretsProduced,
   DatabasesMultiAzWithReplica,
   CacheFailover,
   SingleHostBackups,

@@ -34,6 +34,33 @@ const HARDENED_CONTAINER = {
   readiness_probe: { http_get: { path: '/ready', port: 8080 } },
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
 };
+/**
+ * SC-K8S-8 fixtures: a Deployment mounting Secret `db-client`, and (unless `producer: false`) the
+ * Job that writes it; `dependsOn` is the Deployment's, `external` its external-secrets annotation.
+ */
+const secretConsumer = (options: { dependsOn: string[]; producer?: boolean; external?: string }): Resources => {
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'certs', namespace: 'product', annotations: { 'stagecraft.io/writes-secrets': 'product/db-client' } },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'sign', image: 'x:1' }] } } },
+  };
+  const api = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'product', ...(options.external ? { annotations: { 'stagecraft.io/external-secrets': options.external } } : {}) },
+    spec: {
+      selector: { matchLabels: { app: 'api' } },
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: { containers: [{ name: 'api', image: 'x:1' }], volumes: [{ name: 'db', secret: { secretName: 'db-client' } }] },
+      },
+    },
+  };
+  const resources = typedResourcesNamed(options.producer === false ? { api } : { certs: job, api });
+  resources.kubernetes_deployment_v1.api.depends_on = options.dependsOn;
+  return resources;
+};
 const deployment = (container: Record<string, unknown>, podSecurity?: Record<string, unknown>): Resources => ({
   kubernetes_deployment_v1: {
     api: {
@@ -685,6 +712,10 @@ const CASES: Record<string, Case> = {
   'SC-K8S-5': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ privileged: true })) } },
   'SC-K8S-6': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('readiness_probe')) } },
   'SC-K8S-7': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('resources')) } },
+  'SC-K8S-8': {
+    compliant: { resources: secretConsumer({ dependsOn: ['kubernetes_job_v1.certs'] }) },
+    nonCompliant: { resources: secretConsumer({ dependsOn: [] }) },
+  },
   // Injection
   'SC-INJ-1': {
     compliant: {
@@ -1042,7 +1073,8 @@ describe('stage awareness', () => {
 });
 
 describe("Kubernetes pod hardening on the apps stacks' typed workload resources", () => {
-  const k8sRules = ALL_RULES.filter((rule) => rule.family === 'kubernetes-pod-hardening');
+  // The container rules; SC-K8S-8 (a stack rule about Secrets) has its own tests.
+  const k8sRules = ALL_RULES.filter((rule) => rule.family === 'kubernetes-pod-hardening' && rule.scope === 'resource');
   const service = projectServiceCatalog().services.find((s) => s.name === 'api')!;
   const rendered = renderDeployment({ service, resources: service.resources, replicas: 2, bindings: {} });
   // As the apps stack applies it: the object converted to its typed resource (kubernetes_deployment_v1, …).
@@ -1252,6 +1284,33 @@ describe('request path (SC-REQ-*): the first missing link, named with the servic
     policy.egress = [];
     expect(messages('SC-REQ-2', noEgress)).toEqual([
       'NetworkPolicy egress: no policy lets api out to port 6379 (service api, data store redis, stack fx-us-east-1-apps)',
+    ]);
+  });
+});
+
+describe('SC-K8S-8 PodSecretsProduced: every Secret a pod needs is produced first, or declared external', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-K8S-8')!;
+  const messages = (resources: Resources) =>
+    evaluate(rule, { resources })
+      .filter((o) => o.status === 'non-compliant')
+      .map((o) => (o as { message: string }).message);
+
+  it('names a Secret no object in the stack produces', () => {
+    expect(messages(secretConsumer({ dependsOn: [], producer: false }))).toEqual([
+      'Deployment product/api: Secret product/db-client has no producer in the stack (a Secret, or a Job annotated stagecraft.io/writes-secrets) and is not declared in stagecraft.io/external-secrets',
+    ]);
+  });
+
+  it('names the producer a workload is not ordered after', () => {
+    expect(messages(secretConsumer({ dependsOn: [] }))).toEqual([
+      'Deployment product/api: Secret product/db-client is produced by kubernetes_job_v1.certs, which the workload does not depend on: its pods may start first',
+    ]);
+  });
+
+  it('accepts a Secret the workload declares as made outside the stack', () => {
+    expect(messages(secretConsumer({ dependsOn: [], producer: false, external: 'db-client' }))).toEqual([]);
+    expect(evaluate(rule, { resources: secretConsumer({ dependsOn: [], producer: false, external: 'db-client' }) }).map((o) => o.status)).toEqual([
+      'compliant',
     ]);
   });
 });
