@@ -107,6 +107,8 @@ export interface Environment {
   readonly slo?: Slo;
   readonly kubernetesVersion: string;
   readonly publicApiCidrs: readonly string[];
+  /** The declared deployer inside the environment's VPCs, when the API endpoint is private only. */
+  readonly privateApiDeployer?: string;
   readonly edge: EdgeSettings;
   /** The AWS account ID when the file gives it: policies and bucket names use it, known at plan time. */
   readonly awsAccountId?: string;
@@ -143,6 +145,7 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'compute.hosts', present: (c) => c.compute?.hosts !== undefined, stages: ['launch', 'traction'] },
   { path: 'compute.nodes', present: (c) => c.compute?.nodes !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'compute.publicApiCidrs', present: (c) => c.compute?.publicApiCidrs !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'compute.privateApiDeployer', present: (c) => c.compute?.privateApiDeployer !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'compute.kubernetesVersion', present: (c) => c.compute?.kubernetesVersion !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'database.instanceClass', present: (c) => c.database?.instanceClass !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale'] },
   { path: 'database.readReplicas', present: (c) => c.database?.readReplicas !== undefined, stages: ['growth', 'scale', 'hyperscale'] },
@@ -435,6 +438,7 @@ export function resolveEnvironment(
     slo: config.slo && { availabilityPercent: config.slo.availabilityPercent, windowDays: config.slo.windowDays ?? DEFAULT_SLO_WINDOW_DAYS },
     kubernetesVersion: config.compute?.kubernetesVersion ?? '1.33',
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
+    privateApiDeployer: config.compute?.privateApiDeployer,
     edge: resolveEdge(config, stage),
     awsAccountId: config.aws?.accountId,
     services: deployedServices(config, stage, catalog),

@@ -393,6 +393,15 @@ export const environmentSchema = z
           .optional()
           .describe('EKS Kubernetes version. @default "1.33"'),
         publicApiCidrs: z.array(cidrBlock).optional().describe('CIDRs allowed to reach the public EKS API endpoint. @default [] (private endpoint only)'),
+        privateApiDeployer: pattern(
+          /^[A-Za-z0-9 _.:/=+@-]{1,200}$/,
+          'an AWS tag value of at most 200 letters, digits, spaces and _.:/=+@-',
+          'CodeBuild project acme-deploy',
+        )
+          .optional()
+          .describe(
+            'Where the apps stacks are deployed from when publicApiCidrs is empty: a deployer inside a VPC of the environment (e.g. "CodeBuild project acme-deploy in us-east-1"), recorded on each cluster as tag stagecraft:api-deployer. @default none: set publicApiCidrs, or guardrail SC-PUB-14 fails (docs/cluster-access.md)',
+          ),
       })
       .optional()
       .describe('Hosts (launch, traction) or EKS cluster nodes (growth on). @default from the stage profile'),

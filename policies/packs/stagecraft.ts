@@ -30,6 +30,7 @@ import { HttpListenerRedirectsToHttps } from '../rules/encryption-in-transit/Htt
 import { SecurityGroupNoWorldIngress } from '../rules/public-exposure/SecurityGroupNoWorldIngress';
 import { RdsNotPubliclyAccessible } from '../rules/public-exposure/RdsNotPubliclyAccessible';
 import { EksEndpointRestricted } from '../rules/public-exposure/EksEndpointRestricted';
+import { EksApiReachableByDeployer } from '../rules/public-exposure/EksApiReachableByDeployer';
 import { S3BucketPublicAccessBlocked } from '../rules/public-exposure/S3BucketPublicAccessBlocked';
 import { MqBrokerNotPublic } from '../rules/public-exposure/MqBrokerNotPublic';
 import { OpenSearchInVpc } from '../rules/public-exposure/OpenSearchInVpc';
@@ -217,6 +218,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: EksEndpointRestricted,
       level: 'error',
       explanation: 'An EKS API open to the internet is one leaked kubeconfig or one API server flaw away from the cluster.',
+    },
+    {
+      rule: EksApiReachableByDeployer,
+      level: 'error',
+      explanation:
+        'The apps stacks are planned and applied through the cluster API: a private endpoint with no named deployer inside its VPCs cannot be deployed from outside.',
     },
     {
       rule: S3BucketPublicAccessBlocked,

@@ -26,6 +26,7 @@ import { HttpListenerRedirectsToHttps } from './encryption-in-transit/HttpListen
 import { SecurityGroupNoWorldIngress } from './public-exposure/SecurityGroupNoWorldIngress';
 import { RdsNotPubliclyAccessible } from './public-exposure/RdsNotPubliclyAccessible';
 import { EksEndpointRestricted } from './public-exposure/EksEndpointRestricted';
+import { EksApiReachableByDeployer } from './public-exposure/EksApiReachableByDeployer';
 import { S3BucketPublicAccessBlocked } from './public-exposure/S3BucketPublicAccessBlocked';
 import { MqBrokerNotPublic } from './public-exposure/MqBrokerNotPublic';
 import { OpenSearchInVpc } from './public-exposure/OpenSearchInVpc';
@@ -138,6 +139,7 @@ export const ALL_RULES: readonly Rule[] = [
   LoadBalancerListenerVerifiesClients,
   ZoneAuthenticatedOriginPulls,
   RateLimitPathSpellings,
+  EksApiReachableByDeployer,
   LaunchTemplateImdsv2Required,
   LaunchTemplateImdsHopLimit,
   InstanceImdsv2,

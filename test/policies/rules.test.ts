@@ -429,6 +429,11 @@ const CASES: Record<string, Case> = {
     nonCompliant: { resources: { aws_eks_cluster: { e: { vpc_config: { subnet_ids: ['${aws_subnet.a.id}'] } } } } },
     unresolved: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_public_access: true, public_access_cidrs: '${var.cidrs}' } } } } },
   },
+  'SC-PUB-14': {
+    compliant: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] } } } } },
+    nonCompliant: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_private_access: true, endpoint_public_access: false } } } } },
+    unresolved: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_public_access: '${var.public}' } } } } },
+  },
   'SC-PUB-4': {
     compliant: {
       resources: bucket({
@@ -1312,5 +1317,24 @@ describe('SC-K8S-8 PodSecretsProduced: every Secret a pod needs is produced firs
     expect(evaluate(rule, { resources: secretConsumer({ dependsOn: [], producer: false, external: 'db-client' }) }).map((o) => o.status)).toEqual([
       'compliant',
     ]);
+  });
+});
+
+describe('SC-PUB-14 EksApiReachableByDeployer: whoever deploys the apps stack reaches the cluster API', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-PUB-14')!;
+  const outcome = (cluster: Record<string, unknown>) => evaluate(rule, { resources: { aws_eks_cluster: { e: cluster } } })[0];
+
+  it('accepts a private endpoint whose in-VPC deployer is named', () => {
+    expect(
+      outcome({ vpc_config: { endpoint_public_access: false }, tags: { 'stagecraft:api-deployer': 'CodeBuild project acme-deploy in us-east-1' } }).status,
+    ).toBe('compliant');
+  });
+
+  it('names both ways in when the endpoint is private and no deployer is named', () => {
+    expect(outcome({ vpc_config: { endpoint_public_access: false } })).toEqual({
+      status: 'non-compliant',
+      message:
+        "the API endpoint is private and no deployer inside the environment's VPCs is named, so `cdktf deploy` of the apps stack from outside cannot reach it; set compute.publicApiCidrs to the deployers' egress ranges, or name the in-VPC deployer in compute.privateApiDeployer (tag stagecraft:api-deployer)",
+    });
   });
 });
