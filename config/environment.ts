@@ -64,6 +64,8 @@ export interface EdgeSettings {
   readonly worker: EdgeWorkerSettings;
   /** PEM of the zone's origin-pull CA (validated, normalized); undefined until the deployer sets it. */
   readonly originPullCa?: string;
+  /** Id of the zone's uploaded origin-pull client certificate: the declared manual step, checked at plan. */
+  readonly originPullCertificateId?: string;
 }
 
 /** Seed 002, section 6: messages 100/min per user, API 1,000/min per user, WebSocket connections 5/min per IP, failed logins 5/min per IP. */
@@ -337,6 +339,7 @@ function resolveEdge(config: EnvironmentConfig, stage: Stage): EdgeSettings {
     },
     steering: edge.steering ?? {},
     ...(edge.originPullCa !== undefined ? { originPullCa: normalizedPem(edge.originPullCa) } : {}),
+    ...(edge.originPullCertificateId !== undefined ? { originPullCertificateId: edge.originPullCertificateId } : {}),
     worker: {
       enabled: edge.worker?.enabled ?? defaultWorkerEnabled(stage),
       sessionCacheTtlSeconds: edge.worker?.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,

@@ -485,9 +485,16 @@ const CASES: Record<string, Case> = {
   },
   'SC-PUB-12': {
     compliant: {
+      data: {
+        cloudflare_zone: { zone: { filter: { name: 'example.com' } } },
+        cloudflare_authenticated_origin_pulls_certificate: { client: { zone_id: 'z', certificate_id: '0e1c7a52-6f4d-4b7e-9a35-2c8d41f0b6a1' } },
+      },
       resources: {
         cloudflare_dns_record: { apex: { name: 'example.com', type: 'A', content: '192.0.2.1', proxied: true } },
-        cloudflare_authenticated_origin_pulls_settings: { p: { zone_id: 'z', enabled: true } },
+        cloudflare_authenticated_origin_pulls_settings: {
+          p: { zone_id: 'z', enabled: true, depends_on: ['data.cloudflare_authenticated_origin_pulls_certificate.client'] },
+        },
+        cloudflare_load_balancer_monitor: { m: { type: 'https', path: '/healthz', probe_zone: 'example.com' } },
         cloudflare_ruleset: {
           user: {
             phase: 'http_request_late_transform',
@@ -1336,5 +1343,28 @@ describe('SC-PUB-14 EksApiReachableByDeployer: whoever deploys the apps stack re
       message:
         "the API endpoint is private and no deployer inside the environment's VPCs is named, so `cdktf deploy` of the apps stack from outside cannot reach it; set compute.publicApiCidrs to the deployers' egress ranges, or name the in-VPC deployer in compute.privateApiDeployer (tag stagecraft:api-deployer)",
     });
+  });
+});
+
+describe('SC-PUB-12 ZoneAuthenticatedOriginPulls: the manual certificate upload is checked, and the monitors present the certificate', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-PUB-12')!;
+  const compliant = CASES['SC-PUB-12'].compliant;
+  const message = (fixture: Fixture) => (evaluate(rule, fixture)[0] as { message?: string }).message;
+
+  it('names the undeclared upload when origin pulls are enabled without looking the certificate up', () => {
+    const resources = {
+      ...compliant.resources,
+      cloudflare_authenticated_origin_pulls_settings: { p: { zone_id: 'z', enabled: true } },
+    };
+    expect(message({ ...compliant, resources })).toBe(
+      "nothing checks that the zone's client certificate was uploaded: set edge.originPullCertificateId to the id the upload returned, so the plan looks it up before enabling authenticated origin pulls (docs/origin-trust.md)",
+    );
+  });
+
+  it('names a load-balancer monitor that does not probe as the zone, so the pools would be marked down', () => {
+    const resources = { ...compliant.resources, cloudflare_load_balancer_monitor: { m: { type: 'https', path: '/healthz' } } };
+    expect(message({ ...compliant, resources })).toBe(
+      'cloudflare_load_balancer_monitor.m does not probe as the zone (probe_zone should be "example.com"), so it presents no origin-pull certificate and the origins mark every pool down',
+    );
   });
 });
