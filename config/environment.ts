@@ -67,6 +67,8 @@ export interface EdgeSettings {
   readonly worker: EdgeWorkerSettings;
   /** PEM of the zone's origin-pull CA (validated, normalized); undefined until the deployer sets it. */
   readonly originPullCa?: string;
+  /** Id of the zone's uploaded origin-pull client certificate: the declared manual step, checked at plan. */
+  readonly originPullCertificateId?: string;
 }
 
 /** Seed 002, section 6: messages 100/min per user, API 1,000/min per user, WebSocket connections 5/min per IP, failed logins 5/min per IP. */
@@ -110,6 +112,8 @@ export interface Environment {
   readonly slo?: Slo;
   readonly kubernetesVersion: string;
   readonly publicApiCidrs: readonly string[];
+  /** The declared deployer inside the environment's VPCs, when the API endpoint is private only. */
+  readonly privateApiDeployer?: string;
   readonly edge: EdgeSettings;
   /** The AWS account ID when the file gives it: policies and bucket names use it, known at plan time. */
   readonly awsAccountId?: string;
@@ -150,6 +154,7 @@ export const STAGE_SCOPED_FIELDS: ReadonlyArray<{ path: string; present: (c: Env
   { path: 'compute.hosts', present: (c) => c.compute?.hosts !== undefined, stages: ['launch', 'traction'] },
   { path: 'compute.nodes', present: (c) => c.compute?.nodes !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'compute.publicApiCidrs', present: (c) => c.compute?.publicApiCidrs !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
+  { path: 'compute.privateApiDeployer', present: (c) => c.compute?.privateApiDeployer !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'compute.kubernetesVersion', present: (c) => c.compute?.kubernetesVersion !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'database.instanceClass', present: (c) => c.database?.instanceClass !== undefined, stages: ['traction', 'growth', 'scale', 'hyperscale', 'massive'] },
   { path: 'database.readReplicas', present: (c) => c.database?.readReplicas !== undefined, stages: ['growth', 'scale', 'hyperscale', 'massive'] },
@@ -354,6 +359,7 @@ function resolveEdge(config: EnvironmentConfig, stage: Stage): EdgeSettings {
     },
     steering: edge.steering ?? {},
     ...(edge.originPullCa !== undefined ? { originPullCa: normalizedPem(edge.originPullCa) } : {}),
+    ...(edge.originPullCertificateId !== undefined ? { originPullCertificateId: edge.originPullCertificateId } : {}),
     worker: {
       enabled: edge.worker?.enabled ?? defaultWorkerEnabled(stage),
       sessionCacheTtlSeconds: edge.worker?.sessionCacheTtlSeconds ?? DEFAULT_SESSION_CACHE_TTL_SECONDS,
@@ -456,6 +462,7 @@ export function resolveEnvironment(
     slo: config.slo && { availabilityPercent: config.slo.availabilityPercent, windowDays: config.slo.windowDays ?? DEFAULT_SLO_WINDOW_DAYS },
     kubernetesVersion: config.compute?.kubernetesVersion ?? '1.33',
     publicApiCidrs: config.compute?.publicApiCidrs ?? [],
+    privateApiDeployer: config.compute?.privateApiDeployer,
     edge: resolveEdge(config, stage),
     awsAccountId: config.aws?.accountId,
     services: deployed.filter((s) => s.edge === undefined),

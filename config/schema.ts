@@ -190,6 +190,15 @@ export const edgeSchema = z.strictObject({
     .describe(
       "PEM of the CA that signed the zone's authenticated-origin-pull client certificate (public; two while rotating; docs/origin-trust.md). The origins then accept only this zone's Cloudflare connections. @default none: `stagecraft check` fails SC-PUB-11 and SC-PUB-12 until it is set",
     ),
+  originPullCertificateId: pattern(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'a Cloudflare certificate id',
+    '2458ce5a-0c35-4c7f-82c7-8e9487d3ff60',
+  )
+    .optional()
+    .describe(
+      "Id Cloudflare returned for the zone's uploaded authenticated-origin-pull client certificate (docs/origin-trust.md step 1). The edge stack looks it up at plan time, so a deploy fails before enabling authenticated origin pulls when the certificate is missing or not active. @default none: `stagecraft check` fails SC-PUB-12 and `stagecraft readiness` reports RDY-17 missing while originPullCa is set",
+    ),
   worker: z
     .strictObject({
       enabled: z.boolean().optional().describe('Run the Worker in front of the origins. Growth on. @default true on massive, false before'),
@@ -394,6 +403,15 @@ export const environmentSchema = z
           .optional()
           .describe('EKS Kubernetes version. @default "1.33"'),
         publicApiCidrs: z.array(cidrBlock).optional().describe('CIDRs allowed to reach the public EKS API endpoint. @default [] (private endpoint only)'),
+        privateApiDeployer: pattern(
+          /^[A-Za-z0-9 _.:/=+@-]{1,200}$/,
+          'an AWS tag value of at most 200 letters, digits, spaces and _.:/=+@-',
+          'CodeBuild project acme-deploy',
+        )
+          .optional()
+          .describe(
+            'Where the apps stacks are deployed from when publicApiCidrs is empty: a deployer inside a VPC of the environment (e.g. "CodeBuild project acme-deploy in us-east-1"), recorded on each cluster as tag stagecraft:api-deployer. @default none: set publicApiCidrs, or guardrail SC-PUB-14 fails (docs/cluster-access.md)',
+          ),
       })
       .optional()
       .describe('Hosts (launch, traction) or EKS cluster nodes (growth on). @default from the stage profile'),

@@ -43,6 +43,9 @@ export function addEnvironment(app: App, { environment, blueprint }: SizedEnviro
     regional.push(stack);
   }
   const apps = blueprint.cluster ? regional.map((stack) => new AppsStack(app, { environment, blueprint, regional: stack, state })) : [];
+  // A later region's CockroachDB copies the CA the first region's apps stack publishes, and joins
+  // the cluster it initialises: cdktf deploys the first region's apps stack before the others'.
+  if (blueprint.cockroach) for (const later of apps.slice(1)) later.addDependency(apps[0]);
   const edge = new EdgeStack(app, { environment, regions: regional, state });
   return { environment, regional, apps, edge };
 }

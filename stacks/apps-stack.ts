@@ -31,6 +31,7 @@ import { HEADLESS_SERVICE } from '../services/platform/cockroachdb/certificates'
 import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/cockroachdb/names';
 import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
 import { KubernetesObject } from '../services/kubernetes/object';
+import { producedSecrets, referencedSecrets } from '../synthesis/kubernetes-secrets';
 import { KubernetesObjectResource } from '../constructs/kubernetes/kubernetes-object-resource';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -40,6 +41,12 @@ import { RegionalStack } from './regional-stack';
 import { serviceWorkloads } from './service-workloads';
 import { applicationSecrets } from './application-secrets';
 import { StagecraftStack } from './stagecraft-stack';
+
+/**
+ * A resource's address for `depends_on`, as terraform wants it (`type.name`). Set after
+ * construction, `dependsOn` takes strings; a resource's `fqn` would render as an interpolation.
+ */
+const address = (resource: KubernetesObjectResource): string => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 
 export interface AppsStackProps {
   readonly environment: Environment;
@@ -128,6 +135,23 @@ export class AppsStack extends StagecraftStack {
             : undefined,
       }),
     );
+    this.orderAfterSecretProducers();
+  }
+
+  /**
+   * Orders every workload after the objects that produce the Secrets its pods need (a Secret
+   * object, or a Job that writes it: synthesis/kubernetes-secrets.ts), so no pod starts
+   * before its Secret exists. A Secret with no producer here is left to guardrail SC-K8S-8.
+   */
+  private orderAfterSecretProducers(): void {
+    const producers = new Map<string, KubernetesObjectResource[]>();
+    for (const { object, resource } of this.applied)
+      for (const secret of producedSecrets(object)) producers.set(secret, [...(producers.get(secret) ?? []), resource]);
+    for (const { object, resource } of this.applied) {
+      const after = referencedSecrets(object).flatMap((secret) => producers.get(secret) ?? []);
+      const added = [...new Set(after.filter((p) => p !== resource).map(address))];
+      if (added.length > 0) resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), ...added])];
+    }
   }
 
   /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy, the services' database users. */
@@ -171,11 +195,16 @@ export class AppsStack extends StagecraftStack {
       'cockroachdb-namespace',
       objects.filter((o) => o.kind === 'Namespace'),
     );
-    this.addObjects(
+    const resources = this.addObjects(
       'cockroachdb',
       objects.filter((o) => o.kind !== 'Namespace'),
       [...namespace, ...this.productNamespace],
     );
+    // The client certificates are written only once this region is in the database and (first
+    // region) the services' users exist, so a service that mounts one can log in.
+    const job = (prefix: string) => resources.filter((r) => r.object.kind === 'Job' && r.object.metadata.name.startsWith(prefix));
+    const membership = [...job('cockroachdb-init-'), ...job('cockroachdb-region-')];
+    for (const certificates of job('cockroachdb-client-certs-')) certificates.dependsOn = [...(certificates.dependsOn ?? []), ...membership.map(address)];
   }
 
   /**

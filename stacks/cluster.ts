@@ -33,6 +33,7 @@ export function composeClusterCompute(stack: RegionalStack): ClusterCompute {
     clusterName: f.namePrefix,
     kubernetesVersion: f.environment.kubernetesVersion,
     publicApiCidrs: f.environment.publicApiCidrs,
+    privateApiDeployer: f.environment.privateApiDeployer,
     // Every VPC of the environment (peered on massive): a deployer in any of them reaches this cluster's API.
     privateApiCidrs: f.environment.regions.map((r) => r.vpcCidr),
   });

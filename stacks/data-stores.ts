@@ -541,7 +541,8 @@ export function addCockroach(stack: RegionalStack, compute: ClusterCompute, earl
     serviceAccount: COCKROACH_SERVICE_ACCOUNT,
     caSecrets: caSecrets(f.region.code),
     backupBuckets: env.regions.map((r) => ({ region: r.code, bucket: backupBucketName(env.name, r.code, f.encryptionKey.accountId) })),
-    caWriter: firstRegion ? { serviceAccount: COCKROACH_CA_WRITER_SERVICE_ACCOUNT, secrets: env.regions.map((r) => caSecrets(r.code)) } : undefined,
+    // Every region's CA bootstrap Job fills its own secrets; a later region's copies the first region's.
+    caWriter: { serviceAccount: COCKROACH_CA_WRITER_SERVICE_ACCOUNT, copyFrom: firstRegion ? undefined : caSecrets(env.regions[0].code) },
     clientCertificates: env.services.some((s) => s.dataStores.includes('database')) ? { serviceAccount: COCKROACH_CLIENT_CERTS_SERVICE_ACCOUNT } : undefined,
   });
   if (env.regions.length < 2) return { backups, certificateAuthority, identity };

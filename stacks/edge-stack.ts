@@ -140,7 +140,11 @@ export class EdgeStack extends StagecraftStack {
     this.addValidationRecords(zone, certificateNames(environment));
 
     this.zoneSettings = new EdgeZoneSettings(this, 'zone-settings', { zone });
-    this.originTrust = new OriginTrust(this, 'origin-trust', { zone, authenticatedOriginPulls: environment.edge.originPullCa !== undefined });
+    this.originTrust = new OriginTrust(this, 'origin-trust', {
+      zone,
+      authenticatedOriginPulls: environment.edge.originPullCa !== undefined,
+      clientCertificateId: environment.edge.originPullCertificateId,
+    });
     const { domain, name } = environment;
     if (features.cdn) {
       const assetsHost = environment.edge.assetsHost;

@@ -27,9 +27,18 @@ export interface EksClusterProps {
    * @default [] (only the cluster's own security group)
    */
   readonly privateApiCidrs?: readonly string[];
+  /**
+   * Where the apps stacks are deployed from when the endpoint is private only (a deployer inside
+   * the environment's VPCs), recorded as the cluster's `stagecraft:api-deployer` tag, which
+   * guardrail SC-PUB-14 reads. @default none
+   */
+  readonly privateApiDeployer?: string;
   /** Days control-plane logs are kept. @default 90 */
   readonly logRetentionDays?: number;
 }
+
+/** Tag naming the in-VPC deployer of a cluster whose API endpoint is private only (guardrail SC-PUB-14). */
+export const API_DEPLOYER_TAG = 'stagecraft:api-deployer';
 
 /** Control-plane log types, all of them: audit and authenticator logs are what an incident needs. */
 const CONTROL_PLANE_LOGS = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
@@ -104,6 +113,7 @@ export class EksCluster extends Construct {
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
       upgradePolicy: { supportType: 'STANDARD' },
       dependsOn: [logGroup],
+      tags: props.privateApiDeployer === undefined ? undefined : { [API_DEPLOYER_TAG]: props.privateApiDeployer },
     });
     this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 

@@ -126,6 +126,11 @@ export class OriginLoadBalancer extends Construct {
       consecutiveUp: healthyAfterSuccesses,
       followRedirects: false,
       allowInsecure: false,
+      // Probe as this zone: only then does the monitor present the zone's authenticated-origin-pull
+      // certificate, which the ALBs' mTLS listener requires ("Monitors support authenticated origin
+      // pulls by entering the appropriate zone in the Simulate Zone field", Cloudflare Load
+      // Balancing docs, create a load balancer). Without it every pool is marked down.
+      probeZone: props.zone.domain,
     });
 
     // Probe from where the users of these regions are.

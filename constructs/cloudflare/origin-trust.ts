@@ -2,7 +2,8 @@
  * What makes the origins trust only this zone (docs/origin-trust.md):
  *
  * - zone-level authenticated origin pulls, enabled once the deployer has uploaded the zone's own
- *   client certificate (its key goes to Cloudflare only, never to Terraform): Cloudflare then
+ *   client certificate (its key goes to Cloudflare only, never to Terraform) and declared its id,
+ *   which the stack looks up at plan time so a missing upload fails the deploy: Cloudflare then
  *   presents that certificate on every connection to the origins, and the hosts' proxy and the
  *   ALB's mTLS listener refuse any connection without it, so another Cloudflare customer's zone
  *   pointed at our addresses is refused;
@@ -12,11 +13,15 @@
  */
 import { Construct } from 'constructs';
 import { AuthenticatedOriginPullsSettings } from '@cdktf/provider-cloudflare/lib/authenticated-origin-pulls-settings';
+import { DataCloudflareAuthenticatedOriginPullsCertificate } from '@cdktf/provider-cloudflare/lib/data-cloudflare-authenticated-origin-pulls-certificate';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { EdgeZone } from './edge-zone';
 
 /** The header the edge Worker sets after validating the session (workers/edge/contract.ts HEADER.user). */
 export const EDGE_USER_HEADER = 'x-stagecraft-user';
+
+/** Statuses of an uploaded origin-pull certificate Cloudflare will not present (API `origin_tls_client_auth` status). */
+export const FAILED_CERTIFICATE_STATUSES = ['pending_deletion', 'deleted', 'deployment_timed_out', 'deletion_timed_out'] as const;
 
 /** Props of an OriginTrust. */
 export interface OriginTrustProps {
@@ -27,6 +32,13 @@ export interface OriginTrustProps {
    * @default false
    */
   readonly authenticatedOriginPulls?: boolean;
+  /**
+   * Id of the zone's uploaded client certificate (the deployer's manual step). When given, the
+   * stack reads it at plan time and enables origin pulls only after it: a certificate that is
+   * missing fails the plan, one that is not active fails its postcondition, before the origins
+   * start refusing Cloudflare. @default none: nothing checks the upload (guardrail SC-PUB-12 fails)
+   */
+  readonly clientCertificateId?: string;
 }
 
 /** The expression of requests whose `X-Stagecraft-User` is not the zone's Worker's own. */
@@ -36,12 +48,33 @@ export function foreignUserHeaderExpression(zoneName: string): string {
 
 export class OriginTrust extends Construct {
   readonly originPulls?: AuthenticatedOriginPullsSettings;
+  /** The uploaded client certificate, looked up at plan time. */
+  readonly clientCertificate?: DataCloudflareAuthenticatedOriginPullsCertificate;
   readonly userHeaderRuleset: Ruleset;
 
   constructor(scope: Construct, id: string, props: OriginTrustProps) {
     super(scope, id);
     if (props.authenticatedOriginPulls ?? false) {
-      this.originPulls = new AuthenticatedOriginPullsSettings(this, 'origin-pulls', { zoneId: props.zone.zoneId, enabled: true });
+      if (props.clientCertificateId !== undefined) {
+        this.clientCertificate = new DataCloudflareAuthenticatedOriginPullsCertificate(this, 'client-certificate', {
+          zoneId: props.zone.zoneId,
+          certificateId: props.clientCertificateId,
+          lifecycle: {
+            postcondition: [
+              {
+                // A deleted or failed certificate would leave Cloudflare presenting none the origins accept.
+                condition: `\${${FAILED_CERTIFICATE_STATUSES.map((status) => `self.status != "${status}"`).join(' && ')}}`,
+                errorMessage: `the zone's authenticated-origin-pull client certificate ${props.clientCertificateId} is deleted or failed to deploy; upload it again and set edge.originPullCertificateId to the new id (docs/origin-trust.md)`,
+              },
+            ],
+          },
+        });
+      }
+      this.originPulls = new AuthenticatedOriginPullsSettings(this, 'origin-pulls', {
+        zoneId: props.zone.zoneId,
+        enabled: true,
+        dependsOn: this.clientCertificate ? [this.clientCertificate] : undefined,
+      });
     }
     this.userHeaderRuleset = new Ruleset(this, 'user-header', {
       zoneId: props.zone.zoneId,

@@ -29,10 +29,11 @@ export interface CockroachPodIdentityProps {
   /** Every region's backup bucket name: a locality-aware backup's coordinator writes metadata to the first, each node to its own region's. */
   readonly backupBuckets: ReadonlyArray<{ readonly region: string; readonly bucket: string }>;
   /**
-   * The CA bootstrap Job's service account and every region's CA secrets it fills (first
-   * region only). @default none: this region never writes a CA
+   * The CA bootstrap Job's service account: it fills this region's CA secrets (`caSecrets`) and,
+   * in a later region, reads the first region's (`copyFrom`) to copy them.
+   * @default none: this region never writes a CA
    */
-  readonly caWriter?: { readonly serviceAccount: string; readonly secrets: readonly CaSecretRef[] };
+  readonly caWriter?: { readonly serviceAccount: string; readonly copyFrom?: CaSecretRef };
   /**
    * Service account of the Job that signs the services' client certificates with this region's
    * CA (read only). @default none: no client certificates are signed in this region
@@ -42,8 +43,9 @@ export interface CockroachPodIdentityProps {
 
 /**
  * EKS Pod Identity for CockroachDB: what its pods may do in AWS, and nothing else. The database
- * pods read their region's CA and read and write backups (`AUTH=implicit`); in the first region
- * a second role lets only the CA bootstrap Job write the CA secrets. Secrets and buckets are
+ * pods read their region's CA and read and write backups (`AUTH=implicit`); a second role lets
+ * only the region's CA bootstrap Job write its region's CA secrets (and, in a later region, read
+ * the first region's, which it copies). Secrets and buckets are
  * named, not wildcarded; KMS use is bound to the service that asks for it.
  */
 export class CockroachPodIdentity extends Construct {
@@ -100,20 +102,27 @@ export class CockroachPodIdentity extends Construct {
       ]).role;
     }
     if (props.caWriter) {
-      const secrets = props.caWriter.secrets;
+      const own = props.caSecrets;
+      const source = props.caWriter.copyFrom;
       const writer = this.podRole(props, 'cockroachdb-ca-writer', props.caWriter.serviceAccount, [
         {
           Sid: 'FillCaSecrets',
           Effect: 'Allow',
           Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-          Resource: secrets.flatMap((s) => [secretArn(s.region, s.certificate), secretArn(s.region, s.key)]),
+          Resource: [secretArn(own.region, own.certificate), secretArn(own.region, own.key)],
         },
-        kmsVia(
-          'secretsmanager',
-          secrets.map((s) => s.region),
-          ['kms:Decrypt', 'kms:GenerateDataKey'],
-          'EncryptCa',
-        ),
+        kmsVia('secretsmanager', [own.region], ['kms:Decrypt', 'kms:GenerateDataKey'], 'EncryptCa'),
+        ...(source
+          ? [
+              {
+                Sid: 'ReadFirstRegionCa',
+                Effect: 'Allow',
+                Action: 'secretsmanager:GetSecretValue',
+                Resource: [secretArn(source.region, source.certificate), secretArn(source.region, source.key)],
+              },
+              kmsVia('secretsmanager', [source.region], ['kms:Decrypt'], 'DecryptFirstRegionCa'),
+            ]
+          : []),
       ]);
       this.caWriterRole = writer.role;
       this.caWriterAssociation = writer.association;

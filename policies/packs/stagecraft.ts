@@ -30,6 +30,7 @@ import { HttpListenerRedirectsToHttps } from '../rules/encryption-in-transit/Htt
 import { SecurityGroupNoWorldIngress } from '../rules/public-exposure/SecurityGroupNoWorldIngress';
 import { RdsNotPubliclyAccessible } from '../rules/public-exposure/RdsNotPubliclyAccessible';
 import { EksEndpointRestricted } from '../rules/public-exposure/EksEndpointRestricted';
+import { EksApiReachableByDeployer } from '../rules/public-exposure/EksApiReachableByDeployer';
 import { S3BucketPublicAccessBlocked } from '../rules/public-exposure/S3BucketPublicAccessBlocked';
 import { MqBrokerNotPublic } from '../rules/public-exposure/MqBrokerNotPublic';
 import { OpenSearchInVpc } from '../rules/public-exposure/OpenSearchInVpc';
@@ -76,6 +77,7 @@ import { ContainerDropAllCapabilities } from '../rules/kubernetes-pod-hardening/
 import { ContainerNotPrivileged } from '../rules/kubernetes-pod-hardening/ContainerNotPrivileged';
 import { ContainerProbes } from '../rules/kubernetes-pod-hardening/ContainerProbes';
 import { ContainerResources } from '../rules/kubernetes-pod-hardening/ContainerResources';
+import { PodSecretsProduced } from '../rules/kubernetes-pod-hardening/PodSecretsProduced';
 import { DatabasesMultiAzWithReplica } from '../rules/stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from '../rules/stage-aware/CacheFailover';
 import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
@@ -219,6 +221,12 @@ export const STAGECRAFT_PACK: Pack = {
       explanation: 'An EKS API open to the internet is one leaked kubeconfig or one API server flaw away from the cluster.',
     },
     {
+      rule: EksApiReachableByDeployer,
+      level: 'error',
+      explanation:
+        'The apps stacks are planned and applied through the cluster API: a private endpoint with no named deployer inside its VPCs cannot be deployed from outside.',
+    },
+    {
       rule: S3BucketPublicAccessBlocked,
       level: 'error',
       explanation: 'Without all four public access block settings, one ACL or policy change can make objects public.',
@@ -356,6 +364,11 @@ export const STAGECRAFT_PACK: Pack = {
       rule: ContainerResources,
       level: 'warning',
       explanation: 'Without requests the scheduler overpacks nodes; without a memory limit one pod can starve the node.',
+    },
+    {
+      rule: PodSecretsProduced,
+      level: 'error',
+      explanation: 'A pod whose Secret does not exist yet cannot start: the rollout times out, or runs before the credential it needs is written.',
     },
     // Stage-aware
     {

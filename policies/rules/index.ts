@@ -26,6 +26,7 @@ import { HttpListenerRedirectsToHttps } from './encryption-in-transit/HttpListen
 import { SecurityGroupNoWorldIngress } from './public-exposure/SecurityGroupNoWorldIngress';
 import { RdsNotPubliclyAccessible } from './public-exposure/RdsNotPubliclyAccessible';
 import { EksEndpointRestricted } from './public-exposure/EksEndpointRestricted';
+import { EksApiReachableByDeployer } from './public-exposure/EksApiReachableByDeployer';
 import { S3BucketPublicAccessBlocked } from './public-exposure/S3BucketPublicAccessBlocked';
 import { MqBrokerNotPublic } from './public-exposure/MqBrokerNotPublic';
 import { OpenSearchInVpc } from './public-exposure/OpenSearchInVpc';
@@ -72,6 +73,7 @@ import { ContainerDropAllCapabilities } from './kubernetes-pod-hardening/Contain
 import { ContainerNotPrivileged } from './kubernetes-pod-hardening/ContainerNotPrivileged';
 import { ContainerProbes } from './kubernetes-pod-hardening/ContainerProbes';
 import { ContainerResources } from './kubernetes-pod-hardening/ContainerResources';
+import { PodSecretsProduced } from './kubernetes-pod-hardening/PodSecretsProduced';
 import { DatabasesMultiAzWithReplica } from './stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from './stage-aware/CacheFailover';
 import { SingleHostBackups } from './stage-aware/SingleHostBackups';
@@ -138,6 +140,7 @@ export const ALL_RULES: readonly Rule[] = [
   LoadBalancerListenerVerifiesClients,
   ZoneAuthenticatedOriginPulls,
   RateLimitPathSpellings,
+  EksApiReachableByDeployer,
   LaunchTemplateImdsv2Required,
   LaunchTemplateImdsHopLimit,
   InstanceImdsv2,
@@ -174,6 +177,7 @@ export const ALL_RULES: readonly Rule[] = [
   ContainerNotPrivileged,
   ContainerProbes,
   ContainerResources,
+  PodSecretsProduced,
   DatabasesMultiAzWithReplica,
   CacheFailover,
   SingleHostBackups,

@@ -204,6 +204,14 @@ describe('environment files: bad input is reported with file, field path, and wh
     );
   });
 
+  it('takes the in-VPC deployer of a private API endpoint as a tag value, and refuses what a tag cannot hold', () => {
+    const { environment } = parseEnvironment(`${VALID}compute:\n  privateApiDeployer: CodeBuild project acme-deploy in us-east-1\n`, FILE);
+    expect(environment?.privateApiDeployer).toBe('CodeBuild project acme-deploy in us-east-1');
+    expect(problems(`${VALID}compute:\n  privateApiDeployer: "runner; rm -rf /"\n`)).toEqual([
+      'environments/prod.yaml: compute.privateApiDeployer: "runner; rm -rf /" is not an AWS tag value of at most 200 letters, digits, spaces and _.:/=+@- (e.g. CodeBuild project acme-deploy)',
+    ]);
+  });
+
   it('rejects out-of-range numbers and bad workload ratios, naming the allowed range', () => {
     expect(problems(`${VALID}workload:\n  mau: -5\n  dauRatio: 1.5\n`)).toEqual([
       'environments/prod.yaml: workload.mau: must be a whole number, at least 1 (monthly active users); received number -5',

@@ -36,12 +36,12 @@ export function project(files: Record<string, string>): string {
 export const TINY_LAUNCH = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
 
 /**
- * The example environments' origin-pull CA (public) as an `edge:` block: with it an environment
- * passes SC-PUB-11/12, as a deployed one must (docs/origin-trust.md).
+ * The example environments' origin-pull CA (public) and uploaded certificate id as an `edge:`
+ * block: with them an environment passes SC-PUB-11/12, as a deployed one must (docs/origin-trust.md).
  */
-export const ORIGIN_PULL_CA_EDGE = `edge:\n  originPullCa: |\n${(
-  parse(readFileSync(join(EXAMPLES_ROOT, 'environments', 'launch.yaml'), 'utf8')).edge.originPullCa as string
-)
+export const ORIGIN_PULL_CA_EDGE = `edge:\n  originPullCertificateId: ${
+  parse(readFileSync(join(EXAMPLES_ROOT, 'environments', 'launch.yaml'), 'utf8')).edge.originPullCertificateId as string
+}\n  originPullCa: |\n${(parse(readFileSync(join(EXAMPLES_ROOT, 'environments', 'launch.yaml'), 'utf8')).edge.originPullCa as string)
   .trimEnd()
   .split('\n')
   .map((line) => `    ${line}`)

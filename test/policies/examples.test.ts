@@ -3,6 +3,7 @@
  * every suppression is one of the known AWS limitations, with its reason.
  */
 import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
+import { referencedSecrets, SecretAwareObject } from '../../synthesis/kubernetes-secrets';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { summarizeByEnvironment } from '../../cli/commands/check';
@@ -101,9 +102,15 @@ describe('guardrails on the example environments', () => {
     expect(kinds).toContain('Deployment');
     // Jobs run to completion: the probe rule does not apply to them, every other rule does.
     const longRunning = kinds.filter((kind) => kind !== 'Job' && kind !== 'CronJob').length;
+    // SC-K8S-8 (a stack rule) judges only the workloads that mount or read a Secret.
+    const withSecrets = examples.summaries
+      .filter((s) => s.name.endsWith('-apps'))
+      .flatMap((s) => appliedObjects(examples.stack(s.name) as { resource?: Record<string, Record<string, unknown>> }))
+      .filter((object) => referencedSecrets(object as unknown as SecretAwareObject).length > 0).length;
+    expect(withSecrets).toBeGreaterThan(0);
     for (const rule of ALL_RULES.filter((r) => r.family === 'kubernetes-pod-hardening')) {
       const counts = checkSynthesis(synthesis, { rules: [rule] }).counts;
-      const expected = rule.id === 'SC-K8S-6' ? longRunning : kinds.length;
+      const expected = rule.id === 'SC-K8S-6' ? longRunning : rule.id === 'SC-K8S-8' ? withSecrets : kinds.length;
       expect({ rule: rule.id, compliant: counts.compliant, nonCompliant: counts['non-compliant'] }).toEqual({
         rule: rule.id,
         compliant: expected,

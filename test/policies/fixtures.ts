@@ -17,13 +17,23 @@ export interface Fixture {
   readonly cloudflare?: CloudflareSubscription;
   /** Further regions of the environment, each a stack with these resources. @default none */
   readonly otherRegions?: Readonly<Record<string, Resources>>;
+  /** Data sources of the stack under test, by type and name. @default none (beyond the zone lookup of `cloudflare`) */
+  readonly data?: Resources;
   /** Terraform outputs of the other stacks, by their region key (what cross-stack references read). @default none */
   readonly outputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-function stackJson(environment: string, stage: Stage, region: string, resources: Resources, cloudflare?: CloudflareSubscription): Record<string, unknown> {
+function stackJson(
+  environment: string,
+  stage: Stage,
+  region: string,
+  resources: Resources,
+  cloudflare?: CloudflareSubscription,
+  data: Resources = {},
+): Record<string, unknown> {
+  const zone = cloudflare ? { cloudflare_zone: { zone: { '//': { [SUBSCRIPTION_METADATA_KEY]: cloudflare }, filter: { name: 'example.com' } } } } : {};
   return {
-    ...(cloudflare ? { data: { cloudflare_zone: { zone: { '//': { [SUBSCRIPTION_METADATA_KEY]: cloudflare }, filter: { name: 'example.com' } } } } } : {}),
+    ...(cloudflare || Object.keys(data).length > 0 ? { data: { ...zone, ...data } } : {}),
     provider: {
       aws: [{ region, default_tags: [{ tags: { 'stagecraft:environment': environment, 'stagecraft:stage': stage, 'stagecraft:region': region } }] }],
     },
@@ -38,7 +48,7 @@ export function fixtureSynthesis(fixture: Fixture): Synthesis {
   return {
     label: 'fixture',
     stacks: [
-      { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources, fixture.cloudflare) },
+      { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources, fixture.cloudflare, fixture.data) },
       ...Object.entries(fixture.otherRegions ?? {}).map(([r, resources]) => {
         const outputs = Object.entries(fixture.outputs?.[r] ?? {}).map(([name, value]) => [name, { value }]);
         return { name: `fx-${r}`, json: { ...stackJson('fx', stage, r, resources), ...(outputs.length > 0 ? { output: Object.fromEntries(outputs) } : {}) } };

@@ -34,6 +34,33 @@ const HARDENED_CONTAINER = {
   readiness_probe: { http_get: { path: '/ready', port: 8080 } },
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
 };
+/**
+ * SC-K8S-8 fixtures: a Deployment mounting Secret `db-client`, and (unless `producer: false`) the
+ * Job that writes it; `dependsOn` is the Deployment's, `external` its external-secrets annotation.
+ */
+const secretConsumer = (options: { dependsOn: string[]; producer?: boolean; external?: string }): Resources => {
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'certs', namespace: 'product', annotations: { 'stagecraft.io/writes-secrets': 'product/db-client' } },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'sign', image: 'x:1' }] } } },
+  };
+  const api = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'product', ...(options.external ? { annotations: { 'stagecraft.io/external-secrets': options.external } } : {}) },
+    spec: {
+      selector: { matchLabels: { app: 'api' } },
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: { containers: [{ name: 'api', image: 'x:1' }], volumes: [{ name: 'db', secret: { secretName: 'db-client' } }] },
+      },
+    },
+  };
+  const resources = typedResourcesNamed(options.producer === false ? { api } : { certs: job, api });
+  resources.kubernetes_deployment_v1.api.depends_on = options.dependsOn;
+  return resources;
+};
 const deployment = (container: Record<string, unknown>, podSecurity?: Record<string, unknown>): Resources => ({
   kubernetes_deployment_v1: {
     api: {
@@ -432,6 +459,11 @@ const CASES: Record<string, Case> = {
     nonCompliant: { resources: { aws_eks_cluster: { e: { vpc_config: { subnet_ids: ['${aws_subnet.a.id}'] } } } } },
     unresolved: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_public_access: true, public_access_cidrs: '${var.cidrs}' } } } } },
   },
+  'SC-PUB-14': {
+    compliant: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] } } } } },
+    nonCompliant: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_private_access: true, endpoint_public_access: false } } } } },
+    unresolved: { resources: { aws_eks_cluster: { e: { vpc_config: { endpoint_public_access: '${var.public}' } } } } },
+  },
   'SC-PUB-4': {
     compliant: {
       resources: bucket({
@@ -483,9 +515,16 @@ const CASES: Record<string, Case> = {
   },
   'SC-PUB-12': {
     compliant: {
+      data: {
+        cloudflare_zone: { zone: { filter: { name: 'example.com' } } },
+        cloudflare_authenticated_origin_pulls_certificate: { client: { zone_id: 'z', certificate_id: '0e1c7a52-6f4d-4b7e-9a35-2c8d41f0b6a1' } },
+      },
       resources: {
         cloudflare_dns_record: { apex: { name: 'example.com', type: 'A', content: '192.0.2.1', proxied: true } },
-        cloudflare_authenticated_origin_pulls_settings: { p: { zone_id: 'z', enabled: true } },
+        cloudflare_authenticated_origin_pulls_settings: {
+          p: { zone_id: 'z', enabled: true, depends_on: ['data.cloudflare_authenticated_origin_pulls_certificate.client'] },
+        },
+        cloudflare_load_balancer_monitor: { m: { type: 'https', path: '/healthz', probe_zone: 'example.com' } },
         cloudflare_ruleset: {
           user: {
             phase: 'http_request_late_transform',
@@ -715,6 +754,10 @@ const CASES: Record<string, Case> = {
   'SC-K8S-5': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(withSecurity({ privileged: true })) } },
   'SC-K8S-6': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('readiness_probe')) } },
   'SC-K8S-7': { compliant: { resources: deployment(HARDENED_CONTAINER) }, nonCompliant: { resources: deployment(without('resources')) } },
+  'SC-K8S-8': {
+    compliant: { resources: secretConsumer({ dependsOn: ['kubernetes_job_v1.certs'] }) },
+    nonCompliant: { resources: secretConsumer({ dependsOn: [] }) },
+  },
   // Injection
   'SC-INJ-1': {
     compliant: {
@@ -1077,7 +1120,8 @@ describe('stage awareness', () => {
 });
 
 describe("Kubernetes pod hardening on the apps stacks' typed workload resources", () => {
-  const k8sRules = ALL_RULES.filter((rule) => rule.family === 'kubernetes-pod-hardening');
+  // The container rules; SC-K8S-8 (a stack rule about Secrets) has its own tests.
+  const k8sRules = ALL_RULES.filter((rule) => rule.family === 'kubernetes-pod-hardening' && rule.scope === 'resource');
   const service = projectServiceCatalog().services.find((s) => s.name === 'api')!;
   const rendered = renderDeployment({ service, resources: service.resources, replicas: 2, bindings: {} });
   // As the apps stack applies it: the object converted to its typed resource (kubernetes_deployment_v1, …).
@@ -1314,5 +1358,74 @@ describe('SC-STG-6 HostReleaseDelivered: every link of the delivery, named', () 
     expect(messages(releaseFixture({ policy: elsewhere }))).toEqual([
       'its role aws_iam_role.host may not s3:GetObject the release aws_s3_object.compose: the host cannot fetch what the association asks it to apply',
     ]);
+  });
+});
+
+describe('SC-K8S-8 PodSecretsProduced: every Secret a pod needs is produced first, or declared external', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-K8S-8')!;
+  const messages = (resources: Resources) =>
+    evaluate(rule, { resources })
+      .filter((o) => o.status === 'non-compliant')
+      .map((o) => (o as { message: string }).message);
+
+  it('names a Secret no object in the stack produces', () => {
+    expect(messages(secretConsumer({ dependsOn: [], producer: false }))).toEqual([
+      'Deployment product/api: Secret product/db-client has no producer in the stack (a Secret, or a Job annotated stagecraft.io/writes-secrets) and is not declared in stagecraft.io/external-secrets',
+    ]);
+  });
+
+  it('names the producer a workload is not ordered after', () => {
+    expect(messages(secretConsumer({ dependsOn: [] }))).toEqual([
+      'Deployment product/api: Secret product/db-client is produced by kubernetes_job_v1.certs, which the workload does not depend on: its pods may start first',
+    ]);
+  });
+
+  it('accepts a Secret the workload declares as made outside the stack', () => {
+    expect(messages(secretConsumer({ dependsOn: [], producer: false, external: 'db-client' }))).toEqual([]);
+    expect(evaluate(rule, { resources: secretConsumer({ dependsOn: [], producer: false, external: 'db-client' }) }).map((o) => o.status)).toEqual([
+      'compliant',
+    ]);
+  });
+});
+
+describe('SC-PUB-14 EksApiReachableByDeployer: whoever deploys the apps stack reaches the cluster API', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-PUB-14')!;
+  const outcome = (cluster: Record<string, unknown>) => evaluate(rule, { resources: { aws_eks_cluster: { e: cluster } } })[0];
+
+  it('accepts a private endpoint whose in-VPC deployer is named', () => {
+    expect(
+      outcome({ vpc_config: { endpoint_public_access: false }, tags: { 'stagecraft:api-deployer': 'CodeBuild project acme-deploy in us-east-1' } }).status,
+    ).toBe('compliant');
+  });
+
+  it('names both ways in when the endpoint is private and no deployer is named', () => {
+    expect(outcome({ vpc_config: { endpoint_public_access: false } })).toEqual({
+      status: 'non-compliant',
+      message:
+        "the API endpoint is private and no deployer inside the environment's VPCs is named, so `cdktf deploy` of the apps stack from outside cannot reach it; set compute.publicApiCidrs to the deployers' egress ranges, or name the in-VPC deployer in compute.privateApiDeployer (tag stagecraft:api-deployer)",
+    });
+  });
+});
+
+describe('SC-PUB-12 ZoneAuthenticatedOriginPulls: the manual certificate upload is checked, and the monitors present the certificate', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-PUB-12')!;
+  const compliant = CASES['SC-PUB-12'].compliant;
+  const message = (fixture: Fixture) => (evaluate(rule, fixture)[0] as { message?: string }).message;
+
+  it('names the undeclared upload when origin pulls are enabled without looking the certificate up', () => {
+    const resources = {
+      ...compliant.resources,
+      cloudflare_authenticated_origin_pulls_settings: { p: { zone_id: 'z', enabled: true } },
+    };
+    expect(message({ ...compliant, resources })).toBe(
+      "nothing checks that the zone's client certificate was uploaded: set edge.originPullCertificateId to the id the upload returned, so the plan looks it up before enabling authenticated origin pulls (docs/origin-trust.md)",
+    );
+  });
+
+  it('names a load-balancer monitor that does not probe as the zone, so the pools would be marked down', () => {
+    const resources = { ...compliant.resources, cloudflare_load_balancer_monitor: { m: { type: 'https', path: '/healthz' } } };
+    expect(message({ ...compliant, resources })).toBe(
+      'cloudflare_load_balancer_monitor.m does not probe as the zone (probe_zone should be "example.com"), so it presents no origin-pull certificate and the origins mark every pool down',
+    );
   });
 });

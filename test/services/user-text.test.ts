@@ -11,7 +11,7 @@ import { fromTerraformLiteral } from '../../constructs/shared/terraform-literal'
 import { checkSynthesis } from '../../policies/engine';
 import { NoForeignInterpolation } from '../../policies/rules/injection/NoForeignInterpolation';
 import { readSynthesis } from '../../synthesis/read';
-import { backupScheduleMigration, multiRegionMigration } from '../../services/platform/cockroachdb/sql';
+import { backupScheduleMigration, multiRegionMigration, regionMembershipScript } from '../../services/platform/cockroachdb/sql';
 import { run } from '../helpers/cli';
 import { catalogProject } from '../helpers/services';
 import { appliedObjects } from '../helpers/kubernetes-typed';
@@ -91,8 +91,12 @@ describe('user text reaches the synthesis as data', () => {
   it('quotes SQL literals and identifiers in the CockroachDB migrations', () => {
     const backup = backupScheduleMigration({ buckets: [{ region: 'us-east-1', bucket: "b'; DROP TABLE users; --" }] });
     expect(backup.sql).toContain("INTO 's3://b''; DROP TABLE users; --/product?AUTH=implicit' RECURRING");
-    const regions = multiRegionMigration({ environment: 'e', regions: ['us-east-1', 'eu"west'] });
-    expect(regions.sql).toContain('ALTER DATABASE product ADD REGION IF NOT EXISTS "eu""west";');
+    const regions = multiRegionMigration({ environment: 'e', regions: ['eu"west', 'us-east-1'] });
+    expect(regions.sql).toContain('ALTER DATABASE product SET PRIMARY REGION "eu""west";');
+    // The later regions join through a shell script: the identifier is quoted for SQL, then the statement for the shell.
+    const membership = regionMembershipScript({ environment: 'e', regions: ['us-east-1', "eu'west", 'ap-x'], sql: 'sql' });
+    expect(membership).toContain(`sql -e 'ALTER DATABASE product ADD REGION IF NOT EXISTS "eu'\\''west";'`);
+    expect(membership).toContain(`grep -qx 'eu'\\''west'`);
   });
 
   it('flags a payload the constructs did not escape, and not the references they write', () => {

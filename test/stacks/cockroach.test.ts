@@ -24,13 +24,11 @@ const policyOf = (stack: string, name: string) =>
   };
 
 describe('CockroachDB in the regional stacks (massive example)', () => {
-  it('associates the cockroachdb and client-certificate service accounts with Pod Identity roles in every region, the CA writer in the first only', () => {
-    massiveRegions().forEach((region, i) => {
+  it('associates the cockroachdb, CA writer and client-certificate service accounts with Pod Identity roles in every region', () => {
+    for (const region of massiveRegions()) {
       const associations = synthesis.resources(stackOf(region), 'aws_eks_pod_identity_association').filter((a) => a.namespace === 'cockroachdb');
-      expect(associations.map((a) => a.service_account)).toEqual(
-        i === 0 ? ['cockroachdb', 'cockroachdb-ca-writer', 'cockroachdb-client-certs'] : ['cockroachdb', 'cockroachdb-client-certs'],
-      );
-    });
+      expect(associations.map((a) => a.service_account)).toEqual(['cockroachdb', 'cockroachdb-ca-writer', 'cockroachdb-client-certs']);
+    }
   });
 
   it("lets the client-certificate Job only read its region's CA", () => {
@@ -81,14 +79,47 @@ describe('CockroachDB in the regional stacks (massive example)', () => {
     }
   });
 
-  it("lets only the first region's CA writer fill every region's CA secrets", () => {
+  it("lets each region's CA writer fill only its own region's CA secrets, and a later region's read the first region's to copy them", () => {
+    const [first] = massiveRegions();
+    massiveRegions().forEach((region, i) => {
+      const { Statement } = policyOf(stackOf(region), 'cockroachdb-ca-writer');
+      const fill = Statement.find((s) => s.Sid === 'FillCaSecrets')!;
+      expect(fill.Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+      expect(fill.Resource).toHaveLength(2);
+      for (const arn of fill.Resource) expect(arn).toContain(`:secretsmanager:${region}:`);
+      const read = Statement.find((s) => s.Sid === 'ReadFirstRegionCa');
+      if (i === 0) {
+        expect(read).toBeUndefined();
+      } else {
+        expect(read!.Action).toBe('secretsmanager:GetSecretValue');
+        expect(read!.Resource).toHaveLength(2);
+        for (const arn of read!.Resource) expect(arn).toContain(`:secretsmanager:${first}:`);
+        expect(Statement.find((s) => s.Sid === 'DecryptFirstRegionCa')!.Condition.StringEquals['kms:ViaService']).toEqual([
+          `secretsmanager.${first}.amazonaws.com`,
+        ]);
+      }
+    });
+  });
+
+  it('starts no service pod before its client certificate exists: each Deployment that mounts one depends on the Job that writes it, which follows the SQL users', () => {
+    massiveRegions().forEach((region, i) => {
+      const apps = `${stackOf(region)}-apps`;
+      const jobs = Object.entries(synthesis.stack(apps).resource!.kubernetes_job_v1 as Record<string, Json>);
+      const address = (prefix: string) => `kubernetes_job_v1.${jobs.find(([, job]) => job.metadata.name.startsWith(prefix))![0]}`;
+      const certificates = address('cockroachdb-client-certs-');
+      const deployments = synthesis.resources(apps, 'kubernetes_deployment_v1').filter((d) => JSON.stringify(d).includes('cockroachdb-client-'));
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const deployment of deployments) expect(deployment.depends_on).toContain(certificates);
+      const writer = jobs.find(([, job]) => job.metadata.name.startsWith('cockroachdb-client-certs-'))![1];
+      expect(writer.depends_on).toContain(address(i === 0 ? 'cockroachdb-init-' : 'cockroachdb-region-'));
+    });
+  });
+
+  it("deploys a later region's apps stack after the first region's, whose CA it copies and whose cluster it joins", () => {
+    const manifest = JSON.parse(readFileSync(join(synthesis.outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
     const [first, ...later] = massiveRegions();
-    const { Statement } = policyOf(stackOf(first), 'cockroachdb-ca-writer');
-    const fill = Statement.find((s) => s.Sid === 'FillCaSecrets')!;
-    expect(fill.Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
-    expect(fill.Resource).toHaveLength(2 * massiveRegions().length);
-    for (const region of massiveRegions()) expect(fill.Resource.filter((arn: string) => arn.includes(`:secretsmanager:${region}:`))).toHaveLength(2);
-    for (const region of later) expect(synthesis.resources(stackOf(region), 'aws_iam_role_policy').map((p) => p.name)).not.toContain('cockroachdb-ca-writer');
+    for (const region of later) expect(manifest.stacks[`${stackOf(region)}-apps`].dependencies).toContain(`${stackOf(first)}-apps`);
+    expect(manifest.stacks[`${stackOf(first)}-apps`].dependencies).toEqual([stackOf(first)]);
   });
 
   it("creates the join zone in the first region, associates every later VPC, and names each region's join NLB in it", () => {

@@ -32,7 +32,7 @@ const awsCliEnv = (region: string) => [
 
 /**
  * Init container that copies the region's CA from Secrets Manager into `CA_DIR`, waiting until
- * the first region's bootstrap Job has published it.
+ * this region's CA bootstrap Job has published it.
  */
 export function fetchCaContainer(placement: CockroachPlacement): Record<string, unknown> {
   const { certificate, key } = placement.caSecrets;
@@ -117,41 +117,52 @@ export function clientCertificateContainer(placement: CockroachPlacement, user: 
 }
 
 /**
- * Scripts of the first region's CA bootstrap Job, which makes the CA once and publishes it to
- * every region's secret. It reuses a CA already in the first region's secret, and writes a
- * region's secret only while it is empty, so running it again never rotates the CA under
- * running nodes.
+ * Scripts of a region's CA bootstrap Job, which fills that region's CA secrets and nothing else.
+ * In the first region it reuses a CA already published there, or creates one. In a later region
+ * it reuses its own copy, or copies the first region's, which exists: the first region's apps
+ * stack, which publishes it, is a dependency of every later region's (stacks/app.ts). A region's
+ * secret is written only while it is empty, so running it again never rotates the CA under
+ * running nodes. It waits only for what its own stack and the stacks before it create, never for
+ * a region deployed later, so it ends within one apply whatever the timing of the other regions.
  */
-export function caBootstrapScripts(placement: CockroachPlacement): { readonly read: string; readonly create: string; readonly publish: string } {
+export function caBootstrapScripts(placement: CockroachPlacement): { readonly read: string; readonly create?: string; readonly publish: string } {
   const first = placement.allCaSecrets[0];
+  const own = placement.allCaSecrets.find((s) => s.region === placement.region) ?? first;
   const get = (region: string, id: string) => `aws secretsmanager get-secret-value --region ${region} --secret-id '${id}' --query SecretString --output text`;
+  const reuse = [
+    `if ${get(own.region, own.key)} > ${CA_DIR}/ca.key 2>/dev/null; then`,
+    `  ${get(own.region, own.certificate)} > ${CA_DIR}/ca.crt`,
+    `  echo "reusing the CA already published in ${own.region}"`,
+  ];
+  const isFirst = own.region === first.region;
   const read = [
     'set -eu',
-    `if ${get(first.region, first.key)} > ${CA_DIR}/ca.key 2>/dev/null; then`,
-    `  ${get(first.region, first.certificate)} > ${CA_DIR}/ca.crt`,
-    '  echo "reusing the CA already published"',
+    ...reuse,
     'else',
-    `  rm -f ${CA_DIR}/ca.key ${CA_DIR}/ca.crt`,
+    ...(isFirst
+      ? [`  rm -f ${CA_DIR}/ca.key ${CA_DIR}/ca.crt`]
+      : [
+          `  until ${get(first.region, first.key)} > ${CA_DIR}/ca.key 2>/dev/null; do echo "waiting for the CA in ${first.region}"; sleep 10; done`,
+          `  ${get(first.region, first.certificate)} > ${CA_DIR}/ca.crt`,
+          `  echo "copying the CA of ${first.region}"`,
+        ]),
     'fi',
   ].join('\n');
-  const create = ['set -eu', `[ -s ${CA_DIR}/ca.key ] || /cockroach/cockroach cert create-ca --certs-dir=${CA_DIR} --ca-key=${CA_DIR}/ca.key`].join('\n');
-  // A later region's secrets exist once its regional stack is applied, whenever that is: wait for them.
-  const exists = (region: string, id: string) => `aws secretsmanager describe-secret --region ${region} --secret-id '${id}' > /dev/null 2>&1`;
+  const create = isFirst
+    ? ['set -eu', `[ -s ${CA_DIR}/ca.key ] || /cockroach/cockroach cert create-ca --certs-dir=${CA_DIR} --ca-key=${CA_DIR}/ca.key`].join('\n')
+    : undefined;
   const publish = [
     'set -eu',
-    ...placement.allCaSecrets.flatMap(({ region, certificate, key }) => [
-      `until ${exists(region, certificate)} && ${exists(region, key)}; do echo "waiting for the ${region} stack to create its CA secrets"; sleep 30; done`,
-      `if ! ${get(region, key)} > /dev/null 2>&1; then`,
-      `  aws secretsmanager put-secret-value --region ${region} --secret-id '${certificate}' --secret-string file://${CA_DIR}/ca.crt`,
-      `  aws secretsmanager put-secret-value --region ${region} --secret-id '${key}' --secret-string file://${CA_DIR}/ca.key`,
-      `  echo "published the CA to ${region}"`,
-      'fi',
-    ]),
+    `if ! ${get(own.region, own.key)} > /dev/null 2>&1; then`,
+    `  aws secretsmanager put-secret-value --region ${own.region} --secret-id '${own.certificate}' --secret-string file://${CA_DIR}/ca.crt`,
+    `  aws secretsmanager put-secret-value --region ${own.region} --secret-id '${own.key}' --secret-string file://${CA_DIR}/ca.key`,
+    `  echo "published the CA to ${own.region}"`,
+    'fi',
   ].join('\n');
   return { read, create, publish };
 }
 
-/** Containers of the CA bootstrap Job: read an existing CA (AWS CLI), create one if none (cockroach), publish (AWS CLI). */
+/** Containers of the CA bootstrap Job: read an existing CA (AWS CLI), create one if none (cockroach, first region), publish (AWS CLI). */
 export function caBootstrapContainers(placement: CockroachPlacement): {
   readonly init: Array<Record<string, unknown>>;
   readonly main: Record<string, unknown>;
@@ -173,14 +184,18 @@ export function caBootstrapContainers(placement: CockroachPlacement): {
   return {
     init: [
       awsCli('read-ca', scripts.read),
-      {
-        name: 'create-ca',
-        image: placement.image ?? COCKROACH_IMAGE,
-        command: ['/bin/bash', '-c', scripts.create],
-        resources: SMALL,
-        securityContext: containerSecurityContext(),
-        volumeMounts: mounts,
-      },
+      ...(scripts.create === undefined
+        ? []
+        : [
+            {
+              name: 'create-ca',
+              image: placement.image ?? COCKROACH_IMAGE,
+              command: ['/bin/bash', '-c', scripts.create],
+              resources: SMALL,
+              securityContext: containerSecurityContext(),
+              volumeMounts: mounts,
+            },
+          ]),
     ],
     main: awsCli('publish-ca', scripts.publish),
   };

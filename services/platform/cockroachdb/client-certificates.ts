@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { terraformLiteral } from '../../../constructs/shared/terraform-literal';
 import { KubernetesObject } from '../../kubernetes/object';
 import { PRODUCT_NAMESPACE } from '../../kubernetes/labels';
+import { WRITES_SECRETS_ANNOTATION } from '../../../synthesis/kubernetes-secrets';
 import { CA_DIR, certificateVolumes, fetchCaContainer } from './certificates';
 import { APP_LABELS } from './labels';
 import { COCKROACH_NAMESPACE } from './names';
@@ -143,7 +144,13 @@ export function clientCertificateObjects(placement: CockroachPlacement, services
     {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: { name: `${name}-${hash}`, namespace: COCKROACH_NAMESPACE, labels: { ...APP_LABELS, 'app.kubernetes.io/component': name } },
+      metadata: {
+        name: `${name}-${hash}`,
+        namespace: COCKROACH_NAMESPACE,
+        labels: { ...APP_LABELS, 'app.kubernetes.io/component': name },
+        // The apps stack orders the services' workloads after this Job (synthesis/kubernetes-secrets.ts).
+        annotations: { [WRITES_SECRETS_ANNOTATION]: sorted.map((s) => `${PRODUCT_NAMESPACE}/${clientCertificateSecret(s)}`).join(',') },
+      },
       spec: {
         backoffLimit: 10,
         ttlSecondsAfterFinished: 86400,

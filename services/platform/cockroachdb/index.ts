@@ -5,7 +5,7 @@
  * stack: stacks/data-stores.ts `addCockroach`.
  */
 import { KubernetesObject } from '../../kubernetes/object';
-import { caBootstrapJob, initJob, migrationsConfigMap } from './jobs';
+import { caBootstrapJob, initJob, migrationsConfigMap, regionJob } from './jobs';
 import { APP_LABELS } from './labels';
 import { COCKROACH_CA_WRITER_SERVICE_ACCOUNT, COCKROACH_NAMESPACE, COCKROACH_SERVICE_ACCOUNT } from './names';
 import { CockroachPlacement } from './placement';
@@ -49,7 +49,7 @@ export function cockroachMigrations(placement: CockroachPlacement, services: rea
   ];
 }
 
-/** True in the region that initialises the cluster and runs the one-off Jobs: the first listed. */
+/** True in the region that initialises the cluster and applies the migrations: the first listed. */
 export function isFirstRegion(placement: CockroachPlacement): boolean {
   return placement.regions[0] === placement.region;
 }
@@ -64,17 +64,17 @@ export function cockroachObjects(placement: CockroachPlacement, clients: readonl
     disruptionBudget(),
     ...statefulSets(placement),
     ...clientCertificateObjects(placement, clients),
+    // Every region fills its own CA secrets: the first creates the CA, the later ones copy it.
+    serviceAccount(COCKROACH_CA_WRITER_SERVICE_ACCOUNT),
+    caBootstrapJob(placement),
   ];
   if (isFirstRegion(placement)) {
     const migrations = cockroachMigrations(placement, clients);
     // The backup schedule names buckets known only at apply: the key is every other migration.
     const contentKey = migrations.filter((m) => m.fileName !== '002_backup_schedule.sql').map((m) => m.sql);
-    objects.push(
-      serviceAccount(COCKROACH_CA_WRITER_SERVICE_ACCOUNT),
-      caBootstrapJob(placement),
-      migrationsConfigMap(migrations),
-      initJob(placement, migrations, contentKey.length === 1 ? contentKey[0] : contentKey.join('\n')),
-    );
+    objects.push(migrationsConfigMap(migrations), initJob(placement, migrations, contentKey.length === 1 ? contentKey[0] : contentKey.join('\n')));
+  } else {
+    objects.push(regionJob(placement));
   }
   return objects;
 }

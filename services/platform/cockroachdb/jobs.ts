@@ -1,13 +1,16 @@
 /**
- * One-off work in the first region only: the CA bootstrap, then `cockroach init` and the
- * migrations. Jobs run to completion, so they carry no liveness or readiness probes (there is
- * no service to route to and nothing to restart mid-run). Everything else of the pod hardening
- * applies.
+ * One-off work: in every region the CA bootstrap (its own CA secrets); in the first region
+ * `cockroach init` and the migrations; in every later region joining its region to the database.
+ * Jobs run to completion, so they carry no liveness or readiness probes (there is no service to
+ * route to and nothing to restart mid-run). Everything else of the pod hardening applies.
  *
- * They must work in any timing of the regional deploys (issue 15): the CA bootstrap waits for every
- * later region's secrets, the init Job for every region's nodes, however long the other regions take
- * to be deployed, so neither has an `activeDeadlineSeconds` (a deadline shorter than a deploy failed
- * them after Terraform had reported success). Each is named after a hash of its whole spec (image,
+ * They must work in any timing of the regional deploys (issue 15). Each waits only for what its
+ * own apps stack, and the stacks it depends on, create: its region's CA secrets and nodes, and the
+ * first region's CA and initialised cluster (a later region's apps stack depends on the first's).
+ * None waits for a region deployed later, so each ends within its own apply, and terraform, which
+ * waits for every Job (`wait_for_completion`), reports success only once the cluster is initialised
+ * and this region is part of the database. Whichever region joins last sets `SURVIVE REGION
+ * FAILURE` (sql.ts `regionMembershipScript`). Each is named after a hash of its whole spec (image,
  * scripts, regions, migrations): when an input changes, the next apply creates a new Job that runs
  * again, instead of trying to change an immutable pod template or finding the old Job done.
  */
@@ -26,7 +29,7 @@ import { metadata } from './labels';
 import { COCKROACH_CA_WRITER_SERVICE_ACCOUNT, COCKROACH_NAMESPACE, COCKROACH_SERVICE_ACCOUNT, COCKROACH_SQL_PORT } from './names';
 import { CockroachPlacement, COCKROACH_IMAGE } from './placement';
 import { containerSecurityContext, guaranteed, podSecurityContext } from './pod-security';
-import { Migration } from './sql';
+import { Migration, regionMembershipScript } from './sql';
 import { zoneGroups } from './topology';
 
 export const MIGRATIONS_CONFIG_MAP = 'cockroachdb-migrations';
@@ -61,7 +64,7 @@ function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
-/** The CA bootstrap Job (first region): the only pod allowed to write the CA secrets. */
+/** The CA bootstrap Job (every region): the only pod allowed to write its region's CA secrets. */
 export function caBootstrapJob(placement: CockroachPlacement): KubernetesObject {
   const { init, main } = caBootstrapContainers(placement);
   return job('cockroachdb-ca-bootstrap', COCKROACH_CA_WRITER_SERVICE_ACCOUNT, { initContainers: init, containers: [main], volumes: certificateVolumes() });
@@ -77,7 +80,26 @@ export function migrationsConfigMap(migrations: readonly Migration[]): Kubernete
   };
 }
 
-/** Scripts of the init Job: initialise the cluster once, wait for every region's nodes, apply the migrations. */
+/** The SQL client of the Jobs, as root, through the region's client Service. */
+function sqlClient(): string {
+  return `/cockroach/cockroach sql --certs-dir=${CERTS_DIR} --host=${PUBLIC_SERVICE}.${COCKROACH_NAMESPACE}.svc.cluster.local:${COCKROACH_SQL_PORT}`;
+}
+
+/** Shell that waits until a node of this region has joined the cluster (its own StatefulSets, in the same apply). */
+function waitForOwnRegion(placement: CockroachPlacement): string {
+  return `until [[ "$(${sqlClient()} --format=csv -e 'SELECT region FROM [SHOW REGIONS FROM CLUSTER]' 2>/dev/null)" == *"${placement.region}"* ]]; do echo "waiting for nodes in ${placement.region}"; sleep 15; done`;
+}
+
+/** Shell that adds every joined region to the database, and sets region survival once all have joined. */
+function membership(placement: CockroachPlacement): string {
+  return regionMembershipScript({ environment: placement.environment, regions: placement.regions, database: placement.database, sql: sqlClient() });
+}
+
+/**
+ * Scripts of the init Job: initialise the cluster once, wait for this region's nodes (not the
+ * others', which may be deployed much later), apply the migrations (database, localities, backup
+ * schedule, the services' users), then add whichever other regions have already joined.
+ */
 export function initScripts(placement: CockroachPlacement, migrations: readonly Migration[]): { readonly init: string; readonly migrate: string } {
   const firstPod = `${zoneGroups(placement)[0].name}-0.${HEADLESS_SERVICE}.${COCKROACH_NAMESPACE}.svc.cluster.local:${COCKROACH_SQL_PORT}`;
   const init = [
@@ -89,17 +111,37 @@ export function initScripts(placement: CockroachPlacement, migrations: readonly 
     '  sleep 10',
     'done',
   ].join('\n');
-  const sql = `/cockroach/cockroach sql --certs-dir=${CERTS_DIR} --host=${PUBLIC_SERVICE}.${COCKROACH_NAMESPACE}.svc.cluster.local:${COCKROACH_SQL_PORT}`;
   const migrate = [
     'set -eu',
-    // ADD REGION fails until a node with that region's locality has joined.
-    ...placement.regions.map(
-      (region) =>
-        `until [[ "$(${sql} --format=csv -e 'SELECT region FROM [SHOW REGIONS FROM CLUSTER]' 2>/dev/null)" == *"${region}"* ]]; do echo "waiting for nodes in ${region}"; sleep 15; done`,
-    ),
-    ...migrations.map((m) => `${sql} --file=${MIGRATIONS_DIR}/${m.fileName}`),
+    waitForOwnRegion(placement),
+    ...migrations.map((m) => `${sqlClient()} --file=${MIGRATIONS_DIR}/${m.fileName}`),
+    membership(placement),
   ].join('\n');
   return { init, migrate };
+}
+
+/**
+ * The region Job of a later region: once this region's nodes have joined the cluster the first
+ * region initialised, add it (and any other joined region) to the database; the last region to
+ * join sets `SURVIVE REGION FAILURE`. Named after its spec, so a changed region list runs it again.
+ */
+export function regionJob(placement: CockroachPlacement): KubernetesObject {
+  const image = placement.image ?? COCKROACH_IMAGE;
+  const script = ['set -eu', waitForOwnRegion(placement), membership(placement)].join('\n');
+  return job('cockroachdb-region', COCKROACH_SERVICE_ACCOUNT, {
+    initContainers: [fetchCaContainer(placement), clientCertificateContainer(placement, 'root')],
+    containers: [
+      {
+        name: 'join-region',
+        image,
+        command: ['/bin/bash', '-c', script],
+        resources: guaranteed('200m', '256Mi'),
+        securityContext: containerSecurityContext(),
+        volumeMounts: [{ name: 'certs', mountPath: CERTS_DIR, readOnly: true }],
+      },
+    ],
+    volumes: certificateVolumes(),
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import { RESERVED_NODE_PORTS } from '../../../config/service-definition';
 export const COCKROACH_NAMESPACE = 'cockroachdb';
 /** Service account of the database pods and the init Job: reads the CA, writes backups. */
 export const COCKROACH_SERVICE_ACCOUNT = 'cockroachdb';
-/** Service account of the CA bootstrap Job (first region only): the one writer of the CA secrets. */
+/** Service account of each region's CA bootstrap Job: the one writer of that region's CA secrets. */
 export const COCKROACH_CA_WRITER_SERVICE_ACCOUNT = 'cockroachdb-ca-writer';
 /** SQL and inter-node (gRPC) port. */
 export const COCKROACH_SQL_PORT = 26257;

@@ -50,7 +50,7 @@ export interface CockroachPlacement {
   readonly backupBuckets: ReadonlyArray<{ readonly region: string; readonly bucket: string }>;
   /** Secrets Manager names of this region's CA copy. */
   readonly caSecrets: { readonly certificate: string; readonly key: string };
-  /** Secrets Manager names of every region's CA copy, in region order; the first region's bootstrap Job fills them all. */
+  /** Secrets Manager names of every region's CA copy, in region order; each region's bootstrap Job fills its own, the later ones from the first region's. */
   readonly allCaSecrets: ReadonlyArray<{ readonly region: string; readonly certificate: string; readonly key: string }>;
   /** @default COCKROACH_IMAGE */
   readonly image?: string;

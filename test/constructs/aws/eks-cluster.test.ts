@@ -119,6 +119,13 @@ describe('EksCluster', () => {
     expect(empty.public_access_cidrs).toBeUndefined();
   });
 
+  it('records the named in-VPC deployer of a private endpoint as the cluster tag guardrail SC-PUB-14 reads', () => {
+    expect(only(cluster({ privateApiDeployer: 'CodeBuild project acme-deploy' }), 'aws_eks_cluster').tags).toEqual({
+      'stagecraft:api-deployer': 'CodeBuild project acme-deploy',
+    });
+    expect(only(cluster({}), 'aws_eks_cluster').tags).toBeUndefined();
+  });
+
   it('admits the given VPCs to the private endpoint on 443, so a deployer inside one reaches the API (review F4)', () => {
     const stack = cluster({ privateApiCidrs: ['10.16.0.0/16', '10.20.0.0/16'] });
     const apiGroup = `\${aws_security_group.${logicalName(stack, 'aws_security_group', 'name', `${NAME_PREFIX}-eks-api`)}.id}`;

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvironment } from '../../../config/load';
-import { backupScheduleMigration, multiRegionMigration } from '../../../services/platform/cockroachdb';
+import { backupScheduleMigration, multiRegionMigration, regionMembershipScript } from '../../../services/platform/cockroachdb';
 import { environment, base } from '../../helpers/environments';
 import { EXAMPLES_ROOT } from '../../helpers/examples';
 
@@ -19,16 +21,15 @@ const header = (env: string) => [
 ];
 
 describe('multi-region migration SQL', () => {
-  it('massive: primary region first, the others added, survives a region, seed 000 table localities', () => {
+  it('massive: the database, its primary region and seed 000 table localities; the other regions join later', () => {
     const [primary, ...others] = regions;
     expect(others.length).toBeGreaterThanOrEqual(2);
     expect(multiRegionMigration({ environment: massive.name, regions }).sql).toBe(
       [
         ...header('acme-massive'),
+        `-- ${others.map((r) => `"${r}"`).join(', ')} join with ADD REGION once their nodes have, then SURVIVE REGION FAILURE (every region's apps stack runs it).`,
         ...tables,
         `ALTER DATABASE product SET PRIMARY REGION "${primary}";`,
-        ...others.map((r) => `ALTER DATABASE product ADD REGION IF NOT EXISTS "${r}";`),
-        'ALTER DATABASE product SURVIVE REGION FAILURE;',
         'ALTER TABLE product.users SET LOCALITY REGIONAL BY ROW;',
         'ALTER TABLE product.sessions SET LOCALITY REGIONAL BY ROW;',
         'ALTER TABLE product.oauth_clients SET LOCALITY GLOBAL;',
@@ -37,11 +38,11 @@ describe('multi-region migration SQL', () => {
     );
   });
 
-  it("names the example's three regions in list order", () => {
+  it('adds no region that may not have joined yet: ADD REGION fails until a node of that region is in the cluster', () => {
     const sql = multiRegionMigration({ environment: massive.name, regions }).sql;
-    expect(sql).toContain(
-      'SET PRIMARY REGION "us-east-1";\nALTER DATABASE product ADD REGION IF NOT EXISTS "eu-west-1";\nALTER DATABASE product ADD REGION IF NOT EXISTS "ap-northeast-1";',
-    );
+    expect(sql).toContain('SET PRIMARY REGION "us-east-1";');
+    expect(sql).not.toMatch(/^ALTER DATABASE product ADD REGION/m);
+    expect(sql).not.toContain('SURVIVE REGION FAILURE;\n');
   });
 
   it('hyperscale: one region, zone survival, tables left REGIONAL BY TABLE', () => {
@@ -73,5 +74,82 @@ describe('backup schedule SQL', () => {
     expect(backupScheduleMigration({ buckets: [{ region: 'us-east-1', bucket: 'b' }] }).sql).toContain(
       "INTO 's3://b/product?AUTH=implicit' RECURRING '@hourly' FULL BACKUP '@daily'",
     );
+  });
+});
+
+/**
+ * The region membership script run by bash against a stand-in for `cockroach sql` that keeps the
+ * cluster's and the database's regions in files and refuses what CockroachDB refuses (ADD REGION
+ * of a region with no node, SURVIVE REGION FAILURE with fewer than three regions). Each region's
+ * Job runs it once its own nodes have joined; whatever the order and timing, the database must end
+ * with every region and region survival, and no run may fail.
+ */
+describe('region membership in any timing of the regional deploys', () => {
+  let state: string;
+  const fakeSql = [
+    '#!/bin/bash',
+    'stmt=""; while [ $# -gt 0 ]; do case "$1" in -e) stmt="$2"; shift 2;; *) shift;; esac; done',
+    'case "$stmt" in',
+    '  "SELECT region FROM [SHOW REGIONS FROM CLUSTER]") echo region; cat "$STATE/cluster";;',
+    '  "SELECT count(*) FROM [SHOW REGIONS FROM DATABASE product]") echo count; wc -l < "$STATE/db" | tr -d " ";;',
+    '  "ALTER DATABASE product ADD REGION IF NOT EXISTS "*) r=$(printf "%s" "$stmt" | sed \'s/.*"\\(.*\\)".*/\\1/\');',
+    '    grep -qx "$r" "$STATE/cluster" || { echo "region $r has no nodes" >&2; exit 1; }',
+    '    grep -qx "$r" "$STATE/db" || echo "$r" >> "$STATE/db";;',
+    '  "ALTER DATABASE product SURVIVE REGION FAILURE;") [ "$(wc -l < "$STATE/db")" -ge 3 ] || { echo "needs 3 regions" >&2; exit 1; }; echo "$(wc -l < "$STATE/db")" >> "$STATE/survive";;',
+    '  *) echo "unexpected statement: $stmt" >&2; exit 2;;',
+    'esac',
+  ].join('\n');
+
+  beforeEach(() => {
+    state = mkdtempSync(join(tmpdir(), 'crdb-membership-'));
+    writeFileSync(join(state, 'sql'), `${fakeSql}\n`);
+    chmodSync(join(state, 'sql'), 0o755);
+    // After the first region's init: the cluster and the database have the primary region.
+    writeFileSync(join(state, 'cluster'), `${regions[0]}\n`);
+    writeFileSync(join(state, 'db'), `${regions[0]}\n`);
+    writeFileSync(join(state, 'survive'), '');
+  });
+  afterEach(() => rmSync(state, { recursive: true, force: true }));
+
+  const script = () => regionMembershipScript({ environment: massive.name, regions, sql: join(state, 'sql') });
+  const join_ = (region: string) => writeFileSync(join(state, 'cluster'), `${readFileSync(join(state, 'cluster'), 'utf8')}${region}\n`);
+  const runJob = () => execFileSync('/bin/bash', ['-c', `set -eu\n${script()}`], { env: { ...process.env, STATE: state }, encoding: 'utf8' });
+  const db = () => readFileSync(join(state, 'db'), 'utf8').trim().split('\n').sort();
+  const survive = () => readFileSync(join(state, 'survive'), 'utf8').trim();
+
+  it('the first region alone: the database keeps its one region, no region survival, and the Job succeeds', () => {
+    runJob();
+    expect(db()).toEqual([regions[0]]);
+    expect(survive()).toBe('');
+  });
+
+  it.each([
+    ['in list order', [1, 2]],
+    ['in reverse order', [2, 1]],
+  ])('later regions deployed one after another, %s (one much later): each Job adds its region, the last sets region survival', (_order, order) => {
+    const [a, b] = order.map((i) => regions[i]);
+    join_(a);
+    runJob();
+    expect(db()).toEqual([regions[0], a].sort());
+    expect(survive()).toBe('');
+    // Days later, the last region.
+    join_(b);
+    runJob();
+    expect(db()).toEqual([...regions].sort());
+    expect(survive()).toBe('3');
+  });
+
+  it("all regions at once: the first Job to run after every node joined adds them all; the others' runs change nothing", () => {
+    join_(regions[1]);
+    join_(regions[2]);
+    runJob();
+    runJob();
+    runJob();
+    expect(db()).toEqual([...regions].sort());
+    expect(
+      survive()
+        .split('\n')
+        .every((n) => n === '3'),
+    ).toBe(true);
   });
 });

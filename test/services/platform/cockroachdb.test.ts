@@ -9,6 +9,7 @@ import {
   cockroachObjects,
   cockroachPlacement,
   CockroachPlacement,
+  COCKROACH_IMAGE,
   COCKROACH_JOIN_NODE_PORT,
   joinAddresses,
   regionJoinHost,
@@ -132,10 +133,10 @@ describe('CockroachDB topology per region (massive example)', () => {
     }
   });
 
-  it('runs the CA bootstrap, init and migration Jobs in the first region only', () => {
+  it('runs a CA bootstrap Job in every region, the init Job in the first, a region Job in each later one', () => {
     const jobs = massive.map((p) => ofKind(cockroachObjects(p), 'Job').map((j) => j.metadata.name.replace(/-[0-9a-f]{8}$/, '')));
     expect(jobs[0]).toEqual(['cockroachdb-ca-bootstrap', 'cockroachdb-init']);
-    for (const later of jobs.slice(1)) expect(later).toEqual([]);
+    for (const later of jobs.slice(1)) expect(later).toEqual(['cockroachdb-ca-bootstrap', 'cockroachdb-region']);
   });
 
   it('signs node certificates for the pod IP and its region join name, and keeps the CA key out of the database container', () => {
@@ -150,31 +151,80 @@ describe('CockroachDB topology per region (massive example)', () => {
     }
   });
 
-  it("publishes the CA to every region's secret from the first region, writing only empty ones", () => {
-    const job = ofKind(cockroachObjects(massive[0]), 'Job').find((j) => j.metadata.name.startsWith('cockroachdb-ca-bootstrap-'))!;
-    expect(podSpec(job).serviceAccountName).toBe('cockroachdb-ca-writer');
-    const publish: string = podSpec(job).containers[0].command[2];
-    for (const { region, key, certificate } of massive[0].allCaSecrets) {
-      // A later region's secrets exist only once its stack is applied: the Job waits for them, with no deadline.
-      const wait = publish.indexOf(`until aws secretsmanager describe-secret --region ${region} --secret-id '${certificate}'`);
-      expect(wait).toBeGreaterThanOrEqual(0);
-      expect(publish.indexOf(`aws secretsmanager put-secret-value --region ${region} --secret-id '${key}'`)).toBeGreaterThan(wait);
-      expect(publish).toContain(`aws secretsmanager put-secret-value --region ${region} --secret-id '${certificate}'`);
-    }
+  const bootstrap = (placement: CockroachPlacement) =>
+    ofKind(cockroachObjects(placement), 'Job').find((j) => j.metadata.name.startsWith('cockroachdb-ca-bootstrap-'))!;
+  const scriptsOf = (job: Json): string => [...podSpec(job).initContainers, ...podSpec(job).containers].map((c: Json) => c.command[2]).join('\n');
+
+  it("fills each region's own CA secrets only, writing them only while empty: the first creates the CA, a later one copies the first's", () => {
+    const [first] = massive[0].allCaSecrets;
+    massive.forEach((placement, i) => {
+      const job = bootstrap(placement);
+      expect(podSpec(job).serviceAccountName).toBe('cockroachdb-ca-writer');
+      const script = scriptsOf(job);
+      const own = placement.allCaSecrets[i];
+      expect(script).toContain(`aws secretsmanager put-secret-value --region ${own.region} --secret-id '${own.key}'`);
+      // It never writes, nor waits for, another region's secrets: they may be deployed much later.
+      for (const other of placement.allCaSecrets.filter((s) => s.region !== own.region)) {
+        expect(script).not.toContain(`put-secret-value --region ${other.region}`);
+        expect(script).not.toContain('describe-secret');
+      }
+      expect(script.indexOf(`if ! aws secretsmanager get-secret-value --region ${own.region} --secret-id '${own.key}'`)).toBeLessThan(
+        script.indexOf('put-secret-value'),
+      );
+      const containers = podSpec(job).initContainers.map((c: Json) => c.name);
+      if (i === 0) {
+        expect(containers).toEqual(['read-ca', 'create-ca']);
+        expect(script).toContain('cert create-ca');
+      } else {
+        // Never a second CA: a later region waits for the first region's (an earlier apps stack) and copies it.
+        expect(containers).toEqual(['read-ca']);
+        expect(script).not.toContain('cert create-ca');
+        expect(script).toContain(`until aws secretsmanager get-secret-value --region ${first.region} --secret-id '${first.key}'`);
+      }
+    });
+  });
+
+  it('initialises the cluster and creates the users as soon as the first region is up, without waiting for the later regions', () => {
+    const init = ofKind(cockroachObjects(massive[0], ['api']), 'Job').find((j) => j.metadata.name.startsWith('cockroachdb-init-'))!;
+    const migrate: string = podSpec(init).containers[0].command[2];
+    expect(migrate).toContain('waiting for nodes in us-east-1');
+    for (const later of massive[0].regions.slice(1)) expect(migrate).not.toContain(`waiting for nodes in ${later}`);
+    const users = migrate.indexOf('--file=/migrations/003_service_users.sql');
+    expect(users).toBeGreaterThan(migrate.indexOf('waiting for nodes in us-east-1'));
+    // Then it adds whichever later regions have already joined (a re-run, or all regions deployed at once).
+    expect(migrate.indexOf('ALTER DATABASE product ADD REGION IF NOT EXISTS "eu-west-1"')).toBeGreaterThan(users);
+  });
+
+  it('joins each later region to the database once its own nodes have, and the last one to join sets region survival', () => {
+    massive.slice(1).forEach((placement) => {
+      const job = ofKind(cockroachObjects(placement), 'Job').find((j) => j.metadata.name.startsWith('cockroachdb-region-'))!;
+      expect(podSpec(job).initContainers.map((c: Json) => c.name)).toEqual(['fetch-ca', 'client-certificate']);
+      const script: string = podSpec(job).containers[0].command[2];
+      expect(script).toContain(`waiting for nodes in ${placement.region}`);
+      for (const other of placement.regions.filter((r) => r !== placement.region)) expect(script).not.toContain(`waiting for nodes in ${other}`);
+      expect(script).toContain(`ADD REGION IF NOT EXISTS "${placement.region}"`);
+      expect(script).toContain(`if [ "$count" -ge ${placement.regions.length} ]; then`);
+      expect(script).toContain('SURVIVE REGION FAILURE');
+    });
   });
 
   it('works in any timing of the regional deploys: no Job deadline, and a new Job name whenever its inputs change', () => {
-    const jobs = ofKind(cockroachObjects(massive[0]), 'Job');
-    expect(jobs.map((j) => j.spec.activeDeadlineSeconds)).toEqual([undefined, undefined]);
-    // Another image, or one region fewer, changes both Jobs' names: the next apply runs them again.
-    const names = (placement: (typeof massive)[0]) => ofKind(cockroachObjects(placement), 'Job').map((j) => j.metadata.name);
-    const before = names(massive[0]);
-    expect(names(massive[0])).toEqual(before);
-    const image = names({ ...massive[0], image: 'cockroachdb/cockroach:v99.1.0' });
-    expect(image.every((name, i) => name !== before[i])).toBe(true);
-    const fewer = names({ ...massive[0], regions: massive[0].regions.slice(0, 2), allCaSecrets: massive[0].allCaSecrets.slice(0, 2) });
-    expect(fewer.every((name, i) => name !== before[i])).toBe(true);
-    expect(before.map((n) => n.replace(/-[0-9a-f]{8}$/, ''))).toEqual(['cockroachdb-ca-bootstrap', 'cockroachdb-init']);
+    for (const placement of massive) {
+      const jobs = ofKind(cockroachObjects(placement), 'Job');
+      expect(jobs.map((j) => j.spec.activeDeadlineSeconds)).toEqual([undefined, undefined]);
+      // Another image, or one region fewer, changes every Job's name: the next apply runs them again.
+      const names = (p: CockroachPlacement) => ofKind(cockroachObjects(p), 'Job').map((j) => j.metadata.name);
+      const before = names(placement);
+      expect(names(placement)).toEqual(before);
+      // A later region's CA bootstrap runs only the AWS CLI image: a new cockroach image leaves it as it is.
+      const usesCockroach = jobs.map((j) => JSON.stringify(podSpec(j)).includes(COCKROACH_IMAGE));
+      const image = names({ ...placement, image: 'cockroachdb/cockroach:v99.1.0' });
+      expect(image.map((name, i) => name !== before[i])).toEqual(usesCockroach);
+      expect(usesCockroach.filter(Boolean).length).toBeGreaterThan(0);
+      // A region added to the environment renames the Job that joins regions to the database (init, or region).
+      const more = names({ ...placement, regions: [...placement.regions, 'sa-east-1'] });
+      expect(more.map((name, i) => name !== before[i])).toEqual([false, true]);
+    }
   });
 
   it('enforces Pod Security Admission restricted on the namespace', () => {
