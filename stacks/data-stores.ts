@@ -142,7 +142,11 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
         env,
         secretArns: [],
         bucketArns: [],
-        credentialFor: iamDatabaseCredential(stack, [database.primary.resourceId]),
+        // Reads go to the replicas (DATABASE_READER_HOSTS): IAM authenticates against each instance's own resource id.
+        credentialFor: iamDatabaseCredential(
+          stack,
+          [database.primary, ...database.replicas].map((instance) => instance.resourceId),
+        ),
       }
     : {
         kind: 'database',

@@ -69,6 +69,22 @@ describe('DataStoreCredential on fixtures', () => {
     ]);
   });
 
+  it('fails a service whose role may connect to the primary but not to its read replica', () => {
+    const resources = regional([CONNECT, READ_TOKEN]);
+    resources.aws_db_instance.replica = { replicate_source_db: '${aws_db_instance.db.identifier}' };
+    const outcomes = evaluate(DataStoreCredential, { resources, otherRegions: { 'us-east-1-apps': compliantApps() } });
+    expect(problems(outcomes)).toEqual([
+      expect.objectContaining({
+        status: 'non-compliant',
+        message: 'service api → database (stack fx-us-east-1): its role may not rds-db:connect as api on aws_db_instance.replica',
+      }),
+    ]);
+    const both = { ...CONNECT, Resource: [...CONNECT.Resource, 'arn:aws:rds-db:us-east-1:111122223333:dbuser:${aws_db_instance.replica.resource_id}/api'] };
+    const fixed = regional([both, READ_TOKEN]);
+    fixed.aws_db_instance.replica = resources.aws_db_instance.replica;
+    expect(problems(evaluate(DataStoreCredential, { resources: fixed, otherRegions: { 'us-east-1-apps': compliantApps() } }))).toEqual([]);
+  });
+
   it('fails a service whose user no Job creates', () => {
     const apps = { ...deployment(ENV), ...usersJob('CREATE ROLE "other" WITH LOGIN;') };
     expect(problems(evaluate(DataStoreCredential, fixture([CONNECT, READ_TOKEN], apps)))).toEqual([
@@ -190,6 +206,15 @@ describe('DataStoreCredential on the example synthesis', () => {
         ),
       }),
     ]);
+  });
+
+  it('gives growth services rds-db:connect on the read replica they are sent to, not only on the primary', () => {
+    const growth = stackViews(synthesis).find((v) => v.name === 'acme-growth-us-east-1')!;
+    const replicas = growth.resources('aws_db_instance').filter((d) => d.values.replicate_source_db !== undefined);
+    expect(replicas.length).toBeGreaterThan(0);
+    const policy = growth.resources('aws_iam_role_policy').find((p) => p.address.startsWith('aws_iam_role_policy.service-api_data-stores'))!;
+    const connect = JSON.parse(String(policy.values.policy)).Statement.find((s: { Sid?: string }) => s.Sid === 'ConnectAsItsDatabaseUser');
+    for (const replica of replicas) expect(connect.Resource).toContainEqual(expect.stringContaining(`dbuser:\${${replica.address}.resource_id}/api`));
   });
 
   it('fails massive when a service mounts a certificate Secret the signing Job does not write', () => {

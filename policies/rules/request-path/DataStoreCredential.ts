@@ -2,7 +2,7 @@
  * Every service can authenticate to every data store it declares (issue 15, review R4–R6, R10):
  * on a cluster stage, for each product Deployment of the region's apps stack and each store its
  * environment points it at, the link that lets it in exists, and as itself:
- * - PostgreSQL (RDS, Aurora): `rds-db:connect` as its own user on every database, that user in
+ * - PostgreSQL (RDS, Aurora): `rds-db:connect` as its own user on every database and read replica, that user in
  *   the `database-users` Job's script, and no master secret in its environment;
  * - CockroachDB: its SQL user in the migrations, a client certificate Secret the region's
  *   `cockroachdb-client-certs` Job writes, mounted by its pods;
@@ -87,10 +87,9 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
   const { env, grants } = service;
   switch (store) {
     case 'database': {
-      const databases = [
-        ...stack.resources('aws_db_instance').filter((d) => d.values.replicate_source_db === undefined),
-        ...stack.resources('aws_rds_cluster'),
-      ];
+      // Every instance it may be sent to: the primary and each read replica (DATABASE_READER_HOSTS), each with its own
+      // resource id; an Aurora cluster's id covers its writer and every reader.
+      const databases = [...stack.resources('aws_db_instance'), ...stack.resources('aws_rds_cluster')];
       const user = env.get('DATABASE_USER');
       if (databases.length > 0) {
         if (env.has('DATABASE_SECRET_ARN')) return 'its environment names the master user secret (DATABASE_SECRET_ARN); it must log in as its own user';
