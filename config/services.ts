@@ -271,7 +271,8 @@ function routeProblems(service: ServiceDefinition, catalog: readonly ServiceDefi
 export function deployedServices(config: EnvironmentConfig, stage: Stage, catalog: readonly ServiceDefinition[]): ServiceDefinition[] {
   return catalog
     .filter((service) => config.services?.[service.name]?.enabled ?? service.stages.includes(stage))
-    .map((service) => {
+    .map((defined) => {
+      const service = withQueueOfTopics(defined, stage);
       const override = config.services?.[service.name];
       if (!override) return service;
       const scaling = service.scaling;
@@ -286,6 +287,19 @@ export function deployedServices(config: EnvironmentConfig, stage: Stage, catalo
               : scaling,
       };
     });
+}
+
+/**
+ * A service that names `topics` is a client of the queue wherever the stage runs one (growth and
+ * up), whether or not its `dataStores` lists `queue`: a producer that runs from launch on (the
+ * api) publishes where a queue exists and works without one before. Listing `queue` in
+ * `dataStores` means more: the service cannot run on a stage without it.
+ */
+export function withQueueOfTopics(service: ServiceDefinition, stage: Stage): ServiceDefinition {
+  const { consumes, produces } = service.topics;
+  const usesTopics = consumes.length + produces.length > 0;
+  if (!usesTopics || service.dataStores.includes('queue') || !DATA_STORE_STAGES.queue.includes(stage)) return service;
+  return { ...service, dataStores: [...service.dataStores, 'queue'] };
 }
 
 /** Problems of an environment's `services:` and `autoscaling:` sections against the catalog and its stage. */

@@ -16,6 +16,7 @@ import { LoadBalancer } from '../constructs/aws/load-balancer';
 import type { ServiceRoute } from '../constructs/aws/service-routes';
 import type { SearchDomain } from '../constructs/aws/search-domain';
 import type { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
+import type { KafkaCluster } from '../constructs/aws/kafka-cluster';
 import { RestoreTestedType } from '../constructs/aws/restore-testing';
 import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -79,6 +80,8 @@ export class RegionalStack extends StagecraftStack {
   /** The region's OpenSearch domain and RabbitMQ broker, where the stage has them (their deploy-time Jobs need them). */
   searchDomain?: SearchDomain;
   rabbitMq?: RabbitMqBroker;
+  /** The region's MSK cluster, where the stage has one (the kafka-topics Job creates its topics). */
+  kafka?: KafkaCluster;
   /** The region's OpenTelemetry collector, on cluster stages (set by `addOperations`). */
   collector?: { readonly metricsLogGroupName?: string };
   /** Resource types whose backups the weekly restore test restores (the composers add theirs). */

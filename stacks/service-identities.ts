@@ -25,6 +25,7 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
         encryptionKey: f.encryptionKey,
         region: f.region.code,
         credentialStatements: credentialsFor(service, stack.dataStores).flatMap((c) => c.statements ?? []),
+        credentialSecretArns: credentialsFor(service, stack.dataStores).flatMap((c) => c.secretArns ?? []),
       }),
   );
   f.environment.services.forEach((service, i) => stack.serviceRoleArns.set(service.name, identities[i].role.arn));

@@ -19,6 +19,8 @@ export interface DataStoreAccess {
    * user, kafka-cluster actions on its topics, es:ESHttp* on the search domain). @default none
    */
   readonly credentialStatements?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Secrets of the service's own credentials (its broker password), read like the stores' secrets. @default none */
+  readonly credentialSecretArns?: readonly string[];
 }
 
 /**
@@ -28,7 +30,7 @@ export interface DataStoreAccess {
  * Undefined when the stores need nothing.
  */
 export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefined {
-  const secretArns = access.stores.flatMap((s) => s.secretArns);
+  const secretArns = [...access.stores.flatMap((s) => s.secretArns), ...(access.credentialSecretArns ?? [])];
   const bucketArns = access.stores.flatMap((s) => s.bucketArns);
   const statements: Array<Record<string, unknown>> = [];
   const via: string[] = [];

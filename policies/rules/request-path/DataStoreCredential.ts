@@ -6,8 +6,11 @@
  *   the `database-users` Job's script, and no master secret in its environment;
  * - CockroachDB: its SQL user in the migrations, a client certificate Secret the region's
  *   `cockroachdb-client-certs` Job writes, mounted by its pods;
- * - Kafka (MSK, IAM only): `kafka-cluster:Connect` on the cluster and data actions on topics;
- *   RabbitMQ: read access to the broker secret it is pointed at;
+ * - the queue: the topics it names (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED); on Kafka (MSK,
+ *   IAM only) `kafka-cluster:Connect`, read and group actions on each topic it consumes, write
+ *   actions on each it produces, and each topic created by the kafka-topics Job; on RabbitMQ a
+ *   broker user of its own (never the admin, whose secret it may not read) that the
+ *   rabbitmq-users Job creates, and read access to its own password secret;
  * - OpenSearch: `es:ESHttp*` on the domain, its role admitted by the domain policy, and a role
  *   mapping for it in the search Job;
  * - Redis: IAM authentication (REDIS_AUTH=iam, REDIS_USER) and elasticache:Connect on the group and the user;
@@ -21,6 +24,7 @@ import { decodePolicy, JsonValue, statements, stringList } from '../../../synthe
 import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
+import { follow } from './links';
 
 const PRODUCT_NAMESPACE = 'product';
 
@@ -82,6 +86,106 @@ function grantsOf(stack: StackView, role: ResourceView): { grants: Grant[]; unre
   return { grants };
 }
 
+const KAFKA_TOPICS_JOB = 'kafka-topics-';
+const RABBITMQ_USERS_JOB = 'rabbitmq-users-';
+
+/**
+ * Kafka (MSK, IAM only): connect to the cluster; DescribeTopic and ReadData on each topic it
+ * consumes, DescribeGroup and AlterGroup on its group, WriteData on their dead-letter topics;
+ * DescribeTopic and WriteData on each topic it produces; and each of those topics created by the
+ * region's kafka-topics Job (the brokers create none on their own).
+ */
+function kafkaLink(service: ServiceFacts, apps: StackView, produced: readonly string[], consumed: readonly string[]): string | undefined {
+  const { env, grants } = service;
+  if (
+    !allows(
+      grants,
+      (a) => a === 'kafka-cluster:Connect',
+      (r) => r.includes('aws_msk_cluster.'),
+    )
+  )
+    return 'its role may not kafka-cluster:Connect to the MSK cluster (IAM is the only way in)';
+  const onTopic = (topic: string) => (r: string) => r.includes(':topic/') && r.endsWith(`/${topic}`);
+  const may = (action: string, topic: string) => allows(grants, (a) => a === action || a === 'kafka-cluster:*', onTopic(topic));
+  const suffix = env.get('KAFKA_DEAD_LETTER_TOPIC_SUFFIX') ?? '.dlq';
+  for (const topic of consumed) {
+    for (const action of ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'])
+      if (!may(action, topic)) return `its role may not ${action} on the topic ${topic} it consumes`;
+    if (!may('kafka-cluster:WriteData', `${topic}${suffix}`))
+      return `its role may not kafka-cluster:WriteData on ${topic}${suffix}, where it dead-letters ${topic}`;
+  }
+  const group = env.get('KAFKA_CONSUMER_GROUP');
+  if (consumed.length > 0) {
+    for (const action of ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'])
+      if (
+        !group ||
+        !allows(
+          grants,
+          (a) => a === action,
+          (r) => r.includes(':group/') && r.endsWith(`/${group}`),
+        )
+      )
+        return `its role may not ${action} on its consumer group ${group ?? '(no KAFKA_CONSUMER_GROUP)'}`;
+  }
+  for (const topic of produced)
+    for (const action of ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'])
+      if (!may(action, topic)) return `its role may not ${action} on the topic ${topic} it produces`;
+  const creator = manifestsOf(apps, 'Job').find((j) => j.name.startsWith(KAFKA_TOPICS_JOB));
+  const created = new Set(
+    text(creator?.manifest)
+      .split('\n')
+      .map((line) => /^([A-Za-z0-9._-]+) \d+ \d+$/.exec(line)?.[1])
+      .filter((t): t is string => t !== undefined),
+  );
+  for (const topic of [...produced, ...consumed, ...consumed.map((t) => `${t}${suffix}`)])
+    if (!created.has(topic)) return `no kafka-topics Job in ${apps.name} creates the topic ${topic} (the brokers create none on their own)`;
+  return undefined;
+}
+
+/** The secrets whose value an Amazon MQ broker's users log in with (the admin's), by address. */
+function brokerAdminSecrets(stack: StackView): Set<string> {
+  const secrets = new Set<string>();
+  for (const broker of stack.resources('aws_mq_broker'))
+    for (const user of ((Array.isArray(broker.values.user) ? broker.values.user : [broker.values.user]) as unknown[]).map(record)) {
+      const version = stack.referenced(user?.password);
+      const secret = version ? stack.referenced(version.values.secret_id) : undefined;
+      if (secret) secrets.add(secret.address);
+    }
+  return secrets;
+}
+
+/**
+ * RabbitMQ (Amazon MQ): its own broker user, never the admin: a user name that is not a broker
+ * user of the Terraform `user` block, a password secret that is not the admin's, read access to
+ * that secret and none to the admin's, and the user put by the region's rabbitmq-users Job.
+ */
+function rabbitMqLink(service: ServiceFacts, stack: StackView, apps: StackView): string | undefined {
+  const { env, grants } = service;
+  const username = env.get('QUEUE_USERNAME');
+  if (!env.has('QUEUE_SECRET_ARN') || !username) return 'no QUEUE_USERNAME and QUEUE_SECRET_ARN: it is given no broker credential';
+  const admins = stack
+    .resources('aws_mq_broker')
+    .flatMap((b) => (Array.isArray(b.values.user) ? b.values.user : [b.values.user]).map((u) => record(u)?.username));
+  if (admins.includes(username)) return `it logs in as the broker admin (${username}); it must have a broker user of its own`;
+  const adminSecrets = brokerAdminSecrets(stack);
+  const secret = follow(apps, env.get('QUEUE_SECRET_ARN'));
+  if (secret && adminSecrets.has(secret.resource.address))
+    return `its environment names the broker admin secret (${secret.resource.address}); it must log in as its own user`;
+  const readable = (address: string) =>
+    allows(
+      grants,
+      (a) => a === 'secretsmanager:GetSecretValue',
+      (r) => r.includes(`\${${address}.`),
+    );
+  const admin = [...adminSecrets].find(readable);
+  if (admin) return `its role may read the broker admin secret ${admin}`;
+  if (!secret || !readable(secret.resource.address))
+    return 'its role may not read its broker password secret (secretsmanager:GetSecretValue on QUEUE_SECRET_ARN)';
+  const job = manifestsOf(apps, 'Job').find((j) => j.name.startsWith(RABBITMQ_USERS_JOB) && text(j.manifest).includes(`put_user '${username}'`));
+  if (!job) return `no rabbitmq-users Job in ${apps.name} creates its broker user ${username}`;
+  return undefined;
+}
+
 /** The first missing link of `service` to `store`, or undefined when it has its credential. */
 function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps: StackView, environmentApps: readonly StackView[]): string | undefined {
   const { env, grants } = service;
@@ -118,35 +222,13 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
       return undefined;
     }
     case 'queue': {
-      if (env.get('QUEUE_KIND') === 'kafka') {
-        if (
-          !allows(
-            grants,
-            (a) => a === 'kafka-cluster:Connect',
-            (r) => r.includes('aws_msk_cluster.'),
-          )
-        )
-          return 'its role may not kafka-cluster:Connect to the MSK cluster (IAM is the only way in)';
-        if (
-          !allows(
-            grants,
-            (a) => a === 'kafka-cluster:ReadData' || a === 'kafka-cluster:WriteData',
-            (r) => r.includes(':topic/'),
-          )
-        )
-          return 'its role may neither read nor write any topic (kafka-cluster:ReadData/WriteData on topic ARNs)';
-        return undefined;
-      }
-      if (!env.has('QUEUE_SECRET_ARN')) return 'no QUEUE_SECRET_ARN: it is given no broker credential';
-      if (
-        !allows(
-          grants,
-          (a) => a === 'secretsmanager:GetSecretValue',
-          (r) => r.includes('aws_secretsmanager_secret.'),
-        )
-      )
-        return 'its role may not read the broker secret (secretsmanager:GetSecretValue)';
-      return undefined;
+      const list = (name: string) => (env.get(name) ?? '').split(',').filter((t) => t !== '');
+      const produced = list('QUEUE_TOPICS_PRODUCED');
+      const consumed = list('QUEUE_TOPICS_CONSUMED');
+      if (produced.length + consumed.length === 0)
+        return 'it names no topic (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED): it is given nothing to read or write';
+      if (env.get('QUEUE_KIND') === 'kafka') return kafkaLink(service, apps, produced, consumed);
+      return rabbitMqLink(service, stack, apps);
     }
     case 'search': {
       if (
