@@ -5,6 +5,7 @@
  * policy's admission, the users Job) fails naming the service, the store, the link and the stack.
  */
 import { DataStoreCredential } from '../../policies/rules/request-path/DataStoreCredential';
+import { StateSecretOnlyForBrokerAdmin } from '../../policies/rules/encryption-at-rest/StateSecretOnlyForBrokerAdmin';
 import { StackOutcome } from '../../policies/types';
 import { readSynthesis } from '../../synthesis/read';
 import { stackViews, Synthesis } from '../../synthesis/stack-views';
@@ -419,6 +420,31 @@ describe('DataStoreCredential on the example synthesis', () => {
       expect.objectContaining({
         message:
           'service analytics-worker → queue (stack acme-growth-us-east-1): it logs in as the broker admin (stagecraft-admin); it must have a broker user of its own',
+      }),
+    ]);
+  });
+
+  it('keeps the RabbitMQ admin password the only generated secret in state, readable by the operations Jobs alone (SC-EAR-18)', () => {
+    const outcomes = stackViews(synthesis).flatMap((v) => StateSecretOnlyForBrokerAdmin.evaluate(v).map((o) => ({ stack: v.name, ...o })));
+    expect(outcomes.filter((o) => o.status === 'non-compliant' || o.status === 'could-not-evaluate')).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 'compliant').map((o) => o.stack)).toEqual(['acme-growth-us-east-1', 'acme-scale-us-west-2']);
+    // A service's role that may read the admin secret fails both rules.
+    const broken = changed('acme-growth-us-east-1', (json) => {
+      const admin = Object.keys(json.resource.aws_secretsmanager_secret).find((name) => name.startsWith('rabbitmq_admin-password_secret_'))!;
+      const policy = policyOf(json, 'analytics-worker');
+      const document = JSON.parse(String(policy.policy));
+      document.Statement.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [`\${aws_secretsmanager_secret.${admin}.arn}`] });
+      policy.policy = JSON.stringify(document);
+    });
+    const view = stackViews(broken).find((v) => v.name === 'acme-growth-us-east-1')!;
+    expect(StateSecretOnlyForBrokerAdmin.evaluate(view).filter((o) => o.status === 'non-compliant')).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/holds the broker admin password, and aws_iam_role\.service-analytics-worker_role_\w+ may read it/),
+      }),
+    ]);
+    expect(problems(outcomesOf(broken, 'acme-growth-us-east-1'))).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^service analytics-worker → queue \(stack acme-growth-us-east-1\): its role may read the broker admin secret/),
       }),
     ]);
   });
