@@ -39,7 +39,9 @@ import {
 } from '../services/platform/cockroachdb/client-certificates';
 import { PRODUCT_DATABASE } from '../services/platform/cockroachdb/placement';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
-import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
+import { DataStoreEndpoint, ServiceCredential } from '../constructs/shared/data-store-endpoints';
+import { hostDatabaseCredentials } from './host-services';
+import { POSTGRES_CLIENT_IMAGE } from '../services/platform/operations-jobs';
 import { GeneratedSecret } from '../constructs/aws/generated-secret';
 import { KAFKA_DEAD_LETTER_SUFFIX, kafkaWrittenTopics, QUEUE_CONSUMES_ENV, QUEUE_PRODUCES_ENV, rabbitMqUsername } from '../services/platform/queue-topology';
 import { ServiceDefinition } from '../config/service-definition';
@@ -134,7 +136,7 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
     DATABASE_PORT: String(POSTGRES_PORT),
     DATABASE_READER_HOSTS: Fn.join(',', database.replicaEndpoints),
   };
-  // Hosts (traction) share one instance role that their containers cannot use: there the services read the master secret.
+  // Hosts (traction) share one instance role that their containers cannot use: there each service logs in with a password of its own.
   stack.dataStores.database = stack.eks
     ? {
         kind: 'database',
@@ -150,17 +152,39 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
           [database.primary, ...database.replicas].map((instance) => instance.resourceId),
         ),
       }
-    : {
-        kind: 'database',
-        engine: 'RDS PostgreSQL',
-        port: POSTGRES_PORT,
-        peer: { cidrs: dataSubnetCidrs(stack) },
-        env: { ...env, DATABASE_SECRET_ARN: secretArn },
-        secretArns: [secretArn],
-        bucketArns: [],
-      };
+    : hostRdsDatabase(stack, env, secretArn);
   if (stack.eks) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn }] };
   return database;
+}
+
+/**
+ * RDS behind hosts (traction): each service its own user and password (stacks/host-services.ts);
+ * the host fetches the RDS-managed master secret for the `database-users` compose service alone.
+ */
+function hostRdsDatabase(stack: RegionalStack, env: Record<string, string>, masterSecretArn: string): DataStoreEndpoint {
+  const own = hostDatabaseCredentials(stack, POSTGRES_DATABASE);
+  stack.hostDatabaseAdmin = {
+    masterSecretArn,
+    admin: {
+      image: POSTGRES_CLIENT_IMAGE,
+      host: env.DATABASE_HOST,
+      port: POSTGRES_PORT,
+      database: POSTGRES_DATABASE,
+      masterSecretFile: 'database-master',
+      masterFormat: { kind: 'rds-json' },
+      sslMode: 'require',
+    },
+  };
+  return {
+    kind: 'database',
+    engine: 'RDS PostgreSQL',
+    port: POSTGRES_PORT,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env,
+    secretArns: [masterSecretArn, ...own.secretArns],
+    bucketArns: [],
+    credentialFor: own.credentialFor,
+  };
 }
 
 /** Aurora PostgreSQL: one cluster per shard, each a writer plus readers. */
