@@ -12,6 +12,7 @@ import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { synthesizeExamples } from '../helpers/examples';
 import { evaluate, Fixture, fixtureSynthesis, Resources } from './fixtures';
 import { typedResourcesNamed } from '../helpers/kubernetes-typed';
+import { stringify } from 'yaml';
 
 const manifest = (name: string, object: Record<string, unknown>) => typedResourcesNamed({ [name]: object });
 const deployment = (env: Record<string, string>, volumes: Array<Record<string, unknown>> = []) =>
@@ -128,7 +129,7 @@ describe('DataStoreCredential on fixtures', () => {
 
   it('does not apply to a stack without an apps stack (services on hosts)', () => {
     expect(evaluate(DataStoreCredential, { resources: regional([]) })).toEqual([
-      { status: 'not-applicable', reason: "no fx-us-east-1-apps stack: services run on hosts, with the host's role" },
+      { status: 'not-applicable', reason: 'no fx-us-east-1-apps stack and no host service declares the database' },
     ]);
   });
 });
@@ -294,6 +295,47 @@ describe('DataStoreCredential on the queue (fixtures)', () => {
   });
 });
 
+describe('DataStoreCredential on hosts (fixtures)', () => {
+  /** A launch template whose cloud-init writes `compose`, as stacks/host-services.ts renders it. */
+  const host = (services: Record<string, unknown>): Resources => {
+    const cloudInit = stringify({ write_files: [{ path: '/etc/stagecraft/compose.yaml', content: stringify({ services }) }] });
+    const escaped = cloudInit.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+    return { aws_launch_template: { host: { name: 'fx-host', user_data: `\${base64encode("${escaped}")}` } } };
+  };
+  const users = {
+    environment: { DATABASE_USERS_SQL: 'DO $$$$stagecraft$$$$ BEGIN CREATE ROLE "api" WITH LOGIN; END $$$$stagecraft$$$$;' },
+    secrets: ['database'],
+  };
+  const api = (env: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    environment: { DATABASE_HOST: 'postgres', ...env },
+    secrets: ['database-password-api'],
+    depends_on: { 'database-users': { condition: 'service_completed_successfully' } },
+    ...extra,
+  });
+  const OWN = { DATABASE_USER: 'api', DATABASE_PASSWORD_SECRET_FILE: '/run/secrets/database-password-api' };
+  const messages = (services: Record<string, unknown>) =>
+    evaluate(DataStoreCredential, { resources: host(services), stage: 'launch' }).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+
+  it('passes a service with its own user and password file, created before it starts', () => {
+    expect(messages({ 'database-users': users, api: api(OWN) })).toEqual(['compliant']);
+  });
+
+  it('fails a service handed the master password', () => {
+    expect(messages({ 'database-users': users, api: api({ DATABASE_SECRET_FILE: '/run/secrets/database' }, { secrets: ['database'] }) })).toEqual([
+      'service api → database (stack fx-us-east-1, aws_launch_template.host): it is handed the master password (DATABASE_SECRET_FILE or the master secret file); it must log in as its own user',
+    ]);
+  });
+
+  it('fails a user nobody creates, or a service that may start first', () => {
+    expect(messages({ api: api(OWN) })).toEqual([
+      'service api → database (stack fx-us-east-1, aws_launch_template.host): no database-users service on the host creates the user api',
+    ]);
+    expect(messages({ 'database-users': users, api: api(OWN, { depends_on: {} }) })).toEqual([
+      'service api → database (stack fx-us-east-1, aws_launch_template.host): it may start before the database-users service has created its user (depends_on database-users: service_completed_successfully)',
+    ]);
+  });
+});
+
 describe('DataStoreCredential on the example synthesis', () => {
   let synthesis: Synthesis;
   beforeAll(() => {
@@ -329,10 +371,12 @@ describe('DataStoreCredential on the example synthesis', () => {
     expect([...evaluated].sort()).toEqual([
       'acme-growth-us-east-1',
       'acme-hyperscale-us-east-1',
+      'acme-launch-us-east-1',
       'acme-massive-ap-northeast-1',
       'acme-massive-eu-west-1',
       'acme-massive-us-east-1',
       'acme-scale-us-west-2',
+      'acme-traction-eu-west-1',
     ]);
     // Six services on growth; the stores they declare, the queue of the producers' topics included: 2 + 4 + 2 + 3 + 4 + 3.
     expect(outcomesOf(synthesis, 'acme-growth-us-east-1')).toHaveLength(18);

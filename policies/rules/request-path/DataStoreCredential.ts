@@ -17,14 +17,16 @@
  * - S3: object read and write on a bucket.
  * A store is declared by the variables the platform sets for it (DATABASE_HOST, REDIS_HOST,
  * QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET). A missing link fails and names the service, the
- * store, the link and the stack. Single-host stages are not evaluated here: their containers
- * share the host's role (docs/credentials.md).
+ * store, the link and the stack. On single-host stages (their containers share the host's role)
+ * the database is checked in the hosts' compose project: each service its own user and password
+ * file, never the master's, created before it starts by the one-shot `database-users` service.
  */
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
 import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { follow } from './links';
+import { composeText, hostComposeServices } from './host-compose';
 
 const PRODUCT_NAMESPACE = 'product';
 
@@ -286,17 +288,68 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
   }
 }
 
+const HOST_USERS_SERVICE = 'database-users';
+
+/**
+ * Single-host stages (launch, traction): each compose service pointed at the database
+ * (DATABASE_HOST) logs in as its own user with its own password file, never with the master
+ * password, and starts only after the one-shot `database-users` service has created that user.
+ */
+function hostOutcomes(stack: StackView): StackOutcome[] {
+  const outcomes: StackOutcome[] = [];
+  for (const template of stack.resources('aws_launch_template')) {
+    if (template.values.user_data === undefined) continue;
+    const services = hostComposeServices(template);
+    if (!services) {
+      outcomes.push({
+        status: 'could-not-evaluate',
+        message: `${template.address}.user_data holds no compose project the rule can read`,
+        address: template.address,
+      });
+      continue;
+    }
+    const users = services[HOST_USERS_SERVICE];
+    const script = composeText(Object.values(users?.environment ?? {}).join('\n'));
+    const masterFile = users?.secrets?.[0];
+    for (const [name, service] of Object.entries(services)) {
+      const env = service.environment ?? {};
+      if (name === HOST_USERS_SERVICE || env.DATABASE_HOST === undefined) continue;
+      const where = `service ${name} → database (stack ${stack.name}, ${template.address})`;
+      const user = env.DATABASE_USER;
+      const passwordFile = env.DATABASE_PASSWORD_SECRET_FILE?.replace(/^\/run\/secrets\//, '');
+      const missing =
+        env.DATABASE_SECRET_FILE !== undefined || (masterFile !== undefined && (service.secrets ?? []).includes(masterFile))
+          ? 'it is handed the master password (DATABASE_SECRET_FILE or the master secret file); it must log in as its own user'
+          : !user
+            ? 'no DATABASE_USER: it has no database user of its own'
+            : !passwordFile || !(service.secrets ?? []).includes(passwordFile)
+              ? 'it mounts no password file of its own (DATABASE_PASSWORD_SECRET_FILE)'
+              : !script.includes(`CREATE ROLE ${quoted(user)}`)
+                ? `no ${HOST_USERS_SERVICE} service on the host creates the user ${user}`
+                : service.depends_on?.[HOST_USERS_SERVICE]?.condition !== 'service_completed_successfully'
+                  ? `it may start before the ${HOST_USERS_SERVICE} service has created its user (depends_on ${HOST_USERS_SERVICE}: service_completed_successfully)`
+                  : undefined;
+      outcomes.push(
+        missing === undefined
+          ? { status: 'compliant', address: template.address }
+          : { status: 'non-compliant', message: `${where}: ${missing}`, address: template.address },
+      );
+    }
+  }
+  return outcomes.length > 0 ? outcomes : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database` }];
+}
+
 export const DataStoreCredential: StackRule = {
   id: 'SC-REQ-3',
   name: 'DataStoreCredential',
   family: 'request-path',
   scope: 'stack',
   description:
-    'On cluster stages, every product service has a credential of its own for every data store it declares: its database user (IAM or client certificate), MSK IAM actions, an OpenSearch role mapping, and read access to the secrets it is pointed at.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
-    if (!apps) return [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack: services run on hosts, with the host's role` }];
+    if (!apps) return hostOutcomes(stack);
     const environmentApps = stack.environmentStacks().filter((s) => s.name.endsWith('-apps'));
     const deployments = manifestsOf(apps, 'Deployment').filter((d) => d.namespace === PRODUCT_NAMESPACE);
     if (deployments.length === 0) return [{ status: 'not-applicable', reason: `${apps.name} runs no product Deployment` }];
