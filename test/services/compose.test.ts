@@ -75,7 +75,9 @@ describe.each(HOST_STAGES)('$env: docker compose from cloud-init', ({ env, stack
 
   it("runs the stage's catalog services, the on-host data stores and the proxy", () => {
     for (const config of cloudConfigOf(stack)) {
-      expect(Object.keys(composeOf(config).services).sort()).toEqual([...hostStores, ...environment().services.map((s) => s.name), 'proxy'].sort());
+      expect(Object.keys(composeOf(config).services).sort()).toEqual(
+        [...hostStores, ...environment().services.map((s) => s.name), 'proxy', 'database-users'].sort(),
+      );
     }
   });
 
@@ -102,7 +104,9 @@ describe.each(HOST_STAGES)('$env: docker compose from cloud-init', ({ env, stack
           security_opt: ['no-new-privileges:true'],
         });
         expect(service.user).toMatch(/^[1-9]\d*:[1-9]\d*$/); // never root
-        expect(service.healthcheck.test.length).toBeGreaterThan(1);
+        // The one-shot database-users service runs to completion: the services wait for its exit, not its health.
+        if (name !== 'database-users') expect(service.healthcheck.test.length).toBeGreaterThan(1);
+        else expect(service.restart).toBe('no');
         expect(service.deploy.resources.limits).toEqual({ cpus: expect.any(String), memory: expect.stringMatching(/^\d+M$/) });
         expect(service.image).toMatch(/:[\w][\w.-]*$/);
         expect(service.image).not.toMatch(/:latest$/);
@@ -135,7 +139,12 @@ describe('launch', () => {
     const { services } = composeOf(config);
     expect(services.postgres.volumes).toEqual(['/srv/data/postgres:/var/lib/postgresql/data']);
     expect(services.redis.volumes).toEqual(['/srv/data/redis:/data']);
-    expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(services.api.depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+      'database-users': { condition: 'service_completed_successfully' },
+    });
+    expect(services['database-users'].depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(services.proxy.ports).toEqual(['443:8443']);
   });
 });
