@@ -256,7 +256,7 @@ export const serviceSchema = z.strictObject({
     })
     .optional()
     .describe(
-      'The queue topics it uses. On Kafka (MSK, IAM authentication) its role may read, write and join a group on exactly these (and write `<topic>.dlq` of those it reads). @default none',
+      'The queue topics it uses; with any, it is a queue client on every stage that runs a queue (growth and up), whether or not `dataStores` lists `queue`. The queue topology is created from them: Kafka topics (and `<topic>.dlq` of those read), RabbitMQ exchanges and per-consumer queues. On Kafka (MSK, IAM authentication) its role may read, write and join a group on exactly these (and write `<topic>.dlq` of those it reads); on RabbitMQ its own broker user may publish and consume exactly these. @default none',
     ),
   calls: z.array(z.string()).optional().describe('Services it calls. @default []'),
   stages: z

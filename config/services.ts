@@ -10,6 +10,7 @@ import { findProjectRoot, projectLayout } from './project';
 import { WEBSOCKET_DEFAULTS } from './autoscaling';
 import {
   DATA_STORE_STAGES,
+  DataStoreKind,
   DRAIN_SECONDS,
   EDGE_REACHABLE_STORES,
   EdgeRuntime,
@@ -20,6 +21,7 @@ import {
   ServiceDefinition,
 } from './service-definition';
 import { kindProblems, serviceKindOf } from './service-kinds';
+import { resolveComponents } from './components';
 import { secretShapedProblems, withoutReported } from './secret-shapes';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
@@ -376,9 +378,11 @@ function routeProblems(service: ServiceDefinition, catalog: readonly ServiceDefi
 
 /** The services an environment of `stage` runs, with its `services:` overrides applied. */
 export function deployedServices(config: EnvironmentConfig, stage: Stage, catalog: readonly ServiceDefinition[]): ServiceDefinition[] {
+  const brokers = resolveComponents(config, stage).queues;
   return catalog
     .filter((service) => config.services?.[service.name]?.enabled ?? service.stages.includes(stage))
-    .map((service) => {
+    .map((defined) => {
+      const service = withQueueOfTopics(defined, stage, brokers);
       const override = config.services?.[service.name];
       if (!override) return service;
       const scaling = service.scaling;
@@ -393,6 +397,21 @@ export function deployedServices(config: EnvironmentConfig, stage: Stage, catalo
               : scaling,
       };
     });
+}
+
+/**
+ * A service that names `topics` is a client of the queue wherever the stage runs one (growth and
+ * up), whether or not its `dataStores` lists `queue`: a producer that runs from launch on (the
+ * api) publishes where a queue exists and works without one before. Listing `queue` in
+ * `dataStores` means more: the service cannot run on a stage without it.
+ */
+export function withQueueOfTopics(service: ServiceDefinition, stage: Stage, brokers: readonly DataStoreKind[]): ServiceDefinition {
+  const { consumes, produces } = service.topics;
+  const usesTopics = consumes.length + produces.length > 0;
+  const namesBroker = service.dataStores.some((s) => s === 'queue' || s === 'rabbitmq' || s === 'kafka');
+  if (!usesTopics || namesBroker || !DATA_STORE_STAGES.queue.includes(stage)) return service;
+  // With one broker it is `queue`; with none there is nothing to publish to; with both the service must name one.
+  return brokers.length === 1 ? { ...service, dataStores: [...service.dataStores, 'queue'] } : service;
 }
 
 /** Problems of an environment's `services:` and `autoscaling:` sections against the catalog and its stage. */

@@ -16,6 +16,7 @@ import { RUN_AS_USER } from './kubernetes/workload-spec';
 import { composeLiteral } from '../constructs/shared/terraform-literal';
 import { applicationSecretFile, composeSecretParts } from './host-secrets';
 import { JOBS_PROFILE } from './host-timers';
+import { DATABASE_USERS_SERVICE, databaseUsersEntry, HostDatabaseAdmin } from './host-database-users';
 
 /** Where the host keeps fetched secrets (a tmpfs) and the compose project files. */
 export const HOST_SECRETS_DIR = '/run/stagecraft/secrets';
@@ -59,6 +60,8 @@ export interface ComposeInput {
   /** Containers of on-host data stores (launch). @default none */
   readonly hostStores?: readonly HostDataStore[];
   readonly proxy: ProxySettings;
+  /** Where the one-shot `database-users` service creates each service's own database user (services/host-database-users.ts). @default none */
+  readonly databaseUsers?: HostDatabaseAdmin;
 }
 
 type ComposeService = Record<string, unknown>;
@@ -76,11 +79,15 @@ export function secretFileName(envName: string): string {
 
 /** Secret references of the stores a service uses: env name → secret ARN. */
 export function secretReferences(service: ServiceDefinition, stores: DataStoreEndpoints): Array<{ env: string; arn: string; file: string }> {
-  return service.dataStores.flatMap((kind) =>
-    Object.entries(stores[kind]?.env ?? {})
+  return service.dataStores.flatMap((kind) => [
+    ...Object.entries(stores[kind]?.env ?? {})
       .filter(([name]) => name.endsWith('_SECRET_ARN'))
       .map(([name, arn]) => ({ env: name, arn, file: secretFileName(name) })),
-  );
+    // The service's own credential (its database password): a file of its own, named after the service.
+    ...Object.entries(stores[kind]?.credentialFor?.(service).env ?? {})
+      .filter(([name]) => name.endsWith('_SECRET_ARN'))
+      .map(([name, arn]) => ({ env: name, arn, file: `${secretFileName(name)}-${service.name}` })),
+  ]);
 }
 
 function hardened(user: string, memoryMiB: number, cpuMillis: number, reservation?: { cpuMillis: number; memoryMiB: number }): ComposeService {
@@ -105,7 +112,9 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
   const secrets = secretReferences(service, input.stores);
   const own = composeSecretParts(service);
   const storeEnv = Object.fromEntries(
-    service.dataStores.flatMap((kind) => Object.entries(input.stores[kind]?.env ?? {})).filter(([name]) => !name.endsWith('_SECRET_ARN')),
+    service.dataStores
+      .flatMap((kind) => Object.entries({ ...input.stores[kind]?.env, ...input.stores[kind]?.credentialFor?.(service).env }))
+      .filter(([name]) => !name.endsWith('_SECRET_ARN')),
   );
   const environment = Object.fromEntries(
     Object.entries({
@@ -120,6 +129,7 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
   const storeSecrets = [...new Set(secrets.map((s) => s.file))];
   const allSecrets = [...storeSecrets, ...own.secrets];
   const onHost = (input.hostStores ?? []).filter((store) => service.dataStores.includes(store.name === 'postgres' ? 'database' : 'redis'));
+  const usersFirst = input.databaseUsers !== undefined && service.dataStores.includes('database');
   const { requests, limits } = service.resources;
   const health = service.health;
   const healthPort = service.ports.find((p) => p.name === health?.port);
@@ -144,7 +154,14 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
           },
         }
       : {}),
-    ...(onHost.length > 0 ? { depends_on: Object.fromEntries(onHost.map((store) => [store.name, { condition: 'service_healthy' }])) } : {}),
+    ...(onHost.length > 0 || usersFirst
+      ? {
+          depends_on: Object.fromEntries([
+            ...onHost.map((store) => [store.name, { condition: 'service_healthy' }]),
+            ...(usersFirst ? [[DATABASE_USERS_SERVICE, { condition: 'service_completed_successfully' }]] : []),
+          ]),
+        }
+      : {}),
   };
 }
 
@@ -314,6 +331,13 @@ export function proxyConfig(services: readonly ServiceDefinition[], proxy: Proxy
 export function composeDocument(input: ComposeInput): Record<string, unknown> {
   const services: Record<string, ComposeService> = {};
   for (const store of input.hostStores ?? []) services[store.name] = hostStoreEntry(store);
+  const databaseClients = input.services.filter((s) => s.dataStores.includes('database')).map((s) => s.name);
+  if (input.databaseUsers && databaseClients.length > 0) {
+    services[DATABASE_USERS_SERVICE] = {
+      ...databaseUsersEntry(input.databaseUsers, databaseClients),
+      ...((input.hostStores ?? []).some((s) => s.name === 'postgres') ? { depends_on: { postgres: { condition: 'service_healthy' } } } : {}),
+    };
+  }
   for (const service of input.services) services[service.name] = serviceEntry(service, input);
   const publicServices = input.services.filter((s) => s.ports.some((p) => p.public));
   if (publicServices.length > 0) services.proxy = proxyEntry(publicServices, input.proxy);
@@ -323,6 +347,7 @@ export function composeDocument(input: ComposeInput): Record<string, unknown> {
     ...input.services.flatMap((s) => secretReferences(s, input.stores).map((r) => r.file)),
     ...input.services.flatMap((s) => s.secrets.map((name) => applicationSecretFile(s.name, name))),
     ...(input.hostStores ?? []).map((s) => s.passwordSecret),
+    ...(input.databaseUsers && databaseClients.length > 0 ? [input.databaseUsers.masterSecretFile] : []),
   ]);
   // The project name is given on the command line (`--project-name`): older Compose
   // Specification versions, like the schema the tests validate against, have no top-level `name`.

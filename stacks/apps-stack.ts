@@ -25,7 +25,15 @@ import { Environment, RegionPlacement, subnetCidr } from '../config/environment'
 import { productObjects } from '../services/kubernetes/product';
 import { clusterAutoscalerObjects } from '../services/platform/cluster-autoscaler';
 import { collectorObjects } from '../services/platform/otel-collector';
-import { databaseUsersObjects, operationsNamespace, rabbitMqDeadLetterObjects, searchRotationObjects } from '../services/platform/operations-jobs';
+import {
+  databaseUsersObjects,
+  kafkaTopicsObjects,
+  operationsNamespace,
+  rabbitMqDeadLetterObjects,
+  rabbitMqUsersObjects,
+  searchRotationObjects,
+} from '../services/platform/operations-jobs';
+import { kafkaTopics, rabbitMqPermissions, rabbitMqTopology, rabbitMqUsername } from '../services/platform/queue-topology';
 import { databaseUsersSql } from '../services/platform/database-users';
 import { HEADLESS_SERVICE } from '../services/platform/cockroachdb/certificates';
 import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/cockroachdb/names';
@@ -154,7 +162,7 @@ export class AppsStack extends StagecraftStack {
     }
   }
 
-  /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy, the services' database users. */
+  /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy and users, the Kafka topics, the services' database users. */
   private addOperationsJobs(regional: RegionalStack): void {
     const region = regional.foundation.region.code;
     const jobs: KubernetesObject[] = [];
@@ -174,6 +182,34 @@ export class AppsStack extends StagecraftStack {
           passwordSecretArn: broker.adminPassword.secret.arn,
         }),
       );
+    }
+    const queue = regional.dataStores.queue;
+    if (regional.rabbitMq && queue?.credentialFor) {
+      const broker = regional.rabbitMq;
+      const clients = regional.foundation.environment.services.filter((s) => s.dataStores.includes('queue'));
+      jobs.push(
+        ...rabbitMqUsersObjects({
+          region,
+          consoleUrl: broker.broker.instances.get(0).consoleUrl,
+          username: broker.adminUsername,
+          passwordSecretArn: broker.adminPassword.secret.arn,
+          topology: rabbitMqTopology(clients),
+          users: clients.map((s) => ({
+            user: rabbitMqUsername(s.name),
+            passwordSecretArn: queue.credentialFor!(s).secretArns![0],
+            permissions: rabbitMqPermissions(s),
+          })),
+        }),
+      );
+    }
+    if (regional.kafka) {
+      const services = regional.foundation.environment.services;
+      const maxPods = (name: string) => {
+        const workload = this.workloads.find((w) => w.service.name === name);
+        return workload ? (workload.scaling?.max ?? workload.replicas) : 1;
+      };
+      const topics = kafkaTopics(services, { brokers: regional.kafka.brokers, maxPods });
+      if (topics.length > 0) jobs.push(...kafkaTopicsObjects({ region, clusterArn: regional.kafka.cluster.arn, topics }));
     }
     if (regional.databaseAdmin) {
       const users = regional.foundation.environment.services.filter((s) => s.dataStores.includes('database')).map((s) => ({ user: s.name }));

@@ -41,6 +41,10 @@ import {
 import { PRODUCT_DATABASE } from '../services/platform/cockroachdb/placement';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
 import { DataStoreEndpoint, ServiceCredential } from '../constructs/shared/data-store-endpoints';
+import { hostDatabaseCredentials } from './host-services';
+import { POSTGRES_CLIENT_IMAGE } from '../services/platform/operations-jobs';
+import { GeneratedSecret } from '../constructs/aws/generated-secret';
+import { KAFKA_DEAD_LETTER_SUFFIX, kafkaWrittenTopics, QUEUE_CONSUMES_ENV, QUEUE_PRODUCES_ENV, rabbitMqUsername } from '../services/platform/queue-topology';
 import { ServiceDefinition } from '../config/service-definition';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
@@ -162,7 +166,7 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
     DATABASE_PORT: String(POSTGRES_PORT),
     DATABASE_READER_HOSTS: Fn.join(',', database.replicaEndpoints),
   };
-  // Hosts (traction) share one instance role that their containers cannot use: there the services read the master secret.
+  // Hosts (traction) share one instance role that their containers cannot use: there each service logs in with a password of its own.
   stack.dataStores.database = stack.eks
     ? {
         kind: 'database',
@@ -172,20 +176,46 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
         env,
         secretArns: [],
         bucketArns: [],
-        credentialFor: iamDatabaseCredential(stack, [database.primary.resourceId]),
+        // Reads go to the replicas (DATABASE_READER_HOSTS): IAM authenticates against each instance's own resource id.
+        credentialFor: iamDatabaseCredential(
+          stack,
+          [database.primary, ...database.replicas].map((instance) => instance.resourceId),
+        ),
       }
-    : {
-        kind: 'database',
-        engine: 'RDS PostgreSQL',
-        port: POSTGRES_PORT,
-        peer: { cidrs: dataSubnetCidrs(stack) },
-        env: { ...env, DATABASE_SECRET_ARN: secretArn },
-        secretArns: [secretArn],
-        bucketArns: [],
-      };
+    : hostRdsDatabase(stack, env, secretArn);
   // A standby takes no writes: the users the primary region's Job creates replicate to it.
   if (stack.eks && !standby) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn }] };
   return database;
+}
+
+/**
+ * RDS behind hosts (traction): each service its own user and password (stacks/host-services.ts);
+ * the host fetches the RDS-managed master secret for the `database-users` compose service alone.
+ */
+function hostRdsDatabase(stack: RegionalStack, env: Record<string, string>, masterSecretArn: string): DataStoreEndpoint {
+  const own = hostDatabaseCredentials(stack, POSTGRES_DATABASE);
+  stack.hostDatabaseAdmin = {
+    masterSecretArn,
+    admin: {
+      image: POSTGRES_CLIENT_IMAGE,
+      host: env.DATABASE_HOST,
+      port: POSTGRES_PORT,
+      database: POSTGRES_DATABASE,
+      masterSecretFile: 'database-master',
+      masterFormat: { kind: 'rds-json' },
+      sslMode: 'require',
+    },
+  };
+  return {
+    kind: 'database',
+    engine: 'RDS PostgreSQL',
+    port: POSTGRES_PORT,
+    peer: { cidrs: dataSubnetCidrs(stack) },
+    env,
+    secretArns: [masterSecretArn, ...own.secretArns],
+    bucketArns: [],
+    credentialFor: own.credentialFor,
+  };
 }
 
 /**
@@ -327,13 +357,29 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
 }
 
 export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGroupRef[]): RabbitMqBroker {
-  const rabbitmq = required(stack.foundation.blueprint.rabbitmq, stack, 'rabbitmq');
+  const f = stack.foundation;
+  const rabbitmq = required(f.blueprint.rabbitmq, stack, 'rabbitmq');
   const broker = new RabbitMqBroker(stack, 'rabbitmq', {
     ...commonProps(stack),
     deployment: rabbitmq.deployment,
     instanceType: rabbitmq.instanceType,
     clientSecurityGroups: clients,
   });
+  // Each queue client logs in as its own broker user (the rabbitmq-users Job creates it), with a
+  // password generated into its own secret through the write-only argument: never in state. The
+  // admin user and its secret stay with the operations Jobs.
+  const passwords = new Map(
+    f.environment.services
+      .filter((s) => usesBroker(stack, s, 'rabbitmq'))
+      .map((s) => [
+        s.name,
+        new GeneratedSecret(stack, `rabbitmq-user-${s.name}`, {
+          name: `${f.environment.name}/${f.region.code}/rabbitmq-${s.name}`,
+          description: `${f.namePrefix}: password of ${s.name}'s RabbitMQ user`,
+          encryptionKey: f.encryptionKey,
+        }),
+      ]),
+  );
   const endpoint: DataStoreEndpoint & { readonly kind: 'rabbitmq' } = {
     kind: 'rabbitmq',
     engine: `Amazon MQ RabbitMQ (${rabbitmq.deployment})`,
@@ -342,15 +388,27 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
     env: {
       QUEUE_KIND: 'rabbitmq',
       QUEUE_ENDPOINT: Fn.element(broker.broker.instances.get(0).endpoints, 0) as string,
-      QUEUE_USERNAME: broker.adminUsername,
-      QUEUE_SECRET_ARN: broker.adminPassword.secret.arn,
     },
-    secretArns: [broker.adminPassword.secret.arn],
+    secretArns: [],
     bucketArns: [],
+    credentialFor: (service) => {
+      const password = passwords.get(service.name);
+      if (!password) throw new Error(`${service.name} does not use the queue in ${stack.stackName}`);
+      return {
+        mechanism: 'RabbitMQ user',
+        env: { QUEUE_USERNAME: rabbitMqUsername(service.name), QUEUE_SECRET_ARN: password.secret.arn, ...queueTopicsEnv(service) },
+        secretArns: [password.secret.arn],
+      };
+    },
   };
   addBroker(stack, endpoint);
   stack.rabbitMq = broker;
   return broker;
+}
+
+/** The topics a queue client uses, for the application (comma-separated). */
+function queueTopicsEnv(service: ServiceDefinition): Record<string, string> {
+  return { [QUEUE_PRODUCES_ENV]: service.topics.produces.join(','), [QUEUE_CONSUMES_ENV]: service.topics.consumes.join(',') };
 }
 
 export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupRef[]): SearchDomain {
@@ -404,6 +462,7 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
     bucketArns: [],
     credentialFor: kafkaCredential(stack, cluster),
   });
+  stack.kafka = cluster;
   return cluster;
 }
 
@@ -417,23 +476,32 @@ function addBroker(stack: RegionalStack, endpoint: DataStoreEndpoint & { readonl
   if (queues.length === 1) stack.dataStores.queue = { ...endpoint, kind: 'queue' };
 }
 
-/** Dead letters of a consumed topic go to `<topic>` + this (KAFKA_DEAD_LETTER_TOPIC_SUFFIX). */
-export const KAFKA_DEAD_LETTER_SUFFIX = '.dlq';
+/** Whether `service` is a client of `broker`: it names it, or names `queue` where it is the only broker. */
+function usesBroker(stack: RegionalStack, service: ServiceDefinition, broker: 'rabbitmq' | 'kafka'): boolean {
+  const { queues } = stack.foundation.environment.components;
+  return service.dataStores.includes(broker) || (service.dataStores.includes('queue') && queues.length === 1 && queues[0] === broker);
+}
+
+/** The ARN of a topic or group of `cluster` (its UUID, known only after apply, is the one wildcard). */
+export function kafkaResourceArn(stack: RegionalStack, cluster: KafkaCluster, kind: 'topic' | 'group', name: string): string {
+  const f = stack.foundation;
+  const { partition, accountId } = f.encryptionKey;
+  return `arn:${partition}:kafka:${f.region.code}:${accountId}:${kind}/${cluster.clusterName}/*/${name}`;
+}
 
 /**
  * MSK accepts IAM only: a service may connect, read the topics it consumes as the group named
  * after it, write their dead-letter topics and the topics it produces, and nothing else. Topic
  * and group ARNs name this cluster by its name (unique in the region); the cluster's UUID, known
- * only after apply, is the one wildcard, so the plan shows every ARN.
+ * only after apply, is the one wildcard, so the plan shows every ARN. The kafka-topics Job
+ * creates the topics (services/platform/queue-topology.ts).
  */
 function kafkaCredential(stack: RegionalStack, cluster: KafkaCluster): (service: ServiceDefinition) => ServiceCredential {
-  const f = stack.foundation;
-  const { partition, accountId } = f.encryptionKey;
-  const under = (kind: 'topic' | 'group', name: string) => `arn:${partition}:kafka:${f.region.code}:${accountId}:${kind}/${cluster.clusterName}/*/${name}`;
+  const under = (kind: 'topic' | 'group', name: string) => kafkaResourceArn(stack, cluster, kind, name);
   const clusterArn = cluster.cluster.arn;
   return (service) => {
-    const { consumes, produces } = service.topics;
-    const written = [...consumes.map((t) => `${t}${KAFKA_DEAD_LETTER_SUFFIX}`), ...produces];
+    const { consumes } = service.topics;
+    const written = kafkaWrittenTopics(service);
     const statements: Array<Record<string, unknown>> = [
       { Sid: 'ConnectToTheCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: clusterArn },
     ];
@@ -456,7 +524,7 @@ function kafkaCredential(stack: RegionalStack, cluster: KafkaCluster): (service:
         Resource: written.map((t) => under('topic', t)),
       });
     }
-    return { mechanism: 'MSK IAM', env: { KAFKA_AUTH: 'iam', KAFKA_CONSUMER_GROUP: service.name }, statements };
+    return { mechanism: 'MSK IAM', env: { KAFKA_AUTH: 'iam', KAFKA_CONSUMER_GROUP: service.name, ...queueTopicsEnv(service) }, statements };
   };
 }
 

@@ -14,6 +14,8 @@ import { hostCloudInit } from '../services/host-cloud-init';
 import { hostApplicationSecrets } from '../services/host-secrets';
 import { applicationSecrets, applicationSecretArnsOf } from './application-secrets';
 import { addHostRelease } from './host-release';
+import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
+import { ServiceDefinition } from '../config/service-definition';
 import { RegionalStack } from './regional-stack';
 import { storesOf } from './service-identities';
 
@@ -31,13 +33,28 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
   const stores: HostDataStore[] = [];
   if (postgres?.kind === 'on-host') {
     const password = containerPassword(stack, 'postgres', 'Postgres');
+    const own = hostDatabaseCredentials(stack, HOST_POSTGRES_DATABASE);
     stack.dataStores.database = {
       kind: 'database',
       engine: 'PostgreSQL container on the host',
       port: 5432,
-      env: { DATABASE_HOST: 'postgres', DATABASE_PORT: '5432', DATABASE_SECRET_ARN: password.secret.arn },
-      secretArns: [password.secret.arn],
+      env: { DATABASE_HOST: 'postgres', DATABASE_PORT: '5432' },
+      // The host fetches the master password (for the server and the users service) and each service's own.
+      secretArns: [password.secret.arn, ...own.secretArns],
       bucketArns: [],
+      credentialFor: own.credentialFor,
+    };
+    stack.hostDatabaseAdmin = {
+      masterSecretArn: password.secret.arn,
+      admin: {
+        image: postgresImage(postgres.engineVersion),
+        host: 'postgres',
+        port: 5432,
+        database: HOST_POSTGRES_DATABASE,
+        masterSecretFile: secretFileName('DATABASE_SECRET_ARN'),
+        masterFormat: { kind: 'password', user: HOST_POSTGRES_DATABASE },
+        sslMode: 'disable',
+      },
     };
     stores.push({
       name: 'postgres',
@@ -70,6 +87,45 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
   return stores;
 }
 
+/** The database (and master user) of launch's Postgres container (POSTGRES_DB, POSTGRES_USER). */
+export const HOST_POSTGRES_DATABASE = 'product';
+
+/**
+ * Single-host stages: each service that declares the database logs in as its own user with a
+ * password of its own, generated into Secrets Manager through the write-only argument (never in
+ * state); the host fetches it and mounts it into that service only (services/host-database-users.ts).
+ */
+export function hostDatabaseCredentials(
+  stack: RegionalStack,
+  database: string,
+): { secretArns: string[]; credentialFor: (service: ServiceDefinition) => ServiceCredential } {
+  const f = stack.foundation;
+  const passwords = new Map(
+    f.environment.services
+      .filter((s) => s.dataStores.includes('database'))
+      .map((s) => [
+        s.name,
+        new GeneratedSecret(stack, `database-user-${s.name}`, {
+          name: `${f.environment.name}/${f.region.code}/database-${s.name}`,
+          description: `${f.namePrefix}: password of ${s.name}'s database user`,
+          encryptionKey: f.encryptionKey,
+        }),
+      ]),
+  );
+  return {
+    secretArns: [...passwords.values()].map((p) => p.secret.arn),
+    credentialFor: (service) => {
+      const password = passwords.get(service.name);
+      if (!password) throw new Error(`${service.name} does not use the database in ${stack.stackName}`);
+      return {
+        mechanism: 'database user with a password of its own',
+        env: { DATABASE_USER: service.name, DATABASE_NAME: database, DATABASE_PASSWORD_SECRET_ARN: password.secret.arn },
+        secretArns: [password.secret.arn],
+      };
+    },
+  };
+}
+
 /**
  * Text for a Terraform function argument: cdktf writes it between double quotes as is, so its
  * backslashes and double quotes are escaped here (Terraform unescapes them again). cdktf escapes
@@ -89,11 +145,13 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
   const services = f.environment.services;
   const environment = f.environment;
   const proxy = { domain: environment.domain, originPullCa: environment.edge.originPullCa };
-  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy });
+  const admin = stack.hostDatabaseAdmin;
+  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy, databaseUsers: admin?.admin });
   const appSecrets = hostApplicationSecrets(services, applicationSecrets(stack));
   const secrets = Object.fromEntries([
     ...services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]),
     ...appSecrets.map((s) => [s.file, s.arn]),
+    ...(admin ? [[admin.admin.masterSecretFile, admin.masterSecretArn]] : []),
   ]);
   const used = [...new Set(services.flatMap((s) => s.dataStores))];
   // The host fetches secrets; containers cannot use the instance role (IMDS allows one hop), so no bucket access.

@@ -10,7 +10,16 @@ import { SloBurnAlarms } from '../constructs/aws/slo-burn-alarms';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CollectorIdentity } from '../constructs/aws/collector-identity';
 import { ServiceIdentity } from '../constructs/aws/service-identity';
-import { DATABASE_USERS_JOB, OPERATIONS_NAMESPACE, RABBITMQ_DLQ_JOB, SEARCH_ROTATION_JOB } from '../services/platform/operations-jobs';
+import {
+  DATABASE_USERS_JOB,
+  KAFKA_TOPICS_JOB,
+  OPERATIONS_NAMESPACE,
+  RABBITMQ_DLQ_JOB,
+  RABBITMQ_USERS_JOB,
+  SEARCH_ROTATION_JOB,
+} from '../services/platform/operations-jobs';
+import { kafkaTopicNames } from '../services/platform/queue-topology';
+import { kafkaResourceArn } from './data-stores';
 import { resourceName } from '../constructs/shared/protection';
 import { COCKROACH_METRICS_NAMESPACE, COLLECTOR_NAME, COLLECTOR_NAMESPACE } from '../services/platform/otel-collector';
 import { RegionalStack } from './regional-stack';
@@ -90,7 +99,9 @@ export const COCKROACH_CLOSED_TIMESTAMP_TARGET_NANOS = 3e9;
  * Pod Identity roles of the operations Jobs (services/platform/operations-jobs.ts): the ISM Job
  * may only assume the search domain's master role (fine-grained access control authorizes only
  * it, and a narrower mapping could only be made as it); the dead-letter Job may only read the
- * broker's admin secret; the database-users Job may only read the databases' master secrets.
+ * broker's admin secret; the rabbitmq-users Job may read it and the services' broker passwords; the
+ * kafka-topics Job may only create, describe and alter the services' topics; the database-users
+ * Job may only read the databases' master secrets.
  */
 function addOperationsJobIdentities(stack: RegionalStack): void {
   const f = stack.foundation;
@@ -131,11 +142,47 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
   }
   const queue = stack.dataStores.rabbitmq;
   if (stack.rabbitMq && queue) {
+    // The admin secret is the operations Jobs' alone; no service role may read it (SC-REQ-3).
+    const admin = { ...queue, env: {}, secretArns: [stack.rabbitMq.adminPassword.secret.arn], credentialFor: undefined };
     new ServiceIdentity(stack, 'rabbitmq-dead-letters', {
       ...common,
       roleName: resourceName(f.namePrefix, RABBITMQ_DLQ_JOB, 64),
       serviceAccount: RABBITMQ_DLQ_JOB,
-      stores: [queue],
+      stores: [admin],
+    });
+    const clients = f.environment.services.filter((s) => s.dataStores.includes('queue'));
+    new ServiceIdentity(stack, RABBITMQ_USERS_JOB, {
+      ...common,
+      roleName: resourceName(f.namePrefix, RABBITMQ_USERS_JOB, 64),
+      serviceAccount: RABBITMQ_USERS_JOB,
+      stores: [admin],
+      credentialSecretArns: clients.flatMap((s) => queue.credentialFor?.(s).secretArns ?? []),
+    });
+  }
+  if (stack.kafka) {
+    const cluster = stack.kafka;
+    const topics = kafkaTopicNames(f.environment.services);
+    if (topics.length === 0) return;
+    const identity = new ServiceIdentity(stack, KAFKA_TOPICS_JOB, {
+      ...common,
+      roleName: resourceName(f.namePrefix, KAFKA_TOPICS_JOB, 64),
+      serviceAccount: KAFKA_TOPICS_JOB,
+      stores: [],
+    });
+    new IamRolePolicy(stack, 'kafka-topics-create', {
+      role: identity.role.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'ConnectToTheCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: cluster.cluster.arn },
+          {
+            Sid: 'CreateTheServicesTopics',
+            Effect: 'Allow',
+            Action: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:DescribeTopicDynamicConfiguration', 'kafka-cluster:AlterTopic'],
+            Resource: topics.map((t) => kafkaResourceArn(stack, cluster, 'topic', t)),
+          },
+        ],
+      }),
     });
   }
 }

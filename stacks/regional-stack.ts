@@ -16,6 +16,8 @@ import { LoadBalancer } from '../constructs/aws/load-balancer';
 import type { ServiceRoute } from '../constructs/aws/service-routes';
 import type { SearchDomain } from '../constructs/aws/search-domain';
 import type { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
+import type { KafkaCluster } from '../constructs/aws/kafka-cluster';
+import type { HostDatabaseAdmin } from '../services/host-database-users';
 import { RestoreTestedType } from '../constructs/aws/restore-testing';
 import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -79,6 +81,8 @@ export class RegionalStack extends StagecraftStack {
   /** The region's OpenSearch domain and RabbitMQ broker, where the stage has them (their deploy-time Jobs need them). */
   searchDomain?: SearchDomain;
   rabbitMq?: RabbitMqBroker;
+  /** The region's MSK cluster, where the stage has one (the kafka-topics Job creates its topics). */
+  kafka?: KafkaCluster;
   /** The region's OpenTelemetry collector, on cluster stages (set by `addOperations`). */
   collector?: { readonly metricsLogGroupName?: string };
   /** Resource types whose backups the weekly restore test restores (the composers add theirs). */
@@ -90,6 +94,8 @@ export class RegionalStack extends StagecraftStack {
    * writer and its master secret (cluster stages with RDS or Aurora; set by the data-store composers).
    */
   databaseAdmin?: { readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string }> };
+  /** Single-host stages: where the `database-users` compose service creates the services' users, and the master secret it reads. */
+  hostDatabaseAdmin?: { readonly admin: HostDatabaseAdmin; readonly masterSecretArn: string };
   /** The private zone of CockroachDB's join names, in a massive environment's first region; later regions associate with it. */
   cockroachJoinZone?: Route53Zone;
 

@@ -27,6 +27,7 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
         region: f.region.code,
         credentialStatements: credentialsFor(service, stack.dataStores).flatMap((c) => c.statements ?? []),
         applicationSecretArns: applicationSecretArnsOf(stack, [service.name]),
+        credentialSecretArns: credentialsFor(service, stack.dataStores).flatMap((c) => c.secretArns ?? []),
       }),
   );
   f.environment.services.forEach((service, i) => stack.serviceRoleArns.set(service.name, identities[i].role.arn));

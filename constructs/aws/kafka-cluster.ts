@@ -65,6 +65,8 @@ export class KafkaCluster extends Construct {
   /** Bootstrap servers for IAM-authenticated TLS clients, `host:9098,…`. */
   readonly bootstrapBrokers: string;
   readonly port = KAFKA_IAM_TLS_PORT;
+  /** Brokers of the cluster: topics' partitions are a multiple of it. */
+  readonly brokers: number;
 
   private readonly clientAccess: ClientAccess;
 
@@ -90,6 +92,7 @@ export class KafkaCluster extends Construct {
       },
     ]);
 
+    this.brokers = brokers;
     this.clusterName = resourceName(props.namePrefix, 'kafka', 64);
     const name = this.clusterName;
 

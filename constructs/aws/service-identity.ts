@@ -21,6 +21,8 @@ export interface DataStoreAccess {
   readonly credentialStatements?: ReadonlyArray<Readonly<Record<string, unknown>>>;
   /** The service's own application secrets (stacks/application-secrets.ts), read like its stores' secrets. @default none */
   readonly applicationSecretArns?: readonly string[];
+  /** Secrets of the service's own credentials (its broker password), read like the stores' secrets. @default none */
+  readonly credentialSecretArns?: readonly string[];
 }
 
 /**
@@ -30,7 +32,7 @@ export interface DataStoreAccess {
  * Undefined when the stores need nothing.
  */
 export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefined {
-  const secretArns = [...access.stores.flatMap((s) => s.secretArns), ...(access.applicationSecretArns ?? [])];
+  const secretArns = [...access.stores.flatMap((s) => s.secretArns), ...(access.applicationSecretArns ?? []), ...(access.credentialSecretArns ?? [])];
   const bucketArns = access.stores.flatMap((s) => s.bucketArns);
   const statements: Array<Record<string, unknown>> = [];
   const via: string[] = [];

@@ -18,6 +18,8 @@ export interface ServiceCredential {
   readonly env: Readonly<Record<string, string>>;
   /** IAM policy statements for the service's role (rds-db:connect, kafka-cluster:*, es:ESHttp*). @default none */
   readonly statements?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Secrets Manager secrets of its own that it reads at run time (its broker password), ARNs. @default none */
+  readonly secretArns?: readonly string[];
   /** A Secret in the service's namespace that its pods mount read-only. @default none */
   readonly secretVolume?: { readonly secretName: string; readonly mountPath: string };
 }

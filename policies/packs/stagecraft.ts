@@ -3,6 +3,7 @@
  * check`; warnings fail it only with `--level warning` (and `npm test` requires none of either).
  */
 import { GeneratedSecretNotInState } from '../rules/encryption-at-rest/GeneratedSecretNotInState';
+import { StateSecretOnlyForBrokerAdmin } from '../rules/encryption-at-rest/StateSecretOnlyForBrokerAdmin';
 import { Pack } from '../types';
 import { RdsStorageEncrypted } from '../rules/encryption-at-rest/RdsStorageEncrypted';
 import { RdsCustomerManagedKey } from '../rules/encryption-at-rest/RdsCustomerManagedKey';
@@ -175,6 +176,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: GeneratedSecretNotInState,
       level: 'error',
       explanation: 'Terraform state is read by every deployer and copied to every CI workspace; a password in it is a password in plain text.',
+    },
+    {
+      rule: StateSecretOnlyForBrokerAdmin,
+      level: 'error',
+      explanation:
+        'The RabbitMQ admin password is in state because Amazon MQ leaves no other way; this keeps it the only one, and keeps every product service off it (each logs in as its own broker user).',
     },
     // Encryption in transit
     { rule: RdsForceSsl, level: 'error', explanation: 'Without rds.force_ssl, a misconfigured client sends credentials and rows in clear inside the VPC.' },

@@ -1,5 +1,6 @@
 /** Every rule, in id order. A rule file exports one rule named after the file. */
 import { GeneratedSecretNotInState } from './encryption-at-rest/GeneratedSecretNotInState';
+import { StateSecretOnlyForBrokerAdmin } from './encryption-at-rest/StateSecretOnlyForBrokerAdmin';
 import { RdsStorageEncrypted } from './encryption-at-rest/RdsStorageEncrypted';
 import { RdsCustomerManagedKey } from './encryption-at-rest/RdsCustomerManagedKey';
 import { ElastiCacheEncryptedAtRest } from './encryption-at-rest/ElastiCacheEncryptedAtRest';
@@ -120,6 +121,7 @@ export const ALL_RULES: readonly Rule[] = [
   EksSecretsEncrypted,
   BackupVaultEncrypted,
   GeneratedSecretNotInState,
+  StateSecretOnlyForBrokerAdmin,
   RdsForceSsl,
   ElastiCacheTransitEncryptionAndAuth,
   MskTlsInTransit,

@@ -5,6 +5,7 @@
  * dead letter: every consumer is told the topic suffix of its dead-letter topic.
  */
 import { RABBITMQ_POLICY_ENV } from '../../services/platform/operations-jobs';
+import { QUEUE_CONSUMES_ENV } from '../../services/platform/queue-topology';
 import { appsStackOf, containerEnv, manifestsOf, regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
@@ -31,7 +32,11 @@ export const DeadLetterQueues: ReadinessItem = {
       }
       for (const cluster of stack.resources('aws_msk_cluster')) {
         const name = String(cluster.values.cluster_name ?? cluster.address);
-        const consumers = manifestsOf(apps, 'Deployment').filter((d) => d.namespace === 'product' && containerEnv(d.manifest).has('KAFKA_BOOTSTRAP_BROKERS'));
+        // Producers only (an empty QUEUE_TOPICS_CONSUMED) read nothing, so they have nothing to dead-letter.
+        const consumers = manifestsOf(apps, 'Deployment').filter(
+          (d) =>
+            d.namespace === 'product' && containerEnv(d.manifest).has('KAFKA_BOOTSTRAP_BROKERS') && containerEnv(d.manifest).get(QUEUE_CONSUMES_ENV) !== '',
+        );
         const untold = consumers.filter((d) => !containerEnv(d.manifest).has(KAFKA_DEAD_LETTER_ENV));
         if (consumers.length === 0) parts.push(missing(`${name}: no product service is connected to Kafka`));
         else if (untold.length > 0)

@@ -3,7 +3,8 @@
  * can reach another's data (issue 15, review R10). Each user:
  * - logs in only through IAM database authentication (`rds_iam`): the service's Pod Identity
  *   role may `rds-db:connect` as that user alone and asks for a 15-minute token, so no password
- *   exists and there is nothing to rotate;
+ *   exists and there is nothing to rotate; on single-host stages (launch, traction), whose
+ *   containers cannot use an IAM role, with a password of its own read from a file (`passwordFiles`);
  * - is created without SUPERUSER, CREATEDB, CREATEROLE, REPLICATION or BYPASSRLS (a user that
  *   exists with any of them makes the script fail rather than run a superuser service);
  * - gets CONNECT on the database and USAGE and CREATE on a schema named after it, and nothing on
@@ -36,7 +37,17 @@ export interface DatabaseUsersInput {
   readonly database?: string;
   /** The role that marks IAM logins; a test without RDS names one it created. @default RDS_IAM_ROLE */
   readonly iamRole?: string;
+  /**
+   * Password logins instead of IAM (single-host stages, whose containers cannot use an IAM role):
+   * the file each user's password is read from, by user. psql reads it with a backtick `\set`, so
+   * the password is in no argument, environment or script, and sets it as a literal (`:'var'`).
+   * @default none: IAM logins
+   */
+  readonly passwordFiles?: Readonly<Record<string, string>>;
 }
+
+/** A single-quoted shell word (psql runs backtick commands with the shell). */
+const shellWord = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** A PostgreSQL identifier: double quotes around, embedded ones doubled, so a name can never end it. */
 export function sqlIdentifier(name: string): string {
@@ -60,12 +71,17 @@ function dollarQuoted(body: string): string {
   return `DO ${DOLLAR_TAG}\nBEGIN\n${body}\nEND\n${DOLLAR_TAG};`;
 }
 
-function userStatements(user: DatabaseUser, database: string, iamRole: string): string[] {
+function userStatements(user: DatabaseUser, database: string, iamRole: string, passwordFile: string | undefined, index: number): string[] {
   const role = sqlIdentifier(user.user);
+  // psql variables are letters, digits and underscores: the user's position names it.
+  const login =
+    passwordFile === undefined
+      ? [`GRANT ${sqlIdentifier(iamRole)} TO ${role};`]
+      : [`\\set stagecraft_password_${index} \`cat ${shellWord(passwordFile)}\``, `ALTER ROLE ${role} WITH PASSWORD :'stagecraft_password_${index}';`];
   const schema = sqlIdentifier(user.schema ?? user.user);
   const name = sqlLiteral(user.user);
   return [
-    `-- ${JSON.stringify(user.user)}: IAM login only, its own schema.`,
+    `-- ${JSON.stringify(user.user)}: ${passwordFile === undefined ? 'IAM login only' : 'password login'}, its own schema.`,
     dollarQuoted(
       [
         `  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${name}) THEN`,
@@ -76,7 +92,7 @@ function userStatements(user: DatabaseUser, database: string, iamRole: string): 
         `  END IF;`,
       ].join('\n'),
     ),
-    `GRANT ${sqlIdentifier(iamRole)} TO ${role};`,
+    ...login,
     `GRANT CONNECT ON DATABASE ${sqlIdentifier(database)} TO ${role};`,
     `CREATE SCHEMA IF NOT EXISTS ${schema};`,
     `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC;`,
@@ -97,7 +113,7 @@ export function databaseUsersSql(input: DatabaseUsersInput): string {
     '\\set ON_ERROR_STOP on',
     // Nobody but a schema's grantees creates objects; PostgreSQL 15 and later already default to this.
     'REVOKE CREATE ON SCHEMA public FROM PUBLIC;',
-    ...[...input.users].sort((a, b) => a.user.localeCompare(b.user)).flatMap((u) => userStatements(u, database, iamRole)),
+    ...[...input.users].sort((a, b) => a.user.localeCompare(b.user)).flatMap((u, i) => userStatements(u, database, iamRole, input.passwordFiles?.[u.user], i)),
   ];
   return `${lines.join('\n')}\n`;
 }

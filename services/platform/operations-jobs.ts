@@ -13,12 +13,16 @@
  *   Aurora writer (services/platform/database-users.ts), as the master user, whose password an
  *   init container reads from the RDS-managed secret at run time into a memory-backed volume;
  *   psql runs in the PostgreSQL client image.
+ * - `kafka-topics`: creates the Kafka topics the services use (MSK's topic API, SigV4).
+ * - `rabbitmq-users`: declares the RabbitMQ exchanges and queues of the services' topics and
+ *   puts a broker user per service with least privilege, through the management API as the admin.
  * They run the AWS CLI image (Amazon Linux, with curl) as a non-root user.
  */
 import { createHash } from 'node:crypto';
 import { terraformLiteral } from '../../constructs/shared/terraform-literal';
 import { KubernetesObject } from '../kubernetes/object';
 import { POSTGRES_DATABASE } from './database-users';
+import { KafkaTopic } from './queue-topology';
 import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
 
 export const OPERATIONS_NAMESPACE = 'operations';
@@ -321,4 +325,124 @@ export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObj
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
     ],
   });
+}
+
+export const KAFKA_TOPICS_JOB = 'kafka-topics';
+/** The variable that lists the topics the Job creates, one `<name> <partitions> <replication factor>` a line. */
+export const KAFKA_TOPICS_ENV = 'KAFKA_TOPICS';
+
+/** Where the topics Job creates the topics. */
+export interface KafkaTopicsTarget {
+  readonly region: string;
+  readonly clusterArn: string;
+  readonly topics: readonly KafkaTopic[];
+}
+
+/**
+ * The kafka-topics Job: creates each topic the services use through MSK's topic API
+ * (CreateTopic, `POST /v1/clusters/<arn>/topics`, Kafka 3.6 and later), signed with SigV4 as its
+ * Pod Identity role, which may only connect and create, describe and alter exactly these topics
+ * (the brokers refuse to create topics on their own). A topic that exists is left as it is, but
+ * for too few partitions, which are raised (UpdateTopic): partitions are never lowered, and the
+ * replication factor of an existing topic is not changed. Named after the topics, so a new topic
+ * or a new partition count is a new Job.
+ */
+export function kafkaTopicsObjects(target: KafkaTopicsTarget): KubernetesObject[] {
+  const script = [
+    'set -eu',
+    // Pod Identity's credentials, for curl's SigV4 (the CLI resolves them from the container endpoint).
+    'eval "$(aws configure export-credentials --format env)"',
+    'cluster=$(printf "%s" "$KAFKA_CLUSTER_ARN" | sed "s/:/%3A/g; s#/#%2F#g")',
+    'base="https://kafka.$AWS_REGION.amazonaws.com/v1/clusters/$cluster/topics"',
+    'call() { curl -sS -o /tmp/out -w "%{http_code}" --aws-sigv4 "aws:amz:$AWS_REGION:kafka" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN" -H "content-type: application/json" "$@"; }',
+    'fail() { cat /tmp/out >&2; echo; echo "$1: HTTP $code" >&2; exit 1; }',
+    `printf '%s\\n' "$${KAFKA_TOPICS_ENV}" > /tmp/topics`,
+    'while read -r topic partitions replicas; do',
+    '  [ -n "$topic" ] || continue',
+    '  code=$(call "$base/$topic")',
+    '  case "$code" in',
+    '    404)',
+    '      code=$(call -X POST "$base" -d "{\\"topicName\\":\\"$topic\\",\\"partitionCount\\":$partitions,\\"replicationFactor\\":$replicas}")',
+    '      case "$code" in 200|201|202|409) echo "$topic: created, $partitions partitions, $replicas replicas ($code)";; *) fail "$topic not created";; esac;;',
+    '    200)',
+    '      current=$(sed -n "s/.*\\"partitionCount\\":[[:space:]]*\\([0-9]*\\).*/\\1/p" /tmp/out)',
+    '      if [ "${current:-0}" -lt "$partitions" ]; then',
+    '        code=$(call -X PUT "$base/$topic" -d "{\\"partitionCount\\":$partitions}")',
+    '        case "$code" in 200|202) echo "$topic: $current -> $partitions partitions";; *) fail "$topic not updated";; esac',
+    '      else echo "$topic: exists, $current partitions"; fi;;',
+    '    *) fail "$topic not readable";;',
+    '  esac',
+    'done < /tmp/topics',
+  ].join('\n');
+  return job(
+    KAFKA_TOPICS_JOB,
+    {
+      AWS_REGION: target.region,
+      KAFKA_CLUSTER_ARN: target.clusterArn,
+      [KAFKA_TOPICS_ENV]: target.topics.map((t) => `${t.name} ${t.partitions} ${t.replicationFactor}`).join('\n'),
+    },
+    script,
+    target.topics,
+  );
+}
+
+export const RABBITMQ_USERS_JOB = 'rabbitmq-users';
+
+/** One service's broker user: its name, the secret holding its password, what it may do. */
+export interface RabbitMqUser {
+  readonly user: string;
+  readonly passwordSecretArn: string;
+  readonly permissions: { readonly configure: string; readonly write: string; readonly read: string };
+}
+
+/** What the users Job applies: the topology and the services' users. */
+export interface RabbitMqUsersTarget extends RabbitMqTarget {
+  readonly topology: { readonly exchanges: readonly string[]; readonly bindings: ReadonlyArray<{ readonly exchange: string; readonly queue: string }> };
+  readonly users: readonly RabbitMqUser[];
+}
+
+/** Variables of the users Job that carry user `i`'s password secret and permissions. */
+export const rabbitMqUserEnv = (i: number) => ({ secret: `RABBITMQ_USER_SECRET_${i}`, permissions: `RABBITMQ_PERMISSIONS_${i}` });
+
+/**
+ * The rabbitmq-users Job: Amazon MQ for RabbitMQ creates users only through RabbitMQ's management
+ * API (a broker's Terraform `user` block makes only the admin), so this Job, as the admin (its
+ * password read from Secrets Manager at run time), declares the exchanges and queues of the
+ * topics and puts each service's user (no tags: no management access) with its password, read
+ * from the service's own secret at run time, and its permissions on `/`. PUT replaces, so a
+ * re-run converges; named after the users, permissions and topology.
+ */
+export function rabbitMqUsersObjects(target: RabbitMqUsersTarget): KubernetesObject[] {
+  const { exchanges, bindings } = target.topology;
+  const script = [
+    'set -eu',
+    'secret() { aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text; }',
+    'password=$(secret "$RABBITMQ_SECRET_ARN")',
+    'api() { curl -sS --fail-with-body -o /tmp/out -u "$RABBITMQ_USERNAME:$password" -H "content-type: application/json" "$@" || { cat /tmp/out >&2; exit 1; }; }',
+    ...exchanges.map((e) => `api -X PUT "$RABBITMQ_CONSOLE_URL/api/exchanges/%2F/${e}" -d '{"type":"fanout","durable":true}'`),
+    ...bindings.flatMap(({ exchange, queue }) => [
+      `api -X PUT "$RABBITMQ_CONSOLE_URL/api/queues/%2F/${queue}" -d '{"durable":true}'`,
+      `api -X POST "$RABBITMQ_CONSOLE_URL/api/bindings/%2F/e/${exchange}/q/${queue}" -d '{"routing_key":""}'`,
+    ]),
+    // The service's password is hex (GeneratedSecret), so it needs no JSON escaping.
+    'put_user() { pw=$(secret "$2"); case "$pw" in *[!0-9a-f]*|"") echo "the password of $1 is not the generated hex" >&2; exit 1;; esac; api -X PUT "$RABBITMQ_CONSOLE_URL/api/users/$1" -d "{\\"password\\":\\"$pw\\",\\"tags\\":\\"\\"}"; api -X PUT "$RABBITMQ_CONSOLE_URL/api/permissions/%2F/$1" -d "$3"; echo "user $1 applied"; }',
+    ...target.users.map(({ user }, i) => `put_user '${user}' "$${rabbitMqUserEnv(i).secret}" "$${rabbitMqUserEnv(i).permissions}"`),
+  ].join('\n');
+  return job(
+    RABBITMQ_USERS_JOB,
+    {
+      AWS_REGION: target.region,
+      RABBITMQ_CONSOLE_URL: target.consoleUrl,
+      RABBITMQ_USERNAME: target.username,
+      RABBITMQ_SECRET_ARN: target.passwordSecretArn,
+      ...Object.fromEntries(
+        target.users.flatMap(({ passwordSecretArn, permissions }, i) => [
+          [rabbitMqUserEnv(i).secret, passwordSecretArn],
+          [rabbitMqUserEnv(i).permissions, JSON.stringify(permissions)],
+        ]),
+      ),
+    },
+    script,
+    { topology: target.topology, users: target.users.map(({ user, permissions }) => ({ user, permissions })) },
+  );
 }

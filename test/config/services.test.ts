@@ -194,6 +194,29 @@ describe('environment overrides of the catalog', () => {
     }
   });
 
+  it('makes a service with topics a queue client on the stages that run a queue, and not before', () => {
+    const servicesOn = (stage: string) =>
+      new Map(
+        parseEnvironment(
+          `name: acme-test\nstage: ${stage}\nregions: [us-east-1]\ndomain: example.com\n`,
+          'environments/test.yaml',
+          projectServiceCatalog(EXAMPLES_ROOT),
+        ).environment!.services.map((s) => [s.name, s]),
+      );
+    const catalog = new Map(projectServiceCatalog(EXAMPLES_ROOT).services.map((s) => [s.name, s]));
+    expect(catalog.get('api')!.topics.produces).toEqual(['messages', 'uploads', 'product-events']);
+    expect(catalog.get('api')!.dataStores).not.toContain('queue');
+    expect(servicesOn('launch').get('api')!.dataStores).toEqual(catalog.get('api')!.dataStores);
+    for (const stage of ['growth', 'hyperscale'])
+      for (const producer of ['api', 'websocket-gateway', 'delivery-worker']) expect(servicesOn(stage).get(producer)!.dataStores).toContain('queue');
+    // A service that lists the queue already keeps it once.
+    expect(
+      servicesOn('growth')
+        .get('analytics-worker')!
+        .dataStores.filter((d) => d === 'queue'),
+    ).toHaveLength(1);
+  });
+
   it('reports every bad override at once, with the file and the field', () => {
     const yaml =
       `${base('launch')}services:\n` +

@@ -5,12 +5,14 @@
  * policy's admission, the users Job) fails naming the service, the store, the link and the stack.
  */
 import { DataStoreCredential } from '../../policies/rules/request-path/DataStoreCredential';
+import { StateSecretOnlyForBrokerAdmin } from '../../policies/rules/encryption-at-rest/StateSecretOnlyForBrokerAdmin';
 import { StackOutcome } from '../../policies/types';
 import { readSynthesis } from '../../synthesis/read';
 import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { synthesizeExamples } from '../helpers/examples';
-import { evaluate, Fixture, Resources } from './fixtures';
+import { evaluate, Fixture, fixtureSynthesis, Resources } from './fixtures';
 import { typedResourcesNamed } from '../helpers/kubernetes-typed';
+import { stringify } from 'yaml';
 
 const manifest = (name: string, object: Record<string, unknown>) => typedResourcesNamed({ [name]: object });
 const deployment = (env: Record<string, string>, volumes: Array<Record<string, unknown>> = []) =>
@@ -96,6 +98,22 @@ describe('DataStoreCredential on fixtures', () => {
     ]);
   });
 
+  it('fails a service whose role may connect to the primary but not to its read replica', () => {
+    const resources = regional([CONNECT, READ_TOKEN]);
+    resources.aws_db_instance.replica = { replicate_source_db: '${aws_db_instance.db.identifier}' };
+    const outcomes = evaluate(DataStoreCredential, { resources, otherRegions: { 'us-east-1-apps': compliantApps() } });
+    expect(problems(outcomes)).toEqual([
+      expect.objectContaining({
+        status: 'non-compliant',
+        message: 'service api → database (stack fx-us-east-1): its role may not rds-db:connect as api on aws_db_instance.replica',
+      }),
+    ]);
+    const both = { ...CONNECT, Resource: [...CONNECT.Resource, 'arn:aws:rds-db:us-east-1:111122223333:dbuser:${aws_db_instance.replica.resource_id}/api'] };
+    const fixed = regional([both, READ_TOKEN]);
+    fixed.aws_db_instance.replica = resources.aws_db_instance.replica;
+    expect(problems(evaluate(DataStoreCredential, { resources: fixed, otherRegions: { 'us-east-1-apps': compliantApps() } }))).toEqual([]);
+  });
+
   it('fails a service whose user no Job creates', () => {
     const apps = { ...deployment(ENV), ...usersJob('CREATE ROLE "other" WITH LOGIN;') };
     expect(problems(evaluate(DataStoreCredential, fixture([CONNECT, READ_TOKEN], apps)))).toEqual([
@@ -138,7 +156,209 @@ describe('DataStoreCredential on fixtures', () => {
 
   it('does not apply to a stack without an apps stack (services on hosts)', () => {
     expect(evaluate(DataStoreCredential, { resources: regional([]) })).toEqual([
-      { status: 'not-applicable', reason: "no fx-us-east-1-apps stack: services run on hosts, with the host's role" },
+      { status: 'not-applicable', reason: 'no fx-us-east-1-apps stack and no host service declares the database' },
+    ]);
+  });
+});
+
+describe('DataStoreCredential on the queue (fixtures)', () => {
+  const job = (name: string, env: Record<string, string>, command = '') =>
+    manifest(name, {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'operations' },
+      spec: {
+        template: {
+          spec: { containers: [{ name: 'job', command: ['/bin/sh', '-c', command], env: Object.entries(env).map(([n, value]) => ({ name: n, value })) }] },
+        },
+      },
+    });
+  const topicArn = (t: string) => `arn:aws:kafka:us-east-1:111122223333:topic/fx-kafka/*/${t}`;
+  const KAFKA_ENV = {
+    QUEUE_KIND: 'kafka',
+    KAFKA_CONSUMER_GROUP: 'api',
+    KAFKA_DEAD_LETTER_TOPIC_SUFFIX: '.dlq',
+    QUEUE_TOPICS_PRODUCED: 'messages',
+    QUEUE_TOPICS_CONSUMED: '',
+  };
+  const CONNECT_KAFKA = { Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: '${aws_msk_cluster.kafka.arn}' };
+  const WRITE = { Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: [topicArn('messages')] };
+  const kafkaFixture = (statements: object[], apps: Resources): Fixture => ({
+    resources: { ...regional(statements), aws_msk_cluster: { kafka: { cluster_name: 'fx-kafka' } } },
+    otherRegions: { 'us-east-1-apps': apps },
+  });
+  const topicsJob = (topics: string) => job('kafka-topics-1a2b3c4d', { KAFKA_TOPICS: topics });
+  const kafkaMessages = (outcomes: readonly { status: string; message?: string }[]) => problems(outcomes).map((o) => o.message);
+
+  it('passes a producer that may write its topic, which the topics Job creates', () => {
+    const outcomes = evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, WRITE], { ...deployment(KAFKA_ENV), ...topicsJob('messages 6 3') }));
+    expect(outcomes.map((o) => o.status)).toEqual(['compliant']);
+  });
+
+  it('fails a producer without WriteData on its topic', () => {
+    const apps = { ...deployment(KAFKA_ENV), ...topicsJob('messages 6 3') };
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA], apps)))).toEqual([
+      'service api → queue (stack fx-us-east-1): its role may not kafka-cluster:DescribeTopic on the topic messages it produces',
+    ]);
+    const describeOnly = { ...WRITE, Action: ['kafka-cluster:DescribeTopic'] };
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, describeOnly], apps)))).toEqual([
+      'service api → queue (stack fx-us-east-1): its role may not kafka-cluster:WriteData on the topic messages it produces',
+    ]);
+  });
+
+  it('fails a topic nobody creates (the brokers do not auto-create)', () => {
+    const apps = { ...deployment(KAFKA_ENV), ...topicsJob('uploads 6 3') };
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, WRITE], apps)))).toEqual([
+      'service api → queue (stack fx-us-east-1): no kafka-topics Job in fx-us-east-1-apps creates the topic messages (the brokers create none on their own)',
+    ]);
+  });
+
+  it('fails a consumer without its group actions or its dead-letter topic', () => {
+    const env = { ...KAFKA_ENV, QUEUE_TOPICS_PRODUCED: '', QUEUE_TOPICS_CONSUMED: 'messages' };
+    const apps = { ...deployment(env), ...topicsJob('messages 6 3\nmessages.dlq 3 3') };
+    const read = { Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: [topicArn('messages')] };
+    const dlq = { Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: [topicArn('messages.dlq')] };
+    const group = {
+      Effect: 'Allow',
+      Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+      Resource: 'arn:aws:kafka:us-east-1:111122223333:group/fx-kafka/*/api',
+    };
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, read, dlq, group], apps)))).toEqual([]);
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, read, dlq], apps)))).toEqual([
+      'service api → queue (stack fx-us-east-1): its role may not kafka-cluster:DescribeGroup on its consumer group api',
+    ]);
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, read, group], apps)))).toEqual([
+      'service api → queue (stack fx-us-east-1): its role may not kafka-cluster:WriteData on messages.dlq, where it dead-letters messages',
+    ]);
+  });
+
+  it('fails a queue client that names no topic', () => {
+    const apps = { ...deployment({ ...KAFKA_ENV, QUEUE_TOPICS_PRODUCED: '' }), ...topicsJob('messages 6 3') };
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, WRITE], apps)))).toEqual([
+      'service api → queue (stack fx-us-east-1): it names no topic (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED): it is given nothing to read or write',
+    ]);
+  });
+
+  describe('RabbitMQ', () => {
+    const broker = {
+      aws_mq_broker: {
+        mq: { broker_name: 'fx', user: [{ username: 'stagecraft-admin', password: '${aws_secretsmanager_secret_version.admin.secret_string}' }] },
+      },
+      aws_secretsmanager_secret: { admin: { name: 'admin' }, own: { name: 'own' } },
+      aws_secretsmanager_secret_version: { admin: { secret_id: '${aws_secretsmanager_secret.admin.id}', secret_string: '${replace(uuid(), "-", "")}' } },
+    };
+    const read = (secret: string) => ({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: [`\${aws_secretsmanager_secret.${secret}.arn}`],
+    });
+    const rabbitFixture = (statements: object[], apps: Resources): Fixture => ({
+      resources: { ...regional(statements), ...broker },
+      otherRegions: { 'us-east-1-apps': apps },
+    });
+    const env = (user: string, secret: string) => ({
+      QUEUE_KIND: 'rabbitmq',
+      QUEUE_USERNAME: user,
+      // A cross-stack reference, as the apps stack holds it.
+      QUEUE_SECRET_ARN: `\${data.terraform_remote_state.cross-stack-reference-input-fx-us-east-1.outputs.${secret}}`,
+      QUEUE_TOPICS_PRODUCED: 'messages',
+    });
+    const usersJob = (user: string) => job('rabbitmq-users-1a2b3c4d', {}, `put_user '${user}' "$RABBITMQ_USER_SECRET_0" "$RABBITMQ_PERMISSIONS_0"`);
+    /** Resources of several builders, merged by type (a spread would replace one type's map with another's). */
+    const merged = (...parts: Resources[]): Resources => {
+      const out: Resources = {};
+      for (const part of parts) for (const [type, byName] of Object.entries(part)) out[type] = { ...out[type], ...byName };
+      return out;
+    };
+    const evaluateWithOutputs = (statements: object[], apps: Resources) => evaluateRegional(rabbitFixture(statements, apps));
+    const evaluateRegional = (fixture: Fixture) => {
+      const synthesis = fixtureSynthesis(fixture);
+      const [regionalStack, ...rest] = synthesis.stacks;
+      const json = {
+        ...(regionalStack.json as Record<string, unknown>),
+        output: { own: { value: '${aws_secretsmanager_secret.own.arn}' }, admin: { value: '${aws_secretsmanager_secret.admin.arn}' } },
+      };
+      const views = stackViews({ ...synthesis, stacks: [{ ...regionalStack, json }, ...rest] });
+      return problems(DataStoreCredential.evaluate(views[0] as never)).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+    };
+
+    it('passes a service with its own broker user and password secret', () => {
+      expect(
+        evaluateWithOutputs(
+          [CONNECT, READ_TOKEN, read('own')],
+          merged(compliantApps(), deployment({ ...ENV, ...env('service-api', 'own') }), usersJob('service-api')),
+        ),
+      ).toEqual([]);
+    });
+
+    it('fails a service that logs in as the broker admin', () => {
+      const apps = merged(compliantApps(), deployment({ ...ENV, ...env('stagecraft-admin', 'admin') }), usersJob('service-api'));
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN, read('admin')], apps)).toEqual([
+        'service api → queue (stack fx-us-east-1): it logs in as the broker admin (stagecraft-admin); it must have a broker user of its own',
+      ]);
+    });
+
+    it('fails a service pointed at, or allowed to read, the admin secret', () => {
+      const pointed = merged(compliantApps(), deployment({ ...ENV, ...env('service-api', 'admin') }), usersJob('service-api'));
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN, read('admin')], pointed)).toEqual([
+        'service api → queue (stack fx-us-east-1): its environment names the broker admin secret (aws_secretsmanager_secret.admin); it must log in as its own user',
+      ]);
+      const own = merged(compliantApps(), deployment({ ...ENV, ...env('service-api', 'own') }), usersJob('service-api'));
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN, read('own'), read('admin')], own)).toEqual([
+        'service api → queue (stack fx-us-east-1): its role may read the broker admin secret aws_secretsmanager_secret.admin',
+      ]);
+    });
+
+    it('fails a producer without credentials, or whose user no Job creates', () => {
+      const bare = merged(compliantApps(), deployment({ ...ENV, QUEUE_KIND: 'rabbitmq', QUEUE_TOPICS_PRODUCED: 'messages' }));
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN], bare)).toEqual([
+        'service api → queue (stack fx-us-east-1): no QUEUE_USERNAME and QUEUE_SECRET_ARN: it is given no broker credential',
+      ]);
+      const noJob = merged(compliantApps(), deployment({ ...ENV, ...env('service-api', 'own') }), usersJob('service-other'));
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN, read('own')], noJob)).toEqual([
+        'service api → queue (stack fx-us-east-1): no rabbitmq-users Job in fx-us-east-1-apps creates its broker user service-api',
+      ]);
+    });
+  });
+});
+
+describe('DataStoreCredential on hosts (fixtures)', () => {
+  /** A launch template whose cloud-init writes `compose`, as stacks/host-services.ts renders it. */
+  const host = (services: Record<string, unknown>): Resources => {
+    const cloudInit = stringify({ write_files: [{ path: '/etc/stagecraft/compose.yaml', content: stringify({ services }) }] });
+    const escaped = cloudInit.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+    return { aws_launch_template: { host: { name: 'fx-host', user_data: `\${base64encode("${escaped}")}` } } };
+  };
+  const users = {
+    environment: { DATABASE_USERS_SQL: 'DO $$$$stagecraft$$$$ BEGIN CREATE ROLE "api" WITH LOGIN; END $$$$stagecraft$$$$;' },
+    secrets: ['database'],
+  };
+  const api = (env: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    environment: { DATABASE_HOST: 'postgres', ...env },
+    secrets: ['database-password-api'],
+    depends_on: { 'database-users': { condition: 'service_completed_successfully' } },
+    ...extra,
+  });
+  const OWN = { DATABASE_USER: 'api', DATABASE_PASSWORD_SECRET_FILE: '/run/secrets/database-password-api' };
+  const messages = (services: Record<string, unknown>) =>
+    evaluate(DataStoreCredential, { resources: host(services), stage: 'launch' }).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+
+  it('passes a service with its own user and password file, created before it starts', () => {
+    expect(messages({ 'database-users': users, api: api(OWN) })).toEqual(['compliant']);
+  });
+
+  it('fails a service handed the master password', () => {
+    expect(messages({ 'database-users': users, api: api({ DATABASE_SECRET_FILE: '/run/secrets/database' }, { secrets: ['database'] }) })).toEqual([
+      'service api → database (stack fx-us-east-1, aws_launch_template.host): it is handed the master password (DATABASE_SECRET_FILE or the master secret file); it must log in as its own user',
+    ]);
+  });
+
+  it('fails a user nobody creates, or a service that may start first', () => {
+    expect(messages({ api: api(OWN) })).toEqual([
+      'service api → database (stack fx-us-east-1, aws_launch_template.host): no database-users service on the host creates the user api',
+    ]);
+    expect(messages({ 'database-users': users, api: api(OWN, { depends_on: {} }) })).toEqual([
+      'service api → database (stack fx-us-east-1, aws_launch_template.host): it may start before the database-users service has created its user (depends_on database-users: service_completed_successfully)',
     ]);
   });
 });
@@ -178,13 +398,15 @@ describe('DataStoreCredential on the example synthesis', () => {
     expect([...evaluated].sort()).toEqual([
       'acme-growth-us-east-1',
       'acme-hyperscale-us-east-1',
+      'acme-launch-us-east-1',
       'acme-massive-ap-northeast-1',
       'acme-massive-eu-west-1',
       'acme-massive-us-east-1',
       'acme-scale-us-west-2',
+      'acme-traction-eu-west-1',
     ]);
-    // Six services on growth; the stores they declare: 2 + 3 + 2 + 2 + 4 + 2.
-    expect(outcomesOf(synthesis, 'acme-growth-us-east-1')).toHaveLength(15);
+    // Six services on growth; the stores they declare, the queue of the producers' topics included: 2 + 4 + 2 + 3 + 4 + 3.
+    expect(outcomesOf(synthesis, 'acme-growth-us-east-1')).toHaveLength(18);
   });
 
   it('fails massive when analytics-worker loses its MSK actions', () => {
@@ -215,6 +437,85 @@ describe('DataStoreCredential on the example synthesis', () => {
         message: expect.stringMatching(
           /^service moderation-worker → search \(stack acme-growth-us-east-1\): the domain policy does not admit its role aws_iam_role\.service-moderation-worker_role_/,
         ),
+      }),
+    ]);
+  });
+
+  it('gives growth services rds-db:connect on the read replica they are sent to, not only on the primary', () => {
+    const growth = stackViews(synthesis).find((v) => v.name === 'acme-growth-us-east-1')!;
+    const replicas = growth.resources('aws_db_instance').filter((d) => d.values.replicate_source_db !== undefined);
+    expect(replicas.length).toBeGreaterThan(0);
+    const policy = growth.resources('aws_iam_role_policy').find((p) => p.address.startsWith('aws_iam_role_policy.service-api_data-stores'))!;
+    const connect = JSON.parse(String(policy.values.policy)).Statement.find((s: { Sid?: string }) => s.Sid === 'ConnectAsItsDatabaseUser');
+    for (const replica of replicas) expect(connect.Resource).toContainEqual(expect.stringContaining(`dbuser:\${${replica.address}.resource_id}/api`));
+  });
+
+  it('evaluates the producers (api, websocket-gateway, delivery-worker) at the queue on growth, scale, hyperscale and massive', () => {
+    for (const stack of ['acme-growth-us-east-1', 'acme-scale-us-west-2', 'acme-hyperscale-us-east-1', 'acme-massive-us-east-1']) {
+      const view = stackViews(synthesis).find((v) => v.name === stack)!;
+      const roles = DataStoreCredential.evaluate(view)
+        .filter((o) => o.status === 'compliant')
+        .map((o) => o.address);
+      for (const producer of ['api', 'websocket-gateway', 'delivery-worker'])
+        expect(roles.filter((address) => address?.startsWith(`aws_iam_role.service-${producer}_role_`)).length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('fails hyperscale when the topics Job stops creating a topic api produces', () => {
+    const broken = changed('acme-hyperscale-us-east-1-apps', (json) => {
+      for (const job of Object.values(json.resource.kubernetes_job_v1)) {
+        const text = JSON.stringify(job).replace(/uploads 12 3\\n/, '');
+        Object.assign(job, JSON.parse(text));
+      }
+    });
+    expect(problems(outcomesOf(broken, 'acme-hyperscale-us-east-1'))).toEqual([
+      expect.objectContaining({
+        message:
+          'service api → queue (stack acme-hyperscale-us-east-1): no kafka-topics Job in acme-hyperscale-us-east-1-apps creates the topic uploads (the brokers create none on their own)',
+      }),
+      expect.objectContaining({
+        message:
+          'service moderation-worker → queue (stack acme-hyperscale-us-east-1): no kafka-topics Job in acme-hyperscale-us-east-1-apps creates the topic uploads (the brokers create none on their own)',
+      }),
+    ]);
+  });
+
+  it('fails growth when a service is handed the broker admin instead of its own user', () => {
+    const broken = changed('acme-growth-us-east-1-apps', (json) => {
+      for (const deployment of Object.values(json.resource.kubernetes_deployment_v1)) {
+        const text = JSON.stringify(deployment).replace(/"service-analytics-worker"/, '"stagecraft-admin"');
+        Object.assign(deployment, JSON.parse(text));
+      }
+    });
+    expect(problems(outcomesOf(broken, 'acme-growth-us-east-1'))).toEqual([
+      expect.objectContaining({
+        message:
+          'service analytics-worker → queue (stack acme-growth-us-east-1): it logs in as the broker admin (stagecraft-admin); it must have a broker user of its own',
+      }),
+    ]);
+  });
+
+  it('keeps the RabbitMQ admin password the only generated secret in state, readable by the operations Jobs alone (SC-EAR-18)', () => {
+    const outcomes = stackViews(synthesis).flatMap((v) => StateSecretOnlyForBrokerAdmin.evaluate(v).map((o) => ({ stack: v.name, ...o })));
+    expect(outcomes.filter((o) => o.status === 'non-compliant' || o.status === 'could-not-evaluate')).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 'compliant').map((o) => o.stack)).toEqual(['acme-growth-us-east-1', 'acme-scale-us-west-2']);
+    // A service's role that may read the admin secret fails both rules.
+    const broken = changed('acme-growth-us-east-1', (json) => {
+      const admin = Object.keys(json.resource.aws_secretsmanager_secret).find((name) => name.startsWith('rabbitmq_admin-password_secret_'))!;
+      const policy = policyOf(json, 'analytics-worker');
+      const document = JSON.parse(String(policy.policy));
+      document.Statement.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [`\${aws_secretsmanager_secret.${admin}.arn}`] });
+      policy.policy = JSON.stringify(document);
+    });
+    const view = stackViews(broken).find((v) => v.name === 'acme-growth-us-east-1')!;
+    expect(StateSecretOnlyForBrokerAdmin.evaluate(view).filter((o) => o.status === 'non-compliant')).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/holds the broker admin password, and aws_iam_role\.service-analytics-worker_role_\w+ may read it/),
+      }),
+    ]);
+    expect(problems(outcomesOf(broken, 'acme-growth-us-east-1'))).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^service analytics-worker → queue \(stack acme-growth-us-east-1\): its role may read the broker admin secret/),
       }),
     ]);
   });

@@ -254,6 +254,24 @@ interface Case {
   readonly unresolved?: Fixture;
 }
 
+/** A RabbitMQ broker whose admin password Terraform generates into a secret, and a role in `namespace` that may read that secret. */
+const brokerAdmin = (namespace: string): Resources => ({
+  aws_secretsmanager_secret: { admin: { name: 'admin' } },
+  aws_secretsmanager_secret_version: { admin: { secret_id: '${aws_secretsmanager_secret.admin.id}', secret_string: '${replace(uuid(), "-", "")}' } },
+  aws_mq_broker: { mq: { broker_name: 'mq', user: [{ username: 'stagecraft-admin', password: '${aws_secretsmanager_secret_version.admin.secret_string}' }] } },
+  aws_iam_role: { job: { name: 'job' } },
+  aws_iam_role_policy: {
+    job: {
+      role: '${aws_iam_role.job.id}',
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.admin.arn}'] }],
+      }),
+    },
+  },
+  aws_eks_pod_identity_association: { job: { namespace, service_account: 'job', role_arn: '${aws_iam_role.job.arn}' } },
+});
+
 const CASES: Record<string, Case> = {
   // Encryption at rest
   'SC-EAR-1': {
@@ -339,6 +357,12 @@ const CASES: Record<string, Case> = {
   'SC-EAR-16': {
     compliant: { resources: { aws_backup_vault: { v: { kms_key_arn: KEY } } } },
     nonCompliant: { resources: { aws_backup_vault: { v: { name: 'v' } } } },
+  },
+  'SC-EAR-18': {
+    // The broker admin's password, read only by an operations Job's role.
+    compliant: { resources: brokerAdmin('operations') },
+    // A product service's role may read the admin secret.
+    nonCompliant: { resources: brokerAdmin('product') },
   },
   'SC-EAR-17': {
     // The generated value goes only through the write-only argument; the cache authenticates with IAM.
@@ -1015,6 +1039,25 @@ describe('stage awareness', () => {
     const single: Resources = { aws_elasticache_replication_group: { r: { automatic_failover_enabled: false, num_cache_clusters: 1 } } };
     expect(evaluate(rule, { stage: 'traction', resources: single }).map((o) => o.status)).toEqual(['not-applicable']);
     expect(evaluate(rule, { stage: 'growth', resources: single }).map((o) => o.status)).toEqual(['non-compliant']);
+  });
+
+  it('SC-EAR-18 names the outsider role, a second in-state secret and a copy beyond the broker', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-EAR-18')!;
+    expect(evaluate(rule, CASES['SC-EAR-18'].nonCompliant)).toEqual([
+      {
+        address: 'aws_secretsmanager_secret.admin',
+        status: 'non-compliant',
+        message:
+          'aws_secretsmanager_secret.admin holds the broker admin password, and aws_iam_role.job may read it; only the operations Jobs (Pod Identity in the operations namespace) may',
+      },
+    ]);
+    const second = brokerAdmin('operations');
+    second.aws_secretsmanager_secret_version.redis = { secret_id: 's', secret_string: '${replace(uuid(), "-", "")}' };
+    second.aws_elasticache_replication_group = { r: { auth_token: '${aws_secretsmanager_secret_version.admin.secret_string}' } };
+    expect(evaluate(rule, { resources: second }).map((o) => (o.status === 'non-compliant' ? o.message : o.status))).toEqual([
+      "aws_secretsmanager_secret_version.admin.secret_string is kept in state for aws_mq_broker.mq, and may be only one broker's admin password; also copied into aws_elasticache_replication_group.r.auth_token",
+      "aws_secretsmanager_secret_version.redis.secret_string keeps a generated value in state that is no Amazon MQ broker's admin password; write it through secret_string_wo",
+    ]);
   });
 
   it('names the generated secret and every argument that copies it into state', () => {

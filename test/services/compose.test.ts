@@ -70,7 +70,9 @@ describe.each(HOST_STAGES)('$env: the docker compose release', ({ env, stack, ho
   const environment = () => examples.environments.find((e) => e.name === env)!;
 
   it("runs the stage's catalog services, the on-host data stores and the proxy", () => {
-    expect(Object.keys(composeOf(stack).services).sort()).toEqual([...hostStores, ...environment().services.map((s) => s.name), 'proxy'].sort());
+    expect(Object.keys(composeOf(stack).services).sort()).toEqual(
+      [...hostStores, ...environment().services.map((s) => s.name), 'proxy', 'database-users'].sort(),
+    );
   });
 
   it('is a valid Compose Specification document', () => {
@@ -93,7 +95,9 @@ describe.each(HOST_STAGES)('$env: the docker compose release', ({ env, stack, ho
         security_opt: ['no-new-privileges:true'],
       });
       expect(service.user).toMatch(/^[1-9]\d*:[1-9]\d*$/); // never root
-      expect(service.healthcheck.test.length).toBeGreaterThan(1);
+      // The one-shot database-users service runs to completion: the services wait for its exit, not its health.
+      if (name !== 'database-users') expect(service.healthcheck.test.length).toBeGreaterThan(1);
+      else expect(service.restart).toBe('no');
       expect(service.deploy.resources.limits).toEqual({ cpus: expect.any(String), memory: expect.stringMatching(/^\d+M$/) });
       expect(service.image).toMatch(/:[\w][\w.-]*$/);
       expect(service.image).not.toMatch(/:latest$/);
@@ -124,7 +128,12 @@ describe('launch', () => {
     const { services } = composeOf('acme-launch-us-east-1');
     expect(services.postgres.volumes).toEqual(['/srv/data/postgres:/var/lib/postgresql/data']);
     expect(services.redis.volumes).toEqual(['/srv/data/redis:/data']);
-    expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(services.api.depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+      'database-users': { condition: 'service_completed_successfully' },
+    });
+    expect(services['database-users'].depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(services.proxy.ports).toEqual(['443:8443']);
   });
 });

@@ -9,7 +9,7 @@
 import { ResourceView, StackOutcome, StackRule } from '../../types';
 
 /** Expressions that generate a secret: `uuid()`, or the result of the random provider. */
-const GENERATED = /\buuid\(\)|\b(random_password|random_string|random_bytes)\.[\w-]+\.(result|base64|hex)/;
+export const GENERATED = /\buuid\(\)|\b(random_password|random_string|random_bytes)\.[\w-]+\.(result|base64|hex)/;
 /** Arguments Terraform never stores: write-only ones and their version counters. */
 const WRITE_ONLY = /_wo(_version)?$/;
 
@@ -26,7 +26,7 @@ function leaves(value: unknown, path: string, out: Array<{ path: string; text: s
 }
 
 /** The arguments of `resource` that hold a generated value outside a write-only argument. */
-function generatedArguments(resource: ResourceView): Array<{ path: string; text: string }> {
+export function generatedArguments(resource: ResourceView): Array<{ path: string; text: string }> {
   const all: Array<{ path: string; text: string }> = [];
   leaves(resource.values, '', all);
   return all.filter((l) => !l.path.split(/[.[]/).some((part) => WRITE_ONLY.test(part)) && GENERATED.test(l.text));

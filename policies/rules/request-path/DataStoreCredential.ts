@@ -2,25 +2,31 @@
  * Every service can authenticate to every data store it declares (issue 15, review R4–R6, R10):
  * on a cluster stage, for each product Deployment of the region's apps stack and each store its
  * environment points it at, the link that lets it in exists, and as itself:
- * - PostgreSQL (RDS, Aurora): `rds-db:connect` as its own user on every database, that user in
+ * - PostgreSQL (RDS, Aurora): `rds-db:connect` as its own user on every database and read replica, that user in
  *   the `database-users` Job's script, and no master secret in its environment;
  * - CockroachDB: its SQL user in the migrations, a client certificate Secret the region's
  *   `cockroachdb-client-certs` Job writes, mounted by its pods;
- * - Kafka (MSK, IAM only): `kafka-cluster:Connect` on the cluster and data actions on topics;
- *   RabbitMQ: read access to the broker secret it is pointed at;
+ * - the queue: the topics it names (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED); on Kafka (MSK,
+ *   IAM only) `kafka-cluster:Connect`, read and group actions on each topic it consumes, write
+ *   actions on each it produces, and each topic created by the kafka-topics Job; on RabbitMQ a
+ *   broker user of its own (never the admin, whose secret it may not read) that the
+ *   rabbitmq-users Job creates, and read access to its own password secret;
  * - OpenSearch: `es:ESHttp*` on the domain, its role admitted by the domain policy, and a role
  *   mapping for it in the search Job;
  * - Redis: IAM authentication (REDIS_AUTH=iam, REDIS_USER) and elasticache:Connect on the group and the user;
  * - S3: object read and write on a bucket.
  * A store is declared by the variables the platform sets for it (DATABASE_HOST, REDIS_HOST,
  * QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET). A missing link fails and names the service, the
- * store, the link and the stack. Single-host stages are not evaluated here: their containers
- * share the host's role (docs/credentials.md).
+ * store, the link and the stack. On single-host stages (their containers share the host's role)
+ * the database is checked in the hosts' compose project: each service its own user and password
+ * file, never the master's, created before it starts by the one-shot `database-users` service.
  */
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
 import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
+import { follow } from './links';
+import { composeText, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
 
 const PRODUCT_NAMESPACE = 'product';
 
@@ -85,18 +91,115 @@ function grantsOf(stack: StackView, role: ResourceView): { grants: Grant[]; unre
   return { grants };
 }
 
+const KAFKA_TOPICS_JOB = 'kafka-topics-';
+const RABBITMQ_USERS_JOB = 'rabbitmq-users-';
+
+/**
+ * Kafka (MSK, IAM only): connect to the cluster; DescribeTopic and ReadData on each topic it
+ * consumes, DescribeGroup and AlterGroup on its group, WriteData on their dead-letter topics;
+ * DescribeTopic and WriteData on each topic it produces; and each of those topics created by the
+ * region's kafka-topics Job (the brokers create none on their own).
+ */
+function kafkaLink(service: ServiceFacts, apps: StackView, produced: readonly string[], consumed: readonly string[]): string | undefined {
+  const { env, grants } = service;
+  if (
+    !allows(
+      grants,
+      (a) => a === 'kafka-cluster:Connect',
+      (r) => r.includes('aws_msk_cluster.'),
+    )
+  )
+    return 'its role may not kafka-cluster:Connect to the MSK cluster (IAM is the only way in)';
+  const onTopic = (topic: string) => (r: string) => r.includes(':topic/') && r.endsWith(`/${topic}`);
+  const may = (action: string, topic: string) => allows(grants, (a) => a === action || a === 'kafka-cluster:*', onTopic(topic));
+  const suffix = env.get('KAFKA_DEAD_LETTER_TOPIC_SUFFIX') ?? '.dlq';
+  for (const topic of consumed) {
+    for (const action of ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'])
+      if (!may(action, topic)) return `its role may not ${action} on the topic ${topic} it consumes`;
+    if (!may('kafka-cluster:WriteData', `${topic}${suffix}`))
+      return `its role may not kafka-cluster:WriteData on ${topic}${suffix}, where it dead-letters ${topic}`;
+  }
+  const group = env.get('KAFKA_CONSUMER_GROUP');
+  if (consumed.length > 0) {
+    for (const action of ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'])
+      if (
+        !group ||
+        !allows(
+          grants,
+          (a) => a === action,
+          (r) => r.includes(':group/') && r.endsWith(`/${group}`),
+        )
+      )
+        return `its role may not ${action} on its consumer group ${group ?? '(no KAFKA_CONSUMER_GROUP)'}`;
+  }
+  for (const topic of produced)
+    for (const action of ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'])
+      if (!may(action, topic)) return `its role may not ${action} on the topic ${topic} it produces`;
+  const creator = manifestsOf(apps, 'Job').find((j) => j.name.startsWith(KAFKA_TOPICS_JOB));
+  const created = new Set(
+    text(creator?.manifest)
+      .split('\n')
+      .map((line) => /^([A-Za-z0-9._-]+) \d+ \d+$/.exec(line)?.[1])
+      .filter((t): t is string => t !== undefined),
+  );
+  for (const topic of [...produced, ...consumed, ...consumed.map((t) => `${t}${suffix}`)])
+    if (!created.has(topic)) return `no kafka-topics Job in ${apps.name} creates the topic ${topic} (the brokers create none on their own)`;
+  return undefined;
+}
+
+/** The secrets whose value an Amazon MQ broker's users log in with (the admin's), by address. */
+function brokerAdminSecrets(stack: StackView): Set<string> {
+  const secrets = new Set<string>();
+  for (const broker of stack.resources('aws_mq_broker'))
+    for (const user of ((Array.isArray(broker.values.user) ? broker.values.user : [broker.values.user]) as unknown[]).map(record)) {
+      const version = stack.referenced(user?.password);
+      const secret = version ? stack.referenced(version.values.secret_id) : undefined;
+      if (secret) secrets.add(secret.address);
+    }
+  return secrets;
+}
+
+/**
+ * RabbitMQ (Amazon MQ): its own broker user, never the admin: a user name that is not a broker
+ * user of the Terraform `user` block, a password secret that is not the admin's, read access to
+ * that secret and none to the admin's, and the user put by the region's rabbitmq-users Job.
+ */
+function rabbitMqLink(service: ServiceFacts, stack: StackView, apps: StackView): string | undefined {
+  const { env, grants } = service;
+  const username = env.get('QUEUE_USERNAME');
+  if (!env.has('QUEUE_SECRET_ARN') || !username) return 'no QUEUE_USERNAME and QUEUE_SECRET_ARN: it is given no broker credential';
+  const admins = stack
+    .resources('aws_mq_broker')
+    .flatMap((b) => (Array.isArray(b.values.user) ? b.values.user : [b.values.user]).map((u) => record(u)?.username));
+  if (admins.includes(username)) return `it logs in as the broker admin (${username}); it must have a broker user of its own`;
+  const adminSecrets = brokerAdminSecrets(stack);
+  const secret = follow(apps, env.get('QUEUE_SECRET_ARN'));
+  if (secret && adminSecrets.has(secret.resource.address))
+    return `its environment names the broker admin secret (${secret.resource.address}); it must log in as its own user`;
+  const readable = (address: string) =>
+    allows(
+      grants,
+      (a) => a === 'secretsmanager:GetSecretValue',
+      (r) => r.includes(`\${${address}.`),
+    );
+  const admin = [...adminSecrets].find(readable);
+  if (admin) return `its role may read the broker admin secret ${admin}`;
+  if (!secret || !readable(secret.resource.address))
+    return 'its role may not read its broker password secret (secretsmanager:GetSecretValue on QUEUE_SECRET_ARN)';
+  const job = manifestsOf(apps, 'Job').find((j) => j.name.startsWith(RABBITMQ_USERS_JOB) && text(j.manifest).includes(`put_user '${username}'`));
+  if (!job) return `no rabbitmq-users Job in ${apps.name} creates its broker user ${username}`;
+  return undefined;
+}
+
 /** The first missing link of `service` to `store`, or undefined when it has its credential. */
 function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps: StackView, environmentApps: readonly StackView[]): string | undefined {
   const { env, grants } = service;
   switch (store) {
     case 'database': {
-      const databases = [
-        // Writers, and cross-region standbys (their source is another region's ARN; users replicate to them).
-        ...stack
-          .resources('aws_db_instance')
-          .filter((d) => d.values.replicate_source_db === undefined || String(d.values.replicate_source_db).startsWith('arn:')),
-        ...stack.resources('aws_rds_cluster'),
-      ];
+      // Every instance it may be sent to: the primary, each read replica (DATABASE_READER_HOSTS) and a
+      // cross-region standby (users replicate to it), each with its own resource id; an Aurora
+      // cluster's id covers its writer and every reader.
+      const databases = [...stack.resources('aws_db_instance'), ...stack.resources('aws_rds_cluster')];
       const user = env.get('DATABASE_USER');
       if (databases.length > 0) {
         if (env.has('DATABASE_SECRET_ARN')) return 'its environment names the master user secret (DATABASE_SECRET_ARN); it must log in as its own user';
@@ -128,35 +231,13 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
       return undefined;
     }
     case 'queue': {
-      if (env.get('QUEUE_KIND') === 'kafka') {
-        if (
-          !allows(
-            grants,
-            (a) => a === 'kafka-cluster:Connect',
-            (r) => r.includes('aws_msk_cluster.'),
-          )
-        )
-          return 'its role may not kafka-cluster:Connect to the MSK cluster (IAM is the only way in)';
-        if (
-          !allows(
-            grants,
-            (a) => a === 'kafka-cluster:ReadData' || a === 'kafka-cluster:WriteData',
-            (r) => r.includes(':topic/'),
-          )
-        )
-          return 'its role may neither read nor write any topic (kafka-cluster:ReadData/WriteData on topic ARNs)';
-        return undefined;
-      }
-      if (!env.has('QUEUE_SECRET_ARN')) return 'no QUEUE_SECRET_ARN: it is given no broker credential';
-      if (
-        !allows(
-          grants,
-          (a) => a === 'secretsmanager:GetSecretValue',
-          (r) => r.includes('aws_secretsmanager_secret.'),
-        )
-      )
-        return 'its role may not read the broker secret (secretsmanager:GetSecretValue)';
-      return undefined;
+      const list = (name: string) => (env.get(name) ?? '').split(',').filter((t) => t !== '');
+      const produced = list('QUEUE_TOPICS_PRODUCED');
+      const consumed = list('QUEUE_TOPICS_CONSUMED');
+      if (produced.length + consumed.length === 0)
+        return 'it names no topic (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED): it is given nothing to read or write';
+      if (env.get('QUEUE_KIND') === 'kafka') return kafkaLink(service, apps, produced, consumed);
+      return rabbitMqLink(service, stack, apps);
     }
     case 'search': {
       if (
@@ -214,17 +295,70 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
   }
 }
 
+const HOST_USERS_SERVICE = 'database-users';
+
+/**
+ * Single-host stages (launch, traction): each compose service pointed at the database
+ * (DATABASE_HOST) logs in as its own user with its own password file, never with the master
+ * password, and starts only after the one-shot `database-users` service has created that user.
+ */
+function hostOutcomes(stack: StackView): StackOutcome[] {
+  const outcomes: StackOutcome[] = [];
+  // The compose project is the release object the hosts apply; older stacks carry it in user_data.
+  const releases = stack.resources('aws_s3_object').filter((o) => typeof o.values.key === 'string' && RELEASE_COMPOSE_KEY.test(o.values.key));
+  const sources = releases.length > 0 ? releases : stack.resources('aws_launch_template').filter((t) => t.values.user_data !== undefined);
+  for (const template of sources) {
+    const services = template.type === 'aws_s3_object' ? releaseComposeServices(template) : hostComposeServices(template);
+    if (!services) {
+      outcomes.push({
+        status: 'could-not-evaluate',
+        message: `${template.address} holds no compose project the rule can read`,
+        address: template.address,
+      });
+      continue;
+    }
+    const users = services[HOST_USERS_SERVICE];
+    const script = composeText(Object.values(users?.environment ?? {}).join('\n'));
+    const masterFile = users?.secrets?.[0];
+    for (const [name, service] of Object.entries(services)) {
+      const env = service.environment ?? {};
+      if (name === HOST_USERS_SERVICE || env.DATABASE_HOST === undefined) continue;
+      const where = `service ${name} → database (stack ${stack.name}, ${template.address})`;
+      const user = env.DATABASE_USER;
+      const passwordFile = env.DATABASE_PASSWORD_SECRET_FILE?.replace(/^\/run\/secrets\//, '');
+      const missing =
+        env.DATABASE_SECRET_FILE !== undefined || (masterFile !== undefined && (service.secrets ?? []).includes(masterFile))
+          ? 'it is handed the master password (DATABASE_SECRET_FILE or the master secret file); it must log in as its own user'
+          : !user
+            ? 'no DATABASE_USER: it has no database user of its own'
+            : !passwordFile || !(service.secrets ?? []).includes(passwordFile)
+              ? 'it mounts no password file of its own (DATABASE_PASSWORD_SECRET_FILE)'
+              : !script.includes(`CREATE ROLE ${quoted(user)}`)
+                ? `no ${HOST_USERS_SERVICE} service on the host creates the user ${user}`
+                : service.depends_on?.[HOST_USERS_SERVICE]?.condition !== 'service_completed_successfully'
+                  ? `it may start before the ${HOST_USERS_SERVICE} service has created its user (depends_on ${HOST_USERS_SERVICE}: service_completed_successfully)`
+                  : undefined;
+      outcomes.push(
+        missing === undefined
+          ? { status: 'compliant', address: template.address }
+          : { status: 'non-compliant', message: `${where}: ${missing}`, address: template.address },
+      );
+    }
+  }
+  return outcomes.length > 0 ? outcomes : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database` }];
+}
+
 export const DataStoreCredential: StackRule = {
   id: 'SC-REQ-3',
   name: 'DataStoreCredential',
   family: 'request-path',
   scope: 'stack',
   description:
-    'On cluster stages, every product service has a credential of its own for every data store it declares: its database user (IAM or client certificate), MSK IAM actions, an OpenSearch role mapping, and read access to the secrets it is pointed at.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
-    if (!apps) return [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack: services run on hosts, with the host's role` }];
+    if (!apps) return hostOutcomes(stack);
     const environmentApps = stack.environmentStacks().filter((s) => s.name.endsWith('-apps'));
     const deployments = [...manifestsOf(apps, 'Deployment'), ...manifestsOf(apps, 'CronJob')].filter((d) => d.namespace === PRODUCT_NAMESPACE);
     if (deployments.length === 0) return [{ status: 'not-applicable', reason: `${apps.name} runs no product Deployment` }];

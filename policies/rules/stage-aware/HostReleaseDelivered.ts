@@ -11,9 +11,7 @@ import { isSingleHostStage } from '../../../config/stages';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { launchTemplateOf } from '../helpers';
-
-/** A release's compose file in S3, by its key. */
-const COMPOSE_KEY = /(^|\/)compose\.ya?ml$/;
+import { RELEASE_COMPOSE_KEY } from '../request-path/host-compose';
 
 const mentions = (text: string, resource: ResourceView) => new RegExp(`\\$\\{[^}]*\\b${resource.address.replace(/[.*+?^$()[\]{}|\\]/g, '\\$&')}\\.`).test(text);
 
@@ -98,7 +96,7 @@ export const HostReleaseDelivered: StackRule = {
       return [{ status: 'not-applicable', reason: `stage ${stack.stage ?? 'unknown'} does not run single hosts` }];
     const hosts = stack.resources('aws_instance');
     if (hosts.length === 0) return [{ status: 'not-applicable', reason: 'no hosts' }];
-    const releases = stack.resources('aws_s3_object').filter((o) => typeof o.values.key === 'string' && COMPOSE_KEY.test(o.values.key));
+    const releases = stack.resources('aws_s3_object').filter((o) => typeof o.values.key === 'string' && RELEASE_COMPOSE_KEY.test(o.values.key));
     const associations = stack.resources('aws_ssm_association');
     return hosts.map((host): StackOutcome => {
       const delivering = associations.filter((a) => targetsHost(a, host, stack));
