@@ -146,7 +146,6 @@ export function clientCertificateObjects(placement: CockroachPlacement, services
       metadata: { name: `${name}-${hash}`, namespace: COCKROACH_NAMESPACE, labels: { ...APP_LABELS, 'app.kubernetes.io/component': name } },
       spec: {
         backoffLimit: 10,
-        ttlSecondsAfterFinished: 86400,
         template: {
           metadata: { labels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/component': name } },
           spec: {
