@@ -1,6 +1,8 @@
 /**
  * The offline Terraform check behind `stagecraft validate`: every stack of a synthesis is run
- * through `terraform init`, `validate`, `plan` and `show` with no network and no credentials.
+ * through `terraform init` and `plan` (whose first step is the validate walk; `terraform validate`
+ * runs on its own only after a failed plan, to tell invalid configuration from a failed plan), and
+ * `show` where plan JSON is asked for, with no network and no credentials.
  *
  * Each stack runs in a fresh temporary directory holding a copy of its `cdk.tf.json` and override
  * files (`*_override.tf.json`) that swap the backend for a local one, give every AWS provider
@@ -14,9 +16,11 @@
  * Measured on a 2-core machine with the provider in an unpacked filesystem mirror (~700 MB):
  * `terraform init` does not copy the provider, it symlinks the mirror's directory into
  * `.terraform/providers`, with or without a plugin cache (a cache only adds a second symlink and
- * is not safe for concurrent inits), so no TF_PLUGIN_CACHE_DIR is set. Every terraform command
- * re-hashes the provider against the lock file (~3 s) and starts the provider (~3 s for its
- * schema), so init takes ~4 s and validate, plan and show ~8–10 s each for a small stack.
+ * is not safe for concurrent inits), so no TF_PLUGIN_CACHE_DIR is set. What costs is starting the
+ * AWS provider, ~2 CPU seconds each time: a small stack's init takes ~0.8 CPU s (no provider
+ * start), validate ~4.5 (two starts), plan ~6 (three: schema, validate walk, plan walk), so a
+ * separate validate before the plan would repeat a third of the work. Checks of several stacks are
+ * CPU-bound: two at a time on two cores.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -39,7 +43,11 @@ const COMMAND_TIMEOUT_MS = 20 * 60 * 1000;
 
 export type StackStatus = 'ok' | 'failed';
 
-/** What `terraform validate` said, plus the diagnostics of any later step that failed. */
+/**
+ * What terraform's validation said: on a planned stack, the warnings of the plan (whose first step
+ * is the validate walk); on a failed one, `terraform validate`'s verdict, plus the diagnostics of
+ * any later step that failed.
+ */
 export interface ValidateSummary {
   readonly valid: boolean;
   readonly errorCount: number;
@@ -77,6 +85,8 @@ export interface StackCheckResult {
   readonly plan?: PlanSummary;
   readonly durationMs: number;
   readonly phaseMs: PhaseTimings;
+  /** Every resource instance the plan lists, with its action (`create`, `update`, …), when the plan succeeded. */
+  readonly changes?: ReadonlyArray<{ readonly address: string; readonly action: string }>;
   /** `<planJsonDir>/<stack>.plan.json`, when asked for and the plan succeeded. */
   readonly planJsonPath?: string;
   /** The working directory, only when kept with STAGECRAFT_KEEP_TEMP=1. */
@@ -91,6 +101,8 @@ export interface OfflineCheckOptions {
   readonly parallelism?: number;
   /** When set, `terraform show -json` of each plan is written to `<dir>/<stack>.plan.json`. @default no plan files */
   readonly planJsonDir?: string;
+  /** With planJsonDir, the stacks whose plan JSON is written (each costs a `terraform show`). @default every checked stack */
+  readonly planJsonStacks?: readonly string[];
   /** Called with one line as each stack finishes. @default nothing is reported */
   readonly onProgress?: (line: string) => void;
   /** Path of the terraform binary. @default findTerraform() */
@@ -403,6 +415,7 @@ interface RunContext {
   readonly stacks: ReadonlyMap<string, StackJson>;
   readonly files: ReadonlyMap<string, string>;
   readonly planJsonDir?: string;
+  readonly planJsonStacks?: readonly string[];
   readonly keep: boolean;
   /** The AWS schema, loaded once per run and only when a stub needs it. */
   schema?: Promise<{ lookup?: AttributeTypeLookup; ms: number }>;
@@ -422,6 +435,32 @@ function loadSchema(context: RunContext, dir: string): Promise<{ lookup?: Attrib
   return context.schema;
 }
 
+/** `terraform validate -json` in the stack's directory, summarized. */
+async function runValidate(context: RunContext, dir: string): Promise<{ summary: ValidateSummary; code: number; ms: number }> {
+  const result = await runTerraform(context.terraform, ['validate', '-json', '-no-color'], dir, context.env);
+  try {
+    const parsed = JSON.parse(result.stdout) as { valid?: boolean; error_count?: number; warning_count?: number; diagnostics?: JsonDiagnostic[] };
+    const diagnostics = [...(parsed.diagnostics ?? [])].sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
+    const summary = {
+      valid: parsed.valid === true,
+      errorCount: parsed.error_count ?? 0,
+      warningCount: parsed.warning_count ?? 0,
+      diagnostics: diagnostics.map(formatJsonDiagnostic),
+    };
+    return { summary, code: result.code, ms: result.ms };
+  } catch {
+    const diagnostics = parseHumanDiagnostics(result.stderr || result.stdout);
+    return { summary: { valid: false, errorCount: diagnostics.length, warningCount: 0, diagnostics }, code: result.code, ms: result.ms };
+  }
+}
+
+/**
+ * init, then plan, whose first step is the same validation walk `terraform validate` runs: on
+ * success the plan's own warnings stand for validate's, and `terraform validate` runs only after a
+ * failed plan, to say whether the configuration is invalid (then the stack fails with validate's
+ * diagnostics, as a separate validate would have) or the plan itself failed. One terraform command,
+ * two AWS provider starts, fewer per stack than init, validate and plan.
+ */
 async function checkStack(context: RunContext, name: string): Promise<StackCheckResult> {
   const started = Date.now();
   const stack = context.stacks.get(name) as StackJson;
@@ -446,26 +485,6 @@ async function checkStack(context: RunContext, name: string): Promise<StackCheck
     return failed('terraform init failed', { ...NO_DIAGNOSTICS, errorCount: diagnostics.length, diagnostics });
   }
 
-  const validateRun = await run(['validate', '-json', '-no-color']);
-  phaseMs.validate = validateRun.ms;
-  let validate: ValidateSummary;
-  try {
-    const parsed = JSON.parse(validateRun.stdout) as { valid?: boolean; error_count?: number; warning_count?: number; diagnostics?: JsonDiagnostic[] };
-    const diagnostics = [...(parsed.diagnostics ?? [])].sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
-    validate = {
-      valid: parsed.valid === true,
-      errorCount: parsed.error_count ?? 0,
-      warningCount: parsed.warning_count ?? 0,
-      diagnostics: diagnostics.map(formatJsonDiagnostic),
-    };
-  } catch {
-    const diagnostics = parseHumanDiagnostics(validateRun.stderr || validateRun.stdout);
-    validate = { valid: false, errorCount: diagnostics.length, warningCount: 0, diagnostics };
-  }
-  if (!validate.valid || validateRun.code !== 0) {
-    return failed(`terraform validate found ${validate.errorCount} error${validate.errorCount === 1 ? '' : 's'}`, { ...validate, valid: false });
-  }
-
   if (stubs.length > 0) {
     let lookup: AttributeTypeLookup | undefined;
     // The schema is loaded once per run, from the first stack that needs it: only a stack with the AWS provider has it
@@ -480,21 +499,38 @@ async function checkStack(context: RunContext, name: string): Promise<StackCheck
     }
   }
 
-  // Without plan files to keep, `plan -json` reports the counts itself and saves a `show` (~20 s).
-  const planArgs = context.planJsonDir
-    ? ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan']
-    : ['plan', '-input=false', '-no-color', '-lock=false', '-json'];
-  const planRun = await run(planArgs);
+  // `plan -json` reports the counts, the planned addresses and every diagnostic itself; a plan file
+  // (and `show`, ~20 s) only for a stack whose plan JSON is asked for.
+  const planJson = context.planJsonDir !== undefined && (context.planJsonStacks?.includes(name) ?? true);
+  const planRun = await run(['plan', '-input=false', '-no-color', '-lock=false', '-json', ...(planJson ? ['-out=tfplan'] : [])]);
   phaseMs.plan = planRun.ms;
-  if (planRun.code !== 0) {
-    const output = context.planJsonDir ? planRun.stderr || planRun.stdout : jsonStreamErrors(planRun.stdout) || planRun.stderr;
-    const diagnostics = parseHumanDiagnostics(output).map((d) => `plan: ${d}`);
+  const messages = planStream(planRun.stdout);
+  const summary = summarizeMessages(messages);
+  if (planRun.code !== 0 || !summary) {
+    const validateRun = await runValidate(context, dir);
+    phaseMs.validate = validateRun.ms;
+    const validate = validateRun.summary;
+    if (!validate.valid || validateRun.code !== 0) {
+      return failed(`terraform validate found ${validate.errorCount} error${validate.errorCount === 1 ? '' : 's'}`, { ...validate, valid: false });
+    }
+    if (planRun.code === 0) return failed('terraform plan printed no change summary', validate);
+    const errors = messages.filter((m) => m.type === 'diagnostic' && m['@level'] === 'error');
+    const output =
+      errors.length > 0
+        ? errors.map((m) => (m.diagnostic ? formatJsonDiagnostic(m.diagnostic) : (m['@message'] ?? '')))
+        : parseHumanDiagnostics(planRun.stderr || planRun.stdout);
+    const diagnostics = output.map((d) => `plan: ${d}`);
     return failed('terraform plan failed', { ...validate, diagnostics: [...diagnostics, ...validate.diagnostics] });
   }
-  if (!context.planJsonDir) {
-    const plan = summarizePlanStream(planRun.stdout);
-    if (!plan) return failed('terraform plan printed no change summary', validate);
-    return { ...base, status: 'ok', validate, plan, durationMs: Date.now() - started };
+  const warnings = messages
+    .filter((m) => m.type === 'diagnostic' && m['@level'] === 'warn' && m.diagnostic)
+    .map((m) => formatJsonDiagnostic(m.diagnostic as JsonDiagnostic));
+  const validate: ValidateSummary = { valid: true, errorCount: 0, warningCount: warnings.length, diagnostics: warnings };
+  const changes = messages
+    .filter((m) => m.type === 'planned_change' && m.change?.resource?.addr)
+    .map((m) => ({ address: m.change?.resource?.addr as string, action: m.change?.action ?? '' }));
+  if (!planJson) {
+    return { ...base, status: 'ok', validate, plan: summary, changes, durationMs: Date.now() - started };
   }
 
   const show = await run(['show', '-json', '-no-color', 'tfplan']);
@@ -507,13 +543,10 @@ async function checkStack(context: RunContext, name: string): Promise<StackCheck
     const diagnostics = parseHumanDiagnostics(show.stderr || show.stdout || 'terraform show printed no JSON').map((d) => `show: ${d}`);
     return failed('terraform show failed', { ...validate, diagnostics: [...diagnostics, ...validate.diagnostics] });
   }
-  let planJsonPath: string | undefined;
-  if (context.planJsonDir) {
-    fs.mkdirSync(context.planJsonDir, { recursive: true });
-    planJsonPath = path.join(context.planJsonDir, `${name}.plan.json`);
-    fs.writeFileSync(planJsonPath, show.stdout);
-  }
-  return { ...base, status: 'ok', validate, plan, durationMs: Date.now() - started, ...(planJsonPath ? { planJsonPath } : {}) };
+  fs.mkdirSync(context.planJsonDir as string, { recursive: true });
+  const planJsonPath = path.join(context.planJsonDir as string, `${name}.plan.json`);
+  fs.writeFileSync(planJsonPath, show.stdout);
+  return { ...base, status: 'ok', validate, plan, changes, durationMs: Date.now() - started, planJsonPath };
 }
 
 interface PlanStreamMessage {
@@ -521,6 +554,8 @@ interface PlanStreamMessage {
   readonly '@level'?: string;
   readonly '@message'?: string;
   readonly changes?: { readonly add?: number; readonly change?: number; readonly remove?: number };
+  readonly change?: { readonly resource?: { readonly addr?: string }; readonly action?: string };
+  readonly diagnostic?: JsonDiagnostic;
 }
 
 function planStream(stdout: string): PlanStreamMessage[] {
@@ -538,7 +573,10 @@ function planStream(stdout: string): PlanStreamMessage[] {
 
 /** Counts from the `change_summary` message of `terraform plan -json`; undefined when absent. */
 export function summarizePlanStream(stdout: string): PlanSummary | undefined {
-  const messages = planStream(stdout);
+  return summarizeMessages(planStream(stdout));
+}
+
+function summarizeMessages(messages: readonly PlanStreamMessage[]): PlanSummary | undefined {
   const summary = messages.find((m) => m.type === 'change_summary')?.changes;
   if (!summary) return undefined;
   return {
@@ -547,14 +585,6 @@ export function summarizePlanStream(stdout: string): PlanSummary | undefined {
     destroy: summary.remove ?? 0,
     resourceCount: messages.filter((m) => m.type === 'planned_change').length,
   };
-}
-
-/** The error messages of a failed `terraform plan -json`, one per line. */
-function jsonStreamErrors(stdout: string): string {
-  return planStream(stdout)
-    .filter((m) => m['@level'] === 'error')
-    .map((m) => m['@message'] ?? '')
-    .join('\n');
 }
 
 function seconds(ms: number): string {
@@ -572,7 +602,7 @@ export function progressLine(result: StackCheckResult, done: number, total: numb
 }
 
 /**
- * Runs `terraform init`, `validate`, `plan` and `show` offline for each stack of the synthesis in
+ * Runs `terraform init` and `plan` (and `validate` after a failed plan, `show` for plan JSON) offline for each stack of the synthesis in
  * `outdir`: AWS from the mirror, Cloudflare and Kubernetes from the stand-in. A stack that cannot be
  * checked (a provider nothing offline serves, a type the stand-in lacks, no terraform or no mirror)
  * is a UserInputError naming it, thrown before any terraform runs: never a pass. Results follow the
@@ -638,6 +668,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
       stacks,
       files,
       planJsonDir: options.planJsonDir,
+      planJsonStacks: options.planJsonStacks,
       keep,
     };
     const queue = [...toCheck];

@@ -1,2 +1,2 @@
-// Types for the matchers Testing.setupJest() adds (toHaveResourceWithProperties, …).
+// Types for the matchers Testing.setupJest() adds (toHaveResourceWithProperties, …), set up by the test files that use them.
 import 'cdktf/lib/testing/adapters/jest';

@@ -42,6 +42,8 @@ export const validateCommand: Command = {
     "the provider stand-in (terraform/standin), from the schema of the project's provider bindings.",
     'Every stack is checked, none skipped: a stack using a provider or resource type nothing offline',
     'serves, a missing terraform binary or a missing mirror is reported by stack and type (exit 2).',
+    "The plan's first step is terraform's validate walk; `terraform validate` runs on its own only",
+    'after a failed plan, to report invalid configuration with its own diagnostics.',
     '--plan-json-dir replaces only a new or empty directory or one it wrote before (it holds .stagecraft-output).',
     'STAGECRAFT_KEEP_TEMP=1 keeps the working directories for inspection.',
     'Exit code: 0 when every stack planned, 1 when one failed, 2 when one cannot be checked or on bad input.',

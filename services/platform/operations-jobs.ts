@@ -17,6 +17,11 @@
  * - `rabbitmq-users`: declares the RabbitMQ exchanges and queues of the services' topics and
  *   puts a broker user per service with least privilege, through the management API as the admin.
  * They run the AWS CLI image (Amazon Linux, with curl) as a non-root user.
+ *
+ * No `ttlSecondsAfterFinished`: terraform manages these Jobs (`kubernetes_job_v1`), and when the
+ * cluster's TTL controller deletes a finished Job, the provider's read finds it gone, drops it from
+ * state, and the next plan creates it again: the Job would re-run on every apply a day after it
+ * finished. A finished Job stays until a change of what it applies replaces it (SC-PRE-16).
  */
 import { createHash } from 'node:crypto';
 import { terraformLiteral } from '../../constructs/shared/terraform-literal';
@@ -91,7 +96,6 @@ function operationsJob(name: string, hash: string, pod: Record<string, unknown>)
       metadata: { name: `${name}-${hash}`, namespace: OPERATIONS_NAMESPACE, labels: labels(name) },
       spec: {
         backoffLimit: 6,
-        ttlSecondsAfterFinished: 86400,
         template: {
           metadata: { labels: labels(name) },
           spec: { serviceAccountName: name, restartPolicy: 'OnFailure', securityContext: hardenedPodSecurity(UID), ...pod },

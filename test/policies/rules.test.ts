@@ -1296,6 +1296,35 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
     ]);
   });
 
+  it('a Job terraform manages with ttlSecondsAfterFinished: the cluster deletes it and the next apply re-runs it', () => {
+    const template = { metadata: {}, spec: { container: [{ name: 'x' }] } };
+    const typed = (spec: Record<string, unknown>) => ({
+      resources: { kubernetes_job_v1: { users: { metadata: { name: 'database-users-1a2b3c4d', namespace: 'operations' }, spec: { ...spec, template } } } },
+    });
+    // The operations Jobs as they are now: no TTL, a hashed name, no create_before_destroy.
+    expect(evaluate(rule('SC-PRE-16'), typed({ backoff_limit: '6' }))).toEqual([{ status: 'compliant' }]);
+    expect(evaluate(rule('SC-PRE-16'), typed({ backoff_limit: '6', ttl_seconds_after_finished: '86400' }))).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'the Job "database-users-1a2b3c4d" sets ttlSecondsAfterFinished (86400): the cluster deletes the finished Job, terraform then finds it gone and the next apply creates it again, re-running it; drop the TTL from a Job terraform manages',
+      },
+    ]);
+    const manifest = (spec: Record<string, unknown>) => ({
+      resources: {
+        kubernetes_manifest: { job: { manifest: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'search-index-rotation-38dce812' }, spec } } },
+      },
+    });
+    expect(evaluate(rule('SC-PRE-16'), manifest({ backoffLimit: 6 }))).toEqual([{ status: 'compliant' }]);
+    expect(evaluate(rule('SC-PRE-16'), manifest({ ttlSecondsAfterFinished: 0 }))).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'the Job "search-index-rotation-38dce812" sets ttlSecondsAfterFinished (0): the cluster deletes the finished Job, terraform then finds it gone and the next apply creates it again, re-running it; drop the TTL from a Job terraform manages',
+      },
+    ]);
+  });
+
   it('F6: rate limits counting by header and response code on a Pro zone', () => {
     expect(evaluate(rule('SC-PRE-4'), CASES['SC-PRE-4'].nonCompliant)).toEqual([
       {

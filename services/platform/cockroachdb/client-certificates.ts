@@ -153,7 +153,6 @@ export function clientCertificateObjects(placement: CockroachPlacement, services
       },
       spec: {
         backoffLimit: 10,
-        ttlSecondsAfterFinished: 86400,
         template: {
           metadata: { labels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/component': name } },
           spec: {

@@ -1,5 +1,9 @@
+import { Testing } from 'cdktf';
 import { buildKey, buildNetwork } from '../../helpers/foundation';
 import { resourcesOfType, synthAws } from '../../helpers/synth';
+
+// cdktf's matchers (toHaveResourceWithProperties), for this file only (test/setup.ts leaves them out).
+Testing.setupJest();
 
 function network(natGateways: 'none' | 'single' | 'per-az') {
   return synthAws((scope) => buildNetwork(scope, buildKey(scope), { natGateways }));

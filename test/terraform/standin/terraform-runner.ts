@@ -1,17 +1,13 @@
 /**
- * Test helper: runs real `terraform init/validate/plan` in a working directory with the stand-in
- * attached, the AWS provider taken from the local filesystem mirror with fake credentials, and
- * cdktf's cross-stack remote states stubbed. It mirrors what the offline engine
- * (terraform/offline.ts) does for AWS-only stacks, until that engine attaches the stand-in itself.
+ * Test helper: runs real `terraform init/validate/plan` on hand-written configurations in a working
+ * directory with the stand-in attached and the AWS provider taken from the local filesystem mirror.
+ * (Synthesized stacks go through the offline engine, terraform/offline.ts, which attaches the
+ * stand-in itself.)
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
-import { StackJson } from '../../../synthesis/stack-views';
-import { planRemoteStateStubs, remoteStateDataSources, stubStateFile } from '../../../terraform/stub-state';
-import { base64DecodedStubOutputs } from '../../../terraform/standin/offline-attach';
 import { RunningStandin } from '../../../terraform/standin/server';
-import { OFFLINE_AWS_CREDENTIALS, offlineCliConfig } from '../../../terraform/offline';
+import { offlineCliConfig } from '../../../terraform/offline';
 
 /** What one terraform command printed. */
 export interface TerraformResult {
@@ -62,34 +58,6 @@ export function runTerraform(args: readonly string[], cwd: string, env: NodeJS.P
       resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started }),
     );
   });
-}
-
-/** Copies a synthesized stack into `dir` with the offline overrides: local backend, fake AWS credentials, stubbed remote states. */
-export function prepareStackDir(dir: string, stackFile: string, stacks: ReadonlyMap<string, StackJson>): void {
-  const stack = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as StackJson;
-  fs.mkdirSync(path.join(dir, 'remote-state'), { recursive: true });
-  fs.copyFileSync(stackFile, path.join(dir, 'cdk.tf.json'));
-  const assets = path.join(path.dirname(stackFile), 'assets');
-  if (fs.existsSync(assets)) fs.symlinkSync(assets, path.join(dir, 'assets'), 'dir');
-  const write = (name: string, value: unknown): void => fs.writeFileSync(path.join(dir, name), JSON.stringify(value, null, 2));
-  write('offline_backend_override.tf.json', { terraform: { backend: { local: { path: path.join(dir, 'terraform.tfstate') } } } });
-  const declared = (stack.provider as Record<string, unknown> | undefined)?.aws;
-  const awsBlocks = (Array.isArray(declared) ? declared : declared ? [declared] : []) as Array<Record<string, unknown>>;
-  if (awsBlocks.length > 0) {
-    write('offline_aws_override.tf.json', {
-      provider: { aws: awsBlocks.map((block) => ({ ...(typeof block.alias === 'string' ? { alias: block.alias } : {}), ...OFFLINE_AWS_CREDENTIALS })) },
-    });
-  }
-  const stubPath = (name: string): string => path.join(dir, 'remote-state', `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.tfstate`);
-  const remoteStates = Object.keys(remoteStateDataSources(stack));
-  if (remoteStates.length > 0) {
-    const data = Object.fromEntries(remoteStates.map((name) => [name, { backend: 'local', config: { path: stubPath(name) }, workspace: 'default' }]));
-    write('offline_remote_state_override.tf.json', { data: { terraform_remote_state: data } });
-  }
-  for (const stub of planRemoteStateStubs(stack, stacks)) {
-    const state = base64DecodedStubOutputs(stack, stub.dataSource, stubStateFile(stub, undefined));
-    fs.writeFileSync(stubPath(stub.dataSource), JSON.stringify(state));
-  }
 }
 
 /** Error summaries and details of terraform's human output, one string per diagnostic. */
