@@ -299,3 +299,13 @@ export function serviceComponentProblems(file: string, components: Components, s
   }
   return problems;
 }
+
+/** Whether `service` is a client of `broker`: it names it, or names `queue` where `broker` is the environment's only one. */
+export function usesBroker(service: Pick<ServiceDefinition, 'dataStores'>, broker: Broker, queues: readonly Broker[]): boolean {
+  return service.dataStores.includes(broker) || (service.dataStores.includes('queue') && queues.length === 1 && queues[0] === broker);
+}
+
+/** The services that are clients of `broker` (usesBroker). */
+export function brokerClients<S extends Pick<ServiceDefinition, 'dataStores'>>(services: readonly S[], broker: Broker, queues: readonly Broker[]): S[] {
+  return services.filter((s) => usesBroker(s, broker, queues));
+}

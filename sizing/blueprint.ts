@@ -263,6 +263,22 @@ function homeShards(environment: Environment, postgres: PostgresSize): { postgre
   if (postgres.kind !== 'aurora') return { postgres, problems: [] };
   const regions = environment.regions.map((r) => r.code);
   const given = environment.config.components?.postgres?.shards;
+  // Active-passive: the first region writes every shard and the others hold global-database
+  // secondaries of all of them (docs/components.md); homes belong to active-active.
+  if (environment.components.regionMode === 'active-passive') {
+    const problems: Problem[] =
+      given?.homes === undefined
+        ? []
+        : [
+            {
+              file: environment.sourceFile,
+              path: `${SHARDS_PATH}.homes`,
+              message:
+                'shards are homed in regions only when every region writes; allowed: components.regions.mode: active-active, or no homes (the first region writes every shard)',
+            },
+          ];
+    return { postgres, problems };
+  }
   const field = given?.count !== undefined ? `${SHARDS_PATH}.count` : environment.config.database?.shards !== undefined ? 'database.shards' : undefined;
   const shards = field !== undefined ? postgres.shards : Math.ceil(postgres.shards / regions.length) * regions.length;
   const { homes, problems } = resolveShardHomes(environment.sourceFile, shards, regions, given?.homes, field ?? `${SHARDS_PATH}.count`);

@@ -33,6 +33,7 @@ import {
   rabbitMqUsersObjects,
   searchRotationObjects,
 } from '../services/platform/operations-jobs';
+import { brokerClients } from '../config/components';
 import { kafkaTopics, rabbitMqPermissions, rabbitMqTopology, rabbitMqUsername } from '../services/platform/queue-topology';
 import { databaseUsersSql } from '../services/platform/database-users';
 import { HEADLESS_SERVICE } from '../services/platform/cockroachdb/certificates';
@@ -183,10 +184,11 @@ export class AppsStack extends StagecraftStack {
         }),
       );
     }
-    const queue = regional.dataStores.queue;
+    const queue = regional.dataStores.rabbitmq;
+    const { queues } = regional.foundation.environment.components;
     if (regional.rabbitMq && queue?.credentialFor) {
       const broker = regional.rabbitMq;
-      const clients = regional.foundation.environment.services.filter((s) => s.dataStores.includes('queue'));
+      const clients = brokerClients(regional.foundation.environment.services, 'rabbitmq', queues);
       jobs.push(
         ...rabbitMqUsersObjects({
           region,
@@ -203,7 +205,7 @@ export class AppsStack extends StagecraftStack {
       );
     }
     if (regional.kafka) {
-      const services = regional.foundation.environment.services;
+      const services = brokerClients(regional.foundation.environment.services, 'kafka', queues);
       const maxPods = (name: string) => {
         const workload = this.workloads.find((w) => w.service.name === name);
         return workload ? (workload.scaling?.max ?? workload.replicas) : 1;

@@ -42,6 +42,7 @@ import { PRODUCT_DATABASE } from '../services/platform/cockroachdb/placement';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
 import { DataStoreEndpoint, ServiceCredential } from '../constructs/shared/data-store-endpoints';
 import { hostDatabaseCredentials } from './host-services';
+import { usesBroker } from '../config/components';
 import { POSTGRES_CLIENT_IMAGE } from '../services/platform/operations-jobs';
 import { GeneratedSecret } from '../constructs/aws/generated-secret';
 import { KAFKA_DEAD_LETTER_SUFFIX, kafkaWrittenTopics, QUEUE_CONSUMES_ENV, QUEUE_PRODUCES_ENV, rabbitMqUsername } from '../services/platform/queue-topology';
@@ -287,8 +288,9 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
 function homeShardsOf(stack: RegionalStack): readonly number[] {
   const postgres = required(stack.foundation.blueprint.postgres, stack, 'postgres');
   const all = Array.from({ length: postgres.shards }, (_, shard) => shard);
-  if (stack.foundation.environment.regions.length === 1) return all;
-  const home = postgres.homes?.[stack.foundation.region.code];
+  // One region, or active-passive (the standby regions replicate every shard): all of them.
+  if (stack.foundation.environment.regions.length === 1 || postgres.homes === undefined) return all;
+  const home = postgres.homes[stack.foundation.region.code];
   if (!home || home.length === 0) throw new Error(`${stack.foundation.region.code} homes no Postgres shard`);
   return home;
 }
@@ -370,7 +372,7 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
   // admin user and its secret stay with the operations Jobs.
   const passwords = new Map(
     f.environment.services
-      .filter((s) => usesBroker(stack, s, 'rabbitmq'))
+      .filter((s) => usesBroker(s, 'rabbitmq', f.environment.components.queues))
       .map((s) => [
         s.name,
         new GeneratedSecret(stack, `rabbitmq-user-${s.name}`, {
@@ -474,12 +476,6 @@ function addBroker(stack: RegionalStack, endpoint: DataStoreEndpoint & { readonl
   stack.dataStores[endpoint.kind] = endpoint;
   const { queues } = stack.foundation.environment.components;
   if (queues.length === 1) stack.dataStores.queue = { ...endpoint, kind: 'queue' };
-}
-
-/** Whether `service` is a client of `broker`: it names it, or names `queue` where it is the only broker. */
-function usesBroker(stack: RegionalStack, service: ServiceDefinition, broker: 'rabbitmq' | 'kafka'): boolean {
-  const { queues } = stack.foundation.environment.components;
-  return service.dataStores.includes(broker) || (service.dataStores.includes('queue') && queues.length === 1 && queues[0] === broker);
 }
 
 /** The ARN of a topic or group of `cluster` (its UUID, known only after apply, is the one wildcard). */

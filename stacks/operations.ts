@@ -23,6 +23,7 @@ import { kafkaResourceArn } from './data-stores';
 import { resourceName } from '../constructs/shared/protection';
 import { COCKROACH_METRICS_NAMESPACE, COLLECTOR_NAME, COLLECTOR_NAMESPACE } from '../services/platform/otel-collector';
 import { RegionalStack } from './regional-stack';
+import { brokerClients } from '../config/components';
 
 export function addOperations(stack: RegionalStack): void {
   const f = stack.foundation;
@@ -150,7 +151,7 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
       serviceAccount: RABBITMQ_DLQ_JOB,
       stores: [admin],
     });
-    const clients = f.environment.services.filter((s) => s.dataStores.includes('queue'));
+    const clients = brokerClients(f.environment.services, 'rabbitmq', f.environment.components.queues);
     new ServiceIdentity(stack, RABBITMQ_USERS_JOB, {
       ...common,
       roleName: resourceName(f.namePrefix, RABBITMQ_USERS_JOB, 64),
@@ -161,7 +162,7 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
   }
   if (stack.kafka) {
     const cluster = stack.kafka;
-    const topics = kafkaTopicNames(f.environment.services);
+    const topics = kafkaTopicNames(brokerClients(f.environment.services, 'kafka', f.environment.components.queues));
     if (topics.length === 0) return;
     const identity = new ServiceIdentity(stack, KAFKA_TOPICS_JOB, {
       ...common,

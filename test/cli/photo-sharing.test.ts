@@ -17,6 +17,9 @@ import { kubernetesSchemaProblems } from '../helpers/kubernetes';
 import { podHardeningProblems } from '../helpers/pod-hardening';
 import { userDataText } from '../helpers/host-user-data';
 import { composeValidator } from '../helpers/compose-schema';
+import { fromTerraformLiteral } from '../../constructs/shared/terraform-literal';
+import { RELEASE_PREFIX } from '../../services/host-release';
+import { hostDatabasePasswordFile } from '../../services/host-database-users';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'photo-sharing');
 
@@ -117,7 +120,9 @@ describe('the photo-sharing product', () => {
       const [template] = Object.values(stackJson(root, 'photos-launch-eu-central-1').resource.aws_launch_template as Json);
       config = parse(userDataText(String(template.user_data)));
       file = (path: string) => config.write_files.find((f: Json) => f.path === path)?.content;
-      compose = parse(file('/etc/stagecraft/compose.yaml'));
+      // The compose file is the host's release (an S3 object State Manager applies), not cloud-init.
+      const objects = Object.values(stackJson(root, 'photos-launch-eu-central-1').resource.aws_s3_object as Json) as Json[];
+      compose = parse(fromTerraformLiteral(String(objects.find((o) => o.key === `${RELEASE_PREFIX}/compose.yaml`)!.content)));
     });
 
     it('is a valid Compose Specification document, jobs and secrets included', () => {
@@ -131,11 +136,12 @@ describe('the photo-sharing product', () => {
         ['jobs'],
         'no',
         undefined,
-        ['database', { source: 'app-nightly-digest-SENDGRID_API_KEY', target: 'SENDGRID_API_KEY' }],
+        // Its own database password (never the master's) and its own application secret.
+        [hostDatabasePasswordFile('nightly-digest'), { source: 'app-nightly-digest-SENDGRID_API_KEY', target: 'SENDGRID_API_KEY' }],
         '/run/secrets/SENDGRID_API_KEY',
       ]);
       expect(compose.services.api.secrets).toEqual([
-        'database',
+        hostDatabasePasswordFile('api'),
         'redis-auth',
         { source: 'app-api-STRIPE_SECRET_KEY', target: 'STRIPE_SECRET_KEY' },
         { source: 'app-api-STRIPE_WEBHOOK_SECRET', target: 'STRIPE_WEBHOOK_SECRET' },

@@ -27,7 +27,7 @@ function service(name: string, dataStores: string, extra = ''): string {
 export const COMPONENT_SERVICES: Record<string, string> = {
   'api.yaml': service('api', 'database, redis, objectStorage'),
   'search-indexer.yaml': service('search-indexer', 'search, database'),
-  'task-worker.yaml': service('task-worker', 'rabbitmq, database'),
+  'task-worker.yaml': service('task-worker', 'rabbitmq, database', 'topics:\n  consumes: [tasks]'),
   'event-consumer.yaml': service('event-consumer', 'kafka, database', 'topics:\n  consumes: [events]'),
 };
 

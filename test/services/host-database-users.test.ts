@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { synthesizeExamples } from '../helpers/examples';
-import { userDataText } from '../helpers/host-user-data';
+import { hostFile } from '../helpers/host-user-data';
+import { HOST_CONFIG_DIR } from '../../services/compose';
 import { postgresBinDir, startPostgres, ThrowawayPostgres } from '../helpers/postgres';
 import { sqlIdentifier, sqlLiteral } from '../../services/platform/database-users';
 import { DATABASE_USERS_SERVICE, hostDatabasePasswordFile } from '../../services/host-database-users';
@@ -25,12 +26,9 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
 }
 
-/** The compose document of a host stage's launch template. */
+/** The compose document of a host stage's release (the file the hosts apply). */
 function composeOf(stack: string): { services: Record<string, ComposeService> } {
-  const examples = synthesizeExamples();
-  const [template] = examples.resources(stack, 'aws_launch_template');
-  const config = parse(userDataText(String(template.user_data))) as { write_files: Array<{ path: string; content: string }> };
-  return parse(config.write_files.find((f) => f.path.endsWith('/compose.yaml'))!.content);
+  return parse(hostFile(synthesizeExamples(), stack, `${HOST_CONFIG_DIR}/compose.yaml`));
 }
 
 /** Compose's `$$` is a literal `$`. */

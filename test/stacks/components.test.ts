@@ -70,7 +70,7 @@ function yamlOf(c: Combination): string {
     'aws:\n  accountId: "111122223333"',
     'compute:\n  publicApiCidrs: [203.0.113.0/24]',
     c.stage === 'growth' ? '' : 'backend:\n  s3:\n    bucket: acme-terraform-state',
-    `edge:\n${ORIGIN_CA}  cloudflarePlan: enterprise\n  addons: [loadBalancing, trafficSteering, workersPaid]`,
+    `edge:\n${ORIGIN_CA}  originPullCertificateId: 0e1c7a52-6f4d-4b7e-9a35-2c8d41f0b6a1\n  cloudflarePlan: enterprise\n  addons: [loadBalancing, trafficSteering, workersPaid]`,
     'components:',
     `  search: ${c.search}`,
     `  queue: ${c.queues.length === 0 ? 'none' : `[${c.queues.join(', ')}]`}`,
