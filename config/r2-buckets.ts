@@ -14,6 +14,8 @@ import { isAtLeast, Stage } from './stages';
 
 /** The application secret name of the R2 writer credential, in every service that writes R2. */
 export const R2_WRITER_SECRET = 'R2_WRITER';
+/** The tag that marks the region's R2 writer credential secret; the request-path check finds it by this tag. */
+export const R2_WRITER_TAG = 'stagecraft:r2-writer';
 /** The variables that name each bucket to the services that write it. */
 export const R2_BUCKET_ENV = { assets: 'ASSETS_R2_BUCKET', archive: 'ARCHIVE_R2_BUCKET' } as const;
 /** The first stage with each bucket. */

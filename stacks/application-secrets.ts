@@ -13,15 +13,12 @@
  * (stacks/service-identities.ts on clusters, stacks/host-services.ts on hosts); the apps stack
  * reads the same ARNs.
  */
-import { R2_WRITER_SECRET, withR2Writer } from '../config/r2-buckets';
+import { R2_WRITER_SECRET, R2_WRITER_TAG, withR2Writer } from '../config/r2-buckets';
 import { DeployerSecret } from '../constructs/aws/deployer-secret';
 import { RegionalStack } from './regional-stack';
 
 /** The tag that marks an application secret, valued `<service>/<NAME>`; readiness lists secrets by it. */
 export const APPLICATION_SECRET_TAG = 'stagecraft:application-secret';
-
-/** The tag that marks the R2 writer credential; the request-path check finds it by this tag. */
-export const R2_WRITER_TAG = 'stagecraft:r2-writer';
 
 /** Secret name → ARN, per service. */
 export type ApplicationSecretArns = ReadonlyMap<string, Readonly<Record<string, string>>>;
