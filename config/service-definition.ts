@@ -221,6 +221,8 @@ export interface ServiceDefinition {
    * service only and mounted as `/run/secrets/<NAME>`. Never values.
    */
   readonly secrets: readonly string[];
+  /** Writes the R2 archive bucket (hyperscale and up; config/r2-buckets.ts). @default false */
+  readonly archive?: boolean;
   readonly resources: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
   /** Plain settings. Secrets are never here: see `dataStores` (their credentials are referenced, not copied). */
   readonly env: Readonly<Record<string, string>>;

@@ -9,6 +9,7 @@ import { isTimeZone, parseCron } from './cron';
 import { Problem } from './errors';
 import { ServiceKind } from './service-definition';
 import { ServiceConfig } from './service-schema';
+import { R2_WRITER_SECRET } from './r2-buckets';
 import { isSingleHostStage } from './stages';
 
 /** The kind a file names, or the one its fields imply: a schedule → job, a public WebSocket route → gateway, a public port → web, else worker. */
@@ -75,6 +76,7 @@ export function kindProblems(config: ServiceConfig, file: string): Problem[] {
   secrets.forEach((secret, i) => {
     const first = secrets.indexOf(secret);
     if (first !== i) add(`secrets[${i}]`, `"${secret}" is already secrets[${first}]; list each secret once`);
+    if (secret === R2_WRITER_SECRET) add(`secrets[${i}]`, `"${secret}" is the platform's R2 writer credential (docs/edge.md); choose another name`);
     if (config.env?.[secret] !== undefined)
       add(`secrets[${i}]`, `"${secret}" is also set in env; a name is a plain setting or a secret, not both: remove env.${secret}`);
   });

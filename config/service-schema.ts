@@ -189,6 +189,12 @@ export const serviceSchema = z.strictObject({
     .describe(
       'Application secrets, by name. Each is a Secrets Manager secret `<env>/<service>/<NAME>` the operator fills (`stagecraft readiness` lists them); the service may read exactly these, and receives each at run time as the file `/run/secrets/<NAME>`, named by `<NAME>_FILE`. Values never go in `env`. @default []',
     ),
+  archive: z
+    .boolean()
+    .optional()
+    .describe(
+      'Writes the message archive: from hyperscale on, the R2 bucket `<env>-archive`, named by `ARCHIVE_R2_BUCKET`, with the R2 writer credential as the secret `R2_WRITER` (docs/edge.md). @default false',
+    ),
   ports: z
     .array(
       z.strictObject({

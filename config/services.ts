@@ -208,6 +208,7 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
       : {}),
     drainSeconds: config.drainSeconds ?? DRAIN_SECONDS[kind],
     secrets: config.secrets ?? [],
+    ...(config.archive ? { archive: true } : {}),
     resources: config.resources,
     env: config.env ?? {},
     dataStores: config.dataStores ?? [],

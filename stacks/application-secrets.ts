@@ -6,10 +6,14 @@
  * The service's identity (its Pod Identity role on clusters, the host's role on hosts) may read
  * exactly its own secrets.
  *
+ * The R2 writer credential (config/r2-buckets.ts) is one more such secret, `<env>/r2-writer`, one
+ * per region and shared: each service that writes an R2 bucket has it as its secret `R2_WRITER`.
+ *
  * Created once per regional stack, on first use, by whichever builds the services' identities
  * (stacks/service-identities.ts on clusters, stacks/host-services.ts on hosts); the apps stack
  * reads the same ARNs.
  */
+import { R2_WRITER_SECRET, R2_WRITER_TAG, withR2Writer } from '../config/r2-buckets';
 import { DeployerSecret } from '../constructs/aws/deployer-secret';
 import { RegionalStack } from './regional-stack';
 
@@ -32,10 +36,21 @@ export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns 
   if (existing) return existing;
   const f = stack.foundation;
   const arns = new Map<string, Record<string, string>>();
-  for (const service of f.environment.services) {
+  let r2Writer: DeployerSecret | undefined;
+  for (const service of f.environment.services.map((s) => withR2Writer(f.environment, s))) {
     if (service.secrets.length === 0) continue;
     const byName: Record<string, string> = {};
     for (const name of service.secrets) {
+      if (name === R2_WRITER_SECRET) {
+        r2Writer ??= new DeployerSecret(stack, 'r2-writer-secret', {
+          name: `${f.environment.name}/r2-writer`,
+          description: `${f.namePrefix}: R2 writer token {endpoint, accessKeyId, secretAccessKey}, bucket-scoped Object Read & Write, put by the operator (docs/edge.md)`,
+          encryptionKey: f.encryptionKey,
+          tags: { [APPLICATION_SECRET_TAG]: R2_WRITER_SECRET, [R2_WRITER_TAG]: 'true' },
+        });
+        byName[name] = r2Writer.secret.arn;
+        continue;
+      }
       const secret = new DeployerSecret(stack, `app-secret-${service.name}-${name.toLowerCase()}`, {
         name: applicationSecretName(f.environment.name, service.name, name),
         description: `${f.namePrefix}: ${name} of ${service.name}, put by the operator (docs/services.md)`,

@@ -29,6 +29,7 @@ import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { geoSteering } from '../config/edge-regions';
 import { Environment } from '../config/environment';
+import { r2Buckets } from '../config/r2-buckets';
 import { isAtLeast } from '../config/stages';
 import { CacheRules } from '../constructs/cloudflare/cache-rules';
 import { EdgeBucket } from '../constructs/cloudflare/edge-bucket';
@@ -78,7 +79,7 @@ export function edgeFeatures(environment: Environment): EdgeFeatures {
   return {
     cdn: isAtLeast(environment.stage, 'traction'),
     waf: isAtLeast(environment.stage, 'growth'),
-    archive: isAtLeast(environment.stage, 'hyperscale'),
+    archive: r2Buckets(environment).archive !== undefined,
     loadBalancer: environment.regions.length > 1,
     worker: environment.edge.worker.enabled,
   };
@@ -149,7 +150,8 @@ export class EdgeStack extends StagecraftStack {
     if (features.cdn) {
       const assetsHost = environment.edge.assetsHost;
       this.cacheRules = new CacheRules(this, 'cache-rules', { zone, siteHosts: [domain, `www.${domain}`], assetsHost, apiPathPrefix: PATHS.apiPrefix });
-      this.assetsBucket = new EdgeBucket(this, 'assets', { zone, bucketName: `${name}-assets`, publicHostname: assetsHost });
+      // Written by the services that declare objectStorage, with the R2 writer credential (config/r2-buckets.ts).
+      this.assetsBucket = new EdgeBucket(this, 'assets', { zone, bucketName: r2Buckets(environment).assets ?? `${name}-assets`, publicHostname: assetsHost });
     }
     if (features.waf) {
       this.wafRules = new WafRules(this, 'waf', { zone });
@@ -158,7 +160,7 @@ export class EdgeStack extends StagecraftStack {
     if (features.archive) {
       this.archiveBucket = new EdgeBucket(this, 'archive', {
         zone,
-        bucketName: `${name}-archive`,
+        bucketName: r2Buckets(environment).archive ?? `${name}-archive`,
         infrequentAccessAfterDays: MESSAGE_TIERS_DAYS.archivedAfter - MESSAGE_TIERS_DAYS.coldAfter,
         deleteAfterDays: MESSAGE_TIERS_DAYS.deletedAfter - MESSAGE_TIERS_DAYS.coldAfter,
       });

@@ -5,6 +5,7 @@
  */
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn } from 'cdktf';
+import { withR2Writer } from '../config/r2-buckets';
 import { AppHost, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
 import { DeployerSecret } from '../constructs/aws/deployer-secret';
 import { GeneratedSecret } from '../constructs/aws/generated-secret';
@@ -142,8 +143,9 @@ export function asTerraformString(text: string): string {
 /** Call after every data store exists: renders the compose project into the hosts' release and their bootstrap into cloud-init. */
 export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[], hostStores: readonly HostDataStore[] = []): void {
   const f = stack.foundation;
-  const services = f.environment.services;
   const environment = f.environment;
+  // Services that write R2 carry its credential as a secret and its buckets in their environment.
+  const services = f.environment.services.map((s) => withR2Writer(environment, s));
   const proxy = { domain: environment.domain, originPullCa: environment.edge.originPullCa };
   const admin = stack.hostDatabaseAdmin;
   const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy, databaseUsers: admin?.admin });

@@ -3,6 +3,7 @@
  * (`sizing/autoscaling/`), the resources, and the data-store bindings of its region.
  */
 import { Environment } from '../config/environment';
+import { r2BucketEnv } from '../config/r2-buckets';
 import { podBounds, podScalingRule } from '../sizing/autoscaling/resolve';
 import { bindingsFor, credentialsFor, DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
@@ -24,7 +25,12 @@ export function serviceWorkloads(
     scaling: podScalingRule(environment, blueprint, service),
     replicas: podBounds(environment, blueprint, service).min,
     // Every service sends spans to the region's collector (services/platform/otel-collector.ts).
-    bindings: { ...bindingsFor(service.dataStores, stores, service), OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_SERVICE_NAME: service.name },
+    bindings: {
+      ...bindingsFor(service.dataStores, stores, service),
+      OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT,
+      OTEL_SERVICE_NAME: service.name,
+      ...r2BucketEnv(environment, service),
+    },
     secretVolumes: credentialsFor(service, stores).flatMap((c) => (c.secretVolume ? [c.secretVolume] : [])),
     ...(secrets.has(service.name) ? { appSecrets: secrets.get(service.name), region } : {}),
   }));

@@ -87,6 +87,8 @@ describe('the photo-sharing product', () => {
       expect(pod.volumes.find((v: Json) => v.name === 'app-secrets')).toEqual({ name: 'app-secrets', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
       const main = pod.containers[0];
       expect(main.env.filter((e: Json) => e.name.endsWith('_FILE'))).toEqual([
+        // api declares objectStorage: it writes the assets R2 bucket with the region's R2 writer credential.
+        { name: 'R2_WRITER_FILE', value: '/run/secrets/R2_WRITER' },
         { name: 'STRIPE_SECRET_KEY_FILE', value: '/run/secrets/STRIPE_SECRET_KEY' },
         { name: 'STRIPE_WEBHOOK_SECRET_FILE', value: '/run/secrets/STRIPE_WEBHOOK_SECRET' },
       ]);
@@ -106,7 +108,11 @@ describe('the photo-sharing product', () => {
         const [id] = Object.entries(regional.resource.aws_secretsmanager_secret as Json).find(([, s]) => s.name === name)!;
         return `\${aws_secretsmanager_secret.${id}.arn}`;
       };
-      expect(readable('api')).toEqual([arnOf('photos-growth/api/STRIPE_SECRET_KEY'), arnOf('photos-growth/api/STRIPE_WEBHOOK_SECRET')]);
+      expect(readable('api')).toEqual([
+        arnOf('photos-growth/api/STRIPE_SECRET_KEY'),
+        arnOf('photos-growth/api/STRIPE_WEBHOOK_SECRET'),
+        arnOf('photos-growth/r2-writer'),
+      ]);
       expect(readable('nightly-digest')).toEqual([arnOf('photos-growth/nightly-digest/SENDGRID_API_KEY')]);
       expect(readable('web')).toEqual([]);
     });

@@ -80,7 +80,7 @@ describe('a secret in a service file', () => {
     ).toEqual([
       'services/archive-worker.yaml: env.TLS_KEY: looks like a secret (private key); declare it under secrets: and set its value in Secrets Manager; received -----BEGIN …',
       'services/delivery-worker.yaml: notes: looks like a secret (URL with a password); declare it under secrets: and set its value in Secrets Manager; received postgres://…',
-      'services/delivery-worker.yaml: (root): unknown key "notes"; allowed keys: name, description, kind, image, schedule, timeZone, concurrencyPolicy, deadlineSeconds, retries, drainSeconds, secrets, ports, health, resources, env, dataStores, topics, calls, stages, scaling, demand, edge',
+      'services/delivery-worker.yaml: (root): unknown key "notes"; allowed keys: name, description, kind, image, schedule, timeZone, concurrencyPolicy, deadlineSeconds, retries, drainSeconds, secrets, archive, ports, health, resources, env, dataStores, topics, calls, stages, scaling, demand, edge',
     ]);
   });
 });

@@ -174,4 +174,10 @@ describe('application secrets', () => {
       'services/api.yaml: secrets[2]: "STRIPE_SECRET_KEY" is already secrets[0]; list each secret once',
     ]);
   });
+
+  it("refuses the platform's R2 writer credential as a service's own secret", () => {
+    expect(problemsWith({ 'api.yaml': (t) => `${t}secrets: [R2_WRITER]\n` })).toEqual([
+      'services/api.yaml: secrets[0]: "R2_WRITER" is the platform\'s R2 writer credential (docs/edge.md); choose another name',
+    ]);
+  });
 });

@@ -154,6 +154,60 @@ describe('DataStoreCredential on fixtures', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['could-not-evaluate', 'could-not-evaluate']);
   });
 
+  describe('the R2 buckets', () => {
+    const R2_SECRET = { r2: { name: 'fx/r2-writer', tags: { 'stagecraft:r2-writer': 'true' } } };
+    const READ_R2 = { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.r2.arn}'] };
+    /** api pointed at both R2 buckets; `delivered` adds the fetch-secrets init container and R2_WRITER_FILE. */
+    const r2Apps = (delivered: boolean): Resources =>
+      manifest('api', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'api', namespace: 'product' },
+        spec: {
+          template: {
+            spec: {
+              serviceAccountName: 'api',
+              ...(delivered ? { initContainers: [{ name: 'fetch-secrets', env: [{ name: 'SECRET_ARN_0', value: 'arn:r2' }] }] } : {}),
+              containers: [
+                {
+                  name: 'api',
+                  env: [
+                    { name: 'ASSETS_R2_BUCKET', value: 'fx-assets' },
+                    { name: 'ARCHIVE_R2_BUCKET', value: 'fx-archive' },
+                    ...(delivered ? [{ name: 'R2_WRITER_FILE', value: '/run/secrets/R2_WRITER' }] : []),
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      });
+    const r2Fixture = (statements: object[], delivered: boolean): Fixture => {
+      const resources = regional(statements);
+      delete resources.aws_db_instance;
+      resources.aws_secretsmanager_secret = R2_SECRET;
+      return { resources, otherRegions: { 'us-east-1-apps': r2Apps(delivered) } };
+    };
+
+    it('passes a service given the R2 writer credential its role may read', () => {
+      expect(evaluate(DataStoreCredential, r2Fixture([READ_R2], true)).map((o) => o.status)).toEqual(['compliant', 'compliant']);
+    });
+
+    it('fails a service pointed at the R2 buckets without the credential secret delivered', () => {
+      expect(problems(evaluate(DataStoreCredential, r2Fixture([READ_R2], false))).map((o) => (o.status === 'non-compliant' ? o.message : o.status))).toEqual([
+        'service api → r2Assets (stack fx-us-east-1): no R2_WRITER_FILE: it is given no R2 writer credential',
+        'service api → r2Archive (stack fx-us-east-1): no R2_WRITER_FILE: it is given no R2 writer credential',
+      ]);
+    });
+
+    it('fails a service whose role may not read the R2 writer credential', () => {
+      expect(problems(evaluate(DataStoreCredential, r2Fixture([], true))).map((o) => (o.status === 'non-compliant' ? o.message : o.status))).toEqual([
+        'service api → r2Assets (stack fx-us-east-1): its role may not read the R2 writer credential aws_secretsmanager_secret.r2 (secretsmanager:GetSecretValue)',
+        'service api → r2Archive (stack fx-us-east-1): its role may not read the R2 writer credential aws_secretsmanager_secret.r2 (secretsmanager:GetSecretValue)',
+      ]);
+    });
+  });
+
   it('does not apply to a stack without an apps stack (services on hosts)', () => {
     expect(evaluate(DataStoreCredential, { resources: regional([]) })).toEqual([
       { status: 'not-applicable', reason: 'no fx-us-east-1-apps stack and no host service declares the database' },
@@ -405,8 +459,9 @@ describe('DataStoreCredential on the example synthesis', () => {
       'acme-scale-us-west-2',
       'acme-traction-eu-west-1',
     ]);
-    // Six services on growth; the stores they declare, the queue of the producers' topics included: 2 + 4 + 2 + 3 + 4 + 3.
-    expect(outcomesOf(synthesis, 'acme-growth-us-east-1')).toHaveLength(18);
+    // Six services on growth; the stores they declare, the queue of the producers' topics included (2 + 4 + 2 + 3 + 4 + 3),
+    // and the assets R2 bucket of the three that declare objectStorage.
+    expect(outcomesOf(synthesis, 'acme-growth-us-east-1')).toHaveLength(18 + 3);
   });
 
   it('fails massive when analytics-worker loses its MSK actions', () => {
@@ -517,6 +572,18 @@ describe('DataStoreCredential on the example synthesis', () => {
       expect.objectContaining({
         message: expect.stringMatching(/^service analytics-worker → queue \(stack acme-growth-us-east-1\): its role may read the broker admin secret/),
       }),
+    ]);
+  });
+
+  it('fails hyperscale when archive-worker loses the R2 writer credential from its pods', () => {
+    const broken = changed('acme-hyperscale-us-east-1-apps', (json) => {
+      const [, deployment] = Object.entries(json.resource.kubernetes_deployment_v1).find(([name]) => name.startsWith('service-archive-worker'))!;
+      const text = JSON.stringify(deployment).replace(/"R2_WRITER_FILE"/g, '"ANOTHER_FILE"');
+      Object.assign(deployment, JSON.parse(text));
+    });
+    expect(problems(outcomesOf(broken, 'acme-hyperscale-us-east-1')).map((o) => (o.status === 'non-compliant' ? o.message : o.status))).toEqual([
+      'service archive-worker → r2Assets (stack acme-hyperscale-us-east-1): no R2_WRITER_FILE: it is given no R2 writer credential',
+      'service archive-worker → r2Archive (stack acme-hyperscale-us-east-1): no R2_WRITER_FILE: it is given no R2 writer credential',
     ]);
   });
 

@@ -14,13 +14,17 @@
  * - OpenSearch: `es:ESHttp*` on the domain, its role admitted by the domain policy, and a role
  *   mapping for it in the search Job;
  * - Redis: IAM authentication (REDIS_AUTH=iam, REDIS_USER) and elasticache:Connect on the group and the user;
- * - S3: object read and write on a bucket.
+ * - S3: object read and write on a bucket;
+ * - R2 (the edge stack's assets and archive buckets, config/r2-buckets.ts): the region's R2 writer
+ *   credential delivered as its secret `R2_WRITER` (the fetch-secrets init container, R2_WRITER_FILE)
+ *   and its role's read access to that secret.
  * A store is declared by the variables the platform sets for it (DATABASE_HOST, REDIS_HOST,
- * QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET). A missing link fails and names the service, the
+ * QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET, ASSETS_R2_BUCKET, ARCHIVE_R2_BUCKET). A missing link fails and names the service, the
  * store, the link and the stack. On single-host stages (their containers share the host's role)
  * the database is checked in the hosts' compose project: each service its own user and password
  * file, never the master's, created before it starts by the one-shot `database-users` service.
  */
+import { R2_BUCKET_ENV, R2_WRITER_SECRET, R2_WRITER_TAG } from '../../../config/r2-buckets';
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
 import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects';
 import { record } from '../../../synthesis/values';
@@ -31,7 +35,15 @@ import { composeText, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeSe
 const PRODUCT_NAMESPACE = 'product';
 
 /** The variable that shows a Deployment uses a store, by store. */
-const DECLARED_BY = { database: 'DATABASE_HOST', redis: 'REDIS_HOST', queue: 'QUEUE_KIND', search: 'SEARCH_ENDPOINT', objectStorage: 'ASSETS_BUCKET' } as const;
+const DECLARED_BY = {
+  database: 'DATABASE_HOST',
+  redis: 'REDIS_HOST',
+  queue: 'QUEUE_KIND',
+  search: 'SEARCH_ENDPOINT',
+  objectStorage: 'ASSETS_BUCKET',
+  r2Assets: R2_BUCKET_ENV.assets,
+  r2Archive: R2_BUCKET_ENV.archive,
+} as const;
 type Store = keyof typeof DECLARED_BY;
 
 interface Grant {
@@ -44,6 +56,7 @@ interface ServiceFacts {
   readonly name: string;
   readonly env: ReadonlyMap<string, string>;
   readonly secretVolumes: readonly string[];
+  readonly initContainers: readonly string[];
   readonly grants: readonly Grant[];
   readonly role?: ResourceView;
 }
@@ -292,6 +305,23 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
       )
         return 'its role may not read and write objects in the bucket (s3:GetObject, s3:PutObject)';
       return undefined;
+    case 'r2Assets':
+    case 'r2Archive': {
+      // The bucket-scoped R2 token the operator puts in the region's R2 writer secret (docs/edge.md).
+      if (!env.has(`${R2_WRITER_SECRET}_FILE`)) return `no ${R2_WRITER_SECRET}_FILE: it is given no R2 writer credential`;
+      if (!service.initContainers.includes('fetch-secrets')) return 'no fetch-secrets init container fetches its R2 writer credential';
+      const secret = stack.resources('aws_secretsmanager_secret').find((s) => record(s.values.tags)?.[R2_WRITER_TAG] !== undefined);
+      if (!secret) return `no R2 writer credential secret (tag ${R2_WRITER_TAG}) in ${stack.name}`;
+      if (
+        !allows(
+          grants,
+          (a) => a === 'secretsmanager:GetSecretValue',
+          (r) => r.includes(`\${${secret.address}.`),
+        )
+      )
+        return `its role may not read the R2 writer credential ${secret.address} (secretsmanager:GetSecretValue)`;
+      return undefined;
+    }
   }
 }
 
@@ -354,7 +384,7 @@ export const DataStoreCredential: StackRule = {
   family: 'request-path',
   scope: 'stack',
   description:
-    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password; and the R2 writer credential for the R2 buckets it writes.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
@@ -368,6 +398,9 @@ export const DataStoreCredential: StackRule = {
       const env = containerEnv(deployment);
       const secretVolumes = ((podSpec(deployment).volumes as unknown[] | undefined) ?? [])
         .map((v) => record(record(v)?.secret)?.secretName)
+        .filter((n): n is string => typeof n === 'string');
+      const initContainers = ((podSpec(deployment).initContainers as unknown[] | undefined) ?? [])
+        .map((c) => record(c)?.name)
         .filter((n): n is string => typeof n === 'string');
       const serviceAccount = String(podSpec(deployment).serviceAccountName ?? deployment.name);
       const association = associations.find((a) => a.values.service_account === serviceAccount);
@@ -386,7 +419,7 @@ export const DataStoreCredential: StackRule = {
           continue;
         }
         const missing = role
-          ? missingLink(store, { name: deployment.name, env, secretVolumes, grants: read.grants, role }, stack, apps, environmentApps)
+          ? missingLink(store, { name: deployment.name, env, secretVolumes, initContainers, grants: read.grants, role }, stack, apps, environmentApps)
           : `no Pod Identity association gives service account ${PRODUCT_NAMESPACE}/${serviceAccount} an IAM role`;
         outcomes.push(missing === undefined ? { status: 'compliant', address } : { status: 'non-compliant', message: `${where}: ${missing}`, address });
       }
