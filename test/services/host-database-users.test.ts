@@ -22,7 +22,8 @@ import { DATABASE_USERS_SERVICE, hostDatabasePasswordFile } from '../../services
 interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
-  secrets?: string[];
+  /** A file name, or a secret mounted under another name (application secrets). */
+  secrets?: Array<string | { source: string; target: string }>;
   depends_on?: Record<string, { condition: string }>;
 }
 
@@ -55,7 +56,7 @@ describe('host stages hand no service the master password', () => {
       expect(service.environment?.DATABASE_USER).toBe(name);
       expect(service.environment?.DATABASE_PASSWORD_SECRET_FILE).toBe(`/run/secrets/${hostDatabasePasswordFile(name)}`);
       expect(service.secrets).toEqual(expect.arrayContaining([hostDatabasePasswordFile(name)]));
-      expect(service.secrets?.some((s) => s.startsWith('database-') && s !== hostDatabasePasswordFile(name))).toBe(false);
+      expect(service.secrets?.some((s) => typeof s === 'string' && s.startsWith('database-') && s !== hostDatabasePasswordFile(name))).toBe(false);
       expect(service.depends_on?.[DATABASE_USERS_SERVICE]).toEqual({ condition: 'service_completed_successfully' });
     }
   });
