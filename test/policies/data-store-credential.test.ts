@@ -15,7 +15,7 @@ import { typedResourcesNamed } from '../helpers/kubernetes-typed';
 import { stringify } from 'yaml';
 
 const manifest = (name: string, object: Record<string, unknown>) => typedResourcesNamed({ [name]: object });
-const deployment = (env: Record<string, string>, volumes: Array<Record<string, unknown>> = []) =>
+const deployment = (env: Record<string, string>, volumes: Array<Record<string, unknown>> = [], initContainers: Array<Record<string, unknown>> = []) =>
   manifest('api', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -24,6 +24,7 @@ const deployment = (env: Record<string, string>, volumes: Array<Record<string, u
       template: {
         spec: {
           serviceAccountName: 'api',
+          ...(initContainers.length > 0 ? { initContainers } : {}),
           containers: [{ name: 'api', env: Object.entries(env).map(([name, value]) => ({ name, value })) }],
           volumes,
         },
@@ -159,29 +160,15 @@ describe('DataStoreCredential on fixtures', () => {
     const READ_R2 = { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.r2.arn}'] };
     /** api pointed at both R2 buckets; `delivered` adds the fetch-secrets init container and R2_WRITER_FILE. */
     const r2Apps = (delivered: boolean): Resources =>
-      manifest('api', {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'api', namespace: 'product' },
-        spec: {
-          template: {
-            spec: {
-              serviceAccountName: 'api',
-              ...(delivered ? { initContainers: [{ name: 'fetch-secrets', env: [{ name: 'SECRET_ARN_0', value: 'arn:r2' }] }] } : {}),
-              containers: [
-                {
-                  name: 'api',
-                  env: [
-                    { name: 'ASSETS_R2_BUCKET', value: 'fx-assets' },
-                    { name: 'ARCHIVE_R2_BUCKET', value: 'fx-archive' },
-                    ...(delivered ? [{ name: 'R2_WRITER_FILE', value: '/run/secrets/R2_WRITER' }] : []),
-                  ],
-                },
-              ],
-            },
-          },
+      deployment(
+        {
+          ASSETS_R2_BUCKET: 'fx-assets',
+          ARCHIVE_R2_BUCKET: 'fx-archive',
+          ...(delivered ? { R2_WRITER_FILE: '/run/secrets/R2_WRITER' } : {}),
         },
-      });
+        [],
+        delivered ? [{ name: 'fetch-secrets', env: [{ name: 'SECRET_ARN_0', value: 'arn:r2' }] }] : [],
+      );
     const r2Fixture = (statements: object[], delivered: boolean): Fixture => {
       const resources = regional(statements);
       delete resources.aws_db_instance;
