@@ -11,7 +11,7 @@
 import { ManifestView } from '../../../synthesis/kubernetes-objects';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
-import { container, coversPort, items, policiesFor, productDeployments, rulePorts, siblings } from './links';
+import { container, coversPort, items, policiesFor, productAppsStack, rulePorts } from './links';
 
 /** The listener ports of the stores whose port no environment variable gives (constructs/aws/rabbitmq-broker.ts, kafka-cluster.ts). */
 export const STORE_PORTS = { rabbitmqAmqps: 5671, kafkaIam: 9098, https: 443 } as const;
@@ -100,10 +100,9 @@ export const DataStoreNetworkPath: StackRule = {
   description:
     "Every service on a cluster reaches each data store it declares: its NetworkPolicy lets it out to the store's port, and the store's security group admits the nodes' security group on that port.",
   evaluate(stack) {
-    const deployments = productDeployments(stack);
-    if (!stack.name.endsWith('-apps') || deployments.size === 0) return [{ status: 'not-applicable', reason: 'not an apps stack with product services' }];
-    const { regional } = siblings(stack);
-    if (!regional) return [{ status: 'could-not-evaluate', message: `the regional stack of ${stack.name} is not in the synthesis` }];
+    const context = productAppsStack(stack);
+    if ('outcome' in context) return [context.outcome];
+    const { deployments, regional } = context;
     const outcomes: StackOutcome[] = [];
     for (const deployment of [...deployments.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       const env = new Map(

@@ -21,11 +21,10 @@ import {
   podLabels,
   policiesFor,
   PRODUCT_NAMESPACE,
-  productDeployments,
+  productAppsStack,
   refersTo,
   rulePorts,
   selects,
-  siblings,
 } from './links';
 
 interface PublicPort {
@@ -132,10 +131,9 @@ export const PublicServiceReachable: StackRule = {
   description:
     'Every public service port on a cluster has every link from the internet to its pods: DNS, HTTPS listener, listener rule, target group, registration, security group rule, NodePort Service, container port, readiness probe and NetworkPolicy.',
   evaluate(stack) {
-    const deployments = productDeployments(stack);
-    if (!stack.name.endsWith('-apps') || deployments.size === 0) return [{ status: 'not-applicable', reason: 'not an apps stack with product services' }];
-    const { regional, edge } = siblings(stack);
-    if (!regional) return [{ status: 'could-not-evaluate', message: `the regional stack of ${stack.name} is not in the synthesis` }];
+    const context = productAppsStack(stack);
+    if ('outcome' in context) return [context.outcome];
+    const { deployments, regional, edge } = context;
     const ports = new Map<string, PublicPort>();
     const add = (service: unknown, port: unknown) => {
       if (typeof service === 'string' && typeof port === 'string') ports.set(`${service}/${port}`, { service, port });

@@ -7,7 +7,7 @@
  */
 import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects';
 import { readAll, record } from '../../../synthesis/values';
-import { ResourceView, StackView } from '../../types';
+import { ResourceView, StackOutcome, StackView } from '../../types';
 
 const CROSS_STACK = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-(.+?)\.outputs\.([A-Za-z0-9_-]+)\}$/;
 
@@ -98,4 +98,19 @@ export function coversPort(rule: ResourceView, port: number): boolean {
   const from = Number(values.from_port);
   const to = Number(values.to_port);
   return Number.isFinite(from) && Number.isFinite(to) && from <= port && port <= to;
+}
+
+/**
+ * What a request-path rule evaluates: an apps stack's product Deployments with its regional and edge
+ * stacks; or, for any other stack, the outcome that says why there is nothing to evaluate.
+ */
+export function productAppsStack(
+  stack: StackView,
+): { deployments: Map<string, ManifestView>; regional: StackView; edge?: StackView } | { outcome: StackOutcome } {
+  const deployments = productDeployments(stack);
+  if (!stack.name.endsWith('-apps') || deployments.size === 0)
+    return { outcome: { status: 'not-applicable', reason: 'not an apps stack with product services' } };
+  const { regional, edge } = siblings(stack);
+  if (!regional) return { outcome: { status: 'could-not-evaluate', message: `the regional stack of ${stack.name} is not in the synthesis` } };
+  return { deployments, regional, edge };
 }
