@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findProviderMirror, findTerraform } from '../../terraform/offline';
+import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS } from '../../terraform/offline';
 import { forceNewEntry, unsureNote } from '../../review/force-new';
 
 const terraform = findTerraform();
@@ -314,21 +314,8 @@ describeWithTerraform('the force-new table against provider 5.100.0', () => {
       writeFileSync(
         join(dir, 'main.tf.json'),
         JSON.stringify({
-          terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } },
-          provider: {
-            aws: [
-              {
-                region: 'us-east-1',
-                access_key: 'AKIASTAGECRAFTOFFLINE',
-                secret_key: 'not-a-secret',
-                skip_credentials_validation: true,
-                skip_requesting_account_id: true,
-                skip_metadata_api_check: true,
-                skip_region_validation: true,
-                max_retries: 1,
-              },
-            ],
-          },
+          terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_VERSION } } },
+          provider: { aws: [{ region: 'us-east-1', ...OFFLINE_AWS_CREDENTIALS }] },
           resource: resources,
         }),
       );
