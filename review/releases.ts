@@ -5,7 +5,7 @@
  * from each change of the object, and lists per service the image that changed, appeared or went.
  */
 import { parse } from 'yaml';
-import { fromTerraformLiteral } from '../constructs/shared/terraform-literal';
+import { fromTerraformLiteral } from '../synthesis/terraform-literal';
 import { RELEASE_COMPOSE_FILE, RELEASE_PREFIX } from '../services/host-release';
 import { KNOWN_AFTER_APPLY, MASKED } from './values';
 import { ImageChange, ReleaseEntry, ResourceChange } from './types';

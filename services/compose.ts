@@ -13,7 +13,7 @@
 import { publicHostName, ServiceDefinition } from '../config/service-definition';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { RUN_AS_USER } from './kubernetes/workload-spec';
-import { composeLiteral } from '../constructs/shared/terraform-literal';
+import { composeLiteral } from '../synthesis/terraform-literal';
 import { applicationSecretFile, composeSecretParts } from './host-secrets';
 import { JOBS_PROFILE } from './host-timers';
 import { DATABASE_USERS_SERVICE, databaseUsersEntry, HostDatabaseAdmin } from './host-database-users';

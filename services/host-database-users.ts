@@ -7,7 +7,7 @@
  * (write-only, never in state), fetched by the host into its tmpfs and mounted as a file; psql
  * reads each password from its file, so none is in an argument, the environment or the script.
  */
-import { composeLiteral } from '../constructs/shared/terraform-literal';
+import { composeLiteral } from '../synthesis/terraform-literal';
 import { databaseUsersSql } from './platform/database-users';
 import { RUN_AS_USER } from './kubernetes/workload-spec';
 

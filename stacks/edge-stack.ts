@@ -47,7 +47,7 @@ import { configureBackend, StateLocation } from './backend';
 import { edgeStackName } from './stack-names';
 import { edgeServiceScriptName, edgeWorkerConfig, originHostname } from './edge-worker-config';
 import { RegionalStack } from './regional-stack';
-import { terraformLiterals } from '../constructs/shared/terraform-literal';
+import { terraformLiterals } from '../synthesis/terraform-literal';
 import { StagecraftStack } from './stagecraft-stack';
 
 /** TLS 1.3 preferred, 1.2 minimum, forward-secret ciphers only. */

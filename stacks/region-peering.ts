@@ -8,7 +8,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { VpcPeeringConnection } from '@cdktf/provider-aws/lib/vpc-peering-connection';
 import { VpcPeeringConnectionAccepterA } from '@cdktf/provider-aws/lib/vpc-peering-connection-accepter';
 import { RegionalStack } from './regional-stack';
-import { terraformLiterals } from '../constructs/shared/terraform-literal';
+import { terraformLiterals } from '../synthesis/terraform-literal';
 
 export function peerWithEarlierRegions(stack: RegionalStack, earlierRegions: readonly RegionalStack[]): void {
   const f = stack.foundation;

@@ -27,7 +27,7 @@ import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
 import { StatefulResourcesBackedUp } from '../policies/rules/deletion-protection-and-backups/StatefulResourcesBackedUp';
-import { terraformLiterals } from '../constructs/shared/terraform-literal';
+import { terraformLiterals } from '../synthesis/terraform-literal';
 import { StagecraftStack } from './stagecraft-stack';
 
 /** What every stage composer receives: the region's shared foundation. */

@@ -5,7 +5,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { EncryptionKey } from './encryption-key';
-import { terraformLiteral } from '../shared/terraform-literal';
+import { terraformLiteral } from '../../synthesis/terraform-literal';
 
 /** Props of an AlarmTopic. */
 export interface AlarmTopicProps {

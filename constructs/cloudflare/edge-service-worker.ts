@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { WorkersKvNamespace } from '@cdktf/provider-cloudflare/lib/workers-kv-namespace';
 import { WorkersScript } from '@cdktf/provider-cloudflare/lib/workers-script';
 import { EDGE_WORKER_COMPATIBILITY_DATE } from '../../workers/bundle';
-import { terraformLiteral } from '../shared/terraform-literal';
+import { terraformLiteral } from '../../synthesis/terraform-literal';
 import { checkProps } from '../shared/validation';
 import { EdgeZone } from './edge-zone';
 

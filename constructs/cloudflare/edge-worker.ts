@@ -4,7 +4,7 @@ import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
 import { WorkersScript, WorkersScriptBindings } from '@cdktf/provider-cloudflare/lib/workers-script';
 import { EDGE_WORKER_COMPATIBILITY_DATE, EDGE_WORKER_MAIN_MODULE, WorkerBundle } from '../../workers/bundle';
 import { BINDING, LimitsConfig, RATE_LIMITER_CLASS, RoutingConfig, SettingsConfig } from '../../workers/edge/contract';
-import { terraformLiteral } from '../shared/terraform-literal';
+import { terraformLiteral } from '../../synthesis/terraform-literal';
 import { checkProps } from '../shared/validation';
 import { EdgeZone } from './edge-zone';
 

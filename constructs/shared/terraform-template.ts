@@ -4,7 +4,7 @@
  * interpolation but leaves literal `${` and `%{` as they are, which Terraform would then read as
  * its own template syntax: the literal parts are escaped here, the tokens left to cdktf.
  */
-import { terraformLiteral } from './terraform-literal';
+import { terraformLiteral } from '../../synthesis/terraform-literal';
 
 /** A string token as cdktf encodes it inside a string (`${TfToken[TOKEN.12]}`). */
 const STRING_TOKEN = /(\$\{TfToken\[[^\]]+\]\})/;

@@ -7,7 +7,7 @@
  * value passes through Terraform, its state or a Kubernetes Secret. A secret without a value yet
  * is waited for (the init container retries), so the pod starts once the operator has put it.
  */
-import { terraformLiteral } from '../../constructs/shared/terraform-literal';
+import { terraformLiteral } from '../../synthesis/terraform-literal';
 import { AWS_CLI_IMAGE } from '../platform/operations-jobs';
 import { hardenedContainerSecurity } from './security-context';
 import { RUN_AS_USER } from './workload-spec';

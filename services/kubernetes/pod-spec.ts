@@ -6,7 +6,7 @@
  * liveness and readiness probes and spreads across zones and nodes; a job's pod runs to
  * completion and is not restarted in place (the Job retries it).
  */
-import { terraformLiterals } from '../../constructs/shared/terraform-literal';
+import { terraformLiterals } from '../../synthesis/terraform-literal';
 import { appSecretsPodParts } from './app-secrets';
 import { selectorLabels } from './labels';
 import { hardenedContainerSecurity, hardenedPodSecurity } from './security-context';

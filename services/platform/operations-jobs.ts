@@ -24,7 +24,7 @@
  * finished. A finished Job stays until a change of what it applies replaces it (SC-PRE-16).
  */
 import { createHash } from 'node:crypto';
-import { terraformLiteral } from '../../constructs/shared/terraform-literal';
+import { terraformLiteral } from '../../synthesis/terraform-literal';
 import { KubernetesObject } from '../kubernetes/object';
 import { POSTGRES_DATABASE } from './database-users';
 import { KafkaTopic } from './queue-topology';

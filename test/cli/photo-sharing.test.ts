@@ -17,7 +17,7 @@ import { kubernetesSchemaProblems } from '../helpers/kubernetes';
 import { podHardeningProblems } from '../helpers/pod-hardening';
 import { userDataText } from '../helpers/host-user-data';
 import { composeValidator } from '../helpers/compose-schema';
-import { fromTerraformLiteral } from '../../constructs/shared/terraform-literal';
+import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
 import { RELEASE_PREFIX } from '../../services/host-release';
 import { hostDatabasePasswordFile } from '../../services/host-database-users';
 

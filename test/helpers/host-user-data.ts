@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import { ExampleSynthesis } from './examples';
-import { fromTerraformLiteral } from '../../constructs/shared/terraform-literal';
+import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
 import { HOST_CONFIG_DIR } from '../../services/compose';
 import { RELEASE_PREFIX } from '../../services/host-release';
 

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { fromTerraformLiteral } from '../../constructs/shared/terraform-literal';
+import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
 import { checkSynthesis } from '../../policies/engine';
 import { NoForeignInterpolation } from '../../policies/rules/injection/NoForeignInterpolation';
 import { readSynthesis } from '../../synthesis/read';

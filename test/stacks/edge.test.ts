@@ -4,7 +4,7 @@
  */
 import { ExampleSynthesis, synthesizeExamples, synthesizeYaml } from '../helpers/examples';
 import { edgeWorkerBundle } from '../../workers/bundle';
-import { fromTerraformLiteral } from '../../constructs/shared/terraform-literal';
+import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
 
 let examples: ExampleSynthesis;
 beforeAll(() => {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ExampleSynthesis, StackJson, synthesizeExamples } from '../helpers/examples';
-import { fromTerraformLiteral } from '../../constructs/shared/terraform-literal';
+import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
 import { sizeBlueprint } from '../../sizing/blueprint';
 
 let examples: ExampleSynthesis;

@@ -6,6 +6,7 @@
  */
 import { parse } from 'yaml';
 import { ResourceView } from '../../types';
+import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 
 /** One service of the compose project, as far as the rules read it. */
 export interface HostComposeService {
@@ -46,8 +47,7 @@ export function releaseComposeServices(object: ResourceView): Record<string, Hos
   const content = object.values.content;
   if (typeof content !== 'string') return undefined;
   try {
-    const text = content.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-    return ((parse(text) as { services?: Record<string, HostComposeService> }).services ?? {}) as Record<string, HostComposeService>;
+    return ((parse(fromTerraformLiteral(content)) as { services?: Record<string, HostComposeService> }).services ?? {}) as Record<string, HostComposeService>;
   } catch {
     return undefined;
   }

@@ -15,7 +15,7 @@
  * certificates without a restart.
  */
 import { createHash } from 'node:crypto';
-import { terraformLiteral } from '../../../constructs/shared/terraform-literal';
+import { terraformLiteral } from '../../../synthesis/terraform-literal';
 import { KubernetesObject } from '../../kubernetes/object';
 import { PRODUCT_NAMESPACE } from '../../kubernetes/labels';
 import { WRITES_SECRETS_ANNOTATION } from '../../../synthesis/kubernetes-secrets';

@@ -7,7 +7,7 @@ import { EdgeZone } from '../../../constructs/cloudflare/edge-zone';
 import { EdgeZoneSettings } from '../../../constructs/cloudflare/edge-zone-settings';
 import { OriginLoadBalancer, OriginLoadBalancerProps } from '../../../constructs/cloudflare/origin-load-balancer';
 import { RateLimits } from '../../../constructs/cloudflare/rate-limits';
-import { fromTerraformLiteral, terraformLiteral } from '../../../constructs/shared/terraform-literal';
+import { fromTerraformLiteral, terraformLiteral } from '../../../synthesis/terraform-literal';
 import { UserInputError } from '../../../config/errors';
 import { WafRules } from '../../../constructs/cloudflare/waf-rules';
 import { edgeWorkerBundle } from '../../../workers/bundle';

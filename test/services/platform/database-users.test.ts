@@ -8,7 +8,7 @@ import { databaseUsersSql, sqlIdentifier, sqlLiteral } from '../../../services/p
 import { DATABASE_USERS_JOB, DATABASE_USERS_SQL_ENV } from '../../../services/platform/operations-jobs';
 import { manifestsOf } from '../../../synthesis/kubernetes-objects';
 import { stackViews } from '../../../synthesis/stack-views';
-import { fromTerraformLiteral } from '../../../constructs/shared/terraform-literal';
+import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 import { synthesizeExamples } from '../../helpers/examples';
 import { postgresBinDir, startPostgres, ThrowawayPostgres } from '../../helpers/postgres';
 import { readSynthesis } from '../../../synthesis/read';

@@ -1,4 +1,4 @@
-/** Strings that reach Terraform verbatim. */
+/** Strings that reach Terraform verbatim: escaped by the constructs, read back by the rules and tests. */
 
 /**
  * Escapes `text` so Terraform keeps it as it is: in Terraform's JSON syntax every string is a
