@@ -519,6 +519,8 @@ function kafkaCredential(stack: RegionalStack, cluster: KafkaCluster): (service:
         Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
         Resource: written.map((t) => under('topic', t)),
       });
+      // Producers are idempotent by default since Kafka 3.0: InitProducerId needs this cluster action.
+      statements.push({ Sid: 'WriteIdempotently', Effect: 'Allow', Action: ['kafka-cluster:WriteDataIdempotently'], Resource: clusterArn });
     }
     return { mechanism: 'MSK IAM', env: { KAFKA_AUTH: 'iam', KAFKA_CONSUMER_GROUP: service.name, ...queueTopicsEnv(service) }, statements };
   };

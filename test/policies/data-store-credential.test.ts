@@ -224,6 +224,7 @@ describe('DataStoreCredential on the queue (fixtures)', () => {
   };
   const CONNECT_KAFKA = { Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: '${aws_msk_cluster.kafka.arn}' };
   const WRITE = { Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: [topicArn('messages')] };
+  const IDEMPOTENT = { Effect: 'Allow', Action: ['kafka-cluster:WriteDataIdempotently'], Resource: '${aws_msk_cluster.kafka.arn}' };
   const kafkaFixture = (statements: object[], apps: Resources): Fixture => ({
     resources: { ...regional(statements), aws_msk_cluster: { kafka: { cluster_name: 'fx-kafka' } } },
     otherRegions: { 'us-east-1-apps': apps },
@@ -232,8 +233,18 @@ describe('DataStoreCredential on the queue (fixtures)', () => {
   const kafkaMessages = (outcomes: readonly { status: string; message?: string }[]) => problems(outcomes).map((o) => o.message);
 
   it('passes a producer that may write its topic, which the topics Job creates', () => {
-    const outcomes = evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, WRITE], { ...deployment(KAFKA_ENV), ...topicsJob('messages 6 3') }));
+    const outcomes = evaluate(
+      DataStoreCredential,
+      kafkaFixture([CONNECT_KAFKA, WRITE, IDEMPOTENT], { ...deployment(KAFKA_ENV), ...topicsJob('messages 6 3') }),
+    );
     expect(outcomes.map((o) => o.status)).toEqual(['compliant']);
+  });
+
+  it('fails a producer that may write its topic but not idempotently (the default of Kafka clients since 3.0)', () => {
+    const apps = { ...deployment(KAFKA_ENV), ...topicsJob('messages 6 3') };
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, WRITE], apps)))).toEqual([
+      'service api → queue (stack fx-us-east-1): its role may not kafka-cluster:WriteDataIdempotently on the MSK cluster: an idempotent producer (the default since Kafka 3.0) is refused',
+    ]);
   });
 
   it('fails a producer without WriteData on its topic', () => {
@@ -249,7 +260,7 @@ describe('DataStoreCredential on the queue (fixtures)', () => {
 
   it('fails a topic nobody creates (the brokers do not auto-create)', () => {
     const apps = { ...deployment(KAFKA_ENV), ...topicsJob('uploads 6 3') };
-    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, WRITE], apps)))).toEqual([
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, WRITE, IDEMPOTENT], apps)))).toEqual([
       'service api → queue (stack fx-us-east-1): no kafka-topics Job in fx-us-east-1-apps creates the topic messages (the brokers create none on their own)',
     ]);
   });
@@ -264,7 +275,7 @@ describe('DataStoreCredential on the queue (fixtures)', () => {
       Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
       Resource: 'arn:aws:kafka:us-east-1:111122223333:group/fx-kafka/*/api',
     };
-    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, read, dlq, group], apps)))).toEqual([]);
+    expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, read, dlq, group, IDEMPOTENT], apps)))).toEqual([]);
     expect(kafkaMessages(evaluate(DataStoreCredential, kafkaFixture([CONNECT_KAFKA, read, dlq], apps)))).toEqual([
       'service api → queue (stack fx-us-east-1): its role may not kafka-cluster:DescribeGroup on its consumer group api',
     ]);

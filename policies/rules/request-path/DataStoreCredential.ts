@@ -110,7 +110,8 @@ const RABBITMQ_USERS_JOB = 'rabbitmq-users-';
 /**
  * Kafka (MSK, IAM only): connect to the cluster; DescribeTopic and ReadData on each topic it
  * consumes, DescribeGroup and AlterGroup on its group, WriteData on their dead-letter topics;
- * DescribeTopic and WriteData on each topic it produces; and each of those topics created by the
+ * DescribeTopic and WriteData on each topic it produces, WriteDataIdempotently on the cluster when it
+ * writes; and each of those topics created by the
  * region's kafka-topics Job (the brokers create none on their own).
  */
 function kafkaLink(service: ServiceFacts, apps: StackView, produced: readonly string[], consumed: readonly string[]): string | undefined {
@@ -148,6 +149,17 @@ function kafkaLink(service: ServiceFacts, apps: StackView, produced: readonly st
   for (const topic of produced)
     for (const action of ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'])
       if (!may(action, topic)) return `its role may not ${action} on the topic ${topic} it produces`;
+  // Every writer (its topics or dead letters): Kafka clients are idempotent by default since 3.0, and
+  // MSK refuses their InitProducerId without this action on the cluster.
+  if (
+    (produced.length > 0 || consumed.length > 0) &&
+    !allows(
+      grants,
+      (a) => a === 'kafka-cluster:WriteDataIdempotently' || a === 'kafka-cluster:*',
+      (r) => r.includes('aws_msk_cluster.'),
+    )
+  )
+    return 'its role may not kafka-cluster:WriteDataIdempotently on the MSK cluster: an idempotent producer (the default since Kafka 3.0) is refused';
   const creator = manifestsOf(apps, 'Job').find((j) => j.name.startsWith(KAFKA_TOPICS_JOB));
   const created = new Set(
     text(creator?.manifest)
