@@ -20,6 +20,9 @@ import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { DataStoreCredential } from '../../policies/rules/request-path/DataStoreCredential';
 import { DataStoreNetworkPath } from '../../policies/rules/request-path/DataStoreNetworkPath';
 import { StackRule } from '../../policies/types';
+import { Environment } from '../../config/environment';
+import { sizeEnvironments } from '../../sizing/blueprint';
+import { buildTopology } from '../../graph/build';
 import { EXAMPLES_ROOT } from '../helpers/examples';
 
 const ROOT = join(EXAMPLES_ROOT, '..', 'collaboration');
@@ -35,13 +38,15 @@ interface Statement {
 }
 
 let synthesis: Synthesis;
+let environment: Environment;
 beforeAll(() => {
   const catalog = loadServiceCatalog(join(ROOT, 'services'), ROOT);
   const text = readFileSync(join(ROOT, 'environments', 'production.yaml'), 'utf8')
     .replace('regions: [us-east-1, eu-west-1]', 'regions: [us-east-1]')
     .replace(/^ {2}regions: \{ mode: active-passive \}\n/m, '');
-  const { environment, problems } = parseEnvironment(text, 'environments/production.yaml', catalog);
-  if (!environment) throw new Error(problems.map(formatProblem).join('\n'));
+  const parsed = parseEnvironment(text, 'environments/production.yaml', catalog);
+  if (!parsed.environment) throw new Error(parsed.problems.map(formatProblem).join('\n'));
+  environment = parsed.environment;
   const root = mkdtempSync(join(tmpdir(), 'stagecraft-both-brokers-'));
   synthesizeEnvironments([environment], { outdir: join(root, 'cdktf.out'), stateDir: root });
   synthesis = readSynthesis(join(root, 'cdktf.out'), { command: 'test', flag: '--from', given: root });
@@ -152,6 +157,21 @@ describe('a service of both brokers (examples/collaboration api)', () => {
     expect(env.KAFKA_BOOTSTRAP_BROKERS).toContain('kafka');
     expect(env.RABBITMQ_ENDPOINT).toContain('rabbitmq');
     expect(env.RABBITMQ_SECRET_ARN).toContain('rabbitmq-user-api');
+  });
+
+  it('is drawn with an edge to each broker, and each client of one broker with an edge to that one', () => {
+    const topology = buildTopology(synthesis, sizeEnvironments([environment])[0]);
+    const label = (id: string) => topology.nodes.find((n) => n.id === id)!.label;
+    const brokersOf = (service: string) => {
+      const node = topology.nodes.find((n) => n.kind === 'service' && n.label.startsWith(`${service} `))!;
+      return topology.edges
+        .filter((e) => e.from === node.id && topology.nodes.find((n) => n.id === e.to)!.kind === 'queue')
+        .map((e) => `${label(e.to).split(' ')[0]} ${e.label}`);
+    };
+    expect(brokersOf('api')).toEqual(['RabbitMQ AMQPS 5671', 'Kafka IAM over TLS 9098']);
+    expect(brokersOf('task-worker')).toEqual(['RabbitMQ AMQPS 5671']);
+    expect(brokersOf('event-consumer')).toEqual(['Kafka IAM over TLS 9098']);
+    expect(brokersOf('web')).toEqual([]);
   });
 
   it('is let out to both brokers by its NetworkPolicy', () => {
