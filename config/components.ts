@@ -278,6 +278,16 @@ export function serviceComponentProblems(file: string, components: Components, s
   if (!COMPONENT_STAGES.search.includes(stage)) return problems; // single-host stages: DATA_STORE_STAGES refuses these in the catalog
   const brokers = components.queues;
   for (const service of services) {
+    // Topics that say no broker, on a service that names none, where two run: they would go nowhere.
+    const { consumes, produces } = service.topics;
+    const plain = [...new Set([...produces, ...consumes])].sort();
+    if (brokers.length > 1 && plain.length > 0 && !service.dataStores.some((s) => s === 'queue' || s === 'rabbitmq' || s === 'kafka')) {
+      problems.push({
+        file,
+        path: 'components.queue',
+        message: `runs ${brokers.join(' and ')}, so ${service.name}'s topics (${service.sourceFile}: topics: ${plain.join(', ')}) do not say their broker; allowed: name it in dataStores (rabbitmq or kafka), or the broker of each topic (topics.rabbitmq, topics.kafka)`,
+      });
+    }
     const add = (path: string, what: string, i: number, remedy: string) =>
       problems.push({
         file,

@@ -127,10 +127,15 @@ describe('components: services need what the environment runs', () => {
     ]);
   });
 
-  it('refuses an ambiguous queue where both brokers run', () => {
+  it('refuses an ambiguous queue, and topics that say no broker, where both brokers run', () => {
+    const topics = (service: string, list: string) =>
+      `environments/prod.yaml: components.queue: runs rabbitmq and kafka, so ${service}'s topics (services/${service}.yaml: topics: ${list}) do not say their broker; allowed: name it in dataStores (rabbitmq or kafka), or the broker of each topic (topics.rabbitmq, topics.kafka)`;
     expect(problems(`${base('growth')}components:\n  queue: [rabbitmq, kafka]\n`, chat)).toEqual([
       "environments/prod.yaml: components.queue: runs rabbitmq and kafka, so analytics-worker's queue (services/analytics-worker.yaml: dataStores[0]) is ambiguous; allowed: name its broker in dataStores (rabbitmq or kafka)",
+      topics('api', 'messages, product-events, uploads'),
+      topics('delivery-worker', 'product-events'),
       "environments/prod.yaml: components.queue: runs rabbitmq and kafka, so moderation-worker's queue (services/moderation-worker.yaml: dataStores[0]) is ambiguous; allowed: name its broker in dataStores (rabbitmq or kafka)",
+      topics('websocket-gateway', 'messages, product-events'),
     ]);
   });
 
