@@ -41,6 +41,7 @@ import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/c
 import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
 import { KubernetesObject } from '../services/kubernetes/object';
 import { producedSecrets, referencedSecrets } from '../synthesis/kubernetes-secrets';
+import { neededProvisions, provision, provisionsNamedBy, providedProvisions } from '../synthesis/kubernetes-provisions';
 import { KubernetesObjectResource } from '../constructs/kubernetes/kubernetes-object-resource';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -56,6 +57,19 @@ import { StagecraftStack } from './stagecraft-stack';
  * construction, `dependsOn` takes strings; a resource's `fqn` would render as an interpolation.
  */
 const address = (resource: KubernetesObjectResource): string => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+
+/**
+ * Where the region makes no database users (a standby whose database replicates the primary
+ * region's, users included), the users its services log in as are made by the primary region's
+ * `database-users` Job: each workload declares them as made outside this stack (SC-K8S-9).
+ */
+function standbyDatabaseUsers(workloads: ServiceWorkload[], makesUsers: boolean): ServiceWorkload[] {
+  if (makesUsers) return workloads;
+  return workloads.map((w) => {
+    const users = provisionsNamedBy(w.bindings).needs.filter((n) => n.startsWith(provision.databaseUser('')));
+    return users.length === 0 ? w : { ...w, externalProvisions: [...(w.externalProvisions ?? []), ...users] };
+  });
+}
 
 export interface AppsStackProps {
   readonly environment: Environment;
@@ -103,7 +117,10 @@ export class AppsStack extends StagecraftStack {
       ],
     });
 
-    this.workloads = serviceWorkloads(environment, props.blueprint, regional.dataStores, applicationSecrets(regional), region.code);
+    this.workloads = standbyDatabaseUsers(
+      serviceWorkloads(environment, props.blueprint, regional.dataStores, applicationSecrets(regional), region.code),
+      regional.databaseAdmin !== undefined,
+    );
     const zones = region.availabilityZoneIds.map((_, zone) => zone);
     const product = productObjects({
       workloads: this.workloads,
@@ -144,20 +161,22 @@ export class AppsStack extends StagecraftStack {
             : undefined,
       }),
     );
-    this.orderAfterSecretProducers();
+    this.orderAfterProducers(producedSecrets, referencedSecrets);
+    this.orderAfterProducers(providedProvisions, (object) => neededProvisions(object).needs);
   }
 
   /**
-   * Orders every workload after the objects that produce the Secrets its pods need (a Secret
-   * object, or a Job that writes it: synthesis/kubernetes-secrets.ts), so no pod starts
-   * before its Secret exists. A Secret with no producer here is left to guardrail SC-K8S-8.
+   * Orders every workload after the objects that produce what its pods need: the Secrets they
+   * mount or read (a Secret object, or a Job that writes it: synthesis/kubernetes-secrets.ts), and
+   * the users, topics and roles their credentials name (the Job that makes them:
+   * synthesis/kubernetes-provisions.ts), so no pod starts before its Secret exists or logs in
+   * before its user does. What has no producer here is left to guardrails SC-K8S-8 and SC-K8S-9.
    */
-  private orderAfterSecretProducers(): void {
+  private orderAfterProducers(produces: (object: KubernetesObject) => string[], needs: (object: KubernetesObject) => readonly string[]): void {
     const producers = new Map<string, KubernetesObjectResource[]>();
-    for (const { object, resource } of this.applied)
-      for (const secret of producedSecrets(object)) producers.set(secret, [...(producers.get(secret) ?? []), resource]);
+    for (const { object, resource } of this.applied) for (const made of produces(object)) producers.set(made, [...(producers.get(made) ?? []), resource]);
     for (const { object, resource } of this.applied) {
-      const after = referencedSecrets(object).flatMap((secret) => producers.get(secret) ?? []);
+      const after = needs(object).flatMap((needed) => producers.get(needed) ?? []);
       const added = [...new Set(after.filter((p) => p !== resource).map(address))];
       if (added.length > 0) resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), ...added])];
     }
@@ -215,7 +234,10 @@ export class AppsStack extends StagecraftStack {
     }
     if (regional.databaseAdmin) {
       const users = regional.foundation.environment.services.filter((s) => s.dataStores.includes('database')).map((s) => ({ user: s.name }));
-      if (users.length > 0) jobs.push(...databaseUsersObjects({ region, databases: regional.databaseAdmin.databases, sql: databaseUsersSql({ users }) }));
+      if (users.length > 0)
+        jobs.push(
+          ...databaseUsersObjects({ region, databases: regional.databaseAdmin.databases, sql: databaseUsersSql({ users }), users: users.map((u) => u.user) }),
+        );
     }
     if (jobs.length === 0) return;
     const namespace = this.addObjects('operations-namespace', [operationsNamespace()]);

@@ -30,7 +30,7 @@ type Json = Record<string, unknown>;
 const asList = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 
 /** The pod spec of a workload object (a CronJob's is one level deeper), or undefined. */
-function podSpecOf(object: SecretAwareObject): Json | undefined {
+export function podSpecOf(object: SecretAwareObject): Json | undefined {
   if (!WORKLOAD_KINDS.has(object.kind)) return undefined;
   const spec = object.spec as Json | undefined;
   const template = object.kind === 'CronJob' ? ((spec?.jobTemplate as Json | undefined)?.spec as Json | undefined)?.template : spec?.template;

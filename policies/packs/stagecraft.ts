@@ -79,6 +79,7 @@ import { ContainerNotPrivileged } from '../rules/kubernetes-pod-hardening/Contai
 import { ContainerProbes } from '../rules/kubernetes-pod-hardening/ContainerProbes';
 import { ContainerResources } from '../rules/kubernetes-pod-hardening/ContainerResources';
 import { PodSecretsProduced } from '../rules/kubernetes-pod-hardening/PodSecretsProduced';
+import { WorkloadProvisionsProduced } from '../rules/kubernetes-pod-hardening/WorkloadProvisionsProduced';
 import { DatabasesMultiAzWithReplica } from '../rules/stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from '../rules/stage-aware/CacheFailover';
 import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
@@ -376,6 +377,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: PodSecretsProduced,
       level: 'error',
       explanation: 'A pod whose Secret does not exist yet cannot start: the rollout times out, or runs before the credential it needs is written.',
+    },
+    {
+      rule: WorkloadProvisionsProduced,
+      level: 'error',
+      explanation:
+        'A pod that starts before its database or broker user, its topics or its search role exist fails to log in and crash-loops, and an apply that does not wait for the Job that makes them reports success while the services cannot work.',
     },
     // Stage-aware
     {

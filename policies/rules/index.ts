@@ -75,6 +75,7 @@ import { ContainerNotPrivileged } from './kubernetes-pod-hardening/ContainerNotP
 import { ContainerProbes } from './kubernetes-pod-hardening/ContainerProbes';
 import { ContainerResources } from './kubernetes-pod-hardening/ContainerResources';
 import { PodSecretsProduced } from './kubernetes-pod-hardening/PodSecretsProduced';
+import { WorkloadProvisionsProduced } from './kubernetes-pod-hardening/WorkloadProvisionsProduced';
 import { DatabasesMultiAzWithReplica } from './stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from './stage-aware/CacheFailover';
 import { SingleHostBackups } from './stage-aware/SingleHostBackups';
@@ -180,6 +181,7 @@ export const ALL_RULES: readonly Rule[] = [
   ContainerProbes,
   ContainerResources,
   PodSecretsProduced,
+  WorkloadProvisionsProduced,
   DatabasesMultiAzWithReplica,
   CacheFailover,
   SingleHostBackups,

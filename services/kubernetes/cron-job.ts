@@ -8,7 +8,7 @@ import { JobSchedule } from '../../config/service-definition';
 import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, serviceLabels } from './labels';
 import { servicePodSpec } from './pod-spec';
-import { ServiceWorkload } from './workload-spec';
+import { ServiceWorkload, workloadAnnotations } from './workload-spec';
 
 /** A run that could not start within this long of its time (cluster busy, controller down) is skipped. */
 export const STARTING_DEADLINE_SECONDS = 600;
@@ -20,7 +20,7 @@ export function cronJob(workload: ServiceWorkload, schedule: JobSchedule): Kuber
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
-    metadata: { name: service.name, namespace: PRODUCT_NAMESPACE, labels: serviceLabels(service.name) },
+    metadata: { name: service.name, namespace: PRODUCT_NAMESPACE, labels: serviceLabels(service.name), ...workloadAnnotations(workload) },
     spec: {
       schedule: schedule.cron,
       ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}),

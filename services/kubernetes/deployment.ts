@@ -6,14 +6,14 @@
 import { KubernetesObject } from './object';
 import { PRODUCT_NAMESPACE, selectorLabels, serviceLabels } from './labels';
 import { servicePodSpec } from './pod-spec';
-import { ServiceWorkload } from './workload-spec';
+import { ServiceWorkload, workloadAnnotations } from './workload-spec';
 
 export function deployment(workload: ServiceWorkload): KubernetesObject {
   const { service } = workload;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: service.name, namespace: PRODUCT_NAMESPACE, labels: serviceLabels(service.name) },
+    metadata: { name: service.name, namespace: PRODUCT_NAMESPACE, labels: serviceLabels(service.name), ...workloadAnnotations(workload) },
     spec: {
       // With an autoscaler the HPA owns the count; setting it here would fight it on every apply.
       ...(workload.scaling ? {} : { replicas: workload.replicas }),

@@ -5,6 +5,7 @@
  */
 import { PodScalingRule } from '../../sizing/autoscaling/pod-rule';
 import { ResourceAmounts, ServiceDefinition } from '../../config/service-definition';
+import { EXTERNAL_PROVISIONS_ANNOTATION } from '../../synthesis/kubernetes-provisions';
 
 export interface ServiceWorkload {
   readonly service: ServiceDefinition;
@@ -21,6 +22,18 @@ export interface ServiceWorkload {
   readonly appSecrets?: Readonly<Record<string, string>>;
   /** The AWS region the secrets are read in. @default none (needed only with appSecrets) */
   readonly region?: string;
+  /**
+   * What its credentials name that another stack's Job makes (`provision.*`, e.g. the database
+   * users a standby region's replica receives from the primary region's Job), declared on the
+   * workload for guardrail SC-K8S-9. @default none
+   */
+  readonly externalProvisions?: readonly string[];
+}
+
+/** The metadata annotations of a service's workload object: what it declares made elsewhere. */
+export function workloadAnnotations(workload: ServiceWorkload): { annotations?: Record<string, string> } {
+  const external = [...new Set(workload.externalProvisions ?? [])].sort();
+  return external.length === 0 ? {} : { annotations: { [EXTERNAL_PROVISIONS_ANNOTATION]: external.join(',') } };
 }
 
 /** The uid/gid every product container runs as (images must not need root). */

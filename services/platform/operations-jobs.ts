@@ -22,9 +22,17 @@
  * cluster's TTL controller deletes a finished Job, the provider's read finds it gone, drops it from
  * state, and the next plan creates it again: the Job would re-run on every apply a day after it
  * finished. A finished Job stays until a change of what it applies replaces it (SC-PRE-16).
+ *
+ * The Jobs that make what a service needs (its database or broker user, its topics, its search
+ * role) say so in `stagecraft.io/provisions` (synthesis/kubernetes-provisions.ts): the apps stack
+ * orders every workload that needs one after its Job, and guardrail SC-K8S-9 checks it. Each Job
+ * has a deadline (`OPERATIONS_JOB_DEADLINE_SECONDS`, retries included), so its worst case is
+ * bounded; terraform waits for its completion longer than that (kubernetes-object-resource.ts),
+ * so an apply reports success only once every user and topic exists, and a failed Job fails it.
  */
 import { createHash } from 'node:crypto';
 import { terraformLiteral } from '../../synthesis/terraform-literal';
+import { provision, provisionsAnnotation } from '../../synthesis/kubernetes-provisions';
 import { KubernetesObject } from '../kubernetes/object';
 import { POSTGRES_DATABASE } from './database-users';
 import { KafkaTopic } from './queue-topology';
@@ -43,6 +51,12 @@ export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
 export const ISM_POLICY_ENV = 'ISM_POLICY';
 export const RABBITMQ_POLICY_ENV = 'RABBITMQ_DEAD_LETTER_POLICY';
 const UID = 10001;
+/**
+ * How long an operations Job may run, its retries included, before the cluster fails it: each
+ * makes a few API calls to a store the regional stack created before this stack, so minutes are
+ * its normal case; the deadline bounds a broker that does not answer.
+ */
+export const OPERATIONS_JOB_DEADLINE_SECONDS = 1800;
 
 /** Seed 004: monthly rollover; indices are deleted after 13 months. */
 export const ISM_ROLLOVER_AGE = '30d';
@@ -85,17 +99,25 @@ const hardened = (container: Record<string, unknown>) => ({
 
 /**
  * An operations Job named `<name>-<hash>` and its ServiceAccount: the shell every operations Job
- * shares (namespace, labels, retries, hardened pod), around the pod's own containers and volumes.
+ * shares (namespace, labels, retries, deadline, hardened pod), around the pod's own containers and
+ * volumes. `made` names what it makes in a data store (`provision.*`), for the workloads that need it.
  */
-function operationsJob(name: string, hash: string, pod: Record<string, unknown>): KubernetesObject[] {
+function operationsJob(name: string, hash: string, made: readonly string[], pod: Record<string, unknown>): KubernetesObject[] {
+  const annotations = provisionsAnnotation(made);
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: OPERATIONS_NAMESPACE, labels: labels(name) } },
     {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: { name: `${name}-${hash}`, namespace: OPERATIONS_NAMESPACE, labels: labels(name) },
+      metadata: {
+        name: `${name}-${hash}`,
+        namespace: OPERATIONS_NAMESPACE,
+        labels: labels(name),
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      },
       spec: {
         backoffLimit: 6,
+        activeDeadlineSeconds: OPERATIONS_JOB_DEADLINE_SECONDS,
         template: {
           metadata: { labels: labels(name) },
           spec: { serviceAccountName: name, restartPolicy: 'OnFailure', securityContext: hardenedPodSecurity(UID), ...pod },
@@ -109,8 +131,8 @@ function operationsJob(name: string, hash: string, pod: Record<string, unknown>)
  * A Job and its ServiceAccount. `applies` (what the Job applies) and the script name the Job:
  * the other variables hold cross-stack references, whose placeholders differ between syntheses.
  */
-function job(name: string, env: Record<string, string>, script: string, applies: unknown): KubernetesObject[] {
-  return operationsJob(name, hashOf({ applies, script }), {
+function job(name: string, env: Record<string, string>, script: string, applies: unknown, made: readonly string[] = []): KubernetesObject[] {
+  return operationsJob(name, hashOf({ applies, script }), made, {
     containers: [
       hardened({
         name,
@@ -214,6 +236,7 @@ export function searchRotationObjects(target: SearchRotationTarget): KubernetesO
     },
     script,
     clients.length === 0 ? ismPolicy() : { ism: ismPolicy(), roles },
+    clients.map(({ service }) => provision.searchAccess(searchIndexPrefix(service))),
   );
 }
 
@@ -259,6 +282,8 @@ export interface DatabaseUsersTarget {
   readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string }>;
   /** The script (`databaseUsersSql`). */
   readonly sql: string;
+  /** The users the script creates, for the workloads that log in as them. @default none named */
+  readonly users?: readonly string[];
 }
 
 /**
@@ -292,7 +317,8 @@ export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObj
     'done',
   ].join('\n');
   const secrets = { name: 'secrets', mountPath: '/secrets' };
-  return operationsJob(name, hashOf({ sql: target.sql, fetch, apply, databases: target.databases.length }), {
+  const made = (target.users ?? []).map(provision.databaseUser);
+  return operationsJob(name, hashOf({ sql: target.sql, fetch, apply, databases: target.databases.length }), made, {
     initContainers: [
       hardened({
         name: 'master-secret',
@@ -387,6 +413,7 @@ export function kafkaTopicsObjects(target: KafkaTopicsTarget): KubernetesObject[
     },
     script,
     target.topics,
+    target.topics.map((t) => provision.kafkaTopic(t.name)),
   );
 }
 
@@ -448,5 +475,6 @@ export function rabbitMqUsersObjects(target: RabbitMqUsersTarget): KubernetesObj
     },
     script,
     { topology: target.topology, users: target.users.map(({ user, permissions }) => ({ user, permissions })) },
+    [...target.users.map(({ user }) => provision.rabbitMqUser(user)), ...exchanges.map(provision.rabbitMqExchange)],
   );
 }

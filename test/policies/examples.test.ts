@@ -4,6 +4,7 @@
  */
 import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
 import { referencedSecrets, SecretAwareObject } from '../../synthesis/kubernetes-secrets';
+import { neededProvisions } from '../../synthesis/kubernetes-provisions';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { summarizeByEnvironment } from '../../cli/commands/check';
@@ -108,9 +109,16 @@ describe('guardrails on the example environments', () => {
       .flatMap((s) => appliedObjects(examples.stack(s.name) as { resource?: Record<string, Record<string, unknown>> }))
       .filter((object) => referencedSecrets(object as unknown as SecretAwareObject).length > 0).length;
     expect(withSecrets).toBeGreaterThan(0);
+    // SC-K8S-9 (a stack rule) judges only the workloads whose credentials name a user, topic or role a Job makes.
+    const withProvisions = examples.summaries
+      .filter((s) => s.name.endsWith('-apps'))
+      .flatMap((s) => appliedObjects(examples.stack(s.name) as { resource?: Record<string, Record<string, unknown>> }))
+      .filter((object) => neededProvisions(object as unknown as SecretAwareObject).needs.length > 0).length;
+    // Every product service of growth, scale and hyperscale (a database user), and each massive region's queue and search clients.
+    expect(withProvisions).toBe(6 * 3 + 5 * 3);
     for (const rule of ALL_RULES.filter((r) => r.family === 'kubernetes-pod-hardening')) {
       const counts = checkSynthesis(synthesis, { rules: [rule] }).counts;
-      const expected = rule.id === 'SC-K8S-6' ? longRunning : rule.id === 'SC-K8S-8' ? withSecrets : kinds.length;
+      const expected = rule.id === 'SC-K8S-6' ? longRunning : rule.id === 'SC-K8S-8' ? withSecrets : rule.id === 'SC-K8S-9' ? withProvisions : kinds.length;
       expect({ rule: rule.id, compliant: counts.compliant, nonCompliant: counts['non-compliant'] }).toEqual({
         rule: rule.id,
         compliant: expected,

@@ -14,6 +14,7 @@ import { typedArguments } from '../../synthesis/kubernetes-typed';
 import { CloudflareSubscription } from '../../config/cloudflare-plans';
 import { projectServiceCatalog } from '../../config/services';
 import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
+import { providerBehaviour } from '../../constructs/kubernetes/kubernetes-object-resource';
 import { pathMatchers } from '../../constructs/cloudflare/path-match';
 
 const KEY = '${aws_kms_key.key.arn}';
@@ -58,6 +59,49 @@ const secretConsumer = (options: { dependsOn: string[]; producer?: boolean; exte
     },
   };
   const resources = typedResourcesNamed(options.producer === false ? { api } : { certs: job, api });
+  resources.kubernetes_deployment_v1.api.depends_on = options.dependsOn;
+  return resources;
+};
+/**
+ * SC-K8S-9 fixtures: a Deployment whose credential names the database user `api` (DATABASE_AUTH=iam)
+ * and the Kafka topic `orders`, and (unless `producer: false`) the Job that makes them, with the
+ * provider arguments the apps stack gives a Job (waited for beyond its deadline). `dependsOn` is
+ * the Deployment's, `external` its external-provisions annotation, `env` changes its environment,
+ * `job` replaces arguments of the Job's resource, `deadline` its activeDeadlineSeconds (null: none).
+ */
+const provisionConsumer = (options: {
+  dependsOn: string[];
+  producer?: boolean;
+  external?: string;
+  env?: Record<string, string>;
+  job?: Record<string, unknown>;
+  deadline?: number | null;
+}): Resources => {
+  const deadline = options.deadline === undefined ? 1800 : options.deadline;
+  const users = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'users-0a1b2c3d', namespace: 'operations', annotations: { 'stagecraft.io/provisions': 'database-user/api,kafka-topic/orders' } },
+    spec: {
+      ...(deadline === null ? {} : { activeDeadlineSeconds: deadline }),
+      template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'users', image: 'x:1' }] } },
+    },
+  };
+  const env = { DATABASE_AUTH: 'iam', DATABASE_USER: 'api', QUEUE_KIND: 'kafka', QUEUE_TOPICS_PRODUCED: 'orders', QUEUE_TOPICS_CONSUMED: '', ...options.env };
+  const api = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'product', ...(options.external ? { annotations: { 'stagecraft.io/external-provisions': options.external } } : {}) },
+    spec: {
+      selector: { matchLabels: { app: 'api' } },
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: { containers: [{ name: 'api', image: 'x:1', env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
+      },
+    },
+  };
+  const resources = typedResourcesNamed(options.producer === false ? { api } : { users, api });
+  if (options.producer !== false) Object.assign(resources.kubernetes_job_v1.users, providerBehaviour(users), options.job);
   resources.kubernetes_deployment_v1.api.depends_on = options.dependsOn;
   return resources;
 };
@@ -782,6 +826,11 @@ const CASES: Record<string, Case> = {
     compliant: { resources: secretConsumer({ dependsOn: ['kubernetes_job_v1.certs'] }) },
     nonCompliant: { resources: secretConsumer({ dependsOn: [] }) },
   },
+  'SC-K8S-9': {
+    compliant: { resources: provisionConsumer({ dependsOn: ['kubernetes_job_v1.users'] }) },
+    nonCompliant: { resources: provisionConsumer({ dependsOn: [] }) },
+    unresolved: { resources: provisionConsumer({ dependsOn: ['kubernetes_job_v1.users'], env: { DATABASE_USER: '${var.user}' } }) },
+  },
   // Injection
   'SC-INJ-1': {
     compliant: {
@@ -1456,6 +1505,78 @@ describe('SC-K8S-8 PodSecretsProduced: every Secret a pod needs is produced firs
     expect(messages(secretConsumer({ dependsOn: [], producer: false, external: 'db-client' }))).toEqual([]);
     expect(evaluate(rule, { resources: secretConsumer({ dependsOn: [], producer: false, external: 'db-client' }) }).map((o) => o.status)).toEqual([
       'compliant',
+    ]);
+  });
+});
+
+describe('SC-K8S-9 WorkloadProvisionsProduced: a workload starts after the Job that makes its users and topics has run', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-K8S-9')!;
+  const messages = (resources: Resources) =>
+    evaluate(rule, { resources })
+      .filter((o) => o.status !== 'compliant')
+      .map((o) => (o as { message: string }).message);
+  const after = ['kubernetes_job_v1.users'];
+
+  it('names what no Job in the stack makes', () => {
+    expect(messages(provisionConsumer({ dependsOn: [], producer: false }))).toEqual([
+      'Deployment product/api: database-user/api has no Job in the stack that makes it (annotated stagecraft.io/provisions) and is not declared in stagecraft.io/external-provisions; kafka-topic/orders has no Job in the stack that makes it (annotated stagecraft.io/provisions) and is not declared in stagecraft.io/external-provisions',
+    ]);
+  });
+
+  it('names the Job a workload is not ordered after', () => {
+    expect(messages(provisionConsumer({ dependsOn: [] }))).toEqual([
+      'Deployment product/api: database-user/api is made by kubernetes_job_v1.users, which the workload does not depend on: its pods may start before it exists; kafka-topic/orders is made by kubernetes_job_v1.users, which the workload does not depend on: its pods may start before it exists',
+    ]);
+  });
+
+  it('fails a Job terraform does not wait for, which orders the workload after its creation only', () => {
+    expect(messages(provisionConsumer({ dependsOn: after, env: { QUEUE_KIND: '' }, job: { wait_for_completion: false } }))).toEqual([
+      'Deployment product/api: database-user/api: terraform does not wait for kubernetes_job_v1.users to complete (wait_for_completion), so depends_on orders the workload after the Job is created, not after it has run',
+    ]);
+  });
+
+  it('fails a wait no longer than the Job may run, and a Job without a deadline', () => {
+    expect(messages(provisionConsumer({ dependsOn: after, env: { QUEUE_KIND: '' }, job: { timeouts: { create: '30m', update: '40m' } } }))).toEqual([
+      'Deployment product/api: database-user/api: terraform waits 1800 s to create kubernetes_job_v1.users (timeouts.create), not longer than the Job may run (activeDeadlineSeconds 1800): the apply fails while the Job still runs',
+    ]);
+    expect(messages(provisionConsumer({ dependsOn: after, env: { QUEUE_KIND: '' }, job: { timeouts: undefined } }))).toEqual([
+      'Deployment product/api: database-user/api: terraform waits 60 s to create kubernetes_job_v1.users (timeouts.create), not longer than the Job may run (activeDeadlineSeconds 1800): the apply fails while the Job still runs',
+    ]);
+    expect(messages(provisionConsumer({ dependsOn: after, env: { QUEUE_KIND: '' }, deadline: null }))).toEqual([
+      'Deployment product/api: database-user/api: kubernetes_job_v1.users has no deadline (activeDeadlineSeconds): its worst case has no bound, so no wait for it is long enough',
+    ]);
+  });
+
+  it('accepts what the workload declares as made outside the stack', () => {
+    const resources = provisionConsumer({ dependsOn: [], producer: false, external: 'database-user/api, kafka-topic/orders' });
+    expect(evaluate(rule, { resources }).map((o) => o.status)).toEqual(['compliant']);
+  });
+
+  it('reads RabbitMQ users and exchanges, Kafka dead-letter topics and search roles from the environment', () => {
+    const needs = (env: Record<string, string>) =>
+      messages(provisionConsumer({ dependsOn: [], producer: false, env: { DATABASE_AUTH: '', QUEUE_KIND: '', ...env } })).flatMap((m) =>
+        [...m.matchAll(/([a-z-]+\/[\w.-]+) has no Job/g)].map((match) => match[1]),
+      );
+    expect(needs({ QUEUE_KIND: 'rabbitmq', QUEUE_USERNAME: 'service-api', QUEUE_TOPICS_PRODUCED: 'orders', QUEUE_TOPICS_CONSUMED: 'mail' })).toEqual([
+      'rabbitmq-exchange/mail',
+      'rabbitmq-exchange/orders',
+      'rabbitmq-user/service-api',
+    ]);
+    expect(needs({ QUEUE_KIND: 'kafka', QUEUE_TOPICS_PRODUCED: 'orders', QUEUE_TOPICS_CONSUMED: 'mail', KAFKA_DEAD_LETTER_TOPIC_SUFFIX: '.dlq' })).toEqual([
+      'kafka-topic/mail',
+      'kafka-topic/mail.dlq',
+      'kafka-topic/orders',
+    ]);
+    expect(needs({ SEARCH_AUTH: 'iam', SEARCH_INDEX_PREFIX: 'product-api' })).toEqual(['search-access/product-api']);
+  });
+
+  it('cannot evaluate a credential variable that is a terraform expression', () => {
+    expect(evaluate(rule, CASES['SC-K8S-9'].unresolved!)).toEqual([
+      {
+        status: 'could-not-evaluate',
+        address: 'kubernetes_deployment_v1.api',
+        message: 'Deployment product/api: its DATABASE_USER is a terraform expression, so what it needs made cannot be read',
+      },
     ]);
   });
 });
