@@ -41,7 +41,8 @@ import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/c
 import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
 import { KubernetesObject } from '../services/kubernetes/object';
 import { producedSecrets, referencedSecrets } from '../synthesis/kubernetes-secrets';
-import { neededProvisions, provision, provisionsNamedBy, providedProvisions } from '../synthesis/kubernetes-provisions';
+import { neededProvisions, providedProvisions } from '../synthesis/kubernetes-provisions';
+import { standbyDatabaseUsers } from './standby-database-users';
 import { KubernetesObjectResource } from '../constructs/kubernetes/kubernetes-object-resource';
 import { ServiceWorkload } from '../services/kubernetes/workload-spec';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -57,19 +58,6 @@ import { StagecraftStack } from './stagecraft-stack';
  * construction, `dependsOn` takes strings; a resource's `fqn` would render as an interpolation.
  */
 const address = (resource: KubernetesObjectResource): string => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-
-/**
- * Where the region makes no database users (a standby whose database replicates the primary
- * region's, users included), the users its services log in as are made by the primary region's
- * `database-users` Job: each workload declares them as made outside this stack (SC-K8S-9).
- */
-function standbyDatabaseUsers(workloads: ServiceWorkload[], makesUsers: boolean): ServiceWorkload[] {
-  if (makesUsers) return workloads;
-  return workloads.map((w) => {
-    const users = provisionsNamedBy(w.bindings).needs.filter((n) => n.startsWith(provision.databaseUser('')));
-    return users.length === 0 ? w : { ...w, externalProvisions: [...(w.externalProvisions ?? []), ...users] };
-  });
-}
 
 export interface AppsStackProps {
   readonly environment: Environment;

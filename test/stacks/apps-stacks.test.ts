@@ -4,7 +4,11 @@
  * targets, and the NetworkPolicies allow exactly what each service declares.
  */
 import { COLLECTOR_NAMESPACE, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from '../../services/platform/otel-collector';
-import { OPERATIONS_NAMESPACE } from '../../services/platform/operations-jobs';
+import { OPERATIONS_JOB_DEADLINE_SECONDS, OPERATIONS_NAMESPACE, rabbitMqUsersObjects } from '../../services/platform/operations-jobs';
+import { durationSeconds } from '../../policies/rules/kubernetes-pod-hardening/WorkloadProvisionsProduced';
+import { serviceWorkloads } from '../../stacks/service-workloads';
+import { standbyDatabaseUsers } from '../../stacks/standby-database-users';
+import { deployment } from '../../services/kubernetes/deployment';
 import { kubernetesSchemaReport } from '../helpers/kubernetes';
 import { ExampleSynthesis, StackJson, synthesizeExamples, synthesizeYaml } from '../helpers/examples';
 import { SizedEnvironment, sizeEnvironments } from '../../sizing/blueprint';
@@ -263,6 +267,109 @@ describe('apps stacks', () => {
     for (const { environment } of sized) {
       for (const service of environment.services) for (const store of service.dataStores) expect(DATA_STORE_STAGES[store]).toContain(environment.stage);
     }
+  });
+});
+
+describe('deploy order of the services after the Jobs that make their users and topics (issue 15)', () => {
+  /** Each Deployment's Jobs it depends on, by the Job's name without its hash. */
+  const jobsBefore = (stackName: string): Map<string, string[]> => {
+    const stack = examples.stack(stackName) as { resource: Record<string, Record<string, { metadata: { name: string }; depends_on?: string[] }>> };
+    const jobByAddress = new Map(Object.entries(stack.resource.kubernetes_job_v1 ?? {}).map(([id, job]) => [`kubernetes_job_v1.${id}`, job.metadata.name]));
+    return new Map(
+      Object.values(stack.resource.kubernetes_deployment_v1).map((d) => [
+        d.metadata.name,
+        (d.depends_on ?? [])
+          .filter((a) => jobByAddress.has(a))
+          .map((a) => jobByAddress.get(a)!.replace(/-[0-9a-f]{8}$/, ''))
+          .sort(),
+      ]),
+    );
+  };
+  const usesOf = (stackName: string) => {
+    const services = environmentOf(stackName).environment.services;
+    return (store: string) => services.filter((s) => (s.dataStores as readonly string[]).includes(store)).map((s) => s.name);
+  };
+
+  it('start each service on growth after the database-users Job, and each RabbitMQ client after the rabbitmq-users Job', () => {
+    const stack = 'acme-growth-us-east-1-apps';
+    const before = jobsBefore(stack);
+    const uses = usesOf(stack);
+    expect(uses('database').length).toBeGreaterThan(0);
+    for (const service of uses('database')) expect(before.get(service)).toContain('database-users');
+    const queue = [...uses('queue'), ...uses('rabbitmq')];
+    expect(queue.length).toBeGreaterThan(0);
+    for (const service of queue) expect(before.get(service)).toContain('rabbitmq-users');
+    for (const service of uses('search')) expect(before.get(service)).toContain('search-index-rotation');
+    // The platform's own Deployments need none of them.
+    expect(before.get('cluster-autoscaler')).toEqual([]);
+  });
+
+  it('start each Kafka client on hyperscale and massive after the kafka-topics Job of its region', () => {
+    for (const stack of ['acme-hyperscale-us-east-1-apps', 'acme-massive-us-east-1-apps', 'acme-massive-eu-west-1-apps', 'acme-massive-ap-northeast-1-apps']) {
+      const before = jobsBefore(stack);
+      const uses = usesOf(stack);
+      const clients = [...uses('queue'), ...uses('kafka')];
+      expect(clients.length).toBeGreaterThan(0);
+      for (const service of clients)
+        expect({ stack, service, jobs: before.get(service) }).toEqual({ stack, service, jobs: expect.arrayContaining(['kafka-topics']) });
+    }
+  });
+
+  it('wait for each operations Job to complete for longer than its deadline, with no TTL, under a name that changes with what it applies', () => {
+    for (const summary of clusterStacks()) {
+      const stack = examples.stack(summary.name) as { resource: Record<string, Record<string, any>> };
+      for (const job of Object.values(stack.resource.kubernetes_job_v1 ?? {}).filter((j) => j.metadata.namespace === OPERATIONS_NAMESPACE)) {
+        const deadline = Number(job.spec.active_deadline_seconds);
+        expect(deadline).toBe(OPERATIONS_JOB_DEADLINE_SECONDS);
+        expect(job.wait_for_completion).toBe(true);
+        for (const timeout of [job.timeouts.create, job.timeouts.update]) expect(durationSeconds(timeout)).toBeGreaterThan(deadline);
+        expect(job.spec.ttl_seconds_after_finished).toBeUndefined();
+        expect(job.lifecycle?.create_before_destroy).toBeUndefined();
+        expect(job.metadata.name).toMatch(/-[0-9a-f]{8}$/);
+      }
+    }
+  });
+
+  it('names a new rabbitmq-users Job when the user list changes, so a re-apply runs it again', () => {
+    const users = (names: string[]) =>
+      rabbitMqUsersObjects({
+        region: 'us-east-1',
+        consoleUrl: 'https://b.mq.us-east-1.amazonaws.com',
+        username: 'stagecraft-admin',
+        passwordSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:admin',
+        topology: { exchanges: ['orders'], bindings: [] },
+        users: names.map((user) => ({ user, passwordSecretArn: `arn:${user}`, permissions: { configure: '^$', write: '^(orders)$', read: '^$' } })),
+      }).find((o) => o.kind === 'Job')!;
+    const before = users(['service-api']);
+    const after = users(['service-api', 'service-worker']);
+    expect(after.metadata.name).not.toBe(before.metadata.name);
+    expect(after.metadata.annotations).toEqual({
+      'stagecraft.io/provisions': 'rabbitmq-exchange/orders,rabbitmq-user/service-api,rabbitmq-user/service-worker',
+    });
+  });
+
+  it("declares a standby region's database users as made by the primary region's Job, and nothing else", () => {
+    const [api, worker] = serviceWorkloads(
+      examples.environments.find((e) => e.stage === 'growth')!,
+      sized.find((s) => s.environment.stage === 'growth')!.blueprint,
+      {
+        database: {
+          kind: 'database',
+          engine: 'Aurora PostgreSQL',
+          port: 5432,
+          env: {},
+          secretArns: [],
+          bucketArns: [],
+          credentialFor: (s) => ({ mechanism: 'IAM database user', env: { DATABASE_AUTH: 'iam', DATABASE_USER: s.name } }),
+        },
+      },
+    );
+    expect(standbyDatabaseUsers([api, worker], true).map((w) => w.externalProvisions)).toEqual([undefined, undefined]);
+    const standby = standbyDatabaseUsers([api, worker], false);
+    expect(standby.map((w) => w.externalProvisions)).toEqual(
+      [api, worker].map((w) => (w.service.dataStores.includes('database') ? [`database-user/${w.service.name}`] : undefined)),
+    );
+    expect(deployment(standby[0]).metadata.annotations).toEqual({ 'stagecraft.io/external-provisions': `database-user/${api.service.name}` });
   });
 });
 
