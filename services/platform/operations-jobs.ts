@@ -403,6 +403,16 @@ export function kafkaTopicsObjects(target: KafkaTopicsTarget): KubernetesObject[
     '    *) fail "$topic not readable";;',
     '  esac',
     'done < /tmp/topics',
+    // MSK creates and updates topics asynchronously (CREATING, UPDATING, then ACTIVE; its topic API
+    // lags about a minute): the Job ends only once each topic is ACTIVE with its partitions, so the
+    // workloads ordered after it find them (the Job's deadline bounds the wait).
+    'while read -r topic partitions replicas; do',
+    '  [ -n "$topic" ] || continue',
+    '  until code=$(call "$base/$topic") && [ "$code" = 200 ] && grep -q "\\"status\\":[[:space:]]*\\"ACTIVE\\"" /tmp/out && [ "$(sed -n "s/.*\\"partitionCount\\":[[:space:]]*\\([0-9]*\\).*/\\1/p" /tmp/out)" -ge "$partitions" ]; do',
+    '    echo "$topic: not active yet ($code)"; sleep "${KAFKA_TOPICS_POLL_SECONDS:-10}"',
+    '  done',
+    '  echo "$topic: active"',
+    'done < /tmp/topics',
   ].join('\n');
   return job(
     KAFKA_TOPICS_JOB,
