@@ -109,7 +109,7 @@ describe('the kafka-topics Job script against a stub of MSK’s topic API', () =
     writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
     writeFileSync(join(dir, 'requests.jsonl'), '');
     let ok = true;
-    let output = '';
+    let output: string;
     try {
       output = execFileSync('/bin/sh', ['-c', script], {
         env: {
