@@ -79,6 +79,8 @@ export async function startRabbitMq(
     RABBITMQ_PID_FILE: join(dir, 'pid'),
   };
   const server: ChildProcess = spawn(join(bin, 'rabbitmq-server'), [], { env, stdio: 'ignore', detached: true });
+  // The node is stopped through rabbitmqctl; the test process does not wait on it.
+  server.unref();
   const managementUrl = `http://127.0.0.1:${management}`;
   const authorization = `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}`;
   const get = async (path: string) => {
