@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { shownValue } from './errors';
+import { redactedValue } from './redacted';
 import { AWS_REGIONS, REGION_CODE_PATTERN, unpricedRegionMessage } from './regions';
 import { STEERING_TARGET_PATTERN } from './edge-regions';
 import { CLOUDFLARE_ADDONS, CLOUDFLARE_PLANS, DEFAULT_CLOUDFLARE_PLAN } from './cloudflare-plans';
@@ -100,7 +101,8 @@ const pagerUrl = z.string().superRefine((value, ctx) => {
   } catch {
     url = undefined;
   }
-  const fail = (why: string) => ctx.addIssue({ code: 'custom', message: `${show(value)} ${why}` });
+  // The URL may carry a routing key, a password or an API key: the message shows only its scheme and host.
+  const fail = (why: string) => ctx.addIssue({ code: 'custom', message: `${why}; received ${redactedValue(value)}` });
   if (!url || url.protocol !== 'https:') fail('is not an https URL (e.g. https://events.pagerduty.com/integration/<routing key>/enqueue)');
   else if (url.username !== '' || url.password !== '') fail('carries credentials in the URL; give an integration URL without user or password');
   else if (url.search !== '') fail('has a query string, where services put API keys; give an integration URL without one');
@@ -185,16 +187,18 @@ export const edgeSchema = z.strictObject({
     ),
   originPullCa: z
     .string()
-    .max(8192, { error: 'is longer than a CA certificate (8192 characters at most)' })
+    .max(8192, { error: (issue) => `is longer than a CA certificate (8192 characters at most); received ${redactedValue(String(issue.input))}` })
     .optional()
     .describe(
       "PEM of the CA that signed the zone's authenticated-origin-pull client certificate (public; two while rotating; docs/origin-trust.md). The origins then accept only this zone's Cloudflare connections. @default none: `stagecraft check` fails SC-PUB-11 and SC-PUB-12 until it is set",
     ),
-  originPullCertificateId: pattern(
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-    'a Cloudflare certificate id',
-    '2458ce5a-0c35-4c7f-82c7-8e9487d3ff60',
-  )
+  // Not echoed: a private key or an API key pasted into the wrong field would land in the logs.
+  originPullCertificateId: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+      error: (issue) =>
+        `is not a Cloudflare certificate id (e.g. 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, the id Cloudflare returned for the uploaded certificate); received ${redactedValue(String(issue.input))}`,
+    })
     .optional()
     .describe(
       "Id Cloudflare returned for the zone's uploaded authenticated-origin-pull client certificate (docs/origin-trust.md step 1). The edge stack looks it up at plan time, so a deploy fails before enabling authenticated origin pulls when the certificate is missing or not active. @default none: `stagecraft check` fails SC-PUB-12 and `stagecraft readiness` reports RDY-17 missing while originPullCa is set",

@@ -12,10 +12,13 @@ export const LEVELS: readonly TopologyLevel[] = ['component', 'resource'];
 function componentTopology(resources: EnvironmentResources, sized: SizedEnvironment): Topology {
   const collect = new TopologyCollector();
   const users = collect.node({ id: 'users', kind: 'users', label: 'Users', source: 'synthesis', resources: [] });
-  const edgeExit = addEdge(collect, users, resources.edge);
+  const edge = addEdge(collect, users, resources.edge, sized.environment);
   const regions = resources.regions.map((region) => ({ code: region.code, peers: peerRegions(region), ...addRegion(collect, region, sized) }));
   for (const region of regions) {
-    if (region.entry) collect.edge(edgeExit ?? users, region.entry, region.originLabel ?? 'HTTPS 443');
+    if (region.entry) collect.edge(edge.exit ?? users, region.entry, region.originLabel ?? 'HTTPS 443');
+    // An edge-first service reaches the stores it declares from the edge (CockroachDB Cloud: outside every VPC).
+    for (const service of edge.services)
+      for (const d of region.dependencies) if (d.kinds.some((k) => service.stores.includes(k))) collect.edge(service.id, d.id, d.label);
   }
   // CockroachDB replicates across regions over the peered VPCs (massive).
   for (const region of regions) {

@@ -27,7 +27,7 @@ interface RegionContext {
 }
 
 /** A data store (or other dependency) the services of the region connect to, with the edge label. */
-interface Dependency {
+export interface Dependency {
   readonly id: string;
   readonly label: string;
   /** The `dataStores` entries of a service this store serves (a broker: `queue` or its own name): the services that declare one get its edge. */
@@ -312,13 +312,14 @@ function addHosts(ctx: RegionContext): string | undefined {
 
 /**
  * Adds one region. Returns the node the edge forwards to (ALB or hosts) and the edge label,
- * and the CockroachDB node when there is one (for the cross-region links).
+ * the CockroachDB node when there is one (for the cross-region links), and the region's data
+ * stores (an edge-first service reaches the ones it declares from the edge).
  */
 export function addRegion(
   collect: TopologyCollector,
   region: RegionResources,
   sized: SizedEnvironment,
-): { entry?: string; originLabel?: string; cockroach?: string } {
+): { entry?: string; originLabel?: string; cockroach?: string; dependencies: readonly Dependency[] } {
   const group = collect.group({ id: region.code, label: region.code, kind: 'region' });
   const ctx: RegionContext = { collect, region, sized, group };
   // The application load balancer only: a network load balancer (CockroachDB's joins) is not an entry.
@@ -352,7 +353,7 @@ export function addRegion(
   // Each service to the stores it declares; the hosts node runs every service, so it reaches every store.
   for (const s of services)
     for (const d of dependencies) if (s.stores === undefined || d.kinds.some((k) => s.stores!.includes(k))) collect.edge(s.id, d.id, d.label);
-  return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id };
+  return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id, dependencies };
 }
 
 /** VPC peering connections of a region, as the peer regions they reach. */

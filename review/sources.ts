@@ -16,6 +16,8 @@ import { Stage } from '../config/stages';
 import { Synthesis } from '../synthesis/stack-views';
 import { readSynthesis } from '../synthesis/read';
 import { synthesizeEnvironments } from '../stacks/synthesize';
+import { sizeEnvironments } from '../sizing/blueprint';
+import { Blueprint } from '../sizing/blueprint-types';
 
 /** Where progress goes and which directory paths are relative to (the CLI's Io fits). */
 interface Io {
@@ -121,6 +123,73 @@ function without(config: EnvironmentConfig, path: string): EnvironmentConfig {
   return copy as unknown as EnvironmentConfig;
 }
 
+/**
+ * The sizes an environment file may pin (each `@default from the stage profile` in the schema). A
+ * pin chosen for one stage may not fit the next (a burstable cache node under the scale stage's
+ * Redis Cluster auto scaling): the stage review then sizes it as that stage does and says which
+ * pin to change, and to what, rather than refusing the whole move.
+ */
+const SIZE_PIN =
+  /^(compute\.(instanceType|hosts|volumeGiB|nodes)|database\.(instanceClass|readReplicas|shards|storageGiB|nodesPerRegion)|cache\.(nodeType|shards|replicasPerShard)|queue\.instanceType|search\.(instanceType|dataNodes|volumeGiB)|streaming\.(instanceType|brokers|volumeGiB))(\.(min|max))?$/;
+
+/** What a stage sizes in place of a dropped pin, read from its Blueprint; undefined where the pin has no one value. */
+const SIZED_AS: Readonly<Record<string, (b: Blueprint) => string | number | undefined>> = {
+  'compute.instanceType': (b) => b.cluster?.instanceType ?? b.hosts?.instanceType,
+  'compute.hosts': (b) => b.hosts?.count,
+  'database.instanceClass': (b) => b.postgres?.instanceClass,
+  'database.readReplicas': (b) => b.postgres?.readReplicas,
+  'cache.nodeType': (b) => b.redis.nodeType,
+  'cache.shards': (b) => b.redis.shards,
+  'cache.replicasPerShard': (b) => b.redis.replicasPerShard,
+  'queue.instanceType': (b) => b.rabbitmq?.instanceType,
+  'search.instanceType': (b) => b.search?.instanceType,
+  'search.dataNodes': (b) => b.search?.dataNodes,
+  'streaming.instanceType': (b) => b.kafka?.instanceType,
+  'streaming.brokers': (b) => b.kafka?.brokers,
+};
+
+/** The value at `path` (`cache.nodeType`) of a config, or undefined. */
+function valueAt(config: EnvironmentConfig, path: string): unknown {
+  let node: unknown = config;
+  for (const key of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+/** A pin the review dropped for a stage, with the reason the stage refused it. */
+interface DroppedPin {
+  readonly path: string;
+  readonly value: unknown;
+  readonly reason: string;
+}
+
+/** The problems of `config` as a stage: the cross-field rules, then sizing; none when it synthesizes. */
+function stageProblems(
+  file: string,
+  config: EnvironmentConfig,
+  catalog: Parameters<typeof resolveEnvironment>[2],
+): { problems: readonly Problem[]; blueprint?: Blueprint } {
+  const crossField = crossFieldProblems(file, config);
+  if (crossField.length > 0) return { problems: crossField };
+  try {
+    const [sized] = sizeEnvironments([resolveEnvironment(config, file, catalog)]);
+    return { problems: [], blueprint: sized.blueprint };
+  } catch (error) {
+    if (error instanceof UserInputError) return { problems: error.problems };
+    throw error;
+  }
+}
+
+/** The note for pins a stage refused: each pin, why, what the review used, and what to write in the file. */
+function droppedPinsNote(environment: string, file: string, stage: Stage, dropped: readonly DroppedPin[], blueprint: Blueprint | undefined): string {
+  const pins = dropped.map((pin) => {
+    const sized = blueprint && SIZED_AS[pin.path]?.(blueprint);
+    const now = sized === undefined ? `${stage}'s own size` : `${stage}'s own size, ${sized}`;
+    const change = sized === undefined ? `remove ${pin.path}` : `set ${pin.path}: ${sized} (or remove it)`;
+    return `${pin.path}: ${JSON.stringify(pin.value)} does not fit ${stage} (${pin.reason}); the review uses ${now}. Before moving ${file} to ${stage}, ${change}.`;
+  });
+  return `As ${stage}, ${environment} cannot keep ${dropped.length === 1 ? 'a pinned size' : `${dropped.length} pinned sizes`}: ${pins.join(' ')}`;
+}
+
 /** One environment synthesized at two stages, with the settings each stage drops. */
 export interface StageSources {
   readonly base: Source;
@@ -133,8 +202,10 @@ export interface StageSources {
 
 /**
  * Synthesizes one environment as `from` and as `to`, in temporary directories. Sizes that do
- * not apply to a stage are left out for that stage (and named in the notes); every other rule
- * of the environment file still holds, and a stage the file cannot take is an input error.
+ * not apply to a stage are left out for that stage (and named in the notes), and so are sizes
+ * pinned for the environment's own stage that another stage refuses (SIZE_PIN: the note says
+ * what to change them to); every other rule of the environment file still holds, and a stage
+ * the file cannot take is an input error.
  */
 export function stageSources(selector: string, from: Stage | undefined, to: Stage, io: Io): StageSources {
   const [file] = environmentFiles([selector], io.cwd);
@@ -142,6 +213,7 @@ export function stageSources(selector: string, from: Stage | undefined, to: Stag
   const catalog = projectServiceCatalog(io.cwd).services;
   const fromStage = from ?? environment.stage;
   const notes: string[] = [];
+  const droppedPins = new Map<Stage, readonly string[]>();
   // Both stages are checked before either is synthesized.
   const configFor = (stage: Stage): EnvironmentConfig => {
     let config: EnvironmentConfig = { ...structuredClone(environment.config), stage };
@@ -149,11 +221,33 @@ export function stageSources(selector: string, from: Stage | undefined, to: Stag
     for (const path of dropped) config = without(config, path);
     if (dropped.length > 0)
       notes.push(`As ${stage}, ${environment.name} leaves out ${dropped.join(', ')}, which ${dropped.length === 1 ? 'does' : 'do'} not apply to ${stage}.`);
-    const problems = crossFieldProblems(environment.sourceFile, config);
-    if (problems.length > 0) {
-      throw new UserInputError(problems.map((p): Problem => ({ ...p, message: `as stage ${stage}: ${p.message}` })));
+    const pins: DroppedPin[] = [];
+    for (;;) {
+      const { problems, blueprint } = stageProblems(environment.sourceFile, config, catalog);
+      // The environment's own stage keeps every pin: a pin it refuses is the file's error, not the move's.
+      const refused =
+        stage === environment.stage
+          ? []
+          : problems.filter((p) => SIZE_PIN.test(p.path) && valueAt(config, p.path) !== undefined && !pins.some((pin) => pin.path === p.path));
+      if (problems.length === 0) {
+        if (pins.length > 0) {
+          notes.push(droppedPinsNote(environment.name, environment.sourceFile, stage, pins, blueprint));
+          droppedPins.set(
+            stage,
+            pins.map((pin) => pin.path),
+          );
+        }
+        return config;
+      }
+      if (refused.length === 0) {
+        throw new UserInputError(problems.map((p): Problem => ({ ...p, message: `as stage ${stage}: ${p.message}` })));
+      }
+      for (const problem of refused) {
+        if (pins.some((pin) => pin.path === problem.path)) continue;
+        pins.push({ path: problem.path, value: valueAt(config, problem.path), reason: problem.message.replace(/; received .*$/s, '') });
+        config = without(config, problem.path);
+      }
     }
-    return config;
   };
   const configs = { from: configFor(fromStage), to: configFor(to) };
   const build = (stage: Stage, config: EnvironmentConfig, label: string): Source => {
@@ -161,7 +255,8 @@ export function stageSources(selector: string, from: Stage | undefined, to: Stag
     const temporary = mkdtempSync(join(tmpdir(), `stagecraft-review-${stage}-`));
     try {
       const out = join(temporary, 'cdktf.out');
-      io.err(`synthesizing ${environment.name} as ${stage}\n`);
+      const pins = droppedPins.get(stage) ?? [];
+      io.err(`synthesizing ${environment.name} as ${stage}${pins.length > 0 ? `, without its pinned ${pins.join(', ')} (see the notes)` : ''}\n`);
       synthesizeEnvironments([resolveEnvironment(config, environment.sourceFile, catalog)], { outdir: out, stateDir: io.cwd });
       return { synthesis: readSynthesis(out, { command: COMMAND, flag: label, given: out }, `${environment.name} as ${stage}`), cleanup: () => undefined };
     } finally {

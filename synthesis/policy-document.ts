@@ -3,7 +3,10 @@
  * cdktf writes them either as a JSON string (`JSON.stringify`, references inside strings) or
  * as `${jsonencode({"Version" = …})}` (`Fn.jsonencode`). Both are decoded here; references
  * stay in the result as `${…}` strings, so a rule that needs one of them can tell it is
- * unresolved. Anything else (a reference to a data source, a `file()` call) is not decoded.
+ * unresolved. A template may hold quotes of its own (`arn:${element(split(":", k.arn), 4)}`,
+ * how the constructs derive the partition and account when the environment has no
+ * `aws.accountId`): templates are set aside before the JSON is parsed, and put back into its
+ * strings after. Anything else (a reference to a data source, a `file()` call) is not decoded.
  */
 
 /** A decoded JSON value; unresolved parts are `${…}` strings. */
@@ -30,11 +33,72 @@ export function decodePolicy(value: unknown): DecodedPolicy {
     }
   }
   if (text.startsWith('${')) return { unresolved: text };
+  const masked = maskTemplates(text);
+  if (!masked) return { unresolved: text };
   try {
-    return { document: JSON.parse(text) as JsonValue };
+    return { document: unmask(JSON.parse(masked.text) as JsonValue, masked.templates) };
   } catch {
     return { unresolved: text };
   }
+}
+
+/** Stands for the template of index n inside a JSON string: private-use characters, which JSON strings may hold unescaped. */
+const placeholder = (n: number) => `\uE000${n}\uE001`;
+const PLACEHOLDER = /\uE000(\d+)\uE001/g;
+
+/**
+ * The text with each `${…}` template replaced by a placeholder, and the templates; undefined when
+ * a template does not end. `$${` is Terraform's escape of a literal `${` and stays as it is.
+ */
+function maskTemplates(text: string): { text: string; templates: string[] } | undefined {
+  const templates: string[] = [];
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('$${', i)) {
+      out += '$${';
+      i += 3;
+      continue;
+    }
+    if (!text.startsWith('${', i)) {
+      out += text[i++];
+      continue;
+    }
+    const end = templateEnd(text, i + 2);
+    if (end === undefined) return undefined;
+    templates.push(text.slice(i, end + 1));
+    out += placeholder(templates.length - 1);
+    i = end + 1;
+  }
+  return { text: out, templates };
+}
+
+/** The index of the `}` that closes a template whose expression starts at `from`: braces counted, HCL string literals skipped. */
+function templateEnd(text: string, from: number): number | undefined {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/** `value` with every placeholder back to its template. */
+function unmask(value: JsonValue, templates: readonly string[]): JsonValue {
+  if (typeof value === 'string') return value.replace(PLACEHOLDER, (_, n: string) => templates[Number(n)]);
+  if (Array.isArray(value)) return value.map((v) => unmask(v, templates));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [unmask(k, templates) as string, unmask(v, templates)]));
+  }
+  return value;
 }
 
 /** The statements of a decoded policy, each as an object (a lone statement object counts as one). */

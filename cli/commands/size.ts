@@ -10,6 +10,7 @@ import { EnvironmentCost, priceSizedEnvironment } from '../../cost/estimate';
 import { formatSeedRange, formatUsd, formatUsdPerUnit } from '../../cost/reference';
 import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../config/assumptions';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
+import { sizeEdgeServices } from '../../sizing/edge-services';
 import { ComponentName, fmt } from '../../sizing/capacity';
 import { WORKLOAD_FIELDS } from '../../config/workload-defaults';
 import { single } from '../args';
@@ -84,6 +85,8 @@ export function sizeDocument({ sized, cost }: { sized: SizedEnvironment; cost: E
         memoryGiB: pods.memoryGiB,
         reason: pods.reason,
       })),
+      // Edge-first services run as Workers: no pods; their load is the whole environment's.
+      edgeServices: sizeEdgeServices(environment.edgeServices, workload, demand.dau),
       hosts: blueprint.hosts ? { count: blueprint.hosts.count, instanceType: blueprint.hosts.instanceType, reason: reason('hosts') } : null,
       nodes: blueprint.cluster ? { ...blueprint.cluster.nodes, instanceType: blueprint.cluster.instanceType, reason: reason('nodes') } : null,
       dbShards: blueprint.postgres?.shards ?? 1,
@@ -139,6 +142,8 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
     count: `${pods.min}–${pods.max}`,
     reasoning: pods.reason,
   }));
+  for (const edge of sizeEdgeServices(sized.environment.edgeServices, report.workload!, report.derived!.demand.dau))
+    out.push({ component: `${edge.name} (edge Worker)`, count: 'no pods', reasoning: edge.reason });
   if (blueprint.hosts)
     out.push({
       component: 'hosts',
@@ -243,7 +248,14 @@ export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentC
     `demand: ${fmt(demand.dau)} DAU · peak ${fmt(demand.peakRps)} req/s · ${fmt(demand.peakMessagesPerSecond)} messages/s · ${fmt(demand.peakConnections)} connections · ${fmt(demand.peakDbWritesPerSecond)} DB writes/s · ${fmt(demand.peakRedisOpsPerSecond)} Redis ops/s`,
   );
   lines.push(
-    `services: ${environment.services.length === 0 ? 'none enabled' : environment.services.map((s) => `${s.name} (${s.schedule ? `job, ${s.schedule.cron}` : s.demand.driver})`).join(', ')}; each sized from its own demand and requests (services/<name>.yaml)`,
+    `services: ${
+      environment.services.length + environment.edgeServices.length === 0
+        ? 'none enabled'
+        : [
+            ...environment.services.map((s) => `${s.name} (${s.schedule ? `job, ${s.schedule.cron}` : s.demand.driver})`),
+            ...environment.edgeServices.map((s) => `${s.name} (${s.demand.driver}, a Worker at the edge)`),
+          ].join(', ')
+    }; each sized from its own demand and requests (services/<name>.yaml)`,
   );
   lines.push('');
   const table = rows(result);

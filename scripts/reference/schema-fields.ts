@@ -66,10 +66,14 @@ function refusal(schema: Schema, probe: unknown): string | undefined {
   const message = result.error.issues.find((issue) => issue.path.length === 0)?.message;
   if (message === undefined || /^(Invalid|Too (small|big))\b/.test(message)) return undefined;
   const shown = JSON.stringify(probe);
-  return message
-    .replace(`${shown} is not `, '')
-    .replace(/^must be /, '')
-    .replace(/; received .*$/s, '');
+  return (
+    message
+      .replace(`${shown} is not `, '')
+      // Messages that never echo the value (it may be a secret): "is not X; received a value of N characters".
+      .replace(/^is not /, '')
+      .replace(/^must be /, '')
+      .replace(/; received .*$/s, '')
+  );
 }
 
 /** A bound the schema sets; `.int()` alone bounds to the safe integers, which is no bound for a reader. */

@@ -10,6 +10,9 @@ import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { PROJECT_ROOT, EXAMPLES_ROOT } from '../helpers/examples';
 import { copyExampleServices } from '../helpers/services';
+import { environmentFiles, loadEnvironments } from '../../config/load';
+import { resolveEnvironment } from '../../config/environment';
+import { sizeEnvironments } from '../../sizing/blueprint';
 
 async function run(cwd: string, ...argv: string[]) {
   let stdout = '';
@@ -224,5 +227,43 @@ describe('stagecraft review --from-stage/--to-stage', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('> As growth, acme-traction leaves out compute.hosts, which does not apply to growth.\n');
     expect(result.stderr).toBe('synthesizing acme-traction as traction\nsynthesizing acme-traction as growth\n');
+  });
+
+  it('sizes a pin the next stage refuses as that stage does, and says which pin to change and to what', async () => {
+    // growth pins cache.t4g.medium, which the scale stage's Redis Cluster auto scaling does not support.
+    const [file] = environmentFiles(['growth'], EXAMPLES_ROOT);
+    const [growth] = loadEnvironments([file], EXAMPLES_ROOT);
+    const pinned = growth.config.cache!.nodeType!;
+    const { nodeType: _pin, ...cache } = growth.config.cache!;
+    const [asScale] = sizeEnvironments([resolveEnvironment({ ...growth.config, stage: 'scale', cache }, growth.sourceFile)]);
+    const scaleNodeType = asScale.blueprint.redis.nodeType;
+    expect(scaleNodeType).not.toBe(pinned);
+
+    const result = await run(EXAMPLES_ROOT, 'review', '--to-stage', 'scale', '--env', 'growth', '--format', 'json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('synthesizing acme-growth as growth\nsynthesizing acme-growth as scale, without its pinned cache.nodeType (see the notes)\n');
+    const report = JSON.parse(result.stdout);
+    expect(report.notes).toContain(
+      `As scale, acme-growth cannot keep a pinned size: cache.nodeType: "${pinned}" does not fit scale (ElastiCache auto scaling supports node families r7g, r6g, r6gd, r5, m7g, m6g, m5, c7gn in sizes large, xlarge, 2xlarge; pick one of those or set autoscaling.redis.enabled: false); the review uses scale's own size, ${scaleNodeType}. Before moving ${growth.sourceFile} to scale, set cache.nodeType: ${scaleNodeType} (or remove it).`,
+    );
+    // The head is scale with that size: the Redis node type moves from the pin to it.
+    const redis = report.stacks
+      .flatMap((s: { changes: Array<{ type: string; attributes: Array<{ path: string; before: unknown; after: unknown }> }> }) => s.changes)
+      .filter((c: { type: string }) => c.type === 'aws_elasticache_replication_group')
+      .flatMap((c: { attributes: Array<{ path: string; before: unknown; after: unknown }> }) => c.attributes.filter((a) => a.path === 'node_type'));
+    expect(redis.map((a: { before: unknown; after: unknown }) => [a.before, a.after])).toEqual([[pinned, scaleNodeType]]);
+  });
+
+  it("keeps every pin of the environment's own stage: a pin it refuses is the file's error", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'stagecraft-review-pin-'));
+    mkdirSync(join(project, 'environments'));
+    copyExampleServices(project);
+    writeFileSync(join(project, 'environments', 'tiny.yaml'), `${LAUNCH.replace('stage: launch', 'stage: scale')}cache:\n  nodeType: cache.t4g.medium\n`);
+    const result = await run(project, 'review', '--from-stage', 'scale', '--to-stage', 'hyperscale', '--env', 'tiny');
+    rmSync(project, { recursive: true, force: true });
+    expect([result.code, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toBe(
+      'environments/tiny.yaml: cache.nodeType: as stage scale: ElastiCache auto scaling supports node families r7g, r6g, r6gd, r5, m7g, m6g, m5, c7gn in sizes large, xlarge, 2xlarge; pick one of those or set autoscaling.redis.enabled: false; received "cache.t4g.medium"\n',
+    );
   });
 });

@@ -4,6 +4,8 @@ import { AVAILABILITY_FLOORS } from '../../sizing/stage-profiles';
 import { project, run } from '../helpers/cli';
 import { loadServiceCatalog } from '../../config/services';
 import { EXAMPLES_ROOT } from '../helpers/examples';
+import { DAYS_PER_MONTH } from '../../sizing/demand';
+import { fmt } from '../../sizing/numbers';
 
 const CATALOG = loadServiceCatalog(join(EXAMPLES_ROOT, 'services'), EXAMPLES_ROOT).services;
 const serviceNamed = (name: string) => CATALOG.find((s) => s.name === name)!;
@@ -162,4 +164,45 @@ describe('stagecraft size --workload', () => {
       /^w\.yaml: \(root\): unknown key "users"; allowed keys: mau, dauRatio, concurrentRatio, requestsPerDauPerDay, messagesPerDauPerDay, peakFactor, .*, regions, stage, assumptions\n$/,
     );
   });
+});
+
+describe('stagecraft size --env with an edge-first service (the identity example)', () => {
+  const IDENTITY = join(EXAMPLES_ROOT, '..', 'identity');
+  const edgeService = loadServiceCatalog(join(IDENTITY, 'services'), IDENTITY).services.find((s) => s.edge !== undefined)!;
+
+  it('gives it a line of reasoning: its requests, Worker CPU, Durable Object requests and KV reads, and no pods', async () => {
+    const json = await run(IDENTITY, 'size', '--env', 'identity', '--json');
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    const edge = edgeService.edge!;
+    expect(doc.components.services.map((s: { name: string }) => s.name)).not.toContain(edgeService.name);
+    const [line] = doc.components.edgeServices;
+    const demand = edgeService.demand.driver === 'requests' ? edgeService.demand : undefined;
+    const perUser = demand?.requestsPerDailyUser ?? doc.workload.requestsPerDauPerDay;
+    // The whole environment's peak: Workers serve every location, no region divides it.
+    const peak = ((doc.dau * perUser) / 86_400) * doc.workload.peakFactor;
+    expect(line).toMatchObject({
+      name: edgeService.name,
+      peakRequestsPerSecond: expect.closeTo(peak, 6),
+      peakCpuSecondsPerSecond: expect.closeTo((peak * demand!.cpuMillisPerRequest) / 1000, 6),
+      peakDurableObjectRequestsPerSecond: expect.closeTo(peak * edge.durableObjectRequestsPerRequest, 6),
+      peakKvReadsPerSecond: expect.closeTo(peak * edge.kvReadsPerRequest, 6),
+    });
+    // Its month is the one the cost prices (sizing/usage.ts edgeServiceUsage).
+    expect(line.month.requests).toBeCloseTo(doc.dau * perUser * DAYS_PER_MONTH, 0);
+    const perUserText = demand?.requestsPerDailyUser === undefined ? " (the workload's requestsPerDauPerDay)" : '';
+    expect(line.reason).toContain(
+      `${fmt(doc.dau)} DAU × ${fmt(perUser)} req/day${perUserText} ÷ 86,400 × ${fmt(doc.workload.peakFactor)} peak = ${fmt(peak)} req/s at the edge, every location together`,
+    );
+    expect(line.reason).toContain(`(${edge.durableObjects.join(', ')})`);
+    expect(line.reason).toContain(`(${edge.kvNamespaces.join(', ')})`);
+    expect(line.reason).toMatch(/→ Workers scale per request: no pods, no nodes$/);
+
+    const text = await run(IDENTITY, 'size', '--env', 'identity');
+    const row = text.stdout.split('\n').find((l) => l.startsWith(`${edgeService.name} (edge Worker)`));
+    expect(row).toMatch(new RegExp(`^${edgeService.name} \\(edge Worker\\) +no pods +`));
+    expect(row!.replace(/^.*?no pods +/, '')).toBe(line.reason);
+    expect(text.stdout).toContain(`${edgeService.name} (requests, a Worker at the edge)`);
+    expect(text.stdout).not.toContain(`${edgeService.name} pods`);
+  }, 120_000);
 });

@@ -62,6 +62,38 @@ describe('edge.originPullCa', () => {
   });
 });
 
+describe('edge.originPullCertificateId and the size of edge.originPullCa: never echoed', () => {
+  it('refuses a value that is not a certificate id, saying only its length (a key pasted into the wrong field stays out of the logs)', () => {
+    const key = ['v1.0', 'd41d8cd98f00b204e9800998ecf8427e', '0123456789abcdef'].join('-');
+    const found = problems(`${LAUNCH}edge:\n  originPullCertificateId: ${key}\n`);
+    expect(found).toEqual([
+      `environments/prod.yaml: edge.originPullCertificateId: is not a Cloudflare certificate id (e.g. 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, the id Cloudflare returned for the uploaded certificate); received a value of ${key.length} characters`,
+    ]);
+    expect(found[0]).not.toContain('d41d8cd98f00b204');
+  });
+
+  it('reports a private key pasted as the id once, by its own rule, showing only the PEM header', () => {
+    const { key } = certificate(true);
+    const found = problems(
+      `${LAUNCH}edge:\n  originPullCertificateId: |\n${key
+        .trim()
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}\n`,
+    );
+    expect(found).toEqual([
+      `environments/prod.yaml: edge.originPullCertificateId: is not a Cloudflare certificate id (e.g. 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, the id Cloudflare returned for the uploaded certificate); received a value of ${key.trim().length + 1} characters`,
+    ]);
+  });
+
+  it('refuses a CA bundle longer than a certificate, saying only its length', () => {
+    const long = 'A'.repeat(9000);
+    expect(problems(`${LAUNCH}edge:\n  originPullCa: ${long}\n`)).toEqual([
+      'environments/prod.yaml: edge.originPullCa: is longer than a CA certificate (8192 characters at most); received a value of 9000 characters',
+    ]);
+  });
+});
+
 describe('the route of a public port', () => {
   const catalogProblems = (changes: Parameters<typeof catalogProject>[0]) => {
     const root = catalogProject(changes);

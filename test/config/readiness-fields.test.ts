@@ -31,13 +31,33 @@ describe('slo and error budgets', () => {
 });
 
 describe('bad readiness fields', () => {
+  // The URL may carry a routing key, a password or an API key: the message shows its scheme and host only, and its length.
   it.each([
-    ['http://pager.example.com/x', 'is not an https URL (e.g. https://events.pagerduty.com/integration/<routing key>/enqueue)'],
-    ['https://user:secret@pager.example.com/x', 'carries credentials in the URL; give an integration URL without user or password'],
-    ['https://pager.example.com/x?apiKey=abc', 'has a query string, where services put API keys; give an integration URL without one'],
-    ['https://pager.example.com/${var.x}', 'contains $, {, } or `, which are not allowed in a pager URL'],
-  ])('refuses the pager endpoint %s', (url, why) => {
-    expect(problems(`alerts:\n  pagerEndpoint: "${url}"\n`)).toEqual([`${FILE}: alerts.pagerEndpoint: ${JSON.stringify(url)} ${why}`]);
+    [
+      'http://pager.example.com/x',
+      'is not an https URL (e.g. https://events.pagerduty.com/integration/<routing key>/enqueue); received http://pager.example.com/… ({n} characters)',
+    ],
+    [
+      'events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue',
+      'is not an https URL (e.g. https://events.pagerduty.com/integration/<routing key>/enqueue); received a value of {n} characters',
+    ],
+    [
+      'https://user:s3cr3t-pw@pager.example.com/x',
+      'carries credentials in the URL; give an integration URL without user or password; received https://…@pager.example.com/… ({n} characters)',
+    ],
+    [
+      'https://pager.example.com/x?apiKey=abc123secret',
+      'has a query string, where services put API keys; give an integration URL without one; received https://pager.example.com/… ({n} characters)',
+    ],
+    [
+      'https://pager.example.com/${var.x}',
+      'contains $, {, } or `, which are not allowed in a pager URL; received https://pager.example.com/… ({n} characters)',
+    ],
+  ])('refuses the pager endpoint %s without echoing it', (url, message) => {
+    const found = problems(`alerts:\n  pagerEndpoint: "${url}"\n`);
+    expect(found).toEqual([`${FILE}: alerts.pagerEndpoint: ${message.replace('{n}', String(url.length))}`]);
+    for (const secret of ['s3cr3t-pw', 'abc123secret', '0123456789abcdef0123456789abcdef', '/x'])
+      if (url.includes(secret)) expect(found[0]).not.toContain(secret);
   });
 
   it('refuses a target of 100% or under 90%', () => {

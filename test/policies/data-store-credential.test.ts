@@ -9,10 +9,16 @@ import { StateSecretOnlyForBrokerAdmin } from '../../policies/rules/encryption-a
 import { StackOutcome } from '../../policies/types';
 import { readSynthesis } from '../../synthesis/read';
 import { stackViews, Synthesis } from '../../synthesis/stack-views';
-import { synthesizeExamples } from '../helpers/examples';
+import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
 import { evaluate, Fixture, fixtureSynthesis, Resources } from './fixtures';
 import { typedResourcesNamed } from '../helpers/kubernetes-typed';
 import { stringify } from 'yaml';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnvironments } from '../../config/load';
+import { checkSynthesis } from '../../policies/engine';
+import { synthesizeEnvironments } from '../../stacks/synthesize';
 
 const manifest = (name: string, object: Record<string, unknown>) => typedResourcesNamed({ [name]: object });
 const deployment = (env: Record<string, string>, volumes: Array<Record<string, unknown>> = [], initContainers: Array<Record<string, unknown>> = []) =>
@@ -668,4 +674,76 @@ describe('DataStoreCredential on the example synthesis', () => {
       }),
     ]);
   });
+});
+
+describe('DataStoreCredential without aws.accountId: the ARNs are references, not literals', () => {
+  // As the constructs write them then: the partition and account read from the KMS key's ARN, with
+  // quotes inside the templates, and the assets bucket by reference (its name holds no account).
+  const PARTITION = '${element(split(":", aws_kms_key.key.arn), 1)}';
+  const ACCOUNT = '${element(split(":", aws_kms_key.key.arn), 4)}';
+  const connect = `{"Effect":"Allow","Action":"rds-db:connect","Resource":["arn:${PARTITION}:rds-db:us-east-1:${ACCOUNT}:dbuser:\${aws_db_instance.db.resource_id}/api"]}`;
+  const objects = (resource: string) => `{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["\${aws_s3_bucket.assets.arn}","${resource}"]}`;
+  const withPolicy = (statements: string[]): Fixture => {
+    const resources = regional([]);
+    return {
+      resources: {
+        ...resources,
+        aws_kms_key: { key: {} },
+        aws_s3_bucket: { assets: { bucket_prefix: 'fx-assets-' } },
+        aws_iam_role_policy: { api: { role: '${aws_iam_role.api.id}', policy: `{"Version":"2012-10-17","Statement":[${statements.join(',')}]}` } },
+      },
+      otherRegions: {
+        'us-east-1-apps': {
+          ...deployment({ DATABASE_HOST: 'db.internal', DATABASE_USER: 'api', ASSETS_BUCKET: '${aws_s3_bucket.assets.bucket}' }),
+          ...usersJob('CREATE ROLE "api" WITH LOGIN;'),
+        },
+      },
+    };
+  };
+
+  it("passes a service whose database user and bucket objects are named by reference (the policy's own quotes inside its templates)", () => {
+    const outcomes = evaluate(DataStoreCredential, withPolicy([connect, objects('${aws_s3_bucket.assets.arn}/*')]));
+    expect(outcomes.map((o) => o.status)).toEqual(['compliant', 'compliant']);
+  });
+
+  it('still fails a role that may touch only the bucket itself, or the objects of something that is not a bucket', () => {
+    const message = 'service api → objectStorage (stack fx-us-east-1): its role may not read and write objects in the bucket (s3:GetObject, s3:PutObject)';
+    for (const resource of ['${aws_s3_bucket.assets.arn}', '${aws_kms_key.key.arn}/*', '${aws_s3_bucket.missing.arn}/*']) {
+      const outcomes = evaluate(DataStoreCredential, withPolicy([connect, objects(resource).replace('"${aws_s3_bucket.assets.arn}",', '')]));
+      expect([resource, problems(outcomes)]).toEqual([resource, [expect.objectContaining({ status: 'non-compliant', message })]]);
+    }
+  });
+
+  it('still fails a role without its database user, the account a reference', () => {
+    const other = connect.replace('}/api"', '}/other"');
+    expect(problems(evaluate(DataStoreCredential, withPolicy([other, objects('${aws_s3_bucket.assets.arn}/*')])))).toEqual([
+      expect.objectContaining({
+        status: 'non-compliant',
+        message: 'service api → database (stack fx-us-east-1): its role may not rds-db:connect as api on aws_db_instance.db',
+      }),
+    ]);
+  });
+});
+
+describe('the photo-sharing growth environment without aws.accountId', () => {
+  it('passes SC-REQ-3 and every other guardrail, evaluated: no false error from the references', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stagecraft-no-account-'));
+    cpSync(join(PROJECT_ROOT, 'test', 'fixtures', 'photo-sharing'), root, { recursive: true });
+    const file = join(root, 'environments', 'photos-growth.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('aws:\n  accountId: "111122223333"\n');
+    writeFileSync(file, text.replace('aws:\n  accountId: "111122223333"\n', ''));
+    const environments = loadEnvironments([join('environments', 'photos-growth.yaml')], root);
+    synthesizeEnvironments(environments, { outdir: join(root, 'out'), stateDir: root });
+    const synthesis = readSynthesis(join(root, 'out'), { command: 'test', flag: '--from', given: 'out' });
+    rmSync(root, { recursive: true, force: true });
+    // The bucket ARNs are references now, and the database user ARNs templates.
+    const regional = synthesis.stacks.find((s) => s.name === 'photos-growth-eu-central-1')!;
+    expect(JSON.stringify(regional.json)).not.toContain('111122223333');
+    const credential = stackViews(synthesis).flatMap((v) => DataStoreCredential.evaluate(v));
+    expect(credential.filter((o) => o.status !== 'compliant' && o.status !== 'not-applicable')).toEqual([]);
+    expect(credential.filter((o) => o.status === 'compliant').length).toBeGreaterThan(0);
+    const result = checkSynthesis(synthesis);
+    expect(result.findings.filter((f) => f.level === 'error')).toEqual([]);
+  }, 240_000);
 });

@@ -362,21 +362,16 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
         return 'its role may not elasticache:Connect to the replication group as its user';
       return undefined;
     }
-    case 'objectStorage':
-      if (
-        !allows(
-          grants,
-          (a) => a === 's3:GetObject',
-          (r) => r.startsWith('arn:') && r.includes(':s3:::'),
-        ) ||
-        !allows(
-          grants,
-          (a) => a === 's3:PutObject',
-          (r) => r.includes(':s3:::'),
-        )
-      )
+    case 'objectStorage': {
+      // A bucket's objects: `arn:aws:s3:::<bucket>/…` when the environment gives aws.accountId (the
+      // bucket name carries it), else a reference to a bucket of the stack, `${aws_s3_bucket.<id>.arn}/…`.
+      const objectsOfABucket = (r: string) =>
+        (r.startsWith('arn:') && r.includes(':s3:::') && r.includes('/')) ||
+        (r.startsWith('${aws_s3_bucket.') && stack.referenced(r)?.type === 'aws_s3_bucket' && /^\$\{[^}]+\.arn\}\/./.test(r));
+      if (!allows(grants, (a) => a === 's3:GetObject', objectsOfABucket) || !allows(grants, (a) => a === 's3:PutObject', objectsOfABucket))
         return 'its role may not read and write objects in the bucket (s3:GetObject, s3:PutObject)';
       return undefined;
+    }
     case 'r2Assets':
     case 'r2Archive': {
       // The bucket-scoped R2 token the operator puts in the region's R2 writer secret (docs/edge.md).
