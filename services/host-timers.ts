@@ -63,7 +63,9 @@ export function jobUnits(service: ServiceDefinition, composeCommand: string, mai
     '',
     '[Service]',
     'Type=oneshot',
-    `ExecStart=${composeCommand} run --rm --name ${container} ${service.name}`,
+    // --no-deps: the project is up (Requires=); a run must not start database-users again, whose
+    // master secret is fetched only by stagecraft-release right before each up.
+    `ExecStart=${composeCommand} run --rm --no-deps --name ${container} ${service.name}`,
     // Stopped at its deadline (or by hand), the CLI exits; the container must not run on.
     `ExecStopPost=-/usr/bin/docker rm --force ${container}`,
     `TimeoutStartSec=${schedule.deadlineSeconds}s`,

@@ -19,6 +19,7 @@ import { userDataText } from '../helpers/host-user-data';
 import { composeValidator } from '../helpers/compose-schema';
 import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
 import { RELEASE_PREFIX } from '../../services/host-release';
+import { FETCH_SECRETS_PATH, FETCH_SECRETS_SCRIPT } from '../../services/host-fetch-secrets';
 import { hostDatabasePasswordFile } from '../../services/host-database-users';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'photo-sharing');
@@ -155,12 +156,16 @@ describe('the photo-sharing product', () => {
       expect(compose.secrets['app-api-STRIPE_SECRET_KEY']).toEqual({ file: '/run/stagecraft/secrets/app-api-STRIPE_SECRET_KEY' });
     });
 
-    it('fetches the secrets at start into the tmpfs, waiting for the ones not put yet', () => {
-      const script = file('/usr/local/sbin/stagecraft-fetch-secrets');
+    it('fetches the secrets before each start into the tmpfs, waiting at boot for the ones not put yet', () => {
+      // The release's own script (running hosts ignore user_data changes), installed and run by stagecraft-release.
+      const objects = Object.values(stackJson(root, 'photos-launch-eu-central-1').resource.aws_s3_object as Json) as Json[];
+      const script = fromTerraformLiteral(String(objects.find((o) => o.key === `${RELEASE_PREFIX}/${FETCH_SECRETS_SCRIPT}`)!.content));
+      expect(file(FETCH_SECRETS_PATH)).toBeUndefined();
       expect(script).toMatch(
-        /until aws secretsmanager get-secret-value --region eu-central-1 --secret-id '\$\{aws_secretsmanager_secret\.app-secret-api-stripe_secret_key_secret_[0-9A-F]+\.arn\}' --query SecretString --output text > \/run\/stagecraft\/secrets\/app-api-STRIPE_SECRET_KEY; do/,
+        /^fetch 'app-api-STRIPE_SECRET_KEY' '\$\{aws_secretsmanager_secret\.app-secret-api-stripe_secret_key_secret_[0-9A-F]+\.arn\}' 'docs\/services\.md'$/m,
       );
-      expect(script).toContain("echo 'app-api-STRIPE_SECRET_KEY has no value yet: put it as docs/services.md says; retrying in 30 s'");
+      expect(script).toContain("REGION='eu-central-1'\n");
+      expect(script).toContain('echo "$1 has no value yet: put it as $3 says; retrying in 30 s"');
     });
 
     it('runs the job from a systemd timer that systemd itself accepts', () => {
@@ -168,7 +173,7 @@ describe('the photo-sharing product', () => {
       const service = file('/etc/systemd/system/stagecraft-job-nightly-digest.service');
       expect(timer).toContain('OnCalendar=*-*-* 03:30:00 Europe/Berlin\n');
       expect(service).toContain(
-        'ExecStart=/usr/bin/docker compose --project-name product -f /etc/stagecraft/compose.yaml run --rm --name stagecraft-job-nightly-digest nightly-digest\n',
+        'ExecStart=/usr/bin/docker compose --project-name product -f /etc/stagecraft/compose.yaml run --rm --no-deps --name stagecraft-job-nightly-digest nightly-digest\n',
       );
       expect(service).toContain('TimeoutStartSec=5400s\n');
       expect(config.runcmd).toContain('systemctl enable --now stagecraft-job-nightly-digest.timer');

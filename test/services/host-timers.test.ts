@@ -38,7 +38,7 @@ describe('host timers', () => {
   it('writes units systemd reads as meant: one Description line, the Requires kept', () => {
     const [service, timer] = jobUnits(job, '/usr/bin/docker compose -f /etc/stagecraft/compose.yaml', 'stagecraft.service');
     expect(service.content.split('\n').filter((l) => l.startsWith('ExecStart='))).toEqual([
-      'ExecStart=/usr/bin/docker compose -f /etc/stagecraft/compose.yaml run --rm --name stagecraft-job-report report',
+      'ExecStart=/usr/bin/docker compose -f /etc/stagecraft/compose.yaml run --rm --no-deps --name stagecraft-job-report report',
     ]);
     expect(timer.content).toContain('OnCalendar=Mon *-*-* 06:00:00 Europe/Paris\n');
     const dir = mkdtempSync(join(tmpdir(), 'stagecraft-timer-'));
