@@ -1,17 +1,15 @@
 /**
  * The cloud-init document of a single-host stage's host: Docker, the data volume, the docker
  * compose plugin, the release script (`services/host-release.ts`: the compose project, the
- * proxy's configuration and the script that fetches the services' secrets are a release fetched
- * from S3, not part of this document, which running hosts ignore), and a systemd unit that starts
+ * proxy's configuration, the script that fetches the services' secrets and the jobs' systemd
+ * units are a release fetched from S3, not part of this document, which running hosts ignore), and a systemd unit that starts
  * it all at boot through the release script. The unit is a oneshot, whose start has no timeout by
  * default: it waits for an origin certificate the deployer has not put yet.
  */
 import { stringify } from 'yaml';
 import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
-import { ServiceDefinition } from '../config/service-definition';
 import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HostDataStore } from './compose';
 import { RELEASE_SCRIPT_PATH, RELEASE_START_COMMAND } from './host-release';
-import { hostTimers } from './host-timers';
 
 /** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */
 export const COMPOSE_PLUGIN = {
@@ -28,15 +26,13 @@ export interface HostCloudInitInput {
   readonly withDataVolume: boolean;
   /** On-host data stores whose data directories must exist, owned by their user. @default none */
   readonly hostStores?: readonly HostDataStore[];
-  /** The services: each job gets a systemd timer (services/host-timers.ts). @default none */
-  readonly services?: readonly ServiceDefinition[];
 }
 
-/** The host's docker compose command for the project. */
-const COMPOSE_COMMAND = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
+/** The host's docker compose command for the project (the job units run it too, services/host-timers.ts). */
+export const HOST_COMPOSE_COMMAND = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
 
 function systemdUnit(fetchRelease: string): string {
-  const compose = COMPOSE_COMMAND;
+  const compose = HOST_COMPOSE_COMMAND;
   return (
     [
       '[Unit]',
@@ -63,14 +59,12 @@ function systemdUnit(fetchRelease: string): string {
 
 export function hostCloudInit(input: HostCloudInitInput): string {
   const stores = input.hostStores ?? [];
-  const timers = hostTimers(input.services ?? [], COMPOSE_COMMAND, SYSTEMD_UNIT);
   const document = {
     package_update: true,
     packages: ['docker'],
     write_files: [
       { path: RELEASE_SCRIPT_PATH, permissions: '0700', content: input.release.script },
       { path: `/etc/systemd/system/${SYSTEMD_UNIT}`, permissions: '0644', content: systemdUnit(input.release.fetchCommand) },
-      ...timers.files,
     ],
     runcmd: [
       ...baseBootCommands(input.withDataVolume),
@@ -82,7 +76,6 @@ export function hostCloudInit(input: HostCloudInitInput): string {
       'systemctl daemon-reload',
       // --no-block: the unit may wait for the origin certificate (docs/origin-trust.md); cloud-init must finish regardless.
       `systemctl enable --now --no-block ${SYSTEMD_UNIT}`,
-      ...timers.timers.map((timer) => `systemctl enable --now ${timer}`),
     ],
   };
   return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;

@@ -12,6 +12,7 @@
 import { stringify } from 'yaml';
 import { COMPOSE_PROJECT, HOST_CONFIG_DIR, ORIGIN_PULL_CA_FILE } from './compose';
 import { FETCH_SECRETS_PATH, FETCH_SECRETS_SCRIPT, fetchSecretsScript, FetchSecretsInput } from './host-fetch-secrets';
+import { HostFile, JOB_UNIT_PREFIX } from './host-timers';
 
 /** Key prefix of a stack's release objects in its release bucket. */
 export const RELEASE_PREFIX = 'release';
@@ -21,6 +22,8 @@ export const RELEASE_PROXY_FILE = 'nginx.conf';
 /** Name of the apply script, on the host (under /usr/local/sbin) and in the bucket. */
 export const RELEASE_SCRIPT = 'stagecraft-release';
 export const RELEASE_SCRIPT_PATH = `/usr/local/sbin/${RELEASE_SCRIPT}`;
+/** Where the release script installs the jobs' systemd units. */
+export const SYSTEMD_UNIT_DIR = '/etc/systemd/system';
 /** Where the host keeps its lock, the incoming release and the previous one (for rollback). */
 export const RELEASE_STATE_DIR = '/var/lib/stagecraft/release';
 
@@ -43,6 +46,8 @@ export interface ReleaseInput {
   readonly originPullCa?: string;
   /** Every secret file the compose document names, by ARN, and how each is fetched. */
   readonly secrets: FetchSecretsInput;
+  /** The jobs' systemd service and timer units (services/host-timers.ts), installed once compose is up. @default none */
+  readonly jobUnits?: readonly HostFile[];
 }
 
 /** The files of a release, compose file first; the same every synthesis for the same input. */
@@ -52,6 +57,7 @@ export function releaseFiles(input: ReleaseInput): ReleaseFile[] {
     { name: RELEASE_PROXY_FILE, content: input.proxyConfig, contentType: 'text/plain' },
     ...(input.originPullCa ? [{ name: ORIGIN_PULL_CA_FILE, content: input.originPullCa, contentType: 'application/x-pem-file' }] : []),
     { name: FETCH_SECRETS_SCRIPT, content: fetchSecretsScript(input.secrets), contentType: 'text/x-shellscript' },
+    ...(input.jobUnits ?? []).map((unit) => ({ name: unit.path.replace(/^.*\//, ''), content: unit.content, contentType: 'text/plain' })),
   ];
 }
 
@@ -63,6 +69,8 @@ export interface ReleaseScriptPaths {
   readonly stateDir?: string;
   /** Where hosts booted before releases carried the secret script run it from; refreshed at every install. @default FETCH_SECRETS_PATH */
   readonly fetchSecretsPath?: string;
+  /** Where the jobs' units go. @default SYSTEMD_UNIT_DIR */
+  readonly unitDir?: string;
 }
 
 /**
@@ -81,13 +89,16 @@ export interface ReleaseScriptPaths {
  * Every `compose up` runs the release's own secret script first (services/host-fetch-secrets.ts):
  * a release that adds a secret fetches it, and a rotated value is the current one. A release is
  * recorded as applied (`<stateDir>/applied`) only once compose came up with it, so a failed or
- * interrupted apply is applied again at the association's next run.
+ * interrupted apply is applied again at the association's next run. Once compose is up, the jobs'
+ * units of the release are installed and their timers enabled (a changed timer restarted), and the
+ * units of jobs the release no longer has are stopped and removed.
  * One run at a time (flock): the boot unit and State Manager may start together.
  */
 export function releaseScript(paths: ReleaseScriptPaths = {}): string {
   const configDir = paths.configDir ?? HOST_CONFIG_DIR;
   const stateDir = paths.stateDir ?? RELEASE_STATE_DIR;
   const fetchSecretsPath = paths.fetchSecretsPath ?? FETCH_SECRETS_PATH;
+  const unitDir = paths.unitDir ?? SYSTEMD_UNIT_DIR;
   return `#!/bin/sh
 # ${RELEASE_SCRIPT}: fetches this host's release (compose file, proxy configuration, secret script)
 # from S3 and applies it with docker compose. Written by Stagecraft (services/host-release.ts,
@@ -102,6 +113,7 @@ CONFIG_DIR='${configDir}'
 STATE_DIR='${stateDir}'
 SECRETS='${FETCH_SECRETS_SCRIPT}'
 SECRETS_COPY='${fetchSecretsPath}'
+UNIT_DIR='${unitDir}'
 UNIT='stagecraft.service'
 log() { echo "${RELEASE_SCRIPT}: $*"; }
 compose() { docker compose --project-name '${COMPOSE_PROJECT}' "$@"; }
@@ -134,15 +146,45 @@ mkdir -p "$incoming"
 digest() { for file in $files; do [ ! -f "$CONFIG_DIR/$file" ] || printf '%s  %s\\n' "$(sha256sum < "$CONFIG_DIR/$file" | cut -c1-64)" "$file"; done; }
 is_applied() { [ -f "$applied" ] && [ "$(digest)" = "$(cat "$applied")" ]; }
 
+# The release's job units (named in $files) installed, the others' removed, their timers enabled.
+install_jobs() {
+  reload=no
+  restart=''
+  for unit in $files; do
+    case "$unit" in ${JOB_UNIT_PREFIX}*.service|${JOB_UNIT_PREFIX}*.timer) ;; *) continue ;; esac
+    same "$CONFIG_DIR/$unit" "$UNIT_DIR/$unit" && continue
+    # A changed timer is restarted, so its new schedule counts from now; a new one is only enabled.
+    case "$unit" in *.timer) [ ! -f "$UNIT_DIR/$unit" ] || restart="$restart $unit" ;; esac
+    cp "$CONFIG_DIR/$unit" "$UNIT_DIR/.$unit.new"
+    chmod 0644 "$UNIT_DIR/.$unit.new"
+    mv -f "$UNIT_DIR/.$unit.new" "$UNIT_DIR/$unit"
+    reload=yes
+  done
+  for path in "$UNIT_DIR"/${JOB_UNIT_PREFIX}*; do
+    [ -f "$path" ] || continue
+    unit=$(basename "$path")
+    case " $files " in *" $unit "*) continue ;; esac
+    case "$unit" in *.timer) systemctl disable --now "$unit" || true ;; esac
+    rm -f "$path"
+    reload=yes
+  done
+  [ "$reload" = no ] || systemctl daemon-reload
+  for unit in $files; do
+    case "$unit" in ${JOB_UNIT_PREFIX}*.timer) systemctl enable --now --no-block "$unit" ;; esac
+  done
+  for unit in $restart; do systemctl restart --no-block "$unit"; done
+}
+
 # The installed release up: its secret script first (every secret fetched again, a rotated one
 # current, a new one present), then compose; the secrets needed only by the start (the RDS master
-# secret) emptied again; recorded as applied only when compose came up.
+# secret) emptied again; then the jobs' units; recorded as applied only when all of it succeeded.
 up() {
   rm -f "$applied"
   status=0
   if [ -f "$CONFIG_DIR/$SECRETS" ]; then sh "$CONFIG_DIR/$SECRETS" --no-wait || status=$?; fi
   if [ "$status" -eq 0 ]; then compose -f "$CONFIG_DIR/${RELEASE_COMPOSE_FILE}" up --detach --wait --remove-orphans || status=$?; fi
   if [ -f "$CONFIG_DIR/$SECRETS" ]; then sh "$CONFIG_DIR/$SECRETS" --drop-transient || true; fi
+  if [ "$status" -eq 0 ]; then install_jobs || status=$?; fi
   [ "$status" -eq 0 ] || return "$status"
   digest > "$applied.new"
   mv -f "$applied.new" "$applied"
@@ -159,7 +201,7 @@ copy_secrets_script() {
 
 files=''
 if [ "$mode" = start ]; then
-  if [ -f "$installed" ]; then files=$(cat "$installed"); else files='${RELEASE_COMPOSE_FILE}'; fi
+  if [ -f "$installed" ]; then files=$(tr '\\n' ' ' < "$installed"); else files='${RELEASE_COMPOSE_FILE}'; fi
   [ -f "$CONFIG_DIR/${RELEASE_COMPOSE_FILE}" ] || { log 'no release installed yet: State Manager installs it and starts this unit again'; exit 1; }
   if up; then log 'started'; exit 0; fi
   log 'the release did not come up'

@@ -11,7 +11,8 @@ import { DeployerSecret } from '../constructs/aws/deployer-secret';
 import { GeneratedSecret } from '../constructs/aws/generated-secret';
 import { dataStoreAccessPolicy } from '../constructs/aws/service-identity';
 import { composeDocument, HostDataStore, ORIGIN_TLS_SECRET_FILE, proxyConfig, secretFileName, secretReferences } from '../services/compose';
-import { hostCloudInit } from '../services/host-cloud-init';
+import { HOST_COMPOSE_COMMAND, hostCloudInit, SYSTEMD_UNIT } from '../services/host-cloud-init';
+import { hostTimers } from '../services/host-timers';
 import { hostApplicationSecrets } from '../services/host-secrets';
 import { rotatedMasterSecretFile } from '../services/host-database-users';
 import { applicationSecrets, applicationSecretArnsOf } from './application-secrets';
@@ -180,13 +181,14 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
       awaited: [ORIGIN_TLS_SECRET_FILE, ...appSecrets.map((s) => s.file)],
       transient: rotated ? [rotated] : [],
     },
+    // The jobs' timers: a schedule change reaches running hosts with the release.
+    jobUnits: hostTimers(services, HOST_COMPOSE_COMMAND, SYSTEMD_UNIT).files,
   });
   for (const host of hosts) {
     const userData = hostCloudInit({
       release: { script: release.script, fetchCommand: release.fetchCommand },
       withDataVolume: host.dataVolume !== undefined,
       hostStores,
-      services,
     });
     host.launchTemplate.userData = Fn.base64encode(asTerraformString(userData));
     // The release's secret script reads these: the association runs once they exist.

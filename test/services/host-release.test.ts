@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -28,6 +28,9 @@ import {
 } from '../../services/host-release';
 import { FETCH_SECRETS_SCRIPT } from '../../services/host-fetch-secrets';
 import { HOST_SECRETS_DIR } from '../../services/compose';
+import { jobUnits } from '../../services/host-timers';
+import { HOST_COMPOSE_COMMAND, SYSTEMD_UNIT } from '../../services/host-cloud-init';
+import { ServiceDefinition } from '../../config/service-definition';
 
 const STACK = 'acme-traction-eu-west-1';
 const LOCATION = { bucket: 'acme-traction-eu-west-1-releases-111122223333', prefix: 'release', region: 'eu-west-1' };
@@ -46,6 +49,7 @@ let secretsCopy: string;
 let fetchSecrets: string;
 /** Secret file → the ARN its fetch names (Terraform references at synthesis). */
 let secretArns: Map<string, string>;
+let unitDir: string;
 let env: NodeJS.ProcessEnv;
 let compose: string;
 let proxy: string;
@@ -163,13 +167,14 @@ beforeAll(() => {
   secretsCopy = join(root, 'sbin', FETCH_SECRETS_SCRIPT);
   secretsDir = join(root, 'run-secrets');
   secretStore = join(root, 'secretsmanager');
+  unitDir = join(root, 'systemd');
   // The synthesized secret script, its tmpfs moved to the test's directory.
   const synthesized = releaseFile(examples, STACK, FETCH_SECRETS_SCRIPT);
   expect(synthesized).toContain(`DIR='${HOST_SECRETS_DIR}'\n`);
   fetchSecrets = synthesized.replace(`DIR='${HOST_SECRETS_DIR}'\n`, `DIR='${secretsDir}'\n`);
   secretArns = new Map([...fetchSecrets.matchAll(/^fetch '([^']+)' '([^']+)'/gm)].map((m) => [m[1], m[2]]));
   const bin = join(root, 'bin');
-  for (const dir of [join(bucket, 'release'), bin, join(root, 'sbin'), secretStore]) mkdirSync(dir, { recursive: true });
+  for (const dir of [join(bucket, 'release'), bin, join(root, 'sbin'), secretStore, unitDir]) mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(STANDINS)) {
     writeFileSync(join(bin, name), text);
     chmodSync(join(bin, name), 0o755);
@@ -180,7 +185,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const SCRIPT_PATHS = () => ({ configDir, stateDir, fetchSecretsPath: secretsCopy });
+const SCRIPT_PATHS = () => ({ configDir, stateDir, fetchSecretsPath: secretsCopy, unitDir });
 
 describe('the release script on a stand-in host', () => {
   let script: ReleasePin;
@@ -398,5 +403,76 @@ describe('a release that adds a secret, on a running host', () => {
     expect(docker(retried).filter((c) => c.includes(' up '))).toHaveLength(1);
     const settled = deliver(script, withSecret);
     expect([settled.status, docker(settled)]).toEqual([0, []]);
+  });
+});
+
+describe("the jobs' timers come with the release", () => {
+  const job = (name: string, cron: string): ServiceDefinition => ({
+    name,
+    description: `job ${name}`,
+    kind: 'job',
+    image: `ghcr.io/acme/${name}:1.0.0`,
+    ports: [],
+    schedule: { cron, concurrencyPolicy: 'Forbid', deadlineSeconds: 900, retries: 2 },
+    drainSeconds: 30,
+    secrets: [],
+    resources: { requests: { cpuMillis: 100, memoryMiB: 128 }, limits: { cpuMillis: 100, memoryMiB: 128 } },
+    env: {},
+    dataStores: ['database'],
+    topics: { consumes: [], produces: [] },
+    calls: [],
+    stages: ['traction'],
+    scaling: { rule: 'fixed', replicas: 1 },
+    demand: { driver: 'fixed' },
+    sourceFile: `services/${name}.yaml`,
+  });
+  /** The release's pins: compose, proxy, secret script and each unit of `jobs`. */
+  const release = (jobs: ServiceDefinition[]) => [
+    put(RELEASE_COMPOSE_FILE, compose),
+    put(RELEASE_PROXY_FILE, proxy),
+    put(FETCH_SECRETS_SCRIPT, fetchSecrets),
+    ...jobs.flatMap((j) => jobUnits(j, HOST_COMPOSE_COMMAND, SYSTEMD_UNIT)).map((unit) => put(unit.path.replace(/^.*\//, ''), unit.content)),
+  ];
+  const unitsOnHost = () => readdirSync(unitDir).sort();
+  const systemctl = (result: { calls: string[] }) => result.calls.filter((c) => c.startsWith('systemctl ') && !c.includes('is-active'));
+  let script: ReleasePin;
+
+  beforeAll(() => {
+    for (const dir of [configDir, stateDir, secretsDir]) rmSync(dir, { recursive: true, force: true });
+    script = put(RELEASE_SCRIPT, releaseScript(SCRIPT_PATHS()));
+  });
+
+  it('installs the units once compose is up, and enables the timers', () => {
+    const result = deliver(script, release([job('report', '0 6 * * 1'), job('cleanup', '15 * * * *')]));
+    expect(result.status).toBe(0);
+    expect(unitsOnHost()).toEqual([
+      'stagecraft-job-cleanup.service',
+      'stagecraft-job-cleanup.timer',
+      'stagecraft-job-report.service',
+      'stagecraft-job-report.timer',
+    ]);
+    expect(readFileSync(join(unitDir, 'stagecraft-job-report.timer'), 'utf8')).toContain('Persistent=true\n');
+    const up = result.calls.findIndex((c) => c.includes(' up --detach'));
+    const reload = result.calls.indexOf('systemctl daemon-reload');
+    expect(up).toBeGreaterThan(-1);
+    expect(reload).toBeGreaterThan(up);
+    expect(systemctl(result)).toEqual([
+      'systemctl daemon-reload',
+      'systemctl enable --now --no-block stagecraft-job-report.timer',
+      'systemctl enable --now --no-block stagecraft-job-cleanup.timer',
+    ]);
+  });
+
+  it('takes a schedule change to the running host, and removes the units of a job the release drops', () => {
+    const result = deliver(script, release([job('report', '0 7 * * 1')]));
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(unitDir, 'stagecraft-job-report.timer'), 'utf8')).toContain('OnCalendar=Mon *-*-* 07:00:00 UTC\n');
+    expect(unitsOnHost()).toEqual(['stagecraft-job-report.service', 'stagecraft-job-report.timer']);
+    expect(systemctl(result)).toEqual([
+      'systemctl disable --now stagecraft-job-cleanup.timer',
+      'systemctl daemon-reload',
+      'systemctl enable --now --no-block stagecraft-job-report.timer',
+      'systemctl restart --no-block stagecraft-job-report.timer',
+    ]);
   });
 });

@@ -41,6 +41,11 @@ describe('host timers', () => {
       'ExecStart=/usr/bin/docker compose -f /etc/stagecraft/compose.yaml run --rm --no-deps --name stagecraft-job-report report',
     ]);
     expect(timer.content).toContain('OnCalendar=Mon *-*-* 06:00:00 Europe/Paris\n');
+    // Caught up at boot after downtime; a failed run retried twice (retries: 2), 30 s apart.
+    expect(timer.content).toContain('Persistent=true\n');
+    expect(service.content).toContain('Restart=on-failure\nRestartSec=30s\n');
+    expect(service.content).toContain('StartLimitIntervalSec=2790s\nStartLimitBurst=3\n');
+    expect(jobUnits({ ...job, schedule: { ...job.schedule!, retries: 0 } }, 'docker compose', 'stagecraft.service')[0].content).toContain('Restart=no\n');
     const dir = mkdtempSync(join(tmpdir(), 'stagecraft-timer-'));
     writeFileSync(join(dir, 'stagecraft-job-report.service'), service.content.replace(/\/usr\/bin\/docker/g, '/bin/echo'));
     writeFileSync(join(dir, 'stagecraft-job-report.timer'), timer.content);
