@@ -28,11 +28,9 @@ export interface HostFile {
   readonly content: string;
 }
 
-/** The units of every job, and the timers to enable. */
+/** The units of every job. */
 export interface HostTimers {
   readonly files: readonly HostFile[];
-  /** Timer unit names, enabled after `systemctl daemon-reload`. */
-  readonly timers: readonly string[];
 }
 
 /** Prefix of every job unit's name; the release script installs and removes units by it. */
@@ -112,5 +110,5 @@ export function jobUnits(service: ServiceDefinition, composeCommand: string, mai
 /** The units of every job among `services`. */
 export function hostTimers(services: readonly ServiceDefinition[], composeCommand: string, mainUnit: string): HostTimers {
   const jobs = services.filter((s) => s.schedule !== undefined);
-  return { files: jobs.flatMap((job) => jobUnits(job, composeCommand, mainUnit)), timers: jobs.map((job) => `${jobUnit(job.name)}.timer`) };
+  return { files: jobs.flatMap((job) => jobUnits(job, composeCommand, mainUnit)) };
 }
