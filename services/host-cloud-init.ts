@@ -1,17 +1,15 @@
 /**
  * The cloud-init document of a single-host stage's host: Docker, the data volume, the docker
- * compose plugin, the release script (`services/host-release.ts`: the compose project and the
- * proxy's configuration are a release fetched from S3, not part of this document), a script that
- * fetches the services' secrets (and the origin certificate) with the instance role, and a
- * systemd unit that starts it all at boot. The unit is a oneshot, whose start has no timeout by
+ * compose plugin, the release script (`services/host-release.ts`: the compose project, the
+ * proxy's configuration, the script that fetches the services' secrets and the jobs' systemd
+ * units are a release fetched from S3, not part of this document, which running hosts ignore), and a systemd unit that starts
+ * it all at boot through the release script. The unit is a oneshot, whose start has no timeout by
  * default: it waits for an origin certificate the deployer has not put yet.
  */
 import { stringify } from 'yaml';
 import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
-import { ServiceDefinition } from '../config/service-definition';
-import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HOST_SECRETS_DIR, HostDataStore } from './compose';
-import { RELEASE_SCRIPT_PATH } from './host-release';
-import { hostTimers } from './host-timers';
+import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HostDataStore } from './compose';
+import { RELEASE_SCRIPT_PATH, RELEASE_START_COMMAND } from './host-release';
 
 /** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */
 export const COMPOSE_PLUGIN = {
@@ -25,49 +23,16 @@ export const SYSTEMD_UNIT = 'stagecraft.service';
 export interface HostCloudInitInput {
   /** The release script and the boot unit's command that fetches the latest release (stacks/host-release.ts). */
   readonly release: { readonly script: string; readonly fetchCommand: string };
-  /** Secret file name → Secrets Manager ARN, fetched before compose starts. */
-  readonly secrets: Readonly<Record<string, string>>;
-  /**
-   * Secret files whose value the deployer puts after the stack creates the secret (the origin
-   * certificate): the host waits for them instead of failing. @default none
-   */
-  readonly awaitedSecrets?: readonly string[];
-  readonly region: string;
   readonly withDataVolume: boolean;
   /** On-host data stores whose data directories must exist, owned by their user. @default none */
   readonly hostStores?: readonly HostDataStore[];
-  /** The services: each job gets a systemd timer (services/host-timers.ts). @default none */
-  readonly services?: readonly ServiceDefinition[];
 }
 
-function fetchSecretsScript(secrets: Readonly<Record<string, string>>, region: string, awaited: readonly string[]): string {
-  const fetch = (file: string, arn: string) =>
-    `aws secretsmanager get-secret-value --region ${region} --secret-id '${arn}' --query SecretString --output text > ${HOST_SECRETS_DIR}/${file}`;
-  const lines = [
-    '#!/bin/sh',
-    "# Fetches the services' secrets with the instance role into a tmpfs; nothing is written to disk.",
-    'set -eu',
-    'umask 077',
-    `mkdir -p ${HOST_SECRETS_DIR}`,
-    `mountpoint -q ${HOST_SECRETS_DIR} || mount -t tmpfs -o size=1m,mode=0700 tmpfs ${HOST_SECRETS_DIR}`,
-    ...Object.entries(secrets)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([file, arn]) =>
-        awaited.includes(file)
-          ? `until ${fetch(file, arn)}; do echo '${file} has no value yet: put it as ${file.startsWith('app-') ? 'docs/services.md' : 'docs/origin-trust.md'} says; retrying in 30 s'; sleep 30; done`
-          : fetch(file, arn),
-      ),
-    // Containers run as unprivileged users and read the files through compose's bind mounts.
-    `chmod 0444 ${HOST_SECRETS_DIR}/* 2>/dev/null || true`,
-  ];
-  return lines.join('\n') + '\n';
-}
-
-/** The host's docker compose command for the project. */
-const COMPOSE_COMMAND = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
+/** The host's docker compose command for the project (the job units run it too, services/host-timers.ts). */
+export const HOST_COMPOSE_COMMAND = `/usr/bin/docker compose --project-name ${COMPOSE_PROJECT} -f ${HOST_CONFIG_DIR}/compose.yaml`;
 
 function systemdUnit(fetchRelease: string): string {
-  const compose = COMPOSE_COMMAND;
+  const compose = HOST_COMPOSE_COMMAND;
   return (
     [
       '[Unit]',
@@ -82,8 +47,8 @@ function systemdUnit(fetchRelease: string): string {
       'TimeoutStartSec=infinity',
       // The latest release, before compose starts; without S3 the release on disk starts (the "-").
       `ExecStartPre=-${fetchRelease}`,
-      'ExecStartPre=/usr/local/sbin/stagecraft-fetch-secrets',
-      `ExecStart=${compose} up --detach --wait --remove-orphans`,
+      // The release's own secret script, then compose up, recorded as applied only when it came up.
+      `ExecStart=${RELEASE_START_COMMAND}`,
       `ExecStop=${compose} down`,
       '',
       '[Install]',
@@ -94,19 +59,12 @@ function systemdUnit(fetchRelease: string): string {
 
 export function hostCloudInit(input: HostCloudInitInput): string {
   const stores = input.hostStores ?? [];
-  const timers = hostTimers(input.services ?? [], COMPOSE_COMMAND, SYSTEMD_UNIT);
   const document = {
     package_update: true,
     packages: ['docker'],
     write_files: [
       { path: RELEASE_SCRIPT_PATH, permissions: '0700', content: input.release.script },
-      {
-        path: '/usr/local/sbin/stagecraft-fetch-secrets',
-        permissions: '0700',
-        content: fetchSecretsScript(input.secrets, input.region, input.awaitedSecrets ?? []),
-      },
       { path: `/etc/systemd/system/${SYSTEMD_UNIT}`, permissions: '0644', content: systemdUnit(input.release.fetchCommand) },
-      ...timers.files,
     ],
     runcmd: [
       ...baseBootCommands(input.withDataVolume),
@@ -118,7 +76,6 @@ export function hostCloudInit(input: HostCloudInitInput): string {
       'systemctl daemon-reload',
       // --no-block: the unit may wait for the origin certificate (docs/origin-trust.md); cloud-init must finish regardless.
       `systemctl enable --now --no-block ${SYSTEMD_UNIT}`,
-      ...timers.timers.map((timer) => `systemctl enable --now ${timer}`),
     ],
   };
   return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;

@@ -6,6 +6,13 @@
  * password. Each service logs in with a password of its own, generated into Secrets Manager
  * (write-only, never in state), fetched by the host into its tmpfs and mounted as a file; psql
  * reads each password from its file, so none is in an argument, the environment or the script.
+ *
+ * RDS rotates its managed master secret every 7 days, so the master secret is fetched again right
+ * before every `compose up` (the release's secret script, services/host-release.ts), and on traction
+ * emptied again after it (`rotatedMasterSecretFile`): the tmpfs holds it only while the users are
+ * applied. The script refuses an empty file with a message rather than try a login without it. The
+ * SQL takes an advisory lock first (services/platform/database-users.ts), so traction's two hosts
+ * applying at the same first boot run one after the other.
  */
 import { composeLiteral } from '../synthesis/terraform-literal';
 import { databaseUsersSql } from './platform/database-users';
@@ -34,6 +41,15 @@ export interface HostDatabaseAdmin {
   readonly sslMode: 'disable' | 'require';
 }
 
+/**
+ * The master secret file that must be fetched right before each run and emptied after it: RDS's
+ * managed secret (rotated every 7 days). Launch's own Postgres password never rotates and is also
+ * the server container's password file, so it stays.
+ */
+export function rotatedMasterSecretFile(admin: HostDatabaseAdmin): string | undefined {
+  return admin.masterFormat.kind === 'rds-json' ? admin.masterSecretFile : undefined;
+}
+
 /** A service's password file on the host: `database-password-<service>`. */
 export function hostDatabasePasswordFile(service: string): string {
   return `database-password-${service}`;
@@ -52,6 +68,7 @@ export function databaseUsersEntry(admin: HostDatabaseAdmin, users: readonly str
       : [`user="$(${field('username')})"`, `PGPASSWORD="$(${field('password')})"`];
   const script = [
     'set -eu',
+    `[ -s ${master} ] || { echo "database-users: ${master} is empty: the master secret is fetched right before each start by stagecraft-release (run: sudo stagecraft-release start)" >&2; exit 1; }`,
     ...credentials,
     'export PGPASSWORD',
     `printf '%s' "$${HOST_DATABASE_USERS_SQL_ENV}" | psql "host=$DATABASE_HOST port=$DATABASE_PORT dbname=$DATABASE_NAME user=$user sslmode=${admin.sslMode} connect_timeout=10" -X -q --single-transaction -v ON_ERROR_STOP=1 -f -`,

@@ -21,10 +21,11 @@ import {
 } from '../services/host-release';
 import { RegionalStack } from './regional-stack';
 
-/** What a host's bootstrap needs of its release: the script and the boot unit's fetch command. */
+/** What a host's bootstrap needs of its release (the script and the boot unit's fetch command), and the delivery. */
 export interface HostReleaseBootstrap {
   readonly script: string;
   readonly fetchCommand: string;
+  readonly delivery: ReleaseDelivery;
 }
 
 /** Puts the release in the stack's release bucket and delivers it to `hosts`; returns what their user_data needs. */
@@ -66,6 +67,7 @@ export function addHostRelease(stack: RegionalStack, hosts: readonly AppHost[], 
   for (const host of hosts) delivery.grantRead(host, 'release', host.role);
   return {
     script,
+    delivery,
     fetchCommand: releaseFetchCommand(
       location,
       files.map((file) => file.name),

@@ -11,8 +11,10 @@ import { DeployerSecret } from '../constructs/aws/deployer-secret';
 import { GeneratedSecret } from '../constructs/aws/generated-secret';
 import { dataStoreAccessPolicy } from '../constructs/aws/service-identity';
 import { composeDocument, HostDataStore, ORIGIN_TLS_SECRET_FILE, proxyConfig, secretFileName, secretReferences } from '../services/compose';
-import { hostCloudInit } from '../services/host-cloud-init';
+import { HOST_COMPOSE_COMMAND, hostCloudInit, SYSTEMD_UNIT } from '../services/host-cloud-init';
+import { hostTimers } from '../services/host-timers';
 import { hostApplicationSecrets } from '../services/host-secrets';
+import { rotatedMasterSecretFile } from '../services/host-database-users';
 import { applicationSecrets, applicationSecretArnsOf } from './application-secrets';
 import { addHostRelease } from './host-release';
 import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
@@ -167,21 +169,31 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     ),
   });
   const originTls = originTlsSecret(stack);
-  const release = addHostRelease(stack, hosts, { compose, proxyConfig: proxyConfig(services, proxy), originPullCa: proxy.originPullCa });
+  const rotated = admin ? rotatedMasterSecretFile(admin.admin) : undefined;
+  const release = addHostRelease(stack, hosts, {
+    compose,
+    proxyConfig: proxyConfig(services, proxy),
+    originPullCa: proxy.originPullCa,
+    secrets: {
+      secrets: { ...secrets, [ORIGIN_TLS_SECRET_FILE]: originTls.secret.arn },
+      region: f.region.code,
+      // The operator puts these values after the stack creates the secrets: the host waits for them at boot.
+      awaited: [ORIGIN_TLS_SECRET_FILE, ...appSecrets.map((s) => s.file)],
+      transient: rotated ? [rotated] : [],
+    },
+    // The jobs' timers: a schedule change reaches running hosts with the release.
+    jobUnits: hostTimers(services, HOST_COMPOSE_COMMAND, SYSTEMD_UNIT).files,
+  });
   for (const host of hosts) {
     const userData = hostCloudInit({
-      release,
-      secrets: { ...secrets, [ORIGIN_TLS_SECRET_FILE]: originTls.secret.arn },
-      // The operator puts these values after the stack creates the secrets: the host waits for them.
-      awaitedSecrets: [ORIGIN_TLS_SECRET_FILE, ...appSecrets.map((s) => s.file)],
-      region: f.region.code,
+      release: { script: release.script, fetchCommand: release.fetchCommand },
       withDataVolume: host.dataVolume !== undefined,
       hostStores,
-      services,
     });
     host.launchTemplate.userData = Fn.base64encode(asTerraformString(userData));
-    if (policy) new IamRolePolicy(host, 'service-secrets', { role: host.role.id, policy });
-    new IamRolePolicy(host, 'origin-tls', { role: host.role.id, policy: originTlsPolicy(originTls, stack) });
+    // The release's secret script reads these: the association runs once they exist.
+    if (policy) release.delivery.appliedAfter(new IamRolePolicy(host, 'service-secrets', { role: host.role.id, policy }));
+    release.delivery.appliedAfter(new IamRolePolicy(host, 'origin-tls', { role: host.role.id, policy: originTlsPolicy(originTls, stack) }));
   }
 }
 

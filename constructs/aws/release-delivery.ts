@@ -8,7 +8,7 @@
  * edited by hand), which changes nothing when the host already has the release.
  */
 import { Construct } from 'constructs';
-import { dependable, Fn } from 'cdktf';
+import { dependable, Fn, ITerraformDependable } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
@@ -123,7 +123,12 @@ export class ReleaseDelivery extends Construct {
         ],
       }),
     });
-    this.association.dependsOn = [...(this.association.dependsOn ?? []), dependable(policy)];
+    this.appliedAfter(policy);
     return policy;
+  }
+
+  /** The association runs once `resources` exist: the grants the release needs on the hosts (reading the secrets its script fetches). */
+  appliedAfter(...resources: ITerraformDependable[]): void {
+    this.association.dependsOn = [...(this.association.dependsOn ?? []), ...resources.map((r) => dependable(r))];
   }
 }

@@ -86,6 +86,7 @@ import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from '../rules/stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from '../rules/stage-aware/StandaloneHostsBeforeGrowth';
 import { HostReleaseDelivered } from '../rules/stage-aware/HostReleaseDelivered';
+import { HostReleaseSecretsFetched } from '../rules/stage-aware/HostReleaseSecretsFetched';
 import { NoForeignInterpolation } from '../rules/injection/NoForeignInterpolation';
 import { PublicServiceReachable } from '../rules/request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from '../rules/request-path/DataStoreNetworkPath';
@@ -411,6 +412,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A host runs its user_data at first boot only: without a delivered release, a new image never reaches the running host, and the only way to ship one is to replace the host and the data on it.',
+    },
+    {
+      rule: HostReleaseSecretsFetched,
+      level: 'error',
+      explanation:
+        "Running hosts ignore user_data: a release that adds a secret, or a host that reboots into one, starts containers without their secret files unless the release's own script fetches them before compose up; and RDS's master secret, rotated every 7 days, fails every later up when a copy from an earlier start is used.",
     },
     {
       rule: NoForeignInterpolation,

@@ -82,6 +82,7 @@ import { SingleHostBackups } from './stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from './stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from './stage-aware/StandaloneHostsBeforeGrowth';
 import { HostReleaseDelivered } from './stage-aware/HostReleaseDelivered';
+import { HostReleaseSecretsFetched } from './stage-aware/HostReleaseSecretsFetched';
 import { NoForeignInterpolation } from './injection/NoForeignInterpolation';
 import { PublicServiceReachable } from './request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from './request-path/DataStoreNetworkPath';
@@ -188,6 +189,7 @@ export const ALL_RULES: readonly Rule[] = [
   MassiveMultiRegionCockroach,
   StandaloneHostsBeforeGrowth,
   HostReleaseDelivered,
+  HostReleaseSecretsFetched,
   NoForeignInterpolation,
   PublicServiceReachable,
   DataStoreNetworkPath,

@@ -19,6 +19,7 @@ import { userDataText } from '../helpers/host-user-data';
 import { composeValidator } from '../helpers/compose-schema';
 import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
 import { RELEASE_PREFIX } from '../../services/host-release';
+import { FETCH_SECRETS_PATH, FETCH_SECRETS_SCRIPT } from '../../services/host-fetch-secrets';
 import { hostDatabasePasswordFile } from '../../services/host-database-users';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'photo-sharing');
@@ -122,10 +123,13 @@ describe('the photo-sharing product', () => {
     let config: Json;
     let compose: Json;
     let file: (path: string) => string;
+    let released: (name: string) => string;
+    const releaseObjects = () => Object.values(stackJson(root, 'photos-launch-eu-central-1').resource.aws_s3_object as Json) as Json[];
     beforeAll(() => {
       const [template] = Object.values(stackJson(root, 'photos-launch-eu-central-1').resource.aws_launch_template as Json);
       config = parse(userDataText(String(template.user_data)));
       file = (path: string) => config.write_files.find((f: Json) => f.path === path)?.content;
+      released = (name: string) => fromTerraformLiteral(String(releaseObjects().find((o) => o.key === `${RELEASE_PREFIX}/${name}`)!.content));
       // The compose file is the host's release (an S3 object State Manager applies), not cloud-init.
       const objects = Object.values(stackJson(root, 'photos-launch-eu-central-1').resource.aws_s3_object as Json) as Json[];
       compose = parse(fromTerraformLiteral(String(objects.find((o) => o.key === `${RELEASE_PREFIX}/compose.yaml`)!.content)));
@@ -155,23 +159,32 @@ describe('the photo-sharing product', () => {
       expect(compose.secrets['app-api-STRIPE_SECRET_KEY']).toEqual({ file: '/run/stagecraft/secrets/app-api-STRIPE_SECRET_KEY' });
     });
 
-    it('fetches the secrets at start into the tmpfs, waiting for the ones not put yet', () => {
-      const script = file('/usr/local/sbin/stagecraft-fetch-secrets');
+    it('fetches the secrets before each start into the tmpfs, waiting at boot for the ones not put yet', () => {
+      // The release's own script (running hosts ignore user_data changes), installed and run by stagecraft-release.
+      const script = released(FETCH_SECRETS_SCRIPT);
+      expect(file(FETCH_SECRETS_PATH)).toBeUndefined();
       expect(script).toMatch(
-        /until aws secretsmanager get-secret-value --region eu-central-1 --secret-id '\$\{aws_secretsmanager_secret\.app-secret-api-stripe_secret_key_secret_[0-9A-F]+\.arn\}' --query SecretString --output text > \/run\/stagecraft\/secrets\/app-api-STRIPE_SECRET_KEY; do/,
+        /^fetch 'app-api-STRIPE_SECRET_KEY' '\$\{aws_secretsmanager_secret\.app-secret-api-stripe_secret_key_secret_[0-9A-F]+\.arn\}' 'docs\/services\.md'$/m,
       );
-      expect(script).toContain("echo 'app-api-STRIPE_SECRET_KEY has no value yet: put it as docs/services.md says; retrying in 30 s'");
+      expect(script).toContain("REGION='eu-central-1'\n");
+      expect(script).toContain('echo "$1 has no value yet: put it as $3 says; retrying in 30 s"');
     });
 
-    it('runs the job from a systemd timer that systemd itself accepts', () => {
-      const timer = file('/etc/systemd/system/stagecraft-job-nightly-digest.timer');
-      const service = file('/etc/systemd/system/stagecraft-job-nightly-digest.service');
+    it('runs the job from a systemd timer of the release that systemd itself accepts: caught up after downtime, retried on failure', () => {
+      // Units of the release (a schedule change reaches the running host), none in user_data.
+      expect(config.write_files.filter((f: Json) => String(f.path).startsWith('/etc/systemd/system/stagecraft-job-'))).toEqual([]);
+      expect(config.runcmd.filter((c: string) => c.includes('stagecraft-job-'))).toEqual([]);
+      const timer = released('stagecraft-job-nightly-digest.timer');
+      const service = released('stagecraft-job-nightly-digest.service');
       expect(timer).toContain('OnCalendar=*-*-* 03:30:00 Europe/Berlin\n');
+      expect(timer).toContain('Persistent=true\n');
+      // The schedule's retries (2): three starts at most, 30 s apart, each within the deadline.
+      expect(service).toContain('Restart=on-failure\nRestartSec=30s\n');
+      expect(service).toContain(`StartLimitIntervalSec=${3 * (5400 + 30)}s\nStartLimitBurst=3\n`);
       expect(service).toContain(
-        'ExecStart=/usr/bin/docker compose --project-name product -f /etc/stagecraft/compose.yaml run --rm --name stagecraft-job-nightly-digest nightly-digest\n',
+        'ExecStart=/usr/bin/docker compose --project-name product -f /etc/stagecraft/compose.yaml run --rm --no-deps --name stagecraft-job-nightly-digest nightly-digest\n',
       );
       expect(service).toContain('TimeoutStartSec=5400s\n');
-      expect(config.runcmd).toContain('systemctl enable --now stagecraft-job-nightly-digest.timer');
       // systemd-analyze verify checks every setting; docker is not on this machine, so a present binary stands in for it.
       const dir = mkdtempSync(join(tmpdir(), 'stagecraft-units-'));
       // The main unit (docker compose up) only stands by here: it needs docker.service and the data volume.

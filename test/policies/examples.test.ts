@@ -92,6 +92,7 @@ describe('guardrails on the example environments', () => {
     expect(evaluated('SC-STG-3')).toBe(4); // launch host and volume; traction's 2 hosts
     expect(evaluated('SC-STG-4')).toBe(3); // each massive region
     expect(evaluated('SC-STG-6')).toBe(3); // the launch host and traction's 2 hosts each get their release
+    expect(evaluated('SC-STG-7')).toBe(2); // launch's and traction's release each fetch their own secrets
   });
 
   it('evaluates the pod-hardening rules on every workload the apps stacks apply, and finds them compliant', () => {

@@ -291,6 +291,56 @@ function releaseFixture(overrides: { object?: boolean; association?: Record<stri
   };
 }
 
+/**
+ * SC-STG-7 fixtures: a host release whose compose file mounts `api-key` and RDS's `database-master`,
+ * and (unless `script: false`) the release's secret script fetching `fetched` into `directory`,
+ * emptying `transient` after each up.
+ */
+function secretsReleaseFixture(
+  overrides: { script?: false; fetched?: string[]; directory?: string; transient?: string[]; composeContent?: string } = {},
+): Fixture {
+  const arns: Record<string, string> = {
+    'api-key': '${aws_secretsmanager_secret.api_key.arn}',
+    'database-master': '${aws_db_instance.db.master_user_secret[0].secret_arn}',
+  };
+  const compose =
+    overrides.composeContent ??
+    [
+      'services:',
+      '  api:',
+      '    image: ghcr.io/acme/api:1',
+      '    secrets: [api-key, database-master]',
+      'secrets:',
+      '  api-key:',
+      '    file: /run/stagecraft/secrets/api-key',
+      '  database-master:',
+      '    file: /run/stagecraft/secrets/database-master',
+      '',
+    ].join('\n');
+  const script = [
+    '#!/bin/sh',
+    `DIR='${overrides.directory ?? '/run/stagecraft/secrets'}'`,
+    'case "$mode" in',
+    '  --drop-transient)',
+    ...(overrides.transient ?? ['database-master']).map((f) => `    if [ -f "$DIR"/'${f}' ]; then : > "$DIR"/'${f}'; fi`),
+    '    exit 0 ;;',
+    'esac',
+    ...(overrides.fetched ?? ['api-key', 'database-master']).map((f) => `fetch '${f}' '${arns[f]}'`),
+    '',
+  ].join('\n');
+  const object = (key: string, content: string) => ({ bucket: '${aws_s3_bucket.releases.id}', key, content });
+  return {
+    stage: 'traction',
+    resources: {
+      aws_s3_bucket: { releases: { bucket: 'fx-releases' } },
+      aws_s3_object: {
+        compose: object('release/compose.yaml', compose),
+        ...(overrides.script === false ? {} : { secrets: object('release/stagecraft-fetch-secrets', script) }),
+      },
+    },
+  };
+}
+
 interface Case {
   readonly compliant: Fixture;
   readonly nonCompliant: Fixture;
@@ -891,6 +941,11 @@ const CASES: Record<string, Case> = {
     nonCompliant: releaseFixture({ object: false }),
     unresolved: releaseFixture({ policy: '${data.aws_iam_policy_document.read.json}' }),
   },
+  'SC-STG-7': {
+    compliant: secretsReleaseFixture(),
+    nonCompliant: secretsReleaseFixture({ script: false }),
+    unresolved: secretsReleaseFixture({ composeContent: 'services: [' }),
+  },
   // Preflight
   'SC-PRE-1': {
     compliant: { cloudflare: { plan: 'business', addons: ['loadBalancing'] }, resources: { cloudflare_load_balancer_monitor: { m: { interval: 15 } } } },
@@ -1479,6 +1534,36 @@ describe('SC-STG-6 HostReleaseDelivered: every link of the delivery, named', () 
     expect(messages(releaseFixture({ policy: elsewhere }))).toEqual([
       'its role aws_iam_role.host may not s3:GetObject the release aws_s3_object.compose: the host cannot fetch what the association asks it to apply',
     ]);
+  });
+});
+
+describe('SC-STG-7 HostReleaseSecretsFetched: the release fetches every secret it mounts, a rotated one before each up', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-STG-7')!;
+  const messages = (fixture: Fixture) => evaluate(rule, fixture).map((o) => ('message' in o ? o.message : o.status));
+
+  it('names the secrets when the release has no secret script (it is in user_data, which running hosts ignore)', () => {
+    expect(messages(secretsReleaseFixture({ script: false }))).toEqual([
+      "no release/stagecraft-fetch-secrets object in the release's bucket fetches its secrets (api-key, database-master): a host that takes a release without being replaced starts their containers without the files",
+    ]);
+  });
+
+  it('names a secret the script does not fetch, or fetches elsewhere than the compose file mounts it from', () => {
+    expect(messages(secretsReleaseFixture({ fetched: ['database-master'] }))).toEqual([
+      'aws_s3_object.secrets does not fetch api-key to the file the compose file mounts: their containers start without them',
+    ]);
+    expect(messages(secretsReleaseFixture({ directory: '/run/other' }))).toEqual([
+      'aws_s3_object.secrets does not fetch api-key, database-master to the files the compose file mounts: their containers start without them',
+    ]);
+  });
+
+  it("names RDS's master secret when it is kept after compose comes up", () => {
+    expect(messages(secretsReleaseFixture({ transient: [] }))).toEqual([
+      'aws_s3_object.secrets keeps database-master after compose comes up, but RDS rotates it every 7 days: empty it after each up (--drop-transient) so it is fetched again before the next',
+    ]);
+  });
+
+  it('does not apply to cluster stages', () => {
+    expect(messages({ ...secretsReleaseFixture({ script: false }), stage: 'growth' })).toEqual(['not-applicable']);
   });
 });
 

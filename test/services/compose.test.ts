@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
 import { HOST_SECRETS_DIR } from '../../services/compose';
 import { SYSTEMD_UNIT } from '../../services/host-cloud-init';
+import { FETCH_SECRETS_PATH, FETCH_SECRETS_SCRIPT } from '../../services/host-fetch-secrets';
 import { releaseFile, userDataText } from '../helpers/host-user-data';
 
 interface CloudConfig {
@@ -77,16 +78,17 @@ describe.each(HOST_STAGES)('$env: the docker compose release', ({ env, stack, ho
     }
   });
 
-  it('keeps secrets out of the document: services get files fetched at boot by the instance role', () => {
+  it("keeps secrets out of the document: services get files the release's own script fetches with the instance role", () => {
     const compose = composeOf(stack);
     for (const config of cloudConfigOf(stack)) {
       for (const [name, service] of Object.entries(compose.services)) {
         for (const key of Object.keys(service.environment ?? {})) expect(`${name} ${key}`).not.toMatch(/_SECRET_ARN$|PASSWORD$/);
       }
       for (const secret of Object.values(compose.secrets ?? {})) expect(secret.file.startsWith(`${HOST_SECRETS_DIR}/`)).toBe(true);
-      const fetch = config.write_files.find((f) => f.path === '/usr/local/sbin/stagecraft-fetch-secrets')!;
-      expect(fetch.permissions).toBe('0700');
-      expect(fetch.content.match(/get-secret-value/g)).toHaveLength(Object.keys(compose.secrets ?? {}).length);
+      // The script is part of the release, which running hosts apply; user_data, which they ignore, has none.
+      expect(config.write_files.map((f) => f.path)).not.toContain(FETCH_SECRETS_PATH);
+      const fetch = releaseFile(examples, stack, FETCH_SECRETS_SCRIPT);
+      expect([...fetch.matchAll(/^fetch '([^']+)' /gm)].map((m) => m[1]).sort()).toEqual(Object.keys(compose.secrets ?? {}).sort());
       expect(config.runcmd[config.runcmd.length - 1]).toBe(`systemctl enable --now --no-block ${SYSTEMD_UNIT}`);
     }
     const policies = examples.resources(stack, 'aws_iam_role_policy').map((p) => JSON.parse(String(p.policy)));

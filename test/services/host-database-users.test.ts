@@ -7,8 +7,8 @@
  * And no service on launch or traction is handed the master password any more.
  */
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -67,43 +67,55 @@ if (!bin) console.warn('Skipping the host database users test: no PostgreSQL ser
 const describeWithPostgres = bin ? describe : describe.skip;
 const MASTER = 'stagecraft_master';
 
+/** The traction host's database-users service as a shell command and environment, against `pg` with its files under `dir`. */
+function usersService(pg: ThrowawayPostgres, dir: string): { script: string; env: NodeJS.ProcessEnv } {
+  const { services } = composeOf('acme-traction-eu-west-1');
+  const service = services[DATABASE_USERS_SERVICE];
+  const env = Object.fromEntries(Object.entries(service.environment!).map(([k, v]) => [k, uncompose(v)]));
+  const script = uncompose(service.command![2]).replace('sslmode=require', 'sslmode=disable');
+  return {
+    script: script.replace(/\/run\/secrets\//g, `${dir}/secrets/`),
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_USERS_SQL: env.DATABASE_USERS_SQL.replace(/\/run\/secrets\//g, `${dir}/secrets/`),
+      DATABASE_HOST: '127.0.0.1',
+      DATABASE_PORT: String(pg.port),
+      PATH: `${bin}:${process.env.PATH}`,
+    },
+  };
+}
+
+/** A server with RDS's master user, and the files the host fetched: RDS's managed secret (JSON) and each service's generated hex password. */
+async function tractionServer(): Promise<{ pg: ThrowawayPostgres; dir: string; users: string[]; passwords: Map<string, string> }> {
+  const { services } = composeOf('acme-traction-eu-west-1');
+  const users = Object.entries(services)
+    .filter(([, s]) => s.environment?.DATABASE_USER !== undefined)
+    .map(([name]) => name);
+  const pg = await startPostgres(bin!);
+  pg.psql('postgres', `CREATE ROLE ${MASTER} LOGIN CREATEROLE; ALTER DATABASE postgres OWNER TO ${MASTER};`);
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-host-users-'));
+  mkdirSync(join(dir, 'secrets'));
+  writeFileSync(join(dir, 'secrets', 'database-master'), `{"username":"${MASTER}","password":"pa\\\\ss-Word_1"}\n`);
+  const passwords = new Map<string, string>();
+  users.forEach((user, i) => {
+    const password = createHash('sha256').update(`${user}-${i}`).digest('hex').slice(0, 32);
+    passwords.set(user, password);
+    writeFileSync(join(dir, 'secrets', hostDatabasePasswordFile(user)), `${password}\n`);
+  });
+  return { pg, dir, users, passwords };
+}
+
 describeWithPostgres("traction's database-users compose service, run by sh against a real PostgreSQL (Debian)", () => {
   let pg: ThrowawayPostgres;
   let dir: string;
   let users: string[];
-  const passwords = new Map<string, string>();
+  let passwords: Map<string, string>;
 
   beforeAll(async () => {
-    const { services } = composeOf('acme-traction-eu-west-1');
-    const service = services[DATABASE_USERS_SERVICE];
-    users = Object.entries(services)
-      .filter(([, s]) => s.environment?.DATABASE_USER !== undefined)
-      .map(([name]) => name);
-    pg = await startPostgres(bin!);
-    pg.psql('postgres', `CREATE ROLE ${MASTER} LOGIN CREATEROLE; ALTER DATABASE postgres OWNER TO ${MASTER};`);
-    dir = mkdtempSync(join(tmpdir(), 'stagecraft-host-users-'));
-    mkdirSync(join(dir, 'secrets'));
-    // RDS's managed secret (JSON), and each service's generated hex password, as the host fetches them.
-    writeFileSync(join(dir, 'secrets', 'database-master'), `{"username":"${MASTER}","password":"pa\\\\ss-Word_1"}\n`);
-    users.forEach((user, i) => {
-      const password = createHash('sha256').update(`${user}-${i}`).digest('hex').slice(0, 32);
-      passwords.set(user, password);
-      writeFileSync(join(dir, 'secrets', hostDatabasePasswordFile(user)), `${password}\n`);
-    });
-    const env = Object.fromEntries(Object.entries(service.environment!).map(([k, v]) => [k, uncompose(v)]));
-    const script = uncompose(service.command![2]).replace('sslmode=require', 'sslmode=disable');
-    const run = () =>
-      execFileSync('sh', ['-c', script.replace(/\/run\/secrets\//g, `${dir}/secrets/`)], {
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          ...env,
-          DATABASE_USERS_SQL: env.DATABASE_USERS_SQL.replace(/\/run\/secrets\//g, `${dir}/secrets/`),
-          DATABASE_HOST: '127.0.0.1',
-          DATABASE_PORT: String(pg.port),
-          PATH: `${bin}:${process.env.PATH}`,
-        },
-      });
+    ({ pg, dir, users, passwords } = await tractionServer());
+    const { script, env } = usersService(pg, dir);
+    const run = () => execFileSync('sh', ['-c', script], { encoding: 'utf8', env });
     expect(run()).toContain('database users applied');
     // Idempotent: a restart of the host runs it again.
     expect(run()).toContain('database users applied');
@@ -134,5 +146,54 @@ describeWithPostgres("traction's database-users compose service, run by sh again
     const denied = pg.psql(first, `SELECT * FROM ${sqlIdentifier(second)}.notes`, { singleTransaction: false });
     expect(denied.ok).toBe(false);
     expect(denied.stderr).toMatch(/permission denied/);
+  });
+});
+
+/** Runs `script` with sh; resolves with its exit code and output (never rejects). */
+function runAsync(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', script], { env });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+describeWithPostgres("traction's two hosts run database-users at the same first boot (a real PostgreSQL)", () => {
+  let server: Awaited<ReturnType<typeof tractionServer>>;
+
+  beforeAll(async () => {
+    server = await tractionServer();
+  }, 60_000);
+
+  afterAll(() => {
+    server?.pg.stop();
+    if (server?.dir) rmSync(server.dir, { recursive: true, force: true });
+  });
+
+  it('both succeed, one after the other, on a server where no user exists yet', async () => {
+    const { script, env } = usersService(server.pg, server.dir);
+    const results = await Promise.all([runAsync(script, env), runAsync(script, env)]);
+    // Without the lock the second fails: "tuple concurrently updated" (or a duplicate role) on the catalogs both update.
+    expect(results.map((r) => [r.code, r.output.trim().split('\n').pop()])).toEqual([
+      [0, 'database users applied'],
+      [0, 'database users applied'],
+    ]);
+    const roles = server.pg.psql('postgres', `SELECT count(*) FROM pg_roles WHERE rolname IN (${server.users.map(sqlLiteral).join(', ')})`).stdout;
+    expect(Number(roles)).toBe(server.users.length);
+  });
+
+  it('refuses to run with the master secret emptied after the last start, naming how to start it', () => {
+    const { script, env } = usersService(server.pg, server.dir);
+    const master = join(server.dir, 'secrets', 'database-master');
+    const value = readFileSync(master, 'utf8');
+    writeFileSync(master, '');
+    const result = spawnSync('sh', ['-c', script], { env, encoding: 'utf8' });
+    writeFileSync(master, value);
+    expect([result.status, result.stderr.trim()]).toEqual([
+      1,
+      `database-users: ${master} is empty: the master secret is fetched right before each start by stagecraft-release (run: sudo stagecraft-release start)`,
+    ]);
   });
 });

@@ -38,9 +38,14 @@ describe('host timers', () => {
   it('writes units systemd reads as meant: one Description line, the Requires kept', () => {
     const [service, timer] = jobUnits(job, '/usr/bin/docker compose -f /etc/stagecraft/compose.yaml', 'stagecraft.service');
     expect(service.content.split('\n').filter((l) => l.startsWith('ExecStart='))).toEqual([
-      'ExecStart=/usr/bin/docker compose -f /etc/stagecraft/compose.yaml run --rm --name stagecraft-job-report report',
+      'ExecStart=/usr/bin/docker compose -f /etc/stagecraft/compose.yaml run --rm --no-deps --name stagecraft-job-report report',
     ]);
     expect(timer.content).toContain('OnCalendar=Mon *-*-* 06:00:00 Europe/Paris\n');
+    // Caught up at boot after downtime; a failed run retried twice (retries: 2), 30 s apart.
+    expect(timer.content).toContain('Persistent=true\n');
+    expect(service.content).toContain('Restart=on-failure\nRestartSec=30s\n');
+    expect(service.content).toContain('StartLimitIntervalSec=2790s\nStartLimitBurst=3\n');
+    expect(jobUnits({ ...job, schedule: { ...job.schedule!, retries: 0 } }, 'docker compose', 'stagecraft.service')[0].content).toContain('Restart=no\n');
     const dir = mkdtempSync(join(tmpdir(), 'stagecraft-timer-'));
     writeFileSync(join(dir, 'stagecraft-job-report.service'), service.content.replace(/\/usr\/bin\/docker/g, '/bin/echo'));
     writeFileSync(join(dir, 'stagecraft-job-report.timer'), timer.content);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ORIGIN_PULL_CA_FILE, ORIGIN_TLS_SECRET_FILE } from '../../services/compose';
 import { synthesizeExamples } from '../helpers/examples';
-import { hostFile } from '../helpers/host-user-data';
+import { hostFile, releaseFile } from '../helpers/host-user-data';
+import { FETCH_SECRETS_SCRIPT } from '../../services/host-fetch-secrets';
 
 const examples = synthesizeExamples();
 const environment = (name: string) => examples.environments.find((e) => e.name === name)!;
@@ -72,8 +73,11 @@ describe('the hosts (launch and traction)', () => {
       })),
     );
 
-    const fetch = hostFile(examples, stack, '/usr/local/sbin/stagecraft-fetch-secrets');
-    expect(fetch).toMatch(new RegExp(`until aws secretsmanager get-secret-value .* > /run/stagecraft/secrets/${ORIGIN_TLS_SECRET_FILE}; do`));
+    const fetch = releaseFile(examples, stack, FETCH_SECRETS_SCRIPT);
+    // Waited for at boot, named as docs/origin-trust.md says to put it.
+    expect(fetch).toMatch(
+      new RegExp(`^fetch '${ORIGIN_TLS_SECRET_FILE}' '\\$\\{aws_secretsmanager_secret\\.origin-tls_secret_\\w+\\.arn\\}' 'docs/origin-trust.md'$`, 'm'),
+    );
     expect(hostFile(examples, stack, `/etc/stagecraft/${ORIGIN_PULL_CA_FILE}`)).toBe(environment(name).edge.originPullCa);
     const compose = parse(hostFile(examples, stack, '/etc/stagecraft/compose.yaml')) as { services: Record<string, Record<string, unknown>> };
     expect(compose.services.proxy).toMatchObject({ ports: ['443:8443'], secrets: [ORIGIN_TLS_SECRET_FILE] });
