@@ -18,6 +18,8 @@ import { addHostRelease } from './host-release';
 import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
 import { ServiceDefinition } from '../config/service-definition';
 import { RegionalStack } from './regional-stack';
+import { EC2_SPECS } from '../sizing/instance-specs';
+import { hostContainerMemoryMiB, HOST_STORE_MEMORY_MIB } from '../sizing/host-fit';
 import { storesOf } from './service-identities';
 
 /** Pinned images of the on-host data stores; Postgres follows the sized engine version. */
@@ -62,7 +64,7 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
       image: postgresImage(postgres.engineVersion),
       user: '70:70',
       dataDir: `${DATA_MOUNT_POINT}/postgres`,
-      memoryMiB: 1024,
+      memoryMiB: HOST_STORE_MEMORY_MIB.postgres,
       passwordSecret: secretFileName('DATABASE_SECRET_ARN'),
     });
   }
@@ -81,7 +83,7 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
       image: REDIS_IMAGE,
       user: '999:1000',
       dataDir: `${DATA_MOUNT_POINT}/redis`,
-      memoryMiB: 512,
+      memoryMiB: HOST_STORE_MEMORY_MIB.redis,
       passwordSecret: secretFileName('REDIS_AUTH_SECRET_ARN'),
     });
   }
@@ -148,7 +150,10 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
   const services = f.environment.services.map((s) => withR2Writer(environment, s));
   const proxy = { domain: environment.domain, originPullCa: environment.edge.originPullCa };
   const admin = stack.hostDatabaseAdmin;
-  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy, databaseUsers: admin?.admin });
+  // No container's limits exceed the host's vCPUs and memory (sizing/host-fit.ts sized the type by their reservations).
+  const spec = f.blueprint.hosts && EC2_SPECS[f.blueprint.hosts.instanceType];
+  const host = spec && { vcpu: spec.vcpu, memoryMiB: hostContainerMemoryMiB(spec) };
+  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy, databaseUsers: admin?.admin, host });
   const appSecrets = hostApplicationSecrets(services, applicationSecrets(stack));
   const secrets = Object.fromEntries([
     ...services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]),

@@ -85,6 +85,7 @@ import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from '../rules/stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from '../rules/stage-aware/StandaloneHostsBeforeGrowth';
 import { HostReleaseDelivered } from '../rules/stage-aware/HostReleaseDelivered';
+import { HostContainersFit } from '../rules/stage-aware/HostContainersFit';
 import { NoForeignInterpolation } from '../rules/injection/NoForeignInterpolation';
 import { PublicServiceReachable } from '../rules/request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from '../rules/request-path/DataStoreNetworkPath';
@@ -404,6 +405,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A host runs its user_data at first boot only: without a delivered release, a new image never reaches the running host, and the only way to ship one is to replace the host and the data on it.',
+    },
+    {
+      rule: HostContainersFit,
+      level: 'error',
+      explanation:
+        "Docker refuses a container whose CPU limit exceeds the host's vCPUs, so the release never starts and the proxy behind it never serves (Cloudflare 521); reservations above the host's memory leave the kernel to kill containers under load.",
     },
     {
       rule: NoForeignInterpolation,

@@ -81,6 +81,7 @@ import { SingleHostBackups } from './stage-aware/SingleHostBackups';
 import { MassiveMultiRegionCockroach } from './stage-aware/MassiveMultiRegionCockroach';
 import { StandaloneHostsBeforeGrowth } from './stage-aware/StandaloneHostsBeforeGrowth';
 import { HostReleaseDelivered } from './stage-aware/HostReleaseDelivered';
+import { HostContainersFit } from './stage-aware/HostContainersFit';
 import { NoForeignInterpolation } from './injection/NoForeignInterpolation';
 import { PublicServiceReachable } from './request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from './request-path/DataStoreNetworkPath';
@@ -186,6 +187,7 @@ export const ALL_RULES: readonly Rule[] = [
   MassiveMultiRegionCockroach,
   StandaloneHostsBeforeGrowth,
   HostReleaseDelivered,
+  HostContainersFit,
   NoForeignInterpolation,
   PublicServiceReachable,
   DataStoreNetworkPath,

@@ -247,6 +247,24 @@ function releaseFixture(overrides: { object?: boolean; association?: Record<stri
   };
 }
 
+/** A host of `type` whose release runs containers with these limits and reservations (`[cpus, memory reserved]`). */
+function hostFitFixture(type: string, containers: Record<string, [string, string | undefined]>): Fixture {
+  const services = Object.fromEntries(
+    Object.entries(containers).map(([name, [cpus, reserved]]) => [
+      name,
+      { image: 'x', deploy: { resources: { limits: { cpus, memory: '4096M' }, ...(reserved ? { reservations: { memory: reserved } } : {}) } } },
+    ]),
+  );
+  return {
+    stage: 'launch',
+    resources: {
+      aws_instance: { host: { launch_template: { id: '${aws_launch_template.host.id}' } } },
+      aws_launch_template: { host: { instance_type: type } },
+      aws_s3_object: { compose: { key: 'release/compose.yaml', content: JSON.stringify({ services }) } },
+    },
+  };
+}
+
 interface Case {
   readonly compliant: Fixture;
   readonly nonCompliant: Fixture;
@@ -842,6 +860,11 @@ const CASES: Record<string, Case> = {
     nonCompliant: releaseFixture({ object: false }),
     unresolved: releaseFixture({ policy: '${data.aws_iam_policy_document.read.json}' }),
   },
+  'SC-STG-7': {
+    compliant: hostFitFixture('t3.large', { api: ['2', '2048M'], gateway: ['2', '4096M'] }),
+    nonCompliant: hostFitFixture('t3.medium', { api: ['2', '2048M'], gateway: ['4', '4096M'] }),
+    unresolved: hostFitFixture('${var.type}', { api: ['2', '2048M'] }),
+  },
   // Preflight
   'SC-PRE-1': {
     compliant: { cloudflare: { plan: 'business', addons: ['loadBalancing'] }, resources: { cloudflare_load_balancer_monitor: { m: { interval: 15 } } } },
@@ -1429,6 +1452,28 @@ describe('SC-STG-6 HostReleaseDelivered: every link of the delivery, named', () 
     const elsewhere = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.releases.arn}/other/*' }] });
     expect(messages(releaseFixture({ policy: elsewhere }))).toEqual([
       'its role aws_iam_role.host may not s3:GetObject the release aws_s3_object.compose: the host cannot fetch what the association asks it to apply',
+    ]);
+  });
+});
+
+describe('SC-STG-7 HostContainersFit: no container limit above the host, reservations within its memory', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-STG-7')!;
+  const messages = (fixture: Fixture) => evaluate(rule, fixture).map((o) => ('message' in o ? o.message : o.status));
+
+  it("names a CPU limit above the type's vCPUs and reservations above its memory less the OS's share", () => {
+    expect(messages(hostFitFixture('t3.medium', { api: ['2', '2048M'], gateway: ['4', '4096M'] }))).toEqual([
+      'aws_s3_object.compose on aws_instance.host (t3.medium): container gateway has limits.cpus 4, more than the 2 vCPUs of t3.medium: Docker refuses to create it; the containers reserve 6,144 MiB of memory (api 2,048, gateway 4,096); t3.medium has 4 GiB, 3,072 MiB after 1,024 MiB for the OS and docker',
+    ]);
+    // 7,168 MiB is exactly what a t3.large leaves; one more MiB does not fit. Units: g, m, bytes.
+    expect(messages(hostFitFixture('t3.large', { a: ['2', '7g'] }))).toEqual(['compliant']);
+    expect(messages(hostFitFixture('t3.large', { a: ['2', '7g'], b: ['0.5', String(1024 * 1024)] }))).toEqual([
+      'aws_s3_object.compose on aws_instance.host (t3.large): the containers reserve 7,169 MiB of memory (a 7,168, b 1); t3.large has 8 GiB, 7,168 MiB after 1,024 MiB for the OS and docker',
+    ]);
+  });
+
+  it('cannot judge a type it has no facts for', () => {
+    expect(messages(hostFitFixture('x9.huge', { a: ['1', '1M'] }))).toEqual([
+      'the instance type of aws_instance.host (x9.huge) is not one whose vCPUs and memory the rule knows (sizing/instance-specs.ts)',
     ]);
   });
 });
