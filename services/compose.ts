@@ -292,10 +292,23 @@ export function proxyRoutes(services: readonly ServiceDefinition[], domain: stri
     .sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path) || a.service.localeCompare(b.service));
 }
 
-/** The nginx locations of one route: the path itself and everything below it (`/ws` is not `/wsx`). */
+/** Docker's embedded DNS server, which every container on a compose network can ask for the services' addresses. */
+export const DOCKER_RESOLVER = '127.0.0.11';
+/** How long the proxy keeps a service's address: a recreated container's new one is followed within this. */
+export const PROXY_RESOLVER_VALID_SECONDS = 10;
+
+/**
+ * The nginx locations of one route: the path itself and everything below it (`/ws` is not `/wsx`).
+ * The upstream is a variable, so nginx resolves the service's name through Docker's DNS at request
+ * time (cached PROXY_RESOLVER_VALID_SECONDS) instead of once at start: a release that recreates a
+ * container gives it a new address, which a name resolved at start would never follow (502 until a
+ * restart). proxy_pass with a variable and no URI part passes the client's request URI unchanged,
+ * as `proxy_pass http://name:port;` did.
+ */
 function locations(route: ProxyRoute): string[] {
   const body = [
-    `      proxy_pass http://${route.service}:${route.port};`,
+    `      set $upstream ${route.service}:${route.port};`,
+    '      proxy_pass http://$upstream;',
     '      proxy_http_version 1.1;',
     '      proxy_set_header Host $host;',
     '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
@@ -332,6 +345,9 @@ export function proxyConfig(services: readonly ServiceDefinition[], proxy: Proxy
     '  uwsgi_temp_path /tmp/uwsgi_temp;',
     '  scgi_temp_path /tmp/scgi_temp;',
     '  server_tokens off;',
+    // The services' names are resolved per request through Docker's DNS (see locations), not only at start.
+    `  resolver ${DOCKER_RESOLVER} valid=${PROXY_RESOLVER_VALID_SECONDS}s ipv6=off;`,
+    '  resolver_timeout 5s;',
     '  map $http_upgrade $connection_upgrade { default upgrade; "" close; }',
     `  ssl_certificate /run/secrets/${ORIGIN_TLS_SECRET_FILE};`,
     `  ssl_certificate_key /run/secrets/${ORIGIN_TLS_SECRET_FILE};`,
