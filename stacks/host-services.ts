@@ -161,9 +161,10 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     ...(admin ? [[admin.admin.masterSecretFile, admin.masterSecretArn]] : []),
   ]);
   const used = [...new Set(services.flatMap((s) => s.dataStores))];
-  // The host fetches secrets; containers cannot use the instance role (IMDS allows one hop), so no bucket access.
+  // The host fetches the secrets with the instance role, and the containers use it (IMDS answers them, HOST_IMDS_HOP_LIMIT)
+  // for the stores they reach with IAM: ElastiCache IAM auth and the assets bucket.
   const policy = dataStoreAccessPolicy({
-    stores: storesOf(stack, used).map((store) => ({ ...store, bucketArns: [] })),
+    stores: storesOf(stack, used),
     encryptionKey: f.encryptionKey,
     region: f.region.code,
     applicationSecretArns: applicationSecretArnsOf(

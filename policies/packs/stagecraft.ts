@@ -286,7 +286,11 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation: "With a hop limit above 1, containers can reach the metadata service and take the node role's credentials.",
     },
-    { rule: InstanceImdsv2, level: 'error', explanation: 'Application hosts get IMDSv2 with one hop, like cluster nodes.' },
+    {
+      rule: InstanceImdsv2,
+      level: 'error',
+      explanation: 'Application hosts get IMDSv2; their hop limit reaches their own containers (2), which share the instance role, and no further.',
+    },
     {
       rule: EksNodeGroupHardenedTemplate,
       level: 'error',

@@ -1456,6 +1456,33 @@ describe('SC-STG-6 HostReleaseDelivered: every link of the delivery, named', () 
   });
 });
 
+describe('SC-IMD-2 LaunchTemplateImdsHopLimit: one hop for nodes, two for the containers of a standalone host', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-IMD-2')!;
+  const withHops = (hops: number, user: Record<string, Record<string, unknown>>): Fixture => ({
+    resources: {
+      aws_launch_template: { t: { ...HARDENED_TEMPLATE, metadata_options: { http_tokens: 'required', http_put_response_hop_limit: hops } } },
+      ...user,
+    },
+  });
+  const messages = (fixture: Fixture) => evaluate(rule, fixture).map((o) => ('message' in o ? o.message : o.status));
+  const instance = { aws_instance: { host: { launch_template: { id: '${aws_launch_template.t.id}' } } } };
+  const nodes = { aws_eks_node_group: { g: { launch_template: { id: '${aws_launch_template.t.id}', version: '1' } } } };
+
+  it('accepts 2 on a template only standalone hosts launch from, and never 3', () => {
+    expect(messages(withHops(2, instance))).toEqual(['compliant']);
+    expect(messages(withHops(1, instance))).toEqual(['compliant']);
+    expect(messages(withHops(3, instance))).toEqual([
+      "metadata_options.http_put_response_hop_limit is 3; set it to 1, or 2 for the host's containers to use the instance role; more lets any further hop take it",
+    ]);
+  });
+
+  it('refuses 2 on a template a node group launches from, even when an instance uses it too', () => {
+    expect(messages(withHops(2, { ...nodes, ...instance }))).toEqual([
+      "metadata_options.http_put_response_hop_limit is 2; set it to 1; with 2 or more, pods can take the node role's credentials",
+    ]);
+  });
+});
+
 describe('SC-STG-7 HostContainersFit: no container limit above the host, reservations within its memory', () => {
   const rule = ALL_RULES.find((r) => r.id === 'SC-STG-7')!;
   const messages = (fixture: Fixture) => evaluate(rule, fixture).map((o) => ('message' in o ? o.message : o.status));

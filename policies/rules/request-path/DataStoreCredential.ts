@@ -30,6 +30,7 @@ import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { follow } from './links';
+import { launchTemplateOf } from '../helpers';
 import { composeText, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
 
 const PRODUCT_NAMESPACE = 'product';
@@ -302,21 +303,13 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
         return 'its role may not elasticache:Connect to the replication group as its user';
       return undefined;
     }
-    case 'objectStorage':
-      if (
-        !allows(
-          grants,
-          (a) => a === 's3:GetObject',
-          (r) => r.startsWith('arn:') && r.includes(':s3:::'),
-        ) ||
-        !allows(
-          grants,
-          (a) => a === 's3:PutObject',
-          (r) => r.includes(':s3:::'),
-        )
-      )
+    case 'objectStorage': {
+      // A bucket's ARN, literal or a reference to the bucket's `arn` (the hosts' role names it so).
+      const bucket = (r: string) => (r.startsWith('arn:') && r.includes(':s3:::')) || /^\$\{aws_s3_bucket\.[^.}]+\.arn\}/.test(r);
+      if (!allows(grants, (a) => a === 's3:GetObject', bucket) || !allows(grants, (a) => a === 's3:PutObject', bucket))
         return 'its role may not read and write objects in the bucket (s3:GetObject, s3:PutObject)';
       return undefined;
+    }
     case 'r2Assets':
     case 'r2Archive': {
       // The bucket-scoped R2 token the operator puts in the region's R2 writer secret (docs/edge.md).
@@ -338,6 +331,48 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
 }
 
 const HOST_USERS_SERVICE = 'database-users';
+
+/** IMDS hop limit from which a container on Docker's bridge network reaches the instance's credentials (one hop more than the host). */
+export const CONTAINER_IMDS_HOP_LIMIT = 2;
+
+/** The stores a host container reaches with AWS credentials (the instance role's), by the variable that declares each. */
+function awsStoresOf(env: Readonly<Record<string, string>>): Array<'redis' | 'objectStorage'> {
+  return [
+    ...(env.REDIS_AUTH === 'iam' || /aws_elasticache_/.test(env.REDIS_HOST ?? '') ? (['redis'] as const) : []),
+    ...(env.ASSETS_BUCKET !== undefined ? (['objectStorage'] as const) : []),
+  ];
+}
+
+/**
+ * What a host's containers may do with AWS credentials: the instance role's grants, only when
+ * the instance metadata service answers a container (hop limit ≥ 2: a container on Docker's
+ * bridge network is one hop further than the host, and a response with hop limit 1 never reaches
+ * it). A link missing on any host is named.
+ */
+function hostContainerIdentity(
+  stack: StackView,
+  templates: readonly ResourceView[],
+): { grants: Grant[]; role?: ResourceView } | { missing: string } | { unresolved: string } {
+  const grants: Grant[] = [];
+  let role: ResourceView | undefined;
+  for (const template of templates) {
+    const hops = record(template.values.metadata_options)?.http_put_response_hop_limit;
+    if (typeof hops !== 'number' || hops < CONTAINER_IMDS_HOP_LIMIT)
+      return {
+        missing: `its container cannot reach the instance metadata service (${template.address} metadata_options.http_put_response_hop_limit ${String(hops ?? 'unset')}; a container on Docker's bridge network needs ${CONTAINER_IMDS_HOP_LIMIT}), so it has no AWS credentials`,
+      };
+    const profile = stack.referenced(record(template.values.iam_instance_profile)?.arn ?? record(template.values.iam_instance_profile)?.name);
+    const hostRole = profile ? stack.referenced(profile.values.role) : undefined;
+    if (!hostRole) return { missing: `${template.address} gives the host no instance role, so its containers have no AWS credentials` };
+    const read = grantsOf(stack, hostRole);
+    if (read.unresolved) return { unresolved: read.unresolved };
+    // Every host must allow it: the grants of the first host, then only what each further one also has (by statement text).
+    if (role === undefined) grants.push(...read.grants);
+    else for (const [i, g] of [...grants.entries()].reverse()) if (!read.grants.some((h) => JSON.stringify(h) === JSON.stringify(g))) grants.splice(i, 1);
+    role = role ?? hostRole;
+  }
+  return { grants, role };
+}
 
 /**
  * Single-host stages (launch, traction): each compose service pointed at the database
@@ -386,8 +421,45 @@ function hostOutcomes(stack: StackView): StackOutcome[] {
           : { status: 'non-compliant', message: `${where}: ${missing}`, address: template.address },
       );
     }
+    // Stores reached with AWS credentials (IAM auth to ElastiCache, S3): the instance role's, through IMDS.
+    const hostTemplates = stack
+      .resources('aws_instance')
+      .map((i) => launchTemplateOf(i, stack))
+      .filter((t): t is ResourceView => t !== undefined);
+    const identity = hostContainerIdentity(stack, hostTemplates.length > 0 ? hostTemplates : stack.resources('aws_launch_template'));
+    for (const [name, service] of Object.entries(services)) {
+      const env = service.environment ?? {};
+      for (const store of awsStoresOf(env)) {
+        const where = `service ${name} → ${store} (stack ${stack.name}, ${template.address})`;
+        if ('unresolved' in identity) {
+          outcomes.push({
+            status: 'could-not-evaluate',
+            message: `${where}: ${identity.unresolved} is an unresolved expression; the rule needs the policy`,
+            address: template.address,
+          });
+          continue;
+        }
+        const missing =
+          'missing' in identity
+            ? identity.missing
+            : missingLink(
+                store,
+                { name, env: new Map(Object.entries(env)), secretVolumes: [], initContainers: [], grants: identity.grants, role: identity.role },
+                stack,
+                stack,
+                [],
+              );
+        outcomes.push(
+          missing === undefined
+            ? { status: 'compliant', address: template.address }
+            : { status: 'non-compliant', message: `${where}: ${missing}`, address: template.address },
+        );
+      }
+    }
   }
-  return outcomes.length > 0 ? outcomes : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database` }];
+  return outcomes.length > 0
+    ? outcomes
+    : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database, Redis with IAM or S3` }];
 }
 
 export const DataStoreCredential: StackRule = {
