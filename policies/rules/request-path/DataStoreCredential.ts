@@ -20,9 +20,11 @@
  *   and its role's read access to that secret.
  * A store is declared by the variables the platform sets for it (DATABASE_HOST, REDIS_HOST,
  * QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET, ASSETS_R2_BUCKET, ARCHIVE_R2_BUCKET). A missing link fails and names the service, the
- * store, the link and the stack. On single-host stages (their containers share the host's role)
- * the database is checked in the hosts' compose project: each service its own user and password
- * file, never the master's, created before it starts by the one-shot `database-users` service.
+ * store, the link and the stack. On single-host stages the database is checked in the hosts'
+ * compose project: each service its own user and password file, never the master's, created before
+ * it starts by the one-shot `database-users` service; and the stores a container reaches with IAM
+ * (Redis with REDIS_AUTH=iam, S3) need the instance role's grants, which a container has only when
+ * the hosts' IMDS hop limit reaches it (2: Docker's bridge network is one hop further).
  */
 import { R2_BUCKET_ENV, R2_WRITER_SECRET, R2_WRITER_TAG } from '../../../config/r2-buckets';
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
@@ -468,7 +470,7 @@ export const DataStoreCredential: StackRule = {
   family: 'request-path',
   scope: 'stack',
   description:
-    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password; and the R2 writer credential for the R2 buckets it writes.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password, and for Redis with IAM and S3 the grants of the instance role, with an IMDS hop limit (2) that reaches the containers; and the R2 writer credential for the R2 buckets it writes.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
