@@ -860,7 +860,7 @@ const CASES: Record<string, Case> = {
     nonCompliant: releaseFixture({ object: false }),
     unresolved: releaseFixture({ policy: '${data.aws_iam_policy_document.read.json}' }),
   },
-  'SC-STG-7': {
+  'SC-STG-8': {
     compliant: hostFitFixture('t3.large', { api: ['2', '2048M'], gateway: ['2', '4096M'] }),
     nonCompliant: hostFitFixture('t3.medium', { api: ['2', '2048M'], gateway: ['4', '4096M'] }),
     unresolved: hostFitFixture('${var.type}', { api: ['2', '2048M'] }),
@@ -1483,8 +1483,8 @@ describe('SC-IMD-2 LaunchTemplateImdsHopLimit: one hop for nodes, two for the co
   });
 });
 
-describe('SC-STG-7 HostContainersFit: no container limit above the host, reservations within its memory', () => {
-  const rule = ALL_RULES.find((r) => r.id === 'SC-STG-7')!;
+describe('SC-STG-8 HostContainersFit: no container limit above the host, reservations within its memory', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-STG-8')!;
   const messages = (fixture: Fixture) => evaluate(rule, fixture).map((o) => ('message' in o ? o.message : o.status));
 
   it("names a CPU limit above the type's vCPUs and reservations above its memory less the OS's share", () => {

@@ -47,7 +47,7 @@ function misfits(services: Readonly<Record<string, HostComposeService>>, type: s
 }
 
 export const HostContainersFit: StackRule = {
-  id: 'SC-STG-7',
+  id: 'SC-STG-8',
   name: 'HostContainersFit',
   family: 'stage-aware',
   scope: 'stack',
