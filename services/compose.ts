@@ -17,6 +17,7 @@ import { composeLiteral } from '../synthesis/terraform-literal';
 import { applicationSecretFile, composeSecretParts } from './host-secrets';
 import { JOBS_PROFILE } from './host-timers';
 import { DATABASE_USERS_SERVICE, databaseUsersEntry, HostDatabaseAdmin } from './host-database-users';
+import { HOST_PROXY_MEMORY_MIB } from '../sizing/host-fit';
 
 /** Where the host keeps fetched secrets (a tmpfs) and the compose project files. */
 export const HOST_SECRETS_DIR = '/run/stagecraft/secrets';
@@ -62,6 +63,26 @@ export interface ComposeInput {
   readonly proxy: ProxySettings;
   /** Where the one-shot `database-users` service creates each service's own database user (services/host-database-users.ts). @default none */
   readonly databaseUsers?: HostDatabaseAdmin;
+  /** What the host offers its containers: no container's limits exceed it (sizing/host-fit.ts). @default limits as the services give them */
+  readonly host?: HostCapacity;
+}
+
+/** The host's vCPUs and the memory its containers may use (its memory less the OS and docker's share). */
+export interface HostCapacity {
+  readonly vcpu: number;
+  readonly memoryMiB: number;
+}
+
+/**
+ * Limits and reservation of one container on the host. Docker refuses a CPU limit above the host's
+ * vCPUs ("range of CPUs is from 0.01 to 2.00"), and a memory limit above the host's memory limits
+ * nothing: both are clamped to the host. A container's memory reservation is what the host's type
+ * is sized by (sizing/host-fit.ts); compose maps no CPU reservation outside swarm.
+ */
+export interface ContainerResources {
+  readonly cpuMillis: number;
+  readonly memoryMiB: number;
+  readonly reservation?: { readonly cpuMillis?: number; readonly memoryMiB: number };
 }
 
 type ComposeService = Record<string, unknown>;
@@ -90,7 +111,10 @@ export function secretReferences(service: ServiceDefinition, stores: DataStoreEn
   ]);
 }
 
-function hardened(user: string, memoryMiB: number, cpuMillis: number, reservation?: { cpuMillis: number; memoryMiB: number }): ComposeService {
+function hardened(user: string, resources: ContainerResources, host: HostCapacity | undefined): ComposeService {
+  const cpuCap = (millis: number) => (host ? Math.min(millis, host.vcpu * 1000) : millis);
+  const memoryCap = (mebibytes: number) => (host ? Math.min(mebibytes, host.memoryMiB) : mebibytes);
+  const reservation = resources.reservation;
   return {
     restart: 'unless-stopped',
     user,
@@ -100,8 +124,15 @@ function hardened(user: string, memoryMiB: number, cpuMillis: number, reservatio
     tmpfs: ['/tmp:size=64m'],
     deploy: {
       resources: {
-        limits: { cpus: cpus(cpuMillis), memory: memory(memoryMiB) },
-        ...(reservation ? { reservations: { cpus: cpus(reservation.cpuMillis), memory: memory(reservation.memoryMiB) } } : {}),
+        limits: { cpus: cpus(cpuCap(resources.cpuMillis)), memory: memory(memoryCap(resources.memoryMiB)) },
+        ...(reservation
+          ? {
+              reservations: {
+                ...(reservation.cpuMillis !== undefined ? { cpus: cpus(cpuCap(reservation.cpuMillis)) } : {}),
+                memory: memory(reservation.memoryMiB),
+              },
+            }
+          : {}),
       },
     },
     logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
@@ -135,7 +166,7 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
   const healthPort = service.ports.find((p) => p.name === health?.port);
   return {
     image: service.image,
-    ...hardened(`${RUN_AS_USER}:${RUN_AS_USER}`, limits.memoryMiB, limits.cpuMillis, requests),
+    ...hardened(`${RUN_AS_USER}:${RUN_AS_USER}`, { ...limits, reservation: requests }, input.host),
     // A job runs only when its timer starts it (services/host-timers.ts): `up` leaves its profile out.
     ...(service.kind === 'job' ? { restart: 'no', profiles: [JOBS_PROFILE] } : {}),
     stop_grace_period: `${service.drainSeconds}s`,
@@ -165,8 +196,9 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
   };
 }
 
-function hostStoreEntry(store: HostDataStore): ComposeService {
-  const common = hardened(store.user, store.memoryMiB, 1000);
+function hostStoreEntry(store: HostDataStore, host: HostCapacity | undefined): ComposeService {
+  // A store reserves all of its memory: the host's type is sized for it (sizing/host-fit.ts).
+  const common = hardened(store.user, { cpuMillis: 1000, memoryMiB: store.memoryMiB, reservation: { memoryMiB: store.memoryMiB } }, host);
   if (store.name === 'postgres') {
     return {
       image: store.image,
@@ -214,10 +246,10 @@ export function redisMaxMemoryMiB(containerMiB: number): number {
 }
 
 /** The reverse proxy: the host's port 443 (TLS, the zone's client certificate) → each public route's service. */
-function proxyEntry(publicServices: readonly ServiceDefinition[], proxy: ProxySettings): ComposeService {
+function proxyEntry(publicServices: readonly ServiceDefinition[], proxy: ProxySettings, host: HostCapacity | undefined): ComposeService {
   return {
     image: PROXY_IMAGE,
-    ...hardened('101:101', 128, 500),
+    ...hardened('101:101', { cpuMillis: 500, memoryMiB: HOST_PROXY_MEMORY_MIB, reservation: { memoryMiB: HOST_PROXY_MEMORY_MIB } }, host),
     tmpfs: ['/tmp:size=64m'],
     ports: [`443:${PROXY_TLS_PORT}`],
     volumes: [
@@ -260,10 +292,23 @@ export function proxyRoutes(services: readonly ServiceDefinition[], domain: stri
     .sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path) || a.service.localeCompare(b.service));
 }
 
-/** The nginx locations of one route: the path itself and everything below it (`/ws` is not `/wsx`). */
+/** Docker's embedded DNS server, which every container on a compose network can ask for the services' addresses. */
+export const DOCKER_RESOLVER = '127.0.0.11';
+/** How long the proxy keeps a service's address: a recreated container's new one is followed within this. */
+export const PROXY_RESOLVER_VALID_SECONDS = 10;
+
+/**
+ * The nginx locations of one route: the path itself and everything below it (`/ws` is not `/wsx`).
+ * The upstream is a variable, so nginx resolves the service's name through Docker's DNS at request
+ * time (cached PROXY_RESOLVER_VALID_SECONDS) instead of once at start: a release that recreates a
+ * container gives it a new address, which a name resolved at start would never follow (502 until a
+ * restart). proxy_pass with a variable and no URI part passes the client's request URI unchanged,
+ * as `proxy_pass http://name:port;` did.
+ */
 function locations(route: ProxyRoute): string[] {
   const body = [
-    `      proxy_pass http://${route.service}:${route.port};`,
+    `      set $upstream ${route.service}:${route.port};`,
+    '      proxy_pass http://$upstream;',
     '      proxy_http_version 1.1;',
     '      proxy_set_header Host $host;',
     '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
@@ -300,6 +345,9 @@ export function proxyConfig(services: readonly ServiceDefinition[], proxy: Proxy
     '  uwsgi_temp_path /tmp/uwsgi_temp;',
     '  scgi_temp_path /tmp/scgi_temp;',
     '  server_tokens off;',
+    // The services' names are resolved per request through Docker's DNS (see locations), not only at start.
+    `  resolver ${DOCKER_RESOLVER} valid=${PROXY_RESOLVER_VALID_SECONDS}s ipv6=off;`,
+    '  resolver_timeout 5s;',
     '  map $http_upgrade $connection_upgrade { default upgrade; "" close; }',
     `  ssl_certificate /run/secrets/${ORIGIN_TLS_SECRET_FILE};`,
     `  ssl_certificate_key /run/secrets/${ORIGIN_TLS_SECRET_FILE};`,
@@ -330,7 +378,7 @@ export function proxyConfig(services: readonly ServiceDefinition[], proxy: Proxy
 /** The compose document (as an object; the caller serializes it to YAML). */
 export function composeDocument(input: ComposeInput): Record<string, unknown> {
   const services: Record<string, ComposeService> = {};
-  for (const store of input.hostStores ?? []) services[store.name] = hostStoreEntry(store);
+  for (const store of input.hostStores ?? []) services[store.name] = hostStoreEntry(store, input.host);
   const databaseClients = input.services.filter((s) => s.dataStores.includes('database')).map((s) => s.name);
   if (input.databaseUsers && databaseClients.length > 0) {
     services[DATABASE_USERS_SERVICE] = {
@@ -340,7 +388,7 @@ export function composeDocument(input: ComposeInput): Record<string, unknown> {
   }
   for (const service of input.services) services[service.name] = serviceEntry(service, input);
   const publicServices = input.services.filter((s) => s.ports.some((p) => p.public));
-  if (publicServices.length > 0) services.proxy = proxyEntry(publicServices, input.proxy);
+  if (publicServices.length > 0) services.proxy = proxyEntry(publicServices, input.proxy, input.host);
 
   const secretFiles = new Set<string>([
     ...(publicServices.length > 0 ? [ORIGIN_TLS_SECRET_FILE] : []),

@@ -25,6 +25,7 @@ import { AVAILABILITY_FLOORS, COCKROACH_PROFILES, componentSize, MAX_HOSTS, STAG
 import { poolerSize } from './pooler';
 import { resolveWorkload, Workload } from '../config/workload-defaults';
 import { applyAutoscaling } from './autoscaling';
+import { fitHostType, hostContainers } from './host-fit';
 
 /** How an environment's sizes were reached, for `stagecraft size` and the cost per MAU. */
 export interface SizingReport {
@@ -86,6 +87,17 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
   const searchSize = components.search ? componentSize(stage, 'search') : undefined;
   const searchGiven = { ...search, ...(typeof config.components?.search === 'object' ? config.components.search : {}) };
 
+  // The host type holds every container's memory reservation (host-fit.ts): the profile's, a larger one of its family, or the pinned one.
+  const hostFit =
+    profile.hosts &&
+    fitHostType({
+      profileType: profile.hosts.instanceType,
+      pinnedType: compute?.instanceType,
+      containers: hostContainers(environment.services, [
+        ...(databaseEngine === 'postgres' && profile.postgres?.kind === 'on-host' ? (['postgres'] as const) : []),
+        ...(profile.redis.mode === 'on-host' ? (['redis'] as const) : []),
+      ]),
+    });
   const derived =
     workload &&
     sizeForWorkload({
@@ -96,8 +108,8 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       workload,
       assumptions,
       floors: AVAILABILITY_FLOORS[stage],
-      hosts: profile.hosts && {
-        instanceType: compute?.instanceType ?? profile.hosts.instanceType,
+      hosts: hostFit && {
+        instanceType: hostFit.instanceType,
         instanceTypeField: 'compute.instanceType',
         maxCount: MAX_HOSTS[stage] ?? 1,
       },
@@ -134,7 +146,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
   const hosts = profile.hosts && {
     ...profile.hosts,
     count: pick('compute.hosts', compute?.hosts, derived?.hosts, profile.hosts.count),
-    instanceType: compute?.instanceType ?? profile.hosts.instanceType,
+    instanceType: hostFit?.instanceType ?? profile.hosts.instanceType,
     rootVolumeGiB: compute?.volumeGiB ?? profile.hosts.rootVolumeGiB,
     dataVolumeGiB: profile.hosts.dataVolumeGiB === undefined ? undefined : (database?.storageGiB ?? profile.hosts.dataVolumeGiB),
   };
@@ -247,6 +259,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
   const capacity = clusterCapacity(environment, blueprint, assumptions);
   if (capacity?.warning) warnings.push(capacity.warning);
   problems.push(...inFile(environment.sourceFile, scaled.problems), ...(homed?.problems ?? []));
+  if (hostFit && 'problem' in hostFit) problems.push({ file: environment.sourceFile, ...hostFit.problem });
   for (const e of explicit) {
     if (e.value < e.derived) warnings.push(`${e.field} ${e.value} is set explicitly, below the ${e.derived} the workload needs`);
   }

@@ -20,6 +20,8 @@ import { addHostRelease } from './host-release';
 import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
 import { ServiceDefinition } from '../config/service-definition';
 import { RegionalStack } from './regional-stack';
+import { EC2_SPECS } from '../sizing/instance-specs';
+import { hostContainerMemoryMiB, HOST_STORE_MEMORY_MIB } from '../sizing/host-fit';
 import { storesOf } from './service-identities';
 
 /** Pinned images of the on-host data stores; Postgres follows the sized engine version. */
@@ -64,7 +66,7 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
       image: postgresImage(postgres.engineVersion),
       user: '70:70',
       dataDir: `${DATA_MOUNT_POINT}/postgres`,
-      memoryMiB: 1024,
+      memoryMiB: HOST_STORE_MEMORY_MIB.postgres,
       passwordSecret: secretFileName('DATABASE_SECRET_ARN'),
     });
   }
@@ -83,7 +85,7 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
       image: REDIS_IMAGE,
       user: '999:1000',
       dataDir: `${DATA_MOUNT_POINT}/redis`,
-      memoryMiB: 512,
+      memoryMiB: HOST_STORE_MEMORY_MIB.redis,
       passwordSecret: secretFileName('REDIS_AUTH_SECRET_ARN'),
     });
   }
@@ -150,7 +152,10 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
   const services = f.environment.services.map((s) => withR2Writer(environment, s));
   const proxy = { domain: environment.domain, originPullCa: environment.edge.originPullCa };
   const admin = stack.hostDatabaseAdmin;
-  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy, databaseUsers: admin?.admin });
+  // No container's limits exceed the host's vCPUs and memory (sizing/host-fit.ts sized the type by their reservations).
+  const spec = f.blueprint.hosts && EC2_SPECS[f.blueprint.hosts.instanceType];
+  const host = spec && { vcpu: spec.vcpu, memoryMiB: hostContainerMemoryMiB(spec) };
+  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy, databaseUsers: admin?.admin, host });
   const appSecrets = hostApplicationSecrets(services, applicationSecrets(stack));
   const secrets = Object.fromEntries([
     ...services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]),
@@ -158,9 +163,10 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     ...(admin ? [[admin.admin.masterSecretFile, admin.masterSecretArn]] : []),
   ]);
   const used = [...new Set(services.flatMap((s) => s.dataStores))];
-  // The host fetches secrets; containers cannot use the instance role (IMDS allows one hop), so no bucket access.
+  // The host fetches the secrets with the instance role, and the containers use it (IMDS answers them, HOST_IMDS_HOP_LIMIT)
+  // for the stores they reach with IAM: ElastiCache IAM auth and the assets bucket.
   const policy = dataStoreAccessPolicy({
-    stores: storesOf(stack, used).map((store) => ({ ...store, bucketArns: [] })),
+    stores: storesOf(stack, used),
     encryptionKey: f.encryptionKey,
     region: f.region.code,
     applicationSecretArns: applicationSecretArnsOf(

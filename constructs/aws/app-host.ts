@@ -19,6 +19,14 @@ import { preventDestroy } from '../shared/protection';
 /** Latest Amazon Linux 2023, resolved by EC2 at launch: no AMI lookup at plan time. */
 export const AMAZON_LINUX_2023_SSM = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
+/**
+ * IMDS hop limit of a host: 2, so that the product's containers (on Docker's bridge network, one
+ * hop further than the host) get the instance role's credentials for the stores they use with IAM
+ * (ElastiCache IAM auth, S3). Every container of a host shares one identity anyway: the host
+ * fetches every service's secrets with that role (docs/credentials.md, "Single-host stages").
+ */
+export const HOST_IMDS_HOP_LIMIT = 2;
+
 /** Tag AWS Backup selects resources by. */
 export const BACKUP_TAG = { key: 'stagecraft:backup', value: 'daily' } as const;
 
@@ -58,7 +66,7 @@ export class AppHost extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly publicIp: Eip;
   readonly dataVolume?: EbsVolume;
-  /** The instance role: what the host (not its containers: IMDS allows one hop) may do. */
+  /** The instance role: what the host and its containers (IMDS answers them, HOST_IMDS_HOP_LIMIT) may do. */
   readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: AppHostProps) {
@@ -96,7 +104,7 @@ export class AppHost extends Construct {
       userData: Fn.base64encode(userData),
       iamInstanceProfile: { arn: profile.arn },
       vpcSecurityGroupIds: [this.securityGroup.id],
-      metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled', instanceMetadataTags: 'enabled' },
+      metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: HOST_IMDS_HOP_LIMIT, httpEndpoint: 'enabled', instanceMetadataTags: 'enabled' },
       blockDeviceMappings: [
         {
           deviceName: '/dev/xvda',

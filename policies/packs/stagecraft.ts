@@ -87,6 +87,7 @@ import { MassiveMultiRegionCockroach } from '../rules/stage-aware/MassiveMultiRe
 import { StandaloneHostsBeforeGrowth } from '../rules/stage-aware/StandaloneHostsBeforeGrowth';
 import { HostReleaseDelivered } from '../rules/stage-aware/HostReleaseDelivered';
 import { HostReleaseSecretsFetched } from '../rules/stage-aware/HostReleaseSecretsFetched';
+import { HostContainersFit } from '../rules/stage-aware/HostContainersFit';
 import { NoForeignInterpolation } from '../rules/injection/NoForeignInterpolation';
 import { PublicServiceReachable } from '../rules/request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from '../rules/request-path/DataStoreNetworkPath';
@@ -287,7 +288,11 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation: "With a hop limit above 1, containers can reach the metadata service and take the node role's credentials.",
     },
-    { rule: InstanceImdsv2, level: 'error', explanation: 'Application hosts get IMDSv2 with one hop, like cluster nodes.' },
+    {
+      rule: InstanceImdsv2,
+      level: 'error',
+      explanation: 'Application hosts get IMDSv2; their hop limit reaches their own containers (2), which share the instance role, and no further.',
+    },
     {
       rule: EksNodeGroupHardenedTemplate,
       level: 'error',
@@ -418,6 +423,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         "Running hosts ignore user_data: a release that adds a secret, or a host that reboots into one, starts containers without their secret files unless the release's own script fetches them before compose up; and RDS's master secret, rotated every 7 days, fails every later up when a copy from an earlier start is used.",
+    },
+    {
+      rule: HostContainersFit,
+      level: 'error',
+      explanation:
+        "Docker refuses a container whose CPU limit exceeds the host's vCPUs, so the release never starts and the proxy behind it never serves (Cloudflare 521); reservations above the host's memory leave the kernel to kill containers under load.",
     },
     {
       rule: NoForeignInterpolation,

@@ -83,6 +83,7 @@ import { MassiveMultiRegionCockroach } from './stage-aware/MassiveMultiRegionCoc
 import { StandaloneHostsBeforeGrowth } from './stage-aware/StandaloneHostsBeforeGrowth';
 import { HostReleaseDelivered } from './stage-aware/HostReleaseDelivered';
 import { HostReleaseSecretsFetched } from './stage-aware/HostReleaseSecretsFetched';
+import { HostContainersFit } from './stage-aware/HostContainersFit';
 import { NoForeignInterpolation } from './injection/NoForeignInterpolation';
 import { PublicServiceReachable } from './request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from './request-path/DataStoreNetworkPath';
@@ -190,6 +191,7 @@ export const ALL_RULES: readonly Rule[] = [
   StandaloneHostsBeforeGrowth,
   HostReleaseDelivered,
   HostReleaseSecretsFetched,
+  HostContainersFit,
   NoForeignInterpolation,
   PublicServiceReachable,
   DataStoreNetworkPath,

@@ -165,7 +165,8 @@ describe('stagecraft review --base/--head with git refs', () => {
     clone = join(mkdtempSync(join(tmpdir(), 'stagecraft-review-git-')), 'repo');
     git(PROJECT_ROOT, 'clone', '--quiet', '--shared', PROJECT_ROOT, clone);
     const file = join(clone, 'examples', 'chat', 'environments', 'launch.yaml');
-    writeFileSync(file, `${readFileSync(file, 'utf8')}compute:\n  instanceType: t3.large\n`);
+    // Larger than the t3.xlarge the launch containers' reservations size the host to (sizing/host-fit.ts).
+    writeFileSync(file, `${readFileSync(file, 'utf8')}compute:\n  instanceType: t3.2xlarge\n`);
     git(clone, 'commit', '--quiet', '-am', 'launch: a bigger host');
   });
   afterAll(() => rmSync(join(clone, '..'), { recursive: true, force: true }));
@@ -184,7 +185,7 @@ describe('stagecraft review --base/--head with git refs', () => {
           expect.objectContaining({
             type: 'aws_launch_template',
             action: 'update',
-            attributes: [expect.objectContaining({ path: 'instance_type', before: 't3.medium', after: 't3.large' })],
+            attributes: [expect.objectContaining({ path: 'instance_type', before: 't3.xlarge', after: 't3.2xlarge' })],
           }),
         ],
         possibleRenames: [],

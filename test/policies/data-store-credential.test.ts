@@ -203,7 +203,7 @@ describe('DataStoreCredential on fixtures', () => {
 
   it('does not apply to a stack without an apps stack (services on hosts)', () => {
     expect(evaluate(DataStoreCredential, { resources: regional([]) })).toEqual([
-      { status: 'not-applicable', reason: 'no fx-us-east-1-apps stack and no host service declares the database' },
+      { status: 'not-applicable', reason: 'no fx-us-east-1-apps stack and no host service declares the database, Redis with IAM or S3' },
     ]);
   });
 });
@@ -486,6 +486,69 @@ describe('DataStoreCredential on hosts (fixtures)', () => {
   });
 });
 
+describe('DataStoreCredential on hosts: containers have the instance role only when IMDS answers them (fixtures)', () => {
+  /** A traction host: its template (hop limit `hops`), instance profile and role with `statements`, and its release with `env` for api. */
+  const traction = (hops: number, statements: unknown[], env: Record<string, string>): Fixture => ({
+    stage: 'traction',
+    resources: {
+      aws_instance: { host: { launch_template: { id: '${aws_launch_template.host.id}' } } },
+      aws_launch_template: {
+        host: {
+          iam_instance_profile: { arn: '${aws_iam_instance_profile.host.arn}' },
+          metadata_options: { http_tokens: 'required', http_put_response_hop_limit: hops },
+        },
+      },
+      aws_iam_instance_profile: { host: { role: '${aws_iam_role.host.name}' } },
+      aws_iam_role: { host: { name: 'host' } },
+      aws_iam_role_policy: { stores: { role: '${aws_iam_role.host.id}', policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) } },
+      aws_elasticache_replication_group: { redis: { replication_group_id: 'r' } },
+      aws_elasticache_user: { app: { user_name: 'app' } },
+      aws_s3_bucket: { assets: { bucket: 'assets' } },
+      aws_s3_object: { compose: { key: 'release/compose.yaml', content: stringify({ services: { api: { environment: env } } }) } },
+    },
+  });
+  const REDIS = {
+    REDIS_HOST: '${aws_elasticache_replication_group.redis.primary_endpoint_address}',
+    REDIS_AUTH: 'iam',
+    REDIS_USER: '${aws_elasticache_user.app.user_name}',
+  };
+  const ASSETS = { ASSETS_BUCKET: '${aws_s3_bucket.assets.bucket}' };
+  const CONNECT = {
+    Effect: 'Allow',
+    Action: ['elasticache:Connect'],
+    Resource: ['${aws_elasticache_replication_group.redis.arn}', '${aws_elasticache_user.app.arn}'],
+  };
+  const OBJECTS = {
+    Effect: 'Allow',
+    Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+    Resource: ['${aws_s3_bucket.assets.arn}', '${aws_s3_bucket.assets.arn}/*'],
+  };
+  const messages = (fixture: Fixture) => evaluate(DataStoreCredential, fixture).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+
+  it('passes Redis with IAM and S3 when the role allows them and IMDS answers the containers (hop limit 2)', () => {
+    expect(messages(traction(2, [CONNECT, OBJECTS], { ...REDIS, ...ASSETS }))).toEqual(['compliant', 'compliant']);
+  });
+
+  it('fails both at hop limit 1, though the instance role holds elasticache:Connect and the bucket', () => {
+    const reason =
+      "its container cannot reach the instance metadata service (aws_launch_template.host metadata_options.http_put_response_hop_limit 1; a container on Docker's bridge network needs 2), so it has no AWS credentials";
+    expect(messages(traction(1, [CONNECT, OBJECTS], { ...REDIS, ...ASSETS }))).toEqual([
+      `service api → redis (stack fx-us-east-1, aws_s3_object.compose): ${reason}`,
+      `service api → objectStorage (stack fx-us-east-1, aws_s3_object.compose): ${reason}`,
+    ]);
+  });
+
+  it('fails a grant the instance role lacks', () => {
+    expect(messages(traction(2, [OBJECTS], { ...REDIS, ...ASSETS }))).toEqual([
+      'service api → redis (stack fx-us-east-1, aws_s3_object.compose): its role may not elasticache:Connect to the replication group as its user',
+      'compliant',
+    ]);
+    expect(messages(traction(2, [CONNECT], ASSETS))).toEqual([
+      'service api → objectStorage (stack fx-us-east-1, aws_s3_object.compose): its role may not read and write objects in the bucket (s3:GetObject, s3:PutObject)',
+    ]);
+  });
+});
+
 describe('DataStoreCredential on the example synthesis', () => {
   let synthesis: Synthesis;
   beforeAll(() => {
@@ -531,6 +594,22 @@ describe('DataStoreCredential on the example synthesis', () => {
     // Six services on growth; the stores they declare, the queue of the producers' topics included (2 + 4 + 2 + 3 + 4 + 3),
     // and the assets R2 bucket of the three that declare objectStorage.
     expect(outcomesOf(synthesis, 'acme-growth-us-east-1')).toHaveLength(18 + 3);
+  });
+
+  it("fails traction's Redis (IAM) and S3 links when its hosts answer IMDS on one hop only, as they did before issue 15", () => {
+    const oneHop = changed('acme-traction-eu-west-1', (json) => {
+      for (const template of Object.values(json.resource.aws_launch_template))
+        (template.metadata_options as Record<string, unknown>).http_put_response_hop_limit = 1;
+    });
+    const failed = problems(outcomesOf(oneHop, 'acme-traction-eu-west-1')).map((o) => (o.status === 'non-compliant' ? o.message.split(':')[0] : o.status));
+    expect(failed.map((m) => m.replace(/ \(stack.*$/, '')).sort()).toEqual([
+      'service api → objectStorage',
+      'service api → redis',
+      'service archive-worker → objectStorage',
+      'service delivery-worker → redis',
+      'service websocket-gateway → redis',
+    ]);
+    expect(problems(outcomesOf(synthesis, 'acme-traction-eu-west-1'))).toEqual([]);
   });
 
   it('fails massive when analytics-worker loses its MSK actions', () => {

@@ -341,6 +341,24 @@ function secretsReleaseFixture(
   };
 }
 
+/** A host of `type` whose release runs containers with these limits and reservations (`[cpus, memory reserved]`). */
+function hostFitFixture(type: string, containers: Record<string, [string, string | undefined]>): Fixture {
+  const services = Object.fromEntries(
+    Object.entries(containers).map(([name, [cpus, reserved]]) => [
+      name,
+      { image: 'x', deploy: { resources: { limits: { cpus, memory: '4096M' }, ...(reserved ? { reservations: { memory: reserved } } : {}) } } },
+    ]),
+  );
+  return {
+    stage: 'launch',
+    resources: {
+      aws_instance: { host: { launch_template: { id: '${aws_launch_template.host.id}' } } },
+      aws_launch_template: { host: { instance_type: type } },
+      aws_s3_object: { compose: { key: 'release/compose.yaml', content: JSON.stringify({ services }) } },
+    },
+  };
+}
+
 interface Case {
   readonly compliant: Fixture;
   readonly nonCompliant: Fixture;
@@ -945,6 +963,12 @@ const CASES: Record<string, Case> = {
     compliant: secretsReleaseFixture(),
     nonCompliant: secretsReleaseFixture({ script: false }),
     unresolved: secretsReleaseFixture({ composeContent: 'services: [' }),
+  },
+
+  'SC-STG-8': {
+    compliant: hostFitFixture('t3.large', { api: ['2', '2048M'], gateway: ['2', '4096M'] }),
+    nonCompliant: hostFitFixture('t3.medium', { api: ['2', '2048M'], gateway: ['4', '4096M'] }),
+    unresolved: hostFitFixture('${var.type}', { api: ['2', '2048M'] }),
   },
   // Preflight
   'SC-PRE-1': {
@@ -1564,6 +1588,55 @@ describe('SC-STG-7 HostReleaseSecretsFetched: the release fetches every secret i
 
   it('does not apply to cluster stages', () => {
     expect(messages({ ...secretsReleaseFixture({ script: false }), stage: 'growth' })).toEqual(['not-applicable']);
+  });
+});
+
+describe('SC-IMD-2 LaunchTemplateImdsHopLimit: one hop for nodes, two for the containers of a standalone host', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-IMD-2')!;
+  const withHops = (hops: number, user: Record<string, Record<string, unknown>>): Fixture => ({
+    resources: {
+      aws_launch_template: { t: { ...HARDENED_TEMPLATE, metadata_options: { http_tokens: 'required', http_put_response_hop_limit: hops } } },
+      ...user,
+    },
+  });
+  const messages = (fixture: Fixture) => evaluate(rule, fixture).map((o) => ('message' in o ? o.message : o.status));
+  const instance = { aws_instance: { host: { launch_template: { id: '${aws_launch_template.t.id}' } } } };
+  const nodes = { aws_eks_node_group: { g: { launch_template: { id: '${aws_launch_template.t.id}', version: '1' } } } };
+
+  it('accepts 2 on a template only standalone hosts launch from, and never 3', () => {
+    expect(messages(withHops(2, instance))).toEqual(['compliant']);
+    expect(messages(withHops(1, instance))).toEqual(['compliant']);
+    expect(messages(withHops(3, instance))).toEqual([
+      "metadata_options.http_put_response_hop_limit is 3; set it to 1, or 2 for the host's containers to use the instance role; more lets any further hop take it",
+    ]);
+  });
+
+  it('refuses 2 on a template a node group launches from, even when an instance uses it too', () => {
+    expect(messages(withHops(2, { ...nodes, ...instance }))).toEqual([
+      "metadata_options.http_put_response_hop_limit is 2; set it to 1; with 2 or more, pods can take the node role's credentials",
+    ]);
+  });
+});
+
+describe('SC-STG-8 HostContainersFit: no container limit above the host, reservations within its memory', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-STG-8')!;
+  const messages = (fixture: Fixture) => evaluate(rule, fixture).map((o) => ('message' in o ? o.message : o.status));
+
+  it("names a CPU limit above the type's vCPUs and reservations above its memory less the OS's share", () => {
+    expect(messages(hostFitFixture('t3.medium', { api: ['2', '2048M'], gateway: ['4', '4096M'] }))).toEqual([
+      'aws_s3_object.compose on aws_instance.host (t3.medium): container gateway has limits.cpus 4, more than the 2 vCPUs of t3.medium: Docker refuses to create it; the containers reserve 6,144 MiB of memory (api 2,048, gateway 4,096); t3.medium has 4 GiB, 3,072 MiB after 1,024 MiB for the OS and docker',
+    ]);
+    // 7,168 MiB is exactly what a t3.large leaves; one more MiB does not fit. Units: g, m, bytes.
+    expect(messages(hostFitFixture('t3.large', { a: ['2', '7g'] }))).toEqual(['compliant']);
+    expect(messages(hostFitFixture('t3.large', { a: ['2', '7g'], b: ['0.5', String(1024 * 1024)] }))).toEqual([
+      'aws_s3_object.compose on aws_instance.host (t3.large): the containers reserve 7,169 MiB of memory (a 7,168, b 1); t3.large has 8 GiB, 7,168 MiB after 1,024 MiB for the OS and docker',
+    ]);
+  });
+
+  it('cannot judge a type it has no facts for', () => {
+    expect(messages(hostFitFixture('x9.huge', { a: ['1', '1M'] }))).toEqual([
+      'the instance type of aws_instance.host (x9.huge) is not one whose vCPUs and memory the rule knows (sizing/instance-specs.ts)',
+    ]);
   });
 });
 

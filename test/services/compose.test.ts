@@ -11,6 +11,8 @@ import { HOST_SECRETS_DIR } from '../../services/compose';
 import { SYSTEMD_UNIT } from '../../services/host-cloud-init';
 import { FETCH_SECRETS_PATH, FETCH_SECRETS_SCRIPT } from '../../services/host-fetch-secrets';
 import { releaseFile, userDataText } from '../helpers/host-user-data';
+import { EC2_SPECS } from '../../sizing/instance-specs';
+import { HOST_SYSTEM_MEMORY_MIB } from '../../sizing/host-fit';
 
 interface CloudConfig {
   write_files: Array<{ path: string; content: string; permissions: string }>;
@@ -75,6 +77,20 @@ describe.each(HOST_STAGES)('$env: the docker compose release', ({ env, stack, ho
       expect(service.deploy.resources.limits).toEqual({ cpus: expect.any(String), memory: expect.stringMatching(/^\d+M$/) });
       expect(service.image).toMatch(/:[\w][\w.-]*$/);
       expect(service.image).not.toMatch(/:latest$/);
+    }
+  });
+
+  it("fits its host: no CPU limit above the type's vCPUs (Docker refuses one), reservations within its memory less the OS's share", () => {
+    const { services } = composeOf(stack);
+    for (const template of examples.resources(stack, 'aws_launch_template')) {
+      const spec = EC2_SPECS[String(template.instance_type)];
+      const limits = Object.values(services).map((s) => Number(s.deploy.resources.limits.cpus));
+      expect(Math.max(...limits)).toBeLessThanOrEqual(spec.vcpu);
+      const reserved = Object.values(services).reduce((sum, s) => sum + parseInt(s.deploy.resources.reservations?.memory ?? '0M', 10), 0);
+      expect(reserved).toBeLessThanOrEqual(spec.memoryGiB * 1024 - HOST_SYSTEM_MEMORY_MIB);
+      // Each service keeps its own limit where the host allows it; only what exceeds the host is clamped.
+      for (const service of environment().services)
+        expect(services[service.name].deploy.resources.limits.cpus).toBe(String(Math.min(service.resources.limits.cpuMillis / 1000, spec.vcpu)));
     }
   });
 

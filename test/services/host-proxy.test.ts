@@ -2,12 +2,15 @@
  * The hosts' reverse proxy, for real: the nginx configuration the launch host writes (from its
  * synthesized cloud-init) runs under Debian's nginx on loopback, with TLS, in front of stand-in
  * HTTP services. Only what the container and Docker provide is substituted: ports, file paths
- * (the origin certificate, the origin-pull CA, nginx's temporary directories) and the compose
- * service names of the upstreams. The certificates are throwaway ones made here with openssl:
+ * (the origin certificate, the origin-pull CA, nginx's temporary directories), the upstreams' ports,
+ * and Docker's DNS server (127.0.0.11), played by a small DNS server on loopback that answers the
+ * compose service names with each stand-in's own loopback address; its cache time is cut from 10 s
+ * to 1 s so that a changed address is followed within the test. The certificates are throwaway ones made here with openssl:
  * a server certificate for the product's hosts, and a client certificate signed by a test
  * origin-pull CA standing in for the zone's.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createSocket, Socket as UdpSocket } from 'node:dgram';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, IncomingMessage, Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -15,7 +18,7 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ORIGIN_PULL_CA_FILE, ORIGIN_TLS_SECRET_FILE, PROXY_PORT, PROXY_TLS_PORT } from '../../services/compose';
+import { DOCKER_RESOLVER, ORIGIN_PULL_CA_FILE, ORIGIN_TLS_SECRET_FILE, PROXY_PORT, PROXY_RESOLVER_VALID_SECONDS, PROXY_TLS_PORT } from '../../services/compose';
 import { originPullCaProblem } from '../../config/origin-pull-ca';
 import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
 import { hostFile } from '../helpers/host-user-data';
@@ -67,6 +70,37 @@ function documentedCertificateCommands(): string {
   return commands.join('\n');
 }
 
+/**
+ * Docker's embedded DNS, standing in: answers an A query for a name in `table` with its address
+ * (TTL 600 s, so that only the proxy's `valid=` makes it ask again), NXDOMAIN for any other name,
+ * and no answer for other record types.
+ */
+function dnsStandIn(table: Map<string, string>): Promise<UdpSocket> {
+  const socket = createSocket('udp4');
+  socket.on('message', (query, peer) => {
+    let offset = 12;
+    const labels: string[] = [];
+    while (query[offset] !== 0) {
+      labels.push(query.toString('ascii', offset + 1, offset + 1 + query[offset]));
+      offset += query[offset] + 1;
+    }
+    const type = query.readUInt16BE(offset + 1);
+    const question = query.subarray(12, offset + 5);
+    const address = table.get(labels.join('.').toLowerCase());
+    const header = Buffer.alloc(12);
+    header.writeUInt16BE(query.readUInt16BE(0), 0);
+    header.writeUInt16BE(address ? 0x8180 : 0x8183, 2);
+    header.writeUInt16BE(1, 4);
+    const answer =
+      address && type === 1
+        ? Buffer.concat([Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x02, 0x58, 0, 4]), Buffer.from(address.split('.').map(Number))])
+        : Buffer.alloc(0);
+    header.writeUInt16BE(answer.length > 0 ? 1 : 0, 6);
+    socket.send(Buffer.concat([header, question, answer]), peer.port, peer.address);
+  });
+  return new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket)));
+}
+
 /** Upgraded connections of the stand-ins, closed after the tests. */
 const sockets = new Set<Socket>();
 
@@ -81,6 +115,7 @@ function standIn(name: string): Server {
         host: req.headers.host,
         user: req.headers['x-stagecraft-user'] ?? null,
         proto: req.headers['x-forwarded-proto'],
+        address: req.socket.localAddress,
       }),
     );
   });
@@ -106,6 +141,9 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
   let client: { cert: string; key: string };
   let stranger: { cert: string; key: string };
   const services = new Map<string, Server>();
+  /** What the DNS stand-in answers: compose service name → loopback address. */
+  const names = new Map<string, string>();
+  let dns: UdpSocket | undefined;
   let config: string;
 
   beforeAll(async () => {
@@ -129,12 +167,20 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
     client = { cert: join(dir, 'origin-pull.pem'), key: join(dir, 'origin-pull.key') };
     stranger = signed(dir, 'other-zone-pull', certificateAuthority(dir, 'other-zone-ca'), 'extendedKeyUsage=clientAuth\n');
 
-    const upstreams = [...config.matchAll(/proxy_pass http:\/\/([\w-]+):(\d+);/g)].map((m) => ({ name: m[1], port: m[2] }));
-    for (const name of new Set(upstreams.map((u) => u.name))) {
+    // Each upstream is a variable the proxy resolves through Docker's DNS per request (cached 10 s), not once at start.
+    expect(config).toContain(`resolver ${DOCKER_RESOLVER} valid=${PROXY_RESOLVER_VALID_SECONDS}s ipv6=off;`);
+    expect(config).not.toMatch(/proxy_pass http:\/\/[\w-]+:\d+;/);
+    const upstreams = [...config.matchAll(/set \$upstream ([\w-]+):(\d+);/g)].map((m) => ({ name: m[1], port: m[2] }));
+    expect(new Set(upstreams.map((u) => u.name))).toEqual(new Set(['api', 'websocket-gateway']));
+    // Every service on an address of its own, as containers on the compose network are.
+    for (const [i, name] of [...new Set(upstreams.map((u) => u.name))].entries()) {
       const service = standIn(name);
-      await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+      const address = `127.0.0.${10 + i}`;
+      await new Promise<void>((resolve) => service.listen(0, address, resolve));
       services.set(name, service);
+      names.set(name, address);
     }
+    dns = await dnsStandIn(names);
     tlsPort = await freePort();
     healthPort = await freePort();
     let local = config
@@ -142,9 +188,10 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
       .replaceAll(`/run/secrets/${ORIGIN_TLS_SECRET_FILE}`, join(dir, ORIGIN_TLS_SECRET_FILE))
       .replace(`/etc/nginx/${ORIGIN_PULL_CA_FILE}`, zoneCa.cert)
       .replaceAll(`listen ${PROXY_TLS_PORT}`, `listen 127.0.0.1:${tlsPort}`)
-      .replace(`listen ${PROXY_PORT};`, `listen 127.0.0.1:${healthPort};`);
+      .replace(`listen ${PROXY_PORT};`, `listen 127.0.0.1:${healthPort};`)
+      .replace(`resolver ${DOCKER_RESOLVER} valid=${PROXY_RESOLVER_VALID_SECONDS}s`, `resolver 127.0.0.1:${dns.address().port} valid=1s`);
     for (const { name, port } of upstreams) {
-      local = local.replaceAll(`http://${name}:${port};`, `http://127.0.0.1:${(services.get(name)!.address() as { port: number }).port};`);
+      local = local.replaceAll(`set $upstream ${name}:${port};`, `set $upstream ${name}:${(services.get(name)!.address() as { port: number }).port};`);
     }
     writeFileSync(join(dir, 'nginx.conf'), local);
     execFileSync(NGINX, ['-t', '-q', '-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'pipe' });
@@ -173,6 +220,7 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
         return new Promise((resolve) => s.close(resolve));
       }),
     );
+    dns?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -220,6 +268,7 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
       host: DOMAIN,
       user: null,
       proto: 'https',
+      address: names.get('api'),
     });
     expect((await served(`www.${DOMAIN}`, '/')).service).toBe('api');
     expect((await served(`api.${DOMAIN}`, '/v1/messages')).service).toBe('api');
@@ -227,6 +276,32 @@ describeWithNginx('the launch host proxy under Debian nginx (TLS, origin pulls, 
     expect((await served(DOMAIN, '/ws')).service).toBe('websocket-gateway');
     expect((await served(`api.${DOMAIN}`, '/ws/room/7')).service).toBe('websocket-gateway');
     expect((await served(DOMAIN, '/wsx')).service).toBe('api');
+    // The request URI reaches the service exactly as the client sent it, under a variable proxy_pass too.
+    expect(await served(`api.${DOMAIN}`, '/ws/room/7?token=a%2Fb')).toMatchObject({ service: 'websocket-gateway', path: '/ws/room/7?token=a%2Fb' });
+    expect(await served(DOMAIN, '/api/files/a%2Fb/../c?x=1')).toMatchObject({ service: 'api', path: '/api/files/a%2Fb/../c?x=1' });
+  });
+
+  it('follows a service whose container is recreated with a new address, without a reload', async () => {
+    const before = await served(DOMAIN, '/api/me');
+    expect(before).toMatchObject({ service: 'api', address: names.get('api') });
+    // A release recreates the api container: same name and port, a new address; the old one is gone.
+    const old = services.get('api')!;
+    const { port } = old.address() as { port: number };
+    const recreated = standIn('api');
+    await new Promise<void>((resolve) => recreated.listen(port, '127.0.0.20', resolve));
+    services.set('api', recreated);
+    names.set('api', '127.0.0.20');
+    old.closeAllConnections();
+    await new Promise((resolve) => old.close(resolve));
+    // Within the proxy's cache time (1 s here, 10 s as synthesized) requests reach the new container.
+    let answer: { service: string; address?: string } | undefined;
+    for (let i = 0; i < 40 && answer?.address !== '127.0.0.20'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const reply = await get(DOMAIN, '/api/me', {});
+      answer = reply.status === 200 ? (JSON.parse(reply.body) as { service: string; address: string }) : undefined;
+    }
+    expect(answer).toMatchObject({ service: 'api', address: '127.0.0.20' });
+    expect(await served(DOMAIN, '/api/me')).toMatchObject({ service: 'api', address: '127.0.0.20' });
   });
 
   it('passes WebSocket upgrades through to the gateway', async () => {

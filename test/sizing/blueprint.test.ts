@@ -12,7 +12,9 @@ describe('blueprint', () => {
       // Aurora's reader autoscaling raises the fixed readers to its floor (seed 002: 2 per shard).
       const postgres = autoscaling?.auroraReplicas &&
         profile.postgres && { ...profile.postgres, readReplicas: Math.max(profile.postgres.readReplicas, AURORA_REPLICA_DEFAULTS.min) };
-      expect(withoutUndefined(sized)).toEqual(withoutUndefined({ ...profile, postgres: postgres ?? profile.postgres }));
+      // A host stage's type holds its containers' reservations (sizing/host-fit.ts, test/sizing/host-fit.test.ts).
+      const hosts = profile.hosts && { ...profile.hosts, instanceType: sized.hosts?.instanceType };
+      expect(withoutUndefined(sized)).toEqual(withoutUndefined({ ...profile, hosts, postgres: postgres ?? profile.postgres }));
     }
     const massive = base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]');
     // The massive profile's Postgres sizes apply only with database.engine: postgres (docs/shards.md).

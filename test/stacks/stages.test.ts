@@ -234,10 +234,11 @@ describe('safe defaults on every regional stack', () => {
     }
   });
 
-  it('requires IMDSv2 with one hop on every launch template', () => {
+  it('requires IMDSv2 on every launch template: one hop on cluster nodes, two on hosts (their containers use the instance role)', () => {
     for (const name of regionalStacks()) {
+      const hosts = examples.resources(name, 'aws_instance').length > 0;
       for (const template of examples.resources(name, 'aws_launch_template')) {
-        expect(template.metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
+        expect(template.metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: hosts ? 2 : 1 });
       }
     }
   });

@@ -22,9 +22,11 @@
  *   and its role's read access to that secret.
  * A store is declared by the variables the platform sets for it (DATABASE_HOST, REDIS_HOST,
  * QUEUE_KIND, or KAFKA_BOOTSTRAP_BROKERS and RABBITMQ_ENDPOINT beside no QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET, ASSETS_R2_BUCKET, ARCHIVE_R2_BUCKET). A missing link fails and names the service, the
- * store, the link and the stack. On single-host stages (their containers share the host's role)
- * the database is checked in the hosts' compose project: each service its own user and password
- * file, never the master's, created before it starts by the one-shot `database-users` service.
+ * store, the link and the stack. On single-host stages the database is checked in the hosts'
+ * compose project: each service its own user and password file, never the master's, created before
+ * it starts by the one-shot `database-users` service; and the stores a container reaches with IAM
+ * (Redis with REDIS_AUTH=iam, S3) need the instance role's grants, which a container has only when
+ * the hosts' IMDS hop limit reaches it (2: Docker's bridge network is one hop further).
  */
 import { R2_BUCKET_ENV, R2_WRITER_SECRET, R2_WRITER_TAG } from '../../../config/r2-buckets';
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
@@ -33,6 +35,7 @@ import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { follow } from './links';
+import { launchTemplateOf } from '../helpers';
 import { composeText, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
 
 const PRODUCT_NAMESPACE = 'product';
@@ -394,6 +397,48 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
 
 const HOST_USERS_SERVICE = 'database-users';
 
+/** IMDS hop limit from which a container on Docker's bridge network reaches the instance's credentials (one hop more than the host). */
+export const CONTAINER_IMDS_HOP_LIMIT = 2;
+
+/** The stores a host container reaches with AWS credentials (the instance role's), by the variable that declares each. */
+function awsStoresOf(env: Readonly<Record<string, string>>): Array<'redis' | 'objectStorage'> {
+  return [
+    ...(env.REDIS_AUTH === 'iam' || /aws_elasticache_/.test(env.REDIS_HOST ?? '') ? (['redis'] as const) : []),
+    ...(env.ASSETS_BUCKET !== undefined ? (['objectStorage'] as const) : []),
+  ];
+}
+
+/**
+ * What a host's containers may do with AWS credentials: the instance role's grants, only when
+ * the instance metadata service answers a container (hop limit ≥ 2: a container on Docker's
+ * bridge network is one hop further than the host, and a response with hop limit 1 never reaches
+ * it). A link missing on any host is named.
+ */
+function hostContainerIdentity(
+  stack: StackView,
+  templates: readonly ResourceView[],
+): { grants: Grant[]; role?: ResourceView } | { missing: string } | { unresolved: string } {
+  const grants: Grant[] = [];
+  let role: ResourceView | undefined;
+  for (const template of templates) {
+    const hops = record(template.values.metadata_options)?.http_put_response_hop_limit;
+    if (typeof hops !== 'number' || hops < CONTAINER_IMDS_HOP_LIMIT)
+      return {
+        missing: `its container cannot reach the instance metadata service (${template.address} metadata_options.http_put_response_hop_limit ${String(hops ?? 'unset')}; a container on Docker's bridge network needs ${CONTAINER_IMDS_HOP_LIMIT}), so it has no AWS credentials`,
+      };
+    const profile = stack.referenced(record(template.values.iam_instance_profile)?.arn ?? record(template.values.iam_instance_profile)?.name);
+    const hostRole = profile ? stack.referenced(profile.values.role) : undefined;
+    if (!hostRole) return { missing: `${template.address} gives the host no instance role, so its containers have no AWS credentials` };
+    const read = grantsOf(stack, hostRole);
+    if (read.unresolved) return { unresolved: read.unresolved };
+    // Every host must allow it: the grants of the first host, then only what each further one also has (by statement text).
+    if (role === undefined) grants.push(...read.grants);
+    else for (const [i, g] of [...grants.entries()].reverse()) if (!read.grants.some((h) => JSON.stringify(h) === JSON.stringify(g))) grants.splice(i, 1);
+    role = role ?? hostRole;
+  }
+  return { grants, role };
+}
+
 /**
  * Single-host stages (launch, traction): each compose service pointed at the database
  * (DATABASE_HOST) logs in as its own user with its own password file, never with the master
@@ -441,8 +486,45 @@ function hostOutcomes(stack: StackView): StackOutcome[] {
           : { status: 'non-compliant', message: `${where}: ${missing}`, address: template.address },
       );
     }
+    // Stores reached with AWS credentials (IAM auth to ElastiCache, S3): the instance role's, through IMDS.
+    const hostTemplates = stack
+      .resources('aws_instance')
+      .map((i) => launchTemplateOf(i, stack))
+      .filter((t): t is ResourceView => t !== undefined);
+    const identity = hostContainerIdentity(stack, hostTemplates.length > 0 ? hostTemplates : stack.resources('aws_launch_template'));
+    for (const [name, service] of Object.entries(services)) {
+      const env = service.environment ?? {};
+      for (const store of awsStoresOf(env)) {
+        const where = `service ${name} → ${store} (stack ${stack.name}, ${template.address})`;
+        if ('unresolved' in identity) {
+          outcomes.push({
+            status: 'could-not-evaluate',
+            message: `${where}: ${identity.unresolved} is an unresolved expression; the rule needs the policy`,
+            address: template.address,
+          });
+          continue;
+        }
+        const missing =
+          'missing' in identity
+            ? identity.missing
+            : missingLink(
+                store,
+                { name, env: new Map(Object.entries(env)), secretVolumes: [], initContainers: [], grants: identity.grants, role: identity.role },
+                stack,
+                stack,
+                [],
+              );
+        outcomes.push(
+          missing === undefined
+            ? { status: 'compliant', address: template.address }
+            : { status: 'non-compliant', message: `${where}: ${missing}`, address: template.address },
+        );
+      }
+    }
   }
-  return outcomes.length > 0 ? outcomes : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database` }];
+  return outcomes.length > 0
+    ? outcomes
+    : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database, Redis with IAM or S3` }];
 }
 
 export const DataStoreCredential: StackRule = {
@@ -451,7 +533,7 @@ export const DataStoreCredential: StackRule = {
   family: 'request-path',
   scope: 'stack',
   description:
-    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its Kafka topics (which a Job creates), its own RabbitMQ user (never the admin) with permissions on its RabbitMQ topics, for each broker it uses, an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password; and the R2 writer credential for the R2 buckets it writes.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its Kafka topics (which a Job creates), its own RabbitMQ user (never the admin) with permissions on its RabbitMQ topics, for each broker it uses, an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password, and for Redis with IAM and S3 the grants of the instance role, with an IMDS hop limit (2) that reaches the containers; and the R2 writer credential for the R2 buckets it writes.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);

@@ -14,6 +14,12 @@ export interface HostComposeService {
   readonly secrets?: readonly string[];
   readonly depends_on?: Readonly<Record<string, { readonly condition?: string }>>;
   readonly command?: readonly string[];
+  readonly deploy?: {
+    readonly resources?: {
+      readonly limits?: { readonly cpus?: string | number; readonly memory?: string | number };
+      readonly reservations?: { readonly cpus?: string | number; readonly memory?: string | number };
+    };
+  };
 }
 
 /** The text inside `${base64encode("…")}`, unescaped the way Terraform reads it. */

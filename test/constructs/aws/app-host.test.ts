@@ -37,11 +37,11 @@ function alarmNamed(stack: SynthesizedStack, name: string): Record<string, unkno
 }
 
 describe('AppHost', () => {
-  it('launches from a template that requires IMDSv2 with one hop', () => {
+  it("launches from a template that requires IMDSv2, answering the host's containers (two hops) and no further", () => {
     const template = only(host(), 'aws_launch_template');
     expect(template.metadata_options).toEqual({
       http_tokens: 'required',
-      http_put_response_hop_limit: 1,
+      http_put_response_hop_limit: 2,
       http_endpoint: 'enabled',
       instance_metadata_tags: 'enabled',
     });
