@@ -11,6 +11,8 @@
  *   exchange of each topic it produces or consumes, `rabbitmq-exchange/<topic>`;
  * - `QUEUE_KIND=kafka`: each topic it produces or consumes and the dead-letter topic of each it
  *   consumes (`KAFKA_DEAD_LETTER_TOPIC_SUFFIX`), `kafka-topic/<topic>`;
+ * - a client of both brokers has each broker's variables under its own prefix instead of `QUEUE_`
+ *   (`RABBITMQ_USERNAME`, `RABBITMQ_TOPICS_*`, `KAFKA_TOPICS_*`): read the same way;
  * - `SEARCH_AUTH=iam` and `SEARCH_INDEX_PREFIX`: its OpenSearch role and mapping, `search-access/<prefix>`.
  * A Job says what it makes in `PROVISIONS_ANNOTATION`; a workload whose need is made outside its
  * stack (the primary region's Job, for a standby database) says so in
@@ -32,9 +34,12 @@ export const PROVISION_ENV = {
   databaseAuth: 'DATABASE_AUTH',
   databaseUser: 'DATABASE_USER',
   queueKind: 'QUEUE_KIND',
-  queueUser: 'QUEUE_USERNAME',
-  produced: 'QUEUE_TOPICS_PRODUCED',
-  consumed: 'QUEUE_TOPICS_CONSUMED',
+  /** A client of one broker: `QUEUE_`; of both, each broker's own prefix (services/platform/queue-topology.ts). */
+  queuePrefix: 'QUEUE_',
+  brokerPrefixes: { rabbitmq: 'RABBITMQ_', kafka: 'KAFKA_' },
+  username: 'USERNAME',
+  produced: 'TOPICS_PRODUCED',
+  consumed: 'TOPICS_CONSUMED',
   deadLetterSuffix: 'KAFKA_DEAD_LETTER_TOPIC_SUFFIX',
   searchAuth: 'SEARCH_AUTH',
   searchPrefix: 'SEARCH_INDEX_PREFIX',
@@ -80,15 +85,27 @@ export function provisionsNamedBy(env: Readonly<Record<string, string>>): Worklo
   };
   const user = read(PROVISION_ENV.databaseUser);
   if (read(PROVISION_ENV.databaseAuth) === 'iam' && user) needs.add(provision.databaseUser(user));
+  // A client of one broker names it in QUEUE_KIND; a client of both has each broker's topics under its prefix.
   const kind = read(PROVISION_ENV.queueKind);
-  const produced = names(read(PROVISION_ENV.produced));
-  const consumed = names(read(PROVISION_ENV.consumed));
-  if (kind === 'rabbitmq') {
-    const queueUser = read(PROVISION_ENV.queueUser);
+  const clientOf = (broker: 'rabbitmq' | 'kafka'): string | undefined => {
+    const own = PROVISION_ENV.brokerPrefixes[broker];
+    if (env[`${own}${PROVISION_ENV.produced}`] !== undefined || env[`${own}${PROVISION_ENV.consumed}`] !== undefined) return own;
+    return kind === broker ? PROVISION_ENV.queuePrefix : undefined;
+  };
+  const topicsOf = (prefix: string) => ({
+    produced: names(read(`${prefix}${PROVISION_ENV.produced}`)),
+    consumed: names(read(`${prefix}${PROVISION_ENV.consumed}`)),
+  });
+  const rabbitMq = clientOf('rabbitmq');
+  if (rabbitMq) {
+    const { produced, consumed } = topicsOf(rabbitMq);
+    const queueUser = read(`${rabbitMq}${PROVISION_ENV.username}`);
     if (queueUser) needs.add(provision.rabbitMqUser(queueUser));
     for (const topic of [...produced, ...consumed]) needs.add(provision.rabbitMqExchange(topic));
   }
-  if (kind === 'kafka') {
+  const kafka = clientOf('kafka');
+  if (kafka) {
+    const { produced, consumed } = topicsOf(kafka);
     const suffix = read(PROVISION_ENV.deadLetterSuffix);
     for (const topic of [...produced, ...consumed]) needs.add(provision.kafkaTopic(topic));
     if (suffix) for (const topic of consumed) needs.add(provision.kafkaTopic(`${topic}${suffix}`));

@@ -1726,6 +1726,16 @@ describe('SC-K8S-9 WorkloadProvisionsProduced: a workload starts after the Job t
       'kafka-topic/orders',
     ]);
     expect(needs({ SEARCH_AUTH: 'iam', SEARCH_INDEX_PREFIX: 'product-api' })).toEqual(['search-access/product-api']);
+    // A client of both brokers: each broker's variables under its own prefix, no QUEUE_KIND.
+    expect(
+      needs({
+        RABBITMQ_USERNAME: 'service-api',
+        RABBITMQ_TOPICS_PRODUCED: 'tasks',
+        RABBITMQ_TOPICS_CONSUMED: '',
+        KAFKA_TOPICS_PRODUCED: 'edits',
+        KAFKA_TOPICS_CONSUMED: '',
+      }),
+    ).toEqual(['kafka-topic/edits', 'rabbitmq-exchange/tasks', 'rabbitmq-user/service-api']);
   });
 
   it('cannot evaluate a credential variable that is a terraform expression', () => {
