@@ -64,7 +64,12 @@ export interface PoolerSettings {
   readonly clientConnectionsPerPod: number;
 }
 
-export const DEFAULT_POOLER: PoolerSettings = { poolMode: 'transaction', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 10 };
+export const DEFAULT_POOLER: PoolerSettings = {
+  poolMode: 'transaction',
+  maxConnectionsPercent: 75,
+  idleClientTimeoutSeconds: 1800,
+  clientConnectionsPerPod: 10,
+};
 
 /** The settings of `components.postgres.pooler`; undefined for none. */
 export function resolvePooler(pooler: PoolerConfig | undefined): PoolerSettings | undefined {

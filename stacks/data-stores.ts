@@ -357,7 +357,13 @@ function shardMapEnv(
       String(shard),
       pooled
         ? // Behind PgBouncer: one host, a database name per writer and reader.
-          { region: stack.foundation.region.code, writer: POOLER_HOST, reader: POOLER_HOST, database: pooled.writers[i].alias, readerDatabase: pooled.readers[i].alias }
+          {
+            region: stack.foundation.region.code,
+            writer: POOLER_HOST,
+            reader: POOLER_HOST,
+            database: pooled.writers[i].alias,
+            readerDatabase: pooled.readers[i].alias,
+          }
         : { region: stack.foundation.region.code, writer: shards[i].endpoint, reader: shards[i].readerEndpoint },
     ]),
   );

@@ -132,7 +132,9 @@ export function databaseUsersSql(input: DatabaseUsersInput): string {
     '\\set ON_ERROR_STOP on',
     // Nobody but a schema's grantees creates objects; PostgreSQL 15 and later already default to this.
     'REVOKE CREATE ON SCHEMA public FROM PUBLIC;',
-    ...[...input.users].sort((a, b) => a.user.localeCompare(b.user)).flatMap((u, i) => userStatements(u, database, iamRole, input.passwordFiles?.[u.user], i, input.revokeIam ?? false)),
+    ...[...input.users]
+      .sort((a, b) => a.user.localeCompare(b.user))
+      .flatMap((u, i) => userStatements(u, database, iamRole, input.passwordFiles?.[u.user], i, input.revokeIam ?? false)),
   ];
   return `${lines.join('\n')}\n`;
 }
