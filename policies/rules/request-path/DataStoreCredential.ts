@@ -270,12 +270,14 @@ function poolerLink(service: ServiceFacts, stack: StackView, apps: StackView, en
     .resources('aws_eks_pod_identity_association')
     .find((a) => a.values.namespace === PRODUCT_NAMESPACE && a.values.service_account === String(poolerPod.serviceAccountName ?? poolerName));
   const poolerRole = association ? stack.referenced(association.values.role_arn) : undefined;
-  if (!poolerRole || !mayReadSecret(grantsOf(stack, poolerRole).grants, stack, secretId)) return `the ${poolerName} role may not read ${user}'s password secret`;
+  if (!poolerRole || !mayReadSecret(grantsOf(stack, poolerRole).grants, stack, secretId))
+    return `the ${poolerName} role may not read ${user}'s password secret`;
   const job = [apps, ...environmentApps]
     .flatMap((a) => manifestsOf(a, 'Job'))
     .find((j) => j.name.startsWith('database-users-') && text(j.manifest).includes(`CREATE ROLE ${quoted(user)}`));
   if (!job) return `no database-users Job in ${apps.name} creates the user ${user}`;
-  if (!text(job.manifest).includes(`ALTER ROLE ${quoted(user)} WITH PASSWORD`)) return `the database-users Job does not set ${user}'s password, which PgBouncer logs in with`;
+  if (!text(job.manifest).includes(`ALTER ROLE ${quoted(user)} WITH PASSWORD`))
+    return `the database-users Job does not set ${user}'s password, which PgBouncer logs in with`;
   return undefined;
 }
 
@@ -462,7 +464,7 @@ export const DataStoreCredential: StackRule = {
   family: 'request-path',
   scope: 'stack',
   description:
-    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica; behind PgBouncer a password of its own that the pooler's auth_file and the database-users Job use), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password; and the R2 writer credential for the R2 buckets it writes.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica; behind PgBouncer a password of its own that the auth_file of the pooler and the database-users Job use), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password; and the R2 writer credential for the R2 buckets it writes.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
