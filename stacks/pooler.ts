@@ -32,19 +32,6 @@ import { RegionalStack } from './regional-stack';
 /** The name of the application secret that carries a service's database password (its file: `DATABASE_PASSWORD_SECRET_FILE`). */
 export const DATABASE_PASSWORD_SECRET = 'DATABASE_PASSWORD_SECRET';
 
-/** What the apps stack and the operations Job need of the region's pooler. */
-export interface PoolerTarget {
-  readonly databases: readonly PoolerDatabase[];
-  /** Each client's user and the id its password secret is read by (ARN, or a replica's name in a standby region). */
-  readonly users: readonly PoolerUser[];
-  /** The IAM resources of those secrets (an ARN, or the replica's ARN pattern), by user. */
-  readonly secretResources: Readonly<Record<string, string>>;
-  /** The secrets this region owns (the database-users Job sets them), by user; empty in a standby region. */
-  readonly ownedSecretArns: Readonly<Record<string, string>>;
-  readonly databaseCidrs: readonly string[];
-  readonly databasePort: number;
-}
-
 /** The Secrets Manager name of a service's database password: owned by `ownerRegion`, replicated to the others. */
 export function databasePasswordSecretName(environment: string, ownerRegion: string, service: string): string {
   return `${environment}/${ownerRegion}/postgres-${service}`;

@@ -18,7 +18,7 @@ import type { SearchDomain } from '../constructs/aws/search-domain';
 import type { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
 import type { KafkaCluster } from '../constructs/aws/kafka-cluster';
 import type { HostDatabaseAdmin } from '../services/host-database-users';
-import type { PoolerTarget } from './pooler';
+import type { PoolerTarget } from './pooler-target';
 import { RestoreTestedType } from '../constructs/aws/restore-testing';
 import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
