@@ -122,17 +122,17 @@ export function userlistLine(user: string, password: string): string {
  * `"<user>" "<password>"` to the auth_file, retrying every 15 s while a secret has no value yet.
  * The names and ids arrive as environment variables, never inside the script.
  */
-export function userlistScript(count: number): string {
-  const lines = ['set -eu', 'umask 077', `: > ${AUTH_FILE}.tmp`];
+export function userlistScript(count: number, authFile = AUTH_FILE): string {
+  const lines = ['set -eu', 'umask 077', `: > ${authFile}.tmp`];
   for (let i = 0; i < count; i++) {
     lines.push(
       `until password=$(aws secretsmanager get-secret-value --secret-id "$SECRET_ID_${i}" --query SecretString --output text); do`,
       `  echo "the password of $USER_${i} has no value yet (the database-users Job's secret); retrying in 15 s"; sleep 15`,
       'done',
-      `printf '"%s" "%s"\\n' "$USER_${i}" "$(printf '%s' "$password" | sed 's/"/""/g')" >> ${AUTH_FILE}.tmp`,
+      `printf '"%s" "%s"\\n' "$USER_${i}" "$(printf '%s' "$password" | sed 's/"/""/g')" >> ${authFile}.tmp`,
     );
   }
-  lines.push(`mv ${AUTH_FILE}.tmp ${AUTH_FILE}`);
+  lines.push(`mv ${authFile}.tmp ${authFile}`);
   return lines.join('\n') + '\n';
 }
 
