@@ -223,10 +223,34 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
     const catalog = loadServiceCatalog(join(root, 'services'), root);
     const file = join(root, 'environments', 'production.yaml');
     const environment = parsed(readFileSync(file, 'utf8'), 'environments/production.yaml', catalog);
-    expect(environment.components).toEqual({ search: false, queues: ['rabbitmq', 'kafka'], regionMode: 'active-passive' });
+    expect(environment.components).toEqual({
+      search: false,
+      queues: ['rabbitmq', 'kafka'],
+      regionMode: 'active-passive',
+      pooler: { poolMode: 'transaction', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 10 },
+    });
     const collab = synthesized([environment]);
     const result = checkSynthesis(collab);
     expect(result.findings.filter((f) => f.level === 'error').map((f) => `${f.stack} ${f.address} ${f.ruleId}: ${f.message}`)).toEqual([]);
+    const clients = ['api', 'event-consumer', 'realtime', 'task-worker'];
+    // PgBouncer in each region's cluster: the services' DATABASE_HOST, and the pooler's secrets owned by the primary region, replicated to the standby.
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const apps = collab.stacks.find((st) => st.name === `collab-prod-${region}-apps`)!;
+      const deployments = Object.values(
+        (apps.json.resource?.kubernetes_deployment_v1 ?? {}) as Record<string, { metadata: { name: string } | Array<{ name: string }> }>,
+      );
+      expect(deployments.map((d) => [d.metadata].flat()[0].name)).toContain('pgbouncer');
+      expect(JSON.stringify(apps.json)).toContain('pgbouncer.product.svc.cluster.local');
+    }
+    const primaryStack = collab.stacks.find((st) => st.name === 'collab-prod-us-east-1')!;
+    const secrets = Object.values(
+      (primaryStack.json.resource?.aws_secretsmanager_secret ?? {}) as Record<string, { name: string; replica?: Array<{ region: string }> }>,
+    );
+    expect(secrets.filter((x) => x.name.includes('/postgres-')).map((x) => [x.name, x.replica?.map((r) => r.region)])).toEqual(
+      clients.map((c) => [`collab-prod/us-east-1/postgres-${c}`, ['eu-west-1']]),
+    );
+    const standby = collab.stacks.find((st) => st.name === 'collab-prod-eu-west-1')!;
+    expect(JSON.stringify(standby.json.resource?.aws_secretsmanager_secret ?? {})).not.toContain('/postgres-');
     const [sizedCollab] = sizeEnvironments([environment]);
     expect(sizedCollab.blueprint.postgres?.readReplicas).toBe(5);
     const cost = priceSizedEnvironment(
