@@ -91,7 +91,9 @@ export const componentsSchema = z
       .strictObject({
         pooler: poolerComponent
           .optional()
-          .describe("PgBouncer in front of Postgres (docs/components.md, \"Pooling\"): services' DATABASE_HOST points at it. growth, scale, hyperscale. @default false"),
+          .describe(
+            'PgBouncer in front of Postgres (docs/components.md, "Pooling"): services\' DATABASE_HOST points at it. growth, scale, hyperscale. @default false',
+          ),
         ...POSTGRES_SHARD_FIELDS,
       })
       .optional()

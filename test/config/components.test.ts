@@ -115,12 +115,13 @@ describe('components: combinations that cannot work are refused with the reason'
       clientConnectionsPerPod: 10,
     });
     expect(
-      resolved(`${base('growth')}components:\n  search: true\n  queue: [rabbitmq, kafka]\n  postgres: { pooler: { poolMode: session, clientConnectionsPerPod: 4 } }\n`)
-        .components.pooler,
+      resolved(
+        `${base('growth')}components:\n  search: true\n  queue: [rabbitmq, kafka]\n  postgres: { pooler: { poolMode: session, clientConnectionsPerPod: 4 } }\n`,
+      ).components.pooler,
     ).toEqual({ poolMode: 'session', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 4 });
   });
 
-  it('refuses a service that takes the pooler\'s name', () => {
+  it("refuses a service that takes the pooler's name", () => {
     const root = mkdtempSync(join(tmpdir(), 'stagecraft-pooler-name-'));
     mkdirSync(join(root, 'services'));
     writeFileSync(join(root, 'services', 'pgbouncer.yaml'), COMPONENT_SERVICES['api.yaml'].replace('name: api', 'name: pgbouncer'));
