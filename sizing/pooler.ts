@@ -19,6 +19,7 @@ import { Environment } from '../config/environment';
 import { PoolerSettings } from '../config/pooler';
 import { ServiceDefinition } from '../config/service-definition';
 import { Blueprint, PoolerSize } from './blueprint-types';
+import { fmt } from './numbers';
 
 /** Clients one PgBouncer process serves (single-threaded; a client costs it about 10 KiB and a share of one core). */
 export const POOLER_CLIENTS_PER_POD = 5000;
@@ -93,10 +94,10 @@ export function poolerSizeFor(
   const poolSize = Math.max(1, Math.floor(maxDbConnectionsPerPod / users));
   const maxClientConnectionsPerPod = Math.max(100, Math.ceil(clientConnections / Math.max(1, pods - 1)));
   const reason =
-    `${clientPods} max pods of ${clients.length} database clients × ${settings.clientConnectionsPerPod} connections = ${clientConnections} clients ` +
-    `→ ${pods} PgBouncer pods (${POOLER_CLIENTS_PER_POD} clients a pod, at least ${POOLER_MIN_PODS}), each accepting ${maxClientConnectionsPerPod}; ` +
-    `${instanceClass ?? 'the database'} max_connections ${max ?? '?'} × ${settings.maxConnectionsPercent}% = ${serverConnections} server connections a database, ` +
-    `${maxDbConnectionsPerPod} a pod, ${poolSize} per user (${users} users), ${settings.poolMode} pooling`;
+    `${fmt(clientPods)} max pods of ${clients.length} database clients × ${settings.clientConnectionsPerPod} connections = ${fmt(clientConnections)} clients ` +
+    `→ ${pods} PgBouncer pods (${fmt(POOLER_CLIENTS_PER_POD)} clients a pod, at least ${POOLER_MIN_PODS}), each accepting ${fmt(maxClientConnectionsPerPod)}; ` +
+    `${instanceClass ?? 'the database'} max_connections ${max === undefined ? '?' : fmt(max)} × ${settings.maxConnectionsPercent}% = ${fmt(serverConnections)} server connections a database, ` +
+    `${fmt(maxDbConnectionsPerPod)} a pod, ${fmt(poolSize)} per user (${users} users), ${settings.poolMode} pooling`;
   return {
     poolMode: settings.poolMode,
     maxConnectionsPercent: settings.maxConnectionsPercent,
