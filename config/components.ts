@@ -13,12 +13,13 @@ import { z } from 'zod';
 import { Problem, shownValue } from './errors';
 import { Stage } from './stages';
 import { cockroachComponentSchema, CockroachHosting, EDGE_COMPONENT_FIELDS, POSTGRES_SHARD_FIELDS } from './components-reserved';
-import type { DataStoreKind, ServiceDefinition } from './service-definition';
+import { QUEUE_BROKERS, QueueBroker } from './service-definition';
+import type { DataStoreKind, ServiceDefinition, ServiceTopics } from './service-definition';
 import { poolerComponent, PoolerSettings, resolvePooler } from './pooler';
 
 /** Message brokers an environment can run, one or both. */
-export const BROKERS = ['rabbitmq', 'kafka'] as const;
-export type Broker = (typeof BROKERS)[number];
+export const BROKERS = QUEUE_BROKERS;
+export type Broker = QueueBroker;
 
 /** How several regions share the traffic and the writes. */
 export const REGION_MODES = ['active-passive', 'active-active'] as const;
@@ -248,6 +249,16 @@ export function serviceComponentProblems(file: string, components: Components, s
   if (!COMPONENT_STAGES.search.includes(stage)) return problems; // single-host stages: DATA_STORE_STAGES refuses these in the catalog
   const brokers = components.queues;
   for (const service of services) {
+    // Topics that say no broker, on a service that names none, where two run: they would go nowhere.
+    const { consumes, produces } = service.topics;
+    const plain = [...new Set([...produces, ...consumes])].sort();
+    if (brokers.length > 1 && plain.length > 0 && !service.dataStores.some((s) => s === 'queue' || s === 'rabbitmq' || s === 'kafka')) {
+      problems.push({
+        file,
+        path: 'components.queue',
+        message: `runs ${brokers.join(' and ')}, so ${service.name}'s topics (${service.sourceFile}: topics: ${plain.join(', ')}) do not say their broker; allowed: name it in dataStores (rabbitmq or kafka), or the broker of each topic (topics.rabbitmq, topics.kafka)`,
+      });
+    }
     const add = (path: string, what: string, i: number, remedy: string) =>
       problems.push({
         file,
@@ -258,7 +269,15 @@ export function serviceComponentProblems(file: string, components: Components, s
       if (store === 'search' && !components.search) add('components.search', 'search', i, 'add it with components.search: true');
       else if (store === 'queue' && brokers.length === 0) add('components.queue', 'a queue', i, 'add one with components.queue: rabbitmq or kafka');
       else if ((store === 'rabbitmq' || store === 'kafka') && !brokers.includes(store)) {
-        add('components.queue', store, i, `add it with components.queue: [${[...brokers, store].sort().join(', ')}]`);
+        const remedy = `add it with components.queue: [${[...brokers, store].sort().join(', ')}]`;
+        // A broker the service names by its topics: the refusal points at them.
+        if (service.topics[store])
+          problems.push({
+            file,
+            path: 'components.queue',
+            message: `${service.name} has topics on ${store} (${service.sourceFile}: topics.${store}: ${topicList(service.topics[store])}), which this environment does not run; ${remedy}, or disable ${service.name} (services.${service.name}.enabled: false)`,
+          });
+        else add('components.queue', store, i, remedy);
       } else if (store === 'queue' && brokers.length > 1) {
         problems.push({
           file,
@@ -271,12 +290,48 @@ export function serviceComponentProblems(file: string, components: Components, s
   return problems;
 }
 
-/** Whether `service` is a client of `broker`: it names it, or names `queue` where `broker` is the environment's only one. */
+/** `a, b` of the topics a service reads and writes on one broker, for messages. */
+function topicList(topics: ServiceTopics): string {
+  return [...new Set([...topics.produces, ...topics.consumes])].join(', ');
+}
+
+/** Whether `service` is a client of `broker`: it names it (in `dataStores`, or by `topics.<broker>`, which the catalog adds there), or names `queue` where `broker` is the environment's only one. */
 export function usesBroker(service: Pick<ServiceDefinition, 'dataStores'>, broker: Broker, queues: readonly Broker[]): boolean {
   return service.dataStores.includes(broker) || (service.dataStores.includes('queue') && queues.length === 1 && queues[0] === broker);
 }
 
-/** The services that are clients of `broker` (usesBroker). */
-export function brokerClients<S extends Pick<ServiceDefinition, 'dataStores'>>(services: readonly S[], broker: Broker, queues: readonly Broker[]): S[] {
-  return services.filter((s) => usesBroker(s, broker, queues));
+/** The brokers `service` is a client of, in BROKERS order: two for a service of both. */
+export function brokersOf(service: Pick<ServiceDefinition, 'dataStores'>, queues: readonly Broker[]): Broker[] {
+  return BROKERS.filter((b) => usesBroker(service, b, queues));
+}
+
+const NO_TOPICS: ServiceTopics = { consumes: [], produces: [] };
+
+/**
+ * The topics `service` uses on `broker`: those it names under `topics.<broker>`, or, for a
+ * client of one broker, its unqualified `topics.consumes` and `topics.produces` (the catalog
+ * refuses unqualified topics on a service of both, and a mix of the two forms).
+ */
+export function topicsOn(service: Pick<ServiceDefinition, 'dataStores' | 'topics'>, broker: Broker, queues: readonly Broker[]): ServiceTopics {
+  if (!usesBroker(service, broker, queues)) return NO_TOPICS;
+  const own = service.topics[broker];
+  if (own) return { consumes: own.consumes, produces: own.produces };
+  return brokersOf(service, queues).length === 1 ? { consumes: service.topics.consumes, produces: service.topics.produces } : NO_TOPICS;
+}
+
+/**
+ * The services that are clients of `broker` (usesBroker), each with `topics` narrowed to its
+ * topics on that broker (topicsOn): what the broker's topology, Jobs and credentials are built from.
+ */
+export function brokerClients<S extends Pick<ServiceDefinition, 'dataStores' | 'topics'>>(
+  services: readonly S[],
+  broker: Broker,
+  queues: readonly Broker[],
+): S[] {
+  return services
+    .filter((s) => usesBroker(s, broker, queues))
+    .map((s) => {
+      const on = topicsOn(s, broker, queues);
+      return { ...s, topics: { ...on, [broker]: on } };
+    });
 }

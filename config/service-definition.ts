@@ -228,8 +228,12 @@ export interface ServiceDefinition {
   readonly env: Readonly<Record<string, string>>;
   /** Data stores it talks to; network policies allow exactly these. */
   readonly dataStores: readonly DataStoreKind[];
-  /** Queue topics it reads (as the consumer group named after it) and writes; its Kafka credential covers exactly these. */
-  readonly topics: { readonly consumes: readonly string[]; readonly produces: readonly string[] };
+  /**
+   * Queue topics it reads (as the consumer group named after it) and writes: `consumes` and
+   * `produces` on its one broker, `kafka` and `rabbitmq` on the broker they name (a service of both).
+   * Its credential on each broker covers exactly that broker's (config/components.ts `topicsOn`).
+   */
+  readonly topics: ServiceTopics & { readonly [B in QueueBroker]?: ServiceTopics };
   /** Other services it calls; they must run in the same stage. */
   readonly calls: readonly string[];
   /** Stages that run it. */
@@ -242,6 +246,16 @@ export interface ServiceDefinition {
   readonly edge?: EdgeRuntime;
   /** The file it was read from, for messages. */
   readonly sourceFile: string;
+}
+
+/** The message brokers a service can name (`dataStores`, `topics.<broker>`), as `components.queue` runs them. */
+export const QUEUE_BROKERS = ['rabbitmq', 'kafka'] as const;
+export type QueueBroker = (typeof QUEUE_BROKERS)[number];
+
+/** The topics a service reads and writes on one broker. */
+export interface ServiceTopics {
+  readonly consumes: readonly string[];
+  readonly produces: readonly string[];
 }
 
 /** Public ports are served on this container port (the ALB target group and the host's reverse proxy). */

@@ -26,6 +26,15 @@ const topic = z.string().regex(TOPIC_PATTERN, {
   error: (issue) => `${show(issue.input)} is not a topic name (1–240 letters, digits, dots, dashes and underscores, e.g. product-events)`,
 });
 
+/** The topics a service uses on one named broker (`topics.kafka`, `topics.rabbitmq`). */
+const brokerTopics = (broker: string) =>
+  z
+    .strictObject({
+      consumes: z.array(topic).optional().describe(`Topics it reads on ${broker}, in the consumer group named after the service. @default []`),
+      produces: z.array(topic).optional().describe(`Topics it writes on ${broker}. @default []`),
+    })
+    .describe(`Its topics on ${broker}.`);
+
 const name = (what: string) =>
   z
     .string()
@@ -257,12 +266,20 @@ export const serviceSchema = z.strictObject({
     .describe('Data stores it needs. @default []'),
   topics: z
     .strictObject({
-      consumes: z.array(topic).optional().describe('Topics it reads, in the consumer group named after the service. @default []'),
-      produces: z.array(topic).optional().describe('Topics it writes. @default []'),
+      consumes: z.array(topic).optional().describe('Topics it reads, in the consumer group named after the service, on its one broker. @default []'),
+      produces: z.array(topic).optional().describe('Topics it writes, on its one broker. @default []'),
+      kafka: brokerTopics('Kafka (MSK)')
+        .optional()
+        .describe('Its topics on Kafka, where it uses both brokers (or names the broker of each topic): the service is then a Kafka client. @default none'),
+      rabbitmq: brokerTopics('RabbitMQ (Amazon MQ)')
+        .optional()
+        .describe(
+          'Its topics on RabbitMQ, where it uses both brokers (or names the broker of each topic): the service is then a RabbitMQ client. @default none',
+        ),
     })
     .optional()
     .describe(
-      'The queue topics it uses; with any, it is a queue client on every stage that runs a queue (growth and up), whether or not `dataStores` lists `queue`. The queue topology is created from them: Kafka topics (and `<topic>.dlq` of those read), RabbitMQ exchanges and per-consumer queues. On Kafka (MSK, IAM authentication) its role may read, write and join a group on exactly these (and write `<topic>.dlq` of those it reads); on RabbitMQ its own broker user may publish and consume exactly these. @default none',
+      "The queue topics it uses. `consumes`/`produces` live on its one broker (the one `dataStores` names, or the environment's only one): with any, it is a queue client on every stage that runs a queue (growth and up), whether or not `dataStores` lists `queue`. `kafka:`/`rabbitmq:` name the broker of each topic instead, for a service of both (`components.queue: [rabbitmq, kafka]`); a service names the broker of every topic or of none. The queue topology is created from them: Kafka topics (and `<topic>.dlq` of those read), RabbitMQ exchanges and per-consumer queues. On Kafka (MSK, IAM authentication) its role may read, write and join a group on exactly these (and write `<topic>.dlq` of those it reads); on RabbitMQ its own broker user may publish and consume exactly these. @default none",
     ),
   calls: z.array(z.string()).optional().describe('Services it calls. @default []'),
   stages: z

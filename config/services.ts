@@ -23,6 +23,7 @@ import {
 import { kindProblems, serviceKindOf } from './service-kinds';
 import { resolveComponents } from './components';
 import { secretShapedProblems, withoutReported } from './secret-shapes';
+import { brokerProblems, dataStoresWithTopicBrokers, qualifiedBrokers } from './service-brokers';
 import { Problem, UserInputError } from './errors';
 import { EnvironmentConfig } from './schema';
 import { serviceSchema, ServiceConfig } from './service-schema';
@@ -170,7 +171,7 @@ function parseServiceFile(text: string, file: string): { config?: ServiceConfig;
       ? [{ file, path: `ports[${i}].route`, message: 'is set on a private port; allowed only with public: true' }]
       : [],
   );
-  return { config: parsed.data, problems: [...secretShaped, ...privateRoutes] };
+  return { config: parsed.data, problems: [...secretShaped, ...privateRoutes, ...brokerProblems(parsed.data, file)] };
 }
 
 function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
@@ -211,8 +212,14 @@ function definitionOf(config: ServiceConfig, file: string): ServiceDefinition {
     ...(config.archive ? { archive: true } : {}),
     resources: config.resources,
     env: config.env ?? {},
-    dataStores: config.dataStores ?? [],
-    topics: { consumes: config.topics?.consumes ?? [], produces: config.topics?.produces ?? [] },
+    dataStores: dataStoresWithTopicBrokers(config),
+    topics: {
+      consumes: config.topics?.consumes ?? [],
+      produces: config.topics?.produces ?? [],
+      ...Object.fromEntries(
+        qualifiedBrokers(config.topics).map((b) => [b, { consumes: config.topics?.[b]?.consumes ?? [], produces: config.topics?.[b]?.produces ?? [] }]),
+      ),
+    },
     calls: config.calls ?? [],
     stages: config.stages,
     // kindProblems ensured a scaling rule on every kind but a job, which runs one pod per run.
@@ -300,15 +307,6 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
     add(
       'demand.driver',
       `${demand.driver} derives a pod range, which needs an autoscaled scaling rule; allowed: fixed with scaling rule fixed, or scaling rule cpu, api or websocket-gateway`,
-    );
-  }
-
-  // A service's QUEUE_* variables point at one broker.
-  const queues = service.dataStores.filter((store) => store === 'queue' || store === 'rabbitmq' || store === 'kafka');
-  if (queues.length > 1) {
-    add(
-      `dataStores[${service.dataStores.indexOf(queues[1])}]`,
-      `names ${queues.join(' and ')}; a service talks to one broker (its QUEUE_* variables point at one); allowed: one of queue, rabbitmq, kafka`,
     );
   }
 

@@ -44,10 +44,17 @@ import { POOLER_HOST, PoolerDatabase } from '../services/kubernetes/pooler';
 import { pooledDatabase } from './pooler';
 import { DataStoreEndpoint, ServiceCredential } from '../constructs/shared/data-store-endpoints';
 import { hostDatabaseCredentials } from './host-services';
-import { usesBroker } from '../config/components';
+import { Broker, brokersOf, topicsOn, usesBroker } from '../config/components';
 import { POSTGRES_CLIENT_IMAGE } from '../services/platform/operations-jobs';
 import { GeneratedSecret } from '../constructs/aws/generated-secret';
-import { KAFKA_DEAD_LETTER_SUFFIX, kafkaWrittenTopics, QUEUE_CONSUMES_ENV, QUEUE_PRODUCES_ENV, rabbitMqUsername } from '../services/platform/queue-topology';
+import {
+  KAFKA_DEAD_LETTER_SUFFIX,
+  kafkaWrittenTopics,
+  QUEUE_CONSUMES_SUFFIX,
+  QUEUE_PRODUCES_SUFFIX,
+  queueVariablePrefix,
+  rabbitMqUsername,
+} from '../services/platform/queue-topology';
 import { ServiceDefinition } from '../config/service-definition';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
@@ -429,9 +436,10 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
   // Each queue client logs in as its own broker user (the rabbitmq-users Job creates it), with a
   // password generated into its own secret through the write-only argument: never in state. The
   // admin user and its secret stay with the operations Jobs.
+  const { queues } = f.environment.components;
   const passwords = new Map(
     f.environment.services
-      .filter((s) => usesBroker(s, 'rabbitmq', f.environment.components.queues))
+      .filter((s) => usesBroker(s, 'rabbitmq', queues))
       .map((s) => [
         s.name,
         new GeneratedSecret(stack, `rabbitmq-user-${s.name}`, {
@@ -446,18 +454,23 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
     engine: `Amazon MQ RabbitMQ (${rabbitmq.deployment})`,
     port: broker.port,
     peer: { cidrs: dataSubnetCidrs(stack) },
-    env: {
-      QUEUE_KIND: 'rabbitmq',
-      QUEUE_ENDPOINT: Fn.element(broker.broker.instances.get(0).endpoints, 0) as string,
-    },
+    // Every variable depends on the client (QUEUE_* for a client of one broker, RABBITMQ_* for one of both): all in its credential.
+    env: {},
     secretArns: [],
     bucketArns: [],
     credentialFor: (service) => {
       const password = passwords.get(service.name);
       if (!password) throw new Error(`${service.name} does not use the queue in ${stack.stackName}`);
+      const name = brokerVariables(service, 'rabbitmq', queues);
       return {
         mechanism: 'RabbitMQ user',
-        env: { QUEUE_USERNAME: rabbitMqUsername(service.name), QUEUE_SECRET_ARN: password.secret.arn, ...queueTopicsEnv(service) },
+        env: {
+          ...name.kind,
+          [name('ENDPOINT')]: Fn.element(broker.broker.instances.get(0).endpoints, 0) as string,
+          [name('USERNAME')]: rabbitMqUsername(service.name),
+          [name('SECRET_ARN')]: password.secret.arn,
+          ...queueTopicsEnv(service, 'rabbitmq', queues),
+        },
         secretArns: [password.secret.arn],
       };
     },
@@ -467,9 +480,22 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
   return broker;
 }
 
-/** The topics a queue client uses, for the application (comma-separated). */
-function queueTopicsEnv(service: ServiceDefinition): Record<string, string> {
-  return { [QUEUE_PRODUCES_ENV]: service.topics.produces.join(','), [QUEUE_CONSUMES_ENV]: service.topics.consumes.join(',') };
+/**
+ * How a client's variables for `broker` are named: `QUEUE_<name>` (and QUEUE_KIND) for a client
+ * of one broker, as before; `RABBITMQ_<name>` or `KAFKA_<name>` for a client of both, whose
+ * QUEUE_* would name two brokers at once.
+ */
+function brokerVariables(service: ServiceDefinition, broker: Broker, queues: readonly Broker[]): ((name: string) => string) & { kind: Record<string, string> } {
+  const prefix = queueVariablePrefix(brokersOf(service, queues).length > 1 ? broker : undefined);
+  const kind: Record<string, string> = prefix === 'QUEUE_' ? { QUEUE_KIND: broker } : {};
+  return Object.assign((name: string) => `${prefix}${name}`, { kind });
+}
+
+/** The topics a queue client uses on `broker`, for the application (comma-separated). */
+function queueTopicsEnv(service: ServiceDefinition, broker: Broker, queues: readonly Broker[]): Record<string, string> {
+  const { produces, consumes } = topicsOn(service, broker, queues);
+  const name = brokerVariables(service, broker, queues);
+  return { [name(QUEUE_PRODUCES_SUFFIX)]: produces.join(','), [name(QUEUE_CONSUMES_SUFFIX)]: consumes.join(',') };
 }
 
 export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupRef[]): SearchDomain {
@@ -518,7 +544,7 @@ export function addKafka(stack: RegionalStack, clients: readonly SecurityGroupRe
     // Clients authenticate with IAM (SASL/IAM): no secret.
     // Kafka has no broker-side dead letter: a consumer that gives up on a message publishes it to
     // `<topic>.dlq` (seed 004: poison messages must not block a queue) and moves on.
-    env: { QUEUE_KIND: 'kafka', KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers, KAFKA_DEAD_LETTER_TOPIC_SUFFIX: KAFKA_DEAD_LETTER_SUFFIX },
+    env: { KAFKA_BOOTSTRAP_BROKERS: cluster.bootstrapBrokers, KAFKA_DEAD_LETTER_TOPIC_SUFFIX: KAFKA_DEAD_LETTER_SUFFIX },
     secretArns: [],
     bucketArns: [],
     credentialFor: kafkaCredential(stack, cluster),
@@ -554,9 +580,11 @@ export function kafkaResourceArn(stack: RegionalStack, cluster: KafkaCluster, ki
 function kafkaCredential(stack: RegionalStack, cluster: KafkaCluster): (service: ServiceDefinition) => ServiceCredential {
   const under = (kind: 'topic' | 'group', name: string) => kafkaResourceArn(stack, cluster, kind, name);
   const clusterArn = cluster.cluster.arn;
+  const { queues } = stack.foundation.environment.components;
   return (service) => {
-    const { consumes } = service.topics;
-    const written = kafkaWrittenTopics(service);
+    const topics = topicsOn(service, 'kafka', queues);
+    const { consumes } = topics;
+    const written = kafkaWrittenTopics({ topics });
     const statements: Array<Record<string, unknown>> = [
       { Sid: 'ConnectToTheCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: clusterArn },
     ];
@@ -581,7 +609,13 @@ function kafkaCredential(stack: RegionalStack, cluster: KafkaCluster): (service:
       // Producers are idempotent by default since Kafka 3.0: InitProducerId needs this cluster action.
       statements.push({ Sid: 'WriteIdempotently', Effect: 'Allow', Action: ['kafka-cluster:WriteDataIdempotently'], Resource: clusterArn });
     }
-    return { mechanism: 'MSK IAM', env: { KAFKA_AUTH: 'iam', KAFKA_CONSUMER_GROUP: service.name, ...queueTopicsEnv(service) }, statements };
+    const env = {
+      ...brokerVariables(service, 'kafka', queues).kind,
+      KAFKA_AUTH: 'iam',
+      KAFKA_CONSUMER_GROUP: service.name,
+      ...queueTopicsEnv(service, 'kafka', queues),
+    };
+    return { mechanism: 'MSK IAM', env, statements };
   };
 }
 

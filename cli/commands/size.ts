@@ -1,5 +1,6 @@
 /** `stagecraft size`: workload → stage, counts with their reasoning, and the monthly cost of the stacks they make. */
 import { describeShardList, SHARDS_PATH } from '../../config/shard-homes';
+import { Broker, brokerClients } from '../../config/components';
 import { Environment } from '../../config/environment';
 import { UserInputError } from '../../config/errors';
 import { environmentFiles, loadEnvironments } from '../../config/load';
@@ -198,7 +199,7 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
     out.push({
       component: 'kafka brokers',
       count: `${blueprint.kafka.brokers} × ${blueprint.kafka.instanceType}`,
-      reasoning: `${reasons.kafka ?? ''}${explicitNote('streaming.brokers')}`,
+      reasoning: `${reasons.kafka ?? ''}${explicitNote('streaming.brokers')}${topicsNote(sized.environment, 'kafka')}`,
     });
   if (blueprint.pooler)
     out.push({
@@ -207,7 +208,11 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
       reasoning: blueprint.pooler.reason,
     });
   if (blueprint.rabbitmq)
-    out.push({ component: 'rabbitmq', count: blueprint.rabbitmq.deployment === 'cluster' ? '3-node cluster' : '1 broker', reasoning: 'stage topology' });
+    out.push({
+      component: 'rabbitmq',
+      count: blueprint.rabbitmq.deployment === 'cluster' ? '3-node cluster' : '1 broker',
+      reasoning: `stage topology${topicsNote(sized.environment, 'rabbitmq')}`,
+    });
   if (blueprint.search)
     out.push({
       component: 'opensearch',
@@ -215,6 +220,17 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
       reasoning: 'stage topology (search load is not part of the workload profile)',
     });
   return out;
+}
+
+/** `; topics: events (api → worker), …`: the topics on `broker` with who writes and who reads each (config/components.ts `topicsOn`). */
+function topicsNote(environment: Environment, broker: Broker): string {
+  const clients = brokerClients(environment.services, broker, environment.components.queues);
+  const topics = [...new Set(clients.flatMap((s) => [...s.topics.produces, ...s.topics.consumes]))].sort();
+  if (topics.length === 0) return '';
+  const names = (list: readonly string[]) => (list.length > 0 ? list.join(', ') : 'none');
+  const line = (topic: string) =>
+    `${topic} (${names(clients.filter((s) => s.topics.produces.includes(topic)).map((s) => s.name))} → ${names(clients.filter((s) => s.topics.consumes.includes(topic)).map((s) => s.name))})`;
+  return `; topics: ${topics.map(line).join(', ')}`;
 }
 
 export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentCost }): string {

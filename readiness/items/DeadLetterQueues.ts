@@ -5,12 +5,14 @@
  * dead letter: every consumer is told the topic suffix of its dead-letter topic.
  */
 import { RABBITMQ_POLICY_ENV } from '../../services/platform/operations-jobs';
-import { QUEUE_CONSUMES_ENV } from '../../services/platform/queue-topology';
+import { QUEUE_CONSUMES_ENV, QUEUE_CONSUMES_SUFFIX, queueVariablePrefix } from '../../services/platform/queue-topology';
 import { appsStackOf, containerEnv, manifestsOf, regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
 /** The consumers' environment variable that names the dead-letter topic suffix. */
 export const KAFKA_DEAD_LETTER_ENV = 'KAFKA_DEAD_LETTER_TOPIC_SUFFIX';
+/** The topics a client of both brokers consumes on Kafka. */
+const KAFKA_CONSUMES_ENV = `${queueVariablePrefix('kafka')}${QUEUE_CONSUMES_SUFFIX}`;
 
 export const DeadLetterQueues: ReadinessItem = {
   id: 'RDY-6',
@@ -32,10 +34,11 @@ export const DeadLetterQueues: ReadinessItem = {
       }
       for (const cluster of stack.resources('aws_msk_cluster')) {
         const name = String(cluster.values.cluster_name ?? cluster.address);
-        // Producers only (an empty QUEUE_TOPICS_CONSUMED) read nothing, so they have nothing to dead-letter.
+        // Producers only (an empty QUEUE_TOPICS_CONSUMED, or KAFKA_TOPICS_CONSUMED for a client of both brokers) read nothing,
+        // so they have nothing to dead-letter.
+        const consumes = (env: Map<string, string>) => (env.get(QUEUE_CONSUMES_ENV) ?? env.get(KAFKA_CONSUMES_ENV) ?? '') !== '';
         const consumers = manifestsOf(apps, 'Deployment').filter(
-          (d) =>
-            d.namespace === 'product' && containerEnv(d.manifest).has('KAFKA_BOOTSTRAP_BROKERS') && containerEnv(d.manifest).get(QUEUE_CONSUMES_ENV) !== '',
+          (d) => d.namespace === 'product' && containerEnv(d.manifest).has('KAFKA_BOOTSTRAP_BROKERS') && consumes(containerEnv(d.manifest)),
         );
         const untold = consumers.filter((d) => !containerEnv(d.manifest).has(KAFKA_DEAD_LETTER_ENV));
         if (consumers.length === 0) parts.push(missing(`${name}: no product service is connected to Kafka`));

@@ -11,15 +11,28 @@
  *   it produces and consume its own queues, and configure nothing (`rabbitMqPermissions`).
  * Topic names are 1–240 of `[A-Za-z0-9._-]` and service names DNS labels (config/service-schema.ts),
  * so they are safe in URLs, JSON and single-quoted shell words; regular expressions escape them.
+ * The functions take a broker's clients as `brokerClients` (config/components.ts) gives them:
+ * each with `topics` narrowed to its topics on that broker, so a service of both brokers puts its
+ * Kafka topics in the Kafka topology and its RabbitMQ topics in the RabbitMQ one.
  */
-import { ServiceDefinition } from '../../config/service-definition';
+import { QueueBroker, ServiceDefinition } from '../../config/service-definition';
 
 /** Dead letters of a consumed Kafka topic go to `<topic>` + this (KAFKA_DEAD_LETTER_TOPIC_SUFFIX). */
 export const KAFKA_DEAD_LETTER_SUFFIX = '.dlq';
 
-/** The variables that tell a queue client its topics (comma-separated). */
-export const QUEUE_PRODUCES_ENV = 'QUEUE_TOPICS_PRODUCED';
-export const QUEUE_CONSUMES_ENV = 'QUEUE_TOPICS_CONSUMED';
+/**
+ * The prefix of a queue client's variables: `QUEUE_` for a client of one broker (with QUEUE_KIND
+ * naming it), the broker's own (`RABBITMQ_`, `KAFKA_`) for a client of both.
+ */
+export function queueVariablePrefix(broker?: QueueBroker): string {
+  return broker === undefined ? 'QUEUE_' : `${broker.toUpperCase()}_`;
+}
+
+/** The variables that tell a queue client its topics (comma-separated), after the prefix. */
+export const QUEUE_PRODUCES_SUFFIX = 'TOPICS_PRODUCED';
+export const QUEUE_CONSUMES_SUFFIX = 'TOPICS_CONSUMED';
+export const QUEUE_PRODUCES_ENV = `${queueVariablePrefix()}${QUEUE_PRODUCES_SUFFIX}`;
+export const QUEUE_CONSUMES_ENV = `${queueVariablePrefix()}${QUEUE_CONSUMES_SUFFIX}`;
 
 const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
 
@@ -29,7 +42,7 @@ export function kafkaTopicNames(services: readonly ServiceDefinition[]): string[
 }
 
 /** The topics a service writes on Kafka: those it produces and the dead-letter topics of those it consumes. */
-export function kafkaWrittenTopics(service: ServiceDefinition): string[] {
+export function kafkaWrittenTopics(service: Pick<ServiceDefinition, 'topics'>): string[] {
   return sorted([...service.topics.produces, ...service.topics.consumes.map((t) => `${t}${KAFKA_DEAD_LETTER_SUFFIX}`)]);
 }
 

@@ -154,14 +154,19 @@ describe('components: services need what the environment runs', () => {
     ]);
   });
 
-  it('refuses an ambiguous queue where both brokers run', () => {
+  it('refuses an ambiguous queue, and topics that say no broker, where both brokers run', () => {
+    const topics = (service: string, list: string) =>
+      `environments/prod.yaml: components.queue: runs rabbitmq and kafka, so ${service}'s topics (services/${service}.yaml: topics: ${list}) do not say their broker; allowed: name it in dataStores (rabbitmq or kafka), or the broker of each topic (topics.rabbitmq, topics.kafka)`;
     expect(problems(`${base('growth')}components:\n  queue: [rabbitmq, kafka]\n`, chat)).toEqual([
       "environments/prod.yaml: components.queue: runs rabbitmq and kafka, so analytics-worker's queue (services/analytics-worker.yaml: dataStores[0]) is ambiguous; allowed: name its broker in dataStores (rabbitmq or kafka)",
+      topics('api', 'messages, product-events, uploads'),
+      topics('delivery-worker', 'product-events'),
       "environments/prod.yaml: components.queue: runs rabbitmq and kafka, so moderation-worker's queue (services/moderation-worker.yaml: dataStores[0]) is ambiguous; allowed: name its broker in dataStores (rabbitmq or kafka)",
+      topics('websocket-gateway', 'messages, product-events'),
     ]);
   });
 
-  it('refuses a service that names two brokers', () => {
+  it('refuses a service that names queue beside a broker', () => {
     const root = mkdtempSync(join(tmpdir(), 'stagecraft-two-brokers-'));
     mkdirSync(join(root, 'services'));
     writeFileSync(
@@ -169,7 +174,7 @@ describe('components: services need what the environment runs', () => {
       COMPONENT_SERVICES['event-consumer.yaml'].replace('dataStores: [kafka, database]', 'dataStores: [queue, kafka]'),
     );
     expect(loadServiceCatalog(join(root, 'services'), root).problems.map(formatProblem)).toEqual([
-      'services/event-consumer.yaml: dataStores[1]: names queue and kafka; a service talks to one broker (its QUEUE_* variables point at one); allowed: one of queue, rabbitmq, kafka',
+      "services/event-consumer.yaml: dataStores[0]: names queue beside kafka (dataStores[1]); queue is the environment's one broker, so beside a named broker it is ambiguous; allowed: queue alone, or the brokers by name (rabbitmq, kafka)",
     ]);
   });
 
@@ -178,11 +183,25 @@ describe('components: services need what the environment runs', () => {
     const catalog = loadServiceCatalog(join(root, 'services'), root);
     expect(catalog.problems).toEqual([]);
     expect(catalog.services.map((s) => [s.name, s.dataStores.filter((d) => d === 'rabbitmq' || d === 'kafka')])).toEqual([
-      ['api', ['kafka']],
+      ['api', ['rabbitmq', 'kafka']],
       ['event-consumer', ['kafka']],
       ['realtime', []],
       ['task-worker', ['rabbitmq']],
       ['web', []],
     ]);
+    // The api names the broker of each topic: document events on Kafka, tasks on RabbitMQ.
+    expect(catalog.services.find((s) => s.name === 'api')?.topics).toEqual({
+      consumes: [],
+      produces: [],
+      kafka: { consumes: [], produces: ['document-events'] },
+      rabbitmq: { consumes: [], produces: ['tasks'] },
+    });
+    // The api names the broker of each topic: document events on Kafka, tasks on RabbitMQ.
+    expect(catalog.services.find((s) => s.name === 'api')?.topics).toEqual({
+      consumes: [],
+      produces: [],
+      kafka: { consumes: [], produces: ['document-events'] },
+      rabbitmq: { consumes: [], produces: ['tasks'] },
+    });
   });
 });

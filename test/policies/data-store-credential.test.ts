@@ -315,7 +315,13 @@ describe('DataStoreCredential on the queue (fixtures)', () => {
       QUEUE_SECRET_ARN: `\${data.terraform_remote_state.cross-stack-reference-input-fx-us-east-1.outputs.${secret}}`,
       QUEUE_TOPICS_PRODUCED: 'messages',
     });
-    const usersJob = (user: string) => job('rabbitmq-users-1a2b3c4d', {}, `put_user '${user}' "$RABBITMQ_USER_SECRET_0" "$RABBITMQ_PERMISSIONS_0"`);
+    /** The users Job putting `user` with `permissions` (JSON in its RABBITMQ_PERMISSIONS_0, as operations-jobs.ts writes it). */
+    const usersJob = (user: string, permissions: object = { configure: '^$', write: '^(messages)$', read: '^$' }) =>
+      job(
+        'rabbitmq-users-1a2b3c4d',
+        { RABBITMQ_PERMISSIONS_0: JSON.stringify(permissions) },
+        `put_user '${user}' "$RABBITMQ_USER_SECRET_0" "$RABBITMQ_PERMISSIONS_0"`,
+      );
     /** Resources of several builders, merged by type (a spread would replace one type's map with another's). */
     const merged = (...parts: Resources[]): Resources => {
       const out: Resources = {};
@@ -369,6 +375,65 @@ describe('DataStoreCredential on the queue (fixtures)', () => {
       const noJob = merged(compliantApps(), deployment({ ...ENV, ...env('service-api', 'own') }), usersJob('service-other'));
       expect(evaluateWithOutputs([CONNECT, READ_TOKEN, read('own')], noJob)).toEqual([
         'service api → queue (stack fx-us-east-1): no rabbitmq-users Job in fx-us-east-1-apps creates its broker user service-api',
+      ]);
+    });
+
+    it('fails a user whose permissions do not let it publish its topic or read its queue', () => {
+      const apps = (permissions: object, extra: Record<string, string> = {}) =>
+        merged(compliantApps(), deployment({ ...ENV, ...env('service-api', 'own'), ...extra }), usersJob('service-api', permissions));
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN, read('own')], apps({ configure: '^$', write: '^$', read: '^$' }))).toEqual([
+        'service api → queue (stack fx-us-east-1): its broker user service-api may not publish to the exchange messages it produces (write ^$)',
+      ]);
+      // The queue of a consumed topic is `<topic>.<service>`; a pattern for another service's queue does not let it in.
+      const consumer = { QUEUE_TOPICS_CONSUMED: 'tasks' };
+      expect(
+        evaluateWithOutputs([CONNECT, READ_TOKEN, read('own')], apps({ configure: '^$', write: '^(messages)$', read: '^(tasks\\.worker)$' }, consumer)),
+      ).toEqual([
+        'service api → queue (stack fx-us-east-1): its broker user service-api may not read its queue tasks.api of the topic tasks it consumes (read ^(tasks\\.worker)$)',
+      ]);
+      expect(
+        evaluateWithOutputs([CONNECT, READ_TOKEN, read('own')], apps({ configure: '^$', write: '^(messages)$', read: '^(tasks\\.api)$' }, consumer)),
+      ).toEqual([]);
+    });
+
+    it('checks each broker of a client of both, by its own variables', () => {
+      const both = {
+        ...ENV,
+        KAFKA_BOOTSTRAP_BROKERS: 'b-1.fx-kafka:9098',
+        KAFKA_AUTH: 'iam',
+        KAFKA_CONSUMER_GROUP: 'api',
+        KAFKA_DEAD_LETTER_TOPIC_SUFFIX: '.dlq',
+        KAFKA_TOPICS_PRODUCED: 'messages',
+        KAFKA_TOPICS_CONSUMED: '',
+        RABBITMQ_ENDPOINT: 'amqps://b-1.mq:5671',
+        RABBITMQ_USERNAME: 'service-api',
+        RABBITMQ_SECRET_ARN: '${data.terraform_remote_state.cross-stack-reference-input-fx-us-east-1.outputs.own}',
+        RABBITMQ_TOPICS_PRODUCED: 'tasks',
+        RABBITMQ_TOPICS_CONSUMED: '',
+      };
+      const fixtureOf = (statements: object[], permissions: object) => {
+        const f = rabbitFixture(statements, merged(compliantApps(), deployment(both), usersJob('service-api', permissions), topicsJob('messages 6 3')));
+        return { ...f, resources: { ...f.resources, aws_msk_cluster: { kafka: { cluster_name: 'fx-kafka' } } } };
+      };
+      const kafka = [CONNECT_KAFKA, WRITE, IDEMPOTENT];
+      const tasks = { configure: '^$', write: '^(tasks)$', read: '^$' };
+      const outcomes = (statements: object[], permissions: object) => {
+        const synthesis = fixtureSynthesis(fixtureOf(statements, permissions));
+        const [regionalStack, ...rest] = synthesis.stacks;
+        const json = { ...(regionalStack.json as Record<string, unknown>), output: { own: { value: '${aws_secretsmanager_secret.own.arn}' } } };
+        return DataStoreCredential.evaluate(stackViews({ ...synthesis, stacks: [{ ...regionalStack, json }, ...rest] })[0] as never);
+      };
+      const messages = (statements: object[], permissions: object) =>
+        problems(outcomes(statements, permissions)).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+      expect(outcomes([CONNECT, READ_TOKEN, read('own'), ...kafka], tasks).map((o) => o.status)).toEqual(Array(4).fill('compliant'));
+      expect(messages([CONNECT, READ_TOKEN, read('own'), CONNECT_KAFKA, IDEMPOTENT], tasks)).toEqual([
+        'service api → kafka (stack fx-us-east-1): its role may not kafka-cluster:DescribeTopic on the topic messages it produces',
+      ]);
+      expect(messages([CONNECT, READ_TOKEN, read('own'), ...kafka], { configure: '^$', write: '^(messages)$', read: '^$' })).toEqual([
+        'service api → rabbitmq (stack fx-us-east-1): its broker user service-api may not publish to the exchange tasks it produces (write ^(messages)$)',
+      ]);
+      expect(messages([CONNECT, READ_TOKEN, ...kafka], tasks)).toEqual([
+        'service api → rabbitmq (stack fx-us-east-1): its role may not read its broker password secret (secretsmanager:GetSecretValue on RABBITMQ_SECRET_ARN)',
       ]);
     });
   });

@@ -6,11 +6,13 @@
  *   the `database-users` Job's script, and no master secret in its environment;
  * - CockroachDB: its SQL user in the migrations, a client certificate Secret the region's
  *   `cockroachdb-client-certs` Job writes, mounted by its pods;
- * - the queue: the topics it names (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED); on Kafka (MSK,
- *   IAM only) `kafka-cluster:Connect`, read and group actions on each topic it consumes, write
- *   actions on each it produces, and each topic created by the kafka-topics Job; on RabbitMQ a
- *   broker user of its own (never the admin, whose secret it may not read) that the
- *   rabbitmq-users Job creates, and read access to its own password secret;
+ * - each broker it uses: the topics it names there (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED for
+ *   a client of one broker, QUEUE_KIND naming it; KAFKA_TOPICS_* and RABBITMQ_TOPICS_* for a client
+ *   of both); on Kafka (MSK, IAM only) `kafka-cluster:Connect`, read and group actions on each topic
+ *   it consumes, write actions on each it produces, and each topic created by the kafka-topics Job;
+ *   on RabbitMQ a broker user of its own (never the admin, whose secret it may not read) that the
+ *   rabbitmq-users Job creates with permissions to publish to each topic it produces and read its
+ *   queue of each it consumes, and read access to its own password secret;
  * - OpenSearch: `es:ESHttp*` on the domain, its role admitted by the domain policy, and a role
  *   mapping for it in the search Job;
  * - Redis: IAM authentication (REDIS_AUTH=iam, REDIS_USER) and elasticache:Connect on the group and the user;
@@ -19,7 +21,7 @@
  *   credential delivered as its secret `R2_WRITER` (the fetch-secrets init container, R2_WRITER_FILE)
  *   and its role's read access to that secret.
  * A store is declared by the variables the platform sets for it (DATABASE_HOST, REDIS_HOST,
- * QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET, ASSETS_R2_BUCKET, ARCHIVE_R2_BUCKET). A missing link fails and names the service, the
+ * QUEUE_KIND, or KAFKA_BOOTSTRAP_BROKERS and RABBITMQ_ENDPOINT beside no QUEUE_KIND, SEARCH_ENDPOINT, ASSETS_BUCKET, ASSETS_R2_BUCKET, ARCHIVE_R2_BUCKET). A missing link fails and names the service, the
  * store, the link and the stack. On single-host stages (their containers share the host's role)
  * the database is checked in the hosts' compose project: each service its own user and password
  * file, never the master's, created before it starts by the one-shot `database-users` service.
@@ -27,6 +29,7 @@
 import { R2_BUCKET_ENV, R2_WRITER_SECRET, R2_WRITER_TAG } from '../../../config/r2-buckets';
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
 import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects';
+import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { follow } from './links';
@@ -43,8 +46,25 @@ const DECLARED_BY = {
   objectStorage: 'ASSETS_BUCKET',
   r2Assets: R2_BUCKET_ENV.assets,
   r2Archive: R2_BUCKET_ENV.archive,
+  // A client of both brokers: each broker by its own variables (QUEUE_KIND names one broker only).
+  kafka: 'KAFKA_BOOTSTRAP_BROKERS',
+  rabbitmq: 'RABBITMQ_ENDPOINT',
 } as const;
 type Store = keyof typeof DECLARED_BY;
+
+/** Whether the Deployment's environment declares `store`. */
+function declares(store: Store, env: ReadonlyMap<string, string>): boolean {
+  // A client of Kafka alone has KAFKA_BOOTSTRAP_BROKERS too: its QUEUE_KIND declares it, as `queue`.
+  if (store === 'kafka') return env.has(DECLARED_BY.kafka) && env.get('QUEUE_KIND') !== 'kafka';
+  return env.has(DECLARED_BY[store]);
+}
+
+/** The variables of one broker's link, by their prefix: `QUEUE_` for a client of one broker, `KAFKA_` or `RABBITMQ_` for one of both. */
+interface BrokerVariables {
+  readonly prefix: string;
+  readonly produced: readonly string[];
+  readonly consumed: readonly string[];
+}
 
 interface Grant {
   readonly actions: string[];
@@ -116,7 +136,7 @@ const RABBITMQ_USERS_JOB = 'rabbitmq-users-';
  * writes; and each of those topics created by the
  * region's kafka-topics Job (the brokers create none on their own).
  */
-function kafkaLink(service: ServiceFacts, apps: StackView, produced: readonly string[], consumed: readonly string[]): string | undefined {
+function kafkaLink(service: ServiceFacts, apps: StackView, { produced, consumed }: BrokerVariables): string | undefined {
   const { env, grants } = service;
   if (
     !allows(
@@ -186,21 +206,48 @@ function brokerAdminSecrets(stack: StackView): Set<string> {
   return secrets;
 }
 
+/** The permissions a rabbitmq-users Job puts for `username`, as the broker reads them (`put_user '<user>' … "$RABBITMQ_PERMISSIONS_<i>"`). */
+function rabbitMqPermissionsOf(job: ManifestView, username: string): { write?: unknown; read?: unknown } | undefined {
+  const line = text(job.manifest)
+    .split('\n')
+    .find((l) => l.startsWith(`put_user '${username}' `));
+  const variable = line ? /"\$(RABBITMQ_PERMISSIONS_\d+)"$/.exec(line)?.[1] : undefined;
+  const value = variable ? containerEnv(job).get(variable) : undefined;
+  if (value === undefined) return undefined;
+  try {
+    return record(JSON.parse(fromTerraformLiteral(value))) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a RabbitMQ permission pattern (a regular expression over resource names) lets in `name`. */
+function permits(pattern: unknown, name: string): boolean {
+  if (typeof pattern !== 'string') return false;
+  try {
+    return new RegExp(pattern).test(name);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * RabbitMQ (Amazon MQ): its own broker user, never the admin: a user name that is not a broker
  * user of the Terraform `user` block, a password secret that is not the admin's, read access to
- * that secret and none to the admin's, and the user put by the region's rabbitmq-users Job.
+ * that secret and none to the admin's, and the user put by the region's rabbitmq-users Job with
+ * permission to publish to the exchange of each topic it produces and to read its queue
+ * (`<topic>.<service>`) of each it consumes.
  */
-function rabbitMqLink(service: ServiceFacts, stack: StackView, apps: StackView): string | undefined {
+function rabbitMqLink(service: ServiceFacts, stack: StackView, apps: StackView, { prefix, produced, consumed }: BrokerVariables): string | undefined {
   const { env, grants } = service;
-  const username = env.get('QUEUE_USERNAME');
-  if (!env.has('QUEUE_SECRET_ARN') || !username) return 'no QUEUE_USERNAME and QUEUE_SECRET_ARN: it is given no broker credential';
+  const username = env.get(`${prefix}USERNAME`);
+  if (!env.has(`${prefix}SECRET_ARN`) || !username) return `no ${prefix}USERNAME and ${prefix}SECRET_ARN: it is given no broker credential`;
   const admins = stack
     .resources('aws_mq_broker')
     .flatMap((b) => (Array.isArray(b.values.user) ? b.values.user : [b.values.user]).map((u) => record(u)?.username));
   if (admins.includes(username)) return `it logs in as the broker admin (${username}); it must have a broker user of its own`;
   const adminSecrets = brokerAdminSecrets(stack);
-  const secret = follow(apps, env.get('QUEUE_SECRET_ARN'));
+  const secret = follow(apps, env.get(`${prefix}SECRET_ARN`));
   if (secret && adminSecrets.has(secret.resource.address))
     return `its environment names the broker admin secret (${secret.resource.address}); it must log in as its own user`;
   const readable = (address: string) =>
@@ -212,9 +259,19 @@ function rabbitMqLink(service: ServiceFacts, stack: StackView, apps: StackView):
   const admin = [...adminSecrets].find(readable);
   if (admin) return `its role may read the broker admin secret ${admin}`;
   if (!secret || !readable(secret.resource.address))
-    return 'its role may not read its broker password secret (secretsmanager:GetSecretValue on QUEUE_SECRET_ARN)';
+    return `its role may not read its broker password secret (secretsmanager:GetSecretValue on ${prefix}SECRET_ARN)`;
   const job = manifestsOf(apps, 'Job').find((j) => j.name.startsWith(RABBITMQ_USERS_JOB) && text(j.manifest).includes(`put_user '${username}'`));
   if (!job) return `no rabbitmq-users Job in ${apps.name} creates its broker user ${username}`;
+  const permissions = rabbitMqPermissionsOf(job, username);
+  if (!permissions) return `the rabbitmq-users Job in ${apps.name} gives ${username} no permissions the rule can read`;
+  for (const topic of produced)
+    if (!permits(permissions.write, topic))
+      return `its broker user ${username} may not publish to the exchange ${topic} it produces (write ${String(permissions.write)})`;
+  for (const topic of consumed) {
+    const queue = `${topic}.${service.name}`;
+    if (!permits(permissions.read, queue))
+      return `its broker user ${username} may not read its queue ${queue} of the topic ${topic} it consumes (read ${String(permissions.read)})`;
+  }
   return undefined;
 }
 
@@ -323,14 +380,17 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
         return `no CockroachDB migration creates the user ${user}`;
       return undefined;
     }
-    case 'queue': {
-      const list = (name: string) => (env.get(name) ?? '').split(',').filter((t) => t !== '');
-      const produced = list('QUEUE_TOPICS_PRODUCED');
-      const consumed = list('QUEUE_TOPICS_CONSUMED');
-      if (produced.length + consumed.length === 0)
-        return 'it names no topic (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED): it is given nothing to read or write';
-      if (env.get('QUEUE_KIND') === 'kafka') return kafkaLink(service, apps, produced, consumed);
-      return rabbitMqLink(service, stack, apps);
+    case 'queue':
+    case 'kafka':
+    case 'rabbitmq': {
+      const prefix = store === 'queue' ? 'QUEUE_' : `${store.toUpperCase()}_`;
+      const list = (name: string) => (env.get(`${prefix}${name}`) ?? '').split(',').filter((t) => t !== '');
+      const variables = { prefix, produced: list('TOPICS_PRODUCED'), consumed: list('TOPICS_CONSUMED') };
+      if (variables.produced.length + variables.consumed.length === 0)
+        return `it names no topic (${prefix}TOPICS_PRODUCED, ${prefix}TOPICS_CONSUMED): it is given nothing to read or write`;
+      const broker = store === 'queue' ? env.get('QUEUE_KIND') : store;
+      if (broker === 'kafka') return kafkaLink(service, apps, variables);
+      return rabbitMqLink(service, stack, apps, variables);
     }
     case 'search': {
       if (
@@ -464,7 +524,7 @@ export const DataStoreCredential: StackRule = {
   family: 'request-path',
   scope: 'stack',
   description:
-    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica; behind PgBouncer a password of its own that the auth_file of the pooler and the database-users Job use), MSK IAM actions on its topics (which a Job creates), its own RabbitMQ user (never the admin), an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password; and the R2 writer credential for the R2 buckets it writes.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica; behind PgBouncer a password of its own that the auth_file of the pooler and the database-users Job use), MSK IAM actions on its Kafka topics (which a Job creates), its own RabbitMQ user (never the admin) with permissions on its RabbitMQ topics, for each broker it uses, an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password; and the R2 writer credential for the R2 buckets it writes.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
@@ -486,7 +546,7 @@ export const DataStoreCredential: StackRule = {
       const association = associations.find((a) => a.values.service_account === serviceAccount);
       const role = association ? stack.referenced(association.values.role_arn) : undefined;
       const read = role ? grantsOf(stack, role) : { grants: [] };
-      const stores = (Object.keys(DECLARED_BY) as Store[]).filter((store) => env.has(DECLARED_BY[store]));
+      const stores = (Object.keys(DECLARED_BY) as Store[]).filter((store) => declares(store, env));
       for (const store of stores) {
         const where = `service ${deployment.name} → ${store} (stack ${stack.name})`;
         const address = role?.address ?? association?.address;

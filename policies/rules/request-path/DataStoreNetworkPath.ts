@@ -3,8 +3,8 @@
  * lets it out to the store's port (to the store's subnets, or to the store's pods for CockroachDB),
  * and, for a store AWS runs in the VPC, the store's security group admits the nodes' security group
  * (the one pods carry) on that port. What a service declares is read from its Deployment: the
- * environment variables that point it at a store (`DATABASE_HOST`, `REDIS_HOST`, `QUEUE_ENDPOINT`,
- * `KAFKA_BOOTSTRAP_BROKERS`, `SEARCH_ENDPOINT`, `ASSETS_BUCKET`, from
+ * environment variables that point it at a store (`DATABASE_HOST`, `REDIS_HOST`, `QUEUE_ENDPOINT` or
+ * `RABBITMQ_ENDPOINT`, `KAFKA_BOOTSTRAP_BROKERS` (a client of both brokers has both), `SEARCH_ENDPOINT`, `ASSETS_BUCKET`, from
  * constructs/shared/data-store-endpoints.ts). S3 has no fixed address: its path is the shared HTTPS
  * egress outside the VPC. The first missing link is reported, with the service, the store and the stack.
  */
@@ -48,7 +48,8 @@ function declaredStores(env: Map<string, string>): DeclaredStore[] {
       inCluster: false,
       groups: [['aws_elasticache_replication_group', 'security_group_ids']],
     });
-  if (env.has('QUEUE_ENDPOINT'))
+  // QUEUE_ENDPOINT for a client of RabbitMQ alone, RABBITMQ_ENDPOINT for a client of both brokers.
+  if (env.has('QUEUE_ENDPOINT') || env.has('RABBITMQ_ENDPOINT'))
     stores.push({ kind: 'queue (RabbitMQ)', port: STORE_PORTS.rabbitmqAmqps, inCluster: false, groups: [['aws_mq_broker', 'security_groups']] });
   if (env.has('KAFKA_BOOTSTRAP_BROKERS')) {
     stores.push({
