@@ -15,6 +15,7 @@ import { Stage } from './stages';
 import { cockroachComponentSchema, CockroachHosting, EDGE_COMPONENT_FIELDS, POSTGRES_SHARD_FIELDS } from './components-reserved';
 import { QUEUE_BROKERS, QueueBroker } from './service-definition';
 import type { DataStoreKind, ServiceDefinition, ServiceTopics } from './service-definition';
+import { poolerComponent, PoolerSettings, resolvePooler } from './pooler';
 
 /** Message brokers an environment can run, one or both. */
 export const BROKERS = QUEUE_BROKERS;
@@ -32,8 +33,8 @@ export const COMPONENT_STAGES: Readonly<Record<OptionalComponent, readonly Stage
   search: ['growth', 'scale', 'hyperscale', 'massive'],
   rabbitmq: ['growth', 'scale', 'hyperscale', 'massive'],
   kafka: ['growth', 'scale', 'hyperscale', 'massive'],
-  // A pooler fronts RDS or Aurora (Postgres on a cluster stage); massive runs CockroachDB.
-  pooler: ['growth', 'scale', 'hyperscale'],
+  // PgBouncer fronts RDS or Aurora from a cluster (config/pooler.ts); a CockroachDB environment is refused by its engine.
+  pooler: ['growth', 'scale', 'hyperscale', 'massive'],
   regions: ['growth', 'scale', 'hyperscale', 'massive'],
 };
 
@@ -72,30 +73,6 @@ const queueComponent = z.union([z.literal('none'), broker, z.array(broker).min(1
   error: (issue) => `${shownValue(issue.input)} is not a queue choice; allowed: none, rabbitmq, kafka, or a list of rabbitmq and kafka`,
 });
 
-/** The connection pooler in front of Postgres (docs/components.md, "Pooling"). */
-const poolerComponent = z.union(
-  [
-    z.boolean(),
-    z.strictObject({
-      maxConnectionsPercent: z
-        .number()
-        .int()
-        .min(10)
-        .max(100)
-        .optional()
-        .describe("Share of the database's max_connections the pooler may open, percent. @default 75 (the rest stays for the operations Jobs and people)"),
-      idleClientTimeoutSeconds: z
-        .number()
-        .int()
-        .min(60)
-        .max(28800)
-        .optional()
-        .describe('Seconds an idle client connection is kept before the pooler closes it. @default 1800'),
-    }),
-  ],
-  { error: (issue) => `${shownValue(issue.input)} is not a pooler setting; allowed: true, false or { maxConnectionsPercent, idleClientTimeoutSeconds }` },
-);
-
 export const componentsSchema = z
   .strictObject({
     search: z
@@ -115,7 +92,9 @@ export const componentsSchema = z
       .strictObject({
         pooler: poolerComponent
           .optional()
-          .describe("A connection pooler in front of Postgres (RDS Proxy): services' DATABASE_HOST points at it. growth, scale, hyperscale. @default false"),
+          .describe(
+            'PgBouncer in front of Postgres (docs/components.md, "Pooling"): services\' DATABASE_HOST points at it. growth, scale, hyperscale. @default false',
+          ),
         ...POSTGRES_SHARD_FIELDS,
       })
       .optional()
@@ -145,13 +124,7 @@ export interface ComponentsInput {
   readonly edge?: { readonly steering?: unknown };
 }
 
-/** The connection pooler, resolved. */
-export interface PoolerSettings {
-  readonly maxConnectionsPercent: number;
-  readonly idleClientTimeoutSeconds: number;
-}
-
-export const DEFAULT_POOLER: PoolerSettings = { maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800 };
+export type { PoolerSettings } from './pooler';
 
 /** The components of one environment, resolved from its file and its stage's defaults. */
 export interface Components {
@@ -192,11 +165,10 @@ export function resolveComponents(config: ComponentsInput, stage: Stage): Compon
   const c = config.components ?? {};
   const defaults = STAGE_DEFAULT_COMPONENTS[stage];
   const engine = engineOf(config, stage);
-  const pooler = c.postgres?.pooler;
   return {
     search: c.search === undefined ? defaults.search : c.search !== false,
     queues: queuesOf(c.queue) ?? defaults.queues,
-    pooler: pooler === undefined || pooler === false ? undefined : { ...DEFAULT_POOLER, ...(pooler === true ? {} : pooler) },
+    pooler: resolvePooler(c.postgres?.pooler),
     regionMode:
       config.regions.length < 2 ? 'single' : (c.regions?.mode ?? (engine === 'cockroachdb' || homesShards(stage, engine) ? 'active-active' : 'active-passive')),
     cockroachHosting: engine === 'cockroachdb' ? (c.cockroachdb?.hosting ?? 'eks') : undefined,
@@ -238,14 +210,13 @@ export function componentProblems(file: string, config: ComponentsInput, { stage
   }
   const pooler = c.postgres?.pooler;
   if (pooler !== undefined && pooler !== false) {
-    if (!hosts('pooler')) add('components.postgres.pooler', `${stage}${chosen} cannot host a pooler in front of Postgres; it applies to: ${where('pooler')}`);
-    else if (engineOf(config, stage) !== 'postgres')
-      add('components.postgres.pooler', 'fronts Postgres; this environment runs CockroachDB (database.engine), which balances its own connections');
-    else
+    if (!hosts('pooler'))
       add(
         'components.postgres.pooler',
-        'is not built yet: the pooler (RDS Proxy) must log in to Postgres as each service, which needs a per-service secret the database-users Job fills (docs/components.md, "Pooling"); remove it until then',
+        `${stage}${chosen} cannot host a pooler in front of Postgres: PgBouncer runs as pods on a cluster, and the services of a single-host stage open a handful of connections that need none; it applies to: ${where('pooler')}`,
       );
+    else if (engineOf(config, stage) !== 'postgres')
+      add('components.postgres.pooler', 'fronts Postgres; this environment runs CockroachDB (database.engine), which balances its own connections');
   }
   if (c.cockroachdb !== undefined && engineOf(config, stage) !== 'cockroachdb') {
     add('components.cockroachdb', 'applies when the environment runs CockroachDB (database.engine: cockroachdb, hyperscale; massive)');

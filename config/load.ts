@@ -7,6 +7,7 @@ import { Problem, shownValue, UserInputError } from './errors';
 import { environmentSchema } from './schema';
 import { deployedServices, loadServiceCatalog, projectServiceCatalog, ServiceCatalog, serviceOverrideProblems } from './services';
 import { resolveComponents, serviceComponentProblems } from './components';
+import { poolerServiceProblems } from './pooler';
 import { zodProblems } from './zod-issues';
 import { readInputFile } from './input-file';
 import { MAX_YAML_ALIASES, parseYaml, yamlData } from './yaml-data';
@@ -57,7 +58,9 @@ export function parseEnvironment(text: string, file: string, catalog: ServiceCat
   const problems = [...withoutReported(secretShaped, others), ...others];
   if (problems.length > 0) return { problems };
   // The components resolve only on a file without problems; the services then need what they run on.
-  problems.push(...serviceComponentProblems(file, resolveComponents(parsed.data, stage), deployedServices(parsed.data, stage, catalog.services), stage));
+  const components = resolveComponents(parsed.data, stage);
+  const deployed = deployedServices(parsed.data, stage, catalog.services);
+  problems.push(...serviceComponentProblems(file, components, deployed, stage), ...poolerServiceProblems(file, components.pooler, deployed));
   if (problems.length > 0) return { problems };
   return { environment: resolveEnvironment(parsed.data, file, catalog.services), problems: [] };
 }

@@ -5,6 +5,7 @@
  * Redis on the launch host) they come from the Blueprint, and the node says so.
  */
 import { DataStoreKind } from '../config/service-definition';
+import { POOLER_NAME } from '../config/pooler';
 import { SizedEnvironment } from '../sizing/blueprint';
 import { asNumber } from '../synthesis/values';
 import { TopologyCollector } from './collector';
@@ -15,6 +16,8 @@ import { KubernetesWorkload, kubernetesWorkloads, synthesizedAutoscaling } from 
 /** Default ports, used when a resource does not state its own. */
 // MSK states no port: clients use IAM over TLS on 9098 (constructs/aws/kafka-cluster.ts, not imported: it loads the provider).
 const PORTS = { postgres: 5432, redis: 6379, cockroach: 26257, kafkaIam: 9098 } as const;
+// PgBouncer's port (services/kubernetes/pooler.ts, not imported: graph reads the JSON, not the builders).
+const POOLER_PORT = 6432;
 
 const range = (min: number, max: number) => (min === max ? `${min}` : `${min}–${max}`);
 
@@ -100,6 +103,28 @@ function addPostgres(ctx: RegionContext): Dependency[] {
     ];
   }
   return [];
+}
+
+/**
+ * PgBouncer (components.postgres.pooler) in the cluster: the services that declare the database
+ * reach it, and it reaches Postgres. Its pods come from its Deployment, else from the Blueprint.
+ */
+function addPooler(ctx: RegionContext, clusterGroup: string | undefined, postgres: readonly Dependency[]): Dependency[] | undefined {
+  const size = ctx.sized.blueprint.pooler;
+  if (!size || postgres.length === 0) return undefined;
+  const deployment = kubernetesWorkloads(ctx.region.resources).find((w) => w.kind === 'Deployment' && w.namespace === 'product' && w.name === POOLER_NAME);
+  const resources = deployment ? ctx.region.resources.filter((r) => qualified(r) === deployment.address) : [];
+  const id = addNode(
+    ctx,
+    POOLER_NAME,
+    'service',
+    `PgBouncer ${deployment?.replicas ?? size.pods} pods`,
+    `${size.poolMode} pooling, ${size.poolSize} server connections per user a pod`,
+    resources,
+    clusterGroup ?? ctx.group,
+  );
+  for (const database of postgres) ctx.collect.edge(id, database.id, database.label);
+  return [{ id, label: `TCP ${POOLER_PORT}`, kinds: ['database'] }];
 }
 
 function addCockroach(ctx: RegionContext, clusterGroup: string | undefined): Dependency[] {
@@ -232,7 +257,8 @@ function declaredStores(ctx: RegionContext, name: string): readonly DataStoreKin
 /** Services from the apps stack's Deployments, else the Blueprint's pod ranges. */
 function addServices(ctx: RegionContext, group: string, targetServices: ReadonlySet<string>): ServiceNode[] {
   const workloads = kubernetesWorkloads(ctx.region.resources);
-  const deployments = workloads.filter((w) => w.kind === 'Deployment');
+  // PgBouncer is drawn between the services and Postgres (addPooler), not as a service.
+  const deployments = workloads.filter((w) => w.kind === 'Deployment' && !(ctx.sized.blueprint.pooler && w.namespace === 'product' && w.name === POOLER_NAME));
   if (deployments.length > 0) {
     // Jobs run on their schedule, never behind the load balancer.
     const jobs = workloads
@@ -342,7 +368,9 @@ export function addRegion(
   const targetServices = new Set(targetGroups.map((g) => String(first(g.values, 'tags.stagecraft:service'))));
   const services = clusterGroup ? addServices(ctx, clusterGroup, targetServices) : hosts ? [{ id: hosts, public: true }] : [];
   const cockroach = addCockroach(ctx, clusterGroup);
-  const dependencies = [...addPostgres(ctx), ...cockroach, ...addRedis(ctx), ...addQueuesAndSearch(ctx), ...addStorage(ctx)];
+  const postgres = addPostgres(ctx);
+  const pooler = addPooler(ctx, clusterGroup, postgres);
+  const dependencies = [...(pooler ?? postgres), ...cockroach, ...addRedis(ctx), ...addQueuesAndSearch(ctx), ...addStorage(ctx)];
   const appPort = targetGroup ? `${String(first(targetGroup.values, 'protocol') ?? 'HTTP')} ${targetPort ?? ''}`.trimEnd() : 'HTTP';
   // Each service behind the ALB on its own target group's port (its node port on clusters).
   const portOf = (id: string) => {

@@ -1,4 +1,5 @@
 /** The sized topology of one environment: what every regional stack builds. */
+import type { PoolMode } from '../config/pooler';
 import { Stage } from '../config/stages';
 import type { CockroachCloudPlan } from '../config/cockroach-hosting';
 import type { AuroraReplicaScaling } from './autoscaling/aurora-replicas';
@@ -78,18 +79,34 @@ export interface SearchSize {
 }
 
 /**
- * The connection pooler in front of Postgres (components.postgres.pooler): RDS Proxy, one per
- * database (per shard), that the services' DATABASE_HOST points at (docs/components.md).
+ * PgBouncer in front of Postgres (components.postgres.pooler, sizing/pooler.ts): a Deployment in
+ * each region's cluster that the services' DATABASE_HOST points at (docs/components.md, "Pooling").
  */
 export interface PoolerSize {
+  readonly poolMode: PoolMode;
   /** Share of the database's max_connections the pooler may open, percent. */
   readonly maxConnectionsPercent: number;
   /** Seconds an idle client connection is kept. */
   readonly idleClientTimeoutSeconds: number;
-  /** Client connections the services open at their max pods per region (for `size` and the docs). */
+  /** Connections each service pod opens to the pooler. */
+  readonly clientConnectionsPerPod: number;
+  /** Client connections the services open at their max pods per region. */
   readonly clientConnections: number;
   /** Connections the pooler may open to each database: max_connections × maxConnectionsPercent. */
   readonly serverConnections: number;
+  /** PgBouncer pods per region. */
+  readonly pods: number;
+  readonly cpuMillis: number;
+  readonly cpuLimitMillis: number;
+  readonly memoryMiB: number;
+  /** `max_client_conn` of each pod. */
+  readonly maxClientConnectionsPerPod: number;
+  /** `max_db_connections` of each pod: its share of serverConnections. */
+  readonly maxDbConnectionsPerPod: number;
+  /** `default_pool_size`: server connections per user and database in one pod. */
+  readonly poolSize: number;
+  /** Demand → pods and pools, in words (`size`). */
+  readonly reason: string;
 }
 
 /** How several regions share traffic and writes (components.regions); absent with one region. */

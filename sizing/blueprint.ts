@@ -22,7 +22,7 @@ import { allocatable, EC2_SPECS } from './instance-specs';
 import { fmt } from './numbers';
 import { podBounds, serviceCpuTargetPercent, serviceRangeOverride } from './autoscaling/resolve';
 import { AVAILABILITY_FLOORS, COCKROACH_PROFILES, componentSize, MAX_HOSTS, STAGE_PROFILES } from './stage-profiles';
-import { poolerSize } from './pooler';
+import { poolerPodRange, poolerSize } from './pooler';
 import { resolveWorkload, Workload } from '../config/workload-defaults';
 import { applyAutoscaling } from './autoscaling';
 import { fitHostType, hostContainers } from './host-fit';
@@ -131,6 +131,7 @@ export function sizeBlueprint(environment: Environment): SizedBlueprint {
       services: environment.services,
       cpuTargetPercent: (service) => serviceCpuTargetPercent(environment, service),
       rangeOverride: (service) => serviceRangeOverride(environment, service),
+      pooler: components.pooler && databaseEngine === 'postgres' && profile.cluster ? components.pooler : undefined,
     });
 
   const explicit: Array<{ field: string; value: number; derived: number }> = [];
@@ -314,7 +315,8 @@ export function clusterCapacity(environment: Environment, blueprint: Blueprint, 
     count: podBounds(environment, blueprint, service).max,
     pods: { min: 0, max: 0, cpu: service.resources.requests.cpuMillis / 1000, memoryGiB: service.resources.requests.memoryMiB / 1024 },
   }));
-  const need = podsOnNodes(groups, node);
+  const pooler = blueprint.pooler;
+  const need = podsOnNodes(pooler ? [...groups, { count: pooler.pods, pods: poolerPodRange(pooler.pods) }] : groups, node);
   const biggest = [...groups]
     .sort((a, b) => b.count * b.pods.cpu - a.count * a.pods.cpu)
     .slice(0, 4)

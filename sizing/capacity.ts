@@ -16,6 +16,7 @@ import { Demand, demandOf } from './demand';
 import { Allocatable, allocatable, CACHE_NODE_MEMORY_GIB, EC2_SPECS } from './instance-specs';
 import { ceilDiv, fmt } from './numbers';
 import { sizeServicePods } from './service-pods';
+import { databaseClients, poolerPodRange, poolerPods } from './pooler';
 import { AvailabilityFloors } from './stage-profiles';
 import { Workload } from '../config/workload-defaults';
 
@@ -53,6 +54,8 @@ export interface CapacityInput {
   readonly cpuTargetPercent: (service: ServiceDefinition) => number;
   /** The environment's explicit pod range of a service (autoscaling.api/websocket, services.<name>.min/max). */
   readonly rangeOverride: (service: ServiceDefinition) => { readonly min?: number; readonly max?: number };
+  /** PgBouncer in front of Postgres: its pods are packed with the services' (sizing/pooler.ts). @default none */
+  readonly pooler?: { readonly clientConnectionsPerPod: number };
 }
 
 /** CPU, memory and pod slots `groups` of pods request, and the nodes that hold them. */
@@ -209,21 +212,21 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
             service.sourceFile,
           );
       }
-      const low = podsOnNodes(
-        ranges.map((r) => ({ count: r.min, pods: r.pods })),
-        node,
-      );
-      const high = podsOnNodes(
-        ranges.map((r) => ({ count: r.max, pods: r.pods })),
-        node,
-      );
+      // PgBouncer's pods (sizing/pooler.ts): as many at min as at max, sized from the services' max pods.
+      const poolerCount =
+        input.pooler &&
+        poolerPods(ranges.filter((r) => databaseClients([r.service]).length > 0).reduce((sum, r) => sum + r.max, 0) * input.pooler.clientConnectionsPerPod);
+      const pooler = poolerCount === undefined ? [] : [{ count: poolerCount, pods: poolerPodRange(poolerCount) }];
+      const low = podsOnNodes([...ranges.map((r) => ({ count: r.min, pods: r.pods })), ...pooler], node);
+      const high = podsOnNodes([...ranges.map((r) => ({ count: r.max, pods: r.pods })), ...pooler], node);
       const min = Math.max(floors.nodes, low.count);
       const max = Math.max(min, high.count);
       nodes = { min, max, desired: min };
       reasons.nodes =
         `${input.cluster.instanceType} (${fmt(node.vcpu)} vCPU, ${fmt(node.memoryGiB)} GiB, ${node.pods} pods allocatable): ` +
         `min pods (${low.pods}) request ${fmt(low.cpu)} vCPU, ${fmt(low.memory)} GiB → ${min}${raisedTo(low.count, floors.nodes, 'availability floor')}; ` +
-        `max pods (${high.pods}) ${fmt(high.cpu)} vCPU, ${fmt(high.memory)} GiB → ${max}`;
+        `max pods (${high.pods}) ${fmt(high.cpu)} vCPU, ${fmt(high.memory)} GiB → ${max}` +
+        (poolerCount === undefined ? '' : ` (with ${poolerCount} PgBouncer pods)`);
       if (max > 1000)
         problem(
           'workload',

@@ -1,19 +1,32 @@
 /**
- * Sizes the connection pooler in front of Postgres (components.postgres.pooler): how many
- * connections the pooler may open to each database, and how many the services open to it at
- * their max pods, so `size` and the docs show why a pooler pays off (many pods × a driver's pool
- * each, against one database's max_connections).
+ * Sizes PgBouncer in front of Postgres (components.postgres.pooler, docs/components.md
+ * "Pooling"): its pods per region, packed onto the nodes like the services' (sizing/capacity.ts),
+ * and its pools, from the services' connection demand against what each database accepts.
  *
- * RDS and Aurora PostgreSQL default `max_connections` to LEAST(DBInstanceClassMemory / 9531392,
- * 5000) (AWS, "Maximum number of database connections"); the memory of a class follows from its
- * family and size (r: 8 GiB per vCPU, m: 4, t: 4, x: 16).
+ * - Clients: every pod of a service that declares `database`, at its max, opens
+ *   `clientConnectionsPerPod` connections to the pooler.
+ * - Pods: one PgBouncer process is single-threaded; `POOLER_CLIENTS_PER_POD` clients a pod, at
+ *   least `POOLER_MIN_PODS` so a drain (the PodDisruptionBudget lets one go at a time) leaves one
+ *   serving. A pod accepts `clientConnections ÷ (pods − 1)`, so the others take a drained pod's clients.
+ * - Servers: RDS and Aurora PostgreSQL default `max_connections` to LEAST(DBInstanceClassMemory /
+ *   9531392, 5000) (AWS, "Maximum number of database connections"); the pooler may open
+ *   `maxConnectionsPercent` of it to each database (writer, reader, shard), split over its pods
+ *   (`max_db_connections`) and, within a pod, over the services' users (`default_pool_size`:
+ *   PgBouncer keeps one pool per user and database).
+ * The memory of a class follows from its family and size (r: 8 GiB per vCPU, m: 4, t: 4, x: 16).
  */
 import { Environment } from '../config/environment';
-import { PoolerSettings } from '../config/components';
+import { PoolerSettings } from '../config/pooler';
+import { ServiceDefinition } from '../config/service-definition';
 import { Blueprint, PoolerSize } from './blueprint-types';
+import { fmt } from './numbers';
 
-/** Connections one pod's database driver keeps open (node-postgres and HikariCP default to 10). */
-export const DB_CONNECTIONS_PER_POD = 10;
+/** Clients one PgBouncer process serves (single-threaded; a client costs it about 10 KiB and a share of one core). */
+export const POOLER_CLIENTS_PER_POD = 5000;
+/** Pods at least: one may be drained while the other serves. */
+export const POOLER_MIN_PODS = 2;
+/** What each PgBouncer pod requests (and its limits: one core, the same memory). */
+export const POOLER_POD = { cpuMillis: 500, memoryMiB: 256, cpuLimitMillis: 1000 } as const;
 
 const VCPU_BY_SIZE: Readonly<Record<string, number>> = {
   micro: 2,
@@ -48,21 +61,71 @@ export function defaultMaxConnections(instanceClass: string): number | undefined
   return gib === undefined ? undefined : Math.min(Math.floor((gib * 1024 ** 3) / 9531392), 5000);
 }
 
-export function poolerSize(settings: PoolerSettings, blueprint: Blueprint, environment: Environment): PoolerSize {
-  const postgres = blueprint.postgres;
-  const max = postgres && defaultMaxConnections(postgres.instanceClass);
-  const clientPods = environment.services
-    .filter((s) => s.dataStores.includes('database'))
-    .reduce((sum, s) => {
-      const sized = blueprint.services?.[s.name]?.max;
-      const rule = s.scaling;
-      const pods = sized ?? (rule.rule === 'fixed' ? rule.replicas : rule.rule === 'cpu' ? rule.max : 2);
-      return sum + pods;
-    }, 0);
+/** The services that connect to Postgres (through the pooler when there is one). */
+export function databaseClients<S extends Pick<ServiceDefinition, 'dataStores'>>(services: readonly S[]): S[] {
+  return services.filter((s) => s.dataStores.includes('database'));
+}
+
+/** PgBouncer pods for `clientConnections`. */
+export function poolerPods(clientConnections: number): number {
+  return Math.max(POOLER_MIN_PODS, Math.ceil(clientConnections / POOLER_CLIENTS_PER_POD));
+}
+
+/** The pods the pooler runs and what each requests, in the units of sizing/capacity.ts. */
+export function poolerPodRange(pods: number): { min: number; max: number; cpu: number; memoryGiB: number } {
+  return { min: pods, max: pods, cpu: POOLER_POD.cpuMillis / 1000, memoryGiB: POOLER_POD.memoryMiB / 1024 };
+}
+
+/** The pooler's size from the services' max pods (`maxPods` by service name). */
+export function poolerSizeFor(
+  settings: PoolerSettings,
+  services: readonly ServiceDefinition[],
+  maxPods: (service: ServiceDefinition) => number,
+  instanceClass: string | undefined,
+): PoolerSize {
+  const clients = databaseClients(services);
+  const clientPods = clients.reduce((sum, s) => sum + maxPods(s), 0);
+  const clientConnections = clientPods * settings.clientConnectionsPerPod;
+  const pods = poolerPods(clientConnections);
+  const max = instanceClass === undefined ? undefined : defaultMaxConnections(instanceClass);
+  const serverConnections = max === undefined ? 0 : Math.floor((max * settings.maxConnectionsPercent) / 100);
+  const maxDbConnectionsPerPod = Math.max(1, Math.floor(serverConnections / pods));
+  const users = Math.max(1, clients.length);
+  const poolSize = Math.max(1, Math.floor(maxDbConnectionsPerPod / users));
+  const maxClientConnectionsPerPod = Math.max(100, Math.ceil(clientConnections / Math.max(1, pods - 1)));
+  const reason =
+    `${fmt(clientPods)} max pods of ${clients.length} database clients × ${settings.clientConnectionsPerPod} connections = ${fmt(clientConnections)} clients ` +
+    `→ ${pods} PgBouncer pods (${fmt(POOLER_CLIENTS_PER_POD)} clients a pod, at least ${POOLER_MIN_PODS}), each accepting ${fmt(maxClientConnectionsPerPod)}; ` +
+    `${instanceClass ?? 'the database'} max_connections ${max === undefined ? '?' : fmt(max)} × ${settings.maxConnectionsPercent}% = ${fmt(serverConnections)} server connections a database, ` +
+    `${fmt(maxDbConnectionsPerPod)} a pod, ${fmt(poolSize)} per user (${users} users), ${settings.poolMode} pooling`;
   return {
+    poolMode: settings.poolMode,
     maxConnectionsPercent: settings.maxConnectionsPercent,
     idleClientTimeoutSeconds: settings.idleClientTimeoutSeconds,
-    clientConnections: clientPods * DB_CONNECTIONS_PER_POD,
-    serverConnections: max === undefined ? 0 : Math.floor((max * settings.maxConnectionsPercent) / 100),
+    clientConnectionsPerPod: settings.clientConnectionsPerPod,
+    clientConnections,
+    serverConnections,
+    pods,
+    cpuMillis: POOLER_POD.cpuMillis,
+    cpuLimitMillis: POOLER_POD.cpuLimitMillis,
+    memoryMiB: POOLER_POD.memoryMiB,
+    maxClientConnectionsPerPod,
+    maxDbConnectionsPerPod,
+    poolSize,
+    reason,
   };
+}
+
+/** The pooler of a sized Blueprint (its services' max pods). */
+export function poolerSize(settings: PoolerSettings, blueprint: Blueprint, environment: Environment): PoolerSize {
+  return poolerSizeFor(
+    settings,
+    environment.services,
+    (s) => {
+      const sized = blueprint.services?.[s.name]?.max;
+      const rule = s.scaling;
+      return sized ?? (rule.rule === 'fixed' ? rule.replicas : rule.rule === 'cpu' ? rule.max : 2);
+    },
+    blueprint.postgres?.instanceClass,
+  );
 }

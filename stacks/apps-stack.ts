@@ -23,9 +23,12 @@ import { Fn, ITerraformDependable } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Environment, RegionPlacement, subnetCidr } from '../config/environment';
 import { productObjects } from '../services/kubernetes/product';
+import { poolerObjects } from '../services/kubernetes/pooler';
+import { databaseClients } from '../sizing/pooler';
 import { clusterAutoscalerObjects } from '../services/platform/cluster-autoscaler';
 import { collectorObjects } from '../services/platform/otel-collector';
 import {
+  databasePasswordFile,
   databaseUsersObjects,
   kafkaTopicsObjects,
   operationsNamespace,
@@ -119,6 +122,18 @@ export class AppsStack extends StagecraftStack {
     this.productNamespace = namespace;
     const baseline = this.addObjects('product-baseline', product.baseline, namespace);
     for (const [service, objects] of product.services) this.addObjects(`service-${service}`, objects, [...namespace, ...baseline]);
+    // PgBouncer in front of Postgres (components.postgres.pooler): its clients are the services that declare the database.
+    if (regional.pooler && props.blueprint.pooler) {
+      const { pooler } = regional;
+      this.addObjects(
+        'pooler',
+        poolerObjects(
+          { size: props.blueprint.pooler, ...pooler, region: region.code, vpcCidr: region.vpcCidr },
+          databaseClients(environment.services).map((s) => s.name),
+        ),
+        [...namespace, ...baseline],
+      );
+    }
 
     const nodeScaling = props.blueprint.autoscaling?.nodes;
     if (nodeScaling) {
@@ -222,10 +237,14 @@ export class AppsStack extends StagecraftStack {
     }
     if (regional.databaseAdmin) {
       const users = regional.foundation.environment.services.filter((s) => s.dataStores.includes('database')).map((s) => ({ user: s.name }));
+      // Behind PgBouncer each user logs in with the password of its own secret (stacks/pooler.ts), not IAM.
+      const owned = regional.pooler?.ownedSecretArns;
+      const passwords = owned && users.map((u) => ({ user: u.user, secretArn: owned[u.user] }));
+      const sql = passwords
+        ? databaseUsersSql({ users, passwordFiles: Object.fromEntries(passwords.map((p, i) => [p.user, databasePasswordFile(i)])), revokeIam: true })
+        : databaseUsersSql({ users });
       if (users.length > 0)
-        jobs.push(
-          ...databaseUsersObjects({ region, databases: regional.databaseAdmin.databases, sql: databaseUsersSql({ users }), users: users.map((u) => u.user) }),
-        );
+        jobs.push(...databaseUsersObjects({ region, databases: regional.databaseAdmin.databases, sql, passwords, users: users.map((u) => u.user) }));
     }
     if (jobs.length === 0) return;
     const namespace = this.addObjects('operations-namespace', [operationsNamespace()]);

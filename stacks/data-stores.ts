@@ -40,6 +40,8 @@ import {
 } from '../services/platform/cockroachdb/client-certificates';
 import { PRODUCT_DATABASE } from '../services/platform/cockroachdb/placement';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
+import { POOLER_HOST, PoolerDatabase } from '../services/kubernetes/pooler';
+import { pooledDatabase } from './pooler';
 import { DataStoreEndpoint, ServiceCredential } from '../constructs/shared/data-store-endpoints';
 import { hostDatabaseCredentials } from './host-services';
 import { Broker, brokersOf, topicsOn, usesBroker } from '../config/components';
@@ -112,6 +114,12 @@ function iamDatabaseCredential(stack: RegionalStack, resourceIds: readonly strin
       },
     ],
   });
+}
+
+/** The region whose database-users Job sets the services' passwords (the primary, for a standby), and whether it is this one. */
+function passwordOwner(stack: RegionalStack): { region: string; owns: boolean } {
+  const standby = standbyOfPrimary(stack);
+  return standby ? { region: standby.primaryRegion, owns: false } : { region: stack.foundation.region.code, owns: true };
 }
 
 function required<T>(value: T | undefined, stack: RegionalStack, component: string): T {
@@ -193,6 +201,18 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
     : hostRdsDatabase(stack, env, secretArn);
   // A standby takes no writes: the users the primary region's Job creates replicate to it.
   if (stack.eks && !standby) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn }] };
+  // PgBouncer (components.postgres.pooler): the primary is `postgres` on it, each replica `postgres_replica_<i>`.
+  if (stack.eks && stack.foundation.blueprint.pooler) {
+    const at = (alias: string, host: string): PoolerDatabase => ({ alias, host, port: POSTGRES_PORT, dbname: POSTGRES_DATABASE });
+    const replicas = database.replicaEndpoints.map((host, i) => at(`${POSTGRES_DATABASE}_replica_${i}`, host));
+    stack.dataStores.database = pooledDatabase(
+      stack,
+      stack.dataStores.database,
+      [at(POSTGRES_DATABASE, database.endpoint), ...replicas],
+      { ...env, DATABASE_READER_HOSTS: replicas.map(() => POOLER_HOST).join(','), DATABASE_READER_NAMES: replicas.map((r) => r.alias).join(',') },
+      passwordOwner(stack),
+    );
+  }
   return database;
 }
 
@@ -288,6 +308,28 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
   };
   // A secondary of a global database takes no writes and has no master user: the primary region's Job creates the users.
   if (!standbyOfPrimary(stack)) stack.databaseAdmin = { databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i] })) };
+  // PgBouncer (components.postgres.pooler): each shard's writer and reader endpoint is a database name on it.
+  if (stack.foundation.blueprint.pooler) {
+    const at = (alias: string, host: string): PoolerDatabase => ({ alias, host, port: POSTGRES_PORT, dbname: POSTGRES_DATABASE });
+    const writer = (shard: number) => (postgres.shards === 1 ? POSTGRES_DATABASE : `shard_${shard}`);
+    const writers = shards.map((s, i) => at(writer(home[i]), s.endpoint));
+    const readers = shards.map((s, i) => at(`${writer(home[i])}_reader`, s.readerEndpoint));
+    const pooled = (list: readonly PoolerDatabase[]) => ({ hosts: list.map(() => POOLER_HOST).join(','), names: list.map((d) => d.alias).join(',') });
+    stack.dataStores.database = pooledDatabase(
+      stack,
+      stack.dataStores.database,
+      [...writers, ...readers],
+      {
+        ...stack.dataStores.database.env,
+        DATABASE_READER_HOSTS: pooled(readers).hosts,
+        DATABASE_READER_NAMES: pooled(readers).names,
+        DATABASE_SHARD_HOSTS: pooled(writers).hosts,
+        DATABASE_SHARD_NAMES: pooled(writers).names,
+        ...shardMapEnv(stack, home, shards, { writers, readers }),
+      },
+      passwordOwner(stack),
+    );
+  }
   return shards;
 }
 
@@ -308,12 +350,29 @@ function homeShardsOf(stack: RegionalStack): readonly number[] {
  * shard of its key; a shard homed elsewhere is reached through that region's API, since each
  * region's roles may connect only to the shards it homes (docs/shards.md).
  */
-function shardMapEnv(stack: RegionalStack, home: readonly number[], shards: readonly AuroraPostgres[]): Record<string, string> {
+function shardMapEnv(
+  stack: RegionalStack,
+  home: readonly number[],
+  shards: readonly AuroraPostgres[],
+  pooled?: { readonly writers: readonly PoolerDatabase[]; readonly readers: readonly PoolerDatabase[] },
+): Record<string, string> {
   const env = stack.foundation.environment;
   const homes = stack.foundation.blueprint.postgres?.homes;
   if (env.regions.length === 1 || !homes) return {};
   const local = Object.fromEntries(
-    home.map((shard, i) => [String(shard), { region: stack.foundation.region.code, writer: shards[i].endpoint, reader: shards[i].readerEndpoint }]),
+    home.map((shard, i) => [
+      String(shard),
+      pooled
+        ? // Behind PgBouncer: one host, a database name per writer and reader.
+          {
+            region: stack.foundation.region.code,
+            writer: POOLER_HOST,
+            reader: POOLER_HOST,
+            database: pooled.writers[i].alias,
+            readerDatabase: pooled.readers[i].alias,
+          }
+        : { region: stack.foundation.region.code, writer: shards[i].endpoint, reader: shards[i].readerEndpoint },
+    ]),
   );
   return {
     DATABASE_SHARD_IDS: home.join(','),

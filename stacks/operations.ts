@@ -139,6 +139,8 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
           bucketArns: [],
         },
       ],
+      // Behind PgBouncer it sets each service's password, which it reads from the service's secret.
+      credentialSecretArns: Object.values(stack.pooler?.ownedSecretArns ?? {}),
     });
   }
   const queue = stack.dataStores.rabbitmq;

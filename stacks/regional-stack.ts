@@ -18,6 +18,7 @@ import type { SearchDomain } from '../constructs/aws/search-domain';
 import type { RabbitMqBroker } from '../constructs/aws/rabbitmq-broker';
 import type { KafkaCluster } from '../constructs/aws/kafka-cluster';
 import type { HostDatabaseAdmin } from '../services/host-database-users';
+import type { PoolerTarget } from './pooler-target';
 import { RestoreTestedType } from '../constructs/aws/restore-testing';
 import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
@@ -89,6 +90,8 @@ export class RegionalStack extends StagecraftStack {
   readonly restoreTested = new Set<RestoreTestedType>();
   /** Each product service's Pod Identity role ARN, by service (cluster stages; set by `addServiceIdentities`). */
   readonly serviceRoleArns = new Map<string, string>();
+  /** PgBouncer in front of the region's Postgres (stacks/pooler.ts); absent without components.postgres.pooler. */
+  pooler?: PoolerTarget;
   /**
    * Where the `database-users` Job creates the services' PostgreSQL users: each database's
    * writer and its master secret (cluster stages with RDS or Aurora; set by the data-store composers).

@@ -6,6 +6,7 @@ import { uniqueResourceName } from '../constructs/shared/protection';
 import { ServiceIdentity } from '../constructs/aws/service-identity';
 import { applicationSecretArnsOf } from './application-secrets';
 import { RegionalStack } from './regional-stack';
+import { addPoolerIdentity } from './pooler';
 
 /** The stores a service declares that this region has. */
 export function storesOf(stack: RegionalStack, dataStores: readonly string[]): DataStoreEndpoint[] {
@@ -34,5 +35,7 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
   // The domain policy admits the roles of the services that declare search; their role mappings do the rest.
   const searchers = f.environment.services.filter((s) => s.dataStores.includes('search')).map((s) => stack.serviceRoleArns.get(s.name)!);
   if (stack.searchDomain && searchers.length > 0) stack.searchDomain.allowClients(searchers);
+  // PgBouncer's own role (components.postgres.pooler): the clients' password secrets alone.
+  addPoolerIdentity(stack, eks);
   return identities;
 }

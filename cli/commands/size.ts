@@ -111,6 +111,7 @@ export function sizeDocument({ sized, cost }: { sized: SizedEnvironment; cost: E
       kafka: blueprint.kafka ? { brokers: blueprint.kafka.brokers, instanceType: blueprint.kafka.instanceType, reason: reason('kafka') } : null,
       rabbitmq: blueprint.rabbitmq ?? null,
       search: blueprint.search ?? null,
+      pooler: blueprint.pooler ?? null,
     },
     clusterCapacity: report.clusterCapacity ?? null,
     explicit: report.explicit,
@@ -204,6 +205,12 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
       component: 'kafka brokers',
       count: `${blueprint.kafka.brokers} × ${blueprint.kafka.instanceType}`,
       reasoning: `${reasons.kafka ?? ''}${explicitNote('streaming.brokers')}${topicsNote(sized.environment, 'kafka')}`,
+    });
+  if (blueprint.pooler)
+    out.push({
+      component: 'pgbouncer',
+      count: `${blueprint.pooler.pods} pods × ${blueprint.pooler.cpuMillis}m CPU, ${blueprint.pooler.memoryMiB} MiB`,
+      reasoning: blueprint.pooler.reason,
     });
   if (blueprint.rabbitmq)
     out.push({

@@ -20,6 +20,12 @@ export interface GeneratedSecretProps {
    * @default false: the value is written through the write-only `secret_string_wo` and never stored
    */
   readonly readableInTerraform?: boolean;
+  /**
+   * Regions Secrets Manager keeps a read-only replica in (same name and value), each encrypted
+   * with a key of its own region (`alias/<name>` works): a standby region reads the value the
+   * primary region's Job set. @default none
+   */
+  readonly replicaRegions?: ReadonlyArray<{ readonly region: string; readonly kmsKeyId: string }>;
 }
 
 /**
@@ -50,6 +56,9 @@ export class GeneratedSecret extends Construct {
       description: props.description,
       kmsKeyId: props.encryptionKey.arn,
       recoveryWindowInDays: recoveryWindowDays,
+      ...(props.replicaRegions && props.replicaRegions.length > 0
+        ? { replica: props.replicaRegions.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId })) }
+        : {}),
     });
     const generated = Fn.replace(Fn.uuid(), '-', '');
     this.version = new SecretsmanagerSecretVersion(

@@ -20,6 +20,12 @@ export interface ServiceCredential {
   readonly statements?: ReadonlyArray<Readonly<Record<string, unknown>>>;
   /** Secrets Manager secrets of its own that it reads at run time (its broker password), ARNs. @default none */
   readonly secretArns?: readonly string[];
+  /**
+   * Secrets Manager secrets the fetch-secrets init container writes to files before the service
+   * starts (services/kubernetes/app-secrets.ts), name → ARN or name: `<NAME>_FILE` tells it where
+   * (its database password behind PgBouncer). @default none
+   */
+  readonly fileSecrets?: Readonly<Record<string, string>>;
   /** A Secret in the service's namespace that its pods mount read-only. @default none */
   readonly secretVolume?: { readonly secretName: string; readonly mountPath: string };
 }

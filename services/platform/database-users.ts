@@ -49,6 +49,12 @@ export interface DatabaseUsersInput {
    * @default none: IAM logins
    */
   readonly passwordFiles?: Readonly<Record<string, string>>;
+  /**
+   * With `passwordFiles` on RDS or Aurora (services behind PgBouncer): revoke `iamRole` from a
+   * user that has it, since RDS then refuses its password (a service that logged in with IAM
+   * before the pooler was added). @default false
+   */
+  readonly revokeIam?: boolean;
 }
 
 /** A single-quoted shell word (psql runs backtick commands with the shell). */
@@ -76,13 +82,26 @@ function dollarQuoted(body: string): string {
   return `DO ${DOLLAR_TAG}\nBEGIN\n${body}\nEND\n${DOLLAR_TAG};`;
 }
 
-function userStatements(user: DatabaseUser, database: string, iamRole: string, passwordFile: string | undefined, index: number): string[] {
+function userStatements(user: DatabaseUser, database: string, iamRole: string, passwordFile: string | undefined, index: number, revokeIam: boolean): string[] {
   const role = sqlIdentifier(user.user);
+  // A user that holds the IAM role may log in with IAM only (RDS): behind PgBouncer it logs in with its password.
+  const revoke = dollarQuoted(
+    [
+      `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member`,
+      `             WHERE g.rolname = ${sqlLiteral(iamRole)} AND u.rolname = ${sqlLiteral(user.user)}) THEN`,
+      `    REVOKE ${sqlIdentifier(iamRole)} FROM ${role};`,
+      `  END IF;`,
+    ].join('\n'),
+  );
   // psql variables are letters, digits and underscores: the user's position names it.
   const login =
     passwordFile === undefined
       ? [`GRANT ${sqlIdentifier(iamRole)} TO ${role};`]
-      : [`\\set stagecraft_password_${index} \`cat ${shellWord(passwordFile)}\``, `ALTER ROLE ${role} WITH PASSWORD :'stagecraft_password_${index}';`];
+      : [
+          ...(revokeIam ? [revoke] : []),
+          `\\set stagecraft_password_${index} \`cat ${shellWord(passwordFile)}\``,
+          `ALTER ROLE ${role} WITH PASSWORD :'stagecraft_password_${index}';`,
+        ];
   const schema = sqlIdentifier(user.schema ?? user.user);
   const name = sqlLiteral(user.user);
   return [
@@ -120,7 +139,9 @@ export function databaseUsersSql(input: DatabaseUsersInput): string {
     `DO ${DOLLAR_TAG}\nBEGIN\n  PERFORM pg_catalog.pg_advisory_lock(${DATABASE_USERS_LOCK_KEY});\nEND\n${DOLLAR_TAG};`,
     // Nobody but a schema's grantees creates objects; PostgreSQL 15 and later already default to this.
     'REVOKE CREATE ON SCHEMA public FROM PUBLIC;',
-    ...[...input.users].sort((a, b) => a.user.localeCompare(b.user)).flatMap((u, i) => userStatements(u, database, iamRole, input.passwordFiles?.[u.user], i)),
+    ...[...input.users]
+      .sort((a, b) => a.user.localeCompare(b.user))
+      .flatMap((u, i) => userStatements(u, database, iamRole, input.passwordFiles?.[u.user], i, input.revokeIam ?? false)),
   ];
   return `${lines.join('\n')}\n`;
 }

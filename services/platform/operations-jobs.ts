@@ -284,7 +284,15 @@ export interface DatabaseUsersTarget {
   readonly sql: string;
   /** The users the script creates, for the workloads that log in as them. @default none named */
   readonly users?: readonly string[];
+  /**
+   * Behind PgBouncer: each service's password secret, read into `databasePasswordFile(i)` (i its
+   * position here) for the script's `passwordFiles`. @default none: IAM logins
+   */
+  readonly passwords?: ReadonlyArray<{ readonly user: string; readonly secretArn: string }>;
 }
+
+/** Where the database-users Job's init container writes the password of `passwords[i]`. */
+export const databasePasswordFile = (i: number): string => `/secrets/db-password-${i}`;
 
 /**
  * The database-users Job: an init container (AWS CLI) reads each master secret's user and
@@ -306,6 +314,11 @@ export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObj
     '  [ -s /secrets/password-$i ] || { echo "no password in $arn" >&2; exit 1; }',
     '  i=$((i+1))',
     'done',
+    // Behind PgBouncer: each service's own password, which the script sets on its user.
+    ...(target.passwords ?? []).map(
+      (_, i) =>
+        `aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$PASSWORD_SECRET_ARN_${i}" --query SecretString --output text > ${databasePasswordFile(i)}`,
+    ),
   ].join('\n');
   const apply = [
     'set -eu',
@@ -328,6 +341,7 @@ export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObj
           { name: 'HOME', value: '/tmp' },
           { name: 'AWS_REGION', value: target.region },
           { name: 'MASTER_SECRET_ARNS', value: target.databases.map((d) => d.masterSecretArn).join(',') },
+          ...(target.passwords ?? []).map((p, i) => ({ name: `PASSWORD_SECRET_ARN_${i}`, value: p.secretArn })),
         ],
         volumeMounts: [secrets, { name: 'tmp', mountPath: '/tmp' }],
       }),

@@ -95,12 +95,39 @@ describe('components: combinations that cannot work are refused with the reason'
     ]);
   });
 
-  it('refuses the pooler until it is built, and on CockroachDB', () => {
-    expect(problems(`${base('growth')}components:\n  postgres: { pooler: true }\n`)).toEqual([
-      'environments/prod.yaml: components.postgres.pooler: is not built yet: the pooler (RDS Proxy) must log in to Postgres as each service, which needs a per-service secret the database-users Job fills (docs/components.md, "Pooling"); remove it until then',
+  it('refuses the pooler on single-host stages and on CockroachDB', () => {
+    expect(problems(`${base('traction')}components:\n  postgres: { pooler: true }\n`, chat)).toEqual([
+      'environments/prod.yaml: components.postgres.pooler: traction cannot host a pooler in front of Postgres: PgBouncer runs as pods on a cluster, and the services of a single-host stage open a handful of connections that need none; it applies to: growth, scale, hyperscale, massive',
     ]);
     expect(problems(`${base('massive', '[us-east-1, us-west-2, eu-west-1]')}components:\n  postgres: { pooler: true }\n`)).toEqual([
-      'environments/prod.yaml: components.postgres.pooler: massive cannot host a pooler in front of Postgres; it applies to: growth, scale, hyperscale',
+      'environments/prod.yaml: components.postgres.pooler: fronts Postgres; this environment runs CockroachDB (database.engine), which balances its own connections',
+    ]);
+    expect(problems(`${base('growth')}components:\n  postgres: { pooler: { poolMode: statement } }\n`)).toEqual([
+      'environments/prod.yaml: components.postgres.pooler: {"poolMode":"statement"} is not a pooler setting; allowed: true, false or { poolMode, maxConnectionsPercent, idleClientTimeoutSeconds, clientConnectionsPerPod }',
+    ]);
+  });
+
+  it('runs the pooler with its defaults, or the settings given', () => {
+    expect(resolved(`${base('growth')}components:\n  search: true\n  queue: [rabbitmq, kafka]\n  postgres: { pooler: true }\n`).components.pooler).toEqual({
+      poolMode: 'transaction',
+      maxConnectionsPercent: 75,
+      idleClientTimeoutSeconds: 1800,
+      clientConnectionsPerPod: 10,
+    });
+    expect(
+      resolved(
+        `${base('growth')}components:\n  search: true\n  queue: [rabbitmq, kafka]\n  postgres: { pooler: { poolMode: session, clientConnectionsPerPod: 4 } }\n`,
+      ).components.pooler,
+    ).toEqual({ poolMode: 'session', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 4 });
+  });
+
+  it("refuses a service that takes the pooler's name", () => {
+    const root = mkdtempSync(join(tmpdir(), 'stagecraft-pooler-name-'));
+    mkdirSync(join(root, 'services'));
+    writeFileSync(join(root, 'services', 'pgbouncer.yaml'), COMPONENT_SERVICES['api.yaml'].replace('name: api', 'name: pgbouncer'));
+    const catalog = loadServiceCatalog(join(root, 'services'), root);
+    expect(problems(`${base('growth')}components:\n  search: false\n  postgres: { pooler: true }\n`, catalog)).toEqual([
+      'environments/prod.yaml: components.postgres.pooler: runs PgBouncer as pgbouncer in the product namespace, which is also the name of the service of services/pgbouncer.yaml; allowed: rename that service, or disable it (services.pgbouncer.enabled: false)',
     ]);
   });
 

@@ -6,7 +6,7 @@
  * it proved who it is.
  */
 import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ export interface ThrowawayPostgres {
 }
 
 /** Starts a cluster; stop() removes it. */
-export async function startPostgres(bin: string): Promise<ThrowawayPostgres> {
+export async function startPostgres(bin: string, options: { hba?: string } = {}): Promise<ThrowawayPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'stagecraft-pg-'));
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -61,6 +61,8 @@ export async function startPostgres(bin: string): Promise<ThrowawayPostgres> {
       ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { stdio: 'pipe', ...options })
       : execFileSync(join(bin, command), args, { stdio: 'pipe', ...options });
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C']);
+  // A test that needs password logins (PgBouncer's) replaces the trust-everything pg_hba.conf.
+  if (options.hba !== undefined) writeFileSync(join(data, 'pg_hba.conf'), options.hba);
   const port = await freePort();
   run('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir}`, 'start']);
   return {

@@ -34,6 +34,8 @@ interface Combination {
   readonly queues: ReadonlyArray<'rabbitmq' | 'kafka'>;
   readonly mode?: 'active-passive' | 'active-active';
   readonly extra?: string;
+  /** PgBouncer in front of Postgres (components.postgres.pooler). @default false */
+  readonly pooler?: boolean;
 }
 
 /** Per cluster stage: the default, stores removed, both brokers, and several regions. */
@@ -41,6 +43,7 @@ const MATRIX: readonly Combination[] = [
   { name: 'cg-default', stage: 'growth', regions: ['us-east-1'], search: true, queues: ['rabbitmq'] },
   { name: 'cg-bare', stage: 'growth', regions: ['us-east-1'], search: false, queues: [] },
   { name: 'cg-both-ap', stage: 'growth', regions: ['us-east-1', 'us-west-2'], search: false, queues: ['rabbitmq', 'kafka'], mode: 'active-passive' },
+  { name: 'cg-pool-ap', stage: 'growth', regions: ['us-east-1', 'us-west-2'], search: false, queues: ['rabbitmq'], mode: 'active-passive', pooler: true },
   { name: 'cs-kafka', stage: 'scale', regions: ['us-east-1'], search: true, queues: ['kafka'] },
   { name: 'cs-both-ap', stage: 'scale', regions: ['us-east-1', 'eu-west-1'], search: true, queues: ['rabbitmq', 'kafka'], mode: 'active-passive' },
   { name: 'ch-rabbit', stage: 'hyperscale', regions: ['us-east-1'], search: false, queues: ['rabbitmq'] },
@@ -75,6 +78,7 @@ function yamlOf(c: Combination): string {
     `  search: ${c.search}`,
     `  queue: ${c.queues.length === 0 ? 'none' : `[${c.queues.join(', ')}]`}`,
     c.mode ? `  regions: { mode: ${c.mode} }` : '',
+    c.pooler ? '  postgres: { pooler: true }' : '',
     c.extra ?? '',
     off.length > 0 ? `services:\n${off.map((s) => `  ${s}: { enabled: false }`).join('\n')}` : '',
     '',
@@ -140,8 +144,14 @@ describe.each(MATRIX.map((c) => [c.name, c] as const))('%s', (name, combination)
       search: ['aws_opensearch_domain', 'SEARCH_ENDPOINT', 'es:ESHttp'],
       rabbitmq: ['aws_mq_broker', 'QUEUE_KIND\\":\\"rabbitmq', '"QUEUE_KIND","value":"rabbitmq"', 'rabbitmq-dead-letters'],
       kafka: ['aws_msk_cluster', 'KAFKA_BOOTSTRAP_BROKERS', 'kafka-cluster:Connect'],
+      pooler: ['pgbouncer', 'DATABASE_PASSWORD_SECRET'],
     };
-    const expected = { search: combination.search, rabbitmq: combination.queues.includes('rabbitmq'), kafka: combination.queues.includes('kafka') };
+    const expected = {
+      search: combination.search,
+      rabbitmq: combination.queues.includes('rabbitmq'),
+      kafka: combination.queues.includes('kafka'),
+      pooler: combination.pooler ?? false,
+    };
     for (const [component, needles] of Object.entries(present)) {
       const found = needles.filter((needle) => text.includes(needle));
       if (expected[component as keyof typeof expected]) expect([component, found.length > 0]).toEqual([component, true]);
@@ -223,10 +233,61 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
     const catalog = loadServiceCatalog(join(root, 'services'), root);
     const file = join(root, 'environments', 'production.yaml');
     const environment = parsed(readFileSync(file, 'utf8'), 'environments/production.yaml', catalog);
-    expect(environment.components).toEqual({ search: false, queues: ['rabbitmq', 'kafka'], regionMode: 'active-passive' });
+    expect(environment.components).toEqual({
+      search: false,
+      queues: ['rabbitmq', 'kafka'],
+      regionMode: 'active-passive',
+      pooler: { poolMode: 'transaction', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 10 },
+    });
     const collab = synthesized([environment]);
     const result = checkSynthesis(collab);
     expect(result.findings.filter((f) => f.level === 'error').map((f) => `${f.stack} ${f.address} ${f.ruleId}: ${f.message}`)).toEqual([]);
+    const clients = ['api', 'event-consumer', 'realtime', 'task-worker'];
+    // PgBouncer in each region's cluster: the services' DATABASE_HOST, and the pooler's secrets owned by the primary region, replicated to the standby.
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const apps = collab.stacks.find((st) => st.name === `collab-prod-${region}-apps`)!;
+      const deployments = Object.values(
+        (apps.json.resource?.kubernetes_deployment_v1 ?? {}) as Record<string, { metadata: { name: string } | Array<{ name: string }> }>,
+      );
+      expect(deployments.map((d) => [d.metadata].flat()[0].name)).toContain('pgbouncer');
+      expect(JSON.stringify(apps.json)).toContain('pgbouncer.product.svc.cluster.local');
+    }
+    const primaryStack = collab.stacks.find((st) => st.name === 'collab-prod-us-east-1')!;
+    const secrets = Object.values(
+      (primaryStack.json.resource?.aws_secretsmanager_secret ?? {}) as Record<string, { name: string; replica?: Array<{ region: string }> }>,
+    );
+    expect(secrets.filter((x) => x.name.includes('/postgres-')).map((x) => [x.name, x.replica?.map((r) => r.region)])).toEqual(
+      clients.map((c) => [`collab-prod/us-east-1/postgres-${c}`, ['eu-west-1']]),
+    );
+    const standby = collab.stacks.find((st) => st.name === 'collab-prod-eu-west-1')!;
+    expect(JSON.stringify(standby.json.resource?.aws_secretsmanager_secret ?? {})).not.toContain('/postgres-');
+
+    // A broken pooler link fails the request-path rules, naming the link.
+    const broken = (edit: (json: Record<string, unknown>) => Record<string, unknown>): Synthesis => ({
+      ...collab,
+      stacks: collab.stacks.map((st) =>
+        st.name === 'collab-prod-us-east-1-apps' ? { ...st, json: edit(JSON.parse(JSON.stringify(st.json)) as Record<string, unknown>) } : st,
+      ),
+    });
+    const errorsOf = (synthesis: Synthesis, rule: string) =>
+      checkSynthesis(synthesis)
+        .findings.filter((f) => f.level === 'error' && f.ruleId === rule && /service api[ ,]/.test(f.message))
+        .map((f) => f.message);
+    // The pooler's auth_file no longer names api's secret.
+    const unlisted = broken((json) => JSON.parse(JSON.stringify(json).replace('"SECRET_ID_0"', '"SECRET_ID_UNUSED"')) as Record<string, unknown>);
+    expect(errorsOf(unlisted, 'SC-REQ-3')).toEqual([
+      "service api → database (stack collab-prod-us-east-1): the pgbouncer Deployment's auth_file does not list api with its password secret",
+    ]);
+    // Without its NetworkPolicy nothing admits the services to the pooler.
+    const closed = broken((json) => {
+      const policies = (json.resource as Record<string, Record<string, { metadata: unknown }>>).kubernetes_network_policy_v1;
+      for (const [key, value] of Object.entries(policies))
+        if ([value.metadata].flat()[0] && JSON.stringify(value.metadata).includes('"name":"pgbouncer"')) delete policies[key];
+      return json;
+    });
+    expect(errorsOf(closed, 'SC-REQ-2')).toEqual([
+      'NetworkPolicy ingress: no policy of pgbouncer admits api on port 6432 (service api, data store database, stack collab-prod-us-east-1-apps)',
+    ]);
     const [sizedCollab] = sizeEnvironments([environment]);
     expect(sizedCollab.blueprint.postgres?.readReplicas).toBe(5);
     const cost = priceSizedEnvironment(

@@ -82,6 +82,8 @@ interface ServiceFacts {
   readonly initContainers: readonly string[];
   readonly grants: readonly Grant[];
   readonly role?: ResourceView;
+  /** Its pod spec (the init containers' variables). */
+  readonly pod: Record<string, unknown>;
 }
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -276,6 +278,69 @@ function rabbitMqLink(service: ServiceFacts, stack: StackView, apps: StackView, 
   return undefined;
 }
 
+/** The `env` of a pod's init container `name`, as a map. */
+function initEnv(pod: Record<string, unknown>, name: string): Map<string, string> {
+  const container = ((pod.initContainers as unknown[] | undefined) ?? []).map(record).find((c) => c?.name === name);
+  return new Map(
+    ((container?.env as unknown[] | undefined) ?? [])
+      .map(record)
+      .filter((e): e is Record<string, unknown> => typeof e?.name === 'string' && typeof e.value === 'string')
+      .map((e) => [String(e.name), String(e.value)]),
+  );
+}
+
+/** Whether `grants` may read the secret `id` is (a reference to a secret of `stack`, or a replica's name matched by an ARN pattern). */
+function mayReadSecret(grants: readonly Grant[], stack: StackView, id: string): boolean {
+  const secret = follow(stack, id);
+  return allows(
+    grants,
+    (a) => a === 'secretsmanager:GetSecretValue',
+    (r) => (secret ? r.includes(`\${${secret.resource.address}.`) : r.includes(`:secret:${id}-`)),
+  );
+}
+
+const POOLER_PASSWORD_FILE = 'DATABASE_PASSWORD_SECRET';
+
+/**
+ * PostgreSQL behind PgBouncer (components.postgres.pooler): its own user, a password file of its
+ * own fetched from its own secret, which the pooler's auth_file reads too, and the database-users
+ * Job creates the user and sets that password; neither it nor the pooler may use the master secret.
+ */
+function poolerLink(service: ServiceFacts, stack: StackView, apps: StackView, environmentApps: readonly StackView[]): string | undefined {
+  const { env, grants } = service;
+  const user = env.get('DATABASE_USER');
+  if (!user) return 'no DATABASE_USER: it has no database user of its own';
+  if (env.get(`${POOLER_PASSWORD_FILE}_FILE`) === undefined) return `no ${POOLER_PASSWORD_FILE}_FILE: it is given no password for the pooler`;
+  const fetch = initEnv(service.pod, 'fetch-secrets');
+  const script = text(((service.pod.initContainers as unknown[] | undefined) ?? []).map(record).find((c) => c?.name === 'fetch-secrets')?.command);
+  const index = new RegExp(`SECRET_ARN_(\\d+)"[^\\n]*> /run/secrets/${POOLER_PASSWORD_FILE}\\.tmp`).exec(script)?.[1];
+  const secretId = index === undefined ? undefined : fetch.get(`SECRET_ARN_${index}`);
+  if (!secretId) return `no fetch-secrets init container fetches its ${POOLER_PASSWORD_FILE}`;
+  if (!mayReadSecret(grants, stack, secretId)) return `its role may not read its database password secret (secretsmanager:GetSecretValue on ${secretId})`;
+  const host = env.get('DATABASE_HOST') ?? '';
+  const poolerName = host.split('.')[0];
+  const pooler = manifestsOf(apps, 'Deployment').find((d) => d.namespace === PRODUCT_NAMESPACE && d.name === poolerName);
+  if (!pooler) return `no Deployment ${poolerName} in ${apps.name} serves DATABASE_HOST ${host}`;
+  const poolerPod = podSpec(pooler);
+  const userlist = initEnv(poolerPod, 'userlist');
+  const listed = [...userlist.entries()].find(([name, value]) => /^USER_\d+$/.test(name) && value === user);
+  if (!listed || userlist.get(listed[0].replace('USER_', 'SECRET_ID_')) !== secretId)
+    return `the ${poolerName} Deployment's auth_file does not list ${user} with its password secret`;
+  const association = stack
+    .resources('aws_eks_pod_identity_association')
+    .find((a) => a.values.namespace === PRODUCT_NAMESPACE && a.values.service_account === String(poolerPod.serviceAccountName ?? poolerName));
+  const poolerRole = association ? stack.referenced(association.values.role_arn) : undefined;
+  if (!poolerRole || !mayReadSecret(grantsOf(stack, poolerRole).grants, stack, secretId))
+    return `the ${poolerName} role may not read ${user}'s password secret`;
+  const job = [apps, ...environmentApps]
+    .flatMap((a) => manifestsOf(a, 'Job'))
+    .find((j) => j.name.startsWith('database-users-') && text(j.manifest).includes(`CREATE ROLE ${quoted(user)}`));
+  if (!job) return `no database-users Job in ${apps.name} creates the user ${user}`;
+  if (!text(job.manifest).includes(`ALTER ROLE ${quoted(user)} WITH PASSWORD`))
+    return `the database-users Job does not set ${user}'s password, which PgBouncer logs in with`;
+  return undefined;
+}
+
 /** The first missing link of `service` to `store`, or undefined when it has its credential. */
 function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps: StackView, environmentApps: readonly StackView[]): string | undefined {
   const { env, grants } = service;
@@ -288,6 +353,9 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
       const user = env.get('DATABASE_USER');
       if (databases.length > 0) {
         if (env.has('DATABASE_SECRET_ARN')) return 'its environment names the master user secret (DATABASE_SECRET_ARN); it must log in as its own user';
+        // Behind PgBouncer (an in-cluster host with password logins): the pooler logs in as the service's user.
+        if (env.get('DATABASE_AUTH') === 'password' && (env.get('DATABASE_HOST') ?? '').endsWith('.svc.cluster.local'))
+          return poolerLink(service, stack, apps, environmentApps);
         if (!user) return 'no DATABASE_USER: it has no database user of its own';
         for (const db of databases) {
           const ok = allows(
@@ -509,7 +577,7 @@ function hostOutcomes(stack: StackView): StackOutcome[] {
             ? identity.missing
             : missingLink(
                 store,
-                { name, env: new Map(Object.entries(env)), secretVolumes: [], initContainers: [], grants: identity.grants, role: identity.role },
+                { name, env: new Map(Object.entries(env)), secretVolumes: [], initContainers: [], grants: identity.grants, role: identity.role, pod: {} },
                 stack,
                 stack,
                 [],
@@ -533,7 +601,7 @@ export const DataStoreCredential: StackRule = {
   family: 'request-path',
   scope: 'stack',
   description:
-    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica), MSK IAM actions on its Kafka topics (which a Job creates), its own RabbitMQ user (never the admin) with permissions on its RabbitMQ topics, for each broker it uses, an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password, and for Redis with IAM and S3 the grants of the instance role, with an IMDS hop limit (2) that reaches the containers; and the R2 writer credential for the R2 buckets it writes.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica; behind PgBouncer a password of its own that the auth_file of the pooler and the database-users Job use), MSK IAM actions on its Kafka topics (which a Job creates), its own RabbitMQ user (never the admin) with permissions on its RabbitMQ topics, for each broker it uses, an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password, and for Redis with IAM and S3 the grants of the instance role, with an IMDS hop limit (2) that reaches the containers; and the R2 writer credential for the R2 buckets it writes.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
@@ -568,7 +636,13 @@ export const DataStoreCredential: StackRule = {
           continue;
         }
         const missing = role
-          ? missingLink(store, { name: deployment.name, env, secretVolumes, initContainers, grants: read.grants, role }, stack, apps, environmentApps)
+          ? missingLink(
+              store,
+              { name: deployment.name, env, secretVolumes, initContainers, grants: read.grants, role, pod: podSpec(deployment) },
+              stack,
+              apps,
+              environmentApps,
+            )
           : `no Pod Identity association gives service account ${PRODUCT_NAMESPACE}/${serviceAccount} an IAM role`;
         outcomes.push(missing === undefined ? { status: 'compliant', address } : { status: 'non-compliant', message: `${where}: ${missing}`, address });
       }

@@ -8,10 +8,11 @@
  * constructs/shared/data-store-endpoints.ts). S3 has no fixed address: its path is the shared HTTPS
  * egress outside the VPC. The first missing link is reported, with the service, the store and the stack.
  */
-import { ManifestView } from '../../../synthesis/kubernetes-objects';
+import type { ManifestView } from '../../../synthesis/kubernetes-objects';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
-import { container, coversPort, items, policiesFor, productAppsStack, rulePorts } from './links';
+import { manifestsOf } from '../../../synthesis/kubernetes-objects';
+import { container, coversPort, items, podLabels, policiesFor, productAppsStack, rulePorts, selects } from './links';
 
 /** The listener ports of the stores whose port no environment variable gives (constructs/aws/rabbitmq-broker.ts, kafka-cluster.ts). */
 export const STORE_PORTS = { rabbitmqAmqps: 5671, kafkaIam: 9098, https: 443 } as const;
@@ -93,13 +94,45 @@ function missingLink(apps: StackView, regional: StackView, deployment: ManifestV
   return undefined;
 }
 
+/**
+ * A database host in the cluster that is a product Deployment (PgBouncer, components.postgres.pooler):
+ * its NetworkPolicy admits the service on the pooler's port, and the pooler itself has the path to
+ * the databases it forwards to (the ports of its pgbouncer.ini, the databases' security groups).
+ */
+function poolerLink(apps: StackView, regional: StackView, service: ManifestView, pooler: ManifestView, port: number): string | undefined {
+  const labels = podLabels(service);
+  const ingress = policiesFor(apps, pooler).flatMap((p) => items(p.manifest, 'spec.ingress'));
+  const admitted = ingress.some(
+    (rule) =>
+      rulePorts(rule).includes(port) &&
+      items(rule, 'from').some((peer) => record(peer)?.podSelector !== undefined && selects(record(peer)?.podSelector, labels)),
+  );
+  if (!admitted) return `NetworkPolicy ingress: no policy of ${pooler.name} admits ${service.name} on port ${port}`;
+  const config = manifestsOf(apps, 'ConfigMap').find((c) => c.namespace === pooler.namespace && c.name === pooler.name);
+  const ports = [...String(record(config?.manifest.data)?.['pgbouncer.ini'] ?? '').matchAll(/ port=(\d+) /g)].map((m) => Number(m[1]));
+  if (ports.length === 0) return `${pooler.name}: no ConfigMap ${pooler.name} with a pgbouncer.ini that names the databases`;
+  for (const upstream of [...new Set(ports)]) {
+    const missing = missingLink(apps, regional, pooler, {
+      kind: 'database',
+      port: upstream,
+      inCluster: false,
+      groups: [
+        ['aws_db_instance', 'vpc_security_group_ids'],
+        ['aws_rds_cluster', 'vpc_security_group_ids'],
+      ],
+    });
+    if (missing) return `${pooler.name} → database: ${missing}`;
+  }
+  return undefined;
+}
+
 export const DataStoreNetworkPath: StackRule = {
   id: 'SC-REQ-2',
   name: 'DataStoreNetworkPath',
   family: 'request-path',
   scope: 'stack',
   description:
-    "Every service on a cluster reaches each data store it declares: its NetworkPolicy lets it out to the store's port, and the store's security group admits the nodes' security group on that port.",
+    "Every service on a cluster reaches each data store it declares: its NetworkPolicy lets it out to the store's port, and the store's security group admits the nodes' security group on that port; behind PgBouncer, the pooler's NetworkPolicy admits the service and the pooler has that path to every database it forwards to.",
   evaluate(stack) {
     const context = productAppsStack(stack);
     if ('outcome' in context) return [context.outcome];
@@ -113,7 +146,8 @@ export const DataStoreNetworkPath: StackRule = {
           .map((e) => [String(e.name), String(e.value)]),
       );
       for (const store of declaredStores(env)) {
-        const missing = missingLink(stack, regional, deployment, store);
+        const pooler = store.kind === 'database' && store.inCluster ? deployments.get((env.get('DATABASE_HOST') ?? '').split('.')[0]) : undefined;
+        const missing = missingLink(stack, regional, deployment, store) ?? (pooler && poolerLink(stack, regional, deployment, pooler, store.port));
         const address = deployment.resource.address;
         outcomes.push(
           missing === undefined

@@ -1,0 +1,172 @@
+/**
+ * PgBouncer for real (components.postgres.pooler): Debian's `pgbouncer` runs the generated
+ * pgbouncer.ini (sized by sizing/pooler.ts) and the auth_file the pooler's init container writes
+ * (its script, with a stand-in `aws` that answers from files), in front of Debian's PostgreSQL on
+ * loopback, which demands SCRAM passwords of the service users. The database-users script (as
+ * the Job runs it behind a pooler: passwords from files, rds_iam revoked) creates the users; each
+ * service then connects through PgBouncer as itself, into its own schema, and a wrong or another
+ * service's password is refused.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_POOLER } from '../../../config/pooler';
+import { ServiceDefinition } from '../../../config/service-definition';
+import { databaseUsersSql } from '../../../services/platform/database-users';
+import { pgbouncerIni, userlistScript } from '../../../services/kubernetes/pooler';
+import { poolerSizeFor } from '../../../sizing/pooler';
+import { postgresBinDir, startPostgres, ThrowawayPostgres } from '../../helpers/postgres';
+
+const bin = postgresBinDir();
+const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p));
+if (!bin || !PGBOUNCER) console.warn('Skipping the PgBouncer test: needs postgresql and pgbouncer (apt-get install postgresql pgbouncer).');
+const describeWithPgBouncer = bin && PGBOUNCER ? describe : describe.skip;
+
+const MASTER = 'stagecraft_master';
+const USERS = ['api', 'task-worker'];
+const PASSWORDS: Record<string, string> = { api: '0f3c9a7e2b5d4c1a8e6f0b3d7c9a2e4f', 'task-worker': '7d2e9b4c1a6f3e8d0c5b2a9f4e7d1c3b' };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const service = (name: string, replicas: number) => ({ name, dataStores: ['database'], scaling: { rule: 'fixed', replicas } }) as unknown as ServiceDefinition;
+
+describeWithPgBouncer('PgBouncer in front of a real PostgreSQL (Debian)', () => {
+  let pg: ThrowawayPostgres;
+  let bouncer: ChildProcess;
+  let port: number;
+  let dir: string;
+  let log = '';
+  const asRoot = process.getuid?.() === 0;
+
+  /** psql through PgBouncer as `user` with `password`. */
+  const through = (user: string, password: string, sql: string, database = 'postgres') => {
+    try {
+      return {
+        ok: true,
+        out: execFileSync(join(bin!, 'psql'), ['-X', '-q', '-A', '-t', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', database, '-c', sql], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+          env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
+        }).trim(),
+      };
+    } catch (error) {
+      return { ok: false, out: String((error as { stderr?: string }).stderr ?? '') };
+    }
+  };
+
+  beforeAll(async () => {
+    // The master and the superuser keep trust on loopback; the service users must show a SCRAM password.
+    pg = await startPostgres(bin!, {
+      hba: [
+        'local all all trust',
+        `host all postgres 127.0.0.1/32 trust`,
+        `host all ${MASTER} 127.0.0.1/32 trust`,
+        'host all all 127.0.0.1/32 scram-sha-256',
+        '',
+      ].join('\n'),
+    });
+    dir = mkdtempSync(join(tmpdir(), 'stagecraft-pgbouncer-'));
+    // RDS: the master may create roles and owns the database; api logged in with IAM before the pooler came.
+    const setup = pg.psql(
+      'postgres',
+      [
+        'CREATE ROLE rds_iam NOLOGIN;',
+        `CREATE ROLE ${MASTER} LOGIN CREATEROLE;`,
+        `GRANT rds_iam TO ${MASTER} WITH ADMIN OPTION;`,
+        `ALTER DATABASE postgres OWNER TO ${MASTER};`,
+        'CREATE ROLE api WITH LOGIN;',
+        'GRANT rds_iam TO api;',
+      ].join('\n'),
+    );
+    if (!setup.ok) throw new Error(setup.stderr);
+    // The database-users Job's script behind a pooler: each password read from its file.
+    const files = Object.fromEntries(USERS.map((u, i) => [u, join(dir, `db-password-${i}`)]));
+    for (const u of USERS) writeFileSync(files[u], `${PASSWORDS[u]}\n`);
+    const users = pg.psql(MASTER, databaseUsersSql({ users: USERS.map((user) => ({ user })), passwordFiles: files, revokeIam: true }), {
+      singleTransaction: true,
+    });
+    if (!users.ok) throw new Error(users.stderr);
+
+    // The pooler's init container: its script, with `aws` answering from the secrets folder.
+    const secrets = join(dir, 'secrets');
+    execFileSync('mkdir', ['-p', secrets, join(dir, 'bin')]);
+    USERS.forEach((u) => writeFileSync(join(secrets, `arn-${u}`), `${PASSWORDS[u]}\n`));
+    writeFileSync(join(dir, 'bin', 'aws'), '#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = --secret-id ] && id="$2"; shift; done\ncat "$SECRETS_DIR/$id"\n');
+    chmodSync(join(dir, 'bin', 'aws'), 0o755);
+    const authFile = join(dir, 'userlist.txt');
+    execFileSync('/bin/sh', ['-c', userlistScript(USERS.length, authFile)], {
+      env: {
+        PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+        SECRETS_DIR: secrets,
+        ...Object.fromEntries(
+          USERS.flatMap((u, i) => [
+            [`USER_${i}`, u],
+            [`SECRET_ID_${i}`, `arn-${u}`],
+          ]),
+        ),
+      },
+    });
+
+    // pgbouncer.ini as the pooler's ConfigMap has it, sized for two services, in front of this server.
+    port = await freePort();
+    const size = poolerSizeFor(DEFAULT_POOLER, [service('api', 4), service('task-worker', 2)], (s) => (s.name === 'api' ? 4 : 2), 'db.r6g.large');
+    const at = (alias: string) => ({ alias, host: '127.0.0.1', port: pg.port, dbname: 'postgres' });
+    const ini = join(dir, 'pgbouncer.ini');
+    writeFileSync(ini, pgbouncerIni(size, [at('postgres'), at('postgres_replica_0')], { listenAddr: '127.0.0.1', port, authFile, serverTls: 'disable' }));
+    if (asRoot) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+      for (const f of [dir, ini, authFile]) chownSync(f, uid, uid);
+    }
+    bouncer = asRoot ? spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER!, ini]) : spawn(PGBOUNCER!, [ini]);
+    bouncer.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    bouncer.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+    for (let i = 0; i < 50 && !/process up|listening on/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
+  }, 60_000);
+
+  afterAll(() => {
+    bouncer?.kill('SIGTERM');
+    pg?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the auth_file of every service, quoted, from its secret', () => {
+    expect(readFileSync(join(dir, 'userlist.txt'), 'utf8')).toBe(`"api" "${PASSWORDS.api}"\n"task-worker" "${PASSWORDS['task-worker']}"\n`);
+  });
+
+  it('lets each service in as itself, into its own schema, on the writer and the replica names', () => {
+    expect(through('api', PASSWORDS.api, "SELECT current_user || ',' || current_schema()")).toEqual({ ok: true, out: 'api,api' });
+    expect(through('task-worker', PASSWORDS['task-worker'], "SELECT current_user || ',' || current_schema()")).toEqual({
+      ok: true,
+      out: 'task-worker,task-worker',
+    });
+    expect(through('api', PASSWORDS.api, 'SELECT current_user', 'postgres_replica_0')).toEqual({ ok: true, out: 'api' });
+    // Its own schema only: the other service's is closed to it.
+    expect(through('api', PASSWORDS.api, 'CREATE TABLE api.notes (id int); SELECT 1').ok).toBe(true);
+    expect(through('task-worker', PASSWORDS['task-worker'], 'SELECT * FROM api.notes').ok).toBe(false);
+  });
+
+  it("refuses a wrong password and another service's password", () => {
+    expect(through('api', 'not-the-password', 'SELECT 1').ok).toBe(false);
+    expect(through('api', PASSWORDS['task-worker'], 'SELECT 1').ok).toBe(false);
+  });
+
+  it('took rds_iam from a user that had it, so RDS accepts its password', () => {
+    expect(pg.psql('postgres', "SELECT pg_has_role('api', 'rds_iam', 'MEMBER')").stdout).toBe('f');
+  });
+
+  it("keeps its server connections to PostgreSQL as the service's own user, in transaction mode", () => {
+    const ini = readFileSync(join(dir, 'pgbouncer.ini'), 'utf8');
+    expect(ini).toContain('pool_mode = transaction');
+    const shown = pg.psql('postgres', "SELECT count(*) > 0 FROM pg_stat_activity WHERE usename = 'api'");
+    expect(shown.stdout).toBe('t');
+  });
+});
