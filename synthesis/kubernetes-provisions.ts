@@ -6,7 +6,8 @@
  * hyperscale and massive before the `kafka-topics` Job had made their topics, and MSK creates
  * none on its own). A workload's needs are read from its containers' environment, exactly the
  * variables the platform sets for a credential (stacks/data-stores.ts):
- * - `DATABASE_AUTH=iam` and `DATABASE_USER`: the PostgreSQL user `database-user/<user>`;
+ * - `DATABASE_AUTH=iam` (or `password`, behind PgBouncer) and `DATABASE_USER`: the PostgreSQL user
+ *   `database-user/<user>`;
  * - `QUEUE_KIND=rabbitmq` and `QUEUE_USERNAME`: the broker user `rabbitmq-user/<user>`, and the
  *   exchange of each topic it produces or consumes, `rabbitmq-exchange/<topic>`;
  * - `QUEUE_KIND=kafka`: each topic it produces or consumes and the dead-letter topic of each it
@@ -84,7 +85,9 @@ export function provisionsNamedBy(env: Readonly<Record<string, string>>): Worklo
     return value;
   };
   const user = read(PROVISION_ENV.databaseUser);
-  if (read(PROVISION_ENV.databaseAuth) === 'iam' && user) needs.add(provision.databaseUser(user));
+  // IAM logins, or behind PgBouncer a password the database-users Job sets (stacks/pooler.ts): the user is made by the Job either way.
+  const databaseAuth = read(PROVISION_ENV.databaseAuth);
+  if ((databaseAuth === 'iam' || databaseAuth === 'password') && user) needs.add(provision.databaseUser(user));
   // A client of one broker names it in QUEUE_KIND; a client of both has each broker's topics under its prefix.
   const kind = read(PROVISION_ENV.queueKind);
   const clientOf = (broker: 'rabbitmq' | 'kafka'): string | undefined => {
