@@ -106,6 +106,7 @@ import { LoadBalancerWaitsForLogBucketPolicy } from '../rules/preflight/LoadBala
 import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from '../rules/request-path/DataStoreCredential';
 import { KubernetesJobChangeApplies } from '../rules/preflight/KubernetesJobChangeApplies';
+import { ChainedRoleAllowsTagSession } from '../rules/preflight/ChainedRoleAllowsTagSession';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -518,6 +519,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         "The API refuses any change to a Job's pod template; a Job patched in place, or replaced while the old one holds its name, fails the apply (review D2).",
+    },
+    {
+      rule: ChainedRoleAllowsTagSession,
+      level: 'error',
+      explanation:
+        "Pod Identity's session tags are transitive: a pod that assumes a further role without sts:TagSession is refused, so the Job that needs that role fails and the apply with it (issue 15).",
     },
   ],
 };

@@ -101,6 +101,7 @@ import { LoadBalancerWaitsForLogBucketPolicy } from './preflight/LoadBalancerWai
 import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from './request-path/DataStoreCredential';
 import { KubernetesJobChangeApplies } from './preflight/KubernetesJobChangeApplies';
+import { ChainedRoleAllowsTagSession } from './preflight/ChainedRoleAllowsTagSession';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -206,4 +207,5 @@ export const ALL_RULES: readonly Rule[] = [
   CloudflareCustomRuleExpressions,
   DataStoreCredential,
   KubernetesJobChangeApplies,
+  ChainedRoleAllowsTagSession,
 ];

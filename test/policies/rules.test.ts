@@ -272,6 +272,29 @@ const brokerAdmin = (namespace: string): Resources => ({
   aws_eks_pod_identity_association: { job: { namespace, service_account: 'job', role_arn: '${aws_iam_role.job.arn}' } },
 });
 
+/** SC-PRE-17: a Pod Identity role `job` that may assume role `admin`; the actions each side allows. */
+const chainedRole = (trustActions: string[], identityActions: string[]): Resources => ({
+  aws_iam_role: {
+    job: {
+      name: 'job',
+      assume_role_policy: JSON.stringify({
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
+      }),
+    },
+    admin: {
+      name: 'admin',
+      assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ['${aws_iam_role.job.arn}'] }, Action: trustActions }] }),
+    },
+  },
+  aws_iam_role_policy: {
+    job: {
+      role: '${aws_iam_role.job.id}',
+      policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: identityActions, Resource: '${aws_iam_role.admin.arn}' }] }),
+    },
+  },
+  aws_eks_pod_identity_association: { job: { namespace: 'operations', service_account: 'job', role_arn: '${aws_iam_role.job.arn}' } },
+});
+
 const CASES: Record<string, Case> = {
   // Encryption at rest
   'SC-EAR-1': {
@@ -973,6 +996,16 @@ const CASES: Record<string, Case> = {
       resources: { cloudflare_dns_record: { 'acm-validation': { for_each: PRE_FIX.acmForEach, name: '${each.value[0].resource_record_name}' } } },
     },
   },
+  'SC-PRE-17': {
+    compliant: { resources: chainedRole(['sts:AssumeRole', 'sts:TagSession'], ['sts:AssumeRole', 'sts:TagSession']) },
+    nonCompliant: { resources: chainedRole(['sts:AssumeRole'], ['sts:AssumeRole']) },
+    unresolved: {
+      resources: {
+        aws_iam_role: { job: { name: 'job', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' } },
+        aws_eks_pod_identity_association: { job: { namespace: 'operations', service_account: 'job', role_arn: '${aws_iam_role.job.arn}' } },
+      },
+    },
+  },
   // Request path: one apps stack with its regional and edge stacks (request-path-fixtures.ts)
   'SC-REQ-1': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_lb_listener_rule.api') },
   'SC-REQ-2': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_vpc_security_group_ingress_rule.redis-from-nodes') },
@@ -1274,6 +1307,24 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
           'create_before_destroy with the fixed name "acme-growth-us-east-1-postgres16": a replacement cannot be created while the old one holds the name; use name_prefix',
       },
     ]);
+  });
+
+  it('issue 15: a role chained from a Pod Identity role without sts:TagSession, on either side', () => {
+    expect(evaluate(rule('SC-PRE-17'), CASES['SC-PRE-17'].nonCompliant).filter((o) => o.status === 'non-compliant')).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          "the trust policy lets aws_iam_role.job (used through EKS Pod Identity) sts:AssumeRole but not sts:TagSession; Pod Identity's session tags are transitive, so the chained AssumeRole is refused: allow sts:TagSession for that principal",
+      },
+      {
+        status: 'non-compliant',
+        message:
+          "aws_iam_role.job is used through EKS Pod Identity and may sts:AssumeRole on ${aws_iam_role.admin.arn} but not sts:TagSession; Pod Identity's session tags are transitive, so the chained AssumeRole is refused: allow sts:TagSession on the same roles",
+      },
+    ]);
+    // A role assumed only by a role without a Pod Identity association (IRSA, a user) needs no TagSession.
+    const { aws_eks_pod_identity_association: _association, ...withoutPodIdentity } = CASES['SC-PRE-17'].nonCompliant.resources;
+    expect(evaluate(rule('SC-PRE-17'), { resources: withoutPodIdentity }).map((o) => o.status)).toEqual(['not-applicable', 'not-applicable', 'not-applicable']);
   });
 
   it('D2: a Job whose template change the API would refuse (patched in place, or replaced under a held name)', () => {
