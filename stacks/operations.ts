@@ -180,7 +180,14 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
           {
             Sid: 'CreateTheServicesTopics',
             Effect: 'Allow',
-            Action: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:DescribeTopicDynamicConfiguration', 'kafka-cluster:AlterTopic'],
+            // UpdateTopic (raising partitions) needs AlterTopic and AlterTopicDynamicConfiguration.
+            Action: [
+              'kafka-cluster:CreateTopic',
+              'kafka-cluster:DescribeTopic',
+              'kafka-cluster:DescribeTopicDynamicConfiguration',
+              'kafka-cluster:AlterTopic',
+              'kafka-cluster:AlterTopicDynamicConfiguration',
+            ],
             Resource: topics.map((t) => kafkaResourceArn(stack, cluster, 'topic', t)),
           },
         ],

@@ -107,6 +107,7 @@ import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPla
 import { DataStoreCredential } from '../rules/request-path/DataStoreCredential';
 import { KubernetesJobChangeApplies } from '../rules/preflight/KubernetesJobChangeApplies';
 import { ChainedRoleAllowsTagSession } from '../rules/preflight/ChainedRoleAllowsTagSession';
+import { CurlSigV4PathEncoding } from '../rules/preflight/CurlSigV4PathEncoding';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -525,6 +526,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         "Pod Identity's session tags are transitive: a pod that assumes a further role without sts:TagSession is refused, so the Job that needs that role fails and the apply with it (issue 15).",
+    },
+    {
+      rule: CurlSigV4PathEncoding,
+      level: 'error',
+      explanation:
+        'A request the service refuses fails the Job that sends it, and a Job the apps stacks wait for fails the apply (the kafka-topics Job, issue 15).',
     },
   ],
 };

@@ -102,6 +102,7 @@ import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from './request-path/DataStoreCredential';
 import { KubernetesJobChangeApplies } from './preflight/KubernetesJobChangeApplies';
 import { ChainedRoleAllowsTagSession } from './preflight/ChainedRoleAllowsTagSession';
+import { CurlSigV4PathEncoding } from './preflight/CurlSigV4PathEncoding';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -208,4 +209,5 @@ export const ALL_RULES: readonly Rule[] = [
   DataStoreCredential,
   KubernetesJobChangeApplies,
   ChainedRoleAllowsTagSession,
+  CurlSigV4PathEncoding,
 ];

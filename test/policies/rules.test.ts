@@ -295,6 +295,14 @@ const chainedRole = (trustActions: string[], identityActions: string[]): Resourc
   aws_eks_pod_identity_association: { job: { namespace: 'operations', service_account: 'job', role_arn: '${aws_iam_role.job.arn}' } },
 });
 
+/** SC-PRE-18: a Job whose one container runs `script`. */
+const scriptJob = (script: string): Resources => ({
+  kubernetes_job_v1: {
+    topics: { metadata: { name: 'topics-1a2b3c4d' }, spec: { template: { spec: { container: [{ name: 'topics', command: ['/bin/sh', '-c', script] }] } } } },
+  },
+});
+const SIGNED_CURL = 'curl --aws-sigv4 "aws:amz:$AWS_REGION:kafka" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"';
+
 const CASES: Record<string, Case> = {
   // Encryption at rest
   'SC-EAR-1': {
@@ -1006,6 +1014,14 @@ const CASES: Record<string, Case> = {
       },
     },
   },
+  'SC-PRE-18': {
+    compliant: { resources: scriptJob('curl --aws-sigv4 "aws:amz:$AWS_REGION:es" "https://$SEARCH_ENDPOINT/_plugins/_ism/policies/rollover"') },
+    nonCompliant: {
+      resources: scriptJob(
+        `cluster=$(printf "%s" "$KAFKA_CLUSTER_ARN" | sed "s/:/%3A/g; s#/#%2F#g")\n${SIGNED_CURL} "https://kafka.$AWS_REGION.amazonaws.com/v1/clusters/$cluster/topics"`,
+      ),
+    },
+  },
   // Request path: one apps stack with its regional and edge stacks (request-path-fixtures.ts)
   'SC-REQ-1': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_lb_listener_rule.api') },
   'SC-REQ-2': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_vpc_security_group_ingress_rule.redis-from-nodes') },
@@ -1325,6 +1341,21 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
     // A role assumed only by a role without a Pod Identity association (IRSA, a user) needs no TagSession.
     const { aws_eks_pod_identity_association: _association, ...withoutPodIdentity } = CASES['SC-PRE-17'].nonCompliant.resources;
     expect(evaluate(rule('SC-PRE-17'), { resources: withoutPodIdentity }).map((o) => o.status)).toEqual(['not-applicable', 'not-applicable', 'not-applicable']);
+  });
+
+  it('issue 15: curl signs a percent-encoded path for a service other than S3, but not for S3', () => {
+    expect(evaluate(rule('SC-PRE-18'), CASES['SC-PRE-18'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'container "topics" signs kafka requests with curl --aws-sigv4 on a percent-encoded path: SigV4 for services other than S3 signs the path encoded twice, and curl before curl#17129 signs it as sent, so the request is refused (403 SignatureDoesNotMatch); use the AWS CLI or an SDK',
+      },
+    ]);
+    const s3 = scriptJob('curl --aws-sigv4 "aws:amz:us-east-1:s3" "https://b.s3.amazonaws.com/a%3Db"');
+    expect(evaluate(rule('SC-PRE-18'), { resources: s3 })).toEqual([{ status: 'compliant' }]);
+    expect(evaluate(rule('SC-PRE-18'), { resources: scriptJob('aws kafka describe-topic --cluster-arn "$ARN"') }).map((o) => o.status)).toEqual([
+      'not-applicable',
+    ]);
   });
 
   it('D2: a Job whose template change the API would refuse (patched in place, or replaced under a held name)', () => {
