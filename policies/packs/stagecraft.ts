@@ -108,6 +108,8 @@ import { DataStoreCredential } from '../rules/request-path/DataStoreCredential';
 import { KubernetesJobChangeApplies } from '../rules/preflight/KubernetesJobChangeApplies';
 import { ChainedRoleAllowsTagSession } from '../rules/preflight/ChainedRoleAllowsTagSession';
 import { CurlSigV4PathEncoding } from '../rules/preflight/CurlSigV4PathEncoding';
+import { WaitedSecretWrittenByDeploy } from '../rules/preflight/WaitedSecretWrittenByDeploy';
+import { AwsProviderAllowedAccount } from '../rules/preflight/AwsProviderAllowedAccount';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -532,6 +534,18 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A request the service refuses fails the Job that sends it, and a Job the apps stacks wait for fails the apply (the kafka-topics Job, issue 15).',
+    },
+    {
+      rule: WaitedSecretWrittenByDeploy,
+      level: 'error',
+      explanation:
+        'A rollout that waits for a value only an operator puts fails the first deploy at the create timeout, and on massive the later regions never deploy (issue 15).',
+    },
+    {
+      rule: AwsProviderAllowedAccount,
+      level: 'error',
+      explanation:
+        'A deploy with the wrong credentials creates every resource in the wrong account, with policies and ARNs that point at the right one (issue 15).',
     },
   ],
 };

@@ -103,6 +103,8 @@ import { DataStoreCredential } from './request-path/DataStoreCredential';
 import { KubernetesJobChangeApplies } from './preflight/KubernetesJobChangeApplies';
 import { ChainedRoleAllowsTagSession } from './preflight/ChainedRoleAllowsTagSession';
 import { CurlSigV4PathEncoding } from './preflight/CurlSigV4PathEncoding';
+import { WaitedSecretWrittenByDeploy } from './preflight/WaitedSecretWrittenByDeploy';
+import { AwsProviderAllowedAccount } from './preflight/AwsProviderAllowedAccount';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -210,4 +212,6 @@ export const ALL_RULES: readonly Rule[] = [
   KubernetesJobChangeApplies,
   ChainedRoleAllowsTagSession,
   CurlSigV4PathEncoding,
+  WaitedSecretWrittenByDeploy,
+  AwsProviderAllowedAccount,
 ];
