@@ -8,6 +8,9 @@
  *
  * The R2 writer credential (config/r2-buckets.ts) is one more such secret, `<env>/r2-writer`, one
  * per region and shared: each service that writes an R2 bucket has it as its secret `R2_WRITER`.
+ * Its value comes with the deploy, from the deployer's `TF_VAR_r2_writer_token_<region>`, through
+ * a write-only attribute (constructs/aws/deploy-time-secret-value.ts): the services that wait for
+ * it find it filled by the same deploy, and it is never in the state (docs/credentials.md).
  *
  * Created once per regional stack, on first use, by whichever builds the services' identities
  * (stacks/service-identities.ts on clusters, stacks/host-services.ts on hosts); the apps stack
@@ -15,7 +18,9 @@
  */
 import { R2_WRITER_SECRET, R2_WRITER_TAG, withR2Writer } from '../config/r2-buckets';
 import { DeployerSecret } from '../constructs/aws/deployer-secret';
+import { DeployTimeSecretValue } from '../constructs/aws/deploy-time-secret-value';
 import { RegionalStack } from './regional-stack';
+import { VALUE_FROM_OPERATOR, VALUE_FROM_TAG } from '../policies/rules/preflight/WaitedSecretWrittenByDeploy';
 
 /** The tag that marks an application secret, valued `<service>/<NAME>`; readiness lists secrets by it. */
 export const APPLICATION_SECRET_TAG = 'stagecraft:application-secret';
@@ -42,12 +47,7 @@ export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns 
     const byName: Record<string, string> = {};
     for (const name of service.secrets) {
       if (name === R2_WRITER_SECRET) {
-        r2Writer ??= new DeployerSecret(stack, 'r2-writer-secret', {
-          name: `${f.environment.name}/r2-writer`,
-          description: `${f.namePrefix}: R2 writer token {endpoint, accessKeyId, secretAccessKey}, bucket-scoped Object Read & Write, put by the operator (docs/edge.md)`,
-          encryptionKey: f.encryptionKey,
-          tags: { [APPLICATION_SECRET_TAG]: R2_WRITER_SECRET, [R2_WRITER_TAG]: 'true' },
-        });
+        r2Writer ??= r2WriterSecret(stack);
         byName[name] = r2Writer.secret.arn;
         continue;
       }
@@ -55,7 +55,8 @@ export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns 
         name: applicationSecretName(f.environment.name, service.name, name),
         description: `${f.namePrefix}: ${name} of ${service.name}, put by the operator (docs/services.md)`,
         encryptionKey: f.encryptionKey,
-        tags: { [APPLICATION_SECRET_TAG]: `${service.name}/${name}`, 'stagecraft:service': service.name },
+        // Put by the operator between the regional and the apps deploy (readiness RDY-17), on purpose (SC-PRE-19).
+        tags: { [APPLICATION_SECRET_TAG]: `${service.name}/${name}`, 'stagecraft:service': service.name, [VALUE_FROM_TAG]: VALUE_FROM_OPERATOR },
       });
       byName[name] = secret.secret.arn;
     }
@@ -63,6 +64,31 @@ export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns 
   }
   created.set(stack, arns);
   return arns;
+}
+
+/** The deployer's variable that carries the region's R2 writer token: `r2_writer_token_us_east_1`. */
+export function r2WriterTokenVariable(region: string): string {
+  return `r2_writer_token_${region.replace(/-/g, '_')}`;
+}
+
+/** The region's R2 writer secret, written at deploy from the deployer's ephemeral variable. */
+function r2WriterSecret(stack: RegionalStack): DeployerSecret {
+  const f = stack.foundation;
+  const variable = r2WriterTokenVariable(f.region.code);
+  const secret = new DeployerSecret(stack, 'r2-writer-secret', {
+    name: `${f.environment.name}/r2-writer`,
+    description: `${f.namePrefix}: R2 writer token {endpoint, accessKeyId, secretAccessKey}, bucket-scoped Object Read & Write, written at deploy from TF_VAR_${variable} (docs/credentials.md)`,
+    encryptionKey: f.encryptionKey,
+    tags: { [APPLICATION_SECRET_TAG]: R2_WRITER_SECRET, [R2_WRITER_TAG]: 'true' },
+  });
+  new DeployTimeSecretValue(stack, 'r2-writer-token', {
+    secret: secret.secret,
+    variableName: variable,
+    description: `The R2 writer token of ${f.namePrefix}: the JSON {endpoint, accessKeyId, secretAccessKey} of a bucket-scoped R2 API token (Object Read & Write on the environment's R2 buckets); set TF_VAR_${variable} (docs/credentials.md)`,
+    jsonKeys: ['endpoint', 'accessKeyId', 'secretAccessKey'],
+    offlineValue: JSON.stringify({ endpoint: 'https://offline.r2.cloudflarestorage.invalid', accessKeyId: 'offline', secretAccessKey: 'offline' }),
+  });
+  return secret;
 }
 
 /** Every application secret ARN of `services` in `stack`. */

@@ -25,6 +25,7 @@ import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificat
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { addServiceRoutes } from '../constructs/aws/service-routes';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { allowedAccounts } from './aws-account';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { geoSteering } from '../config/edge-regions';
@@ -217,6 +218,7 @@ export class EdgeStack extends StagecraftStack {
     const provider = new AwsProvider(this, `aws-${code}`, {
       alias: code,
       region: code,
+      ...allowedAccounts(environment),
       defaultTags: [{ tags: terraformLiterals({ ...environment.tags, 'stagecraft:region': code }) }],
     });
     const certificate = new AcmCertificate(this, `certificate-${code}`, {

@@ -118,7 +118,8 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
       role: ism.role.id,
       policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Sid: 'ActAsSearchMaster', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: stack.searchDomain.masterRole.arn }],
+        // TagSession: Pod Identity's transitive session tags go with the chained AssumeRole (SC-PRE-17).
+        Statement: [{ Sid: 'ActAsSearchMaster', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: stack.searchDomain.masterRole.arn }],
       }),
     });
     // The master role trusts this Job's role only (not the whole account).
@@ -181,7 +182,14 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
           {
             Sid: 'CreateTheServicesTopics',
             Effect: 'Allow',
-            Action: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:DescribeTopicDynamicConfiguration', 'kafka-cluster:AlterTopic'],
+            // UpdateTopic (raising partitions) needs AlterTopic and AlterTopicDynamicConfiguration.
+            Action: [
+              'kafka-cluster:CreateTopic',
+              'kafka-cluster:DescribeTopic',
+              'kafka-cluster:DescribeTopicDynamicConfiguration',
+              'kafka-cluster:AlterTopic',
+              'kafka-cluster:AlterTopicDynamicConfiguration',
+            ],
             Resource: topics.map((t) => kafkaResourceArn(stack, cluster, 'topic', t)),
           },
         ],

@@ -5,6 +5,7 @@
  */
 import { Route } from '@cdktf/provider-aws/lib/route';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { allowedAccounts } from './aws-account';
 import { VpcPeeringConnection } from '@cdktf/provider-aws/lib/vpc-peering-connection';
 import { VpcPeeringConnectionAccepterA } from '@cdktf/provider-aws/lib/vpc-peering-connection-accepter';
 import { RegionalStack } from './regional-stack';
@@ -18,6 +19,7 @@ export function peerWithEarlierRegions(stack: RegionalStack, earlierRegions: rea
     const peerProvider = new AwsProvider(stack, `aws-${peer.region.code}`, {
       alias: peer.region.code,
       region: peer.region.code,
+      ...allowedAccounts(f.environment),
       defaultTags: [{ tags: terraformLiterals({ ...f.environment.tags, 'stagecraft:region': peer.region.code }) }],
     });
     const connection = new VpcPeeringConnection(stack, id, {

@@ -4,6 +4,7 @@ import { TerraformOutput } from 'cdktf';
 import type { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { allowedAccounts } from './aws-account';
 import { CLOUDFLARE_IPV4_RANGES, ELB_LOG_DELIVERY_ACCOUNTS } from '../config/regions';
 import { Environment, RegionPlacement } from '../config/environment';
 import { AlarmTopic } from '../constructs/aws/alarm-topic';
@@ -110,6 +111,7 @@ export class RegionalStack extends StagecraftStack {
     configureBackend(this, stackName, environment.backend, props.state);
     new AwsProvider(this, 'aws', {
       region: region.code,
+      ...allowedAccounts(environment),
       defaultTags: [{ tags: terraformLiterals({ ...environment.tags, 'stagecraft:region': region.code }) }],
     });
 

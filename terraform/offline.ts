@@ -30,6 +30,7 @@ import { UserInputError } from '../config/errors';
 import { AttributeTypeLookup, planRemoteStateStubs, remoteStateDataSources, RemoteStateStub, schemaLookup, stubsNeedSchema, stubStateFile } from './stub-state';
 import { StackJson } from '../synthesis/stack-views';
 import { record } from '../synthesis/values';
+import { OFFLINE_VALUE_KEY } from '../constructs/aws/deploy-time-secret-value';
 import { readManifest, unknownStacks } from '../synthesis/manifest';
 import { AttachedStandin, attachStandin, base64DecodedStubOutputs, unservedProviderReason } from './standin/offline-attach';
 
@@ -336,6 +337,10 @@ function providerOverrides(stack: StackJson): Record<string, unknown>[] {
     ...('token' in block ? { token: null } : {}),
     ...('shared_credentials_files' in block ? { shared_credentials_files: null } : {}),
     ...('shared_config_files' in block ? { shared_config_files: null } : {}),
+    // Offline there is no account to compare (skip_requesting_account_id): the provider would refuse
+    // every plan. The guard is checked by SC-PRE-20 instead (stacks/aws-account.ts).
+    ...('allowed_account_ids' in block ? { allowed_account_ids: null } : {}),
+    ...('forbidden_account_ids' in block ? { forbidden_account_ids: null } : {}),
     // An override cannot delete a nested block; an empty role_arn makes the provider skip AssumeRole.
     ...('assume_role' in block ? { assume_role: [{ role_arn: '' }] } : {}),
   }));
@@ -371,6 +376,9 @@ function prepareWorkDir(dir: string, stackFile: string, stack: StackJson, stacks
     // No default aws provider block: the implicit one needs the fake credentials too.
     writeJson(path.join(dir, 'stagecraft_providers.tf.json'), { provider: { aws: [{ region: 'us-east-1', ...OFFLINE_AWS_CREDENTIALS }] } });
   }
+  // Deploy-time inputs (constructs/aws/deploy-time-secret-value.ts) get their offline stand-ins.
+  const values = offlineVariableValues(stack);
+  if (Object.keys(values).length > 0) writeJson(path.join(dir, 'stagecraft_offline.auto.tfvars.json'), values);
   const remoteStates = Object.keys(remoteStateDataSources(stack));
   if (remoteStates.length > 0) {
     const data: Record<string, unknown> = {};
@@ -380,6 +388,16 @@ function prepareWorkDir(dir: string, stackFile: string, stack: StackJson, stacks
     writeJson(path.join(dir, 'stagecraft_remote_state_override.tf.json'), { data: { terraform_remote_state: data } });
   }
   return planRemoteStateStubs(stack, stacks);
+}
+
+/** The offline stand-in of each variable that declares one in its `//` metadata. */
+export function offlineVariableValues(stack: StackJson): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, variable] of Object.entries((stack.variable ?? {}) as Record<string, Record<string, unknown>>)) {
+    const value = (variable?.['//'] as Record<string, unknown> | undefined)?.[OFFLINE_VALUE_KEY];
+    if (typeof value === 'string') values[name] = value;
+  }
+  return values;
 }
 
 function stubStatePath(dir: string, dataSource: string): string {

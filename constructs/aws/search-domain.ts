@@ -298,13 +298,17 @@ export class SearchDomain extends Construct {
   }
 }
 
-/** A trust policy letting exactly `roleArns` assume the role (none: nobody). */
+/**
+ * A trust policy letting exactly `roleArns` assume the role (none: nobody). The admins are Pod
+ * Identity roles, whose session tags are transitive: the chained AssumeRole also needs
+ * sts:TagSession (aws/eks-pod-identity-agent#80; SC-PRE-17).
+ */
 function adminTrustPolicy(roleArns: readonly string[]): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement:
       roleArns.length > 0
-        ? [{ Sid: 'OperationsJobs', Effect: 'Allow', Principal: { AWS: [...roleArns] }, Action: 'sts:AssumeRole' }]
+        ? [{ Sid: 'OperationsJobs', Effect: 'Allow', Principal: { AWS: [...roleArns] }, Action: ['sts:AssumeRole', 'sts:TagSession'] }]
         : [{ Sid: 'Nobody', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
   });
 }

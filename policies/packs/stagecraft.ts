@@ -109,6 +109,10 @@ import { LoadBalancerWaitsForLogBucketPolicy } from '../rules/preflight/LoadBala
 import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from '../rules/request-path/DataStoreCredential';
 import { KubernetesJobChangeApplies } from '../rules/preflight/KubernetesJobChangeApplies';
+import { ChainedRoleAllowsTagSession } from '../rules/preflight/ChainedRoleAllowsTagSession';
+import { CurlSigV4PathEncoding } from '../rules/preflight/CurlSigV4PathEncoding';
+import { WaitedSecretWrittenByDeploy } from '../rules/preflight/WaitedSecretWrittenByDeploy';
+import { AwsProviderAllowedAccount } from '../rules/preflight/AwsProviderAllowedAccount';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -543,6 +547,30 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         "The API refuses any change to a Job's pod template; a Job patched in place, or replaced while the old one holds its name, fails the apply (review D2).",
+    },
+    {
+      rule: ChainedRoleAllowsTagSession,
+      level: 'error',
+      explanation:
+        "Pod Identity's session tags are transitive: a pod that assumes a further role without sts:TagSession is refused, so the Job that needs that role fails and the apply with it (issue 15).",
+    },
+    {
+      rule: CurlSigV4PathEncoding,
+      level: 'error',
+      explanation:
+        'A request the service refuses fails the Job that sends it, and a Job the apps stacks wait for fails the apply (the kafka-topics Job, issue 15).',
+    },
+    {
+      rule: WaitedSecretWrittenByDeploy,
+      level: 'error',
+      explanation:
+        'A rollout that waits for a value only an operator puts fails the first deploy at the create timeout, and on massive the later regions never deploy (issue 15).',
+    },
+    {
+      rule: AwsProviderAllowedAccount,
+      level: 'error',
+      explanation:
+        'A deploy with the wrong credentials creates every resource in the wrong account, with policies and ARNs that point at the right one (issue 15).',
     },
   ],
 };

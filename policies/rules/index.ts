@@ -104,6 +104,10 @@ import { LoadBalancerWaitsForLogBucketPolicy } from './preflight/LoadBalancerWai
 import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from './request-path/DataStoreCredential';
 import { KubernetesJobChangeApplies } from './preflight/KubernetesJobChangeApplies';
+import { ChainedRoleAllowsTagSession } from './preflight/ChainedRoleAllowsTagSession';
+import { CurlSigV4PathEncoding } from './preflight/CurlSigV4PathEncoding';
+import { WaitedSecretWrittenByDeploy } from './preflight/WaitedSecretWrittenByDeploy';
+import { AwsProviderAllowedAccount } from './preflight/AwsProviderAllowedAccount';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -212,4 +216,8 @@ export const ALL_RULES: readonly Rule[] = [
   CloudflareCustomRuleExpressions,
   DataStoreCredential,
   KubernetesJobChangeApplies,
+  ChainedRoleAllowsTagSession,
+  CurlSigV4PathEncoding,
+  WaitedSecretWrittenByDeploy,
+  AwsProviderAllowedAccount,
 ];

@@ -2,7 +2,8 @@
  * Issue 18: application secrets (`secrets:` of a service) are created without a value, and the
  * services wait for them at start (an init container on clusters, the host's fetch script on
  * hosts). The stacks cannot hold the values, so this lists every secret the operator still has to
- * put, per region, with the command, before the services can start.
+ * put, per region, with the command, before the services can start. A secret the deploy itself
+ * writes (a secret version in the stack: the R2 writer token, docs/credentials.md) is not listed.
  */
 import { APPLICATION_SECRET_TAG } from '../../stacks/application-secrets';
 import { regionalStacks, tagOf } from '../lookups';
@@ -18,6 +19,8 @@ export const ApplicationSecrets: ReadinessItem = {
       stack
         .resources('aws_secretsmanager_secret')
         .filter((secret) => tagOf(secret, APPLICATION_SECRET_TAG) !== undefined)
+        // A secret the deploy writes (the R2 writer token, from the deployer's variable) needs no hand.
+        .filter((secret) => stack.referencing('aws_secretsmanager_secret_version', 'secret_id', secret).length === 0)
         .map((secret) => ({ region: stack.region ?? '?', name: String(secret.values.name ?? secret.address) })),
     );
     if (secrets.length === 0) return notApplicable('no service declares application secrets');

@@ -13,7 +13,7 @@
  *   Aurora writer (services/platform/database-users.ts), as the master user, whose password an
  *   init container reads from the RDS-managed secret at run time into a memory-backed volume;
  *   psql runs in the PostgreSQL client image.
- * - `kafka-topics`: creates the Kafka topics the services use (MSK's topic API, SigV4).
+ * - `kafka-topics`: creates the Kafka topics the services use (MSK's topic API, through the AWS CLI).
  * - `rabbitmq-users`: declares the RabbitMQ exchanges and queues of the services' topics and
  *   puts a broker user per service with least privilege, through the management API as the admin.
  * They run the AWS CLI image (Amazon Linux, with curl) as a non-root user.
@@ -47,6 +47,14 @@ export const POSTGRES_CLIENT_IMAGE = 'public.ecr.aws/docker/library/postgres:17.
 /** The variable that carries the users script (tests and readiness read it). */
 export const DATABASE_USERS_SQL_ENV = 'DATABASE_USERS_SQL';
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
+/**
+ * The kafka-topics Job's CLI: `aws kafka create-topic` and `update-topic` (MSK's topic API) came
+ * with AWS CLI 2.33.19 (botocore model of 2026-02-10; `describe-topic` is older). The CLI signs
+ * the cluster ARN in the path as SigV4 wants it for non-S3 services (each segment encoded twice in
+ * the canonical request); the curl of the Amazon Linux 2 image signs the raw path, and MSK refuses
+ * it (curl#16927, fixed by curl#17129). SC-PRE-18.
+ */
+export const KAFKA_TOPICS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.34.0';
 /** Environment variables that carry what the Jobs apply (readiness reads them). */
 export const ISM_POLICY_ENV = 'ISM_POLICY';
 export const RABBITMQ_POLICY_ENV = 'RABBITMQ_DEAD_LETTER_POLICY';
@@ -131,12 +139,19 @@ function operationsJob(name: string, hash: string, made: readonly string[], pod:
  * A Job and its ServiceAccount. `applies` (what the Job applies) and the script name the Job:
  * the other variables hold cross-stack references, whose placeholders differ between syntheses.
  */
-function job(name: string, env: Record<string, string>, script: string, applies: unknown, made: readonly string[] = []): KubernetesObject[] {
+function job(
+  name: string,
+  env: Record<string, string>,
+  script: string,
+  applies: unknown,
+  made: readonly string[] = [],
+  image: string = AWS_CLI_IMAGE,
+): KubernetesObject[] {
   return operationsJob(name, hashOf({ applies, script }), made, {
     containers: [
       hardened({
         name,
-        image: AWS_CLI_IMAGE,
+        image,
         // Terraform reads every string as a template: `%{http_code}` must reach the shell as written.
         command: ['/bin/sh', '-c', terraformLiteral(script)],
         env: [{ name: 'HOME', value: '/tmp' }, ...Object.entries(env).map(([k, value]) => ({ name: k, value }))],
@@ -384,46 +399,39 @@ export interface KafkaTopicsTarget {
 
 /**
  * The kafka-topics Job: creates each topic the services use through MSK's topic API
- * (CreateTopic, `POST /v1/clusters/<arn>/topics`, Kafka 3.6 and later), signed with SigV4 as its
- * Pod Identity role, which may only connect and create, describe and alter exactly these topics
- * (the brokers refuse to create topics on their own). A topic that exists is left as it is, but
- * for too few partitions, which are raised (UpdateTopic): partitions are never lowered, and the
- * replication factor of an existing topic is not changed. Named after the topics, so a new topic
- * or a new partition count is a new Job.
+ * (CreateTopic, Kafka 3.6 and later) with the AWS CLI, as its Pod Identity role, which may only
+ * connect and create, describe and alter exactly these topics (the brokers refuse to create topics
+ * on their own). A topic that exists is left as it is, but for too few partitions, which are raised
+ * (UpdateTopic): partitions are never lowered, and the replication factor of an existing topic is
+ * not changed. Named after the topics, so a new topic or a new partition count is a new Job.
  */
 export function kafkaTopicsObjects(target: KafkaTopicsTarget): KubernetesObject[] {
   const script = [
     'set -eu',
-    // Pod Identity's credentials, for curl's SigV4 (the CLI resolves them from the container endpoint).
-    'eval "$(aws configure export-credentials --format env)"',
-    'cluster=$(printf "%s" "$KAFKA_CLUSTER_ARN" | sed "s/:/%3A/g; s#/#%2F#g")',
-    'base="https://kafka.$AWS_REGION.amazonaws.com/v1/clusters/$cluster/topics"',
-    'call() { curl -sS -o /tmp/out -w "%{http_code}" --aws-sigv4 "aws:amz:$AWS_REGION:kafka" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN" -H "content-type: application/json" "$@"; }',
-    'fail() { cat /tmp/out >&2; echo; echo "$1: HTTP $code" >&2; exit 1; }',
+    'kafka() { aws kafka "$@" --region "$AWS_REGION" --cluster-arn "$KAFKA_CLUSTER_ARN" --output text; }',
+    'fail() { cat /tmp/err >&2; echo "$1" >&2; exit 1; }',
     `printf '%s\\n' "$${KAFKA_TOPICS_ENV}" > /tmp/topics`,
     'while read -r topic partitions replicas; do',
     '  [ -n "$topic" ] || continue',
-    '  code=$(call "$base/$topic")',
-    '  case "$code" in',
-    '    404)',
-    '      code=$(call -X POST "$base" -d "{\\"topicName\\":\\"$topic\\",\\"partitionCount\\":$partitions,\\"replicationFactor\\":$replicas}")',
-    '      case "$code" in 200|201|202|409) echo "$topic: created, $partitions partitions, $replicas replicas ($code)";; *) fail "$topic not created";; esac;;',
-    '    200)',
-    '      current=$(sed -n "s/.*\\"partitionCount\\":[[:space:]]*\\([0-9]*\\).*/\\1/p" /tmp/out)',
-    '      if [ "${current:-0}" -lt "$partitions" ]; then',
-    '        code=$(call -X PUT "$base/$topic" -d "{\\"partitionCount\\":$partitions}")',
-    '        case "$code" in 200|202) echo "$topic: $current -> $partitions partitions";; *) fail "$topic not updated";; esac',
-    '      else echo "$topic: exists, $current partitions"; fi;;',
-    '    *) fail "$topic not readable";;',
-    '  esac',
+    '  if current=$(kafka describe-topic --topic-name "$topic" --query PartitionCount 2>/tmp/err); then',
+    '    if [ "$current" -lt "$partitions" ]; then',
+    '      kafka update-topic --topic-name "$topic" --partition-count "$partitions" --query Status >/dev/null 2>/tmp/err || fail "$topic not updated"',
+    '      echo "$topic: $current -> $partitions partitions"',
+    '    else echo "$topic: exists, $current partitions"; fi',
+    '  elif grep -q NotFoundException /tmp/err; then',
+    '    kafka create-topic --topic-name "$topic" --partition-count "$partitions" --replication-factor "$replicas" --query Status >/dev/null 2>/tmp/err ||',
+    '      grep -q TopicExistsException /tmp/err || fail "$topic not created"',
+    '    echo "$topic: created, $partitions partitions, $replicas replicas"',
+    '  else fail "$topic not readable"; fi',
     'done < /tmp/topics',
     // MSK creates and updates topics asynchronously (CREATING, UPDATING, then ACTIVE; its topic API
     // lags about a minute): the Job ends only once each topic is ACTIVE with its partitions, so the
     // workloads ordered after it find them (the Job's deadline bounds the wait).
     'while read -r topic partitions replicas; do',
     '  [ -n "$topic" ] || continue',
-    '  until code=$(call "$base/$topic") && [ "$code" = 200 ] && grep -q "\\"status\\":[[:space:]]*\\"ACTIVE\\"" /tmp/out && [ "$(sed -n "s/.*\\"partitionCount\\":[[:space:]]*\\([0-9]*\\).*/\\1/p" /tmp/out)" -ge "$partitions" ]; do',
-    '    echo "$topic: not active yet ($code)"; sleep "${KAFKA_TOPICS_POLL_SECONDS:-10}"',
+    '  until state=$(kafka describe-topic --topic-name "$topic" --query "[Status, PartitionCount]" 2>/tmp/err) &&',
+    '    [ "${state%%[[:space:]]*}" = ACTIVE ] && [ "${state##*[[:space:]]}" -ge "$partitions" ]; do',
+    '    echo "$topic: not active yet (${state:-unreadable})"; sleep "${KAFKA_TOPICS_POLL_SECONDS:-10}"',
     '  done',
     '  echo "$topic: active"',
     'done < /tmp/topics',
@@ -438,6 +446,7 @@ export function kafkaTopicsObjects(target: KafkaTopicsTarget): KubernetesObject[
     script,
     target.topics,
     target.topics.map((t) => provision.kafkaTopic(t.name)),
+    KAFKA_TOPICS_CLI_IMAGE,
   );
 }
 

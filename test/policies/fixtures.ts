@@ -21,6 +21,8 @@ export interface Fixture {
   readonly data?: Resources;
   /** Terraform outputs of the other stacks, by their region key (what cross-stack references read). @default none */
   readonly outputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Further arguments of every stack's AWS provider block (`allowed_account_ids`). @default none */
+  readonly awsProvider?: Readonly<Record<string, unknown>>;
 }
 
 function stackJson(
@@ -30,12 +32,15 @@ function stackJson(
   resources: Resources,
   cloudflare?: CloudflareSubscription,
   data: Resources = {},
+  awsProvider: Readonly<Record<string, unknown>> = {},
 ): Record<string, unknown> {
   const zone = cloudflare ? { cloudflare_zone: { zone: { '//': { [SUBSCRIPTION_METADATA_KEY]: cloudflare }, filter: { name: 'example.com' } } } } : {};
   return {
     ...(cloudflare || Object.keys(data).length > 0 ? { data: { ...zone, ...data } } : {}),
     provider: {
-      aws: [{ region, default_tags: [{ tags: { 'stagecraft:environment': environment, 'stagecraft:stage': stage, 'stagecraft:region': region } }] }],
+      aws: [
+        { region, default_tags: [{ tags: { 'stagecraft:environment': environment, 'stagecraft:stage': stage, 'stagecraft:region': region } }], ...awsProvider },
+      ],
     },
     resource: resources,
   };
@@ -48,10 +53,16 @@ export function fixtureSynthesis(fixture: Fixture): Synthesis {
   return {
     label: 'fixture',
     stacks: [
-      { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources, fixture.cloudflare, fixture.data) },
+      { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources, fixture.cloudflare, fixture.data, fixture.awsProvider) },
       ...Object.entries(fixture.otherRegions ?? {}).map(([r, resources]) => {
         const outputs = Object.entries(fixture.outputs?.[r] ?? {}).map(([name, value]) => [name, { value }]);
-        return { name: `fx-${r}`, json: { ...stackJson('fx', stage, r, resources), ...(outputs.length > 0 ? { output: Object.fromEntries(outputs) } : {}) } };
+        return {
+          name: `fx-${r}`,
+          json: {
+            ...stackJson('fx', stage, r, resources, undefined, {}, fixture.awsProvider),
+            ...(outputs.length > 0 ? { output: Object.fromEntries(outputs) } : {}),
+          },
+        };
       }),
     ],
   };

@@ -384,6 +384,77 @@ const brokerAdmin = (namespace: string): Resources => ({
   aws_eks_pod_identity_association: { job: { namespace, service_account: 'job', role_arn: '${aws_iam_role.job.arn}' } },
 });
 
+/** SC-PRE-17: a Pod Identity role `job` that may assume role `admin`; the actions each side allows. */
+const chainedRole = (trustActions: string[], identityActions: string[]): Resources => ({
+  aws_iam_role: {
+    job: {
+      name: 'job',
+      assume_role_policy: JSON.stringify({
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
+      }),
+    },
+    admin: {
+      name: 'admin',
+      assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ['${aws_iam_role.job.arn}'] }, Action: trustActions }] }),
+    },
+  },
+  aws_iam_role_policy: {
+    job: {
+      role: '${aws_iam_role.job.id}',
+      policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: identityActions, Resource: '${aws_iam_role.admin.arn}' }] }),
+    },
+  },
+  aws_eks_pod_identity_association: { job: { namespace: 'operations', service_account: 'job', role_arn: '${aws_iam_role.job.arn}' } },
+});
+
+/** SC-PRE-18: a Job whose one container runs `script`. */
+const scriptJob = (script: string): Resources => ({
+  kubernetes_job_v1: {
+    topics: { metadata: { name: 'topics-1a2b3c4d' }, spec: { template: { spec: { container: [{ name: 'topics', command: ['/bin/sh', '-c', script] }] } } } },
+  },
+});
+const SIGNED_CURL = 'curl --aws-sigv4 "aws:amz:$AWS_REGION:kafka" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"';
+
+/** SC-PRE-19: a Deployment whose init container waits for the secret `secretArn` points at. */
+const waitingDeployment = (secretArn: string, waitForRollout?: boolean): Resources => ({
+  kubernetes_deployment_v1: {
+    api: {
+      ...(waitForRollout === undefined ? {} : { wait_for_rollout: waitForRollout }),
+      metadata: { name: 'api', namespace: 'product' },
+      spec: {
+        template: {
+          spec: {
+            init_container: [
+              {
+                name: 'fetch-secrets',
+                command: ['/bin/sh', '-c', 'until aws secretsmanager get-secret-value --secret-id "$SECRET_ARN_0"; do sleep 15; done'],
+                env: [{ name: 'SECRET_ARN_0', value: secretArn }],
+              },
+            ],
+            container: [{ name: 'api', image: 'x:1' }],
+          },
+        },
+      },
+    },
+  },
+});
+const R2_WRITER = { aws_secretsmanager_secret: { r2: { name: 'fx/r2-writer' } } };
+const R2_WRITTEN = {
+  aws_secretsmanager_secret_version: {
+    r2: { secret_id: '${aws_secretsmanager_secret.r2.id}', secret_string_wo: '${var.r2_writer_token_us_east_1}', secret_string_wo_version: 1 },
+  },
+};
+
+/** SC-PRE-20: a stack whose key policy names account 111122223333 in a role ARN, or builds the domain ARN from the caller. */
+const ACCOUNT_LITERAL: Resources = {
+  aws_iam_role_policy: {
+    admin: {
+      role: 'admin',
+      policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'es:ESHttp*', Resource: 'arn:aws:es:us-east-1:111122223333:domain/fx/*' }] }),
+    },
+  },
+};
+
 const CASES: Record<string, Case> = {
   // Encryption at rest
   'SC-EAR-1': {
@@ -1101,6 +1172,32 @@ const CASES: Record<string, Case> = {
       resources: { cloudflare_dns_record: { 'acm-validation': { for_each: PRE_FIX.acmForEach, name: '${each.value[0].resource_record_name}' } } },
     },
   },
+  'SC-PRE-17': {
+    compliant: { resources: chainedRole(['sts:AssumeRole', 'sts:TagSession'], ['sts:AssumeRole', 'sts:TagSession']) },
+    nonCompliant: { resources: chainedRole(['sts:AssumeRole'], ['sts:AssumeRole']) },
+    unresolved: {
+      resources: {
+        aws_iam_role: { job: { name: 'job', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' } },
+        aws_eks_pod_identity_association: { job: { namespace: 'operations', service_account: 'job', role_arn: '${aws_iam_role.job.arn}' } },
+      },
+    },
+  },
+  'SC-PRE-18': {
+    compliant: { resources: scriptJob('curl --aws-sigv4 "aws:amz:$AWS_REGION:es" "https://$SEARCH_ENDPOINT/_plugins/_ism/policies/rollover"') },
+    nonCompliant: {
+      resources: scriptJob(
+        `cluster=$(printf "%s" "$KAFKA_CLUSTER_ARN" | sed "s/:/%3A/g; s#/#%2F#g")\n${SIGNED_CURL} "https://kafka.$AWS_REGION.amazonaws.com/v1/clusters/$cluster/topics"`,
+      ),
+    },
+  },
+  'SC-PRE-19': {
+    compliant: { resources: { ...R2_WRITER, ...R2_WRITTEN, ...waitingDeployment('${aws_secretsmanager_secret.r2.arn}') } },
+    nonCompliant: { resources: { ...R2_WRITER, ...waitingDeployment('${aws_secretsmanager_secret.r2.arn}') } },
+  },
+  'SC-PRE-20': {
+    compliant: { resources: ACCOUNT_LITERAL, awsProvider: { allowed_account_ids: ['111122223333'] } },
+    nonCompliant: { resources: ACCOUNT_LITERAL },
+  },
   // Request path: one apps stack with its regional and edge stacks (request-path-fixtures.ts)
   'SC-REQ-1': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_lb_listener_rule.api') },
   'SC-REQ-2': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_vpc_security_group_ingress_rule.redis-from-nodes') },
@@ -1402,6 +1499,98 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
           'create_before_destroy with the fixed name "acme-growth-us-east-1-postgres16": a replacement cannot be created while the old one holds the name; use name_prefix',
       },
     ]);
+  });
+
+  it('issue 15: a role chained from a Pod Identity role without sts:TagSession, on either side', () => {
+    expect(evaluate(rule('SC-PRE-17'), CASES['SC-PRE-17'].nonCompliant).filter((o) => o.status === 'non-compliant')).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          "the trust policy lets aws_iam_role.job (used through EKS Pod Identity) sts:AssumeRole but not sts:TagSession; Pod Identity's session tags are transitive, so the chained AssumeRole is refused: allow sts:TagSession for that principal",
+      },
+      {
+        status: 'non-compliant',
+        message:
+          "aws_iam_role.job is used through EKS Pod Identity and may sts:AssumeRole on ${aws_iam_role.admin.arn} but not sts:TagSession; Pod Identity's session tags are transitive, so the chained AssumeRole is refused: allow sts:TagSession on the same roles",
+      },
+    ]);
+    // A role assumed only by a role without a Pod Identity association (IRSA, a user) needs no TagSession.
+    const { aws_eks_pod_identity_association: _association, ...withoutPodIdentity } = CASES['SC-PRE-17'].nonCompliant.resources;
+    expect(evaluate(rule('SC-PRE-17'), { resources: withoutPodIdentity }).map((o) => o.status)).toEqual(['not-applicable', 'not-applicable', 'not-applicable']);
+  });
+
+  it('issue 15: curl signs a percent-encoded path for a service other than S3, but not for S3', () => {
+    expect(evaluate(rule('SC-PRE-18'), CASES['SC-PRE-18'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'container "topics" signs kafka requests with curl --aws-sigv4 on a percent-encoded path: SigV4 for services other than S3 signs the path encoded twice, and curl before curl#17129 signs it as sent, so the request is refused (403 SignatureDoesNotMatch); use the AWS CLI or an SDK',
+      },
+    ]);
+    const s3 = scriptJob('curl --aws-sigv4 "aws:amz:us-east-1:s3" "https://b.s3.amazonaws.com/a%3Db"');
+    expect(evaluate(rule('SC-PRE-18'), { resources: s3 })).toEqual([{ status: 'compliant' }]);
+    expect(evaluate(rule('SC-PRE-18'), { resources: scriptJob('aws kafka describe-topic --cluster-arn "$ARN"') }).map((o) => o.status)).toEqual([
+      'not-applicable',
+    ]);
+  });
+
+  it('issue 15: a rollout that waits for a secret the regional stack leaves empty, across stacks', () => {
+    const crossStack = '${data.terraform_remote_state.cross-stack-reference-input-fx-eu-west-1.outputs.shared_r2-writer-secret_arn}';
+    const fixture = (regional: Resources): Fixture => ({
+      resources: waitingDeployment(crossStack),
+      otherRegions: { 'eu-west-1': regional },
+      outputs: { 'eu-west-1': { 'shared_r2-writer-secret_arn': '${aws_secretsmanager_secret.r2.arn}' } },
+    });
+    expect(evaluate(rule('SC-PRE-19'), fixture(R2_WRITER))).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'its init containers wait for fx-eu-west-1 aws_secretsmanager_secret.r2 (fx/r2-writer), which no deploy gives a value: terraform waits for the rollout and fails the apply at the create timeout unless an operator puts it in time; write it in the deploy (secret_string_wo from an ephemeral variable) or stop waiting for the rollout',
+      },
+    ]);
+    expect(evaluate(rule('SC-PRE-19'), fixture({ ...R2_WRITER, ...R2_WRITTEN }))).toEqual([{ status: 'compliant' }]);
+    // A secret left to the operator on purpose says so.
+    const byHand = { aws_secretsmanager_secret: { r2: { name: 'fx/api/STRIPE_KEY', tags: { 'stagecraft:value-from': 'operator' } } } };
+    expect(evaluate(rule('SC-PRE-19'), fixture(byHand))).toEqual([{ status: 'compliant' }]);
+    // Without wait_for_rollout the apply does not wait: the pods start when the value comes.
+    expect(
+      evaluate(rule('SC-PRE-19'), { resources: { ...R2_WRITER, ...waitingDeployment('${aws_secretsmanager_secret.r2.arn}', false) } }).map((o) => o.status),
+    ).toEqual(['not-applicable']);
+  });
+
+  it('issue 15: an AWS provider without the account the stacks name in their ARNs, in any stack of the environment', () => {
+    expect(evaluate(rule('SC-PRE-20'), CASES['SC-PRE-20'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'the stacks build ARNs with account 111122223333, but provider.aws sets no allowed_account_ids: credentials of another account would deploy everything there, pointing at this one; set allowed_account_ids',
+      },
+    ]);
+    // The edge stack names no account itself; the regional stack of its environment does.
+    expect(
+      evaluate(rule('SC-PRE-20'), { resources: {}, otherRegions: { 'eu-west-1': ACCOUNT_LITERAL }, awsProvider: { allowed_account_ids: ['444455556666'] } }),
+    ).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'the stacks build ARNs with account 111122223333, but provider.aws allows only 444455556666: credentials of another account would deploy everything there, pointing at this one; set allowed_account_ids',
+      },
+    ]);
+    // ARNs from the caller's identity, and AWS-owned :root principals (ELB log delivery), name no account of the environment.
+    const fromCaller = {
+      aws_s3_bucket_policy: {
+        logs: {
+          bucket: 'b',
+          policy: JSON.stringify({
+            Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::127311923021:root' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' }],
+          }),
+        },
+      },
+      aws_iam_role_policy: {
+        admin: { role: 'admin', policy: '${jsonencode({Resource = "arn:aws:es:us-east-1:${data.aws_caller_identity.current.account_id}:domain/fx/*"})}' },
+      },
+    };
+    expect(evaluate(rule('SC-PRE-20'), { resources: fromCaller }).map((o) => o.status)).toEqual(['not-applicable']);
   });
 
   it('D2: a Job whose template change the API would refuse (patched in place, or replaced under a held name)', () => {

@@ -106,7 +106,7 @@ describe('the search master role', () => {
         Sid: 'OperationsJobs',
         Effect: 'Allow',
         Principal: { AWS: [expect.stringMatching(/^\$\{aws_iam_role\.search-index-rotation_role_\w+\.arn\}$/)] },
-        Action: 'sts:AssumeRole',
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
       },
     ]);
   });

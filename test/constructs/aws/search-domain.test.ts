@@ -91,7 +91,7 @@ describe('SearchDomain', () => {
     const role = resourcesOfType(stack, 'aws_iam_role').find((r) => r.name === 'acme-us-east-1-search-admin');
     // Review finding S3: the account root (every principal allowed sts:AssumeRole) is no longer trusted.
     expect(JSON.parse(String(role?.assume_role_policy)).Statement).toEqual([
-      { Sid: 'OperationsJobs', Effect: 'Allow', Principal: { AWS: [jobRole] }, Action: 'sts:AssumeRole' },
+      { Sid: 'OperationsJobs', Effect: 'Allow', Principal: { AWS: [jobRole] }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
     ]);
     expect(String(role?.assume_role_policy)).not.toContain(':root');
     expect(JSON.parse(stack.json).data).toBeUndefined();
