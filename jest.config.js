@@ -12,4 +12,5 @@ module.exports = {
   testTimeout: 120000,
   // One worker per core: jest's default (cores − 1) leaves one of two cores idle.
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/sequencer.js',
 };

@@ -46,6 +46,7 @@ Options:
                       sequence, against < 5 min (wall; CPU seconds beside it)
   --with-worker       also run bench/worker-latency.ts (about 90 s)
   --only cdktf        run only the cdktf section
+  --only tests        run only the tests section (with --with-terraform: npm test against < 5 min)
   --out <file>        where the JSON goes (default bench/results/latest.json)
   --help              this text
 `;
@@ -58,6 +59,7 @@ interface Options {
   withTerraform: boolean;
   withWorker: boolean;
   onlyCdktf: boolean;
+  onlyTests: boolean;
   out: string;
 }
 
@@ -70,6 +72,7 @@ function parseOptions(argv: readonly string[]): Options {
     withTerraform: false,
     withWorker: false,
     onlyCdktf: false,
+    onlyTests: false,
     out: join(ROOT, 'bench', 'results', 'latest.json'),
   };
   const count = (flag: string, value: string | undefined): number => {
@@ -90,8 +93,9 @@ function parseOptions(argv: readonly string[]): Options {
     else if (flag === '--with-worker') options.withWorker = true;
     else if (flag === '--only') {
       const section = argv[++i];
-      if (section !== 'cdktf') fail(`--only: expected cdktf; received ${section ?? 'nothing'}`);
-      options.onlyCdktf = true;
+      if (section !== 'cdktf' && section !== 'tests') fail(`--only: expected cdktf or tests; received ${section ?? 'nothing'}`);
+      if (section === 'cdktf') options.onlyCdktf = true;
+      else options.onlyTests = true;
     } else if (flag === '--out') options.out = resolve(argv[++i] ?? fail('--out: expected a file'));
     else fail(`${flag}: unknown option; allowed: --runs, --test-runs, --quick, --skip-tests, --with-terraform, --with-worker, --only, --out, --help`);
   }
@@ -399,12 +403,13 @@ function main(): void {
   );
   const started = Date.now();
   try {
-    const cdktf = benchCdktf(options.runs, ROOT, scratch, progress);
     const none = { rows: [] as Row[], details: {}, outdir: '' };
-    const synth = options.onlyCdktf ? none : benchSynth(options, scratch);
-    const scaling = options.onlyCdktf ? none : benchScaling(options, scratch);
-    const review = options.onlyCdktf ? [] : benchReview(options, scratch);
-    const sizeCost = options.onlyCdktf ? [] : benchSizeCost(options, synth.outdir);
+    const others = !options.onlyCdktf && !options.onlyTests;
+    const cdktf = options.onlyTests ? none : benchCdktf(options.runs, ROOT, scratch, progress);
+    const synth = others ? benchSynth(options, scratch) : none;
+    const scaling = others ? benchScaling(options, scratch) : none;
+    const review = others ? benchReview(options, scratch) : [];
+    const sizeCost = others ? benchSizeCost(options, synth.outdir) : [];
     const tests = options.skipTests || options.onlyCdktf ? none : benchTests(options, scratch);
     const rows = [...synth.rows, ...scaling.rows, ...tests.rows, ...review, ...sizeCost, ...cdktf.rows];
     if (options.withWorker) {

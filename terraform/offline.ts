@@ -20,7 +20,7 @@
  * AWS provider, ~2 CPU seconds each time: a small stack's init takes ~0.8 CPU s (no provider
  * start), validate ~4.5 (two starts), plan ~6 (three: schema, validate walk, plan walk), so a
  * separate validate before the plan would repeat a third of the work. Checks of several stacks are
- * CPU-bound: two at a time on two cores.
+ * CPU-bound: two at a time on two cores, the costliest first (planWeight).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -32,7 +32,8 @@ import { StackJson } from '../synthesis/stack-views';
 import { record } from '../synthesis/values';
 import { OFFLINE_VALUE_KEY } from '../constructs/aws/deploy-time-secret-value';
 import { readManifest, unknownStacks } from '../synthesis/manifest';
-import { AttachedStandin, attachStandin, base64DecodedStubOutputs, unservedProviderReason } from './standin/offline-attach';
+import { AttachedStandin, attachStandin, base64DecodedStubOutputs, isHashicorpAws, unservedProviderReason } from './standin/offline-attach';
+import { STANDIN_PROVIDERS } from './standin/providers';
 
 /** The AWS provider version `@cdktf/provider-aws` 20.1.0 pins, and the one the mirror must hold. */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -353,8 +354,74 @@ function usesAws(stack: StackJson): boolean {
   return 'aws' in required || types.some((type) => type.startsWith('aws_'));
 }
 
+/**
+ * A stack's expected plan cost, to order the queue: a stack with the AWS provider starts the 700 MB
+ * binary (two or three CPU seconds each time, once more per aliased block), and each resource adds
+ * a little. Only the order of the checks depends on it; results keep the order asked for.
+ */
+function planWeight(stack: StackJson): number {
+  const resources = Object.values(record(stack.resource) ?? {}).reduce<number>((n, byName) => n + Object.keys(record(byName) ?? {}).length, 0);
+  if (!usesAws(stack)) return resources;
+  const declared = record(stack.provider)?.aws;
+  const awsBlocks = Array.isArray(declared) ? declared.length : 1;
+  return 1000 * Math.max(1, awsBlocks) + resources;
+}
+
 function writeJson(file: string, value: unknown): void {
   fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * The backend of every working directory: local state in the directory itself. The path is relative
+ * (terraform resolves it from the working directory), so every directory's backend configuration is
+ * the same and the shared init's `.terraform` serves each of them.
+ */
+const LOCAL_BACKEND = { local: { path: 'terraform.tfstate' } };
+
+/**
+ * Whether the stack can take the run's shared init: every provider it requires is the mirror's AWS
+ * at exactly the pinned version, or one the stand-in serves (attached, never installed). Any other
+ * stack runs its own `terraform init`, which reports what it cannot install as before.
+ */
+function sharesInit(stack: StackJson): boolean {
+  const required = record(record(stack.terraform)?.required_providers) ?? {};
+  const servedBy = (name: string): boolean => {
+    if (STANDIN_PROVIDERS[name]) return true;
+    const version = record(required[name])?.version ?? required[name];
+    return isHashicorpAws(name, required[name]) && version === AWS_PROVIDER_VERSION;
+  };
+  return Object.keys(required).every(servedBy) && (!usesAws(stack) || 'aws' in required);
+}
+
+/**
+ * One `terraform init` per run, in a directory of its own that requires hashicorp/aws at the pinned
+ * version with the same local backend as every stack. Each init of a stack would do the same work:
+ * hash the ~700 MB provider in the mirror for the lock file (about a CPU second), link it into
+ * `.terraform/providers` and record the backend. A stack that shares it copies the result instead
+ * (`.terraform`, whose provider entry is a symbolic link into the mirror, and the lock file);
+ * `plan` still checks the provider against the lock's hash.
+ */
+function initTemplate(context: RunContext): Promise<string | undefined> {
+  context.initTemplate ??= (async () => {
+    // '#' never appears in a stack's directory name (see checkStack), so no stack can collide with it.
+    const dir = path.join(context.root, '#shared-init');
+    fs.mkdirSync(dir);
+    writeJson(path.join(dir, 'main.tf.json'), {
+      terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_VERSION } }, backend: LOCAL_BACKEND },
+    });
+    const init = await runTerraform(context.terraform, ['init', '-input=false', '-no-color'], dir, context.env);
+    // A failed shared init is not a stack's failure: each stack then runs its own init and reports it.
+    return init.code === 0 ? dir : undefined;
+  })();
+  return context.initTemplate;
+}
+
+/** Copies the shared init's result into a stack's directory, as a command result. */
+function copyInit(template: string, dir: string): CommandResult {
+  const started = Date.now();
+  fs.cpSync(path.join(template, '.terraform'), path.join(dir, '.terraform'), { recursive: true, verbatimSymlinks: true });
+  fs.copyFileSync(path.join(template, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
+  return { code: 0, stdout: '', stderr: '', ms: Date.now() - started };
 }
 
 /** Writes the stack copy and its override files into `dir`; returns the remote states to stub before planning. */
@@ -365,9 +432,7 @@ function prepareWorkDir(dir: string, stackFile: string, stack: StackJson, stacks
   const assets = path.join(path.dirname(stackFile), 'assets');
   if (isDirectory(assets)) fs.symlinkSync(assets, path.join(dir, 'assets'), 'dir');
 
-  writeJson(path.join(dir, 'stagecraft_backend_override.tf.json'), {
-    terraform: { backend: { local: { path: path.join(dir, 'terraform.tfstate') } } },
-  });
+  writeJson(path.join(dir, 'stagecraft_backend_override.tf.json'), { terraform: { backend: LOCAL_BACKEND } });
   const overrides = providerOverrides(stack);
   if (overrides.length > 0) {
     writeJson(path.join(dir, 'stagecraft_providers_override.tf.json'), { provider: { aws: overrides } });
@@ -437,6 +502,8 @@ interface RunContext {
   readonly keep: boolean;
   /** The AWS schema, loaded once per run and only when a stub needs it. */
   schema?: Promise<{ lookup?: AttributeTypeLookup; ms: number }>;
+  /** The directory of the run's one shared `terraform init` (undefined when it failed), started by the first stack that can use it. */
+  initTemplate?: Promise<string | undefined>;
 }
 
 const NO_DIAGNOSTICS: ValidateSummary = { valid: false, errorCount: 0, warningCount: 0, diagnostics: [] };
@@ -496,8 +563,10 @@ async function checkStack(context: RunContext, name: string): Promise<StackCheck
   const stubs = prepareWorkDir(dir, context.files.get(name) as string, stack, context.stacks);
   const run = (args: readonly string[]): Promise<CommandResult> => runTerraform(context.terraform, args, dir, context.env);
 
-  const init = await run(['init', '-input=false', '-no-color']);
-  phaseMs.init = init.ms;
+  const initStarted = Date.now();
+  const template = sharesInit(stack) ? await initTemplate(context) : undefined;
+  const init = template ? copyInit(template, dir) : await run(['init', '-input=false', '-no-color']);
+  phaseMs.init = Date.now() - initStarted;
   if (init.code !== 0) {
     const diagnostics = parseHumanDiagnostics(init.stderr || init.stdout).map((d) => `init: ${d}`);
     return failed('terraform init failed', { ...NO_DIAGNOSTICS, errorCount: diagnostics.length, diagnostics });
@@ -689,7 +758,8 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
       planJsonStacks: options.planJsonStacks,
       keep,
     };
-    const queue = [...toCheck];
+    // Longest first, so the slots finish together instead of one running the last big stack alone.
+    const queue = [...toCheck].sort((a, b) => planWeight(stacks.get(names[b]) as StackJson) - planWeight(stacks.get(names[a]) as StackJson));
     let internalError: { error: unknown } | undefined;
     const worker = async (): Promise<void> => {
       for (let index = queue.shift(); index !== undefined; index = queue.shift()) {

@@ -12,7 +12,7 @@ function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function isHashicorpAws(name: string, requirement: unknown): boolean {
+export function isHashicorpAws(name: string, requirement: unknown): boolean {
   const source = typeof requirement === 'string' ? undefined : record(requirement).source;
   return name === 'aws' && (typeof source !== 'string' || /^((registry\.terraform\.io\/)?hashicorp\/)?aws$/i.test(source));
 }
