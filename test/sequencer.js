@@ -11,7 +11,10 @@ const SLOWEST_FIRST = [
   'test/terraform/offline.test.ts',
   'test/terraform/release-plan.test.ts',
   // test:unit: a real PostgreSQL, Chromium, real CLI runs in git worktrees, syntheses per case.
+  // A RabbitMQ node takes its time to start: started first, it waits beside the other files.
+  'test/services/platform/rabbitmq-users.test.ts',
   'test/services/platform/database-users.test.ts',
+  'test/services/kubernetes/pgbouncer.test.ts',
   'test/report/browser.test.ts',
   'test/examples/chat-1b.test.ts',
   'test/synthesis/kubernetes-typed.test.ts',
