@@ -6,8 +6,10 @@
  * without their files and a rotated value (RDS's managed master secret, every 7 days) is the
  * current one at each up.
  *
- * Values go to a tmpfs (memory, never the disk), each written to a temporary file and renamed over
- * the old one only when complete, so a failed fetch leaves the previous value. Secrets needed only
+ * Values go to a tmpfs (memory, never the disk), each fetched into a temporary file and, only when
+ * complete, copied into the old file in place (so a failed fetch leaves the previous value): compose
+ * mounts each file on its own, and a single-file bind mount keeps the inode it was given, so a file
+ * replaced by a rename would never reach a running container. Secrets needed only
  * while compose comes up (the RDS master secret of the one-shot database-users service) are
  * emptied again after each up (`--drop-transient`). Every file name and ARN is single-quoted; the
  * ARNs are Terraform references resolved when the release object is written, never values.
@@ -77,7 +79,8 @@ mkdir -p "$DIR"
 mountpoint -q "$DIR" || mount -t tmpfs -o size=1m,mode=0700 tmpfs "$DIR"
 
 # fetch FILE ARN [DOC]: the current value into DIR/FILE (readable by the containers' users through
-# compose's bind mounts), renamed over the old file only once complete. With DOC the deployer puts
+# compose's bind mounts), copied into the old file in place (the inode the mounts hold) only once
+# complete. With DOC the deployer puts
 # the value after the stack exists: waited for at boot, a failure in a release apply.
 fetch() {
   while ! aws secretsmanager get-secret-value --region "$REGION" --secret-id "$2" --query SecretString --output text > "$DIR/.$1.new"; do
@@ -87,8 +90,9 @@ fetch() {
     echo "$1 has no value yet: put it as $3 says; retrying in 30 s"
     sleep 30
   done
-  chmod 0444 "$DIR/.$1.new"
-  mv -f "$DIR/.$1.new" "$DIR/$1"
+  [ -f "$DIR/$1" ] || install -m 0444 /dev/null "$DIR/$1"
+  cat "$DIR/.$1.new" > "$DIR/$1"
+  rm -f "$DIR/.$1.new"
 }
 
 ${files.map((file) => `fetch ${shellQuote(file)} ${shellQuote(input.secrets[file])}${awaited.has(file) ? ` ${shellQuote(howToPut(file))}` : ''}`).join('\n')}

@@ -245,16 +245,17 @@ else
   log "changed:$changed"
 fi
 
-# The installed files become the previous release; the incoming ones replace them, each by a rename.
+# The installed files become the previous release; the incoming ones are copied into them in place:
+# compose mounts files (nginx.conf, the origin-pull CA) on their own, and a single-file bind mount keeps
+# the inode it was given, so a file replaced by a rename would never reach the running proxy.
 install_release() {
   rm -rf "$previous.new"
   mkdir -p "$previous.new" "$CONFIG_DIR"
   for file in $files; do [ ! -f "$CONFIG_DIR/$file" ] || cp -p "$CONFIG_DIR/$file" "$previous.new/$file"; done
   if [ -f "$previous.new/${RELEASE_COMPOSE_FILE}" ]; then rm -rf "$previous"; mv "$previous.new" "$previous"; else rm -rf "$previous.new"; fi
   for file in $files; do
-    cp "$incoming/$file" "$CONFIG_DIR/.$file.new"
-    chmod 0644 "$CONFIG_DIR/.$file.new"
-    mv -f "$CONFIG_DIR/.$file.new" "$CONFIG_DIR/$file"
+    [ -f "$CONFIG_DIR/$file" ] || install -m 0644 /dev/null "$CONFIG_DIR/$file"
+    cat "$incoming/$file" > "$CONFIG_DIR/$file"
   done
   for file in $files; do echo "$file"; done > "$installed"
   copy_secrets_script
@@ -272,8 +273,10 @@ if ! systemctl is-active --quiet "$UNIT"; then
   if systemctl is-failed --quiet "$UNIT"; then
     systemctl reset-failed "$UNIT"
     systemctl start --no-block "$UNIT"
+    # exit 0: with max_errors 0 a failure here would stop the association before the other hosts,
+    # which at first boot all wait for this same release (the next run checks that it came up).
     log "installed; $UNIT had failed and is started again (the next run checks that it came up)"
-    exit 1
+    exit 0
   fi
   log "installed; $UNIT is not running yet and starts it"
   exit 0
@@ -294,8 +297,7 @@ if [ -n "$changed" ] && [ -f "$previous/${RELEASE_COMPOSE_FILE}" ]; then
   files=''
   for path in "$previous"/*; do
     file=$(basename "$path")
-    cp "$path" "$CONFIG_DIR/.$file.new"
-    mv -f "$CONFIG_DIR/.$file.new" "$CONFIG_DIR/$file"
+    cat "$path" > "$CONFIG_DIR/$file"
     files="$files $file"
   done
   for file in $files; do echo "$file"; done > "$installed"

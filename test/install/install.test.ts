@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../helpers/examples';
-import { userDataText } from '../helpers/host-user-data';
 import { appliedObjects } from '../helpers/kubernetes-typed';
 import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
 import { consumerLock } from './lockfile';
@@ -246,10 +245,13 @@ describe('the photo-sharing product in a repository of its own, on the same inst
     it("routes web and api on the launch host: the host proxy's server per host proxies to its service's port", () => {
       const objects = Object.values(stack(`${launch.name}-${launch.regions[0]}`).resource.aws_s3_object as Json) as Json[];
       const nginx = fromTerraformLiteral(String(objects.find((o) => String(o.key).endsWith('/nginx.conf'))!.content));
-      const proxied = [...nginx.matchAll(/server_name ([^;]+);\s*location \/ \{\s*proxy_pass http:\/\/([\w-]+):(\d+);/g)].map(([, host, service, port]) => ({
-        host,
-        target: `${service}:${port}`,
-      }));
+      // The upstream is a variable, so nginx resolves the service through Docker's DNS on each request.
+      const proxied = [...nginx.matchAll(/server_name ([^;]+);\s*location \/ \{\s*set \$upstream ([\w-]+):(\d+);\s*proxy_pass http:\/\/\$upstream;/g)].map(
+        ([, host, service, port]) => ({
+          host,
+          target: `${service}:${port}`,
+        }),
+      );
       const expected = onStage('launch')
         .filter((s) => (s.ports ?? []).some((p: Json) => p.public))
         .flatMap((s) => routedHosts(s, launch.domain).map((host) => ({ host, target: `${s.name}:${s.ports.find((p: Json) => p.public).port}` })));
@@ -262,12 +264,13 @@ describe('the photo-sharing product in a repository of its own, on the same inst
       const cron = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === job.name)!;
       expect([cron.spec.schedule, cron.spec.timeZone]).toEqual([job.schedule, job.timeZone]);
       expect(objects.filter((o) => o.metadata.name === job.name && o.kind === 'Deployment')).toEqual([]);
-      const [template] = Object.values(stack(`${launch.name}-${launch.regions[0]}`).resource.aws_launch_template as Json) as Json[];
-      const config = parse(userDataText(String(template.user_data))) as Json;
-      const timer = config.write_files.find((f: Json) => f.path === `/etc/systemd/system/stagecraft-job-${job.name}.timer`)?.content as string;
+      // On the host the timer is a file of the release, which stagecraft-release installs and enables after each up.
+      const launchStack = stack(`${launch.name}-${launch.regions[0]}`).resource;
+      const releaseObjects = Object.values(launchStack.aws_s3_object as Json) as Json[];
+      const timer = fromTerraformLiteral(String(releaseObjects.find((o) => o.key === `release/stagecraft-job-${job.name}.timer`)?.content));
       const [minute, hour] = String(job.schedule).split(' ');
       expect(timer).toContain(`OnCalendar=*-*-* ${hour.padStart(2, '0')}:${minute.padStart(2, '0')}:00 ${job.timeZone}\n`);
-      expect(config.runcmd).toContain(`systemctl enable --now stagecraft-job-${job.name}.timer`);
+      expect(JSON.stringify(launchStack.aws_ssm_association)).toContain(`stagecraft-job-${job.name}.timer`);
     });
   });
 
