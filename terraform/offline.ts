@@ -280,7 +280,7 @@ function runTerraform(terraform: string, args: readonly string[], cwd: string, e
  * TF_CLI_ARGS, TF_WORKSPACE or AWS_PROFILE would change the result), and an unreachable proxy,
  * so a provider call that slipped through (a data source) fails at once instead of reaching AWS.
  */
-function terraformEnv(cliConfigFile: string): NodeJS.ProcessEnv {
+export function terraformEnv(cliConfigFile: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(TF_|AWS_)/.test(key) && key !== 'TF_LOG' && key !== 'TF_LOG_PATH') continue;

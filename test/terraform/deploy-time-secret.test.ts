@@ -5,7 +5,6 @@
  * secret version with the value nowhere in the saved plan or its JSON (write-only attribute,
  * ephemeral variable), and the version number is what terraform plans to write.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { DeployTimeSecretValue } from '../../constructs/aws/deploy-time-secret-value';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS, offlineCliConfig } from '../../terraform/offline';
 import { synthAws } from '../helpers/synth';
+import { runTerraformSync } from '../helpers/terraform';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
@@ -24,18 +24,8 @@ const VARIABLE = 'r2_writer_token_us_east_1';
 const TOKEN = JSON.stringify({ endpoint: 'https://acct.r2.cloudflarestorage.com', accessKeyId: 'AKR2EXAMPLE', secretAccessKey: 'r2-secret-value-7f3a9c' });
 
 function run(dir: string, args: string[], extraEnv: Record<string, string> = {}): { status: number; output: string } {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'),
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-  };
-  for (const key of Object.keys(env)) if (/^(AWS_|TF_VAR_)/.test(key)) delete env[key];
-  const result = spawnSync(terraform as string, args, { cwd: dir, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { status: result.status ?? 1, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+  const result = runTerraformSync(terraform as string, args, dir, join(dir, 'terraform.rc'), extraEnv);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 const PLAN = ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', '-out=tfplan'];

@@ -5,12 +5,12 @@
  * whether the provider updates or replaces. The table must agree, except where it says it is
  * unsure, and there the plan must still do what the case expects.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS } from '../../terraform/offline';
 import { forceNewEntry, unsureNote } from '../../review/force-new';
+import { runTerraformSync } from '../helpers/terraform';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
@@ -260,20 +260,7 @@ function withValue(body: Body, path: string, value: unknown): Body {
   return copy;
 }
 
-function terraformRun(args: string[], cwd: string, cliConfig: string): { status: number; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-  };
-  for (const key of Object.keys(env)) if (/^AWS_/.test(key)) delete env[key];
-  const result = spawnSync(terraform as string, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
-}
+const terraformRun = (args: string[], cwd: string, cliConfig: string) => runTerraformSync(terraform as string, args, cwd, cliConfig);
 
 describeWithTerraform('the force-new table against provider 5.100.0', () => {
   let dir: string;

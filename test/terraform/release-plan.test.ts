@@ -6,13 +6,13 @@
  * which updates the association, so State Manager runs it in the same deploy, and that the same
  * compose file leaves the association's command as it was.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS } from '../../terraform/offline';
 import { releaseApplyCommands } from '../../services/host-release';
+import { runTerraformSync } from '../helpers/terraform';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
@@ -31,19 +31,7 @@ function commands(pin: (name: string) => { version: string; sha256: string }): s
   return releaseApplyCommands(LOCATION, script, [{ name: 'compose.yaml', ...pin('compose') }]).join('\n');
 }
 
-function run(args: string[], cwd: string, cliConfig: string): { status: number; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-  };
-  for (const key of Object.keys(env)) if (/^AWS_/.test(key)) delete env[key];
-  const result = spawnSync(terraform as string, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
-}
+const run = (args: string[], cwd: string, cliConfig: string) => runTerraformSync(terraform as string, args, cwd, cliConfig);
 
 interface PlannedChange {
   actions: string[];
