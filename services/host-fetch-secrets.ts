@@ -15,6 +15,7 @@
  * ARNs are Terraform references resolved when the release object is written, never values.
  */
 import { HOST_SECRETS_DIR } from './compose';
+import { shellQuote } from './shell-quote';
 
 /** Name of the script, in the release (and the bucket) and under /usr/local/sbin. */
 export const FETCH_SECRETS_SCRIPT = 'stagecraft-fetch-secrets';
@@ -37,9 +38,6 @@ export interface FetchSecretsInput {
   /** The tmpfs the files go to; tests point it at a temporary directory. @default HOST_SECRETS_DIR */
   readonly directory?: string;
 }
-
-/** A single-quoted shell word. */
-export const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** Where the deployer learns how to put an awaited secret. */
 const howToPut = (file: string) => (file.startsWith('app-') ? 'docs/services.md' : 'docs/origin-trust.md');

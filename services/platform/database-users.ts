@@ -18,6 +18,7 @@
  * waits, then finds everything in place. Every name is quoted as an identifier and every value as
  * a literal: a service name is user text, and it stays data.
  */
+import { shellQuote } from '../shell-quote';
 
 /** The role RDS and Aurora PostgreSQL log a user in with through IAM (rds-db:connect tokens). */
 export const RDS_IAM_ROLE = 'rds_iam';
@@ -56,9 +57,6 @@ export interface DatabaseUsersInput {
    */
   readonly revokeIam?: boolean;
 }
-
-/** A single-quoted shell word (psql runs backtick commands with the shell). */
-const shellWord = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** A PostgreSQL identifier: double quotes around, embedded ones doubled, so a name can never end it. */
 export function sqlIdentifier(name: string): string {
@@ -99,7 +97,8 @@ function userStatements(user: DatabaseUser, database: string, iamRole: string, p
       ? [`GRANT ${sqlIdentifier(iamRole)} TO ${role};`]
       : [
           ...(revokeIam ? [revoke] : []),
-          `\\set stagecraft_password_${index} \`cat ${shellWord(passwordFile)}\``,
+          // psql runs a backtick command with the shell: the file name is one quoted shell word.
+          `\\set stagecraft_password_${index} \`cat ${shellQuote(passwordFile)}\``,
           `ALTER ROLE ${role} WITH PASSWORD :'stagecraft_password_${index}';`,
         ];
   const schema = sqlIdentifier(user.schema ?? user.user);

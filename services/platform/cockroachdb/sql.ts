@@ -5,6 +5,7 @@
  * construction. Every statement is idempotent: the init Job may run them again.
  */
 import { PRODUCT_DATABASE } from './placement';
+import { shellQuote } from '../../shell-quote';
 
 /** One migration file: its name and SQL text. */
 export interface Migration {
@@ -87,7 +88,6 @@ export function regionMembershipScript(input: MultiRegionSqlInput & { readonly s
   const [primary, ...others] = input.regions;
   if (primary === undefined) throw new Error('regionMembershipScript: at least one region is required');
   if (others.length === 0) return 'true';
-  const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
   const run = (statement: string) => `${input.sql} -e ${shellQuote(statement)}`;
   return [
     `present=$(${run('SELECT region FROM [SHOW REGIONS FROM CLUSTER]')} --format=csv)`,
