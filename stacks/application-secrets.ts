@@ -29,6 +29,8 @@ export const APPLICATION_SECRET_TAG = 'stagecraft:application-secret';
 export type ApplicationSecretArns = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
 const created = new WeakMap<RegionalStack, Map<string, Record<string, string>>>();
+/** The same secrets' ARNs for IAM policies, built from their names: known at plan time. */
+const forPolicies = new WeakMap<RegionalStack, Map<string, string[]>>();
 
 /** The Secrets Manager name of a service's secret. */
 export function applicationSecretName(environment: string, service: string, name: string): string {
@@ -41,6 +43,7 @@ export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns 
   if (existing) return existing;
   const f = stack.foundation;
   const arns = new Map<string, Record<string, string>>();
+  const policyArns = new Map<string, string[]>();
   let r2Writer: DeployerSecret | undefined;
   for (const service of f.environment.services.map((s) => withR2Writer(f.environment, s))) {
     if (service.secrets.length === 0) continue;
@@ -49,6 +52,7 @@ export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns 
       if (name === R2_WRITER_SECRET) {
         r2Writer ??= r2WriterSecret(stack);
         byName[name] = r2Writer.secret.arn;
+        policyArns.set(service.name, [...(policyArns.get(service.name) ?? []), r2Writer.policyArn]);
         continue;
       }
       const secret = new DeployerSecret(stack, `app-secret-${service.name}-${name.toLowerCase()}`, {
@@ -59,10 +63,12 @@ export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns 
         tags: { [APPLICATION_SECRET_TAG]: `${service.name}/${name}`, 'stagecraft:service': service.name, [VALUE_FROM_TAG]: VALUE_FROM_OPERATOR },
       });
       byName[name] = secret.secret.arn;
+      policyArns.set(service.name, [...(policyArns.get(service.name) ?? []), secret.policyArn]);
     }
     arns.set(service.name, byName);
   }
   created.set(stack, arns);
+  forPolicies.set(stack, policyArns);
   return arns;
 }
 
@@ -91,8 +97,9 @@ function r2WriterSecret(stack: RegionalStack): DeployerSecret {
   return secret;
 }
 
-/** Every application secret ARN of `services` in `stack`. */
+/** Every application secret ARN of `services` in `stack`, for IAM policies (known at plan time). */
 export function applicationSecretArnsOf(stack: RegionalStack, services: readonly string[]): string[] {
-  const arns = applicationSecrets(stack);
-  return services.flatMap((service) => Object.values(arns.get(service) ?? {}));
+  applicationSecrets(stack);
+  const arns = forPolicies.get(stack) as Map<string, string[]>;
+  return services.flatMap((service) => arns.get(service) ?? []);
 }

@@ -79,6 +79,7 @@ function auroraGlobal(stack: RegionalStack, clusterName: string) {
   if (f.blueprint.multiRegion === undefined) return undefined;
   return { identifier: resourceName(f.environment.name, clusterName).toLowerCase(), role: f.region.primary ? ('primary' as const) : ('secondary' as const) };
 }
+import { cacheUserArn, kafkaClusterArn, replicationGroupArn } from '../constructs/shared/arn';
 import { describeShardList } from '../config/shard-homes';
 
 function commonProps(stack: RegionalStack) {
@@ -419,7 +420,13 @@ export function addRedis(stack: RegionalStack, clients: readonly SecurityGroupRe
     },
     secretArns: [],
     bucketArns: [],
-    iamGrants: [{ sid: 'ConnectToRedis', actions: ['elasticache:Connect'], resources: [cache.replicationGroup.arn, cache.appUser.arn] }],
+    iamGrants: [
+      {
+        sid: 'ConnectToRedis',
+        actions: ['elasticache:Connect'],
+        resources: [replicationGroupArn(stack.foundation.encryptionKey, cache.cacheName), cacheUserArn(stack.foundation.encryptionKey, cache.appUser.userId)],
+      },
+    ],
   };
   return cache;
 }
@@ -520,7 +527,7 @@ export function addSearch(stack: RegionalStack, clients: readonly SecurityGroupR
     credentialFor: (service) => ({
       mechanism: 'OpenSearch role mapping',
       env: { SEARCH_AUTH: 'iam', SEARCH_INDEX_PREFIX: searchIndexPrefix(service.name) },
-      statements: [{ Sid: 'SearchItsIndices', Effect: 'Allow', Action: SEARCH_CLIENT_ACTIONS, Resource: `${domain.domain.arn}/*` }],
+      statements: [{ Sid: 'SearchItsIndices', Effect: 'Allow', Action: SEARCH_CLIENT_ACTIONS, Resource: `${domain.arn}/*` }],
     }),
   };
   stack.searchDomain = domain;
@@ -579,7 +586,7 @@ export function kafkaResourceArn(stack: RegionalStack, cluster: KafkaCluster, ki
  */
 function kafkaCredential(stack: RegionalStack, cluster: KafkaCluster): (service: ServiceDefinition) => ServiceCredential {
   const under = (kind: 'topic' | 'group', name: string) => kafkaResourceArn(stack, cluster, kind, name);
-  const clusterArn = cluster.cluster.arn;
+  const clusterArn = kafkaClusterArn(stack.foundation.encryptionKey, cluster.clusterName);
   const { queues } = stack.foundation.environment.components;
   return (service) => {
     const topics = topicsOn(service, 'kafka', queues);

@@ -45,7 +45,7 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
       port: 5432,
       env: { DATABASE_HOST: 'postgres', DATABASE_PORT: '5432' },
       // The host fetches the master password (for the server and the users service) and each service's own.
-      secretArns: [password.secret.arn, ...own.secretArns],
+      secretArns: [password.policyArn, ...own.secretArns],
       bucketArns: [],
       credentialFor: own.credentialFor,
     };
@@ -77,7 +77,7 @@ export function addHostDataStores(stack: RegionalStack): HostDataStore[] {
       engine: 'Redis container on the host',
       port: 6379,
       env: { REDIS_HOST: 'redis', REDIS_PORT: '6379', REDIS_TLS: 'false', REDIS_AUTH_SECRET_ARN: password.secret.arn },
-      secretArns: [password.secret.arn],
+      secretArns: [password.policyArn],
       bucketArns: [],
     };
     stores.push({
@@ -118,14 +118,14 @@ export function hostDatabaseCredentials(
       ]),
   );
   return {
-    secretArns: [...passwords.values()].map((p) => p.secret.arn),
+    secretArns: [...passwords.values()].map((p) => p.policyArn),
     credentialFor: (service) => {
       const password = passwords.get(service.name);
       if (!password) throw new Error(`${service.name} does not use the database in ${stack.stackName}`);
       return {
         mechanism: 'database user with a password of its own',
         env: { DATABASE_USER: service.name, DATABASE_NAME: database, DATABASE_PASSWORD_SECRET_ARN: password.secret.arn },
-        secretArns: [password.secret.arn],
+        secretArns: [password.policyArn],
       };
     },
   };
@@ -222,13 +222,13 @@ function originTlsPolicy(originTls: DeployerSecret, stack: RegionalStack): strin
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'ReadOriginCertificate', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [originTls.secret.arn] },
+      { Sid: 'ReadOriginCertificate', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [originTls.policyArn] },
       {
         Sid: 'DecryptThroughSecretsManager',
         Effect: 'Allow',
         Action: ['kms:Decrypt'],
-        Resource: f.encryptionKey.arn,
-        Condition: { StringEquals: { 'kms:ViaService': [`secretsmanager.${f.region.code}.amazonaws.com`] } },
+        Resource: f.encryptionKey.policyResource,
+        Condition: { StringEquals: { 'kms:ViaService': [`secretsmanager.${f.region.code}.amazonaws.com`] }, ...f.encryptionKey.aliasCondition },
       },
     ],
   });

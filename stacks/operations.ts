@@ -23,6 +23,7 @@ import { kafkaResourceArn } from './data-stores';
 import { resourceName } from '../constructs/shared/protection';
 import { COCKROACH_METRICS_NAMESPACE, COLLECTOR_NAME, COLLECTOR_NAMESPACE } from '../services/platform/otel-collector';
 import { RegionalStack } from './regional-stack';
+import { kafkaClusterArn, roleArn } from '../constructs/shared/arn';
 import { brokerClients } from '../config/components';
 
 export function addOperations(stack: RegionalStack): void {
@@ -119,11 +120,19 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
       policy: JSON.stringify({
         Version: '2012-10-17',
         // TagSession: Pod Identity's transitive session tags go with the chained AssumeRole (SC-PRE-17).
-        Statement: [{ Sid: 'ActAsSearchMaster', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: stack.searchDomain.masterRole.arn }],
+        Statement: [
+          {
+            Sid: 'ActAsSearchMaster',
+            Effect: 'Allow',
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+            Resource: roleArn(f.encryptionKey, stack.searchDomain.masterRole.name),
+          },
+        ],
       }),
     });
     // The master role trusts this Job's role only (not the whole account).
-    stack.searchDomain.allowAdmins([ism.role.arn]);
+    // Built from the role's name (known at plan), not its computed `arn`; the reference still orders the role first.
+    stack.searchDomain.allowAdmins([roleArn(f.encryptionKey, ism.role.name)]);
   }
   if (stack.databaseAdmin) {
     new ServiceIdentity(stack, DATABASE_USERS_JOB, {
@@ -178,7 +187,7 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'ConnectToTheCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: cluster.cluster.arn },
+          { Sid: 'ConnectToTheCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: kafkaClusterArn(f.encryptionKey, cluster.clusterName) },
           {
             Sid: 'CreateTheServicesTopics',
             Effect: 'Allow',

@@ -6,6 +6,7 @@ import { uniqueResourceName } from '../constructs/shared/protection';
 import { ServiceIdentity } from '../constructs/aws/service-identity';
 import { applicationSecretArnsOf } from './application-secrets';
 import { RegionalStack } from './regional-stack';
+import { roleArn } from '../constructs/shared/arn';
 import { addPoolerIdentity } from './pooler';
 
 /** The stores a service declares that this region has. */
@@ -33,7 +34,8 @@ export function addServiceIdentities(stack: RegionalStack, eks: EksCluster): Ser
   );
   f.environment.services.forEach((service, i) => stack.serviceRoleArns.set(service.name, identities[i].role.arn));
   // The domain policy admits the roles of the services that declare search; their role mappings do the rest.
-  const searchers = f.environment.services.filter((s) => s.dataStores.includes('search')).map((s) => stack.serviceRoleArns.get(s.name)!);
+  // Built from the roles' names (known at plan, and the policy still waits for each role).
+  const searchers = f.environment.services.flatMap((s, i) => (s.dataStores.includes('search') ? [roleArn(f.encryptionKey, identities[i].role.name)] : []));
   if (stack.searchDomain && searchers.length > 0) stack.searchDomain.allowClients(searchers);
   // PgBouncer's own role (components.postgres.pooler): the clients' password secrets alone.
   addPoolerIdentity(stack, eks);

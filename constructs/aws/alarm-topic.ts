@@ -6,6 +6,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { EncryptionKey } from './encryption-key';
 import { terraformLiteral } from '../../synthesis/terraform-literal';
+import { topicArn } from '../shared/arn';
 
 /** Props of an AlarmTopic. */
 export interface AlarmTopicProps {
@@ -62,18 +63,20 @@ export class AlarmTopic extends Construct {
     }
     // CloudWatch alarms and EventBridge rules (failed restore tests) publish; the account administers.
     const account = props.encryptionKey.accountId;
+    // Built from the name, not `topic.arn`, so the first plan shows the policy (constructs/shared/arn.ts).
+    const arn = topicArn(props.encryptionKey, props.name);
     new SnsTopicPolicy(this, 'policy', {
       arn: this.topic.arn,
       policy: Fn.jsonencode({
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sns:*', Resource: this.topic.arn },
+          { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sns:*', Resource: arn },
           ...['cloudwatch', 'events'].map((service) => ({
             Sid: `${service === 'events' ? 'EventBridge' : 'CloudWatch'}Publishes`,
             Effect: 'Allow',
             Principal: { Service: `${service}.amazonaws.com` },
             Action: 'sns:Publish',
-            Resource: this.topic.arn,
+            Resource: arn,
             Condition: { StringEquals: { 'aws:SourceAccount': account } },
           })),
         ],

@@ -46,7 +46,7 @@ export class ClusterAutoscalerIdentity extends Construct {
       policy: JSON.stringify(
         clusterAutoscalerPolicy(
           clusterName,
-          props.nodeGroups.map((group) => group.nodeGroup.arn),
+          props.nodeGroups.map((group) => group.arnPattern),
         ),
       ),
     });

@@ -12,6 +12,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { EksCluster } from './eks-cluster';
 import { EncryptionKey } from './encryption-key';
 import { encryptedLogGroup } from './encrypted-log-group';
+import { logGroupArn } from '../shared/arn';
 import { serviceTrustPolicy } from './iam';
 
 /** Props of a CollectorIdentity. */
@@ -53,7 +54,8 @@ export class CollectorIdentity extends Construct {
         Sid: 'PublishEmfMetrics',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        Resource: [this.metricsLogGroup.arn, `${this.metricsLogGroup.arn}:log-stream:*`],
+        // Built from the name, so the first plan shows it (constructs/shared/arn.ts).
+        Resource: [logGroupArn(props.encryptionKey, props.metricsLogGroupName), `${logGroupArn(props.encryptionKey, props.metricsLogGroupName)}:log-stream:*`],
       });
     }
     new IamRolePolicy(this, 'policy', { role: this.role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });

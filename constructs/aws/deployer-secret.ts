@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { secretArn } from '../shared/arn';
 import { EncryptionKey } from './encryption-key';
 
 /** Props of a DeployerSecret. */
@@ -24,10 +25,13 @@ export interface DeployerSecretProps {
 /** A secret without a value in Terraform; the deployer runs `aws secretsmanager put-secret-value`. */
 export class DeployerSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
+  /** The secret's ARN for IAM policies, known at plan time: built from its name, with the `-??????` Secrets Manager appends (constructs/shared/arn.ts). */
+  readonly policyArn: string;
 
   constructor(scope: Construct, id: string, props: DeployerSecretProps) {
     super(scope, id);
     const recoveryWindowDays = props.recoveryWindowDays ?? 30;
+    this.policyArn = secretArn(props.encryptionKey, props.name);
     this.secret = new SecretsmanagerSecret(this, 'secret', {
       name: props.name,
       description: props.description,

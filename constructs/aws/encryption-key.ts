@@ -3,6 +3,7 @@ import { Fn } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
+import { arn } from '../shared/arn';
 import { preventDestroy } from '../shared/protection';
 
 /** Props of an EncryptionKey. */
@@ -45,6 +46,14 @@ export class EncryptionKey extends Construct {
   readonly partition: string;
   /** The key's region. */
   readonly region: string;
+  /**
+   * The key in an IAM policy, known at plan time: its ARN ends in an id KMS generates, so the
+   * resource is every key of the account and region (`key/*`) and `aliasCondition`, which every
+   * statement using it carries, narrows it to the key holding this alias (constructs/shared/arn.ts).
+   */
+  readonly policyResource: string;
+  /** The condition that narrows `policyResource` to this key: `kms:ResourceAliases` holds its alias. */
+  readonly aliasCondition: { readonly 'ForAnyValue:StringEquals': { readonly 'kms:ResourceAliases': string } };
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -66,6 +75,8 @@ export class EncryptionKey extends Construct {
     this.accountId = accountId;
     const partition = props.accountId !== undefined ? 'aws' : Fn.element(Fn.split(':', this.key.arn), 1);
     this.partition = partition;
+    this.policyResource = arn(this, 'kms', 'key/*');
+    this.aliasCondition = { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${props.alias}` } };
     const autoScaling = autoScalingServiceLinkedRole(partition, accountId);
     // The role is named in a condition, not as the principal: a key policy naming a role that
     // does not exist yet (a fresh account, before its first Auto Scaling group) is refused.

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { secretArn } from '../shared/arn';
 import { EncryptionKey } from './encryption-key';
 
 /** Props of a GeneratedSecret. */
@@ -42,6 +43,8 @@ export interface GeneratedSecretProps {
  */
 export class GeneratedSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
+  /** The secret's ARN for IAM policies, known at plan time: built from its name, with the `-??????` Secrets Manager appends (constructs/shared/arn.ts). */
+  readonly policyArn: string;
   readonly version: SecretsmanagerSecretVersion;
   /** Whether `value` may be read (`readableInTerraform`). */
   readonly readable: boolean;
@@ -51,6 +54,7 @@ export class GeneratedSecret extends Construct {
     const recoveryWindowDays = props.recoveryWindowDays ?? 30;
     this.readable = props.readableInTerraform ?? false;
 
+    this.policyArn = secretArn(props.encryptionKey, props.name);
     this.secret = new SecretsmanagerSecret(this, 'secret', {
       name: props.name,
       description: props.description,

@@ -8,6 +8,7 @@ import { EksCluster } from './eks-cluster';
 import { EncryptionKey } from './encryption-key';
 import { serviceRole } from './iam';
 import { Network } from './network';
+import { nodeGroupArn } from '../shared/arn';
 
 /** Node counts of a scaling group. */
 export interface NodeCounts {
@@ -54,6 +55,11 @@ export interface NodeGroupProps {
  */
 export class NodeGroup extends Construct {
   readonly nodeGroup: EksNodeGroup;
+  /**
+   * The group's ARN for policies, known at plan time: the real one ends in an id EKS generates,
+   * so this ends in `/*` after the cluster and group names (constructs/shared/arn.ts).
+   */
+  readonly arnPattern: string;
   readonly launchTemplate: LaunchTemplate;
   readonly nodeRole: IamRole;
   /** The CPU alarm, when `alarms` is given. */
@@ -85,6 +91,7 @@ export class NodeGroup extends Construct {
       tagSpecifications: [{ resourceType: 'instance', tags: { Name: name } }],
     });
 
+    this.arnPattern = nodeGroupArn(props.encryptionKey, props.cluster.name, props.groupName);
     this.nodeGroup = new EksNodeGroup(this, 'group', {
       clusterName: props.cluster.cluster.name,
       nodeGroupName: props.groupName,

@@ -15,6 +15,7 @@ import { EncryptionKey } from './encryption-key';
 import { Network } from './network';
 import { preventDestroy, resourceName, uniqueResourceName } from '../shared/protection';
 import { SecurityGroupRef } from './security-group-ref';
+import { logGroupArn, roleArn, searchDomainArn } from '../shared/arn';
 import { checkProps } from '../shared/validation';
 
 export const OPENSEARCH_PORT = 443;
@@ -77,6 +78,10 @@ export class SearchDomain extends Construct {
   readonly ingressRules: VpcSecurityGroupIngressRule[];
   /** The fine-grained access control master; only the principals given to `allowAdmins` may assume it. */
   readonly masterRole: IamRole;
+  /** The domain's ARN, built from its name: policies that name it are known at plan time. */
+  readonly arn: string;
+  /** The master role's ARN from its name (a reference to a configured attribute: known at plan, and the policy still waits for the role). */
+  private readonly masterRoleArn: string;
   private readonly adminPrincipalArns: string[] = [];
   readonly accessPolicy: OpensearchDomainPolicy;
   readonly logGroups: CloudwatchLogGroup[] = [];
@@ -128,7 +133,7 @@ export class SearchDomain extends Construct {
     ]);
 
     // Account and partition come with the key (literals when the environment gives the account ID).
-    const { partition, region, accountId } = props.encryptionKey;
+    const { accountId } = props.encryptionKey;
 
     this.clientAccess = new ClientAccess(this, {
       name,
@@ -163,7 +168,9 @@ export class SearchDomain extends Construct {
       return { logType, cloudwatchLogGroupArn: group.arn, enabled: true };
     });
     // The domain ARN is built, not referenced: the domain must wait for this policy.
-    const domainArn = `arn:${partition}:es:${region}:${accountId}:domain/${name}`;
+    const domainArn = searchDomainArn(props.encryptionKey, name);
+    this.arn = domainArn;
+    this.masterRoleArn = roleArn(props.encryptionKey, this.masterRole.name);
     this.logResourcePolicy = new CloudwatchLogResourcePolicy(this, 'log-policy', {
       policyName: `${name}-opensearch-logs`,
       policyDocument: Fn.jsonencode({
@@ -174,7 +181,7 @@ export class SearchDomain extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'es.amazonaws.com' },
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: this.logGroups.map((g) => `${g.arn}:*`),
+            Resource: this.logGroups.map((g) => `${logGroupArn(props.encryptionKey, g.name)}:*`),
             Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': domainArn } },
           },
         ],
@@ -269,7 +276,7 @@ export class SearchDomain extends Construct {
 
   private accessPolicyDocument(): string {
     const statements: Array<Record<string, unknown>> = [
-      { Effect: 'Allow', Principal: { AWS: this.masterRole.arn }, Action: 'es:ESHttp*', Resource: `${this.domain.arn}/*` },
+      { Effect: 'Allow', Principal: { AWS: this.masterRoleArn }, Action: 'es:ESHttp*', Resource: `${this.arn}/*` },
     ];
     if (this.clientRoleArns.length > 0) {
       statements.push({
@@ -277,7 +284,7 @@ export class SearchDomain extends Construct {
         Effect: 'Allow',
         Principal: { AWS: [...this.clientRoleArns] },
         Action: SEARCH_CLIENT_ACTIONS,
-        Resource: `${this.domain.arn}/*`,
+        Resource: `${this.arn}/*`,
       });
     }
     return Fn.jsonencode({ Version: '2012-10-17', Statement: statements });

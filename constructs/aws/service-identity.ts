@@ -54,8 +54,8 @@ export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefin
     Sid: 'DecryptThroughThoseServices',
     Effect: 'Allow',
     Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    Resource: access.encryptionKey.arn,
-    Condition: { StringEquals: { 'kms:ViaService': via } },
+    Resource: access.encryptionKey.policyResource,
+    Condition: { StringEquals: { 'kms:ViaService': via }, ...access.encryptionKey.aliasCondition },
   });
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
