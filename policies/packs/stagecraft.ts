@@ -113,6 +113,7 @@ import { ChainedRoleAllowsTagSession } from '../rules/preflight/ChainedRoleAllow
 import { CurlSigV4PathEncoding } from '../rules/preflight/CurlSigV4PathEncoding';
 import { WaitedSecretWrittenByDeploy } from '../rules/preflight/WaitedSecretWrittenByDeploy';
 import { AwsProviderAllowedAccount } from '../rules/preflight/AwsProviderAllowedAccount';
+import { AwsAccountNamed } from '../rules/preflight/AwsAccountNamed';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -571,6 +572,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A deploy with the wrong credentials creates every resource in the wrong account, with policies and ARNs that point at the right one (issue 15).',
+    },
+    {
+      rule: AwsAccountNamed,
+      level: 'warning',
+      explanation:
+        'Without the account ID, the first plan shows every bucket name and most policies as "(known after apply)": the reviewer approves permissions they cannot read (issue 14).',
     },
   ],
 };

@@ -108,6 +108,7 @@ import { ChainedRoleAllowsTagSession } from './preflight/ChainedRoleAllowsTagSes
 import { CurlSigV4PathEncoding } from './preflight/CurlSigV4PathEncoding';
 import { WaitedSecretWrittenByDeploy } from './preflight/WaitedSecretWrittenByDeploy';
 import { AwsProviderAllowedAccount } from './preflight/AwsProviderAllowedAccount';
+import { AwsAccountNamed } from './preflight/AwsAccountNamed';
 import { Rule } from '../types';
 
 export const ALL_RULES: readonly Rule[] = [
@@ -220,4 +221,5 @@ export const ALL_RULES: readonly Rule[] = [
   CurlSigV4PathEncoding,
   WaitedSecretWrittenByDeploy,
   AwsProviderAllowedAccount,
+  AwsAccountNamed,
 ];

@@ -21,7 +21,7 @@ export interface Fixture {
   readonly data?: Resources;
   /** Terraform outputs of the other stacks, by their region key (what cross-stack references read). @default none */
   readonly outputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Further arguments of every stack's AWS provider block (`allowed_account_ids`). @default none */
+  /** Further arguments of every stack's AWS provider block. @default the account named, `allowed_account_ids: ["111122223333"]`, as from `aws.accountId` */
   readonly awsProvider?: Readonly<Record<string, unknown>>;
 }
 
@@ -32,7 +32,7 @@ function stackJson(
   resources: Resources,
   cloudflare?: CloudflareSubscription,
   data: Resources = {},
-  awsProvider: Readonly<Record<string, unknown>> = {},
+  awsProvider: Readonly<Record<string, unknown>> = { allowed_account_ids: ['111122223333'] },
 ): Record<string, unknown> {
   const zone = cloudflare ? { cloudflare_zone: { zone: { '//': { [SUBSCRIPTION_METADATA_KEY]: cloudflare }, filter: { name: 'example.com' } } } } : {};
   return {

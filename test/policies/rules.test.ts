@@ -1196,7 +1196,11 @@ const CASES: Record<string, Case> = {
   },
   'SC-PRE-20': {
     compliant: { resources: ACCOUNT_LITERAL, awsProvider: { allowed_account_ids: ['111122223333'] } },
-    nonCompliant: { resources: ACCOUNT_LITERAL },
+    nonCompliant: { resources: ACCOUNT_LITERAL, awsProvider: {} },
+  },
+  'SC-PRE-21': {
+    compliant: { resources: bucket(), awsProvider: { allowed_account_ids: ['111122223333'] } },
+    nonCompliant: { resources: bucket(), awsProvider: {} },
   },
   // Request path: one apps stack with its regional and edge stacks (request-path-fixtures.ts)
   'SC-REQ-1': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_lb_listener_rule.api') },

@@ -20,6 +20,7 @@ import { formatPreflightProblem, preflightStack } from '../../terraform/standin/
 import { CLOUDFLARE } from '../../terraform/standin/providers';
 import { startStandin } from '../../terraform/standin/server';
 import { EXAMPLES_ROOT, ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
+import { unknownAtPlan } from './known-at-plan';
 
 const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
 if (!available) {
@@ -31,6 +32,8 @@ const describeWithTerraform = available ? describe : describe.skip;
 
 /** The regional stack whose plan JSON `stagecraft review --plan` reads. */
 const REVIEWED = 'acme-launch-us-east-1';
+/** Stacks whose plan JSON is read for policies and bucket names known at plan time (test/terraform/known-at-plan.ts): one host stage without RDS, one with, the widest cluster stage. */
+const READ_AT_PLAN = [REVIEWED, 'acme-traction-eu-west-1', 'acme-massive-eu-west-1'];
 
 let examples: ExampleSynthesis;
 let results: StackCheckResult[];
@@ -48,7 +51,7 @@ beforeAll(
     const started = Date.now();
     results = await checkStacksOffline(examples.outdir, {
       planJsonDir,
-      planJsonStacks: [REVIEWED],
+      planJsonStacks: READ_AT_PLAN,
       onProgress: (line) => process.stderr.write(`${line}\n`),
     });
     process.stderr.write(`offline plan suite: ${results.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -154,8 +157,14 @@ describeWithTerraform(`stagecraft review --plan on the real plan of ${REVIEWED}`
   const planFile = () => join(planJsonDir, `${REVIEWED}.plan.json`);
   const plan = () => JSON.parse(readFileSync(planFile(), 'utf8')) as { resource_changes: Array<{ change: { actions: string[] } }> };
 
-  it('wrote plan JSON for that stack only', () => {
-    expect(results.filter((r) => r.planJsonPath).map((r) => [r.stack, r.planJsonPath])).toEqual([[REVIEWED, planFile()]]);
+  it('wrote plan JSON for that stack and the stacks read for known policies only', () => {
+    expect(
+      results
+        .filter((r) => r.planJsonPath)
+        .map((r) => r.stack)
+        .sort(),
+    ).toEqual([...READ_AT_PLAN].sort());
+    expect(result(REVIEWED).planJsonPath).toBe(planFile());
   });
 
   it('lists every create of the plan, and counts them as the plan does', async () => {
@@ -183,5 +192,15 @@ describeWithTerraform(`stagecraft review --plan on the real plan of ${REVIEWED}`
       `### Guardrail findings on head\n\nNone (${guardrails.suppressed.length} suppressed with a reason; \`stagecraft check\` lists them).`,
     );
     expect(run.stdout).toContain('> Actions and replacements come from the plan itself; values known only after apply are not listed.');
+  });
+});
+
+// Issue 14, item 4: the first plan shows every policy document and bucket name (the launch and
+// traction examples named no account, and massive's policies named resources by their `.arn`).
+describeWithTerraform('policy documents and bucket names in the first plan (issue 14, item 4)', () => {
+  it.each(READ_AT_PLAN)('%s: no configured policy document or bucket name is known only after apply', (stack) => {
+    const { checked, unknown } = unknownAtPlan(result(stack).planJsonPath as string);
+    expect(checked).toBeGreaterThan(10);
+    expect({ stack, unknown }).toEqual({ stack, unknown: [] });
   });
 });

@@ -129,6 +129,14 @@ function grantsOf(stack: StackView, role: ResourceView): { grants: Grant[]; unre
   return { grants };
 }
 
+/** The `attribute` of every `type` resource of `stack` given as a literal: what ARNs built from names (constructs/shared/arn.ts) carry. */
+function namesOf(stack: StackView, type: string, attribute: string): string[] {
+  return stack
+    .resources(type)
+    .map((r) => r.values[attribute])
+    .filter((v): v is string => typeof v === 'string' && !v.includes('${'));
+}
+
 const KAFKA_TOPICS_JOB = 'kafka-topics-';
 const RABBITMQ_USERS_JOB = 'rabbitmq-users-';
 
@@ -139,13 +147,14 @@ const RABBITMQ_USERS_JOB = 'rabbitmq-users-';
  * writes; and each of those topics created by the
  * region's kafka-topics Job (the brokers create none on their own).
  */
-function kafkaLink(service: ServiceFacts, apps: StackView, { produced, consumed }: BrokerVariables): string | undefined {
+function kafkaLink(service: ServiceFacts, stack: StackView, apps: StackView, { produced, consumed }: BrokerVariables): string | undefined {
   const { env, grants } = service;
   if (
     !allows(
       grants,
       (a) => a === 'kafka-cluster:Connect',
-      (r) => r.includes('aws_msk_cluster.'),
+      // A reference, or the ARN built from a cluster's name, `…:cluster/<name>/*` (constructs/shared/arn.ts).
+      (r) => r.includes('aws_msk_cluster.') || namesOf(stack, 'aws_msk_cluster', 'cluster_name').some((n) => r.includes(`:cluster/${n}/`)),
     )
   )
     return 'its role may not kafka-cluster:Connect to the MSK cluster (IAM is the only way in)';
@@ -181,7 +190,7 @@ function kafkaLink(service: ServiceFacts, apps: StackView, { produced, consumed 
     !allows(
       grants,
       (a) => a === 'kafka-cluster:WriteDataIdempotently' || a === 'kafka-cluster:*',
-      (r) => r.includes('aws_msk_cluster.'),
+      (r) => r.includes('aws_msk_cluster.') || namesOf(stack, 'aws_msk_cluster', 'cluster_name').some((n) => r.includes(`:cluster/${n}/`)),
     )
   )
     return 'its role may not kafka-cluster:WriteDataIdempotently on the MSK cluster: an idempotent producer (the default since Kafka 3.0) is refused';
@@ -392,7 +401,7 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
       if (variables.produced.length + variables.consumed.length === 0)
         return `it names no topic (${prefix}TOPICS_PRODUCED, ${prefix}TOPICS_CONSUMED): it is given nothing to read or write`;
       const broker = store === 'queue' ? env.get('QUEUE_KIND') : store;
-      if (broker === 'kafka') return kafkaLink(service, apps, variables);
+      if (broker === 'kafka') return kafkaLink(service, stack, apps, variables);
       return rabbitMqLink(service, stack, apps, variables);
     }
     case 'search': {
@@ -400,14 +409,14 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
         !allows(
           grants,
           (a) => a.startsWith('es:ESHttp'),
-          (r) => r.includes('aws_opensearch_domain.'),
+          (r) => r.includes('aws_opensearch_domain.') || namesOf(stack, 'aws_opensearch_domain', 'domain_name').some((n) => r.includes(`:domain/${n}/`)),
         )
       )
         return 'its role may not send requests to the OpenSearch domain (es:ESHttp*)';
       const role = service.role;
       const admitted = stack
         .resources('aws_opensearch_domain_policy')
-        .some((p) => role !== undefined && text(p.values.access_policies).includes(`${role.address}.arn`));
+        .some((p) => role !== undefined && [`${role.address}.arn`, `${role.address}.name`].some((ref) => text(p.values.access_policies).includes(ref)));
       if (!admitted) return `the domain policy does not admit its role${role ? ` ${role.address}` : ''}`;
       const mapping = manifestsOf(apps, 'Job').find((j) => text(j.manifest).includes(`/_plugins/_security/api/rolesmapping/stagecraft-${service.name}'`));
       if (!mapping) return `no Job in ${apps.name} maps its role in fine-grained access control (rolesmapping/stagecraft-${service.name})`;
@@ -422,7 +431,9 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
         !allows(
           grants,
           (a) => a === 'elasticache:Connect',
-          (r) => r.includes('aws_elasticache_replication_group.'),
+          (r) =>
+            r.includes('aws_elasticache_replication_group.') ||
+            namesOf(stack, 'aws_elasticache_replication_group', 'replication_group_id').some((n) => r.endsWith(`:replicationgroup:${n}`)),
         ) ||
         !allows(
           grants,
@@ -454,7 +465,7 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
         !allows(
           grants,
           (a) => a === 'secretsmanager:GetSecretValue',
-          (r) => r.includes(`\${${secret.address}.`),
+          (r) => r.includes(`\${${secret.address}.`) || r.endsWith(`:secret:${text(secret.values.name)}-??????`),
         )
       )
         return `its role may not read the R2 writer credential ${secret.address} (secretsmanager:GetSecretValue)`;
