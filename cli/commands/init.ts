@@ -51,17 +51,24 @@ export function projectFile(projectDir: string, packageRoot = PACKAGE_ROOT): str
   return JSON.stringify(config, null, 2) + '\n';
 }
 
-/** What init writes into `projectDir`: relative path → text. */
-export function starterFiles(projectDir: string): Record<string, string> {
+/** The starter environment's commented account lines, which `--account-id` replaces. */
+const ACCOUNT_PLACEHOLDER = '# aws:\n#   accountId: "123456789012"\n';
+
+/** What init writes into `projectDir`: relative path → text; with `accountId`, the starter environment names it. */
+export function starterFiles(projectDir: string, accountId?: string): Record<string, string> {
   const files: Record<string, string> = { [PROJECT_FILE]: projectFile(projectDir) };
-  for (const path of filesUnder(TEMPLATES)) files[path] = readFileSync(join(TEMPLATES, path), 'utf8');
+  for (const path of filesUnder(TEMPLATES)) {
+    const text = readFileSync(join(TEMPLATES, path), 'utf8');
+    files[path] =
+      accountId !== undefined && text.includes(ACCOUNT_PLACEHOLDER) ? text.replace(ACCOUNT_PLACEHOLDER, `aws:\n  accountId: "${accountId}"\n`) : text;
+  }
   return files;
 }
 
 export const initCommand: Command = {
   name: 'init',
   summary: 'Start a project here: a starter environment, services and cdktf.json (never overwrites)',
-  usage: 'init [--dir <folder>] [--json]',
+  usage: 'init [--dir <folder>] [--account-id <12 digits>] [--json]',
   runsInProjectRoot: false,
   flags: [
     {
@@ -69,6 +76,12 @@ export const initCommand: Command = {
       takesValue: true,
       valueName: '<folder>',
       description: 'the folder to start the project in, created when missing (default: the current folder)',
+    },
+    {
+      name: 'account-id',
+      takesValue: true,
+      valueName: '<12 digits>',
+      description: 'the AWS account the stacks deploy to, written as aws.accountId (default: a commented line to fill in)',
     },
     JSON_FLAG,
   ],
@@ -85,7 +98,11 @@ export const initCommand: Command = {
     if (existing && !existing.isDirectory()) {
       throw new UserInputError([{ file: COMMAND, path: '--dir', message: `"${given}" is a file; give a folder (it is created when missing)` }]);
     }
-    const files = starterFiles(dir);
+    const accountId = single(args, 'account-id');
+    if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+      throw new UserInputError([{ file: COMMAND, path: '--account-id', message: `a 12-digit AWS account ID (e.g. 123456789012); received "${accountId}"` }]);
+    }
+    const files = starterFiles(dir, accountId);
     const shown = (path: string) => relative(io.cwd, join(dir, path)).split(sep).join('/');
     const taken: Problem[] = Object.keys(files)
       .filter((path) => existsSync(join(dir, path)))
