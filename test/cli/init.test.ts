@@ -48,6 +48,21 @@ describe('stagecraft init', () => {
     expect(readFileSync(join(dir, 'cdktf.json'), 'utf8')).toBe('{"app": "mine"}\n');
   });
 
+  it('writes --account-id as aws.accountId of the starter environment, and refuses one that is not 12 digits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-init-'));
+    expect((await run(dir, 'init', '--account-id', '123456789012')).code).toBe(0);
+    const environment = readFileSync(join(dir, 'environments', 'launch.yaml'), 'utf8');
+    expect(environment).toContain('\naws:\n  accountId: "123456789012"\n');
+    expect(environment).not.toContain('# aws:');
+    const other = mkdtempSync(join(tmpdir(), 'stagecraft-init-'));
+    expect(await run(other, 'init', '--account-id', '1234')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'stagecraft init: --account-id: a 12-digit AWS account ID (e.g. 123456789012); received "1234"\n',
+    });
+    expect(readdirSync(other)).toEqual([]);
+  });
+
   it('starts the project in --dir, relative to the working folder, and a second run refuses it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stagecraft-init-'));
     const first = await run(dir, 'init', '--dir', 'infra', '--json');
