@@ -11,7 +11,7 @@
  * - The services' `database` endpoint becomes the pooler (`pgbouncer.product.svc.cluster.local:6432`,
  *   reached through the NetworkPolicy by pod label): their DATABASE_HOST, DATABASE_READER_HOSTS
  *   and shard hosts point at it, and each database (writer, replica, shard) is a database name
- *   on it. A service reads its password file (DATABASE_PASSWORD_SECRET_FILE, the fetch-secrets
+ *   on it, reached over TLS (`DATABASE_SSLMODE=require`). A service reads its password file (DATABASE_PASSWORD_SECRET_FILE, the fetch-secrets
  *   init container) and may read its own secret only.
  * - The pooler's Pod Identity role may read every client's password secret and nothing else.
  */
@@ -83,7 +83,8 @@ export function pooledDatabase(
     engine: `${direct.engine} through PgBouncer`,
     port: POOLER_PORT,
     peer: { namespace: PRODUCT_NAMESPACE, podLabels: selectorLabels(POOLER_NAME) },
-    env: { ...env, DATABASE_HOST: POOLER_HOST, DATABASE_PORT: String(POOLER_PORT) },
+    // PgBouncer refuses plaintext clients; `require` encrypts without verifying its per-pod self-signed certificate.
+    env: { ...env, DATABASE_HOST: POOLER_HOST, DATABASE_PORT: String(POOLER_PORT), DATABASE_SSLMODE: 'require' },
     secretArns: [],
     bucketArns: [],
     credentialFor: (service: ServiceDefinition): ServiceCredential => {
