@@ -28,6 +28,7 @@ import { OpenSearchEnforceHttps } from '../rules/encryption-in-transit/OpenSearc
 import { OpenSearchNodeToNodeEncryption } from '../rules/encryption-in-transit/OpenSearchNodeToNodeEncryption';
 import { S3BucketTlsOnly } from '../rules/encryption-in-transit/S3BucketTlsOnly';
 import { HttpListenerRedirectsToHttps } from '../rules/encryption-in-transit/HttpListenerRedirectsToHttps';
+import { PoolerClientTls } from '../rules/encryption-in-transit/PoolerClientTls';
 import { SecurityGroupNoWorldIngress } from '../rules/public-exposure/SecurityGroupNoWorldIngress';
 import { RdsNotPubliclyAccessible } from '../rules/public-exposure/RdsNotPubliclyAccessible';
 import { EksEndpointRestricted } from '../rules/public-exposure/EksEndpointRestricted';
@@ -217,6 +218,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: HttpListenerRedirectsToHttps,
       level: 'error',
       explanation: 'A plain HTTP listener that forwards serves the product in clear; port 80 must only redirect.',
+    },
+    {
+      rule: PoolerClientTls,
+      level: 'error',
+      explanation:
+        "PgBouncer accepts plaintext clients by default: the services' queries and rows would cross the pod network in clear, though the pooler's leg to the database is encrypted.",
     },
     // Public exposure
     {

@@ -24,6 +24,7 @@ import { OpenSearchEnforceHttps } from './encryption-in-transit/OpenSearchEnforc
 import { OpenSearchNodeToNodeEncryption } from './encryption-in-transit/OpenSearchNodeToNodeEncryption';
 import { S3BucketTlsOnly } from './encryption-in-transit/S3BucketTlsOnly';
 import { HttpListenerRedirectsToHttps } from './encryption-in-transit/HttpListenerRedirectsToHttps';
+import { PoolerClientTls } from './encryption-in-transit/PoolerClientTls';
 import { SecurityGroupNoWorldIngress } from './public-exposure/SecurityGroupNoWorldIngress';
 import { RdsNotPubliclyAccessible } from './public-exposure/RdsNotPubliclyAccessible';
 import { EksEndpointRestricted } from './public-exposure/EksEndpointRestricted';
@@ -136,6 +137,7 @@ export const ALL_RULES: readonly Rule[] = [
   OpenSearchNodeToNodeEncryption,
   S3BucketTlsOnly,
   HttpListenerRedirectsToHttps,
+  PoolerClientTls,
   SecurityGroupNoWorldIngress,
   RdsNotPubliclyAccessible,
   EksEndpointRestricted,

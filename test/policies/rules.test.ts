@@ -16,8 +16,16 @@ import { projectServiceCatalog } from '../../config/services';
 import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
 import { providerBehaviour } from '../../constructs/kubernetes/kubernetes-object-resource';
 import { pathMatchers } from '../../constructs/cloudflare/path-match';
+import { pgbouncerIni } from '../../services/kubernetes/pooler';
+import { poolerSizeFor } from '../../sizing/pooler';
+import { DEFAULT_POOLER } from '../../config/pooler';
 
 const KEY = '${aws_kms_key.key.arn}';
+/** The pooler's generated pgbouncer.ini (SC-EIT-8), in front of one database. */
+const POOLER_INI = pgbouncerIni(
+  poolerSizeFor(DEFAULT_POOLER, [], () => 0, 'db.r6g.large'),
+  [{ alias: 'postgres', host: '${aws_db_instance.db.address}', port: 5432, dbname: 'postgres' }],
+);
 const bucket = (companions: Resources = {}): Resources => ({ aws_s3_bucket: { b: { bucket: 'fx-bucket' } }, ...companions });
 const BUCKET_ID = '${aws_s3_bucket.b.id}';
 
@@ -639,6 +647,25 @@ const CASES: Record<string, Case> = {
       resources: {
         aws_lb_listener: { http: { port: 80, protocol: 'HTTP', default_action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.t.arn}' }] } },
       },
+    },
+  },
+  'SC-EIT-8': {
+    // The pgbouncer.ini the pooler ships; then one whose clients may connect in plaintext.
+    compliant: {
+      resources: { kubernetes_config_map_v1: { pgbouncer: { metadata: { name: 'pgbouncer', namespace: 'product' }, data: { 'pgbouncer.ini': POOLER_INI } } } },
+    },
+    nonCompliant: {
+      resources: {
+        kubernetes_config_map_v1: {
+          pgbouncer: {
+            metadata: { name: 'pgbouncer', namespace: 'product' },
+            data: { 'pgbouncer.ini': POOLER_INI.replace('client_tls_sslmode = require', 'client_tls_sslmode = prefer') },
+          },
+        },
+      },
+    },
+    unresolved: {
+      resources: { kubernetes_config_map_v1: { pgbouncer: { metadata: { name: 'pgbouncer' }, data: { 'pgbouncer.ini': '${file("pgbouncer.ini")}' } } } },
     },
   },
   // Public exposure
@@ -1977,5 +2004,33 @@ describe('SC-PUB-12 ZoneAuthenticatedOriginPulls: the manual certificate upload 
     expect(message({ ...compliant, resources })).toBe(
       'cloudflare_load_balancer_monitor.m does not probe as the zone (probe_zone should be "example.com"), so it presents no origin-pull certificate and the origins mark every pool down',
     );
+  });
+});
+
+describe('SC-EIT-8 PoolerClientTls: PgBouncer refuses plaintext clients', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-EIT-8')!;
+  const outcome = (data: Record<string, string>) => evaluate(rule, { resources: { kubernetes_config_map_v1: { c: { metadata: { name: 'c' }, data } } } })[0];
+  const without = (...keys: string[]) =>
+    POOLER_INI.split('\n')
+      .filter((line) => !keys.some((k) => line.startsWith(`${k} =`)))
+      .join('\n');
+
+  it('names the default when client_tls_sslmode is not set', () => {
+    expect(outcome({ 'pgbouncer.ini': without('client_tls_sslmode') })).toEqual({
+      status: 'non-compliant',
+      message: 'data.pgbouncer.ini leaves client_tls_sslmode at its default, disable; set it to require',
+    });
+  });
+
+  it('names a missing key or certificate when TLS is required', () => {
+    expect(outcome({ 'pgbouncer.ini': without('client_tls_key_file') })).toEqual({
+      status: 'non-compliant',
+      message: 'data.pgbouncer.ini requires TLS but sets no client_tls_key_file; PgBouncer cannot serve TLS without them',
+    });
+  });
+
+  it('accepts verify-full, and does not apply to other ConfigMaps', () => {
+    expect(outcome({ 'pgbouncer.ini': POOLER_INI.replace('client_tls_sslmode = require', 'client_tls_sslmode = verify-full') }).status).toBe('compliant');
+    expect(outcome({ 'nginx.conf': 'server {}' }).status).toBe('not-applicable');
   });
 });

@@ -15,6 +15,7 @@ import { loadServiceCatalog, ServiceCatalog } from '../../config/services';
 import { synthesizeEnvironments } from '../../stacks/synthesize';
 import { readSynthesis } from '../../synthesis/read';
 import { Synthesis } from '../../synthesis/stack-views';
+import { readAll } from '../../synthesis/values';
 import { checkSynthesis } from '../../policies/engine';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { priceSizedEnvironment } from '../../cost/estimate';
@@ -251,6 +252,15 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
       );
       expect(deployments.map((d) => [d.metadata].flat()[0].name)).toContain('pgbouncer');
       expect(JSON.stringify(apps.json)).toContain('pgbouncer.product.svc.cluster.local');
+      // Over TLS: each client connects with sslmode=require; PgBouncer's key is made in its pod, never in the JSON.
+      const envOf = (name: string) => {
+        const d = deployments.find((x) => [x.metadata].flat()[0].name === name);
+        const env = readAll(d, 'spec.template.spec.container.env').flat() as Array<{ name: string; value?: string }>;
+        return Object.fromEntries(env.map((e) => [e.name, e.value]));
+      };
+      for (const c of clients) expect([c, envOf(c).DATABASE_HOST, envOf(c).DATABASE_SSLMODE]).toEqual([c, 'pgbouncer.product.svc.cluster.local', 'require']);
+      expect(JSON.stringify(apps.json)).not.toMatch(/PRIVATE KEY/);
+      expect(JSON.stringify(apps.json)).toContain('client_tls_sslmode = require');
     }
     const primaryStack = collab.stacks.find((st) => st.name === 'collab-prod-us-east-1')!;
     const secrets = Object.values(
