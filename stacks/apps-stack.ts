@@ -244,7 +244,16 @@ export class AppsStack extends StagecraftStack {
         ? databaseUsersSql({ users, passwordFiles: Object.fromEntries(passwords.map((p, i) => [p.user, databasePasswordFile(i)])), revokeIam: true })
         : databaseUsersSql({ users });
       if (users.length > 0)
-        jobs.push(...databaseUsersObjects({ region, databases: regional.databaseAdmin.databases, sql, passwords, users: users.map((u) => u.user) }));
+        jobs.push(
+          ...databaseUsersObjects({
+            region,
+            databases: regional.databaseAdmin.databases,
+            sql,
+            passwords,
+            users: users.map((u) => u.user),
+            passwordVersion: regional.pooler?.passwordVersion,
+          }),
+        );
     }
     if (jobs.length === 0) return;
     const namespace = this.addObjects('operations-namespace', [operationsNamespace()]);

@@ -45,6 +45,8 @@ const AUTH_DIR = '/run/pgbouncer';
 export const AUTH_FILE = `${AUTH_DIR}/userlist.txt`;
 /** PgBouncer's own key and certificate, made at start on a memory-backed volume. */
 export const TLS_DIR = '/run/pgbouncer-tls';
+/** The pod template's annotation that carries the passwords' version (rotation restarts the pods). */
+export const PASSWORD_VERSION_ANNOTATION = 'stagecraft.io/password-version';
 
 /** One database PgBouncer serves: the name clients ask for and where it forwards. */
 export interface PoolerDatabase {
@@ -74,6 +76,8 @@ export interface PoolerInput {
   readonly databasePort: number;
   /** The region's VPC: HTTPS egress goes outside it only. */
   readonly vpcCidr: string;
+  /** components.postgres.pooler.passwordVersion, on the pod template: a new one restarts the pods, which read the new passwords. @default 1 */
+  readonly passwordVersion?: number;
 }
 
 /** A PgBouncer `[databases]` name: letters, digits, `_` only (ours, never user text). */
@@ -199,7 +203,7 @@ export function poolerObjects(input: PoolerInput, clients: readonly string[]): K
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: { [PASSWORD_VERSION_ANNOTATION]: String(input.passwordVersion ?? 1) } },
           spec: {
             serviceAccountName: POOLER_NAME,
             automountServiceAccountToken: false,

@@ -238,7 +238,7 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
       search: false,
       queues: ['rabbitmq', 'kafka'],
       regionMode: 'active-passive',
-      pooler: { poolMode: 'transaction', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 10 },
+      pooler: { poolMode: 'transaction', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 10, passwordVersion: 1 },
     });
     const collab = synthesized([environment]);
     const result = checkSynthesis(collab);
@@ -309,6 +309,53 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
     const [primary, secondary] = ['collab-prod-us-east-1', 'collab-prod-eu-west-1'].map((n) => cost.stacks.find((s) => s.stack === n)!.monthlyUsd);
     expect(secondary / primary).toBeGreaterThan(0.8);
     expect(secondary / primary).toBeLessThan(1.3);
+  }, 300_000);
+
+  test("raising pooler.passwordVersion rotates every service's pooler password: new secret values, the Job again, the pooler and the clients restarted", () => {
+    const root = join(EXAMPLES_ROOT, '..', 'collaboration');
+    const catalog = loadServiceCatalog(join(root, 'services'), root);
+    const yaml = readFileSync(join(root, 'environments', 'production.yaml'), 'utf8');
+    const at = (version: number | undefined) => {
+      const text = version === undefined ? yaml : yaml.replace('    pooler: true\n', `    pooler: { passwordVersion: ${version} }\n`);
+      if (version !== undefined) expect(text).not.toBe(yaml);
+      const synthesis = synthesized([parsed(text, 'environments/production.yaml', catalog)]);
+      const stack = (name: string) => synthesis.stacks.find((st) => st.name === name)!.json;
+      const resources = (name: string, type: string) => Object.values((stack(name).resource?.[type] ?? {}) as Record<string, Record<string, unknown>>);
+      const nameOf = (r: Record<string, unknown>) => (readAll(r, 'metadata.name')[0] as string) ?? '';
+      const versions = resources('collab-prod-us-east-1', 'aws_secretsmanager_secret_version')
+        .filter((v) => String(v.secret_id).includes('postgres-user-'))
+        .map((v) => v.secret_string_wo_version);
+      const job = resources('collab-prod-us-east-1-apps', 'kubernetes_job_v1')
+        .map(nameOf)
+        .find((n) => n.startsWith('database-users-'));
+      const deployments = ['collab-prod-us-east-1-apps', 'collab-prod-eu-west-1-apps'].flatMap((st) => resources(st, 'kubernetes_deployment_v1'));
+      const pooler = deployments.filter((d) => nameOf(d) === 'pgbouncer').map((d) => readAll(d, 'spec.template.metadata.annotations')[0]);
+      const api = deployments
+        .filter((d) => nameOf(d) === 'api')
+        .map(
+          (d) =>
+            (readAll(d, 'spec.template.spec.container.env').flat() as Array<{ name: string; value?: string }>).find(
+              (e) => e.name === 'DATABASE_PASSWORD_VERSION',
+            )?.value,
+        );
+      return { versions, job, pooler, api };
+    };
+    const before = at(undefined);
+    const after = at(2);
+    // The four clients' password secrets, written again by the write-only argument's new version.
+    expect([before.versions, after.versions]).toEqual([
+      [1, 1, 1, 1],
+      [2, 2, 2, 2],
+    ]);
+    expect(after.job).not.toBe(before.job);
+    expect(before.pooler).toEqual([{ 'stagecraft.io/password-version': '1' }, { 'stagecraft.io/password-version': '1' }]);
+    expect(after.pooler).toEqual([{ 'stagecraft.io/password-version': '2' }, { 'stagecraft.io/password-version': '2' }]);
+    expect([before.api, after.api]).toEqual([
+      ['1', '1'],
+      ['2', '2'],
+    ]);
+    // Version 1 written out is the default: nothing changes.
+    expect(at(1)).toEqual(before);
   }, 300_000);
 });
 
