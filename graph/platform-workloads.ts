@@ -111,7 +111,7 @@ interface PlatformWorkload {
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 /** The region's workloads outside the product namespace. */
-export function platformWorkloads(region: RegionResources): PlatformWorkload[] {
+function platformWorkloads(region: RegionResources): PlatformWorkload[] {
   return region.resources.flatMap((resource) => {
     const object = apiObjectOfResource(resource) as SecretAwareObject | undefined;
     if (!object || !WORKLOAD_KINDS.has(object.kind)) return [];
