@@ -38,12 +38,20 @@ function sourceFiles(root: string, dir: string, into: string[]): string[] {
   return into;
 }
 
+/** The sources' part of the hash, per root: read once per test file (no test edits the sources mid-run). */
+const sourcesDigests = new Map<string, Buffer>();
+
 /** SHA-256 over the path and content of every source file, these helpers, and the environments synthesized. */
 export function sourceHash(root: string, environments: readonly Environment[]): string {
-  const hash = createHash('sha256').update(JSON.stringify(environments)).update(process.version);
-  const files = sourceFiles(root, root, [join(__dirname, 'synthesis-cache.ts'), join(__dirname, 'examples.ts')]).sort();
-  for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
-  return hash.digest('hex').slice(0, 20);
+  let sources = sourcesDigests.get(root);
+  if (!sources) {
+    const hash = createHash('sha256');
+    const files = sourceFiles(root, root, [join(__dirname, 'synthesis-cache.ts'), join(__dirname, 'examples.ts')]).sort();
+    for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+    sources = hash.digest();
+    sourcesDigests.set(root, sources);
+  }
+  return createHash('sha256').update(JSON.stringify(environments)).update(process.version).update(sources).digest('hex').slice(0, 20);
 }
 
 /** The synthesis of `environments` (`name` labels it in the cache), synthesized now if no file or run has yet. */
