@@ -71,7 +71,9 @@ const scaling = z
       }),
       z.strictObject({
         rule: z.literal('queue'),
-        min: count(1, 1000).describe('Fewest pods, when `demand` is fixed; a demand-driven range is derived by the sizing. Never fewer, even with an empty queue.'),
+        min: count(1, 1000).describe(
+          'Fewest pods, when `demand` is fixed; a demand-driven range is derived by the sizing. Never fewer, even with an empty queue.',
+        ),
         max: count(1, 1000).describe('Most pods, when `demand` is fixed; a demand-driven range is derived by the sizing.'),
         targetBacklogPerPod: count(1, 1_000_000_000)
           .optional()
@@ -81,7 +83,10 @@ const scaling = z
       }),
       z.strictObject({ rule: z.literal('fixed'), replicas: count(1, 1000).describe('Number of pods; no autoscaler.') }),
     ],
-    { error: (issue) => `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, queue, fixed` },
+    {
+      error: (issue) =>
+        `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, queue, fixed`,
+    },
   )
   .describe(
     'How the pod count is decided: `websocket-gateway` (connections and CPU, seed 002 §10, range from the sizing and `autoscaling.websocket`), `api` (CPU, range from the sizing and `autoscaling.api`), `cpu` (a CPU target with its own range, for workers), `queue` (the backlog of the topics it consumes, per pod, with its own range: the queue-scaler of each region reads RabbitMQ queue depth or Kafka consumer lag from CloudWatch; docs/autoscaling.md) or `fixed` (a set number of pods). Required except for a job, which runs one pod per run.',

@@ -81,7 +81,11 @@ function podsOf(service: ServiceDefinition, input: ServicePodsInput): ServicePod
           ? [scaling.min, scaling.max, `fixed range of its cpu rule: ${scaling.min}–${scaling.max}`]
           : scaling.rule === 'queue'
             ? [scaling.min, scaling.max, `fixed range of its queue rule: ${scaling.min}–${scaling.max}${backlogText(service)}`]
-          : [podFloor, Math.max(podFloor, Math.ceil(podFloor * headroom)), `no demand figure: the stage's pod floor ${podFloor}, × ${fmt(headroom)} headroom`];
+            : [
+                podFloor,
+                Math.max(podFloor, Math.ceil(podFloor * headroom)),
+                `no demand figure: the stage's pod floor ${podFloor}, × ${fmt(headroom)} headroom`,
+              ];
     return { driver: 'fixed', min, max, cpu, memoryGiB, reason: `${why} → ${min}–${max} pods × ${pods}` };
   }
 

@@ -13,7 +13,8 @@
  *   summed over its topics;
  * - wants ceil(backlog ÷ target per pod) pods within min..max, leaves the count alone while the
  *   backlog per pod is within 10% of the target (an HPA's tolerance), adds pods at once and removes
- *   them only to the highest count wanted in the last 5 minutes (an HPA's scale-down stabilization);
+ *   them only to the highest count wanted in the last 5 minutes (an HPA's scale-down stabilization;
+ *   a scaler that has just started counts the current pods as wanted, so it removes none for 5 minutes);
  * - without a reading of every topic (a consumer group rebalancing emits no lag, a queue not yet
  *   declared has no metric, CloudWatch failed) it keeps the current count: never zero for want of data;
  * - sets `spec.replicas` through the Deployment's `scale` subresource (a merge PATCH with its
@@ -81,9 +82,17 @@ export function queueScalerTargets(workers: readonly QueueScaledWorker[]): strin
 }
 
 /** The Deployment annotation of a queue-scaled worker (graph, review and the guardrail read it). */
-export function queueScalingAnnotation(worker: Pick<QueueScaledWorker, 'min' | 'max' | 'targetPerPod'> & { readonly brokers: readonly QueueBroker[] }): Record<string, string> {
+export function queueScalingAnnotation(
+  worker: Pick<QueueScaledWorker, 'min' | 'max' | 'targetPerPod'> & { readonly brokers: readonly QueueBroker[] },
+): Record<string, string> {
   return {
-    [QUEUE_SCALING_ANNOTATION]: JSON.stringify({ scaler: `${QUEUE_SCALER_NAMESPACE}/${QUEUE_SCALER_NAME}`, min: worker.min, max: worker.max, targetPerPod: worker.targetPerPod, brokers: worker.brokers }),
+    [QUEUE_SCALING_ANNOTATION]: JSON.stringify({
+      scaler: `${QUEUE_SCALER_NAMESPACE}/${QUEUE_SCALER_NAME}`,
+      min: worker.min,
+      max: worker.max,
+      targetPerPod: worker.targetPerPod,
+      brokers: worker.brokers,
+    }),
   };
 }
 
@@ -159,7 +168,9 @@ scale_one() {
   fi
   [ "$desired" -ge "$min" ] || desired=$min
   [ "$desired" -le "$max" ] || desired=$max
-  # Scale-down stabilization: the highest count wanted within the window.
+  # Scale-down stabilization: the highest count wanted within the window. A scaler that has just
+  # started counts the current pods as wanted now, so it removes none for a whole window.
+  [ -f "$state/$name.history" ] || echo "$now $current" >"$state/$name.history"
   echo "$now $desired" >>"$state/$name.history"
   stabilized=$desired
   : >"$state/$name.kept"
@@ -278,7 +289,9 @@ export function queueScalerObjects(placement: QueueScalerPlacement): KubernetesO
         ingress: [],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            to: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+            ],
             ports: [
               { protocol: 'UDP', port: 53 },
               { protocol: 'TCP', port: 53 },

@@ -53,7 +53,8 @@ export function sizedPodRange(environment: Environment, blueprint: Blueprint, se
   const sized = blueprint.services?.[service.name];
   if (sized && sized.driver !== 'fixed')
     return { min: sized.min, max: sized.max, source: `sizing of its ${sized.driver} demand (Blueprint.services.${service.name})` };
-  if (service.scaling.rule === 'cpu' || service.scaling.rule === 'queue') return { min: service.scaling.min, max: service.scaling.max, source: service.sourceFile };
+  if (service.scaling.rule === 'cpu' || service.scaling.rule === 'queue')
+    return { min: service.scaling.min, max: service.scaling.max, source: service.sourceFile };
   if (sized) return { min: sized.min, max: sized.max, source: `sizing (Blueprint.services.${service.name})` };
   const floor = AVAILABILITY_FLOORS[environment.stage].pods;
   const headroom = environment.config.assumptions?.autoscaleHeadroom ?? ASSUMPTIONS.autoscaleHeadroom.value;
