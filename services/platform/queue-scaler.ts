@@ -22,7 +22,10 @@
  * Those Deployments carry no `replicas` (terraform leaves the count to the scaler, as to an HPA) and
  * no HPA (two controllers would fight), and say who scales them in `stagecraft.io/queue-scaling`.
  */
-import { QueueBroker } from '../../config/service-definition';
+import { QueueBroker, ServiceDefinition } from '../../config/service-definition';
+import { topicsOn } from '../../config/components';
+import { PodScalingRule } from '../../sizing/autoscaling/pod-rule';
+import { rabbitMqQueue } from './queue-topology';
 import { terraformLiteral } from '../../synthesis/terraform-literal';
 import { KubernetesObject } from '../kubernetes/object';
 import { PRODUCT_NAMESPACE } from '../kubernetes/labels';
@@ -81,19 +84,40 @@ export function queueScalerTargets(workers: readonly QueueScaledWorker[]): strin
   return workers.map((w) => [w.deployment, w.min, w.max, w.targetPerPod, ...w.sources.map(sourceToken)].join(' ')).join('\n');
 }
 
-/** The Deployment annotation of a queue-scaled worker (graph, review and the guardrail read it). */
-export function queueScalingAnnotation(
-  worker: Pick<QueueScaledWorker, 'min' | 'max' | 'targetPerPod'> & { readonly brokers: readonly QueueBroker[] },
-): Record<string, string> {
+/** The Deployment annotation of a queue-scaled worker (graph, review and guardrail SC-K8S-10 read it). */
+export function queueScalingAnnotation(rule: { readonly min: number; readonly max: number; readonly targetPerPod: number }): Record<string, string> {
   return {
     [QUEUE_SCALING_ANNOTATION]: JSON.stringify({
       scaler: `${QUEUE_SCALER_NAMESPACE}/${QUEUE_SCALER_NAME}`,
-      min: worker.min,
-      max: worker.max,
-      targetPerPod: worker.targetPerPod,
-      brokers: worker.brokers,
+      min: rule.min,
+      max: rule.max,
+      targetPerPod: rule.targetPerPod,
     }),
   };
+}
+
+/**
+ * The queue-scaled workers among `workloads`, each with where its backlog is read: its own queue
+ * `<topic>.<service>` on the RabbitMQ broker, and its consumer group (named after it, the
+ * KAFKA_CONSUMER_GROUP it gets) on each Kafka topic it consumes.
+ */
+export function queueScaledWorkers(
+  workloads: ReadonlyArray<{ readonly service: ServiceDefinition; readonly scaling?: PodScalingRule }>,
+  brokers: { readonly queues: readonly QueueBroker[]; readonly rabbitMqBroker?: string; readonly kafkaCluster?: string },
+): QueueScaledWorker[] {
+  return workloads.flatMap(({ service, scaling }) => {
+    if (!scaling?.backlog) return [];
+    const sources: BacklogSource[] = [];
+    if (brokers.rabbitMqBroker !== undefined)
+      for (const topic of topicsOn(service, 'rabbitmq', brokers.queues).consumes)
+        sources.push({ broker: 'rabbitmq', brokerName: brokers.rabbitMqBroker, queue: rabbitMqQueue(topic, service.name) });
+    if (brokers.kafkaCluster !== undefined)
+      for (const topic of topicsOn(service, 'kafka', brokers.queues).consumes)
+        sources.push({ broker: 'kafka', clusterName: brokers.kafkaCluster, group: service.name, topic });
+    // The environment's checks refuse a queue rule without its broker (config/services.ts).
+    if (sources.length === 0) throw new Error(`${service.name} scales on its queue's backlog, but no broker of this region carries a topic it consumes`);
+    return [{ deployment: service.name, min: scaling.min, max: scaling.max, targetPerPod: scaling.backlog.perPod, sources }];
+  });
 }
 
 /**
