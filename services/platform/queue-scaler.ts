@@ -27,6 +27,7 @@ import { topicsOn } from '../../config/components';
 import { PodScalingRule } from '../../sizing/autoscaling/pod-rule';
 import { rabbitMqQueue } from './queue-topology';
 import { terraformLiteral } from '../../synthesis/terraform-literal';
+import { QUEUE_SCALER_TARGETS_ENV, QUEUE_SCALING_ANNOTATION } from '../../synthesis/queue-scaling';
 import { KubernetesObject } from '../kubernetes/object';
 import { PRODUCT_NAMESPACE } from '../kubernetes/labels';
 import { POD_IDENTITY_AGENT } from '../kubernetes/network-policy';
@@ -38,10 +39,7 @@ export const QUEUE_SCALER_NAME = 'queue-scaler';
 export const QUEUE_SCALER_NAMESPACE = 'queue-scaler';
 /** The AWS CLI v2 image (Amazon Linux 2: bash, curl, coreutils), the one the kafka-topics Job runs. */
 export const QUEUE_SCALER_IMAGE = KAFKA_TOPICS_CLI_IMAGE;
-/** The variable that carries the scaled workers, one a line (tests and the guardrail read it). */
-export const QUEUE_SCALER_TARGETS_ENV = 'QUEUE_SCALER_TARGETS';
-/** The annotation on a queue-scaled Deployment: its range, target and backlog sources as JSON. */
-export const QUEUE_SCALING_ANNOTATION = 'stagecraft.io/queue-scaling';
+export { QUEUE_SCALER_TARGETS_ENV, QUEUE_SCALING_ANNOTATION };
 /** RabbitMQ's virtual host of the product's queues (the rabbitmq-users Job declares them in `/`). */
 export const RABBITMQ_VIRTUAL_HOST = '/';
 const UID = 10001;
