@@ -16,10 +16,11 @@ import { formatProblem } from '../../config/errors';
 import { loadServiceCatalog } from '../../config/services';
 import { synthesizeEnvironments } from '../../stacks/synthesize';
 import { readSynthesis } from '../../synthesis/read';
-import { Synthesis } from '../../synthesis/stack-views';
+import { stackResources, Synthesis } from '../../synthesis/stack-views';
 import { QUEUE_SCALER_TARGETS_ENV, QUEUE_SCALING_ANNOTATION } from '../../services/platform/queue-scaler';
 import { checkSynthesis } from '../../policies/engine';
 import { EXAMPLES_ROOT } from '../helpers/examples';
+import { synthesizedAutoscaling } from '../../graph/workloads';
 
 const ROOT = join(EXAMPLES_ROOT, '..', 'collaboration');
 const REGIONAL = 'collab-prod-us-east-1';
@@ -102,6 +103,18 @@ describe('workers scaled on their queue (examples/collaboration)', () => {
     });
     const associations = resourcesOf(REGIONAL, 'aws_eks_pod_identity_association').map(([, r]) => `${String(r.namespace)}/${String(r.service_account)}`);
     expect(associations).toContain('queue-scaler/queue-scaler');
+  });
+
+  it('shows in the graph and the report as what scales the workers, with their range and target', () => {
+    const stack = synthesis.stacks.find((st) => st.name === APPS)!;
+    const rules = synthesizedAutoscaling(
+      'us-east-1',
+      stackResources(stack.json).map((r) => ({ ...r, stack: APPS })),
+    );
+    expect(rules.filter((r) => /task-worker|event-consumer/.test(r.target)).map((r) => `${r.target} ${r.min}–${r.max}: ${r.trigger}`)).toEqual([
+      expect.stringMatching(/^Deployment product\/event-consumer \d+–\d+: queue backlog 60000 per pod \(queue-scaler\/queue-scaler\)$/),
+      'Deployment product/task-worker 2–20: queue backlog 50 per pod (queue-scaler/queue-scaler)',
+    ]);
   });
 
   it('passes the guardrails: no error, no warning', () => {
