@@ -21,6 +21,8 @@ import { QUEUE_SCALER_TARGETS_ENV, QUEUE_SCALING_ANNOTATION } from '../../servic
 import { checkSynthesis } from '../../policies/engine';
 import { EXAMPLES_ROOT } from '../helpers/examples';
 import { synthesizedAutoscaling } from '../../graph/workloads';
+import { environmentViews } from '../../readiness/engine';
+import { runbooksOf } from '../../readiness/runbooks';
 
 const ROOT = join(EXAMPLES_ROOT, '..', 'collaboration');
 const REGIONAL = 'collab-prod-us-east-1';
@@ -115,6 +117,18 @@ describe('workers scaled on their queue (examples/collaboration)', () => {
       expect.stringMatching(/^Deployment product\/event-consumer \d+–\d+: queue backlog 60000 per pod \(queue-scaler\/queue-scaler\)$/),
       'Deployment product/task-worker 2–20: queue backlog 50 per pod (queue-scaler/queue-scaler)',
     ]);
+  });
+
+  it("gives the queue-backlog runbook the workers' counts and the queue-scaler's log", () => {
+    const [environment] = environmentViews(synthesis);
+    const backlog = runbooksOf(environment).find((b) => b.scenario === 'queue backlog')!;
+    expect(backlog.resources).toEqual(expect.arrayContaining(['event-consumer', 'task-worker']));
+    expect(backlog.commands).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/-n product get deployment task-worker$/),
+        expect.stringMatching(/-n queue-scaler logs deployment\/queue-scaler --tail=40 {3}# backlog, pods, decision per worker$/),
+      ]),
+    );
   });
 
   it('passes the guardrails: no error, no warning', () => {
