@@ -81,6 +81,7 @@ import { ContainerProbes } from '../rules/kubernetes-pod-hardening/ContainerProb
 import { ContainerResources } from '../rules/kubernetes-pod-hardening/ContainerResources';
 import { PodSecretsProduced } from '../rules/kubernetes-pod-hardening/PodSecretsProduced';
 import { WorkloadProvisionsProduced } from '../rules/kubernetes-pod-hardening/WorkloadProvisionsProduced';
+import { QueueScaledWorkloadHasScaler } from '../rules/kubernetes-pod-hardening/QueueScaledWorkloadHasScaler';
 import { DatabasesMultiAzWithReplica } from '../rules/stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from '../rules/stage-aware/CacheFailover';
 import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
@@ -400,6 +401,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A pod that starts before its database or broker user, its topics or its search role exist fails to log in and crash-loops, and an apply that does not wait for the Job that makes them reports success while the services cannot work.',
+    },
+    {
+      rule: QueueScaledWorkloadHasScaler,
+      level: 'error',
+      explanation:
+        'A worker scaled on its queue whose count nothing may set stays at one pod whatever the backlog; one whose count terraform or an HPA also sets flaps between their answers.',
     },
     // Stage-aware
     {

@@ -77,6 +77,7 @@ import { ContainerProbes } from './kubernetes-pod-hardening/ContainerProbes';
 import { ContainerResources } from './kubernetes-pod-hardening/ContainerResources';
 import { PodSecretsProduced } from './kubernetes-pod-hardening/PodSecretsProduced';
 import { WorkloadProvisionsProduced } from './kubernetes-pod-hardening/WorkloadProvisionsProduced';
+import { QueueScaledWorkloadHasScaler } from './kubernetes-pod-hardening/QueueScaledWorkloadHasScaler';
 import { DatabasesMultiAzWithReplica } from './stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from './stage-aware/CacheFailover';
 import { SingleHostBackups } from './stage-aware/SingleHostBackups';
@@ -190,6 +191,7 @@ export const ALL_RULES: readonly Rule[] = [
   ContainerResources,
   PodSecretsProduced,
   WorkloadProvisionsProduced,
+  QueueScaledWorkloadHasScaler,
   DatabasesMultiAzWithReplica,
   CacheFailover,
   SingleHostBackups,

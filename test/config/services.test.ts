@@ -156,7 +156,7 @@ describe('bad service files', () => {
     ).toEqual([
       'services/api.yaml: dataStores[1]: "mongodb" is not a data store; allowed: database, redis, queue, rabbitmq, kafka, search, objectStorage',
       'services/api.yaml: (root): unknown key "replicas"; allowed keys: name, description, kind, image, schedule, timeZone, concurrencyPolicy, deadlineSeconds, retries, drainSeconds, secrets, archive, ports, health, resources, env, dataStores, topics, calls, stages, scaling, demand, edge',
-      'services/websocket-gateway.yaml: scaling.rule: "keda" is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed',
+      'services/websocket-gateway.yaml: scaling.rule: "keda" is not a scaling rule; allowed: websocket-gateway, api, cpu, queue, fixed',
       'services/archive-worker.yaml: name: "archiver" must match the file name; allowed: archive-worker',
     ]);
   });
