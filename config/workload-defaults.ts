@@ -34,7 +34,7 @@ export const WORKLOAD_DEFAULTS = {
     value: 2_000_000 / 30_000_000,
     unit: 'share of DAU',
     description:
-      "Users connected at the daily peak as a share of DAU: the default `demand.connectionsPerDailyUser` of a service with connections demand (a gateway). A product without one holds no connections.",
+      'Users connected at the daily peak as a share of DAU: the default `demand.connectionsPerDailyUser` of a service with connections demand (a gateway). A product without one holds no connections.',
     source: 'seed 003 Performance Targets: "2M+ simultaneous connections" for "30 million daily active users" (2M / 30M)',
     min: 0,
     minExclusive: true,
@@ -53,7 +53,7 @@ export const WORKLOAD_DEFAULTS = {
     description:
       "Messages (chat, events, queue jobs) each daily active user sends per day, for the whole product. Left out, it is what the services declare: the sum of the `queue` services' `demand.messagesPerDailyUser`, 0 when none does.",
     defaultText: 'what the services declare',
-    source: 'Stagecraft: no engine default; the product\'s services (`demand.driver: queue`) or this field state it (the chat example sets seed 002\'s 100)',
+    source: "Stagecraft: no engine default; the product's services (`demand.driver: queue`) or this field state it (the chat example sets seed 002's 100)",
     min: 0,
   },
   peakFactor: {

@@ -138,7 +138,7 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     if (service.demand.driver === 'queue' && messagesPerDailyUserOf(service, workload) === undefined)
       problem(
         'demand.messagesPerDailyUser',
-        `${service.name} sizes its pods from queue messages, but neither it nor the environment's workload.messagesPerDauPerDay says how many; allowed: the messages each daily user puts on its queue a day (at least 0), here or in workload.messagesPerDauPerDay`,
+        `${service.name} sizes its pods from queue messages, but neither it nor the environment's workload.messagesPerDauPerDay says how many; allowed: the messages each daily user puts on its queue a day (greater than 0) here, or the product's in workload.messagesPerDauPerDay`,
         undefined,
         service.sourceFile,
       );
