@@ -194,7 +194,8 @@ export function backlogTargetPerPod(service: Pick<ServiceDefinition, 'scaling' |
 
 /**
  * What drives a service's load, so the sizing can derive its pods from the environment's
- * workload (`sizing/service-pods.ts`). Absent figures take the workload's values, named below.
+ * workload (`sizing/service-pods.ts`); the product's messages and connections are the sum of what these
+ * declare (`sizing/demand.ts`). Absent figures take the workload's values, named below.
  */
 export type ServiceDemand =
   /** HTTP requests: peak req/s × CPU per request ÷ the pod's CPU request. */
@@ -208,7 +209,7 @@ export type ServiceDemand =
   /** Long-lived connections: peak connections ÷ connections per pod. */
   | {
       readonly driver: 'connections';
-      /** Connections held at the daily peak per daily active user. @default the workload's concurrentRatio */
+      /** Connections held at the daily peak per daily active user; summed into the product's connections. @default the workload's concurrentRatio */
       readonly connectionsPerDailyUser?: number;
       /** Connections one pod holds at most; `max` pods are sized at this. */
       readonly connectionsPerPod: number;
@@ -218,7 +219,7 @@ export type ServiceDemand =
   /** Queue messages: peak messages/s ÷ messages one pod processes a second. */
   | {
       readonly driver: 'queue';
-      /** Messages each daily active user puts on this service's queue a day. @default the workload's messagesPerDauPerDay */
+      /** Messages each daily active user puts on this service's queue a day; summed into the product's messages. @default the workload's messagesPerDauPerDay; required without it */
       readonly messagesPerDailyUser?: number;
       /** Messages one pod processes a second at full CPU. */
       readonly messagesPerSecondPerPod: number;

@@ -109,7 +109,9 @@ const demand = z
         driver: z.literal('connections'),
         connectionsPerDailyUser: positive(100)
           .optional()
-          .describe("Connections held at the daily peak per daily active user. @default the workload's `concurrentRatio`"),
+          .describe(
+            "Connections held at the daily peak per daily active user; the product's connections are the sum of these. @default the workload's `concurrentRatio`",
+          ),
         connectionsPerPod: count(1, 10_000_000).describe('Connections one pod holds at most; `max` pods are sized at this.'),
         scaleAtConnectionsPerPod: count(1, 10_000_000)
           .optional()
@@ -119,7 +121,9 @@ const demand = z
         driver: z.literal('queue'),
         messagesPerDailyUser: positive(1_000_000)
           .optional()
-          .describe("Messages each daily active user puts on this service's queue a day. @default the workload's `messagesPerDauPerDay`"),
+          .describe(
+            "Messages each daily active user puts on this service's queue a day; the product's messages are the sum of these (sizing/demand.ts). @default the workload's `messagesPerDauPerDay`; required when the environment states none",
+          ),
         messagesPerSecondPerPod: positive(10_000_000).describe('Messages one pod processes a second at full CPU.'),
       }),
       z.strictObject({ driver: z.literal('fixed') }),

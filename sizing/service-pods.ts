@@ -14,7 +14,7 @@
 import { backlogTargetPerPod, ServiceDefinition } from '../config/service-definition';
 import { Workload } from '../config/workload-defaults';
 import { ServicePods } from './blueprint-types';
-import { SECONDS_PER_DAY } from './demand';
+import { connectionsPerDailyUserOf, messagesPerDailyUserOf, SECONDS_PER_DAY } from './demand';
 import { ceilDiv, fmt } from './numbers';
 
 /** What the pods of every service are derived from. */
@@ -104,14 +104,15 @@ function podsOf(service: ServiceDefinition, input: ServicePodsInput): ServicePod
     demandText = `${fmt(dau)} DAU × ${fmt(perUser)} req/day ÷ 86,400 × ${fmt(w.peakFactor)} peak${regionText} = ${fmt(peak)} req/s × ${fmt(demand.cpuMillisPerRequest)} CPU-ms = ${fmt((peak * demand.cpuMillisPerRequest) / 1000)} vCPU`;
     capacityText = `${fmt(atFull)} req/s per ${fmt(cpu)} vCPU pod × ${fmt(target * 100)}% CPU target`;
   } else if (demand.driver === 'connections') {
-    const perUser = demand.connectionsPerDailyUser ?? w.concurrentRatio;
+    const perUser = connectionsPerDailyUserOf(service, w) ?? 0;
     peak = (dau * perUser) / divisor;
     atFull = demand.connectionsPerPod;
     atTarget = demand.scaleAtConnectionsPerPod ?? Math.floor(demand.connectionsPerPod * DEFAULT_CONNECTION_SCALE_AT);
     demandText = `${fmt(dau)} DAU × ${fmt(perUser)} connections at peak${regionText} = ${fmt(peak)} connections`;
     capacityText = `${fmt(atTarget)} per pod (scale-up point; ${fmt(atFull)} at most)`;
   } else {
-    const perUser = demand.messagesPerDailyUser ?? w.messagesPerDauPerDay;
+    // Without its own figure or the workload's, capacity.ts stops on it (demand.messagesPerDailyUser).
+    const perUser = messagesPerDailyUserOf(service, w) ?? 0;
     peak = (((dau * perUser) / SECONDS_PER_DAY) * w.peakFactor) / divisor;
     const target = input.cpuTargetPercent(service) / 100;
     atFull = demand.messagesPerSecondPerPod;
