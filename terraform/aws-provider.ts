@@ -33,6 +33,8 @@ export interface AttachedAwsProvider {
   readonly reattach: Readonly<Record<string, unknown>>;
   /** Undefined while it runs; once it has exited, how (`exited with code 2`, `killed by SIGKILL`) and the end of its output. */
   exitReason(): string | undefined;
+  /** exitReason() once it has exited, or after `ms` if it is still running: a run that failed because its provider died may end a moment before the process is reaped. */
+  exitReasonWithin(ms: number): Promise<string | undefined>;
   /** Stops the process and waits for it to be gone. */
   close(): Promise<void>;
 }
@@ -128,10 +130,17 @@ export function startAwsProvider(binary: string, env: NodeJS.ProcessEnv): Promis
       const reattach = parseReattachLine(output());
       if (reattach && exit === undefined) {
         const entry = Object.values(reattach)[0] as { Pid?: number } | undefined;
+        const exitReason = (): string | undefined => (exit === undefined ? undefined : `${exit}${tail() ? `; its last output: ${tail()}` : ''}`);
         resolve({
           pid: entry?.Pid ?? (child.pid as number),
           reattach,
-          exitReason: () => (exit === undefined ? undefined : `${exit}${tail() ? `; its last output: ${tail()}` : ''}`),
+          exitReason,
+          exitReasonWithin: async (ms) => {
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([exited, new Promise<void>((done) => (timer = setTimeout(done, ms)))]);
+            clearTimeout(timer);
+            return exitReason();
+          },
           close,
         });
         return;

@@ -640,8 +640,8 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
   }
   const run = (args: readonly string[]): Promise<CommandResult> => runTerraform(context.terraform, args, dir, env);
   /** The stack's failure when the attached provider died during `step`, else undefined. */
-  const providerDied = (step: string): StackCheckResult | undefined => {
-    const exit = provider?.exitReason();
+  const providerDied = async (step: string): Promise<StackCheckResult | undefined> => {
+    const exit = await provider?.exitReasonWithin(1000);
     if (exit === undefined) return undefined;
     const diagnostics = [`${step}: Error: the AWS provider process (pid ${provider?.pid}) that terraform was attached to ${exit}`];
     return failed(`the AWS provider exited during terraform ${step}`, { ...NO_DIAGNOSTICS, errorCount: 1, diagnostics });
@@ -678,7 +678,7 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
   const messages = planStream(planRun.stdout);
   const summary = summarizeMessages(messages);
   if (planRun.code !== 0 || !summary) {
-    const died = providerDied('plan');
+    const died = await providerDied('plan');
     if (died) return died;
     const validateRun = await runValidate(context, dir, env);
     phaseMs.validate = validateRun.ms;
@@ -715,7 +715,7 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
     if (provider?.exitReason() !== undefined) throw new Error('provider died');
     plan = summarizePlan(JSON.parse(show.stdout) as PlanJson);
   } catch {
-    const died = providerDied('show');
+    const died = await providerDied('show');
     if (died) return died;
     const diagnostics = parseHumanDiagnostics(show.stderr || show.stdout || 'terraform show printed no JSON').map((d) => `show: ${d}`);
     return failed('terraform show failed', { ...validate, diagnostics: [...diagnostics, ...validate.diagnostics] });
