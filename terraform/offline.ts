@@ -20,7 +20,10 @@
  * AWS provider, ~2 CPU seconds each time: a small stack's init takes ~0.8 CPU s (no provider
  * start), validate ~4.5 (two starts), plan ~6 (three: schema, validate walk, plan walk), so a
  * separate validate before the plan would repeat a third of the work. Checks of several stacks are
- * CPU-bound: two at a time on two cores, the costliest first (planWeight).
+ * CPU-bound: two at a time on two cores, the costliest first (planWeight). Each of the two slots
+ * runs the AWS provider once (aws-provider.ts) and attaches to it every stack with one AWS
+ * configuration in use (attachesAws), so those commands start no provider at all: a plan of
+ * acme-launch-us-east-1 went from 7.3 to 5.0 CPU s, provider included.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
