@@ -99,9 +99,13 @@ async function withEnv<T>(changes: Record<string, string | undefined>, fn: () =>
   }
 }
 
-/** Plan JSON without what differs between any two runs: the timestamp, and `relevant_attributes`, which terraform lists in map order. */
+/**
+ * Plan JSON without what differs between any two runs: the timestamp, `relevant_attributes` (which
+ * terraform lists in map order) and the run's temporary directory (in the stub remote state paths).
+ */
 function normalizedPlan(file: string): unknown {
-  const plan = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const text = fs.readFileSync(file, 'utf8').replace(/stagecraft-validate-[A-Za-z0-9]+/g, 'stagecraft-validate-RUN');
+  const plan = JSON.parse(text) as Record<string, unknown>;
   delete plan.timestamp;
   plan.relevant_attributes = ((plan.relevant_attributes ?? []) as unknown[]).map((r) => JSON.stringify(r)).sort();
   return plan;
