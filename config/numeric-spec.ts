@@ -4,13 +4,15 @@
  * the sizing code, `stagecraft size --json` and the generated reference (docs/reference/) all read the same entries.
  */
 export interface NumericSpec {
-  /** The default value. */
-  readonly value: number;
+  /** The default value; undefined when the field has none (then `defaultText` says what applies). */
+  readonly value?: number;
+  /** What applies when the field is left out and has no default value, in words. @default none */
+  readonly defaultText?: string;
   /** Unit of the value, in words: "connections", "requests/s", "share of MAU". */
   readonly unit: string;
   /** What the number means. */
   readonly description: string;
-  /** Where the default comes from: a seed section and its words, or "Stagecraft" with the reasoning. */
+  /** Where the default comes from: a seed section and its words, "Stagecraft" with the reasoning, or what stands in for it. */
   readonly source: string;
   /** Smallest value an override may take. */
   readonly min: number;
@@ -38,4 +40,11 @@ export function inRange(spec: Pick<NumericSpec, 'min' | 'minExclusive' | 'max' |
   if (spec.integer && !Number.isInteger(value)) return false;
   if (spec.minExclusive ? value <= spec.min : value < spec.min) return false;
   return spec.max === undefined || value <= spec.max;
+}
+
+/** The default in words, for tables and descriptions: as is when short, else to four significant digits. */
+export function describeSpecDefault(spec: Pick<NumericSpec, 'value' | 'defaultText'>): string {
+  if (spec.value === undefined) return spec.defaultText ?? 'none';
+  const short = Number(spec.value.toPrecision(4));
+  return short === spec.value ? String(spec.value) : `≈ ${short}`;
 }

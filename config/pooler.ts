@@ -47,11 +47,20 @@ export const poolerComponent = z.union(
         .max(1000)
         .optional()
         .describe("Connections each service pod's database driver opens to the pooler (node-postgres and HikariCP default to 10). @default 10"),
+      passwordVersion: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .optional()
+        .describe(
+          'Version of the services\' pooler passwords: raise it to rotate them all (a new value in each service\'s secret, the database-users Job run again, the pooler and the services restarted; docs/components.md "Rotation"). Never lower it. @default 1',
+        ),
     }),
   ],
   {
     error: (issue) =>
-      `${shownValue(issue.input)} is not a pooler setting; allowed: true, false or { poolMode, maxConnectionsPercent, idleClientTimeoutSeconds, clientConnectionsPerPod }`,
+      `${shownValue(issue.input)} is not a pooler setting; allowed: true, false or { poolMode, maxConnectionsPercent, idleClientTimeoutSeconds, clientConnectionsPerPod, passwordVersion }`,
   },
 );
 export type PoolerConfig = z.infer<typeof poolerComponent>;
@@ -62,6 +71,7 @@ export interface PoolerSettings {
   readonly maxConnectionsPercent: number;
   readonly idleClientTimeoutSeconds: number;
   readonly clientConnectionsPerPod: number;
+  readonly passwordVersion: number;
 }
 
 export const DEFAULT_POOLER: PoolerSettings = {
@@ -69,6 +79,7 @@ export const DEFAULT_POOLER: PoolerSettings = {
   maxConnectionsPercent: 75,
   idleClientTimeoutSeconds: 1800,
   clientConnectionsPerPod: 10,
+  passwordVersion: 1,
 };
 
 /** The settings of `components.postgres.pooler`; undefined for none. */

@@ -7,7 +7,9 @@
  * an `environments/` folder (a folder with environments but no cdktf.json is a project too).
  * `cdktf.json` may move the two folders with `context.stagecraft.environments` and
  * `context.stagecraft.services` (paths relative to the root): this repository points them at
- * its example product, `examples/chat/`.
+ * its example product, `examples/chat/`. A folder whose `environments/` or `services/` an
+ * ancestor's `cdktf.json` points at is not a root of its own: the root is that ancestor, where
+ * `cdktf synth` runs and writes `cdktf.out`, so both write the same output.
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -33,13 +35,37 @@ function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
 }
 
-/** The project root for `start`: the nearest directory up holding cdktf.json or environments/; `start` itself when there is none. */
+/**
+ * The project root for `start`: the nearest directory up holding cdktf.json, or holding
+ * environments/ unless the nearest cdktf.json above it points its environments or services at
+ * that folder's; `start` itself when there is none.
+ */
 export function findProjectRoot(start: string): string {
   const from = resolve(start);
+  let withEnvironments: string | undefined;
   for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, PROJECT_FILE)) || isDirectory(join(dir, DEFAULT_ENVIRONMENTS_DIR))) return dir;
-    if (dirname(dir) === dir) return from;
+    if (existsSync(join(dir, PROJECT_FILE))) {
+      return withEnvironments === undefined || pointsAt(dir, withEnvironments) ? dir : withEnvironments;
+    }
+    if (withEnvironments === undefined && isDirectory(join(dir, DEFAULT_ENVIRONMENTS_DIR))) withEnvironments = dir;
+    if (dirname(dir) === dir) return withEnvironments ?? from;
   }
+}
+
+/** Whether the cdktf.json of `root` places its environments or services in `folder`'s environments/ or services/. */
+function pointsAt(root: string, folder: string): boolean {
+  let layout: ProjectLayout;
+  try {
+    layout = projectLayout(root);
+  } catch (error) {
+    // A cdktf.json that is not ours to read (bad JSON, bad settings) claims nothing here.
+    if (error instanceof UserInputError) return false;
+    throw error;
+  }
+  return (
+    resolve(root, layout.environmentsDir) === join(folder, DEFAULT_ENVIRONMENTS_DIR) ||
+    resolve(root, layout.servicesDir) === join(folder, DEFAULT_SERVICES_DIR_NAME)
+  );
 }
 
 const layouts = new Map<string, { mtimeMs: number; layout: ProjectLayout }>();

@@ -16,7 +16,7 @@ import { CLOUDFLARE_ADDONS, CLOUDFLARE_PLANS, DEFAULT_CLOUDFLARE_PLAN } from './
 import { parseCidr } from './cidr';
 import { describeStageRange, STAGES } from './stages';
 import { ASSUMPTION_NAMES, ASSUMPTIONS, AssumptionName } from './assumptions';
-import { describeRange, inRange, NumericSpec } from './numeric-spec';
+import { describeRange, describeSpecDefault, inRange, NumericSpec } from './numeric-spec';
 import { WORKLOAD_DEFAULTS, WORKLOAD_FIELDS, WorkloadDefaultName } from './workload-defaults';
 import { SERVICE_NAME_PATTERN, serviceOverrideSchema } from './service-schema';
 import { componentsSchema } from './components';
@@ -300,13 +300,7 @@ function documentedNumber(spec: NumericSpec) {
     .refine((value) => inRange(spec, value), {
       error: (issue) => `must be ${describeRange(spec)}; received ${describeInput(issue.input)}`,
     })
-    .describe(`${spec.description} Unit: ${spec.unit}. @default ${describeDefault(spec.value)}`);
-}
-
-/** A table default for a description: as is when short, else to four significant digits. */
-function describeDefault(value: number): string {
-  const short = Number(value.toPrecision(4));
-  return short === value ? String(value) : `≈ ${short}`;
+    .describe(`${spec.description} Unit: ${spec.unit}. @default ${describeSpecDefault(spec)}`);
 }
 
 const describeInput = (value: unknown): string => (typeof value === 'number' ? `number ${String(value)}` : show(value));

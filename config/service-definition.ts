@@ -148,12 +148,54 @@ export type ScalingRule =
   | { readonly rule: 'api' }
   /** A plain CPU rule with its own range, for workers. */
   | { readonly rule: 'cpu'; readonly cpuTargetPercent: number; readonly min: number; readonly max: number }
+  /**
+   * The backlog of the topics it consumes (RabbitMQ queue depth, Kafka consumer lag) per pod, with
+   * its own range: enforced by the region's queue-scaler (services/platform/queue-scaler.ts), not an HPA.
+   */
+  | {
+      readonly rule: 'queue';
+      readonly min: number;
+      readonly max: number;
+      /** Backlog one pod is meant to carry. @default demand.messagesPerSecondPerPod × BACKLOG_DRAIN_SECONDS */
+      readonly targetBacklogPerPod?: number;
+    }
   /** A fixed number of pods, no autoscaler. */
   | { readonly rule: 'fixed'; readonly replicas: number };
 
 /**
+ * The default backlog target of a queue rule is the messages a pod clears in this many seconds
+ * (`demand.messagesPerSecondPerPod` × 60): a backlog the running pods would take longer than a
+ * minute to drain adds pods.
+ */
+export const BACKLOG_DRAIN_SECONDS = 60;
+
+/** Scaling rules with their own min and max (overridable per environment with `services.<name>.min/max`). */
+export type RangedScalingRule = Extract<ScalingRule, { readonly min: number }>;
+export const RANGED_SCALING_RULES = ['cpu', 'queue'] as const;
+
+/** A ranged rule (cpu, queue), or undefined. */
+export function rangedRule(scaling: ScalingRule): RangedScalingRule | undefined {
+  return scaling.rule === 'cpu' || scaling.rule === 'queue' ? scaling : undefined;
+}
+
+/**
+ * The backlog a queue-scaled service's pod carries: its `targetBacklogPerPod`, else what a pod of its
+ * queue demand clears in BACKLOG_DRAIN_SECONDS; undefined for other rules (or when neither is set,
+ * which the catalog refuses).
+ */
+export function backlogTargetPerPod(service: Pick<ServiceDefinition, 'scaling' | 'demand'>): { perPod: number; source: string } | undefined {
+  const scaling = service.scaling;
+  if (scaling.rule !== 'queue') return undefined;
+  if (scaling.targetBacklogPerPod !== undefined) return { perPod: scaling.targetBacklogPerPod, source: 'scaling.targetBacklogPerPod' };
+  if (service.demand.driver !== 'queue') return undefined;
+  const perPod = Math.max(1, Math.ceil(service.demand.messagesPerSecondPerPod * BACKLOG_DRAIN_SECONDS));
+  return { perPod, source: `demand.messagesPerSecondPerPod ${service.demand.messagesPerSecondPerPod} × ${BACKLOG_DRAIN_SECONDS} s drain` };
+}
+
+/**
  * What drives a service's load, so the sizing can derive its pods from the environment's
- * workload (`sizing/service-pods.ts`). Absent figures take the workload's values, named below.
+ * workload (`sizing/service-pods.ts`); the product's messages and connections are the sum of what these
+ * declare (`sizing/demand.ts`). Absent figures take the workload's values, named below.
  */
 export type ServiceDemand =
   /** HTTP requests: peak req/s × CPU per request ÷ the pod's CPU request. */
@@ -167,7 +209,7 @@ export type ServiceDemand =
   /** Long-lived connections: peak connections ÷ connections per pod. */
   | {
       readonly driver: 'connections';
-      /** Connections held at the daily peak per daily active user. @default the workload's concurrentRatio */
+      /** Connections held at the daily peak per daily active user; summed into the product's connections. @default the workload's concurrentRatio */
       readonly connectionsPerDailyUser?: number;
       /** Connections one pod holds at most; `max` pods are sized at this. */
       readonly connectionsPerPod: number;
@@ -177,7 +219,7 @@ export type ServiceDemand =
   /** Queue messages: peak messages/s ÷ messages one pod processes a second. */
   | {
       readonly driver: 'queue';
-      /** Messages each daily active user puts on this service's queue a day. @default the workload's messagesPerDauPerDay */
+      /** Messages each daily active user puts on this service's queue a day; summed into the product's messages. @default the workload's messagesPerDauPerDay; required without it */
       readonly messagesPerDailyUser?: number;
       /** Messages one pod processes a second at full CPU. */
       readonly messagesPerSecondPerPod: number;

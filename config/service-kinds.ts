@@ -60,7 +60,7 @@ export function kindProblems(config: ServiceConfig, file: string): Problem[] {
     }
     if (config.ports === undefined) add('ports', `is required for a ${kind}: it needs at least one port (the health endpoints listen on one)`);
     if (config.health === undefined) add('health', `is required for a ${kind}; give the port and the liveness and readiness paths`);
-    if (config.scaling === undefined) add('scaling', `is required for a ${kind}; allowed rules: websocket-gateway, api, cpu, fixed`);
+    if (config.scaling === undefined) add('scaling', `is required for a ${kind}; allowed rules: websocket-gateway, api, cpu, queue, fixed`);
   }
   if (kind === 'worker') {
     ports.forEach((port, i) => {

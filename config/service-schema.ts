@@ -69,12 +69,27 @@ const scaling = z
         min: count(1, 1000).describe('Fewest pods, when `demand` is fixed; a demand-driven range is derived by the sizing.'),
         max: count(1, 1000).describe('Most pods, when `demand` is fixed; a demand-driven range is derived by the sizing.'),
       }),
+      z.strictObject({
+        rule: z.literal('queue'),
+        min: count(1, 1000).describe(
+          'Fewest pods, when `demand` is fixed; a demand-driven range is derived by the sizing. Never fewer, even with an empty queue.',
+        ),
+        max: count(1, 1000).describe('Most pods, when `demand` is fixed; a demand-driven range is derived by the sizing.'),
+        targetBacklogPerPod: count(1, 1_000_000_000)
+          .optional()
+          .describe(
+            'Messages waiting per pod that the queue-scaler keeps: RabbitMQ queue depth or Kafka consumer lag of the topics it consumes, summed, ÷ this = pods. @default demand.messagesPerSecondPerPod × 60 (a minute of draining); required without a queue demand',
+          ),
+      }),
       z.strictObject({ rule: z.literal('fixed'), replicas: count(1, 1000).describe('Number of pods; no autoscaler.') }),
     ],
-    { error: (issue) => `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed` },
+    {
+      error: (issue) =>
+        `${show((issue.input as { rule?: unknown } | undefined)?.rule)} is not a scaling rule; allowed: websocket-gateway, api, cpu, queue, fixed`,
+    },
   )
   .describe(
-    'How the pod count is decided: `websocket-gateway` (connections and CPU, seed 002 §10, range from the sizing and `autoscaling.websocket`), `api` (CPU, range from the sizing and `autoscaling.api`), `cpu` (a CPU target with its own range, for workers) or `fixed` (a set number of pods). Required except for a job, which runs one pod per run.',
+    'How the pod count is decided: `websocket-gateway` (connections and CPU, seed 002 §10, range from the sizing and `autoscaling.websocket`), `api` (CPU, range from the sizing and `autoscaling.api`), `cpu` (a CPU target with its own range, for workers), `queue` (the backlog of the topics it consumes, per pod, with its own range: the queue-scaler of each region reads RabbitMQ queue depth or Kafka consumer lag from CloudWatch; docs/autoscaling.md) or `fixed` (a set number of pods). Required except for a job, which runs one pod per run.',
   );
 
 const positive = (max: number) => z.number().positive().max(max);
@@ -94,7 +109,9 @@ const demand = z
         driver: z.literal('connections'),
         connectionsPerDailyUser: positive(100)
           .optional()
-          .describe("Connections held at the daily peak per daily active user. @default the workload's `concurrentRatio`"),
+          .describe(
+            "Connections held at the daily peak per daily active user; the product's connections are the sum of these. @default the workload's `concurrentRatio`",
+          ),
         connectionsPerPod: count(1, 10_000_000).describe('Connections one pod holds at most; `max` pods are sized at this.'),
         scaleAtConnectionsPerPod: count(1, 10_000_000)
           .optional()
@@ -104,7 +121,9 @@ const demand = z
         driver: z.literal('queue'),
         messagesPerDailyUser: positive(1_000_000)
           .optional()
-          .describe("Messages each daily active user puts on this service's queue a day. @default the workload's `messagesPerDauPerDay`"),
+          .describe(
+            "Messages each daily active user puts on this service's queue a day; the product's messages are the sum of these (sizing/demand.ts). @default the workload's `messagesPerDauPerDay`; required when the environment states none",
+          ),
         messagesPerSecondPerPod: positive(10_000_000).describe('Messages one pod processes a second at full CPU.'),
       }),
       z.strictObject({ driver: z.literal('fixed') }),
@@ -298,7 +317,7 @@ export const serviceOverrideSchema = z.strictObject({
   enabled: z.boolean().optional().describe("Run the service in this environment. @default true where its `stages` include the environment's stage"),
   image: imageReference.optional().describe("Another pinned image, e.g. a release being rolled out. @default the catalog's image"),
   replicas: count(1, 1000).optional().describe("Pods of a `fixed` service. @default the catalog's replicas"),
-  min: count(1, 1000).optional().describe("Fewest pods of a `cpu` service. @default the catalog's min"),
-  max: count(1, 1000).optional().describe("Most pods of a `cpu` service. @default the catalog's max"),
+  min: count(1, 1000).optional().describe("Fewest pods of a `cpu` or `queue` service. @default the catalog's min"),
+  max: count(1, 1000).optional().describe("Most pods of a `cpu` or `queue` service. @default the catalog's max"),
 });
 export type ServiceOverride = z.infer<typeof serviceOverrideSchema>;

@@ -17,11 +17,15 @@ import {
   JOB_DEFAULTS,
   PUBLIC_HOSTS,
   publicPorts,
+  BACKLOG_DRAIN_SECONDS,
+  backlogTargetPerPod,
+  QUEUE_BROKERS,
+  rangedRule,
   RESERVED_NODE_PORTS,
   ServiceDefinition,
 } from './service-definition';
 import { kindProblems, serviceKindOf } from './service-kinds';
-import { resolveComponents } from './components';
+import { brokersOf, resolveComponents } from './components';
 import { secretShapedProblems, withoutReported } from './secret-shapes';
 import { brokerProblems, dataStoresWithTopicBrokers, qualifiedBrokers } from './service-brokers';
 import { Problem, UserInputError } from './errors';
@@ -291,9 +295,11 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
     add('health.port', `"${service.health.port}" is not one of this service's ports; allowed: ${portNames.join(', ')}`);
   }
 
-  if (service.scaling.rule === 'cpu' && service.scaling.min > service.scaling.max) {
-    add('scaling.min', `${service.scaling.min} must not exceed scaling.max (${service.scaling.max})`);
+  const ranged = rangedRule(service.scaling);
+  if (ranged && ranged.min > ranged.max) {
+    add('scaling.min', `${ranged.min} must not exceed scaling.max (${ranged.max})`);
   }
+  if (service.scaling.rule === 'queue') problems.push(...queueRuleProblems(service));
 
   const demand = service.demand;
   if (demand.driver === 'connections' && demand.scaleAtConnectionsPerPod !== undefined && demand.scaleAtConnectionsPerPod > demand.connectionsPerPod) {
@@ -306,7 +312,7 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
   if (demand.driver !== 'fixed' && service.scaling.rule === 'fixed' && !service.edge) {
     add(
       'demand.driver',
-      `${demand.driver} derives a pod range, which needs an autoscaled scaling rule; allowed: fixed with scaling rule fixed, or scaling rule cpu, api or websocket-gateway`,
+      `${demand.driver} derives a pod range, which needs an autoscaled scaling rule; allowed: fixed with scaling rule fixed, or scaling rule cpu, queue, api or websocket-gateway`,
     );
   }
 
@@ -330,6 +336,29 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
         add(`calls[${i}]`, `"${callee}" does not run on ${absent.join(', ')}, where ${service.name} runs; ${callee} runs on ${target.stages.join(', ')}`);
     }
   });
+  return problems;
+}
+
+/**
+ * A queue rule scales on the backlog of what the service consumes: it must consume something, and
+ * know the backlog one pod carries (its own `targetBacklogPerPod`, or its queue demand's rate).
+ */
+function queueRuleProblems(service: ServiceDefinition): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ file: service.sourceFile, path, message });
+  const consumed = [service.topics.consumes, ...QUEUE_BROKERS.map((b) => service.topics[b]?.consumes ?? [])].flat();
+  if (consumed.length === 0) {
+    add(
+      'scaling.rule',
+      'queue scales on the backlog of the topics the service consumes, and it consumes none; allowed: name them in topics.consumes (or topics.<broker>.consumes), or scaling rule cpu or fixed',
+    );
+  }
+  if (backlogTargetPerPod(service) === undefined) {
+    add(
+      'scaling.targetBacklogPerPod',
+      `is required with demand driver ${service.demand.driver}: the default is demand.messagesPerSecondPerPod × ${BACKLOG_DRAIN_SECONDS} s, which only a queue demand has; allowed: 1 to 1000000000, or demand driver queue`,
+    );
+  }
   return problems;
 }
 
@@ -391,7 +420,7 @@ export function deployedServices(config: EnvironmentConfig, stage: Stage, catalo
         scaling:
           scaling.rule === 'fixed'
             ? { ...scaling, replicas: override.replicas ?? scaling.replicas }
-            : scaling.rule === 'cpu'
+            : scaling.rule === 'cpu' || scaling.rule === 'queue'
               ? { ...scaling, min: override.min ?? scaling.min, max: override.max ?? scaling.max }
               : scaling,
       };
@@ -438,16 +467,17 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
       add(`services.${name}.replicas`, `applies to services with scaling rule fixed; ${name} uses ${service.scaling.rule}`);
     }
     for (const key of ['min', 'max'] as const) {
-      if (override[key] !== undefined && service.scaling.rule !== 'cpu') {
+      if (override[key] !== undefined && !rangedRule(service.scaling)) {
         add(
           `services.${name}.${key}`,
-          `applies to services with scaling rule cpu; ${name} uses ${service.scaling.rule}${service.scaling.rule === 'api' || service.scaling.rule === 'websocket-gateway' ? ` (set autoscaling.${service.scaling.rule === 'api' ? 'api' : 'websocket'}.${key})` : ''}`,
+          `applies to services with scaling rule cpu or queue; ${name} uses ${service.scaling.rule}${service.scaling.rule === 'api' || service.scaling.rule === 'websocket-gateway' ? ` (set autoscaling.${service.scaling.rule === 'api' ? 'api' : 'websocket'}.${key})` : ''}`,
         );
       }
     }
-    if (service.scaling.rule === 'cpu') {
-      const min = override.min ?? service.scaling.min;
-      const max = override.max ?? service.scaling.max;
+    const ranged = rangedRule(service.scaling);
+    if (ranged) {
+      const min = override.min ?? ranged.min;
+      const max = override.max ?? ranged.max;
       if ((override.min !== undefined || override.max !== undefined) && min > max) {
         add(`services.${name}.${override.min !== undefined ? 'min' : 'max'}`, `min (${min}) must not exceed max (${max})`);
       }
@@ -468,6 +498,18 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
       add(
         `services.${service.name}`,
         `${service.name} runs at the edge and declares database (${service.sourceFile}: dataStores), but this environment's database is inside its VPCs; allowed: components.cockroachdb.hosting: managed (CockroachDB Cloud), or drop database from ${service.name}`,
+      );
+    }
+  }
+  const { queues } = resolveComponents(config, stage);
+  for (const service of running.filter((s) => s.scaling.rule === 'queue')) {
+    const missing = QUEUE_BROKERS.filter((b) => !queues.includes(b) && consumedOn(service, b).length > 0);
+    const unplaced = queues.length === 0 || brokersOf(service, queues).length === 0;
+    if (missing.length > 0 || unplaced) {
+      const which = missing.length > 0 ? missing.join(' and ') : 'queue';
+      add(
+        `services.${service.name}`,
+        `${service.name} scales on the backlog of the topics it consumes (${service.sourceFile}: scaling.rule queue), but this environment runs no ${which} to read it from; allowed: a stage and components.queue with its broker (${QUEUE_BROKERS.join(', ')}), or disable ${service.name}`,
       );
     }
   }
@@ -503,6 +545,11 @@ export function serviceOverrideProblems(file: string, config: EnvironmentConfig,
     if (down >= up) add('autoscaling.websocket.scaleDownConnectionsPerPod', `${down} must be below the scale-up threshold ${up}; allowed: 1 to ${up - 1}`);
   }
   return problems;
+}
+
+/** Topics `service` names as consumed on `broker` explicitly (`topics.<broker>.consumes`). */
+function consumedOn(service: ServiceDefinition, broker: (typeof QUEUE_BROKERS)[number]): readonly string[] {
+  return service.topics[broker]?.consumes ?? [];
 }
 
 /** The load balancer path patterns of a route's path prefix: `/ws` → `/ws`, `/ws/*`; none for `/` (every other path). */

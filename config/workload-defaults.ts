@@ -1,6 +1,7 @@
 /**
- * Defaults of the workload profile. Only `mau` is required; every other field falls back to
- * the value below, taken from a seed document. Where a seed states a figure for a different
+ * Defaults of the workload profile. Only `mau` is required; every other field but one falls back
+ * to the value below, taken from a seed document. `messagesPerDauPerDay` has none: the product's
+ * messages are what its services declare (sizing/demand.ts), unless the file states them. Where a seed states a figure for a different
  * population (e.g. seed 004's peak requests at 10M MAU), the default is derived from it by the
  * arithmetic shown in `source`, and the code below does that arithmetic.
  *
@@ -32,7 +33,8 @@ export const WORKLOAD_DEFAULTS = {
   concurrentRatio: {
     value: 2_000_000 / 30_000_000,
     unit: 'share of DAU',
-    description: 'Users connected at the daily peak (WebSocket connections) as a share of DAU.',
+    description:
+      'Users connected at the daily peak as a share of DAU: the default `demand.connectionsPerDailyUser` of a service with connections demand (a gateway). A product without one holds no connections.',
     source: 'seed 003 Performance Targets: "2M+ simultaneous connections" for "30 million daily active users" (2M / 30M)',
     min: 0,
     minExclusive: true,
@@ -47,10 +49,11 @@ export const WORKLOAD_DEFAULTS = {
     minExclusive: true,
   },
   messagesPerDauPerDay: {
-    value: 100,
     unit: 'messages per DAU per day',
-    description: 'Messages (chat, events, notifications) each daily active user sends per day.',
-    source: 'seed 002: "1B Users, 10M Concurrent, 100 msgs/user/day"',
+    description:
+      "Messages (chat, events, queue jobs) each daily active user sends per day, for the whole product. Left out, it is what the services declare: the sum of the `queue` services' `demand.messagesPerDailyUser`, 0 when none does.",
+    defaultText: 'what the services declare',
+    source: "Stagecraft: no engine default; the product's services (`demand.driver: queue`) or this field state it (the chat example sets seed 002's 100)",
     min: 0,
   },
   peakFactor: {
@@ -164,14 +167,23 @@ export const WORKLOAD_DEFAULTS = {
 
 export type WorkloadDefaultName = keyof typeof WORKLOAD_DEFAULTS;
 
-/** A workload with every field resolved. */
-export type Workload = { readonly mau: number } & { readonly [K in WorkloadDefaultName]: number };
+/** Fields with no default value: left out, the sizing takes them from the services (sizing/demand.ts). */
+type UndefaultedField = 'messagesPerDauPerDay';
+
+/** A workload with every field resolved; `messagesPerDauPerDay` only when the file sets it. */
+export type Workload = { readonly mau: number } & { readonly [K in Exclude<WorkloadDefaultName, UndefaultedField>]: number } & {
+  readonly [K in UndefaultedField]?: number;
+};
 
 export const WORKLOAD_FIELDS = Object.keys(WORKLOAD_DEFAULTS) as WorkloadDefaultName[];
 
-/** Applies the defaults to the fields a workload profile leaves out. */
+/** Applies the defaults to the fields a workload profile leaves out; a field without one stays out. */
 export function resolveWorkload(given: { readonly mau: number } & Partial<Record<WorkloadDefaultName, number>>): Workload {
   const resolved: Record<string, number> = { mau: given.mau };
-  for (const field of WORKLOAD_FIELDS) resolved[field] = given[field] ?? WORKLOAD_DEFAULTS[field].value;
+  for (const field of WORKLOAD_FIELDS) {
+    const spec: NumericSpec = WORKLOAD_DEFAULTS[field];
+    const value = given[field] ?? spec.value;
+    if (value !== undefined) resolved[field] = value;
+  }
   return resolved as Workload;
 }

@@ -1,8 +1,8 @@
 /** The topology model `graph` and `report` draw: components at the level a reader thinks in, grouped by region and edge. */
 import { Stage } from '../config/stages';
 
-/** What a node stands for; renderers pick a shape from it. */
-export type NodeKind = 'users' | 'edge' | 'load-balancer' | 'compute' | 'service' | 'database' | 'cache' | 'queue' | 'search' | 'storage' | 'resource';
+/** What a node stands for; renderers pick a shape from it. `api`: AWS service APIs reached over HTTPS outside the VPC. */
+export type NodeKind = 'users' | 'edge' | 'load-balancer' | 'compute' | 'service' | 'database' | 'cache' | 'queue' | 'search' | 'storage' | 'api' | 'resource';
 
 /** A box around nodes: the Cloudflare edge, one AWS region, the EKS cluster inside it (or, at resource level, one stack). */
 export interface TopologyGroup {

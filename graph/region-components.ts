@@ -12,6 +12,8 @@ import { TopologyCollector } from './collector';
 import { NodeKind } from './model';
 import { first, ofType, qualified, referenced, RegionResources, StackResource } from './stacks';
 import { KubernetesWorkload, kubernetesWorkloads, synthesizedAutoscaling } from './workloads';
+import { addPlatformWorkloads } from './platform-workloads';
+import { PRODUCT_NAMESPACE } from '../services/kubernetes/labels';
 
 /** Default ports, used when a resource does not state its own. */
 // MSK states no port: clients use IAM over TLS on 9098 (constructs/aws/kafka-cluster.ts, not imported: it loads the provider).
@@ -258,11 +260,14 @@ function declaredStores(ctx: RegionContext, name: string): readonly DataStoreKin
 function addServices(ctx: RegionContext, group: string, targetServices: ReadonlySet<string>): ServiceNode[] {
   const workloads = kubernetesWorkloads(ctx.region.resources);
   // PgBouncer is drawn between the services and Postgres (addPooler), not as a service.
-  const deployments = workloads.filter((w) => w.kind === 'Deployment' && !(ctx.sized.blueprint.pooler && w.namespace === 'product' && w.name === POOLER_NAME));
+  // The platform's workloads (other namespaces) are drawn with their own edges (platform-workloads.ts).
+  const deployments = workloads.filter(
+    (w) => w.kind === 'Deployment' && w.namespace === PRODUCT_NAMESPACE && !(ctx.sized.blueprint.pooler && w.name === POOLER_NAME),
+  );
   if (deployments.length > 0) {
     // Jobs run on their schedule, never behind the load balancer.
     const jobs = workloads
-      .filter((w) => w.kind === 'CronJob' && w.namespace === 'product')
+      .filter((w) => w.kind === 'CronJob' && w.namespace === PRODUCT_NAMESPACE)
       .map((j) => ({
         id: addNode(
           ctx,
@@ -370,7 +375,8 @@ export function addRegion(
   const cockroach = addCockroach(ctx, clusterGroup);
   const postgres = addPostgres(ctx);
   const pooler = addPooler(ctx, clusterGroup, postgres);
-  const dependencies = [...(pooler ?? postgres), ...cockroach, ...addRedis(ctx), ...addQueuesAndSearch(ctx), ...addStorage(ctx)];
+  const others = [...cockroach, ...addRedis(ctx), ...addQueuesAndSearch(ctx), ...addStorage(ctx)];
+  const dependencies = [...(pooler ?? postgres), ...others];
   const appPort = targetGroup ? `${String(first(targetGroup.values, 'protocol') ?? 'HTTP')} ${targetPort ?? ''}`.trimEnd() : 'HTTP';
   // Each service behind the ALB on its own target group's port (its node port on clusters).
   const portOf = (id: string) => {
@@ -381,6 +387,11 @@ export function addRegion(
   // Each service to the stores it declares; the hosts node runs every service, so it reaches every store.
   for (const s of services)
     for (const d of dependencies) if (s.stores === undefined || d.kinds.some((k) => s.stores!.includes(k))) collect.edge(s.id, d.id, d.label);
+  // The platform's own workloads reach only what their specs and roles name (Postgres itself, not the pooler, for the database-users Job).
+  if (clusterGroup) {
+    const stores = [...postgres, ...others].map((d) => ({ id: d.id, label: d.label, resources: collect.nodes.find((n) => n.id === d.id)?.resources ?? [] }));
+    addPlatformWorkloads(collect, region, { region: group, cluster: clusterGroup }, stores);
+  }
   return { entry: alb ?? hosts, originLabel: originLabel(region.resources), cockroach: cockroach[0]?.id, dependencies };
 }
 

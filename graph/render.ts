@@ -33,6 +33,7 @@ const MERMAID_SHAPES: Readonly<Record<NodeKind, [string, string]>> = {
   queue: ['[[', ']]'],
   search: ['[(', ')]'],
   storage: ['[/', '/]'],
+  api: ['>', ']'],
   resource: ['[', ']'],
 };
 
@@ -76,6 +77,7 @@ const DOT_SHAPES: Readonly<Record<NodeKind, string>> = {
   queue: 'box',
   search: 'cylinder',
   storage: 'folder',
+  api: 'cds',
   resource: 'box',
 };
 
@@ -90,6 +92,7 @@ const DOT_FILL: Readonly<Record<NodeKind, string>> = {
   queue: '#fff3bf',
   search: '#d9f0f2',
   storage: '#efe6d6',
+  api: '#fff0e0',
   resource: '#f4f4f4',
 };
 

@@ -13,6 +13,8 @@ export interface StackResource extends ResourceView {
 export interface RegionResources {
   readonly code: string;
   readonly resources: readonly StackResource[];
+  /** The outputs of the region's stacks, by stack and output name: where a cross-stack reference of the apps stack leads. */
+  readonly outputs: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
 export interface EnvironmentResources {
@@ -41,10 +43,17 @@ export function environmentResources(synthesis: Synthesis, environment: Environm
   return {
     environment,
     edge: of(edgeStackName(environment.name)),
-    regions: environment.regions.map(({ code }) => ({
-      code,
-      resources: [...of(regionalStackName(environment.name, code)), ...of(appsStackName(environment.name, code))],
-    })),
+    regions: environment.regions.map(({ code }) => {
+      const names = [regionalStackName(environment.name, code), appsStackName(environment.name, code)];
+      const outputs = new Map(
+        names.map((name) => {
+          const declared = synthesis.stacks.find((s) => s.name === name)?.json.output;
+          const values = Object.entries(declared && typeof declared === 'object' ? (declared as Record<string, { value?: unknown }>) : {});
+          return [name, Object.fromEntries(values.map(([output, body]) => [output, body?.value]))] as const;
+        }),
+      );
+      return { code, resources: names.flatMap(of), outputs };
+    }),
   };
 }
 

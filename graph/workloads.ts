@@ -1,11 +1,13 @@
 /**
  * What scales, and between which bounds, read from the synthesized JSON: Kubernetes
- * Deployments and StatefulSets with their HorizontalPodAutoscalers (read back as API objects by
+ * Deployments and StatefulSets with their HorizontalPodAutoscalers or, for a worker scaled on its
+ * queue, the queue-scaler its annotation names (read back as API objects by
  * synthesis/kubernetes-objects.ts from the typed kubernetes resources),
  * AWS application autoscaling targets and policies, and EKS node group scaling.
  */
 import { asNumber, readAll } from '../synthesis/values';
 import { apiObjectOfResource } from '../synthesis/kubernetes-objects';
+import { queueScalingOf } from '../synthesis/queue-scaling';
 import { SizedEnvironment } from '../sizing/blueprint';
 import { EnvironmentResources, first, ofType, qualified, referenced, StackResource } from './stacks';
 
@@ -91,6 +93,13 @@ export function kubernetesWorkloads(resources: readonly StackResource[]): Kubern
     )?.manifest.spec;
     const min = asNumber(first(hpa, 'minReplicas')) ?? 1;
     const max = asNumber(first(hpa, 'maxReplicas'));
+    // A worker scaled on its queue: the queue-scaler it names sets its count (synthesis/queue-scaling.ts).
+    const queue = queueScalingOf(manifest);
+    const autoscaler = queue
+      ? { min: queue.min, max: queue.max, trigger: `queue backlog ${queue.targetPerPod} per pod (${queue.scaler})` }
+      : hpa && max !== undefined
+        ? { min, max, trigger: hpaTrigger(hpa) }
+        : undefined;
     return [
       {
         kind: manifest.kind,
@@ -98,7 +107,7 @@ export function kubernetesWorkloads(resources: readonly StackResource[]): Kubern
         namespace,
         replicas: asNumber(first(manifest.spec, 'replicas')),
         ports: readAll(manifest.spec, 'template.spec.containers.ports.containerPort').flatMap((p) => asNumber(p) ?? []),
-        autoscaler: hpa && max !== undefined ? { min, max, trigger: hpaTrigger(hpa) } : undefined,
+        autoscaler,
         address,
       },
     ];

@@ -5,6 +5,7 @@
  * what the platform does by itself, which alarms fire, and the commands on-call runs.
  */
 import { record } from '../synthesis/values';
+import { queueScalingOf } from '../synthesis/queue-scaling';
 import { FAILOVER_ANNOTATION, FAILOVER_TAG } from '../constructs/shared/failover';
 import { alarmsOf, appsStackOf, edgeStack, manifestsOf, regionalStacks, tagOf } from './lookups';
 import { EnvironmentView, StackView } from './types';
@@ -162,16 +163,27 @@ function queueBacklog(stack: StackView, environment: EnvironmentView): Runbook |
   const kube = kubeconfig(stack);
   const broker = stack.resources('aws_mq_broker')[0];
   const msk = stack.resources('aws_msk_cluster')[0];
-  const workers = manifestsOf(appsStackOf(environment, stack), 'HorizontalPodAutoscaler')
+  const hpaWorkers = manifestsOf(appsStackOf(environment, stack), 'HorizontalPodAutoscaler')
     .filter((h) => h.namespace === 'product' && h.name.endsWith('-worker'))
     .map((h) => h.name);
-  const scale = workers.map((w) => `kubectl --context ${kube?.cluster} -n product get hpa ${w}`);
+  // Workers scaled on their backlog: the queue-scaler sets their count and logs each decision.
+  const queueScaled = manifestsOf(appsStackOf(environment, stack), 'Deployment')
+    .filter((d) => d.namespace === 'product' && queueScalingOf(d.manifest) !== undefined)
+    .map((d) => d.name);
+  const workers = [...hpaWorkers, ...queueScaled];
+  const scale = [
+    ...hpaWorkers.map((w) => `kubectl --context ${kube?.cluster} -n product get hpa ${w}`),
+    ...queueScaled.map((w) => `kubectl --context ${kube?.cluster} -n product get deployment ${w}`),
+    ...(queueScaled.length > 0
+      ? [`kubectl --context ${kube?.cluster} -n queue-scaler logs deployment/queue-scaler --tail=40   # backlog, pods, decision per worker`]
+      : []),
+  ];
   if (broker) {
     const name = str(broker.values.broker_name);
     return {
       scenario: 'queue backlog',
       automatic: [
-        'Worker autoscalers add pods while queues grow; messages a consumer rejects go to the dead-letter queue `dead-letters` (exchange `dlx`), so a poison message does not block its queue.',
+        'Worker autoscalers (HPAs, and the queue-scaler for workers scaled on their backlog) add pods while queues grow; messages a consumer rejects go to the dead-letter queue `dead-letters` (exchange `dlx`), so a poison message does not block its queue.',
       ],
       alarms: alarmNames(stack, new RegExp(`^${name}`)),
       commands: [
@@ -186,7 +198,9 @@ function queueBacklog(stack: StackView, environment: EnvironmentView): Runbook |
     const name = str(msk.values.cluster_name);
     return {
       scenario: 'queue backlog',
-      automatic: ['Worker autoscalers add pods up to the topic partitions; consumers publish poison messages to `<topic>.dlq` and move on.'],
+      automatic: [
+        'Worker autoscalers (HPAs, and the queue-scaler for workers scaled on their lag) add pods up to the topic partitions; consumers publish poison messages to `<topic>.dlq` and move on.',
+      ],
       alarms: alarmNames(stack, new RegExp(`^${name}`)),
       commands: [
         ...(kube ? [kube.command] : []),

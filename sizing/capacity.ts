@@ -12,7 +12,7 @@ import { formatCount, Stage, stageForMau, describeStageRange } from '../config/s
 import { ServiceDefinition } from '../config/service-definition';
 import { Assumptions } from '../config/assumptions';
 import { PodRange, ServicePods } from './blueprint-types';
-import { Demand, demandOf } from './demand';
+import { Demand, demandOf, messagesPerDailyUserOf, undeclared } from './demand';
 import { Allocatable, allocatable, CACHE_NODE_MEMORY_GIB, EC2_SPECS } from './instance-specs';
 import { ceilDiv, fmt } from './numbers';
 import { sizeServicePods } from './service-pods';
@@ -118,7 +118,7 @@ const gib = (bytes: number) => `${fmt(bytes / GIB)} GiB`;
 
 export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
   const { assumptions: a, floors, workload } = input;
-  const demand = demandOf(workload);
+  const demand = demandOf(workload, input.services);
   const divisor = input.regionCount > 1 ? input.regionCount - 1 : 1;
   const problems: SizingProblem[] = [];
   const problem = (path: string, message: string, replacedBy?: string, file?: string) => problems.push({ path, message, replacedBy, file });
@@ -132,6 +132,17 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
     return [share, `${fmt(total)} ${what} ÷ (${input.regionCount} − 1) regions = ${fmt(share)}`];
   };
   const raisedTo = (raw: number, floor: number, why: string) => (raw < floor ? ` (${raw}, raised to ${floor}: ${why})` : '');
+
+  // A queue service's messages: its own figure, else the product's (workload.messagesPerDauPerDay); with neither there is none to size from.
+  for (const service of input.services) {
+    if (service.demand.driver === 'queue' && messagesPerDailyUserOf(service, workload) === undefined)
+      problem(
+        'demand.messagesPerDailyUser',
+        `${service.name} sizes its pods from queue messages, but neither it nor the environment's workload.messagesPerDauPerDay says how many; allowed: the messages each daily user puts on its queue a day (greater than 0) here, or the product's in workload.messagesPerDauPerDay`,
+        undefined,
+        service.sourceFile,
+      );
+  }
 
   // Pods of every enabled service, from what its definition says drives its load.
   const services = sizeServicePods({
@@ -238,7 +249,13 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
 
   let dbShards: number | undefined;
   let readReplicas: number | undefined;
-  const writesText = `${fmt(demand.peakDbWritesPerSecond)} peak write tx/s (${fmt(demand.peakMessagesPerSecond)} msg/s ÷ batch ${fmt(workload.writeBatchSize)} + ${fmt(demand.peakRps)} req/s × ${fmt(workload.writesPerRequest)})`;
+  const noMessages = undeclared('messages', demand);
+  const requestWritesText = `${fmt(demand.peakRps)} req/s × ${fmt(workload.writesPerRequest)}`;
+  const writesText =
+    `${fmt(demand.peakDbWritesPerSecond)} peak write tx/s ` +
+    (noMessages
+      ? `(${requestWritesText}; ${noMessages})`
+      : `(${fmt(demand.peakMessagesPerSecond)} msg/s ÷ batch ${fmt(workload.writeBatchSize)} + ${requestWritesText})`);
   if (input.postgres && input.postgres.kind !== 'on-host') {
     const byWrites = ceilDiv(demand.peakDbWritesPerSecond, a.writesPerPostgresShard);
     const byRows = ceilDiv(demand.largestTable.rows, a.rowsPerTableShard);
@@ -345,7 +362,8 @@ export function sizeForWorkload(input: CapacityInput): WorkloadSizing {
 
   let kafkaBrokers: number | undefined;
   if (input.kafka) {
-    const [bytesPerSecond, bytesText] = perRegion(demand.peakMessageBytesPerSecond / 1e6, 'MB/s of messages at peak');
+    const [bytesPerSecond, perRegionText] = perRegion(demand.peakMessageBytesPerSecond / 1e6, 'MB/s of messages at peak');
+    const bytesText = noMessages ? `${perRegionText} (${noMessages})` : perRegionText;
     const zones = Math.min(3, input.zoneCount);
     const raw = ceilDiv(bytesPerSecond, a.kafkaMBpsPerBroker);
     kafkaBrokers = Math.max(zones, Math.ceil(raw / zones) * zones);

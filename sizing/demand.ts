@@ -1,8 +1,14 @@
 /**
- * Workload → demand: the rates, sizes and volumes the workload puts on the platform, before any
- * capacity is chosen. Pure arithmetic on the resolved workload; every figure is global (all
- * regions together). `capacity.ts` divides by the regions that must carry it.
+ * Workload and services → demand: the rates, sizes and volumes the product puts on the platform,
+ * before any capacity is chosen. Pure arithmetic; every figure is global (all regions together).
+ * `capacity.ts` divides by the regions that must carry it.
+ *
+ * The engine knows no product: its messages are what the services declare (each `queue` service's
+ * messages per daily user, or the workload's `messagesPerDauPerDay` when the file states the
+ * product's figure), its connections what its gateways declare (each `connections` service's
+ * connections per daily user). A product whose services declare none has none.
  */
+import { ServiceDefinition } from '../config/service-definition';
 import { Workload } from '../config/workload-defaults';
 
 export const SECONDS_PER_DAY = 86_400;
@@ -13,8 +19,12 @@ export const DAYS_PER_MONTH = 30.4375;
 export interface Demand {
   readonly mau: number;
   readonly dau: number;
-  /** Users connected at the daily peak: the WebSocket connections to hold. Already a peak figure. */
+  /** Users connected at the daily peak: the connections its gateways hold. Already a peak figure. */
   readonly peakConnections: number;
+  /** Where the messages come from: the workload's own figure, or the services that declare them (none: 0 messages). */
+  readonly messagesFrom: DeclaredBy;
+  /** The services whose demand holds connections (none: 0 connections). */
+  readonly connectionsFrom: readonly string[];
   readonly averageRps: number;
   readonly peakRps: number;
   readonly averageMessagesPerSecond: number;
@@ -41,18 +51,55 @@ export interface Demand {
   readonly peakMessageBytesPerSecond: number;
 }
 
-export function demandOf(w: Workload): Demand {
+/** Who states a product figure: the workload (`workload.<field>`), or the services that declare it, by name. */
+export type DeclaredBy = { readonly workload: true } | { readonly services: readonly string[] };
+
+/** Messages a `queue` service declares per daily user: its own figure, else the workload's; undefined with neither. */
+export function messagesPerDailyUserOf(service: ServiceDefinition, w: Workload): number | undefined {
+  return service.demand.driver === 'queue' ? (service.demand.messagesPerDailyUser ?? w.messagesPerDauPerDay) : undefined;
+}
+
+/** Connections a `connections` service holds per daily user at peak: its own figure, else the workload's `concurrentRatio`. */
+export function connectionsPerDailyUserOf(service: ServiceDefinition, w: Workload): number | undefined {
+  return service.demand.driver === 'connections' ? (service.demand.connectionsPerDailyUser ?? w.concurrentRatio) : undefined;
+}
+
+/**
+ * The product's messages and connections per daily user, from the enabled `services`: the
+ * workload's `messagesPerDauPerDay` when the file states it, else the sum of what the queue
+ * services declare (a queue service that states none, with no workload figure, counts 0 here;
+ * capacity.ts stops on it); connections are the sum of what the connection services declare.
+ */
+export function declaredRates(
+  w: Workload,
+  services: readonly ServiceDefinition[],
+): { messagesPerDau: number; messagesFrom: DeclaredBy; connectionsPerDau: number; connectionsFrom: readonly string[] } {
+  const queues = services.filter((s) => s.demand.driver === 'queue');
+  const gateways = services.filter((s) => s.demand.driver === 'connections');
+  return {
+    messagesPerDau: w.messagesPerDauPerDay ?? queues.reduce((sum, s) => sum + (messagesPerDailyUserOf(s, w) ?? 0), 0),
+    messagesFrom: w.messagesPerDauPerDay !== undefined ? { workload: true } : { services: queues.map((s) => s.name) },
+    connectionsPerDau: gateways.reduce((sum, s) => sum + (connectionsPerDailyUserOf(s, w) ?? 0), 0),
+    connectionsFrom: gateways.map((s) => s.name),
+  };
+}
+
+/** The demand of the product whose enabled services are `services` (the environment's, a disabled one left out). */
+export function demandOf(w: Workload, services: readonly ServiceDefinition[]): Demand {
+  const rates = declaredRates(w, services);
   const dau = w.mau * w.dauRatio;
   const averageRps = (dau * w.requestsPerDauPerDay) / SECONDS_PER_DAY;
-  const averageMessagesPerSecond = (dau * w.messagesPerDauPerDay) / SECONDS_PER_DAY;
+  const averageMessagesPerSecond = (dau * rates.messagesPerDau) / SECONDS_PER_DAY;
   const peakRps = averageRps * w.peakFactor;
   const peakMessagesPerSecond = averageMessagesPerSecond * w.peakFactor;
   const sessions = w.mau * w.activeSessionRatio;
-  const hotMessages = dau * w.messagesPerDauPerDay * w.hotRetentionDays;
+  const hotMessages = dau * rates.messagesPerDau * w.hotRetentionDays;
   return {
     mau: w.mau,
     dau,
-    peakConnections: dau * w.concurrentRatio,
+    peakConnections: dau * rates.connectionsPerDau,
+    messagesFrom: rates.messagesFrom,
+    connectionsFrom: rates.connectionsFrom,
     averageRps,
     peakRps,
     averageMessagesPerSecond,
@@ -69,4 +116,10 @@ export function demandOf(w: Workload): Demand {
     requestsPerMonth: dau * w.requestsPerDauPerDay * DAYS_PER_MONTH,
     peakMessageBytesPerSecond: peakMessagesPerSecond * w.messageBytes,
   };
+}
+
+/** "no service declares messages" when no figure states any, for the demand line and the reasoning. */
+export function undeclared(what: 'messages' | 'connections', demand: Demand): string | undefined {
+  if (what === 'messages') return 'workload' in demand.messagesFrom || demand.messagesFrom.services.length > 0 ? undefined : 'no service declares messages';
+  return demand.connectionsFrom.length > 0 ? undefined : 'no service declares connections';
 }

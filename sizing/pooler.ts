@@ -124,7 +124,7 @@ export function poolerSize(settings: PoolerSettings, blueprint: Blueprint, envir
     (s) => {
       const sized = blueprint.services?.[s.name]?.max;
       const rule = s.scaling;
-      return sized ?? (rule.rule === 'fixed' ? rule.replicas : rule.rule === 'cpu' ? rule.max : 2);
+      return sized ?? (rule.rule === 'fixed' ? rule.replicas : rule.rule === 'cpu' || rule.rule === 'queue' ? rule.max : 2);
     },
     blueprint.postgres?.instanceClass,
   );

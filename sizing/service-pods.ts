@@ -11,10 +11,10 @@
  *
  * Pure: no I/O.
  */
-import { ServiceDefinition } from '../config/service-definition';
+import { backlogTargetPerPod, ServiceDefinition } from '../config/service-definition';
 import { Workload } from '../config/workload-defaults';
 import { ServicePods } from './blueprint-types';
-import { SECONDS_PER_DAY } from './demand';
+import { connectionsPerDailyUserOf, messagesPerDailyUserOf, SECONDS_PER_DAY } from './demand';
 import { ceilDiv, fmt } from './numbers';
 
 /** What the pods of every service are derived from. */
@@ -39,6 +39,12 @@ export const DEFAULT_CONNECTION_SCALE_AT = 0.9;
 /** Every service's pods, by service name, in the order the services are given. */
 export function sizeServicePods(input: ServicePodsInput): Record<string, ServicePods> {
   return Object.fromEntries(input.services.map((service) => [service.name, podsOf(service, input)]));
+}
+
+/** `, backlog 3,000 per pod (queue-scaler)`: what a queue rule's pods follow between min and max. */
+function backlogText(service: ServiceDefinition): string {
+  const target = backlogTargetPerPod(service);
+  return target ? `, scaled on backlog ${fmt(target.perPod)} per pod (queue-scaler)` : '';
 }
 
 function podsOf(service: ServiceDefinition, input: ServicePodsInput): ServicePods {
@@ -73,7 +79,13 @@ function podsOf(service: ServiceDefinition, input: ServicePodsInput): ServicePod
         ? [scaling.replicas, scaling.replicas, `fixed: ${scaling.replicas} replica(s)`]
         : scaling.rule === 'cpu'
           ? [scaling.min, scaling.max, `fixed range of its cpu rule: ${scaling.min}–${scaling.max}`]
-          : [podFloor, Math.max(podFloor, Math.ceil(podFloor * headroom)), `no demand figure: the stage's pod floor ${podFloor}, × ${fmt(headroom)} headroom`];
+          : scaling.rule === 'queue'
+            ? [scaling.min, scaling.max, `fixed range of its queue rule: ${scaling.min}–${scaling.max}${backlogText(service)}`]
+            : [
+                podFloor,
+                Math.max(podFloor, Math.ceil(podFloor * headroom)),
+                `no demand figure: the stage's pod floor ${podFloor}, × ${fmt(headroom)} headroom`,
+              ];
     return { driver: 'fixed', min, max, cpu, memoryGiB, reason: `${why} → ${min}–${max} pods × ${pods}` };
   }
 
@@ -92,14 +104,15 @@ function podsOf(service: ServiceDefinition, input: ServicePodsInput): ServicePod
     demandText = `${fmt(dau)} DAU × ${fmt(perUser)} req/day ÷ 86,400 × ${fmt(w.peakFactor)} peak${regionText} = ${fmt(peak)} req/s × ${fmt(demand.cpuMillisPerRequest)} CPU-ms = ${fmt((peak * demand.cpuMillisPerRequest) / 1000)} vCPU`;
     capacityText = `${fmt(atFull)} req/s per ${fmt(cpu)} vCPU pod × ${fmt(target * 100)}% CPU target`;
   } else if (demand.driver === 'connections') {
-    const perUser = demand.connectionsPerDailyUser ?? w.concurrentRatio;
+    const perUser = connectionsPerDailyUserOf(service, w) ?? 0;
     peak = (dau * perUser) / divisor;
     atFull = demand.connectionsPerPod;
     atTarget = demand.scaleAtConnectionsPerPod ?? Math.floor(demand.connectionsPerPod * DEFAULT_CONNECTION_SCALE_AT);
     demandText = `${fmt(dau)} DAU × ${fmt(perUser)} connections at peak${regionText} = ${fmt(peak)} connections`;
     capacityText = `${fmt(atTarget)} per pod (scale-up point; ${fmt(atFull)} at most)`;
   } else {
-    const perUser = demand.messagesPerDailyUser ?? w.messagesPerDauPerDay;
+    // Without its own figure or the workload's, capacity.ts stops on it (demand.messagesPerDailyUser).
+    const perUser = messagesPerDailyUserOf(service, w) ?? 0;
     peak = (((dau * perUser) / SECONDS_PER_DAY) * w.peakFactor) / divisor;
     const target = input.cpuTargetPercent(service) / 100;
     atFull = demand.messagesPerSecondPerPod;
@@ -107,6 +120,7 @@ function podsOf(service: ServiceDefinition, input: ServicePodsInput): ServicePod
     demandText = `${fmt(dau)} DAU × ${fmt(perUser)} messages/day ÷ 86,400 × ${fmt(w.peakFactor)} peak${regionText} = ${fmt(peak)} messages/s`;
     capacityText = `${fmt(atFull)} messages/s per pod × ${fmt(target * 100)}% CPU target`;
   }
+  if (service.scaling.rule === 'queue') capacityText += backlogText(service);
   const rawPods = peak / atTarget;
   const raw = ceilDiv(peak, atTarget);
   const min = Math.max(podFloor, raw);

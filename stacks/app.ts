@@ -5,6 +5,7 @@ import { Environment } from '../config/environment';
 import { Stage } from '../config/stages';
 import { SizedEnvironment } from '../sizing/blueprint';
 import { AppsStack } from './apps-stack';
+import { externalProducers } from './apps-stack-order';
 import { StateLocation } from './backend';
 import { EdgeStack } from './edge-stack';
 import { composeGrowth } from './stages/growth';
@@ -46,6 +47,9 @@ export function addEnvironment(app: App, { environment, blueprint }: SizedEnviro
   // A later region's CockroachDB copies the CA the first region's apps stack publishes, and joins
   // the cluster it initialises: cdktf deploys the first region's apps stack before the others'.
   if (blueprint.cockroach) for (const later of apps.slice(1)) later.addDependency(apps[0]);
+  // A standby region's services log in as the users the primary region's database-users Job makes
+  // (they replicate to the standby's database): cdktf deploys the primary's apps stack first.
+  for (const [stack, producers] of externalProducers(apps)) for (const producer of producers) stack.addDependency(producer);
   const edge = new EdgeStack(app, { environment, regions: regional, state });
   return { environment, regional, apps, edge };
 }

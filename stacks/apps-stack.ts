@@ -27,6 +27,7 @@ import { poolerObjects } from '../services/kubernetes/pooler';
 import { databaseClients } from '../sizing/pooler';
 import { clusterAutoscalerObjects } from '../services/platform/cluster-autoscaler';
 import { collectorObjects } from '../services/platform/otel-collector';
+import { queueScaledWorkers, queueScalerObjects } from '../services/platform/queue-scaler';
 import {
   databasePasswordFile,
   databaseUsersObjects,
@@ -148,6 +149,10 @@ export class AppsStack extends StagecraftStack {
       );
     }
     if (props.blueprint.cockroach) this.addCockroach(props);
+    this.addQueueScaler(
+      regional,
+      zones.map((zone) => subnetCidr(region.vpcCidr, 'private', zone)),
+    );
     this.addOperationsJobs(regional);
     this.addObjects(
       'otel-collector',
@@ -183,6 +188,30 @@ export class AppsStack extends StagecraftStack {
       const added = [...new Set(after.filter((p) => p !== resource).map(address))];
       if (added.length > 0) resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), ...added])];
     }
+  }
+
+  /**
+   * The queue-scaler, where a worker scales on its queue's backlog: it sets those Deployments' counts
+   * from CloudWatch (services/platform/queue-scaler.ts); its Pod Identity role is the regional stack's.
+   * `privateCidrs` are the cluster's subnets, where the EKS control plane's interfaces are.
+   */
+  private addQueueScaler(regional: RegionalStack, privateCidrs: readonly string[]): void {
+    const workers = queueScaledWorkers(this.workloads, {
+      queues: regional.foundation.environment.components.queues,
+      rabbitMqBroker: regional.rabbitMq?.brokerName,
+      kafkaCluster: regional.kafka?.clusterName,
+    });
+    if (workers.length === 0) return;
+    const objects = queueScalerObjects({ region: this.region.code, workers, apiServerCidrs: privateCidrs, vpcCidr: this.region.vpcCidr });
+    const namespace = this.addObjects(
+      'queue-scaler-namespace',
+      objects.filter((o) => o.kind === 'Namespace'),
+    );
+    this.addObjects(
+      'queue-scaler',
+      objects.filter((o) => o.kind !== 'Namespace'),
+      [...namespace, ...this.productNamespace],
+    );
   }
 
   /** Jobs that apply what the AWS provider cannot: the search ISM policy, RabbitMQ's dead-letter policy and users, the Kafka topics, the services' database users. */
@@ -244,7 +273,16 @@ export class AppsStack extends StagecraftStack {
         ? databaseUsersSql({ users, passwordFiles: Object.fromEntries(passwords.map((p, i) => [p.user, databasePasswordFile(i)])), revokeIam: true })
         : databaseUsersSql({ users });
       if (users.length > 0)
-        jobs.push(...databaseUsersObjects({ region, databases: regional.databaseAdmin.databases, sql, passwords, users: users.map((u) => u.user) }));
+        jobs.push(
+          ...databaseUsersObjects({
+            region,
+            databases: regional.databaseAdmin.databases,
+            sql,
+            passwords,
+            users: users.map((u) => u.user),
+            passwordVersion: regional.pooler?.passwordVersion,
+          }),
+        );
     }
     if (jobs.length === 0) return;
     const namespace = this.addObjects('operations-namespace', [operationsNamespace()]);

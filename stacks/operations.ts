@@ -24,6 +24,7 @@ import { resourceName } from '../constructs/shared/protection';
 import { COCKROACH_METRICS_NAMESPACE, COLLECTOR_NAME, COLLECTOR_NAMESPACE } from '../services/platform/otel-collector';
 import { RegionalStack } from './regional-stack';
 import { kafkaClusterArn, roleArn } from '../constructs/shared/arn';
+import { QUEUE_SCALER_NAME, QUEUE_SCALER_NAMESPACE } from '../services/platform/queue-scaler';
 import { brokerClients } from '../config/components';
 
 export function addOperations(stack: RegionalStack): void {
@@ -31,6 +32,7 @@ export function addOperations(stack: RegionalStack): void {
   if (stack.eks) {
     addCollector(stack);
     addOperationsJobIdentities(stack);
+    addQueueScalerIdentity(stack);
   }
   const { slo } = f.environment;
   if (slo && stack.loadBalancer) {
@@ -205,4 +207,31 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
       }),
     });
   }
+}
+
+/**
+ * The queue-scaler's Pod Identity role (services/platform/queue-scaler.ts), where a worker of this
+ * environment scales on its queue's backlog: `cloudwatch:GetMetricData` and nothing else. The call
+ * has no resource-level permissions (AWS: "Resource: *" only), so the role can read any metric of
+ * the account and region, and write none.
+ */
+function addQueueScalerIdentity(stack: RegionalStack): void {
+  const f = stack.foundation;
+  if (!f.environment.services.some((s) => s.scaling.rule === 'queue')) return;
+  const identity = new ServiceIdentity(stack, QUEUE_SCALER_NAME, {
+    cluster: stack.eks!,
+    namespace: QUEUE_SCALER_NAMESPACE,
+    encryptionKey: f.encryptionKey,
+    region: f.region.code,
+    roleName: resourceName(f.namePrefix, QUEUE_SCALER_NAME, 64),
+    serviceAccount: QUEUE_SCALER_NAME,
+    stores: [],
+  });
+  new IamRolePolicy(stack, 'queue-scaler-read-backlog', {
+    role: identity.role.id,
+    policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'ReadQueueBacklogMetrics', Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' }],
+    }),
+  });
 }

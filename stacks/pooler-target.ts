@@ -11,4 +11,6 @@ export interface PoolerTarget {
   readonly ownedSecretArns: Readonly<Record<string, string>>;
   readonly databaseCidrs: readonly string[];
   readonly databasePort: number;
+  /** components.postgres.pooler.passwordVersion: a new one rotates the passwords, re-runs the database-users Job and restarts the pooler. */
+  readonly passwordVersion: number;
 }

@@ -11,7 +11,7 @@
  * - The services' `database` endpoint becomes the pooler (`pgbouncer.product.svc.cluster.local:6432`,
  *   reached through the NetworkPolicy by pod label): their DATABASE_HOST, DATABASE_READER_HOSTS
  *   and shard hosts point at it, and each database (writer, replica, shard) is a database name
- *   on it. A service reads its password file (DATABASE_PASSWORD_SECRET_FILE, the fetch-secrets
+ *   on it, reached over TLS (`DATABASE_SSLMODE=require`). A service reads its password file (DATABASE_PASSWORD_SECRET_FILE, the fetch-secrets
  *   init container) and may read its own secret only.
  * - The pooler's Pod Identity role may read every client's password secret and nothing else.
  */
@@ -53,6 +53,7 @@ export function pooledDatabase(
   const f = stack.foundation;
   const { partition, accountId } = f.encryptionKey;
   const clients = databaseClients(f.environment.services);
+  const passwordVersion = f.environment.components.pooler?.passwordVersion ?? 1;
   const others = f.environment.regions.filter((r) => r.code !== f.region.code);
   const users: PoolerUser[] = [];
   const secretResources: Record<string, string> = {};
@@ -65,6 +66,8 @@ export function pooledDatabase(
         description: `${f.namePrefix}: password of ${service.name}'s PostgreSQL user (PgBouncer)`,
         encryptionKey: f.encryptionKey,
         replicaRegions: others.map((r) => ({ region: r.code, kmsKeyId: `alias/${regionalStackName(f.environment.name, r.code)}` })),
+        // Raising components.postgres.pooler.passwordVersion writes a new password (rotation).
+        valueVersion: passwordVersion,
       });
       users.push({ user: service.name, secretId: secret.secret.arn });
       secretResources[service.name] = secret.secret.arn;
@@ -76,14 +79,15 @@ export function pooledDatabase(
     }
   }
   const databaseCidrs = direct.peer && 'cidrs' in direct.peer ? direct.peer.cidrs : [];
-  stack.pooler = { databases, users, secretResources, ownedSecretArns, databaseCidrs, databasePort: direct.port };
+  stack.pooler = { databases, users, secretResources, ownedSecretArns, databaseCidrs, databasePort: direct.port, passwordVersion };
   const writer = databases[0]?.alias ?? POSTGRES_DATABASE;
   return {
     kind: 'database',
     engine: `${direct.engine} through PgBouncer`,
     port: POOLER_PORT,
     peer: { namespace: PRODUCT_NAMESPACE, podLabels: selectorLabels(POOLER_NAME) },
-    env: { ...env, DATABASE_HOST: POOLER_HOST, DATABASE_PORT: String(POOLER_PORT) },
+    // PgBouncer refuses plaintext clients; `require` encrypts without verifying its per-pod self-signed certificate.
+    env: { ...env, DATABASE_HOST: POOLER_HOST, DATABASE_PORT: String(POOLER_PORT), DATABASE_SSLMODE: 'require' },
     secretArns: [],
     bucketArns: [],
     credentialFor: (service: ServiceDefinition): ServiceCredential => {
@@ -92,7 +96,8 @@ export function pooledDatabase(
       if (!resource || !user) throw new Error(`${service.name} does not declare the database in ${stack.stackName}`);
       return {
         mechanism: 'database user with a password of its own, through PgBouncer',
-        env: { DATABASE_USER: service.name, DATABASE_NAME: writer, DATABASE_AUTH: 'password' },
+        // The version restarts the service when the passwords rotate, so it reads its new one.
+        env: { DATABASE_USER: service.name, DATABASE_NAME: writer, DATABASE_AUTH: 'password', DATABASE_PASSWORD_VERSION: String(passwordVersion) },
         secretArns: [resource],
         fileSecrets: { [DATABASE_PASSWORD_SECRET]: user.secretId },
       };

@@ -1,6 +1,8 @@
 /**
- * A synthesis directory's manifest (`<outdir>/manifest.json`, written by cdktf): the stacks and
- * where each stack's `cdk.tf.json` is. A missing or unreadable manifest is input to fix (exit 2).
+ * A synthesis directory's manifest (`<outdir>/manifest.json`, written by cdktf): the stacks, where
+ * each stack's `cdk.tf.json` is, and the stacks each one is deployed after (`dependencies`: the
+ * order `cdktf deploy '*'` follows, docs/deploy-order.md). A missing or unreadable manifest is
+ * input to fix (exit 2).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +13,8 @@ export interface ManifestStack {
   readonly name: string;
   /** Absolute path of the stack's `cdk.tf.json`. */
   readonly file: string;
+  /** The stacks `cdktf deploy` applies before this one (cross-stack references and `addDependency`). */
+  readonly dependencies: readonly string[];
 }
 
 /** The stacks of a cdktf synthesis (`<outdir>/manifest.json`). */
@@ -31,7 +35,7 @@ export function readManifest(outdir: string): SynthManifest {
   } catch (error) {
     throw new UserInputError([{ file, path: '(root)', message: `is not valid JSON (${(error as Error).message}); run \`npm run synth\` again` }]);
   }
-  const stacks = (parsed as { stacks?: Record<string, { synthesizedStackPath?: string }> }).stacks;
+  const stacks = (parsed as { stacks?: Record<string, { synthesizedStackPath?: string; dependencies?: unknown }> }).stacks;
   if (!stacks || typeof stacks !== 'object') {
     throw new UserInputError([{ file, path: 'stacks', message: 'missing; this is not a cdktf manifest, run `npm run synth` again' }]);
   }
@@ -40,6 +44,7 @@ export function readManifest(outdir: string): SynthManifest {
     stacks: Object.entries(stacks).map(([name, entry]) => ({
       name,
       file: path.resolve(outdir, entry.synthesizedStackPath ?? path.join('stacks', name, 'cdk.tf.json')),
+      dependencies: Array.isArray(entry.dependencies) ? entry.dependencies.filter((d): d is string => typeof d === 'string') : [],
     })),
   };
 }

@@ -46,7 +46,8 @@ export function readSynthesis(dir: string, origin: SynthesisOrigin, label = orig
         problems.push(...shape.map((message) => ({ file: origin.command, path: origin.flag, message: `${origin.given}: ${message}` })));
         continue;
       }
-      stacks.push({ name, json });
+      const dependencies = record(entry)?.dependencies;
+      stacks.push({ name, json, dependencies: Array.isArray(dependencies) ? dependencies.filter((d): d is string => typeof d === 'string') : [] });
     } catch (error) {
       problems.push({
         file: origin.command,

@@ -54,12 +54,16 @@ export interface StackView {
   environmentStacks(): readonly StackView[];
   /** The stack's whole JSON (providers, outputs, data sources, locals), for rules that read beyond resources. @default absent in hand-built views */
   readonly json?: Readonly<Record<string, unknown>>;
+  /** The stacks `cdktf deploy` applies before this one (manifest.json's `dependencies`). @default absent: the order is not known (no manifest) */
+  readonly dependencies?: readonly string[];
 }
 
 /** One stack's synthesized JSON. */
 export interface SynthesizedStack {
   readonly name: string;
   readonly json: StackJson;
+  /** The stacks `cdktf deploy` applies before this one, from manifest.json. @default absent: not read from a synthesis directory */
+  readonly dependencies?: readonly string[];
 }
 
 /** Every stack of one synthesis (a `cdktf.out`, a plan, or an in-memory build). */
@@ -101,6 +105,7 @@ interface StackFacts {
   readonly cloudflare?: CloudflareSubscription;
   readonly resources: ResourceView[];
   readonly json: Readonly<Record<string, unknown>>;
+  readonly dependencies?: readonly string[];
 }
 
 /** The subscription written into a `cloudflare_zone` lookup's `//` metadata, when one is. */
@@ -135,6 +140,7 @@ function facts(stack: SynthesizedStack): StackFacts {
     cloudflare: cloudflareSubscription(stack.json),
     resources: stackResources(stack.json),
     json: stack.json as Readonly<Record<string, unknown>>,
+    dependencies: stack.dependencies,
   };
 }
 
@@ -178,6 +184,7 @@ export function stackViews(synthesis: Synthesis): StackView[] {
         ),
       environmentStacks: () => views.filter((v) => f.environment !== undefined && v.environment === f.environment),
       json: f.json,
+      dependencies: f.dependencies,
     });
   }
   return views;

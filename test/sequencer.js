@@ -12,14 +12,20 @@ const SLOWEST_FIRST = [
   'test/terraform/release-plan.test.ts',
   // test:unit: a real PostgreSQL, Chromium, real CLI runs in git worktrees, syntheses per case.
   // A RabbitMQ node takes its time to start: started first, it waits beside the other files.
+  // The first file synthesizes the shared examples (test/helpers/synthesis-cache.ts); the second
+  // synthesizes only its own environments, so the other worker is busy meanwhile, not waiting for it.
   'test/services/platform/rabbitmq-users.test.ts',
-  'test/services/platform/database-users.test.ts',
-  'test/services/kubernetes/pgbouncer.test.ts',
-  'test/report/browser.test.ts',
-  'test/examples/chat-1b.test.ts',
-  'test/synthesis/kubernetes-typed.test.ts',
-  'test/cli/review.test.ts',
   'test/stacks/components.test.ts',
+  'test/services/platform/database-users.test.ts',
+  'test/services/host-release.test.ts',
+  'test/report/browser.test.ts',
+  'test/cli/review.test.ts',
+  'test/review/massive-timing.test.ts',
+  'test/review/review.test.ts',
+  'test/cli/size.test.ts',
+  'test/examples/chat-1b.test.ts',
+  'test/services/kubernetes/pgbouncer.test.ts',
+  'test/synthesis/kubernetes-typed.test.ts',
 ];
 
 class SlowestFirstSequencer extends Sequencer {

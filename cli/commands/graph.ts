@@ -36,6 +36,8 @@ export const graphCommand: Command = {
     'synthesized stacks (node groups, Aurora instances, Redis shards, Kafka brokers, HPAs of the apps stack);',
     'what the stacks do not carry yet comes from the Blueprint (pod ranges, CockroachDB nodes, on-host stores),',
     'marked "source": "blueprint" in JSON and drawn dashed in DOT. Edges carry protocol and port.',
+    'A product service reaches the stores its service file declares; a platform workload (cluster autoscaler,',
+    'collector, operations Jobs, CockroachDB) only what its pod spec and Pod Identity role name, and the AWS APIs it calls.',
     'Without --from nothing is written: the synthesis goes to a temporary directory that is removed.',
     'Exit code: 0 on success, 2 on bad input.',
   ].join('\n'),

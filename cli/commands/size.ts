@@ -12,6 +12,7 @@ import { ASSUMPTION_NAMES, ASSUMPTIONS } from '../../config/assumptions';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { sizeEdgeServices } from '../../sizing/edge-services';
 import { ComponentName, fmt } from '../../sizing/capacity';
+import { undeclared } from '../../sizing/demand';
 import { WORKLOAD_FIELDS } from '../../config/workload-defaults';
 import { single } from '../args';
 import { Command, JSON_FLAG } from '../command';
@@ -60,13 +61,16 @@ export function sizeDocument({ sized, cost }: { sized: SizedEnvironment; cost: E
     regionCodes: environment.regions.map((r) => r.code),
     /** Each region carries peak ÷ this: regions − 1 on multi-region stages, else 1. */
     perRegionDivisor: derived.regionDivisor,
-    workload: Object.fromEntries([['mau', workload.mau], ...WORKLOAD_FIELDS.map((f) => [f, workload[f]])]),
+    workload: Object.fromEntries([['mau', workload.mau], ...WORKLOAD_FIELDS.map((f) => [f, workload[f] ?? null])]),
     workloadDefaults: WORKLOAD_FIELDS.filter((f) => given[f] === undefined),
     average: { rps: demand.averageRps, messagesPerSecond: demand.averageMessagesPerSecond },
     peak: {
       rps: demand.peakRps,
       messagesPerSecond: demand.peakMessagesPerSecond,
       connections: demand.peakConnections,
+      /** `workload` (workload.messagesPerDauPerDay), or the services that declare messages ([] when none does). */
+      messagesFrom: 'workload' in demand.messagesFrom ? 'workload' : demand.messagesFrom.services,
+      connectionsFrom: demand.connectionsFrom,
       dbWritesPerSecond: demand.peakDbWritesPerSecond,
       dbReadsPerSecond: demand.peakDbReadsPerSecond,
       redisOpsPerSecond: demand.peakRedisOpsPerSecond,
@@ -251,8 +255,13 @@ export function formatSize(result: { sized: SizedEnvironment; cost: EnvironmentC
   lines.push(
     `${environment.regions.length} region${environment.regions.length === 1 ? '' : 's'} (${regions})${report.derived!.regionDivisor > 1 ? `; each region is sized for peak ÷ (${environment.regions.length} − 1), to survive the loss of one` : ''}`,
   );
+  // Messages and connections are what the services declare (sizing/demand.ts); none declared is said in words.
+  const messages =
+    undeclared('messages', demand) ??
+    `${fmt(demand.peakMessagesPerSecond)} messages/s (${'workload' in demand.messagesFrom ? 'workload.messagesPerDauPerDay' : demand.messagesFrom.services.join(', ')})`;
+  const connections = undeclared('connections', demand) ?? `${fmt(demand.peakConnections)} connections (${demand.connectionsFrom.join(', ')})`;
   lines.push(
-    `demand: ${fmt(demand.dau)} DAU · peak ${fmt(demand.peakRps)} req/s · ${fmt(demand.peakMessagesPerSecond)} messages/s · ${fmt(demand.peakConnections)} connections · ${fmt(demand.peakDbWritesPerSecond)} DB writes/s · ${fmt(demand.peakRedisOpsPerSecond)} Redis ops/s`,
+    `demand: ${fmt(demand.dau)} DAU · peak ${fmt(demand.peakRps)} req/s · ${messages} · ${connections} · ${fmt(demand.peakDbWritesPerSecond)} DB writes/s · ${fmt(demand.peakRedisOpsPerSecond)} Redis ops/s`,
   );
   lines.push(
     `services: ${

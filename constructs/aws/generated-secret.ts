@@ -27,6 +27,12 @@ export interface GeneratedSecretProps {
    * primary region's Job set. @default none
    */
   readonly replicaRegions?: ReadonlyArray<{ readonly region: string; readonly kmsKeyId: string }>;
+  /**
+   * The write-only value's version (`secret_string_wo_version`): raising it makes Terraform
+   * generate and write a new value, which is how the value is rotated. Only with the write-only
+   * form. @default 1
+   */
+  readonly valueVersion?: number;
 }
 
 /**
@@ -35,8 +41,8 @@ export interface GeneratedSecretProps {
  * The value is `uuid()` without dashes: 122 random bits from Terraform's crypto-random
  * UUIDv4, generated once. By default it goes through the write-only argument
  * `secret_string_wo` (Terraform ≥ 1.11): Terraform sends it to Secrets Manager and keeps it in
- * neither plan nor state; `secret_string_wo_version` stays 1, so later plans never write a new
- * value. Whoever needs it reads the secret at run time. This keeps the stack on the AWS provider
+ * neither plan nor state; `secret_string_wo_version` stays at `valueVersion` (1), so later plans
+ * never write a new value until it is raised. Whoever needs it reads the secret at run time. This keeps the stack on the AWS provider
  * alone, so it plans offline: the `random` provider is not in the machine's mirror, and the AWS
  * provider's ephemeral `aws_secretsmanager_random_password` calls the API while planning.
  * Nothing secret appears in the synthesized JSON.
@@ -53,6 +59,11 @@ export class GeneratedSecret extends Construct {
     super(scope, id);
     const recoveryWindowDays = props.recoveryWindowDays ?? 30;
     this.readable = props.readableInTerraform ?? false;
+    const valueVersion = props.valueVersion ?? 1;
+    if (!Number.isInteger(valueVersion) || valueVersion < 1)
+      throw new Error(`${this.node.path}: valueVersion must be a whole number of at least 1; received ${valueVersion}`);
+    if (this.readable && props.valueVersion !== undefined)
+      throw new Error(`${this.node.path}: valueVersion applies to the write-only value only, not with readableInTerraform`);
 
     this.policyArn = secretArn(props.encryptionKey, props.name);
     this.secret = new SecretsmanagerSecret(this, 'secret', {
@@ -70,7 +81,7 @@ export class GeneratedSecret extends Construct {
       'value',
       this.readable
         ? { secretId: this.secret.id, secretString: generated, lifecycle: { ignoreChanges: ['secret_string'] } }
-        : { secretId: this.secret.id, secretStringWo: generated, secretStringWoVersion: 1 },
+        : { secretId: this.secret.id, secretStringWo: generated, secretStringWoVersion: valueVersion },
     );
   }
 

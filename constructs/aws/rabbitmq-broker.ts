@@ -87,6 +87,8 @@ export class RabbitMqBroker extends Construct {
   /** Password of `adminUsername`, generated at apply time and kept in Secrets Manager. */
   readonly adminPassword: GeneratedSecret;
   readonly adminUsername = 'stagecraft-admin';
+  /** The broker's name: the `Broker` dimension of its CloudWatch metrics. */
+  readonly brokerName: string;
   readonly metricAlarms: CloudwatchMetricAlarm[] = [];
   readonly port = RABBITMQ_PORTS.amqps;
 
@@ -122,6 +124,7 @@ export class RabbitMqBroker extends Construct {
     ]);
 
     const name = resourceName(props.namePrefix, 'rabbitmq', 50);
+    this.brokerName = name;
 
     this.clientAccess = new ClientAccess(this, {
       name,

@@ -1,9 +1,9 @@
 /**
  * The HTTPS listener's rules to the public service ports: one rule per port, matching the
  * hosts of the port's route (every product host: the apex and one level below it, origin-<region>
- * included) and its paths. Ports with paths come first, in the order of their service and port names; the port
- * without paths (every other path, `/*`) comes last. Anything no rule takes gets the listener's
- * default action (a fixed 404).
+ * included) and its paths. Ports with paths come first, in the order of their service and port names; the ports
+ * without paths (every other path, `/*`) come last, counted down to the highest priority AWS accepts
+ * (50,000). Anything no rule takes gets the listener's default action (a fixed 404).
  */
 import { Construct } from 'constructs';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -22,19 +22,29 @@ export interface ServiceRoute {
   readonly targetGroupArn: string;
 }
 
-/** The catch-all rule's priority: after every rule with paths (at most 49,999 rules fit below it). */
-export const CATCH_ALL_PRIORITY = 50_000;
+/** The highest priority an ALB listener rule accepts (AWS takes 1..50,000). */
+export const MAX_RULE_PRIORITY = 50_000;
+
+/** The last catch-all rule's priority: the highest a listener rule may have, after every rule with paths. */
+export const CATCH_ALL_PRIORITY = MAX_RULE_PRIORITY;
 
 /**
- * Priorities by route: 10, 20, … for routes with paths (room to insert between), then the
- * catch-alls from `CATCH_ALL_PRIORITY`: those on some hosts before one on every host.
+ * Priorities by route, all within 1..50,000 and unique: 10, 20, … for routes with paths (room to
+ * insert between), then the catch-alls counted down to `CATCH_ALL_PRIORITY`: those on some hosts
+ * before the one on every host, which always gets `CATCH_ALL_PRIORITY` (a product with one
+ * catch-all keeps its priority when routes are added). Catch-alls never share a host (the service
+ * files refuse one path on one host twice), so their order among themselves only has to put the
+ * every-host rule, whose `*.<domain>` pattern matches the others' hosts, last.
  */
 export function routePriorities(routes: readonly ServiceRoute[]): Map<ServiceRoute, number> {
   const byName = (a: ServiceRoute, b: ServiceRoute) => `${a.service}/${a.portName}`.localeCompare(`${b.service}/${b.portName}`);
   const specific = routes.filter((r) => r.paths.length > 0).sort(byName);
   const priorities = new Map<ServiceRoute, number>(specific.map((route, i) => [route, (i + 1) * 10]));
   const catchAlls = routes.filter((r) => r.paths.length === 0).sort((a, b) => a.hosts.length - b.hosts.length || byName(a, b));
-  catchAlls.forEach((route, i) => priorities.set(route, CATCH_ALL_PRIORITY + i));
+  catchAlls.forEach((route, i) => priorities.set(route, CATCH_ALL_PRIORITY - (catchAlls.length - 1 - i)));
+  if (specific.length * 10 >= CATCH_ALL_PRIORITY - catchAlls.length + 1) {
+    throw new Error(`service routes: ${routes.length} routes do not fit the listener's priorities 1..${MAX_RULE_PRIORITY}`);
+  }
   return priorities;
 }
 

@@ -28,6 +28,7 @@ import { OpenSearchEnforceHttps } from '../rules/encryption-in-transit/OpenSearc
 import { OpenSearchNodeToNodeEncryption } from '../rules/encryption-in-transit/OpenSearchNodeToNodeEncryption';
 import { S3BucketTlsOnly } from '../rules/encryption-in-transit/S3BucketTlsOnly';
 import { HttpListenerRedirectsToHttps } from '../rules/encryption-in-transit/HttpListenerRedirectsToHttps';
+import { PoolerClientTls } from '../rules/encryption-in-transit/PoolerClientTls';
 import { SecurityGroupNoWorldIngress } from '../rules/public-exposure/SecurityGroupNoWorldIngress';
 import { RdsNotPubliclyAccessible } from '../rules/public-exposure/RdsNotPubliclyAccessible';
 import { EksEndpointRestricted } from '../rules/public-exposure/EksEndpointRestricted';
@@ -80,6 +81,7 @@ import { ContainerProbes } from '../rules/kubernetes-pod-hardening/ContainerProb
 import { ContainerResources } from '../rules/kubernetes-pod-hardening/ContainerResources';
 import { PodSecretsProduced } from '../rules/kubernetes-pod-hardening/PodSecretsProduced';
 import { WorkloadProvisionsProduced } from '../rules/kubernetes-pod-hardening/WorkloadProvisionsProduced';
+import { QueueScaledWorkloadHasScaler } from '../rules/kubernetes-pod-hardening/QueueScaledWorkloadHasScaler';
 import { DatabasesMultiAzWithReplica } from '../rules/stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from '../rules/stage-aware/CacheFailover';
 import { SingleHostBackups } from '../rules/stage-aware/SingleHostBackups';
@@ -218,6 +220,12 @@ export const STAGECRAFT_PACK: Pack = {
       rule: HttpListenerRedirectsToHttps,
       level: 'error',
       explanation: 'A plain HTTP listener that forwards serves the product in clear; port 80 must only redirect.',
+    },
+    {
+      rule: PoolerClientTls,
+      level: 'error',
+      explanation:
+        "PgBouncer accepts plaintext clients by default: the services' queries and rows would cross the pod network in clear, though the pooler's leg to the database is encrypted.",
     },
     // Public exposure
     {
@@ -394,6 +402,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A pod that starts before its database or broker user, its topics or its search role exist fails to log in and crash-loops, and an apply that does not wait for the Job that makes them reports success while the services cannot work.',
+    },
+    {
+      rule: QueueScaledWorkloadHasScaler,
+      level: 'error',
+      explanation:
+        'A worker scaled on its queue whose count nothing may set stays at one pod whatever the backlog; one whose count terraform or an HPA also sets flaps between their answers.',
     },
     // Stage-aware
     {

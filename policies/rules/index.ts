@@ -24,6 +24,7 @@ import { OpenSearchEnforceHttps } from './encryption-in-transit/OpenSearchEnforc
 import { OpenSearchNodeToNodeEncryption } from './encryption-in-transit/OpenSearchNodeToNodeEncryption';
 import { S3BucketTlsOnly } from './encryption-in-transit/S3BucketTlsOnly';
 import { HttpListenerRedirectsToHttps } from './encryption-in-transit/HttpListenerRedirectsToHttps';
+import { PoolerClientTls } from './encryption-in-transit/PoolerClientTls';
 import { SecurityGroupNoWorldIngress } from './public-exposure/SecurityGroupNoWorldIngress';
 import { RdsNotPubliclyAccessible } from './public-exposure/RdsNotPubliclyAccessible';
 import { EksEndpointRestricted } from './public-exposure/EksEndpointRestricted';
@@ -76,6 +77,7 @@ import { ContainerProbes } from './kubernetes-pod-hardening/ContainerProbes';
 import { ContainerResources } from './kubernetes-pod-hardening/ContainerResources';
 import { PodSecretsProduced } from './kubernetes-pod-hardening/PodSecretsProduced';
 import { WorkloadProvisionsProduced } from './kubernetes-pod-hardening/WorkloadProvisionsProduced';
+import { QueueScaledWorkloadHasScaler } from './kubernetes-pod-hardening/QueueScaledWorkloadHasScaler';
 import { DatabasesMultiAzWithReplica } from './stage-aware/DatabasesMultiAzWithReplica';
 import { CacheFailover } from './stage-aware/CacheFailover';
 import { SingleHostBackups } from './stage-aware/SingleHostBackups';
@@ -137,6 +139,7 @@ export const ALL_RULES: readonly Rule[] = [
   OpenSearchNodeToNodeEncryption,
   S3BucketTlsOnly,
   HttpListenerRedirectsToHttps,
+  PoolerClientTls,
   SecurityGroupNoWorldIngress,
   RdsNotPubliclyAccessible,
   EksEndpointRestricted,
@@ -189,6 +192,7 @@ export const ALL_RULES: readonly Rule[] = [
   ContainerResources,
   PodSecretsProduced,
   WorkloadProvisionsProduced,
+  QueueScaledWorkloadHasScaler,
   DatabasesMultiAzWithReplica,
   CacheFailover,
   SingleHostBackups,

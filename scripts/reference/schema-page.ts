@@ -51,7 +51,7 @@ function fieldRow(field: SchemaField): string[] {
 function numericTable(spec: NumericTable): string {
   const rows = Object.entries(spec.specs).map(([name, entry]) => [
     code(`${spec.prefix}.${name}`),
-    formatSpecValue(entry.value),
+    entry.value === undefined ? (entry.defaultText ?? '') : formatSpecValue(entry.value),
     entry.unit,
     describeRange(entry),
     entry.description,

@@ -38,7 +38,8 @@ export function productObjects(input: ProductObjectsInput): {
       deployment(workload),
       clusterService(service),
       ...(nodePort ? [nodePort] : []),
-      ...(workload.scaling ? [horizontalPodAutoscaler(workload.scaling)] : []),
+      // A queue rule's count is the queue-scaler's (services/platform/queue-scaler.ts): no HPA to fight it.
+      ...(workload.scaling && !workload.scaling.backlog ? [horizontalPodAutoscaler(workload.scaling)] : []),
       podDisruptionBudget(service.name),
       servicePolicy(service, running, input.stores, input.network),
     ]);

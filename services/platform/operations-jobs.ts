@@ -304,6 +304,8 @@ export interface DatabaseUsersTarget {
    * position here) for the script's `passwordFiles`. @default none: IAM logins
    */
   readonly passwords?: ReadonlyArray<{ readonly user: string; readonly secretArn: string }>;
+  /** The passwords' version (components.postgres.pooler.passwordVersion): part of the Job's name, so a rotation runs it again. @default none */
+  readonly passwordVersion?: number;
 }
 
 /** Where the database-users Job's init container writes the password of `passwords[i]`. */
@@ -312,7 +314,8 @@ export const databasePasswordFile = (i: number): string => `/secrets/db-password
 /**
  * The database-users Job: an init container (AWS CLI) reads each master secret's user and
  * password into a memory-backed volume; psql then applies the script to each writer in one
- * transaction over TLS. Named after the script, so a changed script is a new Job.
+ * transaction over TLS. Named after the script (and the passwords' version), so a changed script
+ * or a rotation is a new Job.
  */
 export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObject[] {
   const name = DATABASE_USERS_JOB;
@@ -346,7 +349,8 @@ export function databaseUsersObjects(target: DatabaseUsersTarget): KubernetesObj
   ].join('\n');
   const secrets = { name: 'secrets', mountPath: '/secrets' };
   const made = (target.users ?? []).map(provision.databaseUser);
-  return operationsJob(name, hashOf({ sql: target.sql, fetch, apply, databases: target.databases.length }), made, {
+  const version = target.passwords && target.passwordVersion !== undefined ? { passwordVersion: target.passwordVersion } : {};
+  return operationsJob(name, hashOf({ sql: target.sql, fetch, apply, databases: target.databases.length, ...version }), made, {
     initContainers: [
       hardened({
         name: 'master-secret',

@@ -24,13 +24,26 @@ export interface ScalingBehavior {
   readonly periodSeconds: number;
 }
 
+/**
+ * A backlog target: the messages waiting for the service (RabbitMQ queue depth, Kafka consumer lag
+ * of what it consumes) ÷ this = pods. No HPA can read it (nothing serves external metrics on the
+ * clusters), so the region's queue-scaler enforces it (services/platform/queue-scaler.ts).
+ */
+export interface BacklogTarget {
+  readonly perPod: number;
+  /** Where the target came from, for reports. */
+  readonly source: string;
+}
+
 /** The rule of one service in one region. */
 export interface PodScalingRule {
   readonly service: string;
   readonly min: number;
   readonly max: number;
-  /** Scale-up signals; the autoscaler follows whichever asks for the most pods. */
+  /** Scale-up signals of an HPA; the autoscaler follows whichever asks for the most pods. Empty with `backlog`. */
   readonly metrics: readonly ScalingMetric[];
+  /** Scales on its queue's backlog through the queue-scaler instead of an HPA. @default none (an HPA) */
+  readonly backlog?: BacklogTarget;
   readonly scaleUp: ScalingBehavior;
   readonly scaleDown: ScalingBehavior;
   /** Where min and max came from, for reports. */

@@ -3,11 +3,11 @@
  * `websocket-gateway.ts` and `api.ts`, the environment's `autoscaling` and `services` overrides,
  * and the pod range the sizing derived from the service's demand (`Blueprint.services`).
  * Without a workload the range of an api or websocket-gateway rule is the stage's pod floor, up
- * to the floor × the autoscale headroom; a cpu rule keeps its own range.
+ * to the floor × the autoscale headroom; a cpu or queue rule keeps its own range.
  */
 import { Environment } from '../../config/environment';
 import { Problem } from '../../config/errors';
-import { ServiceDefinition } from '../../config/service-definition';
+import { backlogTargetPerPod, ServiceDefinition } from '../../config/service-definition';
 import { ASSUMPTIONS } from '../../config/assumptions';
 import { Blueprint } from '../blueprint-types';
 import { DEFAULT_CPU_TARGET_PERCENT } from '../service-pods';
@@ -16,6 +16,7 @@ import { API_DEFAULTS, apiRule, cpuRule } from './api';
 import { PodScalingRule } from './pod-rule';
 import { WEBSOCKET_DEFAULTS, WebsocketThresholds } from '../../config/autoscaling';
 import { websocketGatewayRule } from './websocket-gateway';
+import { queueRule } from './queue-backlog';
 
 type SizedRange = 'websocket' | 'api';
 
@@ -40,7 +41,7 @@ export function serviceRangeOverride(environment: Environment, service: ServiceD
     const o = environment.config.autoscaling?.[key];
     return { min: o?.min, max: o?.max, field: `autoscaling.${key}` };
   }
-  if (service.scaling.rule === 'cpu') {
+  if (service.scaling.rule === 'cpu' || service.scaling.rule === 'queue') {
     const o = environment.config.services?.[service.name];
     return { min: o?.min, max: o?.max, field: `services.${service.name}` };
   }
@@ -52,7 +53,8 @@ export function sizedPodRange(environment: Environment, blueprint: Blueprint, se
   const sized = blueprint.services?.[service.name];
   if (sized && sized.driver !== 'fixed')
     return { min: sized.min, max: sized.max, source: `sizing of its ${sized.driver} demand (Blueprint.services.${service.name})` };
-  if (service.scaling.rule === 'cpu') return { min: service.scaling.min, max: service.scaling.max, source: service.sourceFile };
+  if (service.scaling.rule === 'cpu' || service.scaling.rule === 'queue')
+    return { min: service.scaling.min, max: service.scaling.max, source: service.sourceFile };
   if (sized) return { min: sized.min, max: sized.max, source: `sizing (Blueprint.services.${service.name})` };
   const floor = AVAILABILITY_FLOORS[environment.stage].pods;
   const headroom = environment.config.assumptions?.autoscaleHeadroom ?? ASSUMPTIONS.autoscaleHeadroom.value;
@@ -102,6 +104,12 @@ export function podScalingRule(environment: Environment, blueprint: Blueprint, s
       );
     case 'cpu':
       return cpuRule(service.name, rangeWithOverrides(environment, blueprint, service), scaling.cpuTargetPercent);
+    case 'queue': {
+      // The catalog refuses a queue rule without a target (config/services.ts).
+      const target = backlogTargetPerPod(service);
+      if (!target) throw new Error(`${service.sourceFile}: scaling.targetBacklogPerPod is unresolved`);
+      return queueRule(service.name, rangeWithOverrides(environment, blueprint, service), target);
+    }
     case 'fixed':
       return undefined;
   }

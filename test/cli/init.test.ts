@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { run } from '../helpers/cli';
 import { PROJECT_ROOT } from '../helpers/examples';
 
@@ -108,6 +109,20 @@ describe("a project's own services, from any subfolder", () => {
     expect(review.code).toBe(1);
     expect(review.stdout).toContain('ghcr.io/example/worker:0.1.0');
     expect(review.stdout).not.toContain('ghcr.io/acme/');
+  }, 120_000);
+
+  it('starts a web service and a worker the way a product writes them: kind, demand and a declared secret, sized from that demand', async () => {
+    const api = parse(readFileSync(join(root, 'services', 'api.yaml'), 'utf8'));
+    const worker = parse(readFileSync(join(root, 'services', 'worker.yaml'), 'utf8'));
+    expect([api.kind, api.demand.driver, api.secrets]).toEqual(['web', 'requests', ['SESSION_SIGNING_KEY']]);
+    expect([worker.kind, worker.demand.driver, worker.secrets]).toEqual(['worker', 'fixed', ['EMAIL_API_KEY']]);
+    const size = await run(sub, 'size', '--env', 'launch');
+    expect(size.code).toBe(0);
+    expect(size.stdout).toContain('services: api (requests), worker (fixed); each sized from its own demand and requests (services/<name>.yaml)\n');
+    // The secrets are declared in Secrets Manager by name (their values are put by the operator).
+    const stack = readFileSync(join(root, 'cdktf.out', 'stacks', 'myapp-launch-us-east-1', 'cdk.tf.json'), 'utf8');
+    expect(stack).toContain('myapp-launch/api/SESSION_SIGNING_KEY');
+    expect(stack).toContain('myapp-launch/worker/EMAIL_API_KEY');
   }, 120_000);
 
   it("check reads the project's synthesis and fails the starter only on the deployer's origin-pull step", async () => {

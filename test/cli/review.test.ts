@@ -232,8 +232,9 @@ describe('stagecraft review --from-stage/--to-stage', () => {
 
   it('sizes a pin the next stage refuses as that stage does, and says which pin to change and to what', async () => {
     // growth pins cache.t4g.medium, which the scale stage's Redis Cluster auto scaling does not support.
-    const [file] = environmentFiles(['growth'], EXAMPLES_ROOT);
-    const [growth] = loadEnvironments([file], EXAMPLES_ROOT);
+    // Run from the example product, the CLI takes the root whose cdktf.json points at it (config/project.ts).
+    const [file] = environmentFiles(['growth'], PROJECT_ROOT);
+    const [growth] = loadEnvironments([file], PROJECT_ROOT);
     const pinned = growth.config.cache!.nodeType!;
     const { nodeType: _pin, ...cache } = growth.config.cache!;
     const [asScale] = sizeEnvironments([resolveEnvironment({ ...growth.config, stage: 'scale', cache }, growth.sourceFile)]);

@@ -103,7 +103,10 @@ describe('components: combinations that cannot work are refused with the reason'
       'environments/prod.yaml: components.postgres.pooler: fronts Postgres; this environment runs CockroachDB (database.engine), which balances its own connections',
     ]);
     expect(problems(`${base('growth')}components:\n  postgres: { pooler: { poolMode: statement } }\n`)).toEqual([
-      'environments/prod.yaml: components.postgres.pooler: {"poolMode":"statement"} is not a pooler setting; allowed: true, false or { poolMode, maxConnectionsPercent, idleClientTimeoutSeconds, clientConnectionsPerPod }',
+      'environments/prod.yaml: components.postgres.pooler: {"poolMode":"statement"} is not a pooler setting; allowed: true, false or { poolMode, maxConnectionsPercent, idleClientTimeoutSeconds, clientConnectionsPerPod, passwordVersion }',
+    ]);
+    expect(problems(`${base('growth')}components:\n  postgres: { pooler: { passwordVersion: 0 } }\n`)).toEqual([
+      'environments/prod.yaml: components.postgres.pooler.passwordVersion: must be at least 1; received number 0',
     ]);
   });
 
@@ -113,12 +116,13 @@ describe('components: combinations that cannot work are refused with the reason'
       maxConnectionsPercent: 75,
       idleClientTimeoutSeconds: 1800,
       clientConnectionsPerPod: 10,
+      passwordVersion: 1,
     });
     expect(
       resolved(
-        `${base('growth')}components:\n  search: true\n  queue: [rabbitmq, kafka]\n  postgres: { pooler: { poolMode: session, clientConnectionsPerPod: 4 } }\n`,
+        `${base('growth')}components:\n  search: true\n  queue: [rabbitmq, kafka]\n  postgres: { pooler: { poolMode: session, clientConnectionsPerPod: 4, passwordVersion: 2 } }\n`,
       ).components.pooler,
-    ).toEqual({ poolMode: 'session', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 4 });
+    ).toEqual({ poolMode: 'session', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 4, passwordVersion: 2 });
   });
 
   it("refuses a service that takes the pooler's name", () => {

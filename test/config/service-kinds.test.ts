@@ -146,7 +146,7 @@ describe('the other kinds', () => {
     expect(problemsWith({ 'nightly.yaml': worker })).toEqual([
       'services/nightly.yaml: ports: is required for a worker: it needs at least one port (the health endpoints listen on one)',
       'services/nightly.yaml: health: is required for a worker; give the port and the liveness and readiness paths',
-      'services/nightly.yaml: scaling: is required for a worker; allowed rules: websocket-gateway, api, cpu, fixed',
+      'services/nightly.yaml: scaling: is required for a worker; allowed rules: websocket-gateway, api, cpu, queue, fixed',
     ]);
   });
 

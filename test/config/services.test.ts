@@ -156,7 +156,7 @@ describe('bad service files', () => {
     ).toEqual([
       'services/api.yaml: dataStores[1]: "mongodb" is not a data store; allowed: database, redis, queue, rabbitmq, kafka, search, objectStorage',
       'services/api.yaml: (root): unknown key "replicas"; allowed keys: name, description, kind, image, schedule, timeZone, concurrencyPolicy, deadlineSeconds, retries, drainSeconds, secrets, archive, ports, health, resources, env, dataStores, topics, calls, stages, scaling, demand, edge',
-      'services/websocket-gateway.yaml: scaling.rule: "keda" is not a scaling rule; allowed: websocket-gateway, api, cpu, fixed',
+      'services/websocket-gateway.yaml: scaling.rule: "keda" is not a scaling rule; allowed: websocket-gateway, api, cpu, queue, fixed',
       'services/archive-worker.yaml: name: "archiver" must match the file name; allowed: archive-worker',
     ]);
   });
@@ -232,9 +232,9 @@ describe('environment overrides of the catalog', () => {
     const semantic = yaml.replace('"ghcr.io/acme/api:latest"', 'ghcr.io/acme/api:1.15.0');
     expect(problems(semantic)).toEqual([
       'environments/test.yaml: services.billing: "billing" is not a service of the catalog; allowed: analytics-worker, api, archive-worker, delivery-worker, moderation-worker, websocket-gateway',
-      'environments/test.yaml: services.moderation-worker.enabled: launch cannot host moderation-worker; it runs on growth, scale, hyperscale, massive (services/moderation-worker.yaml: stages)',
+      'environments/test.yaml: services.moderation-worker.enabled: launch cannot host moderation-worker; it runs on growth, scale, hyperscale, massive (examples/chat/services/moderation-worker.yaml: stages)',
       'environments/test.yaml: services.api.replicas: applies to services with scaling rule fixed; api uses api',
-      'environments/test.yaml: services.websocket-gateway.enabled: delivery-worker calls websocket-gateway (services/delivery-worker.yaml: calls[0]), which does not run in this environment; enable websocket-gateway or disable delivery-worker',
+      'environments/test.yaml: services.websocket-gateway.enabled: delivery-worker calls websocket-gateway (examples/chat/services/delivery-worker.yaml: calls[0]), which does not run in this environment; enable websocket-gateway or disable delivery-worker',
       'environments/test.yaml: autoscaling.websocket: min (10) must not exceed max (5)',
       'environments/test.yaml: autoscaling.websocket.scaleDownCpuPercent: 80 must be below the scale-up threshold 70; allowed: 1 to 69',
     ]);

@@ -63,7 +63,9 @@ describe('the edge stack is priced from the workload', () => {
 
   it('prices the message archive by its lifecycle: Standard until Infrequent Access, then IA until deleted', () => {
     const archive = ofType('cloudflare_r2_bucket').find((r) => r.path?.endsWith('/archive/bucket'))!;
-    const messagesGB = ((dau * w.messagesPerDauPerDay) / SECONDS_PER_DAY) * SECONDS_PER_DAY * DAYS_PER_MONTH * (w.messageBytes / 1e9);
+    // The example states its messages in the environment (its services declare none of their own).
+    expect(w.messagesPerDauPerDay).toBeDefined();
+    const messagesGB = ((dau * w.messagesPerDauPerDay!) / SECONDS_PER_DAY) * SECONDS_PER_DAY * DAYS_PER_MONTH * (w.messageBytes / 1e9);
     const iaAfter = MESSAGE_TIERS_DAYS.archivedAfter - MESSAGE_TIERS_DAYS.coldAfter;
     const deleteAfter = MESSAGE_TIERS_DAYS.deletedAfter - MESSAGE_TIERS_DAYS.coldAfter;
     expect(component(archive, 'cloudflare.r2Storage')!.monthlyUsd).toBeCloseTo(((messagesGB * iaAfter) / DAYS_PER_MONTH) * usd('cloudflare.r2Storage'), 4);

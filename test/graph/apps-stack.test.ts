@@ -28,7 +28,7 @@ beforeAll(() => {
 const deployment = (name: string, replicas?: number, port?: number): KubernetesObjectLike & Record<string, unknown> => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name, namespace: 'app' },
+  metadata: { name, namespace: 'product' },
   spec: {
     ...(replicas === undefined ? {} : { replicas }),
     selector: { matchLabels: { app: name } },
@@ -51,7 +51,7 @@ const deployment = (name: string, replicas?: number, port?: number): KubernetesO
 const hpa = (name: string, min: number, max: number, cpuPercent: number): KubernetesObjectLike & Record<string, unknown> => ({
   apiVersion: 'autoscaling/v2',
   kind: 'HorizontalPodAutoscaler',
-  metadata: { name, namespace: 'app' },
+  metadata: { name, namespace: 'product' },
   spec: {
     scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
     minReplicas: min,
@@ -183,7 +183,7 @@ describe('scale with an apps stack and Aurora/Redis application autoscaling', ()
     const rules = environmentAutoscaling(environmentResources(synthesis, scale.environment), scale);
     const nodes = scale.blueprint.cluster!.nodes;
     expect(rules.map((r) => [r.target, r.min, r.max, r.trigger, r.source])).toEqual([
-      ['Deployment app/api', 3, 12, 'cpu 70%', 'synthesis'],
+      ['Deployment product/api', 3, 12, 'cpu 70%', 'synthesis'],
       [expect.stringMatching(/^Aurora readers of .*-aurora$/), 2, 5, 'RDSReaderAverageCPUUtilization 60', 'synthesis'],
       [expect.stringMatching(/^Redis shards of .*-redis$/), 3, 6, 'no policy', 'synthesis'],
       ['EKS node group general', nodes.min, nodes.max, 'pending pods (cluster autoscaler)', 'synthesis'],

@@ -1,5 +1,5 @@
 /** Synthesizes the bundled example environments, or inline YAML, into a temporary directory per call. */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { environmentFiles, loadEnvironments, parseEnvironment } from '../../config/load';
@@ -41,6 +41,29 @@ export function synthesizeExamples(): ExampleSynthesis {
   const outdir = join(root, 'cdktf.out');
   cpSync(cached.outdir, outdir, { recursive: true });
   return view(outdir, environments, cached.summaries);
+}
+
+/**
+ * One example environment's synthesis, as synthesizing it alone writes it, without synthesizing
+ * it again: its stacks (and migrations) copied out of the shared synthesis of every example, with
+ * the manifest cut to them. Each environment's stacks come out of that synthesis byte for byte as
+ * they do from a synthesis of the environment alone (each stack is built from its own environment).
+ */
+export function synthesizeExample(environmentName: string): ExampleSynthesis {
+  const all = loadEnvironments(environmentFiles([], EXAMPLES_ROOT), EXAMPLES_ROOT);
+  const environments = all.filter((e) => e.name === environmentName);
+  if (environments.length !== 1) throw new Error(`no example environment named ${environmentName}`);
+  const cached = cachedSynthesis(PROJECT_ROOT, 'examples', all);
+  const summaries = cached.summaries.filter((s) => s.environment === environmentName);
+  const outdir = join(mkdtempSync(join(tmpdir(), 'stagecraft-examples-')), 'cdktf.out');
+  const manifest = JSON.parse(readFileSync(join(cached.outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+  const names = new Set(summaries.map((s) => s.name));
+  manifest.stacks = Object.fromEntries(Object.entries(manifest.stacks).filter(([name]) => names.has(name)));
+  for (const name of names) cpSync(join(cached.outdir, 'stacks', name), join(outdir, 'stacks', name), { recursive: true });
+  const migrations = join(cached.outdir, 'migrations', environmentName);
+  if (existsSync(migrations)) cpSync(migrations, join(outdir, 'migrations', environmentName), { recursive: true });
+  writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return view(outdir, environments, summaries);
 }
 
 /** Synthesizes environments given as YAML texts; throws with the problems when one is invalid. */

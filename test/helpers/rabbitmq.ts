@@ -83,8 +83,17 @@ export async function startRabbitMq(
   server.unref();
   const managementUrl = `http://127.0.0.1:${management}`;
   const authorization = `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}`;
-  const get = async (path: string) => {
-    const response = await fetch(`${managementUrl}${path}`, { headers: { authorization } });
+  // A GET is retried when the broker closed a kept-alive socket that fetch reused ("other side
+  // closed"), which happens on a loaded machine when the broker's idle timeout wins the race.
+  const get = async (path: string, attempt = 1): Promise<{ status: number; body: any }> => {
+    let response: Response;
+    try {
+      response = await fetch(`${managementUrl}${path}`, { headers: { authorization } });
+    } catch (error) {
+      const closed = (error as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET';
+      if (closed && attempt < 3) return get(path, attempt + 1);
+      throw error;
+    }
     const text = await response.text();
     return { status: response.status, body: text.length > 0 ? JSON.parse(text) : undefined };
   };

@@ -10,14 +10,23 @@ import { FAMILY_CODES, RULE_FAMILIES } from '../../policies/types';
 import { evaluate, Fixture, Resources } from './fixtures';
 import { clusterRegion } from './request-path-fixtures';
 import { typedResourcesNamed } from '../helpers/kubernetes-typed';
+import { queueScalerObjects, queueScalingAnnotation } from '../../services/platform/queue-scaler';
 import { typedArguments } from '../../synthesis/kubernetes-typed';
 import { CloudflareSubscription } from '../../config/cloudflare-plans';
 import { projectServiceCatalog } from '../../config/services';
 import { deployment as renderDeployment } from '../../services/kubernetes/deployment';
 import { providerBehaviour } from '../../constructs/kubernetes/kubernetes-object-resource';
 import { pathMatchers } from '../../constructs/cloudflare/path-match';
+import { pgbouncerIni } from '../../services/kubernetes/pooler';
+import { poolerSizeFor } from '../../sizing/pooler';
+import { DEFAULT_POOLER } from '../../config/pooler';
 
 const KEY = '${aws_kms_key.key.arn}';
+/** The pooler's generated pgbouncer.ini (SC-EIT-8), in front of one database. */
+const POOLER_INI = pgbouncerIni(
+  poolerSizeFor(DEFAULT_POOLER, [], () => 0, 'db.r6g.large'),
+  [{ alias: 'postgres', host: '${aws_db_instance.db.address}', port: 5432, dbname: 'postgres' }],
+);
 const bucket = (companions: Resources = {}): Resources => ({ aws_s3_bucket: { b: { bucket: 'fx-bucket' } }, ...companions });
 const BUCKET_ID = '${aws_s3_bucket.b.id}';
 
@@ -104,6 +113,37 @@ const provisionConsumer = (options: {
   if (options.producer !== false) Object.assign(resources.kubernetes_job_v1.users, providerBehaviour(users), options.job);
   resources.kubernetes_deployment_v1.api.depends_on = options.dependsOn;
   return resources;
+};
+/**
+ * A worker scaled on its queue and the region's queue-scaler as the platform emits it
+ * (services/platform/queue-scaler.ts); `change` alters the objects before they become resources.
+ */
+const queueScaled = (change: (objects: Record<string, { metadata: { name: string }; [key: string]: unknown }>) => void = () => {}): Resources => {
+  const worker = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: 'task-worker',
+      namespace: 'product',
+      annotations: queueScalingAnnotation({ min: 2, max: 20, targetPerPod: 50 }),
+    },
+    spec: {
+      selector: { matchLabels: { app: 'task-worker' } },
+      template: { metadata: { labels: { app: 'task-worker' } }, spec: { containers: [{ name: 'task-worker', image: 'x:1' }] } },
+    },
+  };
+  const scaler = queueScalerObjects({
+    region: 'us-east-1',
+    workers: [{ deployment: 'task-worker', min: 2, max: 20, targetPerPod: 50, sources: [{ broker: 'rabbitmq', brokerName: 'b', queue: 'tasks.task-worker' }] }],
+    apiServerCidrs: ['10.0.0.0/19'],
+    vpcCidr: '10.0.0.0/16',
+  });
+  const objects = Object.fromEntries([['worker', worker], ...scaler.map((o) => [`scaler-${o.kind.toLowerCase()}`, o])]) as Record<
+    string,
+    { metadata: { name: string }; [key: string]: unknown }
+  >;
+  change(objects);
+  return typedResourcesNamed(objects);
 };
 const deployment = (container: Record<string, unknown>, podSecurity?: Record<string, unknown>): Resources => ({
   kubernetes_deployment_v1: {
@@ -641,6 +681,25 @@ const CASES: Record<string, Case> = {
       },
     },
   },
+  'SC-EIT-8': {
+    // The pgbouncer.ini the pooler ships; then one whose clients may connect in plaintext.
+    compliant: {
+      resources: { kubernetes_config_map_v1: { pgbouncer: { metadata: { name: 'pgbouncer', namespace: 'product' }, data: { 'pgbouncer.ini': POOLER_INI } } } },
+    },
+    nonCompliant: {
+      resources: {
+        kubernetes_config_map_v1: {
+          pgbouncer: {
+            metadata: { name: 'pgbouncer', namespace: 'product' },
+            data: { 'pgbouncer.ini': POOLER_INI.replace('client_tls_sslmode = require', 'client_tls_sslmode = prefer') },
+          },
+        },
+      },
+    },
+    unresolved: {
+      resources: { kubernetes_config_map_v1: { pgbouncer: { metadata: { name: 'pgbouncer' }, data: { 'pgbouncer.ini': '${file("pgbouncer.ini")}' } } } },
+    },
+  },
   // Public exposure
   'SC-PUB-1': {
     compliant: {
@@ -969,6 +1028,21 @@ const CASES: Record<string, Case> = {
     compliant: { resources: provisionConsumer({ dependsOn: ['kubernetes_job_v1.users'] }) },
     nonCompliant: { resources: provisionConsumer({ dependsOn: [] }) },
     unresolved: { resources: provisionConsumer({ dependsOn: ['kubernetes_job_v1.users'], env: { DATABASE_USER: '${var.user}' } }) },
+  },
+  'SC-K8S-10': {
+    compliant: { resources: queueScaled() },
+    nonCompliant: {
+      resources: queueScaled((o) => {
+        delete o['scaler-role'];
+      }),
+    },
+    unresolved: {
+      resources: queueScaled((o) => {
+        const container = (o['scaler-deployment'].spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value: string }> }> } } })
+          .template.spec.containers[0];
+        container.env = container.env.map((e) => (e.name === 'QUEUE_SCALER_TARGETS' ? { ...e, value: '${var.targets}' } : e));
+      }),
+    },
   },
   // Injection
   'SC-INJ-1': {
@@ -1942,6 +2016,56 @@ describe('SC-K8S-9 WorkloadProvisionsProduced: a workload starts after the Job t
   });
 });
 
+describe('SC-K8S-10 QueueScaledWorkloadHasScaler: a queue-scaled worker has its count set by the queue-scaler alone', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-K8S-10')!;
+  const messages = (resources: Resources) =>
+    evaluate(rule, { resources })
+      .filter((o) => o.status !== 'compliant')
+      .map((o) => (o as { message: string }).message);
+  type Editable = { spec: Record<string, unknown> & { template: { spec: { containers: Array<{ env: Array<{ name: string; value: string }> }> } } } };
+
+  it('accepts the worker and the scaler as the platform emits them', () => {
+    expect(evaluate(rule, { resources: queueScaled() }).map((o) => o.status)).toEqual(['compliant']);
+  });
+
+  it('names a count terraform also sets and an HPA that also scales it', () => {
+    const resources = queueScaled((o) => {
+      (o.worker as unknown as Editable).spec.replicas = 3;
+      o.hpa = {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'task-worker', namespace: 'product' },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'task-worker' }, minReplicas: 2, maxReplicas: 20 },
+      } as never;
+    });
+    expect(messages(resources)).toEqual([
+      'Deployment product/task-worker: it sets replicas, which terraform puts back on every apply over the count the queue-scaler set; kubernetes_horizontal_pod_autoscaler_v2.hpa scales it too: two controllers would fight over its count',
+    ]);
+  });
+
+  it('names a missing scaler, a scaler that does not scale it or with another range, and a Role that does not let it', () => {
+    const noScaler = queueScaled((o) => {
+      delete o['scaler-deployment'];
+    });
+    expect(messages(noScaler)).toEqual([
+      'Deployment product/task-worker: the queue-scaler it names (queue-scaler/queue-scaler) is not in the stack, so nothing sets its count',
+    ]);
+    const otherRange = queueScaled((o) => {
+      const env = (o['scaler-deployment'] as unknown as Editable).spec.template.spec.containers[0].env;
+      env.find((e) => e.name === 'QUEUE_SCALER_TARGETS')!.value = 'task-worker 1 5 50 rabbitmq:b:tasks.task-worker';
+    });
+    expect(messages(otherRange)).toEqual([
+      'Deployment product/task-worker: queue-scaler/queue-scaler scales it 1–5 at 50 per pod, not 2–20 at 50 as its annotation says',
+    ]);
+    const readOnly = queueScaled((o) => {
+      (o['scaler-role'] as unknown as { rules: Array<{ verbs: string[] }> }).rules[0].verbs = ['get'];
+    });
+    expect(messages(readOnly)).toEqual([
+      "Deployment product/task-worker: no Role bound to queue-scaler/queue-scaler allows get and patch on deployments/scale of task-worker in product: the queue-scaler's reads and PATCHes are refused",
+    ]);
+  });
+});
+
 describe('SC-PUB-14 EksApiReachableByDeployer: whoever deploys the apps stack reaches the cluster API', () => {
   const rule = ALL_RULES.find((r) => r.id === 'SC-PUB-14')!;
   const outcome = (cluster: Record<string, unknown>) => evaluate(rule, { resources: { aws_eks_cluster: { e: cluster } } })[0];
@@ -1981,5 +2105,33 @@ describe('SC-PUB-12 ZoneAuthenticatedOriginPulls: the manual certificate upload 
     expect(message({ ...compliant, resources })).toBe(
       'cloudflare_load_balancer_monitor.m does not probe as the zone (probe_zone should be "example.com"), so it presents no origin-pull certificate and the origins mark every pool down',
     );
+  });
+});
+
+describe('SC-EIT-8 PoolerClientTls: PgBouncer refuses plaintext clients', () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-EIT-8')!;
+  const outcome = (data: Record<string, string>) => evaluate(rule, { resources: { kubernetes_config_map_v1: { c: { metadata: { name: 'c' }, data } } } })[0];
+  const without = (...keys: string[]) =>
+    POOLER_INI.split('\n')
+      .filter((line) => !keys.some((k) => line.startsWith(`${k} =`)))
+      .join('\n');
+
+  it('names the default when client_tls_sslmode is not set', () => {
+    expect(outcome({ 'pgbouncer.ini': without('client_tls_sslmode') })).toEqual({
+      status: 'non-compliant',
+      message: 'data.pgbouncer.ini leaves client_tls_sslmode at its default, disable; set it to require',
+    });
+  });
+
+  it('names a missing key or certificate when TLS is required', () => {
+    expect(outcome({ 'pgbouncer.ini': without('client_tls_key_file') })).toEqual({
+      status: 'non-compliant',
+      message: 'data.pgbouncer.ini requires TLS but sets no client_tls_key_file; PgBouncer cannot serve TLS without them',
+    });
+  });
+
+  it('accepts verify-full, and does not apply to other ConfigMaps', () => {
+    expect(outcome({ 'pgbouncer.ini': POOLER_INI.replace('client_tls_sslmode = require', 'client_tls_sslmode = verify-full') }).status).toBe('compliant');
+    expect(outcome({ 'nginx.conf': 'server {}' }).status).toBe('not-applicable');
   });
 });

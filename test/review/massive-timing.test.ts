@@ -10,15 +10,16 @@ import { catalogCostEstimator } from '../../review/catalog-cost';
 import { diffSyntheses } from '../../review/diff';
 import { renderMarkdown } from '../../review/markdown';
 import { buildReport } from '../../review/report';
-import { PROJECT_ROOT, EXAMPLES_ROOT } from '../helpers/examples';
+import { PROJECT_ROOT, EXAMPLES_ROOT, synthesizeExample } from '../helpers/examples';
 import { cachedSynthesis } from '../helpers/synthesis-cache';
 
-// Both syntheses are only read, so the shared test cache serves them.
+// Both syntheses are only read, so the shared test cache serves them: the base is the massive
+// example's stacks out of the shared synthesis of the examples, the head a synthesis of its own.
 let baseDir: string;
 let headDir: string;
 beforeAll(() => {
   const [massive] = loadEnvironments(environmentFiles(['massive'], EXAMPLES_ROOT), EXAMPLES_ROOT);
-  baseDir = cachedSynthesis(PROJECT_ROOT, 'massive', [massive]).outdir;
+  baseDir = synthesizeExample(massive.name).outdir;
   const bigger = { ...massive.config, cache: { nodeType: 'cache.r7g.2xlarge' }, streaming: { instanceType: 'kafka.m7g.xlarge' } };
   headDir = cachedSynthesis(PROJECT_ROOT, 'massive-bigger', [resolveEnvironment(bigger, massive.sourceFile)]).outdir;
 });

@@ -17,6 +17,8 @@ import { EXAMPLES_ROOT } from '../helpers/examples';
 /** The example product's service definitions: the seeds' per-server figures are theirs, not the engine's. */
 const EXAMPLE_SERVICES = loadServiceCatalog(join(EXAMPLES_ROOT, 'services'), EXAMPLES_ROOT).services;
 const exampleService = (name: string) => EXAMPLE_SERVICES.find((s) => s.name === name)!;
+/** The chat services that carry seed 002's load: its connections are the gateway's. */
+const CHAT_SERVICES = [exampleService('websocket-gateway'), exampleService('api')];
 
 /** Seed 002's stated inputs: "1B Users, 10M Concurrent, 100 msgs/user/day"; "Peak (3x)". */
 const SEED_002 = { users: 1_000_000_000, concurrent: 10_000_000, messagesPerUserPerDay: 100, peakFactor: 3 };
@@ -40,7 +42,7 @@ function capacityInput(overrides: Partial<CapacityInput> = {}): CapacityInput {
     floors: AVAILABILITY_FLOORS.hyperscale,
     cluster: { instanceType: 'm6i.2xlarge', instanceTypeField: 'compute.instanceType' },
     redis: { mode: 'cluster', nodeType: 'cache.r6g.2xlarge', nodeTypeField: 'cache.nodeType' },
-    services: [exampleService('websocket-gateway'), exampleService('api')],
+    services: CHAT_SERVICES,
     cpuTargetPercent: () => 70,
     rangeOverride: () => ({}),
     ...overrides,
@@ -48,7 +50,7 @@ function capacityInput(overrides: Partial<CapacityInput> = {}): CapacityInput {
 }
 
 describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', () => {
-  const demand = demandOf(seed002Workload);
+  const demand = demandOf(seed002Workload, CHAT_SERVICES);
 
   it('Quick Math: 100 billion messages a day, ~1.16 million a second, ~3.5 million at the 3× peak', () => {
     expect(demand.averageMessagesPerSecond * SECONDS_PER_DAY).toBeCloseTo(SEED_002.users * SEED_002.messagesPerUserPerDay, 0);
@@ -78,7 +80,7 @@ describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', ()
 
   it("§1 B: batching 100 messages per transaction turns 1M messages/s into 10K transactions/s, one primary's worth", () => {
     // 864M daily users × 100 messages = 1M messages a second on average; no peak, no request writes.
-    const oneMillion = demandOf(resolveWorkload({ mau: 864_000_000, dauRatio: 1, messagesPerDauPerDay: 100, peakFactor: 1, writesPerRequest: 0 }));
+    const oneMillion = demandOf(resolveWorkload({ mau: 864_000_000, dauRatio: 1, messagesPerDauPerDay: 100, peakFactor: 1, writesPerRequest: 0 }), []);
     expect(oneMillion.averageMessagesPerSecond).toBeCloseTo(1_000_000, 6);
     expect(WORKLOAD_DEFAULTS.writeBatchSize.value).toBe(100);
     expect(oneMillion.peakDbWritesPerSecond).toBeCloseTo(10_000, 6);
@@ -89,7 +91,7 @@ describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', ()
 
   it("§4: the 3.5M messages/s peak needs ~10M Redis ops/s; seed 002's 10 primaries imply 1M ops per node", () => {
     expect(WORKLOAD_DEFAULTS.redisOpsPerMessage.value * 3_500_000).toBeCloseTo(10_000_000, 0);
-    const messagesOnly = demandOf({ ...seed002Workload, redisOpsPerRequest: 0 });
+    const messagesOnly = demandOf({ ...seed002Workload, redisOpsPerRequest: 0 }, CHAT_SERVICES);
     expect(messagesOnly.peakRedisOpsPerSecond).toBeCloseTo(demand.peakMessagesPerSecond * (10_000_000 / 3_500_000), 0);
     // At "Single Redis: ~100K ops/sec" the ops need 10M / 100K = 100 primaries, not the seed's 10…
     expect(ceilDiv(10_000_000, ASSUMPTIONS.redisOpsPerNode.value)).toBe(100);
@@ -112,14 +114,14 @@ describe('seed 002: 1B users, 10M concurrent, 100 messages per user per day', ()
 
 describe('seed 000: sessions and cost per MAU', () => {
   it('§1.2: 100M MAU with a 10% active rate is 10M sessions; 100 shards of 100K sessions are 100MB each', () => {
-    const demand = demandOf(resolveWorkload({ mau: 100_000_000, activeSessionRatio: 0.1 }));
+    const demand = demandOf(resolveWorkload({ mau: 100_000_000, activeSessionRatio: 0.1 }), []);
     expect(demand.sessions).toBe(100_000_000 * 0.1);
     expect(WORKLOAD_DEFAULTS.activeSessionRatio.value).toBe(0.1);
     expect((demand.sessions / 100) * WORKLOAD_DEFAULTS.sessionBytes.value).toBe(100_000_000);
   });
 
   it('§2.1: 200M MAU at a 30% active rate is 60M DAU', () => {
-    expect(demandOf(resolveWorkload({ mau: 200_000_000 })).dau).toBeCloseTo(60_000_000, 6);
+    expect(demandOf(resolveWorkload({ mau: 200_000_000 }), []).dau).toBeCloseTo(60_000_000, 6);
   });
 
   it('§2.5: $47,300 a month at 200M MAU is $0.00024 per MAU', () => {
@@ -145,7 +147,7 @@ describe('seed 004: stage boundaries and the load at 10M MAU', () => {
   });
 
   it('Stage 4: the default workload at 10M MAU peaks at ~3,750 req/s with ~3,500 Redis ops/s, as the seed measured', () => {
-    const demand = demandOf(resolveWorkload({ mau: 10_000_000, messagesPerDauPerDay: 0 }));
+    const demand = demandOf(resolveWorkload({ mau: 10_000_000, messagesPerDauPerDay: 0 }), []);
     expect(demand.peakRps).toBeCloseTo(3_750, 6);
     expect(demand.peakRedisOpsPerSecond).toBeCloseTo(3_500, 6);
     expect(demand.peakDbWritesPerSecond).toBeCloseTo(18, 6);
@@ -156,16 +158,19 @@ describe('seed 004: stage boundaries and the load at 10M MAU', () => {
     expect(cpuMillisPerRequest).toBeCloseTo(1000 / (9_000 / (3 * 8)), 2);
   });
 
-  it('Stage 5: at the default 100 messages per DAU, the peak reaches the 10K/s at which Kafka replaces RabbitMQ as MAU passes 10M', () => {
-    const at = (mau: number) => demandOf(resolveWorkload({ mau })).peakMessagesPerSecond;
+  it("Stage 5: at the chat example's 100 messages per DAU, the peak reaches the 10K/s at which Kafka replaces RabbitMQ as MAU passes 10M", () => {
+    const at = (mau: number) => demandOf(resolveWorkload({ mau, messagesPerDauPerDay: 100 }), []).peakMessagesPerSecond;
     expect(at(STAGE_MAU_CEILING.scale)).toBeGreaterThan(ASSUMPTIONS.messagesPerRabbitMq.value);
     expect(at(STAGE_MAU_CEILING.growth)).toBeLessThan(ASSUMPTIONS.messagesPerRabbitMq.value);
   });
 });
 
 describe('seed 003: 30M DAU hold 2M+ simultaneous connections', () => {
-  it('the default concurrent ratio gives 2M connections at 30M DAU', () => {
-    const demand = demandOf(resolveWorkload({ mau: 30_000_000 / WORKLOAD_DEFAULTS.dauRatio.value }));
+  it('the default concurrent ratio gives a gateway that states none of its own 2M connections at 30M DAU', () => {
+    const gateway = exampleService('websocket-gateway');
+    expect(gateway.demand.driver).toBe('connections');
+    expect('connectionsPerDailyUser' in gateway.demand).toBe(false);
+    const demand = demandOf(resolveWorkload({ mau: 30_000_000 / WORKLOAD_DEFAULTS.dauRatio.value }), [gateway]);
     expect(demand.dau).toBeCloseTo(30_000_000, 6);
     expect(demand.peakConnections).toBeCloseTo(2_000_000, 6);
   });

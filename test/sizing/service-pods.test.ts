@@ -208,7 +208,7 @@ describe('bad demand figures are refused with the field and what is allowed', ()
     [['  cpuMillisPerRequest: 4\n', ''], 'services/api.yaml: demand.cpuMillisPerRequest: is required (a number)'],
     [
       ['scaling:\n  rule: api\n', 'scaling:\n  rule: fixed\n  replicas: 2\n'],
-      'services/api.yaml: demand.driver: requests derives a pod range, which needs an autoscaled scaling rule; allowed: fixed with scaling rule fixed, or scaling rule cpu, api or websocket-gateway',
+      'services/api.yaml: demand.driver: requests derives a pod range, which needs an autoscaled scaling rule; allowed: fixed with scaling rule fixed, or scaling rule cpu, queue, api or websocket-gateway',
     ],
     [
       [

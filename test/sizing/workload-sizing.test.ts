@@ -48,10 +48,10 @@ describe('assumption and default tables', () => {
 describe('multi-region: each region carries peak ÷ (regions − 1)', () => {
   it('sizes every region so that losing any one leaves enough for the peak', () => {
     const workload = resolveWorkload({ mau: 120_000_000 });
-    const demand = demandOf(workload);
     const a = resolveAssumptions();
     const gateway = EXAMPLE_SERVICES.find((s) => s.name === 'websocket-gateway')!;
     const api = EXAMPLE_SERVICES.find((s) => s.name === 'api')!;
+    const demand = demandOf(workload, [gateway, api]);
     if (gateway.demand.driver !== 'connections' || api.demand.driver !== 'requests') throw new Error('the example services changed drivers');
     const scaleAt = gateway.demand.scaleAtConnectionsPerPod!;
     const apiPerPodAtTarget = (api.resources.requests.cpuMillis / api.demand.cpuMillisPerRequest) * 0.7;
@@ -116,14 +116,16 @@ describe('workload-driven blueprint', () => {
   });
 
   it("shards hyperscale Postgres by writes and by the largest table's rows", () => {
-    const bp = sizeBlueprint(environment(`${base('hyperscale')}workload:\n  mau: 30000000\n  hotRetentionDays: 2\n`)).blueprint;
+    const bp = sizeBlueprint(environment(`${base('hyperscale')}workload:\n  mau: 30000000\n  messagesPerDauPerDay: 100\n  hotRetentionDays: 2\n`)).blueprint;
     const hotRows = 30_000_000 * 0.3 * 100 * 2;
     expect(bp.postgres?.shards).toBe(Math.ceil(hotRows / ASSUMPTIONS.rowsPerTableShard.value));
   });
 
   it('sizes Kafka brokers to a multiple of the zones and CockroachDB to at least 3 nodes per region', () => {
-    const bp = sizeBlueprint(environment(`${base('massive').replace('[us-east-1]', THREE_REGIONS)}workload:\n  mau: 120000000\n`)).blueprint;
-    const demand = demandOf(resolveWorkload({ mau: 120_000_000 }));
+    const bp = sizeBlueprint(
+      environment(`${base('massive').replace('[us-east-1]', THREE_REGIONS)}workload:\n  mau: 120000000\n  messagesPerDauPerDay: 100\n`),
+    ).blueprint;
+    const demand = demandOf(resolveWorkload({ mau: 120_000_000, messagesPerDauPerDay: 100 }), []);
     const perRegionMBps = (demand.peakMessagesPerSecond * 1_000) / 1e6 / 2;
     expect(bp.kafka?.brokers).toBe(Math.ceil(Math.ceil(perRegionMBps / ASSUMPTIONS.kafkaMBpsPerBroker.value) / 3) * 3);
     expect(bp.cockroach?.nodesPerRegion).toBe(Math.max(3, Math.ceil((demand.peakDbWritesPerSecond * 3) / 2 / ASSUMPTIONS.writesPerCockroachNode.value)));
@@ -133,7 +135,7 @@ describe('workload-driven blueprint', () => {
   it('lets every explicit size win over the derived one, and says so', () => {
     const sized = sizeBlueprint(
       environment(
-        `${base('hyperscale')}database:\n  shards: 2\n  readReplicas: 3\ncache:\n  shards: 4\nstreaming:\n  brokers: 6\ncompute:\n  nodes: { min: 40 }\nworkload:\n  mau: 30000000\n`,
+        `${base('hyperscale')}database:\n  shards: 2\n  readReplicas: 3\ncache:\n  shards: 4\nstreaming:\n  brokers: 6\ncompute:\n  nodes: { min: 40 }\nworkload:\n  mau: 30000000\n  messagesPerDauPerDay: 100\n`,
       ),
     );
     const derived = sized.report.derived!;
@@ -167,8 +169,8 @@ describe('workload-driven blueprint', () => {
 
 describe('assumptions that make a component impossible stop sizing (exit 2)', () => {
   it('rejects a write rate one primary cannot take on a stage that cannot shard', () => {
-    const writes = demandOf(resolveWorkload({ mau: 3_000_000 })).peakDbWritesPerSecond;
-    expect(sizeProblems(`${base('growth')}workload:\n  mau: 3000000\nassumptions:\n  writesPerPostgresShard: 10\n`)).toEqual([
+    const writes = demandOf(resolveWorkload({ mau: 3_000_000, messagesPerDauPerDay: 100 }), []).peakDbWritesPerSecond;
+    expect(sizeProblems(`${base('growth')}workload:\n  mau: 3000000\n  messagesPerDauPerDay: 100\nassumptions:\n  writesPerPostgresShard: 10\n`)).toEqual([
       `environments/test.yaml: assumptions.writesPerPostgresShard: growth runs one Postgres primary, which takes 10 write tx/s; the workload needs ${fmt(writes)}; allowed: at least ${fmt(writes)}, more write batching (workload.writeBatchSize), or stage hyperscale, which shards`,
     ]);
   });
@@ -188,7 +190,7 @@ describe('assumptions that make a component impossible stop sizing (exit 2)', ()
   });
 
   it('rejects sessions that do not fit a single Redis node', () => {
-    const demand = demandOf(resolveWorkload({ mau: 500_000, sessionBytes: 100_000 }));
+    const demand = demandOf(resolveWorkload({ mau: 500_000, sessionBytes: 100_000 }), []);
     const gib = demand.redisBytes / 1024 ** 3;
     expect(sizeProblems(`${base('traction')}workload:\n  mau: 500000\n  sessionBytes: 100000\n`)).toEqual([
       `environments/test.yaml: cache.nodeType: cache.t4g.small holds ${fmt(1.37 * 0.8)} GiB at the 80% session-shard limit; the workload keeps ${fmt(gib)} GiB of sessions and cache; allowed: a node type with at least ${fmt(gib / 0.8)} GiB, or stage scale (Redis Cluster)`,

@@ -15,6 +15,7 @@ import { loadServiceCatalog, ServiceCatalog } from '../../config/services';
 import { synthesizeEnvironments } from '../../stacks/synthesize';
 import { readSynthesis } from '../../synthesis/read';
 import { Synthesis } from '../../synthesis/stack-views';
+import { readAll } from '../../synthesis/values';
 import { checkSynthesis } from '../../policies/engine';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { priceSizedEnvironment } from '../../cost/estimate';
@@ -184,7 +185,9 @@ describe('review: removing a component is a deletion the reviewer sees', () => {
     const catalog = componentCatalog();
     const before = MATRIX[0];
     const after: Combination = { ...before, search: false, queues: [] };
-    const base = synthesized([parsed(yamlOf(before), 'cg-default.yaml', catalog)]);
+    // cg-default's own stacks out of the matrix's synthesis: what synthesizing it alone writes.
+    const base: Synthesis = { label: 'cg-default', stacks: synthesis.stacks.filter((s) => s.name.startsWith(`${before.name}-`)) };
+    expect(base.stacks).toHaveLength(3);
     const head = synthesized([parsed(yamlOf(after), 'cg-default.yaml', catalog)]);
     const deleted = diffSyntheses(base, head)
       .flatMap((s) => s.changes)
@@ -237,7 +240,7 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
       search: false,
       queues: ['rabbitmq', 'kafka'],
       regionMode: 'active-passive',
-      pooler: { poolMode: 'transaction', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 10 },
+      pooler: { poolMode: 'transaction', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 10, passwordVersion: 1 },
     });
     const collab = synthesized([environment]);
     const result = checkSynthesis(collab);
@@ -251,6 +254,15 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
       );
       expect(deployments.map((d) => [d.metadata].flat()[0].name)).toContain('pgbouncer');
       expect(JSON.stringify(apps.json)).toContain('pgbouncer.product.svc.cluster.local');
+      // Over TLS: each client connects with sslmode=require; PgBouncer's key is made in its pod, never in the JSON.
+      const envOf = (name: string) => {
+        const d = deployments.find((x) => [x.metadata].flat()[0].name === name);
+        const env = readAll(d, 'spec.template.spec.container.env').flat() as Array<{ name: string; value?: string }>;
+        return Object.fromEntries(env.map((e) => [e.name, e.value]));
+      };
+      for (const c of clients) expect([c, envOf(c).DATABASE_HOST, envOf(c).DATABASE_SSLMODE]).toEqual([c, 'pgbouncer.product.svc.cluster.local', 'require']);
+      expect(JSON.stringify(apps.json)).not.toMatch(/PRIVATE KEY/);
+      expect(JSON.stringify(apps.json)).toContain('client_tls_sslmode = require');
     }
     const primaryStack = collab.stacks.find((st) => st.name === 'collab-prod-us-east-1')!;
     const secrets = Object.values(
@@ -299,6 +311,53 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
     const [primary, secondary] = ['collab-prod-us-east-1', 'collab-prod-eu-west-1'].map((n) => cost.stacks.find((s) => s.stack === n)!.monthlyUsd);
     expect(secondary / primary).toBeGreaterThan(0.8);
     expect(secondary / primary).toBeLessThan(1.3);
+  }, 300_000);
+
+  test("raising pooler.passwordVersion rotates every service's pooler password: new secret values, the Job again, the pooler and the clients restarted", () => {
+    const root = join(EXAMPLES_ROOT, '..', 'collaboration');
+    const catalog = loadServiceCatalog(join(root, 'services'), root);
+    const yaml = readFileSync(join(root, 'environments', 'production.yaml'), 'utf8');
+    const at = (version: number | undefined) => {
+      const text = version === undefined ? yaml : yaml.replace('    pooler: true\n', `    pooler: { passwordVersion: ${version} }\n`);
+      if (version !== undefined) expect(text).not.toBe(yaml);
+      const synthesis = synthesized([parsed(text, 'environments/production.yaml', catalog)]);
+      const stack = (name: string) => synthesis.stacks.find((st) => st.name === name)!.json;
+      const resources = (name: string, type: string) => Object.values((stack(name).resource?.[type] ?? {}) as Record<string, Record<string, unknown>>);
+      const nameOf = (r: Record<string, unknown>) => (readAll(r, 'metadata.name')[0] as string) ?? '';
+      const versions = resources('collab-prod-us-east-1', 'aws_secretsmanager_secret_version')
+        .filter((v) => String(v.secret_id).includes('postgres-user-'))
+        .map((v) => v.secret_string_wo_version);
+      const job = resources('collab-prod-us-east-1-apps', 'kubernetes_job_v1')
+        .map(nameOf)
+        .find((n) => n.startsWith('database-users-'));
+      const deployments = ['collab-prod-us-east-1-apps', 'collab-prod-eu-west-1-apps'].flatMap((st) => resources(st, 'kubernetes_deployment_v1'));
+      const pooler = deployments.filter((d) => nameOf(d) === 'pgbouncer').map((d) => readAll(d, 'spec.template.metadata.annotations')[0]);
+      const api = deployments
+        .filter((d) => nameOf(d) === 'api')
+        .map(
+          (d) =>
+            (readAll(d, 'spec.template.spec.container.env').flat() as Array<{ name: string; value?: string }>).find(
+              (e) => e.name === 'DATABASE_PASSWORD_VERSION',
+            )?.value,
+        );
+      return { versions, job, pooler, api };
+    };
+    const before = at(undefined);
+    const after = at(2);
+    // The four clients' password secrets, written again by the write-only argument's new version.
+    expect([before.versions, after.versions]).toEqual([
+      [1, 1, 1, 1],
+      [2, 2, 2, 2],
+    ]);
+    expect(after.job).not.toBe(before.job);
+    expect(before.pooler).toEqual([{ 'stagecraft.io/password-version': '1' }, { 'stagecraft.io/password-version': '1' }]);
+    expect(after.pooler).toEqual([{ 'stagecraft.io/password-version': '2' }, { 'stagecraft.io/password-version': '2' }]);
+    expect([before.api, after.api]).toEqual([
+      ['1', '1'],
+      ['2', '2'],
+    ]);
+    // Version 1 written out is the default: nothing changes.
+    expect(at(1)).toEqual(before);
   }, 300_000);
 });
 

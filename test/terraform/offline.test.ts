@@ -3,6 +3,7 @@
  * `terraform init/plan/show` (and `validate` after the broken stack's failed plan) against the local provider mirror. Slow (each command starts
  * the 700 MB AWS provider), so everything terraform-dependent runs once in beforeAll.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,8 +28,14 @@ function synthesizeFixture(outdir: string, stateDir: string): void {
 
   const network = new TerraformStack(app, 'fx-network');
   new S3Backend(network, { bucket: 'stagecraft-fixture-state', key: 'fx-network.tfstate', region: 'us-east-1' });
-  new AwsProvider(network, 'aws', { region: 'us-east-1' });
-  const replica = new AwsProvider(network, 'aws-replica', { region: 'eu-west-1', alias: 'replica' });
+  // Two configurations in use, each with its own default tags: planned against one shared provider
+  // process, every resource would get one configuration's tags (see 'the shared AWS provider' below).
+  new AwsProvider(network, 'aws', { region: 'us-east-1', defaultTags: [{ tags: { 'stagecraft:region': 'us-east-1' } }] });
+  const replica = new AwsProvider(network, 'aws-replica', {
+    region: 'eu-west-1',
+    alias: 'replica',
+    defaultTags: [{ tags: { 'stagecraft:region': 'eu-west-1' } }],
+  });
   const vpc = new Vpc(network, 'vpc', { cidrBlock: '10.0.0.0/16' });
   const subnets = [0, 1].map((i) => new Subnet(network, `subnet-${i}`, { vpcId: vpc.id, cidrBlock: `10.0.${i}.0/24` }));
   const dataSubnets = new DbSubnetGroup(network, 'data-subnets', { name: 'fx-data', subnetIds: subnets.map((s) => s.id) });
@@ -90,6 +97,18 @@ async function withEnv<T>(changes: Record<string, string | undefined>, fn: () =>
   } finally {
     apply(saved);
   }
+}
+
+/**
+ * Plan JSON without what differs between any two runs: the timestamp, `relevant_attributes` (which
+ * terraform lists in map order) and the run's temporary directory (in the stub remote state paths).
+ */
+function normalizedPlan(file: string): unknown {
+  const text = fs.readFileSync(file, 'utf8').replace(/stagecraft-validate-[A-Za-z0-9]+/g, 'stagecraft-validate-RUN');
+  const plan = JSON.parse(text) as Record<string, unknown>;
+  delete plan.timestamp;
+  plan.relevant_attributes = ((plan.relevant_attributes ?? []) as unknown[]).map((r) => JSON.stringify(r)).sort();
+  return plan;
 }
 
 let workDir: string;
@@ -240,6 +259,35 @@ describeWithTerraform('offline check with terraform and the provider mirror', ()
     expect(progress).toHaveLength(4);
     expect(progress.some((line) => /^\[\d\/4\] fx-network: ok in [\d.]+ s \(init [\d.]+ s, plan [\d.]+ s, show [\d.]+ s\)$/.test(line))).toBe(true);
   });
+
+  // The shared AWS provider (terraform/aws-provider.ts) must not change what is planned: fx-app (one
+  // AWS configuration) is attached to it, fx-network (two, with other regions and tags) is not.
+  it(
+    'plans exactly what terraform plans with providers of its own, in `terraform show -json`',
+    async () => {
+      const ownDir = path.join(workDir, 'plans-own-provider');
+      const own = await checkStacksOffline(outdir, { stacks: ['fx-network', 'fx-app'], planJsonDir: ownDir, attachAwsProvider: false });
+      expect(own.map((r) => [r.stack, r.status])).toEqual([
+        ['fx-network', 'ok'],
+        ['fx-app', 'ok'],
+      ]);
+      for (const name of ['fx-network', 'fx-app']) {
+        expect({ name, plan: normalizedPlan(path.join(ownDir, `${name}.plan.json`)) }).toEqual({
+          name,
+          plan: normalizedPlan(path.join(planJsonDir, `${name}.plan.json`)),
+        });
+      }
+      const network = JSON.parse(fs.readFileSync(path.join(planJsonDir, 'fx-network.plan.json'), 'utf8')) as {
+        resource_changes: Array<{ address: string; change: { after: { tags_all?: unknown } } }>;
+      };
+      const tags = (address: string) => network.resource_changes.find((c) => c.address === address)?.change.after.tags_all;
+      expect([tags('aws_vpc.vpc'), tags('aws_s3_bucket.replica-bucket')]).toEqual([{ 'stagecraft:region': 'us-east-1' }, { 'stagecraft:region': 'eu-west-1' }]);
+      // Every AWS provider process a check started has ended with it (setpriv execs the provider: its parent is this process).
+      const running = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'terraform-provider-aws'], { encoding: 'utf8' });
+      expect([running.status, running.stdout]).toEqual([1, '']);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
 
   it('never writes into the synthesis output', () => {
     const entries = fs.readdirSync(path.join(outdir, 'stacks', 'fx-network')).sort();

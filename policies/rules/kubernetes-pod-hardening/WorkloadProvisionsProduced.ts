@@ -4,7 +4,10 @@
  * Job has finished: it depends on the Job (`depends_on`), terraform waits for the Job to complete
  * (`wait_for_completion`), and for longer than the Job can run (`timeouts` beyond its
  * `activeDeadlineSeconds`), so an apply neither reports success before the users and topics exist
- * nor gives up while the Job still runs. Or the workload declares it made outside its stack. The
+ * nor gives up while the Job still runs. Or the workload declares it made outside its stack; when
+ * another stack of the environment makes it (the primary region's `database-users` Job, for a
+ * standby region's services), the stack is deployed after that one (manifest.json's
+ * `dependencies`, where the synthesis was read with its manifest). The
  * issue 15 review found every Deployment on growth created at once with the `rabbitmq-users` and
  * `database-users` Jobs, and on hyperscale and massive with `kafka-topics` (MSK creates no topic
  * on its own): pods crash-looped until their user or topic existed. The needs and the Jobs are
@@ -15,7 +18,7 @@ import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects
 import { externalProvisions, neededProvisions, providedProvisions } from '../../../synthesis/kubernetes-provisions';
 import { SecretAwareObject } from '../../../synthesis/kubernetes-secrets';
 import { asBoolean, asStrings, read, record } from '../../../synthesis/values';
-import { StackOutcome, StackRule } from '../../types';
+import { StackOutcome, StackRule, StackView } from '../../types';
 
 /** The provider's default create and update timeout of kubernetes_job_v1. */
 const PROVIDER_DEFAULT_SECONDS = 60;
@@ -54,19 +57,46 @@ function waitProblem(job: ManifestView): { problem?: string; unknown?: string } 
   return {};
 }
 
+/** The stacks of `stack`'s environment it is deployed after, directly or not; undefined when the order is not known. */
+function deployedAfter(stack: StackView): StackView[] | undefined {
+  if (stack.dependencies === undefined) return undefined;
+  const stacks = new Map(stack.environmentStacks().map((s) => [s.name, s]));
+  const seen = new Set<string>();
+  const walk = (names: readonly string[]): void => {
+    for (const name of names) {
+      if (seen.has(name) || name === stack.name) continue;
+      seen.add(name);
+      walk(stacks.get(name)?.dependencies ?? []);
+    }
+  };
+  walk(stack.dependencies);
+  return [...seen].flatMap((name) => stacks.get(name) ?? []);
+}
+
+/** Why an external `needed` is not ordered: another stack of the environment makes it, and this one is not deployed after it. */
+function externalOrderProblem(stack: StackView, needed: string, before: readonly StackView[] | undefined): string | undefined {
+  if (before === undefined) return undefined;
+  const makers = stack
+    .environmentStacks()
+    .filter((s) => s.name !== stack.name && manifestsOf(s).some((o) => providedProvisions(o.manifest as unknown as SecretAwareObject).includes(needed)));
+  if (makers.length === 0 || makers.some((m) => before.includes(m))) return undefined;
+  return `${needed} is declared made outside the stack and ${makers.map((m) => m.name).join(', ')} makes it, but ${stack.name} is not deployed after it (no cdktf stack dependency): its pods may start before it exists`;
+}
+
 export const WorkloadProvisionsProduced: StackRule = {
   id: 'SC-K8S-9',
   name: 'WorkloadProvisionsProduced',
   family: 'kubernetes-pod-hardening',
   scope: 'stack',
   description:
-    'A workload whose credential names a database user, broker user, exchange, topic or search role depends on the Job (annotated stagecraft.io/provisions) that makes it, waited for to completion for longer than its deadline, or declares it made elsewhere (stagecraft.io/external-provisions).',
+    'A workload whose credential names a database user, broker user, exchange, topic or search role depends on the Job (annotated stagecraft.io/provisions) that makes it, waited for to completion for longer than its deadline, or declares it made elsewhere (stagecraft.io/external-provisions), and then is deployed after the stack of its environment that makes it.',
   evaluate(stack) {
     const objects = manifestsOf(stack);
     const producers = new Map<string, ManifestView[]>();
     for (const o of objects)
       for (const made of providedProvisions(o.manifest as unknown as SecretAwareObject)) producers.set(made, [...(producers.get(made) ?? []), o]);
     const outcomes: StackOutcome[] = [];
+    const before = deployedAfter(stack);
     for (const o of objects) {
       const object = o.manifest as unknown as SecretAwareObject;
       const { needs, unresolved } = neededProvisions(object);
@@ -77,7 +107,11 @@ export const WorkloadProvisionsProduced: StackRule = {
       const problems: string[] = [];
       const unknown = unresolved.map((name) => `its ${name} is a terraform expression, so what it needs made cannot be read`);
       for (const needed of needs) {
-        if (external.has(needed)) continue;
+        if (external.has(needed)) {
+          const unordered = externalOrderProblem(stack, needed, before);
+          if (unordered) problems.push(unordered);
+          continue;
+        }
         const made = (producers.get(needed) ?? []).filter((p) => p !== o);
         if (made.length === 0) {
           problems.push(

@@ -50,6 +50,14 @@ describe('GeneratedSecret', () => {
     expect(stack.outputs).toEqual({});
   });
 
+  it('writes a new value when valueVersion is raised (rotation), and refuses a version that is not a whole number of at least 1', () => {
+    expect(only(secret({ valueVersion: 3 }), 'aws_secretsmanager_secret_version').secret_string_wo_version).toBe(3);
+    expect(() => secret({ valueVersion: 0 })).toThrow('test/auth: valueVersion must be a whole number of at least 1; received 0');
+    expect(() => secret({ valueVersion: 2, readableInTerraform: true })).toThrow(
+      'test/auth: valueVersion applies to the write-only value only, not with readableInTerraform',
+    );
+  });
+
   it('refuses to hand out a write-only value', () => {
     expect(() =>
       synthAws((scope) => {

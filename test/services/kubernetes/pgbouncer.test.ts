@@ -5,24 +5,28 @@
  * loopback, which demands SCRAM passwords of the service users. The database-users script (as
  * the Job runs it behind a pooler: passwords from files, rds_iam revoked) creates the users; each
  * service then connects through PgBouncer as itself, into its own schema, and a wrong or another
- * service's password is refused.
+ * service's password is refused. PgBouncer serves its clients over TLS only, with a key and
+ * certificate made by the tls init container's own script (Debian's openssl, as in PgBouncer's
+ * image): psql with sslmode=require gets in encrypted, a plaintext client (sslmode=disable) is refused.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POOLER } from '../../../config/pooler';
 import { ServiceDefinition } from '../../../config/service-definition';
 import { databaseUsersSql } from '../../../services/platform/database-users';
-import { pgbouncerIni, userlistScript } from '../../../services/kubernetes/pooler';
+import { pgbouncerIni, POOLER_TLS_NAMES, tlsCertificateScript, userlistScript } from '../../../services/kubernetes/pooler';
 import { poolerSizeFor } from '../../../sizing/pooler';
 import { postgresBinDir, startPostgres, ThrowawayPostgres } from '../../helpers/postgres';
 
 const bin = postgresBinDir();
 const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p));
-if (!bin || !PGBOUNCER) console.warn('Skipping the PgBouncer test: needs postgresql and pgbouncer (apt-get install postgresql pgbouncer).');
-const describeWithPgBouncer = bin && PGBOUNCER ? describe : describe.skip;
+const OPENSSL = existsSync('/usr/bin/openssl');
+if (!bin || !PGBOUNCER || !OPENSSL)
+  console.warn('Skipping the PgBouncer test: needs postgresql, pgbouncer and openssl (apt-get install postgresql pgbouncer openssl).');
+const describeWithPgBouncer = bin && PGBOUNCER && OPENSSL ? describe : describe.skip;
 
 const MASTER = 'stagecraft_master';
 const USERS = ['api', 'task-worker'];
@@ -47,12 +51,12 @@ describeWithPgBouncer('PgBouncer in front of a real PostgreSQL (Debian)', () => 
   let log = '';
   const asRoot = process.getuid?.() === 0;
 
-  /** psql through PgBouncer as `user` with `password`. */
-  const through = (user: string, password: string, sql: string, database = 'postgres') => {
+  /** psql through PgBouncer as `user` with `password`, as the services connect (sslmode=require) unless `conninfo` says otherwise. */
+  const through = (user: string, password: string, sql: string, database = 'postgres', conninfo = 'sslmode=require') => {
     try {
       return {
         ok: true,
-        out: execFileSync(join(bin!, 'psql'), ['-X', '-q', '-A', '-t', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', database, '-c', sql], {
+        out: execFileSync(join(bin!, 'psql'), ['-X', '-q', '-A', '-t', '-c', sql, `host=127.0.0.1 port=${port} user=${user} dbname=${database} ${conninfo}`], {
           encoding: 'utf8',
           stdio: 'pipe',
           env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
@@ -116,12 +120,22 @@ describeWithPgBouncer('PgBouncer in front of a real PostgreSQL (Debian)', () => 
       },
     });
 
+    // The tls init container: its script, as the user PgBouncer runs as (the pod's one uid).
+    const tlsDir = join(dir, 'tls');
+    execFileSync('mkdir', ['-p', tlsDir]);
+    if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+    const script = tlsCertificateScript(tlsDir);
+    execFileSync(asRoot ? 'runuser' : '/bin/sh', asRoot ? ['-u', 'postgres', '--', '/bin/sh', '-c', script] : ['-c', script], { stdio: 'pipe' });
+
     // pgbouncer.ini as the pooler's ConfigMap has it, sized for two services, in front of this server.
     port = await freePort();
     const size = poolerSizeFor(DEFAULT_POOLER, [service('api', 4), service('task-worker', 2)], (s) => (s.name === 'api' ? 4 : 2), 'db.r6g.large');
     const at = (alias: string) => ({ alias, host: '127.0.0.1', port: pg.port, dbname: 'postgres' });
     const ini = join(dir, 'pgbouncer.ini');
-    writeFileSync(ini, pgbouncerIni(size, [at('postgres'), at('postgres_replica_0')], { listenAddr: '127.0.0.1', port, authFile, serverTls: 'disable' }));
+    writeFileSync(
+      ini,
+      pgbouncerIni(size, [at('postgres'), at('postgres_replica_0')], { listenAddr: '127.0.0.1', port, authFile, serverTls: 'disable', tlsDir }),
+    );
     if (asRoot) {
       const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
       for (const f of [dir, ini, authFile]) chownSync(f, uid, uid);
@@ -157,6 +171,27 @@ describeWithPgBouncer('PgBouncer in front of a real PostgreSQL (Debian)', () => 
   it("refuses a wrong password and another service's password", () => {
     expect(through('api', 'not-the-password', 'SELECT 1').ok).toBe(false);
     expect(through('api', PASSWORDS['task-worker'], 'SELECT 1').ok).toBe(false);
+  });
+
+  it('serves the services over TLS (sslmode=require) and refuses a plaintext client', () => {
+    const info = through('api', PASSWORDS.api, '\\conninfo');
+    expect(info.ok).toBe(true);
+    expect(info.out).toMatch(/SSL connection \(protocol: TLSv1\.[23]/);
+    const plain = through('api', PASSWORDS.api, 'SELECT 1', 'postgres', 'sslmode=disable');
+    expect(plain.ok).toBe(false);
+    expect(plain.out).toContain('SSL required');
+  });
+
+  it("presents a private key of the pod's own, and a certificate for the Service's names that a client given it could verify", () => {
+    const tls = join(dir, 'tls');
+    expect(statSync(join(tls, 'tls.key')).mode & 0o077).toBe(0);
+    // verify-full against the certificate itself: the name checked is the Service's, the address loopback (later keys win in a conninfo).
+    const pinned = (name: string) => `host=${name} hostaddr=127.0.0.1 sslmode=verify-full sslrootcert=${join(tls, 'tls.crt')}`;
+    for (const name of POOLER_TLS_NAMES) expect(through('api', PASSWORDS.api, 'SELECT 1', 'postgres', pinned(name))).toEqual({ ok: true, out: '1' });
+    // Another name is refused: a client that pins the certificate checks who it talks to.
+    const other = through('api', PASSWORDS.api, 'SELECT 1', 'postgres', pinned('db.example.com'));
+    expect(other.ok).toBe(false);
+    expect(other.out).toMatch(/does not match host name|server certificate/);
   });
 
   it('took rds_iam from a user that had it, so RDS accepts its password', () => {
