@@ -47,8 +47,8 @@ export const ORIGIN_PULL_CA_EDGE = `edge:\n  originPullCertificateId: ${
   .map((line) => `    ${line}`)
   .join('\n')}\n`;
 
-/** TINY_LAUNCH with the zone's origin-pull CA: `stagecraft check` finds nothing in it. */
-export const TINY_LAUNCH_TRUSTED = TINY_LAUNCH + ORIGIN_PULL_CA_EDGE;
+/** TINY_LAUNCH with the zone's origin-pull CA and its AWS account (SC-PRE-21): `stagecraft check` finds nothing in it. */
+export const TINY_LAUNCH_TRUSTED = TINY_LAUNCH + 'aws:\n  accountId: "111122223333"\n' + ORIGIN_PULL_CA_EDGE;
 
 /** A temporary project with the tiny launch environment (`environments/tiny.yaml`), synthesized into `base`. */
 export async function tinyProject(): Promise<string> {
