@@ -8,14 +8,6 @@
  * the request-path rules find a credential and a network path per broker, and name the broker
  * when one link is taken away. The example runs here in one region (the second is a copy).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseEnvironment } from '../../config/load';
-import { formatProblem } from '../../config/errors';
-import { loadServiceCatalog } from '../../config/services';
-import { synthesizeEnvironments } from '../../stacks/synthesize';
-import { readSynthesis } from '../../synthesis/read';
 import { stackViews, Synthesis } from '../../synthesis/stack-views';
 import { DataStoreCredential } from '../../policies/rules/request-path/DataStoreCredential';
 import { DataStoreNetworkPath } from '../../policies/rules/request-path/DataStoreNetworkPath';
@@ -23,9 +15,8 @@ import { StackRule } from '../../policies/types';
 import { Environment } from '../../config/environment';
 import { sizeEnvironments } from '../../sizing/blueprint';
 import { buildTopology } from '../../graph/build';
-import { EXAMPLES_ROOT } from '../helpers/examples';
+import { synthesizeCollaborationInOneRegion } from '../helpers/collaboration';
 
-const ROOT = join(EXAMPLES_ROOT, '..', 'collaboration');
 const REGIONAL = 'collab-prod-us-east-1';
 const APPS = `${REGIONAL}-apps`;
 
@@ -40,16 +31,7 @@ interface Statement {
 let synthesis: Synthesis;
 let environment: Environment;
 beforeAll(() => {
-  const catalog = loadServiceCatalog(join(ROOT, 'services'), ROOT);
-  const text = readFileSync(join(ROOT, 'environments', 'production.yaml'), 'utf8')
-    .replace('regions: [us-east-1, eu-west-1]', 'regions: [us-east-1]')
-    .replace(/^ {2}regions: \{ mode: active-passive \}\n/m, '');
-  const parsed = parseEnvironment(text, 'environments/production.yaml', catalog);
-  if (!parsed.environment) throw new Error(parsed.problems.map(formatProblem).join('\n'));
-  environment = parsed.environment;
-  const root = mkdtempSync(join(tmpdir(), 'stagecraft-both-brokers-'));
-  synthesizeEnvironments([environment], { outdir: join(root, 'cdktf.out'), stateDir: root });
-  synthesis = readSynthesis(join(root, 'cdktf.out'), { command: 'test', flag: '--from', given: root });
+  ({ environment, synthesis } = synthesizeCollaborationInOneRegion('both-brokers'));
 }, 120_000);
 
 const json = (s: Synthesis, name: string) => s.stacks.find((st) => st.name === name)!.json as Json;

@@ -8,23 +8,14 @@
  * patch the scale of exactly those Deployments, its Pod Identity role may call GetMetricData alone;
  * and the guardrails find nothing to say. The example runs here in one region.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseEnvironment } from '../../config/load';
-import { formatProblem } from '../../config/errors';
-import { loadServiceCatalog } from '../../config/services';
-import { synthesizeEnvironments } from '../../stacks/synthesize';
-import { readSynthesis } from '../../synthesis/read';
 import { stackResources, Synthesis } from '../../synthesis/stack-views';
 import { QUEUE_SCALER_TARGETS_ENV, QUEUE_SCALING_ANNOTATION } from '../../services/platform/queue-scaler';
 import { checkSynthesis } from '../../policies/engine';
-import { EXAMPLES_ROOT } from '../helpers/examples';
+import { synthesizeCollaborationInOneRegion } from '../helpers/collaboration';
 import { synthesizedAutoscaling } from '../../graph/workloads';
 import { environmentViews } from '../../readiness/engine';
 import { runbooksOf } from '../../readiness/runbooks';
 
-const ROOT = join(EXAMPLES_ROOT, '..', 'collaboration');
 const REGIONAL = 'collab-prod-us-east-1';
 const APPS = `${REGIONAL}-apps`;
 
@@ -33,15 +24,7 @@ type Container = { env?: Array<{ name: string; value?: string }> };
 
 let synthesis: Synthesis;
 beforeAll(() => {
-  const catalog = loadServiceCatalog(join(ROOT, 'services'), ROOT);
-  const text = readFileSync(join(ROOT, 'environments', 'production.yaml'), 'utf8')
-    .replace('regions: [us-east-1, eu-west-1]', 'regions: [us-east-1]')
-    .replace(/^ {2}regions: \{ mode: active-passive \}\n/m, '');
-  const parsed = parseEnvironment(text, 'environments/production.yaml', catalog);
-  if (!parsed.environment) throw new Error(parsed.problems.map(formatProblem).join('\n'));
-  const root = mkdtempSync(join(tmpdir(), 'stagecraft-queue-scaling-'));
-  synthesizeEnvironments([parsed.environment], { outdir: join(root, 'cdktf.out'), stateDir: root });
-  synthesis = readSynthesis(join(root, 'cdktf.out'), { command: 'test', flag: '--from', given: root });
+  synthesis = synthesizeCollaborationInOneRegion('queue-scaling').synthesis;
 }, 120_000);
 
 const json = (name: string) => synthesis.stacks.find((st) => st.name === name)!.json as Json;
