@@ -10,7 +10,7 @@ import { fmt } from '../../sizing/numbers';
 const CATALOG = loadServiceCatalog(join(EXAMPLES_ROOT, 'services'), EXAMPLES_ROOT).services;
 const serviceNamed = (name: string) => CATALOG.find((s) => s.name === name)!;
 
-const SHOP = 'name: shop\nregions: [us-east-1]\ndomain: shop.example.com\nworkload:\n  mau: 3000000\n  hotRetentionDays: 2\n';
+const SHOP = 'name: shop\nregions: [us-east-1]\ndomain: shop.example.com\nworkload:\n  mau: 3000000\n  messagesPerDauPerDay: 100\n  hotRetentionDays: 2\n';
 const TINY = 'name: tiny-launch\nstage: launch\nregions: [us-east-1]\ndomain: tiny.example.com\n';
 
 describe('stagecraft size --env', () => {
@@ -49,6 +49,8 @@ describe('stagecraft size --env', () => {
     expect(byName.api.min).toBe(Math.max(AVAILABILITY_FLOORS.growth.pods, Math.ceil(doc.peak.rps / (apiPerPod * 0.7) - 1e-9)));
     expect(byName.api.cpu).toBe(api.resources.requests.cpuMillis / 1000);
     expect(doc.clusterCapacity).toMatchObject({ nodesMax: doc.components.nodes.max, fits: true });
+    // The environment states its messages (the example's services declare none), so the rate is not 0.
+    expect(doc.workload.messagesPerDauPerDay).toBe(100);
     expect(doc.peak.messagesPerSecond).toBeCloseTo(
       (3_000_000 * doc.workload.dauRatio * doc.workload.messagesPerDauPerDay * doc.workload.peakFactor) / 86_400,
       6,
