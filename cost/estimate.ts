@@ -9,6 +9,7 @@ import { edgeServiceUsage, regionUsage, RegionUsage } from '../sizing/usage';
 import { edgeServiceScriptName } from '../stacks/edge-worker-config';
 import { CATALOG, Catalog, isMiss, tieredCost } from './catalog';
 import { CostComponent, NotModelled, priceResource } from './pricers';
+import { kubernetesClusterRegion } from '../synthesis/persistent-volumes';
 import { StackJson } from '../synthesis/stack-views';
 
 /** One resource (or stack-level usage) and what it costs a month. */
@@ -64,11 +65,19 @@ function providerRegions(json: StackJson): { default?: string; byAlias: Record<s
 export function priceStack(stack: string, json: StackJson, options: PriceStackOptions = {}): StackCost {
   const catalog = options.catalog ?? CATALOG;
   const regions = providerRegions(json);
+  // Apps stacks have no AWS provider: their Kubernetes objects' volumes are made in the cluster's region.
+  const clusterRegion = kubernetesClusterRegion(json);
   const resources: ResourceCost[] = [];
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, args] of Object.entries(byName)) {
       const provider = typeof args.provider === 'string' ? args.provider : undefined;
-      const region = type.startsWith('aws_') ? (provider ? regions.byAlias[provider] : regions.default) : undefined;
+      const region = type.startsWith('aws_')
+        ? provider
+          ? regions.byAlias[provider]
+          : regions.default
+        : type.startsWith('kubernetes_')
+          ? clusterRegion
+          : undefined;
       const result = priceResource({ catalog, type, name, args, region, stack: json, usage: options.usage });
       const path = (args['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path;
       const address = `${type}.${name}`;

@@ -18,6 +18,7 @@ import {
   MANAGED_COCKROACH,
   MANAGED_SERVICE_TAG,
 } from '../constructs/cockroachdb/managed-cluster-connection';
+import { claimedVolumes } from '../synthesis/persistent-volumes';
 import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
@@ -48,7 +49,7 @@ export interface ResourceContext {
   readonly type: string;
   readonly name: string;
   readonly args: Record<string, unknown>;
-  /** Region of the resource's provider; undefined for non-AWS resources. */
+  /** Region of the resource's provider (for Kubernetes objects, of the cluster the stack applies them to); undefined for the others. */
   readonly region: string | undefined;
   readonly stack: StackJson;
   /** The workload's usage of this stack's region; undefined without a workload profile. */
@@ -178,6 +179,36 @@ function burstableCredits(b: Builder, ctx: ResourceContext, type: string): void 
     );
 }
 
+/**
+ * The EBS volumes a StatefulSet's claim templates (or a PersistentVolumeClaim) make: gp3 size,
+ * and IOPS and throughput above gp3's free 3,000 IOPS and 125 MB/s, per volume × volumes. The EBS
+ * CSI driver creates them when the pods are scheduled; the object itself costs nothing.
+ */
+function claimedVolumePricer(ctx: ResourceContext): PricingResult {
+  const claimed = claimedVolumes(ctx.type, ctx.args, ctx.stack);
+  if ('problem' in claimed) throw new Unpriced(claimed.problem);
+  if (claimed.volumes.length === 0)
+    return { kind: 'free', reason: 'Kubernetes objects cost nothing themselves; their pods run on the EKS nodes, which are priced with the node groups.' };
+  const b = new Builder(ctx);
+  for (const v of claimed.volumes) {
+    if (v.volumeType === undefined) throw new Unpriced(`claim ${v.claim}: storage class ${v.storageClass} does not make EBS volumes`);
+    if (v.volumeType !== 'gp3') throw new Unpriced(`claim ${v.claim}: volume type ${v.volumeType} is not in the catalog (gp3 is)`);
+    const what = `${v.volumes} × ${formatNumber(v.sizeGiB)} GiB`;
+    b.monthly(`${what} gp3 (volume claim ${v.claim}, storage class ${v.storageClass})`, 'ebs.gp3', v.volumes * v.sizeGiB);
+    const iops = v.iops ?? 3000;
+    if (iops > 3000)
+      b.monthly(`${v.volumes} × ${formatNumber(iops - 3000)} IOPS above the gp3 baseline (claim ${v.claim})`, 'ebs.gp3Iops', v.volumes * (iops - 3000));
+    const throughput = v.throughputMiBps ?? 125;
+    if (throughput > 125)
+      b.monthly(
+        `${v.volumes} × ${formatNumber(throughput - 125)} MB/s above the gp3 baseline (claim ${v.claim})`,
+        'ebs.gp3Throughput',
+        v.volumes * (throughput - 125),
+      );
+  }
+  return b.done();
+}
+
 const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_instance: (ctx) => {
     const b = new Builder(ctx);
@@ -215,6 +246,8 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     if (ctx.args.final_snapshot === true) b.missing('final snapshot', 'taken only when the volume is deleted');
     return b.done();
   },
+  kubernetes_stateful_set_v1: claimedVolumePricer,
+  kubernetes_persistent_volume_claim_v1: claimedVolumePricer,
   aws_eip: (ctx) => new Builder(ctx).hourly('1 public IPv4 address', 'vpc.publicIpv4', 1).done(),
   aws_nat_gateway: (ctx) =>
     new Builder(ctx)
