@@ -18,7 +18,9 @@ import {
   MANAGED_COCKROACH,
   MANAGED_SERVICE_TAG,
 } from '../constructs/cockroachdb/managed-cluster-connection';
+import { apiObjectOf } from '../synthesis/kubernetes-typed';
 import { claimedVolumes } from '../synthesis/persistent-volumes';
+import { record } from '../synthesis/values';
 import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
@@ -187,6 +189,9 @@ function burstableCredits(b: Builder, ctx: ResourceContext, type: string): void 
     );
 }
 
+/** Why a Kubernetes object that makes nothing outside the cluster costs nothing (the catalog's `free` entries say the same). */
+const KUBERNETES_FREE = 'Kubernetes objects cost nothing themselves; their pods run on the EKS nodes, which are priced with the node groups.';
+
 /**
  * The EBS volumes a StatefulSet's claim templates (or a PersistentVolumeClaim) make: gp3 size,
  * and IOPS and throughput above gp3's free 3,000 IOPS and 125 MB/s, per volume × volumes. The EBS
@@ -195,8 +200,7 @@ function burstableCredits(b: Builder, ctx: ResourceContext, type: string): void 
 function claimedVolumePricer(ctx: ResourceContext): PricingResult {
   const claimed = claimedVolumes(ctx.type, ctx.args, ctx.stack);
   if ('problem' in claimed) throw new Unpriced(claimed.problem);
-  if (claimed.volumes.length === 0)
-    return { kind: 'free', reason: 'Kubernetes objects cost nothing themselves; their pods run on the EKS nodes, which are priced with the node groups.' };
+  if (claimed.volumes.length === 0) return { kind: 'free', reason: KUBERNETES_FREE };
   const b = new Builder(ctx);
   for (const v of claimed.volumes) {
     if (v.volumeType === undefined) throw new Unpriced(`claim ${v.claim}: storage class ${v.storageClass} does not make EBS volumes`);
@@ -253,6 +257,16 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     if (throughput > 125) b.monthly(`${throughput - 125} MB/s above the gp3 baseline`, 'ebs.gp3Throughput', throughput - 125);
     if (ctx.args.final_snapshot === true) b.missing('final snapshot', 'taken only when the volume is deleted');
     return b.done();
+  },
+  kubernetes_service_v1: (ctx) => {
+    // The cluster makes a load balancer for a Service of type LoadBalancer; which kind (a Classic LB,
+    // or an NLB through the AWS Load Balancer Controller) depends on the annotations and controllers.
+    const spec = record(apiObjectOf(ctx.type, ctx.args).spec);
+    if (spec?.type === 'LoadBalancer')
+      throw new Unpriced(
+        'a Service of type LoadBalancer makes a load balancer the cluster chooses (Classic or Network, by its annotations); the catalog does not price it',
+      );
+    return { kind: 'free', reason: KUBERNETES_FREE };
   },
   kubernetes_stateful_set_v1: claimedVolumePricer,
   kubernetes_persistent_volume_claim_v1: claimedVolumePricer,

@@ -155,3 +155,23 @@ describe('volumes claimed by Kubernetes objects', () => {
     }
   });
 });
+
+describe('Kubernetes Services', () => {
+  const service = (type: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'api' },
+    spec: { type, selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] },
+  });
+
+  it('leaves a Service of type LoadBalancer unpriced (the cluster makes a load balancer for it), and keeps the others free', () => {
+    const stack = priceStack('apps', appsStack('us-east-1', { public: service('LoadBalancer'), internal: service('ClusterIP') }));
+    expect(stack.unpriced.map((r) => [r.address, r.reason])).toEqual([
+      [
+        'kubernetes_service_v1.public',
+        'a Service of type LoadBalancer makes a load balancer the cluster chooses (Classic or Network, by its annotations); the catalog does not price it',
+      ],
+    ]);
+    expect(resource(stack, 'kubernetes_service_v1.internal').status).toBe('free');
+  });
+});
