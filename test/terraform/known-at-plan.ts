@@ -31,8 +31,8 @@ export const KNOWN_AT_PLAN: Readonly<Record<string, readonly string[]>> = {
 /**
  * Attributes a policy may still wait for: the resource ids RDS generates, which the ARNs of
  * `rds-db:connect` (IAM database authentication) must name, `…:dbuser:<DbiResourceId>/<user>`. The
- * Service Authorization Reference (Amazon RDS IAM Authentication) gives that resource type no
- * condition key, so no pattern plus condition could stand for the id (docs/known-limits.md).
+ * Service Authorization Reference (Amazon RDS IAM Authentication) documents no condition that
+ * would narrow a pattern back to the one database (docs/preflight.md, "A first plan a reviewer can read").
  */
 export const GENERATED_IDS: readonly RegExp[] = [/^aws_db_instance\.[^.]+\.resource_id$/, /^aws_rds_cluster\.[^.]+\.cluster_resource_id$/];
 
