@@ -101,5 +101,6 @@ function r2WriterSecret(stack: RegionalStack): DeployerSecret {
 export function applicationSecretArnsOf(stack: RegionalStack, services: readonly string[]): string[] {
   applicationSecrets(stack);
   const arns = forPolicies.get(stack) as Map<string, string[]>;
-  return services.flatMap((service) => arns.get(service) ?? []);
+  // Services that write R2 share the region's one R2 writer secret: each ARN once.
+  return [...new Set(services.flatMap((service) => arns.get(service) ?? []))];
 }

@@ -12,6 +12,7 @@ import { decodePolicy, JsonValue, statements, stringList } from '../../../synthe
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { GENERATED, generatedArguments } from './GeneratedSecretNotInState';
+import { namesSecret } from '../helpers';
 
 const OPERATIONS_NAMESPACE = 'operations';
 
@@ -52,7 +53,7 @@ function readers(stack: StackView, secret: ResourceView): { roles: ResourceView[
       (s) =>
         s.Effect === 'Allow' &&
         stringList(s.Action as JsonValue).some((a) => a === 'secretsmanager:GetSecretValue' || a === 'secretsmanager:*' || a === '*') &&
-        stringList(s.Resource as JsonValue).some((r) => r === '*' || r.includes(`\${${secret.address}.`)),
+        stringList(s.Resource as JsonValue).some((r) => namesSecret(r, secret)),
     );
     const role = stack.referenced(policy.values.role);
     if (grants && role) roles.push(role);
