@@ -17,7 +17,7 @@ import {
   COCKROACH_RU_TAG,
   MANAGED_COCKROACH,
   MANAGED_SERVICE_TAG,
-} from '../constructs/cockroachdb/managed-cluster-connection';
+} from '../constructs/cockroachdb/managed-cluster-tags';
 import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
