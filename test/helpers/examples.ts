@@ -80,7 +80,7 @@ export function exampleEnvironments(example: string): Environment[] {
  */
 export function cachedExampleSynthesis(example: string): { environments: Environment[]; outdir: string; summaries: SynthesizedStackSummary[] } {
   const environments = exampleEnvironments(example);
-  const { outdir, summaries } = cachedSynthesis(PROJECT_ROOT, example === 'chat' ? 'examples' : example, environments);
+  const { outdir, summaries } = cachedSynthesis(PROJECT_ROOT, example === 'chat' ? 'examples' : `example-${example}`, environments);
   return { environments, outdir, summaries };
 }
 
