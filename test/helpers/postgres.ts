@@ -8,7 +8,7 @@
  */
 import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +78,11 @@ function templateDataDirectory(bin: string): string {
     .digest('hex')
     .slice(0, 20);
   const entry = join(cacheRoot, `postgres-data-${build}`);
-  if (existsSync(join(entry, 'data', 'PG_VERSION'))) return join(entry, 'data');
+  if (existsSync(join(entry, 'data', 'PG_VERSION'))) {
+    // Used now: the synthesis cache prunes entries unused for an hour.
+    utimesSync(entry, new Date(), new Date());
+    return join(entry, 'data');
+  }
   mkdirSync(cacheRoot, { recursive: true });
   const staging = ownedByPostgres(mkdtempSync(join(cacheRoot, '.postgres-data-')));
   runAsPostgres(join(bin, 'initdb'), ['-D', join(staging, 'data'), ...INITDB_ARGS]);
