@@ -17,7 +17,7 @@ import {
   COCKROACH_RU_TAG,
   MANAGED_COCKROACH,
   MANAGED_SERVICE_TAG,
-} from '../constructs/cockroachdb/managed-cluster-connection';
+} from '../constructs/cockroachdb/managed-cluster-tags';
 import { apiObjectOf } from '../synthesis/kubernetes-typed';
 import { claimedVolumes } from '../synthesis/persistent-volumes';
 import { record } from '../synthesis/values';

@@ -13,21 +13,16 @@
  * The diagram drew every platform pod with an edge to every store: the cluster autoscaler to
  * Postgres, which none of this admits.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { environmentFiles, loadEnvironments } from '../../config/load';
 import { buildTopology } from '../../graph/build';
 import { Topology, TopologyNode } from '../../graph/model';
 import { awsServiceName } from '../../graph/platform-workloads';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
-import { synthesizeEnvironments } from '../../stacks/synthesize';
 import { apiObjectOfResource } from '../../synthesis/kubernetes-objects';
 import { decodePolicy, JsonValue, statements, stringList } from '../../synthesis/policy-document';
 import { readSynthesis } from '../../synthesis/read';
 import { ResourceView, StackView, stackViews, Synthesis } from '../../synthesis/stack-views';
 import { readAll, record } from '../../synthesis/values';
-import { PROJECT_ROOT } from '../helpers/examples';
+import { cachedExampleSynthesis } from '../helpers/examples';
 
 const EXAMPLES = ['chat', 'collaboration', 'identity', 'chat-1b'];
 
@@ -38,19 +33,14 @@ interface Example {
 }
 
 const examples = new Map<string, Example>();
-let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stagecraft-platform-edges-'));
+  // Each example synthesized once for every test file (other files read the same examples).
   for (const example of EXAMPLES) {
-    const root = join(PROJECT_ROOT, 'examples', example);
-    const environments = loadEnvironments(environmentFiles([], root), root);
-    const outdir = join(dir, example);
-    synthesizeEnvironments(environments, { outdir, stateDir: dir });
+    const { environments, outdir } = cachedExampleSynthesis(example);
     const synthesis = readSynthesis(outdir, { command: 'test', flag: '--from', given: outdir });
     examples.set(example, { sized: sizeEnvironments(environments), synthesis, views: stackViews(synthesis) });
   }
 }, 600_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** One workload a platform node stands for, as the apps stack applies it. */
 interface Workload {
