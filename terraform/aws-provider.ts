@@ -69,7 +69,23 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
   return signal ? `killed by ${signal}` : `exited with code ${code}`;
 }
 
-/** Starts `binary -debug` in `env` and resolves once it serves; rejects (with its output) when it cannot. */
+/**
+ * The provider's own logging, off. In debug mode nobody filters it (a provider that terraform starts
+ * writes its logs to terraform, which drops them below its TF_LOG level), so the SDK logged at trace
+ * level: 13–28 MB of JSON per check slot, formatted and written for a file deleted unread. The
+ * reattach line and a crash's panic are written to the output directly, not through these loggers.
+ */
+export const QUIET_PROVIDER_LOGS: Readonly<Record<string, string>> = {
+  TF_LOG_PROVIDER: 'off',
+  TF_LOG_SDK: 'off',
+  TF_LOG_SDK_PROTO: 'off',
+  TF_LOG_SDK_MUX: 'off',
+  TF_LOG_SDK_FRAMEWORK: 'off',
+  TF_LOG_SDK_HELPER_SCHEMA: 'off',
+  TF_LOG_AWS_AUTOFLEXO: 'off',
+};
+
+/** Starts `binary -debug` in `env` (its logging off) and resolves once it serves; rejects (with its output) when it cannot. */
 export function startAwsProvider(binary: string, env: NodeJS.ProcessEnv): Promise<AttachedAwsProvider> {
   // Its output goes to a file, never a pipe: in debug mode the provider writes every log line itself,
   // and a pipe nobody reads (a parent blocked in spawnSync) would stop it mid-plan.
@@ -79,7 +95,7 @@ export function startAwsProvider(binary: string, env: NodeJS.ProcessEnv): Promis
   // With setpriv the provider gets SIGKILL when this process dies, even without a chance to close it.
   const [command, args] =
     process.platform === 'linux' && fs.existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', binary, '-debug']] : [binary, ['-debug']];
-  const child: ChildProcess = spawn(command, args, { env, stdio: ['ignore', log, log] });
+  const child: ChildProcess = spawn(command, args, { env: { ...env, ...QUIET_PROVIDER_LOGS }, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   let exit: string | undefined;
   const exited = new Promise<void>((resolve) => {

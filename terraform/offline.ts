@@ -38,6 +38,7 @@ import { readManifest, unknownStacks } from '../synthesis/manifest';
 import { AttachedStandin, attachStandin, base64DecodedStubOutputs, isHashicorpAws, unservedProviderReason } from './standin/offline-attach';
 import { STANDIN_PROVIDERS } from './standin/providers';
 import { AttachedAwsProvider, awsProviderBinary, startAwsProvider } from './aws-provider';
+import { awsProviderSchemaOnly, awsSchemaCacheFile, readAwsSchemaCache, writeAwsSchemaCache } from './aws-schema-cache';
 
 /** The AWS provider version `@cdktf/provider-aws` 20.1.0 pins, and the one the mirror must hold. */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -544,6 +545,8 @@ interface RunContext {
   initTemplate?: Promise<string | undefined>;
   /** The AWS provider binary each slot runs once and attaches, when attaching. */
   readonly awsBinary?: string;
+  /** The mirror's AWS provider binary (unpacked layout), which terraform starts when nothing is attached: the schema cache's key. */
+  readonly mirrorAwsBinary?: string;
 }
 
 /**
@@ -573,15 +576,24 @@ function attachedEnv(env: NodeJS.ProcessEnv, provider: AttachedAwsProvider): Nod
 
 const NO_DIAGNOSTICS: ValidateSummary = { valid: false, errorCount: 0, warningCount: 0, diagnostics: [] };
 
+/** The AWS schema for the stubs: from the cache when these binaries wrote it (aws-schema-cache.ts), else `terraform providers schema -json`, cached. */
 function loadSchema(context: RunContext, dir: string, env: NodeJS.ProcessEnv): Promise<{ lookup?: AttributeTypeLookup; ms: number }> {
-  context.schema ??= runTerraform(context.terraform, ['providers', 'schema', '-json'], dir, env).then((result) => {
+  context.schema ??= (async () => {
+    const started = Date.now();
+    const cacheFile = awsSchemaCacheFile(context.terraform, context.awsBinary ?? context.mirrorAwsBinary, AWS_PROVIDER_VERSION);
+    const cached = readAwsSchemaCache(cacheFile);
+    if (cached !== undefined) return { lookup: schemaLookup(cached), ms: Date.now() - started };
+    const result = await runTerraform(context.terraform, ['providers', 'schema', '-json'], dir, env);
     if (result.code !== 0) return { ms: result.ms };
     try {
-      return { lookup: schemaLookup(JSON.parse(result.stdout)), ms: result.ms };
+      // Only hashicorp/aws's entry: the stubs need AWS types (stubsNeedSchema), and a stand-in's schema beside it (an edge stack) must not be cached under the AWS binaries' key.
+      const schema = awsProviderSchemaOnly(JSON.parse(result.stdout));
+      writeAwsSchemaCache(cacheFile, schema);
+      return { lookup: schemaLookup(schema), ms: result.ms };
     } catch {
       return { ms: result.ms };
     }
-  });
+  })();
   return context.schema;
 }
 
@@ -852,6 +864,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
       planJsonStacks: options.planJsonStacks,
       keep,
       awsBinary: attachAws ? (options.awsProviderBinary ?? awsProviderBinary(mirror, AWS_PROVIDER_VERSION)) : undefined,
+      mirrorAwsBinary: awsProviderBinary(mirror, AWS_PROVIDER_VERSION),
     };
     // Longest first, so the slots finish together instead of one running the last big stack alone.
     const queue = [...toCheck].sort((a, b) => planWeight(stacks.get(names[b]) as StackJson) - planWeight(stacks.get(names[a]) as StackJson));

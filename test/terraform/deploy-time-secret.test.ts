@@ -12,7 +12,8 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { DeployTimeSecretValue } from '../../constructs/aws/deploy-time-secret-value';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS, offlineCliConfig } from '../../terraform/offline';
 import { synthAws } from '../helpers/synth';
-import { requireTerraform, runTerraformSync } from '../helpers/terraform';
+import { attachedAws, requireTerraform, runTerraformSync, startTestAwsProvider } from '../helpers/terraform';
+import { AttachedAwsProvider } from '../../terraform/aws-provider';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
@@ -21,8 +22,12 @@ const describeWithTerraform = requireTerraform('a deploy-time secret value in a 
 const VARIABLE = 'r2_writer_token_us_east_1';
 const TOKEN = JSON.stringify({ endpoint: 'https://acct.r2.cloudflarestorage.com', accessKeyId: 'AKR2EXAMPLE', secretAccessKey: 'r2-secret-value-7f3a9c' });
 
+/** The AWS provider plan and show attach to (one configuration in the root); init installs it from the mirror. */
+let provider: AttachedAwsProvider | undefined;
+
 function run(dir: string, args: string[], extraEnv: Record<string, string> = {}): { status: number; output: string } {
-  const result = runTerraformSync(terraform as string, args, dir, join(dir, 'terraform.rc'), extraEnv);
+  const attach = args[0] === 'init' ? {} : attachedAws(provider);
+  const result = runTerraformSync(terraform as string, args, dir, join(dir, 'terraform.rc'), { ...attach, ...extraEnv });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -32,7 +37,8 @@ describeWithTerraform('a deploy-time secret value in a real terraform plan', () 
   let dir: string;
 
   beforeAll(
-    () => {
+    async () => {
+      provider = await startTestAwsProvider(mirror as string);
       dir = mkdtempSync(join(tmpdir(), 'stagecraft-deploy-time-secret-'));
       writeFileSync(join(dir, 'terraform.rc'), offlineCliConfig(mirror as string));
       const stack = JSON.parse(
@@ -56,7 +62,10 @@ describeWithTerraform('a deploy-time secret value in a real terraform plan', () 
     10 * 60 * 1000,
   );
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await provider?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('stops, naming the variable, when the deployer gives no value', () => {
     const plan = run(dir, PLAN);

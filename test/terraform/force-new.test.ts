@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS } from '../../terraform/offline';
 import { forceNewEntry, unsureNote } from '../../review/force-new';
-import { requireTerraform, runTerraformSync } from '../helpers/terraform';
+import { attachedAws, requireTerraform, runTerraformSync, startTestAwsProvider } from '../helpers/terraform';
+import { AttachedAwsProvider } from '../../terraform/aws-provider';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
@@ -257,14 +258,18 @@ function withValue(body: Body, path: string, value: unknown): Body {
   return copy;
 }
 
-const terraformRun = (args: string[], cwd: string, cliConfig: string) => runTerraformSync(terraform as string, args, cwd, cliConfig);
+/** The AWS provider the plan and show attach to (one configuration in the root); init installs it from the mirror. */
+let provider: AttachedAwsProvider | undefined;
+const terraformRun = (args: string[], cwd: string, cliConfig: string) =>
+  runTerraformSync(terraform as string, args, cwd, cliConfig, args[0] === 'init' ? {} : attachedAws(provider));
 
 describeWithTerraform('the force-new table against provider 5.100.0', () => {
   let dir: string;
   const planned = new Map<string, { actions: string[]; replacePaths: unknown[] }>();
 
   beforeAll(
-    () => {
+    async () => {
+      provider = await startTestAwsProvider(mirror as string);
       dir = mkdtempSync(join(tmpdir(), 'stagecraft-force-new-'));
       const cliConfig = join(dir, 'terraform.rc');
       writeFileSync(
@@ -321,7 +326,10 @@ describeWithTerraform('the force-new table against provider 5.100.0', () => {
     10 * 60 * 1000,
   );
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await provider?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it.each(CASES.map(([type, path, , expected], i) => [`${type}.${path}`, type, path, expected, i] as const))('%s: %s', (_, type, path, expected, i) => {
     const change = planned.get(`${type}.case_${i}`);

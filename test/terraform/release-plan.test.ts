@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS } from '../../terraform/offline';
 import { releaseApplyCommands } from '../../services/host-release';
-import { requireTerraform, runTerraformSync } from '../helpers/terraform';
+import { attachedAws, requireTerraform, runTerraformSync, startTestAwsProvider } from '../helpers/terraform';
+import { AttachedAwsProvider } from '../../terraform/aws-provider';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
@@ -29,7 +30,10 @@ function commands(pin: (name: string) => { version: string; sha256: string }): s
   return releaseApplyCommands(LOCATION, script, [{ name: 'compose.yaml', ...pin('compose') }]).join('\n');
 }
 
-const run = (args: string[], cwd: string, cliConfig: string) => runTerraformSync(terraform as string, args, cwd, cliConfig);
+/** The AWS provider plan and show attach to (one configuration in the root); init installs it from the mirror. */
+let provider: AttachedAwsProvider | undefined;
+const run = (args: string[], cwd: string, cliConfig: string) =>
+  runTerraformSync(terraform as string, args, cwd, cliConfig, args[0] === 'init' ? {} : attachedAws(provider));
 
 interface PlannedChange {
   actions: string[];
@@ -37,8 +41,13 @@ interface PlannedChange {
   after_unknown: Record<string, unknown>;
 }
 
-/** Plans the configuration with `content` for the compose object against a state made with BEFORE. */
-function plan(content: string): Map<string, PlannedChange> {
+/**
+ * Plans, in one root (one init, plan and show for every case), each case's configuration with its
+ * content for the compose object against a state made with BEFORE: each case has its own objects
+ * and association (`<name>_<case>`), independent of the others. Returns each case's changes by the
+ * addresses a root of its own would have.
+ */
+function plan(contents: Readonly<Record<string, string>>): Map<string, Map<string, PlannedChange>> {
   const dir = mkdtempSync(join(tmpdir(), 'stagecraft-release-plan-'));
   try {
     const cliConfig = join(dir, 'terraform.rc');
@@ -53,7 +62,6 @@ function plan(content: string): Map<string, PlannedChange> {
       content_type: 'text/plain',
       name,
     });
-    const objects = [object('compose', 'compose.yaml', content), object('script', 'stagecraft-release', '#!/bin/sh\n')];
     const association = {
       association_name: 'acme-launch-release',
       name: 'AWS-RunShellScript',
@@ -62,68 +70,70 @@ function plan(content: string): Map<string, PlannedChange> {
       max_concurrency: '1',
       max_errors: '0',
     };
+    const versions: Record<string, string> = { compose: 'v1-compose', script: 'v1-script' };
+    const stateObjects = [object('compose', 'compose.yaml', BEFORE), object('script', 'stagecraft-release', '#!/bin/sh\n')];
+    const resources = { aws_s3_object: {} as Record<string, unknown>, aws_ssm_association: {} as Record<string, unknown> };
+    const state: unknown[] = [];
+    for (const [id, content] of Object.entries(contents)) {
+      const objects = [object('compose', 'compose.yaml', content), object('script', 'stagecraft-release', '#!/bin/sh\n')];
+      for (const { name, ...body } of objects) resources.aws_s3_object[`${name}_${id}`] = body;
+      resources.aws_ssm_association[`release_${id}`] = {
+        ...association,
+        parameters: {
+          commands: commands((name) => ({ version: `\${aws_s3_object.${name}_${id}.version_id}`, sha256: `\${sha256(aws_s3_object.${name}_${id}.content)}` })),
+        },
+      };
+      state.push(
+        ...stateObjects.map(({ name, ...body }) => ({
+          mode: 'managed',
+          type: 'aws_s3_object',
+          name: `${name}_${id}`,
+          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+          instances: [
+            {
+              schema_version: 0,
+              attributes: {
+                ...body,
+                id: body.key,
+                version_id: versions[name],
+                force_destroy: false,
+                tags: null,
+                tags_all: {},
+                etag: 'e',
+                server_side_encryption: 'aws:kms',
+              },
+              sensitive_attributes: [],
+            },
+          ],
+        })),
+        {
+          mode: 'managed',
+          type: 'aws_ssm_association',
+          name: `release_${id}`,
+          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+          instances: [
+            {
+              schema_version: 1,
+              attributes: {
+                ...association,
+                id: `assoc-${id}`,
+                association_id: `assoc-${id}`,
+                parameters: { commands: commands((name) => ({ version: versions[name], sha256: sha256(stateObjects.find((o) => o.name === name)!.content) })) },
+              },
+              sensitive_attributes: [],
+            },
+          ],
+        },
+      );
+    }
     writeFileSync(
       join(dir, 'main.tf.json'),
       JSON.stringify({
         terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_VERSION } } },
         provider: { aws: [{ region: 'us-east-1', ...OFFLINE_AWS_CREDENTIALS }] },
-        resource: {
-          aws_s3_object: Object.fromEntries(objects.map(({ name, ...body }) => [name, body])),
-          aws_ssm_association: {
-            release: {
-              ...association,
-              parameters: {
-                commands: commands((name) => ({ version: `\${aws_s3_object.${name}.version_id}`, sha256: `\${sha256(aws_s3_object.${name}.content)}` })),
-              },
-            },
-          },
-        },
+        resource: resources,
       }),
     );
-    const versions: Record<string, string> = { compose: 'v1-compose', script: 'v1-script' };
-    const stateObjects = [object('compose', 'compose.yaml', BEFORE), object('script', 'stagecraft-release', '#!/bin/sh\n')];
-    const state = [
-      ...stateObjects.map(({ name, ...body }) => ({
-        mode: 'managed',
-        type: 'aws_s3_object',
-        name,
-        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [
-          {
-            schema_version: 0,
-            attributes: {
-              ...body,
-              id: body.key,
-              version_id: versions[name],
-              force_destroy: false,
-              tags: null,
-              tags_all: {},
-              etag: 'e',
-              server_side_encryption: 'aws:kms',
-            },
-            sensitive_attributes: [],
-          },
-        ],
-      })),
-      {
-        mode: 'managed',
-        type: 'aws_ssm_association',
-        name: 'release',
-        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [
-          {
-            schema_version: 1,
-            attributes: {
-              ...association,
-              id: 'assoc-1',
-              association_id: 'assoc-1',
-              parameters: { commands: commands((name) => ({ version: versions[name], sha256: sha256(stateObjects.find((o) => o.name === name)!.content) })) },
-            },
-            sensitive_attributes: [],
-          },
-        ],
-      },
-    ];
     writeFileSync(
       join(dir, 'terraform.tfstate'),
       JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: 'stagecraft-release-plan', outputs: {}, resources: state }),
@@ -136,17 +146,37 @@ function plan(content: string): Map<string, PlannedChange> {
       if (result.status !== 0) throw new Error(`terraform ${args[0]} failed: ${result.stderr || result.stdout}`);
     }
     const show = JSON.parse(run(['show', '-json', 'tfplan'], dir, cliConfig).stdout) as { resource_changes: Array<{ address: string; change: PlannedChange }> };
-    return new Map(show.resource_changes.map((rc) => [rc.address, rc.change]));
+    return new Map(
+      Object.keys(contents).map((id) => [
+        id,
+        new Map(show.resource_changes.filter((rc) => rc.address.endsWith(`_${id}`)).map((rc) => [rc.address.slice(0, -`_${id}`.length), rc.change])),
+      ]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 describeWithTerraform('delivering a release with provider 5.100.0', () => {
+  /** Each case's changes: the compose file changed, and the same compose file. */
+  let planned: Map<string, Map<string, PlannedChange>>;
+
+  beforeAll(
+    async () => {
+      provider = await startTestAwsProvider(mirror as string);
+      try {
+        planned = plan({ changed: AFTER, same: BEFORE });
+      } finally {
+        await provider?.close();
+      }
+    },
+    10 * 60 * 1000,
+  );
+
   it(
     'updates the compose object in place with a new version, and with it the association, when the compose file changes',
     () => {
-      const changes = plan(AFTER);
+      const changes = planned.get('changed')!;
       const object = changes.get('aws_s3_object.compose')!;
       expect(object.actions).toEqual(['update']);
       expect(object.after_unknown.version_id).toBe(true);
@@ -161,7 +191,7 @@ describeWithTerraform('delivering a release with provider 5.100.0', () => {
   it(
     "leaves the association's command as it was when the compose file is the same",
     () => {
-      const changes = plan(BEFORE);
+      const changes = planned.get('same')!;
       expect(changes.get('aws_s3_object.compose')?.after_unknown.version_id).not.toBe(true);
       const association = changes.get('aws_ssm_association.release')!;
       expect(association.after_unknown.parameters).not.toBe(true);
