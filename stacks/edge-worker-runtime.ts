@@ -165,7 +165,7 @@ export class StandInNetwork {
       }
       const upstream = httpRequest(
         origin.url + (req.url ?? '/'),
-        { method: req.method, headers: this.forwardedHeaders(req.headers) },
+        { method: req.method, headers: this.forwardedHeaders(req.headers), agent: false },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
