@@ -252,7 +252,8 @@ export class EdgeStack extends StagecraftStack {
     });
     addServiceRoutes(this, `https-${code}`, { provider, listener, domain: environment.domain, routes: loadBalancer.routes });
     const health = originHealthRoute(loadBalancer.routes);
-    if (probed && health) addOriginHealthRoute(this, `https-${code}`, { provider, listener, originHost: originHostname(code, environment.domain), route: health });
+    if (probed && health)
+      addOriginHealthRoute(this, `https-${code}`, { provider, listener, originHost: originHostname(code, environment.domain), route: health });
     this.certificates.push(certificate);
     this.validations.push(validation);
   }

@@ -562,7 +562,7 @@ export const STAGECRAFT_PACK: Pack = {
       rule: OriginMonitorRouted,
       level: 'error',
       explanation:
-        "A monitor probe the ALB answers with its default 404 marks every pool down: all traffic goes to the fallback pool, and steering and failover never happen.",
+        'A monitor probe the ALB answers with its default 404 marks every pool down: all traffic goes to the fallback pool, and steering and failover never happen.',
     },
     {
       rule: KubernetesJobChangeApplies,

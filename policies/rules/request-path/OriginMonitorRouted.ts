@@ -58,7 +58,8 @@ export const OriginMonitorRouted: StackRule = {
     return pools.map((pool): StackOutcome => {
       const monitor = stack.referenced(pool.values.monitor);
       if (!monitor) return { status: 'non-compliant', address: pool.address, message: `monitor: ${pool.address} names no monitor of ${stack.name}` };
-      if (monitor.values.type !== 'http' && monitor.values.type !== 'https') return { status: 'not-applicable', reason: `${monitor.address} is not an HTTP monitor` };
+      if (monitor.values.type !== 'http' && monitor.values.type !== 'https')
+        return { status: 'not-applicable', reason: `${monitor.address} is not an HTTP monitor` };
       const problems = items(pool.values, 'origins')
         .map((origin) => probeProblem(stack, monitor, record(origin) ?? {}))
         .filter((p): p is string => p !== undefined);

@@ -246,7 +246,14 @@ describeWithPgBouncer('PgBouncer in front of a real PostgreSQL (Debian)', () => 
    */
   async function preparedTwiceAcrossServerConnections(at: number): Promise<{ pids: number[]; error?: string }> {
     const connect = async () => {
-      const client = new Client({ host: '127.0.0.1', port: at, user: 'api', password: PASSWORDS.api, database: 'postgres', ssl: { rejectUnauthorized: false } });
+      const client = new Client({
+        host: '127.0.0.1',
+        port: at,
+        user: 'api',
+        password: PASSWORDS.api,
+        database: 'postgres',
+        ssl: { rejectUnauthorized: false },
+      });
       await client.connect();
       return client;
     };
