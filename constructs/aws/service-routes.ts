@@ -52,7 +52,7 @@ export function routePriorities(routes: readonly ServiceRoute[]): Map<ServiceRou
 
 /**
  * Host header patterns of a route: on every product host, the domain and one level below it
- * (`origin-<region>` included, which the Worker and the load balancer's pools use); otherwise
+ * (`origin-<region>` included, the Host of the load balancer's probes); otherwise
  * the named hosts only (at most 3, so with 2 path patterns a rule stays within 5 values).
  */
 export function routeHostPatterns(route: ServiceRoute, domain: string): string[] {
