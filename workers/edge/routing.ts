@@ -146,7 +146,7 @@ export async function forwardWithFailover(targets: readonly Upstream[], request:
   return last ? { response: new Response(null, { status: last.response.status }), region: last.region, attempts } : { attempts };
 }
 
-/** Headers for the origin: the client's, minus the host and the ones only the edge may set, plus the edge's. */
+/** Headers for the origin: the client's, minus the host (the fetch URL's, the public host, is sent) and the ones only the edge may set, plus the edge's. */
 export function originHeaders(client: Headers, extra: { requestId: string; host: string; userId?: string }): Headers {
   const headers = new Headers(client);
   for (const name of ['host', 'proxy-authorization', HEADER.user, HEADER.region]) headers.delete(name);
