@@ -118,13 +118,14 @@ function publicServiceTargets(stack: RegionalStack, loadBalancer: LoadBalancer, 
   const f = stack.foundation;
   return f.environment.services.flatMap((service) =>
     publicPorts(service).map((port) => {
+      // Services with public ports have health endpoints (config/service-kinds.ts: only jobs have none, and no public port).
+      const healthCheckPath = service.health?.readinessPath ?? '/';
       const target = new ServiceTargetGroup(stack, `target-${service.name}-${port.name}`, {
         name: `${f.namePrefix.slice(0, 26).replace(/-+$/, '')}-${port.nodePort}`,
         service: service.name,
         portName: port.name,
         nodePort: port.nodePort,
-        // Services with public ports have health endpoints (config/service-kinds.ts: only jobs have none, and no public port).
-        healthCheckPath: service.health?.readinessPath ?? '/',
+        healthCheckPath,
         deregistrationDelaySeconds: service.drainSeconds,
         loadBalancer,
         nodeSecurityGroupId: eks.nodeSecurityGroupId,
@@ -137,6 +138,7 @@ function publicServiceTargets(stack: RegionalStack, loadBalancer: LoadBalancer, 
         paths: port.paths,
         hosts: port.route?.hosts ?? [...PUBLIC_HOSTS],
         targetGroupArn: target.targetGroup.arn,
+        healthCheckPath,
       };
     }),
   );

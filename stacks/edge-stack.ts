@@ -23,7 +23,7 @@ import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-import { addServiceRoutes } from '../constructs/aws/service-routes';
+import { addOriginHealthRoute, addServiceRoutes, originHealthRoute } from '../constructs/aws/service-routes';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { allowedAccounts } from './aws-account';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
@@ -133,7 +133,7 @@ export class EdgeStack extends StagecraftStack {
       if (!loadBalancer) continue;
       const code = regional.foundation.region.code;
       record(`origin-${code}`, originHostname(code, environment.domain), 'CNAME', loadBalancer.dnsName);
-      this.addOriginTls(environment, regional);
+      this.addOriginTls(environment, regional, features.loadBalancer);
     }
     // With several regions the load balancer answers for the apex instead of a record.
     if (primary.origin.loadBalancer && !features.loadBalancer) record('apex', environment.domain, 'CNAME', primary.origin.loadBalancer.dnsName);
@@ -176,7 +176,8 @@ export class EdgeStack extends StagecraftStack {
         origins: regions.map((region) => ({ region, address: originHostname(region, domain) })),
         regionPools: steering.regionPools,
         countryPools: steering.countryPools,
-        healthCheckPath: PATHS.health,
+        // The path the main service's target group checks; each region's listener routes it on the origin's host (addOriginTls).
+        healthCheckPath: originHealthRoute(primary.origin.loadBalancer?.routes ?? [])?.healthCheckPath ?? PATHS.health,
         steering: environment.components.regionMode === 'active-passive' ? 'failover' : 'geo',
       });
     }
@@ -211,8 +212,12 @@ export class EdgeStack extends StagecraftStack {
   private readonly certificates: AcmCertificate[] = [];
   private readonly validations: AcmCertificateValidation[] = [];
 
-  /** An ACM certificate for the public names in the region, and the HTTPS listener using it once valid. */
-  private addOriginTls(environment: Environment, regional: RegionalStack): void {
+  /**
+   * An ACM certificate for the public names in the region, and the HTTPS listener using it once
+   * valid, with the service routes and, where a Cloudflare load balancer probes the region
+   * (`probed`), the route of its probes.
+   */
+  private addOriginTls(environment: Environment, regional: RegionalStack, probed: boolean): void {
     const code = regional.foundation.region.code;
     const loadBalancer = regional.origin.loadBalancer!;
     const provider = new AwsProvider(this, `aws-${code}`, {
@@ -246,6 +251,9 @@ export class EdgeStack extends StagecraftStack {
       defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'not found', statusCode: '404' } }],
     });
     addServiceRoutes(this, `https-${code}`, { provider, listener, domain: environment.domain, routes: loadBalancer.routes });
+    const health = originHealthRoute(loadBalancer.routes);
+    if (probed && health)
+      addOriginHealthRoute(this, `https-${code}`, { provider, listener, originHost: originHostname(code, environment.domain), route: health });
     this.certificates.push(certificate);
     this.validations.push(validation);
   }

@@ -5,15 +5,15 @@
  * 127.0.0.1. Nothing of the runtime is mocked; only the origins are stand-ins.
  */
 import { createHash } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { Socket } from 'node:net';
+import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
+import { connect, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { Miniflare } from 'miniflare';
 import { resolve } from 'node:path';
 import { Environment } from '../config/environment';
 import { environmentFiles, loadEnvironments } from '../config/load';
-import { edgeWorkerConfig } from './edge-worker-config';
+import { edgeWorkerConfig, originHostname } from './edge-worker-config';
 import { EDGE_WORKER_COMPATIBILITY_DATE, EDGE_WORKER_MAIN_MODULE, edgeWorkerBundle } from '../workers/bundle';
 import { BINDING, HEALTH_KEY, LimitsConfig, PATHS, RATE_LIMITER_CLASS, RoutingConfig, SettingsConfig } from '../workers/edge/contract';
 import { normalizePath } from '../workers/edge/paths';
@@ -136,6 +136,107 @@ export class StandInOrigin {
   }
 }
 
+/** The header workerd puts an outgoing request's `cf` options in, for the stand-in network. */
+const CF_BLOB_HEADER = 'x-stand-in-cf';
+
+/**
+ * Stands in for Cloudflare's network between the Worker and the origins: every fetch the Worker
+ * makes leaves workerd for it (Miniflare's `outboundService`, with the request's `cf` options in a
+ * header), exactly as the Worker sent it: the URL's host as the Host header, and
+ * `cf.resolveOverride` naming the hostname whose address to connect to. It connects to the
+ * stand-in origin registered under that hostname (or under the Host, without an override) and
+ * passes the request on unchanged, WebSocket upgrades included; a hostname with no stand-in gets
+ * its connection reset, as an unresolvable name would.
+ */
+export class StandInNetwork {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private address = '';
+
+  /** `hostnames`: which stand-in origin each hostname resolves to. */
+  constructor(private readonly hostnames: Readonly<Record<string, StandInOrigin>>) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const origin = this.originFor(req.headers);
+      if (!origin) {
+        req.socket.destroy();
+        return;
+      }
+      const upstream = httpRequest(
+        origin.url + (req.url ?? '/'),
+        { method: req.method, headers: this.forwardedHeaders(req.headers), agent: false },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    this.server.on('upgrade', (req, socket: Socket, head: Buffer) => {
+      const origin = this.originFor(req.headers);
+      if (!origin) {
+        socket.destroy();
+        return;
+      }
+      const { hostname, port } = new URL(origin.url);
+      const upstream = connect(Number(port), hostname, () => {
+        const headers = Object.entries(this.forwardedHeaders(req.headers)).flatMap(([name, value]) =>
+          (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${String(v)}`),
+        );
+        upstream.write([`${req.method} ${req.url} HTTP/1.1`, ...headers, '', ''].join('\r\n'));
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      this.sockets.add(socket).add(upstream);
+      const close = () => {
+        socket.destroy();
+        upstream.destroy();
+      };
+      socket.on('close', close).on('error', close);
+      upstream.on('close', close).on('error', close);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.address = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** Miniflare's `outboundService`: every fetch of the Worker comes here, its `cf` options in a header. */
+  get outboundService(): { external: { address: string; http: { cfBlobHeader: string } } } {
+    return { external: { address: this.address, http: { cfBlobHeader: CF_BLOB_HEADER } } };
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    for (const socket of this.sockets) socket.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  /** The `cf` options workerd passed with the request, if any. */
+  private static cfOf(headers: IncomingHttpHeaders): { resolveOverride?: string } {
+    try {
+      return JSON.parse(String(headers[CF_BLOB_HEADER] ?? '{}')) as { resolveOverride?: string };
+    } catch {
+      return {};
+    }
+  }
+
+  private originFor(headers: IncomingHttpHeaders): StandInOrigin | undefined {
+    const name = StandInNetwork.cfOf(headers).resolveOverride ?? String(headers.host ?? '').replace(/:\d+$/, '');
+    return this.hostnames[name.toLowerCase()];
+  }
+
+  /** The request's headers as the Worker sent them (Host included), without the network's own. */
+  private forwardedHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+    const { [CF_BLOB_HEADER]: _cf, ...rest } = headers;
+    return rest;
+  }
+}
+
 /** The massive example environment, whose routing tables the Worker tests use. */
 export function massiveExample(): Environment {
   const [environment] = loadEnvironments(environmentFiles(['massive'], PROJECT_ROOT), PROJECT_ROOT);
@@ -168,9 +269,10 @@ export interface RunningEdgeWorker {
   readonly routing: RoutingConfig;
   /** Every JSON line the Worker logged, parsed. */
   readonly logs: Array<Record<string, unknown>>;
+  /** A client request to `path` on `init.host` (default: the apex). */
   fetch(
     path: string,
-    init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; cf?: Record<string, unknown> },
+    init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; cf?: Record<string, unknown>; host?: string },
   ): Promise<Response>;
   /** A KV namespace of the Worker, for inspection. */
   kv(binding: string): Promise<KvAccess>;
@@ -185,11 +287,18 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<Runni
   const environment = options.environment ?? massiveExample();
   const config = edgeWorkerConfig(environment);
   const { loadBalancer: _hostname, ...regional } = config.routing;
+  // The routing the edge stack binds (each region's origin hostname, the load-balanced hostname),
+  // for the regions with a stand-in; the stand-in network resolves those names to the stand-ins.
+  const originName = (region: string) => originHostname(region, environment.domain);
   const routing: RoutingConfig = {
     ...regional,
-    origins: Object.fromEntries(options.origins.map((o) => [o.region, o.url])),
-    ...(options.loadBalancer ? { loadBalancer: options.loadBalancer.url } : {}),
+    origins: Object.fromEntries(options.origins.map((o) => [o.region, `https://${originName(o.region)}`])),
+    ...(options.loadBalancer ? { loadBalancer: `https://${environment.domain}` } : {}),
   };
+  const network = await new StandInNetwork({
+    ...Object.fromEntries(options.origins.map((o) => [originName(o.region), o])),
+    ...(options.loadBalancer ? { [environment.domain]: options.loadBalancer } : {}),
+  }).start();
   const logs: Array<Record<string, unknown>> = [];
   let pending = '';
   const miniflare = new Miniflare({
@@ -199,6 +308,7 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<Runni
     compatibilityDate: EDGE_WORKER_COMPATIBILITY_DATE,
     kvNamespaces: [BINDING.sessions, BINDING.edgeState],
     durableObjects: { [BINDING.rateLimiter]: RATE_LIMITER_CLASS },
+    outboundService: network.outboundService,
     bindings: {
       [BINDING.routing]: routing as unknown as Record<string, never>,
       [BINDING.limits]: { ...config.limits, ...options.limits },
@@ -220,7 +330,7 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<Runni
     routing,
     logs,
     async fetch(path, init = {}) {
-      const response = await miniflare.dispatchFetch(`https://${environment.domain}${path}`, {
+      const response = await miniflare.dispatchFetch(`https://${init.host ?? environment.domain}${path}`, {
         method: init.method ?? 'GET',
         headers: { 'cf-connecting-ip': '198.51.100.254', ...init.headers },
         body: init.body,
@@ -240,7 +350,10 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<Runni
       if (!line) throw new Error(`no request log line with requestId ${String(requestId)}`);
       return line;
     },
-    dispose: () => miniflare.dispose(),
+    async dispose() {
+      await miniflare.dispose();
+      await network.stop();
+    },
   };
 }
 

@@ -20,6 +20,8 @@ export interface ServiceRoute {
   /** Product hosts it answers on (its `route.hosts`). */
   readonly hosts: readonly PublicHost[];
   readonly targetGroupArn: string;
+  /** The path its target group checks (the service's readiness path). @default "/" */
+  readonly healthCheckPath?: string;
 }
 
 /** The highest priority an ALB listener rule accepts (AWS takes 1..50,000). */
@@ -50,7 +52,7 @@ export function routePriorities(routes: readonly ServiceRoute[]): Map<ServiceRou
 
 /**
  * Host header patterns of a route: on every product host, the domain and one level below it
- * (`origin-<region>` included, which the Worker and the load balancer's pools use); otherwise
+ * (`origin-<region>` included, the Host of the load balancer's probes); otherwise
  * the named hosts only (at most 3, so with 2 path patterns a rule stays within 5 values).
  */
 export function routeHostPatterns(route: ServiceRoute, domain: string): string[] {
@@ -86,4 +88,47 @@ export function addServiceRoutes(scope: Construct, idPrefix: string, props: Serv
           tags: { 'stagecraft:service': route.service, 'stagecraft:port': route.portName },
         }),
     );
+}
+
+/** The origin health rule's priority: before every service route (those start at 10). */
+export const ORIGIN_HEALTH_PRIORITY = 1;
+
+/**
+ * The route whose service answers a region's health probes: the one on every path of every host
+ * (the product's main service) if there is one, else the first by service and port name. Undefined
+ * without routes.
+ */
+export function originHealthRoute(routes: readonly ServiceRoute[]): ServiceRoute | undefined {
+  const byName = (a: ServiceRoute, b: ServiceRoute) => `${a.service}/${a.portName}`.localeCompare(`${b.service}/${b.portName}`);
+  const everywhere = routes.filter((r) => r.paths.length === 0 && PUBLIC_HOSTS.every((h) => r.hosts.includes(h))).sort(byName);
+  return everywhere[0] ?? [...routes].sort(byName)[0];
+}
+
+/** Props of OriginHealthRoute's rule. */
+export interface OriginHealthRouteProps {
+  readonly provider: AwsProvider;
+  readonly listener: LbListener;
+  /** The region's origin hostname, `origin-<region>.<domain>`: the Host of the load balancer's probes. */
+  readonly originHost: string;
+  /** The route whose target group answers; the rule takes exactly its health check path. */
+  readonly route: ServiceRoute;
+}
+
+/**
+ * `<idPrefix>-origin-health`: the Cloudflare load balancer's monitor probes each pool's origin by
+ * its address, which it sends as the Host (Cloudflare Load Balancing, "Override HTTP Host
+ * headers"): `origin-<region>.<domain>`, a host no route needs to name. This rule takes that host
+ * on the health path of `route` (the path its target group already checks, so the service is known
+ * to answer it) and forwards it there; every other request on the origin host gets what it got
+ * before. The probe then says whether the region serves, instead of meeting the default 404.
+ */
+export function addOriginHealthRoute(scope: Construct, idPrefix: string, props: OriginHealthRouteProps): LbListenerRule {
+  return new LbListenerRule(scope, `${idPrefix}-origin-health`, {
+    provider: props.provider,
+    listenerArn: props.listener.arn,
+    priority: ORIGIN_HEALTH_PRIORITY,
+    condition: [{ hostHeader: { values: [props.originHost] } }, { pathPattern: { values: [props.route.healthCheckPath ?? '/'] } }],
+    action: [{ type: 'forward', targetGroupArn: props.route.targetGroupArn }],
+    tags: { 'stagecraft:service': props.route.service, 'stagecraft:port': props.route.portName, 'stagecraft:purpose': 'origin-health' },
+  });
 }

@@ -28,7 +28,13 @@ export interface OriginLoadBalancerProps {
   readonly regionPools: Readonly<Record<string, readonly string[]>>;
   /** Country → regions in failover order. @default {} */
   readonly countryPools?: Readonly<Record<string, readonly string[]>>;
-  /** Path the monitor probes on each origin. @default "/healthz" */
+  /**
+   * Path the monitor probes on each origin. The probe carries the origin's address as its Host
+   * (the monitor sets no `header`, one shared by every pool could name only one region): whatever
+   * is behind each address must route that host and path to something that answers it (the edge
+   * stack's `https-<region>-origin-health` rules; checked by SC-REQ-4 OriginMonitorRouted).
+   * @default "/healthz"
+   */
   readonly healthCheckPath?: string;
   /**
    * geo: each request to the nearest healthy region (needs Traffic Steering); failover: every

@@ -110,6 +110,7 @@ import { LogGroupWaitsForKeyPolicy } from '../rules/preflight/LogGroupWaitsForKe
 import { LoadBalancerWaitsForLogBucketPolicy } from '../rules/preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from '../rules/preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from '../rules/request-path/DataStoreCredential';
+import { OriginMonitorRouted } from '../rules/request-path/OriginMonitorRouted';
 import { KubernetesJobChangeApplies } from '../rules/preflight/KubernetesJobChangeApplies';
 import { ChainedRoleAllowsTagSession } from '../rules/preflight/ChainedRoleAllowsTagSession';
 import { CurlSigV4PathEncoding } from '../rules/preflight/CurlSigV4PathEncoding';
@@ -556,6 +557,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'error',
       explanation:
         'A service without its own credential at a store it declares cannot connect (MSK and OpenSearch deny it, CockroachDB in secure mode refuses it), or connects as the master user and breaks when the master secret rotates (issue 15, review R4–R6, R10).',
+    },
+    {
+      rule: OriginMonitorRouted,
+      level: 'error',
+      explanation:
+        'A monitor probe the ALB answers with its default 404 marks every pool down: all traffic goes to the fallback pool, and steering and failover never happen.',
     },
     {
       rule: KubernetesJobChangeApplies,

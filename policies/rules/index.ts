@@ -105,6 +105,7 @@ import { LogGroupWaitsForKeyPolicy } from './preflight/LogGroupWaitsForKeyPolicy
 import { LoadBalancerWaitsForLogBucketPolicy } from './preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from './request-path/DataStoreCredential';
+import { OriginMonitorRouted } from './request-path/OriginMonitorRouted';
 import { KubernetesJobChangeApplies } from './preflight/KubernetesJobChangeApplies';
 import { ChainedRoleAllowsTagSession } from './preflight/ChainedRoleAllowsTagSession';
 import { CurlSigV4PathEncoding } from './preflight/CurlSigV4PathEncoding';
@@ -220,6 +221,7 @@ export const ALL_RULES: readonly Rule[] = [
   ForEachKeysKnownAtPlan,
   CloudflareCustomRuleExpressions,
   DataStoreCredential,
+  OriginMonitorRouted,
   KubernetesJobChangeApplies,
   ChainedRoleAllowsTagSession,
   CurlSigV4PathEncoding,

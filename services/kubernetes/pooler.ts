@@ -32,6 +32,16 @@ import { cpuQuantity, memoryQuantity, RUN_AS_USER } from './workload-spec';
 
 /** PgBouncer 1.23 (CloudNativePG's image: Debian, `pgbouncer` on the PATH). */
 export const PGBOUNCER_IMAGE = 'ghcr.io/cloudnative-pg/pgbouncer:1.23.0';
+/**
+ * Protocol-level named prepared statements PgBouncer keeps per client (`max_prepared_statements`).
+ * In transaction pooling a client's next transaction may run on another server connection: with
+ * this set, PgBouncer prepares the statement there too, so drivers that use named prepared
+ * statements (Postgrex and so Phoenix/Ecto, pgx, JDBC after its threshold, node-postgres with a
+ * `name`) keep working. PgBouncer 1.21 to 1.23 (the image's) default it to 0, which passes the
+ * statements through unmanaged: the next transaction fails with "prepared statement … does not
+ * exist". 1.24 made 200 the default; this states it for every version.
+ */
+export const PGBOUNCER_MAX_PREPARED_STATEMENTS = 200;
 /** Where services connect: PgBouncer's own port, so nothing mistakes it for a database. */
 export const POOLER_PORT = 6432;
 /** The in-cluster name services connect to. */
@@ -111,6 +121,7 @@ export function pgbouncerIni(
     'auth_type = scram-sha-256',
     `auth_file = ${options.authFile ?? AUTH_FILE}`,
     `pool_mode = ${size.poolMode}`,
+    `max_prepared_statements = ${PGBOUNCER_MAX_PREPARED_STATEMENTS}`,
     `max_client_conn = ${size.maxClientConnectionsPerPod}`,
     `default_pool_size = ${size.poolSize}`,
     `max_db_connections = ${size.maxDbConnectionsPerPod}`,

@@ -10,6 +10,12 @@ import { environmentUsage, priceSizedEnvironment } from '../../cost/estimate';
 import { checkSynthesis } from '../../policies/engine';
 import { sizeEnvironments } from '../../sizing/blueprint';
 import { readSynthesis } from '../../synthesis/read';
+import { stackViews } from '../../synthesis/stack-views';
+import { follow } from '../../policies/rules/request-path/links';
+import { listenerBehind, ruleTaking } from '../../policies/rules/request-path/listener-match';
+import { OriginMonitorRouted } from '../../policies/rules/request-path/OriginMonitorRouted';
+import { originHostname } from '../../stacks/edge-worker-config';
+import { CLIENTS, StandInOrigin, startEdgeWorker } from '../../stacks/edge-worker-runtime';
 import { cachedExampleSynthesis, StackJson } from '../helpers/examples';
 
 const REGIONS = ['us-west-2', 'us-east-1', 'eu-west-1', 'ap-southeast-1'];
@@ -90,6 +96,54 @@ describe('the identity example: Workers at the edge, Redis and CockroachDB Cloud
   it('passes the guardrails with 0 errors', () => {
     const result = checkSynthesis(readSynthesis(outdir, { command: 'test', flag: '--from', given: outdir }));
     expect(result.findings.filter((f) => f.level === 'error')).toEqual([]);
+  });
+
+  /** The edge stack as the guardrails read it, and what a region's HTTPS listener does with a request. */
+  const edgeView = () => stackViews(readSynthesis(outdir, { command: 'test', flag: '--from', given: outdir })).find((s) => s.name === 'authrim-identity-edge')!;
+  const routedTo = (region: string, host: string, path: string): string | undefined => {
+    const edge = edgeView();
+    const behind = listenerBehind(edge, originHostname(region, environment.domain));
+    if ('missing' in behind) throw new Error(behind.missing);
+    const rule = ruleTaking(edge, behind.listener, host, path);
+    const action = (rule?.values.action as Array<{ type: string; target_group_arn: string }> | undefined)?.[0];
+    if (!rule || action?.type !== 'forward') return undefined;
+    return (follow(edge, action.target_group_arn)?.resource.values.tags as Record<string, string>)['stagecraft:service'];
+  };
+
+  it("routes what the edge Worker sends (workerd, through the stand-in network) to session-store by the region's synthesized listener rules", async () => {
+    const origins = REGIONS.map((r) => new StandInOrigin(r));
+    await Promise.all(origins.map((o) => o.start()));
+    const balancer = await new StandInOrigin('load-balancer').start();
+    const direct = await startEdgeWorker({ environment, origins });
+    const balanced = await startEdgeWorker({ environment, origins, loadBalancer: balancer });
+    try {
+      const path = '/api/auth/userinfo';
+      for (const host of [environment.domain, `api.${environment.domain}`]) {
+        // The Worker choosing the region: the region's ALB gets the request.
+        expect((await direct.fetch(path, { host, cf: CLIENTS.virginia })).status).toBe(200);
+        const [seen] = origins.flatMap((o) => o.forwarded.map((r) => ({ region: o.region, host: String(r.headers.host), url: r.url })));
+        expect(seen.url).toBe(path);
+        expect(routedTo(seen.region, seen.host, seen.url)).toBe('session-store');
+        // Before, the Worker sent its upstream's name as the Host: that meets the listener's default 404.
+        expect(routedTo(seen.region, originHostname(seen.region, environment.domain), path)).toBeUndefined();
+        // Through the load balancer, whose pools override no Host: every region's ALB gets the Host the Worker sent.
+        expect((await balanced.fetch(path, { host, cf: CLIENTS.germany })).status).toBe(200);
+        const [viaBalancer] = balancer.forwarded;
+        for (const region of REGIONS) expect(routedTo(region, String(viaBalancer.headers.host), viaBalancer.url)).toBe('session-store');
+        [...origins, balancer].forEach((o) => o.reset());
+      }
+      expect(JSON.stringify(resources('authrim-identity-edge', 'cloudflare_load_balancer_pool'))).not.toContain('"header"');
+    } finally {
+      await Promise.all([direct.dispose(), balanced.dispose()]);
+      await Promise.all([...origins, balancer].map((o) => o.stop()));
+    }
+  }, 120_000);
+
+  it("has each region's listener forward the load balancer monitor's probe to session-store, on the path its target group checks", () => {
+    const [monitor] = resources('authrim-identity-edge', 'cloudflare_load_balancer_monitor') as Array<{ path: string; header?: unknown }>;
+    expect(monitor.header).toBeUndefined(); // Cloudflare then sends each origin's address as the Host
+    for (const region of REGIONS) expect(routedTo(region, originHostname(region, environment.domain), monitor.path)).toBe('session-store');
+    expect(OriginMonitorRouted.evaluate(edgeView()).map((o) => o.status)).toEqual(REGIONS.map(() => 'compliant'));
   });
 
   it('prices everything it builds, CockroachDB Cloud and the edge service from the workload', () => {

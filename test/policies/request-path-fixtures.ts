@@ -129,3 +129,43 @@ export function clusterRegion(...removals: Removal[]): Fixture {
     },
   };
 }
+
+/**
+ * The edge stack under test (`fx-edge`) with a Cloudflare load balancer pool on the region's
+ * origin (`origin-us-east-1.example.com`, the DNS record to the ALB) and its monitor probing
+ * `/readyz`, the listener's default action a fixed 404 and one rule forwarding `ruleHosts` (every
+ * path) to the api's target group, which checks `/readyz`. With the default hosts the probe's Host
+ * (the origin's address) is taken by the rule; with only the public hosts it falls to the 404.
+ */
+export function originMonitorEdge(ruleHosts: readonly string[] = ['example.com', '*.example.com']): Fixture {
+  return {
+    stage: 'massive',
+    region: 'edge',
+    resources: {
+      ...EDGE,
+      aws_lb_listener: {
+        https: {
+          ...EDGE.aws_lb_listener.https,
+          default_action: [{ type: 'fixed-response', fixed_response: { content_type: 'text/plain', message_body: 'not found', status_code: '404' } }],
+        },
+      },
+      aws_lb_listener_rule: {
+        api: {
+          ...EDGE.aws_lb_listener_rule.api,
+          priority: 50000,
+          condition: [{ host_header: { values: [...ruleHosts] } }, { path_pattern: { values: ['/*'] } }],
+        },
+      },
+      cloudflare_load_balancer_monitor: { monitor: { type: 'https', method: 'GET', path: '/readyz', expected_codes: '200' } },
+      cloudflare_load_balancer_pool: {
+        'pool-us-east-1': {
+          name: 'fx-us-east-1',
+          monitor: '${cloudflare_load_balancer_monitor.monitor.id}',
+          origins: [{ name: 'us-east-1', address: 'origin-us-east-1.example.com', enabled: true }],
+        },
+      },
+    },
+    otherRegions: { 'us-east-1': REGIONAL_RESOURCES },
+    outputs: clusterRegion().outputs,
+  };
+}

@@ -9,6 +9,7 @@ import { Synthesis, stackViews } from '../../synthesis/stack-views';
 import { checkSynthesis } from '../../policies/engine';
 import { PublicServiceReachable } from '../../policies/rules/request-path/PublicServiceReachable';
 import { DataStoreNetworkPath } from '../../policies/rules/request-path/DataStoreNetworkPath';
+import { OriginMonitorRouted } from '../../policies/rules/request-path/OriginMonitorRouted';
 import { StackOutcome, StackRule } from '../../policies/types';
 import { publicPorts } from '../../config/service-definition';
 import { projectServiceCatalog } from '../../config/services';
@@ -54,6 +55,18 @@ describe('request path on the examples', () => {
       const results = outcomes(PublicServiceReachable, synthesis, stack);
       expect(results.map((o) => o.status)).toEqual(publicServices.map(() => 'compliant'));
     }
+  });
+
+  it("takes the massive example's load balancer monitor probes by each region's origin-health rule, and fails without it", () => {
+    const regions = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
+    expect(outcomes(OriginMonitorRouted, synthesis, 'acme-massive-edge').map((o) => o.status)).toEqual(regions.map(() => 'compliant'));
+    // Here the every-host catch-all (*.<domain>) would take the probe too; with no rule left, the listener's 404 answers it.
+    const bare = edited('acme-massive-edge', (json) => {
+      for (const name of Object.keys(json.resource.aws_lb_listener_rule)) delete json.resource.aws_lb_listener_rule[name];
+    });
+    const failed = outcomes(OriginMonitorRouted, bare, 'acme-massive-edge');
+    expect(failed.map((o) => o.status)).toEqual(regions.map(() => 'non-compliant'));
+    expect(failed.map((o) => (o.status === 'non-compliant' ? o.message : ''))[0]).toContain('default action answers it with fixed-response');
   });
 
   it('finds a network path from every service to every data store it declares', () => {

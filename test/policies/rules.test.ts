@@ -8,7 +8,7 @@ import { STAGECRAFT_PACK } from '../../policies/packs/stagecraft';
 import { ALL_RULES } from '../../policies/rules';
 import { FAMILY_CODES, RULE_FAMILIES } from '../../policies/types';
 import { evaluate, Fixture, Resources } from './fixtures';
-import { clusterRegion } from './request-path-fixtures';
+import { clusterRegion, originMonitorEdge } from './request-path-fixtures';
 import { typedResourcesNamed } from '../helpers/kubernetes-typed';
 import { queueScalerObjects, queueScalingAnnotation } from '../../services/platform/queue-scaler';
 import { typedArguments } from '../../synthesis/kubernetes-typed';
@@ -1279,6 +1279,7 @@ const CASES: Record<string, Case> = {
   // Request path: one apps stack with its regional and edge stacks (request-path-fixtures.ts)
   'SC-REQ-1': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_lb_listener_rule.api') },
   'SC-REQ-2': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_vpc_security_group_ingress_rule.redis-from-nodes') },
+  'SC-REQ-4': { compliant: originMonitorEdge(), nonCompliant: originMonitorEdge(['example.com', 'api.example.com']) },
   // More fixtures of this rule, and the examples with a credential removed: test/policies/data-store-credential.test.ts.
   'SC-REQ-3': {
     compliant: credentialFixture(['rds-db:connect']),
@@ -1785,6 +1786,24 @@ describe('request path (SC-REQ-*): the first missing link, named with the servic
     // The port is still known from the target group and the listener rule when the Service is gone.
     expect(messages('SC-REQ-1', clusterRegion('kubernetes_service_v1.service-public'))).toEqual([
       `NodePort Service: no NodePort Service in fx-us-east-1-apps selects api's pods with port http on node port 30168 ${suffix}`,
+    ]);
+  });
+
+  it("takes each load balancer monitor's probe (the origin's address as Host) by a forwarding rule to a target group checking its path", () => {
+    expect(messages('SC-REQ-4', originMonitorEdge())).toEqual(['compliant']);
+    const probe = 'the probe of origin-us-east-1.example.com (Host origin-us-east-1.example.com, path /readyz)';
+    expect(messages('SC-REQ-4', originMonitorEdge(['example.com', 'api.example.com']))).toEqual([
+      `listener rule: no rule of aws_lb_listener.https forwards ${probe}; aws_lb_listener.https's default action answers it with fixed-response (stack fx-edge)`,
+    ]);
+    // The monitor's Host, when it sets one, is what the rule must take.
+    const withHost = originMonitorEdge(['api.example.com']);
+    (withHost.resources.cloudflare_load_balancer_monitor.monitor as any).header = { Host: ['API.example.com'] };
+    expect(messages('SC-REQ-4', withHost)).toEqual(['compliant']);
+    // Routed, but to a service that is not known to answer the probed path.
+    const otherPath = originMonitorEdge();
+    (otherPath.resources.cloudflare_load_balancer_monitor.monitor as any).path = '/healthz';
+    expect(messages('SC-REQ-4', otherPath)).toEqual([
+      'target group: aws_lb_listener_rule.api forwards the probe of origin-us-east-1.example.com (Host origin-us-east-1.example.com, path /healthz) to aws_lb_target_group.api, which checks /readyz: nothing there is known to answer /healthz (stack fx-edge)',
     ]);
   });
 

@@ -220,9 +220,14 @@ describe('massive: load balancing across regions', () => {
   const stack = edge('massive');
   const regions = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
   const pool = (region: string) => idOf(stack, 'cloudflare_load_balancer_pool', 'name', `acme-massive-${region}`);
+  /** The path the api's target group checks (its readiness path), which the monitor probes. */
+  const apiReadiness = () =>
+    (examples.resources('acme-massive-us-east-1', 'aws_lb_target_group') as Array<{ health_check: { path: string }; tags?: Record<string, string> }>).find(
+      (g) => g.tags?.['stagecraft:service'] === 'api',
+    )!.health_check.path;
 
   it("has one pool per region, each with that region's origin and the shared monitor", () => {
-    const monitor = idOf(stack, 'cloudflare_load_balancer_monitor', 'path', '/healthz');
+    const monitor = idOf(stack, 'cloudflare_load_balancer_monitor', 'path', apiReadiness());
     const pools = resources('massive', 'cloudflare_load_balancer_pool');
     expect(pools).toHaveLength(3);
     for (const region of regions) {
@@ -240,7 +245,7 @@ describe('massive: load balancing across regions', () => {
     expect(resources('massive', 'cloudflare_load_balancer_monitor')).toEqual([
       expect.objectContaining({
         type: 'https',
-        path: '/healthz',
+        path: apiReadiness(),
         expected_codes: '200',
         interval: 10,
         timeout: 3,

@@ -2,14 +2,15 @@
  * An edge-first service in a real workerd runtime (Miniflare): the bundled edge Worker and the
  * identity example's `identity-edge` Worker module, bound as the edge stack binds them (a
  * service binding, its Durable Objects and KV namespace). Its routes are answered at the edge;
- * every other path still goes to the region's origin, a stand-in on 127.0.0.1.
+ * every other path still goes to the region's origin, a stand-in on 127.0.0.1 that the stand-in
+ * network (stacks/edge-worker-runtime.ts) resolves `origin-us-west-2.<domain>` to.
  */
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { environmentFiles, loadEnvironments } from '../../config/load';
 import { EDGE_SERVICE_MAIN_MODULE } from '../../constructs/cloudflare/edge-service-worker';
-import { edgeServiceScriptName, edgeWorkerConfig } from '../../stacks/edge-worker-config';
-import { StandInOrigin, tokenFor } from '../../stacks/edge-worker-runtime';
+import { edgeServiceScriptName, edgeWorkerConfig, originHostname } from '../../stacks/edge-worker-config';
+import { StandInNetwork, StandInOrigin, tokenFor } from '../../stacks/edge-worker-runtime';
 import { EDGE_WORKER_COMPATIBILITY_DATE, EDGE_WORKER_MAIN_MODULE, edgeWorkerBundle } from '../../workers/bundle';
 import { BINDING, edgeServiceBinding, HEADER, RATE_LIMITER_CLASS, RoutingConfig } from '../../workers/edge/contract';
 import { PROJECT_ROOT } from '../helpers/examples';
@@ -18,14 +19,16 @@ const ROOT = join(PROJECT_ROOT, 'examples', 'identity');
 const [environment] = loadEnvironments(environmentFiles([], ROOT), ROOT);
 const service = environment.edgeServices[0];
 const origin = new StandInOrigin('us-west-2');
+const network = new StandInNetwork({ [originHostname('us-west-2', environment.domain)]: origin });
 let miniflare: Miniflare;
 
 beforeAll(async () => {
   await origin.start();
+  await network.start();
   const config = edgeWorkerConfig(environment);
   // One region's origin in place of the load balancer, so the stand-in sees what reaches the regions.
   const { loadBalancer: _lb, ...rest } = config.routing;
-  const routing: RoutingConfig = { ...rest, regions: ['us-west-2'], origins: { 'us-west-2': origin.url } };
+  const routing: RoutingConfig = { ...rest, regions: ['us-west-2'], origins: { 'us-west-2': config.routing.origins['us-west-2'] } };
   const scriptName = edgeServiceScriptName(environment, service.name);
   miniflare = new Miniflare({
     host: '127.0.0.1',
@@ -37,6 +40,7 @@ beforeAll(async () => {
         kvNamespaces: [BINDING.sessions, BINDING.edgeState],
         durableObjects: { [BINDING.rateLimiter]: RATE_LIMITER_CLASS },
         serviceBindings: { [edgeServiceBinding(service.name)]: scriptName },
+        outboundService: network.outboundService,
         bindings: {
           [BINDING.routing]: routing as unknown as Record<string, never>,
           [BINDING.limits]: { ...config.limits },
@@ -59,6 +63,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await miniflare?.dispose();
+  await network.stop();
   await origin.stop();
 });
 
@@ -114,5 +119,6 @@ describe('an edge-first service behind the edge Worker', () => {
     const other = await fetchAt(`https://${environment.domain}/api/profile`);
     expect(other.status).toBe(200);
     expect(origin.forwarded.map((r) => r.url)).toEqual(['/api/profile']);
+    expect(origin.forwarded[0].headers.host).toBe(environment.domain);
   });
 });

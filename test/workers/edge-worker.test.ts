@@ -37,8 +37,8 @@ beforeEach(async () => {
 });
 
 /** A GET from a fresh client address. */
-const get = (path: string, cf: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  edge.fetch(path, { cf, headers: { 'cf-connecting-ip': nextClientIp(), ...headers } });
+const get = (path: string, cf: Record<string, unknown>, headers: Record<string, string> = {}, host?: string) =>
+  edge.fetch(path, { cf, headers: { 'cf-connecting-ip': nextClientIp(), ...headers }, host });
 
 describe('routing to the nearest healthy region', () => {
   it.each([
@@ -53,6 +53,16 @@ describe('routing to the nearest healthy region', () => {
     expect(response.headers.get(HEADER.region)).toBe(region);
     expect(await response.json()).toEqual({ region, url: '/api/feed' });
     expect(origins[region].forwarded).toHaveLength(1);
+  });
+
+  it.each(['', 'www.', 'api.'])('keeps the public host %s<domain> as the Host the origin sees, and reaches the region by its origin name', async (prefix) => {
+    const host = `${prefix}${massiveExample().domain}`;
+    const response = await get('/api/feed', CLIENTS.germany, {}, host);
+    expect(response.status).toBe(200);
+    const [seen] = origins['eu-west-1'].forwarded;
+    // The stand-in network connected to eu-west-1 because cf.resolveOverride named origin-eu-west-1.<domain>; the Host stayed public.
+    expect(seen.headers.host).toBe(host);
+    expect(seen.headers['x-forwarded-host']).toBe(host);
   });
 
   it('follows the steering map: India goes to eu-west-1 first, although Tokyo is nearer', async () => {
@@ -446,10 +456,18 @@ describe('with the load balancer, the Worker forwards through it', () => {
     expect(await response.json()).toEqual({ region: 'load-balancer', url: '/api/feed?page=2' });
     expect(balancer.forwarded).toHaveLength(1);
     expect(balancer.forwarded[0].headers['x-forwarded-host']).toBe(massiveExample().domain);
+    expect(balancer.forwarded[0].headers.host).toBe(massiveExample().domain);
     for (const origin of Object.values(origins)) expect(origin.requests).toHaveLength(0);
     const line = await balanced.logLine(response.headers.get(HEADER.requestId));
     expect(line.attempts).toEqual([expect.objectContaining({ region: 'load-balancer', status: 200 })]);
     expect(response.headers.get(HEADER.region)).toBeNull(); // the Worker did not choose the region
+  });
+
+  it('sends a request for api.<domain> through the load-balanced hostname with its own Host', async () => {
+    const host = `api.${massiveExample().domain}`;
+    const response = await balanced.fetch('/api/feed', { cf: CLIENTS.japan, headers: { 'cf-connecting-ip': nextClientIp() }, host });
+    expect(response.status).toBe(200);
+    expect(balancer.forwarded.map((r) => r.headers.host)).toEqual([host]);
   });
 
   it('session lookups go through the load balancer too, and the limits still hold', async () => {

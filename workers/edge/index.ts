@@ -86,7 +86,7 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
       // Unknown tokens cost an origin lookup each: bound them per client address.
       await enforce(env, `ip:${clientIp}`, [{ name: 'sessionLookups', limit: env.LIMITS.apiRequestsPerMinute, windowMs: MINUTE_MS, consume: true }], log);
       const headers = new Headers({ authorization: request.headers.get('authorization')!, [HEADER.requestId]: requestId, 'x-forwarded-host': url.host });
-      return forwardWithFailover(targets, { method: 'GET', pathAndQuery: path, headers, replayable: true, timeoutMs });
+      return forwardWithFailover(targets, { method: 'GET', host: url.hostname, pathAndQuery: path, headers, replayable: true, timeoutMs });
     };
     const lookup = await validateSession(env.SESSIONS, token, env.SETTINGS.sessionCacheTtlSeconds, askOrigin, (p) => ctx.waitUntil(p));
     log.session = lookup.cache;
@@ -108,6 +108,7 @@ async function handle(request: Request, url: URL, env: EdgeEnv, ctx: ExecutionCo
 
   const result = await forwardWithFailover(targets, {
     method: request.method,
+    host: url.hostname,
     pathAndQuery: url.pathname + url.search,
     headers: originHeaders(request.headers, { requestId, host: url.host, userId }),
     body,

@@ -9,10 +9,17 @@
  * request moves on to the next region when its origin fails: a connection error, a timeout
  * or a 5xx for requests that are safe to replay (idempotent methods, or an Idempotency-Key),
  * and only a 503 (the origin declined it) for the rest, which may have been processed.
+ *
+ * The origin sees the public Host the client used (`api.<domain>`), never the upstream's name:
+ * the regions' ALB listener rules route by the public hosts, and a Host such as
+ * `origin-<region>.<domain>` would meet their default 404 wherever a route names its hosts. The
+ * Worker reaches the upstream (the load-balanced hostname, or a region's `origin-<region>` record)
+ * with `cf.resolveOverride`, which keeps the URL's host as the Host header; both names are in the
+ * product's zone, the one the Worker's routes are on, as resolveOverride requires.
  */
 import { EdgeServiceRoute, HEADER, HEALTH_KEY, RoutingConfig } from './contract';
 import { geoRegionOf } from './geo';
-import { KvNamespace, RequestLocation } from './runtime';
+import { KvNamespace, RequestLocation, WorkerRequestInit } from './runtime';
 
 /** Regions in the order to try them for a request from `location`. */
 export function regionOrder(routing: RoutingConfig, location: RequestLocation | undefined): readonly string[] {
@@ -93,6 +100,8 @@ export interface OriginResult {
 
 export interface OriginRequest {
   readonly method: string;
+  /** The public hostname the client asked for (`api.example.com`): the URL's host, so the Host the origin sees. */
+  readonly host: string;
   /** Path and query, e.g. `/api/messages?limit=20`. */
   readonly pathAndQuery: string;
   readonly headers: Headers;
@@ -114,13 +123,16 @@ export async function forwardWithFailover(targets: readonly Upstream[], request:
     const started = Date.now();
     const isLast = index === targets.length - 1;
     try {
-      const response = await fetch(base + request.pathAndQuery, {
+      const upstream = new URL(base);
+      const init: WorkerRequestInit = {
         method: request.method,
         headers: request.headers,
         body: request.body,
         redirect: 'manual',
         signal: AbortSignal.timeout(request.timeoutMs),
-      });
+        cf: { resolveOverride: upstream.hostname },
+      };
+      const response = await fetch(`${upstream.protocol}//${request.host}${request.pathAndQuery}`, init);
       attempts.push({ region: name, status: response.status, ms: Date.now() - started });
       if (isLast || !shouldFailOver(response.status, request.replayable)) return { response, region, attempts };
       last = { response, region };
@@ -134,7 +146,7 @@ export async function forwardWithFailover(targets: readonly Upstream[], request:
   return last ? { response: new Response(null, { status: last.response.status }), region: last.region, attempts } : { attempts };
 }
 
-/** Headers for the origin: the client's, minus the host and the ones only the edge may set, plus the edge's. */
+/** Headers for the origin: the client's, minus the host (the fetch URL's, the public host, is sent) and the ones only the edge may set, plus the edge's. */
 export function originHeaders(client: Headers, extra: { requestId: string; host: string; userId?: string }): Headers {
   const headers = new Headers(client);
   for (const name of ['host', 'proxy-authorization', HEADER.user, HEADER.region]) headers.delete(name);

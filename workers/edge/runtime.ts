@@ -44,6 +44,18 @@ export interface RequestLocation {
 }
 
 /** A service binding: another Worker of the account, called without leaving Cloudflare. */
+/**
+ * The Workers `cf` options of an outgoing fetch that the Worker uses. `resolveOverride`: connect to
+ * the address of this hostname, keeping the URL's host as the Host header; Cloudflare applies it
+ * only when both hostnames are in the zone the Worker runs on.
+ */
+export interface OutboundCf {
+  readonly resolveOverride?: string;
+}
+
+/** Fetch options with the Workers `cf` member (the DOM/Node typings lack it). */
+export type WorkerRequestInit = RequestInit & { readonly cf?: OutboundCf };
+
 export interface ServiceBinding {
   fetch(request: Request): Promise<Response>;
 }

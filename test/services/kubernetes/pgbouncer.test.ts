@@ -1,5 +1,6 @@
 /**
- * PgBouncer for real (components.postgres.pooler): Debian's `pgbouncer` runs the generated
+ * PgBouncer for real (components.postgres.pooler): Debian's PgBouncer (1.21 or later: trixie's
+ * source package, built by .ci/run, where bookworm's is older) runs the generated
  * pgbouncer.ini (sized by sizing/pooler.ts) and the auth_file the pooler's init container writes
  * (its script, with a stand-in `aws` that answers from files), in front of Debian's PostgreSQL on
  * loopback, which demands SCRAM passwords of the service users. The database-users script (as
@@ -8,12 +9,15 @@
  * service's password is refused. PgBouncer serves its clients over TLS only, with a key and
  * certificate made by the tls init container's own script (Debian's openssl, as in PgBouncer's
  * image): psql with sslmode=require gets in encrypted, a plaintext client (sslmode=disable) is refused.
+ * node-postgres's named prepared statements keep working in transaction pooling when a transaction
+ * lands on another server connection (`max_prepared_statements`), and fail with the setting at 0.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DEFAULT_POOLER } from '../../../config/pooler';
 import { ServiceDefinition } from '../../../config/service-definition';
 import { databaseUsersSql } from '../../../services/platform/database-users';
@@ -23,12 +27,25 @@ import { postgresBinDir, startPostgres, ThrowawayPostgres } from '../../helpers/
 import { describeRequiring, unless } from '../../helpers/required-tools';
 
 const bin = postgresBinDir();
-const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p));
+/** PgBouncer's version as `[major, minor]`, from `pgbouncer --version`. */
+const versionOf = (path: string): [number, number] => {
+  const match = /PgBouncer (\d+)\.(\d+)/.exec(execFileSync(path, ['--version'], { encoding: 'utf8' }));
+  return match ? [Number(match[1]), Number(match[2])] : [0, 0];
+};
+/**
+ * A PgBouncer that knows `max_prepared_statements` (1.21 on; the image runs 1.23): Debian bookworm's
+ * is 1.18, so .ci/run builds Debian trixie's source package into /opt/pgbouncer.
+ */
+const PGBOUNCER = ['/opt/pgbouncer/bin/pgbouncer', '/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => {
+  if (!existsSync(p)) return false;
+  const [major, minor] = versionOf(p);
+  return major > 1 || (major === 1 && minor >= 21);
+});
 const OPENSSL = existsSync('/usr/bin/openssl');
 const describeWithPgBouncer = describeRequiring(
   [
     ...unless(bin !== undefined, 'no PostgreSQL server (apt-get install postgresql)'),
-    ...unless(PGBOUNCER !== undefined, 'no pgbouncer (apt-get install pgbouncer)'),
+    ...unless(PGBOUNCER !== undefined, 'no PgBouncer 1.21 or later (bookworm has 1.18; .ci/run builds Debian trixie\'s source package into /opt/pgbouncer)'),
     ...unless(OPENSSL, 'no openssl (apt-get install openssl)'),
   ],
   'the pooler (PgBouncer in front of a real PostgreSQL)',
@@ -52,9 +69,10 @@ const service = (name: string, replicas: number) => ({ name, dataStores: ['datab
 describeWithPgBouncer('PgBouncer in front of a real PostgreSQL (Debian)', () => {
   let pg: ThrowawayPostgres;
   let bouncer: ChildProcess;
+  let unmanaged: ChildProcess;
   let port: number;
+  let unmanagedPort: number;
   let dir: string;
-  let log = '';
   const asRoot = process.getuid?.() === 0;
 
   /** psql through PgBouncer as `user` with `password`, as the services connect (sslmode=require) unless `conninfo` says otherwise. */
@@ -146,13 +164,33 @@ describeWithPgBouncer('PgBouncer in front of a real PostgreSQL (Debian)', () => 
       const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
       for (const f of [dir, ini, authFile]) chownSync(f, uid, uid);
     }
-    bouncer = asRoot ? spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER!, ini]) : spawn(PGBOUNCER!, [ini]);
-    bouncer.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    bouncer.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    for (let i = 0; i < 50 && !/process up|listening on/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
+    bouncer = (await startBouncer(ini)).process;
+    // The same configuration with 1.21–1.23's default: prepared statements passed through unmanaged.
+    unmanagedPort = await freePort();
+    const unmanagedIni = join(dir, 'pgbouncer-unmanaged.ini');
+    writeFileSync(
+      unmanagedIni,
+      readFileSync(ini, 'utf8')
+        .replace(`listen_port = ${port}`, `listen_port = ${unmanagedPort}`)
+        .replace(/^max_prepared_statements = .*$/m, 'max_prepared_statements = 0'),
+    );
+    if (asRoot) chownSync(unmanagedIni, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()), -1);
+    unmanaged = (await startBouncer(unmanagedIni)).process;
   }, 60_000);
 
+  /** Starts PgBouncer on `ini` (as postgres when root) and waits until it listens. */
+  async function startBouncer(ini: string): Promise<{ process: ChildProcess }> {
+    let output = '';
+    const child = asRoot ? spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER!, ini]) : spawn(PGBOUNCER!, [ini]);
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    for (let i = 0; i < 50 && !/process up|listening on/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!/process up|listening on/.test(output)) throw new Error(`PgBouncer did not start on ${ini}:\n${output}`);
+    return { process: child };
+  }
+
   afterAll(() => {
+    unmanaged?.kill('SIGTERM');
     bouncer?.kill('SIGTERM');
     pg?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -203,6 +241,62 @@ describeWithPgBouncer('PgBouncer in front of a real PostgreSQL (Debian)', () => 
   it('took rds_iam from a user that had it, so RDS accepts its password', () => {
     expect(pg.psql('postgres', "SELECT pg_has_role('api', 'rds_iam', 'MEMBER')").stdout).toBe('f');
   });
+
+  /**
+   * node-postgres as a service uses it: a named query is parsed once per connection (Parse) and then
+   * only bound (Bind/Execute). Its second run is made to land on another server connection: other
+   * clients hold the first one in open transactions (transaction pooling hands a server connection
+   * to whichever client has a transaction).
+   */
+  async function preparedTwiceAcrossServerConnections(at: number): Promise<{ pids: number[]; error?: string }> {
+    const connect = async () => {
+      const client = new Client({
+        host: '127.0.0.1',
+        port: at,
+        user: 'api',
+        password: PASSWORDS.api,
+        database: 'postgres',
+        ssl: { rejectUnauthorized: false },
+      });
+      await client.connect();
+      return client;
+    };
+    const statement = { name: 'backend', text: 'SELECT pg_backend_pid() AS pid, current_user AS who' };
+    const service = await connect();
+    const holders: Client[] = [];
+    try {
+      const first = await service.query<{ pid: number; who: string }>(statement);
+      expect(first.rows[0].who).toBe('api');
+      // Hold the server connection the statement was prepared on (and any other handed out first) in open transactions.
+      for (let i = 0; i < 8; i++) {
+        const holder = await connect();
+        holders.push(holder);
+        await holder.query('BEGIN');
+        const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        if (rows[0].pid === first.rows[0].pid) break;
+      }
+      try {
+        const second = await service.query<{ pid: number; who: string }>(statement);
+        return { pids: [first.rows[0].pid, second.rows[0].pid] };
+      } catch (error) {
+        return { pids: [first.rows[0].pid], error: String((error as Error).message) };
+      }
+    } finally {
+      for (const holder of holders) await holder.end();
+      await service.end();
+    }
+  }
+
+  it('keeps protocol-level named prepared statements working in transaction pooling, on whichever server connection a transaction gets', async () => {
+    expect(readFileSync(join(dir, 'pgbouncer.ini'), 'utf8')).toMatch(/^max_prepared_statements = [1-9]\d*$/m);
+    const managed = await preparedTwiceAcrossServerConnections(port);
+    expect(managed.error).toBeUndefined();
+    expect(managed.pids).toHaveLength(2);
+    expect(managed.pids[1]).not.toBe(managed.pids[0]); // it ran on another server connection, where PgBouncer prepared it again
+    // With 1.21–1.23's default (0), the same driver fails there: what Postgrex, pgx or JDBC would meet.
+    const passedThrough = await preparedTwiceAcrossServerConnections(unmanagedPort);
+    expect(passedThrough.error).toMatch(/prepared statement "backend" does not exist/);
+  }, 60_000);
 
   it("keeps its server connections to PostgreSQL as the service's own user, in transaction mode", () => {
     const ini = readFileSync(join(dir, 'pgbouncer.ini'), 'utf8');
