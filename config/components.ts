@@ -283,7 +283,8 @@ export function serviceComponentProblems(file: string, components: Components, s
       });
     service.dataStores.forEach((store, i) => {
       if (store === 'search' && !components.search) add('components.search', 'search', i, 'add it with components.search: true');
-      else if (store === 'queue' && brokers.length === 0) add('components.queue', 'a queue', i, 'add one with components.queue: rabbitmq or kafka');
+      else if (store === 'queue' && brokers.length === 0)
+        add('components.queue', 'a queue', i, `add one with components.queue: ${COMPONENT_STAGES.kafka.includes(stage) ? 'rabbitmq or kafka' : 'rabbitmq'}`);
       else if ((store === 'rabbitmq' || store === 'kafka') && !brokers.includes(store)) {
         const remedy = `add it with components.queue: [${[...brokers, store].sort().join(', ')}]`;
         // A broker the service names by its topics: the refusal points at them.
