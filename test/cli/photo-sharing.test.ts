@@ -269,6 +269,13 @@ describe('the photo-sharing product', () => {
       expect(report.environments[0].seed004Comparison).toBe('within');
     });
 
+    it('reports the dead-letter policy the hosts apply as held (RDY-6)', async () => {
+      const readiness = await run(root, 'readiness', '--from', 'out', '--env', 'photos-traction');
+      expect(readiness.stdout).toContain(
+        "✓ RDY-6  Dead-letter queues and policies, so poison messages do not block a queue\n        photos-traction-eu-central-1-rabbitmq: the hosts' one-shot rabbitmq-users service applies a dead-letter policy to every queue before the services start\n",
+      );
+    });
+
     it('refuses a queue on launch with exit 2, and writes nothing', async () => {
       const bad = fixtureProject();
       const launch = join(bad, 'environments', 'photos-launch.yaml');
