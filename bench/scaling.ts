@@ -29,6 +29,8 @@ export function massiveAt(regions: number): ScalePoint {
     '  hotRetentionDays: 2',
     'edge:',
     '  cloudflareAccountId: 023e105f4ecef8ad9ca31a8372d0c353',
+    // What several regions and the edge Worker need; the same edge stack as before they were required.
+    '  addons: [loadBalancing, workersPaid]',
     '',
   ].join('\n');
   return { series: 'regions', size: regions, name, yaml };

@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import { formatProblems, UserInputError } from '../config/errors';
 import { environmentFiles, loadEnvironments } from '../config/load';
 import { findProjectRoot } from '../config/project';
-import { buildApp } from '../stacks/app';
 import { sizeForSynthesis } from '../stacks/synthesize';
 
 /** Synthesizes into cdktf's output directory (CDKTF_OUTDIR); bad input prints its problems and exits 2. */
@@ -20,6 +19,10 @@ export function cdktfApp(): void {
     // What cdktf deploys passes the same gate as `stagecraft synth`: remote state for production stages.
     const sized = sizeForSynthesis(environments, { deployable: true });
     const outdir = process.env.CDKTF_OUTDIR ?? resolve(root, 'cdktf.out');
+    // Loaded only here, as in stacks/synthesize.ts: cli/main re-exports this app, and every
+    // module that loads cli/main (each command's tests) would otherwise load cdktf and the stacks.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildApp } = require('../stacks/app') as typeof import('../stacks/app');
     const { app } = buildApp(sized, { outdir, state: { outdir, stateDir: root } });
     app.synth();
   } catch (error) {

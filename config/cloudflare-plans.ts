@@ -23,8 +23,9 @@ export interface CloudflareSubscription {
 
 /**
  * The plan assumed when an environment states none: the one that promises nothing, so the
- * edge stack never asks for what the zone may not have, and `stagecraft check` reports every
- * feature that needs more (a load balancer, Durable Objects) before an apply fails.
+ * edge stack never asks for what the zone may not have, and a feature with no plan-fitted form
+ * (a load balancer, Durable Objects) is refused when the file is read
+ * (config/cloudflare-plan-problems.ts) before `check` or an apply could fail on it.
  */
 export const DEFAULT_CLOUDFLARE_PLAN: CloudflarePlan = 'free';
 

@@ -18,6 +18,7 @@ import { deployedServices, projectServiceCatalog } from './services';
 import { cockroachHostingProblems } from './cockroach-hosting';
 import { componentProblems, Components, resolveComponents } from './components';
 import { shardComponentProblems } from './shard-homes';
+import { cloudflarePlanProblems } from './cloudflare-plan-problems';
 
 export type NatStrategy = 'none' | 'single' | 'per-az';
 
@@ -274,6 +275,7 @@ export function crossFieldProblems(file: string, config: EnvironmentConfig, opti
 
   problems.push(...networkProblems(file, config));
   problems.push(...edgeProblems(file, config, stage));
+  problems.push(...cloudflarePlanProblems(file, config, { stage, chosen, workerEnabled: config.edge?.worker?.enabled ?? defaultWorkerEnabled(stage) }));
   return problems;
 }
 

@@ -144,7 +144,7 @@ export const edgeSchema = z.strictObject({
     .enum(CLOUDFLARE_PLANS, { error: (issue) => `${show(issue.input)} is not a Cloudflare plan; allowed: ${CLOUDFLARE_PLANS.join(', ')}` })
     .optional()
     .describe(
-      `The zone's Cloudflare plan; the edge stack is synthesized to fit it (monitor intervals, rate-limit rules) and \`stagecraft check\` reports what it does not allow. @default "${DEFAULT_CLOUDFLARE_PLAN}" (promises nothing; state yours)`,
+      `The zone's Cloudflare plan; the edge stack is synthesized to fit it (monitor intervals, rate-limit rules), and what it cannot fit is refused (docs/preflight.md). @default "${DEFAULT_CLOUDFLARE_PLAN}" (promises nothing; state yours)`,
     ),
   addons: z
     .array(
@@ -154,7 +154,7 @@ export const edgeSchema = z.strictObject({
     )
     .optional()
     .describe(
-      'Paid add-ons of the account and zone: loadBalancing (multi-region stages), trafficSteering (geo steering), advancedRateLimiting (Enterprise: counting by user and by response), workersPaid (Durable Objects). @default [] (none)',
+      'Paid add-ons of the account and zone: loadBalancing (required with several regions), trafficSteering (geo steering; required with edge.steering), advancedRateLimiting (Enterprise only: counting by user and by response), workersPaid (Durable Objects; required where the edge Worker runs). @default [] (none)',
     ),
   assetsHost: pattern(HOSTNAME_PATTERN, 'a lowercase DNS name', 'assets.example.com')
     .optional()

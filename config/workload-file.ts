@@ -95,6 +95,10 @@ export function loadWorkloadFile(file: string, cwd: string): Environment {
     domain: 'workload.example.com',
     workload,
     assumptions,
+    // Sizing does not depend on the zone's Cloudflare plan: the environment states the add-ons its
+    // topology may need (a load balancer across regions, the edge Worker's Durable Object), so only
+    // what sizing judges is refused.
+    edge: { addons: ['loadBalancing', 'workersPaid'] },
   };
   const problems: Problem[] = crossFieldProblems(file, config, { mauField: 'mau' });
   if (problems.length > 0) throw new UserInputError(problems);

@@ -5,10 +5,11 @@
  */
 import { Stage, stageIndex } from '../config/stages';
 import { SizedEnvironment } from '../sizing/blueprint';
-import { edgeServiceUsage, regionUsage, RegionUsage } from '../sizing/usage';
+import { edgeServiceUsage, postgresStandbyUsage, regionUsage, RegionUsage } from '../sizing/usage';
 import { edgeServiceScriptName } from '../stacks/edge-worker-config';
 import { CATALOG, Catalog, isMiss, tieredCost } from './catalog';
 import { CostComponent, NotModelled, priceResource } from './pricers';
+import { kubernetesClusterRegion } from '../synthesis/persistent-volumes';
 import { StackJson } from '../synthesis/stack-views';
 
 /** One resource (or stack-level usage) and what it costs a month. */
@@ -64,11 +65,19 @@ function providerRegions(json: StackJson): { default?: string; byAlias: Record<s
 export function priceStack(stack: string, json: StackJson, options: PriceStackOptions = {}): StackCost {
   const catalog = options.catalog ?? CATALOG;
   const regions = providerRegions(json);
+  // Apps stacks have no AWS provider: their Kubernetes objects' volumes are made in the cluster's region.
+  const clusterRegion = kubernetesClusterRegion(json);
   const resources: ResourceCost[] = [];
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, args] of Object.entries(byName)) {
       const provider = typeof args.provider === 'string' ? args.provider : undefined;
-      const region = type.startsWith('aws_') ? (provider ? regions.byAlias[provider] : regions.default) : undefined;
+      const region = type.startsWith('aws_')
+        ? provider
+          ? regions.byAlias[provider]
+          : regions.default
+        : type.startsWith('kubernetes_')
+          ? clusterRegion
+          : undefined;
       const result = priceResource({ catalog, type, name, args, region, stack: json, usage: options.usage });
       const path = (args['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path;
       const address = `${type}.${name}`;
@@ -193,10 +202,16 @@ export function environmentUsage(sized: SizedEnvironment): RegionUsage | undefin
   const { environment, report } = sized;
   const workload = report.workload;
   if (!workload || !report.derived) return undefined;
-  // CockroachDB keeps a range's replicas in several regions; a Postgres shard lives in its home region only.
-  const regionalCopies = sized.blueprint.databaseEngine === 'cockroachdb' ? report.assumptions.cockroachReplicationFactor : 1;
+  // CockroachDB keeps a range's replicas in several regions; a Postgres shard lives in its home region only,
+  // unless one region writes and the others hold standby copies of everything (active-passive).
+  const standby = sized.blueprint.databaseEngine !== 'cockroachdb' && environment.components.regionMode === 'active-passive';
+  const regions = environment.regions.length;
+  const regionalCopies = sized.blueprint.databaseEngine === 'cockroachdb' ? report.assumptions.cockroachReplicationFactor : standby ? regions : 1;
+  const shared = regionUsage(report.derived.demand, workload, regions, regionalCopies, report.assumptions.rateLimiterMsPerCall);
   const base = {
-    ...regionUsage(report.derived.demand, workload, environment.regions.length, regionalCopies, report.assumptions.rateLimiterMsPerCall),
+    ...shared,
+    // A standby's replication runs over RDS's own channel, not the VPC peering: it is priced on the standby database.
+    ...(standby ? { interRegionGB: 0, postgresStandby: postgresStandbyUsage(report.derived.demand, workload, environment.regions[0].code) } : {}),
     // The load spreads over the hosts the environment runs (compute.hosts may pin more than the workload needs).
     hostAverageVcpu:
       report.derived.hostsAverageVcpu === undefined || !sized.blueprint.hosts ? undefined : report.derived.hostsAverageVcpu / sized.blueprint.hosts.count,

@@ -17,7 +17,10 @@ import {
   COCKROACH_RU_TAG,
   MANAGED_COCKROACH,
   MANAGED_SERVICE_TAG,
-} from '../constructs/cockroachdb/managed-cluster-connection';
+} from '../constructs/cockroachdb/managed-cluster-tags';
+import { apiObjectOf } from '../synthesis/kubernetes-typed';
+import { claimedVolumes } from '../synthesis/persistent-volumes';
+import { record } from '../synthesis/values';
 import { StackJson } from '../synthesis/stack-views';
 import { Catalog, isMiss, lookup, tieredCost } from './catalog';
 
@@ -48,7 +51,7 @@ export interface ResourceContext {
   readonly type: string;
   readonly name: string;
   readonly args: Record<string, unknown>;
-  /** Region of the resource's provider; undefined for non-AWS resources. */
+  /** Region of the resource's provider (for Kubernetes objects, of the cluster the stack applies them to); undefined for the others. */
   readonly region: string | undefined;
   readonly stack: StackJson;
   /** The workload's usage of this stack's region; undefined without a workload profile. */
@@ -80,6 +83,14 @@ class Builder {
   /** `quantity` units of a monthly (or per-GB, per-request) price. */
   monthly(description: string, key: string, quantity: number, type?: string): this {
     const price = lookup(this.ctx.catalog, key, this.ctx.region, type);
+    if (isMiss(price)) throw new Unpriced(price.missing);
+    this.components.push({ description, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd: quantity * price.usd, source: price.source });
+    return this;
+  }
+
+  /** `quantity` units of a price in another region than the resource's (a transfer the source region bills). */
+  monthlyIn(region: string, description: string, key: string, quantity: number): this {
+    const price = lookup(this.ctx.catalog, key, region);
     if (isMiss(price)) throw new Unpriced(price.missing);
     this.components.push({ description, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd: quantity * price.usd, source: price.source });
     return this;
@@ -178,6 +189,38 @@ function burstableCredits(b: Builder, ctx: ResourceContext, type: string): void 
     );
 }
 
+/** Why a Kubernetes object that makes nothing outside the cluster costs nothing (the catalog's `free` entries say the same). */
+const KUBERNETES_FREE = 'Kubernetes objects cost nothing themselves; their pods run on the EKS nodes, which are priced with the node groups.';
+
+/**
+ * The EBS volumes a StatefulSet's claim templates (or a PersistentVolumeClaim) make: gp3 size,
+ * and IOPS and throughput above gp3's free 3,000 IOPS and 125 MB/s, per volume × volumes. The EBS
+ * CSI driver creates them when the pods are scheduled; the object itself costs nothing.
+ */
+function claimedVolumePricer(ctx: ResourceContext): PricingResult {
+  const claimed = claimedVolumes(ctx.type, ctx.args, ctx.stack);
+  if ('problem' in claimed) throw new Unpriced(claimed.problem);
+  if (claimed.volumes.length === 0) return { kind: 'free', reason: KUBERNETES_FREE };
+  const b = new Builder(ctx);
+  for (const v of claimed.volumes) {
+    if (v.volumeType === undefined) throw new Unpriced(`claim ${v.claim}: storage class ${v.storageClass} does not make EBS volumes`);
+    if (v.volumeType !== 'gp3') throw new Unpriced(`claim ${v.claim}: volume type ${v.volumeType} is not in the catalog (gp3 is)`);
+    const what = `${v.volumes} × ${formatNumber(v.sizeGiB)} GiB`;
+    b.monthly(`${what} gp3 (volume claim ${v.claim}, storage class ${v.storageClass})`, 'ebs.gp3', v.volumes * v.sizeGiB);
+    const iops = v.iops ?? 3000;
+    if (iops > 3000)
+      b.monthly(`${v.volumes} × ${formatNumber(iops - 3000)} IOPS above the gp3 baseline (claim ${v.claim})`, 'ebs.gp3Iops', v.volumes * (iops - 3000));
+    const throughput = v.throughputMiBps ?? 125;
+    if (throughput > 125)
+      b.monthly(
+        `${v.volumes} × ${formatNumber(throughput - 125)} MB/s above the gp3 baseline (claim ${v.claim})`,
+        'ebs.gp3Throughput',
+        v.volumes * (throughput - 125),
+      );
+  }
+  return b.done();
+}
+
 const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_instance: (ctx) => {
     const b = new Builder(ctx);
@@ -215,6 +258,18 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     if (ctx.args.final_snapshot === true) b.missing('final snapshot', 'taken only when the volume is deleted');
     return b.done();
   },
+  kubernetes_service_v1: (ctx) => {
+    // The cluster makes a load balancer for a Service of type LoadBalancer; which kind (a Classic LB,
+    // or an NLB through the AWS Load Balancer Controller) depends on the annotations and controllers.
+    const spec = record(apiObjectOf(ctx.type, ctx.args).spec);
+    if (spec?.type === 'LoadBalancer')
+      throw new Unpriced(
+        'a Service of type LoadBalancer makes a load balancer the cluster chooses (Classic or Network, by its annotations); the catalog does not price it',
+      );
+    return { kind: 'free', reason: KUBERNETES_FREE };
+  },
+  kubernetes_stateful_set_v1: claimedVolumePricer,
+  kubernetes_persistent_volume_claim_v1: claimedVolumePricer,
   aws_eip: (ctx) => new Builder(ctx).hourly('1 public IPv4 address', 'vpc.publicIpv4', 1).done(),
   aws_nat_gateway: (ctx) =>
     new Builder(ctx)
@@ -253,7 +308,7 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const b = new Builder(ctx);
     const type = str(ctx, 'instance_class', ctx.args.instance_class);
     const copies = ctx.args.multi_az === true ? 2 : 1;
-    const role = ctx.args.replicate_source_db === undefined ? 'primary' : 'read replica';
+    const role = ctx.args.replicate_source_db === undefined ? 'primary' : crossRegion ? 'cross-region standby' : 'read replica';
     b.hourly(`${copies} × ${type} (${role}${copies === 2 ? ', Multi-AZ with standby' : ''})`, 'rds.postgres', copies, type);
     const storageOwner = ctx.args.allocated_storage !== undefined || crossRegion ? ctx.args : source;
     const storage = num(ctx, 'allocated_storage', storageOwner?.allocated_storage);
@@ -261,14 +316,21 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     if (storageType !== 'gp3') throw new Unpriced(`storage type ${String(storageType)} is not in the catalog (gp3 is)`);
     b.monthly(`${copies} × ${storage} GiB gp3 storage`, 'rds.storage.gp3', copies * storage);
     b.missing('backup storage beyond the free allowance', 'free up to the provisioned storage; beyond it depends on change rate');
+    if (crossRegion) standbyReplication(b, ctx, String(ctx.args.replicate_source_db).split(':')[3], 1);
     return b.done();
   },
   aws_rds_cluster: (ctx) => {
     const b = new Builder(ctx);
-    const clusters = Object.keys(ctx.stack.resource?.aws_rds_cluster ?? {}).length;
+    const all = Object.values(ctx.stack.resource?.aws_rds_cluster ?? {});
+    const clusters = all.length;
+    if (isGlobalSecondary(ctx.args)) standbyReplication(b, ctx, undefined, all.filter(isGlobalSecondary).length);
     if (ctx.usage) {
       const gb = ctx.usage.databaseGB / clusters;
-      const whose = ctx.usage.regionCount > 1 ? "this region's share of the workload's database" : "the workload's database";
+      const whose = ctx.usage.postgresStandby
+        ? "the workload's database, which the writer and every standby region hold whole"
+        : ctx.usage.regionCount > 1
+          ? "this region's share of the workload's database"
+          : "the workload's database";
       b.monthly(`${gb.toFixed(0)} GB of data (${whose} ÷ ${clusters} cluster${clusters === 1 ? '' : 's'})`, 'aurora.storage', gb);
     } else b.missing('storage ($0.10/GB-month)', 'no workload profile');
     b.missing('I/O requests ($0.20 per million)', 'I/O per query is not part of the workload profile');
@@ -398,7 +460,9 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       return new Builder(ctx)
         .missing(
           'traffic between the regions ($0.02/GB)',
-          'no database replicates between the regions (each Postgres shard lives in its home region); requests a region forwards to the home region of a shard are not part of the workload profile',
+          ctx.usage.postgresStandby
+            ? "no database replicates over the peering (a Postgres standby replicates over RDS's own channel, priced on the standby database); other traffic between the regions is not part of the workload profile"
+            : 'no database replicates between the regions (each Postgres shard lives in its home region); requests a region forwards to the home region of a shard are not part of the workload profile',
         )
         .done();
     const gb = ctx.usage.interRegionGB / ctx.usage.peeringConnections;
@@ -504,6 +568,36 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       .done();
   },
 };
+
+/** An Aurora Global Database secondary: it joins a global cluster and has no master user of its own (constructs/aws/aurora-postgres.ts). */
+function isGlobalSecondary(args: Record<string, unknown>): boolean {
+  return typeof args.global_cluster_identifier === 'string' && args.master_username === undefined && args.manage_master_user_password === undefined;
+}
+
+/**
+ * What a standby of an active-passive Postgres costs to keep in step: the rows the workload
+ * writes cross from the writer region (billed there, at its rate between regions), shared by the
+ * standby's `copies` (its shards' secondary clusters); on Aurora also the replicated write I/O
+ * this region bills. An RDS replica replays the write-ahead log, which carries more than the rows
+ * (indexes, full-page writes): listed as not modelled.
+ */
+function standbyReplication(b: Builder, ctx: ResourceContext, sourceRegion: string | undefined, copies: number): void {
+  const standby = ctx.usage?.postgresStandby;
+  if (!standby) {
+    b.missing('replication from the writer region ($0.02/GB between regions)', 'no workload profile');
+    return;
+  }
+  const from = sourceRegion && ctx.catalog.regions[sourceRegion] ? sourceRegion : standby.writerRegion;
+  const share = copies === 1 ? '' : ` ÷ ${copies} shards`;
+  const gb = standby.writeGB / copies;
+  b.monthlyIn(from, `${formatNumber(gb)} GB of replication from ${from} (the rows the workload writes${share}; billed by ${from})`, 'transfer.interRegion', gb);
+  if (ctx.type === 'aws_rds_cluster') {
+    const millions = standby.writeIos / copies / 1e6;
+    b.monthly(`${formatNumber(millions)}M replicated write I/Os (the workload's writes in 4 KiB units${share})`, 'aurora.io', millions);
+  } else {
+    b.missing('write-ahead log beyond the rows written (indexes, full-page writes)', 'the workload profile gives the rows written, not the log they produce');
+  }
+}
 
 /**
  * This region's share of a CockroachDB Cloud cluster, priced on the secret that stands for it

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { baseBootCommands, DATA_MOUNT_POINT } from '../constructs/aws/app-host';
 import { COMPOSE_PROJECT, HOST_CONFIG_DIR, HostDataStore } from './compose';
 import { RELEASE_SCRIPT_PATH, RELEASE_START_COMMAND } from './host-release';
+import { JOBS_ELSEWHERE_MARKER } from './host-timers';
 
 /** docker compose v2 plugin, pinned; its release publishes a SHA-256 beside each binary. */
 export const COMPOSE_PLUGIN = {
@@ -24,6 +25,8 @@ export interface HostCloudInitInput {
   /** The release script and the boot unit's command that fetches the latest release (stacks/host-release.ts). */
   readonly release: { readonly script: string; readonly fetchCommand: string };
   readonly withDataVolume: boolean;
+  /** Whether this host runs the jobs' scheduled runs (one host of a stage's several does). @default true */
+  readonly runsJobs?: boolean;
   /** On-host data stores whose data directories must exist, owned by their user. @default none */
   readonly hostStores?: readonly HostDataStore[];
 }
@@ -65,6 +68,7 @@ export function hostCloudInit(input: HostCloudInitInput): string {
     write_files: [
       { path: RELEASE_SCRIPT_PATH, permissions: '0700', content: input.release.script },
       { path: `/etc/systemd/system/${SYSTEMD_UNIT}`, permissions: '0644', content: systemdUnit(input.release.fetchCommand) },
+      ...(input.runsJobs === false ? [{ path: JOBS_ELSEWHERE_MARKER, permissions: '0644', content: 'The first host runs the scheduled jobs.\n' }] : []),
     ],
     runcmd: [
       ...baseBootCommands(input.withDataVolume),

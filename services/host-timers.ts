@@ -37,6 +37,12 @@ export interface HostTimers {
 export const JOB_UNIT_PREFIX = 'stagecraft-job-';
 /** Unit name stem of a job. */
 export const jobUnit = (service: string): string => `${JOB_UNIT_PREFIX}${service}`;
+/**
+ * Present on every host but the first of a stage with several (written by its cloud-init,
+ * services/host-cloud-init.ts): the release is the same for all hosts, so its job units are
+ * installed everywhere, and this file keeps a scheduled job to one run per schedule.
+ */
+export const JOBS_ELSEWHERE_MARKER = '/var/lib/stagecraft/jobs-run-on-another-host';
 /** Seconds between a failed run and its retry. */
 export const JOB_RETRY_SECONDS = 30;
 
@@ -70,6 +76,8 @@ export function jobUnits(service: ServiceDefinition, composeCommand: string, mai
     // The compose project (and the secrets it fetched) must be up; starting a run starts it if not.
     `Requires=${mainUnit}`,
     `After=${mainUnit}`,
+    // One host of several runs the jobs; the others skip each run (not a failure).
+    `ConditionPathExists=!${JOBS_ELSEWHERE_MARKER}`,
     // The run and its retries: at most `attempts` starts in the time they can take.
     `StartLimitIntervalSec=${attempts * (schedule.deadlineSeconds + JOB_RETRY_SECONDS)}s`,
     `StartLimitBurst=${attempts}`,

@@ -39,6 +39,39 @@ export interface RegionUsage {
   readonly edge: EdgeUsage;
   /** Average vCPU each application host is busy with (single-host stages; `WorkloadSizing.hostAverageVcpu`). */
   readonly hostAverageVcpu?: number;
+  /**
+   * Active-passive Postgres: what the writer region ships to each standby region's copy (an RDS
+   * cross-region replica, or an Aurora Global Database secondary) a month. Absent otherwise.
+   */
+  readonly postgresStandby?: PostgresStandbyUsage;
+}
+
+/** The replication one standby region of an active-passive Postgres receives a month, from the workload's writes. */
+export interface PostgresStandbyUsage {
+  /** The region that takes every write (the environment's first). */
+  readonly writerRegion: string;
+  /** Bytes of the rows the workload writes (messages and request writes), GB: what crosses to each standby region. */
+  readonly writeGB: number;
+  /** Write I/Os of those writes in Aurora's 4 KiB units: each batched message write and each request write, rounded up to whole units. */
+  readonly writeIos: number;
+}
+
+/** Aurora counts write I/Os in 4 KiB units. */
+const AURORA_IO_BYTES = 4096;
+
+/**
+ * What every standby region receives from the writer: the workload's database writes a month,
+ * as bytes and as Aurora write I/Os.
+ */
+export function postgresStandbyUsage(demand: Demand, workload: Workload, writerRegion: string): PostgresStandbyUsage {
+  const secondsPerMonth = SECONDS_PER_DAY * DAYS_PER_MONTH;
+  const rowWritesPerSecond = demand.averageRps * workload.writesPerRequest;
+  const messageBatchesPerSecond = demand.averageMessagesPerSecond / workload.writeBatchSize;
+  const bytesPerSecond = demand.averageMessagesPerSecond * workload.messageBytes + rowWritesPerSecond * workload.userRowBytes;
+  const iosPerSecond =
+    messageBatchesPerSecond * Math.ceil((workload.writeBatchSize * workload.messageBytes) / AURORA_IO_BYTES) +
+    rowWritesPerSecond * Math.ceil(workload.userRowBytes / AURORA_IO_BYTES);
+  return { writerRegion, writeGB: (bytesPerSecond * secondsPerMonth) / GB, writeIos: iosPerSecond * secondsPerMonth };
 }
 
 /** Monthly usage of the Cloudflare products the edge stack builds, for the whole environment. */

@@ -21,9 +21,9 @@ import { DeployerSecret } from '../constructs/aws/deployer-secret';
 import { DeployTimeSecretValue } from '../constructs/aws/deploy-time-secret-value';
 import { RegionalStack } from './regional-stack';
 import { VALUE_FROM_OPERATOR, VALUE_FROM_TAG } from '../policies/rules/preflight/WaitedSecretWrittenByDeploy';
+import { APPLICATION_SECRET_TAG } from './application-secret-tag';
 
-/** The tag that marks an application secret, valued `<service>/<NAME>`; readiness lists secrets by it. */
-export const APPLICATION_SECRET_TAG = 'stagecraft:application-secret';
+export { APPLICATION_SECRET_TAG };
 
 /** Secret name → ARN, per service. */
 export type ApplicationSecretArns = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -101,5 +101,6 @@ function r2WriterSecret(stack: RegionalStack): DeployerSecret {
 export function applicationSecretArnsOf(stack: RegionalStack, services: readonly string[]): string[] {
   applicationSecrets(stack);
   const arns = forPolicies.get(stack) as Map<string, string[]>;
-  return services.flatMap((service) => arns.get(service) ?? []);
+  // Services that write R2 share the region's one R2 writer secret: each ARN once.
+  return [...new Set(services.flatMap((service) => arns.get(service) ?? []))];
 }

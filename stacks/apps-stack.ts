@@ -55,6 +55,7 @@ import { appsStackName } from './stack-names';
 import { RegionalStack } from './regional-stack';
 import { serviceWorkloads } from './service-workloads';
 import { applicationSecrets } from './application-secrets';
+import { brokerVariables } from './data-stores';
 import { StagecraftStack } from './stagecraft-stack';
 
 /**
@@ -249,7 +250,8 @@ export class AppsStack extends StagecraftStack {
           topology: rabbitMqTopology(clients),
           users: clients.map((s) => ({
             user: rabbitMqUsername(s.name),
-            passwordSecretArn: queue.credentialFor!(s).secretArns![0],
+            // The secret's own ARN (its credential's SECRET_ARN variable): the Job fetches the value by it.
+            passwordSecretArn: queue.credentialFor!(s).env[brokerVariables(s, 'rabbitmq', queues)('SECRET_ARN')],
             permissions: rabbitMqPermissions(s),
           })),
         }),

@@ -79,7 +79,7 @@ function auroraGlobal(stack: RegionalStack, clusterName: string) {
   if (f.blueprint.multiRegion === undefined) return undefined;
   return { identifier: resourceName(f.environment.name, clusterName).toLowerCase(), role: f.region.primary ? ('primary' as const) : ('secondary' as const) };
 }
-import { cacheUserArn, kafkaClusterArn, replicationGroupArn } from '../constructs/shared/arn';
+import { cacheUserArn, kafkaClusterArn, replicationGroupArn, ServiceManagedSecret } from '../constructs/shared/arn';
 import { describeShardList } from '../config/shard-homes';
 
 function commonProps(stack: RegionalStack) {
@@ -177,7 +177,9 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
     stack.foundation.backups.addResource(database.primary.arn);
     stack.restoreTested.add('RDS');
   }
+  // The ARN the Job and the host fetch the secret by; policies grant it by name pattern and tag (known at plan time).
   const secretArn = database.primary.masterUserSecret.get(0).secretArn;
+  const masterSecret = database.masterSecret;
   const env = {
     DATABASE_HOST: database.endpoint,
     DATABASE_PORT: String(POSTGRES_PORT),
@@ -199,9 +201,9 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
           [database.primary, ...database.replicas].map((instance) => instance.resourceId),
         ),
       }
-    : hostRdsDatabase(stack, env, secretArn);
+    : hostRdsDatabase(stack, env, secretArn, masterSecret);
   // A standby takes no writes: the users the primary region's Job creates replicate to it.
-  if (stack.eks && !standby) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn }] };
+  if (stack.eks && !standby && masterSecret) stack.databaseAdmin = { databases: [{ host: database.endpoint, masterSecretArn: secretArn, masterSecret }] };
   // PgBouncer (components.postgres.pooler): the primary is `postgres` on it, each replica `postgres_replica_<i>`.
   if (stack.eks && stack.foundation.blueprint.pooler) {
     const at = (alias: string, host: string): PoolerDatabase => ({ alias, host, port: POSTGRES_PORT, dbname: POSTGRES_DATABASE });
@@ -221,7 +223,7 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
  * RDS behind hosts (traction): each service its own user and password (stacks/host-services.ts);
  * the host fetches the RDS-managed master secret for the `database-users` compose service alone.
  */
-function hostRdsDatabase(stack: RegionalStack, env: Record<string, string>, masterSecretArn: string): DataStoreEndpoint {
+function hostRdsDatabase(stack: RegionalStack, env: Record<string, string>, masterSecretArn: string, masterSecret?: ServiceManagedSecret): DataStoreEndpoint {
   const own = hostDatabaseCredentials(stack, POSTGRES_DATABASE);
   stack.hostDatabaseAdmin = {
     masterSecretArn,
@@ -241,7 +243,8 @@ function hostRdsDatabase(stack: RegionalStack, env: Record<string, string>, mast
     port: POSTGRES_PORT,
     peer: { cidrs: dataSubnetCidrs(stack) },
     env,
-    secretArns: [masterSecretArn, ...own.secretArns],
+    secretArns: own.secretArns,
+    managedSecrets: masterSecret ? [masterSecret] : [],
     bucketArns: [],
     credentialFor: own.credentialFor,
   };
@@ -280,6 +283,7 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
   new TerraformOutput(stack, 'postgres_shard_endpoints', { value: shards.map((s) => s.endpoint) });
   shards.forEach((s) => stack.foundation.backups.addResource(s.cluster.arn));
   stack.restoreTested.add('Aurora');
+  // The ARNs the Job fetches the secrets by; its policy grants them by name pattern and tag (known at plan time).
   const secretArns = standbyOfPrimary(stack) ? [] : shards.map((s) => s.cluster.masterUserSecret.get(0).secretArn);
   stack.dataStores.database = {
     kind: 'database',
@@ -308,7 +312,10 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
     ),
   };
   // A secondary of a global database takes no writes and has no master user: the primary region's Job creates the users.
-  if (!standbyOfPrimary(stack)) stack.databaseAdmin = { databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i] })) };
+  if (!standbyOfPrimary(stack))
+    stack.databaseAdmin = {
+      databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i], masterSecret: s.masterSecret as ServiceManagedSecret })),
+    };
   // PgBouncer (components.postgres.pooler): each shard's writer and reader endpoint is a database name on it.
   if (stack.foundation.blueprint.pooler) {
     const at = (alias: string, host: string): PoolerDatabase => ({ alias, host, port: POSTGRES_PORT, dbname: POSTGRES_DATABASE });
@@ -481,7 +488,8 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
           [name('SECRET_ARN')]: password.secret.arn,
           ...queueTopicsEnv(service, 'rabbitmq', queues),
         },
-        secretArns: [password.secret.arn],
+        // Its role reads it by the ARN built from its name (known at plan time); it fetches it by QUEUE_SECRET_ARN.
+        secretArns: [password.policyArn],
       };
     },
   };
@@ -496,7 +504,11 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
  * of one broker, as before; `RABBITMQ_<name>` or `KAFKA_<name>` for a client of both, whose
  * QUEUE_* would name two brokers at once.
  */
-function brokerVariables(service: ServiceDefinition, broker: Broker, queues: readonly Broker[]): ((name: string) => string) & { kind: Record<string, string> } {
+export function brokerVariables(
+  service: ServiceDefinition,
+  broker: Broker,
+  queues: readonly Broker[],
+): ((name: string) => string) & { kind: Record<string, string> } {
   const prefix = queueVariablePrefix(brokersOf(service, queues).length > 1 ? broker : undefined);
   const kind: Record<string, string> = prefix === 'QUEUE_' ? { QUEUE_KIND: broker } : {};
   return Object.assign((name: string) => `${prefix}${name}`, { kind });

@@ -197,9 +197,10 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     // The jobs' timers: a schedule change reaches running hosts with the release.
     jobUnits: hostTimers(services, HOST_COMPOSE_COMMAND, SYSTEMD_UNIT).files,
   });
-  for (const host of hosts) {
+  for (const [index, host] of hosts.entries()) {
     const userData = hostCloudInit({
       release: { script: release.script, fetchCommand: release.fetchCommand },
+      runsJobs: index === 0,
       withDataVolume: host.dataVolume !== undefined,
       hostStores,
     });

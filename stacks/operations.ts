@@ -147,7 +147,8 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
           engine: 'PostgreSQL master user',
           port: 5432,
           env: {},
-          secretArns: stack.databaseAdmin.databases.map((d) => d.masterSecretArn),
+          secretArns: [],
+          managedSecrets: stack.databaseAdmin.databases.map((d) => d.masterSecret),
           bucketArns: [],
         },
       ],
@@ -158,7 +159,8 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
   const queue = stack.dataStores.rabbitmq;
   if (stack.rabbitMq && queue) {
     // The admin secret is the operations Jobs' alone; no service role may read it (SC-REQ-3).
-    const admin = { ...queue, env: {}, secretArns: [stack.rabbitMq.adminPassword.secret.arn], credentialFor: undefined };
+    // By the ARN built from its name, known at plan time (the Jobs fetch it by its own ARN, stacks/apps-stack.ts).
+    const admin = { ...queue, env: {}, secretArns: [stack.rabbitMq.adminPassword.policyArn], credentialFor: undefined };
     new ServiceIdentity(stack, 'rabbitmq-dead-letters', {
       ...common,
       roleName: resourceName(f.namePrefix, RABBITMQ_DLQ_JOB, 64),

@@ -27,6 +27,7 @@ import { configureBackend, StateLocation } from './backend';
 import { regionalStackName } from './stack-names';
 import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
+import { ServiceManagedSecret } from '../constructs/shared/arn';
 import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
 import { StatefulResourcesBackedUp } from '../policies/rules/deletion-protection-and-backups/StatefulResourcesBackedUp';
 import { terraformLiterals } from '../synthesis/terraform-literal';
@@ -95,9 +96,12 @@ export class RegionalStack extends StagecraftStack {
   pooler?: PoolerTarget;
   /**
    * Where the `database-users` Job creates the services' PostgreSQL users: each database's
-   * writer and its master secret (cluster stages with RDS or Aurora; set by the data-store composers).
+   * writer and its master secret: the ARN the Job reads it by, and the grant its policy names it by
+   * (known at plan time; cluster stages with RDS or Aurora; set by the data-store composers).
    */
-  databaseAdmin?: { readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string }> };
+  databaseAdmin?: {
+    readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string; readonly masterSecret: ServiceManagedSecret }>;
+  };
   /** Single-host stages: where the `database-users` compose service creates the services' users, and the master secret it reads. */
   hostDatabaseAdmin?: { readonly admin: HostDatabaseAdmin; readonly masterSecretArn: string };
   /** Single-host stages with RabbitMQ: the broker admin's secret, which the host fetches for the one-shot `rabbitmq-users` service alone. */

@@ -33,7 +33,7 @@ import { UserInputError } from '../config/errors';
 import { AttributeTypeLookup, planRemoteStateStubs, remoteStateDataSources, RemoteStateStub, schemaLookup, stubsNeedSchema, stubStateFile } from './stub-state';
 import { StackJson } from '../synthesis/stack-views';
 import { record } from '../synthesis/values';
-import { OFFLINE_VALUE_KEY } from '../constructs/aws/deploy-time-secret-value';
+import { OFFLINE_VALUE_KEY } from '../constructs/shared/offline-value';
 import { readManifest, unknownStacks } from '../synthesis/manifest';
 import { AttachedStandin, attachStandin, base64DecodedStubOutputs, isHashicorpAws, unservedProviderReason } from './standin/offline-attach';
 import { STANDIN_PROVIDERS } from './standin/providers';

@@ -88,6 +88,8 @@ export function sizeDocument({ sized, cost }: { sized: SizedEnvironment; cost: E
         cpu: pods.cpu,
         memoryGiB: pods.memoryGiB,
         reason: pods.reason,
+        /** `hosts`: one container on each host (launch, traction), min and max are what a cluster would run. */
+        runsOn: blueprint.hosts ? 'hosts' : 'cluster',
       })),
       // Edge-first services run as Workers: no pods; their load is the whole environment's.
       edgeServices: sizeEdgeServices(environment.edgeServices, workload, demand.dau),
@@ -142,11 +144,22 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
     const list = report.explicit.filter((x) => x.field === prefix || x.field.startsWith(`${prefix}.`));
     return list.length === 0 ? '' : `; explicit in the file: ${list.map((x) => `${x.field} ${x.value} (the workload gives ${x.derived})`).join(', ')}`;
   };
-  const out: Row[] = Object.entries(blueprint.services ?? {}).map(([name, pods]) => ({
-    component: `${name} pods`,
-    count: `${pods.min}–${pods.max}`,
-    reasoning: pods.reason,
-  }));
+  const hosts = blueprint.hosts;
+  // On hosts, docker compose runs one container of each service on every host and nothing
+  // autoscales: a pod range there (`1–1`, `1–10`) would read as a count the hosts never run.
+  const out: Row[] = Object.entries(blueprint.services ?? {}).map(([name, pods]) =>
+    hosts
+      ? {
+          component: `${name} ${pods.scheduled ? 'job' : 'container'}`,
+          count: pods.scheduled ? 'on its schedule' : hosts.count === 1 ? '1 on the host' : `1 on each of ${hosts.count} hosts`,
+          reasoning:
+            (pods.scheduled
+              ? `${sized.environment.stage} runs it from a systemd timer on each host, one run at a time there; `
+              : `${sized.environment.stage} runs one container of it on each host (docker compose, no autoscaling); `) +
+            `on a cluster it would run ${pods.min}–${pods.max} pods: ${pods.reason}`,
+        }
+      : { component: `${name} pods`, count: `${pods.min}–${pods.max}`, reasoning: pods.reason },
+  );
   for (const edge of sizeEdgeServices(sized.environment.edgeServices, report.workload!, report.derived!.demand.dau))
     out.push({ component: `${edge.name} (edge Worker)`, count: 'no pods', reasoning: edge.reason });
   if (blueprint.hosts)

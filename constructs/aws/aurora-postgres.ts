@@ -21,6 +21,7 @@ import { SecurityGroupRef } from './security-group-ref';
 import { TargetTrackingScaling } from './target-tracking-scaling';
 import { checkProps } from '../shared/validation';
 import { creationStamp } from '../shared/creation-stamp';
+import { dbClusterMasterSecret, ServiceManagedSecret } from '../shared/arn';
 
 const ENGINE = 'aurora-postgresql';
 
@@ -116,6 +117,12 @@ export class AuroraPostgres extends Construct {
   /** The endpoint that balances over the readers. */
   readonly readerEndpoint: string;
   readonly port = POSTGRES_PORT;
+  /**
+   * The master user secret RDS creates and rotates, for IAM policies: granted by the
+   * `rds!cluster-*` pattern and the cluster-ARN tag RDS sets (known at plan time, unlike
+   * `cluster.masterUserSecret`). Undefined for a global database's secondary, which has no master user.
+   */
+  readonly masterSecret?: ServiceManagedSecret;
 
   private readonly clientAccess: ClientAccess;
 
@@ -203,6 +210,7 @@ export class AuroraPostgres extends Construct {
     // A secondary has no master user: the global cluster's writer holds it, and replicates it.
     const credentials =
       global?.role === 'secondary' ? {} : { masterUsername: 'postgres', manageMasterUserPassword: true, masterUserSecretKmsKeyId: props.encryptionKey.arn };
+    this.masterSecret = global?.role === 'secondary' ? undefined : dbClusterMasterSecret(props.encryptionKey, name);
     this.cluster = preventDestroy(
       new RdsCluster(this, 'cluster', {
         clusterIdentifier: name,

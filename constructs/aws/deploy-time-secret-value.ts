@@ -15,9 +15,7 @@ import { Construct } from 'constructs';
 import { TerraformVariable } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-
-/** Metadata key of a variable's offline stand-in value (terraform/offline.ts gives it to plans). */
-export const OFFLINE_VALUE_KEY = 'stagecraft:offline-value';
+import { OFFLINE_VALUE_KEY } from '../shared/offline-value';
 
 /** Props of a DeployTimeSecretValue. */
 export interface DeployTimeSecretValueProps {

@@ -17,6 +17,7 @@ import { rdsInstanceAlarms, rdsReplicaLagAlarm } from './rds-alarms';
 import { SecurityGroupRef } from './security-group-ref';
 import { checkProps } from '../shared/validation';
 import { creationStamp } from '../shared/creation-stamp';
+import { dbInstanceMasterSecret, ServiceManagedSecret } from '../shared/arn';
 
 export const POSTGRES_PORT = 5432;
 
@@ -100,6 +101,12 @@ export class PostgresInstance extends Construct {
   /** Host names of the replicas, in order. */
   readonly replicaEndpoints: string[];
   readonly port = POSTGRES_PORT;
+  /**
+   * The master user secret RDS creates and rotates, for IAM policies: its name is generated, so a
+   * policy grants it by the `rds!db-*` pattern and the instance-ARN tag RDS sets (known at plan
+   * time, unlike `primary.masterUserSecret`). Undefined for a standby, which has no master user.
+   */
+  readonly masterSecret?: ServiceManagedSecret;
 
   private readonly clientAccess: ClientAccess;
 
@@ -132,6 +139,7 @@ export class PostgresInstance extends Construct {
     ]);
 
     const name = resourceName(props.namePrefix, 'postgres').toLowerCase();
+    this.masterSecret = props.standbyOf ? undefined : dbInstanceMasterSecret(props.encryptionKey, name);
 
     this.clientAccess = new ClientAccess(this, {
       name,

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { formatCount, nextStage, Stage, STAGE_MAU_CEILING } from '../../config/stages';
 import { AlarmTopic, MetricAlarmSpec } from './alarm-topic';
+import { DASHBOARD_SECTIONS } from './dashboard-sections';
 
 /** Props of a RegionDashboard. */
 export interface RegionDashboardProps {
@@ -22,8 +23,7 @@ export interface RegionDashboardProps {
   readonly loadBalancerArnSuffix?: string;
 }
 
-/** Section titles, in the order they appear; `readiness` looks for them. */
-export const DASHBOARD_SECTIONS = ['Traffic', 'Errors', 'Latency', 'Saturation', 'Graduation'] as const;
+export { DASHBOARD_SECTIONS };
 
 /** Metrics that measure how full something is. */
 const SATURATION = /CPU|Memory|FreeStorageSpace|FreeableMemory|RabbitMQMemUsed/;

@@ -36,10 +36,22 @@ export function dataStoreAccessPolicy(access: DataStoreAccess): string | undefin
   const bucketArns = access.stores.flatMap((s) => s.bucketArns);
   const statements: Array<Record<string, unknown>> = [];
   const via: string[] = [];
+  const managed = access.stores.flatMap((s) => s.managedSecrets ?? []);
   if (secretArns.length > 0) {
-    statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns });
-    via.push(`secretsmanager.${access.region}.amazonaws.com`);
+    statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [...new Set(secretArns)] });
   }
+  // A secret another service names: its name pattern, narrowed to the secrets whose tag names these resources.
+  for (const sid of [...new Set(managed.map((m) => m.sid))]) {
+    const kind = managed.filter((m) => m.sid === sid);
+    statements.push({
+      Sid: sid,
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: [...new Set(kind.map((m) => m.arnPattern))],
+      Condition: { StringEquals: { [kind[0].conditionKey]: [...new Set(kind.map((m) => m.tagValue))] } },
+    });
+  }
+  if (secretArns.length > 0 || managed.length > 0) via.push(`secretsmanager.${access.region}.amazonaws.com`);
   if (bucketArns.length > 0) {
     statements.push({ Sid: 'ReadWriteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: bucketArns });
     via.push(`s3.${access.region}.amazonaws.com`);

@@ -12,14 +12,9 @@ import type { CockroachCloudPlan } from '../../config/cockroach-hosting';
 import { DeployerSecret } from '../aws/deployer-secret';
 import { EncryptionKey } from '../aws/encryption-key';
 import { checkProps } from '../shared/validation';
+import { COCKROACH_NODES_TAG, COCKROACH_PLAN_TAG, COCKROACH_RU_TAG, MANAGED_COCKROACH, MANAGED_SERVICE_TAG } from './managed-cluster-tags';
 
-/** Tag naming the external service a resource stands for; the cost estimate and SC-STG-4 read it. */
-export const MANAGED_SERVICE_TAG = 'stagecraft:managed-service';
-export const MANAGED_COCKROACH = 'cockroachdb-cloud';
-/** Tags with the plan and its pricing inputs. */
-export const COCKROACH_PLAN_TAG = 'stagecraft:cockroachdb-plan';
-export const COCKROACH_RU_TAG = 'stagecraft:cockroachdb-request-units-per-query';
-export const COCKROACH_NODES_TAG = 'stagecraft:cockroachdb-nodes-per-region';
+export { MANAGED_SERVICE_TAG, MANAGED_COCKROACH, COCKROACH_PLAN_TAG, COCKROACH_RU_TAG, COCKROACH_NODES_TAG };
 
 /** Props of ManagedClusterConnection. */
 export interface ManagedClusterConnectionProps {

@@ -48,3 +48,46 @@ export const kafkaClusterArn = (scope: ArnScope, name: string): string => arn(sc
 
 /** An EKS managed node group: `nodegroup/<cluster>/<name>/<uuid>`, the UUID generated at creation, so `/*` stands for it. */
 export const nodeGroupArn = (scope: ArnScope, clusterName: string, name: string): string => arn(scope, 'eks', `nodegroup/${clusterName}/${name}/*`);
+
+/** An RDS DB instance, by its identifier (RDS keeps identifiers in lower case). */
+export const dbInstanceArn = (scope: ArnScope, identifier: string): string => arn(scope, 'rds', `db:${identifier.toLowerCase()}`);
+
+/** An RDS (Aurora) DB cluster, by its identifier (RDS keeps identifiers in lower case). */
+export const dbClusterArn = (scope: ArnScope, identifier: string): string => arn(scope, 'rds', `cluster:${identifier.toLowerCase()}`);
+
+/**
+ * A secret another AWS service creates and names, granted in an IAM policy by a pattern of its
+ * name narrowed to the one secret by a tag that service sets on it (`aws:` tags are reserved:
+ * nobody else can set them). See `dataStoreAccessPolicy` (constructs/aws/service-identity.ts).
+ */
+export interface ServiceManagedSecret {
+  /** Statement id of the grant, the same for every secret of its kind (letters and digits). */
+  readonly sid: string;
+  /** ARN pattern of the secret's name, known at plan time. */
+  readonly arnPattern: string;
+  /** The condition key of the tag, `secretsmanager:ResourceTag/<key>`. */
+  readonly conditionKey: string;
+  /** The tag's value on this secret. */
+  readonly tagValue: string;
+}
+
+/**
+ * The master user secret RDS creates for a DB instance with `manage_master_user_password`: RDS
+ * names it `rds!db-<uuid>` (the suffix generated), so its ARN is unknown until it exists, and tags
+ * it `aws:rds:primaryDBInstanceArn` with the instance's ARN, which its fixed identifier gives at
+ * plan time (the AWS managed policy AmazonRDSServiceRolePolicy, statement SecretsManagerTags).
+ */
+export const dbInstanceMasterSecret = (scope: ArnScope, identifier: string): ServiceManagedSecret => ({
+  sid: 'ReadDbInstanceMasterSecrets',
+  arnPattern: arn(scope, 'secretsmanager', 'secret:rds!db-*'),
+  conditionKey: 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn',
+  tagValue: dbInstanceArn(scope, identifier),
+});
+
+/** The master user secret RDS creates for an Aurora DB cluster: `rds!cluster-<uuid>`, tagged `aws:rds:primaryDBClusterArn`. */
+export const dbClusterMasterSecret = (scope: ArnScope, identifier: string): ServiceManagedSecret => ({
+  sid: 'ReadDbClusterMasterSecrets',
+  arnPattern: arn(scope, 'secretsmanager', 'secret:rds!cluster-*'),
+  conditionKey: 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn',
+  tagValue: dbClusterArn(scope, identifier),
+});

@@ -5,6 +5,7 @@
  * from the resources they create; values may be Terraform references.
  */
 import { DataStoreKind, ServiceDefinition } from '../../config/service-definition';
+import { ServiceManagedSecret } from './arn';
 
 /**
  * What one service is given to authenticate to a store as itself (issue 15): its identity there
@@ -44,6 +45,11 @@ export interface DataStoreEndpoint {
   readonly env: Readonly<Record<string, string>>;
   /** Secrets the service reads at start (ARNs). */
   readonly secretArns: readonly string[];
+  /**
+   * Secrets another AWS service names (the RDS-managed master secret), read like `secretArns`
+   * and granted by name pattern and tag, so the policy is known at plan time. @default none
+   */
+  readonly managedSecrets?: readonly ServiceManagedSecret[];
   /** S3 buckets the service reads and writes (ARNs). */
   readonly bucketArns: readonly string[];
   /**

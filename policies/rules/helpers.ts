@@ -53,3 +53,28 @@ export function containers(resource: ResourceView): Array<{ name: string; values
       return { name: typeof name === 'string' ? name : `#${i}`, values };
     });
 }
+
+/**
+ * Whether an IAM policy's `Resource` entry names the Secrets Manager `secret`: by a reference to
+ * it (`${aws_secretsmanager_secret.x.arn}`) or by an ARN built from its name, where Secrets
+ * Manager's six-character suffix is a pattern (`…:secret:<name>-??????`, constructs/shared/arn.ts)
+ * or any wider pattern (`*`, `…:secret:<prefix>*`) that lets its name in.
+ */
+export function namesSecret(resource: string, secret: ResourceView): boolean {
+  if (resource === '*' || resource.includes(`\${${secret.address}.`)) return true;
+  const name = secret.values.name;
+  if (typeof name !== 'string' || name.includes('${')) return false;
+  // The account and partition may be references (an environment naming no account): the name decides.
+  const at = resource.indexOf(':secret:');
+  if (!resource.startsWith('arn:') || at < 0) return false;
+  const pattern = resource.slice(at + ':secret:'.length);
+  if (pattern.includes('${')) return false;
+  const glob = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  // A name Secrets Manager gave its suffix: any six characters stand for it.
+  return glob.test(`${name}-AbCdEf`);
+}

@@ -5,7 +5,7 @@
  * put, per region, with the command, before the services can start. A secret the deploy itself
  * writes (a secret version in the stack: the R2 writer token, docs/credentials.md) is not listed.
  */
-import { APPLICATION_SECRET_TAG } from '../../stacks/application-secrets';
+import { APPLICATION_SECRET_TAG } from '../../stacks/application-secret-tag';
 import { regionalStacks, tagOf } from '../lookups';
 import { notApplicable, notInfrastructure, ReadinessItem } from '../types';
 

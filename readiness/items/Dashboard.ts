@@ -3,7 +3,7 @@
  * the four golden signals (traffic, errors, latency, saturation) and the stage's graduation
  * signals (advice/graduation.ts), so the numbers that say "time for the next stage" are in view.
  */
-import { DASHBOARD_SECTIONS } from '../../constructs/aws/region-dashboard';
+import { DASHBOARD_SECTIONS } from '../../constructs/aws/dashboard-sections';
 import { regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 

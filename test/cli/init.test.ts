@@ -77,6 +77,24 @@ describe('stagecraft init', () => {
   });
 });
 
+describe('the starter at launch', () => {
+  it('sizes one container of each service on the host, not a pod range the host never runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-init-'));
+    expect((await run(dir, 'init')).code).toBe(0);
+    const result = await run(dir, 'size', '--env', 'launch');
+    expect(result.code).toBe(0);
+    const onHost = 'launch runs one container of it on each host (docker compose, no autoscaling); on a cluster it would run';
+    expect(result.stdout).toMatch(new RegExp(`^api container +1 on the host +${onHost.replace(/[()]/g, '\\$&')} 1–1 pods: `, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`^worker container +1 on the host +${onHost.replace(/[()]/g, '\\$&')} \\d+–\\d+ pods: `, 'm'));
+    expect(result.stdout).not.toMatch(/^\S+ pods /m);
+    const json = JSON.parse((await run(dir, 'size', '--env', 'launch', '--json')).stdout);
+    expect(json.components.services.map((s: { name: string; runsOn: string }) => [s.name, s.runsOn])).toEqual([
+      ['api', 'hosts'],
+      ['worker', 'hosts'],
+    ]);
+  });
+});
+
 describe("a project's own services, from any subfolder", () => {
   let root: string;
   let sub: string;

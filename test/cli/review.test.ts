@@ -153,7 +153,8 @@ describe('stagecraft review: bad input exits 2 with an exact message', () => {
     await expectError(
       scratch,
       ['review', '--to-stage', 'massive', '--env', 'tiny'],
-      'environments/tiny.yaml: regions: as stage massive: massive needs at least 3 regions, so that losing one still leaves two; received 1\n',
+      'environments/tiny.yaml: regions: as stage massive: massive needs at least 3 regions, so that losing one still leaves two; received 1\n' +
+        'environments/tiny.yaml: edge.addons: as stage massive: the edge Worker (on by default on massive) keeps its rate-limit counters in a Durable Object, which needs Workers Paid; allowed: edge.addons: [workersPaid] once the account has it, or edge.worker.enabled: false; received none (plan free)\n',
     );
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { copyExampleServices } from '../helpers/services';
+import { SEVERAL_REGIONS_EDGE } from '../helpers/environments';
 
 async function synth(yaml: string) {
   const root = mkdtempSync(join(tmpdir(), 'stagecraft-shards-'));
@@ -22,7 +23,7 @@ async function synth(yaml: string) {
   return { code, stdout, stderr, wrote: existsSync(join(root, 'cdktf.out')) };
 }
 
-const FOUR = 'name: shards-bad\nstage: massive\nregions: [us-east-1, us-west-2, eu-west-1, ap-northeast-1]\ndomain: bad.example.com\n';
+const FOUR = `name: shards-bad\nstage: massive\nregions: [us-east-1, us-west-2, eu-west-1, ap-northeast-1]\ndomain: bad.example.com\n${SEVERAL_REGIONS_EDGE}`;
 const POSTGRES = `${FOUR}database:\n  engine: postgres\n`;
 const shards = (body: string) => `${POSTGRES}components:\n  postgres:\n    shards:\n${body}`;
 const HOMES = '      count: 80\n      homes:\n';

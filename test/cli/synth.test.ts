@@ -79,18 +79,20 @@ describe('stagecraft synth', () => {
   });
 
   it('exits 2 on bad edge configuration with one clear line per problem', async () => {
-    const massive = 'name: edge-bad\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: bad.example.com\n';
+    // With the add-ons its regions and its edge Worker need, so each case has only its own problem.
+    const massive =
+      'name: edge-bad\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: bad.example.com\nedge:\n  addons: [loadBalancing, trafficSteering, workersPaid]\n';
     const cases: Array<[string, string]> = [
       [
-        `${massive}edge:\n  steering:\n    eu-west-2: [WEU]\n`,
+        `${massive}  steering:\n    eu-west-2: [WEU]\n`,
         `environments/bad.yaml: edge.steering.eu-west-2: "eu-west-2" is not one of this environment's regions (us-east-1, eu-west-1, ap-northeast-1)\n`,
       ],
       [
-        `${massive}edge:\n  rateLimits:\n    messagesPerMinute: 0\n`,
+        `${massive}  rateLimits:\n    messagesPerMinute: 0\n`,
         'environments/bad.yaml: edge.rateLimits.messagesPerMinute: 0 would refuse every request; allowed: 1 to 1000000 messages per minute\n',
       ],
       [
-        `${massive}edge:\n  assetsHost: cdn_bad.example.com\n`,
+        `${massive}  assetsHost: cdn_bad.example.com\n`,
         'environments/bad.yaml: edge.assetsHost: "cdn_bad.example.com" is not a lowercase DNS name (e.g. assets.example.com)\n',
       ],
     ];

@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { project, run } from '../helpers/cli';
 import { PROJECT_ROOT } from '../helpers/examples';
+import { SEVERAL_REGIONS_EDGE } from '../helpers/environments';
 
 const IDENTITY = join(PROJECT_ROOT, 'examples', 'identity');
 const serviceFile = (name: string) => readFileSync(join(IDENTITY, 'services', name), 'utf8');
 
 const MASSIVE = (regions: string, components: string) =>
-  `name: crdb-test\nstage: massive\nregions: [${regions}]\ndomain: crdb.example.com\nbackend:\n  s3:\n    bucket: crdb-terraform-state\ncomponents:\n  search: false\n  queue: none\n${components}`;
+  `name: crdb-test\nstage: massive\nregions: [${regions}]\ndomain: crdb.example.com\nbackend:\n  s3:\n    bucket: crdb-terraform-state\ncomponents:\n  search: false\n  queue: none\n${components}${SEVERAL_REGIONS_EDGE}`;
 
 /** The identity product's services, with `edgeService` in place of identity-edge's file. */
 function identityProject(environment: string, edgeService = serviceFile('identity-edge.yaml')): string {

@@ -1,10 +1,10 @@
 /** Bad input around CockroachDB and the Redis Cluster: exit 2, the file, the field, what is allowed. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { base, sizeProblems } from '../helpers/environments';
+import { base, SEVERAL_REGIONS_EDGE, sizeProblems } from '../helpers/environments';
 import { project, run } from '../helpers/cli';
 
-const massive = base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]');
+const massive = `${base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]')}${SEVERAL_REGIONS_EDGE}`;
 
 describe('CockroachDB and Redis settings that cannot hold', () => {
   it.each([
@@ -21,7 +21,10 @@ describe('CockroachDB and Redis settings that cannot hold', () => {
       `${base('scale')}database:\n  engine: cockroachdb\n`,
       'environments/bad.yaml: database.engine: cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is scale\n',
     ],
-    [`${base('massive')}`, 'environments/bad.yaml: regions: massive needs at least 3 regions, so that losing one still leaves two; received 1\n'],
+    [
+      `${base('massive')}${SEVERAL_REGIONS_EDGE}`,
+      'environments/bad.yaml: regions: massive needs at least 3 regions, so that losing one still leaves two; received 1\n',
+    ],
     [
       `${base('hyperscale')}database:\n  engine: cockroachdb\n  nodesPerRegion: 3\nnetwork:\n  availabilityZoneIds:\n    us-east-1: [use1-az1, use1-az2]\nstreaming:\n  brokers: 2\nsearch:\n  dataNodes: 2\n`,
       "environments/bad.yaml: network.availabilityZoneIds.us-east-1: CockroachDB keeps a range's replicas in 3 availability zones so that losing one loses no majority; us-east-1 has 2 zones here; allowed: 3 zones (list 3 in network.availabilityZoneIds.us-east-1 or pick a region with 3)\n",

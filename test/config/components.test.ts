@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPONENT_SERVICES, componentCatalog } from '../helpers/component-catalog';
 import { EXAMPLES_ROOT } from '../helpers/examples';
+import { SEVERAL_REGIONS_EDGE } from '../helpers/environments';
 
 const chat = serviceCatalog({ servicesDir: join(EXAMPLES_ROOT, 'services') }, EXAMPLES_ROOT);
 const components = componentCatalog();
 
 function base(stage: string, regions = '[us-east-1]'): string {
-  return `name: acme-prod\nstage: ${stage}\nregions: ${regions}\ndomain: example.com\n`;
+  // Several regions state the add-ons their load balancer and massive's edge Worker need; `edge:` fields may follow.
+  const edge = regions.includes(',') ? SEVERAL_REGIONS_EDGE : '';
+  return `name: acme-prod\nstage: ${stage}\nregions: ${regions}\ndomain: example.com\n${edge}`;
 }
 
 function problems(text: string, catalog = components): string[] {
@@ -92,9 +95,7 @@ describe('components: combinations that cannot work are refused with the reason'
 
   it('refuses geo steering with active-passive', () => {
     expect(
-      problems(
-        `${base('massive', '[us-east-1, us-west-2, eu-west-1]')}components:\n  regions: { mode: active-passive }\nedge:\n  steering:\n    eu-west-1: [WEU]\n`,
-      ),
+      problems(`${base('massive', '[us-east-1, us-west-2, eu-west-1]')}  steering:\n    eu-west-1: [WEU]\ncomponents:\n  regions: { mode: active-passive }\n`),
     ).toEqual([
       'environments/prod.yaml: edge.steering: sends users to their nearest region, which active-passive does not: every request goes to the first region while it is healthy; remove it, or use components.regions.mode: active-active',
     ]);

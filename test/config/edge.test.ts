@@ -4,7 +4,9 @@ import { formatProblem } from '../../config/errors';
 
 const FILE = 'environments/prod.yaml';
 const GROWTH = 'name: acme-prod\nstage: growth\nregions: [us-east-1]\ndomain: example.com\n';
-const MASSIVE = 'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n';
+const MASSIVE_REGIONS = 'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n';
+/** Massive with the add-ons its load balancer, its steering and its edge Worker need; `edge:` fields may follow. */
+const MASSIVE = `${MASSIVE_REGIONS}edge:\n  addons: [loadBalancing, trafficSteering, workersPaid]\n`;
 
 const problems = (yaml: string) => parseEnvironment(yaml, FILE).problems.map(formatProblem);
 const edgeOf = (yaml: string) => {
@@ -27,8 +29,8 @@ describe('edge: defaults', () => {
 
   it('runs the Worker by default on massive only', () => {
     expect(edgeOf(MASSIVE).worker.enabled).toBe(true);
-    expect(edgeOf(`${MASSIVE}edge:\n  worker:\n    enabled: false\n`).worker.enabled).toBe(false);
-    expect(edgeOf(`${GROWTH}edge:\n  worker:\n    enabled: true\n`).worker.enabled).toBe(true);
+    expect(edgeOf(`${MASSIVE}  worker:\n    enabled: false\n`).worker.enabled).toBe(false);
+    expect(edgeOf(`${GROWTH}edge:\n  addons: [workersPaid]\n  worker:\n    enabled: true\n`).worker.enabled).toBe(true);
   });
 
   it('keeps the defaults of the limits that are not overridden', () => {
@@ -42,7 +44,7 @@ describe('edge: defaults', () => {
 
   it('accepts an account ID, an assets host in the zone and a steering map of geo regions and countries', () => {
     const edge = edgeOf(
-      `${MASSIVE}edge:\n  cloudflareAccountId: 023e105f4ecef8ad9ca31a8372d0c353\n  assetsHost: media.example.com\n  steering:\n    eu-west-1: [ME, IN]\n`,
+      `${MASSIVE}  cloudflareAccountId: 023e105f4ecef8ad9ca31a8372d0c353\n  assetsHost: media.example.com\n  steering:\n    eu-west-1: [ME, IN]\n`,
     );
     expect(edge).toMatchObject({
       cloudflareAccountId: '023e105f4ecef8ad9ca31a8372d0c353',
@@ -54,9 +56,11 @@ describe('edge: defaults', () => {
 
 describe('edge: the Cloudflare plan and add-ons', () => {
   it('takes the plan and the add-ons as given, each add-on once', () => {
-    expect(edgeOf(`${MASSIVE}edge:\n  cloudflarePlan: business\n  addons: [loadBalancing, trafficSteering, loadBalancing]\n`).subscription).toEqual({
+    expect(
+      edgeOf(`${MASSIVE_REGIONS}edge:\n  cloudflarePlan: business\n  addons: [loadBalancing, trafficSteering, loadBalancing, workersPaid]\n`).subscription,
+    ).toEqual({
       plan: 'business',
-      addons: ['loadBalancing', 'trafficSteering'],
+      addons: ['loadBalancing', 'trafficSteering', 'workersPaid'],
     });
   });
 
@@ -65,6 +69,49 @@ describe('edge: the Cloudflare plan and add-ons', () => {
       'environments/prod.yaml: edge.cloudflarePlan: "premium" is not a Cloudflare plan; allowed: free, pro, business, enterprise',
       'environments/prod.yaml: edge.addons[1]: "argo" is not a Cloudflare add-on Stagecraft knows; allowed: loadBalancing, trafficSteering, advancedRateLimiting, workersPaid',
     ]);
+  });
+});
+
+describe('edge: what the plan and add-ons cannot carry is refused, not left to `check` or apply', () => {
+  const GROWTH_TWO = 'name: acme-prod\nstage: growth\nregions: [us-east-1, eu-west-1]\ndomain: example.com\n';
+
+  it('refuses several regions without the Load Balancing add-on, naming the list to write', () => {
+    expect(problems(GROWTH_TWO)).toEqual([
+      'environments/prod.yaml: edge.addons: 2 regions are served through a Cloudflare load balancer, which needs the Load Balancing add-on; allowed: edge.addons: [loadBalancing] once the account has it, or one region; received none (plan free)',
+    ]);
+    expect(problems(`${MASSIVE_REGIONS}edge:\n  cloudflarePlan: enterprise\n  addons: [workersPaid, trafficSteering]\n`)).toEqual([
+      'environments/prod.yaml: edge.addons: 3 regions are served through a Cloudflare load balancer, which needs the Load Balancing add-on; allowed: edge.addons: [loadBalancing, trafficSteering, workersPaid] once the account has it, or one region; received [workersPaid, trafficSteering] (plan enterprise)',
+    ]);
+  });
+
+  it('accepts several regions with Load Balancing alone: the load balancer fails over in region order', () => {
+    expect(problems(`${GROWTH_TWO}edge:\n  cloudflarePlan: pro\n  addons: [loadBalancing]\n`)).toEqual([]);
+    expect(problems(`${MASSIVE_REGIONS}edge:\n  addons: [loadBalancing, workersPaid]\n`)).toEqual([]);
+  });
+
+  it('refuses a steering map without Traffic Steering, which would be dropped', () => {
+    expect(problems(`${MASSIVE_REGIONS}edge:\n  cloudflarePlan: business\n  addons: [loadBalancing, workersPaid]\n  steering:\n    eu-west-1: [IN]\n`)).toEqual(
+      [
+        'environments/prod.yaml: edge.steering: sends geo regions and countries to chosen regions, which needs the Traffic Steering add-on (without it the load balancer fails over in region order); allowed: edge.addons: [loadBalancing, trafficSteering, workersPaid] once the account has it, or no edge.steering; received [loadBalancing, workersPaid] (plan business)',
+      ],
+    );
+  });
+
+  it("refuses the edge Worker without Workers Paid, whether the file or the stage's default turns it on", () => {
+    expect(problems(`${GROWTH}edge:\n  cloudflarePlan: pro\n  worker:\n    enabled: true\n`)).toEqual([
+      'environments/prod.yaml: edge.addons: the edge Worker (edge.worker.enabled: true) keeps its rate-limit counters in a Durable Object, which needs Workers Paid; allowed: edge.addons: [workersPaid] once the account has it, or edge.worker.enabled: false; received none (plan pro)',
+    ]);
+    expect(problems(`${MASSIVE_REGIONS}edge:\n  addons: [loadBalancing]\n`)).toEqual([
+      'environments/prod.yaml: edge.addons: the edge Worker (on by default on massive) keeps its rate-limit counters in a Durable Object, which needs Workers Paid; allowed: edge.addons: [loadBalancing, workersPaid] once the account has it, or edge.worker.enabled: false; received [loadBalancing] (plan free)',
+    ]);
+    expect(problems(`${MASSIVE_REGIONS}edge:\n  addons: [loadBalancing]\n  worker:\n    enabled: false\n`)).toEqual([]);
+  });
+
+  it('refuses Advanced Rate Limiting on a plan other than Enterprise, where the limits would count per IP', () => {
+    expect(problems(`${GROWTH}edge:\n  cloudflarePlan: business\n  addons: [advancedRateLimiting]\n`)).toEqual([
+      'environments/prod.yaml: edge.addons: advancedRateLimiting is sold with the Enterprise plan only (without it the rate limits count per IP, not per user); allowed: edge.cloudflarePlan: enterprise, or no advancedRateLimiting; received [advancedRateLimiting] (plan business)',
+    ]);
+    expect(problems(`${GROWTH}edge:\n  cloudflarePlan: enterprise\n  addons: [advancedRateLimiting]\n`)).toEqual([]);
   });
 });
 
@@ -128,23 +175,23 @@ describe('edge: bad input', () => {
   });
 
   it("rejects unknown regions in the steering map, naming the environment's regions", () => {
-    expect(problems(`${MASSIVE}edge:\n  steering:\n    eu-west-2: [WEU]\n    us-east-9: [ENAM]\n`)).toEqual([
+    expect(problems(`${MASSIVE}  steering:\n    eu-west-2: [WEU]\n    us-east-9: [ENAM]\n`)).toEqual([
       expect.stringMatching(
         /^environments\/prod\.yaml: edge\.steering\.us-east-9: key "us-east-9" is not a region Stagecraft knows; allowed: us-east-1, us-east-2, /,
       ),
     ]);
-    expect(problems(`${MASSIVE}edge:\n  steering:\n    eu-west-2: [WEU]\n`)).toEqual([
+    expect(problems(`${MASSIVE}  steering:\n    eu-west-2: [WEU]\n`)).toEqual([
       `environments/prod.yaml: edge.steering.eu-west-2: "eu-west-2" is not one of this environment's regions (us-east-1, eu-west-1, ap-northeast-1)`,
     ]);
   });
 
   it('rejects unknown geo regions and countries, empty lists, and a target sent to two regions', () => {
-    expect(problems(`${MASSIVE}edge:\n  steering:\n    eu-west-1: [weu, Europe]\n    us-east-1: []\n`)).toEqual([
+    expect(problems(`${MASSIVE}  steering:\n    eu-west-1: [weu, Europe]\n    us-east-1: []\n`)).toEqual([
       'environments/prod.yaml: edge.steering.eu-west-1[0]: "weu" is not a Cloudflare geo region (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) or an ISO country code (e.g. WEU)',
       'environments/prod.yaml: edge.steering.eu-west-1[1]: "Europe" is not a Cloudflare geo region (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) or an ISO country code (e.g. WEU)',
       'environments/prod.yaml: edge.steering.us-east-1: needs at least one geo region or country',
     ]);
-    expect(problems(`${MASSIVE}edge:\n  steering:\n    eu-west-1: [ME, ZZ]\n    ap-northeast-1: [ME]\n`)).toEqual([
+    expect(problems(`${MASSIVE}  steering:\n    eu-west-1: [ME, ZZ]\n    ap-northeast-1: [ME]\n`)).toEqual([
       'environments/prod.yaml: edge.steering.eu-west-1[1]: "ZZ" is neither a Cloudflare geo region (WNAM, ENAM, NSAM, SSAM, WEU, EEU, ME, NAF, SAF, SAS, SEAS, NEAS, OC) nor a country code Stagecraft knows (config/edge-countries.ts)',
       'environments/prod.yaml: edge.steering.ap-northeast-1[0]: "ME" is already sent to eu-west-1; each geo region goes to one region',
     ]);
@@ -163,7 +210,7 @@ describe('edge: bad input', () => {
     expect(problems(`${GROWTH}edge:\n  worker:\n    sessionCacheTtlSeconds: 120\n`)).toEqual([
       'environments/prod.yaml: edge.worker.sessionCacheTtlSeconds: applies only when the Worker runs; set edge.worker.enabled: true (growth on) or remove it',
     ]);
-    expect(problems(`${MASSIVE}edge:\n  worker:\n    sessionCacheTtlSeconds: 30\n    colour: blue\n`)).toEqual([
+    expect(problems(`${MASSIVE}  worker:\n    sessionCacheTtlSeconds: 30\n    colour: blue\n`)).toEqual([
       'environments/prod.yaml: edge.worker.sessionCacheTtlSeconds: must be at least 60; received number 30',
       'environments/prod.yaml: edge.worker: unknown key "colour"; allowed keys: enabled, sessionCacheTtlSeconds, maxRequestBodyKiB, originTimeoutMs',
     ]);

@@ -1,5 +1,6 @@
 import { parseEnvironment } from '../../config/load';
 import { formatProblem } from '../../config/errors';
+import { SEVERAL_REGIONS_EDGE } from '../helpers/environments';
 
 const FILE = 'environments/prod.yaml';
 
@@ -37,7 +38,10 @@ describe('environment files: valid input', () => {
   });
 
   it('gives every massive region its own non-overlapping default CIDR', () => {
-    const { environment } = parseEnvironment('name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n', FILE);
+    const { environment } = parseEnvironment(
+      `name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n${SEVERAL_REGIONS_EDGE}`,
+      FILE,
+    );
     expect(environment?.regions.map((r) => r.vpcCidr)).toEqual(['10.16.0.0/16', '10.20.0.0/16', '10.24.0.0/16']);
     expect(environment?.regions.map((r) => r.primary)).toEqual([true, false, false]);
   });
@@ -71,6 +75,7 @@ describe('the stage: pinned, or chosen from workload.mau (seed 004 ranges)', () 
   it('applies the stage rules to a chosen stage and says where it came from', () => {
     expect(problems(unpinned(120_000_000))).toEqual([
       'environments/prod.yaml: regions: massive (chosen from workload.mau 120,000,000) needs at least 3 regions, so that losing one still leaves two; received 1',
+      'environments/prod.yaml: edge.addons: the edge Worker (on by default on massive (chosen from workload.mau 120,000,000)) keeps its rate-limit counters in a Durable Object, which needs Workers Paid; allowed: edge.addons: [workersPaid] once the account has it, or edge.worker.enabled: false; received none (plan free)',
     ]);
     expect(problems(`${unpinned(8_000)}compute:\n  nodes: { min: 2 }\n`)).toEqual([
       'environments/prod.yaml: compute.nodes: does not apply to stage launch (chosen from workload.mau 8,000); it applies to: growth, scale, hyperscale, massive',
@@ -119,9 +124,9 @@ describe('environment files: bad input is reported with file, field path, and wh
 
   it('rejects empty and duplicate regions', () => {
     expect(problems(VALID.replace('[us-east-1]', '[]'))).toEqual(['environments/prod.yaml: regions: at least one region is required']);
-    expect(problems(VALID.replace('stage: growth', 'stage: massive').replace('[us-east-1]', '[us-east-1, eu-west-1, us-east-1]'))).toEqual([
-      'environments/prod.yaml: regions[2]: "us-east-1" is already listed at regions[0]; each region may appear once',
-    ]);
+    expect(
+      problems(`${VALID.replace('stage: growth', 'stage: massive').replace('[us-east-1]', '[us-east-1, eu-west-1, us-east-1]')}${SEVERAL_REGIONS_EDGE}`),
+    ).toEqual(['environments/prod.yaml: regions[2]: "us-east-1" is already listed at regions[0]; each region may appear once']);
   });
 
   it('rejects invalid region codes, telling a typo from an unknown region', () => {
@@ -134,7 +139,7 @@ describe('environment files: bad input is reported with file, field path, and wh
   });
 
   it('requires at least 3 regions for massive', () => {
-    expect(problems(VALID.replace('growth', 'massive').replace('[us-east-1]', '[us-east-1, eu-west-1]'))).toEqual([
+    expect(problems(`${VALID.replace('growth', 'massive').replace('[us-east-1]', '[us-east-1, eu-west-1]')}${SEVERAL_REGIONS_EDGE}`)).toEqual([
       'environments/prod.yaml: regions: massive needs at least 3 regions, so that losing one still leaves two; received 2',
     ]);
   });
@@ -146,7 +151,7 @@ describe('environment files: bad input is reported with file, field path, and wh
   });
 
   it('rejects overlapping CIDRs, explicit or defaulted', () => {
-    const massive = 'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n';
+    const massive = `name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n${SEVERAL_REGIONS_EDGE}`;
     expect(problems(`${massive}network:\n  cidrs:\n    eu-west-1: 10.16.128.0/17\n    ap-northeast-1: 10.32.0.0/22\n`)).toEqual([
       `environments/prod.yaml: network.cidrs.eu-west-1: "10.16.128.0/17" overlaps us-east-1's "10.16.0.0/16"; region VPCs are peered, so their CIDRs must not overlap`,
       'environments/prod.yaml: network.cidrs.ap-northeast-1: "10.32.0.0/22" must be between /16 and /20',
@@ -179,7 +184,7 @@ describe('environment files: bad input is reported with file, field path, and wh
     expect(problems(`${VALID}database:\n  engine: cockroachdb\n`)).toEqual([
       'environments/prod.yaml: database.engine: cockroachdb needs a cluster stage that hosts it (hyperscale, massive); this environment is growth',
     ]);
-    const massive = 'name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n';
+    const massive = `name: acme-global\nstage: massive\nregions: [us-east-1, eu-west-1, ap-northeast-1]\ndomain: example.com\n${SEVERAL_REGIONS_EDGE}`;
     // Massive runs Postgres as shards homed in its regions (docs/shards.md).
     expect(problems(`${massive}database:\n  engine: postgres\n  shards: 6\n`)).toEqual([]);
     expect(problems(`${massive}database:\n  shards: 6\n  readReplicas: 2\n`)).toEqual([

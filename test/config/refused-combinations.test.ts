@@ -2,9 +2,9 @@
  * Combinations that cannot work are refused with exit 2 and the reason, before anything is
  * synthesized (issue 18: "Bad combinations are refused with exit 2 and exact-message tests"):
  * shard homes without active-active, CockroachDB Cloud's request units off a serverless cluster,
- * an edge service without the edge Worker or without a public port, and several regions on a zone
- * without the Load Balancing add-on. Each runs the CLI in a temporary project and asserts the
- * whole message line.
+ * an edge service without the edge Worker or without a public port, several regions on a zone
+ * without the Load Balancing add-on, and the edge Worker (its Durable Object) without Workers
+ * Paid. Each runs the CLI in a temporary project and asserts the whole message line.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +44,27 @@ describe('refused combinations (issue 18)', () => {
     expect(lines).toContain(
       'environments/env.yaml: components.postgres.shards.homes: shards are homed in regions only when every region writes; allowed: components.regions.mode: active-active, or no homes (the first region writes every shard)',
     );
+  });
+
+  it('refuses several regions on a zone without the Load Balancing add-on, before `check` or apply would', async () => {
+    const environment = exampleFile('collaboration', 'environments/production.yaml').replace('  addons: [loadBalancing]\n', '');
+    const { code, lines } = await refusal(exampleProject('collaboration', environment));
+    expect(code).toBe(2);
+    expect(lines).toEqual([
+      'environments/env.yaml: edge.addons: 2 regions are served through a Cloudflare load balancer, which needs the Load Balancing add-on; allowed: edge.addons: [loadBalancing] once the account has it, or one region; received none (plan enterprise)',
+    ]);
+  });
+
+  it('refuses the edge Worker on an account without Workers Paid', async () => {
+    const root = exampleProject(
+      'identity',
+      IDENTITY('  cockroachdb:\n    hosting: managed\n', 'edge:\n  cloudflarePlan: enterprise\n  addons: [loadBalancing, trafficSteering]\n'),
+    );
+    const { code, lines } = await refusal(root);
+    expect(code).toBe(2);
+    expect(lines).toEqual([
+      'environments/env.yaml: edge.addons: the edge Worker (on by default on massive) keeps its rate-limit counters in a Durable Object, which needs Workers Paid; allowed: edge.addons: [loadBalancing, trafficSteering, workersPaid] once the account has it, or edge.worker.enabled: false; received [loadBalancing, trafficSteering] (plan enterprise)',
+    ]);
   });
 
   it('refuses requestUnitsPerQuery on a dedicated CockroachDB Cloud cluster', async () => {

@@ -5,7 +5,7 @@ import { parseEnvironment } from '../../config/load';
 import { loadServiceCatalog, projectServiceCatalog } from '../../config/services';
 import { defaultNodePort, publicPorts } from '../../config/service-definition';
 import { catalogProject } from '../helpers/services';
-import { base } from '../helpers/environments';
+import { base, SEVERAL_REGIONS_EDGE } from '../helpers/environments';
 import { EXAMPLES_ROOT } from '../helpers/examples';
 
 /** The formatted problems of the project's catalog with `changes` applied. */
@@ -184,9 +184,9 @@ describe('environment overrides of the catalog', () => {
   it('runs on each stage exactly the services whose stages include it', () => {
     const catalog = projectServiceCatalog(EXAMPLES_ROOT).services;
     for (const stage of ['launch', 'traction', 'growth', 'massive']) {
-      const regions = stage === 'massive' ? '[us-east-1, eu-west-1, ap-northeast-1]' : '[us-east-1]';
+      const regions = stage === 'massive' ? `[us-east-1, eu-west-1, ap-northeast-1]\n${SEVERAL_REGIONS_EDGE}` : '[us-east-1]\n';
       const env = parseEnvironment(
-        `name: acme-test\nstage: ${stage}\nregions: ${regions}\ndomain: example.com\n`,
+        `name: acme-test\nstage: ${stage}\nregions: ${regions}domain: example.com\n`,
         'environments/test.yaml',
         projectServiceCatalog(EXAMPLES_ROOT),
       ).environment!;

@@ -272,6 +272,21 @@ describe('the catalog', () => {
     expect(() => parseCatalog(broken)).toThrow('price-catalog.json: prices.ec2.instance.source: unknown source "nowhere"');
   });
 
+  it('never counts an example resource at $0 silently: it is free with a reason, or lists what is not modelled', () => {
+    const examples = synthesizeExamples();
+    for (const environment of examples.environments) {
+      const { report } = sizeBlueprint(environment);
+      const usage = regionUsage(report.derived!.demand, report.workload!, environment.regions.length, report.assumptions.cockroachReplicationFactor);
+      for (const summary of examples.summaries.filter((s) => s.environment === environment.name)) {
+        const stack = priceStack(summary.name, examples.stack(summary.name) as StackJson, { usage });
+        const silent = stack.resources.filter(
+          (r) => r.monthlyUsd === 0 && !(r.status === 'free' && r.reason) && r.status !== 'unpriced' && r.notModelled.length === 0,
+        );
+        expect({ stack: summary.name, silent: silent.map((r) => r.address) }).toEqual({ stack: summary.name, silent: [] });
+      }
+    }
+  });
+
   it('prices every resource of every example stack: none unpriced', () => {
     const examples = synthesizeExamples();
     for (const environment of examples.environments) {

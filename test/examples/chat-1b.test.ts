@@ -7,19 +7,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEnvironments } from '../../config/load';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { CATALOG, isMiss, lookup } from '../../cost/catalog';
-import { PROJECT_ROOT, StackJson } from '../helpers/examples';
-import { cachedSynthesis } from '../helpers/synthesis-cache';
+import { cachedExampleSynthesis, PROJECT_ROOT, StackJson } from '../helpers/examples';
 
 const FILE = 'examples/chat-1b/environments/chat-1b.yaml';
-const SERVICES = 'examples/chat-1b/services';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'];
 
-const environments = loadEnvironments([FILE], PROJECT_ROOT, { servicesDir: SERVICES });
-const { outdir } = cachedSynthesis(PROJECT_ROOT, 'chat-1b', environments);
+// Synthesized once for every test file (test/graph/platform-edges.test.ts reads it too).
+const { environments, outdir } = cachedExampleSynthesis('chat-1b');
 const stack = (name: string): StackJson => JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson;
 const resources = (name: string, type: string) => Object.entries(stack(name).resource?.[type] ?? {});
 

@@ -3,26 +3,24 @@
  * environment without bending. Synthesized once here; checked, sized and priced in process.
  * Not part of the terraform plan suite (its budget is 5 minutes).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { environmentFiles, loadEnvironments } from '../../config/load';
 import { CATALOG } from '../../cost/catalog';
 import { environmentUsage, priceSizedEnvironment } from '../../cost/estimate';
 import { checkSynthesis } from '../../policies/engine';
 import { sizeEnvironments } from '../../sizing/blueprint';
-import { synthesizeEnvironments } from '../../stacks/synthesize';
 import { readSynthesis } from '../../synthesis/read';
-import { PROJECT_ROOT, StackJson } from '../helpers/examples';
+import { cachedExampleSynthesis, StackJson } from '../helpers/examples';
 
-const ROOT = join(PROJECT_ROOT, 'examples', 'identity');
 const REGIONS = ['us-west-2', 'us-east-1', 'eu-west-1', 'ap-southeast-1'];
 
 describe('the identity example: Workers at the edge, Redis and CockroachDB Cloud in four regions', () => {
-  const [environment] = loadEnvironments(environmentFiles([], ROOT), ROOT);
+  // Synthesized once for every test file (the graph tests read it too).
+  const {
+    environments: [environment],
+    outdir,
+  } = cachedExampleSynthesis('identity');
   const [sized] = sizeEnvironments([environment]);
-  const outdir = join(mkdtempSync(join(tmpdir(), 'stagecraft-identity-')), 'cdktf.out');
-  synthesizeEnvironments([environment], { outdir, stateDir: outdir });
   const stack = (name: string) => JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson;
   const resources = (name: string, type: string) => Object.values(stack(name).resource?.[type] ?? {});
 

@@ -4,35 +4,26 @@
  * connected to the stores it declares in every region; its Worker and KV namespace are not
  * counted in the edge Worker's node.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { environmentFiles, loadEnvironments } from '../../config/load';
 import { buildTopology } from '../../graph/build';
 import { Topology } from '../../graph/model';
 import { sizeEnvironments } from '../../sizing/blueprint';
 import { edgeServiceRoutes, edgeServiceScriptName } from '../../stacks/edge-worker-config';
-import { synthesizeEnvironments } from '../../stacks/synthesize';
 import { readSynthesis } from '../../synthesis/read';
 import { Synthesis } from '../../synthesis/stack-views';
-import { PROJECT_ROOT } from '../helpers/examples';
-
-const ROOT = join(PROJECT_ROOT, 'examples', 'identity');
+import { cachedExampleSynthesis, exampleEnvironments } from '../helpers/examples';
 
 describe('an edge-first service in the component diagram', () => {
-  const [environment] = loadEnvironments(environmentFiles([], ROOT), ROOT);
+  const [environment] = exampleEnvironments('identity');
   const [sized] = sizeEnvironments([environment]);
   const [service] = environment.edgeServices;
-  let dir: string;
   let synthesis: Synthesis;
   let topology: Topology;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'stagecraft-graph-edge-'));
-    synthesizeEnvironments([environment], { outdir: join(dir, 'out'), stateDir: dir });
-    synthesis = readSynthesis(join(dir, 'out'), { command: 'test', flag: '--from', given: dir });
+    // Synthesized once for every test file (test/examples/identity.test.ts reads it too).
+    const { outdir } = cachedExampleSynthesis('identity');
+    synthesis = readSynthesis(outdir, { command: 'test', flag: '--from', given: outdir });
     topology = buildTopology(synthesis, sized);
   }, 240_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const edgeStack = () => synthesis.stacks.find((s) => s.name === `${environment.name}-edge`)!.json;
   /** `<stack>:<type>.<name>` of the service's Worker and of the KV namespaces it binds. */

@@ -13,21 +13,16 @@
  * The diagram drew every platform pod with an edge to every store: the cluster autoscaler to
  * Postgres, which none of this admits.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { environmentFiles, loadEnvironments } from '../../config/load';
 import { buildTopology } from '../../graph/build';
 import { Topology, TopologyNode } from '../../graph/model';
 import { awsServiceName } from '../../graph/platform-workloads';
 import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
-import { synthesizeEnvironments } from '../../stacks/synthesize';
 import { apiObjectOfResource } from '../../synthesis/kubernetes-objects';
-import { decodePolicy, statements, stringList } from '../../synthesis/policy-document';
+import { decodePolicy, JsonValue, statements, stringList } from '../../synthesis/policy-document';
 import { readSynthesis } from '../../synthesis/read';
 import { ResourceView, StackView, stackViews, Synthesis } from '../../synthesis/stack-views';
 import { readAll, record } from '../../synthesis/values';
-import { PROJECT_ROOT } from '../helpers/examples';
+import { cachedExampleSynthesis } from '../helpers/examples';
 
 const EXAMPLES = ['chat', 'collaboration', 'identity', 'chat-1b'];
 
@@ -38,19 +33,14 @@ interface Example {
 }
 
 const examples = new Map<string, Example>();
-let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stagecraft-platform-edges-'));
+  // Each example synthesized once for every test file (other files read the same examples).
   for (const example of EXAMPLES) {
-    const root = join(PROJECT_ROOT, 'examples', example);
-    const environments = loadEnvironments(environmentFiles([], root), root);
-    const outdir = join(dir, example);
-    synthesizeEnvironments(environments, { outdir, stateDir: dir });
+    const { environments, outdir } = cachedExampleSynthesis(example);
     const synthesis = readSynthesis(outdir, { command: 'test', flag: '--from', given: outdir });
     examples.set(example, { sized: sizeEnvironments(environments), synthesis, views: stackViews(synthesis) });
   }
 }, 600_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** One workload a platform node stands for, as the apps stack applies it. */
 interface Workload {
@@ -109,15 +99,24 @@ function roleStatements(views: readonly StackView[], w: Workload): Array<{ actio
     .resources('aws_eks_pod_identity_association')
     .filter((a) => a.values.namespace === w.namespace && a.values.service_account === w.serviceAccount)
     .map((a) => regional.referenced(a.values.role_arn));
-  return regional
-    .resources('aws_iam_role_policy')
-    .filter((p) => roles.includes(regional.referenced(p.values.role)))
-    .flatMap((p) => {
-      const decoded = decodePolicy(p.values.policy);
-      return 'document' in decoded ? statements(decoded.document) : [];
-    })
-    .filter((s) => s.Effect === 'Allow')
-    .map((s) => ({ actions: stringList(s.Action), resources: stringList(s.Resource), regional }));
+  return (
+    regional
+      .resources('aws_iam_role_policy')
+      .filter((p) => roles.includes(regional.referenced(p.values.role)))
+      .flatMap((p) => {
+        const decoded = decodePolicy(p.values.policy);
+        return 'document' in decoded ? statements(decoded.document) : [];
+      })
+      .filter((s) => s.Effect === 'Allow')
+      // A secret RDS names is granted by a pattern and a tag condition that holds its database's ARN: the condition names it too.
+      .map((s) => ({ actions: stringList(s.Action), resources: [...stringList(s.Resource), ...conditionValues(s.Condition)], regional }))
+  );
+}
+
+/** The string values of a statement's Condition block (`{ StringEquals: { key: value | [values] } }`). */
+function conditionValues(condition: JsonValue | undefined): string[] {
+  const operators = record(condition) ?? {};
+  return Object.values(operators).flatMap((keys) => Object.values(record(keys) ?? {}).flatMap((v) => stringList(v as JsonValue)));
 }
 
 /** The resources a store node stands for, and those they refer to within two steps (its secrets, their versions, its master role). */
@@ -149,8 +148,12 @@ function storeAndCredentials(regional: StackView, store: TopologyNode): Set<Reso
 function names(regional: StackView, entry: string, targets: ReadonlySet<ResourceView>): boolean {
   const referenced = regional.referenced(entry);
   if (referenced) return targets.has(referenced);
-  return [...targets].some((t) =>
-    ['bucket', 'cluster_name', 'domain_name', 'broker_name'].some((k) => typeof t.values[k] === 'string' && entry.includes(String(t.values[k]))),
+  return [...targets].some(
+    (t) =>
+      ['bucket', 'cluster_name', 'domain_name', 'broker_name'].some((k) => typeof t.values[k] === 'string' && entry.includes(String(t.values[k]))) ||
+      // An RDS instance or Aurora cluster by its ARN, built from its identifier.
+      (t.type === 'aws_db_instance' && entry.endsWith(`:db:${String(t.values.identifier)}`)) ||
+      (t.type === 'aws_rds_cluster' && entry.endsWith(`:cluster:${String(t.values.cluster_identifier)}`)),
   );
 }
 

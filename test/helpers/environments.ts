@@ -7,6 +7,13 @@ import { sizeEnvironments } from '../../sizing/blueprint';
 /** A minimal environment file of one stage in one region. */
 export const base = (stage: string, region = 'us-east-1') => `name: acme-test\nstage: ${stage}\nregions: [${region}]\ndomain: example.com\n`;
 
+/**
+ * The `edge:` block of a file in several regions: the Load Balancing add-on their Cloudflare load
+ * balancer needs, and Workers Paid for the Durable Object of the edge Worker massive runs by default
+ * (config/cloudflare-plan-problems.ts refuses either missing).
+ */
+export const SEVERAL_REGIONS_EDGE = 'edge:\n  addons: [loadBalancing, workersPaid]\n';
+
 /** Parses YAML as `environments/test.yaml`; throws with the problems when it is invalid. */
 export function environment(yaml: string): Environment {
   const { environment: parsed, problems } = parseEnvironment(yaml, 'environments/test.yaml');

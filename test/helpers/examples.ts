@@ -66,6 +66,24 @@ export function synthesizeExample(environmentName: string): ExampleSynthesis {
   return view(outdir, environments, summaries);
 }
 
+/** The environments of an example project (examples/<example>), loaded as `stagecraft synth` run there loads them. */
+export function exampleEnvironments(example: string): Environment[] {
+  const root = join(PROJECT_ROOT, 'examples', example);
+  return loadEnvironments(environmentFiles([], root), root);
+}
+
+/**
+ * Every environment of an example project (examples/<example>), synthesized once for every test
+ * file and worker (test/helpers/synthesis-cache.ts): several files read the same example, and
+ * examples/chat's entry is the one synthesizeExamples() copies. `outdir` is the cache's own
+ * directory: read it, never write to it.
+ */
+export function cachedExampleSynthesis(example: string): { environments: Environment[]; outdir: string; summaries: SynthesizedStackSummary[] } {
+  const environments = exampleEnvironments(example);
+  const { outdir, summaries } = cachedSynthesis(PROJECT_ROOT, example === 'chat' ? 'examples' : `example-${example}`, environments);
+  return { environments, outdir, summaries };
+}
+
 /** Synthesizes environments given as YAML texts; throws with the problems when one is invalid. */
 export function synthesizeYaml(...texts: string[]): ExampleSynthesis {
   const environments = texts.map((text, i) => {

@@ -3,15 +3,18 @@
  * run SQL on a real server: initdb and pg_ctl in a temporary directory, run as the unprivileged
  * `postgres` user (through runuser when the test runs as root). Logins are trusted on loopback,
  * which stands in for RDS's IAM tokens: the tests check what each user may do once in, not how
- * it proved who it is.
+ * it proved who it is. initdb runs once per PostgreSQL build (most of a cluster's start-up CPU):
+ * each cluster starts from a copy of that data directory, kept beside the shared synthesis cache.
  */
 import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PG_ROOT = '/usr/lib/postgresql';
+const INITDB_ARGS = ['-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C'];
 
 /** The newest Debian PostgreSQL server's bin directory, or undefined when none is installed. */
 export function postgresBinDir(): string | undefined {
@@ -46,21 +49,58 @@ export interface ThrowawayPostgres {
   stop(): void;
 }
 
-/** Starts a cluster; stop() removes it. */
-export async function startPostgres(bin: string, options: { hba?: string } = {}): Promise<ThrowawayPostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-pg-'));
-  const data = join(dir, 'data');
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
+/** Runs `command` (a path) as the `postgres` user when the test runs as root. */
+function runAsPostgres(command: string, args: string[], options: ExecFileSyncOptions = {}): Buffer | string {
+  return process.getuid?.() === 0
+    ? execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'pipe', ...options })
+    : execFileSync(command, args, { stdio: 'pipe', ...options });
+}
+
+/** Gives `dir` to the `postgres` user when the test runs as root. */
+function ownedByPostgres(dir: string): string {
+  if (process.getuid?.() === 0) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     chownSync(dir, uid, gid);
   }
-  const run = (command: string, args: string[], options: ExecFileSyncOptions = {}) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { stdio: 'pipe', ...options })
-      : execFileSync(join(bin, command), args, { stdio: 'pipe', ...options });
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C']);
+  return dir;
+}
+
+/**
+ * A data directory as initdb makes it, for this PostgreSQL build: made by the first cluster of a
+ * run (or an earlier run) and renamed into place whole, so a concurrent reader sees all of it or
+ * nothing; two workers that both miss each make one, and one is kept.
+ */
+function templateDataDirectory(bin: string): string {
+  const cacheRoot = process.env.STAGECRAFT_TEST_CACHE_DIR ?? join(__dirname, '..', '..', 'node_modules', '.cache', 'stagecraft-tests');
+  const build = createHash('sha256')
+    .update(`${bin}\0${statSync(join(bin, 'postgres')).mtimeMs}\0${INITDB_ARGS.join(' ')}`)
+    .digest('hex')
+    .slice(0, 20);
+  const entry = join(cacheRoot, `postgres-data-${build}`);
+  if (existsSync(join(entry, 'data', 'PG_VERSION'))) {
+    // Used now: the synthesis cache prunes entries unused for an hour.
+    utimesSync(entry, new Date(), new Date());
+    return join(entry, 'data');
+  }
+  mkdirSync(cacheRoot, { recursive: true });
+  const staging = ownedByPostgres(mkdtempSync(join(cacheRoot, '.postgres-data-')));
+  runAsPostgres(join(bin, 'initdb'), ['-D', join(staging, 'data'), ...INITDB_ARGS]);
+  try {
+    renameSync(staging, entry);
+  } catch {
+    // Another worker's copy is in place; it is the same.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return join(entry, 'data');
+}
+
+/** Starts a cluster; stop() removes it. */
+export async function startPostgres(bin: string, options: { hba?: string } = {}): Promise<ThrowawayPostgres> {
+  const dir = ownedByPostgres(mkdtempSync(join(tmpdir(), 'stagecraft-pg-')));
+  const data = join(dir, 'data');
+  const run = (command: string, args: string[], options: ExecFileSyncOptions = {}) => runAsPostgres(join(bin, command), args, options);
+  runAsPostgres('cp', ['-a', templateDataDirectory(bin), data]);
   // A test that needs password logins (PgBouncer's) replaces the trust-everything pg_hba.conf.
   if (options.hba !== undefined) writeFileSync(join(data, 'pg_hba.conf'), options.hba);
   const port = await freePort();

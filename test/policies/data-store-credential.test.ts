@@ -373,6 +373,23 @@ describe('DataStoreCredential on the queue (fixtures)', () => {
       ]);
     });
 
+    it('reads a secret granted by the ARN built from its name, as the stacks grant it (known at plan time)', () => {
+      const byName = (secret: string) => ({
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [`arn:aws:secretsmanager:us-east-1:111122223333:secret:${secret}-??????`],
+      });
+      const own = merged(compliantApps(), deployment({ ...ENV, ...env('service-api', 'own') }), usersJob('service-api'));
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN, byName('own')], own)).toEqual([]);
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN, byName('own'), byName('admin')], own)).toEqual([
+        'service api → queue (stack fx-us-east-1): its role may read the broker admin secret aws_secretsmanager_secret.admin',
+      ]);
+      // Another secret's name is not its: `own-??????` does not name `own-extra`.
+      expect(evaluateWithOutputs([CONNECT, READ_TOKEN, byName('own-extra')], own)).toEqual([
+        'service api → queue (stack fx-us-east-1): its role may not read its broker password secret (secretsmanager:GetSecretValue on QUEUE_SECRET_ARN)',
+      ]);
+    });
+
     it('fails a producer without credentials, or whose user no Job creates', () => {
       const bare = merged(compliantApps(), deployment({ ...ENV, QUEUE_KIND: 'rabbitmq', QUEUE_TOPICS_PRODUCED: 'messages' }));
       expect(evaluateWithOutputs([CONNECT, READ_TOKEN], bare)).toEqual([
@@ -771,25 +788,31 @@ describe('DataStoreCredential on the example synthesis', () => {
     const outcomes = stackViews(synthesis).flatMap((v) => StateSecretOnlyForBrokerAdmin.evaluate(v).map((o) => ({ stack: v.name, ...o })));
     expect(outcomes.filter((o) => o.status === 'non-compliant' || o.status === 'could-not-evaluate')).toEqual([]);
     expect(outcomes.filter((o) => o.status === 'compliant').map((o) => o.stack)).toEqual(['acme-growth-us-east-1', 'acme-scale-us-west-2']);
-    // A service's role that may read the admin secret fails both rules.
-    const broken = changed('acme-growth-us-east-1', (json) => {
-      const admin = Object.keys(json.resource.aws_secretsmanager_secret).find((name) => name.startsWith('rabbitmq_admin-password_secret_'))!;
-      const policy = policyOf(json, 'analytics-worker');
-      const document = JSON.parse(String(policy.policy));
-      document.Statement.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [`\${aws_secretsmanager_secret.${admin}.arn}`] });
-      policy.policy = JSON.stringify(document);
-    });
-    const view = stackViews(broken).find((v) => v.name === 'acme-growth-us-east-1')!;
-    expect(StateSecretOnlyForBrokerAdmin.evaluate(view).filter((o) => o.status === 'non-compliant')).toEqual([
-      expect.objectContaining({
-        message: expect.stringMatching(/holds the broker admin password, and aws_iam_role\.service-analytics-worker_role_\w+ may read it/),
-      }),
-    ]);
-    expect(problems(outcomesOf(broken, 'acme-growth-us-east-1'))).toEqual([
-      expect.objectContaining({
-        message: expect.stringMatching(/^service analytics-worker → queue \(stack acme-growth-us-east-1\): its role may read the broker admin secret/),
-      }),
-    ]);
+    // A service's role that may read the admin secret fails both rules, whether its policy names
+    // the secret by a reference or by the ARN built from its name (as the stacks name secrets).
+    const byReference = (id: string) => `\${aws_secretsmanager_secret.${id}.arn}`;
+    const byName = (id: string, json: { resource: Record<string, Record<string, Record<string, unknown>>> }) =>
+      `arn:aws:secretsmanager:us-east-1:111122223333:secret:${String(json.resource.aws_secretsmanager_secret[id].name)}-??????`;
+    for (const resource of [byReference, byName]) {
+      const broken = changed('acme-growth-us-east-1', (json) => {
+        const admin = Object.keys(json.resource.aws_secretsmanager_secret).find((name) => name.startsWith('rabbitmq_admin-password_secret_'))!;
+        const policy = policyOf(json, 'analytics-worker');
+        const document = JSON.parse(String(policy.policy));
+        document.Statement.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [resource(admin, json)] });
+        policy.policy = JSON.stringify(document);
+      });
+      const view = stackViews(broken).find((v) => v.name === 'acme-growth-us-east-1')!;
+      expect(StateSecretOnlyForBrokerAdmin.evaluate(view).filter((o) => o.status === 'non-compliant')).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/holds the broker admin password, and aws_iam_role\.service-analytics-worker_role_\w+ may read it/),
+        }),
+      ]);
+      expect(problems(outcomesOf(broken, 'acme-growth-us-east-1'))).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^service analytics-worker → queue \(stack acme-growth-us-east-1\): its role may read the broker admin secret/),
+        }),
+      ]);
+    }
   });
 
   it('fails hyperscale when archive-worker loses the R2 writer credential from its pods', () => {

@@ -17,12 +17,15 @@ import { SizedEnvironment } from '../../sizing/blueprint';
 import { run } from '../helpers/cli';
 import { PROJECT_ROOT, synthesizeExamples, EXAMPLES_ROOT } from '../helpers/examples';
 import { expectedTopology, graphInputs } from '../helpers/topology';
+import { describeRequiring, unless } from '../helpers/required-tools';
 
 const CHROMIUM = process.env.STAGECRAFT_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(PROJECT_ROOT, 'test', '__artifacts__', 'report');
 const available = existsSync(CHROMIUM);
-if (!available) console.warn(`Skipping the report browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set STAGECRAFT_CHROMIUM).`);
-const describeWithChromium = available ? describe : describe.skip;
+const describeWithChromium = describeRequiring(
+  unless(available, `no Chromium at ${CHROMIUM} (apt-get install chromium, or set STAGECRAFT_CHROMIUM)`),
+  'the report in a real browser',
+);
 
 /** Serves `dir` on 127.0.0.1 with an ephemeral port. */
 function serve(dir: string): Promise<Server> {

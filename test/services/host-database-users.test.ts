@@ -18,6 +18,7 @@ import { HOST_CONFIG_DIR } from '../../services/compose';
 import { postgresBinDir, startPostgres, ThrowawayPostgres } from '../helpers/postgres';
 import { sqlIdentifier, sqlLiteral } from '../../services/platform/database-users';
 import { DATABASE_USERS_SERVICE, hostDatabasePasswordFile } from '../../services/host-database-users';
+import { describeRequiring, unless } from '../helpers/required-tools';
 
 interface ComposeService {
   command?: string[];
@@ -63,8 +64,10 @@ describe('host stages hand no service the master password', () => {
 });
 
 const bin = postgresBinDir();
-if (!bin) console.warn('Skipping the host database users test: no PostgreSQL server (apt-get install postgresql).');
-const describeWithPostgres = bin ? describe : describe.skip;
+const describeWithPostgres = describeRequiring(
+  unless(bin !== undefined, 'no PostgreSQL server (apt-get install postgresql)'),
+  "the hosts' database-users service against a real PostgreSQL",
+);
 const MASTER = 'stagecraft_master';
 
 /** The traction host's database-users service as a shell command and environment, against `pg` with its files under `dir`. */

@@ -23,11 +23,16 @@ import { originPullCaProblem } from '../../config/origin-pull-ca';
 import { PROJECT_ROOT, synthesizeExamples } from '../helpers/examples';
 import { hostFile } from '../helpers/host-user-data';
 import { selfSignedCertificate } from '../helpers/certificates';
+import { describeRequiring, unless } from '../helpers/required-tools';
 
 const NGINX = process.env.STAGECRAFT_NGINX ?? '/usr/sbin/nginx';
-const available = existsSync(NGINX) && existsSync('/usr/bin/openssl');
-if (!available) console.warn(`Skipping the host proxy test: no nginx at ${NGINX} (apt-get install nginx).`);
-const describeWithNginx = available ? describe : describe.skip;
+const describeWithNginx = describeRequiring(
+  [
+    ...unless(existsSync(NGINX), `no nginx at ${NGINX} (apt-get install nginx, or set STAGECRAFT_NGINX)`),
+    ...unless(existsSync('/usr/bin/openssl'), 'no openssl (apt-get install openssl)'),
+  ],
+  "the hosts' reverse proxy under TLS (a real nginx)",
+);
 
 const STACK = 'acme-launch-us-east-1';
 const DOMAIN = 'launch.acme-example.com';

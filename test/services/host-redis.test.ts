@@ -13,11 +13,16 @@ import { parse } from 'yaml';
 import { redisMaxMemoryMiB } from '../../services/compose';
 import { synthesizeExamples } from '../helpers/examples';
 import { releaseFile } from '../helpers/host-user-data';
+import { describeRequiring, unless } from '../helpers/required-tools';
 
 const REDIS = process.env.STAGECRAFT_REDIS_SERVER ?? '/usr/bin/redis-server';
-const available = existsSync(REDIS) && existsSync('/usr/bin/redis-cli');
-if (!available) console.warn(`Skipping the host Redis test: no redis-server at ${REDIS} (apt-get install redis-server).`);
-const describeWithRedis = available ? describe : describe.skip;
+const describeWithRedis = describeRequiring(
+  [
+    ...unless(existsSync(REDIS), `no redis-server at ${REDIS} (apt-get install redis-server, or set STAGECRAFT_REDIS_SERVER)`),
+    ...unless(existsSync('/usr/bin/redis-cli'), 'no redis-cli (apt-get install redis-server)'),
+  ],
+  "the launch host's Redis settings (a real redis-server)",
+);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -1,4 +1,4 @@
-import { base, environment, sizeProblems } from '../helpers/environments';
+import { base, environment, SEVERAL_REGIONS_EDGE, sizeProblems } from '../helpers/environments';
 import { blueprintFor } from '../../sizing/blueprint';
 import { COCKROACH_PROFILES, STAGE_PROFILES } from '../../sizing/stage-profiles';
 import { AURORA_REPLICA_DEFAULTS } from '../../sizing/autoscaling/aurora-replicas';
@@ -16,7 +16,7 @@ describe('blueprint', () => {
       const hosts = profile.hosts && { ...profile.hosts, instanceType: sized.hosts?.instanceType };
       expect(withoutUndefined(sized)).toEqual(withoutUndefined({ ...profile, hosts, postgres: postgres ?? profile.postgres }));
     }
-    const massive = base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]');
+    const massive = `${base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]')}${SEVERAL_REGIONS_EDGE}`;
     // The massive profile's Postgres sizes apply only with database.engine: postgres (docs/shards.md).
     expect(blueprintFor(environment(massive))).toMatchObject({ ...STAGE_PROFILES.massive, postgres: undefined, cockroach: COCKROACH_PROFILES.massive });
   });
@@ -70,6 +70,6 @@ describe('sizes that do not fit the stage or the zones', () => {
   });
 
   it('accepts every bundled example', () => {
-    expect(sizeProblems(base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]'))).toEqual([]);
+    expect(sizeProblems(`${base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]')}${SEVERAL_REGIONS_EDGE}`)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { base, environment, sizeProblems } from '../helpers/environments';
+import { base, environment, SEVERAL_REGIONS_EDGE, sizeProblems } from '../helpers/environments';
 import { assumptionsSchema, workloadSchema } from '../../config/schema';
 import { ASSUMPTION_NAMES, ASSUMPTIONS, resolveAssumptions } from '../../config/assumptions';
 import { sizeBlueprint } from '../../sizing/blueprint';
@@ -123,7 +123,7 @@ describe('workload-driven blueprint', () => {
 
   it('sizes Kafka brokers to a multiple of the zones and CockroachDB to at least 3 nodes per region', () => {
     const bp = sizeBlueprint(
-      environment(`${base('massive').replace('[us-east-1]', THREE_REGIONS)}workload:\n  mau: 120000000\n  messagesPerDauPerDay: 100\n`),
+      environment(`${base('massive').replace('[us-east-1]', THREE_REGIONS)}${SEVERAL_REGIONS_EDGE}workload:\n  mau: 120000000\n  messagesPerDauPerDay: 100\n`),
     ).blueprint;
     const demand = demandOf(resolveWorkload({ mau: 120_000_000, messagesPerDauPerDay: 100 }), []);
     const perRegionMBps = (demand.peakMessagesPerSecond * 1_000) / 1e6 / 2;

@@ -21,7 +21,7 @@ import { sizeEnvironments, SizedEnvironment } from '../../sizing/blueprint';
 import { priceSizedEnvironment } from '../../cost/estimate';
 import { buildTopology } from '../../graph/build';
 import { diffSyntheses } from '../../review/diff';
-import { EXAMPLES_ROOT } from '../helpers/examples';
+import { cachedExampleSynthesis, EXAMPLES_ROOT } from '../helpers/examples';
 import { componentCatalog } from '../helpers/component-catalog';
 import { run } from '../helpers/cli';
 
@@ -231,18 +231,23 @@ describe('several regions', () => {
 });
 
 describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
+  /** The example as synthesized once for every test file (test/graph/platform-edges.test.ts reads it too). */
+  const cachedCollaboration = () => {
+    const {
+      environments: [environment],
+      outdir,
+    } = cachedExampleSynthesis('collaboration');
+    return { environment, synthesis: readSynthesis(outdir, { command: 'test', flag: '--from', given: outdir }) };
+  };
+
   test('is synthesized, checked with no errors and priced in full', () => {
-    const root = join(EXAMPLES_ROOT, '..', 'collaboration');
-    const catalog = loadServiceCatalog(join(root, 'services'), root);
-    const file = join(root, 'environments', 'production.yaml');
-    const environment = parsed(readFileSync(file, 'utf8'), 'environments/production.yaml', catalog);
+    const { environment, synthesis: collab } = cachedCollaboration();
     expect(environment.components).toEqual({
       search: false,
       queues: ['rabbitmq', 'kafka'],
       regionMode: 'active-passive',
       pooler: { poolMode: 'transaction', maxConnectionsPercent: 75, idleClientTimeoutSeconds: 1800, clientConnectionsPerPod: 10, passwordVersion: 1 },
     });
-    const collab = synthesized([environment]);
     const result = checkSynthesis(collab);
     expect(result.findings.filter((f) => f.level === 'error').map((f) => `${f.stack} ${f.address} ${f.ruleId}: ${f.message}`)).toEqual([]);
     const clients = ['api', 'event-consumer', 'realtime', 'task-worker'];
@@ -320,7 +325,7 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
     const at = (version: number | undefined) => {
       const text = version === undefined ? yaml : yaml.replace('    pooler: true\n', `    pooler: { passwordVersion: ${version} }\n`);
       if (version !== undefined) expect(text).not.toBe(yaml);
-      const synthesis = synthesized([parsed(text, 'environments/production.yaml', catalog)]);
+      const synthesis = version === undefined ? cachedCollaboration().synthesis : synthesized([parsed(text, 'environments/production.yaml', catalog)]);
       const stack = (name: string) => synthesis.stacks.find((st) => st.name === name)!.json;
       const resources = (name: string, type: string) => Object.values((stack(name).resource?.[type] ?? {}) as Record<string, Record<string, unknown>>);
       const nameOf = (r: Record<string, unknown>) => (readAll(r, 'metadata.name')[0] as string) ?? '';

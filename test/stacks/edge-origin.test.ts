@@ -25,7 +25,14 @@ const YAML: Record<string, string> = {
   launch: ['name: edge-launch', 'stage: launch', 'regions: [us-east-1]', 'domain: launch.example.com'].join('\n'),
   traction: ['name: edge-traction', 'stage: traction', 'regions: [eu-west-1]', 'domain: traction.example.com', 'compute:', '  hosts: 2'].join('\n'),
   growth: ['name: edge-growth', 'stage: growth', 'regions: [us-east-1]', 'domain: growth.example.com', 'tags:', '  team: platform'].join('\n'),
-  massive: ['name: edge-massive', 'stage: massive', 'regions: [us-east-1, eu-west-1, ap-northeast-1]', 'domain: example.com'].join('\n'),
+  massive: [
+    'name: edge-massive',
+    'stage: massive',
+    'regions: [us-east-1, eu-west-1, ap-northeast-1]',
+    'domain: example.com',
+    'edge:',
+    '  addons: [loadBalancing, workersPaid]',
+  ].join('\n'),
 };
 
 const MASSIVE_REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];

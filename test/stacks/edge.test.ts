@@ -348,6 +348,7 @@ stage: growth
 regions: [eu-west-1]
 domain: early.example.com
 edge:
+  addons: [workersPaid]
   worker:
     enabled: true
     sessionCacheTtlSeconds: 600

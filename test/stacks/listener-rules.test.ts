@@ -6,10 +6,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { environmentFiles, loadEnvironments } from '../../config/load';
 import { MAX_RULE_PRIORITY } from '../../constructs/aws/service-routes';
-import { cachedSynthesis } from '../helpers/synthesis-cache';
-import { EXAMPLES_ROOT, PROJECT_ROOT, StackJson } from '../helpers/examples';
+import { cachedExampleSynthesis, PROJECT_ROOT, StackJson } from '../helpers/examples';
 
 const EXAMPLES = join(PROJECT_ROOT, 'examples');
 const examples = readdirSync(EXAMPLES, { withFileTypes: true })
@@ -26,10 +24,8 @@ interface Rule {
 
 /** The listener rules of every stack of one example's synthesis. */
 function listenerRules(example: string): Rule[] {
-  const root = join(EXAMPLES, example);
-  const environments = loadEnvironments(environmentFiles([], root), root);
-  // The chat example shares the cache entry of test/helpers/examples.ts.
-  const cached = cachedSynthesis(PROJECT_ROOT, root === EXAMPLES_ROOT ? 'examples' : `example-${example}`, environments);
+  // The entries other test files read too (chat's is the one test/helpers/examples.ts copies).
+  const cached = cachedExampleSynthesis(example);
   return cached.summaries.flatMap(({ name }) => {
     const stack = JSON.parse(readFileSync(join(cached.outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson;
     return Object.entries(stack.resource?.aws_lb_listener_rule ?? {}).map(([id, rule]) => ({

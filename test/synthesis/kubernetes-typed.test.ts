@@ -8,13 +8,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentFiles, loadEnvironments } from '../../config/load';
 import { sizeEnvironments } from '../../sizing/blueprint';
 import { buildApp } from '../../stacks/app';
 import { apiObjectOf, typedArguments, typedKinds } from '../../synthesis/kubernetes-typed';
 import { TABLE_PATH } from '../../synthesis/kubernetes-table';
 import { buildKubernetesTable, renderTable } from '../../scripts/kubernetes-schema';
-import { PROJECT_ROOT } from '../helpers/examples';
+import { cachedExampleSynthesis, PROJECT_ROOT } from '../helpers/examples';
 
 const deployment = {
   apiVersion: 'apps/v1',
@@ -146,10 +145,11 @@ describe('every object of every example apps stack', () => {
 
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'stagecraft-typed-'));
-    const environments = loadEnvironments(environmentFiles([], PROJECT_ROOT), PROJECT_ROOT);
-    const outdir = join(tmp, 'cdktf.out');
-    const { app, stacks } = buildApp(sizeEnvironments(environments), { outdir, state: { outdir, stateDir: tmp } });
-    app.synth();
+    // The objects as the apps stacks build them (the app constructed, not synthesized again), and
+    // the bodies the examples' synthesis wrote for them: the same environments through the same code
+    // (the synthesis every test file shares, test/helpers/synthesis-cache.ts).
+    const { environments, outdir } = cachedExampleSynthesis('chat');
+    const { stacks } = buildApp(sizeEnvironments(environments), { outdir: join(tmp, 'cdktf.out'), state: { outdir: join(tmp, 'cdktf.out'), stateDir: tmp } });
     applied = stacks.flatMap((s) =>
       s.apps.flatMap((apps) => {
         const json = JSON.parse(readFileSync(join(outdir, 'stacks', apps.stackName, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, any> };

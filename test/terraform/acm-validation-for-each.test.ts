@@ -14,12 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProviderMirror, findTerraform } from '../../terraform/offline';
 import { OFFLINE_AWS_CREDENTIALS, offlineCliConfig } from '../../terraform/offline';
+import { requireTerraform } from '../helpers/terraform';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
-const available = terraform !== undefined && mirror !== undefined;
-if (!available) console.warn('Skipping the ACM for_each check: terraform or the hashicorp/aws 5.100.0 provider mirror is missing.');
-const describeWithTerraform = available ? describe : describe.skip;
+const describeWithTerraform = requireTerraform(
+  'the ACM validation for_each of the edge stacks (a root module of two certificates, planned with the real AWS provider)',
+);
 
 const CERTIFICATES = ['aws_acm_certificate.us', 'aws_acm_certificate.eu'];
 /** The expression the edge stack rendered before the fix (commit e6048f8). */

@@ -15,12 +15,11 @@ import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { attachesAws, checkStacksOffline, findProviderMirror, findTerraform } from '../../terraform/offline';
+import { attachesAws, checkStacksOffline } from '../../terraform/offline';
 import { StackJson } from '../../synthesis/stack-views';
+import { requireTerraform } from '../helpers/terraform';
 
-const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
-if (!available) console.warn('Skipping the AWS provider reattach checks: terraform or the hashicorp/aws 5.100.0 provider mirror is missing.');
-const describeWithTerraform = available ? describe : describe.skip;
+const describeWithTerraform = requireTerraform('the shared AWS provider of the offline plans (two fixture stacks, reattached and restarted)');
 const TIMEOUT_MS = 20 * 60 * 1000;
 
 /** One stack with a single AWS configuration, one with a default and an aliased configuration in other regions, each with its own default tags. */

@@ -12,17 +12,15 @@ import { formatProblem } from '../../config/errors';
 import { parseEnvironment } from '../../config/load';
 import { loadServiceCatalog } from '../../config/services';
 import { synthesizeEnvironments } from '../../stacks/synthesize';
-import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
+import { checkStacksOffline, StackCheckResult } from '../../terraform/offline';
 import { PROJECT_ROOT, StackJson } from '../helpers/examples';
+import { missingForTerraform, requireTerraform } from '../helpers/terraform';
 
 const ROOT = join(PROJECT_ROOT, 'examples', 'collaboration');
 const EDGE = 'collab-prod-edge';
 
-const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
-if (!available) {
-  console.warn('Skipping the offline plan of the collaboration edge stack: terraform or the hashicorp/aws 5.100.0 provider mirror is missing.');
-}
-const describeWithTerraform = available ? describe : describe.skip;
+const available = missingForTerraform().length === 0;
+const describeWithTerraform = requireTerraform(`the stack ${EDGE} of examples/collaboration`);
 
 let result: StackCheckResult;
 let stack: StackJson;

@@ -12,13 +12,11 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { DeployTimeSecretValue } from '../../constructs/aws/deploy-time-secret-value';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS, offlineCliConfig } from '../../terraform/offline';
 import { synthAws } from '../helpers/synth';
-import { runTerraformSync } from '../helpers/terraform';
+import { requireTerraform, runTerraformSync } from '../helpers/terraform';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
-const available = terraform !== undefined && mirror !== undefined;
-if (!available) console.warn('Skipping the deploy-time secret plan: terraform or the hashicorp/aws 5.100.0 provider mirror is missing.');
-const describeWithTerraform = available ? describe : describe.skip;
+const describeWithTerraform = requireTerraform('a deploy-time secret value in a real plan (a root module with the R2 writer secret)');
 
 const VARIABLE = 'r2_writer_token_us_east_1';
 const TOKEN = JSON.stringify({ endpoint: 'https://acct.r2.cloudflarestorage.com', accessKeyId: 'AKR2EXAMPLE', secretAccessKey: 'r2-secret-value-7f3a9c' });

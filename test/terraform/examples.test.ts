@@ -15,25 +15,38 @@ import { Io } from '../../cli/command';
 import { checkSynthesis } from '../../policies/engine';
 import { readSynthesis } from '../../synthesis/read';
 import { StackJson } from '../../synthesis/stack-views';
-import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
+import { checkStacksOffline, StackCheckResult } from '../../terraform/offline';
 import { formatPreflightProblem, preflightStack } from '../../terraform/standin/preflight';
 import { CLOUDFLARE } from '../../terraform/standin/providers';
 import { startStandin } from '../../terraform/standin/server';
 import { EXAMPLES_ROOT, ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
-import { unknownAtPlan } from './known-at-plan';
+import { missingForTerraform, requireTerraform } from '../helpers/terraform';
+import { GENERATED_IDS, KNOWN_AT_PLAN, unknownAtPlan } from './known-at-plan';
 
-const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
-if (!available) {
-  console.warn(
-    'Skipping the offline plan of the example stacks: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see docs/verification.md).',
-  );
-}
-const describeWithTerraform = available ? describe : describe.skip;
+const available = missingForTerraform().length === 0;
+// Without terraform or the mirror every suite below fails, naming the stacks left unchecked.
+const describeWithTerraform = requireTerraform(() => {
+  const names = synthesizeExamples().summaries.map((s) => s.name);
+  return `the ${names.length} example stacks (${names.join(', ')})`;
+});
 
 /** The regional stack whose plan JSON `stagecraft review --plan` reads. */
 const REVIEWED = 'acme-launch-us-east-1';
-/** Stacks whose plan JSON is read for policies and bucket names known at plan time (test/terraform/known-at-plan.ts): one host stage without RDS, one with, the widest cluster stage. */
-const READ_AT_PLAN = [REVIEWED, 'acme-traction-eu-west-1', 'acme-massive-eu-west-1'];
+/**
+ * Stacks whose plan JSON is read for policies and bucket names known at plan time
+ * (test/terraform/known-at-plan.ts): every stack with an IAM policy, key policy, bucket or other
+ * policy document, which is every regional stack (a test below holds the list to the synthesis).
+ */
+const READ_AT_PLAN = [
+  REVIEWED,
+  'acme-traction-eu-west-1',
+  'acme-growth-us-east-1',
+  'acme-scale-us-west-2',
+  'acme-hyperscale-us-east-1',
+  'acme-massive-us-east-1',
+  'acme-massive-eu-west-1',
+  'acme-massive-ap-northeast-1',
+];
 
 let examples: ExampleSynthesis;
 let results: StackCheckResult[];
@@ -196,19 +209,23 @@ describeWithTerraform(`stagecraft review --plan on the real plan of ${REVIEWED}`
 });
 
 // Issue 14, item 4: the first plan shows every policy document and bucket name (the launch and
-// traction examples named no account, and massive's policies named resources by their `.arn`).
+// traction examples named no account, massive's policies named resources by their `.arn`, and the
+// policies reading an RDS-managed master secret named it by `master_user_secret`).
 describeWithTerraform('policy documents and bucket names in the first plan (issue 14, item 4)', () => {
+  it('reads the plan of every stack that holds a policy document or a bucket', () => {
+    const withPolicies = examples.summaries
+      .map((s) => s.name)
+      .filter((name) => Object.keys(examples.stack(name).resource ?? {}).some((type) => type in KNOWN_AT_PLAN));
+    expect(withPolicies.sort()).toEqual([...READ_AT_PLAN].sort());
+  });
+
   it.each(READ_AT_PLAN)('%s: no configured policy document or bucket name is known only after apply', (stack) => {
     const { checked, unknown } = unknownAtPlan(result(stack).planJsonPath as string);
     expect(checked).toBeGreaterThan(10);
-    // Open (issue 14, item 4): a policy that reads an RDS-managed master secret names it by the
-    // instance's `master_user_secret` attribute, since RDS generates the secret's name. Only
-    // such policies may remain unknown; every other policy document and bucket name is known.
-    const stackJson = JSON.parse(readFileSync(join(examples.outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as StackJson;
-    const readsRdsMasterSecret = (address: string) => {
-      const [type, name] = address.split('.');
-      return /master_user_secret\[0\]\.secret_arn/.test(JSON.stringify(stackJson.resource?.[type]?.[name] ?? {}));
-    };
-    expect({ stack, unknown: unknown.filter((address) => !readsRdsMasterSecret(address)) }).toEqual({ stack, unknown: [] });
+    // The one thing a policy may still wait for: the resource id RDS generates, which an
+    // `rds-db:connect` ARN must name (GENERATED_IDS). Anything else unknown fails, with its causes.
+    const unexplained = unknown.filter((u) => u.causes.length === 0 || u.causes.some((cause) => !GENERATED_IDS.some((id) => id.test(cause))));
+    expect({ stack, unknown: unexplained }).toEqual({ stack, unknown: [] });
+    for (const u of unknown) expect(u.attribute).toMatch(/^aws_iam_role_policy\./);
   });
 });

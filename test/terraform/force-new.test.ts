@@ -10,14 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS } from '../../terraform/offline';
 import { forceNewEntry, unsureNote } from '../../review/force-new';
-import { runTerraformSync } from '../helpers/terraform';
+import { requireTerraform, runTerraformSync } from '../helpers/terraform';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
-const available = terraform !== undefined && mirror !== undefined;
-if (!available)
-  console.warn('Skipping the force-new table check: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see docs/verification.md).');
-const describeWithTerraform = available ? describe : describe.skip;
+const describeWithTerraform = requireTerraform('the force-new table against hashicorp/aws 5.100.0 (constructs/shared/force-new.ts)');
 
 const KMS = 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111';
 const KMS2 = 'arn:aws:kms:us-east-1:111111111111:key/22222222-2222-2222-2222-222222222222';

@@ -5,6 +5,8 @@
  * policy) and no bucket name is "(known after apply)". Reads the `terraform show -json` plans that
  * test/terraform/examples.test.ts writes, so no stack is planned twice. Only configured attributes
  * count: an Optional+Computed `policy` left unset (the bucket's, the key's) is unknown by design.
+ * Each unknown one comes with its causes: the attributes its expression reads that the plan leaves
+ * unknown, so a failure names what to build from a name instead.
  */
 import { readFileSync } from 'node:fs';
 
@@ -26,6 +28,14 @@ export const KNOWN_AT_PLAN: Readonly<Record<string, readonly string[]>> = {
   aws_cloudwatch_log_resource_policy: ['policy_document'],
 };
 
+/**
+ * Attributes a policy may still wait for: the resource ids RDS generates, which the ARNs of
+ * `rds-db:connect` (IAM database authentication) must name, `…:dbuser:<DbiResourceId>/<user>`. The
+ * Service Authorization Reference (Amazon RDS IAM Authentication) documents no condition that
+ * would narrow a pattern back to the one database (docs/preflight.md, "A first plan a reviewer can read").
+ */
+export const GENERATED_IDS: readonly RegExp[] = [/^aws_db_instance\.[^.]+\.resource_id$/, /^aws_rds_cluster\.[^.]+\.cluster_resource_id$/];
+
 interface PlanJson {
   readonly resource_changes?: ReadonlyArray<{
     readonly address: string;
@@ -33,22 +43,55 @@ interface PlanJson {
     readonly change: { readonly after_unknown?: Record<string, unknown> };
   }>;
   readonly configuration?: {
-    readonly root_module?: { readonly resources?: ReadonlyArray<{ readonly address: string; readonly expressions?: Record<string, unknown> }> };
+    readonly root_module?: {
+      readonly resources?: ReadonlyArray<{
+        readonly address: string;
+        readonly expressions?: Record<string, { readonly references?: readonly string[] } | unknown>;
+      }>;
+    };
   };
 }
 
-/** `<address>.<attribute>` of every configured policy document or bucket name the plan leaves unknown, and how many it checked. */
-export function unknownAtPlan(planFile: string): { readonly checked: number; readonly unknown: string[] } {
+/** A configured policy document or bucket name the plan leaves unknown, and the attributes it reads that are unknown at plan time. */
+export interface UnknownAtPlan {
+  /** `<address>.<attribute>`. */
+  readonly attribute: string;
+  /** `<resource address>.<attribute>` of each reference in its expression that the plan leaves unknown. */
+  readonly causes: readonly string[];
+}
+
+/** Whether an `after_unknown` value holds an unknown anywhere. */
+function holdsUnknown(value: unknown): boolean {
+  if (value === true) return true;
+  if (Array.isArray(value)) return value.some(holdsUnknown);
+  return typeof value === 'object' && value !== null && Object.values(value).some(holdsUnknown);
+}
+
+/** `<address>.<attribute>` of every configured policy document or bucket name the plan leaves unknown (with why), and how many it checked. */
+export function unknownAtPlan(planFile: string): { readonly checked: number; readonly unknown: UnknownAtPlan[] } {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as PlanJson;
   const configured = new Map((plan.configuration?.root_module?.resources ?? []).map((r) => [r.address, r.expressions ?? {}]));
+  const changes = plan.resource_changes ?? [];
+  // A reference `type.name.attribute…` is unknown when the plan leaves that attribute of any instance of the resource unknown.
+  const unknownReference = (reference: string): string | undefined => {
+    const parts = reference.split('.');
+    const [base, attribute] = parts[0] === 'data' ? [parts.slice(0, 3).join('.'), parts[3]] : [parts.slice(0, 2).join('.'), parts[2]];
+    if (attribute === undefined || /^(var|local|module)$/.test(parts[0])) return undefined;
+    const name = attribute.replace(/\[.*$/, '');
+    const instances = changes.filter((c) => c.address === base || c.address.startsWith(`${base}[`));
+    return instances.some((c) => holdsUnknown(c.change.after_unknown?.[name])) ? `${base}.${name}` : undefined;
+  };
   let checked = 0;
-  const unknown: string[] = [];
-  for (const change of plan.resource_changes ?? []) {
+  const unknown: UnknownAtPlan[] = [];
+  for (const change of changes) {
     const base = change.address.replace(/\[[^\]]*\]$/, '');
+    const expressions = configured.get(base) ?? {};
     for (const attribute of KNOWN_AT_PLAN[change.type] ?? []) {
-      if (!(attribute in (configured.get(base) ?? {}))) continue;
+      if (!(attribute in expressions)) continue;
       checked++;
-      if (change.change.after_unknown?.[attribute] === true) unknown.push(`${change.address}.${attribute}`);
+      if (change.change.after_unknown?.[attribute] !== true) continue;
+      const references = ((expressions[attribute] as { references?: readonly string[] } | undefined)?.references ?? []).map(unknownReference);
+      unknown.push({ attribute: `${change.address}.${attribute}`, causes: [...new Set(references.filter((r): r is string => r !== undefined))].sort() });
     }
   }
   return { checked, unknown };

@@ -17,8 +17,9 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { Io } from '../../cli/command';
 import { runCli } from '../../cli/main';
-import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
+import { checkStacksOffline, findProviderMirror, StackCheckResult } from '../../terraform/offline';
 import { UserInputError } from '../../config/errors';
+import { requireTerraform } from '../helpers/terraform';
 
 const TERRAFORM_TIMEOUT_MS = 20 * 60 * 1000;
 
@@ -188,16 +189,9 @@ describe('offline check without terraform or the provider mirror', () => {
   });
 });
 
-const terraform = findTerraform();
-const mirror = findProviderMirror();
-const available = terraform !== undefined && mirror !== undefined;
-if (!available) {
-  console.warn(
-    `Skipping the terraform offline suite: ${terraform ? '' : 'terraform is not on PATH. '}` +
-      `${mirror ? '' : 'No provider mirror with hashicorp/aws 5.100.0 (set STAGECRAFT_PROVIDER_MIRROR or provide /opt/tf-plugins).'}`,
-  );
-}
-const describeWithTerraform = available ? describe : describe.skip;
+const describeWithTerraform = requireTerraform(
+  'the fixture stacks fx-network, fx-app, fx-edge and fx-broken under terraform (the offline engine, terraform/offline.ts)',
+);
 
 describeWithTerraform('offline check with terraform and the provider mirror', () => {
   let results: StackCheckResult[];

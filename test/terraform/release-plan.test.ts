@@ -12,13 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_PROVIDER_VERSION, findProviderMirror, findTerraform, OFFLINE_AWS_CREDENTIALS } from '../../terraform/offline';
 import { releaseApplyCommands } from '../../services/host-release';
-import { runTerraformSync } from '../helpers/terraform';
+import { requireTerraform, runTerraformSync } from '../helpers/terraform';
 
 const terraform = findTerraform();
 const mirror = findProviderMirror();
-const available = terraform !== undefined && mirror !== undefined;
-if (!available) console.warn('Skipping the release plan check: terraform or the hashicorp/aws 5.100.0 provider mirror is missing (see docs/verification.md).');
-const describeWithTerraform = available ? describe : describe.skip;
+const describeWithTerraform = requireTerraform('the delivery of a host release in a real plan (a root module of the release objects)');
 
 const LOCATION = { bucket: 'acme-launch-releases', prefix: 'release', region: 'us-east-1' };
 const BEFORE = 'services:\n  api:\n    image: ghcr.io/acme/api:1.14.2\n';

@@ -7,14 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeEnvironments } from '../../stacks/synthesize';
-import { checkStacksOffline, findProviderMirror, findTerraform, StackCheckResult } from '../../terraform/offline';
+import { checkStacksOffline, StackCheckResult } from '../../terraform/offline';
 import { parseEnvironment } from '../../config/load';
+import { requireTerraform } from '../helpers/terraform';
 
 const STACK = 'inject-launch-us-east-1';
 const PAYLOADS = ['${file("/etc/hostname")}@example.com', 'x%{endif}@example.com', '$HOME@example.com'];
-const available = findTerraform() !== undefined && findProviderMirror() !== undefined;
-if (!available) console.warn('Skipping the injection plan: terraform or the hashicorp/aws 5.100.0 provider mirror is missing.');
-const describeWithTerraform = available ? describe : describe.skip;
+const describeWithTerraform = requireTerraform(`the stack ${STACK} (user text in a real plan)`);
 
 describeWithTerraform('user text in a real terraform plan', () => {
   let root: string;

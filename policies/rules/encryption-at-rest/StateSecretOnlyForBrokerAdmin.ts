@@ -18,21 +18,13 @@ import { record } from '../../../synthesis/values';
 import { RELEASE_COMPOSE_KEY, releaseComposeServices } from '../request-path/host-compose';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { GENERATED, generatedArguments } from './GeneratedSecretNotInState';
+import { namesSecret } from '../helpers';
 
 const OPERATIONS_NAMESPACE = 'operations';
 /** The one compose service of a host that may mount the broker admin's password. */
 const HOST_USERS_SERVICE = 'rabbitmq-users';
 /** The release's secret script (services/host-fetch-secrets.ts), by the end of its key. */
 const SECRETS_SCRIPT_KEY = /(^|\/)stagecraft-fetch-secrets$/;
-
-/** Whether an IAM resource pattern names the secret called `name` (Secrets Manager appends `-` and 6 characters). */
-function namesSecret(resource: string, name: unknown): boolean {
-  if (typeof name !== 'string') return false;
-  const at = resource.indexOf(':secret:');
-  if (at < 0) return false;
-  const pattern = resource.slice(at + ':secret:'.length).replace(/[.+^${}()|[\]\\]/g, (c) => `\\${c}`);
-  return new RegExp(`^${pattern.replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(`${name}-AbC123`);
-}
 
 /** The broker users' password arguments that copy `version`'s value. */
 function brokerCopies(stack: StackView, version: ResourceView): string[] {
@@ -71,7 +63,7 @@ function readers(stack: StackView, secret: ResourceView): { roles: ResourceView[
       (s) =>
         s.Effect === 'Allow' &&
         stringList(s.Action as JsonValue).some((a) => a === 'secretsmanager:GetSecretValue' || a === 'secretsmanager:*' || a === '*') &&
-        stringList(s.Resource as JsonValue).some((r) => r === '*' || r.includes(`\${${secret.address}.`) || namesSecret(r, secret.values.name)),
+        stringList(s.Resource as JsonValue).some((r) => namesSecret(r, secret)),
     );
     const role = stack.referenced(policy.values.role);
     if (grants && role) roles.push(role);

@@ -37,7 +37,7 @@ import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { follow } from './links';
-import { launchTemplateOf } from '../helpers';
+import { launchTemplateOf, namesSecret } from '../helpers';
 import { composeText, HostComposeService, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
 
 const PRODUCT_NAMESPACE = 'product';
@@ -264,16 +264,16 @@ function rabbitMqLink(service: ServiceFacts, stack: StackView, apps: StackView, 
   const secret = follow(apps, env.get(`${prefix}SECRET_ARN`));
   if (secret && adminSecrets.has(secret.resource.address))
     return `its environment names the broker admin secret (${secret.resource.address}); it must log in as its own user`;
-  const readable = (address: string) =>
+  // By reference or by the ARN built from the secret's name (constructs/shared/arn.ts).
+  const readable = (view: ResourceView) =>
     allows(
       grants,
       (a) => a === 'secretsmanager:GetSecretValue',
-      (r) => r.includes(`\${${address}.`),
+      (r) => namesSecret(r, view),
     );
-  const admin = [...adminSecrets].find(readable);
-  if (admin) return `its role may read the broker admin secret ${admin}`;
-  if (!secret || !readable(secret.resource.address))
-    return `its role may not read its broker password secret (secretsmanager:GetSecretValue on ${prefix}SECRET_ARN)`;
+  const admin = stack.resources('aws_secretsmanager_secret').find((view) => adminSecrets.has(view.address) && readable(view));
+  if (admin) return `its role may read the broker admin secret ${admin.address}`;
+  if (!secret || !readable(secret.resource)) return `its role may not read its broker password secret (secretsmanager:GetSecretValue on ${prefix}SECRET_ARN)`;
   const job = manifestsOf(apps, 'Job').find((j) => j.name.startsWith(RABBITMQ_USERS_JOB) && text(j.manifest).includes(`put_user '${username}'`));
   if (!job) return `no rabbitmq-users Job in ${apps.name} creates its broker user ${username}`;
   const permissions = rabbitMqPermissionsOf(job, username);

@@ -28,6 +28,23 @@ function aurora(overrides: Overrides = {}, shards = 1, extra?: (clusters: Aurora
 }
 
 describe('AuroraPostgres', () => {
+  it('names its RDS-managed master secret for policies by the rds!cluster-* pattern and the cluster-ARN tag RDS sets (known at plan time)', () => {
+    const secrets: Array<AuroraPostgres['masterSecret']> = [];
+    const stack = aurora({}, 2, (clusters) => secrets.push(...clusters.map((c) => c.masterSecret)));
+    const identifiers = resourcesOfType(stack, 'aws_rds_cluster').map((c) => String(c.cluster_identifier));
+    expect(identifiers).toHaveLength(2);
+    expect(secrets.map((s) => s?.sid)).toEqual(['ReadDbClusterMasterSecrets', 'ReadDbClusterMasterSecrets']);
+    expect(secrets.map((s) => s?.conditionKey)).toEqual(identifiers.map(() => 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn'));
+    secrets.forEach((s, i) => {
+      expect(s?.arnPattern).toMatch(/^arn:.+:secretsmanager:us-east-1:.+:secret:rds!cluster-\*$/);
+      expect(s?.tagValue).toMatch(new RegExp(`^arn:.+:rds:us-east-1:.+:cluster:${identifiers[i]}$`));
+    });
+    // A global database's secondary has no master user, so no secret.
+    const secondary: Array<AuroraPostgres['masterSecret']> = [];
+    aurora({ global: { identifier: 'acme-aurora', role: 'secondary' } }, 1, (clusters) => secondary.push(clusters[0].masterSecret));
+    expect(secondary).toEqual([undefined]);
+  });
+
   it('encrypts the cluster and lets RDS manage the master password', () => {
     const stack = aurora();
     const [cluster] = resourcesOfType(stack, 'aws_rds_cluster');

@@ -38,6 +38,20 @@ function instance(stack: SynthesizedStack, identifier: string): Record<string, u
 }
 
 describe('PostgresInstance', () => {
+  it('names its RDS-managed master secret for policies by the rds!db-* pattern and the instance-ARN tag RDS sets (known at plan time)', () => {
+    const secrets: Array<PostgresInstance['masterSecret']> = [];
+    const stack = postgres({}, (db) => secrets.push(db.masterSecret));
+    const identifier = String(instance(stack, 'acme-us-east-1-postgres').identifier);
+    const [secret] = secrets;
+    expect(secret).toMatchObject({ sid: 'ReadDbInstanceMasterSecrets', conditionKey: 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn' });
+    expect(secret?.arnPattern).toMatch(/^arn:.+:secretsmanager:us-east-1:.+:secret:rds!db-\*$/);
+    expect(secret?.tagValue).toMatch(new RegExp(`^arn:.+:rds:us-east-1:.+:db:${identifier}$`));
+    // A standby (a replica of another region's primary) has no master user, so no secret.
+    const standby: Array<PostgresInstance['masterSecret']> = [];
+    postgres({ standbyOf: { sourceArn: 'arn:aws:rds:us-east-1:111122223333:db:acme-us-east-1-postgres' } }, (db) => standby.push(db.masterSecret));
+    expect(standby).toEqual([undefined]);
+  });
+
   it('encrypts storage and lets RDS manage the master password in Secrets Manager', () => {
     const stack = postgres();
     const primary = instance(stack, 'acme-us-east-1-postgres');

@@ -20,13 +20,19 @@ import { databaseUsersSql } from '../../../services/platform/database-users';
 import { pgbouncerIni, POOLER_TLS_NAMES, tlsCertificateScript, userlistScript } from '../../../services/kubernetes/pooler';
 import { poolerSizeFor } from '../../../sizing/pooler';
 import { postgresBinDir, startPostgres, ThrowawayPostgres } from '../../helpers/postgres';
+import { describeRequiring, unless } from '../../helpers/required-tools';
 
 const bin = postgresBinDir();
 const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p));
 const OPENSSL = existsSync('/usr/bin/openssl');
-if (!bin || !PGBOUNCER || !OPENSSL)
-  console.warn('Skipping the PgBouncer test: needs postgresql, pgbouncer and openssl (apt-get install postgresql pgbouncer openssl).');
-const describeWithPgBouncer = bin && PGBOUNCER && OPENSSL ? describe : describe.skip;
+const describeWithPgBouncer = describeRequiring(
+  [
+    ...unless(bin !== undefined, 'no PostgreSQL server (apt-get install postgresql)'),
+    ...unless(PGBOUNCER !== undefined, 'no pgbouncer (apt-get install pgbouncer)'),
+    ...unless(OPENSSL, 'no openssl (apt-get install openssl)'),
+  ],
+  'the pooler (PgBouncer in front of a real PostgreSQL)',
+);
 
 const MASTER = 'stagecraft_master';
 const USERS = ['api', 'task-worker'];

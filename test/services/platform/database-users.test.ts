@@ -16,10 +16,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeRequiring, unless } from '../../helpers/required-tools';
 
 const bin = postgresBinDir();
-if (!bin) console.warn('Skipping the PostgreSQL users test: no PostgreSQL server (apt-get install postgresql).');
-const describeWithPostgres = bin ? describe : describe.skip;
+const describeWithPostgres = describeRequiring(
+  unless(bin !== undefined, 'no PostgreSQL server (apt-get install postgresql)'),
+  "the database-users Job's script against a real PostgreSQL",
+);
 
 const MASTER = 'stagecraft_master';
 

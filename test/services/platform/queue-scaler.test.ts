@@ -3,21 +3,22 @@
  * stand-ins: an `aws` on PATH that answers `cloudwatch get-metric-data` as the AWS CLI prints it
  * (`--output text` of `MetricDataResults[].[Id, Values[0]]`: `None` for a metric without data) from
  * a table of metric values keyed by namespace, name and dimensions, and a Kubernetes API served over
- * HTTPS on loopback (a throwaway certificate from Debian's openssl) that holds each Deployment's
- * scale, checks the bearer token, and records every PATCH of the `scale` subresource. Each case
- * sets the backlog and the current count, runs one pass (QUEUE_SCALER_ONCE) at a given clock
- * (QUEUE_SCALER_NOW) with the state directory kept between passes, and checks what was patched.
+ * HTTPS on loopback (a throwaway certificate from Debian's openssl, test/helpers/certificates.ts)
+ * that holds each Deployment's scale, checks the bearer token, and records every PATCH of the
+ * `scale` subresource. Each case sets the backlog and the current count, runs one pass
+ * (QUEUE_SCALER_ONCE) at a given clock (QUEUE_SCALER_NOW) with the state directory kept between
+ * passes, and checks what was patched.
  * Not checked here (no AWS, no cluster): that CloudWatch names the metrics and dimensions this way
  * (AWS's documentation does: docs/autoscaling.md), that MSK emits the lag while the group is
  * stable, the IAM policy, RBAC and the NetworkPolicy as enforced. ShellCheck reads the script too.
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OPENSSL } from '../../helpers/certificates';
+import { selfSignedCertificate } from '../../helpers/certificates';
 import {
   QUEUE_SCALER_IMAGE,
   QUEUE_SCALER_SCRIPT,
@@ -71,31 +72,8 @@ let refusedAuth: number;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'queue-scaler-'));
-  const key = join(root, 'api.key');
-  const cert = join(root, 'api.pem');
-  execFileSync(
-    OPENSSL,
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=kubernetes',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'pipe' },
-  );
+  // Served on loopback and trusted by the script as its service account's ca.crt.
+  const { key, cert } = selfSignedCertificate(root, 'kubernetes', { ca: false, subjectAltNames: ['IP:127.0.0.1'] });
   const sa = join(root, 'serviceaccount');
   mkdirSync(sa);
   writeFileSync(join(sa, 'ca.crt'), readFileSync(cert));

@@ -22,10 +22,13 @@ import { stackViews } from '../../../synthesis/stack-views';
 import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 import { synthesizeExamples } from '../../helpers/examples';
 import { rabbitMqBinDir, startRabbitMq, ThrowawayRabbitMq } from '../../helpers/rabbitmq';
+import { describeRequiring, unless } from '../../helpers/required-tools';
 
 const bin = rabbitMqBinDir();
-if (!bin) console.warn('Skipping the RabbitMQ users test: no RabbitMQ server (apt-get install rabbitmq-server).');
-const describeWithRabbitMq = bin ? describe : describe.skip;
+const describeWithRabbitMq = describeRequiring(
+  unless(bin !== undefined, 'no RabbitMQ server (apt-get install rabbitmq-server)'),
+  'the rabbitmq-users and rabbitmq-dead-letters Jobs against a real RabbitMQ',
+);
 
 interface Container {
   command: string[];

@@ -4,7 +4,7 @@
  */
 import { parseEnvironment } from '../../../config/load';
 import { formatProblem } from '../../../config/errors';
-import { base, environment, sizeProblems } from '../../helpers/environments';
+import { base, environment, SEVERAL_REGIONS_EDGE, sizeProblems } from '../../helpers/environments';
 import { blueprintFor } from '../../../sizing/blueprint';
 import { STAGE_PROFILES } from '../../../sizing/stage-profiles';
 import { STAGES } from '../../../config/stages';
@@ -15,7 +15,7 @@ import { REDIS_SHARD_DEFAULTS } from '../../../sizing/autoscaling/redis-shards';
 
 const FILE = 'environments/test.yaml';
 const problems = (yaml: string) => parseEnvironment(yaml, FILE).problems.map(formatProblem);
-const massive = (extra = '') => `${base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]')}${extra}`;
+const massive = (extra = '') => `${base('massive').replace('[us-east-1]', '[us-east-1, eu-west-1, ap-northeast-1]')}${SEVERAL_REGIONS_EDGE}${extra}`;
 const fileFor = (stage: string, extra = '') => (stage === 'massive' ? massive(extra) : `${base(stage)}${extra}`);
 
 describe('autoscaling rules: seed defaults on each stage', () => {
