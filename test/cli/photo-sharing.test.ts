@@ -116,7 +116,7 @@ describe('the photo-sharing product', () => {
         arnOf('photos-growth/api/STRIPE_WEBHOOK_SECRET'),
         arnOf('photos-growth/r2-writer'),
         // The api produces uploads: its own RabbitMQ user's password.
-        expect.stringMatching(/^\$\{aws_secretsmanager_secret\.rabbitmq-user-api_secret_[0-9A-F]+\.arn\}$/),
+        arnOf('photos-growth/eu-central-1/rabbitmq-api'),
       ]);
       expect(readable('nightly-digest')).toEqual([arnOf('photos-growth/nightly-digest/SENDGRID_API_KEY')]);
       expect(readable('web')).toEqual([]);
