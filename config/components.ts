@@ -28,15 +28,23 @@ export type RegionMode = (typeof REGION_MODES)[number];
 /** The optional components, named as in messages and in `COMPONENT_STAGES`. */
 export type OptionalComponent = 'search' | Broker | 'pooler' | 'regions';
 
-/** Stages that can host each optional component (cluster stages: growth on). */
+/**
+ * Stages that can host each optional component (cluster stages: growth on). RabbitMQ also from
+ * traction, where the database and cache already left the host for managed services: a
+ * single-instance Amazon MQ broker beside the hosts (docs/components.md, "A queue on hosts").
+ */
 export const COMPONENT_STAGES: Readonly<Record<OptionalComponent, readonly Stage[]>> = {
   search: ['growth', 'scale', 'hyperscale', 'massive'],
-  rabbitmq: ['growth', 'scale', 'hyperscale', 'massive'],
+  rabbitmq: ['traction', 'growth', 'scale', 'hyperscale', 'massive'],
   kafka: ['growth', 'scale', 'hyperscale', 'massive'],
   // PgBouncer fronts RDS or Aurora from a cluster (config/pooler.ts); a CockroachDB environment is refused by its engine.
   pooler: ['growth', 'scale', 'hyperscale', 'massive'],
   regions: ['growth', 'scale', 'hyperscale', 'massive'],
 };
+
+/** Why Kafka waits for a cluster, for the message that refuses it on traction. */
+const KAFKA_NEEDS_A_CLUSTER =
+  "MSK authenticates every client by its own IAM role, which a cluster's pods have and the containers of a host, sharing its instance role, do not";
 
 /** What a stage runs when its file says nothing (DESIGN.md's stage table). */
 export interface DefaultComponents {
@@ -86,7 +94,7 @@ export const componentsSchema = z
     queue: queueComponent
       .optional()
       .describe(
-        'Message brokers: none, rabbitmq (Amazon MQ), kafka (MSK), or both as a list. Growth on. @default rabbitmq on growth and scale, kafka from hyperscale',
+        'Message brokers: none, rabbitmq (Amazon MQ), kafka (MSK), or both as a list. rabbitmq from traction (one broker beside the hosts), kafka from growth; launch has none. @default rabbitmq on growth and scale, kafka from hyperscale, none before growth',
       ),
     postgres: z
       .strictObject({
@@ -205,8 +213,16 @@ export function componentProblems(file: string, config: ComponentsInput, { stage
   if (c.search !== undefined && c.search !== false && !hosts('search')) {
     add('components.search', `${stage}${chosen} cannot host search (OpenSearch runs in the VPC beside a cluster); it applies to: ${where('search')}`);
   }
-  for (const b of queuesOf(c.queue) ?? []) {
-    if (!hosts(b)) add('components.queue', `${stage}${chosen} cannot host ${b} (brokers serve a cluster's pods); it applies to: ${where(b)}`);
+  const brokers = queuesOf(c.queue) ?? [];
+  if (stage === 'launch' && brokers.length > 0) {
+    add('components.queue', `launch${chosen} is one server; a queue needs traction or later (RabbitMQ from traction, Kafka from growth); allowed: none`);
+  } else {
+    for (const b of brokers)
+      if (!hosts(b))
+        add(
+          'components.queue',
+          `${stage}${chosen} cannot host ${b} (${b === 'kafka' ? KAFKA_NEEDS_A_CLUSTER : "brokers serve a cluster's pods"}); it applies to: ${where(b)}`,
+        );
   }
   const pooler = c.postgres?.pooler;
   if (pooler !== undefined && pooler !== false) {
@@ -246,7 +262,7 @@ export function componentProblems(file: string, config: ComponentsInput, { stage
  */
 export function serviceComponentProblems(file: string, components: Components, services: readonly ServiceDefinition[], stage: Stage): Problem[] {
   const problems: Problem[] = [];
-  if (!COMPONENT_STAGES.search.includes(stage)) return problems; // single-host stages: DATA_STORE_STAGES refuses these in the catalog
+  if (!COMPONENT_STAGES.rabbitmq.includes(stage)) return problems; // launch: DATA_STORE_STAGES refuses these in the catalog
   const brokers = components.queues;
   for (const service of services) {
     // Topics that say no broker, on a service that names none, where two run: they would go nowhere.
@@ -267,7 +283,8 @@ export function serviceComponentProblems(file: string, components: Components, s
       });
     service.dataStores.forEach((store, i) => {
       if (store === 'search' && !components.search) add('components.search', 'search', i, 'add it with components.search: true');
-      else if (store === 'queue' && brokers.length === 0) add('components.queue', 'a queue', i, 'add one with components.queue: rabbitmq or kafka');
+      else if (store === 'queue' && brokers.length === 0)
+        add('components.queue', 'a queue', i, `add one with components.queue: ${COMPONENT_STAGES.kafka.includes(stage) ? 'rabbitmq or kafka' : 'rabbitmq'}`);
       else if ((store === 'rabbitmq' || store === 'kafka') && !brokers.includes(store)) {
         const remedy = `add it with components.queue: [${[...brokers, store].sort().join(', ')}]`;
         // A broker the service names by its topics: the refusal points at them.

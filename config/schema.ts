@@ -452,7 +452,7 @@ export const environmentSchema = z
           .describe('Amazon MQ broker instance type for RabbitMQ. @default from the stage profile'),
       })
       .optional()
-      .describe('RabbitMQ (Amazon MQ) size, growth and scale. @default from the stage profile'),
+      .describe('RabbitMQ (Amazon MQ) size, wherever it runs (traction on, components.queue). @default from the stage profile; mq.t3.micro on traction'),
     search: z
       .strictObject({
         instanceType: pattern(/^[a-z0-9]+\.[a-z0-9]+\.search$/, 'an OpenSearch instance type', 'r6g.large.search')

@@ -13,14 +13,15 @@ export type DataStoreKind = (typeof DATA_STORE_KINDS)[number];
 /**
  * Which stages run each data store (DESIGN.md's stage table): the SQL database (Postgres on the
  * host, RDS, Aurora, or CockroachDB), Redis (on the host, then ElastiCache), the queue
- * (RabbitMQ on growth and scale, Kafka from hyperscale), search (OpenSearch from growth) and S3.
+ * (RabbitMQ from traction, an Amazon MQ broker beside the hosts there; Kafka from growth, by
+ * default from hyperscale), search (OpenSearch from growth) and S3. Launch is one server: no queue.
  */
 export const DATA_STORE_STAGES: Readonly<Record<DataStoreKind, readonly Stage[]>> = {
   database: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
   redis: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],
-  queue: ['growth', 'scale', 'hyperscale', 'massive'],
+  queue: ['traction', 'growth', 'scale', 'hyperscale', 'massive'],
   // A named broker, where the environment runs both (components.queue: [rabbitmq, kafka]).
-  rabbitmq: ['growth', 'scale', 'hyperscale', 'massive'],
+  rabbitmq: ['traction', 'growth', 'scale', 'hyperscale', 'massive'],
   kafka: ['growth', 'scale', 'hyperscale', 'massive'],
   search: ['growth', 'scale', 'hyperscale', 'massive'],
   objectStorage: ['launch', 'traction', 'growth', 'scale', 'hyperscale', 'massive'],

@@ -3,7 +3,8 @@
  * runs, hardened the way the cluster pods are (non-root user, read-only root filesystem, every
  * capability dropped, no-new-privileges, healthchecks, CPU and memory limits), behind a small
  * reverse proxy on the host's web port. On launch, Postgres and Redis run beside them with their
- * data on the host's data volume.
+ * data on the host's data volume. One-shot services put the services' own database and broker
+ * users before the services that need them start.
  *
  * Secrets never enter the document: the host fetches them from Secrets Manager with its
  * instance role before compose starts (`services/host-secrets.ts`) into a tmpfs, and compose
@@ -17,6 +18,7 @@ import { composeLiteral } from '../synthesis/terraform-literal';
 import { applicationSecretFile, composeSecretParts } from './host-secrets';
 import { JOBS_PROFILE } from './host-timers';
 import { DATABASE_USERS_SERVICE, databaseUsersEntry, HostDatabaseAdmin } from './host-database-users';
+import { HostRabbitMqAdmin, RABBITMQ_ADMIN_SECRET_FILE, RABBITMQ_USERS_SERVICE, rabbitMqUsersEntry } from './host-rabbitmq-users';
 import { HOST_PROXY_MEMORY_MIB } from '../sizing/host-fit';
 
 /** Where the host keeps fetched secrets (a tmpfs) and the compose project files. */
@@ -63,6 +65,8 @@ export interface ComposeInput {
   readonly proxy: ProxySettings;
   /** Where the one-shot `database-users` service creates each service's own database user (services/host-database-users.ts). @default none */
   readonly databaseUsers?: HostDatabaseAdmin;
+  /** Where the one-shot `rabbitmq-users` service puts each queue client's broker user (services/host-rabbitmq-users.ts). @default none */
+  readonly rabbitMqUsers?: HostRabbitMqAdmin;
   /** What the host offers its containers: no container's limits exceed it (sizing/host-fit.ts). @default limits as the services give them */
   readonly host?: HostCapacity;
 }
@@ -161,6 +165,7 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
   const allSecrets = [...storeSecrets, ...own.secrets];
   const onHost = (input.hostStores ?? []).filter((store) => service.dataStores.includes(store.name === 'postgres' ? 'database' : 'redis'));
   const usersFirst = input.databaseUsers !== undefined && service.dataStores.includes('database');
+  const brokerUserFirst = input.rabbitMqUsers !== undefined && usesHostBroker(service);
   const { requests, limits } = service.resources;
   const health = service.health;
   const healthPort = service.ports.find((p) => p.name === health?.port);
@@ -185,11 +190,12 @@ function serviceEntry(service: ServiceDefinition, input: ComposeInput): ComposeS
           },
         }
       : {}),
-    ...(onHost.length > 0 || usersFirst
+    ...(onHost.length > 0 || usersFirst || brokerUserFirst
       ? {
           depends_on: Object.fromEntries([
             ...onHost.map((store) => [store.name, { condition: 'service_healthy' }]),
             ...(usersFirst ? [[DATABASE_USERS_SERVICE, { condition: 'service_completed_successfully' }]] : []),
+            ...(brokerUserFirst ? [[RABBITMQ_USERS_SERVICE, { condition: 'service_completed_successfully' }]] : []),
           ]),
         }
       : {}),
@@ -375,6 +381,11 @@ export function proxyConfig(services: readonly ServiceDefinition[], proxy: Proxy
   return lines.join('\n') + '\n';
 }
 
+/** Whether a service is a client of the broker beside the hosts (traction has RabbitMQ alone: `queue` or `rabbitmq`). */
+function usesHostBroker(service: ServiceDefinition): boolean {
+  return service.dataStores.includes('queue') || service.dataStores.includes('rabbitmq');
+}
+
 /** The compose document (as an object; the caller serializes it to YAML). */
 export function composeDocument(input: ComposeInput): Record<string, unknown> {
   const services: Record<string, ComposeService> = {};
@@ -386,6 +397,8 @@ export function composeDocument(input: ComposeInput): Record<string, unknown> {
       ...((input.hostStores ?? []).some((s) => s.name === 'postgres') ? { depends_on: { postgres: { condition: 'service_healthy' } } } : {}),
     };
   }
+  const brokerUsers = input.rabbitMqUsers && input.services.some(usesHostBroker) ? input.rabbitMqUsers : undefined;
+  if (brokerUsers) services[RABBITMQ_USERS_SERVICE] = rabbitMqUsersEntry(brokerUsers);
   for (const service of input.services) services[service.name] = serviceEntry(service, input);
   const publicServices = input.services.filter((s) => s.ports.some((p) => p.public));
   if (publicServices.length > 0) services.proxy = proxyEntry(publicServices, input.proxy, input.host);
@@ -396,6 +409,7 @@ export function composeDocument(input: ComposeInput): Record<string, unknown> {
     ...input.services.flatMap((s) => s.secrets.map((name) => applicationSecretFile(s.name, name))),
     ...(input.hostStores ?? []).map((s) => s.passwordSecret),
     ...(input.databaseUsers && databaseClients.length > 0 ? [input.databaseUsers.masterSecretFile] : []),
+    ...(brokerUsers ? [RABBITMQ_ADMIN_SECRET_FILE] : []),
   ]);
   // The project name is given on the command line (`--project-name`): older Compose
   // Specification versions, like the schema the tests validate against, have no top-level `name`.

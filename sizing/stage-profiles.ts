@@ -130,8 +130,8 @@ export const MAX_HOSTS: Readonly<Partial<Record<Stage, number>>> = { launch: 1, 
 
 /**
  * Sizes of a component an environment adds to a stage whose profile lacks it (`components:`,
- * config/components.ts): RabbitMQ beside Kafka from hyperscale, Kafka beside or instead of
- * RabbitMQ on growth and scale. Each follows the stage's neighbours in the stage table: the
+ * config/components.ts): RabbitMQ on traction, RabbitMQ beside Kafka from hyperscale, Kafka
+ * beside or instead of RabbitMQ on growth and scale. Each follows the stage's neighbours in the stage table: the
  * broker class of the stage that runs it by default, and 3 brokers (one per zone).
  */
 export interface AddedComponentSizes {
@@ -141,6 +141,11 @@ export interface AddedComponentSizes {
 }
 
 export const ADDED_COMPONENT_SIZES: Readonly<Partial<Record<Stage, AddedComponentSizes>>> = {
+  // One broker beside the hosts: the smallest type ($0.034/h, about $25 a month against the stage's
+  // $200–500 band; mq.m5.large would be $210). It holds 500 connections and 2,500 queues (Amazon MQ's
+  // sizing guidelines), far beyond two hosts' workers; AWS advises m5.large for production loads, and
+  // t3.micro → m5.large is a change of type in place, the way back is refused: queue.instanceType.
+  traction: { rabbitmq: { deployment: 'single', instanceType: 'mq.t3.micro' } },
   growth: { kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 500 } },
   scale: { kafka: { instanceType: 'kafka.m7g.large', brokers: 3, volumeGiB: 1000 } },
   hyperscale: { rabbitmq: { deployment: 'cluster', instanceType: 'mq.m5.large' } },

@@ -463,6 +463,9 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
         }),
       ]),
   );
+  // Hosts (traction) share one instance role: it fetches every client's password, each mounted into its
+  // service alone, and the admin's for the one-shot rabbitmq-users service (stacks/host-services.ts).
+  const onHosts = stack.eks === undefined;
   const endpoint: DataStoreEndpoint & { readonly kind: 'rabbitmq' } = {
     kind: 'rabbitmq',
     engine: `Amazon MQ RabbitMQ (${rabbitmq.deployment})`,
@@ -470,7 +473,7 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
     peer: { cidrs: dataSubnetCidrs(stack) },
     // Every variable depends on the client (QUEUE_* for a client of one broker, RABBITMQ_* for one of both): all in its credential.
     env: {},
-    secretArns: [],
+    secretArns: onHosts ? [broker.adminPassword.policyArn, ...[...passwords.values()].map((p) => p.policyArn)] : [],
     bucketArns: [],
     credentialFor: (service) => {
       const password = passwords.get(service.name);
@@ -492,6 +495,7 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
   };
   addBroker(stack, endpoint);
   stack.rabbitMq = broker;
+  if (onHosts) stack.hostRabbitMqAdmin = { adminSecretArn: broker.adminPassword.secret.arn };
   return broker;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The product services on single-host stages: a docker compose release the hosts pull from S3
  * (stacks/host-release.ts) after cloud-init bootstraps them, and on launch the Postgres and Redis
- * containers beside them (data on the host's data volume).
+ * containers beside them (data on the host's data volume). On traction with a queue, the one-shot
+ * `rabbitmq-users` service puts the services' broker users (services/host-rabbitmq-users.ts).
  */
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn } from 'cdktf';
@@ -15,6 +16,9 @@ import { HOST_COMPOSE_COMMAND, hostCloudInit, SYSTEMD_UNIT } from '../services/h
 import { hostTimers } from '../services/host-timers';
 import { hostApplicationSecrets } from '../services/host-secrets';
 import { rotatedMasterSecretFile } from '../services/host-database-users';
+import { HostRabbitMqAdmin, RABBITMQ_ADMIN_SECRET_FILE } from '../services/host-rabbitmq-users';
+import { rabbitMqPermissions, rabbitMqTopology, rabbitMqUsername } from '../services/platform/queue-topology';
+import { brokerClients } from '../config/components';
 import { applicationSecrets, applicationSecretArnsOf } from './application-secrets';
 import { addHostRelease } from './host-release';
 import { ServiceCredential } from '../constructs/shared/data-store-endpoints';
@@ -155,12 +159,14 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
   // No container's limits exceed the host's vCPUs and memory (sizing/host-fit.ts sized the type by their reservations).
   const spec = f.blueprint.hosts && EC2_SPECS[f.blueprint.hosts.instanceType];
   const host = spec && { vcpu: spec.vcpu, memoryMiB: hostContainerMemoryMiB(spec) };
-  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy, databaseUsers: admin?.admin, host });
+  const brokerUsers = hostRabbitMqUsers(stack, services);
+  const compose = composeDocument({ services, stores: stack.dataStores, hostStores, proxy, databaseUsers: admin?.admin, rabbitMqUsers: brokerUsers, host });
   const appSecrets = hostApplicationSecrets(services, applicationSecrets(stack));
   const secrets = Object.fromEntries([
     ...services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]),
     ...appSecrets.map((s) => [s.file, s.arn]),
     ...(admin ? [[admin.admin.masterSecretFile, admin.masterSecretArn]] : []),
+    ...(brokerUsers && stack.hostRabbitMqAdmin ? [[RABBITMQ_ADMIN_SECRET_FILE, stack.hostRabbitMqAdmin.adminSecretArn]] : []),
   ]);
   const used = [...new Set(services.flatMap((s) => s.dataStores))];
   // The host fetches the secrets with the instance role, and the containers use it (IMDS answers them, HOST_IMDS_HOP_LIMIT)
@@ -185,7 +191,8 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
       region: f.region.code,
       // The operator puts these values after the stack creates the secrets: the host waits for them at boot.
       awaited: [ORIGIN_TLS_SECRET_FILE, ...appSecrets.map((s) => s.file)],
-      transient: rotated ? [rotated] : [],
+      // RDS's rotated master secret, and the broker admin's password: on the host only while the one-shot users services run.
+      transient: [...(rotated ? [rotated] : []), ...(brokerUsers ? [RABBITMQ_ADMIN_SECRET_FILE] : [])],
     },
     // The jobs' timers: a schedule change reaches running hosts with the release.
     jobUnits: hostTimers(services, HOST_COMPOSE_COMMAND, SYSTEMD_UNIT).files,
@@ -202,6 +209,29 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     if (policy) release.delivery.appliedAfter(new IamRolePolicy(host, 'service-secrets', { role: host.role.id, policy }));
     release.delivery.appliedAfter(new IamRolePolicy(host, 'origin-tls', { role: host.role.id, policy: originTlsPolicy(originTls, stack) }));
   }
+}
+
+/**
+ * Traction with RabbitMQ: what the one-shot `rabbitmq-users` service puts on the broker, the
+ * topology of the clients' topics and each client's user, whose password file is the one its own
+ * service mounts (`secretReferences`: the credential's `*_SECRET_ARN`, named after the service).
+ */
+function hostRabbitMqUsers(stack: RegionalStack, services: readonly ServiceDefinition[]): HostRabbitMqAdmin | undefined {
+  const broker = stack.rabbitMq;
+  const store = stack.dataStores.rabbitmq;
+  if (!broker || !store?.credentialFor || !stack.hostRabbitMqAdmin) return undefined;
+  const clients = brokerClients(services, 'rabbitmq', stack.foundation.environment.components.queues);
+  if (clients.length === 0) return undefined;
+  return {
+    consoleUrl: broker.broker.instances.get(0).consoleUrl,
+    username: broker.adminUsername,
+    topology: rabbitMqTopology(clients),
+    users: clients.map((service) => {
+      const secretEnv = Object.keys(store.credentialFor!(service).env).find((name) => name.endsWith('_SECRET_ARN'));
+      if (!secretEnv) throw new Error(`${service.name}'s RabbitMQ credential names no secret in ${stack.stackName}`);
+      return { user: rabbitMqUsername(service.name), passwordFile: `${secretFileName(secretEnv)}-${service.name}`, permissions: rabbitMqPermissions(service) };
+    }),
+  };
 }
 
 /**

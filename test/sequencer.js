@@ -15,6 +15,7 @@ const SLOWEST_FIRST = [
   // The first file synthesizes the shared examples (test/helpers/synthesis-cache.ts); the second
   // synthesizes only its own environments, so the other worker is busy meanwhile, not waiting for it.
   'test/services/platform/rabbitmq-users.test.ts',
+  'test/services/host-rabbitmq-users.test.ts',
   'test/stacks/components.test.ts',
   'test/services/platform/database-users.test.ts',
   'test/services/host-release.test.ts',

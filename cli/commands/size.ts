@@ -232,8 +232,8 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
   if (blueprint.rabbitmq)
     out.push({
       component: 'rabbitmq',
-      count: blueprint.rabbitmq.deployment === 'cluster' ? '3-node cluster' : '1 broker',
-      reasoning: `stage topology${topicsNote(sized.environment, 'rabbitmq')}`,
+      count: `${blueprint.rabbitmq.deployment === 'cluster' ? '3-node cluster' : '1 broker'} × ${blueprint.rabbitmq.instanceType}`,
+      reasoning: `${rabbitMqReason(sized.environment, blueprint.rabbitmq.instanceType)}${topicsNote(sized.environment, 'rabbitmq')}`,
     });
   if (blueprint.search)
     out.push({
@@ -242,6 +242,18 @@ function rows({ sized }: { sized: SizedEnvironment }): Row[] {
       reasoning: 'stage topology (search load is not part of the workload profile)',
     });
   return out;
+}
+
+/**
+ * Why the broker is what it is: the stage's topology, or on hosts (traction) the one broker the
+ * environment adds, its type's limits and the way up (sizing/stage-profiles.ts ADDED_COMPONENT_SIZES).
+ */
+function rabbitMqReason(environment: Environment, instanceType: string): string {
+  if (environment.stage !== 'traction') return 'stage topology';
+  const given = environment.config.queue?.instanceType !== undefined ? ' (queue.instanceType)' : '';
+  return instanceType === 'mq.t3.micro'
+    ? `components.queue on traction: one broker beside the hosts${given}; mq.t3.micro holds 500 connections and 2,500 queues (Amazon MQ sizing guidelines), AWS advises mq.m5.large for production loads: raise queue.instanceType (in place, taken when the broker reboots; never lowered back)`
+    : `components.queue on traction: one broker beside the hosts${given}`;
 }
 
 /** `; topics: events (api → worker), …`: the topics on `broker` with who writes and who reads each (config/components.ts `topicsOn`). */

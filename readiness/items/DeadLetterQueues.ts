@@ -1,11 +1,14 @@
 /**
  * Seed 004: dead-letter queues, so a poison message does not block a queue. RabbitMQ on Amazon MQ:
  * the AWS provider cannot set broker policies, so the apps stack runs a Job that applies a
- * dead-letter policy through the management API with the broker's secret. Kafka has no broker-side
+ * dead-letter policy through the management API with the broker's secret (on traction's hosts, the
+ * one-shot `rabbitmq-users` compose service of the release does). Kafka has no broker-side
  * dead letter: every consumer is told the topic suffix of its dead-letter topic.
  */
 import { RABBITMQ_POLICY_ENV } from '../../services/platform/operations-jobs';
 import { QUEUE_CONSUMES_ENV, QUEUE_CONSUMES_SUFFIX, queueVariablePrefix } from '../../services/platform/queue-topology';
+import { RABBITMQ_USERS_SERVICE } from '../../services/host-rabbitmq-users';
+import { RELEASE_COMPOSE_KEY, releaseComposeServices } from '../../policies/rules/request-path/host-compose';
 import { appsStackOf, containerEnv, manifestsOf, regionalStacks } from '../lookups';
 import { combine, held, ItemOutcome, missing, notApplicable, ReadinessItem } from '../types';
 
@@ -26,10 +29,19 @@ export const DeadLetterQueues: ReadinessItem = {
       for (const broker of stack.resources('aws_mq_broker')) {
         const name = String(broker.values.broker_name ?? broker.address);
         const job = manifestsOf(apps, 'Job').find((j) => (containerEnv(j.manifest).get(RABBITMQ_POLICY_ENV) ?? '').includes('dead-letter-exchange'));
+        // On hosts (traction) the one-shot rabbitmq-users compose service of the release applies it.
+        const onHosts = stack
+          .resources('aws_s3_object')
+          .filter((o) => typeof o.values.key === 'string' && RELEASE_COMPOSE_KEY.test(o.values.key))
+          .some((o) => (releaseComposeServices(o)?.[RABBITMQ_USERS_SERVICE]?.environment?.[RABBITMQ_POLICY_ENV] ?? '').includes('dead-letter-exchange'));
         parts.push(
           job
             ? held(`${name}: Job ${job.namespace}/${job.name} applies a dead-letter policy to every queue`)
-            : missing(`${name}: no Job in ${stack.name}-apps applies a RabbitMQ policy with a dead-letter-exchange (${RABBITMQ_POLICY_ENV})`),
+            : onHosts
+              ? held(`${name}: the hosts' one-shot ${RABBITMQ_USERS_SERVICE} service applies a dead-letter policy to every queue before the services start`)
+              : missing(
+                  `${name}: no Job in ${stack.name}-apps and no ${RABBITMQ_USERS_SERVICE} service of the hosts applies a RabbitMQ policy with a dead-letter-exchange (${RABBITMQ_POLICY_ENV})`,
+                ),
         );
       }
       for (const cluster of stack.resources('aws_msk_cluster')) {

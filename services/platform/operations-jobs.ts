@@ -265,15 +265,37 @@ export interface RabbitMqTarget {
   readonly passwordSecretArn: string;
 }
 
+/**
+ * The management API calls that declare the dead-letter exchange and queue and apply the policy
+ * (its JSON in RABBITMQ_POLICY_ENV), through a shell function `api` (curl as the admin) and
+ * `$RABBITMQ_CONSOLE_URL`: the cluster's Job and the hosts' one-shot service run the same calls.
+ */
+export function rabbitMqDeadLetterCalls(): string[] {
+  return [
+    'api -X PUT "$RABBITMQ_CONSOLE_URL/api/exchanges/%2F/dlx" -d \'{"type":"fanout","durable":true}\'',
+    'api -X PUT "$RABBITMQ_CONSOLE_URL/api/queues/%2F/dead-letters" -d \'{"durable":true}\'',
+    'api -X POST "$RABBITMQ_CONSOLE_URL/api/bindings/%2F/e/dlx/q/dead-letters" -d \'{"routing_key":""}\'',
+    `api -X PUT "$RABBITMQ_CONSOLE_URL/api/policies/%2F/dead-letter" -d "$${RABBITMQ_POLICY_ENV}"`,
+  ];
+}
+
+/** The management API calls that declare the topics' exchanges and each consumer's queue and binding (as `rabbitMqDeadLetterCalls`). */
+export function rabbitMqTopologyCalls(topology: RabbitMqUsersTarget['topology']): string[] {
+  return [
+    ...topology.exchanges.map((e) => `api -X PUT "$RABBITMQ_CONSOLE_URL/api/exchanges/%2F/${e}" -d '{"type":"fanout","durable":true}'`),
+    ...topology.bindings.flatMap(({ exchange, queue }) => [
+      `api -X PUT "$RABBITMQ_CONSOLE_URL/api/queues/%2F/${queue}" -d '{"durable":true}'`,
+      `api -X POST "$RABBITMQ_CONSOLE_URL/api/bindings/%2F/e/${exchange}/q/${queue}" -d '{"routing_key":""}'`,
+    ]),
+  ];
+}
+
 export function rabbitMqDeadLetterObjects(target: RabbitMqTarget): KubernetesObject[] {
   const script = [
     'set -eu',
     'password=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$RABBITMQ_SECRET_ARN" --query SecretString --output text)',
     'api() { curl -sS --fail-with-body -u "$RABBITMQ_USERNAME:$password" -H "content-type: application/json" "$@"; }',
-    'api -X PUT "$RABBITMQ_CONSOLE_URL/api/exchanges/%2F/dlx" -d \'{"type":"fanout","durable":true}\'',
-    'api -X PUT "$RABBITMQ_CONSOLE_URL/api/queues/%2F/dead-letters" -d \'{"durable":true}\'',
-    'api -X POST "$RABBITMQ_CONSOLE_URL/api/bindings/%2F/e/dlx/q/dead-letters" -d \'{"routing_key":""}\'',
-    `api -X PUT "$RABBITMQ_CONSOLE_URL/api/policies/%2F/dead-letter" -d "$${RABBITMQ_POLICY_ENV}"`,
+    ...rabbitMqDeadLetterCalls(),
     'echo "dead-letter policy applied"',
   ].join('\n');
   return job(
@@ -481,17 +503,13 @@ export const rabbitMqUserEnv = (i: number) => ({ secret: `RABBITMQ_USER_SECRET_$
  * re-run converges; named after the users, permissions and topology.
  */
 export function rabbitMqUsersObjects(target: RabbitMqUsersTarget): KubernetesObject[] {
-  const { exchanges, bindings } = target.topology;
+  const { exchanges } = target.topology;
   const script = [
     'set -eu',
     'secret() { aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text; }',
     'password=$(secret "$RABBITMQ_SECRET_ARN")',
     'api() { curl -sS --fail-with-body -o /tmp/out -u "$RABBITMQ_USERNAME:$password" -H "content-type: application/json" "$@" || { cat /tmp/out >&2; exit 1; }; }',
-    ...exchanges.map((e) => `api -X PUT "$RABBITMQ_CONSOLE_URL/api/exchanges/%2F/${e}" -d '{"type":"fanout","durable":true}'`),
-    ...bindings.flatMap(({ exchange, queue }) => [
-      `api -X PUT "$RABBITMQ_CONSOLE_URL/api/queues/%2F/${queue}" -d '{"durable":true}'`,
-      `api -X POST "$RABBITMQ_CONSOLE_URL/api/bindings/%2F/e/${exchange}/q/${queue}" -d '{"routing_key":""}'`,
-    ]),
+    ...rabbitMqTopologyCalls(target.topology),
     // The service's password is hex (GeneratedSecret), so it needs no JSON escaping.
     'put_user() { pw=$(secret "$2"); case "$pw" in *[!0-9a-f]*|"") echo "the password of $1 is not the generated hex" >&2; exit 1;; esac; api -X PUT "$RABBITMQ_CONSOLE_URL/api/users/$1" -d "{\\"password\\":\\"$pw\\",\\"tags\\":\\"\\"}"; api -X PUT "$RABBITMQ_CONSOLE_URL/api/permissions/%2F/$1" -d "$3"; echo "user $1 applied"; }',
     ...target.users.map(({ user }, i) => `put_user '${user}' "$${rabbitMqUserEnv(i).secret}" "$${rabbitMqUserEnv(i).permissions}"`),

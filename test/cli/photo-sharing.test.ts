@@ -115,6 +115,8 @@ describe('the photo-sharing product', () => {
         arnOf('photos-growth/api/STRIPE_SECRET_KEY'),
         arnOf('photos-growth/api/STRIPE_WEBHOOK_SECRET'),
         arnOf('photos-growth/r2-writer'),
+        // The api produces uploads: its own RabbitMQ user's password.
+        arnOf('photos-growth/eu-central-1/rabbitmq-api'),
       ]);
       expect(readable('nightly-digest')).toEqual([arnOf('photos-growth/nightly-digest/SENDGRID_API_KEY')]);
       expect(readable('web')).toEqual([]);
@@ -207,10 +209,83 @@ describe('the photo-sharing product', () => {
     });
 
     it('puts no secret value in user_data and no secret-shaped text anywhere in the synthesis', () => {
-      const all = ['photos-launch-eu-central-1', 'photos-growth-eu-central-1', 'photos-growth-eu-central-1-apps']
+      const all = ['photos-launch-eu-central-1', 'photos-traction-eu-central-1', 'photos-growth-eu-central-1', 'photos-growth-eu-central-1-apps']
         .map((s) => JSON.stringify(stackJson(root, s)))
         .join('\n');
       expect(all).not.toMatch(/sk_live_|sk_test_|SG\.[\w-]{16,}\./);
+    });
+  });
+
+  describe('on traction, its resizer fed by a queue beside the hosts', () => {
+    let regional: Json;
+    const all = (type: string) => Object.entries((regional.resource[type] ?? {}) as Json) as Array<[string, Json]>;
+    beforeAll(() => {
+      regional = stackJson(root, 'photos-traction-eu-central-1');
+    });
+
+    it('runs one private, encrypted Amazon MQ broker that only the hosts reach', () => {
+      const [[, broker], ...others] = all('aws_mq_broker');
+      expect(others).toEqual([]);
+      expect([broker.engine_type, broker.deployment_mode, broker.host_instance_type, broker.publicly_accessible, broker.encryption_options]).toEqual([
+        'RabbitMQ',
+        'SINGLE_INSTANCE',
+        'mq.t3.micro',
+        false,
+        { use_aws_owned_key: true },
+      ]);
+      // In a data subnet, behind its own group, which admits the hosts' groups (AMQPS and the management API) and nothing else.
+      expect(broker.subnet_ids).toEqual([expect.stringMatching(/^\$\{aws_subnet\.network_data-0_/)]);
+      const group = broker.security_groups[0].replace(/^\$\{aws_security_group\.(.*)\.id\}$/, '$1');
+      const ingress = all('aws_vpc_security_group_ingress_rule').filter(([, r]) => r.security_group_id === `\${aws_security_group.${group}.id}`);
+      const hostGroups = all('aws_launch_template').map(([, t]) => t.vpc_security_group_ids ?? t.network_interfaces?.[0]?.security_groups);
+      expect(hostGroups.length).toBe(2);
+      expect(ingress.map(([, r]) => [r.from_port, r.referenced_security_group_id, r.cidr_ipv4]).sort()).toEqual(
+        hostGroups.flatMap((groups) => [443, 5671].map((port) => [port, groups[0], undefined])).sort(),
+      );
+    });
+
+    it("keeps every broker password out of user_data, and the services' out of state too", () => {
+      const templates = all('aws_launch_template').map(([, t]) => userDataText(String(t.user_data)));
+      expect(templates.join('\n')).not.toMatch(/rabbitmq|aws_secretsmanager_secret_version/);
+      // The services' passwords are generated through the write-only argument; only the admin's (Amazon MQ's own user) is in state.
+      const versions = all('aws_secretsmanager_secret_version').filter(([id]) => id.startsWith('rabbitmq'));
+      expect(versions.map(([id, v]) => [id.replace(/_[0-9A-F]{8}$/, ''), v.secret_string === undefined])).toEqual([
+        ['rabbitmq-user-api_value', true],
+        ['rabbitmq-user-resizer_value', true],
+        ['rabbitmq_admin-password_value', false],
+      ]);
+    });
+
+    it('draws the hosts reaching the broker, and prices it within the stage band', async () => {
+      const graph = await run(root, 'graph', '--from', 'out', '--env', 'photos-traction');
+      expect(graph.stdout).toMatch(/n\d+\["EC2 hosts ×2<br\/><small>t3\.large, services in docker compose<\/small>"\]/);
+      const hosts = /(n\d+)\["EC2 hosts/.exec(graph.stdout)![1];
+      const broker = /(n\d+)\[\["RabbitMQ single<br\/><small>mq\.t3\.micro<\/small>"\]\]/.exec(graph.stdout)![1];
+      expect(graph.stdout).toContain(`${hosts} -->|"AMQPS 5671"| ${broker}`);
+      const cost = await run(root, 'cost', '--env', 'photos-traction', '--json');
+      const report = JSON.parse(cost.stdout);
+      const text = JSON.stringify(report);
+      expect(text).toContain('mq.t3.micro');
+      expect(report.environments[0].seed004Comparison).toBe('within');
+    });
+
+    it('reports the dead-letter policy the hosts apply as held (RDY-6)', async () => {
+      const readiness = await run(root, 'readiness', '--from', 'out', '--env', 'photos-traction');
+      expect(readiness.stdout).toContain(
+        "✓ RDY-6  Dead-letter queues and policies, so poison messages do not block a queue\n        photos-traction-eu-central-1-rabbitmq: the hosts' one-shot rabbitmq-users service applies a dead-letter policy to every queue before the services start\n",
+      );
+    });
+
+    it('refuses a queue on launch with exit 2, and writes nothing', async () => {
+      const bad = fixtureProject();
+      const launch = join(bad, 'environments', 'photos-launch.yaml');
+      writeFileSync(launch, `${readFileSync(launch, 'utf8')}components:\n  queue: rabbitmq\n`);
+      const result = await run(bad, 'synth', '--out', 'out');
+      expect([result.code, result.stderr]).toEqual([
+        2,
+        'environments/photos-launch.yaml: components.queue: launch is one server; a queue needs traction or later (RabbitMQ from traction, Kafka from growth); allowed: none\n',
+      ]);
+      expect(existsSync(join(bad, 'out'))).toBe(false);
     });
   });
 

@@ -72,9 +72,14 @@ describe('components: combinations that cannot work are refused with the reason'
   it('refuses components a single-host stage cannot host', () => {
     expect(problems(`${base('traction')}components:\n  search: true\n  queue: [rabbitmq, kafka]\n`)).toEqual([
       'environments/prod.yaml: components.search: traction cannot host search (OpenSearch runs in the VPC beside a cluster); it applies to: growth, scale, hyperscale, massive',
-      "environments/prod.yaml: components.queue: traction cannot host rabbitmq (brokers serve a cluster's pods); it applies to: growth, scale, hyperscale, massive",
-      "environments/prod.yaml: components.queue: traction cannot host kafka (brokers serve a cluster's pods); it applies to: growth, scale, hyperscale, massive",
+      "environments/prod.yaml: components.queue: traction cannot host kafka (MSK authenticates every client by its own IAM role, which a cluster's pods have and the containers of a host, sharing its instance role, do not); it applies to: growth, scale, hyperscale, massive",
     ]);
+    // Launch is one server: no broker of either kind.
+    for (const queue of ['rabbitmq', 'kafka', '[rabbitmq, kafka]'])
+      expect(problems(`${base('launch')}components:\n  queue: ${queue}\n`)).toEqual([
+        'environments/prod.yaml: components.queue: launch is one server; a queue needs traction or later (RabbitMQ from traction, Kafka from growth); allowed: none',
+      ]);
+    expect(problems(`${base('launch')}components:\n  queue: none\n`)).toEqual([]);
     expect(problems(`${base('launch', '[us-east-1, us-west-2]')}components:\n  regions: { mode: active-passive }\n`)).toEqual([
       'environments/prod.yaml: regions: launch runs in one region (several regions start at growth, with components.regions); received 2 regions',
       'environments/prod.yaml: components.regions: launch runs in one region; several regions start at growth',
@@ -208,5 +213,33 @@ describe('components: services need what the environment runs', () => {
       kafka: { consumes: [], produces: ['document-events'] },
       rabbitmq: { consumes: [], produces: ['tasks'] },
     });
+  });
+});
+
+describe('a queue on traction (docs/components.md, "A queue on hosts")', () => {
+  const photos = join(__dirname, '..', 'fixtures', 'photo-sharing');
+  const catalog = serviceCatalog({ servicesDir: join(photos, 'services') }, photos);
+
+  it('runs one RabbitMQ broker beside the hosts when the file adds it, and makes the api a producer', () => {
+    const env = resolved(`${base('traction', '[eu-central-1]')}components:\n  queue: rabbitmq\n`, catalog);
+    expect(env.components.queues).toEqual(['rabbitmq']);
+    expect(env.services.map((s) => [s.name, s.dataStores.filter((d) => d === 'queue')])).toEqual([
+      ['api', ['queue']],
+      ['nightly-digest', []],
+      ['resizer', ['queue']],
+      ['web', []],
+    ]);
+  });
+
+  it('refuses a worker of the queue on a traction environment that leaves the queue out', () => {
+    expect(problems(base('traction', '[eu-central-1]'), catalog)).toEqual([
+      'environments/prod.yaml: components.queue: resizer needs a queue (services/resizer.yaml: dataStores[0]), which this environment leaves out; add one with components.queue: rabbitmq, or disable resizer (services.resizer.enabled: false)',
+    ]);
+    // Disabled, it is not deployed, and the api publishes nowhere.
+    expect(resolved(`${base('traction', '[eu-central-1]')}services:\n  resizer: { enabled: false }\n`, catalog).services.map((s) => s.name)).toEqual([
+      'api',
+      'nightly-digest',
+      'web',
+    ]);
   });
 });

@@ -128,9 +128,9 @@ describe('bad service files', () => {
   });
 
   it('rejects a stage that cannot host the service', () => {
-    expect(problemsWith({ 'moderation-worker.yaml': edit('stages: [growth,', 'stages: [traction, growth,') })).toEqual([
-      'services/moderation-worker.yaml: stages[0]: traction cannot host moderation-worker: it has no queue (queue runs on growth, scale, hyperscale, massive)',
-      'services/moderation-worker.yaml: stages[0]: traction cannot host moderation-worker: it has no search (search runs on growth, scale, hyperscale, massive)',
+    expect(problemsWith({ 'moderation-worker.yaml': edit('stages: [growth,', 'stages: [launch, growth,') })).toEqual([
+      'services/moderation-worker.yaml: stages[0]: launch cannot host moderation-worker: it has no queue (queue runs on traction, growth, scale, hyperscale, massive)',
+      'services/moderation-worker.yaml: stages[0]: launch cannot host moderation-worker: it has no search (search runs on growth, scale, hyperscale, massive)',
     ]);
   });
 

@@ -171,6 +171,7 @@ describe('the photo-sharing product in a repository of its own, on the same inst
   const services = photoServices();
   const growth = photoEnvironment('photos-growth');
   const launch = photoEnvironment('photos-launch');
+  const traction = photoEnvironment('photos-traction');
   const onStage = (stage: string) => services.filter((s) => s.stages.includes(stage));
   const outputs: Record<string, string> = {};
 
@@ -193,9 +194,12 @@ describe('the photo-sharing product in a repository of its own, on the same inst
 
   it('writes the same stacks, byte for byte, through stagecraft synth and cdktf synth', () => {
     const stacks = (out: string) => readdirSync(join(out, 'stacks')).sort();
-    const expected = [launch, growth].flatMap((env) => [
+    const expected = [launch, traction, growth].flatMap((env) => [
       `${env.name}-edge`,
-      ...env.regions.flatMap((region: string) => [`${env.name}-${region}`, ...(env.stage === 'launch' ? [] : [`${env.name}-${region}-apps`])]),
+      ...env.regions.flatMap((region: string) => [
+        `${env.name}-${region}`,
+        ...(env.stage === 'launch' || env.stage === 'traction' ? [] : [`${env.name}-${region}-apps`]),
+      ]),
     ]);
     expect(stacks(outputs['stagecraft synth'])).toEqual(expected.sort());
     expect(stacks(outputs['cdktf synth'])).toEqual(expected);
@@ -214,7 +218,7 @@ describe('the photo-sharing product in a repository of its own, on the same inst
         .join('\n');
 
     it("runs only the product's own images: every service of the stage, no example's", () => {
-      for (const env of [launch, growth]) {
+      for (const env of [launch, traction, growth]) {
         const own = onStage(env.stage).map((s) => s.image as string);
         const text = stackText(env);
         expect([env.name, own.filter((image) => !text.includes(image))]).toEqual([env.name, []]);

@@ -503,6 +503,75 @@ describe('DataStoreCredential on hosts (fixtures)', () => {
   });
 });
 
+describe('DataStoreCredential on hosts: the broker beside them (traction, fixtures)', () => {
+  const host = (services: Record<string, unknown>): Resources => {
+    const cloudInit = stringify({ write_files: [{ path: '/etc/stagecraft/compose.yaml', content: stringify({ services }) }] });
+    const escaped = cloudInit.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+    return {
+      aws_launch_template: { host: { name: 'fx-host', user_data: `\${base64encode("${escaped}")}` } },
+      aws_mq_broker: { mq: { broker_name: 'mq', user: [{ username: 'stagecraft-admin', password: 'x' }] } },
+    };
+  };
+  /** The one-shot service as services/host-rabbitmq-users.ts renders it, putting `users` (user → password file). */
+  const brokerUsers = (users: Record<string, string>, permissions = { configure: '^$$', write: '^(uploads)$$', read: '^(uploads\\.resizer)$$' }) => ({
+    environment: { RABBITMQ_PERMISSIONS_0: JSON.stringify(permissions) },
+    entrypoint: [
+      '/bin/sh',
+      '-c',
+      Object.entries(users)
+        .map(([user, file]) => `put_user '${user}' '${file}' "$$RABBITMQ_PERMISSIONS_0"`)
+        .join('\n'),
+    ],
+    secrets: ['rabbitmq-admin', ...Object.values(users)],
+  });
+  const resizer = (env: Record<string, string> = {}, extra: Record<string, unknown> = {}) => ({
+    environment: {
+      QUEUE_KIND: 'rabbitmq',
+      QUEUE_USERNAME: 'service-resizer',
+      QUEUE_SECRET_FILE: '/run/secrets/queue-resizer',
+      QUEUE_TOPICS_CONSUMED: 'uploads',
+      ...env,
+    },
+    secrets: ['queue-resizer'],
+    depends_on: { 'rabbitmq-users': { condition: 'service_completed_successfully' } },
+    ...extra,
+  });
+  const messages = (services: Record<string, unknown>) =>
+    evaluate(DataStoreCredential, { resources: host(services), stage: 'traction' }).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+  const where = 'service resizer → queue (stack fx-us-east-1, aws_launch_template.host)';
+
+  it('passes a client with its own broker user and password file, put before it starts with the permission to read its queue', () => {
+    expect(messages({ 'rabbitmq-users': brokerUsers({ 'service-resizer': 'queue-resizer' }), resizer: resizer() })).toEqual(['compliant']);
+  });
+
+  it('fails a client that logs in as the admin, mounts the admin file, or shares its password file', () => {
+    const users = brokerUsers({ 'service-resizer': 'queue-resizer' });
+    expect(messages({ 'rabbitmq-users': users, resizer: resizer({ QUEUE_USERNAME: 'stagecraft-admin' }) })).toEqual([
+      `${where}: it logs in as the broker admin (stagecraft-admin); it must have a broker user of its own`,
+    ]);
+    expect(messages({ 'rabbitmq-users': users, resizer: resizer({}, { secrets: ['queue-resizer', 'rabbitmq-admin'] }) })).toEqual([
+      `${where}: it mounts the broker admin's password file (rabbitmq-admin); it must log in as its own user`,
+    ]);
+    expect(messages({ 'rabbitmq-users': users, resizer: resizer(), web: { environment: {}, secrets: ['queue-resizer'] } })).toEqual([
+      `${where}: its password file queue-resizer is mounted by web too`,
+    ]);
+  });
+
+  it('fails a user nobody puts, a client that may start first, and a user that may not read its queue', () => {
+    expect(messages({ resizer: resizer() })).toEqual([
+      `${where}: no rabbitmq-users service on the host puts its broker user service-resizer with its password file queue-resizer`,
+    ]);
+    expect(messages({ 'rabbitmq-users': brokerUsers({ 'service-resizer': 'queue-resizer' }), resizer: resizer({}, { depends_on: {} }) })).toEqual([
+      `${where}: it may start before the rabbitmq-users service has put its user (depends_on rabbitmq-users: service_completed_successfully)`,
+    ]);
+    expect(
+      messages({ 'rabbitmq-users': brokerUsers({ 'service-resizer': 'queue-resizer' }, { configure: '^$$', write: '^$$', read: '^$$' }), resizer: resizer() }),
+    ).toEqual([
+      `${where}: its broker user service-resizer may not publish to each topic it produces (write ^$) and read its queue of each it consumes (read ^$)`,
+    ]);
+  });
+});
+
 describe('DataStoreCredential on hosts: containers have the instance role only when IMDS answers them (fixtures)', () => {
   /** A traction host: its template (hop limit `hops`), instance profile and role with `statements`, and its release with `env` for api. */
   const traction = (hops: number, statements: unknown[], env: Record<string, string>): Fixture => ({

@@ -1352,7 +1352,7 @@ describe('stage awareness', () => {
         address: 'aws_secretsmanager_secret.admin',
         status: 'non-compliant',
         message:
-          'aws_secretsmanager_secret.admin holds the broker admin password, and aws_iam_role.job may read it; only the operations Jobs (Pod Identity in the operations namespace) may',
+          'aws_secretsmanager_secret.admin holds the broker admin password, and aws_iam_role.job may read it; only the operations Jobs (Pod Identity in the operations namespace), or on hosts the instance role for the one-shot rabbitmq-users service alone, may',
       },
     ]);
     const second = brokerAdmin('operations');
@@ -1361,6 +1361,49 @@ describe('stage awareness', () => {
     expect(evaluate(rule, { resources: second }).map((o) => (o.status === 'non-compliant' ? o.message : o.status))).toEqual([
       "aws_secretsmanager_secret_version.admin.secret_string is kept in state for aws_mq_broker.mq, and may be only one broker's admin password; also copied into aws_elasticache_replication_group.r.auth_token",
       "aws_secretsmanager_secret_version.redis.secret_string keeps a generated value in state that is no Amazon MQ broker's admin password; write it through secret_string_wo",
+    ]);
+  });
+
+  it('SC-EAR-18 lets a host read the admin password only for the one-shot rabbitmq-users service, emptied after each up', () => {
+    const rule = ALL_RULES.find((r) => r.id === 'SC-EAR-18')!;
+    /** A traction host whose instance role reads the admin secret by its name's ARN, and its release: who mounts the file, whether it is emptied. */
+    const onHost = (mounting: string[], transient: boolean): Resources => {
+      const resources = brokerAdmin('operations');
+      delete resources.aws_eks_pod_identity_association;
+      resources.aws_iam_instance_profile = { host: { role: '${aws_iam_role.job.name}' } };
+      resources.aws_iam_role_policy.job.policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:eu-central-1:111122223333:secret:admin-??????'] },
+        ],
+      });
+      const drop = transient ? `    if [ -f "$DIR"/'rabbitmq-admin' ]; then : > "$DIR"/'rabbitmq-admin'; fi\n` : '';
+      const services = Object.fromEntries(mounting.filter((name) => name !== 'api').map((name) => [name, { image: 'x:1', secrets: ['rabbitmq-admin'] }]));
+      const api = { image: 'api:1', secrets: ['queue-api', ...(mounting.includes('api') ? ['rabbitmq-admin'] : [])] };
+      resources.aws_s3_object = {
+        script: {
+          bucket: 'r',
+          key: 'release/stagecraft-fetch-secrets',
+          content: `DIR='/run/stagecraft/secrets'\ncase "$mode" in\n  --drop-transient)\n${drop}    exit 0 ;;\nesac\nfetch 'rabbitmq-admin' '$\${aws_secretsmanager_secret.admin.arn}'\n`,
+        },
+        compose: { bucket: 'r', key: 'release/compose.yaml', content: JSON.stringify({ services: { ...services, api } }) },
+      };
+      return resources;
+    };
+    const outcome = (resources: Resources) =>
+      evaluate(rule, { stage: 'traction', resources }).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+    expect(outcome(onHost(['rabbitmq-users'], true))).toEqual(['compliant']);
+    expect(outcome(onHost(['rabbitmq-users', 'api'], true))).toEqual([
+      'aws_secretsmanager_secret.admin holds the broker admin password, and aws_iam_role.job may read it (compose services api mount its file rabbitmq-admin; only rabbitmq-users may); only the operations Jobs (Pod Identity in the operations namespace), or on hosts the instance role for the one-shot rabbitmq-users service alone, may',
+    ]);
+    expect(outcome(onHost(['rabbitmq-users'], false))).toEqual([
+      "aws_secretsmanager_secret.admin holds the broker admin password, and aws_iam_role.job may read it (the release's secret script keeps its file rabbitmq-admin after compose comes up (--drop-transient)); only the operations Jobs (Pod Identity in the operations namespace), or on hosts the instance role for the one-shot rabbitmq-users service alone, may",
+    ]);
+    // A role that is neither a host's nor an operations Job's, granted by the secret's name: found all the same.
+    const byName = onHost(['rabbitmq-users'], true);
+    delete byName.aws_iam_instance_profile;
+    expect(outcome(byName)).toEqual([
+      'aws_secretsmanager_secret.admin holds the broker admin password, and aws_iam_role.job may read it; only the operations Jobs (Pod Identity in the operations namespace), or on hosts the instance role for the one-shot rabbitmq-users service alone, may',
     ]);
   });
 

@@ -346,7 +346,7 @@ describe('readiness items', () => {
       expect(DeadLetterQueues.evaluate(edited)).toEqual({
         status: 'missing',
         message:
-          'acme-scale-us-west-2-rabbitmq: no Job in acme-scale-us-west-2-apps applies a RabbitMQ policy with a dead-letter-exchange (RABBITMQ_DEAD_LETTER_POLICY)',
+          'acme-scale-us-west-2-rabbitmq: no Job in acme-scale-us-west-2-apps and no rabbitmq-users service of the hosts applies a RabbitMQ policy with a dead-letter-exchange (RABBITMQ_DEAD_LETTER_POLICY)',
       });
     });
   });

@@ -6,15 +6,25 @@
  * spreading: a generated value kept in state (outside a write-only argument) must be a secret
  * version's `secret_string` copied into an `aws_mq_broker` user's password and into nothing
  * else, and every IAM role that may read its secret must be an operations Job's (a Pod Identity
- * association in the `operations` namespace), never a product service's.
+ * association in the `operations` namespace), never a product service's. On a single-host stage
+ * (traction with a queue) the hosts' instance role fetches it for the one-shot `rabbitmq-users`
+ * compose service (services/host-rabbitmq-users.ts): allowed only when the release's secret script
+ * fetches it into a file that no other compose service mounts and empties it after each up.
+ * A role reads the secret by a reference to it or by its name's ARN (`…:secret:<name>-??????`).
  */
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
+import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 import { record } from '../../../synthesis/values';
+import { RELEASE_COMPOSE_KEY, releaseComposeServices } from '../request-path/host-compose';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { GENERATED, generatedArguments } from './GeneratedSecretNotInState';
 import { namesSecret } from '../helpers';
 
 const OPERATIONS_NAMESPACE = 'operations';
+/** The one compose service of a host that may mount the broker admin's password. */
+const HOST_USERS_SERVICE = 'rabbitmq-users';
+/** The release's secret script (services/host-fetch-secrets.ts), by the end of its key. */
+const SECRETS_SCRIPT_KEY = /(^|\/)stagecraft-fetch-secrets$/;
 
 /** The broker users' password arguments that copy `version`'s value. */
 function brokerCopies(stack: StackView, version: ResourceView): string[] {
@@ -61,13 +71,40 @@ function readers(stack: StackView, secret: ResourceView): { roles: ResourceView[
   return { roles, unresolved };
 }
 
+/**
+ * The hosts' instance roles (of the stack's instance profiles) and whether they may hold `secret`:
+ * undefined when they may (the release fetches it for `rabbitmq-users` alone, emptied after each
+ * up), else why not.
+ */
+function hostReaders(stack: StackView, secret: ResourceView): { roles: Set<ResourceView>; refused?: string } {
+  const roles = new Set(
+    stack
+      .resources('aws_iam_instance_profile')
+      .map((p) => stack.referenced(p.values.role))
+      .filter((r): r is ResourceView => r !== undefined),
+  );
+  const objects = stack.resources('aws_s3_object');
+  const script = objects.find((o) => typeof o.values.key === 'string' && SECRETS_SCRIPT_KEY.test(o.values.key));
+  const text = typeof script?.values.content === 'string' ? fromTerraformLiteral(script.values.content) : '';
+  const file = [...text.matchAll(/^fetch '([^']+)' '([^']*)'/gm)].find((m) => m[2].includes(`\${${secret.address}.`))?.[1];
+  if (!file) return { roles, refused: `no release secret script of ${stack.name} fetches it for the ${HOST_USERS_SERVICE} service` };
+  const drop = /^\s*--drop-transient\)\n([\s\S]*?)^\s*exit 0 ;;/m.exec(text)?.[1] ?? '';
+  if (!drop.includes(`'${file}'`)) return { roles, refused: `the release's secret script keeps its file ${file} after compose comes up (--drop-transient)` };
+  const mounting = objects
+    .filter((o) => typeof o.values.key === 'string' && RELEASE_COMPOSE_KEY.test(o.values.key))
+    .flatMap((o) => Object.entries(releaseComposeServices(o) ?? {}))
+    .filter(([name, service]) => name !== HOST_USERS_SERVICE && (service.secrets ?? []).some((s) => (typeof s === 'string' ? s : record(s)?.source) === file))
+    .map(([name]) => name);
+  return mounting.length > 0 ? { roles, refused: `compose services ${mounting.join(', ')} mount its file ${file}; only ${HOST_USERS_SERVICE} may` } : { roles };
+}
+
 export const StateSecretOnlyForBrokerAdmin: StackRule = {
   id: 'SC-EAR-18',
   name: 'StateSecretOnlyForBrokerAdmin',
   family: 'encryption-at-rest',
   scope: 'stack',
   description:
-    "The only generated value kept in state is an Amazon MQ broker's admin password (no write-only way exists): its secret version feeds the broker's user and nothing else, and only the operations Jobs' roles may read its secret.",
+    "The only generated value kept in state is an Amazon MQ broker's admin password (no write-only way exists): its secret version feeds the broker's user and nothing else, and only the operations Jobs' roles may read its secret, or on hosts the instance role that fetches it for the one-shot rabbitmq-users service alone, emptied after each up.",
   evaluate(stack) {
     const outcomes: StackOutcome[] = [];
     for (const resource of stack.resources()) {
@@ -106,14 +143,18 @@ export const StateSecretOnlyForBrokerAdmin: StackRule = {
       }
       const { roles, unresolved } = readers(stack, secret);
       const associations = stack.resources('aws_eks_pod_identity_association');
-      const outsiders = roles.filter(
-        (role) => !associations.some((a) => stack.referenced(a.values.role_arn) === role && a.values.namespace === OPERATIONS_NAMESPACE),
+      const jobs = roles.filter((role) =>
+        associations.some((a) => stack.referenced(a.values.role_arn) === role && a.values.namespace === OPERATIONS_NAMESPACE),
       );
+      const hosts = hostReaders(stack, secret);
+      const hostRoles = roles.filter((role) => hosts.roles.has(role));
+      const outsiders = roles.filter((role) => !jobs.includes(role) && (!hosts.roles.has(role) || hosts.refused !== undefined));
       if (outsiders.length > 0) {
+        const why = hostRoles.length > 0 && hosts.refused ? ` (${hosts.refused})` : '';
         outcomes.push({
           address: secret.address,
           status: 'non-compliant',
-          message: `${secret.address} holds the broker admin password, and ${outsiders.map((r) => r.address).join(', ')} may read it; only the operations Jobs (Pod Identity in the ${OPERATIONS_NAMESPACE} namespace) may`,
+          message: `${secret.address} holds the broker admin password, and ${outsiders.map((r) => r.address).join(', ')} may read it${why}; only the operations Jobs (Pod Identity in the ${OPERATIONS_NAMESPACE} namespace), or on hosts the instance role for the one-shot ${HOST_USERS_SERVICE} service alone, may`,
         });
       } else if (unresolved.length > 0) {
         outcomes.push({

@@ -26,7 +26,9 @@
  * compose project: each service its own user and password file, never the master's, created before
  * it starts by the one-shot `database-users` service; and the stores a container reaches with IAM
  * (Redis with REDIS_AUTH=iam, S3) need the instance role's grants, which a container has only when
- * the hosts' IMDS hop limit reaches it (2: Docker's bridge network is one hop further).
+ * the hosts' IMDS hop limit reaches it (2: Docker's bridge network is one hop further). RabbitMQ on
+ * hosts (traction): each client its own broker user and password file, never the admin's, put with
+ * its permissions by the one-shot `rabbitmq-users` service before it starts.
  */
 import { R2_BUCKET_ENV, R2_WRITER_SECRET, R2_WRITER_TAG } from '../../../config/r2-buckets';
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
@@ -36,7 +38,7 @@ import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { follow } from './links';
 import { launchTemplateOf, namesSecret } from '../helpers';
-import { composeText, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
+import { composeText, HostComposeService, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
 
 const PRODUCT_NAMESPACE = 'product';
 
@@ -565,6 +567,7 @@ function hostOutcomes(stack: StackView): StackOutcome[] {
           : { status: 'non-compliant', message: `${where}: ${missing}`, address: template.address },
       );
     }
+    outcomes.push(...hostBrokerOutcomes(stack, template.address, services));
     // Stores reached with AWS credentials (IAM auth to ElastiCache, S3): the instance role's, through IMDS.
     const hostTemplates = stack
       .resources('aws_instance')
@@ -606,13 +609,81 @@ function hostOutcomes(stack: StackView): StackOutcome[] {
     : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database, Redis with IAM or S3` }];
 }
 
+/** The one-shot compose service that puts the broker users on hosts (services/host-rabbitmq-users.ts). */
+const HOST_BROKER_USERS_SERVICE = 'rabbitmq-users';
+
+/**
+ * RabbitMQ on hosts (traction): each compose service pointed at the broker (QUEUE_KIND rabbitmq,
+ * or RABBITMQ_ENDPOINT) logs in as its own broker user, never the admin, with a password file of
+ * its own that no other product service mounts, never the admin's file, and starts only after the
+ * one-shot `rabbitmq-users` service has put that user with permission to publish to each topic it
+ * produces and read its queue of each it consumes.
+ */
+function hostBrokerOutcomes(stack: StackView, address: string, services: Record<string, HostComposeService>): StackOutcome[] {
+  const users = services[HOST_BROKER_USERS_SERVICE];
+  const script = composeText(
+    Object.values(users?.environment ?? {}).join('\n') + '\n' + ((users as { entrypoint?: string[] } | undefined)?.entrypoint ?? []).join('\n'),
+  );
+  const adminFile = users?.secrets?.[0];
+  const admins = stack
+    .resources('aws_mq_broker')
+    .flatMap((b) => (Array.isArray(b.values.user) ? b.values.user : [b.values.user]).map((u) => record(u)?.username));
+  const outcomes: StackOutcome[] = [];
+  for (const [name, service] of Object.entries(services)) {
+    const env = service.environment ?? {};
+    const prefix = env.QUEUE_KIND === 'rabbitmq' ? 'QUEUE_' : env.QUEUE_KIND === undefined && env.RABBITMQ_ENDPOINT !== undefined ? 'RABBITMQ_' : undefined;
+    if (name === HOST_BROKER_USERS_SERVICE || prefix === undefined) continue;
+    const user = env[`${prefix}USERNAME`];
+    const file = env[`${prefix}SECRET_FILE`]?.replace(/^\/run\/secrets\//, '');
+    const mounts = (service.secrets ?? []).map((s) => (typeof s === 'string' ? s : String(record(s)?.source)));
+    const sharers = file
+      ? Object.entries(services).filter(([other, o]) => other !== name && other !== HOST_BROKER_USERS_SERVICE && (o.secrets ?? []).includes(file))
+      : [];
+    const line = script.split('\n').find((l) => user !== undefined && l.startsWith(`put_user '${user}' `));
+    const variable = line ? /"\$(RABBITMQ_PERMISSIONS_\d+)"$/.exec(line)?.[1] : undefined;
+    let permissions: { write?: unknown; read?: unknown } | undefined;
+    try {
+      permissions = variable && users?.environment?.[variable] ? (record(JSON.parse(composeText(users.environment[variable]))) ?? undefined) : undefined;
+    } catch {
+      permissions = undefined;
+    }
+    const produced = (env[`${prefix}TOPICS_PRODUCED`] ?? '').split(',').filter(Boolean);
+    const consumed = (env[`${prefix}TOPICS_CONSUMED`] ?? '').split(',').filter(Boolean);
+    const missing = !user
+      ? `no ${prefix}USERNAME: it has no broker user of its own`
+      : admins.includes(user)
+        ? `it logs in as the broker admin (${user}); it must have a broker user of its own`
+        : adminFile !== undefined && mounts.includes(adminFile)
+          ? `it mounts the broker admin's password file (${adminFile}); it must log in as its own user`
+          : !file || !mounts.includes(file)
+            ? `it mounts no password file of its own (${prefix}SECRET_FILE)`
+            : sharers.length > 0
+              ? `its password file ${file} is mounted by ${sharers.map(([n]) => n).join(', ')} too`
+              : line === undefined || !line.includes(` '${file}' `)
+                ? `no ${HOST_BROKER_USERS_SERVICE} service on the host puts its broker user ${user} with its password file ${file}`
+                : service.depends_on?.[HOST_BROKER_USERS_SERVICE]?.condition !== 'service_completed_successfully'
+                  ? `it may start before the ${HOST_BROKER_USERS_SERVICE} service has put its user (depends_on ${HOST_BROKER_USERS_SERVICE}: service_completed_successfully)`
+                  : !permissions
+                    ? `the ${HOST_BROKER_USERS_SERVICE} service gives ${user} no permissions the rule can read`
+                    : (produced.find((t) => !permits(permissions!.write, t)) ?? consumed.find((t) => !permits(permissions!.read, `${t}.${name}`))) !== undefined
+                      ? `its broker user ${user} may not publish to each topic it produces (write ${String(permissions.write)}) and read its queue of each it consumes (read ${String(permissions.read)})`
+                      : undefined;
+    outcomes.push(
+      missing === undefined
+        ? { status: 'compliant', address }
+        : { status: 'non-compliant', message: `service ${name} → queue (stack ${stack.name}, ${address}): ${missing}`, address },
+    );
+  }
+  return outcomes;
+}
+
 export const DataStoreCredential: StackRule = {
   id: 'SC-REQ-3',
   name: 'DataStoreCredential',
   family: 'request-path',
   scope: 'stack',
   description:
-    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica; behind PgBouncer a password of its own that the auth_file of the pooler and the database-users Job use), MSK IAM actions on its Kafka topics (which a Job creates), its own RabbitMQ user (never the admin) with permissions on its RabbitMQ topics, for each broker it uses, an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password, and for Redis with IAM and S3 the grants of the instance role, with an IMDS hop limit (2) that reaches the containers; and the R2 writer credential for the R2 buckets it writes.',
+    'Every product service has a credential of its own for every data store it declares: on cluster stages its database user (IAM or client certificate, on every replica; behind PgBouncer a password of its own that the auth_file of the pooler and the database-users Job use), MSK IAM actions on its Kafka topics (which a Job creates), its own RabbitMQ user (never the admin) with permissions on its RabbitMQ topics, for each broker it uses, an OpenSearch role mapping, and read access to the secrets it is pointed at; on hosts its own database user and password file, never the master password, its own RabbitMQ user and password file put by the one-shot rabbitmq-users service, never the admin, and for Redis with IAM and S3 the grants of the instance role, with an IMDS hop limit (2) that reaches the containers; and the R2 writer credential for the R2 buckets it writes.',
   evaluate(stack) {
     if (!stack.region) return [{ status: 'not-applicable', reason: 'not a regional stack' }];
     const apps = stack.environmentStacks().find((s) => s.name === `${stack.name}-apps`);
