@@ -45,7 +45,7 @@ const OPENSSL = existsSync('/usr/bin/openssl');
 const describeWithPgBouncer = describeRequiring(
   [
     ...unless(bin !== undefined, 'no PostgreSQL server (apt-get install postgresql)'),
-    ...unless(PGBOUNCER !== undefined, 'no PgBouncer 1.21 or later (bookworm has 1.18; .ci/run builds Debian trixie\'s source package into /opt/pgbouncer)'),
+    ...unless(PGBOUNCER !== undefined, "no PgBouncer 1.21 or later (bookworm has 1.18; .ci/run builds Debian trixie's source package into /opt/pgbouncer)"),
     ...unless(OPENSSL, 'no openssl (apt-get install openssl)'),
   ],
   'the pooler (PgBouncer in front of a real PostgreSQL)',
