@@ -144,8 +144,14 @@ describeWithRabbitMq('the one-shot rabbitmq-users service on a real RabbitMQ (De
       'apply-to': 'queues',
       definition: { 'dead-letter-exchange': 'dlx' },
     });
-    // The resizer's queue dead-letters to dlx under that policy.
-    expect((await broker.get('/api/queues/%2F/uploads.resizer')).body.policy).toBe('dead-letter');
+    // The resizer's queue dead-letters to dlx under that policy. The management API reports a queue's
+    // policy from its statistics, refreshed every few seconds: read it until it shows, for up to 30 s.
+    let applied: unknown;
+    for (let attempt = 0; attempt < 60 && applied !== 'dead-letter'; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      applied = (await broker.get('/api/queues/%2F/uploads.resizer')).body.policy;
+    }
+    expect(applied).toBe('dead-letter');
   });
 
   it('converges on a second run, taking a changed password', () => {
