@@ -43,6 +43,12 @@ export function addEnvironment(app: App, { environment, blueprint }: SizedEnviro
     addOperations(stack);
     regional.push(stack);
   }
+  // A standby region's databases join the primary's by name (the Aurora Global Database, the RDS
+  // source instance): cdktf deploys the primary's regional stack first (docs/multi-region.md).
+  if (blueprint.multiRegion !== undefined && blueprint.postgres !== undefined) {
+    const primary = regional.find((s) => s.foundation.region.primary);
+    for (const stack of regional) if (primary && stack !== primary) stack.addDependency(primary);
+  }
   const apps = blueprint.cluster ? regional.map((stack) => new AppsStack(app, { environment, blueprint, regional: stack, state })) : [];
   // A later region's CockroachDB copies the CA the first region's apps stack publishes, and joins
   // the cluster it initialises: cdktf deploys the first region's apps stack before the others'.

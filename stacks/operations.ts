@@ -147,7 +147,7 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
           engine: 'PostgreSQL master user',
           port: 5432,
           env: {},
-          secretArns: stack.databaseAdmin.databases.map((d) => d.masterSecretArn),
+          secretArns: stack.databaseAdmin.databases.map((d) => d.masterSecretPolicyArn ?? d.masterSecretArn),
           bucketArns: [],
         },
       ],

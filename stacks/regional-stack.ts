@@ -24,7 +24,7 @@ import { RestoreTestedType } from '../constructs/aws/restore-testing';
 import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
-import { regionalStackName } from './stack-names';
+import { regionalStackName, secretReplicaKeyAlias } from './stack-names';
 import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
@@ -97,7 +97,10 @@ export class RegionalStack extends StagecraftStack {
    * Where the `database-users` Job creates the services' PostgreSQL users: each database's
    * writer and its master secret (cluster stages with RDS or Aurora; set by the data-store composers).
    */
-  databaseAdmin?: { readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string }> };
+  databaseAdmin?: {
+    /** `masterSecretPolicyArn`: the secret in IAM policies, known at plan where it can be. @default masterSecretArn */
+    readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string; readonly masterSecretPolicyArn?: string }>;
+  };
   /** Single-host stages: where the `database-users` compose service creates the services' users, and the master secret it reads. */
   hostDatabaseAdmin?: { readonly admin: HostDatabaseAdmin; readonly masterSecretArn: string };
   /** The private zone of CockroachDB's join names, in a massive environment's first region; later regions associate with it. */
@@ -117,8 +120,12 @@ export class RegionalStack extends StagecraftStack {
 
     const namePrefix = stackName;
     const isCluster = blueprint.cluster !== undefined;
+    // A standby region reads the secrets the primary replicates to it under the primary's key here.
+    const primary = environment.regions[0].code;
+    const standby = blueprint.multiRegion !== undefined && !region.primary;
     const encryptionKey = new EncryptionKey(this, 'kms', {
       alias: namePrefix,
+      ...(standby ? { alsoCoveredAliases: [secretReplicaKeyAlias(environment.name, primary, region.code)] } : {}),
       description: `${namePrefix}: data at rest`,
       region: region.code,
       accountId: environment.awsAccountId,
