@@ -14,6 +14,7 @@ import { composeLaunch } from './stages/launch';
 import { composeMassive } from './stages/massive';
 import { RegionalStack } from './regional-stack';
 import { addOperations } from './operations';
+import { replicatesPrimaryDatabase } from './data-stores';
 import { composeScale } from './stages/scale';
 import { composeTraction } from './stages/traction';
 
@@ -45,7 +46,7 @@ export function addEnvironment(app: App, { environment, blueprint }: SizedEnviro
   }
   // A standby region's databases join the primary's by name (the Aurora Global Database, the RDS
   // source instance): cdktf deploys the primary's regional stack first (docs/multi-region.md).
-  if (blueprint.multiRegion !== undefined && blueprint.postgres !== undefined) {
+  if (replicatesPrimaryDatabase(blueprint, environment)) {
     const primary = regional.find((s) => s.foundation.region.primary);
     for (const stack of regional) if (primary && stack !== primary) stack.addDependency(primary);
   }

@@ -58,7 +58,8 @@ import {
 import { ServiceDefinition } from '../config/service-definition';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
-import { subnetCidr } from '../config/environment';
+import { Environment, subnetCidr } from '../config/environment';
+import { Blueprint } from '../sizing/blueprint-types';
 import { resourceName } from '../constructs/shared/protection';
 import { regionalStackName } from './stack-names';
 import { secretReplicaRegions } from './secret-replicas';
@@ -70,14 +71,25 @@ import { secretReplicaRegions } from './secret-replicas';
  */
 function standbyOfPrimary(stack: RegionalStack): { readonly primaryRegion: string } | undefined {
   const f = stack.foundation;
-  if (f.blueprint.multiRegion === undefined || f.region.primary) return undefined;
+  if (!replicatesPrimaryDatabase(f.blueprint, f.environment) || f.region.primary) return undefined;
   return { primaryRegion: f.environment.regions[0].code };
 }
 
-/** The Aurora Global Database a shard's clusters join, when the environment runs several regions. */
+/**
+ * Whether the regions other than the first replicate the first region's Postgres (an RDS
+ * cross-region replica, an Aurora Global Database secondary), so their stacks are deployed after
+ * the first region's (stacks/app.ts). Not when each region homes shards of its own
+ * (`postgres.homes`, docs/shards.md): those are regional clusters that take their own writes.
+ */
+export function replicatesPrimaryDatabase(blueprint: Blueprint, environment: Environment): boolean {
+  if (blueprint.multiRegion === undefined || blueprint.postgres === undefined) return false;
+  return !(environment.regions.length > 1 && blueprint.postgres.homes !== undefined);
+}
+
+/** The Aurora Global Database a shard's clusters join, when the regions replicate the first one's. */
 function auroraGlobal(stack: RegionalStack, clusterName: string) {
   const f = stack.foundation;
-  if (f.blueprint.multiRegion === undefined) return undefined;
+  if (!replicatesPrimaryDatabase(f.blueprint, f.environment)) return undefined;
   return { identifier: resourceName(f.environment.name, clusterName).toLowerCase(), role: f.region.primary ? ('primary' as const) : ('secondary' as const) };
 }
 import { cacheUserArn, kafkaClusterArn, replicationGroupArn } from '../constructs/shared/arn';

@@ -53,3 +53,19 @@ export function containers(resource: ResourceView): Array<{ name: string; values
       return { name: typeof name === 'string' ? name : `#${i}`, values };
     });
 }
+
+/** The stacks of `stack`'s environment it is deployed after, directly or not; undefined when the order is not known. */
+export function deployedAfter(stack: StackView): StackView[] | undefined {
+  if (stack.dependencies === undefined) return undefined;
+  const stacks = new Map(stack.environmentStacks().map((s) => [s.name, s]));
+  const seen = new Set<string>();
+  const walk = (names: readonly string[]): void => {
+    for (const name of names) {
+      if (seen.has(name) || name === stack.name) continue;
+      seen.add(name);
+      walk(stacks.get(name)?.dependencies ?? []);
+    }
+  };
+  walk(stack.dependencies);
+  return [...seen].flatMap((name) => stacks.get(name) ?? []);
+}
