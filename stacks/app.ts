@@ -14,7 +14,7 @@ import { composeLaunch } from './stages/launch';
 import { composeMassive } from './stages/massive';
 import { RegionalStack } from './regional-stack';
 import { addOperations } from './operations';
-import { replicatesPrimaryDatabase } from './data-stores';
+import { replicatesPrimaryDatabase } from './database-replication';
 import { composeScale } from './stages/scale';
 import { composeTraction } from './stages/traction';
 

@@ -58,8 +58,8 @@ import {
 import { ServiceDefinition } from '../config/service-definition';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
-import { Environment, subnetCidr } from '../config/environment';
-import { Blueprint } from '../sizing/blueprint-types';
+import { subnetCidr } from '../config/environment';
+import { replicatesPrimaryDatabase } from './database-replication';
 import { resourceName } from '../constructs/shared/protection';
 import { regionalStackName } from './stack-names';
 import { secretReplicaRegions } from './secret-replicas';
@@ -73,17 +73,6 @@ function standbyOfPrimary(stack: RegionalStack): { readonly primaryRegion: strin
   const f = stack.foundation;
   if (!replicatesPrimaryDatabase(f.blueprint, f.environment) || f.region.primary) return undefined;
   return { primaryRegion: f.environment.regions[0].code };
-}
-
-/**
- * Whether the regions other than the first replicate the first region's Postgres (an RDS
- * cross-region replica, an Aurora Global Database secondary), so their stacks are deployed after
- * the first region's (stacks/app.ts). Not when each region homes shards of its own
- * (`postgres.homes`, docs/shards.md): those are regional clusters that take their own writes.
- */
-export function replicatesPrimaryDatabase(blueprint: Blueprint, environment: Environment): boolean {
-  if (blueprint.multiRegion === undefined || blueprint.postgres === undefined) return false;
-  return !(environment.regions.length > 1 && blueprint.postgres.homes !== undefined);
 }
 
 /** The Aurora Global Database a shard's clusters join, when the regions replicate the first one's. */

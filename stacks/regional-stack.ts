@@ -25,6 +25,7 @@ import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
 import { regionalStackName, secretReplicaKeyAlias } from './stack-names';
+import { replicatesPrimaryDatabase } from './database-replication';
 import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { S3BucketAccessLogging } from '../policies/rules/logging/S3BucketAccessLogging';
@@ -122,7 +123,7 @@ export class RegionalStack extends StagecraftStack {
     const isCluster = blueprint.cluster !== undefined;
     // A standby region reads the secrets the primary replicates to it under the primary's key here.
     const primary = environment.regions[0].code;
-    const standby = blueprint.multiRegion !== undefined && !region.primary;
+    const standby = replicatesPrimaryDatabase(blueprint, environment) && !region.primary;
     const encryptionKey = new EncryptionKey(this, 'kms', {
       alias: namePrefix,
       ...(standby ? { alsoCoveredAliases: [secretReplicaKeyAlias(environment.name, primary, region.code)] } : {}),
