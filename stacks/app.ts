@@ -14,6 +14,7 @@ import { composeLaunch } from './stages/launch';
 import { composeMassive } from './stages/massive';
 import { RegionalStack } from './regional-stack';
 import { addOperations } from './operations';
+import { replicatesPrimaryDatabase } from './database-replication';
 import { composeScale } from './stages/scale';
 import { composeTraction } from './stages/traction';
 
@@ -42,6 +43,12 @@ export function addEnvironment(app: App, { environment, blueprint }: SizedEnviro
     COMPOSERS[environment.stage](stack, [...regional]);
     addOperations(stack);
     regional.push(stack);
+  }
+  // A standby region's databases join the primary's by name (the Aurora Global Database, the RDS
+  // source instance): cdktf deploys the primary's regional stack first (docs/multi-region.md).
+  if (replicatesPrimaryDatabase(blueprint, environment)) {
+    const primary = regional.find((s) => s.foundation.region.primary);
+    for (const stack of regional) if (primary && stack !== primary) stack.addDependency(primary);
   }
   const apps = blueprint.cluster ? regional.map((stack) => new AppsStack(app, { environment, blueprint, regional: stack, state })) : [];
   // A later region's CockroachDB copies the CA the first region's apps stack publishes, and joins

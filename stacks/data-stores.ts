@@ -59,8 +59,10 @@ import { ServiceDefinition } from '../config/service-definition';
 import { ClusterCompute } from './cluster';
 import { RegionalStack } from './regional-stack';
 import { subnetCidr } from '../config/environment';
+import { replicatesPrimaryDatabase } from './database-replication';
 import { resourceName } from '../constructs/shared/protection';
 import { regionalStackName } from './stack-names';
+import { secretReplicaRegions } from './secret-replicas';
 
 /**
  * Active-passive regions (components.regions, docs/components.md): the first region's database
@@ -69,14 +71,14 @@ import { regionalStackName } from './stack-names';
  */
 function standbyOfPrimary(stack: RegionalStack): { readonly primaryRegion: string } | undefined {
   const f = stack.foundation;
-  if (f.blueprint.multiRegion === undefined || f.region.primary) return undefined;
+  if (!replicatesPrimaryDatabase(f.blueprint, f.environment) || f.region.primary) return undefined;
   return { primaryRegion: f.environment.regions[0].code };
 }
 
-/** The Aurora Global Database a shard's clusters join, when the environment runs several regions. */
+/** The Aurora Global Database a shard's clusters join, when the regions replicate the first one's. */
 function auroraGlobal(stack: RegionalStack, clusterName: string) {
   const f = stack.foundation;
-  if (f.blueprint.multiRegion === undefined) return undefined;
+  if (!replicatesPrimaryDatabase(f.blueprint, f.environment)) return undefined;
   return { identifier: resourceName(f.environment.name, clusterName).toLowerCase(), role: f.region.primary ? ('primary' as const) : ('secondary' as const) };
 }
 import { cacheUserArn, kafkaClusterArn, replicationGroupArn, ServiceManagedSecret } from '../constructs/shared/arn';
@@ -257,16 +259,24 @@ function hostRdsDatabase(stack: RegionalStack, env: Record<string, string>, mast
  * renames it.
  */
 export function addAuroraShards(stack: RegionalStack, clients: readonly SecurityGroupRef[]): AuroraPostgres[] {
-  const postgres = required(stack.foundation.blueprint.postgres, stack, 'postgres');
+  const f = stack.foundation;
+  const postgres = required(f.blueprint.postgres, stack, 'postgres');
   // Seed 002 §10: readers scale per shard; the Blueprint's readers are the rule's floor.
   const scaling = stack.foundation.blueprint.autoscaling?.auroraReplicas;
   const home = homeShardsOf(stack);
   const shards = home.map((shard) => {
     const suffix = postgres.shards === 1 ? 'aurora' : `aurora-shard-${shard}`;
+    const global = auroraGlobal(stack, suffix);
     return new AuroraPostgres(stack, suffix, {
       ...commonProps(stack),
       clusterName: suffix,
-      global: auroraGlobal(stack, suffix),
+      global,
+      // RDS cannot manage a global database's master password: the primary generates it into a
+      // secret, replicated to the standby regions for the day one of them is promoted.
+      masterSecret:
+        global?.role === 'primary'
+          ? { name: `${f.environment.name}/${f.region.code}/${suffix}-master`, replicaRegions: secretReplicaRegions(stack) }
+          : undefined,
       engineVersion: postgres.engineVersion,
       instanceClass: postgres.instanceClass,
       readReplicas: postgres.readReplicas,
@@ -283,8 +293,7 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
   new TerraformOutput(stack, 'postgres_shard_endpoints', { value: shards.map((s) => s.endpoint) });
   shards.forEach((s) => stack.foundation.backups.addResource(s.cluster.arn));
   stack.restoreTested.add('Aurora');
-  // The ARNs the Job fetches the secrets by; its policy grants them by name pattern and tag (known at plan time).
-  const secretArns = standbyOfPrimary(stack) ? [] : shards.map((s) => s.cluster.masterUserSecret.get(0).secretArn);
+  const masters = standbyOfPrimary(stack) ? [] : shards.map((s) => s.master!);
   stack.dataStores.database = {
     kind: 'database',
     engine: postgres.shards === 1 ? 'Aurora PostgreSQL' : `Aurora PostgreSQL (${postgres.shards} shards)`,
@@ -314,7 +323,7 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
   // A secondary of a global database takes no writes and has no master user: the primary region's Job creates the users.
   if (!standbyOfPrimary(stack))
     stack.databaseAdmin = {
-      databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: secretArns[i], masterSecret: s.masterSecret as ServiceManagedSecret })),
+      databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: masters[i].arn, masterSecretPolicyArn: masters[i].policyArn })),
     };
   // PgBouncer (components.postgres.pooler): each shard's writer and reader endpoint is a database name on it.
   if (stack.foundation.blueprint.pooler) {

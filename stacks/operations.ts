@@ -147,8 +147,9 @@ function addOperationsJobIdentities(stack: RegionalStack): void {
           engine: 'PostgreSQL master user',
           port: 5432,
           env: {},
-          secretArns: [],
-          managedSecrets: stack.databaseAdmin.databases.map((d) => d.masterSecret),
+          // A generated master secret by its plan-time ARN; one RDS manages by its name pattern and tag.
+          secretArns: stack.databaseAdmin.databases.flatMap((d) => (d.masterSecret ? [] : [d.masterSecretPolicyArn ?? d.masterSecretArn])),
+          managedSecrets: stack.databaseAdmin.databases.flatMap((d) => (d.masterSecret ? [d.masterSecret] : [])),
           bucketArns: [],
         },
       ],

@@ -26,7 +26,7 @@ import { databaseClients } from '../sizing/pooler';
 import { PRODUCT_NAMESPACE, selectorLabels } from '../services/kubernetes/labels';
 import { POOLER_HOST, POOLER_PORT, PoolerDatabase, PoolerUser } from '../services/kubernetes/pooler';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
-import { regionalStackName } from './stack-names';
+import { secretReplicaRegions } from './secret-replicas';
 import { RegionalStack } from './regional-stack';
 
 /** The name of the application secret that carries a service's database password (its file: `DATABASE_PASSWORD_SECRET_FILE`). */
@@ -54,7 +54,6 @@ export function pooledDatabase(
   const { partition, accountId } = f.encryptionKey;
   const clients = databaseClients(f.environment.services);
   const passwordVersion = f.environment.components.pooler?.passwordVersion ?? 1;
-  const others = f.environment.regions.filter((r) => r.code !== f.region.code);
   const users: PoolerUser[] = [];
   const secretResources: Record<string, string> = {};
   const ownedSecretArns: Record<string, string> = {};
@@ -65,7 +64,8 @@ export function pooledDatabase(
         name,
         description: `${f.namePrefix}: password of ${service.name}'s PostgreSQL user (PgBouncer)`,
         encryptionKey: f.encryptionKey,
-        replicaRegions: others.map((r) => ({ region: r.code, kmsKeyId: `alias/${regionalStackName(f.environment.name, r.code)}` })),
+        // Under keys this stack creates in those regions: their stacks are deployed after this one.
+        replicaRegions: secretReplicaRegions(stack),
         // Raising components.postgres.pooler.passwordVersion writes a new password (rotation).
         valueVersion: passwordVersion,
       });

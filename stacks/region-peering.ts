@@ -16,12 +16,15 @@ export function peerWithEarlierRegions(stack: RegionalStack, earlierRegions: rea
   for (const earlier of earlierRegions) {
     const peer = earlier.foundation;
     const id = `peering-${peer.region.code}`;
-    const peerProvider = new AwsProvider(stack, `aws-${peer.region.code}`, {
-      alias: peer.region.code,
-      region: peer.region.code,
-      ...allowedAccounts(f.environment),
-      defaultTags: [{ tags: terraformLiterals({ ...f.environment.tags, 'stagecraft:region': peer.region.code }) }],
-    });
+    // One provider per region in the stack: stacks/secret-replicas.ts may have made it already.
+    const peerProvider =
+      (stack.node.tryFindChild(`aws-${peer.region.code}`) as AwsProvider | undefined) ??
+      new AwsProvider(stack, `aws-${peer.region.code}`, {
+        alias: peer.region.code,
+        region: peer.region.code,
+        ...allowedAccounts(f.environment),
+        defaultTags: [{ tags: terraformLiterals({ ...f.environment.tags, 'stagecraft:region': peer.region.code }) }],
+      });
     const connection = new VpcPeeringConnection(stack, id, {
       vpcId: f.network.vpc.id,
       peerVpcId: peer.network.vpc.id,

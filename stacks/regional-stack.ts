@@ -24,7 +24,8 @@ import { RestoreTestedType } from '../constructs/aws/restore-testing';
 import { suppress } from '../policies/suppress';
 import { Blueprint } from '../sizing/blueprint-types';
 import { configureBackend, StateLocation } from './backend';
-import { regionalStackName } from './stack-names';
+import { regionalStackName, secretReplicaKeyAlias } from './stack-names';
+import { replicatesPrimaryDatabase } from './database-replication';
 import { BACKUP_TAG } from '../constructs/aws/app-host';
 import { DataStoreEndpoints } from '../constructs/shared/data-store-endpoints';
 import { ServiceManagedSecret } from '../constructs/shared/arn';
@@ -100,7 +101,16 @@ export class RegionalStack extends StagecraftStack {
    * (known at plan time; cluster stages with RDS or Aurora; set by the data-store composers).
    */
   databaseAdmin?: {
-    readonly databases: ReadonlyArray<{ readonly host: string; readonly masterSecretArn: string; readonly masterSecret: ServiceManagedSecret }>;
+    /**
+     * `masterSecret`: a master secret RDS manages, granted by its name pattern and tag;
+     * `masterSecretPolicyArn`: a generated one (a global primary's), by its ARN known at plan. @default masterSecretArn
+     */
+    readonly databases: ReadonlyArray<{
+      readonly host: string;
+      readonly masterSecretArn: string;
+      readonly masterSecret?: ServiceManagedSecret;
+      readonly masterSecretPolicyArn?: string;
+    }>;
   };
   /** Single-host stages: where the `database-users` compose service creates the services' users, and the master secret it reads. */
   hostDatabaseAdmin?: { readonly admin: HostDatabaseAdmin; readonly masterSecretArn: string };
@@ -123,8 +133,12 @@ export class RegionalStack extends StagecraftStack {
 
     const namePrefix = stackName;
     const isCluster = blueprint.cluster !== undefined;
+    // A standby region reads the secrets the primary replicates to it under the primary's key here.
+    const primary = environment.regions[0].code;
+    const standby = replicatesPrimaryDatabase(blueprint, environment) && !region.primary;
     const encryptionKey = new EncryptionKey(this, 'kms', {
       alias: namePrefix,
+      ...(standby ? { alsoCoveredAliases: [secretReplicaKeyAlias(environment.name, primary, region.code)] } : {}),
       description: `${namePrefix}: data at rest`,
       region: region.code,
       accountId: environment.awsAccountId,

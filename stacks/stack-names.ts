@@ -21,3 +21,10 @@ export function stackNamesOf(environment: Environment): string[] {
     edgeStackName(environment.name),
   ];
 }
+
+/**
+ * Alias (without `alias/`) of the key in `region` that `owner`'s stack creates for the secrets it
+ * replicates there (stacks/secret-replicas.ts); `region`'s own stack reads them under it.
+ */
+export const secretReplicaKeyAlias = (environment: string, owner: string, region: string): string =>
+  `${regionalStackName(environment, owner)}-secrets-in-${region}`;

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
+import { Fn, TerraformLocal } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
-import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsCluster, RdsClusterConfig } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
@@ -12,6 +13,7 @@ import { AlarmTopic } from './alarm-topic';
 import { ClientAccess } from './client-access';
 import { encryptedLogGroup } from './encrypted-log-group';
 import { EncryptionKey } from './encryption-key';
+import { GeneratedSecret, GeneratedSecretProps } from './generated-secret';
 import { Network } from './network';
 import { POSTGRES_PARAMETERS, POSTGRES_PORT, postgresMajorVersion } from './postgres-instance';
 import { preventDestroy, resourceName } from '../shared/protection';
@@ -24,6 +26,7 @@ import { creationStamp } from '../shared/creation-stamp';
 import { dbClusterMasterSecret, ServiceManagedSecret } from '../shared/arn';
 
 const ENGINE = 'aurora-postgresql';
+const MASTER_USERNAME = 'postgres';
 
 /** Aurora's limit of readers in one cluster. */
 const MAX_READERS = 15;
@@ -84,6 +87,37 @@ export interface AuroraPostgresProps {
    * no master user of its own, and is promoted by a managed failover. @default a regional cluster
    */
   readonly global?: AuroraGlobalMembership;
+  /**
+   * Where a global primary's master password is kept. RDS cannot manage the master password of a
+   * cluster in an Aurora Global Database (Aurora User Guide, "Password management with Amazon
+   * Aurora and AWS Secrets Manager", Limitations), so the primary's is generated at apply and
+   * written through write-only arguments to the cluster and to this secret. Required for a global
+   * primary; not used elsewhere. @default RDS manages the master password (not a global primary)
+   */
+  readonly masterSecret?: AuroraMasterSecret;
+}
+
+/** The Secrets Manager secret of a global primary's generated master password. */
+export interface AuroraMasterSecret {
+  /** Secrets Manager name, e.g. `acme-prod/us-east-1/aurora-shard-3-master`. */
+  readonly name: string;
+  /** Regions that keep a read-only replica of it (the standby regions, for a failover). @default none */
+  readonly replicaRegions?: GeneratedSecretProps['replicaRegions'];
+  /**
+   * Version of the password (`master_password_wo_version` and the secret's
+   * `secret_string_wo_version`): raising it writes a new password to the cluster and the secret
+   * in the same apply, which is how it is rotated, or realigned after an apply that wrote one of
+   * the two and failed before the other. @default 1
+   */
+  readonly version?: number;
+}
+
+/** Where a cluster's master user and password are read from, for the database-users Job. */
+export interface AuroraMasterCredentials {
+  /** The secret's ARN (JSON with `username` and `password`), known after apply. */
+  readonly arn: string;
+  /** The secret in IAM policies, known at plan time where the construct can say it. */
+  readonly policyArn: string;
 }
 
 /** Which side of an Aurora Global Database a cluster is. */
@@ -96,7 +130,8 @@ export interface AuroraGlobalMembership {
 /**
  * An Aurora PostgreSQL cluster: one writer and `readReplicas` readers, spread over the
  * data subnets' zones by AWS. Same safety as PostgresInstance: encrypted, TLS-only, IAM auth,
- * the master password managed by RDS, final snapshot, protected from deletion.
+ * the master password managed by RDS (generated into a secret of its own on a global primary,
+ * `masterSecret`), final snapshot, protected from deletion.
  */
 export class AuroraPostgres extends Construct {
   readonly cluster: RdsCluster;
@@ -114,15 +149,20 @@ export class AuroraPostgres extends Construct {
   readonly readerScaling?: TargetTrackingScaling;
   /** The cluster (writer) endpoint. */
   readonly endpoint: string;
+  /** Where the master user's credentials are read; absent on a global secondary, which has none. */
+  readonly master?: AuroraMasterCredentials;
+  /** The generated master password's secret, on a global primary. */
+  readonly masterSecret?: GeneratedSecret;
   /** The endpoint that balances over the readers. */
   readonly readerEndpoint: string;
   readonly port = POSTGRES_PORT;
   /**
    * The master user secret RDS creates and rotates, for IAM policies: granted by the
    * `rds!cluster-*` pattern and the cluster-ARN tag RDS sets (known at plan time, unlike
-   * `cluster.masterUserSecret`). Undefined for a global database's secondary, which has no master user.
+   * `cluster.masterUserSecret`). Undefined for a global database's members: a secondary has no master
+   * user, and a primary's password is generated (`masterSecret`).
    */
-  readonly masterSecret?: ServiceManagedSecret;
+  readonly managedMasterSecret?: ServiceManagedSecret;
 
   private readonly clientAccess: ClientAccess;
 
@@ -157,6 +197,10 @@ export class AuroraPostgres extends Construct {
       {
         failed: !(Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35),
         message: `backupRetentionDays: must be 1–35, got ${backupRetentionDays}`,
+      },
+      {
+        failed: props.global?.role === 'primary' && props.masterSecret === undefined,
+        message: 'masterSecret: a global primary needs one (RDS cannot manage the master password in an Aurora Global Database), got none',
       },
     ]);
 
@@ -208,14 +252,38 @@ export class AuroraPostgres extends Construct {
       });
     }
     // A secondary has no master user: the global cluster's writer holds it, and replicates it.
-    const credentials =
-      global?.role === 'secondary' ? {} : { masterUsername: 'postgres', manageMasterUserPassword: true, masterUserSecretKmsKeyId: props.encryptionKey.arn };
-    this.masterSecret = global?.role === 'secondary' ? undefined : dbClusterMasterSecret(props.encryptionKey, name);
+    // A global primary's password cannot be RDS-managed: one value, generated once per apply in a
+    // local, goes write-only to the cluster and to the secret, so neither plan nor state holds it.
+    let credentials: Partial<
+      Pick<RdsClusterConfig, 'masterUsername' | 'manageMasterUserPassword' | 'masterUserSecretKmsKeyId' | 'masterPasswordWo' | 'masterPasswordWoVersion'>
+    > = {};
+    const masterSecret = global?.role === 'primary' ? props.masterSecret : undefined;
+    if (masterSecret) {
+      const version = masterSecret.version ?? 1;
+      const password = new TerraformLocal(this, 'master-password', Fn.replace(Fn.uuid(), '-', ''));
+      this.masterSecret = new GeneratedSecret(this, 'master-secret', {
+        name: masterSecret.name,
+        description: `${name}: master user of the global database's primary (RDS cannot manage it in a global database)`,
+        encryptionKey: props.encryptionKey,
+        replicaRegions: masterSecret.replicaRegions,
+        valueVersion: version,
+        // The shape of an RDS-managed secret, which the database-users Job reads.
+        valueExpression: Fn.jsonencode({ username: MASTER_USERNAME, password: password.asString }),
+      });
+      credentials = { masterUsername: MASTER_USERNAME, masterPasswordWo: password.asString, masterPasswordWoVersion: version };
+    } else if (global?.role !== 'secondary') {
+      credentials = { masterUsername: MASTER_USERNAME, manageMasterUserPassword: true, masterUserSecretKmsKeyId: props.encryptionKey.arn };
+      this.managedMasterSecret = dbClusterMasterSecret(props.encryptionKey, name);
+    }
     this.cluster = preventDestroy(
       new RdsCluster(this, 'cluster', {
         clusterIdentifier: name,
         ...(global
-          ? { globalClusterIdentifier: global.identifier, dependsOn: this.globalCluster ? [this.logGroup, this.globalCluster] : [this.logGroup] }
+          ? {
+              globalClusterIdentifier: global.identifier,
+              // The password is in its secret before any cluster has it.
+              dependsOn: [this.logGroup, ...(this.globalCluster ? [this.globalCluster] : []), ...(this.masterSecret ? [this.masterSecret.version] : [])],
+            }
           : {}),
         tags: { [FAILOVER_TAG]: EXPECTED_FAILOVER.aurora },
         engine: ENGINE,
@@ -307,6 +375,11 @@ export class AuroraPostgres extends Construct {
       });
     }
 
+    if (this.masterSecret) this.master = { arn: this.masterSecret.secret.arn, policyArn: this.masterSecret.policyArn };
+    else if (global?.role !== 'secondary') {
+      const arn = this.cluster.masterUserSecret.get(0).secretArn;
+      this.master = { arn, policyArn: arn };
+    }
     this.endpoint = this.cluster.endpoint;
     this.readerEndpoint = this.cluster.readerEndpoint;
   }

@@ -21,6 +21,13 @@ export interface EncryptionKeyProps {
    * are known when the plan is reviewed. @default read from the key's ARN (known after apply)
    */
   readonly accountId?: string;
+  /**
+   * Aliases (without `alias/`) of other keys of the region that the IAM statements using this
+   * key (`policyResource` with `aliasCondition`) also cover: a standby region's readers decrypt
+   * the secrets the primary region replicates there under a key the primary's stack creates
+   * (stacks/secret-replicas.ts). @default none
+   */
+  readonly alsoCoveredAliases?: readonly string[];
 }
 
 /** The Auto Scaling service-linked role, which launches the instances of EKS managed node groups. */
@@ -53,7 +60,7 @@ export class EncryptionKey extends Construct {
    */
   readonly policyResource: string;
   /** The condition that narrows `policyResource` to this key: `kms:ResourceAliases` holds its alias. */
-  readonly aliasCondition: { readonly 'ForAnyValue:StringEquals': { readonly 'kms:ResourceAliases': string } };
+  readonly aliasCondition: { readonly 'ForAnyValue:StringEquals': { readonly 'kms:ResourceAliases': string | readonly string[] } };
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -76,7 +83,8 @@ export class EncryptionKey extends Construct {
     const partition = props.accountId !== undefined ? 'aws' : Fn.element(Fn.split(':', this.key.arn), 1);
     this.partition = partition;
     this.policyResource = arn(this, 'kms', 'key/*');
-    this.aliasCondition = { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${props.alias}` } };
+    const covered = [props.alias, ...(props.alsoCoveredAliases ?? [])].map((a) => `alias/${a}`);
+    this.aliasCondition = { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': covered.length === 1 ? covered[0] : covered } };
     const autoScaling = autoScalingServiceLinkedRole(partition, accountId);
     // The role is named in a condition, not as the principal: a key policy naming a role that
     // does not exist yet (a fresh account, before its first Auto Scaling group) is refused.

@@ -33,6 +33,13 @@ export interface GeneratedSecretProps {
    * form. @default 1
    */
   readonly valueVersion?: number;
+  /**
+   * The write-only value, when another write-only argument must receive the same one (an Aurora
+   * global database's master password, `master_password_wo`): an expression over a local that
+   * holds the generated value, which Terraform evaluates once per apply. Only with the write-only
+   * form. @default a fresh `replace(uuid(), "-", "")`
+   */
+  readonly valueExpression?: string;
 }
 
 /**
@@ -64,6 +71,8 @@ export class GeneratedSecret extends Construct {
       throw new Error(`${this.node.path}: valueVersion must be a whole number of at least 1; received ${valueVersion}`);
     if (this.readable && props.valueVersion !== undefined)
       throw new Error(`${this.node.path}: valueVersion applies to the write-only value only, not with readableInTerraform`);
+    if (this.readable && props.valueExpression !== undefined)
+      throw new Error(`${this.node.path}: valueExpression applies to the write-only value only, not with readableInTerraform`);
 
     this.policyArn = secretArn(props.encryptionKey, props.name);
     this.secret = new SecretsmanagerSecret(this, 'secret', {
@@ -75,7 +84,7 @@ export class GeneratedSecret extends Construct {
         ? { replica: props.replicaRegions.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyId })) }
         : {}),
     });
-    const generated = Fn.replace(Fn.uuid(), '-', '');
+    const generated = props.valueExpression ?? Fn.replace(Fn.uuid(), '-', '');
     this.version = new SecretsmanagerSecretVersion(
       this,
       'value',

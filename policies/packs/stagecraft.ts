@@ -117,6 +117,7 @@ import { CurlSigV4PathEncoding } from '../rules/preflight/CurlSigV4PathEncoding'
 import { WaitedSecretWrittenByDeploy } from '../rules/preflight/WaitedSecretWrittenByDeploy';
 import { AwsProviderAllowedAccount } from '../rules/preflight/AwsProviderAllowedAccount';
 import { AwsAccountNamed } from '../rules/preflight/AwsAccountNamed';
+import { NamedCrossStackResourceOrdered } from '../rules/preflight/NamedCrossStackResourceOrdered';
 export const STAGECRAFT_PACK: Pack = {
   name: 'stagecraft',
   rules: [
@@ -599,6 +600,12 @@ export const STAGECRAFT_PACK: Pack = {
       level: 'warning',
       explanation:
         'Without the account ID, the first plan shows every bucket name and most policies as "(known after apply)": the reviewer approves permissions they cannot read (issue 14).',
+    },
+    {
+      rule: NamedCrossStackResourceOrdered,
+      level: 'error',
+      explanation:
+        "Terraform orders references, not names: cdktf deploy '*' runs stacks without a dependency at once, so a standby's cluster joins a global cluster, or a replica names a key alias, that does not exist yet, and two stacks naming each other's resources can never deploy (global-db review).",
     },
   ],
 };

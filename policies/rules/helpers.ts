@@ -78,3 +78,19 @@ export function namesSecret(resource: string, secret: ResourceView): boolean {
   // A name Secrets Manager gave its suffix: any six characters stand for it.
   return glob.test(`${name}-AbCdEf`);
 }
+
+/** The stacks of `stack`'s environment it is deployed after, directly or not; undefined when the order is not known. */
+export function deployedAfter(stack: StackView): StackView[] | undefined {
+  if (stack.dependencies === undefined) return undefined;
+  const stacks = new Map(stack.environmentStacks().map((s) => [s.name, s]));
+  const seen = new Set<string>();
+  const walk = (names: readonly string[]): void => {
+    for (const name of names) {
+      if (seen.has(name) || name === stack.name) continue;
+      seen.add(name);
+      walk(stacks.get(name)?.dependencies ?? []);
+    }
+  };
+  walk(stack.dependencies);
+  return [...seen].flatMap((name) => stacks.get(name) ?? []);
+}

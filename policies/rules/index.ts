@@ -102,6 +102,7 @@ import { CreateBeforeDestroyFixedName } from './preflight/CreateBeforeDestroyFix
 import { FinalSnapshotIdentifierFixed } from './preflight/FinalSnapshotIdentifierFixed';
 import { EngineMinorPinnedWithAutoUpgrade } from './preflight/EngineMinorPinnedWithAutoUpgrade';
 import { LogGroupWaitsForKeyPolicy } from './preflight/LogGroupWaitsForKeyPolicy';
+import { NamedCrossStackResourceOrdered } from './preflight/NamedCrossStackResourceOrdered';
 import { LoadBalancerWaitsForLogBucketPolicy } from './preflight/LoadBalancerWaitsForLogBucketPolicy';
 import { ForEachKeysKnownAtPlan } from './preflight/ForEachKeysKnownAtPlan';
 import { DataStoreCredential } from './request-path/DataStoreCredential';
@@ -228,4 +229,5 @@ export const ALL_RULES: readonly Rule[] = [
   WaitedSecretWrittenByDeploy,
   AwsProviderAllowedAccount,
   AwsAccountNamed,
+  NamedCrossStackResourceOrdered,
 ];

@@ -8,6 +8,7 @@
  * is waited for (the init container retries), so the pod starts once the operator has put it.
  */
 import { terraformLiteral } from '../../synthesis/terraform-literal';
+import { SECRET_WAIT, SecretWait } from './secret-wait';
 import { AWS_CLI_IMAGE } from '../platform/operations-jobs';
 import { hardenedContainerSecurity } from './security-context';
 import { RUN_AS_USER } from './workload-spec';
@@ -32,16 +33,21 @@ export interface AppSecretsPodParts {
 
 /**
  * The init container's script: for each secret `i`, fetch `$SECRET_ARN_<i>` into `<dir>/<NAME>`,
- * retrying every 15 s while it has no value. Names match `[A-Z][A-Z0-9_]*` (the schema), so they
- * are safe in the shell; the ARNs arrive as environment variables, never inside the script.
+ * retrying while it cannot be read (the AWS CLI prints why) and giving up after `wait.attempts`
+ * tries with a line naming the secret and its ARN (`SECRET_WAIT`: before terraform's wait for the rollout
+ * gives up). Names match `[A-Z][A-Z0-9_]*` (the schema),
+ * so they are safe in the shell; the ARNs arrive as environment variables, never inside the script.
  */
-export function fetchSecretsScript(names: readonly string[]): string {
+export function fetchSecretsScript(names: readonly string[], wait: SecretWait = SECRET_WAIT): string {
   const lines = ['set -eu', 'umask 077'];
   names.forEach((name, i) => {
     const target = `${APP_SECRETS_DIR}/${name}`;
     lines.push(
+      'n=0',
       `until aws secretsmanager get-secret-value --secret-id "$SECRET_ARN_${i}" --query SecretString --output text > ${target}.tmp; do`,
-      `  echo "${name} has no value yet: put it in Secrets Manager (stagecraft readiness lists it); retrying in 15 s"; sleep 15`,
+      '  n=$((n+1))',
+      `  if [ "$n" -ge ${wait.attempts} ]; then echo "gave up after ${wait.attempts} tries: ${name} ($SECRET_ARN_${i}) cannot be read; put its value in Secrets Manager (stagecraft readiness lists it)" >&2; exit 1; fi`,
+      `  echo "${name} ($SECRET_ARN_${i}) has no value yet: put it in Secrets Manager (stagecraft readiness lists it); try $n of ${wait.attempts}, again in ${wait.intervalSeconds} s"; sleep ${wait.intervalSeconds}`,
       'done',
       `mv ${target}.tmp ${target}`,
     );

@@ -20,6 +20,7 @@
  * "Pooling", "TLS between the services and PgBouncer").
  */
 import { terraformLiteral } from '../../synthesis/terraform-literal';
+import { SECRET_WAIT, SecretWait } from './secret-wait';
 import { POOLER_NAME } from '../../config/pooler';
 import type { PoolerSize } from '../../sizing/blueprint-types';
 import { AWS_CLI_IMAGE } from '../platform/operations-jobs';
@@ -153,15 +154,21 @@ export function userlistLine(user: string, password: string): string {
 
 /**
  * The init container's script: for each user `i`, read `$SECRET_ID_<i>` and append
- * `"<user>" "<password>"` to the auth_file, retrying every 15 s while a secret has no value yet.
- * The names and ids arrive as environment variables, never inside the script.
+ * `"<user>" "<password>"` to the auth_file, retrying while a secret cannot be read (the AWS CLI
+ * prints why) and giving up after `wait.attempts` tries with a line naming the secret. In a
+ * standby region the secret is the primary region's replica (stacks/pooler.ts), which exists only
+ * once the primary's regional stack is applied. The names and ids arrive as environment
+ * variables, never inside the script.
  */
-export function userlistScript(count: number, authFile = AUTH_FILE): string {
+export function userlistScript(count: number, authFile = AUTH_FILE, wait: SecretWait = SECRET_WAIT): string {
   const lines = ['set -eu', 'umask 077', `: > ${authFile}.tmp`];
   for (let i = 0; i < count; i++) {
     lines.push(
+      'n=0',
       `until password=$(aws secretsmanager get-secret-value --secret-id "$SECRET_ID_${i}" --query SecretString --output text); do`,
-      `  echo "the password of $USER_${i} has no value yet (the database-users Job's secret); retrying in 15 s"; sleep 15`,
+      '  n=$((n+1))',
+      `  if [ "$n" -ge ${wait.attempts} ]; then echo "gave up after ${wait.attempts} tries: the password of $USER_${i} ($SECRET_ID_${i}) cannot be read; in a standby region it is the primary region's replica" >&2; exit 1; fi`,
+      `  echo "waiting for the password of $USER_${i} ($SECRET_ID_${i}); try $n of ${wait.attempts}, again in ${wait.intervalSeconds} s"; sleep ${wait.intervalSeconds}`,
       'done',
       `printf '"%s" "%s"\\n' "$USER_${i}" "$(printf '%s' "$password" | sed 's/"/""/g')" >> ${authFile}.tmp`,
     );

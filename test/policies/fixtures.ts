@@ -23,6 +23,10 @@ export interface Fixture {
   readonly outputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Further arguments of every stack's AWS provider block. @default the account named, `allowed_account_ids: ["111122223333"]`, as from `aws.accountId` */
   readonly awsProvider?: Readonly<Record<string, unknown>>;
+  /** The stacks the stack under test is deployed after (manifest.json), e.g. `fx-eu-west-1`; the others have none. @default absent: no manifest read */
+  readonly dependencies?: readonly string[];
+  /** Regions the stack under test has an aliased AWS provider for (`aws.<region>`). @default none */
+  readonly aliasedRegions?: readonly string[];
 }
 
 function stackJson(
@@ -33,6 +37,7 @@ function stackJson(
   cloudflare?: CloudflareSubscription,
   data: Resources = {},
   awsProvider: Readonly<Record<string, unknown>> = { allowed_account_ids: ['111122223333'] },
+  aliasedRegions: readonly string[] = [],
 ): Record<string, unknown> {
   const zone = cloudflare ? { cloudflare_zone: { zone: { '//': { [SUBSCRIPTION_METADATA_KEY]: cloudflare }, filter: { name: 'example.com' } } } } : {};
   return {
@@ -40,6 +45,7 @@ function stackJson(
     provider: {
       aws: [
         { region, default_tags: [{ tags: { 'stagecraft:environment': environment, 'stagecraft:stage': stage, 'stagecraft:region': region } }], ...awsProvider },
+        ...aliasedRegions.map((r) => ({ alias: r, region: r, ...awsProvider })),
       ],
     },
     resource: resources,
@@ -53,11 +59,16 @@ export function fixtureSynthesis(fixture: Fixture): Synthesis {
   return {
     label: 'fixture',
     stacks: [
-      { name: `fx-${region}`, json: stackJson('fx', stage, region, fixture.resources, fixture.cloudflare, fixture.data, fixture.awsProvider) },
+      {
+        name: `fx-${region}`,
+        json: stackJson('fx', stage, region, fixture.resources, fixture.cloudflare, fixture.data, fixture.awsProvider, fixture.aliasedRegions),
+        ...(fixture.dependencies ? { dependencies: fixture.dependencies } : {}),
+      },
       ...Object.entries(fixture.otherRegions ?? {}).map(([r, resources]) => {
         const outputs = Object.entries(fixture.outputs?.[r] ?? {}).map(([name, value]) => [name, { value }]);
         return {
           name: `fx-${r}`,
+          ...(fixture.dependencies ? { dependencies: [] } : {}),
           json: {
             ...stackJson('fx', stage, r, resources, undefined, {}, fixture.awsProvider),
             ...(outputs.length > 0 ? { output: Object.fromEntries(outputs) } : {}),

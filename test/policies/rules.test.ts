@@ -495,6 +495,19 @@ const ACCOUNT_LITERAL: Resources = {
   },
 };
 
+/**
+ * SC-PRE-22: the standby region (eu-west-1, the stack under test) joins the primary's global
+ * cluster by its identifier; the primary (us-east-1) creates it.
+ */
+const GLOBAL_PRIMARY: Resources = { aws_rds_global_cluster: { global: { global_cluster_identifier: 'fx-aurora', engine: 'aurora-postgresql' } } };
+const GLOBAL_SECONDARY: Resources = { aws_rds_cluster: { secondary: { cluster_identifier: 'fx-eu-west-1-aurora', global_cluster_identifier: 'fx-aurora' } } };
+const JOINS_PRIMARY = (dependencies: readonly string[]): Fixture => ({
+  resources: GLOBAL_SECONDARY,
+  region: 'eu-west-1',
+  otherRegions: { 'us-east-1': GLOBAL_PRIMARY },
+  dependencies,
+});
+
 const CASES: Record<string, Case> = {
   // Encryption at rest
   'SC-EAR-1': {
@@ -1276,6 +1289,7 @@ const CASES: Record<string, Case> = {
     compliant: { resources: bucket(), awsProvider: { allowed_account_ids: ['111122223333'] } },
     nonCompliant: { resources: bucket(), awsProvider: {} },
   },
+  'SC-PRE-22': { compliant: JOINS_PRIMARY(['fx-us-east-1']), nonCompliant: JOINS_PRIMARY([]) },
   // Request path: one apps stack with its regional and edge stacks (request-path-fixtures.ts)
   'SC-REQ-1': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_lb_listener_rule.api') },
   'SC-REQ-2': { compliant: clusterRegion(), nonCompliant: clusterRegion('aws_vpc_security_group_ingress_rule.redis-from-nodes') },
@@ -2195,5 +2209,72 @@ describe('SC-EIT-8 PoolerClientTls: PgBouncer refuses plaintext clients', () => 
   it('accepts verify-full, and does not apply to other ConfigMaps', () => {
     expect(outcome({ 'pgbouncer.ini': POOLER_INI.replace('client_tls_sslmode = require', 'client_tls_sslmode = verify-full') }).status).toBe('compliant');
     expect(outcome({ 'nginx.conf': 'server {}' }).status).toBe('not-applicable');
+  });
+});
+
+describe("SC-PRE-22 NamedCrossStackResourceOrdered: a stack that names another stack's resource by a literal is deployed after it", () => {
+  const rule = ALL_RULES.find((r) => r.id === 'SC-PRE-22')!;
+
+  it('names the global cluster, its maker and the missing dependency', () => {
+    expect(evaluate(rule, JOINS_PRIMARY([]))).toEqual([
+      {
+        status: 'non-compliant',
+        address: 'aws_rds_cluster.secondary',
+        message:
+          'aws_rds_cluster.secondary names Aurora global cluster "fx-aurora", which fx-us-east-1 creates, but fx-eu-west-1 is not deployed after it (no cdktf stack dependency): cdktf deploy may create it first and fail',
+      },
+    ]);
+  });
+
+  it('catches the replica key cycle: the primary replicates under an alias the standby (deployed after it) creates', () => {
+    const primary: Resources = {
+      aws_secretsmanager_secret: { pw: { name: 'fx/us-east-1/postgres-api', replica: [{ region: 'eu-west-1', kms_key_id: 'alias/fx-eu-west-1' }] } },
+    };
+    const standbyKey: Resources = { aws_kms_alias: { kms: { name: 'alias/fx-eu-west-1', target_key_id: '${aws_kms_key.kms.key_id}' } } };
+    const outcomes = evaluate(rule, { resources: primary, otherRegions: { 'eu-west-1': standbyKey }, dependencies: [] });
+    expect(outcomes).toEqual([
+      {
+        status: 'non-compliant',
+        address: 'aws_secretsmanager_secret.pw',
+        message:
+          'aws_secretsmanager_secret.pw names KMS alias "alias/fx-eu-west-1" in eu-west-1, which fx-eu-west-1 creates, but fx-us-east-1 is not deployed after it (no cdktf stack dependency): cdktf deploy may create it first and fail',
+      },
+    ]);
+    // The fix: the primary's stack creates the replica region's key through a provider for that region.
+    const ownKey: Resources = {
+      ...primary,
+      aws_kms_alias: { replica: { provider: 'aws.eu-west-1', name: 'alias/fx-eu-west-1', target_key_id: '${aws_kms_key.replica.key_id}' } },
+    };
+    expect(evaluate(rule, { resources: ownKey, aliasedRegions: ['eu-west-1'], otherRegions: {}, dependencies: [] })).toEqual([
+      { status: 'compliant', address: 'aws_secretsmanager_secret.pw' },
+    ]);
+    // Without the provider for that region, the alias is the primary region's, not the replica's.
+    expect(evaluate(rule, { resources: ownKey, otherRegions: {}, dependencies: [] }).map((o) => o.status)).toEqual(['non-compliant']);
+  });
+
+  it('follows a cross-region read replica to the stack of its source instance, and accepts an AWS managed key alias', () => {
+    const source: Resources = { aws_db_instance: { primary: { identifier: 'fx-us-east-1-postgres' } } };
+    const replica: Resources = {
+      aws_db_instance: { standby: { identifier: 'fx-eu-west-1-postgres', replicate_source_db: 'arn:aws:rds:us-east-1:111122223333:db:fx-us-east-1-postgres' } },
+      aws_secretsmanager_secret: { s: { name: 'x', replica: [{ region: 'us-east-1', kms_key_id: 'alias/aws/secretsmanager' }] } },
+    };
+    const at = (dependencies: readonly string[]) =>
+      evaluate(rule, { resources: replica, region: 'eu-west-1', otherRegions: { 'us-east-1': source }, dependencies }).map((o) => o.status);
+    expect(at([])).toEqual(['non-compliant']);
+    expect(at(['fx-us-east-1'])).toEqual(['compliant']);
+  });
+
+  it('refuses a name no stack of the environment creates, and judges nothing without the deploy order', () => {
+    expect(evaluate(rule, { resources: GLOBAL_SECONDARY, region: 'eu-west-1', dependencies: [] })).toEqual([
+      {
+        status: 'non-compliant',
+        address: 'aws_rds_cluster.secondary',
+        message:
+          'aws_rds_cluster.secondary names Aurora global cluster "fx-aurora", which no stack of the environment creates: the apply fails unless it already exists',
+      },
+    ]);
+    expect(evaluate(rule, { resources: GLOBAL_SECONDARY, region: 'eu-west-1', otherRegions: { 'us-east-1': GLOBAL_PRIMARY } })).toEqual([
+      { status: 'not-applicable', reason: 'the deploy order is not known (synthesis read without manifest.json)' },
+    ]);
   });
 });

@@ -19,6 +19,7 @@ import { externalProvisions, neededProvisions, providedProvisions } from '../../
 import { SecretAwareObject } from '../../../synthesis/kubernetes-secrets';
 import { asBoolean, asStrings, read, record } from '../../../synthesis/values';
 import { StackOutcome, StackRule, StackView } from '../../types';
+import { deployedAfter } from '../helpers';
 
 /** The provider's default create and update timeout of kubernetes_job_v1. */
 const PROVIDER_DEFAULT_SECONDS = 60;
@@ -55,22 +56,6 @@ function waitProblem(job: ManifestView): { problem?: string; unknown?: string } 
       };
   }
   return {};
-}
-
-/** The stacks of `stack`'s environment it is deployed after, directly or not; undefined when the order is not known. */
-function deployedAfter(stack: StackView): StackView[] | undefined {
-  if (stack.dependencies === undefined) return undefined;
-  const stacks = new Map(stack.environmentStacks().map((s) => [s.name, s]));
-  const seen = new Set<string>();
-  const walk = (names: readonly string[]): void => {
-    for (const name of names) {
-      if (seen.has(name) || name === stack.name) continue;
-      seen.add(name);
-      walk(stacks.get(name)?.dependencies ?? []);
-    }
-  };
-  walk(stack.dependencies);
-  return [...seen].flatMap((name) => stacks.get(name) ?? []);
 }
 
 /** Why an external `needed` is not ordered: another stack of the environment makes it, and this one is not deployed after it. */

@@ -29,8 +29,8 @@ function aurora(overrides: Overrides = {}, shards = 1, extra?: (clusters: Aurora
 
 describe('AuroraPostgres', () => {
   it('names its RDS-managed master secret for policies by the rds!cluster-* pattern and the cluster-ARN tag RDS sets (known at plan time)', () => {
-    const secrets: Array<AuroraPostgres['masterSecret']> = [];
-    const stack = aurora({}, 2, (clusters) => secrets.push(...clusters.map((c) => c.masterSecret)));
+    const secrets: Array<AuroraPostgres['managedMasterSecret']> = [];
+    const stack = aurora({}, 2, (clusters) => secrets.push(...clusters.map((c) => c.managedMasterSecret)));
     const identifiers = resourcesOfType(stack, 'aws_rds_cluster').map((c) => String(c.cluster_identifier));
     expect(identifiers).toHaveLength(2);
     expect(secrets.map((s) => s?.sid)).toEqual(['ReadDbClusterMasterSecrets', 'ReadDbClusterMasterSecrets']);
@@ -39,10 +39,13 @@ describe('AuroraPostgres', () => {
       expect(s?.arnPattern).toMatch(/^arn:.+:secretsmanager:us-east-1:.+:secret:rds!cluster-\*$/);
       expect(s?.tagValue).toMatch(new RegExp(`^arn:.+:rds:us-east-1:.+:cluster:${identifiers[i]}$`));
     });
-    // A global database's secondary has no master user, so no secret.
-    const secondary: Array<AuroraPostgres['masterSecret']> = [];
-    aurora({ global: { identifier: 'acme-aurora', role: 'secondary' } }, 1, (clusters) => secondary.push(clusters[0].masterSecret));
-    expect(secondary).toEqual([undefined]);
+    // A global database's secondary has no master user, and its primary's password is generated: no RDS-managed secret.
+    const members: Array<AuroraPostgres['managedMasterSecret']> = [];
+    aurora({ global: { identifier: 'acme-aurora', role: 'secondary' } }, 1, (clusters) => members.push(clusters[0].managedMasterSecret));
+    aurora({ global: { identifier: 'acme-aurora', role: 'primary' }, masterSecret: { name: 'acme/us-east-1/aurora-master' } }, 1, (clusters) =>
+      members.push(clusters[0].managedMasterSecret),
+    );
+    expect(members).toEqual([undefined, undefined]);
   });
 
   it('encrypts the cluster and lets RDS manage the master password', () => {
@@ -62,6 +65,43 @@ describe('AuroraPostgres', () => {
     });
     expect(cluster.master_password).toBeUndefined();
     expect(stack.json).not.toMatch(/"(master_)?password(_wo)?"\s*:/);
+  });
+
+  describe('in an Aurora Global Database', () => {
+    const GLOBAL = { identifier: 'acme-aurora-shard-0', role: 'primary' as const };
+
+    it("generates the primary's master password once, written only through write-only arguments to the cluster and its secret", () => {
+      const stack = aurora({ global: GLOBAL, masterSecret: { name: 'acme/us-east-1/aurora-shard-0-master' } });
+      const [cluster] = resourcesOfType(stack, 'aws_rds_cluster');
+      const locals = Object.entries((JSON.parse(stack.json) as { locals: Record<string, string> }).locals);
+      expect(locals).toHaveLength(1);
+      const [local, expression] = locals[0];
+      expect(expression).toBe('${replace(uuid(), "-", "")}');
+      // RDS cannot manage it in a global database (Aurora User Guide, Secrets Manager limitations).
+      expect(cluster.manage_master_user_password).toBeUndefined();
+      expect(cluster).toMatchObject({ master_username: 'postgres', master_password_wo: `\${local.${local}}`, master_password_wo_version: 1 });
+      const secret = resourcesOfType(stack, 'aws_secretsmanager_secret').find((r) => r.name === 'acme/us-east-1/aurora-shard-0-master')!;
+      expect(secret.kms_key_id).toBe(keyArnOf(stack));
+      const [version] = resourcesOfType(stack, 'aws_secretsmanager_secret_version');
+      expect(version).toMatchObject({
+        secret_string_wo: `\${jsonencode({"username" = "postgres", "password" = local.${local}})}`,
+        secret_string_wo_version: 1,
+      });
+      expect(version.secret_string).toBeUndefined();
+      // The password is in its secret before the cluster has it.
+      expect(cluster.depends_on).toContain(
+        `aws_secretsmanager_secret_version.${logicalName(stack, 'aws_secretsmanager_secret_version', 'secret_string_wo_version', 1)}`,
+      );
+    });
+
+    it('gives a secondary no master user, and refuses a primary without a secret', () => {
+      const [secondary] = resourcesOfType(aurora({ global: { ...GLOBAL, role: 'secondary' } }), 'aws_rds_cluster');
+      expect(secondary.master_username).toBeUndefined();
+      expect(secondary.manage_master_user_password).toBeUndefined();
+      expect(() => aurora({ global: GLOBAL })).toThrow(
+        'test/aurora-shard-0: masterSecret: a global primary needs one (RDS cannot manage the master password in an Aurora Global Database), got none',
+      );
+    });
   });
 
   it('exports its log to an encrypted group that exists before the cluster', () => {

@@ -1,0 +1,20 @@
+/**
+ * How long the init containers that read a secret from Secrets Manager (a service's application
+ * secrets, PgBouncer's userlist) wait for it: a bound, so a secret that never arrives (a standby
+ * region's replica before the primary's stack is applied, a value nobody put) shows as a pod in
+ * Init:Error with a line naming the secret, not as a rollout terraform gives up on with no cause.
+ */
+
+/** How long an init container waits for a secret it reads: `attempts` tries, `intervalSeconds` apart. */
+export interface SecretWait {
+  readonly attempts: number;
+  readonly intervalSeconds: number;
+}
+
+/**
+ * 40 tries 15 s apart: the init container gives up after 10 minutes, before terraform's wait for
+ * the rollout (15 minutes) does, so the pod shows Init:Error with a line naming the secret
+ * instead of an apply that times out with no cause. Kubernetes restarts it with back-off, so a
+ * secret that arrives later is still read.
+ */
+export const SECRET_WAIT: SecretWait = { attempts: 40, intervalSeconds: 15 };
