@@ -323,7 +323,12 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
   // A secondary of a global database takes no writes and has no master user: the primary region's Job creates the users.
   if (!standbyOfPrimary(stack))
     stack.databaseAdmin = {
-      databases: shards.map((s, i) => ({ host: s.endpoint, masterSecretArn: masters[i].arn, masterSecretPolicyArn: masters[i].policyArn })),
+      databases: shards.map((s, i) => ({
+        host: s.endpoint,
+        masterSecretArn: masters[i].arn,
+        // RDS manages a regional cluster's master secret (granted by its name pattern and tag); a global primary's is generated.
+        ...(s.managedMasterSecret ? { masterSecret: s.managedMasterSecret } : { masterSecretPolicyArn: masters[i].policyArn }),
+      })),
     };
   // PgBouncer (components.postgres.pooler): each shard's writer and reader endpoint is a database name on it.
   if (stack.foundation.blueprint.pooler) {

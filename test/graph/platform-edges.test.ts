@@ -13,6 +13,7 @@
  * The diagram drew every platform pod with an edge to every store: the cluster autoscaler to
  * Postgres, which none of this admits.
  */
+import { namesSecret } from '../../policies/rules/helpers';
 import { buildTopology } from '../../graph/build';
 import { Topology, TopologyNode } from '../../graph/model';
 import { awsServiceName } from '../../graph/platform-workloads';
@@ -137,7 +138,11 @@ function storeAndCredentials(regional: StackView, store: TopologyNode): Set<Reso
       } else if (Array.isArray(v)) v.forEach(walk);
       else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
     };
-    from.forEach((r) => walk(r.values));
+    // depends_on too: a global primary's generated master secret is ordered before its cluster, not referenced by it.
+    from.forEach((r) => {
+      walk(r.values);
+      for (const address of readAll(r.values, 'depends_on').flat()) if (typeof address === 'string') walk(`\${${address}.id}`);
+    });
     return found;
   };
   step(step(own));
@@ -153,7 +158,9 @@ function names(regional: StackView, entry: string, targets: ReadonlySet<Resource
       ['bucket', 'cluster_name', 'domain_name', 'broker_name'].some((k) => typeof t.values[k] === 'string' && entry.includes(String(t.values[k]))) ||
       // An RDS instance or Aurora cluster by its ARN, built from its identifier.
       (t.type === 'aws_db_instance' && entry.endsWith(`:db:${String(t.values.identifier)}`)) ||
-      (t.type === 'aws_rds_cluster' && entry.endsWith(`:cluster:${String(t.values.cluster_identifier)}`)),
+      (t.type === 'aws_rds_cluster' && entry.endsWith(`:cluster:${String(t.values.cluster_identifier)}`)) ||
+      // A secret by an ARN built from its name (constructs/shared/arn.ts).
+      (t.type === 'aws_secretsmanager_secret' && namesSecret(entry, t)),
   );
 }
 
