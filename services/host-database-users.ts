@@ -16,7 +16,7 @@
  */
 import { composeLiteral } from '../synthesis/terraform-literal';
 import { databaseUsersSql } from './platform/database-users';
-import { RUN_AS_USER } from './kubernetes/workload-spec';
+import { ONE_SHOT_SERVICE } from './host-one-shot';
 
 /** The name of the one-shot compose service. */
 export const DATABASE_USERS_SERVICE = 'database-users';
@@ -77,12 +77,7 @@ export function databaseUsersEntry(admin: HostDatabaseAdmin, users: readonly str
   return {
     image: admin.image,
     // Runs once per start of the project; the services that use the database wait for it.
-    restart: 'no',
-    user: `${RUN_AS_USER}:${RUN_AS_USER}`,
-    read_only: true,
-    cap_drop: ['ALL'],
-    security_opt: ['no-new-privileges:true'],
-    tmpfs: ['/tmp:size=16m'],
+    ...ONE_SHOT_SERVICE,
     // The host may be a Terraform reference (RDS's address): it goes in as it is, never through composeLiteral.
     environment: {
       HOME: '/tmp',

@@ -19,7 +19,7 @@
  */
 import { composeLiteral } from '../synthesis/terraform-literal';
 import { AWS_CLI_IMAGE, RABBITMQ_POLICY_ENV, rabbitMqDeadLetterCalls, rabbitMqDeadLetterPolicy, rabbitMqTopologyCalls } from './platform/operations-jobs';
-import { RUN_AS_USER } from './kubernetes/workload-spec';
+import { ONE_SHOT_SERVICE } from './host-one-shot';
 
 /** The name of the one-shot compose service. */
 export const RABBITMQ_USERS_SERVICE = 'rabbitmq-users';
@@ -81,12 +81,7 @@ export function rabbitMqUsersEntry(admin: HostRabbitMqAdmin): Record<string, unk
   return {
     image: RABBITMQ_USERS_IMAGE,
     // Runs once per start of the project; the services of the queue wait for it.
-    restart: 'no',
-    user: `${RUN_AS_USER}:${RUN_AS_USER}`,
-    read_only: true,
-    cap_drop: ['ALL'],
-    security_opt: ['no-new-privileges:true'],
-    tmpfs: ['/tmp:size=16m'],
+    ...ONE_SHOT_SERVICE,
     environment: hostRabbitMqUsersEnv(admin),
     // The image's entrypoint is the AWS CLI; the script needs only sh and curl.
     entrypoint: ['/bin/sh', '-c', composeLiteral(hostRabbitMqUsersScript(admin))],
