@@ -11,6 +11,7 @@
  * their reason, so the services that depend on it do not start.
  * What this cannot check: Amazon MQ's TLS endpoint (the script talks to the URL it is given).
  */
+import { describeRequiring, unless } from '../helpers/required-tools';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,8 +80,10 @@ describe('the traction host of the photo-sharing product', () => {
 });
 
 const bin = rabbitMqBinDir();
-if (!bin) console.warn('Skipping the host RabbitMQ users test: no RabbitMQ server (apt-get install rabbitmq-server).');
-const describeWithRabbitMq = bin ? describe : describe.skip;
+const describeWithRabbitMq = describeRequiring(
+  unless(bin !== undefined, 'no RabbitMQ server (apt-get install rabbitmq-server)'),
+  "the hosts' one-shot rabbitmq-users service against a real RabbitMQ",
+);
 
 describeWithRabbitMq('the one-shot rabbitmq-users service on a real RabbitMQ (Debian)', () => {
   let broker: ThrowawayRabbitMq;
