@@ -172,7 +172,6 @@ export const BACKLOG_DRAIN_SECONDS = 60;
 
 /** Scaling rules with their own min and max (overridable per environment with `services.<name>.min/max`). */
 export type RangedScalingRule = Extract<ScalingRule, { readonly min: number }>;
-export const RANGED_SCALING_RULES = ['cpu', 'queue'] as const;
 
 /** A ranged rule (cpu, queue), or undefined. */
 export function rangedRule(scaling: ScalingRule): RangedScalingRule | undefined {

@@ -854,6 +854,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
   try {
     const cliConfigFile = path.join(root, 'terraform.rc');
     fs.writeFileSync(cliConfigFile, offlineCliConfig(mirror));
+    const mirrorAwsBinary = awsProviderBinary(mirror, AWS_PROVIDER_VERSION);
     const context: RunContext = {
       terraform,
       env: { ...terraformEnv(cliConfigFile), ...standin?.env },
@@ -863,8 +864,8 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
       planJsonDir: options.planJsonDir,
       planJsonStacks: options.planJsonStacks,
       keep,
-      awsBinary: attachAws ? (options.awsProviderBinary ?? awsProviderBinary(mirror, AWS_PROVIDER_VERSION)) : undefined,
-      mirrorAwsBinary: awsProviderBinary(mirror, AWS_PROVIDER_VERSION),
+      awsBinary: attachAws ? (options.awsProviderBinary ?? mirrorAwsBinary) : undefined,
+      mirrorAwsBinary,
     };
     // Longest first, so the slots finish together instead of one running the last big stack alone.
     const queue = [...toCheck].sort((a, b) => planWeight(stacks.get(names[b]) as StackJson) - planWeight(stacks.get(names[a]) as StackJson));

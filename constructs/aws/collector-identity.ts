@@ -50,12 +50,13 @@ export class CollectorIdentity extends Construct {
         retentionDays: props.metricsLogRetentionDays ?? 7,
         encryptionKey: props.encryptionKey,
       });
+      const groupArn = logGroupArn(props.encryptionKey, props.metricsLogGroupName);
       statements.push({
         Sid: 'PublishEmfMetrics',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
         // Built from the name, so the first plan shows it (constructs/shared/arn.ts).
-        Resource: [logGroupArn(props.encryptionKey, props.metricsLogGroupName), `${logGroupArn(props.encryptionKey, props.metricsLogGroupName)}:log-stream:*`],
+        Resource: [groupArn, `${groupArn}:log-stream:*`],
       });
     }
     new IamRolePolicy(this, 'policy', { role: this.role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });

@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { formatCount, nextStage, Stage, STAGE_MAU_CEILING } from '../../config/stages';
 import { AlarmTopic, MetricAlarmSpec } from './alarm-topic';
-import { DASHBOARD_SECTIONS } from './dashboard-sections';
 
 /** Props of a RegionDashboard. */
 export interface RegionDashboardProps {
@@ -22,8 +21,6 @@ export interface RegionDashboardProps {
   /** The ALB's `arn_suffix`, on cluster stages. @default none: traffic and errors come from the hosts */
   readonly loadBalancerArnSuffix?: string;
 }
-
-export { DASHBOARD_SECTIONS };
 
 /** Metrics that measure how full something is. */
 const SATURATION = /CPU|Memory|FreeStorageSpace|FreeableMemory|RabbitMQMemUsed/;

@@ -14,8 +14,6 @@ import { EncryptionKey } from '../aws/encryption-key';
 import { checkProps } from '../shared/validation';
 import { COCKROACH_NODES_TAG, COCKROACH_PLAN_TAG, COCKROACH_RU_TAG, MANAGED_COCKROACH, MANAGED_SERVICE_TAG } from './managed-cluster-tags';
 
-export { MANAGED_SERVICE_TAG, MANAGED_COCKROACH, COCKROACH_PLAN_TAG, COCKROACH_RU_TAG, COCKROACH_NODES_TAG };
-
 /** Props of ManagedClusterConnection. */
 export interface ManagedClusterConnectionProps {
   /** `<env>-<region>`: the secret is `<prefix>/cockroachdb-cloud/connection-string`. */

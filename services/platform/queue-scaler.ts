@@ -32,6 +32,7 @@ import { KubernetesObject } from '../kubernetes/object';
 import { PRODUCT_NAMESPACE } from '../kubernetes/labels';
 import { POD_IDENTITY_AGENT } from '../kubernetes/network-policy';
 import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
+import { RUN_AS_USER } from '../kubernetes/workload-spec';
 import { KAFKA_TOPICS_CLI_IMAGE } from './operations-jobs';
 import { QUEUE_SCALE_DOWN, QUEUE_SCALER_INTERVAL_SECONDS, QUEUE_TOLERANCE } from '../../sizing/autoscaling/queue-backlog';
 
@@ -42,7 +43,6 @@ export const QUEUE_SCALER_IMAGE = KAFKA_TOPICS_CLI_IMAGE;
 export { QUEUE_SCALER_TARGETS_ENV, QUEUE_SCALING_ANNOTATION };
 /** RabbitMQ's virtual host of the product's queues (the rabbitmq-users Job declares them in `/`). */
 export const RABBITMQ_VIRTUAL_HOST = '/';
-const UID = 10001;
 const STATE_DIR = '/tmp/state';
 /** A pod whose loop has not completed for this long is restarted (liveness). */
 const STALE_SECONDS = 10 * QUEUE_SCALER_INTERVAL_SECONDS;
@@ -272,7 +272,7 @@ export function queueScalerObjects(placement: QueueScalerPlacement): KubernetesO
           metadata: { labels: { ...labels } },
           spec: {
             serviceAccountName: QUEUE_SCALER_NAME,
-            securityContext: hardenedPodSecurity(UID),
+            securityContext: hardenedPodSecurity(RUN_AS_USER),
             containers: [
               {
                 name: QUEUE_SCALER_NAME,
@@ -287,7 +287,7 @@ export function queueScalerObjects(placement: QueueScalerPlacement): KubernetesO
                   { name: 'TOLERANCE_PERCENT', value: String(Math.round(QUEUE_TOLERANCE * 100)) },
                   { name: QUEUE_SCALER_TARGETS_ENV, value: queueScalerTargets(placement.workers) },
                 ],
-                securityContext: hardenedContainerSecurity(UID),
+                securityContext: hardenedContainerSecurity(RUN_AS_USER),
                 resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
                 livenessProbe: heartbeatProbe(30),
                 readinessProbe: heartbeatProbe(15),
