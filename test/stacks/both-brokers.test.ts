@@ -31,7 +31,7 @@ interface Statement {
 let synthesis: Synthesis;
 let environment: Environment;
 beforeAll(() => {
-  ({ environment, synthesis } = synthesizeCollaborationInOneRegion('both-brokers'));
+  ({ environment, synthesis } = synthesizeCollaborationInOneRegion());
 }, 120_000);
 
 const json = (s: Synthesis, name: string) => s.stacks.find((st) => st.name === name)!.json as Json;

@@ -5,6 +5,7 @@
  * environment variable, security-group rule or cost line behind. The collaboration example
  * (examples/collaboration) is synthesized, checked and priced here, not in the terraform suite.
  */
+import { COLLABORATION_ROOT } from '../helpers/collaboration';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -319,7 +320,7 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
   }, 300_000);
 
   test("raising pooler.passwordVersion rotates every service's pooler password: new secret values, the Job again, the pooler and the clients restarted", () => {
-    const root = join(EXAMPLES_ROOT, '..', 'collaboration');
+    const root = COLLABORATION_ROOT;
     const catalog = loadServiceCatalog(join(root, 'services'), root);
     const yaml = readFileSync(join(root, 'environments', 'production.yaml'), 'utf8');
     const at = (version: number | undefined) => {

@@ -24,7 +24,7 @@ type Container = { env?: Array<{ name: string; value?: string }> };
 
 let synthesis: Synthesis;
 beforeAll(() => {
-  synthesis = synthesizeCollaborationInOneRegion('queue-scaling').synthesis;
+  synthesis = synthesizeCollaborationInOneRegion().synthesis;
 }, 120_000);
 
 const json = (name: string) => synthesis.stacks.find((st) => st.name === name)!.json as Json;

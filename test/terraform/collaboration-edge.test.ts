@@ -5,6 +5,7 @@
  * AWS provider refuses ("priority" must be in the range 1-50000). Only this stack is planned: the
  * suite's time matters, and the other stacks of the example route nothing new.
  */
+import { COLLABORATION_ROOT } from '../helpers/collaboration';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +14,10 @@ import { parseEnvironment } from '../../config/load';
 import { loadServiceCatalog } from '../../config/services';
 import { synthesizeEnvironments } from '../../stacks/synthesize';
 import { checkStacksOffline, StackCheckResult } from '../../terraform/offline';
-import { PROJECT_ROOT, StackJson } from '../helpers/examples';
+import { StackJson } from '../helpers/examples';
 import { missingForTerraform, requireTerraform } from '../helpers/terraform';
 
-const ROOT = join(PROJECT_ROOT, 'examples', 'collaboration');
+const ROOT = COLLABORATION_ROOT;
 const EDGE = 'collab-prod-edge';
 
 const available = missingForTerraform().length === 0;
