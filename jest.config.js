@@ -9,6 +9,9 @@ module.exports = {
   resolver: '<rootDir>/test/resolver.js',
   transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  // Names the run for what its files share (one RabbitMQ node), and stops that at the end.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 120000,
   // One worker per core: jest's default (cores − 1) leaves one of two cores idle.
   maxWorkers: '100%',

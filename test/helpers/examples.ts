@@ -101,6 +101,11 @@ function synthesize(environments: Environment[]): ExampleSynthesis {
   return view(outdir, environments, synthesizeEnvironments(environments, { outdir, stateDir: root }));
 }
 
+/** The stacks of a synthesis directory made some other way (`stagecraft synth --out` in a test's project), read as the examples' are. */
+export function synthesisAt(outdir: string): Pick<ExampleSynthesis, 'stack' | 'resources'> {
+  return view(outdir, [], []);
+}
+
 function view(outdir: string, environments: Environment[], summaries: SynthesizedStackSummary[]): ExampleSynthesis {
   const cache = new Map<string, StackJson>();
   const stack = (name: string): StackJson => {

@@ -17,7 +17,7 @@ export function userDataText(expression: string): string {
 }
 
 /** One file of the stack's release (`compose.yaml`, `nginx.conf`…), as Terraform will write it to S3. */
-export function releaseFile(examples: ExampleSynthesis, stack: string, name: string): string {
+export function releaseFile(examples: Pick<ExampleSynthesis, 'resources'>, stack: string, name: string): string {
   const object = examples.resources(stack, 'aws_s3_object').find((o) => o.key === `${RELEASE_PREFIX}/${name}`);
   if (!object) throw new Error(`${stack}: the release has no ${name}`);
   return fromTerraformLiteral(String(object.content));

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { join, relative } from 'node:path';
 import { Environment } from '../../config/environment';
 import { SynthesizedStackSummary, synthesizeEnvironments } from '../../stacks/synthesize';
+import { takeLock } from './lock';
 
 /** Directories whose files cannot change a synthesis (the test helpers that make it are added back). */
 const NOT_SOURCES = new Set(['node_modules', 'test', 'bench', 'dist', 'cdktf.out', 'coverage', 'scripts']);
@@ -76,37 +77,6 @@ export function cachedSynthesis(root: string, name: string, environments: readon
     return existsSync(summariesFile) ? cached() : synthesizeInto(cacheRoot, name, entry, environments);
   } finally {
     rmSync(lock, { force: true });
-  }
-}
-
-/** Creates `lock` holding this process's id; false while a live process holds it (a dead one's lock is removed). */
-function takeLock(lock: string): boolean {
-  try {
-    writeFileSync(lock, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    // Held: by a live process, or left by one that died (a run stopped mid-synthesis).
-  }
-  let holder: number;
-  let age: number;
-  try {
-    holder = Number(readFileSync(lock, 'utf8') || NaN);
-    age = Date.now() - statSync(lock).mtimeMs;
-  } catch {
-    return false; // Released meanwhile: try again.
-  }
-  // An empty lock is one being written, unless it has been empty for a while.
-  if (Number.isNaN(holder) ? age < 10_000 : isAlive(holder)) return false;
-  rmSync(lock, { force: true });
-  return false;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -13,15 +13,15 @@
  */
 import { describeRequiring, unless } from '../helpers/required-tools';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run } from '../helpers/cli';
-import { PROJECT_ROOT } from '../helpers/examples';
-import { rabbitMqBinDir, startRabbitMq, ThrowawayRabbitMq } from '../helpers/rabbitmq';
-import { fromTerraformLiteral } from '../../synthesis/terraform-literal';
-import { RELEASE_PREFIX } from '../../services/host-release';
+import { PROJECT_ROOT, synthesisAt } from '../helpers/examples';
+import { releaseFile } from '../helpers/host-user-data';
+import { rabbitMqBinDir, leaseRabbitMq, ThrowawayRabbitMq } from '../helpers/rabbitmq';
+import { RELEASE_COMPOSE_FILE } from '../../services/host-release';
 import { RABBITMQ_ADMIN_SECRET_FILE, RABBITMQ_USERS_SERVICE } from '../../services/host-rabbitmq-users';
 import { rabbitMqDeadLetterPolicy } from '../../services/platform/operations-jobs';
 
@@ -43,11 +43,7 @@ beforeAll(async () => {
   cpSync(join(PROJECT_ROOT, 'test', 'fixtures', 'photo-sharing'), root, { recursive: true });
   const synth = await run(root, 'synth', '--env', 'photos-traction', '--out', 'out');
   if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
-  const stack = JSON.parse(readFileSync(join(root, 'out', 'stacks', 'photos-traction-eu-central-1', 'cdk.tf.json'), 'utf8'));
-  const compose = (Object.values(stack.resource.aws_s3_object) as Array<{ key: string; content: string }>).find(
-    (o) => o.key === `${RELEASE_PREFIX}/compose.yaml`,
-  )!;
-  services = parse(fromTerraformLiteral(compose.content)).services;
+  services = parse(releaseFile(synthesisAt(join(root, 'out')), 'photos-traction-eu-central-1', RELEASE_COMPOSE_FILE)).services;
 }, 240_000);
 
 afterAll(() => {
@@ -114,12 +110,13 @@ describeWithRabbitMq('the one-shot rabbitmq-users service on a real RabbitMQ (De
   };
 
   beforeAll(async () => {
-    broker = await startRabbitMq(bin!, { username: services[RABBITMQ_USERS_SERVICE].environment!.RABBITMQ_USERNAME, password: 'admin-Pass_1' });
+    broker = await leaseRabbitMq(bin!, { username: services[RABBITMQ_USERS_SERVICE].environment!.RABBITMQ_USERNAME, password: 'admin-Pass_1' });
     dir = mkdtempSync(join(tmpdir(), 'stagecraft-host-rabbitmq-'));
-  }, 240_000);
+    // The run's node may be leased to another file, or booting (leaseRabbitMq waits up to 400 s).
+  }, 600_000);
 
-  afterAll(() => {
-    broker?.stop();
+  afterAll(async () => {
+    await broker?.release();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -129,7 +126,7 @@ describeWithRabbitMq('the one-shot rabbitmq-users service on a real RabbitMQ (De
     expect(result.output).toContain('rabbitmq users and topology applied');
     const api = ['service-api', passwords['queue-api']] as const;
     const resizer = ['service-resizer', passwords['queue-resizer']] as const;
-    expect(broker.authenticates([api, resizer, [api[0], resizer[1]], [resizer[0], 'not-its-password']])).toEqual([true, true, false, false]);
+    expect(await broker.authenticates([api, resizer, [api[0], resizer[1]], [resizer[0], 'not-its-password']])).toEqual([true, true, false, false]);
     for (const user of ['service-api', 'service-resizer']) expect((await broker.get(`/api/users/${user}`)).body.tags).toEqual([]);
     const permissions = async (user: string) => {
       const { body } = await broker.get(`/api/permissions/%2F/${user}`);
@@ -157,10 +154,10 @@ describeWithRabbitMq('the one-shot rabbitmq-users service on a real RabbitMQ (De
     expect(applied).toBe('dead-letter');
   });
 
-  it('converges on a second run, taking a changed password', () => {
+  it('converges on a second run, taking a changed password', async () => {
     passwords['queue-resizer'] = 'ffffeeee'.repeat(4);
     expect(runUsers(broker.admin.password)).toMatchObject({ ok: true });
-    expect(broker.authenticates([['service-resizer', 'ffffeeee'.repeat(4)]])).toEqual([true]);
+    expect(await broker.authenticates([['service-resizer', 'ffffeeee'.repeat(4)]])).toEqual([true]);
   });
 
   it('fails with its reason on an empty admin file, a wrong admin password, or a password that is not the generated hex', () => {

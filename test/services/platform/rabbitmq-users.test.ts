@@ -21,7 +21,7 @@ import { readSynthesis } from '../../../synthesis/read';
 import { stackViews } from '../../../synthesis/stack-views';
 import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 import { synthesizeExamples } from '../../helpers/examples';
-import { rabbitMqBinDir, startRabbitMq, ThrowawayRabbitMq } from '../../helpers/rabbitmq';
+import { rabbitMqBinDir, leaseRabbitMq, ThrowawayRabbitMq } from '../../helpers/rabbitmq';
 import { describeRequiring, unless } from '../../helpers/required-tools';
 
 const bin = rabbitMqBinDir();
@@ -78,7 +78,7 @@ describeWithRabbitMq('the RabbitMQ Jobs on a real RabbitMQ (Debian)', () => {
   beforeAll(async () => {
     users = synthesizedJob(RABBITMQ_USERS_JOB);
     deadLetters = synthesizedJob(RABBITMQ_DLQ_JOB);
-    broker = await startRabbitMq(bin!, { username: users.env.RABBITMQ_USERNAME, password: 'admin-Pass_1' });
+    broker = await leaseRabbitMq(bin!, { username: users.env.RABBITMQ_USERNAME, password: 'admin-Pass_1' });
     dir = mkdtempSync(join(tmpdir(), 'stagecraft-rabbitmq-job-'));
     mkdirSync(join(dir, 'bin'));
     // The Jobs' image has the AWS CLI; the stub answers `secretsmanager get-secret-value --secret-id <arn> … --output text`.
@@ -96,10 +96,11 @@ describeWithRabbitMq('the RabbitMQ Jobs on a real RabbitMQ (Debian)', () => {
     secrets.set(users.env.RABBITMQ_SECRET_ARN, broker.admin.password);
     const clients = brokerClients(growth().services, 'rabbitmq', growth().components.queues);
     clients.forEach((_, i) => secrets.set(users.env[rabbitMqUserEnv(i).secret], `${'0a1b2c3d'.repeat(4)}${i}`));
-  }, 240_000);
+    // The run's node may be leased to another file, or booting (leaseRabbitMq waits up to 400 s).
+  }, 600_000);
 
-  afterAll(() => {
-    broker?.stop();
+  afterAll(async () => {
+    await broker?.release();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -110,7 +111,7 @@ describeWithRabbitMq('the RabbitMQ Jobs on a real RabbitMQ (Debian)', () => {
     expect(clients.length).toBeGreaterThan(0);
     const own = clients.map((s, i) => [rabbitMqUsername(s.name), secrets.get(users.env[rabbitMqUserEnv(i).secret])!] as const);
     // Each logs in with its own password and with no other: not a wrong one, not another service's.
-    expect(broker.authenticates([...own, ...own.map(([user]) => [user, 'not-its-password'] as const), [own[0][0], own[1][1]]])).toEqual([
+    expect(await broker.authenticates([...own, ...own.map(([user]) => [user, 'not-its-password'] as const), [own[0][0], own[1][1]]])).toEqual([
       ...own.map(() => true),
       ...own.map(() => false),
       false,
@@ -132,12 +133,12 @@ describeWithRabbitMq('the RabbitMQ Jobs on a real RabbitMQ (Debian)', () => {
     }
   });
 
-  it('converges on a second run, taking a changed password', () => {
+  it('converges on a second run, taking a changed password', async () => {
     const arn = users.env[rabbitMqUserEnv(0).secret];
     secrets.set(arn, 'ffffeeee'.repeat(4));
     expect(run(users)).toMatchObject({ ok: true });
     const [first] = brokerClients(growth().services, 'rabbitmq', growth().components.queues);
-    expect(broker.authenticates([[rabbitMqUsername(first.name), 'ffffeeee'.repeat(4)]])).toEqual([true]);
+    expect(await broker.authenticates([[rabbitMqUsername(first.name), 'ffffeeee'.repeat(4)]])).toEqual([true]);
   });
 
   it('declares the dead-letter exchange, queue and policy', async () => {
