@@ -18,6 +18,7 @@ import { readSynthesis } from '../synthesis/read';
 import { synthesizeEnvironments } from '../stacks/synthesize';
 import { sizeEnvironments } from '../sizing/blueprint';
 import { Blueprint } from '../sizing/blueprint-types';
+import { reusePrebuiltCli } from './prebuilt-cli';
 
 /** Where progress goes and which directory paths are relative to (the CLI's Io fits). */
 interface Io {
@@ -60,7 +61,8 @@ function runSynth(cli: string, cwd: string, out: string, envSelectors: readonly 
  * Synthesizes a commit: `git worktree add --detach` into a temporary directory, `stagecraft synth`
  * in the project's folder there, and the worktree removed afterwards, whatever happens. A commit of
  * Stagecraft itself (it has bin/stagecraft.js) is synthesized by its own code, with a symlink to this
- * package's node_modules (no `npm ci`); a commit of a project that installs Stagecraft, by this package.
+ * package's node_modules (no `npm ci`) and this package's CLI bundle when its sources are the same
+ * (./prebuilt-cli.ts); a commit of a project that installs Stagecraft, by this package.
  */
 async function fromGitRef(given: string, flag: string, envSelectors: readonly string[], io: Io): Promise<Source> {
   const top = git(['rev-parse', '--show-toplevel'], io.cwd);
@@ -87,6 +89,7 @@ async function fromGitRef(given: string, flag: string, envSelectors: readonly st
     if (existsSync(ownCli)) {
       cli = ownCli;
       symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+      reusePrebuiltCli(PACKAGE_ROOT, worktree);
     } else if (!existsSync(projectDir)) {
       throw problem(flag, `${given} (${short}) has no folder ${folder}, where this project is, so it cannot be synthesized`);
     }
