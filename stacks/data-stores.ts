@@ -101,11 +101,11 @@ function dataSubnetCidrs(stack: RegionalStack): string[] {
  * authentication (services/platform/database-users.ts): its role may `rds-db:connect` as that
  * user, and the pods ask for a 15-minute token per connection, so no password exists. The master
  * secret stays with the `database-users` Job that creates the users (`stack.databaseAdmin`).
- * The grant names the user on any database of the account and region, `*` for the resource id
- * (`dbuser:*` + `/<user>`), as the RDS User Guide documents ("Creating and using an IAM policy for
- * IAM database access": "matches all of the DB instances for a particular AWS account and AWS
- * Region", granting only those that have that database user): RDS generates the resource id, so
- * naming it left the policy unknown until apply. The user name carries the environment
+ * The grant names the user on any database of the account and region, with `*` in place of the
+ * resource id in `dbuser:<resource id>/<user>`, as the RDS User Guide documents ("Creating and
+ * using an IAM policy for IAM database access": it "matches all of the DB instances for a
+ * particular AWS account and AWS Region", granting only those that have that database user): RDS
+ * generates the resource id, so naming it left the policy unknown until apply. The user name carries the environment
  * (config/database-user.ts), so no other environment's database has that user.
  */
 function iamDatabaseCredential(stack: RegionalStack): (service: ServiceDefinition) => ServiceCredential {
