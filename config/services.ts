@@ -346,7 +346,7 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
 function queueRuleProblems(service: ServiceDefinition): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ file: service.sourceFile, path, message });
-  const consumed = [service.topics.consumes, ...QUEUE_BROKERS.map((b) => service.topics[b]?.consumes ?? [])].flat();
+  const consumed = [service.topics.consumes, ...QUEUE_BROKERS.map((b) => consumedOn(service, b))].flat();
   if (consumed.length === 0) {
     add(
       'scaling.rule',
