@@ -414,14 +414,15 @@ export function deployedServices(config: EnvironmentConfig, stage: Stage, catalo
       const override = config.services?.[service.name];
       if (!override) return service;
       const scaling = service.scaling;
+      const ranged = rangedRule(scaling);
       return {
         ...service,
         image: override.image ?? service.image,
         scaling:
           scaling.rule === 'fixed'
             ? { ...scaling, replicas: override.replicas ?? scaling.replicas }
-            : scaling.rule === 'cpu' || scaling.rule === 'queue'
-              ? { ...scaling, min: override.min ?? scaling.min, max: override.max ?? scaling.max }
+            : ranged
+              ? { ...ranged, min: override.min ?? ranged.min, max: override.max ?? ranged.max }
               : scaling,
       };
     });
