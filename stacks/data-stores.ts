@@ -512,7 +512,6 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
   };
   addBroker(stack, endpoint);
   stack.rabbitMq = broker;
-  if (onHosts) stack.hostRabbitMqAdmin = { adminSecretArn: broker.adminPassword.secret.arn };
   return broker;
 }
 

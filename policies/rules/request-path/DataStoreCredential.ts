@@ -41,7 +41,7 @@ import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { follow } from './links';
 import { launchTemplateOf, namesSecret } from '../helpers';
-import { composeText, HostComposeService, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
+import { composeText, HOST_BROKER_USERS_SERVICE, HostComposeService, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
 
 const PRODUCT_NAMESPACE = 'product';
 
@@ -619,9 +619,6 @@ function hostOutcomes(stack: StackView): StackOutcome[] {
     ? outcomes
     : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database, Redis with IAM or S3` }];
 }
-
-/** The one-shot compose service that puts the broker users on hosts (services/host-rabbitmq-users.ts). */
-const HOST_BROKER_USERS_SERVICE = 'rabbitmq-users';
 
 /**
  * RabbitMQ on hosts (traction): each compose service pointed at the broker (QUEUE_KIND rabbitmq,
