@@ -39,6 +39,8 @@ import { AttachedStandin, attachStandin, base64DecodedStubOutputs, isHashicorpAw
 import { STANDIN_PROVIDERS } from './standin/providers';
 import { AttachedAwsProvider, awsProviderBinary, startAwsProvider } from './aws-provider';
 import { awsProviderSchemaOnly, awsSchemaCacheFile, readAwsSchemaCache, writeAwsSchemaCache } from './aws-schema-cache';
+import type { AwsSchemaProxy, SchemaProxyAttachment } from './aws-schema-proxy';
+import type { NamedTypes } from './provider-schema-trim';
 
 /** The AWS provider version `@cdktf/provider-aws` 20.1.0 pins, and the one the mirror must hold. */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -124,6 +126,13 @@ export interface OfflineCheckOptions {
   readonly attachAwsProvider?: boolean;
   /** The AWS provider binary to attach. @default the mirror's (unpacked layout; a packed mirror attaches nothing) */
   readonly awsProviderBinary?: string;
+  /**
+   * Whether an attached stack reaches the slot's provider through the schema proxy
+   * (aws-schema-proxy.ts), whose provider schema holds only the types the stack names; false
+   * attaches it to the provider directly, with the provider's whole schema.
+   * @default true, unless STAGECRAFT_TRIM_AWS_SCHEMA=0
+   */
+  readonly trimAwsSchema?: boolean;
 }
 
 function isDirectory(candidate: string): boolean {
@@ -547,6 +556,8 @@ interface RunContext {
   readonly awsBinary?: string;
   /** The mirror's AWS provider binary (unpacked layout), which terraform starts when nothing is attached: the schema cache's key. */
   readonly mirrorAwsBinary?: string;
+  /** Whether attached stacks go through the schema proxy (OfflineCheckOptions.trimAwsSchema). */
+  readonly trimAwsSchema: boolean;
 }
 
 /**
@@ -556,6 +567,8 @@ interface RunContext {
  */
 interface Slot {
   provider?: Promise<AttachedAwsProvider>;
+  /** The schema proxy in front of the slot's current provider, when stacks are trimmed. */
+  proxy?: { readonly provider: AttachedAwsProvider; readonly proxy: AwsSchemaProxy };
 }
 
 /** The slot's running AWS provider, started when there is none or the last one died. */
@@ -568,10 +581,34 @@ async function slotProvider(context: RunContext, slot: Slot): Promise<AttachedAw
   return slot.provider as Promise<AttachedAwsProvider>;
 }
 
-/** The environment of a terraform command attached to `provider` (and to the stand-in, when the run has one). */
-function attachedEnv(env: NodeJS.ProcessEnv, provider: AttachedAwsProvider): NodeJS.ProcessEnv {
+/** The schema proxy in front of the slot's provider, started with it (a new provider gets a new proxy). */
+async function slotProxy(slot: Slot, provider: AttachedAwsProvider): Promise<AwsSchemaProxy> {
+  if (slot.proxy?.provider !== provider) {
+    await slot.proxy?.proxy.close();
+    // Required on first use, as the stand-in is: gRPC stays unevaluated in CLI runs that never attach.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startAwsSchemaProxy } = require('./aws-schema-proxy') as typeof import('./aws-schema-proxy');
+    slot.proxy = { provider, proxy: startAwsSchemaProxy(provider) };
+  }
+  return slot.proxy.proxy;
+}
+
+/**
+ * The resource, data source and ephemeral resource types the root module names: the stack's, since
+ * the override files the check adds name none but the built-in `terraform_remote_state`. Undefined
+ * for a stack with modules or check blocks, whose types this does not collect (attachesAws never
+ * attaches those either).
+ */
+export function rootModuleTypes(stack: StackJson): NamedTypes | undefined {
+  if (record(stack.module) || record(stack.check)) return undefined;
+  const types = (kind: 'resource' | 'data' | 'ephemeral'): ReadonlySet<string> => new Set(Object.keys(record(stack[kind]) ?? {}));
+  return { resource: types('resource'), data: types('data'), ephemeral: types('ephemeral') };
+}
+
+/** The environment of a terraform command attached through `reattach` (and to the stand-in, when the run has one). */
+function attachedEnv(env: NodeJS.ProcessEnv, reattach: Readonly<Record<string, unknown>>): NodeJS.ProcessEnv {
   const standin = env.TF_REATTACH_PROVIDERS ? (JSON.parse(env.TF_REATTACH_PROVIDERS) as Record<string, unknown>) : {};
-  return { ...env, TF_REATTACH_PROVIDERS: JSON.stringify({ ...standin, ...provider.reattach }) };
+  return { ...env, TF_REATTACH_PROVIDERS: JSON.stringify({ ...standin, ...reattach }) };
 }
 
 const NO_DIAGNOSTICS: ValidateSummary = { valid: false, errorCount: 0, warningCount: 0, diagnostics: [] };
@@ -624,6 +661,16 @@ async function runValidate(context: RunContext, dir: string, env: NodeJS.Process
  * two AWS provider starts, fewer per stack than init, validate and plan.
  */
 async function checkStack(context: RunContext, name: string, slot: Slot): Promise<StackCheckResult> {
+  const attachments: SchemaProxyAttachment[] = [];
+  try {
+    return await checkStackAttached(context, name, slot, attachments);
+  } finally {
+    await Promise.all(attachments.map((attachment) => attachment.close()));
+  }
+}
+
+/** checkStack's work; the schema proxy's socket for the stack, if any, goes into `attachments` to be closed after it. */
+async function checkStackAttached(context: RunContext, name: string, slot: Slot, attachments: SchemaProxyAttachment[]): Promise<StackCheckResult> {
   const started = Date.now();
   const stack = context.stacks.get(name) as StackJson;
   const phaseMs: { -readonly [K in keyof PhaseTimings]: number } = {};
@@ -640,10 +687,19 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
   const stubs = prepareWorkDir(dir, context.files.get(name) as string, stack, context.stacks);
   // init never attaches AWS (it installs it, or copies the shared init); every later command does, for a stack that can.
   let env = context.env;
+  // The provider's whole schema, for `terraform providers schema` (the stubs' types, cached for every stack).
+  let fullSchemaEnv = context.env;
   let provider: AttachedAwsProvider | undefined;
   if (context.awsBinary !== undefined && attachesAws(stack)) {
+    const types = context.trimAwsSchema ? rootModuleTypes(stack) : undefined;
     try {
       provider = await slotProvider(context, slot);
+      fullSchemaEnv = env = attachedEnv(context.env, provider.reattach);
+      if (types) {
+        const attachment = await (await slotProxy(slot, provider)).attach(types);
+        attachments.push(attachment);
+        env = attachedEnv(context.env, attachment.reattach);
+      }
     } catch (error) {
       return failed('the AWS provider could not be started', {
         ...NO_DIAGNOSTICS,
@@ -651,7 +707,6 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
         diagnostics: [`provider: Error: ${(error as Error).message}`],
       });
     }
-    env = attachedEnv(context.env, provider);
   }
   const run = (args: readonly string[]): Promise<CommandResult> => runTerraform(context.terraform, args, dir, env);
   /** The stack's failure when the attached provider died during `step`, else undefined. */
@@ -676,7 +731,7 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
     // The schema is loaded once per run, from the first stack that needs it: only a stack with the AWS provider has it
     // (an apps stack reuses it when a regional stack loaded it first, else the types come from the names).
     if (stubsNeedSchema(stubs) && (usesAws(stack) || context.schema)) {
-      const schema = await loadSchema(context, dir, env);
+      const schema = await loadSchema(context, dir, fullSchemaEnv);
       phaseMs.schema = schema.ms;
       lookup = schema.lookup;
     }
@@ -828,6 +883,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
   const toolProblem = missingToolReason(terraform, mirror, options.providerMirror === undefined && Boolean(process.env.STAGECRAFT_PROVIDER_MIRROR));
   const keep = process.env.STAGECRAFT_KEEP_TEMP === '1';
   const attachAws = options.attachAwsProvider ?? process.env.STAGECRAFT_ATTACH_AWS !== '0';
+  const trimAwsSchema = options.trimAwsSchema ?? process.env.STAGECRAFT_TRIM_AWS_SCHEMA !== '0';
   const results: StackCheckResult[] = new Array(names.length);
   let done = 0;
   const report = (index: number, result: StackCheckResult): void => {
@@ -866,6 +922,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
       keep,
       awsBinary: attachAws ? (options.awsProviderBinary ?? mirrorAwsBinary) : undefined,
       mirrorAwsBinary,
+      trimAwsSchema,
     };
     // Longest first, so the slots finish together instead of one running the last big stack alone.
     const queue = [...toCheck].sort((a, b) => planWeight(stacks.get(names[b]) as StackJson) - planWeight(stacks.get(names[a]) as StackJson));
@@ -883,6 +940,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
           }
         }
       } finally {
+        await slot.proxy?.proxy.close();
         await (await slot.provider?.catch(() => undefined))?.close();
       }
     };

@@ -106,7 +106,8 @@ describeWithTerraform('a shared AWS provider that dies', () => {
         '',
       ].join('\n');
       fs.writeFileSync(fake, script, { mode: 0o755 });
-      const [result] = await checkStacksOffline(outdir, { stacks: ['fx-single'], awsProviderBinary: fake });
+      // Through the schema proxy (the default): terraform talks to the proxy, which finds the provider gone.
+      const [result] = await checkStacksOffline(outdir, { stacks: ['fx-single'], awsProviderBinary: fake, trimAwsSchema: true });
       expect([result.status, result.reason]).toEqual(['failed', 'the AWS provider exited during terraform plan']);
       expect(result.validate.diagnostics).toHaveLength(1);
       expect(result.validate.diagnostics[0]).toMatch(
