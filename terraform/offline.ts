@@ -388,7 +388,22 @@ function usesAws(stack: StackJson): boolean {
  * provider use this does not follow) is never attached.
  */
 export function attachesAws(stack: StackJson): boolean {
-  if (record(stack.module) || record(stack.check) || stack.import !== undefined) return false;
+  return awsConfigurationsInUse(stack) === 1;
+}
+
+/**
+ * Whether the stack can be planned through the schema proxy (aws-schema-proxy.ts), which gives each
+ * AWS configuration terraform configures a provider process of its own: any number of
+ * configurations in use, one at least. Not a stack with modules or check blocks, whose types and
+ * provider use this does not follow.
+ */
+export function attachesThroughSchemaProxy(stack: StackJson): boolean {
+  return (awsConfigurationsInUse(stack) ?? 0) >= 1;
+}
+
+/** How many AWS provider configurations the stack's resources, data sources and ephemeral resources use; undefined with modules, check blocks or imports. */
+function awsConfigurationsInUse(stack: StackJson): number | undefined {
+  if (record(stack.module) || record(stack.check) || stack.import !== undefined) return undefined;
   const inUse = new Set<string>();
   for (const kind of ['resource', 'data', 'ephemeral'] as const) {
     for (const [type, byName] of Object.entries(record(stack[kind]) ?? {})) {
@@ -399,7 +414,7 @@ export function attachesAws(stack: StackJson): boolean {
       }
     }
   }
-  return inUse.size === 1;
+  return inUse.size;
 }
 
 /**
@@ -561,36 +576,50 @@ interface RunContext {
 }
 
 /**
- * One of the run's check slots, which checks one stack at a time: the AWS provider process it
- * attaches its stacks to, started by its first stack that attaches (aws-provider.ts). No two
- * terraform commands ever use one provider process at once.
+ * One of the run's check slots, which checks one stack at a time: the AWS provider processes it
+ * attaches its stacks to (aws-provider.ts), each started when first needed: the first by the
+ * slot's first stack that attaches, the others by the schema proxy when a stack has more
+ * configurations in use (one process each). No two terraform commands ever use them at once.
  */
 interface Slot {
-  provider?: Promise<AttachedAwsProvider>;
-  /** The schema proxy in front of the slot's current provider, when stacks are trimmed. */
-  proxy?: { readonly provider: AttachedAwsProvider; readonly proxy: AwsSchemaProxy };
+  readonly providers: Array<Promise<AttachedAwsProvider> | undefined>;
+  /** The schema proxy in front of the slot's providers, when stacks go through it. */
+  proxy?: AwsSchemaProxy;
 }
 
-/** The slot's running AWS provider, started when there is none or the last one died. */
-async function slotProvider(context: RunContext, slot: Slot): Promise<AttachedAwsProvider> {
-  const current = await slot.provider?.catch(() => undefined);
-  if (!current || current.exitReason() !== undefined) {
-    // Started in terraform's own environment (no inherited AWS_* settings; an unreachable proxy).
-    slot.provider = startAwsProvider(context.awsBinary as string, context.env);
+/**
+ * The slot's `index`th AWS provider, started when there is none. One that died stays dead until the
+ * next stack starts (forgetDeadProviders): the stack it died under fails naming it, instead of
+ * going on with a fresh process.
+ */
+function slotProvider(context: RunContext, slot: Slot, index = 0): Promise<AttachedAwsProvider> {
+  // Started in terraform's own environment (no inherited AWS_* settings; an unreachable proxy).
+  return (slot.providers[index] ??= startAwsProvider(context.awsBinary as string, context.env));
+}
+
+/** Drops the slot's providers that died or never started, so that the next stack that needs one starts it again. */
+async function forgetDeadProviders(slot: Slot): Promise<void> {
+  for (const [index, started] of slot.providers.entries()) {
+    const provider = await started?.catch(() => undefined);
+    if (started && (!provider || provider.exitReason() !== undefined)) slot.providers[index] = undefined;
   }
-  return slot.provider as Promise<AttachedAwsProvider>;
 }
 
-/** The schema proxy in front of the slot's provider, started with it (a new provider gets a new proxy). */
-async function slotProxy(slot: Slot, provider: AttachedAwsProvider): Promise<AwsSchemaProxy> {
-  if (slot.proxy?.provider !== provider) {
-    await slot.proxy?.proxy.close();
-    // Required on first use, as the stand-in is: gRPC stays unevaluated in CLI runs that never attach.
+/** The slot's running providers (not those that failed to start). */
+async function slotProviders(slot: Slot): Promise<AttachedAwsProvider[]> {
+  const providers = await Promise.all(slot.providers.map((provider) => provider?.catch(() => undefined)));
+  return providers.filter((provider): provider is AttachedAwsProvider => provider !== undefined);
+}
+
+/** The schema proxy in front of the slot's providers, started on first use. */
+function slotProxy(context: RunContext, slot: Slot): AwsSchemaProxy {
+  if (!slot.proxy) {
+    // Required on first use, as the stand-in is: CLI runs that never attach do not load it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startAwsSchemaProxy } = require('./aws-schema-proxy') as typeof import('./aws-schema-proxy');
-    slot.proxy = { provider, proxy: startAwsSchemaProxy(provider) };
+    slot.proxy = startAwsSchemaProxy((index) => slotProvider(context, slot, index));
   }
-  return slot.proxy.proxy;
+  return slot.proxy;
 }
 
 /**
@@ -689,14 +718,16 @@ async function checkStackAttached(context: RunContext, name: string, slot: Slot,
   let env = context.env;
   // The provider's whole schema, for `terraform providers schema` (the stubs' types, cached for every stack).
   let fullSchemaEnv = context.env;
-  let provider: AttachedAwsProvider | undefined;
-  if (context.awsBinary !== undefined && attachesAws(stack)) {
-    const types = context.trimAwsSchema ? rootModuleTypes(stack) : undefined;
+  const types = context.trimAwsSchema && attachesThroughSchemaProxy(stack) ? rootModuleTypes(stack) : undefined;
+  const attached = context.awsBinary !== undefined && (types !== undefined || attachesAws(stack));
+  if (attached) {
     try {
-      provider = await slotProvider(context, slot);
-      fullSchemaEnv = env = attachedEnv(context.env, provider.reattach);
+      // A provider that died during an earlier stack is started again when this one needs it, not blamed for this one's failure.
+      await forgetDeadProviders(slot);
+      const first = await slotProvider(context, slot);
+      fullSchemaEnv = env = attachedEnv(context.env, first.reattach);
       if (types) {
-        const attachment = await (await slotProxy(slot, provider)).attach(types);
+        const attachment = await slotProxy(context, slot).attach(types);
         attachments.push(attachment);
         env = attachedEnv(context.env, attachment.reattach);
       }
@@ -709,11 +740,14 @@ async function checkStackAttached(context: RunContext, name: string, slot: Slot,
     }
   }
   const run = (args: readonly string[]): Promise<CommandResult> => runTerraform(context.terraform, args, dir, env);
-  /** The stack's failure when the attached provider died during `step`, else undefined. */
+  /** The stack's failure when an attached provider died during `step`, else undefined. */
   const providerDied = async (step: string): Promise<StackCheckResult | undefined> => {
-    const exit = await provider?.exitReasonWithin(1000);
-    if (exit === undefined) return undefined;
-    const diagnostics = [`${step}: Error: the AWS provider process (pid ${provider?.pid}) that terraform was attached to ${exit}`];
+    if (!attached) return undefined;
+    const providers = await slotProviders(slot);
+    const exits = await Promise.all(providers.map((provider) => provider.exitReasonWithin(1000)));
+    const dead = exits.findIndex((exit) => exit !== undefined);
+    if (dead < 0) return undefined;
+    const diagnostics = [`${step}: Error: the AWS provider process (pid ${providers[dead].pid}) that terraform was attached to ${exits[dead]}`];
     return failed(`the AWS provider exited during terraform ${step}`, { ...NO_DIAGNOSTICS, errorCount: 1, diagnostics });
   };
 
@@ -782,7 +816,7 @@ async function checkStackAttached(context: RunContext, name: string, slot: Slot,
   try {
     if (show.code !== 0) throw new Error('show failed');
     // A provider that died after the plan: its JSON cannot be trusted to be complete.
-    if (provider?.exitReason() !== undefined) throw new Error('provider died');
+    if (attached && (await slotProviders(slot)).some((provider) => provider.exitReason() !== undefined)) throw new Error('provider died');
     plan = summarizePlan(JSON.parse(show.stdout) as PlanJson);
   } catch {
     const died = await providerDied('show');
@@ -928,7 +962,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
     const queue = [...toCheck].sort((a, b) => planWeight(stacks.get(names[b]) as StackJson) - planWeight(stacks.get(names[a]) as StackJson));
     let internalError: { error: unknown } | undefined;
     const worker = async (): Promise<void> => {
-      const slot: Slot = {};
+      const slot: Slot = { providers: [] };
       try {
         for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
           try {
@@ -940,8 +974,8 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
           }
         }
       } finally {
-        await slot.proxy?.proxy.close();
-        await (await slot.provider?.catch(() => undefined))?.close();
+        await slot.proxy?.close();
+        await Promise.all((await slotProviders(slot)).map((provider) => provider.close()));
       }
     };
     const parallelism = Math.max(1, Math.floor(options.parallelism ?? 2));

@@ -101,7 +101,7 @@ describeWithTerraform('the AWS schema proxy', () => {
       fs.writeFileSync(path.join(dir, 'backend_override.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } } }));
       await terraform(['init', '-input=false', '-no-color']);
       const provider = await startAwsProvider(awsProviderBinary(mirror, AWS_PROVIDER_VERSION) as string, env);
-      const proxy = startAwsSchemaProxy(provider);
+      const proxy = startAwsSchemaProxy(async () => provider);
       try {
         const attachment = await proxy.attach(rootModuleTypes(stack('fx-proxied')) as NonNullable<ReturnType<typeof rootModuleTypes>>);
         const schemas = JSON.parse(await terraform(['providers', 'schema', '-json'], { TF_REATTACH_PROVIDERS: JSON.stringify(attachment.reattach) })) as {
