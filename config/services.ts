@@ -346,7 +346,7 @@ function catalogProblems(service: ServiceDefinition, catalog: readonly ServiceDe
 function queueRuleProblems(service: ServiceDefinition): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ file: service.sourceFile, path, message });
-  const consumed = [service.topics.consumes, ...QUEUE_BROKERS.map((b) => service.topics[b]?.consumes ?? [])].flat();
+  const consumed = [service.topics.consumes, ...QUEUE_BROKERS.map((b) => consumedOn(service, b))].flat();
   if (consumed.length === 0) {
     add(
       'scaling.rule',
@@ -414,14 +414,15 @@ export function deployedServices(config: EnvironmentConfig, stage: Stage, catalo
       const override = config.services?.[service.name];
       if (!override) return service;
       const scaling = service.scaling;
+      const ranged = rangedRule(scaling);
       return {
         ...service,
         image: override.image ?? service.image,
         scaling:
           scaling.rule === 'fixed'
             ? { ...scaling, replicas: override.replicas ?? scaling.replicas }
-            : scaling.rule === 'cpu' || scaling.rule === 'queue'
-              ? { ...scaling, min: override.min ?? scaling.min, max: override.max ?? scaling.max }
+            : ranged
+              ? { ...ranged, min: override.min ?? ranged.min, max: override.max ?? ranged.max }
               : scaling,
       };
     });

@@ -82,15 +82,12 @@ class Builder {
 
   /** `quantity` units of a monthly (or per-GB, per-request) price. */
   monthly(description: string, key: string, quantity: number, type?: string): this {
-    const price = lookup(this.ctx.catalog, key, this.ctx.region, type);
-    if (isMiss(price)) throw new Unpriced(price.missing);
-    this.components.push({ description, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd: quantity * price.usd, source: price.source });
-    return this;
+    return this.monthlyIn(this.ctx.region, description, key, quantity, type);
   }
 
-  /** `quantity` units of a price in another region than the resource's (a transfer the source region bills). */
-  monthlyIn(region: string, description: string, key: string, quantity: number): this {
-    const price = lookup(this.ctx.catalog, key, region);
+  /** `quantity` units of a monthly price in `region`: another region than the resource's for a transfer the source region bills. */
+  monthlyIn(region: string | undefined, description: string, key: string, quantity: number, type?: string): this {
+    const price = lookup(this.ctx.catalog, key, region, type);
     if (isMiss(price)) throw new Unpriced(price.missing);
     this.components.push({ description, quantity, unit: price.unit, unitUsd: price.usd, monthlyUsd: quantity * price.usd, source: price.source });
     return this;

@@ -18,7 +18,14 @@
  * script refuses any other value before sending it, so none needs JSON escaping.
  */
 import { composeLiteral } from '../synthesis/terraform-literal';
-import { AWS_CLI_IMAGE, RABBITMQ_POLICY_ENV, rabbitMqDeadLetterCalls, rabbitMqDeadLetterPolicy, rabbitMqTopologyCalls } from './platform/operations-jobs';
+import {
+  AWS_CLI_IMAGE,
+  RABBITMQ_POLICY_ENV,
+  rabbitMqDeadLetterCalls,
+  rabbitMqDeadLetterPolicy,
+  rabbitMqPutUserFunction,
+  rabbitMqTopologyCalls,
+} from './platform/operations-jobs';
 import { ONE_SHOT_SERVICE } from './host-one-shot';
 
 /** The name of the one-shot compose service. */
@@ -58,7 +65,7 @@ export function hostRabbitMqUsersScript(admin: HostRabbitMqAdmin): string {
     'api() { curl -sS --fail-with-body --connect-timeout 10 -o /tmp/out -u "$RABBITMQ_USERNAME:$password" -H "content-type: application/json" "$@" || { cat /tmp/out >&2; echo >&2; echo "rabbitmq-users: $* failed" >&2; exit 1; }; }',
     ...rabbitMqDeadLetterCalls(),
     ...rabbitMqTopologyCalls(admin.topology),
-    'put_user() { pw=$(cat "/run/secrets/$2"); case "$pw" in *[!0-9a-f]*|"") echo "the password of $1 is not the generated hex" >&2; exit 1;; esac; api -X PUT "$RABBITMQ_CONSOLE_URL/api/users/$1" -d "{\\"password\\":\\"$pw\\",\\"tags\\":\\"\\"}"; api -X PUT "$RABBITMQ_CONSOLE_URL/api/permissions/%2F/$1" -d "$3"; echo "user $1 applied"; }',
+    rabbitMqPutUserFunction('cat "/run/secrets/$2"'),
     ...admin.users.map(({ user, passwordFile }, i) => `put_user '${user}' '${passwordFile}' "$${hostRabbitMqPermissionsEnv(i)}"`),
     'echo "rabbitmq users and topology applied"',
   ].join('\n');

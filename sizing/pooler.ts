@@ -17,7 +17,7 @@
  */
 import { Environment } from '../config/environment';
 import { PoolerSettings } from '../config/pooler';
-import { ServiceDefinition } from '../config/service-definition';
+import { rangedRule, ServiceDefinition } from '../config/service-definition';
 import { Blueprint, PoolerSize } from './blueprint-types';
 import { fmt } from './numbers';
 
@@ -124,7 +124,7 @@ export function poolerSize(settings: PoolerSettings, blueprint: Blueprint, envir
     (s) => {
       const sized = blueprint.services?.[s.name]?.max;
       const rule = s.scaling;
-      return sized ?? (rule.rule === 'fixed' ? rule.replicas : rule.rule === 'cpu' || rule.rule === 'queue' ? rule.max : 2);
+      return sized ?? (rule.rule === 'fixed' ? rule.replicas : (rangedRule(rule)?.max ?? 2));
     },
     blueprint.postgres?.instanceClass,
   );

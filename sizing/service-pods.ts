@@ -11,7 +11,7 @@
  *
  * Pure: no I/O.
  */
-import { backlogTargetPerPod, ServiceDefinition } from '../config/service-definition';
+import { backlogTargetPerPod, rangedRule, ServiceDefinition } from '../config/service-definition';
 import { Workload } from '../config/workload-defaults';
 import { ServicePods } from './blueprint-types';
 import { connectionsPerDailyUserOf, messagesPerDailyUserOf, SECONDS_PER_DAY } from './demand';
@@ -74,18 +74,13 @@ function podsOf(service: ServiceDefinition, input: ServicePodsInput): ServicePod
   const demand = service.demand;
   if (demand.driver === 'fixed') {
     const scaling = service.scaling;
+    const ranged = rangedRule(scaling);
     const [min, max, why] =
       scaling.rule === 'fixed'
         ? [scaling.replicas, scaling.replicas, `fixed: ${scaling.replicas} replica(s)`]
-        : scaling.rule === 'cpu'
-          ? [scaling.min, scaling.max, `fixed range of its cpu rule: ${scaling.min}–${scaling.max}`]
-          : scaling.rule === 'queue'
-            ? [scaling.min, scaling.max, `fixed range of its queue rule: ${scaling.min}–${scaling.max}${backlogText(service)}`]
-            : [
-                podFloor,
-                Math.max(podFloor, Math.ceil(podFloor * headroom)),
-                `no demand figure: the stage's pod floor ${podFloor}, × ${fmt(headroom)} headroom`,
-              ];
+        : ranged
+          ? [ranged.min, ranged.max, `fixed range of its ${ranged.rule} rule: ${ranged.min}–${ranged.max}${backlogText(service)}`]
+          : [podFloor, Math.max(podFloor, Math.ceil(podFloor * headroom)), `no demand figure: the stage's pod floor ${podFloor}, × ${fmt(headroom)} headroom`];
     return { driver: 'fixed', min, max, cpu, memoryGiB, reason: `${why} → ${min}–${max} pods × ${pods}` };
   }
 

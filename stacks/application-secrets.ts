@@ -28,9 +28,13 @@ export { APPLICATION_SECRET_TAG };
 /** Secret name → ARN, per service. */
 export type ApplicationSecretArns = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
-const created = new WeakMap<RegionalStack, Map<string, Record<string, string>>>();
-/** The same secrets' ARNs for IAM policies, built from their names: known at plan time. */
-const forPolicies = new WeakMap<RegionalStack, Map<string, string[]>>();
+/** A stack's secrets: their ARNs by service and name, and the same secrets' ARNs for IAM policies (built from their names: known at plan time). */
+interface CreatedSecrets {
+  readonly arns: ApplicationSecretArns;
+  readonly policyArns: ReadonlyMap<string, readonly string[]>;
+}
+
+const created = new WeakMap<RegionalStack, CreatedSecrets>();
 
 /** The Secrets Manager name of a service's secret. */
 export function applicationSecretName(environment: string, service: string, name: string): string {
@@ -39,6 +43,10 @@ export function applicationSecretName(environment: string, service: string, name
 
 /** The application secrets of every service of `stack`'s environment, created on first call. */
 export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns {
+  return createdSecrets(stack).arns;
+}
+
+function createdSecrets(stack: RegionalStack): CreatedSecrets {
   const existing = created.get(stack);
   if (existing) return existing;
   const f = stack.foundation;
@@ -67,9 +75,9 @@ export function applicationSecrets(stack: RegionalStack): ApplicationSecretArns 
     }
     arns.set(service.name, byName);
   }
-  created.set(stack, arns);
-  forPolicies.set(stack, policyArns);
-  return arns;
+  const secrets = { arns, policyArns };
+  created.set(stack, secrets);
+  return secrets;
 }
 
 /** The deployer's variable that carries the region's R2 writer token: `r2_writer_token_us_east_1`. */
@@ -99,8 +107,7 @@ function r2WriterSecret(stack: RegionalStack): DeployerSecret {
 
 /** Every application secret ARN of `services` in `stack`, for IAM policies (known at plan time). */
 export function applicationSecretArnsOf(stack: RegionalStack, services: readonly string[]): string[] {
-  applicationSecrets(stack);
-  const arns = forPolicies.get(stack) as Map<string, string[]>;
+  const arns = createdSecrets(stack).policyArns;
   // Services that write R2 share the region's one R2 writer secret: each ARN once.
   return [...new Set(services.flatMap((service) => arns.get(service) ?? []))];
 }

@@ -40,6 +40,7 @@ import {
 import { brokerClients } from '../config/components';
 import { kafkaTopics, rabbitMqPermissions, rabbitMqTopology, rabbitMqUsername } from '../services/platform/queue-topology';
 import { databaseUsersSql } from '../services/platform/database-users';
+import { databaseUserName } from '../config/database-user';
 import { HEADLESS_SERVICE } from '../services/platform/cockroachdb/certificates';
 import { COCKROACH_HTTP_PORT, COCKROACH_NAMESPACE } from '../services/platform/cockroachdb/names';
 import { backupBucketName, cockroachObjects, cockroachPlacement } from '../services/platform/cockroachdb';
@@ -267,10 +268,14 @@ export class AppsStack extends StagecraftStack {
       if (topics.length > 0) jobs.push(...kafkaTopicsObjects({ region, clusterArn: regional.kafka.cluster.arn, topics }));
     }
     if (regional.databaseAdmin) {
-      const users = regional.foundation.environment.services.filter((s) => s.dataStores.includes('database')).map((s) => ({ user: s.name }));
+      const environment = regional.foundation.environment;
+      // Each service's user is unique to the environment (config/database-user.ts); its schema keeps
+      // the service's name, and the user it replaces (the bare service name) passes on what it owns.
+      const clients = environment.services.filter((s) => s.dataStores.includes('database'));
+      const users = clients.map((s) => ({ user: databaseUserName(environment.name, s.name), schema: s.name, formerUser: s.name }));
       // Behind PgBouncer each user logs in with the password of its own secret (stacks/pooler.ts), not IAM.
       const owned = regional.pooler?.ownedSecretArns;
-      const passwords = owned && users.map((u) => ({ user: u.user, secretArn: owned[u.user] }));
+      const passwords = owned && clients.map((s, i) => ({ user: users[i].user, secretArn: owned[s.name] }));
       const sql = passwords
         ? databaseUsersSql({ users, passwordFiles: Object.fromEntries(passwords.map((p, i) => [p.user, databasePasswordFile(i)])), revokeIam: true })
         : databaseUsersSql({ users });

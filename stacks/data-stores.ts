@@ -40,6 +40,7 @@ import {
 } from '../services/platform/cockroachdb/client-certificates';
 import { PRODUCT_DATABASE } from '../services/platform/cockroachdb/placement';
 import { POSTGRES_DATABASE } from '../services/platform/database-users';
+import { databaseUserName } from '../config/database-user';
 import { POOLER_HOST, PoolerDatabase } from '../services/kubernetes/pooler';
 import { pooledDatabase } from './pooler';
 import { DataStoreEndpoint, ServiceCredential } from '../constructs/shared/data-store-endpoints';
@@ -98,25 +99,33 @@ function dataSubnetCidrs(stack: RegionalStack): string[] {
 /**
  * On a cluster stage, every service logs in to PostgreSQL as its own user through IAM database
  * authentication (services/platform/database-users.ts): its role may `rds-db:connect` as that
- * user on each database (`dbuser:<resource id>/<service>`), and the pods ask for a 15-minute
- * token per connection, so no password exists. The master secret stays with the `database-users`
- * Job that creates the users (`stack.databaseAdmin`).
+ * user, and the pods ask for a 15-minute token per connection, so no password exists. The master
+ * secret stays with the `database-users` Job that creates the users (`stack.databaseAdmin`).
+ * The grant names the user on any database of the account and region, with `*` in place of the
+ * resource id in `dbuser:<resource id>/<user>`, as the RDS User Guide documents ("Creating and
+ * using an IAM policy for IAM database access": it "matches all of the DB instances for a
+ * particular AWS account and AWS Region", granting only those that have that database user): RDS
+ * generates the resource id, so naming it left the policy unknown until apply. The user name carries the environment
+ * (config/database-user.ts), so no other environment's database has that user.
  */
-function iamDatabaseCredential(stack: RegionalStack, resourceIds: readonly string[]): (service: ServiceDefinition) => ServiceCredential {
+function iamDatabaseCredential(stack: RegionalStack): (service: ServiceDefinition) => ServiceCredential {
   const f = stack.foundation;
   const { partition, accountId } = f.encryptionKey;
-  return ({ name: service }) => ({
-    mechanism: 'IAM database user',
-    env: { DATABASE_USER: service, DATABASE_NAME: POSTGRES_DATABASE, DATABASE_AUTH: 'iam' },
-    statements: [
-      {
-        Sid: 'ConnectAsItsDatabaseUser',
-        Effect: 'Allow',
-        Action: 'rds-db:connect',
-        Resource: resourceIds.map((id) => `arn:${partition}:rds-db:${f.region.code}:${accountId}:dbuser:${id}/${service}`),
-      },
-    ],
-  });
+  return ({ name: service }) => {
+    const user = databaseUserName(f.environment.name, service);
+    return {
+      mechanism: 'IAM database user',
+      env: { DATABASE_USER: user, DATABASE_NAME: POSTGRES_DATABASE, DATABASE_AUTH: 'iam' },
+      statements: [
+        {
+          Sid: 'ConnectAsItsDatabaseUser',
+          Effect: 'Allow',
+          Action: 'rds-db:connect',
+          Resource: [`arn:${partition}:rds-db:${f.region.code}:${accountId}:dbuser:*/${user}`],
+        },
+      ],
+    };
+  };
 }
 
 /** The region whose database-users Job sets the services' passwords (the primary, for a standby), and whether it is this one. */
@@ -197,11 +206,8 @@ export function addPostgresInstance(stack: RegionalStack, clients: readonly Secu
         env,
         secretArns: [],
         bucketArns: [],
-        // Reads go to the replicas (DATABASE_READER_HOSTS): IAM authenticates against each instance's own resource id.
-        credentialFor: iamDatabaseCredential(
-          stack,
-          [database.primary, ...database.replicas].map((instance) => instance.resourceId),
-        ),
+        // Reads go to the replicas (DATABASE_READER_HOSTS): the grant names every database of the region, replicas included.
+        credentialFor: iamDatabaseCredential(stack),
       }
     : hostRdsDatabase(stack, env, secretArn, masterSecret);
   // A standby takes no writes: the users the primary region's Job creates replicate to it.
@@ -315,10 +321,7 @@ export function addAuroraShards(stack: RegionalStack, clients: readonly Security
     },
     secretArns: [],
     bucketArns: [],
-    credentialFor: iamDatabaseCredential(
-      stack,
-      shards.map((s) => s.cluster.clusterResourceId),
-    ),
+    credentialFor: iamDatabaseCredential(stack),
   };
   // A secondary of a global database takes no writes and has no master user: the primary region's Job creates the users.
   if (!standbyOfPrimary(stack))
@@ -509,7 +512,6 @@ export function addRabbitMq(stack: RegionalStack, clients: readonly SecurityGrou
   };
   addBroker(stack, endpoint);
   stack.rabbitMq = broker;
-  if (onHosts) stack.hostRabbitMqAdmin = { adminSecretArn: broker.adminPassword.secret.arn };
   return broker;
 }
 

@@ -166,7 +166,7 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
     ...services.flatMap((s) => secretReferences(s, stack.dataStores)).map((r) => [r.file, r.arn]),
     ...appSecrets.map((s) => [s.file, s.arn]),
     ...(admin ? [[admin.admin.masterSecretFile, admin.masterSecretArn]] : []),
-    ...(brokerUsers && stack.hostRabbitMqAdmin ? [[RABBITMQ_ADMIN_SECRET_FILE, stack.hostRabbitMqAdmin.adminSecretArn]] : []),
+    ...(brokerUsers && stack.rabbitMq ? [[RABBITMQ_ADMIN_SECRET_FILE, stack.rabbitMq.adminPassword.secret.arn]] : []),
   ]);
   const used = [...new Set(services.flatMap((s) => s.dataStores))];
   // The host fetches the secrets with the instance role, and the containers use it (IMDS answers them, HOST_IMDS_HOP_LIMIT)
@@ -219,7 +219,7 @@ export function addHostServices(stack: RegionalStack, hosts: readonly AppHost[],
 function hostRabbitMqUsers(stack: RegionalStack, services: readonly ServiceDefinition[]): HostRabbitMqAdmin | undefined {
   const broker = stack.rabbitMq;
   const store = stack.dataStores.rabbitmq;
-  if (!broker || !store?.credentialFor || !stack.hostRabbitMqAdmin) return undefined;
+  if (!broker || !store?.credentialFor) return undefined;
   const clients = brokerClients(services, 'rabbitmq', stack.foundation.environment.components.queues);
   if (clients.length === 0) return undefined;
   return {

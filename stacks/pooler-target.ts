@@ -5,9 +5,9 @@ export interface PoolerTarget {
   readonly databases: readonly PoolerDatabase[];
   /** Each client's user and the id its password secret is read by (ARN, or a replica's name in a standby region). */
   readonly users: readonly PoolerUser[];
-  /** The IAM resources of those secrets (an ARN, or the replica's ARN pattern), by user. */
+  /** The IAM resources of those secrets (an ARN, or the replica's ARN pattern), by service. */
   readonly secretResources: Readonly<Record<string, string>>;
-  /** The secrets this region owns (the database-users Job sets them), by user; empty in a standby region. */
+  /** The secrets this region owns (the database-users Job sets them), by service; empty in a standby region. */
   readonly ownedSecretArns: Readonly<Record<string, string>>;
   readonly databaseCidrs: readonly string[];
   readonly databasePort: number;

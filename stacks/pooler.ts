@@ -21,6 +21,7 @@ import { ServiceIdentity } from '../constructs/aws/service-identity';
 import { EksCluster } from '../constructs/aws/eks-cluster';
 import { uniqueResourceName } from '../constructs/shared/protection';
 import { POOLER_NAME } from '../config/pooler';
+import { databaseUserName } from '../config/database-user';
 import { ServiceDefinition } from '../config/service-definition';
 import { databaseClients } from '../sizing/pooler';
 import { PRODUCT_NAMESPACE, selectorLabels } from '../services/kubernetes/labels';
@@ -59,6 +60,8 @@ export function pooledDatabase(
   const ownedSecretArns: Record<string, string> = {};
   for (const service of clients) {
     const name = databasePasswordSecretName(f.environment.name, owner.region, service.name);
+    // The same user as without the pooler (IAM logins): adding or removing PgBouncer keeps the service's user.
+    const user = databaseUserName(f.environment.name, service.name);
     if (owner.owns) {
       const secret = new GeneratedSecret(stack, `postgres-user-${service.name}`, {
         name,
@@ -69,12 +72,12 @@ export function pooledDatabase(
         // Raising components.postgres.pooler.passwordVersion writes a new password (rotation).
         valueVersion: passwordVersion,
       });
-      users.push({ user: service.name, secretId: secret.secret.arn });
+      users.push({ user, secretId: secret.secret.arn });
       secretResources[service.name] = secret.secret.arn;
       ownedSecretArns[service.name] = secret.secret.arn;
     } else {
       // The owner's replica in this region: same name, an ARN with a random suffix of 6 characters.
-      users.push({ user: service.name, secretId: name });
+      users.push({ user, secretId: name });
       secretResources[service.name] = `arn:${partition}:secretsmanager:${f.region.code}:${accountId}:secret:${name}-??????`;
     }
   }
@@ -92,12 +95,12 @@ export function pooledDatabase(
     bucketArns: [],
     credentialFor: (service: ServiceDefinition): ServiceCredential => {
       const resource = secretResources[service.name];
-      const user = users.find((u) => u.user === service.name);
+      const user = users.find((u) => u.user === databaseUserName(f.environment.name, service.name));
       if (!resource || !user) throw new Error(`${service.name} does not declare the database in ${stack.stackName}`);
       return {
         mechanism: 'database user with a password of its own, through PgBouncer',
         // The version restarts the service when the passwords rotate, so it reads its new one.
-        env: { DATABASE_USER: service.name, DATABASE_NAME: writer, DATABASE_AUTH: 'password', DATABASE_PASSWORD_VERSION: String(passwordVersion) },
+        env: { DATABASE_USER: user.user, DATABASE_NAME: writer, DATABASE_AUTH: 'password', DATABASE_PASSWORD_VERSION: String(passwordVersion) },
         secretArns: [resource],
         fileSecrets: { [DATABASE_PASSWORD_SECRET]: user.secretId },
       };

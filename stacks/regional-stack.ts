@@ -114,8 +114,6 @@ export class RegionalStack extends StagecraftStack {
   };
   /** Single-host stages: where the `database-users` compose service creates the services' users, and the master secret it reads. */
   hostDatabaseAdmin?: { readonly admin: HostDatabaseAdmin; readonly masterSecretArn: string };
-  /** Single-host stages with RabbitMQ: the broker admin's secret, which the host fetches for the one-shot `rabbitmq-users` service alone. */
-  hostRabbitMqAdmin?: { readonly adminSecretArn: string };
   /** The private zone of CockroachDB's join names, in a massive environment's first region; later regions associate with it. */
   cockroachJoinZone?: Route53Zone;
 

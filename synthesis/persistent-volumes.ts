@@ -65,14 +65,19 @@ export function kubernetesClusterRegion(json: StackJson): string | undefined {
   return undefined;
 }
 
-/** The StorageClass objects of a stack, by name. */
-function storageClasses(json: StackJson): Map<string, Record<string, unknown>> {
+const classesOf = new WeakMap<StackJson, ReadonlyMap<string, Record<string, unknown>>>();
+
+/** The StorageClass objects of a stack, by name: read once per stack, however many claims name them. */
+function storageClasses(json: StackJson): ReadonlyMap<string, Record<string, unknown>> {
+  const known = classesOf.get(json);
+  if (known) return known;
   const out = new Map<string, Record<string, unknown>>();
   for (const body of Object.values(json.resource?.kubernetes_storage_class_v1 ?? {})) {
     const object = apiObjectOf('kubernetes_storage_class_v1', body);
     const name = record(object.metadata)?.name;
     if (typeof name === 'string') out.set(name, object);
   }
+  classesOf.set(json, out);
   return out;
 }
 

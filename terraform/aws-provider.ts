@@ -5,11 +5,18 @@
  * provider's own `-debug` flag serves it in managed debug mode and prints a `TF_REATTACH_PROVIDERS`
  * value; terraform then connects to that process instead of starting one (and never stops it).
  *
- * One process serves one terraform command at a time (offline.ts gives each check slot its own):
- * the provider keeps the configuration of its last `ConfigureProvider` call, so two runs at once,
- * or two different configurations in one run (aliases with other regions or default tags), would
- * plan with each other's settings. offline.ts attaches only stacks with one AWS configuration, and
- * test/terraform/aws-reattach.test.ts proves the plans identical to unattached ones.
+ * One process serves one terraform command at a time (offline.ts gives each check slot its own),
+ * and one configuration: the provider keeps the configuration of its last `ConfigureProvider`
+ * call, so two runs at once, or two different configurations in one run (aliases with other
+ * regions or default tags), would plan with each other's settings. By default terraform reaches
+ * the slot's processes through the schema proxy (aws-schema-proxy.ts), which gives each
+ * configuration terraform configures a process of its own, and serves each root module the
+ * provider schema of only the types it names. The provider stays the real one: it validates and
+ * plans every resource, and terraform core checks the configuration against the provider's real
+ * schema of every type the stack uses, exactly as before (a type the provider lacks is still
+ * absent, and refused with terraform's own error). With STAGECRAFT_TRIM_AWS_SCHEMA=0 terraform
+ * attaches to one process directly, and offline.ts attaches only stacks with one AWS
+ * configuration. test/terraform/offline.test.ts proves the plans identical to unattached ones.
  *
  * The process is started with the run's terraform environment (no inherited AWS_* settings: an
  * AWS_CA_BUNDLE makes a second ConfigureProvider fail with "unable to add custom RootCAs

@@ -23,7 +23,11 @@
  * CPU-bound: two at a time on two cores, the costliest first (planWeight). Each of the two slots
  * runs the AWS provider once (aws-provider.ts) and attaches to it every stack with one AWS
  * configuration in use (attachesAws), so those commands start no provider at all: a plan of
- * acme-launch-us-east-1 went from 7.3 to 5.0 CPU s, provider included.
+ * acme-launch-us-east-1 went from 7.3 to 5.0 CPU s, provider included. Through the schema proxy
+ * (aws-schema-proxy.ts, the default), every stack with AWS resources and no modules attaches, with
+ * a provider process per configuration in use, and terraform decodes the schema of the stack's own
+ * types only: a plan and `show -json` of acme-growth-us-east-1 went from ~8 to ~4 CPU s, of
+ * acme-massive-eu-west-1 (two configurations) from 19.3 (its own providers) to 7.9.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -39,6 +43,8 @@ import { AttachedStandin, attachStandin, base64DecodedStubOutputs, isHashicorpAw
 import { STANDIN_PROVIDERS } from './standin/providers';
 import { AttachedAwsProvider, awsProviderBinary, startAwsProvider } from './aws-provider';
 import { awsProviderSchemaOnly, awsSchemaCacheFile, readAwsSchemaCache, writeAwsSchemaCache } from './aws-schema-cache';
+import type { AwsSchemaProxy, SchemaProxyAttachment } from './aws-schema-proxy';
+import type { NamedTypes } from './provider-schema-trim';
 
 /** The AWS provider version `@cdktf/provider-aws` 20.1.0 pins, and the one the mirror must hold. */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -117,13 +123,21 @@ export interface OfflineCheckOptions {
   /** Filesystem mirror directory holding hashicorp/aws. @default findProviderMirror() */
   readonly providerMirror?: string;
   /**
-   * Whether each check slot runs the mirror's AWS provider once and attaches the stacks that have a
-   * single AWS configuration to it (see attachesAws); false starts it in every terraform command.
+   * Whether each check slot runs the mirror's AWS provider and attaches stacks to it: through the
+   * schema proxy every stack with AWS resources and no modules (attachesThroughSchemaProxy), without
+   * it those with a single AWS configuration (attachesAws); false starts it in every terraform command.
    * @default true, unless STAGECRAFT_ATTACH_AWS=0
    */
   readonly attachAwsProvider?: boolean;
   /** The AWS provider binary to attach. @default the mirror's (unpacked layout; a packed mirror attaches nothing) */
   readonly awsProviderBinary?: string;
+  /**
+   * Whether an attached stack reaches the slot's provider through the schema proxy
+   * (aws-schema-proxy.ts), whose provider schema holds only the types the stack names; false
+   * attaches it to the provider directly, with the provider's whole schema.
+   * @default true, unless STAGECRAFT_TRIM_AWS_SCHEMA=0
+   */
+  readonly trimAwsSchema?: boolean;
 }
 
 function isDirectory(candidate: string): boolean {
@@ -379,7 +393,22 @@ function usesAws(stack: StackJson): boolean {
  * provider use this does not follow) is never attached.
  */
 export function attachesAws(stack: StackJson): boolean {
-  if (record(stack.module) || record(stack.check) || stack.import !== undefined) return false;
+  return awsConfigurationsInUse(stack) === 1;
+}
+
+/**
+ * Whether the stack can be planned through the schema proxy (aws-schema-proxy.ts), which gives each
+ * AWS configuration terraform configures a provider process of its own: any number of
+ * configurations in use, one at least. Not a stack with modules or check blocks, whose types and
+ * provider use this does not follow.
+ */
+export function attachesThroughSchemaProxy(stack: StackJson): boolean {
+  return (awsConfigurationsInUse(stack) ?? 0) >= 1;
+}
+
+/** How many AWS provider configurations the stack's resources, data sources and ephemeral resources use; undefined with modules, check blocks or imports. */
+function awsConfigurationsInUse(stack: StackJson): number | undefined {
+  if (record(stack.module) || record(stack.check) || stack.import !== undefined) return undefined;
   const inUse = new Set<string>();
   for (const kind of ['resource', 'data', 'ephemeral'] as const) {
     for (const [type, byName] of Object.entries(record(stack[kind]) ?? {})) {
@@ -390,7 +419,7 @@ export function attachesAws(stack: StackJson): boolean {
       }
     }
   }
-  return inUse.size === 1;
+  return inUse.size;
 }
 
 /**
@@ -547,31 +576,73 @@ interface RunContext {
   readonly awsBinary?: string;
   /** The mirror's AWS provider binary (unpacked layout), which terraform starts when nothing is attached: the schema cache's key. */
   readonly mirrorAwsBinary?: string;
+  /** Whether attached stacks go through the schema proxy (OfflineCheckOptions.trimAwsSchema). */
+  readonly trimAwsSchema: boolean;
 }
 
 /**
- * One of the run's check slots, which checks one stack at a time: the AWS provider process it
- * attaches its stacks to, started by its first stack that attaches (aws-provider.ts). No two
- * terraform commands ever use one provider process at once.
+ * One of the run's check slots, which checks one stack at a time: the AWS provider processes it
+ * attaches its stacks to (aws-provider.ts), each started when first needed: the first by the
+ * slot's first stack that attaches, the others by the schema proxy when a stack has more
+ * configurations in use (one process each). No two terraform commands ever use them at once.
  */
 interface Slot {
-  provider?: Promise<AttachedAwsProvider>;
+  readonly providers: Array<Promise<AttachedAwsProvider> | undefined>;
+  /** The schema proxy in front of the slot's providers, when stacks go through it. */
+  proxy?: AwsSchemaProxy;
 }
 
-/** The slot's running AWS provider, started when there is none or the last one died. */
-async function slotProvider(context: RunContext, slot: Slot): Promise<AttachedAwsProvider> {
-  const current = await slot.provider?.catch(() => undefined);
-  if (!current || current.exitReason() !== undefined) {
-    // Started in terraform's own environment (no inherited AWS_* settings; an unreachable proxy).
-    slot.provider = startAwsProvider(context.awsBinary as string, context.env);
+/**
+ * The slot's `index`th AWS provider, started when there is none. One that died stays dead until the
+ * next stack starts (forgetDeadProviders): the stack it died under fails naming it, instead of
+ * going on with a fresh process.
+ */
+function slotProvider(context: RunContext, slot: Slot, index = 0): Promise<AttachedAwsProvider> {
+  // Started in terraform's own environment (no inherited AWS_* settings; an unreachable proxy).
+  return (slot.providers[index] ??= startAwsProvider(context.awsBinary as string, context.env));
+}
+
+/** Drops the slot's providers that died or never started, so that the next stack that needs one starts it again. */
+async function forgetDeadProviders(slot: Slot): Promise<void> {
+  for (const [index, started] of slot.providers.entries()) {
+    const provider = await started?.catch(() => undefined);
+    if (started && (!provider || provider.exitReason() !== undefined)) slot.providers[index] = undefined;
   }
-  return slot.provider as Promise<AttachedAwsProvider>;
 }
 
-/** The environment of a terraform command attached to `provider` (and to the stand-in, when the run has one). */
-function attachedEnv(env: NodeJS.ProcessEnv, provider: AttachedAwsProvider): NodeJS.ProcessEnv {
+/** The slot's running providers (not those that failed to start). */
+async function slotProviders(slot: Slot): Promise<AttachedAwsProvider[]> {
+  const providers = await Promise.all(slot.providers.map((provider) => provider?.catch(() => undefined)));
+  return providers.filter((provider): provider is AttachedAwsProvider => provider !== undefined);
+}
+
+/** The schema proxy in front of the slot's providers, started on first use. */
+function slotProxy(context: RunContext, slot: Slot): AwsSchemaProxy {
+  if (!slot.proxy) {
+    // Required on first use, as the stand-in is: CLI runs that never attach do not load it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startAwsSchemaProxy } = require('./aws-schema-proxy') as typeof import('./aws-schema-proxy');
+    slot.proxy = startAwsSchemaProxy((index) => slotProvider(context, slot, index));
+  }
+  return slot.proxy;
+}
+
+/**
+ * The resource, data source and ephemeral resource types the root module names: the stack's, since
+ * the override files the check adds name none but the built-in `terraform_remote_state`. Undefined
+ * for a stack with modules or check blocks, whose types this does not collect (attachesAws never
+ * attaches those either).
+ */
+export function rootModuleTypes(stack: StackJson): NamedTypes | undefined {
+  if (record(stack.module) || record(stack.check)) return undefined;
+  const types = (kind: 'resource' | 'data' | 'ephemeral'): ReadonlySet<string> => new Set(Object.keys(record(stack[kind]) ?? {}));
+  return { resource: types('resource'), data: types('data'), ephemeral: types('ephemeral') };
+}
+
+/** The environment of a terraform command attached through `reattach` (and to the stand-in, when the run has one). */
+function attachedEnv(env: NodeJS.ProcessEnv, reattach: Readonly<Record<string, unknown>>): NodeJS.ProcessEnv {
   const standin = env.TF_REATTACH_PROVIDERS ? (JSON.parse(env.TF_REATTACH_PROVIDERS) as Record<string, unknown>) : {};
-  return { ...env, TF_REATTACH_PROVIDERS: JSON.stringify({ ...standin, ...provider.reattach }) };
+  return { ...env, TF_REATTACH_PROVIDERS: JSON.stringify({ ...standin, ...reattach }) };
 }
 
 const NO_DIAGNOSTICS: ValidateSummary = { valid: false, errorCount: 0, warningCount: 0, diagnostics: [] };
@@ -624,6 +695,16 @@ async function runValidate(context: RunContext, dir: string, env: NodeJS.Process
  * two AWS provider starts, fewer per stack than init, validate and plan.
  */
 async function checkStack(context: RunContext, name: string, slot: Slot): Promise<StackCheckResult> {
+  const attachments: SchemaProxyAttachment[] = [];
+  try {
+    return await checkStackAttached(context, name, slot, attachments);
+  } finally {
+    await Promise.all(attachments.map((attachment) => attachment.close()));
+  }
+}
+
+/** checkStack's work; the schema proxy's socket for the stack, if any, goes into `attachments` to be closed after it. */
+async function checkStackAttached(context: RunContext, name: string, slot: Slot, attachments: SchemaProxyAttachment[]): Promise<StackCheckResult> {
   const started = Date.now();
   const stack = context.stacks.get(name) as StackJson;
   const phaseMs: { -readonly [K in keyof PhaseTimings]: number } = {};
@@ -640,10 +721,21 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
   const stubs = prepareWorkDir(dir, context.files.get(name) as string, stack, context.stacks);
   // init never attaches AWS (it installs it, or copies the shared init); every later command does, for a stack that can.
   let env = context.env;
-  let provider: AttachedAwsProvider | undefined;
-  if (context.awsBinary !== undefined && attachesAws(stack)) {
+  // The provider's whole schema, for `terraform providers schema` (the stubs' types, cached for every stack).
+  let fullSchemaEnv = context.env;
+  const types = context.trimAwsSchema && attachesThroughSchemaProxy(stack) ? rootModuleTypes(stack) : undefined;
+  const attached = context.awsBinary !== undefined && (types !== undefined || attachesAws(stack));
+  if (attached) {
     try {
-      provider = await slotProvider(context, slot);
+      // A provider that died during an earlier stack is started again when this one needs it, not blamed for this one's failure.
+      await forgetDeadProviders(slot);
+      const first = await slotProvider(context, slot);
+      fullSchemaEnv = env = attachedEnv(context.env, first.reattach);
+      if (types) {
+        const attachment = await slotProxy(context, slot).attach(types);
+        attachments.push(attachment);
+        env = attachedEnv(context.env, attachment.reattach);
+      }
     } catch (error) {
       return failed('the AWS provider could not be started', {
         ...NO_DIAGNOSTICS,
@@ -651,14 +743,16 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
         diagnostics: [`provider: Error: ${(error as Error).message}`],
       });
     }
-    env = attachedEnv(context.env, provider);
   }
   const run = (args: readonly string[]): Promise<CommandResult> => runTerraform(context.terraform, args, dir, env);
-  /** The stack's failure when the attached provider died during `step`, else undefined. */
+  /** The stack's failure when an attached provider died during `step`, else undefined. */
   const providerDied = async (step: string): Promise<StackCheckResult | undefined> => {
-    const exit = await provider?.exitReasonWithin(1000);
-    if (exit === undefined) return undefined;
-    const diagnostics = [`${step}: Error: the AWS provider process (pid ${provider?.pid}) that terraform was attached to ${exit}`];
+    if (!attached) return undefined;
+    const providers = await slotProviders(slot);
+    const exits = await Promise.all(providers.map((provider) => provider.exitReasonWithin(1000)));
+    const dead = exits.findIndex((exit) => exit !== undefined);
+    if (dead < 0) return undefined;
+    const diagnostics = [`${step}: Error: the AWS provider process (pid ${providers[dead].pid}) that terraform was attached to ${exits[dead]}`];
     return failed(`the AWS provider exited during terraform ${step}`, { ...NO_DIAGNOSTICS, errorCount: 1, diagnostics });
   };
 
@@ -676,7 +770,7 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
     // The schema is loaded once per run, from the first stack that needs it: only a stack with the AWS provider has it
     // (an apps stack reuses it when a regional stack loaded it first, else the types come from the names).
     if (stubsNeedSchema(stubs) && (usesAws(stack) || context.schema)) {
-      const schema = await loadSchema(context, dir, env);
+      const schema = await loadSchema(context, dir, fullSchemaEnv);
       phaseMs.schema = schema.ms;
       lookup = schema.lookup;
     }
@@ -727,7 +821,7 @@ async function checkStack(context: RunContext, name: string, slot: Slot): Promis
   try {
     if (show.code !== 0) throw new Error('show failed');
     // A provider that died after the plan: its JSON cannot be trusted to be complete.
-    if (provider?.exitReason() !== undefined) throw new Error('provider died');
+    if (attached && (await slotProviders(slot)).some((provider) => provider.exitReason() !== undefined)) throw new Error('provider died');
     plan = summarizePlan(JSON.parse(show.stdout) as PlanJson);
   } catch {
     const died = await providerDied('show');
@@ -828,6 +922,7 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
   const toolProblem = missingToolReason(terraform, mirror, options.providerMirror === undefined && Boolean(process.env.STAGECRAFT_PROVIDER_MIRROR));
   const keep = process.env.STAGECRAFT_KEEP_TEMP === '1';
   const attachAws = options.attachAwsProvider ?? process.env.STAGECRAFT_ATTACH_AWS !== '0';
+  const trimAwsSchema = options.trimAwsSchema ?? process.env.STAGECRAFT_TRIM_AWS_SCHEMA !== '0';
   const results: StackCheckResult[] = new Array(names.length);
   let done = 0;
   const report = (index: number, result: StackCheckResult): void => {
@@ -866,12 +961,13 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
       keep,
       awsBinary: attachAws ? (options.awsProviderBinary ?? mirrorAwsBinary) : undefined,
       mirrorAwsBinary,
+      trimAwsSchema,
     };
     // Longest first, so the slots finish together instead of one running the last big stack alone.
     const queue = [...toCheck].sort((a, b) => planWeight(stacks.get(names[b]) as StackJson) - planWeight(stacks.get(names[a]) as StackJson));
     let internalError: { error: unknown } | undefined;
     const worker = async (): Promise<void> => {
-      const slot: Slot = {};
+      const slot: Slot = { providers: [] };
       try {
         for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
           try {
@@ -883,7 +979,8 @@ export async function checkStacksOffline(outdir: string, options: OfflineCheckOp
           }
         }
       } finally {
-        await (await slot.provider?.catch(() => undefined))?.close();
+        await slot.proxy?.close();
+        await Promise.all((await slotProviders(slot)).map((provider) => provider.close()));
       }
     };
     const parallelism = Math.max(1, Math.floor(options.parallelism ?? 2));

@@ -122,7 +122,7 @@ function familyTable(): string {
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Run the guardrails over synthesized stacks: encryption, exposure, IMDSv2, backups, logging, TLS, stage rules',
+  summary: 'Run the guardrails over synthesized stacks: encryption, exposure, IMDSv2, backups, logging, TLS, stage rules, deploy preflight',
   usage: 'check [--out <dir>] [--env <name-or-path>]... [--level error|warning] [--json] [--sarif <file>]',
   flags: [
     {

@@ -24,6 +24,9 @@ export interface ServiceRoute {
   readonly healthCheckPath?: string;
 }
 
+/** Routes in the order of their service and port names. */
+const byName = (a: ServiceRoute, b: ServiceRoute) => `${a.service}/${a.portName}`.localeCompare(`${b.service}/${b.portName}`);
+
 /** The highest priority an ALB listener rule accepts (AWS takes 1..50,000). */
 export const MAX_RULE_PRIORITY = 50_000;
 
@@ -39,7 +42,6 @@ export const CATCH_ALL_PRIORITY = MAX_RULE_PRIORITY;
  * every-host rule, whose `*.<domain>` pattern matches the others' hosts, last.
  */
 export function routePriorities(routes: readonly ServiceRoute[]): Map<ServiceRoute, number> {
-  const byName = (a: ServiceRoute, b: ServiceRoute) => `${a.service}/${a.portName}`.localeCompare(`${b.service}/${b.portName}`);
   const specific = routes.filter((r) => r.paths.length > 0).sort(byName);
   const priorities = new Map<ServiceRoute, number>(specific.map((route, i) => [route, (i + 1) * 10]));
   const catchAlls = routes.filter((r) => r.paths.length === 0).sort((a, b) => a.hosts.length - b.hosts.length || byName(a, b));
@@ -99,7 +101,6 @@ export const ORIGIN_HEALTH_PRIORITY = 1;
  * without routes.
  */
 export function originHealthRoute(routes: readonly ServiceRoute[]): ServiceRoute | undefined {
-  const byName = (a: ServiceRoute, b: ServiceRoute) => `${a.service}/${a.portName}`.localeCompare(`${b.service}/${b.portName}`);
   const everywhere = routes.filter((r) => r.paths.length === 0 && PUBLIC_HOSTS.every((h) => r.hosts.includes(h))).sort(byName);
   return everywhere[0] ?? [...routes].sort(byName)[0];
 }

@@ -1,6 +1,7 @@
 /** Lookups several rules share: replicas, bucket companions, launch templates, pod containers. */
 import { ResourceView, StackView } from '../types';
 import { read, readAll } from '../../synthesis/values';
+import { wildcardRegExp } from '../../synthesis/wildcard';
 
 /** An RDS read replica: engine, storage and backups come from its source. */
 export function isReadReplica(resource: ResourceView): boolean {
@@ -69,14 +70,8 @@ export function namesSecret(resource: string, secret: ResourceView): boolean {
   if (!resource.startsWith('arn:') || at < 0) return false;
   const pattern = resource.slice(at + ':secret:'.length);
   if (pattern.includes('${')) return false;
-  const glob = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
   // A name Secrets Manager gave its suffix: any six characters stand for it.
-  return glob.test(`${name}-AbCdEf`);
+  return wildcardRegExp(pattern).test(`${name}-AbCdEf`);
 }
 
 /** The stacks of `stack`'s environment it is deployed after, directly or not; undefined when the order is not known. */

@@ -8,7 +8,7 @@
  * is waited for (the init container retries), so the pod starts once the operator has put it.
  */
 import { terraformLiteral } from '../../synthesis/terraform-literal';
-import { SECRET_WAIT, SecretWait } from './secret-wait';
+import { SECRET_WAIT, SecretWait, secretWaitLines } from './secret-wait';
 import { AWS_CLI_IMAGE } from '../platform/operations-jobs';
 import { hardenedContainerSecurity } from './security-context';
 import { RUN_AS_USER } from './workload-spec';
@@ -43,12 +43,14 @@ export function fetchSecretsScript(names: readonly string[], wait: SecretWait = 
   names.forEach((name, i) => {
     const target = `${APP_SECRETS_DIR}/${name}`;
     lines.push(
-      'n=0',
-      `until aws secretsmanager get-secret-value --secret-id "$SECRET_ARN_${i}" --query SecretString --output text > ${target}.tmp; do`,
-      '  n=$((n+1))',
-      `  if [ "$n" -ge ${wait.attempts} ]; then echo "gave up after ${wait.attempts} tries: ${name} ($SECRET_ARN_${i}) cannot be read; put its value in Secrets Manager (stagecraft readiness lists it)" >&2; exit 1; fi`,
-      `  echo "${name} ($SECRET_ARN_${i}) has no value yet: put it in Secrets Manager (stagecraft readiness lists it); try $n of ${wait.attempts}, again in ${wait.intervalSeconds} s"; sleep ${wait.intervalSeconds}`,
-      'done',
+      ...secretWaitLines(
+        `aws secretsmanager get-secret-value --secret-id "$SECRET_ARN_${i}" --query SecretString --output text > ${target}.tmp`,
+        {
+          waiting: `${name} ($SECRET_ARN_${i}) has no value yet: put it in Secrets Manager (stagecraft readiness lists it)`,
+          gaveUp: `${name} ($SECRET_ARN_${i}) cannot be read; put its value in Secrets Manager (stagecraft readiness lists it)`,
+        },
+        wait,
+      ),
       `mv ${target}.tmp ${target}`,
     );
   });

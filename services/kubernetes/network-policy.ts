@@ -43,24 +43,24 @@ export function defaultDenyPolicy(): KubernetesObject {
   return policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 }
 
-/** DNS lookups to CoreDNS in kube-system. */
-export function dnsEgressPolicy(): KubernetesObject {
-  return policy('allow-dns', {
-    podSelector: {},
-    policyTypes: ['Egress'],
-    egress: [
-      {
-        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [
-          { protocol: 'UDP', port: 53 },
-          { protocol: 'TCP', port: 53 },
-        ],
-      },
+/** The egress rule of DNS lookups to CoreDNS in kube-system (a NetworkPolicy's `egress` entry). */
+export function dnsEgressRule(): Record<string, unknown> {
+  return {
+    to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    ports: [
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
     ],
-  });
+  };
 }
 
-const tcp = (port: number | string) => ({ protocol: 'TCP', port });
+/** DNS lookups to CoreDNS in kube-system. */
+export function dnsEgressPolicy(): KubernetesObject {
+  return policy('allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] });
+}
+
+/** A NetworkPolicy port entry: TCP on `port`. */
+export const tcp = (port: number | string) => ({ protocol: 'TCP', port });
 
 /** The policy of one service among the `running` ones. */
 export function servicePolicy(

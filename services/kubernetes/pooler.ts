@@ -20,7 +20,7 @@
  * "Pooling", "TLS between the services and PgBouncer").
  */
 import { terraformLiteral } from '../../synthesis/terraform-literal';
-import { SECRET_WAIT, SecretWait } from './secret-wait';
+import { SECRET_WAIT, SecretWait, secretWaitLines } from './secret-wait';
 import { POOLER_NAME } from '../../config/pooler';
 import type { PoolerSize } from '../../sizing/blueprint-types';
 import { AWS_CLI_IMAGE } from '../platform/operations-jobs';
@@ -164,12 +164,14 @@ export function userlistScript(count: number, authFile = AUTH_FILE, wait: Secret
   const lines = ['set -eu', 'umask 077', `: > ${authFile}.tmp`];
   for (let i = 0; i < count; i++) {
     lines.push(
-      'n=0',
-      `until password=$(aws secretsmanager get-secret-value --secret-id "$SECRET_ID_${i}" --query SecretString --output text); do`,
-      '  n=$((n+1))',
-      `  if [ "$n" -ge ${wait.attempts} ]; then echo "gave up after ${wait.attempts} tries: the password of $USER_${i} ($SECRET_ID_${i}) cannot be read; in a standby region it is the primary region's replica" >&2; exit 1; fi`,
-      `  echo "waiting for the password of $USER_${i} ($SECRET_ID_${i}); try $n of ${wait.attempts}, again in ${wait.intervalSeconds} s"; sleep ${wait.intervalSeconds}`,
-      'done',
+      ...secretWaitLines(
+        `password=$(aws secretsmanager get-secret-value --secret-id "$SECRET_ID_${i}" --query SecretString --output text)`,
+        {
+          waiting: `waiting for the password of $USER_${i} ($SECRET_ID_${i})`,
+          gaveUp: `the password of $USER_${i} ($SECRET_ID_${i}) cannot be read; in a standby region it is the primary region's replica`,
+        },
+        wait,
+      ),
       `printf '"%s" "%s"\\n' "$USER_${i}" "$(printf '%s' "$password" | sed 's/"/""/g')" >> ${authFile}.tmp`,
     );
   }

@@ -7,8 +7,11 @@
  *   containers cannot use an IAM role, with a password of its own read from a file (`passwordFiles`);
  * - is created without SUPERUSER, CREATEDB, CREATEROLE, REPLICATION or BYPASSRLS (a user that
  *   exists with any of them makes the script fail rather than run a superuser service);
- * - gets CONNECT on the database and USAGE and CREATE on a schema named after it, and nothing on
- *   any other service's schema (a schema with no grant is closed to everyone but its owner).
+ * - gets CONNECT on the database and USAGE and CREATE on a schema named after the service, and
+ *   nothing on any other service's schema (a schema with no grant is closed to everyone but its owner);
+ * - on cluster stages is named for the environment and the service (config/database-user.ts), and
+ *   becomes a member of the role it replaces, the bare service name, where one exists (an upgrade:
+ *   that role owns the service's tables; `formerUser`).
  * The schemas are owned by the user that runs the script (the master user), which is what RDS
  * allows: its master user is not a superuser and cannot make a schema for another role.
  * Every statement is idempotent: the operations Job (services/platform/operations-jobs.ts) runs
@@ -31,10 +34,18 @@ const DOLLAR_TAG = '$stagecraft$';
 
 /** What one service is given. */
 export interface DatabaseUser {
-  /** The database user, the service's name. */
+  /** The database user: on cluster stages `databaseUserName` (config/database-user.ts), on hosts the service's name. */
   readonly user: string;
   /** The schema only it may use. @default the user's name */
   readonly schema?: string;
+  /**
+   * The user this one replaces (an upgrade: cluster stages logged in as the bare service name
+   * before their users carried the environment). When a role of that name exists, the user becomes
+   * a member of it (`GRANT "<former>" TO "<user>"`), so it may read, write, alter and drop what the
+   * former user created and owns. A former role with more than LOGIN, or a member of any role but
+   * the IAM one, makes the script fail rather than pass its powers on. @default none
+   */
+  readonly formerUser?: string;
 }
 
 export interface DatabaseUsersInput {
@@ -103,6 +114,7 @@ function userStatements(user: DatabaseUser, database: string, iamRole: string, p
         ];
   const schema = sqlIdentifier(user.schema ?? user.user);
   const name = sqlLiteral(user.user);
+  const former = user.formerUser !== undefined && user.formerUser !== user.user ? formerUserStatements(user.formerUser, user.user, iamRole, revokeIam) : [];
   return [
     `-- ${JSON.stringify(user.user)}: ${passwordFile === undefined ? 'IAM login only' : 'password login'}, its own schema.`,
     dollarQuoted(
@@ -116,11 +128,47 @@ function userStatements(user: DatabaseUser, database: string, iamRole: string, p
       ].join('\n'),
     ),
     ...login,
+    ...former,
     `GRANT CONNECT ON DATABASE ${sqlIdentifier(database)} TO ${role};`,
     `CREATE SCHEMA IF NOT EXISTS ${schema};`,
     `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC;`,
     `GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role};`,
     `ALTER ROLE ${role} SET search_path = ${schema};`,
+  ];
+}
+
+/**
+ * `user` takes over from `former`, when a role of that name exists: it becomes a member of it,
+ * and so may use and alter what `former` owns (its tables in the service's schema). Checked
+ * first: membership also lets `user` SET ROLE to `former`, so a former role with more than LOGIN
+ * or in any role but `iamRole` stops the script. With `revokeIam` (password logins behind
+ * PgBouncer) `former` loses `iamRole` too, or `user` would hold it through `former`.
+ */
+function formerUserStatements(former: string, user: string, iamRole: string, revokeIam: boolean): string[] {
+  const formerName = sqlLiteral(former);
+  const member = (role: string, of: string) =>
+    `SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = ${sqlLiteral(of)} AND u.rolname = ${sqlLiteral(role)}`;
+  return [
+    `-- ${JSON.stringify(user)} takes over from ${JSON.stringify(former)}, when that role exists: a member of it, so it keeps what ${JSON.stringify(former)} owns.`,
+    dollarQuoted(
+      [
+        `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${formerName}) THEN`,
+        `    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${formerName} AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls)) THEN`,
+        `      RAISE EXCEPTION 'role % exists with more than LOGIN (superuser, createdb, createrole, replication or bypassrls); refusing to make % a member of it', ${formerName}, ${sqlLiteral(user)};`,
+        `    END IF;`,
+        `    IF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member`,
+        `               WHERE u.rolname = ${formerName} AND g.rolname <> ${sqlLiteral(iamRole)}) THEN`,
+        `      RAISE EXCEPTION 'role % is a member of roles other than %; refusing to make % a member of it', ${formerName}, ${sqlLiteral(iamRole)}, ${sqlLiteral(user)};`,
+        `    END IF;`,
+        ...(revokeIam
+          ? [`    IF EXISTS (${member(former, iamRole)}) THEN`, `      REVOKE ${sqlIdentifier(iamRole)} FROM ${sqlIdentifier(former)};`, `    END IF;`]
+          : []),
+        `    IF NOT EXISTS (${member(user, former)}) THEN`,
+        `      GRANT ${sqlIdentifier(former)} TO ${sqlIdentifier(user)};`,
+        `    END IF;`,
+        `  END IF;`,
+      ].join('\n'),
+    ),
   ];
 }
 
@@ -131,6 +179,10 @@ export function databaseUsersSql(input: DatabaseUsersInput): string {
   const names = input.users.map((u) => u.user);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) throw new Error(`databaseUsersSql: user ${JSON.stringify(duplicate)} is listed twice`);
+  // One service's user never becomes a member of another's.
+  const taken = input.users.find((u) => u.formerUser !== undefined && u.formerUser !== u.user && names.includes(u.formerUser));
+  if (taken)
+    throw new Error(`databaseUsersSql: ${JSON.stringify(taken.user)} would take over ${JSON.stringify(taken.formerUser)}, which is another listed user`);
   const lines = [
     '-- Generated by Stagecraft; do not edit. Idempotent: run again whenever it changes.',
     '\\set ON_ERROR_STOP on',

@@ -290,6 +290,16 @@ export function rabbitMqTopologyCalls(topology: RabbitMqUsersTarget['topology'])
   ];
 }
 
+/**
+ * The shell function `put_user <user> <password source> <permissions JSON>` (as `rabbitMqDeadLetterCalls`):
+ * puts the user (no tags: no management access) and its permissions on `/`. `readPassword` is the
+ * command that prints the password from `$2` (a secret ARN in the cluster's Job, a secret file on
+ * the hosts). The password must be the generated hex (GeneratedSecret), so it needs no JSON escaping.
+ */
+export function rabbitMqPutUserFunction(readPassword: string): string {
+  return `put_user() { pw=$(${readPassword}); case "$pw" in *[!0-9a-f]*|"") echo "the password of $1 is not the generated hex" >&2; exit 1;; esac; api -X PUT "$RABBITMQ_CONSOLE_URL/api/users/$1" -d "{\\"password\\":\\"$pw\\",\\"tags\\":\\"\\"}"; api -X PUT "$RABBITMQ_CONSOLE_URL/api/permissions/%2F/$1" -d "$3"; echo "user $1 applied"; }`;
+}
+
 export function rabbitMqDeadLetterObjects(target: RabbitMqTarget): KubernetesObject[] {
   const script = [
     'set -eu',
@@ -510,8 +520,7 @@ export function rabbitMqUsersObjects(target: RabbitMqUsersTarget): KubernetesObj
     'password=$(secret "$RABBITMQ_SECRET_ARN")',
     'api() { curl -sS --fail-with-body -o /tmp/out -u "$RABBITMQ_USERNAME:$password" -H "content-type: application/json" "$@" || { cat /tmp/out >&2; exit 1; }; }',
     ...rabbitMqTopologyCalls(target.topology),
-    // The service's password is hex (GeneratedSecret), so it needs no JSON escaping.
-    'put_user() { pw=$(secret "$2"); case "$pw" in *[!0-9a-f]*|"") echo "the password of $1 is not the generated hex" >&2; exit 1;; esac; api -X PUT "$RABBITMQ_CONSOLE_URL/api/users/$1" -d "{\\"password\\":\\"$pw\\",\\"tags\\":\\"\\"}"; api -X PUT "$RABBITMQ_CONSOLE_URL/api/permissions/%2F/$1" -d "$3"; echo "user $1 applied"; }',
+    rabbitMqPutUserFunction('secret "$2"'),
     ...target.users.map(({ user }, i) => `put_user '${user}' "$${rabbitMqUserEnv(i).secret}" "$${rabbitMqUserEnv(i).permissions}"`),
   ].join('\n');
   return job(

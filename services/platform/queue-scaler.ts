@@ -30,7 +30,7 @@ import { terraformLiteral } from '../../synthesis/terraform-literal';
 import { QUEUE_SCALER_TARGETS_ENV, QUEUE_SCALING_ANNOTATION } from '../../synthesis/queue-scaling';
 import { KubernetesObject } from '../kubernetes/object';
 import { PRODUCT_NAMESPACE } from '../kubernetes/labels';
-import { POD_IDENTITY_AGENT } from '../kubernetes/network-policy';
+import { dnsEgressRule, POD_IDENTITY_AGENT, tcp } from '../kubernetes/network-policy';
 import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
 import { RUN_AS_USER } from '../kubernetes/workload-spec';
 import { KAFKA_TOPICS_CLI_IMAGE } from './operations-jobs';
@@ -229,7 +229,6 @@ done
 
 const labels = { 'app.kubernetes.io/name': QUEUE_SCALER_NAME, 'app.kubernetes.io/part-of': 'stagecraft' };
 const meta = (name: string, namespace = QUEUE_SCALER_NAMESPACE) => ({ name, namespace, labels: { ...labels } });
-const tcp = (port: number) => ({ protocol: 'TCP', port });
 
 /** The probe: the loop has completed a pass recently. */
 const heartbeatProbe = (periodSeconds: number) => ({
@@ -310,15 +309,7 @@ export function queueScalerObjects(placement: QueueScalerPlacement): KubernetesO
         // interfaces in the private subnets) and CloudWatch (HTTPS outside the VPC; AWS publishes no stable range).
         ingress: [],
         egress: [
-          {
-            to: [
-              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
-            ],
-            ports: [
-              { protocol: 'UDP', port: 53 },
-              { protocol: 'TCP', port: 53 },
-            ],
-          },
+          dnsEgressRule(),
           { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] },
           { to: placement.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] },
           { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [placement.vpcCidr] } }], ports: [tcp(443)] },

@@ -7,7 +7,7 @@
  */
 import { Environment } from '../../config/environment';
 import { Problem } from '../../config/errors';
-import { backlogTargetPerPod, ServiceDefinition } from '../../config/service-definition';
+import { backlogTargetPerPod, rangedRule, ServiceDefinition } from '../../config/service-definition';
 import { ASSUMPTIONS } from '../../config/assumptions';
 import { Blueprint } from '../blueprint-types';
 import { DEFAULT_CPU_TARGET_PERCENT } from '../service-pods';
@@ -41,7 +41,7 @@ export function serviceRangeOverride(environment: Environment, service: ServiceD
     const o = environment.config.autoscaling?.[key];
     return { min: o?.min, max: o?.max, field: `autoscaling.${key}` };
   }
-  if (service.scaling.rule === 'cpu' || service.scaling.rule === 'queue') {
+  if (rangedRule(service.scaling)) {
     const o = environment.config.services?.[service.name];
     return { min: o?.min, max: o?.max, field: `services.${service.name}` };
   }
@@ -53,8 +53,8 @@ export function sizedPodRange(environment: Environment, blueprint: Blueprint, se
   const sized = blueprint.services?.[service.name];
   if (sized && sized.driver !== 'fixed')
     return { min: sized.min, max: sized.max, source: `sizing of its ${sized.driver} demand (Blueprint.services.${service.name})` };
-  if (service.scaling.rule === 'cpu' || service.scaling.rule === 'queue')
-    return { min: service.scaling.min, max: service.scaling.max, source: service.sourceFile };
+  const ranged = rangedRule(service.scaling);
+  if (ranged) return { min: ranged.min, max: ranged.max, source: service.sourceFile };
   if (sized) return { min: sized.min, max: sized.max, source: `sizing (Blueprint.services.${service.name})` };
   const floor = AVAILABILITY_FLOORS[environment.stage].pods;
   const headroom = environment.config.assumptions?.autoscaleHeadroom ?? ASSUMPTIONS.autoscaleHeadroom.value;

@@ -4,9 +4,10 @@
  * stand-in problem into bad input (exit 2, naming stack and type) before any terraform runs, the
  * environment that attaches the stand-in, and stub states that survive `base64decode()`.
  */
-import { UserInputError } from '../../config/errors';
+import { Problem, UserInputError } from '../../config/errors';
 import { preflightStack, StackDocument, standinProvidersOf } from './preflight';
 import { STANDIN_PROVIDERS, StandinProviderSpec } from './providers';
+import { BindingSchemaError, loadProviderSchema } from './schema-cache';
 
 function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -62,7 +63,13 @@ export async function attachStandin(stacks: readonly StackToCheck[]): Promise<At
   // stand-in (a dynamic import() would do the same, but jest's CommonJS runtime cannot run one).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startStandin } = require('./server') as typeof import('./server');
-  const standin = await startStandin({ providers: [...needed.values()] });
+  let standin: Awaited<ReturnType<typeof startStandin>>;
+  try {
+    standin = await startStandin({ providers: [...needed.values()] });
+  } catch (error) {
+    if (!(error instanceof BindingSchemaError)) throw error;
+    throw new UserInputError(bindingProblems(stacks, [...needed.values()], error));
+  }
   // The stack's file names the stack: `<outdir>/stacks/<stack>/cdk.tf.json: <type>: <message>`.
   const problems = stacks.flatMap(({ name, file, stack }) =>
     preflightStack(name, stack, standin.schemas).map((problem) => ({ file, path: problem.type, message: problem.message })),
@@ -72,6 +79,28 @@ export async function attachStandin(stacks: readonly StackToCheck[]): Promise<At
     throw new UserInputError(problems);
   }
   return { env: { TF_REATTACH_PROVIDERS: standin.reattach }, close: () => standin.close() };
+}
+
+/**
+ * Every provider whose binding cannot give the stand-in its schema (the one `startStandin` failed
+ * on, and any other needed one), as one problem per stack using it and provider.
+ */
+function bindingProblems(stacks: readonly StackToCheck[], needed: readonly StandinProviderSpec[], first: BindingSchemaError): Problem[] {
+  const failures = new Map<string, string>([[first.provider, first.message]]);
+  for (const spec of needed) {
+    if (failures.has(spec.name)) continue;
+    try {
+      loadProviderSchema(spec);
+    } catch (error) {
+      if (!(error instanceof BindingSchemaError)) throw error;
+      failures.set(spec.name, error.message);
+    }
+  }
+  return stacks.flatMap(({ file, stack }) =>
+    standinProvidersOf(stack)
+      .filter((spec) => failures.has(spec.name))
+      .map((spec) => ({ file, path: spec.name, message: `cannot be checked: ${failures.get(spec.name) as string}` })),
+  );
 }
 
 function escapeRegExp(text: string): string {

@@ -13,6 +13,23 @@ import { ProviderSchema } from './schema-model';
 /** Bump when the derivation changes what it produces. */
 const DERIVATION_FORMAT = 2;
 
+/**
+ * The stand-in cannot serve a provider because its binding package is missing, or its `.jsii`
+ * manifest (where the schema comes from) is of another version than its package.json: a broken
+ * install, bad input for every stack using the provider (`stagecraft validate` exits 2 naming them),
+ * never a schema served for a version it does not describe.
+ */
+export class BindingSchemaError extends Error {
+  constructor(
+    /** The provider's local name, as stacks require it (`cloudflare`). */
+    readonly provider: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BindingSchemaError';
+  }
+}
+
 /** Where a binding package is installed and which version it is. */
 export interface BindingPackage {
   readonly dir: string;
@@ -35,7 +52,15 @@ function cacheFile(spec: StandinProviderSpec, binding: BindingPackage): string {
 
 /** The provider's schema: from the cache when it was derived from this exact binding version, else derived and cached. */
 export function loadProviderSchema(spec: StandinProviderSpec): ProviderSchema {
-  const binding = findBindingPackage(spec.bindingPackage);
+  let binding: BindingPackage;
+  try {
+    binding = findBindingPackage(spec.bindingPackage);
+  } catch (error) {
+    throw new BindingSchemaError(
+      spec.name,
+      `the ${spec.name} stand-in's schema comes from ${spec.bindingPackage}, which is not installed (${(error as Error).message.split('\n')[0]}); run npm ci`,
+    );
+  }
   const file = cacheFile(spec, binding);
   const expected = `${spec.bindingPackage}@${binding.version}`;
   try {
@@ -46,7 +71,11 @@ export function loadProviderSchema(spec: StandinProviderSpec): ProviderSchema {
   }
   const schema = deriveProviderSchema(binding.dir, { objectsAreAttributes: spec.objectsAreAttributes });
   if (schema.derivedFrom !== expected) {
-    throw new Error(`${spec.bindingPackage}: its .jsii manifest is ${schema.derivedFrom}, but package.json says ${binding.version}; reinstall it (npm ci)`);
+    throw new BindingSchemaError(
+      spec.name,
+      `the ${spec.name} stand-in's schema would come from ${schema.derivedFrom} (the .jsii manifest in ${binding.dir}), ` +
+        `but its package.json says ${binding.version}; reinstall the bindings (npm ci)`,
+    );
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;

@@ -262,6 +262,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     }
   } catch (error) {
     servers.forEach((server) => server.forceShutdown());
+    if (!options.socketDir) fs.rmSync(socketDir, { recursive: true, force: true });
     throw error;
   }
   return {

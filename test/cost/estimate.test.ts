@@ -27,7 +27,7 @@ import { CATALOG, parseCatalog } from '../../cost/catalog';
 import { priceStack, StackCost } from '../../cost/estimate';
 import { StackJson } from '../../synthesis/stack-views';
 import { RegionUsage } from '../../sizing/usage';
-import { synthesizeExamples } from '../helpers/examples';
+import { ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
 import { sizeBlueprint } from '../../sizing/blueprint';
 import { regionUsage } from '../../sizing/usage';
 
@@ -261,6 +261,10 @@ describe('Cloudflare from the catalog and the workload', () => {
 });
 
 describe('the catalog', () => {
+  // The examples' synthesis, taken from the shared cache once for both tests that price it.
+  let synthesized: ExampleSynthesis | undefined;
+  const exampleSynthesis = () => (synthesized ??= synthesizeExamples());
+
   it('is dated, and every price names a known source', () => {
     expect(CATALOG.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const price of Object.values(CATALOG.prices)) expect(CATALOG.sources[price.source]).toBeDefined();
@@ -273,7 +277,7 @@ describe('the catalog', () => {
   });
 
   it('never counts an example resource at $0 silently: it is free with a reason, or lists what is not modelled', () => {
-    const examples = synthesizeExamples();
+    const examples = exampleSynthesis();
     for (const environment of examples.environments) {
       const { report } = sizeBlueprint(environment);
       const usage = regionUsage(report.derived!.demand, report.workload!, environment.regions.length, report.assumptions.cockroachReplicationFactor);
@@ -288,7 +292,7 @@ describe('the catalog', () => {
   });
 
   it('prices every resource of every example stack: none unpriced', () => {
-    const examples = synthesizeExamples();
+    const examples = exampleSynthesis();
     for (const environment of examples.environments) {
       const { report } = sizeBlueprint(environment);
       const usage = regionUsage(

@@ -2,7 +2,7 @@
  * Seed 002's chat system as an example (examples/chat-1b): 80 Postgres shards of 1 writer + 3
  * readers homed in four regions. Synthesized once (it is the largest synthesis here, ~3,700
  * resources), then read: each region builds only its 20 shards, the services get the shard map
- * and IAM for their region's shards, the guardrails find no error, and every resource is priced.
+ * and IAM for their region's databases, the guardrails find no error, and every resource is priced.
  * Not part of the terraform plan suite (its size would take the suite's time budget).
  */
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { runCli } from '../../cli/main';
 import { Io } from '../../cli/command';
 import { CATALOG, isMiss, lookup } from '../../cost/catalog';
+import { databaseUserName } from '../../config/database-user';
 import { cachedExampleSynthesis, PROJECT_ROOT, StackJson } from '../helpers/examples';
 
 const FILE = 'examples/chat-1b/environments/chat-1b.yaml';
@@ -51,11 +52,12 @@ describe('examples/chat-1b: 80 × (1 + 3) Postgres shards in four regions', () =
       const policies = resources(`chat-1b-${region}`, 'aws_iam_role_policy').map(([, p]) => String(p.policy));
       const connect = policies.filter((p) => p.includes('rds-db:connect'));
       expect(connect).toHaveLength(users);
-      for (const policy of connect) {
-        // 20 home shards, each named by its cluster's resource id; no other region's shard.
-        expect(policy.match(/aurora-shard-\d+_cluster_[0-9A-F]+\.cluster_resource_id/g)?.length).toBe(20);
-        expect(policy).toContain(`:rds-db:${region}:`);
-      }
+      // Each its environment's own user on every database of its region (the 20 shards it homes), named at plan time; no other region's.
+      const expected = environments[0].services
+        .filter((s) => s.dataStores.includes('database'))
+        .map((s) => `:rds-db:${region}:${environments[0].awsAccountId}:dbuser:*/${databaseUserName('chat-1b', s.name)}`);
+      const granted = connect.flatMap((policy) => [...policy.matchAll(/"(arn:[^"]*:rds-db:[^"]*)"/g)].map((m) => m[1]));
+      expect(granted.map((arn) => arn.replace(/^arn:aws/, '')).sort()).toEqual(expected.sort());
     }
   });
 

@@ -5,6 +5,7 @@
  * policy's admission, the users Job) fails naming the service, the store, the link and the stack.
  */
 import { DataStoreCredential } from '../../policies/rules/request-path/DataStoreCredential';
+import { databaseUserName } from '../../config/database-user';
 import { StateSecretOnlyForBrokerAdmin } from '../../policies/rules/encryption-at-rest/StateSecretOnlyForBrokerAdmin';
 import { StackOutcome } from '../../policies/types';
 import { readSynthesis } from '../../synthesis/read';
@@ -119,6 +120,56 @@ describe('DataStoreCredential on fixtures', () => {
     const fixed = regional([both, READ_TOKEN]);
     fixed.aws_db_instance.replica = resources.aws_db_instance.replica;
     expect(problems(evaluate(DataStoreCredential, { resources: fixed, otherRegions: { 'us-east-1-apps': compliantApps() } }))).toEqual([]);
+  });
+
+  // Issue 14, item 4: `dbuser:*/<user>` is known at plan time, and narrow only for a user no other environment has.
+  describe('a grant on every database of the region (dbuser:*)', () => {
+    const own = databaseUserName('fx', 'api');
+    const everyDatabase = (user: string, region = 'us-east-1') => ({
+      Effect: 'Allow',
+      Action: 'rds-db:connect',
+      Resource: [`arn:aws:rds-db:${region}:111122223333:dbuser:*/${user}`],
+    });
+    const withReplica = (statements: object[]) => {
+      const resources = regional(statements);
+      resources.aws_db_instance.replica = { replicate_source_db: '${aws_db_instance.db.identifier}' };
+      return resources;
+    };
+    const appsAs = (user: string) => ({ ...deployment({ ...ENV, DATABASE_USER: user }), ...usersJob(`CREATE ROLE "${user}" WITH LOGIN;`) });
+
+    it("passes for its environment's own user: every database of the stack, read replica included", () => {
+      expect(own).toBe('fx__api');
+      const outcomes = evaluate(DataStoreCredential, {
+        resources: withReplica([everyDatabase(own), READ_TOKEN]),
+        otherRegions: { 'us-east-1-apps': appsAs(own) },
+      });
+      expect(outcomes.map((o) => o.status)).toEqual(['compliant', 'compliant']);
+    });
+
+    it('fails it for a user another environment may have (the bare service name)', () => {
+      expect(problems(evaluate(DataStoreCredential, fixture([everyDatabase('api'), READ_TOKEN], appsAs('api'))))).toEqual([
+        expect.objectContaining({
+          status: 'non-compliant',
+          message:
+            "service api → database (stack fx-us-east-1): its role may rds-db:connect as api on every database of the region, and api is not its environment's own user (fx__api): another environment's database with a user of that name would let it in",
+        }),
+      ]);
+    });
+
+    it('fails it when it names another user than the one the service logs in as, or another region', () => {
+      expect(problems(evaluate(DataStoreCredential, fixture([everyDatabase(databaseUserName('fx', 'search')), READ_TOKEN], appsAs(own))))).toEqual([
+        expect.objectContaining({
+          status: 'non-compliant',
+          message: 'service api → database (stack fx-us-east-1): its role may not rds-db:connect as fx__api on aws_db_instance.db',
+        }),
+      ]);
+      expect(problems(evaluate(DataStoreCredential, fixture([everyDatabase(own, 'us-west-2'), READ_TOKEN], appsAs(own))))).toEqual([
+        expect.objectContaining({
+          status: 'non-compliant',
+          message: 'service api → database (stack fx-us-east-1): its role may not rds-db:connect as fx__api on aws_db_instance.db',
+        }),
+      ]);
+    });
   });
 
   it('fails a service whose user no Job creates', () => {
@@ -713,7 +764,7 @@ describe('DataStoreCredential on the example synthesis', () => {
     const noUser = changed('acme-growth-us-east-1', (json) => dropStatements(/ConnectAsItsDatabaseUser/)(policyOf(json, 'moderation-worker')));
     expect(problems(outcomesOf(noUser, 'acme-growth-us-east-1')).map((o) => (o.status === 'non-compliant' ? o.message : o.status))).toEqual([
       expect.stringMatching(
-        /^service moderation-worker → database \(stack acme-growth-us-east-1\): its role may not rds-db:connect as moderation-worker on aws_db_instance\.postgres_primary_/,
+        /^service moderation-worker → database \(stack acme-growth-us-east-1\): its role may not rds-db:connect as acme_growth__moderation_worker on aws_db_instance\.postgres_primary_/,
       ),
     ]);
     const notAdmitted = changed('acme-growth-us-east-1', (json) => {
@@ -730,13 +781,14 @@ describe('DataStoreCredential on the example synthesis', () => {
     ]);
   });
 
-  it('gives growth services rds-db:connect on the read replica they are sent to, not only on the primary', () => {
+  it('gives growth services rds-db:connect on every database of the region (the read replicas they are sent to too), as their own user, named at plan time', () => {
     const growth = stackViews(synthesis).find((v) => v.name === 'acme-growth-us-east-1')!;
     const replicas = growth.resources('aws_db_instance').filter((d) => d.values.replicate_source_db !== undefined);
     expect(replicas.length).toBeGreaterThan(0);
     const policy = growth.resources('aws_iam_role_policy').find((p) => p.address.startsWith('aws_iam_role_policy.service-api_data-stores'))!;
     const connect = JSON.parse(String(policy.values.policy)).Statement.find((s: { Sid?: string }) => s.Sid === 'ConnectAsItsDatabaseUser');
-    for (const replica of replicas) expect(connect.Resource).toContainEqual(expect.stringContaining(`dbuser:\${${replica.address}.resource_id}/api`));
+    const account = synthesizeExamples().environments.find((e) => e.name === 'acme-growth')!.awsAccountId;
+    expect(connect.Resource).toEqual([`arn:aws:rds-db:us-east-1:${account}:dbuser:*/${databaseUserName('acme-growth', 'api')}`]);
   });
 
   it('evaluates the producers (api, websocket-gateway, delivery-worker) at the queue on growth, scale, hyperscale and massive', () => {

@@ -1627,6 +1627,52 @@ describe('preflight: the pre-fix shapes of the 2026-12-07 review are caught', ()
     ]);
   });
 
+  it('S3: the pre-fix key lets CloudWatch alarms use it without a source condition', () => {
+    expect(evaluate(rule('SC-PRE-8'), CASES['SC-PRE-8'].nonCompliant)).toEqual([
+      {
+        status: 'non-compliant',
+        message:
+          'alarm topic(s) aws_sns_topic.alarms use the key, but its policy does not allow CloudWatch (cloudwatch.amazonaws.com) with aws:SourceAccount or aws:SourceArn kms:Decrypt, kms:GenerateDataKey',
+      },
+    ]);
+  });
+
+  it('S3: a key that gives CloudWatch Logs and CloudWatch no source condition, and the account no unconditioned grant for Backup, fails for each user', () => {
+    const statement = (sid: string, principal: Record<string, string>, actions: string[], condition?: Record<string, unknown>) => ({
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: principal,
+      Action: actions,
+      Resource: '*',
+      ...(condition ? { Condition: condition } : {}),
+    });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        // The account administers the key only from its own organization: no plain grant for Backup's service role.
+        statement('AccountAdministers', { AWS: 'arn:aws:iam::111122223333:root' }, ['kms:*'], { StringEquals: { 'aws:PrincipalOrgID': 'o-example' } }),
+        statement('CloudWatchAlarms', { Service: 'cloudwatch.amazonaws.com' }, ['kms:Decrypt', 'kms:GenerateDataKey*']),
+        statement('CloudWatchLogs', { Service: 'logs.us-east-1.amazonaws.com' }, [
+          'kms:Encrypt*',
+          'kms:Decrypt*',
+          'kms:ReEncrypt*',
+          'kms:GenerateDataKey*',
+          'kms:Describe*',
+        ]),
+      ],
+    });
+    expect(evaluate(rule('SC-PRE-8'), { resources: serviceKey(policy) })).toEqual([
+      {
+        status: 'non-compliant',
+        message: [
+          '1 log group(s) use the key, but its policy does not allow CloudWatch Logs (logs.us-east-1.amazonaws.com) with a source condition kms:Encrypt, kms:Decrypt, kms:ReEncryptFrom, kms:GenerateDataKey, kms:DescribeKey',
+          'alarm topic(s) aws_sns_topic.alarms use the key, but its policy does not allow CloudWatch (cloudwatch.amazonaws.com) with aws:SourceAccount or aws:SourceArn kms:Decrypt, kms:GenerateDataKey',
+          "backup vault(s) aws_backup_vault.v use the key, but its policy does not allow the account's IAM policies (the account root, which AWS Backup's service role acts through) kms:CreateGrant, kms:Decrypt, kms:GenerateDataKey, kms:DescribeKey",
+        ].join('; '),
+      },
+    ]);
+  });
+
   it('D5: a parameter group with create_before_destroy and a fixed name', () => {
     expect(evaluate(rule('SC-PRE-9'), CASES['SC-PRE-9'].nonCompliant)).toEqual([
       {

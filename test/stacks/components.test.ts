@@ -23,6 +23,7 @@ import { priceSizedEnvironment } from '../../cost/estimate';
 import { buildTopology } from '../../graph/build';
 import { diffSyntheses } from '../../review/diff';
 import { cachedExampleSynthesis, EXAMPLES_ROOT } from '../helpers/examples';
+import { databaseUserName } from '../../config/database-user';
 import { componentCatalog } from '../helpers/component-catalog';
 import { run } from '../helpers/cli';
 
@@ -267,6 +268,8 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
         return Object.fromEntries(env.map((e) => [e.name, e.value]));
       };
       for (const c of clients) expect([c, envOf(c).DATABASE_HOST, envOf(c).DATABASE_SSLMODE]).toEqual([c, 'pgbouncer.product.svc.cluster.local', 'require']);
+      // The same user as with IAM logins, unique to the environment, so adding or removing the pooler keeps it.
+      for (const c of clients) expect(envOf(c).DATABASE_USER).toBe(databaseUserName('collab-prod', c));
       expect(JSON.stringify(apps.json)).not.toMatch(/PRIVATE KEY/);
       expect(JSON.stringify(apps.json)).toContain('client_tls_sslmode = require');
     }
@@ -294,7 +297,7 @@ describe('the collaboration suite of seed 003 (examples/collaboration)', () => {
     // The pooler's auth_file no longer names api's secret.
     const unlisted = broken((json) => JSON.parse(JSON.stringify(json).replace('"SECRET_ID_0"', '"SECRET_ID_UNUSED"')) as Record<string, unknown>);
     expect(errorsOf(unlisted, 'SC-REQ-3')).toEqual([
-      "service api → database (stack collab-prod-us-east-1): the pgbouncer Deployment's auth_file does not list api with its password secret",
+      `service api → database (stack collab-prod-us-east-1): the pgbouncer Deployment's auth_file does not list ${databaseUserName('collab-prod', 'api')} with its password secret`,
     ]);
     // Without its NetworkPolicy nothing admits the services to the pooler.
     const closed = broken((json) => {

@@ -26,6 +26,7 @@ import { EXAMPLES_ROOT } from '../helpers/examples';
 import { readManifest, SynthManifest } from '../../synthesis/manifest';
 import { externalProducers } from '../../stacks/apps-stack-order';
 import { KubernetesObject } from '../../services/kubernetes/object';
+import { databaseUserName } from '../../config/database-user';
 
 const ROOT = join(EXAMPLES_ROOT, '..', 'collaboration');
 type Json = { resource: Record<string, Record<string, { metadata: { name: string; annotations?: Record<string, string> }; depends_on?: string[] }>> };
@@ -75,6 +76,9 @@ function jobsBefore(stack: string): Map<string, string[]> {
   );
 }
 
+/** The api's PostgreSQL user in collab-prod (config/database-user.ts). */
+const API_USER = databaseUserName('collab-prod', 'api');
+
 describe('deploy order on two regions and two brokers (examples/collaboration)', () => {
   it('starts the client of both brokers after the rabbitmq-users and kafka-topics Jobs, and every database client after database-users', () => {
     const before = jobsBefore('collab-prod-us-east-1-apps');
@@ -88,7 +92,7 @@ describe('deploy order on two regions and two brokers (examples/collaboration)',
   it("declares the standby region's database users as made by the primary region, and orders its broker clients after its own Jobs", () => {
     const objects = appliedObjects(json('collab-prod-eu-west-1-apps'));
     const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api')!;
-    expect(api.metadata.annotations?.[EXTERNAL_PROVISIONS_ANNOTATION]).toBe('database-user/api');
+    expect(api.metadata.annotations?.[EXTERNAL_PROVISIONS_ANNOTATION]).toBe(`database-user/${API_USER}`);
     expect(objects.some((o) => o.kind === 'Job' && String(o.metadata.name).startsWith('database-users-'))).toBe(false);
     expect(jobsBefore('collab-prod-eu-west-1-apps').get('api')).toEqual(expect.arrayContaining(['kafka-topics', 'rabbitmq-users']));
   });
@@ -113,7 +117,7 @@ describe('deploy order on two regions and two brokers (examples/collaboration)',
     const primaryJob = appliedObjects(json('collab-prod-us-east-1-apps')).find(
       (o) => o.kind === 'Job' && String(o.metadata.name).startsWith('database-users-'),
     )!;
-    expect(primaryJob.metadata.annotations?.['stagecraft.io/provisions']).toContain('database-user/api');
+    expect(primaryJob.metadata.annotations?.['stagecraft.io/provisions']).toContain(`database-user/${API_USER}`);
     expect([...of('collab-prod-eu-west-1-apps')].sort()).toEqual(['collab-prod-eu-west-1', 'collab-prod-us-east-1-apps']);
     expect(of('collab-prod-us-east-1-apps')).toEqual(['collab-prod-us-east-1']);
     // The same order as the views the guardrails read.
@@ -137,7 +141,7 @@ describe('deploy order on two regions and two brokers (examples/collaboration)',
     expect(standbyFindings.length).toBeGreaterThan(0);
     expect(standbyFindings.every((f) => f.status === 'non-compliant' && f.message.includes('is not deployed after it'))).toBe(true);
     expect(api?.message).toBe(
-      `Deployment product/api: database-user/api is declared made outside the stack and collab-prod-us-east-1-apps makes it, but ${standby} is not deployed after it (no cdktf stack dependency): its pods may start before it exists`,
+      `Deployment product/api: database-user/${API_USER} is declared made outside the stack and collab-prod-us-east-1-apps makes it, but ${standby} is not deployed after it (no cdktf stack dependency): its pods may start before it exists`,
     );
   });
 });

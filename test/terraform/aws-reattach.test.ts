@@ -1,11 +1,14 @@
 /**
- * The offline check attaches stacks to one running AWS provider per check slot
- * (terraform/aws-provider.ts) only where that cannot change what is planned: not a stack with two
- * AWS configurations in use (an alias in another region, with its own default tags), since a shared
- * provider keeps the last configuration and `tags_all` came out with the other region's tags. (That
- * attached plans equal unattached ones in `terraform show -json` is checked on offline.test.ts's
- * fixture, whose plans are made there anyway.) Also: a provider that dies is a clear failure of the
- * stack, not a hang, and no provider process outlives the check.
+ * The offline check attaches stacks to running AWS provider processes per check slot
+ * (terraform/aws-provider.ts) only where that cannot change what is planned. Attached directly
+ * (STAGECRAFT_TRIM_AWS_SCHEMA=0), not a stack with two AWS configurations in use (an alias in
+ * another region, with its own default tags), since a shared provider keeps the last configuration
+ * and `tags_all` came out with the other region's tags; through the schema proxy (the default),
+ * which gives each configuration a process of its own, any stack without modules or check blocks.
+ * (That attached plans equal unattached ones in `terraform show -json`, a two-region stack
+ * included, is checked on offline.test.ts's fixture, whose plans are made there anyway.) Also: a
+ * provider that dies is a clear failure of the stack, not a hang, and no provider process outlives
+ * the check.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,7 +18,7 @@ import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { attachesAws, checkStacksOffline } from '../../terraform/offline';
+import { attachesAws, attachesThroughSchemaProxy, checkStacksOffline } from '../../terraform/offline';
 import { StackJson } from '../../synthesis/stack-views';
 import { requireTerraform } from '../helpers/terraform';
 
@@ -74,6 +77,13 @@ describe('which stacks attach to a shared AWS provider', () => {
     expect(attachesAws(stack('fx-multi'))).toBe(false);
   });
 
+  it('attaches either through the schema proxy, which gives each configuration a process, but no stack with modules', () => {
+    expect([attachesThroughSchemaProxy(stack('fx-single')), attachesThroughSchemaProxy(stack('fx-multi'))]).toEqual([true, true]);
+    const withModule = { ...stack('fx-multi'), module: { m: { source: './m' } } } as unknown as StackJson;
+    const withoutAws = { resource: { cloudflare_dns_record: { r: { name: 'x' } } } } as unknown as StackJson;
+    expect([attachesThroughSchemaProxy(withModule), attachesThroughSchemaProxy(withoutAws)]).toEqual([false, false]);
+  });
+
   it('counts only configurations in use: an aliased stack with an unused default block attaches', () => {
     const aliased = {
       provider: { aws: [{ alias: 'us-east-1', region: 'us-east-1' }, { region: 'eu-west-1' }] },
@@ -106,7 +116,8 @@ describeWithTerraform('a shared AWS provider that dies', () => {
         '',
       ].join('\n');
       fs.writeFileSync(fake, script, { mode: 0o755 });
-      const [result] = await checkStacksOffline(outdir, { stacks: ['fx-single'], awsProviderBinary: fake });
+      // Through the schema proxy (the default): terraform talks to the proxy, which finds the provider gone.
+      const [result] = await checkStacksOffline(outdir, { stacks: ['fx-single'], awsProviderBinary: fake, trimAwsSchema: true });
       expect([result.status, result.reason]).toEqual(['failed', 'the AWS provider exited during terraform plan']);
       expect(result.validate.diagnostics).toHaveLength(1);
       expect(result.validate.diagnostics[0]).toMatch(

@@ -21,7 +21,8 @@ import { CLOUDFLARE } from '../../terraform/standin/providers';
 import { startStandin } from '../../terraform/standin/server';
 import { EXAMPLES_ROOT, ExampleSynthesis, synthesizeExamples } from '../helpers/examples';
 import { missingForTerraform, requireTerraform } from '../helpers/terraform';
-import { GENERATED_IDS, KNOWN_AT_PLAN, unknownAtPlan } from './known-at-plan';
+import { KNOWN_AT_PLAN, unknownAtPlan } from './known-at-plan';
+import { databaseUserName } from '../../config/database-user';
 
 const available = missingForTerraform().length === 0;
 // Without terraform or the mirror every suite below fails, naming the stacks left unchecked.
@@ -222,10 +223,28 @@ describeWithTerraform('policy documents and bucket names in the first plan (issu
   it.each(READ_AT_PLAN)('%s: no configured policy document or bucket name is known only after apply', (stack) => {
     const { checked, unknown } = unknownAtPlan(result(stack).planJsonPath as string);
     expect(checked).toBeGreaterThan(10);
-    // The one thing a policy may still wait for: the resource id RDS generates, which an
-    // `rds-db:connect` ARN must name (GENERATED_IDS). Anything else unknown fails, with its causes.
-    const unexplained = unknown.filter((u) => u.causes.length === 0 || u.causes.some((cause) => !GENERATED_IDS.some((id) => id.test(cause))));
-    expect({ stack, unknown: unexplained }).toEqual({ stack, unknown: [] });
-    for (const u of unknown) expect(u.attribute).toMatch(/^aws_iam_role_policy\./);
+    // Nothing is exempt: an unknown one fails, with the attributes that make it unknown.
+    expect({ stack, unknown }).toEqual({ stack, unknown: [] });
   });
+
+  // They named each database's resource id, which RDS generates (6 unknown policies on each of growth, scale and hyperscale).
+  it.each(['acme-growth-us-east-1', 'acme-scale-us-west-2', 'acme-hyperscale-us-east-1'])(
+    "%s: each service's rds-db:connect grant reads in the plan, as its environment's own user",
+    (stack) => {
+      const plan = JSON.parse(readFileSync(result(stack).planJsonPath as string, 'utf8')) as {
+        resource_changes: Array<{ address: string; type: string; change: { after?: { policy?: string } } }>;
+      };
+      const environment = examples.environments.find((e) => stack.startsWith(`${e.name}-`))!;
+      const clients = environment.services.filter((s) => s.dataStores.includes('database'));
+      const grants = plan.resource_changes
+        .filter((c) => c.type === 'aws_iam_role_policy' && typeof c.change.after?.policy === 'string')
+        .flatMap((c) => (JSON.parse(c.change.after!.policy!) as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement)
+        .filter((s) => JSON.stringify(s.Action).includes('rds-db:connect'))
+        .flatMap((s) => [s.Resource].flat());
+      const region = stack.slice(environment.name.length + 1);
+      expect(grants.sort()).toEqual(
+        clients.map((s) => `arn:aws:rds-db:${region}:${environment.awsAccountId}:dbuser:*/${databaseUserName(environment.name, s.name)}`).sort(),
+      );
+    },
+  );
 });

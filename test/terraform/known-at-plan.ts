@@ -5,8 +5,10 @@
  * policy) and no bucket name is "(known after apply)". Reads the `terraform show -json` plans that
  * test/terraform/examples.test.ts writes, so no stack is planned twice. Only configured attributes
  * count: an Optional+Computed `policy` left unset (the bucket's, the key's) is unknown by design.
- * Each unknown one comes with its causes: the attributes its expression reads that the plan leaves
- * unknown, so a failure names what to build from a name instead.
+ * Nothing is exempt: the services' `rds-db:connect` grants, which named the resource id RDS
+ * generates, now name their environment's own user on every database of the region
+ * (config/database-user.ts). Each unknown one comes with its causes: the attributes its expression
+ * reads that the plan leaves unknown, so a failure names what to build from a name instead.
  */
 import { readFileSync } from 'node:fs';
 
@@ -27,14 +29,6 @@ export const KNOWN_AT_PLAN: Readonly<Record<string, readonly string[]>> = {
   aws_opensearch_domain_policy: ['access_policies'],
   aws_cloudwatch_log_resource_policy: ['policy_document'],
 };
-
-/**
- * Attributes a policy may still wait for: the resource ids RDS generates, which the ARNs of
- * `rds-db:connect` (IAM database authentication) must name, `…:dbuser:<DbiResourceId>/<user>`. The
- * Service Authorization Reference (Amazon RDS IAM Authentication) documents no condition that
- * would narrow a pattern back to the one database (docs/preflight.md, "A first plan a reviewer can read").
- */
-export const GENERATED_IDS: readonly RegExp[] = [/^aws_db_instance\.[^.]+\.resource_id$/, /^aws_rds_cluster\.[^.]+\.cluster_resource_id$/];
 
 interface PlanJson {
   readonly resource_changes?: ReadonlyArray<{

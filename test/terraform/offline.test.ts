@@ -254,8 +254,11 @@ describeWithTerraform('offline check with terraform and the provider mirror', ()
     expect(progress.some((line) => /^\[\d\/4\] fx-network: ok in [\d.]+ s \(init [\d.]+ s, plan [\d.]+ s, show [\d.]+ s\)$/.test(line))).toBe(true);
   });
 
-  // The shared AWS provider (terraform/aws-provider.ts) must not change what is planned: fx-app (one
-  // AWS configuration) is attached to it, fx-network (two, with other regions and tags) is not.
+  // The shared AWS provider processes (terraform/aws-provider.ts) and the schema proxy in front of
+  // them (terraform/aws-schema-proxy.ts) must not change what is planned: both stacks are attached
+  // through the proxy, each with a schema of its own types only; fx-network has two configurations
+  // in use (other regions, other default tags), each configured on a provider process of its own,
+  // so each resource keeps its own configuration's tags.
   it(
     'plans exactly what terraform plans with providers of its own, in `terraform show -json`',
     async () => {

@@ -15,14 +15,12 @@
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
 import { fromTerraformLiteral } from '../../../synthesis/terraform-literal';
 import { record } from '../../../synthesis/values';
-import { RELEASE_COMPOSE_KEY, releaseComposeServices } from '../request-path/host-compose';
+import { HOST_BROKER_USERS_SERVICE, RELEASE_COMPOSE_KEY, releaseComposeServices } from '../request-path/host-compose';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { GENERATED, generatedArguments } from './GeneratedSecretNotInState';
 import { namesSecret } from '../helpers';
 
 const OPERATIONS_NAMESPACE = 'operations';
-/** The one compose service of a host that may mount the broker admin's password. */
-const HOST_USERS_SERVICE = 'rabbitmq-users';
 /** The release's secret script (services/host-fetch-secrets.ts), by the end of its key. */
 const SECRETS_SCRIPT_KEY = /(^|\/)stagecraft-fetch-secrets$/;
 
@@ -87,15 +85,19 @@ function hostReaders(stack: StackView, secret: ResourceView): { roles: Set<Resou
   const script = objects.find((o) => typeof o.values.key === 'string' && SECRETS_SCRIPT_KEY.test(o.values.key));
   const text = typeof script?.values.content === 'string' ? fromTerraformLiteral(script.values.content) : '';
   const file = [...text.matchAll(/^fetch '([^']+)' '([^']*)'/gm)].find((m) => m[2].includes(`\${${secret.address}.`))?.[1];
-  if (!file) return { roles, refused: `no release secret script of ${stack.name} fetches it for the ${HOST_USERS_SERVICE} service` };
+  if (!file) return { roles, refused: `no release secret script of ${stack.name} fetches it for the ${HOST_BROKER_USERS_SERVICE} service` };
   const drop = /^\s*--drop-transient\)\n([\s\S]*?)^\s*exit 0 ;;/m.exec(text)?.[1] ?? '';
   if (!drop.includes(`'${file}'`)) return { roles, refused: `the release's secret script keeps its file ${file} after compose comes up (--drop-transient)` };
   const mounting = objects
     .filter((o) => typeof o.values.key === 'string' && RELEASE_COMPOSE_KEY.test(o.values.key))
     .flatMap((o) => Object.entries(releaseComposeServices(o) ?? {}))
-    .filter(([name, service]) => name !== HOST_USERS_SERVICE && (service.secrets ?? []).some((s) => (typeof s === 'string' ? s : record(s)?.source) === file))
+    .filter(
+      ([name, service]) => name !== HOST_BROKER_USERS_SERVICE && (service.secrets ?? []).some((s) => (typeof s === 'string' ? s : record(s)?.source) === file),
+    )
     .map(([name]) => name);
-  return mounting.length > 0 ? { roles, refused: `compose services ${mounting.join(', ')} mount its file ${file}; only ${HOST_USERS_SERVICE} may` } : { roles };
+  return mounting.length > 0
+    ? { roles, refused: `compose services ${mounting.join(', ')} mount its file ${file}; only ${HOST_BROKER_USERS_SERVICE} may` }
+    : { roles };
 }
 
 export const StateSecretOnlyForBrokerAdmin: StackRule = {
@@ -154,7 +156,7 @@ export const StateSecretOnlyForBrokerAdmin: StackRule = {
         outcomes.push({
           address: secret.address,
           status: 'non-compliant',
-          message: `${secret.address} holds the broker admin password, and ${outsiders.map((r) => r.address).join(', ')} may read it${why}; only the operations Jobs (Pod Identity in the ${OPERATIONS_NAMESPACE} namespace), or on hosts the instance role for the one-shot ${HOST_USERS_SERVICE} service alone, may`,
+          message: `${secret.address} holds the broker admin password, and ${outsiders.map((r) => r.address).join(', ')} may read it${why}; only the operations Jobs (Pod Identity in the ${OPERATIONS_NAMESPACE} namespace), or on hosts the instance role for the one-shot ${HOST_BROKER_USERS_SERVICE} service alone, may`,
         });
       } else if (unresolved.length > 0) {
         outcomes.push({

@@ -3,7 +3,9 @@
  * on a cluster stage, for each product Deployment of the region's apps stack and each store its
  * environment points it at, the link that lets it in exists, and as itself:
  * - PostgreSQL (RDS, Aurora): `rds-db:connect` as its own user on every database and read replica, that user in
- *   the `database-users` Job's script, and no master secret in its environment;
+ *   the `database-users` Job's script, and no master secret in its environment; a grant on every
+ *   database of the region (`*` for the resource id) counts only for the user unique to its
+ *   environment (config/database-user.ts), which no other environment's database has;
  * - CockroachDB: its SQL user in the migrations, a client certificate Secret the region's
  *   `cockroachdb-client-certs` Job writes, mounted by its pods;
  * - each broker it uses: the topics it names there (QUEUE_TOPICS_PRODUCED, QUEUE_TOPICS_CONSUMED for
@@ -30,6 +32,7 @@
  * hosts (traction): each client its own broker user and password file, never the admin's, put with
  * its permissions by the one-shot `rabbitmq-users` service before it starts.
  */
+import { databaseUserName } from '../../../config/database-user';
 import { R2_BUCKET_ENV, R2_WRITER_SECRET, R2_WRITER_TAG } from '../../../config/r2-buckets';
 import { decodePolicy, JsonValue, statements, stringList } from '../../../synthesis/policy-document';
 import { manifestsOf, ManifestView } from '../../../synthesis/kubernetes-objects';
@@ -38,7 +41,7 @@ import { record } from '../../../synthesis/values';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { follow } from './links';
 import { launchTemplateOf, namesSecret } from '../helpers';
-import { composeText, HostComposeService, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
+import { composeText, HOST_BROKER_USERS_SERVICE, HostComposeService, hostComposeServices, RELEASE_COMPOSE_KEY, releaseComposeServices } from './host-compose';
 
 const PRODUCT_NAMESPACE = 'product';
 
@@ -368,12 +371,20 @@ function missingLink(store: Store, service: ServiceFacts, stack: StackView, apps
         if (env.get('DATABASE_AUTH') === 'password' && (env.get('DATABASE_HOST') ?? '').endsWith('.svc.cluster.local'))
           return poolerLink(service, stack, apps, environmentApps);
         if (!user) return 'no DATABASE_USER: it has no database user of its own';
+        const connect = (a: string) => a === 'rds-db:connect' || a === 'rds-db:*';
+        // `dbuser:*/<user>` in the stack's region: every database there, the stack's included.
+        const everyDatabase = allows(
+          grants,
+          connect,
+          (r) => r.endsWith(`:dbuser:*/${user}`) && (stack.region === undefined || r.includes(`:rds-db:${stack.region}:`)),
+        );
+        if (everyDatabase) {
+          const unique = stack.environment === undefined ? undefined : databaseUserName(stack.environment, service.name);
+          if (user !== unique)
+            return `its role may rds-db:connect as ${user} on every database of the region, and ${user} is not its environment's own user (${unique ?? 'the stack names no environment'}): another environment's database with a user of that name would let it in`;
+        }
         for (const db of databases) {
-          const ok = allows(
-            grants,
-            (a) => a === 'rds-db:connect' || a === 'rds-db:*',
-            (r) => r.includes(`:dbuser:\${${db.address}.`) && r.endsWith(`/${user}`),
-          );
+          const ok = everyDatabase || allows(grants, connect, (r) => r.includes(`:dbuser:\${${db.address}.`) && r.endsWith(`/${user}`));
           if (!ok) return `its role may not rds-db:connect as ${user} on ${db.address}`;
         }
         // Active-passive regions: the primary region's Job creates the users, and they replicate to the standbys.
@@ -608,9 +619,6 @@ function hostOutcomes(stack: StackView): StackOutcome[] {
     ? outcomes
     : [{ status: 'not-applicable', reason: `no ${stack.name}-apps stack and no host service declares the database, Redis with IAM or S3` }];
 }
-
-/** The one-shot compose service that puts the broker users on hosts (services/host-rabbitmq-users.ts). */
-const HOST_BROKER_USERS_SERVICE = 'rabbitmq-users';
 
 /**
  * RabbitMQ on hosts (traction): each compose service pointed at the broker (QUEUE_KIND rabbitmq,

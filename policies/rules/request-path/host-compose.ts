@@ -28,6 +28,12 @@ function userDataText(expression: string): string | undefined {
   return match?.[1].replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c)).replace(/%%\{/g, '%{');
 }
 
+/**
+ * The one-shot compose service that puts the broker users on hosts, and the one service that may
+ * mount the broker admin's password (services/host-rabbitmq-users.ts `RABBITMQ_USERS_SERVICE`).
+ */
+export const HOST_BROKER_USERS_SERVICE = 'rabbitmq-users';
+
 /** Compose's `$$` is a literal `$`. */
 export const composeText = (text: string) => text.replace(/\$\$/g, '$');
 

@@ -6,14 +6,9 @@
  * is not assumed to take the request. Used by the rules that ask where a request lands.
  */
 import { asNumber, record } from '../../../synthesis/values';
+import { wildcardRegExp } from '../../../synthesis/wildcard';
 import { ResourceView, StackView } from '../../types';
 import { follow, items, refersTo } from './links';
-
-/** An ALB wildcard pattern (`*`, `?`) as an anchored regular expression. */
-function patternRegExp(pattern: string, ignoreCase: boolean): RegExp {
-  const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '');
-}
 
 /** Whether one listener rule's conditions all match `host` and `path`. */
 export function ruleMatches(rule: ResourceView, host: string, path: string): boolean {
@@ -24,8 +19,8 @@ export function ruleMatches(rule: ResourceView, host: string, path: string): boo
     const kinds = Object.keys(condition).filter((k) => condition[k] !== undefined && condition[k] !== null);
     if (kinds.some((k) => k !== 'host_header' && k !== 'path_pattern')) return false;
     const values = (kind: string) => items(condition[kind], 'values').filter((v): v is string => typeof v === 'string');
-    if (kinds.includes('host_header') && !values('host_header').some((p) => patternRegExp(p, true).test(host))) return false;
-    if (kinds.includes('path_pattern') && !values('path_pattern').some((p) => patternRegExp(p, false).test(path))) return false;
+    if (kinds.includes('host_header') && !values('host_header').some((p) => wildcardRegExp(p, true).test(host))) return false;
+    if (kinds.includes('path_pattern') && !values('path_pattern').some((p) => wildcardRegExp(p).test(path))) return false;
     return kinds.length > 0;
   });
 }

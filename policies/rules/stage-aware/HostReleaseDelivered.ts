@@ -9,6 +9,7 @@
 import { decodePolicy, statements, stringList } from '../../../synthesis/policy-document';
 import { isSingleHostStage } from '../../../config/stages';
 import { record } from '../../../synthesis/values';
+import { wildcardRegExp } from '../../../synthesis/wildcard';
 import { ResourceView, StackOutcome, StackRule, StackView } from '../../types';
 import { launchTemplateOf } from '../helpers';
 import { RELEASE_COMPOSE_KEY } from '../request-path/host-compose';
@@ -49,15 +50,6 @@ function roleOf(host: ResourceView, stack: StackView): ResourceView | undefined 
   return profile ? stack.referenced(profile.values.role) : undefined;
 }
 
-/** `*` and `?` of an IAM pattern as a regular expression. */
-const pattern = (glob: string) =>
-  new RegExp(
-    `^${glob
-      .replace(/[.+^$()[\]{}|\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-
 /** Whether an Allow statement of the role's inline policies lets it get the object (by the bucket's ARN reference or literal name). */
 function canRead(role: ResourceView, object: ResourceView, stack: StackView): boolean | 'unresolved' {
   const bucket = stack.referenced(object.values.bucket);
@@ -76,8 +68,10 @@ function canRead(role: ResourceView, object: ResourceView, stack: StackView): bo
     for (const s of statements(decoded.document)) {
       if (s.Effect !== 'Allow') continue;
       const actions = stringList(s.Action);
-      if (!actions.some((a) => pattern(a.toLowerCase()).test('s3:getobject') || pattern(a.toLowerCase()).test('s3:getobjectversion'))) continue;
-      if (stringList(s.Resource).some((r) => r === '*' || bucketArns.some((arn) => r.startsWith(`${arn}/`) && pattern(r.slice(arn.length + 1)).test(key))))
+      if (!actions.some((a) => wildcardRegExp(a.toLowerCase()).test('s3:getobject') || wildcardRegExp(a.toLowerCase()).test('s3:getobjectversion'))) continue;
+      if (
+        stringList(s.Resource).some((r) => r === '*' || bucketArns.some((arn) => r.startsWith(`${arn}/`) && wildcardRegExp(r.slice(arn.length + 1)).test(key)))
+      )
         return true;
     }
   }
