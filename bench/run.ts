@@ -3,7 +3,7 @@
  * measured in the same run, and prints a table (stdout) and writes JSON (bench/results/latest.json).
  * Progress goes to stderr. Run `npm run bench -- --help` for the options.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readSynthesis } from '../synthesis/read';
@@ -272,7 +272,12 @@ function benchTests(options: Options, scratch: string): { rows: Row[]; details: 
     if (words[0] !== command) throw new Error(`package.json scripts.${script} no longer starts with ${command}: ${scripts[script]}`);
     return words.slice(1).map((w) => w.replace(/^'(.*)'$/, '$1'));
   };
-  const caches = times(options.testRuns, () => mkdtempSync(join(scratch, 'test-cache-')));
+  // Traversable by others (mkdtemp makes 0700): the PostgreSQL tests run initdb as the postgres user under the cache.
+  const caches = times(options.testRuns, () => {
+    const cache = mkdtempSync(join(scratch, 'test-cache-'));
+    chmodSync(cache, 0o755);
+    return cache;
+  });
   const suite = (script: string, label: string) =>
     times(options.testRuns, (i) => {
       progress(`tests: ${label} (npm run ${script}) run ${i + 1}/${options.testRuns}`);
@@ -389,6 +394,7 @@ function benchSizeCost(options: Options, outdir: string): Row[] {
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const scratch = mkdtempSync(join(tmpdir(), 'stagecraft-bench-'));
+  chmodSync(scratch, 0o755);
   const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
