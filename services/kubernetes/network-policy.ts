@@ -62,6 +62,16 @@ export function dnsEgressPolicy(): KubernetesObject {
 /** A NetworkPolicy port entry: TCP on `port`. */
 export const tcp = (port: number | string) => ({ protocol: 'TCP', port });
 
+/** The egress rule to the EKS Pod Identity agent on the node, where the SDK gets the pod's AWS credentials. */
+export function podIdentityEgressRule(): Record<string, unknown> {
+  return { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] };
+}
+
+/** The egress rule of HTTPS outside the VPC: AWS APIs, which publish no stable range. */
+export function internetHttpsEgressRule(vpcCidr: string): Record<string, unknown> {
+  return { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [vpcCidr] } }], ports: [tcp(443)] };
+}
+
 /** The policy of one service among the `running` ones. */
 export function servicePolicy(
   service: ServiceDefinition,
@@ -104,8 +114,8 @@ export function servicePolicy(
     ],
     ports: [tcp(OTLP_GRPC_PORT), tcp(OTLP_HTTP_PORT)],
   });
-  egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] });
-  egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [network.vpcCidr] } }], ports: [tcp(443)] });
+  egress.push(podIdentityEgressRule());
+  egress.push(internetHttpsEgressRule(network.vpcCidr));
 
   return policy(
     service.name,

@@ -30,7 +30,7 @@ import { terraformLiteral } from '../../synthesis/terraform-literal';
 import { QUEUE_SCALER_TARGETS_ENV, QUEUE_SCALING_ANNOTATION } from '../../synthesis/queue-scaling';
 import { KubernetesObject } from '../kubernetes/object';
 import { PRODUCT_NAMESPACE } from '../kubernetes/labels';
-import { dnsEgressRule, POD_IDENTITY_AGENT, tcp } from '../kubernetes/network-policy';
+import { dnsEgressRule, internetHttpsEgressRule, podIdentityEgressRule, tcp } from '../kubernetes/network-policy';
 import { hardenedContainerSecurity, hardenedPodSecurity } from '../kubernetes/security-context';
 import { RUN_AS_USER } from '../kubernetes/workload-spec';
 import { KAFKA_TOPICS_CLI_IMAGE } from './operations-jobs';
@@ -310,9 +310,9 @@ export function queueScalerObjects(placement: QueueScalerPlacement): KubernetesO
         ingress: [],
         egress: [
           dnsEgressRule(),
-          { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] },
+          podIdentityEgressRule(),
           { to: placement.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] },
-          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [placement.vpcCidr] } }], ports: [tcp(443)] },
+          internetHttpsEgressRule(placement.vpcCidr),
         ],
       },
     },
